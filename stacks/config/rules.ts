@@ -1,0 +1,233 @@
+// The rules of the tenant contract that a JSON Schema cannot express, as pure functions over one
+// parsed document. Each rule looks only at values the schema already accepted (so a malformed value
+// gets one clear message, not two) and returns findings as pointer + message.
+
+import {
+    addressProblem,
+    containsAddress,
+    containsCidr,
+    formatCidr,
+    isCanonicalCidr,
+    overlaps,
+    parseAddress,
+    parseCidr,
+    PRIVATE_NETWORKS,
+    specialPurposeRange,
+} from "./ipv4";
+import { REGIONS } from "./regions";
+
+export interface Finding {
+    readonly pointer: string;
+    readonly message: string;
+    /** Point at the key rather than the value (for fields that should not be there at all). */
+    readonly at?: "key" | "value";
+}
+
+/** The address block of the platform's own networks and the operations network. */
+export const PLATFORM_BLOCK = "10.0.0.0/12";
+const PLATFORM_CIDR = parseCidr(PLATFORM_BLOCK)!;
+
+/** Subdomains the platform itself serves under its base domain (`app.<base domain>` is the shared app). */
+export const RESERVED_SUBDOMAINS: readonly string[] = ["app"];
+
+/** Tenant ids that name the platform's stacks (`platform-<region>`), which the entry dispatches on. */
+export function isReservedTenantId(id: string): boolean {
+    return id === "platform" || REGIONS.some((region) => id === `platform-${region}`);
+}
+
+const SECRET_WORDS = [
+    "password",
+    "passwd",
+    "pwd",
+    "passphrase",
+    "secret",
+    "token",
+    "privatekey",
+    "secretkey",
+    "accesskey",
+    "apikey",
+    "psk",
+    "presharedkey",
+    "credential",
+    "credentials",
+];
+
+/** True for key names that end with a secret-like word, whatever their case or separators. */
+export function isSecretLikeKey(key: string): boolean {
+    const normalised = key.toLowerCase().replace(/[-_.\s]/g, "");
+    return SECRET_WORDS.some((word) => normalised.endsWith(word));
+}
+
+/** True for values that look like key material or credentials, which messages must never echo. */
+export function looksLikeSecret(value: string): boolean {
+    if (/-----BEGIN [A-Z ]*(PRIVATE KEY|CERTIFICATE)-----/.test(value) || /\b(AKIA|ASIA)[A-Z0-9]{16}\b/.test(value)) {
+        return true;
+    }
+    // Long unbroken runs mixing upper case, lower case and digits (or symbols) read as generated
+    // secrets; names, domains and CIDRs do not look like that.
+    return value.split(/\s+/).some((word) => {
+        if (word.length < 20) {
+            return false;
+        }
+        const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9.-]/].filter((pattern) => pattern.test(word)).length;
+        return classes >= 3;
+    });
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function str(value: unknown): string | undefined {
+    return typeof value === "string" ? value : undefined;
+}
+
+/** Reads `data` at a path of object keys, or undefined when any step is missing or not a mapping. */
+function get(data: unknown, ...path: string[]): unknown {
+    let node = data;
+    for (const segment of path) {
+        if (!isObject(node)) {
+            return undefined;
+        }
+        node = node[segment];
+    }
+    return node;
+}
+
+function networkCidrFindings(text: string): Finding[] {
+    const pointer = "/network/cidr";
+    const cidr = parseCidr(text);
+    if (!cidr) {
+        return [];
+    }
+    const findings: Finding[] = [];
+    if (!isCanonicalCidr(text)) {
+        findings.push({ pointer, message: `"${text}" is not a network address: the bits after /${cidr.prefix} must be zero (did you mean ${formatCidr(cidr)}?)` });
+    }
+    if (cidr.prefix < 16 || cidr.prefix > 24) {
+        findings.push({ pointer, message: `"${text}" has prefix /${cidr.prefix}; a tenant network is /16 to /24` });
+    }
+    if (!PRIVATE_NETWORKS.some((network) => containsCidr(network, cidr))) {
+        findings.push({ pointer, message: `"${text}" is not a private network; use a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (RFC 1918)` });
+    } else if (overlaps(cidr, PLATFORM_CIDR)) {
+        findings.push({ pointer, message: `"${text}" overlaps the platform's block ${PLATFORM_BLOCK}; choose a range outside it (e.g. 10.20.0.0/16)` });
+    }
+    return findings;
+}
+
+function vpnFindings(data: unknown): Finding[] {
+    const findings: Finding[] = [];
+    const gateway = str(get(data, "vpn", "customerGatewayIp"));
+    if (gateway !== undefined) {
+        const address = parseAddress(gateway);
+        if (address !== undefined) {
+            const range = specialPurposeRange(address);
+            if (range) {
+                findings.push({
+                    pointer: "/vpn/customerGatewayIp",
+                    message: `"${gateway}" is in ${formatCidr(range.cidr)} (${range.name}); the customer's VPN device needs its public internet address`,
+                });
+            }
+        } else {
+            const problem = addressProblem(gateway);
+            if (problem) {
+                findings.push({ pointer: "/vpn/customerGatewayIp", message: `"${gateway.slice(0, 200)}" is not an IPv4 address: ${problem}` });
+            }
+        }
+    }
+    const corporate = get(data, "vpn", "corporateCidrs");
+    const network = parseCidr(str(get(data, "network", "cidr")) ?? "");
+    if (Array.isArray(corporate)) {
+        const seen = new Map<string, number>();
+        corporate.forEach((item, index) => {
+            const text = str(item);
+            const cidr = text === undefined ? undefined : parseCidr(text);
+            if (text === undefined || cidr === undefined) {
+                return;
+            }
+            const pointer = `/vpn/corporateCidrs/${index}`;
+            if (!isCanonicalCidr(text)) {
+                findings.push({ pointer, message: `"${text}" is not a network address: the bits after /${cidr.prefix} must be zero (did you mean ${formatCidr(cidr)}?)` });
+                return;
+            }
+            const first = seen.get(text);
+            if (first !== undefined) {
+                findings.push({ pointer, message: `"${text}" is listed twice (also at /vpn/corporateCidrs/${first}); list each network once` });
+            } else {
+                seen.set(text, index);
+            }
+            if (network && overlaps(network, cidr)) {
+                findings.push({ pointer, message: `"${text}" overlaps the tenant network ${formatCidr(network)} (network.cidr); the two sides of the VPN need distinct ranges` });
+            }
+        });
+    }
+    return findings;
+}
+
+function identityFindings(data: unknown): Finding[] {
+    const dnsIps = get(data, "identity", "dnsIps");
+    const corporate = get(data, "vpn", "corporateCidrs");
+    if (!Array.isArray(dnsIps)) {
+        return [];
+    }
+    const corporateCidrs = Array.isArray(corporate)
+        ? corporate.map((item) => parseCidr(str(item) ?? "")).filter((cidr) => cidr !== undefined)
+        : [];
+    const findings: Finding[] = [];
+    const seen = new Set<string>();
+    dnsIps.forEach((item, index) => {
+        const text = str(item);
+        const address = text === undefined ? undefined : parseAddress(text);
+        if (text === undefined || address === undefined) {
+            return;
+        }
+        const pointer = `/identity/dnsIps/${index}`;
+        if (seen.has(text)) {
+            findings.push({ pointer, message: `"${text}" is listed twice; the directory needs two distinct DNS servers` });
+        }
+        seen.add(text);
+        if (Array.isArray(corporate) && !corporateCidrs.some((cidr) => containsAddress(cidr, address))) {
+            const ranges = corporateCidrs.map(formatCidr).join(", ") || "none valid";
+            findings.push({ pointer, message: `"${text}" is not inside any of vpn.corporateCidrs (${ranges}); the directory is reached across the VPN` });
+        }
+    });
+    return findings;
+}
+
+/**
+ * The rules of one tenant file that the schema cannot express. `fileTenantId` is the file name
+ * without `.yaml`, which must equal the `tenant` field.
+ */
+export function documentFindings(data: unknown, fileTenantId: string): Finding[] {
+    const findings: Finding[] = [];
+    const tenant = str(get(data, "tenant"));
+    if (tenant !== undefined && /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/.test(tenant)) {
+        if (tenant !== fileTenantId) {
+            findings.push({ pointer: "/tenant", message: `"${tenant}" does not match the file name "${fileTenantId}.yaml"; the file must be named ${tenant}.yaml (the file name is the tenant id and the stack name)` });
+        }
+        if (isReservedTenantId(tenant)) {
+            findings.push({ pointer: "/tenant", message: `"${tenant}" is reserved for the platform's stacks (platform-<region>); choose another tenant id` });
+        }
+    }
+    const company = str(get(data, "company"));
+    if (company !== undefined && company.length > 0 && company.trim() === "") {
+        findings.push({ pointer: "/company", message: "is only white space; write the customer's company name" });
+    }
+    const subdomain = str(get(data, "domain", "subdomain"));
+    if (subdomain !== undefined && RESERVED_SUBDOMAINS.includes(subdomain)) {
+        findings.push({ pointer: "/domain/subdomain", message: `"${subdomain}" is reserved for the platform (${RESERVED_SUBDOMAINS.join(", ")}); choose another subdomain` });
+    }
+    const cidr = str(get(data, "network", "cidr"));
+    if (cidr !== undefined) {
+        findings.push(...networkCidrFindings(cidr));
+    }
+    findings.push(...vpnFindings(data), ...identityFindings(data));
+    const region = str(get(data, "region"));
+    const offsite = str(get(data, "backup", "offsiteRegion"));
+    if (offsite !== undefined && offsite === region) {
+        findings.push({ pointer: "/backup/offsiteRegion", message: `"${offsite}" is the tenant's own region; off-site copies must live in another region` });
+    }
+    return findings;
+}

@@ -1,0 +1,373 @@
+// Reading one tenant file defensively: bytes to text to a single YAML 1.2 document, with every
+// hostile or accidental input (binary junk, alias bombs, several documents, custom tags, ...) turned
+// into a positioned problem instead of an exception, and a way to map a JSON pointer back to the
+// line and column of the YAML node it names.
+
+import {
+    Alias,
+    Document,
+    isAlias,
+    isMap,
+    isPair,
+    isScalar,
+    isSeq,
+    LineCounter,
+    Node,
+    parseAllDocuments,
+    Scalar,
+    visit,
+    YAMLMap,
+} from "yaml";
+
+/** One thing wrong with a tenant file, in the contract's `FILE:LINE:COLUMN: FIELD_PATH: message` shape. */
+export interface Problem {
+    readonly file: string;
+    readonly line: number;
+    readonly column: number;
+    /** A JSON pointer (`/vpn/corporateCidrs/1`), `/` for the whole document. */
+    readonly path: string;
+    readonly message: string;
+}
+
+export function formatProblem(problem: Problem): string {
+    return `${problem.file}:${problem.line}:${problem.column}: ${problem.path}: ${problem.message}`;
+}
+
+/** Files larger than this are refused before parsing. */
+export const MAX_FILE_BYTES = 64 * 1024;
+/**
+ * How many nodes aliases may expand to in one file. Honest files need none or a handful (a shared
+ * list of corporate CIDRs); a "billion laughs" file needs millions.
+ */
+export const MAX_ALIAS_EXPANSION = 100;
+
+const CORE_TAGS = new Set(
+    ["str", "int", "float", "bool", "null", "map", "seq"].map((name) => `tag:yaml.org,2002:${name}`),
+);
+
+// C0 controls other than tab, line feed and carriage return; DEL; C1 controls. YAML forbids them
+// and they are the usual sign of a binary or wrongly encoded file.
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+export type Target = "key" | "value";
+
+/** A parsed tenant file: its plain data and the means to point at any part of it. */
+export interface TenantSource {
+    readonly file: string;
+    readonly data: unknown;
+    /** Line and column (1-based) of the node a JSON pointer names, or of its nearest existing ancestor. */
+    locate(pointer: string, target?: Target): { line: number; column: number };
+    /** Every mapping key in the document with its JSON pointer (for rules that look at key names). */
+    keys(): { pointer: string; key: string }[];
+}
+
+export interface SourceResult {
+    readonly source?: TenantSource;
+    readonly problems: Problem[];
+}
+
+export function escapePointerSegment(segment: string): string {
+    return segment.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+export function unescapePointerSegment(segment: string): string {
+    return segment.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
+export function pointerSegments(pointer: string): string[] {
+    return pointer === "/" || pointer === "" ? [] : pointer.slice(1).split("/").map(unescapePointerSegment);
+}
+
+export function joinPointer(parent: string, segment: string | number): string {
+    const escaped = escapePointerSegment(String(segment));
+    return parent === "/" || parent === "" ? `/${escaped}` : `${parent}/${escaped}`;
+}
+
+function positionOf(text: string, offset: number): { line: number; column: number } {
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < offset && i < text.length; i++) {
+        if (text.charCodeAt(i) === 10) {
+            line++;
+            lineStart = i + 1;
+        }
+    }
+    return { line, column: offset - lineStart + 1 };
+}
+
+function byteOffsetPosition(bytes: Uint8Array, offset: number): { line: number; column: number } {
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < offset; i++) {
+        if (bytes[i] === 10) {
+            line++;
+            lineStart = i + 1;
+        }
+    }
+    return { line, column: offset - lineStart + 1 };
+}
+
+/** The offset of the first byte that breaks UTF-8, or -1 when the whole buffer is valid. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+    let i = 0;
+    while (i < bytes.length) {
+        const b = bytes[i]!;
+        let needed: number;
+        let min: number;
+        if (b < 0x80) {
+            i++;
+            continue;
+        } else if (b >= 0xc2 && b <= 0xdf) {
+            needed = 1;
+            min = 0x80;
+        } else if (b >= 0xe0 && b <= 0xef) {
+            needed = 2;
+            min = 0x800;
+        } else if (b >= 0xf0 && b <= 0xf4) {
+            needed = 3;
+            min = 0x10000;
+        } else {
+            return i;
+        }
+        let codePoint = b & (0x3f >> needed);
+        for (let k = 1; k <= needed; k++) {
+            const next = bytes[i + k];
+            if (next === undefined || (next & 0xc0) !== 0x80) {
+                return i;
+            }
+            codePoint = (codePoint << 6) | (next & 0x3f);
+        }
+        if (codePoint < min || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) {
+            return i;
+        }
+        i += needed + 1;
+    }
+    return -1;
+}
+
+function describeEncoding(bytes: Uint8Array): string | undefined {
+    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+        return "the file is UTF-16; save it as UTF-8";
+    }
+    return undefined;
+}
+
+/** The JSON pointer of a node from the ancestors `visit` passes (pairs give keys, sequences indexes). */
+function pointerOf(ancestors: readonly unknown[], key: unknown): string {
+    let pointer = "/";
+    const chain = [...ancestors.slice(1), undefined];
+    chain.forEach((ancestor, i) => {
+        if (isPair(ancestor) && isScalar(ancestor.key)) {
+            pointer = joinPointer(pointer, String(ancestor.key.value));
+        } else if (isSeq(ancestor)) {
+            const child = chain[i + 1];
+            const index = child === undefined ? Number(key) : ancestor.items.indexOf(child as never);
+            if (index >= 0) {
+                pointer = joinPointer(pointer, index);
+            }
+        }
+    });
+    return pointer;
+}
+
+/** A YAML library message without its own "at line X, column Y" suffix (the problem carries the position). */
+function plainYamlMessage(message: string): string {
+    const first = message.split("\n")[0] ?? message;
+    return first.replace(/ at line \d+, column \d+:?$/, "").trim();
+}
+
+function yamlErrorMessage(code: string, message: string): string {
+    switch (code) {
+        case "DUPLICATE_KEY":
+            return "duplicate key: each field may appear only once";
+        case "TAB_AS_INDENT":
+            return "tabs are not allowed for indentation in YAML; indent with spaces";
+        default:
+            if (/call stack/i.test(message)) {
+                return "the file is nested too deeply to be a tenant file";
+            }
+            return `YAML syntax error: ${plainYamlMessage(message)}`;
+    }
+}
+
+/**
+ * Parses a tenant file's bytes. Never throws for anything the file contains: every problem is
+ * returned positioned, and `source` is present only when the file is one well-formed YAML mapping.
+ */
+export function parseTenantSource(file: string, bytes: Uint8Array, size: number = bytes.length): SourceResult {
+    const at = (line: number, column: number, message: string, path = "/"): Problem => ({ file, line, column, path, message });
+
+    if (size > MAX_FILE_BYTES || bytes.length > MAX_FILE_BYTES) {
+        return { problems: [at(1, 1, `the file is ${Math.max(size, bytes.length)} bytes; a tenant file may be at most ${MAX_FILE_BYTES} bytes (64 KiB)`)] };
+    }
+    const encoding = describeEncoding(bytes);
+    if (encoding) {
+        return { problems: [at(1, 1, encoding)] };
+    }
+    const invalid = firstInvalidUtf8(bytes);
+    if (invalid >= 0) {
+        const { line, column } = byteOffsetPosition(bytes, invalid);
+        const byte = bytes[invalid]!.toString(16).padStart(2, "0");
+        return { problems: [at(line, column, `the file is not valid UTF-8 (byte 0x${byte}); save it as UTF-8 text`)] };
+    }
+    let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+    if (text.charCodeAt(0) === 0xfeff) {
+        text = text.slice(1);
+    }
+    const control = CONTROL_CHARACTER.exec(text);
+    if (control) {
+        const { line, column } = positionOf(text, control.index);
+        const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+        return { problems: [at(line, column, `the file contains the control character U+${code}; a tenant file is plain text (is it a binary file?)`)] };
+    }
+    if (text.trim() === "") {
+        return { problems: [at(1, 1, "the file is empty; a tenant file is a YAML mapping (see tenant-configs/tenant.schema.json)")] };
+    }
+
+    const lineCounter = new LineCounter();
+    let documents: Document.Parsed[];
+    try {
+        documents = parseAllDocuments(text, {
+            lineCounter,
+            prettyErrors: false,
+            uniqueKeys: true,
+            merge: false,
+            version: "1.2",
+            schema: "core",
+            strict: true,
+        }) as Document.Parsed[];
+    } catch (error) {
+        // The parser has no recursion limit of its own; a pathological nesting depth ends here.
+        return { problems: [at(1, 1, `the file cannot be parsed as YAML (${(error as Error).name}); is it deeply nested or corrupt?`)] };
+    }
+    const linePos = (offset: number): { line: number; column: number } => {
+        const pos = lineCounter.linePos(offset);
+        return { line: pos.line, column: pos.col };
+    };
+    if (!Array.isArray(documents)) {
+        return { problems: [at(1, 1, "the file holds no YAML document")] };
+    }
+    if (documents.length === 0) {
+        return { problems: [at(1, 1, "the file is empty (only comments); a tenant file is a YAML mapping (see tenant-configs/tenant.schema.json)")] };
+    }
+    const problems: Problem[] = [];
+    if (documents.length > 1) {
+        const second = documents[1]!;
+        const { line, column } = linePos(second.range[0]);
+        problems.push(at(line, column, `the file holds ${documents.length} YAML documents; a tenant file is exactly one`));
+    }
+    const doc = documents[0]!;
+    // Unresolved tags are reported below with the field they stand on.
+    for (const error of [...doc.errors, ...doc.warnings.filter((warning) => warning.code !== "TAG_RESOLVE_FAILED")]) {
+        const { line, column } = linePos(error.pos[0]);
+        problems.push(at(line, column, yamlErrorMessage(error.code, error.message)));
+    }
+    if (problems.length > 0) {
+        return { problems };
+    }
+    if (doc.contents === null) {
+        return { problems: [at(1, 1, "the file is empty (only comments); a tenant file is a YAML mapping (see tenant-configs/tenant.schema.json)")] };
+    }
+
+    let aliasProblem: Problem | undefined;
+    visit(doc, {
+        Alias(_, alias: Alias) {
+            if (!aliasProblem) {
+                const { line, column } = linePos(alias.range?.[0] ?? 0);
+                aliasProblem = at(line, column, "");
+            }
+        },
+        Node(key, node: Node, ancestors) {
+            const tag = (node as Scalar | YAMLMap).tag;
+            if (tag !== undefined && !CORE_TAGS.has(tag)) {
+                const { line, column } = linePos(node.range?.[0] ?? 0);
+                const shown = tag.replace("tag:yaml.org,2002:", "!!").slice(0, 60);
+                problems.push(at(line, column, `the YAML tag ${shown} is not allowed; write the plain value`, pointerOf(ancestors, key)));
+            }
+        },
+        Pair(_, pair) {
+            if (isScalar(pair.key) && pair.key.value === "<<") {
+                const { line, column } = linePos(pair.key.range?.[0] ?? 0);
+                problems.push(at(line, column, "merge keys (<<) are not allowed; write each field out"));
+            }
+        },
+    });
+    if (problems.length > 0) {
+        return { problems };
+    }
+
+    let data: unknown;
+    try {
+        data = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+    } catch (error) {
+        const where = aliasProblem ?? at(1, 1, "");
+        const reason =
+            error instanceof ReferenceError && /alias/i.test(error.message)
+                ? `anchors and aliases expand beyond the limit of ${MAX_ALIAS_EXPANSION} nodes; write the values out`
+                : `the file cannot be read as data (${plainYamlMessage((error as Error).message).slice(0, 120)})`;
+        return { problems: [{ ...where, message: reason }] };
+    }
+
+    if (!isMap(doc.contents)) {
+        const { line, column } = linePos(doc.contents.range?.[0] ?? 0);
+        const kind = isSeq(doc.contents) ? "a list" : isScalar(doc.contents) && doc.contents.value === null ? "null" : "a single value";
+        return { problems: [at(line, column, `the document is ${kind}; a tenant file is a mapping of fields (tenant:, company:, mode:, ...)`)] };
+    }
+
+    const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(doc) : node);
+
+    const locate = (pointer: string, target: Target = "value"): { line: number; column: number } => {
+        let node: unknown = doc.contents;
+        let keyNode: unknown;
+        for (const segment of pointerSegments(pointer)) {
+            node = resolve(node);
+            let next: unknown;
+            let nextKey: unknown;
+            if (isMap(node)) {
+                const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === segment);
+                if (pair) {
+                    next = pair.value ?? pair.key;
+                    nextKey = pair.key;
+                }
+            } else if (isSeq(node) && /^\d+$/.test(segment)) {
+                next = node.items[Number(segment)];
+            }
+            if (next === undefined) {
+                break;
+            }
+            node = next;
+            keyNode = nextKey;
+        }
+        const valueNode = resolve(node) as Node | undefined;
+        const empty = isScalar(valueNode) && valueNode.value === null && (valueNode.source === "" || valueNode.source === undefined);
+        const chosen = (target === "key" || empty) && keyNode ? (keyNode as Node) : (node as Node);
+        return linePos(chosen?.range?.[0] ?? 0);
+    };
+
+    const keys = (): { pointer: string; key: string }[] => {
+        const found: { pointer: string; key: string }[] = [];
+        const walk = (node: unknown, pointer: string, depth: number): void => {
+            node = resolve(node);
+            if (depth > 64) {
+                return;
+            }
+            if (isMap(node)) {
+                for (const item of node.items) {
+                    if (!isPair(item)) {
+                        continue;
+                    }
+                    const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
+                    const child = joinPointer(pointer, key);
+                    found.push({ pointer: child, key });
+                    walk(item.value, child, depth + 1);
+                }
+            } else if (isSeq(node)) {
+                node.items.forEach((item, index) => walk(item, joinPointer(pointer, index), depth + 1));
+            }
+        };
+        walk(doc.contents, "/", 0);
+        return found;
+    };
+
+    return { source: { file, data, locate, keys }, problems: [] };
+}

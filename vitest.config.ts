@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+    test: {
+        include: ["test/**/*.test.ts"],
+        // Pulumi's runtime keeps process-wide state: each test file runs in its own fork.
+        pool: "forks",
+        testTimeout: 60_000,
+        hookTimeout: 60_000,
+    },
+});
