@@ -1,0 +1,55 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+import { componentType } from "./types";
+
+/** The application settings of one tenant that the app reads at start-up. Never secrets. */
+export interface TenantSettingsValues {
+    readonly tenant: string;
+    readonly company: string;
+    readonly environment: string;
+    /** The URL users open. */
+    readonly url: pulumi.Input<string>;
+    /** The app's password policy: minimum length of a user's password. */
+    readonly passwordMinLength: number;
+    /** How users sign in: the app's own accounts, or the customer's directory. */
+    readonly identityProvider: "app" | "directory";
+}
+
+export interface TenantSettingsArgs {
+    /** The parameter's name, e.g. `/tenants/acme/settings`. Required. */
+    readonly parameterName: string;
+    /** What the application reads. Required. */
+    readonly settings: TenantSettingsValues;
+}
+
+/**
+ * The tenant's application settings as a plain (non-secret) SSM parameter, so the app on any server
+ * reads one place and the settings are versioned with the stack.
+ */
+export class TenantSettings extends pulumi.ComponentResource {
+    public readonly parameterName: pulumi.Output<string>;
+    public readonly parameterArn: pulumi.Output<string>;
+
+    constructor(name: string, args: TenantSettingsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(componentType("app", "TenantSettings"), name, {}, opts);
+
+        const value = pulumi.output(args.settings).apply((settings) => JSON.stringify(settings, Object.keys(settings).sort()));
+        const parameter = new aws.ssm.Parameter(
+            `${name}-parameter`,
+            {
+                name: args.parameterName,
+                description: `Application settings of tenant ${args.settings.tenant}`,
+                type: "String",
+                tier: "Standard",
+                // `value` would be stored as a secret; these settings are deliberately plain.
+                insecureValue: value,
+            },
+            { parent: this },
+        );
+        this.parameterName = parameter.name;
+        this.parameterArn = parameter.arn;
+
+        this.registerOutputs({ parameterName: this.parameterName, parameterArn: this.parameterArn });
+    }
+}

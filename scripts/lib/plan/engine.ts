@@ -1,0 +1,307 @@
+// The offline plan engine: runs the real Pulumi program of one stack at a time, in this process,
+// under Pulumi's runtime mocks, and records every resource it registers as the plan contract
+// describes it (type, logical name, id, parent, inputs with secrets masked, protect, retainOnDelete).
+//
+// Pulumi's runtime is process-wide state, so stacks are planned strictly one after another, and
+// each waits until every registration of the previous one has settled (an in-flight registration
+// would otherwise land on the next stack).
+
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+
+/**
+ * Resolves once the runtime's queue of in-flight RPCs (registrations, reads, invokes) is empty.
+ * Internal to @pulumi/pulumi (`runtime/settings.waitForRPCs`, what `disconnect` awaits); pinned by
+ * the exact dependency version and guarded by the isolation test.
+ */
+const waitForRPCs: () => Promise<void> = (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs;
+
+import { PlanMocks, StackOutputsSnapshot } from "./mocks";
+
+/** Marks of Pulumi's wire format (`@pulumi/pulumi/runtime/rpc`). */
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
+const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
+const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** What replaces every secret value in a plan. */
+export const SECRET_PLACEHOLDER = "[secret]";
+
+export const PROJECT = "tenant-platform";
+export const ORGANIZATION = "organization";
+
+/** One resource of a plan, exactly as the plan contract has it. */
+export interface PlannedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly id: string;
+    readonly parent: string | null;
+    readonly inputs: Record<string, unknown>;
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+}
+
+export interface StackPlan {
+    readonly stack: string;
+    readonly resources: PlannedResource[];
+    /** Stack outputs with secrets masked. */
+    readonly outputs: Record<string, unknown>;
+    /** The outputs with their real values, for StackReferences of later stacks (never printed). */
+    readonly snapshot: StackOutputsSnapshot;
+}
+
+/** A failure of the program itself while planning (a defect or a configuration mistake). */
+export class PlanError extends Error {}
+
+function logicalName(urn: string): string {
+    return urn.split("::").pop() ?? urn;
+}
+
+/** Masks secrets and renders Pulumi's special wire values readably, recursively. */
+export function sanitize(value: unknown): unknown {
+    if (value === UNKNOWN) {
+        return "[unknown]";
+    }
+    if (Array.isArray(value)) {
+        return value.map(sanitize);
+    }
+    if (value === null || typeof value !== "object") {
+        return value;
+    }
+    const object = value as Record<string, unknown>;
+    switch (object[SIG_KEY]) {
+        case SECRET_SIG:
+            return SECRET_PLACEHOLDER;
+        case RESOURCE_SIG:
+            return typeof object.id === "string" && object.id !== "" ? object.id : logicalName(String(object.urn));
+        case ASSET_SIG:
+            return { asset: object.path ?? object.uri ?? (typeof object.text === "string" ? `text (${object.text.length} characters)` : "?") };
+        case ARCHIVE_SIG:
+            return { archive: object.path ?? object.uri ?? Object.keys((object.assets as object) ?? {}).sort() };
+        case OUTPUT_VALUE_SIG:
+            return object.secret === true ? SECRET_PLACEHOLDER : "value" in object ? sanitize(object.value) : "[unknown]";
+        default:
+            return Object.fromEntries(Object.entries(object).map(([key, child]) => [key, sanitize(child)]));
+    }
+}
+
+/**
+ * Provider configuration reaches the engine with nested values JSON-encoded (`defaultTags` is a
+ * string); decode them so that the plan shows, and policies check, the structure.
+ */
+function providerInputs(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    if (!type.startsWith("pulumi:providers:")) {
+        return inputs;
+    }
+    return Object.fromEntries(
+        Object.entries(inputs).map(([key, value]) => {
+            if (typeof value === "string" && /^[[{]/.test(value)) {
+                try {
+                    return [key, JSON.parse(value) as unknown];
+                } catch {
+                    return [key, value];
+                }
+            }
+            return [key, value];
+        }),
+    );
+}
+
+/** JSON with keys sorted at every level, so equal plans are byte-identical. */
+export function canonicalJson(value: unknown, indent = 2): string {
+    const sortKeys = (node: unknown): unknown => {
+        if (Array.isArray(node)) {
+            return node.map(sortKeys);
+        }
+        if (node !== null && typeof node === "object") {
+            return Object.fromEntries(
+                Object.keys(node as object)
+                    .sort()
+                    .map((key) => [key, sortKeys((node as Record<string, unknown>)[key])]),
+            );
+        }
+        return node;
+    };
+    return JSON.stringify(sortKeys(value), null, indent);
+}
+
+interface WireRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom?(): boolean;
+    getProtect?(): boolean | undefined;
+    getRetainondelete?(): boolean | undefined;
+    getProvider(): string;
+    getObject?(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+interface WireResponse {
+    getUrn(): string;
+    getId?(): string;
+}
+
+type Callback = (error: unknown, response: WireResponse | undefined) => void;
+
+interface Recording {
+    readonly urn: string;
+    readonly resource: PlannedResource;
+    readonly defaultProvider: boolean;
+}
+
+/**
+ * Wraps the mock monitor so that every registration (and read, e.g. a StackReference) is recorded
+ * with what the plain mocks interface does not see: parent, protect and retainOnDelete.
+ */
+function recordRegistrations(monitor: MockMonitor, sink: (recording: Recording) => void): void {
+    const wrap = (method: "registerResource" | "readResource", inputsOf: (req: WireRequest) => Record<string, unknown>) => {
+        const original = monitor[method].bind(monitor) as (req: WireRequest, callback: Callback) => Promise<void>;
+        (monitor as unknown as Record<string, unknown>)[method] = (req: WireRequest, callback: Callback) =>
+            original(req, (error, response) => {
+                if (!error && response) {
+                    const parent = req.getParent();
+                    const provider = req.getProvider();
+                    sink({
+                        urn: response.getUrn(),
+                        defaultProvider: /::pulumi:providers:[^:]+::default(_[0-9_]+)?::/.test(provider),
+                        resource: {
+                            type: req.getType(),
+                            name: req.getName(),
+                            id: response.getId?.() || (method === "readResource" ? String((req as unknown as { getId(): string }).getId()) : response.getUrn()),
+                            parent: parent ? logicalName(parent) : null,
+                            inputs: providerInputs(req.getType(), sanitize(inputsOf(req)) as Record<string, unknown>),
+                            protect: req.getProtect?.() ?? false,
+                            retainOnDelete: req.getRetainondelete?.() ?? false,
+                        },
+                    });
+                }
+                callback(error, response);
+            });
+    };
+    wrap("registerResource", (req) => req.getObject?.()?.toJavaScript() ?? {});
+    wrap("readResource", (req) => req.getProperties?.()?.toJavaScript() ?? {});
+}
+
+/** Resolves a program's outputs (values that may be Outputs or promises), noting which are secret. */
+async function resolveOutputs(outputs: Record<string, unknown>): Promise<{ values: Record<string, unknown>; secrets: string[] }> {
+    const values: Record<string, unknown> = {};
+    const secrets: string[] = [];
+    for (const [key, value] of Object.entries(outputs)) {
+        const output: pulumi.Output<unknown> = pulumi.output(value as pulumi.Input<unknown>);
+        const [resolved, secret] = await Promise.all([
+            new Promise<unknown>((resolve) => output.apply((v: unknown) => resolve(v))),
+            pulumi.isSecret(output),
+        ]);
+        values[key] = resolved;
+        if (secret) {
+            secrets.push(key);
+        }
+    }
+    return { values, secrets };
+}
+
+export interface PlanStackOptions {
+    /** The stack name (tenant id or `platform-<region>`). */
+    readonly stack: string;
+    /** The region of resources whose provider sets none. */
+    readonly region: string;
+    /** Stack config, unqualified keys in the project's namespace (`directoryLinkVerified`). */
+    readonly config?: Readonly<Record<string, string>>;
+    /** Keys of `config` whose values are secret. */
+    readonly secretConfigKeys?: readonly string[];
+    /** Outputs of already planned stacks, by fully qualified name, for StackReferences. */
+    readonly stackOutputs?: ReadonlyMap<string, StackOutputsSnapshot>;
+    /** The program: registers resources and returns the stack outputs. */
+    readonly program: () => Record<string, unknown> | Promise<Record<string, unknown>>;
+}
+
+export function qualifiedStackName(stack: string): string {
+    return `${ORGANIZATION}/${PROJECT}/${stack}`;
+}
+
+function qualifyConfigKey(key: string): string {
+    return key.includes(":") ? key : `${PROJECT}:${key}`;
+}
+
+/**
+ * Plans one stack. Registrations are isolated per stack: each gets a fresh mock monitor, its own
+ * config (Pulumi's config store is not reset by `setMocks`), and the previous stack has settled.
+ */
+export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
+    await waitForRPCs();
+    const config = Object.fromEntries(Object.entries(options.config ?? {}).map(([key, value]) => [qualifyConfigKey(key), value]));
+    pulumi.runtime.setAllConfig(config, (options.secretConfigKeys ?? []).map(qualifyConfigKey));
+    const mocks = new PlanMocks({ stack: options.stack, region: options.region, stackOutputs: options.stackOutputs ?? new Map() });
+    await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, false, ORGANIZATION);
+    const monitor = settings.getMonitor() as unknown as MockMonitor;
+
+    const recordings: Recording[] = [];
+    recordRegistrations(monitor, (recording) => recordings.push(recording));
+
+    // Errors inside apply callbacks and registrations surface as unhandled rejections; while this
+    // stack is planned they are its failures, not the process's.
+    const failures: unknown[] = [];
+    const onRejection = (reason: unknown): void => {
+        failures.push(reason);
+    };
+    process.on("unhandledRejection", onRejection);
+    let outputs: { values: Record<string, unknown>; secrets: string[] };
+    try {
+        const returned = await options.program();
+        outputs = await resolveOutputs(returned);
+        await waitForRPCs();
+        // Rejections are reported on a later turn of the event loop than the failure itself.
+        await new Promise((resolve) => setImmediate(resolve));
+    } catch (error) {
+        await waitForRPCs().catch(() => undefined);
+        throw asPlanError(options.stack, error);
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+    if (failures.length > 0) {
+        throw asPlanError(options.stack, failures[0]);
+    }
+
+    const seen = new Set<string>();
+    for (const { urn, resource, defaultProvider } of recordings) {
+        if (seen.has(urn)) {
+            throw new PlanError(`${options.stack}: two resources have the URN ${urn}; the Pulumi engine rejects duplicate URNs (give them distinct names)`);
+        }
+        seen.add(urn);
+        if (defaultProvider && resource.type.startsWith("aws:")) {
+            throw new PlanError(
+                `${options.stack}: ${resource.type} "${resource.name}" uses the default AWS provider; pass the stack's provider (it carries the region and the required tags)`,
+            );
+        }
+    }
+    const resources = recordings
+        .map((recording) => recording.resource)
+        .sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
+    const masked = Object.fromEntries(
+        Object.entries(outputs.values).map(([key, value]) => [key, outputs.secrets.includes(key) ? SECRET_PLACEHOLDER : value]),
+    );
+    return {
+        stack: options.stack,
+        resources,
+        outputs: masked,
+        snapshot: { outputs: outputs.values, secretOutputNames: outputs.secrets },
+    };
+}
+
+function asPlanError(stack: string, error: unknown): PlanError {
+    if (error instanceof PlanError) {
+        return error;
+    }
+    if (pulumi.RunError.isInstance(error as Error) || (error as Error)?.name === "PlanMockError") {
+        return new PlanError((error as Error).message);
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    const plan = new PlanError(`${stack}: the program failed: ${message}`);
+    plan.stack = error instanceof Error ? `${plan.message}\n${error.stack ?? ""}` : plan.message;
+    return plan;
+}

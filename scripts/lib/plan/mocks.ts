@@ -1,0 +1,298 @@
+// The offline plan's stand-in for AWS: deterministic, plausibly shaped ids and attributes, so that
+// program code reading them (ARNs in policies, AZ names, DNS names, generated passwords) behaves as
+// it would against a real account. Ids derive from a hash of the stack, type and name: the same
+// program gives the same ids on every run, and they are unique within a stack.
+
+import { createHash } from "node:crypto";
+
+import type * as pulumi from "@pulumi/pulumi";
+
+/** The AWS account the plan pretends to deploy into. */
+export const PLAN_ACCOUNT_ID = "123456789012";
+
+/** Outputs of a stack that a StackReference may read: values plus which of them are secret. */
+export interface StackOutputsSnapshot {
+    readonly outputs: Record<string, unknown>;
+    readonly secretOutputNames: readonly string[];
+}
+
+export interface PlanMocksOptions {
+    /** The stack being planned; part of every id's hash. */
+    readonly stack: string;
+    /** The region of resources whose provider sets none. */
+    readonly region: string;
+    /** Outputs of other stacks by fully qualified name (`org/project/stack`), for StackReferences. */
+    readonly stackOutputs: ReadonlyMap<string, StackOutputsSnapshot>;
+}
+
+/** Raised when the program asks for something the offline plan cannot answer. */
+export class PlanMockError extends Error {}
+
+type State = Record<string, unknown>;
+
+function hex(seed: string, length: number): string {
+    let out = "";
+    for (let i = 0; out.length < length; i++) {
+        out += createHash("sha256").update(`${seed}#${i}`).digest("hex");
+    }
+    return out.slice(0, length);
+}
+
+function uuid(seed: string): string {
+    const h = hex(seed, 32);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** `aws:ec2/securityGroup:SecurityGroup` -> { module: "ec2", resource: "SecurityGroup" }. */
+function splitType(type: string): { pkg: string; module: string; resource: string } {
+    const [pkg = "", middle = "", resource = ""] = type.split(":");
+    return { pkg, module: middle.split("/")[0] ?? "", resource };
+}
+
+function kebab(name: string): string {
+    return name.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
+}
+
+/** Id prefixes AWS uses for EC2-style resources. */
+const EC2_ID_PREFIX: Record<string, string> = {
+    "aws:ec2/vpc:Vpc": "vpc",
+    "aws:ec2/subnet:Subnet": "subnet",
+    "aws:ec2/securityGroup:SecurityGroup": "sg",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
+    "aws:ec2/instance:Instance": "i",
+    "aws:ec2/networkInterface:NetworkInterface": "eni",
+    "aws:ec2/networkInterfaceAttachment:NetworkInterfaceAttachment": "eni-attach",
+    "aws:ec2/internetGateway:InternetGateway": "igw",
+    "aws:ec2/natGateway:NatGateway": "nat",
+    "aws:ec2/eip:Eip": "eipalloc",
+    "aws:ec2/routeTable:RouteTable": "rtb",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
+    "aws:ec2/networkAcl:NetworkAcl": "acl",
+    "aws:ec2/vpnGateway:VpnGateway": "vgw",
+    "aws:ec2/customerGateway:CustomerGateway": "cgw",
+    "aws:ec2/vpnConnection:VpnConnection": "vpn",
+    "aws:ec2/flowLog:FlowLog": "fl",
+    "aws:ebs/volume:Volume": "vol",
+    "aws:ec2/dedicatedHost:DedicatedHost": "h",
+    "aws:ec2/launchTemplate:LaunchTemplate": "lt",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce",
+    "aws:ec2transitgateway/transitGateway:TransitGateway": "tgw",
+    "aws:ec2transitgateway/vpcAttachment:VpcAttachment": "tgw-attach",
+    "aws:ec2transitgateway/routeTable:RouteTable": "tgw-rtb",
+    "aws:ec2clientvpn/endpoint:Endpoint": "cvpn-endpoint",
+    "aws:ec2/placementGroup:PlacementGroup": "pg",
+};
+
+/** The resource's own name input, where AWS identifies the resource by name. */
+const NAME_INPUT: Record<string, string> = {
+    "aws:s3/bucket:Bucket": "bucket",
+    "aws:s3/bucketV2:BucketV2": "bucket",
+    "aws:rds/instance:Instance": "identifier",
+    "aws:rds/subnetGroup:SubnetGroup": "name",
+    "aws:iam/role:Role": "name",
+    "aws:iam/instanceProfile:InstanceProfile": "name",
+    "aws:iam/policy:Policy": "name",
+    "aws:cloudwatch/logGroup:LogGroup": "name",
+    "aws:sns/topic:Topic": "name",
+    "aws:backup/vault:Vault": "name",
+    "aws:ssm/parameter:Parameter": "name",
+    "aws:kms/alias:Alias": "name",
+    "aws:lb/loadBalancer:LoadBalancer": "name",
+    "aws:lb/targetGroup:TargetGroup": "name",
+    "aws:ec2/securityGroup:SecurityGroup": "name",
+};
+
+const AUTONAME_MAX: Record<string, number> = {
+    "aws:lb/loadBalancer:LoadBalancer": 32,
+    "aws:lb/targetGroup:TargetGroup": 32,
+    "aws:rds/instance:Instance": 63,
+    "aws:s3/bucket:Bucket": 63,
+    "aws:s3/bucketV2:BucketV2": 63,
+};
+
+/**
+ * Deterministic mocks for one stack. Create one per stack planned: it remembers the state of the
+ * stack's resources so that later resources can be answered consistently (an ENI in a subnet gets
+ * an address of that subnet and its availability zone).
+ */
+export class PlanMocks implements pulumi.runtime.Mocks {
+    private readonly providerRegions = new Map<string, string>();
+    private readonly states = new Map<string, State>();
+
+    constructor(private readonly options: PlanMocksOptions) {}
+
+    private seed(...parts: string[]): string {
+        return [this.options.stack, ...parts].join("\u0000");
+    }
+
+    private regionOf(args: pulumi.runtime.MockResourceArgs): string {
+        const explicit = typeof args.inputs?.region === "string" ? args.inputs.region : undefined;
+        if (explicit) {
+            return explicit;
+        }
+        const providerId = args.provider?.split("::").pop();
+        return (providerId && this.providerRegions.get(providerId)) || this.options.region;
+    }
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
+        const seed = this.seed(args.type, args.name, args.provider ?? "");
+        if (args.type === "pulumi:pulumi:StackReference") {
+            return this.stackReference(args);
+        }
+        if (args.type.startsWith("pulumi:providers:")) {
+            const id = uuid(seed);
+            // Resources name their provider as `<provider urn>::<provider id>`.
+            this.providerRegions.set(id, typeof args.inputs?.region === "string" ? args.inputs.region : this.options.region);
+            return { id, state: { ...args.inputs } };
+        }
+        if (args.custom === false) {
+            return { id: undefined, state: {} };
+        }
+        const region = this.regionOf(args);
+        const { id, state } = this.awsResource(args, region, seed);
+        this.states.set(id, state);
+        return { id, state: { ...state, id } };
+    }
+
+    private awsResource(args: pulumi.runtime.MockResourceArgs, region: string, seed: string): { id: string; state: State } {
+        const inputs: State = { ...args.inputs };
+        const { module, resource } = splitType(args.type);
+        const account = PLAN_ACCOUNT_ID;
+        const nameKey = NAME_INPUT[args.type];
+        if (nameKey && inputs[nameKey] === undefined) {
+            // The provider auto-names such resources `<logical name>-<7 hex>`.
+            const max = AUTONAME_MAX[args.type] ?? 255;
+            const suffix = hex(seed, 7);
+            const base = args.name.slice(0, Math.max(1, max - 8));
+            inputs[nameKey] = nameKey === "bucket" || nameKey === "identifier" ? `${base}-${suffix}`.toLowerCase() : `${base}-${suffix}`;
+        }
+        const name = nameKey ? String(inputs[nameKey]) : args.name;
+        const prefix = EC2_ID_PREFIX[args.type];
+        let id: string;
+        let arn: string;
+        const extra: State = {};
+        switch (args.type) {
+            case "aws:kms/key:Key":
+                id = uuid(seed);
+                arn = `arn:aws:kms:${region}:${account}:key/${id}`;
+                extra.keyId = id;
+                break;
+            case "aws:kms/alias:Alias":
+                id = name;
+                arn = `arn:aws:kms:${region}:${account}:${name}`;
+                extra.targetKeyArn = this.keyArnOf(inputs.targetKeyId, region);
+                break;
+            case "aws:s3/bucket:Bucket":
+            case "aws:s3/bucketV2:BucketV2":
+                id = name;
+                arn = `arn:aws:s3:::${name}`;
+                Object.assign(extra, {
+                    bucketDomainName: `${name}.s3.amazonaws.com`,
+                    bucketRegionalDomainName: `${name}.s3.${region}.amazonaws.com`,
+                    region,
+                    hostedZoneId: "Z3AQBSTGFYJSTF",
+                });
+                break;
+            case "aws:iam/role:Role":
+            case "aws:iam/instanceProfile:InstanceProfile":
+            case "aws:iam/policy:Policy": {
+                id = name;
+                const kind = kebab(resource);
+                arn = `arn:aws:iam::${account}:${kind === "policy" ? "policy" : kind}/${name}`;
+                extra.uniqueId = `AROA${hex(seed, 17).toUpperCase()}`;
+                break;
+            }
+            case "aws:sns/topic:Topic":
+                arn = `arn:aws:sns:${region}:${account}:${name}`;
+                id = arn;
+                break;
+            case "aws:cloudwatch/logGroup:LogGroup":
+                id = name;
+                arn = `arn:aws:logs:${region}:${account}:log-group:${name}`;
+                break;
+            case "aws:ssm/parameter:Parameter":
+                id = name;
+                arn = `arn:aws:ssm:${region}:${account}:parameter${name.startsWith("/") ? "" : "/"}${name}`;
+                extra.version = 1;
+                break;
+            case "aws:rds/instance:Instance":
+                id = `db-${hex(seed, 26).toUpperCase()}`;
+                arn = `arn:aws:rds:${region}:${account}:db:${name}`;
+                Object.assign(extra, {
+                    address: `${name}.c${hex(seed, 11)}.${region}.rds.amazonaws.com`,
+                    endpoint: `${name}.c${hex(seed, 11)}.${region}.rds.amazonaws.com:${inputs.port ?? 5432}`,
+                    resourceId: id,
+                });
+                break;
+            case "aws:lb/loadBalancer:LoadBalancer": {
+                const scheme = inputs.internal ? "internal-" : "";
+                arn = `arn:aws:elasticloadbalancing:${region}:${account}:loadbalancer/app/${name}/${hex(seed, 16)}`;
+                id = arn;
+                Object.assign(extra, {
+                    dnsName: `${scheme}${name}-${parseInt(hex(seed, 8), 16)}.${region}.elb.amazonaws.com`,
+                    zoneId: "Z32O12XQLNTSW2",
+                    arnSuffix: `app/${name}/${hex(seed, 16)}`,
+                });
+                break;
+            }
+            case "aws:lb/targetGroup:TargetGroup":
+                arn = `arn:aws:elasticloadbalancing:${region}:${account}:targetgroup/${name}/${hex(seed, 16)}`;
+                id = arn;
+                extra.arnSuffix = `targetgroup/${name}/${hex(seed, 16)}`;
+                break;
+            default:
+                if (prefix) {
+                    id = `${prefix}-${hex(seed, 17)}`;
+                    arn = `arn:aws:ec2:${region}:${account}:${kebab(resource)}/${id}`;
+                } else if (nameKey) {
+                    id = name;
+                    arn = `arn:aws:${module}:${region}:${account}:${kebab(resource)}/${name}`;
+                } else {
+                    id = `${kebab(resource)}-${hex(seed, 17)}`;
+                    arn = `arn:aws:${module}:${region}:${account}:${kebab(resource)}/${id}`;
+                }
+        }
+        return { id, state: { ...inputs, arn, ...extra } };
+    }
+
+    private keyArnOf(keyId: unknown, region: string): string | undefined {
+        if (typeof keyId !== "string") {
+            return undefined;
+        }
+        return keyId.startsWith("arn:") ? keyId : `arn:aws:kms:${region}:${PLAN_ACCOUNT_ID}:key/${keyId}`;
+    }
+
+    private stackReference(args: pulumi.runtime.MockResourceArgs): { id: string; state: State } {
+        const name = String(args.inputs?.name ?? args.id ?? "");
+        const snapshot = this.options.stackOutputs.get(name);
+        if (!snapshot) {
+            const known = [...this.options.stackOutputs.keys()].join(", ") || "none";
+            throw new PlanMockError(`the plan has no stack named "${name}" to reference (planned: ${known})`);
+        }
+        return { id: name, state: { name, outputs: snapshot.outputs, secretOutputNames: [...snapshot.secretOutputNames] } };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        const region = this.options.region;
+        switch (args.token) {
+            case "aws:index/getAvailabilityZones:getAvailabilityZones":
+                return {
+                    id: region,
+                    names: ["a", "b", "c"].map((zone) => `${region}${zone}`),
+                    zoneIds: [1, 2, 3].map((n) => `${region.replace(/-/g, "").slice(0, 4)}-az${n}`),
+                    state: "available",
+                };
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return { accountId: PLAN_ACCOUNT_ID, arn: `arn:aws:iam::${PLAN_ACCOUNT_ID}:user/plan`, userId: "AIDAPLANPLANPLANPLAN", id: PLAN_ACCOUNT_ID };
+            case "aws:index/getRegion:getRegion":
+                return { name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+            case "aws:index/getPartition:getPartition":
+                return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
+            default:
+                throw new PlanMockError(
+                    `the offline plan has no answer for the provider function ${args.token}; add one to scripts/lib/plan/mocks.ts`,
+                );
+        }
+    }
+}

@@ -1,0 +1,57 @@
+// What every tenant stack has, whatever its mode: its settings, and (for dedicated modes) its own
+// encryption keys. Mode programs add to it; the differences between modes are the options.
+
+import * as pulumi from "@pulumi/pulumi";
+
+import { EncryptionKeys } from "../components/encryption-keys";
+import { TenantSettings } from "../components/tenant-settings";
+import { TenantContext, tenantUrl } from "./context";
+
+export interface FoundationOptions {
+    /** Whether the tenant has customer-managed keys of its own (every mode but saas). */
+    readonly dedicatedKeys: boolean;
+    /** How users sign in. */
+    readonly identityProvider: "app" | "directory";
+}
+
+export interface Foundation {
+    readonly url: pulumi.Output<string>;
+    readonly settings: TenantSettings;
+    readonly keys?: EncryptionKeys;
+}
+
+export function tenantFoundation(ctx: TenantContext, options: FoundationOptions): Foundation {
+    const { tenant } = ctx;
+    const url = tenantUrl(ctx);
+    const settings = new TenantSettings(
+        `${tenant.id}-settings`,
+        {
+            parameterName: `/tenants/${tenant.id}/settings`,
+            settings: {
+                tenant: tenant.id,
+                company: tenant.company,
+                environment: tenant.environment,
+                url,
+                passwordMinLength: tenant.passwordMinLength,
+                identityProvider: options.identityProvider,
+            },
+        },
+        ctx.opts,
+    );
+    const keys = options.dedicatedKeys
+        ? new EncryptionKeys(`${tenant.id}-keys`, { aliasPrefix: `tenants/${tenant.id}`, owner: `tenant ${tenant.id}` }, ctx.opts)
+        : undefined;
+    return { url, settings, keys };
+}
+
+/** The stack outputs every tenant exports; modes add their own. */
+export function foundationOutputs(ctx: TenantContext, foundation: Foundation): Record<string, pulumi.Input<unknown>> {
+    return {
+        tenant: ctx.tenant.id,
+        mode: ctx.tenant.mode,
+        region: ctx.tenant.region,
+        url: foundation.url,
+        settingsParameter: foundation.settings.parameterName,
+        ...(foundation.keys ? { dataKeyArn: foundation.keys.dataKeyArn, backupKeyArn: foundation.keys.backupKeyArn } : {}),
+    };
+}

@@ -1,0 +1,71 @@
+// The program behind every stack: `platform-<region>` runs the shared platform, any other stack
+// name is a tenant id whose file is loaded, validated and dispatched to its mode's program.
+
+import * as path from "node:path";
+
+import * as pulumi from "@pulumi/pulumi";
+
+import { formatProblem, loadFleet, TENANT_CONFIG_DIR } from "./config/validate";
+import { Tenant } from "./config/tenant";
+import { platformRegionOf } from "./context";
+import { cloud } from "./cloud";
+import { dedicatedSaas } from "./dedicated-saas";
+import { physical } from "./physical";
+import { platform } from "./platform";
+import { saas } from "./saas";
+import { vpn } from "./vpn";
+import { vpnSync } from "./vpn-sync";
+
+export type StackOutputs = Record<string, pulumi.Input<unknown>>;
+
+/** Registers the resources of one tenant's mode and returns its stack outputs. */
+export function tenantProgram(tenant: Tenant): StackOutputs {
+    switch (tenant.mode) {
+        case "saas":
+            return saas(tenant);
+        case "dedicated-saas":
+            return dedicatedSaas(tenant);
+        case "physical":
+            return physical(tenant);
+        case "cloud":
+            return cloud(tenant);
+        case "vpn":
+            return vpn(tenant);
+        case "vpn-sync":
+            return vpnSync(tenant);
+        default: {
+            const unreachable: never = tenant;
+            throw new Error(`unknown mode ${(unreachable as Tenant).mode}`);
+        }
+    }
+}
+
+export function platformProgram(region: string): StackOutputs {
+    return platform(region);
+}
+
+/**
+ * Loads and validates the tenant of a stack against the whole fleet. An invalid file fails the
+ * update with the validator's lines, before any resource is registered.
+ */
+export function loadStackTenant(stack: string, dir: string = TENANT_CONFIG_DIR): Tenant {
+    const file = path.join(dir, `${stack}.yaml`);
+    const fleet = loadFleet({ dir, files: [file], withDirectory: true });
+    if (fleet.problems.some((problem) => problem.message === "no such file")) {
+        throw new pulumi.RunError(
+            `stack "${stack}" has no tenant file ${path.relative(process.cwd(), file)}: a tenant stack's name is its tenant id ` +
+                `(create that file to add the tenant), and platform stacks are named platform-<region>`,
+        );
+    }
+    const tenant = fleet.tenants[0];
+    if (fleet.problems.length > 0 || tenant === undefined) {
+        throw new pulumi.RunError(`tenant file ${path.relative(process.cwd(), file)} is invalid:\n${fleet.problems.map(formatProblem).join("\n")}`);
+    }
+    return tenant;
+}
+
+/** The stack's whole program, as Pulumi's language host runs it. */
+export function stackProgram(stack: string = pulumi.getStack()): StackOutputs {
+    const region = platformRegionOf(stack);
+    return region !== undefined ? platformProgram(region) : tenantProgram(loadStackTenant(stack));
+}
