@@ -45,12 +45,20 @@ export interface PlannedResource {
     readonly retainOnDelete: boolean;
 }
 
+/** What a plan shows of one stack: safe to print, secrets masked. */
 export interface StackPlan {
     readonly stack: string;
     readonly resources: PlannedResource[];
     /** Stack outputs with secrets masked. */
     readonly outputs: Record<string, unknown>;
-    /** The outputs with their real values, for StackReferences of later stacks (never printed). */
+}
+
+export interface PlanStackResult {
+    readonly plan: StackPlan;
+    /**
+     * The outputs with their real values, for the StackReferences of stacks planned later. Kept
+     * apart from `plan` so that nothing printing a plan can print a secret.
+     */
     readonly snapshot: StackOutputsSnapshot;
 }
 
@@ -168,7 +176,8 @@ function recordRegistrations(monitor: MockMonitor, sink: (recording: Recording) 
                     const provider = req.getProvider();
                     sink({
                         urn: response.getUrn(),
-                        defaultProvider: /::pulumi:providers:[^:]+::default(_[0-9_]+)?::/.test(provider),
+                        // No reference at all (the mock monitor's way) or the engine's default one.
+                        defaultProvider: provider === "" || /::pulumi:providers:[^:]+::default(_[0-9_]+)?::/.test(provider),
                         resource: {
                             type: req.getType(),
                             name: req.getName(),
@@ -232,7 +241,7 @@ function qualifyConfigKey(key: string): string {
  * Plans one stack. Registrations are isolated per stack: each gets a fresh mock monitor, its own
  * config (Pulumi's config store is not reset by `setMocks`), and the previous stack has settled.
  */
-export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
+export async function planStack(options: PlanStackOptions): Promise<PlanStackResult> {
     await waitForRPCs();
     const config = Object.fromEntries(Object.entries(options.config ?? {}).map(([key, value]) => [qualifyConfigKey(key), value]));
     pulumi.runtime.setAllConfig(config, (options.secretConfigKeys ?? []).map(qualifyConfigKey));
@@ -250,20 +259,21 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
         failures.push(reason);
     };
     process.on("unhandledRejection", onRejection);
-    let outputs: { values: Record<string, unknown>; secrets: string[] };
+    let outputs: { values: Record<string, unknown>; secrets: string[] } | undefined;
     try {
         const returned = await options.program();
         outputs = await resolveOutputs(returned);
-        await waitForRPCs();
-        // Rejections are reported on a later turn of the event loop than the failure itself.
-        await new Promise((resolve) => setImmediate(resolve));
     } catch (error) {
-        await waitForRPCs().catch(() => undefined);
-        throw asPlanError(options.stack, error);
+        failures.unshift(error);
     } finally {
+        // Whatever happened, this stack settles completely before the next one starts: every
+        // registration in flight lands here, and rejections (reported on a later turn of the
+        // event loop than the failure itself) are this stack's.
+        await waitForRPCs().catch((error: unknown) => failures.push(error));
+        await new Promise((resolve) => setImmediate(resolve));
         process.off("unhandledRejection", onRejection);
     }
-    if (failures.length > 0) {
+    if (failures.length > 0 || outputs === undefined) {
         throw asPlanError(options.stack, failures[0]);
     }
 
@@ -273,7 +283,7 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
             throw new PlanError(`${options.stack}: two resources have the URN ${urn}; the Pulumi engine rejects duplicate URNs (give them distinct names)`);
         }
         seen.add(urn);
-        if (defaultProvider && resource.type.startsWith("aws:")) {
+        if (defaultProvider && resource.type.startsWith("aws:") && resource.type !== "pulumi:providers:aws") {
             throw new PlanError(
                 `${options.stack}: ${resource.type} "${resource.name}" uses the default AWS provider; pass the stack's provider (it carries the region and the required tags)`,
             );
@@ -286,9 +296,7 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
         Object.entries(outputs.values).map(([key, value]) => [key, outputs.secrets.includes(key) ? SECRET_PLACEHOLDER : value]),
     );
     return {
-        stack: options.stack,
-        resources,
-        outputs: masked,
+        plan: { stack: options.stack, resources, outputs: masked },
         snapshot: { outputs: outputs.values, secretOutputNames: outputs.secrets },
     };
 }

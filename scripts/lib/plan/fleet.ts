@@ -60,8 +60,8 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
     for (const region of regions) {
         const stack = platformStackName(region);
         try {
-            const plan = await planStack({ stack, region, config, secretConfigKeys: secretKeys(config), program: () => platformProgram(region) });
-            stackOutputs.set(qualifiedStackName(stack), plan.snapshot);
+            const { plan, snapshot } = await planStack({ stack, region, config, secretConfigKeys: secretKeys(config), program: () => platformProgram(region) });
+            stackOutputs.set(qualifiedStackName(stack), snapshot);
             if (shownRegions.has(region)) {
                 tenants.push({ tenant: stack, mode: "platform", region, source: PLATFORM_SOURCE, resources: plan.resources, outputs: plan.outputs });
             }
@@ -71,7 +71,7 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
     }
     for (const tenant of [...options.tenants].sort((a, b) => a.id.localeCompare(b.id))) {
         try {
-            const plan = await planStack({
+            const { plan } = await planStack({
                 stack: tenant.id,
                 region: tenant.region,
                 config,
