@@ -1,0 +1,100 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import { describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(__dirname, "..");
+const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+
+function plan(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+    const child = spawnSync(TSX, [path.join(ROOT, "scripts", "plan.ts"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+    return { status: child.status, stdout: child.stdout, stderr: child.stderr };
+}
+
+function tempTenant(id: string, body: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
+    const file = path.join(dir, `${id}.yaml`);
+    fs.writeFileSync(file, body);
+    return file;
+}
+
+const cloudTenant = (id: string, cidr: string): string =>
+    `tenant: ${id}\ncompany: ${id} Ltd\nmode: cloud\nregion: eu-west-1\ndomain:\n  subdomain: ${id}\nnetwork:\n  cidr: ${cidr}\n`;
+
+interface Doc {
+    version: number;
+    tenants: { tenant: string; mode: string; region: string; source: string; resources: unknown[]; outputs: Record<string, unknown> }[];
+    errors: { file: string; line: number; column: number; path: string; message: string }[];
+}
+
+describe("npm run plan", () => {
+    it("GIVEN --json and no tenant WHEN run THEN stdout is exactly one plan document of every tenant and the platforms in use", () => {
+        const result = plan("--json");
+        expect(result.status).toBe(0);
+        const doc = JSON.parse(result.stdout) as Doc;
+        expect(doc.version).toBe(1);
+        expect(doc.errors).toEqual([]);
+        const names = doc.tenants.map((tenant) => tenant.tenant);
+        expect(names).toEqual(expect.arrayContaining(["acme", "globex", "brightpath", "platform-eu-west-1", "platform-us-east-1"]));
+        const platform = doc.tenants.find((tenant) => tenant.tenant === "platform-eu-west-1");
+        expect(platform).toMatchObject({ mode: "platform", region: "eu-west-1" });
+        expect(doc.tenants.find((tenant) => tenant.tenant === "acme")).toMatchObject({ mode: "vpn-sync", source: "tenant-configs/acme.yaml" });
+    });
+
+    it("GIVEN tenant ids WHEN run without --json THEN a readable summary of just those tenants is printed", () => {
+        const result = plan("acme", "brightpath");
+        expect(result.status).toBe(0);
+        expect(result.stdout).toContain("acme (vpn-sync, eu-west-1) from tenant-configs/acme.yaml");
+        expect(result.stdout).toContain("brightpath (saas, eu-west-1)");
+        expect(result.stdout).not.toContain("globex");
+        expect(result.stdout).not.toContain("platform-eu-west-1 (platform");
+    });
+
+    it("GIVEN platform WHEN run THEN only the platform stacks of the regions in use appear", () => {
+        const doc = JSON.parse(plan("platform", "--json").stdout) as Doc;
+        expect(doc.tenants.length).toBeGreaterThan(0);
+        expect(doc.tenants.every((tenant) => tenant.mode === "platform")).toBe(true);
+    });
+
+    it("GIVEN a valid id and an invalid file WHEN run THEN exit 1, the errors are listed and the valid tenant is still planned", () => {
+        const bad = tempTenant("broken", "tenant: broken\ncompany: Broken\nmode: cloud\nregion: eu-west-1\n");
+        const result = plan("acme", bad, "--json");
+        expect(result.status).toBe(1);
+        const doc = JSON.parse(result.stdout) as Doc;
+        expect(doc.tenants.map((tenant) => tenant.tenant)).toEqual(["acme"]);
+        expect(doc.errors).toContainEqual(expect.objectContaining({ path: "/domain", line: 1, column: 1, message: expect.stringContaining("required for mode cloud") }));
+        expect(doc.errors.every((error) => error.file.endsWith("broken.yaml"))).toBe(true);
+    });
+
+    it("GIVEN a file elsewhere overlapping a tenant in tenant-configs WHEN run THEN it is refused, unless --isolated", () => {
+        const file = tempTenant("newcomer", cloudTenant("newcomer", "10.20.0.0/16"));
+        const checked = plan(file, "--json");
+        expect(checked.status).toBe(1);
+        const doc = JSON.parse(checked.stdout) as Doc;
+        expect(doc.errors[0]?.message).toContain("tenant-configs/globex.yaml");
+        const isolated = plan(file, "--isolated", "--json");
+        expect(isolated.status).toBe(0);
+        expect((JSON.parse(isolated.stdout) as Doc).tenants.map((tenant) => tenant.tenant)).toEqual(["newcomer"]);
+    });
+
+    it.each([
+        [["--bogus"], /Unknown option '--bogus'/],
+        [["--config", "novalue"], /--config expects KEY=VALUE/],
+        [["Not_A_Tenant"], /neither a tenant id nor a \.yaml file/],
+        [["acme", "--isolated"], /--isolated applies to FILE\.yaml/],
+    ])("GIVEN %j WHEN run THEN exit 2 with a usage message and no stack trace", (args, message) => {
+        const result = plan(...args);
+        expect(result.status).toBe(2);
+        expect(result.stderr).toMatch(message);
+        expect(result.stderr).toContain("Usage: npm run plan");
+        expect(result.stderr).not.toMatch(/\n\s+at /);
+    });
+
+    it("GIVEN an unknown tenant id WHEN run THEN exit 1 naming the missing file", () => {
+        const result = plan("nobody-here", "--json");
+        expect(result.status).toBe(1);
+        expect((JSON.parse(result.stdout) as Doc).errors[0]).toMatchObject({ file: "tenant-configs/nobody-here.yaml", message: "no such file" });
+    });
+});
