@@ -7,6 +7,8 @@ import { createHash } from "node:crypto";
 
 import type * as pulumi from "@pulumi/pulumi";
 
+import { MOCK_ATTRIBUTES } from "./mock-attributes";
+
 /** The AWS account the plan pretends to deploy into. */
 export const PLAN_ACCOUNT_ID = "123456789012";
 
@@ -253,7 +255,15 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                     arn = `arn:aws:${module}:${region}:${account}:${kebab(resource)}/${id}`;
                 }
         }
-        return { id, state: { ...inputs, arn, ...extra } };
+        const attributes = MOCK_ATTRIBUTES[args.type]?.({
+            inputs,
+            id,
+            region,
+            account,
+            hex: (length, salt = "") => hex(`${seed}\u0000${salt}`, length),
+            stateOf: (other) => this.states.get(other),
+        });
+        return { id, state: { ...inputs, arn, ...extra, ...attributes } };
     }
 
     private keyArnOf(keyId: unknown, region: string): string | undefined {
