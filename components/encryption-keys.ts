@@ -15,6 +15,82 @@ export interface EncryptionKeysArgs {
     readonly deletionWindowInDays?: number;
     /** Days between automatic key rotations. Default: 365. */
     readonly rotationPeriodInDays?: number;
+    /**
+     * Roles that may use the keys directly (encrypt, decrypt, grants): the tenant's own roles and
+     * the operations role. Default: none; AWS services still use the keys on the account's behalf.
+     */
+    readonly userArns?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * AWS services that may use the keys for resources of this account (`kms:ViaService`), e.g.
+     * `ec2`, `rds`, `s3`, `backup`. Default: ec2, rds, s3, backup, secretsmanager, sns.
+     */
+    readonly viaServices?: readonly string[];
+    /** Let CloudWatch Logs of this region encrypt log groups of this account. Default: true. */
+    readonly allowCloudWatchLogs?: boolean;
+}
+
+/** Who administers a key versus who may use it: a key policy document, as a pure function. */
+export function keyPolicy(args: {
+    accountId: string;
+    region: string;
+    userArns: readonly string[];
+    viaServices: readonly string[];
+    allowCloudWatchLogs: boolean;
+}): string {
+    const root = `arn:aws:iam::${args.accountId}:root`;
+    const use = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+    const statements: Record<string, unknown>[] = [
+        {
+            // Administration (not use) stays with the account's IAM, so deployers can manage the key
+            // and it can never become unmanageable.
+            Sid: "KeyAdministration",
+            Effect: "Allow",
+            Principal: { AWS: root },
+            Action: [
+                "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
+                "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
+                "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
+            ],
+            Resource: "*",
+        },
+        {
+            Sid: "UseThroughAwsServices",
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: [...use, "kms:CreateGrant", "kms:ListGrants"],
+            Resource: "*",
+            Condition: {
+                StringEquals: {
+                    "kms:CallerAccount": args.accountId,
+                    "kms:ViaService": args.viaServices.map((service) => `${service}.${args.region}.amazonaws.com`),
+                },
+            },
+        },
+    ];
+    if (args.userArns.length > 0) {
+        statements.push(
+            { Sid: "UseByTenantAndOperationsRoles", Effect: "Allow", Principal: { AWS: [...args.userArns] }, Action: use, Resource: "*" },
+            {
+                Sid: "GrantsForAwsResourcesOnly",
+                Effect: "Allow",
+                Principal: { AWS: [...args.userArns] },
+                Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+                Resource: "*",
+                Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+            },
+        );
+    }
+    if (args.allowCloudWatchLogs) {
+        statements.push({
+            Sid: "CloudWatchLogsOfThisAccount",
+            Effect: "Allow",
+            Principal: { Service: `logs.${args.region}.amazonaws.com` },
+            Action: use,
+            Resource: "*",
+            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${args.region}:${args.accountId}:log-group:*` } },
+        });
+    }
+    return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
 /**
@@ -37,6 +113,19 @@ export class EncryptionKeys extends pulumi.ComponentResource {
         const deletionWindowInDays = args.deletionWindowInDays ?? 30;
         const rotationPeriodInDays = args.rotationPeriodInDays ?? 365;
         const keep: pulumi.CustomResourceOptions = { parent: this, retainOnDelete: true };
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const region = aws.getRegionOutput({}, { parent: this });
+        const policy = pulumi
+            .all([identity.accountId, region.region, pulumi.output(args.userArns ?? [])])
+            .apply(([accountId, regionName, userArns]) =>
+                keyPolicy({
+                    accountId,
+                    region: regionName,
+                    userArns,
+                    viaServices: args.viaServices ?? ["ec2", "rds", "s3", "backup", "secretsmanager", "sns"],
+                    allowCloudWatchLogs: args.allowCloudWatchLogs ?? true,
+                }),
+            );
 
         const key = (purpose: "data" | "backup", description: string): aws.kms.Key => {
             const created = new aws.kms.Key(
@@ -48,6 +137,7 @@ export class EncryptionKeys extends pulumi.ComponentResource {
                     enableKeyRotation: true,
                     rotationPeriodInDays,
                     deletionWindowInDays,
+                    policy,
                 },
                 keep,
             );

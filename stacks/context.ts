@@ -30,9 +30,21 @@ export function platformRegionOf(stack: string): string | undefined {
  */
 export interface PlatformOutputs {
     readonly region: string;
+    /** Tenants' subdomains live under it; the shared app is `app.<baseDomain>`. */
     readonly baseDomain: string;
     readonly appUrl: string;
+    /** SNS topic that warns operations (alarms, failed checks). */
     readonly operationsTopicArn: string;
+    /** The role operations staff assume; tenant keys let it use them. */
+    readonly operationsRoleArn: string;
+    /** The operations network: the only source of administration traffic. */
+    readonly operationsCidrs: string[];
+    /** Networks every tenant blocks in its network ACLs and web firewall. */
+    readonly suspiciousNetworks: string[];
+    /** The operations Transit Gateway every tenant's admin tier attaches to. */
+    readonly transitGatewayId: string;
+    /** The public Route 53 zone of `baseDomain`. */
+    readonly publicZoneId: string;
 }
 
 export class PlatformReference {

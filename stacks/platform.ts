@@ -6,21 +6,12 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { EncryptionKeys } from "../components/encryption-keys";
 import { PlatformOutputs, stackTags } from "./context";
+import { readPlatformSettings } from "./platform-settings";
 
-/** Platform settings from the platform stack's config, with their documented defaults. */
-export interface PlatformSettings {
-    /** `baseDomain`: tenants get `<subdomain>.<baseDomain>`, the shared app `app.<baseDomain>`. Default: `itm.example.net`. */
-    readonly baseDomain: string;
-}
+export type PlatformStackOutputs = { [K in keyof PlatformOutputs]: pulumi.Input<PlatformOutputs[K]> };
 
-export const DEFAULT_BASE_DOMAIN = "itm.example.net";
-
-export function platformSettings(config: pulumi.Config): PlatformSettings {
-    return { baseDomain: config.get("baseDomain") ?? DEFAULT_BASE_DOMAIN };
-}
-
-export function platform(region: string): { [K in keyof PlatformOutputs]: pulumi.Input<PlatformOutputs[K]> } {
-    const settings = platformSettings(new pulumi.Config());
+export function platform(region: string): PlatformStackOutputs {
+    const settings = readPlatformSettings(new pulumi.Config());
     const name = `platform-${region}`;
     const provider = new aws.Provider(`${name}-aws`, {
         region: region as aws.Region,
@@ -28,18 +19,65 @@ export function platform(region: string): { [K in keyof PlatformOutputs]: pulumi
     });
     const opts = { provider };
 
-    const keys = new EncryptionKeys(`${name}-keys`, { aliasPrefix: `platform/${region}`, owner: `the platform in ${region}` }, opts);
-    // Operations are warned here: blocked-port attempts, failed availability checks, backup failures.
-    const operationsTopic = new aws.sns.Topic(
+    // Operations staff assume this role (MFA required) for administration across tenants; tenant
+    // keys name it as a user.
+    const operationsRole = new aws.iam.Role(
         `${name}-operations`,
-        { name: `${name}-operations`, kmsMasterKeyId: keys.dataKey.arn },
-        { provider },
+        {
+            name: `${name}-operations`,
+            description: `Operations staff of the platform in ${region}`,
+            assumeRolePolicy: aws.getCallerIdentityOutput({}, opts).accountId.apply((accountId) =>
+                JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+                            Action: "sts:AssumeRole",
+                            Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
+                        },
+                    ],
+                }),
+            ),
+            maxSessionDuration: 3600,
+        },
+        opts,
     );
+
+    const keys = new EncryptionKeys(
+        `${name}-keys`,
+        { aliasPrefix: `platform/${region}`, owner: `the platform in ${region}`, userArns: [operationsRole.arn], viaServices: ["ec2", "rds", "s3", "backup", "secretsmanager", "sns", "cloudwatch"] },
+        opts,
+    );
+    // Operations are warned here: blocked-port attempts, failed availability checks, backup failures.
+    const operationsTopic = new aws.sns.Topic(`${name}-operations-topic`, { name: `${name}-operations`, kmsMasterKeyId: keys.dataKey.arn }, opts);
+
+    // The operations network: every tenant's admin tier attaches here and routes only here.
+    const transitGateway = new aws.ec2transitgateway.TransitGateway(
+        `${name}-operations-tgw`,
+        {
+            description: `Operations network of the platform in ${region}`,
+            amazonSideAsn: 64512,
+            autoAcceptSharedAttachments: "disable",
+            defaultRouteTableAssociation: "enable",
+            defaultRouteTablePropagation: "enable",
+            dnsSupport: "enable",
+            vpnEcmpSupport: "enable",
+        },
+        opts,
+    );
+
+    const zone = new aws.route53.Zone(`${name}-zone`, { name: settings.baseDomain, comment: `Public zone of ${settings.baseDomain}`, forceDestroy: false }, { ...opts, retainOnDelete: true });
 
     return {
         region,
         baseDomain: settings.baseDomain,
         appUrl: `https://app.${settings.baseDomain}`,
         operationsTopicArn: operationsTopic.arn,
+        operationsRoleArn: operationsRole.arn,
+        operationsCidrs: [...settings.operationsCidrs],
+        suspiciousNetworks: [...settings.suspiciousNetworks],
+        transitGatewayId: transitGateway.id,
+        publicZoneId: zone.zoneId,
     };
 }

@@ -205,6 +205,14 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                 extra.uniqueId = `AROA${hex(seed, 17).toUpperCase()}`;
                 break;
             }
+            case "aws:route53/zone:Zone":
+                id = `Z${hex(seed, 20).toUpperCase().replace(/[^0-9A-Z]/g, "")}`.slice(0, 21);
+                arn = `arn:aws:route53:::hostedzone/${id}`;
+                Object.assign(extra, {
+                    zoneId: id,
+                    nameServers: [1, 2, 3, 4].map((n) => `ns-${parseInt(hex(seed, 3), 16) + n}.awsdns-${n}${n}.${["com", "net", "org", "co.uk"][n - 1]}`),
+                });
+                break;
             case "aws:sns/topic:Topic":
                 arn = `arn:aws:sns:${region}:${account}:${name}`;
                 id = arn;
@@ -284,7 +292,8 @@ export class PlanMocks implements pulumi.runtime.Mocks {
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
-        const region = this.options.region;
+        const providerId = args.provider?.split("::").pop();
+        const region = (providerId && this.providerRegions.get(providerId)) || this.options.region;
         switch (args.token) {
             case "aws:index/getAvailabilityZones:getAvailabilityZones":
                 return {
