@@ -1,0 +1,202 @@
+import { createHash } from "node:crypto";
+
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+import { componentType } from "./types";
+
+export interface AvailabilityCheckArgs {
+    /** The URL whose login page must answer, e.g. `https://acme.itm.example.net`. Required. */
+    readonly url: pulumi.Input<string>;
+    /** Path the check requests. Default: `/login`, the page every user starts from. */
+    readonly path?: string;
+    /** Minutes between checks. Default: 5, the service's promise. */
+    readonly everyMinutes?: number;
+    /** SNS topic warned when the check fails. Required. */
+    readonly alarmTopicArn: pulumi.Input<string>;
+    /** Key encrypting the check's artifacts. Required. */
+    readonly kmsKeyArn: pulumi.Input<string>;
+    /**
+     * Run the check from inside the tenant's network (VPN modes, whose app is not on the internet):
+     * the subnets and VPC to run in. Default: undefined, the check runs from the internet.
+     */
+    readonly vpc?: {
+        readonly vpcId: pulumi.Input<string>;
+        /** The VPC's CIDR: the check may reach only addresses inside it. */
+        readonly cidr: pulumi.Input<string>;
+        readonly subnetIds: pulumi.Input<string>[];
+    };
+}
+
+/** CloudWatch Synthetics names: at most 21 characters of `[0-9a-z_-]`. */
+export function canaryName(name: string): string {
+    const clean = name.toLowerCase().replace(/[^0-9a-z_-]/g, "-");
+    if (clean.length <= 21) {
+        return clean;
+    }
+    const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
+    return `${clean.slice(0, 12)}-${hash}`;
+}
+
+/** The check itself: a Synthetics API canary that fails unless the page answers 200. */
+export const CANARY_SCRIPT = `const synthetics = require("Synthetics");
+
+exports.handler = async () => {
+    const target = new URL(process.env.CHECK_URL);
+    await synthetics.executeHttpStep(
+        "login-page",
+        { hostname: target.hostname, method: "GET", path: process.env.CHECK_PATH, port: 443, protocol: "https:" },
+        async (response) => {
+            if (response.statusCode !== 200) {
+                throw new Error("login page answered " + response.statusCode);
+            }
+        },
+    );
+};
+`;
+
+/**
+ * A functional availability check of the tenant's application every five minutes: a CloudWatch
+ * Synthetics canary requesting the login page, and an alarm to operations when it fails.
+ */
+export class AvailabilityCheck extends pulumi.ComponentResource {
+    public readonly canaryName: pulumi.Output<string>;
+    public readonly alarmArn: pulumi.Output<string>;
+
+    constructor(name: string, args: AvailabilityCheckArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(componentType("operations", "AvailabilityCheck"), name, {}, opts);
+
+        const everyMinutes = args.everyMinutes ?? 5;
+        const path = args.path ?? "/login";
+        if (!Number.isInteger(everyMinutes) || everyMinutes < 1 || everyMinutes > 60) {
+            throw new pulumi.ResourceError(`everyMinutes: ${everyMinutes} is not allowed; expected a whole number of minutes from 1 to 60`, this);
+        }
+
+        const artifacts = new aws.s3.Bucket(`${name}-artifacts`, { forceDestroy: true }, { parent: this });
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-artifacts-encryption`,
+            {
+                bucket: artifacts.id,
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }],
+            },
+            { parent: this },
+        );
+        new aws.s3.BucketPublicAccessBlock(
+            `${name}-artifacts-public-access`,
+            { bucket: artifacts.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+            { parent: this },
+        );
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-artifacts-expiry`,
+            { bucket: artifacts.id, rules: [{ id: "expire-check-artifacts", status: "Enabled", filter: {}, expiration: { days: 31 } }] },
+            { parent: this },
+        );
+        const code = new aws.s3.BucketObjectv2(
+            `${name}-code`,
+            {
+                bucket: artifacts.id,
+                key: "canary/check.zip",
+                source: new pulumi.asset.AssetArchive({ "nodejs/node_modules/check.js": new pulumi.asset.StringAsset(CANARY_SCRIPT) }),
+            },
+            { parent: this },
+        );
+
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                }),
+            },
+            { parent: this },
+        );
+        new aws.iam.RolePolicy(
+            `${name}-role-policy`,
+            {
+                role: role.id,
+                policy: pulumi.all([artifacts.arn, args.kmsKeyArn]).apply(([bucketArn, keyArn]) =>
+                    JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            { Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: `${bucketArn}/*` },
+                            { Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListAllMyBuckets"], Resource: "*" },
+                            { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: keyArn },
+                            { Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: "arn:aws:logs:*:*:log-group:/aws/lambda/cwsyn-*" },
+                            { Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": "CloudWatchSynthetics" } } },
+                            {
+                                Effect: "Allow",
+                                Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface"],
+                                Resource: "*",
+                            },
+                        ],
+                    }),
+                ),
+            },
+            { parent: this },
+        );
+
+        let vpcConfig: aws.types.input.synthetics.CanaryVpcConfig | undefined;
+        if (args.vpc) {
+            // Inside the VPC the check may only speak HTTPS to the tenant's load balancer.
+            const group = new aws.ec2.SecurityGroup(
+                `${name}-sg`,
+                { vpcId: args.vpc.vpcId, description: "Availability check: HTTPS out only" },
+                { parent: this },
+            );
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-sg-https-out`,
+                { securityGroupId: group.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpc.cidr },
+                { parent: this },
+            );
+            vpcConfig = { subnetIds: args.vpc.subnetIds, securityGroupIds: [group.id] };
+        }
+
+        const canary = new aws.synthetics.Canary(
+            `${name}-canary`,
+            {
+                name: canaryName(name),
+                artifactS3Location: pulumi.interpolate`s3://${artifacts.bucket}/results/`,
+                artifactConfig: { s3Encryption: { encryptionMode: "SSE_KMS", kmsKeyArn: args.kmsKeyArn } },
+                executionRoleArn: role.arn,
+                runtimeVersion: "syn-nodejs-puppeteer-9.1",
+                handler: "check.handler",
+                s3Bucket: artifacts.bucket,
+                s3Key: code.key,
+                s3Version: code.versionId,
+                schedule: { expression: `rate(${everyMinutes} minute${everyMinutes === 1 ? "" : "s"})` },
+                runConfig: { timeoutInSeconds: 60, environmentVariables: { CHECK_URL: args.url, CHECK_PATH: path } },
+                startCanary: true,
+                successRetentionPeriod: 7,
+                failureRetentionPeriod: 31,
+                vpcConfig,
+            },
+            { parent: this },
+        );
+
+        // Two failed checks in a row (ten minutes) wake operations; a check that stops reporting
+        // counts as failed.
+        const alarm = new aws.cloudwatch.MetricAlarm(
+            `${name}-alarm`,
+            {
+                alarmDescription: pulumi.interpolate`Availability check of ${args.url} failed`,
+                namespace: "CloudWatchSynthetics",
+                metricName: "SuccessPercent",
+                dimensions: { CanaryName: canary.name },
+                statistic: "Average",
+                period: everyMinutes * 60,
+                evaluationPeriods: 2,
+                threshold: 100,
+                comparisonOperator: "LessThanThreshold",
+                treatMissingData: "breaching",
+                alarmActions: [args.alarmTopicArn],
+                okActions: [args.alarmTopicArn],
+            },
+            { parent: this },
+        );
+
+        this.canaryName = canary.name;
+        this.alarmArn = alarm.arn;
+        this.registerOutputs({ canaryName: this.canaryName, alarmArn: this.alarmArn });
+    }
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+
+import { AvailabilityCheck, canaryName } from "../../components/availability-check";
+import { named, ofType, planProgram } from "../helpers";
+
+const TOPIC = "arn:aws:sns:eu-west-1:123456789012:platform-eu-west-1-operations";
+const KEY = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-4333-a444-555555555555";
+
+describe("AvailabilityCheck", () => {
+    it("GIVEN a public URL WHEN planned THEN a canary checks the login page every 5 minutes from the internet and alarms operations", async () => {
+        const { plan } = await planProgram((provider) => {
+            new AvailabilityCheck("acme-check", { url: "https://acme.itm.example.net", alarmTopicArn: TOPIC, kmsKeyArn: KEY }, { provider });
+        });
+        const canary = named(plan.resources, "acme-check-canary");
+        expect(canary.inputs.schedule).toEqual({ expression: "rate(5 minutes)" });
+        expect(canary.inputs.vpcConfig).toBeUndefined();
+        expect(canary.inputs.runConfig).toMatchObject({ environmentVariables: { CHECK_URL: "https://acme.itm.example.net", CHECK_PATH: "/login" } });
+        expect(canary.inputs.artifactConfig).toEqual({ s3Encryption: { encryptionMode: "SSE_KMS", kmsKeyArn: KEY } });
+        const alarm = named(plan.resources, "acme-check-alarm");
+        expect(alarm.inputs).toMatchObject({ namespace: "CloudWatchSynthetics", metricName: "SuccessPercent", period: 300, alarmActions: [TOPIC], treatMissingData: "breaching" });
+        expect(alarm.inputs.dimensions).toEqual({ CanaryName: canary.inputs.name });
+        for (const resource of plan.resources.filter((r) => r.type !== "pulumi:providers:aws" && r.name !== "acme-check")) {
+            expect(resource.parent, resource.name).toBe("acme-check");
+        }
+    });
+
+    it("GIVEN a VPN tenant's VPC WHEN planned THEN the canary runs inside it with HTTPS out to the VPC only", async () => {
+        const { plan } = await planProgram((provider) => {
+            new AvailabilityCheck(
+                "initech-check",
+                { url: "https://pm.initech.com", alarmTopicArn: TOPIC, kmsKeyArn: KEY, vpc: { vpcId: "vpc-0123", cidr: "172.20.0.0/20", subnetIds: ["subnet-a", "subnet-b"] } },
+                { provider },
+            );
+        });
+        const canary = named(plan.resources, "initech-check-canary");
+        const group = named(plan.resources, "initech-check-sg");
+        expect(canary.inputs.vpcConfig).toEqual({ subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: [group.id] });
+        const egress = ofType(plan.resources, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
+        expect(egress.map((rule) => rule.inputs)).toEqual([expect.objectContaining({ securityGroupId: group.id, fromPort: 443, toPort: 443, cidrIpv4: "172.20.0.0/20" })]);
+        expect(ofType(plan.resources, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")).toEqual([]);
+    });
+
+    it("GIVEN a check interval out of range WHEN constructed THEN it fails naming the field", async () => {
+        await expect(
+            planProgram((provider) => {
+                new AvailabilityCheck("bad-check", { url: "https://x", alarmTopicArn: TOPIC, kmsKeyArn: KEY, everyMinutes: 0 }, { provider });
+            }),
+        ).rejects.toThrow(/everyMinutes: 0 is not allowed/);
+    });
+
+    it.each([
+        ["acme-check", "acme-check"],
+        ["Acme.Check", "acme-check"],
+        ["a-very-long-tenant-name-check", /^a-very-long--[0-9a-f]{8}$/],
+    ])("GIVEN %s WHEN named THEN the canary name is %s", (name, expected) => {
+        const result = canaryName(name);
+        expect(result.length).toBeLessThanOrEqual(21);
+        if (typeof expected === "string") {
+            expect(result).toBe(expected);
+        } else {
+            expect(result).toMatch(expected);
+        }
+    });
+});
