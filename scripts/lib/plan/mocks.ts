@@ -306,6 +306,12 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                 return { accountId: PLAN_ACCOUNT_ID, arn: `arn:aws:iam::${PLAN_ACCOUNT_ID}:user/plan`, userId: "AIDAPLANPLANPLANPLAN", id: PLAN_ACCOUNT_ID };
             case "aws:index/getRegion:getRegion":
                 return { name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+            case "aws:ssm/getParameter:getParameter": {
+                const name = String(args.inputs?.name ?? "");
+                // Public AMI parameters (/aws/service/ami-...) answer an image id of this region.
+                const value = name.includes("/ami-") ? `ami-${hex(`${region}${name}`, 17)}` : `value-of-${name}`;
+                return { id: name, name, type: "String", value, insecureValue: value, version: 1, arn: `arn:aws:ssm:${region}::parameter${name}` };
+            }
             case "aws:index/getPartition:getPartition":
                 return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
             default:

@@ -21,7 +21,76 @@ const encryptionKeys: Fact = (plan) =>
 const settingsParameters: Fact = (plan) =>
     byType(plan, "aws:ssm/parameter:Parameter").map((parameter) => `settings ${String(parameter.inputs.name)}: ${String(parameter.inputs.value)}`);
 
-const FACTS: readonly Fact[] = [encryptionKeys, settingsParameters];
+const tagsOf = (inputs: Record<string, unknown>): Record<string, unknown> => (inputs.tags as Record<string, unknown> | undefined) ?? {};
+
+const networks: Fact = (plan) => {
+    const lines = byType(plan, "aws:ec2/vpc:Vpc").map((vpc) => `network ${String(vpc.inputs.cidrBlock)} (${vpc.name})`);
+    const tiers = new Map<string, string[]>();
+    for (const subnet of byType(plan, "aws:ec2/subnet:Subnet")) {
+        const tier = String(tagsOf(subnet.inputs).tier ?? "untiered");
+        tiers.set(tier, [...(tiers.get(tier) ?? []), `${String(subnet.inputs.cidrBlock)} ${String(subnet.inputs.availabilityZone ?? "")}`.trim()]);
+    }
+    for (const [tier, subnets] of [...tiers.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+        lines.push(`  ${tier} tier: ${subnets.join(", ")}`);
+    }
+    return lines;
+};
+
+const serverNics: Fact = (plan) => {
+    const tierOfSubnet = (id: unknown): string => {
+        const subnet = plan.resources.find((resource) => resource.type === "aws:ec2/subnet:Subnet" && resource.id === id);
+        return subnet ? String(tagsOf(subnet.inputs).tier ?? "?") : String(id);
+    };
+    return byType(plan, "aws:ec2/instance:Instance").map((instance) => {
+        const attachments = byType(plan, "aws:ec2/networkInterfaceAttachment:NetworkInterfaceAttachment").filter((attachment) => attachment.inputs.instanceId === instance.id);
+        const extra = attachments.map((attachment) => {
+            const eni = plan.resources.find((resource) => resource.id === attachment.inputs.networkInterfaceId);
+            return `eth${String(attachment.inputs.deviceIndex)} ${tierOfSubnet(eni?.inputs.subnetId)}`;
+        });
+        const placement = instance.inputs.tenancy === "host" ? `, on dedicated host` : "";
+        return `server ${instance.name} (${String(instance.inputs.instanceType)}${placement}): eth0 ${tierOfSubnet(instance.inputs.subnetId)}${extra.length ? `, ${extra.join(", ")}` : ""}`;
+    });
+};
+
+const openPorts: Fact = (plan) =>
+    byType(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((rule) => {
+        const group = plan.resources.find((resource) => resource.id === rule.inputs.securityGroupId);
+        const ports = rule.inputs.fromPort === rule.inputs.toPort ? String(rule.inputs.fromPort) : `${String(rule.inputs.fromPort)}-${String(rule.inputs.toPort)}`;
+        const sourceGroup = plan.resources.find((resource) => resource.id === rule.inputs.referencedSecurityGroupId);
+        const source = rule.inputs.cidrIpv4 ?? rule.inputs.cidrIpv6 ?? (sourceGroup ? `group ${sourceGroup.name}` : rule.inputs.referencedSecurityGroupId);
+        return `open ${String(rule.inputs.ipProtocol)}/${ports} on ${group?.name ?? String(rule.inputs.securityGroupId)} from ${String(source)}`;
+    });
+
+const tunnels: Fact = (plan) =>
+    byType(plan, "aws:ec2/vpnConnection:VpnConnection").flatMap((connection) => {
+        const routes = byType(plan, "aws:ec2/vpnConnectionRoute:VpnConnectionRoute").map((route) => String(route.inputs.destinationCidrBlock));
+        const routing = connection.inputs.staticRoutesOnly === true ? `static routes ${routes.join(", ")}` : "BGP";
+        return [
+            `vpn ${connection.name}: 2 tunnels, IKE ${JSON.stringify(connection.inputs.tunnel1IkeVersions)}, ${routing}, pre-shared keys ${String(connection.inputs.tunnel1PresharedKey)}`,
+            ...["tunnel1Address", "tunnel2Address"].filter((key) => plan.outputs[key] !== undefined).map((key) => `  ${key}: ${String(plan.outputs[key])}`),
+        ];
+    });
+
+const backupSchedule: Fact = (plan) =>
+    byType(plan, "aws:backup/plan:Plan").flatMap((backupPlan) =>
+        ((backupPlan.inputs.rules as Record<string, unknown>[] | undefined) ?? []).map((rule) => {
+            const lifecycle = rule.lifecycle as { deleteAfter?: number } | undefined;
+            const copies = (rule.copyActions as unknown[] | undefined)?.length ?? 0;
+            return `backup ${backupPlan.name} ${String(rule.ruleName)}: ${String(rule.schedule)}, kept ${String(lifecycle?.deleteAfter)} days, ${copies} off-site cop${copies === 1 ? "y" : "ies"}`;
+        }),
+    );
+
+const customerDns: Fact = (plan) => {
+    const records = plan.outputs.customerDnsRecords;
+    if (!Array.isArray(records) || records.length === 0) {
+        return [];
+    }
+    return ["DNS records the customer must create:", ...records.map((record: { name?: string; type?: string; value?: string }) => `  ${String(record.name)} ${String(record.type)} ${String(record.value)}`)];
+};
+
+const directoryPhase: Fact = (plan) => (typeof plan.outputs.directoryPhase === "string" ? [`directory sync: ${plan.outputs.directoryPhase}`] : []);
+
+const FACTS: readonly Fact[] = [networks, serverNics, openPorts, tunnels, backupSchedule, customerDns, directoryPhase, encryptionKeys, settingsParameters];
 
 function counts(plan: TenantPlan): string[] {
     const tally = new Map<string, number>();
