@@ -301,10 +301,12 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
         data = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
     } catch (error) {
         const where = aliasProblem ?? at(1, 1, "");
-        const reason =
-            error instanceof ReferenceError && /alias/i.test(error.message)
-                ? `anchors and aliases expand beyond the limit of ${MAX_ALIAS_EXPANSION} nodes; write the values out`
-                : `the file cannot be read as data (${plainYamlMessage((error as Error).message).slice(0, 120)})`;
+        const message = (error as Error).message ?? "";
+        const reason = /unresolved alias/i.test(message)
+            ? `an alias refers to an anchor that does not exist (${plainYamlMessage(message).slice(0, 80)}); write the value out`
+            : error instanceof ReferenceError && /alias/i.test(message)
+              ? `anchors and aliases expand beyond the limit of ${MAX_ALIAS_EXPANSION} nodes; write the values out`
+              : `the file cannot be read as data (${plainYamlMessage(message).slice(0, 120)})`;
         return { problems: [{ ...where, message: reason }] };
     }
 
@@ -345,12 +347,18 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
     };
 
     const keys = (): { pointer: string; key: string }[] => {
+        // Iterative, with no depth limit: a secret key is refused however deep it hides. Nodes
+        // reached again through aliases are walked once.
         const found: { pointer: string; key: string }[] = [];
-        const walk = (node: unknown, pointer: string, depth: number): void => {
-            node = resolve(node);
-            if (depth > 64) {
-                return;
+        const seen = new Set<unknown>();
+        const pending: { node: unknown; pointer: string }[] = [{ node: doc.contents, pointer: "/" }];
+        while (pending.length > 0) {
+            const { node: raw, pointer } = pending.pop()!;
+            const node = resolve(raw);
+            if (seen.has(node)) {
+                continue;
             }
+            seen.add(node);
             if (isMap(node)) {
                 for (const item of node.items) {
                     if (!isPair(item)) {
@@ -359,13 +367,12 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
                     const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
                     const child = joinPointer(pointer, key);
                     found.push({ pointer: child, key });
-                    walk(item.value, child, depth + 1);
+                    pending.push({ node: item.value, pointer: child });
                 }
             } else if (isSeq(node)) {
-                node.items.forEach((item, index) => walk(item, joinPointer(pointer, index), depth + 1));
+                node.items.forEach((item, index) => pending.push({ node: item, pointer: joinPointer(pointer, index) }));
             }
-        };
-        walk(doc.contents, "/", 0);
+        }
         return found;
     };
 

@@ -124,6 +124,10 @@ function schemaFinding(error: ErrorObject, data: unknown): Finding | undefined {
         case "additionalProperties": {
             const key = String((error.params as { additionalProperty: string }).additionalProperty);
             const allowed = Object.keys(schemaAt(pointer)?.properties ?? {});
+            if (looksLikeSecret(key)) {
+                // Neither the name nor a path containing it is echoed.
+                return { pointer, message: `has an unknown field whose name looks like a secret (not shown); allowed here: ${allowed.join(", ")}` };
+            }
             return {
                 pointer: joinPointer(pointer, key),
                 at: "key",
