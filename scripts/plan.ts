@@ -112,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`planning ${tenants.length} tenant(s) and the platform of ${[...new Set([...regions, ...tenants.map((t) => t.region)])].length} region(s) offline...\n`);
     }
     const planned = await planFleet({ tenants, platformRegions: regions, config: request.config });
-    const document: PlanDocument = { version: PLAN_VERSION, tenants: planned.tenants, errors: sortProblems([...problems, ...planned.errors]) };
+    const document: PlanDocument = { ...planned, version: PLAN_VERSION, errors: sortProblems([...problems, ...planned.errors]) };
     if (request.json) {
         await writeStdout(`${canonicalJson(document)}\n`);
     } else {

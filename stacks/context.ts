@@ -6,6 +6,9 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { Mode, Tenant } from "./config/tenant";
 
+/** What a stack program returns: its stack outputs. */
+export type StackOutputs = Record<string, pulumi.Input<unknown>>;
+
 /** The tag keys every taggable resource carries (through the provider's default tags). */
 export const REQUIRED_TAG_KEYS = ["tenant", "mode", "managed-by"] as const;
 export const MANAGED_BY = "pulumi/tenant-platform";

@@ -12,6 +12,8 @@ export interface FoundationOptions {
     readonly dedicatedKeys: boolean;
     /** How users sign in. */
     readonly identityProvider: "app" | "directory";
+    /** Roles besides AWS services that may use the tenant's keys (the operations role). Default: none. */
+    readonly keyUserArns?: pulumi.Input<string>[];
 }
 
 export interface Foundation {
@@ -39,7 +41,11 @@ export function tenantFoundation(ctx: TenantContext, options: FoundationOptions)
         ctx.opts,
     );
     const keys = options.dedicatedKeys
-        ? new EncryptionKeys(`${tenant.id}-keys`, { aliasPrefix: `tenants/${tenant.id}`, owner: `tenant ${tenant.id}` }, ctx.opts)
+        ? new EncryptionKeys(
+              `${tenant.id}-keys`,
+              { aliasPrefix: `tenants/${tenant.id}`, owner: `tenant ${tenant.id}`, userArns: options.keyUserArns ?? [] },
+              ctx.opts,
+          )
         : undefined;
     return { url, settings, keys };
 }

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { formatProblem, loadFleet, TENANT_CONFIG_DIR } from "./config/validate";
 import { Tenant } from "./config/tenant";
-import { platformRegionOf } from "./context";
+import { platformRegionOf, StackOutputs } from "./context";
 import { cloud } from "./cloud";
 import { dedicatedSaas } from "./dedicated-saas";
 import { physical } from "./physical";
@@ -16,7 +16,7 @@ import { saas } from "./saas";
 import { vpn } from "./vpn";
 import { vpnSync } from "./vpn-sync";
 
-export type StackOutputs = Record<string, pulumi.Input<unknown>>;
+export { StackOutputs };
 
 /** Registers the resources of one tenant's mode and returns its stack outputs. */
 export function tenantProgram(tenant: Tenant): StackOutputs {

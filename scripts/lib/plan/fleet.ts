@@ -3,6 +3,7 @@
 // stack as planned in the same run, so the whole graph is consistent.
 
 import { isSecretLikeKey } from "../../../stacks/config/rules";
+import { SECRET_CONFIG_KEYS } from "../../../stacks/config/stack-config";
 import { Mode, Tenant } from "../../../stacks/config/tenant";
 import { Problem } from "../../../stacks/config/validate";
 import { platformStackName } from "../../../stacks/context";
@@ -26,7 +27,12 @@ export interface PlanDocument {
     readonly version: typeof PLAN_VERSION;
     readonly tenants: TenantPlan[];
     readonly errors: Problem[];
+    /** Secret config keys the plan could not know and stood in for with a placeholder secret. */
+    readonly placeholderSecrets?: string[];
 }
+
+/** The value standing in for secret config the plan cannot know; secret, so never printed. */
+export const PLACEHOLDER_SECRET = "offline-plan-placeholder-secret";
 
 export interface PlanFleetOptions {
     readonly tenants: readonly Tenant[];
@@ -38,13 +44,17 @@ export interface PlanFleetOptions {
 
 export const PLATFORM_SOURCE = "stacks/platform.ts";
 
-/** Config keys whose values the plan treats as secret. */
+/** Config keys whose values the plan treats as secret: the program's secret keys and any secret-looking one. */
 function secretKeys(config: Readonly<Record<string, string>>): string[] {
-    return Object.keys(config).filter((key) => isSecretLikeKey(key.split(":").pop() ?? key));
+    return Object.keys(config).filter((key) => {
+        const bare = key.split(":").pop() ?? key;
+        return SECRET_CONFIG_KEYS.includes(bare) || isSecretLikeKey(bare);
+    });
 }
 
 export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument> {
-    const config = options.config ?? {};
+    const placeholderSecrets = SECRET_CONFIG_KEYS.filter((key) => options.config?.[key] === undefined);
+    const config = { ...Object.fromEntries(placeholderSecrets.map((key) => [key, PLACEHOLDER_SECRET])), ...options.config };
     const shownRegions = new Set(options.platformRegions ?? []);
     const regions = [...new Set([...options.tenants.map((tenant) => tenant.region), ...shownRegions])].sort();
     const stackOutputs = new Map<string, StackOutputsSnapshot>();
@@ -84,5 +94,5 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
             failed(tenant.source, error);
         }
     }
-    return { version: PLAN_VERSION, tenants, errors };
+    return { version: PLAN_VERSION, tenants, errors, placeholderSecrets };
 }

@@ -121,6 +121,9 @@ export function renderSummary(document: PlanDocument): string {
     if (document.errors.length > 0) {
         sections.push(["Problems (nothing planned for these):", ...document.errors.map((problem) => `  ${formatProblem(problem)}`)].join("\n"));
     }
+    if (document.placeholderSecrets && document.placeholderSecrets.length > 0) {
+        sections.push(`Secret config the plan cannot know was planned with a placeholder secret: ${document.placeholderSecrets.join(", ")}`);
+    }
     const total = document.tenants.reduce((sum, plan) => sum + plan.resources.length, 0);
     sections.push(`${document.tenants.length} stack(s) planned, ${total} resources; ${document.errors.length} problem(s)`);
     return `${sections.join("\n\n")}\n`;
