@@ -84,6 +84,7 @@ const EC2_ID_PREFIX: Record<string, string> = {
     "aws:ec2transitgateway/routeTable:RouteTable": "tgw-rtb",
     "aws:ec2clientvpn/endpoint:Endpoint": "cvpn-endpoint",
     "aws:ec2/placementGroup:PlacementGroup": "pg",
+    "aws:ec2/managedPrefixList:ManagedPrefixList": "pl",
 };
 
 /** The resource's own name input, where AWS identifies the resource by name. */
@@ -246,6 +247,30 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                 });
                 break;
             }
+            case "aws:directoryservice/directory:Directory":
+                id = `d-${hex(seed, 10)}`;
+                arn = `arn:aws:ds:${region}:${account}:directory/${id}`;
+                break;
+            case "aws:acm/certificate:Certificate":
+                arn = `arn:aws:acm:${region}:${account}:certificate/${uuid(seed)}`;
+                id = arn;
+                break;
+            case "aws:wafv2/webAcl:WebAcl":
+            case "aws:wafv2/ipSet:IpSet": {
+                id = uuid(seed);
+                const kind = args.type === "aws:wafv2/webAcl:WebAcl" ? "webacl" : "ipset";
+                arn = `arn:aws:wafv2:${region}:${account}:${String(inputs.scope ?? "REGIONAL").toLowerCase()}/${kind}/${String(inputs.name ?? args.name)}/${id}`;
+                break;
+            }
+            case "aws:backup/vault:Vault":
+                id = name;
+                arn = `arn:aws:backup:${region}:${account}:backup-vault:${name}`;
+                break;
+            case "aws:backup/plan:Plan":
+                id = uuid(seed);
+                arn = `arn:aws:backup:${region}:${account}:backup-plan:${id}`;
+                extra.version = hex(seed, 32);
+                break;
             case "aws:lb/targetGroup:TargetGroup":
                 arn = `arn:aws:elasticloadbalancing:${region}:${account}:targetgroup/${name}/${hex(seed, 16)}`;
                 id = arn;
