@@ -1,12 +1,11 @@
-import * as pulumi from "@pulumi/pulumi";
-
 import { VpnSyncTenant } from "./config/tenant";
-import { tenantContext } from "./context";
-import { foundationOutputs, tenantFoundation } from "./foundation";
+import { StackOutputs } from "./context";
+import { dedicatedCloud } from "./dedicated";
 
-/** `vpn-sync`: as `vpn`, with users from the customer's directory synced across the tunnels. */
-export function vpnSync(tenant: VpnSyncTenant): Record<string, pulumi.Input<unknown>> {
-    const ctx = tenantContext(tenant);
-    const foundation = tenantFoundation(ctx, { dedicatedKeys: true, identityProvider: "directory" });
-    return foundationOutputs(ctx, foundation);
+/**
+ * `vpn-sync`: as `vpn`, with users from the customer's directory, reached across the tunnels. It
+ * comes up in two phases: the VPN first, the directory link once `directoryLinkVerified` is true.
+ */
+export function vpnSync(tenant: VpnSyncTenant): StackOutputs {
+    return dedicatedCloud(tenant, { publicAccess: false, identityProvider: "directory", vpn: tenant.vpn, directory: tenant.identity });
 }

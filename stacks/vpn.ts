@@ -1,12 +1,8 @@
-import * as pulumi from "@pulumi/pulumi";
-
 import { VpnTenant } from "./config/tenant";
-import { tenantContext } from "./context";
-import { foundationOutputs, tenantFoundation } from "./foundation";
+import { StackOutputs } from "./context";
+import { dedicatedCloud } from "./dedicated";
 
 /** `vpn`: a dedicated cloud reachable only over a site-to-site IPSec VPN. */
-export function vpn(tenant: VpnTenant): Record<string, pulumi.Input<unknown>> {
-    const ctx = tenantContext(tenant);
-    const foundation = tenantFoundation(ctx, { dedicatedKeys: true, identityProvider: "app" });
-    return foundationOutputs(ctx, foundation);
+export function vpn(tenant: VpnTenant): StackOutputs {
+    return dedicatedCloud(tenant, { publicAccess: false, identityProvider: "app", vpn: tenant.vpn });
 }

@@ -34,8 +34,13 @@ describe("the offline plan of the example fleet", () => {
                 expect(p.inputs.defaultTags, plan.tenant).toEqual({
                     tags: expect.objectContaining({ tenant: plan.tenant, mode: plan.mode, "managed-by": expect.any(String) }),
                 });
-                expect(p.inputs.region).toBe(plan.region);
             }
+            // Every provider works in the tenant's region, except the one for off-site backup copies.
+            const tenant = fleet.tenants.find((candidate) => candidate.id === plan.tenant)!;
+            expect(providers.map((p) => p.inputs.region).sort(), plan.tenant).toEqual(
+                providers.map((p) => (p.name === `${plan.tenant}-aws-offsite` ? tenant.offsiteRegion : plan.region)).sort(),
+            );
+            expect(providers.filter((p) => p.inputs.region === plan.region).length, plan.tenant).toBeGreaterThan(0);
             const parameter = plan.resources.find((resource) => resource.type === "aws:ssm/parameter:Parameter");
             expect(parameter?.inputs.name).toBe(`/tenants/${plan.tenant}/settings`);
             expect(JSON.parse(String(parameter?.inputs.insecureValue))).toMatchObject({ tenant: plan.tenant });
@@ -50,8 +55,13 @@ describe("the offline plan of the example fleet", () => {
                 expect(keys, plan.tenant).toEqual([]);
                 continue;
             }
-            expect(keys.map((key) => key.name).sort(), plan.tenant).toEqual([`${plan.tenant}-keys-backup`, `${plan.tenant}-keys-data`]);
-            for (const key of keys) {
+            // The tenant's own two keys, plus the off-site copies' key where the mode keeps backups.
+            const ownKeys = keys.filter((key) => key.parent === `${plan.tenant}-keys`);
+            expect(ownKeys.map((key) => key.name).sort(), plan.tenant).toEqual([`${plan.tenant}-keys-backup`, `${plan.tenant}-keys-data`]);
+            expect(keys.filter((key) => !ownKeys.includes(key)).map((key) => key.name), plan.tenant).toEqual(
+                keys.length > 2 ? [`${plan.tenant}-backup-offsite-key`] : [],
+            );
+            for (const key of ownKeys) {
                 expect(key.inputs.enableKeyRotation).toBe(true);
                 expect(key.retainOnDelete).toBe(true);
                 expect(key.parent).toBe(`${plan.tenant}-keys`);

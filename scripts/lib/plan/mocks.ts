@@ -85,6 +85,7 @@ const EC2_ID_PREFIX: Record<string, string> = {
     "aws:ec2clientvpn/endpoint:Endpoint": "cvpn-endpoint",
     "aws:ec2/placementGroup:PlacementGroup": "pg",
     "aws:ec2/managedPrefixList:ManagedPrefixList": "pl",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg",
 };
 
 /** The resource's own name input, where AWS identifies the resource by name. */
@@ -93,6 +94,7 @@ const NAME_INPUT: Record<string, string> = {
     "aws:s3/bucketV2:BucketV2": "bucket",
     "aws:rds/instance:Instance": "identifier",
     "aws:rds/subnetGroup:SubnetGroup": "name",
+    "aws:rds/parameterGroup:ParameterGroup": "name",
     "aws:iam/role:Role": "name",
     "aws:iam/instanceProfile:InstanceProfile": "name",
     "aws:iam/policy:Policy": "name",
@@ -105,6 +107,9 @@ const NAME_INPUT: Record<string, string> = {
     "aws:lb/targetGroup:TargetGroup": "name",
     "aws:ec2/securityGroup:SecurityGroup": "name",
 };
+
+/** Types whose id is their ARN (shaped by a type-specific attribute table). */
+const ID_IS_ARN: ReadonlySet<string> = new Set(["aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule"]);
 
 const AUTONAME_MAX: Record<string, number> = {
     "aws:lb/loadBalancer:LoadBalancer": 32,
@@ -296,6 +301,10 @@ export class PlanMocks implements pulumi.runtime.Mocks {
             hex: (length, salt = "") => hex(`${seed}\u0000${salt}`, length),
             stateOf: (other) => this.states.get(other),
         });
+        // Where AWS identifies a resource by its ARN and an area table shapes that ARN, the id follows.
+        if (ID_IS_ARN.has(args.type) && typeof attributes?.arn === "string") {
+            id = attributes.arn;
+        }
         return { id, state: { ...inputs, arn, ...extra, ...attributes } };
     }
 

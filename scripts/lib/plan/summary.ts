@@ -2,6 +2,7 @@
 // is read from the planned resources, never from the tenant file, so the summary shows what the
 // program really registers.
 
+import { describeCron } from "../../../components/backup-schedule";
 import { SECRET_PLACEHOLDER } from "./engine";
 import { PlanDocument, TenantPlan } from "./fleet";
 import { formatProblem } from "../../../stacks/config/validate";
@@ -19,7 +20,7 @@ const encryptionKeys: Fact = (plan) =>
     });
 
 const settingsParameters: Fact = (plan) =>
-    byType(plan, "aws:ssm/parameter:Parameter").map((parameter) => `settings ${String(parameter.inputs.name)}: ${String(parameter.inputs.value)}`);
+    byType(plan, "aws:ssm/parameter:Parameter").map((parameter) => `settings ${String(parameter.inputs.name)}: ${String(parameter.inputs.insecureValue ?? parameter.inputs.value)}`);
 
 const tagsOf = (inputs: Record<string, unknown>): Record<string, unknown> => (inputs.tags as Record<string, unknown> | undefined) ?? {};
 
@@ -52,31 +53,70 @@ const serverNics: Fact = (plan) => {
     });
 };
 
+/** Who a rule admits: a CIDR, a security group, or a prefix list (shown with its entries). */
+function ruleSource(plan: TenantPlan, inputs: Record<string, unknown>, direction: "from" | "to"): string {
+    if (inputs.cidrIpv4 !== undefined || inputs.cidrIpv6 !== undefined) {
+        return String(inputs.cidrIpv4 ?? inputs.cidrIpv6);
+    }
+    const group = plan.resources.find((resource) => resource.id === inputs.referencedSecurityGroupId);
+    if (group) {
+        return `group ${group.name}`;
+    }
+    const prefixList = plan.resources.find((resource) => resource.id === inputs.prefixListId);
+    if (prefixList) {
+        const entries = ((prefixList.inputs.entries as { cidr?: unknown }[] | undefined) ?? []).map((entry) => String(entry.cidr));
+        return `prefix list ${prefixList.name} (${entries.join(", ") || "no entries"})`;
+    }
+    return String(inputs.referencedSecurityGroupId ?? inputs.prefixListId ?? `anywhere ${direction}`);
+}
+
 const openPorts: Fact = (plan) =>
     byType(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((rule) => {
         const group = plan.resources.find((resource) => resource.id === rule.inputs.securityGroupId);
         const ports = rule.inputs.fromPort === rule.inputs.toPort ? String(rule.inputs.fromPort) : `${String(rule.inputs.fromPort)}-${String(rule.inputs.toPort)}`;
-        const sourceGroup = plan.resources.find((resource) => resource.id === rule.inputs.referencedSecurityGroupId);
-        const source = rule.inputs.cidrIpv4 ?? rule.inputs.cidrIpv6 ?? (sourceGroup ? `group ${sourceGroup.name}` : rule.inputs.referencedSecurityGroupId);
-        return `open ${String(rule.inputs.ipProtocol)}/${ports} on ${group?.name ?? String(rule.inputs.securityGroupId)} from ${String(source)}`;
+        return `open ${String(rule.inputs.ipProtocol)}/${ports} on ${group?.name ?? String(rule.inputs.securityGroupId)} from ${ruleSource(plan, rule.inputs, "from")}`;
     });
+
+const networkAclDenies: Fact = (plan) =>
+    byType(plan, "aws:ec2/networkAcl:NetworkAcl").flatMap((acl) => {
+        const denied = (direction: "ingress" | "egress") =>
+            ((acl.inputs[direction] as { action?: string; cidrBlock?: string }[] | undefined) ?? []).filter((rule) => rule.action === "deny").map((rule) => String(rule.cidrBlock));
+        const inbound = denied("ingress");
+        const outbound = denied("egress");
+        return inbound.length + outbound.length > 0 ? [`network ACL ${acl.name} denies in: ${inbound.join(", ") || "-"}; out: ${outbound.join(", ") || "-"}`] : [];
+    });
+
+interface TunnelOutput {
+    readonly outsideAddress?: string;
+    readonly insideCidr?: string;
+}
 
 const tunnels: Fact = (plan) =>
     byType(plan, "aws:ec2/vpnConnection:VpnConnection").flatMap((connection) => {
         const routes = byType(plan, "aws:ec2/vpnConnectionRoute:VpnConnectionRoute").map((route) => String(route.inputs.destinationCidrBlock));
         const routing = connection.inputs.staticRoutesOnly === true ? `static routes ${routes.join(", ")}` : "BGP";
+        const outsides = Array.isArray(plan.outputs.vpnTunnels) ? (plan.outputs.vpnTunnels as TunnelOutput[]) : [];
         return [
             `vpn ${connection.name}: 2 tunnels, IKE ${JSON.stringify(connection.inputs.tunnel1IkeVersions)}, ${routing}, pre-shared keys ${String(connection.inputs.tunnel1PresharedKey)}`,
-            ...["tunnel1Address", "tunnel2Address"].filter((key) => plan.outputs[key] !== undefined).map((key) => `  ${key}: ${String(plan.outputs[key])}`),
+            ...outsides.map((tunnel, i) => `  tunnel ${i + 1}: AWS endpoint ${String(tunnel.outsideAddress)}, inside ${String(tunnel.insideCidr)}`),
         ];
     });
+
+/** A schedule in words where it has a known shape, else as written. */
+function readableSchedule(schedule: unknown): string {
+    try {
+        return `${describeCron(String(schedule))} (${String(schedule)})`;
+    } catch {
+        return String(schedule);
+    }
+}
 
 const backupSchedule: Fact = (plan) =>
     byType(plan, "aws:backup/plan:Plan").flatMap((backupPlan) =>
         ((backupPlan.inputs.rules as Record<string, unknown>[] | undefined) ?? []).map((rule) => {
             const lifecycle = rule.lifecycle as { deleteAfter?: number } | undefined;
             const copies = (rule.copyActions as unknown[] | undefined)?.length ?? 0;
-            return `backup ${backupPlan.name} ${String(rule.ruleName)}: ${String(rule.schedule)}, kept ${String(lifecycle?.deleteAfter)} days, ${copies} off-site cop${copies === 1 ? "y" : "ies"}`;
+            return `backup ${backupPlan.name} ${String(rule.ruleName)}: ${readableSchedule(rule.schedule)}, kept ${String(lifecycle?.deleteAfter)} days, ${copies} off-site cop${copies === 1 ? "y" : "ies"}`;
         }),
     );
 
@@ -85,12 +125,18 @@ const customerDns: Fact = (plan) => {
     if (!Array.isArray(records) || records.length === 0) {
         return [];
     }
-    return ["DNS records the customer must create:", ...records.map((record: { name?: string; type?: string; value?: string }) => `  ${String(record.name)} ${String(record.type)} ${String(record.value)}`)];
+    return [
+        "DNS records the customer must create:",
+        ...records.map(
+            (record: { name?: string; type?: string; value?: string; purpose?: string }) =>
+                `  ${String(record.name)} ${String(record.type)} ${String(record.value)}${record.purpose ? ` (${record.purpose})` : ""}`,
+        ),
+    ];
 };
 
 const directoryPhase: Fact = (plan) => (typeof plan.outputs.directoryPhase === "string" ? [`directory sync: ${plan.outputs.directoryPhase}`] : []);
 
-const FACTS: readonly Fact[] = [networks, serverNics, openPorts, tunnels, backupSchedule, customerDns, directoryPhase, encryptionKeys, settingsParameters];
+const FACTS: readonly Fact[] = [networks, serverNics, openPorts, networkAclDenies, tunnels, backupSchedule, customerDns, directoryPhase, encryptionKeys, settingsParameters];
 
 function counts(plan: TenantPlan): string[] {
     const tally = new Map<string, number>();

@@ -1,8 +1,10 @@
+import { auditAttributes } from "./audit";
 import { computeAttributes } from "./compute";
 import { connectivityAttributes } from "./connectivity";
 import { dataAttributes } from "./data";
 import { edgeAttributes } from "./edge";
 import { networkAttributes } from "./network";
+import { operationsAttributes } from "./operations";
 import { MockAttributes } from "./types";
 
 export { MockAttributeContext, MockAttributes } from "./types";
@@ -14,4 +16,6 @@ export const MOCK_ATTRIBUTES: MockAttributes = {
     ...edgeAttributes,
     ...dataAttributes,
     ...connectivityAttributes,
+    ...auditAttributes,
+    ...operationsAttributes,
 };

@@ -1,0 +1,285 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+import { DualNicServer, volumeSizeProblems } from "./dual-nic-server";
+import { componentType } from "./types";
+
+export interface AppServersArgs {
+    /** The tenant's VPC. Required. */
+    readonly vpcId: pulumi.Input<string>;
+    /**
+     * The VPC's CIDR: the only destination the servers may open connections to (see `egressPorts`).
+     * Required.
+     */
+    readonly vpcCidr: pulumi.Input<string>;
+    /** Access subnets, one per availability zone, in the order of `availabilityZones`. Required. */
+    readonly accessSubnetIds: pulumi.Input<string>[];
+    /** Administration subnets, one per availability zone, in the order of `availabilityZones`. Required. */
+    readonly adminSubnetIds: pulumi.Input<string>[];
+    /** The zones of the subnets (same index). Server `i` goes to zone `i % availabilityZones.length`. Required. */
+    readonly availabilityZones: pulumi.Input<string>[];
+    /** How many servers, 1 to 10. Required. */
+    readonly count: number;
+    /** EC2 instance type of every server. Required. */
+    readonly instanceType: string;
+    /** The AMI every server boots from. Required. */
+    readonly imageId: pulumi.Input<string>;
+    /** Size of each server's data volume in GiB, 20 to 16384. Required. */
+    readonly dataVolumeGiB: number;
+    /** Customer-managed KMS key encrypting every volume. Required. */
+    readonly kmsKeyArn: pulumi.Input<string>;
+    /** The load balancer's security group: the only source of application traffic. Required. */
+    readonly loadBalancerSecurityGroupId: pulumi.Input<string>;
+    /** Port the servers serve the application on, behind the load balancer. Default: 443 (HTTPS). */
+    readonly appPort?: number;
+    /** Managed prefix list of the operations CIDRs: the only source of administration traffic. Required. */
+    readonly operationsPrefixListId: pulumi.Input<string>;
+    /** TCP ports operators may reach on the administration interface. Default: [22], SSH; SSM needs no inbound port. */
+    readonly adminPorts?: readonly number[];
+    /**
+     * TCP ports the access interface may connect to inside the VPC (`vpcCidr`). Default:
+     * [5432, 443], the tenant's PostgreSQL database and the VPC's interface endpoints (SSM, KMS,
+     * CloudWatch). Nothing outside the VPC is reachable except through `s3PrefixListId`.
+     */
+    readonly egressPorts?: readonly number[];
+    /**
+     * The region's S3 managed prefix list (`com.amazonaws.<region>.s3`, routed through the VPC's
+     * gateway endpoint), reachable on 443: the Amazon Linux package repositories live in S3, so
+     * patching needs it. Default: undefined, no S3 access; patches then come only through a
+     * repository or proxy inside the VPC.
+     */
+    readonly s3PrefixListId?: pulumi.Input<string>;
+    /** Value of the `PatchGroup` tag on every instance, the tag the Patching component targets. Required. */
+    readonly patchGroup: string;
+    /** Target group every server is registered with on `appPort`. Default: undefined, no registration. */
+    readonly targetGroupArn?: pulumi.Input<string>;
+    /**
+     * EC2 Dedicated Host all servers run on (the `physical` mode); the host lives in one zone, so
+     * exactly one zone (the host's) must then be given. Default: undefined, shared tenancy.
+     */
+    readonly hostId?: pulumi.Input<string>;
+}
+
+const MAX_SERVERS = 10;
+
+function isPort(port: number): boolean {
+    return Number.isInteger(port) && port >= 1 && port <= 65535;
+}
+
+/**
+ * The zone of each of `count` servers: round-robin (server `i` in zone `i % zones.length`), so
+ * the servers differ by at most one per zone and losing a zone loses as few as possible.
+ */
+export function spreadOverZones<T>(count: number, zones: readonly T[]): T[] {
+    const spread: T[] = [];
+    while (spread.length < count && zones.length > 0) {
+        spread.push(...zones.slice(0, count - spread.length));
+    }
+    return spread;
+}
+
+/** What is wrong with the shape of the args, one sentence per problem; empty when they are valid. */
+export function appServersProblems(args: {
+    readonly count: number;
+    readonly subnetsPerZone: { readonly accessSubnetIds: number; readonly adminSubnetIds: number; readonly availabilityZones: number };
+    readonly appPort: number;
+    readonly adminPorts: readonly number[];
+    readonly egressPorts: readonly number[];
+    readonly dataVolumeGiB: number;
+    readonly onDedicatedHost: boolean;
+}): string[] {
+    const problems: string[] = [];
+    if (!Number.isInteger(args.count) || args.count < 1 || args.count > MAX_SERVERS) {
+        problems.push(`count: ${args.count} is not allowed; expected a whole number of servers from 1 to ${MAX_SERVERS}`);
+    }
+    const { accessSubnetIds, adminSubnetIds, availabilityZones } = args.subnetsPerZone;
+    if (availabilityZones < 1 || accessSubnetIds !== availabilityZones || adminSubnetIds !== availabilityZones) {
+        problems.push(
+            `accessSubnetIds, adminSubnetIds, availabilityZones: lengths ${accessSubnetIds}, ${adminSubnetIds}, ${availabilityZones} are not allowed; ` +
+                "expected one access subnet and one administration subnet per availability zone (equal, non-zero lengths)",
+        );
+    }
+    if (args.onDedicatedHost && availabilityZones > 1) {
+        problems.push(
+            `availabilityZones: ${availabilityZones} zones are not allowed with hostId; a Dedicated Host lives in one zone, ` +
+                "so pass only that zone and its access and administration subnets",
+        );
+    }
+    for (const [field, ports] of [["appPort", [args.appPort]], ["adminPorts", args.adminPorts], ["egressPorts", args.egressPorts]] as const) {
+        const bad = ports.filter((port) => !isPort(port));
+        if (bad.length > 0) {
+            problems.push(`${field}: ${bad.join(", ")} is not allowed; expected TCP ports from 1 to 65535`);
+        }
+        // One rule per port, named after it: a repeated port would be a duplicate resource.
+        const repeated = [...new Set(ports.filter((port, i) => ports.indexOf(port) !== i))];
+        if (repeated.length > 0) {
+            problems.push(`${field}: ${repeated.join(", ")} is given more than once; expected each port once`);
+        }
+    }
+    return [...problems, ...volumeSizeProblems({ dataVolumeGiB: args.dataVolumeGiB })];
+}
+
+/**
+ * The tenant's application servers: `count` dual-NIC servers spread round-robin over the zones,
+ * with one security group per network. The access group admits only the load balancer on the
+ * application port; the administration group admits only the operations prefix list on the admin
+ * ports. Every server runs under a role with SSM's managed-instance policy and carries the
+ * `PatchGroup` tag the weekend patch window targets.
+ */
+export class AppServers extends pulumi.ComponentResource {
+    public readonly accessSecurityGroupId: pulumi.Output<string>;
+    public readonly adminSecurityGroupId: pulumi.Output<string>;
+    public readonly instanceIds: pulumi.Output<string>[];
+    public readonly instanceArns: pulumi.Output<string>[];
+    public readonly roleArn: pulumi.Output<string>;
+
+    constructor(name: string, args: AppServersArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(componentType("compute", "AppServers"), name, {}, opts);
+
+        const appPort = args.appPort ?? 443;
+        const adminPorts = args.adminPorts ?? [22];
+        const egressPorts = args.egressPorts ?? [5432, 443];
+        const problems = appServersProblems({
+            count: args.count,
+            subnetsPerZone: {
+                accessSubnetIds: args.accessSubnetIds.length,
+                adminSubnetIds: args.adminSubnetIds.length,
+                availabilityZones: args.availabilityZones.length,
+            },
+            appPort,
+            adminPorts,
+            egressPorts,
+            dataVolumeGiB: args.dataVolumeGiB,
+            onDedicatedHost: args.hostId !== undefined,
+        });
+        if (problems.length > 0) {
+            throw new pulumi.ResourceError(problems.join("; "), this);
+        }
+
+        const accessGroup = new aws.ec2.SecurityGroup(
+            `${name}-access-sg`,
+            { vpcId: args.vpcId, description: `Application servers ${name}, access interface: the app port from the load balancer only`, tags: { Name: `${name}-access` } },
+            { parent: this },
+        );
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-access-from-lb`,
+            {
+                securityGroupId: accessGroup.id,
+                description: "Application traffic from the load balancer",
+                ipProtocol: "tcp",
+                fromPort: appPort,
+                toPort: appPort,
+                referencedSecurityGroupId: args.loadBalancerSecurityGroupId,
+            },
+            { parent: this },
+        );
+        for (const port of egressPorts) {
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-access-to-vpc-${port}`,
+                { securityGroupId: accessGroup.id, description: `TCP ${port} inside the VPC`, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: args.vpcCidr },
+                { parent: this },
+            );
+        }
+        if (args.s3PrefixListId !== undefined) {
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-access-to-s3`,
+                { securityGroupId: accessGroup.id, description: "HTTPS to S3 (package repositories) through the gateway endpoint", ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: args.s3PrefixListId },
+                { parent: this },
+            );
+        }
+
+        const adminGroup = new aws.ec2.SecurityGroup(
+            `${name}-admin-sg`,
+            { vpcId: args.vpcId, description: `Application servers ${name}, administration interface: operations networks only`, tags: { Name: `${name}-admin` } },
+            { parent: this },
+        );
+        for (const port of adminPorts) {
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-admin-from-operations-${port}`,
+                {
+                    securityGroupId: adminGroup.id,
+                    description: `TCP ${port} from the operations networks`,
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    prefixListId: args.operationsPrefixListId,
+                },
+                { parent: this },
+            );
+        }
+        // The SSM agent reaches its interface endpoints over HTTPS; nothing else leaves eth1.
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-admin-to-vpc-443`,
+            { securityGroupId: adminGroup.id, description: "HTTPS to the VPC's interface endpoints (SSM)", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr },
+            { parent: this },
+        );
+
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                description: `Instance role of the application servers ${name}`,
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                }),
+            },
+            { parent: this },
+        );
+        new aws.iam.RolePolicyAttachment(
+            `${name}-ssm-core`,
+            { role: role.name, policyArn: aws.iam.ManagedPolicy.AmazonSSMManagedInstanceCore },
+            { parent: this },
+        );
+        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, { parent: this });
+
+        const placements = args.availabilityZones.flatMap((availabilityZone, zone) => {
+            const accessSubnetId = args.accessSubnetIds[zone];
+            const adminSubnetId = args.adminSubnetIds[zone];
+            // The lengths are validated equal above; this only narrows the types.
+            return accessSubnetId !== undefined && adminSubnetId !== undefined ? [{ availabilityZone, accessSubnetId, adminSubnetId }] : [];
+        });
+        const servers = spreadOverZones(args.count, placements).map(
+            (placement, i) =>
+                new DualNicServer(
+                    `${name}-${i}`,
+                    {
+                        ...placement,
+                        accessSecurityGroupIds: [accessGroup.id],
+                        adminSecurityGroupIds: [adminGroup.id],
+                        instanceType: args.instanceType,
+                        imageId: args.imageId,
+                        instanceProfileName: profile.name,
+                        kmsKeyArn: args.kmsKeyArn,
+                        dataVolumeGiB: args.dataVolumeGiB,
+                        hostId: args.hostId,
+                        tags: { PatchGroup: args.patchGroup },
+                    },
+                    { parent: this },
+                ),
+        );
+
+        const targetGroupArn = args.targetGroupArn;
+        if (targetGroupArn !== undefined) {
+            servers.forEach((server, i) => {
+                new aws.lb.TargetGroupAttachment(
+                    `${name}-${i}-target`,
+                    { targetGroupArn, targetId: server.instanceId, port: appPort },
+                    { parent: this },
+                );
+            });
+        }
+
+        this.accessSecurityGroupId = accessGroup.id;
+        this.adminSecurityGroupId = adminGroup.id;
+        this.instanceIds = servers.map((server) => server.instanceId);
+        this.instanceArns = servers.map((server) => server.instanceArn);
+        this.roleArn = role.arn;
+        this.registerOutputs({
+            accessSecurityGroupId: this.accessSecurityGroupId,
+            adminSecurityGroupId: this.adminSecurityGroupId,
+            instanceIds: this.instanceIds,
+            instanceArns: this.instanceArns,
+            roleArn: this.roleArn,
+        });
+    }
+}

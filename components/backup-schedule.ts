@@ -1,0 +1,110 @@
+// The service's backup promise as data: one source for the Backup component, the plan summary and
+// the policy pack, so that what is sold, what is deployed and what is checked cannot drift apart.
+
+/** What a rule backs up: the tenant's database, or its files (web-files bucket and server volumes). */
+export type BackupTarget = "database" | "files";
+
+export interface BackupRule {
+    /** The rule's name in AWS Backup (`[A-Za-z0-9._-]{1,50}`), unique across the promise. */
+    readonly name: string;
+    readonly target: BackupTarget;
+    /** AWS Backup cron expression, evaluated in UTC. */
+    readonly schedule: string;
+    /** Days a recovery point (and its off-site copy) is kept. */
+    readonly deleteAfterDays: number;
+    /** Minutes after the scheduled time a job may still start before AWS Backup cancels it. */
+    readonly startWindowMinutes: number;
+    /** Minutes after the start a job must finish within before AWS Backup cancels it. */
+    readonly completionWindowMinutes: number;
+}
+
+/**
+ * The promise: the database every 2 hours kept 7 days, daily kept 31 days and weekly (Monday) kept
+ * 12 months; the web files daily at 01:00 UTC kept 31 days and weekly kept 12 months.
+ *
+ * The 2-hourly job must finish before the next one is due, hence its 2-hour completion window.
+ * The nightly jobs run at 01:00 UTC and the weekly ones at 03:00 UTC on Monday, after the
+ * database's Sunday maintenance window, outside European business hours.
+ */
+export const BACKUP_PROMISE: readonly BackupRule[] = [
+    { name: "database-every-2-hours", target: "database", schedule: "cron(0 0/2 * * ? *)", deleteAfterDays: 7, startWindowMinutes: 60, completionWindowMinutes: 120 },
+    { name: "database-daily", target: "database", schedule: "cron(0 1 * * ? *)", deleteAfterDays: 31, startWindowMinutes: 60, completionWindowMinutes: 360 },
+    { name: "database-weekly", target: "database", schedule: "cron(0 3 ? * MON *)", deleteAfterDays: 365, startWindowMinutes: 60, completionWindowMinutes: 720 },
+    { name: "files-daily", target: "files", schedule: "cron(0 1 * * ? *)", deleteAfterDays: 31, startWindowMinutes: 60, completionWindowMinutes: 480 },
+    { name: "files-weekly", target: "files", schedule: "cron(0 3 ? * MON *)", deleteAfterDays: 365, startWindowMinutes: 60, completionWindowMinutes: 720 },
+];
+
+/** The rules of one target, in promise order. */
+export function rulesFor(target: BackupTarget, promise: readonly BackupRule[] = BACKUP_PROMISE): BackupRule[] {
+    return promise.filter((rule) => rule.target === target);
+}
+
+/** The shortest and the longest retention of the promise: a vault lock must allow both. */
+export function retentionBounds(promise: readonly BackupRule[] = BACKUP_PROMISE): { minDays: number; maxDays: number } {
+    const days = promise.map((rule) => rule.deleteAfterDays);
+    return { minDays: Math.min(...days), maxDays: Math.max(...days) };
+}
+
+const DAY_NAMES: Readonly<Record<string, string>> = {
+    SUN: "Sunday", MON: "Monday", TUE: "Tuesday", WED: "Wednesday", THU: "Thursday", FRI: "Friday", SAT: "Saturday",
+};
+
+function twoDigits(value: number): string {
+    return String(value).padStart(2, "0");
+}
+
+function wholeNumber(field: string, value: string, max: number, expression: string): number {
+    if (!/^\d+$/.test(value) || Number(value) > max) {
+        throw new Error(`${expression}: ${field} "${value}" is not a whole number from 0 to ${max}`);
+    }
+    return Number(value);
+}
+
+/**
+ * A schedule in words, for the plan summary and customer-facing documents: `cron(0 0/2 * * ? *)`
+ * is "every 2 hours from 00:00 UTC", `cron(0 1 * * ? *)` "daily at 01:00 UTC",
+ * `cron(0 3 ? * MON *)` "weekly on Monday at 03:00 UTC". Covers the shapes a backup promise uses
+ * (fixed minute; fixed or stepped hour; every day or named weekdays; every month and year) and
+ * throws on any other, so that a summary never prints a wrong sentence.
+ */
+export function describeCron(expression: string): string {
+    const match = /^cron\((.*)\)$/.exec(expression.trim());
+    const fields = match?.[1]?.trim().split(/\s+/) ?? [];
+    if (fields.length !== 6) {
+        throw new Error(`${expression}: expected cron(minutes hours day-of-month month day-of-week year)`);
+    }
+    const [minuteField, hourField, dayOfMonth, month, dayOfWeek, year] = fields as [string, string, string, string, string, string];
+    if (month !== "*" || year !== "*") {
+        throw new Error(`${expression}: only schedules that run every month of every year can be described`);
+    }
+    const minute = wholeNumber("minute", minuteField, 59, expression);
+
+    let days: string;
+    if ((dayOfMonth === "*" || dayOfMonth === "?") && (dayOfWeek === "*" || dayOfWeek === "?") && dayOfMonth !== dayOfWeek) {
+        days = "daily";
+    } else if (dayOfMonth === "?" && /^[A-Z]{3}(,[A-Z]{3})*$/.test(dayOfWeek) && dayOfWeek.split(",").every((day) => day in DAY_NAMES)) {
+        const names = dayOfWeek.split(",").map((day) => DAY_NAMES[day] as string);
+        days = `weekly on ${names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`}`;
+    } else {
+        throw new Error(`${expression}: day-of-month "${dayOfMonth}" with day-of-week "${dayOfWeek}" cannot be described`);
+    }
+
+    const stepped = /^(\d+)\/(\d+)$/.exec(hourField);
+    if (stepped) {
+        const first = wholeNumber("hour", stepped[1] as string, 23, expression);
+        const step = wholeNumber("hour step", stepped[2] as string, 23, expression);
+        if (step < 1) {
+            throw new Error(`${expression}: hour step "${stepped[2]}" must be at least 1`);
+        }
+        const every = step === 1 ? "every hour" : `every ${step} hours`;
+        return `${every} from ${twoDigits(first)}:${twoDigits(minute)} UTC${days === "daily" ? "" : `, ${days}`}`;
+    }
+    const hour = wholeNumber("hour", hourField, 23, expression);
+    return `${days} at ${twoDigits(hour)}:${twoDigits(minute)} UTC`;
+}
+
+/** One rule in words, e.g. "database daily at 01:00 UTC, kept 31 days, copied off-site". */
+export function describeRule(rule: BackupRule): string {
+    const kept = rule.deleteAfterDays === 365 ? "12 months" : `${rule.deleteAfterDays} day${rule.deleteAfterDays === 1 ? "" : "s"}`;
+    return `${rule.target} ${describeCron(rule.schedule)}, kept ${kept}, copied off-site`;
+}

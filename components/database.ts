@@ -1,0 +1,227 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+import { componentType } from "./types";
+
+export interface DatabaseArgs {
+    /** The tenant's VPC. Required. */
+    readonly vpcId: pulumi.Input<string>;
+    /** Data-tier subnets in at least two availability zones (RDS requires two). Required. */
+    readonly subnetIds: pulumi.Input<string>[];
+    /** RDS instance class, e.g. `db.m7g.large`. Required: sizing is the tenant's plan. */
+    readonly instanceClass: string;
+    /** Allocated gp3 storage in GiB, 20 to 65536. Required. */
+    readonly storageGiB: number;
+    /** Customer-managed key encrypting storage, snapshots, Performance Insights and the master secret. Required. */
+    readonly kmsKeyArn: pulumi.Input<string>;
+    /**
+     * Security groups of the clients (application servers) allowed to the database port: the only
+     * sources allowed at all. Required, at least one.
+     */
+    readonly clientSecurityGroupIds: pulumi.Input<string>[];
+    /** A standby in a second availability zone with automatic failover. Required: a priced choice. */
+    readonly multiAz: boolean;
+    /** PostgreSQL major (or major.minor) version. Default: "16"; minor versions upgrade automatically. */
+    readonly engineVersion?: string;
+    /** Port the database listens on. Default: 5432. */
+    readonly port?: number;
+    /** Days of automated backups (point-in-time restore), 7 to 35. Default: 7. */
+    readonly backupRetentionDays?: number;
+    /** Weekly maintenance window, UTC. Default: `sun:02:00-sun:03:00`, the quietest hour of the week. */
+    readonly maintenanceWindow?: string;
+    /** Name of the database created with the instance. Default: `itm`. */
+    readonly databaseName?: string;
+    /**
+     * Master user name; not a secret (its password is generated and kept by RDS in Secrets
+     * Manager). Default: `itm_admin`.
+     */
+    readonly masterUsername?: string;
+}
+
+/** PostgreSQL identifiers RDS accepts for a database or user name. */
+const IDENTIFIER = /^[a-z][a-z0-9_]{0,62}$/;
+
+/** What is wrong with the database args, one sentence per problem; empty when valid. */
+export function databaseArgsProblems(args: {
+    subnetCount: number;
+    clientGroupCount: number;
+    storageGiB: number;
+    port: number;
+    backupRetentionDays: number;
+    engineVersion: string;
+    databaseName: string;
+    masterUsername: string;
+}): string[] {
+    const problems: string[] = [];
+    if (!Number.isInteger(args.storageGiB) || args.storageGiB < 20 || args.storageGiB > 65536) {
+        problems.push(`storageGiB: ${args.storageGiB} is not allowed; expected a whole number of GiB from 20 to 65536 (the gp3 limits)`);
+    }
+    if (args.subnetCount < 2) {
+        problems.push(`subnetIds: ${args.subnetCount} subnet(s) given; expected data-tier subnets in at least two availability zones`);
+    }
+    if (args.clientGroupCount < 1) {
+        problems.push("clientSecurityGroupIds: none given; expected the security groups of the servers that use the database");
+    }
+    if (!Number.isInteger(args.port) || args.port < 1150 || args.port > 65535) {
+        problems.push(`port: ${args.port} is not allowed; expected 1150 to 65535 (RDS for PostgreSQL)`);
+    }
+    if (!Number.isInteger(args.backupRetentionDays) || args.backupRetentionDays < 7 || args.backupRetentionDays > 35) {
+        problems.push(`backupRetentionDays: ${args.backupRetentionDays} is not allowed; expected 7 to 35 days (the service promises at least a week of point-in-time restore)`);
+    }
+    if (!/^\d+(\.\d+)?$/.test(args.engineVersion)) {
+        problems.push(`engineVersion: "${args.engineVersion}" is not allowed; expected a PostgreSQL major or major.minor version such as "16"`);
+    }
+    for (const [field, value] of [["databaseName", args.databaseName], ["masterUsername", args.masterUsername]] as const) {
+        if (!IDENTIFIER.test(value)) {
+            problems.push(`${field}: "${value}" is not allowed; expected a lower-case letter then up to 62 lower-case letters, digits or underscores`);
+        }
+    }
+    return problems;
+}
+
+/** The parameter-group family of an engine version: "16" and "16.4" are `postgres16`. */
+export function parameterGroupFamily(engineVersion: string): string {
+    return `postgres${engineVersion.split(".")[0]}`;
+}
+
+/**
+ * The identifier of the snapshot RDS takes when the instance is deleted, derived from the
+ * component's name: letters, digits and single hyphens, starting with a letter, at most 255.
+ */
+export function finalSnapshotIdentifier(name: string): string {
+    const clean = name
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, "-")
+        .replace(/-+/g, "-")
+        .replace(/^-|-$/g, "");
+    const base = /^[a-z]/.test(clean) ? clean : `db-${clean}`.replace(/-$/, "");
+    return `${base.slice(0, 255 - "-final".length).replace(/-$/, "")}-final`;
+}
+
+/**
+ * The tenant's dedicated PostgreSQL database: private, encrypted with the tenant's key, reachable
+ * only from the given client groups over TLS, protected against deletion and snapshotted when
+ * deleted anyway. The master password is generated and rotated by RDS in Secrets Manager, so it
+ * never appears in the program, its state, a plan or an output.
+ */
+export class Database extends pulumi.ComponentResource {
+    public readonly instanceArn: pulumi.Output<string>;
+    public readonly address: pulumi.Output<string>;
+    public readonly port: pulumi.Output<number>;
+    public readonly securityGroupId: pulumi.Output<string>;
+    /** ARN of the Secrets Manager secret holding the master credentials (not the password). */
+    public readonly masterUserSecretArn: pulumi.Output<string>;
+
+    constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(componentType("data", "Database"), name, {}, opts);
+
+        const engineVersion = args.engineVersion ?? "16";
+        const port = args.port ?? 5432;
+        const backupRetentionDays = args.backupRetentionDays ?? 7;
+        const maintenanceWindow = args.maintenanceWindow ?? "sun:02:00-sun:03:00";
+        const databaseName = args.databaseName ?? "itm";
+        const masterUsername = args.masterUsername ?? "itm_admin";
+        const problems = databaseArgsProblems({
+            subnetCount: args.subnetIds.length,
+            clientGroupCount: args.clientSecurityGroupIds.length,
+            storageGiB: args.storageGiB,
+            port,
+            backupRetentionDays,
+            engineVersion,
+            databaseName,
+            masterUsername,
+        });
+        if (problems.length > 0) {
+            throw new pulumi.ResourceError(`${name}: ${problems.join("; ")}`, this);
+        }
+
+        // No egress rule: the provider removes AWS's default allow-all egress, and a database
+        // only answers connections, it never opens any.
+        const group = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            { vpcId: args.vpcId, description: `Database ${name}: PostgreSQL from the application servers only`, tags: { Name: `${name}-sg`, tier: "data" } },
+            { parent: this },
+        );
+        args.clientSecurityGroupIds.forEach((clientGroupId, index) => {
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-sg-from-client-${index}`,
+                { securityGroupId: group.id, ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: clientGroupId, description: "PostgreSQL from an application server group" },
+                { parent: this },
+            );
+        });
+
+        const subnetGroup = new aws.rds.SubnetGroup(
+            `${name}-subnets`,
+            { description: `Data-tier subnets of database ${name}`, subnetIds: args.subnetIds, tags: { tier: "data" } },
+            { parent: this },
+        );
+        const parameterGroup = new aws.rds.ParameterGroup(
+            `${name}-params`,
+            {
+                family: parameterGroupFamily(engineVersion),
+                description: `Database ${name}: TLS required`,
+                parameters: [{ name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" }],
+            },
+            { parent: this },
+        );
+
+        const instance = new aws.rds.Instance(
+            `${name}-db`,
+            {
+                engine: "postgres",
+                engineVersion,
+                autoMinorVersionUpgrade: true,
+                allowMajorVersionUpgrade: false,
+                instanceClass: args.instanceClass,
+                allocatedStorage: args.storageGiB,
+                storageType: "gp3",
+                storageEncrypted: true,
+                kmsKeyId: args.kmsKeyArn,
+                multiAz: args.multiAz,
+                dbName: databaseName,
+                username: masterUsername,
+                manageMasterUserPassword: true,
+                masterUserSecretKmsKeyId: args.kmsKeyArn,
+                iamDatabaseAuthenticationEnabled: true,
+                port,
+                dbSubnetGroupName: subnetGroup.name,
+                vpcSecurityGroupIds: [group.id],
+                parameterGroupName: parameterGroup.name,
+                publiclyAccessible: false,
+                deletionProtection: true,
+                skipFinalSnapshot: false,
+                finalSnapshotIdentifier: finalSnapshotIdentifier(name),
+                // Automated backups outlive the instance, so a deletion still leaves point-in-time restore.
+                deleteAutomatedBackups: false,
+                backupRetentionPeriod: backupRetentionDays,
+                copyTagsToSnapshot: true,
+                maintenanceWindow,
+                performanceInsightsEnabled: true,
+                performanceInsightsKmsKeyId: args.kmsKeyArn,
+                performanceInsightsRetentionPeriod: 7,
+                enabledCloudwatchLogsExports: ["postgresql"],
+                tags: { Name: name, tier: "data" },
+            },
+            { parent: this },
+        );
+
+        this.instanceArn = instance.arn;
+        this.address = instance.address;
+        this.port = instance.port;
+        this.securityGroupId = group.id;
+        this.masterUserSecretArn = instance.masterUserSecrets.apply((secrets) => {
+            const arn = secrets?.[0]?.secretArn;
+            if (!arn) {
+                throw new pulumi.ResourceError(`${name}: RDS returned no master user secret although it manages the master password`, this);
+            }
+            return arn;
+        });
+        this.registerOutputs({
+            instanceArn: this.instanceArn,
+            address: this.address,
+            port: this.port,
+            securityGroupId: this.securityGroupId,
+            masterUserSecretArn: this.masterUserSecretArn,
+        });
+    }
+}

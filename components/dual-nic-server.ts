@@ -1,0 +1,172 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+import { componentType } from "./types";
+
+export interface DualNicServerArgs {
+    /**
+     * Subnet of the access interface (eth0, the instance's primary interface): the network the
+     * application is served on. Required; must be in `availabilityZone`.
+     */
+    readonly accessSubnetId: pulumi.Input<string>;
+    /**
+     * Subnet of the administration interface (eth1): the network operators reach the server on.
+     * Required; must be in the same availability zone as the access subnet (an interface cannot be
+     * attached across zones).
+     */
+    readonly adminSubnetId: pulumi.Input<string>;
+    /** The zone of both subnets, where the instance and its data volume are placed. Required. */
+    readonly availabilityZone: pulumi.Input<string>;
+    /** Security groups of the access interface. Required. */
+    readonly accessSecurityGroupIds: pulumi.Input<string>[];
+    /** Security groups of the administration interface. Required. */
+    readonly adminSecurityGroupIds: pulumi.Input<string>[];
+    /** EC2 instance type, e.g. `m7i.large`. Required. */
+    readonly instanceType: string;
+    /** The AMI the server boots from. Required. */
+    readonly imageId: pulumi.Input<string>;
+    /** Instance profile giving the server its role (at least SSM's managed-instance policy). Required. */
+    readonly instanceProfileName: pulumi.Input<string>;
+    /** Customer-managed KMS key encrypting the root and data volumes. Required: nothing is stored unencrypted. */
+    readonly kmsKeyArn: pulumi.Input<string>;
+    /** Size of the root volume in GiB, 8 to 16384. Default: 30, room for the OS, agents and logs. */
+    readonly rootVolumeGiB?: number;
+    /** Size of the data volume (attached as `/dev/sdf`) in GiB, 20 to 16384. Required. */
+    readonly dataVolumeGiB: number;
+    /**
+     * EC2 Dedicated Host to run on (the `physical` mode: the tenant's own hardware). Default:
+     * undefined, the instance runs with shared (default) tenancy.
+     */
+    readonly hostId?: pulumi.Input<string>;
+    /** Tags added to the instance and its volumes and interface, e.g. `PatchGroup`. Default: only `Name`. */
+    readonly tags?: Record<string, string>;
+}
+
+/** Where the data volume appears on the instance (`/dev/nvme1n1` on Nitro instances). */
+export const DATA_VOLUME_DEVICE = "/dev/sdf";
+
+/** The sizes EBS gp3 volumes allow, narrowed to what a server of this platform may use. */
+const VOLUME_LIMITS = {
+    rootVolumeGiB: { min: 8, max: 16384 },
+    dataVolumeGiB: { min: 20, max: 16384 },
+} as const;
+
+/**
+ * What is wrong with the given volume sizes (a size left out is not checked), one sentence per
+ * problem; empty when they are valid.
+ */
+export function volumeSizeProblems(sizes: { readonly rootVolumeGiB?: number; readonly dataVolumeGiB?: number }): string[] {
+    return (Object.keys(VOLUME_LIMITS) as (keyof typeof VOLUME_LIMITS)[]).flatMap((field) => {
+        const value = sizes[field];
+        const { min, max } = VOLUME_LIMITS[field];
+        return value === undefined || (Number.isInteger(value) && value >= min && value <= max)
+            ? []
+            : [`${field}: ${value} is not allowed; expected a whole number of GiB from ${min} to ${max}`];
+    });
+}
+
+/**
+ * One EC2 instance with two network interfaces in the same zone: eth0 in the access subnet (the
+ * application's traffic) and eth1 in the administration subnet (operators' SSH), so each network's
+ * security groups govern only its own traffic. The instance has no public address, requires
+ * IMDSv2 and keeps its data on a separate encrypted volume that outlives instance replacement.
+ */
+export class DualNicServer extends pulumi.ComponentResource {
+    public readonly instanceId: pulumi.Output<string>;
+    public readonly instanceArn: pulumi.Output<string>;
+    /** Private address of eth0, the access interface. */
+    public readonly accessIp: pulumi.Output<string>;
+    /** Private address of eth1, the administration interface. */
+    public readonly adminIp: pulumi.Output<string>;
+    public readonly adminNetworkInterfaceId: pulumi.Output<string>;
+
+    constructor(name: string, args: DualNicServerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(componentType("compute", "DualNicServer"), name, {}, opts);
+
+        const rootVolumeGiB = args.rootVolumeGiB ?? 30;
+        const problems = volumeSizeProblems({ rootVolumeGiB, dataVolumeGiB: args.dataVolumeGiB });
+        if (problems.length > 0) {
+            throw new pulumi.ResourceError(problems.join("; "), this);
+        }
+        const tags = { Name: name, ...args.tags };
+        const placement: Pick<aws.ec2.InstanceArgs, "tenancy" | "hostId"> = args.hostId ? { tenancy: "host", hostId: args.hostId } : {};
+
+        const instance = new aws.ec2.Instance(
+            `${name}-instance`,
+            {
+                ami: args.imageId,
+                instanceType: args.instanceType,
+                availabilityZone: args.availabilityZone,
+                subnetId: args.accessSubnetId,
+                vpcSecurityGroupIds: args.accessSecurityGroupIds,
+                associatePublicIpAddress: false,
+                iamInstanceProfile: args.instanceProfileName,
+                // IMDSv2 only, and one hop: a container on the host cannot reach the role's credentials.
+                metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
+                rootBlockDevice: {
+                    volumeType: "gp3",
+                    volumeSize: rootVolumeGiB,
+                    encrypted: true,
+                    kmsKeyId: args.kmsKeyArn,
+                    deleteOnTermination: true,
+                    tags,
+                },
+                monitoring: true,
+                ebsOptimized: true,
+                ...placement,
+                tags,
+            },
+            { parent: this },
+        );
+
+        const adminInterface = new aws.ec2.NetworkInterface(
+            `${name}-admin-eni`,
+            {
+                subnetId: args.adminSubnetId,
+                securityGroups: args.adminSecurityGroupIds,
+                description: `Administration interface of ${name}`,
+                tags,
+            },
+            { parent: this },
+        );
+        new aws.ec2.NetworkInterfaceAttachment(
+            `${name}-admin-eni-attachment`,
+            { instanceId: instance.id, networkInterfaceId: adminInterface.id, deviceIndex: 1 },
+            { parent: this },
+        );
+
+        // A separate volume rather than an ebsBlockDevice: the data survives replacing the instance
+        // (a new AMI), and a final snapshot is taken if the volume itself is ever destroyed.
+        const dataVolume = new aws.ebs.Volume(
+            `${name}-data`,
+            {
+                availabilityZone: args.availabilityZone,
+                size: args.dataVolumeGiB,
+                type: "gp3",
+                encrypted: true,
+                kmsKeyId: args.kmsKeyArn,
+                finalSnapshot: true,
+                tags,
+            },
+            { parent: this },
+        );
+        new aws.ec2.VolumeAttachment(
+            `${name}-data-attachment`,
+            { instanceId: instance.id, volumeId: dataVolume.id, deviceName: DATA_VOLUME_DEVICE, stopInstanceBeforeDetaching: true },
+            { parent: this },
+        );
+
+        this.instanceId = instance.id;
+        this.instanceArn = instance.arn;
+        this.accessIp = instance.privateIp;
+        this.adminIp = adminInterface.privateIp;
+        this.adminNetworkInterfaceId = adminInterface.id;
+        this.registerOutputs({
+            instanceId: this.instanceId,
+            instanceArn: this.instanceArn,
+            accessIp: this.accessIp,
+            adminIp: this.adminIp,
+            adminNetworkInterfaceId: this.adminNetworkInterfaceId,
+        });
+    }
+}

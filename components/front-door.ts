@@ -1,0 +1,336 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+import { isCanonicalCidr, parseCidr } from "../stacks/config/ipv4";
+import { CustomerDnsRecord, DomainCertificate } from "./domain-certificate";
+import { componentType } from "./types";
+
+// Moved to DomainCertificate; re-exported so that existing imports keep working.
+export { customerDnsRecordsFor } from "./domain-certificate";
+export type { CustomerDnsRecord, ValidationOption } from "./domain-certificate";
+
+export interface FrontDoorArgs {
+    /** The tenant's VPC. Required. */
+    readonly vpcId: pulumi.Input<string>;
+    /** The VPC's CIDR, where the targets live: the load balancer may reach nothing else. Required. */
+    readonly vpcCidr: string;
+    /** The access tier's subnets, one in each of two availability zones. Required. */
+    readonly subnetIds: pulumi.Input<string>[];
+    /**
+     * False: internet-facing (HTTPS for everyone, HTTP only to redirect). True: internal, reachable
+     * only over the site-to-site VPN from `allowedCidrs`. Required: exposure is never implied.
+     */
+    readonly internal: boolean;
+    /**
+     * The corporate networks that may reach HTTPS. Required when `internal` (an internal door
+     * nobody may reach is a mistake), not allowed otherwise (an internet-facing door is open to
+     * everyone and the list would suggest otherwise).
+     */
+    readonly allowedCidrs?: string[];
+    /** The host name users open, e.g. `acme.itm.example.net` or the customer's `pm.initech.com`. Required. */
+    readonly domainName: pulumi.Input<string>;
+    /**
+     * The Route 53 zone that holds `domainName` (a name under the platform's base domain): the
+     * certificate's validation record and an alias to the load balancer are created in it.
+     * Default: undefined, the customer's own domain; nothing is written to DNS and
+     * `customerDnsRecords` lists what the customer must create.
+     */
+    readonly zoneId?: pulumi.Input<string>;
+    /** Networks the web firewall blocks (CIDRs, e.g. a threat feed's list). Required, may be empty. */
+    readonly suspiciousNetworks: pulumi.Input<string[]>;
+    /** Port the targets listen on; they speak HTTPS. Default: 443. */
+    readonly targetPort?: number;
+    /** Page whose answer (200-399) makes a target healthy. Default: `/login`. */
+    readonly healthCheckPath?: string;
+    /**
+     * The HTTPS listener's TLS policy; only TLS 1.2 or later is accepted. Default:
+     * `ELBSecurityPolicy-TLS13-1-2-2021-06` (TLS 1.3 and 1.2, forward-secret ciphers).
+     */
+    readonly sslPolicy?: string;
+    /** Requests one client IP may make in five minutes before the web firewall blocks it. Default: 2000. */
+    readonly requestsPerFiveMinutes?: number;
+    /**
+     * Put a web firewall in front of the load balancer. Default: true when internet-facing, false
+     * when internal (only the customer's own networks reach it).
+     */
+    readonly webFirewall?: boolean;
+}
+
+export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/** The AWS managed rule groups every web firewall runs, in priority order after the tenant's own rules. */
+export const MANAGED_RULE_GROUPS = [
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesAmazonIpReputationList",
+    "AWSManagedRulesSQLiRuleSet",
+] as const;
+
+/** AWS accepts rate-based limits from 10 to 2,000,000,000 requests per evaluation window. */
+const RATE_LIMIT = { min: 10, max: 2_000_000_000 } as const;
+
+/**
+ * True for the ALB security policies whose minimum is TLS 1.2 (`TLS13-1-2`, `TLS13-1-3`, `TLS-1-2`,
+ * `FS-1-2` families); false for the 2016/2015 defaults and every 1.0/1.1 policy.
+ */
+export function isTls12OrLaterPolicy(policy: string): boolean {
+    return /^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)-/.test(policy);
+}
+
+/** Every problem with a front door's settings, each naming the field, the value and what is allowed. */
+export function frontDoorProblems(args: {
+    readonly internal: boolean;
+    readonly allowedCidrs?: readonly string[];
+    readonly vpcCidr: string;
+    readonly targetPort: number;
+    readonly sslPolicy: string;
+    readonly requestsPerFiveMinutes: number;
+}): string[] {
+    const problems: string[] = [];
+    const allowed = args.allowedCidrs ?? [];
+    if (args.internal && allowed.length === 0) {
+        problems.push("allowedCidrs: none given for an internal front door; expected the corporate CIDRs that may reach HTTPS over the VPN, e.g. [\"10.20.0.0/16\"]");
+    }
+    if (!args.internal && args.allowedCidrs !== undefined) {
+        problems.push(
+            `allowedCidrs: ${JSON.stringify(args.allowedCidrs)} given for an internet-facing front door, which is open to everyone; remove it, or set internal: true to restrict HTTPS to these networks`,
+        );
+    }
+    if (args.internal) {
+        for (const cidr of allowed) {
+            if (!isCanonicalCidr(cidr)) {
+                problems.push(`allowedCidrs: "${cidr}" is not a canonical IPv4 CIDR; expected a network address and prefix, e.g. "10.20.0.0/16"`);
+            } else if (parseCidr(cidr)?.prefix === 0) {
+                problems.push(`allowedCidrs: "${cidr}" opens an internal front door to the whole internet; list the corporate networks instead`);
+            }
+        }
+    }
+    if (!isCanonicalCidr(args.vpcCidr)) {
+        problems.push(`vpcCidr: "${args.vpcCidr}" is not a canonical IPv4 CIDR; expected the VPC's network, e.g. "172.20.0.0/20"`);
+    }
+    if (!Number.isInteger(args.targetPort) || args.targetPort < 1 || args.targetPort > 65535) {
+        problems.push(`targetPort: ${args.targetPort} is not a port; expected a whole number from 1 to 65535`);
+    }
+    if (!isTls12OrLaterPolicy(args.sslPolicy)) {
+        problems.push(`sslPolicy: "${args.sslPolicy}" allows TLS older than 1.2; expected a TLS 1.2+ policy such as "${DEFAULT_SSL_POLICY}"`);
+    }
+    if (!Number.isInteger(args.requestsPerFiveMinutes) || args.requestsPerFiveMinutes < RATE_LIMIT.min || args.requestsPerFiveMinutes > RATE_LIMIT.max) {
+        problems.push(
+            `requestsPerFiveMinutes: ${args.requestsPerFiveMinutes} is not allowed; expected a whole number from ${RATE_LIMIT.min} to ${RATE_LIMIT.max}`,
+        );
+    }
+    return problems;
+}
+
+/** `10.20.0.0/16` -> `10-20-0-0-16`: rule names follow the network, not its position in a list. */
+function cidrSlug(cidr: string): string {
+    return cidr.replace(/[./]/g, "-");
+}
+
+/**
+ * The tenant's front door: an application load balancer terminating TLS with an ACM certificate
+ * for the tenant's host name and forwarding HTTPS to the servers. Internet-facing doors redirect
+ * HTTP and sit behind a web firewall (suspicious networks, floods, AWS managed rules); internal
+ * doors answer HTTPS only to the customer's networks across the VPN. DNS is written for names under
+ * the platform's zone, and handed to the customer as `customerDnsRecords` for their own domain.
+ */
+export class FrontDoor extends pulumi.ComponentResource {
+    public readonly securityGroupId: pulumi.Output<string>;
+    public readonly loadBalancerArn: pulumi.Output<string>;
+    public readonly dnsName: pulumi.Output<string>;
+    /** The load balancer's canonical hosted zone, for alias records. */
+    public readonly zoneIdOfLoadBalancer: pulumi.Output<string>;
+    public readonly targetGroupArn: pulumi.Output<string>;
+    /** The certificate, once validated: only then may a listener use it. */
+    public readonly certificateArn: pulumi.Output<string>;
+    /** Undefined when the door has no web firewall. */
+    public readonly webAclArn: pulumi.Output<string> | undefined;
+    /** What the customer must create in their own zone; empty when `zoneId` is given. */
+    public readonly customerDnsRecords: pulumi.Output<CustomerDnsRecord[]>;
+
+    constructor(name: string, args: FrontDoorArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(componentType("edge", "FrontDoor"), name, {}, opts);
+
+        const targetPort = args.targetPort ?? 443;
+        const healthCheckPath = args.healthCheckPath ?? "/login";
+        const sslPolicy = args.sslPolicy ?? DEFAULT_SSL_POLICY;
+        const requestsPerFiveMinutes = args.requestsPerFiveMinutes ?? 2000;
+        const webFirewall = args.webFirewall ?? !args.internal;
+        const problems = frontDoorProblems({ internal: args.internal, allowedCidrs: args.allowedCidrs, vpcCidr: args.vpcCidr, targetPort, sslPolicy, requestsPerFiveMinutes });
+        if (problems.length > 0) {
+            throw new pulumi.ResourceError(problems.join("; "), this);
+        }
+        const child = { parent: this };
+
+        const group = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.vpcId,
+                description: args.internal ? "Front door: HTTPS from the corporate networks over the VPN" : "Front door: HTTPS from the internet, HTTP only to redirect",
+                tags: { Name: `${name}-lb` },
+            },
+            child,
+        );
+        const ingress = (suffix: string, port: number, cidr: string, description: string): void => {
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-sg-${suffix}`,
+                { securityGroupId: group.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: cidr, description },
+                child,
+            );
+        };
+        if (args.internal) {
+            for (const cidr of args.allowedCidrs ?? []) {
+                ingress(`https-from-${cidrSlug(cidr)}`, 443, cidr, "HTTPS from a corporate network");
+            }
+        } else {
+            ingress("https-in", 443, "0.0.0.0/0", "HTTPS from the internet");
+            ingress("http-in", 80, "0.0.0.0/0", "HTTP from the internet, only to redirect to HTTPS");
+        }
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-sg-to-targets`,
+            { securityGroupId: group.id, ipProtocol: "tcp", fromPort: targetPort, toPort: targetPort, cidrIpv4: args.vpcCidr, description: "HTTPS and health checks to the servers" },
+            child,
+        );
+
+        const loadBalancer = new aws.lb.LoadBalancer(
+            `${name}-alb`,
+            {
+                loadBalancerType: "application",
+                internal: args.internal,
+                subnets: args.subnetIds,
+                securityGroups: [group.id],
+                dropInvalidHeaderFields: true,
+                // Its DNS name is what customers with their own domain point their CNAME at: deleting
+                // the load balancer by accident would break their DNS. Offboarding turns this off first.
+                enableDeletionProtection: true,
+                // idleTimeout stays at the 60-second default: the application answers within it.
+                tags: { Name: name },
+            },
+            child,
+        );
+
+        const targetGroup = new aws.lb.TargetGroup(
+            `${name}-tg`,
+            {
+                vpcId: args.vpcId,
+                targetType: "instance",
+                protocol: "HTTPS",
+                port: targetPort,
+                healthCheck: { enabled: true, protocol: "HTTPS", port: "traffic-port", path: healthCheckPath, matcher: "200-399" },
+            },
+            child,
+        );
+
+        // Named after the door so that its certificate, validation and records keep the names they
+        // had when the door created them itself; `formerParent` aliases them to their old URNs.
+        const certificate = new DomainCertificate(
+            name,
+            {
+                domainName: args.domainName,
+                zoneId: args.zoneId,
+                target: { dnsName: loadBalancer.dnsName, zoneId: loadBalancer.zoneId },
+                formerParent: this,
+            },
+            child,
+        );
+
+        new aws.lb.Listener(
+            `${name}-https`,
+            {
+                loadBalancerArn: loadBalancer.arn,
+                port: 443,
+                protocol: "HTTPS",
+                sslPolicy,
+                certificateArn: certificate.certificateArn,
+                defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+            },
+            child,
+        );
+        if (!args.internal) {
+            new aws.lb.Listener(
+                `${name}-http`,
+                {
+                    loadBalancerArn: loadBalancer.arn,
+                    port: 80,
+                    protocol: "HTTP",
+                    defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+                },
+                child,
+            );
+        }
+
+        let webAclArn: pulumi.Output<string> | undefined;
+        if (webFirewall) {
+            const visibility = (metric: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: `${name}-${metric}` });
+            const suspicious = new aws.wafv2.IpSet(
+                `${name}-suspicious`,
+                { scope: "REGIONAL", ipAddressVersion: "IPV4", addresses: args.suspiciousNetworks, description: `Suspicious networks blocked at ${name}` },
+                child,
+            );
+            const acl = new aws.wafv2.WebAcl(
+                `${name}-waf`,
+                {
+                    scope: "REGIONAL",
+                    description: `Web firewall of ${name}`,
+                    defaultAction: { allow: {} },
+                    rules: [
+                        {
+                            name: "block-suspicious-networks",
+                            priority: 0,
+                            action: { block: {} },
+                            statement: { ipSetReferenceStatement: { arn: suspicious.arn } },
+                            visibilityConfig: visibility("suspicious-networks"),
+                        },
+                        {
+                            name: "block-floods-per-ip",
+                            priority: 1,
+                            action: { block: {} },
+                            statement: { rateBasedStatement: { limit: requestsPerFiveMinutes, aggregateKeyType: "IP", evaluationWindowSec: 300 } },
+                            visibilityConfig: visibility("floods-per-ip"),
+                        },
+                        ...MANAGED_RULE_GROUPS.map((group, index) => ({
+                            name: group,
+                            priority: 2 + index,
+                            overrideAction: { none: {} },
+                            statement: {
+                                managedRuleGroupStatement: {
+                                    vendorName: "AWS",
+                                    name: group,
+                                    // The common rule set blocks any body over 8 KB, which would break file
+                                    // uploads; the application limits upload sizes itself.
+                                    ruleActionOverrides:
+                                        group === "AWSManagedRulesCommonRuleSet" ? [{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }] : undefined,
+                                },
+                            },
+                            visibilityConfig: visibility(group),
+                        })),
+                    ],
+                    visibilityConfig: visibility("waf"),
+                },
+                child,
+            );
+            new aws.wafv2.WebAclAssociation(`${name}-waf-association`, { resourceArn: loadBalancer.arn, webAclArn: acl.arn }, child);
+            webAclArn = acl.arn;
+        }
+
+        this.securityGroupId = group.id;
+        this.loadBalancerArn = loadBalancer.arn;
+        this.dnsName = loadBalancer.dnsName;
+        this.zoneIdOfLoadBalancer = loadBalancer.zoneId;
+        this.targetGroupArn = targetGroup.arn;
+        this.certificateArn = certificate.certificateArn;
+        this.webAclArn = webAclArn;
+        this.customerDnsRecords = certificate.customerDnsRecords;
+
+        this.registerOutputs({
+            securityGroupId: this.securityGroupId,
+            loadBalancerArn: this.loadBalancerArn,
+            dnsName: this.dnsName,
+            zoneIdOfLoadBalancer: this.zoneIdOfLoadBalancer,
+            targetGroupArn: this.targetGroupArn,
+            certificateArn: this.certificateArn,
+            webAclArn: this.webAclArn,
+            customerDnsRecords: this.customerDnsRecords,
+        });
+    }
+}

@@ -1,0 +1,147 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+import { componentType } from "./types";
+
+/**
+ * The GuardDuty protection plans this component manages, each set explicitly on or off so that
+ * an account default or a console click cannot change them unseen. `EKS_RUNTIME_MONITORING` is
+ * left out (superseded by `RUNTIME_MONITORING`, and a detector may not carry both), as are plans
+ * not offered in every region.
+ */
+export const GUARDDUTY_FEATURES = [
+    "S3_DATA_EVENTS",
+    "EKS_AUDIT_LOGS",
+    "EBS_MALWARE_PROTECTION",
+    "RDS_LOGIN_EVENTS",
+    "LAMBDA_NETWORK_LOGS",
+    "RUNTIME_MONITORING",
+] as const;
+
+export type GuardDutyFeature = (typeof GUARDDUTY_FEATURES)[number];
+
+export const FINDING_PUBLISHING_FREQUENCIES = ["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"] as const;
+
+export type FindingPublishingFrequency = (typeof FINDING_PUBLISHING_FREQUENCIES)[number];
+
+export interface ThreatDetectionArgs {
+    /**
+     * SNS topic operations read, which receives every finding at or above `minimumSeverity`.
+     * Required. Its policy must let EventBridge publish: add
+     * {@link topicPolicyStatementsForEvents}(topic, `ruleArn`) where the topic's policy is managed
+     * (and, for a KMS-encrypted topic, let `events.amazonaws.com` use the key).
+     */
+    readonly alarmTopicArn: pulumi.Input<string>;
+    /**
+     * How often GuardDuty re-publishes updates of an existing finding. Default: `FIFTEEN_MINUTES`,
+     * the fastest; new findings are always published within about five minutes.
+     */
+    readonly findingPublishingFrequency?: FindingPublishingFrequency;
+    /**
+     * Lowest severity sent to operations, from 1 to 10 (GuardDuty's low is 1-3.9, medium 4-6.9,
+     * high 7-8.9, critical 9-10). Default: 4, medium and above.
+     */
+    readonly minimumSeverity?: number;
+    /**
+     * Protection plans to enable, of {@link GUARDDUTY_FEATURES}; the others are disabled.
+     * Default: S3 data events, EBS malware protection and RDS login events; runtime monitoring
+     * stays off (it installs an agent on every instance).
+     */
+    readonly features?: readonly GuardDutyFeature[];
+}
+
+/** What is wrong with the args, one message per problem (empty when they are valid). */
+export function threatDetectionArgsProblems(args: Omit<ThreatDetectionArgs, "alarmTopicArn">): string[] {
+    const problems: string[] = [];
+    const frequency = args.findingPublishingFrequency;
+    if (frequency !== undefined && !(FINDING_PUBLISHING_FREQUENCIES as readonly string[]).includes(frequency)) {
+        problems.push(`findingPublishingFrequency: "${frequency}" is not allowed; expected one of ${FINDING_PUBLISHING_FREQUENCIES.join(", ")}`);
+    }
+    const severity = args.minimumSeverity;
+    if (severity !== undefined && !(Number.isFinite(severity) && severity >= 1 && severity <= 10)) {
+        problems.push(`minimumSeverity: ${severity} is not allowed; expected a number from 1 to 10`);
+    }
+    for (const feature of args.features ?? []) {
+        if (!(GUARDDUTY_FEATURES as readonly string[]).includes(feature)) {
+            problems.push(`features: "${feature}" is not allowed; expected some of ${GUARDDUTY_FEATURES.join(", ")}`);
+        }
+    }
+    return problems;
+}
+
+/** The EventBridge pattern of GuardDuty findings at or above `minimumSeverity`. */
+export function findingEventPattern(minimumSeverity: number): string {
+    return JSON.stringify({
+        source: ["aws.guardduty"],
+        "detail-type": ["GuardDuty Finding"],
+        detail: { severity: [{ numeric: [">=", minimumSeverity] }] },
+    });
+}
+
+/**
+ * The statement an SNS topic's policy needs for the findings rule to publish to it: EventBridge,
+ * on behalf of that one rule only.
+ */
+export function topicPolicyStatementsForEvents(topicArn: string, ruleArn: string): Record<string, unknown>[] {
+    return [
+        {
+            Sid: "GuardDutyFindingsFromEventBridge",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: topicArn,
+            Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+        },
+    ];
+}
+
+/**
+ * Intrusion detection for the account: a GuardDuty detector with its protection plans set
+ * explicitly, and an EventBridge rule sending every finding of at least medium severity to
+ * operations' topic.
+ */
+export class ThreatDetection extends pulumi.ComponentResource {
+    public readonly detectorId: pulumi.Output<string>;
+    /** The findings rule, for the topic's policy (see {@link topicPolicyStatementsForEvents}). */
+    public readonly ruleArn: pulumi.Output<string>;
+
+    constructor(name: string, args: ThreatDetectionArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(componentType("audit", "ThreatDetection"), name, {}, opts);
+
+        const problems = threatDetectionArgsProblems(args);
+        if (problems.length > 0) {
+            throw new pulumi.ResourceError(problems.join("; "), this);
+        }
+        const findingPublishingFrequency = args.findingPublishingFrequency ?? "FIFTEEN_MINUTES";
+        const minimumSeverity = args.minimumSeverity ?? 4;
+        const enabled = new Set<GuardDutyFeature>(args.features ?? ["S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS"]);
+
+        const detector = new aws.guardduty.Detector(
+            `${name}-detector`,
+            { enable: true, findingPublishingFrequency, tags: { Name: `${name}-detector`, tier: "audit" } },
+            { parent: this },
+        );
+        for (const feature of GUARDDUTY_FEATURES) {
+            new aws.guardduty.DetectorFeature(
+                `${name}-${feature.toLowerCase().replace(/_/g, "-")}`,
+                { detectorId: detector.id, name: feature, status: enabled.has(feature) ? "ENABLED" : "DISABLED" },
+                { parent: this },
+            );
+        }
+
+        const rule = new aws.cloudwatch.EventRule(
+            `${name}-findings`,
+            {
+                description: `GuardDuty findings of severity ${minimumSeverity} and above, to operations`,
+                eventPattern: findingEventPattern(minimumSeverity),
+                state: "ENABLED",
+            },
+            { parent: this },
+        );
+        new aws.cloudwatch.EventTarget(`${name}-findings-to-operations`, { rule: rule.name, arn: args.alarmTopicArn }, { parent: this });
+
+        this.detectorId = detector.id;
+        this.ruleArn = rule.arn;
+        this.registerOutputs({ detectorId: this.detectorId, ruleArn: this.ruleArn });
+    }
+}

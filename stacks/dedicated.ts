@@ -1,0 +1,237 @@
+// The dedicated-cloud tenant: its own network, dual-NIC servers behind a front door, a database,
+// files and backups, monitoring and patching; optionally a site-to-site VPN and directory sync.
+// `cloud`, `vpn` and `vpn-sync` are this one composition with different data (`DedicatedProfile`):
+// which exposure, which identity, which tunnels.
+
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+import { AppServers } from "../components/app-servers";
+import { AvailabilityCheck } from "../components/availability-check";
+import { Backup } from "../components/backup";
+import { Database } from "../components/database";
+import { DirectorySync } from "../components/directory-sync";
+import { FilesBucket } from "../components/files-bucket";
+import { FrontDoor } from "../components/front-door";
+import { Patching } from "../components/patching";
+import { SiteToSiteVpn } from "../components/site-to-site-vpn";
+import { TenantNetwork } from "../components/tenant-network";
+import { CloudTenant, DirectorySettings, SiteToSiteVpnSettings, VpnSyncTenant, VpnTenant } from "./config/tenant";
+import { StackOutputs, stackTags, TenantContext, tenantContext } from "./context";
+import { foundationOutputs, tenantFoundation } from "./foundation";
+
+export type DedicatedCloudTenant = CloudTenant | VpnTenant | VpnSyncTenant;
+
+/** What distinguishes the dedicated-cloud modes from each other: data, not code paths. */
+export interface DedicatedProfile {
+    /**
+     * Internet-facing front door with a web firewall (true), or an internal one reachable only
+     * through the site-to-site VPN (false, which then requires `vpn`).
+     */
+    readonly publicAccess: boolean;
+    /** How users sign in: the app's own accounts, or the customer's directory (requires `directory`). */
+    readonly identityProvider: "app" | "directory";
+    /** The customer's IPSec VPN. Default: none. */
+    readonly vpn?: SiteToSiteVpnSettings;
+    /** The customer's directory, reached across the VPN. Default: none. */
+    readonly directory?: DirectorySettings;
+}
+
+/** The public AMI parameter of the servers' operating system (Amazon Linux 2023). */
+export const SERVER_IMAGE_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+
+export const DIRECTORY_PHASES = {
+    one: "phase one: VPN only, waiting for the customer's link (set directoryLinkVerified=true once the tunnels are up)",
+    two: "phase two: directory connected",
+} as const;
+
+/**
+ * `directoryLinkVerified` gates phase two of vpn-sync: an AD Connector can only be created once the
+ * tunnels are up and the customer's DNS answers, and fails with opaque errors otherwise.
+ */
+export function directoryPhase(config: pulumi.Config): keyof typeof DIRECTORY_PHASES {
+    return config.getBoolean("directoryLinkVerified") === true ? "two" : "one";
+}
+
+/** The host name users open: a name under the platform's base domain, or the customer's own. */
+export function hostName(ctx: TenantContext, tenant: DedicatedCloudTenant): pulumi.Output<string> {
+    return tenant.domain.kind === "own"
+        ? pulumi.output(tenant.domain.fqdn)
+        : pulumi.interpolate`${tenant.domain.label}.${ctx.platform.output("baseDomain")}`;
+}
+
+/** Inconsistent profiles are defects of a mode program, caught before anything is registered. */
+function checkProfile(profile: DedicatedProfile): void {
+    if (!profile.publicAccess && profile.vpn === undefined) {
+        throw new Error("a dedicated cloud without public access needs a site-to-site VPN: nobody could reach it");
+    }
+    if ((profile.identityProvider === "directory") !== (profile.directory !== undefined)) {
+        throw new Error("identityProvider 'directory' and a directory link go together");
+    }
+    if (profile.directory !== undefined && profile.vpn === undefined) {
+        throw new Error("the directory link runs across the site-to-site VPN: it needs one");
+    }
+}
+
+export function dedicatedCloud(tenant: DedicatedCloudTenant, profile: DedicatedProfile): StackOutputs {
+    checkProfile(profile);
+    const ctx = tenantContext(tenant);
+    const { platform, opts } = ctx;
+    const foundation = tenantFoundation(ctx, {
+        dedicatedKeys: true,
+        identityProvider: profile.identityProvider,
+        keyUserArns: [platform.output("operationsRoleArn")],
+    });
+    const keys = foundation.keys!;
+    const suspiciousNetworks = platform.output("suspiciousNetworks");
+    const alarmTopicArn = platform.output("operationsTopicArn");
+
+    const network = new TenantNetwork(
+        `${tenant.id}-network`,
+        {
+            cidr: tenant.networkCidr,
+            availabilityZones: aws.getAvailabilityZonesOutput({ state: "available" }, { provider: ctx.provider }).names,
+            publicAccess: profile.publicAccess,
+            transitGatewayId: platform.output("transitGatewayId"),
+            operationsCidrs: platform.output("operationsCidrs"),
+            suspiciousNetworks,
+            flowLogKeyArn: keys.dataKeyArn,
+            alarmTopicArn,
+        },
+        opts,
+    );
+
+    // Over the VPN, HTTPS comes from the customer's networks, plus the availability check, which
+    // runs inside the access tier.
+    const accessTierCidrs = network.subnetCidrs.access;
+    const frontDoor = new FrontDoor(
+        `${tenant.id}-front-door`,
+        {
+            vpcId: network.vpcId,
+            vpcCidr: tenant.networkCidr,
+            subnetIds: network.subnetIds.access,
+            internal: !profile.publicAccess,
+            allowedCidrs: profile.publicAccess ? undefined : [...(profile.vpn?.corporateCidrs ?? []), ...accessTierCidrs],
+            domainName: hostName(ctx, tenant),
+            zoneId: tenant.domain.kind === "subdomain" ? platform.output("publicZoneId") : undefined,
+            suspiciousNetworks,
+        },
+        opts,
+    );
+
+    const servers = new AppServers(
+        `${tenant.id}-servers`,
+        {
+            vpcId: network.vpcId,
+            vpcCidr: tenant.networkCidr,
+            accessSubnetIds: network.subnetIds.access,
+            adminSubnetIds: network.subnetIds.admin,
+            availabilityZones: network.availabilityZones,
+            count: tenant.compute.instances,
+            instanceType: tenant.compute.instanceType,
+            imageId: aws.ssm.getParameterOutput({ name: SERVER_IMAGE_PARAMETER }, { provider: ctx.provider }).value,
+            dataVolumeGiB: tenant.compute.volumeGiB,
+            kmsKeyArn: keys.dataKeyArn,
+            loadBalancerSecurityGroupId: frontDoor.securityGroupId,
+            operationsPrefixListId: network.operationsPrefixListId,
+            s3PrefixListId: network.s3PrefixListId,
+            patchGroup: tenant.id,
+            targetGroupArn: frontDoor.targetGroupArn,
+        },
+        opts,
+    );
+
+    const database = new Database(
+        `${tenant.id}-database`,
+        {
+            vpcId: network.vpcId,
+            subnetIds: network.subnetIds.data,
+            instanceClass: tenant.database.instanceClass,
+            storageGiB: tenant.database.storageGiB,
+            kmsKeyArn: keys.dataKeyArn,
+            clientSecurityGroupIds: [servers.accessSecurityGroupId],
+            multiAz: tenant.environment === "production",
+        },
+        opts,
+    );
+
+    const files = new FilesBucket(`${tenant.id}-files`, { kmsKeyArn: keys.dataKeyArn }, opts);
+
+    // Off-site copies live in another region: their own provider, with the same tags.
+    const offsiteProvider = new aws.Provider(`${tenant.id}-aws-offsite`, {
+        region: tenant.offsiteRegion as aws.Region,
+        defaultTags: { tags: stackTags(tenant.id, tenant.mode, tenant.environment) },
+    });
+    const backup = new Backup(
+        `${tenant.id}-backup`,
+        {
+            backupKeyArn: keys.backupKeyArn,
+            offsiteRegion: tenant.offsiteRegion,
+            offsiteProvider,
+            databaseArns: [database.instanceArn],
+            filesBucketArn: files.bucketArn,
+            instanceArns: servers.instanceArns,
+        },
+        opts,
+    );
+
+    // Users reach the app through the access tier; the admin tier keeps routing only to operations.
+    const vpn = profile.vpn
+        ? new SiteToSiteVpn(
+              `${tenant.id}-vpn`,
+              {
+                  vpcId: network.vpcId,
+                  customerGatewayIp: profile.vpn.customerGatewayIp,
+                  bgpAsn: profile.vpn.bgpAsn,
+                  corporateCidrs: [...profile.vpn.corporateCidrs],
+                  propagateToRouteTableIds: [network.routeTableIds.access],
+              },
+              opts,
+          )
+        : undefined;
+
+    const phase = profile.directory ? directoryPhase(ctx.config) : undefined;
+    const directory =
+        profile.directory && vpn && phase === "two"
+            ? new DirectorySync(
+                  `${tenant.id}-directory`,
+                  {
+                      directoryName: profile.directory.directoryName,
+                      dnsIps: [...profile.directory.dnsIps],
+                      serviceAccount: profile.directory.serviceAccount,
+                      password: ctx.config.requireSecret("directoryPassword"),
+                      vpcId: network.vpcId,
+                      availabilityZones: network.availabilityZones,
+                      subnetCidrs: network.directoryCidrs,
+                      vpnGatewayId: vpn.vpnGatewayId,
+                  },
+                  { ...opts, dependsOn: [vpn] },
+              )
+            : undefined;
+
+    new AvailabilityCheck(
+        `${tenant.id}-check`,
+        {
+            url: foundation.url,
+            alarmTopicArn,
+            kmsKeyArn: keys.dataKeyArn,
+            vpc: profile.publicAccess ? undefined : { vpcId: network.vpcId, cidr: tenant.networkCidr, subnetIds: network.subnetIds.access },
+        },
+        opts,
+    );
+    new Patching(`${tenant.id}-patching`, { patchGroup: tenant.id }, opts);
+
+    return {
+        ...foundationOutputs(ctx, foundation),
+        vpcId: network.vpcId,
+        loadBalancerDnsName: frontDoor.dnsName,
+        customerDnsRecords: frontDoor.customerDnsRecords,
+        databaseAddress: database.address,
+        filesBucket: files.bucketName,
+        backupVaultArn: backup.vaultArn,
+        offsiteBackupVaultArn: backup.offsiteVaultArn,
+        ...(vpn ? { vpnRouting: vpn.routing, vpnTunnels: vpn.tunnels, vpnPresharedKeys: vpn.presharedKeys } : {}),
+        ...(phase ? { directoryPhase: DIRECTORY_PHASES[phase] } : {}),
+        ...(directory ? { directoryId: directory.directoryId } : {}),
+    };
+}

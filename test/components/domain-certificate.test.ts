@@ -1,0 +1,140 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { describe, expect, it } from "vitest";
+
+import { DomainCertificate, DomainCertificateArgs } from "../../components/domain-certificate";
+import { FrontDoor } from "../../components/front-door";
+import { named, ofType, planProgram, TEST_REGION } from "../helpers";
+
+const ZONE = "Z0123456789ABCDEFGHIJ";
+const ALB_ZONE = "Z32O12XQLNTSW2";
+const ALB_DNS = "platform-eu-west-1-alb-1234567890.eu-west-1.elb.amazonaws.com";
+const CERTIFICATE = "aws:acm/certificate:Certificate";
+const VALIDATION = "aws:acm/certificateValidation:CertificateValidation";
+const RECORD = "aws:route53/record:Record";
+const CERTIFICATE_ARN = new RegExp(`^arn:aws:acm:${TEST_REGION}:123456789012:certificate/[0-9a-f-]{36}$`);
+
+async function planCertificate(name: string, args: DomainCertificateArgs) {
+    const { plan } = await planProgram((provider) => {
+        const certificate = new DomainCertificate(name, args, { provider });
+        return { certificateArn: certificate.certificateArn, customerDnsRecords: certificate.customerDnsRecords };
+    });
+    return plan;
+}
+
+function expectAllParentedTo(resources: readonly { type: string; name: string; parent: string | null }[], parent: string): void {
+    for (const resource of resources.filter((r) => r.type !== "pulumi:providers:aws" && r.name !== parent)) {
+        expect(resource.parent, resource.name).toBe(parent);
+    }
+}
+
+describe("DomainCertificate", () => {
+    it("GIVEN a subdomain of the platform's zone and a target WHEN planned THEN the validation record and an alias are in the zone and the customer has nothing to do", async () => {
+        const { resources, outputs } = await planCertificate("acme-web", {
+            domainName: "acme.itm.example.net",
+            zoneId: ZONE,
+            target: { dnsName: ALB_DNS, zoneId: ALB_ZONE },
+        });
+        const certificate = named(resources, "acme-web-cert");
+        expect(certificate.type).toBe(CERTIFICATE);
+        expect(certificate.inputs).toMatchObject({ domainName: "acme.itm.example.net", validationMethod: "DNS" });
+
+        expect(ofType(resources, RECORD).map((record) => record.name).sort()).toEqual(["acme-web-alias", "acme-web-cert-validation"]);
+        const validationRecord = named(resources, "acme-web-cert-validation");
+        expect(validationRecord.inputs).toMatchObject({ zoneId: ZONE, type: "CNAME", ttl: 300 });
+        expect(validationRecord.inputs.name).toMatch(/^_[0-9a-f]{32}\.acme\.itm\.example\.net\.$/);
+        expect(validationRecord.inputs.records).toEqual([expect.stringMatching(/^_[0-9a-f]{32}\.[0-9a-f]{10}\.acm-validations\.aws\.$/)]);
+
+        const validation = named(resources, "acme-web-cert-validated");
+        expect(validation.type).toBe(VALIDATION);
+        expect(validation.inputs.certificateArn).toBe(certificate.id);
+        expect(validation.inputs.validationRecordFqdns).toEqual([String(validationRecord.inputs.name).replace(/\.$/, "")]);
+
+        const alias = named(resources, "acme-web-alias");
+        expect(alias.inputs).toMatchObject({ zoneId: ZONE, name: "acme.itm.example.net", type: "A" });
+        expect(alias.inputs.aliases).toEqual([{ name: ALB_DNS, zoneId: ALB_ZONE, evaluateTargetHealth: true }]);
+
+        expect(outputs.customerDnsRecords).toEqual([]);
+        expect(outputs.certificateArn).toBe(certificate.id);
+        expect(outputs.certificateArn).toMatch(CERTIFICATE_ARN);
+        expectAllParentedTo(resources, "acme-web");
+    });
+
+    it("GIVEN the platform's zone and no target WHEN planned THEN only the validation record is written", async () => {
+        const { resources, outputs } = await planCertificate("acme-web", { domainName: "acme.itm.example.net", zoneId: ZONE });
+        expect(ofType(resources, RECORD).map((record) => record.name)).toEqual(["acme-web-cert-validation"]);
+        expect(outputs.customerDnsRecords).toEqual([]);
+    });
+
+    it("GIVEN the customer's own domain and a target WHEN planned THEN nothing is written to DNS and the customer gets the validation CNAME and a CNAME to the target", async () => {
+        const { resources, outputs } = await planCertificate("initech-web", { domainName: "pm.initech.com", target: { dnsName: `${ALB_DNS}.`, zoneId: ALB_ZONE } });
+        expect(ofType(resources, RECORD)).toEqual([]);
+        const certificate = named(resources, "initech-web-cert");
+        const validation = named(resources, "initech-web-cert-validated");
+        expect(validation.inputs.certificateArn).toBe(certificate.id);
+        expect(validation.inputs.validationRecordFqdns).toBeUndefined();
+        expect(outputs.customerDnsRecords).toEqual([
+            {
+                name: expect.stringMatching(/^_[0-9a-f]{32}\.pm\.initech\.com$/),
+                type: "CNAME",
+                value: expect.stringMatching(/^_[0-9a-f]{32}\.[0-9a-f]{10}\.acm-validations\.aws$/),
+                purpose: expect.stringContaining("pm.initech.com"),
+            },
+            { name: "pm.initech.com", type: "CNAME", value: ALB_DNS, purpose: expect.stringContaining("load balancer") },
+        ]);
+        expect(outputs.certificateArn).toBe(certificate.id);
+    });
+
+    it("GIVEN the customer's own domain and no target WHEN planned THEN the customer gets only the validation CNAME", async () => {
+        const { outputs } = await planCertificate("initech-web", { domainName: "pm.initech.com" });
+        expect((outputs.customerDnsRecords as { name: string }[]).map((record) => record.name)).toEqual([expect.stringMatching(/^_[0-9a-f]{32}\.pm\.initech\.com$/)]);
+    });
+
+    it("GIVEN a validation that answers with another ARN WHEN planned THEN the output is the validation's, not the certificate's", async () => {
+        // The mock echoes the certificate's ARN through the validation; to tell the two apart, the
+        // validation is asked to report a marked ARN and the output must carry the mark.
+        const { plan } = await planProgram((provider) => {
+            const certificate = new DomainCertificate("acme-web", { domainName: "acme.itm.example.net", zoneId: ZONE }, {
+                provider,
+                transformations: [
+                    ({ type, props, opts }) =>
+                        type === "aws:acm/certificateValidation:CertificateValidation"
+                            ? { props: { ...props, certificateArn: pulumi.interpolate`${props.certificateArn as pulumi.Input<string>}#validated` }, opts }
+                            : undefined,
+                ],
+            });
+            return { certificateArn: certificate.certificateArn };
+        });
+        expect(plan.outputs.certificateArn).toMatch(/^arn:aws:acm:.*#validated$/);
+    });
+
+    it("GIVEN a FrontDoor WHEN planned THEN its certificate resources keep their names and carry aliases to their former URNs directly under the door", async () => {
+        const aliases = new Map<string, { parentUrn: string; name: string; type: string }[]>();
+        const { plan } = await planProgram((provider) => {
+            // Observe what the engine is told: the alias specs of every registration.
+            const monitor = settings.getMonitor() as unknown as Record<string, (req: any, callback: unknown) => unknown>;
+            const register = monitor.registerResource!.bind(monitor);
+            monitor.registerResource = (req: any, callback: unknown) => {
+                const specs = (req.getAliasesList() as any[]).map((alias) => alias.getSpec());
+                aliases.set(req.getName(), specs.map((spec) => ({ parentUrn: spec.getParenturn(), name: spec.getName(), type: spec.getType() })));
+                return register(req, callback);
+            };
+            new FrontDoor(
+                "acme-front-door",
+                { vpcId: "vpc-0123", vpcCidr: "172.20.0.0/20", subnetIds: ["subnet-a", "subnet-b"], suspiciousNetworks: [], internal: false, domainName: "acme.itm.example.net", zoneId: ZONE },
+                { provider },
+            );
+        });
+        const component = plan.resources.find((resource) => resource.type === "tenant-platform:edge:DomainCertificate");
+        expect(component).toMatchObject({ name: "acme-front-door", parent: "acme-front-door" });
+        const doorUrn = "urn:pulumi:test::tenant-platform::tenant-platform:edge:FrontDoor::acme-front-door";
+        for (const moved of ["acme-front-door-cert", "acme-front-door-cert-validation", "acme-front-door-cert-validated", "acme-front-door-alias"]) {
+            expect(named(plan.resources, moved).parent, moved).toBe("acme-front-door");
+            // Same name and type (empty: the resource's own) under the door's URN: the URN it had before.
+            expect(aliases.get(moved), moved).toEqual([{ parentUrn: doorUrn, name: "", type: "" }]);
+        }
+        // Nothing else is re-parented (an empty type marks an alias this code gave, not the provider's renames).
+        const ours = [...aliases].filter(([, specs]) => specs.some((spec) => spec.type === "")).map(([name]) => name);
+        expect(ours.sort()).toEqual(["acme-front-door-alias", "acme-front-door-cert", "acme-front-door-cert-validated", "acme-front-door-cert-validation"]);
+    });
+});

@@ -1,0 +1,171 @@
+// Table tests for the tenant network's pure half: the subnet plan (plus a seeded property test that
+// its blocks tile the network exactly), the network ACL rules and the flow-log documents.
+
+import { describe, expect, it } from "vitest";
+
+import {
+    ALLOW_ALL_RULE_NUMBER,
+    flowLogAssumeRolePolicy,
+    flowLogWritePolicy,
+    networkAclRules,
+    REJECT_FILTER_PATTERN,
+    subnetPlan,
+} from "../components/network-plan";
+import { Cidr, containsCidr, formatCidr, overlaps, parseCidr, size } from "../stacks/config/ipv4";
+
+function cidr(text: string): Cidr {
+    const parsed = parseCidr(text);
+    if (!parsed) {
+        throw new Error(`test fixture ${text} is not a CIDR`);
+    }
+    return parsed;
+}
+
+describe("subnetPlan", () => {
+    it.each([
+        [
+            "10.20.0.0/16",
+            {
+                access: ["10.20.0.0/19", "10.20.32.0/19"],
+                admin: ["10.20.64.0/19", "10.20.96.0/19"],
+                data: ["10.20.128.0/19", "10.20.160.0/19"],
+                directory: ["10.20.192.0/19", "10.20.224.0/19"],
+            },
+        ],
+        [
+            "172.20.0.0/20",
+            {
+                access: ["172.20.0.0/23", "172.20.2.0/23"],
+                admin: ["172.20.4.0/23", "172.20.6.0/23"],
+                data: ["172.20.8.0/23", "172.20.10.0/23"],
+                directory: ["172.20.12.0/23", "172.20.14.0/23"],
+            },
+        ],
+        [
+            "192.168.7.0/24",
+            {
+                access: ["192.168.7.0/27", "192.168.7.32/27"],
+                admin: ["192.168.7.64/27", "192.168.7.96/27"],
+                data: ["192.168.7.128/27", "192.168.7.160/27"],
+                directory: ["192.168.7.192/27", "192.168.7.224/27"],
+            },
+        ],
+    ])("GIVEN the network %s WHEN planned THEN each tier gets two of its eight equal blocks", (network, expected) => {
+        expect(subnetPlan(network)).toEqual(expected);
+    });
+
+    it.each([
+        ["a prefix too large", "10.20.0.0/15", 'cidr: "10.20.0.0/15" has prefix /15; a tenant network is /16 to /24'],
+        ["a prefix too small", "10.20.0.0/25", 'cidr: "10.20.0.0/25" has prefix /25; a tenant network is /16 to /24'],
+        ["host bits set", "10.20.1.0/16", 'cidr: "10.20.1.0/16" is not a network address; use 10.20.0.0/16'],
+        ["a public network", "81.2.0.0/16", 'cidr: "81.2.0.0/16" is not a private network; use a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16'],
+        ["no CIDR at all", "10.20.0.0", 'cidr: "10.20.0.0" is not an IPv4 CIDR; expected e.g. 10.20.0.0/16'],
+    ])("GIVEN %s WHEN planned THEN it throws naming the value", (_, network, message) => {
+        expect(() => subnetPlan(network)).toThrow(message);
+    });
+
+    // mulberry32: failures reproduce from the seed, no dependency needed.
+    function mulberry32(seed: number): () => number {
+        let state = seed >>> 0;
+        return () => {
+            state = (state + 0x6d2b79f5) >>> 0;
+            let t = state;
+            t = Math.imul(t ^ (t >>> 15), t | 1);
+            t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+            return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+        };
+    }
+
+    it("GIVEN 1000 random private networks /16 to /24 WHEN planned THEN the 8 blocks never overlap and exactly cover the network", () => {
+        const random = mulberry32(0x7e7a4e7);
+        const privates = [cidr("10.0.0.0/8"), cidr("172.16.0.0/12"), cidr("192.168.0.0/16")];
+        for (let run = 0; run < 1000; run++) {
+            const outer = privates[Math.floor(random() * privates.length)] as Cidr;
+            const prefix = 16 + Math.floor(random() * 9);
+            const block = 2 ** (32 - prefix);
+            const network: Cidr = { network: outer.network + Math.floor((random() * size(outer)) / block) * block, prefix };
+            const text = formatCidr(network);
+
+            const plan = subnetPlan(text);
+            const blocks = [...plan.access, ...plan.admin, ...plan.data, ...plan.directory].map(cidr);
+
+            expect(blocks, text).toHaveLength(8);
+            blocks.forEach((a, i) => {
+                expect(a.prefix, text).toBe(prefix + 3);
+                expect(containsCidr(network, a), `${formatCidr(a)} in ${text}`).toBe(true);
+                blocks.slice(i + 1).forEach((b) => expect(overlaps(a, b), `${formatCidr(a)} vs ${formatCidr(b)}`).toBe(false));
+            });
+            // Disjoint blocks inside the network whose sizes add up to it cover it exactly.
+            expect(blocks.reduce((sum, b) => sum + size(b), 0), text).toBe(size(network));
+        }
+    });
+});
+
+describe("networkAclRules", () => {
+    it.each([
+        [[], [{ ruleNo: ALLOW_ALL_RULE_NUMBER, action: "allow", protocol: "-1", cidrBlock: "0.0.0.0/0", fromPort: 0, toPort: 0 }]],
+        [
+            ["45.155.205.0/24", "185.156.73.0/24"],
+            [
+                { ruleNo: 100, action: "deny", protocol: "-1", cidrBlock: "45.155.205.0/24", fromPort: 0, toPort: 0 },
+                { ruleNo: 101, action: "deny", protocol: "-1", cidrBlock: "185.156.73.0/24", fromPort: 0, toPort: 0 },
+                { ruleNo: 32766, action: "allow", protocol: "-1", cidrBlock: "0.0.0.0/0", fromPort: 0, toPort: 0 },
+            ],
+        ],
+    ])("GIVEN suspicious networks %j WHEN ruled THEN each is denied in order before the final allow-all", (networks, expected) => {
+        expect(networkAclRules(networks)).toEqual(expected);
+    });
+
+    it("GIVEN 19 networks WHEN ruled THEN the allow-all still comes after every deny", () => {
+        const rules = networkAclRules(Array.from({ length: 19 }, (_, i) => `198.51.${i}.0/24`));
+        expect(rules).toHaveLength(20);
+        expect(rules.slice(0, 19).every((rule) => rule.action === "deny" && rule.ruleNo < ALLOW_ALL_RULE_NUMBER)).toBe(true);
+        expect(rules[19]).toMatchObject({ action: "allow", ruleNo: ALLOW_ALL_RULE_NUMBER });
+    });
+
+    it("GIVEN 20 networks WHEN ruled THEN it throws: the ACL would exceed AWS's 20 rules", () => {
+        expect(() => networkAclRules(Array.from({ length: 20 }, (_, i) => `198.51.${i}.0/24`))).toThrow(
+            "suspiciousNetworks: has 20 entries; a network ACL holds at most 19 besides its allow rule",
+        );
+    });
+
+    it("GIVEN a non-canonical network WHEN ruled THEN it throws naming its index", () => {
+        expect(() => networkAclRules(["45.155.205.0/24", "45.155.205.1/24"])).toThrow(
+            'suspiciousNetworks[1]: "45.155.205.1/24" is not an IPv4 CIDR in canonical form (e.g. 45.155.205.0/24)',
+        );
+    });
+});
+
+describe("flow-log documents", () => {
+    it("GIVEN an account and region WHEN the trust policy is built THEN only VPC flow logs of that account and region may assume the role", () => {
+        expect(JSON.parse(flowLogAssumeRolePolicy("123456789012", "eu-west-1"))).toEqual({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                    Action: "sts:AssumeRole",
+                    Condition: {
+                        StringEquals: { "aws:SourceAccount": "123456789012" },
+                        ArnLike: { "aws:SourceArn": "arn:aws:ec2:eu-west-1:123456789012:vpc-flow-log/*" },
+                    },
+                },
+            ],
+        });
+    });
+
+    it("GIVEN a log group WHEN the write policy is built THEN it allows writing streams of that group only", () => {
+        const arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/vpc/flow-logs/acme-network";
+        expect(JSON.parse(flowLogWritePolicy(arn))).toEqual({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [arn, `${arn}:*`] }],
+        });
+    });
+
+    it("GIVEN the default flow-log format WHEN the filter pattern is read THEN its 13th of 14 fields must be REJECT and packets is the 9th", () => {
+        const fields = /^\[(.*)\]$/.exec(REJECT_FILTER_PATTERN)?.[1]?.split(", ") ?? [];
+        expect(fields).toHaveLength(14);
+        expect(fields[8]).toBe("packets");
+        expect(fields[12]).toBe('action="REJECT"');
+    });
+});
