@@ -31,7 +31,7 @@ export interface DualNicServerArgs {
     readonly kmsKeyArn: pulumi.Input<string>;
     /** Size of the root volume in GiB, 8 to 16384. Default: 30, room for the OS, agents and logs. */
     readonly rootVolumeGiB?: number;
-    /** Size of the data volume (attached as `/dev/sdf`) in GiB, 20 to 16384. Required. */
+    /** Size of the data volume (attached as `/dev/sdf`) in GiB, 20 to 65536: gp3 up to 16384, io2 beyond. Required. */
     readonly dataVolumeGiB: number;
     /**
      * EC2 Dedicated Host to run on (the `physical` mode: the tenant's own hardware). Default:
@@ -45,11 +45,21 @@ export interface DualNicServerArgs {
 /** Where the data volume appears on the instance (`/dev/nvme1n1` on Nitro instances). */
 export const DATA_VOLUME_DEVICE = "/dev/sdf";
 
-/** The sizes EBS gp3 volumes allow, narrowed to what a server of this platform may use. */
+/** The sizes EBS allows (gp3 up to 16 TiB, io2 Block Express up to 64 TiB), narrowed to what a server of this platform may use. */
 const VOLUME_LIMITS = {
     rootVolumeGiB: { min: 8, max: 16384 },
-    dataVolumeGiB: { min: 20, max: 16384 },
+    dataVolumeGiB: { min: 20, max: 65536 },
 } as const;
+
+/** Largest gp3 volume; larger data volumes are io2 Block Express. */
+export const GP3_MAX_GIB = 16384;
+/** Provisioned IOPS of an io2 data volume: gp3's 3000 baseline would starve a 16 TiB+ database. */
+export const IO2_IOPS = 16000;
+
+/** The EBS type of a data volume of this size: gp3 where it fits, io2 beyond. */
+export function dataVolumeType(sizeGiB: number): { type: "gp3" | "io2"; iops?: number } {
+    return sizeGiB > GP3_MAX_GIB ? { type: "io2", iops: IO2_IOPS } : { type: "gp3" };
+}
 
 /**
  * What is wrong with the given volume sizes (a size left out is not checked), one sentence per
@@ -142,7 +152,7 @@ export class DualNicServer extends pulumi.ComponentResource {
             {
                 availabilityZone: args.availabilityZone,
                 size: args.dataVolumeGiB,
-                type: "gp3",
+                ...dataVolumeType(args.dataVolumeGiB),
                 encrypted: true,
                 kmsKeyId: args.kmsKeyArn,
                 finalSnapshot: true,

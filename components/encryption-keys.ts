@@ -27,6 +27,12 @@ export interface EncryptionKeysArgs {
     readonly viaServices?: readonly string[];
     /** Let CloudWatch Logs of this region encrypt log groups of this account. Default: true. */
     readonly allowCloudWatchLogs?: boolean;
+    /**
+     * Further key-policy statements, for AWS services that use a key as themselves rather than on
+     * a caller's behalf (CloudTrail writing logs, EventBridge or CloudWatch publishing to an
+     * encrypted topic). Given the account and region. Default: none.
+     */
+    readonly extraStatements?: (account: { readonly accountId: string; readonly region: string }) => readonly Record<string, unknown>[];
 }
 
 /** Who administers a key versus who may use it: a key policy document, as a pure function. */
@@ -36,6 +42,7 @@ export function keyPolicy(args: {
     userArns: readonly string[];
     viaServices: readonly string[];
     allowCloudWatchLogs: boolean;
+    extraStatements?: readonly Record<string, unknown>[];
 }): string {
     const root = `arn:aws:iam::${args.accountId}:root`;
     const use = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
@@ -90,6 +97,7 @@ export function keyPolicy(args: {
             Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${args.region}:${args.accountId}:log-group:*` } },
         });
     }
+    statements.push(...(args.extraStatements ?? []));
     return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
@@ -124,6 +132,7 @@ export class EncryptionKeys extends pulumi.ComponentResource {
                     userArns,
                     viaServices: args.viaServices ?? ["ec2", "rds", "s3", "backup", "secretsmanager", "sns"],
                     allowCloudWatchLogs: args.allowCloudWatchLogs ?? true,
+                    extraStatements: args.extraStatements?.({ accountId, region: regionName }),
                 }),
             );
 

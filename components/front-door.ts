@@ -141,6 +141,8 @@ export class FrontDoor extends pulumi.ComponentResource {
     /** The load balancer's canonical hosted zone, for alias records. */
     public readonly zoneIdOfLoadBalancer: pulumi.Output<string>;
     public readonly targetGroupArn: pulumi.Output<string>;
+    /** The HTTPS listener: further host rules and certificates (dedicated copies of the app) attach here. */
+    public readonly httpsListenerArn: pulumi.Output<string>;
     /** The certificate, once validated: only then may a listener use it. */
     public readonly certificateArn: pulumi.Output<string>;
     /** Undefined when the door has no web firewall. */
@@ -234,7 +236,7 @@ export class FrontDoor extends pulumi.ComponentResource {
             child,
         );
 
-        new aws.lb.Listener(
+        const httpsListener = new aws.lb.Listener(
             `${name}-https`,
             {
                 loadBalancerArn: loadBalancer.arn,
@@ -318,6 +320,7 @@ export class FrontDoor extends pulumi.ComponentResource {
         this.dnsName = loadBalancer.dnsName;
         this.zoneIdOfLoadBalancer = loadBalancer.zoneId;
         this.targetGroupArn = targetGroup.arn;
+        this.httpsListenerArn = httpsListener.arn;
         this.certificateArn = certificate.certificateArn;
         this.webAclArn = webAclArn;
         this.customerDnsRecords = certificate.customerDnsRecords;
@@ -328,6 +331,7 @@ export class FrontDoor extends pulumi.ComponentResource {
             dnsName: this.dnsName,
             zoneIdOfLoadBalancer: this.zoneIdOfLoadBalancer,
             targetGroupArn: this.targetGroupArn,
+            httpsListenerArn: this.httpsListenerArn,
             certificateArn: this.certificateArn,
             webAclArn: this.webAclArn,
             customerDnsRecords: this.customerDnsRecords,

@@ -35,6 +35,12 @@ export interface OperationsVpnArgs {
      */
     readonly authorizedCidrs: readonly string[];
     /**
+     * Networks outside the VPC that staff reach through it (the tenants' administration tiers,
+     * behind the Transit Gateway the admin subnets route to): authorized like `authorizedCidrs`,
+     * plus a Client VPN route through every associated subnet. Default: none.
+     */
+    readonly routedCidrs?: readonly string[];
+    /**
      * Address pool of connected staff, e.g. `10.14.0.0/22`: /12 to /22 (AWS's limits), not
      * overlapping `authorizedCidrs` nor the VPC. It cannot change once the endpoint exists. Required.
      */
@@ -167,7 +173,8 @@ export class OperationsVpn extends pulumi.ComponentResource {
         const splitTunnel = args.splitTunnel ?? true;
         const logRetentionDays = args.logRetentionDays ?? 365;
         const problems = operationsVpnProblems({
-            authorizedCidrs: args.authorizedCidrs,
+            // Routed networks obey the same rules: private, canonical, apart from the client pool.
+            authorizedCidrs: [...args.authorizedCidrs, ...(args.routedCidrs ?? [])],
             clientCidrBlock: args.clientCidrBlock,
             serverName: args.serverName,
             subnetCount: args.subnetIds.length,
@@ -240,7 +247,9 @@ export class OperationsVpn extends pulumi.ComponentResource {
         );
         // All protocols, but only to the authorized networks: which ports answer is for the admin
         // tier's own groups to decide; this group keeps the tunnel from reaching anything else.
-        for (const cidr of args.authorizedCidrs) {
+        const routedCidrs = args.routedCidrs ?? [];
+        const reachable = [...args.authorizedCidrs, ...routedCidrs];
+        for (const cidr of reachable) {
             new aws.vpc.SecurityGroupEgressRule(
                 `${name}-sg-to-${cidrSlug(cidr)}`,
                 { securityGroupId: group.id, ipProtocol: "-1", cidrIpv4: cidr, description: `Operations staff to ${cidr}` },
@@ -277,9 +286,16 @@ export class OperationsVpn extends pulumi.ComponentResource {
             parent,
         );
         args.subnetIds.forEach((subnetId, i) => {
-            new aws.ec2clientvpn.NetworkAssociation(`${name}-subnet-${i}`, { clientVpnEndpointId: endpoint.id, subnetId }, parent);
+            const association = new aws.ec2clientvpn.NetworkAssociation(`${name}-subnet-${i}`, { clientVpnEndpointId: endpoint.id, subnetId }, parent);
+            for (const cidr of routedCidrs) {
+                new aws.ec2clientvpn.Route(
+                    `${name}-route-${cidrSlug(cidr)}-${i}`,
+                    { clientVpnEndpointId: endpoint.id, destinationCidrBlock: cidr, targetVpcSubnetId: subnetId, description: `Operations staff to ${cidr}` },
+                    { parent: this, dependsOn: [association] },
+                );
+            }
         });
-        for (const cidr of args.authorizedCidrs) {
+        for (const cidr of reachable) {
             new aws.ec2clientvpn.AuthorizationRule(
                 `${name}-allow-${cidrSlug(cidr)}`,
                 { clientVpnEndpointId: endpoint.id, targetNetworkCidr: cidr, authorizeAllGroups: true, description: `Operations staff to ${cidr}` },

@@ -28,6 +28,19 @@ export interface TenantNetworkArgs {
     readonly transitGatewayId: pulumi.Input<string>;
     /** The operations network (up to 10 CIDRs): the admin tier's only destination. Required. */
     readonly operationsCidrs: pulumi.Input<string[]>;
+    /**
+     * What the admin tier routes to through the Transit Gateway (up to 10 CIDRs). Default: the
+     * operations network. The platform's own network routes to the tenants' networks instead.
+     */
+    readonly adminRouteCidrs?: pulumi.Input<string[]>;
+    /**
+     * Transit Gateway route tables of the attachment: the one it is associated with (what it can
+     * reach) and the one it propagates its CIDR into (who can reach it). Default: none, the
+     * gateway's default route table. Tenants associate with the platform's "tenants" table (which
+     * only knows the platform) and propagate into its "operations" table, so that no tenant can
+     * route to another.
+     */
+    readonly transitGatewayRouteTables?: { readonly associateWith: pulumi.Input<string>; readonly propagateTo: pulumi.Input<string> };
     /** Networks denied in and out by the network ACL of every subnet (up to 19). Required; may be empty. */
     readonly suspiciousNetworks: pulumi.Input<string[]>;
     /** KMS key encrypting the flow-log group; its policy must admit CloudWatch Logs. Required. */
@@ -174,10 +187,35 @@ export class TenantNetwork extends pulumi.ComponentResource {
             { transitGatewayId: args.transitGatewayId, vpcId: vpc.id, subnetIds: subnetIdsOf("admin"), dnsSupport: "enable", tags: tags("tgw-attachment") },
             parent,
         );
+        if (args.transitGatewayRouteTables) {
+            new aws.ec2transitgateway.RouteTableAssociation(
+                `${name}-tgw-association`,
+                { transitGatewayAttachmentId: attachment.id, transitGatewayRouteTableId: args.transitGatewayRouteTables.associateWith },
+                parent,
+            );
+            new aws.ec2transitgateway.RouteTablePropagation(
+                `${name}-tgw-propagation`,
+                { transitGatewayAttachmentId: attachment.id, transitGatewayRouteTableId: args.transitGatewayRouteTables.propagateTo },
+                parent,
+            );
+        }
+        const adminRoutes = args.adminRouteCidrs
+            ? new aws.ec2.ManagedPrefixList(
+                  `${name}-admin-routes-pl`,
+                  {
+                      name: `${name}-admin-routes`,
+                      addressFamily: "IPv4",
+                      maxEntries: 10,
+                      entries: pulumi.output(args.adminRouteCidrs).apply((cidrs) => cidrs.map((cidr) => ({ cidr, description: "Reached from the admin tier" }))),
+                      tags: tags("admin-routes-pl"),
+                  },
+                  parent,
+              )
+            : operations;
         // The route is refused until the attachment exists.
         new aws.ec2.Route(
             `${name}-admin-operations-route`,
-            { routeTableId: routeTables.admin.id, destinationPrefixListId: operations.id, transitGatewayId: args.transitGatewayId },
+            { routeTableId: routeTables.admin.id, destinationPrefixListId: adminRoutes.id, transitGatewayId: args.transitGatewayId },
             { parent: this, dependsOn: [attachment] },
         );
 

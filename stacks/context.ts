@@ -9,6 +9,9 @@ import { Mode, Tenant } from "./config/tenant";
 /** What a stack program returns: its stack outputs. */
 export type StackOutputs = Record<string, pulumi.Input<unknown>>;
 
+/** The tag that marks the platform's shared application servers; its value is the platform stack's name. */
+export const SHARED_SERVERS_TAG_KEY = "PatchGroup";
+
 /** The tag keys every taggable resource carries (through the provider's default tags). */
 export const REQUIRED_TAG_KEYS = ["tenant", "mode", "managed-by"] as const;
 export const MANAGED_BY = "pulumi/tenant-platform";
@@ -46,8 +49,36 @@ export interface PlatformOutputs {
     readonly suspiciousNetworks: string[];
     /** The operations Transit Gateway every tenant's admin tier attaches to. */
     readonly transitGatewayId: string;
+    /**
+     * Its route tables: tenants' attachments associate with `tenants` (which knows only the
+     * platform) and propagate into `operations` (the platform's), so no tenant reaches another.
+     */
+    readonly transitGatewayRouteTables: { tenants: string; operations: string };
     /** The public Route 53 zone of `baseDomain`. */
     readonly publicZoneId: string;
+
+    // The shared environment saas and dedicated-saas tenants run on.
+    readonly vpcId: string;
+    readonly vpcCidr: string;
+    /** The shared network's data tier (two AZs): dedicated-saas databases live here. */
+    readonly dataSubnetIds: string[];
+    /** The shared application servers' access security group: the only client of tenant databases. */
+    readonly appServersSecurityGroupId: string;
+    /** The shared application servers, each running every saas tenant and the dedicated copies. */
+    readonly appServerInstanceIds: string[];
+    /** Tag key and value that select the shared application servers (SSM associations target it). */
+    readonly appServersTag: { key: string; value: string };
+    /** The shared load balancer's HTTPS listener: dedicated-saas tenants add host rules and certificates. */
+    readonly httpsListenerArn: string;
+    readonly loadBalancerDnsName: string;
+    /** The load balancer's canonical hosted zone, for alias records. */
+    readonly loadBalancerZoneId: string;
+    /** The shared database (saas tenants get a database of their own inside it). */
+    readonly sharedDatabaseAddress: string;
+    /** The shared files bucket (saas tenants get a prefix of their own in it). */
+    readonly sharedFilesBucket: string;
+    /** SSM document that installs or configures a tenant's copy of the app on the shared servers. */
+    readonly tenantAppDocument: string;
 }
 
 export class PlatformReference {
@@ -60,6 +91,20 @@ export class PlatformReference {
 
     output<K extends keyof PlatformOutputs>(key: K): pulumi.Output<PlatformOutputs[K]> {
         return this.stack.requireOutput(key) as pulumi.Output<PlatformOutputs[K]>;
+    }
+
+    /**
+     * The value itself, for the few places where the program's shape depends on it (one
+     * resource per shared server). The platform is deployed before its tenants, so the value is
+     * known at preview as at update.
+     */
+    async value<K extends keyof PlatformOutputs>(key: K): Promise<PlatformOutputs[K]> {
+        const details = await this.stack.getOutputDetails(key);
+        const value = details.value ?? details.secretValue;
+        if (value === undefined) {
+            throw new pulumi.RunError(`the platform stack ${this.stack.name} has no output "${key}": deploy the platform of this region first`);
+        }
+        return value as PlatformOutputs[K];
     }
 }
 
@@ -79,6 +124,15 @@ export function tenantContext(tenant: Tenant): TenantContext {
         defaultTags: { tags: stackTags(tenant.id, tenant.mode, tenant.environment) },
     });
     return { tenant, config, provider, platform: new PlatformReference(tenant.region, config), opts: { provider } };
+}
+
+/** A provider for the tenant's off-site backup region, tagged like the stack's own. */
+export function offsiteProvider(ctx: TenantContext): aws.Provider {
+    const { tenant } = ctx;
+    return new aws.Provider(`${tenant.id}-aws-offsite`, {
+        region: tenant.offsiteRegion as aws.Region,
+        defaultTags: { tags: stackTags(tenant.id, tenant.mode, tenant.environment) },
+    });
 }
 
 /** The URL users open: a name under the platform's base domain or the customer's own. */

@@ -1,7 +1,7 @@
 // The dedicated-cloud tenant: its own network, dual-NIC servers behind a front door, a database,
 // files and backups, monitoring and patching; optionally a site-to-site VPN and directory sync.
-// `cloud`, `vpn` and `vpn-sync` are this one composition with different data (`DedicatedProfile`):
-// which exposure, which identity, which tunnels.
+// `cloud`, `vpn`, `vpn-sync` and `physical` are this one composition with different data
+// (`DedicatedProfile`): which exposure, which identity, which tunnels, which hardware.
 
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -10,17 +10,19 @@ import { AppServers } from "../components/app-servers";
 import { AvailabilityCheck } from "../components/availability-check";
 import { Backup } from "../components/backup";
 import { Database } from "../components/database";
+import { DatabaseServer } from "../components/database-server";
+import { DedicatedHost, hostInstanceType, instanceFamilyOf } from "../components/dedicated-host";
 import { DirectorySync } from "../components/directory-sync";
 import { FilesBucket } from "../components/files-bucket";
 import { FrontDoor } from "../components/front-door";
 import { Patching } from "../components/patching";
 import { SiteToSiteVpn } from "../components/site-to-site-vpn";
 import { TenantNetwork } from "../components/tenant-network";
-import { CloudTenant, DirectorySettings, SiteToSiteVpnSettings, VpnSyncTenant, VpnTenant } from "./config/tenant";
-import { StackOutputs, stackTags, TenantContext, tenantContext } from "./context";
+import { CloudTenant, DirectorySettings, PhysicalTenant, SiteToSiteVpnSettings, VpnSyncTenant, VpnTenant } from "./config/tenant";
+import { offsiteProvider, StackOutputs, TenantContext, tenantContext } from "./context";
 import { foundationOutputs, tenantFoundation } from "./foundation";
 
-export type DedicatedCloudTenant = CloudTenant | VpnTenant | VpnSyncTenant;
+export type DedicatedCloudTenant = CloudTenant | VpnTenant | VpnSyncTenant | PhysicalTenant;
 
 /** What distinguishes the dedicated-cloud modes from each other: data, not code paths. */
 export interface DedicatedProfile {
@@ -35,6 +37,12 @@ export interface DedicatedProfile {
     readonly vpn?: SiteToSiteVpnSettings;
     /** The customer's directory, reached across the VPN. Default: none. */
     readonly directory?: DirectorySettings;
+    /**
+     * Hardware of the tenant's own: every server, the database included, on an EC2 Dedicated Host
+     * (in one zone) that nobody else's instance can land on. The database then runs on the host
+     * (RDS cannot). Default: false, shared hardware, two zones, RDS.
+     */
+    readonly dedicatedHost?: boolean;
 }
 
 /** The public AMI parameter of the servers' operating system (Amazon Linux 2023). */
@@ -93,6 +101,10 @@ export function dedicatedCloud(tenant: DedicatedCloudTenant, profile: DedicatedP
             availabilityZones: aws.getAvailabilityZonesOutput({ state: "available" }, { provider: ctx.provider }).names,
             publicAccess: profile.publicAccess,
             transitGatewayId: platform.output("transitGatewayId"),
+            transitGatewayRouteTables: {
+                associateWith: platform.output("transitGatewayRouteTables").apply((tables) => tables.tenants),
+                propagateTo: platform.output("transitGatewayRouteTables").apply((tables) => tables.operations),
+            },
             operationsCidrs: platform.output("operationsCidrs"),
             suspiciousNetworks,
             flowLogKeyArn: keys.dataKeyArn,
@@ -119,17 +131,26 @@ export function dedicatedCloud(tenant: DedicatedCloudTenant, profile: DedicatedP
         opts,
     );
 
+    // A dedicated host lives in one zone: then every server is placed there.
+    const imageId = aws.ssm.getParameterOutput({ name: SERVER_IMAGE_PARAMETER }, { provider: ctx.provider }).value;
+    const zoneCount = profile.dedicatedHost ? 1 : 2;
+    const inZones = <T>(list: readonly T[]): T[] => list.slice(0, zoneCount);
+    const family = instanceFamilyOf(tenant.compute.instanceType);
+    const host = profile.dedicatedHost
+        ? new DedicatedHost(`${tenant.id}-host`, { availabilityZone: network.availabilityZones[0]!, instanceFamily: family }, opts)
+        : undefined;
+
     const servers = new AppServers(
         `${tenant.id}-servers`,
         {
             vpcId: network.vpcId,
             vpcCidr: tenant.networkCidr,
-            accessSubnetIds: network.subnetIds.access,
-            adminSubnetIds: network.subnetIds.admin,
-            availabilityZones: network.availabilityZones,
+            accessSubnetIds: inZones(network.subnetIds.access),
+            adminSubnetIds: inZones(network.subnetIds.admin),
+            availabilityZones: inZones(network.availabilityZones),
             count: tenant.compute.instances,
             instanceType: tenant.compute.instanceType,
-            imageId: aws.ssm.getParameterOutput({ name: SERVER_IMAGE_PARAMETER }, { provider: ctx.provider }).value,
+            imageId,
             dataVolumeGiB: tenant.compute.volumeGiB,
             kmsKeyArn: keys.dataKeyArn,
             loadBalancerSecurityGroupId: frontDoor.securityGroupId,
@@ -137,37 +158,56 @@ export function dedicatedCloud(tenant: DedicatedCloudTenant, profile: DedicatedP
             s3PrefixListId: network.s3PrefixListId,
             patchGroup: tenant.id,
             targetGroupArn: frontDoor.targetGroupArn,
+            hostId: host?.hostId,
         },
         opts,
     );
 
-    const database = new Database(
-        `${tenant.id}-database`,
-        {
-            vpcId: network.vpcId,
-            subnetIds: network.subnetIds.data,
-            instanceClass: tenant.database.instanceClass,
-            storageGiB: tenant.database.storageGiB,
-            kmsKeyArn: keys.dataKeyArn,
-            clientSecurityGroupIds: [servers.accessSecurityGroupId],
-            multiAz: tenant.environment === "production",
-        },
-        opts,
-    );
+    const database = host
+        ? new DatabaseServer(
+              `${tenant.id}-database`,
+              {
+                  vpcId: network.vpcId,
+                  vpcCidr: tenant.networkCidr,
+                  dataSubnetId: network.subnetIds.data[0]!,
+                  adminSubnetId: network.subnetIds.admin[0]!,
+                  availabilityZone: host.availabilityZone,
+                  hostId: host.hostId,
+                  // The database class names the size; the host decides the family.
+                  instanceType: hostInstanceType(family, tenant.database.instanceClass),
+                  imageId,
+                  storageGiB: tenant.database.storageGiB,
+                  kmsKeyArn: keys.dataKeyArn,
+                  clientSecurityGroupIds: [servers.accessSecurityGroupId],
+                  operationsPrefixListId: network.operationsPrefixListId,
+                  s3PrefixListId: network.s3PrefixListId,
+                  patchGroup: tenant.id,
+              },
+              opts,
+          )
+        : new Database(
+              `${tenant.id}-database`,
+              {
+                  vpcId: network.vpcId,
+                  subnetIds: network.subnetIds.data,
+                  instanceClass: tenant.database.instanceClass,
+                  storageGiB: tenant.database.storageGiB,
+                  kmsKeyArn: keys.dataKeyArn,
+                  clientSecurityGroupIds: [servers.accessSecurityGroupId],
+                  multiAz: tenant.environment === "production",
+              },
+              opts,
+          );
 
     const files = new FilesBucket(`${tenant.id}-files`, { kmsKeyArn: keys.dataKeyArn }, opts);
 
     // Off-site copies live in another region: their own provider, with the same tags.
-    const offsiteProvider = new aws.Provider(`${tenant.id}-aws-offsite`, {
-        region: tenant.offsiteRegion as aws.Region,
-        defaultTags: { tags: stackTags(tenant.id, tenant.mode, tenant.environment) },
-    });
     const backup = new Backup(
         `${tenant.id}-backup`,
         {
             backupKeyArn: keys.backupKeyArn,
             offsiteRegion: tenant.offsiteRegion,
-            offsiteProvider,
+            offsiteProvider: offsiteProvider(ctx),
             databaseArns: [database.instanceArn],
             filesBucketArn: files.bucketArn,
             instanceArns: servers.instanceArns,
@@ -233,5 +273,6 @@ export function dedicatedCloud(tenant: DedicatedCloudTenant, profile: DedicatedP
         ...(vpn ? { vpnRouting: vpn.routing, vpnTunnels: vpn.tunnels, vpnPresharedKeys: vpn.presharedKeys } : {}),
         ...(phase ? { directoryPhase: DIRECTORY_PHASES[phase] } : {}),
         ...(directory ? { directoryId: directory.directoryId } : {}),
+        ...(host ? { dedicatedHostId: host.hostId } : {}),
     };
 }

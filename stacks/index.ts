@@ -18,8 +18,11 @@ import { vpnSync } from "./vpn-sync";
 
 export { StackOutputs };
 
-/** Registers the resources of one tenant's mode and returns its stack outputs. */
-export function tenantProgram(tenant: Tenant): StackOutputs {
+/**
+ * Registers the resources of one tenant's mode and returns its stack outputs (a promise where the
+ * mode reads values of the platform stack first).
+ */
+export function tenantProgram(tenant: Tenant): StackOutputs | Promise<StackOutputs> {
     switch (tenant.mode) {
         case "saas":
             return saas(tenant);
@@ -65,7 +68,7 @@ export function loadStackTenant(stack: string, dir: string = TENANT_CONFIG_DIR):
 }
 
 /** The stack's whole program, as Pulumi's language host runs it. */
-export function stackProgram(stack: string = pulumi.getStack()): StackOutputs {
+export function stackProgram(stack: string = pulumi.getStack()): StackOutputs | Promise<StackOutputs> {
     const region = platformRegionOf(stack);
     return region !== undefined ? platformProgram(region) : tenantProgram(loadStackTenant(stack));
 }

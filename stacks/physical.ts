@@ -1,12 +1,11 @@
-import * as pulumi from "@pulumi/pulumi";
-
 import { PhysicalTenant } from "./config/tenant";
-import { tenantContext } from "./context";
-import { foundationOutputs, tenantFoundation } from "./foundation";
+import { StackOutputs } from "./context";
+import { dedicatedCloud } from "./dedicated";
 
-/** `physical`: a dedicated physical server (EC2 Dedicated Host) in the tenant's own network. */
-export function physical(tenant: PhysicalTenant): Record<string, pulumi.Input<unknown>> {
-    const ctx = tenantContext(tenant);
-    const foundation = tenantFoundation(ctx, { dedicatedKeys: true, identityProvider: "app" });
-    return foundationOutputs(ctx, foundation);
+/**
+ * `physical`: a dedicated physical server (an EC2 Dedicated Host) in the tenant's own network,
+ * public over HTTPS; servers and database on hardware no other tenant shares.
+ */
+export function physical(tenant: PhysicalTenant): StackOutputs {
+    return dedicatedCloud(tenant, { publicAccess: true, identityProvider: "app", dedicatedHost: true });
 }

@@ -3,32 +3,79 @@
 
 import * as pulumi from "@pulumi/pulumi";
 
-import { isCanonicalCidr } from "./config/ipv4";
+import { subnetPlan } from "../components/network-plan";
+import { containsCidr, isCanonicalCidr, overlaps, parseAddress, parseCidr, specialPurposeRange } from "./config/ipv4";
+import { partnerRegion, REGIONS } from "./config/regions";
 
 export interface PlatformSettings {
     /** `baseDomain`: tenants get `<subdomain>.<baseDomain>`, the shared app `app.<baseDomain>`. Default `itm.example.net`. */
     readonly baseDomain: string;
     /**
-     * `operationsCidrs`: the operations network (the operations staff's Client VPN range), the only
-     * source of administration traffic and the only destination of tenants' admin tiers.
-     * Default `["10.15.0.0/16"]`, inside the platform's block 10.0.0.0/12.
+     * `networkCidr`: the platform's own VPC, inside the platform block 10.0.0.0/12 (which no tenant
+     * may use). Its administration tier is the operations network: the operations Client VPN
+     * translates staff addresses to its interfaces there, so tenants admit administration traffic
+     * from exactly that tier. Default `10.15.0.0/16`.
      */
-    readonly operationsCidrs: readonly string[];
+    readonly networkCidr: string;
+    /** `clientVpnCidr`: addresses handed to connected operations staff (/12 to /22, outside networkCidr). Default `10.14.0.0/22`. */
+    readonly clientVpnCidr: string;
     /**
      * `suspiciousNetworks`: networks denied by every tenant's network ACLs and web firewall.
      * Default: a short list of ranges seen in abuse reports; operations keep it current in config.
      */
     readonly suspiciousNetworks: readonly string[];
+    /**
+     * `offsiteGatewayIp`: the public address of the off-site backup provider's IPSec gateway, as
+     * contracted. Required: there is no sensible default for somebody else's address.
+     */
+    readonly offsiteGatewayIp: string;
+    /** `offsiteNetworks`: the provider's networks behind that gateway, inside the platform block. Default `["10.13.0.0/24"]`. */
+    readonly offsiteNetworks: readonly string[];
+    /** `offsiteRegion`: where the platform's backup copies go. Default: the region's partner region. */
+    readonly offsiteRegion: string;
+    /** `appServerCount`: shared application servers, spread over two zones. Default 2. */
+    readonly appServerCount: number;
+    /** `appServerType`: their instance type. Default `m6i.xlarge`. */
+    readonly appServerType: string;
+    /** `databaseClass`: the shared database's instance class. Default `db.m6g.xlarge`. */
+    readonly databaseClass: string;
+    /** `databaseStorageGiB`: the shared database's storage. Default 200. */
+    readonly databaseStorageGiB: number;
 }
 
-export const PLATFORM_DEFAULTS: PlatformSettings = {
+/** The block reserved for the platform (the validator keeps every tenant network out of it). */
+export const PLATFORM_BLOCK = "10.0.0.0/12";
+
+export const PLATFORM_DEFAULTS: Omit<PlatformSettings, "offsiteGatewayIp" | "offsiteRegion"> = {
     baseDomain: "itm.example.net",
-    operationsCidrs: ["10.15.0.0/16"],
+    networkCidr: "10.15.0.0/16",
+    clientVpnCidr: "10.14.0.0/22",
     suspiciousNetworks: ["45.155.205.0/24", "185.156.73.0/24", "193.32.162.0/24"],
+    offsiteNetworks: ["10.13.0.0/24"],
+    appServerCount: 2,
+    appServerType: "m6i.xlarge",
+    databaseClass: "db.m6g.xlarge",
+    databaseStorageGiB: 200,
 };
 
-/** Network ACLs hold 20 rules per direction; the tenant network keeps room for its allow rules. */
+/** Platform config keys without a default: the offline plan stands in for them and says so. */
+export const REQUIRED_PLATFORM_CONFIG = {
+    offsiteGatewayIp: "81.2.69.160",
+} as const;
+
+/** Network ACLs hold 20 rules per direction; the tenant network keeps room for its allow rule. */
 export const MAX_SUSPICIOUS_NETWORKS = 16;
+
+/**
+ * Private networks the platform's administration tier reaches through the Transit Gateway: every
+ * network a tenant may use (RFC 1918 less the platform block).
+ */
+export const TENANT_SPACE = ["10.16.0.0/12", "10.32.0.0/11", "10.64.0.0/10", "10.128.0.0/9", "172.16.0.0/12", "192.168.0.0/16"] as const;
+
+/** The operations network tenants admit and route to: the platform's administration tier. */
+export function operationsCidrsOf(settings: Pick<PlatformSettings, "networkCidr">): string[] {
+    return [...subnetPlan(settings.networkCidr).admin];
+}
 
 /** Problems with platform settings, each naming the config key, the value and what is allowed. */
 export function platformSettingsProblems(settings: PlatformSettings): string[] {
@@ -36,18 +83,61 @@ export function platformSettingsProblems(settings: PlatformSettings): string[] {
     if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(settings.baseDomain)) {
         problems.push(`baseDomain: "${settings.baseDomain.slice(0, 100)}" is not a lowercase DNS name (e.g. itm.example.net)`);
     }
-    const cidrList = (key: string, values: readonly string[], min: number, max: number): void => {
-        if (values.length < min || values.length > max) {
-            problems.push(`${key}: has ${values.length} entries; expected ${min} to ${max}`);
+    const block = parseCidr(PLATFORM_BLOCK)!;
+    const inBlock = (key: string, value: string, prefixes: [number, number]): void => {
+        const cidr = isCanonicalCidr(value) ? parseCidr(value) : undefined;
+        if (!cidr) {
+            problems.push(`${key}: "${String(value).slice(0, 60)}" is not an IPv4 CIDR in canonical form (e.g. 10.15.0.0/16)`);
+        } else if (!containsCidr(block, cidr)) {
+            problems.push(`${key}: ${value} lies outside the platform block ${PLATFORM_BLOCK}; tenants may use any other private network`);
+        } else if (cidr.prefix < prefixes[0] || cidr.prefix > prefixes[1]) {
+            problems.push(`${key}: ${value} has prefix /${cidr.prefix}; expected /${prefixes[0]} to /${prefixes[1]}`);
         }
-        values.forEach((value, i) => {
-            if (typeof value !== "string" || !isCanonicalCidr(value)) {
-                problems.push(`${key}[${i}]: "${String(value).slice(0, 60)}" is not an IPv4 CIDR in canonical form (e.g. 10.15.0.0/16)`);
-            }
-        });
     };
-    cidrList("operationsCidrs", settings.operationsCidrs, 1, 10);
-    cidrList("suspiciousNetworks", settings.suspiciousNetworks, 0, MAX_SUSPICIOUS_NETWORKS);
+    inBlock("networkCidr", settings.networkCidr, [16, 24]);
+    inBlock("clientVpnCidr", settings.clientVpnCidr, [12, 22]);
+    settings.offsiteNetworks.forEach((network, i) => inBlock(`offsiteNetworks[${i}]`, network, [8, 32]));
+    const network = parseCidr(settings.networkCidr);
+    const others: [string, string][] = [["clientVpnCidr", settings.clientVpnCidr], ...settings.offsiteNetworks.map((cidr, i): [string, string] => [`offsiteNetworks[${i}]`, cidr])];
+    for (const [key, value] of others) {
+        const cidr = parseCidr(value);
+        if (network && cidr && overlaps(network, cidr)) {
+            problems.push(`${key}: ${value} overlaps networkCidr ${settings.networkCidr}; pick a range outside the platform's VPC`);
+        }
+    }
+    if (settings.offsiteNetworks.length < 1 || settings.offsiteNetworks.length > 10) {
+        problems.push(`offsiteNetworks: has ${settings.offsiteNetworks.length} entries; expected 1 to 10`);
+    }
+    if (settings.suspiciousNetworks.length > MAX_SUSPICIOUS_NETWORKS) {
+        problems.push(`suspiciousNetworks: has ${settings.suspiciousNetworks.length} entries; expected at most ${MAX_SUSPICIOUS_NETWORKS}`);
+    }
+    settings.suspiciousNetworks.forEach((value, i) => {
+        if (typeof value !== "string" || !isCanonicalCidr(value)) {
+            problems.push(`suspiciousNetworks[${i}]: "${String(value).slice(0, 60)}" is not an IPv4 CIDR in canonical form (e.g. 45.155.205.0/24)`);
+        }
+    });
+    const gateway = parseAddress(settings.offsiteGatewayIp);
+    const special = gateway === undefined ? undefined : specialPurposeRange(gateway);
+    if (gateway === undefined || special) {
+        problems.push(
+            `offsiteGatewayIp: "${settings.offsiteGatewayIp.slice(0, 60)}" is not a public IPv4 address${special ? ` (it is ${special.name})` : ""}; expected the provider's gateway, e.g. 81.2.69.160`,
+        );
+    }
+    if (!REGIONS.includes(settings.offsiteRegion)) {
+        problems.push(`offsiteRegion: "${settings.offsiteRegion.slice(0, 40)}" is not a supported AWS region`);
+    }
+    if (!Number.isInteger(settings.appServerCount) || settings.appServerCount < 1 || settings.appServerCount > 10) {
+        problems.push(`appServerCount: ${settings.appServerCount} is not allowed; expected a whole number from 1 to 10`);
+    }
+    if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(settings.appServerType)) {
+        problems.push(`appServerType: "${settings.appServerType.slice(0, 40)}" is not an EC2 instance type (e.g. m6i.xlarge)`);
+    }
+    if (!/^db\.[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(settings.databaseClass)) {
+        problems.push(`databaseClass: "${settings.databaseClass.slice(0, 40)}" is not an RDS instance class (e.g. db.m6g.xlarge)`);
+    }
+    if (!Number.isInteger(settings.databaseStorageGiB) || settings.databaseStorageGiB < 20 || settings.databaseStorageGiB > 65536) {
+        problems.push(`databaseStorageGiB: ${settings.databaseStorageGiB} is not allowed; expected a whole number from 20 to 65536`);
+    }
     return problems;
 }
 
@@ -64,15 +154,34 @@ function list(config: pulumi.Config, key: string, fallback: readonly string[]): 
     } catch {
         // fall through to the error below
     }
-    throw new pulumi.RunError(`platform config ${key}: expected a JSON list of CIDRs, e.g. ["10.15.0.0/16"]`);
+    throw new pulumi.RunError(`platform config ${key}: expected a JSON list of CIDRs, e.g. ["10.13.0.0/24"]`);
+}
+
+function number(config: pulumi.Config, key: string, fallback: number): number {
+    const raw = config.get(key);
+    return raw === undefined ? fallback : Number(raw);
 }
 
 /** Reads and validates the platform settings; a bad value fails the update before any resource. */
-export function readPlatformSettings(config: pulumi.Config): PlatformSettings {
+export function readPlatformSettings(config: pulumi.Config, region: string): PlatformSettings {
+    const offsiteGatewayIp = config.get("offsiteGatewayIp");
+    if (offsiteGatewayIp === undefined) {
+        throw new pulumi.RunError(
+            "platform config offsiteGatewayIp is not set: it is the off-site backup provider's IPSec gateway (pulumi config set offsiteGatewayIp <address>)",
+        );
+    }
     const settings: PlatformSettings = {
         baseDomain: config.get("baseDomain") ?? PLATFORM_DEFAULTS.baseDomain,
-        operationsCidrs: list(config, "operationsCidrs", PLATFORM_DEFAULTS.operationsCidrs),
+        networkCidr: config.get("networkCidr") ?? PLATFORM_DEFAULTS.networkCidr,
+        clientVpnCidr: config.get("clientVpnCidr") ?? PLATFORM_DEFAULTS.clientVpnCidr,
         suspiciousNetworks: list(config, "suspiciousNetworks", PLATFORM_DEFAULTS.suspiciousNetworks),
+        offsiteGatewayIp,
+        offsiteNetworks: list(config, "offsiteNetworks", PLATFORM_DEFAULTS.offsiteNetworks),
+        offsiteRegion: config.get("offsiteRegion") ?? partnerRegion(region),
+        appServerCount: number(config, "appServerCount", PLATFORM_DEFAULTS.appServerCount),
+        appServerType: config.get("appServerType") ?? PLATFORM_DEFAULTS.appServerType,
+        databaseClass: config.get("databaseClass") ?? PLATFORM_DEFAULTS.databaseClass,
+        databaseStorageGiB: number(config, "databaseStorageGiB", PLATFORM_DEFAULTS.databaseStorageGiB),
     };
     const problems = platformSettingsProblems(settings);
     if (problems.length > 0) {

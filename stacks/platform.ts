@@ -1,23 +1,126 @@
 // The shared platform stack of one region (`platform-<region>`): the environment saas and
-// dedicated-saas tenants run on and the operations backbone every tenant stack references.
+// dedicated-saas tenants run on, and the operations backbone every tenant stack references
+// (operations network, audit, detection, alarms). Its outputs (PlatformOutputs) are the contract.
 
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+import { AppServers } from "../components/app-servers";
+import { trailArnOf, trailName, AuditTrail, cloudTrailKeyStatements } from "../components/audit-trail";
+import { AvailabilityCheck } from "../components/availability-check";
+import { Backup } from "../components/backup";
+import { Database } from "../components/database";
 import { EncryptionKeys } from "../components/encryption-keys";
-import { PlatformOutputs, stackTags } from "./context";
-import { readPlatformSettings } from "./platform-settings";
+import { FilesBucket } from "../components/files-bucket";
+import { FrontDoor } from "../components/front-door";
+import { subnetPlan } from "../components/network-plan";
+import { OperationsVpn } from "../components/operations-vpn";
+import { Patching } from "../components/patching";
+import { SiteToSiteVpn } from "../components/site-to-site-vpn";
+import { TenantNetwork } from "../components/tenant-network";
+import { ThreatDetection, topicPolicyStatementsForEvents } from "../components/threat-detection";
+import { PlatformOutputs, SHARED_SERVERS_TAG_KEY, stackTags } from "./context";
+import { SERVER_IMAGE_PARAMETER } from "./dedicated";
+import { operationsCidrsOf, readPlatformSettings, TENANT_SPACE } from "./platform-settings";
 
-export type PlatformStackOutputs = { [K in keyof PlatformOutputs]: pulumi.Input<PlatformOutputs[K]> };
+export type PlatformStackOutputs = { [K in keyof PlatformOutputs]: pulumi.Input<PlatformOutputs[K]> } & {
+    /** Operations staff's VPN client configuration: the endpoint and the client certificate. */
+    readonly operationsVpnEndpoint: pulumi.Input<string>;
+    readonly operationsVpnCaCertificate: pulumi.Input<string>;
+    readonly operationsVpnClientCertificate: pulumi.Input<string>;
+    /** Secret. */
+    readonly operationsVpnClientKey: pulumi.Input<string>;
+    readonly offsiteLinkTunnels: pulumi.Input<unknown>;
+    /** Secret. */
+    readonly offsiteLinkPresharedKeys: pulumi.Input<string[]>;
+};
+
+/** AWS services that publish to the operations topic as themselves (alarms, findings, backup events). */
+const PUBLISHING_SERVICES = ["cloudwatch.amazonaws.com", "events.amazonaws.com", "backup.amazonaws.com"] as const;
+
+/** Key statements letting those services encrypt messages for the (encrypted) operations topic. */
+export function publishingServicesKeyStatements(accountId: string): Record<string, unknown>[] {
+    return [
+        {
+            Sid: "ServicesPublishToOperationsTopic",
+            Effect: "Allow",
+            Principal: { Service: [...PUBLISHING_SERVICES] },
+            Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+        },
+    ];
+}
+
+/** The operations topic's policy: the account administers it; the services above may publish. */
+export function operationsTopicPolicy(args: { topicArn: string; accountId: string; findingsRuleArn: string }): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "AccountAdministers",
+                Effect: "Allow",
+                Principal: { AWS: `arn:aws:iam::${args.accountId}:root` },
+                Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish", "sns:DeleteTopic"],
+                Resource: args.topicArn,
+            },
+            {
+                Sid: "AlarmsAndBackupEventsOfThisAccount",
+                Effect: "Allow",
+                Principal: { Service: ["cloudwatch.amazonaws.com", "backup.amazonaws.com"] },
+                Action: "sns:Publish",
+                Resource: args.topicArn,
+                Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+            },
+            ...topicPolicyStatementsForEvents(args.topicArn, args.findingsRuleArn),
+        ],
+    });
+}
+
+/** The SSM document the shared servers run to install or configure one tenant's copy of the app. */
+export function tenantAppDocument(): string {
+    return JSON.stringify({
+        schemaVersion: "2.2",
+        description: "Install or configure one tenant's copy of the application on a shared server",
+        parameters: {
+            tenant: { type: "String", allowedPattern: "^[a-z][a-z0-9-]{1,28}[a-z0-9]$" },
+            copy: { type: "String", allowedValues: ["shared", "dedicated"], description: "shared: a schema in the shared app; dedicated: an own app process" },
+            hostName: { type: "String", allowedPattern: "^[a-z0-9.-]+$" },
+            databaseHost: { type: "String", allowedPattern: "^[a-z0-9.-]+$" },
+            databaseName: { type: "String", allowedPattern: "^[a-z][a-z0-9_]*$" },
+            databaseSecretArn: { type: "String", default: "", allowedPattern: "^(arn:aws:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@!-]+)?$" },
+            filesBucket: { type: "String", allowedPattern: "^[a-z0-9.-]+$" },
+            filesPrefix: { type: "String", default: "", allowedPattern: "^[a-z0-9/-]*$" },
+        },
+        mainSteps: [
+            {
+                action: "aws:runShellScript",
+                name: "configureTenant",
+                inputs: {
+                    timeoutSeconds: "900",
+                    // The application's own installer, shipped on the server image; credentials are
+                    // read by it from Secrets Manager at run time, never passed here.
+                    runCommand: [
+                        "set -euo pipefail",
+                        "/opt/itm/bin/itm-tenant configure --tenant '{{ tenant }}' --copy '{{ copy }}' --host-name '{{ hostName }}' " +
+                            "--database-host '{{ databaseHost }}' --database-name '{{ databaseName }}' --database-secret-arn '{{ databaseSecretArn }}' " +
+                            "--files-bucket '{{ filesBucket }}' --files-prefix '{{ filesPrefix }}'",
+                    ],
+                },
+            },
+        ],
+    });
+}
 
 export function platform(region: string): PlatformStackOutputs {
-    const settings = readPlatformSettings(new pulumi.Config());
+    const settings = readPlatformSettings(new pulumi.Config(), region);
     const name = `platform-${region}`;
-    const provider = new aws.Provider(`${name}-aws`, {
-        region: region as aws.Region,
-        defaultTags: { tags: stackTags(name, "platform", "production") },
-    });
+    const tags = stackTags(name, "platform", "production");
+    const provider = new aws.Provider(`${name}-aws`, { region: region as aws.Region, defaultTags: { tags } });
     const opts = { provider };
+    const accountId = aws.getCallerIdentityOutput({}, opts).accountId;
+    const operationsCidrs = operationsCidrsOf(settings);
+    const auditName = `${name}-audit`;
 
     // Operations staff assume this role (MFA required) for administration across tenants; tenant
     // keys name it as a user.
@@ -26,13 +129,13 @@ export function platform(region: string): PlatformStackOutputs {
         {
             name: `${name}-operations`,
             description: `Operations staff of the platform in ${region}`,
-            assumeRolePolicy: aws.getCallerIdentityOutput({}, opts).accountId.apply((accountId) =>
+            assumeRolePolicy: accountId.apply((id) =>
                 JSON.stringify({
                     Version: "2012-10-17",
                     Statement: [
                         {
                             Effect: "Allow",
-                            Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+                            Principal: { AWS: `arn:aws:iam::${id}:root` },
                             Action: "sts:AssumeRole",
                             Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
                         },
@@ -46,38 +149,214 @@ export function platform(region: string): PlatformStackOutputs {
 
     const keys = new EncryptionKeys(
         `${name}-keys`,
-        { aliasPrefix: `platform/${region}`, owner: `the platform in ${region}`, userArns: [operationsRole.arn], viaServices: ["ec2", "rds", "s3", "backup", "secretsmanager", "sns", "cloudwatch"] },
+        {
+            aliasPrefix: `platform/${region}`,
+            owner: `the platform in ${region}`,
+            userArns: [operationsRole.arn],
+            viaServices: ["ec2", "rds", "s3", "backup", "secretsmanager", "sns", "cloudwatch"],
+            extraStatements: (account) => [
+                ...cloudTrailKeyStatements({ accountId: account.accountId, trailArn: trailArnOf(region, account.accountId, trailName(auditName)) }),
+                ...publishingServicesKeyStatements(account.accountId),
+            ],
+        },
         opts,
     );
-    // Operations are warned here: blocked-port attempts, failed availability checks, backup failures.
+
+    // Operations are warned here: blocked-port attempts, failed availability checks, backup
+    // failures, GuardDuty findings, from this stack and every tenant stack of the region.
     const operationsTopic = new aws.sns.Topic(`${name}-operations-topic`, { name: `${name}-operations`, kmsMasterKeyId: keys.dataKey.arn }, opts);
 
-    // The operations network: every tenant's admin tier attaches here and routes only here.
+    // The operations network. Tenants' attachments associate with the "tenants" table, which
+    // only knows the platform, and propagate into the "operations" table: the platform reaches
+    // every tenant, no tenant reaches another.
     const transitGateway = new aws.ec2transitgateway.TransitGateway(
         `${name}-operations-tgw`,
         {
             description: `Operations network of the platform in ${region}`,
             amazonSideAsn: 64512,
             autoAcceptSharedAttachments: "disable",
-            defaultRouteTableAssociation: "enable",
-            defaultRouteTablePropagation: "enable",
+            defaultRouteTableAssociation: "disable",
+            defaultRouteTablePropagation: "disable",
             dnsSupport: "enable",
             vpnEcmpSupport: "enable",
         },
         opts,
     );
+    const tenantsRouteTable = new aws.ec2transitgateway.RouteTable(`${name}-tgw-tenants`, { transitGatewayId: transitGateway.id, tags: { Name: `${name}-tgw-tenants` } }, opts);
+    const operationsRouteTable = new aws.ec2transitgateway.RouteTable(`${name}-tgw-operations`, { transitGatewayId: transitGateway.id, tags: { Name: `${name}-tgw-operations` } }, opts);
 
     const zone = new aws.route53.Zone(`${name}-zone`, { name: settings.baseDomain, comment: `Public zone of ${settings.baseDomain}`, forceDestroy: false }, { ...opts, retainOnDelete: true });
+
+    const network = new TenantNetwork(
+        `${name}-network`,
+        {
+            cidr: settings.networkCidr,
+            availabilityZones: aws.getAvailabilityZonesOutput({ state: "available" }, opts).names,
+            publicAccess: true,
+            transitGatewayId: transitGateway.id,
+            transitGatewayRouteTables: { associateWith: operationsRouteTable.id, propagateTo: tenantsRouteTable.id },
+            operationsCidrs,
+            adminRouteCidrs: [...TENANT_SPACE],
+            suspiciousNetworks: [...settings.suspiciousNetworks],
+            flowLogKeyArn: keys.dataKeyArn,
+            alarmTopicArn: operationsTopic.arn,
+        },
+        opts,
+    );
+
+    const appHostName = `app.${settings.baseDomain}`;
+    const frontDoor = new FrontDoor(
+        `${name}-front-door`,
+        {
+            vpcId: network.vpcId,
+            vpcCidr: settings.networkCidr,
+            subnetIds: network.subnetIds.access,
+            internal: false,
+            domainName: appHostName,
+            zoneId: zone.zoneId,
+            suspiciousNetworks: [...settings.suspiciousNetworks],
+        },
+        opts,
+    );
+
+    const servers = new AppServers(
+        `${name}-servers`,
+        {
+            vpcId: network.vpcId,
+            vpcCidr: settings.networkCidr,
+            accessSubnetIds: network.subnetIds.access,
+            adminSubnetIds: network.subnetIds.admin,
+            availabilityZones: network.availabilityZones,
+            count: settings.appServerCount,
+            instanceType: settings.appServerType,
+            imageId: aws.ssm.getParameterOutput({ name: SERVER_IMAGE_PARAMETER }, opts).value,
+            dataVolumeGiB: 200,
+            kmsKeyArn: keys.dataKeyArn,
+            loadBalancerSecurityGroupId: frontDoor.securityGroupId,
+            operationsPrefixListId: network.operationsPrefixListId,
+            s3PrefixListId: network.s3PrefixListId,
+            patchGroup: name,
+            targetGroupArn: frontDoor.targetGroupArn,
+        },
+        opts,
+    );
+
+    const database = new Database(
+        `${name}-database`,
+        {
+            vpcId: network.vpcId,
+            subnetIds: network.subnetIds.data,
+            instanceClass: settings.databaseClass,
+            storageGiB: settings.databaseStorageGiB,
+            kmsKeyArn: keys.dataKeyArn,
+            clientSecurityGroupIds: [servers.accessSecurityGroupId],
+            multiAz: true,
+        },
+        opts,
+    );
+    const files = new FilesBucket(`${name}-files`, { kmsKeyArn: keys.dataKeyArn }, opts);
+
+    // AWS Backup's per-service opt-in is an account setting of this region; the platform owns it
+    // (only the services backed up here are named: the others keep whatever the account has).
+    new aws.backup.RegionSettings(
+        `${name}-backup-services`,
+        { resourceTypeOptInPreference: { RDS: true, S3: true, EC2: true, EBS: true } },
+        opts,
+    );
+    const offsiteProvider = new aws.Provider(`${name}-aws-offsite`, { region: settings.offsiteRegion as aws.Region, defaultTags: { tags } });
+    const backup = new Backup(
+        `${name}-backup`,
+        {
+            backupKeyArn: keys.backupKeyArn,
+            offsiteRegion: settings.offsiteRegion,
+            offsiteProvider,
+            databaseArns: [database.instanceArn],
+            filesBucketArn: files.bucketArn,
+            instanceArns: servers.instanceArns,
+            notificationTopicArn: operationsTopic.arn,
+        },
+        opts,
+    );
+
+    // The IPSec link to the off-site backup provider, from the administration tier.
+    const offsiteLink = new SiteToSiteVpn(
+        `${name}-offsite-link`,
+        {
+            vpcId: network.vpcId,
+            customerGatewayIp: settings.offsiteGatewayIp,
+            bgpAsn: undefined,
+            corporateCidrs: [...settings.offsiteNetworks],
+            propagateToRouteTableIds: [network.routeTableIds.admin],
+        },
+        opts,
+    );
+
+    // Operations staff come in through the Client VPN, into the admin tier, and on to the tenants'
+    // admin tiers through the Transit Gateway.
+    const operationsVpn = new OperationsVpn(
+        `${name}-operations-vpn`,
+        {
+            vpcId: network.vpcId,
+            subnetIds: network.subnetIds.admin,
+            authorizedCidrs: [...subnetPlan(settings.networkCidr).admin],
+            routedCidrs: [...TENANT_SPACE],
+            clientCidrBlock: settings.clientVpnCidr,
+            serverName: `vpn.ops.${settings.baseDomain}`,
+            logKeyArn: keys.dataKeyArn,
+        },
+        opts,
+    );
+
+    new AuditTrail(auditName, { kmsKeyArn: keys.dataKeyArn }, opts);
+    const detection = new ThreatDetection(`${name}-detection`, { alarmTopicArn: operationsTopic.arn }, opts);
+    new aws.sns.TopicPolicy(
+        `${name}-operations-topic-policy`,
+        {
+            arn: operationsTopic.arn,
+            policy: pulumi
+                .all([operationsTopic.arn, accountId, detection.ruleArn])
+                .apply(([topicArn, id, findingsRuleArn]) => operationsTopicPolicy({ topicArn, accountId: id, findingsRuleArn })),
+        },
+        opts,
+    );
+
+    new Patching(`${name}-patching`, { patchGroup: name }, opts);
+    new AvailabilityCheck(`${name}-check`, { url: `https://${appHostName}`, alarmTopicArn: operationsTopic.arn, kmsKeyArn: keys.dataKeyArn }, opts);
+
+    const appDocument = new aws.ssm.Document(
+        `${name}-tenant-app`,
+        { name: `${name}-tenant-app`, documentType: "Command", documentFormat: "JSON", content: tenantAppDocument() },
+        opts,
+    );
 
     return {
         region,
         baseDomain: settings.baseDomain,
-        appUrl: `https://app.${settings.baseDomain}`,
+        appUrl: `https://${appHostName}`,
         operationsTopicArn: operationsTopic.arn,
         operationsRoleArn: operationsRole.arn,
-        operationsCidrs: [...settings.operationsCidrs],
+        operationsCidrs,
         suspiciousNetworks: [...settings.suspiciousNetworks],
         transitGatewayId: transitGateway.id,
+        transitGatewayRouteTables: pulumi.all([tenantsRouteTable.id, operationsRouteTable.id]).apply(([tenants, operations]) => ({ tenants, operations })),
         publicZoneId: zone.zoneId,
+        vpcId: network.vpcId,
+        vpcCidr: settings.networkCidr,
+        dataSubnetIds: pulumi.all(network.subnetIds.data),
+        appServersSecurityGroupId: servers.accessSecurityGroupId,
+        appServerInstanceIds: pulumi.all(servers.instanceIds),
+        appServersTag: { key: SHARED_SERVERS_TAG_KEY, value: name },
+        httpsListenerArn: frontDoor.httpsListenerArn,
+        loadBalancerDnsName: frontDoor.dnsName,
+        loadBalancerZoneId: frontDoor.zoneIdOfLoadBalancer,
+        sharedDatabaseAddress: database.address,
+        sharedFilesBucket: files.bucketName,
+        tenantAppDocument: appDocument.name,
+        operationsVpnEndpoint: operationsVpn.dnsName,
+        operationsVpnCaCertificate: operationsVpn.caCertificatePem,
+        operationsVpnClientCertificate: operationsVpn.clientCertificatePem,
+        operationsVpnClientKey: operationsVpn.clientPrivateKeyPem,
+        offsiteLinkTunnels: offsiteLink.tunnels,
+        offsiteLinkPresharedKeys: offsiteLink.presharedKeys,
     };
 }

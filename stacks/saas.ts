@@ -1,12 +1,51 @@
-import * as pulumi from "@pulumi/pulumi";
-
+import { AppInstall } from "../components/app-install";
 import { SaasTenant } from "./config/tenant";
-import { tenantContext } from "./context";
+import { SHARED_SERVERS_TAG_KEY, StackOutputs, tenantContext } from "./context";
 import { foundationOutputs, tenantFoundation } from "./foundation";
 
-/** `saas`: everything is shared; the stack holds only what is truly the tenant's own. */
-export function saas(tenant: SaasTenant): Record<string, pulumi.Input<unknown>> {
+/** The tenant's database inside the shared instance: Postgres names take underscores, not hyphens. */
+export function sharedDatabaseName(tenant: string): string {
+    return `tenant_${tenant.replace(/-/g, "_")}`;
+}
+
+/** The tenant's prefix in the shared files bucket. */
+export function sharedFilesPrefix(tenant: string): string {
+    return `tenants/${tenant}/`;
+}
+
+/**
+ * `saas`: everything is shared; the stack holds only what is truly the tenant's own: its settings
+ * and its place in the shared application (a database of its own inside the shared instance, a
+ * prefix in the shared files bucket), which the platform's backups cover.
+ */
+export function saas(tenant: SaasTenant): StackOutputs {
     const ctx = tenantContext(tenant);
+    const { platform } = ctx;
     const foundation = tenantFoundation(ctx, { dedicatedKeys: false, identityProvider: "app" });
-    return foundationOutputs(ctx, foundation);
+    const databaseName = sharedDatabaseName(tenant.id);
+    const filesPrefix = sharedFilesPrefix(tenant.id);
+    new AppInstall(
+        `${tenant.id}-app`,
+        {
+            tenant: tenant.id,
+            serversTag: { key: SHARED_SERVERS_TAG_KEY, value: platform.output("appServersTag").apply((tag) => tag.value) },
+            documentName: platform.output("tenantAppDocument"),
+            parameters: {
+                tenant: tenant.id,
+                copy: "shared",
+                hostName: platform.output("appUrl").apply((url) => new URL(url).hostname),
+                databaseHost: platform.output("sharedDatabaseAddress"),
+                databaseName,
+                filesBucket: platform.output("sharedFilesBucket"),
+                filesPrefix,
+            },
+        },
+        ctx.opts,
+    );
+    return {
+        ...foundationOutputs(ctx, foundation),
+        database: databaseName,
+        files: platform.output("sharedFilesBucket").apply((bucket) => `s3://${bucket}/${filesPrefix}`),
+        backups: "the platform's: shared database and files bucket, same schedule and off-site copies",
+    };
 }

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { describe, expect, it } from "vitest";
 
 import { AppServers, AppServersArgs, appServersProblems, spreadOverZones } from "../../components/app-servers";
-import { DualNicServer, volumeSizeProblems } from "../../components/dual-nic-server";
+import { dataVolumeType, DualNicServer, IO2_IOPS, volumeSizeProblems } from "../../components/dual-nic-server";
 import { PlannedResource } from "../../scripts/lib/plan/engine";
 import { containsAddress, parseAddress, parseCidr } from "../../stacks/config/ipv4";
 import { byId, named, ofType, planProgram } from "../helpers";
@@ -262,7 +262,7 @@ describe("AppServers", () => {
             planProgram((provider) => {
                 new AppServers("acme-app", appServersArgs(tenantNetwork(provider), { dataVolumeGiB: 10 }), { provider });
             }),
-        ).rejects.toThrow(/dataVolumeGiB: 10 is not allowed; expected a whole number of GiB from 20 to 16384/);
+        ).rejects.toThrow(/dataVolumeGiB: 10 is not allowed; expected a whole number of GiB from 20 to 65536/);
     });
 
     it("GIVEN a dedicated host and two zones WHEN constructed THEN it fails asking for the host's zone only", async () => {
@@ -300,6 +300,14 @@ describe("AppServers", () => {
         onDedicatedHost: false,
     };
     it.each([
+        [16384, { type: "gp3" }],
+        [16385, { type: "io2", iops: IO2_IOPS }],
+        [65536, { type: "io2", iops: IO2_IOPS }],
+    ])("GIVEN a %i GiB data volume WHEN typed THEN it is %j", (size, expected) => {
+        expect(dataVolumeType(size)).toEqual(expected);
+    });
+
+    it.each([
         ["valid args", {}, []],
         ["10 servers", { count: 10 }, []],
         ["11 servers", { count: 11 }, ["count: 11 is not allowed; expected a whole number of servers from 1 to 10"]],
@@ -312,7 +320,7 @@ describe("AppServers", () => {
         ["no admin ports", { adminPorts: [] }, []],
         ["egress port 65536", { egressPorts: [443, 65536] }, ["egressPorts: 65536 is not allowed; expected TCP ports from 1 to 65535"]],
         ["SSH twice", { adminPorts: [22, 22] }, ["adminPorts: 22 is given more than once; expected each port once"]],
-        ["a 19 GiB data volume", { dataVolumeGiB: 19 }, ["dataVolumeGiB: 19 is not allowed; expected a whole number of GiB from 20 to 16384"]],
+        ["a 19 GiB data volume", { dataVolumeGiB: 19 }, ["dataVolumeGiB: 19 is not allowed; expected a whole number of GiB from 20 to 65536"]],
         ["two problems", { count: 0, appPort: -1 }, [expect.stringMatching(/^count: 0/), expect.stringMatching(/^appPort: -1/)]],
     ])("GIVEN %s WHEN checked THEN exactly the expected problems are named", (_, overrides, expected) => {
         expect(appServersProblems({ ...valid, ...overrides })).toEqual(expected);
@@ -394,10 +402,10 @@ describe("DualNicServer", () => {
     it.each([
         ["the defaults' sizes", { rootVolumeGiB: 30, dataVolumeGiB: 100 }, []],
         ["the smallest sizes", { rootVolumeGiB: 8, dataVolumeGiB: 20 }, []],
-        ["the largest sizes", { rootVolumeGiB: 16384, dataVolumeGiB: 16384 }, []],
+        ["the largest sizes", { rootVolumeGiB: 16384, dataVolumeGiB: 65536 }, []],
         ["only a data volume", { dataVolumeGiB: 100 }, []],
         ["a 7 GiB root volume", { rootVolumeGiB: 7, dataVolumeGiB: 100 }, ["rootVolumeGiB: 7 is not allowed; expected a whole number of GiB from 8 to 16384"]],
-        ["a 16385 GiB data volume", { rootVolumeGiB: 30, dataVolumeGiB: 16385 }, ["dataVolumeGiB: 16385 is not allowed; expected a whole number of GiB from 20 to 16384"]],
+        ["a 65537 GiB data volume", { rootVolumeGiB: 30, dataVolumeGiB: 65537 }, ["dataVolumeGiB: 65537 is not allowed; expected a whole number of GiB from 20 to 65536"]],
         ["a fractional root and a small data volume", { rootVolumeGiB: 30.5, dataVolumeGiB: 10 }, [expect.stringMatching(/^rootVolumeGiB: 30.5 is not allowed/), expect.stringMatching(/^dataVolumeGiB: 10 is not allowed/)]],
     ])("GIVEN %s WHEN checked THEN exactly the expected problems are named", (_, sizes, expected) => {
         expect(volumeSizeProblems(sizes)).toEqual(expected);

@@ -9,7 +9,7 @@ import { PlanDocument, planFleet, TenantPlan } from "../../scripts/lib/plan/flee
 import { renderTenant } from "../../scripts/lib/plan/summary";
 import { BACKUP_PROMISE } from "../../components/backup-schedule";
 import { resolveTenant, Tenant, TenantDocument } from "../../stacks/config/tenant";
-import { PLATFORM_DEFAULTS } from "../../stacks/platform-settings";
+import { operationsCidrsOf, PLATFORM_DEFAULTS } from "../../stacks/platform-settings";
 import { ADMIN_PORTS, byId, coversPort, ingressSources, interfacesOf, ofType, strings, T, tagsOf } from "../graph";
 
 const DOCS: Record<string, TenantDocument> = {
@@ -137,7 +137,7 @@ describe("firewalling: only necessary ports, only from the right places", () => 
                 expect(group.type, rule.name).toBe(T.securityGroup);
             } else {
                 expect(cidrs.length, rule.name).toBeGreaterThan(0);
-                expect(PLATFORM_DEFAULTS.operationsCidrs, rule.name).toEqual(expect.arrayContaining(cidrs));
+                expect(operationsCidrsOf(PLATFORM_DEFAULTS), rule.name).toEqual(expect.arrayContaining(cidrs));
             }
         }
         // The servers' admin interfaces are administered over SSH from the operations network.

@@ -7,6 +7,7 @@ import { SECRET_CONFIG_KEYS } from "../../../stacks/config/stack-config";
 import { Mode, Tenant } from "../../../stacks/config/tenant";
 import { Problem } from "../../../stacks/config/validate";
 import { platformStackName } from "../../../stacks/context";
+import { REQUIRED_PLATFORM_CONFIG } from "../../../stacks/platform-settings";
 import { platformProgram, tenantProgram } from "../../../stacks";
 import { planStack, PlanError, PlannedResource, qualifiedStackName } from "./engine";
 import { StackOutputsSnapshot } from "./mocks";
@@ -29,6 +30,8 @@ export interface PlanDocument {
     readonly errors: Problem[];
     /** Secret config keys the plan could not know and stood in for with a placeholder secret. */
     readonly placeholderSecrets?: string[];
+    /** Platform config without a default that the plan stood in for (`key=value`). */
+    readonly standInConfig?: string[];
 }
 
 /** The value standing in for secret config the plan cannot know; secret, so never printed. */
@@ -54,7 +57,12 @@ function secretKeys(config: Readonly<Record<string, string>>): string[] {
 
 export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument> {
     const placeholderSecrets = SECRET_CONFIG_KEYS.filter((key) => options.config?.[key] === undefined);
-    const config = { ...Object.fromEntries(placeholderSecrets.map((key) => [key, PLACEHOLDER_SECRET])), ...options.config };
+    const standIns = Object.entries(REQUIRED_PLATFORM_CONFIG).filter(([key]) => options.config?.[key] === undefined);
+    const config = {
+        ...Object.fromEntries(placeholderSecrets.map((key) => [key, PLACEHOLDER_SECRET])),
+        ...Object.fromEntries(standIns),
+        ...options.config,
+    };
     const shownRegions = new Set(options.platformRegions ?? []);
     const regions = [...new Set([...options.tenants.map((tenant) => tenant.region), ...shownRegions])].sort();
     const stackOutputs = new Map<string, StackOutputsSnapshot>();
@@ -94,5 +102,5 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
             failed(tenant.source, error);
         }
     }
-    return { version: PLAN_VERSION, tenants, errors, placeholderSecrets };
+    return { version: PLAN_VERSION, tenants, errors, placeholderSecrets, standInConfig: standIns.map(([key, value]) => `${key}=${value}`) };
 }

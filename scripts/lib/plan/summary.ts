@@ -146,10 +146,16 @@ function counts(plan: TenantPlan): string[] {
     return [...tally.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([type, count]) => `${String(count).padStart(4)}  ${type}`);
 }
 
+/** A multi-line value (a PEM certificate) as its first line and its size: the JSON has it whole. */
+function oneLine(value: string): string {
+    const lines = value.trimEnd().split("\n");
+    return lines.length > 1 ? `${lines[0]} ... (${lines.length} lines)` : value;
+}
+
 function outputs(plan: TenantPlan): string[] {
     return Object.entries(plan.outputs)
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([key, value]) => `${key}: ${value === SECRET_PLACEHOLDER ? "[secret]" : typeof value === "string" ? value : JSON.stringify(value)}`);
+        .map(([key, value]) => `${key}: ${value === SECRET_PLACEHOLDER ? "[secret]" : typeof value === "string" ? oneLine(value) : JSON.stringify(value)}`);
 }
 
 export function renderTenant(plan: TenantPlan): string {
@@ -169,6 +175,9 @@ export function renderSummary(document: PlanDocument): string {
     }
     if (document.placeholderSecrets && document.placeholderSecrets.length > 0) {
         sections.push(`Secret config the plan cannot know was planned with a placeholder secret: ${document.placeholderSecrets.join(", ")}`);
+    }
+    if (document.standInConfig && document.standInConfig.length > 0) {
+        sections.push(`Platform config without a default was planned with a stand-in (set it before a real update): ${document.standInConfig.join(", ")}`);
     }
     const total = document.tenants.reduce((sum, plan) => sum + plan.resources.length, 0);
     sections.push(`${document.tenants.length} stack(s) planned, ${total} resources; ${document.errors.length} problem(s)`);

@@ -1,0 +1,453 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+
+import { isCanonicalCidr } from "../stacks/config/ipv4";
+import { instanceFamilyOf } from "./dedicated-host";
+import { DATA_VOLUME_DEVICE, DualNicServer } from "./dual-nic-server";
+import { componentType } from "./types";
+
+export interface DatabaseServerArgs {
+    /** The tenant's VPC. Required. */
+    readonly vpcId: pulumi.Input<string>;
+    /**
+     * The VPC's CIDR: the interface endpoints (SSM, Secrets Manager, KMS) the server reaches on 443,
+     * and the only network pg_hba.conf admits clients from. Required.
+     */
+    readonly vpcCidr: string;
+    /** Data-tier subnet of the host's zone: the service interface (eth0), where clients connect. Required. */
+    readonly dataSubnetId: pulumi.Input<string>;
+    /** Administration subnet of the host's zone: the admin interface (eth1), operators' SSH. Required. */
+    readonly adminSubnetId: pulumi.Input<string>;
+    /** The host's zone, where both subnets, the instance and its data volume are. Required. */
+    readonly availabilityZone: pulumi.Input<string>;
+    /** The tenant's Dedicated Host (DedicatedHost.hostId): the server runs on no other hardware. Required. */
+    readonly hostId: pulumi.Input<string>;
+    /**
+     * EC2 instance type of the host's family, e.g. `m6i.large` (`hostInstanceType(family, class)`
+     * turns the tenant's RDS class into one). Required: sizing is the tenant's plan.
+     */
+    readonly instanceType: string;
+    /** The Amazon Linux 2023 AMI the server boots from (the setup installs PostgreSQL from its repositories). Required. */
+    readonly imageId: pulumi.Input<string>;
+    /** Size of the data volume holding the database in GiB, 20 to 65536 (a DualNicServer data volume: gp3, io2 beyond 16384). Required. */
+    readonly storageGiB: number;
+    /** Customer-managed key encrypting the volumes and the master secret. Required. */
+    readonly kmsKeyArn: pulumi.Input<string>;
+    /**
+     * Security groups of the clients (application servers) allowed to the database port: the only
+     * sources allowed at all. Required, at least one.
+     */
+    readonly clientSecurityGroupIds: pulumi.Input<string>[];
+    /** Managed prefix list of the operations CIDRs: the only source of SSH (22) on the admin interface. Required. */
+    readonly operationsPrefixListId: pulumi.Input<string>;
+    /** Value of the `PatchGroup` tag the Patching component targets; patches also update PostgreSQL's minor version. Required. */
+    readonly patchGroup: string;
+    /**
+     * The region's S3 managed prefix list (through the VPC's gateway endpoint), reachable on 443:
+     * Amazon Linux's package repositories, where PostgreSQL and its patches come from, live in S3.
+     * Default: undefined, no S3 access; packages must then come through a repository inside the VPC.
+     */
+    readonly s3PrefixListId?: pulumi.Input<string>;
+    /** Port the database listens on, 1024 to 65535. Default: 5432. */
+    readonly port?: number;
+    /**
+     * PostgreSQL major version, 15 or later, installed as Amazon Linux 2023's `postgresql<major>`
+     * packages. Default: "16"; minor versions follow the patch baseline.
+     */
+    readonly engineVersion?: string;
+    /** Name of the database created on the server. Default: `itm`. */
+    readonly databaseName?: string;
+    /** Master user name; not a secret (its generated password is, in Secrets Manager). Default: `itm_admin`. */
+    readonly masterUsername?: string;
+}
+
+/** Largest data volume a DualNicServer accepts (its `dataVolumeGiB` limit). */
+const MAX_STORAGE_GIB = 65536;
+/** PostgreSQL identifiers accepted for the database and user names: safe unquoted in SQL and shell. */
+const IDENTIFIER = /^[a-z][a-z0-9_]{0,62}$/;
+/** Where the data volume is mounted: the `postgres` user's home, whose `data` is the packaged service's PGDATA. */
+const PGSQL_HOME = "/var/lib/pgsql";
+
+/** What is wrong with the database server's args, one sentence per problem; empty when valid. */
+export function databaseServerProblems(args: {
+    readonly vpcCidr: string;
+    readonly storageGiB: number;
+    readonly port: number;
+    readonly engineVersion: string;
+    readonly instanceType: string;
+    readonly clientGroupCount: number;
+    readonly databaseName: string;
+    readonly masterUsername: string;
+}): string[] {
+    const problems: string[] = [];
+    // Written into pg_hba.conf and the security groups: a malformed value would break both.
+    if (!isCanonicalCidr(args.vpcCidr)) {
+        problems.push(`vpcCidr: "${args.vpcCidr}" is not allowed; expected the VPC's IPv4 CIDR in canonical form, such as "10.20.0.0/16"`);
+    }
+    if (!Number.isInteger(args.storageGiB) || args.storageGiB < 20 || args.storageGiB > MAX_STORAGE_GIB) {
+        problems.push(`storageGiB: ${args.storageGiB} is not allowed; expected a whole number of GiB from 20 to ${MAX_STORAGE_GIB} (the server's data volume)`);
+    }
+    // Unprivileged ports only: 22 and the other system ports belong to the server's own daemons.
+    if (!Number.isInteger(args.port) || args.port < 1024 || args.port > 65535) {
+        problems.push(`port: ${args.port} is not allowed; expected a TCP port from 1024 to 65535`);
+    }
+    // 15 is the oldest PostgreSQL Amazon Linux 2023 packages, and the setup needs psql's \getenv (15+).
+    if (!/^\d+$/.test(args.engineVersion) || Number(args.engineVersion) < 15) {
+        problems.push(`engineVersion: "${args.engineVersion}" is not allowed; expected a PostgreSQL major version from 15, such as "16" (minor versions come with patching)`);
+    }
+    if (args.instanceType.startsWith("db.")) {
+        problems.push(`instanceType: "${args.instanceType}" is not allowed; expected an EC2 type of the host's family, e.g. hostInstanceType("m6i", "${args.instanceType}")`);
+    } else {
+        try {
+            instanceFamilyOf(args.instanceType);
+        } catch (error) {
+            problems.push(`instanceType: ${(error as Error).message}`);
+        }
+    }
+    if (args.clientGroupCount < 1) {
+        problems.push("clientSecurityGroupIds: none given; expected the security groups of the servers that use the database");
+    }
+    for (const [field, value] of [["databaseName", args.databaseName], ["masterUsername", args.masterUsername]] as const) {
+        if (!IDENTIFIER.test(value)) {
+            problems.push(`${field}: "${value}" is not allowed; expected a lower-case letter then up to 62 lower-case letters, digits or underscores`);
+        }
+    }
+    return problems;
+}
+
+/**
+ * The instance role's own permissions: read its one secret, and decrypt with the key only for
+ * that secret (Secrets Manager's encryption context names the secret's ARN).
+ */
+export function databaseServerPolicy(secretArn: string, kmsKeyArn: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "ReadOwnMasterSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn },
+            {
+                Sid: "DecryptOwnMasterSecret",
+                Effect: "Allow",
+                Action: "kms:Decrypt",
+                Resource: kmsKeyArn,
+                Condition: { StringEquals: { "kms:EncryptionContext:SecretARN": secretArn } },
+            },
+        ],
+    });
+}
+
+/** A POSIX shell single-quoted word: the value is never expanded or split. */
+export function shellQuote(value: string): string {
+    return `'${value.replace(/'/g, `'"'"'`)}'`;
+}
+
+export interface DatabaseSetupSettings {
+    readonly engineVersion: string;
+    readonly port: number;
+    /** The service interface's address, the only one PostgreSQL listens on. */
+    readonly listenAddress: string;
+    /** The network pg_hba.conf admits (TLS and SCRAM only). */
+    readonly clientCidr: string;
+    /** The master secret's ARN; the script reads the password from it at run time. */
+    readonly secretArn: string;
+    readonly databaseName: string;
+    readonly masterUsername: string;
+}
+
+/**
+ * The shell script (run as root by SSM's AWS-RunShellScript) that turns an Amazon Linux 2023
+ * instance into the tenant's PostgreSQL server. Idempotent, as SSM runs it again whenever the
+ * association changes (a new instance, a new address): it formats only a blank volume,
+ * initialises only an empty data directory and re-applies the configuration and password.
+ *
+ * It carries no secret: the password is read from Secrets Manager by ARN when it runs, handed to
+ * psql in the environment (never on a command line, never echoed; no `set -x`) and hashed by the
+ * server (SCRAM).
+ */
+export function databaseSetupScript(settings: DatabaseSetupSettings): string {
+    const { engineVersion, port, listenAddress, clientCidr, secretArn, databaseName, masterUsername } = settings;
+    return `#!/bin/bash
+set -euo pipefail
+ENGINE_MAJOR=${shellQuote(engineVersion)}
+DATA_DEVICE=${shellQuote(DATA_VOLUME_DEVICE)}
+PGSQL_HOME=${shellQuote(PGSQL_HOME)}
+PGDATA="$PGSQL_HOME/data"
+SECRET_ARN=${shellQuote(secretArn)}
+LISTEN_ADDRESS=${shellQuote(listenAddress)}
+# psql and pg_isready find the server's socket by its port.
+export PGPORT=${shellQuote(String(port))}
+
+dnf install -y "postgresql$ENGINE_MAJOR-server" "postgresql$ENGINE_MAJOR" openssl xfsprogs
+
+# On Nitro instances an EBS volume is an NVMe device (/dev/nvme1n1, ...) numbered in attachment
+# order, not by the name it was attached as. Amazon Linux 2023's udev rules (amazon-ec2-utils,
+# ebsnvme-id) read that name from the NVMe controller and link $DATA_DEVICE to the right device,
+# so the name is stable on Xen and Nitro alike. Wait for it: the volume may attach after boot.
+for _ in $(seq 1 60); do [ -b "$DATA_DEVICE" ] && break; sleep 5; done
+[ -b "$DATA_DEVICE" ] || { echo "data volume $DATA_DEVICE is not attached" >&2; exit 1; }
+device=$(readlink -f "$DATA_DEVICE")
+
+# Format only a blank volume: a replaced instance gets the existing volume, database and all
+# (and mkfs.xfs without -f refuses to overwrite a filesystem, should blkid ever misjudge).
+if ! blkid "$device" >/dev/null 2>&1; then
+    mkfs.xfs -L pgdata "$device"
+fi
+uuid=$(blkid -s UUID -o value "$device")
+grep -q "UUID=$uuid" /etc/fstab || echo "UUID=$uuid $PGSQL_HOME xfs defaults,noatime,nofail 0 2" >> /etc/fstab
+mkdir -p "$PGSQL_HOME"
+mountpoint -q "$PGSQL_HOME" || mount "$PGSQL_HOME"
+chown postgres:postgres "$PGSQL_HOME"
+chmod 700 "$PGSQL_HOME"
+restorecon -R "$PGSQL_HOME" || true
+
+if [ ! -f "$PGDATA/PG_VERSION" ]; then
+    PGSETUP_INITDB_OPTIONS="--data-checksums --auth-local=peer --auth-host=scram-sha-256" postgresql-setup --initdb
+fi
+if [ "$(cat "$PGDATA/PG_VERSION")" != "$ENGINE_MAJOR" ]; then
+    echo "the data directory holds PostgreSQL $(cat "$PGDATA/PG_VERSION"), not $ENGINE_MAJOR: a major upgrade needs pg_upgrade, not this script" >&2
+    exit 1
+fi
+
+# A self-signed certificate: clients connect with sslmode=require (encrypted); replace the pair
+# with a CA-issued one for verify-full.
+if [ ! -f "$PGDATA/server.key" ]; then
+    openssl req -new -x509 -days 3650 -nodes -subj "/CN=$LISTEN_ADDRESS" -addext "subjectAltName=IP:$LISTEN_ADDRESS" \\
+        -keyout "$PGDATA/server.key" -out "$PGDATA/server.crt"
+    chown postgres:postgres "$PGDATA/server.key" "$PGDATA/server.crt"
+    chmod 600 "$PGDATA/server.key"
+fi
+
+cat > "$PGDATA/platform.conf" <<'CONF'
+listen_addresses = '${listenAddress}'
+port = ${port}
+ssl = on
+ssl_cert_file = 'server.crt'
+ssl_key_file = 'server.key'
+ssl_min_protocol_version = 'TLSv1.2'
+password_encryption = 'scram-sha-256'
+CONF
+grep -qx "include_if_exists = 'platform.conf'" "$PGDATA/postgresql.conf" || echo "include_if_exists = 'platform.conf'" >> "$PGDATA/postgresql.conf"
+# TCP only over TLS and only from the VPC: no 'host' line, so a connection without TLS matches nothing and is refused.
+cat > "$PGDATA/pg_hba.conf" <<'HBA'
+local   all   postgres                 peer
+hostssl all   all      ${clientCidr}   scram-sha-256
+HBA
+chown postgres:postgres "$PGDATA/platform.conf" "$PGDATA/pg_hba.conf"
+chmod 600 "$PGDATA/platform.conf" "$PGDATA/pg_hba.conf"
+
+systemctl enable postgresql
+# A restart, not a reload: listen_addresses and port change only on restart (a re-run after the
+# association changed, so a brief interruption then).
+systemctl restart postgresql
+for _ in $(seq 1 60); do runuser -u postgres -- pg_isready -q && break; sleep 2; done
+
+region=$(printf '%s' "$SECRET_ARN" | cut -d: -f4)
+DB_PASSWORD=$(aws secretsmanager get-secret-value --region "$region" --secret-id "$SECRET_ARN" --query SecretString --output text \\
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["password"])')
+export DB_PASSWORD
+cd /tmp
+runuser -u postgres -- psql --no-psqlrc --quiet -v ON_ERROR_STOP=1 -d postgres <<'SQL'
+\\getenv db_password DB_PASSWORD
+SELECT 'CREATE ROLE ${masterUsername}' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${masterUsername}') \\gexec
+ALTER ROLE ${masterUsername} WITH LOGIN CREATEDB CREATEROLE PASSWORD :'db_password';
+SELECT 'CREATE DATABASE ${databaseName} OWNER ${masterUsername}' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '${databaseName}') \\gexec
+SQL
+unset DB_PASSWORD
+`;
+}
+
+/** SSM association names: 3 to 128 letters, digits, `_`, `-` or `.`. */
+function associationName(name: string): string {
+    return `${name}-postgresql-setup`.replace(/[^A-Za-z0-9_.-]/g, "-").slice(0, 128);
+}
+
+/**
+ * The tenant's PostgreSQL database on its own hardware (the `physical` mode, where RDS cannot
+ * run): a DualNicServer on the tenant's Dedicated Host, its service interface (eth0) in the data
+ * tier and its admin interface (eth1) in the administration tier, set up by an SSM association.
+ * Clients reach only the database port, over TLS with SCRAM passwords; operators reach only SSH,
+ * from the operations networks. The outputs mirror the RDS `Database`'s, so a stack uses either.
+ *
+ * Data safety: the database lives on the server's separate data volume, encrypted with the
+ * tenant's key and snapshotted when destroyed (DualNicServer's `finalSnapshot`); it outlives a
+ * replaced instance, and AWS Backup takes `instanceArn`. The master password is generated here,
+ * kept only as a Pulumi secret and in Secrets Manager (encrypted with the tenant's key).
+ */
+export class DatabaseServer extends pulumi.ComponentResource {
+    /** The instance's ARN, for AWS Backup (its volumes are backed up with it). */
+    public readonly instanceArn: pulumi.Output<string>;
+    /** The service interface's private address, where clients connect. */
+    public readonly address: pulumi.Output<string>;
+    public readonly port: pulumi.Output<number>;
+    /** The service interface's security group. */
+    public readonly securityGroupId: pulumi.Output<string>;
+    /** ARN of the Secrets Manager secret holding the master credentials (not the password). */
+    public readonly masterUserSecretArn: pulumi.Output<string>;
+
+    constructor(name: string, args: DatabaseServerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(componentType("data", "DatabaseServer"), name, {}, opts);
+
+        const port = args.port ?? 5432;
+        const engineVersion = args.engineVersion ?? "16";
+        const databaseName = args.databaseName ?? "itm";
+        const masterUsername = args.masterUsername ?? "itm_admin";
+        const problems = databaseServerProblems({
+            vpcCidr: args.vpcCidr,
+            storageGiB: args.storageGiB,
+            port,
+            engineVersion,
+            instanceType: args.instanceType,
+            clientGroupCount: args.clientSecurityGroupIds.length,
+            databaseName,
+            masterUsername,
+        });
+        if (problems.length > 0) {
+            throw new pulumi.ResourceError(`${name}: ${problems.join("; ")}`, this);
+        }
+
+        const group = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            { vpcId: args.vpcId, description: `Database server ${name}, service interface: PostgreSQL from the application servers only`, tags: { Name: `${name}-sg`, tier: "data" } },
+            { parent: this },
+        );
+        args.clientSecurityGroupIds.forEach((clientGroupId, index) => {
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-sg-from-client-${index}`,
+                { securityGroupId: group.id, description: "PostgreSQL from an application server group", ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: clientGroupId },
+                { parent: this },
+            );
+        });
+        // The default route leaves through eth0, so the SSM agent and the setup's calls to Secrets
+        // Manager reach the VPC's interface endpoints from this interface.
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-sg-to-vpc-443`,
+            { securityGroupId: group.id, description: "HTTPS to the VPC's interface endpoints (SSM, Secrets Manager, KMS)", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr },
+            { parent: this },
+        );
+        if (args.s3PrefixListId !== undefined) {
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-sg-to-s3`,
+                { securityGroupId: group.id, description: "HTTPS to S3 (package repositories) through the gateway endpoint", ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: args.s3PrefixListId },
+                { parent: this },
+            );
+        }
+
+        const adminGroup = new aws.ec2.SecurityGroup(
+            `${name}-admin-sg`,
+            { vpcId: args.vpcId, description: `Database server ${name}, administration interface: SSH from the operations networks only`, tags: { Name: `${name}-admin`, tier: "admin" } },
+            { parent: this },
+        );
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-admin-from-operations-22`,
+            { securityGroupId: adminGroup.id, description: "SSH from the operations networks", ipProtocol: "tcp", fromPort: 22, toPort: 22, prefixListId: args.operationsPrefixListId },
+            { parent: this },
+        );
+        // For the SSM agent when its traffic is sourced from eth1's address (policy routing).
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-admin-to-vpc-443`,
+            { securityGroupId: adminGroup.id, description: "HTTPS to the VPC's interface endpoints (SSM)", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr },
+            { parent: this },
+        );
+
+        // Only letters, digits and characters that need no escaping in a libpq connection string or URI.
+        const password = new random.RandomPassword(
+            `${name}-master-password`,
+            { length: 32, special: true, overrideSpecial: "-_.~", minUpper: 1, minLower: 1, minNumeric: 1 },
+            { parent: this },
+        );
+        const secret = new aws.secretsmanager.Secret(
+            `${name}-master-secret`,
+            { description: `Master credentials of database server ${name}`, kmsKeyId: args.kmsKeyArn, recoveryWindowInDays: 30, tags: { tier: "data" } },
+            { parent: this },
+        );
+
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                description: `Instance role of database server ${name}`,
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                }),
+            },
+            { parent: this },
+        );
+        const ssmCore = new aws.iam.RolePolicyAttachment(
+            `${name}-ssm-core`,
+            { role: role.name, policyArn: aws.iam.ManagedPolicy.AmazonSSMManagedInstanceCore },
+            { parent: this },
+        );
+        const secretAccess = new aws.iam.RolePolicy(
+            `${name}-secret-access`,
+            { role: role.id, policy: pulumi.all([secret.arn, args.kmsKeyArn]).apply(([secretArn, keyArn]) => databaseServerPolicy(secretArn, keyArn)) },
+            { parent: this },
+        );
+        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, { parent: this });
+
+        const server = new DualNicServer(
+            `${name}-server`,
+            {
+                accessSubnetId: args.dataSubnetId,
+                adminSubnetId: args.adminSubnetId,
+                availabilityZone: args.availabilityZone,
+                accessSecurityGroupIds: [group.id],
+                adminSecurityGroupIds: [adminGroup.id],
+                instanceType: args.instanceType,
+                imageId: args.imageId,
+                instanceProfileName: profile.name,
+                kmsKeyArn: args.kmsKeyArn,
+                dataVolumeGiB: args.storageGiB,
+                hostId: args.hostId,
+                tags: { PatchGroup: args.patchGroup, role: "database" },
+            },
+            { parent: this },
+        );
+
+        const secretVersion = new aws.secretsmanager.SecretVersion(
+            `${name}-master-secret-version`,
+            {
+                secretId: secret.id,
+                secretString: pulumi.secret(
+                    pulumi.all([password.result, server.accessIp]).apply(([masterPassword, host]) =>
+                        JSON.stringify({ username: masterUsername, password: masterPassword, host, port, dbname: databaseName }),
+                    ),
+                ),
+            },
+            { parent: this },
+        );
+
+        // Runs once when created and again when the script changes (a replaced instance, a new
+        // address); the deployment waits for it, so a server that did not come up fails the update.
+        new aws.ssm.Association(
+            `${name}-setup`,
+            {
+                name: "AWS-RunShellScript",
+                associationName: associationName(name),
+                targets: [{ key: "InstanceIds", values: [server.instanceId] }],
+                parameters: {
+                    commands: pulumi.all([server.accessIp, secret.arn]).apply(([listenAddress, secretArn]) =>
+                        databaseSetupScript({ engineVersion, port, listenAddress, clientCidr: args.vpcCidr, secretArn, databaseName, masterUsername }),
+                    ),
+                    executionTimeout: "1800",
+                },
+                complianceSeverity: "CRITICAL",
+                waitForSuccessTimeoutSeconds: 1800,
+            },
+            // The script needs the volume attached, the password in the secret and the role's permissions.
+            { parent: this, dependsOn: [server, secretVersion, secretAccess, ssmCore] },
+        );
+
+        this.instanceArn = server.instanceArn;
+        this.address = server.accessIp;
+        this.port = pulumi.output(port);
+        this.securityGroupId = group.id;
+        this.masterUserSecretArn = secret.arn;
+        this.registerOutputs({
+            instanceArn: this.instanceArn,
+            address: this.address,
+            port: this.port,
+            securityGroupId: this.securityGroupId,
+            masterUserSecretArn: this.masterUserSecretArn,
+        });
+    }
+}
