@@ -10,6 +10,7 @@ import { Tenant } from "../stacks/config/tenant";
 import { EXIT, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
 import { canonicalJson } from "./lib/plan/engine";
 import { PlanDocument, planFleet, PLAN_VERSION } from "./lib/plan/fleet";
+import { planExitCode, withViolations } from "./lib/plan/policy";
 import { renderSummary } from "./lib/plan/summary";
 
 export const USAGE = `Usage: npm run plan -- [TENANT | FILE.yaml | platform ...] [--all] [--json] [--config KEY=VALUE ...] [--isolated]
@@ -112,13 +113,13 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`planning ${tenants.length} tenant(s) and the platform of ${[...new Set([...regions, ...tenants.map((t) => t.region)])].length} region(s) offline...\n`);
     }
     const planned = await planFleet({ tenants, platformRegions: regions, config: request.config });
-    const document: PlanDocument = { ...planned, version: PLAN_VERSION, errors: sortProblems([...problems, ...planned.errors]) };
+    const document: PlanDocument = withViolations({ ...planned, version: PLAN_VERSION as typeof PLAN_VERSION, errors: sortProblems([...problems, ...planned.errors]) });
     if (request.json) {
         await writeStdout(`${canonicalJson(document)}\n`);
     } else {
         await writeStdout(renderSummary(document));
     }
-    return document.errors.length > 0 ? EXIT.invalid : EXIT.ok;
+    return planExitCode(document);
 }
 
 if (require.main === module) {

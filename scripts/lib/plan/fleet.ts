@@ -2,6 +2,7 @@
 // Every tenant's StackReference to its region's platform is fed with the outputs of that platform
 // stack as planned in the same run, so the whole graph is consistent.
 
+import { Violation } from "../../../policy/rules/types";
 import { isSecretLikeKey } from "../../../stacks/config/rules";
 import { SECRET_CONFIG_KEYS } from "../../../stacks/config/stack-config";
 import { Mode, Tenant } from "../../../stacks/config/tenant";
@@ -22,6 +23,8 @@ export interface TenantPlan {
     readonly source: string;
     readonly resources: PlannedResource[];
     readonly outputs: Record<string, unknown>;
+    /** What the policy rules found (added by the plan command, after planning). */
+    readonly violations?: Violation[];
 }
 
 export interface PlanDocument {

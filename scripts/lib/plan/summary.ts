@@ -3,6 +3,7 @@
 // program really registers.
 
 import { describeCron } from "../../../components/backup-schedule";
+import { Violation } from "../../../policy/rules/types";
 import { SECRET_PLACEHOLDER } from "./engine";
 import { PlanDocument, TenantPlan } from "./fleet";
 import { formatProblem } from "../../../stacks/config/validate";
@@ -158,12 +159,20 @@ function outputs(plan: TenantPlan): string[] {
         .map(([key, value]) => `${key}: ${value === SECRET_PLACEHOLDER ? "[secret]" : typeof value === "string" ? oneLine(value) : JSON.stringify(value)}`);
 }
 
+function violationLines(violations: readonly Violation[]): string[] {
+    if (violations.length === 0) {
+        return [];
+    }
+    return [`  policy violations (${violations.length}):`, ...violations.map((v) => `    [${v.enforcement}] ${v.policy} on ${v.resource}: ${v.message}`)];
+}
+
 export function renderTenant(plan: TenantPlan): string {
     const lines = [
         `${plan.tenant} (${plan.mode}, ${plan.region}) from ${plan.source}: ${plan.resources.length} resources`,
         ...counts(plan).map((line) => `  ${line}`),
         ...FACTS.flatMap((fact) => fact(plan)).map((line) => `  ${line}`),
         ...outputs(plan).map((line) => `  output ${line}`),
+        ...violationLines(plan.violations ?? []),
     ];
     return lines.join("\n");
 }
@@ -180,6 +189,11 @@ export function renderSummary(document: PlanDocument): string {
         sections.push(`Platform config without a default was planned with a stand-in (set it before a real update): ${document.standInConfig.join(", ")}`);
     }
     const total = document.tenants.reduce((sum, plan) => sum + plan.resources.length, 0);
-    sections.push(`${document.tenants.length} stack(s) planned, ${total} resources; ${document.errors.length} problem(s)`);
+    const violations = document.tenants.flatMap((plan) => plan.violations ?? []);
+    const mandatory = violations.filter((violation) => violation.enforcement === "mandatory").length;
+    sections.push(
+        `${document.tenants.length} stack(s) planned, ${total} resources; ${document.errors.length} problem(s); ` +
+            `${mandatory} mandatory and ${violations.length - mandatory} advisory policy violation(s)`,
+    );
     return `${sections.join("\n\n")}\n`;
 }

@@ -1,0 +1,124 @@
+// The rules as CrossGuard policies: resource rules become resource policies, stack rules stack
+// policies, each with the rule's name, description and enforcement. Separate from index.ts (which
+// starts the pack's server) so that tests can run the policies with the arguments CrossGuard gives.
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import type { PolicyResource as CrossGuardResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+
+import { operationsCidrsOf, PLATFORM_DEFAULTS } from "../stacks/platform-settings";
+import { findingsOf } from "./rules/evaluate";
+import { PolicyResource, PolicySettings, PolicyStack, Rule, StackKind } from "./rules/types";
+
+const KINDS: readonly StackKind[] = ["saas", "dedicated-saas", "physical", "cloud", "vpn", "vpn-sync", "platform"];
+
+/** Pack config (`pulumi config` of the policy pack, or `--policy-pack-config`). */
+export interface PackConfig {
+    /** The operations network: CIDRs administration ports may admit. Default: the platform default's admin tier. */
+    readonly operationsCidrs?: string[];
+}
+
+export const CONFIG_SCHEMA = {
+    properties: {
+        operationsCidrs: { type: "array" as const, items: { type: "string" as const }, description: "The operations network (the platform's admin tier)" },
+    },
+};
+
+/** The stack's kind from the provider's default tags (`mode`), where they say it. */
+export function kindFromProvider(props: Record<string, unknown> | undefined): StackKind | undefined {
+    let tags = (props?.defaultTags as { tags?: Record<string, unknown> } | string | undefined) ?? undefined;
+    if (typeof tags === "string") {
+        try {
+            tags = JSON.parse(tags) as { tags?: Record<string, unknown> };
+        } catch {
+            return undefined;
+        }
+    }
+    const mode = (tags as { tags?: Record<string, unknown> } | undefined)?.tags?.mode;
+    return typeof mode === "string" && (KINDS as readonly string[]).includes(mode) ? (mode as StackKind) : undefined;
+}
+
+/**
+ * The other tenants, read from the tenant files beside the pack: CrossGuard sees one stack, and
+ * isolation needs the names of the others. Their ids only; ids of their resources are not known here.
+ */
+export function otherTenantsFromFiles(stack: string, dir = path.resolve(__dirname, "..", "tenant-configs")): PolicySettings["otherTenants"] {
+    let files: string[] = [];
+    try {
+        files = fs.readdirSync(dir).filter((file) => file.endsWith(".yaml"));
+    } catch {
+        return [];
+    }
+    return files
+        .map((file) => file.slice(0, -".yaml".length))
+        .filter((tenant) => tenant !== stack)
+        .map((tenant) => ({ tenant, markers: [] }));
+}
+
+function settingsOf(config: PackConfig, stack: string): PolicySettings {
+    return { operationsCidrs: config.operationsCidrs ?? operationsCidrsOf(PLATFORM_DEFAULTS), otherTenants: otherTenantsFromFiles(stack) };
+}
+
+function stackName(urn: string): string {
+    // urn:pulumi:<stack>::<project>::<type>::<name>
+    return urn.split(":")[2] ?? "";
+}
+
+function fromCrossGuard(resource: CrossGuardResource): PolicyResource {
+    return {
+        type: resource.type,
+        name: resource.name,
+        id: typeof resource.props.id === "string" ? resource.props.id : undefined,
+        parent: resource.parent?.name ?? null,
+        props: resource.props,
+        protect: resource.opts.protect,
+        // CrossGuard does not show retainOnDelete; the rules that need it are offline-only.
+        retainOnDelete: false,
+    };
+}
+
+export function resourcePolicy(rule: Extract<Rule, { kind: "resource" }>): ResourceValidationPolicy {
+    return {
+        name: rule.name,
+        description: `${rule.description} (${rule.why})`,
+        enforcementLevel: rule.enforcement,
+        configSchema: CONFIG_SCHEMA,
+        validateResource: (args: ResourceValidationArgs, reportViolation) => {
+            if (!rule.resourceTypes.includes(args.type)) {
+                return;
+            }
+            const resource: PolicyResource = { type: args.type, name: args.name, id: undefined, parent: null, props: args.props, protect: args.opts.protect, retainOnDelete: false };
+            const stack: PolicyStack = { stack: stackName(args.urn), kind: kindFromProvider(args.provider?.props), resources: [resource] };
+            for (const message of rule.validate(resource, stack, settingsOf(args.getConfig<PackConfig>(), stack.stack))) {
+                reportViolation(message);
+            }
+        },
+    };
+}
+
+export function stackPolicy(rule: Extract<Rule, { kind: "stack" }>): StackValidationPolicy {
+    return {
+        name: rule.name,
+        description: `${rule.description} (${rule.why})`,
+        enforcementLevel: rule.enforcement,
+        configSchema: CONFIG_SCHEMA,
+        validateStack: (args: StackValidationArgs, reportViolation) => {
+            const resources = args.resources.map(fromCrossGuard);
+            const provider = args.resources.find((resource) => resource.type === "pulumi:providers:aws");
+            const name = args.resources[0] ? stackName(args.resources[0].urn) : "";
+            const stack: PolicyStack = { stack: name, kind: kindFromProvider(provider?.props), resources };
+            const byName = new Map(args.resources.map((resource) => [resource.name, resource.urn]));
+            for (const finding of rule.validate(stack, settingsOf(args.getConfig<PackConfig>(), name))) {
+                reportViolation(finding.message, byName.get(finding.resource));
+            }
+        },
+    };
+}
+
+/** Every rule CrossGuard can judge, as its policies (offline-only rules are left to the plan). */
+export function crossGuardPolicies(rules: readonly Rule[]): (ResourceValidationPolicy | StackValidationPolicy)[] {
+    return rules.filter((rule) => rule.offlineOnly === undefined).map((rule) => (rule.kind === "resource" ? resourcePolicy(rule) : stackPolicy(rule)));
+}
+
+export { findingsOf };

@@ -1,0 +1,67 @@
+// Adapts the plan contract's document to what the rules read: one PolicyStack per planned stack,
+// and the settings (operations CIDRs, the other tenants' markers) the document itself implies.
+
+import { operationsCidrsOf, PLATFORM_DEFAULTS } from "../../stacks/platform-settings";
+import { PolicySettings, PolicyStack, StackKind } from "./types";
+
+/** A planned stack as the plan JSON holds it (the fields the rules need). */
+export interface PlannedStack {
+    readonly tenant: string;
+    readonly mode: string;
+    readonly resources: readonly {
+        readonly type: string;
+        readonly name: string;
+        readonly id: string;
+        readonly parent: string | null;
+        readonly inputs: Record<string, unknown>;
+        readonly protect: boolean;
+        readonly retainOnDelete: boolean;
+    }[];
+    readonly outputs?: Record<string, unknown>;
+}
+
+const KINDS: readonly StackKind[] = ["saas", "dedicated-saas", "physical", "cloud", "vpn", "vpn-sync", "platform"];
+
+export function stackFromPlan(plan: PlannedStack): PolicyStack {
+    return {
+        stack: plan.tenant,
+        kind: (KINDS as readonly string[]).includes(plan.mode) ? (plan.mode as StackKind) : undefined,
+        resources: plan.resources.map((resource) => ({
+            type: resource.type,
+            name: resource.name,
+            id: resource.id,
+            parent: resource.parent,
+            props: resource.inputs,
+            protect: resource.protect,
+            retainOnDelete: resource.retainOnDelete,
+        })),
+    };
+}
+
+/** What identifies a tenant's own resources in other stacks' properties. */
+export function tenantMarkers(plan: PlannedStack): string[] {
+    const ownedTypes = new Set(["aws:kms/key:Key", "aws:s3/bucket:Bucket", "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:backup/vault:Vault", "aws:rds/instance:Instance"]);
+    const ids = plan.resources.filter((resource) => ownedTypes.has(resource.type)).map((resource) => resource.id);
+    const networks = plan.resources
+        .filter((resource) => resource.type === "aws:ec2/vpc:Vpc")
+        .map((resource) => resource.inputs.cidrBlock)
+        .filter((cidr): cidr is string => typeof cidr === "string");
+    return [...new Set([...ids, ...networks])].sort();
+}
+
+/**
+ * The settings a plan document implies: operations CIDRs from its platform stacks (the defaults
+ * where it has none) and, for each tenant, the markers of every other tenant in it.
+ */
+export function settingsFor(plan: PlannedStack, document: { readonly tenants: readonly PlannedStack[] }): PolicySettings {
+    const platforms = document.tenants.filter((candidate) => candidate.mode === "platform");
+    const fromPlatforms = platforms.flatMap((platform) => (Array.isArray(platform.outputs?.operationsCidrs) ? (platform.outputs.operationsCidrs as string[]) : []));
+    const operationsCidrs = fromPlatforms.length > 0 ? [...new Set(fromPlatforms)] : operationsCidrsOf(PLATFORM_DEFAULTS);
+    const otherTenants =
+        plan.mode === "platform"
+            ? []
+            : document.tenants
+                  .filter((other) => other.mode !== "platform" && other.tenant !== plan.tenant)
+                  .map((other) => ({ tenant: other.tenant, markers: tenantMarkers(other) }));
+    return { operationsCidrs, otherTenants };
+}

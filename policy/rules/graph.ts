@@ -1,0 +1,91 @@
+// Helpers the rules share to read a stack: find resources, follow references, read tiers. They
+// return what the stack holds and never guess; a value that cannot be followed is `undefined`.
+
+import { containsCidr, parseCidr } from "../../stacks/config/ipv4";
+import { PolicyResource, PolicyStack, StackKind } from "./types";
+
+export function ofType(stack: PolicyStack, ...types: string[]): PolicyResource[] {
+    return stack.resources.filter((resource) => types.includes(resource.type));
+}
+
+/** The resource whose id (or ARN) is `ref`. */
+export function byRef(stack: PolicyStack, ref: unknown): PolicyResource | undefined {
+    if (typeof ref !== "string" || ref === "") {
+        return undefined;
+    }
+    return stack.resources.find((resource) => resource.id === ref || resource.props.arn === ref);
+}
+
+/** A resource's own tags (default tags come from the provider). */
+export function tagsOf(resource: PolicyResource | undefined): Record<string, unknown> {
+    return (resource?.props.tags as Record<string, unknown> | undefined) ?? {};
+}
+
+/** The `tier` tag of the subnet with this id, or undefined when it is no subnet of the stack. */
+export function tierOfSubnet(stack: PolicyStack, subnetId: unknown): string | undefined {
+    const subnet = byRef(stack, subnetId);
+    if (subnet?.type !== "aws:ec2/subnet:Subnet") {
+        return undefined;
+    }
+    const tier = tagsOf(subnet).tier;
+    return typeof tier === "string" ? tier : undefined;
+}
+
+/** A KMS key ARN or id of a customer-managed key (not an AWS-managed `alias/aws/...`). */
+export function isCustomerManagedKey(value: unknown): boolean {
+    return typeof value === "string" && value !== "" && !/(^|:)alias\/aws\//.test(value);
+}
+
+/** Whether every CIDR of `inner` lies inside one of `outer`. */
+export function cidrsWithin(inner: readonly string[], outer: readonly string[]): boolean {
+    const outers = outer.map((cidr) => parseCidr(cidr)).filter((cidr) => cidr !== undefined);
+    return inner.every((text) => {
+        const cidr = parseCidr(text);
+        return cidr !== undefined && outers.some((candidate) => containsCidr(candidate, cidr));
+    });
+}
+
+export const OPEN_WORLD = ["0.0.0.0/0", "::/0"] as const;
+
+export function isOpenWorld(cidr: unknown): boolean {
+    return cidr === "0.0.0.0/0" || cidr === "::/0";
+}
+
+/** Ports that administer a system: SSH, RDP, WinRM, and the database engines'. */
+export const ADMIN_PORTS: readonly { readonly port: number; readonly service: string }[] = [
+    { port: 22, service: "SSH" },
+    { port: 3389, service: "RDP" },
+    { port: 5985, service: "WinRM" },
+    { port: 5986, service: "WinRM over TLS" },
+    { port: 5432, service: "PostgreSQL" },
+    { port: 3306, service: "MySQL" },
+    { port: 1433, service: "SQL Server" },
+    { port: 1521, service: "Oracle" },
+];
+
+/** Whether a rule's port range (protocol -1: every port) covers `port`. */
+export function coversPort(props: Readonly<Record<string, unknown>>, port: number): boolean {
+    const protocol = String(props.ipProtocol ?? props.protocol ?? "");
+    if (protocol === "-1" || protocol === "all") {
+        return true;
+    }
+    const from = Number(props.fromPort);
+    const to = Number(props.toPort ?? props.fromPort);
+    return Number.isFinite(from) && Number.isFinite(to) && from <= port && port <= to;
+}
+
+/** How each kind of stack is reached: the promise that decides what exposure rules demand. */
+export const EXPOSURE: Readonly<Record<StackKind, "internet" | "vpn-only" | "shared-platform">> = {
+    saas: "shared-platform",
+    "dedicated-saas": "shared-platform",
+    physical: "internet",
+    cloud: "internet",
+    vpn: "vpn-only",
+    "vpn-sync": "vpn-only",
+    platform: "internet",
+};
+
+/** The stacks that live behind a site-to-site VPN only. */
+export function isVpnOnly(stack: PolicyStack): boolean {
+    return stack.kind !== undefined && EXPOSURE[stack.kind] === "vpn-only";
+}

@@ -1,0 +1,96 @@
+// The shape every rule sees, whoever runs it: the offline plan (a plan JSON document) or the
+// CrossGuard pack during `pulumi preview`/`up`. Rules are pure functions of these values.
+
+/** How a violation is treated: mandatory stops a deployment (and makes the plan exit 3). */
+export type Enforcement = "mandatory" | "advisory";
+
+/** What a stack is: a tenant's mode, or the shared platform. */
+export type StackKind = "saas" | "dedicated-saas" | "physical" | "cloud" | "vpn" | "vpn-sync" | "platform";
+
+/** One resource as the rules see it. */
+export interface PolicyResource {
+    /** Pulumi type token, e.g. `aws:ec2/instance:Instance`. */
+    readonly type: string;
+    /** Logical name, e.g. `acme-servers-0-instance`. */
+    readonly name: string;
+    /**
+     * The resource's id where known (the plan's mock id; a deployed resource's id), so that a
+     * reference in another resource's properties can be followed. Undefined during a preview of a
+     * resource not created yet.
+     */
+    readonly id: string | undefined;
+    /** Logical name of the parent component, or null. */
+    readonly parent: string | null;
+    /** Its properties: the inputs in a plan, the state in CrossGuard. */
+    readonly props: Readonly<Record<string, unknown>>;
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+}
+
+/** Facts about the world outside the stack that some rules need. */
+export interface PolicySettings {
+    /** The operations network: the only CIDRs administration ports may admit. */
+    readonly operationsCidrs: readonly string[];
+    /**
+     * What belongs to the other tenants of the fleet (ids, network CIDRs, key and bucket ids):
+     * a tenant's stack must mention none of it. Empty where the fleet is unknown.
+     */
+    readonly otherTenants: readonly { readonly tenant: string; readonly markers: readonly string[] }[];
+}
+
+/** One stack under review. */
+export interface PolicyStack {
+    /** The stack name: the tenant id, or `platform-<region>`. */
+    readonly stack: string;
+    /** Undefined when it cannot be told (a stack whose provider tags say nothing). */
+    readonly kind: StackKind | undefined;
+    readonly resources: readonly PolicyResource[];
+}
+
+/** A problem a rule found: which resource (logical name; the stack name for stack-wide findings) and what. */
+export interface Finding {
+    readonly resource: string;
+    readonly message: string;
+}
+
+interface RuleBase {
+    /** Kebab-case, carrying the resource type, e.g. `ec2-instance-imdsv2`. Unique. */
+    readonly name: string;
+    /** What the rule demands. */
+    readonly description: string;
+    /** Why it matters: the promise of the service it keeps. */
+    readonly why: string;
+    readonly enforcement: Enforcement;
+    /**
+     * Set (to the reason) when the rule can only be judged on the offline plan, because CrossGuard
+     * does not show what it needs (e.g. `retainOnDelete`, or which values are secret): the pack
+     * then leaves it out, and the plan of every pull request still enforces it.
+     */
+    readonly offlineOnly?: string;
+}
+
+/**
+ * A rule over one resource at a time: `validate` returns the messages of what is wrong with it
+ * (empty when compliant). Only called for `resourceTypes`.
+ */
+export interface ResourceRule extends RuleBase {
+    readonly kind: "resource";
+    readonly resourceTypes: readonly string[];
+    validate(resource: PolicyResource, stack: PolicyStack, settings: PolicySettings): string[];
+}
+
+/** A rule over the whole stack (relations between resources, things that must exist). */
+export interface StackRule extends RuleBase {
+    readonly kind: "stack";
+    validate(stack: PolicyStack, settings: PolicySettings): Finding[];
+}
+
+export type Rule = ResourceRule | StackRule;
+
+/** A finding of a rule, as the plan JSON reports it. */
+export interface Violation {
+    readonly policy: string;
+    readonly resource: string;
+    readonly message: string;
+    readonly enforcement: Enforcement;
+}

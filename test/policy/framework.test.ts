@@ -1,0 +1,200 @@
+// The policy framework: running rules over a stack, the plan adapter, the CrossGuard wrapper, and
+// `npm run policy` on saved (and broken) plan documents.
+
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import type { PolicyResource as CrossGuardResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { describe, expect, it } from "vitest";
+
+import { crossGuardPolicies, kindFromProvider } from "../../policy/pack";
+import { evaluate } from "../../policy/rules/evaluate";
+import { settingsFor, stackFromPlan } from "../../policy/rules/from-plan";
+import { Rule } from "../../policy/rules/types";
+import { planExitCode, withViolations } from "../../scripts/lib/plan/policy";
+import { readPlanDocument, renderViolations } from "../../scripts/policy";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+/** Flags every bucket whose name says "open", and every stack with no bucket at all. */
+const bucketRule: Rule = {
+    kind: "resource",
+    name: "s3-bucket-test",
+    description: "buckets are not named open",
+    why: "a test",
+    enforcement: "mandatory",
+    resourceTypes: ["aws:s3/bucket:Bucket"],
+    validate: (resource) => (String(resource.props.bucket).includes("open") ? [`bucket ${String(resource.props.bucket)} is open`] : []),
+};
+const stackRule: Rule = {
+    kind: "stack",
+    name: "stack-has-bucket",
+    description: "a stack has a bucket",
+    why: "a test",
+    enforcement: "advisory",
+    validate: (stack) => (stack.resources.some((resource) => resource.type === "aws:s3/bucket:Bucket") ? [] : [{ resource: stack.stack, message: "no bucket" }]),
+};
+const offlineRule: Rule = { ...stackRule, name: "offline-only", offlineOnly: "CrossGuard cannot see it" };
+
+function resource(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<{ id: string; parent: string | null }> = {}) {
+    return { type, name, id: extra.id ?? `${name}-id`, parent: extra.parent ?? null, inputs, protect: false, retainOnDelete: false };
+}
+
+const DOCUMENT = {
+    version: 1,
+    tenants: [
+        {
+            tenant: "acme",
+            mode: "cloud",
+            region: "eu-west-1",
+            source: "tenant-configs/acme.yaml",
+            resources: [
+                resource("aws:s3/bucket:Bucket", "acme-open", { bucket: "acme-open-bucket" }),
+                resource("aws:ec2/vpc:Vpc", "acme-vpc", { cidrBlock: "10.20.0.0/16" }, { id: "vpc-0acme" }),
+            ],
+            outputs: {},
+        },
+        { tenant: "globex", mode: "saas", region: "eu-west-1", source: "tenant-configs/globex.yaml", resources: [], outputs: {} },
+        { tenant: "platform-eu-west-1", mode: "platform", region: "eu-west-1", source: "stacks/platform.ts", resources: [], outputs: { operationsCidrs: ["10.15.64.0/19"] } },
+    ],
+    errors: [],
+};
+
+describe("evaluate", () => {
+    it("GIVEN a resource rule and a stack rule WHEN evaluated THEN each finding becomes a violation with the rule's name and enforcement, sorted", () => {
+        const document = withViolations(DOCUMENT, [stackRule, bucketRule]);
+        expect(document.tenants.map((plan) => plan.violations)).toEqual([
+            [{ policy: "s3-bucket-test", resource: "acme-open", message: "bucket acme-open-bucket is open", enforcement: "mandatory" }],
+            [{ policy: "stack-has-bucket", resource: "globex", message: "no bucket", enforcement: "advisory" }],
+            [{ policy: "stack-has-bucket", resource: "platform-eu-west-1", message: "no bucket", enforcement: "advisory" }],
+        ]);
+        expect(planExitCode({ errors: [], tenants: document.tenants })).toBe(3);
+        expect(planExitCode({ errors: [{}], tenants: document.tenants })).toBe(1);
+        expect(planExitCode({ errors: [], tenants: withViolations(DOCUMENT, [stackRule]).tenants })).toBe(0);
+    });
+
+    it("GIVEN a plan document WHEN adapted THEN kinds come from modes and the settings name the other tenants' markers, not the platform's", () => {
+        const acme = DOCUMENT.tenants[0]!;
+        const stack = stackFromPlan(acme);
+        expect(stack).toMatchObject({ stack: "acme", kind: "cloud" });
+        expect(stack.resources[0]).toMatchObject({ type: "aws:s3/bucket:Bucket", id: "acme-open-id", props: { bucket: "acme-open-bucket" } });
+        expect(settingsFor(DOCUMENT.tenants[1]!, DOCUMENT)).toEqual({
+            operationsCidrs: ["10.15.64.0/19"],
+            otherTenants: [{ tenant: "acme", markers: ["10.20.0.0/16", "acme-open-id", "vpc-0acme"] }],
+        });
+        expect(settingsFor(DOCUMENT.tenants[2]!, DOCUMENT).otherTenants).toEqual([]);
+        expect(stackFromPlan({ ...acme, mode: "nonsense" }).kind).toBeUndefined();
+    });
+
+    it("GIVEN the violations WHEN rendered THEN each stack and each violation is one line, with totals", () => {
+        const document = withViolations(DOCUMENT, [bucketRule]);
+        expect(renderViolations(document.tenants)).toBe(
+            [
+                "acme (cloud): 1 violation(s)",
+                "  [mandatory] s3-bucket-test on acme-open: bucket acme-open-bucket is open",
+                "globex (saas): no violation",
+                "platform-eu-west-1 (platform): no violation",
+                "3 stack(s) checked; 1 mandatory and 0 advisory policy violation(s)",
+                "",
+            ].join("\n"),
+        );
+        expect(evaluate(stackFromPlan(DOCUMENT.tenants[1]!), settingsFor(DOCUMENT.tenants[1]!, DOCUMENT), [])).toEqual([]);
+    });
+});
+
+describe("readPlanDocument: broken plans are errors, never crashes", () => {
+    it.each<[string, string, RegExp]>([
+        ["not JSON", "{ nope", /^1:3: not valid JSON/],
+        ["another version", JSON.stringify({ ...DOCUMENT, version: 2 }), /^\/version: unsupported plan version; expected 1$/],
+        ["no tenants", JSON.stringify({ version: 1 }), /^\/: must have required property 'tenants'$/],
+        ["a resource without a type", JSON.stringify({ version: 1, tenants: [{ tenant: "a", mode: "cloud", resources: [{ name: "x", id: "i", inputs: {} }] }] }), /^\/tenants\/0\/resources\/0: must have required property 'type'$/],
+        ["inputs that are not an object", JSON.stringify({ version: 1, tenants: [{ tenant: "a", mode: "cloud", resources: [{ type: "t", name: "x", id: "i", inputs: [] }] }] }), /^\/tenants\/0\/resources\/0\/inputs: must be object$/],
+        ["a list at the top", "[]", /^\/: must be object$/],
+    ])("GIVEN %s WHEN read THEN the problem names where and what", (_, text, expected) => {
+        const { document, problems } = readPlanDocument(text);
+        expect(document).toBeUndefined();
+        expect(problems.map((problem) => `${problem.path}: ${problem.message}`)[0]).toMatch(expected);
+    });
+
+    it("GIVEN a hand-edited plan without parent, protect or retainOnDelete WHEN read THEN they default to null and false", () => {
+        const { document } = readPlanDocument(JSON.stringify({ version: 1, tenants: [{ tenant: "a", mode: "cloud", resources: [{ type: "t", name: "x", id: "i", inputs: {} }] }] }));
+        expect(document?.tenants[0]?.resources[0]).toEqual({ type: "t", name: "x", id: "i", inputs: {}, parent: null, protect: false, retainOnDelete: false });
+    });
+});
+
+describe("the CrossGuard pack", () => {
+    const policies = crossGuardPolicies([bucketRule, stackRule, offlineRule]);
+    const config = { getConfig: () => ({}) };
+
+    it("GIVEN the rules WHEN wrapped THEN resource rules are resource policies, stack rules stack policies, offline-only rules left out", () => {
+        expect(policies.map((policy) => [policy.name, policy.enforcementLevel, "validateResource" in policy ? "resource" : "stack"])).toEqual([
+            ["s3-bucket-test", "mandatory", "resource"],
+            ["stack-has-bucket", "advisory", "stack"],
+        ]);
+    });
+
+    it("GIVEN a resource CrossGuard validates WHEN it breaks the rule THEN the violation is reported; other types are not looked at", () => {
+        const policy = policies[0] as ResourceValidationPolicy;
+        const reported: string[] = [];
+        const args = (type: string, props: Record<string, unknown>) =>
+            ({ type, props, urn: "urn:pulumi:acme::tenant-platform::aws:s3/bucket:Bucket::acme-open", name: "acme-open", opts: { protect: false }, ...config }) as unknown as ResourceValidationArgs;
+        const validate = policy.validateResource as (args: ResourceValidationArgs, report: (message: string) => void) => void;
+        validate(args("aws:s3/bucket:Bucket", { bucket: "acme-open-bucket" }), (message) => reported.push(message));
+        validate(args("aws:s3/bucket:Bucket", { bucket: "acme-closed" }), (message) => reported.push(message));
+        validate(args("aws:ec2/vpc:Vpc", { bucket: "open" }), (message) => reported.push(message));
+        expect(reported).toEqual(["bucket acme-open-bucket is open"]);
+    });
+
+    it("GIVEN a value unknown during preview WHEN a rule reads it THEN the error propagates (CrossGuard skips the resource), it is never a pass", () => {
+        const policy = policies[0] as ResourceValidationPolicy;
+        const props = new Proxy({}, { get: () => { throw new Error("unknown value"); } });
+        const args = { type: "aws:s3/bucket:Bucket", props, urn: "urn:pulumi:acme::p::t::n", name: "n", opts: { protect: false }, ...config } as unknown as ResourceValidationArgs;
+        expect(() => (policy.validateResource as (a: ResourceValidationArgs, r: () => void) => void)(args, () => undefined)).toThrow("unknown value");
+    });
+
+    it("GIVEN a stack CrossGuard validates WHEN a stack rule finds something THEN it is reported against the stack's resources", () => {
+        const policy = policies[1] as StackValidationPolicy;
+        const reported: [string, string | undefined][] = [];
+        const provider = { type: "pulumi:providers:aws", name: "acme-aws", urn: "urn:pulumi:acme::tenant-platform::pulumi:providers:aws::acme-aws", props: { defaultTags: { tags: { mode: "cloud" } } }, opts: { protect: false } };
+        const args = { resources: [provider as unknown as CrossGuardResource], ...config } as unknown as StackValidationArgs;
+        (policy.validateStack as (a: StackValidationArgs, r: (m: string, u?: string) => void) => void)(args, (message, urn) => reported.push([message, urn]));
+        expect(reported).toEqual([["no bucket", undefined]]);
+        expect(kindFromProvider(provider.props)).toBe("cloud");
+        expect(kindFromProvider({ defaultTags: JSON.stringify({ tags: { mode: "vpn" } }) })).toBe("vpn");
+        expect(kindFromProvider({ defaultTags: { tags: { mode: "bogus" } } })).toBeUndefined();
+    });
+
+    it("GIVEN the pack's entry WHEN loaded by TypeScript THEN it compiles against @pulumi/policy (a PolicyPack of the repository's rules)", () => {
+        const source = fs.readFileSync(path.join(ROOT, "policy", "index.ts"), "utf8");
+        expect(source).toContain("new PolicyPack(");
+        expect(source).toContain("crossGuardPolicies(RULES)");
+        expect(fs.readFileSync(path.join(ROOT, "policy", "PulumiPolicy.yaml"), "utf8")).toMatch(/^runtime: nodejs$/m);
+    });
+});
+
+describe("npm run policy", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-cli-"));
+    const runPolicy = (...args: string[]) =>
+        spawnSync(process.execPath, [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "scripts", "policy.ts"), ...args], {
+            cwd: ROOT,
+            encoding: "utf8",
+            timeout: 60_000,
+        });
+
+    it("GIVEN a broken plan file WHEN checked THEN exit 1 with FILE:PATH: message lines and no stack trace", () => {
+        const file = path.join(dir, "broken.json");
+        fs.writeFileSync(file, JSON.stringify({ version: 1, tenants: [{ tenant: "a", mode: "cloud" }] }));
+        const result = runPolicy("--plan", file);
+        expect(result.status).toBe(1);
+        expect(result.stderr).toBe(`${file}:/tenants/0: must have required property 'resources'\n`);
+    });
+
+    it.each([[[]], [["--plan"]], [["--plan", "/nonexistent/plan.json"]], [["stray", "--plan", "x.json"]]])("GIVEN %j WHEN run THEN exit 2 with a usage message", (args) => {
+        const result = runPolicy(...args);
+        expect(result.status).toBe(2);
+        expect(result.stderr).toMatch(/^policy: /);
+        expect(result.stderr).not.toMatch(/\n\s+at /);
+    });
+});
