@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+import { tlsOnlyBucketPolicy } from "./files-bucket";
 import { componentType } from "./types";
 
 export interface AvailabilityCheckArgs {
@@ -81,15 +82,32 @@ export class AvailabilityCheck extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        new aws.s3.BucketPublicAccessBlock(
+        const versioning = new aws.s3.BucketVersioning(
+            `${name}-artifacts-versioning`,
+            { bucket: artifacts.id, versioningConfiguration: { status: "Enabled" } },
+            { parent: this },
+        );
+        const publicAccess = new aws.s3.BucketPublicAccessBlock(
             `${name}-artifacts-public-access`,
             { bucket: artifacts.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
             { parent: this },
         );
+        // S3 answers OperationAborted to concurrent configuration writes on one bucket; the policy
+        // waits for the public-access block, the write it most often races.
+        new aws.s3.BucketPolicy(
+            `${name}-artifacts-tls-only`,
+            { bucket: artifacts.id, policy: artifacts.arn.apply(tlsOnlyBucketPolicy) },
+            { parent: this, dependsOn: [publicAccess] },
+        );
+        // Versioned, an expired artifact becomes a previous version, kept 7 more days; S3 then
+        // removes the delete marker left alone.
         new aws.s3.BucketLifecycleConfiguration(
             `${name}-artifacts-expiry`,
-            { bucket: artifacts.id, rules: [{ id: "expire-check-artifacts", status: "Enabled", filter: {}, expiration: { days: 31 } }] },
-            { parent: this },
+            {
+                bucket: artifacts.id,
+                rules: [{ id: "expire-check-artifacts", status: "Enabled", filter: {}, expiration: { days: 31 }, noncurrentVersionExpiration: { noncurrentDays: 7 } }],
+            },
+            { parent: this, dependsOn: [versioning] },
         );
         const code = new aws.s3.BucketObjectv2(
             `${name}-code`,
@@ -98,7 +116,8 @@ export class AvailabilityCheck extends pulumi.ComponentResource {
                 key: "canary/check.zip",
                 source: new pulumi.asset.AssetArchive({ "nodejs/node_modules/check.js": new pulumi.asset.StringAsset(CANARY_SCRIPT) }),
             },
-            { parent: this },
+            // The canary pins the code's version: upload it once versioning gives it a real one.
+            { parent: this, dependsOn: [versioning] },
         );
 
         const role = new aws.iam.Role(

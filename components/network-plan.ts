@@ -61,40 +61,93 @@ export function subnetPlan(cidr: string): SubnetPlan {
 export interface NetworkAclRule {
     readonly ruleNo: number;
     readonly action: "allow" | "deny";
-    readonly protocol: "-1";
+    /** `-1`: every protocol (the ports are then 0). */
+    readonly protocol: "-1" | "tcp";
     readonly cidrBlock: string;
-    readonly fromPort: 0;
-    readonly toPort: 0;
+    readonly fromPort: number;
+    readonly toPort: number;
+}
+
+/** The inline rules of the tenant network's ACL, per direction. */
+export interface NetworkAclRules {
+    readonly ingress: NetworkAclRule[];
+    readonly egress: NetworkAclRule[];
 }
 
 /** Deny rules are numbered from here, in the order of the list. */
 export const FIRST_DENY_RULE_NUMBER = 100;
-/** The highest rule number AWS allows: the allow-all comes after any number of deny rules. */
+/** Ingress allow rules are numbered from here: after every deny, so a denied network stays denied. */
+export const FIRST_ALLOW_RULE_NUMBER = 1000;
+/** The highest rule number AWS allows: egress allows everything after any number of deny rules. */
 export const ALLOW_ALL_RULE_NUMBER = 32766;
-/** AWS's default quota is 20 rules per direction; one of them is the final allow-all. */
-export const MAX_DENIED_NETWORKS = 19;
+/** AWS's default quota of rules per direction of a network ACL. */
+export const NETWORK_ACL_RULES_PER_DIRECTION = 20;
+/**
+ * Where replies to connections the VPC opened arrive (the ephemeral ports of Linux, Windows and
+ * AWS's own services all lie in it).
+ */
+export const EPHEMERAL_PORTS = { from: 1024, to: 65535 } as const;
+/** The private ranges ingress admits: the VPC, the operations network and customers' corporate networks lie in them. */
+export const PRIVATE_INGRESS_CIDRS: readonly string[] = PRIVATE_NETWORKS.map(formatCidr);
+/** Ports the internet reaches the access tier's load balancer on, when the network has public access. */
+export const PUBLIC_INGRESS_PORTS = [443, 80] as const;
+/** The most ingress allow rules a network has: the private ranges, the replies, and the public ports. */
+export const MAX_INGRESS_ALLOW_RULES = PRIVATE_INGRESS_CIDRS.length + 1 + PUBLIC_INGRESS_PORTS.length;
+/**
+ * Suspicious networks one ACL holds: what the quota leaves beside the allow rules of an
+ * internet-facing network. One limit for every network, so the platform's single list fits them all.
+ */
+export const MAX_DENIED_NETWORKS = NETWORK_ACL_RULES_PER_DIRECTION - MAX_INGRESS_ALLOW_RULES;
 
 /**
- * The rules of one direction: each suspicious network denied (rules 100, 101 ...) before
- * everything else is allowed. Network ACLs are stateless and evaluated in rule order, so the same
- * list serves ingress and egress. Throws (failing the update before AWS half-applies the list) on
- * a value AWS would reject.
+ * The rules of the tenant network's ACL. Each suspicious network is denied both ways first (rules
+ * 100, 101 ...). Then ingress, which is stateless and so cannot "allow replies" the way a security
+ * group does, admits only: the private ranges (the VPC itself, the operations network through the
+ * Transit Gateway, customers' corporate networks through their VPN); TCP 443 and 80 from anywhere
+ * when `publicAccess` (the internet-facing load balancer); and TCP 1024-65535 from anywhere, the
+ * replies to connections the VPC opened (S3 through the gateway endpoint, AWS APIs), the only
+ * open-world ingress a stateless ACL cannot avoid. Egress allows the rest, as security groups
+ * already narrow what leaves. Throws (failing the update before AWS half-applies the list) on a
+ * value AWS would reject.
  */
-export function networkAclRules(suspiciousNetworks: readonly string[]): NetworkAclRule[] {
+export function networkAclRules(suspiciousNetworks: readonly string[], publicAccess: boolean, trustedCidrs: readonly string[] = []): NetworkAclRules {
+    // Trusted networks inside the private ranges are admitted already; the others (a customer's
+    // public corporate networks behind the VPN) each take an allow rule of their own.
+    const privateRanges = PRIVATE_INGRESS_CIDRS.map((cidr) => parseCidr(cidr)!);
+    const extraTrusted = trustedCidrs.filter((text) => {
+        const cidr = parseCidr(text);
+        return cidr !== undefined && !privateRanges.some((range) => containsCidr(range, cidr));
+    });
+    const allowRules = PRIVATE_INGRESS_CIDRS.length + 1 + (publicAccess ? PUBLIC_INGRESS_PORTS.length : 0) + extraTrusted.length;
+    const maxDenied = NETWORK_ACL_RULES_PER_DIRECTION - allowRules;
     const problems = suspiciousNetworks.flatMap((text, i) =>
         isCanonicalCidr(text) ? [] : [`suspiciousNetworks[${i}]: "${text}" is not an IPv4 CIDR in canonical form (e.g. 45.155.205.0/24)`],
     );
-    if (suspiciousNetworks.length > MAX_DENIED_NETWORKS) {
-        problems.push(`suspiciousNetworks: has ${suspiciousNetworks.length} entries; a network ACL holds at most ${MAX_DENIED_NETWORKS} besides its allow rule`);
+    problems.push(...trustedCidrs.flatMap((text, i) => (isCanonicalCidr(text) ? [] : [`trustedCidrs[${i}]: "${text}" is not an IPv4 CIDR in canonical form`])));
+    if (suspiciousNetworks.length > maxDenied) {
+        problems.push(
+            `suspiciousNetworks: has ${suspiciousNetworks.length} entries; a network ACL holds at most ${Math.max(0, maxDenied)} besides its ${allowRules} allow rules` +
+                (extraTrusted.length > 0 ? ` (${extraTrusted.length} of them for trusted public networks)` : ""),
+        );
     }
     if (problems.length > 0) {
         throw new RangeError(problems.join("; "));
     }
-    const rule = (ruleNo: number, action: "allow" | "deny", cidrBlock: string): NetworkAclRule => ({ ruleNo, action, protocol: "-1", cidrBlock, fromPort: 0, toPort: 0 });
-    return [
-        ...suspiciousNetworks.map((cidrBlock, i) => rule(FIRST_DENY_RULE_NUMBER + i, "deny", cidrBlock)),
-        rule(ALLOW_ALL_RULE_NUMBER, "allow", "0.0.0.0/0"),
+    const rule = (ruleNo: number, action: "allow" | "deny", cidrBlock: string, ports?: { from: number; to: number }): NetworkAclRule =>
+        ports ? { ruleNo, action, protocol: "tcp", cidrBlock, fromPort: ports.from, toPort: ports.to } : { ruleNo, action, protocol: "-1", cidrBlock, fromPort: 0, toPort: 0 };
+    const denies = suspiciousNetworks.map((cidrBlock, i) => rule(FIRST_DENY_RULE_NUMBER + i, "deny", cidrBlock));
+    // The public ports come after the fixed rules so that switching public access on or off
+    // renumbers nothing before them; trusted public networks come last.
+    const allows: [string, { from: number; to: number } | undefined][] = [
+        ...PRIVATE_INGRESS_CIDRS.map((cidr): [string, undefined] => [cidr, undefined]),
+        ["0.0.0.0/0", EPHEMERAL_PORTS],
+        ...(publicAccess ? PUBLIC_INGRESS_PORTS.map((port): [string, { from: number; to: number }] => ["0.0.0.0/0", { from: port, to: port }]) : []),
+        ...extraTrusted.map((cidr): [string, undefined] => [cidr, undefined]),
     ];
+    return {
+        ingress: [...denies, ...allows.map(([cidr, ports], i) => rule(FIRST_ALLOW_RULE_NUMBER + i, "allow", cidr, ports))],
+        egress: [...denies, rule(ALLOW_ALL_RULE_NUMBER, "allow", "0.0.0.0/0")],
+    };
 }
 
 /**

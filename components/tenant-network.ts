@@ -41,7 +41,16 @@ export interface TenantNetworkArgs {
      * route to another.
      */
     readonly transitGatewayRouteTables?: { readonly associateWith: pulumi.Input<string>; readonly propagateTo: pulumi.Input<string> };
-    /** Networks denied in and out by the network ACL of every subnet (up to 19). Required; may be empty. */
+    /**
+     * Networks outside the private ranges whose traffic arrives through the site-to-site VPN (a
+     * customer's public corporate networks): admitted by the network ACL like the private ranges,
+     * one rule each. Default: none.
+     */
+    readonly trustedCidrs?: readonly string[];
+    /**
+     * Networks denied in and out by the network ACL of every subnet (up to 14, what AWS's 20 rules
+     * per direction leave beside the ingress allow rules). Required; may be empty.
+     */
     readonly suspiciousNetworks: pulumi.Input<string[]>;
     /** KMS key encrypting the flow-log group; its policy must admit CloudWatch Logs. Required. */
     readonly flowLogKeyArn: pulumi.Input<string>;
@@ -101,7 +110,9 @@ export function tenantNetworkArgsProblems(args: TenantNetworkArgs): string[] {
  * A tenant's VPC: three tiers (access, admin, data) of two subnets each across two availability
  * zones. Only the access tier may reach the internet (when `publicAccess`); the admin tier reaches
  * only the operations network through the Transit Gateway; the data tier stays local. Suspicious
- * networks are denied at every subnet, and rejected traffic is logged and alarmed on.
+ * networks are denied at every subnet; from the rest of the internet the network ACL admits only
+ * HTTPS/HTTP (with `publicAccess`) and replies on the ephemeral ports (`networkAclRules`). Rejected
+ * traffic is logged and alarmed on.
  */
 export class TenantNetwork extends pulumi.ComponentResource {
     public readonly vpcId: pulumi.Output<string>;
@@ -221,10 +232,10 @@ export class TenantNetwork extends pulumi.ComponentResource {
 
         // The list's length is known only at deployment (it comes from the platform stack), so the
         // rules are inline: separate NetworkAclRule resources would have to be created in an apply.
-        const aclRules = pulumi.output(args.suspiciousNetworks).apply((networks) => networkAclRules(networks));
+        const aclRules = pulumi.output(args.suspiciousNetworks).apply((networks) => networkAclRules(networks, args.publicAccess, args.trustedCidrs ?? []));
         new aws.ec2.NetworkAcl(
             `${name}-nacl`,
-            { vpcId: vpc.id, subnetIds: TIERS.flatMap(subnetIdsOf), ingress: aclRules, egress: aclRules, tags: tags("nacl") },
+            { vpcId: vpc.id, subnetIds: TIERS.flatMap(subnetIdsOf), ingress: aclRules.ingress, egress: aclRules.egress, tags: tags("nacl") },
             parent,
         );
 

@@ -107,6 +107,7 @@ export function dedicatedCloud(tenant: DedicatedCloudTenant, profile: DedicatedP
             },
             operationsCidrs: platform.output("operationsCidrs"),
             suspiciousNetworks,
+            trustedCidrs: profile.vpn ? [...profile.vpn.corporateCidrs] : [],
             flowLogKeyArn: keys.dataKeyArn,
             alarmTopicArn,
         },

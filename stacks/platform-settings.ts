@@ -3,7 +3,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 
-import { subnetPlan } from "../components/network-plan";
+import { MAX_DENIED_NETWORKS, subnetPlan } from "../components/network-plan";
 import { containsCidr, isCanonicalCidr, overlaps, parseAddress, parseCidr, specialPurposeRange } from "./config/ipv4";
 import { partnerRegion, REGIONS } from "./config/regions";
 
@@ -63,8 +63,8 @@ export const REQUIRED_PLATFORM_CONFIG = {
     offsiteGatewayIp: "81.2.69.160",
 } as const;
 
-/** Network ACLs hold 20 rules per direction; the tenant network keeps room for its allow rule. */
-export const MAX_SUSPICIOUS_NETWORKS = 16;
+/** What every tenant network's ACL holds beside its allow rules (14: AWS's 20 per direction less 6). */
+export const MAX_SUSPICIOUS_NETWORKS = MAX_DENIED_NETWORKS;
 
 /**
  * Private networks the platform's administration tier reaches through the Transit Gateway: every

@@ -7,6 +7,7 @@ import {
     ALLOW_ALL_RULE_NUMBER,
     flowLogAssumeRolePolicy,
     flowLogWritePolicy,
+    MAX_DENIED_NETWORKS,
     networkAclRules,
     REJECT_FILTER_PATTERN,
     subnetPlan,
@@ -102,35 +103,76 @@ describe("subnetPlan", () => {
 });
 
 describe("networkAclRules", () => {
+    const deny = (ruleNo: number, cidrBlock: string) => ({ ruleNo, action: "deny", protocol: "-1", cidrBlock, fromPort: 0, toPort: 0 });
+    const allowAll = (ruleNo: number, cidrBlock: string) => ({ ruleNo, action: "allow", protocol: "-1", cidrBlock, fromPort: 0, toPort: 0 });
+    const allowTcp = (ruleNo: number, fromPort: number, toPort: number) => ({ ruleNo, action: "allow", protocol: "tcp", cidrBlock: "0.0.0.0/0", fromPort, toPort });
+    const privateAndReplies = [allowAll(1000, "10.0.0.0/8"), allowAll(1001, "172.16.0.0/12"), allowAll(1002, "192.168.0.0/16"), allowTcp(1003, 1024, 65535)];
+
     it.each([
-        [[], [{ ruleNo: ALLOW_ALL_RULE_NUMBER, action: "allow", protocol: "-1", cidrBlock: "0.0.0.0/0", fromPort: 0, toPort: 0 }]],
+        ["no networks, no public access", [], false, privateAndReplies],
+        ["no networks, public access", [], true, [...privateAndReplies, allowTcp(1004, 443, 443), allowTcp(1005, 80, 80)]],
         [
+            "two networks, public access",
             ["45.155.205.0/24", "185.156.73.0/24"],
-            [
-                { ruleNo: 100, action: "deny", protocol: "-1", cidrBlock: "45.155.205.0/24", fromPort: 0, toPort: 0 },
-                { ruleNo: 101, action: "deny", protocol: "-1", cidrBlock: "185.156.73.0/24", fromPort: 0, toPort: 0 },
-                { ruleNo: 32766, action: "allow", protocol: "-1", cidrBlock: "0.0.0.0/0", fromPort: 0, toPort: 0 },
-            ],
+            true,
+            [deny(100, "45.155.205.0/24"), deny(101, "185.156.73.0/24"), ...privateAndReplies, allowTcp(1004, 443, 443), allowTcp(1005, 80, 80)],
         ],
-    ])("GIVEN suspicious networks %j WHEN ruled THEN each is denied in order before the final allow-all", (networks, expected) => {
-        expect(networkAclRules(networks)).toEqual(expected);
+        ["two networks, no public access", ["45.155.205.0/24", "185.156.73.0/24"], false, [deny(100, "45.155.205.0/24"), deny(101, "185.156.73.0/24"), ...privateAndReplies]],
+    ])("GIVEN %s WHEN ruled THEN ingress denies each network, then admits the private ranges, replies and (public only) HTTPS/HTTP", (_, networks, publicAccess, expected) => {
+        expect(networkAclRules(networks, publicAccess).ingress).toEqual(expected);
     });
 
-    it("GIVEN 19 networks WHEN ruled THEN the allow-all still comes after every deny", () => {
-        const rules = networkAclRules(Array.from({ length: 19 }, (_, i) => `198.51.${i}.0/24`));
-        expect(rules).toHaveLength(20);
-        expect(rules.slice(0, 19).every((rule) => rule.action === "deny" && rule.ruleNo < ALLOW_ALL_RULE_NUMBER)).toBe(true);
-        expect(rules[19]).toMatchObject({ action: "allow", ruleNo: ALLOW_ALL_RULE_NUMBER });
+    it.each([
+        [[], [allowAll(ALLOW_ALL_RULE_NUMBER, "0.0.0.0/0")]],
+        [["45.155.205.0/24"], [deny(100, "45.155.205.0/24"), allowAll(ALLOW_ALL_RULE_NUMBER, "0.0.0.0/0")]],
+    ])("GIVEN suspicious networks %j WHEN ruled THEN egress denies each before allowing the rest", (networks, expected) => {
+        expect(networkAclRules(networks, true).egress).toEqual(expected);
+        expect(networkAclRules(networks, false).egress).toEqual(expected);
     });
 
-    it("GIVEN 20 networks WHEN ruled THEN it throws: the ACL would exceed AWS's 20 rules", () => {
-        expect(() => networkAclRules(Array.from({ length: 20 }, (_, i) => `198.51.${i}.0/24`))).toThrow(
-            "suspiciousNetworks: has 20 entries; a network ACL holds at most 19 besides its allow rule",
+    it("GIVEN any rules WHEN ruled THEN the only open-world ingress is TCP 80, 443 and the ephemeral ports", () => {
+        const open = networkAclRules(["45.155.205.0/24"], true).ingress.filter((rule) => rule.action === "allow" && rule.cidrBlock === "0.0.0.0/0");
+        expect(open.map((rule) => [rule.protocol, rule.fromPort, rule.toPort])).toEqual([["tcp", 1024, 65535], ["tcp", 443, 443], ["tcp", 80, 80]]);
+    });
+
+    it("GIVEN the most networks an internet-facing ACL holds WHEN ruled THEN each direction fits AWS's 20 rules and every deny comes first", () => {
+        expect(MAX_DENIED_NETWORKS).toBe(14);
+        const { ingress, egress } = networkAclRules(Array.from({ length: 14 }, (_, i) => `198.51.${i}.0/24`), true);
+        expect(ingress).toHaveLength(20);
+        expect(egress).toHaveLength(15);
+        const lastDeny = Math.max(...ingress.filter((rule) => rule.action === "deny").map((rule) => rule.ruleNo));
+        expect(ingress.filter((rule) => rule.action === "allow").every((rule) => rule.ruleNo > lastDeny)).toBe(true);
+    });
+
+    it("GIVEN 15 networks on a public network WHEN ruled THEN it throws: the ACL would exceed AWS's 20 rules", () => {
+        expect(() => networkAclRules(Array.from({ length: 15 }, (_, i) => `198.51.${i}.0/24`), true)).toThrow(
+            "suspiciousNetworks: has 15 entries; a network ACL holds at most 14 besides its 6 allow rules",
+        );
+    });
+
+    it("GIVEN a network without public access WHEN ruled THEN the two public-port rules are free for denies (16 fit, 17 do not)", () => {
+        expect(networkAclRules(Array.from({ length: 16 }, (_, i) => `198.51.${i}.0/24`), false).ingress).toHaveLength(20);
+        expect(() => networkAclRules(Array.from({ length: 17 }, (_, i) => `198.51.${i}.0/24`), false)).toThrow(
+            "suspiciousNetworks: has 17 entries; a network ACL holds at most 16 besides its 4 allow rules",
+        );
+    });
+
+    it("GIVEN a customer's corporate networks behind the VPN WHEN ruled THEN the public ones are admitted, one rule each, after the fixed rules", () => {
+        const { ingress } = networkAclRules(["45.155.205.0/24"], false, ["192.168.0.0/16", "81.2.0.0/16", "172.20.0.0/16"]);
+        expect(ingress.filter((rule) => rule.action === "allow").map((rule) => [rule.ruleNo, rule.cidrBlock, rule.protocol])).toEqual([
+            [1000, "10.0.0.0/8", "-1"],
+            [1001, "172.16.0.0/12", "-1"],
+            [1002, "192.168.0.0/16", "-1"],
+            [1003, "0.0.0.0/0", "tcp"],
+            [1004, "81.2.0.0/16", "-1"],
+        ]);
+        expect(() => networkAclRules(Array.from({ length: 16 }, (_, i) => `198.51.${i}.0/24`), false, ["81.2.0.0/16"])).toThrow(
+            "suspiciousNetworks: has 16 entries; a network ACL holds at most 15 besides its 5 allow rules (1 of them for trusted public networks)",
         );
     });
 
     it("GIVEN a non-canonical network WHEN ruled THEN it throws naming its index", () => {
-        expect(() => networkAclRules(["45.155.205.0/24", "45.155.205.1/24"])).toThrow(
+        expect(() => networkAclRules(["45.155.205.0/24", "45.155.205.1/24"], true)).toThrow(
             'suspiciousNetworks[1]: "45.155.205.1/24" is not an IPv4 CIDR in canonical form (e.g. 45.155.205.0/24)',
         );
     });

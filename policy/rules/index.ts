@@ -1,8 +1,11 @@
 // Every rule of the pack, in one list: the CrossGuard pack and the offline plan both run exactly these.
 
+import { DATA_RULES } from "./data";
+import { NETWORK_RULES } from "./network";
+import { OPERATIONS_RULES } from "./operations";
 import { Rule } from "./types";
 
-export const RULES: readonly Rule[] = [];
+export const RULES: readonly Rule[] = [...DATA_RULES, ...NETWORK_RULES, ...OPERATIONS_RULES];
 
 export * from "./types";
 export { evaluate, hasMandatory } from "./evaluate";

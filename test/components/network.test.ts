@@ -168,22 +168,34 @@ describe("TenantNetwork", () => {
         expect(tablesOfAdminSubnets).toEqual([admin.id, admin.id]);
     });
 
-    it("GIVEN suspicious networks known only at deployment WHEN planned THEN one network ACL on all six subnets denies each of them both ways before allowing the rest", async () => {
-        const plan = await planNetwork();
-        const acls = ofType(plan.resources, T.nacl);
-        expect(acls).toHaveLength(1);
-        const acl = acls[0] as PlannedResource;
-        const subnetIds = ["access", "admin", "data"].flatMap((tier) => [0, 1].map((i) => named(plan.resources, `acme-network-${tier}-${i}`).id));
-        expect(acl.inputs.subnetIds).toEqual(subnetIds);
-        const expected = [
-            { ruleNo: 100, action: "deny", protocol: "-1", cidrBlock: "45.155.205.0/24", fromPort: 0, toPort: 0 },
-            { ruleNo: 101, action: "deny", protocol: "-1", cidrBlock: "185.156.73.0/24", fromPort: 0, toPort: 0 },
-            { ruleNo: 102, action: "deny", protocol: "-1", cidrBlock: "193.32.162.0/24", fromPort: 0, toPort: 0 },
-            { ruleNo: 32766, action: "allow", protocol: "-1", cidrBlock: "0.0.0.0/0", fromPort: 0, toPort: 0 },
-        ];
-        expect(acl.inputs.ingress).toEqual(expected);
-        expect(acl.inputs.egress).toEqual(expected);
-    });
+    it.each([
+        ["public access", true, [{ ruleNo: 1004, action: "allow", protocol: "tcp", cidrBlock: "0.0.0.0/0", fromPort: 443, toPort: 443 }, { ruleNo: 1005, action: "allow", protocol: "tcp", cidrBlock: "0.0.0.0/0", fromPort: 80, toPort: 80 }]],
+        ["no public access", false, []],
+    ])(
+        "GIVEN suspicious networks known only at deployment and %s WHEN planned THEN one network ACL on all six subnets denies each both ways, then admits only private ranges, replies and (public) HTTPS/HTTP",
+        async (_, publicAccess, publicRules) => {
+            const plan = await planNetwork({ publicAccess });
+            const acls = ofType(plan.resources, T.nacl);
+            expect(acls).toHaveLength(1);
+            const acl = acls[0] as PlannedResource;
+            const subnetIds = ["access", "admin", "data"].flatMap((tier) => [0, 1].map((i) => named(plan.resources, `acme-network-${tier}-${i}`).id));
+            expect(acl.inputs.subnetIds).toEqual(subnetIds);
+            const denies = [
+                { ruleNo: 100, action: "deny", protocol: "-1", cidrBlock: "45.155.205.0/24", fromPort: 0, toPort: 0 },
+                { ruleNo: 101, action: "deny", protocol: "-1", cidrBlock: "185.156.73.0/24", fromPort: 0, toPort: 0 },
+                { ruleNo: 102, action: "deny", protocol: "-1", cidrBlock: "193.32.162.0/24", fromPort: 0, toPort: 0 },
+            ];
+            expect(acl.inputs.ingress).toEqual([
+                ...denies,
+                { ruleNo: 1000, action: "allow", protocol: "-1", cidrBlock: "10.0.0.0/8", fromPort: 0, toPort: 0 },
+                { ruleNo: 1001, action: "allow", protocol: "-1", cidrBlock: "172.16.0.0/12", fromPort: 0, toPort: 0 },
+                { ruleNo: 1002, action: "allow", protocol: "-1", cidrBlock: "192.168.0.0/16", fromPort: 0, toPort: 0 },
+                { ruleNo: 1003, action: "allow", protocol: "tcp", cidrBlock: "0.0.0.0/0", fromPort: 1024, toPort: 65535 },
+                ...publicRules,
+            ]);
+            expect(acl.inputs.egress).toEqual([...denies, { ruleNo: 32766, action: "allow", protocol: "-1", cidrBlock: "0.0.0.0/0", fromPort: 0, toPort: 0 }]);
+        },
+    );
 
     it("GIVEN a flow-log key WHEN planned THEN all VPC traffic is logged to a log group encrypted with it, kept a year, through a role that may write only there", async () => {
         const plan = await planNetwork();
@@ -320,8 +332,8 @@ describe("TenantNetwork", () => {
     });
 
     it("GIVEN more suspicious networks than a network ACL holds, known only at deployment WHEN planned THEN the plan fails naming the list", async () => {
-        const tooMany = pulumi.output(Array.from({ length: 20 }, (_, i) => `198.51.${i}.0/24`));
-        await expect(planNetwork({ suspiciousNetworks: tooMany })).rejects.toThrow(/suspiciousNetworks: has 20 entries; a network ACL holds at most 19 besides its allow rule/);
+        const tooMany = pulumi.output(Array.from({ length: 15 }, (_, i) => `198.51.${i}.0/24`));
+        await expect(planNetwork({ suspiciousNetworks: tooMany })).rejects.toThrow(/suspiciousNetworks: has 15 entries; a network ACL holds at most 14 besides its 6 allow rules/);
     });
 
     it("GIVEN a single availability zone known only at deployment WHEN planned THEN the plan fails naming the field", async () => {

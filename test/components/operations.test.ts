@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { AvailabilityCheck, canaryName } from "../../components/availability-check";
+import { tlsOnlyBucketPolicy } from "../../components/files-bucket";
 import { named, ofType, planProgram } from "../helpers";
 
 const TOPIC = "arn:aws:sns:eu-west-1:123456789012:platform-eu-west-1-operations";
@@ -22,6 +23,22 @@ describe("AvailabilityCheck", () => {
         for (const resource of plan.resources.filter((r) => r.type !== "pulumi:providers:aws" && r.name !== "acme-check")) {
             expect(resource.parent, resource.name).toBe("acme-check");
         }
+    });
+
+    it("GIVEN a check WHEN planned THEN its artifacts bucket is versioned, reachable only over TLS, and expires old artifacts and their versions", async () => {
+        const { plan } = await planProgram((provider) => {
+            new AvailabilityCheck("acme-check", { url: "https://acme.itm.example.net", alarmTopicArn: TOPIC, kmsKeyArn: KEY }, { provider });
+        });
+        const bucket = named(plan.resources, "acme-check-artifacts");
+        expect(named(plan.resources, "acme-check-artifacts-versioning").inputs).toEqual({ bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
+        const policy = named(plan.resources, "acme-check-artifacts-tls-only");
+        expect(policy.inputs.bucket).toBe(bucket.id);
+        expect(policy.inputs.policy).toBe(tlsOnlyBucketPolicy(`arn:aws:s3:::${bucket.id}`));
+        expect(named(plan.resources, "acme-check-artifacts-expiry").inputs.rules).toEqual([
+            { id: "expire-check-artifacts", status: "Enabled", filter: {}, expiration: { days: 31 }, noncurrentVersionExpiration: { noncurrentDays: 7 } },
+        ]);
+        expect(ofType(plan.resources, "aws:s3/bucketPolicy:BucketPolicy")).toHaveLength(1);
+        expect(ofType(plan.resources, "aws:s3/bucketVersioning:BucketVersioning")).toHaveLength(1);
     });
 
     it("GIVEN a VPN tenant's VPC WHEN planned THEN the canary runs inside it with HTTPS out to the VPC only", async () => {

@@ -10,6 +10,7 @@ import type { PolicyResource as CrossGuardResource, ResourceValidationArgs, Reso
 import { describe, expect, it } from "vitest";
 
 import { crossGuardPolicies, kindFromProvider } from "../../policy/pack";
+import { RULES } from "../../policy/rules";
 import { evaluate } from "../../policy/rules/evaluate";
 import { settingsFor, stackFromPlan } from "../../policy/rules/from-plan";
 import { Rule } from "../../policy/rules/types";
@@ -174,6 +175,22 @@ describe("the CrossGuard pack", () => {
     });
 });
 
+describe("the rule set", () => {
+    it("GIVEN every rule WHEN listed THEN names are unique kebab-case, and each says what it demands and why", () => {
+        const names = RULES.map((rule) => rule.name);
+        expect(new Set(names).size).toBe(names.length);
+        for (const rule of RULES) {
+            expect(rule.name, rule.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)+$/);
+            expect(rule.description.length, rule.name).toBeGreaterThan(20);
+            expect(rule.why.length, rule.name).toBeGreaterThan(20);
+        }
+        expect(RULES.length).toBeGreaterThanOrEqual(35);
+        // What CrossGuard cannot see stays offline, with its reason; the rest runs in the pack too.
+        expect(crossGuardPolicies(RULES).length).toBe(RULES.filter((rule) => rule.offlineOnly === undefined).length);
+        expect(RULES.filter((rule) => rule.offlineOnly !== undefined).every((rule) => (rule.offlineOnly ?? "").length > 20)).toBe(true);
+    });
+});
+
 describe("npm run policy", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-cli-"));
     const runPolicy = (...args: string[]) =>
@@ -189,6 +206,20 @@ describe("npm run policy", () => {
         const result = runPolicy("--plan", file);
         expect(result.status).toBe(1);
         expect(result.stderr).toBe(`${file}:/tenants/0: must have required property 'resources'\n`);
+    });
+
+    it("GIVEN a saved plan with an unencrypted volume planted WHEN checked THEN exit 3 naming the policy and the resource; --json adds violations", () => {
+        const volume = { type: "aws:ebs/volume:Volume", name: "acme-planted-volume", id: "vol-0planted", parent: null, inputs: { size: 10, availabilityZone: "eu-west-1a" }, protect: false, retainOnDelete: false };
+        const plan = { ...DOCUMENT, tenants: [{ ...DOCUMENT.tenants[0]!, resources: [volume] }] };
+        const file = path.join(dir, "planted.json");
+        fs.writeFileSync(file, JSON.stringify(plan));
+        const text = runPolicy("--plan", file);
+        expect(text.status).toBe(3);
+        expect(text.stdout).toMatch(/^  \[mandatory\] ebs-volume-encrypted-cmk on acme-planted-volume: /m);
+        const json = runPolicy("--plan", file, "--json");
+        expect(json.status).toBe(3);
+        const checked = JSON.parse(json.stdout) as { tenants: { violations: { policy: string; resource: string; enforcement: string }[] }[] };
+        expect(checked.tenants[0]?.violations).toContainEqual(expect.objectContaining({ policy: "ebs-volume-encrypted-cmk", resource: "acme-planted-volume", enforcement: "mandatory" }));
     });
 
     it.each([[[]], [["--plan"]], [["--plan", "/nonexistent/plan.json"]], [["stray", "--plan", "x.json"]]])("GIVEN %j WHEN run THEN exit 2 with a usage message", (args) => {

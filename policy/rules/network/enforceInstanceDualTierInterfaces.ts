@@ -1,0 +1,101 @@
+import { byRef, tagsOf, tierOfSubnet } from "../graph";
+import { PolicyResource, PolicyStack, ResourceRule } from "../types";
+import { T } from "./shared";
+
+/**
+ * Waiver: the `physical` mode's database server (components/database-server.ts, a DualNicServer
+ * whose instance DatabaseServer tags `role: database`) serves on the DATA tier instead of the
+ * access tier. The access network carries HTTP/HTTPS from the load balancer only; a database must
+ * not sit there. For such an instance the data tier takes the access tier's place, and an access
+ * interface is a violation like any other extra interface.
+ */
+export const DATABASE_ROLE = "database";
+
+/** The tier an instance serves on: the access tier, or the data tier for a database server (the waiver above). */
+export function serviceTierOf(instance: PolicyResource): "access" | "data" {
+    return tagsOf(instance).role === DATABASE_ROLE ? "data" : "access";
+}
+
+interface Interface {
+    readonly label: string;
+    readonly subnetId: unknown;
+}
+
+/** eth0 and every interface attached to the instance (by an attachment resource or the interface's own `attachments`). */
+function interfacesOf(instance: PolicyResource, stack: PolicyStack): { interfaces: Interface[]; problems: string[] } {
+    const problems: string[] = [];
+    const interfaces: Interface[] = [];
+    const primary = instance.props.primaryNetworkInterface as Record<string, unknown> | undefined;
+    if (instance.props.subnetId !== undefined) {
+        interfaces.push({ label: "eth0", subnetId: instance.props.subnetId });
+    } else if (primary?.networkInterfaceId !== undefined) {
+        const eni = byRef(stack, primary.networkInterfaceId);
+        if (eni?.type === T.networkInterface) {
+            interfaces.push({ label: "eth0", subnetId: eni.props.subnetId });
+        } else {
+            problems.push(`eth0 is network interface ${String(primary.networkInterfaceId)}, which is not in the stack; its tier cannot be told`);
+        }
+    } else {
+        problems.push("has neither subnetId nor primaryNetworkInterface; the tier of eth0 cannot be told");
+    }
+
+    const attached = new Map<string, Interface>();
+    for (const attachment of stack.resources.filter((resource) => resource.type === T.networkInterfaceAttachment)) {
+        if (attachment.props.instanceId === undefined || attachment.props.instanceId !== instance.id) {
+            continue;
+        }
+        const label = `eth${String(attachment.props.deviceIndex)}`;
+        const eni = byRef(stack, attachment.props.networkInterfaceId);
+        if (eni?.type !== T.networkInterface) {
+            problems.push(`${label} (${attachment.name}) is network interface ${String(attachment.props.networkInterfaceId)}, which is not in the stack; its tier cannot be told`);
+            continue;
+        }
+        attached.set(eni.name, { label, subnetId: eni.props.subnetId });
+    }
+    for (const eni of stack.resources.filter((resource) => resource.type === T.networkInterface && !attached.has(resource.name))) {
+        const own = (Array.isArray(eni.props.attachments) ? eni.props.attachments : []) as Record<string, unknown>[];
+        const attachment = own.find((entry) => entry?.instance !== undefined && entry.instance === instance.id);
+        if (attachment) {
+            attached.set(eni.name, { label: `eth${String(attachment.deviceIndex)}`, subnetId: eni.props.subnetId });
+        }
+    }
+    return { interfaces: [...interfaces, ...attached.values()], problems };
+}
+
+export const enforceInstanceDualTierInterfaces: ResourceRule = {
+    kind: "resource",
+    name: "ec2-instance-dual-tier-interfaces",
+    description:
+        "Every EC2 instance has exactly one service interface (access tier; data tier for an instance tagged role: database) and exactly one admin-tier interface, both in one availability zone, and no other.",
+    why:
+        "Each network's security groups govern only its own traffic: the application is served on the access network, operators reach servers on the admin network only. " +
+        "Waiver: a database server (role: database, the physical mode's DatabaseServer) serves on the data tier instead, because the access network carries HTTP/HTTPS only and a database must not sit there.",
+    enforcement: "mandatory",
+    resourceTypes: [T.instance],
+    validate(instance, stack) {
+        const { interfaces, problems } = interfacesOf(instance, stack);
+        const serviceTier = serviceTierOf(instance);
+        const tiers = interfaces.map((nic) => ({ ...nic, tier: tierOfSubnet(stack, nic.subnetId) }));
+        for (const nic of tiers) {
+            if (nic.tier === undefined) {
+                problems.push(`${nic.label} is in subnet ${String(nic.subnetId)}, which is no subnet of the stack with a tier tag; its tier cannot be told`);
+            } else if (nic.tier !== serviceTier && nic.tier !== "admin") {
+                problems.push(`${nic.label} is in the ${nic.tier} tier; expected one ${serviceTier}-tier and one admin-tier interface only`);
+            }
+        }
+        for (const tier of [serviceTier, "admin"]) {
+            const count = tiers.filter((nic) => nic.tier === tier).length;
+            if (count !== 1) {
+                problems.push(`has ${count} ${tier}-tier interfaces; expected exactly one`);
+            }
+        }
+        const zones = tiers.map((nic) => ({ label: nic.label, zone: byRef(stack, nic.subnetId)?.props.availabilityZone }));
+        const unknownZone = zones.filter((entry, i) => tiers[i]?.tier !== undefined && typeof entry.zone !== "string");
+        unknownZone.forEach((entry) => problems.push(`the availability zone of ${entry.label}'s subnet cannot be told`));
+        const known = zones.filter((entry) => typeof entry.zone === "string");
+        if (new Set(known.map((entry) => entry.zone)).size > 1) {
+            problems.push(`its interfaces are in different availability zones (${known.map((entry) => `${entry.label}: ${String(entry.zone)}`).join(", ")}); expected one zone`);
+        }
+        return problems;
+    },
+};

@@ -1,0 +1,32 @@
+// The network group: instances, exposure, firewalls and VPN tunnels.
+
+import { Rule } from "../types";
+import { disallowInstancePublicIp } from "./disallowInstancePublicIp";
+import { disallowNetworkAclOpenWorldIngress } from "./disallowNetworkAclOpenWorldIngress";
+import { disallowSecurityGroupOpenWorldIngress } from "./disallowSecurityGroupOpenWorldIngress";
+import { disallowSubnetPublicIpOnLaunch } from "./disallowSubnetPublicIpOnLaunch";
+import { disallowVpnConnectionPlaintextPresharedKey } from "./disallowVpnConnectionPlaintextPresharedKey";
+import { disallowVpnOnlyInternetPath } from "./disallowVpnOnlyInternetPath";
+import { enforceInstanceDualTierInterfaces } from "./enforceInstanceDualTierInterfaces";
+import { enforceInstanceImdsv2 } from "./enforceInstanceImdsv2";
+import { enforceLoadBalancerHttpRedirect } from "./enforceLoadBalancerHttpRedirect";
+import { enforceLoadBalancerHttpsListener } from "./enforceLoadBalancerHttpsListener";
+import { enforceSecurityGroupAdminPortSources } from "./enforceSecurityGroupAdminPortSources";
+import { enforceVpnConnectionTunnelCrypto } from "./enforceVpnConnectionTunnelCrypto";
+import { missingLoadBalancerWebAcl } from "./missingLoadBalancerWebAcl";
+
+export const NETWORK_RULES: readonly Rule[] = [
+    enforceInstanceDualTierInterfaces,
+    disallowInstancePublicIp,
+    disallowSubnetPublicIpOnLaunch,
+    enforceInstanceImdsv2,
+    disallowSecurityGroupOpenWorldIngress,
+    enforceSecurityGroupAdminPortSources,
+    disallowNetworkAclOpenWorldIngress,
+    disallowVpnOnlyInternetPath,
+    enforceVpnConnectionTunnelCrypto,
+    disallowVpnConnectionPlaintextPresharedKey,
+    enforceLoadBalancerHttpsListener,
+    enforceLoadBalancerHttpRedirect,
+    missingLoadBalancerWebAcl,
+];

@@ -1,0 +1,54 @@
+// The backup promise, rule by rule: what is sold (components/backup-schedule.ts) is what the
+// stack's backup plans do.
+
+import { BACKUP_PROMISE, BackupRule, describeRule } from "../../../components/backup-schedule";
+import { ofType } from "../graph";
+import { Finding, PolicyStack, StackRule } from "../types";
+import { homeRegionOf, PLAN_TYPE, planRulesOf, ruleLabel, shortfallsOf } from "./backups";
+import { sameSchedule } from "./schedule";
+
+/** What the stack's backup plans fail of a promise, one finding per shortfall. */
+export function backupPromiseFindings(stack: PolicyStack, promise: readonly BackupRule[]): Finding[] {
+    // A saas tenant owns no data store: its database and files live in the platform's, which the
+    // platform stack backs up under this same rule.
+    if (stack.kind === "saas") {
+        return [];
+    }
+    const plans = ofType(stack, PLAN_TYPE);
+    if (plans.length === 0) {
+        return [{ resource: stack.stack, message: `no backup plan (${PLAN_TYPE}): the stack owns data, and the backup promise demands ${promise.map((rule) => `"${rule.name}"`).join(", ")}` }];
+    }
+    return promise.flatMap((promised) => {
+        const candidates = plans.flatMap((plan) =>
+            planRulesOf(plan)
+                .filter((planRule) => sameSchedule(planRule.schedule, promised.schedule))
+                .map((planRule) => ({ plan, planRule, shortfalls: shortfallsOf(planRule, promised, homeRegionOf(stack, planRule)) })),
+        );
+        if (candidates.length === 0) {
+            return [{ resource: stack.stack, message: `no backup plan rule runs on ${promised.schedule}, the schedule of the promise "${promised.name}" (${describeRule(promised)})` }];
+        }
+        if (candidates.some((candidate) => candidate.shortfalls.length === 0)) {
+            return [];
+        }
+        // Report the rule written for this promise (same name) where there is one, not every rule
+        // that shares its schedule (the daily database and files rules do).
+        const named = candidates.filter((candidate) => candidate.planRule.ruleName === promised.name);
+        return (named.length > 0 ? named : candidates).map(({ plan, planRule, shortfalls }) => ({
+            resource: plan.name,
+            message: `${ruleLabel(planRule)} runs on the schedule of the promise "${promised.name}" but ${shortfalls.join("; ")}`,
+        }));
+    });
+}
+
+export const enforceBackupPromise: StackRule = {
+    kind: "stack",
+    name: "backup-plan-promise",
+    description:
+        "Every stack that owns data (every kind but saas) has AWS Backup plan rules that meet each rule of BACKUP_PROMISE: the same schedule (compared by meaning), " +
+        "recovery points kept at least the promised days, and a copy to a vault in another region than the stack's kept at least as long.",
+    why:
+        "The service promises every tenant (and the platform, which holds the saas tenants' data) recoverable data at the promised points in time and for the promised " +
+        "time, even when the whole region is lost; a saas stack owns no data store, its data is in the platform's backups, so the rule does not apply to it.",
+    enforcement: "mandatory",
+    validate: (stack) => backupPromiseFindings(stack, BACKUP_PROMISE),
+};

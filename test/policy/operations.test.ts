@@ -1,0 +1,753 @@
+// The operations rules (policy/rules/operations/): each against its compliant baseline and one
+// changed field per failing case, with exact messages; then the whole planned example fleet.
+
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { BACKUP_PROMISE } from "../../components/backup-schedule";
+import { planFleet, PlanDocument } from "../../scripts/lib/plan/fleet";
+import { evaluate, findingsOf } from "../../policy/rules/evaluate";
+import { settingsFor, stackFromPlan } from "../../policy/rules/from-plan";
+import { OPERATIONS_RULES } from "../../policy/rules/operations";
+import { disallowOtherTenantMarkers } from "../../policy/rules/operations/disallowOtherTenantMarkers";
+import { disallowStackTagOverride } from "../../policy/rules/operations/disallowStackTagOverride";
+import { enableCloudTrailAudit } from "../../policy/rules/operations/enableCloudTrailAudit";
+import { enableGuardDutyDetector } from "../../policy/rules/operations/enableGuardDutyDetector";
+import { enforceBackupPromise } from "../../policy/rules/operations/enforceBackupPromise";
+import { enforceBackupVaultLock } from "../../policy/rules/operations/enforceBackupVaultLock";
+import { enforceProviderDefaultTags } from "../../policy/rules/operations/enforceProviderDefaultTags";
+import { enforceRdsBackupRetention } from "../../policy/rules/operations/enforceRdsBackupRetention";
+import { enforceRdsDeletionProtection } from "../../policy/rules/operations/enforceRdsDeletionProtection";
+import { missingBackupSelection } from "../../policy/rules/operations/missingBackupSelection";
+import { missingVpcFlowLog } from "../../policy/rules/operations/missingVpcFlowLog";
+import { canonicalSchedule, sameSchedule } from "../../policy/rules/operations/schedule";
+import { Finding, PolicySettings, PolicyStack, Rule } from "../../policy/rules/types";
+import { loadFleet } from "../../stacks/config/validate";
+import {
+    ACCOUNT,
+    adding,
+    dataStack,
+    GLOBEX_MARKERS,
+    idsOf,
+    platformStack,
+    policyResource,
+    saasStack,
+    SETTINGS,
+    withProps,
+    withResource,
+    without,
+} from "./fixtures-operations";
+
+const NO_TENANTS: PolicySettings = { operationsCidrs: SETTINGS.operationsCidrs, otherTenants: [] };
+
+function findings(rule: Rule, stack: PolicyStack, settings: PolicySettings = SETTINGS): Finding[] {
+    return findingsOf(rule, stack, settings);
+}
+
+type PlanRule = { ruleName: string; schedule: string; lifecycle?: { deleteAfter: number }; copyActions: { destinationVaultArn: string; lifecycle?: { deleteAfter: number } }[] };
+
+/** Changes the plan rule `ruleName` of the acme database plan. */
+function changeDatabaseRule(ruleName: string, change: (rule: PlanRule) => void): PolicyStack {
+    return withProps(dataStack(), "acme-backup-database-plan", (props) => {
+        const rule = (props.rules as PlanRule[]).find((candidate) => candidate.ruleName === ruleName);
+        if (!rule) {
+            throw new Error(`no rule ${ruleName}`);
+        }
+        change(rule);
+    });
+}
+
+describe("the compliant baselines", () => {
+    it.each([
+        ["a cloud tenant", dataStack()],
+        ["a platform", platformStack()],
+        ["a saas tenant", saasStack()],
+    ])("GIVEN %s's baseline WHEN every operations rule runs THEN nothing is found", (_label, stack) => {
+        expect(evaluate(stack, SETTINGS, OPERATIONS_RULES)).toEqual([]);
+    });
+
+    it("GIVEN the rules WHEN listed THEN each has a unique kebab-case name, a description and a why, and all are mandatory", () => {
+        const names = OPERATIONS_RULES.map((rule) => rule.name);
+        expect(new Set(names).size).toBe(names.length);
+        expect(names).toEqual([
+            "backup-plan-promise",
+            "backup-selection-data",
+            "backup-vault-lock",
+            "rds-instance-backup-retention",
+            "rds-instance-deletion-protection",
+            "cloudtrail-trail-audit",
+            "guardduty-detector-enabled",
+            "ec2-vpc-flow-log",
+            "tenant-isolation-markers",
+            "aws-provider-default-tags",
+            "aws-resource-stack-tags",
+        ]);
+        for (const rule of OPERATIONS_RULES) {
+            expect(rule.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)+$/);
+            expect(rule.description.length).toBeGreaterThan(20);
+            expect(rule.why.length).toBeGreaterThan(20);
+            expect(rule.enforcement).toBe("mandatory");
+        }
+    });
+});
+
+describe("canonicalSchedule / sameSchedule: AWS cron compared by meaning", () => {
+    it.each([
+        ["cron(0 0/2 * * ? *)", "minutes 0; hours 0,2,4,6,8,10,12,14,16,18,20,22; every day; months *; years *"],
+        ["cron(0 */2 ? * * *)", "minutes 0; hours 0,2,4,6,8,10,12,14,16,18,20,22; every day; months *; years *"],
+        ["cron(0 1 * * ? *)", "minutes 0; hours 1; every day; months *; years *"],
+        ["cron(0 1 1-31 * ? *)", "minutes 0; hours 1; every day; months *; years *"],
+        ["cron(0 1 ? * SUN-SAT *)", "minutes 0; hours 1; every day; months *; years *"],
+        ["cron(0 3 ? * MON *)", "minutes 0; hours 3; days of week 2; months *; years *"],
+        ["cron(0 3 ? * 2 *)", "minutes 0; hours 3; days of week 2; months *; years *"],
+        ["cron(30 3 1,15 JAN-MAR ? 2030)", "minutes 30; hours 3; days of month 1,15; months 1,2,3; years 2030"],
+    ])("GIVEN %s WHEN read THEN its canonical form is %s", (expression, canonical) => {
+        expect(canonicalSchedule(expression)).toBe(canonical);
+    });
+
+    it.each([
+        ["rate(1 day)"],
+        ["cron(0 1 * * *)"],
+        ["cron(0 1 L * ? *)"],
+        ["cron(0 1 ? * MON#1 *)"],
+        ["cron(0 1 * * MON *)"],
+        ["cron(0 1 ? * ? *)"],
+        ["cron(0 24 * * ? *)"],
+        ["cron(0 5-3 * * ? *)"],
+    ])("GIVEN %s WHEN read THEN it has no canonical form", (expression) => {
+        expect(canonicalSchedule(expression)).toBeUndefined();
+    });
+
+    it.each([
+        ["cron(0 0,2,4,6,8,10,12,14,16,18,20,22 ? * * *)", "cron(0 0/2 * * ? *)", true],
+        ["cron(0 3 ? * 2 *)", "cron(0 3 ? * MON *)", true],
+        ["cron(0 3 ? * TUE *)", "cron(0 3 ? * MON *)", false],
+        ["cron(0 1/2 * * ? *)", "cron(0 0/2 * * ? *)", false],
+        ["rate(2 hours)", "rate(2 hours)", true],
+        ["rate(2 hours)", "cron(0 0/2 * * ? *)", false],
+        [undefined, "cron(0 0/2 * * ? *)", false],
+    ])("GIVEN %s and %s WHEN compared THEN same is %s", (a, b, same) => {
+        expect(sameSchedule(a, b)).toBe(same);
+    });
+});
+
+describe("backup-plan-promise", () => {
+    it("GIVEN a saas stack without any backup plan WHEN checked THEN it is not applicable: its data is in the platform's backups", () => {
+        expect(findings(enforceBackupPromise, saasStack())).toEqual([]);
+    });
+
+    it("GIVEN a stack that owns data without any plan WHEN checked THEN the stack is reported", () => {
+        const stack = without(dataStack(), "acme-backup-database-plan", "acme-backup-files-plan");
+        expect(findings(enforceBackupPromise, stack)).toEqual([
+            {
+                resource: "acme",
+                message:
+                    'no backup plan (aws:backup/plan:Plan): the stack owns data, and the backup promise demands "database-every-2-hours", "database-daily", "database-weekly", "files-daily", "files-weekly"',
+            },
+        ]);
+    });
+
+    it("GIVEN a stack of unknown kind without any plan WHEN checked THEN it is reported (an unknown kind is no exemption)", () => {
+        const stack = { ...without(dataStack(), "acme-backup-database-plan", "acme-backup-files-plan"), kind: undefined };
+        expect(findings(enforceBackupPromise, stack)).toHaveLength(1);
+    });
+
+    it("GIVEN the 2-hourly rule runs every 3 hours WHEN checked THEN the promise's schedule is reported missing", () => {
+        const stack = changeDatabaseRule("database-every-2-hours", (rule) => {
+            rule.schedule = "cron(0 0/3 * * ? *)";
+        });
+        expect(findings(enforceBackupPromise, stack)).toEqual([
+            {
+                resource: "acme",
+                message:
+                    'no backup plan rule runs on cron(0 0/2 * * ? *), the schedule of the promise "database-every-2-hours" (database every 2 hours from 00:00 UTC, kept 7 days, copied off-site)',
+            },
+        ]);
+    });
+
+    it("GIVEN the 2-hourly rule spelled as a list of hours WHEN checked THEN it meets the promise", () => {
+        const stack = changeDatabaseRule("database-every-2-hours", (rule) => {
+            rule.schedule = "cron(0 0,2,4,6,8,10,12,14,16,18,20,22 ? * * *)";
+        });
+        expect(findings(enforceBackupPromise, stack)).toEqual([]);
+    });
+
+    it("GIVEN the 2-hourly rule keeps recovery points 5 days WHEN checked THEN the plan is reported", () => {
+        const stack = changeDatabaseRule("database-every-2-hours", (rule) => {
+            rule.lifecycle = { deleteAfter: 5 };
+        });
+        expect(findings(enforceBackupPromise, stack)).toEqual([
+            {
+                resource: "acme-backup-database-plan",
+                message: 'rule "database-every-2-hours" runs on the schedule of the promise "database-every-2-hours" but keeps recovery points 5 days, less than the 7 promised',
+            },
+        ]);
+    });
+
+    it("GIVEN the 2-hourly rule sets no lifecycle WHEN checked THEN it meets the promise (AWS Backup keeps its recovery points for good)", () => {
+        const stack = changeDatabaseRule("database-every-2-hours", (rule) => {
+            delete rule.lifecycle;
+        });
+        expect(findings(enforceBackupPromise, stack)).toEqual([]);
+    });
+
+    it("GIVEN the 2-hourly rule copies into a vault of the stack's own region WHEN checked THEN the plan is reported", () => {
+        const stack = changeDatabaseRule("database-every-2-hours", (rule) => {
+            rule.copyActions = [{ destinationVaultArn: `arn:aws:backup:eu-west-1:${ACCOUNT}:backup-vault:acme-second-vault`, lifecycle: { deleteAfter: 7 } }];
+        });
+        expect(findings(enforceBackupPromise, stack)).toEqual([
+            {
+                resource: "acme-backup-database-plan",
+                message: 'rule "database-every-2-hours" runs on the schedule of the promise "database-every-2-hours" but copies recovery points to no vault outside eu-west-1',
+            },
+        ]);
+    });
+
+    it("GIVEN the 2-hourly rule has no copy action WHEN checked THEN the plan is reported", () => {
+        const stack = changeDatabaseRule("database-every-2-hours", (rule) => {
+            rule.copyActions = [];
+        });
+        expect(findings(enforceBackupPromise, stack)).toEqual([
+            {
+                resource: "acme-backup-database-plan",
+                message: 'rule "database-every-2-hours" runs on the schedule of the promise "database-every-2-hours" but copies recovery points to no vault outside eu-west-1',
+            },
+        ]);
+    });
+
+    it("GIVEN the 2-hourly rule's off-site copy is kept 3 days WHEN checked THEN the plan is reported", () => {
+        const stack = changeDatabaseRule("database-every-2-hours", (rule) => {
+            rule.copyActions = [{ destinationVaultArn: idsOf("acme").offsiteVaultArn, lifecycle: { deleteAfter: 3 } }];
+        });
+        expect(findings(enforceBackupPromise, stack)).toEqual([
+            {
+                resource: "acme-backup-database-plan",
+                message: 'rule "database-every-2-hours" runs on the schedule of the promise "database-every-2-hours" but keeps its off-site copies 3 days, less than the 7 promised',
+            },
+        ]);
+    });
+
+    it("GIVEN the weekly database rule moved to Tuesday WHEN checked THEN the files plan's Monday rule still shows the schedule exists (backup-selection-data reports the database)", () => {
+        const stack = changeDatabaseRule("database-weekly", (rule) => {
+            rule.schedule = "cron(0 3 ? * TUE *)";
+        });
+        expect(findings(enforceBackupPromise, stack)).toEqual([]);
+    });
+
+    it("GIVEN the stack's providers are gone WHEN checked THEN its region cannot be told and no copy can be shown off-site, for each promised rule", () => {
+        const stack = without(dataStack(), "acme-aws", "acme-aws-offsite");
+        expect(findings(enforceBackupPromise, stack)).toEqual(
+            BACKUP_PROMISE.map((promised) => ({
+                resource: `acme-backup-${promised.target}-plan`,
+                message: `rule "${promised.name}" runs on the schedule of the promise "${promised.name}" but cannot tell the stack's region (no vault ARN, no provider with a region), so no copy can be shown off-site`,
+            })),
+        );
+    });
+
+    it("GIVEN the target vault's ARN (CrossGuard state) is in the copies' region WHEN checked THEN no copy is off-site, whatever the provider says", () => {
+        const stack = withProps(dataStack(), "acme-backup-vault", (props) => {
+            props.arn = `arn:aws:backup:eu-central-1:${ACCOUNT}:backup-vault:${idsOf("acme").vault}`;
+        });
+        expect(findings(enforceBackupPromise, stack)).toEqual(
+            BACKUP_PROMISE.map((promised) => ({
+                resource: `acme-backup-${promised.target}-plan`,
+                message: `rule "${promised.name}" runs on the schedule of the promise "${promised.name}" but copies recovery points to no vault outside eu-central-1`,
+            })),
+        );
+    });
+
+    it("GIVEN the 2-hourly rule renamed and keeping 5 days WHEN checked THEN the rule on that schedule is reported by its own name", () => {
+        const stack = changeDatabaseRule("database-every-2-hours", (rule) => {
+            rule.ruleName = "db-2h";
+            rule.lifecycle = { deleteAfter: 5 };
+        });
+        expect(findings(enforceBackupPromise, stack)).toEqual([
+            {
+                resource: "acme-backup-database-plan",
+                message: 'rule "db-2h" runs on the schedule of the promise "database-every-2-hours" but keeps recovery points 5 days, less than the 7 promised',
+            },
+        ]);
+    });
+});
+
+describe("backup-selection-data", () => {
+    it("GIVEN a saas stack WHEN checked THEN it is not applicable", () => {
+        expect(findings(missingBackupSelection, saasStack())).toEqual([]);
+    });
+
+    it("GIVEN the database selection is gone WHEN checked THEN the database is reported", () => {
+        const stack = without(dataStack(), "acme-backup-database-selection");
+        expect(findings(missingBackupSelection, stack)).toEqual([
+            {
+                resource: "acme-database-db",
+                message: "no backup selection names this database; the database rules of the backup promise (database-every-2-hours, database-daily, database-weekly) must back it up",
+            },
+        ]);
+    });
+
+    it("GIVEN the files selection names another bucket WHEN checked THEN the file bucket is reported (the artifacts bucket is no tenant data)", () => {
+        const stack = withProps(dataStack(), "acme-backup-files-selection", (props) => {
+            props.resources = ["arn:aws:s3:::acme-files-bucket-0000000"];
+        });
+        expect(findings(missingBackupSelection, stack)).toEqual([
+            { resource: "acme-files-bucket", message: "no backup selection names this file bucket; the files rules of the backup promise (files-daily, files-weekly) must back it up" },
+        ]);
+    });
+
+    it("GIVEN the database is selected by the files plan instead WHEN checked THEN the unmet database rules are named", () => {
+        const stack = withProps(dataStack(), "acme-backup-database-selection", (props) => {
+            props.planId = idsOf("acme").filesPlan;
+        });
+        expect(findings(missingBackupSelection, stack)).toEqual([
+            {
+                resource: "acme-database-db",
+                message: 'the backup plans selecting this database (acme-backup-files-plan) do not meet "database-every-2-hours" of the backup promise',
+            },
+        ]);
+    });
+
+    it("GIVEN the weekly database rule moved to Tuesday WHEN checked THEN the database is reported", () => {
+        const stack = changeDatabaseRule("database-weekly", (rule) => {
+            rule.schedule = "cron(0 3 ? * TUE *)";
+        });
+        expect(findings(missingBackupSelection, stack)).toEqual([
+            { resource: "acme-database-db", message: 'the backup plans selecting this database (acme-backup-database-plan) do not meet "database-weekly" of the backup promise' },
+        ]);
+    });
+
+    it("GIVEN the selection excludes the database in notResources WHEN checked THEN the database is reported", () => {
+        const stack = withProps(dataStack(), "acme-backup-database-selection", (props) => {
+            props.notResources = [idsOf("acme").databaseArn];
+        });
+        expect(findings(missingBackupSelection, stack).map((finding) => finding.resource)).toEqual(["acme-database-db"]);
+    });
+
+    it("GIVEN an RDS instance whose identifier (CrossGuard) differs from the selected ARN's WHEN checked THEN it is reported", () => {
+        const stack = withProps(dataStack(), "acme-database-db", (props) => {
+            props.identifier = "acme-database-db-other00";
+        });
+        expect(findings(missingBackupSelection, stack).map((finding) => finding.resource)).toEqual(["acme-database-db"]);
+    });
+
+    it("GIVEN an RDS instance whose ARN (CrossGuard) is the selected one WHEN checked THEN it is selected", () => {
+        const stack = withProps(dataStack(), "acme-database-db", (props) => {
+            props.arn = idsOf("acme").databaseArn;
+            props.identifier = "acme-database-db-90abff8";
+        });
+        expect(findings(missingBackupSelection, stack)).toEqual([]);
+    });
+
+    it("GIVEN a selection of every resource (`*`) WHEN checked THEN the data is selected", () => {
+        const stack = withProps(dataStack(), "acme-backup-database-selection", (props) => {
+            props.resources = ["*"];
+        });
+        expect(findings(missingBackupSelection, stack)).toEqual([]);
+    });
+
+    it("GIVEN a database server (EC2 tagged role=database) WHEN only the database plan names it THEN it is selected, and WHEN none does THEN it is reported", () => {
+        const server = policyResource(
+            "aws:ec2/instance:Instance",
+            "acme-database-server-instance",
+            "i-3824149335ffa5bac",
+            { instanceType: "m6i.large", tags: { Name: "acme-database-server", role: "database" } },
+            "acme-database-server",
+        );
+        const unselected = adding(dataStack(), server);
+        expect(findings(missingBackupSelection, unselected)).toEqual([
+            {
+                resource: "acme-database-server-instance",
+                message: "no backup selection names this database; the database rules of the backup promise (database-every-2-hours, database-daily, database-weekly) must back it up",
+            },
+        ]);
+        const selected = withProps(unselected, "acme-backup-database-selection", (props) => {
+            props.resources = [...(props.resources as string[]), `arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/i-3824149335ffa5bac`];
+        });
+        expect(findings(missingBackupSelection, selected)).toEqual([]);
+    });
+});
+
+describe("backup-vault-lock", () => {
+    it("GIVEN the home vault's lock is gone WHEN checked THEN the vault is reported", () => {
+        const stack = without(dataStack(), "acme-backup-vault-lock");
+        expect(findings(enforceBackupVaultLock, stack)).toEqual([
+            {
+                resource: "acme-backup-vault",
+                message: "no vault lock (aws:backup/vaultLockConfiguration:VaultLockConfiguration with backupVaultName acme-backup-vault-2ad6088)",
+            },
+        ]);
+    });
+
+    it("GIVEN the off-site lock names the home vault WHEN checked THEN the off-site vault is reported", () => {
+        const stack = withProps(dataStack(), "acme-backup-offsite-vault-lock", (props) => {
+            props.backupVaultName = idsOf("acme").vault;
+        });
+        expect(findings(enforceBackupVaultLock, stack)).toEqual([
+            {
+                resource: "acme-backup-offsite-vault",
+                message: "no vault lock (aws:backup/vaultLockConfiguration:VaultLockConfiguration with backupVaultName acme-backup-offsite-vault-cdc97f2)",
+            },
+        ]);
+    });
+
+    it("GIVEN a vault known by its name property only (CrossGuard, before its id) WHEN its lock names it THEN it is locked", () => {
+        const stack = withResource(dataStack(), "acme-backup-vault", (vault) => ({ ...vault, id: undefined, props: { ...vault.props, name: idsOf("acme").vault } }));
+        expect(findings(enforceBackupVaultLock, stack)).toEqual([]);
+    });
+
+    it("GIVEN a vault with neither id nor name WHEN checked THEN it is reported, not passed", () => {
+        const stack = withResource(dataStack(), "acme-backup-vault", (vault) => ({ ...vault, id: undefined }));
+        expect(findings(enforceBackupVaultLock, stack)).toEqual([
+            { resource: "acme-backup-vault", message: "cannot tell the vault's name, so no lock can be shown to apply to it" },
+        ]);
+    });
+
+    it("GIVEN a lock whose maxRetentionDays is 100 WHEN checked THEN the vault is reported: the weekly backups are kept 365 days", () => {
+        const stack = withProps(dataStack(), "acme-backup-vault-lock", (props) => {
+            props.maxRetentionDays = 100;
+        });
+        expect(findings(enforceBackupVaultLock, stack)).toEqual([
+            { resource: "acme-backup-vault", message: "its lock acme-backup-vault-lock has maxRetentionDays 100; the backup promise keeps recovery points up to 365 days" },
+        ]);
+    });
+
+    it("GIVEN a lock whose minRetentionDays is 30 WHEN checked THEN the vault is reported: the 2-hourly backups are kept 7 days", () => {
+        const stack = withProps(dataStack(), "acme-backup-vault-lock", (props) => {
+            props.minRetentionDays = 30;
+        });
+        expect(findings(enforceBackupVaultLock, stack)).toEqual([
+            { resource: "acme-backup-vault", message: "its lock acme-backup-vault-lock has minRetentionDays 30; the backup promise keeps recovery points from 7 days" },
+        ]);
+    });
+
+    it("GIVEN a lock whose maxRetentionDays cannot be read WHEN checked THEN the vault is reported, not passed", () => {
+        const stack = withProps(dataStack(), "acme-backup-vault-lock", (props) => {
+            props.maxRetentionDays = "a year";
+        });
+        expect(findings(enforceBackupVaultLock, stack)).toEqual([
+            { resource: "acme-backup-vault", message: 'its lock acme-backup-vault-lock has maxRetentionDays "a year"; the backup promise keeps recovery points up to 365 days' },
+        ]);
+    });
+
+    it("GIVEN a lock without bounds WHEN checked THEN the vault is locked and admits every retention", () => {
+        const stack = withProps(dataStack(), "acme-backup-vault-lock", (props) => {
+            delete props.minRetentionDays;
+            delete props.maxRetentionDays;
+        });
+        expect(findings(enforceBackupVaultLock, stack)).toEqual([]);
+    });
+});
+
+describe("rds-instance-backup-retention and rds-instance-deletion-protection", () => {
+    it.each([
+        [3, "backupRetentionPeriod is 3; expected at least 7 days"],
+        [0, "backupRetentionPeriod is 0; expected at least 7 days"],
+        [undefined, "backupRetentionPeriod is not set (RDS then keeps 1 day); expected at least 7"],
+    ])("GIVEN backupRetentionPeriod %s WHEN checked THEN: %s", (period, message) => {
+        const stack = withProps(dataStack(), "acme-database-db", (props) => {
+            props.backupRetentionPeriod = period;
+        });
+        expect(findings(enforceRdsBackupRetention, stack)).toEqual([{ resource: "acme-database-db", message }]);
+    });
+
+    it("GIVEN backupRetentionPeriod 35 WHEN checked THEN it is compliant", () => {
+        const stack = withProps(dataStack(), "acme-database-db", (props) => {
+            props.backupRetentionPeriod = 35;
+        });
+        expect(findings(enforceRdsBackupRetention, stack)).toEqual([]);
+    });
+
+    it.each([
+        [false, "deletionProtection is false; expected true"],
+        [undefined, "deletionProtection is not set (off); expected true"],
+    ])("GIVEN deletionProtection %s WHEN checked THEN: %s", (protection, message) => {
+        const stack = withProps(dataStack(), "acme-database-db", (props) => {
+            props.deletionProtection = protection;
+        });
+        expect(findings(enforceRdsDeletionProtection, stack)).toEqual([{ resource: "acme-database-db", message }]);
+    });
+});
+
+describe("cloudtrail-trail-audit", () => {
+    const trail = "platform-eu-west-1-audit-trail";
+
+    it("GIVEN a tenant stack without a trail WHEN checked THEN it is not applicable", () => {
+        expect(findings(enableCloudTrailAudit, dataStack())).toEqual([]);
+    });
+
+    it("GIVEN a platform stack without a trail WHEN checked THEN the stack is reported", () => {
+        expect(findings(enableCloudTrailAudit, without(platformStack(), trail))).toEqual([
+            { resource: "platform-eu-west-1", message: "no CloudTrail trail (aws:cloudtrail/trail:Trail): the platform stack must record the account's activity" },
+        ]);
+    });
+
+    it.each([
+        ["isMultiRegionTrail", false, "isMultiRegionTrail is not true (activity in other regions would go unrecorded)"],
+        ["isMultiRegionTrail", undefined, "isMultiRegionTrail is not true (activity in other regions would go unrecorded)"],
+        ["enableLogFileValidation", false, "enableLogFileValidation is not true (altered or deleted log files could not be detected)"],
+        ["enableLogging", false, "enableLogging is false (the trail records nothing)"],
+    ])("GIVEN the trail's %s is %s WHEN checked THEN: %s", (field, value, message) => {
+        const stack = withProps(platformStack(), trail, (props) => {
+            props[field] = value;
+        });
+        expect(findings(enableCloudTrailAudit, stack)).toEqual([{ resource: trail, message }]);
+    });
+
+    it("GIVEN the trail records management events only WHEN checked THEN the missing S3 data events are reported", () => {
+        const stack = withProps(platformStack(), trail, (props) => {
+            props.advancedEventSelectors = (props.advancedEventSelectors as unknown[]).slice(0, 1);
+        });
+        expect(findings(enableCloudTrailAudit, stack)).toEqual([
+            {
+                resource: trail,
+                message:
+                    "logs no S3 data events (expected an advancedEventSelectors entry with eventCategory Data and resources.type AWS::S3::Object, or eventSelectors with AWS::S3::Object dataResources)",
+            },
+        ]);
+    });
+
+    it("GIVEN classic event selectors with S3 data resources WHEN checked THEN the trail is compliant", () => {
+        const stack = withProps(platformStack(), trail, (props) => {
+            delete props.advancedEventSelectors;
+            props.eventSelectors = [{ readWriteType: "All", includeManagementEvents: true, dataResources: [{ type: "AWS::S3::Object", values: ["arn:aws:s3"] }] }];
+        });
+        expect(findings(enableCloudTrailAudit, stack)).toEqual([]);
+    });
+
+    it("GIVEN a second, single-region trail beside the compliant one WHEN checked THEN nothing is found", () => {
+        const second = policyResource("aws:cloudtrail/trail:Trail", "platform-eu-west-1-extra-trail", "trail-0000000000000000a", { isMultiRegionTrail: false });
+        expect(findings(enableCloudTrailAudit, adding(platformStack(), second))).toEqual([]);
+    });
+});
+
+describe("guardduty-detector-enabled", () => {
+    const detector = "platform-eu-west-1-detection-detector";
+
+    it("GIVEN a platform stack without a detector WHEN checked THEN the stack is reported", () => {
+        expect(findings(enableGuardDutyDetector, without(platformStack(), detector))).toEqual([
+            { resource: "platform-eu-west-1", message: "no GuardDuty detector (aws:guardduty/detector:Detector) in the platform stack's region" },
+        ]);
+    });
+
+    it("GIVEN the detector is disabled WHEN checked THEN the detector is reported", () => {
+        const stack = withProps(platformStack(), detector, (props) => {
+            props.enable = false;
+        });
+        expect(findings(enableGuardDutyDetector, stack)).toEqual([{ resource: detector, message: "enable is false; expected the detector on" }]);
+    });
+
+    it("GIVEN the detector leaves enable unset (AWS's default: on) WHEN checked THEN it is compliant; a tenant stack is not applicable", () => {
+        const stack = withProps(platformStack(), detector, (props) => {
+            delete props.enable;
+        });
+        expect(findings(enableGuardDutyDetector, stack)).toEqual([]);
+        expect(findings(enableGuardDutyDetector, dataStack())).toEqual([]);
+    });
+});
+
+describe("ec2-vpc-flow-log", () => {
+    it("GIVEN the flow log is gone WHEN checked THEN the VPC is reported", () => {
+        expect(findings(missingVpcFlowLog, without(dataStack(), "acme-network-flow-log"))).toEqual([
+            { resource: "acme-network-vpc", message: "no flow log (aws:ec2/flowLog:FlowLog with vpcId vpc-ea0664e7e1cd95584)" },
+        ]);
+    });
+
+    it("GIVEN the flow log records another VPC WHEN checked THEN the VPC is reported", () => {
+        const stack = withProps(dataStack(), "acme-network-flow-log", (props) => {
+            props.vpcId = "vpc-0000000000000000a";
+        });
+        expect(findings(missingVpcFlowLog, stack)).toEqual([{ resource: "acme-network-vpc", message: "no flow log (aws:ec2/flowLog:FlowLog with vpcId vpc-ea0664e7e1cd95584)" }]);
+    });
+
+    it("GIVEN a VPC without an id yet and no flow log WHEN checked THEN it is reported", () => {
+        const stack = withResource(without(dataStack(), "acme-network-flow-log"), "acme-network-vpc", (vpc) => ({ ...vpc, id: undefined }));
+        expect(findings(missingVpcFlowLog, stack)).toEqual([{ resource: "acme-network-vpc", message: "no flow log (aws:ec2/flowLog:FlowLog with vpcId <this VPC's id>)" }]);
+    });
+});
+
+describe("tenant-isolation-markers", () => {
+    it.each([
+        ["a VPC id", "vpcId", GLOBEX_MARKERS[2] as string, 'vpcId mentions tenant "globex" (its marker vpc-0b7c3d2e1f4a5b6c7)'],
+        ["a CIDR inside a longer text", "description", "allow 10.21.0.0/16 in", 'description mentions tenant "globex" (its marker 10.21.0.0/16)'],
+        ["a KMS key id inside an ARN", "kmsKeyId", `arn:aws:kms:eu-west-1:${ACCOUNT}:key/a1b2c3d4-0000-4000-8000-000000000001`, 'kmsKeyId mentions tenant "globex" (its marker a1b2c3d4-0000-4000-8000-000000000001)'],
+        ["its id as a name segment", "description", "copied from globex-files", 'description mentions tenant "globex" (its id)'],
+        ["its id as a path segment", "description", "/tenants/globex/settings", 'description mentions tenant "globex" (its id)'],
+        ["its id in capitals", "description", "Globex Corporation", 'description mentions tenant "globex" (its id)'],
+    ])("GIVEN a property holding %s of another tenant WHEN checked THEN the resource is reported", (_label, field, value, message) => {
+        const stack = withProps(dataStack(), "acme-network-flow-log", (props) => {
+            props[field] = value;
+        });
+        expect(findings(disallowOtherTenantMarkers, stack)).toEqual([{ resource: "acme-network-flow-log", message }]);
+    });
+
+    it("GIVEN a nested property naming another tenant's bucket WHEN checked THEN its path is given", () => {
+        const stack = withProps(dataStack(), "acme-backup-files-selection", (props) => {
+            props.resources = [`arn:aws:s3:::${idsOf("acme").bucket}`, "arn:aws:s3:::globex-files-bucket-657cc6b"];
+        });
+        expect(findings(disallowOtherTenantMarkers, stack)).toEqual([
+            { resource: "acme-backup-files-selection", message: 'resources[1] mentions tenant "globex" (its marker globex-files-bucket-657cc6b)' },
+        ]);
+    });
+
+    it.each([["nglobex-files"], ["globexs"], ["globex2"], ["10.210.0.0/16"]])("GIVEN %s WHEN checked THEN it is no mention of globex", (value) => {
+        const stack = withProps(dataStack(), "acme-network-flow-log", (props) => {
+            props.description = value;
+        });
+        expect(findings(disallowOtherTenantMarkers, stack)).toEqual([]);
+    });
+
+    it("GIVEN our own id contains another tenant's as a segment (trial-lumen and lumen) WHEN our names are checked THEN they are no mention of lumen, but a bare lumen is", () => {
+        const settings: PolicySettings = { ...SETTINGS, otherTenants: [{ tenant: "lumen", markers: [] }] };
+        expect(findings(disallowOtherTenantMarkers, dataStack("trial-lumen"), settings)).toEqual([]);
+        const stack = withProps(dataStack("trial-lumen"), "trial-lumen-network-flow-log", (props) => {
+            props.description = "trial-lumen copies lumen-settings";
+        });
+        expect(findings(disallowOtherTenantMarkers, stack, settings)).toEqual([
+            { resource: "trial-lumen-network-flow-log", message: 'description mentions tenant "lumen" (its id)' },
+        ]);
+    });
+
+    it("GIVEN a platform stack (no other tenants in its settings) WHEN checked THEN nothing is found", () => {
+        expect(findings(disallowOtherTenantMarkers, platformStack(), NO_TENANTS)).toEqual([]);
+    });
+});
+
+describe("aws-provider-default-tags", () => {
+    type Tags = Record<string, unknown>;
+    const retag = (change: (tags: Tags) => void): PolicyStack =>
+        withProps(dataStack(), "acme-aws", (props) => {
+            change((props.defaultTags as { tags: Tags }).tags);
+        });
+
+    it.each([
+        ["tenant missing", (tags: Tags) => delete tags.tenant, "defaultTags.tags.tenant is missing or empty"],
+        ["mode empty", (tags: Tags) => (tags.mode = " "), "defaultTags.tags.mode is missing or empty"],
+        ["managed-by missing", (tags: Tags) => delete tags["managed-by"], "defaultTags.tags.managed-by is missing or empty"],
+        ["tenant another's", (tags: Tags) => (tags.tenant = "globex"), 'defaultTags.tags.tenant is "globex"; expected "acme", the stack\'s name'],
+        ["mode another kind", (tags: Tags) => (tags.mode = "vpn"), 'defaultTags.tags.mode is "vpn"; expected "cloud", the stack\'s kind'],
+    ])("GIVEN the provider's default tags with %s WHEN checked THEN the provider is reported", (_label, change, message) => {
+        expect(findings(enforceProviderDefaultTags, retag(change))).toEqual([{ resource: "acme-aws", message }]);
+    });
+
+    it("GIVEN a provider without defaultTags WHEN checked THEN it is reported", () => {
+        const stack = withProps(dataStack(), "acme-aws-offsite", (props) => {
+            delete props.defaultTags;
+        });
+        expect(findings(enforceProviderDefaultTags, stack)).toEqual([
+            { resource: "acme-aws-offsite", message: "has no defaultTags.tags; expected tenant, mode, managed-by on every resource it creates" },
+        ]);
+    });
+
+    it("GIVEN a stack of unknown kind WHEN checked THEN the mode tag is reported, not passed", () => {
+        const stack = { ...dataStack(), kind: undefined };
+        expect(findings(enforceProviderDefaultTags, stack)).toContainEqual({
+            resource: "acme-aws",
+            message: 'defaultTags.tags.mode is "cloud", and the stack\'s kind is unknown; expected one of saas, dedicated-saas, physical, cloud, vpn, vpn-sync, platform',
+        });
+    });
+
+    it("GIVEN default tags as JSON text (a provider's nested input in CrossGuard) WHEN checked THEN they are read", () => {
+        const stack = withProps(dataStack(), "acme-aws", (props) => {
+            props.defaultTags = JSON.stringify(props.defaultTags);
+        });
+        expect(findings(enforceProviderDefaultTags, stack)).toEqual([]);
+        const wrong = withProps(dataStack(), "acme-aws", (props) => {
+            props.defaultTags = JSON.stringify({ tags: { tenant: "acme", mode: "cloud" } });
+        });
+        expect(findings(enforceProviderDefaultTags, wrong)).toEqual([{ resource: "acme-aws", message: "defaultTags.tags.managed-by is missing or empty" }]);
+    });
+});
+
+describe("aws-resource-stack-tags", () => {
+    it.each([
+        ["tenant", "globex", 'tags.tenant is "globex", overriding the stack\'s "acme"'],
+        ["mode", "saas", 'tags.mode is "saas", overriding the stack\'s "cloud"'],
+        ["managed-by", "terraform", 'tags.managed-by is "terraform", overriding the stack\'s "pulumi/tenant-platform"'],
+    ])("GIVEN a resource's own tags set %s to %s WHEN checked THEN it is reported", (key, value, message) => {
+        const stack = withProps(dataStack(), "acme-files-bucket", (props) => {
+            (props.tags as Record<string, unknown>)[key] = value;
+        });
+        expect(findings(disallowStackTagOverride, stack)).toEqual([{ resource: "acme-files-bucket", message }]);
+    });
+
+    it("GIVEN a resource's own tags repeat the stack's values WHEN checked THEN nothing is found", () => {
+        const stack = withProps(dataStack(), "acme-files-bucket", (props) => {
+            props.tags = { ...(props.tags as object), tenant: "acme", mode: "cloud", "managed-by": "pulumi/tenant-platform" };
+        });
+        expect(findings(disallowStackTagOverride, stack)).toEqual([]);
+    });
+
+    it("GIVEN tagsAll (CrossGuard) with the stack's three tags WHEN checked THEN nothing is found", () => {
+        const stack = withProps(dataStack(), "acme-files-bucket", (props) => {
+            props.tagsAll = { ...(props.tags as object), tenant: "acme", mode: "cloud", "managed-by": "pulumi/tenant-platform", environment: "production" };
+        });
+        expect(findings(disallowStackTagOverride, stack)).toEqual([]);
+    });
+
+    it.each([
+        ["without managed-by", { tenant: "acme", mode: "cloud" }, 'tagsAll.managed-by is missing; expected "pulumi/tenant-platform"'],
+        ["with another tenant", { tenant: "globex", mode: "cloud", "managed-by": "pulumi/tenant-platform" }, 'tagsAll.tenant is "globex"; expected "acme"'],
+    ])("GIVEN tagsAll %s WHEN checked THEN it is reported", (_label, tagsAll, message) => {
+        const stack = withProps(dataStack(), "acme-files-bucket", (props) => {
+            props.tagsAll = tagsAll;
+        });
+        expect(findings(disallowStackTagOverride, stack)).toEqual([{ resource: "acme-files-bucket", message }]);
+    });
+
+    it("GIVEN providers that set no managed-by WHEN a resource sets one THEN it is reported, not passed", () => {
+        let stack = dataStack();
+        for (const name of ["acme-aws", "acme-aws-offsite"]) {
+            stack = withProps(stack, name, (props) => {
+                delete (props.defaultTags as { tags: Record<string, unknown> }).tags["managed-by"];
+            });
+        }
+        stack = withProps(stack, "acme-files-bucket", (props) => {
+            (props.tags as Record<string, unknown>)["managed-by"] = "pulumi/tenant-platform";
+        });
+        expect(findings(disallowStackTagOverride, stack)).toEqual([
+            { resource: "acme-files-bucket", message: "tags.managed-by is \"pulumi/tenant-platform\", overriding the stack's nothing the stack's providers set" },
+        ]);
+    });
+});
+
+describe("the planned example fleet under the operations rules", () => {
+    let document: PlanDocument;
+
+    beforeAll(async () => {
+        const fleet = loadFleet();
+        document = await planFleet({ tenants: fleet.tenants, platformRegions: [...new Set(fleet.tenants.map((tenant) => tenant.region))] });
+    });
+
+    it("GIVEN every example tenant and every platform WHEN the operations rules run THEN there is no violation at all", () => {
+        expect(document.errors).toEqual([]);
+        const violations = document.tenants.flatMap((plan) => evaluate(stackFromPlan(plan), settingsFor(plan, document), OPERATIONS_RULES).map((violation) => ({ stack: plan.tenant, ...violation })));
+        expect(violations).toEqual([]);
+    });
+
+    it("GIVEN the planned fleet WHEN read THEN the rules had something to check: every kind that owns data has its plans, platforms their trail and detector", () => {
+        const kinds = new Set(document.tenants.map((plan) => plan.mode));
+        expect([...kinds].sort()).toEqual(["cloud", "dedicated-saas", "physical", "platform", "saas", "vpn", "vpn-sync"]);
+        for (const plan of document.tenants) {
+            const types = plan.resources.map((resource) => resource.type);
+            if (plan.mode !== "saas") {
+                expect(types.filter((type) => type === "aws:backup/plan:Plan"), plan.tenant).toHaveLength(2);
+            }
+            if (plan.mode === "platform") {
+                expect(types, plan.tenant).toContain("aws:cloudtrail/trail:Trail");
+                expect(types, plan.tenant).toContain("aws:guardduty/detector:Detector");
+            }
+        }
+    });
+
+    it("GIVEN a tenant's plan that copies into another tenant's VPC id WHEN checked THEN isolation reports it (the rule sees the fleet's real markers)", () => {
+        const acme = document.tenants.find((plan) => plan.tenant === "acme");
+        const globex = document.tenants.find((plan) => plan.tenant === "globex");
+        const globexVpc = globex?.resources.find((resource) => resource.type === "aws:ec2/vpc:Vpc");
+        expect(acme && globexVpc).toBeTruthy();
+        const stack = stackFromPlan(acme!);
+        const tampered = withProps(stack, "acme-network-flow-log", (props) => {
+            props.vpcId = globexVpc!.id;
+        });
+        expect(findings(disallowOtherTenantMarkers, tampered, settingsFor(acme!, document))).toEqual([
+            { resource: "acme-network-flow-log", message: `vpcId mentions tenant "globex" (its marker ${globexVpc!.id})` },
+        ]);
+    });
+});
