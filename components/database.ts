@@ -85,6 +85,25 @@ export function parameterGroupFamily(engineVersion: string): string {
 }
 
 /**
+ * The instance's identifier, derived from the component's name (letters, digits and single
+ * hyphens, starting with a letter, at most 63): fixed rather than generated, because RDS names the
+ * log group of its exported logs after it, and that group must exist, encrypted, before the
+ * instance writes to it.
+ */
+export function instanceIdentifier(name: string): string {
+    const clean = name
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, "-")
+        .replace(/-+/g, "-")
+        .replace(/^-|-$/g, "");
+    const base = /^[a-z]/.test(clean) ? clean : `db-${clean}`.replace(/-$/, "");
+    return base.slice(0, 63).replace(/-$/, "");
+}
+
+/** Days the exported PostgreSQL logs are kept. */
+export const DATABASE_LOG_RETENTION_DAYS = 365;
+
+/**
  * The identifier of the snapshot RDS takes when the instance is deleted, derived from the
  * component's name: letters, digits and single hyphens, starting with a letter, at most 255.
  */
@@ -165,9 +184,18 @@ export class Database extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        // RDS would create this group itself, unencrypted and kept forever, on the first export.
+        const identifier = instanceIdentifier(name);
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-logs`,
+            { name: `/aws/rds/instance/${identifier}/postgresql`, kmsKeyId: args.kmsKeyArn, retentionInDays: DATABASE_LOG_RETENTION_DAYS, tags: { tier: "data" } },
+            { parent: this },
+        );
+
         const instance = new aws.rds.Instance(
             `${name}-db`,
             {
+                identifier,
                 engine: "postgres",
                 engineVersion,
                 autoMinorVersionUpgrade: true,
@@ -202,7 +230,7 @@ export class Database extends pulumi.ComponentResource {
                 enabledCloudwatchLogsExports: ["postgresql"],
                 tags: { Name: name, tier: "data" },
             },
-            { parent: this },
+            { parent: this, dependsOn: [logGroup] },
         );
 
         this.instanceArn = instance.arn;

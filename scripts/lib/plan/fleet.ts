@@ -3,6 +3,7 @@
 // stack as planned in the same run, so the whole graph is consistent.
 
 import { Violation } from "../../../policy/rules/types";
+import { StackEstimate } from "../cost/estimate";
 import { isSecretLikeKey } from "../../../stacks/config/rules";
 import { SECRET_CONFIG_KEYS } from "../../../stacks/config/stack-config";
 import { Mode, Tenant } from "../../../stacks/config/tenant";
@@ -25,6 +26,8 @@ export interface TenantPlan {
     readonly outputs: Record<string, unknown>;
     /** What the policy rules found (added by the plan command, after planning). */
     readonly violations?: Violation[];
+    /** The monthly cost estimate at list prices (added by the plan command). */
+    readonly cost?: StackEstimate;
 }
 
 export interface PlanDocument {

@@ -12,16 +12,15 @@ export interface PolicyDocument<T extends PlannedStack = PlannedStack> {
 export type WithViolations<T> = T & { readonly violations: Violation[] };
 
 /** The document with every stack's violations, in the stacks' order. */
-export function withViolations<T extends PlannedStack, D extends PolicyDocument<T>>(
+export function withViolations<D extends PolicyDocument>(
     document: D,
     rules: readonly Rule[] = RULES,
-): Omit<D, "tenants"> & { tenants: WithViolations<T>[] } {
+): Omit<D, "tenants"> & { tenants: WithViolations<D["tenants"][number]>[] } {
     return {
         ...document,
         tenants: document.tenants.map((plan) => ({ ...plan, violations: evaluate(stackFromPlan(plan), settingsFor(plan, document), rules) })),
     };
 }
-
 
 /** Exit code of a checked plan: 1 when a file was invalid, else 3 when a mandatory policy is violated. */
 export function planExitCode(document: { readonly errors: readonly unknown[]; readonly tenants: readonly { readonly violations?: readonly Violation[] }[] }): number {

@@ -3,6 +3,7 @@
 // program really registers.
 
 import { describeCron } from "../../../components/backup-schedule";
+import { estimateByMode, StackEstimate } from "../cost/estimate";
 import { Violation } from "../../../policy/rules/types";
 import { SECRET_PLACEHOLDER } from "./engine";
 import { PlanDocument, TenantPlan } from "./fleet";
@@ -159,6 +160,17 @@ function outputs(plan: TenantPlan): string[] {
         .map(([key, value]) => `${key}: ${value === SECRET_PLACEHOLDER ? "[secret]" : typeof value === "string" ? oneLine(value) : JSON.stringify(value)}`);
 }
 
+const usd = (amount: number): string => `${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })} USD`;
+
+function costLines(cost: StackEstimate | undefined): string[] {
+    if (!cost) {
+        return [];
+    }
+    const kinds = [...new Set(cost.unknown.map((item) => item.type.split(":").pop() ?? item.type))].sort();
+    const unknown = cost.unknown.length > 0 ? `; not included: ${cost.unknown.length} item(s) of unknown cost (${kinds.join(", ")}; see the JSON's cost.unknown)` : "";
+    return [`  monthly cost estimate: ${usd(cost.monthlyUsd)} at list prices ${cost.priceVersion}${unknown}`];
+}
+
 function violationLines(violations: readonly Violation[]): string[] {
     if (violations.length === 0) {
         return [];
@@ -172,6 +184,7 @@ export function renderTenant(plan: TenantPlan): string {
         ...counts(plan).map((line) => `  ${line}`),
         ...FACTS.flatMap((fact) => fact(plan)).map((line) => `  ${line}`),
         ...outputs(plan).map((line) => `  output ${line}`),
+        ...costLines(plan.cost),
         ...violationLines(plan.violations ?? []),
     ];
     return lines.join("\n");
@@ -189,6 +202,15 @@ export function renderSummary(document: PlanDocument): string {
         sections.push(`Platform config without a default was planned with a stand-in (set it before a real update): ${document.standInConfig.join(", ")}`);
     }
     const total = document.tenants.reduce((sum, plan) => sum + plan.resources.length, 0);
+    const estimates = document.tenants.flatMap((plan) => (plan.cost ? [plan.cost] : []));
+    if (estimates.length > 0) {
+        sections.push(
+            [
+                "Monthly cost estimate by mode (known items, list prices):",
+                ...estimateByMode(estimates).map((mode) => `  ${mode.mode}: ${usd(mode.monthlyUsd)} for ${mode.tenants.length} stack(s)${mode.unknownItems > 0 ? `, ${mode.unknownItems} item(s) unknown` : ""}`),
+            ].join("\n"),
+        );
+    }
     const violations = document.tenants.flatMap((plan) => plan.violations ?? []);
     const mandatory = violations.filter((violation) => violation.enforcement === "mandatory").length;
     sections.push(

@@ -1,0 +1,113 @@
+// Checking a new tenant file with the validator itself, never a copy of its rules: the candidate's
+// bytes are validated together with the tenant files already in the folder, exactly as
+// `npm run validate` would once the file is written.
+
+import * as path from "node:path";
+
+import { allocateNetwork } from "./allocate";
+import { Answers, Field, pointerOf, renderTenantFile } from "./fields";
+import {
+    displayName,
+    FleetFile,
+    listTenantDirectory,
+    Problem,
+    readTenantFiles,
+    validateFleet,
+} from "../../../stacks/config/validate";
+
+/** The tenant files already in the folder, read once. */
+export interface ExistingFleet {
+    readonly dir: string;
+    readonly files: readonly FleetFile[];
+    /** Problems the folder already has before anything is added (a precondition: none). */
+    readonly problems: readonly Problem[];
+    /** The `network.cidr` of every existing tenant. */
+    readonly networks: readonly string[];
+    /** The ids of the existing tenants (their `tenant` fields). */
+    readonly tenantIds: ReadonlySet<string>;
+}
+
+export function readExistingFleet(dir: string): ExistingFleet {
+    const listing = listTenantDirectory(dir);
+    const loaded = readTenantFiles(listing.files);
+    const validation = validateFleet(loaded.files);
+    const data = validation.files.map((file) => file.source?.data as { tenant?: unknown; network?: { cidr?: unknown } } | undefined);
+    return {
+        dir,
+        files: loaded.files,
+        problems: [...listing.problems, ...loaded.problems, ...validation.problems],
+        networks: data.map((doc) => doc?.network?.cidr).filter((cidr): cidr is string => typeof cidr === "string"),
+        tenantIds: new Set(data.map((doc) => doc?.tenant).filter((id): id is string => typeof id === "string")),
+    };
+}
+
+/** The path the tenant's file gets: `<dir>/<tenant>.yaml`. */
+export function tenantFilePath(dir: string, tenant: string): string {
+    return path.join(dir, `${tenant}.yaml`);
+}
+
+export interface CandidateCheck {
+    readonly file: string;
+    readonly text: string;
+    /** The candidate's problems, on its own and against every existing tenant. */
+    readonly problems: readonly Problem[];
+}
+
+/**
+ * Renders the answers and validates the bytes with the fleet. Without a tenant id yet, the file
+ * is named after a placeholder that cannot clash (ids never contain a dot).
+ */
+export function checkCandidate(answers: Answers, fleet: ExistingFleet): CandidateCheck {
+    const text = renderTenantFile(answers);
+    const tenant = typeof answers.tenant === "string" && answers.tenant !== "" ? answers.tenant : "new.tenant";
+    const file = displayName(path.resolve(tenantFilePath(fleet.dir, tenant)));
+    const others = fleet.files.filter((existing) => path.resolve(existing.file) !== path.resolve(file));
+    const validation = validateFleet([...others, { file, bytes: Buffer.from(text, "utf8") }]);
+    return { file, text, problems: validation.problems.filter((problem) => problem.file === file) };
+}
+
+/** The problems about one field (at its pointer or below it, e.g. `/vpn/corporateCidrs/1`). */
+export function problemsOfField(problems: readonly Problem[], field: Field): Problem[] {
+    const pointer = pointerOf(field);
+    return problems.filter((problem) => problem.path === pointer || problem.path.startsWith(`${pointer}/`));
+}
+
+/** The networks a new tenant's network must not overlap: every tenant's, and its own corporate ranges. */
+export function takenNetworks(fleet: ExistingFleet, corporateCidrs: readonly string[] = []): string[] {
+    return [...fleet.networks, ...corporateCidrs];
+}
+
+/** The network allocated for a new tenant, or undefined when the pool is exhausted. */
+export function allocateFor(fleet: ExistingFleet, corporateCidrs: readonly string[] = []): string | undefined {
+    return allocateNetwork(takenNetworks(fleet, corporateCidrs));
+}
+
+// Legal forms dropped from a company name before it becomes an id ("Globex Corporation" -> globex).
+const LEGAL_FORMS = new Set(["ag", "bv", "co", "corp", "corporation", "gmbh", "inc", "incorporated", "kg", "limited", "llc", "llp", "ltd", "nv", "oy", "plc", "sa", "sarl", "sas", "se", "spa", "srl"]);
+
+/**
+ * A valid tenant id derived from a company name: lowercase ASCII, words joined by hyphens, legal
+ * forms dropped, starting with a letter, 3-30 characters; a numeric suffix when `taken` has it.
+ */
+export function deriveTenantId(company: string, taken: ReadonlySet<string> = new Set()): string {
+    const words = company
+        .normalize("NFKD")
+        .replace(/[\u0300-\u036f]/g, "")
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter((word) => word.length > 0);
+    while (words.length > 1 && LEGAL_FORMS.has(words[words.length - 1]!)) {
+        words.pop();
+    }
+    let id = words.join("-").replace(/^[^a-z]+/, "");
+    if (id.length < 3) {
+        id = `tenant${id ? `-${id}` : ""}`;
+    }
+    id = id.slice(0, 30).replace(/-+$/, "");
+    let candidate = id;
+    for (let n = 2; taken.has(candidate); n++) {
+        const suffix = `-${n}`;
+        candidate = `${id.slice(0, 30 - suffix.length).replace(/-+$/, "")}${suffix}`;
+    }
+    return candidate;
+}

@@ -1,0 +1,455 @@
+#!/usr/bin/env tsx
+// npm run tenant:new [-- --FIELD VALUE ... [--yes] [--dry-run] [--dir DIR]]: sales ops add a tenant.
+// Asks for what the flags do not give, checks every answer with the validator itself as it is
+// typed, and writes <dir>/<tenant>.yaml only when the file and the whole fleet with it are valid.
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import { PARTNER_REGIONS } from "../stacks/config/regions";
+import { DEFAULT_PASSWORD_MIN_LENGTH, DEFAULT_SIZES, Environment, ENVIRONMENTS, Mode, MODES } from "../stacks/config/tenant";
+import { displayName, formatProblem, loadFleet, Problem, TENANT_CONFIG_DIR } from "../stacks/config/validate";
+import { EXIT, Options, parseFlags, run, UsageError } from "./lib/cli";
+import type { PlanDocument, TenantPlan } from "./lib/plan/fleet";
+import { NETWORK_POOL } from "./lib/tenant-new/allocate";
+import { allocateFor, checkCandidate, deriveTenantId, ExistingFleet, problemsOfField, readExistingFleet, tenantFilePath } from "./lib/tenant-new/check";
+import {
+    Answers,
+    DEFAULT_ENVIRONMENT,
+    DEFAULT_REGION,
+    Field,
+    fieldByFlag,
+    fieldOfPointer,
+    FIELDS,
+    MODE_EXPLANATIONS,
+    splitList,
+} from "./lib/tenant-new/fields";
+import { InputEnded, Prompter } from "./lib/tenant-new/prompt";
+
+/** Exit code when the user cancels the questions (Ctrl-C or end of input): nothing is written. */
+export const EXIT_CANCELLED = 130;
+
+export const USAGE = `Usage: npm run tenant:new -- [--FIELD VALUE ...] [--yes] [--dry-run] [--dir DIR] [--no-plan]
+
+Adds a tenant: writes DIR/<tenant>.yaml (DIR: tenant-configs/), a commented file that passes
+npm run validate together with every existing tenant. Without --yes it asks, one question at a
+time, for every field no flag gives, and checks each answer as it is typed. Nothing is written
+when anything is invalid; an existing tenant is never overwritten.
+
+Fields (one flag per YAML field; list flags are repeatable or take commas):
+  --company NAME             company (required)
+  --tenant ID                tenant (default: from the company, e.g. "Globex Corporation" -> globex)
+  --mode MODE                mode (required):
+${MODES.map((mode) => `                               ${mode.padEnd(15)}${MODE_EXPLANATIONS[mode]}`).join("\n")}
+  --region REGION            region (asked with ${DEFAULT_REGION} as default; required with --yes)
+  --environment ENV          environment: ${ENVIRONMENTS.join(" | ")} (default ${DEFAULT_ENVIRONMENT}, left out of the file)
+  --subdomain LABEL          domain.subdomain (default: the tenant id)  } not for saas;
+  --own-domain FQDN          domain.own, the customer's own domain       } one of the two
+  --network-cidr CIDR        network.cidr (physical, cloud, vpn, vpn-sync; default: allocated, see below)
+  --customer-gateway-ip IP   vpn.customerGatewayIp (vpn, vpn-sync; required)
+  --bgp-asn ASN              vpn.bgpAsn (optional; static routing when absent)
+  --corporate-cidr CIDR      vpn.corporateCidrs (vpn, vpn-sync; required; repeatable)
+  --directory-name FQDN      identity.directoryName (vpn-sync; required)
+  --dns-ip IP                identity.dnsIps (vpn-sync; required; exactly 2; repeatable)
+  --service-account NAME     identity.serviceAccount (vpn-sync; required)
+  --instance-type TYPE       compute.instanceType      } optional sizing (not for saas); left out,
+  --instances N              compute.instances         } the defaults of the environment apply:
+  --volume-gib GIB           compute.volumeGiB         } production ${DEFAULT_SIZES.production.compute.instances} x ${DEFAULT_SIZES.production.compute.instanceType}, ${DEFAULT_SIZES.production.database.instanceClass};
+  --db-instance-class CLASS  database.instanceClass    } demo/test ${DEFAULT_SIZES.demo.compute.instances} x ${DEFAULT_SIZES.demo.compute.instanceType}, ${DEFAULT_SIZES.demo.database.instanceClass}
+  --db-storage-gib GIB       database.storageGiB
+  --password-min-length N    security.passwordMinLength (optional; default ${DEFAULT_PASSWORD_MIN_LENGTH})
+  --offsite-region REGION    backup.offsiteRegion (optional; default: the region's partner region)
+
+Network allocation: when --network-cidr is not given, the tenant gets the first /16 of the pool
+  ${NETWORK_POOL.join(", ")} (searched in that order)
+that overlaps no existing tenant's network and none of its own corporate networks; the platform's
+block 10.0.0.0/12 and 192.168.0.0/16 are never used.
+
+Options:
+  --yes          ask nothing: every field with a default takes it, and each missing required
+                 flag is named (company, mode, region and the mode's VPN and directory fields)
+  --dry-run      print the file it would write on stdout; write nothing
+  --dir DIR      the tenant folder (default: tenant-configs/)
+  --no-plan      do not print the offline plan of the new tenant after writing it
+  -h, --help     show this help
+
+Exit codes: 0 written (or printed with --dry-run), 1 an answer is invalid, the tenant exists or the
+folder already has invalid files, 2 usage error (unknown flag, missing flags with --yes), 130
+cancelled (Ctrl-C, or the input ended before every question was answered). Nothing is written
+unless the exit code is 0.
+`;
+
+export interface Io {
+    readonly stdin: NodeJS.ReadableStream;
+    readonly stdout: NodeJS.WritableStream;
+    readonly stderr: NodeJS.WritableStream;
+}
+
+const PROCESS_IO: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+
+function flagOptions(): Options {
+    const options: Options = {
+        yes: { type: "boolean", default: false },
+        "dry-run": { type: "boolean", default: false },
+        "no-plan": { type: "boolean", default: false },
+        dir: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+    };
+    for (const field of FIELDS) {
+        options[field.flag] = field.kind === "list" ? { type: "string", multiple: true } : { type: "string" };
+    }
+    return options;
+}
+
+/** The answers the flags give, as text (list flags split on commas too). */
+export function answersFromFlags(values: Record<string, unknown>): Answers {
+    const answers: Answers = {};
+    for (const field of FIELDS) {
+        const value = values[field.flag];
+        if (Array.isArray(value)) {
+            answers[field.flag] = value.flatMap((item) => splitList(String(item)));
+        } else if (typeof value === "string") {
+            answers[field.flag] = value.trim();
+        }
+    }
+    return answers;
+}
+
+function text(answers: Answers, flag: string): string | undefined {
+    const value = answers[flag];
+    return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function list(answers: Answers, flag: string): readonly string[] {
+    const value = answers[flag];
+    return value === undefined ? [] : typeof value === "string" ? splitList(value) : value;
+}
+
+function modeOf(answers: Answers): Mode | undefined {
+    const mode = text(answers, "mode");
+    return (MODES as readonly string[]).includes(mode ?? "") ? (mode as Mode) : undefined;
+}
+
+const needsField = (mode: Mode | undefined, flag: string): boolean => mode !== undefined && fieldByFlag(flag).modes.includes(mode);
+
+/** The flags --yes cannot do without: required fields that have no default. */
+export function missingRequiredFlags(answers: Answers): string[] {
+    const mode = modeOf(answers);
+    const required = ["company", "mode", "region"];
+    if (needsField(mode, "customer-gateway-ip")) {
+        required.push("customer-gateway-ip", "corporate-cidr");
+    }
+    if (needsField(mode, "directory-name")) {
+        required.push("directory-name", "dns-ip", "service-account");
+    }
+    return required.filter((flag) => (fieldByFlag(flag).kind === "list" ? list(answers, flag).length === 0 : text(answers, flag) === undefined));
+}
+
+/** Fills in what has a default: the tenant id, the subdomain, the network. */
+export function withDefaults(answers: Answers, fleet: ExistingFleet): { answers: Answers; allocated: boolean } {
+    const filled: Answers = { ...answers };
+    const mode = modeOf(filled);
+    const company = text(filled, "company");
+    if (text(filled, "tenant") === undefined && company !== undefined) {
+        filled.tenant = deriveTenantId(company, fleet.tenantIds);
+    }
+    if (needsField(mode, "subdomain") && text(filled, "subdomain") === undefined && text(filled, "own-domain") === undefined) {
+        filled.subdomain = filled.tenant;
+    }
+    let allocated = false;
+    if (needsField(mode, "network-cidr") && text(filled, "network-cidr") === undefined) {
+        const cidr = allocateFor(fleet, list(filled, "corporate-cidr"));
+        if (cidr !== undefined) {
+            filled["network-cidr"] = cidr;
+            allocated = true;
+        }
+    }
+    return { answers: filled, allocated };
+}
+
+/** A problem as the user typed it: the flag (and pointer) rather than a line of a file not yet written. */
+export function describeProblem(problem: Problem): string {
+    const field = fieldOfPointer(problem.path);
+    // A whole section (`/domain`, `/network`) is named by the flags of its fields.
+    const flags = field ? [field] : FIELDS.filter((candidate) => problem.path !== "/" && `/${candidate.path[0]}` === problem.path);
+    const named = flags.map((candidate) => `--${candidate.flag}`).join(", ");
+    return named ? `${named} (${problem.path}): ${problem.message}` : `${problem.path}: ${problem.message}`;
+}
+
+interface Question {
+    readonly flag: string;
+    /** Shown in brackets; Enter takes it. */
+    readonly shown?: string;
+    /** What Enter means: write `shown` into the file, or leave the field out (the program's default). */
+    readonly enter?: "write" | "omit";
+    /** Turns the typed text into the answer (e.g. a mode's number into its name). */
+    readonly parse?: (typed: string) => string | readonly string[];
+}
+
+/**
+ * Asks one question until its answer passes the validator: the document so far plus this answer
+ * is validated with the fleet, and the problems about this field are shown before asking again.
+ * A value given by flag is checked first and only asked again when it is invalid.
+ */
+async function askField(prompter: Prompter, answers: Answers, fleet: ExistingFleet, question: Question, given: Answers): Promise<void> {
+    const field: Field = fieldByFlag(question.flag);
+    let fromFlag = given[field.flag];
+    for (;;) {
+        let value: string | readonly string[] | undefined = fromFlag;
+        fromFlag = undefined;
+        if (value === undefined) {
+            const typed = await prompter.ask(field.question, question.shown);
+            if (typed === "") {
+                if (question.shown !== undefined && question.enter === "write") {
+                    value = question.shown;
+                } else if (question.enter === "omit" || field.optional) {
+                    delete answers[field.flag];
+                    return;
+                } else {
+                    prompter.say("  an answer is required");
+                    continue;
+                }
+            } else {
+                value = question.parse ? question.parse(typed) : field.kind === "list" ? splitList(typed) : typed;
+            }
+        }
+        const previous = answers[field.flag];
+        answers[field.flag] = value;
+        const problems = problemsOfField(checkCandidate(answers, fleet).problems, field);
+        if (field.flag === "tenant" && typeof value === "string" && fs.existsSync(tenantFilePath(fleet.dir, value))) {
+            problems.unshift({ file: "", line: 1, column: 1, path: "/tenant", message: `${displayName(tenantFilePath(fleet.dir, value))} already exists; choose another tenant id` });
+        }
+        if (problems.length === 0) {
+            return;
+        }
+        for (const problem of problems) {
+            prompter.say(`  ${problem.path}: ${problem.message}`);
+        }
+        if (previous === undefined) {
+            delete answers[field.flag];
+        } else {
+            answers[field.flag] = previous;
+        }
+    }
+}
+
+function parseMode(typed: string): string {
+    const index = Number(typed);
+    return Number.isInteger(index) && index >= 1 && index <= MODES.length ? MODES[index - 1]! : typed;
+}
+
+/** The questions, in the order a conversation needs (corporate networks before the allocated network). */
+async function interview(prompter: Prompter, given: Answers, fleet: ExistingFleet): Promise<{ answers: Answers; allocated: boolean }> {
+    const answers: Answers = {};
+    const ask = (question: Question): Promise<void> => askField(prompter, answers, fleet, question, given);
+    await ask({ flag: "company" });
+    await ask({ flag: "tenant", shown: deriveTenantId(text(answers, "company") ?? "", fleet.tenantIds), enter: "write" });
+    if (given.mode === undefined) {
+        prompter.say("Modes:");
+        MODES.forEach((mode, i) => prompter.say(`  ${i + 1}. ${mode.padEnd(15)}${MODE_EXPLANATIONS[mode]}`));
+    }
+    await ask({ flag: "mode", parse: parseMode });
+    const mode = modeOf(answers)!;
+    await ask({ flag: "region", shown: DEFAULT_REGION, enter: "write" });
+    await ask({ flag: "environment", shown: DEFAULT_ENVIRONMENT, enter: "omit" });
+    if (needsField(mode, "subdomain")) {
+        if (given.subdomain !== undefined || given["own-domain"] !== undefined) {
+            await ask({ flag: given.subdomain !== undefined ? "subdomain" : "own-domain" });
+        } else {
+            // One question for both: a name with a dot is the customer's own domain.
+            const tenant = text(answers, "tenant")!;
+            for (;;) {
+                const typed = (await prompter.ask(fieldByFlag("subdomain").question, tenant)) || tenant;
+                const flag = typed.includes(".") ? "own-domain" : "subdomain";
+                answers[flag] = typed;
+                const problems = problemsOfField(checkCandidate(answers, fleet).problems, fieldByFlag(flag));
+                if (problems.length === 0) {
+                    break;
+                }
+                problems.forEach((problem) => prompter.say(`  ${problem.path}: ${problem.message}`));
+                delete answers[flag];
+            }
+        }
+    }
+    if (needsField(mode, "customer-gateway-ip")) {
+        await ask({ flag: "customer-gateway-ip" });
+        await ask({ flag: "bgp-asn", enter: "omit" });
+        await ask({ flag: "corporate-cidr" });
+    }
+    if (needsField(mode, "directory-name")) {
+        await ask({ flag: "directory-name" });
+        await ask({ flag: "dns-ip" });
+        await ask({ flag: "service-account" });
+    }
+    let allocated = false;
+    if (needsField(mode, "network-cidr")) {
+        const proposal = allocateFor(fleet, list(answers, "corporate-cidr"));
+        await ask({ flag: "network-cidr", shown: proposal, enter: "write" });
+        allocated = given["network-cidr"] === undefined && proposal !== undefined && text(answers, "network-cidr") === proposal;
+    }
+    const environment = (text(answers, "environment") ?? DEFAULT_ENVIRONMENT) as Environment;
+    const sizes = DEFAULT_SIZES[environment] ?? DEFAULT_SIZES[DEFAULT_ENVIRONMENT];
+    if (needsField(mode, "instance-type")) {
+        prompter.say("Sizing (Enter keeps the default of the environment and leaves the field out of the file):");
+        await ask({ flag: "instance-type", shown: sizes.compute.instanceType, enter: "omit" });
+        await ask({ flag: "instances", shown: String(sizes.compute.instances), enter: "omit" });
+        await ask({ flag: "volume-gib", shown: String(sizes.compute.volumeGiB), enter: "omit" });
+        await ask({ flag: "db-instance-class", shown: sizes.database.instanceClass, enter: "omit" });
+        await ask({ flag: "db-storage-gib", shown: String(sizes.database.storageGiB), enter: "omit" });
+    }
+    await ask({ flag: "password-min-length", shown: String(DEFAULT_PASSWORD_MIN_LENGTH), enter: "omit" });
+    await ask({ flag: "offsite-region", shown: PARTNER_REGIONS[text(answers, "region")!], enter: "omit" });
+    // Flags for fields this mode does not have stay in, so the final check names them.
+    for (const [flag, value] of Object.entries(given)) {
+        if (answers[flag] === undefined && value !== undefined && !needsField(mode, flag)) {
+            answers[flag] = value;
+        }
+    }
+    return { answers, allocated };
+}
+
+/** Writes the file without ever replacing one: a hard link from a temporary file fails if the name exists. */
+function writeNew(file: string, content: string): "written" | "exists" {
+    const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+    fs.writeFileSync(temporary, content, { flag: "wx", mode: 0o644 });
+    try {
+        fs.linkSync(temporary, file);
+        return "written";
+    } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "EEXIST") {
+            return "exists";
+        }
+        // Filesystems without hard links: check, then rename (atomic, though not exclusive).
+        if (fs.existsSync(file)) {
+            return "exists";
+        }
+        fs.renameSync(temporary, file);
+        return "written";
+    } finally {
+        fs.rmSync(temporary, { force: true });
+    }
+}
+
+/**
+ * COST ESTIMATE CALL SITE (the only one): the monthly list-price estimate of the planned tenant,
+ * from scripts/lib/cost/estimate.ts (`estimateStack(plan, prices)`, prices.json by default).
+ */
+async function costEstimate(plan: TenantPlan): Promise<string> {
+    const { estimateStack } = await import("./lib/cost/estimate");
+    const estimate = estimateStack(plan);
+    const unpriced = estimate.unknown.length > 0 ? `; ${estimate.unknown.length} item(s) not included (usage-based or not priced)` : "";
+    return `about ${estimate.monthlyUsd.toFixed(2)} USD a month at list prices ${estimate.priceVersion}${unpriced}`;
+}
+
+/** Plans the new tenant offline (its region's platform included) and renders its summary. */
+async function planSummary(dir: string, tenant: string): Promise<{ text: string; problems: Problem[] }> {
+    // Loaded only here: the Pulumi program takes seconds to load and the questions must not wait.
+    const [{ planFleet }, { renderTenant }, { withViolations }] = await Promise.all([
+        import("./lib/plan/fleet"),
+        import("./lib/plan/summary"),
+        import("./lib/plan/policy"),
+    ]);
+    const fleet = loadFleet({ files: [tenantFilePath(dir, tenant)], dir, withDirectory: true });
+    const planned = withViolations(await planFleet({ tenants: fleet.tenants }));
+    const plan = planned.tenants.find((candidate) => candidate.tenant === tenant);
+    if (!plan) {
+        return { text: "", problems: [...fleet.problems, ...planned.errors] };
+    }
+    // The file is written by now: an estimate that fails is reported, never fatal.
+    const cost = await costEstimate(plan).catch((error: unknown) => `unavailable (${(error as Error).message.split("\n")[0]})`);
+    return { text: `${renderTenant(plan)}\n  estimated monthly cost: ${cost}\n`, problems: planned.errors };
+}
+
+export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number> {
+    const { values, positionals } = parseFlags(argv, flagOptions());
+    const say = (line: string): void => void io.stderr.write(`${line}\n`);
+    if (values.help) {
+        io.stdout.write(USAGE);
+        return EXIT.ok;
+    }
+    if (positionals.length > 0) {
+        throw new UsageError(`unexpected argument "${String(positionals[0]).slice(0, 80)}"; every field is a flag (see --help)`);
+    }
+    const dir = path.resolve(typeof values.dir === "string" ? values.dir : TENANT_CONFIG_DIR);
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+        throw new UsageError(`--dir ${displayName(dir)} is not a folder`);
+    }
+    const given = answersFromFlags(values);
+
+    // Preconditions: a fleet that is valid now, and no existing file for a tenant id given by flag.
+    const fleet = readExistingFleet(dir);
+    if (fleet.problems.length > 0) {
+        fleet.problems.forEach((problem) => say(formatProblem(problem)));
+        say(`tenant:new: ${displayName(dir)} already has ${fleet.problems.length} problem(s); fix them first (npm run validate), nothing written`);
+        return EXIT.invalid;
+    }
+    const givenTenant = text(given, "tenant");
+    if (givenTenant !== undefined && fs.existsSync(tenantFilePath(dir, givenTenant))) {
+        say(`tenant:new: ${displayName(tenantFilePath(dir, givenTenant))} already exists; a tenant is never overwritten (edit the file instead), nothing written`);
+        return EXIT.invalid;
+    }
+
+    let answers: Answers;
+    let allocated: boolean;
+    if (values.yes) {
+        const missing = missingRequiredFlags(given);
+        if (missing.length > 0) {
+            throw new UsageError(`--yes asks nothing, so these flags are required: ${missing.map((flag) => `--${flag}`).join(", ")}`);
+        }
+        ({ answers, allocated } = withDefaults(given, fleet));
+    } else {
+        const prompter = new Prompter({ stdin: io.stdin, output: io.stderr });
+        try {
+            ({ answers, allocated } = await interview(prompter, given, fleet));
+        } catch (error) {
+            if (error instanceof InputEnded) {
+                say("");
+                throw new UsageError(`${error.message}; nothing written (use --yes with flags to run without questions)`, EXIT_CANCELLED);
+            }
+            throw error;
+        } finally {
+            prompter.close();
+        }
+    }
+
+    const mode = modeOf(answers);
+    if (needsField(mode, "network-cidr") && text(answers, "network-cidr") === undefined) {
+        say(`tenant:new: the network pool (${NETWORK_POOL.join(", ")}) has no free /16 left; give --network-cidr, nothing written`);
+        return EXIT.invalid;
+    }
+    // The final bytes, checked alone and with the whole fleet, exactly as they will be written.
+    const candidate = checkCandidate(answers, fleet);
+    if (candidate.problems.length > 0) {
+        candidate.problems.forEach((problem) => say(describeProblem(problem)));
+        say(`tenant:new: ${candidate.problems.length} problem(s); nothing written`);
+        return EXIT.invalid;
+    }
+    const tenant = text(answers, "tenant")!;
+    const file = tenantFilePath(dir, tenant);
+    const network = text(answers, "network-cidr");
+    const facts = `tenant ${tenant}, mode ${mode}, region ${text(answers, "region")}${network ? `, network ${network}${allocated ? " (allocated)" : ""}` : ""}`;
+    if (values["dry-run"]) {
+        io.stdout.write(candidate.text);
+        say(`tenant:new: dry run, ${displayName(file)} not written (${facts})`);
+        return EXIT.ok;
+    }
+    if (writeNew(file, candidate.text) === "exists") {
+        say(`tenant:new: ${displayName(file)} already exists; a tenant is never overwritten, nothing written`);
+        return EXIT.invalid;
+    }
+    const after = loadFleet({ dir });
+    say(`tenant:new: wrote ${displayName(file)} (${facts}); ${after.files.length} tenant file(s) in ${displayName(dir)}, ${after.problems.length} problem(s)`);
+    after.problems.forEach((problem) => say(formatProblem(problem)));
+    if (!values["no-plan"]) {
+        say("tenant:new: planning the new tenant offline...");
+        const summary = await planSummary(dir, tenant);
+        io.stdout.write(summary.text);
+        summary.problems.forEach((problem) => say(formatProblem(problem)));
+    }
+    say(`tenant:new: next: review and commit ${displayName(file)}; deploy with pulumi stack select --create ${tenant} && pulumi up --policy-pack policy`);
+    return after.problems.length === 0 ? EXIT.ok : EXIT.invalid;
+}
+
+if (require.main === module) {
+    void run("tenant:new", (argv) => main(argv), USAGE);
+}
