@@ -79,6 +79,8 @@ export function lockRetentionProblems(minDays: number, maxDays: number, promise:
 export class Backup extends pulumi.ComponentResource {
     public readonly vaultArn: pulumi.Output<string>;
     public readonly offsiteVaultArn: pulumi.Output<string>;
+    /** The role AWS Backup works with: an on-demand backup (before a destroy) runs as it too. */
+    public readonly roleArn: pulumi.Output<string>;
     /** Backup plan ids by target. */
     public readonly planIds: pulumi.Output<Record<BackupTarget, string>>;
     /** Backup plan ARNs by target. */
@@ -192,8 +194,9 @@ export class Backup extends pulumi.ComponentResource {
 
         this.vaultArn = vault.arn;
         this.offsiteVaultArn = offsiteVault.arn;
+        this.roleArn = role.arn;
         this.planIds = pulumi.output({ database: databasePlan.id, files: filesPlan.id });
         this.planArns = pulumi.output({ database: databasePlan.arn, files: filesPlan.arn });
-        this.registerOutputs({ vaultArn: this.vaultArn, offsiteVaultArn: this.offsiteVaultArn, planIds: this.planIds, planArns: this.planArns });
+        this.registerOutputs({ vaultArn: this.vaultArn, offsiteVaultArn: this.offsiteVaultArn, roleArn: this.roleArn, planIds: this.planIds, planArns: this.planArns });
     }
 }

@@ -89,6 +89,10 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
         customerDnsRecords: certificate.customerDnsRecords,
         databaseAddress: database.address,
         filesBucket: files.bucketName,
+        // What a final on-demand backup before a destroy needs (npm run destroy).
+        databaseArn: database.instanceArn,
+        filesBucketArn: files.bucketArn,
+        backupRoleArn: backup.roleArn,
         backupVaultArn: backup.vaultArn,
         offsiteBackupVaultArn: backup.offsiteVaultArn,
     };

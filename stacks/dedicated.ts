@@ -269,6 +269,10 @@ export function dedicatedCloud(tenant: DedicatedCloudTenant, profile: DedicatedP
         customerDnsRecords: frontDoor.customerDnsRecords,
         databaseAddress: database.address,
         filesBucket: files.bucketName,
+        // What a final on-demand backup before a destroy needs (npm run destroy).
+        databaseArn: database.instanceArn,
+        filesBucketArn: files.bucketArn,
+        backupRoleArn: backup.roleArn,
         backupVaultArn: backup.vaultArn,
         offsiteBackupVaultArn: backup.offsiteVaultArn,
         ...(vpn ? { vpnRouting: vpn.routing, vpnTunnels: vpn.tunnels, vpnPresharedKeys: vpn.presharedKeys } : {}),

@@ -1,0 +1,113 @@
+// The order a fleet is deployed in, as data (`rolloutPlan`, pure), and the runner that walks it
+// (`runRollout`), halting at the first failure so that a bad change reaches as few tenants as possible.
+
+import { Environment, Mode, MODES } from "../../../stacks/config/tenant";
+
+/** What the rollout order needs to know of a tenant. */
+export interface RolloutTenant {
+    readonly id: string;
+    readonly mode: Mode;
+    readonly region: string;
+    readonly environment: Environment;
+}
+
+/**
+ * One wave: its stacks run concurrently; the next wave starts once all of them succeeded.
+ * `platform`: the shared platform stacks (every tenant of a region references its platform);
+ * `canary`: one tenant at a time, the tenants whose breakage hurts least or that stand for a mode;
+ * `fleet`: the rest, at most `parallel` at once.
+ */
+export interface RolloutWave {
+    readonly stage: "platform" | "canary" | "fleet";
+    readonly stacks: readonly string[];
+}
+
+export function platformStackName(region: string): string {
+    return `platform-${region}`;
+}
+
+/** `items` in consecutive groups of at most `size`. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+    const result: T[][] = [];
+    for (let at = 0; at < items.length; at += size) {
+        result.push(items.slice(at, at + size));
+    }
+    return result;
+}
+
+const byId = (a: RolloutTenant, b: RolloutTenant) => a.id.localeCompare(b.id);
+
+/**
+ * The canaries, in order: the `test` tenants, the `demo` tenants, then the first production tenant
+ * (by id) of each mode in the order of MODES. A mode without a production tenant has no canary.
+ */
+export function canaries(tenants: readonly RolloutTenant[]): RolloutTenant[] {
+    const sorted = [...tenants].sort(byId);
+    const production = MODES.map((mode) => sorted.find((tenant) => tenant.environment === "production" && tenant.mode === mode)).filter(
+        (tenant): tenant is RolloutTenant => tenant !== undefined,
+    );
+    return [...sorted.filter((tenant) => tenant.environment === "test"), ...sorted.filter((tenant) => tenant.environment === "demo"), ...production];
+}
+
+/**
+ * The waves of a fleet deployment: the platform stack of every region in use (at most `parallel`
+ * at once) before any tenant, so that every tenant finds its platform's outputs up to date; then the
+ * canaries one per wave; then the other tenants by id in waves of at most `parallel`.
+ */
+export function rolloutPlan(tenants: readonly RolloutTenant[], parallel: number): RolloutWave[] {
+    if (!Number.isInteger(parallel) || parallel < 1) {
+        throw new RangeError(`parallel must be a whole number of at least 1, got ${parallel}`);
+    }
+    const regions = [...new Set(tenants.map((tenant) => tenant.region))].sort();
+    const first = canaries(tenants);
+    const rest = [...tenants].sort(byId).filter((tenant) => !first.includes(tenant));
+    return [
+        ...chunks(regions.map(platformStackName), parallel).map((stacks) => ({ stage: "platform" as const, stacks })),
+        ...first.map((tenant) => ({ stage: "canary" as const, stacks: [tenant.id] })),
+        ...chunks(rest.map((tenant) => tenant.id), parallel).map((stacks) => ({ stage: "fleet" as const, stacks })),
+    ];
+}
+
+export interface RolloutOutcome {
+    readonly succeeded: string[];
+    readonly failed: { readonly stack: string; readonly error: string }[];
+    /** Stacks the rollout never started because an earlier one failed. */
+    readonly notStarted: string[];
+}
+
+/**
+ * Runs the waves in order, the stacks of a wave concurrently. After a wave with a failure no other
+ * stack is started (unless `continueOnFailure`, for read-only operations such as preview).
+ */
+export async function runRollout(
+    waves: readonly RolloutWave[],
+    runStack: (stack: string) => Promise<void>,
+    options: { continueOnFailure?: boolean } = {},
+): Promise<RolloutOutcome> {
+    const outcome: RolloutOutcome = { succeeded: [], failed: [], notStarted: [] };
+    for (const wave of waves) {
+        if (outcome.failed.length > 0 && !options.continueOnFailure) {
+            outcome.notStarted.push(...wave.stacks);
+            continue;
+        }
+        const results = await Promise.allSettled(wave.stacks.map((stack) => runStack(stack)));
+        results.forEach((result, index) => {
+            const stack = wave.stacks[index]!;
+            if (result.status === "fulfilled") {
+                outcome.succeeded.push(stack);
+            } else {
+                outcome.failed.push({ stack, error: firstLine(result.reason) });
+            }
+        });
+    }
+    return outcome;
+}
+
+/** The first meaningful line of an error, for summaries (the full text goes to the log). */
+export function firstLine(error: unknown): string {
+    const text = error instanceof Error ? error.message : String(error);
+    const lines = text.split("\n").map((line) => line.trim());
+    // The Automation API's errors carry the CLI's whole output; its `error:` line says what went wrong.
+    const hit = lines.find((line) => /\berror:/i.test(line));
+    return hit ? hit.slice(hit.search(/\berror:/i)) : (lines.find((line) => line.length > 0) ?? "failed");
+}

@@ -1,0 +1,64 @@
+// Settings of the stack operations: the environment, completed (never overridden) by an optional
+// `.env` at the repository root. `.env.example` documents every variable.
+
+import * as path from "node:path";
+
+import * as dotenv from "dotenv";
+
+import { REPO_ROOT } from "../../../stacks/config/validate";
+import { UsageError } from "../cli";
+
+export interface OpsSettings {
+    /** PULUMI_BACKEND_URL: the state backend; unset, the CLI's own login (`pulumi login`) applies. */
+    readonly backendUrl: string | undefined;
+    /** AWS_PROFILE: the credentials the Pulumi program and the AWS CLI use; unset, the default chain. */
+    readonly awsProfile: string | undefined;
+    /** STACK_PARALLEL: stacks run at once by `--all` without `--parallel`. Default 1. */
+    readonly stackParallel: number;
+    /** PULUMI_PARALLEL: resource operations at once inside one stack. Default: the CLI's own. */
+    readonly resourceParallel: number | undefined;
+    /** LOG_FILE: JSON logs go there instead of stderr. */
+    readonly logFile: string | undefined;
+    /** LOG_LEVEL: pino level. Default info. */
+    readonly logLevel: string;
+    /** BACKUP_POLL_SECONDS: how often a final backup job is checked. Default 30. */
+    readonly backupPollSeconds: number;
+    /** BACKUP_TIMEOUT_MINUTES: how long destroy waits for the final backups. Default 720 (12 h). */
+    readonly backupTimeoutMinutes: number;
+}
+
+/** Loads `<repo>/.env` into `env` for the variables `env` does not already set. */
+export function loadDotenv(env: NodeJS.ProcessEnv = process.env, file: string = path.join(REPO_ROOT, ".env")): void {
+    dotenv.config({ path: file, quiet: true, processEnv: env as Record<string, string> });
+}
+
+function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number;
+function whole(env: NodeJS.ProcessEnv, name: string, fallback: undefined, min: number): number | undefined;
+function whole(env: NodeJS.ProcessEnv, name: string, fallback: number | undefined, min: number): number | undefined {
+    const raw = env[name];
+    if (raw === undefined || raw === "") {
+        return fallback;
+    }
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) {
+        throw new UsageError(`${name} is "${raw.slice(0, 40)}": expected a whole number of at least ${min}`);
+    }
+    return value;
+}
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): OpsSettings {
+    const level = env.LOG_LEVEL || "info";
+    if (!["trace", "debug", "info", "warn", "error", "fatal", "silent"].includes(level)) {
+        throw new UsageError(`LOG_LEVEL is "${level.slice(0, 40)}": expected trace, debug, info, warn, error, fatal or silent`);
+    }
+    return {
+        backendUrl: env.PULUMI_BACKEND_URL || undefined,
+        awsProfile: env.AWS_PROFILE || undefined,
+        stackParallel: whole(env, "STACK_PARALLEL", 1, 1),
+        resourceParallel: whole(env, "PULUMI_PARALLEL", undefined, 1),
+        logFile: env.LOG_FILE || undefined,
+        logLevel: level,
+        backupPollSeconds: whole(env, "BACKUP_POLL_SECONDS", 30, 0),
+        backupTimeoutMinutes: whole(env, "BACKUP_TIMEOUT_MINUTES", 720, 1),
+    };
+}

@@ -1,0 +1,386 @@
+#!/usr/bin/env tsx
+// npm run preview|up|destroy -- ...: the real stack operations of platform engineers, through
+// Pulumi's Automation API over this repository's program, with the policy pack on every preview
+// and update. `up --all` rolls the fleet out platform first, canaries next, then waves.
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as readline from "node:readline";
+
+import type { Logger } from "pino";
+
+import { formatProblem, loadFleet, TENANT_CONFIG_DIR } from "../stacks/config/validate";
+import { platformRegionOf } from "../stacks/context";
+import { EXIT, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
+import { FINAL_BACKUP_RETENTION_DAYS, FinalBackupPlan, finalBackupPlan, FinishedBackup, startBackupJobArgs, takeFinalBackup } from "./lib/ops/backup";
+import { changedStacks } from "./lib/ops/changed";
+import { createLogger } from "./lib/ops/log";
+import { existingStack, MissingToolError, outputValues, POLICY_PACK, prepareStack, progress, requireTool, StackTarget } from "./lib/ops/pulumi";
+import { chunks, RolloutOutcome, rolloutPlan, RolloutWave, runRollout } from "./lib/ops/rollout";
+import { loadDotenv, OpsSettings, readSettings } from "./lib/ops/settings";
+
+export const USAGE = `Usage: npm run preview -- (STACK ... | --all) [--parallel N] [--dry-run] [--log-file FILE]
+       npm run up      -- (STACK ... | --all) [--parallel N] [--dry-run] [--log-file FILE]
+       npm run destroy -- TENANT [--yes] [--dry-run] [--log-file FILE]
+       tsx scripts/stack-ops.ts changed --plan PLAN.json
+
+Runs the real Pulumi program of each stack (Pulumi CLI and AWS credentials needed), with the policy
+pack in policy/. STACK is a tenant id (tenant-configs/STACK.yaml) or platform-<region>.
+
+  preview        what each stack would change (read-only)
+  up             deploys; --all: the platform stacks first, then the canaries one by one (test and
+                 demo tenants, then one production tenant per mode), then the other tenants in
+                 waves; stops at the first failure (no stack is started after it)
+  destroy        takes a final on-demand backup of the tenant's database and files bucket with
+                 AWS Backup (the AWS CLI is needed), waits for it, then destroys the stack; asks you
+                 to type the tenant id unless --yes. Vaults, keys and backups are retained.
+  changed        prints the JSON list of stacks whose plan diff shows a change (for CI)
+
+  --all          every tenant in tenant-configs/ and the platform of every region in use
+  --parallel N   stacks at once (default: STACK_PARALLEL, else 1)
+  --dry-run      print what would run; change nothing
+  --yes          destroy without asking for the tenant id
+  --log-file F   JSON logs to F (default: LOG_FILE, else stderr; readable on a terminal)
+  --plan FILE    with changed: the plan document (npm run plan -- --all --base REF --json)
+  -h, --help     show this help
+
+Settings come from the environment and an optional .env (see .env.example).
+Exit codes: 0 done, 1 a stack operation failed or was refused (nothing further was started),
+2 usage error or a missing CLI (pulumi, aws).
+`;
+
+export const COMMANDS = ["preview", "up", "destroy", "changed"] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export interface OpsRequest {
+    readonly command: Command;
+    readonly stacks: string[];
+    readonly all: boolean;
+    readonly parallel: number | undefined;
+    readonly dryRun: boolean;
+    readonly yes: boolean;
+    readonly logFile: string | undefined;
+    readonly plan: string | undefined;
+}
+
+export function parseRequest(argv: string[]): OpsRequest | "help" {
+    const { values, positionals } = parseFlags(argv, {
+        all: { type: "boolean", default: false },
+        parallel: { type: "string" },
+        "dry-run": { type: "boolean", default: false },
+        yes: { type: "boolean", default: false },
+        "log-file": { type: "string" },
+        plan: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+    });
+    if (values.help) {
+        return "help";
+    }
+    const [command, ...stacks] = positionals;
+    if (!COMMANDS.includes(command as Command)) {
+        throw new UsageError(command === undefined ? "missing command: preview, up, destroy or changed" : `unknown command "${command.slice(0, 40)}": expected preview, up, destroy or changed`);
+    }
+    for (const stack of stacks) {
+        if (!/^[a-z][a-z0-9-]{1,40}[a-z0-9]$/.test(stack)) {
+            throw new UsageError(`"${stack.slice(0, 60)}" is not a stack name (a tenant id or platform-<region>)`);
+        }
+    }
+    let parallel: number | undefined;
+    if (values.parallel !== undefined) {
+        parallel = Number(values.parallel);
+        if (!Number.isInteger(parallel) || parallel < 1) {
+            throw new UsageError(`--parallel expects a whole number of at least 1, got "${values.parallel.slice(0, 20)}"`);
+        }
+    }
+    const request: OpsRequest = {
+        command: command as Command,
+        stacks,
+        all: values.all === true,
+        parallel,
+        dryRun: values["dry-run"] === true,
+        yes: values.yes === true,
+        logFile: values["log-file"],
+        plan: values.plan,
+    };
+    if (request.command === "changed") {
+        if (!request.plan || stacks.length > 0 || request.all) {
+            throw new UsageError("changed takes --plan FILE and nothing else");
+        }
+    } else if (request.command === "destroy") {
+        if (stacks.length !== 1 || request.all) {
+            throw new UsageError("destroy takes exactly one tenant id (there is no --all)");
+        }
+        if (platformRegionOf(stacks[0]!) !== undefined) {
+            throw new UsageError(`${stacks[0]} is a platform stack that every tenant of its region uses: destroy handles tenant stacks only`);
+        }
+    } else if (request.all === stacks.length > 0) {
+        throw new UsageError(`${request.command} takes either stack names or --all`);
+    }
+    if (request.yes && request.command !== "destroy") {
+        throw new UsageError("--yes applies to destroy only");
+    }
+    return request;
+}
+
+/** What the operations need of the world outside: streams, for tests. */
+export interface OpsIo {
+    readonly stdin: NodeJS.ReadableStream;
+    readonly stderr: NodeJS.WriteStream;
+}
+
+type Targets = { ok: true; waves: RolloutWave[]; regions: Map<string, string> } | { ok: false; message: string };
+
+/** The stacks of the request, their regions and the order to run them in; tenant files are validated first. */
+export function resolveTargets(request: OpsRequest, parallel: number): Targets {
+    if (request.all) {
+        const fleet = loadFleet();
+        if (fleet.problems.length > 0) {
+            return { ok: false, message: `the tenant files are invalid; nothing was run:\n${fleet.problems.map(formatProblem).join("\n")}` };
+        }
+        const regions = new Map<string, string>(fleet.tenants.map((tenant) => [tenant.id, tenant.region]));
+        for (const region of new Set(fleet.tenants.map((tenant) => tenant.region))) {
+            regions.set(`platform-${region}`, region);
+        }
+        return { ok: true, waves: rolloutPlan(fleet.tenants, parallel), regions };
+    }
+    const regions = new Map<string, string>();
+    for (const stack of request.stacks) {
+        const region = platformRegionOf(stack);
+        if (region !== undefined) {
+            regions.set(stack, region);
+            continue;
+        }
+        const fleet = loadFleet({ files: [path.join(TENANT_CONFIG_DIR, `${stack}.yaml`)], withDirectory: true });
+        const tenant = fleet.tenants[0];
+        if (fleet.problems.some((problem) => problem.message === "no such file")) {
+            return { ok: false, message: `no tenant "${stack}": there is no tenant-configs/${stack}.yaml (platform stacks are named platform-<region>); nothing was run` };
+        }
+        if (fleet.problems.length > 0 || tenant === undefined) {
+            return { ok: false, message: `tenant file of ${stack} is invalid; nothing was run:\n${fleet.problems.map(formatProblem).join("\n")}` };
+        }
+        regions.set(stack, tenant.region);
+    }
+    // Named platform stacks still go before the tenants that read their outputs.
+    const ordered = [...request.stacks.filter((stack) => platformRegionOf(stack) !== undefined), ...request.stacks.filter((stack) => platformRegionOf(stack) === undefined)];
+    return { ok: true, waves: chunks([...new Set(ordered)], parallel).map((stacks) => ({ stage: "fleet" as const, stacks })), regions };
+}
+
+/** The equivalent CLI commands, for --dry-run. */
+function describeOperation(command: "preview" | "up", target: StackTarget, settings: OpsSettings): string {
+    const parallel = settings.resourceParallel ? ` --parallel ${settings.resourceParallel}` : "";
+    const flags = command === "preview" ? " --diff" : " --yes";
+    return `pulumi config set aws:region ${target.region} --stack ${target.stack} && pulumi ${command} --stack ${target.stack} --policy-pack policy${flags}${parallel}`;
+}
+
+function renderOutcome(command: string, outcome: RolloutOutcome): string {
+    const total = outcome.succeeded.length + outcome.failed.length + outcome.notStarted.length;
+    const lines = [`${command}: ${outcome.succeeded.length} succeeded, ${outcome.failed.length} failed, ${outcome.notStarted.length} not started (of ${total} stacks)`];
+    if (outcome.succeeded.length > 0) {
+        lines.push(`  succeeded:   ${outcome.succeeded.join(", ")}`);
+    }
+    for (const failure of outcome.failed) {
+        lines.push(`  failed:      ${failure.stack}: ${failure.error}`);
+    }
+    if (outcome.notStarted.length > 0) {
+        lines.push(`  not started: ${outcome.notStarted.join(", ")}`);
+    }
+    if (command === "up" && outcome.failed.length + outcome.notStarted.length > 0) {
+        lines.push("The failed stacks may be partly updated (see the log); the stacks not started were not touched.");
+    }
+    if (command === "preview") {
+        lines.push("A preview changes no infrastructure.");
+    }
+    return `${lines.join("\n")}\n`;
+}
+
+async function previewOrUp(command: "preview" | "up", request: OpsRequest, settings: OpsSettings, log: Logger): Promise<number> {
+    const parallel = request.parallel ?? settings.stackParallel;
+    const targets = resolveTargets(request, parallel);
+    if (!targets.ok) {
+        log.error({ event: "refused" }, targets.message.split("\n")[0]!);
+        await writeStdout(`${targets.message}\n`);
+        return EXIT.invalid;
+    }
+    const target = (stack: string): StackTarget => ({ stack, region: targets.regions.get(stack)! });
+    if (request.dryRun) {
+        const lines = targets.waves.map((wave, index) => `wave ${index + 1} (${wave.stage}):\n${wave.stacks.map((stack) => `  ${describeOperation(command, target(stack), settings)}`).join("\n")}`);
+        await writeStdout(`${lines.join("\n")}\ndry run: nothing was ${command === "up" ? "deployed" : "previewed"}.\n`);
+        return EXIT.ok;
+    }
+    log.info({ event: "rollout", waves: targets.waves, parallel, backend: settings.backendUrl ?? "(pulumi login)", awsProfile: settings.awsProfile ?? "(default)" }, `${command} of ${targets.regions.size} stack(s)`);
+    const outcome = await runRollout(
+        targets.waves,
+        async (name) => {
+            const stackLog = log.child({ stack: name });
+            const { region } = target(name);
+            stackLog.info({ event: "start", op: command, region }, `${command} started`);
+            try {
+                const stack = await prepareStack(target(name));
+                const options = { policyPacks: [POLICY_PACK], parallel: settings.resourceParallel, ...progress(stackLog) };
+                if (command === "preview") {
+                    const result = await stack.preview({ ...options, diff: true });
+                    stackLog.info({ event: "done", op: command, changes: result.changeSummary }, "preview finished");
+                } else {
+                    const result = await stack.up(options);
+                    if (result.summary.result !== "succeeded") {
+                        throw new Error(`error: the update ended "${result.summary.result}"`);
+                    }
+                    stackLog.info({ event: "done", op: command, changes: result.summary.resourceChanges }, "update succeeded");
+                }
+            } catch (error) {
+                stackLog.error({ event: "failed", op: command, error: (error as Error).message }, `${command} failed`);
+                throw error;
+            }
+        },
+        { continueOnFailure: command === "preview" },
+    );
+    log.info({ event: "outcome", ...outcome }, `${command} finished`);
+    await writeStdout(renderOutcome(command, outcome));
+    return outcome.failed.length > 0 ? EXIT.invalid : EXIT.ok;
+}
+
+/** Reads one line from `input`; undefined when it ends first. */
+function readLine(input: NodeJS.ReadableStream, prompt: string, output: NodeJS.WritableStream): Promise<string | undefined> {
+    return new Promise((resolve) => {
+        const rl = readline.createInterface({ input, output, terminal: false });
+        let answer: string | undefined;
+        output.write(prompt);
+        rl.once("line", (line) => {
+            answer = line;
+            rl.close();
+        });
+        rl.once("close", () => resolve(answer));
+    });
+}
+
+function describeDestroy(stack: string, decision: ReturnType<typeof finalBackupPlan>): string[] {
+    const lines: string[] = [];
+    if (decision.kind === "backup") {
+        for (const job of decision.plan.jobs) {
+            lines.push(`aws ${startBackupJobArgs(decision.plan, job, stack).join(" ")}`);
+        }
+        lines.push(`(wait until every backup job is COMPLETED; the recovery points are kept ${FINAL_BACKUP_RETENTION_DAYS} days in vault ${decision.plan.vaultName})`);
+    } else if (decision.kind === "nothing") {
+        lines.push(`(no final backup: ${decision.reason})`);
+    }
+    lines.push(`pulumi destroy --stack ${stack} --yes`);
+    return lines;
+}
+
+async function destroy(request: OpsRequest, settings: OpsSettings, log: Logger, io: OpsIo): Promise<number> {
+    const tenant = request.stacks[0]!;
+    const stackLog = log.child({ stack: tenant });
+    if (!request.dryRun) {
+        await requireTool("aws", ["--version"]);
+    }
+    let stack;
+    try {
+        stack = await existingStack(tenant);
+    } catch (error) {
+        stackLog.error({ event: "refused", error: (error as Error).message }, "cannot select the stack");
+        await writeStdout(`destroy: there is no stack "${tenant}" in the current backend (${settings.backendUrl ?? "pulumi login"}); nothing was destroyed.\n`);
+        return EXIT.invalid;
+    }
+    const decision = finalBackupPlan(await outputValues(stack));
+    if (decision.kind === "invalid") {
+        stackLog.error({ event: "refused", problems: decision.problems }, "cannot plan the final backup");
+        await writeStdout(`destroy: cannot take the final backup of ${tenant}, so nothing was destroyed:\n${decision.problems.map((problem) => `  ${problem}`).join("\n")}\n`);
+        return EXIT.invalid;
+    }
+    const steps = describeDestroy(tenant, decision);
+    if (request.dryRun) {
+        await writeStdout(`${steps.join("\n")}\ndry run: nothing was backed up or destroyed.\n`);
+        return EXIT.ok;
+    }
+    if (!request.yes) {
+        io.stderr.write(`This will run, in order:\n${steps.map((step) => `  ${step}`).join("\n")}\n`);
+        const answer = await readLine(io.stdin, `Type the tenant id (${tenant}) to destroy its stack: `, io.stderr);
+        if (answer?.trim() !== tenant) {
+            stackLog.warn({ event: "refused" }, "destroy not confirmed");
+            await writeStdout(`destroy: not confirmed (expected "${tenant}"); nothing was backed up or destroyed.\n`);
+            return EXIT.invalid;
+        }
+    }
+    let backups: FinishedBackup[] = [];
+    if (decision.kind === "backup") {
+        try {
+            backups = await takeFinalBackup(decision.plan, tenant, {
+                pollSeconds: settings.backupPollSeconds,
+                timeoutMinutes: settings.backupTimeoutMinutes,
+                onProgress: (event) => stackLog.info({ event: "backup", ...event }, `final backup of the ${event.label}: ${event.state}`),
+            });
+        } catch (error) {
+            stackLog.error({ event: "failed", op: "backup", error: (error as Error).message }, "final backup failed");
+            await writeStdout(`destroy: the final backup of ${tenant} failed, so the stack was not destroyed: ${(error as Error).message}\n`);
+            return EXIT.invalid;
+        }
+    }
+    stackLog.info({ event: "start", op: "destroy" }, "destroy started");
+    try {
+        const result = await stack.destroy({ ...progress(stackLog) });
+        if (result.summary.result !== "succeeded") {
+            throw new Error(`the destroy ended "${result.summary.result}"`);
+        }
+    } catch (error) {
+        stackLog.error({ event: "failed", op: "destroy", error: (error as Error).message }, "destroy failed");
+        await writeStdout(
+            `destroy: ${tenant} failed part-way (${(error as Error).message.split("\n")[0]}); some resources may remain: see the log and run it again.\n` +
+                backups.map((backup) => `  final backup of the ${backup.label}: ${backup.recoveryPointArn}\n`).join(""),
+        );
+        return EXIT.invalid;
+    }
+    stackLog.info({ event: "done", op: "destroy", backups }, "destroy succeeded");
+    await writeStdout(renderDestroyed(tenant, decision.kind === "backup" ? decision.plan : undefined, backups));
+    return EXIT.ok;
+}
+
+function renderDestroyed(tenant: string, plan: FinalBackupPlan | undefined, backups: readonly FinishedBackup[]): string {
+    const lines = [`destroy: ${tenant} destroyed.`];
+    for (const backup of backups) {
+        lines.push(`  final backup of the ${backup.label}: ${backup.recoveryPointArn} (kept ${FINAL_BACKUP_RETENTION_DAYS} days)`);
+    }
+    if (plan) {
+        lines.push(
+            `Retained on purpose (retainOnDelete): the backup vaults (${plan.vaultName} and its off-site copy), their locks, the backup KMS keys ` +
+                "and every recovery point; they are no longer managed by the stack and expire with their retention.",
+        );
+    }
+    lines.push(`The stack ${tenant} itself (its history and config) still exists: pulumi stack rm ${tenant} when you no longer need it.`);
+    return `${lines.join("\n")}\n`;
+}
+
+export async function main(argv: string[], io: OpsIo = { stdin: process.stdin, stderr: process.stderr }): Promise<number> {
+    const request = parseRequest(argv);
+    if (request === "help") {
+        await writeStdout(USAGE);
+        return EXIT.ok;
+    }
+    loadDotenv();
+    const settings = readSettings();
+    if (request.command === "changed") {
+        let document: unknown;
+        try {
+            document = JSON.parse(fs.readFileSync(request.plan!, "utf8"));
+        } catch (error) {
+            throw new UsageError(`cannot read the plan document ${request.plan}: ${(error as Error).message}`);
+        }
+        await writeStdout(`${JSON.stringify(changedStacks(document))}\n`);
+        return EXIT.ok;
+    }
+    try {
+        const version = await requireTool("pulumi", ["version"]);
+        const log = createLogger({ level: settings.logLevel, file: request.logFile ?? settings.logFile, stream: io.stderr });
+        log.info({ event: "cli", pulumi: version, command: request.command, dryRun: request.dryRun }, `pulumi ${version}`);
+        return request.command === "destroy" ? await destroy(request, settings, log, io) : await previewOrUp(request.command, request, settings, log);
+    } catch (error) {
+        if (error instanceof MissingToolError) {
+            io.stderr.write(`${request.command}: ${error.message}\n`);
+            return EXIT.usage;
+        }
+        throw error;
+    }
+}
+
+if (require.main === module) {
+    void run("stack-ops", (argv) => main(argv), USAGE);
+}

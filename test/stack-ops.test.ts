@@ -1,0 +1,511 @@
+// The stack operations (scripts/stack-ops.ts): the pure rollout order and final-backup plan, and
+// the CLI end to end against the stub `pulumi` and `aws` of test/fixtures/stub-pulumi, driven by
+// the real Automation API.
+
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+
+import { parseRequest } from "../scripts/stack-ops";
+import { finalBackupPlan, FINAL_BACKUP_RETENTION_DAYS, startBackupJobArgs } from "../scripts/lib/ops/backup";
+import { changedStacks } from "../scripts/lib/ops/changed";
+import { formatLine } from "../scripts/lib/ops/log";
+import { firstLine, RolloutTenant, rolloutPlan, runRollout } from "../scripts/lib/ops/rollout";
+
+const REPO = path.resolve(__dirname, "..");
+const STUBS = path.join(REPO, "test", "fixtures", "stub-pulumi");
+const TSX = path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs");
+const SYSTEM_PATH = [path.dirname(process.execPath), "/usr/bin", "/bin"].join(path.delimiter);
+
+const t = (id: string, mode: RolloutTenant["mode"], region: string, environment: RolloutTenant["environment"] = "production"): RolloutTenant => ({ id, mode, region, environment });
+
+describe("rolloutPlan", () => {
+    const fleet = [
+        t("zeta", "cloud", "eu-west-1"),
+        t("alpha", "cloud", "eu-west-1"),
+        t("beta", "saas", "us-east-1"),
+        t("gamma", "saas", "us-east-1"),
+        t("delta", "vpn", "eu-central-1", "test"),
+        t("epsilon", "saas", "eu-west-1", "demo"),
+        t("eta", "physical", "eu-west-1"),
+        t("theta", "cloud", "us-east-1"),
+        t("iota", "saas", "eu-west-1"),
+    ];
+    it.each([
+        {
+            parallel: 2,
+            waves: [
+                ["platform", ["platform-eu-central-1", "platform-eu-west-1"]],
+                ["platform", ["platform-us-east-1"]],
+                ["canary", ["delta"]],
+                ["canary", ["epsilon"]],
+                ["canary", ["beta"]],
+                ["canary", ["eta"]],
+                ["canary", ["alpha"]],
+                ["fleet", ["gamma", "iota"]],
+                ["fleet", ["theta", "zeta"]],
+            ],
+        },
+        {
+            parallel: 4,
+            waves: [
+                ["platform", ["platform-eu-central-1", "platform-eu-west-1", "platform-us-east-1"]],
+                ["canary", ["delta"]],
+                ["canary", ["epsilon"]],
+                ["canary", ["beta"]],
+                ["canary", ["eta"]],
+                ["canary", ["alpha"]],
+                ["fleet", ["gamma", "iota", "theta", "zeta"]],
+            ],
+        },
+    ])("GIVEN a mixed fleet WHEN planned with parallel $parallel THEN platforms, then test/demo and one production canary per mode, then waves of at most $parallel", ({ parallel, waves }) => {
+        expect(rolloutPlan(fleet, parallel).map((wave) => [wave.stage, wave.stacks])).toEqual(waves);
+    });
+
+    it("GIVEN only canaries WHEN planned THEN there is no fleet wave and every tenant appears exactly once", () => {
+        const plan = rolloutPlan([t("a-one", "saas", "eu-west-1"), t("b-two", "saas", "eu-west-1", "test")], 3);
+        expect(plan.map((wave) => [wave.stage, wave.stacks])).toEqual([
+            ["platform", ["platform-eu-west-1"]],
+            ["canary", ["b-two"]],
+            ["canary", ["a-one"]],
+        ]);
+    });
+
+    it.each([0, -1, 1.5])("GIVEN parallel %s WHEN planned THEN it is refused", (parallel) => {
+        expect(() => rolloutPlan(fleet, parallel)).toThrow(`parallel must be a whole number of at least 1, got ${parallel}`);
+    });
+});
+
+describe("runRollout", () => {
+    it("GIVEN a failure in the second wave WHEN run THEN its wave-mates finish, no later stack starts, and the outcome says so", async () => {
+        const started: string[] = [];
+        let inFlight = 0;
+        let maxInFlight = 0;
+        const outcome = await runRollout(
+            [
+                { stage: "platform", stacks: ["p1", "p2"] },
+                { stage: "fleet", stacks: ["a", "bad"] },
+                { stage: "fleet", stacks: ["c", "d"] },
+            ],
+            async (stack) => {
+                started.push(stack);
+                inFlight += 1;
+                maxInFlight = Math.max(maxInFlight, inFlight);
+                await new Promise((resolve) => setTimeout(resolve, 5));
+                inFlight -= 1;
+                if (stack === "bad") {
+                    throw new Error("code: 255\n stdout: Updating (bad):\n stderr: error: update failed\n");
+                }
+            },
+        );
+        expect(started).toEqual(["p1", "p2", "a", "bad"]);
+        expect(maxInFlight).toBe(2);
+        expect(outcome).toEqual({ succeeded: ["p1", "p2", "a"], failed: [{ stack: "bad", error: "error: update failed" }], notStarted: ["c", "d"] });
+    });
+
+    it("GIVEN continueOnFailure WHEN a stack fails THEN the later waves still run", async () => {
+        const outcome = await runRollout(
+            [
+                { stage: "fleet", stacks: ["bad"] },
+                { stage: "fleet", stacks: ["b"] },
+            ],
+            async (stack) => {
+                if (stack === "bad") throw new Error("boom");
+            },
+            { continueOnFailure: true },
+        );
+        expect(outcome).toEqual({ succeeded: ["b"], failed: [{ stack: "bad", error: "boom" }], notStarted: [] });
+    });
+
+    it.each([
+        [new Error("code: 255\n stdout: x\n stderr: error: no stack named 'acme' found\n"), "error: no stack named 'acme' found"],
+        [new Error("\n\nplain failure\nmore"), "plain failure"],
+        ["a string", "a string"],
+    ])("GIVEN %j WHEN summarised THEN the summary keeps %j", (error, line) => {
+        expect(firstLine(error)).toBe(line);
+    });
+});
+
+describe("finalBackupPlan", () => {
+    const vault = "arn:aws:backup:eu-west-1:123456789012:backup-vault:acme-backup-vault-1f2e";
+    const role = "arn:aws:iam::123456789012:role/acme-backup-role-3c4d";
+    it.each([
+        {
+            name: "an RDS address and a bucket name (derived ARNs)",
+            outputs: { url: "https://x", databaseAddress: "acme-db-7a8b.cq1w2e3r4t5y.eu-west-1.rds.amazonaws.com", filesBucket: "acme-files-9z", backupVaultArn: vault, backupRoleArn: role },
+            jobs: [
+                { label: "database", resourceArn: "arn:aws:rds:eu-west-1:123456789012:db:acme-db-7a8b" },
+                { label: "files", resourceArn: "arn:aws:s3:::acme-files-9z" },
+            ],
+        },
+        {
+            name: "explicit databaseArn and filesBucketArn (preferred to derivation)",
+            outputs: {
+                databaseAddress: "10.20.3.4",
+                databaseArn: "arn:aws:ec2:eu-west-1:123456789012:instance/i-0123456789abcdef0",
+                filesBucketArn: "arn:aws:s3:::acme-files-explicit",
+                filesBucket: "ignored",
+                backupVaultArn: vault,
+                backupRoleArn: role,
+            },
+            jobs: [
+                { label: "database", resourceArn: "arn:aws:ec2:eu-west-1:123456789012:instance/i-0123456789abcdef0" },
+                { label: "files", resourceArn: "arn:aws:s3:::acme-files-explicit" },
+            ],
+        },
+    ])("GIVEN $name WHEN planned THEN it backs up the database and the files into the stack's vault", ({ outputs, jobs }) => {
+        expect(finalBackupPlan(outputs)).toEqual({ kind: "backup", plan: { region: "eu-west-1", vaultName: "acme-backup-vault-1f2e", roleArn: role, jobs } });
+    });
+
+    it("GIVEN a deployed stack without data outputs (saas) WHEN planned THEN there is nothing to back up", () => {
+        expect(finalBackupPlan({ url: "https://app.itm.example.net", tenantId: "brightpath" }).kind).toBe("nothing");
+    });
+
+    it.each([
+        [{}, "the stack has no outputs at all (never fully deployed?)"],
+        [{ databaseAddress: "acme-db.cq1w2e3r4t5y.eu-west-1.rds.amazonaws.com", backupVaultArn: vault }, 'output backupRoleArn is null: expected the ARN of the IAM role AWS Backup assumes'],
+        [{ filesBucket: "b", backupVaultArn: "arn:aws:s3:::not-a-vault", backupRoleArn: role }, 'output backupVaultArn is "arn:aws:s3:::not-a-vault": expected a backup vault ARN'],
+        [{ databaseAddress: "10.20.3.4", backupVaultArn: vault, backupRoleArn: role }, 'output databaseAddress is "10.20.3.4", not an RDS endpoint, and there is no databaseArn output'],
+        [{ backupVaultArn: vault, backupRoleArn: role }, "the stack has a backup vault but neither a database nor a files bucket output"],
+    ])("GIVEN outputs %j WHEN planned THEN it refuses: %s", (outputs, message) => {
+        const decision = finalBackupPlan(outputs);
+        expect(decision.kind).toBe("invalid");
+        expect(decision.kind === "invalid" && decision.problems.join("\n")).toContain(message);
+    });
+
+    it("GIVEN a plan WHEN the job arguments are built THEN they name vault, resource, role, region and a lifecycle the vault lock accepts", () => {
+        const decision = finalBackupPlan({ filesBucket: "acme-files", backupVaultArn: vault, backupRoleArn: role });
+        if (decision.kind !== "backup") throw new Error("expected a backup plan");
+        expect(startBackupJobArgs(decision.plan, decision.plan.jobs[0]!, "acme")).toEqual([
+            "backup", "start-backup-job", "--region", "eu-west-1", "--backup-vault-name", "acme-backup-vault-1f2e", "--resource-arn", "arn:aws:s3:::acme-files",
+            "--iam-role-arn", role, "--lifecycle", '{"DeleteAfterDays":365}', "--recovery-point-tags", '{"purpose":"final-before-destroy","tenant":"acme","target":"files"}', "--output", "json",
+        ]);
+        expect(FINAL_BACKUP_RETENTION_DAYS).toBeLessThanOrEqual(366);
+    });
+});
+
+describe("changedStacks", () => {
+    const entry = (tenant: string, status?: string) => ({ tenant, mode: "cloud", resources: [], ...(status ? { diff: { status, added: [], removed: [], changed: [], outputs: [] } } : {}) });
+    it.each([
+        [[entry("acme", "unchanged"), entry("globex", "changed"), entry("zeta", "new")], ["globex", "zeta"]],
+        [[entry("gone", "removed"), entry("platform-eu-west-1", "changed")], ["platform-eu-west-1"]],
+        [[entry("b"), entry("a", "renamed-status")], ["a", "b"]],
+        [[entry("c", "unchanged")], []],
+    ])("GIVEN stacks %j WHEN read THEN %j need a preview (no or unknown status counts as changed; removed is not previewed)", (tenants, stacks) => {
+        expect(changedStacks({ version: 1, tenants })).toEqual(stacks);
+    });
+
+    it("GIVEN something else WHEN read THEN it is refused", () => {
+        expect(() => changedStacks({ version: 1 })).toThrow(/not a plan document: expected a `tenants` array/);
+    });
+});
+
+describe("parseRequest", () => {
+    it.each([
+        [["destroy", "platform-eu-west-1"], "platform-eu-west-1 is a platform stack that every tenant of its region uses"],
+        [["destroy", "acme", "globex"], "destroy takes exactly one tenant id"],
+        [["up", "--all", "acme"], "up takes either stack names or --all"],
+        [["up"], "up takes either stack names or --all"],
+        [["up", "--all", "--parallel", "0"], '--parallel expects a whole number of at least 1, got "0"'],
+        [["up", "acme", "--yes"], "--yes applies to destroy only"],
+        [["deploy", "acme"], 'unknown command "deploy"'],
+    ])("GIVEN %j WHEN parsed THEN it is a usage error: %s", (argv, message) => {
+        expect(() => parseRequest(argv)).toThrow(message);
+    });
+});
+
+describe("formatLine", () => {
+    it("GIVEN a line of the CLI's output WHEN formatted THEN it carries no event label", () => {
+        expect(formatLine(JSON.stringify({ level: 30, time: Date.UTC(2025, 0, 1), stack: "acme", event: "output", msg: "Updating (acme):" }))).toBe("00:00:00 INFO  [acme] Updating (acme):");
+    });
+
+    it("GIVEN a JSON log line WHEN formatted for a terminal THEN it reads time, level, stack, message and extra fields", () => {
+        const time = Date.UTC(2025, 0, 2, 3, 4, 5);
+        expect(formatLine(JSON.stringify({ level: 30, time, stack: "acme", event: "start", op: "up", msg: "up started" }))).toBe("03:04:05 INFO  [acme] up started event=start op=up");
+    });
+});
+
+// --- the CLI against the stubs ---------------------------------------------------------------
+
+interface Call {
+    readonly tool?: string;
+    readonly phase: string;
+    readonly argv: string[];
+    readonly stack?: string;
+    readonly at: number;
+    readonly env: Record<string, string | undefined>;
+}
+
+const temporary: string[] = [];
+afterAll(() => temporary.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+function stubState(outputs: Record<string, unknown> = {}): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-ops-"));
+    temporary.push(dir);
+    fs.writeFileSync(path.join(dir, "outputs.json"), JSON.stringify(outputs));
+    return dir;
+}
+
+function cli(args: string[], options: { dir: string; env?: Record<string, string>; input?: string; path?: string }) {
+    const result = spawnSync(process.execPath, [TSX, path.join(REPO, "scripts", "stack-ops.ts"), ...args], {
+        cwd: REPO,
+        input: options.input ?? "",
+        encoding: "utf8",
+        env: {
+            // Not the real home: bash started by node (stdin a socket) sources ~/.bashrc, which may put real CLIs first on PATH.
+            HOME: options.dir,
+            PATH: options.path ?? `${STUBS}${path.delimiter}${SYSTEM_PATH}`,
+            STUB_PULUMI_DIR: options.dir,
+            STUB_PULUMI_DELAY_MS: "150",
+            BACKUP_POLL_SECONDS: "0",
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            ...options.env,
+        },
+    });
+    const file = path.join(options.dir, "calls.jsonl");
+    const calls: Call[] = fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Call) : [];
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls };
+}
+
+const pulumiOp = (calls: Call[], op: string, phase = "start") => calls.filter((call) => call.tool === undefined && call.argv[0] === op && call.phase === phase);
+
+/** The most stacks whose operation overlapped in time. */
+function maxConcurrent(calls: Call[], op: string): number {
+    const edges = calls
+        .filter((call) => call.tool === undefined && call.argv[0] === op && (call.phase === "start" || call.phase === "end"))
+        .map((call) => ({ at: call.at, delta: call.phase === "start" ? 1 : -1 }))
+        .sort((a, b) => a.at - b.at || a.delta - b.delta);
+    let current = 0;
+    let max = 0;
+    for (const edge of edges) {
+        current += edge.delta;
+        max = Math.max(max, current);
+    }
+    return max;
+}
+
+describe("npm run up -- --all (stub pulumi)", () => {
+    it("GIVEN the example fleet WHEN rolled out with --parallel 2 THEN platforms go first, canaries one by one, each stack with its region and the policy pack, never more than 2 at once", () => {
+        const dir = stubState();
+        // Long enough that the two platform stacks of the first wave overlap even on a busy machine.
+        const run = cli(["up", "--all", "--parallel", "2"], { dir, env: { AWS_PROFILE: "deploy-test", STUB_PULUMI_DELAY_MS: "600" } });
+        expect(run.stderr).not.toMatch(/internal error/);
+        expect(run.status).toBe(0);
+        const ups = pulumiOp(run.calls, "up");
+        expect(ups.map((call) => call.stack)).toEqual([
+            expect.stringMatching(/^platform-eu-(central|west)-1$/),
+            expect.stringMatching(/^platform-eu-(central|west)-1$/),
+            "platform-us-east-1",
+            "initech",
+            "trial-lumen",
+            "brightpath",
+            "northwind",
+            "helvetia-bank",
+            "globex",
+            "acme",
+        ]);
+        expect(maxConcurrent(run.calls, "up")).toBe(2);
+        for (const call of ups) {
+            expect(call.argv).toEqual(expect.arrayContaining(["--yes", "--policy-pack", path.join(REPO, "policy")]));
+            expect(call.env.AWS_PROFILE).toBe("deploy-test");
+        }
+        const regions = Object.fromEntries(
+            run.calls.filter((call) => call.argv[0] === "config" && call.argv[1] === "set" && call.argv[2] === "aws:region").map((call) => [call.stack, call.argv[call.argv.indexOf("--") + 1]]),
+        );
+        expect(regions).toEqual({
+            "platform-eu-central-1": "eu-central-1",
+            "platform-eu-west-1": "eu-west-1",
+            "platform-us-east-1": "us-east-1",
+            initech: "us-east-1",
+            "trial-lumen": "us-east-1",
+            brightpath: "eu-west-1",
+            northwind: "eu-west-1",
+            "helvetia-bank": "eu-central-1",
+            globex: "us-east-1",
+            acme: "eu-west-1",
+        });
+        // Every region is set before the stack's update starts.
+        for (const call of ups) {
+            const set = run.calls.find((c) => c.argv[2] === "aws:region" && c.stack === call.stack)!;
+            expect(set.at).toBeLessThanOrEqual(call.at);
+        }
+        expect(run.stdout).toContain("up: 10 succeeded, 0 failed, 0 not started (of 10 stacks)");
+    }, 120_000);
+
+    it("GIVEN a canary that fails WHEN rolled out THEN no later stack starts and the summary names succeeded, failed and not started", () => {
+        const dir = stubState();
+        const run = cli(["up", "--all", "--parallel", "3"], { dir, env: { STUB_PULUMI_FAIL: "trial-lumen" } });
+        expect(run.status).toBe(1);
+        expect(pulumiOp(run.calls, "up").map((call) => call.stack).slice(3)).toEqual(["initech", "trial-lumen"]);
+        expect(run.stdout).toContain("up: 4 succeeded, 1 failed, 5 not started (of 10 stacks)");
+        expect(run.stdout).toContain("failed:      trial-lumen: error: update failed (stub: trial-lumen is in STUB_PULUMI_FAIL)");
+        expect(run.stdout).toContain("not started: brightpath, northwind, helvetia-bank, globex, acme");
+        expect(run.stdout).not.toMatch(/trial-lumen.*succeeded/);
+    }, 120_000);
+
+    it("GIVEN --dry-run WHEN run THEN it prints the waves and runs no stack operation", () => {
+        const dir = stubState();
+        const run = cli(["up", "--all", "--dry-run", "--parallel", "4"], { dir });
+        expect(run.status).toBe(0);
+        expect(run.stdout).toContain("wave 1 (platform):\n  pulumi config set aws:region eu-central-1 --stack platform-eu-central-1 && pulumi up --stack platform-eu-central-1 --policy-pack policy --yes");
+        expect(run.stdout).toContain("dry run: nothing was deployed.");
+        expect(run.calls.map((call) => call.argv[0])).toEqual(["version"]);
+    }, 60_000);
+});
+
+describe("npm run preview (stub pulumi)", () => {
+    it("GIVEN a tenant WHEN previewed THEN its stack is created, its region set and the preview runs with --diff and the policy pack; logs go to --log-file as JSON", () => {
+        const dir = stubState();
+        const log = path.join(dir, "ops.jsonl");
+        const run = cli(["preview", "acme", "--log-file", log], { dir });
+        expect(run.status).toBe(0);
+        expect(run.calls.filter((call) => call.tool === undefined && call.phase !== "end").map((call) => call.argv.slice(0, 2).join(" "))).toEqual(
+            expect.arrayContaining(["version", "stack select", "stack init", "config set", "preview --diff"]),
+        );
+        const preview = pulumiOp(run.calls, "preview")[0]!;
+        expect(preview.argv).toEqual(expect.arrayContaining(["--diff", "--policy-pack", path.join(REPO, "policy"), "--stack", "acme"]));
+        expect(run.calls.find((call) => call.argv[2] === "aws:region")!.argv).toEqual(["config", "set", "aws:region", "--stack", "acme", "--plaintext", "--non-interactive", "--", "eu-west-1"]);
+        const events = fs.readFileSync(log, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+        expect(events.map((event) => event.event)).toEqual(expect.arrayContaining(["start", "output", "summary", "done", "outcome"]));
+        expect(run.stdout).toContain("preview: 1 succeeded, 0 failed, 0 not started (of 1 stacks)");
+    }, 60_000);
+
+    it("GIVEN a tenant named before its platform WHEN previewed with --dry-run THEN the platform stack still goes first", () => {
+        const dir = stubState();
+        const run = cli(["preview", "trial-lumen", "platform-us-east-1", "--dry-run"], { dir });
+        expect(run.status).toBe(0);
+        expect(run.stdout.indexOf("--stack platform-us-east-1")).toBeLessThan(run.stdout.indexOf("--stack trial-lumen"));
+        expect(run.stdout).toContain("pulumi preview --stack trial-lumen --policy-pack policy --diff");
+        expect(run.stdout).toContain("dry run: nothing was previewed.");
+    }, 60_000);
+
+    it("GIVEN an unknown tenant WHEN previewed THEN it is refused before any stack is touched", () => {
+        const dir = stubState();
+        const run = cli(["preview", "nosuch-tenant"], { dir });
+        expect(run.status).toBe(1);
+        expect(run.stdout).toContain('no tenant "nosuch-tenant": there is no tenant-configs/nosuch-tenant.yaml');
+        expect(run.calls.map((call) => call.argv[0])).toEqual(["version"]);
+    }, 60_000);
+});
+
+describe("npm run destroy (stub pulumi, stub aws)", () => {
+    const outputs = {
+        globex: {
+            url: "https://globex.itm.example.net",
+            databaseAddress: "globex-db-1a2b.cq1w2e3r4t5y.us-east-1.rds.amazonaws.com",
+            filesBucket: "globex-files-3c4d",
+            backupVaultArn: "arn:aws:backup:us-east-1:123456789012:backup-vault:globex-backup-vault-5e6f",
+            backupRoleArn: "arn:aws:iam::123456789012:role/globex-backup-role-7a8b",
+        },
+    };
+    /** The stub backend already holds the deployed stack. */
+    const seed = (dir: string) => {
+        fs.mkdirSync(path.join(dir, "stacks"), { recursive: true });
+        fs.writeFileSync(path.join(dir, "stacks", "globex.json"), JSON.stringify({ config: { "aws:region": "us-east-1" } }));
+    };
+
+    it("GIVEN a confirmed destroy WHEN run THEN both final backups are started and completed before the stack is destroyed, and the summary says what is retained", () => {
+        const dir = stubState(outputs);
+        seed(dir);
+        const run = cli(["destroy", "globex"], { dir, input: "globex\n" });
+        expect(run.status).toBe(0);
+        const starts = run.calls.filter((call) => call.tool === "aws" && call.argv[1] === "start-backup-job");
+        expect(starts.map((call) => call.argv[call.argv.indexOf("--resource-arn") + 1])).toEqual([
+            "arn:aws:rds:us-east-1:123456789012:db:globex-db-1a2b",
+            "arn:aws:s3:::globex-files-3c4d",
+        ]);
+        const lastBackupCall = Math.max(...run.calls.map((call, index) => (call.tool === "aws" && call.argv[0] === "backup" ? index : -1)));
+        const destroyAt = run.calls.findIndex((call) => call.argv[0] === "destroy");
+        expect(run.calls[lastBackupCall]!.argv[1]).toBe("describe-backup-job");
+        expect(destroyAt).toBeGreaterThan(lastBackupCall);
+        expect(run.calls[destroyAt]!.stack).toBe("globex");
+        expect(run.calls.some((call) => call.argv[0] === "stack" && call.argv[1] === "init")).toBe(false);
+        expect(run.stdout).toContain("destroy: globex destroyed.");
+        expect(run.stdout).toContain("Retained on purpose (retainOnDelete): the backup vaults (globex-backup-vault-5e6f and its off-site copy)");
+    }, 60_000);
+
+    it("GIVEN a wrong answer to the confirmation WHEN run THEN nothing is backed up or destroyed", () => {
+        const dir = stubState(outputs);
+        seed(dir);
+        const run = cli(["destroy", "globex"], { dir, input: "acme\n" });
+        expect(run.status).toBe(1);
+        expect(run.stdout).toContain('destroy: not confirmed (expected "globex"); nothing was backed up or destroyed.');
+        expect(run.calls.filter((call) => call.argv[0] === "backup" || call.argv[0] === "destroy")).toEqual([]);
+    }, 60_000);
+
+    it("GIVEN a final backup that fails WHEN destroying with --yes THEN the stack is not destroyed", () => {
+        const dir = stubState(outputs);
+        seed(dir);
+        const run = cli(["destroy", "globex", "--yes"], { dir, env: { STUB_AWS_BACKUP_STATE: "FAILED" } });
+        expect(run.status).toBe(1);
+        expect(run.stdout).toContain("the final backup of globex failed, so the stack was not destroyed: the final backup of the database (job job-database) ended FAILED");
+        expect(run.calls.filter((call) => call.argv[0] === "destroy")).toEqual([]);
+    }, 60_000);
+
+    it("GIVEN no aws CLI on PATH WHEN destroying THEN exit 2 with one line saying how to install it, and nothing runs", () => {
+        const dir = stubState(outputs);
+        seed(dir);
+        const bin = fs.mkdtempSync(path.join(os.tmpdir(), "only-pulumi-"));
+        temporary.push(bin);
+        fs.symlinkSync(path.join(STUBS, "pulumi"), path.join(bin, "pulumi"));
+        const run = cli(["destroy", "globex", "--yes"], { dir, path: `${bin}${path.delimiter}${SYSTEM_PATH}` });
+        expect(run.status).toBe(2);
+        expect(run.stderr.trim().split("\n").filter((line) => !line.startsWith("{"))).toEqual([
+            "destroy: the AWS CLI (`aws`) is not on PATH; destroy needs it for the final backup: install it (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html), then run this again",
+        ]);
+        expect(run.calls.filter((call) => call.argv[0] === "destroy" || call.argv[0] === "stack")).toEqual([]);
+    }, 60_000);
+});
+
+describe("missing Pulumi CLI", () => {
+    it.each([["preview", "acme"], ["up", "--all"], ["destroy", "acme", "--yes"]])("GIVEN no pulumi on PATH WHEN %s runs THEN exit 2 with exactly one line pointing to the install page", (...argv) => {
+        const dir = stubState();
+        const run = cli(argv, { dir, path: SYSTEM_PATH });
+        expect(run.status).toBe(2);
+        expect(run.stdout).toBe("");
+        expect(run.stderr).toBe(`${argv[0]}: the Pulumi CLI (\`pulumi\`) is not on PATH: install it (https://www.pulumi.com/docs/install/, e.g. \`curl -fsSL https://get.pulumi.com | sh\`), then run this again\n`);
+    }, 60_000);
+});
+
+describe(".github/workflows/infra.yml", () => {
+    const workflow = parse(fs.readFileSync(path.join(REPO, ".github", "workflows", "infra.yml"), "utf8")) as {
+        on: Record<string, unknown>;
+        jobs: Record<string, { if?: string; needs?: string | string[]; strategy?: { matrix: Record<string, unknown> }; steps: { name?: string; run?: string; uses?: string; if?: string }[] }>;
+    };
+    const runs = (job: string) => workflow.jobs[job]!.steps.map((step) => step.run ?? "").join("\n");
+
+    it("GIVEN the workflow WHEN parsed THEN it runs on pull requests and on pushes to main", () => {
+        expect(Object.keys(workflow.on).sort()).toEqual(["pull_request", "push"]);
+        expect(workflow.on.push).toEqual({ branches: ["main"] });
+    });
+
+    it("GIVEN a pull request WHEN checked THEN it installs, validates, tests and posts the offline plan diff as numbered comments", () => {
+        const checks = runs("checks");
+        expect(checks).toContain("npm ci");
+        expect(checks).toContain("npm run validate");
+        expect(checks).toContain("npm test");
+        expect(checks).toContain('npm run plan -- --all --base "origin/${BASE_REF}" --markdown plan-comment.md');
+        expect(checks).toContain("numbered=(plan-comment-*.md)");
+        expect(checks).toContain('gh pr comment "$PR" --body-file "$file"');
+    });
+
+    it("GIVEN secrets WHEN a pull request changes stacks THEN a matrix job previews each changed stack with the policy pack", () => {
+        expect(runs("changed-stacks")).toContain("npx tsx scripts/stack-ops.ts changed --plan plan.json");
+        const preview = workflow.jobs["preview"]!;
+        expect(preview.needs).toEqual(["gate", "changed-stacks"]);
+        expect(preview.strategy!.matrix.stack).toBe("${{ fromJSON(needs.changed-stacks.outputs.stacks) }}");
+        expect(preview.if).toContain("needs.gate.outputs.cloud == 'true'");
+        expect(runs("preview")).toContain('pulumi preview --diff --policy-pack policy --stack "${STACK}"');
+    });
+
+    it("GIVEN a push to main WHEN secrets are configured THEN the fleet is rolled out canaries first, 4 at a time", () => {
+        const deploy = workflow.jobs["deploy"]!;
+        expect(deploy.if).toContain("github.event_name == 'push'");
+        expect(deploy.if).toContain("needs.gate.outputs.cloud == 'true'");
+        expect(runs("deploy")).toContain("npm run up -- --all --parallel 4");
+    });
+});
