@@ -91,13 +91,18 @@ export function parameterGroupFamily(engineVersion: string): string {
  * instance writes to it.
  */
 export function instanceIdentifier(name: string): string {
+    return rdsNameFrom(name, 63);
+}
+
+/** Letters, digits and single hyphens, starting with a letter, at most `max` characters: what RDS accepts. */
+function rdsNameFrom(name: string, max: number): string {
     const clean = name
         .toLowerCase()
         .replace(/[^a-z0-9-]/g, "-")
         .replace(/-+/g, "-")
         .replace(/^-|-$/g, "");
     const base = /^[a-z]/.test(clean) ? clean : `db-${clean}`.replace(/-$/, "");
-    return base.slice(0, 63).replace(/-$/, "");
+    return base.slice(0, max).replace(/-$/, "");
 }
 
 /** Days the exported PostgreSQL logs are kept. */
@@ -108,13 +113,7 @@ export const DATABASE_LOG_RETENTION_DAYS = 365;
  * component's name: letters, digits and single hyphens, starting with a letter, at most 255.
  */
 export function finalSnapshotIdentifier(name: string): string {
-    const clean = name
-        .toLowerCase()
-        .replace(/[^a-z0-9-]/g, "-")
-        .replace(/-+/g, "-")
-        .replace(/^-|-$/g, "");
-    const base = /^[a-z]/.test(clean) ? clean : `db-${clean}`.replace(/-$/, "");
-    return `${base.slice(0, 255 - "-final".length).replace(/-$/, "")}-final`;
+    return `${rdsNameFrom(name, 255 - "-final".length)}-final`;
 }
 
 /**

@@ -1,19 +1,29 @@
 #!/usr/bin/env tsx
 // npm run plan [-- TENANT|FILE|platform ... | --all] [--json] [--config KEY=VALUE ...] [--isolated]
 // The offline plan: the real program of each requested stack, evaluated in-process under Pulumi's
-// runtime mocks. No cloud credentials, no Pulumi CLI.
+// runtime mocks. No cloud credentials, no Pulumi CLI. With --base REF, also the plan of REF (in a
+// temporary worktree, by REF's own plan command) and the diff between the two; with --markdown FILE,
+// that diff as pull-request comments.
 
+import * as fs from "node:fs";
 import * as path from "node:path";
 
 import { loadFleet, Problem, sortProblems, TENANT_CONFIG_DIR } from "../stacks/config/validate";
 import { Tenant } from "../stacks/config/tenant";
 import { EXIT, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
+import { BasePlan, BasePlanError, planBase } from "./lib/plan/base";
+import { BlastGroup, blastRadius, describeGroup, DiffStack, diffPlans, renderStackDiff, StackDiff, StackDiffEntry } from "./lib/plan/diff";
 import { canonicalJson } from "./lib/plan/engine";
-import { PlanDocument, planFleet, PLAN_VERSION } from "./lib/plan/fleet";
+import { CommentStack, CostSummary, renderComments } from "./lib/plan/markdown";
+import { PlanDocument, planFleet, PLAN_VERSION, TenantPlan } from "./lib/plan/fleet";
+import { costDelta, estimateStack } from "./lib/cost/estimate";
 import { planExitCode, withViolations } from "./lib/plan/policy";
 import { renderSummary } from "./lib/plan/summary";
 
+const ROOT = path.resolve(__dirname, "..");
+
 export const USAGE = `Usage: npm run plan -- [TENANT | FILE.yaml | platform ...] [--all] [--json] [--config KEY=VALUE ...] [--isolated]
+                            [--base REF [--markdown FILE]]
 
 Plans the resource graph each stack would deploy, offline (no credentials, no Pulumi CLI).
 
@@ -24,10 +34,16 @@ Plans the resource graph each stack would deploy, offline (no credentials, no Pu
   --json             print exactly one JSON document on stdout (the plan contract); logs go to stderr
   --config KEY=VALUE plan with this stack config (repeatable), e.g. directoryLinkVerified=true
   --isolated         with FILE.yaml: do not check it against the tenants in tenant-configs/
+  --base REF         also plan the same stacks at git REF (a temporary worktree, REF's own plan
+                     command) and show what changes: per stack added / removed / changed resources
+                     and properties, and the changes shared by several stacks; with --json each
+                     stack gains \`diff\` and the document \`blastRadius\` and \`base\`
+  --markdown FILE    with --base: write the diff as pull-request comments, FILE and, when one
+                     comment cannot hold it (65,536 characters), FILE-2.md, FILE-3.md ...
   -h, --help         show this help
 
-Exit codes: 0 planned, 1 a tenant file is invalid (the others are still planned), 2 usage error,
-3 a mandatory policy is violated.
+Exit codes: 0 planned, 1 a tenant file is invalid (the others are still planned), 2 usage error
+or the base ref cannot be planned, 3 a mandatory policy is violated, 130 interrupted.
 `;
 
 export interface PlanRequest {
@@ -38,6 +54,10 @@ export interface PlanRequest {
     readonly config: Record<string, string>;
     readonly isolated: boolean;
     readonly json: boolean;
+    /** --base: the git ref to compare with. */
+    readonly base?: string;
+    /** --markdown: the first comment file. */
+    readonly markdown?: string;
 }
 
 export function parseRequest(argv: string[]): PlanRequest | "help" {
@@ -46,6 +66,8 @@ export function parseRequest(argv: string[]): PlanRequest | "help" {
         json: { type: "boolean", default: false },
         isolated: { type: "boolean", default: false },
         config: { type: "string", multiple: true, default: [] },
+        base: { type: "string" },
+        markdown: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
     });
     if (values.help) {
@@ -72,7 +94,120 @@ export function parseRequest(argv: string[]): PlanRequest | "help" {
     if (values.isolated && files.length === 0) {
         throw new UsageError("--isolated applies to FILE.yaml arguments only");
     }
-    return { all, platform, ids, files, config, isolated: values.isolated === true, json: values.json === true };
+    if (values.base !== undefined && !/^[^\s-][^\s]*$/.test(values.base)) {
+        throw new UsageError(`--base expects a git ref (a branch, tag or commit), got "${values.base.slice(0, 80)}"`);
+    }
+    if (values.markdown !== undefined && values.base === undefined) {
+        throw new UsageError("--markdown needs --base REF: the comment shows what changes against REF");
+    }
+    if (values.markdown !== undefined && !fs.existsSync(path.dirname(path.resolve(values.markdown)))) {
+        throw new UsageError(`--markdown ${values.markdown}: the directory ${path.dirname(path.resolve(values.markdown))} does not exist`);
+    }
+    return {
+        all,
+        platform,
+        ids,
+        files,
+        config,
+        isolated: values.isolated === true,
+        json: values.json === true,
+        ...(values.base !== undefined ? { base: values.base } : {}),
+        ...(values.markdown !== undefined ? { markdown: values.markdown } : {}),
+    };
+}
+
+/** The arguments that select the same stacks in the base's plan command. */
+export function selectionArgs(request: PlanRequest): string[] {
+    return [
+        ...(request.all ? ["--all"] : []),
+        ...request.ids,
+        ...request.files,
+        ...(request.platform ? ["platform"] : []),
+        ...Object.entries(request.config).flatMap(([key, value]) => ["--config", `${key}=${value}`]),
+        ...(request.isolated ? ["--isolated"] : []),
+    ];
+}
+
+/** A progress line on stderr: `plan: message key=value ...` (stdout carries only the result). */
+function log(message: string, fields: Record<string, unknown> = {}): void {
+    const extra = Object.entries(fields).map(([key, value]) => ` ${key}=${typeof value === "string" ? value : JSON.stringify(value)}`);
+    process.stderr.write(`plan: ${message}${extra.join("")}\n`);
+}
+
+type DiffedStack = TenantPlan & { readonly diff: StackDiff };
+
+/** The head's stacks with their diff, then the stacks only the base has (removed, without resources). */
+export function withDiff(head: readonly TenantPlan[], base: readonly TenantPlan[], entries: readonly StackDiffEntry[]): DiffedStack[] {
+    const diffs = new Map(entries.map((entry) => [entry.tenant, entry.diff]));
+    const present = new Set(head.map((stack) => stack.tenant));
+    const removed: TenantPlan[] = base
+        .filter((stack) => !present.has(stack.tenant))
+        .map((stack) => ({ tenant: stack.tenant, mode: stack.mode, region: stack.region, source: stack.source, resources: [], outputs: {}, violations: [] }));
+    return [...head, ...removed].map((stack) => ({ ...stack, diff: diffs.get(stack.tenant)! }));
+}
+
+/** Each stack's monthly cost before and after; undefined (not estimated) when the estimate fails. */
+function costSummaries(base: readonly TenantPlan[], head: readonly TenantPlan[]): Map<string, CostSummary> | undefined {
+    try {
+        const before = new Map(base.map((stack) => [stack.tenant, estimateStack(stack)]));
+        const after = new Map(head.map((stack) => [stack.tenant, estimateStack(stack)]));
+        const summaries = new Map<string, CostSummary>();
+        for (const tenant of new Set([...before.keys(), ...after.keys()])) {
+            const delta = costDelta(before.get(tenant), after.get(tenant));
+            summaries.set(tenant, { beforeUsd: delta.beforeUsd, afterUsd: delta.afterUsd, deltaUsd: delta.deltaUsd, unknownItems: delta.unknown.length });
+        }
+        return summaries;
+    } catch (error) {
+        log("cost not estimated", { reason: (error as Error).message });
+        return undefined;
+    }
+}
+
+/** Writes the comments to FILE, FILE-2.md ...; removes numbered files a previous, longer run left. */
+export function writeComments(file: string, comments: readonly string[]): string[] {
+    const { dir, name, ext } = path.parse(path.resolve(file));
+    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const numbered = new RegExp(`^${escape(name)}-\\d+${escape(ext)}$`);
+    for (const stale of fs.readdirSync(dir).filter((entry) => numbered.test(entry))) {
+        fs.rmSync(path.join(dir, stale));
+    }
+    const files = comments.map((_, i) => (i === 0 ? path.resolve(file) : path.join(dir, `${name}-${i + 1}${ext}`)));
+    comments.forEach((comment, i) => fs.writeFileSync(files[i]!, comment));
+    return files;
+}
+
+function renderDiffReadable(stacks: readonly DiffedStack[], groups: readonly BlastGroup[], document: PlanDocument, baseRef: string): string {
+    const unchanged = stacks.filter((stack) => stack.diff.status === "unchanged");
+    const sections = [
+        `Offline plan against ${baseRef}:`,
+        ...stacks.filter((stack) => stack.diff.status !== "unchanged").map((stack) => renderStackDiff(stack)),
+        ...(unchanged.length > 0 ? [unchanged.map((stack) => renderStackDiff(stack)).join("\n")] : []),
+    ];
+    const shared = groups.filter((group) => group.tenants.length > 1);
+    if (shared.length > 0) {
+        sections.push(["Changes shared by several stacks:", ...shared.map((group) => `  ${describeGroup(group)}`)].join("\n"));
+    }
+    const violations = stacks.flatMap((stack) => (stack.violations ?? []).map((v) => `  ${stack.tenant}: [${v.enforcement}] ${v.policy} on ${v.resource}: ${v.message}`));
+    if (violations.length > 0) {
+        sections.push(["Policy violations:", ...violations].join("\n"));
+    }
+    // The problems and stand-ins the plain summary lists, without its per-stack part.
+    sections.push(...renderSummary({ ...document, tenants: [] }).trimEnd().split("\n\n").slice(0, -1));
+    const count = (status: string) => stacks.filter((stack) => stack.diff.status === status).length;
+    sections.push(
+        `${stacks.length} stack(s): ${count("changed")} changed, ${count("new")} new, ${count("removed")} removed, ${count("unchanged")} unchanged; ` +
+            `${document.errors.length} problem(s); ${violations.length} policy violation(s)`,
+    );
+    return `${sections.join("\n\n")}\n`;
+}
+
+/** What the first comment says besides the table: invalid files and what the plan stood in for. */
+function notes(document: PlanDocument): string[] {
+    return [
+        ...document.errors.map((problem) => `invalid, not planned: ${problem.file}:${problem.line}:${problem.column}: ${problem.path}: ${problem.message}`),
+        ...(document.placeholderSecrets?.length ? [`secret config planned with a placeholder: ${document.placeholderSecrets.join(", ")}`] : []),
+        ...(document.standInConfig?.length ? [`platform config planned with a stand-in: ${document.standInConfig.join(", ")}`] : []),
+    ];
 }
 
 /** Validates what the request names; returns the valid tenants and every problem found. */
@@ -108,16 +243,44 @@ export async function main(argv: string[]): Promise<number> {
         await writeStdout(USAGE);
         return EXIT.ok;
     }
+    // The base first: a ref that cannot be planned fails before the long plan of the working tree.
+    let base: BasePlan | undefined;
+    try {
+        base = request.base === undefined ? undefined : await planBase({ repo: ROOT, ref: request.base, planArgs: selectionArgs(request), log });
+    } catch (error) {
+        if (error instanceof BasePlanError) {
+            process.stderr.write(`plan: ${error.message}\n`);
+            return error.exitCode;
+        }
+        throw error;
+    }
     const { tenants, problems, regions } = selectTenants(request);
     if (!request.json) {
         process.stderr.write(`planning ${tenants.length} tenant(s) and the platform of ${[...new Set([...regions, ...tenants.map((t) => t.region)])].length} region(s) offline...\n`);
     }
     const planned = await planFleet({ tenants, platformRegions: regions, config: request.config });
-    const document: PlanDocument = withViolations({ ...planned, version: PLAN_VERSION as typeof PLAN_VERSION, errors: sortProblems([...problems, ...planned.errors]) });
+    const checked = withViolations({ ...planned, version: PLAN_VERSION as typeof PLAN_VERSION, errors: sortProblems([...problems, ...planned.errors]) });
+    const document: PlanDocument = { ...checked, tenants: checked.tenants.map((plan) => ({ ...plan, cost: estimateStack(plan) })) };
+    if (base === undefined || request.base === undefined) {
+        await writeStdout(request.json ? `${canonicalJson(document)}\n` : renderSummary(document));
+        return planExitCode(document);
+    }
+    const baseStacks = base.document.tenants as TenantPlan[];
+    const entries = diffPlans({ tenants: baseStacks as DiffStack[] }, { tenants: document.tenants });
+    const stacks = withDiff(document.tenants, baseStacks, entries);
+    const groups = blastRadius(entries);
+    if (request.markdown !== undefined) {
+        const comments = renderComments(
+            { baseRef: request.base, stacks: stacks as CommentStack[], blastRadius: groups, costs: costSummaries(baseStacks, document.tenants), notes: notes(document) },
+            { artifactHint: `npm run plan -- --all --base ${request.base} --json` },
+        );
+        const files = writeComments(request.markdown, comments);
+        log("wrote the pull-request comment(s)", { files: files.map((file) => path.relative(process.cwd(), file)), characters: comments.map((comment) => comment.length) });
+    }
     if (request.json) {
-        await writeStdout(`${canonicalJson(document)}\n`);
+        await writeStdout(`${canonicalJson({ ...document, tenants: stacks, blastRadius: groups, base: { ref: request.base, commit: base.commit } })}\n`);
     } else {
-        await writeStdout(renderSummary(document));
+        await writeStdout(renderDiffReadable(stacks, groups, document, request.base));
     }
     return planExitCode(document);
 }

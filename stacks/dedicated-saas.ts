@@ -8,7 +8,7 @@ import { DomainCertificate } from "../components/domain-certificate";
 import { FilesBucket } from "../components/files-bucket";
 import { DedicatedSaasTenant } from "./config/tenant";
 import { offsiteProvider, SHARED_SERVERS_TAG_KEY, StackOutputs, tenantContext } from "./context";
-import { foundationOutputs, tenantFoundation } from "./foundation";
+import { dataOutputs, foundationOutputs, tenantFoundation } from "./foundation";
 
 /**
  * `dedicated-saas`: the platform's shared servers and load balancer, but a copy of the app and a
@@ -87,13 +87,6 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
     return {
         ...foundationOutputs(ctx, foundation),
         customerDnsRecords: certificate.customerDnsRecords,
-        databaseAddress: database.address,
-        filesBucket: files.bucketName,
-        // What a final on-demand backup before a destroy needs (npm run destroy).
-        databaseArn: database.instanceArn,
-        filesBucketArn: files.bucketArn,
-        backupRoleArn: backup.roleArn,
-        backupVaultArn: backup.vaultArn,
-        offsiteBackupVaultArn: backup.offsiteVaultArn,
+        ...dataOutputs({ database, files, backup }),
     };
 }

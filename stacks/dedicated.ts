@@ -20,7 +20,7 @@ import { SiteToSiteVpn } from "../components/site-to-site-vpn";
 import { TenantNetwork } from "../components/tenant-network";
 import { CloudTenant, DirectorySettings, PhysicalTenant, SiteToSiteVpnSettings, VpnSyncTenant, VpnTenant } from "./config/tenant";
 import { offsiteProvider, StackOutputs, TenantContext, tenantContext } from "./context";
-import { foundationOutputs, tenantFoundation } from "./foundation";
+import { dataOutputs, foundationOutputs, tenantFoundation } from "./foundation";
 
 export type DedicatedCloudTenant = CloudTenant | VpnTenant | VpnSyncTenant | PhysicalTenant;
 
@@ -267,14 +267,7 @@ export function dedicatedCloud(tenant: DedicatedCloudTenant, profile: DedicatedP
         vpcId: network.vpcId,
         loadBalancerDnsName: frontDoor.dnsName,
         customerDnsRecords: frontDoor.customerDnsRecords,
-        databaseAddress: database.address,
-        filesBucket: files.bucketName,
-        // What a final on-demand backup before a destroy needs (npm run destroy).
-        databaseArn: database.instanceArn,
-        filesBucketArn: files.bucketArn,
-        backupRoleArn: backup.roleArn,
-        backupVaultArn: backup.vaultArn,
-        offsiteBackupVaultArn: backup.offsiteVaultArn,
+        ...dataOutputs({ database, files, backup }),
         ...(vpn ? { vpnRouting: vpn.routing, vpnTunnels: vpn.tunnels, vpnPresharedKeys: vpn.presharedKeys } : {}),
         ...(phase ? { directoryPhase: DIRECTORY_PHASES[phase] } : {}),
         ...(directory ? { directoryId: directory.directoryId } : {}),

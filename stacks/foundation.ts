@@ -61,3 +61,21 @@ export function foundationOutputs(ctx: TenantContext, foundation: Foundation): R
         ...(foundation.keys ? { dataKeyArn: foundation.keys.dataKeyArn, backupKeyArn: foundation.keys.backupKeyArn } : {}),
     };
 }
+
+/** The outputs of a tenant's own data: where it is, and what a final backup before a destroy needs. */
+export function dataOutputs(data: {
+    readonly database: { readonly address: pulumi.Output<string>; readonly instanceArn: pulumi.Output<string> };
+    readonly files: { readonly bucketName: pulumi.Output<string>; readonly bucketArn: pulumi.Output<string> };
+    readonly backup: { readonly roleArn: pulumi.Output<string>; readonly vaultArn: pulumi.Output<string>; readonly offsiteVaultArn: pulumi.Output<string> };
+}): Record<string, pulumi.Input<unknown>> {
+    return {
+        databaseAddress: data.database.address,
+        filesBucket: data.files.bucketName,
+        // What `npm run destroy` backs up, and as whom, before it destroys.
+        databaseArn: data.database.instanceArn,
+        filesBucketArn: data.files.bucketArn,
+        backupRoleArn: data.backup.roleArn,
+        backupVaultArn: data.backup.vaultArn,
+        offsiteBackupVaultArn: data.backup.offsiteVaultArn,
+    };
+}
