@@ -118,7 +118,15 @@ export function networkAclRules(suspiciousNetworks: readonly string[], publicAcc
         const cidr = parseCidr(text);
         return cidr !== undefined && !privateRanges.some((range) => containsCidr(range, cidr));
     });
-    const allowRules = PRIVATE_INGRESS_CIDRS.length + 1 + (publicAccess ? PUBLIC_INGRESS_PORTS.length : 0) + extraTrusted.length;
+    // More public corporate networks than the ACL holds: a network without public access has no
+    // internet gateway, so only the VPN can deliver traffic from anywhere; it then admits the
+    // users' HTTPS from anywhere, and the load balancer's security group still admits only them.
+    const httpsFromAnywhere =
+        !publicAccess && extraTrusted.length > 0 && suspiciousNetworks.length + PRIVATE_INGRESS_CIDRS.length + 1 + extraTrusted.length > NETWORK_ACL_RULES_PER_DIRECTION;
+    if (httpsFromAnywhere) {
+        extraTrusted.splice(0, extraTrusted.length);
+    }
+    const allowRules = PRIVATE_INGRESS_CIDRS.length + 1 + (publicAccess ? PUBLIC_INGRESS_PORTS.length : httpsFromAnywhere ? 1 : 0) + extraTrusted.length;
     const maxDenied = NETWORK_ACL_RULES_PER_DIRECTION - allowRules;
     const problems = suspiciousNetworks.flatMap((text, i) =>
         isCanonicalCidr(text) ? [] : [`suspiciousNetworks[${i}]: "${text}" is not an IPv4 CIDR in canonical form (e.g. 45.155.205.0/24)`],
@@ -142,6 +150,7 @@ export function networkAclRules(suspiciousNetworks: readonly string[], publicAcc
         ...PRIVATE_INGRESS_CIDRS.map((cidr): [string, undefined] => [cidr, undefined]),
         ["0.0.0.0/0", EPHEMERAL_PORTS],
         ...(publicAccess ? PUBLIC_INGRESS_PORTS.map((port): [string, { from: number; to: number }] => ["0.0.0.0/0", { from: port, to: port }]) : []),
+        ...(httpsFromAnywhere ? [["0.0.0.0/0", { from: 443, to: 443 }] as [string, { from: number; to: number }]] : []),
         ...extraTrusted.map((cidr): [string, undefined] => [cidr, undefined]),
     ];
     return {

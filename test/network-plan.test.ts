@@ -167,7 +167,7 @@ describe("networkAclRules", () => {
             [1004, "81.2.0.0/16", "-1"],
         ]);
         expect(() => networkAclRules(Array.from({ length: 16 }, (_, i) => `198.51.${i}.0/24`), false, ["81.2.0.0/16"])).toThrow(
-            "suspiciousNetworks: has 16 entries; a network ACL holds at most 15 besides its 5 allow rules (1 of them for trusted public networks)",
+            "suspiciousNetworks: has 16 entries; a network ACL holds at most 15 besides its 5 allow rules",
         );
     });
 

@@ -314,12 +314,29 @@ describe("ec2-network-acl-no-open-world-ingress", () => {
         expect(run(rule, withIngress(internetStack(), { ruleNo: 2000, action: "deny", protocol: "-1", cidrBlock: "0.0.0.0/0", fromPort: 0, toPort: 0 }))).toEqual([]);
     });
 
-    it("GIVEN a VPN-only stack's ACL with the public ports WHEN checked THEN HTTPS and HTTP are reported: the stack does not face the internet", () => {
+    it("GIVEN a VPN-only stack's ACL with the public ports WHEN checked THEN HTTP is reported; HTTPS is waived while no internet gateway exists", () => {
         const { ingress } = networkAclRules(SUSPICIOUS, true);
         expect(run(rule, withProps(vpnStack(), NACL, { ingress }))).toEqual([
+            { resource: NACL, message: "ingress rule 1005 admits 0.0.0.0/0 on tcp 80, but initech is a vpn stack, which does not face the internet" },
+        ]);
+        const withGateway = withResource(withProps(vpnStack(), NACL, { ingress }), "aws:ec2/internetGateway:InternetGateway", "initech-igw", "igw-0aaaaaaaaaaaaaaaa", { vpcId: "vpc-x" });
+        expect(run(rule, withGateway)).toEqual([
             { resource: NACL, message: "ingress rule 1004 admits 0.0.0.0/0 on tcp 443, but initech is a vpn stack, which does not face the internet" },
             { resource: NACL, message: "ingress rule 1005 admits 0.0.0.0/0 on tcp 80, but initech is a vpn stack, which does not face the internet" },
         ]);
+    });
+
+    it("GIVEN more public corporate networks than the ACL holds WHEN ruled THEN HTTPS from anywhere replaces them, and the rule waives it on a VPN-only stack", () => {
+        const corporate = Array.from({ length: 19 }, (_, i) => `${i + 1}.0.0.0/24`);
+        const { ingress } = networkAclRules(SUSPICIOUS, false, corporate);
+        expect(ingress.filter((entry) => entry.action === "allow").map((entry) => `${entry.cidrBlock} ${entry.protocol} ${entry.fromPort}`)).toEqual([
+            "10.0.0.0/8 -1 0",
+            "172.16.0.0/12 -1 0",
+            "192.168.0.0/16 -1 0",
+            "0.0.0.0/0 tcp 1024",
+            "0.0.0.0/0 tcp 443",
+        ]);
+        expect(run(rule, withProps(vpnStack(), NACL, { ingress }))).toEqual([]);
     });
 
     it("GIVEN a stack of unknown kind with the public ports WHEN checked THEN they are reported: its exposure cannot be told", () => {

@@ -1,4 +1,4 @@
-import { EXPOSURE, isOpenWorld } from "../graph";
+import { EXPOSURE, isOpenWorld, isVpnOnly } from "../graph";
 import { PolicyStack, ResourceRule } from "../types";
 import { describePorts, isTcp, T } from "./shared";
 
@@ -40,6 +40,16 @@ function faces(stack: PolicyStack): string | undefined {
     return EXPOSURE[stack.kind] === "internet" ? undefined : `${stack.stack} is a ${stack.kind} stack, which does not face the internet`;
 }
 
+/**
+ * Waiver: a VPN-only stack whose customer has more public corporate networks than an ACL holds
+ * admits HTTPS from anywhere at the ACL (components/network-plan.ts). It has no internet gateway,
+ * so only the VPN can deliver that traffic, and the load balancer's security group admits only the
+ * corporate networks. Without an internet gateway in the stack: otherwise no waiver.
+ */
+function vpnOnlyWithoutInternetPath(stack: PolicyStack): boolean {
+    return isVpnOnly(stack) && !stack.resources.some((resource) => resource.type === "aws:ec2/internetGateway:InternetGateway" || resource.type === "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway");
+}
+
 export const disallowNetworkAclOpenWorldIngress: ResourceRule = {
     kind: "resource",
     name: "ec2-network-acl-no-open-world-ingress",
@@ -47,7 +57,8 @@ export const disallowNetworkAclOpenWorldIngress: ResourceRule = {
         "No network ACL allows ingress from 0.0.0.0/0 or ::/0 except tcp 80 and 443 on internet-facing stacks (the load balancer) and tcp within 1024-65535 (replies to connections the VPC opened).",
     why:
         "The network ACL is the subnet-wide backstop behind the security groups: from the whole internet it admits only what the service promises to serve. " +
-        "Waiver: ACLs are stateless, so replies on the ephemeral ports 1024-65535 must come in from anywhere; the stateful security groups still refuse anything unrequested there.",
+        "Waiver: ACLs are stateless, so replies on the ephemeral ports 1024-65535 must come in from anywhere; the stateful security groups still refuse anything unrequested there. " +
+        "Waiver: a VPN-only stack without an internet gateway may admit tcp 443 from anywhere when its customer's public corporate networks outnumber the ACL's rules; only the VPN can deliver it.",
     enforcement: "mandatory",
     resourceTypes: [T.networkAcl, T.defaultNetworkAcl, T.networkAclRule],
     validate(acl, stack) {
@@ -64,6 +75,9 @@ export const disallowNetworkAclOpenWorldIngress: ResourceRule = {
             }
             const admits = `${entry.label} admits ${open.join(", ")} on ${describePorts(entry.protocol, entry.fromPort, entry.toPort)}`;
             if (tcp && from === to && PUBLIC_PORTS.includes(from)) {
+                if (from === 443 && vpnOnlyWithoutInternetPath(stack)) {
+                    return [];
+                }
                 const reason = faces(stack);
                 return reason === undefined ? [] : [`${admits}, but ${reason}`];
             }
