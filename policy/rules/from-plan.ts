@@ -49,19 +49,26 @@ export function tenantMarkers(plan: PlannedStack): string[] {
     return [...new Set([...ids, ...networks])].sort();
 }
 
+/** Every tenant's markers, computed once per document (a fleet of N tenants would otherwise cost N^2). */
+const fleetMarkersOf = new WeakMap<object, PolicySettings["otherTenants"]>();
+
+function fleetMarkers(document: { readonly tenants: readonly PlannedStack[] }): PolicySettings["otherTenants"] {
+    let markers = fleetMarkersOf.get(document);
+    if (!markers) {
+        markers = document.tenants.filter((stack) => stack.mode !== "platform").map((stack) => ({ tenant: stack.tenant, markers: tenantMarkers(stack) }));
+        fleetMarkersOf.set(document, markers);
+    }
+    return markers;
+}
+
 /**
  * The settings a plan document implies: operations CIDRs from its platform stacks (the defaults
- * where it has none) and, for each tenant, the markers of every other tenant in it.
+ * where it has none) and, for a tenant, the markers of the fleet's tenants (the rule ignores the
+ * stack's own entry, so every tenant shares one list).
  */
 export function settingsFor(plan: PlannedStack, document: { readonly tenants: readonly PlannedStack[] }): PolicySettings {
     const platforms = document.tenants.filter((candidate) => candidate.mode === "platform");
     const fromPlatforms = platforms.flatMap((platform) => (Array.isArray(platform.outputs?.operationsCidrs) ? (platform.outputs.operationsCidrs as string[]) : []));
     const operationsCidrs = fromPlatforms.length > 0 ? [...new Set(fromPlatforms)] : operationsCidrsOf(PLATFORM_DEFAULTS);
-    const otherTenants =
-        plan.mode === "platform"
-            ? []
-            : document.tenants
-                  .filter((other) => other.mode !== "platform" && other.tenant !== plan.tenant)
-                  .map((other) => ({ tenant: other.tenant, markers: tenantMarkers(other) }));
-    return { operationsCidrs, otherTenants };
+    return { operationsCidrs, otherTenants: plan.mode === "platform" ? [] : fleetMarkers(document) };
 }

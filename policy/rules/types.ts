@@ -32,8 +32,9 @@ export interface PolicySettings {
     /** The operations network: the only CIDRs administration ports may admit. */
     readonly operationsCidrs: readonly string[];
     /**
-     * What belongs to the other tenants of the fleet (ids, network CIDRs, key and bucket ids):
-     * a tenant's stack must mention none of it. Empty where the fleet is unknown.
+     * What belongs to the tenants of the fleet (ids, network CIDRs, key and bucket ids): a tenant's
+     * stack must mention none of the others'. The stack's own entry, where present, is ignored (one
+     * list then serves the whole fleet). Empty where the fleet is unknown.
      */
     readonly otherTenants: readonly { readonly tenant: string; readonly markers: readonly string[] }[];
 }

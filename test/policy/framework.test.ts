@@ -83,8 +83,13 @@ describe("evaluate", () => {
         expect(stack.resources[0]).toMatchObject({ type: "aws:s3/bucket:Bucket", id: "acme-open-id", props: { bucket: "acme-open-bucket" } });
         expect(settingsFor(DOCUMENT.tenants[1]!, DOCUMENT)).toEqual({
             operationsCidrs: ["10.15.64.0/19"],
-            otherTenants: [{ tenant: "acme", markers: ["10.20.0.0/16", "acme-open-id", "vpc-0acme"] }],
+            // One list for the whole fleet: the rule ignores the stack's own entry.
+            otherTenants: [
+                { tenant: "acme", markers: ["10.20.0.0/16", "acme-open-id", "vpc-0acme"] },
+                { tenant: "globex", markers: [] },
+            ],
         });
+        expect(settingsFor(DOCUMENT.tenants[0]!, DOCUMENT).otherTenants).toBe(settingsFor(DOCUMENT.tenants[1]!, DOCUMENT).otherTenants);
         expect(settingsFor(DOCUMENT.tenants[2]!, DOCUMENT).otherTenants).toEqual([]);
         expect(stackFromPlan({ ...acme, mode: "nonsense" }).kind).toBeUndefined();
     });

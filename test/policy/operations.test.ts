@@ -605,6 +605,12 @@ describe("tenant-isolation-markers", () => {
         ]);
     });
 
+    it("GIVEN the fleet's list holds the stack's own entry WHEN checked THEN its own markers and id are no mention of anyone", () => {
+        const own = dataStack();
+        const settings: PolicySettings = { ...SETTINGS, otherTenants: [{ tenant: own.stack, markers: own.resources.map((resource) => resource.id ?? "").filter(Boolean) }, ...SETTINGS.otherTenants] };
+        expect(findings(disallowOtherTenantMarkers, own, settings)).toEqual(findings(disallowOtherTenantMarkers, own));
+    });
+
     it("GIVEN a platform stack (no other tenants in its settings) WHEN checked THEN nothing is found", () => {
         expect(findings(disallowOtherTenantMarkers, platformStack(), NO_TENANTS)).toEqual([]);
     });

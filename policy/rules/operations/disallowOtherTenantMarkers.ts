@@ -26,19 +26,91 @@ export function stringsOf(value: unknown, path = ""): [string, string][] {
     return [];
 }
 
-function isolationFindings(stack: PolicyStack, settings: PolicySettings): Finding[] {
-    return stack.resources.flatMap((resource) =>
-        stringsOf(resource.props).flatMap(([path, text]) =>
-            settings.otherTenants.flatMap((other) => {
-                const marker = other.markers.find((candidate) => candidate !== "" && text.includes(candidate));
-                if (marker !== undefined) {
-                    return [{ resource: resource.name, message: `${path} mentions tenant "${other.tenant}" (its marker ${marker})` }];
+/** Who a marker or an id belongs to, built once per list of tenants (shared by the whole fleet). */
+interface FleetIndex {
+    readonly markers: ReadonlyMap<string, string>;
+    readonly ids: ReadonlyMap<string, string>;
+}
+
+const indexes = new WeakMap<PolicySettings["otherTenants"], FleetIndex>();
+
+function indexOf(tenants: PolicySettings["otherTenants"]): FleetIndex {
+    let index = indexes.get(tenants);
+    if (!index) {
+        const markers = new Map<string, string>();
+        const ids = new Map<string, string>();
+        for (const { tenant, markers: own } of tenants) {
+            ids.set(tenant.toLowerCase(), tenant);
+            for (const marker of own) {
+                if (marker !== "") {
+                    markers.set(marker, tenant);
                 }
-                // Our own id may contain theirs as a segment (`trial-lumen` holds `lumen`): it is no mention of them.
-                const own = mentionsSegment(stack.stack, other.tenant) ? text.replace(new RegExp(escaped(stack.stack), "gi"), " ") : text;
-                return mentionsSegment(own, other.tenant) ? [{ resource: resource.name, message: `${path} mentions tenant "${other.tenant}" (its id)` }] : [];
-            }),
-        ),
+            }
+        }
+        index = { markers, ids };
+        indexes.set(tenants, index);
+    }
+    return index;
+}
+
+// Markers are whole values (ids, ARNs' parts, bucket names, CIDRs): the tokens of a string between
+// separators, plus any CIDR in it.
+const TOKEN_SEPARATORS = /[\s"'`,;:()[\]{}<>=*|]+|\/(?!\d{1,2}(?![\d.]))/;
+const CIDRS = /\d{1,3}(?:\.\d{1,3}){3}\/\d{1,2}/g;
+
+/** The tenants (other than `self`) whose markers a string holds. */
+function markersIn(text: string, index: FleetIndex, self: string): [string, string][] {
+    const found: [string, string][] = [];
+    const candidates = [text, ...text.split(TOKEN_SEPARATORS), ...(text.match(CIDRS) ?? [])];
+    for (const candidate of candidates) {
+        const tenant = index.markers.get(candidate);
+        if (tenant !== undefined && tenant !== self) {
+            found.push([tenant, candidate]);
+        }
+    }
+    return found;
+}
+
+/**
+ * The tenants (other than `self`) whose id a string holds as a whole name segment: runs of letters
+ * and digits joined by single hyphens, bounded by anything else. Our own id is taken out first (it
+ * may contain another's: `trial-lumen` holds `lumen`).
+ */
+function idsIn(text: string, index: FleetIndex, self: string): string[] {
+    const lower = text.toLowerCase().split(self.toLowerCase()).join(" ");
+    const found = new Set<string>();
+    for (const piece of lower.split(/[^a-z0-9-]+/)) {
+        const runs = piece.split("-");
+        for (let start = 0; start < runs.length; start++) {
+            let candidate = "";
+            for (let end = start; end < runs.length && candidate.length <= 30; end++) {
+                candidate = end === start ? (runs[end] ?? "") : `${candidate}-${runs[end] ?? ""}`;
+                const tenant = candidate === "" ? undefined : index.ids.get(candidate);
+                if (tenant !== undefined && tenant !== self) {
+                    found.add(tenant);
+                }
+            }
+        }
+    }
+    return [...found];
+}
+
+function isolationFindings(stack: PolicyStack, settings: PolicySettings): Finding[] {
+    if (settings.otherTenants.length === 0) {
+        return [];
+    }
+    const index = indexOf(settings.otherTenants);
+    return stack.resources.flatMap((resource) =>
+        stringsOf(resource.props).flatMap(([path, text]) => {
+            const byMarker = new Map(markersIn(text, index, stack.stack));
+            const findings = [...byMarker].map(([tenant, marker]) => ({ resource: resource.name, message: `${path} mentions tenant "${tenant}" (its marker ${marker})` }));
+            for (const tenant of idsIn(text, index, stack.stack)) {
+                if (!byMarker.has(tenant)) {
+                    findings.push({ resource: resource.name, message: `${path} mentions tenant "${tenant}" (its id)` });
+                }
+            }
+            return findings;
+        }),
     );
 }
 

@@ -240,8 +240,63 @@ function qualifyConfigKey(key: string): string {
 /**
  * Plans one stack. Registrations are isolated per stack: each gets a fresh mock monitor, its own
  * config (Pulumi's config store is not reset by `setMocks`), and the previous stack has settled.
+ *
+ * The stack is evaluated in {@link withoutDiagnostics}: the graph does not depend on what that
+ * turns off, and a stack that fails is evaluated once more with everything on, so that its error
+ * (and its stack trace) is as useful as ever.
  */
 export async function planStack(options: PlanStackOptions): Promise<PlanStackResult> {
+    try {
+        return await withoutDiagnostics(() => evaluateStack(options));
+    } catch {
+        return evaluateStack(options);
+    }
+}
+
+/**
+ * What @pulumi/pulumi does for diagnostics on every registration, none of which a plan shows, and
+ * which was most of a tenant's plan time (profiled on the benchmark fleet, `bench/README.md`):
+ * - `new Error().stack` for each of the four promises of every output property (`debuggablePromise`,
+ *   for the leak report printed when a program exits with promises pending), plus a `.then/.catch`
+ *   pair around each; a plan waits for every registration to settle, so there is nothing to report;
+ * - an unlimited stack trace per resource (`Resource.callsites`) for the engine's source positions,
+ *   which the mock monitor drops;
+ * - under tsx, every frame of those traces mapped through source maps.
+ * Internals of @pulumi/pulumi, pinned by the exact dependency version; each is swapped only if it
+ * still has the shape expected, and everything is restored however `work` ends.
+ */
+export async function withoutDiagnostics<T>(work: () => Promise<T>): Promise<T> {
+    const limit = Error.stackTraceLimit;
+    const sourceMaps = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
+    const debuggablePromise = debuggable.debuggablePromise;
+    const callsites = resourceStatics.callsites;
+    Error.stackTraceLimit = 0;
+    if (sourceMaps) {
+        process.setSourceMapsEnabled(false);
+    }
+    if (typeof debuggablePromise === "function") {
+        debuggable.debuggablePromise = (promise) => promise;
+    }
+    if (typeof callsites === "function") {
+        resourceStatics.callsites = () => [];
+    }
+    try {
+        return await work();
+    } finally {
+        Error.stackTraceLimit = limit;
+        debuggable.debuggablePromise = debuggablePromise;
+        resourceStatics.callsites = callsites;
+        if (sourceMaps) {
+            process.setSourceMapsEnabled(true);
+        }
+    }
+}
+
+/** The module object itself, not an import's copy: its callers look the function up on it at each call. */
+const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: <T>(promise: Promise<T>, context: string) => Promise<T> };
+const resourceStatics = pulumi.Resource as unknown as { callsites: () => unknown[] };
+
+async function evaluateStack(options: PlanStackOptions): Promise<PlanStackResult> {
     await waitForRPCs();
     const config = Object.fromEntries(Object.entries(options.config ?? {}).map(([key, value]) => [qualifyConfigKey(key), value]));
     pulumi.runtime.setAllConfig(config, (options.secretConfigKeys ?? []).map(qualifyConfigKey));

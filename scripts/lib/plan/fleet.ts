@@ -2,6 +2,10 @@
 // Every tenant's StackReference to its region's platform is fed with the outputs of that platform
 // stack as planned in the same run, so the whole graph is consistent.
 
+import * as os from "node:os";
+import * as path from "node:path";
+import { Worker } from "node:worker_threads";
+
 import { Violation } from "../../../policy/rules/types";
 import { StackEstimate } from "../cost/estimate";
 import { isSecretLikeKey } from "../../../stacks/config/rules";
@@ -49,6 +53,11 @@ export interface PlanFleetOptions {
     readonly platformRegions?: readonly string[];
     /** Stack config for every stack planned (`--config KEY=VALUE`). */
     readonly config?: Readonly<Record<string, string>>;
+    /**
+     * Threads that plan the tenants (this one included); the document is the same whatever the
+     * number. Default: one per core, as many as the fleet's size repays (see {@link planThreads}).
+     */
+    readonly threads?: number;
 }
 
 export const PLATFORM_SOURCE = "stacks/platform.ts";
@@ -59,6 +68,136 @@ function secretKeys(config: Readonly<Record<string, string>>): string[] {
         const bare = key.split(":").pop() ?? key;
         return SECRET_CONFIG_KEYS.includes(bare) || isSecretLikeKey(bare);
     });
+}
+
+/**
+ * Roughly how many resources a tenant of each mode registers (measured on the benchmark fleet), to
+ * give each thread an equal share of the work rather than an equal number of tenants.
+ */
+export const PLAN_WEIGHT: Readonly<Record<Mode, number>> = {
+    saas: 6,
+    "dedicated-saas": 65,
+    physical: 157,
+    cloud: 138,
+    vpn: 147,
+    "vpn-sync": 149,
+};
+
+/**
+ * A thread pays about 2 s loading the program before it plans anything, the cost of planning some
+ * 5,000 resources; below that a thread of its own does not pay for itself.
+ */
+export const WEIGHT_PER_THREAD = 5_000;
+
+/** The threads worth using for these tenants on this machine. */
+export function planThreads(tenants: readonly Tenant[], cores: number = os.availableParallelism()): number {
+    const weight = tenants.reduce((sum, tenant) => sum + PLAN_WEIGHT[tenant.mode], 0);
+    return Math.max(1, Math.min(cores, Math.floor(weight / WEIGHT_PER_THREAD)));
+}
+
+/**
+ * Splits tenants (in plan order) into `count` consecutive slices of about equal weight, so that
+ * concatenating the slices' results gives exactly the order of a plan in one thread.
+ */
+export function sliceByWeight<T extends { readonly mode: Mode }>(tenants: readonly T[], count: number): T[][] {
+    const total = tenants.reduce((sum, tenant) => sum + PLAN_WEIGHT[tenant.mode], 0);
+    const slices: T[][] = Array.from({ length: Math.max(1, count) }, () => []);
+    let done = 0;
+    for (const tenant of tenants) {
+        // The slice whose share of the total this tenant's midpoint falls in.
+        const index = Math.min(slices.length - 1, Math.floor(((done + PLAN_WEIGHT[tenant.mode] / 2) / total) * slices.length));
+        slices[index]!.push(tenant);
+        done += PLAN_WEIGHT[tenant.mode];
+    }
+    return slices;
+}
+
+/** What one thread plans: tenants in order, against the platforms' outputs planned before. */
+export interface PlanSliceInput {
+    readonly tenants: readonly Tenant[];
+    readonly config: Readonly<Record<string, string>>;
+    readonly stackOutputs: ReadonlyArray<readonly [string, StackOutputsSnapshot]>;
+}
+
+export interface PlanSliceResult {
+    readonly tenants: TenantPlan[];
+    readonly errors: Problem[];
+}
+
+/** A tenant that cannot be planned is a problem of its file; anything else is a defect and thrown. */
+function planFailure(source: string, error: unknown): Problem {
+    if (!(error instanceof PlanError)) {
+        throw error;
+    }
+    return { file: source, line: 1, column: 1, path: "/", message: error.message };
+}
+
+/** Plans tenants one after another in this thread. */
+export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult> {
+    const stackOutputs = new Map(input.stackOutputs);
+    const tenants: TenantPlan[] = [];
+    const errors: Problem[] = [];
+    for (const tenant of input.tenants) {
+        try {
+            const { plan } = await planStack({
+                stack: tenant.id,
+                region: tenant.region,
+                config: input.config,
+                secretConfigKeys: secretKeys(input.config),
+                stackOutputs,
+                program: () => tenantProgram(tenant),
+            });
+            tenants.push({ tenant: tenant.id, mode: tenant.mode, region: tenant.region, source: tenant.source, resources: plan.resources, outputs: plan.outputs });
+        } catch (error) {
+            errors.push(planFailure(tenant.source, error));
+        }
+    }
+    return { tenants, errors };
+}
+
+/** The message a slice's thread posts back. */
+export type SliceMessage = { readonly result: PlanSliceResult } | { readonly failure: { readonly message: string; readonly stack?: string } };
+
+/** A worker thread that will plan one slice; started early so that it loads the program meanwhile. */
+interface SliceWorker {
+    readonly worker: Worker;
+    /** Sends the slice and resolves with its plan. */
+    plan(input: PlanSliceInput): Promise<PlanSliceResult>;
+}
+
+/**
+ * Starts a worker thread: a fresh Pulumi runtime of its own (the runtime is per-thread state like
+ * any module's), the program loaded again there, which takes it about 2 s; it then waits for its
+ * slice. TypeScript sources are loaded through tsx's require hook, whatever the parent runs under
+ * (tsx, vitest, plain node).
+ */
+function startSliceWorker(): SliceWorker {
+    const extension = path.extname(__filename);
+    const entry = path.join(__dirname, `fleet-worker${extension}`);
+    const bootstrap = `${extension === ".ts" ? 'require("tsx/cjs/api").register();\n' : ""}require(${JSON.stringify(entry)});`;
+    const worker = new Worker(bootstrap, { eval: true, execArgv: [] });
+    const answer = new Promise<PlanSliceResult>((resolve, reject) => {
+        worker.once("message", (message: SliceMessage) => {
+            if ("result" in message) {
+                resolve(message.result);
+            } else {
+                const error = new Error(message.failure.message);
+                error.stack = message.failure.stack ?? error.stack;
+                reject(error);
+            }
+        });
+        worker.once("error", reject);
+        worker.once("exit", (code) => reject(new Error(`a plan worker thread exited with code ${code} before it answered`)));
+    });
+    // Until its slice is sent nobody awaits the answer; a failure then is reported by `plan`.
+    answer.catch(() => undefined);
+    return {
+        worker,
+        plan: (input) => {
+            worker.postMessage(input);
+            return answer;
+        },
+    };
 }
 
 export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument> {
@@ -74,39 +213,37 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
     const stackOutputs = new Map<string, StackOutputsSnapshot>();
     const tenants: TenantPlan[] = [];
     const errors: Problem[] = [];
-    const failed = (source: string, error: unknown): void => {
-        if (!(error instanceof PlanError)) {
-            throw error;
-        }
-        errors.push({ file: source, line: 1, column: 1, path: "/", message: error.message });
-    };
-
-    for (const region of regions) {
-        const stack = platformStackName(region);
-        try {
-            const { plan, snapshot } = await planStack({ stack, region, config, secretConfigKeys: secretKeys(config), program: () => platformProgram(region) });
-            stackOutputs.set(qualifiedStackName(stack), snapshot);
-            if (shownRegions.has(region)) {
-                tenants.push({ tenant: stack, mode: "platform", region, source: PLATFORM_SOURCE, resources: plan.resources, outputs: plan.outputs });
+    const ordered = [...options.tenants].sort((a, b) => a.id.localeCompare(b.id));
+    const slices = sliceByWeight(ordered, options.threads ?? planThreads(ordered)).filter((slice) => slice.length > 0);
+    // Workers load the program while this thread plans the platforms; this thread then plans the
+    // first slice (its program is loaded and warm) while they plan the rest.
+    const workers = slices.slice(1).map(() => startSliceWorker());
+    try {
+        for (const region of regions) {
+            const stack = platformStackName(region);
+            try {
+                const { plan, snapshot } = await planStack({ stack, region, config, secretConfigKeys: secretKeys(config), program: () => platformProgram(region) });
+                stackOutputs.set(qualifiedStackName(stack), snapshot);
+                if (shownRegions.has(region)) {
+                    tenants.push({ tenant: stack, mode: "platform", region, source: PLATFORM_SOURCE, resources: plan.resources, outputs: plan.outputs });
+                }
+            } catch (error) {
+                errors.push(planFailure(PLATFORM_SOURCE, error));
             }
-        } catch (error) {
-            failed(PLATFORM_SOURCE, error);
         }
-    }
-    for (const tenant of [...options.tenants].sort((a, b) => a.id.localeCompare(b.id))) {
-        try {
-            const { plan } = await planStack({
-                stack: tenant.id,
-                region: tenant.region,
-                config,
-                secretConfigKeys: secretKeys(config),
-                stackOutputs,
-                program: () => tenantProgram(tenant),
-            });
-            tenants.push({ tenant: tenant.id, mode: tenant.mode, region: tenant.region, source: tenant.source, resources: plan.resources, outputs: plan.outputs });
-        } catch (error) {
-            failed(tenant.source, error);
+        const inputs: PlanSliceInput[] = slices.map((slice) => ({ tenants: slice, config, stackOutputs: [...stackOutputs] }));
+        // Every slice settles before anything is reported, and a defect is thrown as one thread would
+        // have met it: the first in plan order.
+        const settled = await Promise.allSettled(inputs.map((input, index) => (index === 0 ? planSlice(input) : workers[index - 1]!.plan(input))));
+        for (const outcome of settled) {
+            if (outcome.status === "rejected") {
+                throw outcome.reason;
+            }
+            tenants.push(...outcome.value.tenants);
+            errors.push(...outcome.value.errors);
         }
+    } finally {
+        await Promise.all(workers.map(({ worker }) => worker.terminate()));
     }
     return { version: PLAN_VERSION, tenants, errors, placeholderSecrets, standInConfig: standIns.map(([key, value]) => `${key}=${value}`) };
 }

@@ -1,0 +1,412 @@
+#!/usr/bin/env tsx
+// npm run bench: how fast the fleet-wide checks are at 10, 100 and 1,000 tenants. Generates a
+// synthetic fleet (bench/generate.ts), then measures each task in a fresh child process of its own,
+// so that each task's peak RSS is its own and nothing is warm that CI would have cold:
+// - validate: loadFleet over the folder (schema, rules, cross-tenant checks);
+// - plan: the offline plan as `npm run plan -- --all` makes it (every platform shown, cost, the
+//   canonical JSON); the policy rules are timed apart, up to 100 tenants (they are quadratic);
+// - diff: the plan of a one-line change in a shared component against the unchanged program, and
+//   the diff between the two (diffPlans + blastRadius), as `plan --base` does it;
+// - naive (N = 10): one fresh `scripts/plan.ts FILE --isolated --json` process per tenant, as a CI
+//   loop calling a tool per stack would;
+// - start-up: one tenant loaded the way Pulumi's nodejs language host loads the entry
+//   (test/fixtures/host-load.js: ts-node, index.ts, runtime mocks), transpile-only and type-checked.
+// Prints a table and writes bench/results.json. Not a test: the figures depend on the machine.
+
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import { EXIT, parseFlags, run, UsageError, writeStdout } from "../scripts/lib/cli";
+import { DEFAULT_SEED, generateFleet, writeFleet } from "./generate";
+
+const ROOT = path.resolve(__dirname, "..");
+
+export const USAGE = `Usage: npm run bench [-- --sizes 10,100,1000] [--seed S] [--out FILE] [--threads N] [--skip-naive]
+
+Measures validating, planning and diffing a synthetic fleet of each size, the naive way (one process
+per tenant, N = 10) and one tenant's start-up under Pulumi's language host. Prints a table and
+writes it as JSON.
+
+  --sizes LIST     fleet sizes, comma-separated (default 10,100,1000)
+  --seed S         the generator's seed (default ${DEFAULT_SEED})
+  --out FILE       where to write the JSON (default bench/results.json)
+  --threads N      plan threads (default: planFleet's choice for the fleet and machine)
+  --semi-space MB  V8's --max-semi-space-size for the measured processes (default 64; 0: V8's own)
+  --skip-naive     do not measure the naive way (nor the start-up)
+  -h, --help       show this help
+
+Exit codes: 0 measured, 1 a measurement failed (an invalid fleet, a plan error), 2 usage error.
+`;
+
+export type Task = "validate" | "plan" | "diff" | "naive";
+
+/** One row of the table and of results.json, exactly as the issue specifies them. */
+export interface Run {
+    readonly task: Task;
+    readonly n: number;
+    readonly wallSeconds: number;
+    readonly msPerTenant: number;
+    /** Resources registered (0 for validate, which registers none). */
+    readonly resources: number;
+    readonly msPerResource: number | null;
+    readonly peakRssMiB: number | null;
+}
+
+export interface Results {
+    readonly runs: Run[];
+    /** One tenant's start-up under the language host, transpile-only (as the host should be configured). */
+    readonly startupSeconds: number | null;
+    /** Naive ms per tenant (N = 10) over the in-process plan's ms per tenant at the largest N. */
+    readonly naiveRatio: number | null;
+}
+
+/** What a child reports on its last stdout line. */
+interface ChildReport {
+    readonly seconds: number;
+    readonly resources: number;
+    readonly peakRssMiB: number;
+    readonly note?: string;
+}
+
+const round = (value: number, digits: number): number => Number(value.toFixed(digits));
+
+/** A measurement that could not be made (an invalid fleet, a failed plan): exit 1, no usage text. */
+class MeasurementError extends UsageError {
+    constructor(message: string) {
+        super(message, EXIT.invalid);
+    }
+}
+
+function log(message: string, fields: Record<string, unknown> = {}): void {
+    const extra = Object.entries(fields).map(([key, value]) => ` ${key}=${typeof value === "string" ? value : JSON.stringify(value)}`);
+    process.stderr.write(`bench: ${message}${extra.join("")}\n`);
+}
+
+function peakRssMiB(): number {
+    // maxRSS is in KiB, for the whole process (worker threads included).
+    return round(process.resourceUsage().maxRSS / 1024, 1);
+}
+
+/** The largest fleet whose policy evaluation the plan task times (it is quadratic in the fleet). */
+export const POLICY_TIMED_UP_TO = 100;
+
+/** The body of a child process: one task over one fleet folder, timed from after its imports. */
+async function child(task: string, dir: string, threads: number | undefined): Promise<ChildReport> {
+    // Required here, not at the top: each task's process loads only what the task needs.
+    const { loadFleet } = require("../stacks/config/validate") as typeof import("../stacks/config/validate");
+    if (task === "validate") {
+        const start = performance.now();
+        const fleet = loadFleet({ dir });
+        const seconds = (performance.now() - start) / 1000;
+        if (fleet.problems.length > 0) {
+            throw new MeasurementError(`the generated fleet has ${fleet.problems.length} problem(s), e.g. ${JSON.stringify(fleet.problems[0])}`);
+        }
+        return { seconds, resources: 0, peakRssMiB: peakRssMiB() };
+    }
+    const fleet = loadFleet({ dir });
+    const regions = [...new Set(fleet.tenants.map((tenant) => tenant.region))];
+    if (task === "plan") {
+        const { planFleet, PLAN_VERSION } = require("../scripts/lib/plan/fleet") as typeof import("../scripts/lib/plan/fleet");
+        const { withViolations } = require("../scripts/lib/plan/policy") as typeof import("../scripts/lib/plan/policy");
+        const { estimateStack } = require("../scripts/lib/cost/estimate") as typeof import("../scripts/lib/cost/estimate");
+        const { canonicalJson } = require("../scripts/lib/plan/engine") as typeof import("../scripts/lib/plan/engine");
+        const start = performance.now();
+        const planned = await planFleet({ tenants: fleet.tenants, platformRegions: regions, ...(threads ? { threads } : {}) });
+        const planSeconds = (performance.now() - start) / 1000;
+        const document = { ...planned, tenants: planned.tenants.map((plan) => ({ ...plan, cost: estimateStack(plan) })) };
+        const json = canonicalJson(document);
+        const seconds = (performance.now() - start) / 1000;
+        if (planned.errors.length > 0) {
+            throw new MeasurementError(`the plan has ${planned.errors.length} error(s), e.g. ${planned.errors[0]!.message}`);
+        }
+        // The policy rules, timed apart: tenant-isolation-markers compares every stack with every
+        // other one, which grows with the square of the fleet (see bench/README.md).
+        let policy = "policies not timed above 100 tenants";
+        if (fleet.tenants.length <= POLICY_TIMED_UP_TO) {
+            const policyStart = performance.now();
+            const checked = withViolations({ ...planned, version: PLAN_VERSION as typeof PLAN_VERSION });
+            const violations = checked.tenants.reduce((sum, plan) => sum + plan.violations.length, 0);
+            policy = `policies ${((performance.now() - policyStart) / 1000).toFixed(2)} s (${violations} violation(s))`;
+        }
+        return {
+            seconds,
+            resources: planned.tenants.reduce((sum, plan) => sum + plan.resources.length, 0),
+            peakRssMiB: peakRssMiB(),
+            note: `planFleet ${planSeconds.toFixed(2)} s, cost + JSON ${(seconds - planSeconds).toFixed(2)} s (${(json.length / 2 ** 20).toFixed(0)} MiB); ${policy}`,
+        };
+    }
+    if (task === "diff") {
+        const variant = changedProgram();
+        try {
+            const base = require("../scripts/lib/plan/fleet") as typeof import("../scripts/lib/plan/fleet");
+            // The same modules from the changed copy; @pulumi/pulumi resolves to the one runtime.
+            const head = require(path.join(variant, "scripts", "lib", "plan", "fleet.ts")) as typeof base;
+            const { diffPlans, blastRadius } = require("../scripts/lib/plan/diff") as typeof import("../scripts/lib/plan/diff");
+            const options = { tenants: fleet.tenants, platformRegions: regions, ...(threads ? { threads } : {}) };
+            const start = performance.now();
+            const before = await base.planFleet(options);
+            const after = await head.planFleet(options);
+            const diffStart = performance.now();
+            const entries = diffPlans(before, after);
+            const groups = blastRadius(entries);
+            const seconds = (performance.now() - start) / 1000;
+            const changed = entries.filter((entry) => entry.diff.status === "changed").length;
+            if (changed === 0) {
+                throw new MeasurementError("the one-line change changed no stack; the benchmark's change no longer applies");
+            }
+            return {
+                seconds,
+                resources: [...before.tenants, ...after.tenants].reduce((sum, plan) => sum + plan.resources.length, 0),
+                peakRssMiB: peakRssMiB(),
+                note: `two plans ${((diffStart - start) / 1000).toFixed(2)} s, diff ${((performance.now() - diffStart) / 1000).toFixed(2)} s; ${changed} stack(s) changed, widest change in ${groups[0]?.tenants.length ?? 0}`,
+            };
+        } finally {
+            fs.rmSync(variant, { recursive: true, force: true });
+        }
+    }
+    throw new UsageError(`unknown task "${task}"`);
+}
+
+/** The shared component line the diff task changes: every tenant's and platform's keys rotate twice as often. */
+export const ONE_LINE_CHANGE = {
+    file: "components/encryption-keys.ts",
+    from: "args.rotationPeriodInDays ?? 365",
+    to: "args.rotationPeriodInDays ?? 180",
+} as const;
+
+/** A copy of the program with {@link ONE_LINE_CHANGE} applied (node_modules linked, not copied). */
+function changedProgram(): string {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "bench-variant-"));
+    for (const entry of ["components", "stacks", "scripts", "policy", "tenant-configs", "package.json", "tsconfig.json"]) {
+        fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
+    }
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"), "dir");
+    const file = path.join(copy, ONE_LINE_CHANGE.file);
+    const text = fs.readFileSync(file, "utf8");
+    if (!text.includes(ONE_LINE_CHANGE.from)) {
+        throw new MeasurementError(`${ONE_LINE_CHANGE.file} no longer contains "${ONE_LINE_CHANGE.from}"; update ONE_LINE_CHANGE in bench/run.ts`);
+    }
+    fs.writeFileSync(file, text.replace(ONE_LINE_CHANGE.from, ONE_LINE_CHANGE.to));
+    return copy;
+}
+
+function nodeFlags(semiSpace: number): string[] {
+    return semiSpace > 0 ? [`--max-semi-space-size=${semiSpace}`] : [];
+}
+
+/** Runs one task in a fresh process of this script. */
+function measure(task: Task, n: number, dir: string, options: { threads?: number; semiSpace: number }): Run {
+    const args = [...nodeFlags(options.semiSpace), "--import", "tsx", path.join(__dirname, "run.ts"), "--child", task, "--dir", dir];
+    if (options.threads) {
+        args.push("--threads", String(options.threads));
+    }
+    const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+    const last = result.stdout.trim().split("\n").pop() ?? "";
+    if (result.status !== 0 || !last.startsWith("{")) {
+        throw new MeasurementError(`${task} of ${n} tenant(s) failed (exit ${result.status}):\n${result.stderr.slice(-4000)}`);
+    }
+    const report = JSON.parse(last) as ChildReport;
+    log(`${task} n=${n}`, { seconds: round(report.seconds, 2), resources: report.resources, peakRssMiB: report.peakRssMiB, ...(report.note ? { note: report.note } : {}) });
+    return row(task, n, report.seconds, report.resources, report.peakRssMiB);
+}
+
+function row(task: Task, n: number, seconds: number, resources: number, peakRss: number | null): Run {
+    return {
+        task,
+        n,
+        wallSeconds: round(seconds, 3),
+        msPerTenant: round((seconds * 1000) / n, 2),
+        resources,
+        msPerResource: resources > 0 ? round((seconds * 1000) / resources, 3) : null,
+        peakRssMiB: peakRss,
+    };
+}
+
+/** `/usr/bin/time -f %M` around a command, for the peak RSS of a process we do not control; null without it. */
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv): { seconds: number; stdout: string; stderr: string; status: number | null; peakRssMiB: number | null } {
+    const gnuTime = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+    const rssFile = path.join(os.tmpdir(), `bench-rss-${process.pid}-${Math.random().toString(16).slice(2)}`);
+    const start = performance.now();
+    const result = gnuTime
+        ? spawnSync(gnuTime, ["-f", "%M", "-o", rssFile, command, ...args], { cwd: ROOT, env, encoding: "utf8", maxBuffer: 64 * 2 ** 20 })
+        : spawnSync(command, args, { cwd: ROOT, env, encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+    const seconds = (performance.now() - start) / 1000;
+    let peak: number | null = null;
+    if (gnuTime && fs.existsSync(rssFile)) {
+        peak = round(Number(fs.readFileSync(rssFile, "utf8").trim().split("\n").pop()) / 1024, 1);
+        fs.rmSync(rssFile, { force: true });
+    }
+    return { seconds, stdout: result.stdout, stderr: result.stderr, status: result.status, peakRssMiB: peak };
+}
+
+/** One fresh `scripts/plan.ts FILE --isolated --json` process per tenant, one after another. */
+function measureNaive(files: readonly string[], semiSpace: number): Run {
+    const tsxCli = require.resolve("tsx/cli");
+    let seconds = 0;
+    let resources = 0;
+    let peak: number | null = null;
+    for (const file of files) {
+        const run = timed(process.execPath, [...nodeFlags(semiSpace), tsxCli, path.join(ROOT, "scripts", "plan.ts"), file, "--isolated", "--json"], process.env);
+        if (run.status !== 0) {
+            throw new MeasurementError(`naive plan of ${file} failed (exit ${run.status}):\n${run.stderr.slice(-4000)}`);
+        }
+        const document = JSON.parse(run.stdout) as { tenants: { resources: unknown[] }[] };
+        seconds += run.seconds;
+        resources += document.tenants.reduce((sum, plan) => sum + plan.resources.length, 0);
+        peak = run.peakRssMiB === null ? peak : Math.max(peak ?? 0, run.peakRssMiB);
+    }
+    log(`naive n=${files.length}`, { seconds: round(seconds, 2), resources, peakRssMiB: peak });
+    return row("naive", files.length, seconds, resources, peak);
+}
+
+/** The example tenant whose start-up is measured: a dedicated cloud tenant, the common heavy case. */
+export const STARTUP_STACK = "globex";
+
+/** One tenant's start-up as the language host pays it: a fresh process, ts-node, index.ts, one tenant. */
+function measureStartup(transpileOnly: boolean): { seconds: number; peakRssMiB: number | null } {
+    const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_NODEJS_TRANSPILE_ONLY: transpileOnly ? "true" : "false" };
+    delete env.NODE_OPTIONS;
+    const run = timed(process.execPath, [path.join(ROOT, "test", "fixtures", "host-load.js"), STARTUP_STACK], env);
+    const result = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as { registered?: unknown[]; error?: string; crash?: string };
+    if (run.status !== 0 || !result.registered || result.error || result.crash) {
+        throw new MeasurementError(`start-up of ${STARTUP_STACK} failed: ${result.error ?? result.crash ?? run.stderr.slice(-2000)}`);
+    }
+    log(`start-up ${transpileOnly ? "transpile-only" : "type-checked"}`, { stack: STARTUP_STACK, seconds: round(run.seconds, 2), registered: result.registered.length, peakRssMiB: run.peakRssMiB });
+    return { seconds: run.seconds, peakRssMiB: run.peakRssMiB };
+}
+
+export function renderTable(results: Results, typeChecked: number | null): string {
+    const header = ["task", "N", "wall s", "ms/tenant", "resources", "ms/resource", "peak RSS MiB"];
+    const rows = results.runs.map((run) => [
+        run.task,
+        String(run.n),
+        run.wallSeconds.toFixed(2),
+        run.msPerTenant.toFixed(1),
+        String(run.resources),
+        run.msPerResource === null ? "-" : run.msPerResource.toFixed(3),
+        run.peakRssMiB === null ? "-" : run.peakRssMiB.toFixed(0),
+    ]);
+    const widths = header.map((title, column) => Math.max(title.length, ...rows.map((cells) => cells[column]!.length)));
+    const line = (cells: string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ");
+    const lines = [line(header), ...rows.map(line)];
+    if (results.startupSeconds !== null) {
+        lines.push("", `one tenant's start-up under the language host: ${results.startupSeconds.toFixed(2)} s transpile-only` + (typeChecked === null ? "" : `, ${typeChecked.toFixed(2)} s type-checked`));
+    }
+    if (results.naiveRatio !== null) {
+        lines.push(`in-process plan vs one process per tenant: ${results.naiveRatio.toFixed(1)}x faster per tenant`);
+    }
+    return `${lines.join("\n")}\n`;
+}
+
+/** The issue's budgets, each met or not, for the summary. */
+export function budgets(results: Results): string[] {
+    const at = (task: Task, n: number) => results.runs.find((run) => run.task === task && run.n === n);
+    const verdict = (label: string, value: number | null | undefined, limit: number, unit: string, atLeast = false): string => {
+        if (value === null || value === undefined) {
+            return `${label}: not measured`;
+        }
+        const met = atLeast ? value >= limit : value < limit;
+        return `${label}: ${value.toFixed(unit === "x" ? 1 : 2)}${unit} (budget ${atLeast ? ">=" : "<"} ${limit}${unit}) ${met ? "met" : "MISSED"}`;
+    };
+    const peak = Math.max(...results.runs.filter((run) => run.task !== "naive").map((run) => run.peakRssMiB ?? 0));
+    return [
+        verdict("1,000 tenants validated", at("validate", 1000)?.wallSeconds, 2, " s"),
+        verdict("1,000 tenants planned", at("plan", 1000)?.wallSeconds, 20, " s"),
+        verdict("plan per registered resource", at("plan", 1000)?.msPerResource, 0.4, " ms"),
+        verdict("peak RSS", Number.isFinite(peak) && peak > 0 ? peak / 1024 : null, 1.5, " GiB"),
+        verdict("in-process vs one process per tenant", results.naiveRatio, 40, "x", true),
+        verdict("one tenant's start-up", results.startupSeconds, 1.5, " s"),
+    ];
+}
+
+export async function main(argv: string[]): Promise<number> {
+    const { values } = parseFlags(argv, {
+        sizes: { type: "string", default: "10,100,1000" },
+        seed: { type: "string" },
+        out: { type: "string", default: path.join("bench", "results.json") },
+        threads: { type: "string" },
+        "semi-space": { type: "string", default: "64" },
+        "skip-naive": { type: "boolean", default: false },
+        child: { type: "string" },
+        dir: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+    });
+    if (values.help) {
+        await writeStdout(USAGE);
+        return EXIT.ok;
+    }
+    const threads = values.threads === undefined ? undefined : Number(values.threads);
+    if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 64)) {
+        throw new UsageError(`--threads expects an integer from 1 to 64, got "${values.threads}"`);
+    }
+    if (values.child !== undefined) {
+        if (values.dir === undefined) {
+            throw new UsageError("--child needs --dir");
+        }
+        // The Pulumi runtime keeps timers of its own alive under mocks: once the report (or the
+        // failure) is out, the child ends.
+        try {
+            const report = await child(values.child, values.dir, threads);
+            await writeStdout(`${JSON.stringify(report)}\n`);
+            process.exit(EXIT.ok);
+        } catch (error) {
+            process.stderr.write(`bench: ${values.child} failed: ${(error as Error).stack ?? String(error)}\n`);
+            process.exit(EXIT.invalid);
+        }
+    }
+    const sizes = values.sizes.split(",").map((text) => Number(text.trim()));
+    if (sizes.some((size) => !Number.isInteger(size) || size < 1 || size > 5000)) {
+        throw new UsageError(`--sizes expects integers from 1 to 5000 separated by commas, got "${values.sizes}"`);
+    }
+    const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
+    if (!Number.isInteger(seed)) {
+        throw new UsageError(`--seed expects an integer, got "${values.seed}"`);
+    }
+    const semiSpace = Number(values["semi-space"]);
+    if (!Number.isInteger(semiSpace) || semiSpace < 0 || semiSpace > 1024) {
+        throw new UsageError(`--semi-space expects MiB from 0 to 1024, got "${values["semi-space"]}"`);
+    }
+    const out = path.resolve(values.out);
+    if (!fs.existsSync(path.dirname(out))) {
+        throw new UsageError(`--out ${values.out}: the directory ${path.dirname(out)} does not exist`);
+    }
+
+    const runs: Run[] = [];
+    let startupSeconds: number | null = null;
+    let typeChecked: number | null = null;
+    let naiveRatio: number | null = null;
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "bench-fleet-"));
+    try {
+        const measured = { threads, semiSpace };
+        for (const n of [...sizes].sort((a, b) => a - b)) {
+            const dir = path.join(scratch, String(n));
+            const files = writeFleet(dir, generateFleet({ count: n, seed }));
+            log(`generated ${n} tenant(s)`, { dir, seed });
+            runs.push(measure("validate", n, dir, measured), measure("plan", n, dir, measured), measure("diff", n, dir, measured));
+            if (n === 10 && !values["skip-naive"]) {
+                runs.push(measureNaive(files, semiSpace));
+            }
+        }
+        if (!values["skip-naive"]) {
+            // The fastest of three, as the host's start-up varies with what else the machine does.
+            startupSeconds = round(Math.min(...[0, 1, 2].map(() => measureStartup(true).seconds)), 3);
+            typeChecked = round(measureStartup(false).seconds, 3);
+            const naive = runs.find((run) => run.task === "naive");
+            const largest = runs.filter((run) => run.task === "plan").sort((a, b) => b.n - a.n)[0];
+            naiveRatio = naive && largest ? round(naive.msPerTenant / largest.msPerTenant, 1) : null;
+        }
+    } finally {
+        fs.rmSync(scratch, { recursive: true, force: true });
+    }
+    const results: Results = { runs, startupSeconds, naiveRatio };
+    fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+    await writeStdout(renderTable(results, typeChecked));
+    process.stderr.write(`${budgets(results).join("\n")}\nbench: wrote ${path.relative(process.cwd(), out)}\n`);
+    return EXIT.ok;
+}
+
+if (require.main === module) {
+    void run("bench", main, USAGE);
+}

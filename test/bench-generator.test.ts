@@ -1,0 +1,111 @@
+// The benchmark's synthetic fleet (bench/generate.ts) stays valid and plannable: CI generates 20
+// tenants, validates them with zero problems and plans them all, in one thread and in two.
+
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { generateFleet, networkAllocator, prng, publicAddress, writeFleet } from "../bench/generate";
+import { canonicalJson } from "../scripts/lib/plan/engine";
+import { planFleet, PlanDocument, sliceByWeight } from "../scripts/lib/plan/fleet";
+import { parseAddress, specialPurposeRange } from "../stacks/config/ipv4";
+import { MODES, Tenant } from "../stacks/config/tenant";
+import { FleetValidation, loadFleet } from "../stacks/config/validate";
+
+const N = 20;
+
+describe("the generator", () => {
+    it("GIVEN the same seed WHEN generated twice THEN the files are byte-identical, and another seed gives others", () => {
+        const first = generateFleet({ count: 50, seed: 7 }).map((tenant) => tenant.text);
+        expect(generateFleet({ count: 50, seed: 7 }).map((tenant) => tenant.text)).toEqual(first);
+        expect(generateFleet({ count: 50, seed: 8 }).map((tenant) => tenant.text)).not.toEqual(first);
+    });
+
+    it("GIVEN 1,000 tenants WHEN generated THEN every mode appears near its share and ids, domains and networks are unique", () => {
+        const tenants = generateFleet({ count: 1000 });
+        const count = (mode: string) => tenants.filter((tenant) => tenant.document.mode === mode).length;
+        expect(count("saas")).toBeGreaterThan(430);
+        expect(count("saas")).toBeLessThan(570);
+        for (const mode of MODES) {
+            expect(count(mode), mode).toBeGreaterThan(20);
+        }
+        const unique = (values: (string | undefined)[]) => {
+            const present = values.filter((value): value is string => value !== undefined);
+            expect(new Set(present).size).toBe(present.length);
+        };
+        unique(tenants.map((tenant) => tenant.document.tenant));
+        unique(tenants.map((tenant) => tenant.document.domain?.subdomain));
+        unique(tenants.map((tenant) => tenant.document.domain?.own));
+        unique(tenants.map((tenant) => tenant.document.network?.cidr));
+    });
+
+    it("GIVEN the first six tenants WHEN generated THEN they are one of each mode, so even N = 10 covers all six", () => {
+        expect(generateFleet({ count: 6 }).map((tenant) => tenant.document.mode)).toEqual([...MODES]);
+    });
+
+    it("GIVEN many draws WHEN a customer gateway address is made THEN none is in a special-purpose range", () => {
+        const random = prng(1);
+        for (let i = 0; i < 5000; i++) {
+            expect(specialPurposeRange(parseAddress(publicAddress(random))!)).toBeUndefined();
+        }
+    });
+
+    it("GIVEN the network blocks WHEN exhausted THEN the allocator says so instead of reusing a network", () => {
+        const next = networkAllocator(["10.16.0.0/19"], 20);
+        expect([next(), next()]).toEqual(["10.16.0.0/20", "10.16.16.0/20"]);
+        expect(() => next()).toThrow(/hold 2 \/20 networks/);
+    });
+});
+
+describe("slices for plan threads", () => {
+    it("GIVEN tenants of uneven weight WHEN sliced THEN the slices are consecutive, in order, and about equal in weight", () => {
+        const tenants = generateFleet({ count: 400 }).map((tenant) => ({ id: tenant.document.tenant, mode: tenant.document.mode }));
+        const slices = sliceByWeight(tenants, 2);
+        expect(slices.flat()).toEqual(tenants);
+        const weight = (slice: typeof tenants) => slice.reduce((sum, tenant) => sum + (tenant.mode === "saas" ? 6 : 100), 0);
+        const [a, b] = [weight(slices[0]!), weight(slices[1]!)];
+        expect(Math.abs(a - b) / (a + b)).toBeLessThan(0.05);
+    });
+});
+
+describe(`a generated fleet of ${N}`, () => {
+    let dir: string;
+    let fleet: FleetValidation;
+    let regions: string[];
+    let inOneThread: PlanDocument;
+
+    beforeAll(async () => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-generator-"));
+        writeFleet(dir, generateFleet({ count: N }));
+        fleet = loadFleet({ dir });
+        regions = [...new Set(fleet.tenants.map((tenant: Tenant) => tenant.region))];
+        inOneThread = await planFleet({ tenants: fleet.tenants, platformRegions: regions, threads: 1 });
+    });
+
+    afterAll(() => {
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("GIVEN the files WHEN validated together THEN there is no problem at all and every mode is there", () => {
+        expect(fleet.problems).toEqual([]);
+        expect(fleet.tenants).toHaveLength(N);
+        expect(new Set(fleet.tenants.map((tenant) => tenant.mode))).toEqual(new Set(MODES));
+    });
+
+    it("GIVEN the fleet WHEN planned with every platform THEN every tenant and platform is planned without error", () => {
+        expect(inOneThread.errors).toEqual([]);
+        expect(inOneThread.tenants.map((plan) => plan.tenant).sort()).toEqual(
+            [...fleet.tenants.map((tenant) => tenant.id), ...regions.map((region) => `platform-${region}`)].sort(),
+        );
+        for (const plan of inOneThread.tenants) {
+            expect(plan.resources.length, plan.tenant).toBeGreaterThan(0);
+        }
+    });
+
+    it("GIVEN the fleet WHEN planned in two threads THEN the document is byte-identical to one thread's", async () => {
+        const inTwo = await planFleet({ tenants: fleet.tenants, platformRegions: regions, threads: 2 });
+        expect(canonicalJson(inTwo)).toBe(canonicalJson(inOneThread));
+    });
+});
