@@ -8,7 +8,7 @@ const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
 export function encryptionConfigurationProblems(configuration: PolicyResource): string[] {
     const rules = configuration.props.rules;
     const defaults = (Array.isArray(rules) ? (rules as Record<string, unknown>[]) : [])
-        .map((rule) => rule.applyServerSideEncryptionByDefault as Record<string, unknown> | undefined)
+        .map((rule) => (rule !== null && typeof rule === "object" ? (rule.applyServerSideEncryptionByDefault as Record<string, unknown> | undefined) : undefined))
         .filter((value) => value !== undefined && value !== null) as Record<string, unknown>[];
     if (defaults.length === 0) {
         return ['no rule sets applyServerSideEncryptionByDefault: S3 encrypts with S3-managed keys (SSE-S3); add one with sseAlgorithm "aws:kms" and a customer-managed kmsMasterKeyId'];

@@ -18,8 +18,10 @@ import { enforceS3BucketTlsOnly } from "./enforceS3BucketTlsOnly";
 import { enforceS3DataBucketRetention } from "./enforceS3DataBucketRetention";
 import { enforceSecretEncryption } from "./enforceSecretEncryption";
 import { enforceSnsTopicEncryption } from "./enforceSnsTopicEncryption";
+import { disallowPlaintextSecrets } from "./disallowPlaintextSecrets";
 
 export const DATA_RULES: readonly Rule[] = [
+    disallowPlaintextSecrets,
     enforceEbsVolumeEncryption,
     enforceEc2InstanceBlockDeviceEncryption,
     enforceRdsInstanceStorageEncryption,

@@ -3,10 +3,12 @@
 import { Rule } from "../types";
 import { disallowInstancePublicIp } from "./disallowInstancePublicIp";
 import { disallowNetworkAclOpenWorldIngress } from "./disallowNetworkAclOpenWorldIngress";
+import { disallowPublicDatabase } from "./disallowPublicDatabase";
 import { disallowSecurityGroupOpenWorldIngress } from "./disallowSecurityGroupOpenWorldIngress";
 import { disallowSubnetPublicIpOnLaunch } from "./disallowSubnetPublicIpOnLaunch";
 import { disallowVpnConnectionPlaintextPresharedKey } from "./disallowVpnConnectionPlaintextPresharedKey";
 import { disallowVpnOnlyInternetPath } from "./disallowVpnOnlyInternetPath";
+import { enforceDedicatedHostTenancy } from "./enforceDedicatedHostTenancy";
 import { enforceInstanceDualTierInterfaces } from "./enforceInstanceDualTierInterfaces";
 import { enforceInstanceImdsv2 } from "./enforceInstanceImdsv2";
 import { enforceLoadBalancerHttpRedirect } from "./enforceLoadBalancerHttpRedirect";
@@ -29,4 +31,6 @@ export const NETWORK_RULES: readonly Rule[] = [
     enforceLoadBalancerHttpsListener,
     enforceLoadBalancerHttpRedirect,
     missingLoadBalancerWebAcl,
+    disallowPublicDatabase,
+    enforceDedicatedHostTenancy,
 ];
