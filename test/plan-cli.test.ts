@@ -32,7 +32,7 @@ interface Doc {
 describe("npm run plan", () => {
     it("GIVEN --json and no tenant WHEN run THEN stdout is exactly one plan document of every tenant and the platforms in use", () => {
         const result = plan("--json");
-        expect(result.status).toBe(0);
+        expect(result.status, `${result.stderr}\n${result.stdout.slice(0, 3000)}`).toBe(0);
         const doc = JSON.parse(result.stdout) as Doc;
         expect(doc.version).toBe(1);
         expect(doc.errors).toEqual([]);
