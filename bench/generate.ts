@@ -13,6 +13,7 @@ import { Cidr, formatAddress, formatCidr, parseCidr, specialPurposeRange, subnet
 import { PARTNER_REGIONS } from "../stacks/config/regions";
 import { Environment, Mode, MODES, TenantDocument } from "../stacks/config/tenant";
 import { EXIT, parseFlags, run, UsageError, writeStdout } from "../scripts/lib/cli";
+import { mulberry32 } from "../scripts/lib/prng";
 
 /** The share of each mode in a generated fleet: most customers buy the shared product. */
 export const MODE_MIX: Readonly<Record<Mode, number>> = {
@@ -49,17 +50,8 @@ const TOP_LEVEL = ["com", "de", "co.uk", "fr", "nl", "ch", "io"];
 const INSTANCE_TYPES = ["m6i.large", "m6i.xlarge", "r6i.large", "t3.large"];
 const DATABASE_CLASSES = ["db.m6g.large", "db.m6g.xlarge", "db.r6g.large", "db.t4g.medium"];
 
-/** Mulberry32: a tiny, fast, well-distributed 32-bit PRNG; plenty for test data. */
-export function prng(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
+/** The generator's random numbers: seeded, so the same seed writes the same fleet. */
+export const prng = mulberry32;
 
 function pick<T>(random: () => number, items: readonly T[]): T {
     return items[Math.floor(random() * items.length)]!;

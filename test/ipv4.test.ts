@@ -15,6 +15,7 @@ import {
     specialPurposeRange,
     subnets,
 } from "../stacks/config/ipv4";
+import { mulberry32 } from "../scripts/lib/prng";
 
 /** a.b.c.d as an unsigned 32-bit number, computed independently of the module under test. */
 function ip(a: number, b: number, c: number, d: number): number {
@@ -262,17 +263,6 @@ describe("specialPurposeRange", () => {
     });
 });
 
-// A small deterministic PRNG (mulberry32): failures reproduce from the seed, no dependency needed.
-function mulberry32(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 const SEED = 0x5eed1234;
 const RUNS = 2000;

@@ -13,6 +13,7 @@ import {
     subnetPlan,
 } from "../components/network-plan";
 import { Cidr, containsCidr, formatCidr, overlaps, parseCidr, size } from "../stacks/config/ipv4";
+import { mulberry32 } from "../scripts/lib/prng";
 
 function cidr(text: string): Cidr {
     const parsed = parseCidr(text);
@@ -65,17 +66,6 @@ describe("subnetPlan", () => {
         expect(() => subnetPlan(network)).toThrow(message);
     });
 
-    // mulberry32: failures reproduce from the seed, no dependency needed.
-    function mulberry32(seed: number): () => number {
-        let state = seed >>> 0;
-        return () => {
-            state = (state + 0x6d2b79f5) >>> 0;
-            let t = state;
-            t = Math.imul(t ^ (t >>> 15), t | 1);
-            t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-            return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-        };
-    }
 
     it("GIVEN 1000 random private networks /16 to /24 WHEN planned THEN the 8 blocks never overlap and exactly cover the network", () => {
         const random = mulberry32(0x7e7a4e7);

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { blastRadius, DiffResource, DiffStack, diffPlans, StackDiff } from "../scripts/lib/plan/diff";
 import { code, CommentInput, CommentStack, renderComments, sectionHeading, truncateSection, usd } from "../scripts/lib/plan/markdown";
 import { topologyDiagram, TopologyStack } from "../scripts/lib/plan/mermaid";
+import { mulberry32 } from "../scripts/lib/prng";
 
 type Resource = TopologyStack["resources"][number] & DiffResource;
 
@@ -155,20 +156,9 @@ describe("renderComments", () => {
     });
 });
 
-/** A deterministic pseudo-random generator (mulberry32), so that a failure can be replayed by its seed. */
-function random(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 function randomFleet(seed: number): CommentStack[] {
-    const next = random(seed);
+    const next = mulberry32(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
     const count = 1 + Math.floor(next() * 120);
     return Array.from({ length: count }, (_, t): CommentStack => {

@@ -17,6 +17,7 @@ import { UsageError } from "../scripts/lib/cli";
 import { allocateNetwork, NETWORK_POOL } from "../scripts/lib/tenant-new/allocate";
 import { deriveTenantId } from "../scripts/lib/tenant-new/check";
 import { main } from "../scripts/tenant-new";
+import { mulberry32 } from "../scripts/lib/prng";
 
 const ROOT = path.resolve(__dirname, "..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
@@ -73,15 +74,8 @@ describe("allocateNetwork", () => {
     });
 
     it("GIVEN random fleets WHEN a network is allocated THEN it overlaps none of them, is the first free /16 of the pool and passes the validator", () => {
-        // A seeded generator (mulberry32) so a failure reproduces.
-        let seed = 0x7e4a17;
-        const random = (): number => {
-            seed = (seed + 0x6d2b79f5) >>> 0;
-            let t = seed;
-            t = Math.imul(t ^ (t >>> 15), t | 1);
-            t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-            return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-        };
+        // Seeded, so a failure reproduces.
+        const random = mulberry32(0x7e4a17);
         const bases = [10 * 2 ** 24, (172 * 2 ** 24 + 16 * 2 ** 16) >>> 0, (192 * 2 ** 24 + 168 * 2 ** 16) >>> 0];
         const poolCandidates = NETWORK_POOL.flatMap((block) => subnets(parseCidr(block)!, 16));
         const platform = parseCidr("10.0.0.0/12")!;
