@@ -52,7 +52,9 @@ export function readPlanDocument(text: string): { document?: { tenants: PlannedS
         const message = (error as Error).message;
         const offset = /position (\d+)/.exec(message)?.[1];
         const where = offset !== undefined ? position(text, Number(offset)) : undefined;
-        return { problems: [{ path: where ? `${where.line}:${where.column}` : "/", message: `not valid JSON: ${message.replace(/^Unexpected/, "unexpected").slice(0, 200)}` }] };
+        // The parser quotes the text it choked on: keep only printable characters of it.
+        const printable = message.replace(/[^\x20-\x7e]/g, "?").replace(/^Unexpected/, "unexpected").slice(0, 200);
+        return { problems: [{ path: where ? `${where.line}:${where.column}` : "/", message: `not valid JSON: ${printable}` }] };
     }
     if (!validatePlan(parsed)) {
         const problems = (validatePlan.errors ?? []).map((error) => ({
