@@ -33,7 +33,7 @@ writes it as JSON.
   --seed S         the generator's seed (default ${DEFAULT_SEED})
   --out FILE       where to write the JSON (default bench/results.json)
   --threads N      plan threads (default: planFleet's choice for the fleet and machine)
-  --semi-space MB  V8's --max-semi-space-size for the measured processes (default 64; 0: V8's own)
+  --semi-space MB  V8's --max-semi-space-size for the measured processes (default 128; 0: V8's own)
   --skip-naive     do not measure the naive way (nor the start-up)
   -h, --help       show this help
 
@@ -327,7 +327,7 @@ export async function main(argv: string[]): Promise<number> {
         seed: { type: "string" },
         out: { type: "string", default: path.join("bench", "results.json") },
         threads: { type: "string" },
-        "semi-space": { type: "string", default: "64" },
+        "semi-space": { type: "string", default: "128" },
         "skip-naive": { type: "boolean", default: false },
         child: { type: "string" },
         dir: { type: "string" },
