@@ -1,6 +1,7 @@
 // Adapts the plan contract's document to what the rules read: one PolicyStack per planned stack,
 // and the settings (operations CIDRs, the other tenants' markers) the document itself implies.
 
+import type { PlannedResource } from "../../scripts/lib/plan/engine";
 import { operationsCidrsOf, PLATFORM_DEFAULTS } from "../../stacks/platform-settings";
 import { PolicySettings, PolicyStack, StackKind } from "./types";
 
@@ -8,15 +9,7 @@ import { PolicySettings, PolicyStack, StackKind } from "./types";
 export interface PlannedStack {
     readonly tenant: string;
     readonly mode: string;
-    readonly resources: readonly {
-        readonly type: string;
-        readonly name: string;
-        readonly id: string;
-        readonly parent: string | null;
-        readonly inputs: Record<string, unknown>;
-        readonly protect: boolean;
-        readonly retainOnDelete: boolean;
-    }[];
+    readonly resources: readonly PlannedResource[];
     readonly outputs?: Record<string, unknown>;
 }
 
