@@ -1,5 +1,13 @@
-// Pulumi's entry point (Pulumi.yaml `main`). The host calls the exported function and awaits it;
-// the stack name decides what runs (see stacks/index.ts).
+// Pulumi's entry point, run compiled (Pulumi.yaml `main: dist/index.js`, built by `npm run build`).
+// The host calls the exported function and awaits it; the stack name decides what runs (see
+// stacks/index.ts). A build older than its sources refuses to run (stacks/build-info.ts).
+import { assertCurrentBuild } from "./stacks/build-info";
 import { stackProgram } from "./stacks";
+import { withoutPromiseStackTraces } from "./stacks/promise-traces";
 
-export = async () => stackProgram();
+withoutPromiseStackTraces();
+
+export = async () => {
+    assertCurrentBuild(__filename);
+    return stackProgram();
+};

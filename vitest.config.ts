@@ -5,6 +5,7 @@ export default defineConfig({
         include: ["test/**/*.test.ts"],
         // Pulumi's runtime keeps process-wide state: each test file runs in its own fork.
         pool: "forks",
+        globalSetup: ["test/global-setup.ts"],
         testTimeout: 60_000,
         hookTimeout: 60_000,
     },

@@ -1,7 +1,7 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 import { AppInstall, appInstallProblems } from "./app-install";
+import * as aws from "./aws";
 import { componentType } from "./types";
 
 export interface AppCopyArgs {

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+import * as aws from "./aws";
 import { tlsOnlyBucketPolicy } from "./files-bucket";
 import { componentType } from "./types";
 

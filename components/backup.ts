@@ -1,6 +1,6 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+import * as aws from "./aws";
 import { BACKUP_PROMISE, BackupRule, BackupTarget, retentionBounds, rulesFor } from "./backup-schedule";
 import { keyPolicy } from "./encryption-keys";
 import { componentType } from "./types";

@@ -1,8 +1,8 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 
 import { isCanonicalCidr } from "../stacks/config/ipv4";
+import * as aws from "./aws";
 import { instanceFamilyOf } from "./dedicated-host";
 import { DATA_VOLUME_DEVICE, DualNicServer } from "./dual-nic-server";
 import { componentType } from "./types";

@@ -1,7 +1,7 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 import { isCanonicalCidr, parseAddress } from "../stacks/config/ipv4";
+import * as aws from "./aws";
 import { componentType } from "./types";
 
 export type AclProtocol = "tcp" | "udp";

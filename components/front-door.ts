@@ -1,7 +1,7 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 import { isCanonicalCidr, parseCidr } from "../stacks/config/ipv4";
+import * as aws from "./aws";
 import { CustomerDnsRecord, DomainCertificate } from "./domain-certificate";
 import { componentType } from "./types";
 

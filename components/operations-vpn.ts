@@ -1,8 +1,8 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 
 import { containsCidr, formatCidr, isCanonicalCidr, overlaps, parseCidr, PRIVATE_NETWORKS } from "../stacks/config/ipv4";
+import * as aws from "./aws";
 import { LOG_RETENTION_DAYS } from "./network-plan";
 import { componentType } from "./types";
 

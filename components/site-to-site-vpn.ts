@@ -1,8 +1,8 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 
 import { formatCidr, isCanonicalCidr, parseAddress, parseCidr, specialPurposeRange } from "../stacks/config/ipv4";
+import * as aws from "./aws";
 import { componentType } from "./types";
 
 export type IkeVersion = "ikev1" | "ikev2";

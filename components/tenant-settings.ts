@@ -1,6 +1,6 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+import * as aws from "./aws";
 import { componentType } from "./types";
 
 /** The application settings of one tenant that the app reads at start-up. Never secrets. */

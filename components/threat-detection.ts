@@ -1,6 +1,6 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+import * as aws from "./aws";
 import { componentType } from "./types";
 
 /**

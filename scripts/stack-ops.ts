@@ -11,6 +11,7 @@ import type { Logger } from "pino";
 
 import { formatProblem, loadFleet, TENANT_CONFIG_DIR } from "../stacks/config/validate";
 import { platformRegionOf } from "../stacks/context";
+import { ensureBuilt } from "./build";
 import { EXIT, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
 import { FINAL_BACKUP_RETENTION_DAYS, FinalBackupPlan, finalBackupPlan, FinishedBackup, startBackupJobArgs, takeFinalBackup } from "./lib/ops/backup";
 import { changedStacks } from "./lib/ops/changed";
@@ -371,6 +372,16 @@ export async function main(argv: string[], io: OpsIo = { stdin: process.stdin, s
         const version = await requireTool("pulumi", ["version"]);
         const log = createLogger({ level: settings.logLevel, file: request.logFile ?? settings.logFile, stream: io.stderr });
         log.info({ event: "cli", pulumi: version, command: request.command, dryRun: request.dryRun }, `pulumi ${version}`);
+        if (request.command !== "destroy" && !request.dryRun) {
+            // Pulumi runs the compiled program (Pulumi.yaml main: dist/index.js).
+            const built = ensureBuilt();
+            if (built.errors.length > 0) {
+                log.error({ event: "build-failed", errors: built.errors }, "the program does not compile");
+                await writeStdout(`${request.command}: the program does not compile, so no stack was started:\n${built.errors.join("\n")}\n`);
+                return EXIT.invalid;
+            }
+            log.info({ event: "build", rebuilt: built.rebuilt, sources: built.sources.length }, built.rebuilt ? "program built into dist/" : "dist/ is current");
+        }
         return request.command === "destroy" ? await destroy(request, settings, log, io) : await previewOrUp(request.command, request, settings, log);
     } catch (error) {
         if (error instanceof MissingToolError) {

@@ -1,9 +1,9 @@
 // What every tenant stack starts from: the tenant's AWS provider (its region and the tags every
 // resource must carry) and the platform stack of its region, read through a StackReference.
 
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+import * as aws from "../components/aws";
 import { Mode, Tenant } from "./config/tenant";
 
 /** What a stack program returns: its stack outputs. */

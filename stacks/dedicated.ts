@@ -3,11 +3,11 @@
 // `cloud`, `vpn`, `vpn-sync` and `physical` are this one composition with different data
 // (`DedicatedProfile`): which exposure, which identity, which tunnels, which hardware.
 
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 import { AppServers } from "../components/app-servers";
 import { AvailabilityCheck } from "../components/availability-check";
+import * as aws from "../components/aws";
 import { Backup } from "../components/backup";
 import { Database } from "../components/database";
 import { DatabaseServer } from "../components/database-server";

@@ -2,12 +2,12 @@
 // dedicated-saas tenants run on, and the operations backbone every tenant stack references
 // (operations network, audit, detection, alarms). Its outputs (PlatformOutputs) are the contract.
 
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 import { AppServers } from "../components/app-servers";
 import { trailArnOf, trailName, AuditTrail, cloudTrailKeyStatements } from "../components/audit-trail";
 import { AvailabilityCheck } from "../components/availability-check";
+import * as aws from "../components/aws";
 import { Backup } from "../components/backup";
 import { Database } from "../components/database";
 import { EncryptionKeys } from "../components/encryption-keys";

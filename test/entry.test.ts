@@ -4,9 +4,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 import * as pulumi from "@pulumi/pulumi";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
+import { ensureBuilt } from "../scripts/build";
 import { loadStackTenant } from "../stacks";
+import { BUILD_INFO_FILE, BuildInfo } from "../stacks/build-info";
 import { platformRegionOf } from "../stacks/context";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -17,14 +19,16 @@ interface HostResult {
     runError?: boolean;
     crash?: string;
     registered: { type: string; name: string }[];
+    awsIndexLoaded?: boolean;
 }
 
-/** Runs the program in a fresh process the way Pulumi's nodejs language host loads it (ts-node). */
-function loadLikeTheHost(stack: string): HostResult {
-    const child = spawnSync(process.execPath, [path.join(ROOT, "test", "fixtures", "host-load.js"), stack], {
-        cwd: ROOT,
+/** Runs the program in a fresh process the way Pulumi's nodejs language host loads it (Pulumi.yaml's main). */
+function loadLikeTheHost(stack: string, options: { project?: string; env?: NodeJS.ProcessEnv } = {}): HostResult {
+    const project = options.project ?? ROOT;
+    const child = spawnSync(process.execPath, [path.join(ROOT, "test", "fixtures", "host-load.js"), stack, project], {
+        cwd: project,
         encoding: "utf8",
-        env: { ...process.env, PULUMI_NODEJS_TRANSPILE_ONLY: "" },
+        env: { ...process.env, PULUMI_DEBUG_PROMISE_LEAKS: "", ...options.env },
         timeout: 120_000,
     });
     const line = child.stdout.trim().split("\n").pop() ?? "";
@@ -32,8 +36,29 @@ function loadLikeTheHost(stack: string): HostResult {
     return JSON.parse(line) as HostResult;
 }
 
+/**
+ * A project beside this one that runs this repository's build: its own Pulumi.yaml and a copy of
+ * dist/ whose build-info the test may alter, the sources and node_modules linked.
+ */
+function projectWithBuildCopy(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "built-project-"));
+    for (const entry of ["index.ts", "stacks", "components", "tenant-configs", "tsconfig.json", "node_modules", "package.json"]) {
+        fs.symlinkSync(path.join(ROOT, entry), path.join(dir, entry));
+    }
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.cpSync(path.join(ROOT, "dist"), path.join(dir, "dist"), { recursive: true });
+    return dir;
+}
+
 describe("the Pulumi entry point", () => {
-    it("GIVEN a tenant stack WHEN the language host loads index.ts through ts-node THEN the tenant's mode program runs", () => {
+    // The host runs the build (Pulumi.yaml main: dist/index.js), made by test/global-setup.ts.
+    beforeAll(() => {
+        const result = ensureBuilt();
+        expect(result.errors).toEqual([]);
+        expect(result.rebuilt).toBe(false);
+    });
+
+    it("GIVEN a tenant stack WHEN the language host loads the built entry THEN the tenant's mode program runs", () => {
         const result = loadLikeTheHost("acme");
         expect(result.crash).toBeUndefined();
         expect(result.error).toBeUndefined();
@@ -42,6 +67,8 @@ describe("the Pulumi entry point", () => {
         expect(types).toContain("pulumi:pulumi:Stack");
         expect(types).toContain("aws:kms/key:Key");
         expect(types).toContain("aws:ssm/parameter:Parameter");
+        // Only the AWS namespaces in use are loaded (components/aws.ts), not the package's index.
+        expect(result.awsIndexLoaded).toBe(false);
     });
 
     it("GIVEN a platform stack name WHEN loaded by the host THEN the platform program runs for that region", () => {
@@ -55,6 +82,36 @@ describe("the Pulumi entry point", () => {
         const result = loadLikeTheHost("no-such-tenant");
         expect(result.runError).toBe(true);
         expect(result.error).toContain("tenant-configs/no-such-tenant.yaml");
+        expect(result.registered.map((resource) => resource.type)).toEqual(["pulumi:pulumi:Stack"]);
+    });
+
+    it("GIVEN PULUMI_DEBUG_PROMISE_LEAKS WHEN a tenant runs with Pulumi's promise stack traces back on THEN it registers the same graph", () => {
+        const quiet = loadLikeTheHost("globex");
+        const traced = loadLikeTheHost("globex", { env: { PULUMI_DEBUG_PROMISE_LEAKS: "1" } });
+        expect(quiet.error ?? quiet.crash).toBeUndefined();
+        expect(quiet.registered.length).toBeGreaterThan(40);
+        expect(traced.registered).toEqual(quiet.registered);
+        expect(traced.outputs).toEqual(quiet.outputs);
+    });
+
+    it("GIVEN a build whose sources changed since WHEN the host runs it THEN it refuses with a RunError naming the file and npm run build, registering nothing", () => {
+        const project = projectWithBuildCopy();
+        const infoFile = path.join(project, "dist", BUILD_INFO_FILE);
+        const info = JSON.parse(fs.readFileSync(infoFile, "utf8")) as BuildInfo;
+        fs.writeFileSync(infoFile, JSON.stringify({ ...info, sources: { ...info.sources, "components/database.ts": "0".repeat(64) } }));
+        const result = loadLikeTheHost("globex", { project });
+        expect(result.runError).toBe(true);
+        expect(result.error).toContain("changed since the build: components/database.ts");
+        expect(result.error).toContain("npm run build");
+        expect(result.registered.map((resource) => resource.type)).toEqual(["pulumi:pulumi:Stack"]);
+    });
+
+    it("GIVEN a build without its build-info WHEN the host runs it THEN it refuses with a RunError saying to run npm run build", () => {
+        const project = projectWithBuildCopy();
+        fs.rmSync(path.join(project, "dist", BUILD_INFO_FILE));
+        const result = loadLikeTheHost("globex", { project });
+        expect(result.runError).toBe(true);
+        expect(result.error).toMatch(/dist\/build-info\.json is missing or unreadable.*npm run build/);
         expect(result.registered.map((resource) => resource.type)).toEqual(["pulumi:pulumi:Stack"]);
     });
 });

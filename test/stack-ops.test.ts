@@ -334,6 +334,8 @@ describe("npm run up -- --all (stub pulumi)", () => {
             expect(set.at).toBeLessThanOrEqual(call.at);
         }
         expect(run.stdout).toContain("up: 10 succeeded, 0 failed, 0 not started (of 10 stacks)");
+        // The compiled program Pulumi runs was checked first (built by the tests' global setup).
+        expect(run.stderr).toContain("dist/ is current");
     }, 120_000);
 
     it("GIVEN a canary that fails WHEN rolled out THEN no later stack starts and the summary names succeeded, failed and not started", () => {
@@ -499,7 +501,11 @@ describe(".github/workflows/infra.yml", () => {
         expect(preview.needs).toEqual(["gate", "changed-stacks"]);
         expect(preview.strategy!.matrix.stack).toBe("${{ fromJSON(needs.changed-stacks.outputs.stacks) }}");
         expect(preview.if).toContain("needs.gate.outputs.cloud == 'true'");
-        expect(runs("preview")).toContain('pulumi preview --diff --policy-pack policy --stack "${STACK}"');
+        const previewRuns = runs("preview");
+        expect(previewRuns).toContain('pulumi preview --diff --policy-pack policy --stack "${STACK}"');
+        // Pulumi runs the compiled program: built before the bare CLI previews it.
+        expect(previewRuns.indexOf("npm run build")).toBeGreaterThan(previewRuns.indexOf("npm ci"));
+        expect(previewRuns.indexOf("npm run build")).toBeLessThan(previewRuns.indexOf("pulumi preview"));
     });
 
     it("GIVEN a push to main WHEN secrets are configured THEN the fleet is rolled out canaries first, 4 at a time", () => {

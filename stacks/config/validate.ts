@@ -9,15 +9,16 @@ import Ajv2020, { ErrorObject } from "ajv/dist/2020";
 
 import schema from "../../tenant-configs/tenant.schema.json";
 import { formatCidr, overlaps, parseCidr } from "./ipv4";
+import { findProjectRoot } from "./project";
 import { documentFindings, Finding, isSecretLikeKey, looksLikeSecret } from "./rules";
 import { joinPointer, MAX_FILE_BYTES, parseTenantSource, pointerSegments, Problem, TenantSource } from "./source";
 import { resolveTenant, Tenant, TenantDocument } from "./tenant";
 
 export { formatProblem, Problem } from "./source";
 
-/** The folder of tenant files, beside the program. */
-export const TENANT_CONFIG_DIR = path.resolve(__dirname, "..", "..", "tenant-configs");
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+/** The project's root (the folder of Pulumi.yaml) and its folder of tenant files. */
+export const REPO_ROOT = findProjectRoot(__dirname);
+export const TENANT_CONFIG_DIR = path.join(REPO_ROOT, "tenant-configs");
 export const SCHEMA_FILE = "tenant.schema.json";
 
 const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true, unicodeRegExp: true });

@@ -1,0 +1,186 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import * as pulumi from "@pulumi/pulumi";
+import { afterEach, describe, expect, it } from "vitest";
+
+import { build } from "../scripts/build";
+import { assertCurrentBuild, BUILD_INFO_FILE, BuildInfo, changedSources, digestOf } from "../stacks/build-info";
+import { findProjectRoot } from "../stacks/config/project";
+import { DEBUG_PROMISE_LEAKS, withoutPromiseStackTraces } from "../stacks/promise-traces";
+
+const ROOT = path.resolve(__dirname, "..");
+
+/** A project folder with the given files (path -> text) and a Pulumi.yaml. */
+function project(files: Record<string, string>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "build-test-"));
+    for (const [name, text] of Object.entries({ "Pulumi.yaml": "name: t\nruntime: nodejs\n", ...files })) {
+        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+        fs.writeFileSync(path.join(dir, name), text);
+    }
+    return dir;
+}
+
+/** Records a build of `sources` in dir/dist as `npm run build` would and returns the entry's path. */
+function recordBuild(dir: string, sources: string[]): string {
+    const info: BuildInfo = { version: 1, sources: Object.fromEntries(sources.map((source) => [source, digestOf(path.join(dir, source))])) };
+    fs.mkdirSync(path.join(dir, "dist"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "dist", BUILD_INFO_FILE), JSON.stringify(info));
+    const entry = path.join(dir, "dist", "index.js");
+    fs.writeFileSync(entry, "module.exports = () => ({});\n");
+    return entry;
+}
+
+function errorOf(work: () => void): Error | undefined {
+    try {
+        work();
+    } catch (error) {
+        return error as Error;
+    }
+    return undefined;
+}
+
+describe("findProjectRoot", () => {
+    it("GIVEN a module's folder in the sources or in dist/ WHEN the root is looked up THEN it is the folder of Pulumi.yaml", () => {
+        const dir = project({ "stacks/config/x.ts": "", "dist/stacks/config/x.js": "" });
+        expect(findProjectRoot(path.join(dir, "stacks", "config"))).toBe(dir);
+        expect(findProjectRoot(path.join(dir, "dist", "stacks", "config"))).toBe(dir);
+        expect(findProjectRoot(dir)).toBe(dir);
+    });
+
+    it("GIVEN a folder with no Pulumi.yaml above it WHEN the root is looked up THEN it fails naming the folder", () => {
+        expect(() => findProjectRoot("/")).toThrow(/no Pulumi\.yaml at or above \//);
+    });
+
+    it("GIVEN this repository WHEN the tenant folder is resolved THEN it is the repository's tenant-configs", async () => {
+        const { REPO_ROOT, TENANT_CONFIG_DIR } = await import("../stacks/config/validate");
+        expect(REPO_ROOT).toBe(ROOT);
+        expect(TENANT_CONFIG_DIR).toBe(path.join(ROOT, "tenant-configs"));
+    });
+});
+
+describe("assertCurrentBuild", () => {
+    const sources = { "index.ts": "export = 1;\n", "stacks/a.ts": "export const a = 1;\n", "tsconfig.json": "{}\n" };
+
+    it("GIVEN a build recorded from the sources now in the project WHEN the entry starts THEN it runs", () => {
+        const dir = project(sources);
+        const entry = recordBuild(dir, Object.keys(sources));
+        expect(changedSources(dir, JSON.parse(fs.readFileSync(path.join(dir, "dist", BUILD_INFO_FILE), "utf8")) as BuildInfo)).toEqual([]);
+        expect(() => assertCurrentBuild(entry)).not.toThrow();
+    });
+
+    it("GIVEN a source edited after the build WHEN the entry starts THEN a RunError names it and npm run build", () => {
+        const dir = project(sources);
+        const entry = recordBuild(dir, Object.keys(sources));
+        fs.appendFileSync(path.join(dir, "stacks", "a.ts"), "export const b = 2;\n");
+        const error = errorOf(() => assertCurrentBuild(entry));
+        expect(pulumi.RunError.isInstance(error)).toBe(true);
+        expect(error?.message).toBe(
+            "the compiled program in dist/ is older than its sources (changed since the build: stacks/a.ts): run `npm run build` and try again (npm run preview/up/destroy build first)",
+        );
+    });
+
+    it("GIVEN a source deleted and six changed WHEN the entry starts THEN the first five are named and the rest counted", () => {
+        const many = Object.fromEntries(Array.from({ length: 7 }, (_, index) => [`components/c${index}.ts`, `export const c = ${index};\n`]));
+        const dir = project(many);
+        const entry = recordBuild(dir, Object.keys(many));
+        fs.rmSync(path.join(dir, "components", "c0.ts"));
+        for (let index = 1; index < 7; index++) {
+            fs.writeFileSync(path.join(dir, "components", `c${index}.ts`), "export const c = -1;\n");
+        }
+        expect(errorOf(() => assertCurrentBuild(entry))?.message).toContain(
+            "changed since the build: components/c0.ts, components/c1.ts, components/c2.ts, components/c3.ts, components/c4.ts and 2 more)",
+        );
+    });
+
+    it.each([
+        ["missing", undefined],
+        ["not JSON", "{"],
+        ["of another version", JSON.stringify({ version: 2, sources: {} })],
+    ])("GIVEN a build-info that is %s WHEN the entry starts THEN a RunError says to run npm run build", (_, text) => {
+        const dir = project(sources);
+        const entry = recordBuild(dir, Object.keys(sources));
+        const infoFile = path.join(dir, "dist", BUILD_INFO_FILE);
+        if (text === undefined) {
+            fs.rmSync(infoFile);
+        } else {
+            fs.writeFileSync(infoFile, text);
+        }
+        const error = errorOf(() => assertCurrentBuild(entry));
+        expect(pulumi.RunError.isInstance(error)).toBe(true);
+        expect(error?.message).toBe("dist/build-info.json is missing or unreadable, so nothing says what dist/index.js was built from: run `npm run build` and try again");
+    });
+
+    it("GIVEN the TypeScript entry itself (ts-node, tsx, tests) WHEN it starts THEN there is no build to compare and nothing is checked", () => {
+        const dir = project(sources);
+        expect(() => assertCurrentBuild(path.join(dir, "index.ts"))).not.toThrow();
+    });
+});
+
+describe("build", () => {
+    it("GIVEN a program with a type error WHEN built THEN the error is reported as FILE(LINE,COL) and no build is left behind", () => {
+        const dir = project({
+            "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, module: "commonjs", target: "ES2022", types: [] } }),
+            "index.ts": 'import { n } from "./lib";\nexport = n;\n',
+            "lib.ts": 'export const n: number = "one";\n',
+            "dist/stale.js": "old build\n",
+        });
+        const result = build({ root: dir });
+        expect(result.errors, result.errors.join("\n")).toHaveLength(1);
+        expect(result.errors[0]).toMatch(/^lib\.ts\(1,14\): error TS2322: Type 'string' is not assignable to type 'number'\./);
+        expect(result.sources).toEqual([]);
+        expect(fs.existsSync(path.join(dir, "dist"))).toBe(false);
+    });
+
+    it("GIVEN a valid program WHEN built THEN dist/ holds its JavaScript and a build-info of every source it imports and tsconfig.json", () => {
+        const dir = project({
+            "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, module: "commonjs", target: "ES2022", types: [], resolveJsonModule: true, esModuleInterop: true } }),
+            "index.ts": 'import { n } from "./lib/n";\nimport data from "./data.json";\nexport = n + data.k;\n',
+            "lib/n.ts": "export const n: number = 1;\n",
+            "unused.ts": "export const never = 0;\n",
+            "data.json": '{ "k": 2 }\n',
+            "dist/stale.js": "old build\n",
+        });
+        const result = build({ root: dir });
+        expect(result.errors).toEqual([]);
+        expect(result.sources).toEqual(["data.json", "index.ts", "lib/n.ts", "tsconfig.json"]);
+        expect(fs.existsSync(path.join(dir, "dist", "stale.js"))).toBe(false);
+        expect(require(path.join(dir, "dist", "index.js"))).toBe(3);
+        const info = JSON.parse(fs.readFileSync(path.join(dir, "dist", BUILD_INFO_FILE), "utf8")) as BuildInfo;
+        expect(Object.keys(info.sources)).toEqual(result.sources);
+        expect(info.sources["lib/n.ts"]).toBe(digestOf(path.join(dir, "lib", "n.ts")));
+        expect(() => assertCurrentBuild(path.join(dir, "dist", "index.js"))).not.toThrow();
+    });
+});
+
+describe("withoutPromiseStackTraces", () => {
+    const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
+        debuggablePromise: (promise: Promise<unknown>, context: string) => Promise<unknown>;
+    };
+    const original = debuggable.debuggablePromise;
+    afterEach(() => {
+        debuggable.debuggablePromise = original;
+    });
+
+    const traceOf = (promise: Promise<unknown>): string => (promise as unknown as { _debugStackTrace: string })._debugStackTrace;
+
+    it("GIVEN the default environment WHEN Pulumi makes a promise THEN it records no stack frames, and other errors keep theirs", async () => {
+        expect(withoutPromiseStackTraces({})).toBe(true);
+        const limit = Error.stackTraceLimit;
+        const promise = Promise.resolve(1);
+        await debuggable.debuggablePromise(promise, "test");
+        expect(traceOf(promise)).not.toMatch(/\n\s+at /);
+        expect(Error.stackTraceLimit).toBe(limit);
+        expect(new Error("mine").stack).toMatch(/\n\s+at /);
+        expect(withoutPromiseStackTraces({})).toBe(true);
+    });
+
+    it("GIVEN PULUMI_DEBUG_PROMISE_LEAKS WHEN Pulumi makes a promise THEN its stack trace is recorded as before", async () => {
+        expect(withoutPromiseStackTraces({ [DEBUG_PROMISE_LEAKS]: "1" })).toBe(false);
+        expect(debuggable.debuggablePromise).toBe(original);
+        const promise = Promise.resolve(1);
+        await debuggable.debuggablePromise(promise, "test");
+        expect(traceOf(promise)).toMatch(/\n\s+at /);
+    });
+});
