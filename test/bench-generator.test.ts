@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { generateFleet, networkAllocator, prng, publicAddress, writeFleet } from "../bench/generate";
 import { canonicalJson } from "../scripts/lib/plan/engine";
-import { planFleet, PlanDocument, sliceByWeight } from "../scripts/lib/plan/fleet";
+import { chunkByWeight, PLAN_WEIGHT, planFleet, PlanDocument } from "../scripts/lib/plan/fleet";
 import { parseAddress, specialPurposeRange } from "../stacks/config/ipv4";
 import { MODES, Tenant } from "../stacks/config/tenant";
 import { FleetValidation, loadFleet } from "../stacks/config/validate";
@@ -59,14 +59,24 @@ describe("the generator", () => {
     });
 });
 
-describe("slices for plan threads", () => {
-    it("GIVEN tenants of uneven weight WHEN sliced THEN the slices are consecutive, in order, and about equal in weight", () => {
-        const tenants = generateFleet({ count: 400 }).map((tenant) => ({ id: tenant.document.tenant, mode: tenant.document.mode }));
-        const slices = sliceByWeight(tenants, 2);
-        expect(slices.flat()).toEqual(tenants);
-        const weight = (slice: typeof tenants) => slice.reduce((sum, tenant) => sum + (tenant.mode === "saas" ? 6 : 100), 0);
-        const [a, b] = [weight(slices[0]!), weight(slices[1]!)];
-        expect(Math.abs(a - b) / (a + b)).toBeLessThan(0.05);
+describe("chunks the plan threads claim", () => {
+    const tenants = generateFleet({ count: 400 }).map((tenant) => ({ id: tenant.document.tenant, mode: tenant.document.mode }));
+    const weight = (chunk: readonly (typeof tenants)[number][]) => chunk.reduce((sum, tenant) => sum + PLAN_WEIGHT[tenant.mode], 0);
+
+    it("GIVEN tenants of uneven weight WHEN chunked THEN the chunks are consecutive, in order, each just reaching the weight but the last", () => {
+        const chunks = chunkByWeight(tenants, 1000);
+        expect(chunks.flat()).toEqual(tenants);
+        expect(chunks.length).toBeGreaterThan(10);
+        for (const chunk of chunks.slice(0, -1)) {
+            expect(weight(chunk)).toBeGreaterThanOrEqual(1000);
+            expect(weight(chunk.slice(0, -1))).toBeLessThan(1000);
+        }
+        expect(weight(chunks.at(-1)!)).toBeGreaterThan(0);
+    });
+
+    it("GIVEN no tenant or one heavier than the weight WHEN chunked THEN there is no chunk, or one of its own", () => {
+        expect(chunkByWeight([], 1000)).toEqual([]);
+        expect(chunkByWeight([{ mode: "cloud" as const }], 10)).toEqual([[{ mode: "cloud" }]]);
     });
 });
 

@@ -96,20 +96,33 @@ export function planThreads(tenants: readonly Tenant[], cores: number = os.avail
 }
 
 /**
- * Splits tenants (in plan order) into `count` consecutive slices of about equal weight, so that
- * concatenating the slices' results gives exactly the order of a plan in one thread.
+ * The weight of one unit of work that the threads claim in turn (a few dozen tenants): small
+ * enough that the threads finish together whatever each one's start or speed, large enough that
+ * claiming and posting back cost nothing next to planning.
  */
-export function sliceByWeight<T extends { readonly mode: Mode }>(tenants: readonly T[], count: number): T[][] {
-    const total = tenants.reduce((sum, tenant) => sum + PLAN_WEIGHT[tenant.mode], 0);
-    const slices: T[][] = Array.from({ length: Math.max(1, count) }, () => []);
-    let done = 0;
+export const CHUNK_WEIGHT = 1_000;
+
+/**
+ * Cuts tenants (in plan order) into consecutive chunks of about `weight` each, so that
+ * concatenating the chunks' results in order gives exactly the order of a plan in one thread.
+ */
+export function chunkByWeight<T extends { readonly mode: Mode }>(tenants: readonly T[], weight: number = CHUNK_WEIGHT): T[][] {
+    const chunks: T[][] = [];
+    let current: T[] = [];
+    let sum = 0;
     for (const tenant of tenants) {
-        // The slice whose share of the total this tenant's midpoint falls in.
-        const index = Math.min(slices.length - 1, Math.floor(((done + PLAN_WEIGHT[tenant.mode] / 2) / total) * slices.length));
-        slices[index]!.push(tenant);
-        done += PLAN_WEIGHT[tenant.mode];
+        current.push(tenant);
+        sum += PLAN_WEIGHT[tenant.mode];
+        if (sum >= weight) {
+            chunks.push(current);
+            current = [];
+            sum = 0;
+        }
     }
-    return slices;
+    if (current.length > 0) {
+        chunks.push(current);
+    }
+    return chunks;
 }
 
 /** What one thread plans: tenants in order, against the platforms' outputs planned before. */
@@ -155,49 +168,62 @@ export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult>
     return { tenants, errors };
 }
 
-/** The message a slice's thread posts back. */
-export type SliceMessage = { readonly result: PlanSliceResult } | { readonly failure: { readonly message: string; readonly stack?: string } };
+/** What every thread is given once: all the chunks, and the counter through which they claim them. */
+export interface ChunkWork {
+    readonly chunks: readonly (readonly Tenant[])[];
+    readonly config: Readonly<Record<string, string>>;
+    readonly stackOutputs: ReadonlyArray<readonly [string, StackOutputsSnapshot]>;
+    /** An Int32 counter shared by the threads: the index of the next chunk nobody has claimed. */
+    readonly claims: SharedArrayBuffer;
+}
 
-/** A worker thread that will plan one slice; started early so that it loads the program meanwhile. */
-interface SliceWorker {
-    readonly worker: Worker;
-    /** Sends the slice and resolves with its plan. */
-    plan(input: PlanSliceInput): Promise<PlanSliceResult>;
+/** What a worker thread posts back: each chunk it planned, a defect, or that it is done. */
+export type ChunkMessage =
+    | { readonly chunk: number; readonly result: PlanSliceResult }
+    | { readonly chunk: number; readonly failure: { readonly message: string; readonly stack?: string } }
+    | { readonly done: true };
+
+/**
+ * Claims chunks until none is left, planning each and handing it to `report`; stops at the first
+ * defect (reported with its chunk), as one thread planning in order would.
+ */
+export async function planClaimedChunks(work: ChunkWork, report: (message: ChunkMessage) => void): Promise<void> {
+    const claims = new Int32Array(work.claims);
+    for (let chunk = Atomics.add(claims, 0, 1); chunk < work.chunks.length; chunk = Atomics.add(claims, 0, 1)) {
+        try {
+            report({ chunk, result: await planSlice({ tenants: work.chunks[chunk]!, config: work.config, stackOutputs: work.stackOutputs }) });
+        } catch (error) {
+            report({ chunk, failure: { message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined } });
+            break;
+        }
+    }
+    report({ done: true });
 }
 
 /**
  * Starts a worker thread: a fresh Pulumi runtime of its own (the runtime is per-thread state like
- * any module's), the program loaded again there, which takes it about 2 s; it then waits for its
- * slice. TypeScript sources are loaded through tsx's require hook, whatever the parent runs under
- * (tsx, vitest, plain node).
+ * any module's), the program loaded again there, which takes it about 2 s, meanwhile this thread
+ * plans the platforms; it then claims chunks like this thread does. TypeScript sources are loaded
+ * through tsx's require hook, whatever the parent runs under (tsx, vitest, plain node).
  */
-function startSliceWorker(): SliceWorker {
+function startChunkWorker(report: (message: ChunkMessage) => void): { worker: Worker; start(work: ChunkWork): void; finished: Promise<void> } {
     const extension = path.extname(__filename);
     const entry = path.join(__dirname, `fleet-worker${extension}`);
     const bootstrap = `${extension === ".ts" ? 'require("tsx/cjs/api").register();\n' : ""}require(${JSON.stringify(entry)});`;
     const worker = new Worker(bootstrap, { eval: true, execArgv: [] });
-    const answer = new Promise<PlanSliceResult>((resolve, reject) => {
-        worker.once("message", (message: SliceMessage) => {
-            if ("result" in message) {
-                resolve(message.result);
-            } else {
-                const error = new Error(message.failure.message);
-                error.stack = message.failure.stack ?? error.stack;
-                reject(error);
+    const finished = new Promise<void>((resolve, reject) => {
+        worker.on("message", (message: ChunkMessage) => {
+            report(message);
+            if ("done" in message) {
+                resolve();
             }
         });
         worker.once("error", reject);
-        worker.once("exit", (code) => reject(new Error(`a plan worker thread exited with code ${code} before it answered`)));
+        worker.once("exit", (code) => reject(new Error(`a plan worker thread exited with code ${code} before it was done`)));
     });
-    // Until its slice is sent nobody awaits the answer; a failure then is reported by `plan`.
-    answer.catch(() => undefined);
-    return {
-        worker,
-        plan: (input) => {
-            worker.postMessage(input);
-            return answer;
-        },
-    };
+    // Until the work is sent nobody awaits the outcome; a failure then is reported through `finished`.
+    finished.catch(() => undefined);
+    return { worker, start: (work) => worker.postMessage(work), finished };
 }
 
 export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument> {
@@ -214,10 +240,22 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
     const tenants: TenantPlan[] = [];
     const errors: Problem[] = [];
     const ordered = [...options.tenants].sort((a, b) => a.id.localeCompare(b.id));
-    const slices = sliceByWeight(ordered, options.threads ?? planThreads(ordered)).filter((slice) => slice.length > 0);
-    // Workers load the program while this thread plans the platforms; this thread then plans the
-    // first slice (its program is loaded and warm) while they plan the rest.
-    const workers = slices.slice(1).map(() => startSliceWorker());
+    const chunks = chunkByWeight(ordered);
+    // Per chunk, its plan or the defect met planning it; filled by whichever thread claimed it.
+    const outcomes: (PlanSliceResult | Error | undefined)[] = chunks.map(() => undefined);
+    const record = (message: ChunkMessage): void => {
+        if ("result" in message) {
+            outcomes[message.chunk] = message.result;
+        } else if ("failure" in message) {
+            const error = new Error(message.failure.message);
+            error.stack = message.failure.stack ?? error.stack;
+            outcomes[message.chunk] = error;
+        }
+    };
+    // Workers load the program while this thread plans the platforms; then every thread, this one
+    // included (its program loaded and warm), claims chunks until none is left.
+    const threads = Math.min(options.threads ?? planThreads(ordered), Math.max(1, chunks.length));
+    const workers = Array.from({ length: threads - 1 }, () => startChunkWorker(record));
     try {
         for (const region of regions) {
             const stack = platformStackName(region);
@@ -231,17 +269,24 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
                 errors.push(planFailure(PLATFORM_SOURCE, error));
             }
         }
-        const inputs: PlanSliceInput[] = slices.map((slice) => ({ tenants: slice, config, stackOutputs: [...stackOutputs] }));
-        // Every slice settles before anything is reported, and a defect is thrown as one thread would
-        // have met it: the first in plan order.
-        const settled = await Promise.allSettled(inputs.map((input, index) => (index === 0 ? planSlice(input) : workers[index - 1]!.plan(input))));
-        for (const outcome of settled) {
-            if (outcome.status === "rejected") {
-                throw outcome.reason;
-            }
-            tenants.push(...outcome.value.tenants);
-            errors.push(...outcome.value.errors);
+        const work: ChunkWork = { chunks, config, stackOutputs: [...stackOutputs], claims: new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT) };
+        for (const { start } of workers) {
+            start(work);
         }
+        await planClaimedChunks(work, record);
+        await Promise.all(workers.map(({ finished }) => finished));
+        // A defect is thrown as one thread would have met it: the first in plan order. Only chunks
+        // after a defect can be unplanned (every thread stopped at one).
+        outcomes.forEach((outcome, chunk) => {
+            if (outcome instanceof Error) {
+                throw outcome;
+            }
+            if (outcome === undefined) {
+                throw new Error(`chunk ${chunk} of the fleet was claimed by no thread`);
+            }
+            tenants.push(...outcome.tenants);
+            errors.push(...outcome.errors);
+        });
     } finally {
         await Promise.all(workers.map(({ worker }) => worker.terminate()));
     }
