@@ -20,7 +20,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { ensureBuilt } from "../scripts/build";
 import { EXIT, parseFlags, run, UsageError, writeStdout } from "../scripts/lib/cli";
 import { DEFAULT_SEED, generateFleet, writeFleet } from "./generate";
 
@@ -401,6 +400,8 @@ export async function main(argv: string[]): Promise<number> {
             }
         }
         if (!values["skip-naive"]) {
+            // Required here: the build loads the TypeScript compiler, which no measured child needs.
+            const { ensureBuilt } = require("../scripts/build") as typeof import("../scripts/build");
             const built = ensureBuilt();
             if (built.errors.length > 0) {
                 throw new MeasurementError(`the program does not compile:\n${built.errors.join("\n")}`);
