@@ -9,6 +9,7 @@ import * as path from "node:path";
 import ts from "typescript";
 
 import { BUILD_DIR, BUILD_INFO_FILE, BuildInfo, changedSources, digestOf, readBuildInfo } from "../stacks/build-info";
+import { MODULE_DIR, PRECOMPILED_VALIDATOR, standaloneValidatorCode } from "../stacks/config/tenant-schema";
 import { REPO_ROOT } from "../stacks/config/validate";
 import { EXIT, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
 
@@ -79,6 +80,11 @@ export function build(options: BuildOptions = {}): BuildResult {
         .map((file) => path.relative(root, file.fileName))
         .concat(path.relative(root, configFile))
         .sort();
+    // The tenant schema's validator as code beside its module, so that a stack does not compile it
+    // as it starts.
+    if (sources.includes(path.join(MODULE_DIR, "tenant-schema.ts"))) {
+        fs.writeFileSync(path.join(outDir, MODULE_DIR, PRECOMPILED_VALIDATOR), standaloneValidatorCode());
+    }
     const info: BuildInfo = { version: 1, sources: Object.fromEntries(sources.map((source) => [source, digestOf(path.join(root, source))])) };
     fs.writeFileSync(path.join(outDir, BUILD_INFO_FILE), `${JSON.stringify(info, null, 2)}\n`);
     return { outDir, errors: [], sources };

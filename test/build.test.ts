@@ -4,10 +4,12 @@ import * as path from "node:path";
 
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 
 import { build } from "../scripts/build";
 import { assertCurrentBuild, BUILD_INFO_FILE, BuildInfo, changedSources, digestOf } from "../stacks/build-info";
 import { findProjectRoot } from "../stacks/config/project";
+import { PRECOMPILED_VALIDATOR, standaloneValidatorCode, tenantSchemaValidator } from "../stacks/config/tenant-schema";
 import { DEBUG_PROMISE_LEAKS, withoutPromiseStackTraces } from "../stacks/promise-traces";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -182,5 +184,48 @@ describe("withoutPromiseStackTraces", () => {
         const promise = Promise.resolve(1);
         await debuggable.debuggablePromise(promise, "test");
         expect(traceOf(promise)).toMatch(/\n\s+at /);
+    });
+});
+
+describe("the precompiled tenant schema validator", () => {
+    const precompiledDir = fs.mkdtempSync(path.join(os.tmpdir(), "validator-"));
+    // The code requires ajv's runtime helpers, as dist/ finds them in the project's node_modules.
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(precompiledDir, "node_modules"));
+    fs.writeFileSync(path.join(precompiledDir, PRECOMPILED_VALIDATOR), standaloneValidatorCode());
+    const precompiled = tenantSchemaValidator(precompiledDir);
+    const compiled = tenantSchemaValidator(fs.mkdtempSync(path.join(os.tmpdir(), "no-validator-")));
+
+    const examples = fs
+        .readdirSync(path.join(ROOT, "tenant-configs"))
+        .filter((file) => file.endsWith(".yaml"))
+        .map((file) => [file, parse(fs.readFileSync(path.join(ROOT, "tenant-configs", file), "utf8")) as Record<string, unknown>] as const);
+    const acme = examples.find(([file]) => file === "acme.yaml")![1];
+    const broken: [string, unknown][] = [
+        ["an unknown mode", { ...acme, mode: "bogus" }],
+        ["a number for the id", { ...acme, tenant: 42 }],
+        ["an unknown field", { ...acme, colour: "red" }],
+        ["no region", Object.fromEntries(Object.entries(acme).filter(([key]) => key !== "region"))],
+        ["a malformed network", { ...acme, network: { cidr: "ten/8" } }],
+        ["a list for the domain", { ...acme, domain: ["itm.acme.com"] }],
+        ["VPN fields of the wrong types", { ...acme, vpn: { customerGatewayIp: 81, bgpAsn: "x", corporateCidrs: "all" } }],
+        ["null", null],
+        ["a string", "tenant: acme"],
+    ];
+
+    it("GIVEN the build's standalone code WHEN loaded THEN it is a different function from the compiled one (the test compares two things)", () => {
+        expect(precompiled).not.toBe(compiled);
+        expect(typeof precompiled).toBe("function");
+    });
+
+    it.each([...examples, ...broken])("GIVEN %s WHEN validated both ways THEN the verdict and every error are the same", (_, document) => {
+        const verdict = compiled(document);
+        expect(precompiled(document)).toBe(verdict);
+        expect(precompiled.errors ?? null).toEqual(compiled.errors ?? null);
+    });
+
+    it("GIVEN the broken documents WHEN validated THEN each is refused (so the comparison above covers errors)", () => {
+        for (const [name, document] of broken) {
+            expect(precompiled(document), name).toBe(false);
+        }
     });
 });

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import Ajv2020, { ErrorObject } from "ajv/dist/2020";
+import type { ErrorObject } from "ajv/dist/2020";
 
 import schema from "../../tenant-configs/tenant.schema.json";
 import { formatCidr, overlaps, parseCidr } from "./ipv4";
@@ -13,6 +13,7 @@ import { findProjectRoot } from "./project";
 import { documentFindings, Finding, isSecretLikeKey, looksLikeSecret } from "./rules";
 import { joinPointer, MAX_FILE_BYTES, parseTenantSource, pointerSegments, Problem, TenantSource } from "./source";
 import { resolveTenant, Tenant, TenantDocument } from "./tenant";
+import { tenantSchemaValidator } from "./tenant-schema";
 
 export { formatProblem, Problem } from "./source";
 
@@ -21,8 +22,7 @@ export const REPO_ROOT = findProjectRoot(__dirname);
 export const TENANT_CONFIG_DIR = path.join(REPO_ROOT, "tenant-configs");
 export const SCHEMA_FILE = "tenant.schema.json";
 
-const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true, unicodeRegExp: true });
-const validateSchema = ajv.compile<TenantDocument>(schema);
+const validateSchema = tenantSchemaValidator();
 
 interface SchemaNode {
     readonly description?: string;
