@@ -250,9 +250,10 @@ function stubState(outputs: Record<string, unknown> = {}): string {
     return dir;
 }
 
-function cli(args: string[], options: { dir: string; env?: Record<string, string>; input?: string; path?: string }) {
-    const result = spawnSync(process.execPath, [TSX, path.join(REPO, "scripts", "stack-ops.ts"), ...args], {
-        cwd: REPO,
+function cli(args: string[], options: { dir: string; env?: Record<string, string>; input?: string; path?: string; repo?: string }) {
+    const repo = options.repo ?? REPO;
+    const result = spawnSync(process.execPath, [TSX, path.join(repo, "scripts", "stack-ops.ts"), ...args], {
+        cwd: repo,
         input: options.input ?? "",
         encoding: "utf8",
         env: {
@@ -471,6 +472,27 @@ describe("missing Pulumi CLI", () => {
         expect(run.stdout).toBe("");
         expect(run.stderr).toBe(`${argv[0]}: the Pulumi CLI (\`pulumi\`) is not on PATH: install it (https://www.pulumi.com/docs/install/, e.g. \`curl -fsSL https://get.pulumi.com | sh\`), then run this again\n`);
     }, 60_000);
+});
+
+describe("npm run up of a program that does not compile (stub pulumi)", () => {
+    it("GIVEN a type error in a component WHEN up runs THEN it exits 1 with the compiler's FILE(LINE,COL) line and no stack is started", () => {
+        // A copy of the project (its own dist/), node_modules linked, with one component broken.
+        const repo = fs.mkdtempSync(path.join(os.tmpdir(), "stack-ops-repo-"));
+        temporary.push(repo);
+        for (const entry of ["index.ts", "stacks", "components", "scripts", "tenant-configs", "Pulumi.yaml", "package.json", "tsconfig.json"]) {
+            fs.cpSync(path.join(REPO, entry), path.join(repo, entry), { recursive: true });
+        }
+        fs.symlinkSync(path.join(REPO, "node_modules"), path.join(repo, "node_modules"), "dir");
+        fs.appendFileSync(path.join(repo, "components", "types.ts"), 'export const broken: number = "not a number";\n');
+        const dir = stubState();
+        const run = cli(["up", "trial-lumen"], { dir, repo });
+        expect(run.stderr).not.toMatch(/internal error/);
+        expect(run.status).toBe(1);
+        expect(run.stdout).toContain("up: the program does not compile, so no stack was started:");
+        expect(run.stdout).toMatch(/components\/types\.ts\(\d+,14\): error TS2322: Type 'string' is not assignable to type 'number'\./);
+        expect(pulumiOp(run.calls, "up")).toEqual([]);
+        expect(fs.existsSync(path.join(repo, "dist"))).toBe(false);
+    }, 120_000);
 });
 
 describe(".github/workflows/infra.yml", () => {
