@@ -4,11 +4,14 @@
 import * as aws from "@pulumi/aws";
 import { describe, expect, it } from "vitest";
 
-import { planStack, PlanError, withoutDiagnostics } from "../scripts/lib/plan/engine";
+import { planStack, PlanError, withInProcessStructs, withoutDiagnostics } from "../scripts/lib/plan/engine";
 import { planThreads } from "../scripts/lib/plan/fleet";
 import { Tenant } from "../stacks/config/tenant";
 
 const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: unknown };
+const { Struct } = require("google-protobuf/google/protobuf/struct_pb") as {
+    Struct: { fromJavaScript(value: object): { toJavaScript(): object; getFieldsMap(): { get(key: string): { toJavaScript(): unknown } } } };
+};
 
 function failingHelper(): never {
     throw new Error("boom in the program");
@@ -29,6 +32,29 @@ describe("withoutDiagnostics", () => {
         expect(inside).toBe(0);
         expect(Error.stackTraceLimit).toBe(limit);
         expect(debuggable.debuggablePromise).toBe(wrapper);
+    });
+});
+
+describe("withInProcessStructs", () => {
+    const value = { name: "vpc", cidrs: ["10.0.0.0/16"], tags: { tenant: "acme" }, count: 2, on: true, none: null };
+
+    it("GIVEN a value WHEN made into a Struct inside THEN it comes back as itself, and its encoded fields on demand", async () => {
+        await withInProcessStructs(async () => {
+            const struct = Struct.fromJavaScript(value);
+            expect(struct.toJavaScript()).toBe(value);
+            expect(struct.getFieldsMap().get("tags").toJavaScript()).toEqual({ tenant: "acme" });
+        });
+    });
+
+    it("GIVEN work that throws WHEN it ends THEN Structs encode again (a copy comes back)", async () => {
+        await expect(
+            withInProcessStructs(async () => {
+                throw new Error("x");
+            }),
+        ).rejects.toThrow("x");
+        const back = Struct.fromJavaScript(value).toJavaScript();
+        expect(back).not.toBe(value);
+        expect(back).toEqual(value);
     });
 });
 
