@@ -18,7 +18,7 @@ export const USAGE = `Usage: npm run build [-- --quiet]
 Type-checks the Pulumi program (index.ts and what it imports) with the settings of tsconfig.json
 and compiles it into ${BUILD_DIR}/, which Pulumi runs (Pulumi.yaml main: ${BUILD_DIR}/index.js). Writes
 ${BUILD_DIR}/${BUILD_INFO_FILE}: a build whose sources have changed since refuses to run.
-npm run preview/up/destroy build first; run this before a bare \`pulumi\` command.
+npm run preview and npm run up build first; run this before a bare \`pulumi\` command.
 
   --quiet    print nothing on success
   -h, --help show this help

@@ -69,7 +69,7 @@ export function assertCurrentBuild(entryFile: string): void {
         const named = changed.slice(0, 5).join(", ") + (changed.length > 5 ? ` and ${changed.length - 5} more` : "");
         throw new pulumi.RunError(
             `the compiled program in ${path.relative(root, path.dirname(entryFile))}/ is older than its sources (changed since the build: ${named}): ` +
-                `run \`${BUILD_COMMAND}\` and try again (npm run preview/up/destroy build first)`,
+                `run \`${BUILD_COMMAND}\` and try again (npm run preview and npm run up build first)`,
         );
     }
 }

@@ -79,7 +79,7 @@ describe("assertCurrentBuild", () => {
         const error = errorOf(() => assertCurrentBuild(entry));
         expect(pulumi.RunError.isInstance(error)).toBe(true);
         expect(error?.message).toBe(
-            "the compiled program in dist/ is older than its sources (changed since the build: stacks/a.ts): run `npm run build` and try again (npm run preview/up/destroy build first)",
+            "the compiled program in dist/ is older than its sources (changed since the build: stacks/a.ts): run `npm run build` and try again (npm run preview and npm run up build first)",
         );
     });
 
