@@ -5,7 +5,7 @@ import * as path from "node:path";
 
 import * as pulumi from "@pulumi/pulumi";
 
-import { formatProblem, loadFleet, TENANT_CONFIG_DIR } from "./config/validate";
+import { displayName, formatProblem, loadFleet, REPO_ROOT, TENANT_CONFIG_DIR } from "./config/validate";
 import { Tenant } from "./config/tenant";
 import { platformRegionOf, StackOutputs } from "./context";
 import { cloud } from "./cloud";
@@ -54,15 +54,19 @@ export function platformProgram(region: string): StackOutputs {
 export function loadStackTenant(stack: string, dir: string = TENANT_CONFIG_DIR): Tenant {
     const file = path.join(dir, `${stack}.yaml`);
     const fleet = loadFleet({ dir, files: [file], withDirectory: true });
+    // Files are named from the project root: the host runs the program in the folder of its main
+    // (dist/), where names relative to the working directory would start with "../".
+    const shown = (name: string): string => displayName(path.resolve(name), REPO_ROOT);
     if (fleet.problems.some((problem) => problem.message === "no such file")) {
         throw new pulumi.RunError(
-            `stack "${stack}" has no tenant file ${path.relative(process.cwd(), file)}: a tenant stack's name is its tenant id ` +
+            `stack "${stack}" has no tenant file ${shown(file)}: a tenant stack's name is its tenant id ` +
                 `(create that file to add the tenant), and platform stacks are named platform-<region>`,
         );
     }
     const tenant = fleet.tenants[0];
     if (fleet.problems.length > 0 || tenant === undefined) {
-        throw new pulumi.RunError(`tenant file ${path.relative(process.cwd(), file)} is invalid:\n${fleet.problems.map(formatProblem).join("\n")}`);
+        const lines = fleet.problems.map((problem) => formatProblem({ ...problem, file: shown(problem.file) }));
+        throw new pulumi.RunError(`tenant file ${shown(file)} is invalid:\n${lines.join("\n")}`);
     }
     return tenant;
 }

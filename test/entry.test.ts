@@ -41,10 +41,15 @@ function loadLikeTheHost(stack: string, options: { project?: string; env?: NodeJ
  * A project beside this one that runs this repository's build: its own Pulumi.yaml and a copy of
  * dist/ whose build-info the test may alter, the sources and node_modules linked.
  */
-function projectWithBuildCopy(): string {
+function projectWithBuildCopy(options: { ownTenantFiles?: boolean } = {}): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "built-project-"));
-    for (const entry of ["index.ts", "stacks", "components", "tenant-configs", "tsconfig.json", "node_modules", "package.json"]) {
+    for (const entry of ["index.ts", "stacks", "components", "tsconfig.json", "node_modules", "package.json"]) {
         fs.symlinkSync(path.join(ROOT, entry), path.join(dir, entry));
+    }
+    if (options.ownTenantFiles) {
+        fs.cpSync(path.join(ROOT, "tenant-configs"), path.join(dir, "tenant-configs"), { recursive: true });
+    } else {
+        fs.symlinkSync(path.join(ROOT, "tenant-configs"), path.join(dir, "tenant-configs"));
     }
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     fs.cpSync(path.join(ROOT, "dist"), path.join(dir, "dist"), { recursive: true });
@@ -84,7 +89,8 @@ describe("the Pulumi entry point", () => {
     it("GIVEN a stack with no tenant file WHEN loaded by the host THEN it fails with a RunError (no stack trace) and registers nothing", () => {
         const result = loadLikeTheHost("no-such-tenant");
         expect(result.runError).toBe(true);
-        expect(result.error).toContain("tenant-configs/no-such-tenant.yaml");
+        // Named from the project root, though the host runs the program in dist/.
+        expect(result.error).toMatch(/^stack "no-such-tenant" has no tenant file tenant-configs\/no-such-tenant\.yaml: /);
         expect(result.registered.map((resource) => resource.type)).toEqual(["pulumi:pulumi:Stack"]);
     });
 
@@ -106,6 +112,16 @@ describe("the Pulumi entry point", () => {
         expect(result.runError).toBe(true);
         expect(result.error).toContain("changed since the build: components/database.ts");
         expect(result.error).toContain("npm run build");
+        expect(result.registered.map((resource) => resource.type)).toEqual(["pulumi:pulumi:Stack"]);
+    });
+
+    it("GIVEN an invalid tenant file WHEN the host runs its stack THEN the RunError lists its problems named from the project root, registering nothing", () => {
+        const project = projectWithBuildCopy({ ownTenantFiles: true });
+        const file = path.join(project, "tenant-configs", "globex.yaml");
+        fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/^region: .*$/m, "region: mars-north-1"));
+        const result = loadLikeTheHost("globex", { project });
+        expect(result.runError).toBe(true);
+        expect(result.error).toMatch(/^tenant file tenant-configs\/globex\.yaml is invalid:\ntenant-configs\/globex\.yaml:\d+:9: \/region: /);
         expect(result.registered.map((resource) => resource.type)).toEqual(["pulumi:pulumi:Stack"]);
     });
 
