@@ -10,6 +10,7 @@ import type { ErrorObject } from "ajv/dist/2020";
 import schema from "../../tenant-configs/tenant.schema.json";
 import { formatCidr, overlaps, parseCidr } from "./ipv4";
 import { findProjectRoot } from "./project";
+import { ClaimingFile, claimingFiles } from "./claims";
 import { documentFindings, Finding, isSecretLikeKey, looksLikeSecret } from "./rules";
 import { joinPointer, MAX_FILE_BYTES, parseTenantSource, pointerSegments, Problem, TenantSource } from "./source";
 import { resolveTenant, Tenant, TenantDocument } from "./tenant";
@@ -263,9 +264,9 @@ export function sortProblems(problems: Problem[]): Problem[] {
 }
 
 /** Problems that involve two files (uniqueness and overlaps), reported in both, each naming the other. */
-function crossTenantProblems(files: readonly FileValidation[]): Problem[] {
+function crossTenantProblems(files: readonly ClaimingFile[], reported: (file: ClaimingFile) => boolean = () => true): Problem[] {
     interface Claim {
-        readonly file: FileValidation;
+        readonly file: ClaimingFile;
         readonly pointer: string;
         readonly value: string;
     }
@@ -312,7 +313,7 @@ function crossTenantProblems(files: readonly FileValidation[]): Problem[] {
         for (let j = i + 1; j < networks.length; j++) {
             const a = networks[i]!;
             const b = networks[j]!;
-            if (a.claim.file === b.claim.file || !overlaps(a.cidr, b.cidr)) {
+            if (a.claim.file === b.claim.file || !(reported(a.claim.file) || reported(b.claim.file)) || !overlaps(a.cidr, b.cidr)) {
                 continue;
             }
             const tenantOf = (claim: Claim): string => String((claim.file.source?.data as { tenant?: unknown })?.tenant ?? "?");
@@ -334,6 +335,7 @@ export interface FleetFile {
 }
 
 export interface FleetValidation {
+    /** Each file validated (with `files`, only those: the folder's other files are compared with, not validated). */
     readonly files: readonly FileValidation[];
     /** Every problem, sorted by file, line and column. */
     readonly problems: Problem[];
@@ -342,12 +344,20 @@ export interface FleetValidation {
 }
 
 /**
- * Validates tenant files together: each on its own, then the rules across files. A file that
+ * Validates tenant files together: each on its own, then the rules across files, which also
+ * compare them with `others` (files only read for their claims, see claims.ts). A file that
  * takes part in a cross-tenant conflict is invalid too, so it is never planned or deployed.
  */
-export function validateFleet(inputs: readonly FleetFile[], sourceName: (file: string) => string = (file) => file): FleetValidation {
+export function validateFleet(
+    inputs: readonly FleetFile[],
+    sourceName: (file: string) => string = (file) => file,
+    others: readonly ClaimingFile[] = [],
+): FleetValidation {
     const files = inputs.map((input) => validateTenantFile(input.file, input.bytes, input.size));
-    const problems = sortProblems([...files.flatMap((file) => file.problems), ...crossTenantProblems(files)]);
+    // Files that are only compared with (`others`) have no problems of their own reported here.
+    const validated = new Set(files.map((file) => file.file));
+    const across = crossTenantProblems([...files, ...others], (file) => validated.has(file.file)).filter((problem) => validated.has(problem.file));
+    const problems = sortProblems([...files.flatMap((file) => file.problems), ...across]);
     const failed = new Set(problems.map((problem) => problem.file));
     const tenants = files
         .filter((file) => file.document !== undefined && !failed.has(file.file))
@@ -467,22 +477,42 @@ export interface LoadFleetOptions {
      * new file must fit the existing fleet. Default: false.
      */
     readonly withDirectory?: boolean;
+    /**
+     * With `withDirectory`: where the claims of the folder's other files are cached by content
+     * (claims.ts), or false for none. Default: node_modules/.cache/tenant-platform/ of the project.
+     */
+    readonly claimCache?: string | false;
 }
+
+/** Where the claims of the tenant files are cached by default. */
+export const CLAIM_CACHE = path.join(REPO_ROOT, "node_modules", ".cache", "tenant-platform", "tenant-claims.json");
+
 
 /** Lists, reads and validates tenant files together; the one entry point for CLIs and the program. */
 export function loadFleet(options: LoadFleetOptions = {}): FleetValidation {
     const dir = options.dir ?? TENANT_CONFIG_DIR;
-    const listing = options.files === undefined || options.withDirectory ? listTenantDirectory(dir) : { files: [], problems: [] };
-    const requested = options.files ?? listing.files;
-    const loaded = readTenantFiles([...requested, ...(options.files ? listing.files : [])]);
-    const fleet = validateFleet(loaded.files, (file) => sourceName(file));
-    let problems = sortProblems([...(options.files ? [] : listing.problems), ...loaded.problems, ...fleet.problems]);
-    let tenants = fleet.tenants;
-    if (options.files) {
+    if (options.files !== undefined && options.withDirectory) {
+        // The named files validated in full; the folder's others only read for their claims.
+        // (Read together: a named file that is also in the folder is read once, as the named one.)
+        const loaded = readTenantFiles([...options.files, ...listTenantDirectory(dir).files]);
         const wanted = new Set(options.files.map((file) => displayName(path.resolve(file))));
-        problems = problems.filter((problem) => wanted.has(problem.file));
-        const wantedSources = new Set(options.files.map((file) => sourceName(file)));
-        tenants = tenants.filter((tenant) => wantedSources.has(tenant.source));
+        const named = loaded.files.filter((file) => wanted.has(file.file));
+        const others = claimingFiles(
+            loaded.files.filter((file) => !wanted.has(file.file)),
+            options.claimCache ?? CLAIM_CACHE,
+        );
+        const fleet = validateFleet(named, (file) => sourceName(file), others);
+        const problems = sortProblems([...loaded.problems.filter((problem) => wanted.has(problem.file)), ...fleet.problems]);
+        return { files: fleet.files, problems, tenants: fleet.tenants };
     }
-    return { files: fleet.files, problems, tenants };
+    if (options.files !== undefined) {
+        // Only these files, each on its own and against each other.
+        const loaded = readTenantFiles(options.files);
+        const fleet = validateFleet(loaded.files, (file) => sourceName(file));
+        return { files: fleet.files, problems: sortProblems([...loaded.problems, ...fleet.problems]), tenants: fleet.tenants };
+    }
+    const listing = listTenantDirectory(dir);
+    const loaded = readTenantFiles(listing.files);
+    const fleet = validateFleet(loaded.files, (file) => sourceName(file));
+    return { files: fleet.files, problems: sortProblems([...listing.problems, ...loaded.problems, ...fleet.problems]), tenants: fleet.tenants };
 }
