@@ -8,9 +8,9 @@ import * as path from "node:path";
 import type { ErrorObject } from "ajv/dist/2020";
 
 import schema from "../../tenant-configs/tenant.schema.json";
+import { ClaimingFile, claimingFiles } from "./claims";
 import { formatCidr, overlaps, parseCidr } from "./ipv4";
 import { findProjectRoot } from "./project";
-import { ClaimingFile, claimingFiles } from "./claims";
 import { documentFindings, Finding, isSecretLikeKey, looksLikeSecret } from "./rules";
 import { joinPointer, MAX_FILE_BYTES, parseTenantSource, pointerSegments, Problem, TenantSource } from "./source";
 import { resolveTenant, Tenant, TenantDocument } from "./tenant";
@@ -486,7 +486,6 @@ export interface LoadFleetOptions {
 
 /** Where the claims of the tenant files are cached by default. */
 export const CLAIM_CACHE = path.join(REPO_ROOT, "node_modules", ".cache", "tenant-platform", "tenant-claims.json");
-
 
 /** Lists, reads and validates tenant files together; the one entry point for CLIs and the program. */
 export function loadFleet(options: LoadFleetOptions = {}): FleetValidation {
