@@ -22,6 +22,7 @@ import * as path from "node:path";
 
 import { EXIT, parseFlags, run, UsageError, writeStdout } from "../scripts/lib/cli";
 import { CLAIM_CACHE, REPO_ROOT } from "../stacks/config/validate";
+import { projectCopy } from "../test/fixtures/project-copy";
 import { DEFAULT_SEED, generateFleet, writeFleet } from "./generate";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -182,11 +183,7 @@ export const ONE_LINE_CHANGE = {
 
 /** A copy of the program with {@link ONE_LINE_CHANGE} applied (node_modules linked, not copied). */
 function changedProgram(): string {
-    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "bench-variant-"));
-    for (const entry of ["components", "stacks", "scripts", "policy", "tenant-configs", "Pulumi.yaml", "package.json", "tsconfig.json"]) {
-        fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
-    }
-    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"), "dir");
+    const copy = projectCopy({ prefix: "bench-variant-", copy: ["components", "stacks", "scripts", "policy", "tenant-configs", "Pulumi.yaml", "package.json", "tsconfig.json"] });
     const file = path.join(copy, ONE_LINE_CHANGE.file);
     const text = fs.readFileSync(file, "utf8");
     if (!text.includes(ONE_LINE_CHANGE.from)) {
@@ -304,12 +301,7 @@ function measureStartup(stack: string = STARTUP_STACK, project: string = ROOT): 
  * includes checking its file against all the others. Returns it and a cloud tenant of the fleet.
  */
 function fleetProject(fleetDir: string, scratch: string): { root: string; stack: string } {
-    const root = fs.mkdtempSync(path.join(scratch, "project-"));
-    for (const entry of ["index.ts", "stacks", "components", "tsconfig.json", "package.json", "node_modules"]) {
-        fs.symlinkSync(path.join(ROOT, entry), path.join(root, entry));
-    }
-    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
-    fs.cpSync(path.join(ROOT, "dist"), path.join(root, "dist"), { recursive: true });
+    const root = projectCopy({ parent: scratch, copy: ["Pulumi.yaml", "dist"], link: ["index.ts", "stacks", "components", "tsconfig.json", "package.json"] });
     fs.cpSync(fleetDir, path.join(root, "tenant-configs"), { recursive: true });
     fs.copyFileSync(path.join(ROOT, "tenant-configs", "tenant.schema.json"), path.join(root, "tenant-configs", "tenant.schema.json"));
     const cloud = fs.readdirSync(fleetDir).find((file) => /^mode: "?cloud"?$/m.test(fs.readFileSync(path.join(fleetDir, file), "utf8")));

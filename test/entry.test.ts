@@ -10,6 +10,7 @@ import { ensureBuilt } from "../scripts/build";
 import { loadStackTenant } from "../stacks";
 import { BUILD_INFO_FILE, BuildInfo } from "../stacks/build-info";
 import { platformRegionOf } from "../stacks/context";
+import { projectCopy } from "./fixtures/project-copy";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -42,18 +43,12 @@ function loadLikeTheHost(stack: string, options: { project?: string; env?: NodeJ
  * dist/ whose build-info the test may alter, the sources and node_modules linked.
  */
 function projectWithBuildCopy(options: { ownTenantFiles?: boolean } = {}): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "built-project-"));
-    for (const entry of ["index.ts", "stacks", "components", "tsconfig.json", "node_modules", "package.json"]) {
-        fs.symlinkSync(path.join(ROOT, entry), path.join(dir, entry));
-    }
-    if (options.ownTenantFiles) {
-        fs.cpSync(path.join(ROOT, "tenant-configs"), path.join(dir, "tenant-configs"), { recursive: true });
-    } else {
-        fs.symlinkSync(path.join(ROOT, "tenant-configs"), path.join(dir, "tenant-configs"));
-    }
-    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    fs.cpSync(path.join(ROOT, "dist"), path.join(dir, "dist"), { recursive: true });
-    return dir;
+    const tenantFiles = ["tenant-configs"];
+    return projectCopy({
+        prefix: "built-project-",
+        copy: ["Pulumi.yaml", "dist", ...(options.ownTenantFiles ? tenantFiles : [])],
+        link: ["index.ts", "stacks", "components", "tsconfig.json", "package.json", ...(options.ownTenantFiles ? [] : tenantFiles)],
+    });
 }
 
 describe("the Pulumi entry point", () => {

@@ -15,6 +15,7 @@ import { finalBackupPlan, FINAL_BACKUP_RETENTION_DAYS, startBackupJobArgs } from
 import { changedStacks } from "../scripts/lib/ops/changed";
 import { formatLine } from "../scripts/lib/ops/log";
 import { firstLine, RolloutTenant, rolloutPlan, runRollout } from "../scripts/lib/ops/rollout";
+import { projectCopy } from "./fixtures/project-copy";
 
 const REPO = path.resolve(__dirname, "..");
 const STUBS = path.join(REPO, "test", "fixtures", "stub-pulumi");
@@ -477,12 +478,11 @@ describe("missing Pulumi CLI", () => {
 describe("npm run up of a program that does not compile (stub pulumi)", () => {
     it("GIVEN a type error in a component WHEN up runs THEN it exits 1 with the compiler's FILE(LINE,COL) line and no stack is started", () => {
         // A copy of the project (its own dist/), node_modules linked, with one component broken.
-        const repo = fs.mkdtempSync(path.join(os.tmpdir(), "stack-ops-repo-"));
+        const repo = projectCopy({
+            prefix: "stack-ops-repo-",
+            copy: ["index.ts", "stacks", "components", "scripts", "tenant-configs", "Pulumi.yaml", "package.json", "tsconfig.json"],
+        });
         temporary.push(repo);
-        for (const entry of ["index.ts", "stacks", "components", "scripts", "tenant-configs", "Pulumi.yaml", "package.json", "tsconfig.json"]) {
-            fs.cpSync(path.join(REPO, entry), path.join(repo, entry), { recursive: true });
-        }
-        fs.symlinkSync(path.join(REPO, "node_modules"), path.join(repo, "node_modules"), "dir");
         fs.appendFileSync(path.join(repo, "components", "types.ts"), 'export const broken: number = "not a number";\n');
         const dir = stubState();
         const run = cli(["up", "trial-lumen"], { dir, repo });
