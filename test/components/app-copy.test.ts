@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { AppCopy, AppCopyArgs, appCopyProblems, associationNameFor } from "../../components/app-copy";
 import { named, ofType, planProgram, TEST_REGION } from "../helpers";
+import { ASSOCIATION, LISTENER_CERTIFICATE, RULE, TARGET_ATTACHMENT as ATTACHMENT, TARGET_GROUP } from "./resource-types";
 
 const LISTENER = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/platform-eu-west-1-alb/0123456789abcdef/fedcba9876543210";
 const CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-4333-a444-555555555555";
@@ -19,11 +20,6 @@ const BASE: AppCopyArgs = {
     parameters: PARAMETERS,
 };
 
-const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
-const ATTACHMENT = "aws:lb/targetGroupAttachment:TargetGroupAttachment";
-const RULE = "aws:lb/listenerRule:ListenerRule";
-const LISTENER_CERTIFICATE = "aws:lb/listenerCertificate:ListenerCertificate";
-const ASSOCIATION = "aws:ssm/association:Association";
 
 async function planCopy(args: Partial<AppCopyArgs> = {}) {
     const { plan } = await planProgram((provider) => {

@@ -8,14 +8,8 @@ import { PRESHARED_KEY_RULES, routingSummary, SiteToSiteVpn, SiteToSiteVpnArgs }
 import { connectivityAttributes } from "../../scripts/lib/plan/mock-attributes/connectivity";
 import { MockAttributeContext } from "../../scripts/lib/plan/mock-attributes/types";
 import { byId, named, ofType, planProgram } from "../helpers";
+import { ACL_RULE, CGW, CONNECTION, DIRECTORY, PROPAGATION, RANDOM_PASSWORD, RANDOM_STRING, ROUTE, SUBNET, VGW } from "./resource-types";
 
-const CGW = "aws:ec2/customerGateway:CustomerGateway";
-const VGW = "aws:ec2/vpnGateway:VpnGateway";
-const CONNECTION = "aws:ec2/vpnConnection:VpnConnection";
-const ROUTE = "aws:ec2/vpnConnectionRoute:VpnConnectionRoute";
-const PROPAGATION = "aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation";
-const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
-const RANDOM_STRING = "random:index/randomString:RandomString";
 
 /** initech.yaml: static routing. */
 const INITECH: SiteToSiteVpnArgs = {
@@ -187,9 +181,6 @@ describe("SiteToSiteVpn", () => {
     });
 });
 
-const DIRECTORY = "aws:directoryservice/directory:Directory";
-const SUBNET = "aws:ec2/subnet:Subnet";
-const ACL_RULE = "aws:ec2/networkAclRule:NetworkAclRule";
 
 /** acme.yaml's identity section. */
 const ACME_DIRECTORY: DirectorySyncArgs = {

@@ -9,13 +9,12 @@ import { FilesBucket, tlsOnlyBucketPolicy } from "../../components/files-bucket"
 import { PLAN_ACCOUNT_ID } from "../../scripts/lib/plan/mocks";
 import { PlannedResource } from "../../scripts/lib/plan/engine";
 import { byId, named, ofType, planProgram, testProvider } from "../helpers";
+import { EGRESS, INGRESS } from "./resource-types";
 
 const DATA_KEY = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-4333-a444-555555555555";
 const BACKUP_KEY = "arn:aws:kms:eu-west-1:123456789012:key/66666666-7777-4888-a999-000000000000";
 const APP_SG = "sg-0aaaaaaaaaaaaaaaa";
 const ADMIN_SG = "sg-0bbbbbbbbbbbbbbbb";
-const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 
 function databaseArgs(overrides: Partial<DatabaseArgs> = {}): DatabaseArgs {
     return {

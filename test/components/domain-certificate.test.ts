@@ -5,13 +5,11 @@ import { describe, expect, it } from "vitest";
 import { DomainCertificate, DomainCertificateArgs } from "../../components/domain-certificate";
 import { FrontDoor } from "../../components/front-door";
 import { named, ofType, planProgram, TEST_REGION } from "../helpers";
+import { CERTIFICATE, RECORD, VALIDATION } from "./resource-types";
 
 const ZONE = "Z0123456789ABCDEFGHIJ";
 const ALB_ZONE = "Z32O12XQLNTSW2";
 const ALB_DNS = "platform-eu-west-1-alb-1234567890.eu-west-1.elb.amazonaws.com";
-const CERTIFICATE = "aws:acm/certificate:Certificate";
-const VALIDATION = "aws:acm/certificateValidation:CertificateValidation";
-const RECORD = "aws:route53/record:Record";
 const CERTIFICATE_ARN = new RegExp(`^arn:aws:acm:${TEST_REGION}:123456789012:certificate/[0-9a-f-]{36}$`);
 
 async function planCertificate(name: string, args: DomainCertificateArgs) {

@@ -11,15 +11,12 @@ import {
 } from "../../components/front-door";
 import { PlannedResource } from "../../scripts/lib/plan/engine";
 import { named, ofType, planProgram, TEST_REGION } from "../helpers";
+import { EGRESS, INGRESS, LISTENER, RECORD } from "./resource-types";
 
 const ZONE = "Z0123456789ABCDEFGHIJ";
 const SUSPICIOUS = ["203.0.113.0/24", "198.51.100.7/32"];
 const BASE = { vpcId: "vpc-0123", vpcCidr: "172.20.0.0/20", subnetIds: ["subnet-a", "subnet-b"], suspiciousNetworks: SUSPICIOUS };
 
-const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
-const LISTENER = "aws:lb/listener:Listener";
-const RECORD = "aws:route53/record:Record";
 const ALB_ZONE = "Z32O12XQLNTSW2";
 
 async function planDoor(name: string, args: Omit<FrontDoorArgs, "vpcId" | "vpcCidr" | "subnetIds" | "suspiciousNetworks">) {

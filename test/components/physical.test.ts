@@ -13,19 +13,8 @@ import { DedicatedHost, hostInstanceType, instanceFamilyOf } from "../../compone
 import { PlannedResource } from "../../scripts/lib/plan/engine";
 import { containsAddress, parseAddress, parseCidr } from "../../stacks/config/ipv4";
 import { byId, named, ofType, planProgram } from "../helpers";
+import { ASSOCIATION, EGRESS, ENI, ENI_ATTACHMENT, HOST, INGRESS, INSTANCE, RANDOM_PASSWORD as PASSWORD, SECRET, SECRET_VERSION, VOLUME, VOLUME_ATTACHMENT } from "./resource-types";
 
-const HOST = "aws:ec2/dedicatedHost:DedicatedHost";
-const INSTANCE = "aws:ec2/instance:Instance";
-const ENI = "aws:ec2/networkInterface:NetworkInterface";
-const ENI_ATTACHMENT = "aws:ec2/networkInterfaceAttachment:NetworkInterfaceAttachment";
-const VOLUME = "aws:ebs/volume:Volume";
-const VOLUME_ATTACHMENT = "aws:ec2/volumeAttachment:VolumeAttachment";
-const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
-const PASSWORD = "random:index/randomPassword:RandomPassword";
-const SECRET = "aws:secretsmanager/secret:Secret";
-const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
-const ASSOCIATION = "aws:ssm/association:Association";
 const SSM_CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
 const VPC_CIDR = "10.20.0.0/16";
 const DATA_CIDR = "10.20.21.0/24";

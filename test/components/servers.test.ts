@@ -6,15 +6,8 @@ import { dataVolumeType, DualNicServer, IO2_IOPS, volumeSizeProblems } from "../
 import { PlannedResource } from "../../scripts/lib/plan/engine";
 import { containsAddress, parseAddress, parseCidr } from "../../stacks/config/ipv4";
 import { byId, named, ofType, planProgram } from "../helpers";
+import { EGRESS, ENI, ENI_ATTACHMENT, INGRESS, INSTANCE, TARGET_ATTACHMENT, VOLUME, VOLUME_ATTACHMENT } from "./resource-types";
 
-const INSTANCE = "aws:ec2/instance:Instance";
-const ENI = "aws:ec2/networkInterface:NetworkInterface";
-const ENI_ATTACHMENT = "aws:ec2/networkInterfaceAttachment:NetworkInterfaceAttachment";
-const VOLUME = "aws:ebs/volume:Volume";
-const VOLUME_ATTACHMENT = "aws:ec2/volumeAttachment:VolumeAttachment";
-const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
-const TARGET_ATTACHMENT = "aws:lb/targetGroupAttachment:TargetGroupAttachment";
 const SSM_CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
 const VPC_CIDR = "10.20.0.0/16";
 

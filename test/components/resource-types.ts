@@ -1,0 +1,31 @@
+// The Pulumi type tokens the component tests look for in a registered graph.
+
+export const ACL_RULE = "aws:ec2/networkAclRule:NetworkAclRule";
+export const ASSOCIATION = "aws:ssm/association:Association";
+export const CERTIFICATE = "aws:acm/certificate:Certificate";
+export const CGW = "aws:ec2/customerGateway:CustomerGateway";
+export const CONNECTION = "aws:ec2/vpnConnection:VpnConnection";
+export const DIRECTORY = "aws:directoryservice/directory:Directory";
+export const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+export const ENI = "aws:ec2/networkInterface:NetworkInterface";
+export const ENI_ATTACHMENT = "aws:ec2/networkInterfaceAttachment:NetworkInterfaceAttachment";
+export const HOST = "aws:ec2/dedicatedHost:DedicatedHost";
+export const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+export const INSTANCE = "aws:ec2/instance:Instance";
+export const LISTENER = "aws:lb/listener:Listener";
+export const LISTENER_CERTIFICATE = "aws:lb/listenerCertificate:ListenerCertificate";
+export const PROPAGATION = "aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation";
+export const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
+export const RANDOM_STRING = "random:index/randomString:RandomString";
+export const RECORD = "aws:route53/record:Record";
+export const ROUTE = "aws:ec2/vpnConnectionRoute:VpnConnectionRoute";
+export const RULE = "aws:lb/listenerRule:ListenerRule";
+export const SECRET = "aws:secretsmanager/secret:Secret";
+export const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
+export const SUBNET = "aws:ec2/subnet:Subnet";
+export const TARGET_ATTACHMENT = "aws:lb/targetGroupAttachment:TargetGroupAttachment";
+export const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
+export const VALIDATION = "aws:acm/certificateValidation:CertificateValidation";
+export const VGW = "aws:ec2/vpnGateway:VpnGateway";
+export const VOLUME = "aws:ebs/volume:Volume";
+export const VOLUME_ATTACHMENT = "aws:ec2/volumeAttachment:VolumeAttachment";
