@@ -89,7 +89,7 @@ describe("the Pulumi entry point", () => {
         expect(result.registered.map((resource) => resource.type)).toEqual(["pulumi:pulumi:Stack"]);
     });
 
-    it("GIVEN PULUMI_DEBUG_PROMISE_LEAKS WHEN a tenant runs with Pulumi's promise stack traces back on THEN it registers the same graph", () => {
+    it("GIVEN PULUMI_DEBUG_PROMISE_LEAKS WHEN a tenant runs with Pulumi's promise stack traces back on THEN it registers the same resources and outputs", () => {
         const quiet = loadLikeTheHost("globex");
         const traced = loadLikeTheHost("globex", { env: { PULUMI_DEBUG_PROMISE_LEAKS: "1" } });
         expect(quiet.error ?? quiet.crash).toBeUndefined();
