@@ -15,6 +15,7 @@ import {
     specialPurposeRange,
 } from "./ipv4";
 import { REGIONS } from "./regions";
+import { sizingFindings } from "./sizing-rules";
 
 export interface Finding {
     readonly pointer: string;
@@ -223,7 +224,7 @@ export function documentFindings(data: unknown, fileTenantId: string): Finding[]
     if (cidr !== undefined) {
         findings.push(...networkCidrFindings(cidr));
     }
-    findings.push(...vpnFindings(data), ...identityFindings(data));
+    findings.push(...vpnFindings(data), ...identityFindings(data), ...sizingFindings(data));
     const region = str(get(data, "region"));
     const offsite = str(get(data, "backup", "offsiteRegion"));
     if (offsite !== undefined && offsite === region) {

@@ -137,6 +137,30 @@ export const DEFAULT_SIZES: Readonly<Record<Environment, { readonly compute: Com
     },
 };
 
+/**
+ * Sizing of `physical` tenants when the file says nothing: every server and the database server
+ * share Dedicated Hosts of the application servers' family, so the database's size must exist in
+ * that family (`db.m6g.large` -> `m6i.large`; the shared-tenancy demo default `t3.medium` with
+ * `db.t4g.medium` has no such guarantee once a file sets another family). Demo and test tenants
+ * get one server and small volumes, on the same hardware family as production.
+ */
+export const PHYSICAL_DEFAULT_SIZES: Readonly<Record<Environment, { readonly compute: ComputeSize; readonly database: DatabaseSize }>> = {
+    production: DEFAULT_SIZES.production,
+    demo: {
+        compute: { instanceType: "m6i.large", instances: 1, volumeGiB: 50 },
+        database: { instanceClass: "db.m6g.large", storageGiB: 20 },
+    },
+    test: {
+        compute: { instanceType: "m6i.large", instances: 1, volumeGiB: 50 },
+        database: { instanceClass: "db.m6g.large", storageGiB: 20 },
+    },
+};
+
+/** The sizing defaults of a mode and environment (see DEFAULT_SIZES and PHYSICAL_DEFAULT_SIZES). */
+export function defaultSizes(mode: Mode, environment: Environment): { readonly compute: ComputeSize; readonly database: DatabaseSize } {
+    return (mode === "physical" ? PHYSICAL_DEFAULT_SIZES : DEFAULT_SIZES)[environment];
+}
+
 /** Thrown when a document that should have been validated is missing a section its mode needs. */
 export class TenantResolutionError extends Error {}
 
@@ -175,7 +199,7 @@ export function resolveTenant(doc: TenantDocument, source: string): Tenant {
     if (doc.mode === "saas") {
         return { ...base, mode: "saas" };
     }
-    const sizes = DEFAULT_SIZES[environment];
+    const sizes = defaultSizes(doc.mode, environment);
     const dedicated = {
         ...base,
         domain: resolveDomain(doc),

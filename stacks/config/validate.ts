@@ -12,6 +12,7 @@ import { ClaimingFile, claimingFiles } from "./claims";
 import { formatCidr, overlaps, parseCidr } from "./ipv4";
 import { findProjectRoot } from "./project";
 import { documentFindings, Finding, isSecretLikeKey, looksLikeSecret } from "./rules";
+import { suggestion } from "./suggest";
 import { joinPointer, MAX_FILE_BYTES, parseTenantSource, pointerSegments, Problem, TenantSource } from "./source";
 import { resolveTenant, Tenant, TenantDocument } from "./tenant";
 import { tenantSchemaValidator } from "./tenant-schema";
@@ -87,28 +88,6 @@ const TYPE_NAMES: Record<string, string> = {
     number: "a number",
     boolean: "true or false",
 };
-
-function editDistance(a: string, b: string): number {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        let previous = row[0]!;
-        row[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const current = row[j]!;
-            row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-            previous = current;
-        }
-    }
-    return row[b.length]!;
-}
-
-function suggestion(value: string, candidates: readonly string[]): string {
-    const lower = value.toLowerCase();
-    const best = candidates
-        .map((candidate) => ({ candidate, distance: editDistance(lower, candidate.toLowerCase()) }))
-        .sort((a, b) => a.distance - b.distance)[0];
-    return best && best.distance <= Math.max(2, Math.floor(value.length / 4)) ? ` (did you mean "${best.candidate}"?)` : "";
-}
 
 function modeOf(data: unknown): string {
     const mode = (data as { mode?: unknown } | null)?.mode;

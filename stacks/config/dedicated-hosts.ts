@@ -1,0 +1,75 @@
+// How the servers of a physical tenant fit EC2 Dedicated Hosts of their family: how many hosts, and
+// which server on which. The validator refuses what cannot fit; the program allocates what this
+// says. Pure.
+//
+// AWS's rules (Amazon EC2 User Guide, "Amazon EC2 Dedicated Host instance capacity configurations",
+// docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-limits.html): a host allocated for an
+// instance family ("multiple instance type support", which DedicatedHost does with
+// `instanceFamily`) runs any combination of sizes of that one family "within the host's physical
+// core capacity"; a bare-metal size takes the whole host. EC2's model lists neither cores nor
+// vCPUs, so capacity is derived from its list of types (instance-types.ts): a size's vCPUs from
+// its name, the host's from the family's largest non-metal size. Servers are packed by vCPUs, first
+// fit in the order given: the database server first, then the application servers in order, so a
+// server added later never moves an earlier one to another host (a moved server is replaced).
+
+import { FAMILY_SIZES, hostVcpus, isMetalSize, parseTypeName, sizeVcpus } from "./instance-types";
+
+export interface HostPacking {
+    /** How many hosts of the family the servers need (at least 1). */
+    readonly hostCount: number;
+    /** The host index of each server, in the order the servers were given. */
+    readonly hostOf: readonly number[];
+}
+
+/** Why servers cannot be placed on hosts of a family: the first type that cannot, and why. */
+export interface HostPackingProblem {
+    /** Index of the server that cannot be placed. */
+    readonly server: number;
+    readonly message: string;
+}
+
+/** The sizes of a family, for messages. */
+export function familySizes(family: string): readonly string[] {
+    return FAMILY_SIZES.get(family) ?? [];
+}
+
+/**
+ * Packs `instanceTypes` (each of `family`) onto the fewest hosts in order, first fit. Returns a
+ * problem for a type of another family or a size the family has not got.
+ */
+export function packOnHosts(family: string, instanceTypes: readonly string[]): HostPacking | HostPackingProblem {
+    const capacity = hostVcpus(family);
+    const used: number[] = [];
+    const hostOf: number[] = [];
+    for (const [server, instanceType] of instanceTypes.entries()) {
+        const parsed = parseTypeName(instanceType);
+        if (!parsed || parsed.family !== family) {
+            return { server, message: `${instanceType} is not of the host's family ${family}` };
+        }
+        if (!familySizes(family).includes(parsed.size)) {
+            return { server, message: `${instanceType} does not exist; ${family} has ${familySizes(family).join(", ") || "no sizes"}` };
+        }
+        const vcpus = sizeVcpus(parsed.size);
+        // A metal size, a size outside the naming convention, or a family without a known capacity:
+        // the server gets a host of its own, which always fits.
+        if (isMetalSize(parsed.size) || vcpus === undefined || capacity === undefined) {
+            used.push(Infinity);
+            hostOf.push(used.length - 1);
+            continue;
+        }
+        const host = used.findIndex((taken) => taken + vcpus <= capacity);
+        if (host === -1) {
+            used.push(vcpus);
+            hostOf.push(used.length - 1);
+        } else {
+            used[host] = used[host]! + vcpus;
+            hostOf.push(host);
+        }
+    }
+    return { hostCount: Math.max(1, used.length), hostOf };
+}
+
+/** True when packing succeeded. */
+export function isPacking(result: HostPacking | HostPackingProblem): result is HostPacking {
+    return "hostOf" in result;
+}
