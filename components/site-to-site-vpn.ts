@@ -16,7 +16,18 @@ export type TunnelIntegrityAlgorithm = "SHA2-256" | "SHA2-384" | "SHA2-512";
  */
 export type TunnelDhGroup = 14 | 15 | 16 | 17 | 18 | 19 | 20 | 21;
 
+/** Amazon's own default ASN of a virtual private gateway (EC2 CreateVpnGateway: "Default: 64512"). */
 export const DEFAULT_AMAZON_SIDE_ASN = 64512;
+
+/**
+ * The AWS side's ASN for a customer's: Amazon's default 64512, unless the customer's own ASN is
+ * 64512 (a private ASN the contract allows), then 64513. The two ends of a BGP session need
+ * different ASNs, and a virtual private gateway's `amazonSideAsn` cannot change without replacing
+ * it (and the VPN on it), so the choice depends on the customer's ASN alone and never moves.
+ */
+export function amazonSideAsnFor(customerAsn: number | undefined): number {
+    return customerAsn === DEFAULT_AMAZON_SIDE_ASN ? DEFAULT_AMAZON_SIDE_ASN + 1 : DEFAULT_AMAZON_SIDE_ASN;
+}
 /** What the customer gateway declares with static routing: AWS requires an ASN even when BGP is off. */
 export const STATIC_ROUTING_CUSTOMER_ASN = 65000;
 export const DEFAULT_IKE_VERSIONS: readonly IkeVersion[] = ["ikev2"];
@@ -62,7 +73,7 @@ export interface SiteToSiteVpnArgs {
      * reach the corporate network. Required (may be empty).
      */
     readonly propagateToRouteTableIds: pulumi.Input<string>[];
-    /** ASN of the AWS side of the BGP session. Default: 64512. */
+    /** ASN of the AWS side of the BGP session. Default: 64512, or 64513 when the customer's `bgpAsn` is 64512 (amazonSideAsnFor). */
     readonly amazonSideAsn?: number;
     /** IKE versions the tunnels accept. Default: `["ikev2"]` only. */
     readonly ikeVersions?: readonly IkeVersion[];
@@ -156,6 +167,8 @@ export class SiteToSiteVpn extends pulumi.ComponentResource {
     public readonly connectionId: pulumi.Output<string>;
     /** e.g. `static: 192.168.0.0/16, 172.31.0.0/16` or `bgp: customer asn 65010, amazon asn 64512`. */
     public readonly routing: pulumi.Output<string>;
+    /** The ASN of the AWS side (the virtual private gateway's), which the customer's BGP peer expects. */
+    public readonly amazonSideAsn: pulumi.Output<number>;
     /** What the customer configures on its device, tunnel 1 then tunnel 2. */
     public readonly tunnels: pulumi.Output<VpnTunnel[]>;
     /** The tunnels' pre-shared keys, tunnel 1 then tunnel 2. A secret. */
@@ -164,7 +177,7 @@ export class SiteToSiteVpn extends pulumi.ComponentResource {
     constructor(name: string, args: SiteToSiteVpnArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("connectivity", "SiteToSiteVpn"), name, {}, opts);
 
-        const amazonSideAsn = args.amazonSideAsn ?? DEFAULT_AMAZON_SIDE_ASN;
+        const amazonSideAsn = args.amazonSideAsn ?? amazonSideAsnFor(args.bgpAsn);
         const ikeVersions = args.ikeVersions ?? DEFAULT_IKE_VERSIONS;
         const encryptionAlgorithms = args.encryptionAlgorithms ?? DEFAULT_ENCRYPTION_ALGORITHMS;
         const integrityAlgorithms = args.integrityAlgorithms ?? DEFAULT_INTEGRITY_ALGORITHMS;
@@ -272,6 +285,7 @@ export class SiteToSiteVpn extends pulumi.ComponentResource {
         this.vpnGatewayId = vpnGateway.id;
         this.connectionId = connection.id;
         this.routing = pulumi.output(routingSummary({ bgpAsn: args.bgpAsn, amazonSideAsn, corporateCidrs: args.corporateCidrs }));
+        this.amazonSideAsn = pulumi.output(amazonSideAsn);
         this.tunnels = pulumi
             .all([connection.tunnel1Address, connection.tunnel1InsideCidr, connection.tunnel2Address, connection.tunnel2InsideCidr])
             .apply(([address1, inside1, address2, inside2]) => [
@@ -283,6 +297,7 @@ export class SiteToSiteVpn extends pulumi.ComponentResource {
             vpnGatewayId: this.vpnGatewayId,
             connectionId: this.connectionId,
             routing: this.routing,
+            amazonSideAsn: this.amazonSideAsn,
             tunnels: this.tunnels,
             presharedKeys: this.presharedKeys,
         });

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 
 import { DIRECTORY_PORTS, directoryAclRules, DirectorySync, DirectorySyncArgs, NETWORK_ACL_RULES_PER_DIRECTION } from "../../components/directory-sync";
-import { PRESHARED_KEY_RULES, routingSummary, SiteToSiteVpn, SiteToSiteVpnArgs } from "../../components/site-to-site-vpn";
+import { amazonSideAsnFor, PRESHARED_KEY_RULES, routingSummary, SiteToSiteVpn, SiteToSiteVpnArgs } from "../../components/site-to-site-vpn";
 import { connectivityAttributes } from "../../scripts/lib/plan/mock-attributes/connectivity";
 import { MockAttributeContext } from "../../scripts/lib/plan/mock-attributes/types";
 import { byId, named, ofType, planProgram } from "../helpers";
@@ -32,7 +32,7 @@ const ACME: SiteToSiteVpnArgs = {
 function planVpn(name: string, args: SiteToSiteVpnArgs) {
     return planProgram((provider) => {
         const vpn = new SiteToSiteVpn(name, args, { provider });
-        return { routing: vpn.routing, tunnels: vpn.tunnels, presharedKeys: vpn.presharedKeys, vpnGatewayId: vpn.vpnGatewayId, connectionId: vpn.connectionId };
+        return { routing: vpn.routing, amazonSideAsn: vpn.amazonSideAsn, tunnels: vpn.tunnels, presharedKeys: vpn.presharedKeys, vpnGatewayId: vpn.vpnGatewayId, connectionId: vpn.connectionId };
     });
 }
 
@@ -68,6 +68,30 @@ describe("SiteToSiteVpn", () => {
         expect(named(plan.resources, "acme-vpn-connection").inputs.staticRoutesOnly).toBe(false);
         expect(ofType(plan.resources, ROUTE)).toEqual([]);
         expect(plan.outputs.routing).toBe("bgp: customer asn 65010, amazon asn 64512");
+    });
+
+    it.each([
+        [65010, "64512"],
+        [64513, "64512"],
+        [64512, "64513"],
+        [undefined, "64512"],
+    ])("GIVEN the customer's ASN %s WHEN planned THEN the gateway's Amazon-side ASN is %s, never the customer's, and the outputs say it", async (bgpAsn, amazonAsn) => {
+        const { plan } = await planVpn("acme-vpn", { ...ACME, bgpAsn });
+        expect(named(plan.resources, "acme-vpn-vgw").inputs.amazonSideAsn).toBe(amazonAsn);
+        expect(named(plan.resources, "acme-vpn-cgw").inputs.bgpAsn).not.toBe(amazonAsn);
+        expect(plan.outputs.amazonSideAsn).toBe(Number(amazonAsn));
+        if (bgpAsn !== undefined) {
+            expect(plan.outputs.routing).toBe(`bgp: customer asn ${bgpAsn}, amazon asn ${amazonAsn}`);
+        }
+    });
+
+    it.each([
+        [undefined, 64512],
+        [65010, 64512],
+        [64512, 64513],
+        [4_200_000_000, 64512],
+    ])("GIVEN the customer's ASN %s WHEN the Amazon side's is chosen THEN it is %i", (customerAsn, expected) => {
+        expect(amazonSideAsnFor(customerAsn)).toBe(expected);
     });
 
     it("GIVEN defaults WHEN planned THEN both tunnels accept only IKEv2, AES-256, SHA-2 and DH groups 14 and above, and AWS brings them up", async () => {
@@ -159,7 +183,7 @@ describe("SiteToSiteVpn", () => {
         ["a malformed gateway address", { customerGatewayIp: "85.214.132" }, /customerGatewayIp: "85\.214\.132" is not an IPv4 address/],
         ["a BGP ASN out of range", { bgpAsn: 0 }, /bgpAsn: 0 is not allowed; expected a whole number from 1 to 2147483647/],
         ["a public Amazon-side ASN", { amazonSideAsn: 16509 }, /amazonSideAsn: 16509 is not allowed; expected a private ASN, 64512-65534 or 4200000000-4294967294/],
-        ["the same ASN on both sides", { bgpAsn: 64512 }, /bgpAsn: 64512 equals amazonSideAsn/],
+        ["the same ASN on both sides, given explicitly", { bgpAsn: 65010, amazonSideAsn: 65010 }, /bgpAsn: 65010 equals amazonSideAsn/],
         ["no corporate network", { corporateCidrs: [] }, /corporateCidrs: none given/],
         ["a corporate CIDR with host bits", { corporateCidrs: ["192.168.1.1/16"] }, /corporateCidrs: "192\.168\.1\.1\/16" is not a network address; expected 192\.168\.0\.0\/16/],
         ["a corporate CIDR twice", { corporateCidrs: ["10.0.0.0/8", "10.0.0.0/8"] }, /corporateCidrs: 10\.0\.0\.0\/8 listed twice/],
