@@ -54,10 +54,11 @@ export interface AppServersArgs {
     /** Target group every server is registered with on `appPort`. Default: undefined, no registration. */
     readonly targetGroupArn?: pulumi.Input<string>;
     /**
-     * EC2 Dedicated Host all servers run on (the `physical` mode); the host lives in one zone, so
-     * exactly one zone (the host's) must then be given. Default: undefined, shared tenancy.
+     * The EC2 Dedicated Host of each server (the `physical` mode): server `i` runs on `hostIds[i]`,
+     * one entry per server (several servers may name the same host). The hosts live in one zone,
+     * so exactly one zone (theirs) must then be given. Default: undefined, shared tenancy.
      */
-    readonly hostId?: pulumi.Input<string>;
+    readonly hostIds?: pulumi.Input<string>[];
 }
 
 const MAX_SERVERS = 10;
@@ -86,7 +87,8 @@ export function appServersProblems(args: {
     readonly adminPorts: readonly number[];
     readonly egressPorts: readonly number[];
     readonly dataVolumeGiB: number;
-    readonly onDedicatedHost: boolean;
+    /** The number of host ids given (`hostIds`), undefined for shared tenancy. */
+    readonly hostIds: number | undefined;
 }): string[] {
     const problems: string[] = [];
     if (!Number.isInteger(args.count) || args.count < 1 || args.count > MAX_SERVERS) {
@@ -99,11 +101,14 @@ export function appServersProblems(args: {
                 "expected one access subnet and one administration subnet per availability zone (equal, non-zero lengths)",
         );
     }
-    if (args.onDedicatedHost && availabilityZones > 1) {
+    if (args.hostIds !== undefined && availabilityZones > 1) {
         problems.push(
-            `availabilityZones: ${availabilityZones} zones are not allowed with hostId; a Dedicated Host lives in one zone, ` +
+            `availabilityZones: ${availabilityZones} zones are not allowed with hostIds; the Dedicated Hosts live in one zone, ` +
                 "so pass only that zone and its access and administration subnets",
         );
+    }
+    if (args.hostIds !== undefined && args.hostIds !== args.count) {
+        problems.push(`hostIds: ${args.hostIds} host ids for ${args.count} servers are not allowed; expected one host id per server (the same id for servers sharing a host)`);
     }
     for (const [field, ports] of [["appPort", [args.appPort]], ["adminPorts", args.adminPorts], ["egressPorts", args.egressPorts]] as const) {
         const bad = ports.filter((port) => !isPort(port));
@@ -150,7 +155,7 @@ export class AppServers extends pulumi.ComponentResource {
             adminPorts,
             egressPorts,
             dataVolumeGiB: args.dataVolumeGiB,
-            onDedicatedHost: args.hostId !== undefined,
+            hostIds: args.hostIds?.length,
         });
         if (problems.length > 0) {
             throw new pulumi.ResourceError(problems.join("; "), this);
@@ -251,7 +256,7 @@ export class AppServers extends pulumi.ComponentResource {
                         instanceProfileName: profile.name,
                         kmsKeyArn: args.kmsKeyArn,
                         dataVolumeGiB: args.dataVolumeGiB,
-                        hostId: args.hostId,
+                        hostId: args.hostIds?.[i],
                         tags: { PatchGroup: args.patchGroup },
                     },
                     { parent: this },

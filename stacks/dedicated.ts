@@ -18,6 +18,8 @@ import { FrontDoor } from "../components/front-door";
 import { Patching } from "../components/patching";
 import { SiteToSiteVpn } from "../components/site-to-site-vpn";
 import { TenantNetwork } from "../components/tenant-network";
+import { isPacking, packOnHosts } from "./config/dedicated-hosts";
+import { SERVER_IMAGE_PARAMETERS, serverImageParameter } from "./config/instance-types";
 import { CloudTenant, DirectorySettings, PhysicalTenant, SiteToSiteVpnSettings, VpnSyncTenant, VpnTenant } from "./config/tenant";
 import { offsiteProvider, StackOutputs, TenantContext, tenantContext } from "./context";
 import { dataOutputs, foundationOutputs, tenantFoundation } from "./foundation";
@@ -45,8 +47,34 @@ export interface DedicatedProfile {
     readonly dedicatedHost?: boolean;
 }
 
-/** The public AMI parameter of the servers' operating system (Amazon Linux 2023). */
-export const SERVER_IMAGE_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+/** The public AMI parameter of the servers' operating system (Amazon Linux 2023) on x86_64; see serverImageParameter for arm64. */
+export const SERVER_IMAGE_PARAMETER = SERVER_IMAGE_PARAMETERS.x86_64;
+
+/**
+ * The Dedicated Hosts of a physical tenant and the host of each server: the database server and
+ * the application servers packed onto as few hosts of the servers' family as fit
+ * (stacks/config/dedicated-hosts.ts). The first host keeps the name a one-host stack always had.
+ */
+function dedicatedHosts(
+    ctx: TenantContext,
+    tenant: DedicatedCloudTenant,
+    availabilityZone: pulumi.Input<string>,
+): { hosts: DedicatedHost[]; databaseHost: DedicatedHost; serverHosts: DedicatedHost[]; databaseType: string } {
+    const family = instanceFamilyOf(tenant.compute.instanceType);
+    // The database class names the size; the host decides the family.
+    const databaseType = hostInstanceType(family, tenant.database.instanceClass);
+    const packing = packOnHosts(family, [databaseType, ...Array.from({ length: tenant.compute.instances }, () => tenant.compute.instanceType)]);
+    if (!isPacking(packing)) {
+        // The validator refuses these files first (sizing-rules.ts); a stack never guesses.
+        throw new Error(`tenant ${tenant.id}: the servers do not fit Dedicated Hosts of ${family}: ${packing.message}`);
+    }
+    const hosts = Array.from(
+        { length: packing.hostCount },
+        (_, i) => new DedicatedHost(i === 0 ? `${tenant.id}-host` : `${tenant.id}-host-${i}`, { availabilityZone, instanceFamily: family }, ctx.opts),
+    );
+    const hostOf = packing.hostOf.map((index) => hosts[index]!);
+    return { hosts, databaseHost: hostOf[0]!, serverHosts: hostOf.slice(1), databaseType };
+}
 
 export const DIRECTORY_PHASES = {
     one: "phase one: VPN only, waiting for the customer's link (set directoryLinkVerified=true once the tunnels are up)",
@@ -132,14 +160,12 @@ export function dedicatedCloud(tenant: DedicatedCloudTenant, profile: DedicatedP
         opts,
     );
 
-    // A dedicated host lives in one zone: then every server is placed there.
-    const imageId = aws.ssm.getParameterOutput({ name: SERVER_IMAGE_PARAMETER }, { provider: ctx.provider }).value;
+    // The image of the servers' architecture (on physical, the database server's family is theirs).
+    const imageId = aws.ssm.getParameterOutput({ name: serverImageParameter(tenant.compute.instanceType) }, { provider: ctx.provider }).value;
+    // The dedicated hosts live in one zone: then every server is placed there.
     const zoneCount = profile.dedicatedHost ? 1 : 2;
     const inZones = <T>(list: readonly T[]): T[] => list.slice(0, zoneCount);
-    const family = instanceFamilyOf(tenant.compute.instanceType);
-    const host = profile.dedicatedHost
-        ? new DedicatedHost(`${tenant.id}-host`, { availabilityZone: network.availabilityZones[0]!, instanceFamily: family }, opts)
-        : undefined;
+    const placement = profile.dedicatedHost ? dedicatedHosts(ctx, tenant, network.availabilityZones[0]!) : undefined;
 
     const servers = new AppServers(
         `${tenant.id}-servers`,
@@ -159,12 +185,12 @@ export function dedicatedCloud(tenant: DedicatedCloudTenant, profile: DedicatedP
             s3PrefixListId: network.s3PrefixListId,
             patchGroup: tenant.id,
             targetGroupArn: frontDoor.targetGroupArn,
-            hostId: host?.hostId,
+            hostIds: placement?.serverHosts.map((host) => host.hostId),
         },
         opts,
     );
 
-    const database = host
+    const database = placement
         ? new DatabaseServer(
               `${tenant.id}-database`,
               {
@@ -172,10 +198,9 @@ export function dedicatedCloud(tenant: DedicatedCloudTenant, profile: DedicatedP
                   vpcCidr: tenant.networkCidr,
                   dataSubnetId: network.subnetIds.data[0]!,
                   adminSubnetId: network.subnetIds.admin[0]!,
-                  availabilityZone: host.availabilityZone,
-                  hostId: host.hostId,
-                  // The database class names the size; the host decides the family.
-                  instanceType: hostInstanceType(family, tenant.database.instanceClass),
+                  availabilityZone: placement.databaseHost.availabilityZone,
+                  hostId: placement.databaseHost.hostId,
+                  instanceType: placement.databaseType,
                   imageId,
                   storageGiB: tenant.database.storageGiB,
                   kmsKeyArn: keys.dataKeyArn,
@@ -271,6 +296,6 @@ export function dedicatedCloud(tenant: DedicatedCloudTenant, profile: DedicatedP
         ...(vpn ? { vpnRouting: vpn.routing, vpnTunnels: vpn.tunnels, vpnPresharedKeys: vpn.presharedKeys } : {}),
         ...(phase ? { directoryPhase: DIRECTORY_PHASES[phase] } : {}),
         ...(directory ? { directoryId: directory.directoryId } : {}),
-        ...(host ? { dedicatedHostId: host.hostId } : {}),
+        ...(placement ? { dedicatedHostId: placement.hosts[0]!.hostId, dedicatedHostIds: placement.hosts.map((host) => host.hostId) } : {}),
     };
 }

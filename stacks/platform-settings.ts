@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MAX_DENIED_NETWORKS, subnetPlan } from "../components/network-plan";
 import { containsCidr, isCanonicalCidr, overlaps, parseAddress, parseCidr, specialPurposeRange } from "./config/ipv4";
 import { partnerRegion, REGIONS } from "./config/regions";
+import { instanceClassProblem, instanceTypeProblem } from "./config/sizing-rules";
 
 export interface PlatformSettings {
     /** `baseDomain`: tenants get `<subdomain>.<baseDomain>`, the shared app `app.<baseDomain>`. Default `itm.example.net`. */
@@ -129,11 +130,14 @@ export function platformSettingsProblems(settings: PlatformSettings): string[] {
     if (!Number.isInteger(settings.appServerCount) || settings.appServerCount < 1 || settings.appServerCount > 10) {
         problems.push(`appServerCount: ${settings.appServerCount} is not allowed; expected a whole number from 1 to 10`);
     }
-    if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(settings.appServerType)) {
-        problems.push(`appServerType: "${settings.appServerType.slice(0, 40)}" is not an EC2 instance type (e.g. m6i.xlarge)`);
+    // The tenant files' own checks: a type EC2 has whose architecture the image supports, a class RDS has.
+    const typeProblem = instanceTypeProblem(settings.appServerType);
+    if (typeProblem) {
+        problems.push(`appServerType: ${typeProblem}`);
     }
-    if (!/^db\.[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(settings.databaseClass)) {
-        problems.push(`databaseClass: "${settings.databaseClass.slice(0, 40)}" is not an RDS instance class (e.g. db.m6g.xlarge)`);
+    const classProblem = instanceClassProblem(settings.databaseClass);
+    if (classProblem) {
+        problems.push(`databaseClass: ${classProblem}`);
     }
     if (!Number.isInteger(settings.databaseStorageGiB) || settings.databaseStorageGiB < 20 || settings.databaseStorageGiB > 65536) {
         problems.push(`databaseStorageGiB: ${settings.databaseStorageGiB} is not allowed; expected a whole number from 20 to 65536`);

@@ -19,8 +19,8 @@ import { Patching } from "../components/patching";
 import { SiteToSiteVpn } from "../components/site-to-site-vpn";
 import { TenantNetwork } from "../components/tenant-network";
 import { ThreatDetection, topicPolicyStatementsForEvents } from "../components/threat-detection";
+import { serverImageParameter } from "./config/instance-types";
 import { PlatformOutputs, SHARED_SERVERS_TAG_KEY, stackTags } from "./context";
-import { SERVER_IMAGE_PARAMETER } from "./dedicated";
 import { operationsCidrsOf, readPlatformSettings, TENANT_SPACE } from "./platform-settings";
 
 export type PlatformStackOutputs = { [K in keyof PlatformOutputs]: pulumi.Input<PlatformOutputs[K]> } & {
@@ -229,7 +229,7 @@ export function platform(region: string): PlatformStackOutputs {
             availabilityZones: network.availabilityZones,
             count: settings.appServerCount,
             instanceType: settings.appServerType,
-            imageId: aws.ssm.getParameterOutput({ name: SERVER_IMAGE_PARAMETER }, opts).value,
+            imageId: aws.ssm.getParameterOutput({ name: serverImageParameter(settings.appServerType) }, opts).value,
             dataVolumeGiB: 200,
             kmsKeyArn: keys.dataKeyArn,
             loadBalancerSecurityGroupId: frontDoor.securityGroupId,

@@ -211,22 +211,44 @@ describe("AppServers", () => {
         expect(ofType(plan.resources, TARGET_ATTACHMENT)).toEqual([]);
     });
 
-    it("GIVEN a dedicated host WHEN planned THEN every instance has host tenancy on that host", async () => {
+    it("GIVEN a dedicated host per server WHEN planned THEN every instance has host tenancy on its own host", async () => {
         const { plan } = await planProgram((provider) => {
             const net = tenantNetwork(provider);
-            const host = new aws.ec2.DedicatedHost("net-host", { availabilityZone: "eu-west-1a", instanceType: "m7i.large" }, { provider });
+            const host = (name: string) => new aws.ec2.DedicatedHost(name, { availabilityZone: "eu-west-1a", instanceFamily: "m7i" }, { provider });
+            const [first, second] = [host("net-host-0"), host("net-host-1")];
             new AppServers(
                 "acme-app",
-                appServersArgs(net, { count: 2, accessSubnetIds: [net.access[0].id], adminSubnetIds: [net.admin[0].id], availabilityZones: ["eu-west-1a"], hostId: host.id }),
+                appServersArgs(net, {
+                    count: 3,
+                    accessSubnetIds: [net.access[0].id],
+                    adminSubnetIds: [net.admin[0].id],
+                    availabilityZones: ["eu-west-1a"],
+                    hostIds: [first.id, first.id, second.id],
+                }),
                 { provider },
             );
         });
-        const hostId = named(plan.resources, "net-host").id;
+        const first = named(plan.resources, "net-host-0").id;
+        const second = named(plan.resources, "net-host-1").id;
         const instances = ofType(plan.resources, INSTANCE);
-        expect(instances.map((i) => [i.inputs.tenancy, i.inputs.hostId, i.inputs.availabilityZone])).toEqual([
-            ["host", hostId, "eu-west-1a"],
-            ["host", hostId, "eu-west-1a"],
+        expect(instances.map((i) => [i.name, i.inputs.tenancy, i.inputs.hostId, i.inputs.availabilityZone])).toEqual([
+            ["acme-app-0-instance", "host", first, "eu-west-1a"],
+            ["acme-app-1-instance", "host", first, "eu-west-1a"],
+            ["acme-app-2-instance", "host", second, "eu-west-1a"],
         ]);
+    });
+
+    it("GIVEN fewer host ids than servers WHEN constructed THEN it fails asking for one per server", async () => {
+        await expect(
+            planProgram((provider) => {
+                const net = tenantNetwork(provider);
+                new AppServers(
+                    "acme-app",
+                    appServersArgs(net, { count: 2, accessSubnetIds: [net.access[0].id], adminSubnetIds: [net.admin[0].id], availabilityZones: ["eu-west-1a"], hostIds: ["h-0123456789abcdef0"] }),
+                    { provider },
+                );
+            }),
+        ).rejects.toThrow(/hostIds: 1 host ids for 2 servers are not allowed; expected one host id per server/);
     });
 
     it("GIVEN the servers WHEN planned THEN the outputs name every instance and the groups", async () => {
@@ -261,9 +283,9 @@ describe("AppServers", () => {
     it("GIVEN a dedicated host and two zones WHEN constructed THEN it fails asking for the host's zone only", async () => {
         await expect(
             planProgram((provider) => {
-                new AppServers("acme-app", appServersArgs(tenantNetwork(provider), { hostId: "h-0123456789abcdef0" }), { provider });
+                new AppServers("acme-app", appServersArgs(tenantNetwork(provider), { hostIds: ["h-0123456789abcdef0", "h-0123456789abcdef0"] }), { provider });
             }),
-        ).rejects.toThrow(/availabilityZones: 2 zones are not allowed with hostId/);
+        ).rejects.toThrow(/availabilityZones: 2 zones are not allowed with hostIds/);
     });
 
     it("GIVEN fewer admin subnets than zones WHEN constructed THEN it fails naming the lengths", async () => {
@@ -290,7 +312,7 @@ describe("AppServers", () => {
         adminPorts: [22],
         egressPorts: [5432, 443],
         dataVolumeGiB: 100,
-        onDedicatedHost: false,
+        hostIds: undefined,
     };
     it.each([
         [16384, { type: "gp3" }],
@@ -307,8 +329,9 @@ describe("AppServers", () => {
         ["1.5 servers", { count: 1.5 }, ["count: 1.5 is not allowed; expected a whole number of servers from 1 to 10"]],
         ["no zones", { subnetsPerZone: { accessSubnetIds: 0, adminSubnetIds: 0, availabilityZones: 0 } }, [expect.stringMatching(/^accessSubnetIds, adminSubnetIds, availabilityZones: lengths 0, 0, 0 are not allowed/)]],
         ["more access subnets than zones", { subnetsPerZone: { accessSubnetIds: 3, adminSubnetIds: 2, availabilityZones: 2 } }, [expect.stringMatching(/lengths 3, 2, 2 are not allowed/)]],
-        ["a host with one zone", { onDedicatedHost: true, subnetsPerZone: { accessSubnetIds: 1, adminSubnetIds: 1, availabilityZones: 1 } }, []],
-        ["a host with two zones", { onDedicatedHost: true }, [expect.stringMatching(/^availabilityZones: 2 zones are not allowed with hostId/)]],
+        ["a host with one zone", { hostIds: 2, subnetsPerZone: { accessSubnetIds: 1, adminSubnetIds: 1, availabilityZones: 1 } }, []],
+        ["a host with two zones", { hostIds: 2 }, [expect.stringMatching(/^availabilityZones: 2 zones are not allowed with hostIds/)]],
+        ["one host id for two servers", { hostIds: 1, subnetsPerZone: { accessSubnetIds: 1, adminSubnetIds: 1, availabilityZones: 1 } }, ["hostIds: 1 host ids for 2 servers are not allowed; expected one host id per server (the same id for servers sharing a host)"]],
         ["app port 0", { appPort: 0 }, ["appPort: 0 is not allowed; expected TCP ports from 1 to 65535"]],
         ["no admin ports", { adminPorts: [] }, []],
         ["egress port 65536", { egressPorts: [443, 65536] }, ["egressPorts: 65536 is not allowed; expected TCP ports from 1 to 65535"]],
