@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 import { PARTNER_REGIONS } from "../stacks/config/regions";
-import { DEFAULT_PASSWORD_MIN_LENGTH, DEFAULT_SIZES, Environment, ENVIRONMENTS, Mode, MODES } from "../stacks/config/tenant";
+import { DEFAULT_PASSWORD_MIN_LENGTH, DEFAULT_SIZES, defaultSizes, Environment, ENVIRONMENTS, Mode, MODES, PHYSICAL_DEFAULT_SIZES } from "../stacks/config/tenant";
 import { displayName, formatProblem, loadFleet, Problem, TENANT_CONFIG_DIR } from "../stacks/config/validate";
 import { EXIT, Options, parseFlags, run, UsageError } from "./lib/cli";
 import type { PlanDocument, TenantPlan } from "./lib/plan/fleet";
@@ -56,7 +56,10 @@ ${MODES.map((mode) => `                               ${mode.padEnd(15)}${MODE_E
   --instances N              compute.instances         } the defaults of the environment apply:
   --volume-gib GIB           compute.volumeGiB         } production ${DEFAULT_SIZES.production.compute.instances} x ${DEFAULT_SIZES.production.compute.instanceType}, ${DEFAULT_SIZES.production.database.instanceClass};
   --db-instance-class CLASS  database.instanceClass    } demo/test ${DEFAULT_SIZES.demo.compute.instances} x ${DEFAULT_SIZES.demo.compute.instanceType}, ${DEFAULT_SIZES.demo.database.instanceClass}
-  --db-storage-gib GIB       database.storageGiB
+  --db-storage-gib GIB       database.storageGiB       } (physical demo/test: ${PHYSICAL_DEFAULT_SIZES.demo.compute.instances} x ${PHYSICAL_DEFAULT_SIZES.demo.compute.instanceType}, ${PHYSICAL_DEFAULT_SIZES.demo.database.instanceClass})
+                             Types and classes must exist (EC2's list; RDS's classes for PostgreSQL);
+                             Graviton types (m7g, c7gn, t4g...) boot the arm64 image; on physical the
+                             database's size must exist in the servers' family (it runs on their host).
   --password-min-length N    security.passwordMinLength (optional; default ${DEFAULT_PASSWORD_MIN_LENGTH})
   --offsite-region REGION    backup.offsiteRegion (optional; default: the region's partner region)
 
@@ -176,6 +179,14 @@ export function describeProblem(problem: Problem): string {
     return named ? `${named} (${problem.path}): ${problem.message}` : `${problem.path}: ${problem.message}`;
 }
 
+/**
+ * The problems to show at a field's prompt: those at its pointer, and for the sizing fields those of
+ * the whole compute section (whether the servers fit their Dedicated Hosts).
+ */
+function fieldProblems(problems: readonly Problem[], field: Field): Problem[] {
+    return [...problemsOfField(problems, field), ...(field.path[0] === "compute" ? problems.filter((problem) => problem.path === "/compute") : [])];
+}
+
 interface Question {
     readonly flag: string;
     /** Shown in brackets; Enter takes it. */
@@ -203,8 +214,19 @@ async function askField(prompter: Prompter, answers: Answers, fleet: ExistingFle
                 if (question.shown !== undefined && question.enter === "write") {
                     value = question.shown;
                 } else if (question.enter === "omit" || field.optional) {
+                    // Left out, the default applies: it must fit too (on physical, the default
+                    // database class must have a size of the servers' family).
+                    const previous = answers[field.flag];
                     delete answers[field.flag];
-                    return;
+                    const problems = fieldProblems(checkCandidate(answers, fleet).problems, field);
+                    if (problems.length === 0) {
+                        return;
+                    }
+                    problems.forEach((problem) => prompter.say(`  ${problem.path}: ${problem.message}`));
+                    if (previous !== undefined) {
+                        answers[field.flag] = previous;
+                    }
+                    continue;
                 } else {
                     prompter.say("  an answer is required");
                     continue;
@@ -215,7 +237,7 @@ async function askField(prompter: Prompter, answers: Answers, fleet: ExistingFle
         }
         const previous = answers[field.flag];
         answers[field.flag] = value;
-        const problems = problemsOfField(checkCandidate(answers, fleet).problems, field);
+        const problems = fieldProblems(checkCandidate(answers, fleet).problems, field);
         if (field.flag === "tenant" && typeof value === "string" && fs.existsSync(tenantFilePath(fleet.dir, value))) {
             problems.unshift({ file: "", line: 1, column: 1, path: "/tenant", message: `${displayName(tenantFilePath(fleet.dir, value))} already exists; choose another tenant id` });
         }
@@ -288,7 +310,7 @@ async function interview(prompter: Prompter, given: Answers, fleet: ExistingFlee
         allocated = given["network-cidr"] === undefined && proposal !== undefined && text(answers, "network-cidr") === proposal;
     }
     const environment = (text(answers, "environment") ?? DEFAULT_ENVIRONMENT) as Environment;
-    const sizes = DEFAULT_SIZES[environment] ?? DEFAULT_SIZES[DEFAULT_ENVIRONMENT];
+    const sizes = defaultSizes(mode, ENVIRONMENTS.includes(environment) ? environment : DEFAULT_ENVIRONMENT);
     if (needsField(mode, "instance-type")) {
         prompter.say("Sizing (Enter keeps the default of the environment and leaves the field out of the file):");
         await ask({ flag: "instance-type", shown: sizes.compute.instanceType, enter: "omit" });

@@ -199,6 +199,13 @@ describe("npm run tenant:new --yes (non-interactive)", () => {
         ["both domains", ["--mode", "dedicated-saas", "--subdomain", "umbrella", "--own-domain", "pm.umbrella.com"], `--subdomain, --own-domain (/domain): needs exactly one of subdomain or own, not both`],
         ["an unknown mode", ["--mode", "clowd"], `--mode (/mode): "clowd" is not allowed (did you mean "cloud"?)`],
         ["the own region as off-site region", ["--mode", "saas", "--offsite-region", "eu-west-1"], `--offsite-region (/backup/offsiteRegion): "eu-west-1" is the tenant's own region`],
+        ["an instance type EC2 has not got", ["--mode", "cloud", "--instance-type", "m6i.larg"],
+            `--instance-type (/compute/instanceType): "m6i.larg" is not an EC2 instance type: m6i has no size "larg" (did you mean "m6i.large"?)`],
+        ["an RDS class that does not exist", ["--mode", "cloud", "--db-instance-class", "db.m6g.larg"],
+            `--db-instance-class (/database/instanceClass): "db.m6g.larg" is not an RDS instance class: db.m6g has no size "larg" (did you mean "db.m6g.large"?)`],
+        ["a Mac instance type", ["--mode", "cloud", "--instance-type", "mac2.metal"], `--instance-type (/compute/instanceType): "mac2.metal" is an EC2 Mac instance`],
+        ["a physical database size the host's family has not got", ["--mode", "physical", "--environment", "demo", "--instance-type", "m6i.large", "--db-instance-class", "db.t4g.medium"],
+            `--db-instance-class (/database/instanceClass): "db.t4g.medium": a physical tenant's database server runs on its m6i Dedicated Host as m6i.medium, which EC2 has not got`],
     ])("GIVEN %s WHEN run THEN the validator's message names the flag, exit 1 and nothing is written", async (_, flags, message) => {
         const dir = exampleFleet();
         const before = listing(dir);
@@ -229,7 +236,52 @@ describe("npm run tenant:new --yes (non-interactive)", () => {
     });
 });
 
+/** Runs the wizard as a process, answering each prompt (a line ending with ": ") with the next answer. */
+async function converse(dir: string, answers: readonly string[]): Promise<{ code: number | null; stderr: string; answered: number }> {
+    const child = spawn(TSX, [path.join(ROOT, "scripts", "tenant-new.ts"), "--dir", dir, "--no-plan"], { cwd: ROOT });
+    let stderr = "";
+    let next = 0;
+    child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.endsWith(": ") && next < answers.length) {
+            child.stdin.write(`${answers[next++]}\n`);
+            if (next === answers.length) {
+                child.stdin.end();
+            }
+        }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    return { code, stderr, answered: next };
+}
+
 describe("npm run tenant:new (interactive)", () => {
+    it("GIVEN a physical tenant with a mistyped instance type and a database size its host family has not got WHEN answered THEN each is refused at its prompt with the fix, and asked again", async () => {
+        const dir = exampleFleet();
+        const { code, stderr, answered } = await converse(dir, [
+            "Umbrella Corp", // company
+            "", // tenant id
+            "physical", // mode
+            "", // region
+            "demo", // environment
+            "", // domain
+            "", // network: allocated
+            "m6i.larg", // instance type: refused, asked again
+            "m6i.large", // instance type
+            "", "", // instances, volume
+            "db.t4g.medium", // database class: m6i has no medium, asked again
+            "", // database class: the physical default, which fits
+            "", "", "", // storage, password length, off-site region
+        ]);
+        expect(stderr).toContain('/compute/instanceType: "m6i.larg" is not an EC2 instance type: m6i has no size "larg" (did you mean "m6i.large"?)');
+        expect(stderr.match(/App server instance type \[m6i\.large\]: /g)).toHaveLength(2);
+        expect(stderr).toContain('/database/instanceClass: "db.t4g.medium": a physical tenant\'s database server runs on its m6i Dedicated Host as m6i.medium, which EC2 has not got; choose a class whose size m6i has');
+        expect(stderr.match(/Database instance class \[db\.m6g\.large\]: /g)).toHaveLength(2);
+        expect(code).toBe(0);
+        expect(answered).toBe(16);
+        expect(parse(fs.readFileSync(path.join(dir, "umbrella.yaml"), "utf8"))).toMatchObject({ mode: "physical", environment: "demo", compute: { instanceType: "m6i.large" } });
+        expect(loadFleet({ dir }).problems).toEqual([]);
+    });
+
     it("GIVEN the input ends before the last question WHEN run THEN it is cancelled with exit 130 and nothing is written", async () => {
         const dir = exampleFleet();
         const before = listing(dir);
