@@ -49,6 +49,8 @@ const SUFFIXES = ["GmbH", "Ltd", "Inc.", "AG", "SA", "BV", "LLC", "Group"];
 const TOP_LEVEL = ["com", "de", "co.uk", "fr", "nl", "ch", "io"];
 const INSTANCE_TYPES = ["m6i.large", "m6i.xlarge", "r6i.large", "t3.large"];
 const DATABASE_CLASSES = ["db.m6g.large", "db.m6g.xlarge", "db.r6g.large", "db.t4g.medium"];
+/** On physical the database runs on the servers' host as `<family>.<size>`: sizes every family above has. */
+const PHYSICAL_DATABASE_CLASSES = ["db.m6g.large", "db.m6g.xlarge", "db.r6g.large", "db.t4g.large"];
 
 /** The generator's random numbers: seeded, so the same seed writes the same fleet. */
 export const prng = mulberry32;
@@ -185,7 +187,7 @@ export function generateFleet(options: GenerateOptions): GeneratedTenant[] {
             document.compute = { instanceType: pick(random, INSTANCE_TYPES), instances: 1 + Math.floor(random() * 4), volumeGiB: 50 + 50 * Math.floor(random() * 10) };
         }
         if (mode !== "saas" && random() < 0.3) {
-            document.database = { instanceClass: pick(random, DATABASE_CLASSES), storageGiB: 20 + 20 * Math.floor(random() * 25) };
+            document.database = { instanceClass: pick(random, mode === "physical" ? PHYSICAL_DATABASE_CLASSES : DATABASE_CLASSES), storageGiB: 20 + 20 * Math.floor(random() * 25) };
         }
         if (random() < 0.2) {
             document.security = { passwordMinLength: 12 + Math.floor(random() * 13) };

@@ -54,8 +54,8 @@ export function instanceFamilyOf(instanceType: string): string {
 /**
  * The EC2 type of `family` with the size of an RDS class: "db.m6g.large" on an `m6i` host is
  * "m6i.large". A host runs one family, so a database sized as an RDS class in the cloud modes
- * keeps its size and takes the host's family. EC2 rejects a size the family does not have (e.g.
- * `medium` on `m6i`) when the instance is launched.
+ * keeps its size and takes the host's family. A size the family does not have (e.g. `medium` on
+ * `m6i`) is refused by the tenant validator (stacks/config/sizing-rules.ts) before any plan.
  */
 export function hostInstanceType(family: string, dbInstanceClass: string): string {
     if (!INSTANCE_FAMILY.test(family) || family === "db") {
