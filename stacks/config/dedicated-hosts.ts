@@ -11,6 +11,12 @@
 // its name, the host's from the family's largest non-metal size. Servers are packed by vCPUs, first
 // fit in the order given: the database server first, then the application servers in order, so a
 // server added later never moves an earlier one to another host (a moved server is replaced).
+//
+// Fitting never fails for sizes the family has: any one instance fits a host of its family, so the
+// servers take at most one host each (11 at the contract's 10 servers). No maximum is imposed here:
+// how many Dedicated Hosts of a family an account may run is its EC2 service quota ("Running
+// Dedicated <family> Hosts"), the account's data, not the file's; the plan lists every host and the
+// cost estimate prices each.
 
 import { FAMILY_SIZES, hostVcpus, isMetalSize, parseTypeName, sizeVcpus } from "./instance-types";
 

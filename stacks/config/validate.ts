@@ -12,8 +12,8 @@ import { ClaimingFile, claimingFiles } from "./claims";
 import { formatCidr, overlaps, parseCidr } from "./ipv4";
 import { findProjectRoot } from "./project";
 import { documentFindings, Finding, isSecretLikeKey, looksLikeSecret } from "./rules";
-import { suggestion } from "./suggest";
 import { joinPointer, MAX_FILE_BYTES, parseTenantSource, pointerSegments, Problem, TenantSource } from "./source";
+import { suggestion } from "./suggest";
 import { resolveTenant, Tenant, TenantDocument } from "./tenant";
 import { tenantSchemaValidator } from "./tenant-schema";
 
