@@ -128,7 +128,7 @@ describe("renderComments", () => {
     it("GIVEN no cost estimate WHEN rendered THEN the table and summary say cost: not estimated", () => {
         const { stacks, input } = withDiffs([dedicated("acme", "vpn", "10.40.0.0/16")], [dedicated("acme", "vpn", "10.40.0.0/16")]);
         const [comment] = renderComments({ ...input, stacks });
-        expect(comment).toContain("| acme | vpn | unchanged | 0 | 0 | 0 | 0 | not estimated |");
+        expect(comment).toContain("| acme | vpn | unchanged | 0 | 0 | 0 | 0 | 0 | not estimated |");
         expect(comment).toContain("cost: not estimated");
     });
 
@@ -173,7 +173,13 @@ function randomFleet(seed: number): CommentStack[] {
             removed: status === "removed" ? refs : [],
             changed:
                 status === "changed"
-                    ? refs.map((ref) => ({ ...ref, changes: [{ path: `/inputs/${"x".repeat(Math.floor(next() * 100))}`, before: next(), after: "[secret]", ...(next() < 0.5 ? { secret: true as const } : {}) }] }))
+                    ? refs.map((ref, i) => ({
+                          ...ref,
+                          changes: [{ path: `/inputs/${"x".repeat(Math.floor(next() * 100))}`, before: next(), after: "[secret]", ...(next() < 0.5 ? { secret: true as const } : {}) }],
+                          // Some replaced, a few of them losing data (a warning line each at the top).
+                          replace: i % 7 === 0,
+                          ...(i % 21 === 0 ? { holdsData: true as const, atStake: `the volume ${ref.name} and its data are destroyed` } : {}),
+                      }))
                     : [],
             outputs: [],
         };
