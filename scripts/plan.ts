@@ -12,7 +12,7 @@ import { loadFleet, Problem, sortProblems, TENANT_CONFIG_DIR } from "../stacks/c
 import { Tenant } from "../stacks/config/tenant";
 import { EXIT, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
 import { BasePlan, BasePlanError, planBase } from "./lib/plan/base";
-import { BlastGroup, blastRadius, describeGroup, DiffStack, diffPlans, renderStackDiff, StackDiff, StackDiffEntry } from "./lib/plan/diff";
+import { BlastGroup, blastRadius, describeGroup, DiffStack, diffPlans, renderStackDiff, replacementsFirst, replacementWarning, StackDiff, StackDiffEntry } from "./lib/plan/diff";
 import { canonicalJson } from "./lib/plan/engine";
 import { CommentStack, CostSummary, renderComments } from "./lib/plan/markdown";
 import { PlanDocument, planFleet, PLAN_VERSION, TenantPlan } from "./lib/plan/fleet";
@@ -178,8 +178,11 @@ export function writeComments(file: string, comments: readonly string[]): string
 
 function renderDiffReadable(stacks: readonly DiffedStack[], groups: readonly BlastGroup[], document: PlanDocument, baseRef: string): string {
     const unchanged = stacks.filter((stack) => stack.diff.status === "unchanged");
+    // Replacements that lose data or need someone outside the repository come before anything else.
+    const warnings = stacks.flatMap((stack) => replacementsFirst(stack.diff.changed).flatMap((change) => replacementWarning(stack.tenant, change) ?? []));
     const sections = [
         `Offline plan against ${baseRef}:`,
+        ...(warnings.length > 0 ? [[`CAUTION: ${warnings.length} replacement(s) destroy data or need action outside this repository:`, ...warnings.map((line) => `  !! ${line}`)].join("\n")] : []),
         ...stacks.filter((stack) => stack.diff.status !== "unchanged").map((stack) => renderStackDiff(stack)),
         ...(unchanged.length > 0 ? [unchanged.map((stack) => renderStackDiff(stack)).join("\n")] : []),
     ];
