@@ -4,7 +4,7 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { DiffResource, DiffStack, diffPlans, diffStack, renderStackDiff, ResourceChange, UNKNOWN_AFTER_REPLACEMENT } from "../scripts/lib/plan/diff";
+import { blastRadius, describeGroup, DiffResource, DiffStack, diffPlans, diffStack, renderStackDiff, ResourceChange, UNKNOWN_AFTER_REPLACEMENT } from "../scripts/lib/plan/diff";
 import { PlanDocument, planFleet } from "../scripts/lib/plan/fleet";
 import { forceNewVerdict, holdsData, isComponentType, REPLACEMENTS } from "../scripts/lib/plan/replacements";
 import { resolveTenant, Tenant, TenantDocument } from "../stacks/config/tenant";
@@ -152,6 +152,19 @@ describe("diffStack: replacements", () => {
         expect(renderStackDiff({ tenant: "acme", mode: "cloud", diff })).toContain(
             '  -/+ aws:ec2/subnet:Subnet acme-subnet (replaced)\n      /inputs/vpcId: "[unknown]" (aws:ec2/vpc:Vpc acme-vpc is replaced) (forces replacement)',
         );
+    });
+
+    it("GIVEN the same VPC change in two stacks WHEN grouped THEN the references to the replaced VPC group across stacks, marked as forcing replacement", () => {
+        const vpcStack = (tenant: string, cidr: string) =>
+            stack(tenant, [
+                res("aws:ec2/vpc:Vpc", `${tenant}-vpc`, `vpc-${tenant}-0a1b`, { cidrBlock: cidr }),
+                res("aws:ec2/routeTable:RouteTable", `${tenant}-rt`, `rtb-${tenant}-0c2d`, { vpcId: `vpc-${tenant}-0a1b` }),
+            ]);
+        const groups = blastRadius(diffPlans({ tenants: [vpcStack("a", "10.0.0.0/16"), vpcStack("b", "10.0.0.0/16")] }, { tenants: [vpcStack("a", "10.1.0.0/16"), vpcStack("b", "10.1.0.0/16")] }));
+        expect(groups.map((group) => describeGroup(group))).toEqual([
+            '2 stacks (cloud 2): aws:ec2/routeTable:RouteTable /inputs/vpcId: "[unknown]" (aws:ec2/vpc:Vpc <tenant>-vpc is replaced) (forces replacement)',
+            '2 stacks (cloud 2): aws:ec2/vpc:Vpc /inputs/cidrBlock: "10.0.0.0/16" → "10.1.0.0/16" (forces replacement)',
+        ]);
     });
 
     it("GIVEN a type missing from the table WHEN its input changes THEN it counts as replaced and says the table does not know it", () => {

@@ -43,6 +43,7 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
     "aws:acm/certificate:Certificate": {
         forceNew: ["domainName", "subjectAlternativeNames", "validationMethod", "validationOptions", "keyAlgorithm", "certificateAuthorityArn"],
         source: tf("acm/certificate.go"),
+        checked: "01661ea3cbe6b07ed725b03c587d24ceb464484a",
         atStake: (name) => `the certificate ${name} is issued anew: for a domain the customer owns, the customer must create its new validation record before it is issued`,
     },
     "aws:acm/certificateValidation:CertificateValidation": { forceNew: ["certificateArn", "validationRecordFqdns"], source: tf("acm/certificate_validation.go") },
@@ -55,6 +56,7 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
     "aws:backup/vault:Vault": {
         forceNew: ["name", "namePrefix", "kmsKeyArn"],
         source: tf("backup/vault.go"),
+        checked: "050ac11163cab8cdae5936a7f40b0e528ff780df",
         holdsData: true,
         atStake: (name, inputs) =>
             `the backup vault ${name} and every recovery point in it (the tenant's backups) are destroyed and an empty vault is created` +
@@ -183,8 +185,6 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
             "type",
             "staticRoutesOnly",
             "enableAcceleration",
-            "outsideIpAddressType",
-            "transportTransitGatewayAttachmentId",
             "tunnelInsideIpVersion",
             "tunnel1InsideCidr",
             "tunnel2InsideCidr",
@@ -192,6 +192,7 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
             "tunnel2InsideIpv6Cidr",
         ],
         source: tf("ec2/vpnsite_connection.go"),
+        checked: "050ac11163cab8cdae5936a7f40b0e528ff780df",
         atStake: (name) => `the VPN connection ${name} gets new tunnel addresses: the customer's VPN device must be configured again before the tunnels come up`,
     },
     "aws:ec2/vpnConnectionRoute:VpnConnectionRoute": { forceNew: ["destinationCidrBlock", "vpnConnectionId"], source: tf("ec2/vpnsite_connection_route.go") },
@@ -226,6 +227,7 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
     "aws:kms/key:Key": {
         forceNew: ["customerMasterKeySpec", "keySpec", "keyUsage", "multiRegion", "customKeyStoreId", "xksKeyId"],
         source: tf("kms/key.go"),
+        checked: "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
         holdsData: true,
         atStake: (name, inputs) =>
             `the key ${name} is scheduled for deletion (after ${typeof inputs.deletionWindowInDays === "number" ? inputs.deletionWindowInDays : 30} days): ` +
