@@ -36,7 +36,8 @@ Plans the resource graph each stack would deploy, offline (no credentials, no Pu
   --isolated         with FILE.yaml: do not check it against the tenants in tenant-configs/
   --base REF         also plan the same stacks at git REF (a temporary worktree, REF's own plan
                      command) and show what changes: per stack added / removed / changed resources
-                     and properties, and the changes shared by several stacks; with --json each
+                     and properties, the resources the change replaces (first, with the data each
+                     destroys), and the changes shared by several stacks; with --json each
                      stack gains \`diff\` and the document \`blastRadius\` and \`base\`
   --markdown FILE    with --base: write the diff as pull-request comments, FILE and, when one
                      comment cannot hold it (65,536 characters), FILE-2.md, FILE-3.md ...
@@ -197,8 +198,10 @@ function renderDiffReadable(stacks: readonly DiffedStack[], groups: readonly Bla
     // The problems and stand-ins the plain summary lists, without its per-stack part.
     sections.push(...renderSummary({ ...document, tenants: [] }).trimEnd().split("\n\n").slice(0, -1));
     const count = (status: string) => stacks.filter((stack) => stack.diff.status === status).length;
+    const replaced = stacks.reduce((sum, stack) => sum + stack.diff.changed.filter((change) => change.replace).length, 0);
     sections.push(
         `${stacks.length} stack(s): ${count("changed")} changed, ${count("new")} new, ${count("removed")} removed, ${count("unchanged")} unchanged; ` +
+            `${replaced} resource(s) replaced; ` +
             `${document.errors.length} problem(s); ${violations.length} policy violation(s)`,
     );
     return `${sections.join("\n\n")}\n`;

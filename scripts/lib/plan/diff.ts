@@ -15,7 +15,7 @@
 // replacements are followed into the tenant stacks that read them.
 
 import { SECRET_PLACEHOLDER } from "./engine";
-import { atStake, forceNewVerdict, holdsData, pointerSegments } from "./replacements";
+import { atStake, ForceNewVerdict, forceNewVerdict, holdsData, pointerSegments } from "./replacements";
 
 /** A stack's resource as far as the diff reads it (a `PlannedResource` of the plan contract fits). */
 export interface DiffResource {
@@ -271,9 +271,9 @@ function referencesIn(path: string, value: unknown, index: IdentityIndex, self: 
 const INPUTS = "/inputs";
 
 /** The verdict of the force-new table on one change of a resource's inputs (other paths never replace). */
-function verdictOf(type: string, change: PropertyChange) {
+function verdictOf(type: string, change: PropertyChange): ForceNewVerdict {
     if (!change.path.startsWith(`${INPUTS}/`)) {
-        return { kind: "update" } as const;
+        return { kind: "update" };
     }
     return forceNewVerdict(type, pointerSegments(change.path.slice(INPUTS.length)), "before" in change ? change.before : undefined, "after" in change ? change.after : undefined);
 }
@@ -301,11 +301,12 @@ export function diffStack(base: DiffStack | undefined, head: DiffStack | undefin
         if (!was) {
             return [];
         }
+        let unknown = false;
         const changes = resourceChanges(was, resource).map((change) => {
             const verdict = verdictOf(resource.type, change);
+            unknown ||= verdict.kind === "unknown";
             return verdict.kind === "replace" ? { ...change, replaces: true as const } : change;
         });
-        const unknown = changes.some((change) => verdictOf(resource.type, change).kind === "unknown");
         return [{ resource, base: was, changes, replace: unknown || changes.some((change) => change.replaces), unknown }];
     });
 

@@ -109,6 +109,9 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
         source: tf("ec2/vpc_flow_log.go"),
     },
     "aws:ec2/instance:Instance": {
+        // userData replaces the server only with userDataReplaceOnChange (the schema's ForceNewIf),
+        // which the program does not set; instanceType, metadataOptions, the profile and the
+        // security group ids update in place (a stop and start for instanceType).
         forceNew: [
             "ami",
             "associatePublicIpAddress",
