@@ -38,6 +38,8 @@ describe("the force-new table", () => {
         ["aws:lb/targetGroup:TargetGroup", ["name"], "acme-tg-1234567", "acme-tg-89abcde", "replace"],
         ["aws:ssm/maintenanceWindow:MaintenanceWindow", ["name"], "a", "b", "update"],
         ["random:index/randomPassword:RandomPassword", ["length"], 24, 32, "replace"],
+        ["aws:ec2transitgateway/transitGateway:TransitGateway", ["defaultRouteTableAssociation"], "disable", "enable", "replace"],
+        ["aws:ec2transitgateway/transitGateway:TransitGateway", ["defaultRouteTableAssociation"], "enable", "disable", "update"],
         ["tenant-platform:data:Database", ["anything"], 1, 2, "update"],
         ["aws:made/up:Thing", ["name"], "a", "b", "unknown"],
     ])("GIVEN %s WHEN /%j changes from %j to %j THEN %s", (type, path, before, after, kind) => {
@@ -57,8 +59,8 @@ describe("the force-new table", () => {
             if (row.holdsData) {
                 expect(row.atStake, type).toBeDefined();
             }
-            for (const path of row.forceNew) {
-                expect(path, type).toMatch(/^(\*|[a-zA-Z0-9]+)(\/(\*|[a-zA-Z0-9]+))*$/);
+            for (const entry of row.forceNew) {
+                expect(typeof entry === "string" ? entry : entry.path, type).toMatch(/^(\*|[a-zA-Z0-9]+)(\/(\*|[a-zA-Z0-9]+))*$/);
             }
         }
     });

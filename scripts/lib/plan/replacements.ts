@@ -15,9 +15,16 @@
 
 import { COMPONENT_NAMESPACE } from "../../../components/types";
 
+/** A force-new input only for some changes (the schema's CustomizeDiff ForceNewIfChange). */
+export interface ConditionalForceNew {
+    readonly path: string;
+    /** Whether the change from `before` to `after` (absent: undefined) replaces the resource. */
+    readonly when: (before: unknown, after: unknown) => boolean;
+}
+
 export interface ReplacementRule {
     /** Input paths whose change replaces the resource (Pulumi names, `/`-separated, `*` any key or index). */
-    readonly forceNew: readonly string[];
+    readonly forceNew: readonly (string | ConditionalForceNew)[];
     /** Where the rule comes from. */
     readonly source: string;
     /** The schema file's commit read line by line when the row was written (absent: compiled from the docs page). */
@@ -218,7 +225,18 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
         forceNew: ["transitGatewayAttachmentId", "transitGatewayRouteTableId"],
         source: tf("ec2/transitgateway_route_table_propagation.go"),
     },
-    "aws:ec2transitgateway/transitGateway:TransitGateway": { forceNew: ["amazonSideAsn", "multicastSupport"], source: tf("ec2/transitgateway_.go") },
+    "aws:ec2transitgateway/transitGateway:TransitGateway": {
+        forceNew: [
+            "amazonSideAsn",
+            "multicastSupport",
+            // Only turning the default route table association or propagation on replaces it.
+            { path: "defaultRouteTableAssociation", when: (before, after) => before === "disable" && after === "enable" },
+            { path: "defaultRouteTablePropagation", when: (before, after) => before === "disable" && after === "enable" },
+        ],
+        source: tf("ec2/transitgateway_.go"),
+        checked: "0095e263c2e15a80770dd8244c027faf3e1085a6",
+        atStake: (name) => `the transit gateway ${name} is replaced: every tenant attachment and route through it is recreated, and the tenants lose their route to the operations network meanwhile`,
+    },
     "aws:ec2transitgateway/vpcAttachment:VpcAttachment": { forceNew: ["transitGatewayId", "vpcId"], source: tf("ec2/transitgateway_vpc_attachment.go") },
     "aws:guardduty/detector:Detector": { forceNew: [], source: tf("guardduty/detector.go") },
     "aws:guardduty/detectorFeature:DetectorFeature": { forceNew: ["detectorId", "name"], source: tf("guardduty/detector_feature.go") },
@@ -420,7 +438,14 @@ export function forceNewVerdict(type: string, inputPath: readonly string[], befo
     if (row === undefined) {
         return { kind: "unknown" };
     }
-    for (const rule of row.forceNew) {
+    for (const entry of row.forceNew) {
+        if (typeof entry !== "string") {
+            if (inputPath.join("/") === entry.path && entry.when(before, after)) {
+                return { kind: "replace", rule: entry.path };
+            }
+            continue;
+        }
+        const rule = entry;
         const parts = rule.split("/");
         if (parts.length <= inputPath.length && matches(parts, inputPath, parts.length)) {
             return { kind: "replace", rule };
