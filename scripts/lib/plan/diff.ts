@@ -195,77 +195,71 @@ export interface ReplacedIdentity {
 
 /** Characters an id is made of: an id found inside a longer run of them is another value. */
 const ID_CHAR = /[A-Za-z0-9_-]/;
+const NOT_ID_CHARS = /[^A-Za-z0-9_-]+/;
 
-/**
- * Finds replaced resources' ids in string values: as the whole value, or inside an ARN, a path, a
- * host name or a JSON policy, bounded by characters that cannot be part of an id.
- */
-class IdentityIndex {
-    private readonly simple = new Map<string, ReplacedIdentity>();
-    private readonly compound: ReplacedIdentity[] = [];
-
-    add(identity: ReplacedIdentity): void {
-        if (identity.id.length < 6) {
-            return; // too short to tell from other text (no mock or AWS id is this short)
-        }
-        if (/^[A-Za-z0-9_-]+$/.test(identity.id)) {
-            this.simple.set(identity.id, identity);
-        } else {
-            this.compound.push(identity);
-        }
-    }
-
-    get size(): number {
-        return this.simple.size + this.compound.length;
-    }
-
-    /** The replaced resource whose id the text carries, if any (the first found). */
-    find(text: string): ReplacedIdentity | undefined {
-        const whole = this.simple.get(text);
-        if (whole) {
-            return whole;
-        }
-        if (this.simple.size > 0) {
-            for (const token of text.split(/[^A-Za-z0-9_-]+/)) {
-                const found = this.simple.get(token);
-                if (found) {
-                    return found;
-                }
-            }
-        }
-        for (const identity of this.compound) {
-            let at = text.indexOf(identity.id);
-            while (at >= 0) {
-                const before = at === 0 ? "" : text[at - 1]!;
-                const after = text[at + identity.id.length] ?? "";
-                if (!ID_CHAR.test(before) && !ID_CHAR.test(after)) {
-                    return identity;
-                }
-                at = text.indexOf(identity.id, at + 1);
-            }
-        }
-        return undefined;
-    }
+/** A string value of a plan entry, with its JSON pointer and the id-shaped runs of its text. */
+interface Leaf {
+    readonly path: string;
+    readonly value: string;
+    readonly tokens: readonly string[];
 }
 
-/** Every string leaf of `value` whose text carries a replaced id, with its JSON pointer under `path`. */
-function referencesIn(path: string, value: unknown, index: IdentityIndex, self: string | undefined): { path: string; value: string; identity: ReplacedIdentity }[] {
+/** Every string leaf of `value` (secrets left out: they carry nothing readable), under `path`. */
+function stringLeaves(path: string, value: unknown, out: Leaf[] = []): Leaf[] {
     if (typeof value === "string") {
-        if (value === SECRET_PLACEHOLDER) {
-            return [];
+        if (value !== SECRET_PLACEHOLDER) {
+            out.push({ path, value, tokens: value.split(NOT_ID_CHARS).filter((token) => token.length > 0) });
         }
-        const identity = index.find(value);
-        return identity && identity.id !== self ? [{ path, value, identity }] : [];
-    }
-    if (Array.isArray(value)) {
-        return value.flatMap((child, i) => referencesIn(pointer(path, i), child, index, self));
-    }
-    if (isObject(value)) {
-        return Object.keys(value)
+    } else if (Array.isArray(value)) {
+        value.forEach((child, i) => stringLeaves(pointer(path, i), child, out));
+    } else if (isObject(value)) {
+        Object.keys(value)
             .sort()
-            .flatMap((key) => referencesIn(pointer(path, key), value[key], index, self));
+            .forEach((key) => stringLeaves(pointer(path, key), value[key], out));
     }
-    return [];
+    return out;
+}
+
+/** `id` occurs in `text` bounded by characters that cannot be part of an id. */
+function carries(text: string, id: string): boolean {
+    for (let at = text.indexOf(id); at >= 0; at = text.indexOf(id, at + 1)) {
+        if (!ID_CHAR.test(at === 0 ? "" : text[at - 1]!) && !ID_CHAR.test(text[at + id.length] ?? "")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/**
+ * The string leaves of a stack's base plan by the id-shaped runs of their text, to find the ones
+ * that carry an id (as the whole value, or inside an ARN, a path, a host name or a JSON policy).
+ */
+class ReferenceIndex<T> {
+    private readonly byToken = new Map<string, { readonly holder: T; readonly leaf: Leaf }[]>();
+
+    add(holder: T, leaves: readonly Leaf[]): void {
+        for (const leaf of leaves) {
+            for (const token of new Set(leaf.tokens)) {
+                const list = this.byToken.get(token);
+                if (list) {
+                    list.push({ holder, leaf });
+                } else {
+                    this.byToken.set(token, [{ holder, leaf }]);
+                }
+            }
+        }
+    }
+
+    /** The leaves that carry `id`, in the order they were added. */
+    carriers(id: string): { readonly holder: T; readonly leaf: Leaf }[] {
+        const tokens = id.split(NOT_ID_CHARS).filter((token) => token.length > 0);
+        if (id.length < 6 || tokens.length === 0) {
+            return []; // too short to tell from other text (no mock or AWS id is this short)
+        }
+        const key = tokens.reduce((longest, token) => (token.length > longest.length ? token : longest));
+        const candidates = this.byToken.get(key) ?? [];
+        return tokens.length === 1 && key === id ? candidates : candidates.filter(({ leaf }) => carries(leaf.value, id));
+    }
 }
 
 const INPUTS = "/inputs";
@@ -314,25 +308,38 @@ export function diffStack(base: DiffStack | undefined, head: DiffStack | undefin
     const outputs = diffValues("", (base ?? EMPTY_STACK).outputs, (head ?? EMPTY_STACK).outputs);
     const identity = (work: Working): ReplacedIdentity[] => (typeof work.base.id === "string" ? [{ id: work.base.id, ref: ref(work.resource) }] : []);
     let fresh: ReplacedIdentity[] = [...external, ...matched.filter((work) => work.replace).flatMap(identity)];
+    let index: ReferenceIndex<Working | "outputs"> | undefined;
     while (fresh.length > 0) {
-        const index = new IdentityIndex();
-        fresh.forEach((found) => index.add(found));
-        fresh = [];
-        if (index.size === 0) {
-            break;
+        if (index === undefined) {
+            index = new ReferenceIndex();
+            for (const work of matched) {
+                index.add(work, stringLeaves(INPUTS, work.base.inputs));
+            }
+            index.add("outputs", stringLeaves("", (base ?? EMPTY_STACK).outputs));
         }
-        for (const work of matched) {
-            for (const hit of referencesIn(INPUTS, work.base.inputs, index, work.base.id)) {
-                const at = work.changes.findIndex((change) => change.path === hit.path);
-                const covered = work.changes.some((change) => hit.path.startsWith(`${change.path}/`));
+        const round = fresh;
+        fresh = [];
+        for (const replaced of round) {
+            for (const { holder, leaf } of index.carriers(replaced.id)) {
+                if (holder === "outputs") {
+                    if (!outputs.some((change) => change.path === leaf.path || leaf.path.startsWith(`${change.path}/`))) {
+                        outputs.push({ path: leaf.path, before: leaf.value, after: UNKNOWN_AFTER_REPLACEMENT, replacedReference: replaced.ref });
+                    }
+                    continue;
+                }
+                const work = holder;
+                if (work.base.id === replaced.id) {
+                    continue;
+                }
+                const at = work.changes.findIndex((change) => change.path === leaf.path);
                 let change: PropertyChange;
                 if (at >= 0) {
-                    change = { ...work.changes[at]!, replacedReference: hit.identity.ref };
+                    change = { ...work.changes[at]!, replacedReference: replaced.ref };
                     work.changes[at] = change;
-                } else if (covered) {
+                } else if (work.changes.some((change) => leaf.path.startsWith(`${change.path}/`))) {
                     continue; // a change of the whole subtree already says it changes
                 } else {
-                    change = { path: hit.path, before: hit.value, after: UNKNOWN_AFTER_REPLACEMENT, replacedReference: hit.identity.ref };
+                    change = { path: leaf.path, before: leaf.value, after: UNKNOWN_AFTER_REPLACEMENT, replacedReference: replaced.ref };
                     work.changes.push(change);
                 }
                 const verdict = verdictOf(work.resource.type, change);
@@ -344,11 +351,6 @@ export function diffStack(base: DiffStack | undefined, head: DiffStack | undefin
                         fresh.push(...identity(work));
                     }
                 }
-            }
-        }
-        for (const hit of referencesIn("", (base ?? EMPTY_STACK).outputs, index, undefined)) {
-            if (!outputs.some((change) => change.path === hit.path || hit.path.startsWith(`${change.path}/`))) {
-                outputs.push({ path: hit.path, before: hit.value, after: UNKNOWN_AFTER_REPLACEMENT, replacedReference: hit.identity.ref });
             }
         }
     }
