@@ -24,7 +24,9 @@ describe("the force-new table", () => {
         ["aws:ec2/instance:Instance", ["rootBlockDevice", "volumeSize"], 20, 30, "update"],
         ["aws:ec2/instance:Instance", ["metadataOptions", "httpPutResponseHopLimit"], 1, 2, "update"],
         ["aws:rds/instance:Instance", ["engine"], "postgres", "mysql", "replace"],
-        ["aws:rds/instance:Instance", ["identifier"], "acme-db-1234567", "acme-db-89abcde", "replace"],
+        // Renamed in place since provider v5 (hashicorp/terraform-provider-aws#31232, #32687).
+        ["aws:rds/instance:Instance", ["identifier"], "acme-db-1234567", "acme-db-89abcde", "update"],
+        ["aws:rds/instance:Instance", ["dbName"], "itm", "app", "replace"],
         ["aws:rds/instance:Instance", ["storageEncrypted"], true, false, "replace"],
         ["aws:rds/instance:Instance", ["kmsKeyId"], "arn:1", "arn:2", "replace"],
         ["aws:rds/instance:Instance", ["instanceClass"], "db.m6g.large", "db.m6g.xlarge", "update"],

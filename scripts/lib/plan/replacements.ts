@@ -268,14 +268,16 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
     },
     "aws:lb/targetGroupAttachment:TargetGroupAttachment": { forceNew: ["targetGroupArn", "targetId", "port", "availabilityZone"], source: tf("elbv2/target_group_attachment.go") },
     "aws:rds/instance:Instance": {
+        // Not `identifier` / `identifierPrefix`: since provider v5.0.0 an RDS instance is renamed in
+        // place (ModifyDBInstance NewDBInstanceIdentifier; its endpoint changes, it reboots):
+        // hashicorp/terraform-provider-aws#31232, docs corrected in #32687. The schema read below
+        // is older and still marks them ForceNew.
         forceNew: [
             "availabilityZone",
             "characterSetName",
             "customIamInstanceProfile",
             "dbName",
             "engine",
-            "identifier",
-            "identifierPrefix",
             "kmsKeyId",
             "ncharCharacterSetName",
             "restoreToPointInTime",
