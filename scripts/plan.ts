@@ -12,7 +12,7 @@ import { loadFleet, Problem, sortProblems, TENANT_CONFIG_DIR } from "../stacks/c
 import { Tenant } from "../stacks/config/tenant";
 import { EXIT, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
 import { BasePlan, BasePlanError, planBase } from "./lib/plan/base";
-import { BlastGroup, blastRadius, describeGroup, DiffStack, diffPlans, renderStackDiff, StackDiff, StackDiffEntry } from "./lib/plan/diff";
+import { BlastGroup, blastRadius, describeGroup, DiffStack, diffPlans, renderStackDiff, replacementsFirst, replacementWarning, StackDiff, StackDiffEntry } from "./lib/plan/diff";
 import { canonicalJson } from "./lib/plan/engine";
 import { CommentStack, CostSummary, renderComments } from "./lib/plan/markdown";
 import { PlanDocument, planFleet, PLAN_VERSION, TenantPlan } from "./lib/plan/fleet";
@@ -36,7 +36,8 @@ Plans the resource graph each stack would deploy, offline (no credentials, no Pu
   --isolated         with FILE.yaml: do not check it against the tenants in tenant-configs/
   --base REF         also plan the same stacks at git REF (a temporary worktree, REF's own plan
                      command) and show what changes: per stack added / removed / changed resources
-                     and properties, and the changes shared by several stacks; with --json each
+                     and properties, the resources the change replaces (first, with the data each
+                     destroys), and the changes shared by several stacks; with --json each
                      stack gains \`diff\` and the document \`blastRadius\` and \`base\`
   --markdown FILE    with --base: write the diff as pull-request comments, FILE and, when one
                      comment cannot hold it (65,536 characters), FILE-2.md, FILE-3.md ...
@@ -178,8 +179,11 @@ export function writeComments(file: string, comments: readonly string[]): string
 
 function renderDiffReadable(stacks: readonly DiffedStack[], groups: readonly BlastGroup[], document: PlanDocument, baseRef: string): string {
     const unchanged = stacks.filter((stack) => stack.diff.status === "unchanged");
+    // Replacements that lose data or need someone outside the repository come before anything else.
+    const warnings = stacks.flatMap((stack) => replacementsFirst(stack.diff.changed).flatMap((change) => replacementWarning(stack.tenant, change) ?? []));
     const sections = [
         `Offline plan against ${baseRef}:`,
+        ...(warnings.length > 0 ? [[`CAUTION: ${warnings.length} replacement(s) destroy data or need action outside this repository:`, ...warnings.map((line) => `  !! ${line}`)].join("\n")] : []),
         ...stacks.filter((stack) => stack.diff.status !== "unchanged").map((stack) => renderStackDiff(stack)),
         ...(unchanged.length > 0 ? [unchanged.map((stack) => renderStackDiff(stack)).join("\n")] : []),
     ];
@@ -194,8 +198,10 @@ function renderDiffReadable(stacks: readonly DiffedStack[], groups: readonly Bla
     // The problems and stand-ins the plain summary lists, without its per-stack part.
     sections.push(...renderSummary({ ...document, tenants: [] }).trimEnd().split("\n\n").slice(0, -1));
     const count = (status: string) => stacks.filter((stack) => stack.diff.status === status).length;
+    const replaced = stacks.reduce((sum, stack) => sum + stack.diff.changed.filter((change) => change.replace).length, 0);
     sections.push(
         `${stacks.length} stack(s): ${count("changed")} changed, ${count("new")} new, ${count("removed")} removed, ${count("unchanged")} unchanged; ` +
+            `${replaced} resource(s) replaced; ` +
             `${document.errors.length} problem(s); ${violations.length} policy violation(s)`,
     );
     return `${sections.join("\n\n")}\n`;

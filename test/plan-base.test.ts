@@ -79,14 +79,14 @@ interface Doc {
         tenant: string;
         mode: string;
         resources: { type: string; name: string; inputs: { metadataOptions?: { httpPutResponseHopLimit?: number } } }[];
-        diff: { status: string; added: unknown[]; removed: unknown[]; changed: { type: string; name: string; changes: unknown[] }[]; outputs: unknown[] };
+        diff: { status: string; added: unknown[]; removed: unknown[]; changed: { type: string; name: string; changes: unknown[]; replace: boolean }[]; outputs: unknown[] };
     }[];
     blastRadius: { kind: string; type: string; path?: string; tenants: string[] }[];
     base: { ref: string; commit: string };
 }
 
 /** The files of this change, copied into the clone as one commit: the clone's HEAD is then this code. */
-const OWN_FILES = ["scripts/plan.ts", "scripts/lib/plan/base.ts", "scripts/lib/plan/diff.ts", "scripts/lib/plan/markdown.ts", "scripts/lib/plan/mermaid.ts"];
+const OWN_FILES = ["scripts/plan.ts", "scripts/lib/plan/base.ts", "scripts/lib/plan/diff.ts", "scripts/lib/plan/markdown.ts", "scripts/lib/plan/mermaid.ts", "scripts/lib/plan/replacements.ts"];
 
 describe("npm run plan -- --all --base HEAD (end to end, in a clone)", () => {
     it("GIVEN one line of a shared component changed WHEN planned against HEAD THEN every stack with that component shows exactly that change, and nothing else changes", async () => {
@@ -130,7 +130,8 @@ describe("npm run plan -- --all --base HEAD (end to end, in a clone)", () => {
             expect(stack.diff.changed).toEqual(
                 instances(stack)
                     .sort()
-                    .map((name) => ({ type: "aws:ec2/instance:Instance", name, changes: [{ path: "/inputs/metadataOptions/httpPutResponseHopLimit", before: 1, after: 2 }] })),
+                    // The hop limit updates in place (metadata_options is not force-new): no replacement.
+                    .map((name) => ({ type: "aws:ec2/instance:Instance", name, changes: [{ path: "/inputs/metadataOptions/httpPutResponseHopLimit", before: 1, after: 2 }], replace: false })),
             );
         }
         expect(doc.blastRadius).toHaveLength(1);

@@ -51,7 +51,7 @@ describe("diffStack", () => {
             { type: "aws:ebs/volume:Volume", name: "acme-c" },
             { type: "aws:ec2/instance:Instance", name: "acme-b" },
         ]);
-        expect(diff.changed).toEqual([{ type: "aws:ec2/instance:Instance", name: "acme-a", changes: [{ path: "/inputs/instanceType", before: "m6i.large", after: "m6i.xlarge" }] }]);
+        expect(diff.changed).toEqual([{ type: "aws:ec2/instance:Instance", name: "acme-a", changes: [{ path: "/inputs/instanceType", before: "m6i.large", after: "m6i.xlarge" }], replace: false }]);
         expect(diff.outputs).toEqual([]);
     });
 

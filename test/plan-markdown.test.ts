@@ -125,10 +125,32 @@ describe("renderComments", () => {
         expect(comments[0]).toMatchSnapshot();
     });
 
+    it("GIVEN a tenant whose CIDR changes WHEN rendered THEN the replacements come first, the servers' data loss in a caution block no reviewer can miss", () => {
+        const base = [dedicated("acme", "vpn", "10.40.0.0/16"), dedicated("globex", "cloud", "10.20.0.0/16")];
+        const head = [dedicated("acme", "vpn", "10.41.0.0/16"), dedicated("globex", "cloud", "10.20.0.0/16")];
+        const { stacks, input } = withDiffs(base, head);
+        const [comment] = renderComments({ ...input, stacks });
+        const lines = comment!.split("\n");
+        const caution = lines.indexOf("> [!CAUTION]");
+        expect(caution).toBeGreaterThan(0);
+        expect(caution).toBeLessThan(lines.findIndex((line) => line.startsWith("| stack |")));
+        expect(lines[caution + 1]).toBe("> **2 replacement(s) destroy data or need action outside this repository.** Read each before merging:");
+        expect(lines[caution + 2]).toBe(
+            "> - **acme** `aws:ec2/instance:Instance`: **data loss**: the server acme-servers-0-instance is terminated and launched anew from its image: its root volume and everything written to it are destroyed",
+        );
+        expect(comment).toContain("| acme | vpn | changed | 0 | 18 | 0 | **16** | 0 | not estimated |");
+        expect(comment).toContain("**16 resource(s) replaced**");
+        // In the stack's folded diff, the replaced resources come before the ones updated in place.
+        const diffBlock = comment!.slice(comment!.indexOf("```diff"));
+        expect(diffBlock.indexOf("-/+ aws:ec2/vpc:Vpc acme-network-vpc (replaced)")).toBeGreaterThan(0);
+        expect(diffBlock.indexOf("-/+ aws:ec2/vpc:Vpc acme-network-vpc (replaced)")).toBeLessThan(diffBlock.indexOf("! aws:lb/loadBalancer:LoadBalancer acme-front-door-alb"));
+        expect(comment).toMatchSnapshot();
+    });
+
     it("GIVEN no cost estimate WHEN rendered THEN the table and summary say cost: not estimated", () => {
         const { stacks, input } = withDiffs([dedicated("acme", "vpn", "10.40.0.0/16")], [dedicated("acme", "vpn", "10.40.0.0/16")]);
         const [comment] = renderComments({ ...input, stacks });
-        expect(comment).toContain("| acme | vpn | unchanged | 0 | 0 | 0 | 0 | not estimated |");
+        expect(comment).toContain("| acme | vpn | unchanged | 0 | 0 | 0 | 0 | 0 | not estimated |");
         expect(comment).toContain("cost: not estimated");
     });
 
@@ -173,7 +195,13 @@ function randomFleet(seed: number): CommentStack[] {
             removed: status === "removed" ? refs : [],
             changed:
                 status === "changed"
-                    ? refs.map((ref) => ({ ...ref, changes: [{ path: `/inputs/${"x".repeat(Math.floor(next() * 100))}`, before: next(), after: "[secret]", ...(next() < 0.5 ? { secret: true as const } : {}) }] }))
+                    ? refs.map((ref, i) => ({
+                          ...ref,
+                          changes: [{ path: `/inputs/${"x".repeat(Math.floor(next() * 100))}`, before: next(), after: "[secret]", ...(next() < 0.5 ? { secret: true as const } : {}) }],
+                          // Some replaced, a few of them losing data (a warning line each at the top).
+                          replace: i % 7 === 0,
+                          ...(i % 21 === 0 ? { holdsData: true as const, atStake: `the volume ${ref.name} and its data are destroyed` } : {}),
+                      }))
                     : [],
             outputs: [],
         };

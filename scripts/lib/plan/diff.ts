@@ -5,13 +5,24 @@
 // Secrets are already the placeholder "[secret]" in a plan. A property that is secret on either
 // side is reported as a secret change, never with a value, and the placeholder is never shown as if
 // it were one. Two secrets cannot be compared (both are the placeholder), so they count as unchanged.
+//
+// Replacements: a change of a force-new input (./replacements.ts) replaces the resource, which then
+// gets a new id. The plan's mock ids derive from the stack, type and name, so they stay the same on
+// both sides; what a real preview shows is that every input holding the replaced resource's old id
+// (or an ARN, name or policy carrying it) becomes unknown. So the diff follows the replacement: any
+// input of the base plan that carries a replaced resource's id is changed (to "[unknown]"), and
+// replaces its resource in turn when that input is force-new, to a fixed point. Platform stacks'
+// replacements are followed into the tenant stacks that read them.
 
 import { SECRET_PLACEHOLDER } from "./engine";
+import { atStake, ForceNewVerdict, forceNewVerdict, holdsData, pointerSegments } from "./replacements";
 
 /** A stack's resource as far as the diff reads it (a `PlannedResource` of the plan contract fits). */
 export interface DiffResource {
     readonly type: string;
     readonly name: string;
+    /** The plan's (mock) id; references to the resource in other inputs carry it. */
+    readonly id?: string;
     readonly inputs: Readonly<Record<string, unknown>>;
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
@@ -38,6 +49,10 @@ export interface PropertyChange {
     readonly before?: unknown;
     readonly after?: unknown;
     readonly secret?: true;
+    /** The input is force-new: this change alone makes the provider replace the resource. */
+    readonly replaces?: true;
+    /** The value carries the id of this resource, which is replaced: its new value is known only after. */
+    readonly replacedReference?: ResourceRef & { readonly stack?: string };
 }
 
 export interface ResourceRef {
@@ -47,7 +62,18 @@ export interface ResourceRef {
 
 export interface ResourceChange extends ResourceRef {
     readonly changes: PropertyChange[];
+    /** The provider deletes and creates the resource again (a new id) instead of updating it. */
+    readonly replace: boolean;
+    /** The type has no row in the force-new table: counted as replaced, since it may be. */
+    readonly replaceUnknown?: true;
+    /** The resource holds data that a replacement destroys (database, volume, bucket, key, vault ...). */
+    readonly holdsData?: true;
+    /** With `replace`: what the replacement destroys or breaks, in words for a reviewer. */
+    readonly atStake?: string;
 }
+
+/** The value shown for an input that a replacement makes unknown (as `pulumi preview` shows it). */
+export const UNKNOWN_AFTER_REPLACEMENT = "[unknown]";
 
 export interface StackDiff {
     readonly status: DiffStatus;
@@ -161,24 +187,205 @@ function resourceChanges(before: DiffResource, after: DiffResource): PropertyCha
 
 const EMPTY_STACK: DiffStack = { tenant: "", mode: "", resources: [], outputs: {} };
 
-/** The diff of one stack; `base` undefined for a new stack, `head` undefined for a removed one. */
-export function diffStack(base: DiffStack | undefined, head: DiffStack | undefined): StackDiff {
+/** A replaced resource as other inputs refer to it: its (base) id. */
+export interface ReplacedIdentity {
+    readonly id: string;
+    readonly ref: ResourceRef & { readonly stack?: string };
+}
+
+/** Characters an id is made of: an id found inside a longer run of them is another value. */
+const ID_CHAR = /[A-Za-z0-9_-]/;
+const NOT_ID_CHARS = /[^A-Za-z0-9_-]+/;
+
+/** A string value of a plan entry, with its JSON pointer and the id-shaped runs of its text. */
+interface Leaf {
+    readonly path: string;
+    readonly value: string;
+    readonly tokens: readonly string[];
+}
+
+/** Every string leaf of `value` (secrets left out: they carry nothing readable), under `path`. */
+function stringLeaves(path: string, value: unknown, out: Leaf[] = []): Leaf[] {
+    if (typeof value === "string") {
+        if (value !== SECRET_PLACEHOLDER) {
+            out.push({ path, value, tokens: value.split(NOT_ID_CHARS).filter((token) => token.length > 0) });
+        }
+    } else if (Array.isArray(value)) {
+        value.forEach((child, i) => stringLeaves(pointer(path, i), child, out));
+    } else if (isObject(value)) {
+        Object.keys(value)
+            .sort()
+            .forEach((key) => stringLeaves(pointer(path, key), value[key], out));
+    }
+    return out;
+}
+
+/** `id` occurs in `text` bounded by characters that cannot be part of an id. */
+function carries(text: string, id: string): boolean {
+    for (let at = text.indexOf(id); at >= 0; at = text.indexOf(id, at + 1)) {
+        if (!ID_CHAR.test(at === 0 ? "" : text[at - 1]!) && !ID_CHAR.test(text[at + id.length] ?? "")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/**
+ * The string leaves of a stack's base plan by the id-shaped runs of their text, to find the ones
+ * that carry an id (as the whole value, or inside an ARN, a path, a host name or a JSON policy).
+ */
+class ReferenceIndex<T> {
+    private readonly byToken = new Map<string, { readonly holder: T; readonly leaf: Leaf }[]>();
+
+    add(holder: T, leaves: readonly Leaf[]): void {
+        for (const leaf of leaves) {
+            for (const token of new Set(leaf.tokens)) {
+                const list = this.byToken.get(token);
+                if (list) {
+                    list.push({ holder, leaf });
+                } else {
+                    this.byToken.set(token, [{ holder, leaf }]);
+                }
+            }
+        }
+    }
+
+    /** The leaves that carry `id`, in the order they were added. */
+    carriers(id: string): { readonly holder: T; readonly leaf: Leaf }[] {
+        const tokens = id.split(NOT_ID_CHARS).filter((token) => token.length > 0);
+        if (id.length < 6 || tokens.length === 0) {
+            return []; // too short to tell from other text (no mock or AWS id is this short)
+        }
+        const key = tokens.reduce((longest, token) => (token.length > longest.length ? token : longest));
+        const candidates = this.byToken.get(key) ?? [];
+        return tokens.length === 1 && key === id ? candidates : candidates.filter(({ leaf }) => carries(leaf.value, id));
+    }
+}
+
+const INPUTS = "/inputs";
+
+/** The verdict of the force-new table on one change of a resource's inputs (other paths never replace). */
+function verdictOf(type: string, change: PropertyChange): ForceNewVerdict {
+    if (!change.path.startsWith(`${INPUTS}/`)) {
+        return { kind: "update" };
+    }
+    return forceNewVerdict(type, pointerSegments(change.path.slice(INPUTS.length)), "before" in change ? change.before : undefined, "after" in change ? change.after : undefined);
+}
+
+interface Working {
+    readonly resource: DiffResource;
+    readonly base: DiffResource;
+    readonly changes: PropertyChange[];
+    replace: boolean;
+    unknown: boolean;
+}
+
+/**
+ * The diff of one stack; `base` undefined for a new stack, `head` undefined for a removed one.
+ * `external`: resources of other stacks (the platform's) that are replaced, followed into this one.
+ */
+export function diffStack(base: DiffStack | undefined, head: DiffStack | undefined, external: readonly ReplacedIdentity[] = []): StackDiff {
     const old = new Map((base ?? EMPTY_STACK).resources.map((resource) => [keyOf(resource), resource]));
     const now = new Map((head ?? EMPTY_STACK).resources.map((resource) => [keyOf(resource), resource]));
     const ref = (resource: DiffResource): ResourceRef => ({ type: resource.type, name: resource.name });
     const added = [...now.values()].filter((resource) => !old.has(keyOf(resource))).map(ref).sort(byTypeThenName);
     const removed = [...old.values()].filter((resource) => !now.has(keyOf(resource))).map(ref).sort(byTypeThenName);
-    const changed = [...now.values()]
-        .flatMap((resource) => {
-            const was = old.get(keyOf(resource));
-            const changes = was ? resourceChanges(was, resource) : [];
-            return changes.length > 0 ? [{ ...ref(resource), changes }] : [];
+    const matched: Working[] = [...now.values()].flatMap((resource) => {
+        const was = old.get(keyOf(resource));
+        if (!was) {
+            return [];
+        }
+        let unknown = false;
+        const changes = resourceChanges(was, resource).map((change) => {
+            const verdict = verdictOf(resource.type, change);
+            unknown ||= verdict.kind === "unknown";
+            return verdict.kind === "replace" ? { ...change, replaces: true as const } : change;
+        });
+        return [{ resource, base: was, changes, replace: unknown || changes.some((change) => change.replaces), unknown }];
+    });
+
+    // Follow replacements to the inputs that carry the replaced resources' ids, to a fixed point.
+    const outputs = diffValues("", (base ?? EMPTY_STACK).outputs, (head ?? EMPTY_STACK).outputs);
+    const identity = (work: Working): ReplacedIdentity[] => (typeof work.base.id === "string" ? [{ id: work.base.id, ref: ref(work.resource) }] : []);
+    let fresh: ReplacedIdentity[] = [...external, ...matched.filter((work) => work.replace).flatMap(identity)];
+    let index: ReferenceIndex<Working | "outputs"> | undefined;
+    while (fresh.length > 0) {
+        if (index === undefined) {
+            index = new ReferenceIndex();
+            for (const work of matched) {
+                index.add(work, stringLeaves(INPUTS, work.base.inputs));
+            }
+            index.add("outputs", stringLeaves("", (base ?? EMPTY_STACK).outputs));
+        }
+        const round = fresh;
+        fresh = [];
+        for (const replaced of round) {
+            for (const { holder, leaf } of index.carriers(replaced.id)) {
+                if (holder === "outputs") {
+                    if (!outputs.some((change) => change.path === leaf.path || leaf.path.startsWith(`${change.path}/`))) {
+                        outputs.push({ path: leaf.path, before: leaf.value, after: UNKNOWN_AFTER_REPLACEMENT, replacedReference: replaced.ref });
+                    }
+                    continue;
+                }
+                const work = holder;
+                if (work.base.id === replaced.id) {
+                    continue;
+                }
+                const at = work.changes.findIndex((change) => change.path === leaf.path);
+                let change: PropertyChange;
+                if (at >= 0) {
+                    change = { ...work.changes[at]!, replacedReference: replaced.ref };
+                    work.changes[at] = change;
+                } else if (work.changes.some((change) => leaf.path.startsWith(`${change.path}/`))) {
+                    continue; // a change of the whole subtree already says it changes
+                } else {
+                    change = { path: leaf.path, before: leaf.value, after: UNKNOWN_AFTER_REPLACEMENT, replacedReference: replaced.ref };
+                    work.changes.push(change);
+                }
+                const verdict = verdictOf(work.resource.type, change);
+                if (verdict.kind !== "update") {
+                    work.changes[at >= 0 ? at : work.changes.length - 1] = { ...change, ...(verdict.kind === "replace" ? { replaces: true as const } : {}) };
+                    work.unknown ||= verdict.kind === "unknown";
+                    if (!work.replace) {
+                        work.replace = true;
+                        fresh.push(...identity(work));
+                    }
+                }
+            }
+        }
+    }
+    outputs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+    const changed: ResourceChange[] = matched
+        .filter((work) => work.changes.length > 0)
+        .map((work) => {
+            const stake = work.replace ? atStake(work.resource.type, work.resource.name, work.base.inputs) : undefined;
+            const protectedNote = work.replace && work.base.protect ? `${work.resource.name} is protected: pulumi up refuses to replace it until protect is lifted` : undefined;
+            const words = [stake, protectedNote].filter((text): text is string => text !== undefined).join("; ");
+            return {
+                ...ref(work.resource),
+                changes: work.changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+                replace: work.replace,
+                ...(work.unknown ? { replaceUnknown: true as const } : {}),
+                ...(work.replace && holdsData(work.resource.type) ? { holdsData: true as const } : {}),
+                ...(words ? { atStake: words } : {}),
+            };
         })
         .sort(byTypeThenName);
-    const outputs = diffValues("", (base ?? EMPTY_STACK).outputs, (head ?? EMPTY_STACK).outputs);
     const status: DiffStatus =
         base === undefined ? "new" : head === undefined ? "removed" : added.length + removed.length + changed.length + outputs.length > 0 ? "changed" : "unchanged";
     return { status, added, removed, changed, outputs };
+}
+
+/** The ids of the resources a stack's diff replaces (its base plan's ids), for stacks that read it. */
+export function replacedIdentities(stack: string, base: DiffStack | undefined, diff: StackDiff): ReplacedIdentity[] {
+    if (base === undefined) {
+        return [];
+    }
+    const replaced = new Set(diff.changed.filter((change) => change.replace).map(keyOf));
+    return base.resources
+        .filter((resource) => replaced.has(keyOf(resource)) && typeof resource.id === "string")
+        .map((resource) => ({ id: resource.id!, ref: { type: resource.type, name: resource.name, stack } }));
 }
 
 export interface StackDiffEntry {
@@ -189,13 +396,16 @@ export interface StackDiffEntry {
 
 /**
  * The diff of every stack of either plan: the head's stacks in their order, then the stacks only
- * the base has (removed), sorted by name.
+ * the base has (removed), sorted by name. The platform stacks are diffed first: what they replace
+ * is followed into the tenant stacks (which read the platform's outputs).
  */
 export function diffPlans(base: { readonly tenants: readonly DiffStack[] }, head: { readonly tenants: readonly DiffStack[] }): StackDiffEntry[] {
     const old = new Map(base.tenants.map((stack) => [stack.tenant, stack]));
     const now = new Set(head.tenants.map((stack) => stack.tenant));
+    const platform = new Map(head.tenants.filter((stack) => stack.mode === "platform").map((stack) => [stack.tenant, diffStack(old.get(stack.tenant), stack)]));
+    const external = [...platform.entries()].flatMap(([tenant, diff]) => replacedIdentities(tenant, old.get(tenant), diff));
     return [
-        ...head.tenants.map((stack) => ({ tenant: stack.tenant, mode: stack.mode, diff: diffStack(old.get(stack.tenant), stack) })),
+        ...head.tenants.map((stack) => ({ tenant: stack.tenant, mode: stack.mode, diff: platform.get(stack.tenant) ?? diffStack(old.get(stack.tenant), stack, external) })),
         ...base.tenants
             .filter((stack) => !now.has(stack.tenant))
             .sort((a, b) => (a.tenant < b.tenant ? -1 : 1))
@@ -214,6 +424,10 @@ export interface BlastGroup {
     readonly before?: unknown;
     readonly after?: unknown;
     readonly secret?: true;
+    /** For changed: the change replaces the resource (a force-new input). */
+    readonly replaces?: true;
+    /** For changed: the value carries the id of a replaced resource (of this type and name). */
+    readonly replacedReference?: ResourceRef;
     /** The stacks it appears in, sorted. */
     readonly tenants: string[];
     /** How many of those stacks per mode, modes sorted. */
@@ -249,10 +463,26 @@ export function blastRadius(entries: readonly StackDiffEntry[]): BlastGroup[] {
         }
         for (const resource of entry.diff.changed) {
             for (const change of resource.changes) {
-                const { path, before, after, secret } = change;
+                const { path, before, after, secret, replaces } = change;
+                // A reference is grouped by what it refers to, tenant-neutral (its id differs per stack).
+                const reference = change.replacedReference && { type: change.replacedReference.type, name: tenantNeutralName(entry.tenant, change.replacedReference.name) };
                 add(
-                    JSON.stringify(["changed", resource.type, path, "before" in change ? before : "<absent>", "after" in change ? after : "<absent>"]),
-                    { kind: "changed", type: resource.type, path, ...("before" in change ? { before } : {}), ...("after" in change ? { after } : {}), ...(secret ? { secret } : {}) },
+                    JSON.stringify([
+                        "changed",
+                        resource.type,
+                        path,
+                        reference ? reference : "before" in change ? before : "<absent>",
+                        reference ? "<replaced>" : "after" in change ? after : "<absent>",
+                        replaces === true,
+                    ]),
+                    {
+                        kind: "changed",
+                        type: resource.type,
+                        path,
+                        ...(reference ? { replacedReference: reference, after } : { ...("before" in change ? { before } : {}), ...("after" in change ? { after } : {}) }),
+                        ...(secret ? { secret } : {}),
+                        ...(replaces ? { replaces } : {}),
+                    },
                     entry,
                 );
             }
@@ -277,20 +507,29 @@ export function showValue(value: unknown, max = 120): string {
     return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** One property change for people: `/path: 1 → 2`, `/path: (secret) changed`, `/path: added "x"`. */
-export function describeChange(change: PropertyChange, max = 120): string {
+/**
+ * One property change for people: `/path: 1 → 2`, `/path: (secret) changed`, `/path: added "x"`;
+ * ` (forces replacement)` after a force-new one, and a reference to a replaced resource as
+ * `/path: "[unknown]" (TYPE NAME is replaced)`.
+ */
+export function describeChange(change: Omit<PropertyChange, "replacedReference"> & { readonly replacedReference?: ResourceRef }, max = 120): string {
     const had = "before" in change;
     const has = "after" in change;
+    const forces = change.replaces ? " (forces replacement)" : "";
+    if (change.replacedReference) {
+        const what = `${change.replacedReference.type} ${change.replacedReference.name}`;
+        return `${change.path}: ${change.secret ? "(secret)" : showValue(change.after, max)} (${what} is replaced)${forces}`;
+    }
     if (change.secret) {
-        return `${change.path}: (secret) ${had && has ? "changed" : has ? "added" : "removed"}`;
+        return `${change.path}: (secret) ${had && has ? "changed" : has ? "added" : "removed"}${forces}`;
     }
     if (!had) {
-        return `${change.path}: added ${showValue(change.after, max)}`;
+        return `${change.path}: added ${showValue(change.after, max)}${forces}`;
     }
     if (!has) {
-        return `${change.path}: removed (was ${showValue(change.before, max)})`;
+        return `${change.path}: removed (was ${showValue(change.before, max)})${forces}`;
     }
-    return `${change.path}: ${showValue(change.before, max)} → ${showValue(change.after, max)}`;
+    return `${change.path}: ${showValue(change.before, max)} → ${showValue(change.after, max)}${forces}`;
 }
 
 /** A blast-radius group for people: `14 tenants (cloud 6, vpn 8): TYPE /path 1 → 2`. */
@@ -301,15 +540,45 @@ export function describeGroup(group: BlastGroup, max = 120): string {
     const who = `${group.tenants.length} stack${group.tenants.length === 1 ? "" : "s"} (${modes})`;
     const what =
         group.kind === "changed"
-            ? `${group.type} ${describeChange({ path: group.path ?? "", ...("before" in group ? { before: group.before } : {}), ...("after" in group ? { after: group.after } : {}), ...(group.secret ? { secret: true as const } : {}) }, max)}`
+            ? `${group.type} ${describeChange(
+                  {
+                      path: group.path ?? "",
+                      ...("before" in group ? { before: group.before } : {}),
+                      ...("after" in group ? { after: group.after } : {}),
+                      ...(group.secret ? { secret: true as const } : {}),
+                      ...(group.replaces ? { replaces: true as const } : {}),
+                      ...(group.replacedReference ? { replacedReference: group.replacedReference } : {}),
+                  },
+                  max,
+              )}`
             : `${group.kind} ${group.type} ${group.name ?? ""}`;
     const spread = group.resources > group.tenants.length ? ` (${group.resources} resources)` : "";
     return `${who}: ${what}${spread}`;
 }
 
-/** Counts for a summary: `+added ~changed -removed` resources. */
-export function diffCounts(diff: StackDiff): { added: number; changed: number; removed: number } {
-    return { added: diff.added.length, changed: diff.changed.length, removed: diff.removed.length };
+/** Counts for a summary: `+added ~changed -removed` resources, and how many of the changed are replaced. */
+export function diffCounts(diff: StackDiff): { added: number; changed: number; removed: number; replaced: number } {
+    return { added: diff.added.length, changed: diff.changed.length, removed: diff.removed.length, replaced: diff.changed.filter((change) => change.replace).length };
+}
+
+/** Replaced first (those that hold data first of all), then the rest, each in type-then-name order. */
+export function replacementsFirst(changed: readonly ResourceChange[]): ResourceChange[] {
+    const rank = (change: ResourceChange): number => (change.replace ? (change.holdsData ? 0 : 1) : 2);
+    return [...changed].sort((a, b) => rank(a) - rank(b) || byTypeThenName(a, b));
+}
+
+/** The heading of a changed resource: `-/+ TYPE NAME (replaced)` or `~ TYPE NAME`. */
+export function describeResourceChange(change: ResourceChange): string {
+    if (!change.replace) {
+        return `~ ${change.type} ${change.name}`;
+    }
+    const why = change.replaceUnknown ? "may be replaced: its type is not in the force-new table (scripts/lib/plan/replacements.ts)" : "replaced";
+    return `-/+ ${change.type} ${change.name} (${why})`;
+}
+
+/** The warning for a replacement that destroys data or breaks something outside the repository. */
+export function replacementWarning(tenant: string, change: ResourceChange): string | undefined {
+    return change.replace && change.atStake ? `${tenant}: ${change.holdsData ? "DATA LOSS: " : ""}${change.atStake}` : undefined;
 }
 
 /** The readable diff of one stack: one line when nothing changes, else its changes indented. */
@@ -318,8 +587,11 @@ export function renderStackDiff(entry: StackDiffEntry, max = 120): string {
     if (diff.status === "unchanged") {
         return `${entry.tenant}: no change`;
     }
-    const { added, changed, removed } = diffCounts(diff);
-    const lines = [`${entry.tenant} (${entry.mode}): ${diff.status}, +${added} ~${changed} -${removed} resources${diff.outputs.length ? `, ${diff.outputs.length} output change(s)` : ""}`];
+    const { added, changed, removed, replaced } = diffCounts(diff);
+    const lines = [
+        `${entry.tenant} (${entry.mode}): ${diff.status}, +${added} ~${changed} -${removed} resources${replaced ? ` (${replaced} replaced)` : ""}` +
+            `${diff.outputs.length ? `, ${diff.outputs.length} output change(s)` : ""}`,
+    ];
     if (diff.status === "new" || diff.status === "removed") {
         const list = diff.status === "new" ? diff.added : diff.removed;
         const tally = new Map<string, number>();
@@ -327,11 +599,13 @@ export function renderStackDiff(entry: StackDiffEntry, max = 120): string {
         lines.push(...[...tally.entries()].map(([type, count]) => `  ${diff.status === "new" ? "+" : "-"} ${String(count).padStart(3)} ${type}`));
         return lines.join("\n");
     }
+    const ordered = replacementsFirst(diff.changed);
+    const detail = (resource: ResourceChange): string[] => [`  ${describeResourceChange(resource)}`, ...resource.changes.map((change) => `      ${describeChange(change, max)}`)];
+    lines.push(...ordered.flatMap((resource) => (replacementWarning(entry.tenant, resource) ? [`  !! ${replacementWarning(entry.tenant, resource)}`] : [])));
+    lines.push(...ordered.filter((resource) => resource.replace).flatMap(detail));
     lines.push(...diff.added.map((resource) => `  + ${resource.type} ${resource.name}`));
     lines.push(...diff.removed.map((resource) => `  - ${resource.type} ${resource.name}`));
-    for (const resource of diff.changed) {
-        lines.push(`  ~ ${resource.type} ${resource.name}`, ...resource.changes.map((change) => `      ${describeChange(change, max)}`));
-    }
+    lines.push(...ordered.filter((resource) => !resource.replace).flatMap(detail));
     lines.push(...diff.outputs.map((change) => `  ~ output ${describeChange(change, max)}`));
     return lines.join("\n");
 }

@@ -5,7 +5,7 @@
 // Pure: the same input always renders the same comments.
 
 import { Violation } from "../../../policy/rules/types";
-import { BlastGroup, describeChange, describeGroup, diffCounts, StackDiff } from "./diff";
+import { BlastGroup, describeChange, describeGroup, describeResourceChange, diffCounts, replacementsFirst, replacementWarning, StackDiff } from "./diff";
 import { topologyDiagram, TopologyStack } from "./mermaid";
 
 /** GitHub's limit on the body of one comment. */
@@ -89,23 +89,62 @@ function summaryLine(input: CommentInput): string {
         input.costs === undefined
             ? "cost: not estimated"
             : `cost: ${usd([...input.costs.values()].reduce((cents, summary) => cents + Math.round(summary.deltaUsd * 100), 0) / 100, true)} per month`;
+    const replaced = input.stacks.reduce((sum, stack) => sum + diffCounts(stack.diff).replaced, 0);
     return (
         `**${count("changed")} changed, ${count("new")} new, ${count("removed")} removed, ${count("unchanged")} unchanged** of ${input.stacks.length} stacks` +
+        ` · ${replaced === 0 ? "no resource replaced" : `**${replaced} resource(s) replaced**`}` +
         ` · ${mandatory} mandatory and ${violations.length - mandatory} advisory policy violations · ${cost}`
     );
+}
+
+/** The replacements that destroy data or need someone outside the repository, one line each. */
+function warningLines(stacks: readonly CommentStack[]): string[] {
+    return stacks.flatMap((stack) => replacementsFirst(stack.diff.changed).flatMap((change) => {
+        if (replacementWarning(stack.tenant, change) === undefined) {
+            return [];
+        }
+        return [`> - **${prose(stack.tenant)}** ${code(change.type)}: ${change.holdsData ? "**data loss**: " : ""}${prose(change.atStake ?? "")}`];
+    }));
+}
+
+/** Replacements first: a caution block for what they destroy, then every replaced resource per stack. */
+function replacementLines(input: CommentInput): { caution: string[]; list: string[] } {
+    const warnings = warningLines(input.stacks);
+    const caution =
+        warnings.length > 0
+            ? ["> [!CAUTION]", `> **${warnings.length} replacement(s) destroy data or need action outside this repository.** Read each before merging:`, ...warnings, ""]
+            : [];
+    const replacedStacks = input.stacks.filter((stack) => diffCounts(stack.diff).replaced > 0);
+    const list =
+        replacedStacks.length > 0
+            ? [
+                  "### Replacements (deleted and created again, with new ids)",
+                  "",
+                  ...replacedStacks.map((stack) => {
+                      const replaced = replacementsFirst(stack.diff.changed).filter((change) => change.replace);
+                      const names = replaced.slice(0, 12).map((change) => code(`${change.type} ${change.name}`));
+                      const more = replaced.length > 12 ? `, and ${replaced.length - 12} more` : "";
+                      return `- **${prose(stack.tenant)}** (${replaced.length}): ${names.join(", ")}${more}`;
+                  }),
+                  "",
+              ]
+            : [];
+    return { caution, list };
 }
 
 function header(input: CommentInput, budget: number): string {
     const ref = input.baseRef.length > 100 ? `${input.baseRef.slice(0, 99)}…` : input.baseRef;
     const top = [`## Offline plan against ${code(ref)}`, "", summaryLine(input), ""];
     const table = [
-        "| stack | mode | status | + | ~ | - | policy | cost Δ/month |",
-        "|---|---|---|--:|--:|--:|--:|--:|",
+        "| stack | mode | status | + | ~ | - | replaced | policy | cost Δ/month |",
+        "|---|---|---|--:|--:|--:|--:|--:|--:|",
         ...input.stacks.map((stack) => {
-            const { added, changed, removed } = diffCounts(stack.diff);
-            return `| ${prose(stack.tenant)} | ${prose(stack.mode)} | ${stack.diff.status} | ${added} | ${changed} | ${removed} | ${stack.violations?.length ?? 0} | ${costCell(input, stack.tenant)} |`;
+            const { added, changed, removed, replaced } = diffCounts(stack.diff);
+            const replacedCell = replaced > 0 ? `**${replaced}**` : "0";
+            return `| ${prose(stack.tenant)} | ${prose(stack.mode)} | ${stack.diff.status} | ${added} | ${changed} | ${removed} | ${replacedCell} | ${stack.violations?.length ?? 0} | ${costCell(input, stack.tenant)} |`;
         }),
     ];
+    const replacements = replacementLines(input);
     const footnote = input.costs && [...input.costs.values()].some((cost) => cost.unknownItems > 0) ? ["", "\\* some charges are usage-based or unpriced and not in the delta."] : [];
     const shared = input.blastRadius.filter((group) => group.tenants.length > 1);
     const blast = shared.length > 0 ? ["", "### Changes shared by several stacks", "", ...shared.map((group) => `- ${code(describeGroup(group, VALUE_MAX))}`)] : [];
@@ -124,22 +163,33 @@ function header(input: CommentInput, budget: number): string {
         return kept;
     };
     const length = (lines: string[]) => lines.join("\n").length + 1;
-    const tableLines = fit(table, budget - length(top) - length(footnote), "the summary table");
-    const rest = budget - length(top) - length(tableLines) - length(footnote);
+    // The warnings come first and may take half the comment; the table keeps what they leave.
+    const cautionLines = replacements.caution.length > 0 ? fit(replacements.caution, Math.floor(budget / 2), "replacement warnings") : [];
+    const listLines = replacements.list.length > 0 ? fit(replacements.list, Math.floor(budget / 6), "replacements") : [];
+    const head = [...top, ...cautionLines, ...listLines];
+    const tableLines = fit(table, budget - length(head) - length(footnote), "the summary table");
+    const rest = budget - length(head) - length(tableLines) - length(footnote);
     const blastLines = fit(blast, Math.max(0, rest - Math.min(length(notes), rest / 2)), "shared changes");
     const noteLines = fit(notes, Math.max(0, rest - length(blastLines)), "notes");
-    return [...top, ...tableLines, ...footnote, ...blastLines, ...noteLines, ""].join("\n");
+    return [...head, ...tableLines, ...footnote, ...blastLines, ...noteLines, ""].join("\n");
 }
 
 function fencedDiff(lines: string[]): string[] {
     return ["```diff", ...lines, "```"];
 }
 
+/** The diff block: replaced resources first (`-/+`, red), then added, removed, updated (`!`). */
 function resourceLines(diff: StackDiff): string[] {
+    const ordered = replacementsFirst(diff.changed);
+    const detail = (resource: StackDiff["changed"][number]): string[] => [
+        resource.replace ? describeResourceChange(resource) : `! ${resource.type} ${resource.name}`,
+        ...resource.changes.map((change) => `    ${describeChange(change, VALUE_MAX)}`),
+    ];
     return [
+        ...ordered.filter((resource) => resource.replace).flatMap(detail),
         ...diff.added.map((resource) => `+ ${resource.type} ${resource.name}`),
         ...diff.removed.map((resource) => `- ${resource.type} ${resource.name}`),
-        ...diff.changed.flatMap((resource) => [`! ${resource.type} ${resource.name}`, ...resource.changes.map((change) => `    ${describeChange(change, VALUE_MAX)}`)]),
+        ...ordered.filter((resource) => !resource.replace).flatMap(detail),
         ...diff.outputs.map((change) => `! output ${describeChange(change, VALUE_MAX)}`),
     ];
 }
@@ -158,9 +208,18 @@ export const sectionHeading = (stack: { readonly tenant: string; readonly mode: 
     `### ${prose(stack.tenant)} (${prose(stack.mode)}): ${stack.diff.status}`;
 
 export function renderSection(input: CommentInput, stack: CommentStack): string {
-    const { added, changed, removed } = diffCounts(stack.diff);
+    const { added, changed, removed, replaced } = diffCounts(stack.diff);
     const violations = stack.violations ?? [];
-    const lines = [sectionHeading(stack), "", `+${added} ~${changed} -${removed} resources · ${violations.length} policy violation(s) · ${costLine(input, stack.tenant)}`, ""];
+    const lines = [
+        sectionHeading(stack),
+        "",
+        `+${added} ~${changed} -${removed} resources${replaced > 0 ? ` · **${replaced} replaced**` : ""} · ${violations.length} policy violation(s) · ${costLine(input, stack.tenant)}`,
+        "",
+    ];
+    const warnings = warningLines([stack]);
+    if (warnings.length > 0) {
+        lines.push("> [!CAUTION]", `> **Replacements in ${prose(stack.tenant)} that destroy data or need action outside this repository:**`, ...warnings, "");
+    }
     if (stack.diff.status === "new") {
         lines.push("```mermaid", topologyDiagram(stack), "```", "");
     }
