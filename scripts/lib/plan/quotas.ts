@@ -196,6 +196,25 @@ function strings(value: unknown, into: string[] = []): string[] {
     return into;
 }
 
+/** Days a lifecycle keeps a recovery point; Infinity without `deleteAfter` (AWS Backup then keeps it for good). */
+function deleteAfterOf(lifecycle: unknown): number {
+    const days = records([lifecycle])[0]?.deleteAfter;
+    return typeof days === "number" && Number.isFinite(days) ? days : Number.POSITIVE_INFINITY;
+}
+
+/** Recovery points a rule keeps at its peak; Infinity when kept for good or the schedule cannot be counted. */
+function kept(schedule: string, deleteAfterDays: number): number {
+    if (!Number.isFinite(deleteAfterDays)) {
+        return Number.POSITIVE_INFINITY;
+    }
+    try {
+        return recoveryPointsKept({ schedule, deleteAfterDays });
+    } catch {
+        // A schedule of a shape not counted: never a silent pass.
+        return Number.POSITIVE_INFINITY;
+    }
+}
+
 function records(value: unknown): Record<string, unknown>[] {
     return Array.isArray(value) ? value.filter((item): item is Record<string, unknown> => item !== null && typeof item === "object") : [];
 }
@@ -260,12 +279,13 @@ export function countUsage(stacks: readonly CountedStack[]): FleetUsage {
                         const home = RDS_ARN.exec(database)![1]!;
                         for (const rule of records(plan?.inputs.rules)) {
                             const schedule = String(rule.schedule);
-                            const keptDays = Number(records([rule.lifecycle])[0]?.deleteAfter);
-                            add(home, "rdsManualSnapshots", stack.tenant, recoveryPointsKept({ schedule, deleteAfterDays: keptDays }));
+                            const keptDays = deleteAfterOf(rule.lifecycle);
+                            add(home, "rdsManualSnapshots", stack.tenant, kept(schedule, keptDays));
                             for (const copy of records(rule.copyActions)) {
                                 const destination = VAULT_ARN.exec(String(copy.destinationVaultArn))?.[1] ?? home;
-                                const copyDays = Number(records([copy.lifecycle])[0]?.deleteAfter ?? keptDays);
-                                add(destination, "rdsManualSnapshots", stack.tenant, recoveryPointsKept({ schedule, deleteAfterDays: copyDays }));
+                                // A copy without a lifecycle of its own keeps the rule's.
+                                const copyDays = copy.lifecycle === undefined ? keptDays : deleteAfterOf(copy.lifecycle);
+                                add(destination, "rdsManualSnapshots", stack.tenant, kept(schedule, copyDays));
                             }
                         }
                     }
@@ -304,7 +324,7 @@ function lineOf(text: string, jsonPath: string): { line: number; column: number 
 function largest(byStack: ReadonlyMap<string, number>, shown = 5): string {
     const sorted = [...byStack.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     const listed = sorted.slice(0, shown).map(([stack, count]) => `${stack} ${count}`);
-    return `${listed.join(", ")}${sorted.length > shown ? ` and ${sorted.length - shown} more stack(s)` : ""}`;
+    return `${listed.join(", ").replace(/Infinity/g, "unbounded")}${sorted.length > shown ? ` and ${sorted.length - shown} more stack(s)` : ""}`;
 }
 
 /** How the quota is raised, or why it cannot be. */
@@ -341,9 +361,10 @@ export function quotaProblems(usage: FleetUsage, applied: AppliedQuotas): QuotaP
             const quota = QUOTAS[key];
             const code = quota.quotaCode === null ? `${quota.serviceCode}, not adjustable` : `${quota.serviceCode} ${quota.quotaCode}`;
             const consequence = quota.severity === "error" ? "AWS refuses what goes beyond it" : "AWS accepts the deployment, and backup jobs fail once the quota is reached";
+            const count = Number.isFinite(counted.count) ? String(counted.count) : "an unbounded number (a rule keeps them for good, or its schedule cannot be counted)";
             const message =
-                `${region}: ${counted.count} planned of ${quota.what}; the quota "${quota.name}" (${code}) is ${limit.value} in ${applied.file} (${limit.path}); ` +
-                `${consequence}. Largest: ${largest(counted.byStack)}. ${raiseAdvice(key, region, counted.count, applied.file)}`;
+                `${region}: ${count} planned of ${quota.what}; the quota "${quota.name}" (${code}) is ${limit.value} in ${applied.file} (${limit.path}); ` +
+                `${consequence}. Largest: ${largest(counted.byStack)}. ${Number.isFinite(counted.count) ? raiseAdvice(key, region, counted.count, applied.file) : "Give every rule a lifecycle (deleteAfter) and a schedule the plan can count."}`;
             const problem: Problem = { file: applied.file, ...lineOf(applied.text, limit.path), path: limit.path, message };
             (quota.severity === "error" ? errors : warnings).push(problem);
         }
