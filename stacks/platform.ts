@@ -371,7 +371,8 @@ export async function platform(region: string): Promise<PlatformStackOutputs> {
             {
                 name: `/${name}/organization-trail`,
                 type: "String",
-                value: organizationTrail,
+                // Not secret: `value` would be masked as one (the provider marks it so), `insecureValue` is shown.
+                insecureValue: organizationTrail,
                 description: "The AWS Organizations trail that records this account in every region (no platform creates one)",
                 tags: { [ORGANIZATION_TRAIL_TAG.key]: ORGANIZATION_TRAIL_TAG.value },
             },

@@ -29,7 +29,8 @@ export function homePlatformReferenced(stack: PolicyStack): string | undefined {
 export function recordsOrganizationTrail(stack: PolicyStack): boolean {
     return ofType(stack, PARAMETER_TYPE).some((parameter) => {
         const tags = (parameter.props.tags ?? {}) as Record<string, unknown>;
-        return tags[ORGANIZATION_TRAIL_TAG.key] === ORGANIZATION_TRAIL_TAG.value && typeof parameter.props.value === "string" && TRAIL_ARN.test(parameter.props.value);
+        const value = parameter.props.insecureValue ?? parameter.props.value;
+        return tags[ORGANIZATION_TRAIL_TAG.key] === ORGANIZATION_TRAIL_TAG.value && typeof value === "string" && TRAIL_ARN.test(value);
     });
 }
 
@@ -105,7 +106,7 @@ export const enableCloudTrailAudit: StackRule = {
     name: "cloudtrail-trail-audit",
     description:
         "The home platform stack has a CloudTrail trail that is multi-region, validates its log files, is logging, and records S3 object-level (data) events; " +
-        "every other platform stack reads the account's trail from the home platform (a StackReference to platform-<homeRegion>), or a platform records the organisation trail that covers the account (an SSM parameter tagged audit-trail=organization holding its ARN). " +
+        "every other platform stack reads the account's trail from the home platform (a StackReference to platform-<homeRegion>), or a platform records the organisation trail that covers the account (an SSM parameter tagged audit-trail=organization whose insecureValue or value is its ARN). " +
         "A platform with none of these is reported. Tenant stacks: not applicable (the account's trail covers them).",
     why:
         "Security investigations and customers' audits rely on a complete, tamper-evident record of who did what: in every region, including who read or changed a tenant's files.",
