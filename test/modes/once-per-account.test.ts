@@ -14,7 +14,7 @@ import { planStack, qualifiedStackName } from "../../scripts/lib/plan/engine";
 import { PlanDocument, planFleet, platformPlanOrder, TenantPlan } from "../../scripts/lib/plan/fleet";
 import { platformProgram } from "../../stacks";
 import { resolveTenant, Tenant, TenantDocument } from "../../stacks/config/tenant";
-import { HOME_REGION, PLATFORM_DEFAULTS, REQUIRED_PLATFORM_CONFIG } from "../../stacks/platform-settings";
+import { HOME_REGION, PLATFORM_DEFAULTS, PlatformSettings, platformSettingsProblems, REQUIRED_PLATFORM_CONFIG } from "../../stacks/platform-settings";
 import { ofType, T } from "../graph";
 
 const OTHER = "us-east-1";
@@ -228,5 +228,29 @@ describe("GIVEN 30 dedicated-saas tenants in one region", () => {
             // No tenant adds a rule to the platform's groups.
             expect(ofType(plan, T.ingress).filter((rule) => rule.inputs.securityGroupId === group), plan.tenant).toEqual([]);
         }
+    });
+});
+
+describe("the once-per-account platform settings", () => {
+    const valid: PlatformSettings = {
+        ...PLATFORM_DEFAULTS,
+        offsiteGatewayIp: REQUIRED_PLATFORM_CONFIG.offsiteGatewayIp,
+        offsiteRegion: "eu-central-1",
+        organizationTrailArn: undefined,
+        guardDutyDetectorId: undefined,
+    };
+
+    it("GIVEN the defaults WHEN checked THEN the home region is eu-west-1 and nothing is wrong", () => {
+        expect(HOME_REGION).toBe("eu-west-1");
+        expect(platformSettingsProblems(valid)).toEqual([]);
+        expect(platformSettingsProblems({ ...valid, organizationTrailArn: ORG_TRAIL, guardDutyDetectorId: DETECTOR_ID })).toEqual([]);
+    });
+
+    it.each([
+        [{ homeRegion: "eu-west-9" }, 'homeRegion: "eu-west-9" is not a supported AWS region; expected the region whose platform owns the trail and the public zone, e.g. eu-west-1'],
+        [{ organizationTrailArn: "organization-trail" }, 'organizationTrailArn: "organization-trail" is not a CloudTrail trail ARN; expected e.g. arn:aws:cloudtrail:eu-west-1:111122223333:trail/organization-trail'],
+        [{ guardDutyDetectorId: "ABC" }, 'guardDutyDetectorId: "ABC" is not a GuardDuty detector id; expected 32 hexadecimal characters (aws guardduty list-detectors --region <region>)'],
+    ])("GIVEN %j WHEN checked THEN: %s", (change, message) => {
+        expect(platformSettingsProblems({ ...valid, ...change })).toEqual([message]);
     });
 });
