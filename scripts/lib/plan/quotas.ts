@@ -221,8 +221,8 @@ function records(value: unknown): Record<string, unknown>[] {
 
 /**
  * Counts every quota per region over the stacks. A resource's region is its stack's, except where
- * the plan shows otherwise: a load balancer's ARN (its id), a vault named in a backup-vault ARN of
- * the stack (the off-site vault, in its partner region), an off-site copy's destination.
+ * the plan shows otherwise: a load balancer's ARN (its id), a vault named in a backup plan's
+ * copy action (the off-site vault, in its partner region), an off-site copy's destination.
  */
 export function countUsage(stacks: readonly CountedStack[]): FleetUsage {
     const usage: FleetUsage = new Map();
@@ -241,7 +241,8 @@ export function countUsage(stacks: readonly CountedStack[]): FleetUsage {
     for (const stack of stacks) {
         usage.has(stack.region) || usage.set(stack.region, new Map());
         const vaultRegions = new Map<string, string>();
-        for (const text of stack.resources.flatMap((resource) => strings(resource.inputs))) {
+        // The off-site vaults are named by ARN in the backup plans' copy actions.
+        for (const text of stack.resources.filter((resource) => resource.type === "aws:backup/plan:Plan").flatMap((resource) => strings(resource.inputs))) {
             const vault = VAULT_ARN.exec(text);
             if (vault) {
                 vaultRegions.set(vault[2]!, vault[1]!);
