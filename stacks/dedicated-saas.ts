@@ -6,6 +6,7 @@ import { Backup } from "../components/backup";
 import { Database } from "../components/database";
 import { FilesBucket } from "../components/files-bucket";
 import { FrontDoor } from "../components/front-door";
+import { componentType } from "../components/types";
 import { DedicatedSaasTenant } from "./config/tenant";
 import { offsiteProvider, SHARED_SERVERS_TAG_KEY, StackOutputs, tenantContext } from "./context";
 import { dataOutputs, foundationOutputs, tenantFoundation } from "./foundation";
@@ -27,6 +28,21 @@ import { dataOutputs, foundationOutputs, tenantFoundation } from "./foundation";
  * program reads them from the platform stack (deployed before its tenants, so known at preview as
  * at update).
  */
+/**
+ * Before its own front door, a dedicated-saas tenant's certificate was `<id>-certificate` at the
+ * stack's root (its DNS validation and `<label>.<base domain>` alias records its children). The
+ * door's certificate takes that one over through an alias, which its children inherit, instead of
+ * replacing it: a new alias record of the same name would be created before the old one is deleted,
+ * and Route 53 refuses a second record of one name and type. (`transformations`, run by the SDK,
+ * rather than `transforms`, which need the engine's support and are invisible to the offline plan.)
+ */
+export function adoptFormerCertificate(tenantId: string): pulumi.ResourceTransformation {
+    return ({ type, name, props, opts }) =>
+        type === componentType("edge", "DomainCertificate") && name === `${tenantId}-front-door`
+            ? { props, opts: pulumi.mergeOptions(opts, { aliases: [{ name: `${tenantId}-certificate`, parent: pulumi.rootStackResource }] }) }
+            : undefined;
+}
+
 export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackOutputs> {
     const ctx = tenantContext(tenant);
     const { platform, opts } = ctx;
@@ -69,7 +85,7 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
             healthCheckPath: appCopyHealthCheckPath(tenant.id),
             extraSecurityGroupIds: [platform.output("tenantFrontDoorSecurityGroupId")],
         },
-        opts,
+        { ...opts, transformations: [adoptFormerCertificate(tenant.id)] },
     );
     new AppCopy(
         `${tenant.id}-app`,

@@ -1,6 +1,7 @@
 // The platform stack and the modes that stand on it (`saas`, `dedicated-saas`, `physical`), on the
 // graphs they register, planned together so that every StackReference reads the planned platform.
 
+import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { SECRET_PLACEHOLDER } from "../../scripts/lib/plan/engine";
@@ -9,6 +10,7 @@ import { renderTenant } from "../../scripts/lib/plan/summary";
 import { subnetPlan } from "../../components/network-plan";
 import { BACKUP_PROMISE } from "../../components/backup-schedule";
 import { resolveTenant, Tenant, TenantDocument } from "../../stacks/config/tenant";
+import { adoptFormerCertificate } from "../../stacks/dedicated-saas";
 import { PLATFORM_DEFAULTS, TENANT_SPACE } from "../../stacks/platform-settings";
 import { byId, ofType, strings, T, tagsOf } from "../graph";
 
@@ -222,6 +224,14 @@ describe("dedicated-saas", () => {
         expect(ofType(plan, "aws:lb/listenerRule:ListenerRule")).toEqual([]);
         expect(ofType(plan, "aws:lb/listenerCertificate:ListenerCertificate")).toEqual([]);
         expect(one(plan, "aws:ssm/association:Association").inputs.parameters).toMatchObject({ tenant: id, copy: "dedicated" });
+    });
+
+    it("GIVEN the door's certificate WHEN transformed THEN it takes over the tenant's former root-level certificate by alias; nothing else is touched", () => {
+        const transform = adoptFormerCertificate("stark");
+        const certificate = transform({ resource: undefined as never, type: "tenant-platform:edge:DomainCertificate", name: "stark-front-door", props: {}, opts: {} });
+        expect(certificate?.opts.aliases).toEqual([{ name: "stark-certificate", parent: pulumi.rootStackResource }]);
+        expect(transform({ resource: undefined as never, type: "tenant-platform:edge:DomainCertificate", name: "wayne-front-door", props: {}, opts: {} })).toBeUndefined();
+        expect(transform({ resource: undefined as never, type: "aws:acm/certificate:Certificate", name: "stark-front-door", props: {}, opts: {} })).toBeUndefined();
     });
 
     it("GIVEN the platform WHEN planned THEN its shared servers admit the tenants' front doors with one rule on the app port, from the group the doors carry", () => {
