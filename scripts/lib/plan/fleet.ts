@@ -98,7 +98,7 @@ function secretKeys(config: Readonly<Record<string, string>>): string[] {
  */
 export const PLAN_WEIGHT: Readonly<Record<Mode, number>> = {
     saas: 6,
-    "dedicated-saas": 65,
+    "dedicated-saas": 75,
     physical: 157,
     cloud: 138,
     vpn: 147,
