@@ -154,6 +154,16 @@ describe("quotaProblems", () => {
         expect(errors[0]!.message).toContain(command);
     });
 
+    it("GIVEN 101 regional web ACLs WHEN judged THEN the error says how to raise the quota, whose code it leaves to Service Quotas", () => {
+        const { errors } = quotaProblems(countUsage([stackWith("fleet", "aws:wafv2/webAcl:WebAcl", 101, { scope: "REGIONAL" })]), loadQuotas(ROOT));
+        expect(errors.map((error) => error.path)).toEqual(["/defaults/wafWebAcls"]);
+        expect(errors[0]!.message).toContain('"Maximum number of web ACLs (protection packs)" (wafv2 quota code: see Service Quotas) is 100');
+        expect(errors[0]!.message).toContain(`https://console.aws.amazon.com/servicequotas/home/services/wafv2/quotas, region ${REGION}`);
+        expect(errors[0]!.message).toContain("--service-code wafv2 --quota-code <its code from aws service-quotas list-service-quotas --service-code wafv2> --desired-value 101");
+        // CloudFront web ACLs are global, not counted in a region.
+        expect(quotaProblems(countUsage([stackWith("fleet", "aws:wafv2/webAcl:WebAcl", 101, { scope: "CLOUDFRONT" })]), loadQuotas(ROOT)).errors).toEqual([]);
+    });
+
     it("GIVEN six single-region trails in a region WHEN judged THEN the error says AWS cannot raise it", () => {
         const { errors } = quotaProblems(countUsage([stackWith("fleet", "aws:cloudtrail/trail:Trail", 6, { isMultiRegionTrail: false })]), loadQuotas(ROOT));
         expect(errors).toHaveLength(1);
@@ -175,7 +185,7 @@ describe("the quota file", () => {
         quotas.regions[REGION] = { elasticIps: { value: 5, source: "x" }, backupVaults: { value: -1, source: "x" } };
         expect(quotaFileProblems(quotas)).toEqual([
             '/defaults/rdsInstances: expected { "value": a whole number, "source": where it comes from }',
-            `/regions/${REGION}/elasticIps: not a quota the plan counts; expected one of applicationLoadBalancers, backupVaults, backupPlans, cloudTrailTrails, rdsInstances, rdsManualSnapshots`,
+            `/regions/${REGION}/elasticIps: not a quota the plan counts; expected one of applicationLoadBalancers, wafWebAcls, wafIpSets, backupVaults, backupPlans, cloudTrailTrails, rdsInstances, rdsManualSnapshots`,
             `/regions/${REGION}/backupVaults: expected { "value": a whole number, "source": where it comes from }`,
         ]);
     });
@@ -211,6 +221,9 @@ describe("a planned fleet's quotas", () => {
         expect(count(PARTNER, "backupVaults")).toBe(4);
         expect(count(REGION, "backupPlans")).toBe(8);
         expect(count(REGION, "rdsInstances")).toBe(4);
+        // Every internet-facing door has its web ACL and IP set.
+        expect(count(REGION, "wafWebAcls")).toBe(4);
+        expect(count(REGION, "wafIpSets")).toBe(4);
         expect(count(REGION, "cloudTrailTrails")).toBe(1);
         expect(count(REGION, "rdsManualSnapshots")).toBe(4 * 168);
     });

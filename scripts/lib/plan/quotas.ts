@@ -12,15 +12,25 @@ import { Problem } from "../../../stacks/config/validate";
 import type { PlannedResource } from "./engine";
 
 /** The quotas the plan counts. */
-export type QuotaKey = "applicationLoadBalancers" | "backupVaults" | "backupPlans" | "cloudTrailTrails" | "rdsInstances" | "rdsManualSnapshots";
+export type QuotaKey =
+    | "applicationLoadBalancers"
+    | "wafWebAcls"
+    | "wafIpSets"
+    | "backupVaults"
+    | "backupPlans"
+    | "cloudTrailTrails"
+    | "rdsInstances"
+    | "rdsManualSnapshots";
 
 export interface QuotaDefinition {
     /** Its name in Service Quotas. */
     readonly name: string;
     /** Service Quotas' service code. */
     readonly serviceCode: string;
-    /** Service Quotas' quota code; null for a quota Service Quotas cannot raise. */
+    /** Service Quotas' quota code; null where it is not known here (then `adjustable` says whether AWS raises it). */
     readonly quotaCode: string | null;
+    /** Whether AWS raises it on request. */
+    readonly adjustable: boolean;
     /** AWS's default, per account and region. */
     readonly awsDefault: number;
     /** `error`: AWS refuses the create; `warning`: AWS accepts the deployment and fails later. */
@@ -36,15 +46,40 @@ export const QUOTAS: Readonly<Record<QuotaKey, QuotaDefinition>> = {
         name: "Application Load Balancers per Region",
         serviceCode: "elasticloadbalancing",
         quotaCode: "L-53DA6B97",
+        adjustable: true,
         awsDefault: 50,
         severity: "error",
         what: "application load balancers",
         source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html (50, adjustable); code from Service Quotas",
     },
+    // Every internet-facing front door (the platform's, each dedicated-saas tenant's, each cloud
+    // and physical tenant's) has a web ACL and an IP set of its own: with the load balancer quota
+    // raised, these are the next wall.
+    wafWebAcls: {
+        name: "Maximum number of web ACLs (protection packs)",
+        serviceCode: "wafv2",
+        quotaCode: null,
+        adjustable: true,
+        awsDefault: 100,
+        severity: "error",
+        what: "regional AWS WAF web ACLs",
+        source: "https://docs.aws.amazon.com/waf/latest/developerguide/limits.html (100 per account per Region, increase on request); quota code not verified here",
+    },
+    wafIpSets: {
+        name: "Maximum number of IP sets",
+        serviceCode: "wafv2",
+        quotaCode: null,
+        adjustable: true,
+        awsDefault: 100,
+        severity: "error",
+        what: "regional AWS WAF IP sets",
+        source: "https://docs.aws.amazon.com/waf/latest/developerguide/limits.html (100 per account per Region, increase on request); quota code not verified here",
+    },
     backupVaults: {
         name: "Backup vaults per Region per account",
         serviceCode: "backup",
         quotaCode: "L-7705D2CB",
+        adjustable: true,
         awsDefault: 100,
         severity: "error",
         what: "AWS Backup vaults (each tenant's vault here and the off-site vaults of other regions' tenants)",
@@ -54,6 +89,7 @@ export const QUOTAS: Readonly<Record<QuotaKey, QuotaDefinition>> = {
         name: "Backup plans per Region per account",
         serviceCode: "backup",
         quotaCode: "L-BD69F607",
+        adjustable: true,
         awsDefault: 100,
         severity: "error",
         what: "AWS Backup plans (two per tenant: database and files)",
@@ -63,6 +99,7 @@ export const QUOTAS: Readonly<Record<QuotaKey, QuotaDefinition>> = {
         name: "Trails per Region",
         serviceCode: "cloudtrail",
         quotaCode: null,
+        adjustable: false,
         awsDefault: 5,
         severity: "error",
         what: "CloudTrail trails (a multi-region trail counts in every region: CloudTrail keeps a shadow copy of it in each)",
@@ -72,6 +109,7 @@ export const QUOTAS: Readonly<Record<QuotaKey, QuotaDefinition>> = {
         name: "DB instances",
         serviceCode: "rds",
         quotaCode: "L-7B6409FD",
+        adjustable: true,
         awsDefault: 40,
         severity: "error",
         what: "RDS DB instances",
@@ -81,6 +119,7 @@ export const QUOTAS: Readonly<Record<QuotaKey, QuotaDefinition>> = {
         name: "Manual DB instance snapshots",
         serviceCode: "rds",
         quotaCode: "L-272F1212",
+        adjustable: true,
         awsDefault: 100,
         severity: "warning",
         what: "RDS snapshots kept at the backup promise's peak (AWS Backup's snapshots of RDS and their off-site copies are manual snapshots)",
@@ -273,6 +312,16 @@ export function countUsage(stacks: readonly CountedStack[]): FleetUsage {
                 case "aws:rds/instance:Instance":
                     add(stack.region, "rdsInstances", stack.tenant);
                     break;
+                case "aws:wafv2/webAcl:WebAcl":
+                    if (resource.inputs.scope !== "CLOUDFRONT") {
+                        add(stack.region, "wafWebAcls", stack.tenant);
+                    }
+                    break;
+                case "aws:wafv2/ipSet:IpSet":
+                    if (resource.inputs.scope !== "CLOUDFRONT") {
+                        add(stack.region, "wafIpSets", stack.tenant);
+                    }
+                    break;
                 case "aws:backup/selection:Selection": {
                     const databases = strings(resource.inputs.resources).filter((arn) => RDS_ARN.test(arn));
                     const plan = plans.get(String(resource.inputs.planId));
@@ -331,8 +380,15 @@ function largest(byStack: ReadonlyMap<string, number>, shown = 5): string {
 /** How the quota is raised, or why it cannot be. */
 export function raiseAdvice(key: QuotaKey, region: string, needed: number, file: string): string {
     const quota = QUOTAS[key];
-    if (quota.quotaCode === null) {
+    if (!quota.adjustable) {
         return `AWS does not raise this quota: remove trails from the region (one multi-region trail, or the organisation's, records the whole account)`;
+    }
+    if (quota.quotaCode === null) {
+        return (
+            `Raise it: request ${needed} for "${quota.name}" in the Service Quotas console (https://console.aws.amazon.com/servicequotas/home/services/${quota.serviceCode}/quotas, region ${region}) ` +
+            `or aws service-quotas request-service-quota-increase --region ${region} --service-code ${quota.serviceCode} --quota-code <its code from aws service-quotas list-service-quotas --service-code ${quota.serviceCode}> --desired-value ${needed}, ` +
+            `then record the granted value under regions.${region}.${key} in ${file}`
+        );
     }
     return (
         `Raise it: aws service-quotas request-service-quota-increase --region ${region} --service-code ${quota.serviceCode} --quota-code ${quota.quotaCode} --desired-value ${needed}, ` +
@@ -360,7 +416,7 @@ export function quotaProblems(usage: FleetUsage, applied: AppliedQuotas): QuotaP
                 continue;
             }
             const quota = QUOTAS[key];
-            const code = quota.quotaCode === null ? `${quota.serviceCode}, not adjustable` : `${quota.serviceCode} ${quota.quotaCode}`;
+            const code = !quota.adjustable ? `${quota.serviceCode}, not adjustable` : `${quota.serviceCode} ${quota.quotaCode ?? "quota code: see Service Quotas"}`;
             const consequence = quota.severity === "error" ? "AWS refuses what goes beyond it" : "AWS accepts the deployment, and backup jobs fail once the quota is reached";
             const count = Number.isFinite(counted.count) ? String(counted.count) : "an unbounded number (a rule keeps them for good, or its schedule cannot be counted)";
             const message =
