@@ -5,24 +5,22 @@ import * as aws from "./aws";
 import { componentType } from "./types";
 
 export interface AppCopyArgs {
-    /** The tenant id (`acme`): names the SSM association and the default health check path. Required. */
+    /** The tenant id (`acme`): names the SSM association. Required. */
     readonly tenant: string;
-    /** The platform's shared VPC, where the shared app servers live. Required. */
-    readonly vpcId: pulumi.Input<string>;
     /**
-     * The shared app servers, one entry per server: each gets a target group attachment, so the
+     * The shared app servers, one entry per server: each is registered in `targetGroupArn`, so the
      * array's length must be known when the program runs. A caller reading the platform's list from
      * a StackReference (an Output of unknown length) builds a fixed-length array instead, e.g.
      * `range(appServerCount).map((i) => ids.apply((all) => all[i]))` with the count from config.
      * Required, at least one.
      */
     readonly instanceIds: pulumi.Input<string>[];
-    /** The shared load balancer's HTTPS listener. Required. */
-    readonly listenerArn: pulumi.Input<string>;
-    /** The tenant's host name: requests whose Host header is exactly this reach this copy. Required. */
-    readonly hostName: pulumi.Input<string>;
-    /** The tenant's validated certificate for `hostName`, added to the listener so that SNI serves it. Required. */
-    readonly certificateArn: pulumi.Input<string>;
+    /**
+     * The target group of the tenant's own load balancer (a FrontDoor in the platform's access
+     * tier, health-checking {@link appCopyHealthCheckPath}): the shared servers are registered in
+     * it. No listener, rule or certificate of anybody else's is touched. Required.
+     */
+    readonly targetGroupArn: pulumi.Input<string>;
     /** The tag that marks the shared app servers (`tag:<key>` = value): the SSM association runs on them. Required. */
     readonly serversTag: { readonly key: string; readonly value: pulumi.Input<string> };
     /** The platform's SSM document that installs and configures a tenant's copy on a server. Required. */
@@ -33,13 +31,17 @@ export interface AppCopyArgs {
      * secret: the copy reads its secrets from Secrets Manager itself. Required, may be empty.
      */
     readonly parameters: Readonly<Record<string, pulumi.Input<string>>>;
-    /**
-     * Page whose answer (200-399) makes this copy healthy on a server. Default: `/healthz/<tenant>`,
-     * which the servers' reverse proxy routes to this tenant's copy.
-     */
-    readonly healthCheckPath?: string;
-    /** Port the servers' reverse proxy listens on; it speaks HTTPS. Default: 443. */
+    /** Port the servers' reverse proxy listens on (the target group's port); it speaks HTTPS. Default: 443. */
     readonly port?: number;
+}
+
+/**
+ * The page whose answer (200-399) makes a tenant's copy healthy on a server. ALB health checks
+ * cannot set a Host header (they send the target's address), so the servers' reverse proxy cannot
+ * tell tenants apart by host name there: it routes this path to the tenant's copy instead.
+ */
+export function appCopyHealthCheckPath(tenant: string): string {
+    return `/healthz/${tenant}`;
 }
 
 export { associationNameFor } from "./app-install";
@@ -50,15 +52,11 @@ export function appCopyProblems(args: {
     readonly instanceCount: number;
     readonly parameterKeys: readonly string[];
     readonly serversTagKey: string;
-    readonly healthCheckPath: string;
     readonly port: number;
 }): string[] {
     const problems = appInstallProblems({ tenant: args.tenant, parameterKeys: args.parameterKeys, serversTagKey: args.serversTagKey });
     if (args.instanceCount === 0) {
         problems.push("instanceIds: none given; expected the shared app servers' instance ids, one entry per server");
-    }
-    if (!args.healthCheckPath.startsWith("/")) {
-        problems.push(`healthCheckPath: "${args.healthCheckPath}" is not a path; expected one starting with "/", e.g. "/healthz/acme"`);
     }
     if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535) {
         problems.push(`port: ${args.port} is not a port; expected a whole number from 1 to 65535`);
@@ -67,29 +65,23 @@ export function appCopyProblems(args: {
 }
 
 /**
- * A tenant's dedicated copy of the app on the platform's shared servers, behind the platform's
- * shared load balancer: its own target group on the servers, a listener rule sending its host name
- * there, its certificate on the shared HTTPS listener, and the SSM association that installs and
- * configures the copy on every shared server.
+ * A tenant's dedicated copy of the app on the platform's shared servers: every shared server
+ * registered in the target group of the tenant's own load balancer, and the SSM association that
+ * installs and configures the copy on every shared server.
  */
 export class AppCopy extends pulumi.ComponentResource {
     public readonly targetGroupArn: pulumi.Output<string>;
-    public readonly listenerRuleArn: pulumi.Output<string>;
     public readonly associationId: pulumi.Output<string>;
 
     constructor(name: string, args: AppCopyArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("app", "AppCopy"), name, {}, opts);
 
         const port = args.port ?? 443;
-        // ALB health checks cannot set a Host header (they send the target's address), so the
-        // servers' reverse proxy cannot tell tenants apart by host name: it routes this path instead.
-        const healthCheckPath = args.healthCheckPath ?? `/healthz/${args.tenant}`;
         const problems = appCopyProblems({
             tenant: args.tenant,
             instanceCount: args.instanceIds.length,
             parameterKeys: Object.keys(args.parameters),
             serversTagKey: args.serversTag.key,
-            healthCheckPath,
             port,
         });
         if (problems.length > 0) {
@@ -97,47 +89,18 @@ export class AppCopy extends pulumi.ComponentResource {
         }
         const child = { parent: this };
 
-        const targetGroup = new aws.lb.TargetGroup(
-            `${name}-tg`,
-            {
-                vpcId: args.vpcId,
-                targetType: "instance",
-                protocol: "HTTPS",
-                port,
-                healthCheck: { enabled: true, protocol: "HTTPS", port: "traffic-port", path: healthCheckPath, matcher: "200-399" },
-                tags: { Name: name },
-            },
-            child,
-        );
-        args.instanceIds.forEach((instanceId, index) => {
-            new aws.lb.TargetGroupAttachment(`${name}-target-${index}`, { targetGroupArn: targetGroup.arn, targetId: instanceId, port }, child);
-        });
-
-        // SNI picks this certificate for the host name; without it the listener's default
-        // certificate would answer and browsers would refuse the name.
-        const certificate = new aws.lb.ListenerCertificate(`${name}-certificate`, { listenerArn: args.listenerArn, certificateArn: args.certificateArn }, child);
-
-        // No priority: tenant stacks cannot coordinate numbers on the shared listener, so AWS gives
-        // the next free one. Host names are exact and unique per tenant, so the order never matters.
-        const rule = new aws.lb.ListenerRule(
-            `${name}-rule`,
-            {
-                listenerArn: args.listenerArn,
-                conditions: [{ hostHeader: { values: [args.hostName] } }],
-                actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
-            },
-            { parent: this, dependsOn: [certificate] },
+        const attachments = args.instanceIds.map(
+            (instanceId, index) => new aws.lb.TargetGroupAttachment(`${name}-target-${index}`, { targetGroupArn: args.targetGroupArn, targetId: instanceId, port }, child),
         );
 
         const install = new AppInstall(
             `${name}-install`,
             { tenant: args.tenant, serversTag: args.serversTag, documentName: args.documentName, parameters: args.parameters },
-            { parent: this, dependsOn: [rule] },
+            { parent: this, dependsOn: attachments },
         );
 
-        this.targetGroupArn = targetGroup.arn;
-        this.listenerRuleArn = rule.arn;
+        this.targetGroupArn = pulumi.output(args.targetGroupArn);
         this.associationId = install.associationId;
-        this.registerOutputs({ targetGroupArn: this.targetGroupArn, listenerRuleArn: this.listenerRuleArn, associationId: this.associationId });
+        this.registerOutputs({ targetGroupArn: this.targetGroupArn, associationId: this.associationId });
     }
 }

@@ -30,6 +30,12 @@ export interface AppServersArgs {
     readonly kmsKeyArn: pulumi.Input<string>;
     /** The load balancer's security group: the only source of application traffic. Required. */
     readonly loadBalancerSecurityGroupId: pulumi.Input<string>;
+    /**
+     * A second group of load balancers admitted on the app port, e.g. the group every
+     * dedicated-saas tenant's own load balancer carries: one rule admits them all, however many
+     * (a rule per tenant would meet the 60 rules a security group holds). Default: none.
+     */
+    readonly tenantLoadBalancersSecurityGroupId?: pulumi.Input<string>;
     /** Port the servers serve the application on, behind the load balancer. Default: 443 (HTTPS). */
     readonly appPort?: number;
     /** Managed prefix list of the operations CIDRs: the only source of administration traffic. Required. */
@@ -178,6 +184,20 @@ export class AppServers extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        if (args.tenantLoadBalancersSecurityGroupId !== undefined) {
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-access-from-tenant-lbs`,
+                {
+                    securityGroupId: accessGroup.id,
+                    description: "Application traffic from the tenants' own load balancers",
+                    ipProtocol: "tcp",
+                    fromPort: appPort,
+                    toPort: appPort,
+                    referencedSecurityGroupId: args.tenantLoadBalancersSecurityGroupId,
+                },
+                { parent: this },
+            );
+        }
         for (const port of egressPorts) {
             new aws.vpc.SecurityGroupEgressRule(
                 `${name}-access-to-vpc-${port}`,

@@ -108,3 +108,27 @@ export function describeRule(rule: BackupRule): string {
     const kept = rule.deleteAfterDays === 365 ? "12 months" : `${rule.deleteAfterDays} day${rule.deleteAfterDays === 1 ? "" : "s"}`;
     return `${rule.target} ${describeCron(rule.schedule)}, kept ${kept}, copied off-site`;
 }
+
+/**
+ * How many times a schedule of the shapes {@link describeCron} knows runs in a week: the hours of
+ * a day it fires at, times the weekdays it fires on.
+ */
+export function runsPerWeek(expression: string): number {
+    describeCron(expression); // throws on a shape this cannot count either
+    const fields = /^cron\((.*)\)$/.exec(expression.trim())![1]!.trim().split(/\s+/);
+    const [, hourField, , , dayOfWeek] = fields as [string, string, string, string, string, string];
+    const stepped = /^(\d+)\/(\d+)$/.exec(hourField);
+    const hoursPerDay = stepped ? Math.floor((23 - Number(stepped[1])) / Number(stepped[2])) + 1 : 1;
+    const daysPerWeek = /^[A-Z]{3}(,[A-Z]{3})*$/.test(dayOfWeek) ? dayOfWeek.split(",").length : 7;
+    return hoursPerDay * daysPerWeek;
+}
+
+/**
+ * The most recovery points a rule keeps alive at once: its runs within `deleteAfterDays`, counted
+ * just after a run (the peak, which is what a quota must allow). For the promise's database:
+ * 12 a day for 7 days = 84, daily for 31 days = 31, weekly for 365 days = 53 (52.14 on average):
+ * 168 snapshots per database at the peak, and as many again for its off-site copies there.
+ */
+export function recoveryPointsKept(rule: Pick<BackupRule, "schedule" | "deleteAfterDays">): number {
+    return Math.ceil((rule.deleteAfterDays * runsPerWeek(rule.schedule)) / 7);
+}

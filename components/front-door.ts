@@ -54,6 +54,11 @@ export interface FrontDoorArgs {
      * when internal (only the customer's own networks reach it).
      */
     readonly webFirewall?: boolean;
+    /**
+     * Security groups the load balancer also carries beside its own, e.g. the platform's group
+     * that the shared servers admit (a tenant's door in front of them). Default: none.
+     */
+    readonly extraSecurityGroupIds?: pulumi.Input<string>[];
 }
 
 export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -200,7 +205,7 @@ export class FrontDoor extends pulumi.ComponentResource {
                 loadBalancerType: "application",
                 internal: args.internal,
                 subnets: args.subnetIds,
-                securityGroups: [group.id],
+                securityGroups: [group.id, ...(args.extraSecurityGroupIds ?? [])],
                 dropInvalidHeaderFields: true,
                 // Its DNS name is what customers with their own domain point their CNAME at: deleting
                 // the load balancer by accident would break their DNS. Offboarding turns this off first.

@@ -48,11 +48,30 @@ export interface ThreatDetectionArgs {
      * stays off (it installs an agent on every instance).
      */
     readonly features?: readonly GuardDutyFeature[];
+    /**
+     * The account's existing detector in this region, adopted instead of created: AWS allows one
+     * detector per account and region (CreateDetector fails with "The request is rejected because a
+     * detector already exists for the current account"), and in an organisation the delegated
+     * administrator creates it in every member account. The detector is read (a wrong id fails the
+     * preview), its protection plans are left to its owner (`features` must then be unset), and the
+     * findings rule carries the id in its `guardduty-detector` tag. Default: undefined, a detector
+     * is created with `features`.
+     */
+    readonly detectorId?: string;
 }
+
+/** The tag of the findings rule naming the adopted detector it forwards findings of. */
+export const ADOPTED_DETECTOR_TAG = "guardduty-detector";
 
 /** What is wrong with the args, one message per problem (empty when they are valid). */
 export function threatDetectionArgsProblems(args: Omit<ThreatDetectionArgs, "alarmTopicArn">): string[] {
     const problems: string[] = [];
+    if (args.detectorId !== undefined && !/^[0-9a-f]{32}$/.test(args.detectorId)) {
+        problems.push(`detectorId: "${args.detectorId.slice(0, 60)}" is not a GuardDuty detector id; expected 32 hexadecimal characters`);
+    }
+    if (args.detectorId !== undefined && args.features !== undefined) {
+        problems.push("features: given with detectorId; an adopted detector's protection plans belong to its owner (the organisation), so leave features unset");
+    }
     const frequency = args.findingPublishingFrequency;
     if (frequency !== undefined && !(FINDING_PUBLISHING_FREQUENCIES as readonly string[]).includes(frequency)) {
         problems.push(`findingPublishingFrequency: "${frequency}" is not allowed; expected one of ${FINDING_PUBLISHING_FREQUENCIES.join(", ")}`);
@@ -97,8 +116,8 @@ export function topicPolicyStatementsForEvents(topicArn: string, ruleArn: string
 
 /**
  * Intrusion detection for the account: a GuardDuty detector with its protection plans set
- * explicitly, and an EventBridge rule sending every finding of at least medium severity to
- * operations' topic.
+ * explicitly (or the account's existing detector, adopted), and an EventBridge rule sending every
+ * finding of at least medium severity to operations' topic.
  */
 export class ThreatDetection extends pulumi.ComponentResource {
     public readonly detectorId: pulumi.Output<string>;
@@ -116,17 +135,24 @@ export class ThreatDetection extends pulumi.ComponentResource {
         const minimumSeverity = args.minimumSeverity ?? 4;
         const enabled = new Set<GuardDutyFeature>(args.features ?? ["S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS"]);
 
-        const detector = new aws.guardduty.Detector(
-            `${name}-detector`,
-            { enable: true, findingPublishingFrequency, tags: { Name: `${name}-detector`, tier: "audit" } },
-            { parent: this },
-        );
-        for (const feature of GUARDDUTY_FEATURES) {
-            new aws.guardduty.DetectorFeature(
-                `${name}-${feature.toLowerCase().replace(/_/g, "-")}`,
-                { detectorId: detector.id, name: feature, status: enabled.has(feature) ? "ENABLED" : "DISABLED" },
+        let detectorId: pulumi.Output<string>;
+        if (args.detectorId !== undefined) {
+            // Read, not created: the preview fails here when the account has no such detector.
+            detectorId = aws.guardduty.getDetectorOutput({ id: args.detectorId }, { parent: this }).apply((found) => found.id);
+        } else {
+            const detector = new aws.guardduty.Detector(
+                `${name}-detector`,
+                { enable: true, findingPublishingFrequency, tags: { Name: `${name}-detector`, tier: "audit" } },
                 { parent: this },
             );
+            for (const feature of GUARDDUTY_FEATURES) {
+                new aws.guardduty.DetectorFeature(
+                    `${name}-${feature.toLowerCase().replace(/_/g, "-")}`,
+                    { detectorId: detector.id, name: feature, status: enabled.has(feature) ? "ENABLED" : "DISABLED" },
+                    { parent: this },
+                );
+            }
+            detectorId = detector.id;
         }
 
         const rule = new aws.cloudwatch.EventRule(
@@ -135,12 +161,13 @@ export class ThreatDetection extends pulumi.ComponentResource {
                 description: `GuardDuty findings of severity ${minimumSeverity} and above, to operations`,
                 eventPattern: findingEventPattern(minimumSeverity),
                 state: "ENABLED",
+                tags: args.detectorId !== undefined ? { [ADOPTED_DETECTOR_TAG]: args.detectorId } : undefined,
             },
             { parent: this },
         );
         new aws.cloudwatch.EventTarget(`${name}-findings-to-operations`, { rule: rule.name, arn: args.alarmTopicArn }, { parent: this });
 
-        this.detectorId = detector.id;
+        this.detectorId = detectorId;
         this.ruleArn = rule.arn;
         this.registerOutputs({ detectorId: this.detectorId, ruleArn: this.ruleArn });
     }

@@ -211,6 +211,7 @@ function renderDiffReadable(stacks: readonly DiffedStack[], groups: readonly Bla
 function notes(document: PlanDocument): string[] {
     return [
         ...document.errors.map((problem) => `invalid, not planned: ${problem.file}:${problem.line}:${problem.column}: ${problem.path}: ${problem.message}`),
+        ...(document.warnings ?? []).map((problem) => `warning: ${problem.file}:${problem.line}:${problem.column}: ${problem.path}: ${problem.message}`),
         ...(document.placeholderSecrets?.length ? [`secret config planned with a placeholder: ${document.placeholderSecrets.join(", ")}`] : []),
         ...(document.standInConfig?.length ? [`platform config planned with a stand-in: ${document.standInConfig.join(", ")}`] : []),
     ];

@@ -36,6 +36,12 @@ export function platformRegionOf(stack: string): string | undefined {
  */
 export interface PlatformOutputs {
     readonly region: string;
+    /** The region whose platform owns the account's trail and public zone (every platform names the same). */
+    readonly homeRegion: string;
+    /** The trail that records the account in every region: the home platform's, or the organisation's. */
+    readonly auditTrailArn: string;
+    /** The GuardDuty detector of this region: the platform's own, or the adopted one. */
+    readonly guardDutyDetectorId: string;
     /** Tenants' subdomains live under it; the shared app is `app.<baseDomain>`. */
     readonly baseDomain: string;
     readonly appUrl: string;
@@ -54,7 +60,7 @@ export interface PlatformOutputs {
      * platform) and propagate into `operations` (the platform's), so no tenant reaches another.
      */
     readonly transitGatewayRouteTables: { tenants: string; operations: string };
-    /** The public Route 53 zone of `baseDomain`. */
+    /** The public Route 53 zone of `baseDomain`: the home platform's, passed on by every other platform. */
     readonly publicZoneId: string;
 
     // The shared environment saas and dedicated-saas tenants run on.
@@ -62,13 +68,24 @@ export interface PlatformOutputs {
     readonly vpcCidr: string;
     /** The shared network's data tier (two AZs): dedicated-saas databases live here. */
     readonly dataSubnetIds: string[];
+    /** The shared network's access tier (two AZs): dedicated-saas tenants' own load balancers live here. */
+    readonly accessSubnetIds: string[];
+    /**
+     * The group every dedicated-saas tenant's load balancer carries: the shared servers admit it on
+     * the app port (one rule for every tenant).
+     */
+    readonly tenantFrontDoorSecurityGroupId: string;
     /** The shared application servers' access security group: the only client of tenant databases. */
     readonly appServersSecurityGroupId: string;
     /** The shared application servers, each running every saas tenant and the dedicated copies. */
     readonly appServerInstanceIds: string[];
     /** Tag key and value that select the shared application servers (SSM associations target it). */
     readonly appServersTag: { key: string; value: string };
-    /** The shared load balancer's HTTPS listener: dedicated-saas tenants add host rules and certificates. */
+    /**
+     * The shared app's load balancer (`app.<baseDomain>`) and its HTTPS listener. dedicated-saas
+     * tenants no longer use them: each has a load balancer of its own, so no tenant meets the
+     * listener's 25 certificates or 100 rules, nor adds a rule to a listener others use.
+     */
     readonly httpsListenerArn: string;
     readonly loadBalancerDnsName: string;
     /** The load balancer's canonical hosted zone, for alias records. */
@@ -84,8 +101,9 @@ export interface PlatformOutputs {
 export class PlatformReference {
     readonly stack: pulumi.StackReference;
 
-    constructor(region: string, config: pulumi.Config) {
-        const name = config.get("platformStack") ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/${platformStackName(region)}`;
+    /** `configKey`: the stack config that names another stack instead (`platformStack` on tenant stacks). */
+    constructor(region: string, config: pulumi.Config, configKey = "platformStack") {
+        const name = config.get(configKey) ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/${platformStackName(region)}`;
         this.stack = new pulumi.StackReference(`platform-${region}`, { name });
     }
 

@@ -1,29 +1,59 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { AppCopy } from "../components/app-copy";
+import { AppCopy, appCopyHealthCheckPath } from "../components/app-copy";
 import { AvailabilityCheck } from "../components/availability-check";
 import { Backup } from "../components/backup";
 import { Database } from "../components/database";
-import { DomainCertificate } from "../components/domain-certificate";
 import { FilesBucket } from "../components/files-bucket";
+import { FrontDoor } from "../components/front-door";
+import { componentType } from "../components/types";
 import { DedicatedSaasTenant } from "./config/tenant";
 import { offsiteProvider, SHARED_SERVERS_TAG_KEY, StackOutputs, tenantContext } from "./context";
 import { dataOutputs, foundationOutputs, tenantFoundation } from "./foundation";
 
 /**
- * `dedicated-saas`: the platform's shared servers and load balancer, but a copy of the app and a
- * database that are the tenant's alone: an RDS instance of its own in the platform's data tier,
- * its own target group, host rule and certificate on the shared listener, its files and backups.
+ * `dedicated-saas`: the platform's shared servers, but a copy of the app, a database and a front
+ * door that are the tenant's alone: an RDS instance of its own in the platform's data tier, and a
+ * load balancer of its own in the platform's access tier (TLS 1.2+, HTTP redirect, web firewall,
+ * its certificate) whose target group holds the shared servers; its files and backups.
  *
- * Async: one target attachment per shared server, so the program reads how many there are from
- * the platform stack (deployed before its tenants, so known at preview as at update).
+ * A load balancer per tenant rather than a host rule and certificate per tenant on the shared
+ * listener: a listener holds 25 certificates and 100 rules, so the 26th tenant of a region would
+ * fail, and a tenant's stack would change a listener other tenants' traffic goes through. The
+ * servers admit every tenant door through one platform group the doors carry
+ * (`tenantFrontDoorSecurityGroupId`), not a rule per tenant. Load balancers count against the
+ * region's quota (50 by default), which the plan counts over the fleet.
+ *
+ * Async: one target attachment per shared server and the door's subnets and network, so the
+ * program reads them from the platform stack (deployed before its tenants, so known at preview as
+ * at update).
  */
+/**
+ * Before its own front door, a dedicated-saas tenant's certificate was `<id>-certificate` at the
+ * stack's root (its DNS validation and `<label>.<base domain>` alias records its children). The
+ * door's certificate takes that one over through an alias, which its children inherit, instead of
+ * replacing it: a new alias record of the same name would be created before the old one is deleted,
+ * and Route 53 refuses a second record of one name and type. (`transformations`, run by the SDK,
+ * rather than `transforms`, which need the engine's support and are invisible to the offline plan.)
+ */
+export function adoptFormerCertificate(tenantId: string): pulumi.ResourceTransformation {
+    return ({ type, name, props, opts }) =>
+        type === componentType("edge", "DomainCertificate") && name === `${tenantId}-front-door`
+            ? { props, opts: pulumi.mergeOptions(opts, { aliases: [{ name: `${tenantId}-certificate`, parent: pulumi.rootStackResource }] }) }
+            : undefined;
+}
+
 export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackOutputs> {
     const ctx = tenantContext(tenant);
     const { platform, opts } = ctx;
     const foundation = tenantFoundation(ctx, { dedicatedKeys: true, identityProvider: "app", keyUserArns: [platform.output("operationsRoleArn")] });
     const keys = foundation.keys!;
-    const [instanceIds, dataSubnetIds] = await Promise.all([platform.value("appServerInstanceIds"), platform.value("dataSubnetIds")]);
+    const [instanceIds, dataSubnetIds, accessSubnetIds, vpcCidr] = await Promise.all([
+        platform.value("appServerInstanceIds"),
+        platform.value("dataSubnetIds"),
+        platform.value("accessSubnetIds"),
+        platform.value("vpcCidr"),
+    ]);
 
     const database = new Database(
         `${tenant.id}-database`,
@@ -42,24 +72,27 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
 
     const hostName =
         tenant.domain.kind === "own" ? pulumi.output(tenant.domain.fqdn) : pulumi.interpolate`${tenant.domain.label}.${platform.output("baseDomain")}`;
-    const certificate = new DomainCertificate(
-        `${tenant.id}-certificate`,
+    const frontDoor = new FrontDoor(
+        `${tenant.id}-front-door`,
         {
+            vpcId: platform.output("vpcId"),
+            vpcCidr,
+            subnetIds: accessSubnetIds,
+            internal: false,
             domainName: hostName,
             zoneId: tenant.domain.kind === "subdomain" ? platform.output("publicZoneId") : undefined,
-            target: { dnsName: platform.output("loadBalancerDnsName"), zoneId: platform.output("loadBalancerZoneId") },
+            suspiciousNetworks: platform.output("suspiciousNetworks"),
+            healthCheckPath: appCopyHealthCheckPath(tenant.id),
+            extraSecurityGroupIds: [platform.output("tenantFrontDoorSecurityGroupId")],
         },
-        opts,
+        { ...opts, transformations: [adoptFormerCertificate(tenant.id)] },
     );
     new AppCopy(
         `${tenant.id}-app`,
         {
             tenant: tenant.id,
-            vpcId: platform.output("vpcId"),
             instanceIds,
-            listenerArn: platform.output("httpsListenerArn"),
-            hostName,
-            certificateArn: certificate.certificateArn,
+            targetGroupArn: frontDoor.targetGroupArn,
             serversTag: { key: SHARED_SERVERS_TAG_KEY, value: platform.output("appServersTag").apply((tag) => tag.value) },
             documentName: platform.output("tenantAppDocument"),
             parameters: {
@@ -86,7 +119,7 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
 
     return {
         ...foundationOutputs(ctx, foundation),
-        customerDnsRecords: certificate.customerDnsRecords,
+        customerDnsRecords: frontDoor.customerDnsRecords,
         ...dataOutputs({ database, files, backup }),
     };
 }

@@ -43,7 +43,7 @@ export function tenantProgram(tenant: Tenant): StackOutputs | Promise<StackOutpu
     }
 }
 
-export function platformProgram(region: string): StackOutputs {
+export function platformProgram(region: string): Promise<StackOutputs> {
     return platform(region);
 }
 

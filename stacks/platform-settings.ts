@@ -42,12 +42,40 @@ export interface PlatformSettings {
     readonly databaseClass: string;
     /** `databaseStorageGiB`: the shared database's storage. Default 200. */
     readonly databaseStorageGiB: number;
+    /**
+     * `homeRegion`: the platform that owns what the account has once: the multi-region CloudTrail
+     * trail and the public zone of `baseDomain`. The other regions' platforms create neither and
+     * read them from `platform-<homeRegion>` (deployed first). Every platform stack must hold the
+     * same value: a non-home platform checks it against the home stack's own `homeRegion` output.
+     * Default `eu-west-1` ({@link HOME_REGION}).
+     */
+    readonly homeRegion: string;
+    /**
+     * `organizationTrailArn`: the ARN of the AWS Organizations trail that already records this
+     * account in every region. When set, no platform creates a trail (a second trail would log
+     * everything twice and use up one of the region's five); the home platform records the ARN.
+     * Default: unset, the home platform owns the trail.
+     */
+    readonly organizationTrailArn: string | undefined;
+    /**
+     * `guardDutyDetectorId`: the GuardDuty detector this account already has in this region (an
+     * organisation's delegated administrator enables one in every member account), adopted
+     * instead of created: AWS allows one detector per account and region and refuses a second.
+     * Its protection plans stay the organisation's. Default: unset, the platform creates one.
+     */
+    readonly guardDutyDetectorId: string | undefined;
 }
+
+/**
+ * The default home region. A constant, not derived from the fleet, so that every platform stack
+ * agrees on it without seeing the others; `homeRegion` overrides it (on every platform stack).
+ */
+export const HOME_REGION = "eu-west-1";
 
 /** The block reserved for the platform (the validator keeps every tenant network out of it). */
 export const PLATFORM_BLOCK = "10.0.0.0/12";
 
-export const PLATFORM_DEFAULTS: Omit<PlatformSettings, "offsiteGatewayIp" | "offsiteRegion"> = {
+export const PLATFORM_DEFAULTS: Omit<PlatformSettings, "offsiteGatewayIp" | "offsiteRegion" | "organizationTrailArn" | "guardDutyDetectorId"> = {
     baseDomain: "itm.example.net",
     networkCidr: "10.15.0.0/16",
     clientVpnCidr: "10.14.0.0/22",
@@ -57,6 +85,7 @@ export const PLATFORM_DEFAULTS: Omit<PlatformSettings, "offsiteGatewayIp" | "off
     appServerType: "m6i.xlarge",
     databaseClass: "db.m6g.xlarge",
     databaseStorageGiB: 200,
+    homeRegion: HOME_REGION,
 };
 
 /** Platform config keys without a default: the offline plan stands in for them and says so. */
@@ -142,6 +171,19 @@ export function platformSettingsProblems(settings: PlatformSettings): string[] {
     if (!Number.isInteger(settings.databaseStorageGiB) || settings.databaseStorageGiB < 20 || settings.databaseStorageGiB > 65536) {
         problems.push(`databaseStorageGiB: ${settings.databaseStorageGiB} is not allowed; expected a whole number from 20 to 65536`);
     }
+    if (!REGIONS.includes(settings.homeRegion)) {
+        problems.push(`homeRegion: "${settings.homeRegion.slice(0, 40)}" is not a supported AWS region; expected the region whose platform owns the trail and the public zone, e.g. ${HOME_REGION}`);
+    }
+    // CloudTrail's TrailARN: arn:<partition>:cloudtrail:<region>:<account>:trail/<name> (3-128 characters of letters, digits, ".", "_", "-").
+    const trail = settings.organizationTrailArn;
+    if (trail !== undefined && !/^arn:aws[a-z-]*:cloudtrail:[a-z]{2}(-[a-z]+)+-\d:\d{12}:trail\/[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/.test(trail)) {
+        problems.push(`organizationTrailArn: "${trail.slice(0, 200)}" is not a CloudTrail trail ARN; expected e.g. arn:aws:cloudtrail:eu-west-1:111122223333:trail/organization-trail`);
+    }
+    // GuardDuty's DetectorId: 1 to 300 characters (its API model); AWS hands out 32 hexadecimal ones.
+    const detector = settings.guardDutyDetectorId;
+    if (detector !== undefined && !/^[0-9a-f]{32}$/.test(detector)) {
+        problems.push(`guardDutyDetectorId: "${detector.slice(0, 60)}" is not a GuardDuty detector id; expected 32 hexadecimal characters (aws guardduty list-detectors --region <region>)`);
+    }
     return problems;
 }
 
@@ -186,6 +228,9 @@ export function readPlatformSettings(config: pulumi.Config, region: string): Pla
         appServerType: config.get("appServerType") ?? PLATFORM_DEFAULTS.appServerType,
         databaseClass: config.get("databaseClass") ?? PLATFORM_DEFAULTS.databaseClass,
         databaseStorageGiB: number(config, "databaseStorageGiB", PLATFORM_DEFAULTS.databaseStorageGiB),
+        homeRegion: config.get("homeRegion") ?? PLATFORM_DEFAULTS.homeRegion,
+        organizationTrailArn: config.get("organizationTrailArn"),
+        guardDutyDetectorId: config.get("guardDutyDetectorId"),
     };
     const problems = platformSettingsProblems(settings);
     if (problems.length > 0) {

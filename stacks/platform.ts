@@ -20,8 +20,8 @@ import { SiteToSiteVpn } from "../components/site-to-site-vpn";
 import { TenantNetwork } from "../components/tenant-network";
 import { ThreatDetection, topicPolicyStatementsForEvents } from "../components/threat-detection";
 import { serverImageParameter } from "./config/instance-types";
-import { PlatformOutputs, SHARED_SERVERS_TAG_KEY, stackTags } from "./context";
-import { operationsCidrsOf, readPlatformSettings, TENANT_SPACE } from "./platform-settings";
+import { PlatformOutputs, PlatformReference, platformStackName, SHARED_SERVERS_TAG_KEY, stackTags } from "./context";
+import { operationsCidrsOf, PlatformSettings, readPlatformSettings, TENANT_SPACE } from "./platform-settings";
 
 export type PlatformStackOutputs = { [K in keyof PlatformOutputs]: pulumi.Input<PlatformOutputs[K]> } & {
     /** Operations staff's VPN client configuration: the endpoint and the client certificate. */
@@ -112,9 +112,39 @@ export function tenantAppDocument(): string {
     });
 }
 
-export function platform(region: string): PlatformStackOutputs {
-    const settings = readPlatformSettings(new pulumi.Config(), region);
+/** The tag of the home platform's record of an organisation trail (the policy rule reads it). */
+export const ORGANIZATION_TRAIL_TAG = { key: "audit-trail", value: "organization" } as const;
+
+/** The shared app's host name: `app.<baseDomain>` in the home region, `app.<region>.<baseDomain>` elsewhere (one zone holds them all). */
+export function appHostNameOf(region: string, settings: Pick<PlatformSettings, "baseDomain" | "homeRegion">): string {
+    return region === settings.homeRegion ? `app.${settings.baseDomain}` : `app.${region}.${settings.baseDomain}`;
+}
+
+/**
+ * The platform of one region. The home platform (`homeRegion`) owns what the account has once:
+ * the multi-region trail (unless an organisation trail records the account) and the public zone
+ * of the base domain. Every other region's platform reads them from `platform-<homeRegion>`,
+ * which is deployed first, and checks that it names the same home region.
+ *
+ * Async: a non-home platform reads the home stack's `homeRegion` before it registers anything.
+ */
+export async function platform(region: string): Promise<PlatformStackOutputs> {
+    const config = new pulumi.Config();
+    const settings = readPlatformSettings(config, region);
     const name = `platform-${region}`;
+    const isHome = region === settings.homeRegion;
+    const home = isHome ? undefined : new PlatformReference(settings.homeRegion, config, "homePlatformStack");
+    if (home) {
+        const homeSays = await home.value("homeRegion");
+        if (homeSays !== settings.homeRegion) {
+            throw new pulumi.RunError(
+                `platform config homeRegion: this stack says ${settings.homeRegion}, but ${platformStackName(settings.homeRegion)} says ${homeSays}; ` +
+                    "every platform stack must hold the same homeRegion (pulumi config set homeRegion <region> on each)",
+            );
+        }
+    }
+    // The trail this platform owns: only the home platform's, and only without an organisation trail.
+    const ownsTrail = isHome && settings.organizationTrailArn === undefined;
     const tags = stackTags(name, "platform", "production");
     const provider = new aws.Provider(`${name}-aws`, { region: region as aws.Region, defaultTags: { tags } });
     const opts = { provider };
@@ -155,7 +185,7 @@ export function platform(region: string): PlatformStackOutputs {
             userArns: [operationsRole.arn],
             viaServices: ["ec2", "rds", "s3", "backup", "secretsmanager", "sns", "cloudwatch"],
             extraStatements: (account) => [
-                ...cloudTrailKeyStatements({ accountId: account.accountId, trailArn: trailArnOf(region, account.accountId, trailName(auditName)) }),
+                ...(ownsTrail ? cloudTrailKeyStatements({ accountId: account.accountId, trailArn: trailArnOf(region, account.accountId, trailName(auditName)) }) : []),
                 ...publishingServicesKeyStatements(account.accountId),
             ],
         },
@@ -185,7 +215,12 @@ export function platform(region: string): PlatformStackOutputs {
     const tenantsRouteTable = new aws.ec2transitgateway.RouteTable(`${name}-tgw-tenants`, { transitGatewayId: transitGateway.id, tags: { Name: `${name}-tgw-tenants` } }, opts);
     const operationsRouteTable = new aws.ec2transitgateway.RouteTable(`${name}-tgw-operations`, { transitGatewayId: transitGateway.id, tags: { Name: `${name}-tgw-operations` } }, opts);
 
-    const zone = new aws.route53.Zone(`${name}-zone`, { name: settings.baseDomain, comment: `Public zone of ${settings.baseDomain}`, forceDestroy: false }, { ...opts, retainOnDelete: true });
+    // One public zone per base domain, the home platform's: only one zone can be delegated, so
+    // certificates validated in a second one would wait and fail. The others add their records to it.
+    const zoneId: pulumi.Output<string> = home
+        ? home.output("publicZoneId")
+        : new aws.route53.Zone(`${name}-zone`, { name: settings.baseDomain, comment: `Public zone of ${settings.baseDomain}`, forceDestroy: false }, { ...opts, retainOnDelete: true })
+              .zoneId;
 
     const network = new TenantNetwork(
         `${name}-network`,
@@ -204,7 +239,7 @@ export function platform(region: string): PlatformStackOutputs {
         opts,
     );
 
-    const appHostName = `app.${settings.baseDomain}`;
+    const appHostName = appHostNameOf(region, settings);
     const frontDoor = new FrontDoor(
         `${name}-front-door`,
         {
@@ -213,8 +248,21 @@ export function platform(region: string): PlatformStackOutputs {
             subnetIds: network.subnetIds.access,
             internal: false,
             domainName: appHostName,
-            zoneId: zone.zoneId,
+            zoneId,
             suspiciousNetworks: [...settings.suspiciousNetworks],
+        },
+        opts,
+    );
+
+    // What every dedicated-saas tenant's own load balancer carries beside its own group: the
+    // servers admit this one group on the app port, however many tenants (no rule per tenant).
+    // No rules of its own: it grants nothing, it only names its members.
+    const tenantFrontDoors = new aws.ec2.SecurityGroup(
+        `${name}-tenant-front-doors`,
+        {
+            vpcId: network.vpcId,
+            description: "Tenants' own load balancers in front of the shared servers (dedicated-saas); the servers admit it on the app port",
+            tags: { Name: `${name}-tenant-front-doors` },
         },
         opts,
     );
@@ -233,6 +281,7 @@ export function platform(region: string): PlatformStackOutputs {
             dataVolumeGiB: 200,
             kmsKeyArn: keys.dataKeyArn,
             loadBalancerSecurityGroupId: frontDoor.securityGroupId,
+            tenantLoadBalancersSecurityGroupId: tenantFrontDoors.id,
             operationsPrefixListId: network.operationsPrefixListId,
             s3PrefixListId: network.s3PrefixListId,
             patchGroup: name,
@@ -307,8 +356,31 @@ export function platform(region: string): PlatformStackOutputs {
         opts,
     );
 
-    new AuditTrail(auditName, { kmsKeyArn: keys.dataKeyArn }, opts);
-    const detection = new ThreatDetection(`${name}-detection`, { alarmTopicArn: operationsTopic.arn }, opts);
+    // One trail for the fleet, multi-region: a trail per platform would record every region once
+    // per platform (and count against the five trails a region holds).
+    let auditTrailArn: pulumi.Output<string>;
+    if (ownsTrail) {
+        auditTrailArn = new AuditTrail(auditName, { kmsKeyArn: keys.dataKeyArn }, opts).trailArn;
+    } else if (home) {
+        auditTrailArn = home.output("auditTrailArn");
+    } else {
+        const organizationTrail = settings.organizationTrailArn!;
+        // The account's record of where its audit trail is, for operators and the policy rule.
+        new aws.ssm.Parameter(
+            `${name}-organization-trail`,
+            {
+                name: `/${name}/organization-trail`,
+                type: "String",
+                // Not secret: `value` would be masked as one (the provider marks it so), `insecureValue` is shown.
+                insecureValue: organizationTrail,
+                description: "The AWS Organizations trail that records this account in every region (no platform creates one)",
+                tags: { [ORGANIZATION_TRAIL_TAG.key]: ORGANIZATION_TRAIL_TAG.value },
+            },
+            opts,
+        );
+        auditTrailArn = pulumi.output(organizationTrail);
+    }
+    const detection = new ThreatDetection(`${name}-detection`, { alarmTopicArn: operationsTopic.arn, detectorId: settings.guardDutyDetectorId }, opts);
     new aws.sns.TopicPolicy(
         `${name}-operations-topic-policy`,
         {
@@ -331,6 +403,9 @@ export function platform(region: string): PlatformStackOutputs {
 
     return {
         region,
+        homeRegion: settings.homeRegion,
+        auditTrailArn,
+        guardDutyDetectorId: detection.detectorId,
         baseDomain: settings.baseDomain,
         appUrl: `https://${appHostName}`,
         operationsTopicArn: operationsTopic.arn,
@@ -339,10 +414,12 @@ export function platform(region: string): PlatformStackOutputs {
         suspiciousNetworks: [...settings.suspiciousNetworks],
         transitGatewayId: transitGateway.id,
         transitGatewayRouteTables: pulumi.all([tenantsRouteTable.id, operationsRouteTable.id]).apply(([tenants, operations]) => ({ tenants, operations })),
-        publicZoneId: zone.zoneId,
+        publicZoneId: zoneId,
         vpcId: network.vpcId,
         vpcCidr: settings.networkCidr,
         dataSubnetIds: pulumi.all(network.subnetIds.data),
+        accessSubnetIds: pulumi.all(network.subnetIds.access),
+        tenantFrontDoorSecurityGroupId: tenantFrontDoors.id,
         appServersSecurityGroupId: servers.accessSecurityGroupId,
         appServerInstanceIds: pulumi.all(servers.instanceIds),
         appServersTag: { key: SHARED_SERVERS_TAG_KEY, value: name },

@@ -40,8 +40,8 @@ describe("rolloutPlan", () => {
         {
             parallel: 2,
             waves: [
-                ["platform", ["platform-eu-central-1", "platform-eu-west-1"]],
-                ["platform", ["platform-us-east-1"]],
+                ["platform", ["platform-eu-west-1"]],
+                ["platform", ["platform-eu-central-1", "platform-us-east-1"]],
                 ["canary", ["delta"]],
                 ["canary", ["epsilon"]],
                 ["canary", ["beta"]],
@@ -54,7 +54,8 @@ describe("rolloutPlan", () => {
         {
             parallel: 4,
             waves: [
-                ["platform", ["platform-eu-central-1", "platform-eu-west-1", "platform-us-east-1"]],
+                ["platform", ["platform-eu-west-1"]],
+                ["platform", ["platform-eu-central-1", "platform-us-east-1"]],
                 ["canary", ["delta"]],
                 ["canary", ["epsilon"]],
                 ["canary", ["beta"]],
@@ -74,6 +75,15 @@ describe("rolloutPlan", () => {
             ["canary", ["b-two"]],
             ["canary", ["a-one"]],
         ]);
+    });
+
+    it("GIVEN no tenant in the home region WHEN planned THEN the home platform still comes first, alone; another home region is honoured", () => {
+        expect(rolloutPlan([t("a-one", "saas", "us-east-1")], 3).map((wave) => [wave.stage, wave.stacks])).toEqual([
+            ["platform", ["platform-eu-west-1"]],
+            ["platform", ["platform-us-east-1"]],
+            ["canary", ["a-one"]],
+        ]);
+        expect(rolloutPlan([t("a-one", "saas", "eu-west-1")], 3, "us-east-1").map((wave) => wave.stacks)[0]).toEqual(["platform-us-east-1"]);
     });
 
     it.each([0, -1, 1.5])("GIVEN parallel %s WHEN planned THEN it is refused", (parallel) => {
@@ -293,15 +303,16 @@ function maxConcurrent(calls: Call[], op: string): number {
 describe("npm run up -- --all (stub pulumi)", () => {
     it("GIVEN the example fleet WHEN rolled out with --parallel 2 THEN platforms go first, canaries one by one, each stack with its region and the policy pack, never more than 2 at once", () => {
         const dir = stubState();
-        // Long enough that the two platform stacks of the first wave overlap even on a busy machine.
+        // Long enough that the two platform stacks of the second wave overlap even on a busy machine.
         const run = cli(["up", "--all", "--parallel", "2"], { dir, env: { AWS_PROFILE: "deploy-test", STUB_PULUMI_DELAY_MS: "600" } });
         expect(run.stderr).not.toMatch(/internal error/);
         expect(run.status).toBe(0);
         const ups = pulumiOp(run.calls, "up");
         expect(ups.map((call) => call.stack)).toEqual([
-            expect.stringMatching(/^platform-eu-(central|west)-1$/),
-            expect.stringMatching(/^platform-eu-(central|west)-1$/),
-            "platform-us-east-1",
+            // The home platform alone, then the others together.
+            "platform-eu-west-1",
+            expect.stringMatching(/^platform-(eu-central|us-east)-1$/),
+            expect.stringMatching(/^platform-(eu-central|us-east)-1$/),
             "initech",
             "trial-lumen",
             "brightpath",
@@ -355,7 +366,9 @@ describe("npm run up -- --all (stub pulumi)", () => {
         const dir = stubState();
         const run = cli(["up", "--all", "--dry-run", "--parallel", "4"], { dir });
         expect(run.status).toBe(0);
-        expect(run.stdout).toContain("wave 1 (platform):\n  pulumi config set aws:region eu-central-1 --stack platform-eu-central-1 && pulumi up --stack platform-eu-central-1 --policy-pack policy --yes");
+        // The home platform alone first: the others read its trail and zone.
+        expect(run.stdout).toContain("wave 1 (platform):\n  pulumi config set aws:region eu-west-1 --stack platform-eu-west-1 && pulumi up --stack platform-eu-west-1 --policy-pack policy --yes\n");
+        expect(run.stdout).toContain("wave 2 (platform):\n  pulumi config set aws:region eu-central-1 --stack platform-eu-central-1 && pulumi up --stack platform-eu-central-1 --policy-pack policy --yes");
         expect(run.stdout).toContain("dry run: nothing was deployed.");
         expect(run.calls.map((call) => call.argv[0])).toEqual(["version"]);
     }, 60_000);

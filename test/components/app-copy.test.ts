@@ -1,20 +1,17 @@
 import { describe, expect, it } from "vitest";
 
-import { AppCopy, AppCopyArgs, appCopyProblems, associationNameFor } from "../../components/app-copy";
-import { named, ofType, planProgram, TEST_REGION } from "../helpers";
+import { AppCopy, AppCopyArgs, appCopyHealthCheckPath, appCopyProblems, associationNameFor } from "../../components/app-copy";
+import { named, ofType, planProgram } from "../helpers";
 import { ASSOCIATION, LISTENER_CERTIFICATE, RULE, TARGET_ATTACHMENT as ATTACHMENT, TARGET_GROUP } from "./resource-types";
 
-const LISTENER = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/platform-eu-west-1-alb/0123456789abcdef/fedcba9876543210";
-const CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-4333-a444-555555555555";
+// The target group of the tenant's own load balancer (its FrontDoor), made by the stack.
+const TARGET_GROUP_ARN = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/acme-front-door-tg/0123456789abcdef";
 const SERVERS = ["i-0aaaaaaaaaaaaaaaa", "i-0bbbbbbbbbbbbbbbb", "i-0cccccccccccccccc"];
 const PARAMETERS = { tenantId: "acme", databaseHost: "acme-db.cabcdefghijk.eu-west-1.rds.amazonaws.com", filesBucket: "acme-files-1234567" };
 const BASE: AppCopyArgs = {
     tenant: "acme",
-    vpcId: "vpc-0shared",
     instanceIds: SERVERS,
-    listenerArn: LISTENER,
-    hostName: "acme.itm.example.net",
-    certificateArn: CERTIFICATE,
+    targetGroupArn: TARGET_GROUP_ARN,
     serversTag: { key: "role", value: "shared-app" },
     documentName: "platform-eu-west-1-install-app-copy",
     parameters: PARAMETERS,
@@ -24,55 +21,28 @@ const BASE: AppCopyArgs = {
 async function planCopy(args: Partial<AppCopyArgs> = {}) {
     const { plan } = await planProgram((provider) => {
         const copy = new AppCopy("acme-app", { ...BASE, ...args }, { provider });
-        return { targetGroupArn: copy.targetGroupArn, listenerRuleArn: copy.listenerRuleArn, associationId: copy.associationId };
+        return { targetGroupArn: copy.targetGroupArn, associationId: copy.associationId };
     });
     return plan;
 }
 
 describe("AppCopy", () => {
     describe("GIVEN a tenant's copy on three shared servers", () => {
-        it("WHEN planned THEN an HTTPS target group in the shared VPC checks the tenant's health path and holds each server once", async () => {
+        it("WHEN planned THEN each server is registered once, on the app port, in the tenant's own target group", async () => {
             const { resources, outputs } = await planCopy();
-            const groups = ofType(resources, TARGET_GROUP);
-            expect(groups.map((group) => group.name)).toEqual(["acme-app-tg"]);
-            const group = named(resources, "acme-app-tg");
-            expect(group.inputs).toMatchObject({
-                vpcId: "vpc-0shared",
-                targetType: "instance",
-                protocol: "HTTPS",
-                port: 443,
-                healthCheck: { enabled: true, protocol: "HTTPS", port: "traffic-port", path: "/healthz/acme", matcher: "200-399" },
-            });
             const attachments = ofType(resources, ATTACHMENT);
             expect(attachments.map((attachment) => attachment.name)).toEqual(["acme-app-target-0", "acme-app-target-1", "acme-app-target-2"]);
             expect(attachments.map((attachment) => [attachment.inputs.targetGroupArn, attachment.inputs.targetId, attachment.inputs.port])).toEqual(
-                SERVERS.map((server) => [group.id, server, 443]),
+                SERVERS.map((server) => [TARGET_GROUP_ARN, server, 443]),
             );
-            expect(outputs.targetGroupArn).toBe(group.id);
+            expect(outputs.targetGroupArn).toBe(TARGET_GROUP_ARN);
         });
 
-        it("WHEN planned THEN the shared listener's rule matches exactly the host name, forwards to this group and leaves the priority to AWS", async () => {
-            const { resources, outputs } = await planCopy();
-            const rules = ofType(resources, RULE);
-            expect(rules).toHaveLength(1);
-            const rule = rules[0]!;
-            expect(rule.name).toBe("acme-app-rule");
-            expect(rule.inputs.listenerArn).toBe(LISTENER);
-            expect(rule.inputs.conditions).toEqual([{ hostHeader: { values: ["acme.itm.example.net"] } }]);
-            expect(rule.inputs.actions).toEqual([{ type: "forward", targetGroupArn: named(resources, "acme-app-tg").id }]);
-            expect(rule.inputs).not.toHaveProperty("priority");
-            expect(outputs.listenerRuleArn).toBe(rule.id);
-            expect(outputs.listenerRuleArn).toMatch(
-                new RegExp(`^arn:aws:elasticloadbalancing:${TEST_REGION}:123456789012:listener-rule/app/platform-eu-west-1-alb/0123456789abcdef/fedcba9876543210/[0-9a-f]{16}$`),
-            );
-        });
-
-        it("WHEN planned THEN the tenant's certificate is added to the shared listener", async () => {
+        it("WHEN planned THEN nothing touches a shared listener: no target group, listener rule or listener certificate of its own", async () => {
             const { resources } = await planCopy();
-            const certificates = ofType(resources, LISTENER_CERTIFICATE);
-            expect(certificates.map((certificate) => [certificate.name, certificate.inputs.listenerArn, certificate.inputs.certificateArn])).toEqual([
-                ["acme-app-certificate", LISTENER, CERTIFICATE],
-            ]);
+            expect(ofType(resources, TARGET_GROUP)).toEqual([]);
+            expect(ofType(resources, RULE)).toEqual([]);
+            expect(ofType(resources, LISTENER_CERTIFICATE)).toEqual([]);
         });
 
         it("WHEN planned THEN the association installs the copy with the platform's document on the servers' tag, one server at a time, stopping at the first error", async () => {
@@ -96,7 +66,7 @@ describe("AppCopy", () => {
             const { resources } = await planCopy();
             const own = resources.filter((resource) => resource.type !== "pulumi:providers:aws" && resource.name !== "acme-app");
             expect(own.map((resource) => resource.type).sort()).toEqual(
-                [LISTENER_CERTIFICATE, RULE, TARGET_GROUP, ATTACHMENT, ATTACHMENT, ATTACHMENT, "tenant-platform:app:AppInstall", ASSOCIATION].sort(),
+                [ATTACHMENT, ATTACHMENT, ATTACHMENT, "tenant-platform:app:AppInstall", ASSOCIATION].sort(),
             );
             // The association belongs to the copy's installation, which belongs to the copy.
             for (const resource of own) {
@@ -105,10 +75,10 @@ describe("AppCopy", () => {
         });
     });
 
-    it("GIVEN a port and health path WHEN planned THEN the group and its attachments use them", async () => {
-        const { resources } = await planCopy({ port: 8443, healthCheckPath: "/status", instanceIds: ["i-0aaaaaaaaaaaaaaaa"] });
-        expect(named(resources, "acme-app-tg").inputs).toMatchObject({ port: 8443, healthCheck: { path: "/status" } });
+    it("GIVEN a port WHEN planned THEN the attachments use it; the health path the door checks is the tenant's", async () => {
+        const { resources } = await planCopy({ port: 8443, instanceIds: ["i-0aaaaaaaaaaaaaaaa"] });
         expect(ofType(resources, ATTACHMENT).map((attachment) => [attachment.name, attachment.inputs.port])).toEqual([["acme-app-target-0", 8443]]);
+        expect(appCopyHealthCheckPath("acme")).toBe("/healthz/acme");
     });
 
     describe("GIVEN invalid settings WHEN constructed THEN it fails naming the field", () => {
@@ -134,16 +104,13 @@ describe("AppCopy", () => {
         it("an empty servers' tag key", async () => {
             await expect(copy({ serversTag: { key: " ", value: "shared-app" } })).rejects.toThrow('serversTag.key: empty; expected the tag that marks the shared app servers');
         });
-        it("a health check path without a leading slash", async () => {
-            await expect(copy({ healthCheckPath: "healthz" })).rejects.toThrow('healthCheckPath: "healthz" is not a path; expected one starting with "/"');
-        });
         it("a port out of range", async () => {
             await expect(copy({ port: 0 })).rejects.toThrow("port: 0 is not a port; expected a whole number from 1 to 65535");
         });
     });
 
     it("GIVEN several problems WHEN validated THEN all are reported together", () => {
-        const valid = { tenant: "acme", instanceCount: 2, parameterKeys: ["tenantId"], serversTagKey: "role", healthCheckPath: "/healthz/acme", port: 443 };
+        const valid = { tenant: "acme", instanceCount: 2, parameterKeys: ["tenantId"], serversTagKey: "role", port: 443 };
         expect(appCopyProblems(valid)).toEqual([]);
         expect(appCopyProblems({ ...valid, tenant: "a", port: 70000, parameterKeys: ["adminPwd"] }).map((problem) => problem.split(":")[0])).toEqual([
             "tenant",
@@ -163,7 +130,7 @@ describe("AppCopy", () => {
         ["licenseKey", false],
         ["privateKey", true],
     ])("GIVEN the parameter key %s WHEN checked THEN it is refused: %s", (key, refused) => {
-        const problems = appCopyProblems({ tenant: "acme", instanceCount: 1, parameterKeys: [key], serversTagKey: "role", healthCheckPath: "/", port: 443 });
+        const problems = appCopyProblems({ tenant: "acme", instanceCount: 1, parameterKeys: [key], serversTagKey: "role", port: 443 });
         expect(problems.length > 0).toBe(refused);
     });
 

@@ -348,6 +348,30 @@ describe("ThreatDetection", () => {
         ).rejects.toThrow(/findingPublishingFrequency: "DAILY" is not allowed; expected one of FIFTEEN_MINUTES, ONE_HOUR, SIX_HOURS/);
     });
 
+    it("GIVEN the account's existing detector WHEN planned THEN it is read, not created: no detector, no protection plan, the findings rule tagged with its id", async () => {
+        const id = "0123456789abcdef0123456789abcdef";
+        const { plan } = await planProgram((provider) => {
+            const detection = new ThreatDetection("platform-threats", { alarmTopicArn: TOPIC, detectorId: id }, { provider });
+            return { detectorId: detection.detectorId };
+        });
+        expect(ofType(plan.resources, "aws:guardduty/detector:Detector")).toEqual([]);
+        expect(ofType(plan.resources, "aws:guardduty/detectorFeature:DetectorFeature")).toEqual([]);
+        expect(named(plan.resources, "platform-threats-findings").inputs.tags).toEqual({ "guardduty-detector": id });
+        expect(ofType(plan.resources, "aws:cloudwatch/eventTarget:EventTarget").map((target) => target.inputs.arn)).toEqual([TOPIC]);
+        expect(plan.outputs.detectorId).toBe(id);
+    });
+
+    it.each([
+        [{ detectorId: "not-a-detector" }, /detectorId: "not-a-detector" is not a GuardDuty detector id; expected 32 hexadecimal characters/],
+        [{ detectorId: "0123456789abcdef0123456789abcdef", features: ["S3_DATA_EVENTS" as const] }, /features: given with detectorId; an adopted detector's protection plans belong to its owner/],
+    ])("GIVEN adoption args %j WHEN constructed THEN it fails naming the field", async (args, message) => {
+        await expect(
+            planProgram((provider) => {
+                new ThreatDetection("platform-threats", { alarmTopicArn: TOPIC, ...args }, { provider });
+            }),
+        ).rejects.toThrow(message);
+    });
+
     it("GIVEN an unmanaged feature WHEN constructed THEN it fails naming the field", async () => {
         await expect(
             planProgram((provider) => {

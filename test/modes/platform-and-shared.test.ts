@@ -1,6 +1,7 @@
 // The platform stack and the modes that stand on it (`saas`, `dedicated-saas`, `physical`), on the
 // graphs they register, planned together so that every StackReference reads the planned platform.
 
+import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { SECRET_PLACEHOLDER } from "../../scripts/lib/plan/engine";
@@ -9,6 +10,7 @@ import { renderTenant } from "../../scripts/lib/plan/summary";
 import { subnetPlan } from "../../components/network-plan";
 import { BACKUP_PROMISE } from "../../components/backup-schedule";
 import { resolveTenant, Tenant, TenantDocument } from "../../stacks/config/tenant";
+import { adoptFormerCertificate } from "../../stacks/dedicated-saas";
 import { PLATFORM_DEFAULTS, TENANT_SPACE } from "../../stacks/platform-settings";
 import { byId, ofType, strings, T, tagsOf } from "../graph";
 
@@ -191,23 +193,56 @@ describe("dedicated-saas", () => {
         const subnetGroup = one(plan, "aws:rds/subnetGroup:SubnetGroup");
         const platformData = ofType(platform(), T.subnet).filter((subnet) => tagsOf(subnet).tier === "data").map((subnet) => subnet.id);
         expect(subnetGroup.inputs.subnetIds).toEqual(platformData);
-        const dbIngress = ofType(plan, T.ingress);
+        const dbIngress = ofType(plan, T.ingress).filter((rule) => rule.inputs.fromPort === 5432);
         const platformServersGroup = ofType(platform(), T.instance)[0]?.inputs.vpcSecurityGroupIds as string[];
         expect(dbIngress.map((rule) => rule.inputs.referencedSecurityGroupId)).toEqual([platformServersGroup[0]]);
     });
 
-    it.each([["stark"], ["wayne"]])("GIVEN %s WHEN planned THEN its copy is routed by host name on the shared listener, with its certificate, to every shared server", (id) => {
+    it.each([["stark"], ["wayne"]])("GIVEN %s WHEN planned THEN it has a front door of its own in the platform's access tier, whose target group holds every shared server", (id) => {
         const plan = planOf(id);
-        const listener = ofType(platform(), T.listener).find((candidate) => candidate.inputs.port === 443);
-        const rule = one(plan, "aws:lb/listenerRule:ListenerRule");
-        expect(rule.inputs.listenerArn).toBe(listener?.id);
-        expect(rule.inputs.priority).toBeUndefined();
-        const host = id === "stark" ? `stark.${PLATFORM_DEFAULTS.baseDomain}` : "pm.wayne.example";
-        expect(rule.inputs.conditions).toEqual([{ hostHeader: { values: [host] } }]);
-        expect(one(plan, "aws:lb/listenerCertificate:ListenerCertificate").inputs.listenerArn).toBe(listener?.id);
-        const targets = ofType(plan, "aws:lb/targetGroupAttachment:TargetGroupAttachment").map((attachment) => attachment.inputs.targetId);
-        expect(targets.sort()).toEqual(ofType(platform(), T.instance).map((instance) => instance.id).sort());
+        const platformPlan = platform();
+        const loadBalancer = one(plan, T.loadBalancer);
+        const access = ofType(platformPlan, T.subnet).filter((subnet) => tagsOf(subnet).tier === "access").map((subnet) => subnet.id);
+        expect(loadBalancer.inputs.internal).toBe(false);
+        expect(loadBalancer.inputs.subnets).toEqual(access);
+        // Its own group (internet on 443/80) and the platform's group the shared servers admit.
+        const tenantDoors = ofType(platformPlan, T.securityGroup).find((group) => group.name === "platform-eu-west-1-tenant-front-doors");
+        const ownGroup = ofType(plan, T.securityGroup).find((candidate) => candidate.name === `${id}-front-door-sg`);
+        expect(loadBalancer.inputs.securityGroups).toEqual([ownGroup?.id, tenantDoors?.id]);
+        const https = ofType(plan, T.listener).find((listener) => listener.inputs.port === 443);
+        expect(https?.inputs).toMatchObject({ loadBalancerArn: loadBalancer.id, protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" });
+        expect(ofType(plan, T.listener).find((listener) => listener.inputs.port === 80)?.inputs.defaultActions).toEqual([
+            { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+        ]);
+        expect(one(plan, "aws:wafv2/webAclAssociation:WebAclAssociation").inputs.resourceArn).toBe(loadBalancer.id);
+        const group = one(plan, "aws:lb/targetGroup:TargetGroup");
+        expect(group.inputs).toMatchObject({ vpcId: one(platformPlan, "aws:ec2/vpc:Vpc").id, port: 443, healthCheck: { path: `/healthz/${id}` } });
+        const attachments = ofType(plan, "aws:lb/targetGroupAttachment:TargetGroupAttachment");
+        expect(attachments.every((attachment) => attachment.inputs.targetGroupArn === group.id)).toBe(true);
+        expect(attachments.map((attachment) => attachment.inputs.targetId).sort()).toEqual(ofType(platformPlan, T.instance).map((instance) => instance.id).sort());
+        // Nothing on anybody else's listener.
+        expect(ofType(plan, "aws:lb/listenerRule:ListenerRule")).toEqual([]);
+        expect(ofType(plan, "aws:lb/listenerCertificate:ListenerCertificate")).toEqual([]);
         expect(one(plan, "aws:ssm/association:Association").inputs.parameters).toMatchObject({ tenant: id, copy: "dedicated" });
+    });
+
+    it("GIVEN the door's certificate WHEN transformed THEN it takes over the tenant's former root-level certificate by alias; nothing else is touched", () => {
+        const transform = adoptFormerCertificate("stark");
+        const certificate = transform({ resource: undefined as never, type: "tenant-platform:edge:DomainCertificate", name: "stark-front-door", props: {}, opts: {} });
+        expect(certificate?.opts.aliases).toEqual([{ name: "stark-certificate", parent: pulumi.rootStackResource }]);
+        expect(transform({ resource: undefined as never, type: "tenant-platform:edge:DomainCertificate", name: "wayne-front-door", props: {}, opts: {} })).toBeUndefined();
+        expect(transform({ resource: undefined as never, type: "aws:acm/certificate:Certificate", name: "stark-front-door", props: {}, opts: {} })).toBeUndefined();
+    });
+
+    it("GIVEN the platform WHEN planned THEN its shared servers admit the tenants' front doors with one rule on the app port, from the group the doors carry", () => {
+        const platformPlan = platform();
+        const tenantDoors = ofType(platformPlan, T.securityGroup).find((group) => group.name === "platform-eu-west-1-tenant-front-doors");
+        expect(tenantDoors).toBeDefined();
+        const admitting = ofType(platformPlan, T.ingress).filter((rule) => rule.inputs.referencedSecurityGroupId === tenantDoors?.id);
+        expect(admitting.map((rule) => [rule.name, rule.inputs.fromPort, rule.inputs.toPort])).toEqual([["platform-eu-west-1-servers-access-from-tenant-lbs", 443, 443]]);
+        // The group grants nothing itself: no rule of its own.
+        expect(ofType(platformPlan, T.ingress).filter((rule) => rule.inputs.securityGroupId === tenantDoors?.id)).toEqual([]);
+        expect(platformPlan.outputs.tenantFrontDoorSecurityGroupId).toBe(tenantDoors?.id);
     });
 
     it("GIVEN a subdomain WHEN planned THEN its records go to the platform's zone; an own domain lists the customer's records instead", () => {

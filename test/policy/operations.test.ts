@@ -473,10 +473,39 @@ describe("cloudtrail-trail-audit", () => {
         expect(findings(enableCloudTrailAudit, dataStack())).toEqual([]);
     });
 
+    const NO_TRAIL_MESSAGE =
+        "no CloudTrail trail (aws:cloudtrail/trail:Trail), no StackReference to the home platform (platform-<homeRegion>) that owns the account's trail, " +
+        "and no record of an organisation trail (aws:ssm/parameter:Parameter tagged audit-trail=organization with the trail's ARN): the account's activity would go unrecorded";
+
     it("GIVEN a platform stack without a trail WHEN checked THEN the stack is reported", () => {
-        expect(findings(enableCloudTrailAudit, without(platformStack(), trail))).toEqual([
-            { resource: "platform-eu-west-1", message: "no CloudTrail trail (aws:cloudtrail/trail:Trail): the platform stack must record the account's activity" },
-        ]);
+        expect(findings(enableCloudTrailAudit, without(platformStack(), trail))).toEqual([{ resource: "platform-eu-west-1", message: NO_TRAIL_MESSAGE }]);
+    });
+
+    it("GIVEN another region's platform without a trail that references the home platform WHEN checked THEN it is compliant (the home stack's trail records the account)", () => {
+        const other = without(platformStack("platform-us-east-1"), "platform-us-east-1-audit-trail");
+        const reference = policyResource("pulumi:pulumi:StackReference", "platform-eu-west-1", "organization/tenant-platform/platform-eu-west-1", {
+            name: "organization/tenant-platform/platform-eu-west-1",
+        });
+        expect(findings(enableCloudTrailAudit, adding(other, reference))).toEqual([]);
+    });
+
+    it("GIVEN a platform without a trail whose only StackReference is to itself or to a tenant WHEN checked THEN it is reported", () => {
+        const other = without(platformStack("platform-us-east-1"), "platform-us-east-1-audit-trail");
+        const self = policyResource("pulumi:pulumi:StackReference", "platform-us-east-1", "x", { name: "organization/tenant-platform/platform-us-east-1" });
+        const tenant = policyResource("pulumi:pulumi:StackReference", "acme", "y", { name: "organization/tenant-platform/acme" });
+        expect(findings(enableCloudTrailAudit, adding(adding(other, self), tenant))).toEqual([{ resource: "platform-us-east-1", message: NO_TRAIL_MESSAGE }]);
+    });
+
+    it.each([
+        ["the organisation trail's ARN", "arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail", []],
+        ["a value that is no trail ARN", "none", [{ resource: "platform-eu-west-1", message: NO_TRAIL_MESSAGE }]],
+    ])("GIVEN the home platform without a trail recording %s as the organisation trail WHEN checked THEN: %j", (_, value, expected) => {
+        const record = policyResource("aws:ssm/parameter:Parameter", "platform-eu-west-1-organization-trail", "/platform-eu-west-1/organization-trail", {
+            type: "String",
+            value,
+            tags: { "audit-trail": "organization" },
+        });
+        expect(findings(enableCloudTrailAudit, adding(without(platformStack(), trail), record))).toEqual(expected);
     });
 
     it.each([
@@ -521,10 +550,24 @@ describe("cloudtrail-trail-audit", () => {
 describe("guardduty-detector-enabled", () => {
     const detector = "platform-eu-west-1-detection-detector";
 
+    const NO_DETECTOR_MESSAGE =
+        "no GuardDuty detector (aws:guardduty/detector:Detector) in the platform stack's region, and no adopted one " +
+        "(an aws:cloudwatch/eventRule:EventRule on aws.guardduty findings tagged guardduty-detector=<detector id>)";
+
     it("GIVEN a platform stack without a detector WHEN checked THEN the stack is reported", () => {
-        expect(findings(enableGuardDutyDetector, without(platformStack(), detector))).toEqual([
-            { resource: "platform-eu-west-1", message: "no GuardDuty detector (aws:guardduty/detector:Detector) in the platform stack's region" },
-        ]);
+        expect(findings(enableGuardDutyDetector, without(platformStack(), detector))).toEqual([{ resource: "platform-eu-west-1", message: NO_DETECTOR_MESSAGE }]);
+    });
+
+    it.each([
+        ["an adopted detector's id on the findings rule", '{"source":["aws.guardduty"]}', "0123456789abcdef0123456789abcdef", []],
+        ["a tag that is no detector id", '{"source":["aws.guardduty"]}', "mine", [{ resource: "platform-eu-west-1", message: NO_DETECTOR_MESSAGE }]],
+        ["the tag on a rule that is not about GuardDuty", '{"source":["aws.ec2"]}', "0123456789abcdef0123456789abcdef", [{ resource: "platform-eu-west-1", message: NO_DETECTOR_MESSAGE }]],
+    ])("GIVEN no detector but %s WHEN checked THEN: %j", (_, eventPattern, id, expected) => {
+        const rule = policyResource("aws:cloudwatch/eventRule:EventRule", "platform-eu-west-1-detection-findings-adopted", "rule-adopted", {
+            eventPattern,
+            tags: { "guardduty-detector": id },
+        });
+        expect(findings(enableGuardDutyDetector, adding(without(platformStack(), detector), rule))).toEqual(expected);
     });
 
     it("GIVEN the detector is disabled WHEN checked THEN the detector is reported", () => {
@@ -737,7 +780,9 @@ describe("the planned example fleet under the operations rules", () => {
                 expect(types.filter((type) => type === "aws:backup/plan:Plan"), plan.tenant).toHaveLength(2);
             }
             if (plan.mode === "platform") {
-                expect(types, plan.tenant).toContain("aws:cloudtrail/trail:Trail");
+                // One trail for the account, the home platform's; the others read it from there.
+                const trails = types.filter((type) => type === "aws:cloudtrail/trail:Trail");
+                expect(trails, plan.tenant).toHaveLength(plan.tenant === "platform-eu-west-1" ? 1 : 0);
                 expect(types, plan.tenant).toContain("aws:guardduty/detector:Detector");
             }
         }

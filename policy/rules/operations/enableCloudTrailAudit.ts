@@ -5,6 +5,34 @@ import { ofType } from "../graph";
 import { Finding, PolicyResource, PolicyStack, StackRule } from "../types";
 
 export const TRAIL_TYPE = "aws:cloudtrail/trail:Trail";
+export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
+export const PARAMETER_TYPE = "aws:ssm/parameter:Parameter";
+
+/** The tag (key=value) of a platform's record that an organisation trail records the account. */
+export const ORGANIZATION_TRAIL_TAG = { key: "audit-trail", value: "organization" } as const;
+
+const TRAIL_ARN = /^arn:aws[a-z-]*:cloudtrail:[a-z]{2}(-[a-z]+)+-\d:\d{12}:trail\/.+$/;
+const PLATFORM_STACK = /(^|\/)platform-[a-z]{2}(-[a-z]+)+-\d$/;
+
+/**
+ * The platform stack this one reads the account's trail from: a StackReference to another
+ * `platform-<region>` stack (the home platform, which the rule checks in turn), or undefined.
+ */
+export function homePlatformReferenced(stack: PolicyStack): string | undefined {
+    const own = new RegExp(`(^|/)${stack.stack.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
+    return ofType(stack, STACK_REFERENCE_TYPE)
+        .map((reference) => reference.props.name)
+        .find((name): name is string => typeof name === "string" && PLATFORM_STACK.test(name) && !own.test(name));
+}
+
+/** Whether the stack records that an organisation trail (a CloudTrail ARN) covers the account. */
+export function recordsOrganizationTrail(stack: PolicyStack): boolean {
+    return ofType(stack, PARAMETER_TYPE).some((parameter) => {
+        const tags = (parameter.props.tags ?? {}) as Record<string, unknown>;
+        const value = parameter.props.insecureValue ?? parameter.props.value;
+        return tags[ORGANIZATION_TRAIL_TAG.key] === ORGANIZATION_TRAIL_TAG.value && typeof value === "string" && TRAIL_ARN.test(value);
+    });
+}
 
 function records(value: unknown): Record<string, unknown>[] {
     return Array.isArray(value) ? value.filter((item): item is Record<string, unknown> => item !== null && typeof item === "object") : [];
@@ -52,7 +80,18 @@ function cloudTrailFindings(stack: PolicyStack): Finding[] {
     }
     const trails = ofType(stack, TRAIL_TYPE);
     if (trails.length === 0) {
-        return [{ resource: stack.stack, message: `no CloudTrail trail (${TRAIL_TYPE}): the platform stack must record the account's activity` }];
+        // One trail for the account: the home platform's (which this rule checks there) or the organisation's.
+        if (homePlatformReferenced(stack) !== undefined || recordsOrganizationTrail(stack)) {
+            return [];
+        }
+        return [
+            {
+                resource: stack.stack,
+                message:
+                    `no CloudTrail trail (${TRAIL_TYPE}), no StackReference to the home platform (platform-<homeRegion>) that owns the account's trail, ` +
+                    `and no record of an organisation trail (${PARAMETER_TYPE} tagged ${ORGANIZATION_TRAIL_TAG.key}=${ORGANIZATION_TRAIL_TAG.value} with the trail's ARN): the account's activity would go unrecorded`,
+            },
+        ];
     }
     const judged = trails.map((trail) => ({ trail, problems: trailProblems(trail) }));
     // One trail that does it all is the promise; other trails may serve other purposes.
@@ -66,7 +105,9 @@ export const enableCloudTrailAudit: StackRule = {
     kind: "stack",
     name: "cloudtrail-trail-audit",
     description:
-        "Each platform stack has a CloudTrail trail that is multi-region, validates its log files, is logging, and records S3 object-level (data) events. Tenant stacks: not applicable (the platform's trail covers the account).",
+        "The home platform stack has a CloudTrail trail that is multi-region, validates its log files, is logging, and records S3 object-level (data) events; " +
+        "every other platform stack reads the account's trail from the home platform (a StackReference to platform-<homeRegion>), or a platform records the organisation trail that covers the account (an SSM parameter tagged audit-trail=organization whose insecureValue or value is its ARN). " +
+        "A platform with none of these is reported. Tenant stacks: not applicable (the account's trail covers them).",
     why:
         "Security investigations and customers' audits rely on a complete, tamper-evident record of who did what: in every region, including who read or changed a tenant's files.",
     enforcement: "mandatory",

@@ -2,6 +2,7 @@
 // (`runRollout`), halting at the first failure so that a bad change reaches as few tenants as possible.
 
 import { Environment, Mode, MODES } from "../../../stacks/config/tenant";
+import { HOME_REGION } from "../../../stacks/platform-settings";
 
 /** What the rollout order needs to know of a tenant. */
 export interface RolloutTenant {
@@ -50,18 +51,21 @@ export function canaries(tenants: readonly RolloutTenant[]): RolloutTenant[] {
 }
 
 /**
- * The waves of a fleet deployment: the platform stack of every region in use (at most `parallel`
- * at once) before any tenant, so that every tenant finds its platform's outputs up to date; then the
- * canaries one per wave; then the other tenants by id in waves of at most `parallel`.
+ * The waves of a fleet deployment: the home platform (`homeRegion`: it owns the account's trail and
+ * public zone, which the other platforms read) alone and always, then the platform stack of every
+ * other region in use (at most `parallel` at once), before any tenant, so that every tenant finds its
+ * platform's outputs up to date; then the canaries one per wave; then the other tenants by id in
+ * waves of at most `parallel`.
  */
-export function rolloutPlan(tenants: readonly RolloutTenant[], parallel: number): RolloutWave[] {
+export function rolloutPlan(tenants: readonly RolloutTenant[], parallel: number, homeRegion: string = HOME_REGION): RolloutWave[] {
     if (!Number.isInteger(parallel) || parallel < 1) {
         throw new RangeError(`parallel must be a whole number of at least 1, got ${parallel}`);
     }
-    const regions = [...new Set(tenants.map((tenant) => tenant.region))].sort();
+    const regions = [...new Set(tenants.map((tenant) => tenant.region))].filter((region) => region !== homeRegion).sort();
     const first = canaries(tenants);
     const rest = [...tenants].sort(byId).filter((tenant) => !first.includes(tenant));
     return [
+        { stage: "platform" as const, stacks: [platformStackName(homeRegion)] },
         ...chunks(regions.map(platformStackName), parallel).map((stacks) => ({ stage: "platform" as const, stacks })),
         ...first.map((tenant) => ({ stage: "canary" as const, stacks: [tenant.id] })),
         ...chunks(rest.map((tenant) => tenant.id), parallel).map((stacks) => ({ stage: "fleet" as const, stacks })),

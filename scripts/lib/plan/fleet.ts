@@ -11,12 +11,13 @@ import { StackEstimate } from "../cost/estimate";
 import { isSecretLikeKey } from "../../../stacks/config/rules";
 import { SECRET_CONFIG_KEYS } from "../../../stacks/config/stack-config";
 import { Mode, Tenant } from "../../../stacks/config/tenant";
-import { Problem } from "../../../stacks/config/validate";
+import { Problem, REPO_ROOT } from "../../../stacks/config/validate";
 import { platformStackName } from "../../../stacks/context";
-import { REQUIRED_PLATFORM_CONFIG } from "../../../stacks/platform-settings";
+import { PLATFORM_DEFAULTS, REQUIRED_PLATFORM_CONFIG } from "../../../stacks/platform-settings";
 import { platformProgram, tenantProgram } from "../../../stacks";
 import { planStack, PlanError, PlannedResource, qualifiedStackName } from "./engine";
 import { StackOutputsSnapshot } from "./mocks";
+import { AppliedQuotas, fleetQuotaProblems, loadQuotas } from "./quotas";
 
 export const PLAN_VERSION = 1;
 
@@ -38,6 +39,11 @@ export interface PlanDocument {
     readonly version: typeof PLAN_VERSION;
     readonly tenants: TenantPlan[];
     readonly errors: Problem[];
+    /**
+     * What AWS accepts now and fails later (an account quota the backup jobs will reach), in the
+     * errors' shape; they do not change the exit code. Absent when there is none.
+     */
+    readonly warnings?: Problem[];
     /** Secret config keys the plan could not know and stood in for with a placeholder secret. */
     readonly placeholderSecrets?: string[];
     /** Platform config without a default that the plan stood in for (`key=value`). */
@@ -58,6 +64,22 @@ export interface PlanFleetOptions {
      * number. Default: one per core, as many as the fleet's size repays (see {@link planThreads}).
      */
     readonly threads?: number;
+    /** The account's applied service quotas. Default: the checked-in stacks/config/service-quotas.json. */
+    readonly quotas?: AppliedQuotas;
+}
+
+/** The home region the platforms are planned with: `homeRegion` from the plan's config, else the default. */
+export function homeRegionOf(config: Readonly<Record<string, string>>): string {
+    const key = Object.keys(config).find((candidate) => (candidate.split(":").pop() ?? candidate) === "homeRegion");
+    return key !== undefined ? config[key]! : PLATFORM_DEFAULTS.homeRegion;
+}
+
+/**
+ * The platforms to plan, in order: the home region's first and always (the others read its trail
+ * and zone through a StackReference, so it must be planned before them), then the others sorted.
+ */
+export function platformPlanOrder(home: string, regions: Iterable<string>): string[] {
+    return [home, ...[...new Set(regions)].filter((region) => region !== home).sort()];
 }
 
 export const PLATFORM_SOURCE = "stacks/platform.ts";
@@ -76,7 +98,7 @@ function secretKeys(config: Readonly<Record<string, string>>): string[] {
  */
 export const PLAN_WEIGHT: Readonly<Record<Mode, number>> = {
     saas: 6,
-    "dedicated-saas": 65,
+    "dedicated-saas": 75,
     physical: 157,
     cloud: 138,
     vpn: 147,
@@ -235,7 +257,14 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
         ...options.config,
     };
     const shownRegions = new Set(options.platformRegions ?? []);
-    const regions = [...new Set([...options.tenants.map((tenant) => tenant.region), ...shownRegions])].sort();
+    const home = homeRegionOf(config);
+    const regions = platformPlanOrder(home, [...options.tenants.map((tenant) => tenant.region), ...shownRegions]);
+    // Whenever platforms are shown, the home one is: it owns the account's trail and zone.
+    if (shownRegions.size > 0) {
+        shownRegions.add(home);
+    }
+    // Every platform planned, shown or not: the account's quotas count them all.
+    const platforms: TenantPlan[] = [];
     const stackOutputs = new Map<string, StackOutputsSnapshot>();
     const tenants: TenantPlan[] = [];
     const errors: Problem[] = [];
@@ -260,10 +289,20 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
         for (const region of regions) {
             const stack = platformStackName(region);
             try {
-                const { plan, snapshot } = await planStack({ stack, region, config, secretConfigKeys: secretKeys(config), program: () => platformProgram(region) });
+                const { plan, snapshot } = await planStack({
+                    stack,
+                    region,
+                    config,
+                    secretConfigKeys: secretKeys(config),
+                    // The home platform's outputs, planned first, for the others' StackReference.
+                    stackOutputs,
+                    program: () => platformProgram(region),
+                });
                 stackOutputs.set(qualifiedStackName(stack), snapshot);
+                const planned: TenantPlan = { tenant: stack, mode: "platform", region, source: PLATFORM_SOURCE, resources: plan.resources, outputs: plan.outputs };
+                platforms.push(planned);
                 if (shownRegions.has(region)) {
-                    tenants.push({ tenant: stack, mode: "platform", region, source: PLATFORM_SOURCE, resources: plan.resources, outputs: plan.outputs });
+                    tenants.push(planned);
                 }
             } catch (error) {
                 errors.push(planFailure(PLATFORM_SOURCE, error));
@@ -290,5 +329,17 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
     } finally {
         await Promise.all(workers.map(({ worker }) => worker.terminate()));
     }
-    return { version: PLAN_VERSION, tenants, errors, placeholderSecrets, standInConfig: standIns.map(([key, value]) => `${key}=${value}`) };
+    const quotas = fleetQuotaProblems(
+        [...platforms, ...tenants.filter((plan) => plan.mode !== "platform")],
+        options.quotas ?? loadQuotas(REPO_ROOT),
+    );
+    errors.push(...quotas.errors);
+    return {
+        version: PLAN_VERSION,
+        tenants,
+        errors,
+        ...(quotas.warnings.length > 0 ? { warnings: quotas.warnings } : {}),
+        placeholderSecrets,
+        standInConfig: standIns.map(([key, value]) => `${key}=${value}`),
+    };
 }

@@ -346,6 +346,12 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                 const value = name.includes("/ami-") ? `ami-${hex(`${region}${name}`, 17)}` : `value-of-${name}`;
                 return { id: name, name, type: "String", value, insecureValue: value, version: 1, arn: `arn:aws:ssm:${region}::parameter${name}` };
             }
+            case "aws:guardduty/getDetector:getDetector": {
+                // The adopted detector (a platform setting): the plan cannot know whether it
+                // exists, so it answers as an enabled detector of that id.
+                const id = String(args.inputs?.id ?? "");
+                return { id, status: "ENABLED", findingPublishingFrequency: "SIX_HOURS", serviceRoleArn: `arn:aws:iam::${PLAN_ACCOUNT_ID}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty`, features: [], tags: {} };
+            }
             case "aws:index/getPartition:getPartition":
                 return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
             default:

@@ -195,6 +195,9 @@ export function renderSummary(document: PlanDocument): string {
     if (document.errors.length > 0) {
         sections.push(["Problems (nothing planned for these):", ...document.errors.map((problem) => `  ${formatProblem(problem)}`)].join("\n"));
     }
+    if (document.warnings && document.warnings.length > 0) {
+        sections.push(["Warnings (AWS accepts the deployment, then fails later):", ...document.warnings.map((problem) => `  ${formatProblem(problem)}`)].join("\n"));
+    }
     if (document.placeholderSecrets && document.placeholderSecrets.length > 0) {
         sections.push(`Secret config the plan cannot know was planned with a placeholder secret: ${document.placeholderSecrets.join(", ")}`);
     }

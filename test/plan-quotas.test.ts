@@ -1,0 +1,246 @@
+// Fleet-wide quotas (scripts/lib/plan/quotas.ts): counted per region over every planned stack, an
+// error where AWS refuses the create, a warning where it fails later (the backup promise's
+// snapshots); the applied values from the one checked-in quota file.
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { recoveryPointsKept, rulesFor, runsPerWeek } from "../components/backup-schedule";
+import type { PlannedResource } from "../scripts/lib/plan/engine";
+import { PlanDocument, planFleet } from "../scripts/lib/plan/fleet";
+import { AppliedQuotas, countUsage, CountedStack, loadQuotas, QUOTA_FILE, quotaFileProblems, quotaProblems, QUOTAS, QuotaFile, QuotaKey } from "../scripts/lib/plan/quotas";
+import { resolveTenant, Tenant, TenantDocument } from "../stacks/config/tenant";
+
+const ROOT = path.resolve(__dirname, "..");
+const REGION = "eu-west-1";
+const PARTNER = "eu-central-1";
+const ACCOUNT = "123456789012";
+
+function resource(type: string, name: string, id: string, inputs: Record<string, unknown> = {}): PlannedResource {
+    return { type, name, id, parent: null, inputs, protect: false, retainOnDelete: false };
+}
+
+/** The checked-in quotas with some values replaced (a fixture, never the checked-in file changed). */
+function quotasWith(change: (file: { defaults: Record<string, { value: number; source: string }>; regions: Record<string, Record<string, { value: number; source: string }>> }) => void): AppliedQuotas {
+    const checked = loadQuotas(ROOT);
+    const copy = JSON.parse(JSON.stringify(checked.quotas)) as QuotaFile & { defaults: Record<string, { value: number; source: string }>; regions: Record<string, Record<string, { value: number; source: string }>> };
+    change(copy);
+    return { file: "test/fixtures/service-quotas.json", quotas: copy, text: JSON.stringify(copy, null, 4) };
+}
+
+describe("the backup promise's snapshots, derived from its schedule", () => {
+    it.each([
+        ["cron(0 0/2 * * ? *)", 84],
+        ["cron(0 1 * * ? *)", 7],
+        ["cron(0 3 ? * MON *)", 1],
+        ["cron(0 3 ? * MON,THU *)", 2],
+        ["cron(0 1/6 * * ? *)", 28],
+    ])("GIVEN %s WHEN its runs are counted THEN it runs %i times a week", (schedule, runs) => {
+        expect(runsPerWeek(schedule)).toBe(runs);
+    });
+
+    it("GIVEN the promise's database rules WHEN the recovery points kept at the peak are counted THEN 84 + 31 + 53 = 168 per database (52.14 weekly on average)", () => {
+        expect(rulesFor("database").map((rule) => recoveryPointsKept(rule))).toEqual([84, 31, 53]);
+    });
+
+    it("GIVEN a schedule of a shape that cannot be counted WHEN counted THEN it throws rather than guess", () => {
+        expect(() => runsPerWeek("rate(1 day)")).toThrow();
+    });
+});
+
+describe("countUsage over stacks", () => {
+    const vaultArn = (region: string, name: string) => `arn:aws:backup:${region}:${ACCOUNT}:backup-vault:${name}`;
+    const rdsArn = `arn:aws:rds:${REGION}:${ACCOUNT}:db:acme-database-db-1234567`;
+    const databaseRules = rulesFor("database").map((rule) => ({
+        ruleName: rule.name,
+        schedule: rule.schedule,
+        lifecycle: { deleteAfter: rule.deleteAfterDays },
+        copyActions: [{ destinationVaultArn: vaultArn(PARTNER, "acme-offsite-vault-1234567"), lifecycle: { deleteAfter: rule.deleteAfterDays } }],
+    }));
+    const acme: CountedStack = {
+        tenant: "acme",
+        region: REGION,
+        resources: [
+            resource("aws:lb/loadBalancer:LoadBalancer", "acme-alb", `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:loadbalancer/app/acme-alb-1234567/0123456789abcdef`, {}),
+            resource("aws:lb/loadBalancer:LoadBalancer", "acme-nlb", `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:loadbalancer/net/acme-nlb-1234567/0123456789abcdef`, { loadBalancerType: "network" }),
+            resource("aws:backup/vault:Vault", "acme-vault", "acme-vault-1234567"),
+            resource("aws:backup/vault:Vault", "acme-offsite-vault", "acme-offsite-vault-1234567"),
+            resource("aws:backup/plan:Plan", "acme-database-plan", "plan-1", { rules: databaseRules }),
+            resource("aws:backup/plan:Plan", "acme-files-plan", "plan-2", { rules: [] }),
+            resource("aws:backup/selection:Selection", "acme-database-selection", "selection-1", { planId: "plan-1", resources: [rdsArn] }),
+            resource("aws:rds/instance:Instance", "acme-database-db", "db-1"),
+        ],
+    };
+    const platform: CountedStack = {
+        tenant: "platform-eu-west-1",
+        region: REGION,
+        resources: [resource("aws:cloudtrail/trail:Trail", "platform-eu-west-1-audit-trail", "trail", { isMultiRegionTrail: true })],
+    };
+
+    it("GIVEN a tenant and the home platform WHEN counted THEN each quota is counted in the region AWS counts it in", () => {
+        const usage = countUsage([platform, acme]);
+        const counts = (region: string) => Object.fromEntries([...(usage.get(region) ?? new Map()).entries()].map(([key, value]) => [key, value.count]));
+        const perDatabase = rulesFor("database").reduce((sum, rule) => sum + recoveryPointsKept(rule), 0);
+        expect(perDatabase).toBe(168);
+        expect(counts(REGION)).toEqual({ applicationLoadBalancers: 1, backupVaults: 1, backupPlans: 2, rdsInstances: 1, rdsManualSnapshots: perDatabase, cloudTrailTrails: 1 });
+        // The off-site vault and the snapshots' copies are in the partner region; the multi-region trail is there too.
+        expect(counts(PARTNER)).toEqual({ backupVaults: 1, rdsManualSnapshots: perDatabase, cloudTrailTrails: 1 });
+        expect(usage.get(REGION)?.get("backupPlans")?.byStack.get("acme")).toBe(2);
+    });
+
+    it("GIVEN a single-region trail WHEN counted THEN it counts in its own region only", () => {
+        const single: CountedStack = { tenant: "x", region: PARTNER, resources: [resource("aws:cloudtrail/trail:Trail", "t", "t", { isMultiRegionTrail: false })] };
+        const usage = countUsage([acme, single]);
+        expect(usage.get(PARTNER)?.get("cloudTrailTrails")?.count).toBe(1);
+        expect(usage.get(REGION)?.get("cloudTrailTrails")).toBeUndefined();
+    });
+
+    it("GIVEN a database rule without a lifecycle WHEN counted THEN its snapshots are unbounded and warned about, never a silent pass", () => {
+        const forever: CountedStack = {
+            ...acme,
+            resources: acme.resources.map((item) =>
+                item.name === "acme-database-plan" ? { ...item, inputs: { rules: [{ ...databaseRules[0], lifecycle: undefined, copyActions: [] }] } } : item,
+            ),
+        };
+        const { warnings } = quotaProblems(countUsage([forever]), loadQuotas(ROOT));
+        expect(warnings.map((warning) => warning.message)).toEqual([expect.stringContaining(`${REGION}: an unbounded number (a rule keeps them for good`)]);
+    });
+});
+
+describe("quotaProblems", () => {
+    const stackWith = (tenant: string, type: string, count: number, inputs: Record<string, unknown> = {}): CountedStack => ({
+        tenant,
+        region: REGION,
+        resources: Array.from({ length: count }, (_, i) => resource(type, `${tenant}-${i}`, `${tenant}-${i}`, inputs)),
+    });
+
+    it("GIVEN 51 application load balancers in a region under the default 50 WHEN judged THEN one error names the quota, its code, the count, the limit and how to raise it", () => {
+        const { errors, warnings } = quotaProblems(countUsage([stackWith("fleet", "aws:lb/loadBalancer:LoadBalancer", 51)]), loadQuotas(ROOT));
+        expect(warnings).toEqual([]);
+        expect(errors).toHaveLength(1);
+        const [error] = errors;
+        expect(error).toMatchObject({ file: QUOTA_FILE, path: "/defaults/applicationLoadBalancers" });
+        const text = fs.readFileSync(path.join(ROOT, QUOTA_FILE), "utf8").split("\n");
+        expect(text[error!.line - 1]).toContain('"applicationLoadBalancers"');
+        expect(error!.message).toBe(
+            `${REGION}: 51 planned of application load balancers; the quota "Application Load Balancers per Region" (elasticloadbalancing L-53DA6B97) is 50 in ${QUOTA_FILE} (/defaults/applicationLoadBalancers); ` +
+                "AWS refuses what goes beyond it. Largest: fleet 51. " +
+                `Raise it: aws service-quotas request-service-quota-increase --region ${REGION} --service-code elasticloadbalancing --quota-code L-53DA6B97 --desired-value 51, ` +
+                `then record the granted value under regions.${REGION}.applicationLoadBalancers in ${QUOTA_FILE}`,
+        );
+    });
+
+    it("GIVEN exactly the quota WHEN judged THEN there is no problem; a raise recorded for the region lifts the limit there only", () => {
+        expect(quotaProblems(countUsage([stackWith("fleet", "aws:lb/loadBalancer:LoadBalancer", 50)]), loadQuotas(ROOT)).errors).toEqual([]);
+        const raised = quotasWith((file) => {
+            file.regions[REGION] = { applicationLoadBalancers: { value: 60, source: "case 1234, granted" } };
+        });
+        expect(quotaProblems(countUsage([stackWith("fleet", "aws:lb/loadBalancer:LoadBalancer", 51)]), raised).errors).toEqual([]);
+        const elsewhere: CountedStack = { ...stackWith("fleet", "aws:lb/loadBalancer:LoadBalancer", 51), region: PARTNER };
+        expect(quotaProblems(countUsage([elsewhere]), raised).errors.map((error) => error.path)).toEqual(["/defaults/applicationLoadBalancers"]);
+    });
+
+    it.each([
+        ["backupVaults", "aws:backup/vault:Vault", 101, "backup L-7705D2CB", "--service-code backup --quota-code L-7705D2CB --desired-value 101"],
+        ["backupPlans", "aws:backup/plan:Plan", 101, "backup L-BD69F607", "--service-code backup --quota-code L-BD69F607 --desired-value 101"],
+        ["rdsInstances", "aws:rds/instance:Instance", 41, "rds L-7B6409FD", "--service-code rds --quota-code L-7B6409FD --desired-value 41"],
+    ])("GIVEN one %s over the default WHEN judged THEN it is an error naming the quota and the raise", (key, type, count, code, command) => {
+        const { errors } = quotaProblems(countUsage([stackWith("fleet", type, count)]), loadQuotas(ROOT));
+        expect(errors.map((error) => error.path)).toEqual([`/defaults/${key}`]);
+        expect(errors[0]!.message).toContain(`${count} planned`);
+        expect(errors[0]!.message).toContain(`"${QUOTAS[key as keyof typeof QUOTAS].name}" (${code})`);
+        expect(errors[0]!.message).toContain(command);
+    });
+
+    it("GIVEN 101 regional web ACLs WHEN judged THEN the error says how to raise the quota, whose code it leaves to Service Quotas", () => {
+        const { errors } = quotaProblems(countUsage([stackWith("fleet", "aws:wafv2/webAcl:WebAcl", 101, { scope: "REGIONAL" })]), loadQuotas(ROOT));
+        expect(errors.map((error) => error.path)).toEqual(["/defaults/wafWebAcls"]);
+        expect(errors[0]!.message).toContain('"Maximum number of web ACLs (protection packs)" (wafv2 quota code: see Service Quotas) is 100');
+        expect(errors[0]!.message).toContain(`https://console.aws.amazon.com/servicequotas/home/services/wafv2/quotas, region ${REGION}`);
+        expect(errors[0]!.message).toContain("--service-code wafv2 --quota-code <its code from aws service-quotas list-service-quotas --service-code wafv2> --desired-value 101");
+        // CloudFront web ACLs are global, not counted in a region.
+        expect(quotaProblems(countUsage([stackWith("fleet", "aws:wafv2/webAcl:WebAcl", 101, { scope: "CLOUDFRONT" })]), loadQuotas(ROOT)).errors).toEqual([]);
+    });
+
+    it("GIVEN six single-region trails in a region WHEN judged THEN the error says AWS cannot raise it", () => {
+        const { errors } = quotaProblems(countUsage([stackWith("fleet", "aws:cloudtrail/trail:Trail", 6, { isMultiRegionTrail: false })]), loadQuotas(ROOT));
+        expect(errors).toHaveLength(1);
+        expect(errors[0]!.message).toContain('the quota "Trails per Region" (cloudtrail, not adjustable) is 5');
+        expect(errors[0]!.message).toContain("AWS does not raise this quota");
+        expect(errors[0]!.message).not.toContain("request-service-quota-increase");
+    });
+});
+
+describe("the quota file", () => {
+    it("GIVEN the checked-in file WHEN read THEN every quota has a value and a source, and nothing else is in it", () => {
+        const quotas: unknown = JSON.parse(fs.readFileSync(path.join(ROOT, QUOTA_FILE), "utf8"));
+        expect(quotaFileProblems(quotas)).toEqual([]);
+    });
+
+    it("GIVEN a file with a missing source, an unknown quota and a bad value WHEN checked THEN each is named", () => {
+        const quotas = JSON.parse(fs.readFileSync(path.join(ROOT, QUOTA_FILE), "utf8")) as { defaults: Record<string, unknown>; regions: Record<string, unknown> };
+        quotas.defaults.rdsInstances = { value: 40 };
+        quotas.regions[REGION] = { elasticIps: { value: 5, source: "x" }, backupVaults: { value: -1, source: "x" } };
+        expect(quotaFileProblems(quotas)).toEqual([
+            '/defaults/rdsInstances: expected { "value": a whole number, "source": where it comes from }',
+            `/regions/${REGION}/elasticIps: not a quota the plan counts; expected one of applicationLoadBalancers, wafWebAcls, wafIpSets, backupVaults, backupPlans, cloudTrailTrails, rdsInstances, rdsManualSnapshots`,
+            `/regions/${REGION}/backupVaults: expected { "value": a whole number, "source": where it comes from }`,
+        ]);
+    });
+});
+
+describe("a planned fleet's quotas", () => {
+    const docs: TenantDocument[] = [
+        { tenant: "cloudy", company: "Cloudy", mode: "cloud", region: REGION, domain: { subdomain: "cloudy" }, network: { cidr: "10.61.0.0/16" } },
+        { tenant: "stark", company: "Stark", mode: "dedicated-saas", region: REGION, domain: { subdomain: "stark" } },
+        { tenant: "wayne", company: "Wayne", mode: "dedicated-saas", region: REGION, domain: { subdomain: "wayne" } },
+    ];
+    const tenants: Tenant[] = docs.map((doc) => resolveTenant(doc, `fixtures/${doc.tenant}.yaml`));
+    let document: PlanDocument;
+    let lowered: PlanDocument;
+
+    beforeAll(async () => {
+        document = await planFleet({ tenants, platformRegions: [REGION] });
+        lowered = await planFleet({
+            tenants,
+            platformRegions: [REGION],
+            quotas: quotasWith((file) => {
+                file.regions[REGION] = { applicationLoadBalancers: { value: 3, source: "fixture: a lowered quota" } };
+            }),
+        });
+    });
+
+    it("GIVEN the platform, a cloud tenant and two dedicated-saas tenants WHEN counted THEN load balancers, vaults, plans and databases are counted per region", () => {
+        const usage = countUsage(document.tenants);
+        const count = (region: string, key: QuotaKey) => usage.get(region)?.get(key)?.count;
+        // The platform's shared door, the cloud tenant's, and one per dedicated-saas tenant.
+        expect(count(REGION, "applicationLoadBalancers")).toBe(4);
+        expect(count(REGION, "backupVaults")).toBe(4);
+        expect(count(PARTNER, "backupVaults")).toBe(4);
+        expect(count(REGION, "backupPlans")).toBe(8);
+        expect(count(REGION, "rdsInstances")).toBe(4);
+        // Every internet-facing door has its web ACL and IP set.
+        expect(count(REGION, "wafWebAcls")).toBe(4);
+        expect(count(REGION, "wafIpSets")).toBe(4);
+        expect(count(REGION, "cloudTrailTrails")).toBe(1);
+        expect(count(REGION, "rdsManualSnapshots")).toBe(4 * 168);
+    });
+
+    it("GIVEN the default quotas WHEN planned THEN no error, and the snapshots over the default 100 are a warning (not an error) naming the quota and its raise", () => {
+        expect(document.errors).toEqual([]);
+        const messages = (document.warnings ?? []).map((warning) => warning.message);
+        expect(messages).toHaveLength(2);
+        expect(messages[0]).toMatch(new RegExp(`^${PARTNER}: 672 planned of RDS snapshots`));
+        expect(messages[1]).toMatch(new RegExp(`^${REGION}: 672 planned of RDS snapshots`));
+        expect(messages[1]).toContain('"Manual DB instance snapshots" (rds L-272F1212) is 100');
+        expect(messages[1]).toContain(`--region ${REGION} --service-code rds --quota-code L-272F1212 --desired-value 672`);
+    });
+
+    it("GIVEN a quota file that allows 3 load balancers in the region WHEN the fleet of 4 is planned THEN the plan has the quota's error", () => {
+        const quota = lowered.errors.filter((error) => error.file === "test/fixtures/service-quotas.json");
+        expect(quota.map((error) => error.path)).toEqual([`/regions/${REGION}/applicationLoadBalancers`]);
+        expect(quota[0]!.message).toContain(`${REGION}: 4 planned of application load balancers; the quota "Application Load Balancers per Region" (elasticloadbalancing L-53DA6B97) is 3`);
+    });
+});
