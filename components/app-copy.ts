@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { AppInstall, appInstallProblems } from "./app-install";
 import * as aws from "./aws";
+import { fittedName, NAME_LIMITS } from "./naming";
 import { componentType } from "./types";
 
 export interface AppCopyArgs {
@@ -100,6 +101,7 @@ export class AppCopy extends pulumi.ComponentResource {
         const targetGroup = new aws.lb.TargetGroup(
             `${name}-tg`,
             {
+                name: fittedName(`${name}-tg`, NAME_LIMITS.targetGroup),
                 vpcId: args.vpcId,
                 targetType: "instance",
                 protocol: "HTTPS",
