@@ -182,10 +182,13 @@ export class Backup extends pulumi.ComponentResource {
                 home,
             );
             // The role must carry its policies before AWS Backup accepts it for a selection.
+            // Fixed name: AWS Backup's `^[a-zA-Z0-9\-\_\.]{1,50}$` has no room for the generated suffix.
+            // Every input of a selection forces its replacement; deleting the old one first (a leaf,
+            // nothing refers to it) keeps the fixed name from colliding with its successor.
             new aws.backup.Selection(
                 `${name}-${target}-selection`,
-                { planId: created.id, iamRoleArn: role.arn, resources },
-                { ...home, dependsOn: attachments },
+                { name: fittedName(`${name}-${target}-selection`, NAME_LIMITS.backupSelection), planId: created.id, iamRoleArn: role.arn, resources },
+                { ...home, dependsOn: attachments, deleteBeforeReplace: true },
             );
             return created;
         };

@@ -35,9 +35,9 @@ export function fittedName(logicalName: string, max: number): string {
 /**
  * AWS's limits for the names this program sets explicitly (AWS's own API descriptions, see
  * stacks/config/aws-catalogue.json): Elastic Load Balancing's load balancer and target group names
- * (32, CreateLoadBalancer / CreateTargetGroup), AWS Backup's vault names (`^[a-zA-Z0-9\-\_]{2,50}$`).
+ * (32, CreateLoadBalancer / CreateTargetGroup), AWS Backup's vault and selection names (50).
  */
-export const NAME_LIMITS = { loadBalancer: 32, targetGroup: 32, backupVault: 50 } as const;
+export const NAME_LIMITS = { loadBalancer: 32, targetGroup: 32, backupVault: 50, backupSelection: 50 } as const;
 
 /**
  * A load balancer's name: {@link fittedName} within 32 characters, and never starting with

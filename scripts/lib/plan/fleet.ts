@@ -17,6 +17,7 @@ import { REQUIRED_PLATFORM_CONFIG } from "../../../stacks/platform-settings";
 import { platformProgram, tenantProgram } from "../../../stacks";
 import { planStack, PlanError, PlannedResource, qualifiedStackName } from "./engine";
 import { StackOutputsSnapshot } from "./mocks";
+import { awsRuleMessage, checkAwsRules } from "./aws-rules";
 
 export const PLAN_VERSION = 1;
 
@@ -145,6 +146,22 @@ function planFailure(source: string, error: unknown): Problem {
     return { file: source, line: 1, column: 1, path: "/", message: error.message };
 }
 
+/**
+ * The values of a planned stack that AWS would refuse (stacks/config/aws-catalogue.json), as errors
+ * of the file that caused them. The stack stays in the document (its plan is what a reviewer
+ * needs to see the name); the errors make the plan fail (exit 1). `path` is `/tenant` when the
+ * value is built from the tenant id, else `/`.
+ */
+export function awsRuleErrors(stack: string, source: string, resources: readonly PlannedResource[], tenantId?: string): Problem[] {
+    return checkAwsRules(resources).map((item) => ({
+        file: source,
+        line: 1,
+        column: 1,
+        path: tenantId !== undefined && item.value.includes(tenantId) ? "/tenant" : "/",
+        message: awsRuleMessage(stack, item),
+    }));
+}
+
 /** Plans tenants one after another in this thread. */
 export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult> {
     const stackOutputs = new Map(input.stackOutputs);
@@ -161,6 +178,7 @@ export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult>
                 program: () => tenantProgram(tenant),
             });
             tenants.push({ tenant: tenant.id, mode: tenant.mode, region: tenant.region, source: tenant.source, resources: plan.resources, outputs: plan.outputs });
+            errors.push(...awsRuleErrors(tenant.id, tenant.source, plan.resources, tenant.id));
         } catch (error) {
             errors.push(planFailure(tenant.source, error));
         }
@@ -262,6 +280,7 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
             try {
                 const { plan, snapshot } = await planStack({ stack, region, config, secretConfigKeys: secretKeys(config), program: () => platformProgram(region) });
                 stackOutputs.set(qualifiedStackName(stack), snapshot);
+                errors.push(...awsRuleErrors(stack, PLATFORM_SOURCE, plan.resources));
                 if (shownRegions.has(region)) {
                     tenants.push({ tenant: stack, mode: "platform", region, source: PLATFORM_SOURCE, resources: plan.resources, outputs: plan.outputs });
                 }
