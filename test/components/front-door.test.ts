@@ -119,7 +119,7 @@ describe("FrontDoor", () => {
                 ...MANAGED_RULE_GROUPS.map((group, index) => [2 + index, group]),
             ]);
             expect(rules[0]!.action).toEqual({ block: {} });
-            expect(rules[0]!.statement.ipSetReferenceStatement.arn).toBe(`arn:aws:wafv2:${TEST_REGION}:123456789012:regional/ipset/acme-front-door-suspicious/${ipSet.id}`);
+            expect(rules[0]!.statement.ipSetReferenceStatement.arn).toMatch(new RegExp(`^arn:aws:wafv2:${TEST_REGION}:123456789012:regional/ipset/acme-front-door-suspicious-[0-9a-f]{7}/${ipSet.id}$`));
             expect(rules[1]!.action).toEqual({ block: {} });
             expect(rules[1]!.statement).toEqual({ rateBasedStatement: { limit: 2000, aggregateKeyType: "IP", evaluationWindowSec: 300 } });
             expect(MANAGED_RULE_GROUPS).toEqual([
