@@ -14,12 +14,14 @@ export const NAME_HASH_LENGTH = 8;
  * (deterministic: the same logical name always gives the same physical name).
  *
  * The characters are the common ground of the names it serves (letters, digits and hyphens; no
- * leading, trailing or doubled hyphen), which load balancers, target groups, backup vaults and IAM
- * roles all accept. Anything else in the logical name is a programming error and throws.
+ * leading or trailing hyphen), which load balancers, target groups, backup vaults and IAM roles all
+ * accept. Doubled hyphens are among them (a contract-valid tenant id such as `a--b` has them, and
+ * ELB, AWS Backup and IAM accept them). Anything else in the logical name is a programming error
+ * and throws.
  */
 export function fittedName(logicalName: string, max: number): string {
-    if (!/^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$/.test(logicalName)) {
-        throw new Error(`fittedName: "${logicalName}" must be letters and digits joined by single hyphens`);
+    if (!/^[A-Za-z0-9]+(-+[A-Za-z0-9]+)*$/.test(logicalName)) {
+        throw new Error(`fittedName: "${logicalName}" must be letters and digits joined by hyphens, neither beginning nor ending with one`);
     }
     if (max < NAME_HASH_LENGTH + 2) {
         throw new Error(`fittedName: a maximum of ${max} leaves no room for a readable prefix and the ${NAME_HASH_LENGTH}-character hash`);

@@ -49,10 +49,13 @@ describe("fittedName", () => {
         ["acme-front-door-tg", 32, "acme-front-door-tg"],
         ["platform-ap-southeast-5-front-door-tg", 32, undefined],
         ["abcdefghijklmnopqrstuvwxyz01234-backup-offsite-vault", 50, undefined],
+        // A contract-valid tenant id may hold a doubled hyphen, which ELB and AWS Backup accept.
+        ["a--b-front-door-tg", 32, "a--b-front-door-tg"],
+        ["vpn--static-production-abcdefg-front-door-alb", 32, undefined],
     ])("%s within %i", (logical, max, expected) => {
         const name = fittedName(logical, max);
         expect(name.length).toBeLessThanOrEqual(max);
-        expect(name).toMatch(/^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$/);
+        expect(name).toMatch(/^[A-Za-z0-9]+(-+[A-Za-z0-9]+)*$/);
         if (expected) {
             expect(name).toBe(expected);
         } else {
@@ -64,6 +67,10 @@ describe("fittedName", () => {
     it("keeps names of different logical names apart and avoids ELB's reserved internal- prefix", () => {
         expect(fittedName(`${"a".repeat(40)}-x`, 32)).not.toBe(fittedName(`${"a".repeat(40)}-y`, 32));
         expect(loadBalancerName("internal-tools-front-door-alb").startsWith("internal-")).toBe(false);
+    });
+
+    it.each(["-acme-tg", "acme-tg-", "acme_tg", "acme.tg", ""])("throws on %j, which is no name the program builds", (logical) => {
+        expect(() => fittedName(logical, 32)).toThrow(/fittedName: .* must be letters and digits joined by hyphens/);
     });
 });
 
