@@ -1,10 +1,21 @@
 import { describe, expect, it } from "vitest";
 
 import { fittedName, loadBalancerName } from "../components/naming";
-import { AWS_CATALOGUE, checkAwsRules, compileAwsPattern } from "../scripts/lib/plan/aws-rules";
+import { AWS_CATALOGUE, checkAwsRules, compileAwsPattern, compileCatalogue } from "../scripts/lib/plan/aws-rules";
 import type { PlannedResource } from "../scripts/lib/plan/engine";
-import { awsRuleErrors } from "../scripts/lib/plan/fleet";
+import { awsRuleErrors, awsRuleFieldPath } from "../scripts/lib/plan/fleet";
 import { AUTONAME, autoName } from "../scripts/lib/plan/mocks";
+
+/** A domain name of exactly `length` characters, of labels of at most 63 (DNS) ending in `.com`. */
+function domainOfLength(length: number): string {
+    let name = "com";
+    while (name.length < length) {
+        const remaining = length - name.length;
+        const label = remaining >= 64 ? (remaining === 64 ? 61 : 62) : remaining - 1;
+        name = `${"a".repeat(label)}.${name}`;
+    }
+    return name;
+}
 
 function resource(type: string, inputs: Record<string, unknown>): PlannedResource {
     return { type, name: "logical", id: "id", parent: null, inputs, protect: false, retainOnDelete: false };
@@ -84,13 +95,16 @@ describe("the AWS rule catalogue", () => {
         }
     });
 
-    it.each(AWS_CATALOGUE.rules.filter((rule) => rule.max !== undefined).map((rule) => [rule.type, rule.property, rule.max!] as const))(
-        "%s %s: a value of its maximum passes, one character more breaks",
-        (type, property, max) => {
+    // Each rule alone (a property may have several: ACM's model allows 253 characters, its Common Name 64).
+    it.each(AWS_CATALOGUE.rules.filter((rule) => rule.max !== undefined).map((rule) => [rule.type, rule.property, rule.max!, rule] as const))(
+        "%s %s: a value of its maximum (%i) passes, one character more breaks",
+        (type, property, max, rule) => {
+            const only = compileCatalogue({ rules: [rule], ec2InstanceTypes: [] });
             const lower = type.includes("s3/") || type.includes("synthetics");
-            const fits = (lower ? "a" : "A") + "a".repeat(max - 1);
-            expect(checkAwsRules([resource(type, { [property]: fits })])).toEqual([]);
-            expect(checkAwsRules([resource(type, { [property]: `${fits}a` })])).toHaveLength(1);
+            const fits = type.startsWith("aws:acm/") ? domainOfLength(max) : (lower ? "a" : "A") + "a".repeat(max - 1);
+            expect(fits).toHaveLength(max);
+            expect(checkAwsRules([resource(type, { [property]: fits })], only)).toEqual([]);
+            expect(checkAwsRules([resource(type, { [property]: `a${fits}` })], only)).toHaveLength(1);
         },
     );
 
@@ -104,6 +118,8 @@ describe("the AWS rule catalogue", () => {
         ["aws:ec2/instance:Instance", "instanceType", "m6i.larg", "m6i.large"],
         ["aws:s3/bucket:Bucket", "bucket", "Acme-files", "acme-files"],
         ["aws:synthetics/canary:Canary", "name", "acme-availability-chk1", "acme-availability"],
+        ["aws:acm/certificate:Certificate", "domainName", `${"a".repeat(49)}.itm.example.net`, `${"a".repeat(48)}.itm.example.net`],
+        ["aws:acm/certificate:Certificate", "domainName", "acme..example.net", "acme.example.net"],
     ])("%s %s: %s breaks, %s passes", (type, property, breaking, passing) => {
         expect(checkAwsRules([resource(type, { [property]: breaking })])).toHaveLength(1);
         expect(checkAwsRules([resource(type, { [property]: passing })])).toEqual([]);
@@ -113,10 +129,22 @@ describe("the AWS rule catalogue", () => {
         expect(checkAwsRules([resource("aws:backup/vault:Vault", { name: "[unknown]" }), resource("aws:ec2/instance:Instance", { instanceType: "[secret]" })])).toEqual([]);
     });
 
+    it.each([
+        ["acme.itm.example.net", { id: "acme", domain: { kind: "subdomain", label: "acme" } }, "/domain/subdomain"],
+        ["www.itm.acme.com", { id: "acme", domain: { kind: "own", fqdn: "itm.acme.com" } }, "/domain/own"],
+        ["m6i.larg", { id: "acme", domain: { kind: "subdomain", label: "acme" }, compute: { instanceType: "m6i.larg" } }, "/compute/instanceType"],
+        // A name built from the id is not a host name, even where the subdomain is the id.
+        ["acme-backup-vault", { id: "acme", domain: { kind: "subdomain", label: "acme" } }, "/tenant"],
+        ["platform-eu-west-1-vault", { id: "acme" }, "/"],
+        ["platform-eu-west-1-vault", undefined, "/"],
+    ] as const)("points a break of %j at the field it came from", (value, tenant, expected) => {
+        expect(awsRuleFieldPath(value, tenant)).toBe(expected);
+    });
+
     it("reports a break as an error of the tenant file naming stack, resource, property, value, rule and source", () => {
         const errors = awsRuleErrors("abcdefghijklmnopqrstuvwxyz0123", "fixtures/long.yaml", [
             { ...resource("aws:backup/vault:Vault", { name: "abcdefghijklmnopqrstuvwxyz0123-backup-offsite-vault" }), name: "abcdefghijklmnopqrstuvwxyz0123-backup-offsite-vault" },
-        ], "abcdefghijklmnopqrstuvwxyz0123");
+        ], { id: "abcdefghijklmnopqrstuvwxyz0123" });
         expect(errors).toEqual([
             {
                 file: "fixtures/long.yaml",

@@ -10,7 +10,7 @@ import { Violation } from "../../../policy/rules/types";
 import { StackEstimate } from "../cost/estimate";
 import { isSecretLikeKey } from "../../../stacks/config/rules";
 import { SECRET_CONFIG_KEYS } from "../../../stacks/config/stack-config";
-import { Mode, Tenant } from "../../../stacks/config/tenant";
+import { Mode, Tenant, TenantDomain } from "../../../stacks/config/tenant";
 import { Problem } from "../../../stacks/config/validate";
 import { platformStackName } from "../../../stacks/context";
 import { REQUIRED_PLATFORM_CONFIG } from "../../../stacks/platform-settings";
@@ -147,17 +147,38 @@ function planFailure(source: string, error: unknown): Problem {
 }
 
 /**
- * The values of a planned stack that AWS would refuse (stacks/config/aws-catalogue.json), as errors
- * of the file that caused them. The stack stays in the document (its plan is what a reviewer
- * needs to see the name); the errors make the plan fail (exit 1). `path` is `/tenant` when the
- * value is built from the tenant id, else `/`.
+ * The field of the tenant file a refused value was built from, so that the error points where the
+ * fix goes: the domain for a host name (`<label>.` or the own domain in it), the instance type, the
+ * tenant id; `/` when none is (a platform stack's values, a constant of the program).
  */
-export function awsRuleErrors(stack: string, source: string, resources: readonly PlannedResource[], tenantId?: string): Problem[] {
+export function awsRuleFieldPath(value: string, tenant?: Pick<Tenant, "id"> & { readonly domain?: TenantDomain; readonly compute?: { readonly instanceType: string } }): string {
+    if (tenant === undefined) {
+        return "/";
+    }
+    if (tenant.domain?.kind === "subdomain" && value.includes(`${tenant.domain.label}.`)) {
+        return "/domain/subdomain";
+    }
+    if (tenant.domain?.kind === "own" && value.includes(tenant.domain.fqdn)) {
+        return "/domain/own";
+    }
+    if (tenant.compute !== undefined && value === tenant.compute.instanceType) {
+        return "/compute/instanceType";
+    }
+    return value.includes(tenant.id) ? "/tenant" : "/";
+}
+
+/**
+ * The values of a planned stack that AWS would refuse (stacks/config/aws-catalogue.json), as errors
+ * of the file that caused them, at the field they were built from ({@link awsRuleFieldPath}). The
+ * stack stays in the document (its plan is what a reviewer needs to see the name); the errors make
+ * the plan fail (exit 1).
+ */
+export function awsRuleErrors(stack: string, source: string, resources: readonly PlannedResource[], tenant?: Parameters<typeof awsRuleFieldPath>[1]): Problem[] {
     return checkAwsRules(resources).map((item) => ({
         file: source,
         line: 1,
         column: 1,
-        path: tenantId !== undefined && item.value.includes(tenantId) ? "/tenant" : "/",
+        path: awsRuleFieldPath(item.value, tenant),
         message: awsRuleMessage(stack, item),
     }));
 }
@@ -178,7 +199,7 @@ export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult>
                 program: () => tenantProgram(tenant),
             });
             tenants.push({ tenant: tenant.id, mode: tenant.mode, region: tenant.region, source: tenant.source, resources: plan.resources, outputs: plan.outputs });
-            errors.push(...awsRuleErrors(tenant.id, tenant.source, plan.resources, tenant.id));
+            errors.push(...awsRuleErrors(tenant.id, tenant.source, plan.resources, tenant));
         } catch (error) {
             errors.push(planFailure(tenant.source, error));
         }
