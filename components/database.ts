@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
@@ -111,10 +113,13 @@ function rdsNameFrom(name: string, max: number): string {
  * hyphens), as a contract-valid tenant id such as `a--b` makes it; else `undefined`, and the
  * provider names it: a group deployed under its generated name keeps it (renaming a group replaces
  * it under a running database). The family is part of the name, so that a major-version upgrade,
- * which replaces the group, creates its successor before deleting it instead of colliding.
+ * which replaces the group, creates its successor before deleting it instead of colliding; a hash of
+ * the name keeps names apart that differ only in their run of hyphens.
  */
 export function parameterGroupName(name: string, family: string): string | undefined {
-    return name.includes("--") ? rdsNameFrom(`${name}-params-${family}`, 255) : undefined;
+    // The hash of the name itself keeps apart the names the cleaning would make equal (`a--b`, `a---b`).
+    const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
+    return name.includes("--") ? `${rdsNameFrom(`${name}-params-${family}`, 255 - 9)}-${hash}` : undefined;
 }
 
 /** Days the exported PostgreSQL logs are kept. */
