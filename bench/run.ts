@@ -97,6 +97,31 @@ function peakRssMiB(): number {
 /** The largest fleet whose policy evaluation the plan task times (it is quadratic in the fleet). */
 export const POLICY_TIMED_UP_TO = 100;
 
+/**
+ * What the AWS rule check (stacks/config/aws-catalogue.json) costs within the plan, timed apart: the
+ * catalogue's compilation (once per plan thread), then the same `awsRuleErrors` calls planFleet
+ * makes, over every stack of the planned document in this one thread. planFleet spreads them over
+ * its threads, so the share of the plan is an upper bound. Already inside the plan figures.
+ */
+function awsRuleCheckCost(planned: import("../scripts/lib/plan/fleet").PlanDocument, tenants: readonly import("../stacks/config/tenant").Tenant[], planSeconds: number): string {
+    const { awsRuleErrors } = require("../scripts/lib/plan/fleet") as typeof import("../scripts/lib/plan/fleet");
+    const { compileCatalogue } = require("../scripts/lib/plan/aws-rules") as typeof import("../scripts/lib/plan/aws-rules");
+    const compileStart = performance.now();
+    compileCatalogue();
+    const compileMs = performance.now() - compileStart;
+    const byId = new Map(tenants.map((tenant) => [tenant.id, tenant]));
+    const checkStart = performance.now();
+    let breaks = 0;
+    for (const plan of planned.tenants) {
+        breaks += awsRuleErrors(plan.tenant, plan.source, plan.resources, byId.get(plan.tenant)).length;
+    }
+    const checkSeconds = (performance.now() - checkStart) / 1000;
+    return (
+        `AWS rules ${checkSeconds.toFixed(3)} s over ${planned.tenants.length} stacks (${breaks} break(s)), ` +
+        `${((100 * checkSeconds) / planSeconds).toFixed(1)}% of planFleet; catalogue compiled in ${compileMs.toFixed(1)} ms`
+    );
+}
+
 /** The body of a child process: one task over one fleet folder, timed from after its imports. */
 async function child(task: string, dir: string, threads: number | undefined): Promise<ChildReport> {
     // Required here, not at the top: each task's process loads only what the task needs.
@@ -135,11 +160,12 @@ async function child(task: string, dir: string, threads: number | undefined): Pr
             const violations = checked.tenants.reduce((sum, plan) => sum + plan.violations.length, 0);
             policy = `policies ${((performance.now() - policyStart) / 1000).toFixed(2)} s (${violations} violation(s))`;
         }
+        const rules = awsRuleCheckCost(planned, fleet.tenants, planSeconds);
         return {
             seconds,
             resources: planned.tenants.reduce((sum, plan) => sum + plan.resources.length, 0),
             peakRssMiB: peakRssMiB(),
-            note: `planFleet ${planSeconds.toFixed(2)} s, cost + JSON ${(seconds - planSeconds).toFixed(2)} s (${(json.length / 2 ** 20).toFixed(0)} MiB); ${policy}`,
+            note: `planFleet ${planSeconds.toFixed(2)} s, cost + JSON ${(seconds - planSeconds).toFixed(2)} s (${(json.length / 2 ** 20).toFixed(0)} MiB); ${policy}; ${rules}`,
         };
     }
     if (task === "diff") {

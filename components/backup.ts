@@ -4,6 +4,7 @@ import * as aws from "./aws";
 import { BACKUP_PROMISE, BackupRule, BackupTarget, retentionBounds, rulesFor } from "./backup-schedule";
 import { keyPolicy } from "./encryption-keys";
 import { componentType } from "./types";
+import { fittedName, NAME_LIMITS } from "./naming";
 
 export interface BackupArgs {
     /** The tenant's backup key (EncryptionKeys.backupKeyArn), encrypting the home-region vault. Required. */
@@ -103,7 +104,15 @@ export class Backup extends pulumi.ComponentResource {
         // Destroying the stack leaves the vaults, their recovery points and their locks in place.
         const keep = { retainOnDelete: true };
 
-        const vault = new aws.backup.Vault(`${name}-vault`, { kmsKeyArn: args.backupKeyArn, forceDestroy: false, tags: { tier: "data" } }, { ...home, ...keep });
+        // Vault names are fixed (AWS Backup: `^[a-zA-Z0-9\-\_]{2,50}$`, which `<name>-offsite-vault-<7 hex>`
+        // exceeds for long tenant ids and region names). A fixed name cannot be replaced
+        // create-before-delete, and must not be: the vaults are kept on delete and locked, so a change
+        // that would replace one fails at AWS (name taken) instead of orphaning the recovery points.
+        const vault = new aws.backup.Vault(
+            `${name}-vault`,
+            { name: fittedName(`${name}-vault`, NAME_LIMITS.backupVault), kmsKeyArn: args.backupKeyArn, forceDestroy: false, tags: { tier: "data" } },
+            { ...home, ...keep },
+        );
         new aws.backup.VaultLockConfiguration(
             `${name}-vault-lock`,
             { backupVaultName: vault.name, minRetentionDays: lockMinRetentionDays, maxRetentionDays: lockMaxRetentionDays },
@@ -130,7 +139,7 @@ export class Backup extends pulumi.ComponentResource {
         new aws.kms.Alias(`${name}-offsite-key-alias`, { name: `alias/${name}/offsite-backup`, targetKeyId: offsiteKey.keyId }, offsite);
         const offsiteVault = new aws.backup.Vault(
             `${name}-offsite-vault`,
-            { kmsKeyArn: offsiteKey.arn, forceDestroy: false, tags: { tier: "data" } },
+            { name: fittedName(`${name}-offsite-vault`, NAME_LIMITS.backupVault), kmsKeyArn: offsiteKey.arn, forceDestroy: false, tags: { tier: "data" } },
             { ...offsite, ...keep },
         );
         new aws.backup.VaultLockConfiguration(
@@ -173,10 +182,13 @@ export class Backup extends pulumi.ComponentResource {
                 home,
             );
             // The role must carry its policies before AWS Backup accepts it for a selection.
+            // Fixed name: AWS Backup's `^[a-zA-Z0-9\-\_\.]{1,50}$` has no room for the generated suffix.
+            // Every input of a selection forces its replacement; deleting the old one first (a leaf,
+            // nothing refers to it) keeps the fixed name from colliding with its successor.
             new aws.backup.Selection(
                 `${name}-${target}-selection`,
-                { planId: created.id, iamRoleArn: role.arn, resources },
-                { ...home, dependsOn: attachments },
+                { name: fittedName(`${name}-${target}-selection`, NAME_LIMITS.backupSelection), planId: created.id, iamRoleArn: role.arn, resources },
+                { ...home, dependsOn: attachments, deleteBeforeReplace: true },
             );
             return created;
         };

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
@@ -105,6 +107,21 @@ function rdsNameFrom(name: string, max: number): string {
     return base.slice(0, max).replace(/-$/, "");
 }
 
+/**
+ * The parameter group's explicit name, where the provider's generated one (`<name>-params-<7 hex>`)
+ * breaks RDS's rule (CreateDBParameterGroup: letters, digits and hyphens, no two consecutive
+ * hyphens), as a contract-valid tenant id such as `a--b` makes it; else `undefined`, and the
+ * provider names it: a group deployed under its generated name keeps it (renaming a group replaces
+ * it under a running database). The family is part of the name, so that a major-version upgrade,
+ * which replaces the group, creates its successor before deleting it instead of colliding; a hash of
+ * the name keeps names apart that differ only in their run of hyphens.
+ */
+export function parameterGroupName(name: string, family: string): string | undefined {
+    // The hash of the name itself keeps apart the names the cleaning would make equal (`a--b`, `a---b`).
+    const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
+    return name.includes("--") ? `${rdsNameFrom(`${name}-params-${family}`, 255 - 9)}-${hash}` : undefined;
+}
+
 /** Days the exported PostgreSQL logs are kept. */
 export const DATABASE_LOG_RETENTION_DAYS = 365;
 
@@ -173,10 +190,12 @@ export class Database extends pulumi.ComponentResource {
             { description: `Data-tier subnets of database ${name}`, subnetIds: args.subnetIds, tags: { tier: "data" } },
             { parent: this },
         );
+        const family = parameterGroupFamily(engineVersion);
         const parameterGroup = new aws.rds.ParameterGroup(
             `${name}-params`,
             {
-                family: parameterGroupFamily(engineVersion),
+                name: parameterGroupName(name, family),
+                family,
                 description: `Database ${name}: TLS required`,
                 parameters: [{ name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" }],
             },

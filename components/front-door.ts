@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isCanonicalCidr, parseCidr } from "../stacks/config/ipv4";
 import * as aws from "./aws";
 import { CustomerDnsRecord, DomainCertificate } from "./domain-certificate";
+import { fittedName, loadBalancerName, NAME_LIMITS } from "./naming";
 import { componentType } from "./types";
 
 // Moved to DomainCertificate; re-exported so that existing imports keep working.
@@ -202,6 +203,8 @@ export class FrontDoor extends pulumi.ComponentResource {
         const loadBalancer = new aws.lb.LoadBalancer(
             `${name}-alb`,
             {
+                // Fixed name (the generated `<name>-alb-<7 hex>` exceeds AWS's 32): a change that replaces it needs a new logical name.
+                name: loadBalancerName(`${name}-alb`),
                 loadBalancerType: "application",
                 internal: args.internal,
                 subnets: args.subnetIds,
@@ -219,6 +222,7 @@ export class FrontDoor extends pulumi.ComponentResource {
         const targetGroup = new aws.lb.TargetGroup(
             `${name}-tg`,
             {
+                name: fittedName(`${name}-tg`, NAME_LIMITS.targetGroup),
                 vpcId: args.vpcId,
                 targetType: "instance",
                 protocol: "HTTPS",

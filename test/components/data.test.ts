@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 import { Backup, BACKUP_ROLE_POLICY_ARNS, lockRetentionProblems } from "../../components/backup";
 import { BACKUP_PROMISE, rulesFor } from "../../components/backup-schedule";
-import { Database, DatabaseArgs, finalSnapshotIdentifier, parameterGroupFamily } from "../../components/database";
+import { Database, DatabaseArgs, finalSnapshotIdentifier, parameterGroupFamily, parameterGroupName } from "../../components/database";
 import { FilesBucket, tlsOnlyBucketPolicy } from "../../components/files-bucket";
 import { PLAN_ACCOUNT_ID } from "../../scripts/lib/plan/mocks";
 import { PlannedResource } from "../../scripts/lib/plan/engine";
@@ -189,6 +189,20 @@ describe("Database", () => {
         expect(identifier).toBe(expected);
         expect(identifier).toMatch(/^[a-z](?!.*--)[a-z0-9-]{0,254}$/);
         expect(identifier.length).toBeLessThanOrEqual(255);
+    });
+
+    it("GIVEN a name with a doubled hyphen WHEN planned THEN the parameter group is named as RDS accepts, any other keeps the provider's generated name", async () => {
+        const { plan } = await planProgram((provider) => {
+            new Database("a--b-database", databaseArgs(), { provider });
+            new Database("acme-database", databaseArgs(), { provider });
+        });
+        // The generated `a--b-database-params-<7 hex>` has the "--" RDS refuses (CreateDBParameterGroup).
+        expect(named(plan.resources, "a--b-database-params").inputs.name).toMatch(/^a-b-database-params-postgres16-[0-9a-f]{8}$/);
+        expect(named(plan.resources, "acme-database-params").inputs.name).toMatch(/^acme-database-params-[0-9a-f]{7}$/);
+        expect(parameterGroupName("acme-database", "postgres16")).toBeUndefined();
+        expect(parameterGroupName("a--b-database", "postgres17")).toMatch(/^a-b-database-params-postgres17-[0-9a-f]{8}$/);
+        // Two valid tenant ids that differ only in their run of hyphens keep apart.
+        expect(parameterGroupName("a--b-database", "postgres16")).not.toBe(parameterGroupName("a---b-database", "postgres16"));
     });
 
     it.each([

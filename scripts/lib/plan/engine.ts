@@ -386,8 +386,12 @@ async function evaluateStack(options: PlanStackOptions): Promise<PlanStackResult
             );
         }
     }
+    // A real preview shows the inputs as the provider's check returns them: the generated names too.
     const resources = recordings
-        .map((recording) => recording.resource)
+        .map(({ resource }) => {
+            const generated = mocks.generatedInputs(resource.type, resource.name);
+            return generated ? { ...resource, inputs: { ...resource.inputs, ...generated } } : resource;
+        })
         .sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
     const masked = Object.fromEntries(
         Object.entries(outputs.values).map(([key, value]) => [key, outputs.secrets.includes(key) ? SECRET_PLACEHOLDER : value]),

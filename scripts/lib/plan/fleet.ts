@@ -10,11 +10,12 @@ import { Violation } from "../../../policy/rules/types";
 import { StackEstimate } from "../cost/estimate";
 import { isSecretLikeKey } from "../../../stacks/config/rules";
 import { SECRET_CONFIG_KEYS } from "../../../stacks/config/stack-config";
-import { Mode, Tenant } from "../../../stacks/config/tenant";
+import { Mode, Tenant, TenantDomain } from "../../../stacks/config/tenant";
 import { Problem, REPO_ROOT } from "../../../stacks/config/validate";
 import { platformStackName } from "../../../stacks/context";
 import { PLATFORM_DEFAULTS, REQUIRED_PLATFORM_CONFIG } from "../../../stacks/platform-settings";
 import { platformProgram, tenantProgram } from "../../../stacks";
+import { awsRuleMessage, checkAwsRules } from "./aws-rules";
 import { planStack, PlanError, PlannedResource, qualifiedStackName } from "./engine";
 import { StackOutputsSnapshot } from "./mocks";
 import { AppliedQuotas, fleetQuotaProblems, loadQuotas } from "./quotas";
@@ -167,6 +168,43 @@ function planFailure(source: string, error: unknown): Problem {
     return { file: source, line: 1, column: 1, path: "/", message: error.message };
 }
 
+/**
+ * The field of the tenant file a refused value was built from, so that the error points where the
+ * fix goes: the domain for a host name (`<label>.` or the own domain in it), the instance type, the
+ * tenant id; `/` when none is (a platform stack's values, a constant of the program).
+ */
+export function awsRuleFieldPath(value: string, tenant?: Pick<Tenant, "id"> & { readonly domain?: TenantDomain; readonly compute?: { readonly instanceType: string } }): string {
+    if (tenant === undefined) {
+        return "/";
+    }
+    if (tenant.domain?.kind === "subdomain" && value.includes(`${tenant.domain.label}.`)) {
+        return "/domain/subdomain";
+    }
+    if (tenant.domain?.kind === "own" && value.includes(tenant.domain.fqdn)) {
+        return "/domain/own";
+    }
+    if (tenant.compute !== undefined && value === tenant.compute.instanceType) {
+        return "/compute/instanceType";
+    }
+    return value.includes(tenant.id) ? "/tenant" : "/";
+}
+
+/**
+ * The values of a planned stack that AWS would refuse (stacks/config/aws-catalogue.json), as errors
+ * of the file that caused them, at the field they were built from ({@link awsRuleFieldPath}). The
+ * stack stays in the document (its plan is what a reviewer needs to see the name); the errors make
+ * the plan fail (exit 1).
+ */
+export function awsRuleErrors(stack: string, source: string, resources: readonly PlannedResource[], tenant?: Parameters<typeof awsRuleFieldPath>[1]): Problem[] {
+    return checkAwsRules(resources).map((item) => ({
+        file: source,
+        line: 1,
+        column: 1,
+        path: awsRuleFieldPath(item.value, tenant),
+        message: awsRuleMessage(stack, item),
+    }));
+}
+
 /** Plans tenants one after another in this thread. */
 export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult> {
     const stackOutputs = new Map(input.stackOutputs);
@@ -183,6 +221,7 @@ export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult>
                 program: () => tenantProgram(tenant),
             });
             tenants.push({ tenant: tenant.id, mode: tenant.mode, region: tenant.region, source: tenant.source, resources: plan.resources, outputs: plan.outputs });
+            errors.push(...awsRuleErrors(tenant.id, tenant.source, plan.resources, tenant));
         } catch (error) {
             errors.push(planFailure(tenant.source, error));
         }
@@ -301,6 +340,7 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
                 stackOutputs.set(qualifiedStackName(stack), snapshot);
                 const planned: TenantPlan = { tenant: stack, mode: "platform", region, source: PLATFORM_SOURCE, resources: plan.resources, outputs: plan.outputs };
                 platforms.push(planned);
+                errors.push(...awsRuleErrors(stack, PLATFORM_SOURCE, plan.resources));
                 if (shownRegions.has(region)) {
                     tenants.push(planned);
                 }

@@ -32,6 +32,10 @@ export class PlanMockError extends Error {}
 
 type State = Record<string, unknown>;
 
+function generatedKey(type: string, name: string): string {
+    return `${type}::${name}`;
+}
+
 function hex(seed: string, length: number): string {
     let out = "";
     for (let i = 0; out.length < length; i++) {
@@ -88,36 +92,95 @@ const EC2_ID_PREFIX: Record<string, string> = {
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg",
 };
 
-/** The resource's own name input, where AWS identifies the resource by name. */
-const NAME_INPUT: Record<string, string> = {
-    "aws:s3/bucket:Bucket": "bucket",
-    "aws:s3/bucketV2:BucketV2": "bucket",
-    "aws:rds/instance:Instance": "identifier",
-    "aws:rds/subnetGroup:SubnetGroup": "name",
-    "aws:rds/parameterGroup:ParameterGroup": "name",
-    "aws:iam/role:Role": "name",
-    "aws:iam/instanceProfile:InstanceProfile": "name",
-    "aws:iam/policy:Policy": "name",
-    "aws:cloudwatch/logGroup:LogGroup": "name",
-    "aws:sns/topic:Topic": "name",
-    "aws:backup/vault:Vault": "name",
-    "aws:ssm/parameter:Parameter": "name",
-    "aws:kms/alias:Alias": "name",
-    "aws:lb/loadBalancer:LoadBalancer": "name",
-    "aws:lb/targetGroup:TargetGroup": "name",
-    "aws:ec2/securityGroup:SecurityGroup": "name",
+/**
+ * How the AWS provider (pulumi-aws v7, the bridge's `tfbridge.AutoName`) names a resource whose
+ * name the program leaves out: `transform(<logical name>) + separator + <7 random hex>`, refused when
+ * longer than `max` with the bridge's own error (`resource.NewUniqueHex`: "name '<prefix>' plus 7
+ * random chars is longer than maximum length <max>"), never truncated. Sources, in pulumi/pulumi-aws:
+ * - provider/autonaming.go `setAutonaming`: every resource with an input `name` (Optional or
+ *   Required in the Terraform schema) and no override: `AutoName("name", 255, "-")`;
+ * - provider/aliases.go: `aws_lb_target_group` `AutoName("name", 32, "-")` (`aws_lb` has no override:
+ *   255 here, AWS's own 32 is a catalogue rule, stacks/config/aws-catalogue.json);
+ * - provider/resource_overrides.go: `aws_iam_role` 64; `aws_cloudwatch_event_rule` 64;
+ *   `aws_cloudwatch_metric_alarm` `alarm_name` (Pulumi `name`) 255; `aws_kms_alias` 238 then
+ *   `alias/` prefixed; `aws_sns_topic` 80; `aws_s3_bucket` `AutoNameTransform("bucket", 63, ToLower)`;
+ *   `aws_db_instance` `identifier`: `ComputeAutoNameDefault{Randlen: 7, Maxlen: 255}` with no
+ *   separator (15 and 3 random characters for SQL Server engines);
+ *   `aws_cloudwatch_event_target` `targetId` 255.
+ * Types whose `name` is their real name and always given (log groups, parameters, DNS records:
+ * `aws_route53_record` opts out) are listed so that a missing one is still named as the provider would.
+ */
+export interface AutoNameRule {
+    /** The Pulumi input the provider fills in. */
+    readonly property: string;
+    readonly max: number;
+    readonly separator: string;
+    readonly randomLength: number;
+    readonly lowercase?: boolean;
+    /** Prepended after the check (`aws_kms_alias`'s PostTransform). */
+    readonly prefix?: string;
+}
+
+const DEFAULT_NAME: AutoNameRule = { property: "name", max: 255, separator: "-", randomLength: 7 };
+
+export const AUTONAME: Readonly<Record<string, AutoNameRule>> = {
+    "aws:lb/targetGroup:TargetGroup": { ...DEFAULT_NAME, max: 32 },
+    "aws:lb/loadBalancer:LoadBalancer": DEFAULT_NAME,
+    "aws:iam/role:Role": { ...DEFAULT_NAME, max: 64 },
+    "aws:cloudwatch/eventRule:EventRule": { ...DEFAULT_NAME, max: 64 },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": DEFAULT_NAME,
+    "aws:cloudwatch/eventTarget:EventTarget": { ...DEFAULT_NAME, property: "targetId" },
+    "aws:kms/alias:Alias": { ...DEFAULT_NAME, max: 238, prefix: "alias/" },
+    "aws:sns/topic:Topic": { ...DEFAULT_NAME, max: 80 },
+    "aws:s3/bucket:Bucket": { ...DEFAULT_NAME, property: "bucket", max: 63, lowercase: true },
+    "aws:s3/bucketV2:BucketV2": { ...DEFAULT_NAME, property: "bucket", max: 63, lowercase: true },
+    "aws:rds/instance:Instance": { ...DEFAULT_NAME, property: "identifier", separator: "" },
+    "aws:rds/subnetGroup:SubnetGroup": DEFAULT_NAME,
+    "aws:rds/parameterGroup:ParameterGroup": DEFAULT_NAME,
+    "aws:iam/instanceProfile:InstanceProfile": DEFAULT_NAME,
+    "aws:iam/policy:Policy": DEFAULT_NAME,
+    "aws:iam/rolePolicy:RolePolicy": DEFAULT_NAME,
+    "aws:cloudwatch/logGroup:LogGroup": DEFAULT_NAME,
+    "aws:backup/vault:Vault": DEFAULT_NAME,
+    "aws:backup/plan:Plan": DEFAULT_NAME,
+    "aws:backup/selection:Selection": DEFAULT_NAME,
+    "aws:ssm/parameter:Parameter": DEFAULT_NAME,
+    "aws:ssm/document:Document": DEFAULT_NAME,
+    "aws:ssm/maintenanceWindow:MaintenanceWindow": DEFAULT_NAME,
+    "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget": DEFAULT_NAME,
+    "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask": DEFAULT_NAME,
+    "aws:ssm/patchBaseline:PatchBaseline": DEFAULT_NAME,
+    "aws:ec2/securityGroup:SecurityGroup": DEFAULT_NAME,
+    "aws:wafv2/webAcl:WebAcl": DEFAULT_NAME,
+    "aws:wafv2/ipSet:IpSet": DEFAULT_NAME,
+    "aws:secretsmanager/secret:Secret": DEFAULT_NAME,
+    "aws:synthetics/canary:Canary": DEFAULT_NAME,
+    "aws:cloudtrail/trail:Trail": DEFAULT_NAME,
+    "aws:ec2/managedPrefixList:ManagedPrefixList": DEFAULT_NAME,
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": DEFAULT_NAME,
 };
+
+/** The bridge's error for a name that cannot fit (`resource.NewUniqueHex` in pulumi/pulumi sdk). */
+export function autonameError(type: string, prefix: string, randomLength: number, max: number): string {
+    return `could not make instance of '${type}': name '${prefix}' plus ${randomLength} random chars is longer than maximum length ${max}`;
+}
+
+/**
+ * The provider's generated name for `logicalName`, with random characters drawn from `seed`
+ * (deterministic, so plans are stable); throws {@link autonameError}'s text when it cannot fit.
+ */
+export function autoName(type: string, logicalName: string, rule: AutoNameRule, seed: string): string {
+    const base = rule.lowercase ? logicalName.toLowerCase() : logicalName;
+    const prefix = base + rule.separator;
+    if (prefix.length + rule.randomLength > rule.max) {
+        throw new PlanMockError(autonameError(type, prefix, rule.randomLength, rule.max));
+    }
+    return `${rule.prefix ?? ""}${prefix}${hex(seed, rule.randomLength)}`;
+}
 
 /** Types whose id is their ARN (shaped by a type-specific attribute table). */
 const ID_IS_ARN: ReadonlySet<string> = new Set(["aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule"]);
 
-const AUTONAME_MAX: Record<string, number> = {
-    "aws:lb/loadBalancer:LoadBalancer": 32,
-    "aws:lb/targetGroup:TargetGroup": 32,
-    "aws:rds/instance:Instance": 63,
-    "aws:s3/bucket:Bucket": 63,
-    "aws:s3/bucketV2:BucketV2": 63,
-};
 
 /**
  * Deterministic mocks for one stack. Create one per stack planned: it remembers the state of the
@@ -127,8 +190,15 @@ const AUTONAME_MAX: Record<string, number> = {
 export class PlanMocks implements pulumi.runtime.Mocks {
     private readonly providerRegions = new Map<string, string>();
     private readonly states = new Map<string, State>();
+    /** What the provider filled in, by {@link generatedKey}: a real preview shows it among the inputs. */
+    private readonly generated = new Map<string, State>();
 
     constructor(private readonly options: PlanMocksOptions) {}
+
+    /** The inputs the provider filled in for this resource (its generated name), if any. */
+    generatedInputs(type: string, name: string): State | undefined {
+        return this.generated.get(generatedKey(type, name));
+    }
 
     private seed(...parts: string[]): string {
         return [this.options.stack, ...parts].join("\u0000");
@@ -167,13 +237,12 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         const inputs: State = { ...args.inputs };
         const { module, resource } = splitType(args.type);
         const account = PLAN_ACCOUNT_ID;
-        const nameKey = NAME_INPUT[args.type];
-        if (nameKey && inputs[nameKey] === undefined) {
-            // The provider auto-names such resources `<logical name>-<7 hex>`.
-            const max = AUTONAME_MAX[args.type] ?? 255;
-            const suffix = hex(seed, 7);
-            const base = args.name.slice(0, Math.max(1, max - 8));
-            inputs[nameKey] = nameKey === "bucket" || nameKey === "identifier" ? `${base}-${suffix}`.toLowerCase() : `${base}-${suffix}`;
+        const rule = AUTONAME[args.type];
+        const nameKey = rule?.property;
+        if (rule && inputs[rule.property] === undefined) {
+            const generated = autoName(args.type, args.name, rule, seed);
+            inputs[rule.property] = generated;
+            this.generated.set(generatedKey(args.type, args.name), { [rule.property]: generated });
         }
         const name = nameKey ? String(inputs[nameKey]) : args.name;
         const prefix = EC2_ID_PREFIX[args.type];

@@ -1,0 +1,51 @@
+// Explicit physical names for resources whose provider-generated name (`<logical name>-<7 hex>`)
+// cannot fit AWS's limit for every contract-valid tenant id and region (a load balancer or target
+// group: 32 characters; a backup vault: 50). One pure helper, so that every such name is built the
+// same way and tested once.
+
+import { createHash } from "node:crypto";
+
+/** How many hex characters of the hash end a fitted name: 2^32 values keep names apart. */
+export const NAME_HASH_LENGTH = 8;
+
+/**
+ * A name of at most `max` characters that stays readable and unique: the logical name itself when
+ * it fits, else its longest prefix that fits followed by `-` and a hash of the whole logical name
+ * (deterministic: the same logical name always gives the same physical name).
+ *
+ * The characters are the common ground of the names it serves (letters, digits and hyphens; no
+ * leading or trailing hyphen), which load balancers, target groups, backup vaults and IAM roles all
+ * accept. Doubled hyphens are among them (a contract-valid tenant id such as `a--b` has them, and
+ * ELB, AWS Backup and IAM accept them). Anything else in the logical name is a programming error
+ * and throws.
+ */
+export function fittedName(logicalName: string, max: number): string {
+    if (!/^[A-Za-z0-9]+(-+[A-Za-z0-9]+)*$/.test(logicalName)) {
+        throw new Error(`fittedName: "${logicalName}" must be letters and digits joined by hyphens, neither beginning nor ending with one`);
+    }
+    if (max < NAME_HASH_LENGTH + 2) {
+        throw new Error(`fittedName: a maximum of ${max} leaves no room for a readable prefix and the ${NAME_HASH_LENGTH}-character hash`);
+    }
+    if (logicalName.length <= max) {
+        return logicalName;
+    }
+    const hash = createHash("sha256").update(logicalName).digest("hex").slice(0, NAME_HASH_LENGTH);
+    const prefix = logicalName.slice(0, max - NAME_HASH_LENGTH - 1).replace(/-+$/, "");
+    return `${prefix}-${hash}`;
+}
+
+/**
+ * AWS's limits for the names this program sets explicitly (AWS's own API descriptions, see
+ * stacks/config/aws-catalogue.json): Elastic Load Balancing's load balancer and target group names
+ * (32, CreateLoadBalancer / CreateTargetGroup), AWS Backup's vault and selection names (50).
+ */
+export const NAME_LIMITS = { loadBalancer: 32, targetGroup: 32, backupVault: 50, backupSelection: 50 } as const;
+
+/**
+ * A load balancer's name: {@link fittedName} within 32 characters, and never starting with
+ * `internal-`, which Elastic Load Balancing reserves (CreateLoadBalancer: "must not begin with
+ * internal-"); such a logical name (a tenant id may start so) is prefixed with `lb-`.
+ */
+export function loadBalancerName(logicalName: string): string {
+    return fittedName(logicalName.startsWith("internal-") ? `lb-${logicalName}` : logicalName, NAME_LIMITS.loadBalancer);
+}

@@ -1,0 +1,167 @@
+import { describe, expect, it } from "vitest";
+
+import { fittedName, loadBalancerName } from "../components/naming";
+import { AWS_CATALOGUE, checkAwsRules, compileAwsPattern, compileCatalogue } from "../scripts/lib/plan/aws-rules";
+import type { PlannedResource } from "../scripts/lib/plan/engine";
+import { awsRuleErrors, awsRuleFieldPath } from "../scripts/lib/plan/fleet";
+import { AUTONAME, autoName } from "../scripts/lib/plan/mocks";
+
+/** A domain name of exactly `length` characters, of labels of at most 63 (DNS) ending in `.com`. */
+function domainOfLength(length: number): string {
+    let name = "com";
+    while (name.length < length) {
+        const remaining = length - name.length;
+        const label = remaining >= 64 ? (remaining === 64 ? 61 : 62) : remaining - 1;
+        name = `${"a".repeat(label)}.${name}`;
+    }
+    return name;
+}
+
+function resource(type: string, inputs: Record<string, unknown>): PlannedResource {
+    return { type, name: "logical", id: "id", parent: null, inputs, protect: false, retainOnDelete: false };
+}
+
+describe("provider autonaming (pulumi-aws v7)", () => {
+    it("is the logical name, a hyphen and 7 hex characters, the same on every run", () => {
+        const rule = AUTONAME["aws:iam/role:Role"]!;
+        const name = autoName("aws:iam/role:Role", "acme-backup-role", rule, "seed");
+        expect(name).toMatch(/^acme-backup-role-[0-9a-f]{7}$/);
+        expect(autoName("aws:iam/role:Role", "acme-backup-role", rule, "seed")).toBe(name);
+        expect(autoName("aws:iam/role:Role", "acme-backup-role", rule, "other")).not.toBe(name);
+    });
+
+    it.each([
+        ["aws:lb/targetGroup:TargetGroup", 32],
+        ["aws:iam/role:Role", 64],
+        ["aws:cloudwatch/eventRule:EventRule", 64],
+        ["aws:sns/topic:Topic", 80],
+        ["aws:s3/bucket:Bucket", 63],
+        ["aws:backup/vault:Vault", 255],
+        ["aws:lb/loadBalancer:LoadBalancer", 255],
+    ])("%s: fits at %i characters exactly and fails one beyond with the bridge's error", (type, max) => {
+        const rule = AUTONAME[type]!;
+        const fitting = "a".repeat(max - 8);
+        expect(autoName(type, fitting, rule, "s")).toHaveLength(max);
+        const long = "a".repeat(max - 7);
+        expect(() => autoName(type, long, rule, "s")).toThrow(
+            `could not make instance of '${type}': name '${long}-' plus 7 random chars is longer than maximum length ${max}`,
+        );
+    });
+
+    it("lowercases S3 bucket names, prefixes KMS aliases and puts no separator in RDS identifiers", () => {
+        expect(autoName("aws:s3/bucket:Bucket", "Acme-Files", AUTONAME["aws:s3/bucket:Bucket"]!, "s")).toMatch(/^acme-files-[0-9a-f]{7}$/);
+        expect(autoName("aws:kms/alias:Alias", "acme-key", AUTONAME["aws:kms/alias:Alias"]!, "s")).toMatch(/^alias\/acme-key-[0-9a-f]{7}$/);
+        expect(autoName("aws:rds/instance:Instance", "acme-db", AUTONAME["aws:rds/instance:Instance"]!, "s")).toMatch(/^acme-db[0-9a-f]{7}$/);
+    });
+});
+
+describe("fittedName", () => {
+    it.each([
+        ["acme-front-door-tg", 32, "acme-front-door-tg"],
+        ["platform-ap-southeast-5-front-door-tg", 32, undefined],
+        ["abcdefghijklmnopqrstuvwxyz01234-backup-offsite-vault", 50, undefined],
+        // A contract-valid tenant id may hold a doubled hyphen, which ELB and AWS Backup accept.
+        ["a--b-front-door-tg", 32, "a--b-front-door-tg"],
+        ["vpn--static-production-abcdefg-front-door-alb", 32, undefined],
+    ])("%s within %i", (logical, max, expected) => {
+        const name = fittedName(logical, max);
+        expect(name.length).toBeLessThanOrEqual(max);
+        expect(name).toMatch(/^[A-Za-z0-9]+(-+[A-Za-z0-9]+)*$/);
+        if (expected) {
+            expect(name).toBe(expected);
+        } else {
+            expect(name.startsWith(logical.slice(0, 10))).toBe(true);
+            expect(fittedName(logical, max)).toBe(name);
+        }
+    });
+
+    it("keeps names of different logical names apart and avoids ELB's reserved internal- prefix", () => {
+        expect(fittedName(`${"a".repeat(40)}-x`, 32)).not.toBe(fittedName(`${"a".repeat(40)}-y`, 32));
+        expect(loadBalancerName("internal-tools-front-door-alb").startsWith("internal-")).toBe(false);
+    });
+
+    it.each(["-acme-tg", "acme-tg-", "acme_tg", "acme.tg", ""])("throws on %j, which is no name the program builds", (logical) => {
+        expect(() => fittedName(logical, 32)).toThrow(/fittedName: .* must be letters and digits joined by hyphens/);
+    });
+});
+
+describe("the AWS rule catalogue", () => {
+    it("keeps EC2's instance types and compiles every pattern", () => {
+        expect(AWS_CATALOGUE.ec2InstanceTypes).toContain("m7g.large");
+        expect(AWS_CATALOGUE.ec2InstanceTypes.length).toBeGreaterThan(1000);
+        for (const rule of AWS_CATALOGUE.rules) {
+            expect(() => (rule.pattern ? compileAwsPattern(rule.pattern) : undefined), `${rule.type} ${rule.property}`).not.toThrow();
+            expect(rule.source.length).toBeGreaterThan(0);
+        }
+    });
+
+    // Each rule alone (a property may have several: ACM's model allows 253 characters, its Common Name 64).
+    it.each(AWS_CATALOGUE.rules.filter((rule) => rule.max !== undefined).map((rule) => [rule.type, rule.property, rule.max!, rule] as const))(
+        "%s %s: a value of its maximum (%i) passes, one character more breaks",
+        (type, property, max, rule) => {
+            const only = compileCatalogue({ rules: [rule], ec2InstanceTypes: [] });
+            const lower = type.includes("s3/") || type.includes("synthetics");
+            const fits = type.startsWith("aws:acm/") ? domainOfLength(max) : (lower ? "a" : "A") + "a".repeat(max - 1);
+            expect(fits).toHaveLength(max);
+            expect(checkAwsRules([resource(type, { [property]: fits })], only)).toEqual([]);
+            expect(checkAwsRules([resource(type, { [property]: `a${fits}` })], only)).toHaveLength(1);
+        },
+    );
+
+    it.each([
+        ["aws:backup/vault:Vault", "name", "a".repeat(51), "a".repeat(50)],
+        ["aws:lb/loadBalancer:LoadBalancer", "name", "a".repeat(33), "a".repeat(32)],
+        ["aws:lb/loadBalancer:LoadBalancer", "name", "internal-acme", "acme-internal"],
+        ["aws:lb/targetGroup:TargetGroup", "name", "acme-tg-", "acme-tg"],
+        ["aws:rds/instance:Instance", "identifier", "acme--db", "acme-db"],
+        ["aws:rds/instance:Instance", "identifier", "1acme", "acme1"],
+        ["aws:ec2/instance:Instance", "instanceType", "m6i.larg", "m6i.large"],
+        ["aws:s3/bucket:Bucket", "bucket", "Acme-files", "acme-files"],
+        ["aws:s3/bucket:Bucket", "bucket", "xn--acme-files", "acme--files"],
+        ["aws:s3/bucket:Bucket", "bucket", "sthree-acme-files", "three-acme-files"],
+        ["aws:s3/bucket:Bucket", "bucket", "amzn-s3-demo-files", "amzn-s3-files"],
+        ["aws:s3/bucket:Bucket", "bucket", "acme-files-s3alias", "acme-s3alias-files"],
+        ["aws:s3/bucket:Bucket", "bucket", "acme--ol-s3", "acme-ol-s3"],
+        ["aws:s3/bucket:Bucket", "bucket", "acme..files", "acme.files"],
+        ["aws:s3/bucket:Bucket", "bucket", "192.168.5.4", "192.168.5.4a"],
+        ["aws:synthetics/canary:Canary", "name", "acme-availability-chk1", "acme-availability"],
+        ["aws:acm/certificate:Certificate", "domainName", `${"a".repeat(49)}.itm.example.net`, `${"a".repeat(48)}.itm.example.net`],
+        ["aws:acm/certificate:Certificate", "domainName", "acme..example.net", "acme.example.net"],
+    ])("%s %s: %s breaks, %s passes", (type, property, breaking, passing) => {
+        expect(checkAwsRules([resource(type, { [property]: breaking })])).toHaveLength(1);
+        expect(checkAwsRules([resource(type, { [property]: passing })])).toEqual([]);
+    });
+
+    it("skips values the plan cannot know", () => {
+        expect(checkAwsRules([resource("aws:backup/vault:Vault", { name: "[unknown]" }), resource("aws:ec2/instance:Instance", { instanceType: "[secret]" })])).toEqual([]);
+    });
+
+    it.each([
+        ["acme.itm.example.net", { id: "acme", domain: { kind: "subdomain", label: "acme" } }, "/domain/subdomain"],
+        ["www.itm.acme.com", { id: "acme", domain: { kind: "own", fqdn: "itm.acme.com" } }, "/domain/own"],
+        ["m6i.larg", { id: "acme", domain: { kind: "subdomain", label: "acme" }, compute: { instanceType: "m6i.larg" } }, "/compute/instanceType"],
+        // A name built from the id is not a host name, even where the subdomain is the id.
+        ["acme-backup-vault", { id: "acme", domain: { kind: "subdomain", label: "acme" } }, "/tenant"],
+        ["platform-eu-west-1-vault", { id: "acme" }, "/"],
+        ["platform-eu-west-1-vault", undefined, "/"],
+    ] as const)("points a break of %j at the field it came from", (value, tenant, expected) => {
+        expect(awsRuleFieldPath(value, tenant)).toBe(expected);
+    });
+
+    it("reports a break as an error of the tenant file naming stack, resource, property, value, rule and source", () => {
+        const errors = awsRuleErrors("abcdefghijklmnopqrstuvwxyz0123", "fixtures/long.yaml", [
+            { ...resource("aws:backup/vault:Vault", { name: "abcdefghijklmnopqrstuvwxyz0123-backup-offsite-vault" }), name: "abcdefghijklmnopqrstuvwxyz0123-backup-offsite-vault" },
+        ], { id: "abcdefghijklmnopqrstuvwxyz0123" });
+        expect(errors).toEqual([
+            {
+                file: "fixtures/long.yaml",
+                line: 1,
+                column: 1,
+                path: "/tenant",
+                message: expect.stringMatching(
+                    /^abcdefghijklmnopqrstuvwxyz0123: aws:backup\/vault:Vault "abcdefghijklmnopqrstuvwxyz0123-backup-offsite-vault": name "abcdefghijklmnopqrstuvwxyz0123-backup-offsite-vault" \(51 characters\) breaks AWS's rule: .*\{2,50\}.*\(source: botocore .* backup CreateBackupVault/,
+                ),
+            },
+        ]);
+    });
+});
