@@ -43,7 +43,8 @@ Plans the resource graph each stack would deploy, offline (no credentials, no Pu
                      comment cannot hold it (65,536 characters), FILE-2.md, FILE-3.md ...
   -h, --help         show this help
 
-Exit codes: 0 planned, 1 a tenant file is invalid (the others are still planned), 2 usage error
+Exit codes: 0 planned, 1 a tenant file is invalid, or a planned value breaks AWS's rules or a
+quota (the others are still planned), 2 usage error
 or the base ref cannot be planned, 3 a mandatory policy is violated, 130 interrupted.
 `;
 
@@ -207,10 +208,10 @@ function renderDiffReadable(stacks: readonly DiffedStack[], groups: readonly Bla
     return `${sections.join("\n\n")}\n`;
 }
 
-/** What the first comment says besides the table: invalid files and what the plan stood in for. */
+/** What the first comment says besides the table: problems, warnings and what the plan stood in for. */
 function notes(document: PlanDocument): string[] {
     return [
-        ...document.errors.map((problem) => `invalid, not planned: ${problem.file}:${problem.line}:${problem.column}: ${problem.path}: ${problem.message}`),
+        ...document.errors.map((problem) => `problem (the validator or AWS refuses it): ${problem.file}:${problem.line}:${problem.column}: ${problem.path}: ${problem.message}`),
         ...(document.warnings ?? []).map((problem) => `warning: ${problem.file}:${problem.line}:${problem.column}: ${problem.path}: ${problem.message}`),
         ...(document.placeholderSecrets?.length ? [`secret config planned with a placeholder: ${document.placeholderSecrets.join(", ")}`] : []),
         ...(document.standInConfig?.length ? [`platform config planned with a stand-in: ${document.standInConfig.join(", ")}`] : []),

@@ -193,7 +193,7 @@ export function renderTenant(plan: TenantPlan): string {
 export function renderSummary(document: PlanDocument): string {
     const sections = document.tenants.map(renderTenant);
     if (document.errors.length > 0) {
-        sections.push(["Problems (nothing planned for these):", ...document.errors.map((problem) => `  ${formatProblem(problem)}`)].join("\n"));
+        sections.push(["Problems (invalid files are not planned; a value AWS refuses, or a quota, fails the deployment):", ...document.errors.map((problem) => `  ${formatProblem(problem)}`)].join("\n"));
     }
     if (document.warnings && document.warnings.length > 0) {
         sections.push(["Warnings (AWS accepts the deployment, then fails later):", ...document.warnings.map((problem) => `  ${formatProblem(problem)}`)].join("\n"));
