@@ -249,6 +249,7 @@ export async function platform(region: string): Promise<PlatformStackOutputs> {
             internal: false,
             domainName: appHostName,
             zoneId,
+            platformZone: { zoneId, domain: settings.baseDomain },
             suspiciousNetworks: [...settings.suspiciousNetworks],
         },
         opts,
