@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
+import { reservedPrefixFreeName } from "./naming";
 import { componentType } from "./types";
 
 export interface DatabaseArgs {
@@ -174,7 +175,7 @@ export class Database extends pulumi.ComponentResource {
         // only answers connections, it never opens any.
         const group = new aws.ec2.SecurityGroup(
             `${name}-sg`,
-            { vpcId: args.vpcId, description: `Database ${name}: PostgreSQL from the application servers only`, tags: { Name: `${name}-sg`, tier: "data" } },
+            { name: reservedPrefixFreeName("securityGroup", `${name}-sg`), vpcId: args.vpcId, description: `Database ${name}: PostgreSQL from the application servers only`, tags: { Name: `${name}-sg`, tier: "data" } },
             { parent: this },
         );
         args.clientSecurityGroupIds.forEach((clientGroupId, index) => {

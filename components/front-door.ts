@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isCanonicalCidr, parseCidr } from "../stacks/config/ipv4";
 import * as aws from "./aws";
 import { CustomerDnsRecord, DomainCertificate, DomainCertificateArgs } from "./domain-certificate";
-import { fittedName, loadBalancerName, NAME_LIMITS } from "./naming";
+import { fittedName, loadBalancerName, NAME_LIMITS, reservedPrefixFreeName } from "./naming";
 import { componentType } from "./types";
 
 // Moved to DomainCertificate; re-exported so that existing imports keep working.
@@ -179,6 +179,7 @@ export class FrontDoor extends pulumi.ComponentResource {
         const group = new aws.ec2.SecurityGroup(
             `${name}-sg`,
             {
+                name: reservedPrefixFreeName("securityGroup", `${name}-sg`),
                 vpcId: args.vpcId,
                 description: args.internal ? "Front door: HTTPS from the corporate networks over the VPN" : "Front door: HTTPS from the internet, HTTP only to redirect",
                 tags: { Name: `${name}-lb` },
