@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
 import { DualNicServer, volumeSizeProblems } from "./dual-nic-server";
+import { reservedPrefixFreeName } from "./naming";
 import { componentType } from "./types";
 
 export interface AppServersArgs {
@@ -169,7 +170,7 @@ export class AppServers extends pulumi.ComponentResource {
 
         const accessGroup = new aws.ec2.SecurityGroup(
             `${name}-access-sg`,
-            { vpcId: args.vpcId, description: `Application servers ${name}, access interface: the app port from the load balancer only`, tags: { Name: `${name}-access` } },
+            { name: reservedPrefixFreeName("securityGroup", `${name}-access-sg`), vpcId: args.vpcId, description: `Application servers ${name}, access interface: the app port from the load balancer only`, tags: { Name: `${name}-access` } },
             { parent: this },
         );
         new aws.vpc.SecurityGroupIngressRule(
@@ -215,7 +216,7 @@ export class AppServers extends pulumi.ComponentResource {
 
         const adminGroup = new aws.ec2.SecurityGroup(
             `${name}-admin-sg`,
-            { vpcId: args.vpcId, description: `Application servers ${name}, administration interface: operations networks only`, tags: { Name: `${name}-admin` } },
+            { name: reservedPrefixFreeName("securityGroup", `${name}-admin-sg`), vpcId: args.vpcId, description: `Application servers ${name}, administration interface: operations networks only`, tags: { Name: `${name}-admin` } },
             { parent: this },
         );
         for (const port of adminPorts) {

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
+import { reservedPrefixFreeName } from "./naming";
 import { componentType } from "./types";
 
 /** The data-event prefix that stands for every object of every bucket of the account. */
@@ -196,7 +197,11 @@ export class AuditTrail extends pulumi.ComponentResource {
 
         const bucket = new aws.s3.Bucket(
             `${name}-logs`,
-            { forceDestroy: false, tags: { Name: `${name}-logs`, tier: "audit" } },
+            {
+                bucket: reservedPrefixFreeName("bucket", `${name}-logs`, `${pulumi.getOrganization()}/${pulumi.getProject()}`),
+                forceDestroy: false,
+                tags: { Name: `${name}-logs`, tier: "audit" },
+            },
             { parent: this, retainOnDelete: true },
         );
         new aws.s3.BucketVersioning(`${name}-logs-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, { parent: this });

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
 import { tlsOnlyBucketPolicy } from "./files-bucket";
+import { reservedPrefixFreeName } from "./naming";
 import { componentType } from "./types";
 
 export interface AvailabilityCheckArgs {
@@ -73,7 +74,11 @@ export class AvailabilityCheck extends pulumi.ComponentResource {
             throw new pulumi.ResourceError(`everyMinutes: ${everyMinutes} is not allowed; expected a whole number of minutes from 1 to 60`, this);
         }
 
-        const artifacts = new aws.s3.Bucket(`${name}-artifacts`, { forceDestroy: true }, { parent: this });
+        const artifacts = new aws.s3.Bucket(
+            `${name}-artifacts`,
+            { bucket: reservedPrefixFreeName("bucket", `${name}-artifacts`, `${pulumi.getOrganization()}/${pulumi.getProject()}`), forceDestroy: true },
+            { parent: this },
+        );
         new aws.s3.BucketServerSideEncryptionConfiguration(
             `${name}-artifacts-encryption`,
             {
@@ -160,7 +165,7 @@ export class AvailabilityCheck extends pulumi.ComponentResource {
             // Inside the VPC the check may only speak HTTPS to the tenant's load balancer.
             const group = new aws.ec2.SecurityGroup(
                 `${name}-sg`,
-                { vpcId: args.vpc.vpcId, description: "Availability check: HTTPS out only" },
+                { name: reservedPrefixFreeName("securityGroup", `${name}-sg`), vpcId: args.vpc.vpcId, description: "Availability check: HTTPS out only" },
                 { parent: this },
             );
             new aws.vpc.SecurityGroupEgressRule(

@@ -5,6 +5,7 @@ import { isCanonicalCidr } from "../stacks/config/ipv4";
 import * as aws from "./aws";
 import { instanceFamilyOf } from "./dedicated-host";
 import { DATA_VOLUME_DEVICE, DualNicServer } from "./dual-nic-server";
+import { reservedPrefixFreeName } from "./naming";
 import { componentType } from "./types";
 
 export interface DatabaseServerArgs {
@@ -307,7 +308,7 @@ export class DatabaseServer extends pulumi.ComponentResource {
 
         const group = new aws.ec2.SecurityGroup(
             `${name}-sg`,
-            { vpcId: args.vpcId, description: `Database server ${name}, service interface: PostgreSQL from the application servers only`, tags: { Name: `${name}-sg`, tier: "data" } },
+            { name: reservedPrefixFreeName("securityGroup", `${name}-sg`), vpcId: args.vpcId, description: `Database server ${name}, service interface: PostgreSQL from the application servers only`, tags: { Name: `${name}-sg`, tier: "data" } },
             { parent: this },
         );
         args.clientSecurityGroupIds.forEach((clientGroupId, index) => {
@@ -334,7 +335,7 @@ export class DatabaseServer extends pulumi.ComponentResource {
 
         const adminGroup = new aws.ec2.SecurityGroup(
             `${name}-admin-sg`,
-            { vpcId: args.vpcId, description: `Database server ${name}, administration interface: SSH from the operations networks only`, tags: { Name: `${name}-admin`, tier: "admin" } },
+            { name: reservedPrefixFreeName("securityGroup", `${name}-admin-sg`), vpcId: args.vpcId, description: `Database server ${name}, administration interface: SSH from the operations networks only`, tags: { Name: `${name}-admin`, tier: "admin" } },
             { parent: this },
         );
         new aws.vpc.SecurityGroupIngressRule(

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
+import { reservedPrefixFreeName } from "./naming";
 import { componentType } from "./types";
 
 export interface DatabaseArgs {
@@ -93,7 +94,25 @@ export function parameterGroupFamily(engineVersion: string): string {
  * instance writes to it.
  */
 export function instanceIdentifier(name: string): string {
-    return rdsNameFrom(name, 63);
+    return rdsNameKeptApart(name, 63);
+}
+
+/**
+ * {@link rdsNameFrom}, followed for a name with a doubled hyphen by `-` and a hash of the name:
+ * the cleaning turns `a--b-database` into `a-b-database`, the name of another tenant's database,
+ * and RDS identifiers (instances, final snapshots) are unique per account and region, so the second
+ * tenant of the region would fail at `pulumi up` where no single stack's plan can see it. Names
+ * without one keep exactly their former value. No database of a doubled-hyphen name was ever
+ * created under the former value: until the parameter group got an explicit name
+ * ({@link parameterGroupName}), RDS refused its generated one (CreateDBParameterGroup: no two
+ * consecutive hyphens) before the instance, which depends on it, was created.
+ */
+function rdsNameKeptApart(name: string, max: number): string {
+    if (!name.includes("--")) {
+        return rdsNameFrom(name, max);
+    }
+    const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
+    return `${rdsNameFrom(name, max - 9)}-${hash}`;
 }
 
 /** Letters, digits and single hyphens, starting with a letter, at most `max` characters: what RDS accepts. */
@@ -127,10 +146,11 @@ export const DATABASE_LOG_RETENTION_DAYS = 365;
 
 /**
  * The identifier of the snapshot RDS takes when the instance is deleted, derived from the
- * component's name: letters, digits and single hyphens, starting with a letter, at most 255.
+ * component's name: letters, digits and single hyphens, starting with a letter, at most 255 (kept
+ * apart for names with a doubled hyphen as {@link instanceIdentifier} is).
  */
 export function finalSnapshotIdentifier(name: string): string {
-    return `${rdsNameFrom(name, 255 - "-final".length)}-final`;
+    return `${rdsNameKeptApart(name, 255 - "-final".length)}-final`;
 }
 
 /**
@@ -174,7 +194,7 @@ export class Database extends pulumi.ComponentResource {
         // only answers connections, it never opens any.
         const group = new aws.ec2.SecurityGroup(
             `${name}-sg`,
-            { vpcId: args.vpcId, description: `Database ${name}: PostgreSQL from the application servers only`, tags: { Name: `${name}-sg`, tier: "data" } },
+            { name: reservedPrefixFreeName("securityGroup", `${name}-sg`), vpcId: args.vpcId, description: `Database ${name}: PostgreSQL from the application servers only`, tags: { Name: `${name}-sg`, tier: "data" } },
             { parent: this },
         );
         args.clientSecurityGroupIds.forEach((clientGroupId, index) => {

@@ -1,11 +1,17 @@
+import { createHash } from "node:crypto";
+
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
 import { componentType } from "./types";
 
 export interface DomainCertificateArgs {
-    /** The host name the certificate is for, e.g. `acme.itm.example.net` or the customer's `pm.initech.com`. Required. */
-    readonly domainName: pulumi.Input<string>;
+    /**
+     * The host name the certificate is for, e.g. `acme.itm.example.net` or the customer's
+     * `pm.initech.com`. Required, and known when the program runs: a name longer than ACM allows
+     * for a certificate's first name ({@link FIRST_NAME_MAX}) shapes the certificate differently.
+     */
+    readonly domainName: string;
     /**
      * The Route 53 zone that holds `domainName` (a name under the platform's base domain): the
      * validation record (and the alias to `target`) are created in it and the validation waits for
@@ -13,6 +19,16 @@ export interface DomainCertificateArgs {
      * validation waits for the customer's records and `customerDnsRecords` lists them.
      */
     readonly zoneId?: pulumi.Input<string>;
+    /**
+     * The platform's public zone and the domain it holds (the base domain). Where `domainName` is
+     * longer than a certificate's first name may be ({@link FIRST_NAME_MAX}; a 63-character
+     * subdomain label under the base domain, or a customer's long own domain, both contract-valid),
+     * the certificate's first name is a short name the platform controls, {@link firstNameFor}
+     * (`<hash>.cert.<domain>`), validated by a record in this zone, and `domainName` is its Subject
+     * Alternative Name (up to 253 characters). Default: undefined; such a host name is then an error.
+     * Shorter host names never use it: their certificate stays exactly as before.
+     */
+    readonly platformZone?: { readonly zoneId: pulumi.Input<string>; readonly domain: string };
     /**
      * The load balancer users reach at `domainName`: an alias A record in `zoneId`, or a CNAME the
      * customer must create. Default: undefined, the name is only certified; whoever owns the load
@@ -51,6 +67,37 @@ export interface ValidationOption {
 }
 
 const withoutDot = (fqdn: string): string => fqdn.replace(/\.$/, "");
+
+/**
+ * The longest name ACM accepts as a certificate's first name (RequestCertificate `DomainName`,
+ * which becomes the Common Name: RFC 5280's upper bound ub-common-name is 64). Subject Alternative
+ * Names may be up to 253 characters (RequestCertificate `SubjectAlternativeNames`). Source: AWS
+ * Certificate Manager API Reference, RequestCertificate; the catalogue's rule on `domainName`
+ * (stacks/config/aws-catalogue.json).
+ */
+export const FIRST_NAME_MAX = 64;
+
+/** Hex characters of the host name's hash in {@link firstNameFor}: 2^48 values keep hosts apart. */
+const FIRST_NAME_HASH_LENGTH = 12;
+
+/**
+ * The certificate's first name when `hostName` is too long to be it: `<hash of hostName>.cert.<domain>`,
+ * deterministic, under the platform's zone. The `cert` label keeps it apart from every host name
+ * the platform serves (a tenant's subdomain is one label under the base domain, the shared app's
+ * `app.` or `app.<region>.`). Throws when even this name cannot fit, i.e. the platform's base
+ * domain is longer than 64 - 18 = 46 characters.
+ */
+export function firstNameFor(hostName: string, domain: string): string {
+    const hash = createHash("sha256").update(hostName.toLowerCase()).digest("hex").slice(0, FIRST_NAME_HASH_LENGTH);
+    const name = `${hash}.cert.${withoutDot(domain)}`;
+    if (name.length > FIRST_NAME_MAX) {
+        throw new Error(
+            `the certificate of ${hostName} needs a first name of at most ${FIRST_NAME_MAX} characters under the platform's domain, ` +
+                `but "${name}" has ${name.length}: the platform's base domain "${domain}" is too long (at most ${FIRST_NAME_MAX - FIRST_NAME_HASH_LENGTH - 6} characters)`,
+        );
+    }
+    return name;
+}
 
 /**
  * The records a customer using their own domain must create: the certificate's validation CNAME
@@ -93,7 +140,7 @@ export function customerDnsRecordsFor(domainName: string, validationOptions: rea
  * validated. In the platform's zone it writes the validation record and the alias to the load
  * balancer itself; for a customer's own domain it writes nothing and lists the records the customer
  * must create. Children are `${name}-cert`, `-cert-validation` (record), `-cert-validated` and
- * `-alias`: FrontDoor names this component after itself, so its certificate resources kept their names.
+ * `-alias`, and `-cert-first-name-validation` for a host name too long to be the first name: FrontDoor names this component after itself, so its certificate resources kept their names.
  */
 export class DomainCertificate extends pulumi.ComponentResource {
     /** The certificate, once validated: only then may a listener use it. */
@@ -106,32 +153,60 @@ export class DomainCertificate extends pulumi.ComponentResource {
 
         const child: pulumi.CustomResourceOptions = { parent: this, aliases: args.formerParent ? [{ parent: args.formerParent }] : undefined };
 
-        const certificate = new aws.acm.Certificate(`${name}-cert`, { domainName: args.domainName, validationMethod: "DNS" }, child);
-        // A single-name certificate has exactly one validation option.
-        const validationOption = certificate.domainValidationOptions.apply((options) => {
-            const first = options[0];
-            if (!first) {
-                throw new pulumi.ResourceError(`ACM returned no DNS validation option for the certificate of ${name}`, this);
+        // A host name too long to be the first name is a Subject Alternative Name of a certificate
+        // whose first name is the platform's short name (FIRST_NAME_MAX); shorter ones keep the
+        // single-name certificate they always had.
+        let firstName: string | undefined;
+        if (args.domainName.length > FIRST_NAME_MAX) {
+            if (args.platformZone === undefined) {
+                throw new pulumi.ResourceError(
+                    `${name}: ${args.domainName} has ${args.domainName.length} characters, more than ACM's ${FIRST_NAME_MAX} for a certificate's first name, and no platformZone was given for a short first name`,
+                    this,
+                );
             }
-            return first;
-        });
+            firstName = firstNameFor(args.domainName, args.platformZone.domain);
+        }
 
-        let validation: aws.acm.CertificateValidation;
-        if (args.zoneId !== undefined) {
-            const validationRecord = new aws.route53.Record(
-                `${name}-cert-validation`,
+        const certificate = new aws.acm.Certificate(
+            `${name}-cert`,
+            firstName === undefined
+                ? { domainName: args.domainName, validationMethod: "DNS" }
+                : { domainName: firstName, subjectAlternativeNames: [args.domainName], validationMethod: "DNS" },
+            child,
+        );
+        // ACM returns one validation option per name (a set: found by name, never by position).
+        const optionFor = (domainName: string): pulumi.Output<ValidationOption> =>
+            certificate.domainValidationOptions.apply((options) => {
+                const found = firstName === undefined ? options[0] : options.find((option) => option.domainName === domainName);
+                if (!found) {
+                    throw new pulumi.ResourceError(`ACM returned no DNS validation option for ${domainName} on the certificate of ${name}`, this);
+                }
+                return found;
+            });
+        const validationRecord = (recordName: string, zoneId: pulumi.Input<string>, domainName: string): aws.route53.Record => {
+            const option = optionFor(domainName);
+            return new aws.route53.Record(
+                recordName,
                 {
-                    zoneId: args.zoneId,
-                    name: validationOption.apply((option) => option.resourceRecordName),
-                    type: validationOption.apply((option) => option.resourceRecordType),
-                    records: [validationOption.apply((option) => option.resourceRecordValue)],
+                    zoneId,
+                    name: option.apply((o) => o.resourceRecordName!),
+                    type: option.apply((o) => o.resourceRecordType!),
+                    records: [option.apply((o) => o.resourceRecordValue!)],
                     ttl: 300,
                 },
                 child,
             );
+        };
+        // The short first name's record, always in the platform's zone.
+        const firstNameRecord =
+            firstName === undefined ? undefined : validationRecord(`${name}-cert-first-name-validation`, args.platformZone!.zoneId, firstName);
+
+        let validation: aws.acm.CertificateValidation;
+        if (args.zoneId !== undefined) {
+            const hostRecord = validationRecord(`${name}-cert-validation`, args.zoneId, args.domainName);
             validation = new aws.acm.CertificateValidation(
                 `${name}-cert-validated`,
-                { certificateArn: certificate.arn, validationRecordFqdns: [validationRecord.fqdn] },
+                { certificateArn: certificate.arn, validationRecordFqdns: [hostRecord.fqdn, ...(firstNameRecord ? [firstNameRecord.fqdn] : [])] },
                 child,
             );
             if (args.target) {
@@ -151,7 +226,13 @@ export class DomainCertificate extends pulumi.ComponentResource {
             // timeout) until the customer has created the CNAME in `customerDnsRecords`. ACM keeps
             // that record the same for this account and name, so the record can be handed over as
             // soon as the certificate exists (ACM console) and a later `pulumi up` finishes.
-            validation = new aws.acm.CertificateValidation(`${name}-cert-validated`, { certificateArn: certificate.arn }, child);
+            // (No `validationRecordFqdns`: the provider would then require the customer's record
+            // among them; it waits for every name instead, the platform's first name included.)
+            validation = new aws.acm.CertificateValidation(
+                `${name}-cert-validated`,
+                { certificateArn: certificate.arn },
+                firstNameRecord ? { ...child, dependsOn: [firstNameRecord] } : child,
+            );
         }
 
         this.certificateArn = validation.certificateArn;
@@ -159,8 +240,14 @@ export class DomainCertificate extends pulumi.ComponentResource {
             args.zoneId !== undefined
                 ? pulumi.output([])
                 : pulumi
-                      .all([args.domainName, certificate.domainValidationOptions, args.target?.dnsName])
-                      .apply(([domainName, options, dnsName]) => customerDnsRecordsFor(domainName, options, dnsName));
+                      .all([certificate.domainValidationOptions, args.target?.dnsName])
+                      .apply(([options, dnsName]) =>
+                          customerDnsRecordsFor(
+                              args.domainName,
+                              options.filter((option) => option.domainName !== firstName),
+                              dnsName,
+                          ),
+                      );
 
         this.registerOutputs({ certificateArn: this.certificateArn, customerDnsRecords: this.customerDnsRecords });
     }

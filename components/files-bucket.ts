@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
+import { reservedPrefixFreeName } from "./naming";
 import { componentType } from "./types";
 
 export interface FilesBucketArgs {
@@ -47,7 +48,11 @@ export class FilesBucket extends pulumi.ComponentResource {
 
         const bucket = new aws.s3.Bucket(
             `${name}-bucket`,
-            { forceDestroy: false, tags: { Name: `${name}-bucket`, tier: "data" } },
+            {
+                bucket: reservedPrefixFreeName("bucket", `${name}-bucket`, `${pulumi.getOrganization()}/${pulumi.getProject()}`),
+                forceDestroy: false,
+                tags: { Name: `${name}-bucket`, tier: "data" },
+            },
             { parent: this, retainOnDelete: true },
         );
         const versioning = new aws.s3.BucketVersioning(

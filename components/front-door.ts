@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { isCanonicalCidr, parseCidr } from "../stacks/config/ipv4";
 import * as aws from "./aws";
-import { CustomerDnsRecord, DomainCertificate } from "./domain-certificate";
-import { fittedName, loadBalancerName, NAME_LIMITS } from "./naming";
+import { CustomerDnsRecord, DomainCertificate, DomainCertificateArgs } from "./domain-certificate";
+import { fittedName, loadBalancerName, NAME_LIMITS, reservedPrefixFreeName } from "./naming";
 import { componentType } from "./types";
 
 // Moved to DomainCertificate; re-exported so that existing imports keep working.
@@ -29,7 +29,7 @@ export interface FrontDoorArgs {
      */
     readonly allowedCidrs?: string[];
     /** The host name users open, e.g. `acme.itm.example.net` or the customer's `pm.initech.com`. Required. */
-    readonly domainName: pulumi.Input<string>;
+    readonly domainName: string;
     /**
      * The Route 53 zone that holds `domainName` (a name under the platform's base domain): the
      * certificate's validation record and an alias to the load balancer are created in it.
@@ -37,6 +37,12 @@ export interface FrontDoorArgs {
      * `customerDnsRecords` lists what the customer must create.
      */
     readonly zoneId?: pulumi.Input<string>;
+    /**
+     * The platform's public zone and its domain, where a host name over 64 characters gets the
+     * certificate's short first name (DomainCertificate's `platformZone`). Default: undefined; such
+     * a host name is then an error.
+     */
+    readonly platformZone?: DomainCertificateArgs["platformZone"];
     /** Networks the web firewall blocks (CIDRs, e.g. a threat feed's list). Required, may be empty. */
     readonly suspiciousNetworks: pulumi.Input<string[]>;
     /** Port the targets listen on; they speak HTTPS. Default: 443. */
@@ -173,6 +179,7 @@ export class FrontDoor extends pulumi.ComponentResource {
         const group = new aws.ec2.SecurityGroup(
             `${name}-sg`,
             {
+                name: reservedPrefixFreeName("securityGroup", `${name}-sg`),
                 vpcId: args.vpcId,
                 description: args.internal ? "Front door: HTTPS from the corporate networks over the VPN" : "Front door: HTTPS from the internet, HTTP only to redirect",
                 tags: { Name: `${name}-lb` },
@@ -239,6 +246,7 @@ export class FrontDoor extends pulumi.ComponentResource {
             {
                 domainName: args.domainName,
                 zoneId: args.zoneId,
+                platformZone: args.platformZone,
                 target: { dnsName: loadBalancer.dnsName, zoneId: loadBalancer.zoneId },
                 formerParent: this,
             },

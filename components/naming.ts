@@ -49,3 +49,40 @@ export const NAME_LIMITS = { loadBalancer: 32, targetGroup: 32, backupVault: 50,
 export function loadBalancerName(logicalName: string): string {
     return fittedName(logicalName.startsWith("internal-") ? `lb-${logicalName}` : logicalName, NAME_LIMITS.loadBalancer);
 }
+
+/**
+ * Name prefixes AWS reserves, by the kind of name, with the kind's maximum length:
+ * - a security group's name: "Cannot start with sg-" (Amazon EC2 API Reference, CreateSecurityGroup,
+ *   GroupName; up to 255 characters);
+ * - a general purpose bucket's name: "must not start with the prefix xn--", "sthree-",
+ *   "amzn-s3-demo-" (Amazon S3 User Guide, General purpose bucket naming rules; 3 to 63 characters).
+ * The catalogue holds the same rules (stacks/config/aws-catalogue.json), which the plan checks.
+ */
+export const RESERVED_NAME_PREFIXES = {
+    securityGroup: { prefixes: ["sg-"], max: 255 },
+    bucket: { prefixes: ["xn--", "sthree-", "amzn-s3-demo-"], max: 63 },
+} as const;
+
+/** What {@link reservedPrefixFreeName} puts before a logical name that begins with a reserved prefix. */
+export const RESERVED_PREFIX_ESCAPE = "t-";
+
+/**
+ * The explicit name of a security group or bucket whose provider-generated name
+ * (`<logical name>-<7 hex>`) would begin with a prefix AWS reserves ({@link RESERVED_NAME_PREFIXES}),
+ * as a contract-valid tenant id such as `sg-acme` or `xn--acme` makes it; else `undefined`, and the
+ * provider names it as always: a group or bucket deployed under its generated name keeps it
+ * (renaming either replaces it). The name is `t-<logical name>-<hash>` within the kind's maximum;
+ * the hash covers `scope` (give the organisation and project, so that another deployment of the
+ * program, e.g. a staging organisation, does not claim the same bucket name in S3's global
+ * namespace) and the logical name. Being fixed, a change that replaces such a resource needs a new
+ * logical name (the replacement would be created under the same name first).
+ */
+export function reservedPrefixFreeName(kind: keyof typeof RESERVED_NAME_PREFIXES, logicalName: string, scope = ""): string | undefined {
+    const rule = RESERVED_NAME_PREFIXES[kind];
+    if (!rule.prefixes.some((prefix) => logicalName.startsWith(prefix))) {
+        return undefined;
+    }
+    const hash = createHash("sha256").update(`${scope}\u0000${logicalName}`).digest("hex").slice(0, NAME_HASH_LENGTH);
+    const body = `${RESERVED_PREFIX_ESCAPE}${logicalName}`.slice(0, rule.max - NAME_HASH_LENGTH - 1).replace(/-+$/, "");
+    return `${body}-${hash}`;
+}

@@ -3,6 +3,7 @@ import * as tls from "@pulumi/tls";
 
 import { containsCidr, formatCidr, isCanonicalCidr, overlaps, parseCidr, PRIVATE_NETWORKS } from "../stacks/config/ipv4";
 import * as aws from "./aws";
+import { reservedPrefixFreeName } from "./naming";
 import { LOG_RETENTION_DAYS } from "./network-plan";
 import { componentType } from "./types";
 
@@ -242,7 +243,7 @@ export class OperationsVpn extends pulumi.ComponentResource {
 
         const group = new aws.ec2.SecurityGroup(
             `${name}-sg`,
-            { vpcId: args.vpcId, description: "Operations Client VPN: staff traffic to the authorized admin networks only", tags: { Name: `${name}-sg` } },
+            { name: reservedPrefixFreeName("securityGroup", `${name}-sg`), vpcId: args.vpcId, description: "Operations Client VPN: staff traffic to the authorized admin networks only", tags: { Name: `${name}-sg` } },
             parent,
         );
         // All protocols, but only to the authorized networks: which ports answer is for the admin

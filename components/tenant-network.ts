@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
+import { reservedPrefixFreeName } from "./naming";
 import {
     flowLogAssumeRolePolicy,
     flowLogWritePolicy,
@@ -311,7 +312,7 @@ export class TenantNetwork extends pulumi.ComponentResource {
         );
         const endpointGroup = new aws.ec2.SecurityGroup(
             `${name}-endpoints-sg`,
-            { vpcId: vpc.id, description: `Interface endpoints of ${name}: HTTPS from the VPC only`, tags: tags("endpoints-sg") },
+            { name: reservedPrefixFreeName("securityGroup", `${name}-endpoints-sg`), vpcId: vpc.id, description: `Interface endpoints of ${name}: HTTPS from the VPC only`, tags: tags("endpoints-sg") },
             parent,
         );
         new aws.vpc.SecurityGroupIngressRule(

@@ -48,11 +48,12 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
     const { platform, opts } = ctx;
     const foundation = tenantFoundation(ctx, { dedicatedKeys: true, identityProvider: "app", keyUserArns: [platform.output("operationsRoleArn")] });
     const keys = foundation.keys!;
-    const [instanceIds, dataSubnetIds, accessSubnetIds, vpcCidr] = await Promise.all([
+    const [instanceIds, dataSubnetIds, accessSubnetIds, vpcCidr, baseDomain] = await Promise.all([
         platform.value("appServerInstanceIds"),
         platform.value("dataSubnetIds"),
         platform.value("accessSubnetIds"),
         platform.value("vpcCidr"),
+        platform.value("baseDomain"),
     ]);
 
     const database = new Database(
@@ -70,8 +71,7 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
     );
     const files = new FilesBucket(`${tenant.id}-files`, { kmsKeyArn: keys.dataKeyArn }, opts);
 
-    const hostName =
-        tenant.domain.kind === "own" ? pulumi.output(tenant.domain.fqdn) : pulumi.interpolate`${tenant.domain.label}.${platform.output("baseDomain")}`;
+    const hostName = tenant.domain.kind === "own" ? tenant.domain.fqdn : `${tenant.domain.label}.${baseDomain}`;
     const frontDoor = new FrontDoor(
         `${tenant.id}-front-door`,
         {
@@ -81,6 +81,7 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
             internal: false,
             domainName: hostName,
             zoneId: tenant.domain.kind === "subdomain" ? platform.output("publicZoneId") : undefined,
+            platformZone: { zoneId: platform.output("publicZoneId"), domain: baseDomain },
             suspiciousNetworks: platform.output("suspiciousNetworks"),
             healthCheckPath: appCopyHealthCheckPath(tenant.id),
             extraSecurityGroupIds: [platform.output("tenantFrontDoorSecurityGroupId")],

@@ -89,11 +89,12 @@ export function directoryPhase(config: pulumi.Config): keyof typeof DIRECTORY_PH
     return config.getBoolean("directoryLinkVerified") === true ? "two" : "one";
 }
 
-/** The host name users open: a name under the platform's base domain, or the customer's own. */
-export function hostName(ctx: TenantContext, tenant: DedicatedCloudTenant): pulumi.Output<string> {
-    return tenant.domain.kind === "own"
-        ? pulumi.output(tenant.domain.fqdn)
-        : pulumi.interpolate`${tenant.domain.label}.${ctx.platform.output("baseDomain")}`;
+/**
+ * The host name users open: a name under the platform's base domain, or the customer's own. A known
+ * string: its length decides the shape of its certificate (DomainCertificate).
+ */
+export function hostName(tenant: DedicatedCloudTenant, baseDomain: string): string {
+    return tenant.domain.kind === "own" ? tenant.domain.fqdn : `${tenant.domain.label}.${baseDomain}`;
 }
 
 /** Inconsistent profiles are defects of a mode program, caught before anything is registered. */
@@ -109,10 +110,15 @@ function checkProfile(profile: DedicatedProfile): void {
     }
 }
 
-export function dedicatedCloud(tenant: DedicatedCloudTenant, profile: DedicatedProfile): StackOutputs {
+/**
+ * Async: the platform's base domain is read as a value (deployed before its tenants, so known at
+ * preview as at update), because the host name's length shapes its certificate.
+ */
+export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: DedicatedProfile): Promise<StackOutputs> {
     checkProfile(profile);
     const ctx = tenantContext(tenant);
     const { platform, opts } = ctx;
+    const baseDomain = await platform.value("baseDomain");
     const foundation = tenantFoundation(ctx, {
         dedicatedKeys: true,
         identityProvider: profile.identityProvider,
@@ -153,8 +159,9 @@ export function dedicatedCloud(tenant: DedicatedCloudTenant, profile: DedicatedP
             subnetIds: network.subnetIds.access,
             internal: !profile.publicAccess,
             allowedCidrs: profile.publicAccess ? undefined : [...(profile.vpn?.corporateCidrs ?? []), ...accessTierCidrs],
-            domainName: hostName(ctx, tenant),
+            domainName: hostName(tenant, baseDomain),
             zoneId: tenant.domain.kind === "subdomain" ? platform.output("publicZoneId") : undefined,
+            platformZone: { zoneId: platform.output("publicZoneId"), domain: baseDomain },
             suspiciousNetworks,
         },
         opts,

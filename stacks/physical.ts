@@ -6,6 +6,6 @@ import { dedicatedCloud } from "./dedicated";
  * `physical`: a dedicated physical server (an EC2 Dedicated Host) in the tenant's own network,
  * public over HTTPS; servers and database on hardware no other tenant shares.
  */
-export function physical(tenant: PhysicalTenant): StackOutputs {
+export function physical(tenant: PhysicalTenant): Promise<StackOutputs> {
     return dedicatedCloud(tenant, { publicAccess: true, identityProvider: "app", dedicatedHost: true });
 }

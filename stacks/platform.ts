@@ -13,6 +13,7 @@ import { Database } from "../components/database";
 import { EncryptionKeys } from "../components/encryption-keys";
 import { FilesBucket } from "../components/files-bucket";
 import { FrontDoor } from "../components/front-door";
+import { reservedPrefixFreeName } from "../components/naming";
 import { subnetPlan } from "../components/network-plan";
 import { OperationsVpn } from "../components/operations-vpn";
 import { Patching } from "../components/patching";
@@ -249,6 +250,7 @@ export async function platform(region: string): Promise<PlatformStackOutputs> {
             internal: false,
             domainName: appHostName,
             zoneId,
+            platformZone: { zoneId, domain: settings.baseDomain },
             suspiciousNetworks: [...settings.suspiciousNetworks],
         },
         opts,
@@ -260,6 +262,7 @@ export async function platform(region: string): Promise<PlatformStackOutputs> {
     const tenantFrontDoors = new aws.ec2.SecurityGroup(
         `${name}-tenant-front-doors`,
         {
+            name: reservedPrefixFreeName("securityGroup", `${name}-tenant-front-doors`),
             vpcId: network.vpcId,
             description: "Tenants' own load balancers in front of the shared servers (dedicated-saas); the servers admit it on the app port",
             tags: { Name: `${name}-tenant-front-doors` },

@@ -6,6 +6,6 @@ import { dedicatedCloud } from "./dedicated";
  * `vpn-sync`: as `vpn`, with users from the customer's directory, reached across the tunnels. It
  * comes up in two phases: the VPN first, the directory link once `directoryLinkVerified` is true.
  */
-export function vpnSync(tenant: VpnSyncTenant): StackOutputs {
+export function vpnSync(tenant: VpnSyncTenant): Promise<StackOutputs> {
     return dedicatedCloud(tenant, { publicAccess: false, identityProvider: "directory", vpn: tenant.vpn, directory: tenant.identity });
 }

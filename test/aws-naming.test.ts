@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { fittedName, loadBalancerName } from "../components/naming";
+import { fittedName, loadBalancerName, RESERVED_NAME_PREFIXES, reservedPrefixFreeName } from "../components/naming";
 import { AWS_CATALOGUE, checkAwsRules, compileAwsPattern, compileCatalogue } from "../scripts/lib/plan/aws-rules";
 import type { PlannedResource } from "../scripts/lib/plan/engine";
 import { awsRuleErrors, awsRuleFieldPath } from "../scripts/lib/plan/fleet";
@@ -82,6 +82,48 @@ describe("fittedName", () => {
 
     it.each(["-acme-tg", "acme-tg-", "acme_tg", "acme.tg", ""])("throws on %j, which is no name the program builds", (logical) => {
         expect(() => fittedName(logical, 32)).toThrow(/fittedName: .* must be letters and digits joined by hyphens/);
+    });
+});
+
+describe("reservedPrefixFreeName", () => {
+    const ruleOf = (type: string, property: string) => compileAwsPattern(AWS_CATALOGUE.rules.find((rule) => rule.type === type && rule.property === property && rule.pattern)!.pattern!);
+    const groupRule = () => ruleOf("aws:ec2/securityGroup:SecurityGroup", "name");
+    const bucketRule = () => ruleOf("aws:s3/bucket:Bucket", "bucket");
+
+    it.each([
+        ["securityGroup", "acme-front-door-sg"],
+        ["securityGroup", "xn--acme-front-door-sg"],
+        ["bucket", "acme-files-bucket"],
+        ["bucket", "sg-acme-files-bucket"],
+        ["bucket", "a--b-files-bucket"],
+    ] as const)("GIVEN the %s name %s, which AWS does not reserve, WHEN asked THEN it is left to the provider (undefined)", (kind, name) => {
+        expect(reservedPrefixFreeName(kind, name)).toBeUndefined();
+    });
+
+    it.each([
+        ["securityGroup", "sg-acme-front-door-sg", "t-sg-acme-front-door-sg-"],
+        ["bucket", "xn--acme-files-bucket", "t-xn--acme-files-bucket-"],
+        ["bucket", "sthree-acme-check-artifacts", "t-sthree-acme-check-artifacts-"],
+        ["bucket", "amzn-s3-demo-acme-files-bucket", "t-amzn-s3-demo-acme-files-bucket-"],
+    ] as const)("GIVEN the %s name %s, whose prefix AWS reserves, WHEN asked THEN it is t-<name>-<hash>, which AWS's rule accepts and the provider's generated name would not", (kind, name, start) => {
+        const fitted = reservedPrefixFreeName(kind, name, "org/project")!;
+        expect(fitted.startsWith(start)).toBe(true);
+        expect(fitted).toMatch(/-[0-9a-f]{8}$/);
+        expect(fitted.length).toBeLessThanOrEqual(RESERVED_NAME_PREFIXES[kind].max);
+        expect(reservedPrefixFreeName(kind, name, "org/project")).toBe(fitted);
+        const rule = kind === "bucket" ? bucketRule() : groupRule();
+        expect(rule.test(fitted), fitted).toBe(true);
+        expect(rule.test(`${name}-abcdef0`), name).toBe(false);
+    });
+
+    it("GIVEN the longest names of a 30-character id WHEN fitted THEN they stay within S3's 63 and apart by deployment scope", () => {
+        const id = "amzn-s3-demo-abcdefghijklmnopq";
+        expect(id).toHaveLength(30);
+        const name = reservedPrefixFreeName("bucket", `${id}-check-artifacts`, "org/project")!;
+        expect(name.length).toBeLessThanOrEqual(63);
+        expect(bucketRule().test(name)).toBe(true);
+        expect(reservedPrefixFreeName("bucket", `${id}-check-artifacts`, "staging/project")).not.toBe(name);
+        expect(reservedPrefixFreeName("bucket", `${"amzn-s3-demo-".repeat(5)}-files-bucket`)!.length).toBeLessThanOrEqual(63);
     });
 });
 

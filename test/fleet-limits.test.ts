@@ -1,17 +1,18 @@
 // A fleet at the contract's limits plans with no error of any kind: 30-character tenant ids (one
-// beginning with ELB's reserved "internal-", one with a doubled hyphen), the longest region names
-// (14 characters), every mode, production, demo and test, ten servers, BGP at the top of the private
-// ASN range. Every planned name is the provider's or a fitted one, and every value passes AWS's rules
-// (stacks/config/aws-catalogue.json): the plan's "0 problems" is what AWS would say. Built in code
-// from the contract's rules, never from tenant-configs/.
-// Not here: a host name over 64 characters (a 63-character subdomain), which ACM refuses as a
-// certificate's first name; test/plan-aws-rules.test.ts plans it and expects that error.
+// beginning with ELB's reserved "internal-", one with a doubled hyphen, others with the prefixes EC2
+// reserves for security groups, "sg-", and S3 for buckets, "xn--", "sthree-", "amzn-s3-demo-"), the
+// longest region names (14 characters), every mode, production, demo and test, ten servers, BGP at
+// the top of the private ASN range, host names longer than a certificate's first name may be (a
+// 63-character subdomain, a 200-character own domain). Every planned name is the provider's or a
+// fitted one, and every value passes AWS's rules (stacks/config/aws-catalogue.json): the plan's
+// "0 problems" is what AWS would say. Built in code from the contract's rules, never from tenant-configs/.
 
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { renderTenant } from "../bench/generate";
+import { firstNameFor } from "../components/domain-certificate";
 import { checkAwsRules } from "../scripts/lib/plan/aws-rules";
-import { planFleet, PlanDocument } from "../scripts/lib/plan/fleet";
+import { homeRegionOf, planFleet, PlanDocument } from "../scripts/lib/plan/fleet";
 import { REGIONS } from "../stacks/config/regions";
 import { Environment, Mode, MODES, TenantDocument } from "../stacks/config/tenant";
 import { FleetValidation, validateFleet } from "../stacks/config/validate";
@@ -20,6 +21,8 @@ import { FleetValidation, validateFleet } from "../stacks/config/validate";
 const TENANT_ID = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
 const LONGEST_REGION = Math.max(...REGIONS.map((region) => region.length));
 const [SOUTH_EAST, NORTH_EAST] = ["ap-southeast-5", "ap-northeast-1"];
+/** The platforms planned: the tenants' regions' and the home region's, which owns the account's zone and trail. */
+const PLATFORMS = [...new Set([SOUTH_EAST, NORTH_EAST, homeRegionOf({})])].map((region) => `platform-${region}`);
 
 /** A 30-character id beginning with `prefix`, completed with letters and digits. */
 function longId(prefix: string): string {
@@ -35,6 +38,12 @@ interface Spec {
 }
 
 const VPN_GATEWAY = "81.2.69.142";
+const BASE_DOMAIN = "itm.example.net";
+/** 63-character subdomains (one DNS label, the contract's longest): 79-character host names. */
+const LONG_LABEL = `l${"x".repeat(61)}l`;
+const OTHER_LONG_LABEL = `m${"x".repeat(61)}m`;
+/** 200-character own domains, in labels of at most 63. */
+const longOwn = (first: string): string => `${first}${"a".repeat(62)}.${"b".repeat(60)}.${"c".repeat(63)}.example.com`;
 
 const SPECS: readonly Spec[] = [
     { prefix: "saas-production-", mode: "saas", region: SOUTH_EAST, environment: "production" },
@@ -67,6 +76,17 @@ const SPECS: readonly Spec[] = [
             identity: { directoryName: `corp.${id}.example.com`, dnsIps: ["192.168.10.10", "192.168.10.11"], serviceAccount: "svc-itm" },
         }),
     },
+    { prefix: "sg-cloud-", mode: "cloud", region: SOUTH_EAST, environment: "production", extra: () => ({ network: { cidr: "10.16.80.0/20" }, domain: { subdomain: LONG_LABEL } }) },
+    { prefix: "sg-dedicated-saas-", mode: "dedicated-saas", region: NORTH_EAST, environment: "production", extra: () => ({ domain: { subdomain: OTHER_LONG_LABEL } }) },
+    { prefix: "xn--dedicated-saas-", mode: "dedicated-saas", region: SOUTH_EAST, environment: "test", extra: () => ({ domain: { own: longOwn("x") } }) },
+    {
+        prefix: "sthree-vpn-",
+        mode: "vpn",
+        region: SOUTH_EAST,
+        environment: "production",
+        extra: () => ({ network: { cidr: "10.16.96.0/20" }, domain: { own: longOwn("y") }, vpn: { customerGatewayIp: VPN_GATEWAY, corporateCidrs: ["192.168.0.0/16"] } }),
+    },
+    { prefix: "amzn-s3-demo-physical-", mode: "physical", region: NORTH_EAST, environment: "demo", extra: () => ({ network: { cidr: "10.16.112.0/20" } }) },
 ];
 
 function documentOf(spec: Spec): TenantDocument {
@@ -109,7 +129,7 @@ describe("a fleet at the contract's limits", () => {
     it("GIVEN the fleet and its platform stacks WHEN planned THEN the document has no error: no name too long for the provider, no value AWS refuses", () => {
         expect(document.errors).toEqual([]);
         expect(document.tenants.map((plan) => plan.tenant).sort()).toEqual(
-            [...documents.map((tenant) => tenant.tenant), `platform-${NORTH_EAST}`, `platform-${SOUTH_EAST}`].sort(),
+            [...documents.map((tenant) => tenant.tenant), ...PLATFORMS].sort(),
         );
         for (const plan of document.tenants) {
             expect(plan.resources.length, plan.tenant).toBeGreaterThan(0);
@@ -123,13 +143,13 @@ describe("a fleet at the contract's limits", () => {
         const loadBalancers = names("aws:lb/loadBalancer:LoadBalancer");
         const targetGroups = names("aws:lb/targetGroup:TargetGroup");
         const vaults = names("aws:backup/vault:Vault");
-        // Each platform and each tenant with a network has its own door; a dedicated-saas tenant has a
-        // target group on its platform's; every stack but a saas tenant's has a home and an off-site vault.
+        // Each platform, each tenant with a network and each dedicated-saas tenant has its own door (a
+        // load balancer and a target group); every stack but a saas tenant's has a home and an off-site vault.
         const count = (...modes: Mode[]) => SPECS.filter((spec) => modes.includes(spec.mode)).length;
         const withNetwork = count("physical", "cloud", "vpn", "vpn-sync");
-        expect(loadBalancers).toHaveLength(2 + withNetwork);
-        expect(targetGroups).toHaveLength(2 + withNetwork + count("dedicated-saas"));
-        expect(vaults).toHaveLength(2 * (2 + SPECS.length - count("saas")));
+        expect(loadBalancers).toHaveLength(PLATFORMS.length + withNetwork + count("dedicated-saas"));
+        expect(targetGroups).toHaveLength(PLATFORMS.length + withNetwork + count("dedicated-saas"));
+        expect(vaults).toHaveLength(2 * (PLATFORMS.length + SPECS.length - count("saas")));
         for (const name of [...loadBalancers, ...targetGroups]) {
             expect(name.length, name).toBeLessThanOrEqual(32);
         }
@@ -137,5 +157,58 @@ describe("a fleet at the contract's limits", () => {
             expect(name.length, name).toBeLessThanOrEqual(50);
         }
         expect(loadBalancers.filter((name) => name.startsWith("internal-"))).toEqual([]);
+    });
+
+    it("GIVEN ids beginning with a prefix AWS reserves WHEN planned THEN their security groups and buckets are named t-<name>-<hash>, and ids without one keep the provider's names", () => {
+        const named = (type: string, property: string) =>
+            document.tenants.flatMap((plan) => plan.resources.filter((resource) => resource.type === type).map((resource) => ({ tenant: plan.tenant, name: String(resource.inputs[property]) })));
+        const groups = named("aws:ec2/securityGroup:SecurityGroup", "name");
+        const buckets = named("aws:s3/bucket:Bucket", "bucket");
+        const reserved = (name: string, prefixes: readonly string[]) => prefixes.some((prefix) => name.startsWith(prefix));
+        expect(groups.filter((group) => group.tenant.startsWith("sg-")).length).toBeGreaterThan(0);
+        expect(buckets.filter((bucket) => reserved(bucket.tenant, ["xn--", "sthree-", "amzn-s3-demo-"])).length).toBeGreaterThan(0);
+        for (const { tenant, name } of groups) {
+            expect(name.startsWith("sg-"), name).toBe(false);
+            expect(name, tenant).toMatch(tenant.startsWith("sg-") ? /^t-sg-.*-[0-9a-f]{8}$/ : /-[0-9a-f]{7}$/);
+        }
+        for (const { tenant, name } of buckets) {
+            expect(reserved(name, ["xn--", "sthree-", "amzn-s3-demo-"]), name).toBe(false);
+            expect(name, tenant).toMatch(reserved(tenant, ["xn--", "sthree-", "amzn-s3-demo-"]) ? /^t-.*-[0-9a-f]{8}$/ : /-[0-9a-f]{7}$/);
+        }
+    });
+
+    it("GIVEN host names over 64 characters WHEN planned THEN each certificate's first name is the platform's short name, the host name its SAN, and every name has its validation record", () => {
+        const plan = (prefix: string) => document.tenants.find((stack) => stack.tenant === longId(prefix))!;
+        const resource = (stack: ReturnType<typeof plan>, suffix: string) => stack.resources.find((candidate) => candidate.name === `${stack.tenant}-front-door${suffix}`)!;
+        const validationName = (record: { inputs: Record<string, unknown> }) => String(record.inputs.name);
+
+        for (const [prefix, host] of [
+            ["sg-cloud-", `${LONG_LABEL}.${BASE_DOMAIN}`],
+            ["sg-dedicated-saas-", `${OTHER_LONG_LABEL}.${BASE_DOMAIN}`],
+        ] as const) {
+            const stack = plan(prefix);
+            expect(host.length).toBe(79);
+            expect(resource(stack, "-cert").inputs).toMatchObject({ domainName: firstNameFor(host, BASE_DOMAIN), subjectAlternativeNames: [host] });
+            const hostRecord = resource(stack, "-cert-validation");
+            const firstRecord = resource(stack, "-cert-first-name-validation");
+            expect(validationName(hostRecord)).toMatch(new RegExp(`^_[0-9a-f]{32}\\.${host.replace(/\./g, "\\.")}\\.$`));
+            expect(validationName(firstRecord).endsWith(`.${firstNameFor(host, BASE_DOMAIN)}.`)).toBe(true);
+            expect(hostRecord.inputs.zoneId).toBe(firstRecord.inputs.zoneId);
+            expect(resource(stack, "-cert-validated").inputs.validationRecordFqdns).toEqual([validationName(hostRecord), validationName(firstRecord)].map((name) => name.replace(/\.$/, "")));
+            expect(stack.outputs.customerDnsRecords ?? []).toEqual([]);
+        }
+
+        for (const [prefix, host] of [
+            ["xn--dedicated-saas-", longOwn("x")],
+            ["sthree-vpn-", longOwn("y")],
+        ] as const) {
+            const stack = plan(prefix);
+            expect(host).toHaveLength(200);
+            expect(resource(stack, "-cert").inputs).toMatchObject({ domainName: firstNameFor(host, BASE_DOMAIN), subjectAlternativeNames: [host] });
+            expect(resource(stack, "-cert-validation")).toBeUndefined();
+            expect(validationName(resource(stack, "-cert-first-name-validation")).endsWith(`.${firstNameFor(host, BASE_DOMAIN)}.`)).toBe(true);
+            const customer = stack.outputs.customerDnsRecords as { name: string; value: string }[];
+            expect(customer.map((record) => record.name)).toEqual([expect.stringMatching(new RegExp(`^_[0-9a-f]{32}\\.${host.replace(/\./g, "\\.")}$`)), host]);
+        }
     });
 });

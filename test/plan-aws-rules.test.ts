@@ -1,35 +1,31 @@
-// The plan's check of AWS's own rules, end to end: a contract-valid tenant file whose derived value
-// AWS refuses is planned, and the document carries the error naming stack, resource, property,
-// value, rule and source at the file and field that caused it; the plan command exits 1.
-// The tenant: a dedicated-saas tenant whose 63-character subdomain (one DNS label, as the contract
-// allows) makes a 79-character host name under the platform's base domain, which ACM refuses as
-// the certificate's first name (RFC 5280's 64 octets for a Common Name).
+// The plan's check of AWS's own rules, end to end: a stack whose planned value AWS refuses is
+// planned, and the document carries the error naming stack, resource, property, value, rule and
+// source at the file and field that caused it (the plan command exits 1 on any error in the
+// document: test/plan-cli.test.ts).
+// Every contract-valid tenant file plans cleanly (test/fleet-limits.test.ts), so the break is made
+// in the program: the load balancer's name is left unfitted (`loadBalancerName` returns the logical
+// name, as the program did before names were fitted), which breaks Elastic Load Balancing's 32
+// characters for the platform's door and for a tenant whose id has more than 17 characters.
 
-import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 
-import { beforeAll, describe, expect, it } from "vitest";
-
-import { planFleet, PlanDocument } from "../scripts/lib/plan/fleet";
+import { loadBalancerName } from "../components/naming";
+import { planFleet, PlanDocument, PLATFORM_SOURCE } from "../scripts/lib/plan/fleet";
 import { FleetValidation, validateFleet } from "../stacks/config/validate";
 
-const ROOT = path.resolve(__dirname, "..");
-const LABEL = `h${"x".repeat(61)}h`;
-const HOST = `${LABEL}.itm.example.net`;
-const FILE = "long-host.yaml";
-const TENANT = `tenant: long-host\ncompany: Long Host Ltd\nmode: dedicated-saas\nregion: eu-west-1\ndomain:\n  subdomain: ${LABEL}\n`;
+vi.mock("../components/naming", async (importOriginal) => {
+    const actual = await importOriginal<typeof import("../components/naming")>();
+    return { ...actual, loadBalancerName: (logicalName: string) => logicalName };
+});
 
-const EXPECTED_ERROR = {
-    line: 1,
-    column: 1,
-    path: "/domain/subdomain",
-    message:
-        `long-host: aws:acm/certificate:Certificate "long-host-certificate-cert": domainName "${HOST}" (79 characters) breaks AWS's rule: ` +
-        "at most 64 characters, periods included: the certificate's first domain name is its Common Name (RFC 5280); a longer name can only be a Subject Alternative Name " +
-        "(source: AWS Certificate Manager API Reference, RequestCertificate, DomainName)",
-};
+const FILE = "rule-breaking-tenant.yaml";
+const TENANT = "tenant: rule-breaking-tenant\ncompany: Rule Breaking Ltd\nmode: dedicated-saas\nregion: eu-west-1\ndomain:\n  subdomain: breaker\n";
+
+const RULE =
+    'at most 32 characters, only alphanumerics and hyphens, not beginning or ending with a hyphen, not beginning with "internal-" ' +
+    "(source: Elastic Load Balancing API Reference, CreateLoadBalancer, Name)";
+const loadBalancerError = (stack: string, name: string) =>
+    `${stack}: aws:lb/loadBalancer:LoadBalancer "${name}": name "${name}" (${name.length} characters) breaks AWS's rule: ${RULE}`;
 
 describe("a planned value AWS refuses", () => {
     let fleet: FleetValidation;
@@ -40,33 +36,17 @@ describe("a planned value AWS refuses", () => {
         document = await planFleet({ tenants: fleet.tenants, threads: 1 });
     });
 
-    it("GIVEN a 63-character subdomain WHEN validated THEN the file is valid by the contract", () => {
-        expect(LABEL).toHaveLength(63);
+    it("GIVEN the program's load balancer names left unfitted WHEN the tenant is validated THEN the file is valid and the names are what the check must catch", () => {
         expect(fleet.problems).toEqual([]);
+        expect(loadBalancerName("rule-breaking-tenant-front-door-alb")).toHaveLength(35);
     });
 
-    it("GIVEN the tenant WHEN planned THEN the document has exactly the error of AWS's rule, at the file and field that caused it, and the stack is still shown", () => {
-        expect(document.errors).toEqual([{ file: FILE, ...EXPECTED_ERROR }]);
-        const plan = document.tenants.find((stack) => stack.tenant === "long-host");
-        expect(plan?.resources.find((resource) => resource.name === "long-host-certificate-cert")?.inputs.domainName).toBe(HOST);
-    });
-
-    it("GIVEN the tenant file WHEN the plan command runs THEN it exits 1 and its JSON carries the same error", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-aws-rules-"));
-        try {
-            const file = path.join(dir, FILE);
-            fs.writeFileSync(file, TENANT);
-            const child = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "scripts", "plan.ts"), file, "--isolated", "--json"], {
-                cwd: ROOT,
-                encoding: "utf8",
-                timeout: 120_000,
-                maxBuffer: 64 * 1024 * 1024,
-            });
-            expect(child.status, child.stderr).toBe(1);
-            const planned = JSON.parse(child.stdout) as { errors: unknown[] };
-            expect(planned.errors).toEqual([{ file: expect.stringMatching(/long-host\.yaml$/), ...EXPECTED_ERROR }]);
-        } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
+    it("GIVEN the fleet WHEN planned THEN the document has exactly the errors of AWS's rule, at the file and field that caused each, and the stacks are still shown", () => {
+        expect(document.errors).toEqual([
+            { file: PLATFORM_SOURCE, line: 1, column: 1, path: "/", message: loadBalancerError("platform-eu-west-1", "platform-eu-west-1-front-door-alb") },
+            { file: FILE, line: 1, column: 1, path: "/tenant", message: loadBalancerError("rule-breaking-tenant", "rule-breaking-tenant-front-door-alb") },
+        ]);
+        const plan = document.tenants.find((stack) => stack.tenant === "rule-breaking-tenant");
+        expect(plan?.resources.find((resource) => resource.name === "rule-breaking-tenant-front-door-alb")?.inputs.name).toBe("rule-breaking-tenant-front-door-alb");
     });
 });

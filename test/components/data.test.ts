@@ -1,10 +1,12 @@
+import { createHash } from "node:crypto";
+
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 
 import { Backup, BACKUP_ROLE_POLICY_ARNS, lockRetentionProblems } from "../../components/backup";
 import { BACKUP_PROMISE, rulesFor } from "../../components/backup-schedule";
-import { Database, DatabaseArgs, finalSnapshotIdentifier, parameterGroupFamily, parameterGroupName } from "../../components/database";
+import { Database, DatabaseArgs, finalSnapshotIdentifier, instanceIdentifier, parameterGroupFamily, parameterGroupName } from "../../components/database";
 import { FilesBucket, tlsOnlyBucketPolicy } from "../../components/files-bucket";
 import { PLAN_ACCOUNT_ID } from "../../scripts/lib/plan/mocks";
 import { PlannedResource } from "../../scripts/lib/plan/engine";
@@ -181,7 +183,7 @@ describe("Database", () => {
     it.each([
         ["acme-db", "acme-db-final"],
         ["Acme_DB", "acme-db-final"],
-        ["acme--db-", "acme-db-final"],
+        ["acme--db-", `acme-db-${createHash("sha256").update("acme--db-").digest("hex").slice(0, 8)}-final`],
         ["1st-db", "db-1st-db-final"],
         ["a".repeat(300), `${"a".repeat(249)}-final`],
     ])("GIVEN component name %s WHEN the final snapshot is named THEN it is %s", (name, expected) => {
@@ -189,6 +191,23 @@ describe("Database", () => {
         expect(identifier).toBe(expected);
         expect(identifier).toMatch(/^[a-z](?!.*--)[a-z0-9-]{0,254}$/);
         expect(identifier.length).toBeLessThanOrEqual(255);
+    });
+
+    it("GIVEN names the cleaning would make equal (a--b, a-b, a---b) WHEN their RDS identifiers are derived THEN they differ, RDS accepts them, and names without a doubled hyphen keep theirs", () => {
+        const names = ["a-b-database", "a--b-database", "a---b-database", "a--b--database"];
+        const identifiers = names.map(instanceIdentifier);
+        const snapshots = names.map(finalSnapshotIdentifier);
+        expect(new Set(identifiers).size).toBe(names.length);
+        expect(new Set(snapshots).size).toBe(names.length);
+        expect(identifiers[0]).toBe("a-b-database");
+        expect(snapshots[0]).toBe("a-b-database-final");
+        for (const identifier of identifiers) {
+            // RDS CreateDBInstance DBInstanceIdentifier: 1-63 letters, digits or hyphens, first a letter, no "--", no trailing hyphen.
+            expect(identifier).toMatch(/^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$/);
+        }
+        const longest = instanceIdentifier(`${"x".repeat(28)}--${"y"}-database`);
+        expect(longest.length).toBeLessThanOrEqual(63);
+        expect(instanceIdentifier(`${"x".repeat(60)}--y`)).toMatch(/^x{54}-[0-9a-f]{8}$/);
     });
 
     it("GIVEN a name with a doubled hyphen WHEN planned THEN the parameter group is named as RDS accepts, any other keeps the provider's generated name", async () => {

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { describe, expect, it } from "vitest";
 
-import { DomainCertificate, DomainCertificateArgs } from "../../components/domain-certificate";
+import { DomainCertificate, DomainCertificateArgs, FIRST_NAME_MAX, firstNameFor } from "../../components/domain-certificate";
 import { FrontDoor } from "../../components/front-door";
 import { named, ofType, planProgram, TEST_REGION } from "../helpers";
 import { CERTIFICATE, RECORD, VALIDATION } from "./resource-types";
@@ -10,6 +10,12 @@ import { CERTIFICATE, RECORD, VALIDATION } from "./resource-types";
 const ZONE = "Z0123456789ABCDEFGHIJ";
 const ALB_ZONE = "Z32O12XQLNTSW2";
 const ALB_DNS = "platform-eu-west-1-alb-1234567890.eu-west-1.elb.amazonaws.com";
+const BASE = "itm.example.net";
+const PLATFORM_ZONE = "ZPLATFORM0123456789AB";
+/** A 63-character label (the contract's longest subdomain): 79 characters under the base domain. */
+const LONG_LABEL = `h${"x".repeat(61)}h`;
+/** A customer's own domain of 200 characters in valid labels (at most 63 each). */
+const LONG_OWN = `${"a".repeat(63)}.${"b".repeat(60)}.${"c".repeat(63)}.example.com`;
 const CERTIFICATE_ARN = new RegExp(`^arn:aws:acm:${TEST_REGION}:123456789012:certificate/[0-9a-f-]{36}$`);
 
 async function planCertificate(name: string, args: DomainCertificateArgs) {
@@ -134,5 +140,92 @@ describe("DomainCertificate", () => {
         // Nothing else is re-parented (an empty type marks an alias this code gave, not the provider's renames).
         const ours = [...aliases].filter(([, specs]) => specs.some((spec) => spec.type === "")).map(([name]) => name);
         expect(ours.sort()).toEqual(["acme-front-door-alias", "acme-front-door-cert", "acme-front-door-cert-validated", "acme-front-door-cert-validation"]);
+    });
+
+    describe("a host name longer than a certificate's first name may be", () => {
+        it.each([
+            ["a 63-character subdomain", `${LONG_LABEL}.${BASE}`],
+            ["a 200-character own domain", LONG_OWN],
+        ])("GIVEN %s WHEN its first name is made THEN it is a short, stable name under the platform's domain", (_, host) => {
+            expect(host.length).toBeGreaterThan(FIRST_NAME_MAX);
+            expect(LONG_OWN).toHaveLength(200);
+            const first = firstNameFor(host, BASE);
+            expect(first).toMatch(/^[0-9a-f]{12}\.cert\.itm\.example\.net$/);
+            expect(first.length).toBeLessThanOrEqual(FIRST_NAME_MAX);
+            expect(firstNameFor(host, BASE)).toBe(first);
+            expect(firstNameFor(`z${host}`, BASE)).not.toBe(first);
+        });
+
+        it("GIVEN a base domain too long for even the short name WHEN its first name is made THEN it throws naming the base domain", () => {
+            const base = `${"d".repeat(40)}.example.net`;
+            expect(() => firstNameFor(LONG_OWN, base)).toThrow(`the platform's base domain "${base}" is too long (at most 46 characters)`);
+        });
+
+        it("GIVEN a 63-character subdomain in the platform's zone WHEN planned THEN the first name is the short name, the host a SAN, and both are validated by records in the zone", async () => {
+            const host = `${LONG_LABEL}.${BASE}`;
+            const { resources, outputs } = await planCertificate("long-web", {
+                domainName: host,
+                zoneId: PLATFORM_ZONE,
+                platformZone: { zoneId: PLATFORM_ZONE, domain: BASE },
+                target: { dnsName: ALB_DNS, zoneId: ALB_ZONE },
+            });
+            const first = firstNameFor(host, BASE);
+            const certificate = named(resources, "long-web-cert");
+            expect(certificate.inputs).toMatchObject({ domainName: first, subjectAlternativeNames: [host], validationMethod: "DNS" });
+
+            expect(ofType(resources, RECORD).map((record) => record.name).sort()).toEqual(["long-web-alias", "long-web-cert-first-name-validation", "long-web-cert-validation"]);
+            const hostRecord = named(resources, "long-web-cert-validation");
+            const firstRecord = named(resources, "long-web-cert-first-name-validation");
+            expect(hostRecord.inputs).toMatchObject({ zoneId: PLATFORM_ZONE, type: "CNAME", ttl: 300 });
+            expect(hostRecord.inputs.name).toBe(`_${String(hostRecord.inputs.name).slice(1, 33)}.${host}.`);
+            expect(firstRecord.inputs).toMatchObject({ zoneId: PLATFORM_ZONE, type: "CNAME", ttl: 300 });
+            expect(firstRecord.inputs.name).toMatch(new RegExp(`^_[0-9a-f]{32}\\.${first.replace(/\./g, "\\.")}\\.$`));
+
+            const validation = named(resources, "long-web-cert-validated");
+            expect(validation.inputs.validationRecordFqdns).toEqual([hostRecord.inputs.name, firstRecord.inputs.name].map((fqdn) => String(fqdn).replace(/\.$/, "")));
+            expect(named(resources, "long-web-alias").inputs).toMatchObject({ zoneId: PLATFORM_ZONE, name: host, type: "A" });
+            expect(outputs.customerDnsRecords).toEqual([]);
+            expectAllParentedTo(resources, "long-web");
+        });
+
+        it("GIVEN a 200-character own domain WHEN planned THEN the platform validates its short first name in its zone and the customer gets only their own domain's records", async () => {
+            const { resources, outputs } = await planCertificate("long-own", {
+                domainName: LONG_OWN,
+                platformZone: { zoneId: PLATFORM_ZONE, domain: BASE },
+                target: { dnsName: ALB_DNS, zoneId: ALB_ZONE },
+            });
+            const first = firstNameFor(LONG_OWN, BASE);
+            const certificate = named(resources, "long-own-cert");
+            expect(certificate.inputs).toMatchObject({ domainName: first, subjectAlternativeNames: [LONG_OWN] });
+
+            expect(ofType(resources, RECORD).map((record) => record.name)).toEqual(["long-own-cert-first-name-validation"]);
+            const firstRecord = named(resources, "long-own-cert-first-name-validation");
+            expect(firstRecord.inputs.zoneId).toBe(PLATFORM_ZONE);
+            expect(String(firstRecord.inputs.name).endsWith(`.${first}.`)).toBe(true);
+
+            const validation = named(resources, "long-own-cert-validated");
+            expect(validation.inputs.validationRecordFqdns).toBeUndefined();
+            expect(outputs.customerDnsRecords).toEqual([
+                {
+                    name: expect.stringMatching(new RegExp(`^_[0-9a-f]{32}\\.${LONG_OWN.replace(/\./g, "\\.")}$`)),
+                    type: "CNAME",
+                    value: expect.stringMatching(/^_[0-9a-f]{32}\.[0-9a-f]{10}\.acm-validations\.aws$/),
+                    purpose: expect.stringContaining(LONG_OWN),
+                },
+                { name: LONG_OWN, type: "CNAME", value: ALB_DNS, purpose: expect.stringContaining("load balancer") },
+            ]);
+        });
+
+        it("GIVEN a host name of exactly 64 characters WHEN planned THEN the certificate stays a single-name one", async () => {
+            const host = `${"k".repeat(64 - BASE.length - 1)}.${BASE}`;
+            expect(host).toHaveLength(FIRST_NAME_MAX);
+            const { resources } = await planCertificate("edge-web", { domainName: host, zoneId: PLATFORM_ZONE, platformZone: { zoneId: PLATFORM_ZONE, domain: BASE } });
+            expect(named(resources, "edge-web-cert").inputs).toEqual({ domainName: host, validationMethod: "DNS" });
+            expect(ofType(resources, RECORD).map((record) => record.name)).toEqual(["edge-web-cert-validation"]);
+        });
+
+        it("GIVEN a host name over 64 characters and no platform zone WHEN planned THEN it fails naming the host and the limit", async () => {
+            await expect(planCertificate("orphan-web", { domainName: LONG_OWN })).rejects.toThrow(/orphan-web: a{63}\.b{60}.* has 200 characters, more than ACM's 64 for a certificate's first name/);
+        });
     });
 });
