@@ -203,7 +203,8 @@ describe("the AWS rule catalogue", () => {
         ["aws:acm/certificate:Certificate", "domainName", "acme..example.net", "acme.example.net"],
         ["aws:backup/plan:Plan", "rules/*/ruleName", "database daily", "database-daily"],
         ["aws:backup/plan:Plan", "rules/*/targetVaultName", "acme.backup.vault", "acme-backup-vault"],
-        ["aws:backup/plan:Plan", "name", `${"a".repeat(30)}-backup-database-plan-abcdef0`, "acme-backup-database-plan-abcdef0"],
+        // The API allows 200 characters where the console allows 50 (AWS Backup API Reference, BackupPlan).
+        ["aws:backup/plan:Plan", "name", "a".repeat(201), `${"a".repeat(30)}-backup-database-plan-abcdef0`],
         ["aws:ec2/instance:Instance", "metadataOptions/httpTokens", "require", "required"],
         ["aws:ec2/instance:Instance", "tenancy", "shared", "host"],
         ["aws:ec2/dedicatedHost:DedicatedHost", "instanceFamily", "m6x", "m6i"],
