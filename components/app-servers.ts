@@ -190,7 +190,7 @@ export class AppServers extends pulumi.ComponentResource {
                 `${name}-access-from-tenant-lbs`,
                 {
                     securityGroupId: accessGroup.id,
-                    description: "Application traffic from the tenants' own load balancers",
+                    description: "Application traffic from the own load balancers of the tenants",
                     ipProtocol: "tcp",
                     fromPort: appPort,
                     toPort: appPort,
@@ -236,7 +236,7 @@ export class AppServers extends pulumi.ComponentResource {
         // The SSM agent reaches its interface endpoints over HTTPS; nothing else leaves eth1.
         new aws.vpc.SecurityGroupEgressRule(
             `${name}-admin-to-vpc-443`,
-            { securityGroupId: adminGroup.id, description: "HTTPS to the VPC's interface endpoints (SSM)", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr },
+            { securityGroupId: adminGroup.id, description: "HTTPS to the interface endpoints of the VPC (SSM)", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr },
             { parent: this },
         );
 

@@ -322,7 +322,7 @@ export class DatabaseServer extends pulumi.ComponentResource {
         // Manager reach the VPC's interface endpoints from this interface.
         new aws.vpc.SecurityGroupEgressRule(
             `${name}-sg-to-vpc-443`,
-            { securityGroupId: group.id, description: "HTTPS to the VPC's interface endpoints (SSM, Secrets Manager, KMS)", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr },
+            { securityGroupId: group.id, description: "HTTPS to the interface endpoints of the VPC (SSM, Secrets Manager, KMS)", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr },
             { parent: this },
         );
         if (args.s3PrefixListId !== undefined) {
@@ -346,7 +346,7 @@ export class DatabaseServer extends pulumi.ComponentResource {
         // For the SSM agent when its traffic is sourced from eth1's address (policy routing).
         new aws.vpc.SecurityGroupEgressRule(
             `${name}-admin-to-vpc-443`,
-            { securityGroupId: adminGroup.id, description: "HTTPS to the VPC's interface endpoints (SSM)", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr },
+            { securityGroupId: adminGroup.id, description: "HTTPS to the interface endpoints of the VPC (SSM)", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr },
             { parent: this },
         );
 

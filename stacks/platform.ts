@@ -264,7 +264,7 @@ export async function platform(region: string): Promise<PlatformStackOutputs> {
         {
             name: reservedPrefixFreeName("securityGroup", `${name}-tenant-front-doors`),
             vpcId: network.vpcId,
-            description: "Tenants' own load balancers in front of the shared servers (dedicated-saas); the servers admit it on the app port",
+            description: "Own load balancers of the tenants in front of the shared servers (dedicated-saas); the servers admit it on the app port",
             tags: { Name: `${name}-tenant-front-doors` },
         },
         opts,

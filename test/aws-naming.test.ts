@@ -17,6 +17,81 @@ function domainOfLength(length: number): string {
     return name;
 }
 
+/**
+ * Inputs holding `value` where a rule's path points: an array for `*` inside the path or over a
+ * list, an object for the values of a map (`tags/*`, `dimensions/*`), `value` as the key for `<key>`.
+ */
+function inputsAt(path: string, value: string): Record<string, unknown> {
+    const segments = path.split("/");
+    let node: unknown = value;
+    for (let index = segments.length - 1; index >= 0; index--) {
+        const segment = segments[index]!;
+        const parent = segments[index - 1] ?? "";
+        if (segment === "<key>") {
+            node = { [value]: "x" };
+        } else if (segment === "*") {
+            node = index === segments.length - 1 && ["tags", "dimensions"].includes(parent) ? { k: node } : [node];
+        } else {
+            node = { [segment]: node };
+        }
+    }
+    return node as Record<string, unknown>;
+}
+
+/** Values of rules the generic samples do not fit: [passing, breaking]. */
+const SAMPLES: Record<string, readonly [string, string]> = {
+    "aws:ssm/association:Association associationName": ["tenant-app_copy.1", "tenant app"],
+    "aws:ssm/association:Association name": ["AWS-RunShellScript", "AWS RunShellScript"],
+    "aws:ssm/association:Association maxConcurrency": ["10%", "0"],
+    "aws:ssm/association:Association maxErrors": ["0", "-1"],
+    "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask maxConcurrency": ["1", "101%"],
+    "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask maxErrors": ["0", "01"],
+    "aws:synthetics/canary:Canary handler": ["check.handler", "check"],
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter name": ["acme-rejected-packets", "acme:rejected"],
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter metricTransformation/name": ["acme-rejected-packets", "acme$rejected"],
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter metricTransformation/namespace": ["TenantPlatform/Network", "TenantPlatform:Network"],
+    "aws:cloudwatch/logStream:LogStream name": ["connections", "connections*"],
+    "aws:cloudwatch/metricAlarm:MetricAlarm namespace": ["TenantPlatform/Network", ":Network"],
+    "aws:cloudwatch/eventTarget:EventTarget targetId": ["findings-to-operations", "findings to operations"],
+    "aws:iam/role:Role description": ["AWS Backup of acme: backs up the database", "tab\tin description"],
+    "aws:directoryservice/directory:Directory description": ["AD Connector to corp.example.com across the VPN", "-AD Connector"],
+    "aws:wafv2/webAcl:WebAcl description": ["Web firewall of acme-front-door", "Web firewall of acme's front door"],
+    "aws:wafv2/ipSet:IpSet description": ["Suspicious networks blocked at acme", "Suspicious networks; blocked"],
+    "aws:wafv2/webAcl:WebAcl rules/*/visibilityConfig/metricName": ["acme-front-door-AWSManagedRulesCommonRuleSet", "acme front door"],
+    "aws:wafv2/webAcl:WebAcl visibilityConfig/metricName": ["acme-front-door-waf", "acme front door"],
+    "aws:ssm/patchGroup:PatchGroup patchGroup": ["helvetia-bank", "helvetia bank!"],
+    "aws:ec2/securityGroup:SecurityGroup description": ["Application servers acme-servers, access interface: HTTPS (443) from the load balancer", "Tenants' own load balancers"],
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule description": ["HTTPS from the internet [front door] #1", "Application traffic from the tenants' own load balancers"],
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule description": ["HTTPS to the interface endpoints of the VPC (SSM)", "HTTPS to the VPC's interface endpoints (SSM)"],
+    "aws:backup/plan:Plan name": ["acme-backup_database.plan", "acme backup plan"],
+    "aws:backup/vault:Vault name": ["acme-backup_vault", "acme.backup.vault"],
+    "aws:backup/selection:Selection name": ["acme-backup_database.selection", "acme backup selection"],
+    "aws:backup/plan:Plan rules/*/ruleName": ["database-every-2_hours.1", "database every 2 hours"],
+    "aws:backup/plan:Plan rules/*/targetVaultName": ["acme-backup_vault", "acme.backup.vault"],
+    "aws:backup/vaultLockConfiguration:VaultLockConfiguration backupVaultName": ["acme-backup_vault", "a"],
+    "aws:backup/vaultNotifications:VaultNotifications backupVaultName": ["platform-eu-west-1-backup-vault", "platform/backup/vault"],
+    "aws:ssm/document:Document name": ["platform-eu-west-1-tenant-app", "tenant app"],
+    "aws:lb/listener:Listener defaultActions/*/redirect/protocol": ["HTTPS", "https"],
+};
+
+function samples(rule: (typeof AWS_CATALOGUE.rules)[number]): readonly [string, string] {
+    const own = SAMPLES[`${rule.type} ${rule.property}`];
+    if (own) {
+        return own;
+    }
+    const compiled = compileCatalogue({ rules: [rule], ec2InstanceTypes: AWS_CATALOGUE.ec2InstanceTypes }).forType(rule.type.replace(/\*$/, "x"))[0]!;
+    if (compiled.allowed) {
+        const first = [...compiled.allowed][0]!;
+        return [first, `${first}-not-listed`];
+    }
+    if (rule.max === undefined) {
+        throw new Error(`${rule.type} ${rule.property}: no generic sample (a pattern without a maximum): add one to SAMPLES`);
+    }
+    const lower = rule.type.includes("s3/") || rule.type.includes("synthetics");
+    const fits = rule.type.startsWith("aws:acm/") ? domainOfLength(rule.max) : (lower ? "a" : "A") + "a".repeat(rule.max - 1);
+    return [fits, `a${fits}`];
+}
+
 function resource(type: string, inputs: Record<string, unknown>): PlannedResource {
     return { type, name: "logical", id: "id", parent: null, inputs, protect: false, retainOnDelete: false };
 }
@@ -137,18 +212,17 @@ describe("the AWS rule catalogue", () => {
         }
     });
 
-    // Each rule alone (a property may have several: ACM's model allows 253 characters, its Common Name 64).
-    it.each(AWS_CATALOGUE.rules.filter((rule) => rule.max !== undefined).map((rule) => [rule.type, rule.property, rule.max!, rule] as const))(
-        "%s %s: a value of its maximum (%i) passes, one character more breaks",
-        (type, property, max, rule) => {
-            const only = compileCatalogue({ rules: [rule], ec2InstanceTypes: [] });
-            const lower = type.includes("s3/") || type.includes("synthetics");
-            const fits = type.startsWith("aws:acm/") ? domainOfLength(max) : (lower ? "a" : "A") + "a".repeat(max - 1);
-            expect(fits).toHaveLength(max);
-            expect(checkAwsRules([resource(type, { [property]: fits })], only)).toEqual([]);
-            expect(checkAwsRules([resource(type, { [property]: `a${fits}` })], only)).toHaveLength(1);
-        },
-    );
+    // Each rule alone (a property may have several: ACM's model allows 253 characters, its Common Name 64),
+    // with a passing and a breaking value: its own where the generic ones do not apply (SAMPLES).
+    it.each(AWS_CATALOGUE.rules.map((rule) => [rule.type, rule.property, rule] as const))("%s %s: a passing value passes, a breaking one breaks", (type, property, rule) => {
+        const only = compileCatalogue({ rules: [rule], ec2InstanceTypes: AWS_CATALOGUE.ec2InstanceTypes });
+        const [passing, breaking] = samples(rule);
+        const concrete = type.endsWith("*") ? "aws:ec2/vpc:Vpc" : type;
+        expect(checkAwsRules([resource(concrete, inputsAt(property, passing))], only)).toEqual([]);
+        const breaks = checkAwsRules([resource(concrete, inputsAt(property, breaking))], only);
+        expect(breaks).toHaveLength(1);
+        expect(breaks[0]!.value).toBe(breaking);
+    });
 
     it.each([
         ["aws:backup/vault:Vault", "name", "a".repeat(51), "a".repeat(50)],
@@ -169,9 +243,46 @@ describe("the AWS rule catalogue", () => {
         ["aws:synthetics/canary:Canary", "name", "acme-availability-chk1", "acme-availability"],
         ["aws:acm/certificate:Certificate", "domainName", `${"a".repeat(49)}.itm.example.net`, `${"a".repeat(48)}.itm.example.net`],
         ["aws:acm/certificate:Certificate", "domainName", "acme..example.net", "acme.example.net"],
+        ["aws:backup/plan:Plan", "rules/*/ruleName", "database daily", "database-daily"],
+        ["aws:backup/plan:Plan", "rules/*/targetVaultName", "acme.backup.vault", "acme-backup-vault"],
+        // The API allows 200 characters where the console allows 50 (AWS Backup API Reference, BackupPlan).
+        ["aws:backup/plan:Plan", "name", "a".repeat(201), `${"a".repeat(30)}-backup-database-plan-abcdef0`],
+        ["aws:ec2/instance:Instance", "metadataOptions/httpTokens", "require", "required"],
+        ["aws:ec2/instance:Instance", "tenancy", "shared", "host"],
+        ["aws:ec2/dedicatedHost:DedicatedHost", "instanceFamily", "m6x", "m6i"],
+        ["aws:ec2/dedicatedHost:DedicatedHost", "instanceFamily", "m6i.large", "r6i"],
+        ["aws:rds/instance:Instance", "instanceClass", "db.m6g.larg", "db.m6g.large"],
+        ["aws:rds/instance:Instance", "instanceClass", "db.m6g.medium", "db.t4g.medium"],
+        ["aws:lb/listener:Listener", "protocol", "https", "HTTPS"],
+        ["aws:lb/loadBalancer:LoadBalancer", "loadBalancerType", "alb", "application"],
+        ["aws:kms/key:Key", "keyUsage", "ENCRYPT", "ENCRYPT_DECRYPT"],
+        ["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "description", "Traffic from the tenants' own load balancers", "Traffic from the own load balancers of the tenants"],
+        ["aws:wafv2/webAcl:WebAcl", "description", "Web firewall of acme ", "Web firewall of acme"],
+        ["aws:ec2/vpc:Vpc", "tags/<key>", "aws:created-by", "created-by"],
+        ["aws:ec2/vpc:Vpc", "tags/<key>", "AWS:Name", "Name-aws:"],
+        ["aws:ec2/vpc:Vpc", "tags/*", "a".repeat(257), "a".repeat(256)],
+        ["pulumi:providers:aws", "defaultTags/tags/*", "ACME & Co", "ACME Co"],
+        ["aws:iam/role:Role", "tags/*", "ACME (UK)", "ACME UK"],
     ])("%s %s: %s breaks, %s passes", (type, property, breaking, passing) => {
-        expect(checkAwsRules([resource(type, { [property]: breaking })])).toHaveLength(1);
-        expect(checkAwsRules([resource(type, { [property]: passing })])).toEqual([]);
+        expect(checkAwsRules([resource(type, inputsAt(property, breaking))]).length).toBeGreaterThan(0);
+        expect(checkAwsRules([resource(type, inputsAt(property, passing))])).toEqual([]);
+    });
+
+    it("reaches nested properties and array elements, and names the element that breaks", () => {
+        const plan = resource("aws:backup/plan:Plan", {
+            name: "acme-backup-database-plan",
+            rules: [{ ruleName: "database-daily", targetVaultName: "acme-backup-vault" }, { ruleName: "database weekly", targetVaultName: "acme-backup-vault" }],
+            tags: { tier: "data", "aws:owner": "x" },
+        });
+        expect(checkAwsRules([plan]).map((item) => [item.property, item.value])).toEqual([
+            ["tags/aws:owner (key)", "aws:owner"],
+            ["rules/1/ruleName", "database weekly"],
+        ]);
+    });
+
+    it("applies the rules of every AWS resource to AWS resources only", () => {
+        expect(checkAwsRules([resource("random:index/randomString:RandomString", { tags: { "aws:x": "y" } })])).toEqual([]);
+        expect(checkAwsRules([resource("aws:sns/topic:Topic", { name: "ops", tags: { "aws:x": "y" } })])).toHaveLength(1);
     });
 
     it("skips values the plan cannot know", () => {

@@ -27,6 +27,13 @@ Regenerates stacks/config/aws-catalogue.json from AWS's service models (python3-
 ${EC2_SDK}'s instance-type enum (npm pack). Exit 0 written, 1 a model lookup failed, 2 usage.
 `;
 
+/** Where the lists an `enumKey` names come from (scripts/lib/plan/aws-rules.ts DERIVED_LISTS). */
+const ENUM_SOURCES: Readonly<Record<string, string>> = {
+    ec2InstanceTypes: "this catalogue's ec2InstanceTypes",
+    ec2InstanceFamilies: "the families of this catalogue's ec2InstanceTypes (a Dedicated Host is allocated for one instance family)",
+    rdsPostgresClasses: "stacks/config/rds-classes.ts (hand-compiled from the Amazon RDS User Guide, DB instance classes, PostgreSQL; AWS's model of RDS has no list)",
+};
+
 interface ModelRef {
     readonly service: string;
     readonly operation: string;
@@ -94,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
             return { ...base, ...shape, source };
         }
         if (rule.enumKey) {
-            return { ...base, enumKey: rule.enumKey, source: `this catalogue's ${rule.enumKey}` };
+            return { ...base, enumKey: rule.enumKey, source: ENUM_SOURCES[rule.enumKey] ?? `this catalogue's ${rule.enumKey}` };
         }
         return { ...base, pattern: rule.prose!.pattern, ...(rule.prose!.min !== undefined ? { min: rule.prose!.min } : {}), ...(rule.prose!.max !== undefined ? { max: rule.prose!.max } : {}), rule: rule.prose!.rule, source: rule.prose!.source };
     });
