@@ -3,7 +3,16 @@
 // knows what a mode is supposed to look like.
 
 import { PlannedResource } from "../scripts/lib/plan/engine";
-import { TenantPlan } from "../scripts/lib/plan/fleet";
+import { PlanDocument, TenantPlan } from "../scripts/lib/plan/fleet";
+
+/** The stack `id` of a plan document; throws naming the stacks planned when it is not there. */
+export function stackOf(document: Pick<PlanDocument, "tenants">, id: string): TenantPlan {
+    const plan = document.tenants.find((candidate) => candidate.tenant === id);
+    if (!plan) {
+        throw new Error(`${id} was not planned (planned: ${document.tenants.map((candidate) => candidate.tenant).join(", ")})`);
+    }
+    return plan;
+}
 
 export const T = {
     instance: "aws:ec2/instance:Instance",

@@ -308,20 +308,7 @@ describe("npm run tenant:new (interactive)", () => {
             "3", // instances
             "", "", "", "", "", // volume, database class and storage, password length, off-site region
         ];
-        const child = spawn(TSX, [path.join(ROOT, "scripts", "tenant-new.ts"), "--dir", dir, "--no-plan"], { cwd: ROOT });
-        let stderr = "";
-        let next = 0;
-        child.stderr.on("data", (chunk: Buffer) => {
-            stderr += chunk.toString();
-            // A prompt ends with ": " and waits: answer it, one line at a time.
-            if (stderr.endsWith(": ") && next < answers.length) {
-                child.stdin.write(`${answers[next++]}\n`);
-                if (next === answers.length) {
-                    child.stdin.end();
-                }
-            }
-        });
-        const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+        const { code, stderr, answered: next } = await converse(dir, answers);
         expect(stderr).toContain('/mode: "clowd" is not allowed (did you mean "cloud"?)');
         expect(stderr.match(/Mode \(number or name\): /g)).toHaveLength(2);
         expect(stderr).toContain("/network/cidr: network 10.20.0.0/16 overlaps 10.20.0.0/16 of tenant globex");

@@ -5,12 +5,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { canonicalJson, SECRET_PLACEHOLDER } from "../../scripts/lib/plan/engine";
-import { PlanDocument, planFleet, TenantPlan } from "../../scripts/lib/plan/fleet";
+import { PlanDocument, planFleet } from "../../scripts/lib/plan/fleet";
 import { renderTenant } from "../../scripts/lib/plan/summary";
 import { BACKUP_PROMISE } from "../../components/backup-schedule";
 import { resolveTenant, Tenant, TenantDocument } from "../../stacks/config/tenant";
 import { operationsCidrsOf, PLATFORM_DEFAULTS } from "../../stacks/platform-settings";
-import { ADMIN_PORTS, byId, coversPort, ingressSources, interfacesOf, ofType, strings, T, tagsOf } from "../graph";
+import { ADMIN_PORTS, byId, coversPort, ingressSources, interfacesOf, ofType, stackOf, strings, T, tagsOf } from "../graph";
 
 const DOCS: Record<string, TenantDocument> = {
     acme: { tenant: "acme", company: "ACME", mode: "cloud", region: "eu-west-1", domain: { subdomain: "acme" }, network: { cidr: "10.20.0.0/16" } },
@@ -70,13 +70,7 @@ beforeAll(async () => {
     expect(phaseTwo.errors).toEqual([]);
 });
 
-function planOf(document: PlanDocument, tenant: string): TenantPlan {
-    const plan = document.tenants.find((candidate) => candidate.tenant === tenant);
-    if (!plan) {
-        throw new Error(`${tenant} was not planned`);
-    }
-    return plan;
-}
+const planOf = stackOf;
 
 const each = (...ids: string[]) => ids.map((id) => [id] as const);
 const ALL = each("acme", "tiny", "initech", "hooli", "umbrella");

@@ -15,7 +15,7 @@ import { PlanDocument, planFleet, platformPlanOrder, TenantPlan } from "../../sc
 import { platformProgram } from "../../stacks";
 import { resolveTenant, Tenant, TenantDocument } from "../../stacks/config/tenant";
 import { HOME_REGION, PLATFORM_DEFAULTS, PlatformSettings, platformSettingsProblems, REQUIRED_PLATFORM_CONFIG } from "../../stacks/platform-settings";
-import { ofType, T } from "../graph";
+import { ofType, stackOf, T } from "../graph";
 
 const OTHER = "us-east-1";
 const TRAIL = "aws:cloudtrail/trail:Trail";
@@ -30,13 +30,7 @@ function tenantsOf(docs: readonly TenantDocument[]): Tenant[] {
     return docs.map((doc) => resolveTenant(doc, `fixtures/${doc.tenant}.yaml`));
 }
 
-function planOf(document: PlanDocument, id: string): TenantPlan {
-    const plan = document.tenants.find((candidate) => candidate.tenant === id);
-    if (!plan) {
-        throw new Error(`${id} was not planned (planned: ${document.tenants.map((candidate) => candidate.tenant).join(", ")})`);
-    }
-    return plan;
-}
+const planOf = stackOf;
 
 const mandatoryOf = (document: PlanDocument, plan: TenantPlan, rule: typeof enableCloudTrailAudit) => evaluate(stackFromPlan(plan), settingsFor(plan, document), [rule]);
 

@@ -12,7 +12,7 @@ import { BACKUP_PROMISE } from "../../components/backup-schedule";
 import { resolveTenant, Tenant, TenantDocument } from "../../stacks/config/tenant";
 import { adoptFormerCertificate } from "../../stacks/dedicated-saas";
 import { PLATFORM_DEFAULTS, TENANT_SPACE } from "../../stacks/platform-settings";
-import { byId, ofType, strings, T, tagsOf } from "../graph";
+import { byId, ofType, stackOf, strings, T, tagsOf } from "../graph";
 
 const REGION = "eu-west-1";
 const DOCS: TenantDocument[] = [
@@ -39,13 +39,7 @@ beforeAll(async () => {
     expect(document.errors).toEqual([]);
 });
 
-const planOf = (id: string): TenantPlan => {
-    const plan = document.tenants.find((candidate) => candidate.tenant === id);
-    if (!plan) {
-        throw new Error(`${id} was not planned`);
-    }
-    return plan;
-};
+const planOf = (id: string): TenantPlan => stackOf(document, id);
 const platform = (): TenantPlan => planOf(`platform-${REGION}`);
 const one = (plan: TenantPlan, type: string) => {
     const found = ofType(plan, type);

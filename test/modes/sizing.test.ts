@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { withViolations } from "../../scripts/lib/plan/policy";
 import { PlanDocument, planFleet, TenantPlan } from "../../scripts/lib/plan/fleet";
 import { validateFleet } from "../../stacks/config/validate";
-import { byId, ofType, T } from "../graph";
+import { byId, ofType, stackOf, T } from "../graph";
 
 const HOST = "aws:ec2/dedicatedHost:DedicatedHost";
 const VGW = "aws:ec2/vpnGateway:VpnGateway";
@@ -82,13 +82,7 @@ beforeAll(async () => {
     expect(document.errors).toEqual([]);
 });
 
-const planOf = (id: string): TenantPlan => {
-    const plan = document.tenants.find((candidate) => candidate.tenant === id);
-    if (!plan) {
-        throw new Error(`${id} was not planned`);
-    }
-    return plan;
-};
+const planOf = (id: string): TenantPlan => stackOf(document, id);
 const amisOf = (plan: TenantPlan): string[] => [...new Set(ofType(plan, T.instance).map((instance) => String(instance.inputs.ami)))];
 
 describe("sizing on the planned graph", () => {
