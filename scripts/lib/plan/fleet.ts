@@ -2,6 +2,7 @@
 // Every tenant's StackReference to its region's platform is fed with the outputs of that platform
 // stack as planned in the same run, so the whole graph is consistent.
 
+import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
@@ -9,6 +10,7 @@ import { Worker } from "node:worker_threads";
 import { Violation } from "../../../policy/rules/types";
 import { StackEstimate } from "../cost/estimate";
 import { isSecretLikeKey } from "../../../stacks/config/rules";
+import { parseTenantSource } from "../../../stacks/config/source";
 import { SECRET_CONFIG_KEYS } from "../../../stacks/config/stack-config";
 import { Mode, Tenant, TenantDomain } from "../../../stacks/config/tenant";
 import { Problem, REPO_ROOT } from "../../../stacks/config/validate";
@@ -196,13 +198,27 @@ export function awsRuleFieldPath(value: string, tenant?: Pick<Tenant, "id"> & { 
  * the plan fail (exit 1).
  */
 export function awsRuleErrors(stack: string, source: string, resources: readonly PlannedResource[], tenant?: Parameters<typeof awsRuleFieldPath>[1]): Problem[] {
-    return checkAwsRules(resources).map((item) => ({
-        file: source,
-        line: 1,
-        column: 1,
-        path: awsRuleFieldPath(item.value, tenant),
-        message: awsRuleMessage(stack, item),
-    }));
+    return checkAwsRules(resources).map((item) => {
+        const pointer = awsRuleFieldPath(item.value, tenant);
+        return { file: source, ...fieldPosition(source, pointer), path: pointer, message: awsRuleMessage(stack, item) };
+    });
+}
+
+/**
+ * Where a field stands in a tenant file (`source` as the plan records it: relative to the
+ * repository root, or absolute), read again only when one of its values breaks a rule; 1:1 for
+ * the whole document, a file that is not on disk (a test's fixture) or one that no longer parses.
+ */
+function fieldPosition(source: string, pointer: string): { line: number; column: number } {
+    if (pointer === "/") {
+        return { line: 1, column: 1 };
+    }
+    try {
+        const bytes = fs.readFileSync(path.resolve(REPO_ROOT, source));
+        return parseTenantSource(source, bytes).source?.locate(pointer) ?? { line: 1, column: 1 };
+    } catch {
+        return { line: 1, column: 1 };
+    }
 }
 
 /** Plans tenants one after another in this thread. */
