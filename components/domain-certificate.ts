@@ -80,6 +80,9 @@ export const FIRST_NAME_MAX = 64;
 /** Hex characters of the host name's hash in {@link firstNameFor}: 2^48 values keep hosts apart. */
 const FIRST_NAME_HASH_LENGTH = 12;
 
+/** The longest platform domain under which {@link firstNameFor} fits: 64 - 12 hex - `.cert.` = 46. */
+export const FIRST_NAME_DOMAIN_MAX = FIRST_NAME_MAX - FIRST_NAME_HASH_LENGTH - ".cert.".length;
+
 /**
  * The certificate's first name when `hostName` is too long to be it: `<hash of hostName>.cert.<domain>`,
  * deterministic, under the platform's zone. The `cert` label keeps it apart from every host name
@@ -93,7 +96,7 @@ export function firstNameFor(hostName: string, domain: string): string {
     if (name.length > FIRST_NAME_MAX) {
         throw new Error(
             `the certificate of ${hostName} needs a first name of at most ${FIRST_NAME_MAX} characters under the platform's domain, ` +
-                `but "${name}" has ${name.length}: the platform's base domain "${domain}" is too long (at most ${FIRST_NAME_MAX - FIRST_NAME_HASH_LENGTH - 6} characters)`,
+                `but "${name}" has ${name.length}: the platform's base domain "${domain}" is too long (at most ${FIRST_NAME_DOMAIN_MAX} characters)`,
         );
     }
     return name;

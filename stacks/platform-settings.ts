@@ -3,6 +3,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 
+import { FIRST_NAME_DOMAIN_MAX } from "../components/domain-certificate";
 import { MAX_DENIED_NETWORKS, subnetPlan } from "../components/network-plan";
 import { containsCidr, isCanonicalCidr, overlaps, parseAddress, parseCidr, specialPurposeRange } from "./config/ipv4";
 import { partnerRegion, REGIONS } from "./config/regions";
@@ -112,6 +113,13 @@ export function platformSettingsProblems(settings: PlatformSettings): string[] {
     const problems: string[] = [];
     if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(settings.baseDomain)) {
         problems.push(`baseDomain: "${settings.baseDomain.slice(0, 100)}" is not a lowercase DNS name (e.g. itm.example.net)`);
+    } else if (settings.baseDomain.length > FIRST_NAME_DOMAIN_MAX) {
+        // A host name over 64 characters is certified under a short first name in this domain
+        // (components/domain-certificate.ts firstNameFor), which must itself fit ACM's 64.
+        problems.push(
+            `baseDomain: "${settings.baseDomain.slice(0, 100)}" has ${settings.baseDomain.length} characters; at most ${FIRST_NAME_DOMAIN_MAX}, ` +
+                `so that a certificate's first name under it (<12 hex>.cert.<baseDomain>) fits ACM's 64 characters`,
+        );
     }
     const block = parseCidr(PLATFORM_BLOCK)!;
     const inBlock = (key: string, value: string, prefixes: [number, number]): void => {

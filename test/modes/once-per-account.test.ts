@@ -238,12 +238,18 @@ describe("the once-per-account platform settings", () => {
         expect(HOME_REGION).toBe("eu-west-1");
         expect(platformSettingsProblems(valid)).toEqual([]);
         expect(platformSettingsProblems({ ...valid, organizationTrailArn: ORG_TRAIL, guardDutyDetectorId: DETECTOR_ID })).toEqual([]);
+        // The longest base domain a certificate's short first name fits under (ACM's 64).
+        expect(platformSettingsProblems({ ...valid, baseDomain: `${"a".repeat(34)}.example.net` })).toEqual([]);
     });
 
     it.each([
         [{ homeRegion: "eu-west-9" }, 'homeRegion: "eu-west-9" is not a supported AWS region; expected the region whose platform owns the trail and the public zone, e.g. eu-west-1'],
         [{ organizationTrailArn: "organization-trail" }, 'organizationTrailArn: "organization-trail" is not a CloudTrail trail ARN; expected e.g. arn:aws:cloudtrail:eu-west-1:111122223333:trail/organization-trail'],
         [{ guardDutyDetectorId: "ABC" }, 'guardDutyDetectorId: "ABC" is not a GuardDuty detector id; expected 32 hexadecimal characters (aws guardduty list-detectors --region <region>)'],
+        [
+            { baseDomain: `${"a".repeat(35)}.example.net` },
+            `baseDomain: "${"a".repeat(35)}.example.net" has 47 characters; at most 46, so that a certificate's first name under it (<12 hex>.cert.<baseDomain>) fits ACM's 64 characters`,
+        ],
     ])("GIVEN %j WHEN checked THEN: %s", (change, message) => {
         expect(platformSettingsProblems({ ...valid, ...change })).toEqual([message]);
     });
