@@ -103,6 +103,26 @@ function network(cidr: string, extra: Partial<Record<string, Record<string, unkn
     ], "cloud", { vpcId: "vpc-0a1" });
 }
 
+describe("diffStack: generated names against a plan made before they were shown", () => {
+    const bucket = (inputs: Record<string, unknown>): DiffStack => stack("acme", [res("aws:s3/bucket:Bucket", "acme-files", "acme-files-1234567", inputs)]);
+    const instance = (inputs: Record<string, unknown>): DiffStack => stack("acme", [res("aws:rds/instance:Instance", "acme-db", "db-1", inputs)]);
+
+    it("GIVEN a base without the name and a head with the provider's generated one WHEN diffed THEN nothing changed (the state keeps the name)", () => {
+        expect(diffStack(bucket({ versioning: true }), bucket({ versioning: true, bucket: "acme-files-1a2b3c4" })).status).toBe("unchanged");
+        // RDS generates without the separator (scripts/lib/plan/mocks.ts).
+        expect(diffStack(instance({ engine: "postgres" }), instance({ engine: "postgres", identifier: "acme-db1a2b3c4" })).status).toBe("unchanged");
+    });
+
+    it("GIVEN a base without the name and a head with an explicit name WHEN diffed THEN the name is a change that replaces the bucket", () => {
+        const diff = diffStack(bucket({ versioning: true }), bucket({ versioning: true, bucket: "t-acme-files-89abcdef" }));
+        expect(diff.changed).toMatchObject([{ name: "acme-files", replace: true, changes: [{ path: "/inputs/bucket", after: "t-acme-files-89abcdef" }] }]);
+    });
+
+    it("GIVEN both sides with generated names that differ WHEN diffed THEN it is a replacement", () => {
+        expect(diffStack(bucket({ bucket: "acme-files-1a2b3c4" }), bucket({ bucket: "acme-files-89abcde" })).changed).toMatchObject([{ name: "acme-files", replace: true }]);
+    });
+});
+
 describe("diffStack: replacements", () => {
     it("GIVEN a changed input that is not force-new WHEN diffed THEN changed, not replaced, and nothing else changes", () => {
         const diff = diffStack(network("10.0.0.0/16"), network("10.0.0.0/16", { server: { instanceType: "m6i.xlarge" } }));

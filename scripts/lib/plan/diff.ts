@@ -177,9 +177,24 @@ const keyOf = (resource: ResourceRef): string => `${resource.type}\u0000${resour
 
 const byTypeThenName = (a: ResourceRef, b: ResourceRef): number => (a.type === b.type ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.type < b.type ? -1 : 1);
 
+/**
+ * A top-level input the provider generated from the logical name (`<name>-<7 hex>`, lower-cased for
+ * some types, without the hyphen for RDS: scripts/lib/plan/mocks.ts). Plans made before contract
+ * v1.1 recorded only the program's inputs, so such a name is absent on their side; the deployed
+ * resource has had a generated name all along, which its state keeps: not a change.
+ */
+function generatedNameAppeared(resource: DiffResource, before: Readonly<Record<string, unknown>>, key: string, value: unknown): boolean {
+    if (key in before || typeof value !== "string" || !/[0-9a-f]{7}$/.test(value)) {
+        return false;
+    }
+    const stem = value.slice(0, -7);
+    return [resource.name, resource.name.toLowerCase()].some((name) => stem === `${name}-` || stem === name);
+}
+
 function resourceChanges(before: DiffResource, after: DiffResource): PropertyChange[] {
+    const afterInputs = Object.fromEntries(Object.entries(after.inputs).filter(([key, value]) => !generatedNameAppeared(after, before.inputs, key, value)));
     return [
-        ...diffValues("/inputs", before.inputs, after.inputs),
+        ...diffValues("/inputs", before.inputs, afterInputs),
         ...diffValues("/protect", before.protect, after.protect),
         ...diffValues("/retainOnDelete", before.retainOnDelete, after.retainOnDelete),
     ];
