@@ -7,6 +7,7 @@ import { FIRST_NAME_DOMAIN_MAX } from "../components/domain-certificate";
 import { MAX_DENIED_NETWORKS, subnetPlan } from "../components/network-plan";
 import { containsCidr, isCanonicalCidr, overlaps, parseAddress, parseCidr, specialPurposeRange } from "./config/ipv4";
 import { partnerRegion, REGIONS } from "./config/regions";
+import { DEFAULT_BASE_DOMAIN } from "./config/rules";
 import { instanceClassProblem, instanceTypeProblem } from "./config/sizing-rules";
 
 export interface PlatformSettings {
@@ -77,7 +78,7 @@ export const HOME_REGION = "eu-west-1";
 export const PLATFORM_BLOCK = "10.0.0.0/12";
 
 export const PLATFORM_DEFAULTS: Omit<PlatformSettings, "offsiteGatewayIp" | "offsiteRegion" | "organizationTrailArn" | "guardDutyDetectorId"> = {
-    baseDomain: "itm.example.net",
+    baseDomain: DEFAULT_BASE_DOMAIN,
     networkCidr: "10.15.0.0/16",
     clientVpnCidr: "10.14.0.0/22",
     suspiciousNetworks: ["45.155.205.0/24", "185.156.73.0/24", "193.32.162.0/24"],

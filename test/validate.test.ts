@@ -522,6 +522,19 @@ describe("domain", () => {
         expectOnly(edit(CLOUD, "/domain/subdomain", "app"), "/domain/subdomain", "value", `"app" is reserved for the platform`);
     });
 
+    it.each([
+        ["the shared app", "app.itm.example.net", "app.itm.example.net is the platform's shared app"],
+        ["another tenant's subdomain", "globex.itm.example.net", 'for a name under it, write "subdomain: globex" instead'],
+        ["the base domain itself", "itm.example.net", "it is the platform's own domain"],
+        ["a deeper name under it", "a.b.itm.example.net", "a tenant gets one label under it, as subdomain"],
+    ])("GIVEN own domain %s WHEN validated THEN /domain/own is refused as the platform's (contract v1.1)", (_, own, reason) => {
+        expectOnly(edit(CLOUD, "/domain", { own }), "/domain/own", "value", `is under the platform's domain itm.example.net, which the platform holds, not the customer: ${reason}`);
+    });
+
+    it.each(["itm.example.network", "example.net", "itm-example.net", "app.itm.example.net.acme.com"])("GIVEN own domain %s, beside but not under the platform's WHEN validated THEN it passes", (own) => {
+        expectValid(edit(CLOUD, "/domain", { own }));
+    });
+
     const fqdn253 = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(57)}.com`;
     it.each(["itm.acme.com", "a.io", "projects.helvetia-bank.ch", "xn--bcher-kva.example", "pm.xn--p1ai", "a.b.c.d.example.com", "1.acme.com", fqdn253])(
         "GIVEN own domain %s WHEN validated THEN it passes",

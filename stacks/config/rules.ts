@@ -28,6 +28,13 @@ export interface Finding {
 export const PLATFORM_BLOCK = "10.0.0.0/12";
 const PLATFORM_CIDR = parseCidr(PLATFORM_BLOCK)!;
 
+/**
+ * The platform's base domain: tenants' subdomains and the shared app live under it. The default of
+ * the platform setting `baseDomain` (stacks/platform-settings.ts), which a file's `domain.own` is
+ * checked against; a platform configured with another base domain is not known to the validator.
+ */
+export const DEFAULT_BASE_DOMAIN = "itm.example.net";
+
 /** Subdomains the platform itself serves under its base domain (`app.<base domain>` is the shared app). */
 export const RESERVED_SUBDOMAINS: readonly string[] = ["app"];
 
@@ -198,6 +205,34 @@ function identityFindings(data: unknown): Finding[] {
 }
 
 /**
+ * `domain.own` is a name the customer owns (contract v1.1): never the platform's base domain or a
+ * name under it (the shared app `app.<base>`, another tenant's `<subdomain>.<base>`, any other), whose
+ * certificate and DNS the platform holds: a tenant front door answering for one would take traffic
+ * that is not the tenant's.
+ */
+function ownDomainFindings(own: string): Finding[] {
+    const name = own.toLowerCase().replace(/\.$/, "");
+    if (name !== DEFAULT_BASE_DOMAIN && !name.endsWith(`.${DEFAULT_BASE_DOMAIN}`)) {
+        return [];
+    }
+    const label = name.slice(0, -(DEFAULT_BASE_DOMAIN.length + 1));
+    const instead =
+        name === DEFAULT_BASE_DOMAIN
+            ? "it is the platform's own domain"
+            : RESERVED_SUBDOMAINS.includes(label)
+              ? `${label}.${DEFAULT_BASE_DOMAIN} is the platform's shared app`
+              : /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(label)
+                ? `for a name under it, write "subdomain: ${label}" instead (unique across tenants)`
+                : "a tenant gets one label under it, as subdomain";
+    return [
+        {
+            pointer: "/domain/own",
+            message: `"${own.slice(0, 200)}" is under the platform's domain ${DEFAULT_BASE_DOMAIN}, which the platform holds, not the customer: ${instead}; an own domain is a name the customer owns`,
+        },
+    ];
+}
+
+/**
  * The rules of one tenant file that the schema cannot express. `fileTenantId` is the file name
  * without `.yaml`, which must equal the `tenant` field.
  */
@@ -219,6 +254,10 @@ export function documentFindings(data: unknown, fileTenantId: string): Finding[]
     const subdomain = str(get(data, "domain", "subdomain"));
     if (subdomain !== undefined && RESERVED_SUBDOMAINS.includes(subdomain)) {
         findings.push({ pointer: "/domain/subdomain", message: `"${subdomain}" is reserved for the platform (${RESERVED_SUBDOMAINS.join(", ")}); choose another subdomain` });
+    }
+    const own = str(get(data, "domain", "own"));
+    if (own !== undefined) {
+        findings.push(...ownDomainFindings(own));
     }
     const cidr = str(get(data, "network", "cidr"));
     if (cidr !== undefined) {
