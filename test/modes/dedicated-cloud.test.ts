@@ -54,7 +54,7 @@ const DOCS: Record<string, TenantDocument> = {
     },
 };
 
-const tenants: Tenant[] = Object.values(DOCS).map((doc) => resolveTenant(doc, `tenant-configs/${doc.tenant}.yaml`));
+const tenants: Tenant[] = Object.values(DOCS).map((doc) => resolveTenant(doc, `fixtures/${doc.tenant}.yaml`));
 const PLANTED_PASSWORD = "Planted-Directory-Password-31337";
 
 let phaseOne: PlanDocument;

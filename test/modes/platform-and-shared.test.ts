@@ -31,7 +31,7 @@ const DOCS: TenantDocument[] = [
     },
     { tenant: "cloudy", company: "Cloudy", mode: "cloud", region: REGION, domain: { subdomain: "cloudy" }, network: { cidr: "10.61.0.0/16" } },
 ];
-const tenants: Tenant[] = DOCS.map((doc) => resolveTenant(doc, `tenant-configs/${doc.tenant}.yaml`));
+const tenants: Tenant[] = DOCS.map((doc) => resolveTenant(doc, `fixtures/${doc.tenant}.yaml`));
 
 let document: PlanDocument;
 beforeAll(async () => {
@@ -161,7 +161,7 @@ describe("saas", () => {
         const own = plan.resources.filter((resource) => /^aws:(ec2|ec2transitgateway|rds|lb|ebs|s3|kms|backup)\//.test(resource.type));
         expect(own).toEqual([]);
         expect(plan.resources.length).toBeLessThanOrEqual(8);
-        expect(renderTenant(plan)).toMatch(/^solo \(saas, eu-west-1\) from tenant-configs\/solo\.yaml: \d resources/);
+        expect(renderTenant(plan)).toMatch(/^solo \(saas, eu-west-1\) from fixtures\/solo\.yaml: \d resources/);
     });
 
     it("GIVEN a saas tenant WHEN planned THEN its place in the shared app is installed on the platform's servers by tag", () => {
