@@ -3,6 +3,7 @@
 // snapshots); the applied values from the one checked-in quota file.
 
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 
 import { beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { recoveryPointsKept, rulesFor, runsPerWeek } from "../components/backup-schedule";
 import type { PlannedResource } from "../scripts/lib/plan/engine";
 import { PlanDocument, planFleet } from "../scripts/lib/plan/fleet";
-import { AppliedQuotas, countUsage, CountedStack, loadQuotas, QUOTA_FILE, quotaFileProblems, quotaProblems, QUOTAS, QuotaFile, QuotaKey } from "../scripts/lib/plan/quotas";
+import { AppliedQuotas, countUsage, CountedStack, loadQuotas, QUOTA_FILE, quotaFileProblems, quotaProblems, QUOTAS, QuotaFile, QuotaKey, readQuotas } from "../scripts/lib/plan/quotas";
 import { resolveTenant, Tenant, TenantDocument } from "../stacks/config/tenant";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -187,6 +188,36 @@ describe("the quota file", () => {
             '/defaults/rdsInstances: expected { "value": a whole number, "source": where it comes from }',
             `/regions/${REGION}/elasticIps: not a quota the plan counts; expected one of applicationLoadBalancers, wafWebAcls, wafIpSets, backupVaults, backupPlans, cloudTrailTrails, rdsInstances, rdsManualSnapshots`,
             `/regions/${REGION}/backupVaults: expected { "value": a whole number, "source": where it comes from }`,
+        ]);
+    });
+});
+
+describe("a broken quota file", () => {
+    const withText = (text: string): ReturnType<typeof readQuotas> => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "quotas-"));
+        fs.writeFileSync(path.join(dir, "quotas.json"), text);
+        return readQuotas(dir, "quotas.json");
+    };
+
+    it("GIVEN a value that is not a number WHEN read THEN one problem at its line, column and path, no quotas", () => {
+        const text = fs.readFileSync(path.join(ROOT, QUOTA_FILE), "utf8").replace(/"value": 50,/, '"value": "fifty",');
+        const line = text.split("\n").findIndex((row) => row.includes('"applicationLoadBalancers"')) + 1;
+        const { applied, problems } = withText(text);
+        expect(applied).toBeUndefined();
+        expect(problems).toEqual([
+            { file: "quotas.json", line, column: expect.any(Number), path: "/defaults/applicationLoadBalancers", message: 'expected { "value": a whole number, "source": where it comes from }' },
+        ]);
+    });
+
+    it("GIVEN a trailing comma WHEN read THEN one problem where the parser stopped, never an exception", () => {
+        const { applied, problems } = withText('{\n  "defaults": {},\n}\n');
+        expect(applied).toBeUndefined();
+        expect(problems).toEqual([{ file: "quotas.json", line: 3, column: 1, path: "/", message: "is not valid JSON: Expected double-quoted property name" }]);
+    });
+
+    it("GIVEN no file WHEN read THEN one problem saying it cannot be read", () => {
+        expect(readQuotas(fs.mkdtempSync(path.join(os.tmpdir(), "quotas-")), "missing.json").problems).toEqual([
+            { file: "missing.json", line: 1, column: 1, path: "/", message: expect.stringContaining("cannot be read (ENOENT)") },
         ]);
     });
 });

@@ -20,7 +20,7 @@ import { platformProgram, tenantProgram } from "../../../stacks";
 import { awsRuleMessage, checkAwsRules } from "./aws-rules";
 import { planStack, PlanError, PlannedResource, qualifiedStackName } from "./engine";
 import { StackOutputsSnapshot } from "./mocks";
-import { AppliedQuotas, fleetQuotaProblems, loadQuotas } from "./quotas";
+import { AppliedQuotas, fleetQuotaProblems, readQuotas } from "./quotas";
 
 export const PLAN_VERSION = 1;
 
@@ -385,10 +385,11 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
     } finally {
         await Promise.all(workers.map(({ worker }) => worker.terminate()));
     }
-    const quotas = fleetQuotaProblems(
-        [...platforms, ...tenants.filter((plan) => plan.mode !== "platform")],
-        options.quotas ?? loadQuotas(REPO_ROOT),
-    );
+    // A broken quota file is the plan's problem, like a broken tenant file: nothing is counted then.
+    const read = options.quotas ? { applied: options.quotas, problems: [] } : readQuotas(REPO_ROOT);
+    const quotas = read.applied
+        ? fleetQuotaProblems([...platforms, ...tenants.filter((plan) => plan.mode !== "platform")], read.applied)
+        : { errors: read.problems, warnings: [] };
     errors.push(...quotas.errors);
     return {
         version: PLAN_VERSION,

@@ -186,15 +186,42 @@ export function quotaFileProblems(quotas: unknown): string[] {
     return problems;
 }
 
-/** Reads the quota file (by default the checked-in one); a broken file is thrown, naming it. */
-export function loadQuotas(root: string, file: string = QUOTA_FILE): AppliedQuotas {
-    const text = fs.readFileSync(path.resolve(root, file), "utf8");
-    const quotas: unknown = JSON.parse(text);
-    const problems = quotaFileProblems(quotas);
-    if (problems.length > 0) {
-        throw new Error(`${file}: ${problems.join("; ")}`);
+/**
+ * Reads the quota file (by default the checked-in one): its quotas, or its problems positioned as
+ * the plan reports every problem (FILE:LINE:COLUMN: PATH: message), never an exception.
+ */
+export function readQuotas(root: string, file: string = QUOTA_FILE): { applied?: AppliedQuotas; problems: Problem[] } {
+    let text: string;
+    try {
+        text = fs.readFileSync(path.resolve(root, file), "utf8");
+    } catch (error) {
+        return { problems: [{ file, line: 1, column: 1, path: "/", message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the plan counts quotas against it` }] };
     }
-    return { file, quotas: quotas as QuotaFile, text };
+    let quotas: unknown;
+    try {
+        quotas = JSON.parse(text);
+    } catch (error) {
+        // V8 says where for most mistakes (a trailing comma: "... in JSON at position N"); else 1:1.
+        const offset = Number(/position (\d+)/.exec((error as Error).message)?.[1] ?? 0);
+        const before = text.slice(0, offset);
+        const message = (error as Error).message.replace(/ in JSON at position \d+.*$| at position \d+.*$/s, "");
+        return { problems: [{ file, line: before.split("\n").length, column: offset - before.lastIndexOf("\n"), path: "/", message: `is not valid JSON: ${message}` }] };
+    }
+    const problems = quotaFileProblems(quotas).map((problem): Problem => {
+        const split = problem.indexOf(": ");
+        const pointer = problem.startsWith("/") && split > 0 ? problem.slice(0, split) : "/";
+        return { file, ...(pointer === "/" ? { line: 1, column: 1 } : lineOf(text, pointer)), path: pointer, message: pointer === "/" ? problem : problem.slice(split + 2) };
+    });
+    return problems.length > 0 ? { problems } : { applied: { file, quotas: quotas as QuotaFile, text }, problems };
+}
+
+/** {@link readQuotas} for callers that cannot go on without the quotas: a broken file is thrown, naming it. */
+export function loadQuotas(root: string, file: string = QUOTA_FILE): AppliedQuotas {
+    const { applied, problems } = readQuotas(root, file);
+    if (!applied) {
+        throw new Error(problems.map((problem) => `${problem.file}:${problem.line}:${problem.column}: ${problem.path}: ${problem.message}`).join("\n"));
+    }
+    return applied;
 }
 
 /** The applied value of a quota in a region, and the JSON path it is written at. */
