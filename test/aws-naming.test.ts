@@ -4,7 +4,7 @@ import { fittedName, loadBalancerName, RESERVED_NAME_PREFIXES, reservedPrefixFre
 import { AWS_CATALOGUE, checkAwsRules, compileAwsPattern, compileCatalogue } from "../scripts/lib/plan/aws-rules";
 import type { PlannedResource } from "../scripts/lib/plan/engine";
 import { awsRuleErrors, awsRuleFieldPath } from "../scripts/lib/plan/fleet";
-import { AUTONAME, autoName } from "../scripts/lib/plan/mocks";
+import { AUTONAME, autoName, PlanMocks, prefixedName, UNIQUE_ID_LENGTH } from "../scripts/lib/plan/mocks";
 
 /** A domain name of exactly `length` characters, of labels of at most 63 (DNS) ending in `.com`. */
 function domainOfLength(length: number): string {
@@ -127,6 +127,27 @@ describe("provider autonaming (pulumi-aws v7)", () => {
         expect(autoName("aws:s3/bucket:Bucket", "Acme-Files", AUTONAME["aws:s3/bucket:Bucket"]!, "s")).toMatch(/^acme-files-[0-9a-f]{7}$/);
         expect(autoName("aws:kms/alias:Alias", "acme-key", AUTONAME["aws:kms/alias:Alias"]!, "s")).toMatch(/^alias\/acme-key-[0-9a-f]{7}$/);
         expect(autoName("aws:rds/instance:Instance", "acme-db", AUTONAME["aws:rds/instance:Instance"]!, "s")).toMatch(/^acme-db[0-9a-f]{7}$/);
+    });
+});
+
+describe("a name from a prefix (namePrefix, bucketPrefix)", () => {
+    const mocks = (): PlanMocks => new PlanMocks({ stack: "acme", region: "eu-west-1", stackOutputs: new Map() });
+    const nameOf = (type: string, inputs: Record<string, unknown>): unknown =>
+        mocks().newResource({ type, name: "acme-tg", inputs, custom: true } as Parameters<PlanMocks["newResource"]>[0]).state[AUTONAME[type]!.property];
+
+    it("GIVEN a prefix WHEN named THEN the provider's prefix and 26 unique characters, stable run to run, never the logical name", () => {
+        expect(UNIQUE_ID_LENGTH).toBe(26);
+        expect(prefixedName("tg-", "s")).toMatch(/^tg-[0-9a-f]{26}$/);
+        expect(prefixedName("tg-", "s")).toBe(prefixedName("tg-", "s"));
+        const name = nameOf("aws:lb/targetGroup:TargetGroup", { namePrefix: "tg-" });
+        expect(name).toMatch(/^tg-[0-9a-f]{26}$/);
+        expect(nameOf("aws:s3/bucket:Bucket", { bucketPrefix: "acme-" })).toMatch(/^acme-[0-9a-f]{26}$/);
+    });
+
+    it("GIVEN a prefix longer than AWS's limit leaves room for WHEN named THEN the name is not shortened: the catalogue's 32 refuses it", () => {
+        const name = String(nameOf("aws:lb/targetGroup:TargetGroup", { namePrefix: "tenant-" }));
+        expect(name).toHaveLength(33);
+        expect(checkAwsRules([{ type: "aws:lb/targetGroup:TargetGroup", name: "acme-tg", id: "tg", parent: null, inputs: { name }, protect: false, retainOnDelete: false }])).toHaveLength(1);
     });
 });
 

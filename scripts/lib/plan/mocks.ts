@@ -178,6 +178,19 @@ export function autoName(type: string, logicalName: string, rule: AutoNameRule, 
     return `${rule.prefix ?? ""}${prefix}${hex(seed, rule.randomLength)}`;
 }
 
+/** How many characters the provider appends to a `namePrefix` (terraform-plugin-sdk `id.PrefixedUniqueId`). */
+export const UNIQUE_ID_LENGTH = 26;
+
+/**
+ * The provider's name from a `<property>Prefix` input (`namePrefix`, `bucketPrefix`,
+ * `identifierPrefix`): the prefix and 26 unique characters (terraform-plugin-sdk
+ * `id.PrefixedUniqueId`, a timestamp and a counter; drawn from `seed` here, so plans are stable).
+ * Never shortened: a prefix too long for AWS's limit makes a name the catalogue's rule refuses.
+ */
+export function prefixedName(prefix: string, seed: string): string {
+    return `${prefix}${hex(seed, UNIQUE_ID_LENGTH)}`;
+}
+
 /** Types whose id is their ARN (shaped by a type-specific attribute table). */
 const ID_IS_ARN: ReadonlySet<string> = new Set(["aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule"]);
 
@@ -240,7 +253,8 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         const rule = AUTONAME[args.type];
         const nameKey = rule?.property;
         if (rule && inputs[rule.property] === undefined) {
-            const generated = autoName(args.type, args.name, rule, seed);
+            const namePrefix = inputs[`${rule.property}Prefix`];
+            const generated = typeof namePrefix === "string" ? prefixedName(namePrefix, seed) : autoName(args.type, args.name, rule, seed);
             inputs[rule.property] = generated;
             this.generated.set(generatedKey(args.type, args.name), { [rule.property]: generated });
         }
