@@ -67,13 +67,15 @@ export interface TenantNetworkArgs {
     readonly flowLogRetentionDays?: number;
     /**
      * AWS services reached through interface endpoints in the admin subnets (`com.amazonaws.<region>.<service>`).
-     * Default: `ssm`, `ssmmessages`, `ec2messages`, so servers are patched and administered through
-     * Systems Manager without any internet route.
+     * Default: `ssm`, `ssmmessages`, `ec2messages` (servers are patched and administered through
+     * Systems Manager without any internet route), `secretsmanager` (servers read their database
+     * credentials at run time) and `monitoring` (CloudWatch metrics: AWS requires it, with S3, for a
+     * canary inside a VPC). Every tier reaches them: their group admits HTTPS from the whole VPC.
      */
     readonly interfaceEndpoints?: readonly string[];
 }
 
-const DEFAULT_INTERFACE_ENDPOINTS = ["ssm", "ssmmessages", "ec2messages"] as const;
+export const DEFAULT_INTERFACE_ENDPOINTS = ["ssm", "ssmmessages", "ec2messages", "secretsmanager", "monitoring"] as const;
 /** Custom metrics of every tenant network; each network names its own metric. */
 export const NETWORK_METRIC_NAMESPACE = "TenantPlatform/Network";
 

@@ -257,7 +257,7 @@ describe("TenantNetwork", () => {
         ]);
     });
 
-    it("GIVEN the defaults WHEN planned THEN S3 is a gateway on all three route tables and SSM is reached through private interface endpoints in the admin subnets admitting HTTPS from the VPC only", async () => {
+    it("GIVEN the defaults WHEN planned THEN S3 is a gateway on all three route tables and SSM, Secrets Manager and CloudWatch metrics are reached through private interface endpoints in the admin subnets admitting HTTPS from the VPC only", async () => {
         const plan = await planNetwork({ publicAccess: false });
         const tables = ["access", "admin", "data"].map((tier) => named(plan.resources, `acme-network-${tier}-rt`).id);
         const adminSubnets = [named(plan.resources, "acme-network-admin-0").id, named(plan.resources, "acme-network-admin-1").id];
@@ -267,12 +267,14 @@ describe("TenantNetwork", () => {
         const endpoints = ofType(plan.resources, T.endpoint);
         expect(endpoints.map((endpoint) => endpoint.name).sort()).toEqual([
             "acme-network-ec2messages-endpoint",
+            "acme-network-monitoring-endpoint",
             "acme-network-s3-endpoint",
+            "acme-network-secretsmanager-endpoint",
             "acme-network-ssm-endpoint",
             "acme-network-ssmmessages-endpoint",
         ]);
         expect(named(endpoints, "acme-network-s3-endpoint").inputs).toMatchObject({ serviceName: "com.amazonaws.eu-west-1.s3", vpcEndpointType: "Gateway", routeTableIds: tables });
-        for (const service of ["ssm", "ssmmessages", "ec2messages"]) {
+        for (const service of ["ssm", "ssmmessages", "ec2messages", "secretsmanager", "monitoring"]) {
             expect(named(endpoints, `acme-network-${service}-endpoint`).inputs, service).toMatchObject({
                 serviceName: `com.amazonaws.eu-west-1.${service}`,
                 vpcEndpointType: "Interface",
