@@ -143,6 +143,31 @@ describe("quotaProblems", () => {
         expect(quotaProblems(countUsage([elsewhere]), raised).errors.map((error) => error.path)).toEqual(["/defaults/applicationLoadBalancers"]);
     });
 
+    it("GIVEN the platform and three dedicated-cloud VPCs in a region WHEN judged THEN the region's default VPC makes five, which fits; a fourth tenant's VPC is refused, naming the default VPC", () => {
+        const vpcs = (count: number) => Array.from({ length: count }, (_, i) => stackWith(i === 0 ? "platform-eu-west-1" : `tenant${i}`, "aws:ec2/vpc:Vpc", 1));
+        const usage = countUsage(vpcs(4));
+        expect(usage.get(REGION)?.get("vpcs")?.count).toBe(5);
+        expect(usage.get(REGION)?.get("vpcs")?.byStack.get("(the region's default VPC)")).toBe(1);
+        expect(quotaProblems(usage, loadQuotas(ROOT)).errors).toEqual([]);
+
+        const { errors } = quotaProblems(countUsage(vpcs(5)), loadQuotas(ROOT));
+        expect(errors.map((error) => error.path)).toEqual(["/defaults/vpcs"]);
+        expect(errors[0]!.message).toContain(`${REGION}: 6 planned of VPCs (the platform's and each dedicated-cloud tenant's); the quota "VPCs per Region" (vpc L-F678F1CE) is 5`);
+        expect(errors[0]!.message).toContain("(the region's default VPC) 1");
+        expect(errors[0]!.message).toContain("--service-code vpc --quota-code L-F678F1CE --desired-value 6");
+    });
+
+    it("GIVEN a region where nothing uses a VPC WHEN counted THEN the default VPC is not counted there (no quota judged where the plan uses none)", () => {
+        const usage = countUsage([stackWith("fleet", "aws:lb/loadBalancer:LoadBalancer", 1)]);
+        expect(usage.get(REGION)?.has("vpcs")).toBe(false);
+    });
+
+    it("GIVEN six site-to-site VPNs in a region WHEN judged THEN the sixth virtual private gateway is refused", () => {
+        const { errors } = quotaProblems(countUsage([stackWith("fleet", "aws:ec2/vpnGateway:VpnGateway", 6)]), loadQuotas(ROOT));
+        expect(errors.map((error) => error.path)).toEqual(["/defaults/vpnGateways"]);
+        expect(errors[0]!.message).toContain('6 planned of virtual private gateways (one per site-to-site VPN of a tenant); the quota "Virtual private gateways per Region" (ec2 quota code: see Service Quotas) is 5');
+    });
+
     it.each([
         ["backupVaults", "aws:backup/vault:Vault", 101, "backup L-7705D2CB", "--service-code backup --quota-code L-7705D2CB --desired-value 101"],
         ["backupPlans", "aws:backup/plan:Plan", 101, "backup L-BD69F607", "--service-code backup --quota-code L-BD69F607 --desired-value 101"],
@@ -186,7 +211,7 @@ describe("the quota file", () => {
         quotas.regions[REGION] = { elasticIps: { value: 5, source: "x" }, backupVaults: { value: -1, source: "x" } };
         expect(quotaFileProblems(quotas)).toEqual([
             '/defaults/rdsInstances: expected { "value": a whole number, "source": where it comes from }',
-            `/regions/${REGION}/elasticIps: not a quota the plan counts; expected one of applicationLoadBalancers, wafWebAcls, wafIpSets, backupVaults, backupPlans, cloudTrailTrails, rdsInstances, rdsManualSnapshots`,
+            `/regions/${REGION}/elasticIps: not a quota the plan counts; expected one of applicationLoadBalancers, wafWebAcls, wafIpSets, backupVaults, backupPlans, cloudTrailTrails, rdsInstances, rdsManualSnapshots, vpcs, internetGateways, vpnGateways`,
             `/regions/${REGION}/backupVaults: expected { "value": a whole number, "source": where it comes from }`,
         ]);
     });

@@ -20,7 +20,10 @@ export type QuotaKey =
     | "backupPlans"
     | "cloudTrailTrails"
     | "rdsInstances"
-    | "rdsManualSnapshots";
+    | "rdsManualSnapshots"
+    | "vpcs"
+    | "internetGateways"
+    | "vpnGateways";
 
 export interface QuotaDefinition {
     /** Its name in Service Quotas. */
@@ -39,6 +42,12 @@ export interface QuotaDefinition {
     readonly what: string;
     /** Where the name, code and default come from. */
     readonly source: string;
+    /**
+     * What the account holds in every region before any stack of ours (the default VPC and its
+     * internet gateway): counted as if planned, so that the plan never promises room AWS does not
+     * have. An account whose default VPCs were deleted has that much more room than the plan says.
+     */
+    readonly preexisting?: { readonly count: number; readonly what: string };
 }
 
 export const QUOTAS: Readonly<Record<QuotaKey, QuotaDefinition>> = {
@@ -124,6 +133,41 @@ export const QUOTAS: Readonly<Record<QuotaKey, QuotaDefinition>> = {
         severity: "warning",
         what: "RDS snapshots kept at the backup promise's peak (AWS Backup's snapshots of RDS and their off-site copies are manual snapshots)",
         source: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html (100, adjustable, console link .../rds/quotas/L-272F1212)",
+    },
+    // Every dedicated-cloud tenant (cloud, vpn, vpn-sync, physical) has a VPC of its own: the
+    // sixth VPC of a region is refused (VpcLimitExceeded) unless the quota was raised.
+    vpcs: {
+        name: "VPCs per Region",
+        serviceCode: "vpc",
+        quotaCode: "L-F678F1CE",
+        adjustable: true,
+        awsDefault: 5,
+        severity: "error",
+        what: "VPCs (the platform's and each dedicated-cloud tenant's)",
+        source: "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html (5, adjustable; raising it raises internet gateways per Region by the same amount); code from Service Quotas",
+        preexisting: { count: 1, what: "the region's default VPC" },
+    },
+    internetGateways: {
+        name: "Internet gateways per Region",
+        serviceCode: "vpc",
+        quotaCode: "L-A4707A72",
+        adjustable: true,
+        awsDefault: 5,
+        severity: "error",
+        what: "internet gateways (the platform's and each public dedicated-cloud tenant's)",
+        source: "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html (5; raised through VPCs per Region); code from Service Quotas",
+        preexisting: { count: 1, what: "the default VPC's internet gateway" },
+    },
+    // Each vpn and vpn-sync tenant's site-to-site VPN ends on a virtual private gateway of its own.
+    vpnGateways: {
+        name: "Virtual private gateways per Region",
+        serviceCode: "ec2",
+        quotaCode: null,
+        adjustable: true,
+        awsDefault: 5,
+        severity: "error",
+        what: "virtual private gateways (one per site-to-site VPN of a tenant)",
+        source: "https://docs.aws.amazon.com/vpn/latest/s2svpn/vpn-limits.html (5 per Region, adjustable); quota code not verified here",
     },
 };
 
@@ -339,6 +383,15 @@ export function countUsage(stacks: readonly CountedStack[]): FleetUsage {
                 case "aws:rds/instance:Instance":
                     add(stack.region, "rdsInstances", stack.tenant);
                     break;
+                case "aws:ec2/vpc:Vpc":
+                    add(stack.region, "vpcs", stack.tenant);
+                    break;
+                case "aws:ec2/internetGateway:InternetGateway":
+                    add(stack.region, "internetGateways", stack.tenant);
+                    break;
+                case "aws:ec2/vpnGateway:VpnGateway":
+                    add(stack.region, "vpnGateways", stack.tenant);
+                    break;
                 case "aws:wafv2/webAcl:WebAcl":
                     if (resource.inputs.scope !== "CLOUDFRONT") {
                         add(stack.region, "wafWebAcls", stack.tenant);
@@ -370,6 +423,15 @@ export function countUsage(stacks: readonly CountedStack[]): FleetUsage {
                 }
                 default:
                     break;
+            }
+        }
+    }
+    // What every region of the account holds already, counted where the plan uses the quota.
+    for (const [region, regionUsage] of usage) {
+        for (const key of QUOTA_KEYS) {
+            const preexisting = QUOTAS[key].preexisting;
+            if (preexisting && regionUsage.has(key)) {
+                add(region, key, `(${preexisting.what})`, preexisting.count);
             }
         }
     }
