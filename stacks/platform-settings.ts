@@ -66,6 +66,14 @@ export interface PlatformSettings {
      * Its protection plans stay the organisation's. Default: unset, the platform creates one.
      */
     readonly guardDutyDetectorId: string | undefined;
+    /**
+     * `alertEmails`: who the operations topic notifies (every alarm, failed check, failed backup and
+     * GuardDuty finding of the region): a JSON list of addresses, e.g. the on-call rota's or the
+     * pager's email integration. Required: an alarm nobody receives protects nobody. `[]` is
+     * accepted, written out, where the topic is subscribed another way. Each address receives a
+     * confirmation mail from AWS and gets nothing until it is confirmed.
+     */
+    readonly alertEmails: readonly string[];
 }
 
 /**
@@ -77,7 +85,7 @@ export const HOME_REGION = "eu-west-1";
 /** The block reserved for the platform (the validator keeps every tenant network out of it). */
 export const PLATFORM_BLOCK = "10.0.0.0/12";
 
-export const PLATFORM_DEFAULTS: Omit<PlatformSettings, "offsiteGatewayIp" | "offsiteRegion" | "organizationTrailArn" | "guardDutyDetectorId"> = {
+export const PLATFORM_DEFAULTS: Omit<PlatformSettings, "offsiteGatewayIp" | "offsiteRegion" | "organizationTrailArn" | "guardDutyDetectorId" | "alertEmails"> = {
     baseDomain: DEFAULT_BASE_DOMAIN,
     networkCidr: "10.15.0.0/16",
     clientVpnCidr: "10.14.0.0/22",
@@ -93,7 +101,14 @@ export const PLATFORM_DEFAULTS: Omit<PlatformSettings, "offsiteGatewayIp" | "off
 /** Platform config keys without a default: the offline plan stands in for them and says so. */
 export const REQUIRED_PLATFORM_CONFIG = {
     offsiteGatewayIp: "81.2.69.160",
+    alertEmails: '["operations@example.com"]',
 } as const;
+
+/** At most this many addresses: the topic's subscribers are people, not a mailing list. */
+export const MAX_ALERT_EMAILS = 10;
+
+/** An address SNS's email protocol takes: local part @ a DNS name (no display names, no lists). */
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
 /** What every tenant network's ACL holds beside its allow rules (14: AWS's 20 per direction less 6). */
 export const MAX_SUSPICIOUS_NETWORKS = MAX_DENIED_NETWORKS;
@@ -193,6 +208,16 @@ export function platformSettingsProblems(settings: PlatformSettings): string[] {
     if (detector !== undefined && !/^[0-9a-f]{32}$/.test(detector)) {
         problems.push(`guardDutyDetectorId: "${detector.slice(0, 60)}" is not a GuardDuty detector id; expected 32 hexadecimal characters (aws guardduty list-detectors --region <region>)`);
     }
+    settings.alertEmails.forEach((address, i) => {
+        if (typeof address !== "string" || !EMAIL.test(address)) {
+            problems.push(`alertEmails[${i}]: "${String(address).slice(0, 100)}" is not an email address (e.g. oncall@example.com)`);
+        } else if (settings.alertEmails.findIndex((other) => typeof other === "string" && other.toLowerCase() === address.toLowerCase()) !== i) {
+            problems.push(`alertEmails[${i}]: "${address}" is listed twice; list each address once`);
+        }
+    });
+    if (settings.alertEmails.length > MAX_ALERT_EMAILS) {
+        problems.push(`alertEmails: has ${settings.alertEmails.length} addresses; at most ${MAX_ALERT_EMAILS} (subscribe a list address or the pager's email integration instead)`);
+    }
     return problems;
 }
 
@@ -209,7 +234,7 @@ function list(config: pulumi.Config, key: string, fallback: readonly string[]): 
     } catch {
         // fall through to the error below
     }
-    throw new pulumi.RunError(`platform config ${key}: expected a JSON list of CIDRs, e.g. ["10.13.0.0/24"]`);
+    throw new pulumi.RunError(`platform config ${key}: expected a JSON list of ${key === "alertEmails" ? 'email addresses, e.g. ["oncall@example.com"]' : 'CIDRs, e.g. ["10.13.0.0/24"]'}`);
 }
 
 function number(config: pulumi.Config, key: string, fallback: number): number {
@@ -223,6 +248,12 @@ export function readPlatformSettings(config: pulumi.Config, region: string): Pla
     if (offsiteGatewayIp === undefined) {
         throw new pulumi.RunError(
             "platform config offsiteGatewayIp is not set: it is the off-site backup provider's IPSec gateway (pulumi config set offsiteGatewayIp <address>)",
+        );
+    }
+    if (config.get("alertEmails") === undefined) {
+        throw new pulumi.RunError(
+            "platform config alertEmails is not set: who the operations topic notifies of alarms, failed checks and backups and findings " +
+                `(pulumi config set alertEmails '["oncall@example.com"]'; '[]' where the topic is subscribed another way)`,
         );
     }
     const settings: PlatformSettings = {
@@ -240,6 +271,7 @@ export function readPlatformSettings(config: pulumi.Config, region: string): Pla
         homeRegion: config.get("homeRegion") ?? PLATFORM_DEFAULTS.homeRegion,
         organizationTrailArn: config.get("organizationTrailArn"),
         guardDutyDetectorId: config.get("guardDutyDetectorId"),
+        alertEmails: list(config, "alertEmails", []),
     };
     const problems = platformSettingsProblems(settings);
     if (problems.length > 0) {

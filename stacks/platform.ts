@@ -2,6 +2,8 @@
 // dedicated-saas tenants run on, and the operations backbone every tenant stack references
 // (operations network, audit, detection, alarms). Its outputs (PlatformOutputs) are the contract.
 
+import { createHash } from "node:crypto";
+
 import * as pulumi from "@pulumi/pulumi";
 
 import { AppServers } from "../components/app-servers";
@@ -196,6 +198,16 @@ export async function platform(region: string): Promise<PlatformStackOutputs> {
     // Operations are warned here: blocked-port attempts, failed availability checks, backup
     // failures, GuardDuty findings, from this stack and every tenant stack of the region.
     const operationsTopic = new aws.sns.Topic(`${name}-operations-topic`, { name: `${name}-operations`, kmsMasterKeyId: keys.dataKey.arn }, opts);
+    // The people paged. Named by a hash of the address, so reordering the list replaces nothing.
+    // Pending until the address confirms AWS's mail (and then kept by AWS even if removed here
+    // before that: the provider cannot unsubscribe an unconfirmed address).
+    for (const address of settings.alertEmails) {
+        new aws.sns.TopicSubscription(
+            `${name}-alert-${createHash("sha256").update(address.toLowerCase()).digest("hex").slice(0, 8)}`,
+            { topic: operationsTopic.arn, protocol: "email", endpoint: address },
+            opts,
+        );
+    }
 
     // The operations network. Tenants' attachments associate with the "tenants" table, which
     // only knows the platform, and propagate into the "operations" table: the platform reaches

@@ -238,7 +238,7 @@ describe("validating sizing in tenant files", () => {
 });
 
 describe("platform settings", () => {
-    const SETTINGS = { ...PLATFORM_DEFAULTS, offsiteGatewayIp: "81.2.69.160", offsiteRegion: "eu-central-1", organizationTrailArn: undefined, guardDutyDetectorId: undefined };
+    const SETTINGS = { ...PLATFORM_DEFAULTS, offsiteGatewayIp: "81.2.69.160", offsiteRegion: "eu-central-1", organizationTrailArn: undefined, guardDutyDetectorId: undefined, alertEmails: [] };
 
     it.each<[string, Partial<typeof PLATFORM_DEFAULTS>, string]>([
         ["a mistyped server type", { appServerType: "m6i.xlarg" }, 'appServerType: "m6i.xlarg" is not an EC2 instance type: m6i has no size "xlarg" (did you mean "m6i.xlarge"?)'],

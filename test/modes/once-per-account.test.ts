@@ -118,6 +118,24 @@ describe("the plan's order of platforms", () => {
         ]);
     });
 
+    it("GIVEN alertEmails WHEN the platform is planned THEN each address is an email subscription of the operations topic, named by a hash of the address; without the setting the platform refuses to plan", async () => {
+        const config = { ...REQUIRED_PLATFORM_CONFIG, alertEmails: JSON.stringify(["oncall@example.com", "pager@example.org"]) };
+        const { plan } = await planStack({ stack: `platform-${HOME_REGION}`, region: HOME_REGION, config, program: () => platformProgram(HOME_REGION) });
+        const topic = ofType(plan, "aws:sns/topic:Topic").find((resource) => resource.name === `platform-${HOME_REGION}-operations-topic`)!;
+        const subscriptions = ofType(plan, "aws:sns/topicSubscription:TopicSubscription");
+        expect(subscriptions.map((subscription) => [subscription.inputs.protocol, subscription.inputs.endpoint, subscription.inputs.topic]).sort()).toEqual([
+            ["email", "oncall@example.com", topic.id],
+            ["email", "pager@example.org", topic.id],
+        ]);
+        const reordered = await planStack({ stack: `platform-${HOME_REGION}`, region: HOME_REGION, config: { ...config, alertEmails: JSON.stringify(["pager@example.org", "oncall@example.com"]) }, program: () => platformProgram(HOME_REGION) });
+        expect(ofType(reordered.plan, "aws:sns/topicSubscription:TopicSubscription").map((subscription) => subscription.name).sort()).toEqual(subscriptions.map((subscription) => subscription.name).sort());
+
+        const { alertEmails: _unset, ...withoutAlerts } = config;
+        await expect(planStack({ stack: `platform-${HOME_REGION}`, region: HOME_REGION, config: withoutAlerts, program: () => platformProgram(HOME_REGION) })).rejects.toThrow(
+            "platform config alertEmails is not set",
+        );
+    });
+
     it("GIVEN a platform whose homeRegion differs from what the home stack says WHEN planned THEN it fails naming both", async () => {
         const config = { ...REQUIRED_PLATFORM_CONFIG };
         const { snapshot } = await planStack({ stack: `platform-${HOME_REGION}`, region: HOME_REGION, config, program: () => platformProgram(HOME_REGION) });
@@ -232,6 +250,7 @@ describe("the once-per-account platform settings", () => {
         offsiteRegion: "eu-central-1",
         organizationTrailArn: undefined,
         guardDutyDetectorId: undefined,
+        alertEmails: ["oncall@example.com", "pager+ops@example.org"],
     };
 
     it("GIVEN the defaults WHEN checked THEN the home region is eu-west-1 and nothing is wrong", () => {
@@ -249,6 +268,12 @@ describe("the once-per-account platform settings", () => {
         [
             { baseDomain: `${"a".repeat(35)}.example.net` },
             `baseDomain: "${"a".repeat(35)}.example.net" has 47 characters; at most 46, so that a certificate's first name under it (<12 hex>.cert.<baseDomain>) fits ACM's 64 characters`,
+        ],
+        [{ alertEmails: ["Ops Team <ops@example.com>"] }, 'alertEmails[0]: "Ops Team <ops@example.com>" is not an email address (e.g. oncall@example.com)'],
+        [{ alertEmails: ["oncall@example.com", "OnCall@Example.com"] }, 'alertEmails[1]: "OnCall@Example.com" is listed twice; list each address once'],
+        [
+            { alertEmails: Array.from({ length: 11 }, (_, i) => `person${i}@example.com`) },
+            "alertEmails: has 11 addresses; at most 10 (subscribe a list address or the pager's email integration instead)",
         ],
     ])("GIVEN %j WHEN checked THEN: %s", (change, message) => {
         expect(platformSettingsProblems({ ...valid, ...change })).toEqual([message]);
