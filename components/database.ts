@@ -39,6 +39,34 @@ export interface DatabaseArgs {
      * Manager). Default: `itm_admin`.
      */
     readonly masterUsername?: string;
+    /**
+     * Roles of another stack's servers that read the master secret (the platform's shared servers,
+     * for a dedicated-saas tenant): the secret's resource policy lets them `GetSecretValue` and
+     * `DescribeSecret` on it, so the grant lives with the secret and no role policy grows with the
+     * tenants. The secret's key admits them through Secrets Manager (EncryptionKeys'
+     * `kms:ViaService` statement). Default: none, no resource policy.
+     */
+    readonly secretReaderRoleArns?: pulumi.Input<string>[];
+}
+
+/**
+ * The master secret's resource policy: the given roles read exactly this secret. Secrets Manager
+ * accepts a resource policy on a secret RDS manages (RDS owns its value and rotation, not its
+ * policy); `Resource` names the secret itself, as a secret policy's only resource is its secret.
+ */
+export function masterSecretPolicy(secretArn: string, readerRoleArns: readonly string[]): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "AppServersReadMasterSecret",
+                Effect: "Allow",
+                Principal: { AWS: [...readerRoleArns] },
+                Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                Resource: secretArn,
+            },
+        ],
+    });
 }
 
 /** PostgreSQL identifiers RDS accepts for a database or user name. */
@@ -282,6 +310,18 @@ export class Database extends pulumi.ComponentResource {
             }
             return arn;
         });
+        if (args.secretReaderRoleArns !== undefined && args.secretReaderRoleArns.length > 0) {
+            new aws.secretsmanager.SecretPolicy(
+                `${name}-secret-policy`,
+                {
+                    secretArn: this.masterUserSecretArn,
+                    policy: pulumi.all([this.masterUserSecretArn, pulumi.all(args.secretReaderRoleArns)]).apply(([secretArn, roles]) => masterSecretPolicy(secretArn, roles)),
+                    // Secrets Manager refuses a policy that would open the secret to a broad set of principals.
+                    blockPublicPolicy: true,
+                },
+                { parent: this },
+            );
+        }
         this.registerOutputs({
             instanceArn: this.instanceArn,
             address: this.address,
