@@ -50,9 +50,12 @@ export interface DatabaseArgs {
 }
 
 /**
- * The master secret's resource policy: the given roles read exactly this secret. Secrets Manager
- * accepts a resource policy on a secret RDS manages (RDS owns its value and rotation, not its
- * policy); `Resource` names the secret itself, as a secret policy's only resource is its secret.
+ * The master secret's resource policy: the given roles read exactly this secret. `Resource` names
+ * the secret itself (a secret policy's only resource is its secret). RDS owns the secret's value,
+ * rotation and deletion, not its resource policy: PutResourcePolicy takes any secret
+ * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutResourcePolicy.html), and
+ * tools manage this very policy on RDS-managed master secrets (alchemy-run/alchemy pull request
+ * 1598, "manage the RDS master secret resource policy").
  */
 export function masterSecretPolicy(secretArn: string, readerRoleArns: readonly string[]): string {
     return JSON.stringify({
