@@ -54,7 +54,7 @@ export function appCopyProblems(args: {
     readonly serversTagKey: string;
     readonly port: number;
 }): string[] {
-    const problems = appInstallProblems({ tenant: args.tenant, parameterKeys: args.parameterKeys, serversTagKey: args.serversTagKey });
+    const problems = appInstallProblems({ tenant: args.tenant, parameterKeys: args.parameterKeys, serversTagKey: args.serversTagKey, serverCount: Math.max(args.instanceCount, 1) });
     if (args.instanceCount === 0) {
         problems.push("instanceIds: none given; expected the shared app servers' instance ids, one entry per server");
     }
@@ -95,7 +95,7 @@ export class AppCopy extends pulumi.ComponentResource {
 
         const install = new AppInstall(
             `${name}-install`,
-            { tenant: args.tenant, serversTag: args.serversTag, documentName: args.documentName, parameters: args.parameters },
+            { tenant: args.tenant, serversTag: args.serversTag, documentName: args.documentName, parameters: args.parameters, serverCount: args.instanceIds.length },
             { parent: this, dependsOn: attachments },
         );
 

@@ -17,6 +17,37 @@ export interface AppInstallArgs {
      * secret: the app reads its secrets from Secrets Manager itself. Required, may be empty.
      */
     readonly parameters: Readonly<Record<string, pulumi.Input<string>>>;
+    /**
+     * How many servers carry the tag: the install runs on them one at a time, so the deployment
+     * waits for up to this many runs of the document's step ({@link installWaitSeconds}). Required,
+     * 1 or more.
+     */
+    readonly serverCount: number;
+}
+
+/**
+ * The timeout of the platform's tenant document's one step (`aws:runShellScript` `timeoutSeconds`),
+ * the longest one server's install may take.
+ */
+export const APP_INSTALL_STEP_TIMEOUT_SECONDS = 900;
+
+/**
+ * Time the SSM agents take to pick up a new association: they poll State Manager every few
+ * minutes, and a server may be busy with another tenant's run (300 s, once per rollout).
+ */
+const AGENT_PICKUP_SECONDS = 300;
+
+/**
+ * How long `pulumi up` waits for the association to succeed (`waitForSuccessTimeoutSeconds`):
+ * the servers run the install one at a time (`maxConcurrency: "1"`), each for at most the step's
+ * timeout, so `serverCount` x 900 s, plus the agents' pickup. The wait is the provider's own (a
+ * DescribeAssociation poll, not a field of the SSM API, so AWS sets no maximum; the provider
+ * validates none either: terraform-provider-aws internal/service/ssm/association.go) and it runs on
+ * create only: a changed association is updated without waiting. A failed run fails the wait at
+ * once; the timeout only bounds an install that never reports.
+ */
+export function installWaitSeconds(serverCount: number): number {
+    return serverCount * APP_INSTALL_STEP_TIMEOUT_SECONDS + AGENT_PICKUP_SECONDS;
 }
 
 /** The tenant id shape the configuration validator enforces; names below derive from it. */
@@ -28,8 +59,16 @@ export function associationNameFor(tenant: string): string {
 }
 
 /** Every problem with an installation's settings, each naming the field, the value and what is allowed. */
-export function appInstallProblems(args: { readonly tenant: string; readonly parameterKeys: readonly string[]; readonly serversTagKey: string }): string[] {
+export function appInstallProblems(args: {
+    readonly tenant: string;
+    readonly parameterKeys: readonly string[];
+    readonly serversTagKey: string;
+    readonly serverCount: number;
+}): string[] {
     const problems: string[] = [];
+    if (!Number.isInteger(args.serverCount) || args.serverCount < 1) {
+        problems.push(`serverCount: ${args.serverCount} is not allowed; expected the number of shared servers the tag selects, a whole number from 1`);
+    }
     if (!TENANT_ID.test(args.tenant)) {
         problems.push(`tenant: "${args.tenant}" is not a tenant id; expected 3 to 30 lower-case letters, digits and hyphens, starting with a letter, e.g. "acme"`);
     }
@@ -57,7 +96,7 @@ export class AppInstall extends pulumi.ComponentResource {
     constructor(name: string, args: AppInstallArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("app", "AppInstall"), name, {}, opts);
 
-        const problems = appInstallProblems({ tenant: args.tenant, parameterKeys: Object.keys(args.parameters), serversTagKey: args.serversTag.key });
+        const problems = appInstallProblems({ tenant: args.tenant, parameterKeys: Object.keys(args.parameters), serversTagKey: args.serversTag.key, serverCount: args.serverCount });
         if (problems.length > 0) {
             throw new pulumi.ResourceError(problems.join("; "), this);
         }
@@ -74,6 +113,9 @@ export class AppInstall extends pulumi.ComponentResource {
                 // must not reach every shared server (the others keep serving the previous one).
                 maxConcurrency: "1",
                 maxErrors: "0",
+                // The stack waits for the install on every server: a failed install fails `up`
+                // instead of leaving a tenant that answers nothing.
+                waitForSuccessTimeoutSeconds: installWaitSeconds(args.serverCount),
             },
             { parent: this },
         );

@@ -144,6 +144,8 @@ export class AppServers extends pulumi.ComponentResource {
     public readonly instanceIds: pulumi.Output<string>[];
     public readonly instanceArns: pulumi.Output<string>[];
     public readonly roleArn: pulumi.Output<string>;
+    /** The instance role's name: ServerDataAccess attaches the servers' data grant to it. */
+    public readonly roleName: pulumi.Output<string>;
 
     constructor(name: string, args: AppServersArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("compute", "AppServers"), name, {}, opts);
@@ -300,12 +302,14 @@ export class AppServers extends pulumi.ComponentResource {
         this.instanceIds = servers.map((server) => server.instanceId);
         this.instanceArns = servers.map((server) => server.instanceArn);
         this.roleArn = role.arn;
+        this.roleName = role.name;
         this.registerOutputs({
             accessSecurityGroupId: this.accessSecurityGroupId,
             adminSecurityGroupId: this.adminSecurityGroupId,
             instanceIds: this.instanceIds,
             instanceArns: this.instanceArns,
             roleArn: this.roleArn,
+            roleName: this.roleName,
         });
     }
 }

@@ -39,6 +39,37 @@ export interface DatabaseArgs {
      * Manager). Default: `itm_admin`.
      */
     readonly masterUsername?: string;
+    /**
+     * Roles of another stack's servers that read the master secret (the platform's shared servers,
+     * for a dedicated-saas tenant): the secret's resource policy lets them `GetSecretValue` and
+     * `DescribeSecret` on it, so the grant lives with the secret and no role policy grows with the
+     * tenants. The secret's key admits them through Secrets Manager (EncryptionKeys'
+     * `kms:ViaService` statement). Default: none, no resource policy.
+     */
+    readonly secretReaderRoleArns?: pulumi.Input<string>[];
+}
+
+/**
+ * The master secret's resource policy: the given roles read exactly this secret. `Resource` names
+ * the secret itself (a secret policy's only resource is its secret). RDS owns the secret's value,
+ * rotation and deletion, not its resource policy: PutResourcePolicy takes any secret
+ * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutResourcePolicy.html), and
+ * tools manage this very policy on RDS-managed master secrets (alchemy-run/alchemy pull request
+ * 1598, "manage the RDS master secret resource policy").
+ */
+export function masterSecretPolicy(secretArn: string, readerRoleArns: readonly string[]): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "AppServersReadMasterSecret",
+                Effect: "Allow",
+                Principal: { AWS: [...readerRoleArns] },
+                Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                Resource: secretArn,
+            },
+        ],
+    });
 }
 
 /** PostgreSQL identifiers RDS accepts for a database or user name. */
@@ -282,6 +313,18 @@ export class Database extends pulumi.ComponentResource {
             }
             return arn;
         });
+        if (args.secretReaderRoleArns !== undefined && args.secretReaderRoleArns.length > 0) {
+            new aws.secretsmanager.SecretPolicy(
+                `${name}-secret-policy`,
+                {
+                    secretArn: this.masterUserSecretArn,
+                    policy: pulumi.all([this.masterUserSecretArn, pulumi.all(args.secretReaderRoleArns)]).apply(([secretArn, roles]) => masterSecretPolicy(secretArn, roles)),
+                    // Secrets Manager refuses a policy that would open the secret to a broad set of principals.
+                    blockPublicPolicy: true,
+                },
+                { parent: this },
+            );
+        }
         this.registerOutputs({
             instanceArn: this.instanceArn,
             address: this.address,

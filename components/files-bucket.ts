@@ -12,6 +12,15 @@ export interface FilesBucketArgs {
      * matching the daily backups' retention.
      */
     readonly noncurrentVersionDays?: number;
+    /**
+     * Roles of another stack's servers that run the tenant's app (the platform's shared servers,
+     * for a dedicated-saas tenant): the bucket policy lets them list the bucket and read, write and
+     * delete its objects, so the grant lives with the bucket, in the tenant's stack, and no role
+     * policy grows with the tenants. The bucket's key admits them through S3 (EncryptionKeys'
+     * `kms:ViaService` statement). Default: none; roles of the tenant's own stack get an identity
+     * policy instead (ServerDataAccess).
+     */
+    readonly appRoleArns?: pulumi.Input<string>[];
 }
 
 /**
@@ -27,6 +36,29 @@ export function tlsOnlyBucketPolicy(bucketArn: string): string {
             { Sid: "DenyOutdatedTls", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: resources, Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } },
         ],
     });
+}
+
+/**
+ * {@link tlsOnlyBucketPolicy}, plus one statement per grant to the roles that run the tenant's app
+ * from another stack: the bucket's and its objects' ARNs exactly, nothing else of the account. With
+ * no role it is exactly the TLS-only policy. (A same-account principal named in a bucket policy
+ * needs no identity policy of its own: S3 allows a request either grants.)
+ */
+export function filesBucketPolicy(bucketArn: string, appRoleArns: readonly string[]): string {
+    const document = JSON.parse(tlsOnlyBucketPolicy(bucketArn)) as { Version: string; Statement: Record<string, unknown>[] };
+    if (appRoleArns.length > 0) {
+        document.Statement.push(
+            { Sid: "AppServersListFiles", Effect: "Allow", Principal: { AWS: [...appRoleArns] }, Action: "s3:ListBucket", Resource: bucketArn },
+            {
+                Sid: "AppServersUseFiles",
+                Effect: "Allow",
+                Principal: { AWS: [...appRoleArns] },
+                Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+                Resource: `${bucketArn}/*`,
+            },
+        );
+    }
+    return JSON.stringify(document);
 }
 
 /**
@@ -82,7 +114,7 @@ export class FilesBucket extends pulumi.ComponentResource {
         // waits for the public-access block, the write it most often races.
         new aws.s3.BucketPolicy(
             `${name}-tls-only`,
-            { bucket: bucket.id, policy: bucket.arn.apply(tlsOnlyBucketPolicy) },
+            { bucket: bucket.id, policy: pulumi.all([bucket.arn, pulumi.all(args.appRoleArns ?? [])]).apply(([arn, roles]) => filesBucketPolicy(arn, roles)) },
             { parent: this, dependsOn: [publicAccess] },
         );
         // Noncurrent-version rules on a bucket whose versioning is not yet enabled are ignored.

@@ -77,6 +77,12 @@ export interface PlatformOutputs {
     readonly tenantFrontDoorSecurityGroupId: string;
     /** The shared application servers' access security group: the only client of tenant databases. */
     readonly appServersSecurityGroupId: string;
+    /**
+     * The shared application servers' instance role: dedicated-saas tenants name it in their own
+     * bucket's and database secret's resource policies (a grant per tenant on the shared role would
+     * meet IAM's 10,240-character limit of a role's inline policies).
+     */
+    readonly appServersRoleArn: string;
     /** The shared application servers, each running every saas tenant and the dedicated copies. */
     readonly appServerInstanceIds: string[];
     /** Tag key and value that select the shared application servers (SSM associations target it). */

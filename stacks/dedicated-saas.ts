@@ -66,10 +66,13 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
             kmsKeyArn: keys.dataKeyArn,
             clientSecurityGroupIds: [platform.output("appServersSecurityGroupId")],
             multiAz: tenant.environment === "production",
+            // The copy on the shared servers reads its own secret; the grant is the tenant's, in the
+            // secret's resource policy (hundreds of tenants would overflow a policy on the shared role).
+            secretReaderRoleArns: [platform.output("appServersRoleArn")],
         },
         opts,
     );
-    const files = new FilesBucket(`${tenant.id}-files`, { kmsKeyArn: keys.dataKeyArn }, opts);
+    const files = new FilesBucket(`${tenant.id}-files`, { kmsKeyArn: keys.dataKeyArn, appRoleArns: [platform.output("appServersRoleArn")] }, opts);
 
     const hostName = tenant.domain.kind === "own" ? tenant.domain.fqdn : `${tenant.domain.label}.${baseDomain}`;
     const frontDoor = new FrontDoor(

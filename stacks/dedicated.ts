@@ -16,6 +16,7 @@ import { DirectorySync } from "../components/directory-sync";
 import { FilesBucket } from "../components/files-bucket";
 import { FrontDoor } from "../components/front-door";
 import { Patching } from "../components/patching";
+import { ServerDataAccess } from "../components/server-data-access";
 import { SiteToSiteVpn } from "../components/site-to-site-vpn";
 import { TenantNetwork } from "../components/tenant-network";
 import { isPacking, packOnHosts } from "./config/dedicated-hosts";
@@ -233,6 +234,13 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
           );
 
     const files = new FilesBucket(`${tenant.id}-files`, { kmsKeyArn: keys.dataKeyArn }, opts);
+    // The servers reach exactly the tenant's bucket, its database secret and its key (through S3
+    // and Secrets Manager): the instance role has nothing else but SSM's.
+    new ServerDataAccess(
+        `${tenant.id}-servers-data`,
+        { roleName: servers.roleName, bucketArn: files.bucketArn, secretArns: [database.masterUserSecretArn], kmsKeyArn: keys.dataKeyArn },
+        opts,
+    );
 
     // Off-site copies live in another region: their own provider, with the same tags.
     const backup = new Backup(

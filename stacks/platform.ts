@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 
 import * as pulumi from "@pulumi/pulumi";
 
+import { APP_INSTALL_STEP_TIMEOUT_SECONDS } from "../components/app-install";
 import { AppServers } from "../components/app-servers";
 import { trailArnOf, trailName, AuditTrail, cloudTrailKeyStatements } from "../components/audit-trail";
 import { AvailabilityCheck } from "../components/availability-check";
@@ -14,6 +15,7 @@ import { Backup } from "../components/backup";
 import { Database } from "../components/database";
 import { EncryptionKeys } from "../components/encryption-keys";
 import { FilesBucket } from "../components/files-bucket";
+import { ServerDataAccess } from "../components/server-data-access";
 import { FrontDoor } from "../components/front-door";
 import { reservedPrefixFreeName } from "../components/naming";
 import { subnetPlan } from "../components/network-plan";
@@ -100,7 +102,7 @@ export function tenantAppDocument(): string {
                 action: "aws:runShellScript",
                 name: "configureTenant",
                 inputs: {
-                    timeoutSeconds: "900",
+                    timeoutSeconds: String(APP_INSTALL_STEP_TIMEOUT_SECONDS),
                     // The application's own installer, shipped on the server image; credentials are
                     // read by it from Secrets Manager at run time, never passed here.
                     runCommand: [
@@ -319,6 +321,14 @@ export async function platform(region: string): Promise<PlatformStackOutputs> {
         opts,
     );
     const files = new FilesBucket(`${name}-files`, { kmsKeyArn: keys.dataKeyArn }, opts);
+    // The shared servers run every saas tenant (each a prefix of this bucket, a database inside
+    // this one): the whole shared bucket and the shared database's secret. dedicated-saas tenants'
+    // own bucket and secret are granted by the tenant's stack, in their resource policies.
+    new ServerDataAccess(
+        `${name}-servers-data`,
+        { roleName: servers.roleName, bucketArn: files.bucketArn, secretArns: [database.masterUserSecretArn], kmsKeyArn: keys.dataKeyArn },
+        opts,
+    );
 
     // AWS Backup's per-service opt-in is an account setting of this region; the platform owns it
     // (only the services backed up here are named: the others keep whatever the account has).
@@ -436,6 +446,7 @@ export async function platform(region: string): Promise<PlatformStackOutputs> {
         accessSubnetIds: pulumi.all(network.subnetIds.access),
         tenantFrontDoorSecurityGroupId: tenantFrontDoors.id,
         appServersSecurityGroupId: servers.accessSecurityGroupId,
+        appServersRoleArn: servers.roleArn,
         appServerInstanceIds: pulumi.all(servers.instanceIds),
         appServersTag: { key: SHARED_SERVERS_TAG_KEY, value: name },
         httpsListenerArn: frontDoor.httpsListenerArn,

@@ -17,10 +17,16 @@ export function sharedFilesPrefix(tenant: string): string {
  * `saas`: everything is shared; the stack holds only what is truly the tenant's own: its settings
  * and its place in the shared application (a database of its own inside the shared instance, a
  * prefix in the shared files bucket), which the platform's backups cover.
+ *
+ * Async: the number of shared servers, which bounds the wait for the install, is read from the
+ * platform stack.
  */
-export function saas(tenant: SaasTenant): StackOutputs {
+export async function saas(tenant: SaasTenant): Promise<StackOutputs> {
     const ctx = tenantContext(tenant);
     const { platform } = ctx;
+    // The install runs on every shared server in turn: the wait for it scales with their number
+    // (known at preview as at update: the platform is deployed before its tenants).
+    const serverCount = (await platform.value("appServerInstanceIds")).length;
     const foundation = tenantFoundation(ctx, { dedicatedKeys: false, identityProvider: "app" });
     const databaseName = sharedDatabaseName(tenant.id);
     const filesPrefix = sharedFilesPrefix(tenant.id);
@@ -39,6 +45,7 @@ export function saas(tenant: SaasTenant): StackOutputs {
                 filesBucket: platform.output("sharedFilesBucket"),
                 filesPrefix,
             },
+            serverCount,
         },
         ctx.opts,
     );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { AppCopy, AppCopyArgs, appCopyHealthCheckPath, appCopyProblems, associationNameFor } from "../../components/app-copy";
+import { APP_INSTALL_STEP_TIMEOUT_SECONDS, appInstallProblems, installWaitSeconds } from "../../components/app-install";
 import { named, ofType, planProgram } from "../helpers";
 import { ASSOCIATION, LISTENER_CERTIFICATE, RULE, TARGET_ATTACHMENT as ATTACHMENT, TARGET_GROUP } from "./resource-types";
 
@@ -58,6 +59,8 @@ describe("AppCopy", () => {
                 complianceSeverity: "HIGH",
                 maxConcurrency: "1",
                 maxErrors: "0",
+                // Three servers, one at a time, each up to the document step's 900 s, plus the agents' pickup.
+                waitForSuccessTimeoutSeconds: 3 * 900 + 300,
             });
             expect(outputs.associationId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
         });
@@ -142,5 +145,22 @@ describe("AppCopy", () => {
         expect(name).toBe(expected);
         // SSM association names: 3 to 128 of letters, digits, `_`, `-` and `.`.
         expect(name).toMatch(/^[a-zA-Z0-9_.-]{3,128}$/);
+    });
+});
+
+describe("the wait for an install on the shared servers", () => {
+    it.each([
+        [1, 1200],
+        [2, 2100],
+        [10, 9300],
+    ])("GIVEN %i servers WHEN the wait is computed THEN it is %i s: each server's step timeout in turn, plus the agents' pickup", (servers, seconds) => {
+        expect(installWaitSeconds(servers)).toBe(seconds);
+        expect(installWaitSeconds(servers)).toBe(servers * APP_INSTALL_STEP_TIMEOUT_SECONDS + 300);
+    });
+
+    it.each([0, -1, 1.5])("GIVEN %s servers WHEN an install is checked THEN it is refused, naming serverCount", (serverCount) => {
+        expect(appInstallProblems({ tenant: "acme", parameterKeys: [], serversTagKey: "role", serverCount })).toEqual([
+            `serverCount: ${serverCount} is not allowed; expected the number of shared servers the tag selects, a whole number from 1`,
+        ]);
     });
 });

@@ -16,6 +16,7 @@ import { enforceLoadBalancerHttpsListener } from "./enforceLoadBalancerHttpsList
 import { enforceSecurityGroupAdminPortSources } from "./enforceSecurityGroupAdminPortSources";
 import { enforceVpnConnectionTunnelCrypto } from "./enforceVpnConnectionTunnelCrypto";
 import { missingLoadBalancerWebAcl } from "./missingLoadBalancerWebAcl";
+import { missingScriptServiceEndpoint } from "./missingScriptServiceEndpoint";
 
 export const NETWORK_RULES: readonly Rule[] = [
     enforceInstanceDualTierInterfaces,
@@ -33,4 +34,5 @@ export const NETWORK_RULES: readonly Rule[] = [
     missingLoadBalancerWebAcl,
     disallowPublicDatabase,
     enforceDedicatedHostTenancy,
+    missingScriptServiceEndpoint,
 ];

@@ -209,6 +209,7 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": "a setting of the bucket",
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": "a setting of the bucket",
     "aws:s3/bucketVersioning:BucketVersioning": "a setting of the bucket (old versions are storage, usage-based)",
+    "aws:secretsmanager/secretPolicy:SecretPolicy": "a setting of the secret",
     "aws:secretsmanager/secretVersion:SecretVersion": "the secret is billed",
     "aws:sns/topic:Topic": "no fee per topic; alarm notifications stay within the free tier",
     "aws:sns/topicPolicy:TopicPolicy": "a setting of the topic",

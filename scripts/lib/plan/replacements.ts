@@ -329,6 +329,7 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
         holdsData: true,
         atStake: (name) => `the secret ${name} and its value are deleted (after its recovery window) and an empty secret is created`,
     },
+    "aws:secretsmanager/secretPolicy:SecretPolicy": { forceNew: ["secretArn"], source: tf("secretsmanager/secret_policy.go") },
     "aws:secretsmanager/secretVersion:SecretVersion": { forceNew: ["secretId", "secretString", "secretBinary"], source: tf("secretsmanager/secret_version.go") },
     "aws:sns/topic:Topic": { forceNew: ["name", "namePrefix", "fifoTopic"], source: tf("sns/topic.go") },
     "aws:sns/topicPolicy:TopicPolicy": { forceNew: ["arn"], source: tf("sns/topic_policy.go") },
