@@ -1,8 +1,11 @@
 // Shared test helpers: plan a small program under the offline plan engine and query its graph.
 
+import * as path from "node:path";
+
 import * as aws from "@pulumi/aws";
 
 import { planStack, PlannedResource, PlanStackResult } from "../scripts/lib/plan/engine";
+import { AppliedQuotas, loadQuotas, QuotaKey } from "../scripts/lib/plan/quotas";
 import { StackOutputsSnapshot } from "../scripts/lib/plan/mocks";
 
 export const TEST_REGION = "eu-west-1";
@@ -48,4 +51,18 @@ export function named(resources: readonly PlannedResource[], name: string): Plan
 /** The resource whose mock id is `id` (to follow a reference in another resource's inputs). */
 export function byId(resources: readonly PlannedResource[], id: unknown): PlannedResource | undefined {
     return resources.find((resource) => resource.id === id);
+}
+
+/**
+ * The checked-in quotas of the deployment account with some raised, as a fixture account that was
+ * granted them (for tests that plan more dedicated-cloud tenants in one region than the default 5
+ * VPCs hold). Never the checked-in file changed.
+ */
+export function quotasRaised(raised: Partial<Record<QuotaKey, number>>): AppliedQuotas {
+    const checked = loadQuotas(path.resolve(__dirname, ".."));
+    const defaults = { ...checked.quotas.defaults };
+    for (const [key, value] of Object.entries(raised) as [QuotaKey, number][]) {
+        defaults[key] = { value, source: "test fixture: a quota raise granted to the test account" };
+    }
+    return { file: "test/fixtures/service-quotas.json", quotas: { ...checked.quotas, defaults }, text: "" };
 }

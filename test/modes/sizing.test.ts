@@ -9,6 +9,7 @@ import { withViolations } from "../../scripts/lib/plan/policy";
 import { PlanDocument, planFleet, TenantPlan } from "../../scripts/lib/plan/fleet";
 import { validateFleet } from "../../stacks/config/validate";
 import { byId, ofType, stackOf, T } from "../graph";
+import { quotasRaised } from "../helpers";
 
 const HOST = "aws:ec2/dedicatedHost:DedicatedHost";
 const VGW = "aws:ec2/vpnGateway:VpnGateway";
@@ -78,7 +79,8 @@ let document: PlanDocument;
 beforeAll(async () => {
     const fleet = validateFleet(Object.entries(FILES).map(([file, text]) => ({ file, bytes: Buffer.from(text) })));
     expect(fleet.problems).toEqual([]);
-    document = withViolations(await planFleet({ tenants: fleet.tenants, platformRegions: ["eu-west-1"] }));
+    // Seven dedicated-cloud tenants in one region: an account granted the VPCs they need.
+    document = withViolations(await planFleet({ tenants: fleet.tenants, platformRegions: ["eu-west-1"], quotas: quotasRaised({ vpcs: 10, internetGateways: 10 }) }));
     expect(document.errors).toEqual([]);
 });
 
