@@ -16,6 +16,10 @@ import { homeRegionOf, planFleet, PlanDocument } from "../scripts/lib/plan/fleet
 import { REGIONS } from "../stacks/config/regions";
 import { Environment, Mode, MODES, TenantDocument } from "../stacks/config/tenant";
 import { FleetValidation, validateFleet } from "../stacks/config/validate";
+import { quotasRaised } from "./helpers";
+
+/** The contract's limits put more dedicated-cloud tenants in a region than the default quotas hold: an account granted them. */
+const ROOMY = quotasRaised({ vpcs: 50, internetGateways: 50, vpnGateways: 50 });
 
 /** The contract's tenant id rule (tenant-yaml.md v1.1). */
 const TENANT_ID = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
@@ -106,7 +110,7 @@ describe("a fleet at the contract's limits", () => {
     beforeAll(async () => {
         fleet = validateFleet(documents.map((tenant) => ({ file: `${tenant.tenant}.yaml`, bytes: Buffer.from(renderTenant(tenant)) })));
         // One thread: the test machine is shared.
-        document = await planFleet({ tenants: fleet.tenants, platformRegions: [SOUTH_EAST, NORTH_EAST], config: { directoryLinkVerified: "true" }, threads: 1 });
+        document = await planFleet({ tenants: fleet.tenants, platformRegions: [SOUTH_EAST, NORTH_EAST], config: { directoryLinkVerified: "true" }, threads: 1, quotas: ROOMY });
     });
 
     it("GIVEN the specs WHEN built THEN every id is 30 characters of the contract's rule, the regions are the longest, every mode and environment is there", () => {

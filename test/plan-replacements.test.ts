@@ -8,6 +8,10 @@ import { blastRadius, describeGroup, DiffResource, DiffStack, diffPlans, diffSta
 import { PlanDocument, planFleet } from "../scripts/lib/plan/fleet";
 import { forceNewVerdict, holdsData, isComponentType, REPLACEMENTS } from "../scripts/lib/plan/replacements";
 import { resolveTenant, Tenant, TenantDocument } from "../stacks/config/tenant";
+import { quotasRaised } from "./helpers";
+
+/** More dedicated-cloud tenants in one region than the default 5 VPCs hold: an account granted them. */
+const ROOMY = quotasRaised({ vpcs: 20, internetGateways: 20, vpnGateways: 20 });
 
 describe("the force-new table", () => {
     it.each([
@@ -279,8 +283,8 @@ const resolve = (docs: TenantDocument[]): Tenant[] => docs.map((doc) => resolveT
 let before: PlanDocument;
 let after: PlanDocument;
 beforeAll(async () => {
-    before = await planFleet({ tenants: resolve([fixture("vpn", "10.50.0.0/16"), fixture("physical", "10.60.0.0/16"), ...OTHER_MODES]), platformRegions: [REGION] });
-    after = await planFleet({ tenants: resolve([fixture("vpn", "10.51.0.0/16"), fixture("physical", "10.62.0.0/16")]) });
+    before = await planFleet({ tenants: resolve([fixture("vpn", "10.50.0.0/16"), fixture("physical", "10.60.0.0/16"), ...OTHER_MODES]), platformRegions: [REGION], quotas: ROOMY });
+    after = await planFleet({ tenants: resolve([fixture("vpn", "10.51.0.0/16"), fixture("physical", "10.62.0.0/16")]), quotas: ROOMY });
     expect(before.errors).toEqual([]);
     expect(after.errors).toEqual([]);
 }, 300_000);

@@ -213,6 +213,7 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     "aws:secretsmanager/secretVersion:SecretVersion": "the secret is billed",
     "aws:sns/topic:Topic": "no fee per topic; alarm notifications stay within the free tier",
     "aws:sns/topicPolicy:TopicPolicy": "a setting of the topic",
+    "aws:sns/topicSubscription:TopicSubscription": "no fee per subscription; email notifications of alarms stay within SNS's free 1,000 a month",
     "aws:ssm/association:Association": "State Manager is free on EC2",
     "aws:ssm/document:Document": "free",
     "aws:ssm/maintenanceWindow:MaintenanceWindow": "free",

@@ -333,6 +333,7 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
     "aws:secretsmanager/secretVersion:SecretVersion": { forceNew: ["secretId", "secretString", "secretBinary"], source: tf("secretsmanager/secret_version.go") },
     "aws:sns/topic:Topic": { forceNew: ["name", "namePrefix", "fifoTopic"], source: tf("sns/topic.go") },
     "aws:sns/topicPolicy:TopicPolicy": { forceNew: ["arn"], source: tf("sns/topic_policy.go") },
+    "aws:sns/topicSubscription:TopicSubscription": { forceNew: ["endpoint", "protocol", "topic"], source: tf("sns/topic_subscription.go") },
     "aws:ssm/association:Association": { forceNew: ["instanceId"], source: tf("ssm/association.go") },
     "aws:ssm/document:Document": { forceNew: ["name", "documentType"], source: tf("ssm/document.go") },
     "aws:ssm/maintenanceWindow:MaintenanceWindow": { forceNew: [], source: tf("ssm/maintenance_window.go") },
