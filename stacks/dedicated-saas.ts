@@ -66,6 +66,7 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
             kmsKeyArn: keys.dataKeyArn,
             clientSecurityGroupIds: [platform.output("appServersSecurityGroupId")],
             multiAz: tenant.environment === "production",
+            offboardingFinalBackup: ctx.offboardingFinalBackup,
         },
         opts,
     );
@@ -85,6 +86,7 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
             suspiciousNetworks: platform.output("suspiciousNetworks"),
             healthCheckPath: appCopyHealthCheckPath(tenant.id),
             extraSecurityGroupIds: [platform.output("tenantFrontDoorSecurityGroupId")],
+            offboardingFinalBackup: ctx.offboardingFinalBackup,
         },
         { ...opts, transformations: [adoptFormerCertificate(tenant.id)] },
     );
@@ -113,7 +115,14 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
 
     const backup = new Backup(
         `${tenant.id}-backup`,
-        { backupKeyArn: keys.backupKeyArn, offsiteRegion: tenant.offsiteRegion, offsiteProvider: offsiteProvider(ctx), databaseArns: [database.instanceArn], filesBucketArn: files.bucketArn },
+        {
+            backupKeyArn: keys.backupKeyArn,
+            offsiteRegion: tenant.offsiteRegion,
+            offsiteProvider: offsiteProvider(ctx),
+            databaseArns: [database.instanceArn],
+            filesBucketArn: files.bucketArn,
+            notificationTopicArn: platform.output("operationsTopicArn"),
+        },
         opts,
     );
     new AvailabilityCheck(`${tenant.id}-check`, { url: foundation.url, alarmTopicArn: platform.output("operationsTopicArn"), kmsKeyArn: keys.dataKeyArn }, opts);
