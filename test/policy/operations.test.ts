@@ -23,6 +23,8 @@ import { missingBackupSelection } from "../../policy/rules/operations/missingBac
 import { missingVpcFlowLog } from "../../policy/rules/operations/missingVpcFlowLog";
 import { canonicalSchedule, sameSchedule } from "../../policy/rules/operations/schedule";
 import { Finding, PolicySettings, PolicyStack, Rule } from "../../policy/rules/types";
+import { stackPolicy } from "../../policy/pack";
+import type { StackValidationArgs } from "@pulumi/policy";
 import { loadFleet } from "../../stacks/config/validate";
 import {
     ACCOUNT,
@@ -560,6 +562,23 @@ describe("backup-vault-notifications", () => {
 
     it("GIVEN a saas tenant (no vault) WHEN checked THEN there is nothing to judge", () => {
         expect(findings(enableBackupVaultNotifications, saasStack())).toEqual([]);
+    });
+
+    it("GIVEN the pack during an update WHEN it judges the stack THEN it sees the notifications beside the vault (a stack policy: a resource policy sees one resource alone)", () => {
+        expect(enableBackupVaultNotifications.kind).toBe("stack");
+        const policy = stackPolicy(enableBackupVaultNotifications);
+        const asCrossGuard = (stack: PolicyStack) =>
+            ({
+                resources: stack.resources.map((resource) => ({ type: resource.type, name: resource.name, urn: `urn:pulumi:acme::tenant-platform::${resource.type}::${resource.name}`, props: { ...resource.props, id: resource.id }, opts: { protect: false } })),
+                getConfig: () => ({}),
+            }) as unknown as StackValidationArgs;
+        const run = (stack: PolicyStack) => {
+            const reported: [string, string | undefined][] = [];
+            (policy.validateStack as (a: StackValidationArgs, r: (m: string, u?: string) => void) => void)(asCrossGuard(stack), (message, urn) => reported.push([message, urn]));
+            return reported;
+        };
+        expect(run(dataStack())).toEqual([]);
+        expect(run(without(dataStack(), notifications))).toEqual([[expect.stringMatching(/^no vault notifications/), "urn:pulumi:acme::tenant-platform::aws:backup/vault:Vault::acme-backup-vault"]]);
     });
 });
 

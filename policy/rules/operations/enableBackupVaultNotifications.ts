@@ -3,7 +3,7 @@
 
 import { BACKUP_VAULT_EVENT_PURPOSES, BACKUP_VAULT_EVENTS, DEPRECATED_BACKUP_VAULT_EVENTS } from "../../../components/backup-schedule";
 import { ofType } from "../graph";
-import { PolicyResource, PolicyStack, ResourceRule } from "../types";
+import { Finding, PolicyResource, PolicyStack, StackRule } from "../types";
 import { planRulesOf, PLAN_TYPE, regionOfArn, stackRegion, VAULT_TYPE } from "./backups";
 
 export const VAULT_NOTIFICATIONS_TYPE = "aws:backup/vaultNotifications:VaultNotifications";
@@ -74,8 +74,13 @@ function notificationProblems(vault: PolicyResource, stack: PolicyStack): string
     return problems;
 }
 
-export const enableBackupVaultNotifications: ResourceRule = {
-    kind: "resource",
+/** A stack rule, not a resource rule: CrossGuard shows a resource policy that one resource alone, and the notifications are another. */
+function notificationFindings(stack: PolicyStack): Finding[] {
+    return ofType(stack, VAULT_TYPE).flatMap((vault) => notificationProblems(vault, stack).map((message) => ({ resource: vault.name, message })));
+}
+
+export const enableBackupVaultNotifications: StackRule = {
+    kind: "stack",
     name: "backup-vault-notifications",
     description:
         `Every AWS Backup vault in the stack's region has vault notifications (${VAULT_NOTIFICATIONS_TYPE}) to an SNS topic of that region with the events ` +
@@ -86,6 +91,5 @@ export const enableBackupVaultNotifications: ResourceRule = {
         "Backups fail silently: a full vault key, a revoked role or a resource gone makes every night's job FAILED or EXPIRED, and without a notification the first " +
         "person to notice is the customer asking for a restore that does not exist.",
     enforcement: "mandatory",
-    resourceTypes: [VAULT_TYPE],
-    validate: notificationProblems,
+    validate: notificationFindings,
 };
