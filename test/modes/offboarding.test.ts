@@ -93,3 +93,25 @@ describe("backup notifications", () => {
         expect(plan.violations).toEqual([]);
     });
 });
+
+describe("the operations topic admits the tenants' vaults", () => {
+    type Statement = { Sid?: string; Effect: string; Principal?: { Service?: string | string[] }; Action: string | string[]; Condition?: Record<string, Record<string, string>> };
+    const services = (statement: Statement) => [statement.Principal?.Service ?? []].flat();
+    const actions = (statement: Statement) => [statement.Action].flat();
+
+    it("GIVEN the platform WHEN planned THEN backup.amazonaws.com of this account may publish to the topic and use its key (tenant vaults are in the same account)", () => {
+        const platform = stackOf(protectedFleet, "platform-eu-west-1");
+        const topic = platform.resources.find((resource) => resource.name === "platform-eu-west-1-operations-topic")!;
+        const [topicPolicy] = ofType(platform, "aws:sns/topicPolicy:TopicPolicy");
+        const policy = JSON.parse(topicPolicy!.inputs.policy as string) as { Statement: Statement[] };
+        const publish = policy.Statement.filter((statement) => statement.Effect === "Allow" && services(statement).includes("backup.amazonaws.com") && actions(statement).includes("sns:Publish"));
+        expect(publish).toHaveLength(1);
+        expect(Object.keys(publish[0]!.Condition?.StringEquals ?? {})).toEqual(["aws:SourceAccount"]);
+        const keyArn = topic.inputs.kmsMasterKeyId as string;
+        const key = ofType(platform, T.kmsKey).find((candidate) => keyArn.endsWith(`/${candidate.id}`))!;
+        expect(key, keyArn).toBeDefined();
+        const keyPolicy = JSON.parse(key.inputs.policy as string) as { Statement: Statement[] };
+        const encrypt = keyPolicy.Statement.filter((statement) => statement.Effect === "Allow" && services(statement).includes("backup.amazonaws.com"));
+        expect(encrypt.flatMap(actions)).toEqual(expect.arrayContaining(["kms:GenerateDataKey*", "kms:Decrypt"]));
+    });
+});
