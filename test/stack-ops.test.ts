@@ -604,6 +604,22 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
         expect(run.calls.filter((call) => call.argv[0] === "destroy")).toEqual([]);
     }, 60_000);
 
+    it("GIVEN --dry-run WHEN destroying THEN it prints the backup, the record, the targeted update, the destroy and the clean-up, in that order, and runs none", () => {
+        const dir = stubState(outputs);
+        seed(dir);
+        const run = cli(["destroy", "globex", "--dry-run"], { dir });
+        expect(run.status).toBe(0);
+        const lines = run.stdout.trim().split("\n");
+        expect(lines.slice(3)).toEqual([
+            `pulumi config set offboardingFinalBackup '{"completedAt":"<when the backup completed>","recoveryPoints":{...}}' --stack globex`,
+            "pulumi up --stack globex --policy-pack policy --yes --target <each RDS instance and load balancer of the stack> (deletion protection off, nothing else changes)",
+            "pulumi destroy --stack globex --yes",
+            "pulumi config rm offboardingFinalBackup --stack globex",
+            "dry run: nothing was backed up or destroyed.",
+        ]);
+        expect(run.calls.filter((call) => ["up", "destroy", "config"].includes(call.argv[0]!) || call.tool === "aws")).toEqual([]);
+    }, 60_000);
+
     it("GIVEN no such stack WHEN destroying THEN it says there is none", () => {
         const dir = stubState(outputs);
         const run = cli(["destroy", "globex", "--yes"], { dir });
