@@ -164,6 +164,7 @@ describe("Database", () => {
         [{ engineVersion: "latest" }, /engineVersion: "latest" is not allowed; expected a PostgreSQL major or major.minor version/],
         [{ databaseName: "My-DB" }, /databaseName: "My-DB" is not allowed; expected a lower-case letter/],
         [{ masterUsername: "1admin" }, /masterUsername: "1admin" is not allowed; expected a lower-case letter/],
+        [{ offboardingFinalBackup: "yes" }, /offboardingFinalBackup: its offboarding-final-backup tag is "yes", not the recovery point ARNs of a final backup/],
     ] as [Partial<DatabaseArgs>, RegExp][])("GIVEN %o WHEN constructed THEN it fails naming the field, the value and what is allowed", async (overrides, message) => {
         await expect(
             planProgram((provider) => {
