@@ -132,3 +132,35 @@ export function runsPerWeek(expression: string): number {
 export function recoveryPointsKept(rule: Pick<BackupRule, "schedule" | "deleteAfterDays">): number {
     return Math.ceil((rule.deleteAfterDays * runsPerWeek(rule.schedule)) / 7);
 }
+
+/**
+ * The vault events operations are told about, so that a failed or expired backup and a failed
+ * off-site copy reach somebody. AWS Backup's PutBackupVaultNotifications accepts 17 values
+ * (botocore 1.29.27 `backup` model, shape BackupVaultEvent), but its API reference lists
+ * BACKUP_JOB_FAILED, BACKUP_JOB_EXPIRED, RESTORE_JOB_FAILED and the other *_SUCCESSFUL/*_FAILED job
+ * events except COPY_JOB_* as deprecated: "Deprecated events do not return statuses or notifications"
+ * (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_PutBackupVaultNotifications.html).
+ * A failed, expired or aborted backup job is announced as BACKUP_JOB_COMPLETED, its outcome in the
+ * message attribute `State` (FAILED, EXPIRED, ABORTED, COMPLETED) on which a subscription filters;
+ * a failed copy as COPY_JOB_FAILED, from the vault the copy leaves; an S3 backup that skipped
+ * objects as S3_BACKUP_OBJECT_FAILED.
+ */
+export const BACKUP_VAULT_EVENTS = ["BACKUP_JOB_COMPLETED", "COPY_JOB_FAILED", "S3_BACKUP_OBJECT_FAILED"] as const;
+
+/** Events AWS Backup accepts but, deprecated, never sends (same source): subscribing to them alone warns nobody. */
+export const DEPRECATED_BACKUP_VAULT_EVENTS = [
+    "BACKUP_JOB_SUCCESSFUL",
+    "BACKUP_JOB_FAILED",
+    "BACKUP_JOB_EXPIRED",
+    "RESTORE_JOB_SUCCESSFUL",
+    "RESTORE_JOB_FAILED",
+    "BACKUP_PLAN_CREATED",
+    "BACKUP_PLAN_MODIFIED",
+] as const;
+
+/** What each required event reports, for messages. */
+export const BACKUP_VAULT_EVENT_PURPOSES: Readonly<Record<(typeof BACKUP_VAULT_EVENTS)[number], string>> = {
+    BACKUP_JOB_COMPLETED: "failed and expired backup jobs (their State)",
+    COPY_JOB_FAILED: "failed off-site copies",
+    S3_BACKUP_OBJECT_FAILED: "S3 objects a backup skipped",
+};

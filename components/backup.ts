@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
-import { BACKUP_PROMISE, BackupRule, BackupTarget, retentionBounds, rulesFor } from "./backup-schedule";
+import { BACKUP_PROMISE, BACKUP_VAULT_EVENTS, BackupRule, BackupTarget, retentionBounds, rulesFor } from "./backup-schedule";
 import { keyPolicy } from "./encryption-keys";
 import { componentType } from "./types";
 import { fittedName, NAME_LIMITS } from "./naming";
@@ -33,10 +33,12 @@ export interface BackupArgs {
      */
     readonly lockMaxRetentionDays?: number;
     /**
-     * SNS topic told about finished backup jobs and failed copies (the topic's policy must let
-     * `backup.amazonaws.com` publish). Default: undefined, no notifications.
+     * SNS topic of the stack's own region and account (AWS Backup notifies no other account; its
+     * policy and key must let `backup.amazonaws.com` publish) told about failed and expired backup
+     * jobs and failed off-site copies of the home vault (BACKUP_VAULT_EVENTS). Required: a failed
+     * backup nobody hears of breaks the promise as surely as no backup.
      */
-    readonly notificationTopicArn?: pulumi.Input<string>;
+    readonly notificationTopicArn: pulumi.Input<string>;
 }
 
 /** AWS managed policies the backup role needs: backup and restore, including the S3 ones. */
@@ -195,14 +197,15 @@ export class Backup extends pulumi.ComponentResource {
         const databasePlan = plan("database", args.databaseArns);
         const filesPlan = plan("files", [args.filesBucketArn, ...(args.instanceArns ?? [])]);
 
-        if (args.notificationTopicArn !== undefined) {
-            // BACKUP_JOB_COMPLETED carries the job's state: operations filter on it for failures.
-            new aws.backup.VaultNotifications(
-                `${name}-vault-notifications`,
-                { backupVaultName: vault.name, snsTopicArn: args.notificationTopicArn, backupVaultEvents: ["BACKUP_JOB_COMPLETED", "COPY_JOB_FAILED", "S3_BACKUP_OBJECT_FAILED"] },
-                home,
-            );
-        }
+        // BACKUP_JOB_COMPLETED carries the job's state (FAILED, EXPIRED ...): operations filter on it.
+        // Only the home vault: every job of the promise runs there, and a copy is a job of the vault
+        // it leaves (COPY_JOB_FAILED here). The off-site vault only receives copies; restores from it
+        // are started by an operator who watches them; and its region has no operations topic.
+        new aws.backup.VaultNotifications(
+            `${name}-vault-notifications`,
+            { backupVaultName: vault.name, snsTopicArn: args.notificationTopicArn, backupVaultEvents: [...BACKUP_VAULT_EVENTS] },
+            home,
+        );
 
         this.vaultArn = vault.arn;
         this.offsiteVaultArn = offsiteVault.arn;

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
 import { reservedPrefixFreeName } from "./naming";
+import { OFFBOARDING_TAG_KEY, offboardingTagProblem } from "./offboarding";
 import { componentType } from "./types";
 
 export interface DatabaseArgs {
@@ -47,6 +48,12 @@ export interface DatabaseArgs {
      * `kms:ViaService` statement). Default: none, no resource policy.
      */
     readonly secretReaderRoleArns?: pulumi.Input<string>[];
+    /**
+     * The final backup of the stack's offboarding (its recovery point ARNs, space-separated;
+     * components/offboarding.ts), which alone turns deletion protection off and is tagged on the
+     * instance as `offboarding-final-backup`. Default: undefined, deletion protection on.
+     */
+    readonly offboardingFinalBackup?: string;
 }
 
 /**
@@ -217,6 +224,10 @@ export class Database extends pulumi.ComponentResource {
             databaseName,
             masterUsername,
         });
+        const offboardingProblem = args.offboardingFinalBackup === undefined ? undefined : offboardingTagProblem({ [OFFBOARDING_TAG_KEY]: args.offboardingFinalBackup });
+        if (offboardingProblem !== undefined) {
+            problems.push(`offboardingFinalBackup: ${offboardingProblem}`);
+        }
         if (problems.length > 0) {
             throw new pulumi.ResourceError(`${name}: ${problems.join("; ")}`, this);
         }
@@ -285,7 +296,8 @@ export class Database extends pulumi.ComponentResource {
                 vpcSecurityGroupIds: [group.id],
                 parameterGroupName: parameterGroup.name,
                 publiclyAccessible: false,
-                deletionProtection: true,
+                // Off only while the stack is offboarded, after its final backup (tagged below).
+                deletionProtection: args.offboardingFinalBackup === undefined,
                 skipFinalSnapshot: false,
                 finalSnapshotIdentifier: finalSnapshotIdentifier(name),
                 // Automated backups outlive the instance, so a deletion still leaves point-in-time restore.
@@ -297,7 +309,7 @@ export class Database extends pulumi.ComponentResource {
                 performanceInsightsKmsKeyId: args.kmsKeyArn,
                 performanceInsightsRetentionPeriod: 7,
                 enabledCloudwatchLogsExports: ["postgresql"],
-                tags: { Name: name, tier: "data" },
+                tags: { Name: name, tier: "data", ...(args.offboardingFinalBackup === undefined ? {} : { [OFFBOARDING_TAG_KEY]: args.offboardingFinalBackup }) },
             },
             { parent: this, dependsOn: [logGroup] },
         );

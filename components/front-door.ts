@@ -4,6 +4,7 @@ import { isCanonicalCidr, parseCidr } from "../stacks/config/ipv4";
 import * as aws from "./aws";
 import { CustomerDnsRecord, DomainCertificate, DomainCertificateArgs } from "./domain-certificate";
 import { fittedName, loadBalancerName, NAME_LIMITS, reservedPrefixFreeName } from "./naming";
+import { OFFBOARDING_TAG_KEY, offboardingTagProblem } from "./offboarding";
 import { componentType } from "./types";
 
 // Moved to DomainCertificate; re-exported so that existing imports keep working.
@@ -54,6 +55,12 @@ export interface FrontDoorArgs {
      * `ELBSecurityPolicy-TLS13-1-2-2021-06` (TLS 1.3 and 1.2, forward-secret ciphers).
      */
     readonly sslPolicy?: string;
+    /**
+     * The final backup of the stack's offboarding (its recovery point ARNs, space-separated;
+     * components/offboarding.ts), which alone turns the load balancer's deletion protection off and
+     * is tagged on it as `offboarding-final-backup`. Default: undefined, deletion protection on.
+     */
+    readonly offboardingFinalBackup?: string;
     /** Requests one client IP may make in five minutes before the web firewall blocks it. Default: 2000. */
     readonly requestsPerFiveMinutes?: number;
     /**
@@ -171,6 +178,10 @@ export class FrontDoor extends pulumi.ComponentResource {
         const requestsPerFiveMinutes = args.requestsPerFiveMinutes ?? 2000;
         const webFirewall = args.webFirewall ?? !args.internal;
         const problems = frontDoorProblems({ internal: args.internal, allowedCidrs: args.allowedCidrs, vpcCidr: args.vpcCidr, targetPort, sslPolicy, requestsPerFiveMinutes });
+        const offboardingProblem = args.offboardingFinalBackup === undefined ? undefined : offboardingTagProblem({ [OFFBOARDING_TAG_KEY]: args.offboardingFinalBackup });
+        if (offboardingProblem !== undefined) {
+            problems.push(`offboardingFinalBackup: ${offboardingProblem}`);
+        }
         if (problems.length > 0) {
             throw new pulumi.ResourceError(problems.join("; "), this);
         }
@@ -218,10 +229,11 @@ export class FrontDoor extends pulumi.ComponentResource {
                 securityGroups: [group.id, ...(args.extraSecurityGroupIds ?? [])],
                 dropInvalidHeaderFields: true,
                 // Its DNS name is what customers with their own domain point their CNAME at: deleting
-                // the load balancer by accident would break their DNS. Offboarding turns this off first.
-                enableDeletionProtection: true,
+                // the load balancer by accident would break their DNS. Offboarding turns this off first,
+                // after the final backup (`offboardingFinalBackup`), and tags it with that backup.
+                enableDeletionProtection: args.offboardingFinalBackup === undefined,
                 // idleTimeout stays at the 60-second default: the application answers within it.
-                tags: { Name: name },
+                tags: { Name: name, ...(args.offboardingFinalBackup === undefined ? {} : { [OFFBOARDING_TAG_KEY]: args.offboardingFinalBackup }) },
             },
             child,
         );

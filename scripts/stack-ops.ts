@@ -7,8 +7,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline";
 
+import type { Stack } from "@pulumi/pulumi/automation";
 import type { Logger } from "pino";
 
+import { finalBackupConfigValue, FinalBackupRecord, OFFBOARDING_CONFIG_KEY } from "../components/offboarding";
 import { formatProblem, loadFleet, TENANT_CONFIG_DIR } from "../stacks/config/validate";
 import { platformRegionOf } from "../stacks/context";
 import { ensureBuilt } from "./build";
@@ -16,8 +18,9 @@ import { EXIT, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
 import { FINAL_BACKUP_RETENTION_DAYS, FinalBackupPlan, finalBackupPlan, FinishedBackup, startBackupJobArgs, takeFinalBackup } from "./lib/ops/backup";
 import { changedStacks } from "./lib/ops/changed";
 import { createLogger } from "./lib/ops/log";
+import { classifySelectFailure, describeSelectFailure, finalBackupRecord, protectedUrns } from "./lib/ops/offboarding";
 import { existingStack, MissingToolError, outputValues, POLICY_PACK, prepareStack, progress, requireTool, StackTarget } from "./lib/ops/pulumi";
-import { chunks, RolloutOutcome, rolloutPlan, RolloutWave, runRollout } from "./lib/ops/rollout";
+import { chunks, firstLine, RolloutOutcome, rolloutPlan, RolloutWave, runRollout } from "./lib/ops/rollout";
 import { loadDotenv, OpsSettings, readSettings } from "./lib/ops/settings";
 
 export const USAGE = `Usage: npm run preview -- (STACK ... | --all) [--parallel N] [--dry-run] [--log-file FILE]
@@ -33,8 +36,11 @@ pack in policy/. STACK is a tenant id (tenant-configs/STACK.yaml) or platform-<r
                  demo tenants, then one production tenant per mode), then the other tenants in
                  waves; stops at the first failure (no stack is started after it)
   destroy        takes a final on-demand backup of the tenant's database and files bucket with
-                 AWS Backup (the AWS CLI is needed), waits for it, then destroys the stack; asks you
-                 to type the tenant id unless --yes. Vaults, keys and backups are retained.
+                 AWS Backup (the AWS CLI is needed) and waits until it COMPLETED; then records it in
+                 the stack config (offboardingFinalBackup), lifts the deletion protection of the
+                 database and load balancer by an update targeted at them alone, destroys the stack
+                 and removes the record; asks you to type the tenant id unless --yes. Vaults, keys
+                 and backups are retained. A failed or unconfirmed backup leaves protection on.
   changed        prints the JSON list of stacks whose plan diff shows a change (for CI)
 
   --all          every tenant in tenant-configs/ and the platform of every region in use
@@ -264,8 +270,62 @@ function describeDestroy(stack: string, decision: ReturnType<typeof finalBackupP
     } else if (decision.kind === "nothing") {
         lines.push(`(no final backup: ${decision.reason})`);
     }
+    if (decision.kind === "backup") {
+        lines.push(`pulumi config set ${OFFBOARDING_CONFIG_KEY} '{"completedAt":"<when the backup completed>","recoveryPoints":{...}}' --stack ${stack}`);
+        lines.push(`pulumi up --stack ${stack} --policy-pack policy --yes --target <each RDS instance and load balancer of the stack> (deletion protection off, nothing else changes)`);
+    }
     lines.push(`pulumi destroy --stack ${stack} --yes`);
+    if (decision.kind === "backup") {
+        lines.push(`pulumi config rm ${OFFBOARDING_CONFIG_KEY} --stack ${stack}`);
+    }
     return lines;
+}
+
+/**
+ * Lifts the deletion protection of the stack's protected resources, after the final backup and only
+ * then: records the backup in the stack config (the program's one switch, stacks/context.ts
+ * `offboardingOf`), then an update targeted at exactly those resources (`targetDependents: false`),
+ * so that nothing else of the stack changes on its way out: a full update would also roll out
+ * whatever else differs (a new server image, a changed rule) and could fail or replace servers
+ * for no purpose. Returns the error message, or undefined when protection is off.
+ */
+async function liftProtection(stack: Stack, record: FinalBackupRecord, log: Logger): Promise<{ stage: "config" | "state" | "update"; message: string } | undefined> {
+    try {
+        await stack.setConfig(OFFBOARDING_CONFIG_KEY, { value: finalBackupConfigValue(record) });
+    } catch (error) {
+        return { stage: "config", message: firstLine(error) };
+    }
+    let targets: string[];
+    try {
+        targets = protectedUrns(await stack.exportStack());
+    } catch (error) {
+        return { stage: "state", message: firstLine(error) };
+    }
+    log.info({ event: "start", op: "lift-protection", targets }, `lifting deletion protection of ${targets.length} resource(s)`);
+    if (targets.length === 0) {
+        return undefined;
+    }
+    try {
+        const result = await stack.up({ target: targets, targetDependents: false, policyPacks: [POLICY_PACK], ...progress(log) });
+        if (result.summary.result !== "succeeded") {
+            return { stage: "update", message: `the update ended "${result.summary.result}"` };
+        }
+    } catch (error) {
+        return { stage: "update", message: firstLine(error) };
+    }
+    log.info({ event: "done", op: "lift-protection" }, "deletion protection lifted");
+    return undefined;
+}
+
+/** Removes the offboarding record; what to run by hand when that fails. */
+async function forgetOffboarding(stack: Stack, tenant: string, log: Logger): Promise<string> {
+    try {
+        await stack.removeConfig(OFFBOARDING_CONFIG_KEY);
+        return "";
+    } catch (error) {
+        log.error({ event: "failed", op: "config-rm", error: (error as Error).message }, "cannot remove the offboarding record");
+        return `  The stack config ${OFFBOARDING_CONFIG_KEY} could not be removed (${firstLine(error)}): run \`pulumi config rm ${OFFBOARDING_CONFIG_KEY} --stack ${tenant}\`, or the next update leaves deletion protection off.\n`;
+    }
 }
 
 async function destroy(request: OpsRequest, settings: OpsSettings, log: Logger, io: OpsIo): Promise<number> {
@@ -278,8 +338,9 @@ async function destroy(request: OpsRequest, settings: OpsSettings, log: Logger, 
     try {
         stack = await existingStack(tenant);
     } catch (error) {
-        stackLog.error({ event: "refused", error: (error as Error).message }, "cannot select the stack");
-        await writeStdout(`destroy: there is no stack "${tenant}" in the current backend (${settings.backendUrl ?? "pulumi login"}); nothing was destroyed.\n`);
+        const failure = classifySelectFailure(error);
+        stackLog.error({ event: "refused", reason: failure.kind, error: (error as Error).message }, "cannot select the stack");
+        await writeStdout(`destroy: ${describeSelectFailure(failure, tenant, settings.backendUrl ?? "pulumi login")}; nothing was destroyed.\n`);
         return EXIT.invalid;
     }
     const decision = finalBackupPlan(await outputValues(stack));
@@ -316,6 +377,30 @@ async function destroy(request: OpsRequest, settings: OpsSettings, log: Logger, 
             return EXIT.invalid;
         }
     }
+    const backupLines = backups.map((backup) => `  final backup of the ${backup.label}: ${backup.recoveryPointArn}\n`).join("");
+    const offboarding = decision.kind === "backup";
+    if (offboarding) {
+        const confirmed = finalBackupRecord(backups, new Date());
+        if ("problems" in confirmed) {
+            stackLog.error({ event: "refused", op: "lift-protection", problems: confirmed.problems }, "final backup not confirmed");
+            await writeStdout(`destroy: the final backup of ${tenant} is not confirmed (${confirmed.problems.join("; ")}), so deletion protection stays on and nothing was destroyed.\n${backupLines}`);
+            return EXIT.invalid;
+        }
+        const lifted = await liftProtection(stack, confirmed.record, stackLog);
+        if (lifted !== undefined) {
+            stackLog.error({ event: "failed", op: "lift-protection", stage: lifted.stage, error: lifted.message }, "cannot lift deletion protection");
+            // Without the record the next update turns protection back on wherever it went off.
+            const leftover = lifted.stage === "config" ? "" : await forgetOffboarding(stack, tenant, stackLog);
+            const what =
+                lifted.stage === "config"
+                    ? `its stack config ${OFFBOARDING_CONFIG_KEY} could not be set (${lifted.message}), so deletion protection stays on`
+                    : lifted.stage === "state"
+                      ? `its state could not be read to find the protected resources (${lifted.message}), so deletion protection stays on`
+                      : `the update that lifts deletion protection failed (${lifted.message}); the database and load balancer may still be protected`;
+            await writeStdout(`destroy: ${what}, and nothing was destroyed. The final backup is kept:\n${backupLines}${leftover}Fix the cause and run destroy again.\n`);
+            return EXIT.invalid;
+        }
+    }
     stackLog.info({ event: "start", op: "destroy" }, "destroy started");
     try {
         const result = await stack.destroy({ ...progress(stackLog) });
@@ -324,13 +409,15 @@ async function destroy(request: OpsRequest, settings: OpsSettings, log: Logger, 
         }
     } catch (error) {
         stackLog.error({ event: "failed", op: "destroy", error: (error as Error).message }, "destroy failed");
-        await writeStdout(
-            `destroy: ${tenant} failed part-way (${(error as Error).message.split("\n")[0]}); some resources may remain: see the log and run it again.\n` +
-                backups.map((backup) => `  final backup of the ${backup.label}: ${backup.recoveryPointArn}\n`).join(""),
-        );
+        const leftover = offboarding ? await forgetOffboarding(stack, tenant, stackLog) : "";
+        await writeStdout(`destroy: ${tenant} failed part-way (${firstLine(error)}); some resources may remain: see the log and run it again.\n${backupLines}${leftover}`);
         return EXIT.invalid;
     }
+    const leftover = offboarding ? await forgetOffboarding(stack, tenant, stackLog) : "";
     stackLog.info({ event: "done", op: "destroy", backups }, "destroy succeeded");
+    if (leftover) {
+        await writeStdout(leftover);
+    }
     await writeStdout(renderDestroyed(tenant, decision.kind === "backup" ? decision.plan : undefined, backups));
     return EXIT.ok;
 }
@@ -372,8 +459,9 @@ export async function main(argv: string[], io: OpsIo = { stdin: process.stdin, s
         const version = await requireTool("pulumi", ["version"]);
         const log = createLogger({ level: settings.logLevel, file: request.logFile ?? settings.logFile, stream: io.stderr });
         log.info({ event: "cli", pulumi: version, command: request.command, dryRun: request.dryRun }, `pulumi ${version}`);
-        if (request.command !== "destroy" && !request.dryRun) {
-            // Pulumi runs the compiled program (Pulumi.yaml main: dist/index.js).
+        if (!request.dryRun) {
+            // Pulumi runs the compiled program (Pulumi.yaml main: dist/index.js); destroy runs it too,
+            // for the update that lifts deletion protection.
             const built = ensureBuilt();
             if (built.errors.length > 0) {
                 log.error({ event: "build-failed", errors: built.errors }, "the program does not compile");

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "../components/aws";
+import { OFFBOARDING_CONFIG_KEY, offboardingTagValue, parseFinalBackupConfig } from "../components/offboarding";
 import { Mode, Tenant } from "./config/tenant";
 
 /** What a stack program returns: its stack outputs. */
@@ -139,6 +140,31 @@ export interface TenantContext {
     readonly platform: PlatformReference;
     /** Options for the stack's top-level components: the tenant's provider. */
     readonly opts: pulumi.ComponentResourceOptions;
+    /**
+     * The offboarding switch (`offboardingOf`): the final backup's recovery point ARNs while
+     * `npm run destroy` offboards the stack, which turns the deletion protection of its database
+     * and load balancer off; undefined otherwise, protection on.
+     */
+    readonly offboardingFinalBackup: string | undefined;
+}
+
+/**
+ * The one switch that lifts deletion protection: the stack config `offboardingFinalBackup`
+ * (components/offboarding.ts), which `npm run destroy` sets only after the final backup of the
+ * tenant's data has COMPLETED, right before it destroys the stack. Returns the recovery point ARNs
+ * the protected resources are tagged with; undefined (protection on) when unset. A value that names
+ * no recovery points fails the update: protection is never lifted on a guess.
+ */
+export function offboardingOf(config: pulumi.Config): string | undefined {
+    const raw = config.get(OFFBOARDING_CONFIG_KEY);
+    if (raw === undefined) {
+        return undefined;
+    }
+    const parsed = parseFinalBackupConfig(raw);
+    if ("problems" in parsed) {
+        throw new pulumi.RunError(`stack config ${OFFBOARDING_CONFIG_KEY}: ${parsed.problems.join("; ")}; it is set by \`npm run destroy\` after the final backup, never by hand`);
+    }
+    return offboardingTagValue(parsed.record);
 }
 
 export function tenantContext(tenant: Tenant): TenantContext {
@@ -147,7 +173,7 @@ export function tenantContext(tenant: Tenant): TenantContext {
         region: tenant.region as aws.Region,
         defaultTags: { tags: stackTags(tenant.id, tenant.mode, tenant.environment) },
     });
-    return { tenant, config, provider, platform: new PlatformReference(tenant.region, config), opts: { provider } };
+    return { tenant, config, provider, platform: new PlatformReference(tenant.region, config), opts: { provider }, offboardingFinalBackup: offboardingOf(config) };
 }
 
 /** A provider for the tenant's off-site backup region, tagged like the stack's own. */

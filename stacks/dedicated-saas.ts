@@ -69,6 +69,7 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
             // The copy on the shared servers reads its own secret; the grant is the tenant's, in the
             // secret's resource policy (hundreds of tenants would overflow a policy on the shared role).
             secretReaderRoleArns: [platform.output("appServersRoleArn")],
+            offboardingFinalBackup: ctx.offboardingFinalBackup,
         },
         opts,
     );
@@ -88,6 +89,7 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
             suspiciousNetworks: platform.output("suspiciousNetworks"),
             healthCheckPath: appCopyHealthCheckPath(tenant.id),
             extraSecurityGroupIds: [platform.output("tenantFrontDoorSecurityGroupId")],
+            offboardingFinalBackup: ctx.offboardingFinalBackup,
         },
         { ...opts, transformations: [adoptFormerCertificate(tenant.id)] },
     );
@@ -116,7 +118,14 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
 
     const backup = new Backup(
         `${tenant.id}-backup`,
-        { backupKeyArn: keys.backupKeyArn, offsiteRegion: tenant.offsiteRegion, offsiteProvider: offsiteProvider(ctx), databaseArns: [database.instanceArn], filesBucketArn: files.bucketArn },
+        {
+            backupKeyArn: keys.backupKeyArn,
+            offsiteRegion: tenant.offsiteRegion,
+            offsiteProvider: offsiteProvider(ctx),
+            databaseArns: [database.instanceArn],
+            filesBucketArn: files.bucketArn,
+            notificationTopicArn: platform.output("operationsTopicArn"),
+        },
         opts,
     );
     new AvailabilityCheck(`${tenant.id}-check`, { url: foundation.url, alarmTopicArn: platform.output("operationsTopicArn"), kmsKeyArn: keys.dataKeyArn }, opts);

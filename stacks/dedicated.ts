@@ -164,6 +164,7 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
             zoneId: tenant.domain.kind === "subdomain" ? platform.output("publicZoneId") : undefined,
             platformZone: { zoneId: platform.output("publicZoneId"), domain: baseDomain },
             suspiciousNetworks,
+            offboardingFinalBackup: ctx.offboardingFinalBackup,
         },
         opts,
     );
@@ -229,6 +230,7 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
                   kmsKeyArn: keys.dataKeyArn,
                   clientSecurityGroupIds: [servers.accessSecurityGroupId],
                   multiAz: tenant.environment === "production",
+                  offboardingFinalBackup: ctx.offboardingFinalBackup,
               },
               opts,
           );
@@ -252,6 +254,7 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
             databaseArns: [database.instanceArn],
             filesBucketArn: files.bucketArn,
             instanceArns: servers.instanceArns,
+            notificationTopicArn: alarmTopicArn,
         },
         opts,
     );

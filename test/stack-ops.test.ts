@@ -13,6 +13,7 @@ import { parse } from "yaml";
 import { parseRequest } from "../scripts/stack-ops";
 import { finalBackupPlan, FINAL_BACKUP_RETENTION_DAYS, startBackupJobArgs } from "../scripts/lib/ops/backup";
 import { changedStacks } from "../scripts/lib/ops/changed";
+import { classifySelectFailure, finalBackupRecord, protectedUrns } from "../scripts/lib/ops/offboarding";
 import { formatLine } from "../scripts/lib/ops/log";
 import { firstLine, RolloutTenant, rolloutPlan, runRollout } from "../scripts/lib/ops/rollout";
 import { projectCopy } from "./fixtures/project-copy";
@@ -196,6 +197,55 @@ describe("finalBackupPlan", () => {
             "--iam-role-arn", role, "--lifecycle", '{"DeleteAfterDays":365}', "--recovery-point-tags", '{"purpose":"final-before-destroy","tenant":"acme","target":"files"}', "--output", "json",
         ]);
         expect(FINAL_BACKUP_RETENTION_DAYS).toBeLessThanOrEqual(366);
+    });
+});
+
+describe("offboarding helpers", () => {
+    it("GIVEN an exported deployment WHEN read THEN the targets are its RDS instances and load balancers, not what is pending deletion", () => {
+        const deployment = {
+            deployment: {
+                resources: [
+                    { urn: "urn:a", type: "pulumi:pulumi:Stack" },
+                    { urn: "urn:db", type: "aws:rds/instance:Instance" },
+                    { urn: "urn:old-db", type: "aws:rds/instance:Instance", delete: true },
+                    { urn: "urn:alb", type: "aws:lb/loadBalancer:LoadBalancer" },
+                    { urn: "urn:bucket", type: "aws:s3/bucket:Bucket" },
+                ],
+            },
+        };
+        expect(protectedUrns(deployment)).toEqual(["urn:db", "urn:alb"]);
+        expect(protectedUrns({})).toEqual([]);
+    });
+
+    it.each([
+        [[], ["no backup job finished"]],
+        [[{ label: "database", jobId: "j1", recoveryPointArn: "" }], ['the database job j1 reported "", not a recovery point ARN']],
+        [[{ label: "files", jobId: "j2", recoveryPointArn: "arn:aws:s3:::bucket" }], ['the files job j2 reported "arn:aws:s3:::bucket", not a recovery point ARN']],
+    ])("GIVEN finished jobs %j WHEN recorded THEN the backup is not confirmed: %j", (backups, problems) => {
+        expect(finalBackupRecord(backups, new Date(0))).toEqual({ problems });
+    });
+
+    it("GIVEN jobs with recovery points WHEN recorded THEN the record names them and when", () => {
+        const arn = "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
+        expect(finalBackupRecord([{ label: "database", jobId: "j1", recoveryPointArn: arn }], new Date(0))).toEqual({
+            record: { completedAt: "1970-01-01T00:00:00.000Z", recoveryPoints: { database: arn } },
+        });
+    });
+
+    const commandError = (stderr: string) => {
+        const error = new Error(`code: 255\n stdout: \n stderr: ${stderr}\n`) as Error & { commandResult: { stderr: string } };
+        error.commandResult = { stderr };
+        return error;
+    };
+    it.each([
+        ["error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions", "login"],
+        ["error: getting user info: [401] Unauthorized: No credentials provided or are invalid.", "login"],
+        ["error: failed to load checkpoint: ExpiredToken: The security token included in the request is expired", "login"],
+        ['error: Get "https://api.pulumi.com/api/user": dial tcp 52.1.2.3:443: i/o timeout', "network"],
+        ["error: connection refused", "network"],
+        ["error: something else entirely", "other"],
+    ])("GIVEN the CLI's %j WHEN classified THEN it is a %s problem", (stderr, kind) => {
+        expect(classifySelectFailure(commandError(stderr))).toEqual({ kind, detail: stderr });
     });
 });
 
@@ -419,11 +469,23 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
             backupRoleArn: "arn:aws:iam::123456789012:role/globex-backup-role-7a8b",
         },
     };
+    const urn = (type: string, name: string) => `urn:pulumi:globex::tenant-platform::${type}::${name}`;
+    const DATABASE_URN = urn("tenant-platform:data:Database$aws:rds/instance:Instance", "globex-database-db");
+    const DOOR_URN = urn("tenant-platform:edge:FrontDoor$aws:lb/loadBalancer:LoadBalancer", "globex-front-door-alb");
     /** The stub backend already holds the deployed stack. */
     const seed = (dir: string) => {
         fs.mkdirSync(path.join(dir, "stacks"), { recursive: true });
-        fs.writeFileSync(path.join(dir, "stacks", "globex.json"), JSON.stringify({ config: { "aws:region": "us-east-1" } }));
+        const resources = [
+            { urn: urn("pulumi:pulumi:Stack", "tenant-platform-globex"), type: "pulumi:pulumi:Stack" },
+            { urn: urn("tenant-platform:data:Database", "globex-database"), type: "tenant-platform:data:Database" },
+            { urn: DATABASE_URN, type: "aws:rds/instance:Instance" },
+            { urn: urn("tenant-platform:data:FilesBucket$aws:s3/bucket:Bucket", "globex-files-bucket"), type: "aws:s3/bucket:Bucket" },
+            { urn: DOOR_URN, type: "aws:lb/loadBalancer:LoadBalancer" },
+            { urn: urn("tenant-platform:edge:FrontDoor$aws:lb/listener:Listener", "globex-front-door-https"), type: "aws:lb/listener:Listener" },
+        ];
+        fs.writeFileSync(path.join(dir, "stacks", "globex.json"), JSON.stringify({ config: { "aws:region": "us-east-1" }, resources }));
     };
+    const offboardingSets = (calls: Call[]) => calls.filter((call) => call.argv[0] === "config" && call.argv[1] === "set" && call.argv[2] === "offboardingFinalBackup");
 
     it("GIVEN a confirmed destroy WHEN run THEN both final backups are started and completed before the stack is destroyed, and the summary says what is retained", () => {
         const dir = stubState(outputs);
@@ -441,6 +503,28 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
         expect(destroyAt).toBeGreaterThan(lastBackupCall);
         expect(run.calls[destroyAt]!.stack).toBe("globex");
         expect(run.calls.some((call) => call.argv[0] === "stack" && call.argv[1] === "init")).toBe(false);
+        // After the backup and before the destroy: the record of the backup, then an update of the
+        // protected resources alone, which runs with the record in the stack's config.
+        const recordAt = run.calls.findIndex((call) => call.argv[0] === "config" && call.argv[2] === "offboardingFinalBackup");
+        const liftAt = run.calls.findIndex((call) => call.argv[0] === "up" && call.phase === "start");
+        expect(recordAt).toBeGreaterThan(lastBackupCall);
+        expect(liftAt).toBeGreaterThan(recordAt);
+        expect(destroyAt).toBeGreaterThan(liftAt);
+        const record = JSON.parse(offboardingSets(run.calls)[0]!.argv.at(-1)!) as { completedAt: string; recoveryPoints: Record<string, string> };
+        expect(record.recoveryPoints).toEqual({
+            database: "arn:aws:backup:eu-west-1:123456789012:recovery-point:database-final",
+            files: "arn:aws:backup:eu-west-1:123456789012:recovery-point:files-final",
+        });
+        expect(Date.parse(record.completedAt)).not.toBeNaN();
+        const lift = run.calls[liftAt]!;
+        const targets = lift.argv.flatMap((arg, index) => (lift.argv[index - 1] === "--target" ? [arg] : []));
+        expect(targets).toEqual([DATABASE_URN, DOOR_URN]);
+        expect(lift.argv).not.toContain("--target-dependents");
+        expect(lift.argv).toEqual(expect.arrayContaining(["--policy-pack", path.join(REPO, "policy")]));
+        expect((lift as Call & { config: Record<string, string> }).config.offboardingFinalBackup).toBe(offboardingSets(run.calls)[0]!.argv.at(-1));
+        // Once destroyed, the record is removed: a stack brought up again under the name is protected.
+        const removeAt = run.calls.findIndex((call) => call.argv[0] === "config" && call.argv[1] === "rm" && call.argv[2] === "offboardingFinalBackup");
+        expect(removeAt).toBeGreaterThan(destroyAt);
         expect(run.stdout).toContain("destroy: globex destroyed.");
         expect(run.stdout).toContain("Retained on purpose (retainOnDelete): the backup vaults (globex-backup-vault-5e6f and its off-site copy)");
     }, 60_000);
@@ -460,7 +544,88 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
         const run = cli(["destroy", "globex", "--yes"], { dir, env: { STUB_AWS_BACKUP_STATE: "FAILED" } });
         expect(run.status).toBe(1);
         expect(run.stdout).toContain("the final backup of globex failed, so the stack was not destroyed: the final backup of the database (job job-database) ended FAILED");
+        expect(run.calls.filter((call) => call.argv[0] === "destroy" || call.argv[0] === "up")).toEqual([]);
+        // Protection stays on: the switch was never set.
+        expect(offboardingSets(run.calls)).toEqual([]);
+    }, 60_000);
+
+    it("GIVEN a stack whose config cannot be set WHEN destroying THEN protection stays on and nothing is destroyed", () => {
+        const dir = stubState(outputs);
+        seed(dir);
+        const run = cli(["destroy", "globex", "--yes"], { dir, env: { STUB_PULUMI_CONFIG_FAIL: "offboardingFinalBackup" } });
+        expect(run.status).toBe(1);
+        expect(run.stdout).toContain(
+            "destroy: its stack config offboardingFinalBackup could not be set (error: could not save configuration of 'globex' (stub: offboardingFinalBackup is in STUB_PULUMI_CONFIG_FAIL)), so deletion protection stays on, and nothing was destroyed. The final backup is kept:\n" +
+                "  final backup of the database: arn:aws:backup:eu-west-1:123456789012:recovery-point:database-final\n",
+        );
+        expect(run.calls.filter((call) => call.argv[0] === "destroy" || call.argv[0] === "up")).toEqual([]);
+    }, 60_000);
+
+    it("GIVEN the update that lifts protection fails WHEN destroying THEN nothing is destroyed and the record is removed again", () => {
+        const dir = stubState(outputs);
+        seed(dir);
+        const run = cli(["destroy", "globex", "--yes"], { dir, env: { STUB_PULUMI_FAIL: "globex" } });
+        expect(run.status).toBe(1);
+        expect(run.stdout).toContain("destroy: the update that lifts deletion protection failed (error: update failed (stub: globex is in STUB_PULUMI_FAIL)); the database and load balancer may still be protected, and nothing was destroyed.");
         expect(run.calls.filter((call) => call.argv[0] === "destroy")).toEqual([]);
+        expect(run.calls.filter((call) => call.argv[0] === "config" && call.argv[1] === "rm").map((call) => call.argv[2])).toEqual(["offboardingFinalBackup"]);
+        const state = JSON.parse(fs.readFileSync(path.join(dir, "stacks", "globex.json"), "utf8")) as { config: Record<string, string> };
+        expect(state.config).not.toHaveProperty("offboardingFinalBackup");
+    }, 60_000);
+
+    it.each([
+        {
+            name: "an expired access token",
+            stderr: "error: getting user info: [401] Unauthorized: No credentials provided or are invalid.",
+            message:
+                'destroy: the Pulumi backend (pulumi login) refused the login, so stack "globex" could not be read (error: getting user info: [401] Unauthorized: No credentials provided or are invalid.): ' +
+                "log in again (`pulumi login`, or a fresh PULUMI_ACCESS_TOKEN; for a self-managed backend, fresh cloud credentials), then run destroy again; nothing was destroyed.\n",
+        },
+        {
+            name: "a network error",
+            stderr: 'error: could not get stack: Get "https://api.pulumi.com/api/stacks/acme-org/tenant-platform/globex": dial tcp: lookup api.pulumi.com: no such host',
+            message:
+                'destroy: the Pulumi backend (pulumi login) could not be reached, so stack "globex" could not be read (error: could not get stack: Get "https://api.pulumi.com/api/stacks/acme-org/tenant-platform/globex": dial tcp: lookup api.pulumi.com: no such host): ' +
+                "check the network, a proxy or VPN, and the backend URL (PULUMI_BACKEND_URL), then run destroy again; nothing was destroyed.\n",
+        },
+        {
+            name: "an unknown failure",
+            stderr: "error: failed to load checkpoint: unexpected end of JSON input",
+            message: 'destroy: stack "globex" could not be selected (error: failed to load checkpoint: unexpected end of JSON input): see the log for the CLI\'s whole output; nothing was destroyed.\n',
+        },
+    ])("GIVEN $name when selecting the stack WHEN destroying THEN it is reported as what it is, not as a missing stack", ({ stderr, message }) => {
+        const dir = stubState(outputs);
+        seed(dir);
+        const run = cli(["destroy", "globex", "--yes"], { dir, env: { STUB_PULUMI_SELECT_ERROR: stderr } });
+        expect(run.status).toBe(1);
+        expect(run.stdout).toBe(message);
+        expect(run.stdout).not.toContain("there is no stack");
+        expect(run.calls.filter((call) => call.tool === "aws" && call.argv[0] === "backup")).toEqual([]);
+        expect(run.calls.filter((call) => call.argv[0] === "destroy")).toEqual([]);
+    }, 60_000);
+
+    it("GIVEN --dry-run WHEN destroying THEN it prints the backup, the record, the targeted update, the destroy and the clean-up, in that order, and runs none", () => {
+        const dir = stubState(outputs);
+        seed(dir);
+        const run = cli(["destroy", "globex", "--dry-run"], { dir });
+        expect(run.status).toBe(0);
+        const lines = run.stdout.trim().split("\n");
+        expect(lines.slice(3)).toEqual([
+            `pulumi config set offboardingFinalBackup '{"completedAt":"<when the backup completed>","recoveryPoints":{...}}' --stack globex`,
+            "pulumi up --stack globex --policy-pack policy --yes --target <each RDS instance and load balancer of the stack> (deletion protection off, nothing else changes)",
+            "pulumi destroy --stack globex --yes",
+            "pulumi config rm offboardingFinalBackup --stack globex",
+            "dry run: nothing was backed up or destroyed.",
+        ]);
+        expect(run.calls.filter((call) => ["up", "destroy", "config"].includes(call.argv[0]!) || call.tool === "aws")).toEqual([]);
+    }, 60_000);
+
+    it("GIVEN no such stack WHEN destroying THEN it says there is none", () => {
+        const dir = stubState(outputs);
+        const run = cli(["destroy", "globex", "--yes"], { dir });
+        expect(run.status).toBe(1);
+        expect(run.stdout).toBe('destroy: there is no stack "globex" in the current backend (pulumi login); nothing was destroyed.\n');
+        expect(run.calls.filter((call) => call.tool === "aws" && call.argv[0] === "backup")).toEqual([]);
     }, 60_000);
 
     it("GIVEN no aws CLI on PATH WHEN destroying THEN exit 2 with one line saying how to install it, and nothing runs", () => {

@@ -164,6 +164,7 @@ describe("Database", () => {
         [{ engineVersion: "latest" }, /engineVersion: "latest" is not allowed; expected a PostgreSQL major or major.minor version/],
         [{ databaseName: "My-DB" }, /databaseName: "My-DB" is not allowed; expected a lower-case letter/],
         [{ masterUsername: "1admin" }, /masterUsername: "1admin" is not allowed; expected a lower-case letter/],
+        [{ offboardingFinalBackup: "yes" }, /offboardingFinalBackup: its offboarding-final-backup tag is "yes", not the recovery point ARNs of a final backup/],
     ] as [Partial<DatabaseArgs>, RegExp][])("GIVEN %o WHEN constructed THEN it fails naming the field, the value and what is allowed", async (overrides, message) => {
         await expect(
             planProgram((provider) => {
@@ -312,6 +313,8 @@ describe("Backup", () => {
     const SERVER_ARNS = ["arn:aws:ec2:eu-west-1:123456789012:instance/i-0aaaaaaaaaaaaaaaa", "arn:aws:ec2:eu-west-1:123456789012:instance/i-0bbbbbbbbbbbbbbbb"];
 
     /** Plans a Backup with an off-site provider in eu-central-1, recording each child's explicit provider. */
+    const TOPIC = "arn:aws:sns:eu-west-1:123456789012:platform-eu-west-1-operations";
+
     async function planBackup(extra: { instanceArns?: string[]; notificationTopicArn?: string; lockMinRetentionDays?: number; lockMaxRetentionDays?: number } = {}) {
         const explicitProviders = new Map<string, pulumi.ProviderResource | undefined>();
         let offsiteProvider: aws.Provider | undefined;
@@ -319,7 +322,7 @@ describe("Backup", () => {
             offsiteProvider = testProvider("offsite", "eu-central-1");
             const backup = new Backup(
                 "acme-backup",
-                { backupKeyArn: BACKUP_KEY, offsiteRegion: "eu-central-1", offsiteProvider, databaseArns: [DB_ARN], filesBucketArn: BUCKET_ARN, ...extra },
+                { backupKeyArn: BACKUP_KEY, offsiteRegion: "eu-central-1", offsiteProvider, databaseArns: [DB_ARN], filesBucketArn: BUCKET_ARN, notificationTopicArn: TOPIC, ...extra },
                 {
                     provider,
                     transformations: [
@@ -444,15 +447,12 @@ describe("Backup", () => {
         expect(Object.values(BACKUP_ROLE_POLICY_ARNS)).toHaveLength(4);
     });
 
-    it("GIVEN a notification topic WHEN planned THEN the home vault tells it about finished jobs and failed copies; without one there are no notifications", async () => {
-        const topic = "arn:aws:sns:eu-west-1:123456789012:platform-eu-west-1-operations";
-        const { plan } = await planBackup({ notificationTopicArn: topic });
+    it("GIVEN the operations topic WHEN planned THEN the home vault (only) tells it about finished jobs (failed and expired ones by their State) and failed copies", async () => {
+        const { plan } = await planBackup({ notificationTopicArn: TOPIC });
         const vault = named(plan.resources, "acme-backup-vault");
         expect(ofType(plan.resources, "aws:backup/vaultNotifications:VaultNotifications").map((n) => n.inputs)).toEqual([
-            { backupVaultName: vault.id, snsTopicArn: topic, backupVaultEvents: ["BACKUP_JOB_COMPLETED", "COPY_JOB_FAILED", "S3_BACKUP_OBJECT_FAILED"] },
+            { backupVaultName: vault.id, snsTopicArn: TOPIC, backupVaultEvents: ["BACKUP_JOB_COMPLETED", "COPY_JOB_FAILED", "S3_BACKUP_OBJECT_FAILED"] },
         ]);
-        const { plan: quiet } = await planBackup();
-        expect(ofType(quiet.resources, "aws:backup/vaultNotifications:VaultNotifications")).toEqual([]);
     });
 
     it("GIVEN custom lock bounds WHEN planned THEN both locks use them", async () => {
@@ -477,7 +477,7 @@ describe("Backup", () => {
             planProgram((provider) => {
                 new Backup(
                     "bad-backup",
-                    { backupKeyArn: BACKUP_KEY, offsiteRegion: "eu-central-1", offsiteProvider: testProvider("offsite", "eu-central-1"), databaseArns: [], filesBucketArn: BUCKET_ARN },
+                    { backupKeyArn: BACKUP_KEY, offsiteRegion: "eu-central-1", offsiteProvider: testProvider("offsite", "eu-central-1"), databaseArns: [], filesBucketArn: BUCKET_ARN, notificationTopicArn: TOPIC },
                     { provider },
                 );
             }),

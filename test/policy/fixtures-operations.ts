@@ -77,6 +77,11 @@ export function dataStack(stack = "acme", kind: StackKind = "cloud"): PolicyStac
                 minRetentionDays: 7,
                 maxRetentionDays: 366,
             }, backup),
+            resource("aws:backup/vaultNotifications:VaultNotifications", `${backup}-vault-notifications`, ids.vault, {
+                backupVaultName: ids.vault,
+                snsTopicArn: `arn:aws:sns:${HOME_REGION}:${ACCOUNT}:platform-${HOME_REGION}-operations-8f3a2c1`,
+                backupVaultEvents: ["BACKUP_JOB_COMPLETED", "COPY_JOB_FAILED", "S3_BACKUP_OBJECT_FAILED"],
+            }, backup),
             resource("aws:backup/vault:Vault", `${backup}-offsite-vault`, ids.offsiteVault, {
                 forceDestroy: false,
                 kmsKeyArn: `arn:aws:kms:${OFFSITE_REGION}:${ACCOUNT}:key/1676ac7f-2a22-43ff-a4ec-82c0666c7bf4`,
@@ -106,6 +111,12 @@ export function dataStack(stack = "acme", kind: StackKind = "cloud"): PolicyStac
                 storageEncrypted: true,
                 tags: { Name: `${stack}-database`, tier: "data" },
             }, `${stack}-database`),
+            resource("aws:lb/loadBalancer:LoadBalancer", `${stack}-front-door-alb`, `arn:aws:elasticloadbalancing:${HOME_REGION}:${ACCOUNT}:loadbalancer/app/${stack}-front-door-alb/50dc6c495c0c9188`, {
+                enableDeletionProtection: true,
+                internal: false,
+                loadBalancerType: "application",
+                tags: { Name: `${stack}-front-door` },
+            }, `${stack}-front-door`),
             resource("aws:s3/bucket:Bucket", `${stack}-files-bucket`, ids.bucket, { forceDestroy: false, tags: { Name: `${stack}-files-bucket`, tier: "data" } }, `${stack}-files`),
             // An artifacts bucket is no tenant data: no backup is demanded for it.
             resource("aws:s3/bucket:Bucket", `${stack}-check-artifacts`, `${stack}-check-artifacts-aebfed8`, { forceDestroy: true }, `${stack}-check`),

@@ -10,10 +10,12 @@ import { settingsFor, stackFromPlan } from "../../policy/rules/from-plan";
 import { OPERATIONS_RULES } from "../../policy/rules/operations";
 import { disallowOtherTenantMarkers } from "../../policy/rules/operations/disallowOtherTenantMarkers";
 import { disallowStackTagOverride } from "../../policy/rules/operations/disallowStackTagOverride";
+import { enableBackupVaultNotifications } from "../../policy/rules/operations/enableBackupVaultNotifications";
 import { enableCloudTrailAudit } from "../../policy/rules/operations/enableCloudTrailAudit";
 import { enableGuardDutyDetector } from "../../policy/rules/operations/enableGuardDutyDetector";
 import { enforceBackupPromise } from "../../policy/rules/operations/enforceBackupPromise";
 import { enforceBackupVaultLock } from "../../policy/rules/operations/enforceBackupVaultLock";
+import { enforceLoadBalancerDeletionProtection } from "../../policy/rules/operations/enforceLoadBalancerDeletionProtection";
 import { enforceProviderDefaultTags } from "../../policy/rules/operations/enforceProviderDefaultTags";
 import { enforceRdsBackupRetention } from "../../policy/rules/operations/enforceRdsBackupRetention";
 import { enforceRdsDeletionProtection } from "../../policy/rules/operations/enforceRdsDeletionProtection";
@@ -21,6 +23,8 @@ import { missingBackupSelection } from "../../policy/rules/operations/missingBac
 import { missingVpcFlowLog } from "../../policy/rules/operations/missingVpcFlowLog";
 import { canonicalSchedule, sameSchedule } from "../../policy/rules/operations/schedule";
 import { Finding, PolicySettings, PolicyStack, Rule } from "../../policy/rules/types";
+import { stackPolicy } from "../../policy/pack";
+import type { StackValidationArgs } from "@pulumi/policy";
 import { loadFleet } from "../../stacks/config/validate";
 import {
     ACCOUNT,
@@ -72,8 +76,10 @@ describe("the compliant baselines", () => {
             "backup-plan-promise",
             "backup-selection-data",
             "backup-vault-lock",
+            "backup-vault-notifications",
             "rds-instance-backup-retention",
             "rds-instance-deletion-protection",
+            "lb-load-balancer-deletion-protection",
             "cloudtrail-trail-audit",
             "guardduty-detector-enabled",
             "ec2-vpc-flow-log",
@@ -455,14 +461,124 @@ describe("rds-instance-backup-retention and rds-instance-deletion-protection", (
         expect(findings(enforceRdsBackupRetention, stack)).toEqual([]);
     });
 
+    const NO_TAG = "it carries no offboarding-final-backup tag (only the offboarding of `npm run destroy` lifts protection, after the final backup, and tags the resource with its recovery points)";
     it.each([
-        [false, "deletionProtection is false; expected true"],
-        [undefined, "deletionProtection is not set (off); expected true"],
+        [false, `deletionProtection is false; expected true, unless the stack is being offboarded, and ${NO_TAG}`],
+        [undefined, `deletionProtection is not set (off); expected true, unless the stack is being offboarded, and ${NO_TAG}`],
     ])("GIVEN deletionProtection %s WHEN checked THEN: %s", (protection, message) => {
         const stack = withProps(dataStack(), "acme-database-db", (props) => {
             props.deletionProtection = protection;
         });
         expect(findings(enforceRdsDeletionProtection, stack)).toEqual([{ resource: "acme-database-db", message }]);
+    });
+});
+
+describe("deletion protection during the offboarding (rds-instance-deletion-protection, lb-load-balancer-deletion-protection)", () => {
+    const FINAL = `arn:aws:rds:eu-west-1:${ACCOUNT}:snapshot:awsbackup:job-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b arn:aws:backup:eu-west-1:${ACCOUNT}:recovery-point:1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d`;
+    const cases = [
+        { rule: enforceRdsDeletionProtection, name: "acme-database-db", field: "deletionProtection" },
+        { rule: enforceLoadBalancerDeletionProtection, name: "acme-front-door-alb", field: "enableDeletionProtection" },
+    ];
+    const unprotected = (name: string, field: string, tag?: unknown) =>
+        withProps(dataStack(), name, (props) => {
+            props[field] = false;
+            if (tag !== undefined) {
+                props.tags = { ...(props.tags as Record<string, unknown>), "offboarding-final-backup": tag };
+            }
+        });
+
+    it.each(cases)("GIVEN $name off and tagged with the final backup's recovery points WHEN checked THEN it is admitted", ({ rule, name, field }) => {
+        expect(findings(rule, unprotected(name, field, FINAL))).toEqual([]);
+    });
+
+    it.each(cases)("GIVEN $name off without the tag WHEN checked THEN it is refused", ({ rule, name, field }) => {
+        expect(findings(rule, unprotected(name, field))).toEqual([{ resource: name, message: `${field} is false; expected true, unless the stack is being offboarded, and it carries no offboarding-final-backup tag (only the offboarding of \`npm run destroy\` lifts protection, after the final backup, and tags the resource with its recovery points)` }]);
+    });
+
+    it.each([
+        ["yes", '"yes"'],
+        ["", '""'],
+        [`arn:aws:s3:::acme-files`, '"arn:aws:s3:::acme-files"'],
+        [`${FINAL} pending`, JSON.stringify(`${FINAL} pending`)],
+    ])("GIVEN the tag %j (no recovery points) WHEN checked THEN it is refused", (tag, shown) => {
+        for (const { rule, name, field } of cases) {
+            expect(findings(rule, unprotected(name, field, tag))).toEqual([
+                { resource: name, message: `${field} is false; expected true, unless the stack is being offboarded, and its offboarding-final-backup tag is ${shown}, not the recovery point ARNs of a final backup` },
+            ]);
+        }
+    });
+
+    it("GIVEN the load balancer protected WHEN checked THEN it is compliant; protection not set is refused", () => {
+        expect(findings(enforceLoadBalancerDeletionProtection, dataStack())).toEqual([]);
+        const unset = withProps(dataStack(), "acme-front-door-alb", (props) => {
+            delete props.enableDeletionProtection;
+        });
+        expect(findings(enforceLoadBalancerDeletionProtection, unset)[0]!.message).toMatch(/^enableDeletionProtection is not set \(off\); expected true/);
+    });
+});
+
+describe("backup-vault-notifications", () => {
+    const notifications = "acme-backup-vault-notifications";
+
+    it("GIVEN the home vault without notifications WHEN checked THEN it is reported; the off-site vault is not applicable", () => {
+        expect(findings(enableBackupVaultNotifications, without(dataStack(), notifications))).toEqual([
+            {
+                resource: "acme-backup-vault",
+                message: `no vault notifications (aws:backup/vaultNotifications:VaultNotifications with backupVaultName ${idsOf("acme").vault}): failed and expired backup jobs and failed off-site copies reach nobody`,
+            },
+        ]);
+    });
+
+    it("GIVEN notifications of another vault WHEN checked THEN the home vault is still reported", () => {
+        const stack = withProps(dataStack(), notifications, (props) => {
+            props.backupVaultName = "someone-elses-vault";
+        });
+        expect(findings(enableBackupVaultNotifications, stack).map((finding) => finding.resource)).toEqual(["acme-backup-vault"]);
+    });
+
+    it.each([
+        [["BACKUP_JOB_COMPLETED", "S3_BACKUP_OBJECT_FAILED"], "its notifications omit COPY_JOB_FAILED (failed off-site copies)"],
+        [
+            ["BACKUP_JOB_FAILED", "BACKUP_JOB_EXPIRED", "COPY_JOB_FAILED", "S3_BACKUP_OBJECT_FAILED"],
+            "its notifications omit BACKUP_JOB_COMPLETED (failed and expired backup jobs (their State)); BACKUP_JOB_FAILED, BACKUP_JOB_EXPIRED are deprecated: AWS Backup sends no notification for them",
+        ],
+        [["BACKUP_JOB_STARTED"], "its notifications omit BACKUP_JOB_COMPLETED (failed and expired backup jobs (their State)), COPY_JOB_FAILED (failed off-site copies), S3_BACKUP_OBJECT_FAILED (S3 objects a backup skipped)"],
+    ])("GIVEN events %j WHEN checked THEN: %s", (events, message) => {
+        const stack = withProps(dataStack(), notifications, (props) => {
+            props.backupVaultEvents = events;
+        });
+        expect(findings(enableBackupVaultNotifications, stack)).toEqual([{ resource: "acme-backup-vault", message }]);
+    });
+
+    it.each([
+        [`arn:aws:sns:us-east-1:${ACCOUNT}:ops`, `its notifications acme-backup-vault-notifications publish to arn:aws:sns:us-east-1:${ACCOUNT}:ops, outside the vault's region eu-west-1`],
+        ["ops-topic", 'its notifications acme-backup-vault-notifications name "ops-topic" as snsTopicArn, not an SNS topic ARN'],
+    ])("GIVEN the topic %s WHEN checked THEN: %s", (topic, message) => {
+        const stack = withProps(dataStack(), notifications, (props) => {
+            props.snsTopicArn = topic;
+        });
+        expect(findings(enableBackupVaultNotifications, stack)).toEqual([{ resource: "acme-backup-vault", message }]);
+    });
+
+    it("GIVEN a saas tenant (no vault) WHEN checked THEN there is nothing to judge", () => {
+        expect(findings(enableBackupVaultNotifications, saasStack())).toEqual([]);
+    });
+
+    it("GIVEN the pack during an update WHEN it judges the stack THEN it sees the notifications beside the vault (a stack policy: a resource policy sees one resource alone)", () => {
+        expect(enableBackupVaultNotifications.kind).toBe("stack");
+        const policy = stackPolicy(enableBackupVaultNotifications);
+        const asCrossGuard = (stack: PolicyStack) =>
+            ({
+                resources: stack.resources.map((resource) => ({ type: resource.type, name: resource.name, urn: `urn:pulumi:acme::tenant-platform::${resource.type}::${resource.name}`, props: { ...resource.props, id: resource.id }, opts: { protect: false } })),
+                getConfig: () => ({}),
+            }) as unknown as StackValidationArgs;
+        const run = (stack: PolicyStack) => {
+            const reported: [string, string | undefined][] = [];
+            (policy.validateStack as (a: StackValidationArgs, r: (m: string, u?: string) => void) => void)(asCrossGuard(stack), (message, urn) => reported.push([message, urn]));
+            return reported;
+        };
+        expect(run(dataStack())).toEqual([]);
+        expect(run(without(dataStack(), notifications))).toEqual([[expect.stringMatching(/^no vault notifications/), "urn:pulumi:acme::tenant-platform::aws:backup/vault:Vault::acme-backup-vault"]]);
     });
 });
 

@@ -3,10 +3,12 @@
 import { Rule } from "../types";
 import { disallowOtherTenantMarkers } from "./disallowOtherTenantMarkers";
 import { disallowStackTagOverride } from "./disallowStackTagOverride";
+import { enableBackupVaultNotifications } from "./enableBackupVaultNotifications";
 import { enableCloudTrailAudit } from "./enableCloudTrailAudit";
 import { enableGuardDutyDetector } from "./enableGuardDutyDetector";
 import { enforceBackupPromise } from "./enforceBackupPromise";
 import { enforceBackupVaultLock } from "./enforceBackupVaultLock";
+import { enforceLoadBalancerDeletionProtection } from "./enforceLoadBalancerDeletionProtection";
 import { enforceProviderDefaultTags } from "./enforceProviderDefaultTags";
 import { enforceRdsBackupRetention } from "./enforceRdsBackupRetention";
 import { enforceRdsDeletionProtection } from "./enforceRdsDeletionProtection";
@@ -17,8 +19,10 @@ export const OPERATIONS_RULES: readonly Rule[] = [
     enforceBackupPromise,
     missingBackupSelection,
     enforceBackupVaultLock,
+    enableBackupVaultNotifications,
     enforceRdsBackupRetention,
     enforceRdsDeletionProtection,
+    enforceLoadBalancerDeletionProtection,
     enableCloudTrailAudit,
     enableGuardDutyDetector,
     missingVpcFlowLog,
