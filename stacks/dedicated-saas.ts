@@ -116,7 +116,11 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
         { backupKeyArn: keys.backupKeyArn, offsiteRegion: tenant.offsiteRegion, offsiteProvider: offsiteProvider(ctx), databaseArns: [database.instanceArn], filesBucketArn: files.bucketArn },
         opts,
     );
-    new AvailabilityCheck(`${tenant.id}-check`, { url: foundation.url, alarmTopicArn: platform.output("operationsTopicArn"), kmsKeyArn: keys.dataKeyArn }, opts);
+    new AvailabilityCheck(
+        `${tenant.id}-check`,
+        { url: foundation.url, alarmTopicArn: platform.output("operationsTopicArn"), kmsKeyArn: keys.dataKeyArn, runtimeVersion: platform.output("canaryRuntime") },
+        opts,
+    );
 
     return {
         ...foundationOutputs(ctx, foundation),
