@@ -5,6 +5,10 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 
+import { findingsOf } from "../../policy/rules/evaluate";
+import { stackFromPlan } from "../../policy/rules/from-plan";
+import { missingCanaryVpcEndpoints } from "../../policy/rules/network/missingCanaryVpcEndpoints";
+import { PolicySettings, PolicyStack } from "../../policy/rules/types";
 import { PlanDocument, planFleet } from "../../scripts/lib/plan/fleet";
 import { resolveTenant, Tenant, TenantDocument } from "../../stacks/config/tenant";
 import { DEFAULT_CANARY_RUNTIME } from "../../stacks/config/canary-runtimes";
@@ -96,5 +100,41 @@ describe("the canary runtime", () => {
         const tenants = [resolveTenant(DOCS[0]!, "fixtures/acme.yaml")];
         const refused = await planFleet({ tenants, platformRegions: ["eu-west-1"], config: { canaryRuntime: "syn-nodejs-puppeteer-99.9" } });
         expect(JSON.stringify(refused.errors)).toContain('canaryRuntime: \\"syn-nodejs-puppeteer-99.9\\" is not a runtime listed in stacks/config/canary-runtimes.json');
+    });
+});
+
+describe("policy: a canary in a VPC reaches CloudWatch and S3 (synthetics-canary-vpc-endpoints)", () => {
+    const SETTINGS: PolicySettings = { operationsCidrs: ["10.15.64.0/19"], otherTenants: [] };
+    const hooli = (): PolicyStack => stackFromPlan(stackOf(document, "hooli"));
+    const without = (stack: PolicyStack, drop: (resource: PolicyStack["resources"][number]) => boolean): PolicyStack => ({ ...stack, resources: stack.resources.filter((resource) => !drop(resource)) });
+
+    it("GIVEN the planned vpn and cloud tenants WHEN checked THEN nothing is found", () => {
+        expect(findingsOf(missingCanaryVpcEndpoints, hooli(), SETTINGS)).toEqual([]);
+        expect(findingsOf(missingCanaryVpcEndpoints, stackFromPlan(stackOf(document, "acme")), SETTINGS)).toEqual([]);
+    });
+
+    it("GIVEN the canary's S3 egress removed WHEN checked THEN it is reported", () => {
+        const stack = without(hooli(), (resource) => resource.name === "hooli-check-sg-s3-out");
+        expect(findingsOf(missingCanaryVpcEndpoints, stack, SETTINGS).map((finding) => `${finding.resource}: ${finding.message}`)).toEqual([
+            expect.stringMatching(/^hooli-check-canary: its security groups \["sg-[0-9a-f]+"\] let no HTTPS \(tcp 443\) out to S3's prefix list \(the gateway endpoint hooli-network-s3-endpoint's\)$/),
+        ]);
+    });
+
+    it("GIVEN the network without its monitoring or S3 endpoint WHEN checked THEN each missing endpoint is reported", () => {
+        const noMonitoring = without(hooli(), (resource) => resource.name === "hooli-network-monitoring-endpoint");
+        expect(findingsOf(missingCanaryVpcEndpoints, noMonitoring, SETTINGS)).toEqual([
+            { resource: "hooli-check-canary", message: "its VPC has no CloudWatch interface endpoint (com.amazonaws.<region>.monitoring): the canary cannot publish SuccessPercent" },
+        ]);
+        const noS3 = without(hooli(), (resource) => resource.name === "hooli-network-s3-endpoint");
+        expect(findingsOf(missingCanaryVpcEndpoints, noS3, SETTINGS)).toEqual([
+            { resource: "hooli-check-canary", message: "its VPC has no S3 gateway endpoint (com.amazonaws.<region>.s3): the canary cannot upload its artifacts" },
+        ]);
+    });
+
+    it("GIVEN the canary's HTTPS to the VPC removed WHEN checked THEN the monitoring endpoint is reported unreachable", () => {
+        const stack = without(hooli(), (resource) => resource.name === "hooli-check-sg-https-out");
+        expect(findingsOf(missingCanaryVpcEndpoints, stack, SETTINGS).map((finding) => finding.message)).toEqual([
+            expect.stringContaining("let no HTTPS (tcp 443) out to the monitoring endpoint hooli-network-monitoring-endpoint"),
+        ]);
     });
 });

@@ -15,6 +15,7 @@ import { enforceLoadBalancerHttpRedirect } from "./enforceLoadBalancerHttpRedire
 import { enforceLoadBalancerHttpsListener } from "./enforceLoadBalancerHttpsListener";
 import { enforceSecurityGroupAdminPortSources } from "./enforceSecurityGroupAdminPortSources";
 import { enforceVpnConnectionTunnelCrypto } from "./enforceVpnConnectionTunnelCrypto";
+import { missingCanaryVpcEndpoints } from "./missingCanaryVpcEndpoints";
 import { missingLoadBalancerWebAcl } from "./missingLoadBalancerWebAcl";
 
 export const NETWORK_RULES: readonly Rule[] = [
@@ -33,4 +34,5 @@ export const NETWORK_RULES: readonly Rule[] = [
     missingLoadBalancerWebAcl,
     disallowPublicDatabase,
     enforceDedicatedHostTenancy,
+    missingCanaryVpcEndpoints,
 ];
