@@ -131,6 +131,17 @@ describe("policy: a canary in a VPC reaches CloudWatch and S3 (synthetics-canary
         ]);
     });
 
+    it("GIVEN the VPC without DNS hostnames WHEN checked THEN it is reported, as AWS refuses a canary there", () => {
+        const stack = hooli();
+        const changed: PolicyStack = {
+            ...stack,
+            resources: stack.resources.map((resource) => (resource.type === "aws:ec2/vpc:Vpc" ? { ...resource, props: { ...resource.props, enableDnsHostnames: false } } : resource)),
+        };
+        expect(findingsOf(missingCanaryVpcEndpoints, changed, SETTINGS)).toEqual([
+            { resource: "hooli-check-canary", message: "its VPC hooli-network-vpc has enableDnsSupport true and enableDnsHostnames false; AWS requires both true for a canary in a VPC" },
+        ]);
+    });
+
     it("GIVEN the canary's HTTPS to the VPC removed WHEN checked THEN the monitoring endpoint is reported unreachable", () => {
         const stack = without(hooli(), (resource) => resource.name === "hooli-check-sg-https-out");
         expect(findingsOf(missingCanaryVpcEndpoints, stack, SETTINGS).map((finding) => finding.message)).toEqual([

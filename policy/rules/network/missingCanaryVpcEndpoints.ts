@@ -68,6 +68,14 @@ function canaryProblems(stack: PolicyStack, canary: PolicyResource): string[] {
     const egress = httpsEgressOf(stack, groupIds);
     const problems: string[] = [];
 
+    // AWS: a canary runs in a VPC only with both DNS resolution and DNS hostnames enabled (defaults:
+    // resolution on, hostnames off outside the default VPC).
+    const vpc = byRef(stack, vpcId);
+    if (vpc?.type === "aws:ec2/vpc:Vpc" && (vpc.props.enableDnsSupport === false || vpc.props.enableDnsHostnames !== true)) {
+        problems.push(
+            `its VPC ${vpc.name} has enableDnsSupport ${JSON.stringify(vpc.props.enableDnsSupport ?? true)} and enableDnsHostnames ${JSON.stringify(vpc.props.enableDnsHostnames ?? false)}; AWS requires both true for a canary in a VPC`,
+        );
+    }
     const monitoring = endpoints.find((endpoint) => String(endpoint.props.serviceName).endsWith(".monitoring") && endpoint.props.vpcEndpointType === "Interface");
     if (!monitoring) {
         problems.push(`its VPC has no CloudWatch interface endpoint (com.amazonaws.<region>.monitoring): the canary cannot publish SuccessPercent`);
@@ -100,7 +108,7 @@ export const missingCanaryVpcEndpoints: StackRule = {
     kind: "stack",
     name: "synthetics-canary-vpc-endpoints",
     description:
-        "A CloudWatch Synthetics canary inside a VPC has, in that VPC, a monitoring interface endpoint (private DNS) and an S3 gateway endpoint, and its security groups let HTTPS out to both.",
+        "A CloudWatch Synthetics canary inside a VPC has, in that VPC (DNS resolution and hostnames on), a monitoring interface endpoint (private DNS) and an S3 gateway endpoint, and its security groups let HTTPS out to both.",
     why:
         "AWS requires both for a canary in a VPC without internet access: without them the canary never reports, its metric is missing, " +
         "and the 5-minute availability check is blind while it looks deployed.",
