@@ -80,6 +80,10 @@ describe("canary runtimes", () => {
         expect(findingsOf(disallowDeprecatingCanaryRuntime, canaryStack("syn-nodejs-puppeteer-7.0"), SETTINGS).map((finding) => finding.message)).toEqual([
             "no day to judge on (the policy settings give no `today`): whether runtimeVersion syn-nodejs-puppeteer-7.0 is deprecated cannot be told",
         ]);
+        // A day that is no date (pack config `today: 06/12/2026`) is said, never judged as "supported".
+        expect(evaluate(canaryStack("syn-nodejs-puppeteer-7.0"), { ...SETTINGS, today: "06/12/2026" }, both).map((violation) => `${violation.enforcement}: ${violation.message}`)).toEqual([
+            'advisory: the day to judge on, "06/12/2026", is not a date (YYYY-MM-DD): whether runtimeVersion syn-nodejs-puppeteer-7.0 is deprecated cannot be told',
+        ]);
     });
 
     it("GIVEN the operations rules WHEN listed THEN both canary runtime rules are registered", () => {

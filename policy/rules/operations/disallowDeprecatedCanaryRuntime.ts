@@ -1,13 +1,13 @@
 // A canary on a deprecated CloudWatch Synthetics runtime: AWS refuses to create it (a new tenant's
 // first `up` fails hours into the rollout), and a running one no longer gets fixes.
 
-import { canaryRuntimeStatus, DEFAULT_CANARY_RUNTIME } from "../../../stacks/config/canary-runtimes";
+import { canaryRuntimeStatus, DEFAULT_CANARY_RUNTIME, isIsoDay } from "../../../stacks/config/canary-runtimes";
 import { PolicyResource, PolicySettings, PolicyStack, ResourceRule } from "../types";
 
 function deprecatedRuntimeProblems(canary: PolicyResource, _stack: PolicyStack, settings: PolicySettings): string[] {
     const runtime = canary.props.runtimeVersion;
     // A value the rule cannot read, or no day to judge on: the advisory rule on canary runtimes says so.
-    if (typeof runtime !== "string" || settings.today === undefined) {
+    if (typeof runtime !== "string" || !isIsoDay(settings.today)) {
         return [];
     }
     const status = canaryRuntimeStatus(runtime, settings.today);

@@ -1,7 +1,7 @@
 // A canary whose runtime AWS deprecates soon, or whose runtime the deprecation data does not know:
 // move it before AWS's date, while an `up` can still create canaries on it.
 
-import { CANARY_RUNTIMES, CANARY_RUNTIMES_FILE, canaryRuntimeStatus } from "../../../stacks/config/canary-runtimes";
+import { CANARY_RUNTIMES, CANARY_RUNTIMES_FILE, canaryRuntimeStatus, isIsoDay } from "../../../stacks/config/canary-runtimes";
 import { PolicyResource, PolicySettings, PolicyStack, ResourceRule } from "../types";
 
 function deprecatingRuntimeProblems(canary: PolicyResource, _stack: PolicyStack, settings: PolicySettings): string[] {
@@ -11,6 +11,9 @@ function deprecatingRuntimeProblems(canary: PolicyResource, _stack: PolicyStack,
     }
     if (settings.today === undefined) {
         return [`no day to judge on (the policy settings give no \`today\`): whether runtimeVersion ${runtime} is deprecated cannot be told`];
+    }
+    if (!isIsoDay(settings.today)) {
+        return [`the day to judge on, ${JSON.stringify(String(settings.today).slice(0, 40))}, is not a date (YYYY-MM-DD): whether runtimeVersion ${runtime} is deprecated cannot be told`];
     }
     const status = canaryRuntimeStatus(runtime, settings.today);
     switch (status.kind) {
