@@ -19,14 +19,26 @@ export interface AvailabilityCheckArgs {
     /** Key encrypting the check's artifacts. Required. */
     readonly kmsKeyArn: pulumi.Input<string>;
     /**
+     * The CloudWatch Synthetics runtime, a Node.js Puppeteer one (the script's family). Required:
+     * AWS deprecates runtimes on a schedule and refuses to create a canary on a deprecated one, so
+     * the platform setting `canaryRuntime` (stacks/config/canary-runtimes.json) decides.
+     */
+    readonly runtimeVersion: pulumi.Input<string>;
+    /**
      * Run the check from inside the tenant's network (VPN modes, whose app is not on the internet):
      * the subnets and VPC to run in. Default: undefined, the check runs from the internet.
+     *
+     * A canary in a VPC without internet access reports only through a CloudWatch (`monitoring`)
+     * interface endpoint and an S3 gateway endpoint (artifacts), which the VPC must have (AWS,
+     * "Running a canary on a VPC": https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Synthetics_Canaries_VPC.html).
      */
     readonly vpc?: {
         readonly vpcId: pulumi.Input<string>;
-        /** The VPC's CIDR: the check may reach only addresses inside it. */
+        /** The VPC's CIDR: the check may reach only addresses inside it (the app, the interface endpoints). */
         readonly cidr: pulumi.Input<string>;
         readonly subnetIds: pulumi.Input<string>[];
+        /** The prefix list of the VPC's S3 gateway endpoint: the artifacts go to S3 through it, on 443. */
+        readonly s3PrefixListId: pulumi.Input<string>;
     };
 }
 
@@ -63,7 +75,10 @@ exports.handler = async () => {
  */
 export class AvailabilityCheck extends pulumi.ComponentResource {
     public readonly canaryName: pulumi.Output<string>;
+    /** Fires when the login page fails twice in a row. */
     public readonly alarmArn: pulumi.Output<string>;
+    /** Fires when the check itself stops reporting. */
+    public readonly silenceAlarmArn: pulumi.Output<string>;
 
     constructor(name: string, args: AvailabilityCheckArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("operations", "AvailabilityCheck"), name, {}, opts);
@@ -148,11 +163,11 @@ export class AvailabilityCheck extends pulumi.ComponentResource {
                             { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: keyArn },
                             { Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: "arn:aws:logs:*:*:log-group:/aws/lambda/cwsyn-*" },
                             { Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": "CloudWatchSynthetics" } } },
-                            {
-                                Effect: "Allow",
-                                Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface"],
-                                Resource: "*",
-                            },
+                            // Only a canary in a VPC manages network interfaces (AWS, "Required roles
+                            // and permissions for canaries": the VPC variant adds exactly these three).
+                            ...(args.vpc
+                                ? [{ Effect: "Allow", Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface"], Resource: "*" }]
+                                : []),
                         ],
                     }),
                 ),
@@ -162,7 +177,9 @@ export class AvailabilityCheck extends pulumi.ComponentResource {
 
         let vpcConfig: aws.types.input.synthetics.CanaryVpcConfig | undefined;
         if (args.vpc) {
-            // Inside the VPC the check may only speak HTTPS to the tenant's load balancer.
+            // Inside the VPC the check speaks only HTTPS: to the tenant's load balancer and the
+            // CloudWatch interface endpoint (both inside the VPC), and to S3 through the gateway
+            // endpoint (S3's public addresses, AWS's prefix list), where its artifacts go.
             const group = new aws.ec2.SecurityGroup(
                 `${name}-sg`,
                 { name: reservedPrefixFreeName("securityGroup", `${name}-sg`), vpcId: args.vpc.vpcId, description: "Availability check: HTTPS out only" },
@@ -171,6 +188,11 @@ export class AvailabilityCheck extends pulumi.ComponentResource {
             new aws.vpc.SecurityGroupEgressRule(
                 `${name}-sg-https-out`,
                 { securityGroupId: group.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpc.cidr },
+                { parent: this },
+            );
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-sg-s3-out`,
+                { securityGroupId: group.id, description: "HTTPS to S3 (artifacts) through the gateway endpoint", ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: args.vpc.s3PrefixListId },
                 { parent: this },
             );
             vpcConfig = { subnetIds: args.vpc.subnetIds, securityGroupIds: [group.id] };
@@ -183,7 +205,7 @@ export class AvailabilityCheck extends pulumi.ComponentResource {
                 artifactS3Location: pulumi.interpolate`s3://${artifacts.bucket}/results/`,
                 artifactConfig: { s3Encryption: { encryptionMode: "SSE_KMS", kmsKeyArn: args.kmsKeyArn } },
                 executionRoleArn: role.arn,
-                runtimeVersion: "syn-nodejs-puppeteer-9.1",
+                runtimeVersion: args.runtimeVersion,
                 handler: "check.handler",
                 s3Bucket: artifacts.bucket,
                 s3Key: code.key,
@@ -198,12 +220,13 @@ export class AvailabilityCheck extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        // Two failed checks in a row (ten minutes) wake operations; a check that stops reporting
-        // counts as failed.
+        // Two failed checks in a row (ten minutes) wake operations. A period without a run is not a
+        // failure: runs drift across period boundaries, so one period may hold two and the next
+        // none; "missing" judges on the runs there are. Silence is the next alarm's business.
         const alarm = new aws.cloudwatch.MetricAlarm(
             `${name}-alarm`,
             {
-                alarmDescription: pulumi.interpolate`Availability check of ${args.url} failed`,
+                alarmDescription: pulumi.interpolate`Availability check of ${args.url} failed: the login page did not answer 200 twice in a row`,
                 namespace: "CloudWatchSynthetics",
                 metricName: "SuccessPercent",
                 dimensions: { CanaryName: canary.name },
@@ -211,6 +234,28 @@ export class AvailabilityCheck extends pulumi.ComponentResource {
                 period: everyMinutes * 60,
                 evaluationPeriods: 2,
                 threshold: 100,
+                comparisonOperator: "LessThanThreshold",
+                treatMissingData: "missing",
+                alarmActions: [args.alarmTopicArn],
+                okActions: [args.alarmTopicArn],
+            },
+            { parent: this },
+        );
+        // A check that stops reporting alarms too, as itself: three periods in a row without a
+        // single run (stopped, its runtime deprecated, or in a VPC without the CloudWatch and S3
+        // endpoints) is a blind check, not a failing application. Missing data is what it watches.
+        const silenceAlarm = new aws.cloudwatch.MetricAlarm(
+            `${name}-silence-alarm`,
+            {
+                alarmDescription: pulumi.interpolate`Availability check of ${args.url} has not reported for ${3 * everyMinutes} minutes: the check is blind (stopped, runtime deprecated, or no route to CloudWatch/S3), the application may be fine`,
+                namespace: "CloudWatchSynthetics",
+                metricName: "SuccessPercent",
+                dimensions: { CanaryName: canary.name },
+                statistic: "SampleCount",
+                period: everyMinutes * 60,
+                evaluationPeriods: 3,
+                datapointsToAlarm: 3,
+                threshold: 1,
                 comparisonOperator: "LessThanThreshold",
                 treatMissingData: "breaching",
                 alarmActions: [args.alarmTopicArn],
@@ -221,6 +266,7 @@ export class AvailabilityCheck extends pulumi.ComponentResource {
 
         this.canaryName = canary.name;
         this.alarmArn = alarm.arn;
-        this.registerOutputs({ canaryName: this.canaryName, alarmArn: this.alarmArn });
+        this.silenceAlarmArn = silenceAlarm.arn;
+        this.registerOutputs({ canaryName: this.canaryName, alarmArn: this.alarmArn, silenceAlarmArn: this.silenceAlarmArn });
     }
 }

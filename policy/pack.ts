@@ -7,6 +7,7 @@ import * as path from "node:path";
 
 import type { PolicyResource as CrossGuardResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 
+import { isoDay } from "../stacks/config/canary-runtimes";
 import { operationsCidrsOf, PLATFORM_DEFAULTS } from "../stacks/platform-settings";
 import { findingsOf } from "./rules/evaluate";
 import { PolicyResource, PolicySettings, PolicyStack, Rule, StackKind } from "./rules/types";
@@ -17,11 +18,14 @@ const KINDS: readonly StackKind[] = ["saas", "dedicated-saas", "physical", "clou
 export interface PackConfig {
     /** The operations network: CIDRs administration ports may admit. Default: the platform default's admin tier. */
     readonly operationsCidrs?: string[];
+    /** The day calendar rules judge on (`YYYY-MM-DD`). Default: the current day, UTC. */
+    readonly today?: string;
 }
 
 export const CONFIG_SCHEMA = {
     properties: {
         operationsCidrs: { type: "array" as const, items: { type: "string" as const }, description: "The operations network (the platform's admin tier)" },
+        today: { type: "string" as const, description: "The day calendar rules judge on (YYYY-MM-DD); default: the current day, UTC" },
     },
 };
 
@@ -57,7 +61,11 @@ export function otherTenantsFromFiles(stack: string, dir = path.resolve(__dirnam
 }
 
 function settingsOf(config: PackConfig, stack: string): PolicySettings {
-    return { operationsCidrs: config.operationsCidrs ?? operationsCidrsOf(PLATFORM_DEFAULTS), otherTenants: otherTenantsFromFiles(stack) };
+    return {
+        operationsCidrs: config.operationsCidrs ?? operationsCidrsOf(PLATFORM_DEFAULTS),
+        otherTenants: otherTenantsFromFiles(stack),
+        today: config.today ?? isoDay(new Date()),
+    };
 }
 
 function stackName(urn: string): string {

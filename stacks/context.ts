@@ -103,6 +103,8 @@ export interface PlatformOutputs {
     readonly sharedFilesBucket: string;
     /** SSM document that installs or configures a tenant's copy of the app on the shared servers. */
     readonly tenantAppDocument: string;
+    /** The CloudWatch Synthetics runtime of every availability check (platform setting `canaryRuntime`). */
+    readonly canaryRuntime: string;
 }
 
 export class PlatformReference {

@@ -128,7 +128,11 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
         },
         opts,
     );
-    new AvailabilityCheck(`${tenant.id}-check`, { url: foundation.url, alarmTopicArn: platform.output("operationsTopicArn"), kmsKeyArn: keys.dataKeyArn }, opts);
+    new AvailabilityCheck(
+        `${tenant.id}-check`,
+        { url: foundation.url, alarmTopicArn: platform.output("operationsTopicArn"), kmsKeyArn: keys.dataKeyArn, runtimeVersion: platform.output("canaryRuntime") },
+        opts,
+    );
 
     return {
         ...foundationOutputs(ctx, foundation),

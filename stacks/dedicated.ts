@@ -299,7 +299,10 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
             url: foundation.url,
             alarmTopicArn,
             kmsKeyArn: keys.dataKeyArn,
-            vpc: profile.publicAccess ? undefined : { vpcId: network.vpcId, cidr: tenant.networkCidr, subnetIds: network.subnetIds.access },
+            runtimeVersion: platform.output("canaryRuntime"),
+            vpc: profile.publicAccess
+                ? undefined
+                : { vpcId: network.vpcId, cidr: tenant.networkCidr, subnetIds: network.subnetIds.access, s3PrefixListId: network.s3PrefixListId },
         },
         opts,
     );

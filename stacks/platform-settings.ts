@@ -7,6 +7,7 @@ import { FIRST_NAME_DOMAIN_MAX } from "../components/domain-certificate";
 import { MAX_DENIED_NETWORKS, subnetPlan } from "../components/network-plan";
 import { containsCidr, isCanonicalCidr, overlaps, parseAddress, parseCidr, specialPurposeRange } from "./config/ipv4";
 import { partnerRegion, REGIONS } from "./config/regions";
+import { canaryRuntimeProblem, DEFAULT_CANARY_RUNTIME } from "./config/canary-runtimes";
 import { DEFAULT_BASE_DOMAIN } from "./config/rules";
 import { instanceClassProblem, instanceTypeProblem } from "./config/sizing-rules";
 
@@ -74,6 +75,14 @@ export interface PlatformSettings {
      * confirmation mail from AWS and gets nothing until it is confirmed.
      */
     readonly alertEmails: readonly string[];
+    /**
+     * `canaryRuntime`: the CloudWatch Synthetics runtime of every availability check (the platform's
+     * and its tenants', which read it from the platform's outputs). AWS deprecates runtimes on a
+     * schedule and refuses to create a canary on a deprecated one: the value must be listed in
+     * stacks/config/canary-runtimes.json, Node.js Puppeteer (the check's script), and not deprecated.
+     * Default `syn-nodejs-puppeteer-15.0` ({@link DEFAULT_CANARY_RUNTIME}).
+     */
+    readonly canaryRuntime: string;
 }
 
 /**
@@ -96,6 +105,7 @@ export const PLATFORM_DEFAULTS: Omit<PlatformSettings, "offsiteGatewayIp" | "off
     databaseClass: "db.m6g.xlarge",
     databaseStorageGiB: 200,
     homeRegion: HOME_REGION,
+    canaryRuntime: DEFAULT_CANARY_RUNTIME,
 };
 
 /** Platform config keys without a default: the offline plan stands in for them and says so. */
@@ -218,6 +228,10 @@ export function platformSettingsProblems(settings: PlatformSettings): string[] {
     if (settings.alertEmails.length > MAX_ALERT_EMAILS) {
         problems.push(`alertEmails: has ${settings.alertEmails.length} addresses; at most ${MAX_ALERT_EMAILS} (subscribe a list address or the pager's email integration instead)`);
     }
+    const runtimeProblem = canaryRuntimeProblem(settings.canaryRuntime);
+    if (runtimeProblem) {
+        problems.push(`canaryRuntime: ${runtimeProblem}`);
+    }
     return problems;
 }
 
@@ -272,6 +286,7 @@ export function readPlatformSettings(config: pulumi.Config, region: string): Pla
         organizationTrailArn: config.get("organizationTrailArn"),
         guardDutyDetectorId: config.get("guardDutyDetectorId"),
         alertEmails: list(config, "alertEmails", []),
+        canaryRuntime: config.get("canaryRuntime") ?? PLATFORM_DEFAULTS.canaryRuntime,
     };
     const problems = platformSettingsProblems(settings);
     if (problems.length > 0) {

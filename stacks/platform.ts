@@ -418,7 +418,11 @@ export async function platform(region: string): Promise<PlatformStackOutputs> {
     );
 
     new Patching(`${name}-patching`, { patchGroup: name }, opts);
-    new AvailabilityCheck(`${name}-check`, { url: `https://${appHostName}`, alarmTopicArn: operationsTopic.arn, kmsKeyArn: keys.dataKeyArn }, opts);
+    new AvailabilityCheck(
+        `${name}-check`,
+        { url: `https://${appHostName}`, alarmTopicArn: operationsTopic.arn, kmsKeyArn: keys.dataKeyArn, runtimeVersion: settings.canaryRuntime },
+        opts,
+    );
 
     const appDocument = new aws.ssm.Document(
         `${name}-tenant-app`,
@@ -455,6 +459,7 @@ export async function platform(region: string): Promise<PlatformStackOutputs> {
         sharedDatabaseAddress: database.address,
         sharedFilesBucket: files.bucketName,
         tenantAppDocument: appDocument.name,
+        canaryRuntime: settings.canaryRuntime,
         operationsVpnEndpoint: operationsVpn.dnsName,
         operationsVpnCaCertificate: operationsVpn.caCertificatePem,
         operationsVpnClientCertificate: operationsVpn.clientCertificatePem,

@@ -2,6 +2,7 @@
 // and the settings (operations CIDRs, the other tenants' markers) the document itself implies.
 
 import type { PlannedResource } from "../../scripts/lib/plan/engine";
+import { isoDay } from "../../stacks/config/canary-runtimes";
 import { operationsCidrsOf, PLATFORM_DEFAULTS } from "../../stacks/platform-settings";
 import { PolicySettings, PolicyStack, StackKind } from "./types";
 
@@ -57,11 +58,12 @@ function fleetMarkers(document: { readonly tenants: readonly PlannedStack[] }): 
 /**
  * The settings a plan document implies: operations CIDRs from its platform stacks (the defaults
  * where it has none) and, for a tenant, the markers of the fleet's tenants (the rule ignores the
- * stack's own entry, so every tenant shares one list).
+ * stack's own entry, so every tenant shares one list). `today`: the day calendar rules judge on
+ * (default: the current day, UTC; tests hand one in).
  */
-export function settingsFor(plan: PlannedStack, document: { readonly tenants: readonly PlannedStack[] }): PolicySettings {
+export function settingsFor(plan: PlannedStack, document: { readonly tenants: readonly PlannedStack[] }, today: Date = new Date()): PolicySettings {
     const platforms = document.tenants.filter((candidate) => candidate.mode === "platform");
     const fromPlatforms = platforms.flatMap((platform) => (Array.isArray(platform.outputs?.operationsCidrs) ? (platform.outputs.operationsCidrs as string[]) : []));
     const operationsCidrs = fromPlatforms.length > 0 ? [...new Set(fromPlatforms)] : operationsCidrsOf(PLATFORM_DEFAULTS);
-    return { operationsCidrs, otherTenants: plan.mode === "platform" ? [] : fleetMarkers(document) };
+    return { operationsCidrs, otherTenants: plan.mode === "platform" ? [] : fleetMarkers(document), today: isoDay(today) };
 }

@@ -37,6 +37,12 @@ export interface PolicySettings {
      * list then serves the whole fleet). Empty where the fleet is unknown.
      */
     readonly otherTenants: readonly { readonly tenant: string; readonly markers: readonly string[] }[];
+    /**
+     * The day the rules judge on (`YYYY-MM-DD`, UTC), for rules with a calendar (a runtime AWS
+     * deprecates on a date). Handed in by whoever runs the rules, never read from a clock inside
+     * a rule. Undefined: those rules say they cannot judge.
+     */
+    readonly today?: string;
 }
 
 /** One stack under review. */

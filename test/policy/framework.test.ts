@@ -81,13 +81,15 @@ describe("evaluate", () => {
         const stack = stackFromPlan(acme);
         expect(stack).toMatchObject({ stack: "acme", kind: "cloud" });
         expect(stack.resources[0]).toMatchObject({ type: "aws:s3/bucket:Bucket", id: "acme-open-id", props: { bucket: "acme-open-bucket" } });
-        expect(settingsFor(DOCUMENT.tenants[1]!, DOCUMENT)).toEqual({
+        expect(settingsFor(DOCUMENT.tenants[1]!, DOCUMENT, new Date("2026-12-06T23:59:59Z"))).toEqual({
             operationsCidrs: ["10.15.64.0/19"],
             // One list for the whole fleet: the rule ignores the stack's own entry.
             otherTenants: [
                 { tenant: "acme", markers: ["10.20.0.0/16", "acme-open-id", "vpc-0acme"] },
                 { tenant: "globex", markers: [] },
             ],
+            // The day calendar rules judge on, handed in (UTC).
+            today: "2026-12-06",
         });
         expect(settingsFor(DOCUMENT.tenants[0]!, DOCUMENT).otherTenants).toBe(settingsFor(DOCUMENT.tenants[1]!, DOCUMENT).otherTenants);
         expect(settingsFor(DOCUMENT.tenants[2]!, DOCUMENT).otherTenants).toEqual([]);

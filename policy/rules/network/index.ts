@@ -15,6 +15,7 @@ import { enforceLoadBalancerHttpRedirect } from "./enforceLoadBalancerHttpRedire
 import { enforceLoadBalancerHttpsListener } from "./enforceLoadBalancerHttpsListener";
 import { enforceSecurityGroupAdminPortSources } from "./enforceSecurityGroupAdminPortSources";
 import { enforceVpnConnectionTunnelCrypto } from "./enforceVpnConnectionTunnelCrypto";
+import { missingCanaryVpcEndpoints } from "./missingCanaryVpcEndpoints";
 import { missingLoadBalancerWebAcl } from "./missingLoadBalancerWebAcl";
 import { missingScriptServiceEndpoint } from "./missingScriptServiceEndpoint";
 
@@ -35,4 +36,5 @@ export const NETWORK_RULES: readonly Rule[] = [
     disallowPublicDatabase,
     enforceDedicatedHostTenancy,
     missingScriptServiceEndpoint,
+    missingCanaryVpcEndpoints,
 ];

@@ -1,6 +1,8 @@
 // The operations rules: backups, audit, isolation and tags.
 
 import { Rule } from "../types";
+import { disallowDeprecatedCanaryRuntime } from "./disallowDeprecatedCanaryRuntime";
+import { disallowDeprecatingCanaryRuntime } from "./disallowDeprecatingCanaryRuntime";
 import { disallowOtherTenantMarkers } from "./disallowOtherTenantMarkers";
 import { disallowStackTagOverride } from "./disallowStackTagOverride";
 import { enableBackupVaultNotifications } from "./enableBackupVaultNotifications";
@@ -29,4 +31,6 @@ export const OPERATIONS_RULES: readonly Rule[] = [
     disallowOtherTenantMarkers,
     enforceProviderDefaultTags,
     disallowStackTagOverride,
+    disallowDeprecatedCanaryRuntime,
+    disallowDeprecatingCanaryRuntime,
 ];
