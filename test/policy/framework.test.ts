@@ -88,6 +88,8 @@ describe("evaluate", () => {
                 { tenant: "acme", markers: ["10.20.0.0/16", "acme-open-id", "vpc-0acme"] },
                 { tenant: "globex", markers: [] },
             ],
+            // No url of their own (acme's says nothing, globex is saas); the default base domain without a platform output.
+            hosts: { baseDomain: "itm.example.net", tenants: [] },
         });
         expect(settingsFor(DOCUMENT.tenants[0]!, DOCUMENT).otherTenants).toBe(settingsFor(DOCUMENT.tenants[1]!, DOCUMENT).otherTenants);
         expect(settingsFor(DOCUMENT.tenants[2]!, DOCUMENT).otherTenants).toEqual([]);

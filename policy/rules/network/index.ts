@@ -1,6 +1,7 @@
 // The network group: instances, exposure, firewalls and VPN tunnels.
 
 import { Rule } from "../types";
+import { disallowForeignHostNames } from "./disallowForeignHostNames";
 import { disallowInstancePublicIp } from "./disallowInstancePublicIp";
 import { disallowNetworkAclOpenWorldIngress } from "./disallowNetworkAclOpenWorldIngress";
 import { disallowPublicDatabase } from "./disallowPublicDatabase";
@@ -33,4 +34,5 @@ export const NETWORK_RULES: readonly Rule[] = [
     missingLoadBalancerWebAcl,
     disallowPublicDatabase,
     enforceDedicatedHostTenancy,
+    disallowForeignHostNames,
 ];
