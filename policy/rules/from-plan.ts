@@ -33,7 +33,21 @@ export function stackFromPlan(plan: PlannedStack): PolicyStack {
 
 /** What identifies a tenant's own resources in other stacks' properties. */
 export function tenantMarkers(plan: PlannedStack): string[] {
-    const ownedTypes = new Set(["aws:kms/key:Key", "aws:s3/bucket:Bucket", "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:backup/vault:Vault", "aws:rds/instance:Instance"]);
+    const ownedTypes = new Set([
+        "aws:kms/key:Key",
+        "aws:s3/bucket:Bucket",
+        "aws:ec2/vpc:Vpc",
+        "aws:ec2/subnet:Subnet",
+        "aws:backup/vault:Vault",
+        "aws:rds/instance:Instance",
+        // What a script or a policy could reach another tenant's data through: its servers, their
+        // firewalls and roles, its database secret, its logs.
+        "aws:ec2/instance:Instance",
+        "aws:ec2/securityGroup:SecurityGroup",
+        "aws:iam/role:Role",
+        "aws:secretsmanager/secret:Secret",
+        "aws:cloudwatch/logGroup:LogGroup",
+    ]);
     const ids = plan.resources.filter((resource) => ownedTypes.has(resource.type)).map((resource) => resource.id);
     const networks = plan.resources
         .filter((resource) => resource.type === "aws:ec2/vpc:Vpc")

@@ -130,6 +130,8 @@ describe("tenant-isolation-markers: tenants named after the program's own words"
         const key = victim.resources.find((resource) => resource.type === "aws:kms/key:Key")!;
         const bucket = victim.resources.find((resource) => resource.type === "aws:s3/bucket:Bucket")!;
         const vpc = victim.resources.find((resource) => resource.type === "aws:ec2/vpc:Vpc")!;
+        const role = victim.resources.find((resource) => resource.type === "aws:iam/role:Role")!;
+        const secret = victim.resources.find((resource) => resource.type === "aws:secretsmanager/secret:Secret")!;
         const stack = stackFromPlan(vault);
         const log = stack.resources.find((resource) => resource.type === "aws:ec2/flowLog:FlowLog")!;
         const tampered: PolicyStack = {
@@ -159,6 +161,8 @@ describe("tenant-isolation-markers: tenants named after the program's own words"
             ["curl https://pm.new.example/", "its host name pm.new.example"],
             ["ls tenants/new/", "its id, in tenants/new/"],
             ["allow 10.60.0.0/16", "its marker 10.60.0.0/16"],
+            [`aws sts assume-role --role-arn arn:aws:iam::123456789012:role/${role.id} --role-session-name x`, `its marker ${role.id}`],
+            [`aws secretsmanager get-secret-value --secret-id ${secret.id}`, `its marker ${secret.id}`],
         ]) {
             const one: PolicyStack = { ...stack, resources: stack.resources.map((resource) => (resource !== log ? resource : { ...resource, props: { ...resource.props, description: text } })) };
             expect(findings(vault, one), text).toEqual([{ resource: log.name, message: `description mentions tenant "new" (${how})` }]);

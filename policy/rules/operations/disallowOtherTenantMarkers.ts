@@ -234,7 +234,7 @@ export const disallowOtherTenantMarkers: StackRule = {
     name: "tenant-isolation-markers",
     description:
         "No property of any resource of a tenant's stack refers to another tenant of the fleet: one of its markers (the ids of its KMS keys, buckets, VPCs, subnets, backup " +
-        "vaults and RDS instances, its network CIDRs) or its host name as a whole token anywhere, scripts and documents included; the prefix tenants/<id>/ anywhere; its id " +
+        "vaults, RDS and EC2 instances, security groups, IAM roles, secrets and log groups, its network CIDRs) or its host name as a whole token anywhere, scripts and documents included; the prefix tenants/<id>/ anywhere; its id " +
         "as the value of a tenant or PatchGroup tag, parameter or tag target; or its id as the first segment of a resource name (name properties, the Name tag). " +
         "Words in free text are no reference.",
     why:
