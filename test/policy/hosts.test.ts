@@ -224,6 +224,8 @@ describe("tenant-host-names-owned: what an honest tenant's stack may not add", (
     it("GIVEN a platform stack or settings without host names WHEN checked THEN the rule is not applicable", () => {
         const platform = stackOf(document, `platform-${REGION}`);
         expect(findings(platform)).toEqual([]);
+        // Told by its name where its provider's tags say nothing (CrossGuard).
+        expect(findings(platform, document, { ...stackFromPlan(platform), kind: undefined })).toEqual([]);
         const settings: PolicySettings = { operationsCidrs: [], otherTenants: [] };
         expect(findingsOf(disallowForeignHostNames, adding(stackFromPlan(stark()), hostRule("stark-extra", [`app.${BASE}`])), settings)).toEqual([]);
     });

@@ -696,6 +696,12 @@ describe("tenant-isolation-markers", () => {
 
     it("GIVEN a platform stack (no other tenants in its settings) WHEN checked THEN nothing is found", () => {
         expect(findings(disallowOtherTenantMarkers, platformStack(), NO_TENANTS)).toEqual([]);
+        // The pack lists every tenant for any stack: a platform stack is still not applicable.
+        const mentioning = withProps(platformStack(), "platform-eu-west-1-aws", (props) => {
+            props.description = "vpc-0b7c3d2e1f4a5b6c7 tenants/globex/";
+        });
+        expect(findings(disallowOtherTenantMarkers, mentioning)).toEqual([]);
+        expect(findings(disallowOtherTenantMarkers, { ...mentioning, kind: undefined })).toEqual([]);
     });
 });
 

@@ -4,7 +4,7 @@
 
 import { createHash } from "node:crypto";
 
-import { RESERVED_SUBDOMAINS } from "../../../stacks/config/rules";
+import { isReservedTenantId, RESERVED_SUBDOMAINS } from "../../../stacks/config/rules";
 import { ofType } from "../graph";
 import { Finding, HostOwnership, PolicyResource, PolicyStack, StackRule } from "../types";
 import { LISTENER_RULE_TYPES, LISTENER_TYPES, refersTo } from "./shared";
@@ -225,7 +225,7 @@ function certificateFindings(judge: Judge, certificate: PolicyResource): string[
 }
 
 function hostFindings(stack: PolicyStack, hosts: HostOwnership | undefined): Finding[] {
-    if (hosts === undefined || stack.kind === "platform") {
+    if (hosts === undefined || stack.kind === "platform" || isReservedTenantId(stack.stack)) {
         return [];
     }
     const judge: Judge = { stack, hosts, owned: ownedBy(stack, hosts) };

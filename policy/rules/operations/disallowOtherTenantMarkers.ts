@@ -217,7 +217,8 @@ class Reader {
 }
 
 function isolationFindings(stack: PolicyStack, settings: PolicySettings): Finding[] {
-    if (settings.otherTenants.length === 0) {
+    // Platform stacks serve every tenant (the pack, reading the tenant files, lists them all for any stack).
+    if (settings.otherTenants.length === 0 || stack.kind === "platform" || isReservedTenantId(stack.stack)) {
         return [];
     }
     const index = indexOf(settings.otherTenants);
