@@ -8,9 +8,11 @@ import * as path from "node:path";
 import type { PolicyResource as CrossGuardResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 
 import { isoDay } from "../stacks/config/canary-runtimes";
+import { Tenant } from "../stacks/config/tenant";
+import { loadFleet, TENANT_CONFIG_DIR } from "../stacks/config/validate";
 import { operationsCidrsOf, PLATFORM_DEFAULTS } from "../stacks/platform-settings";
 import { findingsOf } from "./rules/evaluate";
-import { PolicyResource, PolicySettings, PolicyStack, Rule, StackKind } from "./rules/types";
+import { HostOwnership, PolicyResource, PolicySettings, PolicyStack, Rule, StackKind } from "./rules/types";
 
 const KINDS: readonly StackKind[] = ["saas", "dedicated-saas", "physical", "cloud", "vpn", "vpn-sync", "platform"];
 
@@ -20,12 +22,15 @@ export interface PackConfig {
     readonly operationsCidrs?: string[];
     /** The day calendar rules judge on (`YYYY-MM-DD`). Default: the current day, UTC. */
     readonly today?: string;
+    /** The platform's base domain (platform setting `baseDomain`). Default: the platform default's, `itm.example.net`. */
+    readonly baseDomain?: string;
 }
 
 export const CONFIG_SCHEMA = {
     properties: {
         operationsCidrs: { type: "array" as const, items: { type: "string" as const }, description: "The operations network (the platform's admin tier)" },
         today: { type: "string" as const, description: "The day calendar rules judge on (YYYY-MM-DD); default: the current day, UTC" },
+        baseDomain: { type: "string" as const, description: "The platform's base domain (platform setting baseDomain)" },
     },
 };
 
@@ -60,11 +65,41 @@ export function otherTenantsFromFiles(stack: string, dir = path.resolve(__dirnam
         .map((tenant) => ({ tenant, markers: [] }));
 }
 
+/** The host name each tenant serves: `<subdomain>.<baseDomain>` or its own domain; saas tenants none. */
+export function hostsOfTenants(tenants: readonly Tenant[], baseDomain: string): HostOwnership {
+    return {
+        baseDomain,
+        tenants: tenants.flatMap((tenant) =>
+            tenant.mode === "saas" ? [] : [{ tenant: tenant.id, host: tenant.domain.kind === "own" ? tenant.domain.fqdn : `${tenant.domain.label}.${baseDomain}` }],
+        ),
+    };
+}
+
+const tenantsOfDirectory = new Map<string, readonly Tenant[]>();
+
+/**
+ * The host names of the fleet, from the tenant files beside the pack (as the program reads them:
+ * CrossGuard shows neither the stack's outputs nor the other stacks). A file the validator refuses
+ * declares nothing, so its stack owns no host name. Read once per directory per run.
+ */
+export function hostsFromFiles(baseDomain: string, dir = TENANT_CONFIG_DIR): HostOwnership {
+    let tenants = tenantsOfDirectory.get(dir);
+    if (tenants === undefined) {
+        tenants = loadFleet({ dir }).tenants;
+        tenantsOfDirectory.set(dir, tenants);
+    }
+    return hostsOfTenants(tenants, baseDomain);
+}
+
 function settingsOf(config: PackConfig, stack: string): PolicySettings {
     return {
         operationsCidrs: config.operationsCidrs ?? operationsCidrsOf(PLATFORM_DEFAULTS),
         otherTenants: otherTenantsFromFiles(stack),
         today: config.today ?? isoDay(new Date()),
+        // Read (and the fleet validated) only when a rule asks: most policies never do.
+        get hosts(): HostOwnership {
+            return hostsFromFiles(config.baseDomain ?? PLATFORM_DEFAULTS.baseDomain);
+        },
     };
 }
 

@@ -4,7 +4,7 @@
 import type { PlannedResource } from "../../scripts/lib/plan/engine";
 import { isoDay } from "../../stacks/config/canary-runtimes";
 import { operationsCidrsOf, PLATFORM_DEFAULTS } from "../../stacks/platform-settings";
-import { PolicySettings, PolicyStack, StackKind } from "./types";
+import { HostOwnership, PolicySettings, PolicyStack, StackKind } from "./types";
 
 /** A planned stack as the plan JSON holds it (the fields the rules need). */
 export interface PlannedStack {
@@ -34,7 +34,21 @@ export function stackFromPlan(plan: PlannedStack): PolicyStack {
 
 /** What identifies a tenant's own resources in other stacks' properties. */
 export function tenantMarkers(plan: PlannedStack): string[] {
-    const ownedTypes = new Set(["aws:kms/key:Key", "aws:s3/bucket:Bucket", "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:backup/vault:Vault", "aws:rds/instance:Instance"]);
+    const ownedTypes = new Set([
+        "aws:kms/key:Key",
+        "aws:s3/bucket:Bucket",
+        "aws:ec2/vpc:Vpc",
+        "aws:ec2/subnet:Subnet",
+        "aws:backup/vault:Vault",
+        "aws:rds/instance:Instance",
+        // What a script or a policy could reach another tenant's data through: its servers, their
+        // firewalls and roles, its database secret, its logs.
+        "aws:ec2/instance:Instance",
+        "aws:ec2/securityGroup:SecurityGroup",
+        "aws:iam/role:Role",
+        "aws:secretsmanager/secret:Secret",
+        "aws:cloudwatch/logGroup:LogGroup",
+    ]);
     const ids = plan.resources.filter((resource) => ownedTypes.has(resource.type)).map((resource) => resource.id);
     const networks = plan.resources
         .filter((resource) => resource.type === "aws:ec2/vpc:Vpc")
@@ -55,15 +69,52 @@ function fleetMarkers(document: { readonly tenants: readonly PlannedStack[] }): 
     return markers;
 }
 
+/** Modes served by the shared app (`url` is the shared app's): they own no host name. */
+const SHARED_APP_MODES: readonly string[] = ["saas"];
+
+/** The host of a stack's `url` output, where it has one of its own. */
+function hostOf(plan: PlannedStack): string | undefined {
+    const url = plan.outputs?.url;
+    if (plan.mode === "platform" || SHARED_APP_MODES.includes(plan.mode) || typeof url !== "string") {
+        return undefined;
+    }
+    try {
+        return new URL(url).hostname;
+    } catch {
+        return undefined;
+    }
+}
+
+const fleetHostsOf = new WeakMap<object, HostOwnership>();
+
+/**
+ * The platform's base domain (from its platform stacks' `baseDomain` output; the default where the
+ * document has none) and the host each tenant declares, the host of its `url` output.
+ */
+function fleetHosts(document: { readonly tenants: readonly PlannedStack[] }): HostOwnership {
+    let hosts = fleetHostsOf.get(document);
+    if (!hosts) {
+        const bases = document.tenants.filter((stack) => stack.mode === "platform").map((stack) => stack.outputs?.baseDomain);
+        const baseDomain = bases.find((base): base is string => typeof base === "string") ?? PLATFORM_DEFAULTS.baseDomain;
+        const tenants = document.tenants.flatMap((stack) => {
+            const host = hostOf(stack);
+            return host === undefined ? [] : [{ tenant: stack.tenant, host }];
+        });
+        hosts = { baseDomain, tenants };
+        fleetHostsOf.set(document, hosts);
+    }
+    return hosts;
+}
+
 /**
  * The settings a plan document implies: operations CIDRs from its platform stacks (the defaults
  * where it has none) and, for a tenant, the markers of the fleet's tenants (the rule ignores the
- * stack's own entry, so every tenant shares one list). `today`: the day calendar rules judge on
- * (default: the current day, UTC; tests hand one in).
+ * stack's own entry, so every tenant shares one list), and the host names the fleet declares.
+ * `today`: the day calendar rules judge on (default: the current day, UTC; tests hand one in).
  */
 export function settingsFor(plan: PlannedStack, document: { readonly tenants: readonly PlannedStack[] }, today: Date = new Date()): PolicySettings {
     const platforms = document.tenants.filter((candidate) => candidate.mode === "platform");
     const fromPlatforms = platforms.flatMap((platform) => (Array.isArray(platform.outputs?.operationsCidrs) ? (platform.outputs.operationsCidrs as string[]) : []));
     const operationsCidrs = fromPlatforms.length > 0 ? [...new Set(fromPlatforms)] : operationsCidrsOf(PLATFORM_DEFAULTS);
-    return { operationsCidrs, otherTenants: plan.mode === "platform" ? [] : fleetMarkers(document), today: isoDay(today) };
+    return { operationsCidrs, otherTenants: plan.mode === "platform" ? [] : fleetMarkers(document), hosts: fleetHosts(document), today: isoDay(today) };
 }

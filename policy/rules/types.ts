@@ -43,6 +43,28 @@ export interface PolicySettings {
      * a rule. Undefined: those rules say they cannot judge.
      */
     readonly today?: string;
+    /**
+     * Who serves which host name, what a tenant's host rules, certificates and DNS records are judged
+     * against. Undefined where the fleet's host names are not known (a rule's unit fixtures): the
+     * host-name rule is then not applicable. The plan (`settingsFor`) and the pack always set it.
+     */
+    readonly hosts?: HostOwnership;
+}
+
+/** The host names of the platform and the fleet. */
+export interface HostOwnership {
+    /**
+     * The platform's base domain (platform setting `baseDomain`): its zone holds tenants'
+     * `<subdomain>.<base>`, the shared app's `app.<base>` (`app.<region>.<base>`) and the platform's
+     * own names; no tenant owns it or a name more than one label under it.
+     */
+    readonly baseDomain: string;
+    /**
+     * The host name each tenant of the fleet serves, as it declares it (the host of its `url`: its
+     * `<subdomain>.<base>` or its own domain), the stack's own entry included. A saas tenant (served
+     * by the shared app) has no entry and owns no host name.
+     */
+    readonly tenants: readonly { readonly tenant: string; readonly host: string }[];
 }
 
 /** One stack under review. */

@@ -90,6 +90,8 @@ describe("evaluate", () => {
             ],
             // The day calendar rules judge on, handed in (UTC).
             today: "2026-12-06",
+            // No url of their own (acme's says nothing, globex is saas); the default base domain without a platform output.
+            hosts: { baseDomain: "itm.example.net", tenants: [] },
         });
         expect(settingsFor(DOCUMENT.tenants[0]!, DOCUMENT).otherTenants).toBe(settingsFor(DOCUMENT.tenants[1]!, DOCUMENT).otherTenants);
         expect(settingsFor(DOCUMENT.tenants[2]!, DOCUMENT).otherTenants).toEqual([]);

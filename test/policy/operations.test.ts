@@ -730,9 +730,10 @@ describe("tenant-isolation-markers", () => {
         ["a VPC id", "vpcId", GLOBEX_MARKERS[2] as string, 'vpcId mentions tenant "globex" (its marker vpc-0b7c3d2e1f4a5b6c7)'],
         ["a CIDR inside a longer text", "description", "allow 10.21.0.0/16 in", 'description mentions tenant "globex" (its marker 10.21.0.0/16)'],
         ["a KMS key id inside an ARN", "kmsKeyId", `arn:aws:kms:eu-west-1:${ACCOUNT}:key/a1b2c3d4-0000-4000-8000-000000000001`, 'kmsKeyId mentions tenant "globex" (its marker a1b2c3d4-0000-4000-8000-000000000001)'],
-        ["its id as a name segment", "description", "copied from globex-files", 'description mentions tenant "globex" (its id)'],
-        ["its id as a path segment", "description", "/tenants/globex/settings", 'description mentions tenant "globex" (its id)'],
-        ["its id in capitals", "description", "Globex Corporation", 'description mentions tenant "globex" (its id)'],
+        ["its id as the first segment of a name", "logGroupName", "globex-network-flow-logs", 'logGroupName mentions tenant "globex" (its id)'],
+        ["its id as a tenant prefix inside a script", "description", "aws s3 sync s3://shared/tenants/globex/ /tmp", 'description mentions tenant "globex" (its id, in tenants/globex/)'],
+        ["its bucket inside a script", "description", "aws s3 cp s3://globex-files-bucket-657cc6b/dump.sql -", 'description mentions tenant "globex" (its marker globex-files-bucket-657cc6b)'],
+        ["its key id inside a script", "description", "openssl enc -k a1b2c3d4-0000-4000-8000-000000000001", 'description mentions tenant "globex" (its marker a1b2c3d4-0000-4000-8000-000000000001)'],
     ])("GIVEN a property holding %s of another tenant WHEN checked THEN the resource is reported", (_label, field, value, message) => {
         const stack = withProps(dataStack(), "acme-network-flow-log", (props) => {
             props[field] = value;
@@ -749,22 +750,61 @@ describe("tenant-isolation-markers", () => {
         ]);
     });
 
-    it.each([["nglobex-files"], ["globexs"], ["globex2"], ["10.210.0.0/16"]])("GIVEN %s WHEN checked THEN it is no mention of globex", (value) => {
+    it.each([
+        ["nglobex-files"],
+        ["globexs"],
+        ["globex2"],
+        ["10.210.0.0/16"],
+        // Words in free text are no reference: a company's name, a name-like word in a sentence.
+        ["Globex Corporation"],
+        ["copied from globex-files"],
+        ["globex"],
+    ])("GIVEN %s in free text WHEN checked THEN it is no mention of globex", (value) => {
         const stack = withProps(dataStack(), "acme-network-flow-log", (props) => {
             props.description = value;
         });
         expect(findings(disallowOtherTenantMarkers, stack)).toEqual([]);
     });
 
-    it("GIVEN our own id contains another tenant's as a segment (trial-lumen and lumen) WHEN our names are checked THEN they are no mention of lumen, but a bare lumen is", () => {
+    it("GIVEN our own id contains another tenant's as a segment (trial-lumen and lumen) WHEN our names are checked THEN they are no mention of lumen, but a name of lumen's is", () => {
         const settings: PolicySettings = { ...SETTINGS, otherTenants: [{ tenant: "lumen", markers: [] }] };
         expect(findings(disallowOtherTenantMarkers, dataStack("trial-lumen"), settings)).toEqual([]);
         const stack = withProps(dataStack("trial-lumen"), "trial-lumen-network-flow-log", (props) => {
             props.description = "trial-lumen copies lumen-settings";
+            props.tags = { ...(props.tags as Record<string, unknown>), Name: "lumen-settings" };
+        });
+        expect(findings(disallowOtherTenantMarkers, stack, settings)).toEqual([{ resource: "trial-lumen-network-flow-log", message: 'tags.Name mentions tenant "lumen" (its id)' }]);
+    });
+
+    it("GIVEN another tenant's id where a value names a tenant (a tag, a tag target, a JSON document's tenant) WHEN checked THEN each is reported", () => {
+        const stack = withProps(dataStack(), "acme-network-flow-log", (props) => {
+            props.tags = { ...(props.tags as Record<string, unknown>), tenant: "globex" };
+            props.targets = [{ key: "tag:PatchGroup", values: ["acme", "globex"] }];
+            props.policy = JSON.stringify({ Statement: [{ Condition: { StringEquals: { "aws:ResourceTag/tenant": "globex" } } }] });
+        });
+        expect(findings(disallowOtherTenantMarkers, stack)).toEqual([
+            { resource: "acme-network-flow-log", message: 'tags.tenant mentions tenant "globex" (its id)' },
+            { resource: "acme-network-flow-log", message: 'targets[0].values[1] mentions tenant "globex" (its id)' },
+            { resource: "acme-network-flow-log", message: 'policy.Statement[0].Condition.StringEquals.aws:ResourceTag/tenant mentions tenant "globex" (its id)' },
+        ]);
+    });
+
+    it("GIVEN another tenant's host name inside a script WHEN the fleet's hosts are known THEN it is reported", () => {
+        const settings: PolicySettings = { ...SETTINGS, hosts: { baseDomain: "itm.example.net", tenants: [{ tenant: "globex", host: "globex.itm.example.net" }, { tenant: "acme", host: "acme.itm.example.net" }] } };
+        const stack = withProps(dataStack(), "acme-network-flow-log", (props) => {
+            props.description = "curl -fsS https://GLOBEX.itm.example.net/login && curl https://acme.itm.example.net/";
         });
         expect(findings(disallowOtherTenantMarkers, stack, settings)).toEqual([
-            { resource: "trial-lumen-network-flow-log", message: 'description mentions tenant "lumen" (its id)' },
+            { resource: "acme-network-flow-log", message: 'description mentions tenant "globex" (its host name GLOBEX.itm.example.net)' },
         ]);
+    });
+
+    it("GIVEN a value two tenants list as their marker WHEN checked THEN it identifies neither", () => {
+        const settings: PolicySettings = { ...SETTINGS, otherTenants: [...SETTINGS.otherTenants, { tenant: "initech", markers: ["vpc-0b7c3d2e1f4a5b6c7"] }] };
+        const stack = withProps(dataStack(), "acme-network-flow-log", (props) => {
+            props.vpcId = "vpc-0b7c3d2e1f4a5b6c7";
+        });
+        expect(findings(disallowOtherTenantMarkers, stack, settings)).toEqual([]);
     });
 
     it("GIVEN the fleet's list holds the stack's own entry WHEN checked THEN its own markers and id are no mention of anyone", () => {
@@ -775,6 +815,12 @@ describe("tenant-isolation-markers", () => {
 
     it("GIVEN a platform stack (no other tenants in its settings) WHEN checked THEN nothing is found", () => {
         expect(findings(disallowOtherTenantMarkers, platformStack(), NO_TENANTS)).toEqual([]);
+        // The pack lists every tenant for any stack: a platform stack is still not applicable.
+        const mentioning = withProps(platformStack(), "platform-eu-west-1-aws", (props) => {
+            props.description = "vpc-0b7c3d2e1f4a5b6c7 tenants/globex/";
+        });
+        expect(findings(disallowOtherTenantMarkers, mentioning)).toEqual([]);
+        expect(findings(disallowOtherTenantMarkers, { ...mentioning, kind: undefined })).toEqual([]);
     });
 });
 

@@ -1,6 +1,7 @@
 // The network group: instances, exposure, firewalls and VPN tunnels.
 
 import { Rule } from "../types";
+import { disallowForeignHostNames } from "./disallowForeignHostNames";
 import { disallowInstancePublicIp } from "./disallowInstancePublicIp";
 import { disallowNetworkAclOpenWorldIngress } from "./disallowNetworkAclOpenWorldIngress";
 import { disallowPublicDatabase } from "./disallowPublicDatabase";
@@ -37,4 +38,5 @@ export const NETWORK_RULES: readonly Rule[] = [
     enforceDedicatedHostTenancy,
     missingScriptServiceEndpoint,
     missingCanaryVpcEndpoints,
+    disallowForeignHostNames,
 ];

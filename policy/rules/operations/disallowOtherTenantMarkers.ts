@@ -1,15 +1,28 @@
 // A tenant's stack touches only what is its own: no reference to another tenant's network, keys,
-// buckets, vaults or databases, and no name of another tenant.
+// buckets, vaults, databases, names or host. Isolation is a property of references, not of words:
+// a script that runs `openssl req -new` refers to no tenant called `new`, but a script that copies
+// from another tenant's bucket does.
+//
+// What counts as a reference to tenant X, and where it is looked for:
+// - X's markers (the ids of its resources, its network CIDRs) and its host name: anywhere, as a
+//   whole token (scripts, documents and descriptions included: an id is no word);
+// - the prefix `tenants/X/` (its files under a shared bucket, its parameters, its key aliases):
+//   anywhere;
+// - X as a whole value where a value names a tenant: the `tenant` and `PatchGroup` tags and
+//   parameters, and targets selecting by those tags;
+// - X as the first segment of a resource name (`X-files-bucket`), where a value is a name: the
+//   resource's own `name`, `namePrefix`, `bucket`, `bucketPrefix`, `identifier`, `role` and `...Name`
+//   properties and its `Name` tag. A name that holds the stack's own id as a segment is its own
+//   (`aws-waf-logs-acme-front-door`, AWS's prefix before it).
+// Free text (anything with white space: scripts, descriptions, document content) is read only for
+// the first two; JSON documents (policies, settings) are read value by value like properties.
 
+import { isReservedTenantId } from "../../../stacks/config/rules";
 import { Finding, PolicySettings, PolicyStack, StackRule } from "../types";
-
-function escaped(text: string): string {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
 
 /** Whether `id` occurs in `text` as a whole name segment (`acme` in `acme-files`, `/tenants/acme/`; not in `nacme`, `acmes`). */
 export function mentionsSegment(text: string, id: string): boolean {
-    return new RegExp(`(^|[^a-z0-9])${escaped(id)}(?=[^a-z0-9]|$)`, "i").test(text);
+    return new RegExp(`(^|[^a-z0-9])${id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?=[^a-z0-9]|$)`, "i").test(text);
 }
 
 /** Every string of a property tree with its path (`rules[0].copyActions[0].destinationVaultArn`). */
@@ -26,10 +39,10 @@ export function stringsOf(value: unknown, path = ""): [string, string][] {
     return [];
 }
 
-/** Who a marker or an id belongs to, built once per list of tenants (shared by the whole fleet). */
+/** Who a marker, a host or an id belongs to, built once per list of tenants (shared by the whole fleet). */
 interface FleetIndex {
     readonly markers: ReadonlyMap<string, string>;
-    readonly ids: ReadonlyMap<string, string>;
+    readonly ids: ReadonlySet<string>;
 }
 
 const indexes = new WeakMap<PolicySettings["otherTenants"], FleetIndex>();
@@ -38,14 +51,23 @@ function indexOf(tenants: PolicySettings["otherTenants"]): FleetIndex {
     let index = indexes.get(tenants);
     if (!index) {
         const markers = new Map<string, string>();
-        const ids = new Map<string, string>();
+        const shared = new Set<string>();
+        const ids = new Set<string>();
         for (const { tenant, markers: own } of tenants) {
-            ids.set(tenant.toLowerCase(), tenant);
+            ids.add(tenant);
             for (const marker of own) {
+                const owner = markers.get(marker);
+                if (owner !== undefined && owner !== tenant) {
+                    shared.add(marker);
+                }
                 if (marker !== "") {
                     markers.set(marker, tenant);
                 }
             }
+        }
+        // A value two tenants hold identifies neither.
+        for (const marker of shared) {
+            markers.delete(marker);
         }
         index = { markers, ids };
         indexes.set(tenants, index);
@@ -53,73 +75,169 @@ function indexOf(tenants: PolicySettings["otherTenants"]): FleetIndex {
     return index;
 }
 
-// Markers are whole values (ids, ARNs' parts, bucket names, CIDRs): the tokens of a string between
-// separators, plus any CIDR in it.
-const TOKEN_SEPARATORS = /[\s"'`,;:()[\]{}<>=*|]+|\/(?!\d{1,2}(?![\d.]))/;
-const CIDRS = /\d{1,3}(?:\.\d{1,3}){3}\/\d{1,2}/g;
-
-/** The tenants (other than `self`) whose markers a string holds. */
-function markersIn(text: string, index: FleetIndex, self: string): [string, string][] {
-    const found: [string, string][] = [];
-    const candidates = [text, ...text.split(TOKEN_SEPARATORS), ...(text.match(CIDRS) ?? [])];
-    for (const candidate of candidates) {
-        const tenant = index.markers.get(candidate);
-        if (tenant !== undefined && tenant !== self) {
-            found.push([tenant, candidate]);
+/** Hosts of other tenants, by host (a host two tenants declare is the host rule's to report). */
+function hostIndex(settings: PolicySettings, self: string): ReadonlyMap<string, string> {
+    const hosts = new Map<string, string>();
+    const own = new Set((settings.hosts?.tenants ?? []).filter((entry) => entry.tenant === self).map((entry) => entry.host.toLowerCase()));
+    for (const { tenant, host } of settings.hosts?.tenants ?? []) {
+        if (tenant !== self && !own.has(host.toLowerCase())) {
+            hosts.set(host.toLowerCase(), tenant);
         }
     }
-    return found;
+    return hosts;
 }
 
-/**
- * The tenants (other than `self`) whose id a string holds as a whole name segment: runs of letters
- * and digits joined by single hyphens, bounded by anything else. Our own id is taken out first (it
- * may contain another's: `trial-lumen` holds `lumen`).
- */
-function idsIn(text: string, index: FleetIndex, self: string): string[] {
-    const lower = text.toLowerCase().split(self.toLowerCase()).join(" ");
-    const found = new Set<string>();
-    for (const piece of lower.split(/[^a-z0-9-]+/)) {
-        const runs = piece.split("-");
-        for (let start = 0; start < runs.length; start++) {
-            let candidate = "";
-            for (let end = start; end < runs.length && candidate.length <= 30; end++) {
-                candidate = end === start ? (runs[end] ?? "") : `${candidate}-${runs[end] ?? ""}`;
-                const tenant = candidate === "" ? undefined : index.ids.get(candidate);
-                if (tenant !== undefined && tenant !== self) {
-                    found.add(tenant);
+// Markers are whole values (ids, ARNs' parts, bucket names, CIDRs, hosts): the tokens of a string
+// between separators, plus any CIDR in it.
+const TOKEN_SEPARATORS = /[\s"'`,;:()[\]{}<>=*|]+|\/(?!\d{1,2}(?![\d.]))/;
+const CIDRS = /\d{1,3}(?:\.\d{1,3}){3}\/\d{1,2}/g;
+const TENANT_PREFIXES = /(?:^|[^a-z0-9-])tenants\/([a-z][a-z0-9-]{1,28}[a-z0-9])(?=\/|$|[^a-z0-9-])/g;
+
+/** Keys whose value names a tenant (tags, SSM parameters, JSON condition keys like `aws:ResourceTag/tenant`). */
+const IDENTITY_KEYS = new Set(["tenant", "patchgroup"]);
+/** Top-level keys whose value is a resource's name (besides any `...Name`). */
+const NAME_KEYS = new Set(["name", "namePrefix", "bucket", "bucketPrefix", "identifier", "identifierPrefix", "role"]);
+/** A resource name, as opposed to a path, a host, an ARN or a sentence. */
+const NAME_SHAPE = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+type Kind = "identity" | "name" | "other";
+
+/** Which kind of value `key` holds, at `depth` in the resource's properties (`parentKey` the key of its object). */
+function kindOf(key: string, parentKey: string | undefined, depth: number): Kind {
+    const last = key.split(/[/:]/).pop()!.toLowerCase();
+    if (IDENTITY_KEYS.has(last)) {
+        return "identity";
+    }
+    if (key === "Name" && (parentKey === "tags" || parentKey === "tagsAll")) {
+        return "name";
+    }
+    if (depth === 0 && (NAME_KEYS.has(key) || /^[a-z][A-Za-z]*Name$/.test(key))) {
+        return "name";
+    }
+    return "other";
+}
+
+/** Whether a name is the stack's own: the stack's id is one of its hyphen segments (or a run of them). */
+function holdsOwnId(name: string, self: string): boolean {
+    return `-${name}-`.includes(`-${self}-`);
+}
+
+interface Mention {
+    readonly path: string;
+    readonly tenant: string;
+    readonly how: string;
+}
+
+class Reader {
+    readonly mentions: Mention[] = [];
+
+    constructor(
+        private readonly index: FleetIndex,
+        private readonly hosts: ReadonlyMap<string, string>,
+        private readonly self: string,
+    ) {}
+
+    private add(path: string, tenant: string, how: string): void {
+        if (tenant !== this.self && !this.mentions.some((mention) => mention.path === path && mention.tenant === tenant)) {
+            this.mentions.push({ path, tenant, how });
+        }
+    }
+
+    /** A value at `path`: a tree walked key by key; a string judged by its kind. */
+    read(value: unknown, path: string, key: string | undefined, parentKey: string | undefined, depth: number): void {
+        if (Array.isArray(value)) {
+            value.forEach((item, i) => this.read(item, `${path}[${i}]`, key, parentKey, depth));
+            return;
+        }
+        if (value !== null && typeof value === "object") {
+            const entries = Object.entries(value as Record<string, unknown>);
+            // SSM targets select by tag: { key: "tag:tenant", values: [...] } names tenants.
+            const selector = (value as Record<string, unknown>).key;
+            const targetKind = typeof selector === "string" && /^tag:/i.test(selector) ? kindOf(selector.slice(4), undefined, 1) : "other";
+            for (const [childKey, child] of entries) {
+                const childPath = path === "" ? childKey : `${path}.${childKey}`;
+                this.read(child, childPath, childKey === "values" && targetKind === "identity" ? "tenant" : childKey, key, depth + (path === "" ? 0 : 1));
+            }
+            return;
+        }
+        if (typeof value === "string") {
+            this.readString(value, path, key === undefined ? "other" : kindOf(key, parentKey, depth));
+        }
+    }
+
+    private readString(text: string, path: string, kind: Kind): void {
+        const trimmed = text.trim();
+        if ((trimmed.startsWith("{") && trimmed.endsWith("}")) || (trimmed.startsWith("[") && trimmed.endsWith("]"))) {
+            let parsed: unknown;
+            try {
+                parsed = JSON.parse(trimmed);
+            } catch {
+                parsed = undefined;
+            }
+            if (parsed !== undefined) {
+                // A document's values are read like properties (its own depth: its keys name nothing top-level).
+                this.read(parsed, path, undefined, undefined, 1);
+                return;
+            }
+        }
+        for (const candidate of [text, ...text.split(TOKEN_SEPARATORS), ...(text.match(CIDRS) ?? [])]) {
+            const marker = this.index.markers.get(candidate);
+            if (marker !== undefined) {
+                this.add(path, marker, `its marker ${candidate}`);
+            }
+            const host = this.hosts.get(candidate.toLowerCase().replace(/\.$/, ""));
+            if (host !== undefined) {
+                this.add(path, host, `its host name ${candidate}`);
+            }
+        }
+        for (const [, id] of text.matchAll(TENANT_PREFIXES)) {
+            if (id !== undefined && this.index.ids.has(id)) {
+                this.add(path, id, `its id, in tenants/${id}/`);
+            }
+        }
+        if (kind === "identity" && this.index.ids.has(text)) {
+            this.add(path, text, "its id");
+        }
+        if (kind === "name" && NAME_SHAPE.test(text) && !holdsOwnId(text, this.self)) {
+            // The longest id the name starts with: `acme-eu-files` is acme-eu's, not acme's, and
+            // `platform-eu-west-1-tenant-app` the platform's, whatever tenant `platform-eu` exists.
+            const segments = text.split("-");
+            for (let end = segments.length - 1; end >= 1; end--) {
+                const id = segments.slice(0, end).join("-");
+                if (isReservedTenantId(id)) {
+                    break;
+                }
+                if (this.index.ids.has(id)) {
+                    this.add(path, id, "its id");
+                    break;
                 }
             }
         }
     }
-    return [...found];
 }
 
 function isolationFindings(stack: PolicyStack, settings: PolicySettings): Finding[] {
-    if (settings.otherTenants.length === 0) {
+    // Platform stacks serve every tenant (the pack, reading the tenant files, lists them all for any stack).
+    if (settings.otherTenants.length === 0 || stack.kind === "platform" || isReservedTenantId(stack.stack)) {
         return [];
     }
     const index = indexOf(settings.otherTenants);
-    return stack.resources.flatMap((resource) =>
-        stringsOf(resource.props).flatMap(([path, text]) => {
-            const byMarker = new Map(markersIn(text, index, stack.stack));
-            const findings = [...byMarker].map(([tenant, marker]) => ({ resource: resource.name, message: `${path} mentions tenant "${tenant}" (its marker ${marker})` }));
-            for (const tenant of idsIn(text, index, stack.stack)) {
-                if (!byMarker.has(tenant)) {
-                    findings.push({ resource: resource.name, message: `${path} mentions tenant "${tenant}" (its id)` });
-                }
-            }
-            return findings;
-        }),
-    );
+    const hosts = hostIndex(settings, stack.stack);
+    return stack.resources.flatMap((resource) => {
+        const reader = new Reader(index, hosts, stack.stack);
+        reader.read(resource.props, "", undefined, undefined, 0);
+        return reader.mentions.map((mention) => ({ resource: resource.name, message: `${mention.path} mentions tenant "${mention.tenant}" (${mention.how})` }));
+    });
 }
 
 export const disallowOtherTenantMarkers: StackRule = {
     kind: "stack",
     name: "tenant-isolation-markers",
     description:
-        "No property of any resource of a tenant's stack mentions another tenant of the fleet: its id as a whole name segment (case-insensitive), or one of its markers " +
-        "(the ids of its KMS keys, buckets, VPCs, subnets, backup vaults and RDS instances, and its network CIDRs) as an exact substring.",
+        "No property of any resource of a tenant's stack refers to another tenant of the fleet: one of its markers (the ids of its KMS keys, buckets, VPCs, subnets, backup " +
+        "vaults, RDS and EC2 instances, security groups, IAM roles, secrets and log groups, its network CIDRs) or its host name as a whole token anywhere, scripts and documents included; the prefix tenants/<id>/ anywhere; its id " +
+        "as the value of a tenant or PatchGroup tag, parameter or tag target; or its id as the first segment of a resource name (name properties, the Name tag). " +
+        "Words in free text are no reference.",
     why:
         "Each tenant is promised a stack of its own: a reference to another tenant's key, bucket, network or name means one tenant's resources could reach, decrypt or " +
         "expose another's data, or a configuration was copied from the wrong tenant. Platform stacks serve every tenant: not applicable (they have no other tenants to avoid).",
