@@ -5,6 +5,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 
+import { AccessLogBucket } from "../components/access-log-bucket";
 import { AppServers } from "../components/app-servers";
 import { AvailabilityCheck } from "../components/availability-check";
 import * as aws from "../components/aws";
@@ -151,6 +152,7 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
     // Over the VPN, HTTPS comes from the customer's networks, plus the availability check, which
     // runs inside the access tier.
     const accessTierCidrs = network.subnetCidrs.access;
+    const accessLogs = new AccessLogBucket(`${tenant.id}-access-logs`, {}, opts);
     const frontDoor = new FrontDoor(
         `${tenant.id}-front-door`,
         {
@@ -163,6 +165,8 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
             zoneId: tenant.domain.kind === "subdomain" ? platform.output("publicZoneId") : undefined,
             platformZone: { zoneId: platform.output("publicZoneId"), domain: baseDomain },
             suspiciousNetworks,
+            accessLogBucket: accessLogs.bucketName,
+            logKeyArn: keys.dataKeyArn,
         },
         opts,
     );

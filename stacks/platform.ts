@@ -4,6 +4,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 
+import { AccessLogBucket } from "../components/access-log-bucket";
 import { AppServers } from "../components/app-servers";
 import { trailArnOf, trailName, AuditTrail, cloudTrailKeyStatements } from "../components/audit-trail";
 import { AvailabilityCheck } from "../components/availability-check";
@@ -240,6 +241,9 @@ export async function platform(region: string): Promise<PlatformStackOutputs> {
         opts,
     );
 
+    // The region's request log: the shared door's access logs and the audit bucket's server access logs.
+    const accessLogs = new AccessLogBucket(`${name}-access-logs`, {}, opts);
+
     const appHostName = appHostNameOf(region, settings);
     const frontDoor = new FrontDoor(
         `${name}-front-door`,
@@ -252,6 +256,8 @@ export async function platform(region: string): Promise<PlatformStackOutputs> {
             zoneId,
             platformZone: { zoneId, domain: settings.baseDomain },
             suspiciousNetworks: [...settings.suspiciousNetworks],
+            accessLogBucket: accessLogs.bucketName,
+            logKeyArn: keys.dataKeyArn,
         },
         opts,
     );
@@ -363,7 +369,7 @@ export async function platform(region: string): Promise<PlatformStackOutputs> {
     // per platform (and count against the five trails a region holds).
     let auditTrailArn: pulumi.Output<string>;
     if (ownsTrail) {
-        auditTrailArn = new AuditTrail(auditName, { kmsKeyArn: keys.dataKeyArn }, opts).trailArn;
+        auditTrailArn = new AuditTrail(auditName, { kmsKeyArn: keys.dataKeyArn, accessLogBucket: accessLogs }, opts).trailArn;
     } else if (home) {
         auditTrailArn = home.output("auditTrailArn");
     } else {
