@@ -1,15 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 
+import { ACCESS_LOG_BUCKET_TAG, ELB_LOG_DELIVERY_ACCOUNTS, ELB_LOG_DELIVERY_SERVICE, S3_LOG_DELIVERY_SERVICE } from "../stacks/config/log-delivery";
 import * as aws from "./aws";
 import { reservedPrefixFreeName } from "./naming";
 import { componentType } from "./types";
 
-/**
- * The tag that marks a bucket as a log-delivery destination: the policy rule that otherwise demands
- * SSE-KMS admits SSE-S3 on such a bucket (and only there, with a policy that lets nobody but the log
- * delivery services write). The policy pack holds the same constant (`policy/rules/data/logBuckets.ts`).
- */
-export const ACCESS_LOG_BUCKET_TAG = { key: "role", value: "access-logs" } as const;
+// The log-delivery principals and the bucket's marker tag are AWS's data, shared with the policy rules.
+export { ACCESS_LOG_BUCKET_TAG, ELB_LOG_DELIVERY_ACCOUNTS, ELB_LOG_DELIVERY_SERVICE, S3_LOG_DELIVERY_SERVICE } from "../stacks/config/log-delivery";
 
 /**
  * Days a log file is kept. 400: the audit trail's retention (a year of history plus a margin for the
@@ -23,47 +20,6 @@ export const ACCESS_LOG_RETENTION_DAYS = 400;
 export const LOAD_BALANCER_LOG_ROOT = "load-balancers";
 /** Where S3 server access logs go: `s3/<source bucket>/...`. */
 export const S3_ACCESS_LOG_ROOT = "s3";
-
-/**
- * Elastic Load Balancing's log-delivery accounts of the regions opened before August 2022, which
- * ELB's documentation says to name as the principal there. Source: "Enable access logs for your
- * Application Load Balancer", step 2, "Regions available before August 2022"
- * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html),
- * the same table as terraform-provider-aws `internal/service/elb/service_account_data_source.go`
- * (commercial partition only). Every other region (me-central-1, eu-central-2, eu-south-2,
- * ap-south-2, ap-southeast-4 to -7, il-central-1, ca-west-1, mx-central-1, ap-east-2 ...) knows only
- * the service principal below; AWS now recommends that principal in every region, so the policy
- * grants it everywhere and the account as well where the region has one.
- */
-export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
-    "us-east-1": "127311923021",
-    "us-east-2": "033677994240",
-    "us-west-1": "027434742980",
-    "us-west-2": "797873946194",
-    "af-south-1": "098369216593",
-    "ap-east-1": "754344448648",
-    "ap-southeast-3": "589379963580",
-    "ap-south-1": "718504428378",
-    "ap-northeast-3": "383597477331",
-    "ap-northeast-2": "600734575887",
-    "ap-southeast-1": "114774131450",
-    "ap-southeast-2": "783225319266",
-    "ap-northeast-1": "582318560864",
-    "ca-central-1": "985666609251",
-    "eu-central-1": "054676820928",
-    "eu-west-1": "156460612806",
-    "eu-west-2": "652711504416",
-    "eu-south-1": "635631232127",
-    "eu-west-3": "009996457667",
-    "eu-north-1": "897822967062",
-    "me-south-1": "076674570225",
-    "sa-east-1": "507241528517",
-};
-
-/** ELB's log-delivery service principal (regions from August 2022, and recommended in all). */
-export const ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com";
-/** S3 server access logging's service principal. */
-export const S3_LOG_DELIVERY_SERVICE = "logging.s3.amazonaws.com";
 
 /**
  * The problems of a load balancer's log prefix (ELB: "The prefix that you specify must not include

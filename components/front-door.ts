@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isCanonicalCidr, parseCidr } from "../stacks/config/ipv4";
 import * as aws from "./aws";
 import { CustomerDnsRecord, DomainCertificate, DomainCertificateArgs } from "./domain-certificate";
+import { WAF_LOG_GROUP_PREFIX, WAF_REDACTED_HEADERS } from "../stacks/config/log-delivery";
 import { loadBalancerLogPrefix, loadBalancerLogPrefixProblems } from "./access-log-bucket";
 import { fittedName, loadBalancerName, NAME_LIMITS, reservedPrefixFreeName } from "./naming";
 import { componentType } from "./types";
@@ -81,26 +82,15 @@ export interface FrontDoorArgs {
     readonly logKeyArn?: pulumi.Input<string>;
 }
 
-/**
- * WAF delivers logs only to a log group whose name starts with `aws-waf-logs-` (AWS WAF developer
- * guide, "Sending web ACL traffic logs to an Amazon CloudWatch Logs log group").
- */
-export const WAF_LOG_GROUP_PREFIX = "aws-waf-logs-";
-
 /** Days the web firewall's log group keeps requests: a year, as the flow logs. */
 export const WAF_LOG_RETENTION_DAYS = 365;
-
-/**
- * Request headers the web firewall's logs never hold in clear: users' credentials (basic or bearer
- * tokens) and session cookies. WAF lower-cases header names for matching; it replaces a redacted
- * field's value with `REDACTED`.
- */
-export const WAF_REDACTED_HEADERS = ["authorization", "cookie"] as const;
 
 /** The web firewall's log group name for a door: `aws-waf-logs-<door>`, within CloudWatch's 512 characters. */
 export function wafLogGroupName(doorName: string): string {
     return `${WAF_LOG_GROUP_PREFIX}${doorName}`.slice(0, 512);
 }
+
+export { WAF_LOG_GROUP_PREFIX, WAF_REDACTED_HEADERS } from "../stacks/config/log-delivery";
 
 export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 

@@ -8,6 +8,8 @@ import { disallowSecurityGroupOpenWorldIngress } from "./disallowSecurityGroupOp
 import { disallowSubnetPublicIpOnLaunch } from "./disallowSubnetPublicIpOnLaunch";
 import { disallowVpnConnectionPlaintextPresharedKey } from "./disallowVpnConnectionPlaintextPresharedKey";
 import { disallowVpnOnlyInternetPath } from "./disallowVpnOnlyInternetPath";
+import { enableLoadBalancerAccessLogs } from "./enableLoadBalancerAccessLogs";
+import { enableWebAclLogging } from "./enableWebAclLogging";
 import { enforceDedicatedHostTenancy } from "./enforceDedicatedHostTenancy";
 import { enforceInstanceDualTierInterfaces } from "./enforceInstanceDualTierInterfaces";
 import { enforceInstanceImdsv2 } from "./enforceInstanceImdsv2";
@@ -31,6 +33,8 @@ export const NETWORK_RULES: readonly Rule[] = [
     enforceLoadBalancerHttpsListener,
     enforceLoadBalancerHttpRedirect,
     missingLoadBalancerWebAcl,
+    enableLoadBalancerAccessLogs,
+    enableWebAclLogging,
     disallowPublicDatabase,
     enforceDedicatedHostTenancy,
 ];

@@ -3,6 +3,8 @@
 import { Rule } from "../types";
 import { disallowOtherTenantMarkers } from "./disallowOtherTenantMarkers";
 import { disallowStackTagOverride } from "./disallowStackTagOverride";
+import { disallowTrailLoggingLogBuckets } from "./disallowTrailLoggingLogBuckets";
+import { enableAuditBucketAccessLogging } from "./enableAuditBucketAccessLogging";
 import { enableCloudTrailAudit } from "./enableCloudTrailAudit";
 import { enableGuardDutyDetector } from "./enableGuardDutyDetector";
 import { enforceBackupPromise } from "./enforceBackupPromise";
@@ -20,6 +22,8 @@ export const OPERATIONS_RULES: readonly Rule[] = [
     enforceRdsBackupRetention,
     enforceRdsDeletionProtection,
     enableCloudTrailAudit,
+    enableAuditBucketAccessLogging,
+    disallowTrailLoggingLogBuckets,
     enableGuardDutyDetector,
     missingVpcFlowLog,
     disallowOtherTenantMarkers,
