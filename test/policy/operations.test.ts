@@ -75,6 +75,8 @@ describe("the compliant baselines", () => {
             "rds-instance-backup-retention",
             "rds-instance-deletion-protection",
             "cloudtrail-trail-audit",
+            "s3-audit-bucket-access-logging",
+            "cloudtrail-data-events-exclude-log-buckets",
             "guardduty-detector-enabled",
             "ec2-vpc-flow-log",
             "tenant-isolation-markers",
