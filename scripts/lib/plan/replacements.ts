@@ -347,7 +347,7 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
     "aws:wafv2/ipSet:IpSet": { forceNew: ["name", "namePrefix", "scope", "ipAddressVersion"], source: tf("wafv2/ip_set.go") },
     "aws:wafv2/webAcl:WebAcl": { forceNew: ["name", "namePrefix", "scope"], source: tf("wafv2/web_acl.go") },
     "aws:wafv2/webAclAssociation:WebAclAssociation": { forceNew: ["resourceArn", "webAclArn"], source: tf("wafv2/web_acl_association.go") },
-    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": { forceNew: ["resourceArn"], source: tf("wafv2/web_acl_logging_configuration.go") },
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": { forceNew: ["resourceArn", "logDestinationConfigs"], source: tf("wafv2/web_acl_logging_configuration.go") },
     "pulumi:providers:aws": {
         // pulumi-aws's provider marks a change of region as a replacement of the provider (its
         // resources then live in another region); the other settings update in place.
