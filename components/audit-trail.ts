@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
+import { S3_ACCESS_LOG_ROOT } from "./access-log-bucket";
 import * as aws from "./aws";
 import { reservedPrefixFreeName } from "./naming";
 import { componentType } from "./types";
@@ -35,8 +36,8 @@ export interface AuditTrailArgs {
      * empty list logs no data events. Default: `["arn:aws:s3"]`: tenants' web-file buckets live in
      * their own stacks with generated names, so only "every bucket" is sure to include them. That
      * costs $0.10 per 100,000 object events (a busy tenant's file reads are millions a month);
-     * narrow the prefixes to cut cost at the price of blind spots. The trail's own bucket is never
-     * logged, so log delivery does not log itself.
+     * narrow the prefixes to cut cost at the price of blind spots. The trail's own bucket and the
+     * access-log bucket are never logged, so log delivery does not log itself.
      */
     readonly dataEventBucketArnPrefixes?: readonly string[];
     /**
@@ -45,6 +46,13 @@ export interface AuditTrailArgs {
      * filters can alarm on them. Default: true.
      */
     readonly cloudWatchLogs?: boolean;
+    /**
+     * The stack's access-log bucket (an AccessLogBucket), where S3 writes the server access logs of
+     * the trail's bucket under `s3/<bucket>/`: who read or tried to read the audit record. Required.
+     * Its object events are never logged by the trail either: each log delivery to it would be a
+     * data event, delivered to the trail's bucket, logged again into it, and so on for ever.
+     */
+    readonly accessLogBucket: { readonly bucketName: pulumi.Input<string>; readonly bucketArn: pulumi.Input<string> };
 }
 
 /**
@@ -92,10 +100,14 @@ export interface EventSelector {
 }
 
 /**
- * Management events always; S3 object events for the given prefixes, never for the trail's own
- * bucket (`logBucketArn`), whose every delivery would otherwise be logged in turn.
+ * Management events always; S3 object events for the given prefixes, never for the log buckets
+ * (`logBucketArns`: the trail's own and the access-log bucket its server access logs go to), whose
+ * every delivery would otherwise be logged in turn, a delivery that is logged again, for ever.
+ * With narrowed prefixes, the exclusion is added only where a prefix reaches a log bucket (a
+ * selector of CloudTrail combines its field selectors with AND, so `startsWiths` and
+ * `notStartsWiths` on `resources.ARN` together select the prefixes minus the log buckets).
  */
-export function trailEventSelectors(prefixes: readonly string[], logBucketArn: string): EventSelector[] {
+export function trailEventSelectors(prefixes: readonly string[], logBucketArns: readonly string[]): EventSelector[] {
     const selectors: EventSelector[] = [{ name: "Management events", fieldSelectors: [{ field: "eventCategory", equals: ["Management"] }] }];
     if (prefixes.length === 0) {
         return selectors;
@@ -104,9 +116,14 @@ export function trailEventSelectors(prefixes: readonly string[], logBucketArn: s
         { field: "eventCategory", equals: ["Data"] },
         { field: "resources.type", equals: ["AWS::S3::Object"] },
     ];
-    const resources = prefixes.includes(ALL_S3_OBJECTS)
-        ? { field: "resources.ARN", notStartsWiths: [`${logBucketArn}/`] }
-        : { field: "resources.ARN", startsWiths: [...prefixes] };
+    const excluded = [...new Set(logBucketArns)].map((arn) => `${arn}/`);
+    let resources: EventSelector["fieldSelectors"][number];
+    if (prefixes.includes(ALL_S3_OBJECTS)) {
+        resources = { field: "resources.ARN", notStartsWiths: excluded };
+    } else {
+        const reached = excluded.filter((logObjects) => prefixes.some((prefix) => logObjects.startsWith(prefix) || prefix.startsWith(logObjects)));
+        resources = reached.length > 0 ? { field: "resources.ARN", startsWiths: [...prefixes], notStartsWiths: reached } : { field: "resources.ARN", startsWiths: [...prefixes] };
+    }
     selectors.push({ name: "S3 object events", fieldSelectors: [...objects, resources] });
     return selectors;
 }
@@ -239,6 +256,12 @@ export class AuditTrail extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        // Who read the audit record (or tried to): S3 server access logs into the access-log bucket.
+        new aws.s3.BucketLogging(
+            `${name}-logs-access-logging`,
+            { bucket: bucket.id, targetBucket: args.accessLogBucket.bucketName, targetPrefix: pulumi.interpolate`${S3_ACCESS_LOG_ROOT}/${bucket.bucket}/` },
+            { parent: this, dependsOn: [publicAccess] },
+        );
         // S3 answers OperationAborted to concurrent configuration writes on one bucket; the policy
         // waits for the public-access block, the write it most often races.
         const policy = new aws.s3.BucketPolicy(
@@ -314,7 +337,9 @@ export class AuditTrail extends pulumi.ComponentResource {
                 enableLogFileValidation: true,
                 enableLogging: true,
                 kmsKeyId: args.kmsKeyArn,
-                advancedEventSelectors: bucket.arn.apply((bucketArn) => trailEventSelectors(prefixes, bucketArn)),
+                advancedEventSelectors: pulumi
+                    .all([bucket.arn, args.accessLogBucket.bucketArn])
+                    .apply(([bucketArn, accessLogBucketArn]) => trailEventSelectors(prefixes, [bucketArn, accessLogBucketArn])),
                 ...cloudWatch,
                 tags: { Name: trail, tier: "audit" },
             },

@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { isCanonicalCidr, parseCidr } from "../stacks/config/ipv4";
 import * as aws from "./aws";
 import { CustomerDnsRecord, DomainCertificate, DomainCertificateArgs } from "./domain-certificate";
+import { WAF_LOG_GROUP_PREFIX, WAF_REDACTED_HEADERS } from "../stacks/config/log-delivery";
+import { loadBalancerLogPrefix, loadBalancerLogPrefixProblems } from "./access-log-bucket";
 import { fittedName, loadBalancerName, NAME_LIMITS, reservedPrefixFreeName } from "./naming";
 import { OFFBOARDING_TAG_KEY, offboardingTagProblem } from "./offboarding";
 import { componentType } from "./types";
@@ -73,7 +75,29 @@ export interface FrontDoorArgs {
      * that the shared servers admit (a tenant's door in front of them). Default: none.
      */
     readonly extraSecurityGroupIds?: pulumi.Input<string>[];
+    /**
+     * The bucket of this stack the load balancer writes its access logs to (an AccessLogBucket's
+     * `bucketName`: SSE-S3, in the door's region, with a policy admitting ELB's log delivery), under
+     * `load-balancers/<name>/`. Required: every request to a door is on record.
+     */
+    readonly accessLogBucket: pulumi.Input<string>;
+    /**
+     * Customer-managed KMS key encrypting the web firewall's log group (its policy must admit
+     * `logs.<region>.amazonaws.com`, as EncryptionKeys' `allowCloudWatchLogs` does). Required when
+     * the door has a web firewall, whose every blocked or counted request is logged.
+     */
+    readonly logKeyArn?: pulumi.Input<string>;
 }
+
+/** Days the web firewall's log group keeps requests: a year, as the flow logs. */
+export const WAF_LOG_RETENTION_DAYS = 365;
+
+/** The web firewall's log group name for a door: `aws-waf-logs-<door>`, within CloudWatch's 512 characters. */
+export function wafLogGroupName(doorName: string): string {
+    return `${WAF_LOG_GROUP_PREFIX}${doorName}`.slice(0, 512);
+}
+
+export { WAF_LOG_GROUP_PREFIX, WAF_REDACTED_HEADERS } from "../stacks/config/log-delivery";
 
 export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
@@ -152,6 +176,8 @@ function cidrSlug(cidr: string): string {
  * HTTP and sit behind a web firewall (suspicious networks, floods, AWS managed rules); internal
  * doors answer HTTPS only to the customer's networks across the VPN. DNS is written for names under
  * the platform's zone, and handed to the customer as `customerDnsRecords` for their own domain.
+ * Every request is logged: the load balancer's access logs to the stack's log bucket, the web
+ * firewall's decisions to an encrypted `aws-waf-logs-<door>` log group, credentials redacted.
  */
 export class FrontDoor extends pulumi.ComponentResource {
     public readonly securityGroupId: pulumi.Output<string>;
@@ -177,7 +203,12 @@ export class FrontDoor extends pulumi.ComponentResource {
         const sslPolicy = args.sslPolicy ?? DEFAULT_SSL_POLICY;
         const requestsPerFiveMinutes = args.requestsPerFiveMinutes ?? 2000;
         const webFirewall = args.webFirewall ?? !args.internal;
-        const problems = frontDoorProblems({ internal: args.internal, allowedCidrs: args.allowedCidrs, vpcCidr: args.vpcCidr, targetPort, sslPolicy, requestsPerFiveMinutes });
+        const logPrefix = loadBalancerLogPrefix(name);
+        const problems = [
+            ...frontDoorProblems({ internal: args.internal, allowedCidrs: args.allowedCidrs, vpcCidr: args.vpcCidr, targetPort, sslPolicy, requestsPerFiveMinutes }),
+            ...loadBalancerLogPrefixProblems(logPrefix).map((problem) => `name: "${name}" gives an ${problem}`),
+            ...(webFirewall && args.logKeyArn === undefined ? ["logKeyArn: none given for a door with a web firewall; expected the KMS key that encrypts its log group"] : []),
+        ];
         const offboardingProblem = args.offboardingFinalBackup === undefined ? undefined : offboardingTagProblem({ [OFFBOARDING_TAG_KEY]: args.offboardingFinalBackup });
         if (offboardingProblem !== undefined) {
             problems.push(`offboardingFinalBackup: ${offboardingProblem}`);
@@ -228,6 +259,8 @@ export class FrontDoor extends pulumi.ComponentResource {
                 subnets: args.subnetIds,
                 securityGroups: [group.id, ...(args.extraSecurityGroupIds ?? [])],
                 dropInvalidHeaderFields: true,
+                // Every request on record, in the stack's own log bucket (see AccessLogBucket).
+                accessLogs: { enabled: true, bucket: args.accessLogBucket, prefix: logPrefix },
                 // Its DNS name is what customers with their own domain point their CNAME at: deleting
                 // the load balancer by accident would break their DNS. Offboarding turns this off first,
                 // after the final backup (`offboardingFinalBackup`), and tags it with that backup.
@@ -341,6 +374,24 @@ export class FrontDoor extends pulumi.ComponentResource {
                 child,
             );
             new aws.wafv2.WebAclAssociation(`${name}-waf-association`, { resourceArn: loadBalancer.arn, webAclArn: acl.arn }, child);
+            // CloudWatch Logs gives the group a resource policy for WAF's delivery itself (the
+            // deployer needs logs:CreateLogDelivery, logs:PutResourcePolicy,
+            // logs:DescribeResourcePolicies and logs:DescribeLogGroups).
+            const wafLogs = new aws.cloudwatch.LogGroup(
+                `${name}-waf-logs`,
+                { name: wafLogGroupName(name), kmsKeyId: args.logKeyArn, retentionInDays: WAF_LOG_RETENTION_DAYS, tags: { Name: `${name}-waf-logs` } },
+                child,
+            );
+            new aws.wafv2.WebAclLoggingConfiguration(
+                `${name}-waf-logging`,
+                {
+                    resourceArn: acl.arn,
+                    // The group's ARN without the `:*` suffix, as WAF expects.
+                    logDestinationConfigs: [wafLogs.arn],
+                    redactedFields: WAF_REDACTED_HEADERS.map((header) => ({ singleHeader: { name: header } })),
+                },
+                child,
+            );
             webAclArn = acl.arn;
         }
 

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
+import { AccessLogBucket } from "../components/access-log-bucket";
 import { AppCopy, appCopyHealthCheckPath } from "../components/app-copy";
 import { AvailabilityCheck } from "../components/availability-check";
 import { Backup } from "../components/backup";
@@ -75,6 +76,7 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
     );
     const files = new FilesBucket(`${tenant.id}-files`, { kmsKeyArn: keys.dataKeyArn, appRoleArns: [platform.output("appServersRoleArn")] }, opts);
 
+    const accessLogs = new AccessLogBucket(`${tenant.id}-access-logs`, {}, opts);
     const hostName = tenant.domain.kind === "own" ? tenant.domain.fqdn : `${tenant.domain.label}.${baseDomain}`;
     const frontDoor = new FrontDoor(
         `${tenant.id}-front-door`,
@@ -90,6 +92,8 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
             healthCheckPath: appCopyHealthCheckPath(tenant.id),
             extraSecurityGroupIds: [platform.output("tenantFrontDoorSecurityGroupId")],
             offboardingFinalBackup: ctx.offboardingFinalBackup,
+            accessLogBucket: accessLogs.bucketName,
+            logKeyArn: keys.dataKeyArn,
         },
         { ...opts, transformations: [adoptFormerCertificate(tenant.id)] },
     );

@@ -5,6 +5,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 
+import { AccessLogBucket } from "../components/access-log-bucket";
 import { AppServers } from "../components/app-servers";
 import { AvailabilityCheck } from "../components/availability-check";
 import * as aws from "../components/aws";
@@ -152,6 +153,7 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
     // Over the VPN, HTTPS comes from the customer's networks, plus the availability check, which
     // runs inside the access tier.
     const accessTierCidrs = network.subnetCidrs.access;
+    const accessLogs = new AccessLogBucket(`${tenant.id}-access-logs`, {}, opts);
     const frontDoor = new FrontDoor(
         `${tenant.id}-front-door`,
         {
@@ -165,6 +167,8 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
             platformZone: { zoneId: platform.output("publicZoneId"), domain: baseDomain },
             suspiciousNetworks,
             offboardingFinalBackup: ctx.offboardingFinalBackup,
+            accessLogBucket: accessLogs.bucketName,
+            logKeyArn: keys.dataKeyArn,
         },
         opts,
     );

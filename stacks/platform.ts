@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 
 import { APP_INSTALL_STEP_TIMEOUT_SECONDS } from "../components/app-install";
+import { AccessLogBucket } from "../components/access-log-bucket";
 import { AppServers } from "../components/app-servers";
 import { trailArnOf, trailName, AuditTrail, cloudTrailKeyStatements } from "../components/audit-trail";
 import { AvailabilityCheck } from "../components/availability-check";
@@ -254,6 +255,9 @@ export async function platform(region: string): Promise<PlatformStackOutputs> {
         opts,
     );
 
+    // The region's request log: the shared door's access logs and the audit bucket's server access logs.
+    const accessLogs = new AccessLogBucket(`${name}-access-logs`, {}, opts);
+
     const appHostName = appHostNameOf(region, settings);
     const frontDoor = new FrontDoor(
         `${name}-front-door`,
@@ -266,6 +270,8 @@ export async function platform(region: string): Promise<PlatformStackOutputs> {
             zoneId,
             platformZone: { zoneId, domain: settings.baseDomain },
             suspiciousNetworks: [...settings.suspiciousNetworks],
+            accessLogBucket: accessLogs.bucketName,
+            logKeyArn: keys.dataKeyArn,
         },
         opts,
     );
@@ -385,7 +391,7 @@ export async function platform(region: string): Promise<PlatformStackOutputs> {
     // per platform (and count against the five trails a region holds).
     let auditTrailArn: pulumi.Output<string>;
     if (ownsTrail) {
-        auditTrailArn = new AuditTrail(auditName, { kmsKeyArn: keys.dataKeyArn }, opts).trailArn;
+        auditTrailArn = new AuditTrail(auditName, { kmsKeyArn: keys.dataKeyArn, accessLogBucket: accessLogs }, opts).trailArn;
     } else if (home) {
         auditTrailArn = home.output("auditTrailArn");
     } else {

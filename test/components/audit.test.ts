@@ -23,6 +23,7 @@ import { named, ofType, planProgram, TEST_REGION } from "../helpers";
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-4333-a444-555555555555";
 const TOPIC = "arn:aws:sns:eu-west-1:123456789012:platform-eu-west-1-operations";
 const TRAIL_ARN = `arn:aws:cloudtrail:${TEST_REGION}:${PLAN_ACCOUNT_ID}:trail/platform-audit`;
+const ACCESS_LOGS = { bucketName: "platform-access-logs-bucket", bucketArn: "arn:aws:s3:::platform-access-logs-bucket" };
 
 interface Statement {
     Sid: string;
@@ -40,7 +41,7 @@ function statementsOf(policy: unknown): Statement[] {
 describe("AuditTrail", () => {
     it("GIVEN only a key WHEN planned THEN one multi-region, validated, KMS-encrypted trail logs management and all S3 object events into its retained bucket", async () => {
         const { plan } = await planProgram((provider) => {
-            new AuditTrail("platform-audit", { kmsKeyArn: KEY }, { provider });
+            new AuditTrail("platform-audit", { kmsKeyArn: KEY, accessLogBucket: ACCESS_LOGS }, { provider });
         });
         const trails = ofType(plan.resources, "aws:cloudtrail/trail:Trail");
         expect(trails.map((trail) => trail.name)).toEqual(["platform-audit-trail"]);
@@ -63,7 +64,7 @@ describe("AuditTrail", () => {
                 fieldSelectors: [
                     { field: "eventCategory", equals: ["Data"] },
                     { field: "resources.type", equals: ["AWS::S3::Object"] },
-                    { field: "resources.ARN", notStartsWiths: [`arn:aws:s3:::${bucket.id}/`] },
+                    { field: "resources.ARN", notStartsWiths: [`arn:aws:s3:::${bucket.id}/`, `${ACCESS_LOGS.bucketArn}/`] },
                 ],
             },
         ]);
@@ -74,7 +75,7 @@ describe("AuditTrail", () => {
 
     it("GIVEN the log bucket WHEN planned THEN it is retained, versioned, KMS-encrypted, private, owner-enforced and expires after 400 days", async () => {
         const { plan } = await planProgram((provider) => {
-            new AuditTrail("platform-audit", { kmsKeyArn: KEY }, { provider });
+            new AuditTrail("platform-audit", { kmsKeyArn: KEY, accessLogBucket: ACCESS_LOGS }, { provider });
         });
         const buckets = ofType(plan.resources, "aws:s3/bucket:Bucket");
         expect(buckets.map((bucket) => bucket.name)).toEqual(["platform-audit-logs"]);
@@ -100,9 +101,20 @@ describe("AuditTrail", () => {
         });
     });
 
+    it("GIVEN an access-log bucket WHEN planned THEN S3 logs every request to the trail's bucket into it, under s3/<bucket>/", async () => {
+        const { plan } = await planProgram((provider) => {
+            new AuditTrail("platform-audit", { kmsKeyArn: KEY, accessLogBucket: ACCESS_LOGS }, { provider });
+        });
+        const bucket = named(plan.resources, "platform-audit-logs");
+        const logging = ofType(plan.resources, "aws:s3/bucketLogging:BucketLogging");
+        expect(logging.map((resource) => resource.name)).toEqual(["platform-audit-logs-access-logging"]);
+        expect(logging[0]!.inputs).toMatchObject({ bucket: bucket.id, targetBucket: ACCESS_LOGS.bucketName, targetPrefix: `s3/${bucket.id}/` });
+        expect(logging[0]!.parent).toBe("platform-audit");
+    });
+
     it("GIVEN the log bucket's policy WHEN planned THEN only this trail may write, handing objects to the owner, and non-TLS use is denied", async () => {
         const { plan } = await planProgram((provider) => {
-            new AuditTrail("platform-audit", { kmsKeyArn: KEY }, { provider });
+            new AuditTrail("platform-audit", { kmsKeyArn: KEY, accessLogBucket: ACCESS_LOGS }, { provider });
         });
         const bucket = named(plan.resources, "platform-audit-logs");
         const policies = ofType(plan.resources, "aws:s3/bucketPolicy:BucketPolicy");
@@ -113,7 +125,7 @@ describe("AuditTrail", () => {
 
     it("GIVEN CloudWatch Logs by default WHEN planned THEN the trail delivers to an encrypted log group through a role only this trail may assume", async () => {
         const { plan } = await planProgram((provider) => {
-            new AuditTrail("platform-audit", { kmsKeyArn: KEY }, { provider });
+            new AuditTrail("platform-audit", { kmsKeyArn: KEY, accessLogBucket: ACCESS_LOGS }, { provider });
         });
         const group = named(plan.resources, "platform-audit-log-group");
         expect(group.inputs).toMatchObject({ name: "/aws/cloudtrail/platform-audit", kmsKeyId: KEY, retentionInDays: LOG_GROUP_RETENTION_DAYS });
@@ -136,7 +148,7 @@ describe("AuditTrail", () => {
         const { plan } = await planProgram((provider) => {
             new AuditTrail(
                 "platform-audit",
-                { kmsKeyArn: KEY, cloudWatchLogs: false, retentionDays: 731, dataEventBucketArnPrefixes: ["arn:aws:s3:::acme-files-", "arn:aws:s3:::initech-files-"] },
+                { kmsKeyArn: KEY, accessLogBucket: ACCESS_LOGS, cloudWatchLogs: false, retentionDays: 731, dataEventBucketArnPrefixes: ["arn:aws:s3:::acme-files-", "arn:aws:s3:::initech-files-"] },
                 { provider },
             );
         });
@@ -155,7 +167,7 @@ describe("AuditTrail", () => {
     it("GIVEN a retention of 0 days WHEN constructed THEN it fails naming the field", async () => {
         await expect(
             planProgram((provider) => {
-                new AuditTrail("platform-audit", { kmsKeyArn: KEY, retentionDays: 0 }, { provider });
+                new AuditTrail("platform-audit", { kmsKeyArn: KEY, accessLogBucket: ACCESS_LOGS, retentionDays: 0 }, { provider });
             }),
         ).rejects.toThrow(/retentionDays: 0 is not allowed; expected a whole number of days of at least 1/);
     });
@@ -163,7 +175,7 @@ describe("AuditTrail", () => {
     it("GIVEN a data-event prefix that is not an S3 ARN WHEN constructed THEN it fails naming the field and the value", async () => {
         await expect(
             planProgram((provider) => {
-                new AuditTrail("platform-audit", { kmsKeyArn: KEY, dataEventBucketArnPrefixes: ["acme-files"] }, { provider });
+                new AuditTrail("platform-audit", { kmsKeyArn: KEY, accessLogBucket: ACCESS_LOGS, dataEventBucketArnPrefixes: ["acme-files"] }, { provider });
             }),
         ).rejects.toThrow(/dataEventBucketArnPrefixes: "acme-files" is not allowed; expected "arn:aws:s3" \(every bucket\)/);
     });
@@ -171,7 +183,7 @@ describe("AuditTrail", () => {
     it("GIVEN a name with no usable characters WHEN constructed THEN it fails naming the trail name it gives", async () => {
         await expect(
             planProgram((provider) => {
-                new AuditTrail("--", { kmsKeyArn: KEY }, { provider });
+                new AuditTrail("--", { kmsKeyArn: KEY, accessLogBucket: ACCESS_LOGS }, { provider });
             }),
         ).rejects.toThrow(/name: "--" gives the trail name ""; expected at least 3/);
     });
@@ -205,10 +217,13 @@ describe("AuditTrail pure functions", () => {
 
     it.each([
         [[], 1, undefined],
-        [[ALL_S3_OBJECTS], 2, { field: "resources.ARN", notStartsWiths: ["arn:aws:s3:::logs/"] }],
+        [[ALL_S3_OBJECTS], 2, { field: "resources.ARN", notStartsWiths: ["arn:aws:s3:::logs/", "arn:aws:s3:::access-logs/"] }],
         [["arn:aws:s3:::acme-"], 2, { field: "resources.ARN", startsWiths: ["arn:aws:s3:::acme-"] }],
+        // A narrowed prefix that reaches a log bucket still leaves that bucket out.
+        [["arn:aws:s3:::acme-", "arn:aws:s3:::access-"], 2, { field: "resources.ARN", startsWiths: ["arn:aws:s3:::acme-", "arn:aws:s3:::access-"], notStartsWiths: ["arn:aws:s3:::access-logs/"] }],
+        [["arn:aws:s3:::logs/2026/"], 2, { field: "resources.ARN", startsWiths: ["arn:aws:s3:::logs/2026/"], notStartsWiths: ["arn:aws:s3:::logs/"] }],
     ])("GIVEN prefixes %j WHEN selecting events THEN %i selectors, the S3 one limited by %j", (prefixes, count, arnSelector) => {
-        const selectors = trailEventSelectors(prefixes, "arn:aws:s3:::logs");
+        const selectors = trailEventSelectors(prefixes, ["arn:aws:s3:::logs", "arn:aws:s3:::access-logs"]);
         expect(selectors).toHaveLength(count);
         expect(selectors[0]).toEqual({ name: "Management events", fieldSelectors: [{ field: "eventCategory", equals: ["Management"] }] });
         expect(selectors[1]?.fieldSelectors).toEqual(

@@ -125,7 +125,7 @@ describe("DomainCertificate", () => {
             };
             new FrontDoor(
                 "acme-front-door",
-                { vpcId: "vpc-0123", vpcCidr: "172.20.0.0/20", subnetIds: ["subnet-a", "subnet-b"], suspiciousNetworks: [], internal: false, domainName: "acme.itm.example.net", zoneId: ZONE },
+                { vpcId: "vpc-0123", vpcCidr: "172.20.0.0/20", subnetIds: ["subnet-a", "subnet-b"], suspiciousNetworks: [], internal: false, domainName: "acme.itm.example.net", zoneId: ZONE, accessLogBucket: "test-access-logs", logKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-4333-a444-555555555555" },
                 { provider },
             );
         });

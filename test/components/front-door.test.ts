@@ -8,18 +8,22 @@ import {
     frontDoorProblems,
     isTls12OrLaterPolicy,
     MANAGED_RULE_GROUPS,
+    WAF_LOG_RETENTION_DAYS,
 } from "../../components/front-door";
+import { PLAN_ACCOUNT_ID } from "../../scripts/lib/plan/mocks";
 import { PlannedResource } from "../../scripts/lib/plan/engine";
 import { named, ofType, planProgram, TEST_REGION } from "../helpers";
 import { EGRESS, INGRESS, LISTENER, RECORD } from "./resource-types";
 
 const ZONE = "Z0123456789ABCDEFGHIJ";
 const SUSPICIOUS = ["203.0.113.0/24", "198.51.100.7/32"];
-const BASE = { vpcId: "vpc-0123", vpcCidr: "172.20.0.0/20", subnetIds: ["subnet-a", "subnet-b"], suspiciousNetworks: SUSPICIOUS };
+const LOG_BUCKET = "test-access-logs-bucket";
+const LOG_KEY = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-4333-a444-555555555555";
+const BASE = { vpcId: "vpc-0123", vpcCidr: "172.20.0.0/20", subnetIds: ["subnet-a", "subnet-b"], suspiciousNetworks: SUSPICIOUS, accessLogBucket: LOG_BUCKET, logKeyArn: LOG_KEY };
 
 const ALB_ZONE = "Z32O12XQLNTSW2";
 
-async function planDoor(name: string, args: Omit<FrontDoorArgs, "vpcId" | "vpcCidr" | "subnetIds" | "suspiciousNetworks">) {
+async function planDoor(name: string, args: Omit<FrontDoorArgs, "vpcId" | "vpcCidr" | "subnetIds" | "suspiciousNetworks" | "accessLogBucket">) {
     const { plan } = await planProgram((provider) => {
         const door = new FrontDoor(name, { ...BASE, ...args }, { provider });
         return { customerDnsRecords: door.customerDnsRecords, dnsName: door.dnsName, certificateArn: door.certificateArn, webAclArn: door.webAclArn };
@@ -165,6 +169,31 @@ describe("FrontDoor", () => {
         });
     });
 
+    describe("GIVEN an internet-facing door WHEN planned THEN every request is on record", () => {
+        const plan = () => planDoor("acme-front-door", { internal: false, domainName: "acme.itm.example.net", zoneId: ZONE, logKeyArn: LOG_KEY });
+
+        it("the load balancer writes access logs to the given bucket under load-balancers/<door>", async () => {
+            const { resources } = await plan();
+            expect(named(resources, "acme-front-door-alb").inputs.accessLogs).toEqual({ enabled: true, bucket: LOG_BUCKET, prefix: "load-balancers/acme-front-door" });
+        });
+
+        it("the web firewall logs to an encrypted aws-waf-logs- group kept a year, with credentials and cookies redacted", async () => {
+            const { resources, outputs } = await plan();
+            const groups = ofType(resources, "aws:cloudwatch/logGroup:LogGroup");
+            expect(groups.map((group) => group.name)).toEqual(["acme-front-door-waf-logs"]);
+            expect(groups[0]!.inputs).toMatchObject({ name: "aws-waf-logs-acme-front-door", kmsKeyId: LOG_KEY, retentionInDays: WAF_LOG_RETENTION_DAYS });
+            expect(WAF_LOG_RETENTION_DAYS).toBe(365);
+            const logging = ofType(resources, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration");
+            expect(logging.map((resource) => resource.name)).toEqual(["acme-front-door-waf-logging"]);
+            expect(logging[0]!.inputs).toEqual({
+                resourceArn: outputs.webAclArn,
+                logDestinationConfigs: [`arn:aws:logs:${TEST_REGION}:${PLAN_ACCOUNT_ID}:log-group:aws-waf-logs-acme-front-door`],
+                redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
+            });
+            expectAllParentedTo(resources, "acme-front-door");
+        });
+    });
+
     it("GIVEN the customer's own domain WHEN planned THEN nothing is written to DNS and the customer gets the validation CNAME and a CNAME to the load balancer", async () => {
         const { resources, outputs } = await planDoor("initech-front-door", { internal: false, domainName: "pm.initech.com" });
         expect(ofType(resources, RECORD)).toEqual([]);
@@ -208,6 +237,8 @@ describe("FrontDoor", () => {
         expect(ofType(resources, LISTENER).map((listener) => [listener.name, listener.inputs.port])).toEqual([["globex-front-door-https", 443]]);
         expect(named(resources, "globex-front-door-tg").inputs).toMatchObject({ port: 8443, healthCheck: { path: "/health" } });
         expect(resources.filter((resource) => resource.type.startsWith("aws:wafv2/"))).toEqual([]);
+        expect(ofType(resources, "aws:cloudwatch/logGroup:LogGroup")).toEqual([]);
+        expect(named(resources, "globex-front-door-alb").inputs.accessLogs).toEqual({ enabled: true, bucket: LOG_BUCKET, prefix: "load-balancers/globex-front-door" });
         expect(outputs.webAclArn).toBeUndefined();
         expectAllParentedTo(resources, "globex-front-door");
     });
@@ -232,6 +263,16 @@ describe("FrontDoor", () => {
                 new FrontDoor("bad-front-door", { ...BASE, internal: false, domainName: "bad.itm.example.net", ...args }, { provider });
             });
 
+        it("a web firewall without logKeyArn", async () => {
+            await expect(door({ logKeyArn: undefined })).rejects.toThrow(/logKeyArn: none given for a door with a web firewall; expected the KMS key that encrypts its log group/);
+        });
+        it("a name that puts AWSLogs in the access log prefix", async () => {
+            await expect(
+                planProgram((provider) => {
+                    new FrontDoor("AWSLogs-front-door", { ...BASE, internal: false, domainName: "bad.itm.example.net" }, { provider });
+                }),
+            ).rejects.toThrow(/name: "AWSLogs-front-door" gives an access log prefix "load-balancers\/AWSLogs-front-door" includes "AWSLogs", which Elastic Load Balancing refuses/);
+        });
         it("internal without allowedCidrs", async () => {
             await expect(door({ internal: true })).rejects.toThrow(/failed: allowedCidrs: none given for an internal front door; expected the corporate CIDRs/);
         });

@@ -2,6 +2,7 @@
 // VPN-only stack (vpn), shaped like what the program registers (see the offline plan). Each test
 // changes one field of a baseline with `withProps` and asserts the exact finding.
 
+import { accessLogBucketPolicy } from "../../components/access-log-bucket";
 import { networkAclRules } from "../../components/network-plan";
 import { PolicyResource, PolicySettings, PolicyStack, StackKind } from "../../policy/rules/types";
 
@@ -165,7 +166,9 @@ export function internetStack(): PolicyStack {
             securityGroups: [ID.lbGroup],
             subnets: [ID.access0, ID.access1],
             dropInvalidHeaderFields: true,
+            accessLogs: { enabled: true, bucket: ACCESS_LOG_BUCKET, prefix: "load-balancers/acme-front-door" },
         }),
+        ...accessLogBucket(),
         resource("aws:lb/listener:Listener", "acme-front-door-http", HTTP_LISTENER_ARN, {
             loadBalancerArn: LB_ARN,
             port: 80,
@@ -179,6 +182,22 @@ export function internetStack(): PolicyStack {
     ]);
 }
 
+/** The stack's request-log bucket, as AccessLogBucket plans it (SSE-S3, a policy ELB may write under). */
+export const ACCESS_LOG_BUCKET = "acme-access-logs-bucket-5b7e0c1";
+function accessLogBucket(): PolicyResource[] {
+    return [
+        resource("aws:s3/bucket:Bucket", "acme-access-logs-bucket", ACCESS_LOG_BUCKET, { forceDestroy: false, tags: { role: "access-logs" } }),
+        resource("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "acme-access-logs-encryption", "bucket-server-side-encryption-configuration-5b7e0c1", {
+            bucket: ACCESS_LOG_BUCKET,
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+        }),
+        resource("aws:s3/bucketPolicy:BucketPolicy", "acme-access-logs-policy", "bucket-policy-5b7e0c1", {
+            bucket: ACCESS_LOG_BUCKET,
+            policy: accessLogBucketPolicy({ bucketArn: `arn:aws:s3:::${ACCESS_LOG_BUCKET}`, accountId: ACCOUNT, region: REGION }),
+        }),
+    ];
+}
+
 /** A `vpn` stack: internal load balancer reached from the corporate network, no internet gateway, the site-to-site VPN. */
 export function vpnStack(): PolicyStack {
     return stack("initech", "vpn", [
@@ -190,7 +209,9 @@ export function vpnStack(): PolicyStack {
             securityGroups: [ID.lbGroup],
             subnets: [ID.access0, ID.access1],
             dropInvalidHeaderFields: true,
+            accessLogs: { enabled: true, bucket: ACCESS_LOG_BUCKET, prefix: "load-balancers/acme-front-door" },
         }),
+        ...accessLogBucket(),
         vpnConnection(),
     ]);
 }

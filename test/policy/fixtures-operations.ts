@@ -147,7 +147,7 @@ export function platformStack(stack = `platform-${HOME_REGION}`): PolicyStack {
                         fieldSelectors: [
                             { field: "eventCategory", equals: ["Data"] },
                             { field: "resources.type", equals: ["AWS::S3::Object"] },
-                            { field: "resources.ARN", notStartsWiths: [`arn:aws:s3:::${stack}-audit-logs-2fed280/`] },
+                            { field: "resources.ARN", notStartsWiths: [`arn:aws:s3:::${stack}-audit-logs-2fed280/`, `arn:aws:s3:::${stack}-access-logs-bucket-5b7e0c1/`] },
                         ],
                     },
                 ],
@@ -157,6 +157,14 @@ export function platformStack(stack = `platform-${HOME_REGION}`): PolicyStack {
                 isMultiRegionTrail: true,
                 name: `${stack}-audit`,
                 s3BucketName: `${stack}-audit-logs-2fed280`,
+            }, `${stack}-audit`),
+            // The trail's bucket, access-logged into the request-log bucket (AccessLogBucket).
+            resource("aws:s3/bucket:Bucket", `${stack}-audit-logs`, `${stack}-audit-logs-2fed280`, { forceDestroy: false, tags: { tier: "audit" } }, `${stack}-audit`),
+            resource("aws:s3/bucket:Bucket", `${stack}-access-logs-bucket`, `${stack}-access-logs-bucket-5b7e0c1`, { forceDestroy: false, tags: { role: "access-logs" } }, `${stack}-access-logs`),
+            resource("aws:s3/bucketLogging:BucketLogging", `${stack}-audit-logs-access-logging`, `${stack}-audit-logs-2fed280`, {
+                bucket: `${stack}-audit-logs-2fed280`,
+                targetBucket: `${stack}-access-logs-bucket-5b7e0c1`,
+                targetPrefix: `s3/${stack}-audit-logs-2fed280/`,
             }, `${stack}-audit`),
             resource("aws:guardduty/detector:Detector", `${stack}-detection-detector`, "detector-2ace75ec376b6d03c", {
                 enable: true,

@@ -81,6 +81,8 @@ describe("the compliant baselines", () => {
             "rds-instance-deletion-protection",
             "lb-load-balancer-deletion-protection",
             "cloudtrail-trail-audit",
+            "s3-audit-bucket-access-logging",
+            "cloudtrail-data-events-exclude-log-buckets",
             "guardduty-detector-enabled",
             "ec2-vpc-flow-log",
             "tenant-isolation-markers",

@@ -3,12 +3,12 @@ import { BUCKET_POLICY, bucketArn, bucketConfigurationFindings, globMatches } fr
 
 type Statement = Record<string, unknown>;
 
-function list(value: unknown): unknown[] {
+export function list(value: unknown): unknown[] {
     return Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
 }
 
 /** The policy document, or undefined when it is not JSON (a string) or a document (an object). */
-function documentOf(policy: unknown): Record<string, unknown> | undefined {
+export function documentOf(policy: unknown): Record<string, unknown> | undefined {
     if (typeof policy === "object" && policy !== null) {
         return policy as Record<string, unknown>;
     }

@@ -9,6 +9,8 @@ import { disallowSecurityGroupOpenWorldIngress } from "./disallowSecurityGroupOp
 import { disallowSubnetPublicIpOnLaunch } from "./disallowSubnetPublicIpOnLaunch";
 import { disallowVpnConnectionPlaintextPresharedKey } from "./disallowVpnConnectionPlaintextPresharedKey";
 import { disallowVpnOnlyInternetPath } from "./disallowVpnOnlyInternetPath";
+import { enableLoadBalancerAccessLogs } from "./enableLoadBalancerAccessLogs";
+import { enableWebAclLogging } from "./enableWebAclLogging";
 import { enforceDedicatedHostTenancy } from "./enforceDedicatedHostTenancy";
 import { enforceInstanceDualTierInterfaces } from "./enforceInstanceDualTierInterfaces";
 import { enforceInstanceImdsv2 } from "./enforceInstanceImdsv2";
@@ -34,6 +36,8 @@ export const NETWORK_RULES: readonly Rule[] = [
     enforceLoadBalancerHttpsListener,
     enforceLoadBalancerHttpRedirect,
     missingLoadBalancerWebAcl,
+    enableLoadBalancerAccessLogs,
+    enableWebAclLogging,
     disallowPublicDatabase,
     enforceDedicatedHostTenancy,
     missingScriptServiceEndpoint,

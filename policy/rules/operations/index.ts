@@ -6,6 +6,8 @@ import { disallowDeprecatingCanaryRuntime } from "./disallowDeprecatingCanaryRun
 import { disallowOtherTenantMarkers } from "./disallowOtherTenantMarkers";
 import { disallowStackTagOverride } from "./disallowStackTagOverride";
 import { enableBackupVaultNotifications } from "./enableBackupVaultNotifications";
+import { disallowTrailLoggingLogBuckets } from "./disallowTrailLoggingLogBuckets";
+import { enableAuditBucketAccessLogging } from "./enableAuditBucketAccessLogging";
 import { enableCloudTrailAudit } from "./enableCloudTrailAudit";
 import { enableGuardDutyDetector } from "./enableGuardDutyDetector";
 import { enforceBackupPromise } from "./enforceBackupPromise";
@@ -26,6 +28,8 @@ export const OPERATIONS_RULES: readonly Rule[] = [
     enforceRdsDeletionProtection,
     enforceLoadBalancerDeletionProtection,
     enableCloudTrailAudit,
+    enableAuditBucketAccessLogging,
+    disallowTrailLoggingLogBuckets,
     enableGuardDutyDetector,
     missingVpcFlowLog,
     disallowOtherTenantMarkers,

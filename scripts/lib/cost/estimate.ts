@@ -203,6 +203,7 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     "aws:rds/subnetGroup:SubnetGroup": "free",
     "aws:route53/record:Record": "records are free; alias queries to AWS resources are free, other queries usage-based",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": "a setting of the bucket",
+    "aws:s3/bucketLogging:BucketLogging": "free; the log files are storage of the target bucket (usage-based)",
     "aws:s3/bucketObjectv2:BucketObjectv2": "stored in its bucket (usage-based there)",
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": "a setting of the bucket",
     "aws:s3/bucketPolicy:BucketPolicy": "a setting of the bucket",
@@ -225,6 +226,7 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "free",
     "aws:wafv2/ipSet:IpSet": "free; the rule that references it is billed",
     "aws:wafv2/webAclAssociation:WebAclAssociation": "the web ACL is billed",
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": "its logs are billed as the destination log group's ingestion (usage-based)",
 };
 
 /** Types that are no cloud resource at all: providers, stack references, local random/TLS values, components. */

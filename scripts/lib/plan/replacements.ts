@@ -314,6 +314,7 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
             (inputs.forceDestroy === true ? "" : "; the delete fails while the bucket holds objects (forceDestroy is off), so the update fails half-way"),
     },
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": { forceNew: ["bucket", "expectedBucketOwner"], source: tf("s3/bucket_lifecycle_configuration.go") },
+    "aws:s3/bucketLogging:BucketLogging": { forceNew: ["bucket", "expectedBucketOwner"], source: tf("s3/bucket_logging.go") },
     "aws:s3/bucketObjectv2:BucketObjectv2": { forceNew: ["bucket", "key"], source: tf("s3/object.go") },
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": { forceNew: ["bucket"], source: tf("s3/bucket_ownership_controls.go") },
     "aws:s3/bucketPolicy:BucketPolicy": { forceNew: ["bucket"], source: tf("s3/bucket_policy.go") },
@@ -348,6 +349,7 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
     "aws:wafv2/ipSet:IpSet": { forceNew: ["name", "namePrefix", "scope", "ipAddressVersion"], source: tf("wafv2/ip_set.go") },
     "aws:wafv2/webAcl:WebAcl": { forceNew: ["name", "namePrefix", "scope"], source: tf("wafv2/web_acl.go") },
     "aws:wafv2/webAclAssociation:WebAclAssociation": { forceNew: ["resourceArn", "webAclArn"], source: tf("wafv2/web_acl_association.go") },
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": { forceNew: ["resourceArn", "logDestinationConfigs"], source: tf("wafv2/web_acl_logging_configuration.go") },
     "pulumi:providers:aws": {
         // pulumi-aws's provider marks a change of region as a replacement of the provider (its
         // resources then live in another region); the other settings update in place.
