@@ -5,7 +5,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import type { PolicyResource as CrossGuardResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { UnknownValueError } from "@pulumi/policy";
+import type { PolicyResource as CrossGuardResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 
 import { isoDay } from "../stacks/config/canary-runtimes";
 import { Tenant } from "../stacks/config/tenant";
@@ -108,11 +109,23 @@ function stackName(urn: string): string {
     return urn.split(":")[2] ?? "";
 }
 
+/** The resource's id where CrossGuard shows it; undefined while unknown (a resource a preview creates). */
+function idOf(resource: CrossGuardResource): string | undefined {
+    try {
+        return typeof resource.props.id === "string" ? resource.props.id : undefined;
+    } catch (error) {
+        if (isUnknownValue(error)) {
+            return undefined;
+        }
+        throw error;
+    }
+}
+
 function fromCrossGuard(resource: CrossGuardResource): PolicyResource {
     return {
         type: resource.type,
         name: resource.name,
-        id: typeof resource.props.id === "string" ? resource.props.id : undefined,
+        id: idOf(resource),
         parent: resource.parent?.name ?? null,
         props: resource.props,
         protect: resource.opts.protect,
@@ -121,23 +134,55 @@ function fromCrossGuard(resource: CrossGuardResource): PolicyResource {
     };
 }
 
-export function resourcePolicy(rule: Extract<Rule, { kind: "resource" }>): ResourceValidationPolicy {
+/** True for the error CrossGuard's proxy throws when a rule reads a value still unknown in a preview. */
+function isUnknownValue(error: unknown): boolean {
+    return error instanceof UnknownValueError;
+}
+
+/**
+ * A resource rule as CrossGuard runs it: a stack policy that judges each resource of the rule's
+ * types with the whole stack in view. A resource policy would see only its one resource, and most
+ * rules follow references (the web ACL associated with a load balancer, the lock of a vault, the
+ * flow log of a VPC): judged alone, every compliant resource would fail in every real preview.
+ * A value still unknown during a preview skips that resource only (CrossGuard would skip it as a
+ * resource policy too); every other resource is judged.
+ */
+export function resourcePolicy(rule: Extract<Rule, { kind: "resource" }>): StackValidationPolicy {
     return {
         name: rule.name,
         description: `${rule.description} (${rule.why})`,
         enforcementLevel: rule.enforcement,
         configSchema: CONFIG_SCHEMA,
-        validateResource: (args: ResourceValidationArgs, reportViolation) => {
-            if (!rule.resourceTypes.includes(args.type)) {
-                return;
-            }
-            const resource: PolicyResource = { type: args.type, name: args.name, id: undefined, parent: null, props: args.props, protect: args.opts.protect, retainOnDelete: false };
-            const stack: PolicyStack = { stack: stackName(args.urn), kind: kindFromProvider(args.provider?.props), resources: [resource] };
-            for (const message of rule.validate(resource, stack, settingsOf(args.getConfig<PackConfig>(), stack.stack))) {
-                reportViolation(message);
-            }
+        validateStack: (args: StackValidationArgs, reportViolation) => {
+            const stack = stackOf(args);
+            const settings = settingsOf(args.getConfig<PackConfig>(), stack.stack);
+            args.resources.forEach((resource, i) => {
+                if (!rule.resourceTypes.includes(resource.type)) {
+                    return;
+                }
+                let messages: string[];
+                try {
+                    messages = rule.validate(stack.resources[i]!, stack, settings);
+                } catch (error) {
+                    if (isUnknownValue(error)) {
+                        return;
+                    }
+                    throw error;
+                }
+                for (const message of messages) {
+                    reportViolation(message, resource.urn);
+                }
+            });
         },
     };
+}
+
+/** The stack CrossGuard shows, as the rules see it (resources in CrossGuard's order). */
+function stackOf(args: StackValidationArgs): PolicyStack {
+    const resources = args.resources.map(fromCrossGuard);
+    const provider = args.resources.find((resource) => resource.type === "pulumi:providers:aws");
+    const name = args.resources[0] ? stackName(args.resources[0].urn) : "";
+    return { stack: name, kind: kindFromProvider(provider?.props), resources };
 }
 
 export function stackPolicy(rule: Extract<Rule, { kind: "stack" }>): StackValidationPolicy {
@@ -147,12 +192,9 @@ export function stackPolicy(rule: Extract<Rule, { kind: "stack" }>): StackValida
         enforcementLevel: rule.enforcement,
         configSchema: CONFIG_SCHEMA,
         validateStack: (args: StackValidationArgs, reportViolation) => {
-            const resources = args.resources.map(fromCrossGuard);
-            const provider = args.resources.find((resource) => resource.type === "pulumi:providers:aws");
-            const name = args.resources[0] ? stackName(args.resources[0].urn) : "";
-            const stack: PolicyStack = { stack: name, kind: kindFromProvider(provider?.props), resources };
+            const stack = stackOf(args);
             const byName = new Map(args.resources.map((resource) => [resource.name, resource.urn]));
-            for (const finding of rule.validate(stack, settingsOf(args.getConfig<PackConfig>(), name))) {
+            for (const finding of rule.validate(stack, settingsOf(args.getConfig<PackConfig>(), stack.stack))) {
                 reportViolation(finding.message, byName.get(finding.resource));
             }
         },
@@ -160,7 +202,7 @@ export function stackPolicy(rule: Extract<Rule, { kind: "stack" }>): StackValida
 }
 
 /** Every rule CrossGuard can judge, as its policies (offline-only rules are left to the plan). */
-export function crossGuardPolicies(rules: readonly Rule[]): (ResourceValidationPolicy | StackValidationPolicy)[] {
+export function crossGuardPolicies(rules: readonly Rule[]): StackValidationPolicy[] {
     return rules.filter((rule) => rule.offlineOnly === undefined).map((rule) => (rule.kind === "resource" ? resourcePolicy(rule) : stackPolicy(rule)));
 }
 
