@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "../components/aws";
-import { loadServerImages, SERVER_IMAGE_OWNER, serverImage, ServerImage } from "./config/server-images";
+import { loadServerImages, SERVER_IMAGE_OWNER, serverImage, ServerImage, ServerImagePins } from "./config/server-images";
 
 export interface ResolvedServerImage extends ServerImage {
     /** The region's AMI id of the pinned name. */
@@ -20,11 +20,13 @@ export interface ResolvedServerImage extends ServerImage {
  * newer release, and DescribeImages hides deprecated images of other owners by default; a pinned
  * release must keep resolving (a deprecated AMI still launches) until a pull request moves the pin.
  * A broken settings file fails the stack with its positioned problems.
+ *
+ * `pins`: the pins to resolve from. Default: the checked-in settings file.
  */
-export function resolveServerImage(region: string, instanceType: string, opts: pulumi.InvokeOutputOptions): ResolvedServerImage {
+export function resolveServerImage(region: string, instanceType: string, opts: pulumi.InvokeOutputOptions, pins?: ServerImagePins): ResolvedServerImage {
     let image: ServerImage;
     try {
-        image = serverImage(loadServerImages(), region, instanceType);
+        image = serverImage(pins ?? loadServerImages(), region, instanceType);
     } catch (error) {
         throw new pulumi.RunError((error as Error).message);
     }
