@@ -80,6 +80,7 @@ describe("the compliant baselines", () => {
             "tenant-isolation-markers",
             "aws-provider-default-tags",
             "aws-resource-stack-tags",
+            "ec2-instance-pinned-image",
         ]);
         for (const rule of OPERATIONS_RULES) {
             expect(rule.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)+$/);

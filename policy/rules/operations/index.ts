@@ -7,6 +7,7 @@ import { enableCloudTrailAudit } from "./enableCloudTrailAudit";
 import { enableGuardDutyDetector } from "./enableGuardDutyDetector";
 import { enforceBackupPromise } from "./enforceBackupPromise";
 import { enforceBackupVaultLock } from "./enforceBackupVaultLock";
+import { enforceInstancePinnedImage } from "./enforceInstancePinnedImage";
 import { enforceProviderDefaultTags } from "./enforceProviderDefaultTags";
 import { enforceRdsBackupRetention } from "./enforceRdsBackupRetention";
 import { enforceRdsDeletionProtection } from "./enforceRdsDeletionProtection";
@@ -25,4 +26,5 @@ export const OPERATIONS_RULES: readonly Rule[] = [
     disallowOtherTenantMarkers,
     enforceProviderDefaultTags,
     disallowStackTagOverride,
+    enforceInstancePinnedImage,
 ];
