@@ -199,9 +199,9 @@ describe("a new pinned release (planned twice)", () => {
         const at = lines.findIndex((line) => line.startsWith("  >> "));
         expect(lines.slice(at, at + 4)).toEqual([
             "  >> 3 servers replaced one at a time, in this order (each after the previous one's step has completed):",
-            `     1. acme-servers-0-instance: image "${RELEASE}-x86_64" → "${NEXT}-x86_64"; its replacement is created before it is deleted`,
-            `     2. acme-servers-1-instance: image "${RELEASE}-x86_64" → "${NEXT}-x86_64"; after acme-servers-0-target; its replacement is created before it is deleted`,
-            `     3. acme-servers-2-instance: image "${RELEASE}-x86_64" → "${NEXT}-x86_64"; after acme-servers-1-target; its replacement is created before it is deleted`,
+            `     step 1: acme-servers-0-instance: image "${RELEASE}-x86_64" → "${NEXT}-x86_64"; its replacement is created before it is deleted`,
+            `     step 2: acme-servers-1-instance: image "${RELEASE}-x86_64" → "${NEXT}-x86_64"; after acme-servers-0-target; its replacement is created before it is deleted`,
+            `     step 3: acme-servers-2-instance: image "${RELEASE}-x86_64" → "${NEXT}-x86_64"; after acme-servers-1-target; its replacement is created before it is deleted`,
         ]);
     });
 
@@ -209,13 +209,13 @@ describe("a new pinned release (planned twice)", () => {
         const stack = { tenant: "acme", mode: "cloud", region: "eu-west-1", resources: head, outputs: {}, diff };
         const input = { baseRef: "main", stacks: [stack], blastRadius: [] };
         const [comment] = renderComments(input);
-        expect(comment).toContain("servers in order: 1. `acme-servers-0-instance` → 2. `acme-servers-1-instance` → 3. `acme-servers-2-instance`");
+        expect(comment).toContain("servers in order: `acme-servers-0-instance` → `acme-servers-1-instance` → `acme-servers-2-instance`");
         expect(renderSection(input, stack)).toContain(
             [
                 "**Rolling replacement:** 3 servers replaced one at a time, in this order (each after the previous one's step has completed):",
                 "",
-                `1. acme-servers-0-instance: image "${RELEASE}-x86_64" → "${NEXT}-x86_64"; its replacement is created before it is deleted`,
-                `2. acme-servers-1-instance: image "${RELEASE}-x86_64" → "${NEXT}-x86_64"; after acme-servers-0-target; its replacement is created before it is deleted`,
+                `- step 1: acme-servers-0-instance: image "${RELEASE}-x86_64" → "${NEXT}-x86_64"; its replacement is created before it is deleted`,
+                `- step 2: acme-servers-1-instance: image "${RELEASE}-x86_64" → "${NEXT}-x86_64"; after acme-servers-0-target; its replacement is created before it is deleted`,
             ].join("\n"),
         );
     });

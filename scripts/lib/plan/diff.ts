@@ -190,7 +190,7 @@ export function serverReplacementOrder(changed: readonly ResourceChange[], head:
         .sort((a, b) => a.step - b.step || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** The rolling replacement for people: one line per server, in order. */
+/** The rolling replacement for people: a title, then one line per server, in order (`step N: ...`). */
 export function describeServerReplacements(replacements: readonly ServerReplacement[]): string[] {
     const steps = new Set(replacements.map((replacement) => replacement.step)).size;
     const head =
@@ -201,11 +201,17 @@ export function describeServerReplacements(replacements: readonly ServerReplacem
         head,
         ...replacements.map(
             (replacement) =>
-                `${replacement.step}. ${replacement.name}: ${replacement.reason}` +
+                `step ${replacement.step}: ${replacement.name}: ${replacement.reason}` +
                 (replacement.after.length > 0 ? `; after ${replacement.after.join(", ")}` : "") +
                 (replacement.deleteFirst ? "; deleted before its replacement is created (down meanwhile)" : "; its replacement is created before it is deleted"),
         ),
     ];
+}
+
+/** The order in one line: `a → b → c`, the servers of one step joined with ` + `. */
+export function serverReplacementSequence(replacements: readonly ServerReplacement[], quote: (name: string) => string = (name) => name): string {
+    const steps = [...new Set(replacements.map((replacement) => replacement.step))].sort((a, b) => a - b);
+    return steps.map((step) => replacements.filter((replacement) => replacement.step === step).map((replacement) => quote(replacement.name)).join(" + ")).join(" → ");
 }
 
 /** JSON pointer escaping (RFC 6901). */

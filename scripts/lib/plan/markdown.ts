@@ -5,7 +5,7 @@
 // Pure: the same input always renders the same comments.
 
 import { Violation } from "../../../policy/rules/types";
-import { BlastGroup, describeChange, describeGroup, describeResourceChange, describeServerReplacements, diffCounts, replacementsFirst, replacementWarning, StackDiff } from "./diff";
+import { BlastGroup, describeChange, describeGroup, describeResourceChange, describeServerReplacements, diffCounts, serverReplacementSequence, replacementsFirst, replacementWarning, StackDiff } from "./diff";
 import { topologyDiagram, TopologyStack } from "./mermaid";
 
 /** GitHub's limit on the body of one comment. */
@@ -125,7 +125,7 @@ function replacementLines(input: CommentInput): { caution: string[]; list: strin
                       const names = replaced.slice(0, 12).map((change) => code(`${change.type} ${change.name}`));
                       const more = replaced.length > 12 ? `, and ${replaced.length - 12} more` : "";
                       const servers = stack.diff.serverReplacements ?? [];
-                      const order = servers.length > 0 ? ` · servers in order: ${servers.map((server) => `${server.step}. ${code(server.name)}`).join(" → ")}` : "";
+                      const order = servers.length > 0 ? ` · servers in order: ${serverReplacementSequence(servers, code)}` : "";
                       return `- **${prose(stack.tenant)}** (${replaced.length}): ${names.join(", ")}${more}${order}`;
                   }),
                   "",
@@ -224,7 +224,7 @@ export function renderSection(input: CommentInput, stack: CommentStack): string 
     }
     if (stack.diff.serverReplacements) {
         const [title, ...steps] = describeServerReplacements(stack.diff.serverReplacements);
-        lines.push(`**Rolling replacement:** ${prose(title!)}`, "", ...steps.map((step) => prose(step)), "");
+        lines.push(`**Rolling replacement:** ${prose(title!)}`, "", ...steps.map((step) => `- ${prose(step)}`), "");
     }
     if (stack.diff.status === "new") {
         lines.push("```mermaid", topologyDiagram(stack), "```", "");
