@@ -275,7 +275,10 @@ export class AppServers extends pulumi.ComponentResource {
         // the load balancer finds it healthy (HealthyThresholdCount health checks later): Pulumi waits
         // for no health check. Created servers are replaced create-before-delete, each old instance
         // stopping when its data volume moves to the new one; Pulumi deletes the old instances and
-        // their target registrations at the end of the update.
+        // their target registrations at the end of the update (pulumi/pulumi
+        // tests/integration/diff/step3: CreateReplacement, Update, then DeleteReplaced). A resource
+        // that depends on a replaced one only through dependsOn is not replaced with it
+        // (tests/integration/delete_before_create/step2), so this chain replaces nothing by itself.
         const targetGroupArn = args.targetGroupArn;
         const servers: DualNicServer[] = [];
         let previous: pulumi.Resource | undefined;

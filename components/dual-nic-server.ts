@@ -101,7 +101,9 @@ export function volumeSizeProblems(sizes: { readonly rootVolumeGiB?: number; rea
  * attaches. On a Dedicated Host (`hostId`) the instance itself is replaced delete-before-create:
  * a host has room only for the servers packed onto it (stacks/config/dedicated-hosts.ts), so the
  * old instance frees its capacity before the new one launches; the server is down meanwhile, which
- * its caller limits to one server at a time (`replaceAfter`).
+ * its caller limits to one server at a time (`replaceAfter`). Pulumi first deletes what must be
+ * replaced with it (what carries its id: both attachments, its target registration, a backup
+ * selection naming it) and creates them again after it.
  */
 export class DualNicServer extends pulumi.ComponentResource {
     public readonly instanceId: pulumi.Output<string>;
