@@ -25,6 +25,8 @@ export interface AppServersArgs {
     readonly instanceType: string;
     /** The AMI every server boots from. Required. */
     readonly imageId: pulumi.Input<string>;
+    /** The AMI's name (the pinned release), tagged `ImageName` on every instance. Default: undefined, no tag. */
+    readonly imageName?: string;
     /** Size of each server's data volume in GiB, 20 to 16384. Required. */
     readonly dataVolumeGiB: number;
     /** Customer-managed KMS key encrypting every volume. Required. */
@@ -266,36 +268,52 @@ export class AppServers extends pulumi.ComponentResource {
             // The lengths are validated equal above; this only narrows the types.
             return accessSubnetId !== undefined && adminSubnetId !== undefined ? [{ availabilityZone, accessSubnetId, adminSubnetId }] : [];
         });
-        const servers = spreadOverZones(args.count, placements).map(
-            (placement, i) =>
-                new DualNicServer(
-                    `${name}-${i}`,
-                    {
-                        ...placement,
-                        accessSecurityGroupIds: [accessGroup.id],
-                        adminSecurityGroupIds: [adminGroup.id],
-                        instanceType: args.instanceType,
-                        imageId: args.imageId,
-                        instanceProfileName: profile.name,
-                        kmsKeyArn: args.kmsKeyArn,
-                        dataVolumeGiB: args.dataVolumeGiB,
-                        hostId: args.hostIds?.[i],
-                        tags: { PatchGroup: args.patchGroup },
-                    },
-                    { parent: this },
-                ),
-        );
-
+        // One server at a time (a new image replaces them all): server i+1 is registered, so created
+        // or replaced, only after server i's target registration (after its interface and volume
+        // attachments) has completed its step. What Pulumi guarantees: the Node SDK sends a
+        // registration only once every resource it depends on has its URN, which the engine returns
+        // when that resource's step (create, update, or the create of its replacement) has completed.
+        // So the next replacement starts once RegisterTargets has accepted the new instance, not once
+        // the load balancer finds it healthy (HealthyThresholdCount health checks later): Pulumi waits
+        // for no health check. Created servers are replaced create-before-delete, each old instance
+        // stopping when its data volume moves to the new one; Pulumi deletes the old instances and
+        // their target registrations at the end of the update (pulumi/pulumi
+        // tests/integration/diff/step3: CreateReplacement, Update, then DeleteReplaced). A resource
+        // that depends on a replaced one only through dependsOn is not replaced with it
+        // (tests/integration/delete_before_create/step2), so this chain replaces nothing by itself.
         const targetGroupArn = args.targetGroupArn;
-        if (targetGroupArn !== undefined) {
-            servers.forEach((server, i) => {
-                new aws.lb.TargetGroupAttachment(
-                    `${name}-${i}-target`,
-                    { targetGroupArn, targetId: server.instanceId, port: appPort },
-                    { parent: this },
-                );
-            });
-        }
+        const servers: DualNicServer[] = [];
+        let previous: pulumi.Resource | undefined;
+        spreadOverZones(args.count, placements).forEach((placement, i) => {
+            const server = new DualNicServer(
+                `${name}-${i}`,
+                {
+                    ...placement,
+                    accessSecurityGroupIds: [accessGroup.id],
+                    adminSecurityGroupIds: [adminGroup.id],
+                    instanceType: args.instanceType,
+                    imageId: args.imageId,
+                    imageName: args.imageName,
+                    instanceProfileName: profile.name,
+                    kmsKeyArn: args.kmsKeyArn,
+                    dataVolumeGiB: args.dataVolumeGiB,
+                    hostId: args.hostIds?.[i],
+                    tags: { PatchGroup: args.patchGroup },
+                    replaceAfter: previous === undefined ? undefined : [previous],
+                },
+                { parent: this },
+            );
+            servers.push(server);
+            previous =
+                targetGroupArn === undefined
+                    ? server
+                    : new aws.lb.TargetGroupAttachment(
+                          `${name}-${i}-target`,
+                          { targetGroupArn, targetId: server.instanceId, port: appPort },
+                          // Registered once the server has its interface and data volume.
+                          { parent: this, dependsOn: [server] },
+                      );
+        });
 
         this.accessSecurityGroupId = accessGroup.id;
         this.adminSecurityGroupId = adminGroup.id;

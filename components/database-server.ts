@@ -31,6 +31,8 @@ export interface DatabaseServerArgs {
     readonly instanceType: string;
     /** The Amazon Linux 2023 AMI the server boots from (the setup installs PostgreSQL from its repositories). Required. */
     readonly imageId: pulumi.Input<string>;
+    /** The AMI's name (the pinned release), tagged `ImageName` on the instance. Default: undefined, no tag. */
+    readonly imageName?: string;
     /** Size of the data volume holding the database in GiB, 20 to 65536 (a DualNicServer data volume: gp3, io2 beyond 16384). Required. */
     readonly storageGiB: number;
     /** Customer-managed key encrypting the volumes and the master secret. Required. */
@@ -395,6 +397,7 @@ export class DatabaseServer extends pulumi.ComponentResource {
                 adminSecurityGroupIds: [adminGroup.id],
                 instanceType: args.instanceType,
                 imageId: args.imageId,
+                imageName: args.imageName,
                 instanceProfileName: profile.name,
                 kmsKeyArn: args.kmsKeyArn,
                 dataVolumeGiB: args.storageGiB,

@@ -25,6 +25,18 @@ export interface DualNicServerArgs {
     readonly instanceType: string;
     /** The AMI the server boots from. Required. */
     readonly imageId: pulumi.Input<string>;
+    /**
+     * The name of that AMI (the pinned release, stacks/config/server-images.json), recorded on the
+     * instance as its `ImageName` tag: what an operator and the policy pack see of the decision.
+     * Default: undefined, no tag.
+     */
+    readonly imageName?: string;
+    /**
+     * Resources the instance is created (and replaced) only after: in a rolling replacement, the
+     * previous server's target group registration. Default: none, the instance is registered as
+     * soon as its inputs are known.
+     */
+    readonly replaceAfter?: pulumi.Resource[];
     /** Instance profile giving the server its role (at least SSM's managed-instance policy). Required. */
     readonly instanceProfileName: pulumi.Input<string>;
     /** Customer-managed KMS key encrypting the root and data volumes. Required: nothing is stored unencrypted. */
@@ -80,6 +92,18 @@ export function volumeSizeProblems(sizes: { readonly rootVolumeGiB?: number; rea
  * application's traffic) and eth1 in the administration subnet (operators' SSH), so each network's
  * security groups govern only its own traffic. The instance has no public address, requires
  * IMDSv2 and keeps its data on a separate encrypted volume that outlives instance replacement.
+ *
+ * Replacing the instance (a new image) moves the administration interface and the data volume to
+ * the new one. EC2 attaches an interface or a volume to one instance at a time (AttachNetworkInterface
+ * and AttachVolume fail with "already attached" / VolumeInUse while the old one holds it), so both
+ * attachments are replaced delete-before-create: the old attachment is removed (the old instance
+ * stopped first, `stopInstanceBeforeDetaching`, so the file system is clean) before the new one
+ * attaches. On a Dedicated Host (`hostId`) the instance itself is replaced delete-before-create:
+ * a host has room only for the servers packed onto it (stacks/config/dedicated-hosts.ts), so the
+ * old instance frees its capacity before the new one launches; the server is down meanwhile, which
+ * its caller limits to one server at a time (`replaceAfter`). Pulumi first deletes what must be
+ * replaced with it (what carries its id: both attachments, its target registration, a backup
+ * selection naming it) and creates them again after it.
  */
 export class DualNicServer extends pulumi.ComponentResource {
     public readonly instanceId: pulumi.Output<string>;
@@ -99,6 +123,7 @@ export class DualNicServer extends pulumi.ComponentResource {
             throw new pulumi.ResourceError(problems.join("; "), this);
         }
         const tags = { Name: name, ...args.tags };
+        const instanceTags = args.imageName === undefined ? tags : { ...tags, ImageName: args.imageName };
         const placement: Pick<aws.ec2.InstanceArgs, "tenancy" | "hostId"> = args.hostId ? { tenancy: "host", hostId: args.hostId } : {};
 
         const instance = new aws.ec2.Instance(
@@ -124,9 +149,9 @@ export class DualNicServer extends pulumi.ComponentResource {
                 monitoring: true,
                 ebsOptimized: true,
                 ...placement,
-                tags,
+                tags: instanceTags,
             },
-            { parent: this },
+            { parent: this, dependsOn: args.replaceAfter, deleteBeforeReplace: args.hostId !== undefined },
         );
 
         const adminInterface = new aws.ec2.NetworkInterface(
@@ -142,7 +167,7 @@ export class DualNicServer extends pulumi.ComponentResource {
         new aws.ec2.NetworkInterfaceAttachment(
             `${name}-admin-eni-attachment`,
             { instanceId: instance.id, networkInterfaceId: adminInterface.id, deviceIndex: 1 },
-            { parent: this },
+            { parent: this, deleteBeforeReplace: true },
         );
 
         // A separate volume rather than an ebsBlockDevice: the data survives replacing the instance
@@ -163,7 +188,7 @@ export class DualNicServer extends pulumi.ComponentResource {
         new aws.ec2.VolumeAttachment(
             `${name}-data-attachment`,
             { instanceId: instance.id, volumeId: dataVolume.id, deviceName: DATA_VOLUME_DEVICE, stopInstanceBeforeDetaching: true },
-            { parent: this },
+            { parent: this, deleteBeforeReplace: true },
         );
 
         this.instanceId = instance.id;

@@ -21,10 +21,10 @@ import { ServerDataAccess } from "../components/server-data-access";
 import { SiteToSiteVpn } from "../components/site-to-site-vpn";
 import { TenantNetwork } from "../components/tenant-network";
 import { isPacking, packOnHosts } from "./config/dedicated-hosts";
-import { SERVER_IMAGE_PARAMETERS, serverImageParameter } from "./config/instance-types";
 import { CloudTenant, DirectorySettings, PhysicalTenant, SiteToSiteVpnSettings, VpnSyncTenant, VpnTenant } from "./config/tenant";
 import { offsiteProvider, StackOutputs, TenantContext, tenantContext } from "./context";
 import { dataOutputs, foundationOutputs, tenantFoundation } from "./foundation";
+import { resolveServerImage } from "./server-image";
 
 export type DedicatedCloudTenant = CloudTenant | VpnTenant | VpnSyncTenant | PhysicalTenant;
 
@@ -48,9 +48,6 @@ export interface DedicatedProfile {
      */
     readonly dedicatedHost?: boolean;
 }
-
-/** The public AMI parameter of the servers' operating system (Amazon Linux 2023) on x86_64; see serverImageParameter for arm64. */
-export const SERVER_IMAGE_PARAMETER = SERVER_IMAGE_PARAMETERS.x86_64;
 
 /**
  * The Dedicated Hosts of a physical tenant and the host of each server: the database server and
@@ -173,8 +170,10 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
         opts,
     );
 
-    // The image of the servers' architecture (on physical, the database server's family is theirs).
-    const imageId = aws.ssm.getParameterOutput({ name: serverImageParameter(tenant.compute.instanceType) }, { provider: ctx.provider }).value;
+    // The release pinned for the region and the servers' architecture (stacks/config/server-images.json;
+    // on physical, the database server's family is theirs).
+    const image = resolveServerImage(tenant.region, tenant.compute.instanceType, { provider: ctx.provider });
+    const imageId = image.id;
     // The dedicated hosts live in one zone: then every server is placed there.
     const zoneCount = profile.dedicatedHost ? 1 : 2;
     const inZones = <T>(list: readonly T[]): T[] => list.slice(0, zoneCount);
@@ -191,6 +190,7 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
             count: tenant.compute.instances,
             instanceType: tenant.compute.instanceType,
             imageId,
+            imageName: image.name,
             dataVolumeGiB: tenant.compute.volumeGiB,
             kmsKeyArn: keys.dataKeyArn,
             loadBalancerSecurityGroupId: frontDoor.securityGroupId,
@@ -215,6 +215,7 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
                   hostId: placement.databaseHost.hostId,
                   instanceType: placement.databaseType,
                   imageId,
+                  imageName: image.name,
                   storageGiB: tenant.database.storageGiB,
                   kmsKeyArn: keys.dataKeyArn,
                   clientSecurityGroupIds: [servers.accessSecurityGroupId],

@@ -25,9 +25,9 @@ import { Patching } from "../components/patching";
 import { SiteToSiteVpn } from "../components/site-to-site-vpn";
 import { TenantNetwork } from "../components/tenant-network";
 import { ThreatDetection, topicPolicyStatementsForEvents } from "../components/threat-detection";
-import { serverImageParameter } from "./config/instance-types";
 import { PlatformOutputs, PlatformReference, platformStackName, SHARED_SERVERS_TAG_KEY, stackTags } from "./context";
 import { operationsCidrsOf, PlatformSettings, readPlatformSettings, TENANT_SPACE } from "./platform-settings";
+import { resolveServerImage } from "./server-image";
 
 export type PlatformStackOutputs = { [K in keyof PlatformOutputs]: pulumi.Input<PlatformOutputs[K]> } & {
     /** Operations staff's VPN client configuration: the endpoint and the client certificate. */
@@ -290,6 +290,8 @@ export async function platform(region: string): Promise<PlatformStackOutputs> {
         opts,
     );
 
+    // The release pinned for this region (stacks/config/server-images.json): changed only by a pull request.
+    const serverImage = resolveServerImage(region, settings.appServerType, opts);
     const servers = new AppServers(
         `${name}-servers`,
         {
@@ -300,7 +302,8 @@ export async function platform(region: string): Promise<PlatformStackOutputs> {
             availabilityZones: network.availabilityZones,
             count: settings.appServerCount,
             instanceType: settings.appServerType,
-            imageId: aws.ssm.getParameterOutput({ name: serverImageParameter(settings.appServerType) }, opts).value,
+            imageId: serverImage.id,
+            imageName: serverImage.name,
             dataVolumeGiB: 200,
             kmsKeyArn: keys.dataKeyArn,
             loadBalancerSecurityGroupId: frontDoor.securityGroupId,

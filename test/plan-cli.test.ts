@@ -101,6 +101,31 @@ describe("npm run plan", () => {
         expect(doc.errors.every((error) => error.file.endsWith("broken.yaml"))).toBe(true);
     });
 
+    it("GIVEN a malformed image pin WHEN run THEN exit 1 with one error at the pin's line, column and path, and nothing planned", () => {
+        const file = path.join(ROOT, "stacks", "config", "server-images.json");
+        const original = fs.readFileSync(file, "utf8");
+        const broken = original.replace(/"x86_64": "al2023-ami-[^"]*"/, '"x86_64": "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"');
+        expect(broken).not.toBe(original);
+        const line = broken.split("\n").findIndex((row) => row.includes('"x86_64": "/aws/service')) + 1;
+        const column = broken.split("\n")[line - 1]!.indexOf('"x86_64"') + 1;
+        fs.writeFileSync(file, broken);
+        try {
+            const json = plan("acme", "--json");
+            expect(json.status).toBe(1);
+            const doc = JSON.parse(json.stdout) as Doc;
+            expect(doc.tenants).toEqual([]);
+            expect(doc.errors).toEqual([
+                { file: "stacks/config/server-images.json", line, column, path: "/default/x86_64", message: expect.stringContaining("is not the name of an Amazon Linux 2023 release") },
+            ]);
+            const text = plan("acme");
+            expect(text.status).toBe(1);
+            expect(`${text.stdout}${text.stderr}`).toContain(`stacks/config/server-images.json:${line}:${column}: /default/x86_64: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" is not`);
+            expect(`${text.stdout}${text.stderr}`).not.toMatch(/\n\s+at /);
+        } finally {
+            fs.writeFileSync(file, original);
+        }
+    });
+
     it("GIVEN a file elsewhere overlapping a tenant in tenant-configs WHEN run THEN it is refused, unless --isolated", () => {
         const file = tempTenant("newcomer", cloudTenant("newcomer", "10.20.0.0/16"));
         const checked = plan(file, "--json");

@@ -11,8 +11,6 @@ import {
     architectureOfFamily,
     EC2_INSTANCE_TYPES,
     hostVcpus,
-    SERVER_IMAGE_PARAMETERS,
-    serverImageParameter,
     sizeVcpus,
 } from "../stacks/config/instance-types";
 import { isRdsPostgresClass, RDS_POSTGRES_CLASSES } from "../stacks/config/rds-classes";
@@ -40,22 +38,6 @@ describe("the EC2 catalogue", () => {
 
     it.each(["mac1", "mac2", "mac2-m2pro", "mac-m4", "m1", "t1", "c1", "m2"])("GIVEN the family %s WHEN its architecture is named THEN no server image supports it", (family) => {
         expect(architectureOfFamily(family)).toMatchObject({ supported: false });
-    });
-
-    it.each([
-        ["m7g.large", SERVER_IMAGE_PARAMETERS.arm64],
-        ["t4g.medium", SERVER_IMAGE_PARAMETERS.arm64],
-        ["m6i.large", SERVER_IMAGE_PARAMETERS.x86_64],
-    ])("GIVEN %s WHEN its image is chosen THEN it is %s", (instanceType, parameter) => {
-        expect(serverImageParameter(instanceType)).toBe(parameter);
-    });
-
-    it("GIVEN the two images WHEN named THEN they are Amazon Linux 2023's public parameters of each architecture", () => {
-        expect(SERVER_IMAGE_PARAMETERS).toEqual({
-            x86_64: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
-            arm64: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
-        });
-        expect(() => serverImageParameter("mac2.metal")).toThrow(/"mac2\.metal" has no Amazon Linux 2023 image/);
     });
 
     it.each([

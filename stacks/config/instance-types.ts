@@ -38,15 +38,6 @@ export const SERVER_ARCHITECTURES = ["x86_64", "arm64"] as const;
 export type ServerArchitecture = (typeof SERVER_ARCHITECTURES)[number];
 
 /**
- * The public SSM parameter naming the latest Amazon Linux 2023 image of each architecture
- * (AWS's AL2023 user guide, "Amazon Linux 2023 on Amazon EC2": `al2023-ami-kernel-default-<arch>`).
- */
-export const SERVER_IMAGE_PARAMETERS: Readonly<Record<ServerArchitecture, string>> = {
-    x86_64: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
-    arm64: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
-};
-
-/**
  * Families whose architecture no Amazon Linux 2023 image serves, with the reason. EC2's model lists
  * types but not their processors; AWS's instance type naming convention does (see architectureOf).
  */
@@ -95,11 +86,6 @@ export function serverArchitecture(instanceType: string): ServerArchitecture {
         throw new Error(`instance type "${instanceType}" has no Amazon Linux 2023 image: ${architecture?.reason ?? "not <family>.<size>"}`);
     }
     return architecture.architecture;
-}
-
-/** The SSM parameter of the image servers of this instance type boot. */
-export function serverImageParameter(instanceType: string): string {
-    return SERVER_IMAGE_PARAMETERS[serverArchitecture(instanceType)];
 }
 
 /** True for bare-metal sizes (`metal`, `metal-24xl`, ...): such an instance takes a whole Dedicated Host. */

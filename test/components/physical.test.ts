@@ -195,6 +195,17 @@ describe("DatabaseServer", () => {
         });
     });
 
+    it("GIVEN the server on its host WHEN planned THEN it is replaced delete-before-create (the host has no spare room), its attachments too, and it carries its image's name", async () => {
+        const { resources } = await planDatabase({ imageName: "al2023-ami-2023.11.20260526.0-kernel-6.1-x86_64" });
+        const instance = named(resources, "acme-db-server-instance");
+        expect(instance.deleteBeforeReplace).toBe(true);
+        expect(instance.inputs.tags).toMatchObject({ ImageName: "al2023-ami-2023.11.20260526.0-kernel-6.1-x86_64" });
+        expect([...ofType(resources, ENI_ATTACHMENT), ...ofType(resources, VOLUME_ATTACHMENT)].map((attachment) => [attachment.name, attachment.deleteBeforeReplace])).toEqual([
+            ["acme-db-server-admin-eni-attachment", true],
+            ["acme-db-server-data-attachment", true],
+        ]);
+    });
+
     it("GIVEN the server WHEN planned THEN it has no public address, requires IMDSv2 and carries the PatchGroup and role tags", async () => {
         const { resources } = await planDatabase();
         const instance = named(resources, "acme-db-server-instance");

@@ -203,6 +203,60 @@ describe("AppServers", () => {
         );
     });
 
+    it("GIVEN three servers behind a target group WHEN planned THEN each server after the first waits for the previous one's registration, which waits for that server's attachments", async () => {
+        const { plan } = await planProgram((provider) => {
+            new AppServers("acme-app", appServersArgs(tenantNetwork(provider)), { provider });
+        });
+        const resources = plan.resources;
+        // pulumi up registers (so creates or replaces) a resource only after its dependsOn completed:
+        // a new image replaces server 1 after server 0's replacement is registered with the target group.
+        expect(ofType(resources, INSTANCE).map((instance) => [instance.name, instance.dependsOn])).toEqual([
+            ["acme-app-0-instance", undefined],
+            ["acme-app-1-instance", ["acme-app-0-target"]],
+            ["acme-app-2-instance", ["acme-app-1-target"]],
+        ]);
+        expect(ofType(resources, TARGET_ATTACHMENT).map((target) => [target.name, target.dependsOn])).toEqual(
+            [0, 1, 2].map((i) => [`acme-app-${i}-target`, [`acme-app-${i}-admin-eni`, `acme-app-${i}-admin-eni-attachment`, `acme-app-${i}-data`, `acme-app-${i}-data-attachment`]]),
+        );
+    });
+
+    it("GIVEN no target group WHEN planned THEN each server after the first waits for the previous server's attachments", async () => {
+        const { plan } = await planProgram((provider) => {
+            new AppServers("acme-app", appServersArgs(tenantNetwork(provider), { targetGroupArn: undefined, count: 2 }), { provider });
+        });
+        expect(named(plan.resources, "acme-app-1-instance").dependsOn).toEqual([
+            "acme-app-0-admin-eni",
+            "acme-app-0-admin-eni-attachment",
+            "acme-app-0-data",
+            "acme-app-0-data-attachment",
+            "acme-app-0-instance",
+        ]);
+    });
+
+    it("GIVEN the servers WHEN planned THEN their interface and volume attachments are replaced delete-before-create and the instances, on shared hardware, create-before-delete", async () => {
+        const { plan } = await planProgram((provider) => {
+            new AppServers("acme-app", appServersArgs(tenantNetwork(provider)), { provider });
+        });
+        // EC2 attaches an interface or a volume to one instance at a time: the old attachment goes first.
+        for (const attachment of [...ofType(plan.resources, ENI_ATTACHMENT), ...ofType(plan.resources, VOLUME_ATTACHMENT)]) {
+            expect(attachment.deleteBeforeReplace, attachment.name).toBe(true);
+        }
+        expect(ofType(plan.resources, ENI_ATTACHMENT)).toHaveLength(3);
+        expect(ofType(plan.resources, VOLUME_ATTACHMENT)).toHaveLength(3);
+        expect(ofType(plan.resources, INSTANCE).map((instance) => instance.deleteBeforeReplace)).toEqual([undefined, undefined, undefined]);
+        expect(ofType(plan.resources, TARGET_ATTACHMENT).map((target) => target.deleteBeforeReplace)).toEqual([undefined, undefined, undefined]);
+    });
+
+    it("GIVEN the pinned image's name WHEN planned THEN every instance carries it as its ImageName tag, and no other resource does", async () => {
+        const { plan } = await planProgram((provider) => {
+            new AppServers("acme-app", appServersArgs(tenantNetwork(provider), { imageName: "al2023-ami-2023.11.20260526.0-kernel-6.1-x86_64" }), { provider });
+        });
+        for (const instance of ofType(plan.resources, INSTANCE)) {
+            expect(instance.inputs.tags, instance.name).toEqual({ Name: instance.name.replace(/-instance$/, ""), PatchGroup: "acme-app", ImageName: "al2023-ami-2023.11.20260526.0-kernel-6.1-x86_64" });
+        }
+        expect(plan.resources.filter((resource) => resource.type !== INSTANCE && JSON.stringify(resource.inputs).includes("ImageName"))).toEqual([]);
+    });
+
     it("GIVEN no target group WHEN planned THEN nothing is registered", async () => {
         const { plan } = await planProgram((provider) => {
             new AppServers("acme-app", appServersArgs(tenantNetwork(provider), { targetGroupArn: undefined, count: 1 }), { provider });
@@ -231,6 +285,8 @@ describe("AppServers", () => {
         const first = named(plan.resources, "net-host-0").id;
         const second = named(plan.resources, "net-host-1").id;
         const instances = ofType(plan.resources, INSTANCE);
+        // A host has room only for the servers packed onto it: the old instance goes before the new one launches.
+        expect(instances.map((i) => i.deleteBeforeReplace)).toEqual([true, true, true]);
         expect(instances.map((i) => [i.name, i.inputs.tenancy, i.inputs.hostId, i.inputs.availabilityZone])).toEqual([
             ["acme-app-0-instance", "host", first, "eu-west-1a"],
             ["acme-app-1-instance", "host", first, "eu-west-1a"],

@@ -9,6 +9,7 @@ import { PlanDocument, planFleet, TenantPlan } from "../../scripts/lib/plan/flee
 import { renderTenant } from "../../scripts/lib/plan/summary";
 import { subnetPlan } from "../../components/network-plan";
 import { BACKUP_PROMISE } from "../../components/backup-schedule";
+import { loadServerImages, serverImage } from "../../stacks/config/server-images";
 import { resolveTenant, Tenant, TenantDocument } from "../../stacks/config/tenant";
 import { adoptFormerCertificate } from "../../stacks/dedicated-saas";
 import { PLATFORM_DEFAULTS, TENANT_SPACE } from "../../stacks/platform-settings";
@@ -279,5 +280,44 @@ describe("physical", () => {
         const database = ofType(plan, T.instance).find((instance) => instance.name.includes("-database-"));
         expect((databaseSelection?.inputs.resources as string[]).some((arn) => arn.endsWith(`instance/${database?.id}`))).toBe(true);
         expect(strings(plan.resources.map((resource) => resource.inputs)).some((value) => /password=/.test(value))).toBe(false);
+    });
+});
+
+describe("server images: pinned, rolled one server at a time", () => {
+    const pinned = loadServerImages();
+    const stacks = (): TenantPlan[] => [platform(), planOf("vault"), planOf("cloudy")];
+
+    it("GIVEN the platform, a physical and a cloud tenant WHEN planned THEN every server boots the image pinned for its region and architecture, and says which", () => {
+        const images = new Set<unknown>();
+        for (const plan of stacks()) {
+            for (const instance of ofType(plan, T.instance)) {
+                const image = serverImage(pinned, REGION, String(instance.inputs.instanceType));
+                expect(tagsOf(instance).ImageName, instance.name).toBe(image.name);
+                expect(instance.inputs.ami, instance.name).toMatch(/^ami-[0-9a-f]{17}$/);
+                images.add(instance.inputs.ami);
+            }
+        }
+        // One region, one architecture (m6i, m7i ...): one image for every server of the region.
+        expect(images.size).toBe(1);
+    });
+
+    it.each([
+        [`platform-${REGION}`, `platform-${REGION}-servers`],
+        ["vault", "vault-servers"],
+        ["cloudy", "cloudy-servers"],
+    ])("GIVEN %s WHEN planned THEN each application server waits for the previous one's target registration", (stack, servers) => {
+        const instances = ofType(planOf(stack), T.instance).filter((instance) => instance.name.startsWith(`${servers}-`));
+        expect(instances.length).toBeGreaterThanOrEqual(2);
+        expect(instances.map((instance) => instance.dependsOn)).toEqual(instances.map((_, i) => (i === 0 ? undefined : [`${servers}-${i - 1}-target`])));
+    });
+
+    it("GIVEN the physical tenant WHEN planned THEN every server on its host, the database server included, is replaced delete-before-create; in the cloud none is", () => {
+        expect(ofType(planOf("vault"), T.instance).map((instance) => [instance.name, instance.deleteBeforeReplace])).toEqual([
+            ["vault-database-server-instance", true],
+            ["vault-servers-0-instance", true],
+            ["vault-servers-1-instance", true],
+            ["vault-servers-2-instance", true],
+        ]);
+        expect(ofType(planOf("cloudy"), T.instance).every((instance) => instance.deleteBeforeReplace === undefined)).toBe(true);
     });
 });

@@ -90,6 +90,7 @@ describe("the compliant baselines", () => {
             "aws-resource-stack-tags",
             "synthetics-canary-runtime-not-deprecated",
             "synthetics-canary-runtime-deprecation-notice",
+            "ec2-instance-pinned-image",
         ]);
         for (const rule of OPERATIONS_RULES) {
             expect(rule.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)+$/);

@@ -13,6 +13,7 @@ import { enableGuardDutyDetector } from "./enableGuardDutyDetector";
 import { enforceBackupPromise } from "./enforceBackupPromise";
 import { enforceBackupVaultLock } from "./enforceBackupVaultLock";
 import { enforceLoadBalancerDeletionProtection } from "./enforceLoadBalancerDeletionProtection";
+import { enforceInstancePinnedImage } from "./enforceInstancePinnedImage";
 import { enforceProviderDefaultTags } from "./enforceProviderDefaultTags";
 import { enforceRdsBackupRetention } from "./enforceRdsBackupRetention";
 import { enforceRdsDeletionProtection } from "./enforceRdsDeletionProtection";
@@ -37,4 +38,5 @@ export const OPERATIONS_RULES: readonly Rule[] = [
     disallowStackTagOverride,
     disallowDeprecatedCanaryRuntime,
     disallowDeprecatingCanaryRuntime,
+    enforceInstancePinnedImage,
 ];

@@ -26,6 +26,10 @@ export interface DiffResource {
     readonly inputs: Readonly<Record<string, unknown>>;
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
+    /** Its explicit dependencies (logical names), as the plan records them; absent: none. */
+    readonly dependsOn?: readonly string[];
+    /** Replaced delete-before-create. */
+    readonly deleteBeforeReplace?: true;
 }
 
 /** A stack as far as the diff reads it (a `TenantPlan` fits). */
@@ -82,6 +86,132 @@ export interface StackDiff {
     readonly changed: ResourceChange[];
     /** Changed stack outputs (secret outputs as secret changes). */
     readonly outputs: PropertyChange[];
+    /** The replaced servers in the order `pulumi up` replaces them (absent when no server is replaced). */
+    readonly serverReplacements?: ServerReplacement[];
+}
+
+/** The EC2 instances: a replacement of one is a server going away for a new one. */
+export const SERVER_TYPE = "aws:ec2/instance:Instance";
+
+/**
+ * One replaced server of a stack and its place in the rolling replacement. `pulumi up` registers a
+ * resource only after every resource it depends on (its `dependsOn`, and every resource an input
+ * of it carries) has completed its step, so a server whose `dependsOn` leads, through any chain of
+ * dependencies, to another replaced server is replaced after it. Only a server's own `dependsOn`
+ * starts the chain: what its inputs carry (its subnet, its image) is ordered before it anyway and
+ * orders no other server.
+ */
+export interface ServerReplacement {
+    /** The instance's logical name. */
+    readonly name: string;
+    /** Its step: 1 for the first servers replaced; the servers of one step are replaced at the same time. */
+    readonly step: number;
+    /** What its replacement waits for: its `dependsOn` (e.g. the previous server's target group registration). */
+    readonly after: string[];
+    /** Replaced delete-before-create (a server on a Dedicated Host): it is down until its replacement runs. */
+    readonly deleteFirst: boolean;
+    /** Why it is replaced: the change of its image name when that changed, else the first force-new change. */
+    readonly reason: string;
+}
+
+/**
+ * The replaced servers of a stack in replacement order (by step, then name), from the head plan's
+ * `dependsOn` (what `pulumi up` will run). A plan made before `dependsOn` was recorded gives every
+ * server step 1: replaced at the same time, as far as the plan can tell.
+ */
+export function serverReplacementOrder(changed: readonly ResourceChange[], head: DiffStack): ServerReplacement[] {
+    const replaced = new Map(changed.filter((change) => change.type === SERVER_TYPE && change.replace).map((change) => [change.name, change]));
+    if (replaced.size === 0) {
+        return [];
+    }
+    const byName = new Map<string, DiffResource[]>();
+    for (const resource of head.resources) {
+        byName.set(resource.name, [...(byName.get(resource.name) ?? []), resource]);
+    }
+    const server = (name: string): DiffResource | undefined => byName.get(name)?.find((resource) => resource.type === SERVER_TYPE);
+    // What each resource waits for: its dependsOn, and the resources whose id its inputs carry.
+    const index = new ReferenceIndex<DiffResource>();
+    head.resources.forEach((resource) => index.add(resource, stringLeaves(INPUTS, resource.inputs)));
+    const referencedBy = new Map<DiffResource, Set<string>>();
+    for (const resource of head.resources) {
+        if (typeof resource.id === "string") {
+            for (const { holder } of index.carriers(resource.id)) {
+                if (holder !== resource) {
+                    referencedBy.set(holder, (referencedBy.get(holder) ?? new Set()).add(resource.name));
+                }
+            }
+        }
+    }
+    const predecessors = (resource: DiffResource): string[] => [...(resource.dependsOn ?? []), ...(referencedBy.get(resource) ?? [])];
+    // The replaced servers each one waits for, through any chain of dependencies.
+    const waitsFor = (name: string): Set<string> => {
+        const seen = new Set<string>([name]);
+        const found = new Set<string>();
+        const stack = [...(server(name)?.dependsOn ?? [])];
+        while (stack.length > 0) {
+            const next = stack.pop()!;
+            if (seen.has(next)) {
+                continue;
+            }
+            seen.add(next);
+            if (replaced.has(next) && server(next)) {
+                found.add(next);
+            }
+            for (const resource of byName.get(next) ?? []) {
+                stack.push(...predecessors(resource));
+            }
+        }
+        return found;
+    };
+    const steps = new Map<string, number>();
+    const stepOf = (name: string, visiting: Set<string> = new Set()): number => {
+        const known = steps.get(name);
+        if (known !== undefined) {
+            return known;
+        }
+        // A cycle cannot be deployed (Pulumi refuses it); counted once, it cannot loop here.
+        visiting.add(name);
+        const before = [...waitsFor(name)].filter((other) => !visiting.has(other));
+        const step = 1 + Math.max(0, ...before.map((other) => stepOf(other, visiting)));
+        steps.set(name, step);
+        return step;
+    };
+    return [...replaced.values()]
+        .map((change): ServerReplacement => {
+            const imageName = change.changes.find((entry) => entry.path === "/inputs/tags/ImageName");
+            const forcing = change.changes.find((entry) => entry.replaces);
+            const reason = imageName
+                ? `image ${describeChange(imageName).replace(/^\/inputs\/tags\/ImageName: /, "")}`
+                : forcing
+                  ? describeChange(forcing)
+                  : "a replaced resource it depends on";
+            return { name: change.name, step: stepOf(change.name), after: [...(server(change.name)?.dependsOn ?? [])], deleteFirst: server(change.name)?.deleteBeforeReplace === true, reason };
+        })
+        .sort((a, b) => a.step - b.step || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** The rolling replacement for people: a title, then one line per server, in order (`step N: ...`). */
+export function describeServerReplacements(replacements: readonly ServerReplacement[]): string[] {
+    const steps = new Set(replacements.map((replacement) => replacement.step)).size;
+    const head =
+        steps === replacements.length && steps > 1
+            ? `${replacements.length} servers replaced one at a time, in this order (each after the previous one's step has completed):`
+            : `${replacements.length} server(s) replaced in ${steps} step(s) (the servers of one step at the same time):`;
+    return [
+        head,
+        ...replacements.map(
+            (replacement) =>
+                `step ${replacement.step}: ${replacement.name}: ${replacement.reason}` +
+                (replacement.after.length > 0 ? `; after ${replacement.after.join(", ")}` : "") +
+                (replacement.deleteFirst ? "; deleted before its replacement is created (down meanwhile)" : "; its replacement is created before it is deleted"),
+        ),
+    ];
+}
+
+/** The order in one line: `a → b → c`, the servers of one step joined with ` + `. */
+export function serverReplacementSequence(replacements: readonly ServerReplacement[], quote: (name: string) => string = (name) => name): string {
+    const steps = [...new Set(replacements.map((replacement) => replacement.step))].sort((a, b) => a - b);
+    return steps.map((step) => replacements.filter((replacement) => replacement.step === step).map((replacement) => quote(replacement.name)).join(" + ")).join(" → ");
 }
 
 /** JSON pointer escaping (RFC 6901). */
@@ -389,7 +519,8 @@ export function diffStack(base: DiffStack | undefined, head: DiffStack | undefin
         .sort(byTypeThenName);
     const status: DiffStatus =
         base === undefined ? "new" : head === undefined ? "removed" : added.length + removed.length + changed.length + outputs.length > 0 ? "changed" : "unchanged";
-    return { status, added, removed, changed, outputs };
+    const serverReplacements = head === undefined ? [] : serverReplacementOrder(changed, head);
+    return { status, added, removed, changed, outputs, ...(serverReplacements.length > 0 ? { serverReplacements } : {}) };
 }
 
 /** The ids of the resources a stack's diff replaces (its base plan's ids), for stacks that read it. */
@@ -617,6 +748,10 @@ export function renderStackDiff(entry: StackDiffEntry, max = 120): string {
     const ordered = replacementsFirst(diff.changed);
     const detail = (resource: ResourceChange): string[] => [`  ${describeResourceChange(resource)}`, ...resource.changes.map((change) => `      ${describeChange(change, max)}`)];
     lines.push(...ordered.flatMap((resource) => (replacementWarning(entry.tenant, resource) ? [`  !! ${replacementWarning(entry.tenant, resource)}`] : [])));
+    if (diff.serverReplacements) {
+        const [title, ...steps] = describeServerReplacements(diff.serverReplacements);
+        lines.push(`  >> ${title}`, ...steps.map((step) => `     ${step}`));
+    }
     lines.push(...ordered.filter((resource) => resource.replace).flatMap(detail));
     lines.push(...diff.added.map((resource) => `  + ${resource.type} ${resource.name}`));
     lines.push(...diff.removed.map((resource) => `  - ${resource.type} ${resource.name}`));

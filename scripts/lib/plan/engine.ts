@@ -1,6 +1,8 @@
 // The offline plan engine: runs the real Pulumi program of one stack at a time, in this process,
 // under Pulumi's runtime mocks, and records every resource it registers as the plan contract
-// describes it (type, logical name, id, parent, inputs with secrets masked, protect, retainOnDelete).
+// describes it (type, logical name, id, parent, inputs with secrets masked, protect, retainOnDelete),
+// plus the options that decide how Pulumi orders a replacement: explicit `dependsOn` and
+// `deleteBeforeReplace` (only where set, so a plan without them reads as before).
 //
 // Pulumi's runtime is process-wide state, so stacks are planned strictly one after another, and
 // each waits until every registration of the previous one has settled (an in-flight registration
@@ -43,6 +45,15 @@ export interface PlannedResource {
     readonly inputs: Record<string, unknown>;
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
+    /**
+     * The logical names of the resources it depends on through `dependsOn` and not through an input
+     * (a dependency on a component is on each of its resources, as the Node SDK sends it), sorted;
+     * absent when none. `pulumi up` registers, and so creates or replaces, the resource only after
+     * each of them has completed its own step.
+     */
+    readonly dependsOn?: string[];
+    /** Set when the resource is replaced delete-before-create (`deleteBeforeReplace`); absent otherwise. */
+    readonly deleteBeforeReplace?: true;
 }
 
 /** What a plan shows of one stack: safe to print, secrets masked. */
@@ -145,6 +156,9 @@ interface WireRequest {
     getProtect?(): boolean | undefined;
     getRetainondelete?(): boolean | undefined;
     getProvider(): string;
+    getDependenciesList?(): string[];
+    getPropertydependenciesMap?(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void } | undefined;
+    getDeletebeforereplace?(): boolean | undefined;
     getObject?(): { toJavaScript(): Record<string, unknown> } | undefined;
     getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
@@ -186,6 +200,7 @@ function recordRegistrations(monitor: MockMonitor, sink: (recording: Recording) 
                             inputs: providerInputs(req.getType(), sanitize(inputsOf(req)) as Record<string, unknown>),
                             protect: req.getProtect?.() ?? false,
                             retainOnDelete: req.getRetainondelete?.() ?? false,
+                            ...replacementOptions(req),
                         },
                     });
                 }
@@ -194,6 +209,21 @@ function recordRegistrations(monitor: MockMonitor, sink: (recording: Recording) 
     };
     wrap("registerResource", (req) => req.getObject?.()?.toJavaScript() ?? {});
     wrap("readResource", (req) => req.getProperties?.()?.toJavaScript() ?? {});
+}
+
+/**
+ * `dependsOn` (the dependencies no input carries) and `deleteBeforeReplace` of a registration,
+ * only where set. The Node SDK sends every direct dependency in `dependencies` and those carried by
+ * an input again per property (`propertyDependencies`): the difference is what `dependsOn` added.
+ */
+function replacementOptions(req: WireRequest): Pick<PlannedResource, "dependsOn" | "deleteBeforeReplace"> {
+    const throughInputs = new Set<string>();
+    req.getPropertydependenciesMap?.()?.forEach((dependencies) => dependencies.getUrnsList().forEach((urn) => throughInputs.add(urn)));
+    const explicit = [...new Set((req.getDependenciesList?.() ?? []).filter((urn) => !throughInputs.has(urn)).map(logicalName))].sort();
+    return {
+        ...(explicit.length > 0 ? { dependsOn: explicit } : {}),
+        ...(req.getDeletebeforereplace?.() === true ? { deleteBeforeReplace: true as const } : {}),
+    };
 }
 
 /** Resolves a program's outputs (values that may be Outputs or promises), noting which are secret. */

@@ -10,6 +10,7 @@ import { Worker } from "node:worker_threads";
 import { Violation } from "../../../policy/rules/types";
 import { StackEstimate } from "../cost/estimate";
 import { isSecretLikeKey } from "../../../stacks/config/rules";
+import { readServerImages } from "../../../stacks/config/server-images";
 import { parseTenantSource } from "../../../stacks/config/source";
 import { SECRET_CONFIG_KEYS } from "../../../stacks/config/stack-config";
 import { Mode, Tenant, TenantDomain } from "../../../stacks/config/tenant";
@@ -311,6 +312,12 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
         ...Object.fromEntries(standIns),
         ...options.config,
     };
+    // Every server of every stack boots a pinned image: a broken pin file leaves nothing to plan,
+    // and is the plan's one error, positioned (FILE:LINE:COLUMN: PATH), like a broken tenant file.
+    const images = readServerImages(REPO_ROOT);
+    if (images.problems.length > 0) {
+        return { version: PLAN_VERSION, tenants: [], errors: images.problems, placeholderSecrets, standInConfig: standIns.map(([key, value]) => `${key}=${value}`) };
+    }
     const shownRegions = new Set(options.platformRegions ?? []);
     const home = homeRegionOf(config);
     const regions = platformPlanOrder(home, [...options.tenants.map((tenant) => tenant.region), ...shownRegions]);

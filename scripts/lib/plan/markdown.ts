@@ -5,7 +5,7 @@
 // Pure: the same input always renders the same comments.
 
 import { Violation } from "../../../policy/rules/types";
-import { BlastGroup, describeChange, describeGroup, describeResourceChange, diffCounts, replacementsFirst, replacementWarning, StackDiff } from "./diff";
+import { BlastGroup, describeChange, describeGroup, describeResourceChange, describeServerReplacements, diffCounts, serverReplacementSequence, replacementsFirst, replacementWarning, StackDiff } from "./diff";
 import { topologyDiagram, TopologyStack } from "./mermaid";
 
 /** GitHub's limit on the body of one comment. */
@@ -124,7 +124,9 @@ function replacementLines(input: CommentInput): { caution: string[]; list: strin
                       const replaced = replacementsFirst(stack.diff.changed).filter((change) => change.replace);
                       const names = replaced.slice(0, 12).map((change) => code(`${change.type} ${change.name}`));
                       const more = replaced.length > 12 ? `, and ${replaced.length - 12} more` : "";
-                      return `- **${prose(stack.tenant)}** (${replaced.length}): ${names.join(", ")}${more}`;
+                      const servers = stack.diff.serverReplacements ?? [];
+                      const order = servers.length > 0 ? ` · servers in order: ${serverReplacementSequence(servers, code)}` : "";
+                      return `- **${prose(stack.tenant)}** (${replaced.length}): ${names.join(", ")}${more}${order}`;
                   }),
                   "",
               ]
@@ -219,6 +221,10 @@ export function renderSection(input: CommentInput, stack: CommentStack): string 
     const warnings = warningLines([stack]);
     if (warnings.length > 0) {
         lines.push("> [!CAUTION]", `> **Replacements in ${prose(stack.tenant)} that destroy data or need action outside this repository:**`, ...warnings, "");
+    }
+    if (stack.diff.serverReplacements) {
+        const [title, ...steps] = describeServerReplacements(stack.diff.serverReplacements);
+        lines.push(`**Rolling replacement:** ${prose(title!)}`, "", ...steps.map((step) => `- ${prose(step)}`), "");
     }
     if (stack.diff.status === "new") {
         lines.push("```mermaid", topologyDiagram(stack), "```", "");

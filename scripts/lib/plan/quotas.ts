@@ -4,10 +4,10 @@
 // refuse the create; the snapshots the backup promise keeps are refused only later, when a backup
 // job runs, so they are a warning. Pure: the document in, problems out.
 
-import * as fs from "node:fs";
 import * as path from "node:path";
 
 import { recoveryPointsKept } from "../../../components/backup-schedule";
+import { jsonPosition, positionProblems, readJsonFile } from "../../../stacks/config/json-settings";
 import { Problem } from "../../../stacks/config/validate";
 import type { PlannedResource } from "./engine";
 
@@ -235,28 +235,13 @@ export function quotaFileProblems(quotas: unknown): string[] {
  * the plan reports every problem (FILE:LINE:COLUMN: PATH: message), never an exception.
  */
 export function readQuotas(root: string, file: string = QUOTA_FILE): { applied?: AppliedQuotas; problems: Problem[] } {
-    let text: string;
-    try {
-        text = fs.readFileSync(path.resolve(root, file), "utf8");
-    } catch (error) {
-        return { problems: [{ file, line: 1, column: 1, path: "/", message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the plan counts quotas against it` }] };
+    const read = readJsonFile(root, file, "the plan counts quotas against it");
+    if (read.text === undefined) {
+        return { problems: read.problems };
     }
-    let quotas: unknown;
-    try {
-        quotas = JSON.parse(text);
-    } catch (error) {
-        // V8 says where for most mistakes (a trailing comma: "... in JSON at position N"); else 1:1.
-        const offset = Number(/position (\d+)/.exec((error as Error).message)?.[1] ?? 0);
-        const before = text.slice(0, offset);
-        const message = (error as Error).message.replace(/ in JSON at position \d+.*$| at position \d+.*$/s, "");
-        return { problems: [{ file, line: before.split("\n").length, column: offset - before.lastIndexOf("\n"), path: "/", message: `is not valid JSON: ${message}` }] };
-    }
-    const problems = quotaFileProblems(quotas).map((problem): Problem => {
-        const split = problem.indexOf(": ");
-        const pointer = problem.startsWith("/") && split > 0 ? problem.slice(0, split) : "/";
-        return { file, ...(pointer === "/" ? { line: 1, column: 1 } : lineOf(text, pointer)), path: pointer, message: pointer === "/" ? problem : problem.slice(split + 2) };
-    });
-    return problems.length > 0 ? { problems } : { applied: { file, quotas: quotas as QuotaFile, text }, problems };
+    const quotas = read.value;
+    const problems = positionProblems(file, read.text, quotaFileProblems(quotas));
+    return problems.length > 0 ? { problems } : { applied: { file, quotas: quotas as QuotaFile, text: read.text }, problems };
 }
 
 /** {@link readQuotas} for callers that cannot go on without the quotas: a broken file is thrown, naming it. */
@@ -444,22 +429,6 @@ export function countUsage(stacks: readonly CountedStack[]): FleetUsage {
     return usage;
 }
 
-function lineOf(text: string, jsonPath: string): { line: number; column: number } {
-    // The value's key, after the key of its region when it is a per-region value.
-    const parts = jsonPath.split("/").filter(Boolean);
-    let from = 0;
-    for (const part of parts) {
-        const at = text.indexOf(`"${part}"`, from);
-        if (at < 0) {
-            return { line: 1, column: 1 };
-        }
-        from = at;
-    }
-    const before = text.slice(0, from);
-    const line = before.split("\n").length;
-    return { line, column: from - before.lastIndexOf("\n") };
-}
-
 function largest(byStack: ReadonlyMap<string, number>, shown = 5): string {
     const sorted = [...byStack.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     const listed = sorted.slice(0, shown).map(([stack, count]) => `${stack} ${count}`);
@@ -511,7 +480,7 @@ export function quotaProblems(usage: FleetUsage, applied: AppliedQuotas): QuotaP
             const message =
                 `${region}: ${count} planned of ${quota.what}; the quota "${quota.name}" (${code}) is ${limit.value} in ${applied.file} (${limit.path}); ` +
                 `${consequence}. Largest: ${largest(counted.byStack)}. ${Number.isFinite(counted.count) ? raiseAdvice(key, region, counted.count, applied.file) : "Give every rule a lifecycle (deleteAfter) and a schedule the plan can count."}`;
-            const problem: Problem = { file: applied.file, ...lineOf(applied.text, limit.path), path: limit.path, message };
+            const problem: Problem = { file: applied.file, ...jsonPosition(applied.text, limit.path), path: limit.path, message };
             (quota.severity === "error" ? errors : warnings).push(problem);
         }
     }

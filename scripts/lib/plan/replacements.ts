@@ -168,8 +168,12 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
         checked: "01c08000ddb14181b5bd19201d8fca311dc570e4",
     },
     "aws:ec2/networkInterfaceAttachment:NetworkInterfaceAttachment": {
+        // Its delete detaches (DetachNetworkInterface): a replacement that creates first would
+        // attach the interface to the new instance while the old one holds it, which EC2 refuses;
+        // components/dual-nic-server.ts replaces it delete-before-create.
         forceNew: ["deviceIndex", "instanceId", "networkInterfaceId", "networkCardIndex"],
         source: tf("ec2/vpc_network_interface_attachment.go"),
+        checked: "01f431114674c27cf790fafb67ac274bf8f765e1",
     },
     "aws:ec2/route:Route": {
         forceNew: ["routeTableId", "destinationCidrBlock", "destinationIpv6CidrBlock", "destinationPrefixListId"],
@@ -183,7 +187,13 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
         source: tf("ec2/vpc_subnet.go"),
         checked: "00cda125a19d31754cb0d073cf551264c57955cb",
     },
-    "aws:ec2/volumeAttachment:VolumeAttachment": { forceNew: ["deviceName", "instanceId", "volumeId"], source: tf("ec2/ec2_volume_attachment.go") },
+    "aws:ec2/volumeAttachment:VolumeAttachment": {
+        // force_detach, skip_destroy and stop_instance_before_detaching update in place; its delete
+        // stops the instance first when stop_instance_before_detaching is set, then DetachVolume.
+        forceNew: ["deviceName", "instanceId", "volumeId"],
+        source: tf("ec2/ebs_volume_attachment.go"),
+        checked: "0620f2a6a126dfcbc4aecbc9a117b0fbea1656ff",
+    },
     "aws:ec2/vpc:Vpc": {
         forceNew: ["cidrBlock", "ipv4IpamPoolId", "ipv4NetmaskLength"],
         source: tf("ec2/vpc_.go"),
