@@ -117,7 +117,13 @@ export class AppInstall extends pulumi.ComponentResource {
                 // instead of leaving a tenant that answers nothing.
                 waitForSuccessTimeoutSeconds: installWaitSeconds(args.serverCount),
             },
-            { parent: this },
+            // The provider waits for success only when it creates an association (terraform-provider-aws
+            // internal/service/ssm/association.go: the wait is in Create, not Update). A changed install
+            // (new parameters, another document) therefore replaces the association, old one first (one
+            // association per tenant and name), so that every change is awaited like the first install.
+            // Re-running the document is what an update would do anyway: SSM applies a changed
+            // association to its targets at once.
+            { parent: this, replaceOnChanges: ["name", "parameters"], deleteBeforeReplace: true },
         );
         this.associationId = association.associationId;
         this.registerOutputs({ associationId: this.associationId });

@@ -55,6 +55,27 @@ describe("diffStack", () => {
         expect(diff.outputs).toEqual([]);
     });
 
+    it("GIVEN a resource with replaceOnChanges WHEN a covered input changes THEN it is replaced, naming the option; an uncovered input updates it in place", () => {
+        const association = (parameters: Record<string, string>, complianceSeverity = "HIGH"): DiffResource => ({
+            type: "aws:ssm/association:Association",
+            name: "acme-app-install",
+            inputs: { name: "doc", parameters, complianceSeverity },
+            protect: false,
+            retainOnDelete: false,
+            replaceOnChanges: ["name", "parameters"],
+            deleteBeforeReplace: true,
+        });
+        const replaced = diffStack(stack("acme", "saas", [association({ host: "a" })]), stack("acme", "saas", [association({ host: "b" })]));
+        expect(replaced.changed).toEqual([
+            expect.objectContaining({ name: "acme-app-install", replace: true, changes: [{ path: "/inputs/parameters/host", before: "a", after: "b", replaces: true }] }),
+        ]);
+        const updated = diffStack(stack("acme", "saas", [association({ host: "a" })]), stack("acme", "saas", [association({ host: "a" }, "MEDIUM")]));
+        expect(updated.changed).toEqual([expect.objectContaining({ name: "acme-app-install", replace: false })]);
+        // Without the option the provider's table decides: parameters are updated in place.
+        const plain = diffStack(stack("acme", "saas", [{ ...association({ host: "a" }), replaceOnChanges: undefined }]), stack("acme", "saas", [{ ...association({ host: "b" }), replaceOnChanges: undefined }]));
+        expect(plain.changed).toEqual([expect.objectContaining({ replace: false })]);
+    });
+
     it("GIVEN protect and retainOnDelete flipped WHEN diffed THEN they are changes at /protect and /retainOnDelete", () => {
         const diff = diffStack(stack("acme", "cloud", [instance("acme-a")]), stack("acme", "cloud", [instance("acme-a", {}, { protect: true, retainOnDelete: true })]));
         expect(diff.changed[0]!.changes).toEqual([

@@ -65,6 +65,12 @@ describe("AppCopy", () => {
             expect(outputs.associationId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
         });
 
+        it("WHEN planned THEN a changed install replaces the association, old one first, so that the provider waits for it as for the first (it waits only on create)", async () => {
+            const association = ofType((await planCopy()).resources, ASSOCIATION)[0]!;
+            expect(association.replaceOnChanges).toEqual(["name", "parameters"]);
+            expect(association.deleteBeforeReplace).toBe(true);
+        });
+
         it("WHEN planned THEN every resource belongs to the copy and nothing else is created", async () => {
             const { resources } = await planCopy();
             const own = resources.filter((resource) => resource.type !== "pulumi:providers:aws" && resource.name !== "acme-app");

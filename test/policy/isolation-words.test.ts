@@ -15,8 +15,11 @@ import { PlanDocument, planFleet, TenantPlan } from "../../scripts/lib/plan/flee
 import { isReservedTenantId } from "../../stacks/config/rules";
 import { resolveTenant, TenantDocument } from "../../stacks/config/tenant";
 import { stackOf } from "../graph";
+import { quotasRaised } from "../helpers";
 
 const REGION = "eu-west-1";
+/** A fleet of every mode twice in one region: an account granted the VPCs it needs. */
+const ROOMY = quotasRaised({ vpcs: 20, internetGateways: 20, vpnGateways: 20 });
 /** The tenant id pattern of the contract (tenant-yaml.md). */
 const TENANT_ID = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
 
@@ -86,13 +89,13 @@ function wordsOf(text: string): string[] {
 }
 
 beforeAll(async () => {
-    fixtures = await planFleet({ tenants: docsOf(FIXTURE_IDS, 40).map((doc) => resolveTenant(doc, `fixtures/${doc.tenant}.yaml`)), platformRegions: [REGION] });
+    fixtures = await planFleet({ tenants: docsOf(FIXTURE_IDS, 40).map((doc) => resolveTenant(doc, `fixtures/${doc.tenant}.yaml`)), platformRegions: [REGION], quotas: ROOMY });
     expect(fixtures.errors).toEqual([]);
     const own = new Set<string>(Object.values(FIXTURE_IDS));
     words = [...new Set(fixtures.tenants.flatMap((plan) => plan.resources.flatMap((resource) => stringsIn(resource.inputs).flatMap(wordsOf))))]
         .filter((word) => !own.has(word) && !isReservedTenantId(word))
         .sort();
-    const planned = await planFleet({ tenants: docsOf(WORD_IDS, 60).map((doc) => resolveTenant(doc, `fixtures/${doc.tenant}.yaml`)) });
+    const planned = await planFleet({ tenants: docsOf(WORD_IDS, 60).map((doc) => resolveTenant(doc, `fixtures/${doc.tenant}.yaml`)), quotas: ROOMY });
     expect(planned.errors).toEqual([]);
     fleet = { ...fixtures, tenants: [...fixtures.tenants, ...planned.tenants.filter((plan) => plan.mode !== "platform")] };
 });

@@ -30,6 +30,8 @@ export interface DiffResource {
     readonly dependsOn?: readonly string[];
     /** Replaced delete-before-create. */
     readonly deleteBeforeReplace?: true;
+    /** Its `replaceOnChanges` option: inputs whose change replaces it. */
+    readonly replaceOnChanges?: readonly string[];
 }
 
 /** A stack as far as the diff reads it (a `TenantPlan` fits). */
@@ -409,12 +411,32 @@ class ReferenceIndex<T> {
 
 const INPUTS = "/inputs";
 
-/** The verdict of the force-new table on one change of a resource's inputs (other paths never replace). */
-function verdictOf(type: string, change: PropertyChange): ForceNewVerdict {
+/**
+ * Whether a resource's `replaceOnChanges` option covers an input path: Pulumi's property paths, a
+ * top-level name (`parameters`), a name and its elements (`tags.*`, `tags[*]`), or `*` for every input.
+ */
+export function replaceOnChangesCovers(options: readonly string[] | undefined, inputPath: readonly string[]): string | undefined {
+    return (options ?? []).find((option) => {
+        const head = option.split(/[.[]/)[0];
+        return option === "*" || (head !== undefined && head === inputPath[0]);
+    });
+}
+
+/**
+ * The verdict on one change of a resource's inputs (other paths never replace): the resource's own
+ * `replaceOnChanges` first (Pulumi replaces on those whatever the provider says), then the provider's
+ * force-new table.
+ */
+function verdictOf(resource: Pick<DiffResource, "type" | "replaceOnChanges">, change: PropertyChange): ForceNewVerdict {
     if (!change.path.startsWith(`${INPUTS}/`)) {
         return { kind: "update" };
     }
-    return forceNewVerdict(type, pointerSegments(change.path.slice(INPUTS.length)), "before" in change ? change.before : undefined, "after" in change ? change.after : undefined);
+    const inputPath = pointerSegments(change.path.slice(INPUTS.length));
+    const option = replaceOnChangesCovers(resource.replaceOnChanges, inputPath);
+    if (option !== undefined) {
+        return { kind: "replace", rule: `replaceOnChanges: ${option}` };
+    }
+    return forceNewVerdict(resource.type, inputPath, "before" in change ? change.before : undefined, "after" in change ? change.after : undefined);
 }
 
 interface Working {
@@ -442,7 +464,7 @@ export function diffStack(base: DiffStack | undefined, head: DiffStack | undefin
         }
         let unknown = false;
         const changes = resourceChanges(was, resource).map((change) => {
-            const verdict = verdictOf(resource.type, change);
+            const verdict = verdictOf(resource, change);
             unknown ||= verdict.kind === "unknown";
             return verdict.kind === "replace" ? { ...change, replaces: true as const } : change;
         });
@@ -487,7 +509,7 @@ export function diffStack(base: DiffStack | undefined, head: DiffStack | undefin
                     change = { path: leaf.path, before: leaf.value, after: UNKNOWN_AFTER_REPLACEMENT, replacedReference: replaced.ref };
                     work.changes.push(change);
                 }
-                const verdict = verdictOf(work.resource.type, change);
+                const verdict = verdictOf(work.resource, change);
                 if (verdict.kind !== "update") {
                     work.changes[at >= 0 ? at : work.changes.length - 1] = { ...change, ...(verdict.kind === "replace" ? { replaces: true as const } : {}) };
                     work.unknown ||= verdict.kind === "unknown";

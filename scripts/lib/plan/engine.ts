@@ -54,6 +54,11 @@ export interface PlannedResource {
     readonly dependsOn?: string[];
     /** Set when the resource is replaced delete-before-create (`deleteBeforeReplace`); absent otherwise. */
     readonly deleteBeforeReplace?: true;
+    /**
+     * Its `replaceOnChanges` option, where set: input properties (`parameters`, `tags.*`, `*`) whose
+     * change replaces it, beyond what the provider itself forces. Absent otherwise.
+     */
+    readonly replaceOnChanges?: string[];
 }
 
 /** What a plan shows of one stack: safe to print, secrets masked. */
@@ -159,6 +164,7 @@ interface WireRequest {
     getDependenciesList?(): string[];
     getPropertydependenciesMap?(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void } | undefined;
     getDeletebeforereplace?(): boolean | undefined;
+    getReplaceonchangesList?(): string[];
     getObject?(): { toJavaScript(): Record<string, unknown> } | undefined;
     getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
@@ -212,17 +218,18 @@ function recordRegistrations(monitor: MockMonitor, sink: (recording: Recording) 
 }
 
 /**
- * `dependsOn` (the dependencies no input carries) and `deleteBeforeReplace` of a registration,
+ * `dependsOn` (the dependencies no input carries), `deleteBeforeReplace` and `replaceOnChanges` of a registration,
  * only where set. The Node SDK sends every direct dependency in `dependencies` and those carried by
  * an input again per property (`propertyDependencies`): the difference is what `dependsOn` added.
  */
-function replacementOptions(req: WireRequest): Pick<PlannedResource, "dependsOn" | "deleteBeforeReplace"> {
+function replacementOptions(req: WireRequest): Pick<PlannedResource, "dependsOn" | "deleteBeforeReplace" | "replaceOnChanges"> {
     const throughInputs = new Set<string>();
     req.getPropertydependenciesMap?.()?.forEach((dependencies) => dependencies.getUrnsList().forEach((urn) => throughInputs.add(urn)));
     const explicit = [...new Set((req.getDependenciesList?.() ?? []).filter((urn) => !throughInputs.has(urn)).map(logicalName))].sort();
     return {
         ...(explicit.length > 0 ? { dependsOn: explicit } : {}),
         ...(req.getDeletebeforereplace?.() === true ? { deleteBeforeReplace: true as const } : {}),
+        ...((req.getReplaceonchangesList?.() ?? []).length > 0 ? { replaceOnChanges: [...req.getReplaceonchangesList!()].sort() } : {}),
     };
 }
 
