@@ -19,6 +19,8 @@ import { PlanDocument, planFleet, PLAN_VERSION, TenantPlan } from "./lib/plan/fl
 import { costDelta, estimateStack } from "./lib/cost/estimate";
 import { planExitCode, withViolations } from "./lib/plan/policy";
 import { renderSummary } from "./lib/plan/summary";
+import { describeOffboarding } from "./lib/plan/offboarding";
+import { BaseRefError, checkDeletedTenants } from "./lib/lifecycle";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -32,13 +34,15 @@ Plans the resource graph each stack would deploy, offline (no credentials, no Pu
   platform           the shared platform stack of every region in use
   --all              every tenant in tenant-configs/ plus the platform stacks (the default)
   --json             print exactly one JSON document on stdout (the plan contract); logs go to stderr
-  --config KEY=VALUE plan with this stack config (repeatable), e.g. directoryLinkVerified=true
+  --config KEY=VALUE plan with this stack config (repeatable), e.g. platformStack=ORG/tenant-platform/platform-eu-west-1
   --isolated         with FILE.yaml: do not check it against the tenants in tenant-configs/
   --base REF         also plan the same stacks at git REF (a temporary worktree, REF's own plan
                      command) and show what changes: per stack added / removed / changed resources
                      and properties, the resources the change replaces (first, with the data each
                      destroys), and the changes shared by several stacks; with --json each
-                     stack gains \`diff\` and the document \`blastRadius\` and \`base\`
+                     stack gains \`diff\` and the document \`blastRadius\` and \`base\`; with
+                     --all, a tenant file REF has and the folder lacks is refused unless REF's
+                     file said status: offboarding
   --markdown FILE    with --base: write the diff as pull-request comments, FILE and, when one
                      comment cannot hold it (65,536 characters), FILE-2.md, FILE-3.md ...
   -h, --help         show this help
@@ -182,10 +186,12 @@ function renderDiffReadable(stacks: readonly DiffedStack[], groups: readonly Bla
     const unchanged = stacks.filter((stack) => stack.diff.status === "unchanged");
     // Replacements that lose data or need someone outside the repository come before anything else.
     const warnings = stacks.flatMap((stack) => replacementsFirst(stack.diff.changed).flatMap((change) => replacementWarning(stack.tenant, change) ?? []));
+    const offboarding = (stack: DiffedStack): string =>
+        stack.offboarding && stack.diff.status !== "unchanged" ? `\n${describeOffboarding(stack.offboarding).map((line) => `  ${line}`).join("\n")}` : "";
     const sections = [
         `Offline plan against ${baseRef}:`,
         ...(warnings.length > 0 ? [[`CAUTION: ${warnings.length} replacement(s) destroy data or need action outside this repository:`, ...warnings.map((line) => `  !! ${line}`)].join("\n")] : []),
-        ...stacks.filter((stack) => stack.diff.status !== "unchanged").map((stack) => renderStackDiff(stack)),
+        ...stacks.filter((stack) => stack.diff.status !== "unchanged").map((stack) => `${renderStackDiff(stack)}${offboarding(stack)}`),
         ...(unchanged.length > 0 ? [unchanged.map((stack) => renderStackDiff(stack)).join("\n")] : []),
     ];
     const shared = groups.filter((group) => group.tenants.length > 1);
@@ -262,7 +268,21 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw error;
     }
-    const { tenants, problems, regions } = selectTenants(request);
+    const selected = selectTenants(request);
+    const { tenants, regions } = selected;
+    let problems = selected.problems;
+    if (request.base !== undefined && request.all) {
+        // The fleet check: a tenant file deleted while its tenant is active is refused (lifecycle.ts).
+        try {
+            problems = sortProblems([...problems, ...checkDeletedTenants(request.base)]);
+        } catch (error) {
+            if (error instanceof BaseRefError) {
+                process.stderr.write(`plan: ${error.message}\n`);
+                return EXIT.usage;
+            }
+            throw error;
+        }
+    }
     if (!request.json) {
         process.stderr.write(`planning ${tenants.length} tenant(s) and the platform of ${[...new Set([...regions, ...tenants.map((t) => t.region)])].length} region(s) offline...\n`);
     }

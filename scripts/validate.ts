@@ -2,15 +2,18 @@
 // npm run validate [-- [--json] [FILE ...]]: checks tenant files together and prints every problem
 // as FILE:LINE:COLUMN: FIELD_PATH: message. Exit 0 when all are valid, 1 when any is not, 2 on misuse.
 
-import { formatProblem, loadFleet } from "../stacks/config/validate";
-import { EXIT, parseFlags, run, writeStdout } from "./lib/cli";
+import { formatProblem, loadFleet, sortProblems } from "../stacks/config/validate";
+import { EXIT, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
+import { BaseRefError, checkDeletedTenants } from "./lib/lifecycle";
 
-export const USAGE = `Usage: npm run validate -- [--json] [FILE ...]
+export const USAGE = `Usage: npm run validate -- [--json] [--base REF] [FILE ...]
 
 Checks the tenant files in tenant-configs/ (or only the FILEs given) together: the schema
 (tenant-configs/tenant.schema.json), network arithmetic, and uniqueness across tenants.
 
   --json     print one JSON document { version, files, errors } on stdout
+  --base REF also refuse a tenant file that REF has and the folder no longer has, unless REF's
+             file already said status: offboarding (a tenant leaves through its file first)
   -h, --help show this help
 
 Exit codes: 0 all valid, 1 a file is invalid, 2 usage error.
@@ -19,13 +22,28 @@ Exit codes: 0 all valid, 1 a file is invalid, 2 usage error.
 export async function main(argv: string[]): Promise<number> {
     const { values, positionals } = parseFlags(argv, {
         json: { type: "boolean", default: false },
+        base: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
     });
     if (values.help) {
         await writeStdout(USAGE);
         return EXIT.ok;
     }
-    const fleet = loadFleet(positionals.length > 0 ? { files: positionals } : {});
+    const loaded = loadFleet(positionals.length > 0 ? { files: positionals } : {});
+    let fleet = loaded;
+    if (values.base !== undefined) {
+        if (!/^[^\s-][^\s]*$/.test(values.base)) {
+            throw new UsageError(`--base expects a git ref (a branch, tag or commit), got "${values.base.slice(0, 80)}"`);
+        }
+        try {
+            fleet = { ...loaded, problems: sortProblems([...loaded.problems, ...checkDeletedTenants(values.base)]) };
+        } catch (error) {
+            if (error instanceof BaseRefError) {
+                throw new UsageError(error.message);
+            }
+            throw error;
+        }
+    }
     const checked = fleet.files.map((file) => file.file);
     if (values.json) {
         await writeStdout(`${JSON.stringify({ version: 1, files: checked, errors: fleet.problems }, null, 2)}\n`);

@@ -76,16 +76,18 @@ function dedicatedHosts(
 }
 
 export const DIRECTORY_PHASES = {
-    one: "phase one: VPN only, waiting for the customer's link (set directoryLinkVerified=true once the tunnels are up)",
+    one: "phase one: VPN only, waiting for the customer's link (set identity.connect: true in the tenant file once the tunnels are up)",
     two: "phase two: directory connected",
 } as const;
 
 /**
- * `directoryLinkVerified` gates phase two of vpn-sync: an AD Connector can only be created once the
- * tunnels are up and the customer's DNS answers, and fails with opaque errors otherwise.
+ * The tenant file's `identity.connect` gates phase two of vpn-sync: an AD Connector can only be
+ * created once the tunnels are up and the customer's DNS answers, and fails with opaque errors
+ * otherwise. It lives in the file, reviewed like every change, so every machine (CI's rollout
+ * included) plans the same phase; false removes the connector.
  */
-export function directoryPhase(config: pulumi.Config): keyof typeof DIRECTORY_PHASES {
-    return config.getBoolean("directoryLinkVerified") === true ? "two" : "one";
+export function directoryPhase(directory: Pick<DirectorySettings, "connect">): keyof typeof DIRECTORY_PHASES {
+    return directory.connect ? "two" : "one";
 }
 
 /**
@@ -279,7 +281,7 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
           )
         : undefined;
 
-    const phase = profile.directory ? directoryPhase(ctx.config) : undefined;
+    const phase = profile.directory ? directoryPhase(profile.directory) : undefined;
     const directory =
         profile.directory && vpn && phase === "two"
             ? new DirectorySync(

@@ -4,7 +4,7 @@ import { dedicatedCloud } from "./dedicated";
 
 /**
  * `vpn-sync`: as `vpn`, with users from the customer's directory, reached across the tunnels. It
- * comes up in two phases: the VPN first, the directory link once `directoryLinkVerified` is true.
+ * comes up in two phases: the VPN first, the directory link once the tenant file's `identity.connect` is true.
  */
 export function vpnSync(tenant: VpnSyncTenant): Promise<StackOutputs> {
     return dedicatedCloud(tenant, { publicAccess: false, identityProvider: "directory", vpn: tenant.vpn, directory: tenant.identity });

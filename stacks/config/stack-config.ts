@@ -11,10 +11,6 @@ export const TENANT_STACK_CONFIG = {
         secret: false,
         description: "fully qualified name of the platform stack to reference (default <org>/tenant-platform/platform-<region>)",
     },
-    directoryLinkVerified: {
-        secret: false,
-        description: "vpn-sync: true once the tunnels are up and the customer's DNS answers; creates the AD Connector (phase two)",
-    },
     directoryPassword: {
         secret: true,
         description: "vpn-sync: the password of identity.serviceAccount (pulumi config set --secret directoryPassword)",

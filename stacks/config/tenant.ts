@@ -11,6 +11,10 @@ export type Mode = (typeof MODES)[number];
 export const ENVIRONMENTS = ["production", "demo", "test"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
+/** The tenant's lifecycle (contract v1.1): offboarding tenants are backed up and destroyed by the next rollout. */
+export const STATUSES = ["active", "offboarding"] as const;
+export type TenantStatus = (typeof STATUSES)[number];
+
 /** A tenant file exactly as the contract allows it (after validation). */
 export interface TenantDocument {
     readonly tenant: string;
@@ -18,6 +22,7 @@ export interface TenantDocument {
     readonly mode: Mode;
     readonly region: string;
     readonly environment?: Environment;
+    readonly status?: TenantStatus;
     readonly domain?: { readonly subdomain?: string; readonly own?: string };
     readonly network?: { readonly cidr: string };
     readonly vpn?: {
@@ -29,6 +34,7 @@ export interface TenantDocument {
         readonly directoryName: string;
         readonly dnsIps: readonly string[];
         readonly serviceAccount: string;
+        readonly connect?: boolean;
     };
     readonly compute?: { readonly instanceType?: string; readonly instances?: number; readonly volumeGiB?: number };
     readonly database?: { readonly instanceClass?: string; readonly storageGiB?: number };
@@ -63,6 +69,11 @@ export interface DirectorySettings {
     readonly directoryName: string;
     readonly dnsIps: readonly string[];
     readonly serviceAccount: string;
+    /**
+     * Phase two of vpn-sync (`identity.connect`, default false): the customer's tunnels are up and
+     * its DNS servers answer over them, so the stack creates the AD Connector; false removes it.
+     */
+    readonly connect: boolean;
 }
 
 interface TenantBase {
@@ -70,6 +81,8 @@ interface TenantBase {
     readonly company: string;
     readonly region: string;
     readonly environment: Environment;
+    /** `status` (default active): an offboarding tenant is backed up and destroyed by the next rollout. */
+    readonly status: TenantStatus;
     readonly passwordMinLength: number;
     readonly offsiteRegion: string;
     /** The file the tenant was loaded from, relative to the repository root where it lies inside it. */
@@ -192,6 +205,7 @@ export function resolveTenant(doc: TenantDocument, source: string): Tenant {
         company: doc.company,
         region: doc.region,
         environment,
+        status: doc.status ?? "active",
         passwordMinLength: doc.security?.passwordMinLength ?? DEFAULT_PASSWORD_MIN_LENGTH,
         offsiteRegion: doc.backup?.offsiteRegion ?? partnerRegion(doc.region),
         source,
@@ -221,7 +235,7 @@ export function resolveTenant(doc: TenantDocument, source: string): Tenant {
                 mode: doc.mode,
                 networkCidr: required(doc.network, "network", doc).cidr,
                 vpn: resolveVpn(doc),
-                identity: { ...identity, dnsIps: [...identity.dnsIps] },
+                identity: { ...identity, dnsIps: [...identity.dnsIps], connect: identity.connect ?? false },
             };
         }
         default: {

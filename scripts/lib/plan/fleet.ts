@@ -21,6 +21,7 @@ import { platformProgram, tenantProgram } from "../../../stacks";
 import { awsRuleMessage, checkAwsRules } from "./aws-rules";
 import { planStack, PlanError, PlannedResource, qualifiedStackName } from "./engine";
 import { StackOutputsSnapshot } from "./mocks";
+import { OffboardingPlan, offboardingPlan } from "./offboarding";
 import { AppliedQuotas, fleetQuotaProblems, readQuotas } from "./quotas";
 
 export const PLAN_VERSION = 1;
@@ -37,6 +38,12 @@ export interface TenantPlan {
     readonly violations?: Violation[];
     /** The monthly cost estimate at list prices (added by the plan command). */
     readonly cost?: StackEstimate;
+    /**
+     * Present when the tenant file says `status: offboarding`: the rollout backs the stack up and
+     * destroys it, so `resources` and `outputs` are empty (what the stack holds afterwards) and this
+     * says what is backed up, destroyed and kept, from the resources the program registers today.
+     */
+    readonly offboarding?: OffboardingPlan;
 }
 
 export interface PlanDocument {
@@ -237,6 +244,11 @@ export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult>
                 stackOutputs,
                 program: () => tenantProgram(tenant),
             });
+            if (tenant.status === "offboarding") {
+                // Its stack is on its way out: nothing of today's program is deployed again.
+                tenants.push({ tenant: tenant.id, mode: tenant.mode, region: tenant.region, source: tenant.source, resources: [], outputs: {}, offboarding: offboardingPlan(plan.resources, plan.outputs) });
+                continue;
+            }
             tenants.push({ tenant: tenant.id, mode: tenant.mode, region: tenant.region, source: tenant.source, resources: plan.resources, outputs: plan.outputs });
             errors.push(...awsRuleErrors(tenant.id, tenant.source, plan.resources, tenant));
         } catch (error) {

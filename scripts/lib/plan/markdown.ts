@@ -7,6 +7,7 @@
 import { Violation } from "../../../policy/rules/types";
 import { BlastGroup, describeChange, describeGroup, describeResourceChange, describeServerReplacements, diffCounts, serverReplacementSequence, replacementsFirst, replacementWarning, StackDiff } from "./diff";
 import { topologyDiagram, TopologyStack } from "./mermaid";
+import { describeOffboarding, OffboardingPlan } from "./offboarding";
 
 /** GitHub's limit on the body of one comment. */
 export const COMMENT_LIMIT = 65_536;
@@ -15,6 +16,8 @@ export const COMMENT_LIMIT = 65_536;
 export interface CommentStack extends TopologyStack {
     readonly violations?: readonly Violation[];
     readonly diff: StackDiff;
+    /** The tenant file says `status: offboarding`: what the rollout backs up, destroys and keeps. */
+    readonly offboarding?: OffboardingPlan;
 }
 
 /** A stack's monthly cost before and after, in USD (from scripts/lib/cost/estimate.ts). */
@@ -143,7 +146,8 @@ function header(input: CommentInput, budget: number): string {
         ...input.stacks.map((stack) => {
             const { added, changed, removed, replaced } = diffCounts(stack.diff);
             const replacedCell = replaced > 0 ? `**${replaced}**` : "0";
-            return `| ${prose(stack.tenant)} | ${prose(stack.mode)} | ${stack.diff.status} | ${added} | ${changed} | ${removed} | ${replacedCell} | ${stack.violations?.length ?? 0} | ${costCell(input, stack.tenant)} |`;
+            const status = stack.offboarding && stack.diff.status !== "unchanged" ? "**offboarding**" : stack.diff.status;
+            return `| ${prose(stack.tenant)} | ${prose(stack.mode)} | ${status} | ${added} | ${changed} | ${removed} | ${replacedCell} | ${stack.violations?.length ?? 0} | ${costCell(input, stack.tenant)} |`;
         }),
     ];
     const replacements = replacementLines(input);
@@ -218,6 +222,10 @@ export function renderSection(input: CommentInput, stack: CommentStack): string 
         `+${added} ~${changed} -${removed} resources${replaced > 0 ? ` · **${replaced} replaced**` : ""} · ${violations.length} policy violation(s) · ${costLine(input, stack.tenant)}`,
         "",
     ];
+    if (stack.offboarding && stack.diff.status !== "unchanged") {
+        const [title, ...steps] = describeOffboarding(stack.offboarding);
+        lines.push("> [!WARNING]", `> **${prose(title!)}**`, ...steps.map((step) => `> - ${prose(step)}`), "");
+    }
     const warnings = warningLines([stack]);
     if (warnings.length > 0) {
         lines.push("> [!CAUTION]", `> **Replacements in ${prose(stack.tenant)} that destroy data or need action outside this repository:**`, ...warnings, "");

@@ -7,6 +7,7 @@ import { estimateByMode, StackEstimate } from "../cost/estimate";
 import { Violation } from "../../../policy/rules/types";
 import { SECRET_PLACEHOLDER } from "./engine";
 import { PlanDocument, TenantPlan } from "./fleet";
+import { describeOffboarding } from "./offboarding";
 import { formatProblem } from "../../../stacks/config/validate";
 
 type Fact = (plan: TenantPlan) => string[];
@@ -179,6 +180,9 @@ function violationLines(violations: readonly Violation[]): string[] {
 }
 
 export function renderTenant(plan: TenantPlan): string {
+    if (plan.offboarding) {
+        return [`${plan.tenant} (${plan.mode}, ${plan.region}) from ${plan.source}: offboarding`, ...describeOffboarding(plan.offboarding).map((line) => `  ${line}`), ...costLines(plan.cost)].join("\n");
+    }
     const lines = [
         `${plan.tenant} (${plan.mode}, ${plan.region}) from ${plan.source}: ${plan.resources.length} resources`,
         ...counts(plan).map((line) => `  ${line}`),
