@@ -34,7 +34,10 @@ pack in policy/. STACK is a tenant id (tenant-configs/STACK.yaml) or platform-<r
   preview        what each stack would change (read-only)
   up             deploys; --all: the platform stacks first, then the canaries one by one (test and
                  demo tenants, then one production tenant per mode), then the other tenants in
-                 waves; stops at the first failure (no stack is started after it)
+                 waves; stops at the first failure (no stack is started after it). A tenant
+                 whose file says status: offboarding is not updated but offboarded, last, by
+                 destroy's own steps without asking (the merged file is the confirmation); one
+                 whose stack is already gone counts as done. preview shows those steps.
   destroy        takes a final on-demand backup of the tenant's database and files bucket with
                  AWS Backup (the AWS CLI is needed) and waits until it COMPLETED; then records it in
                  the stack config (offboardingFinalBackup), lifts the deletion protection of the
@@ -135,7 +138,8 @@ export interface OpsIo {
     readonly stderr: NodeJS.WriteStream;
 }
 
-type Targets = { ok: true; waves: RolloutWave[]; regions: Map<string, string> } | { ok: false; message: string };
+/** `offboarding`: the tenants whose file says `status: offboarding`, which up destroys (the same code as destroy). */
+type Targets = { ok: true; waves: RolloutWave[]; regions: Map<string, string>; offboarding: Set<string> } | { ok: false; message: string };
 
 /** The stacks of the request, their regions and the order to run them in; tenant files are validated first. */
 export function resolveTargets(request: OpsRequest, parallel: number): Targets {
@@ -148,9 +152,11 @@ export function resolveTargets(request: OpsRequest, parallel: number): Targets {
         for (const region of new Set(fleet.tenants.map((tenant) => tenant.region))) {
             regions.set(`platform-${region}`, region);
         }
-        return { ok: true, waves: rolloutPlan(fleet.tenants, parallel), regions };
+        const offboarding = new Set(fleet.tenants.filter((tenant) => tenant.status === "offboarding").map((tenant) => tenant.id));
+        return { ok: true, waves: rolloutPlan(fleet.tenants, parallel), regions, offboarding };
     }
     const regions = new Map<string, string>();
+    const offboarding = new Set<string>();
     for (const stack of request.stacks) {
         const region = platformRegionOf(stack);
         if (region !== undefined) {
@@ -166,10 +172,13 @@ export function resolveTargets(request: OpsRequest, parallel: number): Targets {
             return { ok: false, message: `tenant file of ${stack} is invalid; nothing was run:\n${fleet.problems.map(formatProblem).join("\n")}` };
         }
         regions.set(stack, tenant.region);
+        if (tenant.status === "offboarding") {
+            offboarding.add(stack);
+        }
     }
     // Named platform stacks still go before the tenants that read their outputs.
     const ordered = [...request.stacks.filter((stack) => platformRegionOf(stack) !== undefined), ...request.stacks.filter((stack) => platformRegionOf(stack) === undefined)];
-    return { ok: true, waves: chunks([...new Set(ordered)], parallel).map((stacks) => ({ stage: "fleet" as const, stacks })), regions };
+    return { ok: true, waves: chunks([...new Set(ordered)], parallel).map((stacks) => ({ stage: "fleet" as const, stacks })), regions, offboarding };
 }
 
 /** The equivalent CLI commands, for --dry-run. */
@@ -177,6 +186,13 @@ function describeOperation(command: "preview" | "up", target: StackTarget, setti
     const parallel = settings.resourceParallel ? ` --parallel ${settings.resourceParallel}` : "";
     const flags = command === "preview" ? " --diff" : " --yes";
     return `pulumi config set aws:region ${target.region} --stack ${target.stack} && pulumi ${command} --stack ${target.stack} --policy-pack policy${flags}${parallel}`;
+}
+
+/** The --dry-run line of an offboarding tenant: the destroy's own steps, without asking (the file's status confirms). */
+function describeOffboard(command: "preview" | "up", stack: string): string {
+    return command === "up"
+        ? `npm run destroy -- ${stack} --yes (status: offboarding: final backup, deletion protection lifted, destroy; vaults, keys and backups kept)`
+        : `npm run destroy -- ${stack} --dry-run (status: offboarding: the steps the rollout of main will run; nothing changes)`;
 }
 
 function renderOutcome(command: string, outcome: RolloutOutcome): string {
@@ -210,17 +226,36 @@ async function previewOrUp(command: "preview" | "up", request: OpsRequest, setti
     }
     const target = (stack: string): StackTarget => ({ stack, region: targets.regions.get(stack)! });
     if (request.dryRun) {
-        const lines = targets.waves.map((wave, index) => `wave ${index + 1} (${wave.stage}):\n${wave.stacks.map((stack) => `  ${describeOperation(command, target(stack), settings)}`).join("\n")}`);
+        const describe = (stack: string): string => (targets.offboarding.has(stack) ? describeOffboard(command, stack) : describeOperation(command, target(stack), settings));
+        const lines = targets.waves.map((wave, index) => `wave ${index + 1} (${wave.stage}):\n${wave.stacks.map((stack) => `  ${describe(stack)}`).join("\n")}`);
         await writeStdout(`${lines.join("\n")}\ndry run: nothing was ${command === "up" ? "deployed" : "previewed"}.\n`);
         return EXIT.ok;
     }
-    log.info({ event: "rollout", waves: targets.waves, parallel, backend: settings.backendUrl ?? "(pulumi login)", awsProfile: settings.awsProfile ?? "(default)" }, `${command} of ${targets.regions.size} stack(s)`);
+    if (command === "up" && targets.offboarding.size > 0) {
+        // The final backups need the AWS CLI: missing, nothing starts (exit 2), as for destroy.
+        await requireTool("aws", ["--version"]);
+    }
+    // What each offboarding printed (destroyed, kept, the final backups), after the summary.
+    const reports: string[] = [];
+    log.info({ event: "rollout", waves: targets.waves, offboarding: [...targets.offboarding], parallel, backend: settings.backendUrl ?? "(pulumi login)", awsProfile: settings.awsProfile ?? "(default)" }, `${command} of ${targets.regions.size} stack(s)`);
     const outcome = await runRollout(
         targets.waves,
         async (name) => {
             const stackLog = log.child({ stack: name });
             const { region } = target(name);
             stackLog.info({ event: "start", op: command, region }, `${command} started`);
+            if (targets.offboarding.has(name)) {
+                // status: offboarding. up destroys it with destroy's own code, without asking: the
+                // merged file is the confirmation. preview shows those steps and changes nothing.
+                const result = await offboard(name, settings, log, { dryRun: command === "preview", goneIsDone: true });
+                reports.push(command === "preview" ? `${name} (status: offboarding), on the next up:\n${result.report}` : result.report);
+                if (!result.ok) {
+                    stackLog.error({ event: "failed", op: "offboard" }, "offboarding failed");
+                    throw new Error(result.report.split("\n")[0]);
+                }
+                stackLog.info({ event: "done", op: command === "up" ? "offboard" : command }, command === "up" ? "offboarded" : "offboarding previewed");
+                return;
+            }
             try {
                 const stack = await prepareStack(target(name));
                 const options = { policyPacks: [POLICY_PACK], parallel: settings.resourceParallel, ...progress(stackLog) };
@@ -242,7 +277,7 @@ async function previewOrUp(command: "preview" | "up", request: OpsRequest, setti
         { continueOnFailure: command === "preview" },
     );
     log.info({ event: "outcome", ...outcome }, `${command} finished`);
-    await writeStdout(renderOutcome(command, outcome));
+    await writeStdout(`${renderOutcome(command, outcome)}${reports.join("")}`);
     return outcome.failed.length > 0 ? EXIT.invalid : EXIT.ok;
 }
 
@@ -328,40 +363,61 @@ async function forgetOffboarding(stack: Stack, tenant: string, log: Logger): Pro
     }
 }
 
-async function destroy(request: OpsRequest, settings: OpsSettings, log: Logger, io: OpsIo): Promise<number> {
-    const tenant = request.stacks[0]!;
+/** How an offboarding runs: `npm run destroy` (asks, unless --yes) or main's rollout (the tenant file's status is the confirmation). */
+interface OffboardOptions {
+    readonly dryRun: boolean;
+    /** Asked with the steps before anything runs; absent: no question (--yes, or the rollout). */
+    readonly confirm?: (steps: readonly string[]) => Promise<boolean>;
+    /**
+     * The rollout's reading of a stack that is gone or empty: a tenant whose file still says
+     * offboarding after an earlier rollout destroyed its stack is done, not a failure.
+     */
+    readonly goneIsDone?: boolean;
+}
+
+/** Whether an exported deployment holds no resource at all (a stack destroyed, kept for its history). */
+function isEmptyDeployment(deployment: unknown): boolean {
+    const resources = (deployment as { deployment?: { resources?: unknown } } | undefined)?.deployment?.resources;
+    return !Array.isArray(resources) || resources.length === 0;
+}
+
+/**
+ * Offboards one tenant stack: the final backup, the record that lifts deletion protection, the
+ * targeted update, the destroy and the removal of the record. The one implementation behind
+ * `npm run destroy` and the rollout of tenants whose file says `status: offboarding`. Returns
+ * whether it succeeded and the report for stdout; never prompts unless `confirm` is given.
+ */
+async function offboard(tenant: string, settings: OpsSettings, log: Logger, options: OffboardOptions): Promise<{ ok: boolean; report: string }> {
     const stackLog = log.child({ stack: tenant });
-    if (!request.dryRun) {
-        await requireTool("aws", ["--version"]);
-    }
     let stack;
     try {
         stack = await existingStack(tenant);
     } catch (error) {
         const failure = classifySelectFailure(error);
+        if (options.goneIsDone && failure.kind === "no-stack") {
+            stackLog.info({ event: "done", op: "offboard" }, "no stack: already offboarded");
+            return { ok: true, report: `destroy: ${tenant} has no stack: already offboarded; delete tenant-configs/${tenant}.yaml in a pull request.\n` };
+        }
         stackLog.error({ event: "refused", reason: failure.kind, error: (error as Error).message }, "cannot select the stack");
-        await writeStdout(`destroy: ${describeSelectFailure(failure, tenant, settings.backendUrl ?? "pulumi login")}; nothing was destroyed.\n`);
-        return EXIT.invalid;
+        return { ok: false, report: `destroy: ${describeSelectFailure(failure, tenant, settings.backendUrl ?? "pulumi login")}; nothing was destroyed.\n` };
     }
-    const decision = finalBackupPlan(await outputValues(stack));
+    const outputs = await outputValues(stack);
+    if (options.goneIsDone && Object.keys(outputs).length === 0 && isEmptyDeployment(await stack.exportStack())) {
+        stackLog.info({ event: "done", op: "offboard" }, "the stack holds no resource: already offboarded");
+        return { ok: true, report: `destroy: ${tenant} holds no resource: already offboarded; pulumi stack rm ${tenant}, and delete tenant-configs/${tenant}.yaml in a pull request.\n` };
+    }
+    const decision = finalBackupPlan(outputs);
     if (decision.kind === "invalid") {
         stackLog.error({ event: "refused", problems: decision.problems }, "cannot plan the final backup");
-        await writeStdout(`destroy: cannot take the final backup of ${tenant}, so nothing was destroyed:\n${decision.problems.map((problem) => `  ${problem}`).join("\n")}\n`);
-        return EXIT.invalid;
+        return { ok: false, report: `destroy: cannot take the final backup of ${tenant}, so nothing was destroyed:\n${decision.problems.map((problem) => `  ${problem}`).join("\n")}\n` };
     }
     const steps = describeDestroy(tenant, decision);
-    if (request.dryRun) {
-        await writeStdout(`${steps.join("\n")}\ndry run: nothing was backed up or destroyed.\n`);
-        return EXIT.ok;
+    if (options.dryRun) {
+        return { ok: true, report: `${steps.join("\n")}\ndry run: nothing was backed up or destroyed.\n` };
     }
-    if (!request.yes) {
-        io.stderr.write(`This will run, in order:\n${steps.map((step) => `  ${step}`).join("\n")}\n`);
-        const answer = await readLine(io.stdin, `Type the tenant id (${tenant}) to destroy its stack: `, io.stderr);
-        if (answer?.trim() !== tenant) {
-            stackLog.warn({ event: "refused" }, "destroy not confirmed");
-            await writeStdout(`destroy: not confirmed (expected "${tenant}"); nothing was backed up or destroyed.\n`);
-            return EXIT.invalid;
-        }
+    if (options.confirm && !(await options.confirm(steps))) {
+        stackLog.warn({ event: "refused" }, "destroy not confirmed");
+        return { ok: false, report: `destroy: not confirmed (expected "${tenant}"); nothing was backed up or destroyed.\n` };
     }
     let backups: FinishedBackup[] = [];
     if (decision.kind === "backup") {
@@ -373,8 +429,7 @@ async function destroy(request: OpsRequest, settings: OpsSettings, log: Logger, 
             });
         } catch (error) {
             stackLog.error({ event: "failed", op: "backup", error: (error as Error).message }, "final backup failed");
-            await writeStdout(`destroy: the final backup of ${tenant} failed, so the stack was not destroyed: ${(error as Error).message}\n`);
-            return EXIT.invalid;
+            return { ok: false, report: `destroy: the final backup of ${tenant} failed, so the stack was not destroyed: ${(error as Error).message}\n` };
         }
     }
     const backupLines = backups.map((backup) => `  final backup of the ${backup.label}: ${backup.recoveryPointArn}\n`).join("");
@@ -383,8 +438,7 @@ async function destroy(request: OpsRequest, settings: OpsSettings, log: Logger, 
         const confirmed = finalBackupRecord(backups, new Date());
         if ("problems" in confirmed) {
             stackLog.error({ event: "refused", op: "lift-protection", problems: confirmed.problems }, "final backup not confirmed");
-            await writeStdout(`destroy: the final backup of ${tenant} is not confirmed (${confirmed.problems.join("; ")}), so deletion protection stays on and nothing was destroyed.\n${backupLines}`);
-            return EXIT.invalid;
+            return { ok: false, report: `destroy: the final backup of ${tenant} is not confirmed (${confirmed.problems.join("; ")}), so deletion protection stays on and nothing was destroyed.\n${backupLines}` };
         }
         const lifted = await liftProtection(stack, confirmed.record, stackLog);
         if (lifted !== undefined) {
@@ -397,8 +451,7 @@ async function destroy(request: OpsRequest, settings: OpsSettings, log: Logger, 
                     : lifted.stage === "state"
                       ? `its state could not be read to find the protected resources (${lifted.message}), so deletion protection stays on`
                       : `the update that lifts deletion protection failed (${lifted.message}); the database and load balancer may still be protected`;
-            await writeStdout(`destroy: ${what}, and nothing was destroyed. The final backup is kept:\n${backupLines}${leftover}Fix the cause and run destroy again.\n`);
-            return EXIT.invalid;
+            return { ok: false, report: `destroy: ${what}, and nothing was destroyed. The final backup is kept:\n${backupLines}${leftover}Fix the cause and run destroy again.\n` };
         }
     }
     stackLog.info({ event: "start", op: "destroy" }, "destroy started");
@@ -410,16 +463,26 @@ async function destroy(request: OpsRequest, settings: OpsSettings, log: Logger, 
     } catch (error) {
         stackLog.error({ event: "failed", op: "destroy", error: (error as Error).message }, "destroy failed");
         const leftover = offboarding ? await forgetOffboarding(stack, tenant, stackLog) : "";
-        await writeStdout(`destroy: ${tenant} failed part-way (${firstLine(error)}); some resources may remain: see the log and run it again.\n${backupLines}${leftover}`);
-        return EXIT.invalid;
+        return { ok: false, report: `destroy: ${tenant} failed part-way (${firstLine(error)}); some resources may remain: see the log and run it again.\n${backupLines}${leftover}` };
     }
     const leftover = offboarding ? await forgetOffboarding(stack, tenant, stackLog) : "";
     stackLog.info({ event: "done", op: "destroy", backups }, "destroy succeeded");
-    if (leftover) {
-        await writeStdout(leftover);
+    return { ok: true, report: `${leftover}${renderDestroyed(tenant, decision.kind === "backup" ? decision.plan : undefined, backups)}` };
+}
+
+async function destroy(request: OpsRequest, settings: OpsSettings, log: Logger, io: OpsIo): Promise<number> {
+    const tenant = request.stacks[0]!;
+    if (!request.dryRun) {
+        await requireTool("aws", ["--version"]);
     }
-    await writeStdout(renderDestroyed(tenant, decision.kind === "backup" ? decision.plan : undefined, backups));
-    return EXIT.ok;
+    const confirm = async (steps: readonly string[]): Promise<boolean> => {
+        io.stderr.write(`This will run, in order:\n${steps.map((step) => `  ${step}`).join("\n")}\n`);
+        const answer = await readLine(io.stdin, `Type the tenant id (${tenant}) to destroy its stack: `, io.stderr);
+        return answer?.trim() === tenant;
+    };
+    const outcome = await offboard(tenant, settings, log, { dryRun: request.dryRun, ...(request.yes ? {} : { confirm }) });
+    await writeStdout(outcome.report);
+    return outcome.ok ? EXIT.ok : EXIT.invalid;
 }
 
 function renderDestroyed(tenant: string, plan: FinalBackupPlan | undefined, backups: readonly FinishedBackup[]): string {

@@ -1,7 +1,7 @@
 // The order a fleet is deployed in, as data (`rolloutPlan`, pure), and the runner that walks it
 // (`runRollout`), halting at the first failure so that a bad change reaches as few tenants as possible.
 
-import { Environment, Mode, MODES } from "../../../stacks/config/tenant";
+import { Environment, Mode, MODES, TenantStatus } from "../../../stacks/config/tenant";
 import { HOME_REGION } from "../../../stacks/platform-settings";
 
 /** What the rollout order needs to know of a tenant. */
@@ -10,16 +10,19 @@ export interface RolloutTenant {
     readonly mode: Mode;
     readonly region: string;
     readonly environment: Environment;
+    /** `offboarding`: the rollout backs the stack up and destroys it, last (default active). */
+    readonly status?: TenantStatus;
 }
 
 /**
  * One wave: its stacks run concurrently; the next wave starts once all of them succeeded.
  * `platform`: the shared platform stacks (every tenant of a region references its platform);
  * `canary`: one tenant at a time, the tenants whose breakage hurts least or that stand for a mode;
- * `fleet`: the rest, at most `parallel` at once.
+ * `fleet`: the rest, at most `parallel` at once;
+ * `offboarding`: the tenants whose file says `status: offboarding`, backed up and destroyed.
  */
 export interface RolloutWave {
-    readonly stage: "platform" | "canary" | "fleet";
+    readonly stage: "platform" | "canary" | "fleet" | "offboarding";
     readonly stacks: readonly string[];
 }
 
@@ -55,13 +58,17 @@ export function canaries(tenants: readonly RolloutTenant[]): RolloutTenant[] {
  * public zone, which the other platforms read) alone and always, then the platform stack of every
  * other region in use (at most `parallel` at once), before any tenant, so that every tenant finds its
  * platform's outputs up to date; then the canaries one per wave; then the other tenants by id in
- * waves of at most `parallel`.
+ * waves of at most `parallel`; last the offboarding tenants, in waves of at most `parallel`: the
+ * update that lifts their deletion protection runs the program against their platform (so their
+ * region's platform is in the rollout), and a fleet that fails halts before any stack is destroyed.
  */
-export function rolloutPlan(tenants: readonly RolloutTenant[], parallel: number, homeRegion: string = HOME_REGION): RolloutWave[] {
+export function rolloutPlan(all: readonly RolloutTenant[], parallel: number, homeRegion: string = HOME_REGION): RolloutWave[] {
     if (!Number.isInteger(parallel) || parallel < 1) {
         throw new RangeError(`parallel must be a whole number of at least 1, got ${parallel}`);
     }
-    const regions = [...new Set(tenants.map((tenant) => tenant.region))].filter((region) => region !== homeRegion).sort();
+    const regions = [...new Set(all.map((tenant) => tenant.region))].filter((region) => region !== homeRegion).sort();
+    const leaving = all.filter((tenant) => tenant.status === "offboarding").sort(byId);
+    const tenants = all.filter((tenant) => tenant.status !== "offboarding");
     const first = canaries(tenants);
     const rest = [...tenants].sort(byId).filter((tenant) => !first.includes(tenant));
     return [
@@ -69,6 +76,7 @@ export function rolloutPlan(tenants: readonly RolloutTenant[], parallel: number,
         ...chunks(regions.map(platformStackName), parallel).map((stacks) => ({ stage: "platform" as const, stacks })),
         ...first.map((tenant) => ({ stage: "canary" as const, stacks: [tenant.id] })),
         ...chunks(rest.map((tenant) => tenant.id), parallel).map((stacks) => ({ stage: "fleet" as const, stacks })),
+        ...chunks(leaving.map((tenant) => tenant.id), parallel).map((stacks) => ({ stage: "offboarding" as const, stacks })),
     ];
 }
 
