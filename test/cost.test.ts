@@ -324,8 +324,9 @@ describe("the estimate of the planned example fleet", () => {
         const fleet = loadFleet();
         expect(fleet.problems).toEqual([]);
         const regions = [...new Set(fleet.tenants.map((tenant) => tenant.region))];
-        // phase two of vpn-sync, so the AD Connector is priced too
-        const document = await planFleet({ tenants: fleet.tenants, platformRegions: regions, config: { directoryLinkVerified: "true" } });
+        // phase two of vpn-sync (identity.connect), so the AD Connector is priced too
+        const tenants = fleet.tenants.map((tenant) => (tenant.mode === "vpn-sync" ? { ...tenant, identity: { ...tenant.identity, connect: true } } : tenant));
+        const document = await planFleet({ tenants, platformRegions: regions });
         expect(document.errors).toEqual([]);
         estimates = document.tenants.map((plan) => estimateStack(plan));
     }, 180_000);

@@ -77,7 +77,7 @@ const SPECS: readonly Spec[] = [
         extra: (id) => ({
             network: { cidr: "10.16.64.0/20" },
             vpn: { customerGatewayIp: VPN_GATEWAY, bgpAsn: 65534, corporateCidrs: ["172.16.0.0/12", "192.168.10.0/24"] },
-            identity: { directoryName: `corp.${id}.example.com`, dnsIps: ["192.168.10.10", "192.168.10.11"], serviceAccount: "svc-itm" },
+            identity: { directoryName: `corp.${id}.example.com`, dnsIps: ["192.168.10.10", "192.168.10.11"], serviceAccount: "svc-itm", connect: true },
         }),
     },
     { prefix: "sg-cloud-", mode: "cloud", region: SOUTH_EAST, environment: "production", extra: () => ({ network: { cidr: "10.16.80.0/20" }, domain: { subdomain: LONG_LABEL } }) },
@@ -110,7 +110,7 @@ describe("a fleet at the contract's limits", () => {
     beforeAll(async () => {
         fleet = validateFleet(documents.map((tenant) => ({ file: `${tenant.tenant}.yaml`, bytes: Buffer.from(renderTenant(tenant)) })));
         // One thread: the test machine is shared.
-        document = await planFleet({ tenants: fleet.tenants, platformRegions: [SOUTH_EAST, NORTH_EAST], config: { directoryLinkVerified: "true" }, threads: 1, quotas: ROOMY });
+        document = await planFleet({ tenants: fleet.tenants, platformRegions: [SOUTH_EAST, NORTH_EAST], threads: 1, quotas: ROOMY });
     });
 
     it("GIVEN the specs WHEN built THEN every id is 30 characters of the contract's rule, the regions are the longest, every mode and environment is there", () => {

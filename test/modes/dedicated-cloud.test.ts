@@ -63,8 +63,9 @@ let phaseTwo: PlanDocument;
 beforeAll(async () => {
     phaseOne = await planFleet({ tenants, platformRegions: [...new Set(tenants.map((tenant) => tenant.region))] });
     phaseTwo = await planFleet({
-        tenants: tenants.filter((tenant) => tenant.mode === "vpn-sync"),
-        config: { directoryLinkVerified: "true", directoryPassword: PLANTED_PASSWORD },
+        // identity.connect: true in the file, and nothing else differs.
+        tenants: tenants.filter((tenant) => tenant.mode === "vpn-sync").map((tenant) => resolveTenant({ ...DOCS[tenant.id]!, identity: { ...DOCS[tenant.id]!.identity!, connect: true } }, tenant.source)),
+        config: { directoryPassword: PLANTED_PASSWORD },
     });
     expect(phaseOne.errors).toEqual([]);
     expect(phaseTwo.errors).toEqual([]);
@@ -355,15 +356,15 @@ describe("the site-to-site VPN", () => {
 });
 
 describe("vpn-sync: the directory link, in two phases", () => {
-    it("GIVEN no directoryLinkVerified WHEN planned THEN phase one: the VPN but no AD Connector, and the summary says so", () => {
+    it("GIVEN identity.connect absent (false) WHEN planned THEN phase one: the VPN but no AD Connector, and the summary says so", () => {
         const plan = planOf(phaseOne, "umbrella");
         expect(ofType(plan, T.directory)).toEqual([]);
         expect(ofType(plan, T.vpnConnection)).toHaveLength(1);
         expect(String(plan.outputs.directoryPhase)).toMatch(/^phase one/);
-        expect(renderTenant(plan)).toContain("directory sync: phase one");
+        expect(renderTenant(plan)).toContain("directory sync: phase one: VPN only, waiting for the customer's link (set identity.connect: true in the tenant file once the tunnels are up)");
     });
 
-    it("GIVEN directoryLinkVerified=true WHEN planned THEN the AD Connector is wired to the tenant file's directory, secretly", () => {
+    it("GIVEN identity.connect: true WHEN planned THEN the AD Connector is wired to the tenant file's directory, secretly", () => {
         const plan = planOf(phaseTwo, "umbrella");
         const identity = DOCS.umbrella!.identity!;
         const [directory, ...more] = ofType(plan, T.directory);

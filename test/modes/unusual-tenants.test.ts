@@ -33,7 +33,7 @@ backup:
 `,
     "many-corp.yaml": `{tenant: many-corp, company: "Many Corp", mode: vpn-sync, region: sa-east-1, domain: {subdomain: many}, network: {cidr: 10.200.0.0/16},
  vpn: {customerGatewayIp: 8.8.4.4, bgpAsn: 65534, corporateCidrs: [${Array.from({ length: 19 }, (_, i) => `${i + 1 === 10 ? 22 : i + 1}.0.0.0/24`).join(", ")}, 192.168.0.0/16]},
- identity: {directoryName: corp.many.example, dnsIps: [192.168.1.1, 192.168.1.2], serviceAccount: svc}}
+ identity: {directoryName: corp.many.example, dnsIps: [192.168.1.1, 192.168.1.2], serviceAccount: svc, connect: true}}
 `,
     "abc.yaml": "tenant: abc\ncompany: x\nmode: saas\nregion: il-central-1\n",
 };
@@ -42,7 +42,7 @@ describe("tenants at the edges of the contract", () => {
     it("GIVEN valid files at the contract's limits WHEN validated and planned THEN every one plans with no error and no violation", async () => {
         const fleet = validateFleet(Object.entries(FILES).map(([file, text]) => ({ file, bytes: Buffer.from(text) })));
         expect(fleet.problems).toEqual([]);
-        const document = withViolations(await planFleet({ tenants: fleet.tenants, config: { directoryLinkVerified: "true" } }));
+        const document = withViolations(await planFleet({ tenants: fleet.tenants }));
         expect(document.errors).toEqual([]);
         expect(document.tenants.map((plan) => [plan.tenant, plan.violations])).toEqual([
             ["abc", []],
