@@ -929,7 +929,7 @@ describe("unknown keys", () => {
     });
 
     it("GIVEN an unknown field that resembles nothing WHEN validated THEN no suggestion is made and the allowed fields are listed", () => {
-        const problem = expectOnly(edit(VPN_SYNC, "/colour", "blue"), "/colour", "key", 'unknown field "colour"; allowed here: tenant, company, mode, region, environment, domain');
+        const problem = expectOnly(edit(VPN_SYNC, "/colour", "blue"), "/colour", "key", 'unknown field "colour"; allowed here: tenant, company, mode, region, environment, status, domain');
         expect(problem.message).not.toContain("did you mean");
     });
 
