@@ -15,6 +15,8 @@ import { PlanDocument, planFleet } from "../scripts/lib/plan/fleet";
 import { renderTenant } from "../scripts/lib/plan/summary";
 import { baseTenants, checkDeletedTenants, declaredStatus, deletedTenantProblems } from "../scripts/lib/lifecycle";
 import { rolloutPlan } from "../scripts/lib/ops/rollout";
+import schema from "../tenant-configs/tenant.schema.json";
+import { STATUSES } from "../stacks/config/tenant";
 import { displayName, validateFleet, validateTenantFile } from "../stacks/config/validate";
 
 const CLOUD = `tenant: leaving
@@ -31,6 +33,11 @@ const temporary: string[] = [];
 afterAll(() => temporary.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 describe("status (contract v1.1)", () => {
+    it("GIVEN the schema WHEN read THEN its statuses are the program's, active by default", () => {
+        expect(schema.properties.status.enum).toEqual([...STATUSES]);
+        expect(schema.properties.status.default).toBe("active");
+    });
+
     it.each([
         ["absent", "", "active"],
         ["active", "status: active\n", "active"],
