@@ -256,7 +256,7 @@ export interface PlanStackOptions {
     readonly stack: string;
     /** The region of resources whose provider sets none. */
     readonly region: string;
-    /** Stack config, unqualified keys in the project's namespace (`directoryLinkVerified`). */
+    /** Stack config, unqualified keys in the project's namespace (`directoryPassword`). */
     readonly config?: Readonly<Record<string, string>>;
     /** Keys of `config` whose values are secret. */
     readonly secretConfigKeys?: readonly string[];
