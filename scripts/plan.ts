@@ -186,12 +186,16 @@ function renderDiffReadable(stacks: readonly DiffedStack[], groups: readonly Bla
     const unchanged = stacks.filter((stack) => stack.diff.status === "unchanged");
     // Replacements that lose data or need someone outside the repository come before anything else.
     const warnings = stacks.flatMap((stack) => replacementsFirst(stack.diff.changed).flatMap((change) => replacementWarning(stack.tenant, change) ?? []));
-    const offboarding = (stack: DiffedStack): string =>
-        stack.offboarding && stack.diff.status !== "unchanged" ? `\n${describeOffboarding(stack.offboarding).map((line) => `  ${line}`).join("\n")}` : "";
+    // An offboarding stack: what the rollout does, under its title, before the resources it removes.
+    const render = (stack: DiffedStack): string => {
+        const [title, ...rest] = renderStackDiff(stack).split("\n");
+        const steps = stack.offboarding && stack.diff.status !== "unchanged" ? describeOffboarding(stack.offboarding).map((line) => `  ${line}`) : [];
+        return [title, ...steps, ...rest].join("\n");
+    };
     const sections = [
         `Offline plan against ${baseRef}:`,
         ...(warnings.length > 0 ? [[`CAUTION: ${warnings.length} replacement(s) destroy data or need action outside this repository:`, ...warnings.map((line) => `  !! ${line}`)].join("\n")] : []),
-        ...stacks.filter((stack) => stack.diff.status !== "unchanged").map((stack) => `${renderStackDiff(stack)}${offboarding(stack)}`),
+        ...stacks.filter((stack) => stack.diff.status !== "unchanged").map(render),
         ...(unchanged.length > 0 ? [unchanged.map((stack) => renderStackDiff(stack)).join("\n")] : []),
     ];
     const shared = groups.filter((group) => group.tenants.length > 1);

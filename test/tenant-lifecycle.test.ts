@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderComments } from "../scripts/lib/plan/markdown";
 import { diffPlans } from "../scripts/lib/plan/diff";
 import { PlanDocument, planFleet } from "../scripts/lib/plan/fleet";
+import { planExitCode, withViolations } from "../scripts/lib/plan/policy";
 import { renderTenant } from "../scripts/lib/plan/summary";
 import { baseTenants, checkDeletedTenants, declaredStatus, deletedTenantProblems } from "../scripts/lib/lifecycle";
 import { rolloutPlan } from "../scripts/lib/ops/rollout";
@@ -122,6 +123,14 @@ describe("the plan of an offboarding tenant", () => {
         expect(offboarding.retained.map((resource) => resource.type)).toEqual(expect.arrayContaining(["aws:backup/vault:Vault", "aws:kms/key:Key"]));
         expect(offboarding.destroyed).toHaveLength(cloud.length - kept.length);
         expect(offboarding.destroyed.map((resource) => resource.type)).toContain("aws:rds/instance:Instance");
+    });
+
+    it("GIVEN status offboarding WHEN judged by the policy rules THEN the emptied stack breaks none (an active stack without backups would)", () => {
+        const checked = withViolations(leaving);
+        expect(checked.tenants.find((stack) => stack.tenant === "leaving")!.violations).toEqual([]);
+        expect(planExitCode(checked)).toBe(0);
+        const stripped = withViolations({ ...leaving, tenants: leaving.tenants.map(({ offboarding: _, ...stack }) => stack) });
+        expect(stripped.tenants.find((stack) => stack.tenant === "leaving")!.violations.map((violation) => violation.policy)).toContain("backup-plan-promise");
     });
 
     it("GIVEN status offboarding WHEN summarised THEN it reads as an offboarding, not an update", () => {

@@ -11,6 +11,8 @@ export interface PolicyDocument<T extends PlannedStack = PlannedStack> {
 
 export type WithViolations<T> = T & { readonly violations: Violation[] };
 
+const isOffboarding = (plan: object): boolean => (plan as { offboarding?: unknown }).offboarding !== undefined;
+
 /** The document with every stack's violations, in the stacks' order. */
 export function withViolations<D extends PolicyDocument>(
     document: D,
@@ -18,7 +20,9 @@ export function withViolations<D extends PolicyDocument>(
 ): Omit<D, "tenants"> & { tenants: WithViolations<D["tenants"][number]>[] } {
     return {
         ...document,
-        tenants: document.tenants.map((plan) => ({ ...plan, violations: evaluate(stackFromPlan(plan), settingsFor(plan, document), rules) })),
+        // A stack on its way out (`offboarding`, status: offboarding) deploys nothing: the rules
+        // judge what a stack runs, and an emptied stack would fail them for what it no longer has.
+        tenants: document.tenants.map((plan) => ({ ...plan, violations: isOffboarding(plan) ? [] : evaluate(stackFromPlan(plan), settingsFor(plan, document), rules) })),
     };
 }
 
