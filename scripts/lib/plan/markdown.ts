@@ -8,6 +8,7 @@ import { Violation } from "../../../policy/rules/types";
 import { BlastGroup, describeChange, describeGroup, describeResourceChange, describeServerReplacements, diffCounts, serverReplacementSequence, replacementsFirst, replacementWarning, StackDiff } from "./diff";
 import { topologyDiagram, TopologyStack } from "./mermaid";
 import { describeOffboarding, OffboardingPlan } from "./offboarding";
+import { knowableOutput, markUnknowable } from "./unknowable";
 
 /** GitHub's limit on the body of one comment. */
 export const COMMENT_LIMIT = 65_536;
@@ -137,6 +138,19 @@ function replacementLines(input: CommentInput): { caution: string[]; list: strin
     return { caution, list };
 }
 
+/** Above this many stacks, a shared change's stacks are folded under it. */
+export const SHARED_STACKS_UNFOLDED = 10;
+
+/** A change shared by several stacks, and the stacks it touches by name (folded when many). */
+export function sharedChange(group: BlastGroup): string {
+    const line = `- ${code(describeGroup(group, VALUE_MAX))}`;
+    const names = group.tenants.map(prose).join(", ");
+    if (group.tenants.length <= SHARED_STACKS_UNFOLDED) {
+        return `${line}<br/>stacks: ${names}`;
+    }
+    return [line, `  <details><summary>the ${group.tenants.length} stacks</summary>`, "", `  ${names}`, "", "  </details>"].join("\n");
+}
+
 function header(input: CommentInput, budget: number): string {
     const ref = input.baseRef.length > 100 ? `${input.baseRef.slice(0, 99)}…` : input.baseRef;
     const top = [`## Offline plan against ${code(ref)}`, "", summaryLine(input), ""];
@@ -153,7 +167,8 @@ function header(input: CommentInput, budget: number): string {
     const replacements = replacementLines(input);
     const footnote = input.costs && [...input.costs.values()].some((cost) => cost.unknownItems > 0) ? ["", "\\* some charges are usage-based or unpriced and not in the delta."] : [];
     const shared = input.blastRadius.filter((group) => group.tenants.length > 1);
-    const blast = shared.length > 0 ? ["", "### Changes shared by several stacks", "", ...shared.map((group) => `- ${code(describeGroup(group, VALUE_MAX))}`)] : [];
+    // One entry per group (its lines joined), so that a cut below never splits a folded list.
+    const blast = shared.length > 0 ? ["", "### Changes shared by several stacks", "", ...shared.map(sharedChange)] : [];
     const notes = input.notes && input.notes.length > 0 ? ["", "**Notes**", "", ...input.notes.map((note) => `- ${prose(note)}`)] : [];
     // Whatever does not fit is cut with a note, the table last: it is what the first comment is for.
     const fit = (lines: string[], room: number, what: string): string[] => {
@@ -184,19 +199,26 @@ function fencedDiff(lines: string[]): string[] {
     return ["```diff", ...lines, "```"];
 }
 
+/** A change as the plan may show it: values AWS assigns on deployment are marked unknown (unknowable.ts). */
+function knowable<T extends { readonly path: string; readonly before?: unknown; readonly after?: unknown }>(change: T, mark: (value: unknown) => unknown): T {
+    return { ...change, ...("before" in change ? { before: mark(change.before) } : {}), ...("after" in change ? { after: mark(change.after) } : {}) };
+}
+
 /** The diff block: replaced resources first (`-/+`, red), then added, removed, updated (`!`). */
-function resourceLines(diff: StackDiff): string[] {
+function resourceLines(stack: CommentStack): string[] {
+    const diff = stack.diff;
     const ordered = replacementsFirst(diff.changed);
     const detail = (resource: StackDiff["changed"][number]): string[] => [
         resource.replace ? describeResourceChange(resource) : `! ${resource.type} ${resource.name}`,
-        ...resource.changes.map((change) => `    ${describeChange(change, VALUE_MAX)}`),
+        ...resource.changes.map((change) => `    ${describeChange(knowable(change, markUnknowable), VALUE_MAX)}`),
     ];
     return [
         ...ordered.filter((resource) => resource.replace).flatMap(detail),
         ...diff.added.map((resource) => `+ ${resource.type} ${resource.name}`),
         ...diff.removed.map((resource) => `- ${resource.type} ${resource.name}`),
         ...ordered.filter((resource) => !resource.replace).flatMap(detail),
-        ...diff.outputs.map((change) => `! output ${describeChange(change, VALUE_MAX)}`),
+        // An output's path is `/<name>...`: its first segment names the output.
+        ...diff.outputs.map((change) => `! output ${describeChange(knowable(change, (value) => knowableOutput(change.path.split("/")[1] ?? "", value, stack.resources)), VALUE_MAX)}`),
     ];
 }
 
@@ -237,7 +259,7 @@ export function renderSection(input: CommentInput, stack: CommentStack): string 
     if (stack.diff.status === "new") {
         lines.push("```mermaid", topologyDiagram(stack), "```", "");
     }
-    const changes = resourceLines(stack.diff);
+    const changes = resourceLines(stack);
     if (changes.length > 0) {
         lines.push(`<details><summary>Resource changes (${changes.length} line(s))</summary>`, "", ...fencedDiff(changes), "", "</details>", "");
     }

@@ -8,6 +8,7 @@ import { Violation } from "../../../policy/rules/types";
 import { SECRET_PLACEHOLDER } from "./engine";
 import { PlanDocument, TenantPlan } from "./fleet";
 import { describeOffboarding } from "./offboarding";
+import { knowableOutput, knowableTunnels, markUnknowable } from "./unknowable";
 import { formatProblem } from "../../../stacks/config/validate";
 
 type Fact = (plan: TenantPlan) => string[];
@@ -89,19 +90,14 @@ const networkAclDenies: Fact = (plan) =>
         return inbound.length + outbound.length > 0 ? [`network ACL ${acl.name} denies in: ${inbound.join(", ") || "-"}; out: ${outbound.join(", ") || "-"}`] : [];
     });
 
-interface TunnelOutput {
-    readonly outsideAddress?: string;
-    readonly insideCidr?: string;
-}
-
 const tunnels: Fact = (plan) =>
     byType(plan, "aws:ec2/vpnConnection:VpnConnection").flatMap((connection) => {
         const routes = byType(plan, "aws:ec2/vpnConnectionRoute:VpnConnectionRoute").map((route) => String(route.inputs.destinationCidrBlock));
         const routing = connection.inputs.staticRoutesOnly === true ? `static routes ${routes.join(", ")}` : "BGP";
-        const outsides = Array.isArray(plan.outputs.vpnTunnels) ? (plan.outputs.vpnTunnels as TunnelOutput[]) : [];
+        const outsides = knowableTunnels(plan.outputs.vpnTunnels, connection);
         return [
             `vpn ${connection.name}: 2 tunnels, IKE ${JSON.stringify(connection.inputs.tunnel1IkeVersions)}, ${routing}, pre-shared keys ${String(connection.inputs.tunnel1PresharedKey)}`,
-            ...outsides.map((tunnel, i) => `  tunnel ${i + 1}: AWS endpoint ${String(tunnel.outsideAddress)}, inside ${String(tunnel.insideCidr)}`),
+            ...outsides.map((tunnel, i) => `  tunnel ${i + 1}: AWS endpoint ${tunnel.outsideAddress}, inside ${tunnel.insideCidr}`),
         ];
     });
 
@@ -132,7 +128,7 @@ const customerDns: Fact = (plan) => {
         "DNS records the customer must create:",
         ...records.map(
             (record: { name?: string; type?: string; value?: string; purpose?: string }) =>
-                `  ${String(record.name)} ${String(record.type)} ${String(record.value)}${record.purpose ? ` (${record.purpose})` : ""}`,
+                `  ${String(markUnknowable(record.name))} ${String(record.type)} ${String(markUnknowable(record.value))}${record.purpose ? ` (${record.purpose})` : ""}`,
         ),
     ];
 };
@@ -156,9 +152,13 @@ function oneLine(value: string): string {
 }
 
 function outputs(plan: TenantPlan): string[] {
+    // What AWS assigns on deployment is a mock's stand-in in the plan (scripts/lib/plan/unknowable.ts): shown as unknown.
     return Object.entries(plan.outputs)
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([key, value]) => `${key}: ${value === SECRET_PLACEHOLDER ? "[secret]" : typeof value === "string" ? oneLine(value) : JSON.stringify(value)}`);
+        .map(([key, value]) => {
+            const shown = knowableOutput(key, value, plan.resources);
+            return `${key}: ${value === SECRET_PLACEHOLDER ? "[secret]" : typeof shown === "string" ? oneLine(shown) : JSON.stringify(shown)}`;
+        });
 }
 
 const usd = (amount: number): string => `${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })} USD`;
