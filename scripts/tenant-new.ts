@@ -500,7 +500,7 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
         return EXIT.ok;
     }
     if (positionals.length > 0) {
-        throw new UsageError(`unexpected argument "${String(positionals[0]).slice(0, 80)}"; every field is a flag (see --help)`);
+        throw new UsageError(`unexpected argument "${String(positionals[0]).slice(0, 80)}"; every field is a flag (--company NAME, --mode MODE ...)`);
     }
     const dir = path.resolve(typeof values.dir === "string" ? values.dir : TENANT_CONFIG_DIR);
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
