@@ -20,7 +20,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { EXIT, parseFlags, run, UsageError, writeStdout } from "../scripts/lib/cli";
+import { checkOutputPath, EXIT, parseFlags, run, UsageError, writeOutputFile, writeStdout } from "../scripts/lib/cli";
 import { CLAIM_CACHE, REPO_ROOT } from "../stacks/config/validate";
 import { projectCopy } from "../test/fixtures/project-copy";
 import { DEFAULT_SEED, generateFleet, writeFleet } from "./generate";
@@ -470,9 +470,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`--repeat expects an integer from 1 to 20, got "${values.repeat}"`);
     }
     const out = path.resolve(values.out);
-    if (!fs.existsSync(path.dirname(out))) {
-        throw new UsageError(`--out ${values.out}: the directory ${path.dirname(out)} does not exist`);
-    }
+    checkOutputPath("--out", values.out);
 
     const runs: Run[] = [];
     let startupSeconds: number | null = null;
@@ -516,7 +514,7 @@ export async function main(argv: string[]): Promise<number> {
         fs.rmSync(scratch, { recursive: true, force: true });
     }
     const results: Results = { runs, startupSeconds, naiveRatio };
-    fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+    writeOutputFile("--out", out, `${JSON.stringify(results, null, 2)}\n`);
     await writeStdout(renderTable(results, startupMedian, amongFleet));
     process.stderr.write(`${budgets(results).join("\n")}\nbench: wrote ${path.relative(process.cwd(), out)}\n`);
     return EXIT.ok;

@@ -8,9 +8,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+import { KNOWN_STACK_CONFIG_KEYS } from "../stacks/config/stack-config";
+import { suggestion } from "../stacks/config/suggest";
 import { loadFleet, Problem, sortProblems, TENANT_CONFIG_DIR } from "../stacks/config/validate";
 import { Tenant } from "../stacks/config/tenant";
-import { EXIT, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
+import { checkOutputPath, EXIT, parseFlags, parseStackTarget, run, UsageError, writeOutputFile, writeStdout } from "./lib/cli";
 import { BasePlan, BasePlanError, planBase } from "./lib/plan/base";
 import { BlastGroup, blastRadius, describeGroup, DiffStack, diffPlans, renderStackDiff, replacementsFirst, replacementWarning, StackDiff, StackDiffEntry } from "./lib/plan/diff";
 import { canonicalJson } from "./lib/plan/engine";
@@ -24,7 +26,7 @@ import { BaseRefError, checkDeletedTenants } from "./lib/lifecycle";
 
 const ROOT = path.resolve(__dirname, "..");
 
-export const USAGE = `Usage: npm run plan -- [TENANT | FILE.yaml | platform ...] [--all] [--json] [--config KEY=VALUE ...] [--isolated]
+export const USAGE = `Usage: npm run plan -- [TENANT | FILE.yaml | platform | platform-REGION ...] [--all] [--json] [--config KEY=VALUE ...] [--isolated]
                             [--base REF [--markdown FILE]]
 
 Plans the resource graph each stack would deploy, offline (no credentials, no Pulumi CLI).
@@ -32,9 +34,11 @@ Plans the resource graph each stack would deploy, offline (no credentials, no Pu
   TENANT             a tenant id (tenant-configs/TENANT.yaml)
   FILE.yaml          a tenant file anywhere on disk
   platform           the shared platform stack of every region in use
+  platform-REGION    the shared platform stack of REGION (its Pulumi stack name)
   --all              every tenant in tenant-configs/ plus the platform stacks (the default)
   --json             print exactly one JSON document on stdout (the plan contract); logs go to stderr
-  --config KEY=VALUE plan with this stack config (repeatable), e.g. platformStack=ORG/tenant-platform/platform-eu-west-1
+  --config KEY=VALUE plan with this stack config (repeatable), e.g. platformStack=ORG/tenant-platform/platform-eu-west-1;
+                     KEY is one the program reads (an unknown key is refused, with the list)
   --isolated         with FILE.yaml: do not check it against the tenants in tenant-configs/
   --base REF         also plan the same stacks at git REF (a temporary worktree, REF's own plan
                      command) and show what changes: per stack added / removed / changed resources
@@ -55,6 +59,8 @@ or the base ref cannot be planned, 3 a mandatory policy is violated, 130 interru
 export interface PlanRequest {
     readonly all: boolean;
     readonly platform: boolean;
+    /** `platform-<region>` arguments: the platform stacks of these regions. */
+    readonly platformRegions: string[];
     readonly ids: string[];
     readonly files: string[];
     readonly config: Record<string, string>;
@@ -85,16 +91,18 @@ export function parseRequest(argv: string[]): PlanRequest | "help" {
         if (!match) {
             throw new UsageError(`--config expects KEY=VALUE, got "${pair.slice(0, 80)}"`);
         }
-        config[match[1]!] = match[2]!;
-    }
-    const targets = positionals.filter((arg) => arg !== "platform");
-    const files = targets.filter((arg) => arg.endsWith(".yaml") || arg.includes("/") || arg.includes(path.sep));
-    const ids = targets.filter((arg) => !files.includes(arg));
-    for (const id of ids) {
-        if (!/^[a-z][a-z0-9-]{1,28}[a-z0-9]$/.test(id)) {
-            throw new UsageError(`"${id.slice(0, 80)}" is neither a tenant id nor a .yaml file`);
+        const key = match[1]!;
+        // The project's own namespace is Pulumi's default; any other (aws:, a typo) is not read.
+        const bare = key.startsWith("tenant-platform:") ? key.slice("tenant-platform:".length) : key;
+        if (!KNOWN_STACK_CONFIG_KEYS.includes(bare)) {
+            throw new UsageError(`--config ${key.slice(0, 80)}: unknown config key${suggestion(bare, KNOWN_STACK_CONFIG_KEYS)}; the program reads: ${KNOWN_STACK_CONFIG_KEYS.join(", ")}`);
         }
+        config[key] = match[2]!;
     }
+    const targets = positionals.filter((arg) => arg !== "platform").map((arg) => parseStackTarget(arg));
+    const files = targets.flatMap((target) => (target.kind === "file" ? [target.file] : []));
+    const ids = targets.flatMap((target) => (target.kind === "tenant" ? [target.id] : []));
+    const platformRegions = [...new Set(targets.flatMap((target) => (target.kind === "platform" ? [target.region] : [])))];
     const platform = positionals.includes("platform");
     const all = values.all === true || positionals.length === 0;
     if (values.isolated && files.length === 0) {
@@ -106,12 +114,13 @@ export function parseRequest(argv: string[]): PlanRequest | "help" {
     if (values.markdown !== undefined && values.base === undefined) {
         throw new UsageError("--markdown needs --base REF: the comment shows what changes against REF");
     }
-    if (values.markdown !== undefined && !fs.existsSync(path.dirname(path.resolve(values.markdown)))) {
-        throw new UsageError(`--markdown ${values.markdown}: the directory ${path.dirname(path.resolve(values.markdown))} does not exist`);
+    if (values.markdown !== undefined) {
+        checkOutputPath("--markdown", values.markdown);
     }
     return {
         all,
         platform,
+        platformRegions,
         ids,
         files,
         config,
@@ -129,6 +138,7 @@ export function selectionArgs(request: PlanRequest): string[] {
         ...request.ids,
         ...request.files,
         ...(request.platform ? ["platform"] : []),
+        ...request.platformRegions.map((region) => `platform-${region}`),
         ...Object.entries(request.config).flatMap(([key, value]) => ["--config", `${key}=${value}`]),
         ...(request.isolated ? ["--isolated"] : []),
     ];
@@ -178,7 +188,7 @@ export function writeComments(file: string, comments: readonly string[]): string
         fs.rmSync(path.join(dir, stale));
     }
     const files = comments.map((_, i) => (i === 0 ? path.resolve(file) : path.join(dir, `${name}-${i + 1}${ext}`)));
-    comments.forEach((comment, i) => fs.writeFileSync(files[i]!, comment));
+    comments.forEach((comment, i) => writeOutputFile("--markdown", files[i]!, comment));
     return files;
 }
 
@@ -251,7 +261,7 @@ export function selectTenants(request: PlanRequest): { tenants: Tenant[]; proble
     const unique = [...new Map(tenants.map((tenant) => [tenant.source, tenant])).values()];
     const uniqueProblems = [...new Map(problems.map((problem) => [JSON.stringify(problem), problem])).values()];
     // `platform` (and --all) shows the platform of every region in use by the whole fleet.
-    const regions = request.all || request.platform ? [...new Set(everything.tenants.map((tenant) => tenant.region))] : [];
+    const regions = [...new Set([...(request.all || request.platform ? everything.tenants.map((tenant) => tenant.region) : []), ...request.platformRegions])];
     return { tenants: unique, problems: sortProblems(uniqueProblems), regions };
 }
 

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import Ajv2020 from "ajv/dist/2020";
 
 import { Violation } from "../policy/rules";
-import { EXIT, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
+import { EXIT, fsReason, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
 import { canonicalJson } from "./lib/plan/engine";
 import { PlannedStack } from "../policy/rules/from-plan";
 import { planExitCode, withViolations } from "./lib/plan/policy";
@@ -113,7 +113,7 @@ export async function main(argv: string[]): Promise<number> {
         if (error instanceof UsageError) {
             throw error;
         }
-        throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        throw new UsageError(`cannot read ${file}: ${fsReason(error as NodeJS.ErrnoException)}`);
     }
     const { document, problems } = readPlanDocument(text);
     if (!document) {

@@ -14,7 +14,7 @@ import { finalBackupConfigValue, FinalBackupRecord, OFFBOARDING_CONFIG_KEY } fro
 import { formatProblem, loadFleet, TENANT_CONFIG_DIR } from "../stacks/config/validate";
 import { platformRegionOf } from "../stacks/context";
 import { ensureBuilt } from "./build";
-import { EXIT, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
+import { checkOutputPath, EXIT, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
 import { FINAL_BACKUP_RETENTION_DAYS, FinalBackupPlan, finalBackupPlan, FinishedBackup, startBackupJobArgs, takeFinalBackup } from "./lib/ops/backup";
 import { changedStacks } from "./lib/ops/changed";
 import { createLogger } from "./lib/ops/log";
@@ -517,6 +517,12 @@ export async function main(argv: string[], io: OpsIo = { stdin: process.stdin, s
         }
         await writeStdout(`${JSON.stringify(changedStacks(document))}\n`);
         return EXIT.ok;
+    }
+    // Before anything runs: a log file that cannot be written is the caller's to fix, in one line.
+    if (request.logFile !== undefined) {
+        checkOutputPath("--log-file", request.logFile, { createFolder: true });
+    } else if (settings.logFile !== undefined) {
+        checkOutputPath("LOG_FILE", settings.logFile, { createFolder: true });
     }
     try {
         const version = await requireTool("pulumi", ["version"]);

@@ -12,7 +12,8 @@ import { displayName, formatProblem, loadFleet, Problem, TENANT_CONFIG_DIR } fro
 import { EXIT, Options, parseFlags, run, UsageError } from "./lib/cli";
 import type { PlanDocument, TenantPlan } from "./lib/plan/fleet";
 import { NETWORK_POOL } from "./lib/tenant-new/allocate";
-import { allocateFor, checkCandidate, deriveTenantId, ExistingFleet, problemsOfField, readExistingFleet, tenantFilePath } from "./lib/tenant-new/check";
+import { allocateFor, answeredProblems, checkCandidate, deriveTenantId, ExistingFleet, problemsOfField, readExistingFleet, tenantFilePath } from "./lib/tenant-new/check";
+import { resumeCommand } from "./lib/tenant-new/resume";
 import {
     Answers,
     DEFAULT_ENVIRONMENT,
@@ -62,6 +63,12 @@ ${MODES.map((mode) => `                               ${mode.padEnd(15)}${MODE_E
                              database's size must exist in the servers' family (it runs on their host).
   --password-min-length N    security.passwordMinLength (optional; default ${DEFAULT_PASSWORD_MIN_LENGTH})
   --offsite-region REGION    backup.offsiteRegion (optional; default: the region's partner region)
+
+Questions: each answer is checked with the answers before it as it is typed (a network against
+the corporate networks, a subdomain against the fleet, sizing against the mode and its host);
+type < (or back) to return to the previous question. Whenever it stops without writing (a
+refusal, Ctrl-C, the end of the input), it prints the npm run tenant:new -- --yes ... command
+with the answers given so far, so nothing is typed twice.
 
 Network allocation: when --network-cidr is not given, the tenant gets the first /16 of the pool
   ${NETWORK_POOL.join(", ")} (searched in that order)
@@ -179,12 +186,44 @@ export function describeProblem(problem: Problem): string {
     return named ? `${named} (${problem.path}): ${problem.message}` : `${problem.path}: ${problem.message}`;
 }
 
+/** What the user types to return to the previous question. */
+export const BACK_ANSWERS: readonly string[] = ["<", "back"];
+
+/** The interview's state, kept by the caller: what to print when it ends without a file. */
+export interface Session {
+    /** The answers accepted so far (each valid with those before it). */
+    readonly answers: Answers;
+    /** Flags whose value was refused at its prompt (left out of the resume command unless answered again). */
+    readonly refused: Set<string>;
+    /** Flags to ask again although a flag gave them (the user went back to them). */
+    readonly reask: Set<string>;
+    /** The network was the allocated proposal. */
+    allocated: boolean;
+}
+
+export function newSession(): Session {
+    return { answers: {}, refused: new Set(), reask: new Set(), allocated: false };
+}
+
 /**
- * The problems to show at a field's prompt: those at its pointer, and for the sizing fields those of
- * the whole compute section (whether the servers fit their Dedicated Hosts).
+ * The problems to show at a field's prompt: those of every answer so far (this one included),
+ * checked together by the validator, and when the field is left out, those of its default.
  */
-function fieldProblems(problems: readonly Problem[], field: Field): Problem[] {
-    return [...problemsOfField(problems, field), ...(field.path[0] === "compute" ? problems.filter((problem) => problem.path === "/compute") : [])];
+function promptProblems(answers: Answers, fleet: ExistingFleet, field: Field): Problem[] {
+    const problems = checkCandidate(answers, fleet).problems;
+    const shown = [...answeredProblems(problems, answers, FIELDS), ...problemsOfField(problems, field)];
+    return [...new Map(shown.map((problem) => [`${problem.path}\u0000${problem.message}`, problem])).values()];
+}
+
+/** Says each problem; one about an earlier answer also says how to go back to it. */
+function sayProblems(prompter: Prompter, problems: readonly Problem[], field: Field): void {
+    for (const problem of problems) {
+        prompter.say(`  ${problem.path}: ${problem.message}`);
+    }
+    const earlier = [...new Set(problems.map((problem) => fieldOfPointer(problem.path)).filter((other): other is Field => other !== undefined && other !== field))];
+    if (earlier.length > 0) {
+        prompter.say(`  (this conflicts with your answer to ${earlier.map((other) => `--${other.flag}`).join(", ")}: answer differently, or type < to go back)`);
+    }
 }
 
 interface Question {
@@ -197,61 +236,83 @@ interface Question {
     readonly parse?: (typed: string) => string | readonly string[];
 }
 
+type Outcome = "answered" | "back";
+
 /**
  * Asks one question until its answer passes the validator: the document so far plus this answer
- * is validated with the fleet, and the problems about this field are shown before asking again.
- * A value given by flag is checked first and only asked again when it is invalid.
+ * is validated with the fleet, and the problems of the answers given so far are shown before
+ * asking again. A value given by flag is checked first and only asked again when it is invalid.
+ * `<` or `back` returns to the previous question.
  */
-async function askField(prompter: Prompter, answers: Answers, fleet: ExistingFleet, question: Question, given: Answers): Promise<void> {
+async function askField(prompter: Prompter, session: Session, fleet: ExistingFleet, question: Question, given: Answers): Promise<Outcome> {
+    const { answers } = session;
     const field: Field = fieldByFlag(question.flag);
-    let fromFlag = given[field.flag];
+    let fromFlag = session.reask.has(field.flag) ? undefined : given[field.flag];
     for (;;) {
         let value: string | readonly string[] | undefined = fromFlag;
+        const byFlag = fromFlag !== undefined;
         fromFlag = undefined;
         if (value === undefined) {
             const typed = await prompter.ask(field.question, question.shown);
+            if (BACK_ANSWERS.includes(typed.toLowerCase())) {
+                return "back";
+            }
             if (typed === "") {
                 if (question.shown !== undefined && question.enter === "write") {
                     value = question.shown;
                 } else if (question.enter === "omit" || field.optional) {
                     // Left out, the default applies: it must fit too (on physical, the default
                     // database class must have a size of the servers' family).
-                    const previous = answers[field.flag];
                     delete answers[field.flag];
-                    const problems = fieldProblems(checkCandidate(answers, fleet).problems, field);
+                    const problems = promptProblems(answers, fleet, field);
                     if (problems.length === 0) {
-                        return;
+                        session.refused.delete(field.flag);
+                        return "answered";
                     }
-                    problems.forEach((problem) => prompter.say(`  ${problem.path}: ${problem.message}`));
-                    if (previous !== undefined) {
-                        answers[field.flag] = previous;
-                    }
+                    sayProblems(prompter, problems, field);
                     continue;
                 } else {
-                    prompter.say("  an answer is required");
+                    prompter.say("  an answer is required (or < to go back)");
                     continue;
                 }
             } else {
                 value = question.parse ? question.parse(typed) : field.kind === "list" ? splitList(typed) : typed;
             }
         }
-        const previous = answers[field.flag];
         answers[field.flag] = value;
-        const problems = fieldProblems(checkCandidate(answers, fleet).problems, field);
+        const problems = promptProblems(answers, fleet, field);
         if (field.flag === "tenant" && typeof value === "string" && fs.existsSync(tenantFilePath(fleet.dir, value))) {
             problems.unshift({ file: "", line: 1, column: 1, path: "/tenant", message: `${displayName(tenantFilePath(fleet.dir, value))} already exists; choose another tenant id` });
         }
         if (problems.length === 0) {
-            return;
+            session.refused.delete(field.flag);
+            return "answered";
         }
-        for (const problem of problems) {
-            prompter.say(`  ${problem.path}: ${problem.message}`);
+        if (byFlag) {
+            session.refused.add(field.flag);
         }
-        if (previous === undefined) {
-            delete answers[field.flag];
-        } else {
-            answers[field.flag] = previous;
+        sayProblems(prompter, problems, field);
+        delete answers[field.flag];
+    }
+}
+
+/** The one question for both domain fields: a name with a dot is the customer's own domain. */
+async function askDomain(prompter: Prompter, session: Session, fleet: ExistingFleet): Promise<Outcome> {
+    const { answers } = session;
+    const tenant = text(answers, "tenant")!;
+    for (;;) {
+        const typed = (await prompter.ask(fieldByFlag("subdomain").question, tenant)) || tenant;
+        if (BACK_ANSWERS.includes(typed.toLowerCase())) {
+            return "back";
         }
+        const field = fieldByFlag(typed.includes(".") ? "own-domain" : "subdomain");
+        answers[field.flag] = typed;
+        const problems = promptProblems(answers, fleet, field);
+        if (problems.length === 0) {
+            return "answered";
+        }
+        sayProblems(prompter, problems, field);
+        delete answers[field.flag];
     }
 }
 
@@ -260,74 +321,123 @@ function parseMode(typed: string): string {
     return Number.isInteger(index) && index >= 1 && index <= MODES.length ? MODES[index - 1]! : typed;
 }
 
-/** The questions, in the order a conversation needs (corporate networks before the allocated network). */
-async function interview(prompter: Prompter, given: Answers, fleet: ExistingFleet): Promise<{ answers: Answers; allocated: boolean }> {
-    const answers: Answers = {};
-    const ask = (question: Question): Promise<void> => askField(prompter, answers, fleet, question, given);
-    await ask({ flag: "company" });
-    await ask({ flag: "tenant", shown: deriveTenantId(text(answers, "company") ?? "", fleet.tenantIds), enter: "write" });
-    if (given.mode === undefined) {
-        prompter.say("Modes:");
-        MODES.forEach((mode, i) => prompter.say(`  ${i + 1}. ${mode.padEnd(15)}${MODE_EXPLANATIONS[mode]}`));
-    }
-    await ask({ flag: "mode", parse: parseMode });
-    const mode = modeOf(answers)!;
-    await ask({ flag: "region", shown: DEFAULT_REGION, enter: "write" });
-    await ask({ flag: "environment", shown: DEFAULT_ENVIRONMENT, enter: "omit" });
-    if (needsField(mode, "subdomain")) {
-        if (given.subdomain !== undefined || given["own-domain"] !== undefined) {
-            await ask({ flag: given.subdomain !== undefined ? "subdomain" : "own-domain" });
-        } else {
-            // One question for both: a name with a dot is the customer's own domain.
-            const tenant = text(answers, "tenant")!;
-            for (;;) {
-                const typed = (await prompter.ask(fieldByFlag("subdomain").question, tenant)) || tenant;
-                const flag = typed.includes(".") ? "own-domain" : "subdomain";
-                answers[flag] = typed;
-                const problems = problemsOfField(checkCandidate(answers, fleet).problems, fieldByFlag(flag));
-                if (problems.length === 0) {
-                    break;
-                }
-                problems.forEach((problem) => prompter.say(`  ${problem.path}: ${problem.message}`));
-                delete answers[flag];
+interface Step {
+    /** The answers the step gives (cleared when the user goes back to it). */
+    readonly flags: readonly string[];
+    readonly run: () => Promise<Outcome>;
+}
+
+/**
+ * The questions, in the order a conversation needs (corporate networks before the allocated
+ * network), for the answers so far: the mode decides which follow it.
+ */
+function steps(prompter: Prompter, session: Session, given: Answers, fleet: ExistingFleet): Step[] {
+    const { answers } = session;
+    const field = (question: Question, before?: () => void): Step => ({
+        flags: [question.flag],
+        run: () => {
+            before?.();
+            return askField(prompter, session, fleet, question, given);
+        },
+    });
+    const asked = (flag: string): boolean => given[flag] === undefined || session.reask.has(flag);
+    const order: Step[] = [
+        field({ flag: "company" }),
+        { flags: ["tenant"], run: () => askField(prompter, session, fleet, { flag: "tenant", shown: deriveTenantId(text(answers, "company") ?? "", fleet.tenantIds), enter: "write" }, given) },
+        field({ flag: "mode", parse: parseMode }, () => {
+            if (asked("mode")) {
+                prompter.say("Modes:");
+                MODES.forEach((mode, i) => prompter.say(`  ${i + 1}. ${mode.padEnd(15)}${MODE_EXPLANATIONS[mode]}`));
             }
-        }
+        }),
+    ];
+    const mode = modeOf(answers);
+    if (mode === undefined) {
+        return order;
+    }
+    order.push(field({ flag: "region", shown: DEFAULT_REGION, enter: "write" }), field({ flag: "environment", shown: DEFAULT_ENVIRONMENT, enter: "omit" }));
+    if (needsField(mode, "subdomain")) {
+        const byFlag = ["subdomain", "own-domain"].find((flag) => given[flag] !== undefined && !session.reask.has(flag));
+        order.push(
+            byFlag !== undefined
+                ? { flags: ["subdomain", "own-domain"], run: () => askField(prompter, session, fleet, { flag: byFlag }, given) }
+                : { flags: ["subdomain", "own-domain"], run: () => askDomain(prompter, session, fleet) },
+        );
     }
     if (needsField(mode, "customer-gateway-ip")) {
-        await ask({ flag: "customer-gateway-ip" });
-        await ask({ flag: "bgp-asn", enter: "omit" });
-        await ask({ flag: "corporate-cidr" });
+        order.push(field({ flag: "customer-gateway-ip" }), field({ flag: "bgp-asn", enter: "omit" }), field({ flag: "corporate-cidr" }));
     }
     if (needsField(mode, "directory-name")) {
-        await ask({ flag: "directory-name" });
-        await ask({ flag: "dns-ip" });
-        await ask({ flag: "service-account" });
+        order.push(field({ flag: "directory-name" }), field({ flag: "dns-ip" }), field({ flag: "service-account" }));
     }
-    let allocated = false;
     if (needsField(mode, "network-cidr")) {
-        const proposal = allocateFor(fleet, list(answers, "corporate-cidr"));
-        await ask({ flag: "network-cidr", shown: proposal, enter: "write" });
-        allocated = given["network-cidr"] === undefined && proposal !== undefined && text(answers, "network-cidr") === proposal;
+        order.push({
+            flags: ["network-cidr"],
+            run: async () => {
+                const proposal = allocateFor(fleet, list(answers, "corporate-cidr"));
+                const outcome = await askField(prompter, session, fleet, { flag: "network-cidr", shown: proposal, enter: "write" }, given);
+                session.allocated = outcome === "answered" && asked("network-cidr") && proposal !== undefined && text(answers, "network-cidr") === proposal;
+                return outcome;
+            },
+        });
     }
     const environment = (text(answers, "environment") ?? DEFAULT_ENVIRONMENT) as Environment;
     const sizes = defaultSizes(mode, ENVIRONMENTS.includes(environment) ? environment : DEFAULT_ENVIRONMENT);
     if (needsField(mode, "instance-type")) {
-        prompter.say("Sizing (Enter keeps the default of the environment and leaves the field out of the file):");
-        await ask({ flag: "instance-type", shown: sizes.compute.instanceType, enter: "omit" });
-        await ask({ flag: "instances", shown: String(sizes.compute.instances), enter: "omit" });
-        await ask({ flag: "volume-gib", shown: String(sizes.compute.volumeGiB), enter: "omit" });
-        await ask({ flag: "db-instance-class", shown: sizes.database.instanceClass, enter: "omit" });
-        await ask({ flag: "db-storage-gib", shown: String(sizes.database.storageGiB), enter: "omit" });
+        order.push(
+            field({ flag: "instance-type", shown: sizes.compute.instanceType, enter: "omit" }, () =>
+                prompter.say("Sizing (Enter keeps the default of the environment and leaves the field out of the file):"),
+            ),
+            field({ flag: "instances", shown: String(sizes.compute.instances), enter: "omit" }),
+            field({ flag: "volume-gib", shown: String(sizes.compute.volumeGiB), enter: "omit" }),
+            field({ flag: "db-instance-class", shown: sizes.database.instanceClass, enter: "omit" }),
+            field({ flag: "db-storage-gib", shown: String(sizes.database.storageGiB), enter: "omit" }),
+        );
     }
-    await ask({ flag: "password-min-length", shown: String(DEFAULT_PASSWORD_MIN_LENGTH), enter: "omit" });
-    await ask({ flag: "offsite-region", shown: PARTNER_REGIONS[text(answers, "region")!], enter: "omit" });
+    order.push(
+        field({ flag: "password-min-length", shown: String(DEFAULT_PASSWORD_MIN_LENGTH), enter: "omit" }),
+        field({ flag: "offsite-region", shown: PARTNER_REGIONS[text(answers, "region") ?? ""], enter: "omit" }),
+    );
+    return order;
+}
+
+
+/**
+ * The interview: each step in turn; `<` (or `back`) at a prompt clears the previous step's answer
+ * and asks it again (a value given by flag included). Answers accumulate in `session`, which the
+ * caller prints as a command when the interview ends without a file.
+ */
+async function interview(prompter: Prompter, given: Answers, fleet: ExistingFleet, session: Session): Promise<{ answers: Answers; allocated: boolean }> {
+    const { answers } = session;
+    prompter.say("Type < (or back) to return to the previous question; Ctrl-C stops and prints the command with your answers so far.");
+    let index = 0;
+    for (;;) {
+        const list = steps(prompter, session, given, fleet);
+        if (index >= list.length) {
+            break;
+        }
+        if ((await list[index]!.run()) === "answered") {
+            index++;
+            continue;
+        }
+        if (index === 0) {
+            prompter.say("  this is the first question");
+            continue;
+        }
+        index--;
+        for (const flag of list[index]!.flags) {
+            delete answers[flag];
+            session.reask.add(flag);
+        }
+    }
+    const mode = modeOf(answers)!;
     // Flags for fields this mode does not have stay in, so the final check names them.
     for (const [flag, value] of Object.entries(given)) {
         if (answers[flag] === undefined && value !== undefined && !needsField(mode, flag)) {
             answers[flag] = value;
         }
     }
-    return { answers, allocated };
+    return { answers, allocated: session.allocated };
 }
 
 /** Writes the file without ever replacing one: a hard link from a temporary file fails if the name exists. */
@@ -390,24 +500,36 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
         return EXIT.ok;
     }
     if (positionals.length > 0) {
-        throw new UsageError(`unexpected argument "${String(positionals[0]).slice(0, 80)}"; every field is a flag (see --help)`);
+        throw new UsageError(`unexpected argument "${String(positionals[0]).slice(0, 80)}"; every field is a flag (--company NAME, --mode MODE ...)`);
     }
     const dir = path.resolve(typeof values.dir === "string" ? values.dir : TENANT_CONFIG_DIR);
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
         throw new UsageError(`--dir ${displayName(dir)} is not a folder`);
     }
     const given = answersFromFlags(values);
+    // On any refusal, the answers given so far as one command: nothing is typed twice.
+    const resume = (answers: Answers, what: string): void => {
+        if (Object.values(answers).every((value) => value === undefined)) {
+            return;
+        }
+        const missing = missingRequiredFlags(answers);
+        const rest = missing.length > 0 ? `; add ${missing.map((flag) => `--${flag}`).join(", ")} or leave out --yes to be asked the rest` : "";
+        say(`tenant:new: ${what}${rest}:`);
+        say(`  ${resumeCommand(answers, { dir: typeof values.dir === "string" ? values.dir : undefined, dryRun: values["dry-run"] === true, noPlan: values["no-plan"] === true })}`);
+    };
 
     // Preconditions: a fleet that is valid now, and no existing file for a tenant id given by flag.
     const fleet = readExistingFleet(dir);
     if (fleet.problems.length > 0) {
         fleet.problems.forEach((problem) => say(formatProblem(problem)));
         say(`tenant:new: ${displayName(dir)} already has ${fleet.problems.length} problem(s); fix them first (npm run validate), nothing written`);
+        resume(given, "then run again with your flags");
         return EXIT.invalid;
     }
     const givenTenant = text(given, "tenant");
     if (givenTenant !== undefined && fs.existsSync(tenantFilePath(dir, givenTenant))) {
         say(`tenant:new: ${displayName(tenantFilePath(dir, givenTenant))} already exists; a tenant is never overwritten (edit the file instead), nothing written`);
+        resume(given, "for another tenant, change --tenant in");
         return EXIT.invalid;
     }
 
@@ -421,11 +543,15 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
         ({ answers, allocated } = withDefaults(given, fleet));
     } else {
         const prompter = new Prompter({ stdin: io.stdin, output: io.stderr });
+        const session = newSession();
         try {
-            ({ answers, allocated } = await interview(prompter, given, fleet));
+            ({ answers, allocated } = await interview(prompter, given, fleet, session));
         } catch (error) {
             if (error instanceof InputEnded) {
                 say("");
+                // The flags not yet reached, then every answer accepted; a flag refused or gone back to is not kept.
+                const kept = Object.fromEntries(Object.entries(given).filter(([flag]) => !session.refused.has(flag) && !session.reask.has(flag)));
+                resume({ ...kept, ...session.answers }, "your answers so far, to go on without typing them again");
                 throw new UsageError(`${error.message}; nothing written (use --yes with flags to run without questions)`, EXIT_CANCELLED);
             }
             throw error;
@@ -437,6 +563,7 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
     const mode = modeOf(answers);
     if (needsField(mode, "network-cidr") && text(answers, "network-cidr") === undefined) {
         say(`tenant:new: the network pool (${NETWORK_POOL.join(", ")}) has no free /16 left; give --network-cidr, nothing written`);
+        resume(answers, "add --network-cidr to");
         return EXIT.invalid;
     }
     // The final bytes, checked alone and with the whole fleet, exactly as they will be written.
@@ -444,6 +571,7 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
     if (candidate.problems.length > 0) {
         candidate.problems.forEach((problem) => say(describeProblem(problem)));
         say(`tenant:new: ${candidate.problems.length} problem(s); nothing written`);
+        resume(answers, "correct the flags named above in");
         return EXIT.invalid;
     }
     const tenant = text(answers, "tenant")!;
@@ -457,6 +585,7 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
     }
     if (writeNew(file, candidate.text) === "exists") {
         say(`tenant:new: ${displayName(file)} already exists; a tenant is never overwritten, nothing written`);
+        resume(answers, "for another tenant, change --tenant in");
         return EXIT.invalid;
     }
     const after = loadFleet({ dir });

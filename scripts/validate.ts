@@ -1,16 +1,20 @@
 #!/usr/bin/env tsx
-// npm run validate [-- [--json] [FILE ...]]: checks tenant files together and prints every problem
+// npm run validate [-- [--json] [TENANT | FILE ...]]: checks tenant files together and prints every problem
 // as FILE:LINE:COLUMN: FIELD_PATH: message. Exit 0 when all are valid, 1 when any is not, 2 on misuse.
 
-import { formatProblem, loadFleet, sortProblems } from "../stacks/config/validate";
-import { EXIT, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
+import * as path from "node:path";
+
+import { formatProblem, loadFleet, sortProblems, TENANT_CONFIG_DIR } from "../stacks/config/validate";
+import { EXIT, parseFlags, parseStackTarget, run, UsageError, writeStdout } from "./lib/cli";
 import { BaseRefError, checkDeletedTenants } from "./lib/lifecycle";
 
-export const USAGE = `Usage: npm run validate -- [--json] [--base REF] [FILE ...]
+export const USAGE = `Usage: npm run validate -- [--json] [--base REF] [TENANT | FILE ...]
 
-Checks the tenant files in tenant-configs/ (or only the FILEs given) together: the schema
-(tenant-configs/tenant.schema.json), network arithmetic, and uniqueness across tenants.
+Checks the tenant files in tenant-configs/ (or only the tenants and FILEs given) together: the
+schema (tenant-configs/tenant.schema.json), network arithmetic, and uniqueness across tenants.
 
+  TENANT     a tenant id (tenant-configs/TENANT.yaml), as plan takes it
+  FILE       a tenant file anywhere on disk
   --json     print one JSON document { version, files, errors } on stdout
   --base REF also refuse a tenant file that REF has and the folder no longer has, unless REF's
              file already said status: offboarding (a tenant leaves through its file first)
@@ -29,7 +33,22 @@ export async function main(argv: string[]): Promise<number> {
         await writeStdout(USAGE);
         return EXIT.ok;
     }
-    const loaded = loadFleet(positionals.length > 0 ? { files: positionals } : {});
+    const files = positionals.map((arg) => {
+        const target = parseStackTarget(arg);
+        switch (target.kind) {
+            case "file":
+                return target.file;
+            case "tenant":
+                return path.join(TENANT_CONFIG_DIR, `${target.id}.yaml`);
+            case "platform":
+                throw new UsageError(`${arg} is a platform stack: validate checks tenant files (the platform is checked by npm run plan -- ${arg})`);
+            default: {
+                const never: never = target;
+                return never;
+            }
+        }
+    });
+    const loaded = loadFleet(files.length > 0 ? { files } : {});
     let fleet = loaded;
     if (values.base !== undefined) {
         if (!/^[^\s-][^\s]*$/.test(values.base)) {

@@ -140,13 +140,14 @@ describe("npm run plan", () => {
     it.each([
         [["--bogus"], /Unknown option '--bogus'/],
         [["--config", "novalue"], /--config expects KEY=VALUE/],
-        [["Not_A_Tenant"], /neither a tenant id nor a \.yaml file/],
+        [["Not_A_Tenant"], /neither a tenant id, platform-<region> nor a \.yaml file/],
+        [["--config", "fooBar=1"], /--config fooBar: unknown config key; the program reads: .*homeRegion/],
         [["acme", "--isolated"], /--isolated applies to FILE\.yaml/],
-    ])("GIVEN %j WHEN run THEN exit 2 with a usage message and no stack trace", (args, message) => {
+    ])("GIVEN %j WHEN run THEN exit 2 with a one-line usage message pointing to --help and no stack trace", (args, message) => {
         const result = plan(...args);
         expect(result.status).toBe(2);
         expect(result.stderr).toMatch(message);
-        expect(result.stderr).toContain("Usage: npm run plan");
+        expect(result.stderr).toMatch(/^plan: [^\n]*; see --help\n$/);
         expect(result.stderr).not.toMatch(/\n\s+at /);
     });
 

@@ -334,8 +334,18 @@ describe("tenant", () => {
         expectOnly(edit(SAAS, "/tenant", undefined), "/tenant", atParent("/"), "is required", "acme.yaml");
     });
 
-    it("GIVEN tenant acme in globex.yaml WHEN validated THEN /tenant must match the file name", () => {
-        expectOnly(SAAS, "/tenant", "value", `"acme" does not match the file name "globex.yaml"; the file must be named acme.yaml`, "globex.yaml");
+    it("GIVEN tenant acme in globex.yaml (an example copied, tenant: left unchanged) WHEN validated THEN the advice is to change tenant: to the file's id, never to rename the file to the example's", () => {
+        expectOnly(
+            SAAS,
+            "/tenant",
+            "value",
+            `"acme" does not match the file name "globex.yaml"; the file name is the tenant id (and the stack name): change tenant: to match the file (tenant: globex), or rename the file only if "acme" is the id this tenant was created with`,
+            "globex.yaml",
+        );
+    });
+
+    it("GIVEN tenant acme in a file whose name is no tenant id WHEN validated THEN the advice is to name the file after the tenant", () => {
+        expectOnly(SAAS, "/tenant", "value", `"Acme Copy" is not a tenant id, so name the file acme.yaml`, "Acme Copy.yaml");
     });
 
     it("GIVEN tenant acme in a folder's acme.yaml WHEN validated THEN only the base name counts", () => {
@@ -1113,9 +1123,12 @@ const HOSTILE: Hostile[] = [
     { name: "an unterminated quote", bytes: Buffer.from('tenant: acme\ncompany: "ACME\nmode: saas\n'), line: 4, column: 1, message: 'YAML syntax error: Missing closing "quote' },
     { name: "tab indentation", bytes: Buffer.from("tenant: acme\nsecurity:\n\tpasswordMinLength: 14\n"), line: 3, column: 1, message: "tabs are not allowed for indentation" },
     { name: "a bad indentation", bytes: Buffer.from("tenant: acme\n  company: ACME\n"), line: 1, column: 9, message: "YAML syntax error: " },
-    { name: "a duplicate key", bytes: Buffer.from("tenant: acme\ncompany: ACME\ntenant: acme\n"), line: 3, column: 1, message: "duplicate key: each field may appear only once" },
-    { name: "a duplicate nested key", bytes: Buffer.from("tenant: acme\nnetwork:\n  cidr: 10.20.0.0/16\n  cidr: 10.21.0.0/16\n"), line: 4, column: 3, message: "duplicate key" },
-    { name: "a merge key", bytes: Buffer.from("base: &base\n  mode: saas\n<<: *base\ntenant: acme\n"), line: 3, column: 1, message: "merge keys (<<) are not allowed" },
+    { name: "a duplicate key", bytes: Buffer.from("tenant: acme\ncompany: ACME\ntenant: acme\n"), line: 3, column: 1, path: "/tenant", message: "duplicate key: each field may appear only once" },
+    { name: "a duplicate nested key", bytes: Buffer.from("tenant: acme\nnetwork:\n  cidr: 10.20.0.0/16\n  cidr: 10.21.0.0/16\n"), line: 4, column: 3, path: "/network/cidr", message: "duplicate key" },
+    { name: "a duplicate key in a list's mapping", bytes: Buffer.from("tenant: acme\nvpn:\n  corporateCidrs:\n    - {x: 1, x: 2}\n"), line: 4, column: 14, path: "/vpn/corporateCidrs/0/x", message: "duplicate key" },
+    { name: "a duplicate secret-looking key", bytes: Buffer.from("tenant: acme\napiToken: a\napiToken: b\n"), line: 3, column: 1, message: "duplicate key" },
+    { name: "a merge key", bytes: Buffer.from("base: &base\n  mode: saas\n<<: *base\ntenant: acme\n"), line: 3, column: 1, path: "/<<", message: "merge keys (<<) are not allowed" },
+    { name: "a nested merge key", bytes: Buffer.from("base: &base\n  cidr: 10.20.0.0/16\nnetwork:\n  <<: *base\n"), line: 4, column: 3, path: "/network/<<", message: "merge keys (<<) are not allowed" },
     { name: "a custom tag", bytes: Buffer.from("tenant: !foo acme\ncompany: ACME\nmode: saas\nregion: eu-west-1\n"), line: 1, column: 14, path: "/tenant", message: "the YAML tag !foo is not allowed" },
     { name: "a !!binary tag", bytes: Buffer.from("tenant: acme\ncompany: !!binary QUNNRQ==\nmode: saas\nregion: eu-west-1\n"), line: 2, column: 19, path: "/company", message: "the YAML tag !!binary is not allowed" },
     { name: "a !!set tag", bytes: Buffer.from("tenant: acme\ncompany: ACME\nmode: saas\nregion: eu-west-1\nsecurity: !!set {a, b}\n"), line: 5, column: 17, path: "/security", message: "the YAML tag !!set is not allowed" },

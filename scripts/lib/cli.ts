@@ -1,7 +1,11 @@
 // What every script shares: strict flag parsing with usage errors (exit 2), and one place that
 // tells a user mistake (a message) from a defect (a stack trace worth reporting).
 
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { parseArgs, ParseArgsConfig } from "node:util";
+
+import { REGIONS } from "../../stacks/config/regions";
 
 /** Exit codes shared by every script. */
 export const EXIT = { ok: 0, invalid: 1, usage: 2, policy: 3, internal: 70 } as const;
@@ -27,20 +31,148 @@ export function parseFlags<T extends Options>(argv: readonly string[], options: 
     }
 }
 
+/** What a user sees of a usage error: its one line and where to read more, never the whole help. */
+export function usageLine(name: string, message: string): string {
+    return `${name}: ${message}; see --help\n`;
+}
+
+/** The reason an operating system call failed, in words and with its code (`permission denied (EACCES)`). */
+export function fsReason(error: NodeJS.ErrnoException): string {
+    const words: Record<string, string> = {
+        EACCES: "permission denied",
+        EPERM: "operation not permitted",
+        ENOENT: "no such file or folder",
+        ENOTDIR: "a part of the path is not a folder",
+        EISDIR: "is a folder",
+        ELOOP: "a symbolic link loop (too many levels of symbolic links)",
+        EROFS: "read-only file system",
+        ENOSPC: "no space left on the device",
+        EDQUOT: "disk quota exceeded",
+        ENAMETOOLONG: "the name is too long",
+        EEXIST: "already exists",
+        EBUSY: "busy",
+    };
+    const code = error.code ?? "error";
+    return `${words[code] ?? error.message.split("\n")[0]} (${code})`;
+}
+
+function isErrno(error: unknown): error is NodeJS.ErrnoException {
+    return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string" && typeof (error as NodeJS.ErrnoException).syscall === "string";
+}
+
+/**
+ * Why `file` cannot be written, or undefined when it can (as far as can be known before writing):
+ * the folder missing or not a folder, a symlink loop, a folder in the file's place, no permission.
+ */
+export function outputPathProblem(file: string, options: { readonly createFolder?: boolean } = {}): string | undefined {
+    const target = path.resolve(file);
+    const dir = path.dirname(target);
+    if (options.createFolder) {
+        try {
+            fs.mkdirSync(dir, { recursive: true });
+        } catch (error) {
+            return `cannot be written: the folder ${dir} cannot be created: ${fsReason(error as NodeJS.ErrnoException)}`;
+        }
+    }
+    try {
+        const stat = fs.statSync(target);
+        if (stat.isDirectory()) {
+            return `is a folder (EISDIR)`;
+        }
+        fs.accessSync(target, fs.constants.W_OK);
+        return undefined;
+    } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== "ENOENT") {
+            return `cannot be written: ${fsReason(error as NodeJS.ErrnoException)}`;
+        }
+    }
+    // The file does not exist (or is a dangling link): its folder must exist and be writable.
+    try {
+        fs.lstatSync(target);
+        return `is a symbolic link to nothing (ENOENT)`;
+    } catch {
+        // not there at all: look at the folder
+    }
+    try {
+        if (!fs.statSync(dir).isDirectory()) {
+            return `cannot be written: ${dir} is not a folder (ENOTDIR)`;
+        }
+        fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
+        return undefined;
+    } catch (error) {
+        const errno = error as NodeJS.ErrnoException;
+        return errno.code === "ENOENT" ? `cannot be written: the folder ${dir} does not exist (ENOENT)` : `cannot be written: the folder ${dir}: ${fsReason(errno)}`;
+    }
+}
+
+/** Refuses an output path that cannot be written before any work is done (a usage error naming the flag). */
+export function checkOutputPath(flag: string, file: string, options: { readonly createFolder?: boolean } = {}): void {
+    const problem = outputPathProblem(file, options);
+    if (problem !== undefined) {
+        throw new UsageError(`${flag} ${file}: ${problem}`);
+    }
+}
+
+/** Writes an output file; a failure (disk full, permissions changed meanwhile) is a usage error naming the flag and path. */
+export function writeOutputFile(flag: string, file: string, text: string): void {
+    try {
+        fs.writeFileSync(file, text);
+    } catch (error) {
+        if (isErrno(error)) {
+            throw new UsageError(`${flag} ${file}: cannot be written: ${fsReason(error)}`);
+        }
+        throw error;
+    }
+}
+
+/** A tenant id as people type it (the file name of tenant-configs/TENANT.yaml). */
+export const TENANT_ID = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
+
+export type StackTarget =
+    | { readonly kind: "file"; readonly file: string }
+    | { readonly kind: "tenant"; readonly id: string }
+    | { readonly kind: "platform"; readonly region: string };
+
+/**
+ * What a CLI argument names: a tenant file (ends in .yaml or has a folder), the platform stack of
+ * a region (`platform-<region>`, as Pulumi names it), or a tenant id. Anything else is a usage error.
+ */
+export function parseStackTarget(arg: string): StackTarget {
+    if (arg.endsWith(".yaml") || arg.includes("/") || arg.includes(path.sep)) {
+        return { kind: "file", file: arg };
+    }
+    const platform = /^platform-(.+)$/.exec(arg);
+    if (platform) {
+        if (!REGIONS.includes(platform[1]!)) {
+            throw new UsageError(`"${arg.slice(0, 80)}": ${platform[1]!.slice(0, 40)} is not an AWS region the platform supports (platform-<region>, e.g. platform-eu-west-1)`);
+        }
+        return { kind: "platform", region: platform[1]! };
+    }
+    if (!TENANT_ID.test(arg)) {
+        throw new UsageError(`"${arg.slice(0, 80)}" is neither a tenant id, platform-<region> nor a .yaml file`);
+    }
+    return { kind: "tenant", id: arg };
+}
+
 /**
  * Runs a script's `main`, mapping a UsageError to its message and exit code and anything else to
  * an internal error with its stack (that is a defect in this repository, not the user's doing).
+ * A file system refusal (a path that cannot be read or written) is the user's environment, not a
+ * defect: one line naming the path and the reason, exit 2.
  */
-export async function run(name: string, main: (argv: string[]) => Promise<number>, usage: string): Promise<void> {
+export async function run(name: string, main: (argv: string[]) => Promise<number>, _usage?: string): Promise<void> {
     try {
         process.exitCode = await main(process.argv.slice(2));
     } catch (error) {
         if (error instanceof UsageError) {
-            process.stderr.write(`${name}: ${error.message}\n`);
-            if (error.exitCode === EXIT.usage) {
-                process.stderr.write(`\n${usage}`);
-            }
+            process.stderr.write(error.exitCode === EXIT.usage ? usageLine(name, error.message) : `${name}: ${error.message}\n`);
             process.exitCode = error.exitCode;
+            return;
+        }
+        if (isErrno(error) && typeof error.path === "string") {
+            process.stderr.write(usageLine(name, `${error.path}: cannot ${error.syscall === "open" || error.syscall === "write" ? "be opened" : error.syscall}: ${fsReason(error)}`));
+            process.exitCode = EXIT.usage;
             return;
         }
         process.stderr.write(`${name}: internal error, please report it with this output:\n${(error as Error).stack ?? String(error)}\n`);

@@ -241,7 +241,12 @@ export function documentFindings(data: unknown, fileTenantId: string): Finding[]
     const tenant = str(get(data, "tenant"));
     if (tenant !== undefined && /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/.test(tenant)) {
         if (tenant !== fileTenantId) {
-            findings.push({ pointer: "/tenant", message: `"${tenant}" does not match the file name "${fileTenantId}.yaml"; the file must be named ${tenant}.yaml (the file name is the tenant id and the stack name)` });
+            // A copied example keeps the example's id: advising to rename the file to it would
+            // clash with the example, so the advice is to change the field.
+            const advice = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/.test(fileTenantId)
+                ? `change tenant: to match the file (tenant: ${fileTenantId}), or rename the file only if "${tenant}" is the id this tenant was created with`
+                : `"${fileTenantId}" is not a tenant id, so name the file ${tenant}.yaml`;
+            findings.push({ pointer: "/tenant", message: `"${tenant}" does not match the file name "${fileTenantId}.yaml"; the file name is the tenant id (and the stack name): ${advice}` });
         }
         if (isReservedTenantId(tenant)) {
             findings.push({ pointer: "/tenant", message: `"${tenant}" is reserved for the platform's stacks (platform-<region>); choose another tenant id` });

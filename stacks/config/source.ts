@@ -19,6 +19,8 @@ import {
     YAMLMap,
 } from "yaml";
 
+import { isSecretLikeKey } from "./rules";
+
 /** One thing wrong with a tenant file, in the contract's `FILE:LINE:COLUMN: FIELD_PATH: message` shape. */
 export interface Problem {
     readonly file: string;
@@ -257,10 +259,21 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
         problems.push(at(line, column, `the file holds ${documents.length} YAML documents; a tenant file is exactly one`));
     }
     const doc = documents[0]!;
+    // The key a parser error stands on (a duplicate key), as the pointer of the field it repeats.
+    const keyPointers = new Map<number, string>();
+    visit(doc, {
+        Pair(key, pair, ancestors) {
+            // A secret-looking name is never echoed, not even in a path: its section stands in.
+            if (isScalar(pair.key) && pair.key.range && !isSecretLikeKey(String(pair.key.value))) {
+                keyPointers.set(pair.key.range[0], joinPointer(pointerOf(ancestors, key), String(pair.key.value)));
+            }
+        },
+    });
     // Unresolved tags are reported below with the field they stand on.
     for (const error of [...doc.errors, ...doc.warnings.filter((warning) => warning.code !== "TAG_RESOLVE_FAILED")]) {
         const { line, column } = linePos(error.pos[0]);
-        problems.push(at(line, column, yamlErrorMessage(error.code, error.message)));
+        const pointer = error.code === "DUPLICATE_KEY" ? (keyPointers.get(error.pos[0]) ?? "/") : "/";
+        problems.push(at(line, column, yamlErrorMessage(error.code, error.message), pointer));
     }
     if (problems.length > 0) {
         return { problems };
@@ -285,10 +298,10 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
                 problems.push(at(line, column, `the YAML tag ${shown} is not allowed; write the plain value`, pointerOf(ancestors, key)));
             }
         },
-        Pair(_, pair) {
+        Pair(key, pair, ancestors) {
             if (isScalar(pair.key) && pair.key.value === "<<") {
                 const { line, column } = linePos(pair.key.range?.[0] ?? 0);
-                problems.push(at(line, column, "merge keys (<<) are not allowed; write each field out"));
+                problems.push(at(line, column, "merge keys (<<) are not allowed; write each field out", joinPointer(pointerOf(ancestors, key), "<<")));
             }
         },
     });

@@ -407,8 +407,19 @@ export function readTenantFiles(paths: readonly string[]): LoadedFiles {
         let real: string;
         try {
             real = fs.realpathSync(file);
-        } catch {
-            problems.push(fileProblem(displayName(file), "no such file"));
+        } catch (error) {
+            // Only a missing file is "no such file": a link loop or a folder without permission is said as such.
+            const code = (error as NodeJS.ErrnoException).code;
+            problems.push(
+                fileProblem(
+                    displayName(file),
+                    code === "ENOENT" || code === undefined
+                        ? "no such file"
+                        : code === "ELOOP"
+                          ? "is a symbolic link loop (ELOOP): a link in its path points back to itself; fix or remove the link"
+                          : `cannot be read (${code})`,
+                ),
+            );
             continue;
         }
         if (seen.has(real)) {

@@ -111,3 +111,20 @@ export function deriveTenantId(company: string, taken: ReadonlySet<string> = new
     }
     return candidate;
 }
+
+/**
+ * The problems of the answers given so far: those at a field answered (or below it), and those of
+ * a section holding an answered field (`/compute`: whether the servers fit their hosts; `/domain`).
+ * The validator judges the partial document as it judges a file, so each answer is checked against
+ * every answer before it, whichever field the validator reports the conflict at (a network that
+ * overlaps the corporate ranges is reported at /vpn/corporateCidrs/N); problems of fields not yet
+ * answered (still required) are not shown.
+ */
+export function answeredProblems(problems: readonly Problem[], answers: Answers, fields: readonly Field[]): Problem[] {
+    const answered = fields.filter((field) => {
+        const value = answers[field.flag];
+        return value !== undefined && value !== "" && !(Array.isArray(value) && value.length === 0);
+    });
+    const sections = new Set(answered.filter((field) => field.path.length > 1).map((field) => `/${field.path[0]}`));
+    return problems.filter((problem) => sections.has(problem.path) || answered.some((field) => problemsOfField([problem], field).length > 0));
+}

@@ -1,0 +1,224 @@
+// The CLIs' shared paper cuts (scripts/lib/cli.ts): the names people type (tenant ids and
+// platform-<region>), unknown --config keys, output paths that cannot be written, usage errors in
+// one line, file system refusals without a stack trace. Fixtures only: nothing reads tenant-configs/.
+
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+
+import { checkOutputPath, outputPathProblem, parseStackTarget, run, UsageError, writeOutputFile } from "../scripts/lib/cli";
+import { parseRequest as parsePlanRequest, selectionArgs } from "../scripts/plan";
+import { main as stackOpsMain } from "../scripts/stack-ops";
+import { KNOWN_STACK_CONFIG_KEYS } from "../stacks/config/stack-config";
+import { loadFleet } from "../stacks/config/validate";
+import { projectCopy } from "./fixtures/project-copy";
+
+const REPO = path.resolve(__dirname, "..");
+const TSX = path.join(REPO, "node_modules", ".bin", "tsx");
+
+const temporary: string[] = [];
+afterAll(() => temporary.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+function scratch(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cli-"));
+    temporary.push(dir);
+    return dir;
+}
+
+/** A folder with a symbolic link loop `loop` -> `loop2` -> `loop`. */
+function withLoop(): string {
+    const dir = scratch();
+    fs.symlinkSync(path.join(dir, "loop2"), path.join(dir, "loop"));
+    fs.symlinkSync(path.join(dir, "loop"), path.join(dir, "loop2"));
+    return dir;
+}
+
+describe("parseStackTarget", () => {
+    it.each<[string, ReturnType<typeof parseStackTarget>]>([
+        ["globex", { kind: "tenant", id: "globex" }],
+        ["platform-eu-west-1", { kind: "platform", region: "eu-west-1" }],
+        ["platform-us-east-1", { kind: "platform", region: "us-east-1" }],
+        ["globex.yaml", { kind: "file", file: "globex.yaml" }],
+        ["elsewhere/globex", { kind: "file", file: "elsewhere/globex" }],
+    ])("GIVEN %j WHEN read THEN it names %j", (arg, expected) => {
+        expect(parseStackTarget(arg)).toEqual(expected);
+    });
+
+    it.each<[string, string]>([
+        ["platform-mars-1", `"platform-mars-1": mars-1 is not an AWS region the platform supports (platform-<region>, e.g. platform-eu-west-1)`],
+        ["Not_A_Tenant", `"Not_A_Tenant" is neither a tenant id, platform-<region> nor a .yaml file`],
+    ])("GIVEN %j WHEN read THEN it is a usage error: %s", (arg, message) => {
+        expect(() => parseStackTarget(arg)).toThrow(new UsageError(message));
+    });
+});
+
+describe("plan's arguments", () => {
+    it("GIVEN platform-eu-west-1 WHEN parsed THEN it is the platform stack of eu-west-1, not a file, and the base plan gets it too", () => {
+        const request = parsePlanRequest(["platform-eu-west-1"]);
+        expect(request).toMatchObject({ all: false, platform: false, platformRegions: ["eu-west-1"], ids: [], files: [] });
+        expect(selectionArgs(request as Exclude<typeof request, "help">)).toEqual(["platform-eu-west-1"]);
+    });
+
+    it("GIVEN --config with an unknown key WHEN parsed THEN it is refused naming the key, the likely one and every known key", () => {
+        expect(() => parsePlanRequest(["acme", "--config", "fooBar=1"])).toThrow(
+            new UsageError(`--config fooBar: unknown config key; the program reads: ${KNOWN_STACK_CONFIG_KEYS.join(", ")}`),
+        );
+        expect(() => parsePlanRequest(["acme", "--config", "homeRegon=eu-west-1"])).toThrow(/^--config homeRegon: unknown config key \(did you mean "homeRegion"\?\)/);
+        expect(() => parsePlanRequest(["acme", "--config", "aws:region=eu-west-1"])).toThrow(/^--config aws:region: unknown config key/);
+    });
+
+    it.each([["homeRegion=eu-central-1"], ["tenant-platform:homeRegion=eu-central-1"], ["directoryPassword=x"]])(
+        "GIVEN --config %s (a key the program reads) WHEN parsed THEN it is accepted",
+        (pair) => {
+            const request = parsePlanRequest(["acme", "--config", pair]);
+            expect(request).toMatchObject({ config: { [pair.split("=")[0]!]: pair.split("=")[1] } });
+        },
+    );
+
+    it("GIVEN the stack program WHEN its config reads are listed THEN every key it reads is a known key (the list --config checks)", () => {
+        const read = new Set<string>();
+        const walk = (dir: string): void => {
+            for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+                const full = path.join(dir, entry.name);
+                if (entry.isDirectory()) {
+                    walk(full);
+                } else if (entry.name.endsWith(".ts")) {
+                    const text = fs.readFileSync(full, "utf8");
+                    for (const match of text.matchAll(/config\.(?:get|require)(?:Secret|Boolean|Number|Object|SecretBoolean|SecretNumber|SecretObject)?\(\s*"([^"]+)"/g)) {
+                        read.add(match[1]!);
+                    }
+                    for (const match of text.matchAll(/new PlatformReference\([^)]*,\s*"([^"]+)"\)/g)) {
+                        read.add(match[1]!);
+                    }
+                }
+            }
+        };
+        walk(path.join(REPO, "stacks"));
+        walk(path.join(REPO, "components"));
+        expect(read.size).toBeGreaterThan(5);
+        expect([...read].filter((key) => !KNOWN_STACK_CONFIG_KEYS.includes(key))).toEqual([]);
+    });
+});
+
+describe("output paths", () => {
+    it.each<[string, (dir: string) => string, RegExp]>([
+        ["a folder that does not exist", (dir) => path.join(dir, "missing", "plan.md"), /^cannot be written: the folder .*missing does not exist \(ENOENT\)$/],
+        ["a path through a file", (dir) => (fs.writeFileSync(path.join(dir, "file"), ""), path.join(dir, "file", "plan.md")), /^cannot be written: .*file is not a folder \(ENOTDIR\)$|\(ENOTDIR\)$/],
+        ["a folder in the file's place", (dir) => (fs.mkdirSync(path.join(dir, "taken")), path.join(dir, "taken")), /^is a folder \(EISDIR\)$/],
+        ["a symbolic link loop", () => path.join(withLoop(), "loop"), /^cannot be written: a symbolic link loop \(too many levels of symbolic links\) \(ELOOP\)$/],
+        ["a file under a symbolic link loop", () => path.join(withLoop(), "loop", "plan.md"), /\(ELOOP\)$/],
+    ])("GIVEN %s WHEN checked THEN the reason is named", (_, make, reason) => {
+        expect(outputPathProblem(make(scratch()))).toMatch(reason);
+    });
+
+    it("GIVEN a writable folder WHEN checked and written THEN there is no problem and the file holds the text", () => {
+        const file = path.join(scratch(), "plan.md");
+        expect(outputPathProblem(file)).toBeUndefined();
+        writeOutputFile("--markdown", file, "text");
+        expect(fs.readFileSync(file, "utf8")).toBe("text");
+    });
+
+    it.runIf(process.platform === "linux" && fs.existsSync("/sys/kernel"))("GIVEN a place nobody may write (/sys) WHEN checked then written THEN a usage error names the flag, path and EACCES", () => {
+        expect(() => {
+            checkOutputPath("--markdown", "/sys/plan.md");
+            writeOutputFile("--markdown", "/sys/plan.md", "text");
+        }).toThrow(/^--markdown \/sys\/plan\.md: cannot be written: .*permission denied \(EACCES\)$/);
+    });
+
+    it("GIVEN plan --markdown into a folder that does not exist WHEN parsed THEN a usage error names the flag, the path and ENOENT of the folder", () => {
+        const file = path.join(scratch(), "nowhere", "comment.md");
+        expect(() => parsePlanRequest(["--base", "main", "--markdown", file])).toThrow(
+            new UsageError(`--markdown ${file}: cannot be written: the folder ${path.dirname(file)} does not exist (ENOENT)`),
+        );
+    });
+
+    it("GIVEN preview --log-file under a file WHEN run THEN it is a usage error naming the flag and the path, before pulumi is looked for", async () => {
+        const parent = path.join(scratch(), "file");
+        fs.writeFileSync(parent, "");
+        const file = path.join(parent, "logs", "preview.log");
+        await expect(stackOpsMain(["preview", "acme", "--log-file", file])).rejects.toThrow(
+            new RegExp(`^--log-file ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: cannot be written: the folder .* cannot be created: .*\\((ENOTDIR|EEXIST)\\)$`),
+        );
+    });
+});
+
+describe("run: how a CLI ends", () => {
+    const written: string[] = [];
+    afterEach(() => {
+        vi.restoreAllMocks();
+        written.length = 0;
+        process.exitCode = undefined;
+    });
+    const capture = () => vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+
+    it("GIVEN a usage error WHEN the script ends THEN one line and 'see --help', exit 2, not the whole help", async () => {
+        capture();
+        await run("plan", async () => {
+            throw new UsageError("--config expects KEY=VALUE");
+        });
+        expect(written.join("")).toBe("plan: --config expects KEY=VALUE; see --help\n");
+        expect(process.exitCode).toBe(2);
+    });
+
+    it("GIVEN a file system refusal no script caught WHEN the script ends THEN one line names the path and the reason, exit 2, no stack trace", async () => {
+        capture();
+        const dir = withLoop();
+        await run("bench", async () => {
+            fs.writeFileSync(path.join(dir, "loop"), "x");
+            return 0;
+        });
+        expect(written.join("")).toBe(`bench: ${path.join(dir, "loop")}: cannot be opened: a symbolic link loop (too many levels of symbolic links) (ELOOP); see --help\n`);
+        expect(process.exitCode).toBe(2);
+    });
+
+    it("GIVEN a defect WHEN the script ends THEN it is an internal error with its stack, exit 70", async () => {
+        capture();
+        await run("plan", async () => {
+            throw new TypeError("x is undefined");
+        });
+        expect(written.join("")).toMatch(/^plan: internal error, please report it with this output:\nTypeError: x is undefined\n\s+at /);
+        expect(process.exitCode).toBe(70);
+    });
+});
+
+describe("tenant files given by path", () => {
+    it("GIVEN a symbolic link loop WHEN validated THEN it is reported as a loop, not as a missing file", () => {
+        const file = path.join(withLoop(), "loop");
+        const problems = loadFleet({ files: [`${file}.yaml`, file] }).problems.map((problem) => problem.message);
+        expect(problems).toContain("no such file");
+        expect(problems).toContain("is a symbolic link loop (ELOOP): a link in its path points back to itself; fix or remove the link");
+    });
+});
+
+describe("the CLIs as processes", () => {
+    const ROOT = projectCopy({ prefix: "cli-", copy: ["stacks", "scripts", "bench", "Pulumi.yaml", "package.json", "tsconfig.json"], link: ["test"] });
+    temporary.push(ROOT);
+    fs.mkdirSync(path.join(ROOT, "tenant-configs"));
+    fs.copyFileSync(path.join(REPO, "tenant-configs", "tenant.schema.json"), path.join(ROOT, "tenant-configs", "tenant.schema.json"));
+    fs.writeFileSync(path.join(ROOT, "tenant-configs", "globex.yaml"), "tenant: globex\ncompany: Globex\nmode: cloud\nregion: us-east-1\ndomain:\n  subdomain: globex\nnetwork:\n  cidr: 10.20.0.0/16\n");
+    const cli = (script: string, ...args: string[]) => spawnSync(TSX, [path.join(ROOT, script), ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+
+    it("GIVEN validate with a tenant id WHEN run THEN it validates tenant-configs/<id>.yaml as plan would, exit 0", () => {
+        const result = cli("scripts/validate.ts", "globex");
+        expect(result.stderr).toBe("1 tenant file(s) valid\n");
+        expect(result.status).toBe(0);
+    });
+
+    it("GIVEN validate with a tenant id that has no file WHEN run THEN the file is named missing, exit 1 (not a usage error)", () => {
+        const result = cli("scripts/validate.ts", "nobody-here");
+        expect(result.stdout).toBe("tenant-configs/nobody-here.yaml:1:1: /: no such file\n");
+        expect(result.status).toBe(1);
+    });
+
+    it.each<[string, string[], string]>([
+        ["validate", ["scripts/validate.ts", "--bogus"], "validate: Unknown option '--bogus'; see --help\n"],
+        ["bench --out into a missing folder", ["bench/run.ts", "--out", "nowhere/results.json"], `bench: --out nowhere/results.json: cannot be written: the folder ${path.join("ROOT", "nowhere")} does not exist (ENOENT); see --help\n`],
+    ])("GIVEN %s WHEN run THEN exactly one line ending in 'see --help', exit 2", (_, [script, ...args], expected) => {
+        const result = cli(script!, ...args);
+        expect(result.stderr).toBe(expected.replace("ROOT", fs.realpathSync(ROOT)));
+        expect(result.status).toBe(2);
+    });
+});
