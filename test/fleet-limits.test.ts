@@ -26,7 +26,7 @@ const TENANT_ID = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
 const LONGEST_REGION = Math.max(...REGIONS.map((region) => region.length));
 const [SOUTH_EAST, NORTH_EAST] = ["ap-southeast-5", "ap-northeast-1"];
 /** The platforms planned: the tenants' regions' and the home region's, which owns the account's zone and trail. */
-const PLATFORMS = [...new Set([SOUTH_EAST, NORTH_EAST, homeRegionOf({})])].map((region) => `platform-${region}`);
+const PLATFORMS = [...new Set([SOUTH_EAST, NORTH_EAST, homeRegionOf({ settings: new Map() })])].map((region) => `platform-${region}`);
 
 /** A 30-character id beginning with `prefix`, completed with letters and digits. */
 function longId(prefix: string): string {
