@@ -2,13 +2,16 @@
 // npm run validate [-- [--json] [FILE ...]]: checks tenant files together and prints every problem
 // as FILE:LINE:COLUMN: FIELD_PATH: message. Exit 0 when all are valid, 1 when any is not, 2 on misuse.
 
-import { formatProblem, loadFleet } from "../stacks/config/validate";
+import { loadPlatformFleet } from "../stacks/config/platform-file";
+import { formatProblem, loadFleet, sortProblems } from "../stacks/config/validate";
 import { EXIT, parseFlags, run, writeStdout } from "./lib/cli";
 
 export const USAGE = `Usage: npm run validate -- [--json] [FILE ...]
 
 Checks the tenant files in tenant-configs/ (or only the FILEs given) together: the schema
-(tenant-configs/tenant.schema.json), network arithmetic, and uniqueness across tenants.
+(tenant-configs/tenant.schema.json), network arithmetic, uniqueness across tenants, and that each
+tenant's region has platform settings. Without FILEs, also the platform settings files in
+platform-configs/ (platform-configs/platform.schema.json, one homeRegion and baseDomain).
 
   --json     print one JSON document { version, files, errors } on stdout
   -h, --help show this help
@@ -25,8 +28,11 @@ export async function main(argv: string[]): Promise<number> {
         await writeStdout(USAGE);
         return EXIT.ok;
     }
-    const fleet = loadFleet(positionals.length > 0 ? { files: positionals } : {});
-    const checked = fleet.files.map((file) => file.file);
+    const tenantFleet = loadFleet(positionals.length > 0 ? { files: positionals } : {});
+    // The whole repository: its platform settings files too (a named tenant file is checked alone).
+    const platforms = positionals.length > 0 ? undefined : loadPlatformFleet();
+    const fleet = { ...tenantFleet, problems: sortProblems([...(platforms?.problems ?? []), ...tenantFleet.problems]) };
+    const checked = [...(platforms?.files.map((file) => file.file) ?? []), ...fleet.files.map((file) => file.file)];
     if (values.json) {
         await writeStdout(`${JSON.stringify({ version: 1, files: checked, errors: fleet.problems }, null, 2)}\n`);
     } else {
@@ -36,8 +42,8 @@ export async function main(argv: string[]): Promise<number> {
         const bad = new Set(fleet.problems.map((problem) => problem.file)).size;
         process.stderr.write(
             fleet.problems.length === 0
-                ? `${checked.length} tenant file(s) valid\n`
-                : `${fleet.problems.length} problem(s) in ${bad} file(s); ${checked.length} tenant file(s) checked\n`,
+                ? `${checked.length} ${platforms ? "tenant and platform" : "tenant"} file(s) valid\n`
+                : `${fleet.problems.length} problem(s) in ${bad} file(s); ${checked.length} ${platforms ? "tenant and platform" : "tenant"} file(s) checked\n`,
         );
     }
     return fleet.problems.length === 0 ? EXIT.ok : EXIT.invalid;

@@ -123,10 +123,10 @@ function reworded(problem: Problem): Problem {
 
 /** The settings a valid document holds, each absent one at its documented default. */
 export function settingsOf(data: Record<string, unknown>): PlatformSettings {
-    const region = String(data.region);
+    const { region, ...given } = data as { region: string } & Partial<PlatformSettings>;
     return {
         ...PLATFORM_DEFAULTS,
-        ...(data as Partial<PlatformSettings>),
+        ...given,
         offsiteRegion: (data.offsiteRegion as string | undefined) ?? partnerRegion(region),
         organizationTrailArn: data.organizationTrailArn as string | undefined,
         guardDutyDetectorId: data.guardDutyDetectorId as string | undefined,
