@@ -228,7 +228,7 @@ export const ONE_LINE_CHANGE = {
 
 /** A copy of the program with {@link ONE_LINE_CHANGE} applied (node_modules linked, not copied). */
 function changedProgram(): string {
-    const copy = projectCopy({ prefix: "bench-variant-", copy: ["components", "stacks", "scripts", "policy", "tenant-configs", "Pulumi.yaml", "package.json", "tsconfig.json"] });
+    const copy = projectCopy({ prefix: "bench-variant-", copy: ["components", "stacks", "scripts", "policy", "tenant-configs", "platform-configs", "Pulumi.yaml", "package.json", "tsconfig.json"] });
     const file = path.join(copy, ONE_LINE_CHANGE.file);
     const text = fs.readFileSync(file, "utf8");
     if (!text.includes(ONE_LINE_CHANGE.from)) {
@@ -348,6 +348,8 @@ function measureStartup(stack: string = STARTUP_STACK, project: string = ROOT): 
 function fleetProject(fleetDir: string, scratch: string): { root: string; stack: string } {
     const root = projectCopy({ parent: scratch, copy: ["Pulumi.yaml", "dist"], link: ["index.ts", "stacks", "components", "tsconfig.json", "package.json"] });
     fs.cpSync(fleetDir, path.join(root, "tenant-configs"), { recursive: true });
+    // The fleet's platform settings where the program reads them (the project's platform-configs/).
+    fs.cpSync(platformDirOf(fleetDir), path.join(root, "platform-configs"), { recursive: true });
     fs.copyFileSync(path.join(ROOT, "tenant-configs", "tenant.schema.json"), path.join(root, "tenant-configs", "tenant.schema.json"));
     const cloud = fs.readdirSync(fleetDir).find((file) => /^mode: "?cloud"?$/m.test(fs.readFileSync(path.join(fleetDir, file), "utf8")));
     if (cloud === undefined) {
