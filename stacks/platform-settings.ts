@@ -24,7 +24,7 @@ export interface PlatformSettings {
     readonly clientVpnCidr: string;
     /**
      * `suspiciousNetworks`: networks denied by every tenant's network ACLs and web firewall.
-     * Default: a short list of ranges seen in abuse reports; operations keep it current in config.
+     * Default: a short list of ranges seen in abuse reports; operations keep it current in the platform files.
      */
     readonly suspiciousNetworks: readonly string[];
     /**
@@ -48,7 +48,7 @@ export interface PlatformSettings {
      * `homeRegion`: the platform that owns what the account has once: the multi-region CloudTrail
      * trail and the public zone of `baseDomain`. The other regions' platforms create neither and
      * read them from `platform-<homeRegion>` (deployed first). Every platform stack must hold the
-     * same value: a non-home platform checks it against the home stack's own `homeRegion` output.
+     * same value (checked across the files): a non-home platform also checks it against the home stack's own `homeRegion` output.
      * Default `eu-west-1` ({@link HOME_REGION}).
      */
     readonly homeRegion: string;
