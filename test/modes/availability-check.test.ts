@@ -103,7 +103,7 @@ describe("the canary runtime", () => {
         expect(refused.errors).toContainEqual({
             file: "platform-configs/eu-west-1.yaml",
             line: expect.any(Number),
-            column: 15,
+            column: 16,
             path: "/canaryRuntime",
             message: expect.stringMatching(/^"syn-nodejs-puppeteer-99\.9" is not a runtime listed in stacks\/config\/canary-runtimes\.json/),
         });
