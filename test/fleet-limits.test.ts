@@ -9,6 +9,7 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 
+import { platformFixture } from "./fixtures/platform-configs";
 import { renderTenant } from "../bench/generate";
 import { firstNameFor } from "../components/domain-certificate";
 import { checkAwsRules } from "../scripts/lib/plan/aws-rules";
@@ -110,7 +111,7 @@ describe("a fleet at the contract's limits", () => {
     beforeAll(async () => {
         fleet = validateFleet(documents.map((tenant) => ({ file: `${tenant.tenant}.yaml`, bytes: Buffer.from(renderTenant(tenant)) })));
         // One thread: the test machine is shared.
-        document = await planFleet({ tenants: fleet.tenants, platformRegions: [SOUTH_EAST, NORTH_EAST], config: { directoryLinkVerified: "true" }, threads: 1, quotas: ROOMY });
+        document = await planFleet({ tenants: fleet.tenants, platformRegions: [SOUTH_EAST, NORTH_EAST], platforms: platformFixture([SOUTH_EAST, NORTH_EAST]), config: { directoryLinkVerified: "true" }, threads: 1, quotas: ROOMY });
     });
 
     it("GIVEN the specs WHEN built THEN every id is 30 characters of the contract's rule, the regions are the longest, every mode and environment is there", () => {
