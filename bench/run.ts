@@ -23,7 +23,7 @@ import * as path from "node:path";
 import { checkOutputPath, EXIT, parseFlags, run, UsageError, writeOutputFile, writeStdout } from "../scripts/lib/cli";
 import { CLAIM_CACHE, REPO_ROOT } from "../stacks/config/validate";
 import { projectCopy } from "../test/fixtures/project-copy";
-import { DEFAULT_SEED, generateFleet, writeFleet } from "./generate";
+import { DEFAULT_SEED, generateFleet, platformDirOf, writeFleet } from "./generate";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -141,16 +141,20 @@ function raisedQuotas(): import("../scripts/lib/plan/quotas").AppliedQuotas {
 async function child(task: string, dir: string, threads: number | undefined): Promise<ChildReport> {
     // Required here, not at the top: each task's process loads only what the task needs.
     const { loadFleet } = require("../stacks/config/validate") as typeof import("../stacks/config/validate");
+    const { loadPlatformFleet } = require("../stacks/config/platform-file") as typeof import("../stacks/config/platform-file");
+    // The generated fleet's own platform settings (bench/generate.ts), never the repository's.
+    const platformDir = platformDirOf(dir);
     if (task === "validate") {
         const start = performance.now();
-        const fleet = loadFleet({ dir });
+        const fleet = loadFleet({ dir, platformDir });
         const seconds = (performance.now() - start) / 1000;
         if (fleet.problems.length > 0) {
             throw new MeasurementError(`the generated fleet has ${fleet.problems.length} problem(s), e.g. ${JSON.stringify(fleet.problems[0])}`);
         }
         return { seconds, resources: 0, peakRssMiB: peakRssMiB() };
     }
-    const fleet = loadFleet({ dir });
+    const fleet = loadFleet({ dir, platformDir });
+    const platforms = loadPlatformFleet(platformDir);
     const regions = [...new Set(fleet.tenants.map((tenant) => tenant.region))];
     if (task === "plan") {
         const { planFleet, PLAN_VERSION } = require("../scripts/lib/plan/fleet") as typeof import("../scripts/lib/plan/fleet");
@@ -158,7 +162,7 @@ async function child(task: string, dir: string, threads: number | undefined): Pr
         const { estimateStack } = require("../scripts/lib/cost/estimate") as typeof import("../scripts/lib/cost/estimate");
         const { canonicalJson } = require("../scripts/lib/plan/engine") as typeof import("../scripts/lib/plan/engine");
         const start = performance.now();
-        const planned = await planFleet({ tenants: fleet.tenants, platformRegions: regions, quotas: raisedQuotas(), ...(threads ? { threads } : {}) });
+        const planned = await planFleet({ tenants: fleet.tenants, platformRegions: regions, platforms, quotas: raisedQuotas(), ...(threads ? { threads } : {}) });
         const planSeconds = (performance.now() - start) / 1000;
         const document = { ...planned, tenants: planned.tenants.map((plan) => ({ ...plan, cost: estimateStack(plan) })) };
         const json = canonicalJson(document);
@@ -190,7 +194,7 @@ async function child(task: string, dir: string, threads: number | undefined): Pr
             // The same modules from the changed copy; @pulumi/pulumi resolves to the one runtime.
             const head = require(path.join(variant, "scripts", "lib", "plan", "fleet.ts")) as typeof base;
             const { diffPlans, blastRadius } = require("../scripts/lib/plan/diff") as typeof import("../scripts/lib/plan/diff");
-            const options = { tenants: fleet.tenants, platformRegions: regions, quotas: raisedQuotas(), ...(threads ? { threads } : {}) };
+            const options = { tenants: fleet.tenants, platformRegions: regions, platforms, quotas: raisedQuotas(), ...(threads ? { threads } : {}) };
             const start = performance.now();
             const before = await base.planFleet(options);
             const after = await head.planFleet(options);
@@ -224,7 +228,7 @@ export const ONE_LINE_CHANGE = {
 
 /** A copy of the program with {@link ONE_LINE_CHANGE} applied (node_modules linked, not copied). */
 function changedProgram(): string {
-    const copy = projectCopy({ prefix: "bench-variant-", copy: ["components", "stacks", "scripts", "policy", "tenant-configs", "Pulumi.yaml", "package.json", "tsconfig.json"] });
+    const copy = projectCopy({ prefix: "bench-variant-", copy: ["components", "stacks", "scripts", "policy", "tenant-configs", "platform-configs", "Pulumi.yaml", "package.json", "tsconfig.json"] });
     const file = path.join(copy, ONE_LINE_CHANGE.file);
     const text = fs.readFileSync(file, "utf8");
     if (!text.includes(ONE_LINE_CHANGE.from)) {
@@ -344,6 +348,8 @@ function measureStartup(stack: string = STARTUP_STACK, project: string = ROOT): 
 function fleetProject(fleetDir: string, scratch: string): { root: string; stack: string } {
     const root = projectCopy({ parent: scratch, copy: ["Pulumi.yaml", "dist"], link: ["index.ts", "stacks", "components", "tsconfig.json", "package.json"] });
     fs.cpSync(fleetDir, path.join(root, "tenant-configs"), { recursive: true });
+    // The fleet's platform settings where the program reads them (the project's platform-configs/).
+    fs.cpSync(platformDirOf(fleetDir), path.join(root, "platform-configs"), { recursive: true });
     fs.copyFileSync(path.join(ROOT, "tenant-configs", "tenant.schema.json"), path.join(root, "tenant-configs", "tenant.schema.json"));
     const cloud = fs.readdirSync(fleetDir).find((file) => /^mode: "?cloud"?$/m.test(fs.readFileSync(path.join(fleetDir, file), "utf8")));
     if (cloud === undefined) {

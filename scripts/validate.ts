@@ -4,6 +4,8 @@
 
 import * as path from "node:path";
 
+import { loadPlatformFleet } from "../stacks/config/platform-file";
+
 import { formatProblem, loadFleet, sortProblems, TENANT_CONFIG_DIR } from "../stacks/config/validate";
 import { EXIT, parseFlags, parseStackTarget, run, UsageError, writeStdout } from "./lib/cli";
 import { BaseRefError, checkDeletedTenants } from "./lib/lifecycle";
@@ -11,7 +13,9 @@ import { BaseRefError, checkDeletedTenants } from "./lib/lifecycle";
 export const USAGE = `Usage: npm run validate -- [--json] [--base REF] [TENANT | FILE ...]
 
 Checks the tenant files in tenant-configs/ (or only the tenants and FILEs given) together: the
-schema (tenant-configs/tenant.schema.json), network arithmetic, and uniqueness across tenants.
+schema (tenant-configs/tenant.schema.json), network arithmetic, uniqueness across tenants, and that
+each tenant's region has platform settings. Without arguments, also the platform settings files in
+platform-configs/ (platform-configs/platform.schema.json, one homeRegion and baseDomain).
 
   TENANT     a tenant id (tenant-configs/TENANT.yaml), as plan takes it
   FILE       a tenant file anywhere on disk
@@ -63,7 +67,12 @@ export async function main(argv: string[]): Promise<number> {
             throw error;
         }
     }
-    const checked = fleet.files.map((file) => file.file);
+    // The whole repository: its platform settings files too (named tenant files are checked alone).
+    const platforms = positionals.length > 0 ? undefined : loadPlatformFleet();
+    if (platforms) {
+        fleet = { ...fleet, problems: sortProblems([...platforms.problems, ...fleet.problems]) };
+    }
+    const checked = [...(platforms?.files.map((file) => file.file) ?? []), ...fleet.files.map((file) => file.file)];
     if (values.json) {
         await writeStdout(`${JSON.stringify({ version: 1, files: checked, errors: fleet.problems }, null, 2)}\n`);
     } else {
@@ -73,8 +82,8 @@ export async function main(argv: string[]): Promise<number> {
         const bad = new Set(fleet.problems.map((problem) => problem.file)).size;
         process.stderr.write(
             fleet.problems.length === 0
-                ? `${checked.length} tenant file(s) valid\n`
-                : `${fleet.problems.length} problem(s) in ${bad} file(s); ${checked.length} tenant file(s) checked\n`,
+                ? `${checked.length} ${platforms ? "tenant and platform" : "tenant"} file(s) valid\n`
+                : `${fleet.problems.length} problem(s) in ${bad} file(s); ${checked.length} ${platforms ? "tenant and platform" : "tenant"} file(s) checked\n`,
         );
     }
     return fleet.problems.length === 0 ? EXIT.ok : EXIT.invalid;

@@ -12,6 +12,7 @@ import { cloud } from "./cloud";
 import { dedicatedSaas } from "./dedicated-saas";
 import { physical } from "./physical";
 import { platform } from "./platform";
+import { PlatformSettings } from "./platform-settings";
 import { saas } from "./saas";
 import { vpn } from "./vpn";
 import { vpnSync } from "./vpn-sync";
@@ -43,8 +44,9 @@ export function tenantProgram(tenant: Tenant): StackOutputs | Promise<StackOutpu
     }
 }
 
-export function platformProgram(region: string): Promise<StackOutputs> {
-    return platform(region);
+/** `settings`: the region's platform settings; by default its file in platform-configs/. */
+export function platformProgram(region: string, settings?: PlatformSettings): Promise<StackOutputs> {
+    return platform(region, settings);
 }
 
 /**

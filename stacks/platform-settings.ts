@@ -1,12 +1,11 @@
-// The platform's settings: the platform stack's config with documented defaults, validated before
-// anything is registered. Its outputs (PlatformOutputs) are what tenant stacks read.
-
-import * as pulumi from "@pulumi/pulumi";
+// The platform's settings: what platform-configs/<region>.yaml holds (read and positioned by
+// stacks/config/platform-file.ts), with documented defaults, validated before anything is
+// registered. Its outputs (PlatformOutputs) are what tenant stacks read.
 
 import { FIRST_NAME_DOMAIN_MAX } from "../components/domain-certificate";
 import { MAX_DENIED_NETWORKS, subnetPlan } from "../components/network-plan";
 import { containsCidr, isCanonicalCidr, overlaps, parseAddress, parseCidr, specialPurposeRange } from "./config/ipv4";
-import { partnerRegion, REGIONS } from "./config/regions";
+import { REGIONS } from "./config/regions";
 import { canaryRuntimeProblem, DEFAULT_CANARY_RUNTIME } from "./config/canary-runtimes";
 import { DEFAULT_BASE_DOMAIN } from "./config/rules";
 import { instanceClassProblem, instanceTypeProblem } from "./config/sizing-rules";
@@ -25,7 +24,7 @@ export interface PlatformSettings {
     readonly clientVpnCidr: string;
     /**
      * `suspiciousNetworks`: networks denied by every tenant's network ACLs and web firewall.
-     * Default: a short list of ranges seen in abuse reports; operations keep it current in config.
+     * Default: a short list of ranges seen in abuse reports; operations keep it current in the platform files.
      */
     readonly suspiciousNetworks: readonly string[];
     /**
@@ -49,7 +48,7 @@ export interface PlatformSettings {
      * `homeRegion`: the platform that owns what the account has once: the multi-region CloudTrail
      * trail and the public zone of `baseDomain`. The other regions' platforms create neither and
      * read them from `platform-<homeRegion>` (deployed first). Every platform stack must hold the
-     * same value: a non-home platform checks it against the home stack's own `homeRegion` output.
+     * same value (checked across the files): a non-home platform also checks it against the home stack's own `homeRegion` output.
      * Default `eu-west-1` ({@link HOME_REGION}).
      */
     readonly homeRegion: string;
@@ -108,12 +107,6 @@ export const PLATFORM_DEFAULTS: Omit<PlatformSettings, "offsiteGatewayIp" | "off
     canaryRuntime: DEFAULT_CANARY_RUNTIME,
 };
 
-/** Platform config keys without a default: the offline plan stands in for them and says so. */
-export const REQUIRED_PLATFORM_CONFIG = {
-    offsiteGatewayIp: "81.2.69.160",
-    alertEmails: '["operations@example.com"]',
-} as const;
-
 /** At most this many addresses: the topic's subscribers are people, not a mailing list. */
 export const MAX_ALERT_EMAILS = 10;
 
@@ -134,7 +127,7 @@ export function operationsCidrsOf(settings: Pick<PlatformSettings, "networkCidr"
     return [...subnetPlan(settings.networkCidr).admin];
 }
 
-/** Problems with platform settings, each naming the config key, the value and what is allowed. */
+/** Problems with platform settings, each naming the setting (`key` or `key[i]`), the value and what is allowed. */
 export function platformSettingsProblems(settings: PlatformSettings): string[] {
     const problems: string[] = [];
     if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(settings.baseDomain)) {
@@ -233,64 +226,4 @@ export function platformSettingsProblems(settings: PlatformSettings): string[] {
         problems.push(`canaryRuntime: ${runtimeProblem}`);
     }
     return problems;
-}
-
-function list(config: pulumi.Config, key: string, fallback: readonly string[]): readonly string[] {
-    const raw = config.get(key);
-    if (raw === undefined) {
-        return fallback;
-    }
-    try {
-        const parsed: unknown = JSON.parse(raw);
-        if (Array.isArray(parsed)) {
-            return parsed as string[];
-        }
-    } catch {
-        // fall through to the error below
-    }
-    throw new pulumi.RunError(`platform config ${key}: expected a JSON list of ${key === "alertEmails" ? 'email addresses, e.g. ["oncall@example.com"]' : 'CIDRs, e.g. ["10.13.0.0/24"]'}`);
-}
-
-function number(config: pulumi.Config, key: string, fallback: number): number {
-    const raw = config.get(key);
-    return raw === undefined ? fallback : Number(raw);
-}
-
-/** Reads and validates the platform settings; a bad value fails the update before any resource. */
-export function readPlatformSettings(config: pulumi.Config, region: string): PlatformSettings {
-    const offsiteGatewayIp = config.get("offsiteGatewayIp");
-    if (offsiteGatewayIp === undefined) {
-        throw new pulumi.RunError(
-            "platform config offsiteGatewayIp is not set: it is the off-site backup provider's IPSec gateway (pulumi config set offsiteGatewayIp <address>)",
-        );
-    }
-    if (config.get("alertEmails") === undefined) {
-        throw new pulumi.RunError(
-            "platform config alertEmails is not set: who the operations topic notifies of alarms, failed checks and backups and findings " +
-                `(pulumi config set alertEmails '["oncall@example.com"]'; '[]' where the topic is subscribed another way)`,
-        );
-    }
-    const settings: PlatformSettings = {
-        baseDomain: config.get("baseDomain") ?? PLATFORM_DEFAULTS.baseDomain,
-        networkCidr: config.get("networkCidr") ?? PLATFORM_DEFAULTS.networkCidr,
-        clientVpnCidr: config.get("clientVpnCidr") ?? PLATFORM_DEFAULTS.clientVpnCidr,
-        suspiciousNetworks: list(config, "suspiciousNetworks", PLATFORM_DEFAULTS.suspiciousNetworks),
-        offsiteGatewayIp,
-        offsiteNetworks: list(config, "offsiteNetworks", PLATFORM_DEFAULTS.offsiteNetworks),
-        offsiteRegion: config.get("offsiteRegion") ?? partnerRegion(region),
-        appServerCount: number(config, "appServerCount", PLATFORM_DEFAULTS.appServerCount),
-        appServerType: config.get("appServerType") ?? PLATFORM_DEFAULTS.appServerType,
-        databaseClass: config.get("databaseClass") ?? PLATFORM_DEFAULTS.databaseClass,
-        databaseStorageGiB: number(config, "databaseStorageGiB", PLATFORM_DEFAULTS.databaseStorageGiB),
-        homeRegion: config.get("homeRegion") ?? PLATFORM_DEFAULTS.homeRegion,
-        organizationTrailArn: config.get("organizationTrailArn"),
-        guardDutyDetectorId: config.get("guardDutyDetectorId"),
-        alertEmails: list(config, "alertEmails", []),
-        canaryRuntime: config.get("canaryRuntime") ?? PLATFORM_DEFAULTS.canaryRuntime,
-    };
-    const problems = platformSettingsProblems(settings);
-    if (problems.length > 0) {
-        throw new pulumi.RunError(`invalid platform config:\n${problems.map((problem) => `  ${problem}`).join("\n")}`);
-    }
-    return settings;
 }

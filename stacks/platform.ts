@@ -26,7 +26,10 @@ import { SiteToSiteVpn } from "../components/site-to-site-vpn";
 import { TenantNetwork } from "../components/tenant-network";
 import { ThreatDetection, topicPolicyStatementsForEvents } from "../components/threat-detection";
 import { PlatformOutputs, PlatformReference, platformStackName, SHARED_SERVERS_TAG_KEY, stackTags } from "./context";
-import { operationsCidrsOf, PlatformSettings, readPlatformSettings, TENANT_SPACE } from "./platform-settings";
+import { leftoverConfigProblem, loadPlatformFleet, platformSettingsFor } from "./config/platform-file";
+import { PLATFORM_CONFIG_DIR } from "./config/platform-index";
+import { REPO_ROOT } from "./config/validate";
+import { operationsCidrsOf, PlatformSettings, TENANT_SPACE } from "./platform-settings";
 import { resolveServerImage } from "./server-image";
 
 export type PlatformStackOutputs = { [K in keyof PlatformOutputs]: pulumi.Input<PlatformOutputs[K]> } & {
@@ -133,10 +136,17 @@ export function appHostNameOf(region: string, settings: Pick<PlatformSettings, "
  * which is deployed first, and checks that it names the same home region.
  *
  * Async: a non-home platform reads the home stack's `homeRegion` before it registers anything.
+ *
+ * `settings`: the region's platform settings. Default: read from platform-configs/<region>.yaml,
+ * validated with the other regions' files (a missing or invalid file fails the update first).
  */
-export async function platform(region: string): Promise<PlatformStackOutputs> {
+export async function platform(region: string, settings?: PlatformSettings): Promise<PlatformStackOutputs> {
     const config = new pulumi.Config();
-    const settings = readPlatformSettings(config, region);
+    const leftover = leftoverConfigProblem((key) => config.get(key) !== undefined, region);
+    if (leftover) {
+        throw new pulumi.RunError(leftover);
+    }
+    settings ??= platformSettingsFor(region, loadPlatformFleet(PLATFORM_CONFIG_DIR, REPO_ROOT));
     const name = `platform-${region}`;
     const isHome = region === settings.homeRegion;
     const home = isHome ? undefined : new PlatformReference(settings.homeRegion, config, "homePlatformStack");
@@ -144,8 +154,8 @@ export async function platform(region: string): Promise<PlatformStackOutputs> {
         const homeSays = await home.value("homeRegion");
         if (homeSays !== settings.homeRegion) {
             throw new pulumi.RunError(
-                `platform config homeRegion: this stack says ${settings.homeRegion}, but ${platformStackName(settings.homeRegion)} says ${homeSays}; ` +
-                    "every platform stack must hold the same homeRegion (pulumi config set homeRegion <region> on each)",
+                `platform setting homeRegion: this stack says ${settings.homeRegion}, but ${platformStackName(settings.homeRegion)} says ${homeSays}; ` +
+                    "every platform file must hold the same homeRegion (platform-configs/<region>.yaml), and the home platform be deployed with it first",
             );
         }
     }

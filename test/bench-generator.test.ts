@@ -7,7 +7,8 @@ import * as path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { generateFleet, networkAllocator, prng, publicAddress, writeFleet } from "../bench/generate";
+import { generateFleet, networkAllocator, platformDirOf, prng, publicAddress, writeFleet } from "../bench/generate";
+import { loadPlatformFleet } from "../stacks/config/platform-file";
 import { canonicalJson } from "../scripts/lib/plan/engine";
 import { chunkByWeight, PLAN_WEIGHT, planFleet, PlanDocument } from "../scripts/lib/plan/fleet";
 import { parseAddress, specialPurposeRange } from "../stacks/config/ipv4";
@@ -93,9 +94,9 @@ describe(`a generated fleet of ${N}`, () => {
     beforeAll(async () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-generator-"));
         writeFleet(dir, generateFleet({ count: N }));
-        fleet = loadFleet({ dir });
+        fleet = loadFleet({ dir, platformDir: platformDirOf(dir) });
         regions = [...new Set(fleet.tenants.map((tenant: Tenant) => tenant.region))];
-        inOneThread = await planFleet({ tenants: fleet.tenants, platformRegions: regions, threads: 1, quotas: ROOMY });
+        inOneThread = await planFleet({ tenants: fleet.tenants, platformRegions: regions, threads: 1, quotas: ROOMY, platforms: loadPlatformFleet(platformDirOf(dir)) });
     });
 
     afterAll(() => {
@@ -119,7 +120,7 @@ describe(`a generated fleet of ${N}`, () => {
     });
 
     it("GIVEN the fleet WHEN planned in two threads THEN the document is byte-identical to one thread's", async () => {
-        const inTwo = await planFleet({ tenants: fleet.tenants, platformRegions: regions, threads: 2, quotas: ROOMY });
+        const inTwo = await planFleet({ tenants: fleet.tenants, platformRegions: regions, threads: 2, quotas: ROOMY, platforms: loadPlatformFleet(platformDirOf(dir)) });
         expect(canonicalJson(inTwo)).toBe(canonicalJson(inOneThread));
     });
 });

@@ -66,11 +66,13 @@ describe("plan's arguments", () => {
         expect(() => parsePlanRequest(["acme", "--config", "fooBar=1"])).toThrow(
             new UsageError(`--config fooBar: unknown config key; the program reads: ${KNOWN_STACK_CONFIG_KEYS.join(", ")}`),
         );
-        expect(() => parsePlanRequest(["acme", "--config", "homeRegon=eu-west-1"])).toThrow(/^--config homeRegon: unknown config key \(did you mean "homeRegion"\?\)/);
+        expect(() => parsePlanRequest(["acme", "--config", "platformStak=o/p/s"])).toThrow(/^--config platformStak: unknown config key \(did you mean "platformStack"\?\)/);
+        // A platform setting lives in platform-configs/<region>.yaml, not in stack config.
+        expect(() => parsePlanRequest(["acme", "--config", "homeRegion=eu-west-1"])).toThrow(/^--config homeRegion: unknown config key/);
         expect(() => parsePlanRequest(["acme", "--config", "aws:region=eu-west-1"])).toThrow(/^--config aws:region: unknown config key/);
     });
 
-    it.each([["homeRegion=eu-central-1"], ["tenant-platform:homeRegion=eu-central-1"], ["directoryPassword=x"]])(
+    it.each([["homePlatformStack=o/tenant-platform/platform-eu-west-1"], ["tenant-platform:platformStack=o/tenant-platform/platform-eu-west-1"], ["directoryPassword=x"]])(
         "GIVEN --config %s (a key the program reads) WHEN parsed THEN it is accepted",
         (pair) => {
             const request = parsePlanRequest(["acme", "--config", pair]);
@@ -98,7 +100,8 @@ describe("plan's arguments", () => {
         };
         walk(path.join(REPO, "stacks"));
         walk(path.join(REPO, "components"));
-        expect(read.size).toBeGreaterThan(5);
+        // At least a tenant stack key (platformStack) and the platform's homePlatformStack.
+        expect(read.size).toBeGreaterThanOrEqual(2);
         expect([...read].filter((key) => !KNOWN_STACK_CONFIG_KEYS.includes(key))).toEqual([]);
     });
 });
@@ -194,7 +197,7 @@ describe("tenant files given by path", () => {
 });
 
 describe("the CLIs as processes", () => {
-    const ROOT = projectCopy({ prefix: "cli-", copy: ["stacks", "scripts", "bench", "Pulumi.yaml", "package.json", "tsconfig.json"], link: ["test"] });
+    const ROOT = projectCopy({ prefix: "cli-", copy: ["stacks", "components", "scripts", "bench", "platform-configs", "Pulumi.yaml", "package.json", "tsconfig.json"], link: ["test"] });
     temporary.push(ROOT);
     fs.mkdirSync(path.join(ROOT, "tenant-configs"));
     fs.copyFileSync(path.join(REPO, "tenant-configs", "tenant.schema.json"), path.join(ROOT, "tenant-configs", "tenant.schema.json"));

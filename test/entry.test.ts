@@ -47,7 +47,7 @@ function projectWithBuildCopy(options: { ownTenantFiles?: boolean } = {}): strin
     return projectCopy({
         prefix: "built-project-",
         copy: ["Pulumi.yaml", "dist", ...(options.ownTenantFiles ? tenantFiles : [])],
-        link: ["index.ts", "stacks", "components", "tsconfig.json", "package.json", ...(options.ownTenantFiles ? [] : tenantFiles)],
+        link: ["index.ts", "stacks", "components", "platform-configs", "tsconfig.json", "package.json", ...(options.ownTenantFiles ? [] : tenantFiles)],
     });
 }
 

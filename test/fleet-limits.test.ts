@@ -9,6 +9,7 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 
+import { platformFixture } from "./fixtures/platform-configs";
 import { renderTenant } from "../bench/generate";
 import { firstNameFor } from "../components/domain-certificate";
 import { checkAwsRules } from "../scripts/lib/plan/aws-rules";
@@ -26,7 +27,7 @@ const TENANT_ID = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
 const LONGEST_REGION = Math.max(...REGIONS.map((region) => region.length));
 const [SOUTH_EAST, NORTH_EAST] = ["ap-southeast-5", "ap-northeast-1"];
 /** The platforms planned: the tenants' regions' and the home region's, which owns the account's zone and trail. */
-const PLATFORMS = [...new Set([SOUTH_EAST, NORTH_EAST, homeRegionOf({})])].map((region) => `platform-${region}`);
+const PLATFORMS = [...new Set([SOUTH_EAST, NORTH_EAST, homeRegionOf({ settings: new Map() })])].map((region) => `platform-${region}`);
 
 /** A 30-character id beginning with `prefix`, completed with letters and digits. */
 function longId(prefix: string): string {
@@ -110,7 +111,7 @@ describe("a fleet at the contract's limits", () => {
     beforeAll(async () => {
         fleet = validateFleet(documents.map((tenant) => ({ file: `${tenant.tenant}.yaml`, bytes: Buffer.from(renderTenant(tenant)) })));
         // One thread: the test machine is shared.
-        document = await planFleet({ tenants: fleet.tenants, platformRegions: [SOUTH_EAST, NORTH_EAST], threads: 1, quotas: ROOMY });
+        document = await planFleet({ tenants: fleet.tenants, platformRegions: [SOUTH_EAST, NORTH_EAST], platforms: platformFixture([SOUTH_EAST, NORTH_EAST]), threads: 1, quotas: ROOMY });
     });
 
     it("GIVEN the specs WHEN built THEN every id is 30 characters of the contract's rule, the regions are the longest, every mode and environment is there", () => {

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { projectCopy } from "./fixtures/project-copy";
+import { platformFileText } from "./fixtures/platform-configs";
 
 const REPO = path.resolve(__dirname, "..");
 const TSX = path.join(REPO, "node_modules", ".bin", "tsx");
@@ -24,6 +25,12 @@ const FLEET: Record<string, string> = {
 };
 const ROOT = projectCopy({ prefix: "plan-cli-", copy: ["index.ts", "stacks", "components", "scripts", "policy", "Pulumi.yaml", "package.json", "tsconfig.json"] });
 fs.mkdirSync(path.join(ROOT, "tenant-configs"));
+// The project's platform settings: fixtures for the fleet's regions, with the editor's schema.
+fs.mkdirSync(path.join(ROOT, "platform-configs"));
+fs.copyFileSync(path.join(REPO, "platform-configs", "platform.schema.json"), path.join(ROOT, "platform-configs", "platform.schema.json"));
+for (const region of ["eu-west-1", "us-east-1"]) {
+    fs.writeFileSync(path.join(ROOT, "platform-configs", `${region}.yaml`), platformFileText(region));
+}
 fs.copyFileSync(path.join(REPO, "tenant-configs", "tenant.schema.json"), path.join(ROOT, "tenant-configs", "tenant.schema.json"));
 for (const [file, text] of Object.entries(FLEET)) {
     fs.writeFileSync(path.join(ROOT, "tenant-configs", file), text);

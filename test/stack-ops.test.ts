@@ -658,7 +658,7 @@ describe("npm run up of a program that does not compile (stub pulumi)", () => {
         // A copy of the project (its own dist/), node_modules linked, with one component broken.
         const repo = projectCopy({
             prefix: "stack-ops-repo-",
-            copy: ["index.ts", "stacks", "components", "scripts", "tenant-configs", "Pulumi.yaml", "package.json", "tsconfig.json"],
+            copy: ["index.ts", "stacks", "components", "scripts", "tenant-configs", "platform-configs", "Pulumi.yaml", "package.json", "tsconfig.json"],
         });
         temporary.push(repo);
         fs.appendFileSync(path.join(repo, "components", "types.ts"), 'export const broken: number = "not a number";\n');

@@ -30,8 +30,8 @@ const PLATFORM_CIDR = parseCidr(PLATFORM_BLOCK)!;
 
 /**
  * The platform's base domain: tenants' subdomains and the shared app live under it. The default of
- * the platform setting `baseDomain` (stacks/platform-settings.ts), which a file's `domain.own` is
- * checked against; a platform configured with another base domain is not known to the validator.
+ * the platform setting `baseDomain` (stacks/platform-settings.ts); a file's `domain.own` is checked
+ * against the one the platform files (platform-configs/) agree on, this one when they do not say.
  */
 export const DEFAULT_BASE_DOMAIN = "itm.example.net";
 
@@ -210,33 +210,34 @@ function identityFindings(data: unknown): Finding[] {
  * certificate and DNS the platform holds: a tenant front door answering for one would take traffic
  * that is not the tenant's.
  */
-function ownDomainFindings(own: string): Finding[] {
+function ownDomainFindings(own: string, baseDomain: string): Finding[] {
     const name = own.toLowerCase().replace(/\.$/, "");
-    if (name !== DEFAULT_BASE_DOMAIN && !name.endsWith(`.${DEFAULT_BASE_DOMAIN}`)) {
+    if (name !== baseDomain && !name.endsWith(`.${baseDomain}`)) {
         return [];
     }
-    const label = name.slice(0, -(DEFAULT_BASE_DOMAIN.length + 1));
+    const label = name.slice(0, -(baseDomain.length + 1));
     const instead =
-        name === DEFAULT_BASE_DOMAIN
+        name === baseDomain
             ? "it is the platform's own domain"
             : RESERVED_SUBDOMAINS.includes(label)
-              ? `${label}.${DEFAULT_BASE_DOMAIN} is the platform's shared app`
+              ? `${label}.${baseDomain} is the platform's shared app`
               : /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(label)
                 ? `for a name under it, write "subdomain: ${label}" instead (unique across tenants)`
                 : "a tenant gets one label under it, as subdomain";
     return [
         {
             pointer: "/domain/own",
-            message: `"${own.slice(0, 200)}" is under the platform's domain ${DEFAULT_BASE_DOMAIN}, which the platform holds, not the customer: ${instead}; an own domain is a name the customer owns`,
+            message: `"${own.slice(0, 200)}" is under the platform's domain ${baseDomain}, which the platform holds, not the customer: ${instead}; an own domain is a name the customer owns`,
         },
     ];
 }
 
 /**
  * The rules of one tenant file that the schema cannot express. `fileTenantId` is the file name
- * without `.yaml`, which must equal the `tenant` field.
+ * without `.yaml`, which must equal the `tenant` field; `baseDomain` the platform's (its files'
+ * `baseDomain`, platform-configs/), which `domain.own` may not name. Default {@link DEFAULT_BASE_DOMAIN}.
  */
-export function documentFindings(data: unknown, fileTenantId: string): Finding[] {
+export function documentFindings(data: unknown, fileTenantId: string, baseDomain: string = DEFAULT_BASE_DOMAIN): Finding[] {
     const findings: Finding[] = [];
     const tenant = str(get(data, "tenant"));
     if (tenant !== undefined && /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/.test(tenant)) {
@@ -262,7 +263,7 @@ export function documentFindings(data: unknown, fileTenantId: string): Finding[]
     }
     const own = str(get(data, "domain", "own"));
     if (own !== undefined) {
-        findings.push(...ownDomainFindings(own));
+        findings.push(...ownDomainFindings(own, baseDomain));
     }
     const cidr = str(get(data, "network", "cidr"));
     if (cidr !== undefined) {

@@ -29,23 +29,9 @@ export const SECRET_CONFIG_KEYS: readonly string[] = Object.entries(TENANT_STACK
  * edited in one place when a setting moves (e.g. into a versioned file).
  */
 export const PLATFORM_STACK_CONFIG_KEYS: readonly string[] = [
-    "alertEmails",
-    "appServerCount",
-    "appServerType",
-    "baseDomain",
-    "canaryRuntime",
-    "clientVpnCidr",
-    "databaseClass",
-    "databaseStorageGiB",
-    "guardDutyDetectorId",
+    // The only platform stack config: a name in the state backend. The settings themselves live in
+    // platform-configs/<region>.yaml, and one left in stack config fails the update (stacks/platform.ts).
     "homePlatformStack",
-    "homeRegion",
-    "networkCidr",
-    "offsiteGatewayIp",
-    "offsiteNetworks",
-    "offsiteRegion",
-    "organizationTrailArn",
-    "suspiciousNetworks",
 ];
 
 /**

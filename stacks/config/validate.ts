@@ -10,6 +10,7 @@ import type { ErrorObject } from "ajv/dist/2020";
 import schema from "../../tenant-configs/tenant.schema.json";
 import { ClaimingFile, claimingFiles } from "./claims";
 import { formatCidr, overlaps, parseCidr } from "./ipv4";
+import { PLATFORM_CONFIG_DIR, PlatformIndex, platformIndex, tenantRegionFinding } from "./platform-index";
 import { findProjectRoot } from "./project";
 import { documentFindings, Finding, isSecretLikeKey, looksLikeSecret } from "./rules";
 import { joinPointer, MAX_FILE_BYTES, parseTenantSource, pointerSegments, Problem, TenantSource } from "./source";
@@ -176,8 +177,11 @@ export function fileTenantId(file: string): string {
     return path.basename(file).replace(/\.yaml$/, "");
 }
 
-/** Validates one tenant file's bytes against the schema and the single-file rules. */
-export function validateTenantFile(file: string, bytes: Uint8Array, size: number = bytes.length): FileValidation {
+/**
+ * Validates one tenant file's bytes against the schema and the single-file rules; with `platforms`,
+ * also that its region has platform settings and that `domain.own` is not under their base domain.
+ */
+export function validateTenantFile(file: string, bytes: Uint8Array, size: number = bytes.length, platforms?: PlatformIndex): FileValidation {
     const { source, problems } = parseTenantSource(file, bytes, size);
     if (!source) {
         return { file, problems };
@@ -210,7 +214,8 @@ export function validateTenantFile(file: string, bytes: Uint8Array, size: number
     // A value the schema already refused gets no second message from the semantic rules.
     const refused = (pointer: string): boolean =>
         schemaFindings.some((finding) => finding.pointer !== "/" && isAtOrBelow(pointer, finding.pointer));
-    for (const finding of documentFindings(source.data, fileTenantId(file))) {
+    const region = platforms && tenantRegionFinding((source.data as { region?: unknown } | null)?.region, platforms);
+    for (const finding of [...documentFindings(source.data, fileTenantId(file), platforms?.baseDomain), ...(region ? [region] : [])]) {
         if (!refused(finding.pointer) && !hidden(finding.pointer)) {
             findings.push(finding);
         }
@@ -331,8 +336,9 @@ export function validateFleet(
     inputs: readonly FleetFile[],
     sourceName: (file: string) => string = (file) => file,
     others: readonly ClaimingFile[] = [],
+    platforms?: PlatformIndex,
 ): FleetValidation {
-    const files = inputs.map((input) => validateTenantFile(input.file, input.bytes, input.size));
+    const files = inputs.map((input) => validateTenantFile(input.file, input.bytes, input.size, platforms));
     // Files that are only compared with (`others`) have no problems of their own reported here.
     const validated = new Set(files.map((file) => file.file));
     const across = crossTenantProblems([...files, ...others], (file) => validated.has(file.file)).filter((problem) => validated.has(problem.file));
@@ -472,6 +478,11 @@ export interface LoadFleetOptions {
      * (claims.ts), or false for none. Default: node_modules/.cache/tenant-platform/ of the project.
      */
     readonly claimCache?: string | false;
+    /**
+     * The platform's settings files (platform-configs/ beside the program by default): a tenant in a
+     * region without one is refused, and `domain.own` is checked against their base domain.
+     */
+    readonly platformDir?: string;
 }
 
 /** Where the claims of the tenant files are cached by default. */
@@ -480,6 +491,7 @@ export const CLAIM_CACHE = path.join(REPO_ROOT, "node_modules", ".cache", "tenan
 /** Lists, reads and validates tenant files together; the one entry point for CLIs and the program. */
 export function loadFleet(options: LoadFleetOptions = {}): FleetValidation {
     const dir = options.dir ?? TENANT_CONFIG_DIR;
+    const platforms = platformIndex(options.platformDir ?? PLATFORM_CONFIG_DIR);
     if (options.files !== undefined && options.withDirectory) {
         // The named files validated in full; the folder's others only read for their claims.
         // (Read together: a named file that is also in the folder is read once, as the named one.)
@@ -490,18 +502,18 @@ export function loadFleet(options: LoadFleetOptions = {}): FleetValidation {
             loaded.files.filter((file) => !wanted.has(file.file)),
             options.claimCache ?? CLAIM_CACHE,
         );
-        const fleet = validateFleet(named, (file) => sourceName(file), others);
+        const fleet = validateFleet(named, (file) => sourceName(file), others, platforms);
         const problems = sortProblems([...loaded.problems.filter((problem) => wanted.has(problem.file)), ...fleet.problems]);
         return { files: fleet.files, problems, tenants: fleet.tenants };
     }
     if (options.files !== undefined) {
         // Only these files, each on its own and against each other.
         const loaded = readTenantFiles(options.files);
-        const fleet = validateFleet(loaded.files, (file) => sourceName(file));
+        const fleet = validateFleet(loaded.files, (file) => sourceName(file), [], platforms);
         return { files: fleet.files, problems: sortProblems([...loaded.problems, ...fleet.problems]), tenants: fleet.tenants };
     }
     const listing = listTenantDirectory(dir);
     const loaded = readTenantFiles(listing.files);
-    const fleet = validateFleet(loaded.files, (file) => sourceName(file));
+    const fleet = validateFleet(loaded.files, (file) => sourceName(file), [], platforms);
     return { files: fleet.files, problems: sortProblems([...listing.problems, ...loaded.problems, ...fleet.problems]), tenants: fleet.tenants };
 }

@@ -13,6 +13,7 @@ import { PlanDocument, planFleet } from "../../scripts/lib/plan/fleet";
 import { resolveTenant, Tenant, TenantDocument } from "../../stacks/config/tenant";
 import { DEFAULT_CANARY_RUNTIME } from "../../stacks/config/canary-runtimes";
 import { byId, ofType, stackOf } from "../graph";
+import { platformFixture } from "../fixtures/platform-configs";
 
 const DOCS: TenantDocument[] = [
     { tenant: "acme", company: "ACME", mode: "cloud", region: "eu-west-1", domain: { subdomain: "acme" }, network: { cidr: "10.20.0.0/16" } },
@@ -96,10 +97,17 @@ describe("the canary runtime", () => {
         }
     });
 
-    it("GIVEN a platform configured with a runtime the data does not list WHEN planned THEN the platform fails, naming the key and the value", async () => {
+    it("GIVEN a platform file with a runtime the data does not list WHEN planned THEN the platform fails, at the setting in its file, naming the value", async () => {
         const tenants = [resolveTenant(DOCS[0]!, "fixtures/acme.yaml")];
-        const refused = await planFleet({ tenants, platformRegions: ["eu-west-1"], config: { canaryRuntime: "syn-nodejs-puppeteer-99.9" } });
-        expect(JSON.stringify(refused.errors)).toContain('canaryRuntime: \\"syn-nodejs-puppeteer-99.9\\" is not a runtime listed in stacks/config/canary-runtimes.json');
+        const refused = await planFleet({ tenants, platformRegions: ["eu-west-1"], platforms: platformFixture(["eu-west-1"], { canaryRuntime: "syn-nodejs-puppeteer-99.9" }) });
+        expect(refused.errors).toContainEqual({
+            file: "platform-configs/eu-west-1.yaml",
+            line: expect.any(Number),
+            column: 16,
+            path: "/canaryRuntime",
+            message: expect.stringMatching(/^"syn-nodejs-puppeteer-99\.9" is not a runtime listed in stacks\/config\/canary-runtimes\.json/),
+        });
+        expect(refused.tenants.map((plan) => plan.tenant)).not.toContain("platform-eu-west-1");
     });
 });
 

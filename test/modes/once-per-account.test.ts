@@ -14,7 +14,9 @@ import { planStack, qualifiedStackName } from "../../scripts/lib/plan/engine";
 import { PlanDocument, planFleet, platformPlanOrder, TenantPlan } from "../../scripts/lib/plan/fleet";
 import { platformProgram } from "../../stacks";
 import { resolveTenant, Tenant, TenantDocument } from "../../stacks/config/tenant";
-import { HOME_REGION, PLATFORM_DEFAULTS, PlatformSettings, platformSettingsProblems, REQUIRED_PLATFORM_CONFIG } from "../../stacks/platform-settings";
+import { HOME_REGION, PLATFORM_DEFAULTS, PlatformSettings, platformSettingsProblems } from "../../stacks/platform-settings";
+import { platformFileText, platformFixture } from "../fixtures/platform-configs";
+import { validatePlatformFile } from "../../stacks/config/platform-file";
 import { ofType, stackOf, T } from "../graph";
 
 const OTHER = "us-east-1";
@@ -41,7 +43,7 @@ describe("GIVEN a fleet in the home region and in another region", () => {
     ]);
     let document: PlanDocument;
     beforeAll(async () => {
-        document = await planFleet({ tenants: fleet, platformRegions: [HOME_REGION, OTHER] });
+        document = await planFleet({ tenants: fleet, platformRegions: [HOME_REGION, OTHER], platforms: platformFixture([HOME_REGION, OTHER]) });
         expect(document.errors).toEqual([]);
     });
 
@@ -100,16 +102,16 @@ describe("the plan's order of platforms", () => {
 
     it("GIVEN tenants only outside the home region WHEN planned THEN the home platform is planned first anyway (and shown with the platforms)", async () => {
         const fleet = tenantsOf([{ tenant: "yankee", company: "Yankee", mode: "saas", region: OTHER }]);
-        const hidden = await planFleet({ tenants: fleet });
+        const hidden = await planFleet({ tenants: fleet, platforms: platformFixture([OTHER]) });
         expect(hidden.errors).toEqual([]);
         expect(hidden.tenants.map((plan) => plan.tenant)).toEqual(["yankee"]);
-        const shown = await planFleet({ tenants: fleet, platformRegions: [OTHER] });
+        const shown = await planFleet({ tenants: fleet, platformRegions: [OTHER], platforms: platformFixture([OTHER]) });
         expect(shown.tenants.map((plan) => plan.tenant)).toEqual([`platform-${HOME_REGION}`, `platform-${OTHER}`, "yankee"]);
     });
 
-    it("GIVEN homeRegion set to another region WHEN planned THEN that region's platform owns the trail and zone", async () => {
+    it("GIVEN homeRegion set to another region in every platform file WHEN planned THEN that region's platform owns the trail and zone", async () => {
         const fleet = tenantsOf([{ tenant: "solo", company: "Solo", mode: "saas", region: HOME_REGION }]);
-        const document = await planFleet({ tenants: fleet, platformRegions: [HOME_REGION], config: { homeRegion: OTHER } });
+        const document = await planFleet({ tenants: fleet, platformRegions: [HOME_REGION], platforms: platformFixture([HOME_REGION, OTHER], { homeRegion: OTHER }) });
         expect(document.errors).toEqual([]);
         expect(document.tenants.map((plan) => [plan.tenant, ofType(plan, TRAIL).length, ofType(plan, ZONE).length])).toEqual([
             [`platform-${OTHER}`, 1, 1],
@@ -118,27 +120,28 @@ describe("the plan's order of platforms", () => {
         ]);
     });
 
-    it("GIVEN alertEmails WHEN the platform is planned THEN each address is an email subscription of the operations topic, named by a hash of the address; without the setting the platform refuses to plan", async () => {
-        const config = { ...REQUIRED_PLATFORM_CONFIG, alertEmails: JSON.stringify(["oncall@example.com", "pager@example.org"]) };
-        const { plan } = await planStack({ stack: `platform-${HOME_REGION}`, region: HOME_REGION, config, program: () => platformProgram(HOME_REGION) });
+    it("GIVEN alertEmails WHEN the platform is planned THEN each address is an email subscription of the operations topic, named by a hash of the address; a file without the setting is refused", async () => {
+        const settings = platformFixture([HOME_REGION], { alertEmails: ["oncall@example.com", "pager@example.org"] }).settings.get(HOME_REGION)!;
+        const { plan } = await planStack({ stack: `platform-${HOME_REGION}`, region: HOME_REGION, config: {}, program: () => platformProgram(HOME_REGION, settings) });
         const topic = ofType(plan, "aws:sns/topic:Topic").find((resource) => resource.name === `platform-${HOME_REGION}-operations-topic`)!;
         const subscriptions = ofType(plan, "aws:sns/topicSubscription:TopicSubscription");
         expect(subscriptions.map((subscription) => [subscription.inputs.protocol, subscription.inputs.endpoint, subscription.inputs.topic]).sort()).toEqual([
             ["email", "oncall@example.com", topic.id],
             ["email", "pager@example.org", topic.id],
         ]);
-        const reordered = await planStack({ stack: `platform-${HOME_REGION}`, region: HOME_REGION, config: { ...config, alertEmails: JSON.stringify(["pager@example.org", "oncall@example.com"]) }, program: () => platformProgram(HOME_REGION) });
+        const reordered = await planStack({ stack: `platform-${HOME_REGION}`, region: HOME_REGION, config: {}, program: () => platformProgram(HOME_REGION, { ...settings, alertEmails: ["pager@example.org", "oncall@example.com"] }) });
         expect(ofType(reordered.plan, "aws:sns/topicSubscription:TopicSubscription").map((subscription) => subscription.name).sort()).toEqual(subscriptions.map((subscription) => subscription.name).sort());
 
-        const { alertEmails: _unset, ...withoutAlerts } = config;
-        await expect(planStack({ stack: `platform-${HOME_REGION}`, region: HOME_REGION, config: withoutAlerts, program: () => platformProgram(HOME_REGION) })).rejects.toThrow(
-            "platform config alertEmails is not set",
-        );
+        const file = `platform-configs/${HOME_REGION}.yaml`;
+        expect(validatePlatformFile(file, Buffer.from(platformFileText(HOME_REGION, { alertEmails: undefined }))).problems).toEqual([
+            { file, line: 2, column: 1, path: "/alertEmails", message: expect.stringMatching(/^is required: expected who the operations topic notifies/) },
+        ]);
     });
 
     it("GIVEN a platform whose homeRegion differs from what the home stack says WHEN planned THEN it fails naming both", async () => {
-        const config = { ...REQUIRED_PLATFORM_CONFIG };
-        const { snapshot } = await planStack({ stack: `platform-${HOME_REGION}`, region: HOME_REGION, config, program: () => platformProgram(HOME_REGION) });
+        const config = {};
+        const settings = platformFixture([HOME_REGION, OTHER]).settings;
+        const { snapshot } = await planStack({ stack: `platform-${HOME_REGION}`, region: HOME_REGION, config, program: () => platformProgram(HOME_REGION, settings.get(HOME_REGION)) });
         const disagreeing = { ...snapshot, outputs: { ...snapshot.outputs, homeRegion: "eu-central-1" } };
         await expect(
             planStack({
@@ -146,9 +149,9 @@ describe("the plan's order of platforms", () => {
                 region: OTHER,
                 config,
                 stackOutputs: new Map([[qualifiedStackName(`platform-${HOME_REGION}`), disagreeing]]),
-                program: () => platformProgram(OTHER),
+                program: () => platformProgram(OTHER, settings.get(OTHER)),
             }),
-        ).rejects.toThrow(`platform config homeRegion: this stack says ${HOME_REGION}, but platform-${HOME_REGION} says eu-central-1`);
+        ).rejects.toThrow(`platform setting homeRegion: this stack says ${HOME_REGION}, but platform-${HOME_REGION} says eu-central-1`);
     });
 });
 
@@ -162,7 +165,7 @@ describe("GIVEN the account's existing GuardDuty detector and organisation trail
         adopted = await planFleet({
             tenants: fleet,
             platformRegions: [HOME_REGION, OTHER],
-            config: { guardDutyDetectorId: DETECTOR_ID, organizationTrailArn: ORG_TRAIL },
+            platforms: platformFixture([HOME_REGION, OTHER], { guardDutyDetectorId: DETECTOR_ID, organizationTrailArn: ORG_TRAIL }),
         });
         expect(adopted.errors).toEqual([]);
     });
@@ -189,7 +192,7 @@ describe("GIVEN the account's existing GuardDuty detector and organisation trail
     });
 
     it("WHEN a detector is created instead (no setting) THEN it carries every protection plan explicitly", async () => {
-        const created = await planFleet({ tenants: fleet.slice(0, 1), platformRegions: [HOME_REGION] });
+        const created = await planFleet({ tenants: fleet.slice(0, 1), platformRegions: [HOME_REGION], platforms: platformFixture([HOME_REGION]) });
         const home = planOf(created, `platform-${HOME_REGION}`);
         expect(ofType(home, DETECTOR)).toHaveLength(1);
         expect(ofType(home, "aws:guardduty/detectorFeature:DetectorFeature").map((feature) => feature.inputs.detectorId)).toEqual(
@@ -208,7 +211,7 @@ describe("GIVEN 30 dedicated-saas tenants in one region", () => {
     }));
     let document: PlanDocument;
     beforeAll(async () => {
-        document = await planFleet({ tenants: tenantsOf(docs), platformRegions: [HOME_REGION] });
+        document = await planFleet({ tenants: tenantsOf(docs), platformRegions: [HOME_REGION], platforms: platformFixture([HOME_REGION]) });
     });
 
     it("WHEN planned THEN there is no problem, and 30 front doors of their own besides the platform's", () => {
@@ -246,7 +249,7 @@ describe("GIVEN 30 dedicated-saas tenants in one region", () => {
 describe("the once-per-account platform settings", () => {
     const valid: PlatformSettings = {
         ...PLATFORM_DEFAULTS,
-        offsiteGatewayIp: REQUIRED_PLATFORM_CONFIG.offsiteGatewayIp,
+        offsiteGatewayIp: "81.2.69.160",
         offsiteRegion: "eu-central-1",
         organizationTrailArn: undefined,
         guardDutyDetectorId: undefined,

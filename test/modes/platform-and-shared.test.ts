@@ -13,6 +13,7 @@ import { loadServerImages, serverImage } from "../../stacks/config/server-images
 import { resolveTenant, Tenant, TenantDocument } from "../../stacks/config/tenant";
 import { adoptFormerCertificate } from "../../stacks/dedicated-saas";
 import { PLATFORM_DEFAULTS, TENANT_SPACE } from "../../stacks/platform-settings";
+import { FIXTURE_PLATFORM_SETTINGS, platformFixture } from "../fixtures/platform-configs";
 import { byId, ofType, stackOf, strings, T, tagsOf } from "../graph";
 
 const REGION = "eu-west-1";
@@ -36,7 +37,7 @@ const tenants: Tenant[] = DOCS.map((doc) => resolveTenant(doc, `fixtures/${doc.t
 
 let document: PlanDocument;
 beforeAll(async () => {
-    document = await planFleet({ tenants, platformRegions: [REGION] });
+    document = await planFleet({ tenants, platformRegions: [REGION], platforms: platformFixture([REGION]) });
     expect(document.errors).toEqual([]);
 });
 
@@ -117,7 +118,7 @@ describe("the platform stack", () => {
     it("GIVEN the platform WHEN planned THEN the off-site provider link is an IKEv2 IPSec VPN and its own backups follow the promise off-site", () => {
         const plan = platform();
         const gateway = one(plan, T.customerGateway);
-        expect(gateway.inputs.ipAddress).toBe(document.standInConfig?.[0]?.split("=")[1]);
+        expect(gateway.inputs.ipAddress).toBe(FIXTURE_PLATFORM_SETTINGS.offsiteGatewayIp);
         const connection = one(plan, T.vpnConnection);
         expect(connection.inputs.tunnel1IkeVersions).toEqual(["ikev2"]);
         expect(connection.inputs.tunnel1PresharedKey).toBe(SECRET_PLACEHOLDER);

@@ -5,6 +5,7 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 
+import { platformFixture } from "../fixtures/platform-configs";
 import { ELB_LOG_DELIVERY_ACCOUNTS, ELB_LOG_DELIVERY_SERVICE } from "../../components/access-log-bucket";
 import { evaluate } from "../../policy/rules/evaluate";
 import { settingsFor, stackFromPlan } from "../../policy/rules/from-plan";
@@ -55,7 +56,7 @@ const TRAIL = "aws:cloudtrail/trail:Trail";
 
 let document: PlanDocument;
 beforeAll(async () => {
-    document = await planFleet({ tenants, platformRegions: [HOME, NEW_REGION] });
+    document = await planFleet({ tenants, platformRegions: [HOME, NEW_REGION], platforms: platformFixture([HOME, NEW_REGION]) });
     expect(document.errors).toEqual([]);
 });
 

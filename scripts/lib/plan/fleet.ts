@@ -16,7 +16,8 @@ import { SECRET_CONFIG_KEYS } from "../../../stacks/config/stack-config";
 import { Mode, Tenant, TenantDomain } from "../../../stacks/config/tenant";
 import { Problem, REPO_ROOT } from "../../../stacks/config/validate";
 import { platformStackName } from "../../../stacks/context";
-import { PLATFORM_DEFAULTS, REQUIRED_PLATFORM_CONFIG } from "../../../stacks/platform-settings";
+import { loadPlatformFleet, PlatformFleet } from "../../../stacks/config/platform-file";
+import { PLATFORM_DEFAULTS } from "../../../stacks/platform-settings";
 import { platformProgram, tenantProgram } from "../../../stacks";
 import { awsRuleMessage, checkAwsRules } from "./aws-rules";
 import { planStack, PlanError, PlannedResource, qualifiedStackName } from "./engine";
@@ -57,7 +58,10 @@ export interface PlanDocument {
     readonly warnings?: Problem[];
     /** Secret config keys the plan could not know and stood in for with a placeholder secret. */
     readonly placeholderSecrets?: string[];
-    /** Platform config without a default that the plan stood in for (`key=value`). */
+    /**
+     * Platform config the plan stood in for (`key=value`). Always empty since the settings live in
+     * platform-configs/: a region without a file is an error, never stood in for.
+     */
     readonly standInConfig?: string[];
 }
 
@@ -77,12 +81,17 @@ export interface PlanFleetOptions {
     readonly threads?: number;
     /** The account's applied service quotas. Default: the checked-in stacks/config/service-quotas.json. */
     readonly quotas?: AppliedQuotas;
+    /**
+     * The platform settings files, validated (loadPlatformFleet). Default: the repository's
+     * platform-configs/. Their problems are the plan's errors; a region without valid settings
+     * has no platform planned.
+     */
+    readonly platforms?: PlatformFleet;
 }
 
-/** The home region the platforms are planned with: `homeRegion` from the plan's config, else the default. */
-export function homeRegionOf(config: Readonly<Record<string, string>>): string {
-    const key = Object.keys(config).find((candidate) => (candidate.split(":").pop() ?? candidate) === "homeRegion");
-    return key !== undefined ? config[key]! : PLATFORM_DEFAULTS.homeRegion;
+/** The home region the platforms are planned with: the one the platform files name, else the default. */
+export function homeRegionOf(platforms: Pick<PlatformFleet, "settings">): string {
+    return [...platforms.settings.values()][0]?.homeRegion ?? PLATFORM_DEFAULTS.homeRegion;
 }
 
 /**
@@ -318,20 +327,19 @@ function startChunkWorker(report: (message: ChunkMessage) => void): { worker: Wo
 
 export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument> {
     const placeholderSecrets = SECRET_CONFIG_KEYS.filter((key) => options.config?.[key] === undefined);
-    const standIns = Object.entries(REQUIRED_PLATFORM_CONFIG).filter(([key]) => options.config?.[key] === undefined);
-    const config = {
+    const config: Record<string, string> = {
         ...Object.fromEntries(placeholderSecrets.map((key) => [key, PLACEHOLDER_SECRET])),
-        ...Object.fromEntries(standIns),
         ...options.config,
     };
+    const platformFiles = options.platforms ?? loadPlatformFleet();
     // Every server of every stack boots a pinned image: a broken pin file leaves nothing to plan,
     // and is the plan's one error, positioned (FILE:LINE:COLUMN: PATH), like a broken tenant file.
     const images = readServerImages(REPO_ROOT);
     if (images.problems.length > 0) {
-        return { version: PLAN_VERSION, tenants: [], errors: images.problems, placeholderSecrets, standInConfig: standIns.map(([key, value]) => `${key}=${value}`) };
+        return { version: PLAN_VERSION, tenants: [], errors: [...platformFiles.problems, ...images.problems], placeholderSecrets, standInConfig: [] };
     }
     const shownRegions = new Set(options.platformRegions ?? []);
-    const home = homeRegionOf(config);
+    const home = homeRegionOf(platformFiles);
     const regions = platformPlanOrder(home, [...options.tenants.map((tenant) => tenant.region), ...shownRegions]);
     // Whenever platforms are shown, the home one is: it owns the account's trail and zone.
     if (shownRegions.size > 0) {
@@ -341,7 +349,8 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
     const platforms: TenantPlan[] = [];
     const stackOutputs = new Map<string, StackOutputsSnapshot>();
     const tenants: TenantPlan[] = [];
-    const errors: Problem[] = [];
+    // A broken platform file is the plan's problem like a broken tenant file; its region is not planned.
+    const errors: Problem[] = [...platformFiles.problems];
     const ordered = [...options.tenants].sort((a, b) => a.id.localeCompare(b.id));
     const chunks = chunkByWeight(ordered);
     // Per chunk, its plan or the defect met planning it; filled by whichever thread claimed it.
@@ -362,6 +371,14 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
     try {
         for (const region of regions) {
             const stack = platformStackName(region);
+            const settings = platformFiles.settings.get(region);
+            if (settings === undefined) {
+                if (!platformFiles.regions.has(region)) {
+                    const file = `${platformFiles.dir}/${region}.yaml`;
+                    errors.push({ file, line: 1, column: 1, path: "/", message: `no such file: ${stack} has no platform settings; add ${file} (copy another region's file, set region: ${region}, its offsiteGatewayIp and alertEmails)` });
+                }
+                continue;
+            }
             try {
                 const { plan, snapshot } = await planStack({
                     stack,
@@ -370,7 +387,7 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
                     secretConfigKeys: secretKeys(config),
                     // The home platform's outputs, planned first, for the others' StackReference.
                     stackOutputs,
-                    program: () => platformProgram(region),
+                    program: () => platformProgram(region, settings),
                 });
                 stackOutputs.set(qualifiedStackName(stack), snapshot);
                 const planned: TenantPlan = { tenant: stack, mode: "platform", region, source: PLATFORM_SOURCE, resources: plan.resources, outputs: plan.outputs };
@@ -416,6 +433,6 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
         errors,
         ...(quotas.warnings.length > 0 ? { warnings: quotas.warnings } : {}),
         placeholderSecrets,
-        standInConfig: standIns.map(([key, value]) => `${key}=${value}`),
+        standInConfig: [],
     };
 }

@@ -1,0 +1,183 @@
+// The platform's settings files (platform-configs/<region>.yaml): validated like tenant files,
+// across regions (one homeRegion, one baseDomain), and what a tenant file needs of them (its region
+// has one; domain.own is not under their base domain). Fixtures only, never the repository's files.
+
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import { afterAll, describe, expect, it } from "vitest";
+
+import platformSchema from "../platform-configs/platform.schema.json";
+import tenantSchema from "../tenant-configs/tenant.schema.json";
+import { planStack } from "../scripts/lib/plan/engine";
+import { planFleet } from "../scripts/lib/plan/fleet";
+import { platformProgram } from "../stacks";
+import { leftoverConfigProblem, loadPlatformFleet, platformSettingsFor, validatePlatformFile, validatePlatformFleet } from "../stacks/config/platform-file";
+import { platformIndex } from "../stacks/config/platform-index";
+import { resolveTenant } from "../stacks/config/tenant";
+import { loadFleet, validateFleet } from "../stacks/config/validate";
+import { PLATFORM_DEFAULTS } from "../stacks/platform-settings";
+import { platformFileText, platformFixture } from "./fixtures/platform-configs";
+
+const FILE = "platform-configs/eu-west-1.yaml";
+const validate = (text: string, file: string = FILE) => validatePlatformFile(file, Buffer.from(text));
+
+describe("one platform file", () => {
+    it("GIVEN the four settings without a default WHEN validated THEN it is valid and every other setting is its documented default", () => {
+        const result = validate(platformFileText("eu-west-1"));
+        expect(result.problems).toEqual([]);
+        expect(result.settings).toEqual({
+            ...PLATFORM_DEFAULTS,
+            offsiteGatewayIp: "81.2.69.160",
+            offsiteRegion: "eu-central-1",
+            organizationTrailArn: undefined,
+            guardDutyDetectorId: undefined,
+            alertEmails: ["operations@example.com"],
+        });
+    });
+
+    it.each<[string, string, string, string]>([
+        ["an unknown setting, a typo", "region: eu-west-1\nbaseDomain: itm.example.net\nhomeRegion: eu-west-1\noffsiteGatewayIp: 81.2.69.160\nalertEmails: []\nnetworkCidrs: 10.15.0.0/16\n", "6:1: /networkCidrs", 'unknown setting "networkCidrs" (did you mean "networkCidr"?); allowed: region, baseDomain'],
+        ["a missing required setting", "region: eu-west-1\nbaseDomain: itm.example.net\nhomeRegion: eu-west-1\nalertEmails: []\n", "1:1: /offsiteGatewayIp", "is required: expected the public IPv4 address"],
+        ["a wrong type", "region: eu-west-1\nbaseDomain: itm.example.net\nhomeRegion: eu-west-1\noffsiteGatewayIp: 81.2.69.160\nalertEmails: oncall@example.com\n", "5:14: /alertEmails", 'must be a list, got "oncall@example.com"'],
+        ["a semantic problem in a list", "region: eu-west-1\nbaseDomain: itm.example.net\nhomeRegion: eu-west-1\noffsiteGatewayIp: 81.2.69.160\nalertEmails: []\noffsiteNetworks:\n  - 10.13.0.0/24\n  - 192.168.0.0/24\n", "8:5: /offsiteNetworks/1", "192.168.0.0/24 lies outside the platform block 10.0.0.0/12"],
+        ["a private gateway address", "region: eu-west-1\nbaseDomain: itm.example.net\nhomeRegion: eu-west-1\noffsiteGatewayIp: 10.1.2.3\nalertEmails: []\n", "4:19: /offsiteGatewayIp", '"10.1.2.3" is not a public IPv4 address'],
+        ["a region that is not the file's", "region: us-east-1\nbaseDomain: itm.example.net\nhomeRegion: eu-west-1\noffsiteGatewayIp: 81.2.69.160\nalertEmails: []\n", "1:9: /region", '"us-east-1" does not match the file name "eu-west-1.yaml"'],
+        ["a secret-looking setting", "region: eu-west-1\nbaseDomain: itm.example.net\nhomeRegion: eu-west-1\noffsiteGatewayIp: 81.2.69.160\nalertEmails: []\nofflinePresharedKey: abc\n", "6:1: /offlinePresharedKey", "secret-looking settings are not allowed in platform files"],
+        ["a duplicate key", "region: eu-west-1\nregion: eu-west-1\n", "2:1: /", "duplicate"],
+    ])("GIVEN %s WHEN validated THEN one positioned problem says so", (_case, text, where, message) => {
+        const { problems, settings } = validate(text);
+        expect(settings).toBeUndefined();
+        expect(problems.map((problem) => `${problem.line}:${problem.column}: ${problem.path}`)).toContain(where);
+        expect(problems.find((problem) => `${problem.line}:${problem.column}: ${problem.path}` === where)?.message).toContain(message);
+    });
+
+    it("GIVEN an empty file WHEN validated THEN the message speaks of a platform settings file and its schema", () => {
+        expect(validate("# nothing\n").problems).toEqual([
+            { file: FILE, line: 1, column: 1, path: "/", message: "the file is empty (only comments); a platform settings file is a YAML mapping (see platform-configs/platform.schema.json)" },
+        ]);
+    });
+
+    it("GIVEN a file named after no region WHEN validated THEN its name is refused", () => {
+        const { problems } = validate(platformFileText("eu-west-1"), "platform-configs/eu-west1.yaml");
+        expect(problems[0]?.message).toContain('the file name "eu-west1.yaml" is not <region>.yaml for a supported AWS region (did you mean "eu-west-1"?); a platform file is named after its region');
+    });
+
+    it("GIVEN the schema WHEN compared with the tenant schema and the settings THEN it offers the same regions and every setting", () => {
+        expect(platformSchema.$defs.region.enum).toEqual(tenantSchema.$defs.region.enum);
+        expect(Object.keys(platformSchema.properties).filter((key) => key !== "region").sort()).toEqual(
+            Object.keys(validate(platformFileText("eu-west-1")).settings!).sort(),
+        );
+        expect(platformSchema.additionalProperties).toBe(false);
+    });
+});
+
+describe("platform files together", () => {
+    it("GIVEN two files naming different base domains and home regions WHEN validated THEN each file is refused at the setting, naming the other", () => {
+        const fleet = platformFixture(["eu-west-1", "us-east-1"], {}, { "us-east-1": { baseDomain: "itm.example.org", homeRegion: "us-east-1" } });
+        expect(fleet.problems.filter((problem) => problem.path === "/baseDomain").map((problem) => [problem.file, problem.message])).toEqual([
+            ["platform-configs/eu-west-1.yaml", expect.stringContaining('"itm.example.net" disagrees with itm.example.org (platform-configs/us-east-1.yaml)')],
+            ["platform-configs/us-east-1.yaml", expect.stringContaining('"itm.example.org" disagrees with itm.example.net (platform-configs/eu-west-1.yaml)')],
+        ]);
+        expect(fleet.problems.filter((problem) => problem.path === "/homeRegion")).toHaveLength(2);
+        expect(fleet.settings.size).toBe(0);
+        expect(fleet.baseDomain).toBeUndefined();
+    });
+
+    it("GIVEN a home region without a file WHEN validated THEN the others are refused saying what to add", () => {
+        const fleet = validatePlatformFleet([{ file: "platform-configs/us-east-1.yaml", bytes: Buffer.from(platformFileText("us-east-1")) }]);
+        expect(fleet.problems).toEqual([
+            { file: "platform-configs/us-east-1.yaml", line: 4, column: 13, path: "/homeRegion", message: expect.stringContaining("the home region eu-west-1 has no platform file; add platform-configs/eu-west-1.yaml") },
+        ]);
+        expect(() => platformSettingsFor("us-east-1", fleet)).toThrow("the platform settings of us-east-1 are invalid:\n  platform-configs/us-east-1.yaml:4:13: /homeRegion:");
+        expect(() => platformSettingsFor("ap-south-1", fleet)).toThrow("platform-ap-south-1 has no settings file: add platform-configs/ap-south-1.yaml");
+    });
+
+    describe("GIVEN a folder", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-configs-"));
+        afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+        fs.writeFileSync(path.join(dir, "eu-west-1.yaml"), platformFileText("eu-west-1"));
+        fs.writeFileSync(path.join(dir, "us-east-1.yml"), platformFileText("us-east-1"));
+        fs.writeFileSync(path.join(dir, "platform.schema.json"), "{}");
+
+        it("WHEN loaded THEN a file of the wrong extension is an error, never skipped; the schema is not a platform file", () => {
+            const fleet = loadPlatformFleet(dir, dir);
+            expect(fleet.problems).toEqual([{ file: "us-east-1.yml", line: 1, column: 1, path: "/", message: expect.stringContaining("only <region>.yaml files are platform files; rename it to us-east-1.yaml") }]);
+            expect([...fleet.settings.keys()]).toEqual(["eu-west-1"]);
+        });
+
+        it("WHEN a tenant's region has no file THEN the tenant file is refused at /region saying what to add", () => {
+            const tenants = fs.mkdtempSync(path.join(os.tmpdir(), "tenant-configs-"));
+            try {
+                fs.writeFileSync(path.join(tenants, "solo.yaml"), "tenant: solo\ncompany: Solo\nmode: saas\nregion: us-east-1\n");
+                fs.writeFileSync(path.join(tenants, "home.yaml"), "tenant: home\ncompany: Home\nmode: saas\nregion: eu-west-1\n");
+                const fleet = loadFleet({ dir: tenants, platformDir: dir });
+                expect(fleet.problems).toEqual([
+                    {
+                        file: expect.stringMatching(/solo\.yaml$/),
+                        line: 4,
+                        column: 9,
+                        path: "/region",
+                        message: expect.stringContaining(`us-east-1 has no platform settings: add ${dir}/us-east-1.yaml (copy ${dir}/eu-west-1.yaml, set region: us-east-1`),
+                    },
+                ]);
+                expect(fleet.tenants.map((tenant) => tenant.id)).toEqual(["home"]);
+            } finally {
+                fs.rmSync(tenants, { recursive: true, force: true });
+            }
+        });
+    });
+});
+
+describe("the tenant files against the platform's base domain", () => {
+    const tenant = (own: string) => ({ file: "acme.yaml", bytes: Buffer.from(`tenant: acme\ncompany: Acme\nmode: dedicated-saas\nregion: eu-west-1\ndomain:\n  own: ${own}\n`) });
+    const platforms = { regions: new Set(["eu-west-1"]), baseDomain: "itm.acme-saas.com", dir: "platform-configs" };
+
+    it("GIVEN the platform files' base domain WHEN domain.own is under it THEN it is refused; a name under the default base domain is then the customer's", () => {
+        expect(validateFleet([tenant("globex.itm.acme-saas.com")], undefined, [], platforms).problems).toEqual([
+            { file: "acme.yaml", line: 6, column: 8, path: "/domain/own", message: expect.stringContaining('is under the platform\'s domain itm.acme-saas.com, which the platform holds, not the customer: for a name under it, write "subdomain: globex" instead') },
+        ]);
+        expect(validateFleet([tenant("globex.itm.example.net")], undefined, [], platforms).problems).toEqual([]);
+        expect(validateFleet([tenant("globex.itm.example.net")]).problems.map((problem) => problem.path)).toEqual(["/domain/own"]);
+    });
+
+    it("GIVEN a folder of platform files WHEN indexed THEN it names its regions and the base domain they agree on", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-index-"));
+        try {
+            fs.writeFileSync(path.join(dir, "eu-west-1.yaml"), platformFileText("eu-west-1", { baseDomain: "itm.acme-saas.com" }));
+            fs.writeFileSync(path.join(dir, "us-east-1.yaml"), platformFileText("us-east-1", { baseDomain: "itm.acme-saas.com" }));
+            expect(platformIndex(dir, "shown")).toEqual({ regions: new Set(["eu-west-1", "us-east-1"]), baseDomain: "itm.acme-saas.com", dir: "shown" });
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
+
+describe("the platform program and the offline plan", () => {
+    it("GIVEN a setting left in the platform stack's Pulumi config WHEN planned THEN it is refused naming the file to move it to, without its value", async () => {
+        expect(leftoverConfigProblem((key) => key === "offsiteGatewayIp", "eu-west-1")).toBe(
+            "platform-eu-west-1's Pulumi config sets offsiteGatewayIp: platform settings live in platform-configs/eu-west-1.yaml; move it there and remove it from the stack (pulumi config rm offsiteGatewayIp --stack platform-eu-west-1)",
+        );
+        const settings = platformFixture(["eu-west-1"]).settings.get("eu-west-1")!;
+        await expect(
+            planStack({ stack: "platform-eu-west-1", region: "eu-west-1", config: { offsiteGatewayIp: "81.2.69.161" }, program: () => platformProgram("eu-west-1", settings) }),
+        ).rejects.toThrow("platform-eu-west-1's Pulumi config sets offsiteGatewayIp: platform settings live in platform-configs/eu-west-1.yaml");
+    });
+
+    it("GIVEN platform files WHEN a fleet is planned THEN no config is stood in for, the files' values are planned, and a region without a file is an error", async () => {
+        const tenants = [resolveTenant({ tenant: "solo", company: "Solo", mode: "saas", region: "us-east-1" }, "fixtures/solo.yaml")];
+        const document = await planFleet({ tenants, platformRegions: ["us-east-1"], platforms: platformFixture(["eu-west-1"], { offsiteGatewayIp: "81.2.69.170" }) });
+        expect(document.standInConfig).toEqual([]);
+        expect(document.tenants.map((plan) => plan.tenant)).toEqual(["platform-eu-west-1"]);
+        const gateway = document.tenants[0]!.resources.find((resource) => resource.type === "aws:ec2/customerGateway:CustomerGateway");
+        expect(gateway?.inputs.ipAddress).toBe("81.2.69.170");
+        expect(document.errors).toContainEqual({
+            file: "platform-configs/us-east-1.yaml",
+            line: 1,
+            column: 1,
+            path: "/",
+            message: expect.stringContaining("no such file: platform-us-east-1 has no platform settings; add platform-configs/us-east-1.yaml"),
+        });
+    });
+});
