@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { MODES } from "../stacks/config/tenant";
 import { FleetFile, formatProblem, listTenantDirectory, loadFleet, Problem, validateFleet, validateTenantFile } from "../stacks/config/validate";
-import { FIXTURE_TENANTS, fixtureTenantFiles, loadFixtureFleet, projectWithFixtureTenants } from "./fixtures/fleet";
+import { FIXTURE_TENANTS, fixtureTenantFiles, loadFixtureFleet, projectWithFixtureTenants, TENANT_SCHEMA } from "./fixtures/fleet";
 
 const ROOT = path.resolve(__dirname, "..");
 const HEADER = "# yaml-language-server: $schema=./tenant.schema.json";
@@ -227,7 +227,7 @@ describe("listTenantDirectory and loadFleet on a folder", () => {
         fs.writeFileSync(path.join(dir, "globex.yml"), tenantYaml({ tenant: "globex", cidr: "10.21.0.0/16" }));
         fs.writeFileSync(path.join(dir, "initech.json"), JSON.stringify({ tenant: "initech" }));
         fs.writeFileSync(path.join(dir, "Shouting.YAML"), tenantYaml({ tenant: "shouting", cidr: "10.22.0.0/16" }));
-        fs.copyFileSync(path.join(TENANT_CONFIGS, "tenant.schema.json"), path.join(dir, "tenant.schema.json"));
+        fs.copyFileSync(TENANT_SCHEMA, path.join(dir, "tenant.schema.json"));
         fs.writeFileSync(path.join(dir, "README.md"), "# Tenants\n");
         fs.mkdirSync(path.join(dir, "archive"));
         fs.writeFileSync(path.join(dir, "archive", "old.yaml"), "this: is not a tenant\n");

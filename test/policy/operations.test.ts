@@ -25,7 +25,7 @@ import { canonicalSchedule, sameSchedule } from "../../policy/rules/operations/s
 import { Finding, PolicySettings, PolicyStack, Rule } from "../../policy/rules/types";
 import { stackPolicy } from "../../policy/pack";
 import type { StackValidationArgs } from "@pulumi/policy";
-import { loadFixtureFleet } from "../fixtures/fleet";
+import { FIXTURE_TENANTS, loadFixtureFleet } from "../fixtures/fleet";
 import {
     ACCOUNT,
     adding,
@@ -572,7 +572,7 @@ describe("backup-vault-notifications", () => {
 
     it("GIVEN the pack during an update WHEN it judges the stack THEN it sees the notifications beside the vault (a stack policy: a resource policy sees one resource alone)", () => {
         expect(enableBackupVaultNotifications.kind).toBe("stack");
-        const policy = stackPolicy(enableBackupVaultNotifications);
+        const policy = stackPolicy(enableBackupVaultNotifications, { tenantDir: FIXTURE_TENANTS });
         const asCrossGuard = (stack: PolicyStack) =>
             ({
                 resources: stack.resources.map((resource) => ({ type: resource.type, name: resource.name, urn: `urn:pulumi:acme::tenant-platform::${resource.type}::${resource.name}`, props: { ...resource.props, id: resource.id }, opts: { protect: false } })),
