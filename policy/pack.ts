@@ -92,14 +92,20 @@ export function hostsFromFiles(baseDomain: string, dir = TENANT_CONFIG_DIR): Hos
     return hostsOfTenants(tenants, baseDomain);
 }
 
-function settingsOf(config: PackConfig, stack: string): PolicySettings {
+/** Where the pack reads the fleet from. */
+export interface PackOptions {
+    /** The tenant folder the other tenants and the fleet's host names are read from. Default: tenant-configs/ beside the pack. */
+    readonly tenantDir?: string;
+}
+
+function settingsOf(config: PackConfig, stack: string, options: PackOptions): PolicySettings {
     return {
         operationsCidrs: config.operationsCidrs ?? operationsCidrsOf(PLATFORM_DEFAULTS),
-        otherTenants: otherTenantsFromFiles(stack),
+        otherTenants: otherTenantsFromFiles(stack, options.tenantDir),
         today: config.today ?? isoDay(new Date()),
         // Read (and the fleet validated) only when a rule asks: most policies never do.
         get hosts(): HostOwnership {
-            return hostsFromFiles(config.baseDomain ?? PLATFORM_DEFAULTS.baseDomain);
+            return hostsFromFiles(config.baseDomain ?? PLATFORM_DEFAULTS.baseDomain, options.tenantDir);
         },
     };
 }
@@ -147,7 +153,7 @@ function isUnknownValue(error: unknown): boolean {
  * A value still unknown during a preview skips that resource only (CrossGuard would skip it as a
  * resource policy too); every other resource is judged.
  */
-export function resourcePolicy(rule: Extract<Rule, { kind: "resource" }>): StackValidationPolicy {
+export function resourcePolicy(rule: Extract<Rule, { kind: "resource" }>, options: PackOptions = {}): StackValidationPolicy {
     return {
         name: rule.name,
         description: `${rule.description} (${rule.why})`,
@@ -155,7 +161,7 @@ export function resourcePolicy(rule: Extract<Rule, { kind: "resource" }>): Stack
         configSchema: CONFIG_SCHEMA,
         validateStack: (args: StackValidationArgs, reportViolation) => {
             const stack = stackOf(args);
-            const settings = settingsOf(args.getConfig<PackConfig>(), stack.stack);
+            const settings = settingsOf(args.getConfig<PackConfig>(), stack.stack, options);
             args.resources.forEach((resource, i) => {
                 if (!rule.resourceTypes.includes(resource.type)) {
                     return;
@@ -185,7 +191,7 @@ function stackOf(args: StackValidationArgs): PolicyStack {
     return { stack: name, kind: kindFromProvider(provider?.props), resources };
 }
 
-export function stackPolicy(rule: Extract<Rule, { kind: "stack" }>): StackValidationPolicy {
+export function stackPolicy(rule: Extract<Rule, { kind: "stack" }>, options: PackOptions = {}): StackValidationPolicy {
     return {
         name: rule.name,
         description: `${rule.description} (${rule.why})`,
@@ -194,7 +200,7 @@ export function stackPolicy(rule: Extract<Rule, { kind: "stack" }>): StackValida
         validateStack: (args: StackValidationArgs, reportViolation) => {
             const stack = stackOf(args);
             const byName = new Map(args.resources.map((resource) => [resource.name, resource.urn]));
-            for (const finding of rule.validate(stack, settingsOf(args.getConfig<PackConfig>(), stack.stack))) {
+            for (const finding of rule.validate(stack, settingsOf(args.getConfig<PackConfig>(), stack.stack, options))) {
                 reportViolation(finding.message, byName.get(finding.resource));
             }
         },
@@ -202,8 +208,8 @@ export function stackPolicy(rule: Extract<Rule, { kind: "stack" }>): StackValida
 }
 
 /** Every rule CrossGuard can judge, as its policies (offline-only rules are left to the plan). */
-export function crossGuardPolicies(rules: readonly Rule[]): StackValidationPolicy[] {
-    return rules.filter((rule) => rule.offlineOnly === undefined).map((rule) => (rule.kind === "resource" ? resourcePolicy(rule) : stackPolicy(rule)));
+export function crossGuardPolicies(rules: readonly Rule[], options: PackOptions = {}): StackValidationPolicy[] {
+    return rules.filter((rule) => rule.offlineOnly === undefined).map((rule) => (rule.kind === "resource" ? resourcePolicy(rule, options) : stackPolicy(rule, options)));
 }
 
 export { findingsOf };

@@ -1,6 +1,6 @@
 // The monthly cost estimate (scripts/lib/cost): the price table's shape, each resource kind priced
 // from the table to the cent, unknowns reported as unknown (never zero), the per-mode totals, the
-// delta between two estimates, and the estimate of the real planned example fleet.
+// delta between two estimates, and the estimate of the planned fixture fleet (test/fixtures/tenants, the examples' shape).
 
 import { beforeAll, describe, expect, it } from "vitest";
 
@@ -19,7 +19,7 @@ import {
     USAGE_BASED,
 } from "../scripts/lib/cost/estimate";
 import { planFleet } from "../scripts/lib/plan/fleet";
-import { loadFleet } from "../stacks/config/validate";
+import { loadFixtureFleet } from "./fixtures/fleet";
 
 const REGIONS = ["eu-west-1", "eu-central-1", "us-east-1", "eu-west-2", "us-west-2"];
 
@@ -317,11 +317,11 @@ describe("costDelta", () => {
     });
 });
 
-describe("the estimate of the planned example fleet", () => {
+describe("the estimate of the planned fixture fleet", () => {
     let estimates: StackEstimate[];
 
     beforeAll(async () => {
-        const fleet = loadFleet();
+        const fleet = loadFixtureFleet();
         expect(fleet.problems).toEqual([]);
         const regions = [...new Set(fleet.tenants.map((tenant) => tenant.region))];
         // phase two of vpn-sync (identity.connect), so the AD Connector is priced too
@@ -334,7 +334,7 @@ describe("the estimate of the planned example fleet", () => {
     const tenants = (): StackEstimate[] => estimates.filter((estimate) => estimate.mode !== "platform");
     const byName = (tenant: string): StackEstimate => estimates.find((estimate) => estimate.tenant === tenant)!;
 
-    it("GIVEN the fleet WHEN estimated THEN every example tenant with resources of its own has a positive known monthly cost", () => {
+    it("GIVEN the fleet WHEN estimated THEN every fixture tenant with resources of its own has a positive known monthly cost", () => {
         expect(tenants().map((estimate) => estimate.tenant).sort()).toEqual(["acme", "brightpath", "globex", "helvetia-bank", "initech", "northwind", "trial-lumen"]);
         for (const estimate of tenants().filter((estimate) => estimate.mode !== "saas")) {
             expect(estimate.monthlyUsd, estimate.tenant).toBeGreaterThan(0);

@@ -10,7 +10,7 @@ import { ensureBuilt } from "../scripts/build";
 import { loadStackTenant } from "../stacks";
 import { BUILD_INFO_FILE, BuildInfo } from "../stacks/build-info";
 import { platformRegionOf } from "../stacks/context";
-import { projectCopy } from "./fixtures/project-copy";
+import { projectWithFixtureTenants } from "./fixtures/fleet";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -26,7 +26,7 @@ interface HostResult {
 
 /** Runs the program in a fresh process the way Pulumi's nodejs language host loads it (Pulumi.yaml's main). */
 function loadLikeTheHost(stack: string, options: { project?: string; env?: NodeJS.ProcessEnv } = {}): HostResult {
-    const project = options.project ?? ROOT;
+    const project = options.project ?? (SHARED ??= projectWithBuildCopy());
     const child = spawnSync(process.execPath, [path.join(ROOT, "test", "fixtures", "host-load.js"), stack, project], {
         cwd: project,
         encoding: "utf8",
@@ -40,16 +40,19 @@ function loadLikeTheHost(stack: string, options: { project?: string; env?: NodeJ
 
 /**
  * A project beside this one that runs this repository's build: its own Pulumi.yaml and a copy of
- * dist/ whose build-info the test may alter, the sources and node_modules linked.
+ * dist/ whose build-info the test may alter, the sources and node_modules linked, and a
+ * tenant-configs/ holding the fixture fleet (the examples' shape), never this repository's.
  */
-function projectWithBuildCopy(options: { ownTenantFiles?: boolean } = {}): string {
-    const tenantFiles = ["tenant-configs"];
-    return projectCopy({
+function projectWithBuildCopy(): string {
+    return projectWithFixtureTenants({
         prefix: "built-project-",
-        copy: ["Pulumi.yaml", "dist", ...(options.ownTenantFiles ? tenantFiles : [])],
-        link: ["index.ts", "stacks", "components", "platform-configs", "tsconfig.json", "package.json", ...(options.ownTenantFiles ? [] : tenantFiles)],
+        copy: ["Pulumi.yaml", "dist"],
+        link: ["index.ts", "stacks", "components", "platform-configs", "tsconfig.json", "package.json"],
     });
 }
+
+/** The project the host loads stacks from unless a test makes its own. */
+let SHARED: string | undefined;
 
 describe("the Pulumi entry point", () => {
     // The host runs the build (Pulumi.yaml main: dist/index.js), made by test/global-setup.ts.
@@ -111,7 +114,7 @@ describe("the Pulumi entry point", () => {
     });
 
     it("GIVEN an invalid tenant file WHEN the host runs its stack THEN the RunError lists its problems named from the project root, registering nothing", () => {
-        const project = projectWithBuildCopy({ ownTenantFiles: true });
+        const project = projectWithBuildCopy();
         const file = path.join(project, "tenant-configs", "globex.yaml");
         fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/^region: .*$/m, "region: mars-north-1"));
         const result = loadLikeTheHost("globex", { project });

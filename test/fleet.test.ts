@@ -1,5 +1,6 @@
 // The rules across tenant files (validateFleet), the tenant folder (listTenantDirectory, loadFleet),
-// the `validate` CLI as sales ops run it, and the example files in tenant-configs/.
+// the `validate` CLI as sales ops run it (in a project whose tenant-configs/ is the fixture fleet), and
+// the fixture fleet in test/fixtures/tenants (the examples' shape; tests never read tenant-configs/).
 
 import { spawnSync, SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
@@ -10,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { MODES } from "../stacks/config/tenant";
 import { FleetFile, formatProblem, listTenantDirectory, loadFleet, Problem, validateFleet, validateTenantFile } from "../stacks/config/validate";
+import { FIXTURE_TENANTS, fixtureTenantFiles, loadFixtureFleet, projectWithFixtureTenants, TENANT_SCHEMA } from "./fixtures/fleet";
 
 const ROOT = path.resolve(__dirname, "..");
-const TENANT_CONFIGS = path.join(ROOT, "tenant-configs");
 const HEADER = "# yaml-language-server: $schema=./tenant.schema.json";
 
 interface TenantSpec {
@@ -226,7 +227,7 @@ describe("listTenantDirectory and loadFleet on a folder", () => {
         fs.writeFileSync(path.join(dir, "globex.yml"), tenantYaml({ tenant: "globex", cidr: "10.21.0.0/16" }));
         fs.writeFileSync(path.join(dir, "initech.json"), JSON.stringify({ tenant: "initech" }));
         fs.writeFileSync(path.join(dir, "Shouting.YAML"), tenantYaml({ tenant: "shouting", cidr: "10.22.0.0/16" }));
-        fs.copyFileSync(path.join(TENANT_CONFIGS, "tenant.schema.json"), path.join(dir, "tenant.schema.json"));
+        fs.copyFileSync(TENANT_SCHEMA, path.join(dir, "tenant.schema.json"));
         fs.writeFileSync(path.join(dir, "README.md"), "# Tenants\n");
         fs.mkdirSync(path.join(dir, "archive"));
         fs.writeFileSync(path.join(dir, "archive", "old.yaml"), "this: is not a tenant\n");
@@ -327,8 +328,11 @@ describe("the validate CLI", () => {
     // Each invocation starts tsx (a second or two), so all of them run once, up front.
     const runs: Record<string, Run> = {};
 
+    // The CLI runs in a project beside this one whose tenant-configs/ is the fixture fleet.
+    const project = projectWithFixtureTenants({ prefix: "validate-cli-", copy: ["stacks", "scripts", "Pulumi.yaml", "package.json", "tsconfig.json"] });
+
     function cli(...args: string[]): Run {
-        return spawnSync("npx", ["tsx", "scripts/validate.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+        return spawnSync(process.execPath, [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/validate.ts", ...args], { cwd: project, encoding: "utf8", timeout: 120_000 });
     }
 
     function run(name: string): Run {
@@ -360,6 +364,7 @@ describe("the validate CLI", () => {
 
     afterAll(() => {
         fs.rmSync(dir, { recursive: true, force: true });
+        fs.rmSync(project, { recursive: true, force: true });
     });
 
     it("GIVEN a valid file WHEN validated by the CLI THEN it exits 0 and prints no problem", () => {
@@ -421,11 +426,11 @@ describe("the validate CLI", () => {
         expect(result.stdout).toContain("Usage: npm run validate -- [--json] [TENANT | FILE ...]");
     });
 
-    it("GIVEN no arguments WHEN the CLI runs THEN it validates the example fleet and exits 0", () => {
+    it("GIVEN no arguments WHEN the CLI runs THEN it validates every file of the project's tenant folder and exits 0", () => {
         const result = run("fleet");
         expect(result.status).toBe(0);
         expect(result.stdout).toBe("");
-        expect(result.stderr).toMatch(/[1-9][0-9]* tenant file\(s\) valid/);
+        expect(result.stderr).toContain(`${fixtureTenantFiles().length} tenant file(s) valid`);
     });
 
     it.each(["good", "bad", "junk", "jsonBad", "jsonGood", "unknownFlag", "help", "fleet"])("GIVEN the %s run WHEN its output is read THEN no stack trace appears", (name) => {
@@ -439,34 +444,32 @@ function escapeRegExp(text: string): string {
     return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-describe("the example files in tenant-configs/", () => {
-    const examples = fs
-        .readdirSync(TENANT_CONFIGS)
-        .filter((name) => name.endsWith(".yaml"))
-        .sort();
+describe("the fixture fleet in test/fixtures/tenants (the examples' shape)", () => {
+    const examples = fixtureTenantFiles();
 
     it("GIVEN the folder WHEN listed THEN it holds example files", () => {
         expect(examples.length).toBeGreaterThan(0);
     });
 
     it.each(examples)("GIVEN %s WHEN read THEN its first line points editors at the schema", (name) => {
-        const text = fs.readFileSync(path.join(TENANT_CONFIGS, name), "utf8");
+        const text = fs.readFileSync(path.join(FIXTURE_TENANTS, name), "utf8");
         expect(text.split(/\r?\n/)[0]).toBe(HEADER);
     });
 
     it.each(examples)("GIVEN %s WHEN validated on its own THEN it has no problem", (name) => {
-        const file = path.join(TENANT_CONFIGS, name);
+        const file = path.join(FIXTURE_TENANTS, name);
         const result = validateTenantFile(name, fs.readFileSync(file));
         expect(result.problems.map(formatProblem)).toEqual([]);
     });
 
-    it("GIVEN the whole example fleet WHEN loaded together THEN there is no problem and every file resolves to a tenant", () => {
-        const fleet = loadFleet();
+    it("GIVEN the whole fixture fleet WHEN loaded together THEN there is no problem, every file resolves to a tenant and every mode is there", () => {
+        const fleet = loadFixtureFleet();
         expect(fleet.problems.map(formatProblem)).toEqual([]);
         expect(fleet.tenants.map((tenant) => `${tenant.id}.yaml`).sort()).toEqual(examples);
         for (const tenant of fleet.tenants) {
             expect(MODES).toContain(tenant.mode);
-            expect(tenant.source).toBe(`tenant-configs/${tenant.id}.yaml`);
+            expect(tenant.source).toBe(`test/fixtures/tenants/${tenant.id}.yaml`);
         }
+        expect(new Set(fleet.tenants.map((tenant) => tenant.mode))).toEqual(new Set(MODES));
     });
 });

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { baseArgs, planBase } from "../scripts/lib/plan/base";
+import { writeFixtureTenants } from "./fixtures/fleet";
 
 const ROOT = path.resolve(__dirname, "..");
 const temporary: string[] = [];
@@ -95,7 +96,11 @@ describe("npm run plan -- --all --base HEAD (end to end, in a clone)", () => {
         for (const file of OWN_FILES) {
             fs.copyFileSync(path.join(ROOT, file), path.join(clone, file));
         }
-        git(clone, "add", "--", ...OWN_FILES);
+        // The clone's fleet is the fixture fleet (the examples' shape), committed with the code:
+        // the tenants sales ops have committed to tenant-configs/ never reach a test.
+        git(clone, "rm", "--quiet", "-r", "--ignore-unmatch", "--", "tenant-configs/*.yaml");
+        writeFixtureTenants(path.join(clone, "tenant-configs"));
+        git(clone, "add", "--", ...OWN_FILES, "tenant-configs");
         git(clone, "commit", "--quiet", "--allow-empty", "-m", "the plan diff");
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(clone, "node_modules"), "dir");
         const component = path.join(clone, "components", "dual-nic-server.ts");

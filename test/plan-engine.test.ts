@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 
-import { loadFleet } from "../stacks/config/validate";
+import { loadFixtureFleet } from "./fixtures/fleet";
 import { canonicalJson, planStack, PlanError, SECRET_PLACEHOLDER } from "../scripts/lib/plan/engine";
 import { planFleet } from "../scripts/lib/plan/fleet";
 import { renderSummary } from "../scripts/lib/plan/summary";
@@ -13,17 +13,17 @@ function provider(name: string): aws.Provider {
     return new aws.Provider(name, { region: "eu-west-1", defaultTags: { tags: { tenant: name, mode: "cloud", "managed-by": "test" } } });
 }
 
-describe("the offline plan of the example fleet", () => {
-    const fleet = loadFleet();
+describe("the offline plan of the fixture fleet", () => {
+    const fleet = loadFixtureFleet();
 
-    it("GIVEN the example tenants WHEN validated THEN there is at least one per mode and no problem", () => {
+    it("GIVEN the fixture tenants WHEN validated THEN there is at least one per mode and no problem", () => {
         expect(fleet.problems).toEqual([]);
         expect(new Set(fleet.tenants.map((tenant) => tenant.mode))).toEqual(
             new Set(["saas", "dedicated-saas", "physical", "cloud", "vpn", "vpn-sync"]),
         );
     });
 
-    it("GIVEN every example tenant WHEN planned THEN each plans without error, with its provider tagging tenant, mode and managed-by", async () => {
+    it("GIVEN every fixture tenant WHEN planned THEN each plans without error, with its provider tagging tenant, mode and managed-by", async () => {
         const document = await planFleet({ tenants: fleet.tenants });
         expect(document.errors).toEqual([]);
         expect(document.tenants.map((plan) => plan.tenant).sort()).toEqual(fleet.tenants.map((tenant) => tenant.id).sort());

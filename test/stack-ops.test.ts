@@ -16,12 +16,20 @@ import { changedStacks } from "../scripts/lib/ops/changed";
 import { classifySelectFailure, finalBackupRecord, protectedUrns } from "../scripts/lib/ops/offboarding";
 import { formatLine } from "../scripts/lib/ops/log";
 import { firstLine, RolloutTenant, rolloutPlan, runRollout } from "../scripts/lib/ops/rollout";
-import { projectCopy } from "./fixtures/project-copy";
+import { projectWithFixtureTenants } from "./fixtures/fleet";
 
 const REPO = path.resolve(__dirname, "..");
 const STUBS = path.join(REPO, "test", "fixtures", "stub-pulumi");
 const TSX = path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs");
 const SYSTEM_PATH = [path.dirname(process.execPath), "/usr/bin", "/bin"].join(path.delimiter);
+// The CLI runs in a project beside this one whose tenant-configs/ is the fixture fleet (the
+// examples' shape), never this repository's; its dist/ is a copy of the build global-setup made.
+const PROJECT = projectWithFixtureTenants({
+    prefix: "stack-ops-project-",
+    copy: ["index.ts", "stacks", "components", "scripts", "Pulumi.yaml", "package.json", "tsconfig.json", "dist"],
+    link: ["policy"],
+});
+afterAll(() => fs.rmSync(PROJECT, { recursive: true, force: true }));
 
 const t = (id: string, mode: RolloutTenant["mode"], region: string, environment: RolloutTenant["environment"] = "production"): RolloutTenant => ({ id, mode, region, environment });
 
@@ -312,7 +320,7 @@ function stubState(outputs: Record<string, unknown> = {}): string {
 }
 
 function cli(args: string[], options: { dir: string; env?: Record<string, string>; input?: string; path?: string; repo?: string }) {
-    const repo = options.repo ?? REPO;
+    const repo = options.repo ?? PROJECT;
     const result = spawnSync(process.execPath, [TSX, path.join(repo, "scripts", "stack-ops.ts"), ...args], {
         cwd: repo,
         input: options.input ?? "",
@@ -351,7 +359,7 @@ function maxConcurrent(calls: Call[], op: string): number {
 }
 
 describe("npm run up -- --all (stub pulumi)", () => {
-    it("GIVEN the example fleet WHEN rolled out with --parallel 2 THEN platforms go first, canaries one by one, each stack with its region and the policy pack, never more than 2 at once", () => {
+    it("GIVEN the fixture fleet WHEN rolled out with --parallel 2 THEN platforms go first, canaries one by one, each stack with its region and the policy pack, never more than 2 at once", () => {
         const dir = stubState();
         // Long enough that the two platform stacks of the second wave overlap even on a busy machine.
         const run = cli(["up", "--all", "--parallel", "2"], { dir, env: { AWS_PROFILE: "deploy-test", STUB_PULUMI_DELAY_MS: "600" } });
@@ -373,7 +381,7 @@ describe("npm run up -- --all (stub pulumi)", () => {
         ]);
         expect(maxConcurrent(run.calls, "up")).toBe(2);
         for (const call of ups) {
-            expect(call.argv).toEqual(expect.arrayContaining(["--yes", "--policy-pack", path.join(REPO, "policy")]));
+            expect(call.argv).toEqual(expect.arrayContaining(["--yes", "--policy-pack", path.join(PROJECT, "policy")]));
             expect(call.env.AWS_PROFILE).toBe("deploy-test");
         }
         const regions = Object.fromEntries(
@@ -434,7 +442,7 @@ describe("npm run preview (stub pulumi)", () => {
             expect.arrayContaining(["version", "stack select", "stack init", "config set", "preview --diff"]),
         );
         const preview = pulumiOp(run.calls, "preview")[0]!;
-        expect(preview.argv).toEqual(expect.arrayContaining(["--diff", "--policy-pack", path.join(REPO, "policy"), "--stack", "acme"]));
+        expect(preview.argv).toEqual(expect.arrayContaining(["--diff", "--policy-pack", path.join(PROJECT, "policy"), "--stack", "acme"]));
         expect(run.calls.find((call) => call.argv[2] === "aws:region")!.argv).toEqual(["config", "set", "aws:region", "--stack", "acme", "--plaintext", "--non-interactive", "--", "eu-west-1"]);
         const events = fs.readFileSync(log, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
         expect(events.map((event) => event.event)).toEqual(expect.arrayContaining(["start", "output", "summary", "done", "outcome"]));
@@ -520,7 +528,7 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
         const targets = lift.argv.flatMap((arg, index) => (lift.argv[index - 1] === "--target" ? [arg] : []));
         expect(targets).toEqual([DATABASE_URN, DOOR_URN]);
         expect(lift.argv).not.toContain("--target-dependents");
-        expect(lift.argv).toEqual(expect.arrayContaining(["--policy-pack", path.join(REPO, "policy")]));
+        expect(lift.argv).toEqual(expect.arrayContaining(["--policy-pack", path.join(PROJECT, "policy")]));
         expect((lift as Call & { config: Record<string, string> }).config.offboardingFinalBackup).toBe(offboardingSets(run.calls)[0]!.argv.at(-1));
         // Once destroyed, the record is removed: a stack brought up again under the name is protected.
         const removeAt = run.calls.findIndex((call) => call.argv[0] === "config" && call.argv[1] === "rm" && call.argv[2] === "offboardingFinalBackup");
@@ -656,9 +664,9 @@ describe("missing Pulumi CLI", () => {
 describe("npm run up of a program that does not compile (stub pulumi)", () => {
     it("GIVEN a type error in a component WHEN up runs THEN it exits 1 with the compiler's FILE(LINE,COL) line and no stack is started", () => {
         // A copy of the project (its own dist/), node_modules linked, with one component broken.
-        const repo = projectCopy({
+        const repo = projectWithFixtureTenants({
             prefix: "stack-ops-repo-",
-            copy: ["index.ts", "stacks", "components", "scripts", "tenant-configs", "platform-configs", "Pulumi.yaml", "package.json", "tsconfig.json"],
+            copy: ["index.ts", "stacks", "components", "scripts", "platform-configs", "Pulumi.yaml", "package.json", "tsconfig.json"],
         });
         temporary.push(repo);
         fs.appendFileSync(path.join(repo, "components", "types.ts"), 'export const broken: number = "not a number";\n');

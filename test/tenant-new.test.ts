@@ -1,5 +1,5 @@
 // npm run tenant:new: the network allocation (table + seeded property test), the tenant id
-// derivation, non-interactive runs for every mode into a temporary copy of the example fleet, the
+// derivation, non-interactive runs for every mode into a temporary copy of the fixture fleet, the
 // refusals (missing flags, existing tenant, invalid values) and one interactive run over stdin.
 
 import { spawn } from "node:child_process";
@@ -12,12 +12,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
 import { formatCidr, overlaps, parseCidr, subnets } from "../stacks/config/ipv4";
-import { loadFleet, TENANT_CONFIG_DIR, validateTenantFile } from "../stacks/config/validate";
+import { loadFleet, validateTenantFile } from "../stacks/config/validate";
 import { UsageError } from "../scripts/lib/cli";
 import { allocateNetwork, NETWORK_POOL } from "../scripts/lib/tenant-new/allocate";
 import { deriveTenantId } from "../scripts/lib/tenant-new/check";
 import { main } from "../scripts/tenant-new";
 import { mulberry32 } from "../scripts/lib/prng";
+import { FIXTURE_TENANTS } from "./fixtures/fleet";
 
 const ROOT = path.resolve(__dirname, "..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
@@ -25,12 +26,16 @@ const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 const created: string[] = [];
 afterAll(() => created.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-/** A temporary tenant folder holding a copy of the example fleet. */
+/**
+ * A temporary tenant folder holding a copy of the fixture fleet (test/fixtures/tenants, the
+ * examples' shape): the next free network, the taken subdomains and ids are the fixtures', never
+ * those of tenant-configs/, which sales ops change.
+ */
 function exampleFleet(): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tenant-new-"));
     created.push(dir);
-    for (const name of fs.readdirSync(TENANT_CONFIG_DIR).filter((file) => file.endsWith(".yaml"))) {
-        fs.copyFileSync(path.join(TENANT_CONFIG_DIR, name), path.join(dir, name));
+    for (const name of fs.readdirSync(FIXTURE_TENANTS).filter((file) => file.endsWith(".yaml"))) {
+        fs.copyFileSync(path.join(FIXTURE_TENANTS, name), path.join(dir, name));
     }
     return dir;
 }

@@ -1,11 +1,11 @@
 // The data rules: encryption with customer-managed keys, S3 bucket hardening and data protection.
 // Each rule passes the compliant baseline, fails once per condition with its exact message, and the
-// whole planned example fleet shows no mandatory violation.
+// whole planned fixture fleet shows no mandatory violation.
 
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { planFleet, PlanDocument } from "../../scripts/lib/plan/fleet";
-import { loadFleet } from "../../stacks/config/validate";
+import { loadFixtureFleet } from "../fixtures/fleet";
 import { DATA_RULES } from "../../policy/rules/data";
 import { globMatches } from "../../policy/rules/data/buckets";
 import { enableKmsKeyRotation } from "../../policy/rules/data/enableKmsKeyRotation";
@@ -353,16 +353,16 @@ describe("globMatches", () => {
     });
 });
 
-describe("the planned example fleet", () => {
+describe("the planned fixture fleet", () => {
     let document: PlanDocument;
 
     beforeAll(async () => {
-        const fleet = loadFleet();
+        const fleet = loadFixtureFleet();
         const regions = [...new Set(fleet.tenants.map((tenant) => tenant.region))];
         document = await planFleet({ tenants: fleet.tenants, platformRegions: regions });
     });
 
-    it("GIVEN every example tenant and platform WHEN judged by the data rules THEN there is no mandatory violation", () => {
+    it("GIVEN every fixture tenant and platform WHEN judged by the data rules THEN there is no mandatory violation", () => {
         expect(document.errors).toEqual([]);
         const violations = document.tenants.flatMap((plan) => evaluate(stackFromPlan(plan), settingsFor(plan, document), DATA_RULES).map((violation) => ({ stack: plan.tenant, ...violation })));
         expect(violations.filter((violation) => violation.enforcement === "mandatory")).toEqual([]);

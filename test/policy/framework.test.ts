@@ -12,6 +12,7 @@ import type { PolicyResource as CrossGuardResource, StackValidationArgs, StackVa
 import { describe, expect, it } from "vitest";
 
 import { crossGuardPolicies, kindFromProvider } from "../../policy/pack";
+import { FIXTURE_TENANTS } from "../fixtures/fleet";
 import { RULES } from "../../policy/rules";
 import { evaluate } from "../../policy/rules/evaluate";
 import { settingsFor, stackFromPlan } from "../../policy/rules/from-plan";
@@ -138,7 +139,9 @@ describe("readPlanDocument: broken plans are errors, never crashes", () => {
 });
 
 describe("the CrossGuard pack", () => {
-    const policies = crossGuardPolicies([bucketRule, stackRule, offlineRule]);
+    // The fleet the pack reads beside itself is the fixture fleet here, never tenant-configs/.
+    const pack = { tenantDir: FIXTURE_TENANTS };
+    const policies = crossGuardPolicies([bucketRule, stackRule, offlineRule], pack);
     const config = { getConfig: () => ({}) };
 
     it("GIVEN the rules WHEN wrapped THEN every rule is a stack policy (resource rules judged per resource with the whole stack in view), offline-only rules left out", () => {
@@ -177,7 +180,7 @@ describe("the CrossGuard pack", () => {
             validate: (resource, stack) =>
                 stack.resources.some((other) => other.type === "aws:wafv2/webAclAssociation:WebAclAssociation" && other.props.resourceArn === resource.props.arn) ? [] : ["no web ACL"],
         };
-        const [policy] = crossGuardPolicies([needsAssociation]);
+        const [policy] = crossGuardPolicies([needsAssociation], pack);
         const balancer = resourceOf("aws:lb/loadBalancer:LoadBalancer", "acme-alb", { arn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/acme/1" });
         const association = resourceOf("aws:wafv2/webAclAssociation:WebAclAssociation", "acme-acl", { resourceArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/acme/1" });
         expect(runStack(policy!, [balancer, association])).toEqual([]);

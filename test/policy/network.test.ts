@@ -1,6 +1,6 @@
 // The network rules: each against a compliant baseline (an internet-facing cloud stack and a
 // VPN-only stack) with one field changed per case and the exact finding asserted, then all of them
-// over the real planned example fleet, which must show no mandatory violation.
+// over the planned fixture fleet (test/fixtures/tenants, the examples' shape), which must show no mandatory violation.
 
 import { beforeAll, describe, expect, it } from "vitest";
 
@@ -24,7 +24,7 @@ import { missingLoadBalancerWebAcl } from "../../policy/rules/network/missingLoa
 import { Finding, PolicySettings, PolicyStack, Rule } from "../../policy/rules/types";
 import { PlanDocument, planFleet } from "../../scripts/lib/plan/fleet";
 import { SECRET_PLACEHOLDER } from "../../scripts/lib/plan/engine";
-import { loadFleet } from "../../stacks/config/validate";
+import { loadFixtureFleet } from "../fixtures/fleet";
 import { HTTP_LISTENER_ARN, HTTPS_LISTENER_ARN, ID, internetStack, LB_ARN, SETTINGS, SUSPICIOUS, vpnStack, withKind, without, withProps, withResource } from "./fixtures-network";
 
 function run(rule: Rule, stack: PolicyStack, settings: PolicySettings = SETTINGS): Finding[] {
@@ -545,15 +545,15 @@ describe("lb-internet-facing-waf", () => {
     });
 });
 
-describe("the example fleet as planned", () => {
+describe("the fixture fleet as planned", () => {
     let document: PlanDocument;
 
     beforeAll(async () => {
-        const fleet = loadFleet();
+        const fleet = loadFixtureFleet();
         document = await planFleet({ tenants: fleet.tenants, platformRegions: [...new Set(fleet.tenants.map((tenant) => tenant.region))] });
     });
 
-    it("GIVEN every example tenant and platform WHEN the network rules run THEN there is no mandatory violation", () => {
+    it("GIVEN every fixture tenant and platform WHEN the network rules run THEN there is no mandatory violation", () => {
         expect(document.errors).toEqual([]);
         const kinds = new Set(document.tenants.map((plan) => plan.mode));
         expect([...kinds].sort()).toEqual(["cloud", "dedicated-saas", "physical", "platform", "saas", "vpn", "vpn-sync"]);

@@ -1,5 +1,5 @@
 // The operations rules (policy/rules/operations/): each against its compliant baseline and one
-// changed field per failing case, with exact messages; then the whole planned example fleet.
+// changed field per failing case, with exact messages; then the whole planned fixture fleet.
 
 import { beforeAll, describe, expect, it } from "vitest";
 
@@ -25,7 +25,7 @@ import { canonicalSchedule, sameSchedule } from "../../policy/rules/operations/s
 import { Finding, PolicySettings, PolicyStack, Rule } from "../../policy/rules/types";
 import { stackPolicy } from "../../policy/pack";
 import type { StackValidationArgs } from "@pulumi/policy";
-import { loadFleet } from "../../stacks/config/validate";
+import { FIXTURE_TENANTS, loadFixtureFleet } from "../fixtures/fleet";
 import {
     ACCOUNT,
     adding,
@@ -572,7 +572,7 @@ describe("backup-vault-notifications", () => {
 
     it("GIVEN the pack during an update WHEN it judges the stack THEN it sees the notifications beside the vault (a stack policy: a resource policy sees one resource alone)", () => {
         expect(enableBackupVaultNotifications.kind).toBe("stack");
-        const policy = stackPolicy(enableBackupVaultNotifications);
+        const policy = stackPolicy(enableBackupVaultNotifications, { tenantDir: FIXTURE_TENANTS });
         const asCrossGuard = (stack: PolicyStack) =>
             ({
                 resources: stack.resources.map((resource) => ({ type: resource.type, name: resource.name, urn: `urn:pulumi:acme::tenant-platform::${resource.type}::${resource.name}`, props: { ...resource.props, id: resource.id }, opts: { protect: false } })),
@@ -925,15 +925,15 @@ describe("aws-resource-stack-tags", () => {
     });
 });
 
-describe("the planned example fleet under the operations rules", () => {
+describe("the planned fixture fleet under the operations rules", () => {
     let document: PlanDocument;
 
     beforeAll(async () => {
-        const fleet = loadFleet();
+        const fleet = loadFixtureFleet();
         document = await planFleet({ tenants: fleet.tenants, platformRegions: [...new Set(fleet.tenants.map((tenant) => tenant.region))] });
     });
 
-    it("GIVEN every example tenant and every platform WHEN the operations rules run THEN there is no violation at all", () => {
+    it("GIVEN every fixture tenant and every platform WHEN the operations rules run THEN there is no violation at all", () => {
         expect(document.errors).toEqual([]);
         const violations = document.tenants.flatMap((plan) => evaluate(stackFromPlan(plan), settingsFor(plan, document), OPERATIONS_RULES).map((violation) => ({ stack: plan.tenant, ...violation })));
         expect(violations).toEqual([]);
