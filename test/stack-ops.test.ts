@@ -8,7 +8,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 import { afterAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
 
 import { parseRequest } from "../scripts/stack-ops";
 import { finalBackupPlan, FINAL_BACKUP_RETENTION_DAYS, startBackupJobArgs } from "../scripts/lib/ops/backup";
@@ -679,47 +678,4 @@ describe("npm run up of a program that does not compile (stub pulumi)", () => {
         expect(pulumiOp(run.calls, "up")).toEqual([]);
         expect(fs.existsSync(path.join(repo, "dist"))).toBe(false);
     }, 120_000);
-});
-
-describe(".github/workflows/infra.yml", () => {
-    const workflow = parse(fs.readFileSync(path.join(REPO, ".github", "workflows", "infra.yml"), "utf8")) as {
-        on: Record<string, unknown>;
-        jobs: Record<string, { if?: string; needs?: string | string[]; strategy?: { matrix: Record<string, unknown> }; steps: { name?: string; run?: string; uses?: string; if?: string }[] }>;
-    };
-    const runs = (job: string) => workflow.jobs[job]!.steps.map((step) => step.run ?? "").join("\n");
-
-    it("GIVEN the workflow WHEN parsed THEN it runs on pull requests and on pushes to main", () => {
-        expect(Object.keys(workflow.on).sort()).toEqual(["pull_request", "push"]);
-        expect(workflow.on.push).toEqual({ branches: ["main"] });
-    });
-
-    it("GIVEN a pull request WHEN checked THEN it installs, validates, tests and posts the offline plan diff as numbered comments", () => {
-        const checks = runs("checks");
-        expect(checks).toContain("npm ci");
-        expect(checks).toContain("npm run validate");
-        expect(checks).toContain("npm test");
-        expect(checks).toContain('npm run plan -- --all --base "origin/${BASE_REF}" --markdown plan-comment.md');
-        expect(checks).toContain("numbered=(plan-comment-*.md)");
-        expect(checks).toContain('gh pr comment "$PR" --body-file "$file"');
-    });
-
-    it("GIVEN secrets WHEN a pull request changes stacks THEN a matrix job previews each changed stack with the policy pack", () => {
-        expect(runs("changed-stacks")).toContain("npx tsx scripts/stack-ops.ts changed --plan plan.json");
-        const preview = workflow.jobs["preview"]!;
-        expect(preview.needs).toEqual(["gate", "changed-stacks"]);
-        expect(preview.strategy!.matrix.stack).toBe("${{ fromJSON(needs.changed-stacks.outputs.stacks) }}");
-        expect(preview.if).toContain("needs.gate.outputs.cloud == 'true'");
-        const previewRuns = runs("preview");
-        expect(previewRuns).toContain('pulumi preview --diff --policy-pack policy --stack "${STACK}"');
-        // Pulumi runs the compiled program: built before the bare CLI previews it.
-        expect(previewRuns.indexOf("npm run build")).toBeGreaterThan(previewRuns.indexOf("npm ci"));
-        expect(previewRuns.indexOf("npm run build")).toBeLessThan(previewRuns.indexOf("pulumi preview"));
-    });
-
-    it("GIVEN a push to main WHEN secrets are configured THEN the fleet is rolled out canaries first, 4 at a time", () => {
-        const deploy = workflow.jobs["deploy"]!;
-        expect(deploy.if).toContain("github.event_name == 'push'");
-        expect(deploy.if).toContain("needs.gate.outputs.cloud == 'true'");
-        expect(runs("deploy")).toContain("npm run up -- --all --parallel 4");
-    });
 });

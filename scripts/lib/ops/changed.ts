@@ -29,3 +29,28 @@ export function changedStacks(document: unknown): string[] {
         .map((entry) => entry.tenant as string)
         .sort();
 }
+
+/** GitHub's limit on the jobs one matrix may generate (docs.github.com, "Using a matrix for your jobs"). */
+export const GITHUB_MATRIX_LIMIT = 256;
+
+/**
+ * Splits the stacks into at most `maxJobs` batches of nearly equal size (consecutive in the given
+ * order, sizes differing by at most one), so a change to a shared component that touches every
+ * stack still fits one matrix: 1,000 changed stacks in 20 jobs are 20 batches of 50. No stacks,
+ * no batches. `maxJobs` must be a whole number from 1 to GitHub's 256.
+ */
+export function batchStacks(stacks: readonly string[], maxJobs: number): string[][] {
+    if (!Number.isInteger(maxJobs) || maxJobs < 1 || maxJobs > GITHUB_MATRIX_LIMIT) {
+        throw new Error(`maxJobs ${maxJobs}: expected a whole number from 1 to ${GITHUB_MATRIX_LIMIT} (GitHub's matrix limit)`);
+    }
+    const jobs = Math.min(stacks.length, maxJobs);
+    const batches: string[][] = [];
+    let start = 0;
+    for (let job = 0; job < jobs; job++) {
+        // The first (length % jobs) batches take one stack more.
+        const size = Math.floor(stacks.length / jobs) + (job < stacks.length % jobs ? 1 : 0);
+        batches.push(stacks.slice(start, start + size));
+        start += size;
+    }
+    return batches;
+}

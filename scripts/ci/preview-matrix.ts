@@ -1,0 +1,77 @@
+// CI only: the matrix of the real-preview job, from the offline plan's JSON document. The stacks
+// whose plan diff shows a change (scripts/lib/ops/changed.ts) in at most --max-jobs batches, so a
+// change to a shared component that marks the whole fleet still fits GitHub's 256-job matrix.
+
+import * as fs from "node:fs";
+
+import { batchStacks, changedStacks, GITHUB_MATRIX_LIMIT } from "../lib/ops/changed";
+import { EXIT, parseFlags, run, UsageError, writeStdout } from "../lib/cli";
+
+export const USAGE = `Usage: tsx scripts/ci/preview-matrix.ts --plan PLAN.json [--max-jobs N]
+
+Prints one line of JSON, {"count":STACKS,"jobs":JOBS,"matrix":{"include":[{"batch":"1 of JOBS","stacks":"a b c"}, ...]}},
+for \`strategy.matrix: \${{ fromJSON(...) }}\`: the stacks whose plan diff (npm run plan -- --all --base REF --json)
+shows a change, sorted, in at most N batches of nearly equal size (default 20; at most ${GITHUB_MATRIX_LIMIT}).
+
+Exit codes: 0 printed, 2 usage or an unreadable plan document.
+`;
+
+/** One job of the preview matrix: its place and the stacks it previews, space-separated (stack names hold no space). */
+export interface PreviewBatch {
+    readonly batch: string;
+    readonly stacks: string;
+}
+
+export interface PreviewMatrix {
+    readonly count: number;
+    readonly jobs: number;
+    readonly matrix: { readonly include: readonly PreviewBatch[] };
+}
+
+/** The preview matrix of a plan document. */
+export function previewMatrix(document: unknown, maxJobs: number): PreviewMatrix {
+    const stacks = changedStacks(document);
+    const batches = batchStacks(stacks, maxJobs);
+    return {
+        count: stacks.length,
+        jobs: batches.length,
+        matrix: { include: batches.map((batch, i) => ({ batch: `${i + 1} of ${batches.length}`, stacks: batch.join(" ") })) },
+    };
+}
+
+export async function main(argv: string[]): Promise<number> {
+    const { values, positionals } = parseFlags(argv, { plan: { type: "string" }, "max-jobs": { type: "string" }, help: { type: "boolean", short: "h" } });
+    if (values.help) {
+        await writeStdout(USAGE);
+        return EXIT.ok;
+    }
+    if (positionals.length > 0) {
+        throw new UsageError(`unexpected argument "${positionals[0]!.slice(0, 60)}"`);
+    }
+    if (values.plan === undefined) {
+        throw new UsageError("missing --plan PLAN.json");
+    }
+    const raw = values["max-jobs"] ?? "20";
+    const maxJobs = Number(raw);
+    if (!/^\d+$/.test(raw) || maxJobs < 1 || maxJobs > GITHUB_MATRIX_LIMIT) {
+        throw new UsageError(`--max-jobs ${raw.slice(0, 20)}: expected a whole number from 1 to ${GITHUB_MATRIX_LIMIT} (GitHub's matrix limit)`);
+    }
+    let document: unknown;
+    try {
+        document = JSON.parse(fs.readFileSync(values.plan, "utf8"));
+    } catch (error) {
+        throw new UsageError(`cannot read the plan document ${values.plan}: ${(error as Error).message}`);
+    }
+    let matrix: PreviewMatrix;
+    try {
+        matrix = previewMatrix(document, maxJobs);
+    } catch (error) {
+        throw new UsageError(`${values.plan}: ${(error as Error).message}`);
+    }
+    await writeStdout(`${JSON.stringify(matrix)}\n`);
+    return EXIT.ok;
+}
+
+if (require.main === module) {
+    void run("preview-matrix", main, USAGE);
+}

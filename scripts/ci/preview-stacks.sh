@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# CI only (the preview job of .github/workflows/infra.yml): a real `pulumi preview --diff` with the
+# policy pack of each stack in $STACKS (space-separated tenant ids and platform-<region>), with the
+# read-only credentials the job holds. A stack is only selected, never created: a stack that does
+# not exist yet (a new tenant) is reported, and its offline plan in the plan comment is its review
+# until the rollout on main creates it. `--show-secrets` stays off (Pulumi's default).
+# Exit 0 when every existing stack previewed, 1 when one failed.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+read -r -a stacks <<< "${STACKS:-}"
+if [ "${#stacks[@]}" -eq 0 ]; then
+  echo "preview-stacks: no stacks in STACKS" >&2
+  exit 2
+fi
+
+failed=()
+missing=()
+for stack in "${stacks[@]}"; do
+  if ! [[ "${stack}" =~ ^[a-z0-9][a-z0-9-]*$ ]]; then
+    echo "::error::\"${stack}\" is not a stack name (a tenant id or platform-<region>)"
+    failed+=("${stack}")
+    continue
+  fi
+  echo "::group::${stack}"
+  if ! selected="$(pulumi stack select "${stack}" --non-interactive 2>&1)"; then
+    echo "::endgroup::"
+    if [[ "${selected}" == *"no stack named"* ]]; then
+      echo "::notice::${stack}: no such stack in the backend yet (a new stack); not created by a preview: the rollout on main creates it, its offline plan is in the plan comment"
+      missing+=("${stack}")
+    else
+      echo "::error::${stack}: cannot select the stack: ${selected}"
+      failed+=("${stack}")
+    fi
+    continue
+  fi
+  case "${stack}" in
+    platform-*) region="${stack#platform-}" ;;
+    *) region="$(node -e 'console.log(require("yaml").parse(require("fs").readFileSync(process.argv[1], "utf8")).region)' "tenant-configs/${stack}.yaml")" ;;
+  esac
+  # Pulumi.<stack>.yaml on the runner only: the backend is not written.
+  pulumi config set aws:region "${region}" --stack "${stack}" --non-interactive
+  if ! pulumi preview --diff --policy-pack policy --stack "${stack}" --non-interactive; then
+    failed+=("${stack}")
+  fi
+  echo "::endgroup::"
+done
+
+echo "preview-stacks: ${#stacks[@]} stack(s): $(( ${#stacks[@]} - ${#missing[@]} - ${#failed[@]} )) previewed, ${#missing[@]} new (not previewed), ${#failed[@]} failed${failed[*]:+: ${failed[*]}}"
+[ "${#failed[@]}" -eq 0 ]
