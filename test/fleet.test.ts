@@ -423,14 +423,17 @@ describe("the validate CLI", () => {
     it("GIVEN --help WHEN the CLI runs THEN it exits 0 with the usage on stdout", () => {
         const result = run("help");
         expect(result.status).toBe(0);
-        expect(result.stdout).toContain("Usage: npm run validate -- [--json] [TENANT | FILE ...]");
+        expect(result.stdout).toContain("Usage: npm run validate -- [--json] [--base REF] [TENANT | FILE ...]");
     });
 
     it("GIVEN no arguments WHEN the CLI runs THEN it validates every file of the project's tenant folder and exits 0", () => {
         const result = run("fleet");
         expect(result.status).toBe(0);
         expect(result.stdout).toBe("");
-        expect(result.stderr).toContain(`${fixtureTenantFiles().length} tenant file(s) valid`);
+        // The fixture tenants and the project's platform settings files, checked together.
+        const platformFiles = fs.readdirSync(path.join(project, "platform-configs")).filter((file) => file.endsWith(".yaml")).length;
+        expect(platformFiles).toBeGreaterThan(0);
+        expect(result.stderr).toContain(`${fixtureTenantFiles().length + platformFiles} tenant and platform file(s) valid`);
     });
 
     it.each(["good", "bad", "junk", "jsonBad", "jsonGood", "unknownFlag", "help", "fleet"])("GIVEN the %s run WHEN its output is read THEN no stack trace appears", (name) => {

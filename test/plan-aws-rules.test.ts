@@ -10,7 +10,7 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
 import { loadBalancerName } from "../components/naming";
-import { planFleet, PlanDocument, PLATFORM_SOURCE } from "../scripts/lib/plan/fleet";
+import { planFleet, PlanDocument } from "../scripts/lib/plan/fleet";
 import { FleetValidation, validateFleet } from "../stacks/config/validate";
 
 vi.mock("../components/naming", async (importOriginal) => {
@@ -43,7 +43,8 @@ describe("a planned value AWS refuses", () => {
 
     it("GIVEN the fleet WHEN planned THEN the document has exactly the errors of AWS's rule, at the file and field that caused each, and the stacks are still shown", () => {
         expect(document.errors).toEqual([
-            { file: PLATFORM_SOURCE, line: 1, column: 1, path: "/", message: loadBalancerError("platform-eu-west-1", "platform-eu-west-1-front-door-alb") },
+            // The platform's settings file: the contract's "file that caused them".
+            { file: "platform-configs/eu-west-1.yaml", line: 1, column: 1, path: "/", message: loadBalancerError("platform-eu-west-1", "platform-eu-west-1-front-door-alb") },
             { file: FILE, line: 1, column: 1, path: "/tenant", message: loadBalancerError("rule-breaking-tenant", "rule-breaking-tenant-front-door-alb") },
         ]);
         const plan = document.tenants.find((stack) => stack.tenant === "rule-breaking-tenant");

@@ -148,7 +148,7 @@ describe("npm run plan", () => {
         [["--bogus"], /Unknown option '--bogus'/],
         [["--config", "novalue"], /--config expects KEY=VALUE/],
         [["Not_A_Tenant"], /neither a tenant id, platform-<region> nor a \.yaml file/],
-        [["--config", "fooBar=1"], /--config fooBar: unknown config key; the program reads: .*homeRegion/],
+        [["--config", "fooBar=1"], /--config fooBar: unknown config key; the program reads: .*homePlatformStack/],
         [["acme", "--isolated"], /--isolated applies to FILE\.yaml/],
     ])("GIVEN %j WHEN run THEN exit 2 with a one-line usage message pointing to --help and no stack trace", (args, message) => {
         const result = plan(...args);

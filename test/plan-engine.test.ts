@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 
 import { loadFixtureFleet } from "./fixtures/fleet";
+import { platformFixture } from "./fixtures/platform-configs";
 import { canonicalJson, planStack, PlanError, SECRET_PLACEHOLDER } from "../scripts/lib/plan/engine";
 import { planFleet } from "../scripts/lib/plan/fleet";
 import { renderSummary } from "../scripts/lib/plan/summary";
@@ -78,9 +79,10 @@ describe("the offline plan of the fixture fleet", () => {
         expect(second).toBe(first);
     });
 
-    it("GIVEN a platform base domain in config WHEN a subdomain tenant is planned THEN its URL comes from the platform stack's outputs", async () => {
+    it("GIVEN a platform base domain in its settings files WHEN a subdomain tenant is planned THEN its URL comes from the platform stack's outputs", async () => {
         const globex = fleet.tenants.filter((tenant) => tenant.id === "globex");
-        const document = await planFleet({ tenants: globex, platformRegions: ["us-east-1"], config: { baseDomain: "pm.example.org" } });
+        const document = await planFleet({ tenants: globex, platformRegions: ["us-east-1"], platforms: platformFixture(["us-east-1"], { baseDomain: "pm.example.org" }) });
+        expect(document.errors).toEqual([]);
         const platform = document.tenants.find((plan) => plan.tenant === "platform-us-east-1");
         const tenant = document.tenants.find((plan) => plan.tenant === "globex");
         expect(platform?.outputs.baseDomain).toBe("pm.example.org");

@@ -45,7 +45,7 @@ describe("one platform file", () => {
         ["a private gateway address", "region: eu-west-1\nbaseDomain: itm.example.net\nhomeRegion: eu-west-1\noffsiteGatewayIp: 10.1.2.3\nalertEmails: []\n", "4:19: /offsiteGatewayIp", '"10.1.2.3" is not a public IPv4 address'],
         ["a region that is not the file's", "region: us-east-1\nbaseDomain: itm.example.net\nhomeRegion: eu-west-1\noffsiteGatewayIp: 81.2.69.160\nalertEmails: []\n", "1:9: /region", '"us-east-1" does not match the file name "eu-west-1.yaml"'],
         ["a secret-looking setting", "region: eu-west-1\nbaseDomain: itm.example.net\nhomeRegion: eu-west-1\noffsiteGatewayIp: 81.2.69.160\nalertEmails: []\nofflinePresharedKey: abc\n", "6:1: /offlinePresharedKey", "secret-looking settings are not allowed in platform files"],
-        ["a duplicate key", "region: eu-west-1\nregion: eu-west-1\n", "2:1: /", "duplicate"],
+        ["a duplicate key", "region: eu-west-1\nregion: eu-west-1\n", "2:1: /region", "duplicate"],
     ])("GIVEN %s WHEN validated THEN one positioned problem says so", (_case, text, where, message) => {
         const { problems, settings } = validate(text);
         expect(settings).toBeUndefined();

@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { projectCopy } from "./fixtures/project-copy";
+import { TENANT_SCHEMA } from "./fixtures/fleet";
 
 const REPO = path.resolve(__dirname, "..");
 const STUBS = path.join(REPO, "test", "fixtures", "stub-pulumi");
@@ -50,12 +51,12 @@ let repo: string;
 beforeAll(() => {
     // The sources copied (the scripts find the project, and its tenant folder, from their own
     // files); the compiled program linked, current for the same sources, so nothing is rebuilt.
-    repo = projectCopy({ prefix: "offboarding-repo-", copy: ["index.ts", "stacks", "components", "scripts", "tenant-configs", "Pulumi.yaml", "package.json", "tsconfig.json"], link: ["dist", "policy"] });
+    repo = projectCopy({ prefix: "offboarding-repo-", copy: ["index.ts", "stacks", "components", "scripts", "platform-configs", "Pulumi.yaml", "package.json", "tsconfig.json"], link: ["dist", "policy"] });
     temporary.push(repo);
+    // The tenant folder holds the fixtures and the schema the program imports, nothing of the live fleet.
     const tenants = path.join(repo, "tenant-configs");
-    for (const file of fs.readdirSync(tenants).filter((name) => name.endsWith(".yaml"))) {
-        fs.rmSync(path.join(tenants, file));
-    }
+    fs.mkdirSync(tenants);
+    fs.copyFileSync(TENANT_SCHEMA, path.join(tenants, "tenant.schema.json"));
     for (const [file, text] of Object.entries(FIXTURES)) {
         fs.writeFileSync(path.join(tenants, file), text);
     }

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { withViolations } from "../../scripts/lib/plan/policy";
 import { planFleet } from "../../scripts/lib/plan/fleet";
 import { validateFleet } from "../../stacks/config/validate";
+import { platformFixture } from "../fixtures/platform-configs";
 import { T, ofType } from "../graph";
 
 const FILES: Record<string, string> = {
@@ -42,7 +43,8 @@ describe("tenants at the edges of the contract", () => {
     it("GIVEN valid files at the contract's limits WHEN validated and planned THEN every one plans with no error and no violation", async () => {
         const fleet = validateFleet(Object.entries(FILES).map(([file, text]) => ({ file, bytes: Buffer.from(text) })));
         expect(fleet.problems).toEqual([]);
-        const document = withViolations(await planFleet({ tenants: fleet.tenants }));
+        // Regions no example fleet has: the account's platform settings for each, as fixtures.
+        const document = withViolations(await planFleet({ tenants: fleet.tenants, platforms: platformFixture([...new Set(fleet.tenants.map((tenant) => tenant.region))]) }));
         expect(document.errors).toEqual([]);
         expect(document.tenants.map((plan) => [plan.tenant, plan.violations])).toEqual([
             ["abc", []],

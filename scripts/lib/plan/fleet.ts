@@ -102,7 +102,13 @@ export function platformPlanOrder(home: string, regions: Iterable<string>): stri
     return [home, ...[...new Set(regions)].filter((region) => region !== home).sort()];
 }
 
-export const PLATFORM_SOURCE = "stacks/platform.ts";
+/**
+ * The file a platform stack comes from, as the plan names it (`source`, and `file` of its errors:
+ * contract v1.1, "the tenant (or platform settings) file that caused them"): its region's settings file.
+ */
+export function platformSource(dir: string, region: string): string {
+    return `${dir}/${region}.yaml`;
+}
 
 /** Config keys whose values the plan treats as secret: the program's secret keys and any secret-looking one. */
 function secretKeys(config: Readonly<Record<string, string>>): string[] {
@@ -390,14 +396,14 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
                     program: () => platformProgram(region, settings),
                 });
                 stackOutputs.set(qualifiedStackName(stack), snapshot);
-                const planned: TenantPlan = { tenant: stack, mode: "platform", region, source: PLATFORM_SOURCE, resources: plan.resources, outputs: plan.outputs };
+                const planned: TenantPlan = { tenant: stack, mode: "platform", region, source: platformSource(platformFiles.dir, region), resources: plan.resources, outputs: plan.outputs };
                 platforms.push(planned);
-                errors.push(...awsRuleErrors(stack, PLATFORM_SOURCE, plan.resources));
+                errors.push(...awsRuleErrors(stack, planned.source, plan.resources));
                 if (shownRegions.has(region)) {
                     tenants.push(planned);
                 }
             } catch (error) {
-                errors.push(planFailure(PLATFORM_SOURCE, error));
+                errors.push(planFailure(platformSource(platformFiles.dir, region), error));
             }
         }
         const work: ChunkWork = { chunks, config, stackOutputs: [...stackOutputs], claims: new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT) };
