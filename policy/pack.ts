@@ -11,6 +11,7 @@ import type { PolicyResource as CrossGuardResource, StackValidationArgs, StackVa
 import { isoDay } from "../stacks/config/canary-runtimes";
 import { Tenant } from "../stacks/config/tenant";
 import { loadFleet, TENANT_CONFIG_DIR } from "../stacks/config/validate";
+import { PLATFORM_CONFIG_DIR, platformIndex } from "../stacks/config/platform-index";
 import { operationsCidrsOf, PLATFORM_DEFAULTS } from "../stacks/platform-settings";
 import { findingsOf } from "./rules/evaluate";
 import { HostOwnership, PolicyResource, PolicySettings, PolicyStack, Rule, StackKind } from "./rules/types";
@@ -23,7 +24,7 @@ export interface PackConfig {
     readonly operationsCidrs?: string[];
     /** The day calendar rules judge on (`YYYY-MM-DD`). Default: the current day, UTC. */
     readonly today?: string;
-    /** The platform's base domain (platform setting `baseDomain`). Default: the platform default's, `itm.example.net`. */
+    /** The platform's base domain (platform setting `baseDomain`). Default: the one platform-configs/ beside the pack names, else `itm.example.net`. */
     readonly baseDomain?: string;
 }
 
@@ -96,6 +97,17 @@ export function hostsFromFiles(baseDomain: string, dir = TENANT_CONFIG_DIR): Hos
 export interface PackOptions {
     /** The tenant folder the other tenants and the fleet's host names are read from. Default: tenant-configs/ beside the pack. */
     readonly tenantDir?: string;
+    /** The platform settings folder the base domain is read from. Default: platform-configs/ beside the pack. */
+    readonly platformDir?: string;
+}
+
+/**
+ * The platform's base domain as the pack judges host names against it: the pack config's
+ * `baseDomain` where set, else the one the platform settings files beside the pack agree on
+ * (platform-configs/<region>.yaml, the platform's own source), else the platform default.
+ */
+export function packBaseDomain(config: PackConfig, platformDir: string = PLATFORM_CONFIG_DIR): string {
+    return config.baseDomain ?? platformIndex(platformDir).baseDomain ?? PLATFORM_DEFAULTS.baseDomain;
 }
 
 function settingsOf(config: PackConfig, stack: string, options: PackOptions): PolicySettings {
@@ -105,7 +117,7 @@ function settingsOf(config: PackConfig, stack: string, options: PackOptions): Po
         today: config.today ?? isoDay(new Date()),
         // Read (and the fleet validated) only when a rule asks: most policies never do.
         get hosts(): HostOwnership {
-            return hostsFromFiles(config.baseDomain ?? PLATFORM_DEFAULTS.baseDomain, options.tenantDir);
+            return hostsFromFiles(packBaseDomain(config, options.platformDir), options.tenantDir);
         },
     };
 }

@@ -10,7 +10,8 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { firstNameFor } from "../../components/domain-certificate";
-import { hostsFromFiles, hostsOfTenants } from "../../policy/pack";
+import { hostsFromFiles, hostsOfTenants, packBaseDomain } from "../../policy/pack";
+import { platformFileText } from "../fixtures/platform-configs";
 import { findingsOf } from "../../policy/rules/evaluate";
 import { settingsFor, stackFromPlan } from "../../policy/rules/from-plan";
 import { NETWORK_RULES } from "../../policy/rules/network";
@@ -263,6 +264,18 @@ describe("where the rule learns the host names", () => {
             fs.rmSync(dir, { recursive: true, force: true });
         }
         expect(hostsOfTenants([], BASE)).toEqual({ baseDomain: BASE, tenants: [] });
+    });
+
+    it("GIVEN platform settings files beside the pack WHEN the pack's base domain is read THEN it is theirs unless the pack config names one; without files, the platform default", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-configs-"));
+        try {
+            expect(packBaseDomain({}, dir)).toBe(BASE);
+            fs.writeFileSync(path.join(dir, "eu-west-1.yaml"), platformFileText("eu-west-1", { baseDomain: "pm.corp.example" }));
+            expect(packBaseDomain({}, dir)).toBe("pm.corp.example");
+            expect(packBaseDomain({ baseDomain: "other.example" }, dir)).toBe("other.example");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("GIVEN the network rules WHEN listed THEN the host rule is among them", () => {
