@@ -9,9 +9,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { Cidr, formatAddress, formatCidr, parseCidr, specialPurposeRange, subnets } from "../stacks/config/ipv4";
-import { PARTNER_REGIONS } from "../stacks/config/regions";
-import { Environment, Mode, MODES, TenantDocument } from "../stacks/config/tenant";
+import { Cidr, formatAddress, formatCidr, parseCidr, specialPurposeRange, subnets } from "../lib/ipv4";
+import { PARTNER_REGIONS } from "../lib/regions";
+import { Environment, TenantDocument } from "../stacks/config/tenant";
+import { Mode, MODES } from "../lib/modes";
 import { EXIT, parseFlags, run, UsageError, writeStdout } from "../scripts/lib/cli";
 import { mulberry32 } from "../scripts/lib/prng";
 

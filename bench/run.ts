@@ -10,7 +10,7 @@
 // - naive (N = 10): one fresh `scripts/plan.ts FILE --isolated --json` process per tenant, as a CI
 //   loop calling a tool per stack would;
 // - start-up: one tenant loaded the way Pulumi's nodejs language host loads the entry
-//   (test/fixtures/host-load.js: Pulumi.yaml's main, the build in dist/, runtime mocks); the
+//   (bench/host-load.js: Pulumi.yaml's main, the build in dist/, runtime mocks); the
 //   program is built first if dist/ is not current (not timed: `npm run build` is paid once per
 //   change, the start-up on every stack of every `pulumi` command).
 // Prints a table and writes bench/results.json. Not a test: the figures depend on the machine.
@@ -22,7 +22,7 @@ import * as path from "node:path";
 
 import { checkOutputPath, EXIT, parseFlags, run, UsageError, writeOutputFile, writeStdout } from "../scripts/lib/cli";
 import { CLAIM_CACHE, REPO_ROOT } from "../stacks/config/validate";
-import { projectCopy } from "../test/fixtures/project-copy";
+import { projectCopy } from "./project-copy";
 import { DEFAULT_SEED, generateFleet, platformDirOf, writeFleet } from "./generate";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -331,7 +331,7 @@ function measureStartup(stack: string = STARTUP_STACK, project: string = ROOT): 
     const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.NODE_OPTIONS;
     delete env.PULUMI_DEBUG_PROMISE_LEAKS;
-    const run = timed(process.execPath, [path.join(ROOT, "test", "fixtures", "host-load.js"), stack, project], env);
+    const run = timed(process.execPath, [path.join(ROOT, "bench", "host-load.js"), stack, project], env);
     const result = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as { registered?: unknown[]; error?: string; crash?: string };
     if (run.status !== 0 || !result.registered || result.error || result.crash) {
         throw new MeasurementError(`start-up of ${stack} failed: ${result.error ?? result.crash ?? run.stderr.slice(-2000)}`);

@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { ACCESS_LOG_BUCKET_TAG, ELB_LOG_DELIVERY_ACCOUNTS, ELB_LOG_DELIVERY_SERVICE, S3_LOG_DELIVERY_SERVICE } from "../stacks/config/log-delivery";
+import { ACCESS_LOG_BUCKET_TAG, ELB_LOG_DELIVERY_ACCOUNTS, ELB_LOG_DELIVERY_SERVICE, S3_LOG_DELIVERY_SERVICE } from "../lib/promises/log-delivery";
 import * as aws from "./aws";
-import { reservedPrefixFreeName } from "./naming";
+import { reservedPrefixFreeName } from "../lib/naming";
 import { componentType } from "./types";
 
 // The log-delivery principals and the bucket's marker tag are AWS's data, shared with the policy rules.
-export { ACCESS_LOG_BUCKET_TAG, ELB_LOG_DELIVERY_ACCOUNTS, ELB_LOG_DELIVERY_SERVICE, S3_LOG_DELIVERY_SERVICE } from "../stacks/config/log-delivery";
+export { ACCESS_LOG_BUCKET_TAG, ELB_LOG_DELIVERY_ACCOUNTS, ELB_LOG_DELIVERY_SERVICE, S3_LOG_DELIVERY_SERVICE } from "../lib/promises/log-delivery";
 
 /**
  * Days a log file is kept. 400: the audit trail's retention (a year of history plus a margin for the

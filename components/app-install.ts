@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { isSecretLikeKey } from "../stacks/config/rules";
+import { isSecretLikeKey } from "../lib/secrets";
 import * as aws from "./aws";
 import { componentType } from "./types";
 

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
 import { DualNicServer, volumeSizeProblems } from "./dual-nic-server";
-import { reservedPrefixFreeName } from "./naming";
+import { reservedPrefixFreeName } from "../lib/naming";
 import { componentType } from "./types";
 
 export interface AppServersArgs {

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { S3_ACCESS_LOG_ROOT } from "./access-log-bucket";
 import * as aws from "./aws";
-import { reservedPrefixFreeName } from "./naming";
+import { reservedPrefixFreeName } from "../lib/naming";
 import { componentType } from "./types";
 
 /** The data-event prefix that stands for every object of every bucket of the account. */

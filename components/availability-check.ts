@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
 import { tlsOnlyBucketPolicy } from "./files-bucket";
-import { reservedPrefixFreeName } from "./naming";
+import { reservedPrefixFreeName } from "../lib/naming";
 import { componentType } from "./types";
 
 export interface AvailabilityCheckArgs {
@@ -21,7 +21,7 @@ export interface AvailabilityCheckArgs {
     /**
      * The CloudWatch Synthetics runtime, a Node.js Puppeteer one (the script's family). Required:
      * AWS deprecates runtimes on a schedule and refuses to create a canary on a deprecated one, so
-     * the platform setting `canaryRuntime` (stacks/config/canary-runtimes.json) decides.
+     * the platform setting `canaryRuntime` (lib/canary-runtimes.json) decides.
      */
     readonly runtimeVersion: pulumi.Input<string>;
     /**

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
-import { BACKUP_PROMISE, BACKUP_VAULT_EVENTS, BackupRule, BackupTarget, retentionBounds, rulesFor } from "./backup-schedule";
+import { BACKUP_PROMISE, BACKUP_VAULT_EVENTS, BackupRule, BackupTarget, retentionBounds, rulesFor } from "../lib/promises/backup-schedule";
 import { keyPolicy } from "./encryption-keys";
 import { componentType } from "./types";
-import { fittedName, NAME_LIMITS } from "./naming";
+import { fittedName, NAME_LIMITS } from "../lib/naming";
 
 export interface BackupArgs {
     /** The tenant's backup key (EncryptionKeys.backupKeyArn), encrypting the home-region vault. Required. */

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 
-import { isCanonicalCidr } from "../stacks/config/ipv4";
+import { isCanonicalCidr } from "../lib/ipv4";
 import * as aws from "./aws";
 import { instanceFamilyOf } from "./dedicated-host";
 import { DATA_VOLUME_DEVICE, DualNicServer } from "./dual-nic-server";
-import { reservedPrefixFreeName } from "./naming";
+import { reservedPrefixFreeName } from "../lib/naming";
 import { componentType } from "./types";
 
 export interface DatabaseServerArgs {

@@ -3,8 +3,8 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
-import { reservedPrefixFreeName } from "./naming";
-import { OFFBOARDING_TAG_KEY, offboardingTagProblem } from "./offboarding";
+import { reservedPrefixFreeName } from "../lib/naming";
+import { OFFBOARDING_TAG_KEY, offboardingTagProblem } from "../lib/promises/offboarding";
 import { componentType } from "./types";
 
 export interface DatabaseArgs {
@@ -50,7 +50,7 @@ export interface DatabaseArgs {
     readonly secretReaderRoleArns?: pulumi.Input<string>[];
     /**
      * The final backup of the stack's offboarding (its recovery point ARNs, space-separated;
-     * components/offboarding.ts), which alone turns deletion protection off and is tagged on the
+     * lib/promises/offboarding.ts), which alone turns deletion protection off and is tagged on the
      * instance as `offboarding-final-backup`. Default: undefined, deletion protection on.
      */
     readonly offboardingFinalBackup?: string;

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { isCanonicalCidr, parseAddress } from "../stacks/config/ipv4";
+import { isCanonicalCidr, parseAddress } from "../lib/ipv4";
 import * as aws from "./aws";
 import { componentType } from "./types";
 

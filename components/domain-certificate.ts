@@ -1,8 +1,7 @@
-import { createHash } from "node:crypto";
-
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
+import { certificateFirstName, FIRST_NAME_DOMAIN_MAX, FIRST_NAME_MAX } from "../lib/naming";
 import { componentType } from "./types";
 
 export interface DomainCertificateArgs {
@@ -69,21 +68,6 @@ export interface ValidationOption {
 const withoutDot = (fqdn: string): string => fqdn.replace(/\.$/, "");
 
 /**
- * The longest name ACM accepts as a certificate's first name (RequestCertificate `DomainName`,
- * which becomes the Common Name: RFC 5280's upper bound ub-common-name is 64). Subject Alternative
- * Names may be up to 253 characters (RequestCertificate `SubjectAlternativeNames`). Source: AWS
- * Certificate Manager API Reference, RequestCertificate; the catalogue's rule on `domainName`
- * (stacks/config/aws-catalogue.json).
- */
-export const FIRST_NAME_MAX = 64;
-
-/** Hex characters of the host name's hash in {@link firstNameFor}: 2^48 values keep hosts apart. */
-const FIRST_NAME_HASH_LENGTH = 12;
-
-/** The longest platform domain under which {@link firstNameFor} fits: 64 - 12 hex - `.cert.` = 46. */
-export const FIRST_NAME_DOMAIN_MAX = FIRST_NAME_MAX - FIRST_NAME_HASH_LENGTH - ".cert.".length;
-
-/**
  * The certificate's first name when `hostName` is too long to be it: `<hash of hostName>.cert.<domain>`,
  * deterministic, under the platform's zone. The `cert` label keeps it apart from every host name
  * the platform serves (a tenant's subdomain is one label under the base domain, the shared app's
@@ -91,8 +75,7 @@ export const FIRST_NAME_DOMAIN_MAX = FIRST_NAME_MAX - FIRST_NAME_HASH_LENGTH - "
  * domain is longer than 64 - 18 = 46 characters.
  */
 export function firstNameFor(hostName: string, domain: string): string {
-    const hash = createHash("sha256").update(hostName.toLowerCase()).digest("hex").slice(0, FIRST_NAME_HASH_LENGTH);
-    const name = `${hash}.cert.${withoutDot(domain)}`;
+    const name = certificateFirstName(hostName, domain);
     if (name.length > FIRST_NAME_MAX) {
         throw new Error(
             `the certificate of ${hostName} needs a first name of at most ${FIRST_NAME_MAX} characters under the platform's domain, ` +

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
-import { reservedPrefixFreeName } from "./naming";
+import { reservedPrefixFreeName } from "../lib/naming";
 import { componentType } from "./types";
 
 export interface FilesBucketArgs {

@@ -1,12 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { isCanonicalCidr, parseCidr } from "../stacks/config/ipv4";
+import { isCanonicalCidr, parseCidr } from "../lib/ipv4";
 import * as aws from "./aws";
 import { CustomerDnsRecord, DomainCertificate, DomainCertificateArgs } from "./domain-certificate";
-import { WAF_LOG_GROUP_PREFIX, WAF_REDACTED_HEADERS } from "../stacks/config/log-delivery";
+import { WAF_LOG_GROUP_PREFIX, WAF_REDACTED_HEADERS } from "../lib/promises/log-delivery";
 import { loadBalancerLogPrefix, loadBalancerLogPrefixProblems } from "./access-log-bucket";
-import { fittedName, loadBalancerName, NAME_LIMITS, reservedPrefixFreeName } from "./naming";
-import { OFFBOARDING_TAG_KEY, offboardingTagProblem } from "./offboarding";
+import { fittedName, loadBalancerName, NAME_LIMITS, reservedPrefixFreeName } from "../lib/naming";
+import { OFFBOARDING_TAG_KEY, offboardingTagProblem } from "../lib/promises/offboarding";
+import { DEFAULT_SSL_POLICY, isTls12OrLaterPolicy } from "../lib/promises/tls";
 import { componentType } from "./types";
 
 // Moved to DomainCertificate; re-exported so that existing imports keep working.
@@ -59,7 +60,7 @@ export interface FrontDoorArgs {
     readonly sslPolicy?: string;
     /**
      * The final backup of the stack's offboarding (its recovery point ARNs, space-separated;
-     * components/offboarding.ts), which alone turns the load balancer's deletion protection off and
+     * lib/promises/offboarding.ts), which alone turns the load balancer's deletion protection off and
      * is tagged on it as `offboarding-final-backup`. Default: undefined, deletion protection on.
      */
     readonly offboardingFinalBackup?: string;
@@ -97,9 +98,7 @@ export function wafLogGroupName(doorName: string): string {
     return `${WAF_LOG_GROUP_PREFIX}${doorName}`.slice(0, 512);
 }
 
-export { WAF_LOG_GROUP_PREFIX, WAF_REDACTED_HEADERS } from "../stacks/config/log-delivery";
-
-export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+export { WAF_LOG_GROUP_PREFIX, WAF_REDACTED_HEADERS } from "../lib/promises/log-delivery";
 
 /** The AWS managed rule groups every web firewall runs, in priority order after the tenant's own rules. */
 export const MANAGED_RULE_GROUPS = [
@@ -111,14 +110,6 @@ export const MANAGED_RULE_GROUPS = [
 
 /** AWS accepts rate-based limits from 10 to 2,000,000,000 requests per evaluation window. */
 const RATE_LIMIT = { min: 10, max: 2_000_000_000 } as const;
-
-/**
- * True for the ALB security policies whose minimum is TLS 1.2 (`TLS13-1-2`, `TLS13-1-3`, `TLS-1-2`,
- * `FS-1-2` families); false for the 2016/2015 defaults and every 1.0/1.1 policy.
- */
-export function isTls12OrLaterPolicy(policy: string): boolean {
-    return /^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)-/.test(policy);
-}
 
 /** Every problem with a front door's settings, each naming the field, the value and what is allowed. */
 export function frontDoorProblems(args: {

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 
-import { containsCidr, formatCidr, isCanonicalCidr, overlaps, parseCidr, PRIVATE_NETWORKS } from "../stacks/config/ipv4";
+import { containsCidr, formatCidr, isCanonicalCidr, overlaps, parseCidr, PRIVATE_NETWORKS } from "../lib/ipv4";
 import * as aws from "./aws";
-import { reservedPrefixFreeName } from "./naming";
-import { LOG_RETENTION_DAYS } from "./network-plan";
+import { reservedPrefixFreeName } from "../lib/naming";
+import { LOG_RETENTION_DAYS } from "../lib/network-plan";
 import { componentType } from "./types";
 
 /** Session lengths (hours) a Client VPN endpoint accepts. */

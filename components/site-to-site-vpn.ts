@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 
-import { formatCidr, isCanonicalCidr, parseAddress, parseCidr, specialPurposeRange } from "../stacks/config/ipv4";
+import { formatCidr, isCanonicalCidr, parseAddress, parseCidr, specialPurposeRange } from "../lib/ipv4";
 import * as aws from "./aws";
 import { componentType } from "./types";
 

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
-import { reservedPrefixFreeName } from "./naming";
+import { reservedPrefixFreeName } from "../lib/naming";
 import {
     flowLogAssumeRolePolicy,
     flowLogWritePolicy,
@@ -12,7 +12,7 @@ import {
     subnetPlan,
     Tier,
     TIERS,
-} from "./network-plan";
+} from "../lib/network-plan";
 import { componentType } from "./types";
 
 export interface TenantNetworkArgs {

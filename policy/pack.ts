@@ -8,15 +8,12 @@ import * as path from "node:path";
 import { UnknownValueError } from "@pulumi/policy";
 import type { PolicyResource as CrossGuardResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 
-import { isoDay } from "../stacks/config/canary-runtimes";
-import { Tenant } from "../stacks/config/tenant";
-import { loadFleet, TENANT_CONFIG_DIR } from "../stacks/config/validate";
-import { PLATFORM_CONFIG_DIR, platformIndex } from "../stacks/config/platform-index";
-import { operationsCidrsOf, PLATFORM_DEFAULTS } from "../stacks/platform-settings";
+import { isoDay } from "../lib/canary-runtimes";
+import { STACK_KINDS } from "../lib/modes";
+import { DEFAULT_BASE_DOMAIN, DEFAULT_PLATFORM_NETWORK, operationsCidrsOf } from "../lib/platform";
+import { DEFAULT_PLATFORM_DIR, DEFAULT_TENANT_DIR, FleetUnreadable, hostClaims, platformBaseDomain, tenantIds } from "./fleet-files";
 import { findingsOf } from "./rules/evaluate";
 import { HostOwnership, PolicyResource, PolicySettings, PolicyStack, Rule, StackKind } from "./rules/types";
-
-const KINDS: readonly StackKind[] = ["saas", "dedicated-saas", "physical", "cloud", "vpn", "vpn-sync", "platform"];
 
 /** Pack config (`pulumi config` of the policy pack, or `--policy-pack-config`). */
 export interface PackConfig {
@@ -47,50 +44,27 @@ export function kindFromProvider(props: Record<string, unknown> | undefined): St
         }
     }
     const mode = (tags as { tags?: Record<string, unknown> } | undefined)?.tags?.mode;
-    return typeof mode === "string" && (KINDS as readonly string[]).includes(mode) ? (mode as StackKind) : undefined;
+    return typeof mode === "string" && (STACK_KINDS as readonly string[]).includes(mode) ? (mode as StackKind) : undefined;
 }
 
 /**
  * The other tenants, read from the tenant files beside the pack: CrossGuard sees one stack, and
  * isolation needs the names of the others. Their ids only; ids of their resources are not known here.
+ * FleetUnreadable when the folder cannot be read.
  */
-export function otherTenantsFromFiles(stack: string, dir = path.resolve(__dirname, "..", "tenant-configs")): PolicySettings["otherTenants"] {
-    let files: string[] = [];
-    try {
-        files = fs.readdirSync(dir).filter((file) => file.endsWith(".yaml"));
-    } catch {
-        return [];
-    }
-    return files
-        .map((file) => file.slice(0, -".yaml".length))
+export function otherTenantsFromFiles(stack: string, dir: string = DEFAULT_TENANT_DIR): PolicySettings["otherTenants"] {
+    return tenantIds(dir)
         .filter((tenant) => tenant !== stack)
         .map((tenant) => ({ tenant, markers: [] }));
 }
 
-/** The host name each tenant serves: `<subdomain>.<baseDomain>` or its own domain; saas tenants none. */
-export function hostsOfTenants(tenants: readonly Tenant[], baseDomain: string): HostOwnership {
-    return {
-        baseDomain,
-        tenants: tenants.flatMap((tenant) =>
-            tenant.mode === "saas" ? [] : [{ tenant: tenant.id, host: tenant.domain.kind === "own" ? tenant.domain.fqdn : `${tenant.domain.label}.${baseDomain}` }],
-        ),
-    };
-}
-
-const tenantsOfDirectory = new Map<string, readonly Tenant[]>();
-
 /**
  * The host names of the fleet, from the tenant files beside the pack (as the program reads them:
- * CrossGuard shows neither the stack's outputs nor the other stacks). A file the validator refuses
- * declares nothing, so its stack owns no host name. Read once per directory per run.
+ * CrossGuard shows neither the stack's outputs nor the other stacks). A claim the contract refuses
+ * declares nothing (lib/hosts.ts). FleetUnreadable when the folder cannot be read.
  */
-export function hostsFromFiles(baseDomain: string, dir = TENANT_CONFIG_DIR): HostOwnership {
-    let tenants = tenantsOfDirectory.get(dir);
-    if (tenants === undefined) {
-        tenants = loadFleet({ dir }).tenants;
-        tenantsOfDirectory.set(dir, tenants);
-    }
-    return hostsOfTenants(tenants, baseDomain);
+export function hostsFromFiles(baseDomain: string, dir: string = DEFAULT_TENANT_DIR): HostOwnership {
+    return { baseDomain, tenants: hostClaims(baseDomain, dir) };
 }
 
 /** Where the pack reads the fleet from. */
@@ -106,16 +80,18 @@ export interface PackOptions {
  * `baseDomain` where set, else the one the platform settings files beside the pack agree on
  * (platform-configs/<region>.yaml, the platform's own source), else the platform default.
  */
-export function packBaseDomain(config: PackConfig, platformDir: string = PLATFORM_CONFIG_DIR): string {
-    return config.baseDomain ?? platformIndex(platformDir).baseDomain ?? PLATFORM_DEFAULTS.baseDomain;
+export function packBaseDomain(config: PackConfig, platformDir: string = DEFAULT_PLATFORM_DIR): string {
+    return config.baseDomain ?? platformBaseDomain(platformDir) ?? DEFAULT_BASE_DOMAIN;
 }
 
 function settingsOf(config: PackConfig, stack: string, options: PackOptions): PolicySettings {
     return {
-        operationsCidrs: config.operationsCidrs ?? operationsCidrsOf(PLATFORM_DEFAULTS),
-        otherTenants: otherTenantsFromFiles(stack, options.tenantDir),
+        operationsCidrs: config.operationsCidrs ?? operationsCidrsOf({ networkCidr: DEFAULT_PLATFORM_NETWORK }),
         today: config.today ?? isoDay(new Date()),
-        // Read (and the fleet validated) only when a rule asks: most policies never do.
+        // Read only when a rule asks: most policies never do.
+        get otherTenants(): PolicySettings["otherTenants"] {
+            return otherTenantsFromFiles(stack, options.tenantDir);
+        },
         get hosts(): HostOwnership {
             return hostsFromFiles(packBaseDomain(config, options.platformDir), options.tenantDir);
         },
@@ -152,6 +128,11 @@ function fromCrossGuard(resource: CrossGuardResource): PolicyResource {
     };
 }
 
+/** The violation of a rule that could not see what it needs: never a silent pass. */
+function cannotJudge(error: FleetUnreadable): string {
+    return `cannot judge this stack: ${error.message}; run the pack from the repository (tenant-configs/ and platform-configs/ beside policy/)`;
+}
+
 /** True for the error CrossGuard's proxy throws when a rule reads a value still unknown in a preview. */
 function isUnknownValue(error: unknown): boolean {
     return error instanceof UnknownValueError;
@@ -174,15 +155,19 @@ export function resourcePolicy(rule: Extract<Rule, { kind: "resource" }>, option
         validateStack: (args: StackValidationArgs, reportViolation) => {
             const stack = stackOf(args);
             const settings = settingsOf(args.getConfig<PackConfig>(), stack.stack, options);
-            args.resources.forEach((resource, i) => {
+            for (const [i, resource] of args.resources.entries()) {
                 if (!rule.resourceTypes.includes(resource.type)) {
-                    return;
+                    continue;
                 }
                 let messages: string[];
                 try {
                     messages = rule.validate(stack.resources[i]!, stack, settings);
                 } catch (error) {
                     if (isUnknownValue(error)) {
+                        continue;
+                    }
+                    if (error instanceof FleetUnreadable) {
+                        reportViolation(cannotJudge(error));
                         return;
                     }
                     throw error;
@@ -190,7 +175,7 @@ export function resourcePolicy(rule: Extract<Rule, { kind: "resource" }>, option
                 for (const message of messages) {
                     reportViolation(message, resource.urn);
                 }
-            });
+            }
         },
     };
 }
@@ -212,7 +197,17 @@ export function stackPolicy(rule: Extract<Rule, { kind: "stack" }>, options: Pac
         validateStack: (args: StackValidationArgs, reportViolation) => {
             const stack = stackOf(args);
             const byName = new Map(args.resources.map((resource) => [resource.name, resource.urn]));
-            for (const finding of rule.validate(stack, settingsOf(args.getConfig<PackConfig>(), stack.stack, options))) {
+            let findings: ReturnType<typeof rule.validate>;
+            try {
+                findings = rule.validate(stack, settingsOf(args.getConfig<PackConfig>(), stack.stack, options));
+            } catch (error) {
+                if (error instanceof FleetUnreadable) {
+                    reportViolation(cannotJudge(error));
+                    return;
+                }
+                throw error;
+            }
+            for (const finding of findings) {
                 reportViolation(finding.message, byName.get(finding.resource));
             }
         },

@@ -10,9 +10,9 @@ import * as readline from "node:readline";
 import type { Stack } from "@pulumi/pulumi/automation";
 import type { Logger } from "pino";
 
-import { finalBackupConfigValue, FinalBackupRecord, OFFBOARDING_CONFIG_KEY } from "../components/offboarding";
+import { finalBackupConfigValue, FinalBackupRecord, OFFBOARDING_CONFIG_KEY } from "../lib/promises/offboarding";
 import { formatProblem, loadFleet, TENANT_CONFIG_DIR } from "../stacks/config/validate";
-import { platformRegionOf } from "../stacks/context";
+import { platformRegionOf } from "../lib/platform";
 import { ensureBuilt } from "./build";
 import { checkOutputPath, EXIT, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
 import { FINAL_BACKUP_RETENTION_DAYS, FinalBackupPlan, finalBackupPlan, FinishedBackup, startBackupJobArgs, takeFinalBackup } from "./lib/ops/backup";

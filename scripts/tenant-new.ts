@@ -6,8 +6,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { PARTNER_REGIONS } from "../stacks/config/regions";
-import { DEFAULT_PASSWORD_MIN_LENGTH, DEFAULT_SIZES, defaultSizes, Environment, ENVIRONMENTS, Mode, MODES, PHYSICAL_DEFAULT_SIZES } from "../stacks/config/tenant";
+import { PARTNER_REGIONS } from "../lib/regions";
+import { DEFAULT_PASSWORD_MIN_LENGTH, DEFAULT_SIZES, defaultSizes, Environment, ENVIRONMENTS, PHYSICAL_DEFAULT_SIZES } from "../stacks/config/tenant";
+import { Mode, MODES } from "../lib/modes";
 import { displayName, formatProblem, loadFleet, Problem, TENANT_CONFIG_DIR } from "../stacks/config/validate";
 import { EXIT, Options, parseFlags, run, UsageError } from "./lib/cli";
 import type { PlanDocument, TenantPlan } from "./lib/plan/fleet";

@@ -4,32 +4,13 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "../components/aws";
-import { OFFBOARDING_CONFIG_KEY, offboardingTagValue, parseFinalBackupConfig } from "../components/offboarding";
-import { Mode, Tenant } from "./config/tenant";
+import { platformStackName } from "../lib/platform";
+import { OFFBOARDING_CONFIG_KEY, offboardingTagValue, parseFinalBackupConfig } from "../lib/promises/offboarding";
+import { stackTags } from "../lib/promises/tags";
+import { Tenant } from "./config/tenant";
 
 /** What a stack program returns: its stack outputs. */
 export type StackOutputs = Record<string, pulumi.Input<unknown>>;
-
-/** The tag that marks the platform's shared application servers; its value is the platform stack's name. */
-export const SHARED_SERVERS_TAG_KEY = "PatchGroup";
-
-/** The tag keys every taggable resource carries (through the provider's default tags). */
-export const REQUIRED_TAG_KEYS = ["tenant", "mode", "managed-by"] as const;
-export const MANAGED_BY = "pulumi/tenant-platform";
-
-export function stackTags(tenant: string, mode: Mode | "platform", environment: string): Record<string, string> {
-    return { tenant, mode, "managed-by": MANAGED_BY, environment };
-}
-
-/** The platform stack of a region: its name is part of the contract between the stacks. */
-export function platformStackName(region: string): string {
-    return `platform-${region}`;
-}
-
-/** The region of a platform stack name, or undefined when the name is not `platform-<region>`. */
-export function platformRegionOf(stack: string): string | undefined {
-    return /^platform-([a-z]{2}(-[a-z]+)+-\d)$/.exec(stack)?.[1];
-}
 
 /**
  * The outputs of the platform stack that tenant stacks read. Keep in step with the platform
@@ -152,7 +133,7 @@ export interface TenantContext {
 
 /**
  * The one switch that lifts deletion protection: the stack config `offboardingFinalBackup`
- * (components/offboarding.ts), which `npm run destroy` sets only after the final backup of the
+ * (lib/promises/offboarding.ts), which `npm run destroy` sets only after the final backup of the
  * tenant's data has COMPLETED, right before it destroys the stack. Returns the recovery point ARNs
  * the protected resources are tagged with; undefined (protection on) when unset. A value that names
  * no recovery points fails the update: protection is never lifted on a guess.

@@ -9,7 +9,8 @@ import { FilesBucket } from "../components/files-bucket";
 import { FrontDoor } from "../components/front-door";
 import { componentType } from "../components/types";
 import { DedicatedSaasTenant } from "./config/tenant";
-import { offsiteProvider, SHARED_SERVERS_TAG_KEY, StackOutputs, tenantContext } from "./context";
+import { offsiteProvider, StackOutputs, tenantContext } from "./context";
+import { SHARED_SERVERS_TAG_KEY } from "../lib/promises/tags";
 import { dataOutputs, foundationOutputs, tenantFoundation } from "./foundation";
 
 /**

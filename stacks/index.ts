@@ -7,12 +7,13 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { displayName, formatProblem, loadFleet, REPO_ROOT, TENANT_CONFIG_DIR } from "./config/validate";
 import { Tenant } from "./config/tenant";
-import { platformRegionOf, StackOutputs } from "./context";
+import { StackOutputs } from "./context";
+import { platformRegionOf } from "../lib/platform";
 import { cloud } from "./cloud";
 import { dedicatedSaas } from "./dedicated-saas";
 import { physical } from "./physical";
 import { platform } from "./platform";
-import { PlatformSettings } from "./platform-settings";
+import { PlatformSettings } from "./config/platform-settings";
 import { saas } from "./saas";
 import { vpn } from "./vpn";
 import { vpnSync } from "./vpn-sync";

@@ -18,18 +18,21 @@ import { EncryptionKeys } from "../components/encryption-keys";
 import { FilesBucket } from "../components/files-bucket";
 import { ServerDataAccess } from "../components/server-data-access";
 import { FrontDoor } from "../components/front-door";
-import { reservedPrefixFreeName } from "../components/naming";
-import { subnetPlan } from "../components/network-plan";
+import { reservedPrefixFreeName } from "../lib/naming";
+import { subnetPlan } from "../lib/network-plan";
 import { OperationsVpn } from "../components/operations-vpn";
 import { Patching } from "../components/patching";
 import { SiteToSiteVpn } from "../components/site-to-site-vpn";
 import { TenantNetwork } from "../components/tenant-network";
 import { ThreatDetection, topicPolicyStatementsForEvents } from "../components/threat-detection";
-import { PlatformOutputs, PlatformReference, platformStackName, SHARED_SERVERS_TAG_KEY, stackTags } from "./context";
+import { PlatformOutputs, PlatformReference } from "./context";
+import { SHARED_SERVERS_TAG_KEY, stackTags } from "../lib/promises/tags";
+import { platformStackName } from "../lib/platform";
 import { leftoverConfigProblem, loadPlatformFleet, platformSettingsFor } from "./config/platform-file";
 import { PLATFORM_CONFIG_DIR } from "./config/platform-index";
 import { REPO_ROOT } from "./config/validate";
-import { operationsCidrsOf, PlatformSettings, TENANT_SPACE } from "./platform-settings";
+import { PlatformSettings, TENANT_SPACE } from "./config/platform-settings";
+import { operationsCidrsOf } from "../lib/platform";
 import { resolveServerImage } from "./server-image";
 
 export type PlatformStackOutputs = { [K in keyof PlatformOutputs]: pulumi.Input<PlatformOutputs[K]> } & {

@@ -1,6 +1,7 @@
 import { AppInstall } from "../components/app-install";
 import { SaasTenant } from "./config/tenant";
-import { SHARED_SERVERS_TAG_KEY, StackOutputs, tenantContext } from "./context";
+import { StackOutputs, tenantContext } from "./context";
+import { SHARED_SERVERS_TAG_KEY } from "../lib/promises/tags";
 import { foundationOutputs, tenantFoundation } from "./foundation";
 
 /** The tenant's database inside the shared instance: Postgres names take underscores, not hyphens. */

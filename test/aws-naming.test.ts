@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { fittedName, loadBalancerName, RESERVED_NAME_PREFIXES, reservedPrefixFreeName } from "../components/naming";
+import { fittedName, loadBalancerName, RESERVED_NAME_PREFIXES, reservedPrefixFreeName } from "../lib/naming";
 import { AWS_CATALOGUE, checkAwsRules, compileAwsPattern, compileCatalogue } from "../scripts/lib/plan/aws-rules";
 import type { PlannedResource } from "../scripts/lib/plan/engine";
 import { awsRuleErrors, awsRuleFieldPath } from "../scripts/lib/plan/fleet";

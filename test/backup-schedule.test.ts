@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { BACKUP_PROMISE, describeCron, describeRule, retentionBounds, rulesFor } from "../components/backup-schedule";
+import { BACKUP_PROMISE, describeCron, describeRule, retentionBounds, rulesFor } from "../lib/promises/backup-schedule";
 
 describe("BACKUP_PROMISE", () => {
     it.each([

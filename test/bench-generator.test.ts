@@ -11,8 +11,9 @@ import { generateFleet, networkAllocator, platformDirOf, prng, publicAddress, wr
 import { loadPlatformFleet } from "../stacks/config/platform-file";
 import { canonicalJson } from "../scripts/lib/plan/engine";
 import { chunkByWeight, PLAN_WEIGHT, planFleet, PlanDocument } from "../scripts/lib/plan/fleet";
-import { parseAddress, specialPurposeRange } from "../stacks/config/ipv4";
-import { MODES, Tenant } from "../stacks/config/tenant";
+import { parseAddress, specialPurposeRange } from "../lib/ipv4";
+import { Tenant } from "../stacks/config/tenant";
+import { MODES } from "../lib/modes";
 import { FleetValidation, loadFleet } from "../stacks/config/validate";
 import { quotasRaised } from "./helpers";
 

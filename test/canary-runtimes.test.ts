@@ -1,4 +1,4 @@
-// The canary runtime data (stacks/config/canary-runtimes.json) and the platform setting canaryRuntime.
+// The canary runtime data (lib/canary-runtimes.json) and the platform setting canaryRuntime.
 
 import { describe, expect, it } from "vitest";
 
@@ -12,8 +12,8 @@ import {
     DEFAULT_CANARY_RUNTIME,
     findCanaryRuntime,
     isIsoDay,
-} from "../stacks/config/canary-runtimes";
-import { PLATFORM_DEFAULTS, platformSettingsProblems, PlatformSettings } from "../stacks/platform-settings";
+} from "../lib/canary-runtimes";
+import { PLATFORM_DEFAULTS, platformSettingsProblems, PlatformSettings } from "../stacks/config/platform-settings";
 
 const SETTINGS: PlatformSettings = {
     ...PLATFORM_DEFAULTS,
@@ -81,7 +81,7 @@ describe("the platform setting canaryRuntime", () => {
         [
             "an unknown runtime",
             "syn-nodejs-puppeteer-99.9",
-            'canaryRuntime: "syn-nodejs-puppeteer-99.9" is not a runtime listed in stacks/config/canary-runtimes.json; expected one of syn-nodejs-puppeteer-15.0 (a newer one is added there with AWS\'s page as its source)',
+            'canaryRuntime: "syn-nodejs-puppeteer-99.9" is not a runtime listed in lib/canary-runtimes.json; expected one of syn-nodejs-puppeteer-15.0 (a newer one is added there with AWS\'s page as its source)',
         ],
         [
             "a runtime of another family",

@@ -14,7 +14,7 @@ import { parseRequest as parsePlanRequest, selectionArgs } from "../scripts/plan
 import { main as stackOpsMain } from "../scripts/stack-ops";
 import { KNOWN_STACK_CONFIG_KEYS } from "../stacks/config/stack-config";
 import { loadFleet } from "../stacks/config/validate";
-import { projectCopy } from "./fixtures/project-copy";
+import { projectCopy } from "../bench/project-copy";
 
 const REPO = path.resolve(__dirname, "..");
 const TSX = path.join(REPO, "node_modules", ".bin", "tsx");

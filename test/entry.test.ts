@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt } from "../scripts/build";
 import { loadStackTenant } from "../stacks";
 import { BUILD_INFO_FILE, BuildInfo } from "../stacks/build-info";
-import { platformRegionOf } from "../stacks/context";
+import { platformRegionOf } from "../lib/platform";
 import { projectWithFixtureTenants } from "./fixtures/fleet";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -27,7 +27,7 @@ interface HostResult {
 /** Runs the program in a fresh process the way Pulumi's nodejs language host loads it (Pulumi.yaml's main). */
 function loadLikeTheHost(stack: string, options: { project?: string; env?: NodeJS.ProcessEnv } = {}): HostResult {
     const project = options.project ?? (SHARED ??= projectWithBuildCopy());
-    const child = spawnSync(process.execPath, [path.join(ROOT, "test", "fixtures", "host-load.js"), stack, project], {
+    const child = spawnSync(process.execPath, [path.join(ROOT, "bench", "host-load.js"), stack, project], {
         cwd: project,
         encoding: "utf8",
         env: { ...process.env, PULUMI_DEBUG_PROMISE_LEAKS: "", ...options.env },

@@ -14,8 +14,9 @@ import { renderTenant } from "../bench/generate";
 import { firstNameFor } from "../components/domain-certificate";
 import { checkAwsRules } from "../scripts/lib/plan/aws-rules";
 import { homeRegionOf, planFleet, PlanDocument } from "../scripts/lib/plan/fleet";
-import { REGIONS } from "../stacks/config/regions";
-import { Environment, Mode, MODES, TenantDocument } from "../stacks/config/tenant";
+import { REGIONS } from "../lib/regions";
+import { Environment, TenantDocument } from "../stacks/config/tenant";
+import { Mode, MODES } from "../lib/modes";
 import { FleetValidation, validateFleet } from "../stacks/config/validate";
 import { quotasRaised } from "./helpers";
 

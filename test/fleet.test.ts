@@ -9,7 +9,7 @@ import * as path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { MODES } from "../stacks/config/tenant";
+import { MODES } from "../lib/modes";
 import { FleetFile, formatProblem, listTenantDirectory, loadFleet, Problem, validateFleet, validateTenantFile } from "../stacks/config/validate";
 import { FIXTURE_TENANTS, fixtureTenantFiles, loadFixtureFleet, projectWithFixtureTenants, TENANT_SCHEMA } from "./fixtures/fleet";
 

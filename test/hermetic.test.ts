@@ -11,6 +11,7 @@ import { Worker } from "node:worker_threads";
 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
+import { FleetUnreadable } from "../policy/fleet-files";
 import { otherTenantsFromFiles } from "../policy/pack";
 import { loadFleet, TENANT_CONFIG_DIR } from "../stacks/config/validate";
 import { FIXTURE_TENANTS, loadFixtureFleet } from "./fixtures/fleet";
@@ -67,8 +68,8 @@ describe("the tenant-configs guard", () => {
         expect(entries().every((entry) => entry.pid === process.pid)).toBe(true);
     });
 
-    it("GIVEN the code swallows the guard's error WHEN the pack reads the other tenants from its default folder THEN the read is still recorded (the setup file fails the test file)", () => {
-        expect(otherTenantsFromFiles("acme")).toEqual([]);
+    it("GIVEN the code swallows the guard's error WHEN the pack reads the other tenants from its default folder THEN it cannot judge (never an empty fleet) and the read is still recorded (the setup file fails the test file)", () => {
+        expect(() => otherTenantsFromFiles("acme")).toThrow(FleetUnreadable);
         expect(entries()).toEqual([{ pid: process.pid, operation: "readdirSync", file: TENANT_CONFIG_DIR, stack: expect.any(String) }]);
     });
 

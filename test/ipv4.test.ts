@@ -14,7 +14,7 @@ import {
     parseCidr,
     specialPurposeRange,
     subnets,
-} from "../stacks/config/ipv4";
+} from "../lib/ipv4";
 import { mulberry32 } from "../scripts/lib/prng";
 
 /** a.b.c.d as an unsigned 32-bit number, computed independently of the module under test. */

@@ -11,8 +11,8 @@ import {
     networkAclRules,
     REJECT_FILTER_PATTERN,
     subnetPlan,
-} from "../components/network-plan";
-import { Cidr, containsCidr, formatCidr, overlaps, parseCidr, size } from "../stacks/config/ipv4";
+} from "../lib/network-plan";
+import { Cidr, containsCidr, formatCidr, overlaps, parseCidr, size } from "../lib/ipv4";
 import { mulberry32 } from "../scripts/lib/prng";
 
 function cidr(text: string): Cidr {

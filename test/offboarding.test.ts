@@ -1,9 +1,9 @@
-// The offboarding record and tag (components/offboarding.ts), pure: what counts as a final
+// The offboarding record and tag (lib/promises/offboarding.ts), pure: what counts as a final
 // backup's recovery point, and the record the program accepts before it lifts deletion protection.
 
 import { describe, expect, it } from "vitest";
 
-import { finalBackupConfigValue, isRecoveryPointArn, offboardingTagValue, parseFinalBackupConfig } from "../components/offboarding";
+import { finalBackupConfigValue, isRecoveryPointArn, offboardingTagValue, parseFinalBackupConfig } from "../lib/promises/offboarding";
 
 describe("isRecoveryPointArn", () => {
     it.each([

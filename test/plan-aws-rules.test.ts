@@ -9,12 +9,12 @@
 
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
-import { loadBalancerName } from "../components/naming";
+import { loadBalancerName } from "../lib/naming";
 import { planFleet, PlanDocument } from "../scripts/lib/plan/fleet";
 import { FleetValidation, validateFleet } from "../stacks/config/validate";
 
-vi.mock("../components/naming", async (importOriginal) => {
-    const actual = await importOriginal<typeof import("../components/naming")>();
+vi.mock("../lib/naming", async (importOriginal) => {
+    const actual = await importOriginal<typeof import("../lib/naming")>();
     return { ...actual, loadBalancerName: (logicalName: string) => logicalName };
 });
 

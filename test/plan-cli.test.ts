@@ -5,7 +5,7 @@ import * as path from "node:path";
 
 import { afterAll, describe, expect, it } from "vitest";
 
-import { projectCopy } from "./fixtures/project-copy";
+import { projectCopy } from "../bench/project-copy";
 import { platformFileText } from "./fixtures/platform-configs";
 
 const REPO = path.resolve(__dirname, "..");

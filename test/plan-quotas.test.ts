@@ -8,7 +8,7 @@ import * as path from "node:path";
 
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { recoveryPointsKept, rulesFor, runsPerWeek } from "../components/backup-schedule";
+import { recoveryPointsKept, rulesFor, runsPerWeek } from "../lib/promises/backup-schedule";
 import type { PlannedResource } from "../scripts/lib/plan/engine";
 import { PlanDocument, planFleet } from "../scripts/lib/plan/fleet";
 import { AppliedQuotas, countUsage, CountedStack, loadQuotas, QUOTA_FILE, quotaFileProblems, quotaProblems, QUOTAS, QuotaFile, QuotaKey, readQuotas } from "../scripts/lib/plan/quotas";

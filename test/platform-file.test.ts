@@ -17,7 +17,7 @@ import { leftoverConfigProblem, loadPlatformFleet, platformSettingsFor, validate
 import { platformIndex } from "../stacks/config/platform-index";
 import { resolveTenant } from "../stacks/config/tenant";
 import { loadFleet, validateFleet } from "../stacks/config/validate";
-import { PLATFORM_DEFAULTS } from "../stacks/platform-settings";
+import { PLATFORM_DEFAULTS } from "../stacks/config/platform-settings";
 import { platformFileText, platformFixture } from "./fixtures/platform-configs";
 
 const FILE = "platform-configs/eu-west-1.yaml";

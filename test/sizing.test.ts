@@ -16,9 +16,10 @@ import {
 import { isRdsPostgresClass, RDS_POSTGRES_CLASSES } from "../stacks/config/rds-classes";
 import { instanceClassProblem, instanceTypeProblem } from "../stacks/config/sizing-rules";
 import { closest, editDistance } from "../stacks/config/suggest";
-import { defaultSizes, ENVIRONMENTS, MODES } from "../stacks/config/tenant";
+import { defaultSizes, ENVIRONMENTS } from "../stacks/config/tenant";
+import { MODES } from "../lib/modes";
 import { formatProblem, validateTenantFile } from "../stacks/config/validate";
-import { PLATFORM_DEFAULTS, platformSettingsProblems } from "../stacks/platform-settings";
+import { PLATFORM_DEFAULTS, platformSettingsProblems } from "../stacks/config/platform-settings";
 
 describe("the EC2 catalogue", () => {
     it("GIVEN aws-catalogue.json WHEN loaded THEN every type of EC2's list is known, and nothing else", () => {

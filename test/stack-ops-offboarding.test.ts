@@ -11,7 +11,7 @@ import * as path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { projectCopy } from "./fixtures/project-copy";
+import { projectCopy } from "../bench/project-copy";
 import { TENANT_SCHEMA } from "./fixtures/fleet";
 
 const REPO = path.resolve(__dirname, "..");

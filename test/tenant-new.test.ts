@@ -11,7 +11,7 @@ import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
-import { formatCidr, overlaps, parseCidr, subnets } from "../stacks/config/ipv4";
+import { formatCidr, overlaps, parseCidr, subnets } from "../lib/ipv4";
 import { loadFleet, validateTenantFile } from "../stacks/config/validate";
 import { UsageError } from "../scripts/lib/cli";
 import { allocateNetwork, NETWORK_POOL } from "../scripts/lib/tenant-new/allocate";

@@ -8,8 +8,9 @@ import { Region } from "@pulumi/aws/types/enums";
 import { describe, expect, it } from "vitest";
 
 import schema from "../tenant-configs/tenant.schema.json";
-import { PARTNER_REGIONS, REGIONS } from "../stacks/config/regions";
-import { ENVIRONMENTS, MODES } from "../stacks/config/tenant";
+import { PARTNER_REGIONS, REGIONS } from "../lib/regions";
+import { ENVIRONMENTS } from "../stacks/config/tenant";
+import { MODES } from "../lib/modes";
 import { formatProblem, Problem, validateTenantFile } from "../stacks/config/validate";
 
 // ---------------------------------------------------------------------------------------------

@@ -1,10 +1,21 @@
 // Adapts the plan contract's document to what the rules read: one PolicyStack per planned stack,
 // and the settings (operations CIDRs, the other tenants' markers) the document itself implies.
 
-import type { PlannedResource } from "../../scripts/lib/plan/engine";
-import { isoDay } from "../../stacks/config/canary-runtimes";
-import { operationsCidrsOf, PLATFORM_DEFAULTS } from "../../stacks/platform-settings";
-import { HostOwnership, PolicySettings, PolicyStack, StackKind } from "./types";
+import { isoDay } from "../../lib/canary-runtimes";
+import { isStackKind } from "../../lib/modes";
+import { DEFAULT_BASE_DOMAIN, DEFAULT_PLATFORM_NETWORK, operationsCidrsOf } from "../../lib/platform";
+import { HostOwnership, PolicySettings, PolicyStack } from "./types";
+
+/** A planned resource as the plan JSON holds it (`../shared/contracts/plan-json.md`; the fields the rules read). */
+export interface PlannedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly id: string;
+    readonly parent: string | null;
+    readonly inputs: Record<string, unknown>;
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+}
 
 /** A planned stack as the plan JSON holds it (the fields the rules need). */
 export interface PlannedStack {
@@ -14,12 +25,10 @@ export interface PlannedStack {
     readonly outputs?: Record<string, unknown>;
 }
 
-const KINDS: readonly StackKind[] = ["saas", "dedicated-saas", "physical", "cloud", "vpn", "vpn-sync", "platform"];
-
 export function stackFromPlan(plan: PlannedStack): PolicyStack {
     return {
         stack: plan.tenant,
-        kind: (KINDS as readonly string[]).includes(plan.mode) ? (plan.mode as StackKind) : undefined,
+        kind: isStackKind(plan.mode) ? plan.mode : undefined,
         resources: plan.resources.map((resource) => ({
             type: resource.type,
             name: resource.name,
@@ -95,7 +104,7 @@ function fleetHosts(document: { readonly tenants: readonly PlannedStack[] }): Ho
     let hosts = fleetHostsOf.get(document);
     if (!hosts) {
         const bases = document.tenants.filter((stack) => stack.mode === "platform").map((stack) => stack.outputs?.baseDomain);
-        const baseDomain = bases.find((base): base is string => typeof base === "string") ?? PLATFORM_DEFAULTS.baseDomain;
+        const baseDomain = bases.find((base): base is string => typeof base === "string") ?? DEFAULT_BASE_DOMAIN;
         const tenants = document.tenants.flatMap((stack) => {
             const host = hostOf(stack);
             return host === undefined ? [] : [{ tenant: stack.tenant, host }];
@@ -115,6 +124,6 @@ function fleetHosts(document: { readonly tenants: readonly PlannedStack[] }): Ho
 export function settingsFor(plan: PlannedStack, document: { readonly tenants: readonly PlannedStack[] }, today: Date = new Date()): PolicySettings {
     const platforms = document.tenants.filter((candidate) => candidate.mode === "platform");
     const fromPlatforms = platforms.flatMap((platform) => (Array.isArray(platform.outputs?.operationsCidrs) ? (platform.outputs.operationsCidrs as string[]) : []));
-    const operationsCidrs = fromPlatforms.length > 0 ? [...new Set(fromPlatforms)] : operationsCidrsOf(PLATFORM_DEFAULTS);
+    const operationsCidrs = fromPlatforms.length > 0 ? [...new Set(fromPlatforms)] : operationsCidrsOf({ networkCidr: DEFAULT_PLATFORM_NETWORK });
     return { operationsCidrs, otherTenants: plan.mode === "platform" ? [] : fleetMarkers(document), hosts: fleetHosts(document), today: isoDay(today) };
 }

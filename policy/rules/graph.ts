@@ -1,7 +1,7 @@
 // Helpers the rules share to read a stack: find resources, follow references, read tiers. They
 // return what the stack holds and never guess; a value that cannot be followed is `undefined`.
 
-import { containsCidr, parseCidr } from "../../stacks/config/ipv4";
+import { containsCidr, parseCidr } from "../../lib/ipv4";
 import { PolicyResource, PolicyStack, StackKind } from "./types";
 
 export function ofType(stack: PolicyStack, ...types: string[]): PolicyResource[] {

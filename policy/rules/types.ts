@@ -1,11 +1,12 @@
 // The shape every rule sees, whoever runs it: the offline plan (a plan JSON document) or the
 // CrossGuard pack during `pulumi preview`/`up`. Rules are pure functions of these values.
 
+import type { StackKind } from "../../lib/modes";
+
+export type { StackKind };
+
 /** How a violation is treated: mandatory stops a deployment (and makes the plan exit 3). */
 export type Enforcement = "mandatory" | "advisory";
-
-/** What a stack is: a tenant's mode, or the shared platform. */
-export type StackKind = "saas" | "dedicated-saas" | "physical" | "cloud" | "vpn" | "vpn-sync" | "platform";
 
 /** One resource as the rules see it. */
 export interface PolicyResource {

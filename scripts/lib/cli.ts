@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs, ParseArgsConfig } from "node:util";
 
-import { REGIONS } from "../../stacks/config/regions";
+import { REGIONS } from "../../lib/regions";
 
 /** Exit codes shared by every script. */
 export const EXIT = { ok: 0, invalid: 1, usage: 2, policy: 3, internal: 70 } as const;

@@ -12,14 +12,14 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 
 import schema from "../../platform-configs/platform.schema.json";
-import { partnerRegion, REGIONS } from "./regions";
-import { isSecretLikeKey, looksLikeSecret } from "./rules";
+import { partnerRegion, REGIONS } from "../../lib/regions";
+import { isSecretLikeKey, looksLikeSecret } from "../../lib/secrets";
 import { formatProblem, joinPointer, parseTenantSource, Problem, TenantSource } from "./source";
 import { suggestion } from "./suggest";
 import { AJV_OPTIONS } from "./tenant-schema";
 import { fileRegion, PLATFORM_CONFIG_DIR } from "./platform-index";
 import { displayName, FleetFile, readTenantFiles, sortProblems } from "./validate";
-import { PLATFORM_DEFAULTS, PlatformSettings, platformSettingsProblems } from "../platform-settings";
+import { PLATFORM_DEFAULTS, PlatformSettings, platformSettingsProblems } from "./platform-settings";
 
 export const PLATFORM_SCHEMA_FILE = "platform.schema.json";
 

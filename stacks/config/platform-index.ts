@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 import { findProjectRoot } from "./project";
-import { REGIONS } from "./regions";
+import { REGIONS } from "../../lib/regions";
 import { parseTenantSource } from "./source";
 
 /** The folder of the platform's settings files, beside tenant-configs/. */

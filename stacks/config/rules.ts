@@ -13,8 +13,9 @@ import {
     parseCidr,
     PRIVATE_NETWORKS,
     specialPurposeRange,
-} from "./ipv4";
-import { REGIONS } from "./regions";
+} from "../../lib/ipv4";
+import { DNS_LABEL, isUnderDomain, normalHostName } from "../../lib/hosts";
+import { DEFAULT_BASE_DOMAIN, isReservedTenantId, PLATFORM_BLOCK, RESERVED_SUBDOMAINS } from "../../lib/platform";
 import { sizingFindings } from "./sizing-rules";
 
 export interface Finding {
@@ -24,63 +25,7 @@ export interface Finding {
     readonly at?: "key" | "value";
 }
 
-/** The address block of the platform's own networks and the operations network. */
-export const PLATFORM_BLOCK = "10.0.0.0/12";
 const PLATFORM_CIDR = parseCidr(PLATFORM_BLOCK)!;
-
-/**
- * The platform's base domain: tenants' subdomains and the shared app live under it. The default of
- * the platform setting `baseDomain` (stacks/platform-settings.ts); a file's `domain.own` is checked
- * against the one the platform files (platform-configs/) agree on, this one when they do not say.
- */
-export const DEFAULT_BASE_DOMAIN = "itm.example.net";
-
-/** Subdomains the platform itself serves under its base domain (`app.<base domain>` is the shared app). */
-export const RESERVED_SUBDOMAINS: readonly string[] = ["app"];
-
-/** Tenant ids that name the platform's stacks (`platform-<region>`), which the entry dispatches on. */
-export function isReservedTenantId(id: string): boolean {
-    return id === "platform" || REGIONS.some((region) => id === `platform-${region}`);
-}
-
-const SECRET_WORDS = [
-    "password",
-    "passwd",
-    "pwd",
-    "passphrase",
-    "secret",
-    "token",
-    "privatekey",
-    "secretkey",
-    "accesskey",
-    "apikey",
-    "psk",
-    "presharedkey",
-    "credential",
-    "credentials",
-];
-
-/** True for key names that end with a secret-like word, whatever their case or separators. */
-export function isSecretLikeKey(key: string): boolean {
-    const normalised = key.toLowerCase().replace(/[-_.\s]/g, "");
-    return SECRET_WORDS.some((word) => normalised.endsWith(word));
-}
-
-/** True for values that look like key material or credentials, which messages must never echo. */
-export function looksLikeSecret(value: string): boolean {
-    if (/-----BEGIN [A-Z ]*(PRIVATE KEY|CERTIFICATE)-----/.test(value) || /\b(AKIA|ASIA)[A-Z0-9]{16}\b/.test(value)) {
-        return true;
-    }
-    // Long unbroken runs mixing upper case, lower case and digits (or symbols) read as generated
-    // secrets; names, domains and CIDRs do not look like that.
-    return value.split(/\s+/).some((word) => {
-        if (word.length < 20) {
-            return false;
-        }
-        const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9.-]/].filter((pattern) => pattern.test(word)).length;
-        return classes >= 3;
-    });
-}
 
 type Json = Record<string, unknown>;
 
@@ -211,17 +156,17 @@ function identityFindings(data: unknown): Finding[] {
  * that is not the tenant's.
  */
 function ownDomainFindings(own: string, baseDomain: string): Finding[] {
-    const name = own.toLowerCase().replace(/\.$/, "");
-    if (name !== baseDomain && !name.endsWith(`.${baseDomain}`)) {
+    if (!isUnderDomain(own, baseDomain)) {
         return [];
     }
+    const name = normalHostName(own);
     const label = name.slice(0, -(baseDomain.length + 1));
     const instead =
         name === baseDomain
             ? "it is the platform's own domain"
             : RESERVED_SUBDOMAINS.includes(label)
               ? `${label}.${baseDomain} is the platform's shared app`
-              : /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(label)
+              : DNS_LABEL.test(label)
                 ? `for a name under it, write "subdomain: ${label}" instead (unique across tenants)`
                 : "a tenant gets one label under it, as subdomain";
     return [

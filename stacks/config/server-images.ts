@@ -14,7 +14,7 @@
 import { findProjectRoot } from "./project";
 import { SERVER_ARCHITECTURES, ServerArchitecture, serverArchitecture } from "./instance-types";
 import { positionProblems, readJsonFile } from "./json-settings";
-import { REGIONS } from "./regions";
+import { REGIONS } from "../../lib/regions";
 import { formatProblem, Problem } from "./source";
 
 /** The settings file, relative to the project. */

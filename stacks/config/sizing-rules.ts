@@ -15,7 +15,8 @@ import {
 import { isRdsPostgresClass, RDS_POSTGRES_CLASSES, RDS_POSTGRES_FAMILIES, rdsClassSize } from "./rds-classes";
 import type { Finding } from "./rules";
 import { closest } from "./suggest";
-import { defaultSizes, Environment, ENVIRONMENTS, Mode, MODES } from "./tenant";
+import { defaultSizes, Environment, ENVIRONMENTS } from "./tenant";
+import { Mode, MODES } from "../../lib/modes";
 
 const TYPE_POINTER = "/compute/instanceType";
 const CLASS_POINTER = "/database/instanceClass";

@@ -19,7 +19,7 @@ import {
     YAMLMap,
 } from "yaml";
 
-import { isSecretLikeKey } from "./rules";
+import { isSecretLikeKey } from "../../lib/secrets";
 
 /** One thing wrong with a tenant file, in the contract's `FILE:LINE:COLUMN: FIELD_PATH: message` shape. */
 export interface Problem {

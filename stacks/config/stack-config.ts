@@ -24,7 +24,7 @@ export const SECRET_CONFIG_KEYS: readonly string[] = Object.entries(TENANT_STACK
     .map(([name]) => name);
 
 /**
- * The config keys of the platform stacks (stacks/platform-settings.ts and stacks/platform.ts read
+ * The config keys of the platform stacks (stacks/config/platform-settings.ts and stacks/platform.ts read
  * them). Kept here, beside the tenant stacks' keys, so that the one list of known keys below is
  * edited in one place when a setting moves (e.g. into a versioned file).
  */
@@ -37,6 +37,6 @@ export const PLATFORM_STACK_CONFIG_KEYS: readonly string[] = [
 /**
  * Every stack config key the program reads (without the project's `tenant-platform:` prefix):
  * what `npm run plan -- --config KEY=VALUE` accepts. `offboardingFinalBackup` is set by
- * `npm run destroy` (components/offboarding.ts).
+ * `npm run destroy` (lib/promises/offboarding.ts).
  */
 export const KNOWN_STACK_CONFIG_KEYS: readonly string[] = [...new Set([...Object.keys(TENANT_STACK_CONFIG), "offboardingFinalBackup", ...PLATFORM_STACK_CONFIG_KEYS])].sort();

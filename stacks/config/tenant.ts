@@ -2,11 +2,9 @@
 // (`TenantDocument`, exactly what a valid file holds) and the resolved, per-mode `Tenant` with every
 // default applied. Only `stacks/` looks at the mode.
 
-import { partnerRegion } from "./regions";
+import { Mode } from "../../lib/modes";
+import { partnerRegion } from "../../lib/regions";
 
-/** The configuration modes, in the order of the contract and of `tenant.schema.json`'s enum. */
-export const MODES = ["saas", "dedicated-saas", "physical", "cloud", "vpn", "vpn-sync"] as const;
-export type Mode = (typeof MODES)[number];
 
 export const ENVIRONMENTS = ["production", "demo", "test"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];

@@ -9,10 +9,11 @@ import type { ErrorObject } from "ajv/dist/2020";
 
 import schema from "../../tenant-configs/tenant.schema.json";
 import { ClaimingFile, claimingFiles } from "./claims";
-import { formatCidr, overlaps, parseCidr } from "./ipv4";
+import { formatCidr, overlaps, parseCidr } from "../../lib/ipv4";
 import { PLATFORM_CONFIG_DIR, PlatformIndex, platformIndex, tenantRegionFinding } from "./platform-index";
 import { findProjectRoot } from "./project";
-import { documentFindings, Finding, isSecretLikeKey, looksLikeSecret } from "./rules";
+import { documentFindings, Finding } from "./rules";
+import { isSecretLikeKey, looksLikeSecret } from "../../lib/secrets";
 import { joinPointer, MAX_FILE_BYTES, parseTenantSource, pointerSegments, Problem, TenantSource } from "./source";
 import { suggestion } from "./suggest";
 import { resolveTenant, Tenant, TenantDocument } from "./tenant";

@@ -11,7 +11,7 @@ import {
     S3_LOG_DELIVERY_SERVICE,
 } from "../../components/access-log-bucket";
 import { PLAN_ACCOUNT_ID } from "../../scripts/lib/plan/mocks";
-import { REGIONS } from "../../stacks/config/regions";
+import { REGIONS } from "../../lib/regions";
 import { named, ofType, planProgram, TEST_REGION } from "../helpers";
 
 interface Statement {

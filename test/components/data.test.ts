@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 
 import { Backup, BACKUP_ROLE_POLICY_ARNS, lockRetentionProblems } from "../../components/backup";
-import { BACKUP_PROMISE, rulesFor } from "../../components/backup-schedule";
+import { BACKUP_PROMISE, rulesFor } from "../../lib/promises/backup-schedule";
 import { Database, DatabaseArgs, finalSnapshotIdentifier, instanceIdentifier, parameterGroupFamily, parameterGroupName } from "../../components/database";
 import { FilesBucket, tlsOnlyBucketPolicy } from "../../components/files-bucket";
 import { PLAN_ACCOUNT_ID } from "../../scripts/lib/plan/mocks";

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { describe, expect, it } from "vitest";
 
-import { DomainCertificate, DomainCertificateArgs, FIRST_NAME_MAX, firstNameFor } from "../../components/domain-certificate";
+import { DomainCertificate, DomainCertificateArgs, firstNameFor } from "../../components/domain-certificate";
+import { FIRST_NAME_MAX } from "../../lib/naming";
 import { FrontDoor } from "../../components/front-door";
 import { named, ofType, planProgram, TEST_REGION } from "../helpers";
 import { CERTIFICATE, RECORD, VALIDATION } from "./resource-types";

@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import {
-    customerDnsRecordsFor,
-    DEFAULT_SSL_POLICY,
-    FrontDoor,
-    FrontDoorArgs,
-    frontDoorProblems,
-    isTls12OrLaterPolicy,
-    MANAGED_RULE_GROUPS,
-    WAF_LOG_RETENTION_DAYS,
-} from "../../components/front-door";
+import { customerDnsRecordsFor, FrontDoor, FrontDoorArgs, frontDoorProblems, MANAGED_RULE_GROUPS, WAF_LOG_RETENTION_DAYS } from "../../components/front-door";
+import { DEFAULT_SSL_POLICY, isTls12OrLaterPolicy } from "../../lib/promises/tls";
 import { PLAN_ACCOUNT_ID } from "../../scripts/lib/plan/mocks";
 import { PlannedResource } from "../../scripts/lib/plan/engine";
 import { named, ofType, planProgram, TEST_REGION } from "../helpers";

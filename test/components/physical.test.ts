@@ -11,7 +11,7 @@ import {
 } from "../../components/database-server";
 import { DedicatedHost, hostInstanceType, instanceFamilyOf } from "../../components/dedicated-host";
 import { PlannedResource } from "../../scripts/lib/plan/engine";
-import { containsAddress, parseAddress, parseCidr } from "../../stacks/config/ipv4";
+import { containsAddress, parseAddress, parseCidr } from "../../lib/ipv4";
 import { byId, named, ofType, planProgram } from "../helpers";
 import { ASSOCIATION, EGRESS, ENI, ENI_ATTACHMENT, HOST, INGRESS, INSTANCE, RANDOM_PASSWORD as PASSWORD, SECRET, SECRET_VERSION, VOLUME, VOLUME_ATTACHMENT } from "./resource-types";
 

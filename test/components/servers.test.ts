@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { AppServers, AppServersArgs, appServersProblems, spreadOverZones } from "../../components/app-servers";
 import { dataVolumeType, DualNicServer, IO2_IOPS, volumeSizeProblems } from "../../components/dual-nic-server";
 import { PlannedResource } from "../../scripts/lib/plan/engine";
-import { containsAddress, parseAddress, parseCidr } from "../../stacks/config/ipv4";
+import { containsAddress, parseAddress, parseCidr } from "../../lib/ipv4";
 import { byId, named, ofType, planProgram } from "../helpers";
 import { EGRESS, ENI, ENI_ATTACHMENT, INGRESS, INSTANCE, TARGET_ATTACHMENT, VOLUME, VOLUME_ATTACHMENT } from "./resource-types";
 

@@ -11,7 +11,7 @@ import { missingCanaryVpcEndpoints } from "../../policy/rules/network/missingCan
 import { PolicySettings, PolicyStack } from "../../policy/rules/types";
 import { PlanDocument, planFleet } from "../../scripts/lib/plan/fleet";
 import { resolveTenant, Tenant, TenantDocument } from "../../stacks/config/tenant";
-import { DEFAULT_CANARY_RUNTIME } from "../../stacks/config/canary-runtimes";
+import { DEFAULT_CANARY_RUNTIME } from "../../lib/canary-runtimes";
 import { byId, ofType, stackOf } from "../graph";
 import { platformFixture } from "../fixtures/platform-configs";
 

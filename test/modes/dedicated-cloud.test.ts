@@ -7,9 +7,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { canonicalJson, SECRET_PLACEHOLDER } from "../../scripts/lib/plan/engine";
 import { PlanDocument, planFleet } from "../../scripts/lib/plan/fleet";
 import { renderTenant } from "../../scripts/lib/plan/summary";
-import { BACKUP_PROMISE } from "../../components/backup-schedule";
+import { BACKUP_PROMISE } from "../../lib/promises/backup-schedule";
 import { resolveTenant, Tenant, TenantDocument } from "../../stacks/config/tenant";
-import { operationsCidrsOf, PLATFORM_DEFAULTS } from "../../stacks/platform-settings";
+import { PLATFORM_DEFAULTS } from "../../stacks/config/platform-settings";
+import { operationsCidrsOf } from "../../lib/platform";
 import { ADMIN_PORTS, byId, coversPort, ingressSources, interfacesOf, ofType, stackOf, strings, T, tagsOf } from "../graph";
 
 const DOCS: Record<string, TenantDocument> = {

@@ -6,7 +6,7 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { finalBackupConfigValue, OFFBOARDING_CONFIG_KEY, OFFBOARDING_TAG_KEY } from "../../components/offboarding";
+import { finalBackupConfigValue, OFFBOARDING_CONFIG_KEY, OFFBOARDING_TAG_KEY } from "../../lib/promises/offboarding";
 import { PlanDocument, planFleet } from "../../scripts/lib/plan/fleet";
 import { withViolations } from "../../scripts/lib/plan/policy";
 import { resolveTenant, Tenant, TenantDocument } from "../../stacks/config/tenant";

@@ -7,12 +7,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { SECRET_PLACEHOLDER } from "../../scripts/lib/plan/engine";
 import { PlanDocument, planFleet, TenantPlan } from "../../scripts/lib/plan/fleet";
 import { renderTenant } from "../../scripts/lib/plan/summary";
-import { subnetPlan } from "../../components/network-plan";
-import { BACKUP_PROMISE } from "../../components/backup-schedule";
+import { subnetPlan } from "../../lib/network-plan";
+import { BACKUP_PROMISE } from "../../lib/promises/backup-schedule";
 import { loadServerImages, serverImage } from "../../stacks/config/server-images";
 import { resolveTenant, Tenant, TenantDocument } from "../../stacks/config/tenant";
 import { adoptFormerCertificate } from "../../stacks/dedicated-saas";
-import { PLATFORM_DEFAULTS, TENANT_SPACE } from "../../stacks/platform-settings";
+import { PLATFORM_DEFAULTS, TENANT_SPACE } from "../../stacks/config/platform-settings";
 import { FIXTURE_PLATFORM_SETTINGS, platformFixture } from "../fixtures/platform-configs";
 import { byId, ofType, stackOf, strings, T, tagsOf } from "../graph";
 

@@ -9,7 +9,7 @@ import { APP_INSTALL_STEP_TIMEOUT_SECONDS, installWaitSeconds } from "../../comp
 import { PlannedResource } from "../../scripts/lib/plan/engine";
 import { PlanDocument, planFleet, TenantPlan } from "../../scripts/lib/plan/fleet";
 import { resolveTenant, Tenant, TenantDocument } from "../../stacks/config/tenant";
-import { PLATFORM_DEFAULTS } from "../../stacks/platform-settings";
+import { PLATFORM_DEFAULTS } from "../../stacks/config/platform-settings";
 import { byId, ofType, stackOf, T } from "../graph";
 import { allowedResources, identityAllows, resourcePolicyAllows } from "../iam";
 

@@ -66,7 +66,7 @@ describe("canary runtimes", () => {
             {
                 resource: "acme-check-canary",
                 message:
-                    "runtimeVersion syn-nodejs-puppeteer-9.1 is not listed in stacks/config/canary-runtimes.json: whether AWS deprecated it cannot be told; " +
+                    "runtimeVersion syn-nodejs-puppeteer-9.1 is not listed in lib/canary-runtimes.json: whether AWS deprecated it cannot be told; " +
                     "add it with its date from AWS's runtime support policy page",
             },
         ]);
@@ -75,7 +75,7 @@ describe("canary runtimes", () => {
 
     it("GIVEN an unreadable runtime or no day WHEN checked THEN the advisory rule says it cannot judge, never a silent pass", () => {
         expect(findingsOf(disallowDeprecatingCanaryRuntime, canaryStack(undefined), ON).map((finding) => finding.message)).toEqual([
-            "runtimeVersion is not set: whether AWS still accepts it cannot be told; expected a runtime listed in stacks/config/canary-runtimes.json",
+            "runtimeVersion is not set: whether AWS still accepts it cannot be told; expected a runtime listed in lib/canary-runtimes.json",
         ]);
         expect(findingsOf(disallowDeprecatingCanaryRuntime, canaryStack("syn-nodejs-puppeteer-7.0"), SETTINGS).map((finding) => finding.message)).toEqual([
             "no day to judge on (the policy settings give no `today`): whether runtimeVersion syn-nodejs-puppeteer-7.0 is deprecated cannot be told",

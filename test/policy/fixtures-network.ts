@@ -3,7 +3,7 @@
 // changes one field of a baseline with `withProps` and asserts the exact finding.
 
 import { accessLogBucketPolicy } from "../../components/access-log-bucket";
-import { networkAclRules } from "../../components/network-plan";
+import { networkAclRules } from "../../lib/network-plan";
 import { PolicyResource, PolicySettings, PolicyStack, StackKind } from "../../policy/rules/types";
 
 export const OPERATIONS_CIDRS = ["10.15.64.0/19", "10.15.96.0/19"];

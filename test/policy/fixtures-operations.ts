@@ -2,7 +2,7 @@
 // as the mocks make them): a tenant stack with its backups, database, files bucket and network,
 // and a platform stack that adds the audit trail and threat detection. Each test changes one field.
 
-import { BACKUP_PROMISE, BackupTarget, rulesFor } from "../../components/backup-schedule";
+import { BACKUP_PROMISE, BackupTarget, rulesFor } from "../../lib/promises/backup-schedule";
 import { PolicyResource, PolicySettings, PolicyStack, StackKind } from "../../policy/rules/types";
 
 export const ACCOUNT = "123456789012";

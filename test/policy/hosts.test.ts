@@ -10,7 +10,8 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { firstNameFor } from "../../components/domain-certificate";
-import { hostsFromFiles, hostsOfTenants, packBaseDomain } from "../../policy/pack";
+import { FleetUnreadable } from "../../policy/fleet-files";
+import { crossGuardPolicies, hostsFromFiles, packBaseDomain } from "../../policy/pack";
 import { platformFileText } from "../fixtures/platform-configs";
 import { findingsOf } from "../../policy/rules/evaluate";
 import { settingsFor, stackFromPlan } from "../../policy/rules/from-plan";
@@ -246,13 +247,17 @@ describe("where the rule learns the host names", () => {
         expect(settingsFor(stackOf(other, "stark"), other).hosts?.baseDomain).toBe("pm.corp.example");
     });
 
-    it("GIVEN tenant files beside the pack WHEN CrossGuard's settings are read THEN each valid file declares its host under the configured base domain; a refused file declares none", () => {
+    it("GIVEN tenant files beside the pack WHEN CrossGuard's settings are read THEN each file declares the host the contract lets it claim under the configured base domain; a refused claim, a name two files claim and a file that is no YAML declare none", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hosts-"));
         try {
             fs.writeFileSync(path.join(dir, "acme.yaml"), "tenant: acme\ncompany: ACME\nmode: dedicated-saas\nregion: eu-west-1\ndomain:\n  subdomain: acme\n");
             fs.writeFileSync(path.join(dir, "solo.yaml"), "tenant: solo\ncompany: Solo\nmode: saas\nregion: eu-west-1\n");
             fs.writeFileSync(path.join(dir, "initech.yaml"), "tenant: initech\ncompany: Initech\nmode: dedicated-saas\nregion: eu-west-1\ndomain:\n  own: pm.initech.com\n");
-            fs.writeFileSync(path.join(dir, "mallory.yaml"), `tenant: mallory\ncompany: Mallory\nmode: dedicated-saas\nregion: eu-west-1\ndomain:\n  own: app.${BASE}\n`);
+            fs.writeFileSync(path.join(dir, "mallory.yaml"), "tenant: mallory\ncompany: Mallory\nmode: dedicated-saas\nregion: eu-west-1\ndomain:\n  own: app.pm.corp.example\n");
+            fs.writeFileSync(path.join(dir, "twin-a.yaml"), "tenant: twin-a\ncompany: Twin\nmode: cloud\nregion: eu-west-1\ndomain:\n  own: PM.twin.example\n");
+            fs.writeFileSync(path.join(dir, "twin-b.yaml"), "tenant: twin-b\ncompany: Twin\nmode: cloud\nregion: eu-west-1\ndomain:\n  own: pm.twin.example\n");
+            fs.writeFileSync(path.join(dir, "broken.yaml"), "tenant: broken\nmode: [cloud\n");
+            fs.writeFileSync(path.join(dir, "app.yaml"), "tenant: app\ncompany: App\nmode: cloud\nregion: eu-west-1\ndomain:\n  subdomain: app\n");
             expect(hostsFromFiles("pm.corp.example", dir)).toEqual({
                 baseDomain: "pm.corp.example",
                 tenants: [
@@ -263,7 +268,18 @@ describe("where the rule learns the host names", () => {
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
-        expect(hostsOfTenants([], BASE)).toEqual({ baseDomain: BASE, tenants: [] });
+    });
+
+    it("GIVEN a tenant folder the pack cannot read WHEN a rule needs the fleet under CrossGuard THEN the rule reports that it cannot judge (a violation), never a pass", () => {
+        const missing = path.join(os.tmpdir(), "no-such-tenant-configs");
+        expect(() => hostsFromFiles(BASE, missing)).toThrow(FleetUnreadable);
+        expect(() => hostsFromFiles(BASE, missing)).toThrow(`cannot read the tenant files in ${missing}: ENOENT`);
+        const [policy] = crossGuardPolicies([disallowForeignHostNames], { tenantDir: missing, platformDir: missing });
+        const violations: string[] = [];
+        const provider = { type: "pulumi:providers:aws", name: "stark-aws", urn: "urn:pulumi:stark::p::pulumi:providers:aws::stark-aws", props: { defaultTags: { tags: { mode: "cloud" } } }, opts: { protect: false } };
+        const cert = { type: "aws:acm/certificate:Certificate", name: "stark-cert", urn: "urn:pulumi:stark::p::aws:acm/certificate:Certificate::stark-cert", props: { domainName: `stark.${BASE}` }, opts: { protect: false } };
+        policy!.validateStack({ resources: [provider, cert], getConfig: () => ({}) } as never, (message: string) => violations.push(message));
+        expect(violations).toEqual([expect.stringMatching(/^cannot judge this stack: cannot read the tenant files in .*no-such-tenant-configs: ENOENT/)]);
     });
 
     it("GIVEN platform settings files beside the pack WHEN the pack's base domain is read THEN it is theirs unless the pack config names one; without files, the platform default", () => {

@@ -12,7 +12,7 @@ import { settingsFor, stackFromPlan } from "../../policy/rules/from-plan";
 import { disallowOtherTenantMarkers } from "../../policy/rules/operations/disallowOtherTenantMarkers";
 import { Finding, PolicySettings, PolicyStack } from "../../policy/rules/types";
 import { PlanDocument, planFleet, TenantPlan } from "../../scripts/lib/plan/fleet";
-import { isReservedTenantId } from "../../stacks/config/rules";
+import { isReservedTenantId } from "../../lib/platform";
 import { resolveTenant, TenantDocument } from "../../stacks/config/tenant";
 import { stackOf } from "../graph";
 import { quotasRaised } from "../helpers";

@@ -4,7 +4,7 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { networkAclRules } from "../../components/network-plan";
+import { networkAclRules } from "../../lib/network-plan";
 import { evaluate, findingsOf } from "../../policy/rules/evaluate";
 import { settingsFor, stackFromPlan } from "../../policy/rules/from-plan";
 import { NETWORK_RULES } from "../../policy/rules/network";

@@ -3,7 +3,7 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { BACKUP_PROMISE } from "../../components/backup-schedule";
+import { BACKUP_PROMISE } from "../../lib/promises/backup-schedule";
 import { planFleet, PlanDocument } from "../../scripts/lib/plan/fleet";
 import { evaluate, findingsOf } from "../../policy/rules/evaluate";
 import { settingsFor, stackFromPlan } from "../../policy/rules/from-plan";

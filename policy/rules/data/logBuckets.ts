@@ -1,7 +1,7 @@
 // Shared by the rules on request logging: what marks a bucket as a log-delivery destination, who
 // may write to it, and how a bucket's encryption and policy are read.
 
-import { ACCESS_LOG_BUCKET_TAG, ELB_LOG_DELIVERY_ACCOUNTS, ELB_LOG_DELIVERY_SERVICE, S3_LOG_DELIVERY_SERVICE } from "../../../stacks/config/log-delivery";
+import { ACCESS_LOG_BUCKET_TAG, ELB_LOG_DELIVERY_ACCOUNTS, ELB_LOG_DELIVERY_SERVICE, S3_LOG_DELIVERY_SERVICE } from "../../../lib/promises/log-delivery";
 import { tagsOf } from "../graph";
 import { PolicyResource, PolicyStack } from "../types";
 import { BUCKET_ENCRYPTION, BUCKET_POLICY, configurationsOf } from "./buckets";

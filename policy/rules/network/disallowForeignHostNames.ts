@@ -2,9 +2,9 @@
 // certificate for another name on a listener other customers' traffic passes through (the shared
 // app's, another tenant's) would take their traffic.
 
-import { createHash } from "node:crypto";
-
-import { isReservedTenantId, RESERVED_SUBDOMAINS } from "../../../stacks/config/rules";
+import { normalHostName } from "../../../lib/hosts";
+import { certificateFirstName as firstNameUnder, FIRST_NAME_MAX } from "../../../lib/naming";
+import { isReservedTenantId, RESERVED_SUBDOMAINS } from "../../../lib/platform";
 import { ofType } from "../graph";
 import { Finding, HostOwnership, PolicyResource, PolicyStack, StackRule } from "../types";
 import { LISTENER_RULE_TYPES, LISTENER_TYPES, refersTo } from "./shared";
@@ -13,22 +13,10 @@ const CERTIFICATE = "aws:acm/certificate:Certificate";
 const RECORD = "aws:route53/record:Record";
 const LISTENER_CERTIFICATE_TYPES = ["aws:lb/listenerCertificate:ListenerCertificate", "aws:alb/listenerCertificate:ListenerCertificate"];
 
-/** DNS names compare case-insensitively, with or without the root's trailing dot. */
-export function normalHostName(name: string): string {
-    return name.trim().toLowerCase().replace(/\.$/, "");
-}
-
-/**
- * The certificate's first name the platform gives a host name longer than ACM's 64 characters:
- * `<first 12 hex of sha256(host)>.cert.<base>` (components/domain-certificate.ts, `firstNameFor`;
- * test/policy/hosts.test.ts holds the two together). A tenant owns exactly its own host's.
- */
+/** The certificate first name the platform gives `host` under `baseDomain` (lib/naming.ts). */
 export function certificateFirstName(host: string, baseDomain: string): string {
-    return `${createHash("sha256").update(host.toLowerCase()).digest("hex").slice(0, 12)}.cert.${normalHostName(baseDomain)}`;
+    return firstNameUnder(host, normalHostName(baseDomain));
 }
-
-/** ACM's first name is at most 64 characters (RFC 5280 ub-common-name); longer hosts get the platform's. */
-const FIRST_NAME_MAX = 64;
 
 /** What a stack owns: its host name (and the certificate's first name for a long one), or why nothing. */
 interface Owned {

@@ -42,7 +42,7 @@ function faces(stack: PolicyStack): string | undefined {
 
 /**
  * Waiver: a VPN-only stack whose customer has more public corporate networks than an ACL holds
- * admits HTTPS from anywhere at the ACL (components/network-plan.ts). It has no internet gateway,
+ * admits HTTPS from anywhere at the ACL (lib/network-plan.ts). It has no internet gateway,
  * so only the VPN can deliver that traffic, and the load balancer's security group admits only the
  * corporate networks. Without an internet gateway in the stack: otherwise no waiver.
  */

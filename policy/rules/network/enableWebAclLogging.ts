@@ -1,4 +1,4 @@
-import { WAF_LOG_GROUP_PREFIX, WAF_REDACTED_HEADERS } from "../../../stacks/config/log-delivery";
+import { WAF_LOG_GROUP_PREFIX, WAF_REDACTED_HEADERS } from "../../../lib/promises/log-delivery";
 import { ofType } from "../graph";
 import { list } from "../data/enforceS3BucketTlsOnly";
 import { PolicyResource, PolicyStack, ResourceRule } from "../types";

@@ -1,4 +1,4 @@
-import { isTls12OrLaterPolicy } from "../../../components/front-door";
+import { isTls12OrLaterPolicy } from "../../../lib/promises/tls";
 import { PolicyResource, PolicyStack, ResourceRule } from "../types";
 import { LISTENER_TYPES, LOAD_BALANCER_TYPES, refersTo } from "./shared";
 

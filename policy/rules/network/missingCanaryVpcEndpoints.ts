@@ -3,7 +3,7 @@
 // "Running a canary on a VPC": https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Synthetics_Canaries_VPC.html).
 // Without them it never reports: the availability check is blind while it looks configured.
 
-import { containsCidr, parseCidr } from "../../../stacks/config/ipv4";
+import { containsCidr, parseCidr } from "../../../lib/ipv4";
 import { byRef, ofType } from "../graph";
 import { Finding, PolicyResource, PolicyStack, StackRule } from "../types";
 import { isTcp, portRangeOf } from "./shared";

@@ -1,7 +1,7 @@
 // How the operations rules read a stack's backups: its region, its plans' rules against the
-// promise (components/backup-schedule.ts), and which data its selections cover.
+// promise (lib/promises/backup-schedule.ts), and which data its selections cover.
 
-import { BackupRule, BackupTarget } from "../../../components/backup-schedule";
+import { BackupRule, BackupTarget } from "../../../lib/promises/backup-schedule";
 import { byRef, ofType, tagsOf } from "../graph";
 import { PolicyResource, PolicyStack } from "../types";
 import { sameSchedule } from "./schedule";

@@ -1,7 +1,7 @@
 // A canary on a deprecated CloudWatch Synthetics runtime: AWS refuses to create it (a new tenant's
 // first `up` fails hours into the rollout), and a running one no longer gets fixes.
 
-import { canaryRuntimeStatus, DEFAULT_CANARY_RUNTIME, isIsoDay } from "../../../stacks/config/canary-runtimes";
+import { canaryRuntimeStatus, DEFAULT_CANARY_RUNTIME, isIsoDay } from "../../../lib/canary-runtimes";
 import { PolicyResource, PolicySettings, PolicyStack, ResourceRule } from "../types";
 
 function deprecatedRuntimeProblems(canary: PolicyResource, _stack: PolicyStack, settings: PolicySettings): string[] {
@@ -22,7 +22,7 @@ function deprecatedRuntimeProblems(canary: PolicyResource, _stack: PolicyStack, 
 export const disallowDeprecatedCanaryRuntime: ResourceRule = {
     kind: "resource",
     name: "synthetics-canary-runtime-not-deprecated",
-    description: "No CloudWatch Synthetics canary runs on a runtime AWS has deprecated (stacks/config/canary-runtimes.json).",
+    description: "No CloudWatch Synthetics canary runs on a runtime AWS has deprecated (lib/canary-runtimes.json).",
     why:
         "AWS refuses to create a canary on a deprecated runtime, so a new tenant's deployment fails at its availability check, " +
         "and a canary left on one runs without fixes: the 5-minute check is the promise operations are paged on.",

@@ -1,7 +1,7 @@
 // A canary whose runtime AWS deprecates soon, or whose runtime the deprecation data does not know:
 // move it before AWS's date, while an `up` can still create canaries on it.
 
-import { CANARY_RUNTIMES, CANARY_RUNTIMES_FILE, canaryRuntimeStatus, isIsoDay } from "../../../stacks/config/canary-runtimes";
+import { CANARY_RUNTIMES, CANARY_RUNTIMES_FILE, canaryRuntimeStatus, isIsoDay } from "../../../lib/canary-runtimes";
 import { PolicyResource, PolicySettings, PolicyStack, ResourceRule } from "../types";
 
 function deprecatingRuntimeProblems(canary: PolicyResource, _stack: PolicyStack, settings: PolicySettings): string[] {

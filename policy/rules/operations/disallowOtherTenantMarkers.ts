@@ -17,7 +17,7 @@
 // Free text (anything with white space: scripts, descriptions, document content) is read only for
 // the first two; JSON documents (policies, settings) are read value by value like properties.
 
-import { isReservedTenantId } from "../../../stacks/config/rules";
+import { isReservedTenantId } from "../../../lib/platform";
 import { Finding, PolicySettings, PolicyStack, StackRule } from "../types";
 
 /** Whether `id` occurs in `text` as a whole name segment (`acme` in `acme-files`, `/tenants/acme/`; not in `nacme`, `acmes`). */

@@ -1,7 +1,7 @@
 // A failed backup that nobody hears of breaks the promise as surely as no backup: every vault the
 // stack's backups run into tells operations of failed and expired jobs and failed copies.
 
-import { BACKUP_VAULT_EVENT_PURPOSES, BACKUP_VAULT_EVENTS, DEPRECATED_BACKUP_VAULT_EVENTS } from "../../../components/backup-schedule";
+import { BACKUP_VAULT_EVENT_PURPOSES, BACKUP_VAULT_EVENTS, DEPRECATED_BACKUP_VAULT_EVENTS } from "../../../lib/promises/backup-schedule";
 import { ofType } from "../graph";
 import { Finding, PolicyResource, PolicyStack, StackRule } from "../types";
 import { planRulesOf, PLAN_TYPE, regionOfArn, stackRegion, VAULT_TYPE } from "./backups";

@@ -1,7 +1,7 @@
-// The backup promise, rule by rule: what is sold (components/backup-schedule.ts) is what the
+// The backup promise, rule by rule: what is sold (lib/promises/backup-schedule.ts) is what the
 // stack's backup plans do.
 
-import { BACKUP_PROMISE, BackupRule, describeRule } from "../../../components/backup-schedule";
+import { BACKUP_PROMISE, BackupRule, describeRule } from "../../../lib/promises/backup-schedule";
 import { ofType } from "../graph";
 import { Finding, PolicyStack, StackRule } from "../types";
 import { homeRegionOf, PLAN_TYPE, planRulesOf, ruleLabel, shortfallsOf } from "./backups";

@@ -1,6 +1,6 @@
 // Recovery points nobody can delete early: every vault carries a lock that allows the promise.
 
-import { BACKUP_PROMISE, retentionBounds } from "../../../components/backup-schedule";
+import { BACKUP_PROMISE, retentionBounds } from "../../../lib/promises/backup-schedule";
 import { ofType } from "../graph";
 import { PolicyResource, PolicyStack, ResourceRule } from "../types";
 import { VAULT_LOCK_TYPE, VAULT_TYPE } from "./backups";

@@ -1,7 +1,7 @@
 // A tenant's load balancer cannot be deleted by one careless call: customers on their own domain
 // point their DNS at its name, which a new load balancer would not have.
 
-import { OFFBOARDING_TAG_KEY } from "../../../components/offboarding";
+import { OFFBOARDING_TAG_KEY } from "../../../lib/promises/offboarding";
 import { ResourceRule } from "../types";
 import { unprotectedProblems } from "./offboarding";
 

@@ -1,6 +1,6 @@
 // A tenant's database cannot be deleted by one careless call or one destroyed stack.
 
-import { OFFBOARDING_TAG_KEY } from "../../../components/offboarding";
+import { OFFBOARDING_TAG_KEY } from "../../../lib/promises/offboarding";
 import { ResourceRule } from "../types";
 import { unprotectedProblems } from "./offboarding";
 

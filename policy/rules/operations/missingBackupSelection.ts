@@ -1,7 +1,7 @@
 // The promise applies to the data it names: the database rules must back up the stack's databases
 // and the files rules its file buckets, not just exist in some plan.
 
-import { BACKUP_PROMISE, BackupTarget, rulesFor } from "../../../components/backup-schedule";
+import { BACKUP_PROMISE, BackupTarget, rulesFor } from "../../../lib/promises/backup-schedule";
 import { Finding, PolicyStack, StackRule } from "../types";
 import { dataOf, plansMeet, plansSelecting } from "./backups";
 

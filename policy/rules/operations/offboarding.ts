@@ -1,8 +1,8 @@
 // How the deletion-protection rules admit the one state in which protection is off on purpose: the
 // offboarding of `npm run destroy`, after the final backup, which tags the resource with that
-// backup's recovery points (components/offboarding.ts).
+// backup's recovery points (lib/promises/offboarding.ts).
 
-import { offboardingTagProblem } from "../../../components/offboarding";
+import { offboardingTagProblem } from "../../../lib/promises/offboarding";
 import { tagsOf } from "../graph";
 import { PolicyResource } from "../types";
 

@@ -1,18 +1,16 @@
 // The stack tags every AWS resource carries (stacks/context.ts): who it belongs to, in which mode,
 // and that this program manages it.
 
-import { REQUIRED_TAG_KEYS } from "../../../stacks/context";
+import { REQUIRED_TAG_KEYS } from "../../../lib/promises/tags";
+import { STACK_KINDS } from "../../../lib/modes";
 import { ofType } from "../graph";
 import { PolicyResource, PolicyStack, StackKind } from "../types";
 import { PROVIDER_TYPE } from "./backups";
 
 export { REQUIRED_TAG_KEYS };
 
-// A record, so that a new kind fails to compile until it is listed here.
-const KINDS: Readonly<Record<StackKind, true>> = { saas: true, "dedicated-saas": true, physical: true, cloud: true, vpn: true, "vpn-sync": true, platform: true };
-
 /** Every stack kind, as messages list them. */
-export const KINDS_TEXT = Object.keys(KINDS).join(", ");
+export const KINDS_TEXT = STACK_KINDS.join(", ");
 
 export type StackTagKey = (typeof REQUIRED_TAG_KEYS)[number];
 

@@ -9,7 +9,7 @@
 // the fixed fee is priced, the ALB at an assumed LCU, and prices.json's notes say what is left out.
 
 import { COMPONENT_NAMESPACE } from "../../../components/types";
-import { Mode, MODES } from "../../../stacks/config/tenant";
+import { Mode, MODES } from "../../../lib/modes";
 import rawPrices from "./prices.json";
 
 /** The value of a price that depends on usage: whatever it prices is reported as unknown. */

@@ -1,10 +1,10 @@
 // The offboarding half of `npm run destroy`, pure: which resources hold deletion protection (from
-// the stack's exported state), the record of the final backup that lifts it (components/offboarding.ts),
+// the stack's exported state), the record of the final backup that lifts it (lib/promises/offboarding.ts),
 // and what a failed `pulumi stack select` means.
 
 import { StackNotFoundError } from "@pulumi/pulumi/automation";
 
-import { FinalBackupRecord, isRecoveryPointArn } from "../../../components/offboarding";
+import { FinalBackupRecord, isRecoveryPointArn } from "../../../lib/promises/offboarding";
 import type { FinishedBackup } from "./backup";
 import { firstLine } from "./rollout";
 

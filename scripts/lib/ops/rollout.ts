@@ -1,8 +1,9 @@
 // The order a fleet is deployed in, as data (`rolloutPlan`, pure), and the runner that walks it
 // (`runRollout`), halting at the first failure so that a bad change reaches as few tenants as possible.
 
-import { Environment, Mode, MODES, TenantStatus } from "../../../stacks/config/tenant";
-import { HOME_REGION } from "../../../stacks/platform-settings";
+import { Environment, TenantStatus } from "../../../stacks/config/tenant";
+import { Mode, MODES } from "../../../lib/modes";
+import { HOME_REGION } from "../../../lib/platform";
 
 /** What the rollout order needs to know of a tenant. */
 export interface RolloutTenant {

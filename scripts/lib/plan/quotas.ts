@@ -6,7 +6,7 @@
 
 import * as path from "node:path";
 
-import { recoveryPointsKept } from "../../../components/backup-schedule";
+import { recoveryPointsKept } from "../../../lib/promises/backup-schedule";
 import { jsonPosition, positionProblems, readJsonFile } from "../../../stacks/config/json-settings";
 import { Problem } from "../../../stacks/config/validate";
 import type { PlannedResource } from "./engine";

@@ -2,7 +2,7 @@
 // is read from the planned resources, never from the tenant file, so the summary shows what the
 // program really registers.
 
-import { describeCron } from "../../../components/backup-schedule";
+import { describeCron } from "../../../lib/promises/backup-schedule";
 import { estimateByMode, StackEstimate } from "../cost/estimate";
 import { Violation } from "../../../policy/rules/types";
 import { SECRET_PLACEHOLDER } from "./engine";

@@ -2,8 +2,8 @@
 // already in use (the fleet's network.cidr values, plus the tenant's own corporate ranges when
 // known), and gets the first free block of the pool.
 
-import { Cidr, formatCidr, overlaps, parseCidr, subnets } from "../../../stacks/config/ipv4";
-import { PLATFORM_BLOCK } from "../../../stacks/config/rules";
+import { Cidr, formatCidr, overlaps, parseCidr, subnets } from "../../../lib/ipv4";
+import { PLATFORM_BLOCK } from "../../../lib/platform";
 
 /** Every automatically allocated tenant network is a /16: room for the VPC's tiers over two AZs and growth. */
 export const ALLOCATION_PREFIX = 16;

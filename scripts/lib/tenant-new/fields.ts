@@ -4,7 +4,8 @@
 
 import { Document, isScalar, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
 
-import { Environment, Mode, MODES } from "../../../stacks/config/tenant";
+import { Environment } from "../../../stacks/config/tenant";
+import { Mode, MODES } from "../../../lib/modes";
 
 export type FieldKind = "string" | "integer" | "list";
 

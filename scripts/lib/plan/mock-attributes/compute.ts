@@ -1,4 +1,4 @@
-import { Cidr, formatAddress, parseCidr, size } from "../../../../stacks/config/ipv4";
+import { Cidr, formatAddress, parseCidr, size } from "../../../../lib/ipv4";
 
 import { MockAttributeContext, MockAttributes } from "./types";
 

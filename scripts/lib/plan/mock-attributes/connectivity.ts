@@ -1,4 +1,4 @@
-import { formatAddress, parseCidr, size } from "../../../../stacks/config/ipv4";
+import { formatAddress, parseCidr, size } from "../../../../lib/ipv4";
 import { MockAttributeContext, MockAttributes } from "./types";
 
 /** The random provider's default special characters. */

@@ -86,3 +86,29 @@ export function reservedPrefixFreeName(kind: keyof typeof RESERVED_NAME_PREFIXES
     const body = `${RESERVED_PREFIX_ESCAPE}${logicalName}`.slice(0, rule.max - NAME_HASH_LENGTH - 1).replace(/-+$/, "");
     return `${body}-${hash}`;
 }
+
+/**
+ * The longest name ACM accepts as a certificate's first name (RequestCertificate `DomainName`,
+ * which becomes the Common Name: RFC 5280's upper bound ub-common-name is 64). Subject Alternative
+ * Names may be up to 253 characters (RequestCertificate `SubjectAlternativeNames`). Source: AWS
+ * Certificate Manager API Reference, RequestCertificate; the catalogue's rule on `domainName`
+ * (stacks/config/aws-catalogue.json).
+ */
+export const FIRST_NAME_MAX = 64;
+
+/** Hex characters of the host name's hash in firstNameFor (components/domain-certificate.ts): 2^48 values keep hosts apart. */
+export const FIRST_NAME_HASH_LENGTH = 12;
+
+/** The longest platform domain under which firstNameFor (components/domain-certificate.ts) fits: 64 - 12 hex - `.cert.` = 46. */
+export const FIRST_NAME_DOMAIN_MAX = FIRST_NAME_MAX - FIRST_NAME_HASH_LENGTH - ".cert.".length;
+
+/**
+ * The certificate's first name the platform gives a host name longer than {@link FIRST_NAME_MAX}:
+ * `<first 12 hex of sha256(host)>.cert.<domain>`, deterministic, under the platform's zone
+ * (components/domain-certificate.ts `firstNameFor` checks that it fits; the policy pack knows a
+ * tenant owns exactly its own host's).
+ */
+export function certificateFirstName(hostName: string, domain: string): string {
+    const hash = createHash("sha256").update(hostName.toLowerCase()).digest("hex").slice(0, FIRST_NAME_HASH_LENGTH);
+    return `${hash}.cert.${domain.replace(/\.$/, "")}`;
+}

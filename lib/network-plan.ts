@@ -2,7 +2,7 @@
 // shut out suspicious networks, and the flow-log documents. No Pulumi here, so all of it is
 // table-tested.
 
-import { Cidr, containsCidr, formatCidr, isCanonicalCidr, parseCidr, PRIVATE_NETWORKS, subnets } from "../stacks/config/ipv4";
+import { Cidr, containsCidr, formatCidr, isCanonicalCidr, parseCidr, PRIVATE_NETWORKS, subnets } from "./ipv4";
 
 /** The tiers that get subnets of their own, in the order of their blocks in the plan. */
 export const TIERS = ["access", "admin", "data"] as const;

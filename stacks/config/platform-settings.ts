@@ -2,13 +2,13 @@
 // stacks/config/platform-file.ts), with documented defaults, validated before anything is
 // registered. Its outputs (PlatformOutputs) are what tenant stacks read.
 
-import { FIRST_NAME_DOMAIN_MAX } from "../components/domain-certificate";
-import { MAX_DENIED_NETWORKS, subnetPlan } from "../components/network-plan";
-import { containsCidr, isCanonicalCidr, overlaps, parseAddress, parseCidr, specialPurposeRange } from "./config/ipv4";
-import { REGIONS } from "./config/regions";
-import { canaryRuntimeProblem, DEFAULT_CANARY_RUNTIME } from "./config/canary-runtimes";
-import { DEFAULT_BASE_DOMAIN } from "./config/rules";
-import { instanceClassProblem, instanceTypeProblem } from "./config/sizing-rules";
+import { MAX_DENIED_NETWORKS, subnetPlan } from "../../lib/network-plan";
+import { containsCidr, isCanonicalCidr, overlaps, parseAddress, parseCidr, specialPurposeRange } from "../../lib/ipv4";
+import { REGIONS } from "../../lib/regions";
+import { canaryRuntimeProblem, DEFAULT_CANARY_RUNTIME } from "../../lib/canary-runtimes";
+import { FIRST_NAME_DOMAIN_MAX } from "../../lib/naming";
+import { DEFAULT_BASE_DOMAIN, DEFAULT_PLATFORM_NETWORK, HOME_REGION, PLATFORM_BLOCK } from "../../lib/platform";
+import { instanceClassProblem, instanceTypeProblem } from "./sizing-rules";
 
 export interface PlatformSettings {
     /** `baseDomain`: tenants get `<subdomain>.<baseDomain>`, the shared app `app.<baseDomain>`. Default `itm.example.net`. */
@@ -78,24 +78,15 @@ export interface PlatformSettings {
      * `canaryRuntime`: the CloudWatch Synthetics runtime of every availability check (the platform's
      * and its tenants', which read it from the platform's outputs). AWS deprecates runtimes on a
      * schedule and refuses to create a canary on a deprecated one: the value must be listed in
-     * stacks/config/canary-runtimes.json, Node.js Puppeteer (the check's script), and not deprecated.
+     * lib/canary-runtimes.json, Node.js Puppeteer (the check's script), and not deprecated.
      * Default `syn-nodejs-puppeteer-15.0` ({@link DEFAULT_CANARY_RUNTIME}).
      */
     readonly canaryRuntime: string;
 }
 
-/**
- * The default home region. A constant, not derived from the fleet, so that every platform stack
- * agrees on it without seeing the others; `homeRegion` overrides it (on every platform stack).
- */
-export const HOME_REGION = "eu-west-1";
-
-/** The block reserved for the platform (the validator keeps every tenant network out of it). */
-export const PLATFORM_BLOCK = "10.0.0.0/12";
-
 export const PLATFORM_DEFAULTS: Omit<PlatformSettings, "offsiteGatewayIp" | "offsiteRegion" | "organizationTrailArn" | "guardDutyDetectorId" | "alertEmails"> = {
     baseDomain: DEFAULT_BASE_DOMAIN,
-    networkCidr: "10.15.0.0/16",
+    networkCidr: DEFAULT_PLATFORM_NETWORK,
     clientVpnCidr: "10.14.0.0/22",
     suspiciousNetworks: ["45.155.205.0/24", "185.156.73.0/24", "193.32.162.0/24"],
     offsiteNetworks: ["10.13.0.0/24"],
@@ -121,11 +112,6 @@ export const MAX_SUSPICIOUS_NETWORKS = MAX_DENIED_NETWORKS;
  * network a tenant may use (RFC 1918 less the platform block).
  */
 export const TENANT_SPACE = ["10.16.0.0/12", "10.32.0.0/11", "10.64.0.0/10", "10.128.0.0/9", "172.16.0.0/12", "192.168.0.0/16"] as const;
-
-/** The operations network tenants admit and route to: the platform's administration tier. */
-export function operationsCidrsOf(settings: Pick<PlatformSettings, "networkCidr">): string[] {
-    return [...subnetPlan(settings.networkCidr).admin];
-}
 
 /** Problems with platform settings, each naming the setting (`key` or `key[i]`), the value and what is allowed. */
 export function platformSettingsProblems(settings: PlatformSettings): string[] {

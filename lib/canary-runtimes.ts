@@ -24,7 +24,7 @@ export interface CanaryRuntimeData {
 export const CANARY_RUNTIMES: CanaryRuntimeData = data;
 
 /** Where the data lives, for messages that ask to extend it. */
-export const CANARY_RUNTIMES_FILE = "stacks/config/canary-runtimes.json";
+export const CANARY_RUNTIMES_FILE = "lib/canary-runtimes.json";
 
 /**
  * The family the availability check's script is written for (components/availability-check.ts

@@ -1,0 +1,44 @@
+// The host names tenants may claim (tenant contract v1.1): one DNS label under the platform's base
+// domain (`subdomain`), or a name the customer owns (`own`), never the base domain or a name under
+// it. The validator reports a claim that breaks these; the policy pack, which reads tenant files
+// without the validator, counts only the claims they allow.
+
+import { RESERVED_SUBDOMAINS } from "./platform";
+
+/** One lowercase DNS label: 1-63 letters, digits and inner hyphens. */
+export const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** A host name as DNS compares it: lower case, no trailing dot. */
+export function normalHostName(name: string): string {
+    return name.trim().toLowerCase().replace(/\.$/, "");
+}
+
+/** True when `name` is `domain` or a name under it (compared as DNS does). */
+export function isUnderDomain(name: string, domain: string): boolean {
+    const host = normalHostName(name);
+    const base = normalHostName(domain);
+    return host === base || host.endsWith(`.${base}`);
+}
+
+/**
+ * The host name a tenant document claims under the platform's `baseDomain`: `<subdomain>.<base>`
+ * or its own domain; undefined for saas (no domain of its own) and for a claim the contract
+ * refuses (a subdomain that is not one label or is reserved, an own domain under the base domain).
+ */
+export function claimedHost(document: unknown, baseDomain: string): string | undefined {
+    if (typeof document !== "object" || document === null) {
+        return undefined;
+    }
+    const { mode, domain } = document as { mode?: unknown; domain?: unknown };
+    if (mode === "saas" || typeof domain !== "object" || domain === null) {
+        return undefined;
+    }
+    const { subdomain, own } = domain as { subdomain?: unknown; own?: unknown };
+    if (typeof subdomain === "string" && own === undefined) {
+        return DNS_LABEL.test(subdomain) && !RESERVED_SUBDOMAINS.includes(subdomain) ? `${subdomain}.${normalHostName(baseDomain)}` : undefined;
+    }
+    if (typeof own === "string" && subdomain === undefined) {
+        return own.trim() !== "" && !isUnderDomain(own, baseDomain) ? own : undefined;
+    }
+    return undefined;
+}
