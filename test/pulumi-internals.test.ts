@@ -8,6 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
+import { ensureBuilt } from "../scripts/build";
 import { canonicalJson, planStack } from "../scripts/lib/plan/engine";
 import { planFleet } from "../scripts/lib/plan/fleet";
 import {
@@ -64,6 +65,15 @@ describe("the offline plan of the fixture fleet with and without the patches", (
         expect(patched.result.errors).toEqual([]);
         expect(patched.result.tenants.length).toBeGreaterThan(fleet.tenants.length);
         expect(canonicalJson(patched.result)).toBe(canonicalJson(unpatched));
+    });
+});
+
+describe("the deployed program", () => {
+    it("GIVEN the build Pulumi runs WHEN its sources are listed THEN none is the offline plan's: Pulumi's internals are patched by the plan only", () => {
+        const { sources, errors } = ensureBuilt();
+        expect(errors).toEqual([]);
+        expect(sources).toContain("index.ts");
+        expect(sources.filter((source) => source.startsWith("scripts/") || /internals|promise-traces/.test(source))).toEqual([]);
     });
 });
 
