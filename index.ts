@@ -3,9 +3,6 @@
 // stacks/index.ts). A build older than its sources refuses to run (stacks/build-info.ts).
 import { assertCurrentBuild } from "./stacks/build-info";
 import { stackProgram } from "./stacks";
-import { withoutPromiseStackTraces } from "./stacks/promise-traces";
-
-withoutPromiseStackTraces();
 
 export = async () => {
     assertCurrentBuild(__filename);

@@ -3,13 +3,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 import * as pulumi from "@pulumi/pulumi";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { build } from "../scripts/build";
 import { assertCurrentBuild, BUILD_INFO_FILE, BuildInfo, changedSources, digestOf } from "../stacks/build-info";
 import { findProjectRoot } from "../stacks/config/project";
 import { PRECOMPILED_VALIDATOR, standaloneValidatorCode, tenantSchemaValidator } from "../stacks/config/tenant-schema";
-import { DEBUG_PROMISE_LEAKS, withoutPromiseStackTraces } from "../stacks/promise-traces";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -152,37 +151,6 @@ describe("build", () => {
         expect(Object.keys(info.sources)).toEqual(result.sources);
         expect(info.sources["lib/n.ts"]).toBe(digestOf(path.join(dir, "lib", "n.ts")));
         expect(() => assertCurrentBuild(path.join(dir, "dist", "index.js"))).not.toThrow();
-    });
-});
-
-describe("withoutPromiseStackTraces", () => {
-    const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
-        debuggablePromise: (promise: Promise<unknown>, context: string) => Promise<unknown>;
-    };
-    const original = debuggable.debuggablePromise;
-    afterEach(() => {
-        debuggable.debuggablePromise = original;
-    });
-
-    const traceOf = (promise: Promise<unknown>): string => (promise as unknown as { _debugStackTrace: string })._debugStackTrace;
-
-    it("GIVEN the default environment WHEN Pulumi makes a promise THEN it records no stack frames, and other errors keep theirs", async () => {
-        expect(withoutPromiseStackTraces({})).toBe(true);
-        const limit = Error.stackTraceLimit;
-        const promise = Promise.resolve(1);
-        await debuggable.debuggablePromise(promise, "test");
-        expect(traceOf(promise)).not.toMatch(/\n\s+at /);
-        expect(Error.stackTraceLimit).toBe(limit);
-        expect(new Error("mine").stack).toMatch(/\n\s+at /);
-        expect(withoutPromiseStackTraces({})).toBe(true);
-    });
-
-    it("GIVEN PULUMI_DEBUG_PROMISE_LEAKS WHEN Pulumi makes a promise THEN its stack trace is recorded as before", async () => {
-        expect(withoutPromiseStackTraces({ [DEBUG_PROMISE_LEAKS]: "1" })).toBe(false);
-        expect(debuggable.debuggablePromise).toBe(original);
-        const promise = Promise.resolve(1);
-        await debuggable.debuggablePromise(promise, "test");
-        expect(traceOf(promise)).toMatch(/\n\s+at /);
     });
 });
 

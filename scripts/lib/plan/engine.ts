@@ -10,25 +10,19 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import {
+    specialArchiveSig as ARCHIVE_SIG,
+    specialAssetSig as ASSET_SIG,
+    specialOutputValueSig as OUTPUT_VALUE_SIG,
+    specialResourceSig as RESOURCE_SIG,
+    specialSecretSig as SECRET_SIG,
+    specialSigKey as SIG_KEY,
+    unknownValue as UNKNOWN,
+} from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 
-/**
- * Resolves once the runtime's queue of in-flight RPCs (registrations, reads, invokes) is empty.
- * Internal to @pulumi/pulumi (`runtime/settings.waitForRPCs`, what `disconnect` awaits); pinned by
- * the exact dependency version and guarded by the isolation test.
- */
-const waitForRPCs: () => Promise<void> = (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs;
-
 import { PlanMocks, StackOutputsSnapshot } from "./mocks";
-
-/** Marks of Pulumi's wire format (`@pulumi/pulumi/runtime/rpc`). */
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
-const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
-const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import { noteOnStderr, pulumiInternalsSupported, waitForRPCs, withPulumiInternalsPatched } from "./pulumi-internals";
 
 /** What replaces every secret value in a plan. */
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -264,6 +258,13 @@ export interface PlanStackOptions {
     readonly stackOutputs?: ReadonlyMap<string, StackOutputsSnapshot>;
     /** The program: registers resources and returns the stack outputs. */
     readonly program: () => Record<string, unknown> | Promise<Record<string, unknown>>;
+    /**
+     * Whether to evaluate the stack with Pulumi's internals patched for speed
+     * (scripts/lib/plan/pulumi-internals.ts): the same plan, several times faster. Default: yes,
+     * where the installed versions are the ones the patches support (otherwise the plan says so
+     * once and runs without them). `false`: as Pulumi ships, whatever the versions.
+     */
+    readonly patchInternals?: boolean;
 }
 
 export function qualifiedStackName(stack: string): string {
@@ -278,102 +279,28 @@ function qualifyConfigKey(key: string): string {
  * Plans one stack. Registrations are isolated per stack: each gets a fresh mock monitor, its own
  * config (Pulumi's config store is not reset by `setMocks`), and the previous stack has settled.
  *
- * The stack is evaluated in {@link withoutDiagnostics} and {@link withInProcessStructs}: the graph
- * does not depend on what they turn off, and a stack that fails is evaluated once more with
- * everything on, so that its error (and its stack trace) is as useful as ever.
+ * The stack is evaluated with Pulumi's internals patched ({@link PlanStackOptions.patchInternals}):
+ * the graph does not depend on what they turn off, and a stack that fails is evaluated once more
+ * without them, so that its error (and its stack trace) is as useful as ever. Where it then
+ * succeeds, the patches were at fault: it is planned without them, and the plan says so.
  */
 export async function planStack(options: PlanStackOptions): Promise<PlanStackResult> {
-    try {
-        return await withoutDiagnostics(() => withInProcessStructs(() => evaluateStack(options)));
-    } catch {
+    if (options.patchInternals === false || !pulumiInternalsSupported()) {
         return evaluateStack(options);
     }
-}
-
-/**
- * What @pulumi/pulumi does for diagnostics on every registration, none of which a plan shows, and
- * which was most of a tenant's plan time (profiled on the benchmark fleet, `bench/README.md`):
- * - `new Error().stack` for each of the four promises of every output property (`debuggablePromise`,
- *   for the leak report printed when a program exits with promises pending), plus a `.then/.catch`
- *   pair around each; a plan waits for every registration to settle, so there is nothing to report;
- * - an unlimited stack trace per resource (`Resource.callsites`) for the engine's source positions,
- *   which the mock monitor drops;
- * - under tsx, every frame of those traces mapped through source maps.
- * Internals of @pulumi/pulumi, pinned by the exact dependency version; each is swapped only if it
- * still has the shape expected, and everything is restored however `work` ends.
- */
-export async function withoutDiagnostics<T>(work: () => Promise<T>): Promise<T> {
-    const limit = Error.stackTraceLimit;
-    const sourceMaps = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
-    const debuggablePromise = debuggable.debuggablePromise;
-    const callsites = resourceStatics.callsites;
-    Error.stackTraceLimit = 0;
-    if (sourceMaps) {
-        process.setSourceMapsEnabled(false);
-    }
-    if (typeof debuggablePromise === "function") {
-        debuggable.debuggablePromise = (promise) => promise;
-    }
-    if (typeof callsites === "function") {
-        resourceStatics.callsites = () => [];
-    }
+    let patchedFailure: unknown;
     try {
-        return await work();
-    } finally {
-        Error.stackTraceLimit = limit;
-        debuggable.debuggablePromise = debuggablePromise;
-        resourceStatics.callsites = callsites;
-        if (sourceMaps) {
-            process.setSourceMapsEnabled(true);
-        }
+        return await withPulumiInternalsPatched(() => evaluateStack(options));
+    } catch (error) {
+        patchedFailure = error;
     }
+    const result = await evaluateStack(options);
+    noteOnStderr(
+        `${options.stack}: planned without the speed patches of Pulumi's internals, with which it failed (${patchedFailure instanceof Error ? patchedFailure.message : String(patchedFailure)}); ` +
+            "they do not fit the installed @pulumi/pulumi: see scripts/lib/plan/pulumi-internals.ts",
+    );
+    return result;
 }
-
-/** What the runtime and the mock monitor pass each other: a JSON-shaped value in a protobuf Struct. */
-interface StructClass {
-    fromJavaScript(value: Record<string, unknown>): StructLike;
-    new (): StructLike;
-}
-interface StructLike {
-    toJavaScript(): Record<string, unknown>;
-    getFieldsMap(): unknown;
-}
-
-/**
- * Between Pulumi's runtime and the mock monitor every registration crosses as protobuf twice: the
- * inputs built into a `Struct` and read back out, the state likewise. Both ends are in this
- * thread, so the encoding only copies: 15% of a plan's time (bench/README.md). Here a Struct
- * made from a value carries the value itself, which `toJavaScript` returns as it is; the encoded
- * form is built only if something asks for its fields. The values are the runtime's serialized
- * (JSON-shaped, freshly built) properties, which neither end changes after handing them over.
- * An internal of google-protobuf's Struct as @pulumi/pulumi uses it (pinned versions); restored
- * however `work` ends.
- */
-export async function withInProcessStructs<T>(work: () => Promise<T>): Promise<T> {
-    const Struct = (require("google-protobuf/google/protobuf/struct_pb") as { Struct: StructClass }).Struct;
-    const encode = Struct.fromJavaScript;
-    class InProcessStruct extends Struct {
-        constructor(private readonly value: Record<string, unknown>) {
-            super();
-        }
-        override toJavaScript(): Record<string, unknown> {
-            return this.value;
-        }
-        override getFieldsMap(): unknown {
-            return encode.call(Struct, this.value).getFieldsMap();
-        }
-    }
-    Struct.fromJavaScript = (value) => new InProcessStruct(value);
-    try {
-        return await work();
-    } finally {
-        Struct.fromJavaScript = encode;
-    }
-}
-
-/** The module object itself, not an import's copy: its callers look the function up on it at each call. */
-const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: <T>(promise: Promise<T>, context: string) => Promise<T> };
-const resourceStatics = pulumi.Resource as unknown as { callsites: () => unknown[] };
 
 async function evaluateStack(options: PlanStackOptions): Promise<PlanStackResult> {
     await waitForRPCs();

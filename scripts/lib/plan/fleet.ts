@@ -22,6 +22,7 @@ import { PLATFORM_DEFAULTS } from "../../../stacks/config/platform-settings";
 import { platformProgram, tenantProgram } from "../../../stacks";
 import { awsRuleMessage, checkAwsRules } from "./aws-rules";
 import { planStack, PlanError, PlannedResource, qualifiedStackName } from "./engine";
+import { pulumiInternalsSupported } from "./pulumi-internals";
 import { StackOutputsSnapshot } from "./mocks";
 import { OffboardingPlan, offboardingPlan } from "./offboarding";
 import { AppliedQuotas, fleetQuotaProblems, readQuotas } from "./quotas";
@@ -88,6 +89,12 @@ export interface PlanFleetOptions {
      * has no platform planned.
      */
     readonly platforms?: PlatformFleet;
+    /**
+     * Whether stacks are planned with Pulumi's internals patched for speed (PlanStackOptions.patchInternals):
+     * the same document either way. Default: yes, where the installed versions are supported (checked
+     * once, at the start; otherwise the plan says so on stderr and runs without them).
+     */
+    readonly patchInternals?: boolean;
 }
 
 /** The home region the platforms are planned with: the one the platform files name, else the default. */
@@ -179,6 +186,8 @@ export interface PlanSliceInput {
     readonly tenants: readonly Tenant[];
     readonly config: Readonly<Record<string, string>>;
     readonly stackOutputs: ReadonlyArray<readonly [string, StackOutputsSnapshot]>;
+    /** PlanStackOptions.patchInternals. */
+    readonly patchInternals?: boolean;
 }
 
 export interface PlanSliceResult {
@@ -259,6 +268,7 @@ export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult>
                 secretConfigKeys: secretKeys(input.config),
                 stackOutputs,
                 program: () => tenantProgram(tenant),
+                patchInternals: input.patchInternals,
             });
             if (tenant.status === "offboarding") {
                 // Its stack is on its way out: nothing of today's program is deployed again.
@@ -281,6 +291,8 @@ export interface ChunkWork {
     readonly stackOutputs: ReadonlyArray<readonly [string, StackOutputsSnapshot]>;
     /** An Int32 counter shared by the threads: the index of the next chunk nobody has claimed. */
     readonly claims: SharedArrayBuffer;
+    /** PlanStackOptions.patchInternals, as decided once at the start of the plan. */
+    readonly patchInternals: boolean;
 }
 
 /** What a worker thread posts back: each chunk it planned, a defect, or that it is done. */
@@ -297,7 +309,7 @@ export async function planClaimedChunks(work: ChunkWork, report: (message: Chunk
     const claims = new Int32Array(work.claims);
     for (let chunk = Atomics.add(claims, 0, 1); chunk < work.chunks.length; chunk = Atomics.add(claims, 0, 1)) {
         try {
-            report({ chunk, result: await planSlice({ tenants: work.chunks[chunk]!, config: work.config, stackOutputs: work.stackOutputs }) });
+            report({ chunk, result: await planSlice({ tenants: work.chunks[chunk]!, config: work.config, stackOutputs: work.stackOutputs, patchInternals: work.patchInternals }) });
         } catch (error) {
             report({ chunk, failure: { message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined } });
             break;
@@ -339,6 +351,8 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
         ...options.config,
     };
     const platformFiles = options.platforms ?? loadPlatformFleet();
+    // Decided once, here: the threads are told, so that a plan without the patches says so once.
+    const patchInternals = options.patchInternals !== false && pulumiInternalsSupported();
     // Every server of every stack boots a pinned image: a broken pin file leaves nothing to plan,
     // and is the plan's one error, positioned (FILE:LINE:COLUMN: PATH), like a broken tenant file.
     const images = readServerImages(REPO_ROOT);
@@ -395,6 +409,7 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
                     // The home platform's outputs, planned first, for the others' StackReference.
                     stackOutputs,
                     program: () => platformProgram(region, settings),
+                    patchInternals,
                 });
                 stackOutputs.set(qualifiedStackName(stack), snapshot);
                 const planned: TenantPlan = { tenant: stack, mode: "platform", region, source: platformSource(platformFiles.dir, region), resources: plan.resources, outputs: plan.outputs };
@@ -407,7 +422,7 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
                 errors.push(planFailure(platformSource(platformFiles.dir, region), error));
             }
         }
-        const work: ChunkWork = { chunks, config, stackOutputs: [...stackOutputs], claims: new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT) };
+        const work: ChunkWork = { chunks, config, stackOutputs: [...stackOutputs], claims: new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT), patchInternals };
         for (const { start } of workers) {
             start(work);
         }

@@ -1,3 +1,5 @@
+import { specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+
 import { MockAttributeContext, MockAttributes } from "./types";
 
 /**
@@ -7,7 +9,7 @@ import { MockAttributeContext, MockAttributes } from "./types";
 export const PLAN_CERTIFICATES_ISSUED_AT = "2025-01-01T00:00:00Z";
 
 /** Pulumi's wire mark of a secret value, as the mocks receive secret inputs. */
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG_KEY = specialSigKey;
 
 /** The value itself, whether or not the program passed it as a secret. */
 function plain(value: unknown): unknown {

@@ -1,0 +1,252 @@
+// Every use of @pulumi/pulumi's and google-protobuf's internals, in one module, for the offline plan
+// only (the plan engine and its worker threads; never the deployed program, which runs Pulumi as
+// it ships). They make a plan about 7x faster (bench/README.md) and change nothing in its document:
+// test/pulumi-internals.test.ts plans the fixture fleet with and without them and compares the
+// documents byte for byte.
+//
+// They were written for, and checked against, the exact versions in SUPPORTED_VERSIONS. With any
+// other version installed (an upgrade), or a patched function not of the shape expected, the plan
+// runs without them, slower but right, and says so once on stderr. Widen SUPPORTED_VERSIONS only
+// after checking each patch below against the new version's source and running that test.
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import * as pulumi from "@pulumi/pulumi";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+
+/** An inclusive range of versions `major.minor.patch`; a pre-release is outside any range. */
+export interface VersionRange {
+    readonly from: string;
+    readonly through: string;
+}
+
+/** The packages whose internals are patched, and the versions the patches were checked against. */
+export const SUPPORTED_VERSIONS = {
+    "@pulumi/pulumi": { from: "3.270.0", through: "3.270.0" },
+    "google-protobuf": { from: "3.21.4", through: "3.21.4" },
+} as const satisfies Record<string, VersionRange>;
+
+export type PatchedPackage = keyof typeof SUPPORTED_VERSIONS;
+
+/** What is installed: each package's version and the folder it is loaded from. */
+export type InstalledPackages = Readonly<Record<PatchedPackage, { readonly version: string; readonly dir: string }>>;
+
+/** The line a plan writes on stderr about its use of Pulumi's internals (the plan CLI's `plan: ` prefix). */
+export function noteOnStderr(note: string): void {
+    process.stderr.write(`plan: ${note}\n`);
+}
+
+/**
+ * The versions installed, read from the package.json files that Node resolves: @pulumi/pulumi from
+ * here, google-protobuf from @pulumi/pulumi's folder (the copy its runtime loads, which is the one
+ * that must be patched).
+ */
+export function installedPackages(): InstalledPackages {
+    const read = (name: string, from: string): { version: string; dir: string } => {
+        const manifest = require.resolve(`${name}/package.json`, { paths: [from] });
+        return { version: (JSON.parse(fs.readFileSync(manifest, "utf8")) as { version: string }).version, dir: path.dirname(manifest) };
+    };
+    const sdk = read("@pulumi/pulumi", __dirname);
+    return { "@pulumi/pulumi": sdk, "google-protobuf": read("google-protobuf", sdk.dir) };
+}
+
+function versionParts(version: string): number[] | undefined {
+    const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
+    return match ? match.slice(1).map(Number) : undefined;
+}
+
+function compareVersions(a: readonly number[], b: readonly number[]): number {
+    return a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!;
+}
+
+/** Whether `version` is within `range` (both ends included); a pre-release or an unreadable version is not. */
+export function inRange(version: string, range: VersionRange): boolean {
+    const parts = versionParts(version);
+    const from = versionParts(range.from);
+    const through = versionParts(range.through);
+    if (!parts || !from || !through) {
+        return false;
+    }
+    return compareVersions(parts, from) >= 0 && compareVersions(parts, through) <= 0;
+}
+
+/** The functions the patches swap, on the module objects their callers look them up on at each call. */
+interface PatchTargets {
+    readonly debuggable: { debuggablePromise: <T>(promise: Promise<T>, context: string) => Promise<T> };
+    readonly resource: { callsites: () => unknown[] };
+    readonly Struct: StructClass;
+}
+
+/** What the runtime and the mock monitor pass each other: a JSON-shaped value in a protobuf Struct. */
+interface StructClass {
+    fromJavaScript(value: Record<string, unknown>): StructLike;
+    new (): StructLike;
+}
+interface StructLike {
+    toJavaScript(): Record<string, unknown>;
+    getFieldsMap(): unknown;
+}
+
+/** What the patches swap, looked up once per thread. */
+let targets: PatchTargets | undefined;
+
+function patchTargets(installed: InstalledPackages): PatchTargets {
+    return {
+        debuggable: require(path.join(installed["@pulumi/pulumi"].dir, "runtime", "debuggable")) as PatchTargets["debuggable"],
+        resource: pulumi.Resource as unknown as PatchTargets["resource"],
+        Struct: (require(path.join(installed["google-protobuf"].dir, "google", "protobuf", "struct_pb")) as { Struct: StructClass }).Struct,
+    };
+}
+
+/**
+ * Whether the patches may be used with these packages: each within its supported range, and each
+ * patched function of the shape expected. When not, `report` is told why, in one line, and the
+ * plan is to run without them.
+ */
+export function checkPulumiInternals(installed: InstalledPackages, report: (note: string) => void): boolean {
+    const outside = (Object.keys(SUPPORTED_VERSIONS) as PatchedPackage[])
+        .filter((name) => !inRange(installed[name].version, SUPPORTED_VERSIONS[name]))
+        .map((name) => `${name} ${installed[name].version} (supported: ${SUPPORTED_VERSIONS[name].from} through ${SUPPORTED_VERSIONS[name].through})`);
+    const off = (why: string): false => {
+        report(`planning without the speed patches of Pulumi's internals (slower, the same plan): ${why}; see scripts/lib/plan/pulumi-internals.ts`);
+        return false;
+    };
+    if (outside.length > 0) {
+        return off(`installed ${outside.join(", ")}`);
+    }
+    let found: PatchTargets;
+    try {
+        found = patchTargets(installed);
+    } catch (error) {
+        return off(`cannot load what they patch: ${(error as Error).message}`);
+    }
+    const shapes: [string, unknown][] = [
+        ["@pulumi/pulumi runtime/debuggable.debuggablePromise", found.debuggable.debuggablePromise],
+        ["@pulumi/pulumi Resource.callsites", found.resource.callsites],
+        ["google-protobuf Struct.fromJavaScript", found.Struct?.fromJavaScript],
+    ];
+    const missing = shapes.filter(([, target]) => typeof target !== "function").map(([name]) => name);
+    if (missing.length > 0) {
+        return off(`not a function: ${missing.join(", ")}`);
+    }
+    return true;
+}
+
+/**
+ * {@link checkPulumiInternals} of what `read` finds, made on the first call only: the plan says why
+ * the patches are off once, not per stack.
+ */
+export function internalsGate(read: () => InstalledPackages, report: (note: string) => void): () => boolean {
+    let supported: boolean | undefined;
+    return () => (supported ??= checkPulumiInternals(read(), report));
+}
+
+/** Whether the installed packages are supported; checked once per thread, said on stderr when not. */
+export const pulumiInternalsSupported: () => boolean = internalsGate(installedPackages, noteOnStderr);
+
+/**
+ * Runs `work` with every patch on, and restores everything however it ends. Call it only where
+ * {@link pulumiInternalsSupported}. The patches, and why each leaves the plan unchanged:
+ *
+ * What @pulumi/pulumi does for diagnostics on every registration, none of which a plan shows, and
+ * which was most of a tenant's plan time (profiled on the benchmark fleet, bench/README.md):
+ * - `debuggablePromise` (runtime/debuggable.js) records `new Error().stack` on each of the four
+ *   promises of every output property, plus leak bookkeeping, for the report of promises still
+ *   pending when a program exits; a plan waits for every registration to settle, so there is
+ *   nothing to report. Swapped for the identity.
+ * - `Resource.callsites` takes an unlimited stack trace per resource for the engine's source
+ *   positions, which the mock monitor drops. Swapped for "no call sites".
+ * - `Error.stackTraceLimit` 0 and, under tsx, source maps off: no frame of any other trace is
+ *   captured or mapped. A stack that fails is evaluated again without the patches (planStack), so
+ *   its error keeps its stack trace.
+ * - google-protobuf's `Struct.fromJavaScript`: see {@link inProcessStruct}.
+ */
+export async function withPulumiInternalsPatched<T>(work: () => Promise<T>): Promise<T> {
+    targets ??= patchTargets(installedPackages());
+    const { debuggable, resource, Struct } = targets;
+    const limit = Error.stackTraceLimit;
+    const sourceMaps = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
+    const debuggablePromise = debuggable.debuggablePromise;
+    const callsites = resource.callsites;
+    const encode = Struct.fromJavaScript;
+    Error.stackTraceLimit = 0;
+    if (sourceMaps) {
+        process.setSourceMapsEnabled(false);
+    }
+    debuggable.debuggablePromise = (promise) => promise;
+    resource.callsites = () => [];
+    Struct.fromJavaScript = inProcessStruct(Struct, encode);
+    try {
+        return await work();
+    } finally {
+        Error.stackTraceLimit = limit;
+        debuggable.debuggablePromise = debuggablePromise;
+        resource.callsites = callsites;
+        Struct.fromJavaScript = encode;
+        if (sourceMaps) {
+            process.setSourceMapsEnabled(true);
+        }
+    }
+}
+
+/**
+ * Between Pulumi's runtime and the mock monitor every registration crosses as protobuf twice: the
+ * inputs built into a `Struct` and read back out, the state likewise. Both ends are in this
+ * thread, so the encoding only copies: 15% of a plan's time (bench/README.md). Here a Struct
+ * made from a value carries the value itself, which `toJavaScript` returns as it is; the encoded
+ * form is built only if something asks for its fields.
+ *
+ * The encoding copies the value when it is handed over; carrying the value itself is the same only
+ * if neither end changes it afterwards. In @pulumi/pulumi 3.270.0 neither does: the runtime hands
+ * over properties that `serializeProperties` has just built (runtime/resource.js, invoke.js), the
+ * mock monitor its freshly serialized state (runtime/mocks.js), and every reader copies the value
+ * (`deserializeProperties`) or only reads it (the plan's recording). So that a version which does
+ * change a value afterwards fails rather than plans wrong, the value is frozen, deeply, when it is
+ * handed over: @pulumi/pulumi's code is strict, so a write to it throws, the stack fails under the
+ * patches, is planned again without them, and the plan says so (planStack).
+ */
+function inProcessStruct(Struct: StructClass, encode: StructClass["fromJavaScript"]): StructClass["fromJavaScript"] {
+    class InProcessStruct extends Struct {
+        constructor(private readonly value: Record<string, unknown>) {
+            super();
+        }
+        override toJavaScript(): Record<string, unknown> {
+            return this.value;
+        }
+        override getFieldsMap(): unknown {
+            return encode.call(Struct, this.value).getFieldsMap();
+        }
+    }
+    return (value) => new InProcessStruct(deepFreeze(value));
+}
+
+/**
+ * Freezes a JSON-shaped value and everything in it. A frozen object is taken to be frozen through:
+ * a value handed over again (the mock monitor's state inside its `getResource` record) was frozen
+ * whole the first time.
+ */
+export function deepFreeze<T>(value: T): T {
+    if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const child of Object.values(value)) {
+            deepFreeze(child);
+        }
+    }
+    return value;
+}
+
+/**
+ * Resolves once the runtime's queue of in-flight RPCs (registrations, reads, invokes) is empty.
+ * Internal to @pulumi/pulumi (`runtime/settings.waitForRPCs`, what `disconnect` awaits), needed with
+ * or without the patches: the plan cannot isolate its stacks without it, so it fails if missing.
+ */
+export function waitForRPCs(): Promise<void> {
+    const wait = (settings as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+    if (typeof wait !== "function") {
+        throw new Error(
+            `@pulumi/pulumi ${installedPackages()["@pulumi/pulumi"].version} has no runtime/settings.waitForRPCs, which the offline plan needs to plan its stacks one after another; see scripts/lib/plan/pulumi-internals.ts`,
+        );
+    }
+    return wait();
+}
