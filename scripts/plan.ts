@@ -18,7 +18,8 @@ import { BlastGroup, blastRadius, describeGroup, DiffStack, diffPlans, renderSta
 import { canonicalJson } from "./lib/plan/engine";
 import { CommentStack, CostSummary, renderComments } from "./lib/plan/markdown";
 import { PlanDocument, planFleet, PLAN_VERSION, TenantPlan } from "./lib/plan/fleet";
-import { costDelta, estimateStack } from "./lib/cost/estimate";
+import { costDelta } from "./lib/cost/delta";
+import { estimateStack } from "./lib/cost/estimate";
 import { planExitCode, withViolations } from "./lib/plan/policy";
 import { renderSummary } from "./lib/plan/summary";
 import { describeOffboarding } from "./lib/plan/offboarding";
