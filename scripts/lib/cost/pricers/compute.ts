@@ -1,7 +1,7 @@
 // EC2 and EBS: instances with their volumes and detailed monitoring, volumes, Dedicated Hosts.
 
-import { Context, count, hourly, Line, line, list, monthly, Pricer, record, text, unknownLine } from "./pricer";
 import { Rate } from "../price-table";
+import { Context, count, hourly, Line, line, list, monthly, Pricer, record, text, unknownLine } from "./pricer";
 
 const GP3_INCLUDED_IOPS = 3000;
 const GP3_INCLUDED_THROUGHPUT = 125;

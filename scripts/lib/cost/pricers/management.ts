@@ -13,6 +13,7 @@ export function runsPerMonth(expression: string, minutesPerMonth: number): numbe
     return Math.floor(minutesPerMonth / minutes);
 }
 
+/** Whether a trail records data events (advanced or basic selectors): billed by usage. */
 function recordsDataEvents(inputs: Inputs): boolean {
     const advanced = (list(inputs.advancedEventSelectors) ?? []).some((selector) =>
         (list(record(selector)?.fieldSelectors) ?? []).some((field) => {
