@@ -128,8 +128,8 @@ function awsRuleCheckCost(planned: import("../scripts/lib/plan/fleet").PlanDocum
  * load balancers in one region against AWS's default of 50), and the quotas are not what the
  * benchmark measures; their counting still runs, inside the plan's time.
  */
-function raisedQuotas(): import("../scripts/lib/plan/quotas").AppliedQuotas {
-    const { loadQuotas } = require("../scripts/lib/plan/quotas") as typeof import("../scripts/lib/plan/quotas");
+function raisedQuotas(): import("../scripts/lib/plan/quota-file").AppliedQuotas {
+    const { loadQuotas } = require("../scripts/lib/plan/quota-file") as typeof import("../scripts/lib/plan/quota-file");
     const applied = loadQuotas(REPO_ROOT);
     const defaults = Object.fromEntries(
         Object.keys(applied.quotas.defaults).map((key) => [key, { value: 1_000_000, source: "bench/run.ts: the benchmark's account, every quota raised" }]),
@@ -193,7 +193,8 @@ async function child(task: string, dir: string, threads: number | undefined): Pr
             const base = require("../scripts/lib/plan/fleet") as typeof import("../scripts/lib/plan/fleet");
             // The same modules from the changed copy; @pulumi/pulumi resolves to the one runtime.
             const head = require(path.join(variant, "scripts", "lib", "plan", "fleet.ts")) as typeof base;
-            const { diffPlans, blastRadius } = require("../scripts/lib/plan/diff") as typeof import("../scripts/lib/plan/diff");
+            const { diffPlans } = require("../scripts/lib/plan/diff/stacks") as typeof import("../scripts/lib/plan/diff/stacks");
+            const { blastRadius } = require("../scripts/lib/plan/diff/blast-radius") as typeof import("../scripts/lib/plan/diff/blast-radius");
             const options = { tenants: fleet.tenants, platformRegions: regions, platforms, quotas: raisedQuotas(), ...(threads ? { threads } : {}) };
             const start = performance.now();
             const before = await base.planFleet(options);

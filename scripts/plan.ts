@@ -14,11 +14,15 @@ import { loadFleet, Problem, sortProblems, TENANT_CONFIG_DIR } from "../stacks/c
 import { Tenant } from "../stacks/config/tenant";
 import { checkOutputPath, EXIT, parseFlags, parseStackTarget, run, UsageError, writeOutputFile, writeStdout } from "./lib/cli";
 import { BasePlan, BasePlanError, planBase } from "./lib/plan/base";
-import { BlastGroup, blastRadius, describeGroup, DiffStack, diffPlans, renderStackDiff, replacementsFirst, replacementWarning, StackDiff, StackDiffEntry } from "./lib/plan/diff";
+import { BlastGroup, blastRadius } from "./lib/plan/diff/blast-radius";
+import { DiffStack, StackDiff, StackDiffEntry } from "./lib/plan/diff/model";
+import { describeGroup, renderStackDiff, replacementsFirst, replacementWarning } from "./lib/plan/diff/render";
+import { diffPlans } from "./lib/plan/diff/stacks";
 import { canonicalJson } from "./lib/plan/engine";
 import { CommentStack, CostSummary, renderComments } from "./lib/plan/markdown";
 import { PlanDocument, planFleet, PLAN_VERSION, TenantPlan } from "./lib/plan/fleet";
-import { costDelta, estimateStack } from "./lib/cost/estimate";
+import { costDelta } from "./lib/cost/delta";
+import { estimateStack } from "./lib/cost/estimate";
 import { planExitCode, withViolations } from "./lib/plan/policy";
 import { renderSummary } from "./lib/plan/summary";
 import { describeOffboarding } from "./lib/plan/offboarding";

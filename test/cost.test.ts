@@ -4,20 +4,13 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 
-import {
-    costDelta,
-    estimateByMode,
-    estimateStack,
-    FREE_TYPES,
-    PlannedStack,
-    PRICED_TYPES,
-    priceTableProblems,
-    PRICES,
-    runsPerMonth,
-    toCents,
-    StackEstimate,
-    USAGE_BASED,
-} from "../scripts/lib/cost/estimate";
+import { toCents } from "../scripts/lib/cost/cents";
+import { costDelta } from "../scripts/lib/cost/delta";
+import { estimateByMode, estimateStack, PlannedStack, StackEstimate } from "../scripts/lib/cost/estimate";
+import { FREE_TYPES } from "../scripts/lib/cost/free-types";
+import { priceTableProblems, PRICES, USAGE_BASED } from "../scripts/lib/cost/price-table";
+import { PRICED_TYPES } from "../scripts/lib/cost/pricers";
+import { runsPerMonth } from "../scripts/lib/cost/pricers/management";
 import { planFleet } from "../scripts/lib/plan/fleet";
 import { loadFixtureFleet } from "./fixtures/fleet";
 

@@ -5,7 +5,8 @@ import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 
 import { planStack, PlannedResource, PlanStackResult } from "../scripts/lib/plan/engine";
-import { AppliedQuotas, loadQuotas, QuotaKey } from "../scripts/lib/plan/quotas";
+import { AppliedQuotas, loadQuotas } from "../scripts/lib/plan/quota-file";
+import { QuotaKey } from "../scripts/lib/plan/quotas";
 import { StackOutputsSnapshot } from "../scripts/lib/plan/mocks";
 
 export const TEST_REGION = "eu-west-1";

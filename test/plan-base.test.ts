@@ -87,7 +87,15 @@ interface Doc {
 }
 
 /** The files of this change, copied into the clone as one commit: the clone's HEAD is then this code. */
-const OWN_FILES = ["scripts/plan.ts", "scripts/lib/plan/base.ts", "scripts/lib/plan/diff.ts", "scripts/lib/plan/markdown.ts", "scripts/lib/plan/mermaid.ts", "scripts/lib/plan/replacements.ts"];
+const OWN_FILES = [
+    "scripts/plan.ts",
+    "scripts/lib/plan/base.ts",
+    ...["blast-radius", "model", "references", "render", "server-order", "stacks", "values"].map((file) => `scripts/lib/plan/diff/${file}.ts`),
+    "scripts/lib/plan/markdown.ts",
+    "scripts/lib/plan/mermaid.ts",
+    "scripts/lib/plan/force-new.ts",
+    "scripts/lib/plan/replacements.ts",
+];
 
 describe("npm run plan -- --all --base HEAD (end to end, in a clone)", () => {
     it("GIVEN one line of a shared component changed WHEN planned against HEAD THEN every stack with that component shows exactly that change, and nothing else changes", async () => {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 
-import { blastRadius, describeChange, describeGroup, DiffResource, DiffStack, diffPlans, diffStack, diffValues, renderStackDiff, tenantNeutralName } from "../scripts/lib/plan/diff";
+import { blastRadius, tenantNeutralName } from "../scripts/lib/plan/diff/blast-radius";
+import { DiffResource, DiffStack } from "../scripts/lib/plan/diff/model";
+import { describeChange, describeGroup, renderStackDiff } from "../scripts/lib/plan/diff/render";
+import { diffPlans, diffStack } from "../scripts/lib/plan/diff/stacks";
+import { diffValues } from "../scripts/lib/plan/diff/values";
 
 const instance = (name: string, inputs: Record<string, unknown> = {}, options: Partial<DiffResource> = {}): DiffResource => ({
     type: "aws:ec2/instance:Instance",

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { blastRadius, DiffResource, DiffStack, diffPlans, StackDiff } from "../scripts/lib/plan/diff";
+import { blastRadius } from "../scripts/lib/plan/diff/blast-radius";
+import { DiffResource, DiffStack, StackDiff } from "../scripts/lib/plan/diff/model";
+import { diffPlans } from "../scripts/lib/plan/diff/stacks";
 import { code, CommentInput, CommentStack, renderComments, sectionHeading, truncateSection, usd } from "../scripts/lib/plan/markdown";
 import { topologyDiagram, TopologyStack } from "../scripts/lib/plan/mermaid";
 import { TenantPlan } from "../scripts/lib/plan/fleet";

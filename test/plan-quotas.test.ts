@@ -11,7 +11,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { recoveryPointsKept, rulesFor, runsPerWeek } from "../lib/promises/backup-schedule";
 import type { PlannedResource } from "../scripts/lib/plan/engine";
 import { PlanDocument, planFleet } from "../scripts/lib/plan/fleet";
-import { AppliedQuotas, countUsage, CountedStack, loadQuotas, QUOTA_FILE, quotaFileProblems, quotaProblems, QUOTAS, QuotaFile, QuotaKey, readQuotas } from "../scripts/lib/plan/quotas";
+import { AppliedQuotas, loadQuotas, QUOTA_FILE, QuotaFile, quotaFileProblems, readQuotas } from "../scripts/lib/plan/quota-file";
+import { quotaProblems } from "../scripts/lib/plan/quota-problems";
+import { CountedStack, countUsage } from "../scripts/lib/plan/quota-usage";
+import { QuotaKey, QUOTAS } from "../scripts/lib/plan/quotas";
 import { resolveTenant, Tenant, TenantDocument } from "../stacks/config/tenant";
 
 const ROOT = path.resolve(__dirname, "..");

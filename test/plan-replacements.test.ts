@@ -4,9 +4,13 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { blastRadius, describeGroup, DiffResource, DiffStack, diffPlans, diffStack, renderStackDiff, ResourceChange, UNKNOWN_AFTER_REPLACEMENT } from "../scripts/lib/plan/diff";
+import { blastRadius } from "../scripts/lib/plan/diff/blast-radius";
+import { DiffResource, DiffStack, ResourceChange, UNKNOWN_AFTER_REPLACEMENT } from "../scripts/lib/plan/diff/model";
+import { describeGroup, renderStackDiff } from "../scripts/lib/plan/diff/render";
+import { diffPlans, diffStack } from "../scripts/lib/plan/diff/stacks";
 import { PlanDocument, planFleet } from "../scripts/lib/plan/fleet";
-import { forceNewVerdict, holdsData, isComponentType, REPLACEMENTS } from "../scripts/lib/plan/replacements";
+import { forceNewVerdict, holdsData, isComponentType } from "../scripts/lib/plan/force-new";
+import { REPLACEMENTS } from "../scripts/lib/plan/replacements";
 import { resolveTenant, Tenant, TenantDocument } from "../stacks/config/tenant";
 import { quotasRaised } from "./helpers";
 

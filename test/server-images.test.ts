@@ -11,7 +11,9 @@ import * as aws from "@pulumi/aws";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { AppServers } from "../components/app-servers";
-import { DiffStack, diffStack, renderStackDiff, StackDiff } from "../scripts/lib/plan/diff";
+import { DiffStack, StackDiff } from "../scripts/lib/plan/diff/model";
+import { renderStackDiff } from "../scripts/lib/plan/diff/render";
+import { diffStack } from "../scripts/lib/plan/diff/stacks";
 import { PlannedResource } from "../scripts/lib/plan/engine";
 import { renderComments, renderSection } from "../scripts/lib/plan/markdown";
 import { readServerImages, SERVER_IMAGES_FILE, serverImage, serverImageNameProblem, ServerImagePins, serverImagesProblems } from "../stacks/config/server-images";

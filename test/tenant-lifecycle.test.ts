@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { renderComments } from "../scripts/lib/plan/markdown";
-import { diffPlans } from "../scripts/lib/plan/diff";
+import { diffPlans } from "../scripts/lib/plan/diff/stacks";
 import { PlanDocument, planFleet } from "../scripts/lib/plan/fleet";
 import { planExitCode, withViolations } from "../scripts/lib/plan/policy";
 import { renderTenant } from "../scripts/lib/plan/summary";

@@ -2,7 +2,7 @@
 // --all --base <ref> --json`, each stack with its `diff`): the CI previews exactly those against
 // the real cloud.
 
-/** The stack entries of the plan document, as far as this needs them (scripts/lib/plan/diff.ts). */
+/** The stack entries of the plan document, as far as this needs them (scripts/lib/plan/diff/model.ts). */
 interface PlannedStack {
     readonly tenant?: unknown;
     readonly diff?: { readonly status?: unknown };

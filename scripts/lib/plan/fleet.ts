@@ -25,7 +25,8 @@ import { planStack, PlanError, PlannedResource, qualifiedStackName } from "./eng
 import { pulumiInternalsSupported } from "./pulumi-internals";
 import { StackOutputsSnapshot } from "./mocks";
 import { OffboardingPlan, offboardingPlan } from "./offboarding";
-import { AppliedQuotas, fleetQuotaProblems, readQuotas } from "./quotas";
+import { AppliedQuotas, readQuotas } from "./quota-file";
+import { fleetQuotaProblems } from "./quota-problems";
 
 export const PLAN_VERSION = 1;
 

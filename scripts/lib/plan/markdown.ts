@@ -5,7 +5,9 @@
 // Pure: the same input always renders the same comments.
 
 import { Violation } from "../../../policy/rules/types";
-import { BlastGroup, describeChange, describeGroup, describeResourceChange, describeServerReplacements, diffCounts, serverReplacementSequence, replacementsFirst, replacementWarning, StackDiff } from "./diff";
+import { BlastGroup } from "./diff/blast-radius";
+import { StackDiff } from "./diff/model";
+import { describeChange, describeGroup, describeResourceChange, describeServerReplacements, diffCounts, replacementsFirst, replacementWarning, serverReplacementSequence } from "./diff/render";
 import { topologyDiagram, TopologyStack } from "./mermaid";
 import { describeOffboarding, OffboardingPlan } from "./offboarding";
 import { knowableOutput, markUnknowable } from "./unknowable";

@@ -1,0 +1,94 @@
+// The account's applied quotas (stacks/config/service-quotas.json): its shape, checked when it is
+// read, its problems positioned as FILE:LINE:COLUMN, and the value of one quota in a region.
+
+import * as path from "node:path";
+
+import { positionProblems, readJsonFile } from "../../../stacks/config/json-settings";
+import { Problem } from "../../../stacks/config/validate";
+import { QUOTA_KEYS, QuotaKey } from "./quotas";
+
+/** The checked-in quota file of the deployment account. */
+export const QUOTA_FILE = path.join("stacks", "config", "service-quotas.json");
+
+interface QuotaValue {
+    readonly value: number;
+    readonly source: string;
+}
+
+/** The file's shape: the account's applied value of each quota, raised per region where granted. */
+export interface QuotaFile {
+    readonly account?: string;
+    readonly defaults: Readonly<Record<QuotaKey, QuotaValue>>;
+    readonly regions: Readonly<Record<string, Partial<Readonly<Record<QuotaKey, QuotaValue>>>>>;
+}
+
+/** The applied quotas, with where each value is written (for the error's file:line). */
+export interface AppliedQuotas {
+    readonly file: string;
+    readonly quotas: QuotaFile;
+    /** The file's text, to point at the line of a value; empty when the quotas came from elsewhere. */
+    readonly text: string;
+}
+
+/** Problems with the file's content, each naming the path and what is expected. */
+export function quotaFileProblems(quotas: unknown): string[] {
+    const problems: string[] = [];
+    const record = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+    const checkValue = (where: string, value: unknown): void => {
+        if (!record(value) || !Number.isInteger(value.value) || (value.value as number) < 0 || typeof value.source !== "string" || value.source === "") {
+            problems.push(`${where}: expected { "value": a whole number, "source": where it comes from }`);
+        }
+    };
+    if (!record(quotas) || !record(quotas.defaults) || !record(quotas.regions)) {
+        return ['expected an object with "defaults" and "regions"'];
+    }
+    for (const key of QUOTA_KEYS) {
+        checkValue(`/defaults/${key}`, quotas.defaults[key]);
+    }
+    for (const key of Object.keys(quotas.defaults).filter((key) => !(QUOTA_KEYS as string[]).includes(key))) {
+        problems.push(`/defaults/${key}: not a quota the plan counts; expected one of ${QUOTA_KEYS.join(", ")}`);
+    }
+    for (const [region, values] of Object.entries(quotas.regions)) {
+        if (!record(values)) {
+            problems.push(`/regions/${region}: expected an object of quota values`);
+            continue;
+        }
+        for (const [key, value] of Object.entries(values)) {
+            if (!(QUOTA_KEYS as string[]).includes(key)) {
+                problems.push(`/regions/${region}/${key}: not a quota the plan counts; expected one of ${QUOTA_KEYS.join(", ")}`);
+            } else {
+                checkValue(`/regions/${region}/${key}`, value);
+            }
+        }
+    }
+    return problems;
+}
+
+/**
+ * Reads the quota file (by default the checked-in one): its quotas, or its problems positioned as
+ * the plan reports every problem (FILE:LINE:COLUMN: PATH: message), never an exception.
+ */
+export function readQuotas(root: string, file: string = QUOTA_FILE): { applied?: AppliedQuotas; problems: Problem[] } {
+    const read = readJsonFile(root, file, "the plan counts quotas against it");
+    if (read.text === undefined) {
+        return { problems: read.problems };
+    }
+    const quotas = read.value;
+    const problems = positionProblems(file, read.text, quotaFileProblems(quotas));
+    return problems.length > 0 ? { problems } : { applied: { file, quotas: quotas as QuotaFile, text: read.text }, problems };
+}
+
+/** {@link readQuotas} for callers that cannot go on without the quotas: a broken file is thrown, naming it. */
+export function loadQuotas(root: string, file: string = QUOTA_FILE): AppliedQuotas {
+    const { applied, problems } = readQuotas(root, file);
+    if (!applied) {
+        throw new Error(problems.map((problem) => `${problem.file}:${problem.line}:${problem.column}: ${problem.path}: ${problem.message}`).join("\n"));
+    }
+    return applied;
+}
+
+/** The applied value of a quota in a region, and the JSON path it is written at. */
+export function appliedQuota(quotas: QuotaFile, region: string, key: QuotaKey): { value: number; path: string } {
+    const raised = quotas.regions[region]?.[key];
+    return raised ? { value: raised.value, path: `/regions/${region}/${key}` } : { value: quotas.defaults[key].value, path: `/defaults/${key}` };
+}
