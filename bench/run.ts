@@ -104,7 +104,7 @@ export const POLICY_TIMED_UP_TO = 100;
  * its threads, so the share of the plan is an upper bound. Already inside the plan figures.
  */
 function awsRuleCheckCost(planned: import("../scripts/lib/plan/fleet").PlanDocument, tenants: readonly import("../stacks/config/tenant").Tenant[], planSeconds: number): string {
-    const { awsRuleErrors } = require("../scripts/lib/plan/fleet") as typeof import("../scripts/lib/plan/fleet");
+    const { awsRuleErrors } = require("../scripts/lib/plan/stack-errors") as typeof import("../scripts/lib/plan/stack-errors");
     const { compileCatalogue } = require("../scripts/lib/plan/aws-rules") as typeof import("../scripts/lib/plan/aws-rules");
     const compileStart = performance.now();
     compileCatalogue();
