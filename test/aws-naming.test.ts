@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { fittedName, loadBalancerName, RESERVED_NAME_PREFIXES, reservedPrefixFreeName } from "../lib/naming";
 import { AWS_CATALOGUE, checkAwsRules, compileAwsPattern, compileCatalogue } from "../scripts/lib/plan/aws-rules";
 import type { PlannedResource } from "../scripts/lib/plan/engine";
-import { awsRuleErrors, awsRuleFieldPath } from "../scripts/lib/plan/fleet";
-import { AUTONAME, autoName, PlanMocks, prefixedName, UNIQUE_ID_LENGTH } from "../scripts/lib/plan/mocks";
+import { awsRuleErrors, awsRuleFieldPath } from "../scripts/lib/plan/stack-errors";
+import { AUTONAME, autoName, prefixedName, UNIQUE_ID_LENGTH } from "../scripts/lib/plan/mock-autoname";
+import { PlanMocks } from "../scripts/lib/plan/mocks";
 
 /** A domain name of exactly `length` characters, of labels of at most 63 (DNS) ending in `.com`. */
 function domainOfLength(length: number): string {

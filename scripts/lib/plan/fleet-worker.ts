@@ -1,9 +1,9 @@
 // The entry of a plan worker thread (started by planFleet): waits for the work, then claims and plans
-// chunks of it until none is left, posting each result, or a defect, back. See fleet.ts.
+// chunks of it until none is left, posting each result, or a defect, back. See fleet-threads.ts.
 
 import { parentPort } from "node:worker_threads";
 
-import { ChunkWork, planClaimedChunks } from "./fleet";
+import { ChunkWork, planClaimedChunks } from "./fleet-threads";
 
 if (parentPort === null) {
     throw new Error("fleet-worker.ts is a worker thread's entry; planFleet starts it");

@@ -1,32 +1,28 @@
 // Plans a set of tenants (and the platform stacks they stand on) into the plan contract's document.
 // Every tenant's StackReference to its region's platform is fed with the outputs of that platform
-// stack as planned in the same run, so the whole graph is consistent.
-
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { Worker } from "node:worker_threads";
+// stack as planned in the same run, so the whole graph is consistent. The threads are in
+// fleet-threads.ts, what one thread plans in fleet-slice.ts, a stack's errors in stack-errors.ts.
 
 import { Violation } from "../../../policy/rules/types";
 import { StackEstimate } from "../cost/estimate";
-import { isSecretLikeKey } from "../../../lib/secrets";
 import { readServerImages } from "../../../stacks/config/server-images";
-import { parseTenantSource } from "../../../stacks/config/source";
 import { SECRET_CONFIG_KEYS } from "../../../stacks/config/stack-config";
-import { Tenant, TenantDomain } from "../../../stacks/config/tenant";
+import { Tenant } from "../../../stacks/config/tenant";
 import { Mode } from "../../../lib/modes";
 import { Problem, REPO_ROOT } from "../../../stacks/config/validate";
 import { platformStackName } from "../../../lib/platform";
 import { loadPlatformFleet, PlatformFleet } from "../../../stacks/config/platform-file";
 import { PLATFORM_DEFAULTS } from "../../../stacks/config/platform-settings";
-import { platformProgram, tenantProgram } from "../../../stacks";
-import { awsRuleMessage, checkAwsRules } from "./aws-rules";
-import { planStack, PlanError, PlannedResource, qualifiedStackName } from "./engine";
+import { platformProgram } from "../../../stacks";
+import { planStack, PlannedResource, qualifiedStackName } from "./engine";
+import { PlanSliceResult, secretKeys } from "./fleet-slice";
+import { chunkByWeight, ChunkMessage, ChunkWork, planClaimedChunks, planThreads, startChunkWorker } from "./fleet-threads";
 import { pulumiInternalsSupported } from "./pulumi-internals";
 import { StackOutputsSnapshot } from "./mocks";
-import { OffboardingPlan, offboardingPlan } from "./offboarding";
+import { OffboardingPlan } from "./offboarding";
 import { AppliedQuotas, readQuotas } from "./quota-file";
 import { fleetQuotaProblems } from "./quota-problems";
+import { awsRuleErrors, planFailure } from "./stack-errors";
 
 export const PLAN_VERSION = 1;
 
@@ -119,232 +115,10 @@ export function platformSource(dir: string, region: string): string {
     return `${dir}/${region}.yaml`;
 }
 
-/** Config keys whose values the plan treats as secret: the program's secret keys and any secret-looking one. */
-function secretKeys(config: Readonly<Record<string, string>>): string[] {
-    return Object.keys(config).filter((key) => {
-        const bare = key.split(":").pop() ?? key;
-        return SECRET_CONFIG_KEYS.includes(bare) || isSecretLikeKey(bare);
-    });
-}
-
 /**
- * Roughly how many resources a tenant of each mode registers (measured on the benchmark fleet), to
- * give each thread an equal share of the work rather than an equal number of tenants.
+ * Plans the platforms of the tenants' regions in this thread, then the tenants in chunks claimed by
+ * this thread and the worker threads (fleet-threads.ts); the document is the same whatever the number.
  */
-export const PLAN_WEIGHT: Readonly<Record<Mode, number>> = {
-    saas: 6,
-    "dedicated-saas": 75,
-    physical: 157,
-    cloud: 138,
-    vpn: 147,
-    "vpn-sync": 149,
-};
-
-/**
- * A thread pays about 2 s loading the program before it plans anything, the cost of planning some
- * 5,000 resources; below that a thread of its own does not pay for itself.
- */
-export const WEIGHT_PER_THREAD = 5_000;
-
-/** The threads worth using for these tenants on this machine. */
-export function planThreads(tenants: readonly Tenant[], cores: number = os.availableParallelism()): number {
-    const weight = tenants.reduce((sum, tenant) => sum + PLAN_WEIGHT[tenant.mode], 0);
-    return Math.max(1, Math.min(cores, Math.floor(weight / WEIGHT_PER_THREAD)));
-}
-
-/**
- * The weight of one unit of work that the threads claim in turn (a few dozen tenants): small
- * enough that the threads finish together whatever each one's start or speed, large enough that
- * claiming and posting back cost nothing next to planning.
- */
-export const CHUNK_WEIGHT = 1_000;
-
-/**
- * Cuts tenants (in plan order) into consecutive chunks of about `weight` each, so that
- * concatenating the chunks' results in order gives exactly the order of a plan in one thread.
- */
-export function chunkByWeight<T extends { readonly mode: Mode }>(tenants: readonly T[], weight: number = CHUNK_WEIGHT): T[][] {
-    const chunks: T[][] = [];
-    let current: T[] = [];
-    let sum = 0;
-    for (const tenant of tenants) {
-        current.push(tenant);
-        sum += PLAN_WEIGHT[tenant.mode];
-        if (sum >= weight) {
-            chunks.push(current);
-            current = [];
-            sum = 0;
-        }
-    }
-    if (current.length > 0) {
-        chunks.push(current);
-    }
-    return chunks;
-}
-
-/** What one thread plans: tenants in order, against the platforms' outputs planned before. */
-export interface PlanSliceInput {
-    readonly tenants: readonly Tenant[];
-    readonly config: Readonly<Record<string, string>>;
-    readonly stackOutputs: ReadonlyArray<readonly [string, StackOutputsSnapshot]>;
-    /** PlanStackOptions.patchInternals. */
-    readonly patchInternals?: boolean;
-}
-
-export interface PlanSliceResult {
-    readonly tenants: TenantPlan[];
-    readonly errors: Problem[];
-}
-
-/** A tenant that cannot be planned is a problem of its file; anything else is a defect and thrown. */
-function planFailure(source: string, error: unknown): Problem {
-    if (!(error instanceof PlanError)) {
-        throw error;
-    }
-    return { file: source, line: 1, column: 1, path: "/", message: error.message };
-}
-
-/**
- * The field of the tenant file a refused value was built from, so that the error points where the
- * fix goes: the domain for a host name (`<label>.` or the own domain in it), the instance type, the
- * tenant id; `/` when none is (a platform stack's values, a constant of the program).
- */
-export function awsRuleFieldPath(value: string, tenant?: Pick<Tenant, "id"> & { readonly domain?: TenantDomain; readonly compute?: { readonly instanceType: string } }): string {
-    if (tenant === undefined) {
-        return "/";
-    }
-    if (tenant.domain?.kind === "subdomain" && value.includes(`${tenant.domain.label}.`)) {
-        return "/domain/subdomain";
-    }
-    if (tenant.domain?.kind === "own" && value.includes(tenant.domain.fqdn)) {
-        return "/domain/own";
-    }
-    if (tenant.compute !== undefined && value === tenant.compute.instanceType) {
-        return "/compute/instanceType";
-    }
-    return value.includes(tenant.id) ? "/tenant" : "/";
-}
-
-/**
- * The values of a planned stack that AWS would refuse (stacks/config/aws-catalogue.json), as errors
- * of the file that caused them, at the field they were built from ({@link awsRuleFieldPath}). The
- * stack stays in the document (its plan is what a reviewer needs to see the name); the errors make
- * the plan fail (exit 1).
- */
-export function awsRuleErrors(stack: string, source: string, resources: readonly PlannedResource[], tenant?: Parameters<typeof awsRuleFieldPath>[1]): Problem[] {
-    return checkAwsRules(resources).map((item) => {
-        const pointer = awsRuleFieldPath(item.value, tenant);
-        return { file: source, ...fieldPosition(source, pointer), path: pointer, message: awsRuleMessage(stack, item) };
-    });
-}
-
-/**
- * Where a field stands in a tenant file (`source` as the plan records it: relative to the
- * repository root, or absolute), read again only when one of its values breaks a rule; 1:1 for
- * the whole document, a file that is not on disk (a test's fixture) or one that no longer parses.
- */
-function fieldPosition(source: string, pointer: string): { line: number; column: number } {
-    if (pointer === "/") {
-        return { line: 1, column: 1 };
-    }
-    try {
-        const bytes = fs.readFileSync(path.resolve(REPO_ROOT, source));
-        return parseTenantSource(source, bytes).source?.locate(pointer) ?? { line: 1, column: 1 };
-    } catch {
-        return { line: 1, column: 1 };
-    }
-}
-
-/** Plans tenants one after another in this thread. */
-export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult> {
-    const stackOutputs = new Map(input.stackOutputs);
-    const tenants: TenantPlan[] = [];
-    const errors: Problem[] = [];
-    for (const tenant of input.tenants) {
-        try {
-            const { plan } = await planStack({
-                stack: tenant.id,
-                region: tenant.region,
-                config: input.config,
-                secretConfigKeys: secretKeys(input.config),
-                stackOutputs,
-                program: () => tenantProgram(tenant),
-                patchInternals: input.patchInternals,
-            });
-            if (tenant.status === "offboarding") {
-                // Its stack is on its way out: nothing of today's program is deployed again.
-                tenants.push({ tenant: tenant.id, mode: tenant.mode, region: tenant.region, source: tenant.source, resources: [], outputs: {}, offboarding: offboardingPlan(plan.resources, plan.outputs) });
-                continue;
-            }
-            tenants.push({ tenant: tenant.id, mode: tenant.mode, region: tenant.region, source: tenant.source, resources: plan.resources, outputs: plan.outputs });
-            errors.push(...awsRuleErrors(tenant.id, tenant.source, plan.resources, tenant));
-        } catch (error) {
-            errors.push(planFailure(tenant.source, error));
-        }
-    }
-    return { tenants, errors };
-}
-
-/** What every thread is given once: all the chunks, and the counter through which they claim them. */
-export interface ChunkWork {
-    readonly chunks: readonly (readonly Tenant[])[];
-    readonly config: Readonly<Record<string, string>>;
-    readonly stackOutputs: ReadonlyArray<readonly [string, StackOutputsSnapshot]>;
-    /** An Int32 counter shared by the threads: the index of the next chunk nobody has claimed. */
-    readonly claims: SharedArrayBuffer;
-    /** PlanStackOptions.patchInternals, as decided once at the start of the plan. */
-    readonly patchInternals: boolean;
-}
-
-/** What a worker thread posts back: each chunk it planned, a defect, or that it is done. */
-export type ChunkMessage =
-    | { readonly chunk: number; readonly result: PlanSliceResult }
-    | { readonly chunk: number; readonly failure: { readonly message: string; readonly stack?: string } }
-    | { readonly done: true };
-
-/**
- * Claims chunks until none is left, planning each and handing it to `report`; stops at the first
- * defect (reported with its chunk), as one thread planning in order would.
- */
-export async function planClaimedChunks(work: ChunkWork, report: (message: ChunkMessage) => void): Promise<void> {
-    const claims = new Int32Array(work.claims);
-    for (let chunk = Atomics.add(claims, 0, 1); chunk < work.chunks.length; chunk = Atomics.add(claims, 0, 1)) {
-        try {
-            report({ chunk, result: await planSlice({ tenants: work.chunks[chunk]!, config: work.config, stackOutputs: work.stackOutputs, patchInternals: work.patchInternals }) });
-        } catch (error) {
-            report({ chunk, failure: { message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined } });
-            break;
-        }
-    }
-    report({ done: true });
-}
-
-/**
- * Starts a worker thread: a fresh Pulumi runtime of its own (the runtime is per-thread state like
- * any module's), the program loaded again there, which takes it about 2 s, meanwhile this thread
- * plans the platforms; it then claims chunks like this thread does. TypeScript sources are loaded
- * through tsx's require hook, whatever the parent runs under (tsx, vitest, plain node).
- */
-function startChunkWorker(report: (message: ChunkMessage) => void): { worker: Worker; start(work: ChunkWork): void; finished: Promise<void> } {
-    const extension = path.extname(__filename);
-    const entry = path.join(__dirname, `fleet-worker${extension}`);
-    const bootstrap = `${extension === ".ts" ? 'require("tsx/cjs/api").register();\n' : ""}require(${JSON.stringify(entry)});`;
-    const worker = new Worker(bootstrap, { eval: true, execArgv: [] });
-    const finished = new Promise<void>((resolve, reject) => {
-        worker.on("message", (message: ChunkMessage) => {
-            report(message);
-            if ("done" in message) {
-                resolve();
-            }
-        });
-        worker.once("error", reject);
-        worker.once("exit", (code) => reject(new Error(`a plan worker thread exited with code ${code} before it was done`)));
-    });
-    // Until the work is sent nobody awaits the outcome; a failure then is reported through `finished`.
-    finished.catch(() => undefined);
-    return { worker, start: (work) => worker.postMessage(work), finished };
-}
-
 export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument> {
     const placeholderSecrets = SECRET_CONFIG_KEYS.filter((key) => options.config?.[key] === undefined);
     const config: Record<string, string> = {

@@ -1,0 +1,158 @@
+// npm run preview|up: the stacks of the request in rollout order, each previewed or updated through
+// Pulumi's Automation API with the policy pack; a tenant whose file says status: offboarding is
+// offboarded instead, by destroy's own code (destroy.ts).
+
+import * as path from "node:path";
+
+import type { Logger } from "pino";
+
+import { platformRegionOf } from "../../../lib/platform";
+import { formatProblem, loadFleet, TENANT_CONFIG_DIR } from "../../../stacks/config/validate";
+import { EXIT, writeStdout } from "../cli";
+import { offboard } from "./destroy";
+import { POLICY_PACK, prepareStack, progress, requireTool, StackTarget } from "./pulumi";
+import { OpsRequest } from "./request";
+import { chunks, RolloutOutcome, rolloutPlan, RolloutWave, runRollout } from "./rollout";
+import { OpsSettings } from "./settings";
+
+/** `offboarding`: the tenants whose file says `status: offboarding`, which up destroys (the same code as destroy). */
+type Targets = { ok: true; waves: RolloutWave[]; regions: Map<string, string>; offboarding: Set<string> } | { ok: false; message: string };
+
+/** The stacks of the request, their regions and the order to run them in; tenant files are validated first. */
+export function resolveTargets(request: OpsRequest, parallel: number): Targets {
+    if (request.all) {
+        const fleet = loadFleet();
+        if (fleet.problems.length > 0) {
+            return { ok: false, message: `the tenant files are invalid; nothing was run:\n${fleet.problems.map(formatProblem).join("\n")}` };
+        }
+        const regions = new Map<string, string>(fleet.tenants.map((tenant) => [tenant.id, tenant.region]));
+        for (const region of new Set(fleet.tenants.map((tenant) => tenant.region))) {
+            regions.set(`platform-${region}`, region);
+        }
+        const offboarding = new Set(fleet.tenants.filter((tenant) => tenant.status === "offboarding").map((tenant) => tenant.id));
+        return { ok: true, waves: rolloutPlan(fleet.tenants, parallel), regions, offboarding };
+    }
+    const regions = new Map<string, string>();
+    const offboarding = new Set<string>();
+    for (const stack of request.stacks) {
+        const region = platformRegionOf(stack);
+        if (region !== undefined) {
+            regions.set(stack, region);
+            continue;
+        }
+        const fleet = loadFleet({ files: [path.join(TENANT_CONFIG_DIR, `${stack}.yaml`)], withDirectory: true });
+        const tenant = fleet.tenants[0];
+        if (fleet.problems.some((problem) => problem.message === "no such file")) {
+            return { ok: false, message: `no tenant "${stack}": there is no tenant-configs/${stack}.yaml (platform stacks are named platform-<region>); nothing was run` };
+        }
+        if (fleet.problems.length > 0 || tenant === undefined) {
+            return { ok: false, message: `tenant file of ${stack} is invalid; nothing was run:\n${fleet.problems.map(formatProblem).join("\n")}` };
+        }
+        regions.set(stack, tenant.region);
+        if (tenant.status === "offboarding") {
+            offboarding.add(stack);
+        }
+    }
+    // Named platform stacks still go before the tenants that read their outputs.
+    const ordered = [...request.stacks.filter((stack) => platformRegionOf(stack) !== undefined), ...request.stacks.filter((stack) => platformRegionOf(stack) === undefined)];
+    return { ok: true, waves: chunks([...new Set(ordered)], parallel).map((stacks) => ({ stage: "fleet" as const, stacks })), regions, offboarding };
+}
+
+/** The equivalent CLI commands, for --dry-run. */
+function describeOperation(command: "preview" | "up", target: StackTarget, settings: OpsSettings): string {
+    const parallel = settings.resourceParallel ? ` --parallel ${settings.resourceParallel}` : "";
+    const flags = command === "preview" ? " --diff" : " --yes";
+    return `pulumi config set aws:region ${target.region} --stack ${target.stack} && pulumi ${command} --stack ${target.stack} --policy-pack policy${flags}${parallel}`;
+}
+
+/** The --dry-run line of an offboarding tenant: the destroy's own steps, without asking (the file's status confirms). */
+function describeOffboard(command: "preview" | "up", stack: string): string {
+    return command === "up"
+        ? `npm run destroy -- ${stack} --yes (status: offboarding: final backup, deletion protection lifted, destroy; vaults, keys and backups kept)`
+        : `npm run destroy -- ${stack} --dry-run (status: offboarding: the steps the rollout of main will run; nothing changes)`;
+}
+
+function renderOutcome(command: string, outcome: RolloutOutcome): string {
+    const total = outcome.succeeded.length + outcome.failed.length + outcome.notStarted.length;
+    const lines = [`${command}: ${outcome.succeeded.length} succeeded, ${outcome.failed.length} failed, ${outcome.notStarted.length} not started (of ${total} stacks)`];
+    if (outcome.succeeded.length > 0) {
+        lines.push(`  succeeded:   ${outcome.succeeded.join(", ")}`);
+    }
+    for (const failure of outcome.failed) {
+        lines.push(`  failed:      ${failure.stack}: ${failure.error}`);
+    }
+    if (outcome.notStarted.length > 0) {
+        lines.push(`  not started: ${outcome.notStarted.join(", ")}`);
+    }
+    if (command === "up" && outcome.failed.length + outcome.notStarted.length > 0) {
+        lines.push("The failed stacks may be partly updated (see the log); the stacks not started were not touched.");
+    }
+    if (command === "preview") {
+        lines.push("A preview changes no infrastructure.");
+    }
+    return `${lines.join("\n")}\n`;
+}
+export async function previewOrUp(command: "preview" | "up", request: OpsRequest, settings: OpsSettings, log: Logger): Promise<number> {
+    const parallel = request.parallel ?? settings.stackParallel;
+    const targets = resolveTargets(request, parallel);
+    if (!targets.ok) {
+        log.error({ event: "refused" }, targets.message.split("\n")[0]!);
+        await writeStdout(`${targets.message}\n`);
+        return EXIT.invalid;
+    }
+    const target = (stack: string): StackTarget => ({ stack, region: targets.regions.get(stack)! });
+    if (request.dryRun) {
+        const describe = (stack: string): string => (targets.offboarding.has(stack) ? describeOffboard(command, stack) : describeOperation(command, target(stack), settings));
+        const lines = targets.waves.map((wave, index) => `wave ${index + 1} (${wave.stage}):\n${wave.stacks.map((stack) => `  ${describe(stack)}`).join("\n")}`);
+        await writeStdout(`${lines.join("\n")}\ndry run: nothing was ${command === "up" ? "deployed" : "previewed"}.\n`);
+        return EXIT.ok;
+    }
+    if (command === "up" && targets.offboarding.size > 0) {
+        // The final backups need the AWS CLI: missing, nothing starts (exit 2), as for destroy.
+        await requireTool("aws", ["--version"]);
+    }
+    // What each offboarding printed (destroyed, kept, the final backups), after the summary.
+    const reports: string[] = [];
+    log.info({ event: "rollout", waves: targets.waves, offboarding: [...targets.offboarding], parallel, backend: settings.backendUrl ?? "(pulumi login)", awsProfile: settings.awsProfile ?? "(default)" }, `${command} of ${targets.regions.size} stack(s)`);
+    const outcome = await runRollout(
+        targets.waves,
+        async (name) => {
+            const stackLog = log.child({ stack: name });
+            const { region } = target(name);
+            stackLog.info({ event: "start", op: command, region }, `${command} started`);
+            if (targets.offboarding.has(name)) {
+                // status: offboarding. up destroys it with destroy's own code, without asking: the
+                // merged file is the confirmation. preview shows those steps and changes nothing.
+                const result = await offboard(name, settings, log, { dryRun: command === "preview", goneIsDone: true });
+                reports.push(command === "preview" ? `${name} (status: offboarding), on the next up:\n${result.report}` : result.report);
+                if (!result.ok) {
+                    stackLog.error({ event: "failed", op: "offboard" }, "offboarding failed");
+                    throw new Error(result.report.split("\n")[0]);
+                }
+                stackLog.info({ event: "done", op: command === "up" ? "offboard" : command }, command === "up" ? "offboarded" : "offboarding previewed");
+                return;
+            }
+            try {
+                const stack = await prepareStack(target(name));
+                const options = { policyPacks: [POLICY_PACK], parallel: settings.resourceParallel, ...progress(stackLog) };
+                if (command === "preview") {
+                    const result = await stack.preview({ ...options, diff: true });
+                    stackLog.info({ event: "done", op: command, changes: result.changeSummary }, "preview finished");
+                } else {
+                    const result = await stack.up(options);
+                    if (result.summary.result !== "succeeded") {
+                        throw new Error(`error: the update ended "${result.summary.result}"`);
+                    }
+                    stackLog.info({ event: "done", op: command, changes: result.summary.resourceChanges }, "update succeeded");
+                }
+            } catch (error) {
+                stackLog.error({ event: "failed", op: command, error: (error as Error).message }, `${command} failed`);
+                throw error;
+            }
+        },
+        { continueOnFailure: command === "preview" },
+    );
+    log.info({ event: "outcome", ...outcome }, `${command} finished`);
+    await writeStdout(`${renderOutcome(command, outcome)}${reports.join("")}`);
+    return outcome.failed.length > 0 ? EXIT.invalid : EXIT.ok;
+}

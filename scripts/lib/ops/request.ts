@@ -1,0 +1,22 @@
+// What npm run preview|up|destroy is asked to do (parsed by scripts/stack-ops.ts), and the streams
+// the operations use.
+
+export const COMMANDS = ["preview", "up", "destroy", "changed"] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export interface OpsRequest {
+    readonly command: Command;
+    readonly stacks: string[];
+    readonly all: boolean;
+    readonly parallel: number | undefined;
+    readonly dryRun: boolean;
+    readonly yes: boolean;
+    readonly logFile: string | undefined;
+    readonly plan: string | undefined;
+}
+
+/** What the operations need of the world outside: streams, for tests. */
+export interface OpsIo {
+    readonly stdin: NodeJS.ReadableStream;
+    readonly stderr: NodeJS.WriteStream;
+}

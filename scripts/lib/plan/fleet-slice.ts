@@ -1,0 +1,65 @@
+// Plans tenants one after another in one thread, against the platforms' outputs planned before: the
+// unit of work of planFleet's threads (fleet-threads.ts).
+
+import { isSecretLikeKey } from "../../../lib/secrets";
+import { SECRET_CONFIG_KEYS } from "../../../stacks/config/stack-config";
+import { Tenant } from "../../../stacks/config/tenant";
+import { Problem } from "../../../stacks/config/validate";
+import { tenantProgram } from "../../../stacks";
+import { planStack } from "./engine";
+import type { TenantPlan } from "./fleet";
+import { StackOutputsSnapshot } from "./mocks";
+import { offboardingPlan } from "./offboarding";
+import { awsRuleErrors, planFailure } from "./stack-errors";
+
+/** Config keys whose values the plan treats as secret: the program's secret keys and any secret-looking one. */
+export function secretKeys(config: Readonly<Record<string, string>>): string[] {
+    return Object.keys(config).filter((key) => {
+        const bare = key.split(":").pop() ?? key;
+        return SECRET_CONFIG_KEYS.includes(bare) || isSecretLikeKey(bare);
+    });
+}
+
+/** What one thread plans: tenants in order, against the platforms' outputs planned before. */
+export interface PlanSliceInput {
+    readonly tenants: readonly Tenant[];
+    readonly config: Readonly<Record<string, string>>;
+    readonly stackOutputs: ReadonlyArray<readonly [string, StackOutputsSnapshot]>;
+    /** PlanStackOptions.patchInternals. */
+    readonly patchInternals?: boolean;
+}
+
+export interface PlanSliceResult {
+    readonly tenants: TenantPlan[];
+    readonly errors: Problem[];
+}
+
+/** Plans tenants one after another in this thread. */
+export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult> {
+    const stackOutputs = new Map(input.stackOutputs);
+    const tenants: TenantPlan[] = [];
+    const errors: Problem[] = [];
+    for (const tenant of input.tenants) {
+        try {
+            const { plan } = await planStack({
+                stack: tenant.id,
+                region: tenant.region,
+                config: input.config,
+                secretConfigKeys: secretKeys(input.config),
+                stackOutputs,
+                program: () => tenantProgram(tenant),
+                patchInternals: input.patchInternals,
+            });
+            if (tenant.status === "offboarding") {
+                // Its stack is on its way out: nothing of today's program is deployed again.
+                tenants.push({ tenant: tenant.id, mode: tenant.mode, region: tenant.region, source: tenant.source, resources: [], outputs: {}, offboarding: offboardingPlan(plan.resources, plan.outputs) });
+                continue;
+            }
+            tenants.push({ tenant: tenant.id, mode: tenant.mode, region: tenant.region, source: tenant.source, resources: plan.resources, outputs: plan.outputs });
+            errors.push(...awsRuleErrors(tenant.id, tenant.source, plan.resources, tenant));
+        } catch (error) {
+            errors.push(planFailure(tenant.source, error));
+        }
+    }
+    return { tenants, errors };
+}

@@ -1,0 +1,126 @@
+// planFleet's threads: how many the fleet repays, the chunks of tenants they claim in turn, and the
+// worker threads themselves (their entry is fleet-worker.ts).
+
+import * as os from "node:os";
+import * as path from "node:path";
+import { Worker } from "node:worker_threads";
+
+import { Mode } from "../../../lib/modes";
+import { Tenant } from "../../../stacks/config/tenant";
+import { planSlice, PlanSliceResult } from "./fleet-slice";
+import { StackOutputsSnapshot } from "./mocks";
+
+/**
+ * Roughly how many resources a tenant of each mode registers (measured on the benchmark fleet), to
+ * give each thread an equal share of the work rather than an equal number of tenants.
+ */
+export const PLAN_WEIGHT: Readonly<Record<Mode, number>> = {
+    saas: 6,
+    "dedicated-saas": 75,
+    physical: 157,
+    cloud: 138,
+    vpn: 147,
+    "vpn-sync": 149,
+};
+
+/**
+ * A thread pays about 2 s loading the program before it plans anything, the cost of planning some
+ * 5,000 resources; below that a thread of its own does not pay for itself.
+ */
+export const WEIGHT_PER_THREAD = 5_000;
+
+/** The threads worth using for these tenants on this machine. */
+export function planThreads(tenants: readonly Tenant[], cores: number = os.availableParallelism()): number {
+    const weight = tenants.reduce((sum, tenant) => sum + PLAN_WEIGHT[tenant.mode], 0);
+    return Math.max(1, Math.min(cores, Math.floor(weight / WEIGHT_PER_THREAD)));
+}
+
+/**
+ * The weight of one unit of work that the threads claim in turn (a few dozen tenants): small
+ * enough that the threads finish together whatever each one's start or speed, large enough that
+ * claiming and posting back cost nothing next to planning.
+ */
+export const CHUNK_WEIGHT = 1_000;
+
+/**
+ * Cuts tenants (in plan order) into consecutive chunks of about `weight` each, so that
+ * concatenating the chunks' results in order gives exactly the order of a plan in one thread.
+ */
+export function chunkByWeight<T extends { readonly mode: Mode }>(tenants: readonly T[], weight: number = CHUNK_WEIGHT): T[][] {
+    const chunks: T[][] = [];
+    let current: T[] = [];
+    let sum = 0;
+    for (const tenant of tenants) {
+        current.push(tenant);
+        sum += PLAN_WEIGHT[tenant.mode];
+        if (sum >= weight) {
+            chunks.push(current);
+            current = [];
+            sum = 0;
+        }
+    }
+    if (current.length > 0) {
+        chunks.push(current);
+    }
+    return chunks;
+}
+
+/** What every thread is given once: all the chunks, and the counter through which they claim them. */
+export interface ChunkWork {
+    readonly chunks: readonly (readonly Tenant[])[];
+    readonly config: Readonly<Record<string, string>>;
+    readonly stackOutputs: ReadonlyArray<readonly [string, StackOutputsSnapshot]>;
+    /** An Int32 counter shared by the threads: the index of the next chunk nobody has claimed. */
+    readonly claims: SharedArrayBuffer;
+    /** PlanStackOptions.patchInternals, as decided once at the start of the plan. */
+    readonly patchInternals: boolean;
+}
+
+/** What a worker thread posts back: each chunk it planned, a defect, or that it is done. */
+export type ChunkMessage =
+    | { readonly chunk: number; readonly result: PlanSliceResult }
+    | { readonly chunk: number; readonly failure: { readonly message: string; readonly stack?: string } }
+    | { readonly done: true };
+
+/**
+ * Claims chunks until none is left, planning each and handing it to `report`; stops at the first
+ * defect (reported with its chunk), as one thread planning in order would.
+ */
+export async function planClaimedChunks(work: ChunkWork, report: (message: ChunkMessage) => void): Promise<void> {
+    const claims = new Int32Array(work.claims);
+    for (let chunk = Atomics.add(claims, 0, 1); chunk < work.chunks.length; chunk = Atomics.add(claims, 0, 1)) {
+        try {
+            report({ chunk, result: await planSlice({ tenants: work.chunks[chunk]!, config: work.config, stackOutputs: work.stackOutputs, patchInternals: work.patchInternals }) });
+        } catch (error) {
+            report({ chunk, failure: { message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined } });
+            break;
+        }
+    }
+    report({ done: true });
+}
+
+/**
+ * Starts a worker thread: a fresh Pulumi runtime of its own (the runtime is per-thread state like
+ * any module's), the program loaded again there, which takes it about 2 s, meanwhile this thread
+ * plans the platforms; it then claims chunks like this thread does. TypeScript sources are loaded
+ * through tsx's require hook, whatever the parent runs under (tsx, vitest, plain node).
+ */
+export function startChunkWorker(report: (message: ChunkMessage) => void): { worker: Worker; start(work: ChunkWork): void; finished: Promise<void> } {
+    const extension = path.extname(__filename);
+    const entry = path.join(__dirname, `fleet-worker${extension}`);
+    const bootstrap = `${extension === ".ts" ? 'require("tsx/cjs/api").register();\n' : ""}require(${JSON.stringify(entry)});`;
+    const worker = new Worker(bootstrap, { eval: true, execArgv: [] });
+    const finished = new Promise<void>((resolve, reject) => {
+        worker.on("message", (message: ChunkMessage) => {
+            report(message);
+            if ("done" in message) {
+                resolve();
+            }
+        });
+        worker.once("error", reject);
+        worker.once("exit", (code) => reject(new Error(`a plan worker thread exited with code ${code} before it was done`)));
+    });
+    // Until the work is sent nobody awaits the outcome; a failure then is reported through `finished`.
+    finished.catch(() => undefined);
+    return { worker, start: (work) => worker.postMessage(work), finished };
+}
