@@ -6,9 +6,9 @@ import * as random from "@pulumi/random";
 
 import { isCanonicalCidr } from "../lib/ipv4";
 import * as aws from "./aws";
+import { DEFAULT_DATABASE_NAME, DEFAULT_DATABASE_PORT, DEFAULT_ENGINE_VERSION, DEFAULT_MASTER_USERNAME } from "./database";
 import { instanceFamilyOf } from "./dedicated-host";
-import { DATA_VOLUME_DEVICE, DualNicServer } from "./dual-nic-server";
-import { reservedPrefixFreeName } from "../lib/naming";
+import { adminSecurityGroup, DATA_VOLUME_DEVICE, DualNicServer, interfaceSecurityGroup, serverRole } from "./dual-nic-server";
 import { componentType } from "./types";
 
 export interface DatabaseServerArgs {
@@ -251,10 +251,10 @@ export class DatabaseServer extends pulumi.ComponentResource {
     constructor(name: string, args: DatabaseServerArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("data", "DatabaseServer"), name, {}, opts);
 
-        const port = args.port ?? 5432;
-        const engineVersion = args.engineVersion ?? "16";
-        const databaseName = args.databaseName ?? "itm";
-        const masterUsername = args.masterUsername ?? "itm_admin";
+        const port = args.port ?? DEFAULT_DATABASE_PORT;
+        const engineVersion = args.engineVersion ?? DEFAULT_ENGINE_VERSION;
+        const databaseName = args.databaseName ?? DEFAULT_DATABASE_NAME;
+        const masterUsername = args.masterUsername ?? DEFAULT_MASTER_USERNAME;
         const problems = databaseServerProblems({
             vpcCidr: args.vpcCidr,
             storageGiB: args.storageGiB,
@@ -269,10 +269,10 @@ export class DatabaseServer extends pulumi.ComponentResource {
             throw new pulumi.ResourceError(`${name}: ${problems.join("; ")}`, this);
         }
 
-        const group = new aws.ec2.SecurityGroup(
+        const group = interfaceSecurityGroup(
             `${name}-sg`,
-            { name: reservedPrefixFreeName("securityGroup", `${name}-sg`), vpcId: args.vpcId, description: `Database server ${name}, service interface: PostgreSQL from the application servers only`, tags: { Name: `${name}-sg`, tier: "data" } },
-            { parent: this },
+            { vpcId: args.vpcId, description: `Database server ${name}, service interface: PostgreSQL from the application servers only`, tags: { Name: `${name}-sg`, tier: "data" } },
+            this,
         );
         args.clientSecurityGroupIds.forEach((clientGroupId, index) => {
             new aws.vpc.SecurityGroupIngressRule(
@@ -296,21 +296,17 @@ export class DatabaseServer extends pulumi.ComponentResource {
             );
         }
 
-        const adminGroup = new aws.ec2.SecurityGroup(
-            `${name}-admin-sg`,
-            { name: reservedPrefixFreeName("securityGroup", `${name}-admin-sg`), vpcId: args.vpcId, description: `Database server ${name}, administration interface: SSH from the operations networks only`, tags: { Name: `${name}-admin`, tier: "admin" } },
-            { parent: this },
-        );
-        new aws.vpc.SecurityGroupIngressRule(
-            `${name}-admin-from-operations-22`,
-            { securityGroupId: adminGroup.id, description: "SSH from the operations networks", ipProtocol: "tcp", fromPort: 22, toPort: 22, prefixListId: args.operationsPrefixListId },
-            { parent: this },
-        );
-        // For the SSM agent when its traffic is sourced from eth1's address (policy routing).
-        new aws.vpc.SecurityGroupEgressRule(
-            `${name}-admin-to-vpc-443`,
-            { securityGroupId: adminGroup.id, description: "HTTPS to the interface endpoints of the VPC (SSM)", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr },
-            { parent: this },
+        const adminGroup = adminSecurityGroup(
+            name,
+            {
+                vpcId: args.vpcId,
+                vpcCidr: args.vpcCidr,
+                description: `Database server ${name}, administration interface: SSH from the operations networks only`,
+                tags: { Name: `${name}-admin`, tier: "admin" },
+                operationsPrefixListId: args.operationsPrefixListId,
+                ports: [{ port: 22, description: "SSH from the operations networks" }],
+            },
+            this,
         );
 
         // Only letters, digits and characters that need no escaping in a libpq connection string or URI.
@@ -325,28 +321,12 @@ export class DatabaseServer extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const role = new aws.iam.Role(
-            `${name}-role`,
-            {
-                description: `Instance role of database server ${name}`,
-                assumeRolePolicy: JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-                }),
-            },
-            { parent: this },
-        );
-        const ssmCore = new aws.iam.RolePolicyAttachment(
-            `${name}-ssm-core`,
-            { role: role.name, policyArn: aws.iam.ManagedPolicy.AmazonSSMManagedInstanceCore },
-            { parent: this },
-        );
+        const { role, ssmCore, profile } = serverRole(name, `Instance role of database server ${name}`, this);
         const secretAccess = new aws.iam.RolePolicy(
             `${name}-secret-access`,
             { role: role.id, policy: pulumi.all([secret.arn, args.kmsKeyArn]).apply(([secretArn, keyArn]) => databaseServerPolicy(secretArn, keyArn)) },
             { parent: this },
         );
-        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, { parent: this });
 
         const server = new DualNicServer(
             `${name}-server`,
