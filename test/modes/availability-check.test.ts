@@ -106,7 +106,7 @@ describe("the canary runtime", () => {
             line: expect.any(Number),
             column: 16,
             path: "/canaryRuntime",
-            message: expect.stringMatching(/^"syn-nodejs-puppeteer-99\.9" is not a runtime listed in stacks\/config\/canary-runtimes\.json/),
+            message: expect.stringMatching(/^"syn-nodejs-puppeteer-99\.9" is not a runtime listed in lib\/canary-runtimes\.json/),
         });
         expect(refused.tenants.map((plan) => plan.tenant)).not.toContain("platform-eu-west-1");
     });
