@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { AppInstall, appInstallProblems } from "./app-install";
+import { APP_PORT } from "./app-servers";
 import * as aws from "./aws";
 import { componentType } from "./types";
 
@@ -76,7 +77,7 @@ export class AppCopy extends pulumi.ComponentResource {
     constructor(name: string, args: AppCopyArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("app", "AppCopy"), name, {}, opts);
 
-        const port = args.port ?? 443;
+        const port = args.port ?? APP_PORT;
         const problems = appCopyProblems({
             tenant: args.tenant,
             instanceCount: args.instanceIds.length,

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
-import { DualNicServer, volumeSizeProblems } from "./dual-nic-server";
-import { reservedPrefixFreeName } from "../lib/naming";
+import { DEFAULT_DATABASE_PORT } from "./database";
+import { adminSecurityGroup, DualNicServer, interfaceSecurityGroup, serverRole, volumeSizeProblems } from "./dual-nic-server";
 import { componentType } from "./types";
 
 export interface AppServersArgs {
@@ -71,6 +71,11 @@ export interface AppServersArgs {
 }
 
 const MAX_SERVERS = 10;
+
+/** The port the application servers serve HTTPS on behind a load balancer, unless told otherwise. */
+export const APP_PORT = 443;
+/** The port of the VPC's interface endpoints (SSM, KMS, CloudWatch). */
+const HTTPS_PORT = 443;
 
 function isPort(port: number): boolean {
     return Number.isInteger(port) && port >= 1 && port <= 65535;
@@ -152,9 +157,9 @@ export class AppServers extends pulumi.ComponentResource {
     constructor(name: string, args: AppServersArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("compute", "AppServers"), name, {}, opts);
 
-        const appPort = args.appPort ?? 443;
+        const appPort = args.appPort ?? APP_PORT;
         const adminPorts = args.adminPorts ?? [22];
-        const egressPorts = args.egressPorts ?? [5432, 443];
+        const egressPorts = args.egressPorts ?? [DEFAULT_DATABASE_PORT, HTTPS_PORT];
         const problems = appServersProblems({
             count: args.count,
             subnetsPerZone: {
@@ -172,10 +177,10 @@ export class AppServers extends pulumi.ComponentResource {
             throw new pulumi.ResourceError(problems.join("; "), this);
         }
 
-        const accessGroup = new aws.ec2.SecurityGroup(
+        const accessGroup = interfaceSecurityGroup(
             `${name}-access-sg`,
-            { name: reservedPrefixFreeName("securityGroup", `${name}-access-sg`), vpcId: args.vpcId, description: `Application servers ${name}, access interface: the app port from the load balancer only`, tags: { Name: `${name}-access` } },
-            { parent: this },
+            { vpcId: args.vpcId, description: `Application servers ${name}, access interface: the app port from the load balancer only`, tags: { Name: `${name}-access` } },
+            this,
         );
         new aws.vpc.SecurityGroupIngressRule(
             `${name}-access-from-lb`,
@@ -218,49 +223,19 @@ export class AppServers extends pulumi.ComponentResource {
             );
         }
 
-        const adminGroup = new aws.ec2.SecurityGroup(
-            `${name}-admin-sg`,
-            { name: reservedPrefixFreeName("securityGroup", `${name}-admin-sg`), vpcId: args.vpcId, description: `Application servers ${name}, administration interface: operations networks only`, tags: { Name: `${name}-admin` } },
-            { parent: this },
-        );
-        for (const port of adminPorts) {
-            new aws.vpc.SecurityGroupIngressRule(
-                `${name}-admin-from-operations-${port}`,
-                {
-                    securityGroupId: adminGroup.id,
-                    description: `TCP ${port} from the operations networks`,
-                    ipProtocol: "tcp",
-                    fromPort: port,
-                    toPort: port,
-                    prefixListId: args.operationsPrefixListId,
-                },
-                { parent: this },
-            );
-        }
-        // The SSM agent reaches its interface endpoints over HTTPS; nothing else leaves eth1.
-        new aws.vpc.SecurityGroupEgressRule(
-            `${name}-admin-to-vpc-443`,
-            { securityGroupId: adminGroup.id, description: "HTTPS to the interface endpoints of the VPC (SSM)", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr },
-            { parent: this },
-        );
-
-        const role = new aws.iam.Role(
-            `${name}-role`,
+        const adminGroup = adminSecurityGroup(
+            name,
             {
-                description: `Instance role of the application servers ${name}`,
-                assumeRolePolicy: JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-                }),
+                vpcId: args.vpcId,
+                vpcCidr: args.vpcCidr,
+                description: `Application servers ${name}, administration interface: operations networks only`,
+                tags: { Name: `${name}-admin` },
+                operationsPrefixListId: args.operationsPrefixListId,
+                ports: adminPorts.map((port) => ({ port, description: `TCP ${port} from the operations networks` })),
             },
-            { parent: this },
+            this,
         );
-        new aws.iam.RolePolicyAttachment(
-            `${name}-ssm-core`,
-            { role: role.name, policyArn: aws.iam.ManagedPolicy.AmazonSSMManagedInstanceCore },
-            { parent: this },
-        );
-        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, { parent: this });
+        const { role, profile } = serverRole(name, `Instance role of the application servers ${name}`, this);
 
         const placements = args.availabilityZones.flatMap((availabilityZone, zone) => {
             const accessSubnetId = args.accessSubnetIds[zone];

@@ -14,6 +14,9 @@ export const ALL_S3_OBJECTS = "arn:aws:s3";
  */
 export const LOG_GROUP_RETENTION_DAYS = 90;
 
+/** Days the bucket keeps the trail's log files unless told otherwise (`retentionDays`). */
+export const DEFAULT_TRAIL_RETENTION_DAYS = 400;
+
 export interface AuditTrailArgs {
     /**
      * Customer-managed KMS key encrypting the trail's log files, the bucket and the log group.
@@ -75,7 +78,7 @@ export function trailArnOf(region: string, accountId: string, name: string): str
 /** What is wrong with the args, one message per problem (empty when they are valid). */
 export function auditTrailArgsProblems(name: string, args: Pick<AuditTrailArgs, "retentionDays" | "dataEventBucketArnPrefixes">): string[] {
     const problems: string[] = [];
-    const retentionDays = args.retentionDays ?? 400;
+    const retentionDays = args.retentionDays ?? DEFAULT_TRAIL_RETENTION_DAYS;
     if (!Number.isInteger(retentionDays) || retentionDays < 1) {
         problems.push(`retentionDays: ${retentionDays} is not allowed; expected a whole number of days of at least 1`);
     }
@@ -198,7 +201,7 @@ export class AuditTrail extends pulumi.ComponentResource {
     constructor(name: string, args: AuditTrailArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("audit", "AuditTrail"), name, {}, opts);
 
-        const retentionDays = args.retentionDays ?? 400;
+        const retentionDays = args.retentionDays ?? DEFAULT_TRAIL_RETENTION_DAYS;
         const prefixes = [...(args.dataEventBucketArnPrefixes ?? [ALL_S3_OBJECTS])];
         const cloudWatchLogs = args.cloudWatchLogs ?? true;
         const problems = auditTrailArgsProblems(name, { retentionDays, dataEventBucketArnPrefixes: prefixes });

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
+import { DEFAULT_HEALTH_CHECK_PATH } from "./front-door";
 import { tlsOnlyBucketPolicy } from "./files-bucket";
 import { reservedPrefixFreeName } from "../lib/naming";
 import { componentType } from "./types";
@@ -84,7 +85,7 @@ export class AvailabilityCheck extends pulumi.ComponentResource {
         super(componentType("operations", "AvailabilityCheck"), name, {}, opts);
 
         const everyMinutes = args.everyMinutes ?? 5;
-        const path = args.path ?? "/login";
+        const path = args.path ?? DEFAULT_HEALTH_CHECK_PATH;
         if (!Number.isInteger(everyMinutes) || everyMinutes < 1 || everyMinutes > 60) {
             throw new pulumi.ResourceError(`everyMinutes: ${everyMinutes} is not allowed; expected a whole number of minutes from 1 to 60`, this);
         }

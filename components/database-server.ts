@@ -1,11 +1,14 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 
 import { isCanonicalCidr } from "../lib/ipv4";
 import * as aws from "./aws";
+import { DEFAULT_DATABASE_NAME, DEFAULT_DATABASE_PORT, DEFAULT_ENGINE_VERSION, DEFAULT_MASTER_USERNAME } from "./database";
 import { instanceFamilyOf } from "./dedicated-host";
-import { DATA_VOLUME_DEVICE, DualNicServer } from "./dual-nic-server";
-import { reservedPrefixFreeName } from "../lib/naming";
+import { adminSecurityGroup, DATA_VOLUME_DEVICE, DualNicServer, interfaceSecurityGroup, serverRole } from "./dual-nic-server";
 import { componentType } from "./types";
 
 export interface DatabaseServerArgs {
@@ -169,94 +172,52 @@ export interface DatabaseSetupSettings {
  */
 export function databaseSetupScript(settings: DatabaseSetupSettings): string {
     const { engineVersion, port, listenAddress, clientCidr, secretArn, databaseName, masterUsername } = settings;
-    return `#!/bin/bash
-set -euo pipefail
-ENGINE_MAJOR=${shellQuote(engineVersion)}
-DATA_DEVICE=${shellQuote(DATA_VOLUME_DEVICE)}
-PGSQL_HOME=${shellQuote(PGSQL_HOME)}
-PGDATA="$PGSQL_HOME/data"
-SECRET_ARN=${shellQuote(secretArn)}
-LISTEN_ADDRESS=${shellQuote(listenAddress)}
-# psql and pg_isready find the server's socket by its port.
-export PGPORT=${shellQuote(String(port))}
+    return renderScript(setupScriptTemplate(), {
+        ENGINE_MAJOR: shellQuote(engineVersion),
+        DATA_DEVICE: shellQuote(DATA_VOLUME_DEVICE),
+        PGSQL_HOME: shellQuote(PGSQL_HOME),
+        SECRET_ARN: shellQuote(secretArn),
+        LISTEN_ADDRESS: shellQuote(listenAddress),
+        PORT: shellQuote(String(port)),
+        // Inside the script's quoted here-documents: plain text, validated by databaseServerProblems.
+        LISTEN_ADDRESS_TEXT: listenAddress,
+        PORT_TEXT: String(port),
+        CLIENT_CIDR_TEXT: clientCidr,
+        MASTER_USERNAME_TEXT: masterUsername,
+        DATABASE_NAME_TEXT: databaseName,
+    });
+}
 
-dnf install -y "postgresql$ENGINE_MAJOR-server" "postgresql$ENGINE_MAJOR" openssl xfsprogs
+/**
+ * The setup script's template, a file of its own so that shellcheck lints it (npm run
+ * lint:workflows); `npm run build` copies it beside the compiled module. Read when first needed,
+ * not at import.
+ */
+export const DATABASE_SETUP_TEMPLATE = path.join(__dirname, "scripts", "database-setup.sh");
+let template: string | undefined;
+function setupScriptTemplate(): string {
+    template ??= fs.readFileSync(DATABASE_SETUP_TEMPLATE, "utf8");
+    return template;
+}
 
-# On Nitro instances an EBS volume is an NVMe device (/dev/nvme1n1, ...) numbered in attachment
-# order, not by the name it was attached as. Amazon Linux 2023's udev rules (amazon-ec2-utils,
-# ebsnvme-id) read that name from the NVMe controller and link $DATA_DEVICE to the right device,
-# so the name is stable on Xen and Nitro alike. Wait for it: the volume may attach after boot.
-for _ in $(seq 1 60); do [ -b "$DATA_DEVICE" ] && break; sleep 5; done
-[ -b "$DATA_DEVICE" ] || { echo "data volume $DATA_DEVICE is not attached" >&2; exit 1; }
-device=$(readlink -f "$DATA_DEVICE")
-
-# Format only a blank volume: a replaced instance gets the existing volume, database and all
-# (and mkfs.xfs without -f refuses to overwrite a filesystem, should blkid ever misjudge).
-if ! blkid "$device" >/dev/null 2>&1; then
-    mkfs.xfs -L pgdata "$device"
-fi
-uuid=$(blkid -s UUID -o value "$device")
-grep -q "UUID=$uuid" /etc/fstab || echo "UUID=$uuid $PGSQL_HOME xfs defaults,noatime,nofail 0 2" >> /etc/fstab
-mkdir -p "$PGSQL_HOME"
-mountpoint -q "$PGSQL_HOME" || mount "$PGSQL_HOME"
-chown postgres:postgres "$PGSQL_HOME"
-chmod 700 "$PGSQL_HOME"
-restorecon -R "$PGSQL_HOME" || true
-
-if [ ! -f "$PGDATA/PG_VERSION" ]; then
-    PGSETUP_INITDB_OPTIONS="--data-checksums --auth-local=peer --auth-host=scram-sha-256" postgresql-setup --initdb
-fi
-if [ "$(cat "$PGDATA/PG_VERSION")" != "$ENGINE_MAJOR" ]; then
-    echo "the data directory holds PostgreSQL $(cat "$PGDATA/PG_VERSION"), not $ENGINE_MAJOR: a major upgrade needs pg_upgrade, not this script" >&2
-    exit 1
-fi
-
-# A self-signed certificate: clients connect with sslmode=require (encrypted); replace the pair
-# with a CA-issued one for verify-full.
-if [ ! -f "$PGDATA/server.key" ]; then
-    openssl req -new -x509 -days 3650 -nodes -subj "/CN=$LISTEN_ADDRESS" -addext "subjectAltName=IP:$LISTEN_ADDRESS" \\
-        -keyout "$PGDATA/server.key" -out "$PGDATA/server.crt"
-    chown postgres:postgres "$PGDATA/server.key" "$PGDATA/server.crt"
-    chmod 600 "$PGDATA/server.key"
-fi
-
-cat > "$PGDATA/platform.conf" <<'CONF'
-listen_addresses = '${listenAddress}'
-port = ${port}
-ssl = on
-ssl_cert_file = 'server.crt'
-ssl_key_file = 'server.key'
-ssl_min_protocol_version = 'TLSv1.2'
-password_encryption = 'scram-sha-256'
-CONF
-grep -qx "include_if_exists = 'platform.conf'" "$PGDATA/postgresql.conf" || echo "include_if_exists = 'platform.conf'" >> "$PGDATA/postgresql.conf"
-# TCP only over TLS and only from the VPC: no 'host' line, so a connection without TLS matches nothing and is refused.
-cat > "$PGDATA/pg_hba.conf" <<'HBA'
-local   all   postgres                 peer
-hostssl all   all      ${clientCidr}   scram-sha-256
-HBA
-chown postgres:postgres "$PGDATA/platform.conf" "$PGDATA/pg_hba.conf"
-chmod 600 "$PGDATA/platform.conf" "$PGDATA/pg_hba.conf"
-
-systemctl enable postgresql
-# A restart, not a reload: listen_addresses and port change only on restart (a re-run after the
-# association changed, so a brief interruption then).
-systemctl restart postgresql
-for _ in $(seq 1 60); do runuser -u postgres -- pg_isready -q && break; sleep 2; done
-
-region=$(printf '%s' "$SECRET_ARN" | cut -d: -f4)
-DB_PASSWORD=$(aws secretsmanager get-secret-value --region "$region" --secret-id "$SECRET_ARN" --query SecretString --output text \\
-    | python3 -c 'import json, sys; print(json.load(sys.stdin)["password"])')
-export DB_PASSWORD
-cd /tmp
-runuser -u postgres -- psql --no-psqlrc --quiet -v ON_ERROR_STOP=1 -d postgres <<'SQL'
-\\getenv db_password DB_PASSWORD
-SELECT 'CREATE ROLE ${masterUsername}' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${masterUsername}') \\gexec
-ALTER ROLE ${masterUsername} WITH LOGIN CREATEDB CREATEROLE PASSWORD :'db_password';
-SELECT 'CREATE DATABASE ${databaseName} OWNER ${masterUsername}' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '${databaseName}') \\gexec
-SQL
-unset DB_PASSWORD
-`;
+/**
+ * A script template with its `#@` lines dropped and every `@@NAME@@` replaced by `values[NAME]`.
+ * A placeholder without a value, or a value without a placeholder, is a programming error.
+ */
+export function renderScript(text: string, values: Readonly<Record<string, string>>): string {
+    const unused = new Set(Object.keys(values));
+    const rendered = text.replace(/^#@.*\n/gm, "").replace(/@@([A-Z_]+)@@/g, (_, key: string) => {
+        const value = values[key];
+        if (value === undefined) {
+            throw new Error(`script template: no value for @@${key}@@`);
+        }
+        unused.delete(key);
+        return value;
+    });
+    if (unused.size > 0) {
+        throw new Error(`script template: no placeholder for ${[...unused].join(", ")}`);
+    }
+    return rendered;
 }
 
 /** SSM association names: 3 to 128 letters, digits, `_`, `-` or `.`. */
@@ -290,10 +251,10 @@ export class DatabaseServer extends pulumi.ComponentResource {
     constructor(name: string, args: DatabaseServerArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("data", "DatabaseServer"), name, {}, opts);
 
-        const port = args.port ?? 5432;
-        const engineVersion = args.engineVersion ?? "16";
-        const databaseName = args.databaseName ?? "itm";
-        const masterUsername = args.masterUsername ?? "itm_admin";
+        const port = args.port ?? DEFAULT_DATABASE_PORT;
+        const engineVersion = args.engineVersion ?? DEFAULT_ENGINE_VERSION;
+        const databaseName = args.databaseName ?? DEFAULT_DATABASE_NAME;
+        const masterUsername = args.masterUsername ?? DEFAULT_MASTER_USERNAME;
         const problems = databaseServerProblems({
             vpcCidr: args.vpcCidr,
             storageGiB: args.storageGiB,
@@ -308,10 +269,10 @@ export class DatabaseServer extends pulumi.ComponentResource {
             throw new pulumi.ResourceError(`${name}: ${problems.join("; ")}`, this);
         }
 
-        const group = new aws.ec2.SecurityGroup(
+        const group = interfaceSecurityGroup(
             `${name}-sg`,
-            { name: reservedPrefixFreeName("securityGroup", `${name}-sg`), vpcId: args.vpcId, description: `Database server ${name}, service interface: PostgreSQL from the application servers only`, tags: { Name: `${name}-sg`, tier: "data" } },
-            { parent: this },
+            { vpcId: args.vpcId, description: `Database server ${name}, service interface: PostgreSQL from the application servers only`, tags: { Name: `${name}-sg`, tier: "data" } },
+            this,
         );
         args.clientSecurityGroupIds.forEach((clientGroupId, index) => {
             new aws.vpc.SecurityGroupIngressRule(
@@ -335,21 +296,17 @@ export class DatabaseServer extends pulumi.ComponentResource {
             );
         }
 
-        const adminGroup = new aws.ec2.SecurityGroup(
-            `${name}-admin-sg`,
-            { name: reservedPrefixFreeName("securityGroup", `${name}-admin-sg`), vpcId: args.vpcId, description: `Database server ${name}, administration interface: SSH from the operations networks only`, tags: { Name: `${name}-admin`, tier: "admin" } },
-            { parent: this },
-        );
-        new aws.vpc.SecurityGroupIngressRule(
-            `${name}-admin-from-operations-22`,
-            { securityGroupId: adminGroup.id, description: "SSH from the operations networks", ipProtocol: "tcp", fromPort: 22, toPort: 22, prefixListId: args.operationsPrefixListId },
-            { parent: this },
-        );
-        // For the SSM agent when its traffic is sourced from eth1's address (policy routing).
-        new aws.vpc.SecurityGroupEgressRule(
-            `${name}-admin-to-vpc-443`,
-            { securityGroupId: adminGroup.id, description: "HTTPS to the interface endpoints of the VPC (SSM)", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr },
-            { parent: this },
+        const adminGroup = adminSecurityGroup(
+            name,
+            {
+                vpcId: args.vpcId,
+                vpcCidr: args.vpcCidr,
+                description: `Database server ${name}, administration interface: SSH from the operations networks only`,
+                tags: { Name: `${name}-admin`, tier: "admin" },
+                operationsPrefixListId: args.operationsPrefixListId,
+                ports: [{ port: 22, description: "SSH from the operations networks" }],
+            },
+            this,
         );
 
         // Only letters, digits and characters that need no escaping in a libpq connection string or URI.
@@ -364,28 +321,12 @@ export class DatabaseServer extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const role = new aws.iam.Role(
-            `${name}-role`,
-            {
-                description: `Instance role of database server ${name}`,
-                assumeRolePolicy: JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-                }),
-            },
-            { parent: this },
-        );
-        const ssmCore = new aws.iam.RolePolicyAttachment(
-            `${name}-ssm-core`,
-            { role: role.name, policyArn: aws.iam.ManagedPolicy.AmazonSSMManagedInstanceCore },
-            { parent: this },
-        );
+        const { role, ssmCore, profile } = serverRole(name, `Instance role of database server ${name}`, this);
         const secretAccess = new aws.iam.RolePolicy(
             `${name}-secret-access`,
             { role: role.id, policy: pulumi.all([secret.arn, args.kmsKeyArn]).apply(([secretArn, keyArn]) => databaseServerPolicy(secretArn, keyArn)) },
             { parent: this },
         );
-        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, { parent: this });
 
         const server = new DualNicServer(
             `${name}-server`,

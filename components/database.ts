@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 
 import * as pulumi from "@pulumi/pulumi";
 
+import { EVIDENCE_LOG_RETENTION_DAYS } from "../lib/network-plan";
 import * as aws from "./aws";
 import { reservedPrefixFreeName } from "../lib/naming";
 import { OFFBOARDING_TAG_KEY, offboardingTagProblem } from "../lib/promises/offboarding";
@@ -180,7 +181,16 @@ export function parameterGroupName(name: string, family: string): string | undef
 }
 
 /** Days the exported PostgreSQL logs are kept. */
-export const DATABASE_LOG_RETENTION_DAYS = 365;
+export const DATABASE_LOG_RETENTION_DAYS = EVIDENCE_LOG_RETENTION_DAYS;
+
+/** PostgreSQL major version of a database (RDS or a DatabaseServer) unless told otherwise. */
+export const DEFAULT_ENGINE_VERSION = "16";
+/** PostgreSQL's own port, a database's unless told otherwise (and what the application servers may reach). */
+export const DEFAULT_DATABASE_PORT = 5432;
+/** The application's database, created on every database unless told otherwise. */
+export const DEFAULT_DATABASE_NAME = "itm";
+/** The master user of every database unless told otherwise. */
+export const DEFAULT_MASTER_USERNAME = "itm_admin";
 
 /**
  * The identifier of the snapshot RDS takes when the instance is deleted, derived from the
@@ -208,12 +218,12 @@ export class Database extends pulumi.ComponentResource {
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("data", "Database"), name, {}, opts);
 
-        const engineVersion = args.engineVersion ?? "16";
-        const port = args.port ?? 5432;
+        const engineVersion = args.engineVersion ?? DEFAULT_ENGINE_VERSION;
+        const port = args.port ?? DEFAULT_DATABASE_PORT;
         const backupRetentionDays = args.backupRetentionDays ?? 7;
         const maintenanceWindow = args.maintenanceWindow ?? "sun:02:00-sun:03:00";
-        const databaseName = args.databaseName ?? "itm";
-        const masterUsername = args.masterUsername ?? "itm_admin";
+        const databaseName = args.databaseName ?? DEFAULT_DATABASE_NAME;
+        const masterUsername = args.masterUsername ?? DEFAULT_MASTER_USERNAME;
         const problems = databaseArgsProblems({
             subnetCount: args.subnetIds.length,
             clientGroupCount: args.clientSecurityGroupIds.length,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
+import { reservedPrefixFreeName } from "../lib/naming";
 import * as aws from "./aws";
 import { componentType } from "./types";
 
@@ -85,6 +86,83 @@ export function volumeSizeProblems(sizes: { readonly rootVolumeGiB?: number; rea
             ? []
             : [`${field}: ${value} is not allowed; expected a whole number of GiB from ${min} to ${max}`];
     });
+}
+
+/**
+ * The security group of one interface of the dual-NIC servers of a component: logical name
+ * `name`, its AWS name the same without a reserved prefix, in `vpcId`, with no rule yet.
+ */
+export function interfaceSecurityGroup(
+    name: string,
+    args: { readonly vpcId: pulumi.Input<string>; readonly description: string; readonly tags: Record<string, string> },
+    parent: pulumi.Resource,
+): aws.ec2.SecurityGroup {
+    return new aws.ec2.SecurityGroup(name, { name: reservedPrefixFreeName("securityGroup", name), vpcId: args.vpcId, description: args.description, tags: args.tags }, { parent });
+}
+
+export interface AdminSecurityGroupArgs {
+    readonly vpcId: pulumi.Input<string>;
+    /** The VPC's CIDR: the interface endpoints (SSM) the administration interface reaches on 443. */
+    readonly vpcCidr: pulumi.Input<string>;
+    readonly description: string;
+    readonly tags: Record<string, string>;
+    /** Managed prefix list of the operations CIDRs: the only source of administration traffic. */
+    readonly operationsPrefixListId: pulumi.Input<string>;
+    /** The TCP ports operators reach, each with its rule's description. */
+    readonly ports: readonly { readonly port: number; readonly description: string }[];
+}
+
+/**
+ * The administration interface's (eth1's) security group of `name`'s servers, `${name}-admin-sg`:
+ * each of `ports` from the operations prefix list only, and out only HTTPS to the VPC's interface
+ * endpoints, for the SSM agent (nothing else leaves eth1).
+ */
+export function adminSecurityGroup(name: string, args: AdminSecurityGroupArgs, parent: pulumi.Resource): aws.ec2.SecurityGroup {
+    const group = interfaceSecurityGroup(`${name}-admin-sg`, args, parent);
+    for (const { port, description } of args.ports) {
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-admin-from-operations-${port}`,
+            { securityGroupId: group.id, description, ipProtocol: "tcp", fromPort: port, toPort: port, prefixListId: args.operationsPrefixListId },
+            { parent },
+        );
+    }
+    new aws.vpc.SecurityGroupEgressRule(
+        `${name}-admin-to-vpc-443`,
+        { securityGroupId: group.id, description: "HTTPS to the interface endpoints of the VPC (SSM)", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr },
+        { parent },
+    );
+    return group;
+}
+
+/** What `serverRole` registers. */
+export interface ServerRole {
+    readonly role: aws.iam.Role;
+    /** The attachment of SSM's managed-instance policy (the agent's patching and Run Command). */
+    readonly ssmCore: aws.iam.RolePolicyAttachment;
+    /** The instance profile a DualNicServer takes (`instanceProfileName: profile.name`). */
+    readonly profile: aws.iam.InstanceProfile;
+}
+
+/**
+ * The instance role of `name`'s servers (`${name}-role`), which EC2 assumes, with SSM's
+ * managed-instance policy (`${name}-ssm-core`) and its instance profile (`${name}-profile`).
+ * A caller adds its own permissions to `role`.
+ */
+export function serverRole(name: string, description: string, parent: pulumi.Resource): ServerRole {
+    const role = new aws.iam.Role(
+        `${name}-role`,
+        {
+            description,
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+        },
+        { parent },
+    );
+    const ssmCore = new aws.iam.RolePolicyAttachment(`${name}-ssm-core`, { role: role.name, policyArn: aws.iam.ManagedPolicy.AmazonSSMManagedInstanceCore }, { parent });
+    const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, { parent });
+    return { role, ssmCore, profile };
 }
 
 /**

@@ -3,6 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "./aws";
 import { componentType } from "./types";
 
+/** Days between a key's automatic rotations unless told otherwise: yearly, KMS's own default period. */
+export const DEFAULT_ROTATION_PERIOD_DAYS = 365;
+
 export interface EncryptionKeysArgs {
     /**
      * Prefix of the key aliases, e.g. `tenants/acme` gives `alias/tenants/acme/data` and
@@ -13,7 +16,7 @@ export interface EncryptionKeysArgs {
     readonly owner: string;
     /** Days KMS waits before deleting a key scheduled for deletion. Default: 30, the maximum. */
     readonly deletionWindowInDays?: number;
-    /** Days between automatic key rotations. Default: 365. */
+    /** Days between automatic key rotations. Default: DEFAULT_ROTATION_PERIOD_DAYS (365). */
     readonly rotationPeriodInDays?: number;
     /**
      * Roles that may use the keys directly (encrypt, decrypt, grants): the tenant's own roles and
@@ -119,7 +122,7 @@ export class EncryptionKeys extends pulumi.ComponentResource {
         super(componentType("security", "EncryptionKeys"), name, {}, opts);
 
         const deletionWindowInDays = args.deletionWindowInDays ?? 30;
-        const rotationPeriodInDays = args.rotationPeriodInDays ?? 365;
+        const rotationPeriodInDays = args.rotationPeriodInDays ?? DEFAULT_ROTATION_PERIOD_DAYS;
         const keep: pulumi.CustomResourceOptions = { parent: this, retainOnDelete: true };
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const region = aws.getRegionOutput({}, { parent: this });

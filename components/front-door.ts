@@ -1,14 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { isCanonicalCidr, parseCidr } from "../lib/ipv4";
+import { APP_PORT } from "./app-servers";
 import * as aws from "./aws";
 import { CustomerDnsRecord, DomainCertificate, DomainCertificateArgs } from "./domain-certificate";
-import { WAF_LOG_GROUP_PREFIX, WAF_REDACTED_HEADERS } from "../lib/promises/log-delivery";
 import { loadBalancerLogPrefix, loadBalancerLogPrefixProblems } from "./access-log-bucket";
 import { fittedName, loadBalancerName, NAME_LIMITS, reservedPrefixFreeName } from "../lib/naming";
 import { OFFBOARDING_TAG_KEY, offboardingTagProblem } from "../lib/promises/offboarding";
 import { DEFAULT_SSL_POLICY, isTls12OrLaterPolicy } from "../lib/promises/tls";
 import { componentType } from "./types";
+import { webFirewall } from "./web-firewall";
 
 // Moved to DomainCertificate; re-exported so that existing imports keep working.
 export { customerDnsRecordsFor } from "./domain-certificate";
@@ -90,23 +91,10 @@ export interface FrontDoorArgs {
     readonly logKeyArn?: pulumi.Input<string>;
 }
 
-/** Days the web firewall's log group keeps requests: a year, as the flow logs. */
-export const WAF_LOG_RETENTION_DAYS = 365;
+/** The application's page whose answer says it is up: the load balancer's health check and the availability check. */
+export const DEFAULT_HEALTH_CHECK_PATH = "/login";
 
-/** The web firewall's log group name for a door: `aws-waf-logs-<door>`, within CloudWatch's 512 characters. */
-export function wafLogGroupName(doorName: string): string {
-    return `${WAF_LOG_GROUP_PREFIX}${doorName}`.slice(0, 512);
-}
-
-export { WAF_LOG_GROUP_PREFIX, WAF_REDACTED_HEADERS } from "../lib/promises/log-delivery";
-
-/** The AWS managed rule groups every web firewall runs, in priority order after the tenant's own rules. */
-export const MANAGED_RULE_GROUPS = [
-    "AWSManagedRulesCommonRuleSet",
-    "AWSManagedRulesKnownBadInputsRuleSet",
-    "AWSManagedRulesAmazonIpReputationList",
-    "AWSManagedRulesSQLiRuleSet",
-] as const;
+export { MANAGED_RULE_GROUPS, WAF_LOG_GROUP_PREFIX, WAF_LOG_RETENTION_DAYS, WAF_REDACTED_HEADERS, wafLogGroupName } from "./web-firewall";
 
 /** AWS accepts rate-based limits from 10 to 2,000,000,000 requests per evaluation window. */
 const RATE_LIMIT = { min: 10, max: 2_000_000_000 } as const;
@@ -189,16 +177,16 @@ export class FrontDoor extends pulumi.ComponentResource {
     constructor(name: string, args: FrontDoorArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("edge", "FrontDoor"), name, {}, opts);
 
-        const targetPort = args.targetPort ?? 443;
-        const healthCheckPath = args.healthCheckPath ?? "/login";
+        const targetPort = args.targetPort ?? APP_PORT;
+        const healthCheckPath = args.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH;
         const sslPolicy = args.sslPolicy ?? DEFAULT_SSL_POLICY;
         const requestsPerFiveMinutes = args.requestsPerFiveMinutes ?? 2000;
-        const webFirewall = args.webFirewall ?? !args.internal;
+        const withWebFirewall = args.webFirewall ?? !args.internal;
         const logPrefix = loadBalancerLogPrefix(name);
         const problems = [
             ...frontDoorProblems({ internal: args.internal, allowedCidrs: args.allowedCidrs, vpcCidr: args.vpcCidr, targetPort, sslPolicy, requestsPerFiveMinutes }),
             ...loadBalancerLogPrefixProblems(logPrefix).map((problem) => `name: "${name}" gives an ${problem}`),
-            ...(webFirewall && args.logKeyArn === undefined ? ["logKeyArn: none given for a door with a web firewall; expected the KMS key that encrypts its log group"] : []),
+            ...(withWebFirewall && args.logKeyArn === undefined ? ["logKeyArn: none given for a door with a web firewall; expected the KMS key that encrypts its log group"] : []),
         ];
         const offboardingProblem = args.offboardingFinalBackup === undefined ? undefined : offboardingTagProblem({ [OFFBOARDING_TAG_KEY]: args.offboardingFinalBackup });
         if (offboardingProblem !== undefined) {
@@ -314,77 +302,9 @@ export class FrontDoor extends pulumi.ComponentResource {
             );
         }
 
-        let webAclArn: pulumi.Output<string> | undefined;
-        if (webFirewall) {
-            const visibility = (metric: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: `${name}-${metric}` });
-            const suspicious = new aws.wafv2.IpSet(
-                `${name}-suspicious`,
-                { scope: "REGIONAL", ipAddressVersion: "IPV4", addresses: args.suspiciousNetworks, description: `Suspicious networks blocked at ${name}` },
-                child,
-            );
-            const acl = new aws.wafv2.WebAcl(
-                `${name}-waf`,
-                {
-                    scope: "REGIONAL",
-                    description: `Web firewall of ${name}`,
-                    defaultAction: { allow: {} },
-                    rules: [
-                        {
-                            name: "block-suspicious-networks",
-                            priority: 0,
-                            action: { block: {} },
-                            statement: { ipSetReferenceStatement: { arn: suspicious.arn } },
-                            visibilityConfig: visibility("suspicious-networks"),
-                        },
-                        {
-                            name: "block-floods-per-ip",
-                            priority: 1,
-                            action: { block: {} },
-                            statement: { rateBasedStatement: { limit: requestsPerFiveMinutes, aggregateKeyType: "IP", evaluationWindowSec: 300 } },
-                            visibilityConfig: visibility("floods-per-ip"),
-                        },
-                        ...MANAGED_RULE_GROUPS.map((group, index) => ({
-                            name: group,
-                            priority: 2 + index,
-                            overrideAction: { none: {} },
-                            statement: {
-                                managedRuleGroupStatement: {
-                                    vendorName: "AWS",
-                                    name: group,
-                                    // The common rule set blocks any body over 8 KB, which would break file
-                                    // uploads; the application limits upload sizes itself.
-                                    ruleActionOverrides:
-                                        group === "AWSManagedRulesCommonRuleSet" ? [{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }] : undefined,
-                                },
-                            },
-                            visibilityConfig: visibility(group),
-                        })),
-                    ],
-                    visibilityConfig: visibility("waf"),
-                },
-                child,
-            );
-            new aws.wafv2.WebAclAssociation(`${name}-waf-association`, { resourceArn: loadBalancer.arn, webAclArn: acl.arn }, child);
-            // CloudWatch Logs gives the group a resource policy for WAF's delivery itself (the
-            // deployer needs logs:CreateLogDelivery, logs:PutResourcePolicy,
-            // logs:DescribeResourcePolicies and logs:DescribeLogGroups).
-            const wafLogs = new aws.cloudwatch.LogGroup(
-                `${name}-waf-logs`,
-                { name: wafLogGroupName(name), kmsKeyId: args.logKeyArn, retentionInDays: WAF_LOG_RETENTION_DAYS, tags: { Name: `${name}-waf-logs` } },
-                child,
-            );
-            new aws.wafv2.WebAclLoggingConfiguration(
-                `${name}-waf-logging`,
-                {
-                    resourceArn: acl.arn,
-                    // The group's ARN without the `:*` suffix, as WAF expects.
-                    logDestinationConfigs: [wafLogs.arn],
-                    redactedFields: WAF_REDACTED_HEADERS.map((header) => ({ singleHeader: { name: header } })),
-                },
-                child,
-            );
-            webAclArn = acl.arn;
-        }
+        const webAclArn = withWebFirewall
+            ? webFirewall(name, { loadBalancerArn: loadBalancer.arn, suspiciousNetworks: args.suspiciousNetworks, requestsPerFiveMinutes, logKeyArn: args.logKeyArn }, this)
+            : undefined;
 
         this.securityGroupId = group.id;
         this.loadBalancerArn = loadBalancer.arn;

@@ -4,7 +4,7 @@ import * as tls from "@pulumi/tls";
 import { containsCidr, formatCidr, isCanonicalCidr, overlaps, parseCidr, PRIVATE_NETWORKS } from "../lib/ipv4";
 import * as aws from "./aws";
 import { reservedPrefixFreeName } from "../lib/naming";
-import { LOG_RETENTION_DAYS } from "../lib/network-plan";
+import { EVIDENCE_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS } from "../lib/network-plan";
 import { componentType } from "./types";
 
 /** Session lengths (hours) a Client VPN endpoint accepts. */
@@ -70,7 +70,7 @@ export interface OperationsVpnArgs {
     readonly splitTunnel?: boolean;
     /** Up to two DNS servers for connected clients, e.g. the VPC resolver. Default: none, the device's own resolver. */
     readonly dnsServers?: pulumi.Input<string>[];
-    /** Days connection logs are kept, one of CloudWatch Logs' retention periods. Default: 365, a year of evidence of who connected. */
+    /** Days connection logs are kept, one of CloudWatch Logs' retention periods. Default: EVIDENCE_LOG_RETENTION_DAYS (365), a year of evidence of who connected. */
     readonly logRetentionDays?: number;
 }
 
@@ -172,7 +172,7 @@ export class OperationsVpn extends pulumi.ComponentResource {
         const caValidityHours = args.caValidityHours ?? 43800;
         const sessionTimeoutHours = args.sessionTimeoutHours ?? 8;
         const splitTunnel = args.splitTunnel ?? true;
-        const logRetentionDays = args.logRetentionDays ?? 365;
+        const logRetentionDays = args.logRetentionDays ?? EVIDENCE_LOG_RETENTION_DAYS;
         const problems = operationsVpnProblems({
             // Routed networks obey the same rules: private, canonical, apart from the client pool.
             authorizedCidrs: [...args.authorizedCidrs, ...(args.routedCidrs ?? [])],

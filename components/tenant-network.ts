@@ -5,6 +5,7 @@ import { reservedPrefixFreeName } from "../lib/naming";
 import {
     flowLogAssumeRolePolicy,
     flowLogWritePolicy,
+    EVIDENCE_LOG_RETENTION_DAYS,
     LOG_RETENTION_DAYS,
     networkAclRules,
     networkCidrProblem,
@@ -63,7 +64,7 @@ export interface TenantNetworkArgs {
      * or a misbehaving peer does not.
      */
     readonly blockedAttemptsThreshold?: number;
-    /** Days the flow logs are kept, one of CloudWatch Logs' retention periods. Default: 365, a year of evidence. */
+    /** Days the flow logs are kept, one of CloudWatch Logs' retention periods. Default: EVIDENCE_LOG_RETENTION_DAYS (365), a year of evidence. */
     readonly flowLogRetentionDays?: number;
     /**
      * AWS services reached through interface endpoints in the admin subnets (`com.amazonaws.<region>.<service>`).
@@ -143,7 +144,7 @@ export class TenantNetwork extends pulumi.ComponentResource {
             throw new pulumi.ResourceError(`invalid TenantNetwork ${name}: ${problems.join("; ")}`, this);
         }
         const threshold = args.blockedAttemptsThreshold ?? 1000;
-        const retentionInDays = args.flowLogRetentionDays ?? 365;
+        const retentionInDays = args.flowLogRetentionDays ?? EVIDENCE_LOG_RETENTION_DAYS;
         const interfaceServices = args.interfaceEndpoints ?? DEFAULT_INTERFACE_ENDPOINTS;
         const plan = subnetPlan(args.cidr);
         const parent = { parent: this };

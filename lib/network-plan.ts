@@ -202,3 +202,9 @@ export function flowLogWritePolicy(logGroupArn: string): string {
 export const LOG_RETENTION_DAYS: readonly number[] = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
+
+/**
+ * Days the logs that are evidence (flow logs, VPN connections, web firewall, database) are kept
+ * unless a component is told otherwise: a year, one of LOG_RETENTION_DAYS.
+ */
+export const EVIDENCE_LOG_RETENTION_DAYS = 365;

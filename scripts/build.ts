@@ -8,7 +8,7 @@ import * as path from "node:path";
 
 import ts from "typescript";
 
-import { BUILD_DIR, BUILD_INFO_FILE, BuildInfo, changedSources, digestOf, readBuildInfo } from "../stacks/build-info";
+import { BUILD_DIR, BUILD_INFO_FILE, BuildInfo, changedSources, digestOf, PROGRAM_FILE_DIRS, readBuildInfo } from "../stacks/build-info";
 import { MODULE_DIR, PRECOMPILED_VALIDATOR, standaloneValidatorCode } from "../stacks/config/tenant-schema";
 import { REPO_ROOT } from "../stacks/config/validate";
 import { EXIT, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
@@ -16,7 +16,8 @@ import { EXIT, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
 export const USAGE = `Usage: npm run build [-- --quiet]
 
 Type-checks the Pulumi program (index.ts and what it imports) with the settings of tsconfig.json
-and compiles it into ${BUILD_DIR}/, which Pulumi runs (Pulumi.yaml main: ${BUILD_DIR}/index.js). Writes
+and compiles it into ${BUILD_DIR}/, which Pulumi runs (Pulumi.yaml main: ${BUILD_DIR}/index.js), with the
+files the program reads at run time (${PROGRAM_FILE_DIRS.join(", ")}). Writes
 ${BUILD_DIR}/${BUILD_INFO_FILE}: a build whose sources have changed since refuses to run.
 npm run preview and npm run up build first; run this before a bare \`pulumi\` command.
 
@@ -50,6 +51,25 @@ function formatDiagnostics(diagnostics: readonly ts.Diagnostic[], root: string):
     return diagnostics.map((diagnostic) => ts.formatDiagnostic(diagnostic, host).trimEnd());
 }
 
+/** Copies the files of PROGRAM_FILE_DIRS (those that exist) into outDir; returns their project-relative paths. */
+function copyProgramFiles(root: string, outDir: string): string[] {
+    return PROGRAM_FILE_DIRS.flatMap((dir) => {
+        const from = path.join(root, dir);
+        if (!fs.existsSync(from)) {
+            return [];
+        }
+        return fs
+            .readdirSync(from, { withFileTypes: true })
+            .filter((entry) => entry.isFile())
+            .map((entry) => {
+                const relative = path.join(dir, entry.name);
+                fs.mkdirSync(path.join(outDir, dir), { recursive: true });
+                fs.copyFileSync(path.join(root, relative), path.join(outDir, relative));
+                return relative;
+            });
+    });
+}
+
 /** Compiles the program; an error-free build replaces outDir whole, a failed one leaves it empty. */
 export function build(options: BuildOptions = {}): BuildResult {
     const root = path.resolve(options.root ?? REPO_ROOT);
@@ -78,7 +98,7 @@ export function build(options: BuildOptions = {}): BuildResult {
         .getSourceFiles()
         .filter((file) => !file.isDeclarationFile && !file.fileName.includes("/node_modules/"))
         .map((file) => path.relative(root, file.fileName))
-        .concat(path.relative(root, configFile))
+        .concat(path.relative(root, configFile), copyProgramFiles(root, outDir))
         .sort();
     // The tenant schema's validator as code beside its module, so that a stack does not compile it
     // as it starts.

@@ -15,10 +15,17 @@ export const BUILD_DIR = "dist";
 export const BUILD_INFO_FILE = "build-info.json";
 export const BUILD_COMMAND = "npm run build";
 
+/**
+ * Folders of files the compiled program reads at run time (the database server's setup script):
+ * `npm run build` copies them into ${BUILD_DIR}/ as they are and records their digests with the
+ * sources, so a changed file means a stale build.
+ */
+export const PROGRAM_FILE_DIRS: readonly string[] = ["components/scripts"];
+
 /** What `npm run build` records beside the compiled program. */
 export interface BuildInfo {
     readonly version: 1;
-    /** Project-relative path of every source compiled (and tsconfig.json) -> SHA-256 of its text. */
+    /** Project-relative path of every source compiled (and tsconfig.json, and every file of PROGRAM_FILE_DIRS) -> SHA-256 of its text. */
     readonly sources: Readonly<Record<string, string>>;
 }
 

@@ -4,7 +4,7 @@ import { AccessLogBucket } from "../components/access-log-bucket";
 import { AppCopy, appCopyHealthCheckPath } from "../components/app-copy";
 import { AvailabilityCheck } from "../components/availability-check";
 import { Backup } from "../components/backup";
-import { Database } from "../components/database";
+import { Database, DEFAULT_DATABASE_NAME } from "../components/database";
 import { FilesBucket } from "../components/files-bucket";
 import { FrontDoor } from "../components/front-door";
 import { componentType } from "../components/types";
@@ -111,7 +111,7 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
                 copy: "dedicated",
                 hostName,
                 databaseHost: database.address,
-                databaseName: "itm",
+                databaseName: DEFAULT_DATABASE_NAME,
                 // The copy reads the credentials from Secrets Manager by this ARN at run time.
                 databaseSecretArn: database.masterUserSecretArn,
                 filesBucket: files.bucketName,

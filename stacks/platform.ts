@@ -6,10 +6,9 @@ import { createHash } from "node:crypto";
 
 import * as pulumi from "@pulumi/pulumi";
 
-import { APP_INSTALL_STEP_TIMEOUT_SECONDS } from "../components/app-install";
 import { AccessLogBucket } from "../components/access-log-bucket";
 import { AppServers } from "../components/app-servers";
-import { trailArnOf, trailName, AuditTrail, cloudTrailKeyStatements } from "../components/audit-trail";
+import { trailArnOf, trailName, cloudTrailKeyStatements } from "../components/audit-trail";
 import { AvailabilityCheck } from "../components/availability-check";
 import * as aws from "../components/aws";
 import { Backup } from "../components/backup";
@@ -24,7 +23,7 @@ import { OperationsVpn } from "../components/operations-vpn";
 import { Patching } from "../components/patching";
 import { SiteToSiteVpn } from "../components/site-to-site-vpn";
 import { TenantNetwork } from "../components/tenant-network";
-import { ThreatDetection, topicPolicyStatementsForEvents } from "../components/threat-detection";
+import { ThreatDetection } from "../components/threat-detection";
 import { PlatformOutputs, PlatformReference } from "./context";
 import { SHARED_SERVERS_TAG_KEY, stackTags } from "../lib/promises/tags";
 import { platformStackName } from "../lib/platform";
@@ -33,6 +32,8 @@ import { PLATFORM_CONFIG_DIR } from "./config/platform-index";
 import { REPO_ROOT } from "./config/validate";
 import { PlatformSettings, TENANT_SPACE } from "./config/platform-settings";
 import { operationsCidrsOf } from "../lib/platform";
+import { platformAuditTrail } from "./platform-audit";
+import { operationsTopicPolicy, publishingServicesKeyStatements, tenantAppDocument } from "./platform-documents";
 import { resolveServerImage } from "./server-image";
 
 export type PlatformStackOutputs = { [K in keyof PlatformOutputs]: pulumi.Input<PlatformOutputs[K]> } & {
@@ -47,85 +48,8 @@ export type PlatformStackOutputs = { [K in keyof PlatformOutputs]: pulumi.Input<
     readonly offsiteLinkPresharedKeys: pulumi.Input<string[]>;
 };
 
-/** AWS services that publish to the operations topic as themselves (alarms, findings, backup events). */
-const PUBLISHING_SERVICES = ["cloudwatch.amazonaws.com", "events.amazonaws.com", "backup.amazonaws.com"] as const;
-
-/** Key statements letting those services encrypt messages for the (encrypted) operations topic. */
-export function publishingServicesKeyStatements(accountId: string): Record<string, unknown>[] {
-    return [
-        {
-            Sid: "ServicesPublishToOperationsTopic",
-            Effect: "Allow",
-            Principal: { Service: [...PUBLISHING_SERVICES] },
-            Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-            Resource: "*",
-            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-        },
-    ];
-}
-
-/** The operations topic's policy: the account administers it; the services above may publish. */
-export function operationsTopicPolicy(args: { topicArn: string; accountId: string; findingsRuleArn: string }): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "AccountAdministers",
-                Effect: "Allow",
-                Principal: { AWS: `arn:aws:iam::${args.accountId}:root` },
-                Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish", "sns:DeleteTopic"],
-                Resource: args.topicArn,
-            },
-            {
-                Sid: "AlarmsAndBackupEventsOfThisAccount",
-                Effect: "Allow",
-                Principal: { Service: ["cloudwatch.amazonaws.com", "backup.amazonaws.com"] },
-                Action: "sns:Publish",
-                Resource: args.topicArn,
-                Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
-            },
-            ...topicPolicyStatementsForEvents(args.topicArn, args.findingsRuleArn),
-        ],
-    });
-}
-
-/** The SSM document the shared servers run to install or configure one tenant's copy of the app. */
-export function tenantAppDocument(): string {
-    return JSON.stringify({
-        schemaVersion: "2.2",
-        description: "Install or configure one tenant's copy of the application on a shared server",
-        parameters: {
-            tenant: { type: "String", allowedPattern: "^[a-z][a-z0-9-]{1,28}[a-z0-9]$" },
-            copy: { type: "String", allowedValues: ["shared", "dedicated"], description: "shared: a schema in the shared app; dedicated: an own app process" },
-            hostName: { type: "String", allowedPattern: "^[a-z0-9.-]+$" },
-            databaseHost: { type: "String", allowedPattern: "^[a-z0-9.-]+$" },
-            databaseName: { type: "String", allowedPattern: "^[a-z][a-z0-9_]*$" },
-            databaseSecretArn: { type: "String", default: "", allowedPattern: "^(arn:aws:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@!-]+)?$" },
-            filesBucket: { type: "String", allowedPattern: "^[a-z0-9.-]+$" },
-            filesPrefix: { type: "String", default: "", allowedPattern: "^[a-z0-9/-]*$" },
-        },
-        mainSteps: [
-            {
-                action: "aws:runShellScript",
-                name: "configureTenant",
-                inputs: {
-                    timeoutSeconds: String(APP_INSTALL_STEP_TIMEOUT_SECONDS),
-                    // The application's own installer, shipped on the server image; credentials are
-                    // read by it from Secrets Manager at run time, never passed here.
-                    runCommand: [
-                        "set -euo pipefail",
-                        "/opt/itm/bin/itm-tenant configure --tenant '{{ tenant }}' --copy '{{ copy }}' --host-name '{{ hostName }}' " +
-                            "--database-host '{{ databaseHost }}' --database-name '{{ databaseName }}' --database-secret-arn '{{ databaseSecretArn }}' " +
-                            "--files-bucket '{{ filesBucket }}' --files-prefix '{{ filesPrefix }}'",
-                    ],
-                },
-            },
-        ],
-    });
-}
-
-/** The tag of the home platform's record of an organisation trail (the policy rule reads it). */
-export const ORGANIZATION_TRAIL_TAG = { key: "audit-trail", value: "organization" } as const;
+export { operationsTopicPolicy, publishingServicesKeyStatements, tenantAppDocument } from "./platform-documents";
+export { ORGANIZATION_TRAIL_TAG } from "./platform-audit";
 
 /** The shared app's host name: `app.<baseDomain>` in the home region, `app.<region>.<baseDomain>` elsewhere (one zone holds them all). */
 export function appHostNameOf(region: string, settings: Pick<PlatformSettings, "baseDomain" | "homeRegion">): string {
@@ -403,30 +327,7 @@ export async function platform(region: string, settings?: PlatformSettings): Pro
         opts,
     );
 
-    // One trail for the fleet, multi-region: a trail per platform would record every region once
-    // per platform (and count against the five trails a region holds).
-    let auditTrailArn: pulumi.Output<string>;
-    if (ownsTrail) {
-        auditTrailArn = new AuditTrail(auditName, { kmsKeyArn: keys.dataKeyArn, accessLogBucket: accessLogs }, opts).trailArn;
-    } else if (home) {
-        auditTrailArn = home.output("auditTrailArn");
-    } else {
-        const organizationTrail = settings.organizationTrailArn!;
-        // The account's record of where its audit trail is, for operators and the policy rule.
-        new aws.ssm.Parameter(
-            `${name}-organization-trail`,
-            {
-                name: `/${name}/organization-trail`,
-                type: "String",
-                // Not secret: `value` would be masked as one (the provider marks it so), `insecureValue` is shown.
-                insecureValue: organizationTrail,
-                description: "The AWS Organizations trail that records this account in every region (no platform creates one)",
-                tags: { [ORGANIZATION_TRAIL_TAG.key]: ORGANIZATION_TRAIL_TAG.value },
-            },
-            opts,
-        );
-        auditTrailArn = pulumi.output(organizationTrail);
-    }
+    const auditTrailArn = platformAuditTrail(name, { ownsTrail, home, organizationTrailArn: settings.organizationTrailArn, auditName, kmsKeyArn: keys.dataKeyArn, accessLogs }, opts);
     const detection = new ThreatDetection(`${name}-detection`, { alarmTopicArn: operationsTopic.arn, detectorId: settings.guardDutyDetectorId }, opts);
     new aws.sns.TopicPolicy(
         `${name}-operations-topic-policy`,

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 
+import { databaseSetupScript } from "../components/database-server";
 import { build } from "../scripts/build";
 import { assertCurrentBuild, BUILD_INFO_FILE, BuildInfo, changedSources, digestOf } from "../stacks/build-info";
 import { findProjectRoot } from "../stacks/config/project";
@@ -151,6 +152,37 @@ describe("build", () => {
         expect(Object.keys(info.sources)).toEqual(result.sources);
         expect(info.sources["lib/n.ts"]).toBe(digestOf(path.join(dir, "lib", "n.ts")));
         expect(() => assertCurrentBuild(path.join(dir, "dist", "index.js"))).not.toThrow();
+    });
+
+    it("GIVEN a program whose module reads a file of components/scripts WHEN built THEN dist/ carries the file, the module finds it and an edit to it makes the build stale", () => {
+        const dir = project({
+            "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, module: "commonjs", target: "ES2022", types: ["node"] } }),
+            "index.ts": 'import { script } from "./components/c";\nexport = script;\n',
+            "components/c.ts": 'import * as fs from "node:fs";\nimport * as path from "node:path";\nexport const script = (): string => fs.readFileSync(path.join(__dirname, "scripts", "s.sh"), "utf8");\n',
+            "components/scripts/s.sh": "#!/bin/bash\necho set up\n",
+        });
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+        const result = build({ root: dir });
+        expect(result.errors).toEqual([]);
+        expect(result.sources).toEqual(["components/c.ts", "components/scripts/s.sh", "index.ts", "tsconfig.json"]);
+        expect((require(path.join(dir, "dist", "index.js")) as () => string)()).toBe("#!/bin/bash\necho set up\n");
+        const info = JSON.parse(fs.readFileSync(path.join(dir, "dist", BUILD_INFO_FILE), "utf8")) as BuildInfo;
+        expect(info.sources["components/scripts/s.sh"]).toBe(digestOf(path.join(dir, "components", "scripts", "s.sh")));
+        fs.appendFileSync(path.join(dir, "components", "scripts", "s.sh"), "echo changed\n");
+        expect(errorOf(() => assertCurrentBuild(path.join(dir, "dist", "index.js")))?.message).toContain("changed since the build: components/scripts/s.sh)");
+    });
+
+    it("GIVEN this repository's build in dist/ WHEN the compiled database server renders its setup THEN it reads the script dist/ carries, as the sources render it", () => {
+        const shipped = path.join(ROOT, "dist", "components", "scripts", "database-setup.sh");
+        expect(fs.readFileSync(shipped, "utf8")).toBe(fs.readFileSync(path.join(ROOT, "components", "scripts", "database-setup.sh"), "utf8"));
+        const info = JSON.parse(fs.readFileSync(path.join(ROOT, "dist", BUILD_INFO_FILE), "utf8")) as BuildInfo;
+        expect(info.sources["components/scripts/database-setup.sh"]).toBe(digestOf(shipped));
+        const compiled = require(path.join(ROOT, "dist", "components", "database-server.js")) as typeof import("../components/database-server");
+        expect(compiled.DATABASE_SETUP_TEMPLATE).toBe(shipped);
+        const settings = { engineVersion: "16", port: 5432, listenAddress: "10.1.2.3", clientCidr: "10.1.0.0/16", secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf", databaseName: "itm", masterUsername: "itm_admin" };
+        const rendered = compiled.databaseSetupScript(settings);
+        expect(rendered).toBe(databaseSetupScript(settings));
+        expect(rendered).toContain("hostssl all   all      10.1.0.0/16   scram-sha-256");
     });
 });
 

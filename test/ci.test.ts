@@ -12,7 +12,7 @@ import { parse as parseYaml } from "yaml";
 import { batchStacks, GITHUB_MATRIX_LIMIT } from "../scripts/lib/ops/changed";
 import { previewMatrix } from "../scripts/ci/preview-matrix";
 import { applyActions, commentFiles, GhApi, IssueComment, main as planComment, marker, planActions } from "../scripts/ci/plan-comment";
-import { hasShellcheck, lintWorkflow, repositoryRules, runBlocks, shellcheckRunBlocks } from "../scripts/ci/lint-workflows";
+import { hasShellcheck, lintWorkflow, repositoryRules, runBlocks, shellcheckFile, shellcheckRunBlocks, shellScriptsOf } from "../scripts/ci/lint-workflows";
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `t${String(i).padStart(4, "0")}`);
 
@@ -155,6 +155,31 @@ describe("lint-workflows", () => {
     it.runIf(hasShellcheck())("GIVEN an unquoted variable in a run block WHEN shellchecked THEN SC2086 at the workflow's line and column", () => {
         const text = workflow("      - run: |\n          echo ok\n          rm $FILE\n");
         expect(shellcheckRunBlocks(text, "w.yml")).toEqual([expect.objectContaining({ line: 11, column: 14, rule: "shellcheck SC2086" })]);
+    });
+
+    it("GIVEN a repository with scripts at several depths and in the folders not searched WHEN its shell scripts are listed THEN .ci/run and every *.sh outside node_modules, dist, .git and tenant-configs", () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "shell-scripts-"));
+        for (const file of [".ci/run", "a.sh", "components/scripts/setup.sh", "scripts/ci/x.sh", "scripts/ci/notes.txt", "node_modules/p/i.sh", "dist/components/scripts/setup.sh", ".git/hooks/h.sh", "tenant-configs/t.sh"]) {
+            fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+            fs.writeFileSync(path.join(root, file), "#!/bin/bash\n");
+        }
+        expect(shellScriptsOf(root).map((file) => path.relative(root, file))).toEqual([".ci/run", "a.sh", "components/scripts/setup.sh", "scripts/ci/x.sh"]);
+    });
+
+    it("GIVEN this repository WHEN its shell scripts are listed THEN the database server's setup template and CI's scripts are among them", () => {
+        const root = path.resolve(__dirname, "..");
+        expect(shellScriptsOf(root).map((file) => path.relative(root, file))).toEqual(expect.arrayContaining([".ci/run", "components/scripts/database-setup.sh", "scripts/ci/preview-stacks.sh"]));
+    });
+
+    it.runIf(hasShellcheck())("GIVEN a script file with an unquoted variable WHEN shellchecked THEN SC2086 at its line and column", () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "shellcheck-")), "s.sh");
+        fs.writeFileSync(file, "#!/bin/bash\necho ok\nrm $FILE\n");
+        expect(shellcheckFile(file, "s.sh")).toEqual([expect.objectContaining({ file: "s.sh", line: 3, column: 4, rule: "shellcheck SC2086" })]);
+    });
+
+    it.runIf(hasShellcheck())("GIVEN the repository's shell scripts WHEN shellchecked THEN they are clean", () => {
+        const root = path.resolve(__dirname, "..");
+        expect(shellScriptsOf(root).flatMap((script) => shellcheckFile(script, path.relative(root, script)))).toEqual([]);
     });
 
     it("GIVEN the repository's workflow WHEN linted THEN it is clean", async () => {

@@ -4,6 +4,7 @@
 
 import { PlannedResource } from "../scripts/lib/plan/engine";
 import { PlanDocument, TenantPlan } from "../scripts/lib/plan/fleet";
+import { T } from "./resource-types";
 
 /** The stack `id` of a plan document; throws naming the stacks planned when it is not there. */
 export function stackOf(document: Pick<PlanDocument, "tenants">, id: string): TenantPlan {
@@ -14,36 +15,7 @@ export function stackOf(document: Pick<PlanDocument, "tenants">, id: string): Te
     return plan;
 }
 
-export const T = {
-    instance: "aws:ec2/instance:Instance",
-    subnet: "aws:ec2/subnet:Subnet",
-    eni: "aws:ec2/networkInterface:NetworkInterface",
-    eniAttachment: "aws:ec2/networkInterfaceAttachment:NetworkInterfaceAttachment",
-    ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    securityGroup: "aws:ec2/securityGroup:SecurityGroup",
-    prefixList: "aws:ec2/managedPrefixList:ManagedPrefixList",
-    loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
-    listener: "aws:lb/listener:Listener",
-    internetGateway: "aws:ec2/internetGateway:InternetGateway",
-    route: "aws:ec2/route:Route",
-    routeTable: "aws:ec2/routeTable:RouteTable",
-    kmsKey: "aws:kms/key:Key",
-    volume: "aws:ebs/volume:Volume",
-    rds: "aws:rds/instance:Instance",
-    logGroup: "aws:cloudwatch/logGroup:LogGroup",
-    bucket: "aws:s3/bucket:Bucket",
-    bucketEncryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    vault: "aws:backup/vault:Vault",
-    backupPlan: "aws:backup/plan:Plan",
-    backupSelection: "aws:backup/selection:Selection",
-    vpnConnection: "aws:ec2/vpnConnection:VpnConnection",
-    vpnRoute: "aws:ec2/vpnConnectionRoute:VpnConnectionRoute",
-    customerGateway: "aws:ec2/customerGateway:CustomerGateway",
-    directory: "aws:directoryservice/directory:Directory",
-    tgwAttachment: "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
-    networkAcl: "aws:ec2/networkAcl:NetworkAcl",
-    webAclAssociation: "aws:wafv2/webAclAssociation:WebAclAssociation",
-} as const;
+export { T };
 
 export function ofType(plan: Pick<TenantPlan, "resources">, type: string): PlannedResource[] {
     return plan.resources.filter((resource) => resource.type === type);

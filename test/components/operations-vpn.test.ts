@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { cidrSlug, earlyRenewalHours, OperationsVpn, OperationsVpnArgs, operationsVpnProblems } from "../../components/operations-vpn";
 import { PlannedResource } from "../../scripts/lib/plan/engine";
 import { byId, named, ofType, planProgram } from "../helpers";
+import { T } from "../resource-types";
 
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-4333-a444-555555555555";
 const SERVER_NAME = "vpn.ops.itm.example.net";
@@ -16,23 +17,6 @@ const BASE: OperationsVpnArgs = {
     serverName: SERVER_NAME,
     logKeyArn: KEY,
 };
-
-const T = {
-    key: "tls:index/privateKey:PrivateKey",
-    selfSigned: "tls:index/selfSignedCert:SelfSignedCert",
-    csr: "tls:index/certRequest:CertRequest",
-    signed: "tls:index/locallySignedCert:LocallySignedCert",
-    acm: "aws:acm/certificate:Certificate",
-    endpoint: "aws:ec2clientvpn/endpoint:Endpoint",
-    association: "aws:ec2clientvpn/networkAssociation:NetworkAssociation",
-    authorization: "aws:ec2clientvpn/authorizationRule:AuthorizationRule",
-    route: "aws:ec2clientvpn/route:Route",
-    group: "aws:ec2/securityGroup:SecurityGroup",
-    egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-    ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    logGroup: "aws:cloudwatch/logGroup:LogGroup",
-    logStream: "aws:cloudwatch/logStream:LogStream",
-} as const;
 
 /**
  * Plans the VPN and returns the plan plus the mocked state of each resource by logical name: the
@@ -77,7 +61,7 @@ describe("OperationsVpn", () => {
         const clientAcm = byId(r, auth?.rootCertificateChainArn);
         expect(serverAcm?.name).toBe("ops-vpn-server-acm");
         expect(clientAcm?.name).toBe("ops-vpn-client-acm");
-        expect(ofType(r, T.acm)).toHaveLength(2);
+        expect(ofType(r, T.certificate)).toHaveLength(2);
 
         const caPem = state("ops-vpn-ca").certPem;
         expect(caPem).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
@@ -100,12 +84,12 @@ describe("OperationsVpn", () => {
     it("GIVEN default validity WHEN planned THEN three RSA 2048 keys, a CA for signing only, a server and a client certificate with easy-rsa's profiles, a year valid and renewed in the last month", async () => {
         const { plan: p } = await plan();
         const r = p.resources;
-        expect(ofType(r, T.key).map((key) => [key.name, key.inputs])).toEqual([
+        expect(ofType(r, T.tlsPrivateKey).map((key) => [key.name, key.inputs])).toEqual([
             ["ops-vpn-ca-key", { algorithm: "RSA", rsaBits: 2048 }],
             ["ops-vpn-client-key", { algorithm: "RSA", rsaBits: 2048 }],
             ["ops-vpn-server-key", { algorithm: "RSA", rsaBits: 2048 }],
         ]);
-        expect(ofType(r, T.selfSigned).map((ca) => ca.name)).toEqual(["ops-vpn-ca"]);
+        expect(ofType(r, T.tlsSelfSignedCert).map((ca) => ca.name)).toEqual(["ops-vpn-ca"]);
         expect(named(r, "ops-vpn-ca").inputs).toEqual({
             privateKeyPem: "[secret]",
             subject: { commonName: `${SERVER_NAME} CA`, organizationalUnit: "Operations" },
@@ -128,8 +112,8 @@ describe("OperationsVpn", () => {
         });
         expect(named(r, "ops-vpn-server-cert").inputs).toMatchObject({ allowedUses: ["server_auth", "digital_signature", "key_encipherment"], validityPeriodHours: 8760, earlyRenewalHours: 730 });
         expect(named(r, "ops-vpn-client-cert").inputs).toMatchObject({ allowedUses: ["client_auth", "digital_signature"], validityPeriodHours: 8760, earlyRenewalHours: 730 });
-        expect(ofType(r, T.signed)).toHaveLength(2);
-        expect(ofType(r, T.csr)).toHaveLength(2);
+        expect(ofType(r, T.tlsLocallySignedCert)).toHaveLength(2);
+        expect(ofType(r, T.tlsCertRequest)).toHaveLength(2);
     });
 
     it("GIVEN other validity periods WHEN planned THEN the certificates and the CA use them", async () => {
@@ -167,20 +151,20 @@ describe("OperationsVpn", () => {
         const { plan: p, snapshot } = await plan();
         const r = p.resources;
         const endpoint = named(r, "ops-vpn-endpoint");
-        expect(ofType(r, T.endpoint)).toHaveLength(1);
-        expect(ofType(r, T.authorization).map((rule) => [rule.name, rule.inputs])).toEqual([
+        expect(ofType(r, T.clientVpnEndpoint)).toHaveLength(1);
+        expect(ofType(r, T.clientVpnAuthorizationRule).map((rule) => [rule.name, rule.inputs])).toEqual([
             ["ops-vpn-allow-10-10-8-0-24", { clientVpnEndpointId: endpoint.id, targetNetworkCidr: "10.10.8.0/24", authorizeAllGroups: true, description: "Operations staff to 10.10.8.0/24" }],
             ["ops-vpn-allow-10-10-9-0-24", { clientVpnEndpointId: endpoint.id, targetNetworkCidr: "10.10.9.0/24", authorizeAllGroups: true, description: "Operations staff to 10.10.9.0/24" }],
         ]);
-        expect(ofType(r, T.association).map((association) => [association.name, association.inputs])).toEqual([
+        expect(ofType(r, T.clientVpnNetworkAssociation).map((association) => [association.name, association.inputs])).toEqual([
             ["ops-vpn-subnet-0", { clientVpnEndpointId: endpoint.id, subnetId: "subnet-0aaaaaaaaaaaaaaa1" }],
             ["ops-vpn-subnet-1", { clientVpnEndpointId: endpoint.id, subnetId: "subnet-0bbbbbbbbbbbbbbb2" }],
         ]);
-        expect(ofType(r, T.route)).toEqual([]);
+        expect(ofType(r, T.clientVpnRoute)).toEqual([]);
         expect(JSON.stringify(r.map((resource) => resource.inputs))).not.toContain("0.0.0.0/0");
 
         const group = named(r, "ops-vpn-sg");
-        expect(ofType(r, T.group)).toHaveLength(1);
+        expect(ofType(r, T.securityGroup)).toHaveLength(1);
         // The provider's generated name is among the inputs, as a real preview shows it.
         expect(group.inputs).toEqual({
             name: expect.stringMatching(/^ops-vpn-sg-[0-9a-f]{7}$/),
@@ -218,7 +202,7 @@ describe("OperationsVpn", () => {
         const { plan: p } = await plan({ splitTunnel: false, sessionTimeoutHours: 12, dnsServers: ["10.10.0.2"] });
         expect(named(p.resources, "ops-vpn-endpoint").inputs).toMatchObject({ splitTunnel: false, sessionTimeoutHours: 12, dnsServers: ["10.10.0.2"] });
         // A full tunnel still reaches nothing but the authorized networks.
-        expect(ofType(p.resources, T.route)).toEqual([]);
+        expect(ofType(p.resources, T.clientVpnRoute)).toEqual([]);
     });
 
     it("GIVEN the log key WHEN planned THEN every connection is logged to a stream of a KMS-encrypted group kept a year", async () => {

@@ -7,6 +7,7 @@ import {
     DatabaseServerArgs,
     databaseServerPolicy,
     databaseSetupScript,
+    renderScript,
     shellQuote,
 } from "../../components/database-server";
 import { DedicatedHost, hostInstanceType, instanceFamilyOf } from "../../components/dedicated-host";
@@ -424,5 +425,32 @@ describe("database server pure helpers", () => {
         // The password reaches psql through the environment, never the command line.
         expect(script).toContain("\\getenv db_password DB_PASSWORD");
         expect(script).toContain("PASSWORD :'db_password'");
+    });
+
+    it("GIVEN the rendered setup script WHEN read THEN no placeholder and no template comment is left, and the quoted values sit where the template assigns them", () => {
+        const script = databaseSetupScript({
+            engineVersion: "16",
+            port: 5432,
+            listenAddress: "10.20.21.10",
+            clientCidr: VPC_CIDR,
+            secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme-db-abc123",
+            databaseName: "itm",
+            masterUsername: "itm_admin",
+        });
+        expect(script).not.toMatch(/@@|^#@/m);
+        expect(script).toContain("SECRET_ARN='arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme-db-abc123'\nLISTEN_ADDRESS='10.20.21.10'\n");
+        expect(script).toContain("listen_addresses = '10.20.21.10'\nport = 5432\n");
+        expect(script).toContain(`hostssl all   all      ${VPC_CIDR}   scram-sha-256`);
+    });
+
+    it.each([
+        ["a placeholder without a value", "a=@@A@@ b=@@B@@\n", { A: "1" }, "script template: no value for @@B@@"],
+        ["a value without a placeholder", "a=@@A@@\n", { A: "1", C: "3" }, "script template: no placeholder for C"],
+    ])("GIVEN %s WHEN a script template is rendered THEN it fails naming it", (_, text, values, message) => {
+        expect(() => renderScript(text, values)).toThrow(message);
+    });
+
+    it("GIVEN a template with #@ comment lines WHEN rendered THEN they are dropped and the rest kept byte for byte", () => {
+        expect(renderScript("#!/bin/bash\n#@ about the template\nx=@@X@@ # kept\n#@ more\n", { X: "'1'" })).toBe("#!/bin/bash\nx='1' # kept\n");
     });
 });

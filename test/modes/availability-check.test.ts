@@ -14,6 +14,7 @@ import { resolveTenant, Tenant, TenantDocument } from "../../stacks/config/tenan
 import { DEFAULT_CANARY_RUNTIME } from "../../lib/canary-runtimes";
 import { byId, ofType, stackOf } from "../graph";
 import { platformFixture } from "../fixtures/platform-configs";
+import { T } from "../resource-types";
 
 const DOCS: TenantDocument[] = [
     { tenant: "acme", company: "ACME", mode: "cloud", region: "eu-west-1", domain: { subdomain: "acme" }, network: { cidr: "10.20.0.0/16" } },
@@ -28,9 +29,9 @@ const DOCS: TenantDocument[] = [
     },
 ];
 
-const CANARY = "aws:synthetics/canary:Canary";
-const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
-const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+const CANARY = T.canary;
+const ENDPOINT = T.vpcEndpoint;
+const EGRESS = T.egress;
 
 let document: PlanDocument;
 
@@ -105,7 +106,7 @@ describe("the canary runtime", () => {
             line: expect.any(Number),
             column: 16,
             path: "/canaryRuntime",
-            message: expect.stringMatching(/^"syn-nodejs-puppeteer-99\.9" is not a runtime listed in stacks\/config\/canary-runtimes\.json/),
+            message: expect.stringMatching(/^"syn-nodejs-puppeteer-99\.9" is not a runtime listed in lib\/canary-runtimes\.json/),
         });
         expect(refused.tenants.map((plan) => plan.tenant)).not.toContain("platform-eu-west-1");
     });

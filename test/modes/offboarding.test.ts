@@ -23,7 +23,7 @@ const DATABASE_POINT = "arn:aws:rds:eu-west-1:123456789012:snapshot:awsbackup:jo
 const FILES_POINT = "arn:aws:backup:eu-west-1:123456789012:recovery-point:1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d";
 const FINAL_BACKUP = finalBackupConfigValue({ completedAt: "2026-12-06T05:00:00.000Z", recoveryPoints: { files: FILES_POINT, database: DATABASE_POINT } });
 
-const VAULT_NOTIFICATIONS = "aws:backup/vaultNotifications:VaultNotifications";
+const VAULT_NOTIFICATIONS = T.vaultNotifications;
 
 let protectedFleet: PlanDocument;
 let offboarding: PlanDocument;

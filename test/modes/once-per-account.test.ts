@@ -21,11 +21,11 @@ import { validatePlatformFile } from "../../stacks/config/platform-file";
 import { ofType, stackOf, T } from "../graph";
 
 const OTHER = "us-east-1";
-const TRAIL = "aws:cloudtrail/trail:Trail";
-const ZONE = "aws:route53/zone:Zone";
-const RECORD = "aws:route53/record:Record";
-const DETECTOR = "aws:guardduty/detector:Detector";
-const REFERENCE = "pulumi:pulumi:StackReference";
+const TRAIL = T.trail;
+const ZONE = T.zone;
+const RECORD = T.record;
+const DETECTOR = T.guardDutyDetector;
+const REFERENCE = T.stackReference;
 const DETECTOR_ID = "0123456789abcdef0123456789abcdef";
 const ORG_TRAIL = "arn:aws:cloudtrail:us-east-1:111122223333:trail/organization-trail";
 

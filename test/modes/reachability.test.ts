@@ -45,7 +45,7 @@ function one(plan: TenantPlan, type: string, name: string): PlannedResource {
     expect(found, `${type} ${name}`).toHaveLength(1);
     return found[0]!;
 }
-const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const ROLE_POLICY = T.rolePolicy;
 const bucketArnOf = (plan: TenantPlan, name: string) => `arn:aws:s3:::${String(one(plan, T.bucket, name).inputs.bucket)}`;
 
 /** The data grant of a stack's servers: its policy document and the role it is attached to. */

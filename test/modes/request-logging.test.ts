@@ -47,12 +47,12 @@ const DOCS: TenantDocument[] = [
 ];
 const tenants: Tenant[] = DOCS.map((doc) => resolveTenant(doc, `fixtures/${doc.tenant}.yaml`));
 
-const LOG_BUCKET = "aws:s3/bucket:Bucket";
-const WAF_LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration";
-const WEB_ACL = "aws:wafv2/webAcl:WebAcl";
-const BUCKET_LOGGING = "aws:s3/bucketLogging:BucketLogging";
-const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
-const TRAIL = "aws:cloudtrail/trail:Trail";
+const LOG_BUCKET = T.bucket;
+const WAF_LOGGING = T.webAclLogging;
+const WEB_ACL = T.webAcl;
+const BUCKET_LOGGING = T.bucketLogging;
+const BUCKET_POLICY = T.bucketPolicy;
+const TRAIL = T.trail;
 
 let document: PlanDocument;
 beforeAll(async () => {

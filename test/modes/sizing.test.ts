@@ -11,8 +11,8 @@ import { validateFleet } from "../../stacks/config/validate";
 import { byId, ofType, stackOf, T } from "../graph";
 import { quotasRaised } from "../helpers";
 
-const HOST = "aws:ec2/dedicatedHost:DedicatedHost";
-const VGW = "aws:ec2/vpnGateway:VpnGateway";
+const HOST = T.dedicatedHost;
+const VGW = T.vpnGateway;
 
 const FILES: Record<string, string> = {
     // Graviton application servers, x86 platform servers in the same region.
