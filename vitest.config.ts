@@ -1,14 +1,54 @@
 import { defineConfig } from "vitest/config";
 
+// Two layers (README "Tests"): `unit` runs in-process only and is the fast feedback loop
+// (`npm run test:unit`); `process` holds the tests that must start a process: one smoke test per
+// CLI through tsx, the Pulumi language host, tsc on a broken copy, git, bash and the stub `pulumi`
+// (`npm run test:process`). `npm test` runs both. test/setup-unit.ts makes starting a process
+// from a unit test fail, naming this list.
+const PROCESS_TESTS = [
+    "test/ci.test.ts",
+    "test/cli.test.ts",
+    "test/entry.test.ts",
+    "test/fleet.test.ts",
+    "test/hermetic.test.ts",
+    "test/plan-base.test.ts",
+    "test/plan-cli.test.ts",
+    "test/policy/framework.test.ts",
+    "test/stack-ops.test.ts",
+    "test/stack-ops-offboarding.test.ts",
+    "test/tenant-lifecycle.test.ts",
+    "test/tenant-new.test.ts",
+];
+
+const shared = {
+    // Pulumi's runtime keeps process-wide state: each test file runs in its own fork.
+    pool: "forks",
+    globalSetup: ["test/global-setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+} as const;
+
 export default defineConfig({
     test: {
-        include: ["test/**/*.test.ts"],
-        // Pulumi's runtime keeps process-wide state: each test file runs in its own fork.
-        pool: "forks",
-        globalSetup: ["test/global-setup.ts"],
-        // Tests never read tenant-configs/ (sales ops change it): test/setup-hermetic.ts fails a test file that does.
-        setupFiles: ["test/setup-hermetic.ts"],
-        testTimeout: 60_000,
-        hookTimeout: 60_000,
+        projects: [
+            {
+                test: {
+                    ...shared,
+                    name: "unit",
+                    include: ["test/**/*.test.ts"],
+                    exclude: PROCESS_TESTS,
+                    // Tests never read tenant-configs/ (sales ops change it): test/setup-hermetic.ts fails a test file that does.
+                    setupFiles: ["test/setup-hermetic.ts", "test/setup-unit.ts"],
+                },
+            },
+            {
+                test: {
+                    ...shared,
+                    name: "process",
+                    include: PROCESS_TESTS,
+                    setupFiles: ["test/setup-hermetic.ts"],
+                },
+            },
+        ],
     },
 });
