@@ -15,6 +15,7 @@ import { changedStacks } from "../scripts/lib/ops/changed";
 import { classifySelectFailure, finalBackupRecord, protectedUrns } from "../scripts/lib/ops/offboarding";
 import { formatLine } from "../scripts/lib/ops/log";
 import { firstLine, RolloutTenant, rolloutPlan, runRollout } from "../scripts/lib/ops/rollout";
+import { runCli } from "./cli-harness";
 import { projectWithFixtureTenants } from "./fixtures/fleet";
 
 const REPO = path.resolve(__dirname, "..");
@@ -318,26 +319,40 @@ function stubState(outputs: Record<string, unknown> = {}): string {
     return dir;
 }
 
-function cli(args: string[], options: { dir: string; env?: Record<string, string>; input?: string; path?: string; repo?: string }) {
+type StackOps = [typeof import("../scripts/stack-ops"), typeof import("../scripts/lib/cli")];
+const loaded = new Map<string, Promise<StackOps>>();
+/** A project's own scripts/stack-ops.ts (its repository root is the project's), loaded once into this process. */
+function stackOps(repo: string): Promise<StackOps> {
+    if (!loaded.has(repo)) {
+        loaded.set(repo, Promise.all([import(path.join(repo, "scripts", "stack-ops.ts")), import(path.join(repo, "scripts", "lib", "cli.ts"))]) as Promise<StackOps>);
+    }
+    return loaded.get(repo)!;
+}
+
+/** The environment of a run: the stubs first on PATH, their state in `dir`, never the real home or CLIs. */
+function stubEnv(options: { dir: string; env?: Record<string, string>; path?: string }): Record<string, string> {
+    return {
+        // Not the real home: bash started by node (stdin a socket) sources ~/.bashrc, which may put real CLIs first on PATH.
+        HOME: options.dir,
+        PATH: options.path ?? `${STUBS}${path.delimiter}${SYSTEM_PATH}`,
+        STUB_PULUMI_DIR: options.dir,
+        BACKUP_POLL_SECONDS: "0",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        ...options.env,
+    };
+}
+
+function callsOf(dir: string): Call[] {
+    const file = path.join(dir, "calls.jsonl");
+    return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Call) : [];
+}
+
+/** `npm run up|preview|destroy -- ARGS` in the project, its main called in this process; the stubs are real processes. */
+async function cli(args: string[], options: { dir: string; env?: Record<string, string>; input?: string; path?: string; repo?: string }) {
     const repo = options.repo ?? PROJECT;
-    const result = spawnSync(process.execPath, [TSX, path.join(repo, "scripts", "stack-ops.ts"), ...args], {
-        cwd: repo,
-        input: options.input ?? "",
-        encoding: "utf8",
-        env: {
-            // Not the real home: bash started by node (stdin a socket) sources ~/.bashrc, which may put real CLIs first on PATH.
-            HOME: options.dir,
-            PATH: options.path ?? `${STUBS}${path.delimiter}${SYSTEM_PATH}`,
-            STUB_PULUMI_DIR: options.dir,
-            STUB_PULUMI_DELAY_MS: "150",
-            BACKUP_POLL_SECONDS: "0",
-            PULUMI_SKIP_UPDATE_CHECK: "true",
-            ...options.env,
-        },
-    });
-    const file = path.join(options.dir, "calls.jsonl");
-    const calls: Call[] = fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Call) : [];
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls };
+    const [ops, lib] = await stackOps(repo);
+    const result = await runCli("stack-ops", (io) => ops.main(args, io), { cwd: repo, input: options.input ?? "", env: stubEnv(options), exitCodeOf: lib.exitCodeOf });
+    return { ...result, calls: callsOf(options.dir) };
 }
 
 const pulumiOp = (calls: Call[], op: string, phase = "start") => calls.filter((call) => call.tool === undefined && call.argv[0] === op && call.phase === phase);
@@ -358,10 +373,11 @@ function maxConcurrent(calls: Call[], op: string): number {
 }
 
 describe("npm run up -- --all (stub pulumi)", () => {
-    it("GIVEN the fixture fleet WHEN rolled out with --parallel 2 THEN platforms go first, canaries one by one, each stack with its region and the policy pack, never more than 2 at once", () => {
+    it("GIVEN the fixture fleet WHEN rolled out with --parallel 2 THEN platforms go first, canaries one by one, each stack with its region and the policy pack, never more than 2 at once", async () => {
         const dir = stubState();
-        // Long enough that the two platform stacks of the second wave overlap even on a busy machine.
-        const run = cli(["up", "--all", "--parallel", "2"], { dir, env: { AWS_PROFILE: "deploy-test", STUB_PULUMI_DELAY_MS: "600" } });
+        // The two platform stacks of the second wave wait for each other (a barrier, no delay): run one
+        // after the other, they would fail instead.
+        const run = await cli(["up", "--all", "--parallel", "2"], { dir, env: { AWS_PROFILE: "deploy-test", STUB_PULUMI_TOGETHER: "platform-eu-central-1,platform-us-east-1" } });
         expect(run.stderr).not.toMatch(/internal error/);
         expect(run.status).toBe(0);
         const ups = pulumiOp(run.calls, "up");
@@ -408,9 +424,9 @@ describe("npm run up -- --all (stub pulumi)", () => {
         expect(run.stderr).toContain("dist/ is current");
     }, 120_000);
 
-    it("GIVEN a canary that fails WHEN rolled out THEN no later stack starts and the summary names succeeded, failed and not started", () => {
+    it("GIVEN a canary that fails WHEN rolled out THEN no later stack starts and the summary names succeeded, failed and not started", async () => {
         const dir = stubState();
-        const run = cli(["up", "--all", "--parallel", "3"], { dir, env: { STUB_PULUMI_FAIL: "trial-lumen" } });
+        const run = await cli(["up", "--all", "--parallel", "3"], { dir, env: { STUB_PULUMI_FAIL: "trial-lumen" } });
         expect(run.status).toBe(1);
         expect(pulumiOp(run.calls, "up").map((call) => call.stack).slice(3)).toEqual(["initech", "trial-lumen"]);
         expect(run.stdout).toContain("up: 4 succeeded, 1 failed, 5 not started (of 10 stacks)");
@@ -419,9 +435,9 @@ describe("npm run up -- --all (stub pulumi)", () => {
         expect(run.stdout).not.toMatch(/trial-lumen.*succeeded/);
     }, 120_000);
 
-    it("GIVEN --dry-run WHEN run THEN it prints the waves and runs no stack operation", () => {
+    it("GIVEN --dry-run WHEN run THEN it prints the waves and runs no stack operation", async () => {
         const dir = stubState();
-        const run = cli(["up", "--all", "--dry-run", "--parallel", "4"], { dir });
+        const run = await cli(["up", "--all", "--dry-run", "--parallel", "4"], { dir });
         expect(run.status).toBe(0);
         // The home platform alone first: the others read its trail and zone.
         expect(run.stdout).toContain("wave 1 (platform):\n  pulumi config set aws:region eu-west-1 --stack platform-eu-west-1 && pulumi up --stack platform-eu-west-1 --policy-pack policy --yes\n");
@@ -432,10 +448,10 @@ describe("npm run up -- --all (stub pulumi)", () => {
 });
 
 describe("npm run preview (stub pulumi)", () => {
-    it("GIVEN a tenant WHEN previewed THEN its stack is created, its region set and the preview runs with --diff and the policy pack; logs go to --log-file as JSON", () => {
+    it("GIVEN a tenant WHEN previewed THEN its stack is created, its region set and the preview runs with --diff and the policy pack; logs go to --log-file as JSON", async () => {
         const dir = stubState();
         const log = path.join(dir, "ops.jsonl");
-        const run = cli(["preview", "acme", "--log-file", log], { dir });
+        const run = await cli(["preview", "acme", "--log-file", log], { dir });
         expect(run.status).toBe(0);
         expect(run.calls.filter((call) => call.tool === undefined && call.phase !== "end").map((call) => call.argv.slice(0, 2).join(" "))).toEqual(
             expect.arrayContaining(["version", "stack select", "stack init", "config set", "preview --diff"]),
@@ -448,18 +464,18 @@ describe("npm run preview (stub pulumi)", () => {
         expect(run.stdout).toContain("preview: 1 succeeded, 0 failed, 0 not started (of 1 stacks)");
     }, 60_000);
 
-    it("GIVEN a tenant named before its platform WHEN previewed with --dry-run THEN the platform stack still goes first", () => {
+    it("GIVEN a tenant named before its platform WHEN previewed with --dry-run THEN the platform stack still goes first", async () => {
         const dir = stubState();
-        const run = cli(["preview", "trial-lumen", "platform-us-east-1", "--dry-run"], { dir });
+        const run = await cli(["preview", "trial-lumen", "platform-us-east-1", "--dry-run"], { dir });
         expect(run.status).toBe(0);
         expect(run.stdout.indexOf("--stack platform-us-east-1")).toBeLessThan(run.stdout.indexOf("--stack trial-lumen"));
         expect(run.stdout).toContain("pulumi preview --stack trial-lumen --policy-pack policy --diff");
         expect(run.stdout).toContain("dry run: nothing was previewed.");
     }, 60_000);
 
-    it("GIVEN an unknown tenant WHEN previewed THEN it is refused before any stack is touched", () => {
+    it("GIVEN an unknown tenant WHEN previewed THEN it is refused before any stack is touched", async () => {
         const dir = stubState();
-        const run = cli(["preview", "nosuch-tenant"], { dir });
+        const run = await cli(["preview", "nosuch-tenant"], { dir });
         expect(run.status).toBe(1);
         expect(run.stdout).toContain('no tenant "nosuch-tenant": there is no tenant-configs/nosuch-tenant.yaml');
         expect(run.calls.map((call) => call.argv[0])).toEqual(["version"]);
@@ -494,10 +510,10 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
     };
     const offboardingSets = (calls: Call[]) => calls.filter((call) => call.argv[0] === "config" && call.argv[1] === "set" && call.argv[2] === "offboardingFinalBackup");
 
-    it("GIVEN a confirmed destroy WHEN run THEN both final backups are started and completed before the stack is destroyed, and the summary says what is retained", () => {
+    it("GIVEN a confirmed destroy WHEN run THEN both final backups are started and completed before the stack is destroyed, and the summary says what is retained", async () => {
         const dir = stubState(outputs);
         seed(dir);
-        const run = cli(["destroy", "globex"], { dir, input: "globex\n" });
+        const run = await cli(["destroy", "globex"], { dir, input: "globex\n" });
         expect(run.status).toBe(0);
         const starts = run.calls.filter((call) => call.tool === "aws" && call.argv[1] === "start-backup-job");
         expect(starts.map((call) => call.argv[call.argv.indexOf("--resource-arn") + 1])).toEqual([
@@ -536,19 +552,19 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
         expect(run.stdout).toContain("Retained on purpose (retainOnDelete): the backup vaults (globex-backup-vault-5e6f and its off-site copy)");
     }, 60_000);
 
-    it("GIVEN a wrong answer to the confirmation WHEN run THEN nothing is backed up or destroyed", () => {
+    it("GIVEN a wrong answer to the confirmation WHEN run THEN nothing is backed up or destroyed", async () => {
         const dir = stubState(outputs);
         seed(dir);
-        const run = cli(["destroy", "globex"], { dir, input: "acme\n" });
+        const run = await cli(["destroy", "globex"], { dir, input: "acme\n" });
         expect(run.status).toBe(1);
         expect(run.stdout).toContain('destroy: not confirmed (expected "globex"); nothing was backed up or destroyed.');
         expect(run.calls.filter((call) => call.argv[0] === "backup" || call.argv[0] === "destroy")).toEqual([]);
     }, 60_000);
 
-    it("GIVEN a final backup that fails WHEN destroying with --yes THEN the stack is not destroyed", () => {
+    it("GIVEN a final backup that fails WHEN destroying with --yes THEN the stack is not destroyed", async () => {
         const dir = stubState(outputs);
         seed(dir);
-        const run = cli(["destroy", "globex", "--yes"], { dir, env: { STUB_AWS_BACKUP_STATE: "FAILED" } });
+        const run = await cli(["destroy", "globex", "--yes"], { dir, env: { STUB_AWS_BACKUP_STATE: "FAILED" } });
         expect(run.status).toBe(1);
         expect(run.stdout).toContain("the final backup of globex failed, so the stack was not destroyed: the final backup of the database (job job-database) ended FAILED");
         expect(run.calls.filter((call) => call.argv[0] === "destroy" || call.argv[0] === "up")).toEqual([]);
@@ -556,10 +572,10 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
         expect(offboardingSets(run.calls)).toEqual([]);
     }, 60_000);
 
-    it("GIVEN a stack whose config cannot be set WHEN destroying THEN protection stays on and nothing is destroyed", () => {
+    it("GIVEN a stack whose config cannot be set WHEN destroying THEN protection stays on and nothing is destroyed", async () => {
         const dir = stubState(outputs);
         seed(dir);
-        const run = cli(["destroy", "globex", "--yes"], { dir, env: { STUB_PULUMI_CONFIG_FAIL: "offboardingFinalBackup" } });
+        const run = await cli(["destroy", "globex", "--yes"], { dir, env: { STUB_PULUMI_CONFIG_FAIL: "offboardingFinalBackup" } });
         expect(run.status).toBe(1);
         expect(run.stdout).toContain(
             "destroy: its stack config offboardingFinalBackup could not be set (error: could not save configuration of 'globex' (stub: offboardingFinalBackup is in STUB_PULUMI_CONFIG_FAIL)), so deletion protection stays on, and nothing was destroyed. The final backup is kept:\n" +
@@ -568,10 +584,10 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
         expect(run.calls.filter((call) => call.argv[0] === "destroy" || call.argv[0] === "up")).toEqual([]);
     }, 60_000);
 
-    it("GIVEN the update that lifts protection fails WHEN destroying THEN nothing is destroyed and the record is removed again", () => {
+    it("GIVEN the update that lifts protection fails WHEN destroying THEN nothing is destroyed and the record is removed again", async () => {
         const dir = stubState(outputs);
         seed(dir);
-        const run = cli(["destroy", "globex", "--yes"], { dir, env: { STUB_PULUMI_FAIL: "globex" } });
+        const run = await cli(["destroy", "globex", "--yes"], { dir, env: { STUB_PULUMI_FAIL: "globex" } });
         expect(run.status).toBe(1);
         expect(run.stdout).toContain("destroy: the update that lifts deletion protection failed (error: update failed (stub: globex is in STUB_PULUMI_FAIL)); the database and load balancer may still be protected, and nothing was destroyed.");
         expect(run.calls.filter((call) => call.argv[0] === "destroy")).toEqual([]);
@@ -600,10 +616,10 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
             stderr: "error: failed to load checkpoint: unexpected end of JSON input",
             message: 'destroy: stack "globex" could not be selected (error: failed to load checkpoint: unexpected end of JSON input): see the log for the CLI\'s whole output; nothing was destroyed.\n',
         },
-    ])("GIVEN $name when selecting the stack WHEN destroying THEN it is reported as what it is, not as a missing stack", ({ stderr, message }) => {
+    ])("GIVEN $name when selecting the stack WHEN destroying THEN it is reported as what it is, not as a missing stack", async ({ stderr, message }) => {
         const dir = stubState(outputs);
         seed(dir);
-        const run = cli(["destroy", "globex", "--yes"], { dir, env: { STUB_PULUMI_SELECT_ERROR: stderr } });
+        const run = await cli(["destroy", "globex", "--yes"], { dir, env: { STUB_PULUMI_SELECT_ERROR: stderr } });
         expect(run.status).toBe(1);
         expect(run.stdout).toBe(message);
         expect(run.stdout).not.toContain("there is no stack");
@@ -611,10 +627,10 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
         expect(run.calls.filter((call) => call.argv[0] === "destroy")).toEqual([]);
     }, 60_000);
 
-    it("GIVEN --dry-run WHEN destroying THEN it prints the backup, the record, the targeted update, the destroy and the clean-up, in that order, and runs none", () => {
+    it("GIVEN --dry-run WHEN destroying THEN it prints the backup, the record, the targeted update, the destroy and the clean-up, in that order, and runs none", async () => {
         const dir = stubState(outputs);
         seed(dir);
-        const run = cli(["destroy", "globex", "--dry-run"], { dir });
+        const run = await cli(["destroy", "globex", "--dry-run"], { dir });
         expect(run.status).toBe(0);
         const lines = run.stdout.trim().split("\n");
         expect(lines.slice(3)).toEqual([
@@ -627,21 +643,21 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
         expect(run.calls.filter((call) => ["up", "destroy", "config"].includes(call.argv[0]!) || call.tool === "aws")).toEqual([]);
     }, 60_000);
 
-    it("GIVEN no such stack WHEN destroying THEN it says there is none", () => {
+    it("GIVEN no such stack WHEN destroying THEN it says there is none", async () => {
         const dir = stubState(outputs);
-        const run = cli(["destroy", "globex", "--yes"], { dir });
+        const run = await cli(["destroy", "globex", "--yes"], { dir });
         expect(run.status).toBe(1);
         expect(run.stdout).toBe('destroy: there is no stack "globex" in the current backend (pulumi login); nothing was destroyed.\n');
         expect(run.calls.filter((call) => call.tool === "aws" && call.argv[0] === "backup")).toEqual([]);
     }, 60_000);
 
-    it("GIVEN no aws CLI on PATH WHEN destroying THEN exit 2 with one line saying how to install it, and nothing runs", () => {
+    it("GIVEN no aws CLI on PATH WHEN destroying THEN exit 2 with one line saying how to install it, and nothing runs", async () => {
         const dir = stubState(outputs);
         seed(dir);
         const bin = fs.mkdtempSync(path.join(os.tmpdir(), "only-pulumi-"));
         temporary.push(bin);
         fs.symlinkSync(path.join(STUBS, "pulumi"), path.join(bin, "pulumi"));
-        const run = cli(["destroy", "globex", "--yes"], { dir, path: `${bin}${path.delimiter}${SYSTEM_PATH}` });
+        const run = await cli(["destroy", "globex", "--yes"], { dir, path: `${bin}${path.delimiter}${SYSTEM_PATH}` });
         expect(run.status).toBe(2);
         expect(run.stderr.trim().split("\n").filter((line) => !line.startsWith("{"))).toEqual([
             "destroy: the AWS CLI (`aws`) is not on PATH; destroy needs it for the final backup: install it (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html), then run this again",
@@ -650,10 +666,28 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
     }, 60_000);
 });
 
-describe("missing Pulumi CLI", () => {
-    it.each([["preview", "acme"], ["up", "--all"], ["destroy", "acme", "--yes"]])("GIVEN no pulumi on PATH WHEN %s runs THEN exit 2 with exactly one line pointing to the install page", (...argv) => {
+describe("stack-ops smoke test (tsx, as npm runs it)", () => {
+    it("GIVEN npm run up -- --all --dry-run WHEN started as a process THEN it prints the waves, exit 0, and runs no stack operation", () => {
         const dir = stubState();
-        const run = cli(argv, { dir, path: SYSTEM_PATH });
+        const result = spawnSync(process.execPath, [TSX, path.join(PROJECT, "scripts", "stack-ops.ts"), "up", "--all", "--dry-run"], { cwd: PROJECT, input: "", encoding: "utf8", env: stubEnv({ dir }) });
+        expect(result.stderr).not.toMatch(/internal error/);
+        expect(result.status).toBe(0);
+        expect(result.stdout).toContain("wave 1 (platform):\n  pulumi config set aws:region eu-west-1 --stack platform-eu-west-1 && pulumi up --stack platform-eu-west-1 --policy-pack policy --yes\n");
+        expect(result.stdout).toContain("dry run: nothing was deployed.");
+        expect(callsOf(dir).map((call) => call.argv[0])).toEqual(["version"]);
+    }, 120_000);
+
+    it("GIVEN a usage error WHEN started as a process THEN one line ending in 'see --help', exit 2", () => {
+        const result = spawnSync(process.execPath, [TSX, path.join(PROJECT, "scripts", "stack-ops.ts"), "deploy", "acme"], { cwd: PROJECT, input: "", encoding: "utf8", env: stubEnv({ dir: stubState() }) });
+        expect(result.status).toBe(2);
+        expect(result.stderr).toBe('stack-ops: unknown command "deploy": expected preview, up, destroy or changed; see --help\n');
+    }, 120_000);
+});
+
+describe("missing Pulumi CLI", () => {
+    it.each([["preview", "acme"], ["up", "--all"], ["destroy", "acme", "--yes"]])("GIVEN no pulumi on PATH WHEN %s runs THEN exit 2 with exactly one line pointing to the install page", async (...argv) => {
+        const dir = stubState();
+        const run = await cli(argv, { dir, path: SYSTEM_PATH });
         expect(run.status).toBe(2);
         expect(run.stdout).toBe("");
         expect(run.stderr).toBe(`${argv[0]}: the Pulumi CLI (\`pulumi\`) is not on PATH: install it (https://www.pulumi.com/docs/install/, e.g. \`curl -fsSL https://get.pulumi.com | sh\`), then run this again\n`);
@@ -661,7 +695,7 @@ describe("missing Pulumi CLI", () => {
 });
 
 describe("npm run up of a program that does not compile (stub pulumi)", () => {
-    it("GIVEN a type error in a component WHEN up runs THEN it exits 1 with the compiler's FILE(LINE,COL) line and no stack is started", () => {
+    it("GIVEN a type error in a component WHEN up runs THEN it exits 1 with the compiler's FILE(LINE,COL) line and no stack is started", async () => {
         // A copy of the project (its own dist/), node_modules linked, with one component broken.
         const repo = projectWithFixtureTenants({
             prefix: "stack-ops-repo-",
@@ -670,7 +704,7 @@ describe("npm run up of a program that does not compile (stub pulumi)", () => {
         temporary.push(repo);
         fs.appendFileSync(path.join(repo, "components", "types.ts"), 'export const broken: number = "not a number";\n');
         const dir = stubState();
-        const run = cli(["up", "trial-lumen"], { dir, repo });
+        const run = await cli(["up", "trial-lumen"], { dir, repo });
         expect(run.stderr).not.toMatch(/internal error/);
         expect(run.status).toBe(1);
         expect(run.stdout).toContain("up: the program does not compile, so no stack was started:");
