@@ -12,7 +12,6 @@ const PROCESS_TESTS = [
     "test/fleet.test.ts",
     "test/hermetic.test.ts",
     "test/plan-base.test.ts",
-    "test/plan-cli.test.ts",
     "test/policy/framework.test.ts",
     "test/stack-ops.test.ts",
     "test/stack-ops-offboarding.test.ts",
