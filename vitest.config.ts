@@ -6,13 +6,13 @@ import { defineConfig } from "vitest/config";
 // (`npm run test:process`). `npm test` runs both. test/setup-unit.ts makes starting a process
 // from a unit test fail, naming this list.
 const PROCESS_TESTS = [
+    "test/build.test.ts",
     "test/ci.test.ts",
     "test/cli.test.ts",
     "test/entry.test.ts",
     "test/fleet.test.ts",
     "test/hermetic.test.ts",
     "test/plan-base.test.ts",
-    "test/policy/framework.test.ts",
     "test/stack-ops.test.ts",
     "test/stack-ops-offboarding.test.ts",
     "test/tenant-lifecycle.test.ts",

@@ -218,6 +218,10 @@ describe("the CLIs as processes", () => {
 
     it.each<[string, string[], string]>([
         ["validate", ["scripts/validate.ts", "--bogus"], "validate: Unknown option '--bogus'; see --help\n"],
+        // The plan's smoke test as a process (test/plan-cli.test.ts calls its main in-process).
+        ["plan", ["scripts/plan.ts", "--bogus"], "plan: Unknown option '--bogus'; see --help\n"],
+        // The policy CLI's smoke test as a process (test/policy/framework.test.ts calls its main in-process).
+        ["policy", ["scripts/policy.ts", "stray"], 'policy: unexpected argument "stray"; give the plan with --plan FILE.json; see --help\n'],
         ["bench --out into a missing folder", ["bench/run.ts", "--out", "nowhere/results.json"], `bench: --out nowhere/results.json: cannot be written: the folder ${path.join("ROOT", "nowhere")} does not exist (ENOENT); see --help\n`],
     ])("GIVEN %s WHEN run THEN exactly one line ending in 'see --help', exit 2", (_, [script, ...args], expected) => {
         const result = cli(script!, ...args);
