@@ -19,6 +19,11 @@ const PROCESS_TESTS = [
     "test/tenant-new.test.ts",
 ];
 
+// Files that replace a module (vi.mock) run in a fresh module graph of their own: the unit project
+// shares one (below) and would hand them, or the files after them, the other version.
+// plan-speed.test.ts swaps Pulumi's internals (Error.stackTraceLimit, google-protobuf's Struct) and checks they come back.
+const OWN_MODULES = ["test/plan-aws-rules.test.ts", "test/plan-speed.test.ts"];
+
 const shared = {
     // Pulumi's runtime keeps process-wide state: each test file runs in its own fork.
     pool: "forks",
@@ -35,8 +40,22 @@ export default defineConfig({
                     ...shared,
                     name: "unit",
                     include: ["test/**/*.test.ts"],
-                    exclude: PROCESS_TESTS,
+                    exclude: [...PROCESS_TESTS, ...OWN_MODULES],
+                    // The files share their fork's modules: @pulumi/aws and the program load once, not once
+                    // per file (three quarters of the layer's time otherwise). Each plan resets Pulumi's mocks
+                    // and config (scripts/lib/plan/engine.ts), so files do not see each other's stacks.
+                    isolate: false,
+                    // Every core: this is the layer a developer waits for (vitest's default leaves one idle).
+                    maxWorkers: "100%",
                     // Tests never read tenant-configs/ (sales ops change it): test/setup-hermetic.ts fails a test file that does.
+                    setupFiles: ["test/setup-hermetic.ts", "test/setup-unit.ts"],
+                },
+            },
+            {
+                test: {
+                    ...shared,
+                    name: "unit-own-modules",
+                    include: OWN_MODULES,
                     setupFiles: ["test/setup-hermetic.ts", "test/setup-unit.ts"],
                 },
             },
