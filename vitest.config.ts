@@ -10,7 +10,6 @@ const PROCESS_TESTS = [
     "test/ci.test.ts",
     "test/cli.test.ts",
     "test/entry.test.ts",
-    "test/fleet.test.ts",
     "test/hermetic.test.ts",
     "test/plan-base.test.ts",
     "test/stack-ops.test.ts",
