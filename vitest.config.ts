@@ -15,7 +15,6 @@ const PROCESS_TESTS = [
     "test/stack-ops.test.ts",
     "test/stack-ops-offboarding.test.ts",
     "test/tenant-lifecycle.test.ts",
-    "test/tenant-new.test.ts",
 ];
 
 // Files that replace a module (vi.mock) run in a fresh module graph of their own: the unit project
@@ -46,6 +45,8 @@ export default defineConfig({
                     isolate: false,
                     // Every core: this is the layer a developer waits for (vitest's default leaves one idle).
                     maxWorkers: "100%",
+                    // Projects with their own maxWorkers run as groups, one after the other: unit first.
+                    sequence: { groupOrder: 0 },
                     // Tests never read tenant-configs/ (sales ops change it): test/setup-hermetic.ts fails a test file that does.
                     setupFiles: ["test/setup-hermetic.ts", "test/setup-unit.ts"],
                 },
@@ -54,6 +55,7 @@ export default defineConfig({
                 test: {
                     ...shared,
                     name: "unit-own-modules",
+                    sequence: { groupOrder: 1 },
                     include: OWN_MODULES,
                     setupFiles: ["test/setup-hermetic.ts", "test/setup-unit.ts"],
                 },
@@ -62,6 +64,7 @@ export default defineConfig({
                 test: {
                     ...shared,
                     name: "process",
+                    sequence: { groupOrder: 2 },
                     include: PROCESS_TESTS,
                     setupFiles: ["test/setup-hermetic.ts"],
                 },

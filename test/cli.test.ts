@@ -197,7 +197,7 @@ describe("tenant files given by path", () => {
 });
 
 describe("the CLIs as processes", () => {
-    const ROOT = projectCopy({ prefix: "cli-", copy: ["stacks", "components", "scripts", "bench", "platform-configs", "Pulumi.yaml", "package.json", "tsconfig.json"], link: ["test"] });
+    const ROOT = projectCopy({ prefix: "cli-", copy: ["stacks", "components", "scripts", "bench", "platform-configs", "Pulumi.yaml", "package.json", "tsconfig.json"], link: ["test", "policy"] });
     temporary.push(ROOT);
     fs.mkdirSync(path.join(ROOT, "tenant-configs"));
     fs.copyFileSync(path.join(REPO, "tenant-configs", "tenant.schema.json"), path.join(ROOT, "tenant-configs", "tenant.schema.json"));
@@ -220,6 +220,8 @@ describe("the CLIs as processes", () => {
         ["validate", ["scripts/validate.ts", "--bogus"], "validate: Unknown option '--bogus'; see --help\n"],
         // The plan's smoke test as a process (test/plan-cli.test.ts calls its main in-process).
         ["plan", ["scripts/plan.ts", "--bogus"], "plan: Unknown option '--bogus'; see --help\n"],
+        // The tenant wizard's smoke test as a process (test/tenant-new.test.ts calls its main in-process).
+        ["tenant:new", ["scripts/tenant-new.ts", "--bogus"], "tenant:new: Unknown option '--bogus'; see --help\n"],
         // The policy CLI's smoke test as a process (test/policy/framework.test.ts calls its main in-process).
         ["policy", ["scripts/policy.ts", "stray"], 'policy: unexpected argument "stray"; give the plan with --plan FILE.json; see --help\n'],
         ["bench --out into a missing folder", ["bench/run.ts", "--out", "nowhere/results.json"], `bench: --out nowhere/results.json: cannot be written: the folder ${path.join("ROOT", "nowhere")} does not exist (ENOENT); see --help\n`],
