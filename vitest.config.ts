@@ -7,7 +7,7 @@ import { defineConfig } from "vitest/config";
 // from a unit test fail, naming this list.
 const PROCESS_TESTS = [
     "test/build.test.ts",
-    "test/ci.test.ts",
+    "test/ci-processes.test.ts",
     "test/cli.test.ts",
     "test/entry.test.ts",
     "test/hermetic.test.ts",
