@@ -1,12 +1,11 @@
 import { defineConfig } from "vitest/config";
 
-// Two layers (README "Tests"): `unit` runs in-process only and is the fast feedback loop
+// Two layers (README, "and the tests"): `unit` runs in-process only and is the fast feedback loop
 // (`npm run test:unit`); `process` holds the tests that must start a process: one smoke test per
 // CLI through tsx, the Pulumi language host, tsc on a broken copy, git, bash and the stub `pulumi`
 // (`npm run test:process`). `npm test` runs both. test/setup-unit.ts makes starting a process
 // from a unit test fail, naming this list.
 const PROCESS_TESTS = [
-    "test/build.test.ts",
     "test/ci-processes.test.ts",
     "test/cli.test.ts",
     "test/entry.test.ts",
@@ -19,11 +18,12 @@ const PROCESS_TESTS = [
 
 // Files that replace a module (vi.mock) run in a fresh module graph of their own: the unit project
 // shares one (below) and would hand them, or the files after them, the other version.
-// plan-speed.test.ts swaps Pulumi's internals (Error.stackTraceLimit, google-protobuf's Struct) and checks they come back.
-const OWN_MODULES = ["test/plan-aws-rules.test.ts", "test/plan-speed.test.ts"];
+// So do the files that swap Pulumi's internals and check they come back: build.test.ts (the
+// promise traces), plan-speed.test.ts (Error.stackTraceLimit, google-protobuf's Struct).
+const OWN_MODULES = ["test/build.test.ts", "test/plan-aws-rules.test.ts", "test/plan-speed.test.ts"];
 
 const shared = {
-    // Pulumi's runtime keeps process-wide state: each test file runs in its own fork.
+    // Pulumi's runtime keeps process-wide state: test files run in forks (one per file unless `isolate: false`).
     pool: "forks",
     globalSetup: ["test/global-setup.ts"],
     testTimeout: 60_000,
