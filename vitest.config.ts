@@ -7,7 +7,7 @@ import { defineConfig } from "vitest/config";
 // from a unit test fail, naming this list.
 const PROCESS_TESTS = [
     "test/ci-processes.test.ts",
-    "test/cli.test.ts",
+    "test/cli-smoke.test.ts",
     "test/entry.test.ts",
     "test/hermetic.test.ts",
     "test/plan-base.test.ts",
