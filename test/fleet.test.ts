@@ -326,7 +326,7 @@ describe("the validate CLI", () => {
     let bad: string;
     let junk: string;
     // Each invocation calls the project's own main in this process (its root is the project's: the
-    // fixture fleet), all of them once, up front. The smoke test as a process is in test/cli.test.ts.
+    // fixture fleet), all of them once, up front. The smoke test as a process is in test/cli-smoke.test.ts.
     const runs: Record<string, Run> = {};
 
     // The CLI runs in a project beside this one whose tenant-configs/ is the fixture fleet.

@@ -238,7 +238,7 @@ describe("the rule set", () => {
 
 describe("npm run policy", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-cli-"));
-    // main called in-process (the smoke test as a process is in test/cli.test.ts).
+    // main called in-process (the smoke test as a process is in test/cli-smoke.test.ts).
     const runPolicy = (...args: string[]) => runCli("policy", () => main(args), { cwd: ROOT });
 
     it("GIVEN a broken plan file WHEN checked THEN exit 1 with FILE:PATH: message lines and no stack trace", async () => {
