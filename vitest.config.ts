@@ -1,14 +1,75 @@
 import { defineConfig } from "vitest/config";
 
+// Two layers (README, "and the tests"): `unit` runs in-process only and is the fast feedback loop
+// (`npm run test:unit`); `process` holds the tests that must start a process: one smoke test per
+// CLI through tsx, the Pulumi language host, tsc on a broken copy, git, bash and the stub `pulumi`
+// (`npm run test:process`). `npm test` runs both. test/setup-unit.ts makes starting a process
+// from a unit test fail, naming this list.
+const PROCESS_TESTS = [
+    "test/ci-processes.test.ts",
+    "test/cli-smoke.test.ts",
+    "test/entry.test.ts",
+    "test/hermetic.test.ts",
+    "test/plan-base.test.ts",
+    "test/stack-ops.test.ts",
+    "test/stack-ops-offboarding.test.ts",
+    "test/tenant-lifecycle.test.ts",
+];
+
+// Files that replace a module (vi.mock) run in a fresh module graph of their own: the unit project
+// shares one (below) and would hand them, or the files after them, the other version.
+// So do the files that swap Pulumi's internals and check they come back: build.test.ts (the
+// promise traces), plan-speed.test.ts and pulumi-internals.test.ts (Error.stackTraceLimit,
+// google-protobuf's Struct, Pulumi's debuggablePromise: planned with and without the patches).
+const OWN_MODULES = ["test/build.test.ts", "test/plan-aws-rules.test.ts", "test/plan-speed.test.ts", "test/pulumi-internals.test.ts"];
+
+const shared = {
+    // Pulumi's runtime keeps process-wide state: test files run in forks (one per file unless `isolate: false`).
+    pool: "forks",
+    globalSetup: ["test/global-setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+} as const;
+
 export default defineConfig({
     test: {
-        include: ["test/**/*.test.ts"],
-        // Pulumi's runtime keeps process-wide state: each test file runs in its own fork.
-        pool: "forks",
-        globalSetup: ["test/global-setup.ts"],
-        // Tests never read tenant-configs/ (sales ops change it): test/setup-hermetic.ts fails a test file that does.
-        setupFiles: ["test/setup-hermetic.ts"],
-        testTimeout: 60_000,
-        hookTimeout: 60_000,
+        projects: [
+            {
+                test: {
+                    ...shared,
+                    name: "unit",
+                    include: ["test/**/*.test.ts"],
+                    exclude: [...PROCESS_TESTS, ...OWN_MODULES],
+                    // The files share their fork's modules: @pulumi/aws and the program load once, not once
+                    // per file (three quarters of the layer's time otherwise). Each plan resets Pulumi's mocks
+                    // and config (scripts/lib/plan/engine.ts), so files do not see each other's stacks.
+                    isolate: false,
+                    // Every core: this is the layer a developer waits for (vitest's default leaves one idle).
+                    maxWorkers: "100%",
+                    // Projects with their own maxWorkers run as groups, one after the other: unit first.
+                    sequence: { groupOrder: 0 },
+                    // Tests never read tenant-configs/ (sales ops change it): test/setup-hermetic.ts fails a test file that does.
+                    setupFiles: ["test/setup-hermetic.ts", "test/setup-unit.ts"],
+                },
+            },
+            {
+                test: {
+                    ...shared,
+                    name: "unit-own-modules",
+                    sequence: { groupOrder: 1 },
+                    include: OWN_MODULES,
+                    setupFiles: ["test/setup-hermetic.ts", "test/setup-unit.ts"],
+                },
+            },
+            {
+                test: {
+                    ...shared,
+                    name: "process",
+                    sequence: { groupOrder: 2 },
+                    include: PROCESS_TESTS,
+                    setupFiles: ["test/setup-hermetic.ts"],
+                },
+            },
+        ],
     },
 });

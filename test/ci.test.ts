@@ -1,7 +1,7 @@
 // The CI-only scripts (scripts/ci/): the preview matrix batching, the plan comment upserted in
-// place, and the workflow lint's own rules and shellcheck mapping. No network: `gh` is a fake.
+// place, and the workflow lint's own rules. No network: `gh` is a fake. What runs shellcheck or
+// bash is test/ci-processes.test.ts (the process project).
 
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -12,7 +12,7 @@ import { parse as parseYaml } from "yaml";
 import { batchStacks, GITHUB_MATRIX_LIMIT } from "../scripts/lib/ops/changed";
 import { previewMatrix } from "../scripts/ci/preview-matrix";
 import { applyActions, commentFiles, GhApi, IssueComment, main as planComment, marker, planActions } from "../scripts/ci/plan-comment";
-import { hasShellcheck, lintWorkflow, repositoryRules, runBlocks, shellcheckFile, shellcheckRunBlocks, shellScriptsOf } from "../scripts/ci/lint-workflows";
+import { lintWorkflow, repositoryRules, runBlocks, shellScriptsOf } from "../scripts/ci/lint-workflows";
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `t${String(i).padStart(4, "0")}`);
 
@@ -152,11 +152,6 @@ describe("lint-workflows", () => {
         expect(findings).toEqual([expect.objectContaining({ file: "w.yml", line: 9, rule: "actionlint expression", message: expect.stringMatching(/potentially untrusted/) })]);
     });
 
-    it.runIf(hasShellcheck())("GIVEN an unquoted variable in a run block WHEN shellchecked THEN SC2086 at the workflow's line and column", () => {
-        const text = workflow("      - run: |\n          echo ok\n          rm $FILE\n");
-        expect(shellcheckRunBlocks(text, "w.yml")).toEqual([expect.objectContaining({ line: 11, column: 14, rule: "shellcheck SC2086" })]);
-    });
-
     it("GIVEN a repository with scripts at several depths and in the folders not searched WHEN its shell scripts are listed THEN .ci/run and every *.sh outside node_modules, dist, .git and tenant-configs", () => {
         const root = fs.mkdtempSync(path.join(os.tmpdir(), "shell-scripts-"));
         for (const file of [".ci/run", "a.sh", "components/scripts/setup.sh", "scripts/ci/x.sh", "scripts/ci/notes.txt", "node_modules/p/i.sh", "dist/components/scripts/setup.sh", ".git/hooks/h.sh", "tenant-configs/t.sh"]) {
@@ -169,22 +164,6 @@ describe("lint-workflows", () => {
     it("GIVEN this repository WHEN its shell scripts are listed THEN the database server's setup template and CI's scripts are among them", () => {
         const root = path.resolve(__dirname, "..");
         expect(shellScriptsOf(root).map((file) => path.relative(root, file))).toEqual(expect.arrayContaining([".ci/run", "components/scripts/database-setup.sh", "scripts/ci/preview-stacks.sh"]));
-    });
-
-    it.runIf(hasShellcheck())("GIVEN a script file with an unquoted variable WHEN shellchecked THEN SC2086 at its line and column", () => {
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "shellcheck-")), "s.sh");
-        fs.writeFileSync(file, "#!/bin/bash\necho ok\nrm $FILE\n");
-        expect(shellcheckFile(file, "s.sh")).toEqual([expect.objectContaining({ file: "s.sh", line: 3, column: 4, rule: "shellcheck SC2086" })]);
-    });
-
-    it.runIf(hasShellcheck())("GIVEN the repository's shell scripts WHEN shellchecked THEN they are clean", () => {
-        const root = path.resolve(__dirname, "..");
-        expect(shellScriptsOf(root).flatMap((script) => shellcheckFile(script, path.relative(root, script)))).toEqual([]);
-    });
-
-    it("GIVEN the repository's workflow WHEN linted THEN it is clean", async () => {
-        const file = path.resolve(__dirname, "..", ".github", "workflows", "infra.yml");
-        expect(await lintWorkflow(fs.readFileSync(file, "utf8"), "infra.yml", hasShellcheck())).toEqual([]);
     });
 });
 
@@ -276,41 +255,5 @@ describe(".github/workflows/infra.yml", () => {
             const cache = workflow.jobs[name]!.steps.find((step) => step.uses?.startsWith("actions/cache@"))!;
             expect(cache.with).toEqual({ path: "~/.pulumi/plugins", key: "pulumi-plugins-${{ runner.os }}-${{ hashFiles('package-lock.json') }}" });
         }
-    });
-});
-
-describe("scripts/ci/preview-stacks.sh against a stub pulumi", () => {
-    it("GIVEN an existing and a new stack WHEN previewed THEN the existing one is previewed read-only and the new one reported, not created", () => {
-        const bin = fs.mkdtempSync(path.join(os.tmpdir(), "stub-pulumi-"));
-        const log = path.join(bin, "calls.log");
-        fs.writeFileSync(
-            path.join(bin, "pulumi"),
-            `#!/usr/bin/env bash\necho "$*" >> "${log}"\nif [ "$1 $2" = "stack select" ] && [ "$3" = "newco" ]; then echo "error: no stack named 'newco' found" >&2; exit 255; fi\nexit 0\n`,
-            { mode: 0o755 },
-        );
-        const result = spawnSync("bash", [path.resolve(__dirname, "..", "scripts", "ci", "preview-stacks.sh")], {
-            env: { PATH: `${bin}${path.delimiter}${process.env.PATH}`, STACKS: "platform-eu-west-1 newco" },
-            encoding: "utf8",
-        });
-        expect(result.status).toBe(0);
-        expect(fs.readFileSync(log, "utf8").trim().split("\n")).toEqual([
-            "stack select platform-eu-west-1 --non-interactive",
-            "config set aws:region eu-west-1 --stack platform-eu-west-1 --non-interactive",
-            "preview --diff --policy-pack policy --stack platform-eu-west-1 --non-interactive",
-            "stack select newco --non-interactive",
-        ]);
-        expect(result.stdout).toContain("::notice::newco: no such stack in the backend yet");
-        expect(result.stdout).toContain("2 stack(s): 1 previewed, 1 new (not previewed), 0 failed");
-    });
-
-    it("GIVEN a stack that cannot be selected for another reason WHEN previewed THEN it fails, naming the reason", () => {
-        const bin = fs.mkdtempSync(path.join(os.tmpdir(), "stub-pulumi-"));
-        fs.writeFileSync(path.join(bin, "pulumi"), `#!/usr/bin/env bash\necho "error: [401] Unauthorized" >&2\nexit 255\n`, { mode: 0o755 });
-        const result = spawnSync("bash", [path.resolve(__dirname, "..", "scripts", "ci", "preview-stacks.sh")], {
-            env: { PATH: `${bin}${path.delimiter}${process.env.PATH}`, STACKS: "platform-eu-west-1" },
-            encoding: "utf8",
-        });
-        expect(result.status).toBe(1);
-        expect(result.stdout).toContain("::error::platform-eu-west-1: cannot select the stack: error: [401] Unauthorized");
     });
 });

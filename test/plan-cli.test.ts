@@ -1,15 +1,14 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
 import { afterAll, describe, expect, it } from "vitest";
 
+import { runCli } from "./cli-harness";
 import { projectCopy } from "../bench/project-copy";
 import { platformFileText } from "./fixtures/platform-configs";
 
 const REPO = path.resolve(__dirname, "..");
-const TSX = path.join(REPO, "node_modules", ".bin", "tsx");
 
 /**
  * The fleet the command plans: a copy of the project whose tenant-configs/ holds these fixtures
@@ -37,10 +36,14 @@ for (const [file, text] of Object.entries(FLEET)) {
 }
 afterAll(() => fs.rmSync(ROOT, { recursive: true, force: true }));
 
-function plan(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-    // The whole fleet's plan JSON is over 1 MiB, spawnSync's default buffer: past it the child is killed.
-    const child = spawnSync(TSX, [path.join(ROOT, "scripts", "plan.ts"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
-    return { status: child.status, stdout: child.stdout, stderr: child.stderr };
+type PlanCli = [typeof import("../scripts/plan"), typeof import("../scripts/lib/cli")];
+let loaded: Promise<PlanCli> | undefined;
+
+/** `npm run plan -- ARGS` in the copy: its own scripts/plan.ts (its root is the copy's), main called in this process. */
+async function plan(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+    loaded ??= Promise.all([import(path.join(ROOT, "scripts", "plan.ts")), import(path.join(ROOT, "scripts", "lib", "cli.ts"))]) as Promise<PlanCli>;
+    const [script, lib] = await loaded;
+    return runCli("plan", () => script.main(args), { cwd: ROOT, exitCodeOf: lib.exitCodeOf });
 }
 
 /** What made a plan exit non-zero, for the failure message: its violations, or the start of its output. */
@@ -70,8 +73,8 @@ interface Doc {
 }
 
 describe("npm run plan", () => {
-    it("GIVEN --json and no tenant WHEN run THEN stdout is exactly one plan document of every tenant and the platforms in use", () => {
-        const result = plan("--json");
+    it("GIVEN --json and no tenant WHEN run THEN stdout is exactly one plan document of every tenant and the platforms in use", async () => {
+        const result = await plan("--json");
         expect(result.status, `${result.stderr}\n${violationsOf(result.stdout)}`).toBe(0);
         const doc = JSON.parse(result.stdout) as Doc;
         expect(doc.version).toBe(1);
@@ -83,8 +86,8 @@ describe("npm run plan", () => {
         expect(doc.tenants.find((tenant) => tenant.tenant === "acme")).toMatchObject({ mode: "vpn-sync", source: "tenant-configs/acme.yaml" });
     });
 
-    it("GIVEN tenant ids WHEN run without --json THEN a readable summary of just those tenants is printed", () => {
-        const result = plan("acme", "brightpath");
+    it("GIVEN tenant ids WHEN run without --json THEN a readable summary of just those tenants is printed", async () => {
+        const result = await plan("acme", "brightpath");
         expect(result.status).toBe(0);
         expect(result.stdout).toContain("acme (vpn-sync, eu-west-1) from tenant-configs/acme.yaml");
         expect(result.stdout).toContain("brightpath (saas, eu-west-1)");
@@ -92,15 +95,15 @@ describe("npm run plan", () => {
         expect(result.stdout).not.toContain("platform-eu-west-1 (platform");
     });
 
-    it("GIVEN platform WHEN run THEN only the platform stacks of the regions in use appear", () => {
-        const doc = JSON.parse(plan("platform", "--json").stdout) as Doc;
+    it("GIVEN platform WHEN run THEN only the platform stacks of the regions in use appear", async () => {
+        const doc = JSON.parse((await plan("platform", "--json")).stdout) as Doc;
         expect(doc.tenants.length).toBeGreaterThan(0);
         expect(doc.tenants.every((tenant) => tenant.mode === "platform")).toBe(true);
     });
 
-    it("GIVEN a valid id and an invalid file WHEN run THEN exit 1, the errors are listed and the valid tenant is still planned", () => {
+    it("GIVEN a valid id and an invalid file WHEN run THEN exit 1, the errors are listed and the valid tenant is still planned", async () => {
         const bad = tempTenant("broken", "tenant: broken\ncompany: Broken\nmode: cloud\nregion: eu-west-1\n");
-        const result = plan("acme", bad, "--json");
+        const result = await plan("acme", bad, "--json");
         expect(result.status).toBe(1);
         const doc = JSON.parse(result.stdout) as Doc;
         expect(doc.tenants.map((tenant) => tenant.tenant)).toEqual(["acme"]);
@@ -108,7 +111,7 @@ describe("npm run plan", () => {
         expect(doc.errors.every((error) => error.file.endsWith("broken.yaml"))).toBe(true);
     });
 
-    it("GIVEN a malformed image pin WHEN run THEN exit 1 with one error at the pin's line, column and path, and nothing planned", () => {
+    it("GIVEN a malformed image pin WHEN run THEN exit 1 with one error at the pin's line, column and path, and nothing planned", async () => {
         const file = path.join(ROOT, "stacks", "config", "server-images.json");
         const original = fs.readFileSync(file, "utf8");
         const broken = original.replace(/"x86_64": "al2023-ami-[^"]*"/, '"x86_64": "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"');
@@ -117,14 +120,14 @@ describe("npm run plan", () => {
         const column = broken.split("\n")[line - 1]!.indexOf('"x86_64"') + 1;
         fs.writeFileSync(file, broken);
         try {
-            const json = plan("acme", "--json");
+            const json = await plan("acme", "--json");
             expect(json.status).toBe(1);
             const doc = JSON.parse(json.stdout) as Doc;
             expect(doc.tenants).toEqual([]);
             expect(doc.errors).toEqual([
                 { file: "stacks/config/server-images.json", line, column, path: "/default/x86_64", message: expect.stringContaining("is not the name of an Amazon Linux 2023 release") },
             ]);
-            const text = plan("acme");
+            const text = await plan("acme");
             expect(text.status).toBe(1);
             expect(`${text.stdout}${text.stderr}`).toContain(`stacks/config/server-images.json:${line}:${column}: /default/x86_64: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" is not`);
             expect(`${text.stdout}${text.stderr}`).not.toMatch(/\n\s+at /);
@@ -133,13 +136,13 @@ describe("npm run plan", () => {
         }
     });
 
-    it("GIVEN a file elsewhere overlapping a tenant in tenant-configs WHEN run THEN it is refused, unless --isolated", () => {
+    it("GIVEN a file elsewhere overlapping a tenant in tenant-configs WHEN run THEN it is refused, unless --isolated", async () => {
         const file = tempTenant("newcomer", cloudTenant("newcomer", "10.20.0.0/16"));
-        const checked = plan(file, "--json");
+        const checked = await plan(file, "--json");
         expect(checked.status).toBe(1);
         const doc = JSON.parse(checked.stdout) as Doc;
         expect(doc.errors[0]?.message).toContain("tenant-configs/globex.yaml");
-        const isolated = plan(file, "--isolated", "--json");
+        const isolated = await plan(file, "--isolated", "--json");
         expect(isolated.status).toBe(0);
         expect((JSON.parse(isolated.stdout) as Doc).tenants.map((tenant) => tenant.tenant)).toEqual(["newcomer"]);
     });
@@ -150,16 +153,16 @@ describe("npm run plan", () => {
         [["Not_A_Tenant"], /neither a tenant id, platform-<region> nor a \.yaml file/],
         [["--config", "fooBar=1"], /--config fooBar: unknown config key; the program reads: .*homePlatformStack/],
         [["acme", "--isolated"], /--isolated applies to FILE\.yaml/],
-    ])("GIVEN %j WHEN run THEN exit 2 with a one-line usage message pointing to --help and no stack trace", (args, message) => {
-        const result = plan(...args);
+    ])("GIVEN %j WHEN run THEN exit 2 with a one-line usage message pointing to --help and no stack trace", async (args, message) => {
+        const result = await plan(...args);
         expect(result.status).toBe(2);
         expect(result.stderr).toMatch(message);
         expect(result.stderr).toMatch(/^plan: [^\n]*; see --help\n$/);
         expect(result.stderr).not.toMatch(/\n\s+at /);
     });
 
-    it("GIVEN an unknown tenant id WHEN run THEN exit 1 naming the missing file", () => {
-        const result = plan("nobody-here", "--json");
+    it("GIVEN an unknown tenant id WHEN run THEN exit 1 naming the missing file", async () => {
+        const result = await plan("nobody-here", "--json");
         expect(result.status).toBe(1);
         expect((JSON.parse(result.stdout) as Doc).errors[0]).toMatchObject({ file: "tenant-configs/nobody-here.yaml", message: "no such file" });
     });

@@ -4,19 +4,18 @@
 // end to end against the stub `pulumi` and `aws` of test/fixtures/stub-pulumi, in a copy of the
 // project whose tenant folder holds fixtures (never tenant-configs/).
 
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { runCli } from "./cli-harness";
 import { projectCopy } from "../bench/project-copy";
 import { TENANT_SCHEMA } from "./fixtures/fleet";
 
 const REPO = path.resolve(__dirname, "..");
 const STUBS = path.join(REPO, "test", "fixtures", "stub-pulumi");
-const TSX = path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs");
 const SYSTEM_PATH = [path.dirname(process.execPath), "/usr/bin", "/bin"].join(path.delimiter);
 
 const FIXTURES: Record<string, string> = {
@@ -79,32 +78,29 @@ function stubState(deployed = true): string {
     return dir;
 }
 
-function cli(args: string[], dir: string) {
-    const result = spawnSync(process.execPath, [TSX, path.join(repo, "scripts", "stack-ops.ts"), ...args], {
+type StackOps = [typeof import("../scripts/stack-ops"), typeof import("../scripts/lib/cli")];
+let loaded: Promise<StackOps> | undefined;
+
+/** `npm run up -- ARGS` in the copy, its own main called in this process (its root is the copy's); the stubs are real processes. */
+async function cli(args: string[], dir: string, env: Record<string, string> = {}) {
+    loaded ??= Promise.all([import(path.join(repo, "scripts", "stack-ops.ts")), import(path.join(repo, "scripts", "lib", "cli.ts"))]) as Promise<StackOps>;
+    const [ops, lib] = await loaded;
+    const result = await runCli("stack-ops", (io) => ops.main(args, io), {
         cwd: repo,
-        // No answer on stdin: the rollout never asks.
-        input: "",
-        encoding: "utf8",
-        env: {
-            HOME: dir,
-            PATH: `${STUBS}${path.delimiter}${SYSTEM_PATH}`,
-            STUB_PULUMI_DIR: dir,
-            STUB_PULUMI_DELAY_MS: "50",
-            BACKUP_POLL_SECONDS: "0",
-            PULUMI_SKIP_UPDATE_CHECK: "true",
-        },
+        exitCodeOf: lib.exitCodeOf,
+        env: { HOME: dir, PATH: `${STUBS}${path.delimiter}${SYSTEM_PATH}`, STUB_PULUMI_DIR: dir, BACKUP_POLL_SECONDS: "0", PULUMI_SKIP_UPDATE_CHECK: "true", ...env },
     });
     const file = path.join(dir, "calls.jsonl");
     const calls: Call[] = fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Call) : [];
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls };
+    return { ...result, calls };
 }
 
 const index = (calls: readonly Call[], match: (call: Call) => boolean): number => calls.findIndex(match);
 
 describe("npm run up -- --all with a tenant whose file says status: offboarding (stub pulumi, stub aws)", () => {
-    it("GIVEN a deployed offboarding tenant WHEN rolled out THEN the fleet is updated first, then it is backed up, unprotected and destroyed with destroy's steps, without a prompt", () => {
+    it("GIVEN a deployed offboarding tenant WHEN rolled out THEN the fleet is updated first, then it is backed up, unprotected and destroyed with destroy's steps, without a prompt", async () => {
         const dir = stubState();
-        const run = cli(["up", "--all"], dir);
+        const run = await cli(["up", "--all"], dir);
         expect(run.stderr).not.toMatch(/internal error/);
         expect(run.status).toBe(0);
         const starts = run.calls.filter((call) => call.tool === undefined && call.phase === "start");
@@ -132,33 +128,28 @@ describe("npm run up -- --all with a tenant whose file says status: offboarding 
         expect(run.stderr).not.toContain("Type the tenant id");
     }, 120_000);
 
-    it("GIVEN the offboarding tenant's final backup fails WHEN rolled out THEN its stack is not destroyed and the rollout fails", () => {
+    it("GIVEN the offboarding tenant's final backup fails WHEN rolled out THEN its stack is not destroyed and the rollout fails", async () => {
         const dir = stubState();
-        const result = spawnSync(process.execPath, [TSX, path.join(repo, "scripts", "stack-ops.ts"), "up", "--all"], {
-            cwd: repo,
-            input: "",
-            encoding: "utf8",
-            env: { HOME: dir, PATH: `${STUBS}${path.delimiter}${SYSTEM_PATH}`, STUB_PULUMI_DIR: dir, STUB_PULUMI_DELAY_MS: "50", BACKUP_POLL_SECONDS: "0", PULUMI_SKIP_UPDATE_CHECK: "true", STUB_AWS_BACKUP_STATE: "FAILED" },
-        });
-        const calls = fs.readFileSync(path.join(dir, "calls.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line) as Call);
+        const result = await cli(["up", "--all"], dir, { STUB_AWS_BACKUP_STATE: "FAILED" });
+        const calls = result.calls;
         expect(result.status).toBe(1);
         expect(calls.some((call) => call.argv[0] === "destroy")).toBe(false);
         expect(result.stdout).toContain("up: 3 succeeded, 1 failed, 0 not started (of 4 stacks)");
         expect(result.stdout).toMatch(/failed: {6}leaving: destroy: the final backup of leaving failed, so the stack was not destroyed/);
     }, 120_000);
 
-    it("GIVEN the offboarding tenant's stack is already gone WHEN rolled out THEN it counts as done and nothing is backed up or destroyed", () => {
+    it("GIVEN the offboarding tenant's stack is already gone WHEN rolled out THEN it counts as done and nothing is backed up or destroyed", async () => {
         const dir = stubState(false);
-        const run = cli(["up", "--all"], dir);
+        const run = await cli(["up", "--all"], dir);
         expect(run.status).toBe(0);
         expect(run.calls.some((call) => call.tool === "aws" && call.argv[0] === "backup")).toBe(false);
         expect(run.calls.some((call) => call.argv[0] === "destroy")).toBe(false);
         expect(run.stdout).toContain("destroy: leaving has no stack: already offboarded; delete tenant-configs/leaving.yaml in a pull request.");
     }, 120_000);
 
-    it("GIVEN --dry-run WHEN run THEN the offboarding is its own last wave, named as destroy's steps", () => {
+    it("GIVEN --dry-run WHEN run THEN the offboarding is its own last wave, named as destroy's steps", async () => {
         const dir = stubState();
-        const run = cli(["up", "--all", "--dry-run"], dir);
+        const run = await cli(["up", "--all", "--dry-run"], dir);
         expect(run.status).toBe(0);
         expect(run.stdout).toContain(
             "wave 4 (offboarding):\n  npm run destroy -- leaving --yes (status: offboarding: final backup, deletion protection lifted, destroy; vaults, keys and backups kept)\n",

@@ -1,6 +1,6 @@
-// The stack operations (scripts/stack-ops.ts): the pure rollout order and final-backup plan, and
-// the CLI end to end against the stub `pulumi` and `aws` of test/fixtures/stub-pulumi, driven by
-// the real Automation API.
+// The stack operations CLI (scripts/stack-ops.ts) end to end against the stub `pulumi` and `aws` of
+// test/fixtures/stub-pulumi, driven by the real Automation API: main called in this process, one
+// smoke test through tsx. The pure parts are test/stack-ops-plan.test.ts (the unit project).
 
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -9,12 +9,7 @@ import * as path from "node:path";
 
 import { afterAll, describe, expect, it } from "vitest";
 
-import { parseRequest } from "../scripts/stack-ops";
-import { finalBackupPlan, FINAL_BACKUP_RETENTION_DAYS, startBackupJobArgs } from "../scripts/lib/ops/backup";
-import { changedStacks } from "../scripts/lib/ops/changed";
-import { classifySelectFailure, finalBackupRecord, protectedUrns } from "../scripts/lib/ops/offboarding";
-import { formatLine } from "../scripts/lib/ops/log";
-import { firstLine, RolloutTenant, rolloutPlan, runRollout } from "../scripts/lib/ops/rollout";
+import { runCli } from "./cli-harness";
 import { projectWithFixtureTenants } from "./fixtures/fleet";
 
 const REPO = path.resolve(__dirname, "..");
@@ -29,273 +24,6 @@ const PROJECT = projectWithFixtureTenants({
     link: ["policy"],
 });
 afterAll(() => fs.rmSync(PROJECT, { recursive: true, force: true }));
-
-const t = (id: string, mode: RolloutTenant["mode"], region: string, environment: RolloutTenant["environment"] = "production"): RolloutTenant => ({ id, mode, region, environment });
-
-describe("rolloutPlan", () => {
-    const fleet = [
-        t("zeta", "cloud", "eu-west-1"),
-        t("alpha", "cloud", "eu-west-1"),
-        t("beta", "saas", "us-east-1"),
-        t("gamma", "saas", "us-east-1"),
-        t("delta", "vpn", "eu-central-1", "test"),
-        t("epsilon", "saas", "eu-west-1", "demo"),
-        t("eta", "physical", "eu-west-1"),
-        t("theta", "cloud", "us-east-1"),
-        t("iota", "saas", "eu-west-1"),
-    ];
-    it.each([
-        {
-            parallel: 2,
-            waves: [
-                ["platform", ["platform-eu-west-1"]],
-                ["platform", ["platform-eu-central-1", "platform-us-east-1"]],
-                ["canary", ["delta"]],
-                ["canary", ["epsilon"]],
-                ["canary", ["beta"]],
-                ["canary", ["eta"]],
-                ["canary", ["alpha"]],
-                ["fleet", ["gamma", "iota"]],
-                ["fleet", ["theta", "zeta"]],
-            ],
-        },
-        {
-            parallel: 4,
-            waves: [
-                ["platform", ["platform-eu-west-1"]],
-                ["platform", ["platform-eu-central-1", "platform-us-east-1"]],
-                ["canary", ["delta"]],
-                ["canary", ["epsilon"]],
-                ["canary", ["beta"]],
-                ["canary", ["eta"]],
-                ["canary", ["alpha"]],
-                ["fleet", ["gamma", "iota", "theta", "zeta"]],
-            ],
-        },
-    ])("GIVEN a mixed fleet WHEN planned with parallel $parallel THEN platforms, then test/demo and one production canary per mode, then waves of at most $parallel", ({ parallel, waves }) => {
-        expect(rolloutPlan(fleet, parallel).map((wave) => [wave.stage, wave.stacks])).toEqual(waves);
-    });
-
-    it("GIVEN only canaries WHEN planned THEN there is no fleet wave and every tenant appears exactly once", () => {
-        const plan = rolloutPlan([t("a-one", "saas", "eu-west-1"), t("b-two", "saas", "eu-west-1", "test")], 3);
-        expect(plan.map((wave) => [wave.stage, wave.stacks])).toEqual([
-            ["platform", ["platform-eu-west-1"]],
-            ["canary", ["b-two"]],
-            ["canary", ["a-one"]],
-        ]);
-    });
-
-    it("GIVEN no tenant in the home region WHEN planned THEN the home platform still comes first, alone; another home region is honoured", () => {
-        expect(rolloutPlan([t("a-one", "saas", "us-east-1")], 3).map((wave) => [wave.stage, wave.stacks])).toEqual([
-            ["platform", ["platform-eu-west-1"]],
-            ["platform", ["platform-us-east-1"]],
-            ["canary", ["a-one"]],
-        ]);
-        expect(rolloutPlan([t("a-one", "saas", "eu-west-1")], 3, "us-east-1").map((wave) => wave.stacks)[0]).toEqual(["platform-us-east-1"]);
-    });
-
-    it.each([0, -1, 1.5])("GIVEN parallel %s WHEN planned THEN it is refused", (parallel) => {
-        expect(() => rolloutPlan(fleet, parallel)).toThrow(`parallel must be a whole number of at least 1, got ${parallel}`);
-    });
-});
-
-describe("runRollout", () => {
-    it("GIVEN a failure in the second wave WHEN run THEN its wave-mates finish, no later stack starts, and the outcome says so", async () => {
-        const started: string[] = [];
-        let inFlight = 0;
-        let maxInFlight = 0;
-        const outcome = await runRollout(
-            [
-                { stage: "platform", stacks: ["p1", "p2"] },
-                { stage: "fleet", stacks: ["a", "bad"] },
-                { stage: "fleet", stacks: ["c", "d"] },
-            ],
-            async (stack) => {
-                started.push(stack);
-                inFlight += 1;
-                maxInFlight = Math.max(maxInFlight, inFlight);
-                await new Promise((resolve) => setTimeout(resolve, 5));
-                inFlight -= 1;
-                if (stack === "bad") {
-                    throw new Error("code: 255\n stdout: Updating (bad):\n stderr: error: update failed\n");
-                }
-            },
-        );
-        expect(started).toEqual(["p1", "p2", "a", "bad"]);
-        expect(maxInFlight).toBe(2);
-        expect(outcome).toEqual({ succeeded: ["p1", "p2", "a"], failed: [{ stack: "bad", error: "error: update failed" }], notStarted: ["c", "d"] });
-    });
-
-    it("GIVEN continueOnFailure WHEN a stack fails THEN the later waves still run", async () => {
-        const outcome = await runRollout(
-            [
-                { stage: "fleet", stacks: ["bad"] },
-                { stage: "fleet", stacks: ["b"] },
-            ],
-            async (stack) => {
-                if (stack === "bad") throw new Error("boom");
-            },
-            { continueOnFailure: true },
-        );
-        expect(outcome).toEqual({ succeeded: ["b"], failed: [{ stack: "bad", error: "boom" }], notStarted: [] });
-    });
-
-    it.each([
-        [new Error("code: 255\n stdout: x\n stderr: error: no stack named 'acme' found\n"), "error: no stack named 'acme' found"],
-        [new Error("\n\nplain failure\nmore"), "plain failure"],
-        ["a string", "a string"],
-    ])("GIVEN %j WHEN summarised THEN the summary keeps %j", (error, line) => {
-        expect(firstLine(error)).toBe(line);
-    });
-});
-
-describe("finalBackupPlan", () => {
-    const vault = "arn:aws:backup:eu-west-1:123456789012:backup-vault:acme-backup-vault-1f2e";
-    const role = "arn:aws:iam::123456789012:role/acme-backup-role-3c4d";
-    it.each([
-        {
-            name: "an RDS address and a bucket name (derived ARNs)",
-            outputs: { url: "https://x", databaseAddress: "acme-db-7a8b.cq1w2e3r4t5y.eu-west-1.rds.amazonaws.com", filesBucket: "acme-files-9z", backupVaultArn: vault, backupRoleArn: role },
-            jobs: [
-                { label: "database", resourceArn: "arn:aws:rds:eu-west-1:123456789012:db:acme-db-7a8b" },
-                { label: "files", resourceArn: "arn:aws:s3:::acme-files-9z" },
-            ],
-        },
-        {
-            name: "explicit databaseArn and filesBucketArn (preferred to derivation)",
-            outputs: {
-                databaseAddress: "10.20.3.4",
-                databaseArn: "arn:aws:ec2:eu-west-1:123456789012:instance/i-0123456789abcdef0",
-                filesBucketArn: "arn:aws:s3:::acme-files-explicit",
-                filesBucket: "ignored",
-                backupVaultArn: vault,
-                backupRoleArn: role,
-            },
-            jobs: [
-                { label: "database", resourceArn: "arn:aws:ec2:eu-west-1:123456789012:instance/i-0123456789abcdef0" },
-                { label: "files", resourceArn: "arn:aws:s3:::acme-files-explicit" },
-            ],
-        },
-    ])("GIVEN $name WHEN planned THEN it backs up the database and the files into the stack's vault", ({ outputs, jobs }) => {
-        expect(finalBackupPlan(outputs)).toEqual({ kind: "backup", plan: { region: "eu-west-1", vaultName: "acme-backup-vault-1f2e", roleArn: role, jobs } });
-    });
-
-    it("GIVEN a deployed stack without data outputs (saas) WHEN planned THEN there is nothing to back up", () => {
-        expect(finalBackupPlan({ url: "https://app.itm.example.net", tenantId: "brightpath" }).kind).toBe("nothing");
-    });
-
-    it.each([
-        [{}, "the stack has no outputs at all (never fully deployed?)"],
-        [{ databaseAddress: "acme-db.cq1w2e3r4t5y.eu-west-1.rds.amazonaws.com", backupVaultArn: vault }, 'output backupRoleArn is null: expected the ARN of the IAM role AWS Backup assumes'],
-        [{ filesBucket: "b", backupVaultArn: "arn:aws:s3:::not-a-vault", backupRoleArn: role }, 'output backupVaultArn is "arn:aws:s3:::not-a-vault": expected a backup vault ARN'],
-        [{ databaseAddress: "10.20.3.4", backupVaultArn: vault, backupRoleArn: role }, 'output databaseAddress is "10.20.3.4", not an RDS endpoint, and there is no databaseArn output'],
-        [{ backupVaultArn: vault, backupRoleArn: role }, "the stack has a backup vault but neither a database nor a files bucket output"],
-    ])("GIVEN outputs %j WHEN planned THEN it refuses: %s", (outputs, message) => {
-        const decision = finalBackupPlan(outputs);
-        expect(decision.kind).toBe("invalid");
-        expect(decision.kind === "invalid" && decision.problems.join("\n")).toContain(message);
-    });
-
-    it("GIVEN a plan WHEN the job arguments are built THEN they name vault, resource, role, region and a lifecycle the vault lock accepts", () => {
-        const decision = finalBackupPlan({ filesBucket: "acme-files", backupVaultArn: vault, backupRoleArn: role });
-        if (decision.kind !== "backup") throw new Error("expected a backup plan");
-        expect(startBackupJobArgs(decision.plan, decision.plan.jobs[0]!, "acme")).toEqual([
-            "backup", "start-backup-job", "--region", "eu-west-1", "--backup-vault-name", "acme-backup-vault-1f2e", "--resource-arn", "arn:aws:s3:::acme-files",
-            "--iam-role-arn", role, "--lifecycle", '{"DeleteAfterDays":365}', "--recovery-point-tags", '{"purpose":"final-before-destroy","tenant":"acme","target":"files"}', "--output", "json",
-        ]);
-        expect(FINAL_BACKUP_RETENTION_DAYS).toBeLessThanOrEqual(366);
-    });
-});
-
-describe("offboarding helpers", () => {
-    it("GIVEN an exported deployment WHEN read THEN the targets are its RDS instances and load balancers, not what is pending deletion", () => {
-        const deployment = {
-            deployment: {
-                resources: [
-                    { urn: "urn:a", type: "pulumi:pulumi:Stack" },
-                    { urn: "urn:db", type: "aws:rds/instance:Instance" },
-                    { urn: "urn:old-db", type: "aws:rds/instance:Instance", delete: true },
-                    { urn: "urn:alb", type: "aws:lb/loadBalancer:LoadBalancer" },
-                    { urn: "urn:bucket", type: "aws:s3/bucket:Bucket" },
-                ],
-            },
-        };
-        expect(protectedUrns(deployment)).toEqual(["urn:db", "urn:alb"]);
-        expect(protectedUrns({})).toEqual([]);
-    });
-
-    it.each([
-        [[], ["no backup job finished"]],
-        [[{ label: "database", jobId: "j1", recoveryPointArn: "" }], ['the database job j1 reported "", not a recovery point ARN']],
-        [[{ label: "files", jobId: "j2", recoveryPointArn: "arn:aws:s3:::bucket" }], ['the files job j2 reported "arn:aws:s3:::bucket", not a recovery point ARN']],
-    ])("GIVEN finished jobs %j WHEN recorded THEN the backup is not confirmed: %j", (backups, problems) => {
-        expect(finalBackupRecord(backups, new Date(0))).toEqual({ problems });
-    });
-
-    it("GIVEN jobs with recovery points WHEN recorded THEN the record names them and when", () => {
-        const arn = "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
-        expect(finalBackupRecord([{ label: "database", jobId: "j1", recoveryPointArn: arn }], new Date(0))).toEqual({
-            record: { completedAt: "1970-01-01T00:00:00.000Z", recoveryPoints: { database: arn } },
-        });
-    });
-
-    const commandError = (stderr: string) => {
-        const error = new Error(`code: 255\n stdout: \n stderr: ${stderr}\n`) as Error & { commandResult: { stderr: string } };
-        error.commandResult = { stderr };
-        return error;
-    };
-    it.each([
-        ["error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions", "login"],
-        ["error: getting user info: [401] Unauthorized: No credentials provided or are invalid.", "login"],
-        ["error: failed to load checkpoint: ExpiredToken: The security token included in the request is expired", "login"],
-        ['error: Get "https://api.pulumi.com/api/user": dial tcp 52.1.2.3:443: i/o timeout', "network"],
-        ["error: connection refused", "network"],
-        ["error: something else entirely", "other"],
-    ])("GIVEN the CLI's %j WHEN classified THEN it is a %s problem", (stderr, kind) => {
-        expect(classifySelectFailure(commandError(stderr))).toEqual({ kind, detail: stderr });
-    });
-});
-
-describe("changedStacks", () => {
-    const entry = (tenant: string, status?: string) => ({ tenant, mode: "cloud", resources: [], ...(status ? { diff: { status, added: [], removed: [], changed: [], outputs: [] } } : {}) });
-    it.each([
-        [[entry("acme", "unchanged"), entry("globex", "changed"), entry("zeta", "new")], ["globex", "zeta"]],
-        [[entry("gone", "removed"), entry("platform-eu-west-1", "changed")], ["platform-eu-west-1"]],
-        [[entry("b"), entry("a", "renamed-status")], ["a", "b"]],
-        [[entry("c", "unchanged")], []],
-    ])("GIVEN stacks %j WHEN read THEN %j need a preview (no or unknown status counts as changed; removed is not previewed)", (tenants, stacks) => {
-        expect(changedStacks({ version: 1, tenants })).toEqual(stacks);
-    });
-
-    it("GIVEN something else WHEN read THEN it is refused", () => {
-        expect(() => changedStacks({ version: 1 })).toThrow(/not a plan document: expected a `tenants` array/);
-    });
-});
-
-describe("parseRequest", () => {
-    it.each([
-        [["destroy", "platform-eu-west-1"], "platform-eu-west-1 is a platform stack that every tenant of its region uses"],
-        [["destroy", "acme", "globex"], "destroy takes exactly one tenant id"],
-        [["up", "--all", "acme"], "up takes either stack names or --all"],
-        [["up"], "up takes either stack names or --all"],
-        [["up", "--all", "--parallel", "0"], '--parallel expects a whole number of at least 1, got "0"'],
-        [["up", "acme", "--yes"], "--yes applies to destroy only"],
-        [["deploy", "acme"], 'unknown command "deploy"'],
-    ])("GIVEN %j WHEN parsed THEN it is a usage error: %s", (argv, message) => {
-        expect(() => parseRequest(argv)).toThrow(message);
-    });
-});
-
-describe("formatLine", () => {
-    it("GIVEN a line of the CLI's output WHEN formatted THEN it carries no event label", () => {
-        expect(formatLine(JSON.stringify({ level: 30, time: Date.UTC(2025, 0, 1), stack: "acme", event: "output", msg: "Updating (acme):" }))).toBe("00:00:00 INFO  [acme] Updating (acme):");
-    });
-
-    it("GIVEN a JSON log line WHEN formatted for a terminal THEN it reads time, level, stack, message and extra fields", () => {
-        const time = Date.UTC(2025, 0, 2, 3, 4, 5);
-        expect(formatLine(JSON.stringify({ level: 30, time, stack: "acme", event: "start", op: "up", msg: "up started" }))).toBe("03:04:05 INFO  [acme] up started event=start op=up");
-    });
-});
 
 // --- the CLI against the stubs ---------------------------------------------------------------
 
@@ -318,26 +46,40 @@ function stubState(outputs: Record<string, unknown> = {}): string {
     return dir;
 }
 
-function cli(args: string[], options: { dir: string; env?: Record<string, string>; input?: string; path?: string; repo?: string }) {
+type StackOps = [typeof import("../scripts/stack-ops"), typeof import("../scripts/lib/cli")];
+const loaded = new Map<string, Promise<StackOps>>();
+/** A project's own scripts/stack-ops.ts (its repository root is the project's), loaded once into this process. */
+function stackOps(repo: string): Promise<StackOps> {
+    if (!loaded.has(repo)) {
+        loaded.set(repo, Promise.all([import(path.join(repo, "scripts", "stack-ops.ts")), import(path.join(repo, "scripts", "lib", "cli.ts"))]) as Promise<StackOps>);
+    }
+    return loaded.get(repo)!;
+}
+
+/** The environment of a run: the stubs first on PATH, their state in `dir`, never the real home or CLIs. */
+function stubEnv(options: { dir: string; env?: Record<string, string>; path?: string }): Record<string, string> {
+    return {
+        // Not the real home: bash started by node (stdin a socket) sources ~/.bashrc, which may put real CLIs first on PATH.
+        HOME: options.dir,
+        PATH: options.path ?? `${STUBS}${path.delimiter}${SYSTEM_PATH}`,
+        STUB_PULUMI_DIR: options.dir,
+        BACKUP_POLL_SECONDS: "0",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        ...options.env,
+    };
+}
+
+function callsOf(dir: string): Call[] {
+    const file = path.join(dir, "calls.jsonl");
+    return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Call) : [];
+}
+
+/** `npm run up|preview|destroy -- ARGS` in the project, its main called in this process; the stubs are real processes. */
+async function cli(args: string[], options: { dir: string; env?: Record<string, string>; input?: string; path?: string; repo?: string }) {
     const repo = options.repo ?? PROJECT;
-    const result = spawnSync(process.execPath, [TSX, path.join(repo, "scripts", "stack-ops.ts"), ...args], {
-        cwd: repo,
-        input: options.input ?? "",
-        encoding: "utf8",
-        env: {
-            // Not the real home: bash started by node (stdin a socket) sources ~/.bashrc, which may put real CLIs first on PATH.
-            HOME: options.dir,
-            PATH: options.path ?? `${STUBS}${path.delimiter}${SYSTEM_PATH}`,
-            STUB_PULUMI_DIR: options.dir,
-            STUB_PULUMI_DELAY_MS: "150",
-            BACKUP_POLL_SECONDS: "0",
-            PULUMI_SKIP_UPDATE_CHECK: "true",
-            ...options.env,
-        },
-    });
-    const file = path.join(options.dir, "calls.jsonl");
-    const calls: Call[] = fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Call) : [];
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls };
+    const [ops, lib] = await stackOps(repo);
+    const result = await runCli("stack-ops", (io) => ops.main(args, io), { cwd: repo, input: options.input ?? "", env: stubEnv(options), exitCodeOf: lib.exitCodeOf });
+    return { ...result, calls: callsOf(options.dir) };
 }
 
 const pulumiOp = (calls: Call[], op: string, phase = "start") => calls.filter((call) => call.tool === undefined && call.argv[0] === op && call.phase === phase);
@@ -358,10 +100,11 @@ function maxConcurrent(calls: Call[], op: string): number {
 }
 
 describe("npm run up -- --all (stub pulumi)", () => {
-    it("GIVEN the fixture fleet WHEN rolled out with --parallel 2 THEN platforms go first, canaries one by one, each stack with its region and the policy pack, never more than 2 at once", () => {
+    it("GIVEN the fixture fleet WHEN rolled out with --parallel 2 THEN platforms go first, canaries one by one, each stack with its region and the policy pack, never more than 2 at once", async () => {
         const dir = stubState();
-        // Long enough that the two platform stacks of the second wave overlap even on a busy machine.
-        const run = cli(["up", "--all", "--parallel", "2"], { dir, env: { AWS_PROFILE: "deploy-test", STUB_PULUMI_DELAY_MS: "600" } });
+        // The two platform stacks of the second wave wait for each other (a barrier, no delay): run one
+        // after the other, they would fail instead.
+        const run = await cli(["up", "--all", "--parallel", "2"], { dir, env: { AWS_PROFILE: "deploy-test", STUB_PULUMI_TOGETHER: "platform-eu-central-1,platform-us-east-1" } });
         expect(run.stderr).not.toMatch(/internal error/);
         expect(run.status).toBe(0);
         const ups = pulumiOp(run.calls, "up");
@@ -408,9 +151,9 @@ describe("npm run up -- --all (stub pulumi)", () => {
         expect(run.stderr).toContain("dist/ is current");
     }, 120_000);
 
-    it("GIVEN a canary that fails WHEN rolled out THEN no later stack starts and the summary names succeeded, failed and not started", () => {
+    it("GIVEN a canary that fails WHEN rolled out THEN no later stack starts and the summary names succeeded, failed and not started", async () => {
         const dir = stubState();
-        const run = cli(["up", "--all", "--parallel", "3"], { dir, env: { STUB_PULUMI_FAIL: "trial-lumen" } });
+        const run = await cli(["up", "--all", "--parallel", "3"], { dir, env: { STUB_PULUMI_FAIL: "trial-lumen" } });
         expect(run.status).toBe(1);
         expect(pulumiOp(run.calls, "up").map((call) => call.stack).slice(3)).toEqual(["initech", "trial-lumen"]);
         expect(run.stdout).toContain("up: 4 succeeded, 1 failed, 5 not started (of 10 stacks)");
@@ -419,9 +162,9 @@ describe("npm run up -- --all (stub pulumi)", () => {
         expect(run.stdout).not.toMatch(/trial-lumen.*succeeded/);
     }, 120_000);
 
-    it("GIVEN --dry-run WHEN run THEN it prints the waves and runs no stack operation", () => {
+    it("GIVEN --dry-run WHEN run THEN it prints the waves and runs no stack operation", async () => {
         const dir = stubState();
-        const run = cli(["up", "--all", "--dry-run", "--parallel", "4"], { dir });
+        const run = await cli(["up", "--all", "--dry-run", "--parallel", "4"], { dir });
         expect(run.status).toBe(0);
         // The home platform alone first: the others read its trail and zone.
         expect(run.stdout).toContain("wave 1 (platform):\n  pulumi config set aws:region eu-west-1 --stack platform-eu-west-1 && pulumi up --stack platform-eu-west-1 --policy-pack policy --yes\n");
@@ -432,10 +175,10 @@ describe("npm run up -- --all (stub pulumi)", () => {
 });
 
 describe("npm run preview (stub pulumi)", () => {
-    it("GIVEN a tenant WHEN previewed THEN its stack is created, its region set and the preview runs with --diff and the policy pack; logs go to --log-file as JSON", () => {
+    it("GIVEN a tenant WHEN previewed THEN its stack is created, its region set and the preview runs with --diff and the policy pack; logs go to --log-file as JSON", async () => {
         const dir = stubState();
         const log = path.join(dir, "ops.jsonl");
-        const run = cli(["preview", "acme", "--log-file", log], { dir });
+        const run = await cli(["preview", "acme", "--log-file", log], { dir });
         expect(run.status).toBe(0);
         expect(run.calls.filter((call) => call.tool === undefined && call.phase !== "end").map((call) => call.argv.slice(0, 2).join(" "))).toEqual(
             expect.arrayContaining(["version", "stack select", "stack init", "config set", "preview --diff"]),
@@ -448,18 +191,18 @@ describe("npm run preview (stub pulumi)", () => {
         expect(run.stdout).toContain("preview: 1 succeeded, 0 failed, 0 not started (of 1 stacks)");
     }, 60_000);
 
-    it("GIVEN a tenant named before its platform WHEN previewed with --dry-run THEN the platform stack still goes first", () => {
+    it("GIVEN a tenant named before its platform WHEN previewed with --dry-run THEN the platform stack still goes first", async () => {
         const dir = stubState();
-        const run = cli(["preview", "trial-lumen", "platform-us-east-1", "--dry-run"], { dir });
+        const run = await cli(["preview", "trial-lumen", "platform-us-east-1", "--dry-run"], { dir });
         expect(run.status).toBe(0);
         expect(run.stdout.indexOf("--stack platform-us-east-1")).toBeLessThan(run.stdout.indexOf("--stack trial-lumen"));
         expect(run.stdout).toContain("pulumi preview --stack trial-lumen --policy-pack policy --diff");
         expect(run.stdout).toContain("dry run: nothing was previewed.");
     }, 60_000);
 
-    it("GIVEN an unknown tenant WHEN previewed THEN it is refused before any stack is touched", () => {
+    it("GIVEN an unknown tenant WHEN previewed THEN it is refused before any stack is touched", async () => {
         const dir = stubState();
-        const run = cli(["preview", "nosuch-tenant"], { dir });
+        const run = await cli(["preview", "nosuch-tenant"], { dir });
         expect(run.status).toBe(1);
         expect(run.stdout).toContain('no tenant "nosuch-tenant": there is no tenant-configs/nosuch-tenant.yaml');
         expect(run.calls.map((call) => call.argv[0])).toEqual(["version"]);
@@ -494,10 +237,10 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
     };
     const offboardingSets = (calls: Call[]) => calls.filter((call) => call.argv[0] === "config" && call.argv[1] === "set" && call.argv[2] === "offboardingFinalBackup");
 
-    it("GIVEN a confirmed destroy WHEN run THEN both final backups are started and completed before the stack is destroyed, and the summary says what is retained", () => {
+    it("GIVEN a confirmed destroy WHEN run THEN both final backups are started and completed before the stack is destroyed, and the summary says what is retained", async () => {
         const dir = stubState(outputs);
         seed(dir);
-        const run = cli(["destroy", "globex"], { dir, input: "globex\n" });
+        const run = await cli(["destroy", "globex"], { dir, input: "globex\n" });
         expect(run.status).toBe(0);
         const starts = run.calls.filter((call) => call.tool === "aws" && call.argv[1] === "start-backup-job");
         expect(starts.map((call) => call.argv[call.argv.indexOf("--resource-arn") + 1])).toEqual([
@@ -536,19 +279,19 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
         expect(run.stdout).toContain("Retained on purpose (retainOnDelete): the backup vaults (globex-backup-vault-5e6f and its off-site copy)");
     }, 60_000);
 
-    it("GIVEN a wrong answer to the confirmation WHEN run THEN nothing is backed up or destroyed", () => {
+    it("GIVEN a wrong answer to the confirmation WHEN run THEN nothing is backed up or destroyed", async () => {
         const dir = stubState(outputs);
         seed(dir);
-        const run = cli(["destroy", "globex"], { dir, input: "acme\n" });
+        const run = await cli(["destroy", "globex"], { dir, input: "acme\n" });
         expect(run.status).toBe(1);
         expect(run.stdout).toContain('destroy: not confirmed (expected "globex"); nothing was backed up or destroyed.');
         expect(run.calls.filter((call) => call.argv[0] === "backup" || call.argv[0] === "destroy")).toEqual([]);
     }, 60_000);
 
-    it("GIVEN a final backup that fails WHEN destroying with --yes THEN the stack is not destroyed", () => {
+    it("GIVEN a final backup that fails WHEN destroying with --yes THEN the stack is not destroyed", async () => {
         const dir = stubState(outputs);
         seed(dir);
-        const run = cli(["destroy", "globex", "--yes"], { dir, env: { STUB_AWS_BACKUP_STATE: "FAILED" } });
+        const run = await cli(["destroy", "globex", "--yes"], { dir, env: { STUB_AWS_BACKUP_STATE: "FAILED" } });
         expect(run.status).toBe(1);
         expect(run.stdout).toContain("the final backup of globex failed, so the stack was not destroyed: the final backup of the database (job job-database) ended FAILED");
         expect(run.calls.filter((call) => call.argv[0] === "destroy" || call.argv[0] === "up")).toEqual([]);
@@ -556,10 +299,10 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
         expect(offboardingSets(run.calls)).toEqual([]);
     }, 60_000);
 
-    it("GIVEN a stack whose config cannot be set WHEN destroying THEN protection stays on and nothing is destroyed", () => {
+    it("GIVEN a stack whose config cannot be set WHEN destroying THEN protection stays on and nothing is destroyed", async () => {
         const dir = stubState(outputs);
         seed(dir);
-        const run = cli(["destroy", "globex", "--yes"], { dir, env: { STUB_PULUMI_CONFIG_FAIL: "offboardingFinalBackup" } });
+        const run = await cli(["destroy", "globex", "--yes"], { dir, env: { STUB_PULUMI_CONFIG_FAIL: "offboardingFinalBackup" } });
         expect(run.status).toBe(1);
         expect(run.stdout).toContain(
             "destroy: its stack config offboardingFinalBackup could not be set (error: could not save configuration of 'globex' (stub: offboardingFinalBackup is in STUB_PULUMI_CONFIG_FAIL)), so deletion protection stays on, and nothing was destroyed. The final backup is kept:\n" +
@@ -568,10 +311,10 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
         expect(run.calls.filter((call) => call.argv[0] === "destroy" || call.argv[0] === "up")).toEqual([]);
     }, 60_000);
 
-    it("GIVEN the update that lifts protection fails WHEN destroying THEN nothing is destroyed and the record is removed again", () => {
+    it("GIVEN the update that lifts protection fails WHEN destroying THEN nothing is destroyed and the record is removed again", async () => {
         const dir = stubState(outputs);
         seed(dir);
-        const run = cli(["destroy", "globex", "--yes"], { dir, env: { STUB_PULUMI_FAIL: "globex" } });
+        const run = await cli(["destroy", "globex", "--yes"], { dir, env: { STUB_PULUMI_FAIL: "globex" } });
         expect(run.status).toBe(1);
         expect(run.stdout).toContain("destroy: the update that lifts deletion protection failed (error: update failed (stub: globex is in STUB_PULUMI_FAIL)); the database and load balancer may still be protected, and nothing was destroyed.");
         expect(run.calls.filter((call) => call.argv[0] === "destroy")).toEqual([]);
@@ -600,10 +343,10 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
             stderr: "error: failed to load checkpoint: unexpected end of JSON input",
             message: 'destroy: stack "globex" could not be selected (error: failed to load checkpoint: unexpected end of JSON input): see the log for the CLI\'s whole output; nothing was destroyed.\n',
         },
-    ])("GIVEN $name when selecting the stack WHEN destroying THEN it is reported as what it is, not as a missing stack", ({ stderr, message }) => {
+    ])("GIVEN $name when selecting the stack WHEN destroying THEN it is reported as what it is, not as a missing stack", async ({ stderr, message }) => {
         const dir = stubState(outputs);
         seed(dir);
-        const run = cli(["destroy", "globex", "--yes"], { dir, env: { STUB_PULUMI_SELECT_ERROR: stderr } });
+        const run = await cli(["destroy", "globex", "--yes"], { dir, env: { STUB_PULUMI_SELECT_ERROR: stderr } });
         expect(run.status).toBe(1);
         expect(run.stdout).toBe(message);
         expect(run.stdout).not.toContain("there is no stack");
@@ -611,10 +354,10 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
         expect(run.calls.filter((call) => call.argv[0] === "destroy")).toEqual([]);
     }, 60_000);
 
-    it("GIVEN --dry-run WHEN destroying THEN it prints the backup, the record, the targeted update, the destroy and the clean-up, in that order, and runs none", () => {
+    it("GIVEN --dry-run WHEN destroying THEN it prints the backup, the record, the targeted update, the destroy and the clean-up, in that order, and runs none", async () => {
         const dir = stubState(outputs);
         seed(dir);
-        const run = cli(["destroy", "globex", "--dry-run"], { dir });
+        const run = await cli(["destroy", "globex", "--dry-run"], { dir });
         expect(run.status).toBe(0);
         const lines = run.stdout.trim().split("\n");
         expect(lines.slice(3)).toEqual([
@@ -627,21 +370,21 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
         expect(run.calls.filter((call) => ["up", "destroy", "config"].includes(call.argv[0]!) || call.tool === "aws")).toEqual([]);
     }, 60_000);
 
-    it("GIVEN no such stack WHEN destroying THEN it says there is none", () => {
+    it("GIVEN no such stack WHEN destroying THEN it says there is none", async () => {
         const dir = stubState(outputs);
-        const run = cli(["destroy", "globex", "--yes"], { dir });
+        const run = await cli(["destroy", "globex", "--yes"], { dir });
         expect(run.status).toBe(1);
         expect(run.stdout).toBe('destroy: there is no stack "globex" in the current backend (pulumi login); nothing was destroyed.\n');
         expect(run.calls.filter((call) => call.tool === "aws" && call.argv[0] === "backup")).toEqual([]);
     }, 60_000);
 
-    it("GIVEN no aws CLI on PATH WHEN destroying THEN exit 2 with one line saying how to install it, and nothing runs", () => {
+    it("GIVEN no aws CLI on PATH WHEN destroying THEN exit 2 with one line saying how to install it, and nothing runs", async () => {
         const dir = stubState(outputs);
         seed(dir);
         const bin = fs.mkdtempSync(path.join(os.tmpdir(), "only-pulumi-"));
         temporary.push(bin);
         fs.symlinkSync(path.join(STUBS, "pulumi"), path.join(bin, "pulumi"));
-        const run = cli(["destroy", "globex", "--yes"], { dir, path: `${bin}${path.delimiter}${SYSTEM_PATH}` });
+        const run = await cli(["destroy", "globex", "--yes"], { dir, path: `${bin}${path.delimiter}${SYSTEM_PATH}` });
         expect(run.status).toBe(2);
         expect(run.stderr.trim().split("\n").filter((line) => !line.startsWith("{"))).toEqual([
             "destroy: the AWS CLI (`aws`) is not on PATH; destroy needs it for the final backup: install it (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html), then run this again",
@@ -650,10 +393,28 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
     }, 60_000);
 });
 
-describe("missing Pulumi CLI", () => {
-    it.each([["preview", "acme"], ["up", "--all"], ["destroy", "acme", "--yes"]])("GIVEN no pulumi on PATH WHEN %s runs THEN exit 2 with exactly one line pointing to the install page", (...argv) => {
+describe("stack-ops smoke test (tsx, as npm runs it)", () => {
+    it("GIVEN npm run up -- --all --dry-run WHEN started as a process THEN it prints the waves, exit 0, and runs no stack operation", () => {
         const dir = stubState();
-        const run = cli(argv, { dir, path: SYSTEM_PATH });
+        const result = spawnSync(process.execPath, [TSX, path.join(PROJECT, "scripts", "stack-ops.ts"), "up", "--all", "--dry-run"], { cwd: PROJECT, input: "", encoding: "utf8", env: stubEnv({ dir }) });
+        expect(result.stderr).not.toMatch(/internal error/);
+        expect(result.status).toBe(0);
+        expect(result.stdout).toContain("wave 1 (platform):\n  pulumi config set aws:region eu-west-1 --stack platform-eu-west-1 && pulumi up --stack platform-eu-west-1 --policy-pack policy --yes\n");
+        expect(result.stdout).toContain("dry run: nothing was deployed.");
+        expect(callsOf(dir).map((call) => call.argv[0])).toEqual(["version"]);
+    }, 120_000);
+
+    it("GIVEN a usage error WHEN started as a process THEN one line ending in 'see --help', exit 2", () => {
+        const result = spawnSync(process.execPath, [TSX, path.join(PROJECT, "scripts", "stack-ops.ts"), "deploy", "acme"], { cwd: PROJECT, input: "", encoding: "utf8", env: stubEnv({ dir: stubState() }) });
+        expect(result.status).toBe(2);
+        expect(result.stderr).toBe('stack-ops: unknown command "deploy": expected preview, up, destroy or changed; see --help\n');
+    }, 120_000);
+});
+
+describe("missing Pulumi CLI", () => {
+    it.each([["preview", "acme"], ["up", "--all"], ["destroy", "acme", "--yes"]])("GIVEN no pulumi on PATH WHEN %s runs THEN exit 2 with exactly one line pointing to the install page", async (...argv) => {
+        const dir = stubState();
+        const run = await cli(argv, { dir, path: SYSTEM_PATH });
         expect(run.status).toBe(2);
         expect(run.stdout).toBe("");
         expect(run.stderr).toBe(`${argv[0]}: the Pulumi CLI (\`pulumi\`) is not on PATH: install it (https://www.pulumi.com/docs/install/, e.g. \`curl -fsSL https://get.pulumi.com | sh\`), then run this again\n`);
@@ -661,7 +422,7 @@ describe("missing Pulumi CLI", () => {
 });
 
 describe("npm run up of a program that does not compile (stub pulumi)", () => {
-    it("GIVEN a type error in a component WHEN up runs THEN it exits 1 with the compiler's FILE(LINE,COL) line and no stack is started", () => {
+    it("GIVEN a type error in a component WHEN up runs THEN it exits 1 with the compiler's FILE(LINE,COL) line and no stack is started", async () => {
         // A copy of the project (its own dist/), node_modules linked, with one component broken.
         const repo = projectWithFixtureTenants({
             prefix: "stack-ops-repo-",
@@ -670,7 +431,7 @@ describe("npm run up of a program that does not compile (stub pulumi)", () => {
         temporary.push(repo);
         fs.appendFileSync(path.join(repo, "components", "types.ts"), 'export const broken: number = "not a number";\n');
         const dir = stubState();
-        const run = cli(["up", "trial-lumen"], { dir, repo });
+        const run = await cli(["up", "trial-lumen"], { dir, repo });
         expect(run.stderr).not.toMatch(/internal error/);
         expect(run.status).toBe(1);
         expect(run.stdout).toContain("up: the program does not compile, so no stack was started:");

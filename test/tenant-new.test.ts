@@ -2,7 +2,6 @@
 // derivation, non-interactive runs for every mode into a temporary copy of the fixture fleet, the
 // refusals (missing flags, existing tenant, invalid values) and one interactive run over stdin.
 
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -18,10 +17,10 @@ import { allocateNetwork, NETWORK_POOL } from "../scripts/lib/tenant-new/allocat
 import { deriveTenantId } from "../scripts/lib/tenant-new/check";
 import { main } from "../scripts/tenant-new";
 import { mulberry32 } from "../scripts/lib/prng";
+import { runCli } from "./cli-harness";
 import { FIXTURE_TENANTS } from "./fixtures/fleet";
 
 const ROOT = path.resolve(__dirname, "..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
 const created: string[] = [];
 afterAll(() => created.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -241,22 +240,26 @@ describe("npm run tenant:new --yes (non-interactive)", () => {
     });
 });
 
-/** Runs the wizard as a process, answering each prompt (a line ending with ": ") with the next answer. */
+/** Runs the wizard (main, in this process), answering each prompt (a line ending with ": ") with the next answer. */
 async function converse(dir: string, answers: readonly string[]): Promise<{ code: number | null; stderr: string; answered: number }> {
-    const child = spawn(TSX, [path.join(ROOT, "scripts", "tenant-new.ts"), "--dir", dir, "--no-plan"], { cwd: ROOT });
-    let stderr = "";
+    const stdin = new PassThrough();
+    const stderr = new PassThrough();
+    const stdout = new PassThrough();
+    stdout.resume();
+    let text = "";
     let next = 0;
-    child.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (stderr.endsWith(": ") && next < answers.length) {
-            child.stdin.write(`${answers[next++]}\n`);
+    stderr.on("data", (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.endsWith(": ") && next < answers.length) {
+            stdin.write(`${answers[next++]}\n`);
             if (next === answers.length) {
-                child.stdin.end();
+                stdin.end();
             }
         }
     });
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    return { code, stderr, answered: next };
+    // As `npm run tenant:new` runs it: an error thrown out of main is its one line on stderr and its exit code.
+    const run = await runCli("tenant:new", () => main(["--dir", dir, "--no-plan"], { stdin, stdout, stderr }), { cwd: ROOT });
+    return { code: run.status, stderr: `${text}${run.stderr}`, answered: next };
 }
 
 describe("npm run tenant:new (interactive)", () => {

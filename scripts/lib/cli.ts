@@ -162,21 +162,24 @@ export function parseStackTarget(arg: string): StackTarget {
  * defect: one line naming the path and the reason, exit 2.
  */
 export async function run(name: string, main: (argv: string[]) => Promise<number>, _usage?: string): Promise<void> {
+    process.exitCode = await exitCodeOf(name, () => main(process.argv.slice(2)));
+}
+
+/** What `run` does, returning the exit code instead of setting it (the tests call a CLI's main in-process). */
+export async function exitCodeOf(name: string, call: () => Promise<number>): Promise<number> {
     try {
-        process.exitCode = await main(process.argv.slice(2));
+        return await call();
     } catch (error) {
         if (error instanceof UsageError) {
             process.stderr.write(error.exitCode === EXIT.usage ? usageLine(name, error.message) : `${name}: ${error.message}\n`);
-            process.exitCode = error.exitCode;
-            return;
+            return error.exitCode;
         }
         if (isErrno(error) && typeof error.path === "string") {
             process.stderr.write(usageLine(name, `${error.path}: cannot ${error.syscall === "open" || error.syscall === "write" ? "be opened" : error.syscall}: ${fsReason(error)}`));
-            process.exitCode = EXIT.usage;
-            return;
+            return EXIT.usage;
         }
         process.stderr.write(`${name}: internal error, please report it with this output:\n${(error as Error).stack ?? String(error)}\n`);
-        process.exitCode = EXIT.internal;
+        return EXIT.internal;
     }
 }
 

@@ -1,7 +1,6 @@
 // The policy framework: running rules over a stack, the plan adapter, the CrossGuard wrapper, and
 // `npm run policy` on saved (and broken) plan documents.
 
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -18,7 +17,8 @@ import { evaluate } from "../../policy/rules/evaluate";
 import { settingsFor, stackFromPlan } from "../../policy/rules/from-plan";
 import { Rule } from "../../policy/rules/types";
 import { planExitCode, withViolations } from "../../scripts/lib/plan/policy";
-import { readPlanDocument, renderViolations } from "../../scripts/policy";
+import { main, readPlanDocument, renderViolations } from "../../scripts/policy";
+import { runCli } from "../cli-harness";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -238,37 +238,33 @@ describe("the rule set", () => {
 
 describe("npm run policy", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-cli-"));
-    const runPolicy = (...args: string[]) =>
-        spawnSync(process.execPath, [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "scripts", "policy.ts"), ...args], {
-            cwd: ROOT,
-            encoding: "utf8",
-            timeout: 60_000,
-        });
+    // main called in-process (the smoke test as a process is in test/cli-smoke.test.ts).
+    const runPolicy = (...args: string[]) => runCli("policy", () => main(args), { cwd: ROOT });
 
-    it("GIVEN a broken plan file WHEN checked THEN exit 1 with FILE:PATH: message lines and no stack trace", () => {
+    it("GIVEN a broken plan file WHEN checked THEN exit 1 with FILE:PATH: message lines and no stack trace", async () => {
         const file = path.join(dir, "broken.json");
         fs.writeFileSync(file, JSON.stringify({ version: 1, tenants: [{ tenant: "a", mode: "cloud" }] }));
-        const result = runPolicy("--plan", file);
+        const result = await runPolicy("--plan", file);
         expect(result.status).toBe(1);
         expect(result.stderr).toBe(`${file}:/tenants/0: must have required property 'resources'\n`);
     });
 
-    it("GIVEN a saved plan with an unencrypted volume planted WHEN checked THEN exit 3 naming the policy and the resource; --json adds violations", () => {
+    it("GIVEN a saved plan with an unencrypted volume planted WHEN checked THEN exit 3 naming the policy and the resource; --json adds violations", async () => {
         const volume = { type: "aws:ebs/volume:Volume", name: "acme-planted-volume", id: "vol-0planted", parent: null, inputs: { size: 10, availabilityZone: "eu-west-1a" }, protect: false, retainOnDelete: false };
         const plan = { ...DOCUMENT, tenants: [{ ...DOCUMENT.tenants[0]!, resources: [volume] }] };
         const file = path.join(dir, "planted.json");
         fs.writeFileSync(file, JSON.stringify(plan));
-        const text = runPolicy("--plan", file);
+        const text = await runPolicy("--plan", file);
         expect(text.status).toBe(3);
         expect(text.stdout).toMatch(/^  \[mandatory\] ebs-volume-encrypted-cmk on acme-planted-volume: /m);
-        const json = runPolicy("--plan", file, "--json");
+        const json = await runPolicy("--plan", file, "--json");
         expect(json.status).toBe(3);
         const checked = JSON.parse(json.stdout) as { tenants: { violations: { policy: string; resource: string; enforcement: string }[] }[] };
         expect(checked.tenants[0]?.violations).toContainEqual(expect.objectContaining({ policy: "ebs-volume-encrypted-cmk", resource: "acme-planted-volume", enforcement: "mandatory" }));
     });
 
-    it.each([[[]], [["--plan"]], [["--plan", "/nonexistent/plan.json"]], [["stray", "--plan", "x.json"]]])("GIVEN %j WHEN run THEN exit 2 with a usage message", (args) => {
-        const result = runPolicy(...args);
+    it.each([[[]], [["--plan"]], [["--plan", "/nonexistent/plan.json"]], [["stray", "--plan", "x.json"]]])("GIVEN %j WHEN run THEN exit 2 with a usage message", async (args) => {
+        const result = await runPolicy(...args);
         expect(result.status).toBe(2);
         expect(result.stderr).toMatch(/^policy: /);
         expect(result.stderr).not.toMatch(/\n\s+at /);

@@ -1,0 +1,47 @@
+// One smoke test per CLI as a process (the process project): `tsx scripts/X.ts` as npm runs it,
+// through its `require.main` entry and scripts/lib/cli.ts `run` (a usage error: one line, exit 2).
+// Everything else of the CLIs calls their main in-process (test/cli-harness.ts); stack-ops's smoke
+// test is in test/stack-ops.test.ts.
+
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import { afterAll, describe, expect, it } from "vitest";
+
+import { projectCopy } from "../bench/project-copy";
+
+const REPO = path.resolve(__dirname, "..");
+const TSX = path.join(REPO, "node_modules", ".bin", "tsx");
+
+const temporary: string[] = [];
+afterAll(() => temporary.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+describe("every CLI as a process (its smoke test)", () => {
+    const ROOT = projectCopy({ prefix: "cli-", copy: ["stacks", "components", "scripts", "bench", "platform-configs", "Pulumi.yaml", "package.json", "tsconfig.json"], link: ["test", "policy"] });
+    temporary.push(ROOT);
+    fs.mkdirSync(path.join(ROOT, "tenant-configs"));
+    fs.copyFileSync(path.join(REPO, "tenant-configs", "tenant.schema.json"), path.join(ROOT, "tenant-configs", "tenant.schema.json"));
+    fs.writeFileSync(path.join(ROOT, "tenant-configs", "globex.yaml"), "tenant: globex\ncompany: Globex\nmode: cloud\nregion: us-east-1\ndomain:\n  subdomain: globex\nnetwork:\n  cidr: 10.20.0.0/16\n");
+    const cli = (script: string, ...args: string[]) => spawnSync(TSX, [path.join(ROOT, script), ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+
+    it.each<[string, string[], string]>([
+        ["validate", ["scripts/validate.ts", "--bogus"], "validate: Unknown option '--bogus'; see --help\n"],
+        // The plan's smoke test as a process (test/plan-cli.test.ts calls its main in-process).
+        ["plan", ["scripts/plan.ts", "--bogus"], "plan: Unknown option '--bogus'; see --help\n"],
+        // The tenant wizard's smoke test as a process (test/tenant-new.test.ts calls its main in-process).
+        ["tenant:new", ["scripts/tenant-new.ts", "--bogus"], "tenant:new: Unknown option '--bogus'; see --help\n"],
+        // The policy CLI's smoke test as a process (test/policy/framework.test.ts calls its main in-process).
+        ["policy", ["scripts/policy.ts", "stray"], 'policy: unexpected argument "stray"; give the plan with --plan FILE.json; see --help\n'],
+        ["build", ["scripts/build.ts", "--bogus"], "build: Unknown option '--bogus'; see --help\n"],
+        ["lint-workflows", ["scripts/ci/lint-workflows.ts", "--bogus"], "lint-workflows: Unknown option '--bogus'; see --help\n"],
+        ["plan-comment", ["scripts/ci/plan-comment.ts", "--bogus"], "plan-comment: Unknown option '--bogus'; see --help\n"],
+        ["preview-matrix", ["scripts/ci/preview-matrix.ts", "--bogus"], "preview-matrix: Unknown option '--bogus'; see --help\n"],
+        ["render-diagrams", ["scripts/ci/render-diagrams.ts", "--bogus"], "render-diagrams: Unknown option '--bogus'; see --help\n"],
+        ["bench --out into a missing folder", ["bench/run.ts", "--out", "nowhere/results.json"], `bench: --out nowhere/results.json: cannot be written: the folder ${path.join("ROOT", "nowhere")} does not exist (ENOENT); see --help\n`],
+    ])("GIVEN %s WHEN run THEN exactly one line ending in 'see --help', exit 2", (_, [script, ...args], expected) => {
+        const result = cli(script!, ...args);
+        expect(result.stderr).toBe(expected.replace("ROOT", fs.realpathSync(ROOT)));
+        expect(result.status).toBe(2);
+    });
+});
