@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { Cidr, formatAddress, formatCidr, parseCidr, specialPurposeRange, subnets } from "../lib/ipv4";
 import { PARTNER_REGIONS } from "../lib/regions";
 import { Environment, TenantDocument } from "../stacks/config/tenant";
-import { Mode, MODES } from "../lib/modes";
+import { Mode, MODE_TRAITS, MODES } from "../lib/modes";
 import { EXIT, parseFlags, run, UsageError, writeStdout } from "../scripts/lib/cli";
 import { mulberry32 } from "../scripts/lib/prng";
 
@@ -161,21 +161,22 @@ export function generateFleet(options: GenerateOptions): GeneratedTenant[] {
         if (environment !== "production") {
             document.environment = environment;
         }
-        if (mode !== "saas") {
+        const traits = MODE_TRAITS[mode];
+        if (traits.domain) {
             document.domain = random() < 0.5 ? { subdomain: id } : { own: `itm.${id}.${pick(random, TOP_LEVEL)}` };
         }
-        if (mode === "physical" || mode === "cloud" || mode === "vpn" || mode === "vpn-sync") {
+        if (traits.network) {
             document.network = { cidr: nextNetwork() };
         }
-        if (mode === "vpn" || mode === "vpn-sync") {
+        if (traits.vpn) {
             const corporate = corporateCidrs(random);
             document.vpn = {
                 customerGatewayIp: publicAddress(random),
                 // vpn-sync always routes with BGP (the directory's networks move); vpn half the time.
-                ...(mode === "vpn-sync" || random() < 0.5 ? { bgpAsn: 64512 + Math.floor(random() * (65534 - 64512 + 1)) } : {}),
+                ...(traits.directory || random() < 0.5 ? { bgpAsn: 64512 + Math.floor(random() * (65534 - 64512 + 1)) } : {}),
                 corporateCidrs: corporate,
             };
-            if (mode === "vpn-sync") {
+            if (traits.directory) {
                 const network = parseCidr(corporate[0]!)!.network;
                 document.identity = {
                     directoryName: `corp.${id}.com`,

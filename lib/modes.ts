@@ -16,3 +16,29 @@ export function isMode(value: unknown): value is Mode {
 export function isStackKind(value: unknown): value is StackKind {
     return typeof value === "string" && (STACK_KINDS as readonly string[]).includes(value);
 }
+
+/** What a mode sells, beside the application (the product's table of modes, README "Modes"). */
+export interface ModeTraits {
+    /** A host name of its own (a subdomain or the customer's domain); saas uses the shared app's. */
+    readonly domain: boolean;
+    /** A network (VPC) of its own, with its own CIDR. */
+    readonly network: boolean;
+    /** Reached only through the customer's site-to-site IPSec VPN. */
+    readonly vpn: boolean;
+    /** Users from the customer's directory, synced over the VPN. */
+    readonly directory: boolean;
+}
+
+export const MODE_TRAITS: Readonly<Record<Mode, ModeTraits>> = {
+    saas: { domain: false, network: false, vpn: false, directory: false },
+    "dedicated-saas": { domain: true, network: false, vpn: false, directory: false },
+    physical: { domain: true, network: true, vpn: false, directory: false },
+    cloud: { domain: true, network: true, vpn: false, directory: false },
+    vpn: { domain: true, network: true, vpn: true, directory: false },
+    "vpn-sync": { domain: true, network: true, vpn: true, directory: true },
+};
+
+/** The modes that have `trait`, in the order of {@link MODES}. */
+export function modesWith(trait: keyof ModeTraits): Mode[] {
+    return MODES.filter((mode) => MODE_TRAITS[mode][trait]);
+}

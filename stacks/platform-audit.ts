@@ -6,10 +6,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccessLogBucket } from "../components/access-log-bucket";
 import { AuditTrail } from "../components/audit-trail";
 import * as aws from "../components/aws";
+import { ORGANIZATION_TRAIL_TAG } from "../lib/promises/audit";
 import { PlatformReference } from "./context";
 
-/** The tag of the home platform's record of an organisation trail (the policy rule reads it). */
-export const ORGANIZATION_TRAIL_TAG = { key: "audit-trail", value: "organization" } as const;
 
 export interface PlatformAuditTrailArgs {
     /** This platform creates the trail: the home platform, without an organisation trail. */

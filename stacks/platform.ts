@@ -49,7 +49,6 @@ export type PlatformStackOutputs = { [K in keyof PlatformOutputs]: pulumi.Input<
 };
 
 export { operationsTopicPolicy, publishingServicesKeyStatements, tenantAppDocument } from "./platform-documents";
-export { ORGANIZATION_TRAIL_TAG } from "./platform-audit";
 
 /** The shared app's host name: `app.<baseDomain>` in the home region, `app.<region>.<baseDomain>` elsewhere (one zone holds them all). */
 export function appHostNameOf(region: string, settings: Pick<PlatformSettings, "baseDomain" | "homeRegion">): string {

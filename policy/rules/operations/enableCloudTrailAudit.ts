@@ -1,6 +1,7 @@
 // The platform's audit record: every API call of the account, in every region, tamper-evident,
 // with the object-level reads and writes of the tenants' files.
 
+import { ORGANIZATION_TRAIL_TAG } from "../../../lib/promises/audit";
 import { ofType } from "../graph";
 import { Finding, PolicyResource, PolicyStack, StackRule } from "../types";
 
@@ -8,8 +9,6 @@ export const TRAIL_TYPE = "aws:cloudtrail/trail:Trail";
 export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
 export const PARAMETER_TYPE = "aws:ssm/parameter:Parameter";
 
-/** The tag (key=value) of a platform's record that an organisation trail records the account. */
-export const ORGANIZATION_TRAIL_TAG = { key: "audit-trail", value: "organization" } as const;
 
 const TRAIL_ARN = /^arn:aws[a-z-]*:cloudtrail:[a-z]{2}(-[a-z]+)+-\d:\d{12}:trail\/.+$/;
 const PLATFORM_STACK = /(^|\/)platform-[a-z]{2}(-[a-z]+)+-\d$/;

@@ -5,7 +5,7 @@
 import { Document, isScalar, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
 
 import { Environment } from "../../../stacks/config/tenant";
-import { Mode, MODES } from "../../../lib/modes";
+import { Mode, MODES, modesWith } from "../../../lib/modes";
 
 export type FieldKind = "string" | "integer" | "list";
 
@@ -26,10 +26,10 @@ export interface Field {
 }
 
 const ALL: readonly Mode[] = MODES;
-const NOT_SAAS: readonly Mode[] = MODES.filter((mode) => mode !== "saas");
-const OWN_NETWORK: readonly Mode[] = ["physical", "cloud", "vpn", "vpn-sync"];
-const VPN: readonly Mode[] = ["vpn", "vpn-sync"];
-const SYNC: readonly Mode[] = ["vpn-sync"];
+const NOT_SAAS: readonly Mode[] = modesWith("domain");
+const OWN_NETWORK: readonly Mode[] = modesWith("network");
+const VPN: readonly Mode[] = modesWith("vpn");
+const SYNC: readonly Mode[] = modesWith("directory");
 
 export const FIELDS: readonly Field[] = [
     { flag: "tenant", path: ["tenant"], kind: "string", modes: ALL, optional: false, comment: "tenant id = file name = stack name", question: "Tenant id (3-30 of a-z 0-9 -)" },
