@@ -2,7 +2,7 @@
 // npm run bench: how fast the fleet-wide checks are at 10, 100 and 1,000 tenants. Generates a
 // synthetic fleet (bench/generate.ts), then measures each task in a fresh child process of its own,
 // so that each task's peak RSS is its own and nothing is warm that CI would have cold:
-// - validate: loadFleet over the folder (schema, rules, cross-tenant checks);
+// - validate: loadFleetDirectory over the folder (schema, rules, cross-tenant checks);
 // - plan: the offline plan as `npm run plan -- --all` makes it (every platform shown, cost, the
 //   canonical JSON); the policy rules are timed apart, up to 100 tenants (they are quadratic);
 // - diff: the plan of a one-line change in a shared component against the unchanged program, and
@@ -21,7 +21,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 import { checkOutputPath, EXIT, parseFlags, run, UsageError, writeOutputFile, writeStdout } from "../scripts/lib/cli";
-import { CLAIM_CACHE, REPO_ROOT } from "../stacks/config/validate";
+import { claimCacheFile } from "../stacks/config/claims";
+import { repoRoot } from "../stacks/config/project";
 import { projectCopy } from "./project-copy";
 import { DEFAULT_SEED, generateFleet, platformDirOf, writeFleet } from "./generate";
 
@@ -130,7 +131,7 @@ function awsRuleCheckCost(planned: import("../scripts/lib/plan/fleet").PlanDocum
  */
 function raisedQuotas(): import("../scripts/lib/plan/quotas").AppliedQuotas {
     const { loadQuotas } = require("../scripts/lib/plan/quotas") as typeof import("../scripts/lib/plan/quotas");
-    const applied = loadQuotas(REPO_ROOT);
+    const applied = loadQuotas(repoRoot());
     const defaults = Object.fromEntries(
         Object.keys(applied.quotas.defaults).map((key) => [key, { value: 1_000_000, source: "bench/run.ts: the benchmark's account, every quota raised" }]),
     ) as typeof applied.quotas.defaults;
@@ -140,20 +141,20 @@ function raisedQuotas(): import("../scripts/lib/plan/quotas").AppliedQuotas {
 /** The body of a child process: one task over one fleet folder, timed from after its imports. */
 async function child(task: string, dir: string, threads: number | undefined): Promise<ChildReport> {
     // Required here, not at the top: each task's process loads only what the task needs.
-    const { loadFleet } = require("../stacks/config/validate") as typeof import("../stacks/config/validate");
+    const { loadFleetDirectory } = require("../stacks/config/load-fleet") as typeof import("../stacks/config/load-fleet");
     const { loadPlatformFleet } = require("../stacks/config/platform-file") as typeof import("../stacks/config/platform-file");
     // The generated fleet's own platform settings (bench/generate.ts), never the repository's.
     const platformDir = platformDirOf(dir);
     if (task === "validate") {
         const start = performance.now();
-        const fleet = loadFleet({ dir, platformDir });
+        const fleet = loadFleetDirectory(dir, { platformDir });
         const seconds = (performance.now() - start) / 1000;
         if (fleet.problems.length > 0) {
             throw new MeasurementError(`the generated fleet has ${fleet.problems.length} problem(s), e.g. ${JSON.stringify(fleet.problems[0])}`);
         }
         return { seconds, resources: 0, peakRssMiB: peakRssMiB() };
     }
-    const fleet = loadFleet({ dir, platformDir });
+    const fleet = loadFleetDirectory(dir, { platformDir });
     const platforms = loadPlatformFleet(platformDir);
     const regions = [...new Set(fleet.tenants.map((tenant) => tenant.region))];
     if (task === "plan") {
@@ -367,7 +368,7 @@ export interface FleetStartup {
 
 /** Where the program of the project at `root` caches the tenant files' claims (stacks/config/validate.ts). */
 function claimCacheOf(root: string): string {
-    return path.join(root, path.relative(REPO_ROOT, CLAIM_CACHE));
+    return claimCacheFile(root);
 }
 
 export function renderTable(results: Results, startupMedian: number | null, amongFleet: FleetStartup | null = null): string {

@@ -11,7 +11,10 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import type { Logger } from "pino";
 
 import { finalBackupConfigValue, FinalBackupRecord, OFFBOARDING_CONFIG_KEY } from "../lib/promises/offboarding";
-import { formatProblem, loadFleet, TENANT_CONFIG_DIR } from "../stacks/config/validate";
+import { claimCacheFile } from "../stacks/config/claims";
+import { loadFleetDirectory, loadFleetFilesAgainstDirectory } from "../stacks/config/load-fleet";
+import { tenantConfigDir } from "../stacks/config/project";
+import { formatProblem } from "../stacks/config/validate";
 import { platformRegionOf } from "../lib/platform";
 import { ensureBuilt } from "./build";
 import { checkOutputPath, EXIT, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
@@ -19,7 +22,7 @@ import { FINAL_BACKUP_RETENTION_DAYS, FinalBackupPlan, finalBackupPlan, Finished
 import { changedStacks } from "./lib/ops/changed";
 import { createLogger } from "./lib/ops/log";
 import { classifySelectFailure, describeSelectFailure, finalBackupRecord, protectedUrns } from "./lib/ops/offboarding";
-import { existingStack, MissingToolError, outputValues, POLICY_PACK, prepareStack, progress, requireTool, StackTarget } from "./lib/ops/pulumi";
+import { existingStack, MissingToolError, outputValues, policyPack, prepareStack, progress, requireTool, StackTarget } from "./lib/ops/pulumi";
 import { chunks, firstLine, RolloutOutcome, rolloutPlan, RolloutWave, runRollout } from "./lib/ops/rollout";
 import { loadDotenv, OpsSettings, readSettings } from "./lib/ops/settings";
 
@@ -144,7 +147,7 @@ type Targets = { ok: true; waves: RolloutWave[]; regions: Map<string, string>; o
 /** The stacks of the request, their regions and the order to run them in; tenant files are validated first. */
 export function resolveTargets(request: OpsRequest, parallel: number): Targets {
     if (request.all) {
-        const fleet = loadFleet();
+        const fleet = loadFleetDirectory();
         if (fleet.problems.length > 0) {
             return { ok: false, message: `the tenant files are invalid; nothing was run:\n${fleet.problems.map(formatProblem).join("\n")}` };
         }
@@ -163,7 +166,7 @@ export function resolveTargets(request: OpsRequest, parallel: number): Targets {
             regions.set(stack, region);
             continue;
         }
-        const fleet = loadFleet({ files: [path.join(TENANT_CONFIG_DIR, `${stack}.yaml`)], withDirectory: true });
+        const fleet = loadFleetFilesAgainstDirectory([path.join(tenantConfigDir(), `${stack}.yaml`)], { claimCache: claimCacheFile() });
         const tenant = fleet.tenants[0];
         if (fleet.problems.some((problem) => problem.message === "no such file")) {
             return { ok: false, message: `no tenant "${stack}": there is no tenant-configs/${stack}.yaml (platform stacks are named platform-<region>); nothing was run` };
@@ -258,7 +261,7 @@ async function previewOrUp(command: "preview" | "up", request: OpsRequest, setti
             }
             try {
                 const stack = await prepareStack(target(name));
-                const options = { policyPacks: [POLICY_PACK], parallel: settings.resourceParallel, ...progress(stackLog) };
+                const options = { policyPacks: [policyPack()], parallel: settings.resourceParallel, ...progress(stackLog) };
                 if (command === "preview") {
                     const result = await stack.preview({ ...options, diff: true });
                     stackLog.info({ event: "done", op: command, changes: result.changeSummary }, "preview finished");
@@ -341,7 +344,7 @@ async function liftProtection(stack: Stack, record: FinalBackupRecord, log: Logg
         return undefined;
     }
     try {
-        const result = await stack.up({ target: targets, targetDependents: false, policyPacks: [POLICY_PACK], ...progress(log) });
+        const result = await stack.up({ target: targets, targetDependents: false, policyPacks: [policyPack()], ...progress(log) });
         if (result.summary.result !== "succeeded") {
             return { stage: "update", message: `the update ended "${result.summary.result}"` };
         }
