@@ -366,7 +366,7 @@ export interface FleetStartup {
     readonly warm: number;
 }
 
-/** Where the program of the project at `root` caches the tenant files' claims (stacks/config/validate.ts). */
+/** Where the CLIs of the project at `root` cache the tenant files' claims (claims.ts; the deployed program keeps none since issue 15). */
 function claimCacheOf(root: string): string {
     return claimCacheFile(root);
 }
