@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { CLAIM_CACHE, REPO_ROOT } from "../stacks/config/validate";
+import { claimCacheFile } from "../stacks/config/claims";
 import { platformDirOf } from "./generate";
 import { MeasurementError } from "./measurement-error";
 import { projectCopy } from "./project-copy";
@@ -128,5 +128,5 @@ export function fleetProject(fleetDir: string, scratch: string): { root: string;
 
 /** Where the program of the project at `root` caches the tenant files' claims (stacks/config/validate.ts). */
 export function claimCacheOf(root: string): string {
-    return path.join(root, path.relative(REPO_ROOT, CLAIM_CACHE));
+    return claimCacheFile(root);
 }

@@ -2,7 +2,7 @@
 // npm run bench: how fast the fleet-wide checks are at 10, 100 and 1,000 tenants. Generates a
 // synthetic fleet (bench/generate.ts), then measures each task in a fresh child process of its own,
 // so that each task's peak RSS is its own and nothing is warm that CI would have cold:
-// - validate: loadFleet over the folder (schema, rules, cross-tenant checks);
+// - validate: loadFleetDirectory over the folder (schema, rules, cross-tenant checks);
 // - plan: the offline plan as `npm run plan -- --all` makes it (every platform shown, cost, the
 //   canonical JSON); the policy rules are timed apart, up to 100 tenants (they are quadratic);
 // - diff: the plan of a one-line change in a shared component against the unchanged program, and

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 import { UsageError } from "../scripts/lib/cli";
-import { REPO_ROOT } from "../stacks/config/validate";
+import { repoRoot } from "../stacks/config/project";
 import { platformDirOf } from "./generate";
 import { MeasurementError } from "./measurement-error";
 import { projectCopy } from "./project-copy";
@@ -60,7 +60,7 @@ function awsRuleCheckCost(planned: import("../scripts/lib/plan/fleet").PlanDocum
  */
 function raisedQuotas(): import("../scripts/lib/plan/quota-file").AppliedQuotas {
     const { loadQuotas } = require("../scripts/lib/plan/quota-file") as typeof import("../scripts/lib/plan/quota-file");
-    const applied = loadQuotas(REPO_ROOT);
+    const applied = loadQuotas(repoRoot());
     const defaults = Object.fromEntries(
         Object.keys(applied.quotas.defaults).map((key) => [key, { value: 1_000_000, source: "bench/tasks.ts: the benchmark's account, every quota raised" }]),
     ) as typeof applied.quotas.defaults;
@@ -69,20 +69,20 @@ function raisedQuotas(): import("../scripts/lib/plan/quota-file").AppliedQuotas 
 export /** The body of a child process: one task over one fleet folder, timed from after its imports. */
 async function child(task: string, dir: string, threads: number | undefined): Promise<ChildReport> {
     // Required here, not at the top: each task's process loads only what the task needs.
-    const { loadFleet } = require("../stacks/config/validate") as typeof import("../stacks/config/validate");
+    const { loadFleetDirectory } = require("../stacks/config/load-fleet") as typeof import("../stacks/config/load-fleet");
     const { loadPlatformFleet } = require("../stacks/config/platform-file") as typeof import("../stacks/config/platform-file");
     // The generated fleet's own platform settings (bench/generate.ts), never the repository's.
     const platformDir = platformDirOf(dir);
     if (task === "validate") {
         const start = performance.now();
-        const fleet = loadFleet({ dir, platformDir });
+        const fleet = loadFleetDirectory(dir, { platformDir });
         const seconds = (performance.now() - start) / 1000;
         if (fleet.problems.length > 0) {
             throw new MeasurementError(`the generated fleet has ${fleet.problems.length} problem(s), e.g. ${JSON.stringify(fleet.problems[0])}`);
         }
         return { seconds, resources: 0, peakRssMiB: peakRssMiB() };
     }
-    const fleet = loadFleet({ dir, platformDir });
+    const fleet = loadFleetDirectory(dir, { platformDir });
     const platforms = loadPlatformFleet(platformDir);
     const regions = [...new Set(fleet.tenants.map((tenant) => tenant.region))];
     if (task === "plan") {

@@ -10,7 +10,7 @@ import ts from "typescript";
 
 import { BUILD_DIR, BUILD_INFO_FILE, BuildInfo, changedSources, digestOf, PROGRAM_FILE_DIRS, readBuildInfo } from "../stacks/build-info";
 import { MODULE_DIR, PRECOMPILED_VALIDATOR, standaloneValidatorCode } from "../stacks/config/tenant-schema";
-import { REPO_ROOT } from "../stacks/config/validate";
+import { repoRoot } from "../stacks/config/project";
 import { EXIT, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
 
 export const USAGE = `Usage: npm run build [-- --quiet]
@@ -72,7 +72,7 @@ function copyProgramFiles(root: string, outDir: string): string[] {
 
 /** Compiles the program; an error-free build replaces outDir whole, a failed one leaves it empty. */
 export function build(options: BuildOptions = {}): BuildResult {
-    const root = path.resolve(options.root ?? REPO_ROOT);
+    const root = path.resolve(options.root ?? repoRoot());
     const outDir = path.resolve(options.outDir ?? path.join(root, BUILD_DIR));
     const configFile = path.join(root, "tsconfig.json");
     const config = ts.readConfigFile(configFile, (file) => ts.sys.readFile(file));
@@ -116,7 +116,7 @@ export function build(options: BuildOptions = {}): BuildResult {
  * a program that runs it).
  */
 export function ensureBuilt(options: BuildOptions = {}): BuildResult & { readonly rebuilt: boolean } {
-    const root = path.resolve(options.root ?? REPO_ROOT);
+    const root = path.resolve(options.root ?? repoRoot());
     const outDir = path.resolve(options.outDir ?? path.join(root, BUILD_DIR));
     const info = readBuildInfo(path.join(outDir, BUILD_INFO_FILE));
     if (info !== undefined && fs.existsSync(path.join(outDir, "index.js")) && changedSources(root, info).length === 0) {

@@ -10,7 +10,10 @@ import * as path from "node:path";
 
 import { KNOWN_STACK_CONFIG_KEYS } from "../stacks/config/stack-config";
 import { suggestion } from "../stacks/config/suggest";
-import { loadFleet, Problem, sortProblems, TENANT_CONFIG_DIR } from "../stacks/config/validate";
+import { claimCacheFile } from "../stacks/config/claims";
+import { loadFleetDirectory, loadFleetFiles, loadFleetFilesAgainstDirectory } from "../stacks/config/load-fleet";
+import { tenantConfigDir } from "../stacks/config/project";
+import { Problem, sortProblems } from "../stacks/config/validate";
 import { Tenant } from "../stacks/config/tenant";
 import { checkOutputPath, EXIT, parseFlags, parseStackTarget, run, UsageError, writeOutputFile, writeStdout } from "./lib/cli";
 import { BasePlan, BasePlanError, planBase } from "./lib/plan/base";
@@ -246,19 +249,19 @@ function notes(document: PlanDocument): string[] {
 export function selectTenants(request: PlanRequest): { tenants: Tenant[]; problems: Problem[]; regions: string[] } {
     const problems: Problem[] = [];
     const tenants: Tenant[] = [];
-    const everything = loadFleet();
+    const everything = loadFleetDirectory();
     if (request.all) {
         problems.push(...everything.problems);
         tenants.push(...everything.tenants);
     }
-    const named = [...request.ids.map((id) => path.join(TENANT_CONFIG_DIR, `${id}.yaml`))];
+    const named = [...request.ids.map((id) => path.join(tenantConfigDir(), `${id}.yaml`))];
     if (named.length > 0) {
-        const fleet = loadFleet({ files: named, withDirectory: true });
+        const fleet = loadFleetFilesAgainstDirectory(named, { claimCache: claimCacheFile() });
         problems.push(...fleet.problems);
         tenants.push(...fleet.tenants);
     }
     if (request.files.length > 0) {
-        const fleet = loadFleet({ files: request.files, withDirectory: !request.isolated });
+        const fleet = request.isolated ? loadFleetFiles(request.files) : loadFleetFilesAgainstDirectory(request.files, { claimCache: claimCacheFile() });
         problems.push(...fleet.problems);
         tenants.push(...fleet.tenants);
     }

@@ -5,7 +5,7 @@
 
 import * as fs from "node:fs";
 
-import Ajv2020 from "ajv/dist/2020";
+import Ajv2020, { ValidateFunction } from "ajv/dist/2020";
 
 import { Violation } from "../policy/rules";
 import { EXIT, fsReason, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
@@ -34,7 +34,12 @@ export interface PlanFileProblem {
     readonly message: string;
 }
 
-const validatePlan = new Ajv2020({ allErrors: true, strict: true }).compile(planSchema);
+let planValidator: ValidateFunction | undefined;
+
+/** The plan contract's validator, compiled on first use (not as the module loads) and kept. */
+function validatePlan(): ValidateFunction {
+    return (planValidator ??= new Ajv2020({ allErrors: true, strict: true }).compile(planSchema));
+}
 
 /** Line and column of a character offset, for JSON syntax errors. */
 function position(text: string, offset: number): { line: number; column: number } {
@@ -56,8 +61,9 @@ export function readPlanDocument(text: string): { document?: { tenants: PlannedS
         const printable = message.replace(/[^\x20-\x7e]/g, "?").replace(/^Unexpected/, "unexpected").slice(0, 200);
         return { problems: [{ path: where ? `${where.line}:${where.column}` : "/", message: `not valid JSON: ${printable}` }] };
     }
-    if (!validatePlan(parsed)) {
-        const problems = (validatePlan.errors ?? []).map((error) => ({
+    const validate = validatePlan();
+    if (!validate(parsed)) {
+        const problems = (validate.errors ?? []).map((error) => ({
             path: error.instancePath || "/",
             message: error.keyword === "const" && error.instancePath === "/version" ? "unsupported plan version; expected 1" : (error.message ?? "invalid"),
         }));

@@ -10,7 +10,11 @@ import * as path from "node:path";
 
 import { DEFAULT_PASSWORD_MIN_LENGTH, DEFAULT_SIZES, ENVIRONMENTS, PHYSICAL_DEFAULT_SIZES } from "../stacks/config/tenant";
 import { MODES } from "../lib/modes";
-import { displayName, formatProblem, loadFleet, Problem, TENANT_CONFIG_DIR } from "../stacks/config/validate";
+import { claimCacheFile } from "../stacks/config/claims";
+import { loadFleetDirectory, loadFleetFilesAgainstDirectory } from "../stacks/config/load-fleet";
+import { tenantConfigDir } from "../stacks/config/project";
+import { displayName } from "../stacks/config/tenant-files";
+import { formatProblem, Problem } from "../stacks/config/validate";
 import { EXIT, Options, parseFlags, run, UsageError } from "./lib/cli";
 import type { TenantPlan } from "./lib/plan/fleet";
 import { NETWORK_POOL } from "./lib/tenant-new/allocate";
@@ -125,7 +129,7 @@ async function planSummary(dir: string, tenant: string): Promise<{ text: string;
         import("./lib/plan/summary"),
         import("./lib/plan/policy"),
     ]);
-    const fleet = loadFleet({ files: [tenantFilePath(dir, tenant)], dir, withDirectory: true });
+    const fleet = loadFleetFilesAgainstDirectory([tenantFilePath(dir, tenant)], { dir, claimCache: claimCacheFile() });
     const planned = withViolations(await planFleet({ tenants: fleet.tenants }));
     const plan = planned.tenants.find((candidate) => candidate.tenant === tenant);
     if (!plan) {
@@ -146,7 +150,7 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
     if (positionals.length > 0) {
         throw new UsageError(`unexpected argument "${String(positionals[0]).slice(0, 80)}"; every field is a flag (--company NAME, --mode MODE ...)`);
     }
-    const dir = path.resolve(typeof values.dir === "string" ? values.dir : TENANT_CONFIG_DIR);
+    const dir = path.resolve(typeof values.dir === "string" ? values.dir : tenantConfigDir());
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
         throw new UsageError(`--dir ${displayName(dir)} is not a folder`);
     }
@@ -232,7 +236,7 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
         resume(answers, "for another tenant, change --tenant in");
         return EXIT.invalid;
     }
-    const after = loadFleet({ dir });
+    const after = loadFleetDirectory(dir);
     say(`tenant:new: wrote ${displayName(file)} (${facts}); ${after.files.length} tenant file(s) in ${displayName(dir)}, ${after.problems.length} problem(s)`);
     after.problems.forEach((problem) => say(formatProblem(problem)));
     if (!values["no-plan"]) {

@@ -6,7 +6,9 @@ import * as path from "node:path";
 
 import { loadPlatformFleet } from "../stacks/config/platform-file";
 
-import { formatProblem, loadFleet, sortProblems, TENANT_CONFIG_DIR } from "../stacks/config/validate";
+import { loadFleetDirectory, loadFleetFiles } from "../stacks/config/load-fleet";
+import { tenantConfigDir } from "../stacks/config/project";
+import { formatProblem, sortProblems } from "../stacks/config/validate";
 import { EXIT, parseFlags, parseStackTarget, run, UsageError, writeStdout } from "./lib/cli";
 import { BaseRefError, checkDeletedTenants } from "./lib/lifecycle";
 
@@ -43,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
             case "file":
                 return target.file;
             case "tenant":
-                return path.join(TENANT_CONFIG_DIR, `${target.id}.yaml`);
+                return path.join(tenantConfigDir(), `${target.id}.yaml`);
             case "platform":
                 throw new UsageError(`${arg} is a platform stack: validate checks tenant files (the platform is checked by npm run plan -- ${arg})`);
             default: {
@@ -52,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
             }
         }
     });
-    const loaded = loadFleet(files.length > 0 ? { files } : {});
+    const loaded = files.length > 0 ? loadFleetFiles(files) : loadFleetDirectory();
     let fleet = loaded;
     if (values.base !== undefined) {
         if (!/^[^\s-][^\s]*$/.test(values.base)) {

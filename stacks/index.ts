@@ -5,7 +5,10 @@ import * as path from "node:path";
 
 import * as pulumi from "@pulumi/pulumi";
 
-import { displayName, formatProblem, loadFleet, REPO_ROOT, TENANT_CONFIG_DIR } from "./config/validate";
+import { loadFleetFilesAgainstDirectory } from "./config/load-fleet";
+import { repoRoot, tenantConfigDir } from "./config/project";
+import { displayName } from "./config/tenant-files";
+import { formatProblem } from "./config/validate";
 import { Tenant } from "./config/tenant";
 import { StackOutputs } from "./context";
 import { platformRegionOf } from "../lib/platform";
@@ -54,12 +57,13 @@ export function platformProgram(region: string, settings?: PlatformSettings): Pr
  * Loads and validates the tenant of a stack against the whole fleet. An invalid file fails the
  * update with the validator's lines, before any resource is registered.
  */
-export function loadStackTenant(stack: string, dir: string = TENANT_CONFIG_DIR): Tenant {
+export function loadStackTenant(stack: string, dir: string = tenantConfigDir()): Tenant {
     const file = path.join(dir, `${stack}.yaml`);
-    const fleet = loadFleet({ dir, files: [file], withDirectory: true });
+    // No claims cache: a deployment writes nothing beside the program and trusts no earlier run.
+    const fleet = loadFleetFilesAgainstDirectory([file], { dir });
     // Files are named from the project root: the host runs the program in the folder of its main
     // (dist/), where names relative to the working directory would start with "../".
-    const shown = (name: string): string => displayName(path.resolve(name), REPO_ROOT);
+    const shown = (name: string): string => displayName(path.resolve(name), repoRoot());
     if (fleet.problems.some((problem) => problem.message === "no such file")) {
         throw new pulumi.RunError(
             `stack "${stack}" has no tenant file ${shown(file)}: a tenant stack's name is its tenant id ` +

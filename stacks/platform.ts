@@ -28,8 +28,8 @@ import { PlatformOutputs, PlatformReference } from "./context";
 import { SHARED_SERVERS_TAG_KEY, stackTags } from "../lib/promises/tags";
 import { platformStackName } from "../lib/platform";
 import { leftoverConfigProblem, loadPlatformFleet, platformSettingsFor } from "./config/platform-file";
-import { PLATFORM_CONFIG_DIR } from "./config/platform-index";
-import { REPO_ROOT } from "./config/validate";
+import { platformConfigDir } from "./config/platform-index";
+import { repoRoot } from "./config/project";
 import { PlatformSettings, TENANT_SPACE } from "./config/platform-settings";
 import { operationsCidrsOf } from "../lib/platform";
 import { platformAuditTrail } from "./platform-audit";
@@ -72,7 +72,7 @@ export async function platform(region: string, settings?: PlatformSettings): Pro
     if (leftover) {
         throw new pulumi.RunError(leftover);
     }
-    settings ??= platformSettingsFor(region, loadPlatformFleet(PLATFORM_CONFIG_DIR, REPO_ROOT));
+    settings ??= platformSettingsFor(region, loadPlatformFleet(platformConfigDir(), repoRoot()));
     const name = `platform-${region}`;
     const isHome = region === settings.homeRegion;
     const home = isHome ? undefined : new PlatformReference(settings.homeRegion, config, "homePlatformStack");

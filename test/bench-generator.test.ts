@@ -15,7 +15,8 @@ import { chunkByWeight, PLAN_WEIGHT } from "../scripts/lib/plan/fleet-threads";
 import { parseAddress, specialPurposeRange } from "../lib/ipv4";
 import { Tenant } from "../stacks/config/tenant";
 import { MODES } from "../lib/modes";
-import { FleetValidation, loadFleet } from "../stacks/config/validate";
+import { loadFleetDirectory } from "../stacks/config/load-fleet";
+import { FleetValidation } from "../stacks/config/validate";
 import { quotasRaised } from "./helpers";
 
 /** The generated fleet puts more dedicated-cloud tenants in a region than the default 5 VPCs hold: an account granted them. */
@@ -96,7 +97,7 @@ describe(`a generated fleet of ${N}`, () => {
     beforeAll(async () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-generator-"));
         writeFleet(dir, generateFleet({ count: N }));
-        fleet = loadFleet({ dir, platformDir: platformDirOf(dir) });
+        fleet = loadFleetDirectory(dir, { platformDir: platformDirOf(dir) });
         regions = [...new Set(fleet.tenants.map((tenant: Tenant) => tenant.region))];
         inOneThread = await planFleet({ tenants: fleet.tenants, platformRegions: regions, threads: 1, quotas: ROOMY, platforms: loadPlatformFleet(platformDirOf(dir)) });
     });

@@ -55,9 +55,9 @@ describe("findProjectRoot", () => {
     });
 
     it("GIVEN this repository WHEN the tenant folder is resolved THEN it is the repository's tenant-configs", async () => {
-        const { REPO_ROOT, TENANT_CONFIG_DIR } = await import("../stacks/config/validate");
-        expect(REPO_ROOT).toBe(ROOT);
-        expect(TENANT_CONFIG_DIR).toBe(path.join(ROOT, "tenant-configs"));
+        const { repoRoot, tenantConfigDir } = await import("../stacks/config/project");
+        expect(repoRoot()).toBe(ROOT);
+        expect(tenantConfigDir()).toBe(path.join(ROOT, "tenant-configs"));
     });
 });
 

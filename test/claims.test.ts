@@ -1,6 +1,7 @@
-// A tenant file checked against its folder (loadFleet with `withDirectory`, what every stack does
-// as it starts) reads the other files only for their claims, cached by content (claims.ts): the
-// answers must be those of parsing every file, whatever the cache holds.
+// A tenant file checked against its folder (loadFleetFilesAgainstDirectory, what every stack does
+// as it starts and the CLIs do for named files) reads the other files only for their claims, cached
+// by content for the CLIs (claims.ts): the answers must be those of parsing every file, whatever the
+// cache holds.
 
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
@@ -10,7 +11,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 
 import { claimingFiles, claimsOf, CLAIMS_VERSION } from "../stacks/config/claims";
-import { loadFleet } from "../stacks/config/validate";
+import { loadFleetFilesAgainstDirectory } from "../stacks/config/load-fleet";
 
 function tenantYaml(tenant: string, cidr: string, domain = `subdomain: ${tenant}`): string {
     return `tenant: ${tenant}\ncompany: ${tenant} Corporation\nmode: cloud\nregion: eu-west-1\ndomain:\n  ${domain}\nnetwork:\n  cidr: ${cidr}\n`;
@@ -95,7 +96,7 @@ describe("claimingFiles", () => {
     });
 });
 
-describe("loadFleet with withDirectory: the folder's other files by their claims", () => {
+describe("loadFleetFilesAgainstDirectory: the folder's other files by their claims", () => {
     const files = {
         "acme.yaml": tenantYaml("acme", "10.20.0.0/16"),
         "globex.yaml": tenantYaml("globex", "10.30.0.0/16", "own: itm.globex.com"),
@@ -121,9 +122,9 @@ describe("loadFleet with withDirectory: the folder's other files by their claims
         const dir = folder(files);
         const file = newcomer(text);
         const cache = cacheFile();
-        const without = loadFleet({ dir, files: [file], withDirectory: true, claimCache: false });
-        const cold = loadFleet({ dir, files: [file], withDirectory: true, claimCache: cache });
-        const warm = loadFleet({ dir, files: [file], withDirectory: true, claimCache: cache });
+        const without = loadFleetFilesAgainstDirectory([file], { dir });
+        const cold = loadFleetFilesAgainstDirectory([file], { dir, claimCache: cache });
+        const warm = loadFleetFilesAgainstDirectory([file], { dir, claimCache: cache });
         expect(without.problems, JSON.stringify(without.problems, null, 1)).toHaveLength(count);
         for (const fleet of [cold, warm]) {
             expect(fleet.problems).toEqual(without.problems);
@@ -142,8 +143,8 @@ describe("loadFleet with withDirectory: the folder's other files by their claims
         const dir = folder(files);
         const file = newcomer(tenantYaml("umbrella", "10.20.128.0/17"));
         const cache = cacheFile();
-        loadFleet({ dir, files: [file], withDirectory: true, claimCache: cache });
-        const [problem] = loadFleet({ dir, files: [file], withDirectory: true, claimCache: cache }).problems;
+        loadFleetFilesAgainstDirectory([file], { dir, claimCache: cache });
+        const [problem] = loadFleetFilesAgainstDirectory([file], { dir, claimCache: cache }).problems;
         expect(problem).toMatchObject({ file, line: 8, column: 9, path: "/network/cidr" });
         expect(problem!.message).toContain(`overlaps 10.20.0.0/16 of tenant acme (${path.join(dir, "acme.yaml")}:8:9)`);
     });

@@ -12,7 +12,7 @@ import { checkOutputPath, outputPathProblem, parseStackTarget, run, UsageError, 
 import { parseRequest as parsePlanRequest, selectionArgs } from "../scripts/plan";
 import { main as stackOpsMain } from "../scripts/stack-ops";
 import { KNOWN_STACK_CONFIG_KEYS } from "../stacks/config/stack-config";
-import { loadFleet } from "../stacks/config/validate";
+import { loadFleetFiles } from "../stacks/config/load-fleet";
 import { runCli } from "./cli-harness";
 import { projectCopy } from "../bench/project-copy";
 
@@ -189,7 +189,7 @@ describe("run: how a CLI ends", () => {
 describe("tenant files given by path", () => {
     it("GIVEN a symbolic link loop WHEN validated THEN it is reported as a loop, not as a missing file", () => {
         const file = path.join(withLoop(), "loop");
-        const problems = loadFleet({ files: [`${file}.yaml`, file] }).problems.map((problem) => problem.message);
+        const problems = loadFleetFiles([`${file}.yaml`, file]).problems.map((problem) => problem.message);
         expect(problems).toContain("no such file");
         expect(problems).toContain("is a symbolic link loop (ELOOP): a link in its path points back to itself; fix or remove the link");
     });

@@ -1,4 +1,4 @@
-// The rules across tenant files (validateFleet), the tenant folder (listTenantDirectory, loadFleet),
+// The rules across tenant files (validateFleet), the tenant folder (listTenantDirectory, the load-fleet functions),
 // the `validate` CLI as sales ops run it (in a project whose tenant-configs/ is the fixture fleet), and
 // the fixture fleet in test/fixtures/tenants (the examples' shape; tests never read tenant-configs/).
 
@@ -9,7 +9,9 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { MODES } from "../lib/modes";
-import { FleetFile, formatProblem, listTenantDirectory, loadFleet, Problem, validateFleet, validateTenantFile } from "../stacks/config/validate";
+import { loadFleetDirectory, loadFleetFiles, loadFleetFilesAgainstDirectory } from "../stacks/config/load-fleet";
+import { FleetFile, listTenantDirectory } from "../stacks/config/tenant-files";
+import { formatProblem, Problem, validateFleet, validateTenantFile } from "../stacks/config/validate";
 import { CliRun, runCli } from "./cli-harness";
 import { FIXTURE_TENANTS, fixtureTenantFiles, loadFixtureFleet, projectWithFixtureTenants, TENANT_SCHEMA } from "./fixtures/fleet";
 
@@ -215,7 +217,7 @@ describe("validateFleet: rules across tenant files", () => {
     });
 });
 
-describe("listTenantDirectory and loadFleet on a folder", () => {
+describe("listTenantDirectory and the ways of loading a folder", () => {
     let dir: string;
     let outside: string;
 
@@ -260,7 +262,7 @@ describe("listTenantDirectory and loadFleet on a folder", () => {
     });
 
     it("GIVEN the folder WHEN the whole fleet is loaded THEN misnamed files and invalid tenants are reported and valid tenants resolved", () => {
-        const fleet = loadFleet({ dir });
+        const fleet = loadFleetDirectory(dir);
         expect(fleet.files.map((file) => file.file)).toEqual([path.join(dir, "acme.yaml"), path.join(dir, "broken.yaml")]);
         expect(fleet.problems.map((problem) => [path.basename(problem.file), problem.path])).toEqual([
             ["broken.yaml", "/tenant"],
@@ -272,48 +274,48 @@ describe("listTenantDirectory and loadFleet on a folder", () => {
         expect(fleet.tenants.map((tenant) => tenant.id)).toEqual(["acme"]);
     });
 
-    it("GIVEN a new file overlapping a tenant of the folder WHEN loaded with withDirectory THEN only the new file's problems are reported", () => {
+    it("GIVEN a new file overlapping a tenant of the folder WHEN loaded against the folder THEN only the new file's problems are reported", () => {
         const file = path.join(outside, "globex.yaml");
-        const fleet = loadFleet({ dir, files: [file], withDirectory: true });
+        const fleet = loadFleetFilesAgainstDirectory([file], { dir });
         expect(fleet.problems).toEqual([
             { file, ...CIDR_AT, path: "/network/cidr", message: expect.stringContaining(`overlaps 10.20.0.0/16 of tenant acme (${path.join(dir, "acme.yaml")}:9:9)`) },
         ]);
         expect(fleet.tenants).toEqual([]);
     });
 
-    it("GIVEN a new file that fits the folder WHEN loaded with withDirectory THEN there is no problem and only it is resolved", () => {
+    it("GIVEN a new file that fits the folder WHEN loaded against the folder THEN there is no problem and only it is resolved", () => {
         const file = path.join(outside, "initech.yaml");
-        const fleet = loadFleet({ dir, files: [file], withDirectory: true });
+        const fleet = loadFleetFilesAgainstDirectory([file], { dir });
         expect(fleet.problems).toEqual([]);
         expect(fleet.tenants.map((tenant) => [tenant.id, tenant.source])).toEqual([["initech", file]]);
     });
 
-    it("GIVEN a file of the folder itself WHEN loaded with withDirectory THEN it is read once and does not clash with itself", () => {
-        const fleet = loadFleet({ dir, files: [path.join(dir, "acme.yaml")], withDirectory: true });
+    it("GIVEN a file of the folder itself WHEN loaded against the folder THEN it is read once and does not clash with itself", () => {
+        const fleet = loadFleetFilesAgainstDirectory([path.join(dir, "acme.yaml")], { dir });
         expect(fleet.problems).toEqual([]);
         expect(fleet.tenants.map((tenant) => tenant.id)).toEqual(["acme"]);
     });
 
-    it("GIVEN the overlapping new file WHEN loaded without withDirectory THEN it is checked on its own and passes", () => {
-        const fleet = loadFleet({ dir, files: [path.join(outside, "globex.yaml")] });
+    it("GIVEN the overlapping new file WHEN loaded on its own THEN it is checked on its own and passes", () => {
+        const fleet = loadFleetFiles([path.join(outside, "globex.yaml")]);
         expect(fleet.problems).toEqual([]);
         expect(fleet.tenants.map((tenant) => tenant.id)).toEqual(["globex"]);
     });
 
     it("GIVEN a requested *.yml file WHEN loaded THEN it is refused by name", () => {
         const file = path.join(outside, "initech.yml");
-        expect(loadFleet({ files: [file] }).problems).toEqual([{ file, line: 1, column: 1, path: "/", message: expect.stringContaining("a tenant file must be named <tenant>.yaml") }]);
+        expect(loadFleetFiles([file]).problems).toEqual([{ file, line: 1, column: 1, path: "/", message: expect.stringContaining("a tenant file must be named <tenant>.yaml") }]);
     });
 
     it("GIVEN a requested file that does not exist WHEN loaded THEN it is reported as missing", () => {
         const file = path.join(outside, "nobody.yaml");
-        expect(loadFleet({ files: [file] }).problems).toEqual([{ file, line: 1, column: 1, path: "/", message: "no such file" }]);
+        expect(loadFleetFiles([file]).problems).toEqual([{ file, line: 1, column: 1, path: "/", message: "no such file" }]);
     });
 
     it("GIVEN a requested file over 64 KiB on disk WHEN loaded THEN its real size is refused", () => {
         const file = path.join(outside, "huge.yaml");
         const size = fs.statSync(file).size;
-        expect(loadFleet({ files: [file] }).problems).toEqual([
+        expect(loadFleetFiles([file]).problems).toEqual([
             { file, line: 1, column: 1, path: "/", message: expect.stringContaining(`the file is ${size} bytes; a tenant file may be at most 65536 bytes`) },
         ]);
     });

@@ -13,10 +13,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { FleetUnreadable } from "../policy/fleet-files";
 import { otherTenantsFromFiles } from "../policy/pack";
-import { loadFleet, TENANT_CONFIG_DIR } from "../stacks/config/validate";
+import { loadFleetDirectory } from "../stacks/config/load-fleet";
+import { tenantConfigDir } from "../stacks/config/project";
 import { FIXTURE_TENANTS, loadFixtureFleet } from "./fixtures/fleet";
 
 const REFUSED = /^hermetic tests: \w+\(.*tenant-configs.*\) touches the live tenant folder; tests never read tenant-configs\//;
+const TENANT_CONFIG_DIR = tenantConfigDir();
 const TENANT_FILE = path.join(TENANT_CONFIG_DIR, "any-tenant.yaml");
 
 interface Entry {
@@ -63,7 +65,7 @@ describe("the tenant-configs guard", () => {
         await expect(fsp.readdir(TENANT_CONFIG_DIR)).rejects.toThrow(REFUSED);
         await expect(new Promise((resolve, reject) => fs.readFile(TENANT_FILE, (error, data) => (error ? reject(error) : resolve(data))))).rejects.toThrow(REFUSED);
         // The program's own default folder: refused and recorded, whatever the caller makes of the error.
-        expect(loadFleet().tenants).toEqual([]);
+        expect(loadFleetDirectory().tenants).toEqual([]);
         expect(entries().map((entry) => entry.operation)).toEqual([...calls.map(([name]) => name), "readFile", "readdir", "readFile", "readdirSync"]);
         expect(entries().every((entry) => entry.pid === process.pid)).toBe(true);
     });

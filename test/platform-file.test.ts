@@ -16,7 +16,8 @@ import { platformProgram } from "../stacks";
 import { leftoverConfigProblem, loadPlatformFleet, platformSettingsFor, validatePlatformFile, validatePlatformFleet } from "../stacks/config/platform-file";
 import { platformIndex } from "../stacks/config/platform-index";
 import { resolveTenant } from "../stacks/config/tenant";
-import { loadFleet, validateFleet } from "../stacks/config/validate";
+import { loadFleetDirectory } from "../stacks/config/load-fleet";
+import { validateFleet } from "../stacks/config/validate";
 import { PLATFORM_DEFAULTS } from "../stacks/config/platform-settings";
 import { platformFileText, platformFixture } from "./fixtures/platform-configs";
 
@@ -112,7 +113,7 @@ describe("platform files together", () => {
             try {
                 fs.writeFileSync(path.join(tenants, "solo.yaml"), "tenant: solo\ncompany: Solo\nmode: saas\nregion: us-east-1\n");
                 fs.writeFileSync(path.join(tenants, "home.yaml"), "tenant: home\ncompany: Home\nmode: saas\nregion: eu-west-1\n");
-                const fleet = loadFleet({ dir: tenants, platformDir: dir });
+                const fleet = loadFleetDirectory(tenants, { platformDir: dir });
                 expect(fleet.problems).toEqual([
                     {
                         file: expect.stringMatching(/solo\.yaml$/),

@@ -17,9 +17,11 @@ import { diffStack } from "../scripts/lib/plan/diff/stacks";
 import { PlannedResource } from "../scripts/lib/plan/engine";
 import { renderComments, renderSection } from "../scripts/lib/plan/markdown";
 import { readServerImages, SERVER_IMAGES_FILE, serverImage, serverImageNameProblem, ServerImagePins, serverImagesProblems } from "../stacks/config/server-images";
-import { REPO_ROOT } from "../stacks/config/validate";
+import { repoRoot } from "../stacks/config/project";
 import { resolveServerImage } from "../stacks/server-image";
 import { named, ofType, planProgram } from "./helpers";
+
+const REPO_ROOT = repoRoot();
 
 const RELEASE = "al2023-ami-2023.11.20260526.0-kernel-6.1";
 const NEXT = "al2023-ami-2023.12.20260727.0-kernel-6.1";

@@ -18,7 +18,8 @@ import { baseTenants, checkDeletedTenants, declaredStatus, deletedTenantProblems
 import { rolloutPlan } from "../scripts/lib/ops/rollout";
 import schema from "../tenant-configs/tenant.schema.json";
 import { STATUSES } from "../stacks/config/tenant";
-import { displayName, validateFleet, validateTenantFile } from "../stacks/config/validate";
+import { displayName } from "../stacks/config/tenant-files";
+import { validateFleet, validateTenantFile } from "../stacks/config/validate";
 
 const CLOUD = `tenant: leaving
 company: Leaving Ltd

@@ -14,7 +14,8 @@ import { answeredProblems } from "../scripts/lib/tenant-new/check";
 import { FIELDS } from "../scripts/lib/tenant-new/fields";
 import { resumeCommand, shellQuote } from "../scripts/lib/tenant-new/resume";
 import { main } from "../scripts/tenant-new";
-import { loadFleet, Problem } from "../stacks/config/validate";
+import { loadFleetDirectory } from "../stacks/config/load-fleet";
+import { Problem } from "../stacks/config/validate";
 
 const created: string[] = [];
 afterAll(() => created.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -91,7 +92,7 @@ describe("each answer is checked against the answers before it, at its prompt", 
         expect(result.stderr.match(/Tenant network CIDR \[10\.64\.0\.0\/16\]: /g)).toHaveLength(2);
         expect(result.code).toBe(0);
         expect(parse(fs.readFileSync(path.join(dir, "umbrella.yaml"), "utf8"))).toMatchObject({ network: { cidr: "10.64.0.0/16" }, vpn: { corporateCidrs: ["192.168.0.0/16", "10.70.0.0/16"] } });
-        expect(loadFleet({ dir }).problems).toEqual([]);
+        expect(loadFleetDirectory(dir).problems).toEqual([]);
     });
 
     it("GIVEN a subdomain another tenant has WHEN typed THEN it is refused at the domain prompt", async () => {

@@ -11,7 +11,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
 import { formatCidr, overlaps, parseCidr, subnets } from "../lib/ipv4";
-import { loadFleet, validateTenantFile } from "../stacks/config/validate";
+import { loadFleetDirectory } from "../stacks/config/load-fleet";
+import { validateTenantFile } from "../stacks/config/validate";
 import { UsageError } from "../scripts/lib/cli";
 import { allocateNetwork, NETWORK_POOL } from "../scripts/lib/tenant-new/allocate";
 import { deriveTenantId } from "../scripts/lib/tenant-new/check";
@@ -156,7 +157,7 @@ describe("npm run tenant:new --yes (non-interactive)", () => {
         expect(text.split("\n")[0]).toBe("# yaml-language-server: $schema=./tenant.schema.json");
         expect(text).toMatch(/^mode: \S+ # configuration mode$/m);
         expect(parse(text)).toEqual({ tenant: "umbrella", company: "Umbrella Corp", mode, region: "eu-west-1", ...expected });
-        expect(loadFleet({ dir }).problems).toEqual([]);
+        expect(loadFleetDirectory(dir).problems).toEqual([]);
         expect(listing(dir).filter((name) => name.includes(".tmp"))).toEqual([]);
         expect(result.stdout).toMatch(new RegExp(`^umbrella \\(${mode}, eu-west-1\\) from .*umbrella\\.yaml: \\d+ resources$`, "m"));
         expect(result.stdout).toMatch(/^  estimated monthly cost: about \d+\.\d\d USD a month at list prices /m);
@@ -287,7 +288,7 @@ describe("npm run tenant:new (interactive)", () => {
         expect(code).toBe(0);
         expect(answered).toBe(16);
         expect(parse(fs.readFileSync(path.join(dir, "umbrella.yaml"), "utf8"))).toMatchObject({ mode: "physical", environment: "demo", compute: { instanceType: "m6i.large" } });
-        expect(loadFleet({ dir }).problems).toEqual([]);
+        expect(loadFleetDirectory(dir).problems).toEqual([]);
     });
 
     it("GIVEN the input ends before the last question WHEN run THEN it is cancelled with exit 130 and nothing is written", async () => {
@@ -333,6 +334,6 @@ describe("npm run tenant:new (interactive)", () => {
             network: { cidr: "10.64.0.0/16" },
             compute: { instances: 3 },
         });
-        expect(loadFleet({ dir }).problems).toEqual([]);
+        expect(loadFleetDirectory(dir).problems).toEqual([]);
     });
 });

@@ -10,7 +10,9 @@ import { parse } from "yaml";
 
 import { Problem } from "../../stacks/config/source";
 import { TenantStatus } from "../../stacks/config/tenant";
-import { displayName, fileTenantId, listTenantDirectory, TENANT_CONFIG_DIR } from "../../stacks/config/validate";
+import { tenantConfigDir } from "../../stacks/config/project";
+import { displayName, listTenantDirectory } from "../../stacks/config/tenant-files";
+import { fileTenantId } from "../../stacks/config/validate";
 
 /** The base ref cannot be read (not a commit, not a git repository): a usage error of the caller. */
 export class BaseRefError extends Error {}
@@ -38,7 +40,7 @@ export function declaredStatus(text: string): TenantStatus {
 }
 
 /** The tenant files of `dir` at git `ref` (`*.yaml` directly in the folder), with their status. */
-export function baseTenants(ref: string, dir: string = TENANT_CONFIG_DIR): BaseTenant[] {
+export function baseTenants(ref: string, dir: string = tenantConfigDir()): BaseTenant[] {
     const resolved = git(dir, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`]);
     const commit = resolved.stdout.trim();
     if (!resolved.ok || !/^[0-9a-f]{40}$/.test(commit)) {
@@ -64,7 +66,7 @@ export function baseTenants(ref: string, dir: string = TENANT_CONFIG_DIR): BaseT
  * already said `status: offboarding` (its stack is gone or going): one problem each, at the deleted
  * file, saying how a tenant is offboarded.
  */
-export function deletedTenantProblems(base: readonly BaseTenant[], present: ReadonlySet<string>, ref: string, dir: string = TENANT_CONFIG_DIR): Problem[] {
+export function deletedTenantProblems(base: readonly BaseTenant[], present: ReadonlySet<string>, ref: string, dir: string = tenantConfigDir()): Problem[] {
     return base
         .filter((tenant) => !present.has(tenant.id) && tenant.status !== "offboarding")
         .map((tenant) => ({
@@ -80,7 +82,7 @@ export function deletedTenantProblems(base: readonly BaseTenant[], present: Read
 }
 
 /** The check itself, on the tenant folder against `ref`: the deleted files that are refused. */
-export function checkDeletedTenants(ref: string, dir: string = TENANT_CONFIG_DIR): Problem[] {
+export function checkDeletedTenants(ref: string, dir: string = tenantConfigDir()): Problem[] {
     const present = new Set(listTenantDirectory(dir).files.map((file) => fileTenantId(file)));
     return deletedTenantProblems(baseTenants(ref, dir), present, ref, dir);
 }

@@ -3,13 +3,20 @@
 // as it starts; parsing them all took 0.4-0.5 s of every stack's start-up in a fleet of 1,000
 // (bench/README.md). The values are kept in a cache by the SHA-256 of each file's bytes, so only a
 // file that changed is parsed again; the cache holds nothing a file's bytes do not determine, and
-// a file is parsed in full whenever a message must say where in it a value is.
+// a file is parsed in full whenever a message must say where in it a value is. The cache is the
+// CLIs' (they pass `claimCacheFile()`): a deployment reads and writes none.
 
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+import { repoRoot } from "./project";
 import { parseTenantSource, TenantSource } from "./source";
+
+/** Where the CLIs keep the claims of the project at `root` (by default this one): under node_modules/.cache. */
+export function claimCacheFile(root: string = repoRoot()): string {
+    return path.join(root, "node_modules", ".cache", "tenant-platform", "tenant-claims.json");
+}
 
 /** The values of a tenant file that rules across files compare (only strings are kept). */
 export interface Claims {

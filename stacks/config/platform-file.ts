@@ -17,8 +17,9 @@ import { isSecretLikeKey, looksLikeSecret } from "../../lib/secrets";
 import { formatProblem, joinPointer, parseTenantSource, Problem, TenantSource } from "./source";
 import { suggestion } from "./suggest";
 import { AJV_OPTIONS } from "./tenant-schema";
-import { fileRegion, PLATFORM_CONFIG_DIR } from "./platform-index";
-import { displayName, FleetFile, readTenantFiles, sortProblems } from "./validate";
+import { fileRegion, platformConfigDir } from "./platform-index";
+import { displayName, FleetFile, readTenantFiles } from "./tenant-files";
+import { sortProblems } from "./validate";
 import { PLATFORM_DEFAULTS, PlatformSettings, platformSettingsProblems } from "./platform-settings";
 
 export const PLATFORM_SCHEMA_FILE = "platform.schema.json";
@@ -245,7 +246,7 @@ export function validatePlatformFleet(inputs: readonly FleetFile[], dir: string 
  * Lists, reads and validates the platform files of a folder. Only `<region>.yaml` files are platform
  * files; anything else that looks like one (`*.yml`, `*.json` other than the schema) is an error.
  */
-export function loadPlatformFleet(dir: string = PLATFORM_CONFIG_DIR, cwd: string = process.cwd()): PlatformFleet {
+export function loadPlatformFleet(dir: string = platformConfigDir(), cwd: string = process.cwd()): PlatformFleet {
     const shown = displayName(dir, cwd);
     const problems: Problem[] = [];
     let entries: string[];

@@ -5,12 +5,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { findProjectRoot } from "./project";
+import { repoRoot } from "./project";
 import { REGIONS } from "../../lib/regions";
 import { parseTenantSource } from "./source";
 
-/** The folder of the platform's settings files, beside tenant-configs/. */
-export const PLATFORM_CONFIG_DIR = path.join(findProjectRoot(__dirname), "platform-configs");
+/** The folder of the platform's settings files, beside tenant-configs/ (resolved on use, not at import). */
+export function platformConfigDir(): string {
+    return path.join(repoRoot(), "platform-configs");
+}
 
 /** The file's region as its name says it: `platform-configs/eu-west-1.yaml` is `eu-west-1`. */
 export function fileRegion(file: string): string {
@@ -36,7 +38,7 @@ export interface PlatformIndex {
  * files agree on, without the schema (every tenant stack reads it at start-up; the platform
  * stacks and `npm run validate` check the files in full).
  */
-export function platformIndex(dir: string = PLATFORM_CONFIG_DIR, shown: string = shownName(dir)): PlatformIndex {
+export function platformIndex(dir: string = platformConfigDir(), shown: string = shownName(dir)): PlatformIndex {
     let entries: string[] = [];
     try {
         entries = fs.readdirSync(dir).filter((entry) => entry.endsWith(".yaml"));

@@ -18,3 +18,18 @@ export function findProjectRoot(from: string): string {
         }
     }
 }
+
+let root: string | undefined;
+
+/**
+ * This project's root (the folder of Pulumi.yaml at or above this module), looked up on first use
+ * and kept: importing a module costs no file-system walk.
+ */
+export function repoRoot(): string {
+    return (root ??= findProjectRoot(__dirname));
+}
+
+/** The folder of tenant files, tenant-configs/ at the project's root. */
+export function tenantConfigDir(): string {
+    return path.join(repoRoot(), "tenant-configs");
+}

@@ -11,7 +11,7 @@ import { finalBackupConfigValue, FinalBackupRecord, OFFBOARDING_CONFIG_KEY } fro
 import { EXIT, writeStdout } from "../cli";
 import { FINAL_BACKUP_RETENTION_DAYS, FinalBackupPlan, finalBackupPlan, FinishedBackup, startBackupJobArgs, takeFinalBackup } from "./backup";
 import { classifySelectFailure, describeSelectFailure, finalBackupRecord, protectedUrns } from "./offboarding";
-import { existingStack, outputValues, POLICY_PACK, progress, requireTool } from "./pulumi";
+import { existingStack, outputValues, policyPack, progress, requireTool } from "./pulumi";
 import { OpsIo, OpsRequest } from "./request";
 import { firstLine } from "./rollout";
 import { OpsSettings } from "./settings";
@@ -76,7 +76,7 @@ async function liftProtection(stack: Stack, record: FinalBackupRecord, log: Logg
         return undefined;
     }
     try {
-        const result = await stack.up({ target: targets, targetDependents: false, policyPacks: [POLICY_PACK], ...progress(log) });
+        const result = await stack.up({ target: targets, targetDependents: false, policyPacks: [policyPack()], ...progress(log) });
         if (result.summary.result !== "succeeded") {
             return { stage: "update", message: `the update ended "${result.summary.result}"` };
         }

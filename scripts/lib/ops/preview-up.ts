@@ -7,10 +7,13 @@ import * as path from "node:path";
 import type { Logger } from "pino";
 
 import { platformRegionOf } from "../../../lib/platform";
-import { formatProblem, loadFleet, TENANT_CONFIG_DIR } from "../../../stacks/config/validate";
+import { claimCacheFile } from "../../../stacks/config/claims";
+import { loadFleetDirectory, loadFleetFilesAgainstDirectory } from "../../../stacks/config/load-fleet";
+import { tenantConfigDir } from "../../../stacks/config/project";
+import { formatProblem } from "../../../stacks/config/validate";
 import { EXIT, writeStdout } from "../cli";
 import { offboard } from "./destroy";
-import { POLICY_PACK, prepareStack, progress, requireTool, StackTarget } from "./pulumi";
+import { policyPack, prepareStack, progress, requireTool, StackTarget } from "./pulumi";
 import { OpsRequest } from "./request";
 import { chunks, RolloutOutcome, rolloutPlan, RolloutWave, runRollout } from "./rollout";
 import { OpsSettings } from "./settings";
@@ -21,7 +24,7 @@ type Targets = { ok: true; waves: RolloutWave[]; regions: Map<string, string>; o
 /** The stacks of the request, their regions and the order to run them in; tenant files are validated first. */
 export function resolveTargets(request: OpsRequest, parallel: number): Targets {
     if (request.all) {
-        const fleet = loadFleet();
+        const fleet = loadFleetDirectory();
         if (fleet.problems.length > 0) {
             return { ok: false, message: `the tenant files are invalid; nothing was run:\n${fleet.problems.map(formatProblem).join("\n")}` };
         }
@@ -40,7 +43,7 @@ export function resolveTargets(request: OpsRequest, parallel: number): Targets {
             regions.set(stack, region);
             continue;
         }
-        const fleet = loadFleet({ files: [path.join(TENANT_CONFIG_DIR, `${stack}.yaml`)], withDirectory: true });
+        const fleet = loadFleetFilesAgainstDirectory([path.join(tenantConfigDir(), `${stack}.yaml`)], { claimCache: claimCacheFile() });
         const tenant = fleet.tenants[0];
         if (fleet.problems.some((problem) => problem.message === "no such file")) {
             return { ok: false, message: `no tenant "${stack}": there is no tenant-configs/${stack}.yaml (platform stacks are named platform-<region>); nothing was run` };
@@ -134,7 +137,7 @@ export async function previewOrUp(command: "preview" | "up", request: OpsRequest
             }
             try {
                 const stack = await prepareStack(target(name));
-                const options = { policyPacks: [POLICY_PACK], parallel: settings.resourceParallel, ...progress(stackLog) };
+                const options = { policyPacks: [policyPack()], parallel: settings.resourceParallel, ...progress(stackLog) };
                 if (command === "preview") {
                     const result = await stack.preview({ ...options, diff: true });
                     stackLog.info({ event: "done", op: command, changes: result.changeSummary }, "preview finished");

@@ -7,9 +7,12 @@ import { EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import type { Logger } from "pino";
 import { $ } from "zx";
 
-import { REPO_ROOT } from "../../../stacks/config/validate";
+import { repoRoot } from "../../../stacks/config/project";
 
-export const POLICY_PACK = path.join(REPO_ROOT, "policy");
+/** The policy pack every update runs under: policy/ of the project. */
+export function policyPack(): string {
+    return path.join(repoRoot(), "policy");
+}
 
 /** A tool the operations need is not on PATH: one line that says how to get it; exit 2. */
 export class MissingToolError extends Error {}
@@ -40,14 +43,14 @@ export interface StackTarget {
 
 /** Creates or selects the stack over the repository's program and sets its region. */
 export async function prepareStack(target: StackTarget): Promise<Stack> {
-    const stack = await LocalWorkspace.createOrSelectStack({ stackName: target.stack, workDir: REPO_ROOT });
+    const stack = await LocalWorkspace.createOrSelectStack({ stackName: target.stack, workDir: repoRoot() });
     await stack.setConfig("aws:region", { value: target.region });
     return stack;
 }
 
 /** Selects an existing stack (never creates one: destroying a stack that does not exist is a mistake). */
 export async function existingStack(name: string): Promise<Stack> {
-    return LocalWorkspace.selectStack({ stackName: name, workDir: REPO_ROOT });
+    return LocalWorkspace.selectStack({ stackName: name, workDir: repoRoot() });
 }
 
 /** Plain values of a stack's outputs (secrets included, for the script's own use only: never logged). */

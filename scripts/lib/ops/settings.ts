@@ -5,7 +5,7 @@ import * as path from "node:path";
 
 import * as dotenv from "dotenv";
 
-import { REPO_ROOT } from "../../../stacks/config/validate";
+import { repoRoot } from "../../../stacks/config/project";
 import { UsageError } from "../cli";
 
 export interface OpsSettings {
@@ -28,7 +28,7 @@ export interface OpsSettings {
 }
 
 /** Loads `<repo>/.env` into `env` for the variables `env` does not already set. */
-export function loadDotenv(env: NodeJS.ProcessEnv = process.env, file: string = path.join(REPO_ROOT, ".env")): void {
+export function loadDotenv(env: NodeJS.ProcessEnv = process.env, file: string = path.join(repoRoot(), ".env")): void {
     dotenv.config({ path: file, quiet: true, processEnv: env as Record<string, string> });
 }
 

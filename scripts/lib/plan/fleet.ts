@@ -9,7 +9,8 @@ import { readServerImages } from "../../../stacks/config/server-images";
 import { SECRET_CONFIG_KEYS } from "../../../stacks/config/stack-config";
 import { Tenant } from "../../../stacks/config/tenant";
 import { Mode } from "../../../lib/modes";
-import { Problem, REPO_ROOT } from "../../../stacks/config/validate";
+import { repoRoot } from "../../../stacks/config/project";
+import { Problem } from "../../../stacks/config/validate";
 import { platformStackName } from "../../../lib/platform";
 import { loadPlatformFleet, PlatformFleet } from "../../../stacks/config/platform-file";
 import { PLATFORM_DEFAULTS } from "../../../stacks/config/platform-settings";
@@ -130,7 +131,7 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
     const patchInternals = options.patchInternals !== false && pulumiInternalsSupported();
     // Every server of every stack boots a pinned image: a broken pin file leaves nothing to plan,
     // and is the plan's one error, positioned (FILE:LINE:COLUMN: PATH), like a broken tenant file.
-    const images = readServerImages(REPO_ROOT);
+    const images = readServerImages(repoRoot());
     if (images.problems.length > 0) {
         return { version: PLAN_VERSION, tenants: [], errors: [...platformFiles.problems, ...images.problems], placeholderSecrets, standInConfig: [] };
     }
@@ -219,7 +220,7 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
         await Promise.all(workers.map(({ worker }) => worker.terminate()));
     }
     // A broken quota file is the plan's problem, like a broken tenant file: nothing is counted then.
-    const read = options.quotas ? { applied: options.quotas, problems: [] } : readQuotas(REPO_ROOT);
+    const read = options.quotas ? { applied: options.quotas, problems: [] } : readQuotas(repoRoot());
     const quotas = read.applied
         ? fleetQuotaProblems([...platforms, ...tenants.filter((plan) => plan.mode !== "platform")], read.applied)
         : { errors: read.problems, warnings: [] };

@@ -6,7 +6,8 @@ import * as path from "node:path";
 
 import { parseTenantSource } from "../../../stacks/config/source";
 import { Tenant, TenantDomain } from "../../../stacks/config/tenant";
-import { Problem, REPO_ROOT } from "../../../stacks/config/validate";
+import { repoRoot } from "../../../stacks/config/project";
+import { Problem } from "../../../stacks/config/validate";
 import { awsRuleMessage, checkAwsRules } from "./aws-rules";
 import { PlanError, PlannedResource } from "./engine";
 
@@ -62,7 +63,7 @@ function fieldPosition(source: string, pointer: string): { line: number; column:
         return { line: 1, column: 1 };
     }
     try {
-        const bytes = fs.readFileSync(path.resolve(REPO_ROOT, source));
+        const bytes = fs.readFileSync(path.resolve(repoRoot(), source));
         return parseTenantSource(source, bytes).source?.locate(pointer) ?? { line: 1, column: 1 };
     } catch {
         return { line: 1, column: 1 };

@@ -6,14 +6,8 @@ import * as path from "node:path";
 
 import { allocateNetwork } from "./allocate";
 import { Answers, Field, pointerOf, renderTenantFile } from "./fields";
-import {
-    displayName,
-    FleetFile,
-    listTenantDirectory,
-    Problem,
-    readTenantFiles,
-    validateFleet,
-} from "../../../stacks/config/validate";
+import { displayName, FleetFile, listTenantDirectory, readTenantFiles } from "../../../stacks/config/tenant-files";
+import { Problem, validateFleet } from "../../../stacks/config/validate";
 
 /** The tenant files already in the folder, read once. */
 export interface ExistingFleet {

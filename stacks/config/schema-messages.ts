@@ -1,0 +1,161 @@
+// The tenant schema (tenant.schema.json) and its messages: runs the schema's validator, compiled
+// (or loaded precompiled, tenant-schema.ts) on first use rather than at import, and turns each of
+// ajv's errors into a finding that names the field, the value and what is expected.
+
+import type { ErrorObject, ValidateFunction } from "ajv/dist/2020";
+
+import schema from "../../tenant-configs/tenant.schema.json";
+import type { Finding } from "./rules";
+import { looksLikeSecret } from "../../lib/secrets";
+import { joinPointer, pointerSegments } from "./source";
+import { suggestion } from "./suggest";
+import type { TenantDocument } from "./tenant";
+import { tenantSchemaValidator } from "./tenant-schema";
+
+let validator: ValidateFunction<TenantDocument> | undefined;
+
+/** The schema's validator, made on first use and kept (loading or compiling it is the costly part). */
+function validateSchema(): ValidateFunction<TenantDocument> {
+    return (validator ??= tenantSchemaValidator());
+}
+
+/** The schema's findings for a parsed document, in ajv's order; none when it conforms. */
+export function schemaFindings(data: unknown): Finding[] {
+    const validate = validateSchema();
+    if (validate(data)) {
+        return [];
+    }
+    return (validate.errors ?? []).flatMap((error) => schemaFinding(error, data) ?? []);
+}
+
+interface SchemaNode {
+    readonly description?: string;
+    readonly type?: string;
+    readonly enum?: readonly unknown[];
+    readonly properties?: Record<string, SchemaNode | boolean>;
+    readonly $ref?: string;
+}
+
+/** The schema node describing the value at a JSON pointer (following `$ref`), for its description. */
+function schemaAt(pointer: string): SchemaNode | undefined {
+    let node: SchemaNode | undefined = schema as SchemaNode;
+    for (const segment of pointerSegments(pointer)) {
+        if (!node) {
+            return undefined;
+        }
+        const typed: SchemaNode = node;
+        const child: SchemaNode | boolean | undefined = /^\d+$/.test(segment)
+            ? (typed as { items?: SchemaNode }).items
+            : typed.properties?.[segment];
+        node = typeof child === "object" ? child : undefined;
+    }
+    if (node?.$ref) {
+        const target = (schema.$defs as Record<string, SchemaNode>)[node.$ref.replace("#/$defs/", "")];
+        return { ...target, ...node, description: node.description ?? target?.description };
+    }
+    return node;
+}
+
+function expected(pointer: string): string {
+    const description = schemaAt(pointer)?.description;
+    return description ? `expected ${description}` : "see tenant-configs/tenant.schema.json";
+}
+
+/** Quotes an offending value for a message: at most 200 characters, never anything secret-looking. */
+export function quote(value: unknown): string {
+    if (typeof value === "string") {
+        if (looksLikeSecret(value)) {
+            return "(a value that looks like a secret, not shown)";
+        }
+        const clipped = value.length > 200 ? `${value.slice(0, 200)}...` : value;
+        return JSON.stringify(clipped);
+    }
+    if (value === null) {
+        return "an empty value";
+    }
+    if (Array.isArray(value)) {
+        return `a list of ${value.length}`;
+    }
+    if (typeof value === "object") {
+        return "a mapping";
+    }
+    return String(value);
+}
+
+const TYPE_NAMES: Record<string, string> = {
+    object: "a mapping",
+    array: "a list",
+    string: "a string",
+    integer: "a whole number",
+    number: "a number",
+    boolean: "true or false",
+};
+
+function modeOf(data: unknown): string {
+    const mode = (data as { mode?: unknown } | null)?.mode;
+    return typeof mode === "string" ? mode : "?";
+}
+
+/** Turns one ajv error into a finding, or undefined for errors that only restate others. */
+function schemaFinding(error: ErrorObject, data: unknown): Finding | undefined {
+    const pointer = error.instancePath === "" ? "/" : error.instancePath;
+    const value = error.data;
+    const modeRule = error.schemaPath.startsWith("#/allOf/");
+    switch (error.keyword) {
+        case "if":
+            return undefined;
+        case "additionalProperties": {
+            const key = String((error.params as { additionalProperty: string }).additionalProperty);
+            const allowed = Object.keys(schemaAt(pointer)?.properties ?? {});
+            if (looksLikeSecret(key)) {
+                // Neither the name nor a path containing it is echoed.
+                return { pointer, message: `has an unknown field whose name looks like a secret (not shown); allowed here: ${allowed.join(", ")}` };
+            }
+            return {
+                pointer: joinPointer(pointer, key),
+                at: "key",
+                message: `unknown field "${key.slice(0, 100)}"${suggestion(key, allowed)}; allowed here: ${allowed.join(", ")}`,
+            };
+        }
+        case "required": {
+            const missing = String((error.params as { missingProperty: string }).missingProperty);
+            const child = joinPointer(pointer, missing);
+            const why = modeRule ? ` for mode ${modeOf(data)}` : "";
+            return { pointer: child, message: `is required${why}: ${expected(child)}` };
+        }
+        case "false schema":
+            return { pointer, at: "key", message: `is not allowed for mode ${modeOf(data)}: ${schemaAt(pointer)?.description ?? "remove it"}` };
+        case "type": {
+            const wanted = TYPE_NAMES[String((error.params as { type: string }).type)] ?? String((error.params as { type: string }).type);
+            if (value === null && wanted === "a mapping") {
+                return { pointer, at: "key", message: `is empty; a section, when present, must be a mapping of fields (remove it or fill it in)` };
+            }
+            return { pointer, message: `must be ${wanted}, got ${quote(value)}; ${expected(pointer)}` };
+        }
+        case "enum": {
+            const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
+            const hint = typeof value === "string" ? suggestion(value, allowed) : "";
+            const list = allowed.length > 8 ? expected(pointer) : `expected one of: ${allowed.join(", ")}`;
+            return { pointer, message: `${quote(value)} is not allowed${hint}; ${list}` };
+        }
+        case "pattern":
+        case "format":
+            return { pointer, message: `${quote(value)} is not valid; ${expected(pointer)}` };
+        case "minLength":
+            return { pointer, message: value === "" ? `is empty; ${expected(pointer)}` : `${quote(value)} is too short; ${expected(pointer)}` };
+        case "maxLength":
+            return { pointer, message: `is too long (${[...String(value)].length} characters); ${expected(pointer)}` };
+        case "minimum":
+        case "maximum":
+            return { pointer, message: `${quote(value)} is out of range; ${expected(pointer)}` };
+        case "minItems":
+        case "maxItems":
+            return { pointer, message: `has ${Array.isArray(value) ? value.length : 0} item(s); ${expected(pointer)}` };
+        case "minProperties":
+            return { pointer, message: "needs exactly one of subdomain (a name under the platform's domain) or own (the customer's domain); neither is given" };
+        case "maxProperties":
+            return { pointer, message: "needs exactly one of subdomain or own, not both; keep the one the customer bought" };
+        default:
+            return { pointer, message: `${error.message ?? "is not valid"}; ${expected(pointer)}` };
+    }
+}
