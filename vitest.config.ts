@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 // CLI through tsx, the Pulumi language host, tsc on a broken copy, git, bash and the stub `pulumi`
 // (`npm run test:process`). `npm test` runs both. test/setup-unit.ts makes starting a process
 // from a unit test fail, naming this list.
-const PROCESS_TESTS = [
+export const PROCESS_TESTS = [
     "test/ci-processes.test.ts",
     "test/cli-smoke.test.ts",
     "test/entry.test.ts",
@@ -21,7 +21,7 @@ const PROCESS_TESTS = [
 // So do the files that swap Pulumi's internals and check they come back: build.test.ts (the
 // promise traces), plan-speed.test.ts and pulumi-internals.test.ts (Error.stackTraceLimit,
 // google-protobuf's Struct, Pulumi's debuggablePromise: planned with and without the patches).
-const OWN_MODULES = ["test/build.test.ts", "test/plan-aws-rules.test.ts", "test/plan-speed.test.ts", "test/pulumi-internals.test.ts"];
+export const OWN_MODULES = ["test/build.test.ts", "test/claim-cache.test.ts", "test/import-work.test.ts", "test/plan-aws-rules.test.ts", "test/plan-speed.test.ts", "test/pulumi-internals.test.ts"];
 
 const shared = {
     // Pulumi's runtime keeps process-wide state: test files run in forks (one per file unless `isolate: false`).
