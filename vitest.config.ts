@@ -6,6 +6,8 @@ import { defineConfig } from "vitest/config";
 // (`npm run test:process`). `npm test` runs both. test/setup-unit.ts makes starting a process
 // from a unit test fail, naming this list.
 export const PROCESS_TESTS = [
+    // tsc: the build type-checks and compiles the program (the issue's "process-level": CLIs, language host, tsc).
+    "test/build.test.ts",
     "test/ci-processes.test.ts",
     "test/cli-smoke.test.ts",
     "test/entry.test.ts",
@@ -16,12 +18,12 @@ export const PROCESS_TESTS = [
     "test/tenant-lifecycle.test.ts",
 ];
 
-// Files that replace a module (vi.mock) run in a fresh module graph of their own: the unit project
-// shares one (below) and would hand them, or the files after them, the other version.
-// So do the files that swap Pulumi's internals and check they come back: build.test.ts (the
-// promise traces), plan-speed.test.ts and pulumi-internals.test.ts (Error.stackTraceLimit,
-// google-protobuf's Struct, Pulumi's debuggablePromise: planned with and without the patches).
-export const OWN_MODULES = ["test/build.test.ts", "test/claim-cache.test.ts", "test/import-work.test.ts", "test/plan-aws-rules.test.ts", "test/plan-speed.test.ts", "test/pulumi-internals.test.ts"];
+// Files that replace a module (vi.mock, vi.resetModules) run in a fresh module graph of their own:
+// the unit project shares one (below) and would hand them, or the files after them, the other
+// version (test/setup-unit.test.ts keeps this list complete). So do the files that swap Pulumi's
+// internals on purpose, outside a plan (plan-speed.test.ts, pulumi-internals.test.ts:
+// Error.stackTraceLimit, source maps, google-protobuf's Struct, Pulumi's debuggablePromise).
+export const OWN_MODULES = ["test/claim-cache.test.ts", "test/import-work.test.ts", "test/plan-aws-rules.test.ts", "test/plan-speed.test.ts", "test/pulumi-internals.test.ts"];
 
 const shared = {
     // Pulumi's runtime keeps process-wide state: test files run in forks (one per file unless `isolate: false`).
@@ -56,7 +58,9 @@ export default defineConfig({
                 test: {
                     ...shared,
                     name: "unit-own-modules",
-                    sequence: { groupOrder: 1 },
+                    // With the unit files, in the same group: one fork each, on every core.
+                    maxWorkers: "100%",
+                    sequence: { groupOrder: 0 },
                     include: OWN_MODULES,
                     setupFiles: ["test/setup-hermetic.ts", "test/setup-unit.ts"],
                 },

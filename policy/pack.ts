@@ -2,9 +2,6 @@
 // policies, each with the rule's name, description and enforcement. Separate from index.ts (which
 // starts the pack's server) so that tests can run the policies with the arguments CrossGuard gives.
 
-import * as fs from "node:fs";
-import * as path from "node:path";
-
 import { UnknownValueError } from "@pulumi/policy";
 import type { PolicyResource as CrossGuardResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 

@@ -424,12 +424,27 @@ function randomFleet(seed: number): CommentStack[] {
     });
 }
 
+/** The property's inputs: 25 seeds, each with its comment limit. */
+const SEEDS: readonly [number, number][] = Array.from({ length: 25 }, (_, i) => [i + 1, i % 3 === 0 ? 65_536 : 6_000 + i * 500]);
+
+const renderedSeeds = new Map<number, { stacks: ReturnType<typeof randomFleet>; comments: string[] }>();
+
+/** The random fleet of a seed and its comments, rendered once for both tests of the property. */
+function renderedSeed(seed: number, limit: number): { stacks: ReturnType<typeof randomFleet>; comments: string[] } {
+    let rendered = renderedSeeds.get(seed);
+    if (rendered === undefined) {
+        const stacks = randomFleet(seed);
+        rendered = { stacks, comments: renderComments({ baseRef: "origin/main", stacks, blastRadius: [] }, { limit }) };
+        renderedSeeds.set(seed, rendered);
+    }
+    return rendered;
+}
+
 describe("renderComments splitting (property)", () => {
-    it.each(Array.from({ length: 25 }, (_, i) => [i + 1, i % 3 === 0 ? 65_536 : 6_000 + i * 500]))(
+    it.each(SEEDS)(
         "GIVEN random large diffs (seed %d) WHEN rendered with a limit of %d THEN every comment fits, the table is in the first and every stack's section is in exactly one",
         (seed, limit) => {
-            const stacks = randomFleet(seed);
-            const comments = renderComments({ baseRef: "origin/main", stacks, blastRadius: [] }, { limit });
+            const { stacks, comments } = renderedSeed(seed, limit);
             for (const comment of comments) {
                 expect(comment.length).toBeLessThanOrEqual(limit);
                 expect(comment.split("\n").filter((line) => line.startsWith("```")).length % 2).toBe(0);
@@ -459,8 +474,8 @@ describe("renderComments splitting (the property's inputs)", () => {
     it("GIVEN the seeds above WHEN rendered THEN they do exercise several comments and truncated sections", () => {
         let split = 0;
         let truncated = 0;
-        for (let seed = 1; seed <= 25; seed++) {
-            const comments = renderComments({ baseRef: "origin/main", stacks: randomFleet(seed), blastRadius: [] }, { limit: (seed - 1) % 3 === 0 ? 65_536 : 6_000 + (seed - 1) * 500 });
+        for (const [seed, limit] of SEEDS) {
+            const { comments } = renderedSeed(seed, limit);
             split += comments.length > 1 ? 1 : 0;
             truncated += comments.some((comment) => comment.includes("**Truncated:**")) ? 1 : 0;
         }

@@ -2,7 +2,7 @@
 // stacks/config/platform-file.ts), with documented defaults, validated before anything is
 // registered. Its outputs (PlatformOutputs) are what tenant stacks read.
 
-import { MAX_DENIED_NETWORKS, subnetPlan } from "../../lib/network-plan";
+import { MAX_DENIED_NETWORKS } from "../../lib/network-plan";
 import { containsCidr, isCanonicalCidr, overlaps, parseAddress, parseCidr, specialPurposeRange } from "../../lib/ipv4";
 import { REGIONS } from "../../lib/regions";
 import { canaryRuntimeProblem, DEFAULT_CANARY_RUNTIME } from "../../lib/canary-runtimes";

@@ -4,8 +4,8 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { planFleet, PlanDocument } from "../../scripts/lib/plan/fleet";
-import { loadFixtureFleet } from "../fixtures/fleet";
+import { PlanDocument } from "../../scripts/lib/plan/fleet";
+import { planOfFixtureFleet } from "../fixtures/fleet";
 import { DATA_RULES } from "../../policy/rules/data";
 import { globMatches } from "../../policy/rules/data/buckets";
 import { enableKmsKeyRotation } from "../../policy/rules/data/enableKmsKeyRotation";
@@ -357,9 +357,7 @@ describe("the planned fixture fleet", () => {
     let document: PlanDocument;
 
     beforeAll(async () => {
-        const fleet = loadFixtureFleet();
-        const regions = [...new Set(fleet.tenants.map((tenant) => tenant.region))];
-        document = await planFleet({ tenants: fleet.tenants, platformRegions: regions });
+        document = await planOfFixtureFleet();
     });
 
     it("GIVEN every fixture tenant and platform WHEN judged by the data rules THEN there is no mandatory violation", () => {

@@ -22,9 +22,9 @@ import { enforceSecurityGroupAdminPortSources } from "../../policy/rules/network
 import { enforceVpnConnectionTunnelCrypto } from "../../policy/rules/network/enforceVpnConnectionTunnelCrypto";
 import { missingLoadBalancerWebAcl } from "../../policy/rules/network/missingLoadBalancerWebAcl";
 import { Finding, PolicySettings, PolicyStack, Rule } from "../../policy/rules/types";
-import { PlanDocument, planFleet } from "../../scripts/lib/plan/fleet";
+import { PlanDocument } from "../../scripts/lib/plan/fleet";
 import { SECRET_PLACEHOLDER } from "../../scripts/lib/plan/engine";
-import { loadFixtureFleet } from "../fixtures/fleet";
+import { planOfFixtureFleet } from "../fixtures/fleet";
 import { HTTP_LISTENER_ARN, HTTPS_LISTENER_ARN, ID, internetStack, LB_ARN, SETTINGS, SUSPICIOUS, vpnStack, withKind, without, withProps, withResource } from "./fixtures-network";
 
 function run(rule: Rule, stack: PolicyStack, settings: PolicySettings = SETTINGS): Finding[] {
@@ -549,8 +549,7 @@ describe("the fixture fleet as planned", () => {
     let document: PlanDocument;
 
     beforeAll(async () => {
-        const fleet = loadFixtureFleet();
-        document = await planFleet({ tenants: fleet.tenants, platformRegions: [...new Set(fleet.tenants.map((tenant) => tenant.region))] });
+        document = await planOfFixtureFleet();
     });
 
     it("GIVEN every fixture tenant and platform WHEN the network rules run THEN there is no mandatory violation", () => {

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { BACKUP_PROMISE } from "../../lib/promises/backup-schedule";
-import { planFleet, PlanDocument } from "../../scripts/lib/plan/fleet";
+import { PlanDocument } from "../../scripts/lib/plan/fleet";
 import { evaluate, findingsOf } from "../../policy/rules/evaluate";
 import { settingsFor, stackFromPlan } from "../../policy/rules/from-plan";
 import { OPERATIONS_RULES } from "../../policy/rules/operations";
@@ -25,7 +25,7 @@ import { canonicalSchedule, sameSchedule } from "../../policy/rules/operations/s
 import { Finding, PolicySettings, PolicyStack, Rule } from "../../policy/rules/types";
 import { stackPolicy } from "../../policy/pack";
 import type { StackValidationArgs } from "@pulumi/policy";
-import { FIXTURE_TENANTS, loadFixtureFleet } from "../fixtures/fleet";
+import { FIXTURE_TENANTS, planOfFixtureFleet } from "../fixtures/fleet";
 import {
     ACCOUNT,
     adding,
@@ -929,8 +929,7 @@ describe("the planned fixture fleet under the operations rules", () => {
     let document: PlanDocument;
 
     beforeAll(async () => {
-        const fleet = loadFixtureFleet();
-        document = await planFleet({ tenants: fleet.tenants, platformRegions: [...new Set(fleet.tenants.map((tenant) => tenant.region))] });
+        document = await planOfFixtureFleet();
     });
 
     it("GIVEN every fixture tenant and every platform WHEN the operations rules run THEN there is no violation at all", () => {

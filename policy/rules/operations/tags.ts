@@ -4,7 +4,7 @@
 import { REQUIRED_TAG_KEYS } from "../../../lib/promises/tags";
 import { STACK_KINDS } from "../../../lib/modes";
 import { ofType } from "../graph";
-import { PolicyResource, PolicyStack, StackKind } from "../types";
+import { PolicyResource, PolicyStack } from "../types";
 import { PROVIDER_TYPE } from "./backups";
 
 export { REQUIRED_TAG_KEYS };
