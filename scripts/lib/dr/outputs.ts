@@ -82,7 +82,7 @@ function text(stack: string, raw: Raw, key: string, problems: string[], optional
 
 function arn(stack: string, raw: Raw, key: string, problems: string[], optional = false): string | undefined {
     const value = text(stack, raw, key, problems, optional);
-    if (value !== undefined && !/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/.test(value)) {
+    if (value !== undefined && !/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/.test(value)) {
         problems.push(`${key} is "${value.slice(0, 80)}": expected an ARN`);
         return undefined;
     }

@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import { $ } from "zx";
 
 import { REPO_ROOT } from "../../../stacks/config/validate";
-import { MissingToolError } from "../ops/pulumi";
+import { INSTALL_HINTS, MissingToolError } from "../ops/pulumi";
 import { isChangeableByDr } from "./targets";
 
 /** A CLI call that failed: its command line and the CLI's last words. */
@@ -33,7 +33,7 @@ export function pulumiCli(log: Logger, cwd: string = REPO_ROOT): PulumiCli {
     const call = async (args: string[], options: { allowFailure?: boolean } = {}): Promise<{ ok: boolean; stdout: string }> => {
         const result = await $({ nothrow: true, quiet: true, cwd })`pulumi ${args}`;
         if (result.exitCode === 127 || result.exitCode === 126) {
-            throw new MissingToolError("the Pulumi CLI (`pulumi`) is not on PATH: install it (https://www.pulumi.com/docs/install/), then run this again");
+            throw new MissingToolError(INSTALL_HINTS.pulumi);
         }
         if (result.exitCode !== 0 && !options.allowFailure) {
             throw new PulumiError(`pulumi ${args.join(" ")} failed (exit ${result.exitCode}): ${lastLine(result.stderr) || lastLine(result.stdout)}`);

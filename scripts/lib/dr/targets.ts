@@ -22,7 +22,7 @@ export interface DrTarget {
 }
 
 export function drTarget(arg: string): DrTarget {
-    const region = platformRegionOf(arg);
+    const region = platformRegionOf(arg) ?? /^platform-(.+)$/.exec(arg)?.[1];
     if (region !== undefined) {
         if (!REGIONS.includes(region)) {
             throw new UsageError(`"${arg.slice(0, 60)}": ${region.slice(0, 40)} is not an AWS region the platform supports (platform-<region>, e.g. platform-eu-west-1)`);
