@@ -17,6 +17,15 @@ import {
     ServiceInputTypes as ElbInput,
     ServiceOutputTypes as ElbOutput,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
+import {
+    DBInstanceNotFoundFault,
+    DeleteDBInstanceCommand,
+    DescribeDBInstancesCommand,
+    RDSClient,
+    RDSClientResolvedConfig,
+    ServiceInputTypes as RdsInput,
+    ServiceOutputTypes as RdsOutput,
+} from "@aws-sdk/client-rds";
 import { PublishCommand, ServiceInputTypes as SnsInput, ServiceOutputTypes as SnsOutput, SNSClient, SNSClientResolvedConfig } from "@aws-sdk/client-sns";
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import pino from "pino";
@@ -69,6 +78,7 @@ export interface World {
     readonly backup: AwsStub<ServiceInputTypes, ServiceOutputTypes, BackupClientResolvedConfig>;
     readonly elb: AwsStub<ElbInput, ElbOutput, ElasticLoadBalancingV2ClientResolvedConfig>;
     readonly sns: AwsStub<SnsInput, SnsOutput, SNSClientResolvedConfig>;
+    readonly rds: AwsStub<RdsInput, RdsOutput, RDSClientResolvedConfig>;
     /** The clock; `sleep` moves it on. */
     now: Date;
     /** Answers of the functional check by URL (default: production fails, every other URL passes). */
@@ -109,6 +119,7 @@ export function createWorld(): World {
         backup: mockClient(BackupClient),
         elb: mockClient(ElasticLoadBalancingV2Client),
         sns: mockClient(SNSClient),
+        rds: mockClient(RDSClient),
         now: START,
         check: (url) => (url === PRODUCTION_OUTPUTS.url ? { ok: false, error: "connect ETIMEDOUT" } : { ok: true, status: 200 }),
         failInStep: undefined,
@@ -118,6 +129,21 @@ export function createWorld(): World {
     world.backup.reset();
     world.elb.reset();
     world.sns.reset();
+    world.rds.reset();
+    // The drill's database: there until deleted, then (one poll later) gone.
+    const deleted = new Set<string>();
+    const polled = new Set<string>();
+    world.rds.on(DeleteDBInstanceCommand).callsFake((input: { DBInstanceIdentifier: string }) => {
+        deleted.add(input.DBInstanceIdentifier);
+        return { DBInstance: { DBInstanceStatus: "deleting" } };
+    });
+    world.rds.on(DescribeDBInstancesCommand).callsFake((input: { DBInstanceIdentifier: string }) => {
+        if (deleted.has(input.DBInstanceIdentifier) && polled.has(input.DBInstanceIdentifier)) {
+            throw new DBInstanceNotFoundFault({ message: `DBInstance ${input.DBInstanceIdentifier} not found.`, $metadata: {} });
+        }
+        if (deleted.has(input.DBInstanceIdentifier)) polled.add(input.DBInstanceIdentifier);
+        return { DBInstances: [{ DBInstanceIdentifier: input.DBInstanceIdentifier, DBInstanceStatus: deleted.has(input.DBInstanceIdentifier) ? "deleting" : "available" }] };
+    });
     recoveryPoints(world);
     world.backup.on(StartRestoreJobCommand, { ResourceType: "RDS" }).resolves({ RestoreJobId: "job-database" });
     world.backup.on(StartRestoreJobCommand, { ResourceType: "S3" }).resolves({ RestoreJobId: "job-files" });

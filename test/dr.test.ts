@@ -7,11 +7,13 @@ import * as path from "node:path";
 
 import { DescribeRestoreJobCommand, ListRecoveryPointsByBackupVaultCommand, StartRestoreJobCommand } from "@aws-sdk/client-backup";
 import { CreateRuleCommand, DeleteRuleCommand, DescribeRulesCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { DeleteDBInstanceCommand } from "@aws-sdk/client-rds";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { UsageError } from "../scripts/lib/cli";
+import { sdkAws } from "../scripts/lib/dr/aws";
 import { pulumiCli } from "../scripts/lib/dr/pulumi-cli";
 import type { RunState } from "../scripts/lib/dr/run-file";
 import { createWorld, DATABASE, dr, LISTENER, output, pulumiCalls, recoveryPoints, START, STUBS, SYSTEM_PATH, TOPIC, VAULT, World } from "./dr-fixture";
@@ -44,6 +46,7 @@ afterEach(() => {
     // And no AWS call deleted anything outside failback's removal of dr's own maintenance rule.
     const deletes = world.elb.commandCalls(DeleteRuleCommand).map((call) => call.args[0].input.RuleArn);
     expect(deletes.filter((arn) => arn !== `${LISTENER}/maintenance`)).toEqual([]);
+    expect(world.rds.commandCalls(DeleteDBInstanceCommand).map((call) => call.args[0].input.DBInstanceIdentifier).filter((id) => !id!.startsWith("acme-drill-"))).toEqual([]);
 });
 afterAll(() => {
     for (const w of worlds) fs.rmSync(w.dir, { recursive: true, force: true });
@@ -241,6 +244,9 @@ describe("refusals: nothing changes", () => {
         await expect(cli.destroy("platform-eu-west-1")).rejects.toThrow("dr refuses to destroy platform-eu-west-1");
         await expect(cli.setConfig("acme", "recoveryActive", "true")).rejects.toThrow("dr refuses to configure acme");
         expect(pulumiCalls(world)).toEqual([]);
+        await expect(sdkAws().deleteDrillDatabase("eu-central-1", "acme-db")).rejects.toThrow("dr refuses to delete the database acme-db");
+        await expect(sdkAws().deleteDrillDatabase("eu-central-1", "acme-recovery-20260302t030000z")).rejects.toThrow("dr refuses");
+        expect(world.rds.calls()).toHaveLength(0);
     });
 });
 
@@ -278,6 +284,9 @@ describe("drill", () => {
         ]);
         expect(world.elb.calls()).toHaveLength(0);
         expect(world.sns.calls()).toHaveLength(0);
+        // The database the restore job created is no stack's: deleted, without a final snapshot, before the stack.
+        expect(world.rds.commandCalls(DeleteDBInstanceCommand).map((call) => call.args[0].input)).toEqual([{ DBInstanceIdentifier: "acme-drill-20260302t030000z", SkipFinalSnapshot: true, DeleteAutomatedBackups: true }]);
+        expect(runState(world).steps.find((step) => step.name === "teardown")!.detail).toEqual({ stack: "acme-drill", deletedDatabase: "acme-drill-20260302t030000z" });
         expect(world.backup.commandCalls(StartRestoreJobCommand).map((call) => call.args[0].input.Metadata)).toEqual([
             expect.objectContaining({ DBSubnetGroupName: "acme-drill-db" }),
             expect.objectContaining({ DestinationBucketName: "acme-drill-files" }),

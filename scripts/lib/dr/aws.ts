@@ -11,6 +11,7 @@ import {
     StartRestoreJobCommand,
 } from "@aws-sdk/client-backup";
 import { CreateRuleCommand, DeleteRuleCommand, DescribeRulesCommand, ElasticLoadBalancingV2Client, Rule } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { DBInstanceNotFoundFault, DeleteDBInstanceCommand, DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 
 import { arnName, arnRegion } from "./outputs";
@@ -43,6 +44,16 @@ export interface DrAws {
     recoveryPoints(vaultArn: string, resourceArn: string): Promise<RecoveryPoint[]>;
     startRestore(args: { region: string; recoveryPointArn: string; resourceType: string; roleArn: string; metadata: Record<string, string>; token: string }): Promise<string>;
     restoreJob(region: string, jobId: string): Promise<RestoreJobState>;
+    /**
+     * Deletes a database a drill restored (AWS Backup created it, so no stack owns it) without a
+     * final snapshot; true once it is gone. Refuses any identifier that is not a drill's.
+     */
+    deleteDrillDatabase(region: string, identifier: string): Promise<boolean>;
+}
+
+/** The identifiers `dr` gives the databases a drill restores (`<target>-drill-<run id>`). */
+export function isDrillDatabase(identifier: string): boolean {
+    return /^[a-z][a-z0-9-]*-drill-\d{8}t\d{6}z$/.test(identifier);
 }
 
 export function sdkAws(): DrAws {
@@ -125,6 +136,23 @@ export function sdkAws(): DrAws {
                     return { status: "failed", message: `${job.Status}: ${job.StatusMessage ?? "no message"}` };
                 default:
                     return { status: "running" };
+            }
+        },
+        async deleteDrillDatabase(region, identifier) {
+            if (!isDrillDatabase(identifier)) {
+                throw new Error(`dr refuses to delete the database ${identifier}: only the databases drills restored (<target>-drill-<run>) are deleted`);
+            }
+            const rds = client("rds", region, () => new RDSClient({ region }));
+            try {
+                const found = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
+                const status = found.DBInstances?.[0]?.DBInstanceStatus;
+                if (status !== "deleting") {
+                    await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: identifier, SkipFinalSnapshot: true, DeleteAutomatedBackups: true }));
+                }
+                return false;
+            } catch (error) {
+                if (error instanceof DBInstanceNotFoundFault || (error as Error).name === "DBInstanceNotFoundFault") return true;
+                throw error;
             }
         },
     };

@@ -4,7 +4,8 @@
 // Production is only read (its outputs and its off-site recovery points).
 
 import { checkStep, restoreStep, versionStep } from "./activate";
-import type { Step } from "./context";
+import { productionOutputs, Step } from "./context";
+import { arnRegion } from "./outputs";
 
 export const DRILL_STEPS: readonly Step[] = [
     {
@@ -22,12 +23,25 @@ export const DRILL_STEPS: readonly Step[] = [
     checkStep((ctx) => ctx.target.drill),
     {
         name: "teardown",
-        title: "tear the drill copy down (pulumi destroy of the -drill stack; production and the recovery stack untouched)",
+        title: "tear the drill copy down: the database the drill restored, then the -drill stack (production and the recovery stack untouched)",
         async run(ctx) {
+            const restored = ctx.state.steps.find((step) => step.name === "restore")?.detail;
+            const database = restored?.restoredDatabase as string | undefined;
+            const points = restored?.points as Record<string, { resourceType: string }> | undefined;
+            // AWS Backup created the database, so no stack owns it; it must be gone before its
+            // subnet group and security group (the drill stack's) can be destroyed.
+            if (database !== undefined && points?.database?.resourceType === "RDS") {
+                // Restore jobs create their resource in the vault's region: the off-site one.
+                const region = arnRegion((await productionOutputs(ctx)).offsiteBackupVaultArn);
+                while (!(await ctx.aws.deleteDrillDatabase(region, database))) {
+                    await ctx.sleep(ctx.pollMs);
+                }
+                ctx.log.info({ event: "drill-database-deleted", database }, `the drill's database ${database} is deleted`);
+            }
             if (await ctx.pulumi.exists(ctx.target.drill)) {
                 await ctx.pulumi.destroy(ctx.target.drill);
             }
-            return { stack: ctx.target.drill };
+            return { stack: ctx.target.drill, ...(database !== undefined ? { deletedDatabase: database } : {}) };
         },
     },
 ];
