@@ -334,6 +334,30 @@ describe("failback and status", () => {
         expect(world.sns.commandCalls(PublishCommand)[0]!.args[0].input.Subject).toBe("[planned] acme: return to production");
     });
 
+    it.each(["announce", "restore", "adopt", "reopen", "redirect", "check"])("GIVEN production already on the restored database and a failure in step %s WHEN resumed THEN the failback completes, each change made once", async (step) => {
+        const outputs = JSON.parse(fs.readFileSync(path.join(world.dir, "outputs.json"), "utf8"));
+        outputs["acme-recovery"] = { ...outputs["acme-recovery"], recoveryActive: true, backupVaultArn: "arn:aws:backup:eu-central-1:123456789012:backup-vault:acme-recovery", databaseArn: "arn:aws:rds:eu-central-1:123456789012:db:restored" };
+        outputs.acme = { ...outputs.acme, databaseArn: "arn:aws:rds:eu-west-1:123456789012:db:acme-back", restoreRoleArn: "arn:aws:iam::123456789012:role/acme-restore", restoreTarget: { dbSubnetGroupName: "acme-db", securityGroupIds: ["sg-0f"], filesBucketName: "acme-files", availabilityZone: "eu-west-1a" } };
+        fs.writeFileSync(path.join(world.dir, "outputs.json"), JSON.stringify(outputs));
+        world.backup.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [{ RecoveryPointArn: "arn:rp", ResourceType: "RDS", Status: "COMPLETED", CreationDate: START }] });
+        world.backup.on(DescribeRestoreJobCommand).resolves({ Status: "COMPLETED", CreatedResourceArn: "arn:aws:rds:eu-west-1:123456789012:db:acme-back" });
+        world.check = () => ({ ok: true, status: 200 });
+        world.failInStep = step;
+        expect(await dr(world, ["failback", "acme", "--yes"])).toBe(1);
+        expect(await dr(world, ["failback", "acme", "--yes", "--resume"])).toBe(0);
+        expect(runState(world).steps.map((s) => s.status)).toEqual(["done", "done", "done", "done", "done", "done"]);
+        expect(world.sns.commandCalls(PublishCommand)).toHaveLength(1);
+        expect(world.backup.commandCalls(StartRestoreJobCommand)).toHaveLength(2);
+        expect(changes(world)).toEqual(["config acme-recovery recoveryRedirect=false", "up acme-recovery"]);
+    });
+
+    it("GIVEN a drill copy left by an earlier drill WHEN a new drill starts THEN refused, naming how to resume or tear it down", async () => {
+        fs.writeFileSync(path.join(world.dir, "stacks", "acme-drill.json"), JSON.stringify({ config: {} }));
+        expect(await dr(world, ["drill", "acme", "--yes"])).toBe(1);
+        expect(output(world)).toContain("refused: a drill copy acme-drill exists from an earlier drill: resume that drill (--resume) or tear it down (pulumi destroy --stack acme-drill)");
+        expect(changes(world)).toEqual([]);
+    });
+
     it("GIVEN a fresh target and a stale one WHEN status THEN each point's age against the promise and exit 1", async () => {
         fs.writeFileSync(path.join(world.dir, "stacks", "platform-eu-west-1.json"), JSON.stringify({ config: {} }));
         expect(await dr(world, ["status", "acme"])).toBe(0);
