@@ -1,0 +1,167 @@
+// The AWS side of `dr` through the AWS SDK v3: the maintenance page on production's listener,
+// the notice to operations, the off-site recovery points and the restore jobs. Each client is made
+// for the region of the ARN it acts on (the off-site vault lives in the off-site region). Nothing
+// here deletes anything but the maintenance rule `dr` itself created.
+
+import {
+    BackupClient,
+    DescribeRestoreJobCommand,
+    ListRecoveryPointsByBackupVaultCommand,
+    RecoveryPointByBackupVault,
+    StartRestoreJobCommand,
+} from "@aws-sdk/client-backup";
+import { CreateRuleCommand, DeleteRuleCommand, DescribeRulesCommand, ElasticLoadBalancingV2Client, Rule } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { DBInstanceNotFoundFault, DeleteDBInstanceCommand, DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+
+import { arnName, arnRegion } from "./outputs";
+
+/** Marks the maintenance rule as dr's own, so a rerun finds it and failback removes only it. */
+export const MAINTENANCE_MARKER = "<!-- dr-maintenance -->";
+
+export function maintenancePage(target: string, notice: string): string {
+    const escaped = notice.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+    // ELB fixed responses carry at most 1024 bytes (ElasticLoadBalancingV2 FixedResponseActionConfig.MessageBody).
+    return `${MAINTENANCE_MARKER}<!doctype html><title>Service interruption</title><h1>Service interruption</h1><p>${escaped}</p><p>Ref: ${target}</p>`.slice(0, 1024);
+}
+
+export interface RecoveryPoint {
+    readonly arn: string;
+    readonly resourceArn: string;
+    readonly resourceType: string;
+    readonly createdAt: Date;
+}
+
+export type RestoreJobState = { readonly status: "running" | "completed"; readonly createdResourceArn?: string } | { readonly status: "failed"; readonly message: string };
+
+export interface DrAws {
+    /** Puts (or finds) the 503 maintenance rule; returns its ARN. */
+    putMaintenanceRule(listenerArn: string, body: string): Promise<string>;
+    /** Removes dr's maintenance rule (and only it); false when there was none. */
+    removeMaintenanceRule(listenerArn: string): Promise<boolean>;
+    notify(topicArn: string, subject: string, message: string): Promise<void>;
+    /** The COMPLETED recovery points of one resource in a vault, newest first. */
+    recoveryPoints(vaultArn: string, resourceArn: string): Promise<RecoveryPoint[]>;
+    startRestore(args: { region: string; recoveryPointArn: string; resourceType: string; roleArn: string; metadata: Record<string, string>; token: string }): Promise<string>;
+    restoreJob(region: string, jobId: string): Promise<RestoreJobState>;
+    /**
+     * Deletes a database a drill restored (AWS Backup created it, so no stack owns it) without a
+     * final snapshot; true once it is gone. Refuses any identifier that is not a drill's.
+     */
+    deleteDrillDatabase(region: string, identifier: string): Promise<boolean>;
+}
+
+/** The identifiers `dr` gives the databases a drill restores (`<target>-drill-<run id>`). */
+export function isDrillDatabase(identifier: string): boolean {
+    return /^[a-z][a-z0-9-]*-drill-\d{8}t\d{6}z$/.test(identifier);
+}
+
+export function sdkAws(): DrAws {
+    const clients = new Map<string, unknown>();
+    const client = <T>(kind: string, region: string, make: () => T): T => {
+        const key = `${kind}:${region}`;
+        if (!clients.has(key)) clients.set(key, make());
+        return clients.get(key) as T;
+    };
+    const elb = (arn: string) => client("elb", arnRegion(arn), () => new ElasticLoadBalancingV2Client({ region: arnRegion(arn) }));
+    const backup = (region: string) => client("backup", region, () => new BackupClient({ region }));
+    const ours = async (listenerArn: string): Promise<Rule | undefined> => {
+        const rules = await elb(listenerArn).send(new DescribeRulesCommand({ ListenerArn: listenerArn }));
+        return (rules.Rules ?? []).find((rule) => (rule.Actions ?? []).some((action) => action.FixedResponseConfig?.MessageBody?.startsWith(MAINTENANCE_MARKER)));
+    };
+    return {
+        async putMaintenanceRule(listenerArn, body) {
+            const existing = await ours(listenerArn);
+            if (existing?.RuleArn) return existing.RuleArn;
+            const rules = await elb(listenerArn).send(new DescribeRulesCommand({ ListenerArn: listenerArn }));
+            const taken = new Set((rules.Rules ?? []).map((rule) => Number(rule.Priority)).filter(Number.isInteger));
+            let priority = 1;
+            while (taken.has(priority)) priority += 1;
+            const created = await elb(listenerArn).send(
+                new CreateRuleCommand({
+                    ListenerArn: listenerArn,
+                    Priority: priority,
+                    Conditions: [{ Field: "path-pattern", PathPatternConfig: { Values: ["/*"] } }],
+                    Actions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "503", ContentType: "text/html", MessageBody: body } }],
+                }),
+            );
+            const arn = created.Rules?.[0]?.RuleArn;
+            if (!arn) throw new Error(`CreateRule on ${listenerArn} returned no rule`);
+            return arn;
+        },
+        async removeMaintenanceRule(listenerArn) {
+            const existing = await ours(listenerArn);
+            if (!existing?.RuleArn) return false;
+            await elb(listenerArn).send(new DeleteRuleCommand({ RuleArn: existing.RuleArn }));
+            return true;
+        },
+        async notify(topicArn, subject, message) {
+            const sns = client("sns", arnRegion(topicArn), () => new SNSClient({ region: arnRegion(topicArn) }));
+            // SNS subjects: at most 100 printable ASCII characters (SNS Publish API).
+            await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject.replace(/[^\x20-\x7e]/g, "?").slice(0, 100), Message: message }));
+        },
+        async recoveryPoints(vaultArn, resourceArn) {
+            const points: RecoveryPoint[] = [];
+            let next: string | undefined;
+            do {
+                const page = await backup(arnRegion(vaultArn)).send(
+                    new ListRecoveryPointsByBackupVaultCommand({ BackupVaultName: arnName(vaultArn), ByResourceArn: resourceArn, NextToken: next }),
+                );
+                points.push(...(page.RecoveryPoints ?? []).filter(isCompleted).map(toPoint));
+                next = page.NextToken;
+            } while (next);
+            return points.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+        },
+        async startRestore(args) {
+            const started = await backup(args.region).send(
+                new StartRestoreJobCommand({
+                    RecoveryPointArn: args.recoveryPointArn,
+                    ResourceType: args.resourceType,
+                    IamRoleArn: args.roleArn,
+                    Metadata: args.metadata,
+                    // Retrying with the same token after a crash starts no second job (StartRestoreJob API).
+                    IdempotencyToken: args.token,
+                }),
+            );
+            if (!started.RestoreJobId) throw new Error(`StartRestoreJob of ${args.recoveryPointArn} returned no job id`);
+            return started.RestoreJobId;
+        },
+        async restoreJob(region, jobId) {
+            const job = await backup(region).send(new DescribeRestoreJobCommand({ RestoreJobId: jobId }));
+            switch (job.Status) {
+                case "COMPLETED":
+                    return { status: "completed", ...(job.CreatedResourceArn ? { createdResourceArn: job.CreatedResourceArn } : {}) };
+                case "ABORTED":
+                case "FAILED":
+                    return { status: "failed", message: `${job.Status}: ${job.StatusMessage ?? "no message"}` };
+                default:
+                    return { status: "running" };
+            }
+        },
+        async deleteDrillDatabase(region, identifier) {
+            if (!isDrillDatabase(identifier)) {
+                throw new Error(`dr refuses to delete the database ${identifier}: only the databases drills restored (<target>-drill-<run>) are deleted`);
+            }
+            const rds = client("rds", region, () => new RDSClient({ region }));
+            try {
+                const found = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
+                const status = found.DBInstances?.[0]?.DBInstanceStatus;
+                if (status !== "deleting") {
+                    await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: identifier, SkipFinalSnapshot: true, DeleteAutomatedBackups: true }));
+                }
+                return false;
+            } catch (error) {
+                if (error instanceof DBInstanceNotFoundFault || (error as Error).name === "DBInstanceNotFoundFault") return true;
+                throw error;
+            }
+        },
+    };
+}
+
+function isCompleted(point: RecoveryPointByBackupVault): boolean {
+    return point.Status === "COMPLETED" && point.RecoveryPointArn !== undefined && point.CreationDate !== undefined;
+}
+
+function toPoint(point: RecoveryPointByBackupVault): RecoveryPoint {
+    return { arn: point.RecoveryPointArn!, resourceArn: point.ResourceArn ?? "", resourceType: point.ResourceType ?? "", createdAt: point.CreationDate! };
+}

@@ -1,0 +1,72 @@
+// The Pulumi CLI as `dr` uses it: stack outputs (never --show-secrets), config of the recovery
+// stacks, and updates and destroys that refuse any stack but a recovery environment or a drill
+// copy, so no path of `dr` can update or destroy production.
+
+import type { Logger } from "pino";
+import { $ } from "zx";
+
+import { REPO_ROOT } from "../../../stacks/config/validate";
+import { INSTALL_HINTS, MissingToolError } from "../ops/pulumi";
+import { isChangeableByDr } from "./targets";
+
+/** A CLI call that failed: its command line and the CLI's last words. */
+export class PulumiError extends Error {}
+
+export interface PulumiCli {
+    /** True when the stack exists in the backend. */
+    exists(stack: string): Promise<boolean>;
+    /** `pulumi stack output --json` (secrets stay `[secret]`). */
+    outputs(stack: string): Promise<string>;
+    setConfig(stack: string, key: string, value: string): Promise<void>;
+    /** A new stack whose config is a copy of `from`'s (the drill copy of a recovery stack). */
+    copyStack(from: string, to: string): Promise<void>;
+    up(stack: string): Promise<void>;
+    destroy(stack: string): Promise<void>;
+}
+
+function lastLine(text: string): string {
+    return text.trim().split("\n").filter((line) => line.trim().length > 0).pop() ?? "";
+}
+
+/** The real CLI, run in the repository (Pulumi.yaml), with the policy pack on every update. */
+export function pulumiCli(log: Logger, cwd: string = REPO_ROOT): PulumiCli {
+    const call = async (args: string[], options: { allowFailure?: boolean } = {}): Promise<{ ok: boolean; stdout: string }> => {
+        const result = await $({ nothrow: true, quiet: true, cwd })`pulumi ${args}`;
+        if (result.exitCode === 127 || result.exitCode === 126) {
+            throw new MissingToolError(INSTALL_HINTS.pulumi);
+        }
+        if (result.exitCode !== 0 && !options.allowFailure) {
+            throw new PulumiError(`pulumi ${args.join(" ")} failed (exit ${result.exitCode}): ${lastLine(result.stderr) || lastLine(result.stdout)}`);
+        }
+        return { ok: result.exitCode === 0, stdout: result.stdout };
+    };
+    const guard = (operation: string, stack: string): void => {
+        if (!isChangeableByDr(stack)) {
+            // A defect, never a user's mistake: dr's steps only ever name recovery and drill stacks.
+            throw new Error(`dr refuses to ${operation} ${stack}: it only changes recovery environments and drill copies, never production`);
+        }
+    };
+    return {
+        exists: async (stack) => (await call(["stack", "select", "--stack", stack], { allowFailure: true })).ok,
+        outputs: async (stack) => (await call(["stack", "output", "--json", "--stack", stack])).stdout,
+        setConfig: async (stack, key, value) => {
+            guard("configure", stack);
+            await call(["config", "set", key, "--stack", stack, "--", value]);
+        },
+        copyStack: async (from, to) => {
+            guard("create", to);
+            await call(["stack", "init", to, "--copy-config-from", from]);
+        },
+        up: async (stack) => {
+            guard("update", stack);
+            log.info({ event: "pulumi", op: "up", stack }, `pulumi up --stack ${stack}`);
+            await call(["up", "--stack", stack, "--yes", "--skip-preview", "--policy-pack", "policy"]);
+        },
+        destroy: async (stack) => {
+            guard("destroy", stack);
+            log.info({ event: "pulumi", op: "destroy", stack }, `pulumi destroy --stack ${stack}`);
+            await call(["destroy", "--stack", stack, "--yes", "--skip-preview"]);
+            await call(["stack", "rm", stack, "--yes"]);
+        },
+    };
+}

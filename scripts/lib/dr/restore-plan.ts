@@ -1,0 +1,71 @@
+// Which recovery point each protected resource is restored from, whether it is recent enough for
+// the backup promise, and the StartRestoreJob metadata that lands it in the recovery network.
+
+import type { BackupTarget } from "../../../lib/promises/backup-schedule";
+import type { RecoveryPoint } from "./aws";
+import type { RestoreTarget } from "./outputs";
+import { formatDuration, maxRecoveryPointAgeMs } from "./promise";
+
+export interface ChosenPoint {
+    readonly resource: BackupTarget;
+    readonly point: RecoveryPoint;
+    readonly ageMs: number;
+    /** Older than the promise allows (only restored with --force). */
+    readonly stale: boolean;
+}
+
+export type Choice = { readonly ok: true; readonly chosen: ChosenPoint } | { readonly ok: false; readonly message: string };
+
+/** The newest COMPLETED point of one resource, or why there is none to restore from. */
+export function choosePoint(resource: BackupTarget, resourceArn: string, vaultArn: string, points: readonly RecoveryPoint[], now: Date, force: boolean): Choice {
+    const newest = [...points].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+    if (newest === undefined) {
+        return { ok: false, message: `no completed recovery point of the ${resource} (${resourceArn}) in the off-site vault ${vaultArn}: nothing to restore from` };
+    }
+    const ageMs = now.getTime() - newest.createdAt.getTime();
+    const limit = maxRecoveryPointAgeMs(resource);
+    const stale = ageMs > limit;
+    if (stale && !force) {
+        return {
+            ok: false,
+            message:
+                `the newest recovery point of the ${resource} (${newest.arn}, ${newest.createdAt.toISOString()}) is ${formatDuration(ageMs)} old; ` +
+                `the backup promise allows ${formatDuration(limit)}: restoring it loses more data than promised. Find out why the copies stopped; --force restores it anyway`,
+        };
+    }
+    return { ok: true, chosen: { resource, point: newest, ageMs, stale } };
+}
+
+/** The restore job's metadata for the resource type of the point (AWS Backup's per-service restore metadata). */
+export function restoreMetadata(chosen: ChosenPoint, target: RestoreTarget, name: string): { resourceType: string; metadata: Record<string, string> } {
+    const type = chosen.point.resourceType;
+    switch (type) {
+        case "RDS":
+            return {
+                resourceType: "RDS",
+                metadata: {
+                    DBInstanceIdentifier: name,
+                    DBSubnetGroupName: target.dbSubnetGroupName,
+                    VpcSecurityGroupIds: JSON.stringify(target.securityGroupIds),
+                    AvailabilityZone: target.availabilityZone,
+                },
+            };
+        case "EC2":
+            if (target.subnetId === undefined) {
+                throw new Error(`the ${chosen.resource} is an EC2 server: the recovery stack's restoreTarget must name its subnetId`);
+            }
+            return {
+                resourceType: "EC2",
+                metadata: { SubnetId: target.subnetId, SecurityGroupIds: JSON.stringify(target.securityGroupIds), AvailabilityZone: target.availabilityZone },
+            };
+        case "S3":
+            return { resourceType: "S3", metadata: { DestinationBucketName: target.filesBucketName, NewBucket: "false", Encrypted: "true" } };
+        default:
+            throw new Error(`the recovery point ${chosen.point.arn} is of type "${type}": dr restores RDS, EC2 and S3`);
+    }
+}
+
+/** The restored database's identifier: RDS identifiers are 1-63 letters, digits and hyphens, starting with a letter. */
+export function restoredDatabaseName(stack: string, runId: string): string {
+    return `${stack}-${runId}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-").slice(0, 63).replace(/-$/, "");
+}
