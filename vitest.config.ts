@@ -10,6 +10,7 @@ export const PROCESS_TESTS = [
     "test/build.test.ts",
     "test/ci-processes.test.ts",
     "test/cli-smoke.test.ts",
+    "test/dr.test.ts",
     "test/entry.test.ts",
     "test/hermetic.test.ts",
     "test/plan-base.test.ts",

@@ -27,7 +27,9 @@ import { fleetTargets } from "./lib/dr/fleet-targets";
 import { createLogger } from "./lib/ops/log";
 import { MissingToolError, requireTool } from "./lib/ops/pulumi";
 import { loadDotenv, readSettings } from "./lib/ops/settings";
-import { formatProblem, loadFleet, REPO_ROOT } from "../stacks/config/validate";
+import { loadFleetDirectory } from "../stacks/config/load-fleet";
+import { repoRoot } from "../stacks/config/project";
+import { formatProblem } from "../stacks/config/validate";
 
 export const USAGE = `Usage: npm run dr -- activate TARGET [--since TIME] [--force] [--yes] [--resume] [--report FILE.md]
        npm run dr -- failback TARGET [--yes] [--resume] [--report FILE.md]
@@ -97,7 +99,7 @@ function readLine(input: NodeJS.ReadableStream, prompt: string, output: NodeJS.W
 
 /** Only `status` without targets reads the tenant files; the other commands never do. */
 function fleetFromFiles(): string[] {
-    const fleet = loadFleet();
+    const fleet = loadFleetDirectory();
     if (fleet.problems.length > 0) {
         throw new UsageError(`the tenant files are invalid:\n${fleet.problems.map(formatProblem).join("\n")}`, EXIT.invalid);
     }
@@ -146,7 +148,7 @@ export async function main(argv: string[], io: DrIo = { stdin: process.stdin, st
     if (values.report !== undefined) checkOutputPath("--report", values.report, { createFolder: true });
     loadDotenv();
     const settings = readSettings();
-    const runDir = io.runDir ?? path.join(REPO_ROOT, ".dr");
+    const runDir = io.runDir ?? path.join(repoRoot(), ".dr");
     const log = createLogger({ level: settings.logLevel, file: values["log-file"] ?? settings.logFile, stream: io.stderr });
     try {
         if (io.pulumi === undefined) await requireTool("pulumi", ["version"]);

@@ -4,7 +4,8 @@
 
 import { EXIT, parseFlags, run, UsageError, writeStdout } from "../lib/cli";
 import { drillMonth, drillTargets, fleetTargets } from "../lib/dr/fleet-targets";
-import { formatProblem, loadFleet } from "../../stacks/config/validate";
+import { loadFleetDirectory } from "../../stacks/config/load-fleet";
+import { formatProblem } from "../../stacks/config/validate";
 
 export const USAGE = `Usage: tsx scripts/ci/drill-targets.ts [--month N] [--dir FOLDER] [--all]
 
@@ -29,7 +30,7 @@ export async function main(argv: string[], now: Date = new Date()): Promise<numb
     if (!/^\d{1,2}$/.test(raw) || Number(raw) < 1 || Number(raw) > 12) {
         throw new UsageError(`--month ${raw.slice(0, 20)}: expected a whole number from 1 to 12`);
     }
-    const fleet = loadFleet(values.dir === undefined ? {} : { dir: values.dir });
+    const fleet = loadFleetDirectory(values.dir);
     if (fleet.problems.length > 0) {
         throw new UsageError(`the tenant files are invalid:\n${fleet.problems.map(formatProblem).join("\n")}`, EXIT.invalid);
     }

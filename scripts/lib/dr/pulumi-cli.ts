@@ -5,7 +5,7 @@
 import type { Logger } from "pino";
 import { $ } from "zx";
 
-import { REPO_ROOT } from "../../../stacks/config/validate";
+import { repoRoot } from "../../../stacks/config/project";
 import { INSTALL_HINTS, MissingToolError } from "../ops/pulumi";
 import { isChangeableByDr } from "./targets";
 
@@ -29,7 +29,7 @@ function lastLine(text: string): string {
 }
 
 /** The real CLI, run in the repository (Pulumi.yaml), with the policy pack on every update. */
-export function pulumiCli(log: Logger, cwd: string = REPO_ROOT): PulumiCli {
+export function pulumiCli(log: Logger, cwd: string = repoRoot()): PulumiCli {
     const call = async (args: string[], options: { allowFailure?: boolean } = {}): Promise<{ ok: boolean; stdout: string }> => {
         const result = await $({ nothrow: true, quiet: true, cwd })`pulumi ${args}`;
         if (result.exitCode === 127 || result.exitCode === 126) {
