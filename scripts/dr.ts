@@ -4,10 +4,9 @@
 
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as readline from "node:readline";
 
 import { ensureBuilt } from "./build";
-import { checkOutputPath, EXIT, parseFlags, run, UsageError, writeOutputFile, writeStdout } from "./lib/cli";
+import { checkOutputPath, EXIT, parseFlags, readLine, run, UsageError, writeOutputFile, writeStdout } from "./lib/cli";
 import { ACTIVATE_STEPS } from "./lib/dr/activate";
 import { DrAws, sdkAws } from "./lib/dr/aws";
 import { FunctionalCheck, httpCheck } from "./lib/dr/check";
@@ -82,19 +81,6 @@ export interface DrIo {
     readonly runDir?: string;
     /** Targets of `status` without arguments. Default: the fleet in tenant-configs/. */
     readonly fleet?: () => string[];
-}
-
-function readLine(input: NodeJS.ReadableStream, prompt: string, output: NodeJS.WritableStream): Promise<string | undefined> {
-    return new Promise((resolve) => {
-        const rl = readline.createInterface({ input, output, terminal: false });
-        let answer: string | undefined;
-        output.write(prompt);
-        rl.once("line", (line) => {
-            answer = line;
-            rl.close();
-        });
-        rl.once("close", () => resolve(answer));
-    });
 }
 
 /** Only `status` without targets reads the tenant files; the other commands never do. */

@@ -3,19 +3,9 @@
 
 import { isoDay } from "../../lib/canary-runtimes";
 import { isStackKind } from "../../lib/modes";
+import type { PlannedResource } from "../../lib/plan-document";
 import { DEFAULT_BASE_DOMAIN, DEFAULT_PLATFORM_NETWORK, operationsCidrsOf } from "../../lib/platform";
 import { HostOwnership, PolicySettings, PolicyStack } from "./types";
-
-/** A planned resource as the plan JSON holds it (`../shared/contracts/plan-json.md`; the fields the rules read). */
-export interface PlannedResource {
-    readonly type: string;
-    readonly name: string;
-    readonly id: string;
-    readonly parent: string | null;
-    readonly inputs: Record<string, unknown>;
-    readonly protect: boolean;
-    readonly retainOnDelete: boolean;
-}
 
 /** A planned stack as the plan JSON holds it (the fields the rules need). */
 export interface PlannedStack {

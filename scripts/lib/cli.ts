@@ -3,6 +3,7 @@
 
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as readline from "node:readline";
 import { parseArgs, ParseArgsConfig } from "node:util";
 
 import { REGIONS } from "../../lib/regions";
@@ -186,4 +187,18 @@ export async function exitCodeOf(name: string, call: () => Promise<number>): Pro
 /** Writes a string to stdout and resolves once it is flushed (large JSON documents to a pipe). */
 export function writeStdout(text: string): Promise<void> {
     return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+}
+
+/** Reads one line from `input`; undefined when it ends first. */
+export function readLine(input: NodeJS.ReadableStream, prompt: string, output: NodeJS.WritableStream): Promise<string | undefined> {
+    return new Promise((resolve) => {
+        const rl = readline.createInterface({ input, output, terminal: false });
+        let answer: string | undefined;
+        output.write(prompt);
+        rl.once("line", (line) => {
+            answer = line;
+            rl.close();
+        });
+        rl.once("close", () => resolve(answer));
+    });
 }

@@ -2,33 +2,18 @@
 // backup, the record that lifts deletion protection, the targeted update, the destroy and the
 // removal of the record. One implementation for both.
 
-import * as readline from "node:readline";
 
 import type { Stack } from "@pulumi/pulumi/automation";
 import type { Logger } from "pino";
 
 import { finalBackupConfigValue, FinalBackupRecord, OFFBOARDING_CONFIG_KEY } from "../../../lib/promises/offboarding";
-import { EXIT, writeStdout } from "../cli";
+import { EXIT, readLine, writeStdout } from "../cli";
 import { FINAL_BACKUP_RETENTION_DAYS, FinalBackupPlan, finalBackupPlan, FinishedBackup, startBackupJobArgs, takeFinalBackup } from "./backup";
 import { classifySelectFailure, describeSelectFailure, finalBackupRecord, protectedUrns } from "./offboarding";
 import { existingStack, outputValues, policyPack, progress, requireTool } from "./pulumi";
 import { OpsIo, OpsRequest } from "./request";
 import { firstLine } from "./rollout";
 import { OpsSettings } from "./settings";
-
-/** Reads one line from `input`; undefined when it ends first. */
-function readLine(input: NodeJS.ReadableStream, prompt: string, output: NodeJS.WritableStream): Promise<string | undefined> {
-    return new Promise((resolve) => {
-        const rl = readline.createInterface({ input, output, terminal: false });
-        let answer: string | undefined;
-        output.write(prompt);
-        rl.once("line", (line) => {
-            answer = line;
-            rl.close();
-        });
-        rl.once("close", () => resolve(answer));
-    });
-}
 
 function describeDestroy(stack: string, decision: ReturnType<typeof finalBackupPlan>): string[] {
     const lines: string[] = [];

@@ -1,0 +1,27 @@
+// The plan document's shapes (`../shared/contracts/plan-json.md`), which the plan engine writes and
+// the policy pack reads: neither owns the contract, both import it from here.
+
+/** One resource of a plan, exactly as the plan contract has it. */
+export interface PlannedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly id: string;
+    readonly parent: string | null;
+    readonly inputs: Record<string, unknown>;
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+    /**
+     * The logical names of the resources it depends on through `dependsOn` and not through an input
+     * (a dependency on a component is on each of its resources, as the Node SDK sends it), sorted;
+     * absent when none. `pulumi up` registers, and so creates or replaces, the resource only after
+     * each of them has completed its own step.
+     */
+    readonly dependsOn?: string[];
+    /** Set when the resource is replaced delete-before-create (`deleteBeforeReplace`); absent otherwise. */
+    readonly deleteBeforeReplace?: true;
+    /**
+     * Its `replaceOnChanges` option, where set: input properties (`parameters`, `tags.*`, `*`) whose
+     * change replaces it, beyond what the provider itself forces. Absent otherwise.
+     */
+    readonly replaceOnChanges?: string[];
+}
