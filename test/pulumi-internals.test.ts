@@ -187,6 +187,26 @@ describe("withPulumiInternalsPatched", () => {
     const value = () => ({ name: "vpc", cidrs: ["10.0.0.0/16"], tags: { tenant: "acme" }, count: 2, on: true, none: null });
     afterEach(() => vi.restoreAllMocks());
 
+    it("GIVEN two patched windows that overlap (two plans at once) WHEN both end, in either order THEN everything is restored, and patched while either is open", async () => {
+        const limit = Error.stackTraceLimit;
+        const wrapper = debuggable.debuggablePromise;
+        for (const firstEnds of [true, false]) {
+            let endFirst!: () => void;
+            let endSecond!: () => void;
+            const first = withPulumiInternalsPatched(() => new Promise<void>((resolve) => (endFirst = resolve)));
+            const second = withPulumiInternalsPatched(() => new Promise<void>((resolve) => (endSecond = resolve)));
+            expect(Error.stackTraceLimit).toBe(0);
+            (firstEnds ? endFirst : endSecond)();
+            await (firstEnds ? first : second);
+            expect(Error.stackTraceLimit).toBe(0);
+            expect(debuggable.debuggablePromise).not.toBe(wrapper);
+            (firstEnds ? endSecond : endFirst)();
+            await Promise.all([first, second]);
+            expect(Error.stackTraceLimit).toBe(limit);
+            expect(debuggable.debuggablePromise).toBe(wrapper);
+        }
+    });
+
     it("GIVEN work that throws WHEN it ends THEN the stack trace limit, Pulumi's promise wrapper, call sites and Structs are restored", async () => {
         const limit = Error.stackTraceLimit;
         const wrapper = debuggable.debuggablePromise;

@@ -4,6 +4,8 @@
 
 import { createRequire, syncBuiltinESMExports } from "node:module";
 
+import { afterAll } from "vitest";
+
 // The module object itself (an ESM namespace is read-only): what require() and, once synced, every import see.
 const childProcess = createRequire(__filename)("node:child_process") as Record<string, unknown>;
 
@@ -19,3 +21,15 @@ for (const name of STARTERS) {
 }
 // The named exports of `import { spawnSync } from "node:child_process"` follow the object only once synced.
 syncBuiltinESMExports();
+
+// The unit files share their worker's modules and globals: a file that leaves the offline plan's
+// patches on (a stack trace limit of 0: no error of any later file would have a stack) fails here,
+// itself, instead of a later file failing for it.
+const stackTraceLimit = Error.stackTraceLimit;
+afterAll(() => {
+    if (Error.stackTraceLimit !== stackTraceLimit) {
+        const left = Error.stackTraceLimit;
+        Error.stackTraceLimit = stackTraceLimit;
+        throw new Error(`this test file left Error.stackTraceLimit at ${left} (was ${stackTraceLimit}): a plan's patched window was never closed`);
+    }
+});

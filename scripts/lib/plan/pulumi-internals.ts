@@ -163,30 +163,63 @@ export const pulumiInternalsSupported: () => boolean = internalsGate(installedPa
  * - google-protobuf's `Struct.fromJavaScript`: see {@link inProcessStruct}.
  */
 export async function withPulumiInternalsPatched<T>(work: () => Promise<T>): Promise<T> {
-    targets ??= patchTargets(installedPackages());
-    const { debuggable, resource, Struct } = targets;
-    const limit = Error.stackTraceLimit;
-    const sourceMaps = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
-    const debuggablePromise = debuggable.debuggablePromise;
-    const callsites = resource.callsites;
-    const encode = Struct.fromJavaScript;
+    // Re-entrant: plans that overlap in one thread (two fleets planned at once) share one patched
+    // window; the first in saves and patches, the last out restores. Saving in each call would let
+    // the second save the first's patched values and restore them for good.
+    if (patchedWindows === 0) {
+        targets ??= patchTargets(installedPackages());
+        originals = patch(targets);
+    }
+    patchedWindows += 1;
+    try {
+        return await work();
+    } finally {
+        patchedWindows -= 1;
+        if (patchedWindows === 0) {
+            restore(targets!, originals!);
+            originals = undefined;
+        }
+    }
+}
+
+/** What the patches replaced, to put back. */
+interface Originals {
+    readonly stackTraceLimit: number;
+    readonly sourceMaps: boolean;
+    readonly debuggablePromise: PatchTargets["debuggable"]["debuggablePromise"];
+    readonly callsites: PatchTargets["resource"]["callsites"];
+    readonly fromJavaScript: StructClass["fromJavaScript"];
+}
+
+/** How many patched windows are open in this thread. */
+let patchedWindows = 0;
+let originals: Originals | undefined;
+
+function patch({ debuggable, resource, Struct }: PatchTargets): Originals {
+    const saved: Originals = {
+        stackTraceLimit: Error.stackTraceLimit,
+        sourceMaps: (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true,
+        debuggablePromise: debuggable.debuggablePromise,
+        callsites: resource.callsites,
+        fromJavaScript: Struct.fromJavaScript,
+    };
     Error.stackTraceLimit = 0;
-    if (sourceMaps) {
+    if (saved.sourceMaps) {
         process.setSourceMapsEnabled(false);
     }
     debuggable.debuggablePromise = (promise) => promise;
     resource.callsites = () => [];
-    Struct.fromJavaScript = inProcessStruct(Struct, encode);
-    try {
-        return await work();
-    } finally {
-        Error.stackTraceLimit = limit;
-        debuggable.debuggablePromise = debuggablePromise;
-        resource.callsites = callsites;
-        Struct.fromJavaScript = encode;
-        if (sourceMaps) {
-            process.setSourceMapsEnabled(true);
-        }
+    Struct.fromJavaScript = inProcessStruct(Struct, saved.fromJavaScript);
+    return saved;
+}
+
+function restore({ debuggable, resource, Struct }: PatchTargets, saved: Originals): void {
+    Error.stackTraceLimit = saved.stackTraceLimit;
+    debuggable.debuggablePromise = saved.debuggablePromise;
+    resource.callsites = saved.callsites;
+    Struct.fromJavaScript = saved.fromJavaScript;
+    if (saved.sourceMaps) {
+        process.setSourceMapsEnabled(true);
     }
 }
 
