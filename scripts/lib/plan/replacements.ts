@@ -306,6 +306,11 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
     },
     "aws:rds/parameterGroup:ParameterGroup": { forceNew: ["name", "namePrefix", "family", "description"], source: tf("rds/parameter_group.go") },
     "aws:rds/subnetGroup:SubnetGroup": { forceNew: ["name", "namePrefix"], source: tf("rds/subnet_group.go") },
+    "aws:route53/healthCheck:HealthCheck": {
+        forceNew: ["type", "requestInterval", "measureLatency", "referenceName", "routingControlArn"],
+        source: tf("route53/health_check.go"),
+        checked: "01606926a0c0ab9174aec440f976a48b0baee722",
+    },
     "aws:route53/record:Record": { forceNew: ["zoneId", "name"], source: tf("route53/record.go") },
     "aws:route53/zone:Zone": {
         forceNew: ["name", "delegationSetId"],
