@@ -268,7 +268,8 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
     "aws:lb/loadBalancer:LoadBalancer": {
         forceNew: ["name", "namePrefix", "internal", "loadBalancerType", "customerOwnedIpv4Pool"],
         source: tf("elbv2/load_balancer.go"),
-        atStake: (name) => `the load balancer ${name} gets a new DNS name: a customer's record that points at the old one (CNAME) stops working`,
+        atStake: (name) =>
+            `the load balancer ${name} gets a new DNS name: a customer's record that points at the old one (CNAME: a VPN-only door's; public doors' customers point at the platform's edge name, which follows) stops working`,
     },
     "aws:lb/targetGroup:TargetGroup": {
         forceNew: ["name", "namePrefix", "port", "protocol", "protocolVersion", "targetType", "vpcId", "ipAddressType"],
