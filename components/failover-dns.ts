@@ -55,6 +55,7 @@ export function failoverDnsProblems(args: { readonly hostName: string; readonly 
             problems.push(`hostName: "${name}" has the label "${label}" of ${label.length} characters; each label has 1 to ${ROUTE53_LIMITS.dnsLabel}`);
         }
     }
+    // The door's target group requests the same path, and Elastic Load Balancing requires the leading "/".
     if (args.resourcePath !== undefined && (!args.resourcePath.startsWith("/") || args.resourcePath.length > ROUTE53_LIMITS.resourcePath)) {
         problems.push(`resourcePath: "${args.resourcePath}" is not allowed; expected a path starting with "/" of at most ${ROUTE53_LIMITS.resourcePath} characters`);
     }

@@ -291,7 +291,7 @@ export class FrontDoor extends pulumi.ComponentResource {
         const healthCheck =
             withDnsFailover && (args.zoneId !== undefined || args.edgeName !== undefined)
                 ? failoverHealthCheck(name, { endpoint: loadBalancer.dnsName, resourcePath: healthCheckPath, hostName: args.edgeName ?? args.domainName }, child)
-            : undefined;
+                : undefined;
 
         // Named after the door so that its certificate, validation and records keep the names they
         // had when the door created them itself; `formerParent` aliases them to their old URNs.
