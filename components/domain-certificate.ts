@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
 import { certificateFirstName, FIRST_NAME_DOMAIN_MAX, FIRST_NAME_MAX } from "../lib/naming";
+import { failoverRecordArgs } from "./failover-dns";
 import { componentType } from "./types";
 
 export interface DomainCertificateArgs {
@@ -37,7 +38,21 @@ export interface DomainCertificateArgs {
         readonly dnsName: pulumi.Input<string>;
         /** The load balancer's canonical hosted zone. */
         readonly zoneId: pulumi.Input<string>;
+        /**
+         * The production door's Route 53 health check: the alias in `zoneId` is then the PRIMARY
+         * record of a failover pair (components/failover-dns.ts), whose SECONDARY the recovery
+         * environment adds to redirect users. Default: undefined, a simple alias record (an
+         * internal door, which Route 53's health checkers on the internet cannot reach).
+         */
+        readonly healthCheckId?: pulumi.Input<string>;
     };
+    /**
+     * For the customer's own domain (no `zoneId`): the name the customer's CNAME points at instead
+     * of the load balancer, a failover name the platform controls (`<tenant>.edge.<base domain>`,
+     * lib/hosts.ts), so that a disaster recovery redirect needs no change from the customer.
+     * Default: undefined, the CNAME points at the load balancer.
+     */
+    readonly edgeName?: string;
     /**
      * The component that created these resources, under the same names, before DomainCertificate
      * existed (FrontDoor): every child carries an alias to its former URN under it, so stacks
@@ -87,10 +102,11 @@ export function firstNameFor(hostName: string, domain: string): string {
 
 /**
  * The records a customer using their own domain must create: the certificate's validation CNAME
- * (one per distinct record ACM asks for) and, when the load balancer is known, a CNAME of the host
- * name to it.
+ * (one per distinct record ACM asks for) and a CNAME of the host name to the platform's failover
+ * name for it (`edgeName`, `<tenant>.edge.<base domain>`) or, without one, to the load balancer
+ * when it is known.
  */
-export function customerDnsRecordsFor(domainName: string, validationOptions: readonly ValidationOption[], loadBalancerDnsName?: string): CustomerDnsRecord[] {
+export function customerDnsRecordsFor(domainName: string, validationOptions: readonly ValidationOption[], loadBalancerDnsName?: string, edgeName?: string): CustomerDnsRecord[] {
     const records: CustomerDnsRecord[] = [];
     for (const option of validationOptions) {
         if (!option.resourceRecordName || !option.resourceRecordValue) {
@@ -110,7 +126,16 @@ export function customerDnsRecordsFor(domainName: string, validationOptions: rea
             purpose: `proves to AWS Certificate Manager that you own ${withoutDot(option.domainName ?? domainName)}; keep it for automatic renewal`,
         });
     }
-    if (loadBalancerDnsName !== undefined) {
+    if (edgeName !== undefined) {
+        records.push({
+            name: withoutDot(domainName),
+            type: "CNAME",
+            value: withoutDot(edgeName),
+            purpose:
+                `sends users to the application through ${withoutDot(edgeName)}, a name the platform controls and redirects to the recovery environment in a disaster; ` +
+                "create it once, in advance, and never replace it with the addresses it resolves to",
+        });
+    } else if (loadBalancerDnsName !== undefined) {
         records.push({
             name: withoutDot(domainName),
             type: "CNAME",
@@ -196,14 +221,19 @@ export class DomainCertificate extends pulumi.ComponentResource {
                 child,
             );
             if (args.target) {
+                // With a health check, the same record (same name: Route 53 refuses a failover
+                // record beside a simple one of the same name and type, and a new one would be
+                // created before the old one is deleted) turns into the PRIMARY, in place.
                 new aws.route53.Record(
                     `${name}-alias`,
-                    {
-                        zoneId: args.zoneId,
-                        name: args.domainName,
-                        type: "A",
-                        aliases: [{ name: args.target.dnsName, zoneId: args.target.zoneId, evaluateTargetHealth: true }],
-                    },
+                    args.target.healthCheckId === undefined
+                        ? {
+                              zoneId: args.zoneId,
+                              name: args.domainName,
+                              type: "A",
+                              aliases: [{ name: args.target.dnsName, zoneId: args.target.zoneId, evaluateTargetHealth: true }],
+                          }
+                        : failoverRecordArgs({ role: "PRIMARY", zoneId: args.zoneId, hostName: args.domainName, target: args.target, healthCheckId: args.target.healthCheckId }),
                     child,
                 );
             }
@@ -232,6 +262,7 @@ export class DomainCertificate extends pulumi.ComponentResource {
                               args.domainName,
                               options.filter((option) => option.domainName !== firstName),
                               dnsName,
+                              args.edgeName,
                           ),
                       );
 

@@ -4,6 +4,7 @@ import { isCanonicalCidr, parseCidr } from "../lib/ipv4";
 import { APP_PORT } from "./app-servers";
 import * as aws from "./aws";
 import { CustomerDnsRecord, DomainCertificate, DomainCertificateArgs } from "./domain-certificate";
+import { dnsFailoverProblems, failoverDnsProblems, failoverHealthCheck, failoverRecordArgs } from "./failover-dns";
 import { loadBalancerLogPrefix, loadBalancerLogPrefixProblems } from "./access-log-bucket";
 import { fittedName, loadBalancerName, NAME_LIMITS, reservedPrefixFreeName } from "../lib/naming";
 import { OFFBOARDING_TAG_KEY, offboardingTagProblem } from "../lib/promises/offboarding";
@@ -48,6 +49,24 @@ export interface FrontDoorArgs {
      * a host name is then an error.
      */
     readonly platformZone?: DomainCertificateArgs["platformZone"];
+    /**
+     * DNS failover for the door's public names: a Route 53 health check on the load balancer
+     * (`healthCheckPath`, components/failover-dns.ts) and the name in `zoneId` (and `edgeName`)
+     * as the PRIMARY record of a failover pair, whose SECONDARY the recovery environment adds to
+     * redirect users. Default: true for an internet-facing door; false for an internal one, which
+     * Route 53's health checkers (on the internet) cannot reach: its name keeps a simple record.
+     * True on an internal door is an error; a door with neither `zoneId` nor `edgeName` has no
+     * name of the platform's to fail over, and gets no health check.
+     */
+    readonly dnsFailover?: boolean;
+    /**
+     * For the customer's own domain (no `zoneId`): the name in `platformZone` the customer's
+     * domain points at (`<tenant>.edge.<base domain>`, lib/hosts.ts edgeHostName), a PRIMARY
+     * failover record to this door; `customerDnsRecords` then names it instead of the load
+     * balancer. Default: undefined, the customer points at the load balancer. Requires
+     * `platformZone` and DNS failover; not allowed with `zoneId`.
+     */
+    readonly edgeName?: string;
     /** Networks the web firewall blocks (CIDRs, e.g. a threat feed's list). Required, may be empty. */
     readonly suspiciousNetworks: pulumi.Input<string[]>;
     /** Port the targets listen on; they speak HTTPS. Default: 443. */
@@ -173,6 +192,8 @@ export class FrontDoor extends pulumi.ComponentResource {
     public readonly webAclArn: pulumi.Output<string> | undefined;
     /** What the customer must create in their own zone; empty when `zoneId` is given. */
     public readonly customerDnsRecords: pulumi.Output<CustomerDnsRecord[]>;
+    /** The Route 53 health check deciding the door's PRIMARY records; undefined without DNS failover. */
+    public readonly healthCheckId: pulumi.Output<string> | undefined;
 
     constructor(name: string, args: FrontDoorArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("edge", "FrontDoor"), name, {}, opts);
@@ -182,11 +203,14 @@ export class FrontDoor extends pulumi.ComponentResource {
         const sslPolicy = args.sslPolicy ?? DEFAULT_SSL_POLICY;
         const requestsPerFiveMinutes = args.requestsPerFiveMinutes ?? 2000;
         const withWebFirewall = args.webFirewall ?? !args.internal;
+        const withDnsFailover = args.dnsFailover ?? !args.internal;
         const logPrefix = loadBalancerLogPrefix(name);
         const problems = [
             ...frontDoorProblems({ internal: args.internal, allowedCidrs: args.allowedCidrs, vpcCidr: args.vpcCidr, targetPort, sslPolicy, requestsPerFiveMinutes }),
             ...loadBalancerLogPrefixProblems(logPrefix).map((problem) => `name: "${name}" gives an ${problem}`),
             ...(withWebFirewall && args.logKeyArn === undefined ? ["logKeyArn: none given for a door with a web firewall; expected the KMS key that encrypts its log group"] : []),
+            ...dnsFailoverProblems({ internal: args.internal, dnsFailover: withDnsFailover, edgeName: args.edgeName, zoneGiven: args.zoneId !== undefined, platformZoneGiven: args.platformZone !== undefined }),
+            ...(withDnsFailover ? failoverDnsProblems({ hostName: args.edgeName ?? args.domainName, resourcePath: healthCheckPath }) : []),
         ];
         const offboardingProblem = args.offboardingFinalBackup === undefined ? undefined : offboardingTagProblem({ [OFFBOARDING_TAG_KEY]: args.offboardingFinalBackup });
         if (offboardingProblem !== undefined) {
@@ -263,6 +287,12 @@ export class FrontDoor extends pulumi.ComponentResource {
             child,
         );
 
+        // The production door's health, which decides its PRIMARY records (the host's and the edge name's).
+        const healthCheck =
+            withDnsFailover && (args.zoneId !== undefined || args.edgeName !== undefined)
+                ? failoverHealthCheck(name, { endpoint: loadBalancer.dnsName, resourcePath: healthCheckPath, hostName: args.edgeName ?? args.domainName }, child)
+                : undefined;
+
         // Named after the door so that its certificate, validation and records keep the names they
         // had when the door created them itself; `formerParent` aliases them to their old URNs.
         const certificate = new DomainCertificate(
@@ -271,11 +301,25 @@ export class FrontDoor extends pulumi.ComponentResource {
                 domainName: args.domainName,
                 zoneId: args.zoneId,
                 platformZone: args.platformZone,
-                target: { dnsName: loadBalancer.dnsName, zoneId: loadBalancer.zoneId },
+                target: { dnsName: loadBalancer.dnsName, zoneId: loadBalancer.zoneId, healthCheckId: healthCheck?.id },
+                edgeName: args.edgeName,
                 formerParent: this,
             },
             child,
         );
+        if (args.edgeName !== undefined && healthCheck !== undefined && args.platformZone !== undefined) {
+            new aws.route53.Record(
+                `${name}-edge`,
+                failoverRecordArgs({
+                    role: "PRIMARY",
+                    zoneId: args.platformZone.zoneId,
+                    hostName: args.edgeName,
+                    target: { dnsName: loadBalancer.dnsName, zoneId: loadBalancer.zoneId },
+                    healthCheckId: healthCheck.id,
+                }),
+                child,
+            );
+        }
 
         const httpsListener = new aws.lb.Listener(
             `${name}-https`,
@@ -315,6 +359,7 @@ export class FrontDoor extends pulumi.ComponentResource {
         this.certificateArn = certificate.certificateArn;
         this.webAclArn = webAclArn;
         this.customerDnsRecords = certificate.customerDnsRecords;
+        this.healthCheckId = healthCheck?.id;
 
         this.registerOutputs({
             securityGroupId: this.securityGroupId,
@@ -326,6 +371,7 @@ export class FrontDoor extends pulumi.ComponentResource {
             certificateArn: this.certificateArn,
             webAclArn: this.webAclArn,
             customerDnsRecords: this.customerDnsRecords,
+            healthCheckId: this.healthCheckId,
         });
     }
 }

@@ -42,3 +42,16 @@ export function claimedHost(document: unknown, baseDomain: string): string | und
     }
     return undefined;
 }
+
+/** The label under the base domain that holds the names customers' own domains point at. */
+export const EDGE_LABEL = "edge";
+
+/**
+ * The name a customer's own domain points at (a CNAME the customer creates once, in advance):
+ * `<tenant>.edge.<baseDomain>`, in the platform's zone, so that the platform can send the
+ * customer's users to the recovery environment with a record change of its own (DNS failover)
+ * instead of waiting for the customer to change theirs.
+ */
+export function edgeHostName(tenant: string, baseDomain: string): string {
+    return `${tenant}.${EDGE_LABEL}.${normalHostName(baseDomain)}`;
+}

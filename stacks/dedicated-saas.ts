@@ -11,6 +11,7 @@ import { componentType } from "../components/types";
 import { DedicatedSaasTenant } from "./config/tenant";
 import { offsiteProvider, StackOutputs, tenantContext } from "./context";
 import { SHARED_SERVERS_TAG_KEY } from "../lib/promises/tags";
+import { edgeHostName } from "../lib/hosts";
 import { dataOutputs, foundationOutputs, tenantFoundation } from "./foundation";
 
 /**
@@ -89,6 +90,9 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
             domainName: hostName,
             zoneId: tenant.domain.kind === "subdomain" ? platform.output("publicZoneId") : undefined,
             platformZone: { zoneId: platform.output("publicZoneId"), domain: baseDomain },
+            // DNS failover: the customer's own domain points at the platform's edge name, which the
+            // platform's recovery environment can take over.
+            edgeName: tenant.domain.kind === "own" ? edgeHostName(tenant.id, baseDomain) : undefined,
             suspiciousNetworks: platform.output("suspiciousNetworks"),
             healthCheckPath: appCopyHealthCheckPath(tenant.id),
             extraSecurityGroupIds: [platform.output("tenantFrontDoorSecurityGroupId")],

@@ -20,6 +20,7 @@ import { Patching } from "../components/patching";
 import { ServerDataAccess } from "../components/server-data-access";
 import { SiteToSiteVpn } from "../components/site-to-site-vpn";
 import { TenantNetwork } from "../components/tenant-network";
+import { edgeHostName } from "../lib/hosts";
 import { isPacking, packOnHosts } from "./config/dedicated-hosts";
 import { CloudTenant, DirectorySettings, PhysicalTenant, SiteToSiteVpnSettings, VpnSyncTenant, VpnTenant } from "./config/tenant";
 import { offsiteProvider, StackOutputs, TenantContext, tenantContext } from "./context";
@@ -164,6 +165,10 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
             domainName: hostName(tenant, baseDomain),
             zoneId: tenant.domain.kind === "subdomain" ? platform.output("publicZoneId") : undefined,
             platformZone: { zoneId: platform.output("publicZoneId"), domain: baseDomain },
+            // DNS failover (the door's default when public): the customer's own domain points at the
+            // platform's edge name, which the recovery environment can take over. An internal door
+            // (VPN modes) has none: Route 53's health checkers cannot reach it.
+            edgeName: tenant.domain.kind === "own" && profile.publicAccess ? edgeHostName(tenant.id, baseDomain) : undefined,
             suspiciousNetworks,
             offboardingFinalBackup: ctx.offboardingFinalBackup,
             accessLogBucket: accessLogs.bucketName,

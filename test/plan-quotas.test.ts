@@ -136,6 +136,24 @@ describe("quotaProblems", () => {
         );
     });
 
+    it("GIVEN 201 Route 53 health checks spread over two regions WHEN judged THEN one error for the account (a global quota, raised in us-east-1)", () => {
+        const healthChecks = (tenant: string, region: string, count: number): CountedStack => ({ ...stackWith(tenant, "aws:route53/healthCheck:HealthCheck", count), region });
+        const fleet = [healthChecks("eu", REGION, 150), healthChecks("us", "us-west-2", 51)];
+        const usage = countUsage(fleet);
+        expect(usage.get("us-east-1")?.get("route53HealthChecks")?.count).toBe(201);
+        expect(usage.get(REGION)?.has("route53HealthChecks")).toBe(false);
+        const { errors } = quotaProblems(usage, loadQuotas(ROOT));
+        expect(errors).toHaveLength(1);
+        expect(errors[0]).toMatchObject({ file: QUOTA_FILE, path: "/defaults/route53HealthChecks" });
+        expect(errors[0]!.message).toBe(
+            `the account (every region; Service Quotas shows it in us-east-1): 201 planned of Route 53 health checks over the whole account (one per public front door, for DNS failover); ` +
+                `the quota "Health checks" (route53 L-ACB674F3) is 200 in ${QUOTA_FILE} (/defaults/route53HealthChecks); AWS refuses what goes beyond it. Largest: eu 150, us 51. ` +
+                `Raise it: aws service-quotas request-service-quota-increase --region us-east-1 --service-code route53 --quota-code L-ACB674F3 --desired-value 201, ` +
+                `then record the granted value under regions.us-east-1.route53HealthChecks in ${QUOTA_FILE}`,
+        );
+        expect(quotaProblems(countUsage([healthChecks("eu", REGION, 150), healthChecks("us", "us-west-2", 50)]), loadQuotas(ROOT)).errors).toEqual([]);
+    });
+
     it("GIVEN exactly the quota WHEN judged THEN there is no problem; a raise recorded for the region lifts the limit there only", () => {
         expect(quotaProblems(countUsage([stackWith("fleet", "aws:lb/loadBalancer:LoadBalancer", 50)]), loadQuotas(ROOT)).errors).toEqual([]);
         const raised = quotasWith((file) => {
@@ -214,7 +232,7 @@ describe("the quota file", () => {
         quotas.regions[REGION] = { elasticIps: { value: 5, source: "x" }, backupVaults: { value: -1, source: "x" } };
         expect(quotaFileProblems(quotas)).toEqual([
             '/defaults/rdsInstances: expected { "value": a whole number, "source": where it comes from }',
-            `/regions/${REGION}/elasticIps: not a quota the plan counts; expected one of applicationLoadBalancers, wafWebAcls, wafIpSets, backupVaults, backupPlans, cloudTrailTrails, rdsInstances, rdsManualSnapshots, vpcs, internetGateways, vpnGateways`,
+            `/regions/${REGION}/elasticIps: not a quota the plan counts; expected one of applicationLoadBalancers, wafWebAcls, wafIpSets, backupVaults, backupPlans, cloudTrailTrails, rdsInstances, rdsManualSnapshots, vpcs, internetGateways, vpnGateways, route53HealthChecks`,
             `/regions/${REGION}/backupVaults: expected { "value": a whole number, "source": where it comes from }`,
         ]);
     });

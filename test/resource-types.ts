@@ -39,6 +39,7 @@ export const T = {
     certificate: "aws:acm/certificate:Certificate",
     certificateValidation: "aws:acm/certificateValidation:CertificateValidation",
     record: "aws:route53/record:Record",
+    healthCheck: "aws:route53/healthCheck:HealthCheck",
     zone: "aws:route53/zone:Zone",
     webAcl: "aws:wafv2/webAcl:WebAcl",
     webAclAssociation: "aws:wafv2/webAclAssociation:WebAclAssociation",

@@ -247,10 +247,11 @@ describe("dedicated-saas", () => {
         expect(stark.length).toBe(2);
         expect(stark.every((record) => record.inputs.zoneId === zone.id)).toBe(true);
         expect(planOf("stark").outputs.customerDnsRecords).toEqual([]);
-        expect(ofType(planOf("wayne"), "aws:route53/record:Record")).toEqual([]);
+        // Nothing for the customer's own name: only the platform's edge name it points at (DNS failover).
+        expect(ofType(planOf("wayne"), "aws:route53/record:Record").map((record) => [record.inputs.name, record.inputs.zoneId])).toEqual([["wayne.edge.itm.example.net", zone.id]]);
         const records = planOf("wayne").outputs.customerDnsRecords as { name: string; type: string; value: string }[];
         expect(records.map((record) => [record.name, record.type]).pop()).toEqual(["pm.wayne.example", "CNAME"]);
-        expect(records.at(-1)?.value).toMatch(/\.elb\.amazonaws\.com$/);
+        expect(records.at(-1)?.value).toBe("wayne.edge.itm.example.net");
     });
 });
 

@@ -215,6 +215,15 @@ describe("tenant-host-names-owned: what an honest tenant's stack may not add", (
         ]);
     });
 
+    it("GIVEN a record of its own edge name and of another tenant's WHEN checked THEN only the other's is reported (the edge name is the platform's name for the stack)", () => {
+        expect(
+            check(
+                resource("aws:route53/record:Record", "stark-edge", { zoneId: "Z33DA23D779753FCF26DA", name: `stark.edge.${BASE}`, type: "A" }),
+                resource("aws:route53/record:Record", "stark-steal", { zoneId: "Z33DA23D779753FCF26DA", name: `lengthy.edge.${BASE}`, type: "A" }),
+            ),
+        ).toEqual([{ resource: "stark-steal", message: `name is lengthy.edge.${BASE}, a host name stark does not own (a name under the platform's domain ${BASE}); ${OWNS}` }]);
+    });
+
     it("GIVEN a saas tenant's stack with a certificate WHEN checked THEN it is reported: it owns no host name", () => {
         const solo = stackOf(honest, "solo");
         const stack = adding(stackFromPlan(solo), resource("aws:acm/certificate:Certificate", "solo-cert", { domainName: `solo.${BASE}`, validationMethod: "DNS" }));

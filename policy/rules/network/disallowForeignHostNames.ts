@@ -2,7 +2,7 @@
 // certificate for another name on a listener other customers' traffic passes through (the shared
 // app's, another tenant's) would take their traffic.
 
-import { normalHostName } from "../../../lib/hosts";
+import { edgeHostName, normalHostName } from "../../../lib/hosts";
 import { certificateFirstName as firstNameUnder, FIRST_NAME_MAX } from "../../../lib/naming";
 import { isReservedTenantId, RESERVED_SUBDOMAINS } from "../../../lib/platform";
 import { ofType } from "../graph";
@@ -68,10 +68,13 @@ function ownedBy(stack: PolicyStack, hosts: HostOwnership): Owned {
     if (refusal === undefined && sharing.length > 0) {
         refusal = `tenant ${sharing.join(", ")} declares it too`;
     }
+    // The edge name a customer's own domain points at (DNS failover) is the platform's name for this
+    // stack, derived from its id: no other tenant's name can be it (a subdomain is one label).
+    const edge = edgeHostName(stack.stack, base);
     if (refusal !== undefined) {
-        return { host, names: new Set(), none: `${stack.stack} declares the host name ${host}, which it cannot own: ${refusal}` };
+        return { host, names: new Set([edge]), none: `${stack.stack} declares the host name ${host}, which it cannot own: ${refusal}` };
     }
-    const names = new Set([host]);
+    const names = new Set([host, edge]);
     if (host.length > FIRST_NAME_MAX) {
         names.add(certificateFirstName(host, base));
     }

@@ -23,6 +23,7 @@ import { StackOutputsSnapshot } from "./mocks";
 import { OffboardingPlan } from "./offboarding";
 import { AppliedQuotas, readQuotas } from "./quota-file";
 import { fleetQuotaProblems } from "./quota-problems";
+import { recordSetProblems } from "./route53-records";
 import { awsRuleErrors, planFailure } from "./stack-errors";
 
 export const PLAN_VERSION = 1;
@@ -225,6 +226,8 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
         ? fleetQuotaProblems([...platforms, ...tenants.filter((plan) => plan.mode !== "platform")], read.applied)
         : { errors: read.problems, warnings: [] };
     errors.push(...quotas.errors);
+    // Records of one name written by several stacks (a failover pair's two sides): Route 53's rules over the fleet.
+    errors.push(...recordSetProblems([...platforms, ...tenants.filter((plan) => plan.mode !== "platform")]));
     return {
         version: PLAN_VERSION,
         tenants,

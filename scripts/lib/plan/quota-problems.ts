@@ -55,8 +55,9 @@ export function quotaProblems(usage: FleetUsage, applied: AppliedQuotas): QuotaP
             const code = !quota.adjustable ? `${quota.serviceCode}, not adjustable` : `${quota.serviceCode} ${quota.quotaCode ?? "quota code: see Service Quotas"}`;
             const consequence = quota.severity === "error" ? "AWS refuses what goes beyond it" : "AWS accepts the deployment, and backup jobs fail once the quota is reached";
             const count = Number.isFinite(counted.count) ? String(counted.count) : "an unbounded number (a rule keeps them for good, or its schedule cannot be counted)";
+            const where = quota.accountWide === undefined ? region : `the account (every region; Service Quotas shows it in ${region})`;
             const message =
-                `${region}: ${count} planned of ${quota.what}; the quota "${quota.name}" (${code}) is ${limit.value} in ${applied.file} (${limit.path}); ` +
+                `${where}: ${count} planned of ${quota.what}; the quota "${quota.name}" (${code}) is ${limit.value} in ${applied.file} (${limit.path}); ` +
                 `${consequence}. Largest: ${largest(counted.byStack)}. ${Number.isFinite(counted.count) ? raiseAdvice(key, region, counted.count, applied.file) : "Give every rule a lifecycle (deleteAfter) and a schedule the plan can count."}`;
             const problem: Problem = { file: applied.file, ...jsonPosition(applied.text, limit.path), path: limit.path, message };
             (quota.severity === "error" ? errors : warnings).push(problem);

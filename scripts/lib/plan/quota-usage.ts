@@ -127,6 +127,9 @@ export function countUsage(stacks: readonly CountedStack[]): FleetUsage {
                         add(stack.region, "wafWebAcls", stack.tenant);
                     }
                     break;
+                case "aws:route53/healthCheck:HealthCheck":
+                    add(QUOTAS.route53HealthChecks.accountWide!.region, "route53HealthChecks", stack.tenant);
+                    break;
                 case "aws:wafv2/ipSet:IpSet":
                     if (resource.inputs.scope !== "CLOUDFRONT") {
                         add(stack.region, "wafIpSets", stack.tenant);

@@ -20,7 +20,8 @@ export type QuotaKey =
     | "rdsManualSnapshots"
     | "vpcs"
     | "internetGateways"
-    | "vpnGateways";
+    | "vpnGateways"
+    | "route53HealthChecks";
 
 export interface QuotaDefinition {
     /** Its name in Service Quotas. */
@@ -39,6 +40,12 @@ export interface QuotaDefinition {
     readonly what: string;
     /** Where the name, code and default come from. */
     readonly source: string;
+    /**
+     * A quota of the whole account rather than of one region (Route 53 is a global service): the
+     * plan counts every region's stacks together, under `region`, the region Service Quotas shows it
+     * in (and where a raise is recorded in the quota file). Default: undefined, per region.
+     */
+    readonly accountWide?: { readonly region: string };
     /**
      * What the account holds in every region before any stack of ours (the default VPC and its
      * internet gateway): counted as if planned, so that the plan never promises room AWS does not
@@ -165,6 +172,21 @@ export const QUOTAS: Readonly<Record<QuotaKey, QuotaDefinition>> = {
         severity: "error",
         what: "virtual private gateways (one per site-to-site VPN of a tenant)",
         source: "https://docs.aws.amazon.com/vpn/latest/s2svpn/vpn-limits.html (5 per Region, adjustable); quota code not verified here",
+    },
+    // Every internet-facing front door has a health check deciding its failover records (the
+    // platform's shared app in each region, each public dedicated and dedicated-saas tenant): one
+    // quota for the whole account, whatever the region. CreateHealthCheck beyond it fails with
+    // TooManyHealthChecks (botocore route53 model).
+    route53HealthChecks: {
+        name: "Health checks",
+        serviceCode: "route53",
+        quotaCode: "L-ACB674F3",
+        adjustable: true,
+        awsDefault: 200,
+        severity: "error",
+        what: "Route 53 health checks over the whole account (one per public front door, for DNS failover)",
+        source: "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html (health checks: 200 active per AWS account, adjustable); code L-ACB674F3 from Service Quotas (us-east-1)",
+        accountWide: { region: "us-east-1" },
     },
 };
 

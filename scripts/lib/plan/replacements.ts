@@ -268,7 +268,8 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
     "aws:lb/loadBalancer:LoadBalancer": {
         forceNew: ["name", "namePrefix", "internal", "loadBalancerType", "customerOwnedIpv4Pool"],
         source: tf("elbv2/load_balancer.go"),
-        atStake: (name) => `the load balancer ${name} gets a new DNS name: a customer's record that points at the old one (CNAME) stops working`,
+        atStake: (name) =>
+            `the load balancer ${name} gets a new DNS name: a customer's record that points at the old one (CNAME: a VPN-only door's; public doors' customers point at the platform's edge name, which follows) stops working`,
     },
     "aws:lb/targetGroup:TargetGroup": {
         forceNew: ["name", "namePrefix", "port", "protocol", "protocolVersion", "targetType", "vpcId", "ipAddressType"],
@@ -306,6 +307,11 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
     },
     "aws:rds/parameterGroup:ParameterGroup": { forceNew: ["name", "namePrefix", "family", "description"], source: tf("rds/parameter_group.go") },
     "aws:rds/subnetGroup:SubnetGroup": { forceNew: ["name", "namePrefix"], source: tf("rds/subnet_group.go") },
+    "aws:route53/healthCheck:HealthCheck": {
+        forceNew: ["type", "requestInterval", "measureLatency", "referenceName", "routingControlArn"],
+        source: tf("route53/health_check.go"),
+        checked: "01606926a0c0ab9174aec440f976a48b0baee722",
+    },
     "aws:route53/record:Record": { forceNew: ["zoneId", "name"], source: tf("route53/record.go") },
     "aws:route53/zone:Zone": {
         forceNew: ["name", "delegationSetId"],

@@ -1,0 +1,152 @@
+// DNS failover for one public host name: Route 53 answers with the production front door (the
+// PRIMARY record) while its health check passes, and with the recovery environment's front door
+// (the SECONDARY record, which the recovery stack creates when it is told to redirect) when it
+// fails. Step 5 of the contingency plan (redirect client access to the backup servers) is then a
+// record change the platform makes, never a customer's.
+//
+// AWS's rules, from Route 53's API model (botocore route53 `ResourceRecordSet`, `HealthCheckConfig`):
+// - `Failover` is PRIMARY or SECONDARY and needs a `SetIdentifier` (1-128 characters), unique
+//   among the records of one name and type; failover records cannot share a name and type with a
+//   simple record (the host's record changes from simple to failover in place, never beside it).
+// - An alias record carries `EvaluateTargetHealth`; for an Application Load Balancer, true makes
+//   the record unhealthy when a target group has no healthy target.
+// - A health check's `FullyQualifiedDomainName` is at most 255 characters, `ResourcePath` at most
+//   255, `FailureThreshold` 1-10, `RequestInterval` 10-30 (the API reference: 10 or 30), never changed
+//   after creation (the provider replaces the health check).
+// - A health check whose FQDN is the name of the failover records it decides gives
+//   "unpredictable" results (HealthCheckConfig.FullyQualifiedDomainName): once the name fails over,
+//   the checker would resolve it to the recovery endpoint and judge that one. The health check
+//   therefore names the production load balancer itself, and requests the page the load
+//   balancer's own target health check requests (which answers whatever the Host header).
+// - A DNS name is at most 255 octets on the wire (253 characters written without the final dot),
+//   each label at most 63 (Route 53 Developer Guide, "DNS domain name format").
+
+import * as pulumi from "@pulumi/pulumi";
+
+import * as aws from "./aws";
+
+/** The set identifiers of the failover pair, shared by the production and the recovery stacks. */
+export const FAILOVER_SET_IDENTIFIER = { PRIMARY: "production", SECONDARY: "recovery" } as const;
+
+export type FailoverRole = keyof typeof FAILOVER_SET_IDENTIFIER;
+
+/** The health check of a production front door: HTTPS on 443, every 30 s, unhealthy after 3 failures (90 s). */
+export const FAILOVER_HEALTH_CHECK = { type: "HTTPS", port: 443, requestInterval: 30, failureThreshold: 3 } as const;
+
+/** Route 53's limits (botocore route53 model, HealthCheckConfig; DNS name format). */
+export const ROUTE53_LIMITS = { healthCheckFqdn: 255, resourcePath: 255, dnsName: 253, dnsLabel: 63, setIdentifier: 128 } as const;
+
+/** A load balancer a failover record aliases. */
+export interface AliasTarget {
+    readonly dnsName: pulumi.Input<string>;
+    /** The load balancer's canonical hosted zone. */
+    readonly zoneId: pulumi.Input<string>;
+}
+
+/** Every problem AWS would refuse in a failover host name or health-check path, each naming the field, the value and what is allowed. */
+export function failoverDnsProblems(args: { readonly hostName: string; readonly resourcePath?: string }): string[] {
+    const problems: string[] = [];
+    const name = args.hostName.replace(/\.$/, "");
+    if (name.length > ROUTE53_LIMITS.dnsName) {
+        problems.push(`hostName: "${name}" has ${name.length} characters; a DNS name has at most ${ROUTE53_LIMITS.dnsName} (255 octets on the wire)`);
+    }
+    for (const label of name.split(".")) {
+        if (label.length === 0 || label.length > ROUTE53_LIMITS.dnsLabel) {
+            problems.push(`hostName: "${name}" has the label "${label}" of ${label.length} characters; each label has 1 to ${ROUTE53_LIMITS.dnsLabel}`);
+        }
+    }
+    // The door's target group requests the same path, and Elastic Load Balancing requires the leading "/".
+    if (args.resourcePath !== undefined && (!args.resourcePath.startsWith("/") || args.resourcePath.length > ROUTE53_LIMITS.resourcePath)) {
+        problems.push(`resourcePath: "${args.resourcePath}" is not allowed; expected a path starting with "/" of at most ${ROUTE53_LIMITS.resourcePath} characters`);
+    }
+    return problems;
+}
+
+/** Every problem with a door's DNS failover settings, each naming the field, the value and what is allowed. */
+export function dnsFailoverProblems(args: {
+    readonly internal: boolean;
+    readonly dnsFailover: boolean;
+    readonly edgeName?: string;
+    readonly zoneGiven: boolean;
+    readonly platformZoneGiven: boolean;
+}): string[] {
+    const problems: string[] = [];
+    if (args.internal && args.dnsFailover) {
+        problems.push("dnsFailover: true for an internal front door, which Route 53's health checkers on the internet cannot reach; leave it unset (false)");
+    }
+    if (args.edgeName !== undefined) {
+        if (!args.dnsFailover) {
+            problems.push(`edgeName: "${args.edgeName}" given without DNS failover; a customer's domain points at it only to be redirected in a disaster: remove it, or enable dnsFailover`);
+        }
+        if (args.zoneGiven) {
+            problems.push(`edgeName: "${args.edgeName}" given with zoneId; the edge name is for a customer's own domain, a name in the platform's zone fails over itself`);
+        }
+        if (!args.platformZoneGiven) {
+            problems.push(`edgeName: "${args.edgeName}" given without platformZone, the zone that holds it`);
+        }
+    }
+    return problems;
+}
+
+/** The record of one side of the failover pair: an A alias to `target`, Route 53's health of it evaluated. */
+export function failoverRecordArgs(args: {
+    readonly role: FailoverRole;
+    readonly zoneId: pulumi.Input<string>;
+    readonly hostName: string;
+    readonly target: AliasTarget;
+    /** The PRIMARY's health check; a SECONDARY without one is taken as healthy while the PRIMARY is not. */
+    readonly healthCheckId?: pulumi.Input<string>;
+}): aws.route53.RecordArgs {
+    return {
+        zoneId: args.zoneId,
+        name: args.hostName,
+        type: "A",
+        setIdentifier: FAILOVER_SET_IDENTIFIER[args.role],
+        failoverRoutingPolicies: [{ type: args.role }],
+        ...(args.healthCheckId === undefined ? {} : { healthCheckId: args.healthCheckId }),
+        aliases: [{ name: args.target.dnsName, zoneId: args.target.zoneId, evaluateTargetHealth: true }],
+    };
+}
+
+/**
+ * The health check that decides the PRIMARY records of a production front door: HTTPS to the load
+ * balancer's own DNS name (not the failover name, see above) on 443, `resourcePath` (the door's
+ * health-check page), every 30 seconds, unhealthy after 3 failures. The maintenance page of the
+ * contingency plan's first step answers 503, so the check fails and the SECONDARY takes over.
+ * Named `${name}-health`.
+ */
+export function failoverHealthCheck(name: string, args: { readonly endpoint: pulumi.Input<string>; readonly resourcePath: string; readonly hostName: string }, opts: pulumi.CustomResourceOptions): aws.route53.HealthCheck {
+    return new aws.route53.HealthCheck(
+        `${name}-health`,
+        {
+            type: FAILOVER_HEALTH_CHECK.type,
+            port: FAILOVER_HEALTH_CHECK.port,
+            fqdn: args.endpoint,
+            resourcePath: args.resourcePath,
+            requestInterval: FAILOVER_HEALTH_CHECK.requestInterval,
+            failureThreshold: FAILOVER_HEALTH_CHECK.failureThreshold,
+            // The load balancer's name is on none of its certificates: without SNI it answers with its
+            // default one, which Route 53 does not validate (and no handshake is retried).
+            enableSni: false,
+            tags: { Name: `${args.hostName} (production)` },
+        },
+        opts,
+    );
+}
+
+/**
+ * The SECONDARY record of `hostName`: the recovery environment's front door, answered while the
+ * production door's health check fails. The recovery stack creates it when told to redirect
+ * (`recoveryRedirect`), in the platform's public zone, and removes it on failback.
+ */
+export function secondaryFailoverRecord(
+    name: string,
+    args: { readonly zoneId: pulumi.Input<string>; readonly hostName: string; readonly target: AliasTarget },
+    opts?: pulumi.CustomResourceOptions,
+): aws.route53.Record {
+    const problems = failoverDnsProblems({ hostName: args.hostName });
+    if (problems.length > 0) {
+        throw new Error(`${name}: ${problems.join("; ")}`);
+    }
+    return new aws.route53.Record(name, failoverRecordArgs({ role: "SECONDARY", ...args }), opts);
+}
