@@ -266,7 +266,7 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
         { description: `Data tier of ${name}: restored databases`, subnetIds: network.subnetIds.data },
         opts,
     );
-    const files = new FilesBucket(`${name}-files`, { kmsKeyArn: keys.dataKeyArn }, opts);
+    const files = new FilesBucket(`${name}-files`, { kmsKeyArn: keys.dataKeyArn, forceDestroy: kind === "drill" }, opts);
     const role = restoreRole(name, opts);
 
     // Monthly restore tests of the production platform's off-site copies (the recovery environment

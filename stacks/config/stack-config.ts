@@ -32,6 +32,9 @@ export const PLATFORM_STACK_CONFIG_KEYS: readonly string[] = [
     // The only platform stack config: a name in the state backend. The settings themselves live in
     // platform-configs/<region>.yaml, and one left in stack config fails the update (stacks/platform.ts).
     "homePlatformStack",
+    // A platform's recovery stack (stacks/platform-recovery.ts): the production platform stack it
+    // reads, by fully qualified name (default <org>/tenant-platform/platform-<region>).
+    "productionStack",
 ];
 
 /**

@@ -5,7 +5,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 
+import { readProductionOutputs, readRecoveryOutputs } from "../../scripts/lib/dr/outputs";
+import { planStack, qualifiedStackName } from "../../scripts/lib/plan/engine";
 import { PlanDocument, planFleet, TenantPlan } from "../../scripts/lib/plan/fleet";
+import { platformProgram, platformRecoveryProgram } from "../../stacks";
 import { platformRecoveryOf, recoveryConfigOf, restoreTestingName } from "../../stacks/platform-recovery";
 import { PLATFORM_DEFAULTS } from "../../stacks/config/platform-settings";
 import { platformFixture } from "../fixtures/platform-configs";
@@ -121,6 +124,17 @@ describe("idle", () => {
     });
 });
 
+describe("what npm run dr reads", () => {
+    it("GIVEN the planned outputs WHEN read as dr reads them THEN production, idle and active recovery are accepted", () => {
+        const production = stackOf(idle, `platform-${REGION}`);
+        expect(readProductionOutputs(production.tenant, JSON.stringify(production.outputs))).toMatchObject({ url: `https://app.${BASE}` });
+        expect(readRecoveryOutputs(RECOVERY, JSON.stringify(stackOf(idle, RECOVERY).outputs))).toMatchObject({ recoveryActive: false });
+        const running = readRecoveryOutputs(RECOVERY, JSON.stringify(stackOf(active, RECOVERY).outputs), { active: true });
+        expect(running).toMatchObject({ recoveryActive: true, url: `https://recovery.app.${BASE}`, databaseArn: expect.stringContaining(":db:platform-eu-west-1-recovery-run1") });
+        expect(running.restoreTarget.securityGroupIds).toHaveLength(1);
+    });
+});
+
 describe("active", () => {
     it("GIVEN recoveryActive WHEN planned THEN dual-NIC servers behind a front door, encrypted with the off-site keys", () => {
         const recovery = stackOf(active, RECOVERY);
@@ -154,6 +168,27 @@ describe("active", () => {
             zoneId: stackOf(redirected, `platform-${REGION}`).outputs.publicZoneId,
             aliases: [{ name: expect.any(String), evaluateTargetHealth: true }],
         });
+    });
+});
+
+describe("the drill copy", () => {
+    it("GIVEN platform-<region>-drill WHEN planned THEN it is active, without restore tests or DNS records, and its files bucket empties on destroy", async () => {
+        const settings = platformFixture([REGION]).settings.get(REGION)!;
+        const production = await planStack({ stack: `platform-${REGION}`, region: REGION, program: () => platformProgram(REGION, settings) });
+        const stackOutputs = new Map([[qualifiedStackName(`platform-${REGION}`), production.snapshot]]);
+        const { plan: drill } = await planStack({
+            stack: `platform-${REGION}-drill`,
+            region: settings.offsiteRegion,
+            config: { restoredDatabase: "platform-eu-west-1-drill-run1" },
+            stackOutputs,
+            program: () => platformRecoveryProgram(REGION, "drill", settings),
+        });
+        expect(drill.outputs).toMatchObject({ recoveryActive: true, recoveryOf: `platform-${REGION}` });
+        expect(drill.resources.filter((r) => r.type === T.instance)).toHaveLength(PLATFORM_DEFAULTS.appServerCount);
+        expect(drill.resources.filter((r) => r.type === RESTORE_PLAN || r.type === RESTORE_SELECTION)).toEqual([]);
+        expect(drill.resources.filter((r) => r.type === RECORD && r.inputs.setIdentifier !== undefined)).toEqual([]);
+        const buckets = drill.resources.filter((r) => r.type === "aws:s3/bucket:Bucket" && r.name === `platform-${REGION}-drill-files-bucket`);
+        expect(buckets.map((bucket) => bucket.inputs.forceDestroy)).toEqual([true]);
     });
 });
 
