@@ -10,6 +10,8 @@
 // `platform-<region>-drill` is the drill's isolated copy: always active, never a DNS record, no
 // restore tests of its own, its files bucket emptied on destroy.
 
+import { createHash } from "node:crypto";
+
 import * as pulumi from "@pulumi/pulumi";
 
 import { AccessLogBucket } from "../components/access-log-bucket";
@@ -34,6 +36,7 @@ import { repoRoot } from "./config/project";
 import { PlatformSettings, TENANT_SPACE } from "./config/platform-settings";
 import { StackOutputs } from "./context";
 import { appHostNameOf } from "./platform";
+import { operationsTopicPolicy, publishingServicesKeyStatements } from "./platform-documents";
 import { restoreRole } from "./restore-role";
 import { resolveServerImage } from "./server-image";
 
@@ -137,8 +140,8 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
     const reference = new pulumi.StackReference(production, {
         name: config.get("productionStack") ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/${production}`,
     });
-    const operationsTopicArn = productionOutput<string>(reference, "operationsTopicArn");
     const zoneId = productionOutput<string>(reference, "publicZoneId");
+    const accountId = aws.getCallerIdentityOutput({}, opts).accountId;
 
     // The off-site region's keys: everything the environment stores is encrypted with them.
     const keys = new EncryptionKeys(
@@ -147,10 +150,28 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
             aliasPrefix: `platform/${region}/${kind}`,
             owner: `the ${kind} environment of the platform in ${region}`,
             userArns: [productionOutput<string>(reference, "operationsRoleArn")],
-            viaServices: ["ec2", "rds", "s3", "backup", "secretsmanager", "cloudwatch"],
+            viaServices: ["ec2", "rds", "s3", "backup", "secretsmanager", "sns", "cloudwatch"],
+            extraStatements: (account) => publishingServicesKeyStatements(account.accountId),
         },
         opts,
     );
+
+    // Operations are warned here, in this region: CloudWatch alarms and AWS Backup notify only a topic
+    // of their own region, so production's topic cannot serve this environment. The same people.
+    const operationsTopic = new aws.sns.Topic(`${name}-operations-topic`, { name: `${name}-operations`, kmsMasterKeyId: keys.dataKey.arn }, opts);
+    for (const address of settings.alertEmails) {
+        new aws.sns.TopicSubscription(
+            `${name}-alert-${createHash("sha256").update(address.toLowerCase()).digest("hex").slice(0, 8)}`,
+            { topic: operationsTopic.arn, protocol: "email", endpoint: address },
+            opts,
+        );
+    }
+    new aws.sns.TopicPolicy(
+        `${name}-operations-topic-policy`,
+        { arn: operationsTopic.arn, policy: pulumi.all([operationsTopic.arn, accountId]).apply(([topicArn, id]) => operationsTopicPolicy({ topicArn, accountId: id })) },
+        opts,
+    );
+    const operationsTopicArn = operationsTopic.arn;
 
     // Its own operations Transit Gateway (the admin tier attaches to it, as in production): the
     // recovery VPC never peers with production, so it keeps production's address plan.
@@ -321,6 +342,7 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
         region: recoveryRegion,
         recoveryOf: production,
         recoveryActive: recovery.active,
+        operationsTopicArn,
         serverImage: serverImage.name,
         dataKeyArn: keys.dataKeyArn,
         restoreRoleArn: role.arn,

@@ -171,6 +171,24 @@ describe("active", () => {
     });
 });
 
+describe("alarms", () => {
+    it("GIVEN the recovery idle or active WHEN planned THEN every alarm and backup notice goes to a topic of its own region", () => {
+        for (const document of [idle, active]) {
+            const recovery = stackOf(document, RECOVERY);
+            const alarms = ofType(recovery, "aws:cloudwatch/metricAlarm:MetricAlarm");
+            expect(alarms.length).toBeGreaterThan(0);
+            const topics = [
+                ...alarms.flatMap((alarm) => (alarm.inputs.alarmActions as string[] | undefined) ?? []),
+                ...ofType(recovery, "aws:backup/vaultNotifications:VaultNotifications").map((notice) => String(notice.inputs.snsTopicArn)),
+            ];
+            expect(topics.length).toBeGreaterThan(0);
+            for (const topic of topics) {
+                expect(topic).toMatch(new RegExp(`^arn:aws:sns:${recovery.region}:`));
+            }
+        }
+    });
+});
+
 describe("the drill copy", () => {
     it("GIVEN platform-<region>-drill WHEN planned THEN it is active, without restore tests or DNS records, and its files bucket empties on destroy", async () => {
         const settings = platformFixture([REGION]).settings.get(REGION)!;
