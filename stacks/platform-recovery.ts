@@ -293,7 +293,9 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
     // Monthly restore tests of the production platform's off-site copies (the recovery environment
     // only: the drill copy is torn down after the drill). The shared database and files by ARN; the
     // dedicated-saas tenants of the fleet by their `mode` tag (the platform stack does not know its
-    // tenants), from any vault of this region: each tenant copies to a vault of its own.
+    // tenants), from any vault of this region: each tenant copies to a vault of its own. (The provider
+    // takes exactly one of protectedResourceArns and protectedResourceConditions: terraform-provider-aws
+    // internal/service/backup/restore_testing_selection.go, ConfigValidators.)
     if (kind === "recovery") {
         const plan = new aws.backup.RestoreTestingPlan(
             `${name}-restore-testing`,
@@ -318,8 +320,8 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
         const selections: [string, string, Pick<aws.backup.RestoreTestingSelectionArgs, "protectedResourceArns" | "protectedResourceConditions" | "restoreMetadataOverrides">][] = [
             ["shared_database", "RDS", { protectedResourceArns: [productionOutput<string>(reference, "databaseArn")], restoreMetadataOverrides: database }],
             ["shared_files", "S3", { protectedResourceArns: [productionOutput<string>(reference, "filesBucketArn")] }],
-            ["tenant_databases", "RDS", { protectedResourceArns: ["*"], protectedResourceConditions: { stringEquals: [{ key: "aws:ResourceTag/mode", value: "dedicated-saas" }] }, restoreMetadataOverrides: database }],
-            ["tenant_files", "S3", { protectedResourceArns: ["*"], protectedResourceConditions: { stringEquals: [{ key: "aws:ResourceTag/mode", value: "dedicated-saas" }] } }],
+            ["tenant_databases", "RDS", { protectedResourceConditions: { stringEquals: [{ key: "aws:ResourceTag/mode", value: "dedicated-saas" }] }, restoreMetadataOverrides: database }],
+            ["tenant_files", "S3", { protectedResourceConditions: { stringEquals: [{ key: "aws:ResourceTag/mode", value: "dedicated-saas" }] } }],
         ];
         for (const [suffix, type, selection] of selections) {
             new aws.backup.RestoreTestingSelection(

@@ -103,11 +103,15 @@ describe("idle", () => {
             expect(selection.inputs.restoreTestingPlanName).toBe(testing?.inputs.name);
             expect(selection.inputs.iamRoleArn).toBe(recovery.outputs.restoreRoleArn);
         }
-        const byArn = (type: string, arn: unknown) => selections.filter((selection) => selection.inputs.protectedResourceType === type && (selection.inputs.protectedResourceArns as unknown[]).includes(arn));
+        const byArn = (type: string, arn: unknown) => selections.filter((selection) => selection.inputs.protectedResourceType === type && ((selection.inputs.protectedResourceArns as unknown[] | undefined) ?? []).includes(arn));
         expect(byArn("RDS", production.outputs.databaseArn)).toHaveLength(1);
         expect(byArn("S3", production.outputs.filesBucketArn)).toHaveLength(1);
         const tagged = selections.filter((selection) => JSON.stringify(selection.inputs.protectedResourceConditions ?? {}).includes("dedicated-saas"));
         expect(tagged.map((selection) => selection.inputs.protectedResourceType).sort()).toEqual(["RDS", "S3"]);
+        // The provider takes exactly one of the two (restore_testing_selection.go, ConfigValidators).
+        for (const selection of selections) {
+            expect([selection.inputs.protectedResourceArns, selection.inputs.protectedResourceConditions].filter((value) => value !== undefined)).toHaveLength(1);
+        }
         // The database tests land in the recovery network.
         const target = recovery.outputs.restoreTarget as { dbSubnetGroupName: string };
         for (const selection of selections.filter((s) => s.inputs.protectedResourceType === "RDS")) {
