@@ -7,8 +7,8 @@
 // and the monthly restore tests of the off-site copies. Active (`npm run dr -- activate`): the
 // servers, the front door, the restored database, the availability check and backups of its own;
 // with recoveryRedirect, the SECONDARY failover record of the shared app's host name.
-// `platform-<region>-drill` is the drill's isolated copy: always active, never a DNS record, no
-// restore tests of its own, its files bucket emptied on destroy.
+// `platform-<region>-drill` is the drill's isolated copy: always active, never a failover record, no
+// restore tests or backups of its own, its files bucket emptied on destroy, checked at drill.<app host>.
 
 import { createHash } from "node:crypto";
 
@@ -216,7 +216,8 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
     // Active: the front door (the servers register with its target group).
     const appHostName = appHostNameOf(region, settings);
     // The name the functional check and operators reach the environment on before the redirect.
-    const checkHostName = `recovery.${appHostName}`;
+    // `recovery.<app host>`, or `drill.<app host>` for the drill copy: both may run at once.
+    const checkHostName = `${kind}.${appHostName}`;
     const accessLogs = recovery.active ? new AccessLogBucket(`${name}-access-logs`, {}, opts) : undefined;
     // The certificate of the shared app's name, validated by production's record: ACM gives an
     // account the same validation CNAME for a name in every region (terraform-provider-aws#13653),
@@ -378,9 +379,10 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
         { url: `https://${checkHostName}`, alarmTopicArn: operationsTopicArn, kmsKeyArn: keys.dataKeyArn, runtimeVersion: settings.canaryRuntime },
         opts,
     );
-    // Backups of its own, copied to production's region: failback restores from them.
+    // Backups of its own, copied to production's region: failback restores from them. Not the drill
+    // copy's: it is torn down, and backup vaults are locked and kept on delete (components/backup.ts).
     let backup: Backup | undefined;
-    if (database !== undefined) {
+    if (database !== undefined && kind === "recovery") {
         backup = new Backup(
             `${name}-backup`,
             {
@@ -416,6 +418,7 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
         loadBalancerArn: frontDoor.loadBalancerArn,
         httpsListenerArn: frontDoor.httpsListenerArn,
         appServerInstanceIds: pulumi.all(servers.instanceIds),
-        ...(backup && database ? { backupVaultArn: backup.vaultArn, databaseArn: database.dbInstanceArn, databaseAddress: database.address } : {}),
+        ...(database ? { databaseArn: database.dbInstanceArn, databaseAddress: database.address } : {}),
+        ...(backup ? { backupVaultArn: backup.vaultArn } : {}),
     };
 }

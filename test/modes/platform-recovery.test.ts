@@ -194,7 +194,7 @@ describe("alarms", () => {
 });
 
 describe("the drill copy", () => {
-    it("GIVEN platform-<region>-drill WHEN planned THEN it is active, without restore tests or DNS records, and its files bucket empties on destroy", async () => {
+    it("GIVEN platform-<region>-drill WHEN planned THEN it is active, without restore tests, backups or failover records, and its files bucket empties on destroy", async () => {
         const settings = platformFixture([REGION]).settings.get(REGION)!;
         const production = await planStack({ stack: `platform-${REGION}`, region: REGION, program: () => platformProgram(REGION, settings) });
         const stackOutputs = new Map([[qualifiedStackName(`platform-${REGION}`), production.snapshot]]);
@@ -205,7 +205,9 @@ describe("the drill copy", () => {
             stackOutputs,
             program: () => platformRecoveryProgram(REGION, "drill", settings),
         });
-        expect(drill.outputs).toMatchObject({ recoveryActive: true, recoveryOf: `platform-${REGION}` });
+        expect(drill.outputs).toMatchObject({ recoveryActive: true, recoveryOf: `platform-${REGION}`, url: `https://drill.app.${BASE}` });
+        // Nothing that outlives the teardown: backup vaults are locked and kept on delete.
+        expect(drill.resources.filter((r) => r.type === "aws:backup/vault:Vault" || r.type === "aws:backup/plan:Plan")).toEqual([]);
         expect(drill.resources.filter((r) => r.type === T.instance)).toHaveLength(PLATFORM_DEFAULTS.appServerCount);
         expect(drill.resources.filter((r) => r.type === RESTORE_PLAN || r.type === RESTORE_SELECTION)).toEqual([]);
         expect(drill.resources.filter((r) => r.type === RECORD && r.inputs.setIdentifier !== undefined)).toEqual([]);
