@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
 import { DEFAULT_DATABASE_PORT } from "./database";
-import { adminSecurityGroup, DualNicServer, interfaceSecurityGroup, serverRole, volumeSizeProblems } from "./dual-nic-server";
+import { adminSecurityGroup, DATA_VOLUME_DEVICE, dataVolumeType, DualNicServer, interfaceSecurityGroup, serverRole, volumeSizeProblems } from "./dual-nic-server";
 import { componentType } from "./types";
 
 export interface AppServersArgs {
@@ -68,9 +68,24 @@ export interface AppServersArgs {
      * so exactly one zone (theirs) must then be given. Default: undefined, shared tenancy.
      */
     readonly hostIds?: pulumi.Input<string>[];
+    /**
+     * True: the groups, role and instance profile (and `launchTemplate`s) are registered, but no
+     * server: an idle recovery environment, whose servers are launched on activation (`count` is how
+     * many then). Default: false.
+     */
+    readonly idle?: boolean;
+    /**
+     * True: one EC2 launch template per zone holding the servers' configuration (the image, both
+     * interfaces with their groups, the encrypted volumes, the profile, IMDSv2), so that a server can
+     * be launched from it by hand as well. Default: false.
+     */
+    readonly launchTemplate?: boolean;
 }
 
 const MAX_SERVERS = 10;
+
+/** The root device of the pinned Amazon Linux images (the launch template's root volume). */
+const ROOT_DEVICE = "/dev/xvda";
 
 /** The port the application servers serve HTTPS on behind a load balancer, unless told otherwise. */
 export const APP_PORT = 443;
@@ -153,6 +168,8 @@ export class AppServers extends pulumi.ComponentResource {
     public readonly roleArn: pulumi.Output<string>;
     /** The instance role's name: ServerDataAccess attaches the servers' data grant to it. */
     public readonly roleName: pulumi.Output<string>;
+    /** The launch template of each zone (`launchTemplate`), in the order of `availabilityZones`; empty otherwise. */
+    public readonly launchTemplateIds: pulumi.Output<string>[];
 
     constructor(name: string, args: AppServersArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("compute", "AppServers"), name, {}, opts);
@@ -256,10 +273,45 @@ export class AppServers extends pulumi.ComponentResource {
         // tests/integration/diff/step3: CreateReplacement, Update, then DeleteReplaced). A resource
         // that depends on a replaced one only through dependsOn is not replaced with it
         // (tests/integration/delete_before_create/step2), so this chain replaces nothing by itself.
+        const serverTags = { PatchGroup: args.patchGroup, ...(args.imageName === undefined ? {} : { ImageName: args.imageName }) };
+        const launchTemplates = !args.launchTemplate
+            ? []
+            : placements.map(
+                  (placement, zone) =>
+                      new aws.ec2.LaunchTemplate(
+                          `${name}-template-${zone}`,
+                          {
+                              description: `Application servers ${name} in zone ${zone}: both interfaces, encrypted volumes, the pinned image`,
+                              imageId: args.imageId,
+                              instanceType: args.instanceType,
+                              iamInstanceProfile: { name: profile.name },
+                              metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
+                              monitoring: { enabled: true },
+                              ebsOptimized: "true",
+                              placement: { availabilityZone: placement.availabilityZone },
+                              networkInterfaces: [
+                                  { deviceIndex: 0, subnetId: placement.accessSubnetId, securityGroups: [accessGroup.id], associatePublicIpAddress: "false", deleteOnTermination: "true" },
+                                  { deviceIndex: 1, subnetId: placement.adminSubnetId, securityGroups: [adminGroup.id], deleteOnTermination: "true" },
+                              ],
+                              blockDeviceMappings: [
+                                  { deviceName: ROOT_DEVICE, ebs: { volumeType: "gp3", volumeSize: 30, encrypted: "true", kmsKeyId: args.kmsKeyArn, deleteOnTermination: "true" } },
+                                  {
+                                      deviceName: DATA_VOLUME_DEVICE,
+                                      ebs: { volumeSize: args.dataVolumeGiB, ...dataVolumeType(args.dataVolumeGiB), encrypted: "true", kmsKeyId: args.kmsKeyArn, deleteOnTermination: "false" },
+                                  },
+                              ],
+                              tagSpecifications: [
+                                  { resourceType: "instance", tags: { Name: `${name}-${zone}`, ...serverTags } },
+                                  { resourceType: "volume", tags: { Name: `${name}-${zone}`, PatchGroup: args.patchGroup } },
+                              ],
+                          },
+                          { parent: this },
+                      ),
+              );
         const targetGroupArn = args.targetGroupArn;
         const servers: DualNicServer[] = [];
         let previous: pulumi.Resource | undefined;
-        spreadOverZones(args.count, placements).forEach((placement, i) => {
+        spreadOverZones(args.idle ? 0 : args.count, placements).forEach((placement, i) => {
             const server = new DualNicServer(
                 `${name}-${i}`,
                 {
@@ -296,6 +348,7 @@ export class AppServers extends pulumi.ComponentResource {
         this.instanceArns = servers.map((server) => server.instanceArn);
         this.roleArn = role.arn;
         this.roleName = role.name;
+        this.launchTemplateIds = launchTemplates.map((template) => template.id);
         this.registerOutputs({
             accessSecurityGroupId: this.accessSecurityGroupId,
             adminSecurityGroupId: this.adminSecurityGroupId,

@@ -8,6 +8,12 @@ export interface FilesBucketArgs {
     /** Customer-managed key encrypting every object (SSE-KMS). Required. */
     readonly kmsKeyArn: pulumi.Input<string>;
     /**
+     * True: destroying the stack empties and deletes the bucket (a drill's throw-away copy of a
+     * recovery environment, whose files are restored copies). Default: false, a bucket holding
+     * objects is never deleted.
+     */
+    readonly forceDestroy?: boolean;
+    /**
      * Days an overwritten or deleted version stays restorable before S3 expires it. Default: 31,
      * matching the daily backups' retention.
      */
@@ -82,7 +88,7 @@ export class FilesBucket extends pulumi.ComponentResource {
             `${name}-bucket`,
             {
                 bucket: reservedPrefixFreeName("bucket", `${name}-bucket`, `${pulumi.getOrganization()}/${pulumi.getProject()}`),
-                forceDestroy: false,
+                forceDestroy: args.forceDestroy ?? false,
                 tags: { Name: `${name}-bucket`, tier: "data" },
             },
             { parent: this, retainOnDelete: true },

@@ -46,3 +46,9 @@ export function isReservedTenantId(id: string): boolean {
 export function operationsCidrsOf(settings: { readonly networkCidr: string }): string[] {
     return [...subnetPlan(settings.networkCidr).admin];
 }
+
+/** The suffix of a recovery environment's stack name (`acme-recovery`, `platform-eu-west-1-recovery`). */
+export const RECOVERY_SUFFIX = "-recovery";
+
+/** The suffix of a drill's isolated copy of a recovery environment (`acme-drill`, `platform-eu-west-1-drill`). */
+export const DRILL_SUFFIX = "-drill";

@@ -41,7 +41,8 @@ Plans the resource graph each stack would deploy, offline (no credentials, no Pu
   TENANT             a tenant id (tenant-configs/TENANT.yaml)
   FILE.yaml          a tenant file anywhere on disk
   platform           the shared platform stack of every region in use
-  platform-REGION    the shared platform stack of REGION (its Pulumi stack name)
+  platform-REGION    the shared platform stack of REGION (its Pulumi stack name), and its recovery
+                     environment platform-REGION-recovery (the same with that name)
   --all              every tenant in tenant-configs/ plus the platform stacks (the default)
   --json             print exactly one JSON document on stdout (the plan contract); logs go to stderr
   --config KEY=VALUE plan with this stack config (repeatable), e.g. platformStack=ORG/tenant-platform/platform-eu-west-1;

@@ -16,6 +16,7 @@ import { cloud } from "./cloud";
 import { dedicatedSaas } from "./dedicated-saas";
 import { physical } from "./physical";
 import { platform } from "./platform";
+import { platformRecovery, platformRecoveryOf, RecoveryKind } from "./platform-recovery";
 import { PlatformSettings } from "./config/platform-settings";
 import { saas } from "./saas";
 import { vpn } from "./vpn";
@@ -53,6 +54,11 @@ export function platformProgram(region: string, settings?: PlatformSettings): Pr
     return platform(region, settings);
 }
 
+/** The recovery environment (or drill copy) of the platform of `region`, in its off-site region. */
+export function platformRecoveryProgram(region: string, kind: RecoveryKind = "recovery", settings?: PlatformSettings): StackOutputs {
+    return platformRecovery(region, kind, settings);
+}
+
 /**
  * Loads and validates the tenant of a stack against the whole fleet. An invalid file fails the
  * update with the validator's lines, before any resource is registered.
@@ -81,5 +87,9 @@ export function loadStackTenant(stack: string, dir: string = tenantConfigDir()):
 /** The stack's whole program, as Pulumi's language host runs it. */
 export function stackProgram(stack: string = pulumi.getStack()): StackOutputs | Promise<StackOutputs> {
     const region = platformRegionOf(stack);
-    return region !== undefined ? platformProgram(region) : tenantProgram(loadStackTenant(stack));
+    if (region !== undefined) {
+        return platformProgram(region);
+    }
+    const recovery = platformRecoveryOf(stack);
+    return recovery !== undefined ? platformRecoveryProgram(recovery.region, recovery.kind) : tenantProgram(loadStackTenant(stack));
 }

@@ -21,7 +21,8 @@ export function publishingServicesKeyStatements(accountId: string): Record<strin
 }
 
 /** The operations topic's policy: the account administers it; the services above may publish. */
-export function operationsTopicPolicy(args: { topicArn: string; accountId: string; findingsRuleArn: string }): string {
+/** `findingsRuleArn`: the GuardDuty findings rule publishing to the topic; none for a recovery environment's topic. */
+export function operationsTopicPolicy(args: { topicArn: string; accountId: string; findingsRuleArn?: string }): string {
     return JSON.stringify({
         Version: "2012-10-17",
         Statement: [
@@ -40,7 +41,7 @@ export function operationsTopicPolicy(args: { topicArn: string; accountId: strin
                 Resource: args.topicArn,
                 Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
             },
-            ...topicPolicyStatementsForEvents(args.topicArn, args.findingsRuleArn),
+            ...(args.findingsRuleArn === undefined ? [] : topicPolicyStatementsForEvents(args.topicArn, args.findingsRuleArn)),
         ],
     });
 }

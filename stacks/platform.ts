@@ -34,6 +34,7 @@ import { PlatformSettings, TENANT_SPACE } from "./config/platform-settings";
 import { operationsCidrsOf } from "../lib/platform";
 import { platformAuditTrail } from "./platform-audit";
 import { operationsTopicPolicy, publishingServicesKeyStatements, tenantAppDocument } from "./platform-documents";
+import { restoreRole } from "./restore-role";
 import { resolveServerImage } from "./server-image";
 
 export type PlatformStackOutputs = { [K in keyof PlatformOutputs]: pulumi.Input<PlatformOutputs[K]> } & {
@@ -46,6 +47,15 @@ export type PlatformStackOutputs = { [K in keyof PlatformOutputs]: pulumi.Input<
     readonly offsiteLinkTunnels: pulumi.Input<unknown>;
     /** Secret. */
     readonly offsiteLinkPresharedKeys: pulumi.Input<string[]>;
+    /** What `npm run dr` reads (scripts/lib/dr/outputs.ts ProductionOutputs; restoreRoleArn and restoreTarget for failback). */
+    readonly url: pulumi.Input<string>;
+    readonly loadBalancerArn: pulumi.Input<string>;
+    readonly serverImage: string;
+    readonly offsiteBackupVaultArn: pulumi.Input<string>;
+    readonly databaseArn: pulumi.Input<string>;
+    readonly filesBucketArn: pulumi.Input<string>;
+    readonly restoreRoleArn: pulumi.Input<string>;
+    readonly restoreTarget: pulumi.Input<unknown>;
 };
 
 export { operationsTopicPolicy, publishingServicesKeyStatements, tenantAppDocument } from "./platform-documents";
@@ -388,5 +398,15 @@ export async function platform(region: string, settings?: PlatformSettings): Pro
         operationsVpnClientKey: operationsVpn.clientPrivateKeyPem,
         offsiteLinkTunnels: offsiteLink.tunnels,
         offsiteLinkPresharedKeys: offsiteLink.presharedKeys,
+        url: `https://${appHostName}`,
+        loadBalancerArn: frontDoor.loadBalancerArn,
+        serverImage: serverImage.name,
+        offsiteBackupVaultArn: backup.offsiteVaultArn,
+        databaseArn: database.instanceArn,
+        filesBucketArn: files.bucketArn,
+        restoreRoleArn: restoreRole(name, opts).arn,
+        restoreTarget: pulumi
+            .all([database.subnetGroupName, database.securityGroupId, files.bucketName, network.availabilityZones[0]!])
+            .apply(([dbSubnetGroupName, groupId, filesBucketName, availabilityZone]) => ({ dbSubnetGroupName, securityGroupIds: [groupId], filesBucketName, availabilityZone })),
     };
 }

@@ -40,6 +40,7 @@ describe("parseStackTarget", () => {
         ["globex", { kind: "tenant", id: "globex" }],
         ["platform-eu-west-1", { kind: "platform", region: "eu-west-1" }],
         ["platform-us-east-1", { kind: "platform", region: "us-east-1" }],
+        ["platform-eu-west-1-recovery", { kind: "platform", region: "eu-west-1" }],
         ["globex.yaml", { kind: "file", file: "globex.yaml" }],
         ["elsewhere/globex", { kind: "file", file: "elsewhere/globex" }],
     ])("GIVEN %j WHEN read THEN it names %j", (arg, expected) => {

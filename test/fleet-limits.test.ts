@@ -135,7 +135,8 @@ describe("a fleet at the contract's limits", () => {
     it("GIVEN the fleet and its platform stacks WHEN planned THEN the document has no error: no name too long for the provider, no value AWS refuses", () => {
         expect(document.errors).toEqual([]);
         expect(document.tenants.map((plan) => plan.tenant).sort()).toEqual(
-            [...documents.map((tenant) => tenant.tenant), ...PLATFORMS].sort(),
+            // Each platform with its recovery environment.
+            [...documents.map((tenant) => tenant.tenant), ...PLATFORMS, ...PLATFORMS.map((platform) => `${platform}-recovery`)].sort(),
         );
         for (const plan of document.tenants) {
             expect(plan.resources.length, plan.tenant).toBeGreaterThan(0);

@@ -170,7 +170,7 @@ describe("the platform program and the offline plan", () => {
         const tenants = [resolveTenant({ tenant: "solo", company: "Solo", mode: "saas", region: "us-east-1" }, "fixtures/solo.yaml")];
         const document = await planFleet({ tenants, platformRegions: ["us-east-1"], platforms: platformFixture(["eu-west-1"], { offsiteGatewayIp: "81.2.69.170" }) });
         expect(document.standInConfig).toEqual([]);
-        expect(document.tenants.map((plan) => plan.tenant)).toEqual(["platform-eu-west-1"]);
+        expect(document.tenants.map((plan) => plan.tenant)).toEqual(["platform-eu-west-1", "platform-eu-west-1-recovery"]);
         const gateway = document.tenants[0]!.resources.find((resource) => resource.type === "aws:ec2/customerGateway:CustomerGateway");
         expect(gateway?.inputs.ipAddress).toBe("81.2.69.170");
         expect(document.errors).toContainEqual({

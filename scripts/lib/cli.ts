@@ -7,6 +7,7 @@ import * as readline from "node:readline";
 import { parseArgs, ParseArgsConfig } from "node:util";
 
 import { REGIONS } from "../../lib/regions";
+import { RECOVERY_SUFFIX } from "../../lib/platform";
 
 /** Exit codes shared by every script. */
 export const EXIT = { ok: 0, invalid: 1, usage: 2, policy: 3, internal: 70 } as const;
@@ -143,7 +144,8 @@ export function parseStackTarget(arg: string): StackTarget {
     if (arg.endsWith(".yaml") || arg.includes("/") || arg.includes(path.sep)) {
         return { kind: "file", file: arg };
     }
-    const platform = /^platform-(.+)$/.exec(arg);
+    // `platform-<region>-recovery`: planning a platform plans its recovery environment right after it.
+    const platform = /^platform-(.+)$/.exec(arg.endsWith(RECOVERY_SUFFIX) ? arg.slice(0, -RECOVERY_SUFFIX.length) : arg);
     if (platform) {
         if (!REGIONS.includes(platform[1]!)) {
             throw new UsageError(`"${arg.slice(0, 80)}": ${platform[1]!.slice(0, 40)} is not an AWS region the platform supports (platform-<region>, e.g. platform-eu-west-1)`);

@@ -32,11 +32,22 @@ export const PLATFORM_STACK_CONFIG_KEYS: readonly string[] = [
     // The only platform stack config: a name in the state backend. The settings themselves live in
     // platform-configs/<region>.yaml, and one left in stack config fails the update (stacks/platform.ts).
     "homePlatformStack",
+    // A platform's recovery stack (stacks/platform-recovery.ts): the production platform stack it
+    // reads, by fully qualified name (default <org>/tenant-platform/platform-<region>).
+    "productionStack",
 ];
+
+/**
+ * The config keys of recovery stacks (`<stack>-recovery`, `<stack>-drill`: stacks/platform-recovery.ts),
+ * set by `npm run dr` only: recoveryActive and recoveryRedirect (true/false, default false),
+ * restoredDatabase (the DB instance a restore job created), restoredFilesBucket (the bucket the files
+ * were restored into).
+ */
+export const RECOVERY_STACK_CONFIG_KEYS: readonly string[] = ["recoveryActive", "recoveryRedirect", "restoredDatabase", "restoredFilesBucket"];
 
 /**
  * Every stack config key the program reads (without the project's `tenant-platform:` prefix):
  * what `npm run plan -- --config KEY=VALUE` accepts. `offboardingFinalBackup` is set by
  * `npm run destroy` (lib/promises/offboarding.ts).
  */
-export const KNOWN_STACK_CONFIG_KEYS: readonly string[] = [...new Set([...Object.keys(TENANT_STACK_CONFIG), "offboardingFinalBackup", ...PLATFORM_STACK_CONFIG_KEYS])].sort();
+export const KNOWN_STACK_CONFIG_KEYS: readonly string[] = [...new Set([...Object.keys(TENANT_STACK_CONFIG), "offboardingFinalBackup", ...PLATFORM_STACK_CONFIG_KEYS, ...RECOVERY_STACK_CONFIG_KEYS])].sort();

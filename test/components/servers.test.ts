@@ -320,6 +320,28 @@ describe("AppServers", () => {
         expect(plan.outputs.role).toBe(`arn:aws:iam::123456789012:role/${named(plan.resources, "acme-app-role").id}`);
     });
 
+    it("GIVEN idle with launch templates WHEN planned THEN no server, but the groups, role and a dual-NIC template per zone", async () => {
+        const { plan } = await planProgram((provider) => {
+            new AppServers("acme-app", appServersArgs(tenantNetwork(provider), { idle: true, launchTemplate: true }), { provider });
+        });
+        expect(ofType(plan.resources, INSTANCE)).toEqual([]);
+        expect(ofType(plan.resources, TARGET_ATTACHMENT)).toEqual([]);
+        const access = named(plan.resources, "acme-app-access-sg");
+        const admin = named(plan.resources, "acme-app-admin-sg");
+        const profile = ofType(plan.resources, "aws:iam/instanceProfile:InstanceProfile");
+        expect(profile).toHaveLength(1);
+        const templates = ofType(plan.resources, "aws:ec2/launchTemplate:LaunchTemplate");
+        expect(templates).toHaveLength(2);
+        for (const template of templates) {
+            expect(template.inputs.networkInterfaces).toMatchObject([
+                { deviceIndex: 0, securityGroups: [access.id], associatePublicIpAddress: "false" },
+                { deviceIndex: 1, securityGroups: [admin.id] },
+            ]);
+            expect(template.inputs.metadataOptions).toMatchObject({ httpTokens: "required" });
+            expect((template.inputs.blockDeviceMappings as { ebs: { encrypted: string } }[]).map((mapping) => mapping.ebs.encrypted)).toEqual(["true", "true"]);
+        }
+    });
+
     it("GIVEN no servers WHEN constructed THEN it fails naming the count", async () => {
         await expect(
             planProgram((provider) => {

@@ -11,6 +11,7 @@ import { BACKUP_PROMISE } from "../../lib/promises/backup-schedule";
 import { resolveTenant, Tenant, TenantDocument } from "../../stacks/config/tenant";
 import { PLATFORM_DEFAULTS } from "../../stacks/config/platform-settings";
 import { operationsCidrsOf } from "../../lib/platform";
+import { quotasRaised } from "../helpers";
 import { ADMIN_PORTS, byId, coversPort, ingressSources, interfacesOf, ofType, stackOf, strings, T, tagsOf } from "../graph";
 
 const DOCS: Record<string, TenantDocument> = {
@@ -62,11 +63,15 @@ let phaseOne: PlanDocument;
 let phaseTwo: PlanDocument;
 
 beforeAll(async () => {
-    phaseOne = await planFleet({ tenants, platformRegions: [...new Set(tenants.map((tenant) => tenant.region))] });
+    // eu-west-1 holds the default VPC, the platform's, three tenants' and the recovery environment of
+    // eu-central-1's platform (its off-site region): one more than the default quota of 5.
+    const quotas = quotasRaised({ vpcs: 6 });
+    phaseOne = await planFleet({ tenants, platformRegions: [...new Set(tenants.map((tenant) => tenant.region))], quotas });
     phaseTwo = await planFleet({
         // identity.connect: true in the file, and nothing else differs.
         tenants: tenants.filter((tenant) => tenant.mode === "vpn-sync").map((tenant) => resolveTenant({ ...DOCS[tenant.id]!, identity: { ...DOCS[tenant.id]!.identity!, connect: true } }, tenant.source)),
         config: { directoryPassword: PLANTED_PASSWORD },
+        quotas,
     });
     expect(phaseOne.errors).toEqual([]);
     expect(phaseTwo.errors).toEqual([]);

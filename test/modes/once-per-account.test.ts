@@ -85,7 +85,7 @@ describe("GIVEN a fleet in the home region and in another region", () => {
     });
 
     it("WHEN the audit and detection rules run THEN every platform passes: the home one with its trail, the other through its reference", () => {
-        for (const plan of document.tenants.filter((candidate) => candidate.mode === "platform")) {
+        for (const plan of document.tenants.filter((candidate) => candidate.mode === "platform" && candidate.recoveryOf === undefined)) {
             expect(mandatoryOf(document, plan, enableCloudTrailAudit), plan.tenant).toEqual([]);
             expect(mandatoryOf(document, plan, enableGuardDutyDetector), plan.tenant).toEqual([]);
         }
@@ -107,14 +107,16 @@ describe("the plan's order of platforms", () => {
         expect(hidden.errors).toEqual([]);
         expect(hidden.tenants.map((plan) => plan.tenant)).toEqual(["yankee"]);
         const shown = await planFleet({ tenants: fleet, platformRegions: [OTHER], platforms: platformFixture([OTHER]) });
-        expect(shown.tenants.map((plan) => plan.tenant)).toEqual([`platform-${HOME_REGION}`, `platform-${OTHER}`, "yankee"]);
+        // Each platform followed by its recovery environment.
+        expect(shown.tenants.map((plan) => plan.tenant)).toEqual([`platform-${HOME_REGION}`, `platform-${HOME_REGION}-recovery`, `platform-${OTHER}`, `platform-${OTHER}-recovery`, "yankee"]);
     });
 
     it("GIVEN homeRegion set to another region in every platform file WHEN planned THEN that region's platform owns the trail and zone", async () => {
         const fleet = tenantsOf([{ tenant: "solo", company: "Solo", mode: "saas", region: HOME_REGION }]);
         const document = await planFleet({ tenants: fleet, platformRegions: [HOME_REGION], platforms: platformFixture([HOME_REGION, OTHER], { homeRegion: OTHER }) });
         expect(document.errors).toEqual([]);
-        expect(document.tenants.map((plan) => [plan.tenant, ofType(plan, TRAIL).length, ofType(plan, ZONE).length])).toEqual([
+        const production = document.tenants.filter((plan) => plan.recoveryOf === undefined);
+        expect(production.map((plan) => [plan.tenant, ofType(plan, TRAIL).length, ofType(plan, ZONE).length])).toEqual([
             [`platform-${OTHER}`, 1, 1],
             [`platform-${HOME_REGION}`, 0, 0],
             ["solo", 0, 0],
@@ -172,7 +174,7 @@ describe("GIVEN the account's existing GuardDuty detector and organisation trail
     });
 
     it("WHEN planned THEN no platform creates a detector or its features; the findings rule names the adopted detector, which the outputs pass on", () => {
-        for (const plan of adopted.tenants.filter((candidate) => candidate.mode === "platform")) {
+        for (const plan of adopted.tenants.filter((candidate) => candidate.mode === "platform" && candidate.recoveryOf === undefined)) {
             expect(ofType(plan, DETECTOR), plan.tenant).toEqual([]);
             expect(ofType(plan, "aws:guardduty/detectorFeature:DetectorFeature"), plan.tenant).toEqual([]);
             const rules = ofType(plan, "aws:cloudwatch/eventRule:EventRule").filter((rule) => String(rule.inputs.eventPattern).includes("aws.guardduty"));
@@ -183,7 +185,7 @@ describe("GIVEN the account's existing GuardDuty detector and organisation trail
     });
 
     it("WHEN planned THEN no platform creates a trail; the home platform records the organisation's, every platform outputs it and passes the audit rule", () => {
-        for (const plan of adopted.tenants.filter((candidate) => candidate.mode === "platform")) {
+        for (const plan of adopted.tenants.filter((candidate) => candidate.mode === "platform" && candidate.recoveryOf === undefined)) {
             expect(ofType(plan, TRAIL), plan.tenant).toEqual([]);
             expect(plan.outputs.auditTrailArn, plan.tenant).toBe(ORG_TRAIL);
             expect(mandatoryOf(adopted, plan, enableCloudTrailAudit), plan.tenant).toEqual([]);

@@ -14,7 +14,8 @@ import { Problem } from "../../../stacks/config/validate";
 import { platformStackName } from "../../../lib/platform";
 import { loadPlatformFleet, PlatformFleet } from "../../../stacks/config/platform-file";
 import { PLATFORM_DEFAULTS } from "../../../stacks/config/platform-settings";
-import { platformProgram } from "../../../stacks";
+import { platformProgram, platformRecoveryProgram } from "../../../stacks";
+import { platformRecoveryStackName } from "../../../stacks/platform-recovery";
 import { planStack, PlannedResource, qualifiedStackName } from "./engine";
 import { PlanSliceResult, secretKeys } from "./fleet-slice";
 import { chunkByWeight, ChunkMessage, ChunkWork, planClaimedChunks, planThreads, startChunkWorker } from "./fleet-threads";
@@ -33,6 +34,8 @@ export interface TenantPlan {
     readonly tenant: string;
     readonly mode: Mode | "platform";
     readonly region: string;
+    /** A recovery environment's production stack (contract v1.1); absent for production stacks. */
+    readonly recoveryOf?: string;
     readonly source: string;
     readonly resources: PlannedResource[];
     readonly outputs: Record<string, unknown>;
@@ -192,6 +195,36 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
                 const planned: TenantPlan = { tenant: stack, mode: "platform", region, source: platformSource(platformFiles.dir, region), resources: plan.resources, outputs: plan.outputs };
                 platforms.push(planned);
                 errors.push(...awsRuleErrors(stack, planned.source, plan.resources));
+                if (shownRegions.has(region)) {
+                    tenants.push(planned);
+                }
+            } catch (error) {
+                errors.push(planFailure(platformSource(platformFiles.dir, region), error));
+                continue;
+            }
+            // Its recovery environment, right after it (it reads the production platform's outputs).
+            const recoveryStack = platformRecoveryStackName(region, "recovery");
+            try {
+                const { plan } = await planStack({
+                    stack: recoveryStack,
+                    region: settings.offsiteRegion,
+                    config,
+                    secretConfigKeys: secretKeys(config),
+                    stackOutputs,
+                    program: () => platformRecoveryProgram(region, "recovery", settings),
+                    patchInternals,
+                });
+                const planned: TenantPlan = {
+                    tenant: recoveryStack,
+                    mode: "platform",
+                    region: settings.offsiteRegion,
+                    recoveryOf: stack,
+                    source: platformSource(platformFiles.dir, region),
+                    resources: plan.resources,
+                    outputs: plan.outputs,
+                };
+                platforms.push(planned);
+                errors.push(...awsRuleErrors(recoveryStack, planned.source, plan.resources));
                 if (shownRegions.has(region)) {
                     tenants.push(planned);
                 }

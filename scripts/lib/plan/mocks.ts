@@ -283,6 +283,24 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                 const id = String(args.inputs?.id ?? "");
                 return { id, status: "ENABLED", findingPublishingFrequency: "SIX_HOURS", serviceRoleArn: `arn:aws:iam::${PLAN_ACCOUNT_ID}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty`, features: [], tags: {} };
             }
+            case "aws:rds/getInstance:getInstance": {
+                // The database a restore job created (a recovery stack's `restoredDatabase`): the plan
+                // cannot know whether it exists, so it answers as an available instance of that identifier.
+                const id = String(args.inputs?.dbInstanceIdentifier ?? "");
+                const address = `${id}.c${hex(`${region}${id}`, 12)}.${region}.rds.amazonaws.com`;
+                return {
+                    id,
+                    dbInstanceIdentifier: id,
+                    dbInstanceArn: `arn:aws:rds:${region}:${PLAN_ACCOUNT_ID}:db:${id}`,
+                    address,
+                    endpoint: `${address}:5432`,
+                    port: 5432,
+                    engine: "postgres",
+                    dbInstanceStatus: "available",
+                    storageEncrypted: true,
+                    tags: {},
+                };
+            }
             case "aws:index/getPartition:getPartition":
                 return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
             default:

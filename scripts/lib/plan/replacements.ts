@@ -54,6 +54,11 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
     "aws:acm/certificateValidation:CertificateValidation": { forceNew: ["certificateArn", "validationRecordFqdns"], source: tf("acm/certificate_validation.go") },
     "aws:backup/plan:Plan": { forceNew: ["name"], source: tf("backup/plan.go") },
     "aws:backup/regionSettings:RegionSettings": { forceNew: [], source: tf("backup/region_settings.go") },
+    "aws:backup/restoreTestingPlan:RestoreTestingPlan": { forceNew: ["name"], source: tf("backup/restore_testing_plan.go") },
+    "aws:backup/restoreTestingSelection:RestoreTestingSelection": {
+        forceNew: ["name", "protectedResourceType", "restoreTestingPlanName"],
+        source: tf("backup/restore_testing_selection.go"),
+    },
     "aws:backup/selection:Selection": {
         forceNew: ["name", "planId", "iamRoleArn", "resources", "notResources", "selectionTags", "conditions"],
         source: tf("backup/selection.go"),
@@ -108,6 +113,7 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
         source: tf("ec2/vpnsite_customer_gateway.go"),
     },
     "aws:ec2/dedicatedHost:DedicatedHost": { forceNew: ["availabilityZone", "outpostArn", "assetId"], source: tf("ec2/ec2_host.go") },
+    "aws:ec2/launchTemplate:LaunchTemplate": { forceNew: ["name", "namePrefix"], source: tf("ec2/ec2_launch_template.go") },
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": { forceNew: ["vpcId"], source: tf("ec2/vpc_default_security_group.go") },
     "aws:ec2/flowLog:FlowLog": {
         forceNew: ["iamRoleArn", "deliverCrossAccountRole", "logDestination", "logDestinationType", "logFormat", "maxAggregationInterval", "trafficType", "vpcId", "subnetId", "eniId", "transitGatewayId", "transitGatewayAttachmentId", "destinationOptions"],

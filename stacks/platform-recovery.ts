@@ -1,0 +1,424 @@
+// The platform's recovery environment (`platform-<region>-recovery`, the security documentation's
+// "backup environment", section 4): the shared app of a region rebuilt in the platform's off-site
+// region, where its backups are copied, from the same components as production with other data.
+// Idle (stack config recoveryActive false, the default) it holds what takes long or must be ready in
+// advance and costs little: keys, network, groups, roles, launch templates of the pinned image, the
+// recovery files bucket, the database subnet group and group a restore job lands in, the restore role,
+// and the monthly restore tests of the off-site copies. Active (`npm run dr -- activate`): the
+// servers, the front door, the restored database, the availability check and backups of its own;
+// with recoveryRedirect, the SECONDARY failover record of the shared app's host name.
+// `platform-<region>-drill` is the drill's isolated copy: always active, never a failover record, no
+// restore tests or backups of its own, its files bucket emptied on destroy, checked at drill.<app host>.
+
+import { createHash } from "node:crypto";
+
+import * as pulumi from "@pulumi/pulumi";
+
+import { AccessLogBucket } from "../components/access-log-bucket";
+import { AppServers } from "../components/app-servers";
+import { AvailabilityCheck } from "../components/availability-check";
+import * as aws from "../components/aws";
+import { Backup } from "../components/backup";
+import { DEFAULT_DATABASE_PORT } from "../components/database";
+import { DomainCertificate } from "../components/domain-certificate";
+import { EncryptionKeys } from "../components/encryption-keys";
+import { FilesBucket } from "../components/files-bucket";
+import { FrontDoor } from "../components/front-door";
+import { Patching } from "../components/patching";
+import { ServerDataAccess } from "../components/server-data-access";
+import { TenantNetwork } from "../components/tenant-network";
+import { reservedPrefixFreeName } from "../lib/naming";
+import { DRILL_SUFFIX, operationsCidrsOf, platformRegionOf, platformStackName, RECOVERY_SUFFIX } from "../lib/platform";
+import { stackTags } from "../lib/promises/tags";
+import { loadPlatformFleet, platformSettingsFor } from "./config/platform-file";
+import { platformConfigDir } from "./config/platform-index";
+import { repoRoot } from "./config/project";
+import { PlatformSettings, TENANT_SPACE } from "./config/platform-settings";
+import { StackOutputs } from "./context";
+import { appHostNameOf } from "./platform";
+import { operationsTopicPolicy, publishingServicesKeyStatements } from "./platform-documents";
+import { restoreRole } from "./restore-role";
+import { resolveServerImage } from "./server-image";
+
+/** Which copy of the environment a stack is: the recovery environment, or the drill's isolated copy. */
+export type RecoveryKind = "recovery" | "drill";
+
+/** The stack name of a platform's recovery environment or drill copy. */
+export function platformRecoveryStackName(region: string, kind: RecoveryKind): string {
+    return `${platformStackName(region)}${kind === "recovery" ? RECOVERY_SUFFIX : DRILL_SUFFIX}`;
+}
+
+/** The production region and kind of a `platform-<region>-recovery` or `-drill` stack name, or undefined. */
+export function platformRecoveryOf(stack: string): { readonly region: string; readonly kind: RecoveryKind } | undefined {
+    for (const [suffix, kind] of [[RECOVERY_SUFFIX, "recovery"], [DRILL_SUFFIX, "drill"]] as const) {
+        const region = stack.endsWith(suffix) ? platformRegionOf(stack.slice(0, -suffix.length)) : undefined;
+        if (region !== undefined) {
+            return { region, kind };
+        }
+    }
+    return undefined;
+}
+
+/** The stack config of a recovery stack (set by `npm run dr` only). */
+export interface RecoveryConfig {
+    /** Servers, front door, database and backups exist (`recoveryActive`; default false). */
+    readonly active: boolean;
+    /** The SECONDARY failover records exist (`recoveryRedirect`; default false; only when active). */
+    readonly redirect: boolean;
+    /** The DB instance identifier the restore job created (`restoredDatabase`). */
+    readonly restoredDatabase?: string;
+    /** The bucket the files were restored into (`restoredFilesBucket`; default the recovery files bucket). */
+    readonly restoredFilesBucket?: string;
+}
+
+function flag(config: pulumi.Config, key: string): boolean {
+    const raw = config.get(key);
+    if (raw === undefined || raw === "false") return false;
+    if (raw === "true") return true;
+    throw new pulumi.RunError(`stack config ${key}: "${raw.slice(0, 40)}" is not allowed; expected true or false (set by npm run dr)`);
+}
+
+/**
+ * Reads and checks the recovery stack config. A redirect needs an active environment with its
+ * restored database: DNS never sends clients to servers without their data. A drill copy is always
+ * active and never redirects.
+ */
+export function recoveryConfigOf(config: pulumi.Config, kind: RecoveryKind): RecoveryConfig {
+    const restoredDatabase = config.get("restoredDatabase");
+    const restoredFilesBucket = config.get("restoredFilesBucket");
+    const active = kind === "drill" || flag(config, "recoveryActive");
+    const redirect = flag(config, "recoveryRedirect");
+    if (redirect && kind === "drill") {
+        throw new pulumi.RunError("stack config recoveryRedirect: a drill copy never takes client traffic; set it on the -recovery stack only");
+    }
+    if (redirect && !active) {
+        throw new pulumi.RunError("stack config recoveryRedirect: true needs recoveryActive: true (clients are never sent to an idle environment)");
+    }
+    if (redirect && restoredDatabase === undefined) {
+        throw new pulumi.RunError("stack config recoveryRedirect: true needs restoredDatabase (the restore job's DB instance): clients are never sent to servers without their data");
+    }
+    if (restoredDatabase !== undefined && !/^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$/.test(restoredDatabase)) {
+        throw new pulumi.RunError(`stack config restoredDatabase: "${restoredDatabase.slice(0, 70)}" is not a DB instance identifier (RDS: letters, digits and single hyphens, starting with a letter)`);
+    }
+    return { active, redirect, ...(restoredDatabase !== undefined ? { restoredDatabase } : {}), ...(restoredFilesBucket !== undefined ? { restoredFilesBucket } : {}) };
+}
+
+/** AWS Backup's rule for restore testing plan and selection names (botocore backup model: "only alphanumeric characters and underscores", at most 50). */
+export const RESTORE_TESTING_NAME = /^[a-zA-Z0-9_]{1,50}$/;
+
+/** A restore testing name from a stack name: hyphens become underscores; a name AWS would refuse fails the update as AWS would. */
+export function restoreTestingName(base: string, suffix = ""): string {
+    const candidate = `${base.replace(/-/g, "_")}${suffix}`;
+    if (!RESTORE_TESTING_NAME.test(candidate)) {
+        throw new pulumi.RunError(`restore testing name "${candidate}": AWS Backup accepts only letters, digits and underscores, 1 to 50 characters (CreateRestoreTestingPlan/Selection)`);
+    }
+    return candidate;
+}
+
+/** First Monday of every month, 03:00 UTC: a broken off-site copy is found within weeks (AWS Backup cron, six fields). */
+export const RESTORE_TEST_SCHEDULE = "cron(0 3 ? * 2#1 *)";
+
+/** Outputs of the production platform the recovery reads (stacks/platform.ts exports them). */
+function productionOutput<T>(reference: pulumi.StackReference, key: string): pulumi.Output<T> {
+    return reference.requireOutput(key) as pulumi.Output<T>;
+}
+
+/**
+ * The platform of `region` recovered in its off-site region. `settings`: the production platform's
+ * settings (default: read from platform-configs/). `kind`: the recovery environment or the drill copy.
+ */
+export function platformRecovery(region: string, kind: RecoveryKind = "recovery", settings?: PlatformSettings): StackOutputs {
+    settings ??= platformSettingsFor(region, loadPlatformFleet(platformConfigDir(), repoRoot()));
+    const config = new pulumi.Config();
+    const recovery = recoveryConfigOf(config, kind);
+    const production = platformStackName(region);
+    const name = platformRecoveryStackName(region, kind);
+    const recoveryRegion = settings.offsiteRegion;
+    const tags = stackTags(name, "platform", "production");
+    const provider = new aws.Provider(`${name}-aws`, { region: recoveryRegion as aws.Region, defaultTags: { tags } });
+    const opts = { provider };
+    const reference = new pulumi.StackReference(production, {
+        name: config.get("productionStack") ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/${production}`,
+    });
+    const zoneId = productionOutput<string>(reference, "publicZoneId");
+    const accountId = aws.getCallerIdentityOutput({}, opts).accountId;
+
+    // The off-site region's keys: everything the environment stores is encrypted with them.
+    const keys = new EncryptionKeys(
+        `${name}-keys`,
+        {
+            aliasPrefix: `platform/${region}/${kind}`,
+            owner: `the ${kind} environment of the platform in ${region}`,
+            userArns: [productionOutput<string>(reference, "operationsRoleArn")],
+            viaServices: ["ec2", "rds", "s3", "backup", "secretsmanager", "sns", "cloudwatch"],
+            extraStatements: (account) => publishingServicesKeyStatements(account.accountId),
+        },
+        opts,
+    );
+
+    // Operations are warned here, in this region: CloudWatch alarms and AWS Backup notify only a topic
+    // of their own region, so production's topic cannot serve this environment. The same people.
+    const operationsTopic = new aws.sns.Topic(`${name}-operations-topic`, { name: `${name}-operations`, kmsMasterKeyId: keys.dataKey.arn }, opts);
+    for (const address of settings.alertEmails) {
+        new aws.sns.TopicSubscription(
+            `${name}-alert-${createHash("sha256").update(address.toLowerCase()).digest("hex").slice(0, 8)}`,
+            { topic: operationsTopic.arn, protocol: "email", endpoint: address },
+            opts,
+        );
+    }
+    new aws.sns.TopicPolicy(
+        `${name}-operations-topic-policy`,
+        { arn: operationsTopic.arn, policy: pulumi.all([operationsTopic.arn, accountId]).apply(([topicArn, id]) => operationsTopicPolicy({ topicArn, accountId: id })) },
+        opts,
+    );
+    const operationsTopicArn = operationsTopic.arn;
+
+    // Its own operations Transit Gateway (the admin tier attaches to it, as in production): the
+    // recovery VPC never peers with production, so it keeps production's address plan.
+    const transitGateway = new aws.ec2transitgateway.TransitGateway(
+        `${name}-operations-tgw`,
+        {
+            description: `Operations network of the ${kind} environment of the platform in ${region}`,
+            amazonSideAsn: 64512,
+            autoAcceptSharedAttachments: "disable",
+            dnsSupport: "enable",
+            vpnEcmpSupport: "enable",
+        },
+        opts,
+    );
+    const network = new TenantNetwork(
+        `${name}-network`,
+        {
+            cidr: settings.networkCidr,
+            availabilityZones: aws.getAvailabilityZonesOutput({ state: "available" }, opts).names,
+            publicAccess: true,
+            transitGatewayId: transitGateway.id,
+            operationsCidrs: operationsCidrsOf(settings),
+            adminRouteCidrs: [...TENANT_SPACE],
+            suspiciousNetworks: [...settings.suspiciousNetworks],
+            flowLogKeyArn: keys.dataKeyArn,
+            alarmTopicArn: operationsTopicArn,
+        },
+        opts,
+    );
+
+    // The group the front door carries; created idle so that the servers' rules are ready too.
+    const frontDoorGroup = new aws.ec2.SecurityGroup(
+        `${name}-front-door-clients`,
+        {
+            name: reservedPrefixFreeName("securityGroup", `${name}-front-door-clients`),
+            vpcId: network.vpcId,
+            description: "Load balancers in front of the recovery servers; the servers admit it on the app port",
+            tags: { Name: `${name}-front-door-clients` },
+        },
+        opts,
+    );
+    // Active: the front door (the servers register with its target group).
+    const appHostName = appHostNameOf(region, settings);
+    // The name the functional check and operators reach the environment on before the redirect.
+    // `recovery.<app host>`, or `drill.<app host>` for the drill copy: both may run at once.
+    const checkHostName = `${kind}.${appHostName}`;
+    const accessLogs = recovery.active ? new AccessLogBucket(`${name}-access-logs`, {}, opts) : undefined;
+    // The certificate of the shared app's name, validated by production's record: ACM gives an
+    // account the same validation CNAME for a name in every region (terraform-provider-aws#13653),
+    // so nothing is written to the zone, and production's records stay untouched.
+    const frontDoor = !accessLogs
+        ? undefined
+        : new FrontDoor(
+                  `${name}-front-door`,
+                  {
+                      vpcId: network.vpcId,
+                      vpcCidr: settings.networkCidr,
+                      subnetIds: network.subnetIds.access,
+                      internal: false,
+                      domainName: appHostName,
+                      platformZone: { zoneId, domain: settings.baseDomain },
+                      suspiciousNetworks: [...settings.suspiciousNetworks],
+                      accessLogBucket: accessLogs.bucketName,
+                      logKeyArn: keys.dataKeyArn,
+                      extraSecurityGroupIds: [frontDoorGroup.id],
+                  },
+                  opts,
+              );
+    // The off-site region's copy of the pinned release (stacks/config/server-images.json).
+    const serverImage = resolveServerImage(recoveryRegion, settings.appServerType, opts);
+    const servers = new AppServers(
+        `${name}-servers`,
+        {
+            vpcId: network.vpcId,
+            vpcCidr: settings.networkCidr,
+            accessSubnetIds: network.subnetIds.access,
+            adminSubnetIds: network.subnetIds.admin,
+            availabilityZones: network.availabilityZones,
+            count: settings.appServerCount,
+            instanceType: settings.appServerType,
+            imageId: serverImage.id,
+            imageName: serverImage.name,
+            dataVolumeGiB: 200,
+            kmsKeyArn: keys.dataKeyArn,
+            loadBalancerSecurityGroupId: frontDoorGroup.id,
+            operationsPrefixListId: network.operationsPrefixListId,
+            s3PrefixListId: network.s3PrefixListId,
+            patchGroup: name,
+            targetGroupArn: frontDoor?.targetGroupArn,
+            idle: !recovery.active,
+            launchTemplate: true,
+        },
+        opts,
+    );
+
+    // Where a restore job lands: the data tier, admitting the servers only.
+    const databaseGroup = new aws.ec2.SecurityGroup(
+        `${name}-database-sg`,
+        {
+            name: reservedPrefixFreeName("securityGroup", `${name}-database`),
+            vpcId: network.vpcId,
+            description: "Restored databases of the recovery environment: PostgreSQL from its application servers only",
+            tags: { Name: `${name}-database` },
+        },
+        opts,
+    );
+    new aws.vpc.SecurityGroupIngressRule(
+        `${name}-database-from-servers`,
+        { securityGroupId: databaseGroup.id, ipProtocol: "tcp", fromPort: DEFAULT_DATABASE_PORT, toPort: DEFAULT_DATABASE_PORT, referencedSecurityGroupId: servers.accessSecurityGroupId, description: "PostgreSQL from the application servers" },
+        opts,
+    );
+    const dbSubnetGroup = new aws.rds.SubnetGroup(
+        `${name}-database-subnets`,
+        { description: `Data tier of ${name}: restored databases`, subnetIds: network.subnetIds.data },
+        opts,
+    );
+    const files = new FilesBucket(`${name}-files`, { kmsKeyArn: keys.dataKeyArn, forceDestroy: kind === "drill" }, opts);
+    const role = restoreRole(name, opts);
+
+    // Monthly restore tests of the production platform's off-site copies (the recovery environment
+    // only: the drill copy is torn down after the drill). The shared database and files by ARN; the
+    // dedicated-saas tenants of the fleet by their `mode` tag (the platform stack does not know its
+    // tenants), from any vault of this region: each tenant copies to a vault of its own. (The provider
+    // takes exactly one of protectedResourceArns and protectedResourceConditions: terraform-provider-aws
+    // internal/service/backup/restore_testing_selection.go, ConfigValidators.)
+    if (kind === "recovery") {
+        const plan = new aws.backup.RestoreTestingPlan(
+            `${name}-restore-testing`,
+            {
+                name: restoreTestingName(name),
+                scheduleExpression: RESTORE_TEST_SCHEDULE,
+                scheduleExpressionTimezone: "Etc/UTC",
+                startWindowHours: 24,
+                recoveryPointSelection: {
+                    algorithm: "LATEST_WITHIN_WINDOW",
+                    includeVaults: ["*"],
+                    recoveryPointTypes: ["SNAPSHOT"],
+                    selectionWindowDays: 31,
+                },
+            },
+            opts,
+        );
+        const database = {
+            dbsubnetgroupname: dbSubnetGroup.name,
+            vpcsecuritygroupids: databaseGroup.id.apply((id) => JSON.stringify([id])),
+        };
+        const selections: [string, string, Pick<aws.backup.RestoreTestingSelectionArgs, "protectedResourceArns" | "protectedResourceConditions" | "restoreMetadataOverrides">][] = [
+            ["shared_database", "RDS", { protectedResourceArns: [productionOutput<string>(reference, "databaseArn")], restoreMetadataOverrides: database }],
+            ["shared_files", "S3", { protectedResourceArns: [productionOutput<string>(reference, "filesBucketArn")] }],
+            ["tenant_databases", "RDS", { protectedResourceConditions: { stringEquals: [{ key: "aws:ResourceTag/mode", value: "dedicated-saas" }] }, restoreMetadataOverrides: database }],
+            ["tenant_files", "S3", { protectedResourceConditions: { stringEquals: [{ key: "aws:ResourceTag/mode", value: "dedicated-saas" }] } }],
+        ];
+        for (const [suffix, type, selection] of selections) {
+            new aws.backup.RestoreTestingSelection(
+                `${name}-restore-test-${suffix.replace(/_/g, "-")}`,
+                {
+                    name: restoreTestingName(suffix),
+                    restoreTestingPlanName: plan.name,
+                    protectedResourceType: type,
+                    iamRoleArn: role.arn,
+                    validationWindowHours: 1,
+                    ...selection,
+                },
+                opts,
+            );
+        }
+    }
+
+    const zones = pulumi.output(network.availabilityZones);
+    const outputs: StackOutputs = {
+        region: recoveryRegion,
+        recoveryOf: production,
+        recoveryActive: recovery.active,
+        operationsTopicArn,
+        serverImage: serverImage.name,
+        dataKeyArn: keys.dataKeyArn,
+        restoreRoleArn: role.arn,
+        restoreTarget: pulumi.all([dbSubnetGroup.name, databaseGroup.id, files.bucketName, zones]).apply(([dbSubnetGroupName, groupId, filesBucketName, azs]) => ({
+            dbSubnetGroupName,
+            securityGroupIds: [groupId],
+            filesBucketName,
+            availabilityZone: azs[0],
+        })),
+        launchTemplateIds: pulumi.all(servers.launchTemplateIds),
+    };
+    if (frontDoor === undefined) {
+        return outputs;
+    }
+
+    // Active: the same promises as production.
+    const checkName = new DomainCertificate(
+        `${name}-check-name`,
+        { domainName: checkHostName, zoneId, target: { dnsName: frontDoor.dnsName, zoneId: frontDoor.zoneIdOfLoadBalancer } },
+        opts,
+    );
+    new aws.lb.ListenerCertificate(`${name}-check-certificate`, { listenerArn: frontDoor.httpsListenerArn, certificateArn: checkName.certificateArn }, opts);
+
+    const database = recovery.restoredDatabase === undefined ? undefined : aws.rds.getInstanceOutput({ dbInstanceIdentifier: recovery.restoredDatabase }, opts);
+    const filesBucketName = recovery.restoredFilesBucket ?? files.bucketName;
+    const filesBucketArn = pulumi.interpolate`arn:aws:s3:::${filesBucketName}`;
+    new ServerDataAccess(`${name}-servers-data`, { roleName: servers.roleName, bucketArn: filesBucketArn, secretArns: [], kmsKeyArn: keys.dataKeyArn }, opts);
+    new Patching(`${name}-patching`, { patchGroup: name }, opts);
+    new AvailabilityCheck(
+        `${name}-check`,
+        { url: `https://${checkHostName}`, alarmTopicArn: operationsTopicArn, kmsKeyArn: keys.dataKeyArn, runtimeVersion: settings.canaryRuntime },
+        opts,
+    );
+    // Backups of its own, copied to production's region: failback restores from them. Not the drill
+    // copy's: it is torn down, and backup vaults are locked and kept on delete (components/backup.ts).
+    let backup: Backup | undefined;
+    if (database !== undefined && kind === "recovery") {
+        backup = new Backup(
+            `${name}-backup`,
+            {
+                backupKeyArn: keys.backupKeyArn,
+                offsiteRegion: region,
+                offsiteProvider: new aws.Provider(`${name}-aws-offsite`, { region: region as aws.Region, defaultTags: { tags } }),
+                databaseArns: [database.dbInstanceArn],
+                filesBucketArn,
+                notificationTopicArn: operationsTopicArn,
+            },
+            opts,
+        );
+    }
+    // Step 5 of the contingency plan: the shared app's name fails over to this front door.
+    if (recovery.redirect) {
+        new aws.route53.Record(
+            `${name}-failover-app`,
+            {
+                zoneId,
+                name: appHostName,
+                type: "A",
+                setIdentifier: "recovery",
+                failoverRoutingPolicies: [{ type: "SECONDARY" }],
+                aliases: [{ name: frontDoor.dnsName, zoneId: frontDoor.zoneIdOfLoadBalancer, evaluateTargetHealth: true }],
+            },
+            opts,
+        );
+    }
+    return {
+        ...outputs,
+        url: `https://${checkHostName}`,
+        appUrl: `https://${appHostName}`,
+        loadBalancerArn: frontDoor.loadBalancerArn,
+        httpsListenerArn: frontDoor.httpsListenerArn,
+        appServerInstanceIds: pulumi.all(servers.instanceIds),
+        ...(database ? { databaseArn: database.dbInstanceArn, databaseAddress: database.address } : {}),
+        ...(backup ? { backupVaultArn: backup.vaultArn } : {}),
+    };
+}
