@@ -12,6 +12,7 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     "aws:backup/plan:Plan": "backup storage is billed on the vault (usage-based)",
     "aws:backup/selection:Selection": "backup storage is billed on the vault (usage-based)",
     "aws:backup/regionSettings:RegionSettings": "account settings",
+    "aws:backup/restoreTestingPlan:RestoreTestingPlan": "free: a schedule; the restore jobs it starts are billed on its selections (usage-based)",
     "aws:backup/vaultLockConfiguration:VaultLockConfiguration": "a setting of the vault",
     "aws:backup/vaultNotifications:VaultNotifications": "a setting of the vault",
     "aws:cloudwatch/eventRule:EventRule": "rules on AWS service events of the default bus are free",
