@@ -54,7 +54,7 @@ describe("the price table", () => {
 
     it("GIVEN the usage-based charges WHEN read THEN they are marked usage-based, not priced", () => {
         const usageBased = Object.entries(PRICES.uniform).filter(([, price]) => price === USAGE_BASED).map(([key]) => key).sort();
-        expect(usageBased).toEqual(["backup.restoreTest", "backup.storage", "clientVpn.connection.hour", "cloudtrail.dataEvents", "guardduty.analysis", "logs.ingestion", "s3.storage"]);
+        expect(usageBased).toEqual(["backup.storage", "clientVpn.connection.hour", "cloudtrail.dataEvents", "guardduty.analysis", "logs.ingestion", "s3.storage"]);
         for (const key of usageBased) {
             expect(PRICES.notes[key], key).toBeTruthy();
         }
@@ -147,7 +147,9 @@ describe("estimateStack: each resource kind at the table's list prices", () => {
             [["health check of an AWS endpoint + HTTPS, string matching, latency measurement", 3.5]],
         ],
         ["an HTTP health check", "us-east-1", "aws:route53/healthCheck:HealthCheck", { type: "HTTP" }, [["health check of an AWS endpoint", 0.5]]],
+        // Free by themselves (free-types.ts): each test restore is billed as a restore, by usage.
         ["a restore testing plan (free)", "eu-central-1", "aws:backup/restoreTestingPlan:RestoreTestingPlan", { scheduleExpression: "cron(0 3 ? * 2#1 *)" }, []],
+        ["a restore testing selection (free)", "eu-central-1", "aws:backup/restoreTestingSelection:RestoreTestingSelection", { protectedResourceType: "RDS" }, []],
         // 5 + 6 × 1
         ["a web ACL with six rules", "eu-west-1", "aws:wafv2/webAcl:WebAcl", { rules: [{}, {}, {}, {}, {}, {}] }, [["web ACL + 6 rules", 11]]],
         ["an advanced SSM parameter", "eu-west-1", "aws:ssm/parameter:Parameter", { tier: "Advanced" }, [["advanced parameter", 0.05]]],
@@ -205,7 +207,6 @@ describe("estimateStack: what it cannot know is unknown, never zero", () => {
         ["the Client VPN endpoint's connections", "eu-west-1", "aws:ec2clientvpn/endpoint:Endpoint", {}, /^usage-based: 0\.05 USD per connected client-hour/],
         ["GuardDuty", "eu-west-1", "aws:guardduty/detector:Detector", { enable: true }, /^usage-based: billed on the volume of CloudTrail events/],
         ["AWS Backup storage", "eu-west-1", "aws:backup/vault:Vault", {}, /^usage-based: billed per GB-month of backup data/],
-        ["the restore tests of a selection", "eu-central-1", "aws:backup/restoreTestingSelection:RestoreTestingSelection", { protectedResourceType: "RDS" }, /^usage-based: a restore testing plan and its selections cost nothing by themselves; each restore job they start is billed per restore/],
         ["a calculated health check", "eu-west-1", "aws:route53/healthCheck:HealthCheck", { type: "CALCULATED" }, /^CALCULATED health check is not in the price table/],
         ["a bucket", "eu-west-1", "aws:s3/bucket:Bucket", {}, /^usage-based: billed per GB-month stored/],
         ["a log group", "eu-west-1", "aws:cloudwatch/logGroup:LogGroup", { retentionInDays: 365 }, /^usage-based: billed per GB ingested/],

@@ -4,7 +4,7 @@
 import { isoDay } from "../../lib/canary-runtimes";
 import { isStackKind } from "../../lib/modes";
 import { DEFAULT_BASE_DOMAIN, DEFAULT_PLATFORM_NETWORK, operationsCidrsOf } from "../../lib/platform";
-import { FleetStack, HostOwnership, PolicySettings, PolicyStack } from "./types";
+import { HostOwnership, PolicySettings, PolicyStack } from "./types";
 
 /** A planned resource as the plan JSON holds it (`../shared/contracts/plan-json.md`; the fields the rules read). */
 export interface PlannedResource {
@@ -118,10 +118,12 @@ function fleetHosts(document: { readonly tenants: readonly PlannedStack[] }): Ho
     return hosts;
 }
 
-const fleetStacksOf = new WeakMap<object, readonly FleetStack[]>();
+type FleetStacks = NonNullable<PolicySettings["fleet"]>;
+
+const fleetStacksOf = new WeakMap<object, FleetStacks>();
 
 /** The stacks of the document: name, mode, region and `recoveryOf`, computed once per document. */
-function fleetStacks(document: { readonly tenants: readonly PlannedStack[] }): readonly FleetStack[] {
+function fleetStacks(document: { readonly tenants: readonly PlannedStack[] }): FleetStacks {
     let fleet = fleetStacksOf.get(document);
     if (!fleet) {
         fleet = document.tenants.map((stack) => ({
