@@ -15,7 +15,9 @@ import { NETWORK_RULES } from "../../policy/rules/network";
 import { enforceFailoverRecordHealthCheck } from "../../policy/rules/network/enforceFailoverRecordHealthCheck";
 import { enforceHealthCheckHttps } from "../../policy/rules/network/enforceHealthCheckHttps";
 import { OPERATIONS_RULES } from "../../policy/rules/operations";
+import { enforceBackupPromise } from "../../policy/rules/operations/enforceBackupPromise";
 import { enforceRestoreTesting } from "../../policy/rules/operations/enforceRestoreTesting";
+import { missingBackupSelection } from "../../policy/rules/operations/missingBackupSelection";
 import { missingRecoveryEnvironment } from "../../policy/rules/operations/missingRecoveryEnvironment";
 import { runsEveryMonth } from "../../policy/rules/operations/schedule";
 import { Finding, PolicyResource, PolicySettings, PolicyStack, Rule } from "../../policy/rules/types";
@@ -364,5 +366,30 @@ describe("route53-health-check-https", () => {
     it("GIVEN a calculated health check WHEN checked THEN it is not applicable", () => {
         const calculated = adding(failoverStack(), policyResource("aws:route53/healthCheck:HealthCheck", "acme-dns-all", "1d2e3f40-5a6b-4c7d-8e9f-0a1b2c3d4e5f", { type: "CALCULATED", childHealthchecks: [HEALTH_CHECK_ID], childHealthThreshold: 1 }));
         expect(findings(enforceHealthCheckHttps, calculated)).toEqual([]);
+    });
+});
+
+describe("the backup promise on a recovery environment: idle holds no data, active is production's equal", () => {
+    const bucket = policyResource("aws:s3/bucket:Bucket", "acme-recovery-files-bucket", "acme-recovery-files-bucket-0c1d2e3", { bucket: "acme-recovery-files-bucket-0c1d2e3", tags: { tier: "data" } });
+    const server = policyResource("aws:ec2/instance:Instance", "acme-recovery-servers-0", "i-0a1b2c3d4e5f60718", { instanceType: "m6i.large", subnetId: DATA_SUBNET });
+    const idle = adding(recoveryStack(), bucket);
+
+    it.each([["acme-recovery"], ["acme-drill"]])("GIVEN %s idle (no server, no database) with its empty files bucket WHEN the backup rules run THEN they are not applicable", (name) => {
+        expect(findings(enforceBackupPromise, { ...idle, stack: name })).toEqual([]);
+        expect(findings(missingBackupSelection, { ...idle, stack: name })).toEqual([]);
+    });
+
+    it("GIVEN the recovery environment active (a server) without backups WHEN the backup rules run THEN it is judged like production", () => {
+        const active = adding(idle, server);
+        expect(findings(enforceBackupPromise, active)).toEqual([
+            { resource: "acme-recovery", message: expect.stringMatching(/^no backup plan \(aws:backup\/plan:Plan\): the stack owns data/) },
+        ]);
+        expect(findings(missingBackupSelection, active)).toEqual([
+            { resource: "acme-recovery-files-bucket", message: expect.stringMatching(/^no backup selection names this file bucket/) },
+        ]);
+    });
+
+    it("GIVEN a production stack without a server or database WHEN the backup rules run THEN it is still judged (only recovery stacks are idle)", () => {
+        expect(findings(enforceBackupPromise, { ...idle, stack: "acme" })).toHaveLength(1);
     });
 });

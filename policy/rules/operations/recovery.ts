@@ -5,6 +5,8 @@
 // provider's `mode` tag is the production mode).
 // TODO(merge): the suffixes are lib/platform.ts RECOVERY_SUFFIX / DRILL_SUFFIX once they land there.
 
+import type { PolicyStack } from "../types";
+
 export const RECOVERY_SUFFIX = "-recovery";
 export const DRILL_SUFFIX = "-drill";
 
@@ -19,4 +21,17 @@ export function isRecoveryEnvironment(stack: string): boolean {
 /** A recovery environment or a drill's copy of one. */
 export function isRecoveryStack(stack: string): boolean {
     return isRecoveryEnvironment(stack) || (stack.endsWith(DRILL_SUFFIX) && stack.length > DRILL_SUFFIX.length);
+}
+
+/**
+ * A recovery environment at rest: no server (EC2 instance) and no database (RDS instance or
+ * cluster) yet, only what activation needs ready (keys, network, roles, launch templates, an empty
+ * files bucket). It holds no data until `npm run dr` restores into it, so the backup promise has
+ * nothing to back up; once active it is judged like production.
+ */
+export function isIdleRecoveryStack(stack: PolicyStack): boolean {
+    return (
+        isRecoveryStack(stack.stack) &&
+        !stack.resources.some((resource) => ["aws:ec2/instance:Instance", "aws:rds/instance:Instance", "aws:rds/cluster:Cluster"].includes(resource.type))
+    );
 }
