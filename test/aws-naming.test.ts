@@ -73,6 +73,8 @@ const SAMPLES: Record<string, readonly [string, string]> = {
     "aws:backup/vaultNotifications:VaultNotifications backupVaultName": ["platform-eu-west-1-backup-vault", "platform/backup/vault"],
     "aws:ssm/document:Document name": ["platform-eu-west-1-tenant-app", "tenant app"],
     "aws:lb/listener:Listener defaultActions/*/redirect/protocol": ["HTTPS", "https"],
+    "aws:backup/restoreTestingPlan:RestoreTestingPlan recoveryPointSelection/algorithm": ["RANDOM_WITHIN_WINDOW", "LATEST"],
+    "aws:backup/restoreTestingPlan:RestoreTestingPlan recoveryPointSelection/recoveryPointTypes/*": ["CONTINUOUS", "snapshot"],
 };
 
 function samples(rule: (typeof AWS_CATALOGUE.rules)[number]): readonly [string, string] {
@@ -285,6 +287,17 @@ describe("the AWS rule catalogue", () => {
         ["aws:ec2/vpc:Vpc", "tags/*", "a".repeat(257), "a".repeat(256)],
         ["pulumi:providers:aws", "defaultTags/tags/*", "ACME & Co", "ACME Co"],
         ["aws:iam/role:Role", "tags/*", "ACME (UK)", "ACME UK"],
+        // Restore testing names: letters, digits and underscores only (AWS Backup API Reference): an auto-name's hyphen breaks them.
+        ["aws:backup/restoreTestingPlan:RestoreTestingPlan", "name", "acme-recovery-restore-test-1a2b3c4", "acme_recovery_restore_test"],
+        ["aws:backup/restoreTestingPlan:RestoreTestingPlan", "name", "a".repeat(51), "a".repeat(50)],
+        ["aws:backup/restoreTestingSelection:RestoreTestingSelection", "name", "acme.database", "acme_database"],
+        ["aws:backup/restoreTestingSelection:RestoreTestingSelection", "restoreTestingPlanName", "acme-restore-test", "acme_restore_test"],
+        ["aws:backup/restoreTestingPlan:RestoreTestingPlan", "recoveryPointSelection/algorithm", "LATEST", "LATEST_WITHIN_WINDOW"],
+        ["aws:backup/restoreTestingPlan:RestoreTestingPlan", "recoveryPointSelection/recoveryPointTypes/*", "SNAPSHOTS", "SNAPSHOT"],
+        ["aws:route53/healthCheck:HealthCheck", "type", "https", "HTTPS"],
+        ["aws:route53/healthCheck:HealthCheck", "resourcePath", `/${"a".repeat(255)}`, "/login"],
+        ["aws:route53/record:Record", "failoverRoutingPolicies/*/type", "PRIMARY_", "SECONDARY"],
+        ["aws:route53/record:Record", "setIdentifier", "a".repeat(129), "production"],
     ])("%s %s: %s breaks, %s passes", (type, property, breaking, passing) => {
         expect(checkAwsRules([resource(type, inputsAt(property, breaking))]).length).toBeGreaterThan(0);
         expect(checkAwsRules([resource(type, inputsAt(property, passing))])).toEqual([]);

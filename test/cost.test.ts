@@ -136,6 +136,20 @@ describe("estimateStack: each resource kind at the table's list prices", () => {
         ["a KMS key", "eu-central-1", "aws:kms/key:Key", { enableKeyRotation: true }, [["customer managed key", 1]]],
         ["a Secrets Manager secret", "eu-central-1", "aws:secretsmanager/secret:Secret", {}, [["secret", 0.4]]],
         ["a hosted zone", "us-east-1", "aws:route53/zone:Zone", { name: "itm.example.net" }, [["hosted zone", 0.5]]],
+        // Route 53 pricing: 0.50 per health check of an AWS endpoint + 1.00 per optional feature (HTTPS, string matching, fast interval, latency).
+        ["an HTTPS health check every 30 s", "eu-west-1", "aws:route53/healthCheck:HealthCheck", { type: "HTTPS", requestInterval: 30, failureThreshold: 3 }, [["health check of an AWS endpoint + HTTPS", 1.5]]],
+        ["an HTTPS health check every 10 s", "eu-west-1", "aws:route53/healthCheck:HealthCheck", { type: "HTTPS", requestInterval: 10 }, [["health check of an AWS endpoint + HTTPS, fast interval", 2.5]]],
+        [
+            "an HTTPS string-matching health check measuring latency",
+            "us-east-1",
+            "aws:route53/healthCheck:HealthCheck",
+            { type: "HTTPS_STR_MATCH", searchString: "Sign in", measureLatency: true },
+            [["health check of an AWS endpoint + HTTPS, string matching, latency measurement", 3.5]],
+        ],
+        ["an HTTP health check", "us-east-1", "aws:route53/healthCheck:HealthCheck", { type: "HTTP" }, [["health check of an AWS endpoint", 0.5]]],
+        // Free by themselves (free-types.ts): each test restore is billed as a restore, by usage.
+        ["a restore testing plan (free)", "eu-central-1", "aws:backup/restoreTestingPlan:RestoreTestingPlan", { scheduleExpression: "cron(0 3 ? * 2#1 *)" }, []],
+        ["a restore testing selection (free)", "eu-central-1", "aws:backup/restoreTestingSelection:RestoreTestingSelection", { protectedResourceType: "RDS" }, []],
         // 5 + 6 × 1
         ["a web ACL with six rules", "eu-west-1", "aws:wafv2/webAcl:WebAcl", { rules: [{}, {}, {}, {}, {}, {}] }, [["web ACL + 6 rules", 11]]],
         ["an advanced SSM parameter", "eu-west-1", "aws:ssm/parameter:Parameter", { tier: "Advanced" }, [["advanced parameter", 0.05]]],
@@ -193,6 +207,7 @@ describe("estimateStack: what it cannot know is unknown, never zero", () => {
         ["the Client VPN endpoint's connections", "eu-west-1", "aws:ec2clientvpn/endpoint:Endpoint", {}, /^usage-based: 0\.05 USD per connected client-hour/],
         ["GuardDuty", "eu-west-1", "aws:guardduty/detector:Detector", { enable: true }, /^usage-based: billed on the volume of CloudTrail events/],
         ["AWS Backup storage", "eu-west-1", "aws:backup/vault:Vault", {}, /^usage-based: billed per GB-month of backup data/],
+        ["a calculated health check", "eu-west-1", "aws:route53/healthCheck:HealthCheck", { type: "CALCULATED" }, /^CALCULATED health check is not in the price table/],
         ["a bucket", "eu-west-1", "aws:s3/bucket:Bucket", {}, /^usage-based: billed per GB-month stored/],
         ["a log group", "eu-west-1", "aws:cloudwatch/logGroup:LogGroup", { retentionInDays: 365 }, /^usage-based: billed per GB ingested/],
         ["a trail recording S3 data events", "eu-west-1", "aws:cloudtrail/trail:Trail", { advancedEventSelectors: [{ fieldSelectors: [{ field: "eventCategory", equals: ["Data"] }] }] }, /^usage-based: 0\.10 USD per 100,000 data events/],

@@ -11,6 +11,9 @@ import { HostOwnership, PolicySettings, PolicyStack } from "./types";
 export interface PlannedStack {
     readonly tenant: string;
     readonly mode: string;
+    readonly region?: string;
+    /** A recovery environment's production stack (contract v1.1). */
+    readonly recoveryOf?: string;
     readonly resources: readonly PlannedResource[];
     readonly outputs?: Record<string, unknown>;
 }
@@ -105,15 +108,35 @@ function fleetHosts(document: { readonly tenants: readonly PlannedStack[] }): Ho
     return hosts;
 }
 
+type FleetStacks = NonNullable<PolicySettings["fleet"]>;
+
+const fleetStacksOf = new WeakMap<object, FleetStacks>();
+
+/** The stacks of the document: name, mode, region and `recoveryOf`, computed once per document. */
+function fleetStacks(document: { readonly tenants: readonly PlannedStack[] }): FleetStacks {
+    let fleet = fleetStacksOf.get(document);
+    if (!fleet) {
+        fleet = document.tenants.map((stack) => ({
+            stack: stack.tenant,
+            mode: stack.mode,
+            ...(typeof stack.region === "string" ? { region: stack.region } : {}),
+            ...(typeof stack.recoveryOf === "string" ? { recoveryOf: stack.recoveryOf } : {}),
+        }));
+        fleetStacksOf.set(document, fleet);
+    }
+    return fleet;
+}
+
 /**
  * The settings a plan document implies: operations CIDRs from its platform stacks (the defaults
  * where it has none) and, for a tenant, the markers of the fleet's tenants (the rule ignores the
  * stack's own entry, so every tenant shares one list), and the host names the fleet declares.
+ * `fleet`: every stack of the document, for the rules that judge the fleet.
  * `today`: the day calendar rules judge on (default: the current day, UTC; tests hand one in).
  */
 export function settingsFor(plan: PlannedStack, document: { readonly tenants: readonly PlannedStack[] }, today: Date = new Date()): PolicySettings {
     const platforms = document.tenants.filter((candidate) => candidate.mode === "platform");
     const fromPlatforms = platforms.flatMap((platform) => (Array.isArray(platform.outputs?.operationsCidrs) ? (platform.outputs.operationsCidrs as string[]) : []));
     const operationsCidrs = fromPlatforms.length > 0 ? [...new Set(fromPlatforms)] : operationsCidrsOf({ networkCidr: DEFAULT_PLATFORM_NETWORK });
-    return { operationsCidrs, otherTenants: plan.mode === "platform" ? [] : fleetMarkers(document), hosts: fleetHosts(document), today: isoDay(today) };
+    return { operationsCidrs, otherTenants: plan.mode === "platform" ? [] : fleetMarkers(document), hosts: fleetHosts(document), fleet: fleetStacks(document), today: isoDay(today) };
 }

@@ -50,6 +50,25 @@ export interface PolicySettings {
      * host-name rule is then not applicable. The plan (`settingsFor`) and the pack always set it.
      */
     readonly hosts?: HostOwnership;
+    /**
+     * Every stack of the plan document (production and recovery stacks alike), for the rules that
+     * judge the fleet, not one stack (every dedicated tenant has a recovery environment). Only the
+     * offline plan knows it (`settingsFor`); undefined in CrossGuard, which shows one stack: such
+     * rules are `offlineOnly`.
+     */
+    readonly fleet?: readonly FleetStack[];
+}
+
+/** One stack of the plan document, as a fleet rule sees it. */
+export interface FleetStack {
+    /** The stack name (`acme`, `acme-recovery`, `platform-eu-west-1`). */
+    readonly stack: string;
+    /** The plan's `mode` (a recovery stack carries its production stack's). */
+    readonly mode: string;
+    /** The plan's `region`, where the document gives one. */
+    readonly region?: string;
+    /** For a recovery environment: the production stack it recovers (plan contract v1.1 `recoveryOf`). */
+    readonly recoveryOf?: string;
 }
 
 /** The host names of the platform and the fleet. */

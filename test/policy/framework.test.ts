@@ -95,6 +95,12 @@ describe("evaluate", () => {
             today: "2026-12-06",
             // No url of their own (acme's says nothing, globex is saas); the default base domain without a platform output.
             hosts: { baseDomain: "itm.example.net", tenants: [] },
+            // Every stack of the document, for the fleet rules (recovery environments).
+            fleet: [
+                { stack: "acme", mode: "cloud", region: "eu-west-1" },
+                { stack: "globex", mode: "saas", region: "eu-west-1" },
+                { stack: "platform-eu-west-1", mode: "platform", region: "eu-west-1" },
+            ],
         });
         expect(settingsFor(DOCUMENT.tenants[0]!, DOCUMENT).otherTenants).toBe(settingsFor(DOCUMENT.tenants[1]!, DOCUMENT).otherTenants);
         expect(settingsFor(DOCUMENT.tenants[2]!, DOCUMENT).otherTenants).toEqual([]);

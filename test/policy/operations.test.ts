@@ -91,6 +91,8 @@ describe("the compliant baselines", () => {
             "synthetics-canary-runtime-not-deprecated",
             "synthetics-canary-runtime-deprecation-notice",
             "ec2-instance-pinned-image",
+            "stack-recovery-environment",
+            "backup-restore-testing-recovery",
         ]);
         for (const rule of OPERATIONS_RULES) {
             expect(rule.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)+$/);

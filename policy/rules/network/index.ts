@@ -12,6 +12,8 @@ import { disallowVpnOnlyInternetPath } from "./disallowVpnOnlyInternetPath";
 import { enableLoadBalancerAccessLogs } from "./enableLoadBalancerAccessLogs";
 import { enableWebAclLogging } from "./enableWebAclLogging";
 import { enforceDedicatedHostTenancy } from "./enforceDedicatedHostTenancy";
+import { enforceFailoverRecordHealthCheck } from "./enforceFailoverRecordHealthCheck";
+import { enforceHealthCheckHttps } from "./enforceHealthCheckHttps";
 import { enforceInstanceDualTierInterfaces } from "./enforceInstanceDualTierInterfaces";
 import { enforceInstanceImdsv2 } from "./enforceInstanceImdsv2";
 import { enforceLoadBalancerHttpRedirect } from "./enforceLoadBalancerHttpRedirect";
@@ -43,4 +45,6 @@ export const NETWORK_RULES: readonly Rule[] = [
     missingScriptServiceEndpoint,
     missingCanaryVpcEndpoints,
     disallowForeignHostNames,
+    enforceFailoverRecordHealthCheck,
+    enforceHealthCheckHttps,
 ];

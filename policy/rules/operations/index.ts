@@ -17,7 +17,9 @@ import { enforceInstancePinnedImage } from "./enforceInstancePinnedImage";
 import { enforceProviderDefaultTags } from "./enforceProviderDefaultTags";
 import { enforceRdsBackupRetention } from "./enforceRdsBackupRetention";
 import { enforceRdsDeletionProtection } from "./enforceRdsDeletionProtection";
+import { enforceRestoreTesting } from "./enforceRestoreTesting";
 import { missingBackupSelection } from "./missingBackupSelection";
+import { missingRecoveryEnvironment } from "./missingRecoveryEnvironment";
 import { missingVpcFlowLog } from "./missingVpcFlowLog";
 
 export const OPERATIONS_RULES: readonly Rule[] = [
@@ -39,4 +41,6 @@ export const OPERATIONS_RULES: readonly Rule[] = [
     disallowDeprecatedCanaryRuntime,
     disallowDeprecatingCanaryRuntime,
     enforceInstancePinnedImage,
+    missingRecoveryEnvironment,
+    enforceRestoreTesting,
 ];

@@ -111,3 +111,36 @@ export function sameSchedule(a: unknown, b: string): boolean {
     const right = canonicalSchedule(b);
     return left !== undefined && right !== undefined ? left === right : a.trim() === b.trim();
 }
+
+/**
+ * Whether an AWS cron expression runs at least once in every calendar month of every year: every
+ * month and year selected, and days that every month has (a day of month up to 28, the last day,
+ * a weekday every week, or the first to fourth given weekday `2#1`). False for anything else,
+ * `rate(...)` included (restore testing plans take cron expressions only: AWS Backup API
+ * Reference, RestoreTestingPlanForCreate, ScheduleExpression).
+ */
+export function runsEveryMonth(expression: unknown): boolean {
+    if (typeof expression !== "string") {
+        return false;
+    }
+    const fields = /^cron\((.*)\)$/.exec(expression.trim())?.[1]?.trim().split(/\s+/) ?? [];
+    if (fields.length !== 6) {
+        return false;
+    }
+    const [minuteText, hourText, dayOfMonthText, monthText, dayOfWeekText, yearText] = fields as [string, string, string, string, string, string];
+    if (!expandCronField(minuteText, MINUTES) || !expandCronField(hourText, HOURS) || expandCronField(monthText, MONTHS)?.length !== 12 || yearText !== "*") {
+        return false;
+    }
+    if (dayOfWeekText === "?" && dayOfMonthText !== "?") {
+        const days = expandCronField(dayOfMonthText, DAYS_OF_MONTH);
+        return days ? days[0]! <= 28 : /^(L|LW|L-\d+|([1-9]|1\d|2[0-8])W)$/.test(dayOfMonthText);
+    }
+    if (dayOfMonthText === "?" && dayOfWeekText !== "?") {
+        if (expandCronField(dayOfWeekText, DAYS_OF_WEEK)) {
+            return true;
+        }
+        const nth = /^([1-7]|[A-Za-z]{3})(#([1-4])|L)$/.exec(dayOfWeekText);
+        return nth !== null && valueOf(nth[1]!, DAYS_OF_WEEK) !== undefined;
+    }
+    return false;
+}

@@ -12,6 +12,8 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     "aws:backup/plan:Plan": "backup storage is billed on the vault (usage-based)",
     "aws:backup/selection:Selection": "backup storage is billed on the vault (usage-based)",
     "aws:backup/regionSettings:RegionSettings": "account settings",
+    "aws:backup/restoreTestingPlan:RestoreTestingPlan": "a schedule; each test restore is billed as a restore of the tested vault's data (usage-based)",
+    "aws:backup/restoreTestingSelection:RestoreTestingSelection": "part of its restore testing plan; each test restore is billed as a restore (usage-based)",
     "aws:backup/vaultLockConfiguration:VaultLockConfiguration": "a setting of the vault",
     "aws:backup/vaultNotifications:VaultNotifications": "a setting of the vault",
     "aws:cloudwatch/eventRule:EventRule": "rules on AWS service events of the default bus are free",

@@ -4,9 +4,10 @@
 // promise allows.
 
 import { BACKUP_PROMISE, BackupRule, BackupTarget, rulesFor } from "../../../lib/promises/backup-schedule";
+import { RECOVERY_TIME_PROMISE_MINUTES } from "../../../lib/promises/recovery";
 
-/** The promise signed to customers: the backup servers active within two hours of a collapse. */
-export const RECOVERY_TIME_PROMISE_MINUTES = 120;
+/** The promise signed to customers (lib/promises/recovery.ts): the backup servers active within two hours of a collapse. */
+export { RECOVERY_TIME_PROMISE_MINUTES };
 export const RECOVERY_TIME_PROMISE_MS = RECOVERY_TIME_PROMISE_MINUTES * 60_000;
 
 /** Hours between two runs of a backup rule, from the cron expressions the promise uses. */

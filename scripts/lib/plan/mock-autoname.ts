@@ -56,6 +56,10 @@ export const AUTONAME: Readonly<Record<string, AutoNameRule>> = {
     "aws:backup/vault:Vault": DEFAULT_NAME,
     "aws:backup/plan:Plan": DEFAULT_NAME,
     "aws:backup/selection:Selection": DEFAULT_NAME,
+    // Auto-named like every resource with a `name` (autonaming.go), with a hyphen AWS refuses in
+    // restore testing names (stacks/config/aws-catalogue.json): a program must name them itself.
+    "aws:backup/restoreTestingPlan:RestoreTestingPlan": DEFAULT_NAME,
+    "aws:backup/restoreTestingSelection:RestoreTestingSelection": DEFAULT_NAME,
     "aws:ssm/parameter:Parameter": DEFAULT_NAME,
     "aws:ssm/document:Document": DEFAULT_NAME,
     "aws:ssm/maintenanceWindow:MaintenanceWindow": DEFAULT_NAME,

@@ -1,7 +1,10 @@
 // Networking: load balancers and their public addresses, interface endpoints, transit gateway
-// attachments, site-to-site and Client VPN, hosted zones.
+// attachments, site-to-site and Client VPN, hosted zones and their health checks.
 
-import { hourly, line, list, monthly, Pricer, text, unknownLine } from "./pricer";
+import { count, hourly, line, list, monthly, Pricer, text, unknownLine } from "./pricer";
+
+/** Route 53 health checks that request an endpoint: priced per check plus each optional feature. */
+const ENDPOINT_HEALTH_CHECKS = ["HTTP", "HTTP_STR_MATCH", "HTTPS", "HTTPS_STR_MATCH", "TCP"];
 
 export const NETWORK_PRICERS: Readonly<Record<string, Pricer>> = {
     "aws:lb/loadBalancer:LoadBalancer": (inputs, context) => {
@@ -45,4 +48,25 @@ export const NETWORK_PRICERS: Readonly<Record<string, Pricer>> = {
     "aws:ec2clientvpn/networkAssociation:NetworkAssociation": (_inputs, context) => [hourly(context, "Client VPN subnet association", "clientVpn.association.hour")],
     "aws:ec2clientvpn/endpoint:Endpoint": (_inputs, context) => [monthly(context, "Client VPN connection-hours", "clientVpn.connection.hour")],
     "aws:route53/zone:Zone": (_inputs, context) => [monthly(context, "hosted zone", "route53.zone.month")],
+    "aws:route53/healthCheck:HealthCheck": (inputs, context) => {
+        const type = text(inputs.type) ?? "";
+        if (!ENDPOINT_HEALTH_CHECKS.includes(type)) {
+            return [unknownLine(`${type || "untyped"} health check`, `${type || "an untyped"} health check is not in the price table (endpoint health checks are)`)];
+        }
+        // The platform's health checks request its own load balancers: AWS endpoints of the same account.
+        const endpoint = "awsEndpoint";
+        const options = [
+            ...(type.startsWith("HTTPS") ? ["HTTPS"] : []),
+            ...(type.endsWith("_STR_MATCH") ? ["string matching"] : []),
+            ...(count(inputs.requestInterval) === 10 ? ["fast interval"] : []),
+            ...(inputs.measureLatency === true ? ["latency measurement"] : []),
+        ];
+        return [
+            line(`health check of an AWS endpoint${options.length > 0 ? ` + ${options.join(", ")}` : ""}`, [
+                [context.rate("route53.healthCheck.month", endpoint), 1],
+                ...(options.length > 0 ? [[context.rate("route53.healthCheckOption.month", endpoint), options.length] as const] : []),
+            ]),
+        ];
+    },
 };
+
