@@ -212,6 +212,8 @@ export class Database extends pulumi.ComponentResource {
     public readonly address: pulumi.Output<string>;
     public readonly port: pulumi.Output<number>;
     public readonly securityGroupId: pulumi.Output<string>;
+    /** The DB subnet group: where a restore job puts a restored copy of this database. */
+    public readonly subnetGroupName: pulumi.Output<string>;
     /** ARN of the Secrets Manager secret holding the master credentials (not the password). */
     public readonly masterUserSecretArn: pulumi.Output<string>;
 
@@ -328,6 +330,7 @@ export class Database extends pulumi.ComponentResource {
         this.address = instance.address;
         this.port = instance.port;
         this.securityGroupId = group.id;
+        this.subnetGroupName = subnetGroup.name;
         this.masterUserSecretArn = instance.masterUserSecrets.apply((secrets) => {
             const arn = secrets?.[0]?.secretArn;
             if (!arn) {
