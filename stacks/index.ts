@@ -11,11 +11,12 @@ import { displayName } from "./config/tenant-files";
 import { formatProblem } from "./config/validate";
 import { Tenant } from "./config/tenant";
 import { StackOutputs } from "./context";
-import { platformRegionOf } from "../lib/platform";
+import { platformRegionOf, recoveryTargetOf } from "../lib/platform";
 import { cloud } from "./cloud";
 import { dedicatedSaas } from "./dedicated-saas";
 import { physical } from "./physical";
 import { platform } from "./platform";
+import { recoveryProgram } from "./recovery";
 import { PlatformSettings } from "./config/platform-settings";
 import { saas } from "./saas";
 import { vpn } from "./vpn";
@@ -78,8 +79,18 @@ export function loadStackTenant(stack: string, dir: string = tenantConfigDir()):
     return tenant;
 }
 
-/** The stack's whole program, as Pulumi's language host runs it. */
+/**
+ * The stack's whole program, as Pulumi's language host runs it. `<tenant>-recovery` and
+ * `<tenant>-drill` run the recovery environment of the tenant (stacks/recovery.ts), from its file.
+ */
 export function stackProgram(stack: string = pulumi.getStack()): StackOutputs | Promise<StackOutputs> {
     const region = platformRegionOf(stack);
-    return region !== undefined ? platformProgram(region) : tenantProgram(loadStackTenant(stack));
+    if (region !== undefined) {
+        return platformProgram(region);
+    }
+    const recovery = recoveryTargetOf(stack);
+    if (recovery !== undefined && platformRegionOf(recovery.production) === undefined) {
+        return recoveryProgram(loadStackTenant(recovery.production), recovery.kind);
+    }
+    return tenantProgram(loadStackTenant(stack));
 }

@@ -17,7 +17,7 @@
 // Free text (anything with white space: scripts, descriptions, document content) is read only for
 // the first two; JSON documents (policies, settings) are read value by value like properties.
 
-import { isReservedTenantId } from "../../../lib/platform";
+import { isReservedTenantId, recoveryTargetOf } from "../../../lib/platform";
 import { Finding, PolicySettings, PolicyStack, StackRule } from "../types";
 
 /** Whether `id` occurs in `text` as a whole name segment (`acme` in `acme-files`, `/tenants/acme/`; not in `nacme`, `acmes`). */
@@ -223,10 +223,13 @@ function isolationFindings(stack: PolicyStack, settings: PolicySettings): Findin
     }
     const index = indexOf(settings.otherTenants);
     const hosts = hostIndex(settings, stack.stack);
+    // A recovery environment (`acme-recovery`, `acme-drill`) restores its production tenant's
+    // recovery points: that tenant is its own, never another.
+    const production = recoveryTargetOf(stack.stack)?.production;
     return stack.resources.flatMap((resource) => {
         const reader = new Reader(index, hosts, stack.stack);
         reader.read(resource.props, "", undefined, undefined, 0);
-        return reader.mentions.map((mention) => ({ resource: resource.name, message: `${mention.path} mentions tenant "${mention.tenant}" (${mention.how})` }));
+        return reader.mentions.filter((mention) => mention.tenant !== production).map((mention) => ({ resource: resource.name, message: `${mention.path} mentions tenant "${mention.tenant}" (${mention.how})` }));
     });
 }
 

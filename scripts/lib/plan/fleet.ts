@@ -33,6 +33,8 @@ export interface TenantPlan {
     readonly mode: Mode | "platform";
     readonly region: string;
     readonly source: string;
+    /** A recovery environment's production stack (`acme` for `acme-recovery`); absent on production stacks. */
+    readonly recoveryOf?: string;
     readonly resources: PlannedResource[];
     readonly outputs: Record<string, unknown>;
     /** What the policy rules found (added by the plan command, after planning). */
