@@ -3,7 +3,7 @@
 
 import { isoDay } from "../../lib/canary-runtimes";
 import { isStackKind } from "../../lib/modes";
-import { DEFAULT_BASE_DOMAIN, DEFAULT_PLATFORM_NETWORK, operationsCidrsOf } from "../../lib/platform";
+import { DEFAULT_BASE_DOMAIN, DEFAULT_PLATFORM_NETWORK, operationsCidrsOf, recoveryTargetOf } from "../../lib/platform";
 import { HostOwnership, PolicySettings, PolicyStack } from "./types";
 
 /** A planned resource as the plan JSON holds it (`../shared/contracts/plan-json.md`; the fields the rules read). */
@@ -84,7 +84,8 @@ const SHARED_APP_MODES: readonly string[] = ["saas"];
 /** The host of a stack's `url` output, where it has one of its own. */
 function hostOf(plan: PlannedStack): string | undefined {
     const url = plan.outputs?.url;
-    if (plan.mode === "platform" || SHARED_APP_MODES.includes(plan.mode) || typeof url !== "string") {
+    // A recovery environment serves its production tenant's host name: the production stack declares it.
+    if (plan.mode === "platform" || SHARED_APP_MODES.includes(plan.mode) || typeof url !== "string" || recoveryTargetOf(plan.tenant) !== undefined) {
         return undefined;
     }
     try {
