@@ -352,8 +352,17 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
  * `npm run dr` names it): an RDS instance, or on physical the database server's EC2 instance.
  */
 function restoredDatabase(id: string, profile: DedicatedProfile, provider: aws.Provider): { arn: pulumi.Output<string>; secretArn?: pulumi.Output<string> } {
+    // What AWS would refuse, named before any lookup: EC2 instance ids (`i-` and 8 or 17 hex digits);
+    // RDS identifiers (RDS CreateDBInstance: 1 to 63 letters, digits or hyphens, starting with a
+    // letter, no two consecutive hyphens, not ending in one).
     if (profile.dedicatedHost) {
+        if (!/^i-([0-9a-f]{8}|[0-9a-f]{17})$/.test(id)) {
+            throw new pulumi.RunError(`stack config restoredDatabase: "${id.slice(0, 80)}" is not an EC2 instance id (i-...); on physical the restored database is the database server's instance the restore job created`);
+        }
         return { arn: aws.ec2.getInstanceOutput({ instanceId: id }, { provider }).arn };
+    }
+    if (!/^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}$/.test(id) || id.endsWith("-")) {
+        throw new pulumi.RunError(`stack config restoredDatabase: "${id.slice(0, 80)}" is not an RDS DB instance identifier (1 to 63 letters, digits or hyphens, starting with a letter, no "--", not ending in "-")`);
     }
     const instance = aws.rds.getInstanceOutput({ dbInstanceIdentifier: id }, { provider });
     return {

@@ -72,7 +72,10 @@ const fleetMarkersOf = new WeakMap<object, PolicySettings["otherTenants"]>();
 function fleetMarkers(document: { readonly tenants: readonly PlannedStack[] }): PolicySettings["otherTenants"] {
     let markers = fleetMarkersOf.get(document);
     if (!markers) {
-        markers = document.tenants.filter((stack) => stack.mode !== "platform").map((stack) => ({ tenant: stack.tenant, markers: tenantMarkers(stack) }));
+        // A recovery environment's markers are its production tenant's (`acme-recovery`'s are acme's).
+        markers = document.tenants
+            .filter((stack) => stack.mode !== "platform")
+            .map((stack) => ({ tenant: recoveryTargetOf(stack.tenant)?.production ?? stack.tenant, markers: tenantMarkers(stack) }));
         fleetMarkersOf.set(document, markers);
     }
     return markers;

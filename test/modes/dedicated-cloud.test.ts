@@ -11,6 +11,7 @@ import { BACKUP_PROMISE } from "../../lib/promises/backup-schedule";
 import { resolveTenant, Tenant, TenantDocument } from "../../stacks/config/tenant";
 import { PLATFORM_DEFAULTS } from "../../stacks/config/platform-settings";
 import { operationsCidrsOf } from "../../lib/platform";
+import { quotasRaised } from "../helpers";
 import { ADMIN_PORTS, byId, coversPort, ingressSources, interfacesOf, ofType, stackOf, strings, T, tagsOf } from "../graph";
 
 const DOCS: Record<string, TenantDocument> = {
@@ -62,7 +63,8 @@ let phaseOne: PlanDocument;
 let phaseTwo: PlanDocument;
 
 beforeAll(async () => {
-    phaseOne = await planFleet({ tenants, platformRegions: [...new Set(tenants.map((tenant) => tenant.region))] });
+    // Room for the recovery stacks' VPCs in the off-site regions (counted where they run).
+    phaseOne = await planFleet({ tenants, platformRegions: [...new Set(tenants.map((tenant) => tenant.region))], quotas: quotasRaised({ vpcs: 10 }) });
     phaseTwo = await planFleet({
         // identity.connect: true in the file, and nothing else differs.
         tenants: tenants.filter((tenant) => tenant.mode === "vpn-sync").map((tenant) => resolveTenant({ ...DOCS[tenant.id]!, identity: { ...DOCS[tenant.id]!.identity!, connect: true } }, tenant.source)),

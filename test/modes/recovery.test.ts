@@ -12,6 +12,9 @@ import { resolveTenant, Tenant, TenantDocument } from "../../stacks/config/tenan
 import { validateTenantFile } from "../../stacks/config/validate";
 import { drillStackName, recoveryOf, recoveryStackName, recoveryTargetOf } from "../../lib/platform";
 import { platformFixture } from "../fixtures/platform-configs";
+import { evaluate } from "../../policy/rules/evaluate";
+import { settingsFor, stackFromPlan } from "../../policy/rules/from-plan";
+import { enforceBackupPromise } from "../../policy/rules/operations/enforceBackupPromise";
 import { byId, interfacesOf, ofType, stackOf, strings, T } from "../graph";
 
 const DOCS: Record<string, TenantDocument> = {
@@ -37,7 +40,10 @@ let active: PlanDocument;
 
 beforeAll(async () => {
     idle = await planFleet({ tenants });
-    active = await planFleet({ tenants, config: { recoveryActive: "true", restoredDatabase: "restored-db-1", recoveryRedirect: "true" } });
+    active = await planFleet({ tenants: tenants.filter((tenant) => tenant.mode !== "physical"), config: { recoveryActive: "true", restoredDatabase: "restored-db-1", recoveryRedirect: "true" } });
+    // Physical: the restored database is the database server's EC2 instance.
+    const physical = await planFleet({ tenants: tenants.filter((tenant) => tenant.mode === "physical"), config: { recoveryActive: "true", restoredDatabase: "i-0123456789abcdef0", recoveryRedirect: "true" } });
+    active = { ...active, tenants: [...active.tenants, ...physical.tenants], errors: [...active.errors, ...physical.errors] };
     expect(idle.errors).toEqual([]);
     expect(active.errors).toEqual([]);
 });
@@ -158,7 +164,7 @@ describe("active (recoveryActive true)", () => {
         }
         expect(ofType(plan, T.loadBalancer)).toHaveLength(1);
         expect(plan.outputs.url).toBe(stackOf(active, id).outputs.url);
-        expect(plan.outputs.databaseArn).toMatch(/restored-db-1$/);
+        expect(plan.outputs.databaseArn).toMatch(DOCS[id]!.mode === "physical" ? /:instance\/i-0123456789abcdef0$/ : /:db:restored-db-1$/);
         expect(ofType(plan, T.backupPlan).length).toBeGreaterThan(0);
     });
 
@@ -181,9 +187,31 @@ describe("active (recoveryActive true)", () => {
         expect((record!.inputs.aliases as { name: string }[])[0]!.name).toBe(lb.inputs.dnsName ?? plan.outputs.loadBalancerDnsName);
     });
 
+    it("GIVEN a restoredDatabase AWS would refuse WHEN planned THEN the stack fails naming the config", async () => {
+        const document = await planFleet({ tenants: [tenants[2]!], config: { recoveryActive: "true", restoredDatabase: "restored-db-1" } });
+        expect(document.errors.map((e) => e.message).join("\n")).toMatch(/restoredDatabase: "restored-db-1" is not an EC2 instance id/);
+    });
+
     it("GIVEN recoveryRedirect without recoveryActive WHEN planned THEN the stack fails saying why", async () => {
         const document = await planFleet({ tenants: [tenants[0]!], config: { recoveryRedirect: "true" } });
         expect(document.errors.map((e) => e.message).join("\n")).toMatch(/recoveryRedirect: true needs recoveryActive: true/);
+    });
+});
+
+describe("the backup promise", () => {
+    const judged = (document: PlanDocument, plan: TenantPlan) => evaluate(stackFromPlan(plan), settingsFor(plan, document), [enforceBackupPromise]);
+
+    it("GIVEN an idle recovery WHEN judged THEN it holds no data yet: the promise does not apply", () => {
+        expect(judged(idle, recovery(idle, "acme"))).toEqual([]);
+    });
+
+    it("GIVEN a restored recovery WHEN judged THEN its own plans meet the promise, and without them it is reported", () => {
+        const plan = recovery(active, "acme");
+        expect(judged(active, plan)).toEqual([]);
+        const withoutPlans = { ...plan, resources: plan.resources.filter((resource) => resource.type !== T.backupPlan && resource.type !== T.rds) };
+        // A restored database but no plan: reported as any stack's.
+        const restored = { ...withoutPlans, resources: [...withoutPlans.resources, { ...ofType(stackOf(active, "acme"), T.rds)[0]!, name: "acme-recovery-db" }] };
+        expect(judged(active, restored).map((violation) => violation.policy)).toContain("backup-plan-promise");
     });
 });
 

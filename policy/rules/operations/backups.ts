@@ -5,6 +5,7 @@ import { BackupRule, BackupTarget } from "../../../lib/promises/backup-schedule"
 import { byRef, ofType, tagsOf } from "../graph";
 import { PolicyResource, PolicyStack } from "../types";
 import { sameSchedule } from "./schedule";
+import { recoveryTargetOf } from "../../../lib/platform";
 
 export const PROVIDER_TYPE = "pulumi:providers:aws";
 export const PLAN_TYPE = "aws:backup/plan:Plan";
@@ -197,4 +198,18 @@ export function plansSelecting(stack: PolicyStack, resource: PolicyResource): Po
         .map((selection) => byRef(stack, selection.props.planId))
         .filter((plan): plan is PolicyResource => plan?.type === PLAN_TYPE);
     return [...new Set(plans)];
+}
+
+/**
+ * A recovery environment (`<tenant>-recovery`, `<tenant>-drill`) not yet restored into: no database
+ * and no backup plan of its own. It holds no data until `npm run dr` restores production's recovery
+ * points into it (seed, section 3.4: "Backup servers have no data until they are converted to
+ * production servers"); its files bucket is empty until then. Once the restored database is named
+ * (stack config restoredDatabase) the stack carries its own backup plan, and the promise applies.
+ */
+export function isRecoveryNotRestored(stack: PolicyStack): boolean {
+    return (
+        recoveryTargetOf(stack.stack) !== undefined &&
+        !stack.resources.some((resource) => resource.type === "aws:rds/instance:Instance" || resource.type === "aws:backup/plan:Plan")
+    );
 }

@@ -4,14 +4,15 @@
 import { BACKUP_PROMISE, BackupRule, describeRule } from "../../../lib/promises/backup-schedule";
 import { ofType } from "../graph";
 import { Finding, PolicyStack, StackRule } from "../types";
-import { homeRegionOf, PLAN_TYPE, planRulesOf, ruleLabel, shortfallsOf } from "./backups";
+import { homeRegionOf, isRecoveryNotRestored, PLAN_TYPE, planRulesOf, ruleLabel, shortfallsOf } from "./backups";
 import { sameSchedule } from "./schedule";
 
 /** What the stack's backup plans fail of a promise, one finding per shortfall. */
 export function backupPromiseFindings(stack: PolicyStack, promise: readonly BackupRule[]): Finding[] {
     // A saas tenant owns no data store: its database and files live in the platform's, which the
     // platform stack backs up under this same rule.
-    if (stack.kind === "saas") {
+    // A recovery environment not yet restored into holds no data (isRecoveryNotRestored).
+    if (stack.kind === "saas" || isRecoveryNotRestored(stack)) {
         return [];
     }
     const plans = ofType(stack, PLAN_TYPE);
@@ -44,7 +45,7 @@ export const enforceBackupPromise: StackRule = {
     kind: "stack",
     name: "backup-plan-promise",
     description:
-        "Every stack that owns data (every kind but saas) has AWS Backup plan rules that meet each rule of BACKUP_PROMISE: the same schedule (compared by meaning), " +
+        "Every stack that owns data (every kind but saas; a recovery environment once restored into) has AWS Backup plan rules that meet each rule of BACKUP_PROMISE: the same schedule (compared by meaning), " +
         "recovery points kept at least the promised days, and a copy to a vault in another region than the stack's kept at least as long.",
     why:
         "The service promises every tenant (and the platform, which holds the saas tenants' data) recoverable data at the promised points in time and for the promised " +

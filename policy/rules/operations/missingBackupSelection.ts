@@ -3,7 +3,7 @@
 
 import { BACKUP_PROMISE, BackupTarget, rulesFor } from "../../../lib/promises/backup-schedule";
 import { Finding, PolicyStack, StackRule } from "../types";
-import { dataOf, plansMeet, plansSelecting } from "./backups";
+import { dataOf, isRecoveryNotRestored, plansMeet, plansSelecting } from "./backups";
 
 /** What one piece of data of each target is called in messages. */
 const NOUNS: Readonly<Record<BackupTarget, string>> = { database: "database", files: "file bucket" };
@@ -11,7 +11,8 @@ const TARGETS = Object.keys(NOUNS) as BackupTarget[];
 
 function selectionFindings(stack: PolicyStack): Finding[] {
     // A saas tenant owns no data store (see backup-plan-promise).
-    if (stack.kind === "saas") {
+    // A recovery environment not yet restored into holds no data (isRecoveryNotRestored).
+    if (stack.kind === "saas" || isRecoveryNotRestored(stack)) {
         return [];
     }
     return TARGETS.flatMap((target) => {
@@ -44,7 +45,7 @@ export const missingBackupSelection: StackRule = {
         "`notResources`); tag- or condition-based selections are not followed, so data chosen only that way is reported.",
     why:
         "A plan that meets the promise protects nothing unless it selects the tenant's data: the promise is about the customer's database and files, and a database left " +
-        "out of the database schedule would be recoverable only to last night's files backup, or not at all. Saas stacks own no data store: not applicable.",
+        "out of the database schedule would be recoverable only to last night's files backup, or not at all. Saas stacks own no data store, nor does a recovery environment before it is restored into: not applicable.",
     enforcement: "mandatory",
     validate: selectionFindings,
 };
