@@ -13,6 +13,12 @@ export interface FilesBucketArgs {
      */
     readonly noncurrentVersionDays?: number;
     /**
+     * A copy that lives only as long as its stack (the yearly drill's `<tenant>-drill`): destroying
+     * the stack empties and deletes the bucket instead of keeping it. Default: false, the bucket
+     * and its files outlive the stack.
+     */
+    readonly disposable?: boolean;
+    /**
      * Roles of another stack's servers that run the tenant's app (the platform's shared servers,
      * for a dedicated-saas tenant): the bucket policy lets them list the bucket and read, write and
      * delete its objects, so the grant lives with the bucket, in the tenant's stack, and no role
@@ -82,10 +88,10 @@ export class FilesBucket extends pulumi.ComponentResource {
             `${name}-bucket`,
             {
                 bucket: reservedPrefixFreeName("bucket", `${name}-bucket`, `${pulumi.getOrganization()}/${pulumi.getProject()}`),
-                forceDestroy: false,
+                forceDestroy: args.disposable === true,
                 tags: { Name: `${name}-bucket`, tier: "data" },
             },
-            { parent: this, retainOnDelete: true },
+            { parent: this, retainOnDelete: args.disposable !== true },
         );
         const versioning = new aws.s3.BucketVersioning(
             `${name}-versioning`,

@@ -115,6 +115,10 @@ function failoverName(tenant: DedicatedCloudTenant, baseDomain: string): string 
 export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: RecoveryKind): Promise<StackOutputs> {
     const profile = profileOf(tenant);
     const stack = kind === "drill" ? drillStackName(tenant.id) : recoveryStackName(tenant.id);
+    // Resources are named as production's (`acme-network`, ...): another stack, another region, and
+    // names that fit where production's fit (a 30-character id leaves no room for "-recovery" in
+    // names such as IAM's 64 characters). The stack name says which environment it is.
+    const name = tenant.id;
     const ctx = recoveryContext(tenant, stack);
     const { platform, opts, provider } = ctx;
     const switches = recoverySwitches(ctx.config, kind);
@@ -123,19 +127,19 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
 
     // The off-site region's keys: nothing of the recovery environment is encrypted with production's.
     const keys = new EncryptionKeys(
-        `${stack}-keys`,
+        `${name}-keys`,
         { aliasPrefix: `tenants/${stack}`, owner: `the recovery environment of tenant ${tenant.id}`, userArns: [platform.output("operationsRoleArn")] },
         opts,
     );
     // CloudWatch alarms notify a topic of their own region: the recovery environment's own.
-    const alarmTopic = new aws.sns.Topic(`${stack}-alerts`, { kmsMasterKeyId: keys.dataKeyArn, tags: { Name: `${stack}-alerts` } }, opts);
+    const alarmTopic = new aws.sns.Topic(`${name}-alerts`, { kmsMasterKeyId: keys.dataKeyArn, tags: { Name: `${name}-alerts` } }, opts);
     const suspiciousNetworks = platform.output("suspiciousNetworks");
 
     // The same address plan as production: the recovery network never peers with production, and
     // the customer's routes (VPN modes) stay the same after a redirect. No transit gateway: the
     // platform's is in the production region; operations reach the servers through Systems Manager.
     const network = new TenantNetwork(
-        `${stack}-network`,
+        `${name}-network`,
         {
             cidr: tenant.networkCidr,
             availabilityZones: aws.getAvailabilityZonesOutput({ state: "available" }, { provider }).names,
@@ -153,7 +157,7 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
     // VPN modes: the tunnels exist while idle, so the customer configures its device in advance.
     const vpn = profile.vpn
         ? new SiteToSiteVpn(
-              `${stack}-vpn`,
+              `${name}-vpn`,
               {
                   vpcId: network.vpcId,
                   customerGatewayIp: profile.vpn.customerGatewayIp,
@@ -168,7 +172,7 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
     const domainName = hostName(tenant, baseDomain);
     const frontDoor = switches.active
         ? new FrontDoor(
-              `${stack}-front-door`,
+              `${name}-front-door`,
               {
                   vpcId: network.vpcId,
                   vpcCidr: tenant.networkCidr,
@@ -183,7 +187,7 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
                   zoneId: undefined,
                   platformZone: { zoneId: platform.output("publicZoneId"), domain: baseDomain },
                   suspiciousNetworks,
-                  accessLogBucket: new AccessLogBucket(`${stack}-access-logs`, {}, opts).bucketName,
+                  accessLogBucket: new AccessLogBucket(`${name}-access-logs`, {}, opts).bucketName,
                   logKeyArn: keys.dataKeyArn,
               },
               opts,
@@ -192,11 +196,11 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
 
     const image = resolveServerImage(region, tenant.compute.instanceType, { provider });
     // Physical: its own hardware only while active (a Dedicated Host is paid by the hour from allocation).
-    const placement = profile.dedicatedHost && switches.active ? dedicatedHosts(ctx, tenant, network.availabilityZones[0]!, stack) : undefined;
+    const placement = profile.dedicatedHost && switches.active ? dedicatedHosts(ctx, tenant, network.availabilityZones[0]!) : undefined;
     const zoneCount = profile.dedicatedHost ? 1 : 2;
     const inZones = <T>(list: readonly T[]): T[] => list.slice(0, zoneCount);
     const servers = new AppServers(
-        `${stack}-servers`,
+        `${name}-servers`,
         {
             vpcId: network.vpcId,
             vpcCidr: tenant.networkCidr,
@@ -220,8 +224,9 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
         opts,
     );
 
-    const files = new FilesBucket(`${stack}-files`, { kmsKeyArn: keys.dataKeyArn }, opts);
-    const landing = new RestoreLanding(`${stack}-restore`, { vpcId: network.vpcId, dataSubnetIds: network.subnetIds.data, clientSecurityGroupIds: [servers.accessSecurityGroupId] }, opts);
+    // The drill's copy of production's files is deleted with the drill stack (its teardown).
+    const files = new FilesBucket(`${name}-files`, { kmsKeyArn: keys.dataKeyArn, disposable: kind === "drill" }, opts);
+    const landing = new RestoreLanding(`${name}-restore`, { vpcId: network.vpcId, dataSubnetIds: network.subnetIds.data, clientSecurityGroupIds: [servers.accessSecurityGroupId] }, opts);
     const databaseZone = placement ? placement.databaseHost.availabilityZone : network.availabilityZones[0]!;
 
     // Production's off-site vault (components/backup.ts names it after `<tenant>-backup`): its
@@ -241,7 +246,7 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
                   restoreMetadataOverrides: { dbSubnetGroupName: landing.dbSubnetGroupName, vpcSecurityGroupIds: landing.securityGroupId.apply((id) => JSON.stringify([id])) },
               };
         new RestoreTesting(
-            `${stack}-restore-testing`,
+            `${name}-restore-testing`,
             { planName: restoreTestingName(stack), vaultArns: [vaultArn], roleArn: landing.roleArn, resources: [database, { name: "files", type: "S3" }] },
             opts,
         );
@@ -253,7 +258,7 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
     const filesBucketArn = switches.restoredFilesBucket !== undefined ? pulumi.output(`arn:aws:s3:::${switches.restoredFilesBucket}`) : files.bucketArn;
     if (switches.active) {
         new ServerDataAccess(
-            `${stack}-servers-data`,
+            `${name}-servers-data`,
             { roleName: servers.roleName, bucketArn: filesBucketArn, secretArns: restored?.secretArn ? [restored.secretArn] : [], kmsKeyArn: keys.dataKeyArn },
             opts,
         );
@@ -263,7 +268,7 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
     const backup =
         restored !== undefined
             ? new Backup(
-                  `${stack}-backup`,
+                  `${name}-recovery-backup`,
                   {
                       backupKeyArn: keys.backupKeyArn,
                       offsiteRegion: tenant.region,
@@ -280,7 +285,7 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
     const url = `https://${domainName}`;
     if (frontDoor) {
         new AvailabilityCheck(
-            `${stack}-check`,
+            `${name}-check`,
             {
                 url,
                 alarmTopicArn: alarmTopic.arn,
@@ -297,7 +302,7 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
     // the PRIMARY and its health check), in the platform's zone. Never for a drill.
     if (frontDoor && switches.redirect && kind === "recovery") {
         new aws.route53.Record(
-            `${stack}-failover`,
+            `${name}-failover`,
             {
                 zoneId: platform.output("publicZoneId"),
                 name: failoverName(tenant, baseDomain),

@@ -232,6 +232,11 @@ describe("the drill copy", () => {
         expect(ofType(drill, T.instance).length).toBeGreaterThan(0);
         expect(ofType(drill, T.record).filter((record) => record.inputs.setIdentifier !== undefined || record.inputs.type === "A")).toEqual([]);
         expect(ofType(drill, RESTORE_TESTING_PLAN)).toEqual([]);
+        // Its files bucket goes with its teardown; the recovery stack's outlives its stack.
+        const bucket = ofType(drill, T.bucket).find((b) => b.name === "acme-files-bucket")!;
+        expect([bucket.inputs.forceDestroy, bucket.retainOnDelete]).toEqual([true, false]);
+        const kept = ofType(recovery(idle, "acme"), T.bucket).find((b) => b.name === "acme-files-bucket")!;
+        expect([kept.inputs.forceDestroy, kept.retainOnDelete]).toEqual([false, true]);
         expect(plan.outputs.recoveryActive).toBe(true);
     });
 });
