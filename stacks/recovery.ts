@@ -150,6 +150,9 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
             trustedCidrs: profile.vpn ? [...profile.vpn.corporateCidrs] : [],
             flowLogKeyArn: keys.dataKeyArn,
             alarmTopicArn: alarmTopic.arn,
+            // Systems Manager's and the other interface endpoints serve running servers: none while
+            // idle (they are billed by the hour, the bulk of an idle environment's cost).
+            interfaceEndpoints: switches.active ? undefined : [],
         },
         opts,
     );

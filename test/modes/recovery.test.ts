@@ -84,6 +84,9 @@ describe("idle (recoveryActive false, the default)", () => {
         expect(ofType(plan, "aws:rds/subnetGroup:SubnetGroup")).toHaveLength(1);
         expect(plan.outputs.recoveryActive).toBe(false);
         expect(plan.outputs.url).toBeUndefined();
+        // Nothing billed by the hour that only running servers need.
+        expect(ofType(plan, T.vpcEndpoint).filter((endpoint) => endpoint.inputs.vpcEndpointType === "Interface")).toEqual([]);
+        expect(ofType(recovery(active, id), T.vpcEndpoint).filter((endpoint) => endpoint.inputs.vpcEndpointType === "Interface").length).toBeGreaterThan(0);
     });
 
     it.each(IDS)("GIVEN %s WHEN idle THEN its launch template boots two interfaces, access and administration, on volumes encrypted with the off-site region's key", (id) => {

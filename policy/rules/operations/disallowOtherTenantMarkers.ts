@@ -222,14 +222,14 @@ function isolationFindings(stack: PolicyStack, settings: PolicySettings): Findin
         return [];
     }
     const index = indexOf(settings.otherTenants);
-    const hosts = hostIndex(settings, stack.stack);
-    // A recovery environment (`acme-recovery`, `acme-drill`) restores its production tenant's
-    // recovery points: that tenant is its own, never another.
-    const production = recoveryTargetOf(stack.stack)?.production;
+    // A recovery environment (`acme-recovery`, `acme-drill`) is its production tenant's: named after
+    // it, restoring its recovery points. That tenant is its own, never another.
+    const self = recoveryTargetOf(stack.stack)?.production ?? stack.stack;
+    const hosts = hostIndex(settings, self);
     return stack.resources.flatMap((resource) => {
-        const reader = new Reader(index, hosts, stack.stack);
+        const reader = new Reader(index, hosts, self);
         reader.read(resource.props, "", undefined, undefined, 0);
-        return reader.mentions.filter((mention) => mention.tenant !== production).map((mention) => ({ resource: resource.name, message: `${mention.path} mentions tenant "${mention.tenant}" (${mention.how})` }));
+        return reader.mentions.map((mention) => ({ resource: resource.name, message: `${mention.path} mentions tenant "${mention.tenant}" (${mention.how})` }));
     });
 }
 
