@@ -13,6 +13,8 @@ import { validateTenantFile } from "../../stacks/config/validate";
 import { drillStackName, recoveryOf, recoveryStackName, recoveryTargetOf } from "../../lib/platform";
 import { platformFixture } from "../fixtures/platform-configs";
 import { evaluate } from "../../policy/rules/evaluate";
+import { restoreTestingProblems } from "../../components/restore-testing";
+import { appServersProblems } from "../../components/app-servers";
 import { settingsFor, stackFromPlan } from "../../policy/rules/from-plan";
 import { enforceBackupPromise } from "../../policy/rules/operations/enforceBackupPromise";
 import { byId, interfacesOf, ofType, stackOf, strings, T } from "../graph";
@@ -251,6 +253,22 @@ describe("names", () => {
         expect(recoveryTargetOf("acme-drill")).toEqual({ production: "acme", kind: "drill" });
         expect(recoveryOf("acme-drill")).toBeUndefined();
         expect(recoveryTargetOf("acme")).toBeUndefined();
+    });
+
+    it("GIVEN restore testing names AWS Backup refuses WHEN checked THEN each is named with AWS's rule", () => {
+        expect(restoreTestingProblems({ planName: "acme-recovery", resources: [{ name: "x".repeat(51), type: "S3" }, { name: "files", type: "S3" }, { name: "files", type: "RDS" }], selectionWindowDays: 366 })).toEqual([
+            expect.stringMatching(/^planName: "acme-recovery" is refused by AWS Backup: only letters, digits and underscores/),
+            expect.stringMatching(/^resources\[0\]\.name: "x{51}" is refused/),
+            expect.stringMatching(/^resources: files named twice/),
+            expect.stringMatching(/^selectionWindowDays: 366 is refused/),
+        ]);
+        expect(restoreTestingProblems({ planName: "a".repeat(50), resources: [{ name: "database", type: "RDS" }] })).toEqual([]);
+    });
+
+    it("GIVEN no server WHEN checked THEN only a launch template makes it a valid set of servers", () => {
+        const args = { count: 0, subnetsPerZone: { accessSubnetIds: 2, adminSubnetIds: 2, availabilityZones: 2 }, appPort: 443, adminPorts: [22], egressPorts: [443], dataVolumeGiB: 100, hostIds: undefined };
+        expect(appServersProblems(args)).toEqual([expect.stringMatching(/^count: 0 is not allowed; expected a whole number of servers from 1/)]);
+        expect(appServersProblems({ ...args, launchTemplate: true })).toEqual([]);
     });
 
     it.each([["acme-recovery"], ["acme-drill"]])("GIVEN a tenant file with id %s WHEN validated THEN it is refused with the reason", (id) => {
