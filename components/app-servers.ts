@@ -31,8 +31,12 @@ export interface AppServersArgs {
     readonly dataVolumeGiB: number;
     /** Customer-managed KMS key encrypting every volume. Required. */
     readonly kmsKeyArn: pulumi.Input<string>;
-    /** The load balancer's security group: the only source of application traffic. Required. */
-    readonly loadBalancerSecurityGroupId: pulumi.Input<string>;
+    /**
+     * The load balancer's security group: the only source of application traffic. Required while
+     * servers run; undefined only with `count` 0 (a recovery environment at rest has no load
+     * balancer: its servers' group then admits nothing).
+     */
+    readonly loadBalancerSecurityGroupId: pulumi.Input<string> | undefined;
     /**
      * A second group of load balancers admitted on the app port, e.g. the group every
      * dedicated-saas tenant's own load balancer carries: one rule admits them all, however many
@@ -69,23 +73,15 @@ export interface AppServersArgs {
      */
     readonly hostIds?: pulumi.Input<string>[];
     /**
-     * True: the groups, role and instance profile (and `launchTemplate`s) are registered, but no
-     * server: an idle recovery environment, whose servers are launched on activation (`count` is how
-     * many then). Default: false.
-     */
-    readonly idle?: boolean;
-    /**
-     * True: one EC2 launch template per zone holding the servers' configuration (the image, both
-     * interfaces with their groups, the encrypted volumes, the profile, IMDSv2), so that a server can
-     * be launched from it by hand as well. Default: false.
+     * Also register a launch template describing the servers (image, type, role, IMDSv2, both
+     * interfaces with their groups, root and data volumes encrypted with `kmsKeyArn`): the
+     * configuration a recovery environment keeps ready while idle. With it, `count` may be 0: the
+     * groups, role and template exist, no server runs. Default: false.
      */
     readonly launchTemplate?: boolean;
 }
 
 const MAX_SERVERS = 10;
-
-/** The root device of the pinned Amazon Linux images (the launch template's root volume). */
-const ROOT_DEVICE = "/dev/xvda";
 
 /** The port the application servers serve HTTPS on behind a load balancer, unless told otherwise. */
 export const APP_PORT = 443;
@@ -118,10 +114,13 @@ export function appServersProblems(args: {
     readonly dataVolumeGiB: number;
     /** The number of host ids given (`hostIds`), undefined for shared tenancy. */
     readonly hostIds: number | undefined;
+    /** Whether a launch template is registered (then no server at all is allowed). Default: false. */
+    readonly launchTemplate?: boolean;
 }): string[] {
     const problems: string[] = [];
-    if (!Number.isInteger(args.count) || args.count < 1 || args.count > MAX_SERVERS) {
-        problems.push(`count: ${args.count} is not allowed; expected a whole number of servers from 1 to ${MAX_SERVERS}`);
+    const least = args.launchTemplate ? 0 : 1;
+    if (!Number.isInteger(args.count) || args.count < least || args.count > MAX_SERVERS) {
+        problems.push(`count: ${args.count} is not allowed; expected a whole number of servers from ${least} to ${MAX_SERVERS}`);
     }
     const { accessSubnetIds, adminSubnetIds, availabilityZones } = args.subnetsPerZone;
     if (availabilityZones < 1 || accessSubnetIds !== availabilityZones || adminSubnetIds !== availabilityZones) {
@@ -168,8 +167,9 @@ export class AppServers extends pulumi.ComponentResource {
     public readonly roleArn: pulumi.Output<string>;
     /** The instance role's name: ServerDataAccess attaches the servers' data grant to it. */
     public readonly roleName: pulumi.Output<string>;
-    /** The launch template of each zone (`launchTemplate`), in the order of `availabilityZones`; empty otherwise. */
-    public readonly launchTemplateIds: pulumi.Output<string>[];
+    public readonly instanceProfileName: pulumi.Output<string>;
+    /** The launch template (`launchTemplate`), else undefined. */
+    public readonly launchTemplateId: pulumi.Output<string> | undefined;
 
     constructor(name: string, args: AppServersArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("compute", "AppServers"), name, {}, opts);
@@ -189,7 +189,11 @@ export class AppServers extends pulumi.ComponentResource {
             egressPorts,
             dataVolumeGiB: args.dataVolumeGiB,
             hostIds: args.hostIds?.length,
+            launchTemplate: args.launchTemplate,
         });
+        if (args.loadBalancerSecurityGroupId === undefined && args.count > 0) {
+            problems.push("loadBalancerSecurityGroupId: none given for running servers; expected the load balancer's group, the only source of application traffic");
+        }
         if (problems.length > 0) {
             throw new pulumi.ResourceError(problems.join("; "), this);
         }
@@ -199,18 +203,21 @@ export class AppServers extends pulumi.ComponentResource {
             { vpcId: args.vpcId, description: `Application servers ${name}, access interface: the app port from the load balancer only`, tags: { Name: `${name}-access` } },
             this,
         );
-        new aws.vpc.SecurityGroupIngressRule(
-            `${name}-access-from-lb`,
-            {
-                securityGroupId: accessGroup.id,
-                description: "Application traffic from the load balancer",
-                ipProtocol: "tcp",
-                fromPort: appPort,
-                toPort: appPort,
-                referencedSecurityGroupId: args.loadBalancerSecurityGroupId,
-            },
-            { parent: this },
-        );
+        const loadBalancerSecurityGroupId = args.loadBalancerSecurityGroupId;
+        if (loadBalancerSecurityGroupId !== undefined) {
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-access-from-lb`,
+                {
+                    securityGroupId: accessGroup.id,
+                    description: "Application traffic from the load balancer",
+                    ipProtocol: "tcp",
+                    fromPort: appPort,
+                    toPort: appPort,
+                    referencedSecurityGroupId: loadBalancerSecurityGroupId,
+                },
+                { parent: this },
+            );
+        }
         if (args.tenantLoadBalancersSecurityGroupId !== undefined) {
             new aws.vpc.SecurityGroupIngressRule(
                 `${name}-access-from-tenant-lbs`,
@@ -273,45 +280,10 @@ export class AppServers extends pulumi.ComponentResource {
         // tests/integration/diff/step3: CreateReplacement, Update, then DeleteReplaced). A resource
         // that depends on a replaced one only through dependsOn is not replaced with it
         // (tests/integration/delete_before_create/step2), so this chain replaces nothing by itself.
-        const serverTags = { PatchGroup: args.patchGroup, ...(args.imageName === undefined ? {} : { ImageName: args.imageName }) };
-        const launchTemplates = !args.launchTemplate
-            ? []
-            : placements.map(
-                  (placement, zone) =>
-                      new aws.ec2.LaunchTemplate(
-                          `${name}-template-${zone}`,
-                          {
-                              description: `Application servers ${name} in zone ${zone}: both interfaces, encrypted volumes, the pinned image`,
-                              imageId: args.imageId,
-                              instanceType: args.instanceType,
-                              iamInstanceProfile: { name: profile.name },
-                              metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
-                              monitoring: { enabled: true },
-                              ebsOptimized: "true",
-                              placement: { availabilityZone: placement.availabilityZone },
-                              networkInterfaces: [
-                                  { deviceIndex: 0, subnetId: placement.accessSubnetId, securityGroups: [accessGroup.id], associatePublicIpAddress: "false", deleteOnTermination: "true" },
-                                  { deviceIndex: 1, subnetId: placement.adminSubnetId, securityGroups: [adminGroup.id], deleteOnTermination: "true" },
-                              ],
-                              blockDeviceMappings: [
-                                  { deviceName: ROOT_DEVICE, ebs: { volumeType: "gp3", volumeSize: 30, encrypted: "true", kmsKeyId: args.kmsKeyArn, deleteOnTermination: "true" } },
-                                  {
-                                      deviceName: DATA_VOLUME_DEVICE,
-                                      ebs: { volumeSize: args.dataVolumeGiB, ...dataVolumeType(args.dataVolumeGiB), encrypted: "true", kmsKeyId: args.kmsKeyArn, deleteOnTermination: "false" },
-                                  },
-                              ],
-                              tagSpecifications: [
-                                  { resourceType: "instance", tags: { Name: `${name}-${zone}`, ...serverTags } },
-                                  { resourceType: "volume", tags: { Name: `${name}-${zone}`, PatchGroup: args.patchGroup } },
-                              ],
-                          },
-                          { parent: this },
-                      ),
-              );
         const targetGroupArn = args.targetGroupArn;
         const servers: DualNicServer[] = [];
         let previous: pulumi.Resource | undefined;
-        spreadOverZones(args.idle ? 0 : args.count, placements).forEach((placement, i) => {
+        spreadOverZones(args.count, placements).forEach((placement, i) => {
             const server = new DualNicServer(
                 `${name}-${i}`,
                 {
@@ -342,13 +314,48 @@ export class AppServers extends pulumi.ComponentResource {
                       );
         });
 
+        const template = args.launchTemplate
+            ? new aws.ec2.LaunchTemplate(
+                  `${name}-template`,
+                  {
+                      description: `Dual-NIC application servers of ${name}`,
+                      imageId: args.imageId,
+                      instanceType: args.instanceType,
+                      iamInstanceProfile: { name: profile.name },
+                      // IMDSv2 only, one hop: as DualNicServer.
+                      metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
+                      monitoring: { enabled: true },
+                      ebsOptimized: "true",
+                      networkInterfaces: [
+                          { deviceIndex: 0, networkCardIndex: 0, subnetId: placements[0]?.accessSubnetId, securityGroups: [accessGroup.id], associatePublicIpAddress: "false", deleteOnTermination: "true" },
+                          { deviceIndex: 1, networkCardIndex: 0, subnetId: placements[0]?.adminSubnetId, securityGroups: [adminGroup.id], associatePublicIpAddress: "false", deleteOnTermination: "true" },
+                      ],
+                      blockDeviceMappings: [
+                          { deviceName: "/dev/xvda", ebs: { volumeType: "gp3", volumeSize: 30, encrypted: "true", kmsKeyId: args.kmsKeyArn, deleteOnTermination: "true" } },
+                          {
+                              deviceName: DATA_VOLUME_DEVICE,
+                              ebs: { volumeSize: args.dataVolumeGiB, volumeType: dataVolumeType(args.dataVolumeGiB).type, iops: dataVolumeType(args.dataVolumeGiB).iops, encrypted: "true", kmsKeyId: args.kmsKeyArn, deleteOnTermination: "false" },
+                          },
+                      ],
+                      tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
+                          resourceType,
+                          tags: { Name: name, PatchGroup: args.patchGroup, ...(args.imageName === undefined ? {} : { ImageName: args.imageName }) },
+                      })),
+                      updateDefaultVersion: true,
+                      tags: { Name: `${name}-template` },
+                  },
+                  { parent: this },
+              )
+            : undefined;
+
         this.accessSecurityGroupId = accessGroup.id;
         this.adminSecurityGroupId = adminGroup.id;
         this.instanceIds = servers.map((server) => server.instanceId);
         this.instanceArns = servers.map((server) => server.instanceArn);
         this.roleArn = role.arn;
         this.roleName = role.name;
-        this.launchTemplateIds = launchTemplates.map((template) => template.id);
+        this.instanceProfileName = profile.name;
+        this.launchTemplateId = template?.id;
         this.registerOutputs({
             accessSecurityGroupId: this.accessSecurityGroupId,
             adminSecurityGroupId: this.adminSecurityGroupId,

@@ -8,16 +8,16 @@ export interface FilesBucketArgs {
     /** Customer-managed key encrypting every object (SSE-KMS). Required. */
     readonly kmsKeyArn: pulumi.Input<string>;
     /**
-     * True: destroying the stack empties and deletes the bucket (a drill's throw-away copy of a
-     * recovery environment, whose files are restored copies). Default: false, a bucket holding
-     * objects is never deleted.
-     */
-    readonly forceDestroy?: boolean;
-    /**
      * Days an overwritten or deleted version stays restorable before S3 expires it. Default: 31,
      * matching the daily backups' retention.
      */
     readonly noncurrentVersionDays?: number;
+    /**
+     * A copy that lives only as long as its stack (the yearly drill's `<tenant>-drill`): destroying
+     * the stack empties and deletes the bucket instead of keeping it. Default: false, the bucket
+     * and its files outlive the stack.
+     */
+    readonly disposable?: boolean;
     /**
      * Roles of another stack's servers that run the tenant's app (the platform's shared servers,
      * for a dedicated-saas tenant): the bucket policy lets them list the bucket and read, write and
@@ -88,10 +88,10 @@ export class FilesBucket extends pulumi.ComponentResource {
             `${name}-bucket`,
             {
                 bucket: reservedPrefixFreeName("bucket", `${name}-bucket`, `${pulumi.getOrganization()}/${pulumi.getProject()}`),
-                forceDestroy: args.forceDestroy ?? false,
+                forceDestroy: args.disposable === true,
                 tags: { Name: `${name}-bucket`, tier: "data" },
             },
-            { parent: this, retainOnDelete: true },
+            { parent: this, retainOnDelete: args.disposable !== true },
         );
         const versioning = new aws.s3.BucketVersioning(
             `${name}-versioning`,

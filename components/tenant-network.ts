@@ -26,8 +26,13 @@ export interface TenantNetworkArgs {
      * internet-facing load balancer. False (VPN modes): no internet gateway at all. Required.
      */
     readonly publicAccess: boolean;
-    /** The platform's operations Transit Gateway, which the admin tier attaches to and routes to. Required. */
-    readonly transitGatewayId: pulumi.Input<string>;
+    /**
+     * The platform's operations Transit Gateway, which the admin tier attaches to and routes to.
+     * Required, except in a region without the platform's gateway (a recovery environment in the
+     * off-site region, stacks/recovery.ts): then undefined, no attachment and no route, and the
+     * admin tier is reached through Systems Manager's interface endpoints only.
+     */
+    readonly transitGatewayId: pulumi.Input<string> | undefined;
     /** The operations network (up to 10 CIDRs): the admin tier's only destination. Required. */
     readonly operationsCidrs: pulumi.Input<string[]>;
     /**
@@ -197,42 +202,45 @@ export class TenantNetwork extends pulumi.ComponentResource {
             },
             parent,
         );
-        const attachment = new aws.ec2transitgateway.VpcAttachment(
-            `${name}-tgw-attachment`,
-            { transitGatewayId: args.transitGatewayId, vpcId: vpc.id, subnetIds: subnetIdsOf("admin"), dnsSupport: "enable", tags: tags("tgw-attachment") },
-            parent,
-        );
-        if (args.transitGatewayRouteTables) {
-            new aws.ec2transitgateway.RouteTableAssociation(
-                `${name}-tgw-association`,
-                { transitGatewayAttachmentId: attachment.id, transitGatewayRouteTableId: args.transitGatewayRouteTables.associateWith },
+        const transitGatewayId = args.transitGatewayId;
+        if (transitGatewayId !== undefined) {
+            const attachment = new aws.ec2transitgateway.VpcAttachment(
+                `${name}-tgw-attachment`,
+                { transitGatewayId, vpcId: vpc.id, subnetIds: subnetIdsOf("admin"), dnsSupport: "enable", tags: tags("tgw-attachment") },
                 parent,
             );
-            new aws.ec2transitgateway.RouteTablePropagation(
-                `${name}-tgw-propagation`,
-                { transitGatewayAttachmentId: attachment.id, transitGatewayRouteTableId: args.transitGatewayRouteTables.propagateTo },
-                parent,
+            if (args.transitGatewayRouteTables) {
+                new aws.ec2transitgateway.RouteTableAssociation(
+                    `${name}-tgw-association`,
+                    { transitGatewayAttachmentId: attachment.id, transitGatewayRouteTableId: args.transitGatewayRouteTables.associateWith },
+                    parent,
+                );
+                new aws.ec2transitgateway.RouteTablePropagation(
+                    `${name}-tgw-propagation`,
+                    { transitGatewayAttachmentId: attachment.id, transitGatewayRouteTableId: args.transitGatewayRouteTables.propagateTo },
+                    parent,
+                );
+            }
+            const adminRoutes = args.adminRouteCidrs
+                ? new aws.ec2.ManagedPrefixList(
+                      `${name}-admin-routes-pl`,
+                      {
+                          name: `${name}-admin-routes`,
+                          addressFamily: "IPv4",
+                          maxEntries: 10,
+                          entries: pulumi.output(args.adminRouteCidrs).apply((cidrs) => cidrs.map((cidr) => ({ cidr, description: "Reached from the admin tier" }))),
+                          tags: tags("admin-routes-pl"),
+                      },
+                      parent,
+                  )
+                : operations;
+            // The route is refused until the attachment exists.
+            new aws.ec2.Route(
+                `${name}-admin-operations-route`,
+                { routeTableId: routeTables.admin.id, destinationPrefixListId: adminRoutes.id, transitGatewayId },
+                { parent: this, dependsOn: [attachment] },
             );
         }
-        const adminRoutes = args.adminRouteCidrs
-            ? new aws.ec2.ManagedPrefixList(
-                  `${name}-admin-routes-pl`,
-                  {
-                      name: `${name}-admin-routes`,
-                      addressFamily: "IPv4",
-                      maxEntries: 10,
-                      entries: pulumi.output(args.adminRouteCidrs).apply((cidrs) => cidrs.map((cidr) => ({ cidr, description: "Reached from the admin tier" }))),
-                      tags: tags("admin-routes-pl"),
-                  },
-                  parent,
-              )
-            : operations;
-        // The route is refused until the attachment exists.
-        new aws.ec2.Route(
-            `${name}-admin-operations-route`,
-            { routeTableId: routeTables.admin.id, destinationPrefixListId: adminRoutes.id, transitGatewayId: args.transitGatewayId },
-            { parent: this, dependsOn: [attachment] },
-        );
 
         // The list's length is known only at deployment (it comes from the platform stack), so the
         // rules are inline: separate NetworkAclRule resources would have to be created in an apply.

@@ -47,8 +47,47 @@ export function operationsCidrsOf(settings: { readonly networkCidr: string }): s
     return [...subnetPlan(settings.networkCidr).admin];
 }
 
-/** The suffix of a recovery environment's stack name (`acme-recovery`, `platform-eu-west-1-recovery`). */
+/**
+ * The recovery environment of a production stack (the seed's backup environment, in the stack's
+ * off-site region) is the stack `<production>-recovery`; the yearly drill's isolated copy of it is
+ * `<production>-drill`. Tenant ids ending in either are refused (the validator), so no tenant's
+ * stack can take one's name.
+ */
 export const RECOVERY_SUFFIX = "-recovery";
-
-/** The suffix of a drill's isolated copy of a recovery environment (`acme-drill`, `platform-eu-west-1-drill`). */
 export const DRILL_SUFFIX = "-drill";
+
+/** Which copy of a production stack a recovery-side stack is. */
+export type RecoveryKind = "recovery" | "drill";
+
+export function recoveryStackName(stack: string): string {
+    return `${stack}${RECOVERY_SUFFIX}`;
+}
+
+export function drillStackName(stack: string): string {
+    return `${stack}${DRILL_SUFFIX}`;
+}
+
+/** The production stack and kind of a `<production>-recovery` or `<production>-drill` name; else undefined. */
+export function recoveryTargetOf(stack: string): { readonly production: string; readonly kind: RecoveryKind } | undefined {
+    for (const [suffix, kind] of [[RECOVERY_SUFFIX, "recovery"], [DRILL_SUFFIX, "drill"]] as const) {
+        if (stack.endsWith(suffix) && stack.length > suffix.length) {
+            return { production: stack.slice(0, -suffix.length), kind };
+        }
+    }
+    return undefined;
+}
+
+/** The production stack of a recovery stack name (`acme-recovery` -> acme), or undefined. */
+export function recoveryOf(stack: string): string | undefined {
+    const target = recoveryTargetOf(stack);
+    return target?.kind === "recovery" ? target.production : undefined;
+}
+
+/**
+ * The suffix a tenant id may not end in (it would name another tenant's recovery or drill stack),
+ * or undefined. Kept apart from {@link isReservedTenantId}: policy rules exempt platform stacks by
+ * that one, and recovery stacks are judged like every tenant stack.
+ */
+export function reservedSuffixOf(id: string): string | undefined {
+    return [RECOVERY_SUFFIX, DRILL_SUFFIX].find((suffix) => id.endsWith(suffix));
+}

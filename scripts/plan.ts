@@ -16,6 +16,7 @@ import { tenantConfigDir } from "../stacks/config/project";
 import { Problem, sortProblems } from "../stacks/config/validate";
 import { Tenant } from "../stacks/config/tenant";
 import { checkOutputPath, EXIT, parseFlags, parseStackTarget, run, UsageError, writeOutputFile, writeStdout } from "./lib/cli";
+import { recoveryOf } from "../lib/platform";
 import { BasePlan, BasePlanError, planBase } from "./lib/plan/base";
 import { BlastGroup, blastRadius } from "./lib/plan/diff/blast-radius";
 import { DiffStack, StackDiff, StackDiffEntry } from "./lib/plan/diff/model";
@@ -107,7 +108,8 @@ export function parseRequest(argv: string[]): PlanRequest | "help" {
         }
         config[key] = match[2]!;
     }
-    const targets = positionals.filter((arg) => arg !== "platform").map((arg) => parseStackTarget(arg));
+    // A tenant's recovery stack (`acme-recovery`) is planned with its tenant, right after it.
+    const targets = positionals.filter((arg) => arg !== "platform").map((arg) => parseStackTarget(arg.startsWith("platform-") ? arg : (recoveryOf(arg) ?? arg)));
     const files = targets.flatMap((target) => (target.kind === "file" ? [target.file] : []));
     const ids = targets.flatMap((target) => (target.kind === "tenant" ? [target.id] : []));
     const platformRegions = [...new Set(targets.flatMap((target) => (target.kind === "platform" ? [target.region] : [])))];

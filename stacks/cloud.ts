@@ -1,8 +1,12 @@
 import { CloudTenant } from "./config/tenant";
 import { StackOutputs } from "./context";
-import { dedicatedCloud } from "./dedicated";
+import { dedicatedCloud, DedicatedProfile } from "./dedicated";
+
+export function cloudProfile(): DedicatedProfile {
+    return { publicAccess: true, identityProvider: "app" };
+}
 
 /** `cloud`: a dedicated cloud network, servers and database, public over HTTPS. */
 export function cloud(tenant: CloudTenant): Promise<StackOutputs> {
-    return dedicatedCloud(tenant, { publicAccess: true, identityProvider: "app" });
+    return dedicatedCloud(tenant, cloudProfile());
 }

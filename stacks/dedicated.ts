@@ -51,14 +51,15 @@ export interface DedicatedProfile {
 }
 
 /**
- * The Dedicated Hosts of a physical tenant and the host of each server: the database server and
+ * The Dedicated Hosts of a physical tenant (named after `prefix`, default the tenant id) and the host of each server: the database server and
  * the application servers packed onto as few hosts of the servers' family as fit
  * (stacks/config/dedicated-hosts.ts). The first host keeps the name a one-host stack always had.
  */
-function dedicatedHosts(
+export function dedicatedHosts(
     ctx: TenantContext,
     tenant: DedicatedCloudTenant,
     availabilityZone: pulumi.Input<string>,
+    prefix: string = tenant.id,
 ): { hosts: DedicatedHost[]; databaseHost: DedicatedHost; serverHosts: DedicatedHost[]; databaseType: string } {
     const family = instanceFamilyOf(tenant.compute.instanceType);
     // The database class names the size; the host decides the family.
@@ -70,7 +71,7 @@ function dedicatedHosts(
     }
     const hosts = Array.from(
         { length: packing.hostCount },
-        (_, i) => new DedicatedHost(i === 0 ? `${tenant.id}-host` : `${tenant.id}-host-${i}`, { availabilityZone, instanceFamily: family }, ctx.opts),
+        (_, i) => new DedicatedHost(i === 0 ? `${prefix}-host` : `${prefix}-host-${i}`, { availabilityZone, instanceFamily: family }, ctx.opts),
     );
     const hostOf = packing.hostOf.map((index) => hosts[index]!);
     return { hosts, databaseHost: hostOf[0]!, serverHosts: hostOf.slice(1), databaseType };
@@ -330,5 +331,19 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
         ...(phase ? { directoryPhase: DIRECTORY_PHASES[phase] } : {}),
         ...(directory ? { directoryId: directory.directoryId } : {}),
         ...(placement ? { dedicatedHostId: placement.hosts[0]!.hostId, dedicatedHostIds: placement.hosts.map((host) => host.hostId) } : {}),
+        // What `npm run dr` needs of production (scripts/lib/dr/outputs.ts ProductionOutputs): the
+        // front door the maintenance page goes on, the release the recovery must run, where incident
+        // notices go, and where a failback restores (the backup role restores too).
+        loadBalancerArn: frontDoor.loadBalancerArn,
+        httpsListenerArn: frontDoor.httpsListenerArn,
+        serverImage: image.name,
+        operationsTopicArn: alarmTopicArn,
+        restoreRoleArn: backup.roleArn,
+        restoreTarget: {
+            ...(database instanceof Database ? { dbSubnetGroupName: database.subnetGroupName } : { subnetId: network.subnetIds.data[0]! }),
+            securityGroupIds: [database.securityGroupId],
+            filesBucketName: files.bucketName,
+            availabilityZone: placement ? placement.databaseHost.availabilityZone : network.availabilityZones[0]!,
+        },
     };
 }

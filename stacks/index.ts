@@ -11,12 +11,13 @@ import { displayName } from "./config/tenant-files";
 import { formatProblem } from "./config/validate";
 import { Tenant } from "./config/tenant";
 import { StackOutputs } from "./context";
-import { platformRegionOf } from "../lib/platform";
+import { platformRegionOf, recoveryTargetOf } from "../lib/platform";
 import { cloud } from "./cloud";
 import { dedicatedSaas } from "./dedicated-saas";
 import { physical } from "./physical";
 import { platform } from "./platform";
 import { platformRecovery, platformRecoveryOf, RecoveryKind } from "./platform-recovery";
+import { recoveryProgram } from "./recovery";
 import { PlatformSettings } from "./config/platform-settings";
 import { saas } from "./saas";
 import { vpn } from "./vpn";
@@ -84,12 +85,22 @@ export function loadStackTenant(stack: string, dir: string = tenantConfigDir()):
     return tenant;
 }
 
-/** The stack's whole program, as Pulumi's language host runs it. */
+/**
+ * The stack's whole program, as Pulumi's language host runs it. `<tenant>-recovery` and
+ * `<tenant>-drill` run the recovery environment of the tenant (stacks/recovery.ts), from its file.
+ */
 export function stackProgram(stack: string = pulumi.getStack()): StackOutputs | Promise<StackOutputs> {
     const region = platformRegionOf(stack);
     if (region !== undefined) {
         return platformProgram(region);
     }
-    const recovery = platformRecoveryOf(stack);
-    return recovery !== undefined ? platformRecoveryProgram(recovery.region, recovery.kind) : tenantProgram(loadStackTenant(stack));
+    const platformRecovery = platformRecoveryOf(stack);
+    if (platformRecovery !== undefined) {
+        return platformRecoveryProgram(platformRecovery.region, platformRecovery.kind);
+    }
+    const recovery = recoveryTargetOf(stack);
+    if (recovery !== undefined) {
+        return recoveryProgram(loadStackTenant(recovery.production), recovery.kind);
+    }
+    return tenantProgram(loadStackTenant(stack));
 }

@@ -250,7 +250,7 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
             accessSubnetIds: network.subnetIds.access,
             adminSubnetIds: network.subnetIds.admin,
             availabilityZones: network.availabilityZones,
-            count: settings.appServerCount,
+            count: recovery.active ? settings.appServerCount : 0,
             instanceType: settings.appServerType,
             imageId: serverImage.id,
             imageName: serverImage.name,
@@ -261,7 +261,6 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
             s3PrefixListId: network.s3PrefixListId,
             patchGroup: name,
             targetGroupArn: frontDoor?.targetGroupArn,
-            idle: !recovery.active,
             launchTemplate: true,
         },
         opts,
@@ -288,7 +287,7 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
         { description: `Data tier of ${name}: restored databases`, subnetIds: network.subnetIds.data },
         opts,
     );
-    const files = new FilesBucket(`${name}-files`, { kmsKeyArn: keys.dataKeyArn, forceDestroy: kind === "drill" }, opts);
+    const files = new FilesBucket(`${name}-files`, { kmsKeyArn: keys.dataKeyArn, disposable: kind === "drill" }, opts);
     const role = restoreRole(name, opts);
 
     // Monthly restore tests of the production platform's off-site copies (the recovery environment
@@ -355,7 +354,7 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
             filesBucketName,
             availabilityZone: azs[0],
         })),
-        launchTemplateIds: pulumi.all(servers.launchTemplateIds),
+        launchTemplateId: servers.launchTemplateId!,
     };
     if (frontDoor === undefined) {
         return outputs;

@@ -343,7 +343,9 @@ describe("the estimate of the planned fixture fleet", () => {
     const byName = (tenant: string): StackEstimate => estimates.find((estimate) => estimate.tenant === tenant)!;
 
     it("GIVEN the fleet WHEN estimated THEN every fixture tenant with resources of its own has a positive known monthly cost", () => {
-        expect(tenants().map((estimate) => estimate.tenant).sort()).toEqual(["acme", "brightpath", "globex", "helvetia-bank", "initech", "northwind", "trial-lumen"]);
+        expect(tenants().map((estimate) => estimate.tenant).sort()).toEqual([
+            ...["acme", "acme-recovery", "brightpath", "globex", "globex-recovery", "helvetia-bank", "helvetia-bank-recovery", "initech", "initech-recovery", "northwind", "trial-lumen"],
+        ]);
         for (const estimate of tenants().filter((estimate) => estimate.mode !== "saas")) {
             expect(estimate.monthlyUsd, estimate.tenant).toBeGreaterThan(0);
         }

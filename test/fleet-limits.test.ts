@@ -16,7 +16,7 @@ import { checkAwsRules } from "../scripts/lib/plan/aws-rules";
 import { homeRegionOf, planFleet, PlanDocument } from "../scripts/lib/plan/fleet";
 import { REGIONS } from "../lib/regions";
 import { Environment, TenantDocument } from "../stacks/config/tenant";
-import { Mode, MODES } from "../lib/modes";
+import { Mode, MODE_TRAITS, MODES } from "../lib/modes";
 import { FleetValidation, validateFleet } from "../stacks/config/validate";
 import { quotasRaised } from "./helpers";
 
@@ -134,13 +134,37 @@ describe("a fleet at the contract's limits", () => {
 
     it("GIVEN the fleet and its platform stacks WHEN planned THEN the document has no error: no name too long for the provider, no value AWS refuses", () => {
         expect(document.errors).toEqual([]);
+        // Each tenant with a network of its own has its recovery stack, named `<id>-recovery`.
         expect(document.tenants.map((plan) => plan.tenant).sort()).toEqual(
-            // Each platform with its recovery environment.
-            [...documents.map((tenant) => tenant.tenant), ...PLATFORMS, ...PLATFORMS.map((platform) => `${platform}-recovery`)].sort(),
+            // Each dedicated tenant and each platform with its recovery environment.
+            [
+                ...documents.map((tenant) => tenant.tenant),
+                ...documents.filter((tenant) => MODE_TRAITS[tenant.mode].network).map((tenant) => `${tenant.tenant}-recovery`),
+                ...PLATFORMS,
+                ...PLATFORMS.map((platform) => `${platform}-recovery`),
+            ].sort(),
         );
         for (const plan of document.tenants) {
             expect(plan.resources.length, plan.tenant).toBeGreaterThan(0);
             // The same check the plan made, repeated here so that a check left out of the plan is caught.
+            expect(checkAwsRules(plan.resources), plan.tenant).toEqual([]);
+        }
+    });
+
+    it("GIVEN the recovery stacks active and restored into WHEN planned THEN no name is too long either", async () => {
+        // An EC2 instance id is also a valid RDS identifier: one value for every mode.
+        const active = await planFleet({
+            tenants: fleet.tenants.filter((tenant) => MODE_TRAITS[tenant.mode].network),
+            platforms: platformFixture([SOUTH_EAST, NORTH_EAST]),
+            threads: 1,
+            quotas: ROOMY,
+            config: { recoveryActive: "true", restoredDatabase: "i-0123456789abcdef0", recoveryRedirect: "true" },
+        });
+        expect(active.errors).toEqual([]);
+        const recoveries = active.tenants.filter((plan) => plan.recoveryOf !== undefined);
+        expect(recoveries.length).toBeGreaterThan(0);
+        for (const plan of recoveries) {
+            expect(plan.resources.filter((resource) => resource.type === "aws:backup/plan:Plan").length, plan.tenant).toBeGreaterThan(0);
             expect(checkAwsRules(plan.resources), plan.tenant).toEqual([]);
         }
     });

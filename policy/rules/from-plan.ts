@@ -4,7 +4,7 @@
 import { isoDay } from "../../lib/canary-runtimes";
 import { isStackKind } from "../../lib/modes";
 import type { PlannedResource } from "../../lib/plan-document";
-import { DEFAULT_BASE_DOMAIN, DEFAULT_PLATFORM_NETWORK, operationsCidrsOf } from "../../lib/platform";
+import { DEFAULT_BASE_DOMAIN, DEFAULT_PLATFORM_NETWORK, operationsCidrsOf, recoveryTargetOf } from "../../lib/platform";
 import { HostOwnership, PolicySettings, PolicyStack } from "./types";
 
 /** A planned stack as the plan JSON holds it (the fields the rules need). */
@@ -65,7 +65,10 @@ const fleetMarkersOf = new WeakMap<object, PolicySettings["otherTenants"]>();
 function fleetMarkers(document: { readonly tenants: readonly PlannedStack[] }): PolicySettings["otherTenants"] {
     let markers = fleetMarkersOf.get(document);
     if (!markers) {
-        markers = document.tenants.filter((stack) => stack.mode !== "platform").map((stack) => ({ tenant: stack.tenant, markers: tenantMarkers(stack) }));
+        // A recovery environment's markers are its production tenant's (`acme-recovery`'s are acme's).
+        markers = document.tenants
+            .filter((stack) => stack.mode !== "platform")
+            .map((stack) => ({ tenant: recoveryTargetOf(stack.tenant)?.production ?? stack.tenant, markers: tenantMarkers(stack) }));
         fleetMarkersOf.set(document, markers);
     }
     return markers;
@@ -77,7 +80,8 @@ const SHARED_APP_MODES: readonly string[] = ["saas"];
 /** The host of a stack's `url` output, where it has one of its own. */
 function hostOf(plan: PlannedStack): string | undefined {
     const url = plan.outputs?.url;
-    if (plan.mode === "platform" || SHARED_APP_MODES.includes(plan.mode) || typeof url !== "string") {
+    // A recovery environment serves its production tenant's host name: the production stack declares it.
+    if (plan.mode === "platform" || SHARED_APP_MODES.includes(plan.mode) || typeof url !== "string" || recoveryTargetOf(plan.tenant) !== undefined) {
         return undefined;
     }
     try {

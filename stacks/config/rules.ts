@@ -15,7 +15,7 @@ import {
     specialPurposeRange,
 } from "../../lib/ipv4";
 import { DNS_LABEL, isUnderDomain, normalHostName } from "../../lib/hosts";
-import { DEFAULT_BASE_DOMAIN, isReservedTenantId, PLATFORM_BLOCK, RESERVED_SUBDOMAINS } from "../../lib/platform";
+import { DEFAULT_BASE_DOMAIN, isReservedTenantId, PLATFORM_BLOCK, RESERVED_SUBDOMAINS, reservedSuffixOf } from "../../lib/platform";
 import { sizingFindings } from "./sizing-rules";
 
 export interface Finding {
@@ -196,6 +196,13 @@ export function documentFindings(data: unknown, fileTenantId: string, baseDomain
         }
         if (isReservedTenantId(tenant)) {
             findings.push({ pointer: "/tenant", message: `"${tenant}" is reserved for the platform's stacks (platform-<region>); choose another tenant id` });
+        }
+        const suffix = reservedSuffixOf(tenant);
+        if (suffix !== undefined) {
+            findings.push({
+                pointer: "/tenant",
+                message: `"${tenant}" ends in "${suffix}", which names the recovery environment (<tenant>-recovery) or drill copy (<tenant>-drill) of a tenant's stack; choose a tenant id that does not end in -recovery or -drill`,
+            });
         }
     }
     const company = str(get(data, "company"));

@@ -15,6 +15,23 @@ export const TENANT_STACK_CONFIG = {
         secret: true,
         description: "vpn-sync: the password of identity.serviceAccount (pulumi config set --secret directoryPassword)",
     },
+    // Recovery stacks (`<tenant>-recovery`, `<tenant>-drill`; stacks/recovery.ts): set by `npm run dr` only.
+    recoveryActive: {
+        secret: false,
+        description: "recovery stacks: true brings up the servers, front door and restored database (default false: idle, ready)",
+    },
+    recoveryRedirect: {
+        secret: false,
+        description: "recovery stacks: true adds the SECONDARY failover records that redirect users to the recovery environment (only with recoveryActive)",
+    },
+    restoredDatabase: {
+        secret: false,
+        description: "the database a restore job created: an RDS instance identifier, or (physical) an EC2 instance id",
+    },
+    restoredFilesBucket: {
+        secret: false,
+        description: "recovery stacks: the bucket the files were restored into (default the recovery files bucket)",
+    },
 } as const satisfies Record<string, StackConfigKey>;
 
 export type TenantStackConfigKey = keyof typeof TENANT_STACK_CONFIG;

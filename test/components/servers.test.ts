@@ -320,9 +320,9 @@ describe("AppServers", () => {
         expect(plan.outputs.role).toBe(`arn:aws:iam::123456789012:role/${named(plan.resources, "acme-app-role").id}`);
     });
 
-    it("GIVEN idle with launch templates WHEN planned THEN no server, but the groups, role and a dual-NIC template per zone", async () => {
+    it("GIVEN no server but a launch template (an idle recovery environment) WHEN planned THEN no server, but the groups, role and a dual-NIC template", async () => {
         const { plan } = await planProgram((provider) => {
-            new AppServers("acme-app", appServersArgs(tenantNetwork(provider), { idle: true, launchTemplate: true }), { provider });
+            new AppServers("acme-app", appServersArgs(tenantNetwork(provider), { count: 0, launchTemplate: true }), { provider });
         });
         expect(ofType(plan.resources, INSTANCE)).toEqual([]);
         expect(ofType(plan.resources, TARGET_ATTACHMENT)).toEqual([]);
@@ -331,7 +331,7 @@ describe("AppServers", () => {
         const profile = ofType(plan.resources, "aws:iam/instanceProfile:InstanceProfile");
         expect(profile).toHaveLength(1);
         const templates = ofType(plan.resources, "aws:ec2/launchTemplate:LaunchTemplate");
-        expect(templates).toHaveLength(2);
+        expect(templates).toHaveLength(1);
         for (const template of templates) {
             expect(template.inputs.networkInterfaces).toMatchObject([
                 { deviceIndex: 0, securityGroups: [access.id], associatePublicIpAddress: "false" },

@@ -63,9 +63,8 @@ let phaseOne: PlanDocument;
 let phaseTwo: PlanDocument;
 
 beforeAll(async () => {
-    // eu-west-1 holds the default VPC, the platform's, three tenants' and the recovery environment of
-    // eu-central-1's platform (its off-site region): one more than the default quota of 5.
-    const quotas = quotasRaised({ vpcs: 6 });
+    // Room for the recovery stacks' VPCs in the off-site regions (counted where they run).
+    const quotas = quotasRaised({ vpcs: 10 });
     phaseOne = await planFleet({ tenants, platformRegions: [...new Set(tenants.map((tenant) => tenant.region))], quotas });
     phaseTwo = await planFleet({
         // identity.connect: true in the file, and nothing else differs.

@@ -49,7 +49,9 @@ describe("tenants at the edges of the contract", () => {
         expect(document.tenants.map((plan) => [plan.tenant, plan.violations])).toEqual([
             ["abc", []],
             ["big-phys", []],
+            ["big-phys-recovery", []],
             ["many-corp", []],
+            ["many-corp-recovery", []],
         ]);
         const big = document.tenants.find((plan) => plan.tenant === "big-phys")!;
         expect(ofType(big, T.instance)).toHaveLength(11);

@@ -4,7 +4,7 @@
 
 import { edgeHostName, normalHostName } from "../../../lib/hosts";
 import { certificateFirstName as firstNameUnder, FIRST_NAME_MAX } from "../../../lib/naming";
-import { isReservedTenantId, RESERVED_SUBDOMAINS } from "../../../lib/platform";
+import { isReservedTenantId, recoveryTargetOf, RESERVED_SUBDOMAINS } from "../../../lib/platform";
 import { ofType } from "../graph";
 import { Finding, HostOwnership, PolicyResource, PolicyStack, StackRule } from "../types";
 import { LISTENER_RULE_TYPES, LISTENER_TYPES, refersTo } from "./shared";
@@ -47,7 +47,9 @@ function whose(name: string, stack: string, hosts: HostOwnership): string | unde
 }
 
 function ownedBy(stack: PolicyStack, hosts: HostOwnership): Owned {
-    const entry = hosts.tenants.find((candidate) => candidate.tenant === stack.stack);
+    // A recovery environment (`acme-recovery`, `acme-drill`) serves its production tenant's host name.
+    const owner = recoveryTargetOf(stack.stack)?.production ?? stack.stack;
+    const entry = hosts.tenants.find((candidate) => candidate.tenant === owner);
     if (entry === undefined) {
         return { host: undefined, names: new Set(), none: `${stack.stack} serves no host name of its own (a saas tenant is served by the shared app)` };
     }
@@ -64,7 +66,7 @@ function ownedBy(stack: PolicyStack, hosts: HostOwnership): Owned {
             refusal = "it is the platform's shared app";
         }
     }
-    const sharing = hosts.tenants.filter((candidate) => candidate.tenant !== stack.stack && normalHostName(candidate.host) === host).map((candidate) => candidate.tenant);
+    const sharing = hosts.tenants.filter((candidate) => candidate.tenant !== owner && normalHostName(candidate.host) === host).map((candidate) => candidate.tenant);
     if (refusal === undefined && sharing.length > 0) {
         refusal = `tenant ${sharing.join(", ")} declares it too`;
     }

@@ -198,3 +198,4 @@ export function plansSelecting(stack: PolicyStack, resource: PolicyResource): Po
         .filter((plan): plan is PolicyResource => plan?.type === PLAN_TYPE);
     return [...new Set(plans)];
 }
+

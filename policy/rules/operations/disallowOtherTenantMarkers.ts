@@ -17,7 +17,7 @@
 // Free text (anything with white space: scripts, descriptions, document content) is read only for
 // the first two; JSON documents (policies, settings) are read value by value like properties.
 
-import { isReservedTenantId } from "../../../lib/platform";
+import { isReservedTenantId, recoveryTargetOf } from "../../../lib/platform";
 import { Finding, PolicySettings, PolicyStack, StackRule } from "../types";
 
 /** Whether `id` occurs in `text` as a whole name segment (`acme` in `acme-files`, `/tenants/acme/`; not in `nacme`, `acmes`). */
@@ -222,9 +222,12 @@ function isolationFindings(stack: PolicyStack, settings: PolicySettings): Findin
         return [];
     }
     const index = indexOf(settings.otherTenants);
-    const hosts = hostIndex(settings, stack.stack);
+    // A recovery environment (`acme-recovery`, `acme-drill`) is its production tenant's: named after
+    // it, restoring its recovery points. That tenant is its own, never another.
+    const self = recoveryTargetOf(stack.stack)?.production ?? stack.stack;
+    const hosts = hostIndex(settings, self);
     return stack.resources.flatMap((resource) => {
-        const reader = new Reader(index, hosts, stack.stack);
+        const reader = new Reader(index, hosts, self);
         reader.read(resource.props, "", undefined, undefined, 0);
         return reader.mentions.map((mention) => ({ resource: resource.name, message: `${mention.path} mentions tenant "${mention.tenant}" (${mention.how})` }));
     });

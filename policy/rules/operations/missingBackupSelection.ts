@@ -47,7 +47,7 @@ export const missingBackupSelection: StackRule = {
         "activation restores into it: not applicable until it is active (has a server or a database).",
     why:
         "A plan that meets the promise protects nothing unless it selects the tenant's data: the promise is about the customer's database and files, and a database left " +
-        "out of the database schedule would be recoverable only to last night's files backup, or not at all. Saas stacks own no data store: not applicable.",
+        "out of the database schedule would be recoverable only to last night's files backup, or not at all. Saas stacks own no data store, nor does a recovery environment before it is restored into: not applicable.",
     enforcement: "mandatory",
     validate: selectionFindings,
 };

@@ -3,12 +3,11 @@
 // (the yearly drill's isolated copy). The validator reserves both suffixes for tenant ids, so no
 // production stack carries one; the name is what both the offline plan and CrossGuard show (the
 // provider's `mode` tag is the production mode).
-// TODO(merge): the suffixes are lib/platform.ts RECOVERY_SUFFIX / DRILL_SUFFIX once they land there.
 
+import { DRILL_SUFFIX, RECOVERY_SUFFIX } from "../../../lib/platform";
 import type { PolicyStack } from "../types";
 
-export const RECOVERY_SUFFIX = "-recovery";
-export const DRILL_SUFFIX = "-drill";
+export { DRILL_SUFFIX, RECOVERY_SUFFIX };
 
 /** The kinds of stack that have a recovery environment of their own: the dedicated modes and the platform (which carries saas and dedicated-saas). */
 export const RECOVERED_KINDS: readonly string[] = ["physical", "cloud", "vpn", "vpn-sync", "platform"];

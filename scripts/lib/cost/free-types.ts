@@ -23,6 +23,7 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "security groups are free",
     "aws:ec2/flowLog:FlowLog": "its records are billed as the destination log group's ingestion (usage-based)",
     "aws:ec2/internetGateway:InternetGateway": "no hourly fee; public IPv4 addresses are billed where they are held",
+    "aws:ec2/launchTemplate:LaunchTemplate": "a configuration; the instances launched from it are billed",
     "aws:ec2/managedPrefixList:ManagedPrefixList": "free",
     "aws:ec2/networkAcl:NetworkAcl": "free",
     "aws:ec2/networkAclRule:NetworkAclRule": "free",

@@ -6,6 +6,8 @@ import { SECRET_CONFIG_KEYS } from "../../../stacks/config/stack-config";
 import { Tenant } from "../../../stacks/config/tenant";
 import { Problem } from "../../../stacks/config/validate";
 import { tenantProgram } from "../../../stacks";
+import { hasRecoveryEnvironment, recoveryProgram } from "../../../stacks/recovery";
+import { recoveryStackName } from "../../../lib/platform";
 import { planStack } from "./engine";
 import type { TenantPlan } from "./fleet";
 import { StackOutputsSnapshot } from "./mocks";
@@ -59,6 +61,25 @@ export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult>
             errors.push(...awsRuleErrors(tenant.id, tenant.source, plan.resources, tenant));
         } catch (error) {
             errors.push(planFailure(tenant.source, error));
+        }
+        // Its recovery environment, right after it, in its off-site region (plan contract v1.1: `recoveryOf`).
+        if (tenant.status !== "offboarding" && hasRecoveryEnvironment(tenant.mode)) {
+            const stack = recoveryStackName(tenant.id);
+            try {
+                const { plan } = await planStack({
+                    stack,
+                    region: tenant.offsiteRegion,
+                    config: input.config,
+                    secretConfigKeys: secretKeys(input.config),
+                    stackOutputs,
+                    program: () => recoveryProgram(tenant, "recovery"),
+                    patchInternals: input.patchInternals,
+                });
+                tenants.push({ tenant: stack, mode: tenant.mode, region: tenant.offsiteRegion, source: tenant.source, recoveryOf: tenant.id, resources: plan.resources, outputs: plan.outputs });
+                errors.push(...awsRuleErrors(stack, tenant.source, plan.resources, tenant));
+            } catch (error) {
+                errors.push(planFailure(tenant.source, error));
+            }
         }
     }
     return { tenants, errors };

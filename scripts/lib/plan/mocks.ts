@@ -284,22 +284,28 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                 return { id, status: "ENABLED", findingPublishingFrequency: "SIX_HOURS", serviceRoleArn: `arn:aws:iam::${PLAN_ACCOUNT_ID}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty`, features: [], tags: {} };
             }
             case "aws:rds/getInstance:getInstance": {
-                // The database a restore job created (a recovery stack's `restoredDatabase`): the plan
-                // cannot know whether it exists, so it answers as an available instance of that identifier.
-                const id = String(args.inputs?.dbInstanceIdentifier ?? "");
-                const address = `${id}.c${hex(`${region}${id}`, 12)}.${region}.rds.amazonaws.com`;
+                // The database a restore job created (a recovery stack's `restoredDatabase`): the
+                // plan cannot know it exists, so it answers as that instance, with its RDS-managed secret.
+                const identifier = String(args.inputs?.dbInstanceIdentifier ?? "");
+                const secretArn = `arn:aws:secretsmanager:${region}:${PLAN_ACCOUNT_ID}:secret:rds!db-${hex(`${region}${identifier}`, 8)}-${hex(identifier, 6)}`;
                 return {
-                    id,
-                    dbInstanceIdentifier: id,
-                    dbInstanceArn: `arn:aws:rds:${region}:${PLAN_ACCOUNT_ID}:db:${id}`,
-                    address,
-                    endpoint: `${address}:5432`,
+                    id: identifier,
+                    dbInstanceIdentifier: identifier,
+                    dbInstanceArn: `arn:aws:rds:${region}:${PLAN_ACCOUNT_ID}:db:${identifier}`,
+                    address: `${identifier}.${hex(region, 12)}.${region}.rds.amazonaws.com`,
+                    endpoint: `${identifier}.${hex(region, 12)}.${region}.rds.amazonaws.com:5432`,
                     port: 5432,
                     engine: "postgres",
                     dbInstanceStatus: "available",
                     storageEncrypted: true,
                     tags: {},
+                    masterUserSecrets: [{ secretArn, kmsKeyId: "", secretStatus: "active" }],
                 };
+            }
+            case "aws:ec2/getInstance:getInstance": {
+                // The database server a restore job created (physical): answered as that instance.
+                const instanceId = String(args.inputs?.instanceId ?? "");
+                return { id: instanceId, instanceId, arn: `arn:aws:ec2:${region}:${PLAN_ACCOUNT_ID}:instance/${instanceId}`, instanceState: "running" };
             }
             case "aws:index/getPartition:getPartition":
                 return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };

@@ -1,0 +1,394 @@
+// The recovery environment of a dedicated tenant (the seed's "backup environment", section 4): the
+// stack `<tenant>-recovery` in the tenant's off-site region, where its backups are copied. The same
+// composition as production (stacks/dedicated.ts) with different data: the off-site region's
+// provider, keys and image; the mode's profile (exposure, VPN, hardware); and two switches set by
+// `npm run dr` only (stack config):
+// - idle (`recoveryActive` false, the default): kept cheap and ready. Keys, network, security
+//   groups, role and instance profile, the servers' launch template, the files bucket, where a
+//   restore lands (DB subnet group and group, the restore role), the VPN endpoints the customer
+//   configures in advance, and the monthly restore testing of production's off-site copies. No
+//   instance, no database, no load balancer.
+// - active (`recoveryActive` true): the servers (on Dedicated Hosts for physical), the front door
+//   and its availability check, the restored database (`restoredDatabase`, created by the restore
+//   job) and a backup plan of its own. `recoveryRedirect` adds the SECONDARY failover record that
+//   sends users here when production's health check fails.
+// The drill's isolated copy (`<tenant>-drill`) is this program always active, never with a DNS
+// record, and without restore testing (the recovery stack has it).
+
+import * as pulumi from "@pulumi/pulumi";
+
+import { AccessLogBucket } from "../components/access-log-bucket";
+import { AppServers } from "../components/app-servers";
+import { AvailabilityCheck } from "../components/availability-check";
+import * as aws from "../components/aws";
+import { Backup } from "../components/backup";
+import { EncryptionKeys } from "../components/encryption-keys";
+import { FilesBucket } from "../components/files-bucket";
+import { FrontDoor } from "../components/front-door";
+import { RestoreLanding } from "../components/restore-landing";
+import { RestoreTestedResource, RestoreTesting, restoreTestingName } from "../components/restore-testing";
+import { ServerDataAccess } from "../components/server-data-access";
+import { SiteToSiteVpn } from "../components/site-to-site-vpn";
+import { TenantNetwork } from "../components/tenant-network";
+import { MODE_TRAITS, Mode } from "../lib/modes";
+import { fittedName, NAME_LIMITS } from "../lib/naming";
+import { drillStackName, RecoveryKind, recoveryStackName } from "../lib/platform";
+import { stackTags } from "../lib/promises/tags";
+import { Tenant } from "./config/tenant";
+import { cloudProfile } from "./cloud";
+import { offboardingOf, PlatformReference, StackOutputs, TenantContext } from "./context";
+import { DedicatedCloudTenant, dedicatedHosts, DedicatedProfile, hostName } from "./dedicated";
+import { physicalProfile } from "./physical";
+import { resolveServerImage } from "./server-image";
+import { vpnProfile } from "./vpn";
+import { vpnSyncProfile } from "./vpn-sync";
+
+/** The modes with a recovery environment of their own: those with a network of their own (the dedicated ones). */
+export function hasRecoveryEnvironment(mode: Mode): boolean {
+    return MODE_TRAITS[mode].network;
+}
+
+/** The mode's profile: the recovery runs what production runs. */
+function profileOf(tenant: DedicatedCloudTenant): DedicatedProfile {
+    switch (tenant.mode) {
+        case "physical":
+            return physicalProfile();
+        case "cloud":
+            return cloudProfile();
+        case "vpn":
+            return vpnProfile(tenant);
+        case "vpn-sync":
+            return vpnSyncProfile(tenant);
+    }
+}
+
+/** The switches of a recovery stack, read from its stack config (set by `npm run dr`). */
+export interface RecoverySwitches {
+    readonly active: boolean;
+    readonly redirect: boolean;
+    /** The database the restore job created: an RDS instance identifier, or (physical) an EC2 instance id. */
+    readonly restoredDatabase?: string;
+    readonly restoredFilesBucket?: string;
+}
+
+export function recoverySwitches(config: pulumi.Config, kind: RecoveryKind): RecoverySwitches {
+    const active = config.getBoolean("recoveryActive") ?? false;
+    const redirect = config.getBoolean("recoveryRedirect") ?? false;
+    if (kind === "drill" && redirect) {
+        throw new pulumi.RunError("stack config recoveryRedirect: a drill copy never redirects users (it is isolated from production); remove it");
+    }
+    if (redirect && !active) {
+        throw new pulumi.RunError("stack config recoveryRedirect: true needs recoveryActive: true (users would be sent to an environment with no servers)");
+    }
+    return {
+        // The drill's copy exists only to be restored into and checked: always active.
+        active: kind === "drill" || active,
+        redirect,
+        restoredDatabase: config.get("restoredDatabase"),
+        restoredFilesBucket: config.get("restoredFilesBucket"),
+    };
+}
+
+/** The recovery stack's context: the tenant's tags, the off-site region's provider, the production region's platform. */
+function recoveryContext(tenant: DedicatedCloudTenant, stack: string): TenantContext {
+    const config = new pulumi.Config();
+    const provider = new aws.Provider(`${stack}-aws`, {
+        region: tenant.offsiteRegion as aws.Region,
+        // The stack's own name as its tenant tag, as every stack's (policy: aws-provider-default-tags).
+        defaultTags: { tags: stackTags(stack, tenant.mode, tenant.environment) },
+    });
+    // The platform of the production region: the base domain, public zone, operations role and
+    // networks, the suspicious networks and canary runtime are the same for both environments.
+    return { tenant, config, provider, platform: new PlatformReference(tenant.region, config), opts: { provider }, offboardingFinalBackup: offboardingOf(config) };
+}
+
+/**
+ * The name a customer's own domain points at (`<tenant>.edge.<base>`, a CNAME the customer creates
+ * once): the failover records of own domains live there. Keep equal to the production side's (r2:
+ * lib/hosts.ts edgeHostName).
+ */
+function failoverName(tenant: DedicatedCloudTenant, baseDomain: string): string {
+    return tenant.domain.kind === "own" ? `${tenant.id}.edge.${baseDomain}` : hostName(tenant, baseDomain);
+}
+
+/** The stack of a tenant's recovery environment (kind `recovery`) or drill copy (`drill`). */
+export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: RecoveryKind): Promise<StackOutputs> {
+    const profile = profileOf(tenant);
+    const stack = kind === "drill" ? drillStackName(tenant.id) : recoveryStackName(tenant.id);
+    // Resources are named as production's (`acme-network`, ...): another stack, another region, and
+    // names that fit where production's fit (a 30-character id leaves no room for "-recovery" in
+    // names such as IAM's 64 characters). The stack name says which environment it is.
+    const name = tenant.id;
+    const ctx = recoveryContext(tenant, stack);
+    const { platform, opts, provider } = ctx;
+    const switches = recoverySwitches(ctx.config, kind);
+    const baseDomain = await platform.value("baseDomain");
+    const region = tenant.offsiteRegion;
+
+    // The off-site region's keys: nothing of the recovery environment is encrypted with production's.
+    const keys = new EncryptionKeys(
+        `${name}-keys`,
+        { aliasPrefix: `tenants/${stack}`, owner: `the recovery environment of tenant ${tenant.id}`, userArns: [platform.output("operationsRoleArn")] },
+        opts,
+    );
+    // CloudWatch alarms notify a topic of their own region: the recovery environment's own.
+    const alarmTopic = new aws.sns.Topic(`${name}-alerts`, { kmsMasterKeyId: keys.dataKeyArn, tags: { Name: `${name}-alerts` } }, opts);
+    const suspiciousNetworks = platform.output("suspiciousNetworks");
+
+    // The same address plan as production: the recovery network never peers with production, and
+    // the customer's routes (VPN modes) stay the same after a redirect. No transit gateway: the
+    // platform's is in the production region; operations reach the servers through Systems Manager.
+    const network = new TenantNetwork(
+        `${name}-network`,
+        {
+            cidr: tenant.networkCidr,
+            availabilityZones: aws.getAvailabilityZonesOutput({ state: "available" }, { provider }).names,
+            publicAccess: profile.publicAccess,
+            transitGatewayId: undefined,
+            operationsCidrs: platform.output("operationsCidrs"),
+            suspiciousNetworks,
+            trustedCidrs: profile.vpn ? [...profile.vpn.corporateCidrs] : [],
+            flowLogKeyArn: keys.dataKeyArn,
+            alarmTopicArn: alarmTopic.arn,
+            // Systems Manager's and the other interface endpoints serve running servers: none while
+            // idle (they are billed by the hour, the bulk of an idle environment's cost).
+            interfaceEndpoints: switches.active ? undefined : [],
+        },
+        opts,
+    );
+
+    // VPN modes: the tunnels exist while idle, so the customer configures its device in advance.
+    const vpn = profile.vpn
+        ? new SiteToSiteVpn(
+              `${name}-vpn`,
+              {
+                  vpcId: network.vpcId,
+                  customerGatewayIp: profile.vpn.customerGatewayIp,
+                  bgpAsn: profile.vpn.bgpAsn,
+                  corporateCidrs: [...profile.vpn.corporateCidrs],
+                  propagateToRouteTableIds: [network.routeTableIds.access],
+              },
+              opts,
+          )
+        : undefined;
+
+    const domainName = hostName(tenant, baseDomain);
+    const frontDoor = switches.active
+        ? new FrontDoor(
+              `${name}-front-door`,
+              {
+                  vpcId: network.vpcId,
+                  vpcCidr: tenant.networkCidr,
+                  subnetIds: network.subnetIds.access,
+                  internal: !profile.publicAccess,
+                  allowedCidrs: profile.publicAccess ? undefined : [...(profile.vpn?.corporateCidrs ?? []), ...network.subnetCidrs.access],
+                  domainName,
+                  // No record of its own for the host: production holds the name (the failover
+                  // pair's PRIMARY); the certificate validates with the records ACM keeps the same
+                  // for this account and name (production's, already in place), listed in
+                  // customerDnsRecords for own domains.
+                  zoneId: undefined,
+                  platformZone: { zoneId: platform.output("publicZoneId"), domain: baseDomain },
+                  suspiciousNetworks,
+                  accessLogBucket: new AccessLogBucket(`${name}-access-logs`, {}, opts).bucketName,
+                  logKeyArn: keys.dataKeyArn,
+              },
+              opts,
+          )
+        : undefined;
+
+    const image = resolveServerImage(region, tenant.compute.instanceType, { provider });
+    // Physical: its own hardware only while active (a Dedicated Host is paid by the hour from allocation).
+    const placement = profile.dedicatedHost && switches.active ? dedicatedHosts(ctx, tenant, network.availabilityZones[0]!) : undefined;
+    const zoneCount = profile.dedicatedHost ? 1 : 2;
+    const inZones = <T>(list: readonly T[]): T[] => list.slice(0, zoneCount);
+    const servers = new AppServers(
+        `${name}-servers`,
+        {
+            vpcId: network.vpcId,
+            vpcCidr: tenant.networkCidr,
+            accessSubnetIds: inZones(network.subnetIds.access),
+            adminSubnetIds: inZones(network.subnetIds.admin),
+            availabilityZones: inZones(network.availabilityZones),
+            count: switches.active ? tenant.compute.instances : 0,
+            instanceType: tenant.compute.instanceType,
+            imageId: image.id,
+            imageName: image.name,
+            dataVolumeGiB: tenant.compute.volumeGiB,
+            kmsKeyArn: keys.dataKeyArn,
+            loadBalancerSecurityGroupId: frontDoor?.securityGroupId,
+            operationsPrefixListId: network.operationsPrefixListId,
+            s3PrefixListId: network.s3PrefixListId,
+            patchGroup: stack,
+            targetGroupArn: frontDoor?.targetGroupArn,
+            hostIds: placement?.serverHosts.map((host) => host.hostId),
+            launchTemplate: true,
+        },
+        opts,
+    );
+
+    // The drill's copy of production's files is deleted with the drill stack (its teardown).
+    const files = new FilesBucket(`${name}-files`, { kmsKeyArn: keys.dataKeyArn, disposable: kind === "drill" }, opts);
+    const landing = new RestoreLanding(`${name}-restore`, { vpcId: network.vpcId, dataSubnetIds: network.subnetIds.data, clientSecurityGroupIds: [servers.accessSecurityGroupId] }, opts);
+    const databaseZone = placement ? placement.databaseHost.availabilityZone : network.availabilityZones[0]!;
+
+    // Production's off-site vault (components/backup.ts names it after `<tenant>-backup`): its
+    // recovery points are what the monthly restore test restores, into this network.
+    if (kind === "recovery") {
+        const account = aws.getCallerIdentityOutput({}, { provider }).accountId;
+        const vaultArn = pulumi.interpolate`arn:aws:backup:${region}:${account}:backup-vault:${fittedName(`${tenant.id}-backup-offsite-vault`, NAME_LIMITS.backupVault)}`;
+        const database: RestoreTestedResource = profile.dedicatedHost
+            ? {
+                  name: "database_server",
+                  type: "EC2",
+                  restoreMetadataOverrides: { subnetId: network.subnetIds.data[0]!, securityGroupIds: landing.securityGroupId.apply((id) => JSON.stringify([id])) },
+              }
+            : {
+                  name: "database",
+                  type: "RDS",
+                  restoreMetadataOverrides: { dbSubnetGroupName: landing.dbSubnetGroupName, vpcSecurityGroupIds: landing.securityGroupId.apply((id) => JSON.stringify([id])) },
+              };
+        new RestoreTesting(
+            `${name}-restore-testing`,
+            { planName: restoreTestingName(stack), vaultArns: [vaultArn], roleArn: landing.roleArn, resources: [database, { name: "files", type: "S3" }] },
+            opts,
+        );
+    }
+
+    // Active: the restored database, looked up by what the restore job created.
+    const restored = switches.active && switches.restoredDatabase !== undefined ? restoredDatabase(switches.restoredDatabase, profile, provider) : undefined;
+    const filesBucket = switches.restoredFilesBucket ?? files.bucketName;
+    const filesBucketArn = switches.restoredFilesBucket !== undefined ? pulumi.output(`arn:aws:s3:::${switches.restoredFilesBucket}`) : files.bucketArn;
+    if (switches.active) {
+        new ServerDataAccess(
+            `${name}-servers-data`,
+            { roleName: servers.roleName, bucketArn: filesBucketArn, secretArns: restored?.secretArn ? [restored.secretArn] : [], kmsKeyArn: keys.dataKeyArn },
+            opts,
+        );
+    }
+    // Backups of its own once it holds data (same promise as production), copied off-site to the
+    // production region: what a failback restores from.
+    const backup =
+        restored !== undefined
+            ? new Backup(
+                  `${name}-recovery-backup`,
+                  {
+                      backupKeyArn: keys.backupKeyArn,
+                      offsiteRegion: tenant.region,
+                      offsiteProvider: new aws.Provider(`${stack}-aws-offsite`, { region: tenant.region as aws.Region, defaultTags: { tags: stackTags(stack, tenant.mode, tenant.environment) } }),
+                      databaseArns: [restored.arn],
+                      filesBucketArn,
+                      instanceArns: servers.instanceArns,
+                      notificationTopicArn: alarmTopic.arn,
+                  },
+                  opts,
+              )
+            : undefined;
+
+    const url = `https://${domainName}`;
+    if (frontDoor) {
+        new AvailabilityCheck(
+            `${name}-check`,
+            {
+                url,
+                alarmTopicArn: alarmTopic.arn,
+                kmsKeyArn: keys.dataKeyArn,
+                runtimeVersion: platform.output("canaryRuntime"),
+                vpc: profile.publicAccess
+                    ? undefined
+                    : { vpcId: network.vpcId, cidr: tenant.networkCidr, subnetIds: network.subnetIds.access, s3PrefixListId: network.s3PrefixListId },
+            },
+            opts,
+        );
+    }
+    // Step 5 of the contingency plan: the SECONDARY of the host's failover pair (production holds
+    // the PRIMARY and its health check), in the platform's zone. Never for a drill.
+    if (frontDoor && switches.redirect && kind === "recovery") {
+        new aws.route53.Record(
+            `${name}-failover`,
+            {
+                zoneId: platform.output("publicZoneId"),
+                name: failoverName(tenant, baseDomain),
+                type: "A",
+                setIdentifier: "recovery",
+                failoverRoutingPolicies: [{ type: "SECONDARY" }],
+                aliases: [{ name: frontDoor.dnsName, zoneId: frontDoor.zoneIdOfLoadBalancer, evaluateTargetHealth: true }],
+            },
+            opts,
+        );
+    }
+
+    return {
+        tenant: tenant.id,
+        mode: tenant.mode,
+        region,
+        recoveryOf: tenant.id,
+        recoveryActive: switches.active,
+        recoveryRedirect: switches.redirect,
+        serverImage: image.name,
+        dataKeyArn: keys.dataKeyArn,
+        vpcId: network.vpcId,
+        launchTemplateId: servers.launchTemplateId!,
+        operationsTopicArn: alarmTopic.arn,
+        restoreRoleArn: landing.roleArn,
+        restoreTarget: {
+            dbSubnetGroupName: landing.dbSubnetGroupName,
+            securityGroupIds: [landing.securityGroupId],
+            filesBucketName: filesBucket,
+            availabilityZone: databaseZone,
+            ...(profile.dedicatedHost ? { subnetId: network.subnetIds.data[0]! } : {}),
+        },
+        filesBucket,
+        ...(vpn ? { vpnRouting: vpn.routing, vpnTunnels: vpn.tunnels, vpnPresharedKeys: vpn.presharedKeys } : {}),
+        ...(frontDoor
+            ? {
+                  url,
+                  loadBalancerArn: frontDoor.loadBalancerArn,
+                  loadBalancerDnsName: frontDoor.dnsName,
+                  httpsListenerArn: frontDoor.httpsListenerArn,
+                  customerDnsRecords: frontDoor.customerDnsRecords,
+              }
+            : {}),
+        ...(restored ? { databaseArn: restored.arn } : {}),
+        ...(backup ? { backupVaultArn: backup.vaultArn, offsiteBackupVaultArn: backup.offsiteVaultArn, backupRoleArn: backup.roleArn } : {}),
+        ...(placement ? { dedicatedHostIds: placement.hosts.map((host) => host.hostId) } : {}),
+    };
+}
+
+/**
+ * The database a restore job created, which this stack does not own (the restore job created it;
+ * `npm run dr` names it): an RDS instance, or on physical the database server's EC2 instance.
+ */
+function restoredDatabase(id: string, profile: DedicatedProfile, provider: aws.Provider): { arn: pulumi.Output<string>; secretArn?: pulumi.Output<string> } {
+    // What AWS would refuse, named before any lookup: EC2 instance ids (`i-` and 8 or 17 hex digits);
+    // RDS identifiers (RDS CreateDBInstance: 1 to 63 letters, digits or hyphens, starting with a
+    // letter, no two consecutive hyphens, not ending in one).
+    if (profile.dedicatedHost) {
+        if (!/^i-([0-9a-f]{8}|[0-9a-f]{17})$/.test(id)) {
+            throw new pulumi.RunError(`stack config restoredDatabase: "${id.slice(0, 80)}" is not an EC2 instance id (i-...); on physical the restored database is the database server's instance the restore job created`);
+        }
+        return { arn: aws.ec2.getInstanceOutput({ instanceId: id }, { provider }).arn };
+    }
+    if (!/^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}$/.test(id) || id.endsWith("-")) {
+        throw new pulumi.RunError(`stack config restoredDatabase: "${id.slice(0, 80)}" is not an RDS DB instance identifier (1 to 63 letters, digits or hyphens, starting with a letter, no "--", not ending in "-")`);
+    }
+    const instance = aws.rds.getInstanceOutput({ dbInstanceIdentifier: id }, { provider });
+    return {
+        arn: instance.dbInstanceArn,
+        secretArn: instance.masterUserSecrets.apply((secrets) => {
+            const arn = secrets[0]?.secretArn;
+            if (arn === undefined) {
+                throw new pulumi.RunError(`the restored database ${id} has no master user secret managed by RDS; restore it from a recovery point of the production database`);
+            }
+            return arn;
+        }),
+    };
+}
+
+/** The stack program of `<tenant>-recovery` / `<tenant>-drill`: dedicated tenants only. */
+export function recoveryProgram(tenant: Tenant, kind: RecoveryKind): Promise<StackOutputs> {
+    if (tenant.mode === "saas" || tenant.mode === "dedicated-saas") {
+        throw new pulumi.RunError(`tenant ${tenant.id} (${tenant.mode}) has no recovery stack of its own: the platform's recovery (platform-${tenant.region}-recovery) carries it`);
+    }
+    return recoveryEnvironment(tenant, kind);
+}
