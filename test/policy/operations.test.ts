@@ -694,6 +694,14 @@ describe("guardduty-detector-enabled", () => {
         expect(findings(enableGuardDutyDetector, adding(without(platformStack(), detector), rule))).toEqual(expected);
     });
 
+    it("GIVEN a platform recovery environment without a detector WHEN idle THEN not applicable; WHEN active (a server runs) THEN reported", () => {
+        const idle = { ...without(platformStack(), detector), stack: "platform-eu-west-1-recovery" };
+        const idleNoServers = { ...idle, resources: idle.resources.filter((resource) => !["aws:ec2/instance:Instance", "aws:rds/instance:Instance", "aws:rds/cluster:Cluster"].includes(resource.type)) };
+        expect(findings(enableGuardDutyDetector, idleNoServers)).toEqual([]);
+        const active = adding(idleNoServers, policyResource("aws:ec2/instance:Instance", "platform-eu-west-1-recovery-app-0-instance", "i-0123456789abcdef0", {}));
+        expect(findings(enableGuardDutyDetector, active)).toEqual([{ resource: "platform-eu-west-1-recovery", message: NO_DETECTOR_MESSAGE }]);
+    });
+
     it("GIVEN the detector is disabled WHEN checked THEN the detector is reported", () => {
         const stack = withProps(platformStack(), detector, (props) => {
             props.enable = false;
@@ -949,7 +957,7 @@ describe("the planned fixture fleet under the operations rules", () => {
                 // An idle recovery environment holds no data until restored into: no plan of its own.
                 expect(types.filter((type) => type === "aws:backup/plan:Plan"), plan.tenant).toHaveLength(plan.recoveryOf === undefined ? 2 : 0);
             }
-            if (plan.mode === "platform") {
+            if (plan.mode === "platform" && plan.recoveryOf === undefined) {
                 // One trail for the account, the home platform's; the others read it from there.
                 const trails = types.filter((type) => type === "aws:cloudtrail/trail:Trail");
                 expect(trails, plan.tenant).toHaveLength(plan.tenant === "platform-eu-west-1" ? 1 : 0);

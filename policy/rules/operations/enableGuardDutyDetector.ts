@@ -2,6 +2,7 @@
 
 import { ofType } from "../graph";
 import { Finding, PolicyStack, StackRule } from "../types";
+import { isIdleRecoveryStack } from "./recovery";
 
 export const DETECTOR_TYPE = "aws:guardduty/detector:Detector";
 export const EVENT_RULE_TYPE = "aws:cloudwatch/eventRule:EventRule";
@@ -32,7 +33,8 @@ export function adoptedDetector(stack: PolicyStack): string | undefined {
 }
 
 function guardDutyFindings(stack: PolicyStack): Finding[] {
-    if (stack.kind !== "platform") {
+    // An idle recovery environment runs nothing to watch; once active it is judged like production.
+    if (stack.kind !== "platform" || isIdleRecoveryStack(stack)) {
         return [];
     }
     const detectors = ofType(stack, DETECTOR_TYPE);
@@ -59,7 +61,7 @@ export const enableGuardDutyDetector: StackRule = {
     name: "guardduty-detector-enabled",
     description:
         "Each platform stack (one per region) has a GuardDuty detector that is not disabled (enable is not false), or adopts the account's existing detector " +
-        "(its findings rule on aws.guardduty is tagged guardduty-detector=<32-hex id>). Tenant stacks: not applicable (one detector per account and region, owned or adopted by the platform).",
+        "(its findings rule on aws.guardduty is tagged guardduty-detector=<32-hex id>). Tenant stacks: not applicable (one detector per account and region, owned or adopted by the platform); an idle platform recovery environment (no server, no database) neither.",
     why: "Compromised credentials, crypto-mining instances and data exfiltration must raise findings in every region that holds tenants, not wait for a customer to notice.",
     enforcement: "mandatory",
     validate: guardDutyFindings,
