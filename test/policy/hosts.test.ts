@@ -224,6 +224,13 @@ describe("tenant-host-names-owned: what an honest tenant's stack may not add", (
         ).toEqual([{ resource: "stark-steal", message: `name is lengthy.edge.${BASE}, a host name stark does not own (a name under the platform's domain ${BASE}); ${OWNS}` }]);
     });
 
+    it("GIVEN the recovery environment of a tenant WHEN it writes its tenant's edge name (a SECONDARY record) THEN compliant: it serves its production tenant's names", () => {
+        const recovery = { ...stackFromPlan(stark()), stack: "stark-recovery" };
+        const edge = resource("aws:route53/record:Record", "stark-recovery-edge", { zoneId: "Z33DA23D779753FCF26DA", name: `stark.edge.${BASE}`, type: "A" });
+        const steal = resource("aws:route53/record:Record", "stark-recovery-steal", { zoneId: "Z33DA23D779753FCF26DA", name: `lengthy.edge.${BASE}`, type: "A" });
+        expect(findingsOf(disallowForeignHostNames, adding(recovery, edge, steal), settingsFor(stark(), honest)).map((finding) => finding.resource)).toEqual(["stark-recovery-steal"]);
+    });
+
     it("GIVEN a saas tenant's stack with a certificate WHEN checked THEN it is reported: it owns no host name", () => {
         const solo = stackOf(honest, "solo");
         const stack = adding(stackFromPlan(solo), resource("aws:acm/certificate:Certificate", "solo-cert", { domainName: `solo.${BASE}`, validationMethod: "DNS" }));

@@ -71,8 +71,9 @@ function ownedBy(stack: PolicyStack, hosts: HostOwnership): Owned {
         refusal = `tenant ${sharing.join(", ")} declares it too`;
     }
     // The edge name a customer's own domain points at (DNS failover) is the platform's name for this
-    // stack, derived from its id: no other tenant's name can be it (a subdomain is one label).
-    const edge = edgeHostName(stack.stack, base);
+    // tenant, derived from its id (a recovery environment's: its production tenant's): no other
+    // tenant's name can be it (a subdomain is one label).
+    const edge = edgeHostName(owner, base);
     if (refusal !== undefined) {
         return { host, names: new Set([edge]), none: `${stack.stack} declares the host name ${host}, which it cannot own: ${refusal}` };
     }
