@@ -23,6 +23,7 @@ import { AvailabilityCheck } from "../components/availability-check";
 import * as aws from "../components/aws";
 import { Backup } from "../components/backup";
 import { EncryptionKeys } from "../components/encryption-keys";
+import { secondaryFailoverRecord } from "../components/failover-dns";
 import { FilesBucket } from "../components/files-bucket";
 import { FrontDoor } from "../components/front-door";
 import { RestoreLanding } from "../components/restore-landing";
@@ -30,6 +31,7 @@ import { RestoreTestedResource, RestoreTesting, restoreTestingName } from "../co
 import { ServerDataAccess } from "../components/server-data-access";
 import { SiteToSiteVpn } from "../components/site-to-site-vpn";
 import { TenantNetwork } from "../components/tenant-network";
+import { edgeHostName } from "../lib/hosts";
 import { MODE_TRAITS, Mode } from "../lib/modes";
 import { fittedName, NAME_LIMITS } from "../lib/naming";
 import { drillStackName, RecoveryKind, recoveryStackName } from "../lib/platform";
@@ -102,13 +104,9 @@ function recoveryContext(tenant: DedicatedCloudTenant, stack: string): TenantCon
     return { tenant, config, provider, platform: new PlatformReference(tenant.region, config), opts: { provider }, offboardingFinalBackup: offboardingOf(config) };
 }
 
-/**
- * The name a customer's own domain points at (`<tenant>.edge.<base>`, a CNAME the customer creates
- * once): the failover records of own domains live there. Keep equal to the production side's (r2:
- * lib/hosts.ts edgeHostName).
- */
+/** The name of the host's failover pair: the host, or for a customer's own domain its edge name (lib/hosts.ts). */
 function failoverName(tenant: DedicatedCloudTenant, baseDomain: string): string {
-    return tenant.domain.kind === "own" ? `${tenant.id}.edge.${baseDomain}` : hostName(tenant, baseDomain);
+    return tenant.domain.kind === "own" ? edgeHostName(tenant.id, baseDomain) : hostName(tenant, baseDomain);
 }
 
 /** The stack of a tenant's recovery environment (kind `recovery`) or drill copy (`drill`). */
@@ -302,17 +300,16 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
         );
     }
     // Step 5 of the contingency plan: the SECONDARY of the host's failover pair (production holds
-    // the PRIMARY and its health check), in the platform's zone. Never for a drill.
-    if (frontDoor && switches.redirect && kind === "recovery") {
-        new aws.route53.Record(
+    // the PRIMARY and its health check), in the platform's zone. Never for a drill, nor for a
+    // VPN-only tenant: its internal door has no failover pair (Route 53's checkers cannot reach it),
+    // and a SECONDARY beside production's simple record is refused by Route 53.
+    if (frontDoor && switches.redirect && kind === "recovery" && profile.publicAccess) {
+        secondaryFailoverRecord(
             `${name}-failover`,
             {
                 zoneId: platform.output("publicZoneId"),
-                name: failoverName(tenant, baseDomain),
-                type: "A",
-                setIdentifier: "recovery",
-                failoverRoutingPolicies: [{ type: "SECONDARY" }],
-                aliases: [{ name: frontDoor.dnsName, zoneId: frontDoor.zoneIdOfLoadBalancer, evaluateTargetHealth: true }],
+                hostName: failoverName(tenant, baseDomain),
+                target: { dnsName: frontDoor.dnsName, zoneId: frontDoor.zoneIdOfLoadBalancer },
             },
             opts,
         );

@@ -13,6 +13,7 @@ import { canonicalJson } from "../scripts/lib/plan/engine";
 import { planFleet, PlanDocument } from "../scripts/lib/plan/fleet";
 import { chunkByWeight, PLAN_WEIGHT } from "../scripts/lib/plan/fleet-threads";
 import { parseAddress, specialPurposeRange } from "../lib/ipv4";
+import { MODE_TRAITS } from "../lib/modes";
 import { Tenant } from "../stacks/config/tenant";
 import { MODES } from "../lib/modes";
 import { loadFleetDirectory } from "../stacks/config/load-fleet";
@@ -115,7 +116,12 @@ describe(`a generated fleet of ${N}`, () => {
     it("GIVEN the fleet WHEN planned with every platform THEN every tenant and platform is planned without error", () => {
         expect(inOneThread.errors).toEqual([]);
         expect(inOneThread.tenants.map((plan) => plan.tenant).sort()).toEqual(
-            [...fleet.tenants.map((tenant) => tenant.id), ...regions.map((region) => `platform-${region}`)].sort(),
+            // Each dedicated tenant and each platform with its recovery environment.
+            [
+                ...fleet.tenants.map((tenant) => tenant.id),
+                ...fleet.tenants.filter((tenant) => MODE_TRAITS[tenant.mode].network).map((tenant) => `${tenant.id}-recovery`),
+                ...regions.flatMap((region) => [`platform-${region}`, `platform-${region}-recovery`]),
+            ].sort(),
         );
         for (const plan of inOneThread.tenants) {
             expect(plan.resources.length, plan.tenant).toBeGreaterThan(0);

@@ -80,7 +80,9 @@ describe("npm run plan", () => {
         expect(doc.version).toBe(1);
         expect(doc.errors).toEqual([]);
         const names = doc.tenants.map((tenant) => tenant.tenant);
-        expect([...names].sort()).toEqual(["acme", "brightpath", "globex", "platform-eu-west-1", "platform-us-east-1"]);
+        // Each dedicated tenant and each platform with its recovery environment (issue 16).
+        expect([...names].sort()).toEqual(["acme", "acme-recovery", "brightpath", "globex", "globex-recovery", "platform-eu-west-1", "platform-eu-west-1-recovery", "platform-us-east-1", "platform-us-east-1-recovery"]);
+        expect(doc.tenants.find((tenant) => tenant.tenant === "acme-recovery")).toMatchObject({ mode: "vpn-sync", recoveryOf: "acme", source: "tenant-configs/acme.yaml" });
         const platform = doc.tenants.find((tenant) => tenant.tenant === "platform-eu-west-1");
         expect(platform).toMatchObject({ mode: "platform", region: "eu-west-1" });
         expect(doc.tenants.find((tenant) => tenant.tenant === "acme")).toMatchObject({ mode: "vpn-sync", source: "tenant-configs/acme.yaml" });
@@ -106,7 +108,7 @@ describe("npm run plan", () => {
         const result = await plan("acme", bad, "--json");
         expect(result.status).toBe(1);
         const doc = JSON.parse(result.stdout) as Doc;
-        expect(doc.tenants.map((tenant) => tenant.tenant)).toEqual(["acme"]);
+        expect(doc.tenants.map((tenant) => tenant.tenant)).toEqual(["acme", "acme-recovery"]);
         expect(doc.errors).toContainEqual(expect.objectContaining({ path: "/domain", line: 1, column: 1, message: expect.stringContaining("required for mode cloud") }));
         expect(doc.errors.every((error) => error.file.endsWith("broken.yaml"))).toBe(true);
     });
@@ -144,7 +146,7 @@ describe("npm run plan", () => {
         expect(doc.errors[0]?.message).toContain("tenant-configs/globex.yaml");
         const isolated = await plan(file, "--isolated", "--json");
         expect(isolated.status).toBe(0);
-        expect((JSON.parse(isolated.stdout) as Doc).tenants.map((tenant) => tenant.tenant)).toEqual(["newcomer"]);
+        expect((JSON.parse(isolated.stdout) as Doc).tenants.map((tenant) => tenant.tenant)).toEqual(["newcomer", "newcomer-recovery"]);
     });
 
     it.each([

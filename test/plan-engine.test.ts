@@ -2,6 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 
+import { MODE_TRAITS } from "../lib/modes";
+
 import { loadFixtureFleet } from "./fixtures/fleet";
 import { platformFixture } from "./fixtures/platform-configs";
 import { canonicalJson, planStack, PlanError, SECRET_PLACEHOLDER } from "../scripts/lib/plan/engine";
@@ -27,8 +29,14 @@ describe("the offline plan of the fixture fleet", () => {
     it("GIVEN every fixture tenant WHEN planned THEN each plans without error, with its provider tagging tenant, mode and managed-by", async () => {
         const document = await planFleet({ tenants: fleet.tenants });
         expect(document.errors).toEqual([]);
-        expect(document.tenants.map((plan) => plan.tenant).sort()).toEqual(fleet.tenants.map((tenant) => tenant.id).sort());
-        for (const plan of document.tenants) {
+        // Each tenant, and right after each dedicated one its recovery environment in its off-site region.
+        const production = document.tenants.filter((plan) => plan.recoveryOf === undefined);
+        expect(production.map((plan) => plan.tenant).sort()).toEqual(fleet.tenants.map((tenant) => tenant.id).sort());
+        const byName = (a: string[], b: string[]): number => a[0]!.localeCompare(b[0]!);
+        expect(document.tenants.filter((plan) => plan.recoveryOf !== undefined).map((plan) => [plan.tenant, plan.recoveryOf!, plan.region]).sort(byName)).toEqual(
+            fleet.tenants.filter((tenant) => MODE_TRAITS[tenant.mode].network).map((tenant) => [`${tenant.id}-recovery`, tenant.id, tenant.offsiteRegion]).sort(byName),
+        );
+        for (const plan of production) {
             const providers = plan.resources.filter((resource) => resource.type === "pulumi:providers:aws");
             expect(providers.length, plan.tenant).toBeGreaterThan(0);
             for (const p of providers) {
@@ -50,7 +58,7 @@ describe("the offline plan of the fixture fleet", () => {
 
     it("GIVEN dedicated tenants WHEN planned THEN each has its own rotating customer-managed keys kept on destroy, and saas has none", async () => {
         const document = await planFleet({ tenants: fleet.tenants });
-        for (const plan of document.tenants) {
+        for (const plan of document.tenants.filter((candidate) => candidate.recoveryOf === undefined)) {
             const keys = plan.resources.filter((resource) => resource.type === "aws:kms/key:Key");
             if (plan.mode === "saas") {
                 expect(keys, plan.tenant).toEqual([]);

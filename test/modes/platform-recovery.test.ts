@@ -70,12 +70,12 @@ describe("idle", () => {
         expect(recovery.outputs.url).toBeUndefined();
     });
 
-    it("GIVEN the idle recovery WHEN planned THEN its keys, network and dual-NIC launch templates of the pinned image are ready", () => {
+    it("GIVEN the idle recovery WHEN planned THEN its keys, network and dual-NIC launch template of the pinned image is ready", () => {
         const recovery = stackOf(idle, RECOVERY);
         expect(ofType(recovery, KMS_KEY).length).toBeGreaterThanOrEqual(2);
         expect(ofType(recovery, "aws:ec2/vpc:Vpc")).toHaveLength(1);
         const templates = ofType(recovery, LAUNCH_TEMPLATE);
-        expect(templates).toHaveLength(2);
+        expect(templates).toHaveLength(1);
         const dataKey = recovery.outputs.dataKeyArn;
         for (const template of templates) {
             const nics = template.inputs.networkInterfaces as { deviceIndex: number; subnetId: string }[];

@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { platformFixture } from "../fixtures/platform-configs";
+import { quotasRaised } from "../helpers";
 import { ELB_LOG_DELIVERY_ACCOUNTS, ELB_LOG_DELIVERY_SERVICE } from "../../components/access-log-bucket";
 import { evaluate } from "../../policy/rules/evaluate";
 import { settingsFor, stackFromPlan } from "../../policy/rules/from-plan";
@@ -56,7 +57,8 @@ const TRAIL = T.trail;
 
 let document: PlanDocument;
 beforeAll(async () => {
-    document = await planFleet({ tenants, platformRegions: [HOME, NEW_REGION], platforms: platformFixture([HOME, NEW_REGION]) });
+    // Room for the recovery environments' VPCs, counted in their off-site regions.
+    document = await planFleet({ tenants, platformRegions: [HOME, NEW_REGION], platforms: platformFixture([HOME, NEW_REGION]), quotas: quotasRaised({ vpcs: 10, internetGateways: 10 }) });
     expect(document.errors).toEqual([]);
 });
 

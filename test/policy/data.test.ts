@@ -373,6 +373,9 @@ describe("the planned fixture fleet", () => {
             const owned = plan.resources.filter((found) => judged.has(found.type));
             if (plan.mode === "saas") {
                 expect(owned, plan.tenant).toEqual([]);
+            } else if (plan.recoveryOf !== undefined) {
+                // An idle recovery environment: its keys and its empty files bucket; vaults once restored into.
+                expect(owned.map((found) => found.type), plan.tenant).toEqual(expect.arrayContaining(["aws:kms/key:Key", "aws:s3/bucket:Bucket"]));
             } else {
                 expect(owned.map((found) => found.type), plan.tenant).toEqual(expect.arrayContaining(["aws:kms/key:Key", "aws:backup/vault:Vault", "aws:s3/bucket:Bucket"]));
             }
