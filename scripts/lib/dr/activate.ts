@@ -60,6 +60,19 @@ export function restoreStep(stackOf: (ctx: DrContext) => string): Step {
     };
 }
 
+/** The DNS step: the recovery stack's SECONDARY record on (activate) or off (failback), through `pulumi up`. */
+export function redirectStep(title: string, redirect: boolean): Step {
+    return {
+        name: "redirect",
+        title,
+        async run(ctx) {
+            await ctx.pulumi.setConfig(ctx.target.recovery, "recoveryRedirect", String(redirect));
+            await ctx.pulumi.up(ctx.target.recovery);
+            return { stack: ctx.target.recovery };
+        },
+    };
+}
+
 export function checkStep(stackOf: (ctx: DrContext) => string): Step {
     return {
         name: "check",
@@ -108,15 +121,7 @@ export const ACTIVATE_STEPS: readonly Step[] = [
     },
     restoreStep((ctx) => ctx.target.recovery),
     checkStep((ctx) => ctx.target.recovery),
-    {
-        name: "redirect",
-        title: "redirect client access: DNS failover to the recovery environment (pulumi up, recoveryRedirect=true)",
-        async run(ctx) {
-            await ctx.pulumi.setConfig(ctx.target.recovery, "recoveryRedirect", "true");
-            await ctx.pulumi.up(ctx.target.recovery);
-            return { stack: ctx.target.recovery };
-        },
-    },
+    redirectStep("redirect client access: DNS failover to the recovery environment (pulumi up, recoveryRedirect=true)", true),
 ];
 
 function maintenanceBody(ctx: DrContext): string {

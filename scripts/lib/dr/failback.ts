@@ -4,6 +4,7 @@
 // points client access back. `dr` never updates the production stack itself: taking the restored
 // database over is a reviewed `npm run up` of production, which this run waits for.
 
+import { redirectStep } from "./activate";
 import { checkUntil } from "./check";
 import { DrContext, productionOutputs, recoveryOutputs, Step } from "./context";
 import { OutputError, readRecoveryOutputs } from "./outputs";
@@ -68,15 +69,7 @@ export const FAILBACK_STEPS: readonly Step[] = [
             return { removed: await ctx.aws.removeMaintenanceRule(production.httpsListenerArn) };
         },
     },
-    {
-        name: "redirect",
-        title: "point client access back to production (pulumi up of the recovery stack, recoveryRedirect=false)",
-        async run(ctx) {
-            await ctx.pulumi.setConfig(ctx.target.recovery, "recoveryRedirect", "false");
-            await ctx.pulumi.up(ctx.target.recovery);
-            return { stack: ctx.target.recovery };
-        },
-    },
+    redirectStep("point client access back to production (pulumi up of the recovery stack, recoveryRedirect=false)", false),
     {
         name: "check",
         title: "functional check of production (GET /login answers 200)",
