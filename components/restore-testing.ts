@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
+import { RESTORE_TEST_SCHEDULE } from "../lib/promises/recovery";
 import { componentType } from "./types";
 
 /**
@@ -47,8 +48,6 @@ export interface RestoreTestingArgs {
     readonly selectionWindowDays?: number;
 }
 
-export const RESTORE_TESTING_SCHEDULE = "cron(0 3 ? * 2#1 *)";
-
 export function restoreTestingProblems(args: Pick<RestoreTestingArgs, "planName" | "resources" | "selectionWindowDays">): string[] {
     const problems: string[] = [];
     for (const [field, name] of [["planName", args.planName], ...args.resources.map((resource, i) => [`resources[${i}].name`, resource.name] as const)] as const) {
@@ -82,7 +81,7 @@ export class RestoreTesting extends pulumi.ComponentResource {
             `${name}-plan`,
             {
                 name: args.planName,
-                scheduleExpression: args.scheduleExpression ?? RESTORE_TESTING_SCHEDULE,
+                scheduleExpression: args.scheduleExpression ?? RESTORE_TEST_SCHEDULE,
                 scheduleExpressionTimezone: "Etc/UTC",
                 // A test that has not started within a day is cancelled (and reported as failed).
                 startWindowHours: 24,

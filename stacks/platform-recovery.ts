@@ -25,10 +25,12 @@ import { EncryptionKeys } from "../components/encryption-keys";
 import { FilesBucket } from "../components/files-bucket";
 import { FrontDoor } from "../components/front-door";
 import { Patching } from "../components/patching";
+import { RESTORE_TESTING_NAME, restoreTestingName as toRestoreTestingName } from "../components/restore-testing";
 import { ServerDataAccess } from "../components/server-data-access";
 import { TenantNetwork } from "../components/tenant-network";
 import { reservedPrefixFreeName } from "../lib/naming";
-import { DRILL_SUFFIX, operationsCidrsOf, platformRegionOf, platformStackName, RECOVERY_SUFFIX } from "../lib/platform";
+import { drillStackName, operationsCidrsOf, platformRegionOf, platformStackName, RecoveryKind, recoveryStackName, recoveryTargetOf } from "../lib/platform";
+import { RESTORE_TEST_SCHEDULE } from "../lib/promises/recovery";
 import { stackTags } from "../lib/promises/tags";
 import { loadPlatformFleet, platformSettingsFor } from "./config/platform-file";
 import { platformConfigDir } from "./config/platform-index";
@@ -37,86 +39,49 @@ import { PlatformSettings, TENANT_SPACE } from "./config/platform-settings";
 import { StackOutputs } from "./context";
 import { appHostNameOf } from "./platform";
 import { operationsTopicPolicy, publishingServicesKeyStatements } from "./platform-documents";
+import { recoverySwitches, RecoverySwitches } from "./recovery-config";
 import { restoreRole } from "./restore-role";
 import { resolveServerImage } from "./server-image";
 
-/** Which copy of the environment a stack is: the recovery environment, or the drill's isolated copy. */
-export type RecoveryKind = "recovery" | "drill";
-
 /** The stack name of a platform's recovery environment or drill copy. */
 export function platformRecoveryStackName(region: string, kind: RecoveryKind): string {
-    return `${platformStackName(region)}${kind === "recovery" ? RECOVERY_SUFFIX : DRILL_SUFFIX}`;
+    return kind === "recovery" ? recoveryStackName(platformStackName(region)) : drillStackName(platformStackName(region));
 }
 
 /** The production region and kind of a `platform-<region>-recovery` or `-drill` stack name, or undefined. */
 export function platformRecoveryOf(stack: string): { readonly region: string; readonly kind: RecoveryKind } | undefined {
-    for (const [suffix, kind] of [[RECOVERY_SUFFIX, "recovery"], [DRILL_SUFFIX, "drill"]] as const) {
-        const region = stack.endsWith(suffix) ? platformRegionOf(stack.slice(0, -suffix.length)) : undefined;
-        if (region !== undefined) {
-            return { region, kind };
-        }
-    }
-    return undefined;
+    const target = recoveryTargetOf(stack);
+    const region = target === undefined ? undefined : platformRegionOf(target.production);
+    return region === undefined ? undefined : { region, kind: target!.kind };
 }
 
-/** The stack config of a recovery stack (set by `npm run dr` only). */
-export interface RecoveryConfig {
-    /** Servers, front door, database and backups exist (`recoveryActive`; default false). */
-    readonly active: boolean;
-    /** The SECONDARY failover records exist (`recoveryRedirect`; default false; only when active). */
-    readonly redirect: boolean;
-    /** The DB instance identifier the restore job created (`restoredDatabase`). */
-    readonly restoredDatabase?: string;
-    /** The bucket the files were restored into (`restoredFilesBucket`; default the recovery files bucket). */
-    readonly restoredFilesBucket?: string;
-}
-
-function flag(config: pulumi.Config, key: string): boolean {
-    const raw = config.get(key);
-    if (raw === undefined || raw === "false") return false;
-    if (raw === "true") return true;
-    throw new pulumi.RunError(`stack config ${key}: "${raw.slice(0, 40)}" is not allowed; expected true or false (set by npm run dr)`);
-}
+export type RecoveryConfig = RecoverySwitches;
 
 /**
- * Reads and checks the recovery stack config. A redirect needs an active environment with its
- * restored database: DNS never sends clients to servers without their data. A drill copy is always
- * active and never redirects.
+ * The recovery stack config (stacks/recovery-config.ts), and what the platform's adds: a redirect
+ * needs the restored database (DNS never sends clients to servers without their data), an RDS
+ * instance identifier.
  */
 export function recoveryConfigOf(config: pulumi.Config, kind: RecoveryKind): RecoveryConfig {
-    const restoredDatabase = config.get("restoredDatabase");
-    const restoredFilesBucket = config.get("restoredFilesBucket");
-    const active = kind === "drill" || flag(config, "recoveryActive");
-    const redirect = flag(config, "recoveryRedirect");
-    if (redirect && kind === "drill") {
-        throw new pulumi.RunError("stack config recoveryRedirect: a drill copy never takes client traffic; set it on the -recovery stack only");
-    }
-    if (redirect && !active) {
-        throw new pulumi.RunError("stack config recoveryRedirect: true needs recoveryActive: true (clients are never sent to an idle environment)");
-    }
-    if (redirect && restoredDatabase === undefined) {
+    const switches = recoverySwitches(config, kind);
+    const restoredDatabase = switches.restoredDatabase;
+    if (switches.redirect && restoredDatabase === undefined) {
         throw new pulumi.RunError("stack config recoveryRedirect: true needs restoredDatabase (the restore job's DB instance): clients are never sent to servers without their data");
     }
     if (restoredDatabase !== undefined && !/^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$/.test(restoredDatabase)) {
         throw new pulumi.RunError(`stack config restoredDatabase: "${restoredDatabase.slice(0, 70)}" is not a DB instance identifier (RDS: letters, digits and single hyphens, starting with a letter)`);
     }
-    return { active, redirect, ...(restoredDatabase !== undefined ? { restoredDatabase } : {}), ...(restoredFilesBucket !== undefined ? { restoredFilesBucket } : {}) };
+    return switches;
 }
 
-/** AWS Backup's rule for restore testing plan and selection names (botocore backup model: "only alphanumeric characters and underscores", at most 50). */
-export const RESTORE_TESTING_NAME = /^[a-zA-Z0-9_]{1,50}$/;
-
-/** A restore testing name from a stack name: hyphens become underscores; a name AWS would refuse fails the update as AWS would. */
+/** A restore testing name from a stack name (components/restore-testing.ts); a name AWS would refuse fails the update as AWS would. */
 export function restoreTestingName(base: string, suffix = ""): string {
-    const candidate = `${base.replace(/-/g, "_")}${suffix}`;
+    const candidate = `${toRestoreTestingName(base)}${suffix}`;
     if (!RESTORE_TESTING_NAME.test(candidate)) {
         throw new pulumi.RunError(`restore testing name "${candidate}": AWS Backup accepts only letters, digits and underscores, 1 to 50 characters (CreateRestoreTestingPlan/Selection)`);
     }
     return candidate;
 }
-
-/** First Monday of every month, 03:00 UTC: a broken off-site copy is found within weeks (AWS Backup cron, six fields). */
-export const RESTORE_TEST_SCHEDULE = "cron(0 3 ? * 2#1 *)";
 
 /** Outputs of the production platform the recovery reads (stacks/platform.ts exports them). */
 function productionOutput<T>(reference: pulumi.StackReference, key: string): pulumi.Output<T> {

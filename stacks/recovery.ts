@@ -41,6 +41,7 @@ import { cloudProfile } from "./cloud";
 import { offboardingOf, PlatformReference, StackOutputs, TenantContext } from "./context";
 import { DedicatedCloudTenant, dedicatedHosts, DedicatedProfile, hostName } from "./dedicated";
 import { physicalProfile } from "./physical";
+import { recoverySwitches } from "./recovery-config";
 import { resolveServerImage } from "./server-image";
 import { vpnProfile } from "./vpn";
 import { vpnSyncProfile } from "./vpn-sync";
@@ -62,33 +63,6 @@ function profileOf(tenant: DedicatedCloudTenant): DedicatedProfile {
         case "vpn-sync":
             return vpnSyncProfile(tenant);
     }
-}
-
-/** The switches of a recovery stack, read from its stack config (set by `npm run dr`). */
-export interface RecoverySwitches {
-    readonly active: boolean;
-    readonly redirect: boolean;
-    /** The database the restore job created: an RDS instance identifier, or (physical) an EC2 instance id. */
-    readonly restoredDatabase?: string;
-    readonly restoredFilesBucket?: string;
-}
-
-export function recoverySwitches(config: pulumi.Config, kind: RecoveryKind): RecoverySwitches {
-    const active = config.getBoolean("recoveryActive") ?? false;
-    const redirect = config.getBoolean("recoveryRedirect") ?? false;
-    if (kind === "drill" && redirect) {
-        throw new pulumi.RunError("stack config recoveryRedirect: a drill copy never redirects users (it is isolated from production); remove it");
-    }
-    if (redirect && !active) {
-        throw new pulumi.RunError("stack config recoveryRedirect: true needs recoveryActive: true (users would be sent to an environment with no servers)");
-    }
-    return {
-        // The drill's copy exists only to be restored into and checked: always active.
-        active: kind === "drill" || active,
-        redirect,
-        restoredDatabase: config.get("restoredDatabase"),
-        restoredFilesBucket: config.get("restoredFilesBucket"),
-    };
 }
 
 /** The recovery stack's context: the tenant's tags, the off-site region's provider, the production region's platform. */
