@@ -120,6 +120,8 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
             userArns: [productionOutput<string>(reference, "operationsRoleArn")],
             viaServices: ["ec2", "rds", "s3", "backup", "secretsmanager", "sns", "cloudwatch"],
             extraStatements: (account) => publishingServicesKeyStatements(account.accountId),
+            // A drill's copy is torn down: its keys are scheduled for deletion (7 days), not kept.
+            disposable: kind === "drill",
         },
         opts,
     );
@@ -175,7 +177,7 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
     // The name the functional check and operators reach the environment on before the redirect.
     // `recovery.<app host>`, or `drill.<app host>` for the drill copy: both may run at once.
     const checkHostName = `${kind}.${appHostName}`;
-    const accessLogs = recovery.active ? new AccessLogBucket(`${name}-access-logs`, {}, opts) : undefined;
+    const accessLogs = recovery.active ? new AccessLogBucket(`${name}-access-logs`, { disposable: kind === "drill" }, opts) : undefined;
     // The certificate of the shared app's name, validated by production's record: ACM gives an
     // account the same validation CNAME for a name in every region (terraform-provider-aws#13653),
     // so nothing is written to the zone, and production's records stay untouched.
@@ -194,6 +196,8 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
                       accessLogBucket: accessLogs.bucketName,
                       logKeyArn: keys.dataKeyArn,
                       extraSecurityGroupIds: [frontDoorGroup.id],
+                      // A drill's door and logs go with its teardown.
+                      disposable: kind === "drill",
                   },
                   opts,
               );

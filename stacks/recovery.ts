@@ -111,6 +111,8 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
             userArns: [platform.output("operationsRoleArn")],
             // CloudWatch, EventBridge and AWS Backup publish to the encrypted alarm topic as themselves.
             extraStatements: (account) => publishingServicesKeyStatements(account.accountId),
+            // A drill's copy is torn down: its keys are scheduled for deletion (7 days), not kept.
+            disposable: kind === "drill",
         },
         opts,
     );
@@ -183,8 +185,10 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
                   zoneId: undefined,
                   platformZone: { zoneId: platform.output("publicZoneId"), domain: baseDomain },
                   suspiciousNetworks,
-                  accessLogBucket: new AccessLogBucket(`${name}-access-logs`, {}, opts).bucketName,
+                  accessLogBucket: new AccessLogBucket(`${name}-access-logs`, { disposable: kind === "drill" }, opts).bucketName,
                   logKeyArn: keys.dataKeyArn,
+                  // A drill's door and logs go with its teardown.
+                  disposable: kind === "drill",
               },
               opts,
           )
