@@ -69,6 +69,9 @@ export interface ThreatDetectionArgs {
     readonly adoptFrom?: string;
 }
 
+/** The findings rule's one target. */
+export const FINDINGS_TARGET_ID = "guardduty-findings-to-operations";
+
 /** The tag of the findings rule naming the adopted detector it forwards findings of. */
 export const ADOPTED_DETECTOR_TAG = "guardduty-detector";
 /** The tag of the findings rule naming the stack that owns the adopted detector (`adoptFrom`). */
@@ -192,7 +195,11 @@ export class ThreatDetection extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        new aws.cloudwatch.EventTarget(`${name}-findings-to-operations`, { rule: rule.name, arn: args.alarmTopicArn }, { parent: this });
+        // A target id of its own: the provider's default (the logical name and 8 characters) passes
+        // EventBridge's 64 only for short stack names (PutTargets Targets.Id: 1 to 64 of
+        // [.-_A-Za-z0-9]; botocore events model), and ids are unique per rule only. (Replacing an
+        // older target creates this one first: no finding is missed.)
+        new aws.cloudwatch.EventTarget(`${name}-findings-to-operations`, { rule: rule.name, arn: args.alarmTopicArn, targetId: FINDINGS_TARGET_ID }, { parent: this });
 
         this.detectorId = detectorId;
         this.ruleArn = rule.arn;
