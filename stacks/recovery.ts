@@ -264,9 +264,10 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
         );
     }
     // Backups of its own once it holds data (same promise as production), copied off-site to the
-    // production region: what a failback restores from.
+    // production region: what a failback restores from. Not the drill copy's: it is torn down, and
+    // backup vaults are locked and kept on delete (components/backup.ts).
     const backup =
-        restored !== undefined
+        restored !== undefined && kind === "recovery"
             ? new Backup(
                   `${name}-recovery-backup`,
                   {
