@@ -10,8 +10,6 @@
 // `platform-<region>-drill` is the drill's isolated copy: always active, never a failover record, no
 // restore tests or backups of its own, its files bucket emptied on destroy, checked at drill.<app host>.
 
-import { createHash } from "node:crypto";
-
 import * as pulumi from "@pulumi/pulumi";
 
 import { AccessLogBucket } from "../components/access-log-bucket";
@@ -32,14 +30,16 @@ import { reservedPrefixFreeName } from "../lib/naming";
 import { drillStackName, operationsCidrsOf, platformRegionOf, platformStackName, RecoveryKind, recoveryStackName, recoveryTargetOf } from "../lib/platform";
 import { RESTORE_TEST_SCHEDULE } from "../lib/promises/recovery";
 import { stackTags } from "../lib/promises/tags";
-import { loadPlatformFleet, platformSettingsFor } from "./config/platform-file";
+import { loadPlatformFleet, PlatformFleet, platformSettingsFor } from "./config/platform-file";
 import { platformConfigDir } from "./config/platform-index";
 import { repoRoot } from "./config/project";
 import { PlatformSettings, TENANT_SPACE } from "./config/platform-settings";
 import { StackOutputs } from "./context";
 import { appHostNameOf } from "./platform";
-import { operationsTopicPolicy, publishingServicesKeyStatements } from "./platform-documents";
+import { alertSubscriptions } from "./alert-subscriptions";
+import { publishingServicesKeyStatements } from "./platform-documents";
 import { recoverySwitches, RecoverySwitches } from "./recovery-config";
+import { recoveryThreatDetection } from "./recovery-guardduty";
 import { restoreRole } from "./restore-role";
 import { resolveServerImage } from "./server-image";
 
@@ -91,9 +91,12 @@ function productionOutput<T>(reference: pulumi.StackReference, key: string): pul
 /**
  * The platform of `region` recovered in its off-site region. `settings`: the production platform's
  * settings (default: read from platform-configs/). `kind`: the recovery environment or the drill copy.
+ * `platforms`: the fleet's platform files, who owns GuardDuty's detector is chosen among them
+ * (default: read from platform-configs/).
  */
-export function platformRecovery(region: string, kind: RecoveryKind = "recovery", settings?: PlatformSettings): StackOutputs {
-    settings ??= platformSettingsFor(region, loadPlatformFleet(platformConfigDir(), repoRoot()));
+export function platformRecovery(region: string, kind: RecoveryKind = "recovery", settings?: PlatformSettings, platforms?: PlatformFleet): StackOutputs {
+    platforms ??= loadPlatformFleet(platformConfigDir(), repoRoot());
+    settings ??= platformSettingsFor(region, platforms);
     const config = new pulumi.Config();
     const recovery = recoveryConfigOf(config, kind);
     const production = platformStackName(region);
@@ -117,6 +120,8 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
             userArns: [productionOutput<string>(reference, "operationsRoleArn")],
             viaServices: ["ec2", "rds", "s3", "backup", "secretsmanager", "sns", "cloudwatch"],
             extraStatements: (account) => publishingServicesKeyStatements(account.accountId),
+            // A drill's copy is torn down: its keys are scheduled for deletion (7 days), not kept.
+            disposable: kind === "drill",
         },
         opts,
     );
@@ -124,18 +129,7 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
     // Operations are warned here, in this region: CloudWatch alarms and AWS Backup notify only a topic
     // of their own region, so production's topic cannot serve this environment. The same people.
     const operationsTopic = new aws.sns.Topic(`${name}-operations-topic`, { name: `${name}-operations`, kmsMasterKeyId: keys.dataKey.arn }, opts);
-    for (const address of settings.alertEmails) {
-        new aws.sns.TopicSubscription(
-            `${name}-alert-${createHash("sha256").update(address.toLowerCase()).digest("hex").slice(0, 8)}`,
-            { topic: operationsTopic.arn, protocol: "email", endpoint: address },
-            opts,
-        );
-    }
-    new aws.sns.TopicPolicy(
-        `${name}-operations-topic-policy`,
-        { arn: operationsTopic.arn, policy: pulumi.all([operationsTopic.arn, accountId]).apply(([topicArn, id]) => operationsTopicPolicy({ topicArn, accountId: id })) },
-        opts,
-    );
+    alertSubscriptions(name, operationsTopic.arn, settings.alertEmails, opts);
     const operationsTopicArn = operationsTopic.arn;
 
     // Its own operations Transit Gateway (the admin tier attaches to it, as in production): the
@@ -183,7 +177,7 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
     // The name the functional check and operators reach the environment on before the redirect.
     // `recovery.<app host>`, or `drill.<app host>` for the drill copy: both may run at once.
     const checkHostName = `${kind}.${appHostName}`;
-    const accessLogs = recovery.active ? new AccessLogBucket(`${name}-access-logs`, {}, opts) : undefined;
+    const accessLogs = recovery.active ? new AccessLogBucket(`${name}-access-logs`, { disposable: kind === "drill" }, opts) : undefined;
     // The certificate of the shared app's name, validated by production's record: ACM gives an
     // account the same validation CNAME for a name in every region (terraform-provider-aws#13653),
     // so nothing is written to the zone, and production's records stay untouched.
@@ -202,6 +196,8 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
                       accessLogBucket: accessLogs.bucketName,
                       logKeyArn: keys.dataKeyArn,
                       extraSecurityGroupIds: [frontDoorGroup.id],
+                      // A drill's door and logs go with its teardown.
+                      disposable: kind === "drill",
                   },
                   opts,
               );
@@ -303,6 +299,10 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
             );
         }
     }
+
+    // GuardDuty in this region, idle or active: the region's detector owned or adopted, findings to
+    // this region's topic (its policy with them).
+    recoveryThreatDetection(name, { stack: name, kind, production: { region, offsiteRegion: recoveryRegion }, platforms, topicArn: operationsTopicArn, accountId }, opts);
 
     const zones = pulumi.output(network.availabilityZones);
     const outputs: StackOutputs = {

@@ -24,6 +24,7 @@ import { StackOutputsSnapshot } from "./mocks";
 import { OffboardingPlan } from "./offboarding";
 import { AppliedQuotas, readQuotas } from "./quota-file";
 import { fleetQuotaProblems } from "./quota-problems";
+import { detectorProblems } from "./guardduty-detectors";
 import { recordSetProblems } from "./route53-records";
 import { awsRuleErrors, planFailure } from "./stack-errors";
 
@@ -211,7 +212,7 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
                     config,
                     secretConfigKeys: secretKeys(config),
                     stackOutputs,
-                    program: () => platformRecoveryProgram(region, "recovery", settings),
+                    program: () => platformRecoveryProgram(region, "recovery", settings, platformFiles),
                     patchInternals,
                 });
                 const planned: TenantPlan = {
@@ -261,6 +262,8 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
     errors.push(...quotas.errors);
     // Records of one name written by several stacks (a failover pair's two sides): Route 53's rules over the fleet.
     errors.push(...recordSetProblems([...platforms, ...tenants.filter((plan) => plan.mode !== "platform")]));
+    // One GuardDuty detector per account and region: GuardDuty's rule over the fleet.
+    errors.push(...detectorProblems([...platforms, ...tenants.filter((plan) => plan.mode !== "platform")]));
     return {
         version: PLAN_VERSION,
         tenants,
