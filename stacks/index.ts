@@ -55,9 +55,9 @@ export function platformProgram(region: string, settings?: PlatformSettings): Pr
     return platform(region, settings);
 }
 
-/** The recovery environment (or drill copy) of the platform of `region`, in its off-site region. */
-export function platformRecoveryProgram(region: string, kind: RecoveryKind = "recovery", settings?: PlatformSettings): StackOutputs {
-    return platformRecovery(region, kind, settings);
+/** The recovery environment (or drill copy) of the platform of `region`, in its off-site region; `fleet`: the tenants (default: the tenant files). */
+export function platformRecoveryProgram(region: string, kind: RecoveryKind = "recovery", settings?: PlatformSettings, fleet?: readonly Tenant[]): StackOutputs {
+    return platformRecovery(region, kind, settings, fleet);
 }
 
 /**
