@@ -192,7 +192,9 @@ export function recoveryTenants(args: RecoveryTenantsArgs, opts: pulumi.CustomRe
             {
                 // Names the association `all-saas-tenants-app-copy`: one for every saas tenant.
                 tenant: "all-saas-tenants",
-                serversTag,
+                // Created once the servers run and may read the shared database's secret and files (a
+                // dependency through an input: a component's dependsOn does not reach its children).
+                serversTag: { key: serversTag.key, value: pulumi.all([serversTag.value, servers.urn, args.shared.access.urn]).apply(([value]) => value) },
                 documentName: document.name,
                 parameters: {
                     hostName: args.appHostName,
@@ -204,8 +206,7 @@ export function recoveryTenants(args: RecoveryTenantsArgs, opts: pulumi.CustomRe
                 },
                 serverCount: settings.appServerCount,
             },
-            // Configured once the servers run and may read the shared database's secret and files.
-            { ...opts, dependsOn: [servers, args.shared.access] },
+            opts,
         );
     }
 
@@ -273,12 +274,13 @@ export function recoveryTenants(args: RecoveryTenantsArgs, opts: pulumi.CustomRe
                     hostName,
                     databaseHost: database.address,
                     databaseName: DEFAULT_DATABASE_NAME,
-                    databaseSecretArn: database.secretArn,
+                    // Through the secret's policy: the copy installs once the servers may read it.
+                    databaseSecretArn: secretAccess.secretArn,
                     filesBucket: files.bucketName,
                     filesPrefix: "",
                 },
             },
-            { ...opts, dependsOn: [secretAccess] },
+            opts,
         );
         // Backups of its own, copied to the production region: a failback restores from them.
         const backup =
