@@ -11,6 +11,8 @@
 //   check, backups of their own (the recovery environment only) and, redirected, the SECONDARY record
 //   of their failover name.
 
+import * as path from "node:path";
+
 import * as pulumi from "@pulumi/pulumi";
 
 import { AccessLogBucket } from "../components/access-log-bucket";
@@ -52,7 +54,7 @@ export function dedicatedSaasTenantsOf(fleet: readonly Tenant[], region: string)
 export function loadTenantFleet(dir: string = tenantConfigDir()): Tenant[] {
     const fleet = loadFleetDirectory(dir);
     if (fleet.problems.length > 0) {
-        const lines = fleet.problems.map((problem) => formatProblem({ ...problem, file: displayName(problem.file, repoRoot()) }));
+        const lines = fleet.problems.map((problem) => formatProblem({ ...problem, file: displayName(path.resolve(problem.file), repoRoot()) }));
         throw new pulumi.RunError(`the tenant files are invalid; the platform's recovery carries its region's dedicated-saas tenants from them:\n${lines.join("\n")}`);
     }
     return [...fleet.tenants];

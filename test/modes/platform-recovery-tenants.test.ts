@@ -3,6 +3,10 @@
 // (a fixture fleet, never tenant-configs/) with its bucket idle and its door, check, copy, restored
 // database, backups and failover record active.
 
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 
@@ -15,9 +19,10 @@ import { DEFAULT_SIZES, DedicatedSaasTenant, Tenant } from "../../stacks/config/
 import { PLATFORM_DEFAULTS } from "../../stacks/config/platform-settings";
 import { KNOWN_STACK_CONFIG_KEYS } from "../../stacks/config/stack-config";
 import { sharedTenantsDocument, tenantAppDocument } from "../../stacks/platform-documents";
-import { dedicatedSaasTenantsOf, SAAS_DATABASE_PREFIX, SAAS_FILES_PREFIX_ROOT, tenantDatabasesProblems } from "../../stacks/platform-recovery-tenants";
+import { dedicatedSaasTenantsOf, loadTenantFleet, SAAS_DATABASE_PREFIX, SAAS_FILES_PREFIX_ROOT, tenantDatabasesProblems } from "../../stacks/platform-recovery-tenants";
 import { restoredTenantDatabases } from "../../stacks/recovery-config";
 import { sharedDatabaseName, sharedFilesPrefix } from "../../stacks/saas";
+import { FIXTURE_TENANTS, writeFixtureTenants } from "../fixtures/fleet";
 import { platformFixture } from "../fixtures/platform-configs";
 import { ofType, stackOf, T } from "../graph";
 
@@ -294,6 +299,17 @@ describe("redirect", () => {
 describe("the stack config restoredTenantDatabases", () => {
     const config = (values: Record<string, string>) => ({ get: (key: string) => values[key] }) as unknown as pulumi.Config;
     const carried = dedicatedSaasTenantsOf(FLEET, REGION);
+
+    it("GIVEN tenant files WHEN a deployment reads them THEN the valid fleet is returned, and an invalid one fails with the validator's positioned lines", () => {
+        expect(dedicatedSaasTenantsOf(loadTenantFleet(FIXTURE_TENANTS), REGION).map((tenant) => tenant.id)).toEqual(["northwind"]);
+        const dir = writeFixtureTenants(fs.mkdtempSync(path.join(os.tmpdir(), "recovery-fleet-")));
+        try {
+            fs.writeFileSync(path.join(dir, "northwind.yaml"), fs.readFileSync(path.join(dir, "northwind.yaml"), "utf8").replace("mode: dedicated-saas", "mode: dedicated-sass"));
+            expect(() => loadTenantFleet(dir)).toThrow(/the tenant files are invalid[^]*northwind\.yaml:\d+:\d+: \/mode: /);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
 
     it("GIVEN the fleet WHEN the region's tenants are chosen THEN only its active dedicated-saas tenants, sorted", () => {
         expect(carried.map((tenant) => tenant.id)).toEqual(CARRIED);
