@@ -56,9 +56,10 @@ export function platformProgram(region: string, settings?: PlatformSettings): Pr
     return platform(region, settings);
 }
 
-/** The recovery environment (or drill copy) of the platform of `region`, in its off-site region. */
-export function platformRecoveryProgram(region: string, kind: RecoveryKind = "recovery", settings?: PlatformSettings, platforms?: PlatformFleet): StackOutputs {
-    return platformRecovery(region, kind, settings, platforms);
+/** The recovery environment (or drill copy) of the platform of `region`, in its off-site region; `platforms`: the platform files
+ * (default: platform-configs/); `fleet`: the tenants (default: the tenant files). */
+export function platformRecoveryProgram(region: string, kind: RecoveryKind = "recovery", settings?: PlatformSettings, platforms?: PlatformFleet, fleet?: readonly Tenant[]): StackOutputs {
+    return platformRecovery(region, kind, settings, platforms, fleet);
 }
 
 /**

@@ -115,7 +115,7 @@ describe("the drill copies are disposable", () => {
             region: settings.offsiteRegion,
             config: { restoredDatabase: "restored-db" },
             stackOutputs,
-            program: () => platformRecoveryProgram(region, "drill", settings, PLATFORMS),
+            program: () => platformRecoveryProgram(region, "drill", settings, PLATFORMS, []),
         });
         const planned: TenantPlan = { tenant: stack, mode: "platform", region: settings.offsiteRegion, source: "fixtures", resources: plan.resources, outputs: plan.outputs };
         return { plan: planned, document: { ...idle, tenants: [...idle.tenants, planned] } };

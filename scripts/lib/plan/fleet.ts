@@ -98,6 +98,11 @@ export interface PlanFleetOptions {
      * once, at the start; otherwise the plan says so on stderr and runs without them).
      */
     readonly patchInternals?: boolean;
+    /**
+     * The whole fleet of tenant files, whose dedicated-saas tenants the platforms' recoveries carry
+     * (a deployment reads them from tenant-configs/). Default: `tenants`.
+     */
+    readonly fleet?: readonly Tenant[];
 }
 
 /** The home region the platforms are planned with: the one the platform files name, else the default. */
@@ -212,7 +217,7 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
                     config,
                     secretConfigKeys: secretKeys(config),
                     stackOutputs,
-                    program: () => platformRecoveryProgram(region, "recovery", settings, platformFiles),
+                    program: () => platformRecoveryProgram(region, "recovery", settings, platformFiles, options.fleet ?? options.tenants),
                     patchInternals,
                 });
                 const planned: TenantPlan = {
