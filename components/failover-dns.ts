@@ -203,7 +203,9 @@ export function alarmHealthCheckProblems(args: { readonly alarmRegion: string })
  * maintenance page of the contingency plan's first step answers 503, so the alarm fires within two
  * checks) and unhealthy without data ({@link ALARM_HEALTH_CHECK_INSUFFICIENT_DATA}). Route 53
  * supports the alarm's standard-resolution metric and Average statistic (botocore route53
- * AlarmIdentifier.Name). Named `${name}-health`.
+ * AlarmIdentifier.Name). While redirected, production's canary resolves the name to the recovery
+ * door too and judges that one or nothing reachable: harmless, since the failback removes the
+ * SECONDARY first and Route 53 answers a lone PRIMARY whatever its health. Named `${name}-health`.
  */
 export function alarmFailoverHealthCheck(
     name: string,

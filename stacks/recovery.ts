@@ -263,19 +263,17 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
     // environment on before the redirect: `<kind>.<failover name>`, since the failover name answers
     // with production until then; the recovery and the drill copy may run at once. Its certificate
     // is validated by a record of its own in the platform's zone (`_<hash>.<check name>`, apart from
-    // production's `_<hash>.<host>` and the other kind's), and the door's listener serves it.
+    // production's `_<hash>.<host>` and the other kind's), and exists while idle (free of charge):
+    // an activation never waits for ACM. Active, the name aliases the door and its listener serves it.
     const checkName = checkHostName(kind, failoverName(tenant, baseDomain));
     const url = `https://${checkName}`;
+    const zoneId = platform.output("publicZoneId");
+    const checkCertificate = new DomainCertificate(`${name}-check-name`, { domainName: checkName, zoneId, platformZone: { zoneId, domain: baseDomain } }, opts);
     let check: AvailabilityCheck | undefined;
     if (frontDoor) {
-        const checkCertificate = new DomainCertificate(
-            `${name}-check-name`,
-            {
-                domainName: checkName,
-                zoneId: platform.output("publicZoneId"),
-                platformZone: { zoneId: platform.output("publicZoneId"), domain: baseDomain },
-                target: { dnsName: frontDoor.dnsName, zoneId: frontDoor.zoneIdOfLoadBalancer },
-            },
+        new aws.route53.Record(
+            `${name}-check-name-alias`,
+            { zoneId, name: checkName, type: "A", aliases: [{ name: frontDoor.dnsName, zoneId: frontDoor.zoneIdOfLoadBalancer, evaluateTargetHealth: true }] },
             opts,
         );
         new aws.lb.ListenerCertificate(`${name}-check-certificate`, { listenerArn: frontDoor.httpsListenerArn, certificateArn: checkCertificate.certificateArn }, opts);

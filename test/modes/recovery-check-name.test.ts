@@ -117,9 +117,12 @@ describe("the recovery's own check name", () => {
         );
     });
 
-    it("GIVEN an idle recovery WHEN planned THEN it has no check name and no url, appUrl, internalDoor or checkCanaryName", () => {
+    it("GIVEN an idle recovery WHEN planned THEN its check name's certificate is ready (an activation never waits for ACM), but no name, no url, appUrl, internalDoor or checkCanaryName", () => {
         const plan = recovery(idle, "hooli");
-        expect(ofType(plan, T.certificate)).toEqual([]);
+        expect(ofType(plan, T.certificate).map((certificate) => certificate.inputs.domainName)).toEqual(["recovery.hooli.itm.example.net"]);
+        expect(ofType(plan, T.certificateValidation)).toHaveLength(1);
+        expect(recordsNamed(plan, "recovery.hooli.itm.example.net")).toEqual([]);
+        expect(ofType(plan, T.listenerCertificate)).toEqual([]);
         for (const key of ["url", "appUrl", "internalDoor", "checkCanaryName"]) {
             expect(plan.outputs[key], key).toBeUndefined();
         }
@@ -194,6 +197,20 @@ describe("DNS failover of a VPN-only tenant (an internal door)", () => {
         }
         // A public tenant has no such note.
         expect(stackOf(idle, "globex").outputs.vpnFailover).toBeUndefined();
+    });
+});
+
+describe("a check name longer than a certificate's first name", () => {
+    it("GIVEN a 63-character subdomain WHEN its recovery is active THEN the check name is the alternative name of a certificate with the platform's short first name, and nothing is refused", async () => {
+        const label = "l".repeat(63);
+        const long = resolveTenant({ tenant: "longname", company: "Long", mode: "cloud", region: "eu-west-1", domain: { subdomain: label }, network: { cidr: "10.60.0.0/16" } }, "fixtures/longname.yaml");
+        const document = await planFleet({ tenants: [long], config: { recoveryActive: "true", restoredDatabase: "restored-db-1" } });
+        expect(document.errors).toEqual([]);
+        const plan = recovery(document, "longname");
+        const checkName = `recovery.${label}.${BASE}`;
+        const certificate = ofType(plan, T.certificate).find((candidate) => (candidate.inputs.subjectAlternativeNames as string[] | undefined)?.includes(checkName))!;
+        expect(String(certificate.inputs.domainName)).toMatch(new RegExp(`^[0-9a-f]{12}\\.cert\\.${BASE.replace(/\./g, "\\.")}$`));
+        expect(violations(document, plan)).toEqual([]);
     });
 });
 
