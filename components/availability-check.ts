@@ -78,6 +78,8 @@ export class AvailabilityCheck extends pulumi.ComponentResource {
     public readonly canaryName: pulumi.Output<string>;
     /** Fires when the login page fails twice in a row. */
     public readonly alarmArn: pulumi.Output<string>;
+    /** That alarm's name: what a Route 53 health check of type CLOUDWATCH_METRIC names (an internal door's failover). */
+    public readonly alarmName: pulumi.Output<string>;
     /** Fires when the check itself stops reporting. */
     public readonly silenceAlarmArn: pulumi.Output<string>;
 
@@ -267,7 +269,8 @@ export class AvailabilityCheck extends pulumi.ComponentResource {
 
         this.canaryName = canary.name;
         this.alarmArn = alarm.arn;
+        this.alarmName = alarm.name;
         this.silenceAlarmArn = silenceAlarm.arn;
-        this.registerOutputs({ canaryName: this.canaryName, alarmArn: this.alarmArn, silenceAlarmArn: this.silenceAlarmArn });
+        this.registerOutputs({ canaryName: this.canaryName, alarmArn: this.alarmArn, alarmName: this.alarmName, silenceAlarmArn: this.silenceAlarmArn });
     }
 }

@@ -69,10 +69,20 @@ export function dnsFailoverProblems(args: {
     readonly edgeName?: string;
     readonly zoneGiven: boolean;
     readonly platformZoneGiven: boolean;
+    /** A health check given from outside (an internal door's CLOUDWATCH_METRIC check on its availability alarm). */
+    readonly healthCheckGiven?: boolean;
 }): string[] {
     const problems: string[] = [];
-    if (args.internal && args.dnsFailover) {
-        problems.push("dnsFailover: true for an internal front door, which Route 53's health checkers on the internet cannot reach; leave it unset (false)");
+    if (args.internal && args.dnsFailover && !args.healthCheckGiven) {
+        problems.push(
+            "dnsFailover: true for an internal front door, which Route 53's health checkers on the internet cannot reach; give failoverHealthCheckId (a CLOUDWATCH_METRIC check on the door's availability alarm), or leave it unset (false)",
+        );
+    }
+    if (!args.internal && args.healthCheckGiven) {
+        problems.push("failoverHealthCheckId: given for an internet-facing front door, which Route 53 checks over HTTPS itself; remove it");
+    }
+    if (args.healthCheckGiven && !args.dnsFailover) {
+        problems.push("failoverHealthCheckId: given with dnsFailover false; remove it, or leave dnsFailover unset");
     }
     if (args.edgeName !== undefined) {
         if (!args.dnsFailover) {
@@ -149,4 +159,117 @@ export function secondaryFailoverRecord(
         throw new Error(`${name}: ${problems.join("; ")}`);
     }
     return new aws.route53.Record(name, failoverRecordArgs({ role: "SECONDARY", ...args }), opts);
+}
+
+/**
+ * The regions Route 53 accepts for the alarm of a CLOUDWATCH_METRIC health check
+ * (`AlarmIdentifier.Region`, shape `CloudWatchRegion`, an enum: any other value is refused). The
+ * union of botocore's route53 model 2013-04-01 (Debian python3-botocore 1.29.27:
+ * `/usr/bin/python3 -c "import botocore.session; print(botocore.session.get_session().get_service_model('route53').shape_for('CloudWatchRegion').enum)"`)
+ * and AWS's Smithy model in aws/aws-sdk-js-v3 codegen/sdk-codegen/aws-models/route-53.json
+ * (adds ap-southeast-4).
+ */
+export const CLOUDWATCH_ALARM_REGIONS: readonly string[] = [
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2",
+    "eu-west-3", "ap-east-1", "me-south-1", "me-central-1", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2",
+    "ap-southeast-3", "ap-southeast-4", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "eu-north-1", "sa-east-1",
+    "cn-northwest-1", "cn-north-1", "af-south-1", "eu-south-1", "eu-south-2", "us-gov-west-1", "us-gov-east-1", "us-iso-east-1",
+    "us-iso-west-1", "us-isob-east-1",
+];
+
+/**
+ * What Route 53 assumes of an internal door's health when its availability alarm has no data
+ * (`InsufficientDataHealthStatus`): Unhealthy. The alarm runs out of data exactly when production's
+ * region collapses (the canary stops running, or CloudWatch there stops answering): Healthy or
+ * LastKnownStatus (healthy for a new check, Route 53 API Reference) would keep users on a dead
+ * production. Unhealthy costs nothing while the recovery has no SECONDARY record: Route 53 answers
+ * a failover name whose every record is unhealthy as if they were healthy (Route 53 Developer
+ * Guide, "How Amazon Route 53 chooses records when health checking is configured").
+ */
+export const ALARM_HEALTH_CHECK_INSUFFICIENT_DATA = "Unhealthy";
+
+/** Every problem Route 53 would refuse in a CLOUDWATCH_METRIC health check's alarm (AlarmIdentifier), naming the field, the value and what is allowed. */
+export function alarmHealthCheckProblems(args: { readonly alarmRegion: string }): string[] {
+    return CLOUDWATCH_ALARM_REGIONS.includes(args.alarmRegion)
+        ? []
+        : [`alarmRegion: "${args.alarmRegion}" is not a region Route 53 accepts for a health check's CloudWatch alarm (AlarmIdentifier.Region: ${CLOUDWATCH_ALARM_REGIONS.join(", ")}); an internal door there cannot fail over by DNS`];
+}
+
+/**
+ * The health check deciding the PRIMARY records of an internal front door (VPN modes), which
+ * Route 53's checkers on the internet cannot reach: type CLOUDWATCH_METRIC on the alarm of the
+ * door's availability check (the canary inside the VPC requesting the login page,
+ * components/availability-check.ts), healthy while the alarm is OK, unhealthy in ALARM (the
+ * maintenance page of the contingency plan's first step answers 503, so the alarm fires within two
+ * checks) and unhealthy without data ({@link ALARM_HEALTH_CHECK_INSUFFICIENT_DATA}). Route 53
+ * supports the alarm's standard-resolution metric and Average statistic (botocore route53
+ * AlarmIdentifier.Name). While redirected, production's canary resolves the name to the recovery
+ * door too and judges that one or nothing reachable: harmless, since the failback removes the
+ * SECONDARY first and Route 53 answers a lone PRIMARY whatever its health. Named `${name}-health`.
+ */
+export function alarmFailoverHealthCheck(
+    name: string,
+    args: { readonly alarmName: pulumi.Input<string>; readonly alarmRegion: string; readonly hostName: string },
+    opts: pulumi.CustomResourceOptions,
+): aws.route53.HealthCheck {
+    const problems = [...alarmHealthCheckProblems({ alarmRegion: args.alarmRegion }), ...failoverDnsProblems({ hostName: args.hostName })];
+    if (problems.length > 0) {
+        throw new Error(`${name}: ${problems.join("; ")}`);
+    }
+    return new aws.route53.HealthCheck(
+        `${name}-health`,
+        {
+            type: "CLOUDWATCH_METRIC",
+            cloudwatchAlarmName: args.alarmName,
+            cloudwatchAlarmRegion: args.alarmRegion,
+            insufficientDataHealthStatus: ALARM_HEALTH_CHECK_INSUFFICIENT_DATA,
+            tags: { Name: `${args.hostName} (production)` },
+        },
+        opts,
+    );
+}
+
+/** The kinds of environment with a check name of their own: the recovery and the drill's copy. */
+export type CheckNameKind = "recovery" | "drill";
+
+/**
+ * The name the functional check (and `npm run dr`'s step 4) reaches a recovery environment on
+ * before the redirect: `<kind>.<failover name>` in the platform's zone, an alias to the recovery
+ * front door, with a certificate of its own on the door's listener. The failover name itself
+ * answers with production until the redirect. Throws with every problem AWS would refuse
+ * ({@link checkNameProblems}).
+ */
+export function checkHostName(kind: CheckNameKind, failoverName: string): string {
+    const name = `${kind}.${failoverName.replace(/\.$/, "")}`;
+    const problems = checkNameProblems(name);
+    if (problems.length > 0) {
+        throw new Error(`the check name of ${failoverName}: ${problems.join("; ")}`);
+    }
+    return name;
+}
+
+/**
+ * ACM's longest DNS-validated name: its validation record is `_<32 hex>.<name>` (ACM User Guide, DNS
+ * validation), itself a DNS name of at most 253 characters, so 253 - 34.
+ */
+export const ACM_DNS_VALIDATED_NAME_MAX = ROUTE53_LIMITS.dnsName - "_0123456789abcdef0123456789abcdef.".length;
+
+/**
+ * Every problem AWS would refuse in a check name: a DNS name (Route 53, labels of 1-63 characters,
+ * at most 253) that ACM certifies (botocore acm RequestCertificate DomainNameString: labels of
+ * letters, digits and inner hyphens, at most 253; validated by DNS, at most
+ * {@link ACM_DNS_VALIDATED_NAME_MAX}). A name over 64 characters is no problem: ACM takes it as an
+ * alternative name of a certificate with a short first name (DomainCertificate).
+ */
+export function checkNameProblems(name: string): string[] {
+    const problems = failoverDnsProblems({ hostName: name }).map((problem) => problem.replace(/^hostName:/, "check name:"));
+    const acmLabel = /^(?!-)[A-Za-z0-9-]{0,62}[A-Za-z0-9]$/;
+    const badLabel = name.split(".").find((label) => label.length > 0 && label.length <= ROUTE53_LIMITS.dnsLabel && !acmLabel.test(label));
+    if (badLabel !== undefined) {
+        problems.push(`check name: "${name}" has the label "${badLabel}"; ACM certifies labels of letters, digits and inner hyphens only`);
+    }
+    if (name.length > ACM_DNS_VALIDATED_NAME_MAX && name.length <= ROUTE53_LIMITS.dnsName) {
+        problems.push(`check name: "${name}" has ${name.length} characters; ACM validates by DNS names of at most ${ACM_DNS_VALIDATED_NAME_MAX} (its record _<32 hex>.<name> is a DNS name too)`);
+    }
+    return problems;
 }

@@ -55,10 +55,19 @@ export interface FrontDoorArgs {
      * as the PRIMARY record of a failover pair, whose SECONDARY the recovery environment adds to
      * redirect users. Default: true for an internet-facing door; false for an internal one, which
      * Route 53's health checkers (on the internet) cannot reach: its name keeps a simple record.
-     * True on an internal door is an error; a door with neither `zoneId` nor `edgeName` has no
-     * name of the platform's to fail over, and gets no health check.
+     * True on an internal door is an error unless `failoverHealthCheckId` is given; a door with
+     * neither `zoneId` nor `edgeName` has no name of the platform's to fail over, and gets no
+     * health check.
      */
     readonly dnsFailover?: boolean;
+    /**
+     * For an internal door (VPN modes): the Route 53 health check that decides its PRIMARY
+     * records instead of the HTTPS check Route 53 cannot run on it, a CLOUDWATCH_METRIC check on the
+     * door's availability alarm (components/failover-dns.ts alarmFailoverHealthCheck). Given, the
+     * door has DNS failover (`dnsFailover` defaults to true). Default: undefined; not allowed on an
+     * internet-facing door, which checks itself over HTTPS.
+     */
+    readonly failoverHealthCheckId?: pulumi.Input<string>;
     /**
      * For the customer's own domain (no `zoneId`): the name in `platformZone` the customer's
      * domain points at (`<tenant>.edge.<base domain>`, lib/hosts.ts edgeHostName), a PRIMARY
@@ -210,13 +219,13 @@ export class FrontDoor extends pulumi.ComponentResource {
         const sslPolicy = args.sslPolicy ?? DEFAULT_SSL_POLICY;
         const requestsPerFiveMinutes = args.requestsPerFiveMinutes ?? 2000;
         const withWebFirewall = args.webFirewall ?? !args.internal;
-        const withDnsFailover = args.dnsFailover ?? !args.internal;
+        const withDnsFailover = args.dnsFailover ?? (!args.internal || args.failoverHealthCheckId !== undefined);
         const logPrefix = loadBalancerLogPrefix(name);
         const problems = [
             ...frontDoorProblems({ internal: args.internal, allowedCidrs: args.allowedCidrs, vpcCidr: args.vpcCidr, targetPort, sslPolicy, requestsPerFiveMinutes }),
             ...loadBalancerLogPrefixProblems(logPrefix).map((problem) => `name: "${name}" gives an ${problem}`),
             ...(withWebFirewall && args.logKeyArn === undefined ? ["logKeyArn: none given for a door with a web firewall; expected the KMS key that encrypts its log group"] : []),
-            ...dnsFailoverProblems({ internal: args.internal, dnsFailover: withDnsFailover, edgeName: args.edgeName, zoneGiven: args.zoneId !== undefined, platformZoneGiven: args.platformZone !== undefined }),
+            ...dnsFailoverProblems({ internal: args.internal, dnsFailover: withDnsFailover, edgeName: args.edgeName, zoneGiven: args.zoneId !== undefined, platformZoneGiven: args.platformZone !== undefined, healthCheckGiven: args.failoverHealthCheckId !== undefined }),
             ...(withDnsFailover ? failoverDnsProblems({ hostName: args.edgeName ?? args.domainName, resourcePath: healthCheckPath }) : []),
         ];
         const offboardingProblem = args.offboardingFinalBackup === undefined ? undefined : offboardingTagProblem({ [OFFBOARDING_TAG_KEY]: args.offboardingFinalBackup });
@@ -296,9 +305,12 @@ export class FrontDoor extends pulumi.ComponentResource {
         );
 
         // The production door's health, which decides its PRIMARY records (the host's and the edge name's).
+        // An internal door's is given (its availability alarm's); an internet-facing door checks itself.
         const healthCheck =
             withDnsFailover && (args.zoneId !== undefined || args.edgeName !== undefined)
-                ? failoverHealthCheck(name, { endpoint: loadBalancer.dnsName, resourcePath: healthCheckPath, hostName: args.edgeName ?? args.domainName }, child)
+                ? args.internal
+                    ? { id: pulumi.output(args.failoverHealthCheckId!) }
+                    : failoverHealthCheck(name, { endpoint: loadBalancer.dnsName, resourcePath: healthCheckPath, hostName: args.edgeName ?? args.domainName }, child)
                 : undefined;
 
         // Named after the door so that its certificate, validation and records keep the names they

@@ -20,6 +20,7 @@ import { Patching } from "../components/patching";
 import { ServerDataAccess } from "../components/server-data-access";
 import { SiteToSiteVpn } from "../components/site-to-site-vpn";
 import { TenantNetwork } from "../components/tenant-network";
+import { alarmFailoverHealthCheck } from "../components/failover-dns";
 import { edgeHostName } from "../lib/hosts";
 import { isPacking, packOnHosts } from "./config/dedicated-hosts";
 import { CloudTenant, DirectorySettings, PhysicalTenant, SiteToSiteVpnSettings, VpnSyncTenant, VpnTenant } from "./config/tenant";
@@ -100,6 +101,36 @@ export function hostName(tenant: DedicatedCloudTenant, baseDomain: string): stri
     return tenant.domain.kind === "own" ? tenant.domain.fqdn : `${tenant.domain.label}.${baseDomain}`;
 }
 
+/**
+ * What a VPN customer configures on its device in advance for a disaster recovery (the `vpnFailover`
+ * output of production and of the recovery stack): the recovery environment's tunnels beside
+ * production's, and how traffic moves to them once the platform redirects the host name. The
+ * recovery network has production's address range, so the customer's routes name the same
+ * network; no secret in it (the pre-shared keys are the stacks' secret outputs).
+ */
+export function vpnFailoverNote(args: { readonly tenant: DedicatedCloudTenant; readonly failoverName: string; readonly role: "production" | "recovery" }): string {
+    const { tenant } = args;
+    const recovery = `${tenant.id}-recovery`;
+    const routing =
+        tenant.mode === "vpn" || tenant.mode === "vpn-sync"
+            ? tenant.vpn.bgpAsn !== undefined
+                ? `BGP: the recovery tunnels advertise the same network ${tenant.networkCidr}; give their routes a lower preference than production's ` +
+                  "(e.g. a lower local preference or a prepended AS path) so traffic follows production while production's routes are announced, " +
+                  "and the recovery when they are withdrawn: the routes follow, nothing to switch."
+                : `Static routing: keep a route to ${tenant.networkCidr} over the recovery tunnels ready (a worse metric than production's); ` +
+                  "when the platform announces the redirect, switch the route to the recovery tunnels (a production region that still answers keeps its tunnels up, " +
+                  "so do not rely on a floating route alone)."
+            : "";
+    const where =
+        args.role === "production"
+            ? `the recovery environment (stack ${recovery}, region ${tenant.offsiteRegion}): configure its tunnels (its outputs vpnTunnels and vpnPresharedKeys) on your device now, beside these`
+            : `this recovery environment (region ${tenant.offsiteRegion}): configure these tunnels (vpnTunnels, vpnPresharedKeys) on your device in advance, beside production's (stack ${tenant.id}, region ${tenant.region})`;
+    return (
+        `Disaster recovery: ${args.failoverName} is redirected by the platform (DNS failover) to ${where}. ${routing} ` +
+        `Users keep opening the same name; your DNS changes nothing.`
+    );
+}
+
 /** Inconsistent profiles are defects of a mode program, caught before anything is registered. */
 function checkProfile(profile: DedicatedProfile): void {
     if (!profile.publicAccess && profile.vpn === undefined) {
@@ -154,6 +185,26 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
     // Over the VPN, HTTPS comes from the customer's networks, plus the availability check, which
     // runs inside the access tier.
     const accessTierCidrs = network.subnetCidrs.access;
+    const check = new AvailabilityCheck(
+        `${tenant.id}-check`,
+        {
+            url: foundation.url,
+            alarmTopicArn,
+            kmsKeyArn: keys.dataKeyArn,
+            runtimeVersion: platform.output("canaryRuntime"),
+            vpc: profile.publicAccess
+                ? undefined
+                : { vpcId: network.vpcId, cidr: tenant.networkCidr, subnetIds: network.subnetIds.access, s3PrefixListId: network.s3PrefixListId },
+        },
+        opts,
+    );
+    // DNS failover of an internal door (VPN modes), which Route 53's checkers on the internet cannot
+    // reach: its PRIMARY records follow the availability check's alarm (the canary inside the VPC).
+    // A public door checks itself over HTTPS (FrontDoor).
+    const failoverName = tenant.domain.kind === "own" ? edgeHostName(tenant.id, baseDomain) : hostName(tenant, baseDomain);
+    const internalHealthCheck = profile.publicAccess
+        ? undefined
+        : alarmFailoverHealthCheck(`${tenant.id}-failover`, { alarmName: check.alarmName, alarmRegion: tenant.region, hostName: failoverName }, opts);
     const accessLogs = new AccessLogBucket(`${tenant.id}-access-logs`, {}, opts);
     const frontDoor = new FrontDoor(
         `${tenant.id}-front-door`,
@@ -166,10 +217,10 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
             domainName: hostName(tenant, baseDomain),
             zoneId: tenant.domain.kind === "subdomain" ? platform.output("publicZoneId") : undefined,
             platformZone: { zoneId: platform.output("publicZoneId"), domain: baseDomain },
-            // DNS failover (the door's default when public): the customer's own domain points at the
-            // platform's edge name, which the recovery environment can take over. An internal door
-            // (VPN modes) has none: Route 53's health checkers cannot reach it.
-            edgeName: tenant.domain.kind === "own" && profile.publicAccess ? edgeHostName(tenant.id, baseDomain) : undefined,
+            // DNS failover: the customer's own domain points at the platform's edge name, which the
+            // recovery environment can take over (an internal door's decided by its alarm, above).
+            edgeName: tenant.domain.kind === "own" ? failoverName : undefined,
+            failoverHealthCheckId: internalHealthCheck?.id,
             suspiciousNetworks,
             offboardingFinalBackup: ctx.offboardingFinalBackup,
             accessLogBucket: accessLogs.bucketName,
@@ -306,19 +357,6 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
               )
             : undefined;
 
-    new AvailabilityCheck(
-        `${tenant.id}-check`,
-        {
-            url: foundation.url,
-            alarmTopicArn,
-            kmsKeyArn: keys.dataKeyArn,
-            runtimeVersion: platform.output("canaryRuntime"),
-            vpc: profile.publicAccess
-                ? undefined
-                : { vpcId: network.vpcId, cidr: tenant.networkCidr, subnetIds: network.subnetIds.access, s3PrefixListId: network.s3PrefixListId },
-        },
-        opts,
-    );
     new Patching(`${tenant.id}-patching`, { patchGroup: tenant.id }, opts);
 
     return {
@@ -327,7 +365,14 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
         loadBalancerDnsName: frontDoor.dnsName,
         customerDnsRecords: frontDoor.customerDnsRecords,
         ...dataOutputs({ database, files, backup }),
-        ...(vpn ? { vpnRouting: vpn.routing, vpnTunnels: vpn.tunnels, vpnPresharedKeys: vpn.presharedKeys } : {}),
+        ...(vpn
+            ? {
+                  vpnRouting: vpn.routing,
+                  vpnTunnels: vpn.tunnels,
+                  vpnPresharedKeys: vpn.presharedKeys,
+                  vpnFailover: vpnFailoverNote({ tenant, failoverName, role: "production" }),
+              }
+            : {}),
         ...(phase ? { directoryPhase: DIRECTORY_PHASES[phase] } : {}),
         ...(directory ? { directoryId: directory.directoryId } : {}),
         ...(placement ? { dedicatedHostId: placement.hosts[0]!.hostId, dedicatedHostIds: placement.hosts.map((host) => host.hostId) } : {}),

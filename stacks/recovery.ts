@@ -9,11 +9,12 @@
 //   configures in advance, and the monthly restore testing of production's off-site copies. No
 //   instance, no database, no load balancer.
 // - active (`recoveryActive` true): the servers (on Dedicated Hosts for physical), the front door
-//   and its availability check, the restored database (`restoredDatabase`, created by the restore
+//   and its availability check on the environment's own check name (`recovery.<failover name>`,
+//   `drill.<failover name>` for the drill copy), the restored database (`restoredDatabase`, created by the restore
 //   job) and a backup plan of its own. `recoveryRedirect` adds the SECONDARY failover record that
 //   sends users here when production's health check fails.
-// The drill's isolated copy (`<tenant>-drill`) is this program always active, never with a DNS
-// record, and without restore testing (the recovery stack has it).
+// The drill's isolated copy (`<tenant>-drill`) is this program always active, never with a
+// failover record (only its own check name), and without restore testing (the recovery stack has it).
 
 import * as pulumi from "@pulumi/pulumi";
 
@@ -23,7 +24,8 @@ import { AvailabilityCheck } from "../components/availability-check";
 import * as aws from "../components/aws";
 import { Backup } from "../components/backup";
 import { EncryptionKeys } from "../components/encryption-keys";
-import { secondaryFailoverRecord } from "../components/failover-dns";
+import { DomainCertificate } from "../components/domain-certificate";
+import { checkHostName, secondaryFailoverRecord } from "../components/failover-dns";
 import { FilesBucket } from "../components/files-bucket";
 import { FrontDoor } from "../components/front-door";
 import { RestoreLanding } from "../components/restore-landing";
@@ -43,7 +45,7 @@ import { Tenant } from "./config/tenant";
 import { alertSubscriptions } from "./alert-subscriptions";
 import { cloudProfile } from "./cloud";
 import { offboardingOf, PlatformReference, StackOutputs, TenantContext } from "./context";
-import { DedicatedCloudTenant, dedicatedHosts, DedicatedProfile, hostName } from "./dedicated";
+import { DedicatedCloudTenant, dedicatedHosts, DedicatedProfile, hostName, vpnFailoverNote } from "./dedicated";
 import { physicalProfile } from "./physical";
 import { operationsTopicPolicy, publishingServicesKeyStatements } from "./platform-documents";
 import { recoverySwitches } from "./recovery-config";
@@ -283,9 +285,25 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
               )
             : undefined;
 
-    const url = `https://${domainName}`;
+    // The name the functional check (the availability check, `npm run dr`'s step 4) reaches this
+    // environment on before the redirect: `<kind>.<failover name>`, since the failover name answers
+    // with production until then; the recovery and the drill copy may run at once. Its certificate
+    // is validated by a record of its own in the platform's zone (`_<hash>.<check name>`, apart from
+    // production's `_<hash>.<host>` and the other kind's), and exists while idle (free of charge):
+    // an activation never waits for ACM. Active, the name aliases the door and its listener serves it.
+    const checkName = checkHostName(kind, failoverName(tenant, baseDomain));
+    const url = `https://${checkName}`;
+    const zoneId = platform.output("publicZoneId");
+    const checkCertificate = new DomainCertificate(`${name}-check-name`, { domainName: checkName, zoneId, platformZone: { zoneId, domain: baseDomain } }, opts);
+    let check: AvailabilityCheck | undefined;
     if (frontDoor) {
-        new AvailabilityCheck(
+        new aws.route53.Record(
+            `${name}-check-name-alias`,
+            { zoneId, name: checkName, type: "A", aliases: [{ name: frontDoor.dnsName, zoneId: frontDoor.zoneIdOfLoadBalancer, evaluateTargetHealth: true }] },
+            opts,
+        );
+        new aws.lb.ListenerCertificate(`${name}-check-certificate`, { listenerArn: frontDoor.httpsListenerArn, certificateArn: checkCertificate.certificateArn }, opts);
+        check = new AvailabilityCheck(
             `${name}-check`,
             {
                 url,
@@ -300,10 +318,9 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
         );
     }
     // Step 5 of the contingency plan: the SECONDARY of the host's failover pair (production holds
-    // the PRIMARY and its health check), in the platform's zone. Never for a drill, nor for a
-    // VPN-only tenant: its internal door has no failover pair (Route 53's checkers cannot reach it),
-    // and a SECONDARY beside production's simple record is refused by Route 53.
-    if (frontDoor && switches.redirect && kind === "recovery" && profile.publicAccess) {
+    // the PRIMARY and its health check: HTTPS on a public door, its availability alarm on a VPN-only
+    // tenant's internal door), in the platform's zone. Never for a drill.
+    if (frontDoor && switches.redirect && kind === "recovery") {
         secondaryFailoverRecord(
             `${name}-failover`,
             {
@@ -336,14 +353,28 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
             ...(profile.dedicatedHost ? { subnetId: network.subnetIds.data[0]! } : {}),
         },
         filesBucket,
-        ...(vpn ? { vpnRouting: vpn.routing, vpnTunnels: vpn.tunnels, vpnPresharedKeys: vpn.presharedKeys } : {}),
-        ...(frontDoor
+        ...(vpn
+            ? {
+                  vpnRouting: vpn.routing,
+                  vpnTunnels: vpn.tunnels,
+                  vpnPresharedKeys: vpn.presharedKeys,
+                  vpnFailover: vpnFailoverNote({ tenant, failoverName: failoverName(tenant, baseDomain), role: "recovery" }),
+              }
+            : {}),
+        ...(frontDoor && check
             ? {
                   url,
+                  appUrl: `https://${domainName}`,
+                  // An operator's machine cannot reach an internal door: dr checks it from inside (the canary).
+                  internalDoor: !profile.publicAccess,
+                  checkCanaryName: check.canaryName,
                   loadBalancerArn: frontDoor.loadBalancerArn,
                   loadBalancerDnsName: frontDoor.dnsName,
                   httpsListenerArn: frontDoor.httpsListenerArn,
-                  customerDnsRecords: frontDoor.customerDnsRecords,
+                  // Only the certificate's validation records (the same as production's: ACM keeps
+                  // them per account and name): the host itself points at production's failover
+                  // name, never at this door.
+                  customerDnsRecords: frontDoor.customerDnsRecords.apply((records) => records.filter((record) => record.name !== domainName)),
               }
             : {}),
         ...(restored ? { databaseArn: restored.arn } : {}),

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 
-import { dnsFailoverProblems, failoverDnsProblems, secondaryFailoverRecord } from "../../components/failover-dns";
+import { alarmFailoverHealthCheck, dnsFailoverProblems, failoverDnsProblems, secondaryFailoverRecord } from "../../components/failover-dns";
 import { FrontDoor, FrontDoorArgs } from "../../components/front-door";
 import { named, ofType, planProgram } from "../helpers";
 import { RECORD } from "./resource-types";
@@ -103,6 +103,51 @@ describe("FrontDoor's DNS failover", () => {
         expect(record.inputs.failoverRoutingPolicies).toBeUndefined();
     });
 
+    it("GIVEN an internal door and its availability alarm's health check WHEN planned THEN the host's record is the PRIMARY it decides, and the door creates no check of its own", async () => {
+        const { resources } = await planDoor("hooli-front-door", {
+            internal: true,
+            allowedCidrs: ["10.50.0.0/16"],
+            domainName: "hooli.itm.example.net",
+            zoneId: ZONE,
+            failoverHealthCheckId: "alarm-health-check-1",
+        });
+        expect(ofType(resources, HEALTH_CHECK)).toEqual([]);
+        expect(named(resources, "hooli-front-door-alias").inputs).toMatchObject({
+            name: "hooli.itm.example.net",
+            setIdentifier: "production",
+            failoverRoutingPolicies: [{ type: "PRIMARY" }],
+            healthCheckId: "alarm-health-check-1",
+        });
+    });
+
+    it("GIVEN an internal door on a customer's own domain and its alarm's health check WHEN planned THEN its edge name is that PRIMARY and the customer points at it", async () => {
+        const { resources, outputs } = await planDoor("initech-front-door", {
+            internal: true,
+            allowedCidrs: ["192.168.0.0/16"],
+            domainName: "pm.initech.com",
+            platformZone: { zoneId: PLATFORM_ZONE, domain: "itm.example.net" },
+            edgeName: "initech.edge.itm.example.net",
+            failoverHealthCheckId: "alarm-health-check-2",
+        });
+        expect(named(resources, "initech-front-door-edge").inputs).toMatchObject({ zoneId: PLATFORM_ZONE, name: "initech.edge.itm.example.net", healthCheckId: "alarm-health-check-2" });
+        expect((outputs.customerDnsRecords as { name: string; value: string }[]).find((record) => record.name === "pm.initech.com")?.value).toBe("initech.edge.itm.example.net");
+    });
+
+    it("GIVEN the alarm's health check WHEN built THEN it is CLOUDWATCH_METRIC on the alarm, in its region, Unhealthy without data", async () => {
+        const { plan } = await planProgram((provider) => {
+            alarmFailoverHealthCheck("hooli-failover", { alarmName: "hooli-check-alarm-1", alarmRegion: "eu-west-1", hostName: "hooli.itm.example.net" }, { provider });
+            return {};
+        });
+        expect(named(plan.resources, "hooli-failover-health").inputs).toEqual({
+            type: "CLOUDWATCH_METRIC",
+            cloudwatchAlarmName: "hooli-check-alarm-1",
+            cloudwatchAlarmRegion: "eu-west-1",
+            insufficientDataHealthStatus: "Unhealthy",
+            tags: { Name: "hooli.itm.example.net (production)" },
+        });
+        expect(() => alarmFailoverHealthCheck("x", { alarmName: "a", alarmRegion: "ca-west-1", hostName: "x.itm.example.net" }, {})).toThrow(/alarmRegion: "ca-west-1" is not a region Route 53 accepts/);
+    });
+
     it("GIVEN dnsFailover false on a public door WHEN planned THEN the simple record stays", async () => {
         const { resources } = await planDoor("globex-front-door", { internal: false, domainName: "globex.itm.example.net", zoneId: ZONE, dnsFailover: false });
         expect(ofType(resources, HEALTH_CHECK)).toEqual([]);
@@ -113,6 +158,12 @@ describe("FrontDoor's DNS failover", () => {
         const door = (args: Partial<FrontDoorArgs>) => planDoor("bad-front-door", { internal: false, domainName: "bad.itm.example.net", ...args });
         it("dnsFailover on an internal door", async () => {
             await expect(door({ internal: true, allowedCidrs: ["10.0.0.0/8"], dnsFailover: true })).rejects.toThrow(/dnsFailover: true for an internal front door/);
+        });
+        it("an alarm's health check on an internet-facing door", async () => {
+            await expect(door({ zoneId: ZONE, failoverHealthCheckId: "hc-1" })).rejects.toThrow(/failoverHealthCheckId: given for an internet-facing front door/);
+        });
+        it("an alarm's health check with dnsFailover false", async () => {
+            await expect(door({ internal: true, allowedCidrs: ["10.0.0.0/8"], zoneId: ZONE, dnsFailover: false, failoverHealthCheckId: "hc-1" })).rejects.toThrow(/failoverHealthCheckId: given with dnsFailover false/);
         });
         it("an edge name beside a zone", async () => {
             await expect(door({ zoneId: ZONE, platformZone: { zoneId: ZONE, domain: "itm.example.net" }, edgeName: "bad.edge.itm.example.net" })).rejects.toThrow(/edgeName: "bad.edge.itm.example.net" given with zoneId/);

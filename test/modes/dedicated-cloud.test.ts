@@ -419,8 +419,8 @@ describe("the readable plan", () => {
         const plan = planOf(phaseOne, "initech");
         const summary = renderTenant(plan);
         expect(summary).toContain("DNS records the customer must create:");
-        // The load balancer's DNS name exists only once deployed: the plan says so rather than show a mock one.
-        expect(summary).toMatch(/pm\.initech\.com\.? CNAME \(known after deploy\)/);
+        // Its name points at the platform's edge name, which fails over to the recovery environment (VPN modes too).
+        expect(summary).toMatch(/pm\.initech\.com\.? CNAME initech\.edge\.itm\.example\.net/);
         expect(renderTenant(planOf(phaseOne, "acme"))).not.toContain("DNS records the customer must create");
     });
 

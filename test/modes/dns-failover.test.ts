@@ -1,7 +1,7 @@
 // DNS failover on the production side (issue 16, step 5 of the contingency plan): every public host
 // name is the PRIMARY record of a failover pair decided by a Route 53 health check on the
 // production front door; customers' own domains point at the platform's edge name; VPN-only doors
-// (internal, unreachable by Route 53's health checkers) keep their simple record.
+// (internal, unreachable by Route 53's health checkers) are decided by their availability alarm.
 
 import { beforeAll, describe, expect, it } from "vitest";
 
@@ -79,13 +79,32 @@ describe("DNS failover for every public host name", () => {
         expect(ofType(plan, T.certificate).map((certificate) => certificate.inputs.domainName)).toContain("projects.helvetia-bank.ch");
     });
 
-    it.each(["acme", "initech"])("GIVEN the VPN-only tenant %s WHEN planned THEN there is no health check and no failover record (Route 53 cannot reach an internal door)", (tenant) => {
-        const plan = stackOf(document, tenant);
-        expect(ofType(plan, T.healthCheck)).toEqual([]);
-        expect(failoverRecords(plan)).toEqual([]);
-        const records = plan.outputs.customerDnsRecords as { name: string; value: string }[];
-        expect(records.some((record) => record.value.includes(".edge."))).toBe(false);
-    });
+    it.each(["acme", "initech"])(
+        "GIVEN the VPN-only tenant %s on its own domain WHEN planned THEN its edge name is the PRIMARY, decided by a CLOUDWATCH_METRIC health check on its availability alarm (Route 53 cannot reach an internal door)",
+        (tenant) => {
+            const plan = stackOf(document, tenant);
+            const edge = edgeHostName(tenant, BASE);
+            const [check, ...others] = ofType(plan, T.healthCheck);
+            expect(others).toEqual([]);
+            const alarm = ofType(plan, "aws:cloudwatch/metricAlarm:MetricAlarm").find((candidate) => candidate.name === `${tenant}-check-alarm`)!;
+            expect(check!.inputs).toEqual({
+                type: "CLOUDWATCH_METRIC",
+                cloudwatchAlarmName: alarm.inputs.name,
+                cloudwatchAlarmRegion: plan.region,
+                insufficientDataHealthStatus: "Unhealthy",
+                tags: { Name: `${edge} (production)` },
+            });
+            expect(alarm.inputs).toMatchObject({ namespace: "CloudWatchSynthetics", metricName: "SuccessPercent" });
+            const loadBalancer = ofType(plan, T.loadBalancer)[0]!;
+            expect(loadBalancer.inputs.internal).toBe(true);
+            const records = failoverRecords(plan);
+            expect(records.map((record) => [record.inputs.name, record.inputs.setIdentifier, record.inputs.healthCheckId])).toEqual([[edge, FAILOVER_SET_IDENTIFIER.PRIMARY, check!.id]]);
+            // The customer's name points at the edge name, and the instructions for its device say what to configure in advance.
+            const customer = plan.outputs.customerDnsRecords as { name: string; value: string }[];
+            expect(customer.filter((record) => record.value === edge)).toHaveLength(1);
+            expect(plan.outputs.vpnFailover).toContain(`${tenant}-recovery`);
+        },
+    );
 
     it("GIVEN the platforms WHEN planned THEN the shared app fails over at app.<base> in the home region and app.<region>.<base> elsewhere", () => {
         expectPrimary(stackOf(document, "platform-eu-west-1"), `app.${BASE}`, "/login");
@@ -95,9 +114,9 @@ describe("DNS failover for every public host name", () => {
 
     it("GIVEN the fleet WHEN its quotas are counted THEN every health check counts once against the account's Route 53 quota, whatever its region", () => {
         const checks = document.tenants.flatMap((plan) => ofType(plan, T.healthCheck).map(() => plan.tenant));
-        expect(checks.sort()).toEqual(["globex", "helvetia-bank", "northwind", "platform-eu-central-1", "platform-eu-west-1", "platform-us-east-1"]);
+        expect(checks.sort()).toEqual(["acme", "globex", "helvetia-bank", "initech", "northwind", "platform-eu-central-1", "platform-eu-west-1", "platform-us-east-1"]);
         const usage = countUsage(document.tenants);
         const counted = [...usage.entries()].filter(([, regionUsage]) => regionUsage.has("route53HealthChecks"));
-        expect(counted.map(([region, regionUsage]) => [region, regionUsage.get("route53HealthChecks")!.count])).toEqual([["us-east-1", 6]]);
+        expect(counted.map(([region, regionUsage]) => [region, regionUsage.get("route53HealthChecks")!.count])).toEqual([["us-east-1", 8]]);
     });
 });

@@ -77,9 +77,11 @@ describe("the plan document", () => {
 describe("idle (recoveryActive false, the default)", () => {
     it.each(IDS)("GIVEN %s WHEN idle THEN no instance, database, load balancer nor Dedicated Host, but network, keys, launch template and restore landing", (id) => {
         const plan = recovery(idle, id);
-        for (const type of [T.instance, T.rds, T.loadBalancer, T.dedicatedHost, T.record]) {
+        for (const type of [T.instance, T.rds, T.loadBalancer, T.dedicatedHost]) {
             expect(ofType(plan, type), type).toEqual([]);
         }
+        // DNS: only the validation of its check name's certificate (ready for an activation), no name yet.
+        expect(ofType(plan, T.record).map((record) => record.inputs.type)).toEqual(["CNAME"]);
         expect(ofType(plan, "aws:ec2/vpc:Vpc")).toHaveLength(1);
         expect(ofType(plan, T.kmsKey).length).toBeGreaterThanOrEqual(2);
         expect(ofType(plan, LAUNCH_TEMPLATE)).toHaveLength(1);
@@ -168,7 +170,9 @@ describe("active (recoveryActive true)", () => {
             expect(root.kmsKeyId).toBe(plan.outputs.dataKeyArn);
         }
         expect(ofType(plan, T.loadBalancer)).toHaveLength(1);
-        expect(plan.outputs.url).toBe(stackOf(active, id).outputs.url);
+        // Checked on a name of its own (the host answers with production until the redirect); users open production's.
+        expect(plan.outputs.url).toMatch(/^https:\/\/recovery\./);
+        expect(plan.outputs.appUrl).toBe(stackOf(active, id).outputs.url);
         expect(plan.outputs.databaseArn).toMatch(DOCS[id]!.mode === "physical" ? /:instance\/i-0123456789abcdef0$/ : /:db:restored-db-1$/);
         expect(ofType(plan, T.backupPlan).length).toBeGreaterThan(0);
     });
@@ -221,7 +225,7 @@ describe("the backup promise", () => {
 });
 
 describe("the drill copy", () => {
-    it("GIVEN acme-drill WHEN planned THEN it is active but has no DNS record and no restore testing", async () => {
+    it("GIVEN acme-drill WHEN planned THEN it is active but has no failover record, only its own check name, and no restore testing", async () => {
         const region = "eu-west-1";
         const settings = platformFixture([region]).settings.get(region)!;
         const { snapshot } = await planStack({ stack: `platform-${region}`, region, config: {}, program: () => platformProgram(region, settings) });
@@ -235,7 +239,8 @@ describe("the drill copy", () => {
         });
         const drill = { resources: plan.resources };
         expect(ofType(drill, T.instance).length).toBeGreaterThan(0);
-        expect(ofType(drill, T.record).filter((record) => record.inputs.setIdentifier !== undefined || record.inputs.type === "A")).toEqual([]);
+        expect(ofType(drill, T.record).filter((record) => record.inputs.setIdentifier !== undefined)).toEqual([]);
+        expect(ofType(drill, T.record).filter((record) => record.inputs.type === "A").map((record) => record.inputs.name)).toEqual(["drill.acme.itm.example.net"]);
         expect(ofType(drill, RESTORE_TESTING_PLAN)).toEqual([]);
         // Its files bucket goes with its teardown; the recovery stack's outlives its stack.
         const bucket = ofType(drill, T.bucket).find((b) => b.name === "acme-files-bucket")!;

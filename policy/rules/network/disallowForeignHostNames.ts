@@ -78,8 +78,16 @@ function ownedBy(stack: PolicyStack, hosts: HostOwnership): Owned {
         return { host, names: new Set([edge]), none: `${stack.stack} declares the host name ${host}, which it cannot own: ${refusal}` };
     }
     const names = new Set([host, edge]);
-    if (host.length > FIRST_NAME_MAX) {
-        names.add(certificateFirstName(host, base));
+    // A recovery environment's own check name, where the functional check reaches it before the
+    // redirect: `<kind>.<failover name>` (the host, or the edge name for an own domain;
+    // components/failover-dns.ts checkHostName).
+    const target = recoveryTargetOf(stack.stack);
+    const checkName = target === undefined ? undefined : `${target.kind}.${host.endsWith(`.${base}`) ? host : edge}`;
+    for (const name of [host, ...(checkName === undefined ? [] : [checkName])]) {
+        names.add(name);
+        if (name.length > FIRST_NAME_MAX) {
+            names.add(certificateFirstName(name, base));
+        }
     }
     return { host, names };
 }

@@ -50,6 +50,12 @@ export const NETWORK_PRICERS: Readonly<Record<string, Pricer>> = {
     "aws:route53/zone:Zone": (_inputs, context) => [monthly(context, "hosted zone", "route53.zone.month")],
     "aws:route53/healthCheck:HealthCheck": (inputs, context) => {
         const type = text(inputs.type) ?? "";
+        // An internal door's check follows its availability alarm (a CloudWatch alarm of the same
+        // account): the pricing page lists no rate of its own for it, so it is a basic health check
+        // of an AWS endpoint, without options (Infracost prices every Route 53 health check so too).
+        if (type === "CLOUDWATCH_METRIC") {
+            return [line("health check of a CloudWatch alarm (an AWS endpoint)", [[context.rate("route53.healthCheck.month", "awsEndpoint"), 1]])];
+        }
         if (!ENDPOINT_HEALTH_CHECKS.includes(type)) {
             return [unknownLine(`${type || "untyped"} health check`, `${type || "an untyped"} health check is not in the price table (endpoint health checks are)`)];
         }
