@@ -163,18 +163,19 @@ export function secondaryFailoverRecord(
 
 /**
  * The regions Route 53 accepts for the alarm of a CLOUDWATCH_METRIC health check
- * (`AlarmIdentifier.Region`, shape `CloudWatchRegion`, an enum: any other value is refused). The
- * union of botocore's route53 model 2013-04-01 (Debian python3-botocore 1.29.27:
- * `/usr/bin/python3 -c "import botocore.session; print(botocore.session.get_session().get_service_model('route53').shape_for('CloudWatchRegion').enum)"`)
- * and AWS's Smithy model in aws/aws-sdk-js-v3 codegen/sdk-codegen/aws-models/route-53.json
- * (adds ap-southeast-4).
+ * (`AlarmIdentifier.Region`, shape `CloudWatchRegion`, an enum: any other value is refused), as
+ * botocore's route53 model 2013-04-01 lists them (botocore 1.43.11; Debian's python3-botocore
+ * 1.29.27 lacks the regions opened since: `python3 -c "import botocore.session; print(botocore.session.get_session().get_service_model('route53').shape_for('CloudWatchRegion').enum)"`).
+ * test/failover-alarm-regions.test.ts keeps it equal to the newest model installed.
  */
 export const CLOUDWATCH_ALARM_REGIONS: readonly string[] = [
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2",
-    "eu-west-3", "ap-east-1", "me-south-1", "me-central-1", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2",
-    "ap-southeast-3", "ap-southeast-4", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "eu-north-1", "sa-east-1",
-    "cn-northwest-1", "cn-north-1", "af-south-1", "eu-south-1", "eu-south-2", "us-gov-west-1", "us-gov-east-1", "us-iso-east-1",
-    "us-iso-west-1", "us-isob-east-1",
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-central-1", "eu-central-2", "eu-west-1",
+    "eu-west-2", "eu-west-3", "ap-east-1", "me-south-1", "me-central-1", "ap-south-1", "ap-south-2", "ap-southeast-1",
+    "ap-southeast-2", "ap-southeast-3", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "eu-north-1", "sa-east-1",
+    "cn-northwest-1", "cn-north-1", "af-south-1", "eu-south-1", "eu-south-2", "us-gov-west-1", "us-gov-east-1",
+    "us-iso-east-1", "us-iso-west-1", "us-isob-east-1", "ap-southeast-4", "il-central-1", "ca-west-1", "ap-southeast-5",
+    "mx-central-1", "us-isof-south-1", "us-isof-east-1", "ap-southeast-7", "ap-east-2", "eu-isoe-west-1",
+    "ap-southeast-6", "us-isob-west-1", "eusc-de-east-1",
 ];
 
 /**

@@ -29,6 +29,8 @@ export interface PlatformOutputs {
     readonly appUrl: string;
     /** SNS topic that warns operations (alarms, failed checks). */
     readonly operationsTopicArn: string;
+    /** The people its topic pages (the platform setting `alertEmails`): a recovery environment's own topic pages them too. */
+    readonly alertEmails: readonly string[];
     /** The role operations staff assume; tenant keys let it use them. */
     readonly operationsRoleArn: string;
     /** The operations network: the only source of administration traffic. */

@@ -361,6 +361,7 @@ export async function platform(region: string, settings?: PlatformSettings): Pro
         baseDomain: settings.baseDomain,
         appUrl: `https://${appHostName}`,
         operationsTopicArn: operationsTopic.arn,
+        alertEmails: [...settings.alertEmails],
         operationsRoleArn: operationsRole.arn,
         operationsCidrs,
         suspiciousNetworks: [...settings.suspiciousNetworks],

@@ -38,9 +38,6 @@ import { MODE_TRAITS, Mode } from "../lib/modes";
 import { fittedName, NAME_LIMITS } from "../lib/naming";
 import { drillStackName, RecoveryKind, recoveryStackName } from "../lib/platform";
 import { stackTags } from "../lib/promises/tags";
-import { loadPlatformFleet, platformSettingsFor } from "./config/platform-file";
-import { platformConfigDir } from "./config/platform-index";
-import { repoRoot } from "./config/project";
 import { Tenant } from "./config/tenant";
 import { alertSubscriptions } from "./alert-subscriptions";
 import { cloudProfile } from "./cloud";
@@ -121,7 +118,7 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
     // CloudWatch alarms notify a topic of their own region: the recovery environment's own, which
     // pages the people production's platform pages and lets the alarms and AWS Backup publish.
     const alarmTopic = new aws.sns.Topic(`${name}-alerts`, { kmsMasterKeyId: keys.dataKeyArn, tags: { Name: `${name}-alerts` } }, opts);
-    alertSubscriptions(name, alarmTopic.arn, platformSettingsFor(tenant.region, loadPlatformFleet(platformConfigDir(), repoRoot())).alertEmails, opts);
+    alertSubscriptions(name, alarmTopic.arn, await platform.value("alertEmails"), opts);
     new aws.sns.TopicPolicy(
         `${name}-alerts-policy`,
         {
