@@ -370,7 +370,8 @@ export class Database extends pulumi.ComponentResource {
                 : new aws.rds.Instance(`${name}-db`, instanceArgs(identifier, finalSnapshotIdentifier(name)), {
                       parent: this,
                       dependsOn: [logGroup],
-                      ...(takeover !== undefined ? { retainOnDelete: true } : {}),
+                      // Not while offboarding: the targeted update that lifts protection records false, then destroy deletes it (with its final snapshot).
+                      ...(takeover !== undefined ? { retainOnDelete: args.offboardingFinalBackup === undefined } : {}),
                   });
         let instance: aws.rds.Instance;
         if (takeover === undefined) {
@@ -393,6 +394,9 @@ export class Database extends pulumi.ComponentResource {
                 dependsOn: [restoredLogGroup],
                 import: takeover.identifier,
                 ignoreChanges: [...TAKEOVER_IGNORED_CHANGES],
+                // Retained too: a later restoredDatabase naming another instance imports that one and
+                // deletes this one from the state (pulumi/pulumi#2893, case 3), never from AWS.
+                retainOnDelete: args.offboardingFinalBackup === undefined,
             });
             const adopted = instance;
             this.takeoverKey = pulumi.all([adopted.kmsKeyId, args.kmsKeyArn]).apply(([actual, expected]) => {

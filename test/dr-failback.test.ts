@@ -87,7 +87,7 @@ describe("failback in process (stub pulumi, mocked AWS)", () => {
     beforeEach(() => {
         world = createWorld();
         const outputs = JSON.parse(fs.readFileSync(path.join(world.dir, "outputs.json"), "utf8"));
-        outputs["acme-recovery"] = { ...outputs["acme-recovery"], recoveryActive: true, backupVaultArn: "arn:aws:backup:eu-central-1:123456789012:backup-vault:acme-recovery", databaseArn: "arn:aws:rds:eu-central-1:123456789012:db:restored" };
+        outputs["acme-recovery"] = { ...outputs["acme-recovery"], recoveryActive: true, backupVaultArn: "arn:aws:backup:eu-central-1:123456789012:backup-vault:acme-recovery", offsiteBackupVaultArn: "arn:aws:backup:eu-west-1:123456789012:backup-vault:acme-recovery-offsite", databaseArn: "arn:aws:rds:eu-central-1:123456789012:db:restored" };
         outputs.acme = { ...outputs.acme, restoreRoleArn: "arn:aws:iam::123456789012:role/acme-restore", restoreTarget: { dbSubnetGroupName: "acme-db", securityGroupIds: ["sg-0f"], filesBucketName: "acme-files", availabilityZone: "eu-west-1a" } };
         fs.writeFileSync(path.join(world.dir, "outputs.json"), JSON.stringify(outputs));
         world.backup.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [{ RecoveryPointArn: "arn:rp", ResourceType: "RDS", Status: "COMPLETED", CreationDate: START }] });
@@ -113,7 +113,18 @@ describe("failback in process (stub pulumi, mocked AWS)", () => {
         world.elb.on(DescribeRulesCommand).resolves({ Rules: [{ RuleArn: `${LISTENER}/maintenance`, Priority: "1", Actions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "503", MessageBody: "<!-- dr-maintenance --> down" } }] }] });
         expect(await dr(world, ["failback", "acme", "--yes", "--resume"])).toBe(0);
         expect(world.backup.commandCalls(StartRestoreJobCommand)).toHaveLength(2);
+        // From the copies in production's region: a restore job lands in its vault's region.
+        expect(world.backup.commandCalls(ListRecoveryPointsByBackupVaultCommand)[0]!.args[0].input).toMatchObject({ BackupVaultName: "acme-recovery-offsite", ByResourceArn: "arn:aws:rds:eu-central-1:123456789012:db:restored" });
         expect(world.elb.commandCalls(DeleteRuleCommand).map((call) => call.args[0].input.RuleArn)).toEqual([`${LISTENER}/maintenance`]);
+    });
+
+    it("GIVEN the recovery's copies in another region than production WHEN failing back THEN refused at restore, no restore job", async () => {
+        const outputs = JSON.parse(fs.readFileSync(path.join(world.dir, "outputs.json"), "utf8"));
+        outputs["acme-recovery"].offsiteBackupVaultArn = "arn:aws:backup:eu-central-1:123456789012:backup-vault:acme-recovery-offsite";
+        fs.writeFileSync(path.join(world.dir, "outputs.json"), JSON.stringify(outputs));
+        expect(await dr(world, ["failback", "acme", "--yes"])).toBe(1);
+        expect(output(world)).toContain("failed at step restore: stack acme-recovery: offsiteBackupVaultArn arn:aws:backup:eu-central-1:123456789012:backup-vault:acme-recovery-offsite is in eu-central-1, production acme in eu-west-1");
+        expect(world.backup.commandCalls(StartRestoreJobCommand)).toHaveLength(0);
     });
 
     it("GIVEN an RDS restore and --force WHEN production is not on it THEN --force does not skip the takeover", async () => {

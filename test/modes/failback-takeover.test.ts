@@ -43,6 +43,7 @@ describe("production takes the restored database over", () => {
         expect(restored!.inputs.kmsKeyId).toBe(former!.inputs.kmsKeyId);
         expect(restored!.inputs.parameterGroupName).toBe(former!.inputs.parameterGroupName);
         expect(restored!.inputs.vpcSecurityGroupIds).toEqual(former!.inputs.vpcSecurityGroupIds);
+        expect(restored!.retainOnDelete).toBe(true);
         expect(restored!.dependsOn).toEqual([`${restored!.name.replace(/-db$/, "-logs")}`]);
         // Its exported logs land in a group of its own name, encrypted, made before the instance exports.
         expect(ofType(plan, T.logGroup).map((group) => group.inputs.name)).toContain(`/aws/rds/instance/${RESTORED}/postgresql`);

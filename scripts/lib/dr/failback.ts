@@ -7,7 +7,7 @@
 import { redirectStep } from "./activate";
 import { checkUntil } from "./check";
 import { DrContext, productionOutputs, recoveryOutputs, Step } from "./context";
-import { OutputError, readRecoveryOutputs } from "./outputs";
+import { arnRegion, OutputError, readRecoveryOutputs } from "./outputs";
 import { restore } from "./restore";
 
 /**
@@ -65,6 +65,25 @@ async function productionRestoreInto(ctx: DrContext): Promise<{ roleArn: string;
     return { roleArn: parsed.restoreRoleArn, target: parsed.restoreTarget };
 }
 
+/**
+ * The vault holding the recovery environment's copies in production's region (its
+ * `offsiteBackupVaultArn`: its backups are copied back home). A restore job restores in its
+ * recovery point's region (StartRestoreJob takes no region: the recovery point's vault decides), so
+ * the recovery region's own vault (`backupVaultArn`) cannot land anything in production's network.
+ */
+async function homeCopyVault(ctx: DrContext, productionDatabaseArn: string): Promise<string> {
+    const stack = ctx.target.recovery;
+    const raw = JSON.parse(await ctx.pulumi.outputs(stack)) as Record<string, unknown>;
+    const vault = raw.offsiteBackupVaultArn;
+    if (typeof vault !== "string" || !/^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:.+$/.test(vault)) {
+        throw new OutputError(`stack ${stack}: offsiteBackupVaultArn is ${vault === undefined ? "missing" : JSON.stringify(vault).slice(0, 80)}: a failback restores the copies of the recovery environment's backups in production's region (pulumi stack output --json --stack ${stack})`);
+    }
+    if (arnRegion(vault) !== arnRegion(productionDatabaseArn)) {
+        throw new OutputError(`stack ${stack}: offsiteBackupVaultArn ${vault} is in ${arnRegion(vault)}, production ${ctx.target.production} in ${arnRegion(productionDatabaseArn)}: a restore job lands only in its vault's region`);
+    }
+    return vault;
+}
+
 export const FAILBACK_STEPS: readonly Step[] = [
     {
         name: "announce",
@@ -84,8 +103,10 @@ export const FAILBACK_STEPS: readonly Step[] = [
                 throw new OutputError(`stack ${ctx.target.recovery}: backupVaultArn and databaseArn are needed for a failback (is the recovery environment active?)`);
             }
             const into = await productionRestoreInto(ctx);
+            const vaultArn = await homeCopyVault(ctx, (await productionOutputs(ctx)).databaseArn);
             const filesBucketArn = `arn:aws:s3:::${env.restoreTarget.filesBucketName}`;
-            return restore(ctx, { vaultArn: env.backupVaultArn, resources: { database: env.databaseArn, files: filesBucketArn } }, { stack: ctx.target.production, ...into }, previous, save);
+            // The copies keep their source's ARN: the recovery environment's database and bucket.
+            return restore(ctx, { vaultArn, resources: { database: env.databaseArn, files: filesBucketArn } }, { stack: ctx.target.production, ...into }, previous, save);
         },
     },
     {
