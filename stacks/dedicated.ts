@@ -105,7 +105,10 @@ export function hostName(tenant: DedicatedCloudTenant, baseDomain: string): stri
  * A production stack's takeover of the database a failback restored (stack config
  * `restoredDatabase`, `releaseFormerDatabase`), checked; undefined without one. Physical: a restored
  * database server (an EC2 instance) cannot be taken over by the program yet (its DualNicServer's
- * interfaces, volumes and setup are not imported): a clear stop, never a silently ignored key.
+ * interfaces, volumes, host placement and setup are not imported), so the update changes nothing
+ * and says so in a warning on every preview and update: not an error, because the same key names
+ * the recovery stack's restored server when a plan sets it for a target's production and recovery
+ * together; failback's adopt step then gives the manual path.
  */
 export function databaseTakeover(config: pulumi.Config, kind: RestoredDatabaseKind): DatabaseTakeover | undefined {
     const takeover = databaseTakeoverOf((key) => config.get(key), kind);
@@ -113,9 +116,10 @@ export function databaseTakeover(config: pulumi.Config, kind: RestoredDatabaseKi
         throw new pulumi.RunError(takeover.problems.join("; "));
     }
     if (takeover !== undefined && kind === "ec2") {
-        throw new pulumi.RunError(
-            `stack config restoredDatabase: ${takeover.restored} is a restored database server; production's program cannot take a database server over yet (README, failback "Not yet"): unset it (pulumi config rm restoredDatabase) and move the data into production's database server by hand`,
+        pulumi.log.warn(
+            `stack config restoredDatabase: ${takeover.restored} is a restored database server; production's program cannot take a database server over yet (README, failback "Not yet"), so production's database server stays as it is: move the data into it by hand`,
         );
+        return undefined;
     }
     return takeover;
 }

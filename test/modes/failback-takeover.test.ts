@@ -1,9 +1,10 @@
 // Failback's takeover on the graph the production programs register: with the stack config
 // `restoredDatabase`, production's database is the restored instance (a logical resource of its
 // own, with production's settings), its backups select it, and the former instance stays declared,
-// unchanged and retained, until `releaseFormerDatabase` stops declaring it. Physical stops clearly.
+// unchanged and retained, until `releaseFormerDatabase` stops declaring it. Physical warns and changes nothing.
 
-import { beforeAll, describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 
 import { PlanDocument, planFleet } from "../../scripts/lib/plan/fleet";
 import { withViolations } from "../../scripts/lib/plan/policy";
@@ -90,10 +91,20 @@ describe("takeover config refused as AWS would", () => {
         expect(document.errors.map((error) => error.message).join("\n")).toContain(message);
     });
 
-    it("GIVEN physical production with a restored database server WHEN planned THEN it stops clearly: not taken over yet", async () => {
-        const document = await planFleet({ tenants: [WAYNE], config: { restoredDatabase: "i-0123456789abcdef0" } });
-        const messages = document.errors.map((error) => error.message).join("\n");
-        expect(messages).toContain("stack config restoredDatabase: i-0123456789abcdef0 is a restored database server; production's program cannot take a database server over yet");
+    it("GIVEN physical production with a restored database server WHEN planned THEN a warning, and its database server stays as it is (no import)", async () => {
+        const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+        try {
+            const plain = await planFleet({ tenants: [WAYNE] });
+            const document = await planFleet({ tenants: [WAYNE], config: { restoredDatabase: "i-0123456789abcdef0" } });
+            expect(document.errors).toEqual([]);
+            const names = (plan: PlanDocument) => stackOf(plan, "wayne").resources.map((resource) => resource.name);
+            expect(names(document)).toEqual(names(plain));
+            expect(warn.mock.calls.map(([message]) => message)).toContain(
+                "stack config restoredDatabase: i-0123456789abcdef0 is a restored database server; production's program cannot take a database server over yet (README, failback \"Not yet\"), so production's database server stays as it is: move the data into it by hand",
+            );
+        } finally {
+            warn.mockRestore();
+        }
     });
 
     it("GIVEN physical production with an RDS identifier WHEN planned THEN it names the EC2 rule", async () => {
