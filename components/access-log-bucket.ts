@@ -86,13 +86,21 @@ export function accessLogBucketPolicy(args: { bucketArn: string; accountId: stri
 export interface AccessLogBucketArgs {
     /** Days each log file (and a deleted or overwritten one's previous version) is kept. Default: {@link ACCESS_LOG_RETENTION_DAYS}. */
     readonly retentionDays?: number;
+    /**
+     * The log bucket of a copy that is torn down (a drill's): emptied and deleted with the stack
+     * (`forceDestroy`, not retained), so that no bucket of logs is left behind after every drill.
+     * The policy rule s3-bucket-access-logs-retained admits it for drill stacks only. Default:
+     * false, retained on delete and never emptied by the provider.
+     */
+    readonly disposable?: boolean;
 }
 
 /**
  * The stack's request-log bucket: where its load balancers write their access logs and S3 writes
  * the server access logs of the stack's audit buckets. Private, versioned, reachable only over TLS,
  * objects owned by the bucket owner (no ACLs), expired after the retention, and retained when the
- * stack is destroyed (an offboarded tenant's requests stay on record for the retention).
+ * stack is destroyed (an offboarded tenant's requests stay on record for the retention), unless
+ * `disposable` (a drill's copy).
  *
  * Encrypted with S3-managed keys (SSE-S3), not the stack's KMS key: "The only server-side
  * encryption option that's supported is Amazon S3-managed keys (SSE-S3)" for ALB access logs
@@ -124,10 +132,11 @@ export class AccessLogBucket extends pulumi.ComponentResource {
             `${name}-bucket`,
             {
                 bucket: reservedPrefixFreeName("bucket", `${name}-bucket`, `${pulumi.getOrganization()}/${pulumi.getProject()}`),
-                forceDestroy: false,
+                // A disposable bucket is emptied (every version) by the provider before it is deleted.
+                forceDestroy: args.disposable === true,
                 tags: { Name: `${name}-bucket`, tier: "logs", [ACCESS_LOG_BUCKET_TAG.key]: ACCESS_LOG_BUCKET_TAG.value },
             },
-            { parent: this, retainOnDelete: true },
+            { parent: this, retainOnDelete: args.disposable !== true },
         );
         const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
         const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(

@@ -14,8 +14,19 @@ export interface EncryptionKeysArgs {
     readonly aliasPrefix: string;
     /** Who the keys belong to, written into their descriptions. Required. */
     readonly owner: string;
-    /** Days KMS waits before deleting a key scheduled for deletion. Default: 30, the maximum. */
+    /**
+     * Days KMS waits before deleting a key scheduled for deletion, 7 to 30 ({@link KEY_DELETION_WINDOW_DAYS}).
+     * Default: 30, the maximum; 7, the minimum, for `disposable` keys.
+     */
     readonly deletionWindowInDays?: number;
+    /**
+     * Keys of a copy that is torn down (a drill's): not retained when the stack is destroyed but
+     * scheduled for deletion after the shortest window KMS allows, so that no key is left behind
+     * (and paid for monthly) after every drill. Never for a stack holding data that must outlive
+     * it (the policy rule kms-key-retained-on-delete admits it for drill stacks only). Default:
+     * false, the keys are retained on delete.
+     */
+    readonly disposable?: boolean;
     /** Days between automatic key rotations. Default: DEFAULT_ROTATION_PERIOD_DAYS (365). */
     readonly rotationPeriodInDays?: number;
     /**
@@ -36,6 +47,21 @@ export interface EncryptionKeysArgs {
      * encrypted topic). Given the account and region. Default: none.
      */
     readonly extraStatements?: (account: { readonly accountId: string; readonly region: string }) => readonly Record<string, unknown>[];
+}
+
+/**
+ * The days KMS accepts for a key's deletion window: "If you include a value, it must be between 7
+ * and 30, inclusive" (KMS API Reference, ScheduleKeyDeletion PendingWindowInDays; botocore kms model).
+ */
+export const KEY_DELETION_WINDOW_DAYS = { min: 7, max: 30 } as const;
+
+/** What is wrong with the args, one message per problem (empty when they are valid). */
+export function encryptionKeysProblems(args: Pick<EncryptionKeysArgs, "deletionWindowInDays">): string[] {
+    const days = args.deletionWindowInDays;
+    if (days !== undefined && !(Number.isInteger(days) && days >= KEY_DELETION_WINDOW_DAYS.min && days <= KEY_DELETION_WINDOW_DAYS.max)) {
+        return [`deletionWindowInDays: ${days} is not allowed; expected a whole number of days from ${KEY_DELETION_WINDOW_DAYS.min} to ${KEY_DELETION_WINDOW_DAYS.max} (KMS ScheduleKeyDeletion PendingWindowInDays)`];
+    }
+    return [];
 }
 
 /** Who administers a key versus who may use it: a key policy document, as a pure function. */
@@ -108,7 +134,7 @@ export function keyPolicy(args: {
  * A tenant's (or the platform's) customer-managed KMS keys: one for data at rest (volumes,
  * database, files, logs) and one for backups, kept apart so that losing one does not expose the
  * other. Both rotate automatically and are retained when the stack is destroyed: destroying a
- * tenant's stack must never make its data or backups unreadable.
+ * tenant's stack must never make its data or backups unreadable (unless `disposable`: a drill's copy).
  */
 export class EncryptionKeys extends pulumi.ComponentResource {
     /** Encrypts data at rest on the tenant's systems. */
@@ -121,9 +147,14 @@ export class EncryptionKeys extends pulumi.ComponentResource {
     constructor(name: string, args: EncryptionKeysArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("security", "EncryptionKeys"), name, {}, opts);
 
-        const deletionWindowInDays = args.deletionWindowInDays ?? 30;
+        const problems = encryptionKeysProblems(args);
+        if (problems.length > 0) {
+            throw new pulumi.ResourceError(problems.join("; "), this);
+        }
+        const disposable = args.disposable ?? false;
+        const deletionWindowInDays = args.deletionWindowInDays ?? (disposable ? KEY_DELETION_WINDOW_DAYS.min : KEY_DELETION_WINDOW_DAYS.max);
         const rotationPeriodInDays = args.rotationPeriodInDays ?? DEFAULT_ROTATION_PERIOD_DAYS;
-        const keep: pulumi.CustomResourceOptions = { parent: this, retainOnDelete: true };
+        const keep: pulumi.CustomResourceOptions = { parent: this, retainOnDelete: !disposable };
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const region = aws.getRegionOutput({}, { parent: this });
         const policy = pulumi

@@ -84,6 +84,13 @@ export interface FrontDoorArgs {
      * is tagged on it as `offboarding-final-backup`. Default: undefined, deletion protection on.
      */
     readonly offboardingFinalBackup?: string;
+    /**
+     * The door of a copy that is torn down (a drill's): no deletion protection, so that the stack's
+     * destroy can delete it (nobody points a CNAME at a drill's load balancer). The policy rule
+     * lb-load-balancer-deletion-protection admits it for drill stacks only. Default: false,
+     * deletion protection on.
+     */
+    readonly disposable?: boolean;
     /** Requests one client IP may make in five minutes before the web firewall blocks it. Default: 2000. */
     readonly requestsPerFiveMinutes?: number;
     /**
@@ -267,7 +274,8 @@ export class FrontDoor extends pulumi.ComponentResource {
                 // Its DNS name is what customers with their own domain point their CNAME at: deleting
                 // the load balancer by accident would break their DNS. Offboarding turns this off first,
                 // after the final backup (`offboardingFinalBackup`), and tags it with that backup.
-                enableDeletionProtection: args.offboardingFinalBackup === undefined,
+                // A drill's disposable door has none: its stack is destroyed after the drill.
+                enableDeletionProtection: args.offboardingFinalBackup === undefined && args.disposable !== true,
                 // idleTimeout stays at the 60-second default: the application answers within it.
                 tags: { Name: name, ...(args.offboardingFinalBackup === undefined ? {} : { [OFFBOARDING_TAG_KEY]: args.offboardingFinalBackup }) },
             },

@@ -58,16 +58,36 @@ export interface ThreatDetectionArgs {
      * is created with `features`.
      */
     readonly detectorId?: string;
+    /**
+     * The stack that owns this region's one detector (lib/guardduty-owner.ts), whose detector is
+     * adopted by lookup instead of created: the region's only detector is read (the provider fails
+     * the preview unless exactly one exists, so the owner deploys first), its protection plans are
+     * left to its owner (`features` must then be unset), and the findings rule carries its id in
+     * {@link ADOPTED_DETECTOR_TAG} and the owner in {@link DETECTOR_OWNER_TAG}. Not with
+     * `detectorId`. Default: undefined, the detector is created (or adopted by `detectorId`).
+     */
+    readonly adoptFrom?: string;
 }
+
+/** The findings rule's one target. */
+export const FINDINGS_TARGET_ID = "guardduty-findings-to-operations";
 
 /** The tag of the findings rule naming the adopted detector it forwards findings of. */
 export const ADOPTED_DETECTOR_TAG = "guardduty-detector";
+/** The tag of the findings rule naming the stack that owns the adopted detector (`adoptFrom`). */
+export const DETECTOR_OWNER_TAG = "guardduty-detector-owner";
 
 /** What is wrong with the args, one message per problem (empty when they are valid). */
 export function threatDetectionArgsProblems(args: Omit<ThreatDetectionArgs, "alarmTopicArn">): string[] {
     const problems: string[] = [];
     if (args.detectorId !== undefined && !/^[0-9a-f]{32}$/.test(args.detectorId)) {
         problems.push(`detectorId: "${args.detectorId.slice(0, 60)}" is not a GuardDuty detector id; expected 32 hexadecimal characters`);
+    }
+    if (args.adoptFrom !== undefined && args.detectorId !== undefined) {
+        problems.push(`adoptFrom: given with detectorId; the region's detector is adopted either by its id or from its owner (${args.adoptFrom.slice(0, 60)}), not both`);
+    }
+    if (args.adoptFrom !== undefined && args.features !== undefined) {
+        problems.push(`features: given with adoptFrom; the adopted detector's protection plans belong to its owner (${args.adoptFrom.slice(0, 60)}), so leave features unset`);
     }
     if (args.detectorId !== undefined && args.features !== undefined) {
         problems.push("features: given with detectorId; an adopted detector's protection plans belong to its owner (the organisation), so leave features unset");
@@ -116,7 +136,7 @@ export function topicPolicyStatementsForEvents(topicArn: string, ruleArn: string
 
 /**
  * Intrusion detection for the account: a GuardDuty detector with its protection plans set
- * explicitly (or the account's existing detector, adopted), and an EventBridge rule sending every
+ * explicitly (or the region's existing detector, adopted by id or from its owner stack), and an EventBridge rule sending every
  * finding of at least medium severity to operations' topic.
  */
 export class ThreatDetection extends pulumi.ComponentResource {
@@ -139,6 +159,11 @@ export class ThreatDetection extends pulumi.ComponentResource {
         if (args.detectorId !== undefined) {
             // Read, not created: the preview fails here when the account has no such detector.
             detectorId = aws.guardduty.getDetectorOutput({ id: args.detectorId }, { parent: this }).apply((found) => found.id);
+        } else if (args.adoptFrom !== undefined) {
+            // The region's only detector, its owner's (the data source without an id lists the
+            // detectors and fails unless there is exactly one: terraform-provider-aws,
+            // internal/service/guardduty/detector_data_source.go).
+            detectorId = aws.guardduty.getDetectorOutput({}, { parent: this }).apply((found) => found.id);
         } else {
             const detector = new aws.guardduty.Detector(
                 `${name}-detector`,
@@ -161,11 +186,20 @@ export class ThreatDetection extends pulumi.ComponentResource {
                 description: `GuardDuty findings of severity ${minimumSeverity} and above, to operations`,
                 eventPattern: findingEventPattern(minimumSeverity),
                 state: "ENABLED",
-                tags: args.detectorId !== undefined ? { [ADOPTED_DETECTOR_TAG]: args.detectorId } : undefined,
+                tags:
+                    args.detectorId !== undefined
+                        ? { [ADOPTED_DETECTOR_TAG]: args.detectorId }
+                        : args.adoptFrom !== undefined
+                          ? { [ADOPTED_DETECTOR_TAG]: detectorId, [DETECTOR_OWNER_TAG]: args.adoptFrom }
+                          : undefined,
             },
             { parent: this },
         );
-        new aws.cloudwatch.EventTarget(`${name}-findings-to-operations`, { rule: rule.name, arn: args.alarmTopicArn }, { parent: this });
+        // A target id of its own: the provider's default (the logical name and 8 characters) passes
+        // EventBridge's 64 only for short stack names (PutTargets Targets.Id: 1 to 64 of
+        // [.-_A-Za-z0-9]; botocore events model), and ids are unique per rule only. (Replacing an
+        // older target creates this one first: no finding is missed.)
+        new aws.cloudwatch.EventTarget(`${name}-findings-to-operations`, { rule: rule.name, arn: args.alarmTopicArn, targetId: FINDINGS_TARGET_ID }, { parent: this });
 
         this.detectorId = detectorId;
         this.ruleArn = rule.arn;

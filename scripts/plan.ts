@@ -249,7 +249,7 @@ function notes(document: PlanDocument): string[] {
 }
 
 /** Validates what the request names; returns the valid tenants and every problem found. */
-export function selectTenants(request: PlanRequest): { tenants: Tenant[]; problems: Problem[]; regions: string[] } {
+export function selectTenants(request: PlanRequest): { tenants: Tenant[]; problems: Problem[]; regions: string[]; fleet: readonly Tenant[] } {
     const problems: Problem[] = [];
     const tenants: Tenant[] = [];
     const everything = loadFleetDirectory();
@@ -272,7 +272,8 @@ export function selectTenants(request: PlanRequest): { tenants: Tenant[]; proble
     const uniqueProblems = [...new Map(problems.map((problem) => [JSON.stringify(problem), problem])).values()];
     // `platform` (and --all) shows the platform of every region in use by the whole fleet.
     const regions = [...new Set([...(request.all || request.platform ? everything.tenants.map((tenant) => tenant.region) : []), ...request.platformRegions])];
-    return { tenants: unique, problems: sortProblems(uniqueProblems), regions };
+    // The platforms' recoveries carry the dedicated-saas tenants of the whole folder, as a deployment reads it.
+    return { tenants: unique, problems: sortProblems(uniqueProblems), regions, fleet: everything.tenants };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -310,7 +311,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!request.json) {
         process.stderr.write(`planning ${tenants.length} tenant(s) and the platform of ${[...new Set([...regions, ...tenants.map((t) => t.region)])].length} region(s) offline...\n`);
     }
-    const planned = await planFleet({ tenants, platformRegions: regions, config: request.config });
+    const planned = await planFleet({ tenants, platformRegions: regions, config: request.config, fleet: selected.fleet });
     const checked = withViolations({ ...planned, version: PLAN_VERSION as typeof PLAN_VERSION, errors: sortProblems([...problems, ...planned.errors]) });
     const document: PlanDocument = { ...checked, tenants: checked.tenants.map((plan) => ({ ...plan, cost: estimateStack(plan) })) };
     if (base === undefined || request.base === undefined) {

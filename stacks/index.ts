@@ -19,6 +19,7 @@ import { platform } from "./platform";
 import { platformRecovery, platformRecoveryOf } from "./platform-recovery";
 import { recoveryProgram } from "./recovery";
 import { PlatformSettings } from "./config/platform-settings";
+import type { PlatformFleet } from "./config/platform-file";
 import { saas } from "./saas";
 import { vpn } from "./vpn";
 import { vpnSync } from "./vpn-sync";
@@ -55,9 +56,10 @@ export function platformProgram(region: string, settings?: PlatformSettings): Pr
     return platform(region, settings);
 }
 
-/** The recovery environment (or drill copy) of the platform of `region`, in its off-site region. */
-export function platformRecoveryProgram(region: string, kind: RecoveryKind = "recovery", settings?: PlatformSettings): StackOutputs {
-    return platformRecovery(region, kind, settings);
+/** The recovery environment (or drill copy) of the platform of `region`, in its off-site region; `platforms`: the platform files
+ * (default: platform-configs/); `fleet`: the tenants (default: the tenant files). */
+export function platformRecoveryProgram(region: string, kind: RecoveryKind = "recovery", settings?: PlatformSettings, platforms?: PlatformFleet, fleet?: readonly Tenant[]): StackOutputs {
+    return platformRecovery(region, kind, settings, platforms, fleet);
 }
 
 /**

@@ -80,3 +80,40 @@ export function tenantAppDocument(): string {
         ],
     });
 }
+
+/**
+ * The SSM document a platform's recovery environment runs on its servers to configure every saas
+ * tenant of the restored shared database at once (`<recovery stack>-shared-tenants`): the tenants
+ * are found in the database (one database per tenant, named `<databaseNamePrefix><tenant>`, their
+ * files under `<filesPrefixRoot><tenant>/`), so no tenant id is a parameter and the document serves
+ * any number of them. Credentials are read by the installer from Secrets Manager at run time.
+ */
+export function sharedTenantsDocument(): string {
+    return JSON.stringify({
+        schemaVersion: "2.2",
+        description: "Configure every saas tenant of the restored shared database on a recovery server",
+        parameters: {
+            hostName: { type: "String", allowedPattern: "^[a-z0-9.-]+$" },
+            databaseHost: { type: "String", allowedPattern: "^[a-z0-9.-]+$" },
+            databaseSecretArn: { type: "String", allowedPattern: "^arn:aws:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@!-]+$" },
+            databaseNamePrefix: { type: "String", allowedPattern: "^[a-z][a-z0-9_]*$" },
+            filesBucket: { type: "String", allowedPattern: "^[a-z0-9.-]+$" },
+            filesPrefixRoot: { type: "String", allowedPattern: "^[a-z0-9-]+/$" },
+        },
+        mainSteps: [
+            {
+                action: "aws:runShellScript",
+                name: "configureSharedTenants",
+                inputs: {
+                    timeoutSeconds: String(APP_INSTALL_STEP_TIMEOUT_SECONDS),
+                    runCommand: [
+                        "set -euo pipefail",
+                        "/opt/itm/bin/itm-tenant configure-all --copy shared --host-name '{{ hostName }}' " +
+                            "--database-host '{{ databaseHost }}' --database-secret-arn '{{ databaseSecretArn }}' --database-name-prefix '{{ databaseNamePrefix }}' " +
+                            "--files-bucket '{{ filesBucket }}' --files-prefix-root '{{ filesPrefixRoot }}'",
+                    ],
+                },
+            },
+        ],
+    });
+}

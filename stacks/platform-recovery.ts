@@ -6,11 +6,10 @@
 // recovery files bucket, the database subnet group and group a restore job lands in, the restore role,
 // and the monthly restore tests of the off-site copies. Active (`npm run dr -- activate`): the
 // servers, the front door, the restored database, the availability check and backups of its own;
-// with recoveryRedirect, the SECONDARY failover record of the shared app's host name.
+// with recoveryRedirect, the SECONDARY failover record of the shared app's host name. Its saas and
+// dedicated-saas tenants come along (stacks/platform-recovery-tenants.ts).
 // `platform-<region>-drill` is the drill's isolated copy: always active, never a failover record, no
 // restore tests or backups of its own, its files bucket emptied on destroy, checked at drill.<app host>.
-
-import { createHash } from "node:crypto";
 
 import * as pulumi from "@pulumi/pulumi";
 
@@ -25,21 +24,24 @@ import { EncryptionKeys } from "../components/encryption-keys";
 import { FilesBucket } from "../components/files-bucket";
 import { FrontDoor } from "../components/front-door";
 import { Patching } from "../components/patching";
-import { RESTORE_TESTING_NAME, restoreTestingName as toRestoreTestingName } from "../components/restore-testing";
+import { RESTORE_TESTING_NAME, RestoreTesting, restoreTestingName as toRestoreTestingName } from "../components/restore-testing";
 import { ServerDataAccess } from "../components/server-data-access";
 import { TenantNetwork } from "../components/tenant-network";
-import { reservedPrefixFreeName } from "../lib/naming";
+import { fittedName, NAME_LIMITS, reservedPrefixFreeName } from "../lib/naming";
 import { drillStackName, operationsCidrsOf, platformRegionOf, platformStackName, RecoveryKind, recoveryStackName, recoveryTargetOf } from "../lib/platform";
-import { RESTORE_TEST_SCHEDULE } from "../lib/promises/recovery";
 import { stackTags } from "../lib/promises/tags";
-import { loadPlatformFleet, platformSettingsFor } from "./config/platform-file";
+import { loadPlatformFleet, PlatformFleet, platformSettingsFor } from "./config/platform-file";
 import { platformConfigDir } from "./config/platform-index";
 import { repoRoot } from "./config/project";
 import { PlatformSettings, TENANT_SPACE } from "./config/platform-settings";
+import { Tenant } from "./config/tenant";
 import { StackOutputs } from "./context";
 import { appHostNameOf } from "./platform";
-import { operationsTopicPolicy, publishingServicesKeyStatements } from "./platform-documents";
-import { recoverySwitches, RecoverySwitches } from "./recovery-config";
+import { alertSubscriptions } from "./alert-subscriptions";
+import { publishingServicesKeyStatements } from "./platform-documents";
+import { dedicatedSaasTenantsOf, loadTenantFleet, recoveryTenants, restoredDatabase, tenantDatabasesProblems } from "./platform-recovery-tenants";
+import { rdsIdentifierProblem, recoverySwitches, RecoverySwitches, restoredTenantDatabases } from "./recovery-config";
+import { recoveryThreatDetection } from "./recovery-guardduty";
 import { restoreRole } from "./restore-role";
 import { resolveServerImage } from "./server-image";
 
@@ -68,8 +70,9 @@ export function recoveryConfigOf(config: pulumi.Config, kind: RecoveryKind): Rec
     if (switches.redirect && restoredDatabase === undefined) {
         throw new pulumi.RunError("stack config recoveryRedirect: true needs restoredDatabase (the restore job's DB instance): clients are never sent to servers without their data");
     }
-    if (restoredDatabase !== undefined && !/^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$/.test(restoredDatabase)) {
-        throw new pulumi.RunError(`stack config restoredDatabase: "${restoredDatabase.slice(0, 70)}" is not a DB instance identifier (RDS: letters, digits and single hyphens, starting with a letter)`);
+    const problem = restoredDatabase === undefined ? undefined : rdsIdentifierProblem(restoredDatabase);
+    if (problem !== undefined) {
+        throw new pulumi.RunError(`stack config restoredDatabase: ${problem}`);
     }
     return switches;
 }
@@ -91,11 +94,21 @@ function productionOutput<T>(reference: pulumi.StackReference, key: string): pul
 /**
  * The platform of `region` recovered in its off-site region. `settings`: the production platform's
  * settings (default: read from platform-configs/). `kind`: the recovery environment or the drill copy.
+ * `platforms`: the fleet's platform files, who owns GuardDuty's detector is chosen among them
+ * (default: read from platform-configs/). `fleet`: the tenants (default: the tenant files,
+ * tenant-configs/); it carries the region's dedicated-saas ones.
  */
-export function platformRecovery(region: string, kind: RecoveryKind = "recovery", settings?: PlatformSettings): StackOutputs {
-    settings ??= platformSettingsFor(region, loadPlatformFleet(platformConfigDir(), repoRoot()));
+export function platformRecovery(region: string, kind: RecoveryKind = "recovery", settings?: PlatformSettings, platforms?: PlatformFleet, fleet?: readonly Tenant[]): StackOutputs {
+    platforms ??= loadPlatformFleet(platformConfigDir(), repoRoot());
+    settings ??= platformSettingsFor(region, platforms);
     const config = new pulumi.Config();
     const recovery = recoveryConfigOf(config, kind);
+    const tenants = dedicatedSaasTenantsOf(fleet ?? loadTenantFleet(), region);
+    const tenantDatabases = restoredTenantDatabases(config);
+    const tenantProblems = tenantDatabasesProblems(tenantDatabases, tenants, recovery.redirect, region);
+    if (tenantProblems.length > 0) {
+        throw new pulumi.RunError(tenantProblems.join("; "));
+    }
     const production = platformStackName(region);
     const name = platformRecoveryStackName(region, kind);
     const recoveryRegion = settings.offsiteRegion;
@@ -117,6 +130,8 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
             userArns: [productionOutput<string>(reference, "operationsRoleArn")],
             viaServices: ["ec2", "rds", "s3", "backup", "secretsmanager", "sns", "cloudwatch"],
             extraStatements: (account) => publishingServicesKeyStatements(account.accountId),
+            // A drill's copy is torn down: its keys are scheduled for deletion (7 days), not kept.
+            disposable: kind === "drill",
         },
         opts,
     );
@@ -124,18 +139,7 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
     // Operations are warned here, in this region: CloudWatch alarms and AWS Backup notify only a topic
     // of their own region, so production's topic cannot serve this environment. The same people.
     const operationsTopic = new aws.sns.Topic(`${name}-operations-topic`, { name: `${name}-operations`, kmsMasterKeyId: keys.dataKey.arn }, opts);
-    for (const address of settings.alertEmails) {
-        new aws.sns.TopicSubscription(
-            `${name}-alert-${createHash("sha256").update(address.toLowerCase()).digest("hex").slice(0, 8)}`,
-            { topic: operationsTopic.arn, protocol: "email", endpoint: address },
-            opts,
-        );
-    }
-    new aws.sns.TopicPolicy(
-        `${name}-operations-topic-policy`,
-        { arn: operationsTopic.arn, policy: pulumi.all([operationsTopic.arn, accountId]).apply(([topicArn, id]) => operationsTopicPolicy({ topicArn, accountId: id })) },
-        opts,
-    );
+    alertSubscriptions(name, operationsTopic.arn, settings.alertEmails, opts);
     const operationsTopicArn = operationsTopic.arn;
 
     // Its own operations Transit Gateway (the admin tier attaches to it, as in production): the
@@ -183,7 +187,7 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
     // The name the functional check and operators reach the environment on before the redirect.
     // `recovery.<app host>`, or `drill.<app host>` for the drill copy: both may run at once.
     const checkHostName = `${kind}.${appHostName}`;
-    const accessLogs = recovery.active ? new AccessLogBucket(`${name}-access-logs`, {}, opts) : undefined;
+    const accessLogs = recovery.active ? new AccessLogBucket(`${name}-access-logs`, { disposable: kind === "drill" }, opts) : undefined;
     // The certificate of the shared app's name, validated by production's record: ACM gives an
     // account the same validation CNAME for a name in every region (terraform-provider-aws#13653),
     // so nothing is written to the zone, and production's records stay untouched.
@@ -202,6 +206,8 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
                       accessLogBucket: accessLogs.bucketName,
                       logKeyArn: keys.dataKeyArn,
                       extraSecurityGroupIds: [frontDoorGroup.id],
+                      // A drill's door and logs go with its teardown.
+                      disposable: kind === "drill",
                   },
                   opts,
               );
@@ -256,53 +262,32 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
     const role = restoreRole(name, opts);
 
     // Monthly restore tests of the production platform's off-site copies (the recovery environment
-    // only: the drill copy is torn down after the drill). The shared database and files by ARN; the
-    // dedicated-saas tenants of the fleet by their `mode` tag (the platform stack does not know its
-    // tenants), from any vault of this region: each tenant copies to a vault of its own. (The provider
-    // takes exactly one of protectedResourceArns and protectedResourceConditions: terraform-provider-aws
-    // internal/service/backup/restore_testing_selection.go, ConfigValidators.)
+    // only: the drill copy is torn down after the drill): the shared database and files in the
+    // platform's off-site vault, and the dedicated-saas tenants' in theirs (components/backup.ts
+    // names it after `<tenant>-backup`), where those are in this region.
     if (kind === "recovery") {
-        const plan = new aws.backup.RestoreTestingPlan(
+        const tenantVaults = tenants
+            .filter((tenant) => tenant.offsiteRegion === recoveryRegion)
+            .map((tenant) => pulumi.interpolate`arn:aws:backup:${recoveryRegion}:${accountId}:backup-vault:${fittedName(`${tenant.id}-backup-offsite-vault`, NAME_LIMITS.backupVault)}`);
+        const landing = { dbSubnetGroupName: dbSubnetGroup.name, vpcSecurityGroupIds: databaseGroup.id.apply((id) => JSON.stringify([id])) };
+        new RestoreTesting(
             `${name}-restore-testing`,
             {
-                name: restoreTestingName(name),
-                scheduleExpression: RESTORE_TEST_SCHEDULE,
-                scheduleExpressionTimezone: "Etc/UTC",
-                startWindowHours: 24,
-                recoveryPointSelection: {
-                    algorithm: "LATEST_WITHIN_WINDOW",
-                    includeVaults: ["*"],
-                    recoveryPointTypes: ["SNAPSHOT"],
-                    selectionWindowDays: 31,
-                },
+                planName: restoreTestingName(name),
+                vaultArns: [productionOutput<string>(reference, "offsiteBackupVaultArn"), ...tenantVaults],
+                roleArn: role.arn,
+                resources: [
+                    { name: "database", type: "RDS", restoreMetadataOverrides: landing },
+                    { name: "files", type: "S3" },
+                ],
             },
             opts,
         );
-        const database = {
-            dbsubnetgroupname: dbSubnetGroup.name,
-            vpcsecuritygroupids: databaseGroup.id.apply((id) => JSON.stringify([id])),
-        };
-        const selections: [string, string, Pick<aws.backup.RestoreTestingSelectionArgs, "protectedResourceArns" | "protectedResourceConditions" | "restoreMetadataOverrides">][] = [
-            ["shared_database", "RDS", { protectedResourceArns: [productionOutput<string>(reference, "databaseArn")], restoreMetadataOverrides: database }],
-            ["shared_files", "S3", { protectedResourceArns: [productionOutput<string>(reference, "filesBucketArn")] }],
-            ["tenant_databases", "RDS", { protectedResourceConditions: { stringEquals: [{ key: "aws:ResourceTag/mode", value: "dedicated-saas" }] }, restoreMetadataOverrides: database }],
-            ["tenant_files", "S3", { protectedResourceConditions: { stringEquals: [{ key: "aws:ResourceTag/mode", value: "dedicated-saas" }] } }],
-        ];
-        for (const [suffix, type, selection] of selections) {
-            new aws.backup.RestoreTestingSelection(
-                `${name}-restore-test-${suffix.replace(/_/g, "-")}`,
-                {
-                    name: restoreTestingName(suffix),
-                    restoreTestingPlanName: plan.name,
-                    protectedResourceType: type,
-                    iamRoleArn: role.arn,
-                    validationWindowHours: 1,
-                    ...selection,
-                },
-                opts,
-            );
-        }
     }
+
+    // GuardDuty in this region, idle or active: the region's detector owned or adopted, findings to
+    // this region's topic (its policy with them).
+    recoveryThreatDetection(name, { stack: name, kind, production: { region, offsiteRegion: recoveryRegion }, platforms, topicArn: operationsTopicArn, accountId }, opts);
 
     const zones = pulumi.output(network.availabilityZones);
     const outputs: StackOutputs = {
@@ -321,8 +306,11 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
         })),
         launchTemplateId: servers.launchTemplateId!,
     };
+    // The saas and dedicated-saas tenants of the region (stacks/platform-recovery-tenants.ts).
+    const carried = { name, kind, region, settings, tenants, switches: recovery, restoredTenantDatabases: tenantDatabases, keys, zoneId, servers, appHostName, operationsTopicArn };
+    const tenantNetwork = { vpcId: network.vpcId, accessSubnetIds: network.subnetIds.access };
     if (frontDoor === undefined) {
-        return outputs;
+        return { ...outputs, dedicatedSaasTenants: recoveryTenants({ ...carried, network: tenantNetwork, frontDoorGroupId: frontDoorGroup.id }, opts) };
     }
 
     // Active: the same promises as production.
@@ -333,27 +321,32 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
     );
     new aws.lb.ListenerCertificate(`${name}-check-certificate`, { listenerArn: frontDoor.httpsListenerArn, certificateArn: checkName.certificateArn }, opts);
 
-    const database = recovery.restoredDatabase === undefined ? undefined : aws.rds.getInstanceOutput({ dbInstanceIdentifier: recovery.restoredDatabase }, opts);
+    const database = recovery.restoredDatabase === undefined ? undefined : restoredDatabase("restoredDatabase", recovery.restoredDatabase, opts);
     const filesBucketName = recovery.restoredFilesBucket ?? files.bucketName;
     const filesBucketArn = pulumi.interpolate`arn:aws:s3:::${filesBucketName}`;
-    new ServerDataAccess(`${name}-servers-data`, { roleName: servers.roleName, bucketArn: filesBucketArn, secretArns: [], kmsKeyArn: keys.dataKeyArn }, opts);
+    const dataAccess = new ServerDataAccess(
+        `${name}-servers-data`,
+        { roleName: servers.roleName, bucketArn: filesBucketArn, secretArns: database ? [database.secretArn] : [], kmsKeyArn: keys.dataKeyArn },
+        opts,
+    );
     new Patching(`${name}-patching`, { patchGroup: name }, opts);
-    new AvailabilityCheck(
+    const check = new AvailabilityCheck(
         `${name}-check`,
         { url: `https://${checkHostName}`, alarmTopicArn: operationsTopicArn, kmsKeyArn: keys.dataKeyArn, runtimeVersion: settings.canaryRuntime },
         opts,
     );
     // Backups of its own, copied to production's region: failback restores from them. Not the drill
     // copy's: it is torn down, and backup vaults are locked and kept on delete (components/backup.ts).
+    const offsiteProvider = kind === "recovery" && (database !== undefined || Object.keys(tenantDatabases).length > 0) ? new aws.Provider(`${name}-aws-offsite`, { region: region as aws.Region, defaultTags: { tags } }) : undefined;
     let backup: Backup | undefined;
-    if (database !== undefined && kind === "recovery") {
+    if (database !== undefined && offsiteProvider !== undefined) {
         backup = new Backup(
             `${name}-backup`,
             {
                 backupKeyArn: keys.backupKeyArn,
                 offsiteRegion: region,
-                offsiteProvider: new aws.Provider(`${name}-aws-offsite`, { region: region as aws.Region, defaultTags: { tags } }),
-                databaseArns: [database.dbInstanceArn],
+                offsiteProvider,
+                databaseArns: [database.arn],
                 filesBucketArn,
                 notificationTopicArn: operationsTopicArn,
             },
@@ -375,14 +368,28 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
             opts,
         );
     }
+    const dedicatedSaasTenants = recoveryTenants(
+        {
+            ...carried,
+            network: tenantNetwork,
+            frontDoorGroupId: frontDoorGroup.id,
+            accessLogBucket: accessLogs,
+            shared: database ? { database, filesBucketName, access: dataAccess } : undefined,
+            offsiteProvider,
+        },
+        opts,
+    );
     return {
         ...outputs,
+        dedicatedSaasTenants,
+        internalDoor: false,
+        checkCanaryName: check.canaryName,
         url: `https://${checkHostName}`,
         appUrl: `https://${appHostName}`,
         loadBalancerArn: frontDoor.loadBalancerArn,
         httpsListenerArn: frontDoor.httpsListenerArn,
         appServerInstanceIds: pulumi.all(servers.instanceIds),
-        ...(database ? { databaseArn: database.dbInstanceArn, databaseAddress: database.address } : {}),
+        ...(database ? { databaseArn: database.arn, databaseAddress: database.address } : {}),
         ...(backup ? { backupVaultArn: backup.vaultArn } : {}),
     };
 }

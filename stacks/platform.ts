@@ -2,8 +2,6 @@
 // dedicated-saas tenants run on, and the operations backbone every tenant stack references
 // (operations network, audit, detection, alarms). Its outputs (PlatformOutputs) are the contract.
 
-import { createHash } from "node:crypto";
-
 import * as pulumi from "@pulumi/pulumi";
 
 import { AccessLogBucket } from "../components/access-log-bucket";
@@ -33,6 +31,7 @@ import { platformConfigDir } from "./config/platform-index";
 import { repoRoot } from "./config/project";
 import { PlatformSettings, TENANT_SPACE } from "./config/platform-settings";
 import { operationsCidrsOf } from "../lib/platform";
+import { alertSubscriptions } from "./alert-subscriptions";
 import { platformAuditTrail } from "./platform-audit";
 import { operationsTopicPolicy, publishingServicesKeyStatements, tenantAppDocument } from "./platform-documents";
 import { restoreRole } from "./restore-role";
@@ -148,16 +147,8 @@ export async function platform(region: string, settings?: PlatformSettings): Pro
     // Operations are warned here: blocked-port attempts, failed availability checks, backup
     // failures, GuardDuty findings, from this stack and every tenant stack of the region.
     const operationsTopic = new aws.sns.Topic(`${name}-operations-topic`, { name: `${name}-operations`, kmsMasterKeyId: keys.dataKey.arn }, opts);
-    // The people paged. Named by a hash of the address, so reordering the list replaces nothing.
-    // Pending until the address confirms AWS's mail (and then kept by AWS even if removed here
-    // before that: the provider cannot unsubscribe an unconfirmed address).
-    for (const address of settings.alertEmails) {
-        new aws.sns.TopicSubscription(
-            `${name}-alert-${createHash("sha256").update(address.toLowerCase()).digest("hex").slice(0, 8)}`,
-            { topic: operationsTopic.arn, protocol: "email", endpoint: address },
-            opts,
-        );
-    }
+    // The people paged (stacks/alert-subscriptions.ts).
+    alertSubscriptions(name, operationsTopic.arn, settings.alertEmails, opts);
 
     // The operations network. Tenants' attachments associate with the "tenants" table, which
     // only knows the platform, and propagate into the "operations" table: the platform reaches

@@ -42,3 +42,46 @@ export function recoverySwitches(config: pulumi.Config, kind: RecoveryKind): Rec
     const restoredFilesBucket = config.get("restoredFilesBucket");
     return { active, redirect, ...(restoredDatabase !== undefined ? { restoredDatabase } : {}), ...(restoredFilesBucket !== undefined ? { restoredFilesBucket } : {}) };
 }
+
+/**
+ * What RDS refuses in a DB instance identifier (CreateDBInstance/RestoreDBInstance...: 1 to 63
+ * letters, digits or hyphens, starting with a letter, no two consecutive hyphens, not ending in
+ * one), or undefined when it is one.
+ */
+export function rdsIdentifierProblem(id: string): string | undefined {
+    if (/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/.test(id) && !id.includes("--") && !id.endsWith("-")) {
+        return undefined;
+    }
+    return `"${id.slice(0, 80)}" is not an RDS DB instance identifier (1 to 63 letters, digits or hyphens, starting with a letter, no "--", not ending in "-")`;
+}
+
+/**
+ * The restored databases of a platform recovery's dedicated-saas tenants (`restoredTenantDatabases`,
+ * set by npm run dr): a JSON object { "<tenant id>": "<RDS DB instance identifier>" }; none: {}.
+ */
+export function restoredTenantDatabases(config: pulumi.Config): Readonly<Record<string, string>> {
+    const raw = config.get("restoredTenantDatabases");
+    if (raw === undefined) {
+        return {};
+    }
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(raw);
+    } catch {
+        throw new pulumi.RunError(`stack config restoredTenantDatabases: "${raw.slice(0, 80)}" is not JSON; expected an object {"<tenant id>": "<DB instance identifier>"} (set by npm run dr)`);
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+        throw new pulumi.RunError(`stack config restoredTenantDatabases: expected an object {"<tenant id>": "<DB instance identifier>"}, got ${Array.isArray(parsed) ? "an array" : JSON.stringify(parsed)?.slice(0, 40)}`);
+    }
+    const problems: string[] = [];
+    for (const [tenant, id] of Object.entries(parsed)) {
+        const problem = typeof id === "string" ? rdsIdentifierProblem(id) : `${JSON.stringify(id)?.slice(0, 40)} is not a string`;
+        if (problem !== undefined) {
+            problems.push(`restoredTenantDatabases.${tenant.slice(0, 40)}: ${problem}`);
+        }
+    }
+    if (problems.length > 0) {
+        throw new pulumi.RunError(`stack config ${problems.join("; ")}`);
+    }
+    return parsed as Record<string, string>;
+}

@@ -36,12 +36,17 @@ import { MODE_TRAITS, Mode } from "../lib/modes";
 import { fittedName, NAME_LIMITS } from "../lib/naming";
 import { drillStackName, RecoveryKind, recoveryStackName } from "../lib/platform";
 import { stackTags } from "../lib/promises/tags";
+import { loadPlatformFleet, platformSettingsFor } from "./config/platform-file";
+import { platformConfigDir } from "./config/platform-index";
+import { repoRoot } from "./config/project";
 import { Tenant } from "./config/tenant";
 import { restoredDatabaseProblem } from "./config/stack-config";
+import { alertSubscriptions } from "./alert-subscriptions";
 import { cloudProfile } from "./cloud";
 import { offboardingOf, PlatformReference, StackOutputs, TenantContext } from "./context";
 import { DedicatedCloudTenant, dedicatedHosts, DedicatedProfile, hostName } from "./dedicated";
 import { physicalProfile } from "./physical";
+import { operationsTopicPolicy, publishingServicesKeyStatements } from "./platform-documents";
 import { recoverySwitches } from "./recovery-config";
 import { resolveServerImage } from "./server-image";
 import { vpnProfile } from "./vpn";
@@ -101,11 +106,29 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
     // The off-site region's keys: nothing of the recovery environment is encrypted with production's.
     const keys = new EncryptionKeys(
         `${name}-keys`,
-        { aliasPrefix: `tenants/${stack}`, owner: `the recovery environment of tenant ${tenant.id}`, userArns: [platform.output("operationsRoleArn")] },
+        {
+            aliasPrefix: `tenants/${stack}`,
+            owner: `the recovery environment of tenant ${tenant.id}`,
+            userArns: [platform.output("operationsRoleArn")],
+            // CloudWatch, EventBridge and AWS Backup publish to the encrypted alarm topic as themselves.
+            extraStatements: (account) => publishingServicesKeyStatements(account.accountId),
+            // A drill's copy is torn down: its keys are scheduled for deletion (7 days), not kept.
+            disposable: kind === "drill",
+        },
         opts,
     );
-    // CloudWatch alarms notify a topic of their own region: the recovery environment's own.
+    // CloudWatch alarms notify a topic of their own region: the recovery environment's own, which
+    // pages the people production's platform pages and lets the alarms and AWS Backup publish.
     const alarmTopic = new aws.sns.Topic(`${name}-alerts`, { kmsMasterKeyId: keys.dataKeyArn, tags: { Name: `${name}-alerts` } }, opts);
+    alertSubscriptions(name, alarmTopic.arn, platformSettingsFor(tenant.region, loadPlatformFleet(platformConfigDir(), repoRoot())).alertEmails, opts);
+    new aws.sns.TopicPolicy(
+        `${name}-alerts-policy`,
+        {
+            arn: alarmTopic.arn,
+            policy: pulumi.all([alarmTopic.arn, aws.getCallerIdentityOutput({}, { provider }).accountId]).apply(([topicArn, accountId]) => operationsTopicPolicy({ topicArn, accountId })),
+        },
+        opts,
+    );
     const suspiciousNetworks = platform.output("suspiciousNetworks");
 
     // The same address plan as production: the recovery network never peers with production, and
@@ -163,8 +186,10 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
                   zoneId: undefined,
                   platformZone: { zoneId: platform.output("publicZoneId"), domain: baseDomain },
                   suspiciousNetworks,
-                  accessLogBucket: new AccessLogBucket(`${name}-access-logs`, {}, opts).bucketName,
+                  accessLogBucket: new AccessLogBucket(`${name}-access-logs`, { disposable: kind === "drill" }, opts).bucketName,
                   logKeyArn: keys.dataKeyArn,
+                  // A drill's door and logs go with its teardown.
+                  disposable: kind === "drill",
               },
               opts,
           )
@@ -240,9 +265,10 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
         );
     }
     // Backups of its own once it holds data (same promise as production), copied off-site to the
-    // production region: what a failback restores from.
+    // production region: what a failback restores from. Not the drill copy's: it is torn down, and
+    // backup vaults are locked and kept on delete (components/backup.ts).
     const backup =
-        restored !== undefined
+        restored !== undefined && kind === "recovery"
             ? new Backup(
                   `${name}-recovery-backup`,
                   {

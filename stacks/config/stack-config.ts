@@ -67,9 +67,10 @@ export const PLATFORM_STACK_CONFIG_KEYS: readonly string[] = [
  * The config keys of recovery stacks (`<stack>-recovery`, `<stack>-drill`: stacks/platform-recovery.ts),
  * set by `npm run dr` only: recoveryActive and recoveryRedirect (true/false, default false),
  * restoredDatabase (the DB instance a restore job created), restoredFilesBucket (the bucket the files
- * were restored into).
+ * were restored into), restoredTenantDatabases (a platform recovery's dedicated-saas tenants' restored
+ * DB instances, JSON {"<tenant id>": "<DB instance identifier>"}).
  */
-export const RECOVERY_STACK_CONFIG_KEYS: readonly string[] = ["recoveryActive", "recoveryRedirect", "restoredDatabase", "restoredFilesBucket"];
+export const RECOVERY_STACK_CONFIG_KEYS: readonly string[] = ["recoveryActive", "recoveryRedirect", "restoredDatabase", "restoredFilesBucket", "restoredTenantDatabases"];
 
 /**
  * Every stack config key the program reads (without the project's `tenant-platform:` prefix):

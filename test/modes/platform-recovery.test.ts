@@ -92,31 +92,31 @@ describe("idle", () => {
         expect(recovery.outputs.serverImage).toEqual(expect.any(String));
     });
 
-    it("GIVEN the idle recovery WHEN planned THEN restore tests each month cover the shared database and files and the dedicated-saas tenants'", () => {
+    it("GIVEN the idle recovery WHEN planned THEN restore tests each month cover the shared database and files in the platform's off-site vault", () => {
         const recovery = stackOf(idle, RECOVERY);
         const production = stackOf(idle, `platform-${REGION}`);
         const [testing] = ofType(recovery, RESTORE_PLAN);
         expect(testing?.inputs).toMatchObject({ recoveryPointSelection: { algorithm: "LATEST_WITHIN_WINDOW", selectionWindowDays: 31 } });
         expect(String(testing?.inputs.scheduleExpression)).toMatch(/^cron\(/);
+        // The platform's off-site copies, and no other vault (no dedicated-saas tenant in this fleet).
+        expect((testing?.inputs.recoveryPointSelection as { includeVaults: unknown[] }).includeVaults).toEqual([production.outputs.offsiteBackupVaultArn]);
         const selections = ofType(recovery, RESTORE_SELECTION);
+        expect(selections.map((selection) => selection.inputs.protectedResourceType).sort()).toEqual(["RDS", "S3"]);
         for (const selection of selections) {
             expect(selection.inputs.restoreTestingPlanName).toBe(testing?.inputs.name);
             expect(selection.inputs.iamRoleArn).toBe(recovery.outputs.restoreRoleArn);
-        }
-        const byArn = (type: string, arn: unknown) => selections.filter((selection) => selection.inputs.protectedResourceType === type && ((selection.inputs.protectedResourceArns as unknown[] | undefined) ?? []).includes(arn));
-        expect(byArn("RDS", production.outputs.databaseArn)).toHaveLength(1);
-        expect(byArn("S3", production.outputs.filesBucketArn)).toHaveLength(1);
-        const tagged = selections.filter((selection) => JSON.stringify(selection.inputs.protectedResourceConditions ?? {}).includes("dedicated-saas"));
-        expect(tagged.map((selection) => selection.inputs.protectedResourceType).sort()).toEqual(["RDS", "S3"]);
-        // The provider takes exactly one of the two (restore_testing_selection.go, ConfigValidators).
-        for (const selection of selections) {
-            expect([selection.inputs.protectedResourceArns, selection.inputs.protectedResourceConditions].filter((value) => value !== undefined)).toHaveLength(1);
+            expect(String(selection.inputs.name)).toMatch(/^[a-zA-Z0-9_]{1,50}$/);
         }
         // The database tests land in the recovery network.
-        const target = recovery.outputs.restoreTarget as { dbSubnetGroupName: string };
-        for (const selection of selections.filter((s) => s.inputs.protectedResourceType === "RDS")) {
-            expect(selection.inputs.restoreMetadataOverrides).toMatchObject({ dbsubnetgroupname: target.dbSubnetGroupName });
-        }
+        const target = recovery.outputs.restoreTarget as { dbSubnetGroupName: string; securityGroupIds: string[] };
+        const rds = selections.find((s) => s.inputs.protectedResourceType === "RDS");
+        expect(rds?.inputs.restoreMetadataOverrides).toMatchObject({ dbSubnetGroupName: target.dbSubnetGroupName, vpcSecurityGroupIds: JSON.stringify(target.securityGroupIds) });
+        expect(String(testing?.inputs.name)).toBe("platform_eu_west_1_recovery");
+    });
+
+    it("GIVEN a region without dedicated-saas tenants WHEN planned THEN dedicatedSaasTenants is an empty object", () => {
+        expect(stackOf(idle, RECOVERY).outputs.dedicatedSaasTenants).toEqual({});
+        expect(stackOf(active, RECOVERY).outputs.dedicatedSaasTenants).toEqual({});
     });
 
     it("GIVEN the production platform WHEN planned THEN it exports what npm run dr reads", () => {
@@ -203,7 +203,7 @@ describe("the drill copy", () => {
             region: settings.offsiteRegion,
             config: { restoredDatabase: "platform-eu-west-1-drill-run1" },
             stackOutputs,
-            program: () => platformRecoveryProgram(REGION, "drill", settings),
+            program: () => platformRecoveryProgram(REGION, "drill", settings, platformFixture([REGION]), []),
         });
         expect(drill.outputs).toMatchObject({ recoveryActive: true, recoveryOf: `platform-${REGION}`, url: `https://drill.app.${BASE}` });
         // Nothing that outlives the teardown: backup vaults are locked and kept on delete.

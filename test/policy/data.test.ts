@@ -50,7 +50,7 @@ describe("the data rules", () => {
             expect(rule.description.length, rule.name).toBeGreaterThan(20);
             expect(rule.why.length, rule.name).toBeGreaterThan(20);
         }
-        expect(names).toHaveLength(17);
+        expect(names).toHaveLength(18);
     });
 
     it.each(DATA_RULES.map((rule) => [rule.name, rule] as const))("GIVEN the compliant baseline WHEN %s judges it THEN it finds nothing", (_, rule) => {
@@ -59,7 +59,7 @@ describe("the data rules", () => {
 
     it("GIVEN the rules that need retainOnDelete or the secrecy of values WHEN listed THEN exactly they are offline-only, with the reason", () => {
         const offline = DATA_RULES.filter((rule) => rule.offlineOnly !== undefined).map((rule) => rule.name);
-        expect(offline.sort()).toEqual(["any-resource-no-clear-text-secret", "backup-vault-retained-on-delete", "kms-key-retained-on-delete", "s3-bucket-tenant-data-retained"]);
+        expect(offline.sort()).toEqual(["any-resource-no-clear-text-secret", "backup-vault-retained-on-delete", "kms-key-retained-on-delete", "s3-bucket-access-logs-retained", "s3-bucket-tenant-data-retained"]);
         expect(enforceKmsKeyRetention.offlineOnly).toMatch(/CrossGuard shows protect but not retainOnDelete/);
     });
 });

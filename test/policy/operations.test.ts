@@ -694,12 +694,32 @@ describe("guardduty-detector-enabled", () => {
         expect(findings(enableGuardDutyDetector, adding(without(platformStack(), detector), rule))).toEqual(expected);
     });
 
-    it("GIVEN a platform recovery environment without a detector WHEN idle THEN not applicable; WHEN active (a server runs) THEN reported", () => {
+    it("GIVEN a platform recovery environment without a detector WHEN idle or active THEN reported (GuardDuty is on in every region the platform uses)", () => {
         const idle = { ...without(platformStack(), detector), stack: "platform-eu-west-1-recovery" };
         const idleNoServers = { ...idle, resources: idle.resources.filter((resource) => !["aws:ec2/instance:Instance", "aws:rds/instance:Instance", "aws:rds/cluster:Cluster"].includes(resource.type)) };
-        expect(findings(enableGuardDutyDetector, idleNoServers)).toEqual([]);
+        expect(findings(enableGuardDutyDetector, idleNoServers)).toEqual([{ resource: "platform-eu-west-1-recovery", message: NO_DETECTOR_MESSAGE }]);
         const active = adding(idleNoServers, policyResource("aws:ec2/instance:Instance", "platform-eu-west-1-recovery-app-0-instance", "i-0123456789abcdef0", {}));
         expect(findings(enableGuardDutyDetector, active)).toEqual([{ resource: "platform-eu-west-1-recovery", message: NO_DETECTOR_MESSAGE }]);
+    });
+
+    it("GIVEN an active platform recovery that adopts its region's detector from the owner WHEN checked THEN it passes", () => {
+        const rule = policyResource("aws:cloudwatch/eventRule:EventRule", "platform-eu-west-1-recovery-detection-findings", "rule-adopted", {
+            eventPattern: '{"source":["aws.guardduty"]}',
+            tags: { "guardduty-detector": "0123456789abcdef0123456789abcdef", "guardduty-detector-owner": "platform-eu-central-1" },
+        });
+        expect(findings(enableGuardDutyDetector, adding({ ...without(platformStack(), detector), stack: "platform-eu-west-1-recovery" }, rule))).toEqual([]);
+    });
+
+    it("GIVEN a platform drill copy that creates a detector WHEN checked THEN the detector is refused; the same in its -recovery stack passes", () => {
+        expect(findings(enableGuardDutyDetector, { ...platformStack(), stack: "platform-eu-west-1-drill" })).toEqual([
+            {
+                resource: detector,
+                message:
+                    "a drill copy creates the region's GuardDuty detector, which its teardown would delete (GuardDuty off in the region, findings gone); adopt the region's detector from its owner " +
+                    "(an aws:cloudwatch/eventRule:EventRule on aws.guardduty findings tagged guardduty-detector=<detector id>, guardduty-detector-owner=<owner stack>)",
+            },
+        ]);
+        expect(findings(enableGuardDutyDetector, { ...platformStack(), stack: "platform-eu-west-1-recovery" })).toEqual([]);
     });
 
     it("GIVEN the detector is disabled WHEN checked THEN the detector is reported", () => {

@@ -3,6 +3,7 @@
 
 import { Rule } from "../types";
 import { enableKmsKeyRotation } from "./enableKmsKeyRotation";
+import { enforceAccessLogBucketRetention } from "./enforceAccessLogBucketRetention";
 import { enableS3BucketVersioning } from "./enableS3BucketVersioning";
 import { enforceBackupVaultEncryption } from "./enforceBackupVaultEncryption";
 import { enforceBackupVaultRetention } from "./enforceBackupVaultRetention";
@@ -38,4 +39,5 @@ export const DATA_RULES: readonly Rule[] = [
     enforceBackupVaultRetention,
     enforceRdsInstanceFinalSnapshot,
     enforceS3DataBucketRetention,
+    enforceAccessLogBucketRetention,
 ];

@@ -2,13 +2,15 @@
 
 import { ofType } from "../graph";
 import { Finding, PolicyStack, StackRule } from "../types";
-import { isIdleRecoveryStack } from "./recovery";
+import { recoveryTargetOf } from "../../../lib/platform";
 
 export const DETECTOR_TYPE = "aws:guardduty/detector:Detector";
 export const EVENT_RULE_TYPE = "aws:cloudwatch/eventRule:EventRule";
 
 /** The tag of the findings rule that names the adopted detector (the account's existing one). */
 export const ADOPTED_DETECTOR_TAG = "guardduty-detector";
+/** The tag of the findings rule that names the stack owning the adopted detector (lib/guardduty-owner.ts). */
+export const DETECTOR_OWNER_TAG = "guardduty-detector-owner";
 
 /**
  * The adopted detector's id, when the stack forwards GuardDuty findings through a rule tagged with
@@ -33,11 +35,20 @@ export function adoptedDetector(stack: PolicyStack): string | undefined {
 }
 
 function guardDutyFindings(stack: PolicyStack): Finding[] {
-    // An idle recovery environment runs nothing to watch; once active it is judged like production.
-    if (stack.kind !== "platform" || isIdleRecoveryStack(stack)) {
+    // Every platform stack, its recovery environment idle or active and its drill copy too: GuardDuty
+    // is on in every region the platform uses.
+    if (stack.kind !== "platform") {
         return [];
     }
     const detectors = ofType(stack, DETECTOR_TYPE);
+    // A drill copy is torn down after the drill: a detector of its own would be deleted with it,
+    // turning GuardDuty off in the region and discarding its findings.
+    if (recoveryTargetOf(stack.stack)?.kind === "drill" && detectors.length > 0) {
+        return detectors.map((detector) => ({
+            resource: detector.name,
+            message: `a drill copy creates the region's GuardDuty detector, which its teardown would delete (GuardDuty off in the region, findings gone); adopt the region's detector from its owner (an ${EVENT_RULE_TYPE} on aws.guardduty findings tagged ${ADOPTED_DETECTOR_TAG}=<detector id>, ${DETECTOR_OWNER_TAG}=<owner stack>)`,
+        }));
+    }
     if (detectors.length === 0) {
         if (adoptedDetector(stack) !== undefined) {
             return [];
@@ -60,8 +71,10 @@ export const enableGuardDutyDetector: StackRule = {
     kind: "stack",
     name: "guardduty-detector-enabled",
     description:
-        "Each platform stack (one per region) has a GuardDuty detector that is not disabled (enable is not false), or adopts the account's existing detector " +
-        "(its findings rule on aws.guardduty is tagged guardduty-detector=<32-hex id>). Tenant stacks: not applicable (one detector per account and region, owned or adopted by the platform); an idle platform recovery environment (no server, no database) neither.",
+        "Each platform stack (one per region) and each platform recovery environment, idle or active, has a GuardDuty detector that is not disabled (enable is not false), or adopts the region's existing detector " +
+        "(its findings rule on aws.guardduty is tagged guardduty-detector=<32-hex id>, and guardduty-detector-owner=<stack> when adopted from the region's owner, lib/guardduty-owner.ts). " +
+        "A platform drill copy adopts and never creates one (its teardown would delete it). Tenant stacks: not applicable (one detector per account and region, owned or adopted by the platform). " +
+        "That one stack per region creates it is the offline plan's fleet check (CreateDetector refuses a second).",
     why: "Compromised credentials, crypto-mining instances and data exfiltration must raise findings in every region that holds tenants, not wait for a customer to notice.",
     enforcement: "mandatory",
     validate: guardDutyFindings,

@@ -5,7 +5,7 @@ import { BACKUP_PROMISE, BackupRule, describeRule } from "../../../lib/promises/
 import { ofType } from "../graph";
 import { Finding, PolicyStack, StackRule } from "../types";
 import { homeRegionOf, PLAN_TYPE, planRulesOf, ruleLabel, shortfallsOf } from "./backups";
-import { isIdleRecoveryStack } from "./recovery";
+import { isDrillStack, isIdleRecoveryStack } from "./recovery";
 import { sameSchedule } from "./schedule";
 
 /** What the stack's backup plans fail of a promise, one finding per shortfall. */
@@ -13,7 +13,9 @@ export function backupPromiseFindings(stack: PolicyStack, promise: readonly Back
     // A saas tenant owns no data store: its database and files live in the platform's, which the
     // platform stack backs up under this same rule.
     // An idle recovery environment holds no data yet (see isIdleRecoveryStack).
-    if (stack.kind === "saas" || isIdleRecoveryStack(stack)) {
+    // A drill's copy holds a throw-away copy for hours and is torn down: backups of its own would
+    // be locked vaults kept after every drill (see isDrillStack).
+    if (stack.kind === "saas" || isIdleRecoveryStack(stack) || isDrillStack(stack.stack)) {
         return [];
     }
     const plans = ofType(stack, PLAN_TYPE);
@@ -48,7 +50,7 @@ export const enforceBackupPromise: StackRule = {
     description:
         "Every stack that owns data (every kind but saas) has AWS Backup plan rules that meet each rule of BACKUP_PROMISE: the same schedule (compared by meaning), " +
         "recovery points kept at least the promised days, and a copy to a vault in another region than the stack's kept at least as long. " +
-        "An idle recovery environment (no server, no database yet) holds no data: not applicable until it is active.",
+        "An idle recovery environment (no server, no database yet) holds no data: not applicable until it is active. A drill's copy (`<production>-drill`, torn down after the drill): not applicable.",
     why:
         "The service promises every tenant (and the platform, which holds the saas tenants' data) recoverable data at the promised points in time and for the promised " +
         "time, even when the whole region is lost; a saas stack owns no data store, its data is in the platform's backups, so the rule does not apply to it.",

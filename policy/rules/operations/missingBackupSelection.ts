@@ -4,7 +4,7 @@
 import { BACKUP_PROMISE, BackupTarget, rulesFor } from "../../../lib/promises/backup-schedule";
 import { Finding, PolicyStack, StackRule } from "../types";
 import { dataOf, plansMeet, plansSelecting } from "./backups";
-import { isIdleRecoveryStack } from "./recovery";
+import { isDrillStack, isIdleRecoveryStack } from "./recovery";
 
 /** What one piece of data of each target is called in messages. */
 const NOUNS: Readonly<Record<BackupTarget, string>> = { database: "database", files: "file bucket" };
@@ -13,7 +13,9 @@ const TARGETS = Object.keys(NOUNS) as BackupTarget[];
 function selectionFindings(stack: PolicyStack): Finding[] {
     // A saas tenant owns no data store (see backup-plan-promise).
     // An idle recovery environment's files bucket is empty until a restore fills it (see isIdleRecoveryStack).
-    if (stack.kind === "saas" || isIdleRecoveryStack(stack)) {
+    // A drill's copy holds a throw-away copy for hours and is torn down: backups of its own would
+    // be locked vaults kept after every drill (see isDrillStack).
+    if (stack.kind === "saas" || isIdleRecoveryStack(stack) || isDrillStack(stack.stack)) {
         return [];
     }
     return TARGETS.flatMap((target) => {
@@ -44,7 +46,7 @@ export const missingBackupSelection: StackRule = {
         "Every database of the stack (RDS instances and clusters, EC2 instances tagged role=database) is named by a backup selection whose plans meet every database rule of " +
         "BACKUP_PROMISE, and every file bucket (S3 buckets tagged tier=data) by one whose plans meet every files rule. Selections are followed by ARN (`resources`, less " +
         "`notResources`); tag- or condition-based selections are not followed, so data chosen only that way is reported. An idle recovery environment's files bucket is empty until " +
-        "activation restores into it: not applicable until it is active (has a server or a database).",
+        "activation restores into it: not applicable until it is active (has a server or a database). A drill's copy (`<production>-drill`, torn down after the drill): not applicable.",
     why:
         "A plan that meets the promise protects nothing unless it selects the tenant's data: the promise is about the customer's database and files, and a database left " +
         "out of the database schedule would be recoverable only to last night's files backup, or not at all. Saas stacks own no data store, nor does a recovery environment before it is restored into: not applicable.",

@@ -4,7 +4,7 @@
 // production stack carries one; the name is what both the offline plan and CrossGuard show (the
 // provider's `mode` tag is the production mode).
 
-import { DRILL_SUFFIX, RECOVERY_SUFFIX } from "../../../lib/platform";
+import { DRILL_SUFFIX, RECOVERY_SUFFIX, recoveryTargetOf } from "../../../lib/platform";
 import type { PolicyStack } from "../types";
 
 export { DRILL_SUFFIX, RECOVERY_SUFFIX };
@@ -15,6 +15,15 @@ export const RECOVERED_KINDS: readonly string[] = ["physical", "cloud", "vpn", "
 /** The recovery environment kept ready for an incident (not the drill's copy). */
 export function isRecoveryEnvironment(stack: string): boolean {
     return stack.endsWith(RECOVERY_SUFFIX) && stack.length > RECOVERY_SUFFIX.length;
+}
+
+/**
+ * The drill's isolated copy (`<production>-drill`, lib/platform.ts recoveryTargetOf kind "drill"):
+ * torn down after every drill, so its door, keys and log buckets are disposable, which the
+ * retention and deletion-protection rules admit there and nowhere else.
+ */
+export function isDrillStack(stack: string): boolean {
+    return recoveryTargetOf(stack)?.kind === "drill";
 }
 
 /** A recovery environment or a drill's copy of one. */

@@ -24,6 +24,7 @@ import { StackOutputsSnapshot } from "./mocks";
 import { OffboardingPlan } from "./offboarding";
 import { AppliedQuotas, readQuotas } from "./quota-file";
 import { fleetQuotaProblems } from "./quota-problems";
+import { detectorProblems } from "./guardduty-detectors";
 import { recordSetProblems } from "./route53-records";
 import { awsRuleErrors, planFailure } from "./stack-errors";
 
@@ -97,6 +98,11 @@ export interface PlanFleetOptions {
      * once, at the start; otherwise the plan says so on stderr and runs without them).
      */
     readonly patchInternals?: boolean;
+    /**
+     * The whole fleet of tenant files, whose dedicated-saas tenants the platforms' recoveries carry
+     * (a deployment reads them from tenant-configs/). Default: `tenants`.
+     */
+    readonly fleet?: readonly Tenant[];
 }
 
 /** The home region the platforms are planned with: the one the platform files name, else the default. */
@@ -211,7 +217,7 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
                     config,
                     secretConfigKeys: secretKeys(config),
                     stackOutputs,
-                    program: () => platformRecoveryProgram(region, "recovery", settings),
+                    program: () => platformRecoveryProgram(region, "recovery", settings, platformFiles, options.fleet ?? options.tenants),
                     patchInternals,
                 });
                 const planned: TenantPlan = {
@@ -261,6 +267,8 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
     errors.push(...quotas.errors);
     // Records of one name written by several stacks (a failover pair's two sides): Route 53's rules over the fleet.
     errors.push(...recordSetProblems([...platforms, ...tenants.filter((plan) => plan.mode !== "platform")]));
+    // One GuardDuty detector per account and region: GuardDuty's rule over the fleet.
+    errors.push(...detectorProblems([...platforms, ...tenants.filter((plan) => plan.mode !== "platform")]));
     return {
         version: PLAN_VERSION,
         tenants,

@@ -279,8 +279,11 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                 return describeAmazonImage(args.inputs ?? {}, region);
             case "aws:guardduty/getDetector:getDetector": {
                 // The adopted detector (a platform setting): the plan cannot know whether it
-                // exists, so it answers as an enabled detector of that id.
-                const id = String(args.inputs?.id ?? "");
+                // exists, so it answers as an enabled detector of that id. Without an id (adopted
+                // from the region's owner, lib/guardduty-owner.ts), the region's one detector: the
+                // fleet check (./guardduty-detectors.ts) fails the plan when its owner creates none.
+                const given = args.inputs?.id;
+                const id = typeof given === "string" && given !== "" ? given : hex(`guardduty-detector-${region}`, 32);
                 return { id, status: "ENABLED", findingPublishingFrequency: "SIX_HOURS", serviceRoleArn: `arn:aws:iam::${PLAN_ACCOUNT_ID}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty`, features: [], tags: {} };
             }
             case "aws:rds/getInstance:getInstance": {
