@@ -95,9 +95,20 @@ export function restoredDatabaseProblem(value: string, kind: RestoredDatabaseKin
             ? undefined
             : `stack config restoredDatabase: "${shown}" is not an EC2 instance id (i-...); on physical the restored database is the database server's instance the restore job created`;
     }
-    return /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}$/.test(value) && !value.endsWith("-")
-        ? undefined
-        : `stack config restoredDatabase: "${shown}" is not an RDS DB instance identifier (1 to 63 letters, digits or hyphens, starting with a letter, no "--", not ending in "-")`;
+    const problem = rdsIdentifierProblem(value);
+    return problem === undefined ? undefined : `stack config restoredDatabase: ${problem}`;
+}
+
+/**
+ * What RDS refuses in a DB instance identifier (botocore's RDS model, CreateDBInstance
+ * DBInstanceIdentifier: 1 to 63 letters, digits or hyphens, starting with a letter, no two
+ * consecutive hyphens, not ending in one), or undefined when it is one.
+ */
+export function rdsIdentifierProblem(id: string): string | undefined {
+    if (/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/.test(id) && !id.includes("--") && !id.endsWith("-")) {
+        return undefined;
+    }
+    return `"${id.slice(0, 80)}" is not an RDS DB instance identifier (1 to 63 letters, digits or hyphens, starting with a letter, no "--", not ending in "-")`;
 }
 
 /** A production stack's takeover of the database a failback restored (`restoredDatabase`, `releaseFormerDatabase`). */
