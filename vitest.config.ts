@@ -13,6 +13,7 @@ export const PROCESS_TESTS = [
     "test/failover-alarm-regions.test.ts",
     "test/cli-smoke.test.ts",
     "test/dr.test.ts",
+    "test/dr-failback.test.ts",
     "test/entry.test.ts",
     "test/hermetic.test.ts",
     "test/plan-base.test.ts",

@@ -55,6 +55,34 @@ export interface DatabaseArgs {
      * instance as `offboarding-final-backup`. Default: undefined, deletion protection on.
      */
     readonly offboardingFinalBackup?: string;
+    /**
+     * A failback's takeover: the RDS instance a restore job created (its DB instance identifier)
+     * becomes this database, imported under a logical name of its own (`<name>-restored-db`) with
+     * every setting below applied; `releaseFormer` stops declaring the former instance, which the
+     * takeover's update retained. Default: undefined, the component's own instance.
+     */
+    readonly takeover?: { readonly identifier: string; readonly releaseFormer: boolean };
+}
+
+/**
+ * Properties of the imported instance that the restore decided and that the provider can only
+ * change by replacing the instance (ForceNew in the provider's aws_db_instance schema): a diff on
+ * one of them, after the import, would plan a replacement, i.e. an empty new database and the
+ * restored one deleted. Ignored (the engine keeps the imported values: pulumi/pulumi#5976 applies
+ * ignoreChanges to an import step), and the key is checked instead (`takeoverKeyProblem`).
+ */
+export const TAKEOVER_IGNORED_CHANGES = ["dbName", "engine", "kmsKeyId", "storageEncrypted", "username"] as const;
+
+/**
+ * What breaks production's encryption promise in a taken-over instance: RDS restores an instance
+ * with its snapshot's key (botocore's RDS model: RestoreDBInstanceFromDBSnapshot has no KmsKeyId;
+ * CopyDBSnapshot has, so the key is chosen when the recovery point is copied into the region), and
+ * a key can never be changed on an instance. Undefined when it is production's key.
+ */
+export function takeoverKeyProblem(identifier: string, actualKey: string | undefined, expectedKey: string): string | undefined {
+    return actualKey === expectedKey
+        ? undefined
+        : `the restored database ${identifier} is encrypted with ${actualKey ?? "no key"}, not with production's data key ${expectedKey}: RDS keeps a snapshot's key on restore, so copy the recovery point with that key (CopyDBSnapshot --kms-key-id) and restore the copy`;
 }
 
 /**
@@ -216,6 +244,10 @@ export class Database extends pulumi.ComponentResource {
     public readonly subnetGroupName: pulumi.Output<string>;
     /** ARN of the Secrets Manager secret holding the master credentials (not the password). */
     public readonly masterUserSecretArn: pulumi.Output<string>;
+    /** After a takeover, while still declared: the former instance (kept for the incident's forensics). */
+    public readonly formerInstanceArn?: pulumi.Output<string>;
+    /** After a takeover: the taken-over instance's key, checked to be production's (fails the update otherwise). */
+    public readonly takeoverKey?: pulumi.Output<string>;
 
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("data", "Database"), name, {}, opts);
@@ -239,6 +271,10 @@ export class Database extends pulumi.ComponentResource {
         const offboardingProblem = args.offboardingFinalBackup === undefined ? undefined : offboardingTagProblem({ [OFFBOARDING_TAG_KEY]: args.offboardingFinalBackup });
         if (offboardingProblem !== undefined) {
             problems.push(`offboardingFinalBackup: ${offboardingProblem}`);
+        }
+        const identifier = instanceIdentifier(name);
+        if (args.takeover !== undefined && args.takeover.identifier.toLowerCase() === identifier) {
+            problems.push(`takeover: "${args.takeover.identifier}" is this database's own instance; expected the instance a failback's restore job created`);
         }
         if (problems.length > 0) {
             throw new pulumi.ResourceError(`${name}: ${problems.join("; ")}`, this);
@@ -277,17 +313,14 @@ export class Database extends pulumi.ComponentResource {
         );
 
         // RDS would create this group itself, unencrypted and kept forever, on the first export.
-        const identifier = instanceIdentifier(name);
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-logs`,
             { name: `/aws/rds/instance/${identifier}/postgresql`, kmsKeyId: args.kmsKeyArn, retentionInDays: DATABASE_LOG_RETENTION_DAYS, tags: { tier: "data" } },
             { parent: this },
         );
 
-        const instance = new aws.rds.Instance(
-            `${name}-db`,
-            {
-                identifier,
+        const instanceArgs = (dbIdentifier: string, finalSnapshot: string): aws.rds.InstanceArgs => ({
+                identifier: dbIdentifier,
                 engine: "postgres",
                 engineVersion,
                 autoMinorVersionUpgrade: true,
@@ -311,7 +344,7 @@ export class Database extends pulumi.ComponentResource {
                 // Off only while the stack is offboarded, after its final backup (tagged below).
                 deletionProtection: args.offboardingFinalBackup === undefined,
                 skipFinalSnapshot: false,
-                finalSnapshotIdentifier: finalSnapshotIdentifier(name),
+                finalSnapshotIdentifier: finalSnapshot,
                 // Automated backups outlive the instance, so a deletion still leaves point-in-time restore.
                 deleteAutomatedBackups: false,
                 backupRetentionPeriod: backupRetentionDays,
@@ -322,9 +355,59 @@ export class Database extends pulumi.ComponentResource {
                 performanceInsightsRetentionPeriod: 7,
                 enabledCloudwatchLogsExports: ["postgresql"],
                 tags: { Name: name, tier: "data", ...(args.offboardingFinalBackup === undefined ? {} : { [OFFBOARDING_TAG_KEY]: args.offboardingFinalBackup }) },
-            },
-            { parent: this, dependsOn: [logGroup] },
-        );
+        });
+
+        // The takeover after a failback (see TAKEOVER below). The former instance keeps its logical
+        // name and its inputs (no change to it at all) until the operator releases it; retained:
+        // the engine decides a deletion by the retainOnDelete recorded in the state, so this
+        // update records it and any later removal (releaseFormer) only drops it from the state
+        // (pulumi/pulumi#13428, "Option A"; docs: resource options, retainOnDelete). Were it
+        // deleted anyway, its deletion protection makes RDS refuse, and its final snapshot stays set.
+        const takeover = args.takeover;
+        const former =
+            takeover?.releaseFormer === true
+                ? undefined
+                : new aws.rds.Instance(`${name}-db`, instanceArgs(identifier, finalSnapshotIdentifier(name)), {
+                      parent: this,
+                      dependsOn: [logGroup],
+                      // Not while offboarding: the targeted update that lifts protection records false, then destroy deletes it (with its final snapshot).
+                      ...(takeover !== undefined ? { retainOnDelete: args.offboardingFinalBackup === undefined } : {}),
+                  });
+        let instance: aws.rds.Instance;
+        if (takeover === undefined) {
+            instance = former!;
+        } else {
+            // TAKEOVER. The restored instance under a logical name of its own, imported: `import` on
+            // the former's URN would import the new one and delete the former (pulumi/pulumi#2893,
+            // case 3). The engine reads it, then updates it to these inputs (pulumi/pulumi#19339,
+            // docs: pulumi/docs#18114): production's parameter group, security group, multi-AZ,
+            // deletion protection, managed master secret with production's key, backups, logs,
+            // Performance Insights. Left in the program, `import` with the same id is ignored on
+            // later updates, and a change that would replace it is refused (pulumi/pulumi#2893, case 4).
+            const restoredLogGroup = new aws.cloudwatch.LogGroup(
+                `${name}-restored-logs`,
+                { name: `/aws/rds/instance/${takeover.identifier}/postgresql`, kmsKeyId: args.kmsKeyArn, retentionInDays: DATABASE_LOG_RETENTION_DAYS, tags: { tier: "data" } },
+                { parent: this },
+            );
+            instance = new aws.rds.Instance(`${name}-restored-db`, instanceArgs(takeover.identifier, finalSnapshotIdentifier(takeover.identifier)), {
+                parent: this,
+                dependsOn: [restoredLogGroup],
+                import: takeover.identifier,
+                ignoreChanges: [...TAKEOVER_IGNORED_CHANGES],
+                // Retained too: a later restoredDatabase naming another instance imports that one and
+                // deletes this one from the state (pulumi/pulumi#2893, case 3), never from AWS.
+                retainOnDelete: args.offboardingFinalBackup === undefined,
+            });
+            const adopted = instance;
+            this.takeoverKey = pulumi.all([adopted.kmsKeyId, args.kmsKeyArn]).apply(([actual, expected]) => {
+                const problem = takeoverKeyProblem(takeover.identifier, actual, expected);
+                if (problem !== undefined) {
+                    throw new pulumi.ResourceError(`${name}: ${problem}`, adopted);
+                }
+                return actual;
+            });
+        }
+        this.formerInstanceArn = takeover !== undefined && former !== undefined ? former.arn : undefined;
 
         this.instanceArn = instance.arn;
         this.address = instance.address;
@@ -356,6 +439,7 @@ export class Database extends pulumi.ComponentResource {
             port: this.port,
             securityGroupId: this.securityGroupId,
             masterUserSecretArn: this.masterUserSecretArn,
+            ...(this.takeoverKey !== undefined ? { takeoverKey: this.takeoverKey } : {}),
         });
     }
 }

@@ -10,6 +10,7 @@ import { FrontDoor } from "../components/front-door";
 import { componentType } from "../components/types";
 import { DedicatedSaasTenant } from "./config/tenant";
 import { offsiteProvider, StackOutputs, tenantContext } from "./context";
+import { databaseTakeover, takeoverArgs } from "./dedicated";
 import { SHARED_SERVERS_TAG_KEY } from "../lib/promises/tags";
 import { edgeHostName } from "../lib/hosts";
 import { dataOutputs, foundationOutputs, tenantFoundation } from "./foundation";
@@ -73,6 +74,8 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
             // secret's resource policy (hundreds of tenants would overflow a policy on the shared role).
             secretReaderRoleArns: [platform.output("appServersRoleArn")],
             offboardingFinalBackup: ctx.offboardingFinalBackup,
+            // After a failback: the restored database (stack config restoredDatabase).
+            ...takeoverArgs(databaseTakeover(ctx.config, "rds")),
         },
         opts,
     );
@@ -131,7 +134,8 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
             backupKeyArn: keys.backupKeyArn,
             offsiteRegion: tenant.offsiteRegion,
             offsiteProvider: offsiteProvider(ctx),
-            databaseArns: [database.instanceArn],
+            // After a takeover, the former instance too while it is kept (its data is the incident's evidence).
+            databaseArns: [database.instanceArn, ...(database instanceof Database && database.formerInstanceArn ? [database.formerInstanceArn] : [])],
             filesBucketArn: files.bucketArn,
             notificationTopicArn: platform.output("operationsTopicArn"),
         },
@@ -147,5 +151,6 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
         ...foundationOutputs(ctx, foundation),
         customerDnsRecords: frontDoor.customerDnsRecords,
         ...dataOutputs({ database, files, backup }),
+        ...(database.formerInstanceArn ? { formerDatabaseArn: database.formerInstanceArn } : {}),
     };
 }

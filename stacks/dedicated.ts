@@ -23,6 +23,7 @@ import { TenantNetwork } from "../components/tenant-network";
 import { alarmFailoverHealthCheck } from "../components/failover-dns";
 import { edgeHostName } from "../lib/hosts";
 import { isPacking, packOnHosts } from "./config/dedicated-hosts";
+import { DatabaseTakeover, databaseTakeoverOf, RestoredDatabaseKind } from "./config/stack-config";
 import { CloudTenant, DirectorySettings, PhysicalTenant, SiteToSiteVpnSettings, VpnSyncTenant, VpnTenant } from "./config/tenant";
 import { offsiteProvider, StackOutputs, TenantContext, tenantContext } from "./context";
 import { dataOutputs, foundationOutputs, tenantFoundation } from "./foundation";
@@ -131,6 +132,34 @@ export function vpnFailoverNote(args: { readonly tenant: DedicatedCloudTenant; r
     );
 }
 
+/**
+ * A production stack's takeover of the database a failback restored (stack config
+ * `restoredDatabase`, `releaseFormerDatabase`), checked; undefined without one. Physical: a restored
+ * database server (an EC2 instance) cannot be taken over by the program yet (its DualNicServer's
+ * interfaces, volumes, host placement and setup are not imported), so the update changes nothing
+ * and says so in a warning on every preview and update: not an error, because the same key names
+ * the recovery stack's restored server when a plan sets it for a target's production and recovery
+ * together; failback's adopt step then gives the manual path.
+ */
+export function databaseTakeover(config: pulumi.Config, kind: RestoredDatabaseKind): DatabaseTakeover | undefined {
+    const takeover = databaseTakeoverOf((key) => config.get(key), kind);
+    if (takeover !== undefined && "problems" in takeover) {
+        throw new pulumi.RunError(takeover.problems.join("; "));
+    }
+    if (takeover !== undefined && kind === "ec2") {
+        pulumi.log.warn(
+            `stack config restoredDatabase: ${takeover.restored} is a restored database server; production's program cannot take a database server over yet (README, failback "Not yet"), so production's database server stays as it is: move the data into it by hand`,
+        );
+        return undefined;
+    }
+    return takeover;
+}
+
+/** The Database args of a takeover (none without one). */
+export function takeoverArgs(takeover: DatabaseTakeover | undefined): { takeover?: { identifier: string; releaseFormer: boolean } } {
+    return takeover ? { takeover: { identifier: takeover.restored, releaseFormer: takeover.releaseFormer } } : {};
+}
+
 /** Inconsistent profiles are defects of a mode program, caught before anything is registered. */
 function checkProfile(profile: DedicatedProfile): void {
     if (!profile.publicAccess && profile.vpn === undefined) {
@@ -237,6 +266,7 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
     const zoneCount = profile.dedicatedHost ? 1 : 2;
     const inZones = <T>(list: readonly T[]): T[] => list.slice(0, zoneCount);
     const placement = profile.dedicatedHost ? dedicatedHosts(ctx, tenant, network.availabilityZones[0]!) : undefined;
+    const takeover = databaseTakeover(ctx.config, placement ? "ec2" : "rds");
 
     const servers = new AppServers(
         `${tenant.id}-servers`,
@@ -295,6 +325,7 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
                   clientSecurityGroupIds: [servers.accessSecurityGroupId],
                   multiAz: tenant.environment === "production",
                   offboardingFinalBackup: ctx.offboardingFinalBackup,
+                  ...takeoverArgs(takeover),
               },
               opts,
           );
@@ -315,7 +346,8 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
             backupKeyArn: keys.backupKeyArn,
             offsiteRegion: tenant.offsiteRegion,
             offsiteProvider: offsiteProvider(ctx),
-            databaseArns: [database.instanceArn],
+            // After a takeover, the former instance too while it is kept (its data is the incident's evidence).
+            databaseArns: [database.instanceArn, ...(database instanceof Database && database.formerInstanceArn ? [database.formerInstanceArn] : [])],
             filesBucketArn: files.bucketArn,
             instanceArns: servers.instanceArns,
             notificationTopicArn: alarmTopicArn,
@@ -375,6 +407,7 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
             : {}),
         ...(phase ? { directoryPhase: DIRECTORY_PHASES[phase] } : {}),
         ...(directory ? { directoryId: directory.directoryId } : {}),
+        ...(database instanceof Database && database.formerInstanceArn ? { formerDatabaseArn: database.formerInstanceArn } : {}),
         ...(placement ? { dedicatedHostId: placement.hosts[0]!.hostId, dedicatedHostIds: placement.hosts.map((host) => host.hostId) } : {}),
         // What `npm run dr` needs of production (scripts/lib/dr/outputs.ts ProductionOutputs): the
         // front door the maintenance page goes on, the release the recovery must run, where incident

@@ -23,6 +23,7 @@ import { SiteToSiteVpn } from "../components/site-to-site-vpn";
 import { TenantNetwork } from "../components/tenant-network";
 import { ThreatDetection } from "../components/threat-detection";
 import { PlatformOutputs, PlatformReference } from "./context";
+import { databaseTakeover, takeoverArgs } from "./dedicated";
 import { SHARED_SERVERS_TAG_KEY, stackTags } from "../lib/promises/tags";
 import { platformStackName } from "../lib/platform";
 import { leftoverConfigProblem, loadPlatformFleet, platformSettingsFor } from "./config/platform-file";
@@ -263,6 +264,8 @@ export async function platform(region: string, settings?: PlatformSettings): Pro
             kmsKeyArn: keys.dataKeyArn,
             clientSecurityGroupIds: [servers.accessSecurityGroupId],
             multiAz: true,
+            // After a failback: the restored shared database (stack config restoredDatabase).
+            ...takeoverArgs(databaseTakeover(config, "rds")),
         },
         opts,
     );
@@ -290,7 +293,8 @@ export async function platform(region: string, settings?: PlatformSettings): Pro
             backupKeyArn: keys.backupKeyArn,
             offsiteRegion: settings.offsiteRegion,
             offsiteProvider,
-            databaseArns: [database.instanceArn],
+            // After a takeover, the former instance too while it is kept (its data is the incident's evidence).
+            databaseArns: [database.instanceArn, ...(database instanceof Database && database.formerInstanceArn ? [database.formerInstanceArn] : [])],
             filesBucketArn: files.bucketArn,
             instanceArns: servers.instanceArns,
             notificationTopicArn: operationsTopic.arn,
@@ -395,6 +399,7 @@ export async function platform(region: string, settings?: PlatformSettings): Pro
         serverImage: serverImage.name,
         offsiteBackupVaultArn: backup.offsiteVaultArn,
         databaseArn: database.instanceArn,
+        ...(database.formerInstanceArn ? { formerDatabaseArn: database.formerInstanceArn } : {}),
         filesBucketArn: files.bucketArn,
         restoreRoleArn: restoreRole(name, opts).arn,
         restoreTarget: pulumi

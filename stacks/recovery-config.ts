@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { RecoveryKind } from "../lib/platform";
+import { rdsIdentifierProblem } from "./config/stack-config";
 
 /** The switches of a recovery stack. */
 export interface RecoverySwitches {
@@ -43,17 +44,8 @@ export function recoverySwitches(config: pulumi.Config, kind: RecoveryKind): Rec
     return { active, redirect, ...(restoredDatabase !== undefined ? { restoredDatabase } : {}), ...(restoredFilesBucket !== undefined ? { restoredFilesBucket } : {}) };
 }
 
-/**
- * What RDS refuses in a DB instance identifier (CreateDBInstance/RestoreDBInstance...: 1 to 63
- * letters, digits or hyphens, starting with a letter, no two consecutive hyphens, not ending in
- * one), or undefined when it is one.
- */
-export function rdsIdentifierProblem(id: string): string | undefined {
-    if (/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/.test(id) && !id.includes("--") && !id.endsWith("-")) {
-        return undefined;
-    }
-    return `"${id.slice(0, 80)}" is not an RDS DB instance identifier (1 to 63 letters, digits or hyphens, starting with a letter, no "--", not ending in "-")`;
-}
+// The RDS identifier rule, one copy for every restored database (production's takeover too).
+export { rdsIdentifierProblem };
 
 /**
  * The restored databases of a platform recovery's dedicated-saas tenants (`restoredTenantDatabases`,

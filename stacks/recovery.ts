@@ -39,6 +39,7 @@ import { fittedName, NAME_LIMITS } from "../lib/naming";
 import { drillStackName, RecoveryKind, recoveryStackName } from "../lib/platform";
 import { stackTags } from "../lib/promises/tags";
 import { Tenant } from "./config/tenant";
+import { restoredDatabaseProblem } from "./config/stack-config";
 import { alertSubscriptions } from "./alert-subscriptions";
 import { cloudProfile } from "./cloud";
 import { offboardingOf, PlatformReference, StackOutputs, TenantContext } from "./context";
@@ -385,17 +386,13 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
  * `npm run dr` names it): an RDS instance, or on physical the database server's EC2 instance.
  */
 function restoredDatabase(id: string, profile: DedicatedProfile, provider: aws.Provider): { arn: pulumi.Output<string>; secretArn?: pulumi.Output<string> } {
-    // What AWS would refuse, named before any lookup: EC2 instance ids (`i-` and 8 or 17 hex digits);
-    // RDS identifiers (RDS CreateDBInstance: 1 to 63 letters, digits or hyphens, starting with a
-    // letter, no two consecutive hyphens, not ending in one).
-    if (profile.dedicatedHost) {
-        if (!/^i-([0-9a-f]{8}|[0-9a-f]{17})$/.test(id)) {
-            throw new pulumi.RunError(`stack config restoredDatabase: "${id.slice(0, 80)}" is not an EC2 instance id (i-...); on physical the restored database is the database server's instance the restore job created`);
-        }
-        return { arn: aws.ec2.getInstanceOutput({ instanceId: id }, { provider }).arn };
+    // What AWS would refuse, named before any lookup (the same check as production's takeover).
+    const problem = restoredDatabaseProblem(id, profile.dedicatedHost ? "ec2" : "rds");
+    if (problem !== undefined) {
+        throw new pulumi.RunError(problem);
     }
-    if (!/^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}$/.test(id) || id.endsWith("-")) {
-        throw new pulumi.RunError(`stack config restoredDatabase: "${id.slice(0, 80)}" is not an RDS DB instance identifier (1 to 63 letters, digits or hyphens, starting with a letter, no "--", not ending in "-")`);
+    if (profile.dedicatedHost) {
+        return { arn: aws.ec2.getInstanceOutput({ instanceId: id }, { provider }).arn };
     }
     const instance = aws.rds.getInstanceOutput({ dbInstanceIdentifier: id }, { provider });
     return {

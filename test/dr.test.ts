@@ -313,7 +313,7 @@ describe("drill", () => {
 describe("failback and status", () => {
     it("GIVEN an active recovery WHEN failing back THEN announced, restored into production's network, waits for production to adopt the database, then reopens and redirects back", async () => {
         const outputs = JSON.parse(fs.readFileSync(path.join(world.dir, "outputs.json"), "utf8"));
-        outputs["acme-recovery"] = { ...outputs["acme-recovery"], recoveryActive: true, backupVaultArn: "arn:aws:backup:eu-central-1:123456789012:backup-vault:acme-recovery", databaseArn: "arn:aws:rds:eu-central-1:123456789012:db:restored" };
+        outputs["acme-recovery"] = { ...outputs["acme-recovery"], recoveryActive: true, backupVaultArn: "arn:aws:backup:eu-central-1:123456789012:backup-vault:acme-recovery", offsiteBackupVaultArn: "arn:aws:backup:eu-west-1:123456789012:backup-vault:acme-recovery-offsite", databaseArn: "arn:aws:rds:eu-central-1:123456789012:db:restored" };
         outputs.acme = { ...outputs.acme, restoreRoleArn: "arn:aws:iam::123456789012:role/acme-restore", restoreTarget: { dbSubnetGroupName: "acme-db", securityGroupIds: ["sg-0f"], filesBucketName: "acme-files", availabilityZone: "eu-west-1a" } };
         fs.writeFileSync(path.join(world.dir, "outputs.json"), JSON.stringify(outputs));
         world.backup.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [{ RecoveryPointArn: "arn:rp", ResourceType: "RDS", Status: "COMPLETED", CreationDate: START }] });
@@ -336,7 +336,7 @@ describe("failback and status", () => {
 
     it.each(["announce", "restore", "adopt", "reopen", "redirect", "check"])("GIVEN production already on the restored database and a failure in step %s WHEN resumed THEN the failback completes, each change made once", async (step) => {
         const outputs = JSON.parse(fs.readFileSync(path.join(world.dir, "outputs.json"), "utf8"));
-        outputs["acme-recovery"] = { ...outputs["acme-recovery"], recoveryActive: true, backupVaultArn: "arn:aws:backup:eu-central-1:123456789012:backup-vault:acme-recovery", databaseArn: "arn:aws:rds:eu-central-1:123456789012:db:restored" };
+        outputs["acme-recovery"] = { ...outputs["acme-recovery"], recoveryActive: true, backupVaultArn: "arn:aws:backup:eu-central-1:123456789012:backup-vault:acme-recovery", offsiteBackupVaultArn: "arn:aws:backup:eu-west-1:123456789012:backup-vault:acme-recovery-offsite", databaseArn: "arn:aws:rds:eu-central-1:123456789012:db:restored" };
         outputs.acme = { ...outputs.acme, databaseArn: "arn:aws:rds:eu-west-1:123456789012:db:acme-back", restoreRoleArn: "arn:aws:iam::123456789012:role/acme-restore", restoreTarget: { dbSubnetGroupName: "acme-db", securityGroupIds: ["sg-0f"], filesBucketName: "acme-files", availabilityZone: "eu-west-1a" } };
         fs.writeFileSync(path.join(world.dir, "outputs.json"), JSON.stringify(outputs));
         world.backup.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [{ RecoveryPointArn: "arn:rp", ResourceType: "RDS", Status: "COMPLETED", CreationDate: START }] });

@@ -26,7 +26,13 @@ export const TENANT_STACK_CONFIG = {
     },
     restoredDatabase: {
         secret: false,
-        description: "the database a restore job created: an RDS instance identifier, or (physical) an EC2 instance id",
+        description:
+            "the database a restore job created: an RDS instance identifier, or (physical) an EC2 instance id; on a recovery stack the restored database it runs on, on production (after a failback) the instance production takes over as its database",
+    },
+    releaseFormerDatabase: {
+        secret: false,
+        description:
+            "production after a failback (with restoredDatabase): true stops managing the former database instance, which AWS keeps (deletion-protected, retained); default false: still declared, unchanged and retained. An operator's decision once the incident's forensics are done",
     },
     restoredFilesBucket: {
         secret: false,
@@ -52,6 +58,9 @@ export const PLATFORM_STACK_CONFIG_KEYS: readonly string[] = [
     // A platform's recovery stack (stacks/platform-recovery.ts): the production platform stack it
     // reads, by fully qualified name (default <org>/tenant-platform/platform-<region>).
     "productionStack",
+    // After a failback: the shared database the platform takes over (stacks/platform.ts).
+    "restoredDatabase",
+    "releaseFormerDatabase",
 ];
 
 /**
@@ -69,3 +78,68 @@ export const RECOVERY_STACK_CONFIG_KEYS: readonly string[] = ["recoveryActive", 
  * `npm run destroy` (lib/promises/offboarding.ts).
  */
 export const KNOWN_STACK_CONFIG_KEYS: readonly string[] = [...new Set([...Object.keys(TENANT_STACK_CONFIG), "offboardingFinalBackup", ...PLATFORM_STACK_CONFIG_KEYS, ...RECOVERY_STACK_CONFIG_KEYS])].sort();
+
+/** What a `restoredDatabase` names: an RDS DB instance, or (physical) the database server's EC2 instance. */
+export type RestoredDatabaseKind = "rds" | "ec2";
+
+/**
+ * What AWS would refuse in a `restoredDatabase` value, named before any lookup or import; undefined
+ * when well-formed. EC2 instance ids: `i-` and 8 or 17 hex digits. RDS identifiers (botocore's RDS
+ * model, CreateDBInstance DBInstanceIdentifier): 1 to 63 letters, digits or hyphens, starting with a
+ * letter, no two consecutive hyphens, not ending in one.
+ */
+export function restoredDatabaseProblem(value: string, kind: RestoredDatabaseKind): string | undefined {
+    const shown = value.slice(0, 80);
+    if (kind === "ec2") {
+        return /^i-([0-9a-f]{8}|[0-9a-f]{17})$/.test(value)
+            ? undefined
+            : `stack config restoredDatabase: "${shown}" is not an EC2 instance id (i-...); on physical the restored database is the database server's instance the restore job created`;
+    }
+    const problem = rdsIdentifierProblem(value);
+    return problem === undefined ? undefined : `stack config restoredDatabase: ${problem}`;
+}
+
+/**
+ * What RDS refuses in a DB instance identifier (botocore's RDS model, CreateDBInstance
+ * DBInstanceIdentifier: 1 to 63 letters, digits or hyphens, starting with a letter, no two
+ * consecutive hyphens, not ending in one), or undefined when it is one.
+ */
+export function rdsIdentifierProblem(id: string): string | undefined {
+    if (/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/.test(id) && !id.includes("--") && !id.endsWith("-")) {
+        return undefined;
+    }
+    return `"${id.slice(0, 80)}" is not an RDS DB instance identifier (1 to 63 letters, digits or hyphens, starting with a letter, no "--", not ending in "-")`;
+}
+
+/** A production stack's takeover of the database a failback restored (`restoredDatabase`, `releaseFormerDatabase`). */
+export interface DatabaseTakeover {
+    /** The restored instance: an RDS DB instance identifier, or (physical) an EC2 instance id. */
+    readonly restored: string;
+    /** The former instance is no longer declared (AWS keeps it: it was retained by the takeover's update). */
+    readonly releaseFormer: boolean;
+}
+
+/**
+ * Reads and checks a production stack's takeover config (`get` is a stack config reader, e.g.
+ * `(key) => config.get(key)`). Returns the takeover or the problems (one sentence each);
+ * undefined without `restoredDatabase` and `releaseFormerDatabase`.
+ */
+export function databaseTakeoverOf(get: (key: string) => string | undefined, kind: RestoredDatabaseKind): DatabaseTakeover | { readonly problems: string[] } | undefined {
+    const restored = get("restoredDatabase");
+    const release = get("releaseFormerDatabase");
+    const problems: string[] = [];
+    if (release !== undefined && release !== "true" && release !== "false") {
+        problems.push(`stack config releaseFormerDatabase: "${release.slice(0, 40)}" is not allowed; expected true or false`);
+    }
+    if (restored === undefined) {
+        if (release === "true") {
+            problems.push("stack config releaseFormerDatabase: true needs restoredDatabase (the instance production took over); without it the former instance is production's database");
+        }
+        return problems.length > 0 ? { problems } : undefined;
+    }
+    const problem = restoredDatabaseProblem(restored, kind);
+    if (problem !== undefined) {
+        problems.push(problem);
+    }
+    return problems.length > 0 ? { problems } : { restored, releaseFormer: release === "true" };
+}

@@ -20,9 +20,15 @@ export interface ProductionOutputs {
     readonly operationsTopicArn: string;
 }
 
-/** Where a restore job lands in an environment's network. */
+/**
+ * Where a restore job lands in an environment's network. An RDS database lands in a DB subnet
+ * group, an EC2 database server (physical) in a subnet: physical production has no DB subnet group
+ * (no RDS at all), so a target names at least one of the two, and the restore of each type
+ * requires its own (restore-plan.ts).
+ */
 export interface RestoreTarget {
-    readonly dbSubnetGroupName: string;
+    /** The DB subnet group an RDS restore lands in; absent on a physical production (no RDS). */
+    readonly dbSubnetGroupName?: string;
     readonly securityGroupIds: readonly string[];
     readonly filesBucketName: string;
     readonly availabilityZone: string;
@@ -122,7 +128,8 @@ function restoreTarget(raw: Raw, problems: string[]): RestoreTarget | undefined 
     const target = value as Raw;
     const inner: string[] = [];
     const result = {
-        dbSubnetGroupName: text("", target, "dbSubnetGroupName", inner),
+        // Optional only where the target is a subnet (an EC2 database server's); one of the two is required.
+        dbSubnetGroupName: text("", target, "dbSubnetGroupName", inner, target.subnetId !== undefined && target.subnetId !== null),
         filesBucketName: text("", target, "filesBucketName", inner),
         availabilityZone: text("", target, "availabilityZone", inner),
         subnetId: text("", target, "subnetId", inner, true),

@@ -41,6 +41,9 @@ export function restoreMetadata(chosen: ChosenPoint, target: RestoreTarget, name
     const type = chosen.point.resourceType;
     switch (type) {
         case "RDS":
+            if (target.dbSubnetGroupName === undefined) {
+                throw new Error(`the ${chosen.resource} is an RDS database: the target's restoreTarget must name its dbSubnetGroupName (a physical environment has no RDS to restore into)`);
+            }
             return {
                 resourceType: "RDS",
                 metadata: {
