@@ -167,6 +167,10 @@ describe("activate platform-<region>", () => {
         const check = runState(world).steps.find((step) => step.name === "check")!.detail;
         expect(Object.keys(check.urls as Record<string, number>)).toEqual(["https://app.recovery.itm.example.net", ...TENANTS.map((id) => `https://recovery.${id}.itm.example.net`)]);
         expect(output(world)).toContain("| Time to active |");
+        const report = fs.readFileSync(path.join(world.runDir, PLATFORM, `${runState(world).runId}.md`), "utf8");
+        for (const id of TENANTS) {
+            expect(report).toContain(`| ${id} database | \`arn:aws:backup:eu-central-1:${ACCOUNT}:recovery-point:${id}-db\` |`);
+        }
     });
 
     it("GIVEN a tenant whose check URL fails WHEN activated THEN the check step fails naming that URL and DNS is not redirected", async () => {
