@@ -238,14 +238,15 @@ describe("refusals per tenant: nothing changes", () => {
         nothingChanged(world);
     });
 
-    it("GIVEN a platform recovery without the dedicatedSaasTenants output WHEN activated THEN stopped: the output is named", async () => {
+    it("GIVEN a platform recovery deployed before it exported dedicatedSaasTenants WHEN its update still does not export them THEN the restore step stops, naming the output, before any restore job", async () => {
         const file = path.join(world.dir, "outputs.json");
         const outputs = JSON.parse(fs.readFileSync(file, "utf8"));
         delete outputs[RECOVERY].dedicatedSaasTenants;
         fs.writeFileSync(file, JSON.stringify(outputs));
         expect(await dr(world, ["activate", PLATFORM, "--yes"])).toBe(1);
-        expect(output(world)).toContain(`stack ${RECOVERY}: dedicatedSaasTenants is missing`);
-        nothingChanged(world);
+        expect(output(world)).toContain(`failed at step restore: stack ${RECOVERY}: dedicatedSaasTenants is missing`);
+        expect(world.backup.commandCalls(StartRestoreJobCommand)).toHaveLength(0);
+        expect(configs(world)).toEqual([`${RECOVERY} recoveryActive=true`]);
     });
 
     it("GIVEN an active platform recovery carrying dedicated-saas tenants WHEN failed back THEN refused before anything is announced", async () => {

@@ -109,8 +109,9 @@ function pick(record: Record<string, unknown>, keys: readonly string[]): Record<
  * production stack (its outputs, validated like production's) and the recovery bucket its files go
  * into; none for a tenant's own recovery environment.
  */
-export async function dedicatedSaasSources(ctx: DrContext, stack: string, env: RecoveryOutputs): Promise<{ id: string; source: RestoreSource; filesBucketName: string }[]> {
+export async function dedicatedSaasSources(ctx: DrContext, stack: string, env: RecoveryOutputs, options: { readonly required?: boolean } = {}): Promise<{ id: string; source: RestoreSource; filesBucketName: string }[]> {
     if (platformRegionOf(ctx.target.production) === undefined) return [];
+    if (env.dedicatedSaasTenants === undefined && options.required === false) return [];
     if (env.dedicatedSaasTenants === undefined) {
         throw new OutputError(`stack ${stack}: dedicatedSaasTenants is missing (a platform recovery exports its dedicated-saas tenants, {} when the region has none; deploy the stack with npm run up first)`);
     }

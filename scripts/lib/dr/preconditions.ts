@@ -2,6 +2,7 @@
 // leaves production exactly as it was: the stacks exist, their outputs are complete, a recent
 // enough recovery point exists for every resource, and (activate) production has really collapsed.
 
+import { platformRegionOf } from "../../../lib/platform";
 import { dedicatedSaasSources, refuseIfProductionHealthy, refuseWithoutRecovery } from "./activate";
 import { DrContext, productionOutputs, recoveryOutputs, Refusal } from "./context";
 import type { Operation } from "./run-file";
@@ -32,8 +33,13 @@ export async function preconditions(ctx: DrContext, operation: Operation): Promi
     const points = await choosePoints(ctx, { vaultArn: outputs.offsiteBackupVaultArn, resources: { database: outputs.databaseArn, files: outputs.filesBucketArn } });
     notes.push(...points.map((chosen) => `${chosen.resource}: newest off-site recovery point ${chosen.point.createdAt.toISOString()}${chosen.stale ? " (older than the promise: --force)" : ""}`));
     // A platform: every dedicated-saas tenant it carries must have points to restore too, checked
-    // before anything changes (the refusal names the tenant).
-    for (const tenant of await dedicatedSaasSources(ctx, recovery, env)) {
+    // before anything changes (the refusal names the tenant). A recovery stack deployed before it
+    // exported its tenants is not refused here: the version step's update brings the output, and
+    // the restore step requires it (and checks the tenants' points) before any restore job.
+    if (platformRegionOf(production) !== undefined && env.dedicatedSaasTenants === undefined) {
+        notes.push(`${recovery} does not export dedicatedSaasTenants yet: its tenants are read after the version step's update`);
+    }
+    for (const tenant of await dedicatedSaasSources(ctx, recovery, env, { required: false })) {
         const chosen = await choosePoints(ctx, tenant.source);
         notes.push(...chosen.map((point) => `tenant ${tenant.id} ${point.resource}: newest off-site recovery point ${point.point.createdAt.toISOString()}${point.stale ? " (older than the promise: --force)" : ""}`));
     }
