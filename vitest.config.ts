@@ -14,6 +14,7 @@ export const PROCESS_TESTS = [
     "test/cli-smoke.test.ts",
     "test/dr.test.ts",
     "test/dr-failback.test.ts",
+    "test/dr-platform.test.ts",
     "test/entry.test.ts",
     "test/hermetic.test.ts",
     "test/plan-base.test.ts",

@@ -21,6 +21,7 @@ import {
     DBInstanceNotFoundFault,
     DeleteDBInstanceCommand,
     DescribeDBInstancesCommand,
+    ModifyDBInstanceCommand,
     RDSClient,
     RDSClientResolvedConfig,
     ServiceInputTypes as RdsInput,
@@ -57,13 +58,17 @@ export const PRODUCTION_OUTPUTS = {
     filesBucketArn: FILES,
     serverImage: "itm-app-2026.02.1",
     operationsTopicArn: TOPIC,
+    dataKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1a2b3c4d-5e6f-4a8b-9c0d-e1f2a3b4c5d6`,
     dbPassword: "[secret]",
 };
 
 const restoreTarget = (prefix: string) => ({ dbSubnetGroupName: `${prefix}-db`, securityGroupIds: ["sg-0a1b2c3d"], filesBucketName: `${prefix}-files`, availabilityZone: "eu-central-1a" });
 
+export const DATA_KEY = `arn:aws:kms:eu-central-1:${ACCOUNT}:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0`;
+
 export const RECOVERY_OUTPUTS = {
     restoreRoleArn: `arn:aws:iam::${ACCOUNT}:role/acme-recovery-restore`,
+    dataKeyArn: DATA_KEY,
     restoreTarget: restoreTarget("acme-recovery"),
     serverImage: "itm-app-2026.02.1",
     url: "https://acme.recovery.itm.example.net",
@@ -130,9 +135,15 @@ export function createWorld(): World {
     world.elb.reset();
     world.sns.reset();
     world.rds.reset();
-    // The drill's database: there until deleted, then (one poll later) gone.
+    // The drill's database: there until deleted, then (one poll later) gone. A restored database
+    // has no managed master secret until dr asks for one.
     const deleted = new Set<string>();
     const polled = new Set<string>();
+    const managed = new Set<string>();
+    world.rds.on(ModifyDBInstanceCommand).callsFake((input: { DBInstanceIdentifier: string }) => {
+        managed.add(input.DBInstanceIdentifier);
+        return { DBInstance: { DBInstanceIdentifier: input.DBInstanceIdentifier, DBInstanceStatus: "modifying" } };
+    });
     world.rds.on(DeleteDBInstanceCommand).callsFake((input: { DBInstanceIdentifier: string }) => {
         deleted.add(input.DBInstanceIdentifier);
         return { DBInstance: { DBInstanceStatus: "deleting" } };
@@ -142,7 +153,9 @@ export function createWorld(): World {
             throw new DBInstanceNotFoundFault({ message: `DBInstance ${input.DBInstanceIdentifier} not found.`, $metadata: {} });
         }
         if (deleted.has(input.DBInstanceIdentifier)) polled.add(input.DBInstanceIdentifier);
-        return { DBInstances: [{ DBInstanceIdentifier: input.DBInstanceIdentifier, DBInstanceStatus: deleted.has(input.DBInstanceIdentifier) ? "deleting" : "available" }] };
+        const secret = !managed.has(input.DBInstanceIdentifier)
+            ? {} : { MasterUserSecret: { SecretArn: `arn:aws:secretsmanager:eu-central-1:${ACCOUNT}:secret:rds!db-${input.DBInstanceIdentifier}`, SecretStatus: "active", KmsKeyId: DATA_KEY } };
+        return { DBInstances: [{ DBInstanceIdentifier: input.DBInstanceIdentifier, DBInstanceStatus: deleted.has(input.DBInstanceIdentifier) ? "deleting" : "available", ...secret }] };
     });
     recoveryPoints(world);
     world.backup.on(StartRestoreJobCommand, { ResourceType: "RDS" }).resolves({ RestoreJobId: "job-database" });

@@ -7,7 +7,7 @@ import * as path from "node:path";
 
 import { DescribeRestoreJobCommand, ListRecoveryPointsByBackupVaultCommand, StartRestoreJobCommand } from "@aws-sdk/client-backup";
 import { CreateRuleCommand, DeleteRuleCommand, DescribeRulesCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { DeleteDBInstanceCommand } from "@aws-sdk/client-rds";
+import { DeleteDBInstanceCommand, ModifyDBInstanceCommand } from "@aws-sdk/client-rds";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -16,7 +16,7 @@ import { UsageError } from "../scripts/lib/cli";
 import { sdkAws } from "../scripts/lib/dr/aws";
 import { pulumiCli } from "../scripts/lib/dr/pulumi-cli";
 import type { RunState } from "../scripts/lib/dr/run-file";
-import { createWorld, DATABASE, dr, LISTENER, output, pulumiCalls, recoveryPoints, START, STUBS, SYSTEM_PATH, TOPIC, VAULT, World } from "./dr-fixture";
+import { createWorld, DATA_KEY, DATABASE, dr, LISTENER, output, pulumiCalls, recoveryPoints, START, STUBS, SYSTEM_PATH, TOPIC, VAULT, World } from "./dr-fixture";
 
 const saved = { PATH: process.env.PATH, HOME: process.env.HOME };
 const home = fs.mkdtempSync(path.join(os.tmpdir(), "dr-home-"));
@@ -94,9 +94,17 @@ describe("activate", () => {
                 Metadata: { DBInstanceIdentifier: "acme-recovery-20260302t030000z", DBSubnetGroupName: "acme-recovery-db", VpcSecurityGroupIds: '["sg-0a1b2c3d"]', AvailabilityZone: "eu-central-1a" },
                 IdempotencyToken: "20260302t030000z-acme-recovery-database",
             },
-            expect.objectContaining({ ResourceType: "S3", Metadata: { DestinationBucketName: "acme-recovery-files", NewBucket: "false", Encrypted: "true" } }),
+            expect.objectContaining({
+                ResourceType: "S3",
+                Metadata: { DestinationBucketName: "acme-recovery-files", NewBucket: "false", Encrypted: "true", EncryptionType: "SSE-KMS", KMSKey: DATA_KEY },
+                IdempotencyToken: "20260302t030000z-acme-recovery-files",
+            }),
         ]);
         expect(world.backup.commandCalls(ListRecoveryPointsByBackupVaultCommand)[0]!.args[0].input).toMatchObject({ BackupVaultName: "acme-offsite", ByResourceArn: DATABASE });
+        // The restored Postgres has no managed master secret: dr turns it on, with the recovery's data key, before the stack takes the database over.
+        expect(world.rds.commandCalls(ModifyDBInstanceCommand).map((call) => call.args[0].input)).toEqual([
+            { DBInstanceIdentifier: "acme-recovery-20260302t030000z", ManageMasterUserPassword: true, MasterUserSecretKmsKeyId: DATA_KEY, ApplyImmediately: true },
+        ]);
         expect(VAULT).toContain("acme-offsite");
     });
 

@@ -3,10 +3,12 @@
 // version checked and updated, (3) the database and files restored from the off-site backups,
 // (4) the general (functional) check, (5) client access redirected.
 
+import { platformRegionOf, reservedSuffixOf } from "../../../lib/platform";
 import { maintenancePage } from "./aws";
 import { checkUntil } from "./check";
 import { DrContext, productionOutputs, recoveryOutputs, Refusal, Step } from "./context";
-import { restore } from "./restore";
+import { environmentUrls, OutputError, readTenantSourceOutputs, RecoveryOutputs } from "./outputs";
+import { restore, RestoreSource } from "./restore";
 
 export const INCIDENT_NOTICE = "We are restoring the service in our backup environment after a major incident. It will be back shortly; no action is needed on your side.";
 
@@ -39,25 +41,86 @@ export async function versionStep(ctx: DrContext, stack: string, config: Record<
 export function restoreStep(stackOf: (ctx: DrContext) => string): Step {
     return {
         name: "restore",
-        title: "restore the newest off-site recovery points of the database and files (AWS Backup restore jobs)",
+        title: "restore the newest off-site recovery points of the database and files (AWS Backup restore jobs; a platform: each dedicated-saas tenant's too)",
         async run(ctx, previous, save) {
             const production = await productionOutputs(ctx);
             const stack = stackOf(ctx);
             const env = await recoveryOutputs(ctx, stack, { active: true });
-            const detail = await restore(
-                ctx,
-                { vaultArn: production.offsiteBackupVaultArn, resources: { database: production.databaseArn, files: production.filesBucketArn } },
-                { stack, roleArn: env.restoreRoleArn, target: env.restoreTarget },
-                previous,
-                save,
-            );
-            // The active stack takes the restored database and files over (its servers point at them).
+            const tenants = await dedicatedSaasSources(ctx, stack, env);
+            const into = { stack, roleArn: env.restoreRoleArn, target: env.restoreTarget, ...(env.dataKeyArn ? { dataKeyArn: env.dataKeyArn } : {}) };
+            const detail: Record<string, unknown> = { ...previous };
+            const saved = { ...((previous.tenants as Record<string, Record<string, unknown>> | undefined) ?? {}) };
+            const persist = () => save({ ...detail, ...(tenants.length > 0 ? { tenants: { ...saved } } : {}) });
+            // The shared restore and every tenant's run side by side (their jobs together count
+            // against the two hours); each saves its own progress, so a resume redoes only what is left.
+            const shared = restore(ctx, { vaultArn: production.offsiteBackupVaultArn, resources: { database: production.databaseArn, files: production.filesBucketArn } }, into, pick(previous, SHARED_KEYS), (done) => {
+                Object.assign(detail, done);
+                persist();
+            });
+            const perTenant = tenants.map(async ({ id, source, filesBucketName }) => {
+                if (saved[id]?.done === true) return;
+                const kind = reservedSuffixOf(stack) ?? "";
+                const done = await restore(ctx, source, { ...into, target: { ...env.restoreTarget, filesBucketName }, name: `${id}${kind}` }, saved[id] ?? {}, (progress) => {
+                    saved[id] = progress;
+                    persist();
+                });
+                saved[id] = { ...done, done: true };
+                persist();
+            });
+            const settled = await Promise.allSettled([shared, ...perTenant]);
+            const failures = settled.flatMap((result, index) => (result.status === "rejected" ? [{ index, error: result.reason as Error }] : []));
+            if (failures.length > 0) {
+                const refusal = failures.find((failure) => failure.error instanceof Refusal);
+                const message = failures.map(({ index, error }) => (index === 0 || error.message.startsWith("tenant ") ? error.message : `tenant ${tenants[index - 1]!.id}: ${error.message}`)).join("; ");
+                throw refusal ? new Refusal(message) : new Error(message);
+            }
+            Object.assign(detail, (settled[0] as PromiseFulfilledResult<Record<string, unknown>>).value);
+            // The active stack takes the restored databases and files over (its servers point at them).
             await ctx.pulumi.setConfig(stack, "restoredDatabase", String(detail.restoredDatabase));
             await ctx.pulumi.setConfig(stack, "restoredFilesBucket", String(detail.restoredFilesBucket));
+            if (tenants.length > 0) {
+                const databases = Object.fromEntries(tenants.map(({ id }) => [id, String(saved[id]!.restoredDatabase)]));
+                await ctx.pulumi.setConfig(stack, "restoredTenantDatabases", JSON.stringify(databases));
+                detail.tenants = { ...saved };
+            }
             await ctx.pulumi.up(stack);
             return detail;
         },
     };
+}
+
+/** The RDS databases a restore step's detail says it restored: the environment's, then each dedicated-saas tenant's. */
+export function restoredRdsDatabases(detail: Record<string, unknown> | undefined): string[] {
+    const of = (part: Record<string, unknown> | undefined): string[] => {
+        const points = part?.points as Record<string, { resourceType: string }> | undefined;
+        return typeof part?.restoredDatabase === "string" && points?.database?.resourceType === "RDS" ? [part.restoredDatabase] : [];
+    };
+    return [...of(detail), ...Object.values((detail?.tenants as Record<string, Record<string, unknown>> | undefined) ?? {}).flatMap(of)];
+}
+
+const SHARED_KEYS = ["points", "restoredDatabase", "restoredFilesBucket", "jobs", "attempts", "created", "masterUserSecretArn"];
+
+function pick(record: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+    return Object.fromEntries(keys.filter((key) => record[key] !== undefined).map((key) => [key, record[key]]));
+}
+
+/**
+ * A platform recovery's dedicated-saas tenants, each with the off-site recovery points of its own
+ * production stack (its outputs, validated like production's) and the recovery bucket its files go
+ * into; none for a tenant's own recovery environment.
+ */
+export async function dedicatedSaasSources(ctx: DrContext, stack: string, env: RecoveryOutputs, options: { readonly required?: boolean } = {}): Promise<{ id: string; source: RestoreSource; filesBucketName: string }[]> {
+    if (platformRegionOf(ctx.target.production) === undefined) return [];
+    if (env.dedicatedSaasTenants === undefined && options.required === false) return [];
+    if (env.dedicatedSaasTenants === undefined) {
+        throw new OutputError(`stack ${stack}: dedicatedSaasTenants is missing (a platform recovery exports its dedicated-saas tenants, {} when the region has none; deploy the stack with npm run up first)`);
+    }
+    const sources = [];
+    for (const [id, tenant] of Object.entries(env.dedicatedSaasTenants).sort(([a], [b]) => a.localeCompare(b))) {
+        const outputs = readTenantSourceOutputs(id, await ctx.pulumi.outputs(id));
+        sources.push({ id, filesBucketName: tenant.filesBucketName, source: { vaultArn: outputs.offsiteBackupVaultArn, resources: { database: outputs.databaseArn, files: outputs.filesBucketArn }, label: `tenant ${id}` } });
+    }
+    return sources;
 }
 
 /** The DNS step: the recovery stack's SECONDARY record on (activate) or off (failback), through `pulumi up`. */
@@ -80,11 +143,17 @@ export function checkStep(stackOf: (ctx: DrContext) => string): Step {
         async run(ctx) {
             const stack = stackOf(ctx);
             const env = await recoveryOutputs(ctx, stack, { active: true });
-            const { result, attempts } = await checkUntil(ctx.check, env.url!, { now: ctx.now, sleep: ctx.sleep, pollMs: ctx.pollMs, timeoutMs: ctx.checkTimeoutMs });
-            if (!result.ok) {
-                throw new Error(`${env.url} fails the functional check after ${attempts} attempt(s): ${result.error}`);
+            // A platform: its own URL and each dedicated-saas tenant's (outputs.ts environmentUrls).
+            const urls = environmentUrls(stack, env);
+            const attemptsByUrl: Record<string, number> = {};
+            for (const url of urls) {
+                const { result, attempts } = await checkUntil(ctx.check, url, { now: ctx.now, sleep: ctx.sleep, pollMs: ctx.pollMs, timeoutMs: ctx.checkTimeoutMs });
+                if (!result.ok) {
+                    throw new Error(`${url} fails the functional check after ${attempts} attempt(s): ${result.error}`);
+                }
+                attemptsByUrl[url] = attempts;
             }
-            return { url: env.url, attempts };
+            return urls.length === 1 ? { url: env.url, attempts: attemptsByUrl[env.url!] } : { url: env.url, attempts: attemptsByUrl[env.url!], urls: attemptsByUrl };
         },
     };
 }

@@ -11,7 +11,7 @@ import {
     StartRestoreJobCommand,
 } from "@aws-sdk/client-backup";
 import { CreateRuleCommand, DeleteRuleCommand, DescribeRulesCommand, ElasticLoadBalancingV2Client, Rule } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { DBInstanceNotFoundFault, DeleteDBInstanceCommand, DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
+import { DBInstanceNotFoundFault, DeleteDBInstanceCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand, RDSClient } from "@aws-sdk/client-rds";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 
 import { arnName, arnRegion } from "./outputs";
@@ -49,6 +49,23 @@ export interface DrAws {
      * final snapshot; true once it is gone. Refuses any identifier that is not a drill's.
      */
     deleteDrillDatabase(region: string, identifier: string): Promise<boolean>;
+    /** A restored RDS instance's state and its RDS-managed master secret (none until turned on). */
+    masterSecret(region: string, identifier: string): Promise<MasterSecretState>;
+    /**
+     * Turns the RDS-managed master password on (the secret in Secrets Manager, encrypted with
+     * `kmsKeyId`), applied immediately. A Postgres instance restored from a snapshot has none
+     * (botocore RDS RestoreDBInstanceFromDBSnapshot.ManageMasterUserPassword: "Applies to RDS for Oracle only").
+     */
+    manageMasterSecret(region: string, identifier: string, kmsKeyId: string): Promise<void>;
+}
+
+export interface MasterSecretState {
+    /** DBInstanceStatus (`available`, `modifying`, ...). */
+    readonly instanceStatus: string;
+    /** MasterUserSecret.SecretStatus (`creating`, `active`, `rotating`, `impaired`); absent while RDS manages none. */
+    readonly secretStatus?: string;
+    readonly secretArn?: string;
+    readonly kmsKeyId?: string;
 }
 
 /** The identifiers `dr` gives the databases a drill restores (`<target>-drill-<run id>`). */
@@ -154,6 +171,26 @@ export function sdkAws(): DrAws {
                 if (error instanceof DBInstanceNotFoundFault || (error as Error).name === "DBInstanceNotFoundFault") return true;
                 throw error;
             }
+        },
+        async masterSecret(region, identifier) {
+            const rds = client("rds", region, () => new RDSClient({ region }));
+            const found = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
+            const instance = found.DBInstances?.[0];
+            if (instance === undefined) throw new Error(`DescribeDBInstances of ${identifier} in ${region} returned no instance`);
+            const secret = instance.MasterUserSecret;
+            return {
+                instanceStatus: instance.DBInstanceStatus ?? "unknown",
+                ...(secret?.SecretStatus ? { secretStatus: secret.SecretStatus } : {}),
+                ...(secret?.SecretArn ? { secretArn: secret.SecretArn } : {}),
+                ...(secret?.KmsKeyId ? { kmsKeyId: secret.KmsKeyId } : {}),
+            };
+        },
+        async manageMasterSecret(region, identifier, kmsKeyId) {
+            const rds = client("rds", region, () => new RDSClient({ region }));
+            // botocore RDS ModifyDBInstance: ManageMasterUserPassword can't go with MasterUserPassword;
+            // MasterUserSecretKmsKeyId is valid only while turning the management on (the key of an
+            // existing secret can't be changed), so the caller asks only when no secret is managed.
+            await rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: identifier, ManageMasterUserPassword: true, MasterUserSecretKmsKeyId: kmsKeyId, ApplyImmediately: true }));
         },
     };
 }

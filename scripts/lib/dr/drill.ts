@@ -3,7 +3,7 @@
 // record of production's), timed against the two-hour promise, then the copy torn down.
 // Production is only read (its outputs and its off-site recovery points).
 
-import { checkStep, restoreStep, versionStep } from "./activate";
+import { checkStep, restoredRdsDatabases, restoreStep, versionStep } from "./activate";
 import { productionOutputs, Step } from "./context";
 import { arnRegion } from "./outputs";
 
@@ -27,21 +27,24 @@ export const DRILL_STEPS: readonly Step[] = [
         async run(ctx) {
             const restored = ctx.state.steps.find((step) => step.name === "restore")?.detail;
             const database = restored?.restoredDatabase as string | undefined;
-            const points = restored?.points as Record<string, { resourceType: string }> | undefined;
-            // AWS Backup created the database, so no stack owns it; it must be gone before its
-            // subnet group and security group (the drill stack's) can be destroyed.
-            if (database !== undefined && points?.database?.resourceType === "RDS") {
+            // AWS Backup created the databases (a platform: each dedicated-saas tenant's too), so no
+            // stack owns them; they must be gone before their subnet group and security group (the
+            // drill stack's) can be destroyed.
+            const databases = restoredRdsDatabases(restored);
+            if (databases.length > 0) {
                 // Restore jobs create their resource in the vault's region: the off-site one.
                 const region = arnRegion((await productionOutputs(ctx)).offsiteBackupVaultArn);
-                while (!(await ctx.aws.deleteDrillDatabase(region, database))) {
-                    await ctx.sleep(ctx.pollMs);
+                for (const name of databases) {
+                    while (!(await ctx.aws.deleteDrillDatabase(region, name))) {
+                        await ctx.sleep(ctx.pollMs);
+                    }
+                    ctx.log.info({ event: "drill-database-deleted", database: name }, `the drill's database ${name} is deleted`);
                 }
-                ctx.log.info({ event: "drill-database-deleted", database }, `the drill's database ${database} is deleted`);
             }
             if (await ctx.pulumi.exists(ctx.target.drill)) {
                 await ctx.pulumi.destroy(ctx.target.drill);
             }
-            return { stack: ctx.target.drill, ...(database !== undefined ? { deletedDatabase: database } : {}) };
+            return { stack: ctx.target.drill, ...(database !== undefined ? { deletedDatabase: database } : {}), ...(databases.length > 1 ? { deletedDatabases: databases } : {}) };
         },
     },
 ];

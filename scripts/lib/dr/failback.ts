@@ -8,6 +8,7 @@ import { redirectStep } from "./activate";
 import { checkUntil } from "./check";
 import { DrContext, productionOutputs, recoveryOutputs, Step } from "./context";
 import { arnRegion, OutputError, readRecoveryOutputs } from "./outputs";
+import { refuseFailbackWithTenants } from "./preconditions";
 import { restore } from "./restore";
 
 /**
@@ -57,12 +58,12 @@ export function adoptProblem(production: string, productionDatabaseArn: string, 
 export const FAILBACK_NOTICE = "Planned return to our production environment: the service may be unavailable for a short time.";
 
 /** Production's own restore role and target (the outputs a failback needs of production). */
-async function productionRestoreInto(ctx: DrContext): Promise<{ roleArn: string; target: NonNullable<ReturnType<typeof readRecoveryOutputs>["restoreTarget"]> }> {
+async function productionRestoreInto(ctx: DrContext): Promise<{ roleArn: string; target: NonNullable<ReturnType<typeof readRecoveryOutputs>["restoreTarget"]>; dataKeyArn?: string }> {
     const json = await ctx.pulumi.outputs(ctx.target.production);
     const raw = JSON.parse(json) as Record<string, unknown>;
     // The same shape as a recovery stack's: validated by the same reader.
     const parsed = readRecoveryOutputs(ctx.target.production, JSON.stringify({ ...raw, recoveryActive: false }));
-    return { roleArn: parsed.restoreRoleArn, target: parsed.restoreTarget };
+    return { roleArn: parsed.restoreRoleArn, target: parsed.restoreTarget, ...(parsed.dataKeyArn ? { dataKeyArn: parsed.dataKeyArn } : {}) };
 }
 
 /**
@@ -99,6 +100,7 @@ export const FAILBACK_STEPS: readonly Step[] = [
         title: "restore the recovery environment's newest own backups into production's network",
         async run(ctx, previous, save) {
             const env = await recoveryOutputs(ctx, ctx.target.recovery, { active: true });
+            refuseFailbackWithTenants(ctx.target.recovery, env.dedicatedSaasTenants);
             if (env.backupVaultArn === undefined || env.databaseArn === undefined) {
                 throw new OutputError(`stack ${ctx.target.recovery}: backupVaultArn and databaseArn are needed for a failback (is the recovery environment active?)`);
             }

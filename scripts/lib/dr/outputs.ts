@@ -2,6 +2,8 @@
 // validation: a missing or malformed output is named with its stack, so an operator at 3 a.m.
 // knows which stack to look at instead of reading a TypeError.
 
+import { TENANT_ID } from "../cli";
+
 /** What production exports and the contingency plan needs (the recovery stacks' design). */
 export interface ProductionOutputs {
     /** The public URL of the application (`https://acme.itm.example.net`). */
@@ -27,7 +29,7 @@ export interface ProductionOutputs {
  * requires its own (restore-plan.ts).
  */
 export interface RestoreTarget {
-    /** The DB subnet group an RDS restore lands in; absent on a physical production (no RDS). */
+    /** Where an RDS database is restored; absent for an environment whose database is an EC2 server (physical). */
     readonly dbSubnetGroupName?: string;
     readonly securityGroupIds: readonly string[];
     readonly filesBucketName: string;
@@ -49,6 +51,30 @@ export interface RecoveryOutputs {
     readonly backupVaultArn?: string;
     /** The restored database (active only): failback restores its recovery points. */
     readonly databaseArn?: string;
+    /** The environment's data key: the managed master secret of a restored RDS database is encrypted with it. */
+    readonly dataKeyArn?: string;
+    /** A platform recovery: its dedicated-saas tenants (always exported, empty when the region has none). */
+    readonly dedicatedSaasTenants?: Readonly<Record<string, DedicatedSaasTenantOutputs>>;
+}
+
+/** One dedicated-saas tenant of a platform recovery stack (output `dedicatedSaasTenants`). */
+export interface DedicatedSaasTenantOutputs {
+    /** The recovery's bucket the tenant's files are restored into. */
+    readonly filesBucketName: string;
+    /** The name its failover records carry (the host, or `<tenant>.edge.<base>` for an own domain). */
+    readonly failoverName: string;
+    /** The tenant's check URL (active only). */
+    readonly url?: string;
+    /** Its restored database and its own backup vault (active only). */
+    readonly databaseArn?: string;
+    readonly backupVaultArn?: string;
+}
+
+/** What `dr` restores from a dedicated-saas tenant's production stack (its own outputs). */
+export interface TenantSourceOutputs {
+    readonly offsiteBackupVaultArn: string;
+    readonly databaseArn: string;
+    readonly filesBucketArn: string;
 }
 
 /** An output missing or of the wrong shape: one line naming the stack and the output. */
@@ -128,8 +154,7 @@ function restoreTarget(raw: Raw, problems: string[]): RestoreTarget | undefined 
     const target = value as Raw;
     const inner: string[] = [];
     const result = {
-        // Optional only where the target is a subnet (an EC2 database server's); one of the two is required.
-        dbSubnetGroupName: text("", target, "dbSubnetGroupName", inner, target.subnetId !== undefined && target.subnetId !== null),
+        dbSubnetGroupName: text("", target, "dbSubnetGroupName", inner, true),
         filesBucketName: text("", target, "filesBucketName", inner),
         availabilityZone: text("", target, "availabilityZone", inner),
         subnetId: text("", target, "subnetId", inner, true),
@@ -137,6 +162,10 @@ function restoreTarget(raw: Raw, problems: string[]): RestoreTarget | undefined 
     };
     if (!Array.isArray(result.securityGroupIds) || result.securityGroupIds.length === 0 || !result.securityGroupIds.every((id) => typeof id === "string" && /^sg-[0-9a-f]+$/.test(id))) {
         inner.push("securityGroupIds must be a non-empty list of sg-... ids");
+    }
+    if (target.dbSubnetGroupName === undefined && target.subnetId === undefined) {
+        // An RDS database is restored into a DB subnet group, a database server on EC2 (physical) into a subnet.
+        inner.push("dbSubnetGroupName is missing: the restore target names the DB subnet group (an RDS database) or subnetId (a database server on EC2, physical mode)");
     }
     problems.push(...inner.map((problem) => `restoreTarget.${problem}`));
     if (inner.length > 0) return undefined;
@@ -158,6 +187,8 @@ export function readRecoveryOutputs(stack: string, json: string, options: { read
         recoveryActive: active === true,
         backupVaultArn: arn(stack, raw, "backupVaultArn", problems, true),
         databaseArn: arn(stack, raw, "databaseArn", problems, true),
+        dataKeyArn: arn(stack, raw, "dataKeyArn", problems, true),
+        dedicatedSaasTenants: dedicatedSaasTenants(raw, problems),
     };
     if (problems.length > 0) fail(stack, problems);
     return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined)) as unknown as RecoveryOutputs;
@@ -173,4 +204,66 @@ export function arnRegion(value: string): string {
 /** The last part of an ARN after `:` or `/` (a vault's or bucket's name). */
 export function arnName(value: string): string {
     return value.split(/[:/]/).pop()!;
+}
+
+function dedicatedSaasTenants(raw: Raw, problems: string[]): Record<string, DedicatedSaasTenantOutputs> | undefined {
+    const value = raw.dedicatedSaasTenants;
+    if (value === undefined) return undefined;
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        problems.push("dedicatedSaasTenants is not an object ({ \"<tenant id>\": { filesBucketName, failoverName, ... } })");
+        return undefined;
+    }
+    const tenants: Record<string, DedicatedSaasTenantOutputs> = {};
+    for (const [id, entry] of Object.entries(value as Raw)) {
+        const inner: string[] = [];
+        if (!TENANT_ID.test(id)) {
+            problems.push(`dedicatedSaasTenants: "${id.slice(0, 40)}" is not a tenant id`);
+            continue;
+        }
+        if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
+            problems.push(`dedicatedSaasTenants.${id.slice(0, 40)} is not an object`);
+            continue;
+        }
+        const fields = entry as Raw;
+        const tenant = {
+            filesBucketName: text("", fields, "filesBucketName", inner),
+            failoverName: text("", fields, "failoverName", inner),
+            url: text("", fields, "url", inner, true),
+            databaseArn: arn("", fields, "databaseArn", inner, true),
+            backupVaultArn: arn("", fields, "backupVaultArn", inner, true),
+        };
+        if (tenant.url !== undefined && !/^https:\/\/[^/\s]+/.test(tenant.url)) inner.push(`url is "${tenant.url.slice(0, 80)}": expected https://HOST`);
+        problems.push(...inner.map((problem) => `dedicatedSaasTenants.${id}.${problem}`));
+        if (inner.length === 0) tenants[id] = Object.fromEntries(Object.entries(tenant).filter(([, v]) => v !== undefined)) as unknown as DedicatedSaasTenantOutputs;
+    }
+    return tenants;
+}
+
+/** The outputs `dr` restores a dedicated-saas tenant from: its own production stack's, validated like production's. */
+export function readTenantSourceOutputs(stack: string, json: string): TenantSourceOutputs {
+    const raw = parse(stack, json);
+    const problems: string[] = [];
+    const outputs = {
+        offsiteBackupVaultArn: arn(stack, raw, "offsiteBackupVaultArn", problems),
+        databaseArn: arn(stack, raw, "databaseArn", problems),
+        filesBucketArn: arn(stack, raw, "filesBucketArn", problems),
+    };
+    if (problems.length > 0) fail(stack, problems);
+    return outputs as TenantSourceOutputs;
+}
+
+/**
+ * The URLs an environment must pass the functional check on: its own, then each dedicated-saas
+ * tenant's check URL (a platform recovery), sorted by tenant id. An active environment without a
+ * tenant's URL is named, never skipped.
+ */
+export function environmentUrls(stack: string, env: RecoveryOutputs): string[] {
+    const missing: string[] = [];
+    const tenants = Object.entries(env.dedicatedSaasTenants ?? {}).sort(([a], [b]) => a.localeCompare(b));
+    const urls = tenants.map(([id, tenant]) => tenant.url ?? (missing.push(id), ""));
+    if (env.url === undefined) missing.unshift("the environment");
+    if (missing.length > 0) {
+        throw new OutputError(`stack ${stack}: no url for ${missing.join(", ")} (is the recovery environment active? pulumi stack output --json --stack ${stack})`);
+    }
+    return [env.url!, ...urls];
 }

@@ -2,7 +2,8 @@
 // leaves production exactly as it was: the stacks exist, their outputs are complete, a recent
 // enough recovery point exists for every resource, and (activate) production has really collapsed.
 
-import { refuseIfProductionHealthy, refuseWithoutRecovery } from "./activate";
+import { platformRegionOf } from "../../../lib/platform";
+import { dedicatedSaasSources, refuseIfProductionHealthy, refuseWithoutRecovery } from "./activate";
 import { DrContext, productionOutputs, recoveryOutputs, Refusal } from "./context";
 import type { Operation } from "./run-file";
 import { choosePoints } from "./restore";
@@ -20,6 +21,7 @@ export async function preconditions(ctx: DrContext, operation: Operation): Promi
         if (!env.recoveryActive) {
             throw new Refusal(`${recovery} is not active: there is nothing to return from`);
         }
+        refuseFailbackWithTenants(recovery, env.dedicatedSaasTenants);
         return notes;
     }
     if (operation === "activate" && env.recoveryActive) {
@@ -30,8 +32,34 @@ export async function preconditions(ctx: DrContext, operation: Operation): Promi
     }
     const points = await choosePoints(ctx, { vaultArn: outputs.offsiteBackupVaultArn, resources: { database: outputs.databaseArn, files: outputs.filesBucketArn } });
     notes.push(...points.map((chosen) => `${chosen.resource}: newest off-site recovery point ${chosen.point.createdAt.toISOString()}${chosen.stale ? " (older than the promise: --force)" : ""}`));
+    // A platform: every dedicated-saas tenant it carries must have points to restore too, checked
+    // before anything changes (the refusal names the tenant). A recovery stack deployed before it
+    // exported its tenants is not refused here: the version step's update brings the output, and
+    // the restore step requires it (and checks the tenants' points) before any restore job.
+    if (platformRegionOf(production) !== undefined && env.dedicatedSaasTenants === undefined) {
+        notes.push(`${recovery} does not export dedicatedSaasTenants yet: its tenants are read after the version step's update`);
+    }
+    for (const tenant of await dedicatedSaasSources(ctx, recovery, env, { required: false })) {
+        const chosen = await choosePoints(ctx, tenant.source);
+        notes.push(...chosen.map((point) => `tenant ${tenant.id} ${point.resource}: newest off-site recovery point ${point.point.createdAt.toISOString()}${point.stale ? " (older than the promise: --force)" : ""}`));
+    }
     if (operation === "activate") {
         await refuseIfProductionHealthy(ctx, outputs.url);
     }
     return notes;
+}
+
+/**
+ * A failback restores the recovery's own backups into production; for a platform that carries
+ * dedicated-saas tenants it would have to restore each tenant's database and files into the
+ * tenant's own production stack, which dr does not do yet: refused before anything is announced.
+ */
+export function refuseFailbackWithTenants(recovery: string, tenants: Readonly<Record<string, unknown>> | undefined): void {
+    const ids = Object.keys(tenants ?? {}).sort();
+    if (ids.length > 0) {
+        throw new Refusal(
+            `${recovery} carries the dedicated-saas tenants ${ids.join(", ")}: dr does not fail a platform back with its dedicated-saas tenants yet (each tenant's data must go back into its own production stack; README runbook, "Not yet"). ` +
+                `Nothing was changed; return this platform by hand with the failback steps of the runbook`,
+        );
+    }
 }

@@ -63,10 +63,14 @@ export function renderReport(state: RunState, steps: readonly Step[], now: Date)
         const outcome = record === undefined ? "not run" : record.status === "failed" ? `failed: ${record.error ?? ""}` : record.status;
         lines.push(`| ${index + 1} | ${cell(`${step.name}: ${step.title}`)} | ${record?.startedAt ?? ""} | ${record?.endedAt ?? ""} | ${duration(record?.startedAt, record?.endedAt)} | ${cell(outcome)} |`);
     });
-    const restored = state.steps.find((record) => record.name === "restore")?.detail.points as Record<string, { arn: string; createdAt: string; ageMinutes: number; stale: boolean }> | undefined;
+    type Points = Record<string, { arn: string; createdAt: string; ageMinutes: number; stale: boolean }>;
+    const detail = state.steps.find((record) => record.name === "restore")?.detail;
+    const restored = detail?.points as Points | undefined;
+    // A platform: each dedicated-saas tenant's points too, named `<tenant> database`.
+    const tenants = Object.entries((detail?.tenants as Record<string, { points?: Points }> | undefined) ?? {}).flatMap(([id, tenant]) => Object.entries(tenant.points ?? {}).map(([resource, point]) => [`${id} ${resource}`, point] as const));
     if (restored) {
         lines.push("", "## Recovery points restored", "", "| Resource | Recovery point | Created | Age at restore |", "|---|---|---|---|");
-        for (const [resource, point] of Object.entries(restored)) {
+        for (const [resource, point] of [...Object.entries(restored), ...tenants]) {
             lines.push(`| ${resource} | \`${point.arn}\` | ${point.createdAt} | ${formatDuration(point.ageMinutes * 60_000)}${point.stale ? " (older than the promise, --force)" : ""} |`);
         }
     }

@@ -36,13 +36,30 @@ export function choosePoint(resource: BackupTarget, resourceArn: string, vaultAr
     return { ok: true, chosen: { resource, point: newest, ageMs, stale } };
 }
 
-/** The restore job's metadata for the resource type of the point (AWS Backup's per-service restore metadata). */
-export function restoreMetadata(chosen: ChosenPoint, target: RestoreTarget, name: string): { resourceType: string; metadata: Record<string, string> } {
+/**
+ * The restore job's metadata for the resource type of the point (AWS Backup's per-service restore
+ * metadata; keys as AWS Backup's developer guide names them, values strings, lists as JSON):
+ * - RDS (https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-rds.html, and the RDS
+ *   instance keys of restore-testing-inferred-metadata.html): DBInstanceIdentifier (the new
+ *   instance, RestoreDBInstanceFromDBSnapshot's rules), DBSubnetGroupName, VpcSecurityGroupIds,
+ *   AvailabilityZone.
+ * - EC2 (restoring-ec2.html; restore-testing-inferred-metadata.html lists subnetId,
+ *   securityGroupIds, requireImdsV2, instanceType, iamInstanceProfileName, placement as the EC2 keys;
+ *   no availabilityZone: the subnet decides it): SubnetId, SecurityGroupIds, RequireIMDSv2 (the
+ *   launch template's metadata rule: tokens required).
+ * - S3 (https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-s3.html):
+ *   DestinationBucketName, NewBucket false (the environment's bucket exists), Encrypted true,
+ *   EncryptionType SSE-KMS with KMSKey: the environment's data key, since the bucket's default
+ *   encryption is that key (components/files-bucket.ts) and the original objects' key lives in
+ *   production's region. Restores into a bucket whose ACLs are disabled work because production's
+ *   bucket has them disabled too (restoring-s3.html: a destination needs ACLs only when the backup had them).
+ */
+export function restoreMetadata(chosen: ChosenPoint, target: RestoreTarget, name: string, dataKeyArn?: string): { resourceType: string; metadata: Record<string, string> } {
     const type = chosen.point.resourceType;
     switch (type) {
         case "RDS":
             if (target.dbSubnetGroupName === undefined) {
-                throw new Error(`the ${chosen.resource} is an RDS database: the target's restoreTarget must name its dbSubnetGroupName (a physical environment has no RDS to restore into)`);
+                throw new Error(`the ${chosen.resource} is an RDS database: the restore target must name its dbSubnetGroupName (it names only subnetId, a database server on EC2)`);
             }
             return {
                 resourceType: "RDS",
@@ -55,14 +72,20 @@ export function restoreMetadata(chosen: ChosenPoint, target: RestoreTarget, name
             };
         case "EC2":
             if (target.subnetId === undefined) {
-                throw new Error(`the ${chosen.resource} is an EC2 server: the recovery stack's restoreTarget must name its subnetId`);
+                throw new Error(`the ${chosen.resource} is an EC2 server: the restore target must name its subnetId (the data subnet of the database server)`);
             }
             return {
                 resourceType: "EC2",
-                metadata: { SubnetId: target.subnetId, SecurityGroupIds: JSON.stringify(target.securityGroupIds), AvailabilityZone: target.availabilityZone },
+                metadata: { SubnetId: target.subnetId, SecurityGroupIds: JSON.stringify(target.securityGroupIds), RequireIMDSv2: "true" },
             };
         case "S3":
-            return { resourceType: "S3", metadata: { DestinationBucketName: target.filesBucketName, NewBucket: "false", Encrypted: "true" } };
+            if (dataKeyArn === undefined) {
+                throw new Error(`the ${chosen.resource} are restored into ${target.filesBucketName}, encrypted with the environment's data key: the stack must export dataKeyArn`);
+            }
+            return {
+                resourceType: "S3",
+                metadata: { DestinationBucketName: target.filesBucketName, NewBucket: "false", Encrypted: "true", EncryptionType: "SSE-KMS", KMSKey: dataKeyArn },
+            };
         default:
             throw new Error(`the recovery point ${chosen.point.arn} is of type "${type}": dr restores RDS, EC2 and S3`);
     }

@@ -12,12 +12,18 @@ import { ChosenPoint, choosePoint, restoredDatabaseName, restoreMetadata } from 
 export interface RestoreSource {
     readonly vaultArn: string;
     readonly resources: Readonly<Record<BackupTarget, string>>;
+    /** Whose data it is when not the target's own (`tenant globex`): refusals name it. */
+    readonly label?: string;
 }
 
 export interface RestoreInto {
     readonly stack: string;
     readonly roleArn: string;
     readonly target: RestoreTarget;
+    /** The environment's data key: the restored files and the restored database's managed master secret are encrypted with it. */
+    readonly dataKeyArn?: string;
+    /** What the restored database is named after and the job tokens carry (default: the stack). */
+    readonly name?: string;
 }
 
 interface SavedPoint {
@@ -35,10 +41,10 @@ export async function choosePoints(ctx: DrContext, source: RestoreSource): Promi
         const points = await ctx.aws.recoveryPoints(source.vaultArn, source.resources[resource]);
         const choice = choosePoint(resource, source.resources[resource], source.vaultArn, points, ctx.now(), ctx.force);
         if (!choice.ok) {
-            throw new Refusal(choice.message);
+            throw new Refusal(source.label === undefined ? choice.message : `${source.label}: ${choice.message}`);
         }
         if (choice.chosen.stale) {
-            ctx.log.warn({ event: "stale-recovery-point", resource, point: choice.chosen.point.arn, ageMinutes: Math.round(choice.chosen.ageMs / 60_000) }, `restoring an old ${resource} recovery point (--force)`);
+            ctx.log.warn({ event: "stale-recovery-point", resource, ...(source.label ? { of: source.label } : {}), point: choice.chosen.point.arn, ageMinutes: Math.round(choice.chosen.ageMs / 60_000) }, `restoring an old ${resource} recovery point (--force)`);
         }
         chosen.push(choice.chosen);
     }
@@ -62,35 +68,85 @@ export async function restore(ctx: DrContext, source: RestoreSource, into: Resto
     detail.points = Object.fromEntries(
         points.map((chosen) => [chosen.resource, { arn: chosen.point.arn, resourceType: chosen.point.resourceType, createdAt: chosen.point.createdAt.toISOString(), ageMinutes: Math.round(chosen.ageMs / 60_000), stale: chosen.stale }]),
     );
-    const databaseName = (detail.restoredDatabase as string | undefined) ?? restoredDatabaseName(into.stack, ctx.state.runId);
+    const name = into.name ?? into.stack;
+    const databaseName = (detail.restoredDatabase as string | undefined) ?? restoredDatabaseName(name, ctx.state.runId);
     detail.restoredDatabase = databaseName;
     detail.restoredFilesBucket = into.target.filesBucketName;
+    // Every job's metadata first: a target that cannot take a point stops before any job starts.
+    const plans = new Map(points.map((chosen) => [chosen.resource, restoreMetadata(chosen, into.target, databaseName, into.dataKeyArn)]));
+    if (points.some((chosen) => chosen.point.resourceType === "RDS") && into.dataKeyArn === undefined) {
+        throw new Error(`stack ${into.stack} exports no dataKeyArn: the restored database's managed master secret is encrypted with the environment's data key`);
+    }
     save(detail);
     const jobs = { ...((detail.jobs as Record<string, string> | undefined) ?? {}) };
+    const attempts = { ...((detail.attempts as Record<string, number> | undefined) ?? {}) };
     for (const chosen of points) {
         if (jobs[chosen.resource] !== undefined) continue;
-        const { resourceType, metadata } = restoreMetadata(chosen, into.target, databaseName);
-        jobs[chosen.resource] = await ctx.aws.startRestore({ region, recoveryPointArn: chosen.point.arn, resourceType, roleArn: into.roleArn, metadata, token: `${ctx.state.runId}-${into.stack}-${chosen.resource}` });
-        ctx.log.info({ event: "restore-started", resource: chosen.resource, job: jobs[chosen.resource], point: chosen.point.arn }, `restore of the ${chosen.resource} started`);
+        const { resourceType, metadata } = plans.get(chosen.resource)!;
+        // A retry after a failed job needs a token of its own: the first one answers with the failed job.
+        const attempt = attempts[chosen.resource] ?? 1;
+        const token = `${ctx.state.runId}-${name}-${chosen.resource}${attempt > 1 ? `-${attempt}` : ""}`;
+        jobs[chosen.resource] = await ctx.aws.startRestore({ region, recoveryPointArn: chosen.point.arn, resourceType, roleArn: into.roleArn, metadata, token });
+        ctx.log.info({ event: "restore-started", resource: chosen.resource, of: name, job: jobs[chosen.resource], point: chosen.point.arn }, `restore of the ${chosen.resource} (${name}) started`);
         detail.jobs = { ...jobs };
         save(detail);
     }
-    const created: Record<string, string> = {};
-    const pending = new Set(Object.keys(jobs));
+    const created: Record<string, string> = { ...((detail.created as Record<string, string> | undefined) ?? {}) };
+    const pending = new Set(Object.keys(jobs).filter((resource) => created[resource] === undefined));
     while (pending.size > 0) {
         for (const resource of [...pending]) {
             const state = await ctx.aws.restoreJob(region, jobs[resource]!);
             if (state.status === "failed") {
-                throw new Error(`the restore job ${jobs[resource]} of the ${resource} ${state.message}`);
+                // Forgotten, so that --resume starts the job again (with a new token) instead of awaiting a dead one.
+                delete jobs[resource];
+                attempts[resource] = (attempts[resource] ?? 1) + 1;
+                detail.jobs = { ...jobs };
+                detail.attempts = { ...attempts };
+                save(detail);
+                throw new Error(`the restore job of the ${resource} (${name}) ${state.message}`);
             }
             if (state.status === "completed") {
                 pending.delete(resource);
-                if (state.createdResourceArn) created[resource] = state.createdResourceArn;
-                ctx.log.info({ event: "restore-completed", resource, job: jobs[resource] }, `restore of the ${resource} completed`);
+                created[resource] = state.createdResourceArn ?? "";
+                detail.created = { ...created };
+                save(detail);
+                ctx.log.info({ event: "restore-completed", resource, of: name, job: jobs[resource] }, `restore of the ${resource} (${name}) completed`);
             }
         }
         if (pending.size > 0) await ctx.sleep(ctx.pollMs);
     }
-    detail.created = created;
+    detail.created = Object.fromEntries(Object.entries(created).filter(([, arn]) => arn !== ""));
+    const database = points.find((chosen) => chosen.resource === "database");
+    if (database?.point.resourceType === "RDS" && detail.masterUserSecretArn === undefined) {
+        detail.masterUserSecretArn = await managedMasterSecret(ctx, region, databaseName, into.dataKeyArn!);
+        save(detail);
+    }
     return detail;
+}
+
+/**
+ * Makes RDS manage the restored instance's master password in Secrets Manager (the recovery
+ * stacks read the credentials from the instance's masterUserSecrets) and waits until the secret is
+ * active. Idempotent: an instance whose password RDS already manages is only awaited; an instance
+ * still busy (the restore's own backup, a modification) is waited for before it is modified.
+ */
+export async function managedMasterSecret(ctx: DrContext, region: string, identifier: string, kmsKeyId: string): Promise<string> {
+    let requested = false;
+    for (;;) {
+        const state = await ctx.aws.masterSecret(region, identifier);
+        if (state.secretStatus === "active" && state.secretArn !== undefined) {
+            ctx.log.info({ event: "master-secret-active", database: identifier, secret: state.secretArn }, `the master password of ${identifier} is managed by RDS`);
+            return state.secretArn;
+        }
+        if (state.secretStatus === "impaired") {
+            throw new Error(`the managed master secret of ${identifier} is impaired (${state.secretArn ?? "no ARN"}): RDS cannot use the key ${state.kmsKeyId ?? kmsKeyId}; check its key policy, then resume`);
+        }
+        if (state.secretStatus === undefined && !requested && state.instanceStatus === "available") {
+            await ctx.aws.manageMasterSecret(region, identifier, kmsKeyId);
+            requested = true;
+            ctx.log.info({ event: "master-secret-requested", database: identifier }, `RDS asked to manage the master password of ${identifier}`);
+            continue;
+        }
+        await ctx.sleep(ctx.pollMs);
+    }
 }
