@@ -16,6 +16,7 @@ export const PROCESS_TESTS = [
     "test/plan-base.test.ts",
     "test/stack-ops.test.ts",
     "test/stack-ops-offboarding.test.ts",
+    "test/stack-ops-recovery.test.ts",
     "test/tenant-lifecycle.test.ts",
 ];
 
