@@ -13,6 +13,8 @@ import {
 import { CreateRuleCommand, DeleteRuleCommand, DescribeRulesCommand, ElasticLoadBalancingV2Client, Rule } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DBInstanceNotFoundFault, DeleteDBInstanceCommand, DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { DescribeInstancesCommand, EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
+import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 
 import { arnName, arnRegion } from "./outputs";
 
@@ -49,6 +51,30 @@ export interface DrAws {
      * final snapshot; true once it is gone. Refuses any identifier that is not a drill's.
      */
     deleteDrillDatabase(region: string, identifier: string): Promise<boolean>;
+    /** The state of a CloudWatch Synthetics canary (GetCanary: `RUNNING`, `STOPPED`, ...). */
+    canaryState(region: string, name: string): Promise<string>;
+    /** Starts a canary that is not running (StartCanary). */
+    startCanary(region: string, name: string): Promise<void>;
+    /** The canary's recent runs, newest first (GetCanaryRuns). */
+    canaryRuns(region: string, name: string): Promise<CanaryRun[]>;
+    /** Writes an SSM String parameter, overwriting it (PutParameter). */
+    putParameter(region: string, name: string, value: string): Promise<void>;
+    /** An SSM parameter's value, or undefined when there is none (GetParameter: ParameterNotFound). */
+    getParameter(region: string, name: string): Promise<string | undefined>;
+    /**
+     * Terminates the EC2 instance a drill's restore job created (physical mode: no stack owns it);
+     * true once it is gone. Refuses any instance that is not in `drillSubnetId`, the drill copy's own
+     * data subnet, which no production or recovery resource lives in.
+     */
+    terminateDrillInstance(region: string, instanceArn: string, drillSubnetId: string): Promise<boolean>;
+}
+
+/** One run of a Synthetics canary (CanaryRun: Status.State RUNNING | PASSED | FAILED, Timeline.Started). */
+export interface CanaryRun {
+    readonly id: string;
+    readonly state: string;
+    readonly startedAt?: Date;
+    readonly reason?: string;
 }
 
 /** The identifiers `dr` gives the databases a drill restores (`<target>-drill-<run id>`). */
@@ -155,7 +181,69 @@ export function sdkAws(): DrAws {
                 throw error;
             }
         },
+        canaryState: async (_region, name) => noSynthetics(name),
+        startCanary: async (_region, name) => noSynthetics(name),
+        canaryRuns: async (_region, name) => noSynthetics(name),
+        async putParameter(region, name, value) {
+            const ssm = client("ssm", region, () => new SSMClient({ region }));
+            await ssm.send(new PutParameterCommand({ Name: name, Value: value, Type: "String", Overwrite: true }));
+        },
+        async getParameter(region, name) {
+            const ssm = client("ssm", region, () => new SSMClient({ region }));
+            try {
+                return (await ssm.send(new GetParameterCommand({ Name: name }))).Parameter?.Value;
+            } catch (error) {
+                if (error instanceof ParameterNotFound || (error as Error).name === "ParameterNotFound") return undefined;
+                throw error;
+            }
+        },
+        async terminateDrillInstance(region, instanceArn, drillSubnetId) {
+            const id = drillInstanceId(region, instanceArn);
+            const ec2 = client("ec2", region, () => new EC2Client({ region }));
+            let instance;
+            try {
+                instance = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations?.[0]?.Instances?.[0];
+            } catch (error) {
+                // EC2's error code for an instance id it does not know (EC2 API error codes).
+                if ((error as Error).name === "InvalidInstanceID.NotFound") return true;
+                throw error;
+            }
+            if (instance === undefined || instance.State?.Name === "terminated") return true;
+            if (instance.SubnetId !== drillSubnetId) {
+                throw new Error(`dr refuses to terminate ${id}: it is in subnet ${instance.SubnetId ?? "(none)"}, not in the drill copy's data subnet ${drillSubnetId}`);
+            }
+            if (instance.State?.Name !== "shutting-down") {
+                await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+            }
+            return false;
+        },
     };
+}
+
+/**
+ * The instance id of an EC2 instance ARN in `region` (`arn:aws:ec2:<region>:<account>:instance/i-...`,
+ * what DescribeRestoreJob's CreatedResourceArn is for an EC2 restore); anything else is refused.
+ */
+export function drillInstanceId(region: string, instanceArn: string): string {
+    const match = /^arn:aws[a-z-]*:ec2:([a-z0-9-]+):\d{12}:instance\/(i-[0-9a-f]{8,17})$/.exec(instanceArn);
+    if (match === null || match[1] !== region) {
+        throw new Error(`dr refuses to terminate "${instanceArn.slice(0, 100)}": only an EC2 instance a drill's restore job created in ${region} is terminated`);
+    }
+    return match[2]!;
+}
+
+/**
+ * What `dr` has no SDK client for yet: CloudWatch Synthetics (@aws-sdk/client-synthetics is not
+ * published in the SDK version family this repository pins, 3.1178.x, on the registry it installs from).
+ */
+export class MissingClientError extends Error {}
+
+function noSynthetics(name: string): never {
+    throw new MissingClientError(
+        `the recovery's front door is internal (VPN mode), so the functional check is its availability canary ${name}, and dr has no CloudWatch Synthetics client yet ` +
+            `(@aws-sdk/client-synthetics, not installed): look at the canary's last runs (CloudWatch > Application Signals > Synthetics canaries > ${name}); ` +
+            "once one started after the restore and PASSED, the environment is checked",
+    );
 }
 
 function isCompleted(point: RecoveryPointByBackupVault): boolean {

@@ -43,6 +43,13 @@ export interface RecoveryOutputs {
     readonly backupVaultArn?: string;
     /** The restored database (active only): failback restores its recovery points. */
     readonly databaseArn?: string;
+    /**
+     * Active only: the recovery's front door is internal (VPN modes), so an operator's machine
+     * cannot reach `url`: the functional check is then the recovery's own availability canary.
+     */
+    readonly internalDoor?: boolean;
+    /** Active only: the recovery's availability canary (CloudWatch Synthetics), the 5-minute check. */
+    readonly checkCanaryName?: string;
 }
 
 /** An output missing or of the wrong shape: one line naming the stack and the output. */
@@ -151,6 +158,7 @@ export function readRecoveryOutputs(stack: string, json: string, options: { read
         recoveryActive: active === true,
         backupVaultArn: arn(stack, raw, "backupVaultArn", problems, true),
         databaseArn: arn(stack, raw, "databaseArn", problems, true),
+        ...checkOutputs(raw, problems),
     };
     if (problems.length > 0) fail(stack, problems);
     return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined)) as unknown as RecoveryOutputs;
@@ -166,4 +174,28 @@ export function arnRegion(value: string): string {
 /** The last part of an ARN after `:` or `/` (a vault's or bucket's name). */
 export function arnName(value: string): string {
     return value.split(/[:/]/).pop()!;
+}
+
+/**
+ * `internalDoor` and `checkCanaryName` of a recovery stack (optional: a stack deployed before they
+ * existed has neither). An internal door needs the canary's name, since the canary is then the
+ * only check that reaches it. The name rule is CloudWatch Synthetics' (botocore synthetics model,
+ * CanaryName: 1-21 characters of `^[0-9a-z_\-]+$`).
+ */
+function checkOutputs(raw: Raw, problems: string[]): { internalDoor?: boolean; checkCanaryName?: string } {
+    const result: { internalDoor?: boolean; checkCanaryName?: string } = {};
+    const door = raw.internalDoor;
+    if (door !== undefined && door !== null) {
+        if (typeof door !== "boolean") problems.push(`internalDoor is ${JSON.stringify(door)?.slice(0, 40)}: expected true or false`);
+        else result.internalDoor = door;
+    }
+    const canary = text("", raw, "checkCanaryName", problems, true);
+    if (canary !== undefined) {
+        if (!/^[0-9a-z_-]{1,21}$/.test(canary)) problems.push(`checkCanaryName is "${canary.slice(0, 40)}": expected a Synthetics canary name (1-21 of a-z, 0-9, _ and -)`);
+        else result.checkCanaryName = canary;
+    }
+    if (result.internalDoor === true && canary === undefined) {
+        problems.push("internalDoor is true but checkCanaryName is missing: the canary is the only check that reaches an internal door");
+    }
+    return result;
 }
