@@ -11,6 +11,7 @@ export const PROCESS_TESTS = [
     "test/ci-processes.test.ts",
     "test/cli-smoke.test.ts",
     "test/dr.test.ts",
+    "test/dr-drill-record.test.ts",
     "test/entry.test.ts",
     "test/hermetic.test.ts",
     "test/plan-base.test.ts",
