@@ -15,6 +15,7 @@ import type { DrContext } from "../scripts/lib/dr/context";
 import { drillRecordName, drillRecordOf, parseDrillRecord, ssmNameProblems } from "../scripts/lib/dr/drill";
 import { readRecoveryOutputs } from "../scripts/lib/dr/outputs";
 import type { RunState } from "../scripts/lib/dr/run-file";
+import { renderReport } from "../scripts/lib/dr/report";
 import { drTarget } from "../scripts/lib/dr/targets";
 import { PRODUCTION_OUTPUTS, RECOVERY_OUTPUTS } from "./dr-fixture";
 
@@ -257,5 +258,36 @@ describe("the SDK side of records and teardown (aws-sdk-client-mock)", () => {
         expect(() => drillInstanceId("eu-central-1", arn)).toThrow("dr refuses to terminate");
         await expect(sdkAws().terminateDrillInstance("eu-central-1", arn, "subnet-drill")).rejects.toThrow("dr refuses to terminate");
         expect(ec2.calls()).toEqual([]);
+    });
+});
+
+describe("step 4 behind an internal door without a Synthetics client", () => {
+    const ctx = (force: boolean, operation: RunState["operation"]): DrContext =>
+        ({
+            target: drTarget("acme"),
+            pulumi: { outputs: async (stack: string) => JSON.stringify(stack === "acme" ? PRODUCTION_OUTPUTS : { ...RECOVERY_OUTPUTS, recoveryActive: true, internalDoor: true, checkCanaryName: "acme-recovery-avail" }) },
+            aws: sdkAws(),
+            check: async () => ({ ok: true, status: 200 }),
+            now: () => BEGAN,
+            sleep: async () => undefined,
+            log: pino({ level: "silent" }),
+            force,
+            pollMs: 60_000,
+            checkTimeoutMs: 15 * 60_000,
+            state: { operation } as RunState,
+        }) as unknown as DrContext;
+
+    it("GIVEN activate --force WHEN checked THEN done as confirmed by hand, and the report says dr did NOT check", async () => {
+        const detail = await environmentCheck(ctx(true, "activate"), "acme-recovery");
+        expect(detail).toEqual({ url: RECOVERY_OUTPUTS.url, via: "canary", canary: "acme-recovery-avail", checked: false, confirmedByHand: true });
+        const state = { runId: "r", operation: "activate", target: "acme", startedAt: BEGAN.toISOString(), since: BEGAN.toISOString(), force: true, steps: [{ name: "check", status: "done", startedAt: BEGAN.toISOString(), endedAt: BEGAN.toISOString(), detail }] } as RunState;
+        expect(renderReport(state, [{ name: "check", title: "check", run: async () => ({}) }], BEGAN)).toContain("| done: NOT checked by dr (--force: the operator confirmed the canary by hand) |");
+    });
+
+    it.each([
+        [false, "activate"],
+        [true, "drill"],
+    ] as const)("GIVEN --force %s on %s WHEN checked THEN it fails: a drill must prove the check", async (force, operation) => {
+        await expect(environmentCheck(ctx(force, operation), "acme-recovery")).rejects.toThrow("dr has no CloudWatch Synthetics client yet");
     });
 });

@@ -2,7 +2,7 @@
 // availability-check.ts: GET the login page over HTTPS, healthy only on 200), against any endpoint;
 // behind an internal door (VPN modes) the availability check's own canary, which runs inside.
 
-import type { DrAws } from "./aws";
+import { DrAws, MissingClientError } from "./aws";
 import { DrContext, productionOutputs, recoveryOutputs } from "./context";
 import { arnRegion } from "./outputs";
 import { formatDuration } from "./promise";
@@ -105,7 +105,19 @@ export async function environmentCheck(ctx: DrContext, stack: string): Promise<R
     if (env.internalDoor === true) {
         // The canary lives in the recovery stack, in the off-site region (where the restores land).
         const region = arnRegion((await productionOutputs(ctx)).offsiteBackupVaultArn);
-        const result = await canaryCheck(ctx.aws, { region, name: env.checkCanaryName! }, { since: began, now: ctx.now, sleep: ctx.sleep, pollMs: ctx.pollMs, timeoutMs: ctx.checkTimeoutMs });
+        let result: CanaryCheckResult;
+        try {
+            result = await canaryCheck(ctx.aws, { region, name: env.checkCanaryName! }, { since: began, now: ctx.now, sleep: ctx.sleep, pollMs: ctx.pollMs, timeoutMs: ctx.checkTimeoutMs });
+        } catch (error) {
+            // An incident must not stall on a client dr lacks: with --force (activate only; a drill
+            // exists to prove the check) the operator has confirmed the canary by hand, and the
+            // run file and report say the check was NOT made by dr.
+            if (error instanceof MissingClientError && ctx.force && ctx.state.operation === "activate") {
+                ctx.log.warn({ event: "check-not-made", canary: env.checkCanaryName }, `${error.message} (--force: confirmed by hand)`);
+                return { url: env.url, via: "canary", canary: env.checkCanaryName, checked: false, confirmedByHand: true };
+            }
+            throw error;
+        }
         const took = ctx.now().getTime() - began.getTime();
         ctx.log.info({ event: "canary-check", canary: env.checkCanaryName, ok: result.ok, attempts: result.attempts, startedCanary: result.startedCanary, ms: took }, `canary ${env.checkCanaryName}: ${result.ok ? "PASSED" : "not passed"} after ${result.attempts} poll(s)`);
         if (!result.ok) {

@@ -60,7 +60,8 @@ export function renderReport(state: RunState, steps: readonly Step[], now: Date)
     lines.push("", "## Steps", "", "| # | Step | Started | Ended | Took | Result |", "|---|---|---|---|---|---|");
     steps.forEach((step, index) => {
         const record = state.steps.find((candidate) => candidate.name === step.name);
-        const outcome = record === undefined ? "not run" : record.status === "failed" ? `failed: ${record.error ?? ""}` : record.status;
+        const unchecked = record?.detail.checked === false ? ": NOT checked by dr (--force: the operator confirmed the canary by hand)" : "";
+        const outcome = record === undefined ? "not run" : record.status === "failed" ? `failed: ${record.error ?? ""}` : `${record.status}${unchecked}`;
         lines.push(`| ${index + 1} | ${cell(`${step.name}: ${step.title}`)} | ${record?.startedAt ?? ""} | ${record?.endedAt ?? ""} | ${duration(record?.startedAt, record?.endedAt)} | ${cell(outcome)} |`);
     });
     const restored = state.steps.find((record) => record.name === "restore")?.detail.points as Record<string, { arn: string; createdAt: string; ageMinutes: number; stale: boolean }> | undefined;
