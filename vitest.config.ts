@@ -15,11 +15,13 @@ export const PROCESS_TESTS = [
     "test/dr.test.ts",
     "test/dr-failback.test.ts",
     "test/dr-platform.test.ts",
+    "test/dr-drill-record.test.ts",
     "test/entry.test.ts",
     "test/hermetic.test.ts",
     "test/plan-base.test.ts",
     "test/stack-ops.test.ts",
     "test/stack-ops-offboarding.test.ts",
+    "test/stack-ops-recovery.test.ts",
     "test/tenant-lifecycle.test.ts",
 ];
 

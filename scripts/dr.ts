@@ -11,7 +11,7 @@ import { ACTIVATE_STEPS } from "./lib/dr/activate";
 import { DrAws, sdkAws } from "./lib/dr/aws";
 import { FunctionalCheck, httpCheck } from "./lib/dr/check";
 import { DrContext, Refusal, Step } from "./lib/dr/context";
-import { DRILL_STEPS } from "./lib/dr/drill";
+import { DRILL_STEPS, recordDrill } from "./lib/dr/drill";
 import { FAILBACK_STEPS } from "./lib/dr/failback";
 import { OutputError } from "./lib/dr/outputs";
 import { preconditions } from "./lib/dr/preconditions";
@@ -187,6 +187,8 @@ export async function main(argv: string[], io: DrIo = { stdin: process.stdin, st
             return EXIT.invalid;
         }
         const outcome = await runSteps(ctx, steps, (current) => saveRun(runDir, current));
+        // A drill's durable record (SSM, the recovery's region), unless it was refused before it ran.
+        const recorded = operation === "drill" && !outcome.refused ? `${(await recordDrill(ctx, now())).text}\n` : "";
         const report = renderReport(state, steps, now());
         const reportFile = path.join(runDir, target.production, `${state.runId}.md`);
         fs.mkdirSync(path.dirname(reportFile), { recursive: true });
@@ -196,7 +198,7 @@ export async function main(argv: string[], io: DrIo = { stdin: process.stdin, st
         const summary = outcome.ok
             ? `${operation} ${target.production}: completed${result.kept === false ? "; the two-hour promise was BREACHED" : ""}.`
             : `${operation} ${target.production}: ${outcome.refused ? "refused" : "failed"} at step ${outcome.failedStep}: ${outcome.error}\n${outcome.refused ? "" : `Fix it, then: npm run dr -- ${operation} ${target.production} --resume`}`;
-        await out(`${summary.trimEnd()}\nReport: ${values.report ?? reportFile}\n\n${report}`);
+        await out(`${summary.trimEnd()}\nReport: ${values.report ?? reportFile}\n${recorded}\n${report}`);
         if (!outcome.ok) return EXIT.invalid;
         return operation === "drill" && result.kept === false ? EXIT.invalid : EXIT.ok;
     } catch (error) {

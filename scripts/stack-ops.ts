@@ -7,7 +7,7 @@
 
 import * as fs from "node:fs";
 
-import { platformRegionOf } from "../lib/platform";
+import { platformRegionOf, recoveryTargetOf } from "../lib/platform";
 import { ensureBuilt } from "./build";
 import { checkOutputPath, EXIT, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
 import { changedStacks } from "./lib/ops/changed";
@@ -24,10 +24,13 @@ export type { Command, OpsIo, OpsRequest } from "./lib/ops/request";
 export const USAGE = `Usage: npm run preview -- (STACK ... | --all) [--parallel N] [--dry-run] [--log-file FILE]
        npm run up      -- (STACK ... | --all) [--parallel N] [--dry-run] [--log-file FILE]
        npm run destroy -- TENANT [--yes] [--dry-run] [--log-file FILE]
+       npm run destroy -- TENANT-drill | TENANT-recovery --force [--yes] [--dry-run]
        tsx scripts/stack-ops.ts changed --plan PLAN.json
 
 Runs the real Pulumi program of each stack (Pulumi CLI and AWS credentials needed), with the policy
-pack in policy/. STACK is a tenant id (tenant-configs/STACK.yaml) or platform-<region>.
+pack in policy/. STACK is a tenant id (tenant-configs/STACK.yaml), platform-<region>, or the
+recovery environment or drill copy of either (acme-recovery, platform-eu-west-1-recovery, acme-drill),
+deployed in its production's off-site region.
 
   preview        what each stack would change (read-only)
   up             deploys; --all: the platform stacks first, then the canaries one by one (test and
@@ -42,12 +45,17 @@ pack in policy/. STACK is a tenant id (tenant-configs/STACK.yaml) or platform-<r
                  database and load balancer by an update targeted at them alone, destroys the stack
                  and removes the record; asks you to type the tenant id unless --yes. Vaults, keys
                  and backups are retained. A failed or unconfirmed backup leaves protection on.
+                 A drill copy (<x>-drill) is destroyed without a final backup (it holds restored
+                 copies only). A recovery environment (<x>-recovery) only with --force, and never
+                 while it is active (fail back first).
   changed        prints the JSON list of stacks whose plan diff shows a change (for CI)
 
   --all          every tenant in tenant-configs/ and the platform of every region in use
   --parallel N   stacks at once (default: STACK_PARALLEL, else 1)
   --dry-run      print what would run; change nothing
   --yes          destroy without asking for the tenant id
+  --force        destroy a recovery environment (<x>-recovery): the tenant or platform is then
+                 left without a place to recover into, and its monthly restore tests stop
   --log-file F   JSON logs to F (default: LOG_FILE, else stderr; readable on a terminal)
   --plan FILE    with changed: the plan document (npm run plan -- --all --base REF --json)
   -h, --help     show this help
@@ -63,6 +71,7 @@ export function parseRequest(argv: string[]): OpsRequest | "help" {
         parallel: { type: "string" },
         "dry-run": { type: "boolean", default: false },
         yes: { type: "boolean", default: false },
+        force: { type: "boolean", default: false },
         "log-file": { type: "string" },
         plan: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
@@ -76,7 +85,7 @@ export function parseRequest(argv: string[]): OpsRequest | "help" {
     }
     for (const stack of stacks) {
         if (!/^[a-z][a-z0-9-]{1,40}[a-z0-9]$/.test(stack)) {
-            throw new UsageError(`"${stack.slice(0, 60)}" is not a stack name (a tenant id or platform-<region>)`);
+            throw new UsageError(`"${stack.slice(0, 60)}" is not a stack name (a tenant id, platform-<region>, or <either>-recovery / <either>-drill)`);
         }
     }
     let parallel: number | undefined;
@@ -93,6 +102,7 @@ export function parseRequest(argv: string[]): OpsRequest | "help" {
         parallel,
         dryRun: values["dry-run"] === true,
         yes: values.yes === true,
+        force: values.force === true,
         logFile: values["log-file"],
         plan: values.plan,
     };
@@ -107,11 +117,21 @@ export function parseRequest(argv: string[]): OpsRequest | "help" {
         if (platformRegionOf(stacks[0]!) !== undefined) {
             throw new UsageError(`${stacks[0]} is a platform stack that every tenant of its region uses: destroy handles tenant stacks only`);
         }
+        const recoverySide = recoveryTargetOf(stacks[0]!);
+        if (recoverySide?.kind === "recovery" && !request.force) {
+            throw new UsageError(
+                `${stacks[0]} is the recovery environment of ${recoverySide.production}: destroying it leaves ${recoverySide.production} with nowhere to recover into ` +
+                    "(its recovery network, VPN endpoints, keys and restore role gone) and stops its monthly restore tests; add --force if that is really meant",
+            );
+        }
     } else if (request.all === stacks.length > 0) {
         throw new UsageError(`${request.command} takes either stack names or --all`);
     }
     if (request.yes && request.command !== "destroy") {
         throw new UsageError("--yes applies to destroy only");
+    }
+    if (request.force && (request.command !== "destroy" || recoveryTargetOf(stacks[0] ?? "")?.kind !== "recovery")) {
+        throw new UsageError("--force applies to destroy of a recovery environment (<x>-recovery) only");
     }
     return request;
 }

@@ -27,6 +27,7 @@ import {
     ServiceInputTypes as RdsInput,
     ServiceOutputTypes as RdsOutput,
 } from "@aws-sdk/client-rds";
+import { GetParameterCommand, ParameterNotFound, PutParameterCommand, ServiceInputTypes as SsmInput, ServiceOutputTypes as SsmOutput, SSMClient, SSMClientResolvedConfig } from "@aws-sdk/client-ssm";
 import { PublishCommand, ServiceInputTypes as SnsInput, ServiceOutputTypes as SnsOutput, SNSClient, SNSClientResolvedConfig } from "@aws-sdk/client-sns";
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import pino from "pino";
@@ -84,6 +85,9 @@ export interface World {
     readonly elb: AwsStub<ElbInput, ElbOutput, ElasticLoadBalancingV2ClientResolvedConfig>;
     readonly sns: AwsStub<SnsInput, SnsOutput, SNSClientResolvedConfig>;
     readonly rds: AwsStub<RdsInput, RdsOutput, RDSClientResolvedConfig>;
+    /** SSM: the drills' durable records, kept in `parameters` ("<region> <name>" -> value). */
+    readonly ssm: AwsStub<SsmInput, SsmOutput, SSMClientResolvedConfig>;
+    readonly parameters: Map<string, string>;
     /** The clock; `sleep` moves it on. */
     now: Date;
     /** Answers of the functional check by URL (default: production fails, every other URL passes). */
@@ -125,6 +129,8 @@ export function createWorld(): World {
         elb: mockClient(ElasticLoadBalancingV2Client),
         sns: mockClient(SNSClient),
         rds: mockClient(RDSClient),
+        ssm: mockClient(SSMClient),
+        parameters: new Map(),
         now: START,
         check: (url) => (url === PRODUCTION_OUTPUTS.url ? { ok: false, error: "connect ETIMEDOUT" } : { ok: true, status: 200 }),
         failInStep: undefined,
@@ -135,6 +141,17 @@ export function createWorld(): World {
     world.elb.reset();
     world.sns.reset();
     world.rds.reset();
+    world.ssm.reset();
+    // The drills' durable records: stored per region, as SSM keeps them.
+    world.ssm.on(PutParameterCommand).callsFake(async (input: { Name: string; Value: string }, client) => {
+        world.parameters.set(`${await client().config.region()} ${input.Name}`, input.Value);
+        return { Version: 1 };
+    });
+    world.ssm.on(GetParameterCommand).callsFake(async (input: { Name: string }, client) => {
+        const value = world.parameters.get(`${await client().config.region()} ${input.Name}`);
+        if (value === undefined) throw new ParameterNotFound({ message: `Parameter ${input.Name} not found.`, $metadata: {} });
+        return { Parameter: { Name: input.Name, Type: "String", Value: value } };
+    });
     // The drill's database: there until deleted, then (one poll later) gone. A restored database
     // has no managed master secret until dr asks for one.
     const deleted = new Set<string>();

@@ -370,7 +370,7 @@ describe("failback and status", () => {
         fs.writeFileSync(path.join(world.dir, "stacks", "platform-eu-west-1.json"), JSON.stringify({ config: {} }));
         expect(await dr(world, ["status", "acme"])).toBe(0);
         expect(output(world)).toBe(
-            "acme: ready\n  recovery stack acme-recovery: idle, ready\n  database: newest off-site recovery point 30 min old (promise: at most 5 h 00 min)\n  files: newest off-site recovery point 5 h 00 min old (promise: at most 33 h 00 min)\n  last drill: none recorded here (.dr/; CI keeps its drill reports as artifacts)\n",
+            "acme: ready\n  recovery stack acme-recovery: idle, ready\n  database: newest off-site recovery point 30 min old (promise: at most 5 h 00 min)\n  files: newest off-site recovery point 5 h 00 min old (promise: at most 33 h 00 min)\n  last drill: none recorded\n",
         );
         expect(await dr(world, ["drill", "acme", "--yes"])).toBe(0);
         world.now = new Date(START.getTime() + 6 * 3_600_000);

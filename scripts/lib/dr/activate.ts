@@ -5,7 +5,7 @@
 
 import { platformRegionOf, reservedSuffixOf } from "../../../lib/platform";
 import { maintenancePage } from "./aws";
-import { checkUntil } from "./check";
+import { environmentCheck } from "./check";
 import { DrContext, productionOutputs, recoveryOutputs, Refusal, Step } from "./context";
 import { environmentUrls, OutputError, readTenantSourceOutputs, RecoveryOutputs } from "./outputs";
 import { restore, RestoreSource } from "./restore";
@@ -139,22 +139,8 @@ export function redirectStep(title: string, redirect: boolean): Step {
 export function checkStep(stackOf: (ctx: DrContext) => string): Step {
     return {
         name: "check",
-        title: "functional check of the recovery endpoint (GET /login answers 200, as the 5-minute availability check)",
-        async run(ctx) {
-            const stack = stackOf(ctx);
-            const env = await recoveryOutputs(ctx, stack, { active: true });
-            // A platform: its own URL and each dedicated-saas tenant's (outputs.ts environmentUrls).
-            const urls = environmentUrls(stack, env);
-            const attemptsByUrl: Record<string, number> = {};
-            for (const url of urls) {
-                const { result, attempts } = await checkUntil(ctx.check, url, { now: ctx.now, sleep: ctx.sleep, pollMs: ctx.pollMs, timeoutMs: ctx.checkTimeoutMs });
-                if (!result.ok) {
-                    throw new Error(`${url} fails the functional check after ${attempts} attempt(s): ${result.error}`);
-                }
-                attemptsByUrl[url] = attempts;
-            }
-            return urls.length === 1 ? { url: env.url, attempts: attemptsByUrl[env.url!] } : { url: env.url, attempts: attemptsByUrl[env.url!], urls: attemptsByUrl };
-        },
+        title: "functional check of the recovery endpoint (GET /login answers 200, as the 5-minute availability check; behind an internal door, that check's canary)",
+        run: (ctx) => environmentCheck(ctx, stackOf(ctx)),
     };
 }
 

@@ -13,6 +13,9 @@ import {
 import { CreateRuleCommand, DeleteRuleCommand, DescribeRulesCommand, ElasticLoadBalancingV2Client, Rule } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DBInstanceNotFoundFault, DeleteDBInstanceCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand, RDSClient } from "@aws-sdk/client-rds";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { DescribeInstancesCommand, EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
+import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { GetCanaryCommand, GetCanaryRunsCommand, StartCanaryCommand, SyntheticsClient } from "@aws-sdk/client-synthetics";
 
 import { arnName, arnRegion } from "./outputs";
 
@@ -57,6 +60,22 @@ export interface DrAws {
      * (botocore RDS RestoreDBInstanceFromDBSnapshot.ManageMasterUserPassword: "Applies to RDS for Oracle only").
      */
     manageMasterSecret(region: string, identifier: string, kmsKeyId: string): Promise<void>;
+    /** The state of a CloudWatch Synthetics canary (GetCanary: `RUNNING`, `STOPPED`, ...). */
+    canaryState(region: string, name: string): Promise<string>;
+    /** Starts a canary that is not running (StartCanary). */
+    startCanary(region: string, name: string): Promise<void>;
+    /** The canary's recent runs, newest first (GetCanaryRuns). */
+    canaryRuns(region: string, name: string): Promise<CanaryRun[]>;
+    /** Writes an SSM String parameter, overwriting it (PutParameter). */
+    putParameter(region: string, name: string, value: string): Promise<void>;
+    /** An SSM parameter's value, or undefined when there is none (GetParameter: ParameterNotFound). */
+    getParameter(region: string, name: string): Promise<string | undefined>;
+    /**
+     * Terminates the EC2 instance a drill's restore job created (physical mode: no stack owns it);
+     * true once it is gone. Refuses any instance that is not in `drillSubnetId`, the drill copy's own
+     * data subnet, which no production or recovery resource lives in.
+     */
+    terminateDrillInstance(region: string, instanceArn: string, drillSubnetId: string): Promise<boolean>;
 }
 
 export interface MasterSecretState {
@@ -66,6 +85,14 @@ export interface MasterSecretState {
     readonly secretStatus?: string;
     readonly secretArn?: string;
     readonly kmsKeyId?: string;
+}
+
+/** One run of a Synthetics canary (CanaryRun: Status.State RUNNING | PASSED | FAILED, Timeline.Started). */
+export interface CanaryRun {
+    readonly id: string;
+    readonly state: string;
+    readonly startedAt?: Date;
+    readonly reason?: string;
 }
 
 /** The identifiers `dr` gives the databases a drill restores (`<target>-drill-<run id>`). */
@@ -192,7 +219,76 @@ export function sdkAws(): DrAws {
             // existing secret can't be changed), so the caller asks only when no secret is managed.
             await rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: identifier, ManageMasterUserPassword: true, MasterUserSecretKmsKeyId: kmsKeyId, ApplyImmediately: true }));
         },
+        async canaryState(region, name) {
+            const synthetics = client("synthetics", region, () => new SyntheticsClient({ region }));
+            return (await synthetics.send(new GetCanaryCommand({ Name: name }))).Canary?.Status?.State ?? "UNKNOWN";
+        },
+        async startCanary(region, name) {
+            const synthetics = client("synthetics", region, () => new SyntheticsClient({ region }));
+            await synthetics.send(new StartCanaryCommand({ Name: name }));
+        },
+        async canaryRuns(region, name) {
+            const synthetics = client("synthetics", region, () => new SyntheticsClient({ region }));
+            // GetCanaryRuns: MaxResults 1 to 100 (botocore synthetics model); the newest page is enough:
+            // only runs started since the step began count, at one run per 5 minutes.
+            const runs = (await synthetics.send(new GetCanaryRunsCommand({ Name: name, MaxResults: 100 }))).CanaryRuns ?? [];
+            return runs
+                .map(
+                    (run): CanaryRun => ({
+                        id: run.Id ?? "",
+                        state: run.Status?.State ?? "UNKNOWN",
+                        ...(run.Timeline?.Started ? { startedAt: run.Timeline.Started } : {}),
+                        ...(run.Status?.StateReason ? { reason: run.Status.StateReason } : {}),
+                    }),
+                )
+                .sort((a, b) => (b.startedAt?.getTime() ?? 0) - (a.startedAt?.getTime() ?? 0));
+        },
+        async putParameter(region, name, value) {
+            const ssm = client("ssm", region, () => new SSMClient({ region }));
+            await ssm.send(new PutParameterCommand({ Name: name, Value: value, Type: "String", Overwrite: true }));
+        },
+        async getParameter(region, name) {
+            const ssm = client("ssm", region, () => new SSMClient({ region }));
+            try {
+                return (await ssm.send(new GetParameterCommand({ Name: name }))).Parameter?.Value;
+            } catch (error) {
+                if (error instanceof ParameterNotFound || (error as Error).name === "ParameterNotFound") return undefined;
+                throw error;
+            }
+        },
+        async terminateDrillInstance(region, instanceArn, drillSubnetId) {
+            const id = drillInstanceId(region, instanceArn);
+            const ec2 = client("ec2", region, () => new EC2Client({ region }));
+            let instance;
+            try {
+                instance = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations?.[0]?.Instances?.[0];
+            } catch (error) {
+                // EC2's error code for an instance id it does not know (EC2 API error codes).
+                if ((error as Error).name === "InvalidInstanceID.NotFound") return true;
+                throw error;
+            }
+            if (instance === undefined || instance.State?.Name === "terminated") return true;
+            if (instance.SubnetId !== drillSubnetId) {
+                throw new Error(`dr refuses to terminate ${id}: it is in subnet ${instance.SubnetId ?? "(none)"}, not in the drill copy's data subnet ${drillSubnetId}`);
+            }
+            if (instance.State?.Name !== "shutting-down") {
+                await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+            }
+            return false;
+        },
     };
+}
+
+/**
+ * The instance id of an EC2 instance ARN in `region` (`arn:aws:ec2:<region>:<account>:instance/i-...`,
+ * what DescribeRestoreJob's CreatedResourceArn is for an EC2 restore); anything else is refused.
+ */
+export function drillInstanceId(region: string, instanceArn: string): string {
+    const match = /^arn:aws[a-z-]*:ec2:([a-z0-9-]+):\d{12}:instance\/(i-[0-9a-f]{8,17})$/.exec(instanceArn);
+    if (match === null || match[1] !== region) {
+        throw new Error(`dr refuses to terminate "${instanceArn.slice(0, 100)}": only an EC2 instance a drill's restore job created in ${region} is terminated`);
+    }
+    return match[2]!;
 }
 
 function isCompleted(point: RecoveryPointByBackupVault): boolean {

@@ -55,6 +55,13 @@ export interface RecoveryOutputs {
     readonly dataKeyArn?: string;
     /** A platform recovery: its dedicated-saas tenants (always exported, empty when the region has none). */
     readonly dedicatedSaasTenants?: Readonly<Record<string, DedicatedSaasTenantOutputs>>;
+    /**
+     * Active only: the recovery's front door is internal (VPN modes), so an operator's machine
+     * cannot reach `url`: the functional check is then the recovery's own availability canary.
+     */
+    readonly internalDoor?: boolean;
+    /** Active only: the recovery's availability canary (CloudWatch Synthetics), the 5-minute check. */
+    readonly checkCanaryName?: string;
 }
 
 /** One dedicated-saas tenant of a platform recovery stack (output `dedicatedSaasTenants`). */
@@ -189,6 +196,7 @@ export function readRecoveryOutputs(stack: string, json: string, options: { read
         databaseArn: arn(stack, raw, "databaseArn", problems, true),
         dataKeyArn: arn(stack, raw, "dataKeyArn", problems, true),
         dedicatedSaasTenants: dedicatedSaasTenants(raw, problems),
+        ...checkOutputs(raw, problems),
     };
     if (problems.length > 0) fail(stack, problems);
     return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined)) as unknown as RecoveryOutputs;
@@ -266,4 +274,28 @@ export function environmentUrls(stack: string, env: RecoveryOutputs): string[] {
         throw new OutputError(`stack ${stack}: no url for ${missing.join(", ")} (is the recovery environment active? pulumi stack output --json --stack ${stack})`);
     }
     return [env.url!, ...urls];
+}
+
+/**
+ * `internalDoor` and `checkCanaryName` of a recovery stack (optional: a stack deployed before they
+ * existed has neither). An internal door needs the canary's name, since the canary is then the
+ * only check that reaches it. The name rule is CloudWatch Synthetics' (botocore synthetics model,
+ * CanaryName: 1-21 characters of `^[0-9a-z_\-]+$`).
+ */
+function checkOutputs(raw: Raw, problems: string[]): { internalDoor?: boolean; checkCanaryName?: string } {
+    const result: { internalDoor?: boolean; checkCanaryName?: string } = {};
+    const door = raw.internalDoor;
+    if (door !== undefined && door !== null) {
+        if (typeof door !== "boolean") problems.push(`internalDoor is ${JSON.stringify(door)?.slice(0, 40)}: expected true or false`);
+        else result.internalDoor = door;
+    }
+    const canary = text("", raw, "checkCanaryName", problems, true);
+    if (canary !== undefined) {
+        if (!/^[0-9a-z_-]{1,21}$/.test(canary)) problems.push(`checkCanaryName is "${canary.slice(0, 40)}": expected a Synthetics canary name (1-21 of a-z, 0-9, _ and -)`);
+        else result.checkCanaryName = canary;
+    }
+    if (result.internalDoor === true && canary === undefined) {
+        problems.push("internalDoor is true but checkCanaryName is missing: the canary is the only check that reaches an internal door");
+    }
+    return result;
 }

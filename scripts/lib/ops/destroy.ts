@@ -6,9 +6,11 @@
 import type { Stack } from "@pulumi/pulumi/automation";
 import type { Logger } from "pino";
 
+import { recoveryTargetOf } from "../../../lib/platform";
 import { finalBackupConfigValue, FinalBackupRecord, OFFBOARDING_CONFIG_KEY } from "../../../lib/promises/offboarding";
 import { EXIT, readLine, writeStdout } from "../cli";
 import { FINAL_BACKUP_RETENTION_DAYS, FinalBackupPlan, finalBackupPlan, FinishedBackup, startBackupJobArgs, takeFinalBackup } from "./backup";
+import { destroyRecoverySide } from "./destroy-recovery";
 import { classifySelectFailure, describeSelectFailure, finalBackupRecord, protectedUrns } from "./offboarding";
 import { existingStack, outputValues, policyPack, progress, requireTool } from "./pulumi";
 import { OpsIo, OpsRequest } from "./request";
@@ -191,6 +193,10 @@ export async function offboard(tenant: string, settings: OpsSettings, log: Logge
 }
 export async function destroy(request: OpsRequest, settings: OpsSettings, log: Logger, io: OpsIo): Promise<number> {
     const tenant = request.stacks[0]!;
+    const side = recoveryTargetOf(tenant);
+    if (side !== undefined) {
+        return destroyRecoverySide({ stack: tenant, ...side }, request, settings, log, io);
+    }
     if (!request.dryRun) {
         await requireTool("aws", ["--version"]);
     }

@@ -6,10 +6,13 @@ import * as path from "node:path";
 
 import type { Logger } from "pino";
 
-import { platformRegionOf } from "../../../lib/platform";
+import { platformRegionOf, recoveryTargetOf } from "../../../lib/platform";
 import { claimCacheFile } from "../../../stacks/config/claims";
 import { loadFleetDirectory, loadFleetFilesAgainstDirectory } from "../../../stacks/config/load-fleet";
-import { tenantConfigDir } from "../../../stacks/config/project";
+import { loadPlatformFleet } from "../../../stacks/config/platform-file";
+import { platformConfigDir } from "../../../stacks/config/platform-index";
+import { repoRoot, tenantConfigDir } from "../../../stacks/config/project";
+import type { Tenant } from "../../../stacks/config/tenant";
 import { formatProblem } from "../../../stacks/config/validate";
 import { EXIT, writeStdout } from "../cli";
 import { offboard } from "./destroy";
@@ -43,22 +46,70 @@ export function resolveTargets(request: OpsRequest, parallel: number): Targets {
             regions.set(stack, region);
             continue;
         }
-        const fleet = loadFleetFilesAgainstDirectory([path.join(tenantConfigDir(), `${stack}.yaml`)], { claimCache: claimCacheFile() });
-        const tenant = fleet.tenants[0];
-        if (fleet.problems.some((problem) => problem.message === "no such file")) {
-            return { ok: false, message: `no tenant "${stack}": there is no tenant-configs/${stack}.yaml (platform stacks are named platform-<region>); nothing was run` };
+        const recoverySide = recoveryTargetOf(stack);
+        if (recoverySide !== undefined) {
+            const resolved = recoverySideRegion(stack, recoverySide.production);
+            if (!resolved.ok) {
+                return resolved;
+            }
+            regions.set(stack, resolved.region);
+            continue;
         }
-        if (fleet.problems.length > 0 || tenant === undefined) {
-            return { ok: false, message: `tenant file of ${stack} is invalid; nothing was run:\n${fleet.problems.map(formatProblem).join("\n")}` };
+        const loaded = tenantOf(stack);
+        if (!loaded.ok) {
+            return loaded;
         }
-        regions.set(stack, tenant.region);
-        if (tenant.status === "offboarding") {
+        regions.set(stack, loaded.tenant.region);
+        if (loaded.tenant.status === "offboarding") {
             offboarding.add(stack);
         }
     }
-    // Named platform stacks still go before the tenants that read their outputs.
-    const ordered = [...request.stacks.filter((stack) => platformRegionOf(stack) !== undefined), ...request.stacks.filter((stack) => platformRegionOf(stack) === undefined)];
+    // Named platform stacks still go before the tenants that read their outputs, and a recovery
+    // environment or drill copy after every production stack (it reads its production's outputs).
+    const rank = (stack: string): number => (platformRegionOf(stack) !== undefined ? 0 : recoveryTargetOf(stack) === undefined ? 1 : 2);
+    const ordered = [0, 1, 2].flatMap((r) => request.stacks.filter((stack) => rank(stack) === r));
     return { ok: true, waves: chunks([...new Set(ordered)], parallel).map((stacks) => ({ stage: "fleet" as const, stacks })), regions, offboarding };
+}
+
+/** A tenant's file, validated against the folder (claims included); or why it cannot be used. */
+function tenantOf(stack: string): { ok: true; tenant: Tenant } | { ok: false; message: string } {
+    const fleet = loadFleetFilesAgainstDirectory([path.join(tenantConfigDir(), `${stack}.yaml`)], { claimCache: claimCacheFile() });
+    const tenant = fleet.tenants[0];
+    if (fleet.problems.some((problem) => problem.message === "no such file")) {
+        return { ok: false, message: `no tenant "${stack}": there is no tenant-configs/${stack}.yaml (platform stacks are named platform-<region>, recovery environments <tenant>-recovery, drill copies <tenant>-drill); nothing was run` };
+    }
+    if (fleet.problems.length > 0 || tenant === undefined) {
+        return { ok: false, message: `tenant file of ${stack} is invalid; nothing was run:\n${fleet.problems.map(formatProblem).join("\n")}` };
+    }
+    return { ok: true, tenant };
+}
+
+/**
+ * The region of a recovery environment (`acme-recovery`, `platform-eu-west-1-recovery`) or drill
+ * copy (`acme-drill`): its production's off-site region, where the backups are copied and the
+ * program puts it (stacks/recovery.ts, stacks/platform-recovery.ts), read from the production's
+ * tenant file or platform file. saas and dedicated-saas tenants have none of their own.
+ */
+function recoverySideRegion(stack: string, production: string): { ok: true; region: string } | { ok: false; message: string } {
+    const platformRegion = platformRegionOf(production);
+    if (platformRegion !== undefined) {
+        const fleet = loadPlatformFleet(platformConfigDir(), repoRoot());
+        const settings = fleet.settings.get(platformRegion);
+        if (settings === undefined) {
+            const problems = fleet.problems.map((problem) => `\n${formatProblem(problem)}`).join("");
+            return { ok: false, message: `${stack} is the recovery side of ${production}, whose platform file ${fleet.dir}/${platformRegion}.yaml is missing or invalid; nothing was run${problems}` };
+        }
+        return { ok: true, region: settings.offsiteRegion };
+    }
+    const loaded = tenantOf(production);
+    if (!loaded.ok) {
+        return { ok: false, message: `${stack} is the recovery side of ${production}: ${loaded.message}` };
+    }
+    const { tenant } = loaded;
+    if (tenant.mode === "saas" || tenant.mode === "dedicated-saas") {
+        return { ok: false, message: `tenant ${tenant.id} (${tenant.mode}) has no ${stack} stack: the platform's recovery (platform-${tenant.region}${stack.slice(production.length)}) carries it; nothing was run` };
+    }
+    return { ok: true, region: tenant.offsiteRegion };
 }
 
 /** The equivalent CLI commands, for --dry-run. */

@@ -11,6 +11,8 @@ export interface OpsRequest {
     readonly parallel: number | undefined;
     readonly dryRun: boolean;
     readonly yes: boolean;
+    /** destroy of a recovery environment (`<x>-recovery`): refused without it. */
+    readonly force: boolean;
     readonly logFile: string | undefined;
     readonly plan: string | undefined;
 }
