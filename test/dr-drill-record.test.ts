@@ -4,7 +4,6 @@
 // recovery stack.
 
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 
 import { DescribeRestoreJobCommand, ListRecoveryPointsByBackupVaultCommand, StartRestoreJobCommand } from "@aws-sdk/client-backup";
@@ -14,21 +13,9 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import type { RunState } from "../scripts/lib/dr/run-file";
-import { ACCOUNT, createWorld, DATABASE, DRILL_OUTPUTS, dr, output, PRODUCTION_OUTPUTS, pulumiCalls, RECOVERY_OUTPUTS, START, STUBS, SYSTEM_PATH, World } from "./dr-fixture";
+import { ACCOUNT, createWorld, DATABASE, DRILL_OUTPUTS, dr, output, PRODUCTION_OUTPUTS, pulumiCalls, RECOVERY_OUTPUTS, START, World, useStubPulumi } from "./dr-fixture";
 
-const saved = { PATH: process.env.PATH, HOME: process.env.HOME };
-const home = fs.mkdtempSync(path.join(os.tmpdir(), "dr-record-home-"));
-beforeAll(() => {
-    process.env.HOME = home;
-    process.env.PATH = `${STUBS}${path.delimiter}${SYSTEM_PATH}`;
-    process.env.BACKUP_POLL_SECONDS = "60";
-    delete process.env.LOG_FILE;
-});
-afterAll(() => {
-    process.env.PATH = saved.PATH;
-    process.env.HOME = saved.HOME;
-    fs.rmSync(home, { recursive: true, force: true });
-});
+useStubPulumi("dr-record-home");
 
 const ec2 = mockClient(EC2Client);
 let world: World;

@@ -4,7 +4,6 @@
 // restored into a subnet, no DB subnet group) reads and restores.
 
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 
 import { DescribeRestoreJobCommand, ListRecoveryPointsByBackupVaultCommand, StartRestoreJobCommand } from "@aws-sdk/client-backup";
@@ -14,7 +13,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { adoptProblem, restoredDatabaseId } from "../scripts/lib/dr/failback";
 import { readRecoveryOutputs } from "../scripts/lib/dr/outputs";
 import { restoreMetadata } from "../scripts/lib/dr/restore-plan";
-import { createWorld, dr, LISTENER, output, pulumiCalls, RECOVERY_OUTPUTS, START, STUBS, SYSTEM_PATH, World } from "./dr-fixture";
+import { createWorld, dr, LISTENER, output, pulumiCalls, RECOVERY_OUTPUTS, START, World, useStubPulumi } from "./dr-fixture";
 
 const RDS_BACK = "arn:aws:rds:eu-west-1:123456789012:db:acme-20260302t030000z";
 const EC2_BACK = "arn:aws:ec2:eu-west-1:123456789012:instance/i-0123456789abcdef0";
@@ -70,20 +69,8 @@ describe("a physical target: restored into a subnet", () => {
 });
 
 describe("failback in process (stub pulumi, mocked AWS)", () => {
-    const saved = { PATH: process.env.PATH, HOME: process.env.HOME };
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), "dr-home-"));
+    useStubPulumi("dr-home");
     let world: World;
-    beforeAll(() => {
-        process.env.HOME = home;
-        process.env.PATH = `${STUBS}${path.delimiter}${SYSTEM_PATH}`;
-        process.env.BACKUP_POLL_SECONDS = "60";
-        delete process.env.LOG_FILE;
-    });
-    afterAll(() => {
-        process.env.PATH = saved.PATH;
-        process.env.HOME = saved.HOME;
-        fs.rmSync(home, { recursive: true, force: true });
-    });
     beforeEach(() => {
         world = createWorld();
         const outputs = JSON.parse(fs.readFileSync(path.join(world.dir, "outputs.json"), "utf8"));

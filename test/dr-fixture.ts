@@ -31,6 +31,7 @@ import { GetParameterCommand, ParameterNotFound, PutParameterCommand, ServiceInp
 import { PublishCommand, ServiceInputTypes as SnsInput, ServiceOutputTypes as SnsOutput, SNSClient, SNSClientResolvedConfig } from "@aws-sdk/client-sns";
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import pino from "pino";
+import { afterAll, beforeAll } from "vitest";
 
 import { DrIo, main } from "../scripts/dr";
 import { sdkAws } from "../scripts/lib/dr/aws";
@@ -41,6 +42,27 @@ import type { RunState } from "../scripts/lib/dr/run-file";
 const REPO = path.resolve(__dirname, "..");
 export const STUBS = path.join(REPO, "test", "fixtures", "stub-pulumi");
 export const SYSTEM_PATH = [path.dirname(process.execPath), "/usr/bin", "/bin"].join(path.delimiter);
+
+/**
+ * Runs the file's tests with the stub pulumi first on PATH and a home of their own (not the real
+ * one: bash started by zx may source ~/.bashrc, which may put a real pulumi first on PATH), and
+ * restores both afterwards. Call it at the top of a file or a describe block.
+ */
+export function useStubPulumi(prefix: string): void {
+    const saved = { PATH: process.env.PATH, HOME: process.env.HOME };
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+    beforeAll(() => {
+        process.env.HOME = home;
+        process.env.PATH = `${STUBS}${path.delimiter}${SYSTEM_PATH}`;
+        process.env.BACKUP_POLL_SECONDS = "60";
+        delete process.env.LOG_FILE;
+    });
+    afterAll(() => {
+        process.env.PATH = saved.PATH;
+        process.env.HOME = saved.HOME;
+        fs.rmSync(home, { recursive: true, force: true });
+    });
+}
 
 export const ACCOUNT = "123456789012";
 export const START = new Date("2026-03-02T03:00:00Z");

@@ -3,7 +3,6 @@
 // network, its own files bucket), against the stub pulumi and the AWS SDK mocked.
 
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 
 import { DescribeRestoreJobCommand, ListRecoveryPointsByBackupVaultCommand, StartRestoreJobCommand } from "@aws-sdk/client-backup";
@@ -13,7 +12,7 @@ import { PublishCommand } from "@aws-sdk/client-sns";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import type { RunState } from "../scripts/lib/dr/run-file";
-import { ACCOUNT, createWorld, DATA_KEY, dr, output, PRODUCTION_OUTPUTS, pulumiCalls, RECOVERY_OUTPUTS, START, STUBS, SYSTEM_PATH, World } from "./dr-fixture";
+import { ACCOUNT, createWorld, DATA_KEY, dr, output, PRODUCTION_OUTPUTS, pulumiCalls, RECOVERY_OUTPUTS, START, World, useStubPulumi } from "./dr-fixture";
 
 const PLATFORM = "platform-eu-west-1";
 const RECOVERY = `${PLATFORM}-recovery`;
@@ -26,19 +25,7 @@ const tenantFiles = (id: string) => `arn:aws:s3:::${id}-files`;
 const tenantVault = (id: string) => `arn:aws:backup:eu-central-1:${ACCOUNT}:backup-vault:${id}-offsite`;
 const RUN = "20260302t030000z";
 
-const saved = { PATH: process.env.PATH, HOME: process.env.HOME };
-const home = fs.mkdtempSync(path.join(os.tmpdir(), "dr-platform-home-"));
-beforeAll(() => {
-    process.env.HOME = home;
-    process.env.PATH = `${STUBS}${path.delimiter}${SYSTEM_PATH}`;
-    process.env.BACKUP_POLL_SECONDS = "60";
-    delete process.env.LOG_FILE;
-});
-afterAll(() => {
-    process.env.PATH = saved.PATH;
-    process.env.HOME = saved.HOME;
-    fs.rmSync(home, { recursive: true, force: true });
-});
+useStubPulumi("dr-platform-home");
 
 let world: World;
 const worlds: World[] = [];

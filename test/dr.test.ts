@@ -2,7 +2,6 @@
 // mocked with aws-sdk-client-mock, on a clock the test drives.
 
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 
 import { DescribeRestoreJobCommand, ListRecoveryPointsByBackupVaultCommand, StartRestoreJobCommand } from "@aws-sdk/client-backup";
@@ -16,22 +15,9 @@ import { UsageError } from "../scripts/lib/cli";
 import { sdkAws } from "../scripts/lib/dr/aws";
 import { pulumiCli } from "../scripts/lib/dr/pulumi-cli";
 import type { RunState } from "../scripts/lib/dr/run-file";
-import { createWorld, DATA_KEY, DATABASE, dr, LISTENER, output, pulumiCalls, recoveryPoints, START, STUBS, SYSTEM_PATH, TOPIC, VAULT, World } from "./dr-fixture";
+import { createWorld, DATA_KEY, DATABASE, dr, LISTENER, output, pulumiCalls, recoveryPoints, START, STUBS, SYSTEM_PATH, TOPIC, VAULT, World, useStubPulumi } from "./dr-fixture";
 
-const saved = { PATH: process.env.PATH, HOME: process.env.HOME };
-const home = fs.mkdtempSync(path.join(os.tmpdir(), "dr-home-"));
-beforeAll(() => {
-    // Not the real home: bash started by zx may source ~/.bashrc, which may put a real pulumi first on PATH.
-    process.env.HOME = home;
-    process.env.PATH = `${STUBS}${path.delimiter}${SYSTEM_PATH}`;
-    process.env.BACKUP_POLL_SECONDS = "60";
-    delete process.env.LOG_FILE;
-});
-afterAll(() => {
-    process.env.PATH = saved.PATH;
-    process.env.HOME = saved.HOME;
-    fs.rmSync(home, { recursive: true, force: true });
-});
+useStubPulumi("dr-home");
 
 let world: World;
 const worlds: World[] = [];
