@@ -17,13 +17,15 @@ export type PromiseScope =
     | "data"
     /** What serves its host name (load balancer, WAF, TLS, the availability check). */
     | "edge"
-    /** The region's platform stack (trail, GuardDuty, configuration recorder, region-wide reports). */
+    /** The region's platform stack (GuardDuty, configuration recorder, region-wide reports). */
     | "region"
+    /** The home region's platform stack: the trail that records every region is there. */
+    | "home"
     /** Its backup environment: its own recovery stack, or the platform's recovery (saas, dedicated-saas). */
     | "recovery";
 
 /** Which stack of the plan a scope names for a tenant. */
-export type StackRole = "tenant" | "platform" | "tenant-recovery" | "platform-recovery";
+export type StackRole = "tenant" | "platform" | "home-platform" | "tenant-recovery" | "platform-recovery";
 
 export function stackRoleOf(scope: PromiseScope, mode: Mode): StackRole {
     const own = MODE_TRAITS[mode].network;
@@ -37,6 +39,8 @@ export function stackRoleOf(scope: PromiseScope, mode: Mode): StackRole {
             return mode === "saas" ? "platform" : "tenant";
         case "region":
             return "platform";
+        case "home":
+            return "home-platform";
         case "recovery":
             return own ? "tenant-recovery" : "platform-recovery";
         default: {
@@ -67,6 +71,11 @@ export interface Implementation {
     readonly matches?: (resource: PromiseResource) => boolean;
     /** What the implementing resources are, for the sheet (e.g. "the weekend maintenance window"). */
     readonly what: string;
+    /**
+     * Which findings of the promise's rules concern it, where rules are shared by several promises
+     * (one backup rule judges the database's and the files' backups). Default: every finding.
+     */
+    readonly concerns?: (finding: { readonly resource: string; readonly message: string }) => boolean;
 }
 
 export interface SecurityPromise {
@@ -143,7 +152,8 @@ export const PROMISES: readonly SecurityPromise[] = [
         title: "Suspicious networks found during a review are blocked",
         sources: [ITM("6.3 Suspicious Network Blocking")],
         modes: INTERNET_MODES,
-        rules: ["lb-internet-facing-waf"],
+        // No rule yet checks that the web ACL blocks the IP set (an emptied set or a removed block rule passes).
+        rules: ["lb-internet-facing-waf", "wafv2-web-acl-blocks-suspicious-networks"],
         implementation: { scopes: ["edge"], types: ["aws:wafv2/ipSet:IpSet"], what: "the firewall's list of blocked networks" },
     },
     {
@@ -212,7 +222,7 @@ export const PROMISES: readonly SecurityPromise[] = [
         sources: [ITM("3.1 Database"), ITM("3.6 Backup Plan"), CP("Managing threats and vulnerabilities: backup data every day")],
         modes: ALL,
         rules: ["backup-plan-promise", "backup-selection-data", "rds-instance-backup-retention"],
-        implementation: { scopes: ["data"], types: ["aws:backup/plan:Plan"], matches: (r) => /database/.test(r.name), what: "the database backup plan" },
+        implementation: { scopes: ["data"], types: ["aws:backup/plan:Plan"], matches: (r) => /database/.test(r.name), what: "the database backup plan", concerns: (f) => /database/i.test(`${f.resource} ${f.message}`) },
     },
     {
         id: "web-files-backup",
@@ -220,14 +230,14 @@ export const PROMISES: readonly SecurityPromise[] = [
         sources: [ITM("3.2 Web Files"), ITM("3.6 Backup Plan")],
         modes: ALL,
         rules: ["backup-plan-promise", "backup-selection-data"],
-        implementation: { scopes: ["data"], types: ["aws:backup/plan:Plan"], matches: (r) => /files/.test(r.name), what: "the files backup plan" },
+        implementation: { scopes: ["data"], types: ["aws:backup/plan:Plan"], matches: (r) => /files/.test(r.name), what: "the files backup plan", concerns: (f) => /files/i.test(`${f.resource} ${f.message}`) },
     },
     {
         id: "backup-off-site",
         title: "The backup server is located away from the production servers (an off-site copy)",
         sources: [ITM("3.3 Location of the Backup Server")],
         modes: ALL,
-        rules: ["backup-plan-promise"],
+        rules: ["backup-plan-promise", "backup-selection-data"],
         implementation: {
             scopes: ["data"],
             types: ["aws:backup/plan:Plan"],
@@ -333,7 +343,7 @@ export const PROMISES: readonly SecurityPromise[] = [
         sources: [CP("Managing threats and vulnerabilities: audit logs"), CP("Application security: strict audit trails")],
         modes: ALL,
         rules: ["cloudtrail-trail-audit", "s3-audit-bucket-access-logging", "lb-access-logs-to-stack-bucket"],
-        implementation: { scopes: ["region"], types: ["aws:cloudtrail/trail:Trail"], what: "the CloudTrail trail with S3 data events" },
+        implementation: { scopes: ["home"], types: ["aws:cloudtrail/trail:Trail"], what: "the CloudTrail trail with S3 data events" },
     },
     {
         id: "availability-check",

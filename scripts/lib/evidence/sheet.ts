@@ -39,9 +39,16 @@ const KNOWN_RULES = new Set(RULES.map((rule) => rule.name));
 /** The stack names a tenant's sheet reads, by role (present or not in the plan). */
 export function stackNames(tenant: string, region: string, mode: Mode, stacks: readonly SheetStack[]): Record<StackRole, string> {
     const ownRecovery = stacks.find((stack) => stack.recoveryOf === tenant)?.tenant ?? `${tenant}-recovery`;
+    const platform = `platform-${region}`;
+    // A platform outside the home region reads the home platform (its trail, its zone) through a StackReference.
+    const reference = stacks
+        .find((stack) => stack.tenant === platform)
+        ?.resources.map((resource) => (resource.type === "pulumi:pulumi:StackReference" ? /\/(platform-[a-z0-9-]+)$/.exec(String(resource.inputs.name))?.[1] : undefined))
+        .find((name) => name !== undefined);
     return {
         tenant,
-        platform: `platform-${region}`,
+        platform,
+        "home-platform": reference ?? platform,
         "tenant-recovery": ownRecovery,
         "platform-recovery": `platform-${region}-recovery`,
     };
@@ -89,7 +96,7 @@ function judge(promise: SecurityPromise, mode: Mode, names: Record<StackRole, st
             }
         }
         for (const violation of stack.violations ?? []) {
-            if (promise.rules.includes(violation.policy)) {
+            if (promise.rules.includes(violation.policy) && (implementation.concerns?.(violation) ?? true)) {
                 reasons.push(`${violation.policy} on ${name}: ${violation.resource}: ${violation.message}`);
             }
         }

@@ -1,0 +1,172 @@
+// The security sheet (npm run evidence): each promise of the catalogue met on the fixture fleet's
+// plan and not met on a plan broken for it (the rule naming the resource at fault), the sheet of one
+// tenant of each mode pinned (read once by a person), the HTML's print structure, the CLI's errors.
+
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { PROMISES, promiseById } from "../lib/promises/catalogue";
+import { RULES } from "../policy/rules";
+import { buildSheet, SheetStack } from "../scripts/lib/evidence/sheet";
+import { renderHtml, renderMarkdown, SECTIONS } from "../scripts/lib/evidence/render";
+import { withViolations } from "../scripts/lib/plan/policy";
+import type { PlanDocument } from "../scripts/lib/plan/fleet";
+import { planOfFixtureFleet } from "./fixtures/fleet";
+import { runCli } from "./cli-harness";
+import * as script from "../scripts/evidence";
+import * as lib from "../scripts/lib/cli";
+
+const KNOWN = new Set(RULES.map((rule) => rule.name));
+const checked = (promiseId: string) => promiseById(promiseId)!.rules.every((rule) => KNOWN.has(rule));
+
+let plan: PlanDocument;
+const judged = (document: PlanDocument): SheetStack[] => withViolations(document).tenants as SheetStack[];
+
+beforeAll(async () => {
+    plan = await planOfFixtureFleet();
+}, 300_000);
+
+type Resource = PlanDocument["tenants"][number]["resources"][number];
+function stackOf(document: PlanDocument, name: string) {
+    const stack = document.tenants.find((candidate) => candidate.tenant === name);
+    if (!stack) throw new Error(`no stack ${name}`);
+    return stack;
+}
+function edit(document: PlanDocument, stack: string, name: string, change: (inputs: Record<string, unknown>) => void): void {
+    const resource = stackOf(document, stack).resources.find((candidate) => candidate.name === name);
+    if (!resource) throw new Error(`no ${name} in ${stack}`);
+    change(resource.inputs as Record<string, unknown>);
+}
+/** Removes the resources `keep` refuses; `future`: the control's resources may not be in the plan yet (C1, C2). */
+function remove(document: PlanDocument, stack: string, keep: (resource: Resource) => boolean, future = false): void {
+    const target = stackOf(document, stack);
+    const before = target.resources.length;
+    target.resources.splice(0, target.resources.length, ...target.resources.filter(keep));
+    if (target.resources.length === before && !future) throw new Error(`nothing removed from ${stack}`);
+}
+
+describe("the promise catalogue", () => {
+    it("has unique ids and every promise in exactly one section of the sheet", () => {
+        const ids = PROMISES.map((promise) => promise.id);
+        expect(new Set(ids).size).toBe(ids.length);
+        const placed = SECTIONS.flatMap((section) => section.ids);
+        expect([...placed].sort()).toEqual([...ids].sort());
+    });
+
+    it("gives every promise either rules and resources, or the text saying what the infrastructure cannot show", () => {
+        for (const promise of PROMISES) {
+            if (promise.implementation) {
+                expect(promise.rules.length, promise.id).toBeGreaterThan(0);
+                expect(promise.notShown, promise.id).toBeUndefined();
+            } else {
+                expect(promise.notShown, promise.id).toMatch(/.{20}/);
+                expect(promise.rules, promise.id).toEqual([]);
+            }
+        }
+        expect(PROMISES.filter((promise) => promise.notShown).map((promise) => promise.id)).toEqual(
+            expect.arrayContaining(["iso-27001", "antivirus-on-each-server", "quarterly-external-assessment", "password-hashed-salted"]),
+        );
+    });
+});
+
+// One tenant of each mode of the fixture fleet.
+const TENANTS = { saas: "brightpath", "dedicated-saas": "northwind", physical: "helvetia-bank", cloud: "globex", vpn: "initech", "vpn-sync": "acme" } as const;
+
+describe("each promise on the fixture fleet", () => {
+    it.each(Object.entries(TENANTS))("%s (%s): every applicable promise checked by existing rules is met; one whose rule does not exist yet is not met, and says so", (mode, tenant) => {
+        const sheet = buildSheet(tenant, judged(plan));
+        expect(sheet.mode).toBe(mode);
+        for (const line of sheet.lines) {
+            if (!line.promise.modes.includes(sheet.mode)) {
+                expect(line.status, line.promise.id).toBe("not applicable to this mode");
+            } else if (line.promise.notShown) {
+                expect(line.status, line.promise.id).toBe("not shown by the infrastructure");
+            } else if (checked(line.promise.id)) {
+                expect({ id: line.promise.id, status: line.status, reasons: line.reasons }).toEqual({ id: line.promise.id, status: "met", reasons: [] });
+                expect(line.resources.length, line.promise.id).toBeGreaterThan(0);
+            } else {
+                // Never "met" for what no rule checks (the rules of C1, C2 and C4 arrive with their branches).
+                expect(line.status, line.promise.id).toBe("not met");
+                expect(line.reasons.join("\n"), line.promise.id).toMatch(/no rule checks it yet/);
+            }
+        }
+    });
+});
+
+interface Mutation {
+    readonly promise: string;
+    readonly tenant: string;
+    /** Breaks the promise in the plan; returns the resource the rule must name. */
+    readonly mutate: (document: PlanDocument) => string;
+    /** Other promises the same change breaks (they share a rule or a resource). */
+    readonly alsoBreaks?: readonly string[];
+}
+
+const MUTATIONS: readonly Mutation[] = [
+    { promise: "two-network-cards", tenant: "globex", mutate: (d) => (remove(d, "globex", (r) => r.name !== "globex-servers-0-admin-eni-attachment" && r.name !== "globex-servers-0-admin-eni"), "globex-servers-0-instance") },
+    {
+        promise: "administration-network-restricted",
+        tenant: "globex",
+        mutate: (d) => (edit(d, "globex", "globex-servers-admin-from-operations-22", (i) => ((i.cidrIpv4 = "0.0.0.0/0"), delete i.prefixListId)), "globex-servers-admin-from-operations-22"),
+        alsoBreaks: ["port-blocking"],
+    },
+    { promise: "external-firewall", tenant: "globex", mutate: (d) => (remove(d, "globex", (r) => r.type !== "aws:wafv2/webAclAssociation:WebAclAssociation"), "globex-front-door-alb") },
+    { promise: "port-blocking", tenant: "globex", mutate: (d) => (edit(d, "globex", "globex-network-endpoints-https-in", (i) => (i.cidrIpv4 = "0.0.0.0/0")), "globex-network-endpoints-https-in") },
+    { promise: "blocked-access-warning", tenant: "globex", mutate: (d) => (remove(d, "globex", (r) => r.type !== "aws:ec2/flowLog:FlowLog"), "globex-network-vpc") },
+    { promise: "suspicious-network-blocking", tenant: "globex", mutate: (d) => (edit(d, "globex", "globex-front-door-suspicious", (i) => (i.addresses = [])), "globex-front-door-suspicious") },
+    { promise: "internet-facing-separated", tenant: "globex", mutate: (d) => (edit(d, "globex", "globex-servers-1-instance", (i) => (i.associatePublicIpAddress = true)), "globex-servers-1-instance") },
+    { promise: "vpn-access", tenant: "initech", mutate: (d) => (edit(d, "initech", "initech-vpn-connection", (i) => (i.tunnel1Phase1EncryptionAlgorithms = ["AES128"])), "initech-vpn-connection") },
+    { promise: "encryption-in-transit", tenant: "globex", mutate: (d) => (edit(d, "globex", "globex-front-door-https", (i) => (i.sslPolicy = "ELBSecurityPolicy-2016-08")), "globex-front-door-alb") },
+    { promise: "encryption-at-rest", tenant: "globex", mutate: (d) => (edit(d, "globex", "globex-database-db", (i) => (i.storageEncrypted = false)), "globex-database-db") },
+    { promise: "keys-kept-apart", tenant: "globex", mutate: (d) => (edit(d, "globex", "globex-keys-data", (i) => (i.enableKeyRotation = false)), "globex-keys-data") },
+    { promise: "tenant-data-isolated", tenant: "globex", mutate: (d) => (edit(d, "globex", "globex-keys-data", (i) => (i.tags = { ...(i.tags as object), tenant: "acme" })), "globex-keys-data") },
+    { promise: "dedicated-physical-server", tenant: "helvetia-bank", mutate: (d) => (edit(d, "helvetia-bank", "helvetia-bank-servers-0-instance", (i) => ((i.tenancy = "default"), delete i.hostId)), "helvetia-bank-servers-0-instance") },
+    { promise: "database-backup", tenant: "globex", mutate: (d) => (edit(d, "globex", "globex-backup-database-plan", (i) => ((i.rules as { schedule: string }[])[0]!.schedule = "cron(0 0/6 * * ? *)")), "globex"), alsoBreaks: ["backup-off-site"] },
+    { promise: "web-files-backup", tenant: "globex", mutate: (d) => (edit(d, "globex", "globex-backup-files-plan", (i) => ((i.rules as { lifecycle: { deleteAfter: number } }[])[1]!.lifecycle.deleteAfter = 30)), "globex-files-bucket"), alsoBreaks: ["backup-off-site"] },
+    { promise: "backup-off-site", tenant: "globex", mutate: (d) => (edit(d, "globex", "globex-backup-files-plan", (i) => (i.rules as { copyActions?: unknown }[]).forEach((rule) => delete rule.copyActions)), "globex-files-bucket"), alsoBreaks: ["web-files-backup"] },
+    { promise: "backup-encryption", tenant: "globex", mutate: (d) => (edit(d, "globex", "globex-backup-vault", (i) => delete i.kmsKeyArn), "globex-backup-vault") },
+    { promise: "backup-environment", tenant: "globex", mutate: (d) => (remove(d, "globex-recovery", (r) => !r.type.startsWith("aws:backup/restoreTesting")), "globex-recovery") },
+    { promise: "weekend-patching", tenant: "globex", mutate: (d) => (edit(d, "globex", "globex-patching-window", (i) => (i.schedule = "cron(0 2 ? * WED *)")), "globex-patching-window") },
+    { promise: "weekly-update-check", tenant: "globex", mutate: (d) => (remove(d, "globex", (r) => !/RunPatchBaseline/.test(JSON.stringify(r.inputs)) || !/Scan/.test(JSON.stringify(r.inputs)), true), "globex") },
+    { promise: "weekly-antivirus-scan", tenant: "globex", mutate: (d) => (edit(d, "platform-us-east-1", "platform-us-east-1-detection-ebs-malware-protection", (i) => (i.status = "DISABLED")), "platform-us-east-1-detection-ebs-malware-protection") },
+    { promise: "network-change-detection", tenant: "globex", mutate: (d) => (remove(d, "platform-us-east-1", (r) => !/AuthorizeSecurityGroupIngress/.test(JSON.stringify(r.inputs)), true), "platform-us-east-1") },
+    { promise: "intrusion-detection", tenant: "globex", mutate: (d) => (edit(d, "platform-us-east-1", "platform-us-east-1-detection-detector", (i) => (i.enable = false)), "platform-us-east-1-detection-detector") },
+    { promise: "denied-access-log-reading", tenant: "globex", mutate: (d) => (remove(d, "platform-us-east-1", (r) => r.type !== "aws:cloudwatch/queryDefinition:QueryDefinition" && !r.type.startsWith("aws:scheduler/"), true), "platform-us-east-1") },
+    { promise: "monthly-configuration-review", tenant: "globex", mutate: (d) => (remove(d, "platform-us-east-1", (r) => !r.type.startsWith("aws:cfg/"), true), "platform-us-east-1") },
+    { promise: "audit-logs", tenant: "globex", mutate: (d) => (edit(d, "platform-eu-west-1", "platform-eu-west-1-audit-trail", (i) => (i.advancedEventSelectors = [(i.advancedEventSelectors as unknown[])[0]])), "platform-eu-west-1-audit-trail") },
+    { promise: "availability-check", tenant: "globex", mutate: (d) => (edit(d, "globex", "globex-check-canary", (i) => (i.schedule = { expression: "rate(1 hour)" })), "globex-check-canary") },
+    { promise: "automated-server-build", tenant: "globex", mutate: (d) => (edit(d, "globex", "globex-servers-0-instance", (i) => (i.ami = "ami-0123456789abcdef0")), "globex-servers-0-instance") },
+    {
+        promise: "password-min-length",
+        tenant: "globex",
+        mutate: (d) => (edit(d, "globex", "globex-settings-parameter", (i) => (i.insecureValue = String(i.insecureValue).replace(/"passwordMinLength":\d+/, '"passwordMinLength":6'))), "globex-settings-parameter"),
+    },
+];
+
+describe("each promise broken in the plan", () => {
+    it("has one mutation per promise the infrastructure shows", () => {
+        expect(MUTATIONS.map((mutation) => mutation.promise).sort()).toEqual(PROMISES.filter((promise) => promise.implementation).map((promise) => promise.id).sort());
+    });
+
+    it.each(MUTATIONS.map((mutation) => [mutation.promise, mutation] as const))("%s: not met, the rule naming the resource at fault", (_id, mutation) => {
+        const broken = structuredClone(plan);
+        const atFault = mutation.mutate(broken);
+        const sheet = buildSheet(mutation.tenant, judged(broken));
+        const line = sheet.lines.find((candidate) => candidate.promise.id === mutation.promise)!;
+        expect(line.status).toBe("not met");
+        const rules = line.promise.rules.filter((rule) => KNOWN.has(rule));
+        if (rules.length === line.promise.rules.length) {
+            // `<rule> on <stack>: <resource>: <message>`
+            expect(line.reasons.some((reason) => rules.some((rule) => reason.startsWith(`${rule} on `)) && reason.includes(`: ${atFault}:`)), line.reasons.join("\n")).toBe(true);
+        } else {
+            expect(line.reasons.join("\n")).toMatch(/no rule checks it yet/);
+        }
+        // The other lines of the sheet keep their status: one mutation, one promise.
+        const before = buildSheet(mutation.tenant, judged(plan));
+        const changed = sheet.lines.filter((other, i) => other.status !== before.lines[i]!.status).map((other) => other.promise.id);
+        expect(changed.filter((id) => id !== mutation.promise).sort()).toEqual([...(mutation.alsoBreaks ?? [])].sort());
+    });
+});
