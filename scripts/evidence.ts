@@ -6,6 +6,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+import { parseDocument } from "yaml";
+
 import { loadFleetDirectory, loadFleetFilesAgainstDirectory } from "../stacks/config/load-fleet";
 import { claimCacheFile } from "../stacks/config/claims";
 import { tenantConfigDir } from "../stacks/config/project";
@@ -42,6 +44,15 @@ function log(message: string): void {
     process.stderr.write(`evidence: ${message}\n`);
 }
 
+/**
+ * `LINE:COLUMN` of a JSON syntax error whose message gives no position (Node 20's parser names the
+ * token, not always where): JSON is YAML, and the YAML parser places the same mistake.
+ */
+export function syntaxErrorPosition(text: string): string | undefined {
+    const where = parseDocument(text).errors[0]?.linePos?.[0];
+    return where === undefined ? undefined : `${where.line}:${where.col}`;
+}
+
 /** The saved plan's stacks, re-judged by today's rules (a saved plan's own violations are not trusted). */
 function readSavedPlan(file: string): SheetStack[] | number {
     let text: string;
@@ -58,24 +69,29 @@ function readSavedPlan(file: string): SheetStack[] | number {
     }
     const { document, problems } = readPlanDocument(text);
     if (!document) {
-        process.stderr.write(problems.map((problem) => `${file}:${problem.path}: ${problem.message}\n`).join(""));
+        process.stderr.write(problems.map((problem) => `${file}:${problem.path === "/" && problem.message.startsWith("not valid JSON") ? (syntaxErrorPosition(text) ?? "/") : problem.path}: ${problem.message}\n`).join(""));
         return EXIT.invalid;
     }
     return withViolations(document).tenants as SheetStack[];
 }
 
+/** Refuses a tenant id without a file in the tenant folder `dir`, with the nearest id there. */
+export function checkTenantFile(id: string, dir: string): void {
+    const known = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith(".yaml")).map((name) => name.slice(0, -".yaml".length)) : [];
+    if (!known.includes(id)) {
+        throw new UsageError(`unknown tenant "${id}": there is no ${path.relative(process.cwd(), path.join(dir, `${id}.yaml`)) || `${id}.yaml`}${suggestion(id, known)}`);
+    }
+}
+
 /** Plans the named tenants (all of tenant-configs/ with `all`), their platforms and recoveries, judged by the rules. */
 async function planNow(ids: readonly string[], all: boolean): Promise<SheetStack[] | number> {
     const dir = tenantConfigDir();
+    if (!all) {
+        ids.forEach((id) => checkTenantFile(id, dir));
+    }
     const everything = loadFleetDirectory();
     let fleet = everything;
     if (!all) {
-        const known = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith(".yaml")).map((name) => name.slice(0, -".yaml".length)) : [];
-        for (const id of ids) {
-            if (!known.includes(id)) {
-                throw new UsageError(`unknown tenant "${id}": there is no ${path.relative(process.cwd(), path.join(dir, `${id}.yaml`)) || `${id}.yaml`}${suggestion(id, known)}`);
-            }
-        }
         fleet = loadFleetFilesAgainstDirectory(
             ids.map((id) => path.join(dir, `${id}.yaml`)),
             { claimCache: claimCacheFile() },

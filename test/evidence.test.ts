@@ -14,7 +14,7 @@ import { buildSheet, SheetStack } from "../scripts/lib/evidence/sheet";
 import { renderHtml, renderMarkdown, SECTIONS } from "../scripts/lib/evidence/render";
 import { withViolations } from "../scripts/lib/plan/policy";
 import type { PlanDocument } from "../scripts/lib/plan/fleet";
-import { planOfFixtureFleet } from "./fixtures/fleet";
+import { FIXTURE_TENANTS, planOfFixtureFleet } from "./fixtures/fleet";
 import { runCli } from "./cli-harness";
 import * as script from "../scripts/evidence";
 import * as lib from "../scripts/lib/cli";
@@ -168,5 +168,115 @@ describe("each promise broken in the plan", () => {
         const before = buildSheet(mutation.tenant, judged(plan));
         const changed = sheet.lines.filter((other, i) => other.status !== before.lines[i]!.status).map((other) => other.promise.id);
         expect(changed.filter((id) => id !== mutation.promise).sort()).toEqual([...(mutation.alsoBreaks ?? [])].sort());
+    });
+});
+
+describe("the sheet's text", () => {
+    // Read once by a person; a change to the catalogue, the rules or the fleet's plan shows here.
+    it.each(Object.entries(TENANTS))("%s (%s) is pinned", async (_mode, tenant) => {
+        await expect(renderMarkdown(buildSheet(tenant, judged(plan)))).toMatchFileSnapshot(`evidence/${tenant}.md`);
+    });
+
+    it("as HTML: one section per part of the sheet, each starting a page when printed, every value escaped", () => {
+        const broken = structuredClone(plan);
+        edit(broken, "globex", "globex-database-db", (i) => (i.storageEncrypted = false));
+        const sheet = buildSheet("globex", judged(broken));
+        const page = renderHtml(sheet);
+        expect(page.startsWith("<!DOCTYPE html>\n")).toBe(true);
+        expect(page).toMatch(/@media print \{ section \{ break-before: page; page-break-before: always; \} \}/);
+        const sections = [...page.matchAll(/<section>\n<h2>([^<]+)<\/h2>/g)].map((match) => match[1]);
+        expect(sections).toEqual(SECTIONS.map((section) => section.title));
+        expect((page.match(/<article class="/g) ?? []).length).toBe(PROMISES.length);
+        expect(page).toMatch(/<article class="not-met">\n<h3>The servers&#39; file systems and databases are encrypted with 256-bit keys<\/h3>/);
+        expect(page).toContain("<dt>Checked by</dt><dd><code>rds-instance-storage-encrypted-cmk</code>");
+        expect(page).toMatch(/<article class="not-shown">\n<h3>ISO 27001 accreditation/);
+        expect(page).not.toMatch(/<[a-z]+[^>]*>[^<]*'[^<]*</);
+    });
+});
+
+describe("npm run evidence", () => {
+    let dir: string;
+    let planFile: string;
+    beforeAll(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "evidence-"));
+        planFile = path.join(dir, "plan.json");
+        fs.writeFileSync(planFile, JSON.stringify(plan, null, 2));
+    });
+    const evidence = (...args: string[]) => runCli("evidence", () => script.main(args), { exitCodeOf: lib.exitCodeOf });
+
+    it("prints the tenant's sheet from a saved plan; exit 3 when a promise is not met, naming it", async () => {
+        const broken = structuredClone(plan);
+        edit(broken, "globex", "globex-database-db", (i) => (i.storageEncrypted = false));
+        const file = path.join(dir, "broken.json");
+        fs.writeFileSync(file, JSON.stringify(broken));
+        const run = await evidence("globex", "--plan", file);
+        expect(run.status).toBe(3);
+        expect(run.stdout).toMatch(/^# Security sheet: globex\n/);
+        expect(run.stdout).toMatch(/### The servers' file systems and databases are encrypted with 256-bit keys\n\n- Status: \*\*not met\*\*/);
+        expect(run.stderr).toMatch(/evidence: globex \(cloud\): \d+ promise\(s\) not met: .*encryption-at-rest/);
+    });
+
+    it("exits 0 only when every line is met, not applicable or not shown", async () => {
+        const run = await evidence("brightpath", "--plan", planFile);
+        expect(run.status).toBe(buildSheet("brightpath", judged(plan)).lines.some((line) => line.status === "not met") ? 3 : 0);
+    });
+
+    it("writes --out FILE, HTML with --html, and one file per tenant with --all", async () => {
+        const out = path.join(dir, "northwind.html");
+        expect((await evidence("northwind", "--plan", planFile, "--html", "--out", out)).stdout).toBe("");
+        expect(fs.readFileSync(out, "utf8")).toMatch(/<h1>Security sheet: northwind<\/h1>/);
+        const folder = path.join(dir, "all");
+        await evidence("--all", "--plan", planFile, "--out", folder);
+        expect(fs.readdirSync(folder).sort()).toEqual([...Object.values(TENANTS), "trial-lumen"].map((tenant) => `${tenant}.md`).sort());
+    });
+
+    it.each([
+        [[], 2, /^evidence: name one TENANT \(or --all\); see --help\n$/],
+        [["acme", "globex"], 2, /one TENANT at a time \(got 2\)/],
+        [["acme", "--pdf"], 2, /Unknown option '--pdf'/],
+        [["--all", "acme"], 2, /--all writes a sheet for every tenant/],
+        [["Acme!"], 2, /"Acme!" is not a tenant id/],
+    ])("%j: usage error, exit %i", async (args, status, message) => {
+        const run = await evidence(...(args as string[]));
+        expect(run.status).toBe(status);
+        expect(run.stderr).toMatch(message as RegExp);
+        expect(run.stdout).toBe("");
+    });
+
+    it("refuses a plan without the tenant, naming the file and the tenants it has", async () => {
+        const run = await evidence("globexx", "--plan", planFile);
+        expect(run.status).toBe(2);
+        expect(run.stderr).toBe(`evidence: ${planFile}: has no stack "globexx" (did you mean "globex"?) (its tenants: acme, brightpath, globex, helvetia-bank, initech, northwind, trial-lumen); see --help\n`);
+    });
+
+    it("refuses a platform stack: its sheet is its tenants'", async () => {
+        const run = await evidence("platform-eu-west-1", "--plan", planFile);
+        expect(run.status).toBe(2);
+        expect(run.stderr).toMatch(/"platform-eu-west-1" is a platform stack, not a tenant/);
+    });
+
+    it("says where a plan is not valid JSON (FILE:LINE:COLUMN), exit 1", async () => {
+        const file = path.join(dir, "bad.json");
+        fs.writeFileSync(file, '{\n  "version": 1,\n  "tenants": [,]\n}\n');
+        const run = await evidence("acme", "--plan", file);
+        expect(run.status).toBe(1);
+        expect(run.stderr).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:3:15: not valid JSON: `));
+    });
+
+    it("says why a plan cannot be read, exit 2", async () => {
+        const run = await evidence("acme", "--plan", path.join(dir, "missing.json"));
+        expect(run.status).toBe(2);
+        expect(run.stderr).toMatch(/--plan .*missing\.json: cannot be read: no such file or folder \(ENOENT\)/);
+    });
+
+    it("refuses an --out folder that does not exist before planning", async () => {
+        const run = await evidence("acme", "--plan", planFile, "--out", path.join(dir, "nowhere", "acme.md"));
+        expect(run.status).toBe(2);
+        expect(run.stderr).toMatch(/--out .*acme\.md: cannot be written: the folder .*nowhere does not exist \(ENOENT\)/);
+    });
+
+    it("names an unknown tenant (no tenant file of that id), with the nearest one", () => {
+        expect(() => script.checkTenantFile("globexx", FIXTURE_TENANTS)).toThrow(/^unknown tenant "globexx": there is no .*globexx\.yaml \(did you mean "globex"\?\)$/);
+        expect(() => script.checkTenantFile("globex", FIXTURE_TENANTS)).not.toThrow();
     });
 });

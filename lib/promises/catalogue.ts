@@ -76,6 +76,8 @@ export interface Implementation {
      * (one backup rule judges the database's and the files' backups). Default: every finding.
      */
     readonly concerns?: (finding: { readonly resource: string; readonly message: string }) => boolean;
+    /** What the sheet says of each implementing resource beside its name (a schedule, a key length). */
+    readonly detail?: (resource: PromiseResource) => string | undefined;
 }
 
 export interface SecurityPromise {
@@ -103,6 +105,20 @@ const INTERNET_MODES = MODES.filter((mode) => !MODE_TRAITS[mode].vpn);
 
 const text = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value ?? null));
 
+/** A backup plan's rules as the sheet states them: schedule, retention, off-site copy. */
+function backupRules(resource: PromiseResource): string | undefined {
+    const rules = resource.inputs.rules;
+    if (!Array.isArray(rules)) {
+        return undefined;
+    }
+    return (rules as { ruleName?: string; schedule?: string; lifecycle?: { deleteAfter?: number }; copyActions?: { destinationVaultArn?: string; lifecycle?: { deleteAfter?: number } }[] }[])
+        .map((rule) => {
+            const copies = (rule.copyActions ?? []).map((copy) => `copied to ${/^arn:aws:backup:([^:]+):/.exec(String(copy.destinationVaultArn))?.[1] ?? "another vault"} and kept ${copy.lifecycle?.deleteAfter ?? "?"} days there`);
+            return [`${rule.ruleName}: ${rule.schedule} UTC, kept ${rule.lifecycle?.deleteAfter ?? "?"} days`, ...copies].join(", ");
+        })
+        .join("; ");
+}
+
 /** The tenant settings parameter (`/tenants/<id>/settings`) the application reads its password policy from. */
 const isSettings = (resource: PromiseResource): boolean => /^\/tenants\/[^/]+\/settings$/.test(text(resource.inputs.name));
 
@@ -113,7 +129,7 @@ export const PROMISES: readonly SecurityPromise[] = [
         sources: [ITM("6.2 Access Network and Administration Network")],
         modes: ALL,
         rules: ["ec2-instance-dual-tier-interfaces"],
-        implementation: { scopes: ["servers"], types: ["aws:ec2/networkInterface:NetworkInterface"], what: "the servers' network interfaces" },
+        implementation: { scopes: ["servers"], types: ["aws:ec2/instance:Instance", "aws:ec2/networkInterface:NetworkInterface"], what: "the servers and their administration interfaces" },
     },
     {
         id: "administration-network-restricted",
@@ -121,7 +137,10 @@ export const PROMISES: readonly SecurityPromise[] = [
         sources: [ITM("6.2 Access Network and Administration Network")],
         modes: ALL,
         rules: ["ec2-security-group-admin-ports-from-operations"],
-        implementation: { scopes: ["servers"], types: ["aws:ec2/securityGroup:SecurityGroup"], matches: (r) => /admin/.test(r.name), what: "the administration security groups" },
+        implementation: {
+            scopes: ["servers"],
+            types: ["aws:ec2/securityGroup:SecurityGroup"],
+            matches: (r) => /admin/.test(r.name), what: "the administration security groups" },
     },
     {
         id: "external-firewall",
@@ -170,7 +189,12 @@ export const PROMISES: readonly SecurityPromise[] = [
         sources: [ITM("1.5 Access: VPN"), ITM("1.1 configuration modes: Access via VPN")],
         modes: VPN_MODES,
         rules: ["ec2-vpn-connection-tunnel-crypto", "ec2-vpn-connection-psk-secret", "vpc-vpn-only-no-internet-path"],
-        implementation: { scopes: ["tenant"], types: ["aws:ec2/vpnConnection:VpnConnection"], what: "the site-to-site IPSec VPN connection" },
+        implementation: {
+            scopes: ["tenant"],
+            types: ["aws:ec2/vpnConnection:VpnConnection"],
+            what: "the site-to-site IPSec VPN connection",
+            detail: (r) => `IKE ${text(r.inputs.tunnel1IkeVersions)}, phase 1 ${text(r.inputs.tunnel1Phase1EncryptionAlgorithms)}, phase 2 ${text(r.inputs.tunnel1Phase2EncryptionAlgorithms)}`,
+        },
     },
     {
         id: "encryption-in-transit",
@@ -178,7 +202,13 @@ export const PROMISES: readonly SecurityPromise[] = [
         sources: [CP("Browser security"), ITM("1.5 Access: HTTP and HTTPS Protocols")],
         modes: ALL,
         rules: ["lb-internet-facing-https-tls12", "lb-internet-facing-http-redirects-only", "s3-bucket-tls-only-policy"],
-        implementation: { scopes: ["edge"], types: ["aws:lb/listener:Listener"], matches: (r) => r.inputs.protocol === "HTTPS", what: "the HTTPS listener" },
+        implementation: {
+            scopes: ["edge"],
+            types: ["aws:lb/listener:Listener"],
+            matches: (r) => r.inputs.protocol === "HTTPS",
+            what: "the HTTPS listener",
+            detail: (r) => `TLS policy ${text(r.inputs.sslPolicy ?? "the ELB default")}`,
+        },
     },
     {
         id: "encryption-at-rest",
@@ -198,7 +228,13 @@ export const PROMISES: readonly SecurityPromise[] = [
         sources: [CP("Application security")],
         modes: ALL,
         rules: ["kms-key-rotation-enabled", "kms-key-retained-on-delete"],
-        implementation: { scopes: ["data"], types: ["aws:kms/key:Key"], what: "customer-managed KMS keys (keys never leave AWS KMS)" },
+        implementation: {
+            scopes: ["data"],
+            types: ["aws:kms/key:Key"],
+            what: "customer-managed KMS keys (keys never leave AWS KMS)",
+            // SYMMETRIC_DEFAULT is AES-256-GCM (AWS KMS Developer Guide, "Symmetric encryption KMS keys").
+            detail: (r) => `${text(r.inputs.customerMasterKeySpec ?? r.inputs.keySpec ?? "SYMMETRIC_DEFAULT")}${(r.inputs.customerMasterKeySpec ?? r.inputs.keySpec ?? "SYMMETRIC_DEFAULT") === "SYMMETRIC_DEFAULT" ? " (AES-256)" : ""}, rotation ${r.inputs.enableKeyRotation === true ? "on" : "off"}`,
+        },
     },
     {
         id: "tenant-data-isolated",
@@ -222,7 +258,10 @@ export const PROMISES: readonly SecurityPromise[] = [
         sources: [ITM("3.1 Database"), ITM("3.6 Backup Plan"), CP("Managing threats and vulnerabilities: backup data every day")],
         modes: ALL,
         rules: ["backup-plan-promise", "backup-selection-data", "rds-instance-backup-retention"],
-        implementation: { scopes: ["data"], types: ["aws:backup/plan:Plan"], matches: (r) => /database/.test(r.name), what: "the database backup plan", concerns: (f) => /database/i.test(`${f.resource} ${f.message}`) },
+        implementation: {
+            scopes: ["data"],
+            types: ["aws:backup/plan:Plan"],
+            matches: (r) => /database/.test(r.name), what: "the database backup plan", detail: backupRules, concerns: (f) => /database/i.test(`${f.resource} ${f.message}`) },
     },
     {
         id: "web-files-backup",
@@ -230,7 +269,10 @@ export const PROMISES: readonly SecurityPromise[] = [
         sources: [ITM("3.2 Web Files"), ITM("3.6 Backup Plan")],
         modes: ALL,
         rules: ["backup-plan-promise", "backup-selection-data"],
-        implementation: { scopes: ["data"], types: ["aws:backup/plan:Plan"], matches: (r) => /files/.test(r.name), what: "the files backup plan", concerns: (f) => /files/i.test(`${f.resource} ${f.message}`) },
+        implementation: {
+            scopes: ["data"],
+            types: ["aws:backup/plan:Plan"],
+            matches: (r) => /files/.test(r.name), what: "the files backup plan", detail: backupRules, concerns: (f) => /files/i.test(`${f.resource} ${f.message}`) },
     },
     {
         id: "backup-off-site",
@@ -243,6 +285,7 @@ export const PROMISES: readonly SecurityPromise[] = [
             types: ["aws:backup/plan:Plan"],
             matches: (r) => Array.isArray(r.inputs.rules) && (r.inputs.rules as { copyActions?: unknown[] }[]).some((rule) => (rule.copyActions ?? []).length > 0),
             what: "backup rules copying every recovery point to a vault in another region",
+            detail: backupRules,
         },
     },
     {
@@ -267,7 +310,12 @@ export const PROMISES: readonly SecurityPromise[] = [
         sources: [ITM("5.2 System"), CP("Managing threats and vulnerabilities: patch our servers")],
         modes: ALL,
         rules: ["patch-window-weekend"],
-        implementation: { scopes: ["servers"], types: ["aws:ssm/maintenanceWindow:MaintenanceWindow"], what: "the weekend maintenance window" },
+        implementation: {
+            scopes: ["servers"],
+            types: ["aws:ssm/maintenanceWindow:MaintenanceWindow"],
+            what: "the weekend maintenance window",
+            detail: (r) => `${text(r.inputs.schedule)} ${text(r.inputs.scheduleTimezone ?? "UTC")}, ${text(r.inputs.duration)} hours`,
+        },
     },
     {
         id: "weekly-update-check",
@@ -351,7 +399,12 @@ export const PROMISES: readonly SecurityPromise[] = [
         sources: [ITM("8. Availability and Performance"), CP("Managing threats and vulnerabilities: monitor our servers around the clock")],
         modes: ALL,
         rules: ["availability-check-every-5-minutes", "synthetics-canary-runtime-not-deprecated"],
-        implementation: { scopes: ["edge"], types: ["aws:synthetics/canary:Canary"], what: "the CloudWatch Synthetics canary" },
+        implementation: {
+            scopes: ["edge"],
+            types: ["aws:synthetics/canary:Canary"],
+            what: "the CloudWatch Synthetics canary",
+            detail: (r) => `${text((r.inputs.schedule as { expression?: unknown } | undefined)?.expression)}, checks ${text((r.inputs.runConfig as { environmentVariables?: { CHECK_URL?: unknown } } | undefined)?.environmentVariables?.CHECK_URL)}`,
+        },
     },
     {
         id: "automated-server-build",
@@ -367,7 +420,13 @@ export const PROMISES: readonly SecurityPromise[] = [
         sources: [CP("User authentication"), ITM("2.1 Passwords: Password Length Configuration")],
         modes: ALL,
         rules: ["tenant-password-min-length"],
-        implementation: { scopes: ["tenant"], types: ["aws:ssm/parameter:Parameter"], matches: isSettings, what: "the tenant's application settings" },
+        implementation: {
+            scopes: ["tenant"],
+            types: ["aws:ssm/parameter:Parameter"],
+            matches: isSettings,
+            what: "the tenant's application settings",
+            detail: (r) => `passwordMinLength ${/"passwordMinLength":\s*(\d+)/.exec(text(r.inputs.insecureValue ?? r.inputs.value))?.[1] ?? "not set"}`,
+        },
     },
     {
         id: "password-hashed-salted",

@@ -63,7 +63,7 @@ function counts(sheet: Sheet): string {
 }
 
 function stacksRead(sheet: Sheet): string {
-    return Object.values(sheet.stacks).join(", ");
+    return [...new Set(Object.values(sheet.stacks))].join(", ");
 }
 
 const md = (value: string): string => value.replace(/[|\\`*_[\]<>]/g, (char) => `\\${char}`);
@@ -85,8 +85,8 @@ export function renderMarkdown(sheet: Sheet): string {
             out.push(`- Source: ${line.promise.sources.map((source) => `${source.document}, ${source.section}`).join("; ")}`);
             if (line.status !== "not applicable to this mode" && line.status !== "not shown by the infrastructure") {
                 out.push(`- Checked by: ${line.promise.rules.map((rule) => `\`${rule}\``).join(", ")}`);
-                out.push(`- Resources: ${line.resources.length === 0 ? "none" : ""}`);
-                out.push(...shownResources(line).map((resource) => `  - ${md(resource)}`));
+                out.push(`- Resources:${line.resources.length === 0 ? " none" : ""}`);
+                out.push(...shownResources(line).map((resource) => (resource.startsWith("and ") ? `  - ${resource}` : `  - \`${resource.replace(/`/g, "'")}\``)));
             }
             out.push(...line.reasons.map((reason) => `- ${line.status === "not shown by the infrastructure" ? "Not shown" : line.status === "not met" ? "Not met" : "Note"}: ${md(reason)}`));
             out.push("");

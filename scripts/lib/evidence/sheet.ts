@@ -34,6 +34,9 @@ export interface Sheet {
     readonly lines: readonly SheetLine[];
 }
 
+/** The order the sheet names the stacks it read in. */
+const ROLES: readonly StackRole[] = ["tenant", "platform", "home-platform", "tenant-recovery", "platform-recovery"];
+
 const KNOWN_RULES = new Set(RULES.map((rule) => rule.name));
 
 /** The stack names a tenant's sheet reads, by role (present or not in the plan). */
@@ -68,7 +71,7 @@ export function buildSheet(tenant: string, stacks: readonly SheetStack[], promis
     const byName = new Map(stacks.map((stack) => [stack.tenant, stack]));
     const lines = promises.map((promise) => judge(promise, mode, names, byName));
     const used = new Set(promises.flatMap((promise) => (promise.implementation?.scopes ?? []).map((scope) => stackRoleOf(scope, mode))));
-    const read = Object.fromEntries([...used].map((role) => [role, names[role]]));
+    const read = Object.fromEntries(ROLES.filter((role) => used.has(role)).map((role) => [role, names[role]]));
     return { tenant, mode, region: own.region, stacks: read, lines };
 }
 
@@ -92,7 +95,8 @@ function judge(promise: SecurityPromise, mode: Mode, names: Record<StackRole, st
         }
         for (const resource of stack.resources) {
             if (implementation.types.includes(resource.type) && (implementation.matches?.(resource) ?? true)) {
-                resources.push(`${name}: ${resource.type} ${resource.name}`);
+                const detail = implementation.detail?.(resource);
+                resources.push(`${name}: ${resource.type} ${resource.name}${detail ? ` (${detail})` : ""}`);
             }
         }
         for (const violation of stack.violations ?? []) {
@@ -102,7 +106,7 @@ function judge(promise: SecurityPromise, mode: Mode, names: Record<StackRole, st
         }
     }
     if (resources.length === 0 && reasons.every((reason) => !reason.startsWith("the plan has no stack"))) {
-        reasons.push(`no ${implementation.what} in ${roles.map((role) => names[role]).join(" or ")}`);
+        reasons.push(`nothing in ${[...new Set(roles.map((role) => names[role]))].join(" or ")} implements it (expected: ${implementation.what})`);
     }
     const unchecked = promise.rules.filter((rule) => !KNOWN_RULES.has(rule));
     if (promise.rules.length === 0 || unchecked.length > 0) {
