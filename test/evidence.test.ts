@@ -171,6 +171,16 @@ describe("each promise broken in the plan", () => {
     });
 });
 
+describe("a plan without the stacks a line reads", () => {
+    it("turns the lines of the platform's resources to not met, saying which stack to plan", () => {
+        const partial = structuredClone(plan);
+        partial.tenants.splice(0, partial.tenants.length, ...partial.tenants.filter((stack) => !stack.tenant.startsWith("platform-us-east-1")));
+        const line = buildSheet("globex", judged(partial)).lines.find((candidate) => candidate.promise.id === "intrusion-detection")!;
+        expect(line.status).toBe("not met");
+        expect(line.reasons).toEqual(["the plan has no stack platform-us-east-1 (plan them together: npm run plan -- globex platform-us-east-1 --json)"]);
+    });
+});
+
 describe("the sheet's text", () => {
     // Read once by a person; a change to the catalogue, the rules or the fleet's plan shows here.
     it.each(Object.entries(TENANTS))("%s (%s) is pinned", async (_mode, tenant) => {

@@ -40,7 +40,7 @@ const ROLES: readonly StackRole[] = ["tenant", "platform", "home-platform", "ten
 const KNOWN_RULES = new Set(RULES.map((rule) => rule.name));
 
 /** The stack names a tenant's sheet reads, by role (present or not in the plan). */
-export function stackNames(tenant: string, region: string, mode: Mode, stacks: readonly SheetStack[]): Record<StackRole, string> {
+export function stackNames(tenant: string, region: string, stacks: readonly SheetStack[]): Record<StackRole, string> {
     const ownRecovery = stacks.find((stack) => stack.recoveryOf === tenant)?.tenant ?? `${tenant}-recovery`;
     const platform = `platform-${region}`;
     // A platform outside the home region reads the home platform (its trail, its zone) through a StackReference.
@@ -67,12 +67,17 @@ export function buildSheet(tenant: string, stacks: readonly SheetStack[], promis
         throw new Error(`${tenant} is a ${own.mode} stack, not a tenant (one of ${MODES.join(", ")})`);
     }
     const mode = own.mode;
-    const names = stackNames(tenant, own.region, mode, stacks);
+    const names = stackNames(tenant, own.region, stacks);
     const byName = new Map(stacks.map((stack) => [stack.tenant, stack]));
     const lines = promises.map((promise) => judge(promise, mode, names, byName));
     const used = new Set(promises.flatMap((promise) => (promise.implementation?.scopes ?? []).map((scope) => stackRoleOf(scope, mode))));
     const read = Object.fromEntries(ROLES.filter((role) => used.has(role)).map((role) => [role, names[role]]));
     return { tenant, mode, region: own.region, stacks: read, lines };
+}
+
+/** What to plan for a missing stack: a recovery stack is planned with its production stack. */
+function tenantOf(stack: string): string {
+    return stack.replace(/-recovery$/, "");
 }
 
 function judge(promise: SecurityPromise, mode: Mode, names: Record<StackRole, string>, stacks: ReadonlyMap<string, SheetStack>): SheetLine {
@@ -90,7 +95,7 @@ function judge(promise: SecurityPromise, mode: Mode, names: Record<StackRole, st
         const name = names[role];
         const stack = stacks.get(name);
         if (stack === undefined) {
-            reasons.push(`the plan has no stack ${name}`);
+            reasons.push(`the plan has no stack ${name} (plan them together: npm run plan -- ${[...new Set([names.tenant, tenantOf(name)])].join(" ")} --json)`);
             continue;
         }
         for (const resource of stack.resources) {
