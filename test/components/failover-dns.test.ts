@@ -145,7 +145,7 @@ describe("FrontDoor's DNS failover", () => {
             insufficientDataHealthStatus: "Unhealthy",
             tags: { Name: "hooli.itm.example.net (production)" },
         });
-        expect(() => alarmFailoverHealthCheck("x", { alarmName: "a", alarmRegion: "ca-west-1", hostName: "x.itm.example.net" }, {})).toThrow(/alarmRegion: "ca-west-1" is not a region Route 53 accepts/);
+        expect(() => alarmFailoverHealthCheck("x", { alarmName: "a", alarmRegion: "eu-nowhere-1", hostName: "x.itm.example.net" }, {})).toThrow(/alarmRegion: "eu-nowhere-1" is not a region Route 53 accepts/);
     });
 
     it("GIVEN dnsFailover false on a public door WHEN planned THEN the simple record stays", async () => {
