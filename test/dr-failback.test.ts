@@ -63,7 +63,7 @@ describe("a physical target: restored into a subnet", () => {
 
     it("GIVEN an RDS recovery point and a subnet-only target WHEN the metadata is built THEN refused before any restore job", () => {
         const chosen = { resource: "database" as const, point: { arn: "arn:rp", resourceArn: "", resourceType: "RDS", createdAt: START }, ageMs: 0, stale: false };
-        expect(() => restoreMetadata(chosen, physical.restoreTarget, "wayne-back")).toThrow("the database is an RDS database: the target's restoreTarget must name its dbSubnetGroupName");
+        expect(() => restoreMetadata(chosen, physical.restoreTarget, "wayne-back")).toThrow("the database is an RDS database: the restore target must name its dbSubnetGroupName (it names only subnetId, a database server on EC2)");
         expect(restoreMetadata({ ...chosen, point: { ...chosen.point, resourceType: "EC2" } }, physical.restoreTarget, "wayne-back").metadata).toMatchObject({ SubnetId: "subnet-0a1b" });
     });
 });

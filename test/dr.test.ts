@@ -280,7 +280,7 @@ describe("drill", () => {
         expect(world.sns.calls()).toHaveLength(0);
         // The database the restore job created is no stack's: deleted, without a final snapshot, before the stack.
         expect(world.rds.commandCalls(DeleteDBInstanceCommand).map((call) => call.args[0].input)).toEqual([{ DBInstanceIdentifier: "acme-drill-20260302t030000z", SkipFinalSnapshot: true, DeleteAutomatedBackups: true }]);
-        expect(runState(world).steps.find((step) => step.name === "teardown")!.detail).toEqual({ stack: "acme-drill", deletedDatabase: "acme-drill-20260302t030000z" });
+        expect(runState(world).steps.find((step) => step.name === "teardown")!.detail).toEqual({ stack: "acme-drill", deletedDatabase: "acme-drill-20260302t030000z", deletedDatabases: ["acme-drill-20260302t030000z"] });
         expect(world.backup.commandCalls(StartRestoreJobCommand).map((call) => call.args[0].input.Metadata)).toEqual([
             expect.objectContaining({ DBSubnetGroupName: "acme-drill-db" }),
             expect.objectContaining({ DestinationBucketName: "acme-drill-files" }),
