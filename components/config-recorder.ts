@@ -96,7 +96,7 @@ export class ConfigRecorder extends pulumi.ComponentResource {
         }
         const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
 
-        const history = new FilesBucket(`${name}-history`, { kmsKeyArn: args.kmsKeyArn, noncurrentVersionDays: args.noncurrentVersionDays ?? 400 }, { parent: this });
+        const history = new FilesBucket(`${name}-history`, { kmsKeyArn: args.kmsKeyArn, noncurrentVersionDays: args.noncurrentVersionDays ?? 400, tier: "audit" }, { parent: this });
 
         const role = new aws.iam.Role(
             `${name}-role`,
