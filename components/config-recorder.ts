@@ -61,16 +61,17 @@ export function configRecorderArgsProblems(args: Pick<ConfigRecorderArgs, "recor
 /**
  * What the recorder's role may do with the bucket: Config writes history and snapshots under
  * `AWSLogs/<account>/Config/` (no key prefix is set) after checking the bucket's ACL, encrypting
- * with the key (AWS Config Developer Guide, "Permissions for the Amazon S3 Bucket for the AWS
- * Config Delivery Channel": s3:GetBucketAcl, s3:ListBucket, s3:PutObject with
- * bucket-owner-full-control; "Permissions for the KMS Key").
+ * with the key (AWS Config Developer Guide, "Permissions for the IAM Role Assigned to AWS Config",
+ * IAM Role Policy for your S3 Bucket: s3:PutObject and s3:PutObjectAcl with bucket-owner-full-control,
+ * s3:GetBucketAcl; IAM Role Policy for KMS Key: kms:Decrypt, kms:GenerateDataKey). The bucket
+ * enforces bucket-owner ownership, which accepts exactly that ACL.
  */
 export function configDeliveryPolicy(args: { bucketArn: string; accountId: string; kmsKeyArn: string }): string {
     return JSON.stringify({
         Version: "2012-10-17",
         Statement: [
             { Sid: "CheckBucket", Effect: "Allow", Action: ["s3:GetBucketAcl", "s3:ListBucket"], Resource: args.bucketArn },
-            { Sid: "DeliverHistory", Effect: "Allow", Action: "s3:PutObject", Resource: `${args.bucketArn}/AWSLogs/${args.accountId}/Config/*`, Condition: { StringLike: { "s3:x-amz-acl": "bucket-owner-full-control" } } },
+            { Sid: "DeliverHistory", Effect: "Allow", Action: ["s3:PutObject", "s3:PutObjectAcl"], Resource: `${args.bucketArn}/AWSLogs/${args.accountId}/Config/*`, Condition: { StringLike: { "s3:x-amz-acl": "bucket-owner-full-control" } } },
             { Sid: "EncryptHistory", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: args.kmsKeyArn },
         ],
     });

@@ -51,7 +51,7 @@ describe("ConfigRecorder", () => {
         const deliver = JSON.parse(String(named(plan.resources, "platform-eu-west-1-config-deliver").inputs.policy)) as { Statement: { Action: unknown; Resource: string }[] };
         expect(deliver.Statement.map((statement) => [statement.Action, statement.Resource])).toEqual([
             [["s3:GetBucketAcl", "s3:ListBucket"], `arn:aws:s3:::${String(bucket.inputs.bucket)}`],
-            ["s3:PutObject", `arn:aws:s3:::${String(bucket.inputs.bucket)}/AWSLogs/${PLAN_ACCOUNT_ID}/Config/*`],
+            [["s3:PutObject", "s3:PutObjectAcl"], `arn:aws:s3:::${String(bucket.inputs.bucket)}/AWSLogs/${PLAN_ACCOUNT_ID}/Config/*`],
             [["kms:GenerateDataKey", "kms:Decrypt"], KEY],
         ]);
     });
@@ -71,7 +71,7 @@ describe("ConfigRecorder", () => {
         expect(configRecorderArgsProblems(args)).toEqual([message]);
     });
 
-    it("GIVEN a bucket WHEN the delivery policy is built THEN PutObject only under AWSLogs/<account>/Config/ with bucket-owner-full-control", () => {
+    it("GIVEN a bucket WHEN the delivery policy is built THEN PutObject (and its ACL) only under AWSLogs/<account>/Config/ with bucket-owner-full-control", () => {
         const policy = JSON.parse(configDeliveryPolicy({ bucketArn: "arn:aws:s3:::b", accountId: "111122223333", kmsKeyArn: KEY })) as { Statement: { Sid: string; Condition?: unknown }[] };
         expect(policy.Statement.find((statement) => statement.Sid === "DeliverHistory")).toMatchObject({
             Resource: "arn:aws:s3:::b/AWSLogs/111122223333/Config/*",
