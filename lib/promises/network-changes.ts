@@ -8,9 +8,10 @@
 // `botocore.session.get_session().get_service_model("ec2").operation_names`, checked 2026-12-06);
 // ReplaceVpnTunnel is newer than that model and left out rather than typed from memory. Describe*
 // calls are never delivered to EventBridge (read-only), so only changes are listed.
-// Left out on purpose: ModifyNetworkInterfaceAttribute (which groups an interface is in): RDS and
-// ELB call it through their service-linked roles on every deployment, and an alarm that fires on
-// every rollout is an alarm nobody reads; the groups themselves are watched.
+// Left out on purpose: ModifyNetworkInterfaceAttribute (which groups an interface is in), which AWS
+// services may also call on the interfaces they manage for themselves, outside the deployment role:
+// an alarm that fires for routine service work is an alarm nobody reads. The groups' own rules, what
+// an attacker would change to open a port, are watched.
 
 /** The changes watched, by what they change (one EventBridge rule each). */
 export const NETWORK_CHANGE_EVENTS = {
