@@ -27,6 +27,11 @@ export interface FilesBucketArgs {
      * policy instead (ServerDataAccess).
      */
     readonly appRoleArns?: pulumi.Input<string>[];
+    /**
+     * The bucket's `tier` tag: `data` holds tenants' files (the backup promise selects it);
+     * `audit` holds records the account writes about itself (AWS Config's history). Default: `data`.
+     */
+    readonly tier?: "data" | "audit";
 }
 
 /**
@@ -89,7 +94,7 @@ export class FilesBucket extends pulumi.ComponentResource {
             {
                 bucket: reservedPrefixFreeName("bucket", `${name}-bucket`, `${pulumi.getOrganization()}/${pulumi.getProject()}`),
                 forceDestroy: args.disposable === true,
-                tags: { Name: `${name}-bucket`, tier: "data" },
+                tags: { Name: `${name}-bucket`, tier: args.tier ?? "data" },
             },
             { parent: this, retainOnDelete: args.disposable !== true },
         );

@@ -53,7 +53,8 @@ export interface ThreatDetectionArgs {
      * detector per account and region (CreateDetector fails with "The request is rejected because a
      * detector already exists for the current account"), and in an organisation the delegated
      * administrator creates it in every member account. The detector is read (a wrong id fails the
-     * preview), its protection plans are left to its owner (`features` must then be unset), and the
+     * preview), its protection plans are left to its owner (`features` must then be unset) except
+     * EBS malware protection, which is turned on (`EBS_MALWARE_PROTECTION` ENABLED), and the
      * findings rule carries the id in its `guardduty-detector` tag. Default: undefined, a detector
      * is created with `features`.
      */
@@ -118,10 +119,11 @@ export function findingEventPattern(minimumSeverity: number): string {
 }
 
 /**
- * The statement an SNS topic's policy needs for the findings rule to publish to it: EventBridge,
- * on behalf of that one rule only.
+ * The statement an SNS topic's policy needs for the findings rule (and any other rule of the
+ * region, e.g. the network-change rules) to publish to it: EventBridge, on behalf of those rules only.
  */
-export function topicPolicyStatementsForEvents(topicArn: string, ruleArn: string): Record<string, unknown>[] {
+export function topicPolicyStatementsForEvents(topicArn: string, ruleArn: string | readonly string[]): Record<string, unknown>[] {
+    const ruleArns = typeof ruleArn === "string" ? ruleArn : ruleArn.length === 1 ? ruleArn[0]! : [...ruleArn];
     return [
         {
             Sid: "GuardDutyFindingsFromEventBridge",
@@ -129,7 +131,7 @@ export function topicPolicyStatementsForEvents(topicArn: string, ruleArn: string
             Principal: { Service: "events.amazonaws.com" },
             Action: "sns:Publish",
             Resource: topicArn,
-            Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+            Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
         },
     ];
 }
@@ -159,6 +161,10 @@ export class ThreatDetection extends pulumi.ComponentResource {
         if (args.detectorId !== undefined) {
             // Read, not created: the preview fails here when the account has no such detector.
             detectorId = aws.guardduty.getDetectorOutput({ id: args.detectorId }, { parent: this }).apply((found) => found.id);
+            // Malware scanning of the servers' volumes is promised in every region (the security
+            // sheet's antivirus scan): the one plan set on the organisation's detector too. This
+            // stack is the region's one adopter by id (lib/guardduty-owner.ts), so it is set once.
+            new aws.guardduty.DetectorFeature(`${name}-ebs-malware-protection`, { detectorId: detectorId, name: "EBS_MALWARE_PROTECTION", status: "ENABLED" }, { parent: this });
         } else if (args.adoptFrom !== undefined) {
             // The region's only detector, its owner's (the data source without an id lists the
             // detectors and fails unless there is exactly one: terraform-provider-aws,

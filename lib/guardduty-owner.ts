@@ -8,6 +8,8 @@
 // - else a region that is only some platforms' off-site region: the recovery environment of the
 //   first of those platforms by region name (`platform-<first>-recovery`), which keeps the detector
 //   while idle. Drill copies never own it: their teardown would delete the region's detector.
+// The same owner holds the region's other singletons: the network-change alarms and AWS Config's one
+// recorder and delivery channel (stacks/regional-controls.ts).
 
 import { platformStackName, recoveryStackName } from "./platform";
 

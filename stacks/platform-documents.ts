@@ -21,8 +21,12 @@ export function publishingServicesKeyStatements(accountId: string): Record<strin
 }
 
 /** The operations topic's policy: the account administers it; the services above may publish. */
-/** `findingsRuleArn`: the GuardDuty findings rule publishing to the topic; none for a recovery environment's topic. */
-export function operationsTopicPolicy(args: { topicArn: string; accountId: string; findingsRuleArn?: string }): string {
+/**
+ * `eventRuleArns`: the EventBridge rules publishing to the topic (the GuardDuty findings rule, the
+ * network-change rules): one statement admits exactly these. A topic has one policy, so every rule
+ * of the region that targets it is listed here. None for a tenant recovery environment's topic.
+ */
+export function operationsTopicPolicy(args: { topicArn: string; accountId: string; eventRuleArns?: readonly string[] }): string {
     return JSON.stringify({
         Version: "2012-10-17",
         Statement: [
@@ -41,7 +45,7 @@ export function operationsTopicPolicy(args: { topicArn: string; accountId: strin
                 Resource: args.topicArn,
                 Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
             },
-            ...(args.findingsRuleArn === undefined ? [] : topicPolicyStatementsForEvents(args.topicArn, args.findingsRuleArn)),
+            ...(args.eventRuleArns === undefined || args.eventRuleArns.length === 0 ? [] : topicPolicyStatementsForEvents(args.topicArn, args.eventRuleArns)),
         ],
     });
 }

@@ -287,7 +287,11 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
 
     // GuardDuty in this region, idle or active: the region's detector owned or adopted, findings to
     // this region's topic (its policy with them).
-    recoveryThreatDetection(name, { stack: name, kind, production: { region, offsiteRegion: recoveryRegion }, platforms, topicArn: operationsTopicArn, accountId }, opts);
+    recoveryThreatDetection(
+        name,
+        { stack: name, kind, production: { region, offsiteRegion: recoveryRegion }, platforms, topicArn: operationsTopicArn, accountId, deployRoleName: settings.deployRoleName, kmsKeyArn: keys.dataKeyArn },
+        opts,
+    );
 
     const zones = pulumi.output(network.availabilityZones);
     const outputs: StackOutputs = {

@@ -33,6 +33,7 @@ import { PlatformSettings, TENANT_SPACE } from "./config/platform-settings";
 import { operationsCidrsOf } from "../lib/platform";
 import { alertSubscriptions } from "./alert-subscriptions";
 import { platformAuditTrail } from "./platform-audit";
+import { regionalControls } from "./regional-controls";
 import { operationsTopicPolicy, publishingServicesKeyStatements, tenantAppDocument } from "./platform-documents";
 import { restoreRole } from "./restore-role";
 import { resolveServerImage } from "./server-image";
@@ -333,13 +334,19 @@ export async function platform(region: string, settings?: PlatformSettings): Pro
 
     const auditTrailArn = platformAuditTrail(name, { ownsTrail, home, organizationTrailArn: settings.organizationTrailArn, auditName, kmsKeyArn: keys.dataKeyArn, accessLogs }, opts);
     const detection = new ThreatDetection(`${name}-detection`, { alarmTopicArn: operationsTopic.arn, detectorId: settings.guardDutyDetectorId }, opts);
+    // The production platform owns its region's singletons (lib/guardduty-owner.ts).
+    const controls = regionalControls(
+        name,
+        { topicArn: operationsTopic.arn, accountId, deployRoleName: settings.deployRoleName, kmsKeyArn: keys.dataKeyArn, recordsGlobalTypes: isHome },
+        opts,
+    );
     new aws.sns.TopicPolicy(
         `${name}-operations-topic-policy`,
         {
             arn: operationsTopic.arn,
             policy: pulumi
-                .all([operationsTopic.arn, accountId, detection.ruleArn])
-                .apply(([topicArn, id, findingsRuleArn]) => operationsTopicPolicy({ topicArn, accountId: id, findingsRuleArn })),
+                .all([operationsTopic.arn, accountId, detection.ruleArn, controls.ruleArns])
+                .apply(([topicArn, id, findingsRuleArn, networkRuleArns]) => operationsTopicPolicy({ topicArn, accountId: id, eventRuleArns: [findingsRuleArn, ...networkRuleArns] })),
         },
         opts,
     );

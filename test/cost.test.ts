@@ -54,7 +54,7 @@ describe("the price table", () => {
 
     it("GIVEN the usage-based charges WHEN read THEN they are marked usage-based, not priced", () => {
         const usageBased = Object.entries(PRICES.uniform).filter(([, price]) => price === USAGE_BASED).map(([key]) => key).sort();
-        expect(usageBased).toEqual(["backup.storage", "clientVpn.connection.hour", "cloudtrail.dataEvents", "guardduty.analysis", "logs.ingestion", "s3.storage"]);
+        expect(usageBased).toEqual(["backup.storage", "clientVpn.connection.hour", "cloudtrail.dataEvents", "config.items", "guardduty.analysis", "logs.ingestion", "s3.storage"]);
         for (const key of usageBased) {
             expect(PRICES.notes[key], key).toBeTruthy();
         }
@@ -369,6 +369,7 @@ describe("the estimate of the planned fixture fleet", () => {
         expect(unknown.filter((item) => !item.reason.startsWith("usage-based: "))).toEqual([]);
         expect([...new Set(unknown.map((item) => item.type))].sort()).toEqual([
             "aws:backup/vault:Vault",
+            "aws:cfg/recorder:Recorder",
             "aws:cloudtrail/trail:Trail",
             "aws:cloudwatch/logGroup:LogGroup",
             "aws:ec2clientvpn/endpoint:Endpoint",

@@ -8,6 +8,7 @@ import { REGIONS } from "../../lib/regions";
 import { canaryRuntimeProblem, DEFAULT_CANARY_RUNTIME } from "../../lib/canary-runtimes";
 import { FIRST_NAME_DOMAIN_MAX } from "../../lib/naming";
 import { DEFAULT_BASE_DOMAIN, DEFAULT_PLATFORM_NETWORK, HOME_REGION, PLATFORM_BLOCK } from "../../lib/platform";
+import { DEFAULT_DEPLOY_ROLE_NAME } from "../../lib/promises/network-changes";
 import { instanceClassProblem, instanceTypeProblem } from "./sizing-rules";
 
 export interface PlatformSettings {
@@ -82,6 +83,14 @@ export interface PlatformSettings {
      * Default `syn-nodejs-puppeteer-15.0` ({@link DEFAULT_CANARY_RUNTIME}).
      */
     readonly canaryRuntime: string;
+    /**
+     * `deployRoleName`: the IAM role the rollout workflow deploys with (the role whose ARN is the
+     * `production` environment's secret `AWS_DEPLOY_ROLE_ARN`, .github/workflows/infra.yml). Its
+     * security group, network ACL, route table and VPN changes are the reviewed ones; the same
+     * changes by anybody else alarm the operations topic as they happen. Default `itm-deploy`
+     * ({@link DEFAULT_DEPLOY_ROLE_NAME}).
+     */
+    readonly deployRoleName: string;
 }
 
 export const PLATFORM_DEFAULTS: Omit<PlatformSettings, "offsiteGatewayIp" | "offsiteRegion" | "organizationTrailArn" | "guardDutyDetectorId" | "alertEmails"> = {
@@ -96,6 +105,7 @@ export const PLATFORM_DEFAULTS: Omit<PlatformSettings, "offsiteGatewayIp" | "off
     databaseStorageGiB: 200,
     homeRegion: HOME_REGION,
     canaryRuntime: DEFAULT_CANARY_RUNTIME,
+    deployRoleName: DEFAULT_DEPLOY_ROLE_NAME,
 };
 
 /** At most this many addresses: the topic's subscribers are people, not a mailing list. */
@@ -206,6 +216,10 @@ export function platformSettingsProblems(settings: PlatformSettings): string[] {
     });
     if (settings.alertEmails.length > MAX_ALERT_EMAILS) {
         problems.push(`alertEmails: has ${settings.alertEmails.length} addresses; at most ${MAX_ALERT_EMAILS} (subscribe a list address or the pager's email integration instead)`);
+    }
+    // IAM's role names (CreateRole RoleName: [\w+=,.@-]{1,64}; botocore iam model roleNameType).
+    if (typeof settings.deployRoleName !== "string" || !/^[\w+=,.@-]{1,64}$/.test(settings.deployRoleName)) {
+        problems.push(`deployRoleName: "${String(settings.deployRoleName).slice(0, 80)}" is not an IAM role name; expected 1 to 64 letters, digits or + = , . @ _ - (the name of the role AWS_DEPLOY_ROLE_ARN names, not its ARN)`);
     }
     const runtimeProblem = canaryRuntimeProblem(settings.canaryRuntime);
     if (runtimeProblem) {

@@ -363,14 +363,17 @@ describe("ThreatDetection", () => {
         ).rejects.toThrow(/findingPublishingFrequency: "DAILY" is not allowed; expected one of FIFTEEN_MINUTES, ONE_HOUR, SIX_HOURS/);
     });
 
-    it("GIVEN the account's existing detector WHEN planned THEN it is read, not created: no detector, no protection plan, the findings rule tagged with its id", async () => {
+    it("GIVEN the account's existing detector WHEN planned THEN it is read, not created: no detector, only EBS malware protection turned on, the findings rule tagged with its id", async () => {
         const id = "0123456789abcdef0123456789abcdef";
         const { plan } = await planProgram((provider) => {
             const detection = new ThreatDetection("platform-threats", { alarmTopicArn: TOPIC, detectorId: id }, { provider });
             return { detectorId: detection.detectorId };
         });
         expect(ofType(plan.resources, "aws:guardduty/detector:Detector")).toEqual([]);
-        expect(ofType(plan.resources, "aws:guardduty/detectorFeature:DetectorFeature")).toEqual([]);
+        // Malware scanning is promised in every region: the one plan set on the adopted detector.
+        expect(ofType(plan.resources, "aws:guardduty/detectorFeature:DetectorFeature").map((feature) => [feature.name, feature.inputs])).toEqual([
+            ["platform-threats-ebs-malware-protection", { detectorId: id, name: "EBS_MALWARE_PROTECTION", status: "ENABLED" }],
+        ]);
         expect(named(plan.resources, "platform-threats-findings").inputs.tags).toEqual({ "guardduty-detector": id });
         expect(ofType(plan.resources, "aws:cloudwatch/eventTarget:EventTarget").map((target) => target.inputs.arn)).toEqual([TOPIC]);
         expect(plan.outputs.detectorId).toBe(id);

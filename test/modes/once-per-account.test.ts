@@ -173,10 +173,13 @@ describe("GIVEN the account's existing GuardDuty detector and organisation trail
         expect(adopted.errors).toEqual([]);
     });
 
-    it("WHEN planned THEN no platform creates a detector or its features; the findings rule names the adopted detector, which the outputs pass on", () => {
+    it("WHEN planned THEN no platform creates a detector or its features but EBS malware protection; the findings rule names the adopted detector, which the outputs pass on", () => {
         for (const plan of adopted.tenants.filter((candidate) => candidate.mode === "platform" && candidate.recoveryOf === undefined)) {
             expect(ofType(plan, DETECTOR), plan.tenant).toEqual([]);
-            expect(ofType(plan, "aws:guardduty/detectorFeature:DetectorFeature"), plan.tenant).toEqual([]);
+            // Malware scanning is promised in every region: turned on for the adopted detector, by its one adopter.
+            expect(ofType(plan, "aws:guardduty/detectorFeature:DetectorFeature").map((feature) => feature.inputs), plan.tenant).toEqual([
+                { detectorId: DETECTOR_ID, name: "EBS_MALWARE_PROTECTION", status: "ENABLED" },
+            ]);
             const rules = ofType(plan, "aws:cloudwatch/eventRule:EventRule").filter((rule) => String(rule.inputs.eventPattern).includes("aws.guardduty"));
             expect(rules.map((rule) => rule.inputs.tags), plan.tenant).toEqual([{ "guardduty-detector": DETECTOR_ID }]);
             expect(plan.outputs.guardDutyDetectorId, plan.tenant).toBe(DETECTOR_ID);

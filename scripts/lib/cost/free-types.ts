@@ -16,6 +16,8 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     "aws:backup/restoreTestingSelection:RestoreTestingSelection": "part of its restore testing plan; each test restore is billed as a restore (usage-based)",
     "aws:backup/vaultLockConfiguration:VaultLockConfiguration": "a setting of the vault",
     "aws:backup/vaultNotifications:VaultNotifications": "a setting of the vault",
+    "aws:cfg/deliveryChannel:DeliveryChannel": "delivery is free; the files are storage of its bucket (usage-based)",
+    "aws:cfg/recorderStatus:RecorderStatus": "a setting of the recorder (which is billed per configuration item)",
     "aws:cloudwatch/eventRule:EventRule": "rules on AWS service events of the default bus are free",
     "aws:cloudwatch/eventTarget:EventTarget": "part of its rule",
     "aws:cloudwatch/logStream:LogStream": "ingestion is billed on the log group (usage-based)",

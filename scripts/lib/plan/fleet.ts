@@ -24,6 +24,7 @@ import { StackOutputsSnapshot } from "./mocks";
 import { OffboardingPlan } from "./offboarding";
 import { AppliedQuotas, readQuotas } from "./quota-file";
 import { fleetQuotaProblems } from "./quota-problems";
+import { configRecorderProblems } from "./config-recorders";
 import { detectorProblems } from "./guardduty-detectors";
 import { recordSetProblems } from "./route53-records";
 import { awsRuleErrors, planFailure } from "./stack-errors";
@@ -269,6 +270,8 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
     errors.push(...recordSetProblems([...platforms, ...tenants.filter((plan) => plan.mode !== "platform")]));
     // One GuardDuty detector per account and region: GuardDuty's rule over the fleet.
     errors.push(...detectorProblems([...platforms, ...tenants.filter((plan) => plan.mode !== "platform")]));
+    // One AWS Config recorder and delivery channel per account and region: Config's rule over the fleet.
+    errors.push(...configRecorderProblems([...platforms, ...tenants.filter((plan) => plan.mode !== "platform")]));
     return {
         version: PLAN_VERSION,
         tenants,

@@ -21,4 +21,5 @@ export const SECURITY_PRICERS: Readonly<Record<string, Pricer>> = {
     "aws:acm/certificate:Certificate": (inputs) =>
         inputs.certificateAuthorityArn === undefined ? [] : [unknownLine("private certificate", "certificates of an AWS Private CA are not in the price table")],
     "aws:guardduty/detector:Detector": (_inputs, context) => [monthly(context, "threat detection analysis", "guardduty.analysis")],
+    "aws:cfg/recorder:Recorder": (_inputs, context) => [monthly(context, "configuration items recorded", "config.items")],
 };
