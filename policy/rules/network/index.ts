@@ -1,6 +1,8 @@
 // The network group: instances, exposure, firewalls and VPN tunnels.
 
 import { Rule } from "../types";
+import { enforceFlowLogAllTraffic } from "./enforceFlowLogAllTraffic";
+import { enforceWebAclBlocking } from "./enforceWebAclBlocking";
 import { disallowForeignHostNames } from "./disallowForeignHostNames";
 import { disallowInstancePublicIp } from "./disallowInstancePublicIp";
 import { disallowNetworkAclOpenWorldIngress } from "./disallowNetworkAclOpenWorldIngress";
@@ -47,4 +49,6 @@ export const NETWORK_RULES: readonly Rule[] = [
     disallowForeignHostNames,
     enforceFailoverRecordHealthCheck,
     enforceHealthCheckHttps,
+    enforceFlowLogAllTraffic,
+    enforceWebAclBlocking,
 ];
