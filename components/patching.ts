@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
-import { DEFAULT_PATCH_SCHEDULE, weekendCloseProblem, weekendScheduleProblem } from "../lib/promises/maintenance";
+import { DEFAULT_PATCH_SCHEDULE, PATCH_APPROVAL_DAYS, weekendCloseProblem, weekendScheduleProblem } from "../lib/promises/maintenance";
 import { componentType } from "./types";
 
 /**
@@ -86,7 +86,7 @@ export class Patching extends pulumi.ComponentResource {
                 // Seven days lets a broken update be withdrawn upstream before it reaches a tenant.
                 approvalRules: [
                     {
-                        approveAfterDays: 7,
+                        approveAfterDays: PATCH_APPROVAL_DAYS,
                         complianceLevel: "CRITICAL",
                         patchFilters: [
                             { key: "CLASSIFICATION", values: ["Security"] },
@@ -94,7 +94,7 @@ export class Patching extends pulumi.ComponentResource {
                         ],
                     },
                     {
-                        approveAfterDays: 7,
+                        approveAfterDays: PATCH_APPROVAL_DAYS,
                         complianceLevel: "MEDIUM",
                         patchFilters: [{ key: "CLASSIFICATION", values: ["Bugfix"] }],
                     },

@@ -6,6 +6,13 @@
 /** The patch window's default opening: Saturdays 02:00 UTC, the quietest hours of the week. */
 export const DEFAULT_PATCH_SCHEDULE = "cron(0 2 ? * SAT *)";
 
+/**
+ * Days after release within which security (and bugfix) updates are approved: long enough for a
+ * broken update to be withdrawn upstream, short enough to patch "as soon as ... updates are released"
+ * (Capacity Planner security policies) at the next weekend window.
+ */
+export const PATCH_APPROVAL_DAYS = 7;
+
 /** A weekend day in an SSM cron day-of-week item: a name or its number (1 = SUN, 7 = SAT), maybe `#n` or `L`. */
 const WEEKEND_DAY = /^(SAT|SUN|1|7)(#[1-5]|L)?$/;
 const SUNDAY = /^(SUN|1)(#[1-5]|L)?$/;
