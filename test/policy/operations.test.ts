@@ -98,6 +98,7 @@ describe("the compliant baselines", () => {
             "availability-check-alarmed",
             "tenant-password-min-length",
             "rds-instance-maintenance-weekend",
+            "logs-evidence-retained",
         ]);
         for (const rule of OPERATIONS_RULES) {
             expect(rule.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)+$/);

@@ -190,6 +190,24 @@ const CASES: [string, string, string, (inputs: Inputs) => void, string, string, 
         "orbit-front-door-waf",
         "no rule blocks an IP set (action block with an ipSetReferenceStatement): networks found suspicious cannot be blocked; expected the suspicious-networks rule",
     ],
+    [
+        "the flow logs kept a month",
+        "orbit",
+        "orbit-network-flow-logs",
+        (inputs) => (inputs.retentionInDays = 30),
+        "logs-evidence-retained",
+        "orbit-network-flow-logs",
+        "retentionInDays is 30: the network's flow logs would be deleted before a year; expected at least 365 days (or no expiry)",
+    ],
+    [
+        "the operations VPN's connections unlogged",
+        "platform-eu-west-1",
+        "platform-eu-west-1-operations-vpn-endpoint",
+        (inputs) => (inputs.connectionLogOptions = { enabled: false }),
+        "ec2-client-vpn-connection-logs",
+        "platform-eu-west-1-operations-vpn-endpoint",
+        "connectionLogOptions.enabled is false: who connected to the administration network is nowhere on record; expected true with a cloudwatchLogGroup",
+    ],
 ];
 
 describe("promises that passed the policy when broken in a saved plan", () => {

@@ -1,6 +1,7 @@
 // The network group: instances, exposure, firewalls and VPN tunnels.
 
 import { Rule } from "../types";
+import { enableClientVpnConnectionLogs } from "./enableClientVpnConnectionLogs";
 import { enforceFlowLogAllTraffic } from "./enforceFlowLogAllTraffic";
 import { enforceWebAclBlocking } from "./enforceWebAclBlocking";
 import { disallowForeignHostNames } from "./disallowForeignHostNames";
@@ -51,4 +52,5 @@ export const NETWORK_RULES: readonly Rule[] = [
     enforceHealthCheckHttps,
     enforceFlowLogAllTraffic,
     enforceWebAclBlocking,
+    enableClientVpnConnectionLogs,
 ];

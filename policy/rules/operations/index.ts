@@ -1,6 +1,7 @@
 // The operations rules: backups, audit, isolation and tags.
 
 import { Rule } from "../types";
+import { enforceEvidenceLogRetention } from "./enforceEvidenceLogRetention";
 import { enforcePatchWindowWeekend } from "./enforcePatchWindowWeekend";
 import { enforceAvailabilityCheckSchedule } from "./enforceAvailabilityCheckSchedule";
 import { enableAvailabilityCheckAlarm } from "./enableAvailabilityCheckAlarm";
@@ -53,4 +54,5 @@ export const OPERATIONS_RULES: readonly Rule[] = [
     enableAvailabilityCheckAlarm,
     enforceTenantPasswordMinLength,
     enforceRdsMaintenanceWeekend,
+    enforceEvidenceLogRetention,
 ];
