@@ -1,6 +1,7 @@
 // The network group: instances, exposure, firewalls and VPN tunnels.
 
 import { Rule } from "../types";
+import { enableFlowLogRejectionAlarm } from "./enableFlowLogRejectionAlarm";
 import { enableClientVpnConnectionLogs } from "./enableClientVpnConnectionLogs";
 import { enforceFlowLogAllTraffic } from "./enforceFlowLogAllTraffic";
 import { enforceWebAclBlocking } from "./enforceWebAclBlocking";
@@ -53,4 +54,5 @@ export const NETWORK_RULES: readonly Rule[] = [
     enforceFlowLogAllTraffic,
     enforceWebAclBlocking,
     enableClientVpnConnectionLogs,
+    enableFlowLogRejectionAlarm,
 ];
