@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
 import { DEFAULT_HEALTH_CHECK_PATH } from "./front-door";
+import { AVAILABILITY_CHECK_MINUTES, availabilityScheduleExpression } from "../lib/promises/availability";
 import { tlsOnlyBucketPolicy } from "./files-bucket";
 import { reservedPrefixFreeName } from "../lib/naming";
 import { componentType } from "./types";
@@ -13,7 +14,10 @@ export interface AvailabilityCheckArgs {
     readonly url: pulumi.Input<string>;
     /** Path the check requests. Default: `/login`, the page every user starts from. */
     readonly path?: string;
-    /** Minutes between checks. Default: 5, the service's promise. */
+    /**
+     * Minutes between checks, 1 to 5: the service promises a check every five minutes at least
+     * (lib/promises/availability.ts; the policy rule `availability-check-every-5-minutes`). Default: 5.
+     */
     readonly everyMinutes?: number;
     /** SNS topic warned when the check fails. Required. */
     readonly alarmTopicArn: pulumi.Input<string>;
@@ -86,10 +90,13 @@ export class AvailabilityCheck extends pulumi.ComponentResource {
     constructor(name: string, args: AvailabilityCheckArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("operations", "AvailabilityCheck"), name, {}, opts);
 
-        const everyMinutes = args.everyMinutes ?? 5;
+        const everyMinutes = args.everyMinutes ?? AVAILABILITY_CHECK_MINUTES;
         const path = args.path ?? DEFAULT_HEALTH_CHECK_PATH;
-        if (!Number.isInteger(everyMinutes) || everyMinutes < 1 || everyMinutes > 60) {
-            throw new pulumi.ResourceError(`everyMinutes: ${everyMinutes} is not allowed; expected a whole number of minutes from 1 to 60`, this);
+        if (!Number.isInteger(everyMinutes) || everyMinutes < 1 || everyMinutes > AVAILABILITY_CHECK_MINUTES) {
+            throw new pulumi.ResourceError(
+                `everyMinutes: ${everyMinutes} is not allowed; expected a whole number of minutes from 1 to ${AVAILABILITY_CHECK_MINUTES} (the service checks every ${AVAILABILITY_CHECK_MINUTES} minutes)`,
+                this,
+            );
         }
 
         const artifacts = new aws.s3.Bucket(
@@ -213,7 +220,7 @@ export class AvailabilityCheck extends pulumi.ComponentResource {
                 s3Bucket: artifacts.bucket,
                 s3Key: code.key,
                 s3Version: code.versionId,
-                schedule: { expression: `rate(${everyMinutes} minute${everyMinutes === 1 ? "" : "s"})` },
+                schedule: { expression: availabilityScheduleExpression(everyMinutes) },
                 runConfig: { timeoutInSeconds: 60, environmentVariables: { CHECK_URL: args.url, CHECK_PATH: path } },
                 startCanary: true,
                 successRetentionPeriod: 7,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
+import { DEFAULT_PATCH_SCHEDULE, PATCH_APPROVAL_DAYS, weekendCloseProblem, weekendScheduleProblem } from "../lib/promises/maintenance";
 import { componentType } from "./types";
 
 /**
@@ -30,34 +31,7 @@ export interface PatchingArgs {
     readonly maxConcurrency?: string;
 }
 
-/** The window's default opening: Saturdays 02:00 UTC, the quietest hours of the week. */
-export const DEFAULT_PATCH_SCHEDULE = "cron(0 2 ? * SAT *)";
-
-/** A weekend day in an SSM cron day-of-week item: a name or its number (1 = SUN, 7 = SAT), maybe `#n` or `L`. */
-const WEEKEND_DAY = /^(SAT|SUN|1|7)(#[1-5]|L)?$/;
-
-/**
- * Why `schedule` does not open the window on a weekend only, or `undefined` when it does. Accepts
- * SSM's six-field `cron(minutes hours day-of-month month day-of-week year)` whose day-of-month is
- * `?` and whose day-of-week lists only SAT and SUN (names or 7/1, optionally `#n` or `L`); rejects
- * rate and one-off expressions, ranges, steps and wildcards, which could fall on a weekday.
- */
-export function weekendScheduleProblem(schedule: string): string | undefined {
-    const expected = `expected cron(minutes hours ? month day-of-week year) with day-of-week SAT and/or SUN, e.g. ${DEFAULT_PATCH_SCHEDULE}`;
-    const fields = /^cron\((.*)\)$/.exec(schedule.trim())?.[1]?.trim().split(/\s+/) ?? [];
-    const [, , dayOfMonth, , dayOfWeek = ""] = fields;
-    if (fields.length !== 6) {
-        return `schedule: ${schedule} is not allowed; ${expected}`;
-    }
-    if (dayOfMonth !== "?") {
-        return `schedule: ${schedule} is not allowed; day-of-month ${dayOfMonth} can fall on a weekday, ${expected}`;
-    }
-    const weekdays = dayOfWeek.toUpperCase().split(",").filter((item) => !WEEKEND_DAY.test(item));
-    if (weekdays.length > 0) {
-        return `schedule: ${schedule} is not allowed; day-of-week ${dayOfWeek} is not only SAT/SUN, ${expected}`;
-    }
-    return undefined;
-}
+export { DEFAULT_PATCH_SCHEDULE, weekendScheduleProblem } from "../lib/promises/maintenance";
 
 /** What is wrong with the window's timing, one sentence per problem; empty when it is valid. */
 export function patchWindowProblems(args: { readonly schedule: string; readonly durationHours: number; readonly cutoffHours: number }): string[] {
@@ -68,8 +42,14 @@ export function patchWindowProblems(args: { readonly schedule: string; readonly 
     }
     if (!Number.isInteger(args.durationHours) || args.durationHours < 1 || args.durationHours > 24) {
         problems.push(`durationHours: ${args.durationHours} is not allowed; expected a whole number of hours from 1 to 24`);
-    } else if (!Number.isInteger(args.cutoffHours) || args.cutoffHours < 0 || args.cutoffHours >= args.durationHours) {
-        problems.push(`cutoffHours: ${args.cutoffHours} is not allowed; expected a whole number of hours from 0 to ${args.durationHours - 1} (less than durationHours)`);
+    } else {
+        const closeProblem = scheduleProblem ? undefined : weekendCloseProblem(args.schedule, args.durationHours);
+        if (closeProblem) {
+            problems.push(closeProblem);
+        }
+        if (!Number.isInteger(args.cutoffHours) || args.cutoffHours < 0 || args.cutoffHours >= args.durationHours) {
+            problems.push(`cutoffHours: ${args.cutoffHours} is not allowed; expected a whole number of hours from 0 to ${args.durationHours - 1} (less than durationHours)`);
+        }
     }
     return problems;
 }
@@ -106,7 +86,7 @@ export class Patching extends pulumi.ComponentResource {
                 // Seven days lets a broken update be withdrawn upstream before it reaches a tenant.
                 approvalRules: [
                     {
-                        approveAfterDays: 7,
+                        approveAfterDays: PATCH_APPROVAL_DAYS,
                         complianceLevel: "CRITICAL",
                         patchFilters: [
                             { key: "CLASSIFICATION", values: ["Security"] },
@@ -114,7 +94,7 @@ export class Patching extends pulumi.ComponentResource {
                         ],
                     },
                     {
-                        approveAfterDays: 7,
+                        approveAfterDays: PATCH_APPROVAL_DAYS,
                         complianceLevel: "MEDIUM",
                         patchFilters: [{ key: "CLASSIFICATION", values: ["Bugfix"] }],
                     },

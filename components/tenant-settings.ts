@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
+import { PASSWORD_MIN_LENGTH } from "../lib/promises/passwords";
 import { componentType } from "./types";
 
 /** The application settings of one tenant that the app reads at start-up. Never secrets. */
@@ -10,7 +11,7 @@ export interface TenantSettingsValues {
     readonly environment: string;
     /** The URL users open. */
     readonly url: pulumi.Input<string>;
-    /** The app's password policy: minimum length of a user's password. */
+    /** The app's password policy: minimum length of a user's password, at least 10 (lib/promises/passwords.ts). */
     readonly passwordMinLength: number;
     /** How users sign in: the app's own accounts, or the customer's directory. */
     readonly identityProvider: "app" | "directory";
@@ -33,6 +34,14 @@ export class TenantSettings extends pulumi.ComponentResource {
 
     constructor(name: string, args: TenantSettingsArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("app", "TenantSettings"), name, {}, opts);
+
+        const minLength = args.settings.passwordMinLength;
+        if (!Number.isInteger(minLength) || minLength < PASSWORD_MIN_LENGTH) {
+            throw new pulumi.ResourceError(
+                `settings.passwordMinLength: ${minLength} is not allowed; expected a whole number of at least ${PASSWORD_MIN_LENGTH} (the service's password policy)`,
+                this,
+            );
+        }
 
         const value = pulumi.output(args.settings).apply((settings) => JSON.stringify(settings, Object.keys(settings).sort()));
         const parameter = new aws.ssm.Parameter(

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { EncryptionKeys } from "../components/encryption-keys";
 import { TenantSettings } from "../components/tenant-settings";
+import { tenantSettingsParameterName } from "../lib/promises/passwords";
 import { TenantContext, tenantUrl } from "./context";
 
 export interface FoundationOptions {
@@ -28,7 +29,7 @@ export function tenantFoundation(ctx: TenantContext, options: FoundationOptions)
     const settings = new TenantSettings(
         `${tenant.id}-settings`,
         {
-            parameterName: `/tenants/${tenant.id}/settings`,
+            parameterName: tenantSettingsParameterName(tenant.id),
             settings: {
                 tenant: tenant.id,
                 company: tenant.company,

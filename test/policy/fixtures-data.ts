@@ -39,6 +39,12 @@ export const BASELINE: PolicyStack = {
             deletionProtection: true,
             skipFinalSnapshot: false,
             finalSnapshotIdentifier: "acme-database-final",
+            parameterGroupName: "acme-database-params-5b7e789",
+        }),
+        resource("aws:rds/parameterGroup:ParameterGroup", "acme-database-params", "acme-database-params-5b7e789", {
+            family: "postgres16",
+            name: "acme-database-params-5b7e789",
+            parameters: [{ applyMethod: "pending-reboot", name: "rds.force_ssl", value: "1" }],
         }),
         resource("aws:cloudwatch/logGroup:LogGroup", "acme-network-flow-logs", "/vpc/flow-logs/acme-network", { name: "/vpc/flow-logs/acme-network", kmsKeyId: DATA_KEY_ARN, retentionInDays: 365 }),
         resource("aws:backup/vault:Vault", "acme-backup-vault", "acme-backup-vault-948e3ba", { forceDestroy: false, kmsKeyArn: BACKUP_KEY_ARN }, { retainOnDelete: true }),

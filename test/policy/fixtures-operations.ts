@@ -108,6 +108,7 @@ export function dataStack(stack = "acme", kind: StackKind = "cloud"): PolicyStac
                 backupRetentionPeriod: 7,
                 deletionProtection: true,
                 engine: "postgres",
+                maintenanceWindow: "sun:02:00-sun:03:00",
                 storageEncrypted: true,
                 tags: { Name: `${stack}-database`, tier: "data" },
             }, `${stack}-database`),

@@ -41,7 +41,7 @@ describe("the rule set", () => {
     it("GIVEN the network rules WHEN listed THEN each has a unique kebab-case name, a description and a why", () => {
         const names = NETWORK_RULES.map((rule) => rule.name);
         expect(new Set(names).size).toBe(names.length);
-        expect(NETWORK_RULES).toHaveLength(22);
+        expect(NETWORK_RULES).toHaveLength(26);
         for (const rule of NETWORK_RULES) {
             expect(rule.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)+$/);
             expect(rule.description.length, rule.name).toBeGreaterThan(40);

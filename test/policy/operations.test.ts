@@ -93,6 +93,12 @@ describe("the compliant baselines", () => {
             "ec2-instance-pinned-image",
             "stack-recovery-environment",
             "backup-restore-testing-recovery",
+            "patch-window-weekend",
+            "availability-check-every-5-minutes",
+            "availability-check-alarmed",
+            "tenant-password-min-length",
+            "rds-instance-maintenance-weekend",
+            "logs-evidence-retained",
         ]);
         for (const rule of OPERATIONS_RULES) {
             expect(rule.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)+$/);

@@ -2,6 +2,8 @@
 // protection (what survives destroying a stack).
 
 import { Rule } from "../types";
+import { enforceKmsKeyAes256 } from "./enforceKmsKeyAes256";
+import { enforceRdsInstanceTls } from "./enforceRdsInstanceTls";
 import { enableKmsKeyRotation } from "./enableKmsKeyRotation";
 import { enforceAccessLogBucketRetention } from "./enforceAccessLogBucketRetention";
 import { enableS3BucketVersioning } from "./enableS3BucketVersioning";
@@ -40,4 +42,6 @@ export const DATA_RULES: readonly Rule[] = [
     enforceRdsInstanceFinalSnapshot,
     enforceS3DataBucketRetention,
     enforceAccessLogBucketRetention,
+    enforceKmsKeyAes256,
+    enforceRdsInstanceTls,
 ];

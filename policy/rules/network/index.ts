@@ -1,6 +1,10 @@
 // The network group: instances, exposure, firewalls and VPN tunnels.
 
 import { Rule } from "../types";
+import { enableFlowLogRejectionAlarm } from "./enableFlowLogRejectionAlarm";
+import { enableClientVpnConnectionLogs } from "./enableClientVpnConnectionLogs";
+import { enforceFlowLogAllTraffic } from "./enforceFlowLogAllTraffic";
+import { enforceWebAclBlocking } from "./enforceWebAclBlocking";
 import { disallowForeignHostNames } from "./disallowForeignHostNames";
 import { disallowInstancePublicIp } from "./disallowInstancePublicIp";
 import { disallowNetworkAclOpenWorldIngress } from "./disallowNetworkAclOpenWorldIngress";
@@ -47,4 +51,8 @@ export const NETWORK_RULES: readonly Rule[] = [
     disallowForeignHostNames,
     enforceFailoverRecordHealthCheck,
     enforceHealthCheckHttps,
+    enforceFlowLogAllTraffic,
+    enforceWebAclBlocking,
+    enableClientVpnConnectionLogs,
+    enableFlowLogRejectionAlarm,
 ];

@@ -1,6 +1,12 @@
 // The operations rules: backups, audit, isolation and tags.
 
 import { Rule } from "../types";
+import { enforceEvidenceLogRetention } from "./enforceEvidenceLogRetention";
+import { enforcePatchWindowWeekend } from "./enforcePatchWindowWeekend";
+import { enforceAvailabilityCheckSchedule } from "./enforceAvailabilityCheckSchedule";
+import { enableAvailabilityCheckAlarm } from "./enableAvailabilityCheckAlarm";
+import { enforceTenantPasswordMinLength } from "./enforceTenantPasswordMinLength";
+import { enforceRdsMaintenanceWeekend } from "./enforceRdsMaintenanceWeekend";
 import { disallowDeprecatedCanaryRuntime } from "./disallowDeprecatedCanaryRuntime";
 import { disallowDeprecatingCanaryRuntime } from "./disallowDeprecatingCanaryRuntime";
 import { disallowOtherTenantMarkers } from "./disallowOtherTenantMarkers";
@@ -43,4 +49,10 @@ export const OPERATIONS_RULES: readonly Rule[] = [
     enforceInstancePinnedImage,
     missingRecoveryEnvironment,
     enforceRestoreTesting,
+    enforcePatchWindowWeekend,
+    enforceAvailabilityCheckSchedule,
+    enableAvailabilityCheckAlarm,
+    enforceTenantPasswordMinLength,
+    enforceRdsMaintenanceWeekend,
+    enforceEvidenceLogRetention,
 ];

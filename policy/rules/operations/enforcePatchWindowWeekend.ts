@@ -1,0 +1,66 @@
+// Weekend maintenance (security documentation, 5.2): the windows that patch the servers open on a
+// Saturday or Sunday and close before Monday.
+
+import { weekendCloseProblem, weekendScheduleProblem } from "../../../lib/promises/maintenance";
+import { byRef, ofType } from "../graph";
+import { PolicyResource, PolicyStack, ResourceRule } from "../types";
+
+export const MAINTENANCE_WINDOW_TYPE = "aws:ssm/maintenanceWindow:MaintenanceWindow";
+export const MAINTENANCE_WINDOW_TASK_TYPE = "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask";
+
+/** The `Operation` of an `AWS-RunPatchBaseline` run-command task (AWS's default is `Scan`). */
+function patchOperation(task: PolicyResource): unknown {
+    const invocation = (task.props.taskInvocationParameters ?? {}) as { runCommandParameters?: { parameters?: { name?: unknown; values?: unknown }[] } };
+    const operation = (invocation.runCommandParameters?.parameters ?? []).find((parameter) => parameter.name === "Operation");
+    return Array.isArray(operation?.values) ? operation.values.join(",") : "Scan";
+}
+
+/**
+ * Whether the window only scans (every task `AWS-RunPatchBaseline` with `Operation` Scan, AWS's
+ * default): a compliance scan installs nothing and may run on a weekday. Every other window,
+ * one without tasks included, maintains the servers and is judged.
+ */
+function scansOnly(window: PolicyResource, stack: PolicyStack): boolean {
+    const tasks = ofType(stack, MAINTENANCE_WINDOW_TASK_TYPE).filter((task) => byRef(stack, task.props.windowId) === window);
+    return tasks.length > 0 && tasks.every((task) => task.props.taskArn === "AWS-RunPatchBaseline" && patchOperation(task) === "Scan");
+}
+
+function weekendProblems(window: PolicyResource, stack: PolicyStack): string[] {
+    if (scansOnly(window, stack)) {
+        return [];
+    }
+    const problems: string[] = [];
+    if (window.props.enabled === false) {
+        problems.push("enabled is false: the window never opens and the servers are never patched; expected true");
+    }
+    const schedule = window.props.schedule;
+    if (typeof schedule !== "string") {
+        return [...problems, `schedule is ${JSON.stringify(schedule)}; expected an SSM cron(...) expression on SAT and/or SUN`];
+    }
+    const scheduleProblem = weekendScheduleProblem(schedule);
+    if (scheduleProblem) {
+        problems.push(scheduleProblem);
+    } else {
+        const duration = window.props.duration;
+        const closeProblem = typeof duration === "number" ? weekendCloseProblem(schedule, duration) : `duration is ${JSON.stringify(duration)}; expected the window's hours (1 to 24)`;
+        if (closeProblem) {
+            problems.push(closeProblem);
+        }
+    }
+    const offset = window.props.scheduleOffset;
+    if (offset !== undefined && offset !== null && offset !== 0) {
+        problems.push(`scheduleOffset is ${JSON.stringify(offset)}: the window opens that many days after its cron's weekend day, which may be a weekday; expected none`);
+    }
+    return problems;
+}
+
+export const enforcePatchWindowWeekend: ResourceRule = {
+    kind: "resource",
+    name: "patch-window-weekend",
+    description:
+        "Every SSM maintenance window that maintains servers (all but compliance scans: AWS-RunPatchBaseline with Operation Scan) is enabled, opens on Saturday and/or Sunday only (cron day-of-month ?, day-of-week SAT/SUN), closes by Sunday 24:00 and has no schedule offset.",
+    why: "The service promises weekend maintenance (security documentation, 5.2): a window that installs patches and reboots servers on a weekday interrupts customers during their working week.",
+    enforcement: "mandatory",
+    resourceTypes: [MAINTENANCE_WINDOW_TYPE],
+    validate: weekendProblems,
+};

@@ -1,0 +1,326 @@
+// Promises that used to pass the policy when broken in a saved plan (issue 17, deliverable 4). A
+// fixture fleet (a platform, a cloud tenant with servers, database, front door and check; a saas
+// tenant) is planned in-process; each case breaks ONE planned value of the document, as an edit of
+// a saved plan would, and checks it the way `npm run policy -- --plan FILE.json` does
+// (readPlanDocument, then withViolations): exactly the one violation, naming the resource at fault.
+// The unbroken document has none.
+
+import { beforeAll, describe, expect, it } from "vitest";
+
+import schema from "../../tenant-configs/tenant.schema.json";
+import { AVAILABILITY_CHECK_MINUTES, availabilityScheduleExpression, availabilityScheduleProblem } from "../../lib/promises/availability";
+import { DEFAULT_PATCH_SCHEDULE, weekendCloseProblem, weekendDatabaseWindowProblem } from "../../lib/promises/maintenance";
+import { isTenantSettingsParameterName, PASSWORD_MIN_LENGTH, tenantSettingsParameterName } from "../../lib/promises/passwords";
+import { Violation } from "../../policy/rules";
+import { PlanDocument, planFleet } from "../../scripts/lib/plan/fleet";
+import { withViolations } from "../../scripts/lib/plan/policy";
+import { readPlanDocument } from "../../scripts/policy";
+import { resolveTenant, TenantDocument } from "../../stacks/config/tenant";
+
+const REGION = "eu-west-1";
+const DOCS: TenantDocument[] = [
+    { tenant: "orbit", company: "Orbit", mode: "cloud", region: REGION, domain: { subdomain: "orbit" }, network: { cidr: "10.61.0.0/16" } },
+    { tenant: "solo", company: "Solo", mode: "saas", region: REGION },
+];
+
+let document: PlanDocument;
+
+beforeAll(async () => {
+    const tenants = DOCS.map((doc) => resolveTenant(doc, `fixtures/${doc.tenant}.yaml`));
+    document = await planFleet({ tenants, platformRegions: [REGION] });
+    expect(document.errors).toEqual([]);
+});
+
+type Inputs = Record<string, any>;
+
+/** The violations `npm run policy -- --plan` reports for `doc`, as "stack policy resource: message". */
+function violationsOf(doc: unknown): { stack: string; violation: Violation }[] {
+    const read = readPlanDocument(JSON.stringify(doc));
+    expect(read.problems).toEqual([]);
+    return withViolations(read.document!).tenants.flatMap((plan) => plan.violations.map((violation) => ({ stack: plan.tenant, violation })));
+}
+
+/** The document with one resource's inputs changed (the resource must exist). */
+function broken(stack: string, resource: string, mutate: (inputs: Inputs) => void): unknown {
+    const copy = structuredClone(document) as unknown as { tenants: { tenant: string; resources: { name: string; inputs: Inputs }[] }[] };
+    const target = copy.tenants.find((plan) => plan.tenant === stack)?.resources.find((candidate) => candidate.name === resource);
+    expect(target, `${stack} ${resource}`).toBeDefined();
+    mutate(target!.inputs);
+    return copy;
+}
+
+const SETTINGS_WITH = (length: number) => (inputs: Inputs) => {
+    inputs.insecureValue = (inputs.insecureValue as string).replace(/"passwordMinLength":\d+/, `"passwordMinLength":${length}`);
+};
+
+/** [what is broken, stack, resource mutated, mutation, policy, resource named, message] */
+const CASES: [string, string, string, (inputs: Inputs) => void, string, string, string][] = [
+    [
+        "the patch window moved to a Wednesday",
+        "orbit",
+        "orbit-patching-window",
+        (inputs) => (inputs.schedule = "cron(0 2 ? * WED *)"),
+        "patch-window-weekend",
+        "orbit-patching-window",
+        "schedule: cron(0 2 ? * WED *) is not allowed; day-of-week WED is not only SAT/SUN, expected cron(minutes hours ? month day-of-week year) with day-of-week SAT and/or SUN, e.g. cron(0 2 ? * SAT *)",
+    ],
+    [
+        "the patch window opened late on Sunday, running into Monday",
+        "orbit",
+        "orbit-patching-window",
+        (inputs) => (inputs.schedule = "cron(0 22 ? * SUN *)"),
+        "patch-window-weekend",
+        "orbit-patching-window",
+        "schedule: cron(0 22 ? * SUN *) with a 4-hour window opens on Sunday as late as 22:00 and runs into Monday; expected the window to close by Sunday 24:00",
+    ],
+    [
+        "the patch window offset onto a weekday",
+        "orbit",
+        "orbit-patching-window",
+        (inputs) => (inputs.scheduleOffset = 3),
+        "patch-window-weekend",
+        "orbit-patching-window",
+        "scheduleOffset is 3: the window opens that many days after its cron's weekend day, which may be a weekday; expected none",
+    ],
+    [
+        "the patch window disabled",
+        "orbit",
+        "orbit-patching-window",
+        (inputs) => (inputs.enabled = false),
+        "patch-window-weekend",
+        "orbit-patching-window",
+        "enabled is false: the window never opens and the servers are never patched; expected true",
+    ],
+    [
+        "the availability check at rate(1 hour)",
+        "orbit",
+        "orbit-check-canary",
+        (inputs) => (inputs.schedule.expression = "rate(1 hour)"),
+        "availability-check-every-5-minutes",
+        "orbit-check-canary",
+        'schedule.expression is "rate(1 hour)": the check runs every 60 minutes, not every 5; expected rate(5 minutes) (or more often: rate(1 minute) to rate(5 minutes))',
+    ],
+    [
+        "the availability check never started",
+        "platform-eu-west-1",
+        "platform-eu-west-1-check-canary",
+        (inputs) => (inputs.startCanary = false),
+        "availability-check-every-5-minutes",
+        "platform-eu-west-1-check-canary",
+        "startCanary is false: the canary is created stopped and checks nothing; expected true",
+    ],
+    [
+        "the availability check's failure alarm told nobody",
+        "orbit",
+        "orbit-check-alarm",
+        (inputs) => (inputs.alarmActions = []),
+        "availability-check-alarmed",
+        "orbit-check-canary",
+        "its alarms (orbit-check-alarm) have no enabled alarm action: a failed check warns nobody; expected alarmActions naming the operations topic",
+    ],
+    [
+        "the dedicated tenant's password minimum set to 6",
+        "orbit",
+        "orbit-settings-parameter",
+        SETTINGS_WITH(6),
+        "tenant-password-min-length",
+        "orbit-settings-parameter",
+        "passwordMinLength is 6 in the settings the app reads; expected a whole number of at least 10 characters",
+    ],
+    [
+        "the saas tenant's password minimum set to 9",
+        "solo",
+        "solo-settings-parameter",
+        SETTINGS_WITH(9),
+        "tenant-password-min-length",
+        "solo-settings-parameter",
+        "passwordMinLength is 9 in the settings the app reads; expected a whole number of at least 10 characters",
+    ],
+    [
+        "the tenant's settings without a password policy",
+        "solo",
+        "solo-settings-parameter",
+        (inputs) => (inputs.insecureValue = (inputs.insecureValue as string).replace(/"passwordMinLength":\d+,/, "")),
+        "tenant-password-min-length",
+        "solo-settings-parameter",
+        "the tenant settings have no passwordMinLength: the app's password policy cannot be told; expected passwordMinLength of at least 10",
+    ],
+    [
+        "the flow log recording rejected traffic only",
+        "orbit",
+        "orbit-network-flow-log",
+        (inputs) => (inputs.trafficType = "REJECT"),
+        "ec2-flow-log-all-traffic",
+        "orbit-network-flow-log",
+        'trafficType is "REJECT": the log records only part of the traffic; expected "ALL"',
+    ],
+    [
+        "a data key made RSA",
+        "orbit",
+        "orbit-keys-data",
+        (inputs) => (inputs.customerMasterKeySpec = "RSA_2048"),
+        "kms-key-aes-256",
+        "orbit-keys-data",
+        'key spec is "RSA_2048" for ENCRYPT_DECRYPT: not a 256-bit AES key, and the storage services encrypt data with symmetric keys only; expected SYMMETRIC_DEFAULT (AES-256-GCM)',
+    ],
+    [
+        "the database accepting plaintext connections",
+        "orbit",
+        "orbit-database-params",
+        (inputs) => (inputs.parameters = inputs.parameters.map((parameter: Inputs) => (parameter.name === "rds.force_ssl" ? { ...parameter, value: "0" } : parameter))),
+        "rds-instance-tls-required",
+        "orbit-database-db",
+        'parameter group orbit-database-params-PLACEHOLDER sets rds.force_ssl to "0": the database accepts unencrypted connections; expected 1',
+    ],
+    [
+        "the database's maintenance on a Wednesday",
+        "orbit",
+        "orbit-database-db",
+        (inputs) => (inputs.maintenanceWindow = "wed:02:00-wed:03:00"),
+        "rds-instance-maintenance-weekend",
+        "orbit-database-db",
+        'maintenanceWindow "wed:02:00-wed:03:00" is not within the weekend; expected a window from Saturday 00:00 to Sunday 24:00 UTC, e.g. "sun:02:00-sun:03:00"',
+    ],
+    [
+        "the web firewall counting suspicious networks instead of blocking them",
+        "orbit",
+        "orbit-front-door-waf",
+        (inputs) => (inputs.rules = inputs.rules.map((rule: Inputs) => (rule.name === "block-suspicious-networks" ? { ...rule, action: { count: {} } } : rule))),
+        "wafv2-web-acl-blocks-suspicious-networks",
+        "orbit-front-door-waf",
+        "no rule blocks an IP set (action block with an ipSetReferenceStatement): networks found suspicious cannot be blocked; expected the suspicious-networks rule",
+    ],
+    [
+        "the blocked-ports alarm telling nobody",
+        "orbit",
+        "orbit-network-blocked-ports-alarm",
+        (inputs) => (inputs.alarmActions = []),
+        "ec2-flow-log-rejections-alarmed",
+        "orbit-network-flow-log",
+        "no alarm with an enabled action watches its rejected-packet metric (orbit-network-rejected-packets): blocked access attempts warn nobody",
+    ],
+    [
+        "the flow logs kept a month",
+        "orbit",
+        "orbit-network-flow-logs",
+        (inputs) => (inputs.retentionInDays = 30),
+        "logs-evidence-retained",
+        "orbit-network-flow-logs",
+        "retentionInDays is 30: the network's flow logs would be deleted before a year; expected at least 365 days (or no expiry)",
+    ],
+    [
+        "the operations VPN's connections unlogged",
+        "platform-eu-west-1",
+        "platform-eu-west-1-operations-vpn-endpoint",
+        (inputs) => (inputs.connectionLogOptions = { enabled: false }),
+        "ec2-client-vpn-connection-logs",
+        "platform-eu-west-1-operations-vpn-endpoint",
+        "connectionLogOptions.enabled is false: who connected to the administration network is nowhere on record; expected true with a cloudwatchLogGroup",
+    ],
+];
+
+describe("promises that passed the policy when broken in a saved plan", () => {
+    it("GIVEN the fixture fleet as planned WHEN checked THEN no stack has a violation", () => {
+        expect(violationsOf(document)).toEqual([]);
+    });
+
+    it.each(CASES)("GIVEN %s WHEN the saved plan is checked THEN exactly that violation names the resource", (_what, stack, resource, mutate, policy, named, message) => {
+        const doc = broken(stack, resource, mutate);
+        const groupName = /parameter group (\S+) /.exec(message) ? parameterGroupName(stack) : undefined;
+        expect(violationsOf(doc)).toEqual([{ stack, violation: { policy, resource: named, message: groupName ? message.replace("orbit-database-params-PLACEHOLDER", groupName) : message, enforcement: "mandatory" } }]);
+    });
+});
+
+/** The planned (auto-named) name of the stack's database parameter group. */
+function parameterGroupName(stack: string): string {
+    const group = document.tenants.find((plan) => plan.tenant === stack)?.resources.find((resource) => resource.name === `${stack}-database-params`);
+    expect(typeof group?.inputs.name).toBe("string");
+    return group!.inputs.name as string;
+}
+
+describe("the shared promises", () => {
+    it("GIVEN the tenant contract WHEN read THEN its password minimum is the promise's", () => {
+        const security = (schema as any).properties.security.properties.passwordMinLength;
+        expect(security.minimum).toBe(PASSWORD_MIN_LENGTH);
+        expect(PASSWORD_MIN_LENGTH).toBe(10);
+    });
+
+    it.each([
+        ["acme", "/tenants/acme/settings", true],
+        ["trial-lumen", "/tenants/trial-lumen/settings", true],
+    ])("GIVEN tenant %s WHEN its settings are named THEN the name is %s and is recognised", (tenant, name, recognised) => {
+        expect(tenantSettingsParameterName(tenant)).toBe(name);
+        expect(isTenantSettingsParameterName(name)).toBe(recognised);
+    });
+
+    it.each(["/tenants/acme/secrets", "/tenants/settings", "tenants/acme/settings", 42])("GIVEN %s WHEN asked THEN it is no tenant's settings", (name) => {
+        expect(isTenantSettingsParameterName(name)).toBe(false);
+    });
+
+    it.each([
+        ["rate(5 minutes)", undefined],
+        ["rate(1 minute)", undefined],
+        ["rate(2 minutes)", undefined],
+        ["rate(6 minutes)", /runs every 6 minutes, not every 5/],
+        ["rate(1 hour)", /runs every 60 minutes, not every 5/],
+        ["rate(0 minute)", /runs once, then never again/],
+        ["cron(0/5 * * * ? *)", /^schedule.expression is "cron\(0\/5 \* \* \* \? \*\)"; expected rate\(5 minutes\)/],
+        [undefined, /^schedule.expression is not set/],
+    ])("GIVEN the canary schedule %s WHEN checked THEN the problem is %s", (expression, expected) => {
+        const problem = availabilityScheduleProblem(expression);
+        if (expected === undefined) {
+            expect(problem).toBeUndefined();
+        } else {
+            expect(problem).toMatch(expected);
+        }
+    });
+
+    it("GIVEN the promise WHEN the check's schedule is written THEN it is every five minutes", () => {
+        expect(AVAILABILITY_CHECK_MINUTES).toBe(5);
+        expect(availabilityScheduleExpression()).toBe("rate(5 minutes)");
+        expect(availabilityScheduleExpression(1)).toBe("rate(1 minute)");
+    });
+
+    it.each([
+        [DEFAULT_PATCH_SCHEDULE, 24, undefined],
+        ["cron(0 2 ? * SUN *)", 4, undefined],
+        ["cron(0 20 ? * SUN *)", 4, undefined],
+        ["cron(0 21 ? * SUN *)", 4, /opens on Sunday as late as 21:00 and runs into Monday/],
+        ["cron(30 20 ? * SAT,SUN *)", 4, /as late as 20:30/],
+        ["cron(0 0/6 ? * SUN *)", 7, /as late as 18:00/],
+        ["cron(0 0/6 ? * SUN *)", 6, undefined],
+        ["cron(0 1-3 ? * 1 *)", 21, undefined],
+        ["cron(0 1-3 ? * 1 *)", 22, /as late as 03:00/],
+        ["cron(0 * ? * SUN *)", 2, /as late as 23:00/],
+        ["cron(0 * ? * SUN *)", 1, undefined],
+        ["cron(0 2 ? * SAT *)", 24, undefined],
+    ])("GIVEN a window opening %s open %s hours WHEN checked THEN Monday is %s", (schedule, hours, expected) => {
+        const problem = weekendCloseProblem(schedule, hours);
+        if (expected === undefined) {
+            expect(problem).toBeUndefined();
+        } else {
+            expect(problem).toMatch(expected);
+        }
+    });
+
+    it.each([
+        ["sun:02:00-sun:03:00", undefined],
+        ["sat:00:00-sat:00:30", undefined],
+        ["sat:23:30-sun:00:30", undefined],
+        ["sun:23:30-mon:00:00", undefined],
+        ["SUN:02:00-SUN:03:00", undefined],
+        ["sun:23:30-mon:00:30", /is not within the weekend/],
+        ["fri:23:30-sat:00:30", /is not within the weekend/],
+        ["wed:02:00-wed:03:00", /is not within the weekend/],
+        ["sun:03:00-sun:02:00", /is not within the weekend/],
+        [undefined, /^maintenanceWindow is not set: RDS then picks a random day of the week/],
+        ["sunday 2am", /is not ddd:hh24:mi-ddd:hh24:mi/],
+    ])("GIVEN the database window %s WHEN checked THEN the problem is %s", (window, expected) => {
+        const problem = weekendDatabaseWindowProblem(window);
+        if (expected === undefined) {
+            expect(problem).toBeUndefined();
+        } else {
+            expect(problem).toMatch(expected);
+        }
+    });
+});
