@@ -16,6 +16,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccessLogBucket } from "../components/access-log-bucket";
 import { AppServers } from "../components/app-servers";
 import { AvailabilityCheck } from "../components/availability-check";
+import { ControlsReport } from "../components/controls-report";
 import * as aws from "../components/aws";
 import { Backup } from "../components/backup";
 import { DEFAULT_DATABASE_PORT } from "../components/database";
@@ -41,7 +42,7 @@ import { alertSubscriptions } from "./alert-subscriptions";
 import { publishingServicesKeyStatements } from "./platform-documents";
 import { dedicatedSaasTenantsOf, loadTenantFleet, recoveryTenants, restoredDatabase, tenantDatabasesProblems } from "./platform-recovery-tenants";
 import { rdsIdentifierProblem, recoverySwitches, RecoverySwitches, restoredTenantDatabases } from "./recovery-config";
-import { recoveryThreatDetection } from "./recovery-guardduty";
+import { detectorOwnerFor, recoveryThreatDetection } from "./recovery-guardduty";
 import { restoreRole } from "./restore-role";
 import { resolveServerImage } from "./server-image";
 
@@ -288,6 +289,11 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
     // GuardDuty in this region, idle or active: the region's detector owned or adopted, findings to
     // this region's topic (its policy with them).
     recoveryThreatDetection(name, { stack: name, kind, production: { region, offsiteRegion: recoveryRegion }, platforms, topicArn: operationsTopicArn, accountId }, opts);
+    // The region's weekly controls when this environment owns the region (the detector's owner,
+    // lib/guardduty-owner.ts: a region that is only off-site), idle or active.
+    if (kind === "recovery" && detectorOwnerFor({ production: { region, offsiteRegion: recoveryRegion }, platforms }) === name) {
+        new ControlsReport(`${name}-controls`, { stack: name, operationsTopicArn, topicKeyArn: keys.dataKeyArn, logKeyArn: keys.dataKeyArn }, opts);
+    }
 
     const zones = pulumi.output(network.availabilityZones);
     const outputs: StackOutputs = {

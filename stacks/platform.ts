@@ -8,6 +8,7 @@ import { AccessLogBucket } from "../components/access-log-bucket";
 import { AppServers } from "../components/app-servers";
 import { trailArnOf, trailName, cloudTrailKeyStatements } from "../components/audit-trail";
 import { AvailabilityCheck } from "../components/availability-check";
+import { ControlsReport } from "../components/controls-report";
 import * as aws from "../components/aws";
 import { Backup } from "../components/backup";
 import { Database } from "../components/database";
@@ -341,6 +342,13 @@ export async function platform(region: string, settings?: PlatformSettings): Pro
     );
 
     new Patching(`${name}-patching`, { patchGroup: name }, opts);
+    // The region's weekly controls (inventory sync, denied-access and patch report): once per account
+    // and region, and a region's production platform is always its owner (lib/guardduty-owner.ts).
+    new ControlsReport(
+        `${name}-controls`,
+        { stack: name, operationsTopicArn: operationsTopic.arn, topicKeyArn: keys.dataKeyArn, logKeyArn: keys.dataKeyArn, accessLogBucket: accessLogs.bucketName },
+        opts,
+    );
     new AvailabilityCheck(
         `${name}-check`,
         { url: `https://${appHostName}`, alarmTopicArn: operationsTopic.arn, kmsKeyArn: keys.dataKeyArn, runtimeVersion: settings.canaryRuntime },

@@ -19,6 +19,8 @@ import { enforceRdsBackupRetention } from "./enforceRdsBackupRetention";
 import { enforceRdsDeletionProtection } from "./enforceRdsDeletionProtection";
 import { enforceRestoreTesting } from "./enforceRestoreTesting";
 import { missingBackupSelection } from "./missingBackupSelection";
+import { missingControlsReport } from "./missingControlsReport";
+import { missingInventoryAndPatchScan } from "./missingInventoryAndPatchScan";
 import { missingRecoveryEnvironment } from "./missingRecoveryEnvironment";
 import { missingVpcFlowLog } from "./missingVpcFlowLog";
 
@@ -43,4 +45,6 @@ export const OPERATIONS_RULES: readonly Rule[] = [
     enforceInstancePinnedImage,
     missingRecoveryEnvironment,
     enforceRestoreTesting,
+    missingInventoryAndPatchScan,
+    missingControlsReport,
 ];
