@@ -20,6 +20,14 @@ export const REPORT_RUNTIME = "nodejs24.x";
  */
 export const DEFAULT_REPORT_SCHEDULE = "cron(0 6 ? * MON *)";
 
+/**
+ * The resource data sync's name: one name for every region, so that a second owner in a region is
+ * refused as AWS refuses it (a sync's name is unique per account and region: CreateResourceDataSync
+ * ResourceDataSyncAlreadyExistsException, botocore ssm model) and the offline plan says so
+ * (scripts/lib/plan/data-syncs.ts), instead of two syncs copying the same inventory twice.
+ */
+export const INVENTORY_SYNC_NAME = "controls-inventory";
+
 /** Where the resource data sync writes inventory and compliance in the bucket; the reports go under `controls-reports/`. */
 export const INVENTORY_PREFIX = "inventory";
 export const REPORTS_PREFIX = "controls-reports";
@@ -239,7 +247,7 @@ export class ControlsReport extends pulumi.ComponentResource {
         new aws.ssm.ResourceDataSync(
             `${name}-inventory-sync`,
             {
-                name: `${args.stack}-inventory`,
+                name: INVENTORY_SYNC_NAME,
                 s3Destination: { bucketName: bucket.bucket, region, prefix: INVENTORY_PREFIX, syncFormat: "JsonSerDe", kmsKeyArn: key.arn },
             },
             { parent: this, dependsOn: [bucketPolicy] },

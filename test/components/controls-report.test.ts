@@ -33,7 +33,7 @@ describe("ControlsReport", () => {
         const sync = named(resources, "platform-eu-west-1-controls-inventory-sync");
         expect(sync.type).toBe("aws:ssm/resourceDataSync:ResourceDataSync");
         expect(sync.inputs).toMatchObject({
-            name: "platform-eu-west-1-inventory",
+            name: "controls-inventory",
             s3Destination: { bucketName: bucket.id, region: "eu-west-1", prefix: "inventory", syncFormat: "JsonSerDe", kmsKeyArn: keyArn },
         });
         expect(named(resources, "platform-eu-west-1-controls-encryption").inputs.rules).toEqual([

@@ -25,6 +25,7 @@ import { OffboardingPlan } from "./offboarding";
 import { AppliedQuotas, readQuotas } from "./quota-file";
 import { fleetQuotaProblems } from "./quota-problems";
 import { detectorProblems } from "./guardduty-detectors";
+import { dataSyncProblems } from "./data-syncs";
 import { recordSetProblems } from "./route53-records";
 import { awsRuleErrors, planFailure } from "./stack-errors";
 
@@ -269,6 +270,8 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
     errors.push(...recordSetProblems([...platforms, ...tenants.filter((plan) => plan.mode !== "platform")]));
     // One GuardDuty detector per account and region: GuardDuty's rule over the fleet.
     errors.push(...detectorProblems([...platforms, ...tenants.filter((plan) => plan.mode !== "platform")]));
+    // One resource data sync of a name per account and region: SSM's rule over the fleet.
+    errors.push(...dataSyncProblems([...platforms, ...tenants.filter((plan) => plan.mode !== "platform")]));
     return {
         version: PLAN_VERSION,
         tenants,
