@@ -44,6 +44,11 @@ describe("ssm-inventory-and-patch-scan", () => {
         expect(run(stack())).toEqual([]);
     });
 
+    it("GIVEN a drill copy's servers (torn down within hours) WHEN checked THEN it is not applicable", () => {
+        expect(run({ stack: "acme-drill", kind: "cloud", resources: [server()] })).toEqual([]);
+        expect(run({ stack: "acme-recovery", kind: "cloud", resources: [server()] }).map((finding) => finding.resource)).toEqual(["acme-recovery", "acme-recovery"]);
+    });
+
     it("GIVEN servers and no inventory WHEN checked THEN the patch group is named", () => {
         expect(run(stack(server(), scan()))).toEqual([
             {

@@ -1,6 +1,7 @@
 // Every server is inventoried and scanned for missing patches every week (the security
 // documentation's weekly update check and monthly review of software and key files).
 
+import { recoveryTargetOf } from "../../../lib/platform";
 import { ofType, tagsOf } from "../graph";
 import { Finding, PolicyResource, PolicyStack, StackRule } from "../types";
 
@@ -87,7 +88,8 @@ function isScan(association: PolicyResource): boolean {
 
 function inventoryFindings(stack: PolicyStack): Finding[] {
     const servers = ofType(stack, INSTANCE_TYPE);
-    if (servers.length === 0) {
+    // A drill copy lives for hours (torn down after the drill): no week passes for it to report.
+    if (servers.length === 0 || recoveryTargetOf(stack.stack)?.kind === "drill") {
         return [];
     }
     const findings: Finding[] = [];
@@ -132,7 +134,7 @@ export const missingInventoryAndPatchScan: StackRule = {
     name: "ssm-inventory-and-patch-scan",
     description:
         `Every stack with servers (${INSTANCE_TYPE}) inventories each server's patch group weekly (${INVENTORY_DOCUMENT}: applications, services and key files, targeting tag:PatchGroup only) ` +
-        `and scans it weekly for missing patches (${PATCH_DOCUMENT}, Operation Scan); every server carries a PatchGroup tag. Stacks without servers (an idle recovery environment): not applicable.`,
+        `and scans it weekly for missing patches (${PATCH_DOCUMENT}, Operation Scan); every server carries a PatchGroup tag. Stacks without servers (an idle recovery environment) and drill copies (torn down within hours): not applicable.`,
     why: "The security documentation promises a weekly check of operating system and software updates and a monthly review of the server software and the version of every key file: without the inventory and the scan nothing records either.",
     enforcement: "mandatory",
     validate: inventoryFindings,
