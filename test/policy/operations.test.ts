@@ -93,6 +93,8 @@ describe("the compliant baselines", () => {
             "ec2-instance-pinned-image",
             "stack-recovery-environment",
             "backup-restore-testing-recovery",
+            "ssm-inventory-and-patch-scan",
+            "controls-report-in-region-owner",
         ]);
         for (const rule of OPERATIONS_RULES) {
             expect(rule.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)+$/);
