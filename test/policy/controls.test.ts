@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { findingsOf } from "../../policy/rules/evaluate";
 import { missingControlsReport, ownsRegionControls } from "../../policy/rules/operations/missingControlsReport";
 import { missingInventoryAndPatchScan, runsWeekly } from "../../policy/rules/operations/missingInventoryAndPatchScan";
-import { FleetStack, PolicyResource, PolicySettings, PolicyStack } from "../../policy/rules/types";
+import { PolicyResource, PolicySettings, PolicyStack } from "../../policy/rules/types";
 
 function resource(type: string, name: string, props: Record<string, unknown>, id = `${name}-id`): PolicyResource {
     return { type, name, id, parent: null, props, protect: false, retainOnDelete: false };
@@ -211,34 +211,21 @@ describe("controls-report-in-region-owner", () => {
         ]);
     });
 
-    // eu-west-1's off-site region is eu-central-1 (only off-site: its recovery owns it); us-east-1's is us-west-2, whose production platform owns it.
-    const FLEET: FleetStack[] = [
-        { stack: "platform-eu-west-1", mode: "platform", region: "eu-west-1" },
-        { stack: "platform-eu-west-1-recovery", mode: "platform", region: "eu-central-1", recoveryOf: "platform-eu-west-1" },
-        { stack: "platform-us-east-1", mode: "platform", region: "us-east-1" },
-        { stack: "platform-us-east-1-recovery", mode: "platform", region: "us-west-2", recoveryOf: "platform-us-east-1" },
-        { stack: "platform-us-west-2", mode: "platform", region: "us-west-2" },
-    ];
+    const detector = (name: string) => resource("aws:guardduty/detector:Detector", `${name}-detection-detector`, { enable: true });
 
-    it("GIVEN the recovery environment owning a region that is only off-site, without the controls WHEN checked over the fleet THEN they are found", () => {
-        const findings = run(stack([], "platform-eu-west-1-recovery"), { ...SETTINGS, fleet: FLEET });
+    it("GIVEN the recovery environment creating its region's detector (the region's owner), without the controls WHEN checked THEN they are found", () => {
+        const findings = run(stack([detector("platform-eu-west-1-recovery")], "platform-eu-west-1-recovery"));
         expect(findings.map((finding) => finding.message)).toEqual([
             expect.stringMatching(/^no resource data sync/),
             expect.stringMatching(/^no weekly controls report/),
             expect.stringMatching(/^no saved Logs Insights query/),
         ]);
-        expect(run(stack(baseline("platform-eu-west-1-recovery"), "platform-eu-west-1-recovery"), { ...SETTINGS, fleet: FLEET })).toEqual([]);
+        expect(run(stack([...baseline("platform-eu-west-1-recovery"), detector("platform-eu-west-1-recovery")], "platform-eu-west-1-recovery"))).toEqual([]);
     });
 
-    it("GIVEN a recovery environment in a region with a production platform, with a data sync WHEN checked over the fleet THEN the sync is found", () => {
-        expect(run(stack(baseline("platform-us-east-1-recovery"), "platform-us-east-1-recovery"), { ...SETTINGS, fleet: FLEET }).map((finding) => finding.resource)).toEqual([
-            "platform-us-east-1-recovery-controls-inventory-sync",
-        ]);
-        expect(ownsRegionControls(stack([], "platform-us-east-1-recovery"), { ...SETTINGS, fleet: FLEET })).toBe(false);
-    });
-
-    it("GIVEN a recovery environment and no fleet (CrossGuard) WHEN checked THEN it cannot be told and nothing is demanded", () => {
-        expect(ownsRegionControls(stack([], "platform-eu-west-1-recovery"), SETTINGS)).toBeUndefined();
-        expect(run(stack([], "platform-eu-west-1-recovery"))).toEqual([]);
+    it("GIVEN a recovery environment adopting its region's detector, with a data sync WHEN checked THEN the sync is found", () => {
+        expect(run(stack(baseline("platform-us-east-1-recovery"), "platform-us-east-1-recovery")).map((finding) => finding.resource)).toEqual(["platform-us-east-1-recovery-controls-inventory-sync"]);
+        expect(ownsRegionControls(stack([], "platform-us-east-1-recovery"))).toBe(false);
+        expect(run(stack([], "platform-us-east-1-recovery"))).toEqual([]);
     });
 });

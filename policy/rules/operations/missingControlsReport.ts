@@ -1,10 +1,10 @@
 // The region's weekly controls live in the region's owner stack (lib/guardduty-owner.ts): the
 // inventory and compliance copied to an auditor's bucket, and the weekly report to operations.
 
-import { guardDutyOwnerOf } from "../../../lib/guardduty-owner";
 import { platformRegionOf, recoveryTargetOf } from "../../../lib/platform";
 import { byRef, isCustomerManagedKey, ofType } from "../graph";
-import { Finding, PolicyResource, PolicySettings, PolicyStack, StackRule } from "../types";
+import { Finding, PolicyResource, PolicyStack, StackRule } from "../types";
+import { DETECTOR_TYPE } from "./enableGuardDutyDetector";
 import { runsWeekly } from "./missingInventoryAndPatchScan";
 
 export const DATA_SYNC_TYPE = "aws:ssm/resourceDataSync:ResourceDataSync";
@@ -15,35 +15,18 @@ export const QUERY_DEFINITION_TYPE = "aws:cloudwatch/queryDefinition:QueryDefini
 export const TOPIC_TYPE = "aws:sns/topic:Topic";
 
 /**
- * Whether the stack owns its region's controls, or undefined when it cannot be told: a production
- * platform always does; a platform recovery environment when it owns the region (the choice of
- * lib/guardduty-owner.ts over the plan's fleet, known offline only); a drill copy never.
+ * Whether the stack owns its region's controls: a production platform always does; a platform
+ * recovery environment when it owns the region's GuardDuty detector (the same owner,
+ * lib/guardduty-owner.ts, chosen by the program from every platform file: a recovery environment
+ * creates the detector exactly when it owns a region that is only off-site); a drill copy never.
+ * Read from the stack itself, so a plan of part of the fleet and CrossGuard judge it alike.
  */
-export function ownsRegionControls(stack: PolicyStack, settings: PolicySettings): boolean | undefined {
+export function ownsRegionControls(stack: PolicyStack): boolean {
     const target = recoveryTargetOf(stack.stack);
     if (target === undefined) {
         return platformRegionOf(stack.stack) !== undefined;
     }
-    if (target.kind === "drill") {
-        return false;
-    }
-    const fleet = settings.fleet;
-    const region = fleet?.find((entry) => entry.stack === stack.stack)?.region;
-    if (fleet === undefined || region === undefined) {
-        return undefined;
-    }
-    const platforms = fleet
-        .filter((entry) => entry.recoveryOf === undefined && platformRegionOf(entry.stack) !== undefined && entry.region !== undefined)
-        .map((entry) => ({
-            region: entry.region!,
-            offsiteRegion: fleet.find((other) => other.recoveryOf === entry.stack && other.stack === `${entry.stack}-recovery`)?.region ?? "",
-        }));
-    // Its own platform counts even where the plan does not hold it (as stacks/recovery-guardduty.ts).
-    const production = platformRegionOf(target.production);
-    if (production !== undefined && !platforms.some((platform) => platform.region === production)) {
-        platforms.push({ region: production, offsiteRegion: region });
-    }
-    return guardDutyOwnerOf(region, platforms) === stack.stack;
+    return target.kind === "recovery" && ofType(stack, DETECTOR_TYPE).length > 0;
 }
 
 /** The last segment of an ARN (`...:function:name`, `...:function/name`). */
@@ -56,21 +39,18 @@ function isFunction(resource: PolicyResource, arn: unknown): boolean {
     return tail !== undefined && (tail === resource.id || tail === resource.props.name || arn === resource.props.arn);
 }
 
-function reportFindings(stack: PolicyStack, settings: PolicySettings): Finding[] {
+function reportFindings(stack: PolicyStack): Finding[] {
     if (stack.kind !== "platform") {
         return [];
     }
     const syncs = ofType(stack, DATA_SYNC_TYPE);
-    const owns = ownsRegionControls(stack, settings);
+    const owns = ownsRegionControls(stack);
     if (owns === false) {
         // A second sync of the region's name is refused (ResourceDataSyncAlreadyExistsException), and a drill's goes with its teardown.
         return syncs.map((sync) => ({
             resource: sync.name,
             message: "a resource data sync in a stack that does not own the region's controls (lib/guardduty-owner.ts): the region's owner syncs every server's inventory; remove it",
         }));
-    }
-    if (owns === undefined) {
-        return [];
     }
     const findings: Finding[] = [];
     const sync = syncs[0];
@@ -116,7 +96,7 @@ export const missingControlsReport: StackRule = {
     kind: "stack",
     name: "controls-report-in-region-owner",
     description:
-        `The stack owning a region's controls (a production platform; the platform recovery environment owning a region that is only off-site, lib/guardduty-owner.ts, judged where the plan shows the fleet) has the region's ${DATA_SYNC_TYPE} ` +
+        `The stack owning a region's controls (a production platform; the platform recovery environment owning a region that is only off-site, lib/guardduty-owner.ts: the one creating the region's GuardDuty detector) has the region's ${DATA_SYNC_TYPE} ` +
         `to a customer-managed key, the weekly controls report (a ${FUNCTION_TYPE} publishing to the stack's operations topic, run by a weekly ${EVENT_RULE_TYPE}) and a saved ${QUERY_DEFINITION_TYPE} of the rejected flows. ` +
         "Any other platform stack (a drill copy, a recovery environment of a region with a production platform) has no resource data sync. Tenant stacks: not applicable.",
     why: "The security documentation promises a weekly reading of the denied-access logs and a weekly update check, and a monthly review of software and key files: operations receive the reading every week and an auditor finds the inventory, compliance and reports in one bucket.",
