@@ -19,6 +19,7 @@ export * as ec2transitgateway from "@pulumi/aws/ec2transitgateway";
 export * as guardduty from "@pulumi/aws/guardduty";
 export * as iam from "@pulumi/aws/iam";
 export * as kms from "@pulumi/aws/kms";
+export * as lambda from "@pulumi/aws/lambda";
 export * as lb from "@pulumi/aws/lb";
 export * as rds from "@pulumi/aws/rds";
 export * as route53 from "@pulumi/aws/route53";

@@ -337,7 +337,7 @@ export async function platform(region: string, settings?: PlatformSettings): Pro
     // The production platform owns its region's singletons (lib/guardduty-owner.ts).
     const controls = regionalControls(
         name,
-        { topicArn: operationsTopic.arn, accountId, deployRoleName: settings.deployRoleName, kmsKeyArn: keys.dataKeyArn, recordsGlobalTypes: isHome },
+        { topicArn: operationsTopic.arn, accountId, deployRoleName: settings.deployRoleName, kmsKeyArn: keys.dataKeyArn, recordsGlobalTypes: isHome, accessLogBucket: accessLogs.bucketName },
         opts,
     );
     new aws.sns.TopicPolicy(

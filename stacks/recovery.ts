@@ -28,6 +28,7 @@ import { DomainCertificate } from "../components/domain-certificate";
 import { checkHostName, secondaryFailoverRecord } from "../components/failover-dns";
 import { FilesBucket } from "../components/files-bucket";
 import { FrontDoor } from "../components/front-door";
+import { Patching } from "../components/patching";
 import { RestoreLanding } from "../components/restore-landing";
 import { RestoreTestedResource, RestoreTesting, restoreTestingName } from "../components/restore-testing";
 import { ServerDataAccess } from "../components/server-data-access";
@@ -262,6 +263,8 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
             { roleName: servers.roleName, bucketArn: filesBucketArn, secretArns: restored?.secretArn ? [restored.secretArn] : [], kmsKeyArn: keys.dataKeyArn },
             opts,
         );
+        // Its servers are patched, inventoried and scanned as production's are (weekend window).
+        new Patching(`${name}-patching`, { patchGroup: stack }, opts);
     }
     // Backups of its own once it holds data (same promise as production), copied off-site to the
     // production region: what a failback restores from. Not the drill copy's: it is torn down, and

@@ -1,11 +1,13 @@
 // What the one owner of a region (lib/guardduty-owner.ts: the region's production platform, else one
 // platform recovery environment) runs for the whole region beside its GuardDuty detector: the
 // network-change alarms (EventBridge rules see every call of the region, so one set serves every
-// stack there) and AWS Config's one recorder and delivery channel per account and region.
+// stack there), AWS Config's one recorder and delivery channel per account and region, and the weekly
+// controls report with its one inventory sync (components/controls-report.ts).
 
 import * as pulumi from "@pulumi/pulumi";
 
 import { ConfigRecorder } from "../components/config-recorder";
+import { ControlsReport } from "../components/controls-report";
 import { NetworkChangeAlarms } from "../components/network-change-alarms";
 
 export interface RegionalControlsArgs {
@@ -18,6 +20,8 @@ export interface RegionalControlsArgs {
     readonly kmsKeyArn: pulumi.Input<string>;
     /** Record IAM and the other global types: the home region only (they are the same everywhere). */
     readonly recordsGlobalTypes: boolean;
+    /** Where the evidence bucket's server access logs go (the platform's request-log bucket); none in a recovery region. */
+    readonly accessLogBucket?: pulumi.Input<string>;
 }
 
 export interface RegionalControls {
@@ -30,5 +34,11 @@ export interface RegionalControls {
 export function regionalControls(name: string, args: RegionalControlsArgs, opts: pulumi.CustomResourceOptions): RegionalControls {
     const alarms = new NetworkChangeAlarms(`${name}-network-changes`, { alarmTopicArn: args.topicArn, accountId: args.accountId, deployRoleName: args.deployRoleName }, opts);
     const config = new ConfigRecorder(`${name}-config`, { recorderName: name, kmsKeyArn: args.kmsKeyArn, includeGlobalResourceTypes: args.recordsGlobalTypes }, opts);
+    // The weekly denied-access and patch report, and the inventory sync the auditors read.
+    new ControlsReport(
+        `${name}-controls`,
+        { stack: name, operationsTopicArn: args.topicArn, topicKeyArn: args.kmsKeyArn, logKeyArn: args.kmsKeyArn, ...(args.accessLogBucket !== undefined ? { accessLogBucket: args.accessLogBucket } : {}) },
+        opts,
+    );
     return { ruleArns: alarms.ruleArns, configHistoryBucket: config.bucketName };
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 
 import { guardDutyOwnerOf } from "../lib/guardduty-owner";
 import type { PlannedResource } from "../scripts/lib/plan/engine";
+import { DataSyncStack, dataSyncProblems } from "../scripts/lib/plan/data-syncs";
 import { DetectorStack, detectorProblems } from "../scripts/lib/plan/guardduty-detectors";
 
 const EXAMPLE = [
@@ -75,5 +76,31 @@ describe("detectorProblems", () => {
 
     it("GIVEN an adopter whose owner is not planned WHEN checked THEN it is not judged (the program chose the owner from the platform files)", () => {
         expect(detectorProblems([stack("platform-eu-west-1-recovery", "eu-central-1", adopting("r-findings", "platform-eu-central-1"))])).toEqual([]);
+    });
+});
+
+describe("dataSyncProblems", () => {
+    const sync = (name: string, syncName = "controls-inventory") => resource("aws:ssm/resourceDataSync:ResourceDataSync", name, { name: syncName });
+    const inRegion = (tenant: string, region: string, ...resources: PlannedResource[]): DataSyncStack => ({ tenant, region, source: `platform-configs/${tenant}.yaml`, resources });
+
+    it("GIVEN one owner's sync per region WHEN checked THEN nothing is refused", () => {
+        expect(dataSyncProblems([inRegion("platform-eu-west-1", "eu-west-1", sync("a-sync")), inRegion("platform-eu-west-1-recovery", "eu-central-1", sync("r-sync"))])).toEqual([]);
+    });
+
+    it("GIVEN two stacks syncing under one name in one region WHEN checked THEN the second is refused as CreateResourceDataSync would", () => {
+        expect(dataSyncProblems([inRegion("platform-eu-central-1", "eu-central-1", sync("c-sync")), inRegion("platform-eu-west-1-recovery", "eu-central-1", sync("r-sync"))])).toEqual([
+            {
+                file: "platform-configs/platform-eu-west-1-recovery.yaml",
+                line: 1,
+                column: 1,
+                path: "/",
+                message:
+                    'platform-eu-west-1-recovery: aws:ssm/resourceDataSync:ResourceDataSync "r-sync" is named controls-inventory in eu-central-1 like platform-eu-central-1\'s c-sync: AWS refuses a second sync of a name in an account and region (source: SSM API Reference, CreateResourceDataSync (ResourceDataSyncAlreadyExistsException: one sync of a name per account and Region; botocore ssm model))',
+            },
+        ]);
+    });
+
+    it("GIVEN syncs of one name in two regions, or of two names in one WHEN checked THEN nothing is refused", () => {
+        expect(dataSyncProblems([inRegion("a", "eu-west-1", sync("a-sync")), inRegion("b", "us-east-1", sync("b-sync")), inRegion("c", "eu-west-1", sync("c-sync", "other"))])).toEqual([]);
     });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { Patching, patchWindowProblems, weekendScheduleProblem } from "../../components/patching";
+import { INVENTORY_SCHEDULE, PATCH_SCAN_SCHEDULE, Patching, patchWindowProblems, scanOutsideWindowProblem, weekendScheduleProblem } from "../../components/patching";
 import { named, ofType, planProgram } from "../helpers";
 
 describe("Patching", () => {
@@ -56,6 +56,69 @@ describe("Patching", () => {
         for (const resource of resources.filter((r) => r.type.startsWith("aws:ssm/"))) {
             expect(resource.parent, resource.name).toBe("acme-patching");
         }
+    });
+
+    it("GIVEN a patch group WHEN planned THEN a weekly inventory (applications, services, key files) and a Monday compliance scan target that group only", async () => {
+        const { plan } = await planProgram((provider) => {
+            new Patching("acme-patching", { patchGroup: "acme-app" }, { provider });
+        });
+        const associations = ofType(plan.resources, "aws:ssm/association:Association");
+        expect(associations.map((association) => association.name).sort()).toEqual(["acme-patching-compliance-scan", "acme-patching-inventory"]);
+        const inventory = named(plan.resources, "acme-patching-inventory");
+        expect(inventory.inputs).toMatchObject({
+            name: "AWS-GatherSoftwareInventory",
+            associationName: "acme-app-inventory",
+            scheduleExpression: "cron(0 1 ? * MON *)",
+            // One inventory association per managed node: never every instance.
+            targets: [{ key: "tag:PatchGroup", values: ["acme-app"] }],
+            parameters: { applications: "Enabled", services: "Enabled", awsComponents: "Enabled", networkConfig: "Enabled", instanceDetailedInformation: "Enabled" },
+        });
+        expect(JSON.parse((inventory.inputs.parameters as Record<string, string>).files!)).toEqual([
+            { Path: "/opt/itm", Pattern: ["*"], Recursive: true },
+            { Path: "/etc/ssh", Pattern: ["*"], Recursive: true },
+        ]);
+        expect(named(plan.resources, "acme-patching-compliance-scan").inputs).toMatchObject({
+            name: "AWS-RunPatchBaseline",
+            associationName: "acme-app-patch-scan",
+            scheduleExpression: "cron(0 2 ? * MON *)",
+            targets: [{ key: "tag:PatchGroup", values: ["acme-app"] }],
+            parameters: { Operation: "Scan" },
+        });
+        expect([INVENTORY_SCHEDULE, PATCH_SCAN_SCHEDULE]).toEqual(["cron(0 1 ? * MON *)", "cron(0 2 ? * MON *)"]);
+    });
+
+    it("GIVEN a patch group no association name can carry WHEN constructed THEN it fails naming it", async () => {
+        await expect(
+            planProgram((provider) => {
+                new Patching("acme-patching", { patchGroup: "acme app" }, { provider });
+            }),
+        ).rejects.toThrow(/patchGroup: "acme app" is not allowed; expected 3 to 117 letters/);
+    });
+
+    it.each([
+        ["cron(0 2 ? * SAT *)", 4, undefined],
+        ["cron(0 22 ? * SUN *)", 4, undefined],
+        ["cron(0 22 ? * SUN *)", 5, /is still open at the weekly compliance scan \(cron\(0 2 \? \* MON \*\)\)/],
+        ["cron(0 2 ? * SUN *)", 24, undefined],
+        ["cron(0 3 ? * SUN *)", 24, /is still open at the weekly compliance scan/],
+        ["cron(0 2 ? * SAT *)", 24, undefined],
+        ["cron(30 23 ? * 1 *)", 3, /is still open/],
+        ["cron(0 0/6 ? * SUN *)", 2, /cannot be checked against the weekly compliance scan/],
+    ])("GIVEN a window %s open %i hours WHEN checked against the Monday scan THEN the problem is %s", (schedule, durationHours, expected) => {
+        const problem = scanOutsideWindowProblem({ schedule, durationHours });
+        if (expected === undefined) {
+            expect(problem).toBeUndefined();
+        } else {
+            expect(problem).toMatch(expected);
+        }
+    });
+
+    it("GIVEN a Sunday night window into Monday WHEN constructed THEN it fails naming the scan", async () => {
+        await expect(
+            planProgram((provider) => {
+                new Patching("acme-patching", { patchGroup: "acme-app", schedule: "cron(0 23 ? * SUN *)", durationHours: 4, cutoffHours: 1 }, { provider });
+            }),
+        ).rejects.toThrow(/schedule: cron\(0 23 \? \* SUN \*\) with durationHours 4 is still open at the weekly compliance scan/);
     });
 
     it("GIVEN a Sunday window, longer hours, two servers at a time and Amazon Linux 2 WHEN planned THEN the window and task use them", async () => {

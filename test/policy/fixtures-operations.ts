@@ -171,6 +171,24 @@ export function platformStack(stack = `platform-${HOME_REGION}`): PolicyStack {
                 enable: true,
                 findingPublishingFrequency: "FIFTEEN_MINUTES",
             }, `${stack}-detection`),
+            // The region's weekly controls (ControlsReport): the inventory sync, the report on its schedule, the saved query.
+            resource("aws:sns/topic:Topic", `${stack}-operations-topic`, `arn:aws:sns:${HOME_REGION}:${ACCOUNT}:${stack}-operations`, { name: `${stack}-operations` }),
+            resource("aws:ssm/resourceDataSync:ResourceDataSync", `${stack}-controls-inventory-sync`, "controls-inventory", {
+                name: "controls-inventory",
+                s3Destination: { bucketName: `${stack}-controls-bucket-3c1d2e4`, region: HOME_REGION, prefix: "inventory", syncFormat: "JsonSerDe", kmsKeyArn: `arn:aws:kms:${HOME_REGION}:${ACCOUNT}:key/5d4c3b2a-0000-4000-8000-000000000009` },
+            }, `${stack}-controls`),
+            resource("aws:lambda/function:Function", `${stack}-controls-report`, `${stack}-controls-report`, {
+                name: `${stack}-controls-report`,
+                environment: { variables: { STACK: stack, TOPIC_ARN: `arn:aws:sns:${HOME_REGION}:${ACCOUNT}:${stack}-operations` } },
+            }, `${stack}-controls`),
+            resource("aws:cloudwatch/eventRule:EventRule", `${stack}-controls-schedule`, `${stack}-controls-schedule-6a1b2c3`, { scheduleExpression: "cron(0 6 ? * MON *)" }, `${stack}-controls`),
+            resource("aws:cloudwatch/eventTarget:EventTarget", `${stack}-controls-schedule-target`, "weekly-controls-report", {
+                rule: `${stack}-controls-schedule-6a1b2c3`,
+                arn: `arn:aws:lambda:${HOME_REGION}:${ACCOUNT}:function:${stack}-controls-report`,
+            }, `${stack}-controls`),
+            resource("aws:cloudwatch/queryDefinition:QueryDefinition", `${stack}-controls-rejected-sources`, "7e6d5c4b-0000-4000-8000-000000000001", {
+                queryString: 'filter action = "REJECT"\n| stats count(*) as flows by @log, srcAddr',
+            }, `${stack}-controls`),
         ],
     };
 }

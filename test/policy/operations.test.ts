@@ -99,6 +99,8 @@ describe("the compliant baselines", () => {
             "tenant-password-min-length",
             "rds-instance-maintenance-weekend",
             "logs-evidence-retained",
+            "ssm-inventory-and-patch-scan",
+            "controls-report-in-region-owner",
         ]);
         for (const rule of OPERATIONS_RULES) {
             expect(rule.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)+$/);

@@ -25,6 +25,8 @@ import { enforceRdsBackupRetention } from "./enforceRdsBackupRetention";
 import { enforceRdsDeletionProtection } from "./enforceRdsDeletionProtection";
 import { enforceRestoreTesting } from "./enforceRestoreTesting";
 import { missingBackupSelection } from "./missingBackupSelection";
+import { missingControlsReport } from "./missingControlsReport";
+import { missingInventoryAndPatchScan } from "./missingInventoryAndPatchScan";
 import { missingRecoveryEnvironment } from "./missingRecoveryEnvironment";
 import { missingVpcFlowLog } from "./missingVpcFlowLog";
 
@@ -55,4 +57,6 @@ export const OPERATIONS_RULES: readonly Rule[] = [
     enforceTenantPasswordMinLength,
     enforceRdsMaintenanceWeekend,
     enforceEvidenceLogRetention,
+    missingInventoryAndPatchScan,
+    missingControlsReport,
 ];

@@ -26,6 +26,7 @@ import { AppliedQuotas, readQuotas } from "./quota-file";
 import { fleetQuotaProblems } from "./quota-problems";
 import { configRecorderProblems } from "./config-recorders";
 import { detectorProblems } from "./guardduty-detectors";
+import { dataSyncProblems } from "./data-syncs";
 import { recordSetProblems } from "./route53-records";
 import { awsRuleErrors, planFailure } from "./stack-errors";
 
@@ -272,6 +273,8 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
     errors.push(...detectorProblems([...platforms, ...tenants.filter((plan) => plan.mode !== "platform")]));
     // One AWS Config recorder and delivery channel per account and region: Config's rule over the fleet.
     errors.push(...configRecorderProblems([...platforms, ...tenants.filter((plan) => plan.mode !== "platform")]));
+    // One resource data sync of a name per account and region: SSM's rule over the fleet.
+    errors.push(...dataSyncProblems([...platforms, ...tenants.filter((plan) => plan.mode !== "platform")]));
     return {
         version: PLAN_VERSION,
         tenants,
