@@ -94,6 +94,7 @@ describe("the compliant baselines", () => {
             "stack-recovery-environment",
             "backup-restore-testing-recovery",
             "patch-window-weekend",
+            "ec2-instance-patched",
             "availability-check-every-5-minutes",
             "availability-check-alarmed",
             "tenant-password-min-length",

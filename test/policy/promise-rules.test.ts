@@ -231,6 +231,30 @@ describe("promises that passed the policy when broken in a saved plan", () => {
     });
 });
 
+describe("ec2-instance-patched", () => {
+    const servers = ["orbit-servers-0-instance", "orbit-servers-1-instance"];
+    const violation = (resource: string, message: string) => ({ stack: "orbit", violation: { policy: "ec2-instance-patched", resource, message, enforcement: "mandatory" } });
+    const NOT_INSTALLED =
+        'no maintenance window installs its patches (a MaintenanceWindowTarget selecting tag:PatchGroup "orbit" or the instance, targeted by an AWS-RunPatchBaseline task with Operation Install): the server is never patched';
+    const NO_SECURITY =
+        'no patch baseline of its patch group "orbit" approves Security updates within 7 days (an aws:ssm/patchGroup:PatchGroup registering a baseline with a CLASSIFICATION Security approval rule, approveAfterDays at most 7): AWS\'s default baseline would decide what is installed';
+
+    it("GIVEN the weekend task turned into a scan WHEN the saved plan is checked THEN every server is named unpatched (the window, scanning only, may be any day)", () => {
+        const doc = broken("orbit", "orbit-patching-install", (inputs) => (inputs.taskInvocationParameters.runCommandParameters.parameters[0].values = ["Scan"]));
+        expect(violationsOf(doc)).toEqual(servers.map((server) => violation(server, NOT_INSTALLED)));
+    });
+
+    it("GIVEN the window's target missing the servers' patch group WHEN checked THEN every server is named unpatched", () => {
+        const doc = broken("orbit", "orbit-patching-target", (inputs) => (inputs.targets = [{ key: "tag:PatchGroup", values: ["someone-else"] }]));
+        expect(violationsOf(doc)).toEqual(servers.map((server) => violation(server, NOT_INSTALLED)));
+    });
+
+    it("GIVEN the baseline approving security updates after 60 days WHEN checked THEN every server is named", () => {
+        const doc = broken("orbit", "orbit-patching-baseline", (inputs) => (inputs.approvalRules[0].approveAfterDays = 60));
+        expect(violationsOf(doc)).toEqual(servers.map((server) => violation(server, NO_SECURITY)));
+    });
+});
+
 /** The planned (auto-named) name of the stack's database parameter group. */
 function parameterGroupName(stack: string): string {
     const group = document.tenants.find((plan) => plan.tenant === stack)?.resources.find((resource) => resource.name === `${stack}-database-params`);

@@ -3,6 +3,7 @@
 import { Rule } from "../types";
 import { enforceEvidenceLogRetention } from "./enforceEvidenceLogRetention";
 import { enforcePatchWindowWeekend } from "./enforcePatchWindowWeekend";
+import { enforceInstancePatching } from "./enforceInstancePatching";
 import { enforceAvailabilityCheckSchedule } from "./enforceAvailabilityCheckSchedule";
 import { enableAvailabilityCheckAlarm } from "./enableAvailabilityCheckAlarm";
 import { enforceTenantPasswordMinLength } from "./enforceTenantPasswordMinLength";
@@ -52,6 +53,7 @@ export const OPERATIONS_RULES: readonly Rule[] = [
     missingRecoveryEnvironment,
     enforceRestoreTesting,
     enforcePatchWindowWeekend,
+    enforceInstancePatching,
     enforceAvailabilityCheckSchedule,
     enableAvailabilityCheckAlarm,
     enforceTenantPasswordMinLength,
