@@ -113,10 +113,21 @@ const MUTATIONS: readonly Mutation[] = [
         mutate: (d) => (edit(d, "globex", "globex-servers-admin-from-operations-22", (i) => ((i.cidrIpv4 = "0.0.0.0/0"), delete i.prefixListId)), "globex-servers-admin-from-operations-22"),
         alsoBreaks: ["port-blocking"],
     },
-    { promise: "external-firewall", tenant: "globex", mutate: (d) => (remove(d, "globex", (r) => r.type !== "aws:wafv2/webAclAssociation:WebAclAssociation"), "globex-front-door-alb") },
+    {
+        promise: "external-firewall",
+        tenant: "globex",
+        mutate: (d) => (remove(d, "globex", (r) => r.type !== "aws:wafv2/webAclAssociation:WebAclAssociation"), "globex-front-door-alb"),
+        // Without the web ACL on the door, the suspicious networks are not blocked there either.
+        alsoBreaks: ["suspicious-network-blocking"],
+    },
     { promise: "port-blocking", tenant: "globex", mutate: (d) => (edit(d, "globex", "globex-network-endpoints-https-in", (i) => (i.cidrIpv4 = "0.0.0.0/0")), "globex-network-endpoints-https-in") },
     { promise: "blocked-access-warning", tenant: "globex", mutate: (d) => (remove(d, "globex", (r) => r.type !== "aws:ec2/flowLog:FlowLog"), "globex-network-vpc") },
-    { promise: "suspicious-network-blocking", tenant: "globex", mutate: (d) => (edit(d, "globex", "globex-front-door-suspicious", (i) => (i.addresses = [])), "globex-front-door-suspicious") },
+    {
+        promise: "suspicious-network-blocking",
+        tenant: "globex",
+        // The suspicious networks' rule counts instead of blocking.
+        mutate: (d) => (edit(d, "globex", "globex-front-door-waf", (i) => ((i.rules as { name: string; action?: unknown }[]).find((rule) => rule.name === "block-suspicious-networks")!.action = { count: {} })), "globex-front-door-waf"),
+    },
     { promise: "internet-facing-separated", tenant: "globex", mutate: (d) => (edit(d, "globex", "globex-servers-1-instance", (i) => (i.associatePublicIpAddress = true)), "globex-servers-1-instance") },
     { promise: "vpn-access", tenant: "initech", mutate: (d) => (edit(d, "initech", "initech-vpn-connection", (i) => (i.tunnel1Phase1EncryptionAlgorithms = ["AES128"])), "initech-vpn-connection") },
     { promise: "encryption-in-transit", tenant: "globex", mutate: (d) => (edit(d, "globex", "globex-front-door-https", (i) => (i.sslPolicy = "ELBSecurityPolicy-2016-08")), "globex-front-door-alb") },
@@ -130,7 +141,13 @@ const MUTATIONS: readonly Mutation[] = [
     { promise: "backup-encryption", tenant: "globex", mutate: (d) => (edit(d, "globex", "globex-backup-vault", (i) => delete i.kmsKeyArn), "globex-backup-vault") },
     { promise: "backup-environment", tenant: "globex", mutate: (d) => (remove(d, "globex-recovery", (r) => !r.type.startsWith("aws:backup/restoreTesting")), "globex-recovery") },
     { promise: "weekend-patching", tenant: "globex", mutate: (d) => (edit(d, "globex", "globex-patching-window", (i) => (i.schedule = "cron(0 2 ? * WED *)")), "globex-patching-window") },
-    { promise: "weekly-update-check", tenant: "globex", mutate: (d) => (remove(d, "globex", (r) => !/RunPatchBaseline/.test(JSON.stringify(r.inputs)) || !/Scan/.test(JSON.stringify(r.inputs)), true), "globex") },
+    {
+        promise: "weekly-update-check",
+        tenant: "globex",
+        mutate: (d) => (remove(d, "globex", (r) => !/RunPatchBaseline/.test(JSON.stringify(r.inputs)) || !/Scan/.test(JSON.stringify(r.inputs)), true), "globex"),
+        // One rule (ssm-inventory-and-patch-scan) keeps the weekly scan and the inventory the monthly review reads.
+        alsoBreaks: ["monthly-configuration-review"],
+    },
     { promise: "weekly-antivirus-scan", tenant: "globex", mutate: (d) => (edit(d, "platform-us-east-1", "platform-us-east-1-detection-ebs-malware-protection", (i) => (i.status = "DISABLED")), "platform-us-east-1-detection-ebs-malware-protection") },
     { promise: "network-change-detection", tenant: "globex", mutate: (d) => (remove(d, "platform-us-east-1", (r) => !/AuthorizeSecurityGroupIngress/.test(JSON.stringify(r.inputs)), true), "platform-us-east-1") },
     { promise: "intrusion-detection", tenant: "globex", mutate: (d) => (edit(d, "platform-us-east-1", "platform-us-east-1-detection-detector", (i) => (i.enable = false)), "platform-us-east-1-detection-detector") },

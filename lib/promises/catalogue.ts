@@ -322,7 +322,7 @@ export const PROMISES: readonly SecurityPromise[] = [
         title: "Weekly: operating systems and basic software update checks",
         sources: [ITM("7.1 Weekly Control")],
         modes: ALL,
-        rules: ["patch-compliance-scan"],
+        rules: ["ssm-inventory-and-patch-scan"],
         implementation: {
             scopes: ["servers"],
             types: ["aws:ssm/association:Association", "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask"],
@@ -335,7 +335,7 @@ export const PROMISES: readonly SecurityPromise[] = [
         title: "Weekly: complete antivirus scan of the servers",
         sources: [ITM("7.1 Weekly Control")],
         modes: ALL,
-        rules: ["guardduty-malware-protection"],
+        rules: ["guardduty-detector-malware-protection"],
         implementation: {
             scopes: ["region"],
             types: ["aws:guardduty/detectorFeature:DetectorFeature"],
@@ -348,11 +348,12 @@ export const PROMISES: readonly SecurityPromise[] = [
         title: "Weekly: a scan of the servers to detect any firewall configuration changes",
         sources: [ITM("7.1 Weekly Control")],
         modes: ALL,
-        rules: ["network-change-alarms"],
+        rules: ["cloudwatch-event-rule-network-changes"],
         implementation: {
             scopes: ["region"],
             types: ["aws:cloudwatch/eventRule:EventRule"],
-            matches: (r) => /AuthorizeSecurityGroupIngress|CreateNetworkAclEntry/.test(text(r.inputs.eventPattern)),
+            // EC2's API calls as CloudTrail records them: the security group, network ACL, route table and VPN rules.
+            matches: (r) => /AWS API Call via CloudTrail/.test(text(r.inputs.eventPattern)) && /"aws\.ec2"/.test(text(r.inputs.eventPattern)),
             what: "EventBridge rules on security group, network ACL, route table and VPN changes",
         },
     },
@@ -369,7 +370,7 @@ export const PROMISES: readonly SecurityPromise[] = [
         title: "Weekly: reading of denied access logs to identify unauthorized access attempts",
         sources: [ITM("7.1 Weekly Control")],
         modes: ALL,
-        rules: ["weekly-denied-access-report"],
+        rules: ["controls-report-in-region-owner", "ec2-flow-log-all-traffic"],
         implementation: { scopes: ["region"], types: ["aws:cloudwatch/queryDefinition:QueryDefinition"], what: "the weekly report of rejected flow-log records" },
     },
     {
@@ -377,7 +378,7 @@ export const PROMISES: readonly SecurityPromise[] = [
         title: "Monthly: a general review of the server software, the system configuration and the version of all key files",
         sources: [ITM("7.2 Monthly Control")],
         modes: ALL,
-        rules: ["ssm-inventory", "config-recorder"],
+        rules: ["ssm-inventory-and-patch-scan", "config-recorder-enabled"],
         implementation: {
             scopes: ["servers", "region"],
             types: ["aws:ssm/association:Association", "aws:cfg/recorder:Recorder"],
