@@ -16,7 +16,7 @@ import { isMode } from "../lib/modes";
 import { checkOutputPath, EXIT, fsReason, parseFlags, run, TENANT_ID, UsageError, writeOutputFile, writeStdout } from "./lib/cli";
 import { planFleet } from "./lib/plan/fleet";
 import { withViolations } from "./lib/plan/policy";
-import { MAX_PLAN_BYTES, readPlanDocument } from "./policy";
+import { readPlanDocument, readPlanText } from "./policy";
 import { buildSheet, hasUnmet, Sheet, SheetStack } from "./lib/evidence/sheet";
 import { renderHtml, renderMarkdown } from "./lib/evidence/render";
 
@@ -55,18 +55,7 @@ export function syntaxErrorPosition(text: string): string | undefined {
 
 /** The saved plan's stacks, re-judged by today's rules (a saved plan's own violations are not trusted). */
 function readSavedPlan(file: string): SheetStack[] | number {
-    let text: string;
-    try {
-        if (file !== "-" && fs.statSync(file).size > MAX_PLAN_BYTES) {
-            throw new UsageError(`${file}: larger than ${MAX_PLAN_BYTES / 1024 / 1024} MiB; not a plan document`, EXIT.invalid);
-        }
-        text = fs.readFileSync(file === "-" ? 0 : file, "utf8");
-    } catch (error) {
-        if (error instanceof UsageError) {
-            throw error;
-        }
-        throw new UsageError(`--plan ${file}: cannot be read: ${fsReason(error as NodeJS.ErrnoException)}`);
-    }
+    const text = readPlanText(file, `--plan ${file}: cannot be read`);
     const { document, problems } = readPlanDocument(text);
     if (!document) {
         process.stderr.write(problems.map((problem) => `${file}:${problem.path === "/" && problem.message.startsWith("not valid JSON") ? (syntaxErrorPosition(text) ?? "/") : problem.path}: ${problem.message}\n`).join(""));

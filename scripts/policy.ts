@@ -29,6 +29,24 @@ Exit codes: 0 no mandatory violation, 1 the document is not a valid plan, 2 usag
 /** Larger documents are not plans of this fleet (a thousand tenants plan to well under this). */
 export const MAX_PLAN_BYTES = 512 * 1024 * 1024;
 
+/**
+ * A saved plan's text (`-`: standard input), refused over MAX_PLAN_BYTES; an unreadable file is a
+ * usage error starting with `cannotRead` and saying why.
+ */
+export function readPlanText(file: string, cannotRead: string): string {
+    try {
+        if (file !== "-" && fs.statSync(file).size > MAX_PLAN_BYTES) {
+            throw new UsageError(`${file}: larger than ${MAX_PLAN_BYTES / 1024 / 1024} MiB; not a plan document`, EXIT.invalid);
+        }
+        return fs.readFileSync(file === "-" ? 0 : file, "utf8");
+    } catch (error) {
+        if (error instanceof UsageError) {
+            throw error;
+        }
+        throw new UsageError(`${cannotRead}: ${fsReason(error as NodeJS.ErrnoException)}`);
+    }
+}
+
 export interface PlanFileProblem {
     readonly path: string;
     readonly message: string;
@@ -109,18 +127,7 @@ export async function main(argv: string[]): Promise<number> {
     if (file === undefined) {
         throw new UsageError("--plan FILE.json is required");
     }
-    let text: string;
-    try {
-        if (file !== "-" && fs.statSync(file).size > MAX_PLAN_BYTES) {
-            throw new UsageError(`${file}: larger than ${MAX_PLAN_BYTES / 1024 / 1024} MiB; not a plan document`, EXIT.invalid);
-        }
-        text = fs.readFileSync(file === "-" ? 0 : file, "utf8");
-    } catch (error) {
-        if (error instanceof UsageError) {
-            throw error;
-        }
-        throw new UsageError(`cannot read ${file}: ${fsReason(error as NodeJS.ErrnoException)}`);
-    }
+    const text = readPlanText(file, `cannot read ${file}`);
     const { document, problems } = readPlanDocument(text);
     if (!document) {
         process.stderr.write(problems.map((problem) => `${file}:${problem.path}: ${problem.message}\n`).join(""));
