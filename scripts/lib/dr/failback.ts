@@ -9,6 +9,7 @@ import { checkUntil } from "./check";
 import { DrContext, productionOutputs, recoveryOutputs, Step } from "./context";
 import { arnRegion, OutputError, readRecoveryOutputs } from "./outputs";
 import { refuseFailbackWithTenants } from "./preconditions";
+import { reencrypt } from "./reencrypt";
 import { restore } from "./restore";
 
 /**
@@ -112,11 +113,31 @@ export const FAILBACK_STEPS: readonly Step[] = [
         },
     },
     {
+        name: "reencrypt",
+        title: "move the restored RDS database under production's data key (snapshot, copy with the key, restore the copy into production's network, managed master secret, intermediates deleted)",
+        async run(ctx, previous, save) {
+            const restored = ctx.state.steps.find((step) => step.name === "restore")?.detail;
+            const created = (restored?.created as Record<string, string> | undefined)?.database;
+            if (created === undefined || restoredDatabaseId(created)?.kind !== "rds") {
+                // A database server (physical) is moved by hand at adopt; a missing one is named there.
+                return { skipped: created === undefined ? "no restored database" : "not an RDS instance" };
+            }
+            const into = await productionRestoreInto(ctx);
+            if (into.dataKeyArn === undefined) {
+                throw new OutputError(`stack ${ctx.target.production}: dataKeyArn is missing: the restored database is re-encrypted with production's data key (deploy production with npm run up first)`);
+            }
+            const production = await productionOutputs(ctx);
+            return reencrypt(ctx, { production: ctx.target.production, region: arnRegion(created), restoredArn: created, dataKeyArn: into.dataKeyArn, target: into.target, productionDatabaseArn: production.databaseArn }, previous, save);
+        },
+    },
+    {
         name: "adopt",
         title: "production takes the restored database over (a reviewed npm run up of production with restoredDatabase; this step waits for it)",
         async run(ctx) {
             const restored = ctx.state.steps.find((step) => step.name === "restore")?.detail;
-            const created = (restored?.created as Record<string, string> | undefined)?.database;
+            // The re-encrypted instance when the reencrypt step made one, else the restore job's.
+            const reencrypted = ctx.state.steps.find((step) => step.name === "reencrypt")?.detail?.databaseArn as string | undefined;
+            const created = reencrypted ?? (restored?.created as Record<string, string> | undefined)?.database;
             if (created === undefined) {
                 throw new Error(`the restore step names no restored database; run npm run dr -- failback ${ctx.target.production} --resume after the restore completes`);
             }
