@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { AccessLogBucket } from "../components/access-log-bucket";
+import * as aws from "../components/aws";
 import { AppCopy, appCopyHealthCheckPath } from "../components/app-copy";
 import { AvailabilityCheck } from "../components/availability-check";
 import { Backup } from "../components/backup";
@@ -152,5 +153,15 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
         customerDnsRecords: frontDoor.customerDnsRecords,
         ...dataOutputs({ database, files, backup }),
         ...(database.formerInstanceArn ? { formerDatabaseArn: database.formerInstanceArn } : {}),
+        // Where a failback of the platform restores this tenant's data (npm run dr, scripts/lib/dr/failback.ts;
+        // the backup role restores too): the tenant's DB subnet group and security group in the
+        // platform's data tier, its bucket, the region's first zone (the platform's restoreTarget's).
+        restoreRoleArn: backup.roleArn,
+        restoreTarget: {
+            dbSubnetGroupName: database.subnetGroupName,
+            securityGroupIds: [database.securityGroupId],
+            filesBucketName: files.bucketName,
+            availabilityZone: aws.getAvailabilityZonesOutput({ state: "available" }, { provider: ctx.provider }).names[0]!,
+        },
     };
 }

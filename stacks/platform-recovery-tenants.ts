@@ -143,6 +143,8 @@ export interface DedicatedSaasRecoveryOutput {
     readonly url?: string;
     readonly databaseArn?: pulumi.Output<string>;
     readonly backupVaultArn?: pulumi.Output<string>;
+    /** The copies of its backups in the production region: a failback restores from them. */
+    readonly offsiteBackupVaultArn?: pulumi.Output<string>;
 }
 
 /** What the platform recovery's composition hands over to its tenants. */
@@ -304,7 +306,7 @@ export function recoveryTenants(args: RecoveryTenantsArgs, opts: pulumi.CustomRe
         if (args.switches.redirect && kind === "recovery") {
             secondaryFailoverRecord(`${id}-failover`, { zoneId: args.zoneId, hostName: failoverName, target: { dnsName: frontDoor.dnsName, zoneId: frontDoor.zoneIdOfLoadBalancer } }, opts);
         }
-        outputs[id] = { filesBucketName: files.bucketName, failoverName, url, databaseArn: database.arn, ...(backup ? { backupVaultArn: backup.vaultArn } : {}) };
+        outputs[id] = { filesBucketName: files.bucketName, failoverName, url, databaseArn: database.arn, ...(backup ? { backupVaultArn: backup.vaultArn, offsiteBackupVaultArn: backup.offsiteVaultArn } : {}) };
     }
     return outputs;
 }

@@ -394,6 +394,7 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
         httpsListenerArn: frontDoor.httpsListenerArn,
         appServerInstanceIds: pulumi.all(servers.instanceIds),
         ...(database ? { databaseArn: database.arn, databaseAddress: database.address } : {}),
-        ...(backup ? { backupVaultArn: backup.vaultArn } : {}),
+        // offsiteBackupVaultArn: the copies in production's region, which failback restores from (as stacks/recovery.ts).
+        ...(backup ? { backupVaultArn: backup.vaultArn, offsiteBackupVaultArn: backup.offsiteVaultArn } : {}),
     };
 }

@@ -57,6 +57,8 @@ export type PlatformStackOutputs = { [K in keyof PlatformOutputs]: pulumi.Input<
     readonly filesBucketArn: pulumi.Input<string>;
     readonly restoreRoleArn: pulumi.Input<string>;
     readonly restoreTarget: pulumi.Input<unknown>;
+    /** The data key: failback's restored database is re-encrypted with it before production takes it over. */
+    readonly dataKeyArn: pulumi.Input<string>;
 };
 
 export { operationsTopicPolicy, publishingServicesKeyStatements, tenantAppDocument } from "./platform-documents";
@@ -408,6 +410,8 @@ export async function platform(region: string, settings?: PlatformSettings): Pro
         databaseArn: database.instanceArn,
         ...(database.formerInstanceArn ? { formerDatabaseArn: database.formerInstanceArn } : {}),
         filesBucketArn: files.bucketArn,
+        // failback re-encrypts a restored database with it (scripts/lib/dr/reencrypt.ts)
+        dataKeyArn: keys.dataKeyArn,
         restoreRoleArn: restoreRole(name, opts).arn,
         restoreTarget: pulumi
             .all([database.subnetGroupName, database.securityGroupId, files.bucketName, network.availabilityZones[0]!])

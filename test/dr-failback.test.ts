@@ -13,11 +13,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { adoptProblem, restoredDatabaseId } from "../scripts/lib/dr/failback";
 import { readRecoveryOutputs } from "../scripts/lib/dr/outputs";
 import { restoreMetadata } from "../scripts/lib/dr/restore-plan";
-import { createWorld, dr, LISTENER, output, pulumiCalls, RECOVERY_OUTPUTS, START, World, useStubPulumi } from "./dr-fixture";
+import { createWorld, dr, LISTENER, output, PRODUCTION_OUTPUTS, pulumiCalls, RECOVERY_OUTPUTS, START, World, useStubPulumi } from "./dr-fixture";
+import { installRdsFake, RdsFake } from "./dr-rds-fake";
 
 const RDS_BACK = "arn:aws:rds:eu-west-1:123456789012:db:acme-20260302t030000z";
 const EC2_BACK = "arn:aws:ec2:eu-west-1:123456789012:instance/i-0123456789abcdef0";
 const FORMER = "arn:aws:rds:eu-west-1:123456789012:db:acme-database";
+// The instance production takes over: the restored one re-encrypted under production's data key.
+const REENCRYPTED = "arn:aws:rds:eu-west-1:123456789012:db:acme-20260302t030000z-back";
+const VAULT_KEY = "arn:aws:kms:eu-west-1:123456789012:key/99999999-8888-4777-9666-555555555555";
 
 describe("adopt: what production must show", () => {
     it.each([
@@ -71,6 +75,7 @@ describe("a physical target: restored into a subnet", () => {
 describe("failback in process (stub pulumi, mocked AWS)", () => {
     useStubPulumi("dr-home");
     let world: World;
+    let rds: RdsFake;
     beforeEach(() => {
         world = createWorld();
         const outputs = JSON.parse(fs.readFileSync(path.join(world.dir, "outputs.json"), "utf8"));
@@ -80,6 +85,9 @@ describe("failback in process (stub pulumi, mocked AWS)", () => {
         world.backup.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [{ RecoveryPointArn: "arn:rp", ResourceType: "RDS", Status: "COMPLETED", CreationDate: START }] });
         world.backup.on(DescribeRestoreJobCommand).resolves({ Status: "COMPLETED", CreatedResourceArn: RDS_BACK });
         world.check = () => ({ ok: true, status: 200 });
+        // RDS in production's region: the restore job's instance, under the key of the vault its copy sat in.
+        rds = installRdsFake(world.rds, "eu-west-1");
+        rds.instances.set("acme-20260302t030000z", { status: "available", kmsKeyId: VAULT_KEY, instanceClass: "db.m6g.large", settle: 0 });
     });
     afterEach(() => {
         // dr never updates or configures production: the takeover is the operator's reviewed update.
@@ -91,11 +99,16 @@ describe("failback in process (stub pulumi, mocked AWS)", () => {
     it("GIVEN production not yet on the restored database WHEN failing back THEN it stops at adopt with the commands, the maintenance page stays; once production's output names it, resume completes", async () => {
         expect(await dr(world, ["failback", "acme", "--yes"])).toBe(1);
         expect(output(world)).toContain("failed at step adopt: production's database is arn:aws:rds:eu-west-1:123456789012:db:acme-db, not the restored");
-        expect(output(world)).toContain("(1) pulumi config set restoredDatabase acme-20260302t030000z --stack acme;");
+        expect(output(world)).toContain(`not the restored ${REENCRYPTED}`);
+        expect(output(world)).toContain("(1) pulumi config set restoredDatabase acme-20260302t030000z-back --stack acme;");
         expect(world.elb.commandCalls(DeleteRuleCommand)).toHaveLength(0);
-        // The operator's `npm run up -- acme` with restoredDatabase: production exports the restored instance.
+        // What production takes over is under its data key, in its DB subnet group; the restore job's instance is gone.
+        expect([...rds.instances.keys()]).toEqual(["acme-20260302t030000z-back"]);
+        expect(rds.instances.get("acme-20260302t030000z-back")).toMatchObject({ kmsKeyId: PRODUCTION_OUTPUTS.dataKeyArn, secret: "active", secretKey: PRODUCTION_OUTPUTS.dataKeyArn });
+        expect(rds.snapshots.size).toBe(0);
+        // The operator's `npm run up -- acme` with restoredDatabase: production exports the re-encrypted instance.
         const outputs = JSON.parse(fs.readFileSync(path.join(world.dir, "outputs.json"), "utf8"));
-        outputs.acme.databaseArn = RDS_BACK;
+        outputs.acme.databaseArn = REENCRYPTED;
         fs.writeFileSync(path.join(world.dir, "outputs.json"), JSON.stringify(outputs));
         world.elb.on(DescribeRulesCommand).resolves({ Rules: [{ RuleArn: `${LISTENER}/maintenance`, Priority: "1", Actions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "503", MessageBody: "<!-- dr-maintenance --> down" } }] }] });
         expect(await dr(world, ["failback", "acme", "--yes", "--resume"])).toBe(0);

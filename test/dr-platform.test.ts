@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 
 import type { RunState } from "../scripts/lib/dr/run-file";
 import { ACCOUNT, createWorld, DATA_KEY, dr, output, PRODUCTION_OUTPUTS, pulumiCalls, RECOVERY_OUTPUTS, START, World, useStubPulumi } from "./dr-fixture";
+import { installRdsFake, RdsFake } from "./dr-rds-fake";
 
 const PLATFORM = "platform-eu-west-1";
 const RECOVERY = `${PLATFORM}-recovery`;
@@ -84,7 +85,9 @@ afterEach(() => {
     // Production (the platform and every tenant's own stack) is only ever read.
     const production = pulumiCalls(world).filter((call) => [PLATFORM, ...TENANTS].includes(call.stack ?? ""));
     expect(production.filter((call) => call.argv[0] !== "stack" || !["select", "output"].includes(call.argv[1]!)).map((call) => call.argv.join(" "))).toEqual([]);
-    expect(world.rds.commandCalls(DeleteDBInstanceCommand).map((call) => call.args[0].input.DBInstanceIdentifier).filter((id) => !/-drill-\d{8}t\d{6}z$/.test(id!))).toEqual([]);
+    // Deleted only: a drill's restored databases, and the instances a failback's restore jobs created (re-encrypted first).
+    const intermediates = [PLATFORM, ...TENANTS].map((stack) => `${stack}-${RUN}`);
+    expect(world.rds.commandCalls(DeleteDBInstanceCommand).map((call) => call.args[0].input.DBInstanceIdentifier).filter((id) => !/-drill-\d{8}t\d{6}z$/.test(id!) && !intermediates.includes(id!))).toEqual([]);
 });
 afterAll(() => {
     for (const w of worlds) fs.rmSync(w.dir, { recursive: true, force: true });
@@ -236,11 +239,119 @@ describe("refusals per tenant: nothing changes", () => {
         expect(configs(world)).toEqual([`${RECOVERY} recoveryActive=true`]);
     });
 
-    it("GIVEN an active platform recovery carrying dedicated-saas tenants WHEN failed back THEN refused before anything is announced", async () => {
-        activate(world);
+});
+
+describe("failback platform-<region>", () => {
+    const WEST = (id: string) => `arn:aws:kms:eu-west-1:${ACCOUNT}:key/${id}`;
+    const VAULT_KEY = WEST("99999999-8888-4777-9666-555555555555");
+    const PLATFORM_KEY = PRODUCTION_OUTPUTS.dataKeyArn;
+    const tenantKey = (id: string) => WEST(`${id}-data-key`);
+    const back = (stack: string) => `arn:aws:rds:eu-west-1:${ACCOUNT}:db:${stack}-${RUN}-back`;
+    let rds: RdsFake;
+
+    beforeEach(() => {
+        const file = path.join(world.dir, "outputs.json");
+        const outputs = JSON.parse(fs.readFileSync(file, "utf8"));
+        const recovery = recoveryOutputs(true);
+        outputs[RECOVERY] = {
+            ...recovery,
+            backupVaultArn: `arn:aws:backup:eu-central-1:${ACCOUNT}:backup-vault:${RECOVERY}`,
+            offsiteBackupVaultArn: `arn:aws:backup:eu-west-1:${ACCOUNT}:backup-vault:${RECOVERY}-offsite`,
+            databaseArn: `arn:aws:rds:eu-central-1:${ACCOUNT}:db:${RECOVERY}-${RUN}`,
+            dedicatedSaasTenants: Object.fromEntries(
+                Object.entries(recovery.dedicatedSaasTenants as Record<string, Record<string, string>>).map(([id, tenant]) => [
+                    id,
+                    {
+                        ...tenant,
+                        databaseArn: `arn:aws:rds:eu-central-1:${ACCOUNT}:db:${id}-recovery-${RUN}`,
+                        backupVaultArn: `arn:aws:backup:eu-central-1:${ACCOUNT}:backup-vault:${id}-recovery-backup`,
+                        offsiteBackupVaultArn: `arn:aws:backup:eu-west-1:${ACCOUNT}:backup-vault:${id}-recovery-offsite`,
+                    },
+                ]),
+            ),
+        };
+        const restoreInto = (stack: string, key: string) => ({
+            restoreRoleArn: `arn:aws:iam::${ACCOUNT}:role/${stack}-backup`,
+            restoreTarget: { dbSubnetGroupName: `${stack}-database-subnets`, securityGroupIds: ["sg-0e1f"], filesBucketName: `${stack}-files`, availabilityZone: "eu-west-1a" },
+            dataKeyArn: key,
+        });
+        Object.assign(outputs[PLATFORM], restoreInto(PLATFORM, PLATFORM_KEY));
+        for (const id of TENANTS) Object.assign(outputs[id], restoreInto(id, tenantKey(id)));
+        fs.writeFileSync(file, JSON.stringify(outputs));
+        // The recovery's own points, copied to production's region, by the recovery's resources.
+        for (const [arn, type] of [
+            [outputs[RECOVERY].databaseArn, "RDS"],
+            [`arn:aws:s3:::${RECOVERY}-files`, "S3"],
+            ...TENANTS.flatMap((id) => [
+                [outputs[RECOVERY].dedicatedSaasTenants[id].databaseArn, "RDS"],
+                [`arn:aws:s3:::${RECOVERY}-${id}-files`, "S3"],
+            ]),
+        ] as const) {
+            world.backup.on(ListRecoveryPointsByBackupVaultCommand, { ByResourceArn: arn }).resolves({
+                RecoveryPoints: [{ RecoveryPointArn: `arn:aws:backup:eu-west-1:${ACCOUNT}:recovery-point:${String(arn).split(/[:/]/).pop()}`, ResourceArn: arn, ResourceType: type, Status: "COMPLETED", CreationDate: new Date(START.getTime() - 30 * 60_000) }],
+            });
+        }
+        // A restore job's instance is named as its metadata says, in production's region.
+        world.backup.on(DescribeRestoreJobCommand).callsFake((input: { RestoreJobId: string }) => {
+            const [, name, resource] = new RegExp(`^job-${RUN}-(.+)-(database|files)$`).exec(input.RestoreJobId)!;
+            return { Status: "COMPLETED", CreatedResourceArn: resource === "database" ? `arn:aws:rds:eu-west-1:${ACCOUNT}:db:${name}-${RUN}` : `arn:aws:s3:::${name}-files` };
+        });
+        rds = installRdsFake(world.rds, "eu-west-1");
+        for (const stack of [PLATFORM, ...TENANTS]) {
+            rds.instances.set(`${stack}-${RUN}`, { status: "available", kmsKeyId: VAULT_KEY, instanceClass: "db.t4g.medium", settle: 0 });
+        }
+        world.check = () => ({ ok: true, status: 200 });
+    });
+
+    it("GIVEN an active platform recovery carrying dedicated-saas tenants WHEN failed back THEN each tenant's data goes back into its own production stack under its own key, adopt waits for every stack's takeover, then the return completes", async () => {
         expect(await dr(world, ["failback", PLATFORM, "--yes"])).toBe(1);
-        expect(output(world)).toContain(`refused: ${RECOVERY} carries the dedicated-saas tenants globex, initech, umbrella: dr does not fail a platform back with its dedicated-saas tenants yet`);
-        nothingChanged(world);
+        const started = restores(world);
+        expect(started).toHaveLength(8);
+        for (const id of TENANTS) {
+            // From the copies of the recovery's backups of the tenant in production's region, into the tenant's own network, bucket and key.
+            expect(world.backup.commandCalls(ListRecoveryPointsByBackupVaultCommand).map((call) => call.args[0].input)).toContainEqual(
+                expect.objectContaining({ BackupVaultName: `${id}-recovery-offsite`, ByResourceArn: `arn:aws:rds:eu-central-1:${ACCOUNT}:db:${id}-recovery-${RUN}` }),
+            );
+            expect(started).toContainEqual(
+                expect.objectContaining({ IamRoleArn: `arn:aws:iam::${ACCOUNT}:role/${id}-backup`, Metadata: { DBInstanceIdentifier: `${id}-${RUN}`, DBSubnetGroupName: `${id}-database-subnets`, VpcSecurityGroupIds: '["sg-0e1f"]', AvailabilityZone: "eu-west-1a" } }),
+            );
+            expect(started).toContainEqual(expect.objectContaining({ ResourceType: "S3", Metadata: expect.objectContaining({ DestinationBucketName: `${id}-files`, KMSKey: tenantKey(id) }) }));
+            // Re-encrypted under the tenant's own data key; the restore job's instance gone.
+            expect(rds.instances.get(`${id}-${RUN}-back`)).toMatchObject({ kmsKeyId: tenantKey(id), secret: "active", secretKey: tenantKey(id) });
+            expect(rds.instances.has(`${id}-${RUN}`)).toBe(false);
+            expect(output(world)).toContain(`tenant ${id}: production's database is ${tenantDb(id)}, not the restored ${back(id)}`);
+            expect(output(world)).toContain(`(1) pulumi config set restoredDatabase ${id}-${RUN}-back --stack ${id};`);
+        }
+        expect(rds.instances.get(`${PLATFORM}-${RUN}-back`)).toMatchObject({ kmsKeyId: PLATFORM_KEY });
+        expect(output(world)).toContain(`(1) pulumi config set restoredDatabase ${PLATFORM}-${RUN}-back --stack ${PLATFORM};`);
+        expect(output(world)).not.toContain("npm run dr -- failback globex");
+        expect(rds.snapshots.size).toBe(0);
+
+        // Production and two tenants took theirs over; one has not yet: adopt still waits, naming only it.
+        const file = path.join(world.dir, "outputs.json");
+        const outputs = JSON.parse(fs.readFileSync(file, "utf8"));
+        for (const stack of [PLATFORM, "globex", "initech"]) outputs[stack].databaseArn = back(stack);
+        fs.writeFileSync(file, JSON.stringify(outputs));
+        expect(await dr(world, ["failback", PLATFORM, "--yes", "--resume"])).toBe(1);
+        expect(output(world)).toContain(`failed at step adopt: tenant umbrella: production's database is ${tenantDb("umbrella")}`);
+        expect(output(world)).not.toContain("tenant globex: production's database");
+
+        outputs.umbrella.databaseArn = back("umbrella");
+        fs.writeFileSync(file, JSON.stringify(outputs));
+        expect(await dr(world, ["failback", PLATFORM, "--yes", "--resume"])).toBe(0);
+        expect(restores(world)).toHaveLength(8);
+        expect(runState(world).steps.find((step) => step.name === "adopt")?.detail).toEqual({ databaseArn: back(PLATFORM), tenants: Object.fromEntries(TENANTS.map((id) => [id, back(id)])) });
+        expect(configs(world)).toContain(`${RECOVERY} recoveryRedirect=false`);
+    });
+
+    it("GIVEN a tenant's copies not exported by the platform recovery WHEN failed back THEN the restore step stops naming it, before any restore job", async () => {
+        const file = path.join(world.dir, "outputs.json");
+        const outputs = JSON.parse(fs.readFileSync(file, "utf8"));
+        delete outputs[RECOVERY].dedicatedSaasTenants.initech.offsiteBackupVaultArn;
+        fs.writeFileSync(file, JSON.stringify(outputs));
+        expect(await dr(world, ["failback", PLATFORM, "--yes"])).toBe(1);
+        expect(output(world)).toContain(`failed at step restore: stack ${RECOVERY}: dedicatedSaasTenants.initech: databaseArn and offsiteBackupVaultArn are needed for a failback`);
+        expect(world.backup.commandCalls(StartRestoreJobCommand)).toHaveLength(0);
     });
 });
 

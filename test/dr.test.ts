@@ -15,7 +15,8 @@ import { UsageError } from "../scripts/lib/cli";
 import { sdkAws } from "../scripts/lib/dr/aws";
 import { pulumiCli } from "../scripts/lib/dr/pulumi-cli";
 import type { RunState } from "../scripts/lib/dr/run-file";
-import { createWorld, DATA_KEY, DATABASE, dr, LISTENER, output, pulumiCalls, recoveryPoints, START, STUBS, SYSTEM_PATH, TOPIC, VAULT, World, useStubPulumi } from "./dr-fixture";
+import { createWorld, DATA_KEY, DATABASE, dr, LISTENER, output, PRODUCTION_OUTPUTS, pulumiCalls, recoveryPoints, START, STUBS, SYSTEM_PATH, TOPIC, VAULT, World, useStubPulumi } from "./dr-fixture";
+import { installRdsFake } from "./dr-rds-fake";
 
 useStubPulumi("dr-home");
 
@@ -32,7 +33,8 @@ afterEach(() => {
     // And no AWS call deleted anything outside failback's removal of dr's own maintenance rule.
     const deletes = world.elb.commandCalls(DeleteRuleCommand).map((call) => call.args[0].input.RuleArn);
     expect(deletes.filter((arn) => arn !== `${LISTENER}/maintenance`)).toEqual([]);
-    expect(world.rds.commandCalls(DeleteDBInstanceCommand).map((call) => call.args[0].input.DBInstanceIdentifier).filter((id) => !id!.startsWith("acme-drill-"))).toEqual([]);
+    // Databases: a drill's, and the instance failback's restore job created (once re-encrypted into acme-<run>-back).
+    expect(world.rds.commandCalls(DeleteDBInstanceCommand).map((call) => call.args[0].input.DBInstanceIdentifier).filter((id) => !id!.startsWith("acme-drill-") && id !== "acme-20260302t030000z")).toEqual([]);
 });
 afterAll(() => {
     for (const w of worlds) fs.rmSync(w.dir, { recursive: true, force: true });
@@ -311,35 +313,41 @@ describe("failback and status", () => {
         outputs.acme = { ...outputs.acme, restoreRoleArn: "arn:aws:iam::123456789012:role/acme-restore", restoreTarget: { dbSubnetGroupName: "acme-db", securityGroupIds: ["sg-0f"], filesBucketName: "acme-files", availabilityZone: "eu-west-1a" } };
         fs.writeFileSync(path.join(world.dir, "outputs.json"), JSON.stringify(outputs));
         world.backup.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [{ RecoveryPointArn: "arn:rp", ResourceType: "RDS", Status: "COMPLETED", CreationDate: START }] });
-        world.backup.on(DescribeRestoreJobCommand).resolves({ Status: "COMPLETED", CreatedResourceArn: "arn:aws:rds:eu-west-1:123456789012:db:acme-back" });
+        world.backup.on(DescribeRestoreJobCommand).resolves({ Status: "COMPLETED", CreatedResourceArn: "arn:aws:rds:eu-west-1:123456789012:db:acme-20260302t030000z" });
+        // The restore job's instance, under the key of the vault its copy sat in: reencrypt makes acme-<run>-back under production's key.
+        installRdsFake(world.rds, "eu-west-1").instances.set("acme-20260302t030000z", { status: "available", kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/99999999-8888-4777-9666-555555555555", instanceClass: "db.t4g.medium", settle: 0 });
         world.check = () => ({ ok: true, status: 200 });
         expect(await dr(world, ["failback", "acme", "--yes"])).toBe(1);
-        expect(output(world)).toContain("failed at step adopt: production's database is arn:aws:rds:eu-west-1:123456789012:db:acme-db, not the restored arn:aws:rds:eu-west-1:123456789012:db:acme-back");
+        expect(output(world)).toContain("failed at step adopt: production's database is arn:aws:rds:eu-west-1:123456789012:db:acme-db, not the restored arn:aws:rds:eu-west-1:123456789012:db:acme-20260302t030000z-back");
         expect(world.elb.commandCalls(DeleteRuleCommand)).toHaveLength(0);
         // The operator runs npm run up -- acme with the restored database; production's output says so.
-        outputs.acme.databaseArn = "arn:aws:rds:eu-west-1:123456789012:db:acme-back";
+        outputs.acme.databaseArn = "arn:aws:rds:eu-west-1:123456789012:db:acme-20260302t030000z-back";
         fs.writeFileSync(path.join(world.dir, "outputs.json"), JSON.stringify(outputs));
         world.elb.on(DescribeRulesCommand).resolves({ Rules: [{ RuleArn: `${LISTENER}/maintenance`, Priority: "1", Actions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "503", MessageBody: "<!-- dr-maintenance --> down" } }] }] });
         expect(await dr(world, ["failback", "acme", "--yes", "--resume"])).toBe(0);
-        expect(runState(world).steps.map((step) => step.name)).toEqual(["announce", "restore", "adopt", "reopen", "redirect", "check"]);
+        expect(runState(world).steps.map((step) => step.name)).toEqual(["announce", "restore", "reencrypt", "adopt", "reopen", "redirect", "check"]);
         expect(world.backup.commandCalls(StartRestoreJobCommand)[0]!.args[0].input).toMatchObject({ IamRoleArn: "arn:aws:iam::123456789012:role/acme-restore", Metadata: expect.objectContaining({ DBSubnetGroupName: "acme-db" }) });
         expect(world.elb.commandCalls(DeleteRuleCommand).map((call) => call.args[0].input.RuleArn)).toEqual([`${LISTENER}/maintenance`]);
         expect(changes(world)).toEqual(["config acme-recovery recoveryRedirect=false", "up acme-recovery"]);
         expect(world.sns.commandCalls(PublishCommand)[0]!.args[0].input.Subject).toBe("[planned] acme: return to production");
     });
 
-    it.each(["announce", "restore", "adopt", "reopen", "redirect", "check"])("GIVEN production already on the restored database and a failure in step %s WHEN resumed THEN the failback completes, each change made once", async (step) => {
+    it.each(["announce", "restore", "reencrypt", "adopt", "reopen", "redirect", "check"])("GIVEN production already on the restored database and a failure in step %s WHEN resumed THEN the failback completes, each change made once", async (step) => {
+        const back = "arn:aws:rds:eu-west-1:123456789012:db:acme-20260302t030000z";
         const outputs = JSON.parse(fs.readFileSync(path.join(world.dir, "outputs.json"), "utf8"));
         outputs["acme-recovery"] = { ...outputs["acme-recovery"], recoveryActive: true, backupVaultArn: "arn:aws:backup:eu-central-1:123456789012:backup-vault:acme-recovery", offsiteBackupVaultArn: "arn:aws:backup:eu-west-1:123456789012:backup-vault:acme-recovery-offsite", databaseArn: "arn:aws:rds:eu-central-1:123456789012:db:restored" };
-        outputs.acme = { ...outputs.acme, databaseArn: "arn:aws:rds:eu-west-1:123456789012:db:acme-back", restoreRoleArn: "arn:aws:iam::123456789012:role/acme-restore", restoreTarget: { dbSubnetGroupName: "acme-db", securityGroupIds: ["sg-0f"], filesBucketName: "acme-files", availabilityZone: "eu-west-1a" } };
+        outputs.acme = { ...outputs.acme, databaseArn: back, restoreRoleArn: "arn:aws:iam::123456789012:role/acme-restore", restoreTarget: { dbSubnetGroupName: "acme-db", securityGroupIds: ["sg-0f"], filesBucketName: "acme-files", availabilityZone: "eu-west-1a" } };
         fs.writeFileSync(path.join(world.dir, "outputs.json"), JSON.stringify(outputs));
         world.backup.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [{ RecoveryPointArn: "arn:rp", ResourceType: "RDS", Status: "COMPLETED", CreationDate: START }] });
-        world.backup.on(DescribeRestoreJobCommand).resolves({ Status: "COMPLETED", CreatedResourceArn: "arn:aws:rds:eu-west-1:123456789012:db:acme-back" });
+        world.backup.on(DescribeRestoreJobCommand).resolves({ Status: "COMPLETED", CreatedResourceArn: back });
+        // Already under production's data key (a vault whose copies use it): reencrypt moves nothing.
+        installRdsFake(world.rds, "eu-west-1").instances.set("acme-20260302t030000z", { status: "available", kmsKeyId: PRODUCTION_OUTPUTS.dataKeyArn, instanceClass: "db.t4g.medium", settle: 0 });
         world.check = () => ({ ok: true, status: 200 });
         world.failInStep = step;
         expect(await dr(world, ["failback", "acme", "--yes"])).toBe(1);
         expect(await dr(world, ["failback", "acme", "--yes", "--resume"])).toBe(0);
-        expect(runState(world).steps.map((s) => s.status)).toEqual(["done", "done", "done", "done", "done", "done"]);
+        expect(runState(world).steps.map((s) => s.status)).toEqual(["done", "done", "done", "done", "done", "done", "done"]);
+        expect(world.rds.commandCalls(DeleteDBInstanceCommand)).toHaveLength(0);
         expect(world.sns.commandCalls(PublishCommand)).toHaveLength(1);
         expect(world.backup.commandCalls(StartRestoreJobCommand)).toHaveLength(2);
         expect(changes(world)).toEqual(["config acme-recovery recoveryRedirect=false", "up acme-recovery"]);

@@ -137,6 +137,19 @@ describe("what npm run dr reads", () => {
         expect(running).toMatchObject({ recoveryActive: true, url: `https://recovery.app.${BASE}`, databaseArn: expect.stringContaining(":db:platform-eu-west-1-recovery-run1") });
         expect(running.restoreTarget.securityGroupIds).toHaveLength(1);
     });
+
+    it("GIVEN the active recovery and the platform WHEN planned THEN failback finds the recovery's copies in production's region and production's data key", () => {
+        // failback restores from the copies in production's region (a restore job lands in its vault's region)
+        // and re-encrypts the restored instance under production's data key (scripts/lib/dr/failback.ts, reencrypt.ts).
+        expect(stackOf(active, RECOVERY).outputs.offsiteBackupVaultArn).toEqual(expect.stringMatching(new RegExp(`^arn:aws:backup:${REGION}:\\d{12}:backup-vault:`)));
+        expect(stackOf(active, RECOVERY).outputs.backupVaultArn).not.toBe(stackOf(active, RECOVERY).outputs.offsiteBackupVaultArn);
+        expect(stackOf(idle, RECOVERY).outputs.offsiteBackupVaultArn).toBeUndefined();
+        const production = stackOf(idle, `platform-${REGION}`);
+        const dataKey = ofType(production, KMS_KEY).find((key) => key.name.endsWith("-data"));
+        expect(production.outputs.dataKeyArn).toEqual(expect.stringMatching(new RegExp(`^arn:aws:kms:${REGION}:\\d{12}:key/`)));
+        expect(dataKey, "the platform's data key").toBeDefined();
+        expect(production.outputs.dataKeyArn).toContain(dataKey!.id);
+    });
 });
 
 describe("active", () => {

@@ -11,13 +11,26 @@ import {
     StartRestoreJobCommand,
 } from "@aws-sdk/client-backup";
 import { CreateRuleCommand, DeleteRuleCommand, DescribeRulesCommand, ElasticLoadBalancingV2Client, Rule } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { DBInstanceNotFoundFault, DeleteDBInstanceCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand, RDSClient } from "@aws-sdk/client-rds";
+import {
+    CopyDBSnapshotCommand,
+    CreateDBSnapshotCommand,
+    DBInstanceNotFoundFault,
+    DBSnapshotNotFoundFault,
+    DeleteDBInstanceCommand,
+    DeleteDBSnapshotCommand,
+    DescribeDBInstancesCommand,
+    DescribeDBSnapshotsCommand,
+    ModifyDBInstanceCommand,
+    RDSClient,
+    RestoreDBInstanceFromDBSnapshotCommand,
+} from "@aws-sdk/client-rds";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { DescribeInstancesCommand, EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCanaryCommand, GetCanaryRunsCommand, StartCanaryCommand, SyntheticsClient } from "@aws-sdk/client-synthetics";
 
 import { arnName, arnRegion } from "./outputs";
+import { failbackNames } from "./reencrypt-names";
 
 /** Marks the maintenance rule as dr's own, so a rerun finds it and failback removes only it. */
 export const MAINTENANCE_MARKER = "<!-- dr-maintenance -->";
@@ -76,6 +89,40 @@ export interface DrAws {
      * data subnet, which no production or recovery resource lives in.
      */
     terminateDrillInstance(region: string, instanceArn: string, drillSubnetId: string): Promise<boolean>;
+    /** An RDS instance (DescribeDBInstances), or undefined when there is none (DBInstanceNotFoundFault). */
+    dbInstance(region: string, identifier: string): Promise<DbInstanceState | undefined>;
+    /** A manual DB snapshot (DescribeDBSnapshots), or undefined when there is none (DBSnapshotNotFoundFault). */
+    dbSnapshot(region: string, identifier: string): Promise<DbSnapshotState | undefined>;
+    /** CreateDBSnapshot of an available instance. */
+    createDbSnapshot(region: string, snapshotId: string, instanceId: string): Promise<void>;
+    /** CopyDBSnapshot in the same region, the copy encrypted with `kmsKeyId`. */
+    copyDbSnapshot(region: string, sourceId: string, targetId: string, kmsKeyId: string): Promise<void>;
+    /** RestoreDBInstanceFromDBSnapshot into a DB subnet group and security groups (the snapshot's key is kept: the call takes none). */
+    restoreDbInstanceFromSnapshot(region: string, args: { identifier: string; snapshotId: string; instanceClass: string; dbSubnetGroupName: string; securityGroupIds: readonly string[]; availabilityZone?: string }): Promise<void>;
+    /**
+     * Deletes the instance failback's restore job created for `production` in run `runId` (no final
+     * snapshot: its data lives on in the re-encrypted instance); true once it is gone. Refuses every
+     * other identifier (scripts/lib/dr/reencrypt-names.ts failbackNames).
+     */
+    deleteFailbackIntermediate(region: string, identifier: string, production: string, runId: string): Promise<boolean>;
+    /** Deletes one of the intermediate snapshots of failback's re-encryption (only those of `production`'s run `runId`); true once it is gone. */
+    deleteFailbackSnapshot(region: string, identifier: string, production: string, runId: string): Promise<boolean>;
+}
+
+export interface DbInstanceState {
+    readonly arn: string;
+    /** DBInstanceStatus (`creating`, `available`, `backing-up`, `modifying`, `deleting`, ...). */
+    readonly status: string;
+    readonly instanceClass: string;
+    /** The key the instance's storage is encrypted with (a key ARN, as DescribeDBInstances gives it). */
+    readonly kmsKeyId?: string;
+    readonly deletionProtection: boolean;
+}
+
+export interface DbSnapshotState {
+    /** DBSnapshot.Status (`creating`, `available`, `copying`, ...). */
+    readonly status: string;
+    readonly kmsKeyId?: string;
 }
 
 export interface MasterSecretState {
@@ -275,6 +322,91 @@ export function sdkAws(): DrAws {
                 await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
             }
             return false;
+        },
+        async dbInstance(region, identifier) {
+            const rds = client("rds", region, () => new RDSClient({ region }));
+            try {
+                const instance = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }))).DBInstances?.[0];
+                if (instance === undefined) return undefined;
+                return {
+                    arn: instance.DBInstanceArn ?? "",
+                    status: instance.DBInstanceStatus ?? "unknown",
+                    instanceClass: instance.DBInstanceClass ?? "",
+                    ...(instance.KmsKeyId ? { kmsKeyId: instance.KmsKeyId } : {}),
+                    deletionProtection: instance.DeletionProtection === true,
+                };
+            } catch (error) {
+                if (error instanceof DBInstanceNotFoundFault || (error as Error).name === "DBInstanceNotFoundFault") return undefined;
+                throw error;
+            }
+        },
+        async dbSnapshot(region, identifier) {
+            const rds = client("rds", region, () => new RDSClient({ region }));
+            try {
+                const snapshot = (await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: identifier }))).DBSnapshots?.[0];
+                if (snapshot === undefined) return undefined;
+                return { status: snapshot.Status ?? "unknown", ...(snapshot.KmsKeyId ? { kmsKeyId: snapshot.KmsKeyId } : {}) };
+            } catch (error) {
+                if (error instanceof DBSnapshotNotFoundFault || (error as Error).name === "DBSnapshotNotFoundFault") return undefined;
+                throw error;
+            }
+        },
+        async createDbSnapshot(region, snapshotId, instanceId) {
+            const rds = client("rds", region, () => new RDSClient({ region }));
+            await rds.send(new CreateDBSnapshotCommand({ DBSnapshotIdentifier: snapshotId, DBInstanceIdentifier: instanceId }));
+        },
+        async copyDbSnapshot(region, sourceId, targetId, kmsKeyId) {
+            const rds = client("rds", region, () => new RDSClient({ region }));
+            // botocore RDS CopyDBSnapshot: a same-region source is named by its identifier; KmsKeyId
+            // encrypts the copy with another key of the copy's region (no SourceRegion/PreSignedUrl).
+            await rds.send(new CopyDBSnapshotCommand({ SourceDBSnapshotIdentifier: sourceId, TargetDBSnapshotIdentifier: targetId, KmsKeyId: kmsKeyId }));
+        },
+        async restoreDbInstanceFromSnapshot(region, args) {
+            const rds = client("rds", region, () => new RDSClient({ region }));
+            await rds.send(
+                new RestoreDBInstanceFromDBSnapshotCommand({
+                    DBInstanceIdentifier: args.identifier,
+                    DBSnapshotIdentifier: args.snapshotId,
+                    DBInstanceClass: args.instanceClass,
+                    DBSubnetGroupName: args.dbSubnetGroupName,
+                    VpcSecurityGroupIds: [...args.securityGroupIds],
+                    // Single-AZ here (MultiAZ not set): production's takeover gives it production's multi-AZ setting.
+                    ...(args.availabilityZone ? { AvailabilityZone: args.availabilityZone } : {}),
+                }),
+            );
+        },
+        async deleteFailbackIntermediate(region, identifier, production, runId) {
+            if (identifier !== failbackNames(production, runId).restored) {
+                throw new Error(`dr refuses to delete the database ${identifier}: only the instance failback's restore job created in run ${runId} (${failbackNames(production, runId).restored}) is deleted`);
+            }
+            const rds = client("rds", region, () => new RDSClient({ region }));
+            try {
+                const status = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }))).DBInstances?.[0]?.DBInstanceStatus;
+                if (status !== "deleting") {
+                    await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: identifier, SkipFinalSnapshot: true, DeleteAutomatedBackups: true }));
+                }
+                return false;
+            } catch (error) {
+                if (error instanceof DBInstanceNotFoundFault || (error as Error).name === "DBInstanceNotFoundFault") return true;
+                throw error;
+            }
+        },
+        async deleteFailbackSnapshot(region, identifier, production, runId) {
+            const names = failbackNames(production, runId);
+            if (identifier !== names.snapshot && identifier !== names.copy) {
+                throw new Error(`dr refuses to delete the DB snapshot ${identifier}: only failback's intermediate snapshots of run ${runId} (${names.snapshot}, ${names.copy}) are deleted`);
+            }
+            const rds = client("rds", region, () => new RDSClient({ region }));
+            try {
+                const status = (await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: identifier }))).DBSnapshots?.[0]?.Status;
+                if (status !== "deleting") {
+                    await rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: identifier }));
+                }
+                return false;
+            } catch (error) {
+                if (error instanceof DBSnapshotNotFoundFault || (error as Error).name === "DBSnapshotNotFoundFault") return true;
+                throw error;
+            }
         },
     };
 }

@@ -6,10 +6,10 @@
 
 import { redirectStep } from "./activate";
 import { checkUntil } from "./check";
-import { DrContext, productionOutputs, recoveryOutputs, Step } from "./context";
-import { arnRegion, OutputError, readRecoveryOutputs } from "./outputs";
-import { refuseFailbackWithTenants } from "./preconditions";
-import { restore } from "./restore";
+import { DrContext, productionOutputs, recoveryOutputs, Refusal, Step } from "./context";
+import { arnRegion, DedicatedSaasTenantOutputs, OutputError, readRestoreIntoOutputs, readTenantSourceOutputs, RestoreTarget } from "./outputs";
+import { reencrypt } from "./reencrypt";
+import { restore, RestoreInto, RestoreSource } from "./restore";
 
 /**
  * The restored database's id in stack config `restoredDatabase`, from the ARN the restore job
@@ -31,7 +31,7 @@ export function restoredDatabaseId(createdArn: string): { kind: "rds" | "ec2"; i
  * restored instance imported with production's settings, the former kept and retained); dr never
  * updates production itself: the takeover is a reviewed update.
  */
-export function adoptProblem(production: string, productionDatabaseArn: string, createdArn: string): string | undefined {
+export function adoptProblem(production: string, productionDatabaseArn: string, createdArn: string, target: string = production): string | undefined {
     if (productionDatabaseArn === createdArn) {
         return undefined;
     }
@@ -43,7 +43,7 @@ export function adoptProblem(production: string, productionDatabaseArn: string, 
     if (restored.kind === "ec2") {
         return (
             `${now}: the restored database server ${restored.id} cannot be taken over by production's program yet (README, failback, "Not yet"): ` +
-            `move its data into production's database server by hand (pg_dump from ${restored.id}, pg_restore into production's), then npm run dr -- failback ${production} --resume --force (--force: you confirm production's database server holds the restored data)`
+            `move its data into production's database server by hand (pg_dump from ${restored.id}, pg_restore into production's), then npm run dr -- failback ${target} --resume --force (--force: you confirm production's database server holds the restored data)`
         );
     }
     return (
@@ -51,18 +51,16 @@ export function adoptProblem(production: string, productionDatabaseArn: string, 
         `(1) pulumi config set restoredDatabase ${restored.id} --stack ${production}; ` +
         `(2) npm run plan -- ${production} --config restoredDatabase=${restored.id} (review: ${restored.id} imported as production's database with its settings, the former instance kept and retained, 0 problems, 0 violations); ` +
         `(3) npm run up -- ${production}; ` +
-        `(4) npm run dr -- failback ${production} --resume`
+        `(4) npm run dr -- failback ${target} --resume`
     );
 }
 
 export const FAILBACK_NOTICE = "Planned return to our production environment: the service may be unavailable for a short time.";
 
-/** Production's own restore role and target (the outputs a failback needs of production). */
-async function productionRestoreInto(ctx: DrContext): Promise<{ roleArn: string; target: NonNullable<ReturnType<typeof readRecoveryOutputs>["restoreTarget"]>; dataKeyArn?: string }> {
-    const json = await ctx.pulumi.outputs(ctx.target.production);
-    const raw = JSON.parse(json) as Record<string, unknown>;
-    // The same shape as a recovery stack's: validated by the same reader.
-    const parsed = readRecoveryOutputs(ctx.target.production, JSON.stringify({ ...raw, recoveryActive: false }));
+/** A production stack's own restore role and target (the outputs a failback needs of production, or of a dedicated-saas tenant's stack). */
+async function productionRestoreInto(ctx: DrContext, stack: string = ctx.target.production): Promise<{ roleArn: string; target: RestoreTarget; dataKeyArn?: string }> {
+    // The same shape as a recovery stack's restore target: validated by the same rules.
+    const parsed = readRestoreIntoOutputs(stack, await ctx.pulumi.outputs(stack));
     return { roleArn: parsed.restoreRoleArn, target: parsed.restoreTarget, ...(parsed.dataKeyArn ? { dataKeyArn: parsed.dataKeyArn } : {}) };
 }
 
@@ -97,18 +95,62 @@ export const FAILBACK_STEPS: readonly Step[] = [
     },
     {
         name: "restore",
-        title: "restore the recovery environment's newest own backups into production's network",
+        title: "restore the recovery environment's newest own backups into production's network (a platform: each dedicated-saas tenant's into its own production stack)",
         async run(ctx, previous, save) {
             const env = await recoveryOutputs(ctx, ctx.target.recovery, { active: true });
-            refuseFailbackWithTenants(ctx.target.recovery, env.dedicatedSaasTenants);
             if (env.backupVaultArn === undefined || env.databaseArn === undefined) {
                 throw new OutputError(`stack ${ctx.target.recovery}: backupVaultArn and databaseArn are needed for a failback (is the recovery environment active?)`);
             }
             const into = await productionRestoreInto(ctx);
-            const vaultArn = await homeCopyVault(ctx, (await productionOutputs(ctx)).databaseArn);
+            const productionDatabaseArn = (await productionOutputs(ctx)).databaseArn;
+            const vaultArn = await homeCopyVault(ctx, productionDatabaseArn);
             const filesBucketArn = `arn:aws:s3:::${env.restoreTarget.filesBucketName}`;
+            const tenants = await failbackTenants(ctx, env.dedicatedSaasTenants ?? {}, productionDatabaseArn);
             // The copies keep their source's ARN: the recovery environment's database and bucket.
-            return restore(ctx, { vaultArn, resources: { database: env.databaseArn, files: filesBucketArn } }, { stack: ctx.target.production, ...into }, previous, save);
+            const shared = { source: { vaultArn, resources: { database: env.databaseArn, files: filesBucketArn } }, into: { stack: ctx.target.production, ...into } };
+            return restoreAll(ctx, shared, tenants, previous, save);
+        },
+    },
+    {
+        name: "reencrypt",
+        title: "move the restored RDS database under production's data key (snapshot, copy with the key, restore the copy into production's network, managed master secret, intermediates deleted)",
+        async run(ctx, previous, save) {
+            const restored = ctx.state.steps.find((step) => step.name === "restore")?.detail;
+            const tenantDetails = (restored?.tenants as Record<string, Record<string, unknown>> | undefined) ?? {};
+            const one = async (stack: string, part: Record<string, unknown> | undefined, before: Record<string, unknown>, saveOne: (detail: Record<string, unknown>) => void): Promise<Record<string, unknown>> => {
+                const created = (part?.created as Record<string, string> | undefined)?.database;
+                if (created === undefined || restoredDatabaseId(created)?.kind !== "rds") {
+                    // A database server (physical) is moved by hand at adopt; a missing one is named there.
+                    return { skipped: created === undefined ? "no restored database" : "not an RDS instance" };
+                }
+                const into = await productionRestoreInto(ctx, stack);
+                if (into.dataKeyArn === undefined) {
+                    throw new OutputError(`stack ${stack}: dataKeyArn is missing: the restored database is re-encrypted with production's data key (deploy ${stack} with npm run up first)`);
+                }
+                const databaseArn = stack === ctx.target.production ? (await productionOutputs(ctx)).databaseArn : readTenantSourceOutputs(stack, await ctx.pulumi.outputs(stack)).databaseArn;
+                return reencrypt(ctx, { production: stack, region: arnRegion(created), restoredArn: created, dataKeyArn: into.dataKeyArn, target: into.target, productionDatabaseArn: databaseArn }, before, saveOne);
+            };
+            const detail: Record<string, unknown> = { ...pick(previous, (key) => key !== "tenants") };
+            const saved = { ...((previous.tenants as Record<string, Record<string, unknown>> | undefined) ?? {}) };
+            const ids = Object.keys(tenantDetails).sort();
+            const persist = () => save({ ...detail, ...(ids.length > 0 ? { tenants: { ...saved } } : {}) });
+            const settled = await Promise.allSettled([
+                one(ctx.target.production, restored, detail, (done) => {
+                    Object.assign(detail, done);
+                    persist();
+                }).then((done) => Object.assign(detail, done)),
+                ...ids.map((id) =>
+                    one(id, tenantDetails[id], saved[id] ?? {}, (done) => {
+                        saved[id] = done;
+                        persist();
+                    }).then((done) => {
+                        saved[id] = done;
+                    }),
+                ),
+            ]);
+            failOnRejections(settled, ids);
+            persist();
+            return { ...detail, ...(ids.length > 0 ? { tenants: { ...saved } } : {}) };
         },
     },
     {
@@ -116,12 +158,35 @@ export const FAILBACK_STEPS: readonly Step[] = [
         title: "production takes the restored database over (a reviewed npm run up of production with restoredDatabase; this step waits for it)",
         async run(ctx) {
             const restored = ctx.state.steps.find((step) => step.name === "restore")?.detail;
-            const created = (restored?.created as Record<string, string> | undefined)?.database;
+            const reencrypted = ctx.state.steps.find((step) => step.name === "reencrypt")?.detail;
+            // The re-encrypted instance when the reencrypt step made one, else the restore job's.
+            const createdOf = (restoredPart: Record<string, unknown> | undefined, reencryptedPart: Record<string, unknown> | undefined) =>
+                (reencryptedPart?.databaseArn as string | undefined) ?? (restoredPart?.created as Record<string, string> | undefined)?.database;
+            const created = createdOf(restored, reencrypted);
             if (created === undefined) {
                 throw new Error(`the restore step names no restored database; run npm run dr -- failback ${ctx.target.production} --resume after the restore completes`);
             }
             const production = await productionOutputs(ctx);
-            const problem = adoptProblem(ctx.target.production, production.databaseArn, created);
+            // A platform's dedicated-saas tenants: each production stack takes its own restored database over; all are awaited.
+            const tenantParts = (restored?.tenants as Record<string, Record<string, unknown>> | undefined) ?? {};
+            const tenantProblems: string[] = [];
+            const tenants: Record<string, string> = {};
+            for (const id of Object.keys(tenantParts).sort()) {
+                const tenantCreated = createdOf(tenantParts[id], (reencrypted?.tenants as Record<string, Record<string, unknown>> | undefined)?.[id]);
+                if (tenantCreated === undefined) {
+                    tenantProblems.push(`tenant ${id}: the restore step names no restored database`);
+                    continue;
+                }
+                const current = readTenantSourceOutputs(id, await ctx.pulumi.outputs(id)).databaseArn;
+                const tenantProblem = adoptProblem(id, current, tenantCreated, ctx.target.production);
+                if (tenantProblem !== undefined) tenantProblems.push(`tenant ${id}: ${tenantProblem}`);
+                else tenants[id] = tenantCreated;
+            }
+            const ownProblem = adoptProblem(ctx.target.production, production.databaseArn, created);
+            if (tenantProblems.length > 0) {
+                throw new Error([...(ownProblem === undefined ? [] : [`${ctx.target.production}: ${ownProblem}`]), ...tenantProblems].join(" | "));
+            }
+            const problem = ownProblem;
             // A restored database server (physical) is moved by hand: --force is the operator's word that it was.
             if (problem !== undefined && ctx.force && restoredDatabaseId(created)?.kind === "ec2") {
                 ctx.log.warn({ restored: created, database: production.databaseArn }, "adopt: --force: the operator moved the restored server's data into production's database server by hand");
@@ -130,7 +195,7 @@ export const FAILBACK_STEPS: readonly Step[] = [
             if (problem !== undefined) {
                 throw new Error(problem);
             }
-            return { databaseArn: created };
+            return { databaseArn: created, ...(Object.keys(tenants).length > 0 ? { tenants } : {}) };
         },
     },
     {
@@ -155,3 +220,91 @@ export const FAILBACK_STEPS: readonly Step[] = [
         },
     },
 ];
+
+/** What a failback restores for one dedicated-saas tenant: the recovery's copies into the tenant's own production stack. */
+interface TenantFailback {
+    readonly id: string;
+    readonly source: RestoreSource;
+    readonly into: RestoreInto;
+}
+
+/**
+ * A platform recovery's dedicated-saas tenants, each restored from the copies of the recovery's
+ * backups of it in production's region (`dedicatedSaasTenants.<id>.offsiteBackupVaultArn`) into its
+ * own production stack (its restoreRoleArn, restoreTarget, dataKeyArn). Every output is checked
+ * before any restore job starts.
+ */
+async function failbackTenants(ctx: DrContext, tenants: Readonly<Record<string, DedicatedSaasTenantOutputs>>, productionDatabaseArn: string): Promise<TenantFailback[]> {
+    const stack = ctx.target.recovery;
+    const result: TenantFailback[] = [];
+    const problems: string[] = [];
+    for (const [id, tenant] of Object.entries(tenants).sort(([a], [b]) => a.localeCompare(b))) {
+        if (tenant.databaseArn === undefined || tenant.offsiteBackupVaultArn === undefined) {
+            problems.push(`dedicatedSaasTenants.${id}: databaseArn and offsiteBackupVaultArn are needed for a failback (the tenant's restored database and the copies of its backups in production's region)`);
+            continue;
+        }
+        if (arnRegion(tenant.offsiteBackupVaultArn) !== arnRegion(productionDatabaseArn)) {
+            problems.push(`dedicatedSaasTenants.${id}.offsiteBackupVaultArn ${tenant.offsiteBackupVaultArn} is in ${arnRegion(tenant.offsiteBackupVaultArn)}, production in ${arnRegion(productionDatabaseArn)}: a restore job lands only in its vault's region`);
+            continue;
+        }
+        const into = await productionRestoreInto(ctx, id);
+        result.push({
+            id,
+            source: { vaultArn: tenant.offsiteBackupVaultArn, resources: { database: tenant.databaseArn, files: `arn:aws:s3:::${tenant.filesBucketName}` }, label: `tenant ${id}` },
+            into: { stack: id, ...into },
+        });
+    }
+    if (problems.length > 0) {
+        throw new OutputError(`stack ${stack}: ${problems.join("; ")} (pulumi stack output --json --stack ${stack})`);
+    }
+    return result;
+}
+
+/**
+ * The shared restore and every tenant's side by side, each saving its own progress (the tenants'
+ * under `tenants.<id>`), so a resume redoes only what is left; one failure fails the step once all
+ * have settled.
+ */
+async function restoreAll(
+    ctx: DrContext,
+    shared: { readonly source: RestoreSource; readonly into: RestoreInto },
+    tenants: readonly TenantFailback[],
+    previous: Record<string, unknown>,
+    save: (detail: Record<string, unknown>) => void,
+): Promise<Record<string, unknown>> {
+    const detail: Record<string, unknown> = { ...pick(previous, (key) => key !== "tenants") };
+    const saved = { ...((previous.tenants as Record<string, Record<string, unknown>> | undefined) ?? {}) };
+    const persist = () => save({ ...detail, ...(tenants.length > 0 ? { tenants: { ...saved } } : {}) });
+    const settled = await Promise.allSettled([
+        restore(ctx, shared.source, shared.into, { ...detail }, (done) => {
+            Object.assign(detail, done);
+            persist();
+        }).then((done) => Object.assign(detail, done)),
+        ...tenants.map(async ({ id, source, into }) => {
+            if (saved[id]?.done === true) return;
+            const done = await restore(ctx, source, into, saved[id] ?? {}, (progress) => {
+                saved[id] = progress;
+                persist();
+            });
+            saved[id] = { ...done, done: true };
+            persist();
+        }),
+    ]);
+    failOnRejections(
+        settled,
+        tenants.map((tenant) => tenant.id),
+    );
+    return { ...detail, ...(tenants.length > 0 ? { tenants: { ...saved } } : {}) };
+}
+
+/** Throws once every part has settled: the messages of the failed parts (a tenant's named), a Refusal when one refused. */
+function failOnRejections(settled: readonly PromiseSettledResult<unknown>[], ids: readonly string[]): void {
+    const failures = settled.flatMap((result, index) => (result.status === "rejected" ? [{ index, error: result.reason as Error }] : []));
+    if (failures.length === 0) return;
+    const message = failures.map(({ index, error }) => (index === 0 || error.message.startsWith("tenant ") ? error.message : `tenant ${ids[index - 1]!}: ${error.message}`)).join("; ");
+    throw failures.some((failure) => failure.error instanceof Refusal) ? new Refusal(message) : new Error(message);
+}
+
+function pick(record: Record<string, unknown>, keep: (key: string) => boolean): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(record).filter(([key]) => keep(key)));
+}

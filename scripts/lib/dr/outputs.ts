@@ -75,6 +75,8 @@ export interface DedicatedSaasTenantOutputs {
     /** Its restored database and its own backup vault (active only). */
     readonly databaseArn?: string;
     readonly backupVaultArn?: string;
+    /** The copies of its own backups in the production region (active only): a failback restores from them. */
+    readonly offsiteBackupVaultArn?: string;
 }
 
 /** What `dr` restores from a dedicated-saas tenant's production stack (its own outputs). */
@@ -239,6 +241,7 @@ function dedicatedSaasTenants(raw: Raw, problems: string[]): Record<string, Dedi
             url: text("", fields, "url", inner, true),
             databaseArn: arn("", fields, "databaseArn", inner, true),
             backupVaultArn: arn("", fields, "backupVaultArn", inner, true),
+            offsiteBackupVaultArn: arn("", fields, "offsiteBackupVaultArn", inner, true),
         };
         if (tenant.url !== undefined && !/^https:\/\/[^/\s]+/.test(tenant.url)) inner.push(`url is "${tenant.url.slice(0, 80)}": expected https://HOST`);
         problems.push(...inner.map((problem) => `dedicatedSaasTenants.${id}.${problem}`));
@@ -298,4 +301,20 @@ function checkOutputs(raw: Raw, problems: string[]): { internalDoor?: boolean; c
         problems.push("internalDoor is true but checkCanaryName is missing: the canary is the only check that reaches an internal door");
     }
     return result;
+}
+
+/**
+ * Where a failback restores into a production stack (production's, or a dedicated-saas tenant's
+ * own): its restore role, its restore target (the shape of a recovery stack's) and its data key.
+ */
+export function readRestoreIntoOutputs(stack: string, json: string): { readonly restoreRoleArn: string; readonly restoreTarget: RestoreTarget; readonly dataKeyArn?: string } {
+    const raw = parse(stack, json);
+    const problems: string[] = [];
+    const outputs = {
+        restoreRoleArn: arn(stack, raw, "restoreRoleArn", problems),
+        restoreTarget: restoreTarget(raw, problems),
+        dataKeyArn: arn(stack, raw, "dataKeyArn", problems, true),
+    };
+    if (problems.length > 0) fail(stack, problems);
+    return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined)) as unknown as { restoreRoleArn: string; restoreTarget: RestoreTarget; dataKeyArn?: string };
 }

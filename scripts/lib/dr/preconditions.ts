@@ -21,7 +21,6 @@ export async function preconditions(ctx: DrContext, operation: Operation): Promi
         if (!env.recoveryActive) {
             throw new Refusal(`${recovery} is not active: there is nothing to return from`);
         }
-        refuseFailbackWithTenants(recovery, env.dedicatedSaasTenants);
         return notes;
     }
     if (operation === "activate" && env.recoveryActive) {
@@ -47,19 +46,4 @@ export async function preconditions(ctx: DrContext, operation: Operation): Promi
         await refuseIfProductionHealthy(ctx, outputs.url);
     }
     return notes;
-}
-
-/**
- * A failback restores the recovery's own backups into production; for a platform that carries
- * dedicated-saas tenants it would have to restore each tenant's database and files into the
- * tenant's own production stack, which dr does not do yet: refused before anything is announced.
- */
-export function refuseFailbackWithTenants(recovery: string, tenants: Readonly<Record<string, unknown>> | undefined): void {
-    const ids = Object.keys(tenants ?? {}).sort();
-    if (ids.length > 0) {
-        throw new Refusal(
-            `${recovery} carries the dedicated-saas tenants ${ids.join(", ")}: dr does not fail a platform back with its dedicated-saas tenants yet (each tenant's data must go back into its own production stack; README runbook, "Not yet"). ` +
-                `Nothing was changed; return this platform by hand with the failback steps of the runbook`,
-        );
-    }
 }
