@@ -156,10 +156,14 @@ export function urnParts(urn: string): { type: string; name: string } {
 
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
-/** The first meaningful line of a message, without colours, at most 400 characters. */
+/**
+ * The first meaningful line of a message, without colours and without the bridged provider's
+ * source position (`sdk-v2/provider2.go:566: sdk.helper_schema: `), at most 800 characters (an
+ * AWS access-denied message names the action at its end).
+ */
 export function firstLine(message: string): string {
-    const line = message.replace(ANSI, "").split("\n").map((part) => part.trim()).find((part) => part.length > 0) ?? "";
-    return line.length > 400 ? `${line.slice(0, 399)}…` : line;
+    const line = (message.replace(ANSI, "").split("\n").map((part) => part.trim()).find((part) => part.length > 0) ?? "").replace(/^[\w./-]+\.go:\d+: (?:sdk\.helper_schema: )?/, "");
+    return line.length > 800 ? `${line.slice(0, 799)}…` : line;
 }
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : []);
