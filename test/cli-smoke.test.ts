@@ -38,6 +38,7 @@ describe("every CLI as a process (its smoke test)", () => {
         ["plan-comment", ["scripts/ci/plan-comment.ts", "--bogus"], "plan-comment: Unknown option '--bogus'; see --help\n"],
         ["preview-matrix", ["scripts/ci/preview-matrix.ts", "--bogus"], "preview-matrix: Unknown option '--bogus'; see --help\n"],
         ["render-diagrams", ["scripts/ci/render-diagrams.ts", "--bogus"], "render-diagrams: Unknown option '--bogus'; see --help\n"],
+        ["drift-report", ["scripts/ci/drift-report.ts", "merge", "--bogus"], "drift-report: Unknown option '--bogus'; see --help\n"],
         ["bench --out into a missing folder", ["bench/run.ts", "--out", "nowhere/results.json"], `bench: --out nowhere/results.json: cannot be written: the folder ${path.join("ROOT", "nowhere")} does not exist (ENOENT); see --help\n`],
     ])("GIVEN %s WHEN run THEN exactly one line ending in 'see --help', exit 2", (_, [script, ...args], expected) => {
         const result = cli(script!, ...args);
