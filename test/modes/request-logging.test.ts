@@ -129,7 +129,11 @@ describe("the audit trail's buckets", () => {
         const [trail] = ofType(plan, TRAIL);
         const logBucket = accessLogBuckets(plan)[0]!;
         const loggings = ofType(plan, BUCKET_LOGGING);
-        expect(loggings.map((logging) => [logging.inputs.bucket, logging.inputs.targetBucket])).toEqual([[trail!.inputs.s3BucketName, logBucket.id]]);
+        // The trail's bucket and the weekly controls' evidence bucket, both into the request-log bucket.
+        expect(loggings.filter((logging) => logging.inputs.bucket === trail!.inputs.s3BucketName).map((logging) => logging.inputs.targetBucket)).toEqual([logBucket.id]);
+        expect(loggings.map((logging) => [logging.parent, logging.inputs.targetBucket]).sort()).toEqual(
+            [[`platform-${HOME}-audit`, logBucket.id], [`platform-${HOME}-controls`, logBucket.id]].sort(),
+        );
         const s3 = (trail!.inputs.advancedEventSelectors as { fieldSelectors: { field: string; notStartsWiths?: string[] }[] }[])[1]!;
         expect(s3.fieldSelectors.find((field) => field.field === "resources.ARN")).toEqual({
             field: "resources.ARN",
@@ -139,7 +143,8 @@ describe("the audit trail's buckets", () => {
 
     it("GIVEN a platform that reads the home region's trail WHEN planned THEN it has no trail bucket to log", () => {
         expect(ofType(planOf(`platform-${NEW_REGION}`), TRAIL)).toEqual([]);
-        expect(ofType(planOf(`platform-${NEW_REGION}`), BUCKET_LOGGING)).toEqual([]);
+        // Only the weekly controls' evidence bucket of its own is logged there.
+        expect(ofType(planOf(`platform-${NEW_REGION}`), BUCKET_LOGGING).map((logging) => logging.parent)).toEqual([`platform-${NEW_REGION}-controls`]);
     });
 });
 

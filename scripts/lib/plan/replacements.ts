@@ -92,6 +92,13 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
         atStake: (name) => `the log stream ${name} and its log events are deleted`,
     },
     "aws:cloudwatch/metricAlarm:MetricAlarm": { forceNew: ["name"], source: tf("cloudwatch/metric_alarm.go") },
+    "aws:cloudwatch/queryDefinition:QueryDefinition": { forceNew: [], source: tf("logs/query_definition.go") },
+    "aws:lambda/function:Function": { forceNew: ["name", "packageType"], source: tf("lambda/function.go") },
+    // Every argument: the provider has no update of a permission (a statement of the function's policy).
+    "aws:lambda/permission:Permission": {
+        forceNew: ["action", "eventSourceToken", "function", "functionUrlAuthType", "principal", "principalOrgId", "qualifier", "sourceAccount", "sourceArn", "statementId", "statementIdPrefix"],
+        source: tf("lambda/permission.go"),
+    },
     "aws:directoryservice/directory:Directory": {
         forceNew: ["name", "password", "size", "type", "shortName", "alias", "description", "edition", "connectSettings", "vpcSettings"],
         source: tf("ds/directory.go"),
@@ -360,6 +367,8 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
     "aws:sns/topicSubscription:TopicSubscription": { forceNew: ["endpoint", "protocol", "topic"], source: tf("sns/topic_subscription.go") },
     "aws:ssm/association:Association": { forceNew: ["instanceId"], source: tf("ssm/association.go") },
     "aws:ssm/document:Document": { forceNew: ["name", "documentType"], source: tf("ssm/document.go") },
+    // No update at all: the name and the S3 destination replace it.
+    "aws:ssm/resourceDataSync:ResourceDataSync": { forceNew: ["name", "s3Destination"], source: tf("ssm/resource_data_sync.go") },
     "aws:ssm/maintenanceWindow:MaintenanceWindow": { forceNew: [], source: tf("ssm/maintenance_window.go") },
     "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget": { forceNew: ["windowId", "resourceType"], source: tf("ssm/maintenance_window_target.go") },
     "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask": { forceNew: ["windowId", "taskType"], source: tf("ssm/maintenance_window_task.go") },
