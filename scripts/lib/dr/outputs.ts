@@ -71,6 +71,8 @@ export interface RecoveryOutputs {
     readonly internalDoor?: boolean;
     /** Active only: the recovery's availability canary (CloudWatch Synthetics), the 5-minute check. */
     readonly checkCanaryName?: string;
+    /** A platform recovery: the vault of its region a tenant's recovery points kept in another region are copied into first. */
+    readonly tenantCopyVaultArn?: string;
 }
 
 /** One dedicated-saas tenant of a platform recovery stack (output `dedicatedSaasTenants`). */
@@ -217,6 +219,7 @@ export function readRecoveryOutputs(stack: string, json: string, options: { read
         dataKeyArn: arn(stack, raw, "dataKeyArn", problems, true),
         dedicatedSaasTenants: dedicatedSaasTenants(raw, problems),
         ...checkOutputs(raw, problems),
+        tenantCopyVaultArn: arn(stack, raw, "tenantCopyVaultArn", problems, true),
     };
     if (problems.length > 0) fail(stack, problems);
     return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined)) as unknown as RecoveryOutputs;
