@@ -29,6 +29,7 @@ import { ServerDataAccess } from "../components/server-data-access";
 import { TenantNetwork } from "../components/tenant-network";
 import { fittedName, NAME_LIMITS, reservedPrefixFreeName } from "../lib/naming";
 import { drillStackName, operationsCidrsOf, platformRegionOf, platformStackName, RecoveryKind, recoveryStackName, recoveryTargetOf } from "../lib/platform";
+import { BACKUP_VAULT_EVENTS } from "../lib/promises/backup-schedule";
 import { stackTags } from "../lib/promises/tags";
 import { loadPlatformFleet, PlatformFleet, platformSettingsFor } from "./config/platform-file";
 import { platformConfigDir } from "./config/platform-index";
@@ -259,7 +260,8 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
         opts,
     );
     const files = new FilesBucket(`${name}-files`, { kmsKeyArn: keys.dataKeyArn, disposable: kind === "drill" }, opts);
-    const role = restoreRole(name, opts);
+    const role = restoreRole(name, opts, { copies: true });
+    const tenantCopyVault = tenantCopyVaultOf(name, keys.backupKeyArn, operationsTopicArn, opts);
 
     // Monthly restore tests of the production platform's off-site copies (the recovery environment
     // only: the drill copy is torn down after the drill): the shared database and files in the
@@ -302,6 +304,7 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
         serverImage: serverImage.name,
         dataKeyArn: keys.dataKeyArn,
         restoreRoleArn: role.arn,
+        tenantCopyVaultArn: tenantCopyVault.arn,
         restoreTarget: pulumi.all([dbSubnetGroup.name, databaseGroup.id, files.bucketName, zones]).apply(([dbSubnetGroupName, groupId, filesBucketName, azs]) => ({
             dbSubnetGroupName,
             securityGroupIds: [groupId],
@@ -398,3 +401,28 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
         ...(backup ? { backupVaultArn: backup.vaultArn, offsiteBackupVaultArn: backup.offsiteVaultArn } : {}),
     };
 }
+
+/**
+ * Where `npm run dr` copies the recovery points of a dedicated-saas tenant whose off-site region
+ * (its `backup.offsiteRegion`) is not this recovery's region before restoring them (AWS Backup
+ * restores only from a vault of the restore's own region): a vault of this region, under the
+ * recovery's backup key, locked and notifying as every vault of the platform is (components/backup.ts:
+ * the promise's retention bounds, BACKUP_VAULT_EVENTS to the operations topic), kept on delete
+ * (copies may be in it). Exists while idle, so an activation never waits for it. dr gives each copy
+ * the lock's shortest lifetime (7 days): the copies are a step of the restore, not backups.
+ */
+function tenantCopyVaultOf(name: string, backupKeyArn: pulumi.Input<string>, topicArn: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): aws.backup.Vault {
+    const keep = { ...opts, retainOnDelete: true };
+    const vault = new aws.backup.Vault(
+        `${name}-tenant-copies`,
+        { name: fittedName(`${name}-tenant-copies`, NAME_LIMITS.backupVault), kmsKeyArn: backupKeyArn, forceDestroy: false, tags: { tier: "data" } },
+        keep,
+    );
+    new aws.backup.VaultLockConfiguration(`${name}-tenant-copies-lock`, { backupVaultName: vault.name, minRetentionDays: TENANT_COPY_DAYS, maxRetentionDays: 366 }, keep);
+    new aws.backup.VaultNotifications(`${name}-tenant-copies-notifications`, { backupVaultName: vault.name, snsTopicArn: topicArn, backupVaultEvents: [...BACKUP_VAULT_EVENTS] }, opts);
+    return vault;
+}
+
+/** How long a tenant's copy stays in the recovery's copy vault (the vault lock's minimum, the promise's shortest retention). */
+export const TENANT_COPY_DAYS = 7;
+

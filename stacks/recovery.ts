@@ -352,6 +352,12 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
             filesBucketName: filesBucket,
             availabilityZone: databaseZone,
             ...(profile.dedicatedHost ? { subnetId: network.subnetIds.data[0]! } : {}),
+            // Active physical: the restore job launches the database server as production's is
+            // (its instance type, the one the database host was sized for) with the recovery
+            // servers' instance profile; the host's id for its placement (scripts/lib/dr/restore-plan.ts).
+            ...(placement
+                ? { instanceType: placement.databaseType, instanceProfileName: servers.instanceProfileName, hostId: placement.databaseHost.hostId }
+                : {}),
         },
         filesBucket,
         ...(vpn

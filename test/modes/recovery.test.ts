@@ -188,6 +188,20 @@ describe("active (recoveryActive true)", () => {
         }
     });
 
+    it("GIVEN a physical tenant WHEN active THEN its restore target names the database host, production's database server type and the servers' instance profile", () => {
+        expect(recovery(idle, "vault").outputs.restoreTarget).not.toHaveProperty("hostId");
+        expect(recovery(idle, "vault").outputs.restoreTarget).not.toHaveProperty("instanceType");
+        const plan = recovery(active, "vault");
+        const target = plan.outputs.restoreTarget as { hostId: string; instanceType: string; instanceProfileName: string };
+        // A host of the recovery's own (allocated while active), and production's database server's type.
+        expect(ofType(plan, T.dedicatedHost).map((host) => host.id)).toContain(target.hostId);
+        const databaseServer = ofType(stackOf(active, "vault"), T.instance).find((instance) => instance.name.includes("database"));
+        expect(databaseServer).toBeDefined();
+        expect(target.instanceType).toBe(databaseServer!.inputs.instanceType);
+        const profiles = ofType(plan, "aws:iam/instanceProfile:InstanceProfile");
+        expect(profiles.map((profile) => profile.inputs.name ?? profile.name)).toContain(target.instanceProfileName);
+    });
+
     it("GIVEN recoveryRedirect WHEN active THEN the SECONDARY failover record of the host aliases the recovery front door", () => {
         const plan = recovery(active, "acme");
         const [record] = ofType(plan, T.record).filter((r) => r.inputs.setIdentifier === "recovery");

@@ -7,7 +7,7 @@ import { platformRegionOf, reservedSuffixOf } from "../../../lib/platform";
 import { maintenancePage } from "./aws";
 import { environmentCheck } from "./check";
 import { DrContext, productionOutputs, recoveryOutputs, Refusal, Step } from "./context";
-import { environmentUrls, OutputError, readTenantSourceOutputs, RecoveryOutputs } from "./outputs";
+import { arnRegion, environmentUrls, OutputError, readTenantSourceOutputs, RecoveryOutputs } from "./outputs";
 import { restore, RestoreSource } from "./restore";
 
 export const INCIDENT_NOTICE = "We are restoring the service in our backup environment after a major incident. It will be back shortly; no action is needed on your side.";
@@ -116,9 +116,17 @@ export async function dedicatedSaasSources(ctx: DrContext, stack: string, env: R
         throw new OutputError(`stack ${stack}: dedicatedSaasTenants is missing (a platform recovery exports its dedicated-saas tenants, {} when the region has none; deploy the stack with npm run up first)`);
     }
     const sources = [];
+    // The environment's region: where its restores run (its copy vault's, else its data key's).
+    const here = env.tenantCopyVaultArn ?? env.dataKeyArn;
     for (const [id, tenant] of Object.entries(env.dedicatedSaasTenants).sort(([a], [b]) => a.localeCompare(b))) {
         const outputs = readTenantSourceOutputs(id, await ctx.pulumi.outputs(id));
-        sources.push({ id, filesBucketName: tenant.filesBucketName, source: { vaultArn: outputs.offsiteBackupVaultArn, resources: { database: outputs.databaseArn, files: outputs.filesBucketArn }, label: `tenant ${id}` } });
+        // A tenant whose off-site region is not the platform's: its points are copied into this region first.
+        const elsewhere = here !== undefined && arnRegion(outputs.offsiteBackupVaultArn) !== arnRegion(here);
+        if (elsewhere && env.tenantCopyVaultArn === undefined) {
+            throw new OutputError(`stack ${stack}: tenantCopyVaultArn is missing: tenant ${id}'s recovery points are in ${arnRegion(outputs.offsiteBackupVaultArn)} and must be copied into ${arnRegion(here)} first (deploy the stack with npm run up)`);
+        }
+        const copyInto = elsewhere ? { copyInto: { vaultArn: env.tenantCopyVaultArn!, roleArn: env.restoreRoleArn } } : {};
+        sources.push({ id, filesBucketName: tenant.filesBucketName, source: { vaultArn: outputs.offsiteBackupVaultArn, resources: { database: outputs.databaseArn, files: outputs.filesBucketArn }, label: `tenant ${id}`, ...copyInto } });
     }
     return sources;
 }

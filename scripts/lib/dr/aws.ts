@@ -5,8 +5,10 @@
 
 import {
     BackupClient,
+    DescribeCopyJobCommand,
     DescribeRestoreJobCommand,
     ListRecoveryPointsByBackupVaultCommand,
+    StartCopyJobCommand,
     RecoveryPointByBackupVault,
     StartRestoreJobCommand,
 } from "@aws-sdk/client-backup";
@@ -107,7 +109,17 @@ export interface DrAws {
     deleteFailbackIntermediate(region: string, identifier: string, production: string, runId: string): Promise<boolean>;
     /** Deletes one of the intermediate snapshots of failback's re-encryption (only those of `production`'s run `runId`); true once it is gone. */
     deleteFailbackSnapshot(region: string, identifier: string, production: string, runId: string): Promise<boolean>;
+    /**
+     * StartCopyJob of a recovery point from its vault (in `region`) into another region's vault,
+     * kept `deleteAfterDays`; returns the job id. The token makes a retried start a no-op.
+     */
+    startCopy(args: { region: string; sourceVaultName: string; recoveryPointArn: string; destinationVaultArn: string; roleArn: string; token: string; deleteAfterDays: number }): Promise<string>;
+    /** DescribeCopyJob: the copy's state, and once COMPLETED the copy's recovery point (DestinationRecoveryPointArn). */
+    copyJob(region: string, jobId: string): Promise<CopyJobState>;
 }
+
+/** A copy job (botocore backup model CopyJob.State: CREATED | RUNNING | COMPLETED | FAILED | PARTIAL). */
+export type CopyJobState = { readonly status: "running" } | { readonly status: "completed"; readonly recoveryPointArn: string } | { readonly status: "failed"; readonly message: string };
 
 export interface DbInstanceState {
     readonly arn: string;
@@ -406,6 +418,33 @@ export function sdkAws(): DrAws {
             } catch (error) {
                 if (error instanceof DBSnapshotNotFoundFault || (error as Error).name === "DBSnapshotNotFoundFault") return true;
                 throw error;
+            }
+        },
+        async startCopy(args) {
+            const started = await backup(args.region).send(
+                new StartCopyJobCommand({
+                    SourceBackupVaultName: args.sourceVaultName,
+                    RecoveryPointArn: args.recoveryPointArn,
+                    DestinationBackupVaultArn: args.destinationVaultArn,
+                    IamRoleArn: args.roleArn,
+                    IdempotencyToken: args.token,
+                    Lifecycle: { DeleteAfterDays: args.deleteAfterDays },
+                }),
+            );
+            if (!started.CopyJobId) throw new Error(`StartCopyJob of ${args.recoveryPointArn} returned no job id`);
+            return started.CopyJobId;
+        },
+        async copyJob(region, jobId) {
+            const job = (await backup(region).send(new DescribeCopyJobCommand({ CopyJobId: jobId }))).CopyJob;
+            switch (job?.State) {
+                case "COMPLETED":
+                    if (!job.DestinationRecoveryPointArn) return { status: "failed", message: "COMPLETED without a DestinationRecoveryPointArn" };
+                    return { status: "completed", recoveryPointArn: job.DestinationRecoveryPointArn };
+                case "FAILED":
+                case "PARTIAL":
+                    return { status: "failed", message: `${job.State}: ${job.StatusMessage ?? "no message"}` };
+                default:
+                    return { status: "running" };
             }
         },
     };

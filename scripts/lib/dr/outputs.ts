@@ -36,6 +36,15 @@ export interface RestoreTarget {
     readonly availabilityZone: string;
     /** A database on EC2 (physical mode) is restored into this subnet. */
     readonly subnetId?: string;
+    /**
+     * A database on EC2 (physical mode, active recovery): the instance type production's database
+     * server has (the one the recovery's Dedicated Host was sized for), and the instance profile of
+     * the recovery's servers. The restore job launches the server with them.
+     */
+    readonly instanceType?: string;
+    readonly instanceProfileName?: string;
+    /** The recovery's Dedicated Host for the database server (placement: not yet sent, see restore-plan.ts). */
+    readonly hostId?: string;
 }
 
 /** What a recovery stack (or its drill copy) exports. */
@@ -62,6 +71,8 @@ export interface RecoveryOutputs {
     readonly internalDoor?: boolean;
     /** Active only: the recovery's availability canary (CloudWatch Synthetics), the 5-minute check. */
     readonly checkCanaryName?: string;
+    /** A platform recovery: the vault of its region a tenant's recovery points kept in another region are copied into first. */
+    readonly tenantCopyVaultArn?: string;
 }
 
 /** One dedicated-saas tenant of a platform recovery stack (output `dedicatedSaasTenants`). */
@@ -167,8 +178,17 @@ function restoreTarget(raw: Raw, problems: string[]): RestoreTarget | undefined 
         filesBucketName: text("", target, "filesBucketName", inner),
         availabilityZone: text("", target, "availabilityZone", inner),
         subnetId: text("", target, "subnetId", inner, true),
+        instanceType: text("", target, "instanceType", inner, true),
+        instanceProfileName: text("", target, "instanceProfileName", inner, true),
+        hostId: text("", target, "hostId", inner, true),
         securityGroupIds: target.securityGroupIds,
     };
+    // EC2's rules: instance types are `family.size` (botocore ec2 model: InstanceType enum, e.g.
+    // m5.large); IAM names 1-128 of [\w+=,.@-] (botocore iam model, instanceProfileNameType);
+    // Dedicated Host ids `h-` and hex (EC2 AllocateHosts' HostIds).
+    if (result.instanceType !== undefined && !/^[a-z0-9-]+\.[a-z0-9-]+$/.test(result.instanceType)) inner.push(`instanceType is "${result.instanceType.slice(0, 40)}": expected an EC2 instance type (family.size)`);
+    if (result.instanceProfileName !== undefined && !/^[\w+=,.@-]{1,128}$/.test(result.instanceProfileName)) inner.push(`instanceProfileName is "${result.instanceProfileName.slice(0, 40)}": expected an IAM instance profile name`);
+    if (result.hostId !== undefined && !/^h-[0-9a-f]+$/.test(result.hostId)) inner.push(`hostId is "${result.hostId.slice(0, 40)}": expected a Dedicated Host id (h-...)`);
     if (!Array.isArray(result.securityGroupIds) || result.securityGroupIds.length === 0 || !result.securityGroupIds.every((id) => typeof id === "string" && /^sg-[0-9a-f]+$/.test(id))) {
         inner.push("securityGroupIds must be a non-empty list of sg-... ids");
     }
@@ -199,6 +219,7 @@ export function readRecoveryOutputs(stack: string, json: string, options: { read
         dataKeyArn: arn(stack, raw, "dataKeyArn", problems, true),
         dedicatedSaasTenants: dedicatedSaasTenants(raw, problems),
         ...checkOutputs(raw, problems),
+        tenantCopyVaultArn: arn(stack, raw, "tenantCopyVaultArn", problems, true),
     };
     if (problems.length > 0) fail(stack, problems);
     return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined)) as unknown as RecoveryOutputs;

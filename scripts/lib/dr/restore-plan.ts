@@ -46,7 +46,15 @@ export function choosePoint(resource: BackupTarget, resourceArn: string, vaultAr
  * - EC2 (restoring-ec2.html; restore-testing-inferred-metadata.html lists subnetId,
  *   securityGroupIds, requireImdsV2, instanceType, iamInstanceProfileName, placement as the EC2 keys;
  *   no availabilityZone: the subnet decides it): SubnetId, SecurityGroupIds, RequireIMDSv2 (the
- *   launch template's metadata rule: tokens required).
+ *   launch template's metadata rule: tokens required), and when the target names them (an active
+ *   physical recovery) InstanceType and IamInstanceProfileName. AWS's text, Restore testing
+ *   inferred metadata (docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing-inferred-metadata.html),
+ *   Amazon EC2 row: "instanceType, where value is set to the InstanceType of the recovery point
+ *   being restored" and "iamInstanceProfileName (null or UseBackedUpValue)"; the page: "Note that
+ *   key values are not case sensitive" (sent here in the casing of SubnetId and SecurityGroupIds).
+ *   The Dedicated Host placement (target.hostId) is NOT sent: the shape of the placement key's
+ *   value (Tenancy host, HostId) could not be confirmed in AWS's text, so the restored server lands
+ *   with the default tenancy until it is (README "Not yet").
  * - S3 (https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-s3.html):
  *   DestinationBucketName, NewBucket false (the environment's bucket exists), Encrypted true,
  *   EncryptionType SSE-KMS with KMSKey: the environment's data key, since the bucket's default
@@ -76,7 +84,13 @@ export function restoreMetadata(chosen: ChosenPoint, target: RestoreTarget, name
             }
             return {
                 resourceType: "EC2",
-                metadata: { SubnetId: target.subnetId, SecurityGroupIds: JSON.stringify(target.securityGroupIds), RequireIMDSv2: "true" },
+                metadata: {
+                    SubnetId: target.subnetId,
+                    SecurityGroupIds: JSON.stringify(target.securityGroupIds),
+                    RequireIMDSv2: "true",
+                    ...(target.instanceType !== undefined ? { InstanceType: target.instanceType } : {}),
+                    ...(target.instanceProfileName !== undefined ? { IamInstanceProfileName: target.instanceProfileName } : {}),
+                },
             };
         case "S3":
             if (dataKeyArn === undefined) {

@@ -6,7 +6,7 @@ import type { BackupTarget } from "../../../lib/promises/backup-schedule";
 import type { RecoveryPoint } from "./aws";
 import { DrContext, Refusal } from "./context";
 import type { RestoreTarget } from "./outputs";
-import { arnRegion } from "./outputs";
+import { arnName, arnRegion } from "./outputs";
 import { ChosenPoint, choosePoint, restoredDatabaseName, restoreMetadata } from "./restore-plan";
 
 export interface RestoreSource {
@@ -14,6 +14,12 @@ export interface RestoreSource {
     readonly resources: Readonly<Record<BackupTarget, string>>;
     /** Whose data it is when not the target's own (`tenant globex`): refusals name it. */
     readonly label?: string;
+    /**
+     * The points are in another region than the environment (a dedicated-saas tenant whose
+     * off-site region is not its platform's): each is first copied (StartCopyJob, `roleArn`) into
+     * this vault of the environment's region, and restored from the copy.
+     */
+    readonly copyInto?: { readonly vaultArn: string; readonly roleArn: string };
 }
 
 export interface RestoreInto {
@@ -62,7 +68,7 @@ function revive(saved: Record<string, SavedPoint>): ChosenPoint[] {
 
 /** Runs (or continues) the restore jobs; returns the step's detail: points, jobs, restored database name. */
 export async function restore(ctx: DrContext, source: RestoreSource, into: RestoreInto, previous: Record<string, unknown>, save: (detail: Record<string, unknown>) => void): Promise<Record<string, unknown>> {
-    const region = arnRegion(source.vaultArn);
+    const region = arnRegion(source.copyInto?.vaultArn ?? source.vaultArn);
     const detail: Record<string, unknown> = { ...previous };
     const points = detail.points ? revive(detail.points as Record<string, SavedPoint>) : await choosePoints(ctx, source);
     detail.points = Object.fromEntries(
@@ -78,6 +84,7 @@ export async function restore(ctx: DrContext, source: RestoreSource, into: Resto
         throw new Error(`stack ${into.stack} exports no dataKeyArn: the restored database's managed master secret is encrypted with the environment's data key`);
     }
     save(detail);
+    const copied = source.copyInto ? await copyPoints(ctx, source, source.copyInto, points, into.name ?? into.stack, detail, save) : {};
     const jobs = { ...((detail.jobs as Record<string, string> | undefined) ?? {}) };
     const attempts = { ...((detail.attempts as Record<string, number> | undefined) ?? {}) };
     for (const chosen of points) {
@@ -86,7 +93,7 @@ export async function restore(ctx: DrContext, source: RestoreSource, into: Resto
         // A retry after a failed job needs a token of its own: the first one answers with the failed job.
         const attempt = attempts[chosen.resource] ?? 1;
         const token = `${ctx.state.runId}-${name}-${chosen.resource}${attempt > 1 ? `-${attempt}` : ""}`;
-        jobs[chosen.resource] = await ctx.aws.startRestore({ region, recoveryPointArn: chosen.point.arn, resourceType, roleArn: into.roleArn, metadata, token });
+        jobs[chosen.resource] = await ctx.aws.startRestore({ region, recoveryPointArn: copied[chosen.resource] ?? chosen.point.arn, resourceType, roleArn: into.roleArn, metadata, token });
         ctx.log.info({ event: "restore-started", resource: chosen.resource, of: name, job: jobs[chosen.resource], point: chosen.point.arn }, `restore of the ${chosen.resource} (${name}) started`);
         detail.jobs = { ...jobs };
         save(detail);
@@ -123,6 +130,71 @@ export async function restore(ctx: DrContext, source: RestoreSource, into: Resto
     }
     return detail;
 }
+
+/**
+ * Copies each chosen point into the environment's region (AWS Backup StartCopyJob, started in the
+ * source vault's region; DescribeCopyJob until COMPLETED, the copy being its
+ * DestinationRecoveryPointArn: botocore backup model) and returns the copies' ARNs by resource.
+ * Resumable like the restore: the job ids and the copies are saved as soon as they are known; a
+ * failed copy is forgotten so that --resume starts it again with a new token.
+ */
+async function copyPoints(
+    ctx: DrContext,
+    source: RestoreSource,
+    copyInto: { readonly vaultArn: string; readonly roleArn: string },
+    points: readonly ChosenPoint[],
+    name: string,
+    detail: Record<string, unknown>,
+    save: (detail: Record<string, unknown>) => void,
+): Promise<Record<string, string>> {
+    const region = arnRegion(source.vaultArn);
+    const jobs = { ...((detail.copyJobs as Record<string, string> | undefined) ?? {}) };
+    const attempts = { ...((detail.copyAttempts as Record<string, number> | undefined) ?? {}) };
+    const copies = { ...((detail.copies as Record<string, string> | undefined) ?? {}) };
+    for (const chosen of points) {
+        if (copies[chosen.resource] !== undefined || jobs[chosen.resource] !== undefined) continue;
+        const attempt = attempts[chosen.resource] ?? 1;
+        const token = `${ctx.state.runId}-${name}-${chosen.resource}-copy${attempt > 1 ? `-${attempt}` : ""}`;
+        jobs[chosen.resource] = await ctx.aws.startCopy({
+            region,
+            sourceVaultName: arnName(source.vaultArn),
+            recoveryPointArn: chosen.point.arn,
+            destinationVaultArn: copyInto.vaultArn,
+            roleArn: copyInto.roleArn,
+            token,
+            deleteAfterDays: TENANT_COPY_DAYS,
+        });
+        ctx.log.info({ event: "copy-started", resource: chosen.resource, of: name, job: jobs[chosen.resource], point: chosen.point.arn, into: copyInto.vaultArn }, `copy of the ${chosen.resource} (${name}) into the recovery's region started`);
+        detail.copyJobs = { ...jobs };
+        save(detail);
+    }
+    const pending = new Set(Object.keys(jobs).filter((resource) => copies[resource] === undefined));
+    while (pending.size > 0) {
+        for (const resource of [...pending]) {
+            const state = await ctx.aws.copyJob(region, jobs[resource]!);
+            if (state.status === "failed") {
+                delete jobs[resource];
+                attempts[resource] = (attempts[resource] ?? 1) + 1;
+                detail.copyJobs = { ...jobs };
+                detail.copyAttempts = { ...attempts };
+                save(detail);
+                throw new Error(`the copy job of the ${resource} (${name}) into ${copyInto.vaultArn} ${state.message}`);
+            }
+            if (state.status === "completed") {
+                pending.delete(resource);
+                copies[resource] = state.recoveryPointArn;
+                detail.copies = { ...copies };
+                save(detail);
+                ctx.log.info({ event: "copy-completed", resource, of: name, copy: state.recoveryPointArn }, `copy of the ${resource} (${name}) completed`);
+            }
+        }
+        if (pending.size > 0) await ctx.sleep(ctx.pollMs);
+    }
+    return copies;
+}
+
+/** Days a copy made for a restore is kept (the copy vault's lock minimum: stacks/platform-recovery.ts TENANT_COPY_DAYS). */
+export const TENANT_COPY_DAYS = 7;
 
 /**
  * Makes RDS manage the restored instance's master password in Secrets Manager (the recovery
