@@ -23,6 +23,7 @@ import { AppServers } from "../components/app-servers";
 import { AvailabilityCheck } from "../components/availability-check";
 import * as aws from "../components/aws";
 import { Backup } from "../components/backup";
+import { hostInstanceType, instanceFamilyOf } from "../components/dedicated-host";
 import { EncryptionKeys } from "../components/encryption-keys";
 import { DomainCertificate } from "../components/domain-certificate";
 import { checkHostName, secondaryFailoverRecord } from "../components/failover-dns";
@@ -352,11 +353,16 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
             filesBucketName: filesBucket,
             availabilityZone: databaseZone,
             ...(profile.dedicatedHost ? { subnetId: network.subnetIds.data[0]! } : {}),
-            // Active physical: the restore job launches the database server as production's is
-            // (its instance type, the one the database host was sized for) with the recovery
-            // servers' instance profile; the host's id for its placement (scripts/lib/dr/restore-plan.ts).
-            ...(placement
-                ? { instanceType: placement.databaseType, instanceProfileName: servers.instanceProfileName, hostId: placement.databaseHost.hostId }
+            // Physical: the restore job launches the database server as production's is (its
+            // instance type, the one its Dedicated Host is sized for) with the recovery servers'
+            // instance profile, idle or active (npm run dr restores before it activates); while
+            // active, the host's id for its placement (scripts/lib/dr/restore-plan.ts).
+            ...(profile.dedicatedHost
+                ? {
+                      instanceType: hostInstanceType(instanceFamilyOf(tenant.compute.instanceType), tenant.database.instanceClass),
+                      instanceProfileName: servers.instanceProfileName,
+                      ...(placement ? { hostId: placement.databaseHost.hostId } : {}),
+                  }
                 : {}),
         },
         filesBucket,

@@ -236,7 +236,8 @@ describe("refusals per tenant: nothing changes", () => {
         expect(await dr(world, ["activate", PLATFORM, "--yes"])).toBe(1);
         expect(output(world)).toContain(`failed at step restore: stack ${RECOVERY}: dedicatedSaasTenants is missing`);
         expect(world.backup.commandCalls(StartRestoreJobCommand)).toHaveLength(0);
-        expect(configs(world)).toEqual([`${RECOVERY} recoveryActive=true`]);
+        // Nothing set: the restore step stops before it activates anything.
+        expect(configs(world)).toEqual([]);
     });
 
 });

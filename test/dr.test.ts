@@ -61,8 +61,10 @@ describe("activate", () => {
         expect(await dr(world, ["activate", "acme", "--yes"])).toBe(0);
         expect(runState(world).steps.map((step) => [step.name, step.status])).toEqual(ACTIVATE_ORDER.map((name) => [name, "done"]));
         expect(changes(world)).toEqual([
-            "config acme-recovery recoveryActive=true",
+            // The version step brings the idle environment's release in step; the restore lands in the
+            // idle environment, which one update then activates with its data.
             "up acme-recovery",
+            "config acme-recovery recoveryActive=true",
             "config acme-recovery restoredDatabase=acme-recovery-20260302t030000z",
             "config acme-recovery restoredFilesBucket=acme-recovery-files",
             "up acme-recovery",
@@ -272,6 +274,7 @@ describe("drill", () => {
             "config acme-drill recoveryActive=true",
             "config acme-drill recoveryRedirect=false",
             "up acme-drill",
+            "config acme-drill recoveryActive=true",
             "config acme-drill restoredDatabase=acme-drill-20260302t030000z",
             "config acme-drill restoredFilesBucket=acme-drill-files",
             "up acme-drill",

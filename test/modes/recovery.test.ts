@@ -188,9 +188,11 @@ describe("active (recoveryActive true)", () => {
         }
     });
 
-    it("GIVEN a physical tenant WHEN active THEN its restore target names the database host, production's database server type and the servers' instance profile", () => {
-        expect(recovery(idle, "vault").outputs.restoreTarget).not.toHaveProperty("hostId");
-        expect(recovery(idle, "vault").outputs.restoreTarget).not.toHaveProperty("instanceType");
+    it("GIVEN a physical tenant THEN its restore target names production's database server type and the servers' instance profile idle or active (dr restores before it activates), the database host while active", () => {
+        const idleTarget = recovery(idle, "vault").outputs.restoreTarget as { instanceType: string; instanceProfileName: string };
+        expect(idleTarget).not.toHaveProperty("hostId");
+        expect(idleTarget.instanceType).toBe((recovery(active, "vault").outputs.restoreTarget as { instanceType: string }).instanceType);
+        expect(typeof idleTarget.instanceProfileName).toBe("string");
         const plan = recovery(active, "vault");
         const target = plan.outputs.restoreTarget as { hostId: string; instanceType: string; instanceProfileName: string };
         // A host of the recovery's own (allocated while active), and production's database server's type.

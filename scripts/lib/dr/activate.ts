@@ -31,7 +31,7 @@ export async function versionStep(ctx: DrContext, stack: string, config: Record<
     // The update also brings an environment whose image lags behind to production's: the recovery
     // stack's program pins the same application release as production's.
     await ctx.pulumi.up(stack);
-    const after = await recoveryOutputs(ctx, stack, { active: true });
+    const after = await recoveryOutputs(ctx, stack);
     if (after.serverImage !== production.serverImage) {
         throw new Error(`${stack} runs ${after.serverImage} after its update, production runs ${production.serverImage}: bring the recovery stack's image in step (npm run plan -- ${stack}) and resume`);
     }
@@ -41,11 +41,15 @@ export async function versionStep(ctx: DrContext, stack: string, config: Record<
 export function restoreStep(stackOf: (ctx: DrContext) => string): Step {
     return {
         name: "restore",
-        title: "restore the newest off-site recovery points of the database and files (AWS Backup restore jobs; a platform: each dedicated-saas tenant's too)",
+        title: "restore the newest off-site recovery points of the database and files (AWS Backup restore jobs; a platform: each dedicated-saas tenant's too), then activate the environment with them (pulumi up, recoveryActive=true)",
         async run(ctx, previous, save) {
             const production = await productionOutputs(ctx);
             const stack = stackOf(ctx);
-            const env = await recoveryOutputs(ctx, stack, { active: true });
+            // Idle until now (a drill copy excepted): the restore lands in what an idle environment
+            // keeps ready, and the update below activates it with its data at once, so the
+            // environment never runs active without data (the policy pack would refuse that update:
+            // servers with files no backup selects).
+            const env = await recoveryOutputs(ctx, stack);
             const tenants = await dedicatedSaasSources(ctx, stack, env);
             const into = { stack, roleArn: env.restoreRoleArn, target: env.restoreTarget, ...(env.dataKeyArn ? { dataKeyArn: env.dataKeyArn } : {}) };
             const detail: Record<string, unknown> = { ...previous };
@@ -75,7 +79,8 @@ export function restoreStep(stackOf: (ctx: DrContext) => string): Step {
                 throw refusal ? new Refusal(message) : new Error(message);
             }
             Object.assign(detail, (settled[0] as PromiseFulfilledResult<Record<string, unknown>>).value);
-            // The active stack takes the restored databases and files over (its servers point at them).
+            // The stack, activated, takes the restored databases and files over (its servers point at them).
+            await ctx.pulumi.setConfig(stack, "recoveryActive", "true");
             await ctx.pulumi.setConfig(stack, "restoredDatabase", String(detail.restoredDatabase));
             await ctx.pulumi.setConfig(stack, "restoredFilesBucket", String(detail.restoredFilesBucket));
             if (tenants.length > 0) {
@@ -179,8 +184,8 @@ export const ACTIVATE_STEPS: readonly Step[] = [
     },
     {
         name: "version",
-        title: "check the recovery environment's application version against production's and update it (pulumi up, recoveryActive=true)",
-        run: (ctx) => versionStep(ctx, ctx.target.recovery, { recoveryActive: "true" }),
+        title: "check the recovery environment's application version against production's and update it (pulumi up: its launch templates take production's release)",
+        run: (ctx) => versionStep(ctx, ctx.target.recovery, {}),
     },
     restoreStep((ctx) => ctx.target.recovery),
     checkStep((ctx) => ctx.target.recovery),
