@@ -30,6 +30,7 @@ import { TenantNetwork } from "../components/tenant-network";
 import { fittedName, NAME_LIMITS, reservedPrefixFreeName } from "../lib/naming";
 import { drillStackName, operationsCidrsOf, platformRegionOf, platformStackName, RecoveryKind, recoveryStackName, recoveryTargetOf } from "../lib/platform";
 import { BACKUP_VAULT_EVENTS } from "../lib/promises/backup-schedule";
+import { TENANT_COPY_DAYS } from "../lib/promises/recovery";
 import { stackTags } from "../lib/promises/tags";
 import { loadPlatformFleet, PlatformFleet, platformSettingsFor } from "./config/platform-file";
 import { platformConfigDir } from "./config/platform-index";
@@ -423,6 +424,4 @@ function tenantCopyVaultOf(name: string, backupKeyArn: pulumi.Input<string>, top
     return vault;
 }
 
-/** How long a tenant's copy stays in the recovery's copy vault (the vault lock's minimum, the promise's shortest retention). */
-export const TENANT_COPY_DAYS = 7;
 

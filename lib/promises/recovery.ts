@@ -34,3 +34,10 @@ export const RESTORE_TEST_MAX_SELECTION_WINDOW_DAYS = 31;
  * not at the incident); the recovery stacks schedule it on the first Monday of the month, 03:00 UTC.
  */
 export const RESTORE_TEST_SCHEDULE = "cron(0 3 ? * 2#1 *)";
+
+/**
+ * Days a copy of a tenant's recovery point, made into the platform recovery's region for a restore
+ * (its copies sit in another region), is kept: the copy vault's lock minimum, and the copy job's
+ * lifetime (stacks/platform-recovery.ts, scripts/lib/dr/restore.ts).
+ */
+export const TENANT_COPY_DAYS = 7;

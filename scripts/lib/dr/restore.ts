@@ -2,6 +2,7 @@
 // restore jobs into an environment's network and awaited. Resumable: the points chosen and the job
 // ids are saved as soon as they are known, and the job tokens make a retried start a no-op.
 
+import { TENANT_COPY_DAYS } from "../../../lib/promises/recovery";
 import type { BackupTarget } from "../../../lib/promises/backup-schedule";
 import type { RecoveryPoint } from "./aws";
 import { DrContext, Refusal } from "./context";
@@ -193,8 +194,6 @@ async function copyPoints(
     return copies;
 }
 
-/** Days a copy made for a restore is kept (the copy vault's lock minimum: stacks/platform-recovery.ts TENANT_COPY_DAYS). */
-export const TENANT_COPY_DAYS = 7;
 
 /**
  * Makes RDS manage the restored instance's master password in Secrets Manager (the recovery
