@@ -262,7 +262,17 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
     );
     const files = new FilesBucket(`${name}-files`, { kmsKeyArn: keys.dataKeyArn, disposable: kind === "drill" }, opts);
     const role = restoreRole(name, opts, { copies: true });
-    const tenantCopyVault = tenantCopyVaultOf(name, keys.backupKeyArn, operationsTopicArn, opts);
+    // Where `npm run dr` copies the recovery points of a tenant whose off-site copies are in another
+    // region (its backup.offsiteRegion) before restoring them: the recovery environment's vault, only
+    // when the region has such a tenant. A drill copy uses the recovery's (a vault is locked and kept
+    // on delete: the drill's own would outlive every drill).
+    const copiesElsewhere = tenants.some((tenant) => tenant.offsiteRegion !== recoveryRegion);
+    const recoveryVaultName = fittedName(`${platformRecoveryStackName(region, "recovery")}-tenant-copies`, NAME_LIMITS.backupVault);
+    const tenantCopyVaultArn = !copiesElsewhere
+        ? undefined
+        : kind === "recovery"
+          ? tenantCopyVaultOf(name, recoveryVaultName, keys.backupKeyArn, operationsTopicArn, opts).arn
+          : pulumi.interpolate`arn:aws:backup:${recoveryRegion}:${accountId}:backup-vault:${recoveryVaultName}`;
 
     // Monthly restore tests of the production platform's off-site copies (the recovery environment
     // only: the drill copy is torn down after the drill): the shared database and files in the
@@ -305,7 +315,7 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
         serverImage: serverImage.name,
         dataKeyArn: keys.dataKeyArn,
         restoreRoleArn: role.arn,
-        tenantCopyVaultArn: tenantCopyVault.arn,
+        ...(tenantCopyVaultArn ? { tenantCopyVaultArn } : {}),
         restoreTarget: pulumi.all([dbSubnetGroup.name, databaseGroup.id, files.bucketName, zones]).apply(([dbSubnetGroupName, groupId, filesBucketName, azs]) => ({
             dbSubnetGroupName,
             securityGroupIds: [groupId],
@@ -412,11 +422,11 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
  * (copies may be in it). Exists while idle, so an activation never waits for it. dr gives each copy
  * the lock's shortest lifetime (7 days): the copies are a step of the restore, not backups.
  */
-function tenantCopyVaultOf(name: string, backupKeyArn: pulumi.Input<string>, topicArn: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): aws.backup.Vault {
+function tenantCopyVaultOf(name: string, vaultName: string, backupKeyArn: pulumi.Input<string>, topicArn: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): aws.backup.Vault {
     const keep = { ...opts, retainOnDelete: true };
     const vault = new aws.backup.Vault(
         `${name}-tenant-copies`,
-        { name: fittedName(`${name}-tenant-copies`, NAME_LIMITS.backupVault), kmsKeyArn: backupKeyArn, forceDestroy: false, tags: { tier: "data" } },
+        { name: vaultName, kmsKeyArn: backupKeyArn, forceDestroy: false, tags: { tier: "data" } },
         keep,
     );
     new aws.backup.VaultLockConfiguration(`${name}-tenant-copies-lock`, { backupVaultName: vault.name, minRetentionDays: TENANT_COPY_DAYS, maxRetentionDays: 366 }, keep);

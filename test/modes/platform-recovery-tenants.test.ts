@@ -150,6 +150,21 @@ describe("idle", () => {
     });
 });
 
+describe("a tenant whose copies are in another region", () => {
+    it("GIVEN northwind backed up to eu-west-2 WHEN the idle recovery is planned THEN a vault of its region under its backup key, locked and notifying, takes the copies; its restore role may copy", () => {
+        const recovery = stackOf(idle, RECOVERY);
+        const vault = ofType(recovery, "aws:backup/vault:Vault").find((v) => v.name === `${RECOVERY}-tenant-copies`)!;
+        expect(vault).toBeDefined();
+        expect(vault.inputs.name).toBe(`${RECOVERY}-tenant-copies`);
+        expect(String(recovery.outputs.tenantCopyVaultArn)).toMatch(/^arn:aws:backup:/);
+        const backupKey = ofType(recovery, "aws:kms/key:Key").find((key) => String(vault.inputs.kmsKeyArn).includes(key.id));
+        expect(backupKey?.name).toMatch(/backup/);
+        expect(ofType(recovery, "aws:backup/vaultLockConfiguration:VaultLockConfiguration").filter((lock) => lock.inputs.backupVaultName === vault.inputs.name)).toHaveLength(1);
+        expect(ofType(recovery, "aws:backup/vaultNotifications:VaultNotifications").filter((n) => n.inputs.backupVaultName === vault.inputs.name)).toHaveLength(1);
+        expect(ofType(recovery, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => a.inputs.policyArn)).toContain("arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup");
+    });
+});
+
 describe("active", () => {
     it("GIVEN recoveryActive WHEN planned THEN each tenant has its own internet-facing door carrying the group the recovery servers admit", () => {
         const recovery = stackOf(active, RECOVERY);
@@ -356,6 +371,8 @@ describe("the drill copy, npm run dr and the quotas", () => {
         expect(outputs.globex).toMatchObject({ url: `https://drill.globex.edge.${BASE}`, databaseArn: expect.stringContaining(":db:globex-restored-1") });
         expect(outputs.globex?.backupVaultArn).toBeUndefined();
         expect(drill.resources.filter((r) => r.type === "aws:backup/vault:Vault")).toEqual([]);
+        // northwind's copies are elsewhere: the drill copies them into the recovery's vault (a vault of its own would outlive the drill).
+        expect(drill.outputs.tenantCopyVaultArn).toMatch(new RegExp(`^arn:aws:backup:${OFFSITE}:\\d{12}:backup-vault:${RECOVERY}-tenant-copies$`));
         expect(drill.resources.filter((r) => r.type === RECORD && r.inputs.setIdentifier !== undefined)).toEqual([]);
         for (const id of CARRIED) {
             const buckets = drill.resources.filter((r) => r.type === FILES && r.name === `${id}-files-bucket`);
