@@ -1,7 +1,9 @@
 // Issue 17, deliverable 1 (first half): in each region one stack (the production platform, else the
 // platform recovery that owns the region's GuardDuty detector) holds the network-change alarms and
 // AWS Config; the operations topic's one policy admits every rule publishing to it; GuardDuty's
-// malware protection is on for owned and adopted detectors. On the graph the offline plan registers.
+// malware protection is on for owned and adopted detectors; the same owner holds the weekly controls
+// report and data sync, and every stack with servers inventories and scans its patch group. On the
+// graph the offline plan registers.
 
 import { beforeAll, describe, expect, it } from "vitest";
 
@@ -11,6 +13,8 @@ import { enableConfigRecorder } from "../../policy/rules/controls/enableConfigRe
 import { enableGuardDutyMalwareProtection } from "../../policy/rules/controls/enableGuardDutyMalwareProtection";
 import { enforceNetworkChangeAlarms } from "../../policy/rules/controls/enforceNetworkChangeAlarms";
 import { evaluate } from "../../policy/rules/evaluate";
+import { missingControlsReport } from "../../policy/rules/operations/missingControlsReport";
+import { missingInventoryAndPatchScan } from "../../policy/rules/operations/missingInventoryAndPatchScan";
 import { settingsFor, stackFromPlan } from "../../policy/rules/from-plan";
 import { planStack, PlannedResource } from "../../scripts/lib/plan/engine";
 import { PlanDocument, planFleet, TenantPlan } from "../../scripts/lib/plan/fleet";
@@ -22,6 +26,9 @@ import { ofType, stackOf } from "../graph";
 const REGIONS = ["eu-central-1", "eu-west-1", "us-east-1"];
 const PLATFORMS = platformFixture(REGIONS);
 const RECORDER = "aws:cfg/recorder:Recorder";
+const SYNC = "aws:ssm/resourceDataSync:ResourceDataSync";
+const FUNCTION = "aws:lambda/function:Function";
+const ASSOCIATION = "aws:ssm/association:Association";
 const CHANNEL = "aws:cfg/deliveryChannel:DeliveryChannel";
 const STATUS = "aws:cfg/recorderStatus:RecorderStatus";
 const RULE = "aws:cloudwatch/eventRule:EventRule";
@@ -133,5 +140,44 @@ describe("GuardDuty malware protection on an adopted detector", () => {
         expect(evaluate(stackFromPlan(planned), settingsFor(planned, document), [enableGuardDutyMalwareProtection])).toEqual([]);
         const without = { ...planned, resources: planned.resources.filter((resource) => resource.type !== FEATURE) };
         expect(evaluate(stackFromPlan(without), settingsFor(planned, document), [enableGuardDutyMalwareProtection]).map((violation) => violation.resource)).toEqual(["platform-eu-west-1"]);
+    });
+});
+
+describe("the weekly controls across a fleet", () => {
+    it.each([["idle", () => idle], ["active", () => active]])("GIVEN the fleet %s WHEN planned THEN exactly one stack per region holds the data sync and the report: the production platform, else the first platform recovery there", (_, document) => {
+        const holders = (type: string) =>
+            document()
+                .tenants.filter((plan) => ofType(plan, type).length > 0)
+                .map((plan) => [plan.region, plan.tenant])
+                .sort();
+        const expected = [
+            ["eu-central-1", "platform-eu-central-1"],
+            ["eu-west-1", "platform-eu-west-1"],
+            ["us-east-1", "platform-us-east-1"],
+            ["us-west-2", "platform-us-east-1-recovery"],
+        ];
+        expect(holders(SYNC)).toEqual(expected);
+        expect(holders(FUNCTION)).toEqual(expected);
+    });
+
+    it("GIVEN the fleet WHEN planned THEN every stack with servers inventories and scans its patch group, and idle recoveries (no servers) have neither", () => {
+        for (const plan of idle.tenants) {
+            const servers = ofType(plan, "aws:ec2/instance:Instance").length;
+            const documents = ofType(plan, ASSOCIATION).map((association) => association.inputs.name);
+            expect(documents.includes("AWS-GatherSoftwareInventory"), plan.tenant).toBe(servers > 0);
+            expect(documents.includes("AWS-RunPatchBaseline"), plan.tenant).toBe(servers > 0);
+        }
+        const recovery = active.tenants.find((plan) => plan.tenant === "platform-eu-west-1-recovery")!;
+        expect(ofType(recovery, ASSOCIATION).filter((association) => association.inputs.name === "AWS-GatherSoftwareInventory").map((association) => association.inputs.targets)).toEqual([
+            [{ key: "tag:PatchGroup", values: ["platform-eu-west-1-recovery"] }],
+        ]);
+    });
+
+    it("GIVEN both plans WHEN judged by the two rules THEN nothing is found", () => {
+        for (const document of [idle, active]) {
+            for (const plan of document.tenants) {
+                expect(evaluate(stackFromPlan(plan), settingsFor(plan, document), [missingControlsReport, missingInventoryAndPatchScan]), plan.tenant).toEqual([]);
+            }
+        }
     });
 });
