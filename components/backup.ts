@@ -23,6 +23,12 @@ export interface BackupArgs {
     /** EC2 instance ARNs whose volumes are backed up on the files schedule. Default: none. */
     readonly instanceArns?: pulumi.Input<string>[];
     /**
+     * A second copy of the weekly recovery points, into a vault of another region that restores and
+     * restore tests there (a dedicated-saas tenant whose off-site region is not its platform
+     * recovery's: the recovery's copy vault), kept `deleteAfterDays`. Default: none.
+     */
+    readonly recoveryCopy?: { readonly vaultArn: pulumi.Input<string>; readonly deleteAfterDays: number };
+    /**
      * Shortest retention the vault locks accept. Default: 7 days, the promise's shortest; must
      * not exceed it, or the vaults would refuse the promise's own recovery points.
      */
@@ -176,7 +182,12 @@ export class Backup extends pulumi.ComponentResource {
                         startWindow: rule.startWindowMinutes,
                         completionWindow: rule.completionWindowMinutes,
                         lifecycle: { deleteAfter: rule.deleteAfterDays },
-                        copyActions: [{ destinationVaultArn: offsiteVault.arn, lifecycle: { deleteAfter: rule.deleteAfterDays } }],
+                        copyActions: [
+                            { destinationVaultArn: offsiteVault.arn, lifecycle: { deleteAfter: rule.deleteAfterDays } },
+                            ...(args.recoveryCopy && rule.name.endsWith("-weekly")
+                                ? [{ destinationVaultArn: args.recoveryCopy.vaultArn, lifecycle: { deleteAfter: args.recoveryCopy.deleteAfterDays } }]
+                                : []),
+                        ],
                         recoveryPointTags: { "backup-rule": rule.name },
                     })),
                     tags: { tier: "data" },

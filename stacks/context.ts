@@ -88,6 +88,8 @@ export interface PlatformOutputs {
     readonly tenantAppDocument: string;
     /** The CloudWatch Synthetics runtime of every availability check (platform setting `canaryRuntime`). */
     readonly canaryRuntime: string;
+    /** Where its backups are copied and its recovery environment runs (platform-<region>-recovery). */
+    readonly offsiteRegion: string;
 }
 
 export class PlatformReference {

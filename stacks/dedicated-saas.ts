@@ -14,6 +14,8 @@ import { offsiteProvider, StackOutputs, tenantContext } from "./context";
 import { databaseTakeover, takeoverArgs } from "./dedicated";
 import { SHARED_SERVERS_TAG_KEY } from "../lib/promises/tags";
 import { edgeHostName } from "../lib/hosts";
+import { RESTORE_TEST_COPY_DAYS } from "../lib/promises/recovery";
+import { tenantCopyVaultName } from "./platform-recovery";
 import { dataOutputs, foundationOutputs, tenantFoundation } from "./foundation";
 
 /**
@@ -53,12 +55,13 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
     const { platform, opts } = ctx;
     const foundation = tenantFoundation(ctx, { dedicatedKeys: true, identityProvider: "app", keyUserArns: [platform.output("operationsRoleArn")] });
     const keys = foundation.keys!;
-    const [instanceIds, dataSubnetIds, accessSubnetIds, vpcCidr, baseDomain] = await Promise.all([
+    const [instanceIds, dataSubnetIds, accessSubnetIds, vpcCidr, baseDomain, recoveryRegion] = await Promise.all([
         platform.value("appServerInstanceIds"),
         platform.value("dataSubnetIds"),
         platform.value("accessSubnetIds"),
         platform.value("vpcCidr"),
         platform.value("baseDomain"),
+        platform.value("offsiteRegion"),
     ]);
 
     const database = new Database(
@@ -139,6 +142,17 @@ export async function dedicatedSaas(tenant: DedicatedSaasTenant): Promise<StackO
             databaseArns: [database.instanceArn, ...(database instanceof Database && database.formerInstanceArn ? [database.formerInstanceArn] : [])],
             filesBucketArn: files.bucketArn,
             notificationTopicArn: platform.output("operationsTopicArn"),
+            // Its recovery runs in the platform's recovery region: where its copies are elsewhere
+            // (its backup.offsiteRegion), a weekly copy there too, which the platform recovery's
+            // monthly restore test restores (and npm run dr could restore without copying).
+            ...(tenant.offsiteRegion === recoveryRegion
+                ? {}
+                : {
+                      recoveryCopy: {
+                          vaultArn: pulumi.interpolate`arn:aws:backup:${recoveryRegion}:${aws.getCallerIdentityOutput({}, opts).accountId}:backup-vault:${tenantCopyVaultName(tenant.region)}`,
+                          deleteAfterDays: RESTORE_TEST_COPY_DAYS,
+                      },
+                  }),
         },
         opts,
     );

@@ -52,6 +52,14 @@ export function platformRecoveryStackName(region: string, kind: RecoveryKind): s
     return kind === "recovery" ? recoveryStackName(platformStackName(region)) : drillStackName(platformStackName(region));
 }
 
+/**
+ * The platform recovery's vault of tenants' copies (a dedicated-saas tenant whose off-site region
+ * is not the recovery's copies its weekly points there, and `npm run dr` copies before restoring).
+ */
+export function tenantCopyVaultName(region: string): string {
+    return fittedName(`${platformRecoveryStackName(region, "recovery")}-tenant-copies`, NAME_LIMITS.backupVault);
+}
+
 /** The production region and kind of a `platform-<region>-recovery` or `-drill` stack name, or undefined. */
 export function platformRecoveryOf(stack: string): { readonly region: string; readonly kind: RecoveryKind } | undefined {
     const target = recoveryTargetOf(stack);
@@ -267,7 +275,7 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
     // when the region has such a tenant. A drill copy uses the recovery's (a vault is locked and kept
     // on delete: the drill's own would outlive every drill).
     const copiesElsewhere = tenants.some((tenant) => tenant.offsiteRegion !== recoveryRegion);
-    const recoveryVaultName = fittedName(`${platformRecoveryStackName(region, "recovery")}-tenant-copies`, NAME_LIMITS.backupVault);
+    const recoveryVaultName = tenantCopyVaultName(region);
     const tenantCopyVaultArn = !copiesElsewhere
         ? undefined
         : kind === "recovery"
@@ -287,7 +295,8 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
             `${name}-restore-testing`,
             {
                 planName: restoreTestingName(name),
-                vaultArns: [productionOutput<string>(reference, "offsiteBackupVaultArn"), ...tenantVaults],
+                // The tenants whose copies are elsewhere: their weekly copies in this recovery's copy vault.
+                vaultArns: [productionOutput<string>(reference, "offsiteBackupVaultArn"), ...tenantVaults, ...(tenantCopyVaultArn ? [tenantCopyVaultArn] : [])],
                 roleArn: role.arn,
                 resources: [
                     { name: "database", type: "RDS", restoreMetadataOverrides: landing },

@@ -407,6 +407,7 @@ export async function platform(region: string, settings?: PlatformSettings): Pro
         loadBalancerArn: frontDoor.loadBalancerArn,
         serverImage: serverImage.name,
         offsiteBackupVaultArn: backup.offsiteVaultArn,
+        offsiteRegion: settings.offsiteRegion,
         databaseArn: database.instanceArn,
         ...(database.formerInstanceArn ? { formerDatabaseArn: database.formerInstanceArn } : {}),
         filesBucketArn: files.bucketArn,

@@ -41,3 +41,10 @@ export const RESTORE_TEST_SCHEDULE = "cron(0 3 ? * 2#1 *)";
  * lifetime (stacks/platform-recovery.ts, scripts/lib/dr/restore.ts).
  */
 export const TENANT_COPY_DAYS = 7;
+
+/**
+ * Days the weekly copy of a dedicated-saas tenant's recovery points is kept in its platform
+ * recovery's copy vault when the tenant's own off-site copies are in another region: longer than
+ * the restore tests' 31-day selection window, so the monthly test always finds one there.
+ */
+export const RESTORE_TEST_COPY_DAYS = 35;

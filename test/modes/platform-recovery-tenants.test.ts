@@ -23,6 +23,7 @@ import { dedicatedSaasTenantsOf, loadTenantFleet, SAAS_DATABASE_PREFIX, SAAS_FIL
 import { restoredTenantDatabases } from "../../stacks/recovery-config";
 import { sharedDatabaseName, sharedFilesPrefix } from "../../stacks/saas";
 import { FIXTURE_TENANTS, writeFixtureTenants } from "../fixtures/fleet";
+import { RESTORE_TEST_COPY_DAYS } from "../../lib/promises/recovery";
 import { platformFixture } from "../fixtures/platform-configs";
 import { ofType, stackOf, T } from "../graph";
 
@@ -413,3 +414,28 @@ function expectDocumentAccepts(documentText: string, parameters: Record<string, 
         }
     }
 }
+
+describe("the monthly restore test of a tenant whose copies are in another region", () => {
+    it("GIVEN northwind backed up to eu-west-2 and globex to the recovery's region WHEN planned THEN northwind's weekly points are also copied into the recovery's copy vault, which the restore test reads; globex's are not", async () => {
+        const document = await planFleet({ tenants: FLEET.filter((tenant) => CARRIED.includes(tenant.id)), fleet: FLEET, platformRegions: [REGION], platforms: platformFixture([REGION]) });
+        expect(document.errors).toEqual([]);
+        const copyVault = new RegExp(`^arn:aws:backup:${OFFSITE}:\\d{12}:backup-vault:${RECOVERY}-tenant-copies$`);
+        const copies = (id: string) =>
+            ofType(stackOf(document, id), "aws:backup/plan:Plan").flatMap((plan) =>
+                (plan.inputs.rules as { ruleName: string; copyActions: { destinationVaultArn: string; lifecycle: { deleteAfter: number } }[] }[]).map((rule) => [
+                    rule.ruleName,
+                    rule.copyActions.filter((copy) => copyVault.test(copy.destinationVaultArn)).map((copy) => copy.lifecycle.deleteAfter),
+                ]),
+            );
+        expect(copies("northwind").filter(([, kept]) => (kept as number[]).length > 0)).toEqual([
+            ["database-weekly", [RESTORE_TEST_COPY_DAYS]],
+            ["files-weekly", [RESTORE_TEST_COPY_DAYS]],
+        ]);
+        expect(copies("globex").filter(([, kept]) => (kept as number[]).length > 0)).toEqual([]);
+        const testing = ofType(stackOf(document, RECOVERY), RESTORE_PLAN)[0]!;
+        const vaults = (testing.inputs.recoveryPointSelection as { includeVaults: string[] }).includeVaults;
+        expect(vaults.some((vault) => copyVault.test(vault))).toBe(true);
+        // The copies are kept longer than the restore test's selection window, so a monthly test always finds one.
+        expect((testing.inputs.recoveryPointSelection as { selectionWindowDays: number }).selectionWindowDays).toBeLessThan(RESTORE_TEST_COPY_DAYS);
+    });
+});
