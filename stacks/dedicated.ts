@@ -160,6 +160,26 @@ export function takeoverArgs(takeover: DatabaseTakeover | undefined): { takeover
     return takeover ? { takeover: { identifier: takeover.restored, releaseFormer: takeover.releaseFormer } } : {};
 }
 
+/**
+ * The site-to-site VPN to the customer's device (VPN modes; undefined otherwise), routed into the
+ * access tier: production's and the recovery environment's, which the customer configures in advance.
+ */
+export function customerVpn(name: string, profile: DedicatedProfile, network: Pick<TenantNetwork, "vpcId" | "routeTableIds">, opts: pulumi.ComponentResourceOptions): SiteToSiteVpn | undefined {
+    return profile.vpn
+        ? new SiteToSiteVpn(
+              `${name}-vpn`,
+              {
+                  vpcId: network.vpcId,
+                  customerGatewayIp: profile.vpn.customerGatewayIp,
+                  bgpAsn: profile.vpn.bgpAsn,
+                  corporateCidrs: [...profile.vpn.corporateCidrs],
+                  propagateToRouteTableIds: [network.routeTableIds.access],
+              },
+              opts,
+          )
+        : undefined;
+}
+
 /** Inconsistent profiles are defects of a mode program, caught before anything is registered. */
 function checkProfile(profile: DedicatedProfile): void {
     if (!profile.publicAccess && profile.vpn === undefined) {
@@ -356,19 +376,7 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
     );
 
     // Users reach the app through the access tier; the admin tier keeps routing only to operations.
-    const vpn = profile.vpn
-        ? new SiteToSiteVpn(
-              `${tenant.id}-vpn`,
-              {
-                  vpcId: network.vpcId,
-                  customerGatewayIp: profile.vpn.customerGatewayIp,
-                  bgpAsn: profile.vpn.bgpAsn,
-                  corporateCidrs: [...profile.vpn.corporateCidrs],
-                  propagateToRouteTableIds: [network.routeTableIds.access],
-              },
-              opts,
-          )
-        : undefined;
+    const vpn = customerVpn(tenant.id, profile, network, opts);
 
     const phase = profile.directory ? directoryPhase(profile.directory) : undefined;
     const directory =

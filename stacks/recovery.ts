@@ -33,7 +33,6 @@ import { Patching } from "../components/patching";
 import { RestoreLanding } from "../components/restore-landing";
 import { RestoreTestedResource, RestoreTesting, restoreTestingName } from "../components/restore-testing";
 import { ServerDataAccess } from "../components/server-data-access";
-import { SiteToSiteVpn } from "../components/site-to-site-vpn";
 import { TenantNetwork } from "../components/tenant-network";
 import { edgeHostName } from "../lib/hosts";
 import { MODE_TRAITS, Mode } from "../lib/modes";
@@ -45,7 +44,7 @@ import { restoredDatabaseProblem } from "./config/stack-config";
 import { alertSubscriptions } from "./alert-subscriptions";
 import { cloudProfile } from "./cloud";
 import { offboardingOf, PlatformReference, StackOutputs, TenantContext } from "./context";
-import { DedicatedCloudTenant, dedicatedHosts, DedicatedProfile, hostName, vpnFailoverNote } from "./dedicated";
+import { customerVpn, DedicatedCloudTenant, dedicatedHosts, DedicatedProfile, hostName, vpnFailoverNote } from "./dedicated";
 import { physicalProfile } from "./physical";
 import { operationsTopicPolicy, publishingServicesKeyStatements } from "./platform-documents";
 import { recoverySwitches } from "./recovery-config";
@@ -155,19 +154,7 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
     );
 
     // VPN modes: the tunnels exist while idle, so the customer configures its device in advance.
-    const vpn = profile.vpn
-        ? new SiteToSiteVpn(
-              `${name}-vpn`,
-              {
-                  vpcId: network.vpcId,
-                  customerGatewayIp: profile.vpn.customerGatewayIp,
-                  bgpAsn: profile.vpn.bgpAsn,
-                  corporateCidrs: [...profile.vpn.corporateCidrs],
-                  propagateToRouteTableIds: [network.routeTableIds.access],
-              },
-              opts,
-          )
-        : undefined;
+    const vpn = customerVpn(name, profile, network, opts);
 
     const domainName = hostName(tenant, baseDomain);
     const frontDoor = switches.active

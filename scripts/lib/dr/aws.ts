@@ -245,18 +245,7 @@ export function sdkAws(): DrAws {
             if (!isDrillDatabase(identifier)) {
                 throw new Error(`dr refuses to delete the database ${identifier}: only the databases drills restored (<target>-drill-<run>) are deleted`);
             }
-            const rds = client("rds", region, () => new RDSClient({ region }));
-            try {
-                const found = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
-                const status = found.DBInstances?.[0]?.DBInstanceStatus;
-                if (status !== "deleting") {
-                    await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: identifier, SkipFinalSnapshot: true, DeleteAutomatedBackups: true }));
-                }
-                return false;
-            } catch (error) {
-                if (error instanceof DBInstanceNotFoundFault || (error as Error).name === "DBInstanceNotFoundFault") return true;
-                throw error;
-            }
+            return deleteInstanceWithoutSnapshot(client("rds", region, () => new RDSClient({ region })), identifier);
         },
         async masterSecret(region, identifier) {
             const rds = client("rds", region, () => new RDSClient({ region }));
@@ -391,17 +380,7 @@ export function sdkAws(): DrAws {
             if (identifier !== failbackNames(production, runId).restored) {
                 throw new Error(`dr refuses to delete the database ${identifier}: only the instance failback's restore job created in run ${runId} (${failbackNames(production, runId).restored}) is deleted`);
             }
-            const rds = client("rds", region, () => new RDSClient({ region }));
-            try {
-                const status = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }))).DBInstances?.[0]?.DBInstanceStatus;
-                if (status !== "deleting") {
-                    await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: identifier, SkipFinalSnapshot: true, DeleteAutomatedBackups: true }));
-                }
-                return false;
-            } catch (error) {
-                if (error instanceof DBInstanceNotFoundFault || (error as Error).name === "DBInstanceNotFoundFault") return true;
-                throw error;
-            }
+            return deleteInstanceWithoutSnapshot(client("rds", region, () => new RDSClient({ region })), identifier);
         },
         async deleteFailbackSnapshot(region, identifier, production, runId) {
             const names = failbackNames(production, runId);
@@ -460,6 +439,23 @@ export function drillInstanceId(region: string, instanceArn: string): string {
         throw new Error(`dr refuses to terminate "${instanceArn.slice(0, 100)}": only an EC2 instance a drill's restore job created in ${region} is terminated`);
     }
     return match[2]!;
+}
+
+/**
+ * Deletes an RDS instance no stack owns (a drill's, or failback's intermediate one: the callers
+ * guard which) without a final snapshot; true once it is gone, false while RDS deletes it.
+ */
+async function deleteInstanceWithoutSnapshot(rds: RDSClient, identifier: string): Promise<boolean> {
+    try {
+        const status = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }))).DBInstances?.[0]?.DBInstanceStatus;
+        if (status !== "deleting") {
+            await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: identifier, SkipFinalSnapshot: true, DeleteAutomatedBackups: true }));
+        }
+        return false;
+    } catch (error) {
+        if (error instanceof DBInstanceNotFoundFault || (error as Error).name === "DBInstanceNotFoundFault") return true;
+        throw error;
+    }
 }
 
 function isCompleted(point: RecoveryPointByBackupVault): boolean {
