@@ -18,24 +18,23 @@ import { Tenant } from "../stacks/config/tenant";
 import { checkOutputPath, EXIT, parseFlags, parseStackTarget, run, UsageError, writeOutputFile, writeStdout } from "./lib/cli";
 import { recoveryOf } from "../lib/platform";
 import { BasePlan, BasePlanError, planBase } from "./lib/plan/base";
-import { BlastGroup, blastRadius } from "./lib/plan/diff/blast-radius";
-import { DiffStack, StackDiff, StackDiffEntry } from "./lib/plan/diff/model";
+import { BlastGroup } from "./lib/plan/diff/blast-radius";
+import { StackDiff, StackDiffEntry } from "./lib/plan/diff/model";
 import { describeGroup, renderStackDiff, replacementsFirst, replacementWarning } from "./lib/plan/diff/render";
-import { diffPlans } from "./lib/plan/diff/stacks";
-import { canonicalJson } from "./lib/plan/engine";
-import { CommentStack, CostSummary, renderComments } from "./lib/plan/markdown";
-import { PlanDocument, planFleet, PLAN_VERSION, TenantPlan } from "./lib/plan/fleet";
-import { costDelta } from "./lib/cost/delta";
-import { estimateStack } from "./lib/cost/estimate";
-import { planExitCode, withViolations } from "./lib/plan/policy";
+import { renderComments } from "./lib/plan/markdown";
+import { FleetShard, PlanDocument, shardOf, TenantPlan } from "./lib/plan/fleet";
 import { renderSummary } from "./lib/plan/summary";
 import { describeOffboarding } from "./lib/plan/offboarding";
 import { BaseRefError, checkDeletedTenants } from "./lib/lifecycle";
+import { DiffedSlim, emitPlan, EmitOptions, planPass, planWorkDir, spillSource } from "./lib/plan/stream/run";
+import { orderShards, shardKey, ShardError, shardSource, writeShard } from "./lib/plan/stream/shard";
+import { baseArgsForShard, inputDigest } from "./lib/plan/stream/inputs";
 
 const ROOT = path.resolve(__dirname, "..");
 
 export const USAGE = `Usage: npm run plan -- [TENANT | FILE.yaml | platform | platform-REGION ...] [--all] [--json] [--config KEY=VALUE ...] [--isolated]
-                            [--base REF [--markdown FILE]]
+                            [--base REF [--markdown FILE]] [--shard I/N [--out FILE]]
+       npm run plan -- merge SHARD.json ... [--json] [--markdown FILE]
 
 Plans the resource graph each stack would deploy, offline (no credentials, no Pulumi CLI).
 
@@ -58,6 +57,11 @@ Plans the resource graph each stack would deploy, offline (no credentials, no Pu
                      file said status: offboarding
   --markdown FILE    with --base: write the diff as pull-request comments, FILE and, when one
                      comment cannot hold it (65,536 characters), FILE-2.md, FILE-3.md ...
+  --shard I/N        with --all: plan only slice I of N (the tenants by id, cut into N runs of
+                     about equal weight) and write it as a shard document (to --out FILE, else
+                     stdout); "npm run plan -- merge" of all N prints what the plan without
+                     --shard prints, byte for byte (see npm run plan -- merge --help)
+  --out FILE         with --shard: the shard document's file
   -h, --help         show this help
 
 Exit codes: 0 planned, 1 a tenant file is invalid, or a planned value breaks AWS's rules or a
@@ -79,6 +83,10 @@ export interface PlanRequest {
     readonly base?: string;
     /** --markdown: the first comment file. */
     readonly markdown?: string;
+    /** --shard I/N: plan only this slice, as a shard document for `plan merge`. */
+    readonly shard?: FleetShard;
+    /** --out: where the shard document goes (default stdout). */
+    readonly out?: string;
 }
 
 export function parseRequest(argv: string[]): PlanRequest | "help" {
@@ -89,6 +97,8 @@ export function parseRequest(argv: string[]): PlanRequest | "help" {
         config: { type: "string", multiple: true, default: [] },
         base: { type: "string" },
         markdown: { type: "string" },
+        shard: { type: "string" },
+        out: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
     });
     if (values.help) {
@@ -127,6 +137,26 @@ export function parseRequest(argv: string[]): PlanRequest | "help" {
     if (values.markdown !== undefined) {
         checkOutputPath("--markdown", values.markdown);
     }
+    let shard: FleetShard | undefined;
+    if (values.shard !== undefined) {
+        const match = /^([1-9]\d{0,3})\/([1-9]\d{0,3})$/.exec(values.shard);
+        if (!match || Number(match[1]) > Number(match[2])) {
+            throw new UsageError(`--shard expects I/N with 1 <= I <= N <= 9999 (e.g. 2/4), got "${values.shard.slice(0, 80)}"`);
+        }
+        if (!all || positionals.length > 0) {
+            throw new UsageError("--shard slices the whole fleet: use it with --all (and no TENANT, FILE or platform arguments)");
+        }
+        if (values.markdown !== undefined || values.json) {
+            throw new UsageError("--shard writes a shard document, not the plan: give --json or --markdown to `npm run plan -- merge` of all the shards");
+        }
+        shard = { index: Number(match[1]), count: Number(match[2]) };
+    }
+    if (values.out !== undefined) {
+        if (shard === undefined) {
+            throw new UsageError("--out is where a shard document goes: it needs --shard I/N");
+        }
+        checkOutputPath("--out", values.out);
+    }
     return {
         all,
         platform,
@@ -138,6 +168,8 @@ export function parseRequest(argv: string[]): PlanRequest | "help" {
         json: values.json === true,
         ...(values.base !== undefined ? { base: values.base } : {}),
         ...(values.markdown !== undefined ? { markdown: values.markdown } : {}),
+        ...(shard ? { shard } : {}),
+        ...(values.out !== undefined ? { out: values.out } : {}),
     };
 }
 
@@ -162,33 +194,6 @@ function log(message: string, fields: Record<string, unknown> = {}): void {
 
 type DiffedStack = TenantPlan & { readonly diff: StackDiff };
 
-/** The head's stacks with their diff, then the stacks only the base has (removed, without resources). */
-export function withDiff(head: readonly TenantPlan[], base: readonly TenantPlan[], entries: readonly StackDiffEntry[]): DiffedStack[] {
-    const diffs = new Map(entries.map((entry) => [entry.tenant, entry.diff]));
-    const present = new Set(head.map((stack) => stack.tenant));
-    const removed: TenantPlan[] = base
-        .filter((stack) => !present.has(stack.tenant))
-        .map((stack) => ({ tenant: stack.tenant, mode: stack.mode, region: stack.region, source: stack.source, resources: [], outputs: {}, violations: [] }));
-    return [...head, ...removed].map((stack) => ({ ...stack, diff: diffs.get(stack.tenant)! }));
-}
-
-/** Each stack's monthly cost before and after; undefined (not estimated) when the estimate fails. */
-function costSummaries(base: readonly TenantPlan[], head: readonly TenantPlan[]): Map<string, CostSummary> | undefined {
-    try {
-        const before = new Map(base.map((stack) => [stack.tenant, estimateStack(stack)]));
-        const after = new Map(head.map((stack) => [stack.tenant, estimateStack(stack)]));
-        const summaries = new Map<string, CostSummary>();
-        for (const tenant of new Set([...before.keys(), ...after.keys()])) {
-            const delta = costDelta(before.get(tenant), after.get(tenant));
-            summaries.set(tenant, { beforeUsd: delta.beforeUsd, afterUsd: delta.afterUsd, deltaUsd: delta.deltaUsd, unknownItems: delta.unknown.length });
-        }
-        return summaries;
-    } catch (error) {
-        log("cost not estimated", { reason: (error as Error).message });
-        return undefined;
-    }
-}
-
 /** Writes the comments to FILE, FILE-2.md ...; removes numbered files a previous, longer run left. */
 export function writeComments(file: string, comments: readonly string[]): string[] {
     const { dir, name, ext } = path.parse(path.resolve(file));
@@ -202,7 +207,7 @@ export function writeComments(file: string, comments: readonly string[]): string
     return files;
 }
 
-function renderDiffReadable(stacks: readonly DiffedStack[], groups: readonly BlastGroup[], document: PlanDocument, baseRef: string): string {
+function renderDiffReadable(stacks: readonly DiffedStack[], groups: readonly BlastGroup[], document: Omit<PlanDocument, "tenants"> & { readonly tenants: [] }, baseRef: string): string {
     const unchanged = stacks.filter((stack) => stack.diff.status === "unchanged");
     // Replacements that lose data or need someone outside the repository come before anything else.
     const warnings = stacks.flatMap((stack) => replacementsFirst(stack.diff.changed).flatMap((change) => replacementWarning(stack.tenant, change) ?? []));
@@ -238,16 +243,6 @@ function renderDiffReadable(stacks: readonly DiffedStack[], groups: readonly Bla
     return `${sections.join("\n\n")}\n`;
 }
 
-/** What the first comment says besides the table: problems, warnings and what the plan stood in for. */
-function notes(document: PlanDocument): string[] {
-    return [
-        ...document.errors.map((problem) => `problem (the validator or AWS refuses it): ${problem.file}:${problem.line}:${problem.column}: ${problem.path}: ${problem.message}`),
-        ...(document.warnings ?? []).map((problem) => `warning: ${problem.file}:${problem.line}:${problem.column}: ${problem.path}: ${problem.message}`),
-        ...(document.placeholderSecrets?.length ? [`secret config planned with a placeholder: ${document.placeholderSecrets.join(", ")}`] : []),
-        ...(document.standInConfig?.length ? [`platform config planned with a stand-in: ${document.standInConfig.join(", ")}`] : []),
-    ];
-}
-
 /** Validates what the request names; returns the valid tenants and every problem found. */
 export function selectTenants(request: PlanRequest): { tenants: Tenant[]; problems: Problem[]; regions: string[]; fleet: readonly Tenant[] } {
     const problems: Problem[] = [];
@@ -276,16 +271,101 @@ export function selectTenants(request: PlanRequest): { tenants: Tenant[]; proble
     return { tenants: unique, problems: sortProblems(uniqueProblems), regions, fleet: everything.tenants };
 }
 
+/** The base's plan command arguments: the head's selection, or for a shard only the stacks it needs. */
+function baseSelection(request: PlanRequest, shard: { tenants: readonly Tenant[]; fleet: readonly Tenant[]; shard: FleetShard } | undefined): string[] {
+    if (shard === undefined) {
+        return selectionArgs(request);
+    }
+    return baseArgsForShard({ repo: ROOT, ref: request.base!, shard: shard.shard, slice: shard.tenants.map((tenant) => tenant.id), fleet: shard.fleet.map((tenant) => tenant.id), config: request.config });
+}
+
+/** The output of pass 2 as the request asks for it: JSON, summary, readable diff, comments. */
+function emitOptions(json: boolean, markdown: string | undefined, baseRef: string | undefined): EmitOptions {
+    return {
+        fd: 1,
+        json,
+        log,
+        ...(markdown !== undefined && baseRef !== undefined
+            ? {
+                  markdown: (input) => {
+                      const comments = renderComments({ baseRef, ...input }, { artifactHint: `npm run plan -- --all --base ${baseRef} --json` });
+                      const files = writeComments(markdown, comments);
+                      log("wrote the pull-request comment(s)", { files: files.map((file) => path.relative(process.cwd(), file)), characters: comments.map((comment) => comment.length) });
+                  },
+              }
+            : {}),
+        ...(baseRef !== undefined ? { readableDiff: (input) => renderDiffReadable(input.stacks as DiffedSlim[], input.groups, input.document, baseRef) } : {}),
+    };
+}
+
+export const MERGE_USAGE = `Usage: npm run plan -- merge SHARD.json ... [--json] [--markdown FILE]
+
+Joins the shard documents of one plan (npm run plan -- --all [--base REF] --shard I/N --out SHARD.json,
+all N of them, in any order) into what the plan without --shard prints: the same bytes.
+
+  --json           print the plan document (the plan contract) on stdout
+  --markdown FILE  the shards were planned with --base: write the diff as pull-request comments
+  -h, --help       show this help
+
+Exit codes: as the plan's (0, 1 a problem, 3 a mandatory policy violated); 2 usage error, or
+shards that are not all of one plan (missing, twice, truncated, of another commit or selection).
+`;
+
+async function merge(argv: string[]): Promise<number> {
+    const { values, positionals } = parseFlags(argv, {
+        json: { type: "boolean", default: false },
+        markdown: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+    });
+    if (values.help) {
+        await writeStdout(MERGE_USAGE);
+        return EXIT.ok;
+    }
+    if (positionals.length === 0) {
+        throw new UsageError("merge needs the shard documents: npm run plan -- merge SHARD.json ...");
+    }
+    if (values.markdown !== undefined) {
+        checkOutputPath("--markdown", values.markdown);
+    }
+    try {
+        const shards = orderShards(positionals);
+        const first = shards[0]!.header.pass;
+        if (values.markdown !== undefined && first.base === undefined) {
+            throw new UsageError("--markdown needs shards planned with --base REF: the comment shows what changes against REF");
+        }
+        log("merging", { shards: shards.length, stacks: shards.reduce((sum, shard) => sum + shard.header.stacks, 0) });
+        const result = emitPlan(
+            shards.map((shard) => shard.header.pass),
+            shards.map((shard) => shardSource(shard.file, shard.header)),
+            emitOptions(values.json === true, values.markdown, first.base?.ref),
+        );
+        return result.exitCode;
+    } catch (error) {
+        if (error instanceof ShardError) {
+            process.stderr.write(`plan merge: ${error.message}\n`);
+            return EXIT.usage;
+        }
+        throw error;
+    }
+}
+
 export async function main(argv: string[]): Promise<number> {
+    if (argv[0] === "merge") {
+        return merge(argv.slice(1));
+    }
     const request = parseRequest(argv);
     if (request === "help") {
         await writeStdout(USAGE);
         return EXIT.ok;
     }
+    const selected = selectTenants(request);
+    const { tenants, regions } = selected;
+    const shard = request.shard === undefined ? undefined : { shard: request.shard, tenants: shardOf([...tenants].sort((a, b) => a.id.localeCompare(b.id)), request.shard), fleet: tenants };
     // The base first: a ref that cannot be planned fails before the long plan of the working tree.
     let base: BasePlan | undefined;
+    const workDir = planWorkDir();
     try {
-        base = request.base === undefined ? undefined : await planBase({ repo: ROOT, ref: request.base, planArgs: selectionArgs(request), log });
+        base = request.base === undefined ? undefined : await planBase({ repo: ROOT, ref: request.base, planArgs: baseSelection(request, shard), log, outputDir: workDir });
     } catch (error) {
         if (error instanceof BasePlanError) {
             process.stderr.write(`plan: ${error.message}\n`);
@@ -293,8 +373,6 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw error;
     }
-    const selected = selectTenants(request);
-    const { tenants, regions } = selected;
     let problems = selected.problems;
     if (request.base !== undefined && request.all) {
         // The fleet check: a tenant file deleted while its tenant is active is refused (lifecycle.ts).
@@ -309,33 +387,31 @@ export async function main(argv: string[]): Promise<number> {
         }
     }
     if (!request.json) {
-        process.stderr.write(`planning ${tenants.length} tenant(s) and the platform of ${[...new Set([...regions, ...tenants.map((t) => t.region)])].length} region(s) offline...\n`);
+        process.stderr.write(`planning ${shard ? `${shard.tenants.length} of ` : ""}${tenants.length} tenant(s) and the platform of ${[...new Set([...regions, ...tenants.map((t) => t.region)])].length} region(s) offline...\n`);
     }
-    const planned = await planFleet({ tenants, platformRegions: regions, config: request.config, fleet: selected.fleet });
-    const checked = withViolations({ ...planned, version: PLAN_VERSION as typeof PLAN_VERSION, errors: sortProblems([...problems, ...planned.errors]) });
-    const document: PlanDocument = { ...checked, tenants: checked.tenants.map((plan) => ({ ...plan, cost: estimateStack(plan) })) };
-    if (base === undefined || request.base === undefined) {
-        await writeStdout(request.json ? `${canonicalJson(document)}\n` : renderSummary(document));
-        return planExitCode(document);
+    const spill = path.join(workDir, "stacks.jsonl");
+    const pass = await planPass({
+        tenants,
+        platformRegions: regions,
+        config: request.config,
+        fleet: selected.fleet,
+        problems,
+        spill,
+        ...(request.shard ? { shard: request.shard } : {}),
+        ...(base !== undefined ? { base: { ref: request.base!, commit: base.commit, file: base.file, document: base.document } } : {}),
+    });
+    if (request.shard !== undefined) {
+        const key = shardKey([inputDigest(ROOT, selected.fleet), JSON.stringify(selectionArgs(request)), request.base ?? "", base?.commit ?? "", String(request.shard.count)]);
+        const out = request.out ?? path.join(workDir, "shard.json");
+        writeShard(out, { shard: request.shard, key, pass }, spill);
+        if (request.out === undefined) {
+            await writeStdout(fs.readFileSync(out, "utf8"));
+        } else {
+            log("wrote the shard", { file: request.out, shard: `${request.shard.index}/${request.shard.count}`, stacks: pass.stackFacts.length });
+        }
+        return EXIT.ok;
     }
-    const baseStacks = base.document.tenants as TenantPlan[];
-    const entries = diffPlans({ tenants: baseStacks as DiffStack[] }, { tenants: document.tenants });
-    const stacks = withDiff(document.tenants, baseStacks, entries);
-    const groups = blastRadius(entries);
-    if (request.markdown !== undefined) {
-        const comments = renderComments(
-            { baseRef: request.base, stacks: stacks as CommentStack[], blastRadius: groups, costs: costSummaries(baseStacks, document.tenants), notes: notes(document) },
-            { artifactHint: `npm run plan -- --all --base ${request.base} --json` },
-        );
-        const files = writeComments(request.markdown, comments);
-        log("wrote the pull-request comment(s)", { files: files.map((file) => path.relative(process.cwd(), file)), characters: comments.map((comment) => comment.length) });
-    }
-    if (request.json) {
-        await writeStdout(`${canonicalJson({ ...document, tenants: stacks, blastRadius: groups, base: { ref: request.base, commit: base.commit } })}\n`);
-    } else {
-        await writeStdout(renderDiffReadable(stacks, groups, document, request.base));
-    }
-    return planExitCode(document);
+    return emitPlan([pass], [spillSource(spill)], emitOptions(request.json, request.markdown, request.base)).exitCode;
 }
 
 if (require.main === module) {

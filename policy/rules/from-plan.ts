@@ -59,26 +59,11 @@ export function tenantMarkers(plan: PlannedStack): string[] {
     return [...new Set([...ids, ...networks])].sort();
 }
 
-/** Every tenant's markers, computed once per document (a fleet of N tenants would otherwise cost N^2). */
-const fleetMarkersOf = new WeakMap<object, PolicySettings["otherTenants"]>();
-
-function fleetMarkers(document: { readonly tenants: readonly PlannedStack[] }): PolicySettings["otherTenants"] {
-    let markers = fleetMarkersOf.get(document);
-    if (!markers) {
-        // A recovery environment's markers are its production tenant's (`acme-recovery`'s are acme's).
-        markers = document.tenants
-            .filter((stack) => stack.mode !== "platform")
-            .map((stack) => ({ tenant: recoveryTargetOf(stack.tenant)?.production ?? stack.tenant, markers: tenantMarkers(stack) }));
-        fleetMarkersOf.set(document, markers);
-    }
-    return markers;
-}
-
 /** Modes served by the shared app (`url` is the shared app's): they own no host name. */
 const SHARED_APP_MODES: readonly string[] = ["saas"];
 
 /** The host of a stack's `url` output, where it has one of its own. */
-function hostOf(plan: PlannedStack): string | undefined {
+function hostOf(plan: Pick<PlannedStack, "tenant" | "mode" | "outputs">): string | undefined {
     const url = plan.outputs?.url;
     // A recovery environment serves its production tenant's host name: the production stack declares it.
     if (plan.mode === "platform" || SHARED_APP_MODES.includes(plan.mode) || typeof url !== "string" || recoveryTargetOf(plan.tenant) !== undefined) {
@@ -91,45 +76,74 @@ function hostOf(plan: PlannedStack): string | undefined {
     }
 }
 
-const fleetHostsOf = new WeakMap<object, HostOwnership>();
-
 /**
- * The platform's base domain (from its platform stacks' `baseDomain` output; the default where the
- * document has none) and the host each tenant declares, the host of its `url` output.
+ * What the fleet rules and the settings read of one stack, small enough to keep for every stack of
+ * a fleet while the stacks themselves are not held (the streaming plan keeps these, not the stacks).
  */
-function fleetHosts(document: { readonly tenants: readonly PlannedStack[] }): HostOwnership {
-    let hosts = fleetHostsOf.get(document);
-    if (!hosts) {
-        const bases = document.tenants.filter((stack) => stack.mode === "platform").map((stack) => stack.outputs?.baseDomain);
-        const baseDomain = bases.find((base): base is string => typeof base === "string") ?? DEFAULT_BASE_DOMAIN;
-        const tenants = document.tenants.flatMap((stack) => {
-            const host = hostOf(stack);
-            return host === undefined ? [] : [{ tenant: stack.tenant, host }];
-        });
-        hosts = { baseDomain, tenants };
-        fleetHostsOf.set(document, hosts);
-    }
-    return hosts;
+export interface StackFleetFacts {
+    readonly tenant: string;
+    readonly mode: string;
+    readonly region?: string;
+    readonly recoveryOf?: string;
+    /** A tenant's markers (tenantMarkers); absent for a platform stack. */
+    readonly markers?: readonly string[];
+    /** The host of its `url`, where it serves one of its own. */
+    readonly host?: string;
+    /** A platform's `operationsCidrs` output. */
+    readonly operationsCidrs?: readonly string[];
+    /** A platform's `baseDomain` output. */
+    readonly baseDomain?: unknown;
 }
 
-type FleetStacks = NonNullable<PolicySettings["fleet"]>;
-
-const fleetStacksOf = new WeakMap<object, FleetStacks>();
-
-/** The stacks of the document: name, mode, region and `recoveryOf`, computed once per document. */
-function fleetStacks(document: { readonly tenants: readonly PlannedStack[] }): FleetStacks {
-    let fleet = fleetStacksOf.get(document);
-    if (!fleet) {
-        fleet = document.tenants.map((stack) => ({
-            stack: stack.tenant,
-            mode: stack.mode,
-            ...(typeof stack.region === "string" ? { region: stack.region } : {}),
-            ...(typeof stack.recoveryOf === "string" ? { recoveryOf: stack.recoveryOf } : {}),
-        }));
-        fleetStacksOf.set(document, fleet);
-    }
-    return fleet;
+export function stackFleetFacts(plan: PlannedStack): StackFleetFacts {
+    const host = hostOf(plan);
+    return {
+        tenant: plan.tenant,
+        mode: plan.mode,
+        ...(typeof plan.region === "string" ? { region: plan.region } : {}),
+        ...(typeof plan.recoveryOf === "string" ? { recoveryOf: plan.recoveryOf } : {}),
+        ...(plan.mode !== "platform" ? { markers: tenantMarkers(plan) } : {}),
+        ...(host !== undefined ? { host } : {}),
+        ...(plan.mode === "platform" && Array.isArray(plan.outputs?.operationsCidrs) ? { operationsCidrs: plan.outputs.operationsCidrs as string[] } : {}),
+        ...(plan.mode === "platform" ? { baseDomain: plan.outputs?.baseDomain } : {}),
+    };
 }
+
+/** What the settings of every stack share: computed once per fleet (per stack it would cost N^2). */
+export interface PolicyFleet {
+    readonly operationsCidrs: readonly string[];
+    readonly otherTenants: PolicySettings["otherTenants"];
+    readonly hosts: HostOwnership;
+    readonly fleet: NonNullable<PolicySettings["fleet"]>;
+}
+
+/** The fleet the settings are drawn from: the facts of the document's stacks, in its order. */
+export function policyFleet(stacks: readonly StackFleetFacts[]): PolicyFleet {
+    const platforms = stacks.filter((stack) => stack.mode === "platform");
+    const fromPlatforms = platforms.flatMap((platform) => platform.operationsCidrs ?? []);
+    const operationsCidrs = fromPlatforms.length > 0 ? [...new Set(fromPlatforms)] : operationsCidrsOf({ networkCidr: DEFAULT_PLATFORM_NETWORK });
+    // A recovery environment's markers are its production tenant's (`acme-recovery`'s are acme's).
+    const otherTenants = stacks
+        .filter((stack) => stack.mode !== "platform")
+        .map((stack) => ({ tenant: recoveryTargetOf(stack.tenant)?.production ?? stack.tenant, markers: stack.markers ?? [] }));
+    const baseDomain = platforms.map((stack) => stack.baseDomain).find((base): base is string => typeof base === "string") ?? DEFAULT_BASE_DOMAIN;
+    const hosts: HostOwnership = { baseDomain, tenants: stacks.flatMap((stack) => (stack.host === undefined ? [] : [{ tenant: stack.tenant, host: stack.host }])) };
+    const fleet = stacks.map((stack) => ({
+        stack: stack.tenant,
+        mode: stack.mode,
+        ...(stack.region !== undefined ? { region: stack.region } : {}),
+        ...(stack.recoveryOf !== undefined ? { recoveryOf: stack.recoveryOf } : {}),
+    }));
+    return { operationsCidrs, otherTenants, hosts, fleet };
+}
+
+/** The settings of one stack of a fleet (see {@link settingsFor}). */
+export function settingsFromFleet(plan: Pick<PlannedStack, "mode">, fleet: PolicyFleet, today: Date = new Date()): PolicySettings {
+    return { operationsCidrs: fleet.operationsCidrs, otherTenants: plan.mode === "platform" ? [] : fleet.otherTenants, hosts: fleet.hosts, fleet: fleet.fleet, today: isoDay(today) };
+}
+
+/** The fleet of a document held whole, computed once per document. */
+const policyFleetOf = new WeakMap<object, PolicyFleet>();
 
 /**
  * The settings a plan document implies: operations CIDRs from its platform stacks (the defaults
@@ -139,8 +153,10 @@ function fleetStacks(document: { readonly tenants: readonly PlannedStack[] }): F
  * `today`: the day calendar rules judge on (default: the current day, UTC; tests hand one in).
  */
 export function settingsFor(plan: PlannedStack, document: { readonly tenants: readonly PlannedStack[] }, today: Date = new Date()): PolicySettings {
-    const platforms = document.tenants.filter((candidate) => candidate.mode === "platform");
-    const fromPlatforms = platforms.flatMap((platform) => (Array.isArray(platform.outputs?.operationsCidrs) ? (platform.outputs.operationsCidrs as string[]) : []));
-    const operationsCidrs = fromPlatforms.length > 0 ? [...new Set(fromPlatforms)] : operationsCidrsOf({ networkCidr: DEFAULT_PLATFORM_NETWORK });
-    return { operationsCidrs, otherTenants: plan.mode === "platform" ? [] : fleetMarkers(document), hosts: fleetHosts(document), fleet: fleetStacks(document), today: isoDay(today) };
+    let fleet = policyFleetOf.get(document);
+    if (!fleet) {
+        fleet = policyFleet(document.tenants.map(stackFleetFacts));
+        policyFleetOf.set(document, fleet);
+    }
+    return settingsFromFleet(plan, fleet, today);
 }

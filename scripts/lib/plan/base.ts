@@ -9,6 +9,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
+import { IndexedDocument, indexDocument } from "./stream/document";
+
 /** The base ref cannot be planned (not a commit, no plan command, its plan failed): exit 2. */
 export class BasePlanError extends Error {
     constructor(
@@ -30,13 +32,19 @@ export interface BasePlanOptions {
     readonly log?: (message: string, fields?: Record<string, unknown>) => void;
     /** The longest the base's plan may take. */
     readonly timeoutMs?: number;
+    /** The folder the base's plan document is written to (default: a new temporary folder, removed at exit). */
+    readonly outputDir?: string;
 }
 
 export interface BasePlan {
     /** The commit the ref resolved to. */
     readonly commit: string;
-    /** The base's plan document, as its plan command printed it. */
-    readonly document: { readonly tenants: unknown[]; readonly [key: string]: unknown };
+    /**
+     * The base's plan document as its plan command printed it, on disk (a fleet's plan is too large
+     * to hold), indexed stack by stack; a document not in canonical form is rewritten canonically.
+     */
+    readonly file: string;
+    readonly document: IndexedDocument;
     /** The base's plan command exit code (0, 1 an invalid file, 3 a policy): the document is there either way. */
     readonly exitCode: number;
 }
@@ -120,14 +128,19 @@ export async function planBase(options: BasePlanOptions): Promise<BasePlan> {
         }
         const args = ["run", "-s", "plan", "--", ...baseArgs(options.repo, worktree, options.planArgs), "--json"];
         log("planning the base", { command: `npm ${args.join(" ")}` });
-        const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-            const out: Buffer[] = [];
+        const outputDir = options.outputDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "plan-base-out-"));
+        if (options.outputDir === undefined) {
+            process.once("exit", () => fs.rmSync(outputDir, { recursive: true, force: true }));
+        }
+        const output = path.join(outputDir, "base.json");
+        const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
             const err: Buffer[] = [];
-            child = spawn("npm", args, { cwd: worktree, env: { ...process.env, FORCE_COLOR: "0" }, stdio: ["ignore", "pipe", "pipe"], timeout: options.timeoutMs ?? 15 * 60_000 });
-            child.stdout!.on("data", (chunk: Buffer) => out.push(chunk));
+            const out = fs.openSync(output, "w");
+            child = spawn("npm", args, { cwd: worktree, env: { ...process.env, FORCE_COLOR: "0" }, stdio: ["ignore", out, "pipe"], timeout: options.timeoutMs ?? 15 * 60_000 });
+            fs.closeSync(out);
             child.stderr!.on("data", (chunk: Buffer) => err.push(chunk));
             child.on("error", reject);
-            child.on("close", (status) => resolve({ code: status, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+            child.on("close", (status) => resolve({ code: status, stderr: Buffer.concat(err).toString("utf8") }));
         });
         if (interrupted) {
             throw new BasePlanError(`interrupted (${interrupted})`, 130);
@@ -135,17 +148,16 @@ export async function planBase(options: BasePlanOptions): Promise<BasePlan> {
         if (code !== 0 && code !== 1 && code !== 3) {
             throw new BasePlanError(`its plan command exited ${String(code)}:\n${tail(stderr)}`);
         }
-        let document: BasePlan["document"];
+        let indexed: ReturnType<typeof indexDocument>;
         try {
-            document = JSON.parse(stdout) as BasePlan["document"];
-        } catch {
-            throw new BasePlanError(`its plan command did not print a JSON document (too old for --json?):\n${tail(stderr || stdout)}`);
+            indexed = indexDocument(output, path.join(outputDir, "base.canonical.json"));
+        } catch (error) {
+            const printed = fs.statSync(output).size < 65_536 ? fs.readFileSync(output, "utf8") : "";
+            throw new BasePlanError(`its plan command did not print a plan document (too old for --json?): ${(error as Error).message}:\n${tail(stderr || printed)}`);
         }
-        if (!Array.isArray(document?.tenants)) {
-            throw new BasePlanError("its plan document has no tenants array");
-        }
-        log("planned the base", { stacks: document.tenants.length, exitCode: code });
-        return { commit, document, exitCode: code };
+        const document = indexed.document;
+        log("planned the base", { stacks: document.stacks.length, exitCode: code });
+        return { commit, file: indexed.file, document, exitCode: code };
     } finally {
         process.removeListener("SIGINT", onSignal);
         process.removeListener("SIGTERM", onSignal);

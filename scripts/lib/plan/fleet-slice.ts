@@ -13,6 +13,7 @@ import type { TenantPlan } from "./fleet";
 import { StackOutputsSnapshot } from "./mocks";
 import { offboardingPlan } from "./offboarding";
 import { awsRuleErrors, planFailure } from "./stack-errors";
+import { BaseSource, StackRecord, toRecord } from "./stream/record";
 
 /** Config keys whose values the plan treats as secret: the program's secret keys and any secret-looking one. */
 export function secretKeys(config: Readonly<Record<string, string>>): string[] {
@@ -29,18 +30,37 @@ export interface PlanSliceInput {
     readonly stackOutputs: ReadonlyArray<readonly [string, StackOutputsSnapshot]>;
     /** PlanStackOptions.patchInternals. */
     readonly patchInternals?: boolean;
+    /**
+     * Hand each stack on as a record (stream/record.ts: its JSON line, facts, and with `base` its
+     * diff) instead of the plan itself: the streaming plan's form, made in the planning thread.
+     */
+    readonly records?: { readonly base?: BaseSource };
 }
 
 export interface PlanSliceResult {
+    /** The stacks planned, in order (empty when `records` was asked for). */
     readonly tenants: TenantPlan[];
+    /** With `records`: the stacks' records, in order. */
+    readonly records?: StackRecord[];
     readonly errors: Problem[];
 }
 
 /** Plans tenants one after another in this thread. */
 export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult> {
     const stackOutputs = new Map(input.stackOutputs);
-    const tenants: TenantPlan[] = [];
+    const planned: TenantPlan[] = [];
     const errors: Problem[] = [];
+    // Records are made as each stack is planned, so that a chunk never holds its plans twice.
+    const records: StackRecord[] | undefined = input.records ? [] : undefined;
+    const tenants = {
+        push(plan: TenantPlan): void {
+            if (records) {
+                records.push(toRecord(plan, input.records!.base));
+            } else {
+                planned.push(plan);
+            }
+        },
+    };
     for (const tenant of input.tenants) {
         try {
             const { plan } = await planStack({
@@ -82,5 +102,5 @@ export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult>
             }
         }
     }
-    return { tenants, errors };
+    return { tenants: planned, ...(records ? { records } : {}), errors };
 }

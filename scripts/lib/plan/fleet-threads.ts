@@ -7,7 +7,7 @@ import { Worker } from "node:worker_threads";
 
 import { Mode } from "../../../lib/modes";
 import { Tenant } from "../../../stacks/config/tenant";
-import { planSlice, PlanSliceResult } from "./fleet-slice";
+import { planSlice, PlanSliceInput, PlanSliceResult } from "./fleet-slice";
 import { StackOutputsSnapshot } from "./mocks";
 
 /**
@@ -74,6 +74,8 @@ export interface ChunkWork {
     readonly claims: SharedArrayBuffer;
     /** PlanStackOptions.patchInternals, as decided once at the start of the plan. */
     readonly patchInternals: boolean;
+    /** PlanSliceInput.records: each chunk's stacks handed back as records. */
+    readonly records?: PlanSliceInput["records"];
 }
 
 /** What a worker thread posts back: each chunk it planned, a defect, or that it is done. */
@@ -90,7 +92,7 @@ export async function planClaimedChunks(work: ChunkWork, report: (message: Chunk
     const claims = new Int32Array(work.claims);
     for (let chunk = Atomics.add(claims, 0, 1); chunk < work.chunks.length; chunk = Atomics.add(claims, 0, 1)) {
         try {
-            report({ chunk, result: await planSlice({ tenants: work.chunks[chunk]!, config: work.config, stackOutputs: work.stackOutputs, patchInternals: work.patchInternals }) });
+            report({ chunk, result: await planSlice({ tenants: work.chunks[chunk]!, config: work.config, stackOutputs: work.stackOutputs, patchInternals: work.patchInternals, ...(work.records ? { records: work.records } : {}) }) });
         } catch (error) {
             report({ chunk, failure: { message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined } });
             break;

@@ -18,17 +18,16 @@ import { platformProgram, platformRecoveryProgram } from "../../../stacks";
 import { platformRecoveryStackName } from "../../../stacks/platform-recovery";
 import { planStack, PlannedResource, qualifiedStackName } from "./engine";
 import { PlanSliceResult, secretKeys } from "./fleet-slice";
-import { chunkByWeight, ChunkMessage, ChunkWork, planClaimedChunks, planThreads, startChunkWorker } from "./fleet-threads";
+import { chunkByWeight, ChunkMessage, ChunkWork, PLAN_WEIGHT, planClaimedChunks, planThreads, startChunkWorker } from "./fleet-threads";
 import { pulumiInternalsSupported } from "./pulumi-internals";
 import { StackOutputsSnapshot } from "./mocks";
 import { OffboardingPlan } from "./offboarding";
 import { AppliedQuotas, readQuotas } from "./quota-file";
-import { fleetQuotaProblems } from "./quota-problems";
-import { configRecorderProblems } from "./config-recorders";
-import { detectorProblems } from "./guardduty-detectors";
-import { dataSyncProblems } from "./data-syncs";
-import { recordSetProblems } from "./route53-records";
 import { awsRuleErrors, planFailure } from "./stack-errors";
+import { factsOf, fleetProblems, StackFacts } from "./stream/facts";
+import { BaseSource, baseEntryOf, readBaseStack, StackRecord, toRecord } from "./stream/record";
+import { diffStack, replacedIdentities } from "./diff/stacks";
+import { ReplacedIdentity } from "./diff/model";
 
 export const PLAN_VERSION = 1;
 
@@ -128,11 +127,66 @@ export function platformSource(dir: string, region: string): string {
     return `${dir}/${region}.yaml`;
 }
 
+/** A deterministic slice of the fleet: shard `index` (1-based) of `count` (`plan --shard I/N`). */
+export interface FleetShard {
+    readonly index: number;
+    readonly count: number;
+}
+
+/**
+ * The tenants of shard `index` of `count`: consecutive runs of the plan order (tenants by id), cut
+ * where the running weight (PLAN_WEIGHT: about the resources each mode registers) crosses k/count
+ * of the whole, so the shards plan about equal work whatever the mix, and their stacks, joined in
+ * shard order, are the plan's order.
+ */
+export function shardOf<T extends { readonly mode: Mode }>(ordered: readonly T[], shard: FleetShard): T[] {
+    const total = ordered.reduce((sum, tenant) => sum + PLAN_WEIGHT[tenant.mode], 0);
+    const slice: T[] = [];
+    let before = 0;
+    for (const tenant of ordered) {
+        const weight = PLAN_WEIGHT[tenant.mode];
+        // A tenant belongs to the shard its weight's midpoint falls in.
+        const owner = Math.min(shard.count, Math.floor(((before + weight / 2) * shard.count) / Math.max(1, total)) + 1);
+        if (owner === shard.index) {
+            slice.push(tenant);
+        }
+        before += weight;
+    }
+    return slice;
+}
+
+/** What planFleetStacks hands on, stack by stack, in plan order. */
+export type PlannedItem = { readonly plan: TenantPlan } | { readonly record: StackRecord };
+
+export interface FleetStacksOptions extends PlanFleetOptions {
+    /** Hand stacks on as records (stream/record.ts), made in the planning threads; with `base`, diffed. */
+    readonly records?: { readonly base?: Omit<BaseSource, "external"> };
+    /** Plan only this slice of the tenants (the platforms are planned by every shard, shown by the first). */
+    readonly shard?: FleetShard;
+}
+
+export interface FleetStacksResult {
+    /** The problems every shard of the plan meets alike: the platform files', the platform stacks'. */
+    readonly sharedErrors: Problem[];
+    /** The problems of the tenants planned (their stacks' AWS rule breaks, their failures), in plan order. */
+    readonly sliceErrors: Problem[];
+    /** Every platform planned, shown or not (the account's quotas count them all), in plan order. */
+    readonly platformFacts: StackFacts[];
+    /** The facts of every stack handed on, in plan order. */
+    readonly stackFacts: StackFacts[];
+    readonly placeholderSecrets: string[];
+    /** With records and a base: the ids the platforms' diffs replace (for the tenants' diffs). */
+    readonly external: ReplacedIdentity[];
+    /** Nothing was planned: the pinned images file is broken (its problems are the shared errors). */
+    readonly stopped?: true;
+}
+
 /**
  * Plans the platforms of the tenants' regions in this thread, then the tenants in chunks claimed by
- * this thread and the worker threads (fleet-threads.ts); the document is the same whatever the number.
+ * this thread and the worker threads (fleet-threads.ts), handing every shown stack to `emit` in plan
+ * order as soon as it and those before it are planned; nothing is kept of a stack but its facts.
  */
-export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument> {
+export async function planFleetStacks(options: FleetStacksOptions, emit: (item: PlannedItem) => void): Promise<FleetStacksResult> {
     const placeholderSecrets = SECRET_CONFIG_KEYS.filter((key) => options.config?.[key] === undefined);
     const config: Record<string, string> = {
         ...Object.fromEntries(placeholderSecrets.map((key) => [key, PLACEHOLDER_SECRET])),
@@ -141,11 +195,14 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
     const platformFiles = options.platforms ?? loadPlatformFleet();
     // Decided once, here: the threads are told, so that a plan without the patches says so once.
     const patchInternals = options.patchInternals !== false && pulumiInternalsSupported();
+    const platformFacts: StackFacts[] = [];
+    const stackFacts: StackFacts[] = [];
+    const external: ReplacedIdentity[] = [];
     // Every server of every stack boots a pinned image: a broken pin file leaves nothing to plan,
     // and is the plan's one error, positioned (FILE:LINE:COLUMN: PATH), like a broken tenant file.
     const images = readServerImages(repoRoot());
     if (images.problems.length > 0) {
-        return { version: PLAN_VERSION, tenants: [], errors: [...platformFiles.problems, ...images.problems], placeholderSecrets, standInConfig: [] };
+        return { sharedErrors: [...platformFiles.problems, ...images.problems], sliceErrors: [], platformFacts, stackFacts, placeholderSecrets, external, stopped: true };
     }
     const shownRegions = new Set(options.platformRegions ?? []);
     const home = homeRegionOf(platformFiles);
@@ -154,19 +211,49 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
     if (shownRegions.size > 0) {
         shownRegions.add(home);
     }
-    // Every platform planned, shown or not: the account's quotas count them all.
-    const platforms: TenantPlan[] = [];
+    // Only the first shard shows the platforms: joined, the shards show them once, first.
+    const showPlatforms = (options.shard?.index ?? 1) === 1;
     const stackOutputs = new Map<string, StackOutputsSnapshot>();
-    const tenants: TenantPlan[] = [];
     // A broken platform file is the plan's problem like a broken tenant file; its region is not planned.
-    const errors: Problem[] = [...platformFiles.problems];
-    const ordered = [...options.tenants].sort((a, b) => a.id.localeCompare(b.id));
+    const sharedErrors: Problem[] = [...platformFiles.problems];
+    const sliceErrors: Problem[] = [];
+    const everyTenant = [...options.tenants].sort((a, b) => a.id.localeCompare(b.id));
+    const ordered = options.shard ? shardOf(everyTenant, options.shard) : everyTenant;
     const chunks = chunkByWeight(ordered);
-    // Per chunk, its plan or the defect met planning it; filled by whichever thread claimed it.
+    const base = options.records?.base;
+    const handOn = (plan: TenantPlan, withBase: BaseSource | undefined): void => {
+        if (options.records) {
+            const record = toRecord(plan, withBase);
+            stackFacts.push(record.facts);
+            emit({ record });
+        } else {
+            stackFacts.push(factsOf(plan));
+            emit({ plan });
+        }
+    };
+    // Per chunk, its plan or the defect met planning it; filled by whichever thread claimed it, and
+    // emptied as soon as it and every chunk before it are handed on.
     const outcomes: (PlanSliceResult | Error | undefined)[] = chunks.map(() => undefined);
+    let next = 0;
+    const flush = (): void => {
+        for (; next < chunks.length && outcomes[next] !== undefined && !(outcomes[next] instanceof Error); next++) {
+            const outcome = outcomes[next] as PlanSliceResult;
+            for (const record of outcome.records ?? []) {
+                stackFacts.push(record.facts);
+                emit({ record });
+            }
+            for (const plan of outcome.tenants) {
+                stackFacts.push(factsOf(plan));
+                emit({ plan });
+            }
+            sliceErrors.push(...outcome.errors);
+            outcomes[next] = { tenants: [], errors: [] };
+        }
+    };
     const record = (message: ChunkMessage): void => {
         if ("result" in message) {
             outcomes[message.chunk] = message.result;
+            flush();
         } else if ("failure" in message) {
             const error = new Error(message.failure.message);
             error.stack = message.failure.stack ?? error.stack;
@@ -178,13 +265,15 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
     const threads = Math.min(options.threads ?? planThreads(ordered), Math.max(1, chunks.length));
     const workers = Array.from({ length: threads - 1 }, () => startChunkWorker(record));
     try {
+        // The shown platforms: handed on once all are planned (a tenant's diff follows what theirs replace).
+        const shown: TenantPlan[] = [];
         for (const region of regions) {
             const stack = platformStackName(region);
             const settings = platformFiles.settings.get(region);
             if (settings === undefined) {
                 if (!platformFiles.regions.has(region)) {
                     const file = `${platformFiles.dir}/${region}.yaml`;
-                    errors.push({ file, line: 1, column: 1, path: "/", message: `no such file: ${stack} has no platform settings; add ${file} (copy another region's file, set region: ${region}, its offsiteGatewayIp and alertEmails)` });
+                    sharedErrors.push({ file, line: 1, column: 1, path: "/", message: `no such file: ${stack} has no platform settings; add ${file} (copy another region's file, set region: ${region}, its offsiteGatewayIp and alertEmails)` });
                 }
                 continue;
             }
@@ -201,13 +290,13 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
                 });
                 stackOutputs.set(qualifiedStackName(stack), snapshot);
                 const planned: TenantPlan = { tenant: stack, mode: "platform", region, source: platformSource(platformFiles.dir, region), resources: plan.resources, outputs: plan.outputs };
-                platforms.push(planned);
-                errors.push(...awsRuleErrors(stack, planned.source, plan.resources));
+                platformFacts.push(factsOf(planned));
+                sharedErrors.push(...awsRuleErrors(stack, planned.source, plan.resources));
                 if (shownRegions.has(region)) {
-                    tenants.push(planned);
+                    shown.push(planned);
                 }
             } catch (error) {
-                errors.push(planFailure(platformSource(platformFiles.dir, region), error));
+                sharedErrors.push(planFailure(platformSource(platformFiles.dir, region), error));
                 continue;
             }
             // Its recovery environment, right after it (it reads the production platform's outputs).
@@ -231,21 +320,34 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
                     resources: plan.resources,
                     outputs: plan.outputs,
                 };
-                platforms.push(planned);
-                errors.push(...awsRuleErrors(recoveryStack, planned.source, plan.resources));
+                platformFacts.push(factsOf(planned));
+                sharedErrors.push(...awsRuleErrors(recoveryStack, planned.source, plan.resources));
                 if (shownRegions.has(region)) {
-                    tenants.push(planned);
+                    shown.push(planned);
                 }
             } catch (error) {
-                errors.push(planFailure(platformSource(platformFiles.dir, region), error));
+                sharedErrors.push(planFailure(platformSource(platformFiles.dir, region), error));
             }
         }
-        const work: ChunkWork = { chunks, config, stackOutputs: [...stackOutputs], claims: new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT), patchInternals };
+        // What the shown platforms' diffs replace is followed into the tenants' diffs (diffPlans).
+        if (base !== undefined) {
+            for (const plan of shown) {
+                const entry = baseEntryOf({ ...base, external: [] }, plan.tenant);
+                const old = entry === undefined ? undefined : readBaseStack(base.file, entry);
+                external.push(...replacedIdentities(plan.tenant, old, diffStack(old, plan)));
+            }
+        }
+        if (showPlatforms) {
+            shown.forEach((plan) => handOn(plan, base === undefined ? undefined : { ...base, external: [] }));
+        }
+        const records = options.records ? { ...(base !== undefined ? { base: { ...base, external } } : {}) } : undefined;
+        const work: ChunkWork = { chunks, config, stackOutputs: [...stackOutputs], claims: new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT), patchInternals, ...(records ? { records } : {}) };
         for (const { start } of workers) {
             start(work);
         }
         await planClaimedChunks(work, record);
         await Promise.all(workers.map(({ finished }) => finished));
+        flush();
         // A defect is thrown as one thread would have met it: the first in plan order. Only chunks
         // after a defect can be unplanned (every thread stopped at one).
         outcomes.forEach((outcome, chunk) => {
@@ -255,32 +357,39 @@ export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument
             if (outcome === undefined) {
                 throw new Error(`chunk ${chunk} of the fleet was claimed by no thread`);
             }
-            tenants.push(...outcome.tenants);
-            errors.push(...outcome.errors);
         });
     } finally {
         await Promise.all(workers.map(({ worker }) => worker.terminate()));
     }
+    return { sharedErrors, sliceErrors, platformFacts, stackFacts, placeholderSecrets, external };
+}
+
+/** The account's applied quotas: the option, else the checked-in file (whose problems are the plan's). */
+export function appliedQuotas(quotas: AppliedQuotas | undefined): { applied?: AppliedQuotas; problems: Problem[] } {
+    return quotas ? { applied: quotas, problems: [] } : readQuotas(repoRoot());
+}
+
+/**
+ * Plans the platforms of the tenants' regions in this thread, then the tenants in chunks claimed by
+ * this thread and the worker threads (fleet-threads.ts); the document is the same whatever the number.
+ * The whole document is held: fleets of thousands stream instead (scripts/lib/plan/stream/).
+ */
+export async function planFleet(options: PlanFleetOptions): Promise<PlanDocument> {
+    const tenants: TenantPlan[] = [];
+    const planned = await planFleetStacks(options, (item) => {
+        if ("plan" in item) {
+            tenants.push(item.plan);
+        }
+    });
     // A broken quota file is the plan's problem, like a broken tenant file: nothing is counted then.
-    const read = options.quotas ? { applied: options.quotas, problems: [] } : readQuotas(repoRoot());
-    const quotas = read.applied
-        ? fleetQuotaProblems([...platforms, ...tenants.filter((plan) => plan.mode !== "platform")], read.applied)
-        : { errors: read.problems, warnings: [] };
-    errors.push(...quotas.errors);
-    // Records of one name written by several stacks (a failover pair's two sides): Route 53's rules over the fleet.
-    errors.push(...recordSetProblems([...platforms, ...tenants.filter((plan) => plan.mode !== "platform")]));
-    // One GuardDuty detector per account and region: GuardDuty's rule over the fleet.
-    errors.push(...detectorProblems([...platforms, ...tenants.filter((plan) => plan.mode !== "platform")]));
-    // One AWS Config recorder and delivery channel per account and region: Config's rule over the fleet.
-    errors.push(...configRecorderProblems([...platforms, ...tenants.filter((plan) => plan.mode !== "platform")]));
-    // One resource data sync of a name per account and region: SSM's rule over the fleet.
-    errors.push(...dataSyncProblems([...platforms, ...tenants.filter((plan) => plan.mode !== "platform")]));
+    const read = appliedQuotas(options.quotas);
+    const fleet = planned.stopped ? { errors: [], warnings: [] } : fleetProblems(planned.platformFacts, planned.stackFacts, read.applied, read.problems);
     return {
         version: PLAN_VERSION,
         tenants,
-        errors,
-        ...(quotas.warnings.length > 0 ? { warnings: quotas.warnings } : {}),
-        placeholderSecrets,
+        errors: [...planned.sharedErrors, ...planned.sliceErrors, ...fleet.errors],
+        ...(fleet.warnings.length > 0 ? { warnings: fleet.warnings } : {}),
+        placeholderSecrets: planned.placeholderSecrets,
         standInConfig: [],
     };
 }

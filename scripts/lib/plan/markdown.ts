@@ -41,6 +41,11 @@ export interface CommentInput {
     readonly costs?: ReadonlyMap<string, CostSummary>;
     /** Lines for the end of the first comment: invalid files, stand-in config ... */
     readonly notes?: readonly string[];
+    /**
+     * The stacks' sections rendered already (renderSection, as each stack went by: a streamed plan
+     * does not hold the stacks' resources); a stack without one here is rendered from `stacks`.
+     */
+    readonly sections?: ReadonlyMap<string, string>;
 }
 
 export interface CommentOptions {
@@ -80,7 +85,7 @@ export function usd(value: number, signed = false): string {
     return cents === 0 ? `±${amount}` : value < 0 ? `-${amount}` : `+${amount}`;
 }
 
-const hasSection = (stack: CommentStack): boolean => stack.diff.status !== "unchanged" || (stack.violations?.length ?? 0) > 0;
+export const hasSection = (stack: CommentStack): boolean => stack.diff.status !== "unchanged" || (stack.violations?.length ?? 0) > 0;
 
 function costCell(input: CommentInput, tenant: string): string {
     const cost = input.costs?.get(tenant);
@@ -309,7 +314,7 @@ export function renderComments(input: CommentInput, options: CommentOptions = {}
     const parts: string[][] = [[first]];
     let size = first.length;
     for (const stack of input.stacks.filter(hasSection)) {
-        const section = truncateSection(renderSection(input, stack), room, stack.tenant, hint);
+        const section = truncateSection(input.sections?.get(stack.tenant) ?? renderSection(input, stack), room, stack.tenant, hint);
         if (size + section.length + 1 > room) {
             parts.push([]);
             size = 0;

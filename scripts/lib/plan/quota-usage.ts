@@ -72,10 +72,11 @@ export function countUsage(stacks: readonly CountedStack[]): FleetUsage {
             regionUsage = new Map();
             usage.set(region, regionUsage);
         }
-        const current = regionUsage.get(key) ?? { count: 0, byStack: new Map<string, number>() };
-        const byStack = new Map(current.byStack);
-        byStack.set(stack, (byStack.get(stack) ?? 0) + amount);
-        regionUsage.set(key, { count: current.count + amount, byStack });
+        // Counted in place: a copy per addition made a fleet of N stacks cost N^2.
+        const current = (regionUsage.get(key) as { count: number; byStack: Map<string, number> } | undefined) ?? { count: 0, byStack: new Map<string, number>() };
+        current.byStack.set(stack, (current.byStack.get(stack) ?? 0) + amount);
+        current.count += amount;
+        regionUsage.set(key, current);
     };
     const multiRegionTrails: string[] = [];
     for (const stack of stacks) {

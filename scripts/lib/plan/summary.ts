@@ -194,8 +194,29 @@ export function renderTenant(plan: TenantPlan): string {
     return lines.join("\n");
 }
 
-export function renderSummary(document: PlanDocument): string {
-    const sections = document.tenants.map(renderTenant);
+/** What the summary's closing sections read of a whole plan: its fields but the stacks, and totals over them. */
+export interface SummaryTotals {
+    readonly stacks: number;
+    readonly resources: number;
+    readonly estimates: readonly StackEstimate[];
+    readonly violations: number;
+    readonly mandatory: number;
+}
+
+export function summaryTotals(tenants: readonly TenantPlan[]): SummaryTotals {
+    const violations = tenants.flatMap((plan) => plan.violations ?? []);
+    return {
+        stacks: tenants.length,
+        resources: tenants.reduce((sum, plan) => sum + plan.resources.length, 0),
+        estimates: tenants.flatMap((plan) => (plan.cost ? [plan.cost] : [])),
+        violations: violations.length,
+        mandatory: violations.filter((violation) => violation.enforcement === "mandatory").length,
+    };
+}
+
+/** The sections after the stacks': problems, warnings, stand-ins, cost by mode, the count line. */
+export function summaryClosing(document: Omit<PlanDocument, "tenants">, totals: SummaryTotals): string[] {
+    const sections: string[] = [];
     if (document.errors.length > 0) {
         sections.push(["Problems (invalid files are not planned; a value AWS refuses, or a quota, fails the deployment):", ...document.errors.map((problem) => `  ${formatProblem(problem)}`)].join("\n"));
     }
@@ -208,21 +229,21 @@ export function renderSummary(document: PlanDocument): string {
     if (document.standInConfig && document.standInConfig.length > 0) {
         sections.push(`Platform config without a default was planned with a stand-in (set it before a real update): ${document.standInConfig.join(", ")}`);
     }
-    const total = document.tenants.reduce((sum, plan) => sum + plan.resources.length, 0);
-    const estimates = document.tenants.flatMap((plan) => (plan.cost ? [plan.cost] : []));
-    if (estimates.length > 0) {
+    if (totals.estimates.length > 0) {
         sections.push(
             [
                 "Monthly cost estimate by mode (known items, list prices):",
-                ...estimateByMode(estimates).map((mode) => `  ${mode.mode}: ${usd(mode.monthlyUsd)} for ${mode.tenants.length} stack(s)${mode.unknownItems > 0 ? `, ${mode.unknownItems} item(s) unknown` : ""}`),
+                ...estimateByMode(totals.estimates).map((mode) => `  ${mode.mode}: ${usd(mode.monthlyUsd)} for ${mode.tenants.length} stack(s)${mode.unknownItems > 0 ? `, ${mode.unknownItems} item(s) unknown` : ""}`),
             ].join("\n"),
         );
     }
-    const violations = document.tenants.flatMap((plan) => plan.violations ?? []);
-    const mandatory = violations.filter((violation) => violation.enforcement === "mandatory").length;
     sections.push(
-        `${document.tenants.length} stack(s) planned, ${total} resources; ${document.errors.length} problem(s); ` +
-            `${mandatory} mandatory and ${violations.length - mandatory} advisory policy violation(s)`,
+        `${totals.stacks} stack(s) planned, ${totals.resources} resources; ${document.errors.length} problem(s); ` +
+            `${totals.mandatory} mandatory and ${totals.violations - totals.mandatory} advisory policy violation(s)`,
     );
-    return `${sections.join("\n\n")}\n`;
+    return sections;
+}
+
+export function renderSummary(document: PlanDocument): string {
+    return `${[...document.tenants.map(renderTenant), ...summaryClosing(document, summaryTotals(document.tenants))].join("\n\n")}\n`;
 }

@@ -1,0 +1,83 @@
+// What the plan keeps of each stack once the stack itself is written away: the facts the fleet-wide
+// checks (quotas, Route 53 record sets, one GuardDuty detector / Config recorder / data sync per
+// region) and the policy rules' settings read. A fleet of 10,000 tenants is about 1 GiB of plan;
+// its facts are a few MiB, so memory stays flat however large the fleet.
+
+import { policyFleet, PolicyFleet, stackFleetFacts, StackFleetFacts } from "../../../../policy/rules/from-plan";
+import { Problem } from "../../../../stacks/config/validate";
+import { configRecorderProblems } from "../config-recorders";
+import { dataSyncProblems } from "../data-syncs";
+import { PlannedResource } from "../engine";
+import type { TenantPlan } from "../fleet";
+import { detectorProblems } from "../guardduty-detectors";
+import { AppliedQuotas } from "../quota-file";
+import { fleetQuotaProblems, QuotaProblems } from "../quota-problems";
+import { recordSetProblems } from "../route53-records";
+
+/**
+ * Every resource type a fleet-wide check reads (quota-usage.ts, route53-records.ts,
+ * guardduty-detectors.ts, config-recorders.ts, data-syncs.ts: each reads resources by type only).
+ * test/plan-stream.test.ts fails when one of those modules names a type missing here.
+ */
+export const FLEET_CHECKED_TYPES: ReadonlySet<string> = new Set([
+    "aws:alb/loadBalancer:LoadBalancer",
+    "aws:backup/plan:Plan",
+    "aws:backup/selection:Selection",
+    "aws:backup/vault:Vault",
+    "aws:cfg/deliveryChannel:DeliveryChannel",
+    "aws:cfg/recorder:Recorder",
+    "aws:cfg/recorderStatus:RecorderStatus",
+    "aws:cloudtrail/trail:Trail",
+    "aws:cloudwatch/eventRule:EventRule",
+    "aws:ec2/internetGateway:InternetGateway",
+    "aws:ec2/vpc:Vpc",
+    "aws:ec2/vpnGateway:VpnGateway",
+    "aws:guardduty/detector:Detector",
+    "aws:lb/loadBalancer:LoadBalancer",
+    "aws:rds/instance:Instance",
+    "aws:route53/healthCheck:HealthCheck",
+    "aws:route53/record:Record",
+    "aws:ssm/resourceDataSync:ResourceDataSync",
+    "aws:wafv2/ipSet:IpSet",
+    "aws:wafv2/webAcl:WebAcl",
+]);
+
+/** One stack, as the fleet-wide checks and the policy settings read it. */
+export interface StackFacts {
+    readonly tenant: string;
+    readonly mode: TenantPlan["mode"];
+    readonly region: string;
+    readonly source: string;
+    /** Its resources of the {@link FLEET_CHECKED_TYPES}, in its order. */
+    readonly resources: PlannedResource[];
+    readonly policy: StackFleetFacts;
+}
+
+export function factsOf(plan: TenantPlan): StackFacts {
+    return {
+        tenant: plan.tenant,
+        mode: plan.mode,
+        region: plan.region,
+        source: plan.source,
+        resources: plan.resources.filter((resource) => FLEET_CHECKED_TYPES.has(resource.type)),
+        policy: stackFleetFacts(plan),
+    };
+}
+
+/**
+ * The fleet-wide checks, in the order planFleet has always run them, over every platform planned
+ * (shown or not: the account's quotas count them all), then the other stacks, in plan order.
+ */
+export function fleetProblems(platforms: readonly StackFacts[], stacks: readonly StackFacts[], quotas: AppliedQuotas | undefined, quotaFileProblems: readonly Problem[]): QuotaProblems {
+    const counted = [...platforms, ...stacks.filter((stack) => stack.mode !== "platform")];
+    const quota = quotas ? fleetQuotaProblems(counted, quotas) : { errors: [...quotaFileProblems], warnings: [] };
+    return {
+        errors: [...quota.errors, ...recordSetProblems(counted), ...detectorProblems(counted), ...configRecorderProblems(counted), ...dataSyncProblems(counted)],
+        warnings: quota.warnings,
+    };
+}
+
+/** The policy settings' shared part for the stacks a document shows (platforms only where shown). */
+export function fleetOfShown(stacks: readonly StackFacts[]): PolicyFleet {
+    return policyFleet(stacks.map((stack) => stack.policy));
+}

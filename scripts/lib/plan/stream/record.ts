@@ -1,0 +1,98 @@
+// A planned stack as the streaming plan passes it on: its plan as one line of compact JSON (written
+// to disk at once), the facts the fleet-wide checks keep of it, and with --base its diff against the
+// base's stack of the same name and the base's cost estimate. Made in the thread that planned the
+// stack, so that serialising and diffing run on every core.
+
+import * as fs from "node:fs";
+
+import { estimateStack, StackEstimate } from "../../cost/estimate";
+import { ReplacedIdentity, StackDiff } from "../diff/model";
+import { diffStack } from "../diff/stacks";
+import type { TenantPlan } from "../fleet";
+import { factsOf, StackFacts } from "./facts";
+
+/** Where one stack of the base's plan document is: its name, byte offset and length in the file. */
+export type BaseEntry = readonly [tenant: string, offset: number, length: number];
+
+/** The base's plan, as the threads that diff against it read it. */
+export interface BaseSource {
+    /** The base's plan document (canonical JSON, scripts/lib/plan/stream/document.ts). */
+    readonly file: string;
+    readonly index: readonly BaseEntry[];
+    /** The ids of the resources the platforms' diffs replace (diffPlans: followed into the tenants). */
+    readonly external: readonly ReplacedIdentity[];
+}
+
+export interface StackRecord {
+    readonly tenant: string;
+    /** The stack as planned (no violations, no cost yet), compact JSON. */
+    readonly stack: string;
+    readonly facts: StackFacts;
+    /** With a base: the diff against the base's stack of that name (none: `new`). */
+    readonly diff?: StackDiff;
+    /** With a base that has the stack: its monthly estimate. */
+    readonly baseEstimate?: StackEstimate;
+    /** With a base: why its stack could not be estimated (the comment then shows no costs). */
+    readonly baseEstimateError?: string;
+}
+
+/** Reads one stack of the base's document by its index entry. */
+export function readBaseStack(file: string, entry: BaseEntry): TenantPlan {
+    const buffer = Buffer.alloc(entry[2]);
+    const fd = fs.openSync(file, "r");
+    try {
+        fs.readSync(fd, buffer, 0, entry[2], entry[1]);
+    } finally {
+        fs.closeSync(fd);
+    }
+    return JSON.parse(buffer.toString("utf8")) as TenantPlan;
+}
+
+const baseIndexes = new WeakMap<readonly BaseEntry[], Map<string, BaseEntry>>();
+
+export function baseEntryOf(base: BaseSource, tenant: string): BaseEntry | undefined {
+    let byName = baseIndexes.get(base.index);
+    if (!byName) {
+        byName = new Map(base.index.map((entry) => [entry[0], entry]));
+        baseIndexes.set(base.index, byName);
+    }
+    return byName.get(tenant);
+}
+
+/**
+ * The record of a planned stack. A platform's diff is made without the external identities (it is
+ * what they come from); a tenant's with them, as diffPlans does.
+ */
+export function toRecord(plan: TenantPlan, base: BaseSource | undefined): StackRecord {
+    const record: StackRecord = { tenant: plan.tenant, stack: JSON.stringify(plan), facts: factsOf(plan) };
+    if (base === undefined) {
+        return record;
+    }
+    const entry = baseEntryOf(base, plan.tenant);
+    const old = entry === undefined ? undefined : readBaseStack(base.file, entry);
+    const diff = diffStack(old, plan, plan.mode === "platform" ? [] : base.external);
+    if (old === undefined) {
+        return { ...record, diff };
+    }
+    try {
+        return { ...record, diff, baseEstimate: estimateStack(old) };
+    } catch (error) {
+        return { ...record, diff, baseEstimateError: (error as Error).message };
+    }
+}
+
+/** One line of a spill or shard file: the record with its stack's JSON inline (not re-escaped). */
+export function recordLine(record: StackRecord): string {
+    const { stack, ...rest } = record;
+    const head = JSON.stringify(rest);
+    return `${head.slice(0, -1)},"stack":${stack}}`;
+}
+
+/** A record read back from its line: the stack parsed. */
+export interface ReadRecord extends Omit<StackRecord, "stack"> {
+    readonly stack: TenantPlan;
+}
+
+export function parseRecordLine(line: string): ReadRecord {
+    return JSON.parse(line) as ReadRecord;
+}

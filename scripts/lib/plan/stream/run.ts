@@ -1,0 +1,316 @@
+// The fleet plan in two passes, in bounded memory (issue 18):
+// - pass 1 (`planPass`): every stack planned, in plan order, written to disk as one record line
+//   (stream/record.ts) the moment it and the stacks before it are planned; only its facts are kept;
+// - pass 2 (`emitPlan`): the fleet-wide checks on the facts, then each record read back in order,
+//   judged by the policy rules, costed and written out (JSON, summary, diff, pull-request comments).
+// A shard (`plan --shard I/N`) is pass 1 of a slice, written with its facts as a shard document;
+// `plan merge` is pass 2 over the shards in order. Both give the bytes of the whole plan in one go.
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import { evaluate, hasMandatory, RULES } from "../../../../policy/rules";
+import { settingsFromFleet, stackFromPlan } from "../../../../policy/rules/from-plan";
+import { Violation } from "../../../../policy/rules/types";
+import { Problem, sortProblems } from "../../../../stacks/config/validate";
+import { Tenant } from "../../../../stacks/config/tenant";
+import { costDelta } from "../../cost/delta";
+import { estimateStack, StackEstimate } from "../../cost/estimate";
+import { blastRadius, BlastGroup } from "../diff/blast-radius";
+import { StackDiffEntry } from "../diff/model";
+import { diffStack } from "../diff/stacks";
+import { appliedQuotas, FleetShard, PLAN_VERSION, planFleetStacks, TenantPlan } from "../fleet";
+import { CommentStack, CostSummary, hasSection, renderSection } from "../markdown";
+import { PlatformFleet } from "../../../../stacks/config/platform-file";
+import { AppliedQuotas } from "../quota-file";
+import { renderTenant, summaryClosing, SummaryTotals } from "../summary";
+import { BlockWriter, DocumentWriter, documentFrame, forEachLine, IndexedDocument, stackText } from "./document";
+import { fleetOfShown, fleetProblems, StackFacts } from "./facts";
+import { parseRecordLine, readBaseStack, ReadRecord, recordLine } from "./record";
+
+/** The base a plan is compared with: its plan document on disk, indexed (scripts/lib/plan/base.ts). */
+export interface PlanBase {
+    readonly ref: string;
+    readonly commit: string;
+    readonly file: string;
+    readonly document: IndexedDocument;
+}
+
+export interface PassOptions {
+    readonly tenants: readonly Tenant[];
+    readonly platformRegions: readonly string[];
+    readonly config: Readonly<Record<string, string>>;
+    readonly fleet: readonly Tenant[];
+    /** Problems found before planning (invalid files, deleted tenants): every shard has the same. */
+    readonly problems: readonly Problem[];
+    readonly shard?: FleetShard;
+    readonly base?: PlanBase;
+    readonly quotas?: AppliedQuotas;
+    readonly platforms?: PlatformFleet;
+    readonly threads?: number;
+    /** The file the records are written to, one per line. */
+    readonly spill: string;
+}
+
+/** A removed stack (only the base has it): what the document shows of it. */
+export interface RemovedStack {
+    readonly tenant: string;
+    readonly mode: string;
+    readonly region: string;
+    readonly source: string;
+    readonly diff: StackDiffEntry["diff"];
+    readonly baseEstimate?: StackEstimate;
+    readonly baseEstimateError?: string;
+}
+
+/** What pass 1 keeps: everything pass 2 needs but the stacks themselves (which are in the spill). */
+export interface PassResult {
+    readonly sharedErrors: Problem[];
+    readonly sliceErrors: Problem[];
+    readonly platformFacts: StackFacts[];
+    readonly stackFacts: StackFacts[];
+    readonly placeholderSecrets: string[];
+    /** With a base: each stack's diff, in plan order. */
+    readonly entries: StackDiffEntry[];
+    /** With a base: the stacks only the base has, that this pass reports (the first shard's platforms, every shard's own tenants). */
+    readonly removed: RemovedStack[];
+    readonly base?: { readonly ref: string; readonly commit: string };
+    /** Pass 1 stopped before planning (the pinned images file is broken): no fleet-wide checks. */
+    readonly stopped?: true;
+}
+
+/** Pass 1: plans the stacks into `spill`, one record per line, keeping their facts. */
+export async function planPass(options: PassOptions): Promise<PassResult> {
+    const fd = fs.openSync(options.spill, "w");
+    const out = new BlockWriter(fd);
+    const entries: StackDiffEntry[] = [];
+    let result: Awaited<ReturnType<typeof planFleetStacks>>;
+    try {
+        result = await planFleetStacks(
+            {
+                tenants: options.tenants,
+                platformRegions: options.platformRegions,
+                config: options.config,
+                fleet: options.fleet,
+                ...(options.quotas ? { quotas: options.quotas } : {}),
+                ...(options.platforms ? { platforms: options.platforms } : {}),
+                ...(options.threads ? { threads: options.threads } : {}),
+                ...(options.shard ? { shard: options.shard } : {}),
+                records: options.base ? { base: { file: options.base.file, index: options.base.document.stacks } } : {},
+            },
+            (item) => {
+                if (!("record" in item)) {
+                    throw new Error("planPass asked for records and was handed a plan");
+                }
+                if (item.record.diff) {
+                    entries.push({ tenant: item.record.tenant, mode: item.record.facts.mode, diff: item.record.diff });
+                }
+                out.write(`${recordLine(item.record)}\n`);
+            },
+        );
+        out.flush();
+    } finally {
+        fs.closeSync(fd);
+    }
+    const removed: RemovedStack[] = [];
+    if (options.base) {
+        // Shown by this pass, or planned (a platform every shard plans and the first shows).
+        const present = new Set([...result.stackFacts.map((facts) => facts.tenant), ...result.platformFacts.map((facts) => facts.tenant)]);
+        const showsPlatforms = (options.shard?.index ?? 1) === 1;
+        for (const entry of options.base.document.stacks) {
+            if (present.has(entry[0])) {
+                continue;
+            }
+            const old = readBaseStack(options.base.file, entry);
+            // A platform gone from the plan is reported by the first shard only (every shard's base shows them).
+            if (old.mode === "platform" && !showsPlatforms) {
+                continue;
+            }
+            let estimate: Pick<RemovedStack, "baseEstimate" | "baseEstimateError">;
+            try {
+                estimate = { baseEstimate: estimateStack(old) };
+            } catch (error) {
+                estimate = { baseEstimateError: (error as Error).message };
+            }
+            removed.push({ tenant: old.tenant, mode: old.mode, region: old.region, source: old.source, diff: diffStack(old, undefined), ...estimate });
+        }
+    }
+    return {
+        sharedErrors: [...options.problems, ...result.sharedErrors],
+        sliceErrors: result.sliceErrors,
+        platformFacts: result.platformFacts,
+        stackFacts: result.stackFacts,
+        placeholderSecrets: result.placeholderSecrets,
+        entries,
+        removed,
+        ...(options.base ? { base: { ref: options.base.ref, commit: options.base.commit } } : {}),
+        ...(result.stopped ? { stopped: true as const } : {}),
+    };
+}
+
+/** How pass 2 writes the plan. */
+export interface EmitOptions {
+    /** Where the JSON or the summary goes (a file descriptor: stdout is 1). */
+    readonly fd: number;
+    readonly json: boolean;
+    /** With a base: the pull-request comments are rendered and handed to this. */
+    readonly markdown?: (input: { readonly stacks: CommentStack[]; readonly blastRadius: BlastGroup[]; readonly costs?: Map<string, CostSummary>; readonly notes: string[]; readonly sections: Map<string, string> }) => void;
+    /** The readable diff (with a base, without --json): given what it needs, it returns the text. */
+    readonly readableDiff?: (input: { readonly stacks: DiffedSlim[]; readonly groups: BlastGroup[]; readonly document: Omit<PlanDocumentFields, "tenants"> & { tenants: [] } }) => string;
+    readonly quotas?: AppliedQuotas;
+    /** Progress and notices (stderr). */
+    readonly log?: (message: string, fields?: Record<string, unknown>) => void;
+    /** The day the calendar rules judge (tests hand one in). */
+    readonly today?: Date;
+}
+
+/** A stack of a diffed plan without its resources: what the readable diff and the comments' table read. */
+export type DiffedSlim = TenantPlan & { readonly diff: StackDiffEntry["diff"] };
+
+export interface PlanDocumentFields {
+    readonly version: typeof PLAN_VERSION;
+    readonly errors: Problem[];
+    readonly warnings?: Problem[];
+    readonly placeholderSecrets: string[];
+    readonly standInConfig: string[];
+}
+
+/** Where pass 2 reads records from: files of record lines, in order (a spill, or shard documents' bodies). */
+export type RecordSource = (each: (record: ReadRecord) => void) => void;
+
+export function spillSource(file: string): RecordSource {
+    return (each) =>
+        forEachLine(file, (line) => {
+            if (line.length > 0) {
+                each(parseRecordLine(line));
+            }
+        });
+}
+
+/** What pass 2 found: the exit code the plan command returns. */
+export interface EmitResult {
+    readonly exitCode: number;
+    readonly stacks: number;
+    readonly resources: number;
+    readonly errors: number;
+}
+
+/**
+ * Pass 2: the fleet-wide checks over the passes' facts, then every record of the sources in order,
+ * judged and costed and written; the same bytes as the whole document's canonical JSON (or summary).
+ */
+export function emitPlan(passes: readonly PassResult[], sources: readonly RecordSource[], options: EmitOptions): EmitResult {
+    const first = passes[0]!;
+    const platformFacts = first.platformFacts;
+    const stackFacts = passes.flatMap((pass) => pass.stackFacts);
+    const read = appliedQuotas(options.quotas);
+    const fleet = first.stopped ? { errors: [], warnings: [] } : fleetProblems(platformFacts, stackFacts, read.applied, read.problems);
+    const errors = sortProblems([...first.sharedErrors, ...passes.flatMap((pass) => pass.sliceErrors), ...fleet.errors]);
+    const fields: PlanDocumentFields = {
+        version: PLAN_VERSION,
+        errors,
+        ...(fleet.warnings.length > 0 ? { warnings: fleet.warnings } : {}),
+        placeholderSecrets: first.placeholderSecrets,
+        standInConfig: [],
+    };
+    const policyFleet = fleetOfShown(stackFacts);
+    const today = options.today ?? new Date();
+    const judge = (plan: TenantPlan): Violation[] => (plan.offboarding !== undefined ? [] : evaluate(stackFromPlan(plan), settingsFromFleet(plan, policyFleet, today), RULES));
+    const base = first.base;
+    // The removed stacks come after the others, by name (diffPlans' order).
+    const removed = passes.flatMap((pass) => pass.removed).sort((a, b) => (a.tenant < b.tenant ? -1 : 1));
+    const entries: StackDiffEntry[] = [...passes.flatMap((pass) => pass.entries), ...removed.map((stack) => ({ tenant: stack.tenant, mode: stack.mode, diff: stack.diff }))];
+    const groups = base ? blastRadius(entries) : [];
+    const out = new BlockWriter(options.fd);
+    const document = options.json ? new DocumentWriter(out, documentFrame(base ? { ...fields, blastRadius: groups, base } : fields)) : undefined;
+    const totals = { stacks: 0, resources: 0, estimates: [] as StackEstimate[], violations: 0, mandatory: 0 };
+    let mandatory = false;
+    let sections = 0;
+    const slim: DiffedSlim[] = [];
+    const costs = new Map<string, CostSummary>();
+    let costsKnown = true;
+    const commentSections = new Map<string, string>();
+    for (const source of sources) {
+        source((record) => {
+            const plan = record.stack;
+            const violations = judge(plan);
+            const cost = estimateStack(plan);
+            const stack: TenantPlan = { ...plan, violations, cost };
+            totals.stacks += 1;
+            totals.resources += plan.resources.length;
+            totals.estimates.push(cost);
+            totals.violations += violations.length;
+            totals.mandatory += violations.filter((violation) => violation.enforcement === "mandatory").length;
+            mandatory ||= hasMandatory(violations);
+            if (!base) {
+                if (document) {
+                    document.stack(stackText(stack));
+                } else {
+                    out.write(`${sections++ > 0 ? "\n\n" : ""}${renderTenant(stack)}`);
+                }
+                return;
+            }
+            const diffed: DiffedSlim = { ...stack, diff: record.diff! };
+            document?.stack(stackText(diffed));
+            if (record.baseEstimateError !== undefined) {
+                costsKnown = false;
+            } else {
+                const delta = costDelta(record.baseEstimate, cost);
+                costs.set(plan.tenant, { beforeUsd: delta.beforeUsd, afterUsd: delta.afterUsd, deltaUsd: delta.deltaUsd, unknownItems: delta.unknown.length });
+            }
+            if (options.markdown && hasSection(diffed)) {
+                commentSections.set(plan.tenant, renderSection({ baseRef: base.ref, stacks: [], blastRadius: groups, costs }, diffed));
+            }
+            slim.push({ tenant: plan.tenant, mode: plan.mode, region: plan.region, source: plan.source, ...(plan.recoveryOf !== undefined ? { recoveryOf: plan.recoveryOf } : {}), resources: [], outputs: {}, violations, cost, diff: diffed.diff, ...(plan.offboarding ? { offboarding: plan.offboarding } : {}) });
+        });
+    }
+    if (base) {
+        for (const stack of removed) {
+            const shown: DiffedSlim = { tenant: stack.tenant, mode: stack.mode as TenantPlan["mode"], region: stack.region, source: stack.source, resources: [], outputs: {}, violations: [], diff: stack.diff };
+            document?.stack(stackText(shown));
+            slim.push(shown);
+            if (stack.baseEstimateError !== undefined) {
+                costsKnown = false;
+            } else {
+                const delta = costDelta(stack.baseEstimate, undefined);
+                costs.set(stack.tenant, { beforeUsd: delta.beforeUsd, afterUsd: delta.afterUsd, deltaUsd: delta.deltaUsd, unknownItems: delta.unknown.length });
+            }
+        }
+    }
+    document?.end();
+    if (!document && !base) {
+        const closing = summaryClosing(fields, totals as SummaryTotals);
+        out.write(`${sections > 0 ? "\n\n" : ""}${closing.join("\n\n")}\n`);
+        out.flush();
+    }
+    if (base && (options.markdown || options.readableDiff)) {
+        if (!costsKnown) {
+            options.log?.("cost not estimated", { reason: "a base stack could not be estimated" });
+        }
+        if (options.markdown) {
+            options.markdown({ stacks: slim as CommentStack[], blastRadius: groups, ...(costsKnown ? { costs } : {}), notes: notes(fields), sections: commentSections });
+        }
+        if (!document && options.readableDiff) {
+            out.write(options.readableDiff({ stacks: slim, groups, document: { ...fields, tenants: [] } }));
+            out.flush();
+        }
+    }
+    return { exitCode: errors.length > 0 ? 1 : mandatory ? 3 : 0, stacks: totals.stacks, resources: totals.resources, errors: errors.length };
+}
+
+/** What the first comment says besides the table: problems, warnings and what the plan stood in for. */
+export function notes(document: Pick<PlanDocumentFields, "errors" | "warnings" | "placeholderSecrets" | "standInConfig">): string[] {
+    return [
+        ...document.errors.map((problem) => `problem (the validator or AWS refuses it): ${problem.file}:${problem.line}:${problem.column}: ${problem.path}: ${problem.message}`),
+        ...(document.warnings ?? []).map((problem) => `warning: ${problem.file}:${problem.line}:${problem.column}: ${problem.path}: ${problem.message}`),
+        ...(document.placeholderSecrets?.length ? [`secret config planned with a placeholder: ${document.placeholderSecrets.join(", ")}`] : []),
+        ...(document.standInConfig?.length ? [`platform config planned with a stand-in: ${document.standInConfig.join(", ")}`] : []),
+    ];
+}
+
+/** A temporary folder for a plan's spill, removed at exit whatever happens. */
+export function planWorkDir(): string {
+    const dir = fs.mkdtempSync(path.join(require("node:os").tmpdir() as string, "plan-"));
+    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    return dir;
+}
