@@ -19,7 +19,8 @@ import { estimateStack, StackEstimate } from "../../cost/estimate";
 import { blastRadius, BlastGroup } from "../diff/blast-radius";
 import { StackDiffEntry } from "../diff/model";
 import { diffStack } from "../diff/stacks";
-import { appliedQuotas, FleetShard, PLAN_VERSION, planFleetStacks, TenantPlan } from "../fleet";
+import { appliedQuotas, FleetShard, PLAN_VERSION, planFleetStacks, shardOf, TenantPlan } from "../fleet";
+import { recoveryTargetOf } from "../../../../lib/platform";
 import { CommentStack, CostSummary, hasSection, renderSection } from "../markdown";
 import { PlatformFleet } from "../../../../stacks/config/platform-file";
 import { AppliedQuotas } from "../quota-file";
@@ -114,18 +115,22 @@ export async function planPass(options: PassOptions): Promise<PassResult> {
     }
     const removed: RemovedStack[] = [];
     if (options.base) {
-        // Shown by this pass, or planned (a platform every shard plans and the first shows).
+        // A base stack missing from the plan is reported by one pass: a platform's, or a tenant's
+        // whose tenant left the fleet, by the first; a tenant's whose tenant is still planned
+        // (`acme-recovery` when acme no longer has one), by the pass that plans that tenant.
         const present = new Set([...result.stackFacts.map((facts) => facts.tenant), ...result.platformFacts.map((facts) => facts.tenant)]);
-        const showsPlatforms = (options.shard?.index ?? 1) === 1;
+        const first = (options.shard?.index ?? 1) === 1;
+        const fleetIds = new Set(options.tenants.map((tenant) => tenant.id));
+        const sliceIds = new Set((options.shard ? shardOf([...options.tenants].sort((a, b) => a.id.localeCompare(b.id)), options.shard) : options.tenants).map((tenant) => tenant.id));
         for (const entry of options.base.document.stacks) {
             if (present.has(entry[0])) {
                 continue;
             }
-            const old = readBaseStack(options.base.file, entry);
-            // A platform gone from the plan is reported by the first shard only (every shard's base shows them).
-            if (old.mode === "platform" && !showsPlatforms) {
+            const production = recoveryTargetOf(entry[0])?.production ?? entry[0];
+            if (fleetIds.has(production) ? !sliceIds.has(production) : !first) {
                 continue;
             }
+            const old = readBaseStack(options.base.file, entry);
             let estimate: Pick<RemovedStack, "baseEstimate" | "baseEstimateError">;
             try {
                 estimate = { baseEstimate: estimateStack(old) };

@@ -1,0 +1,248 @@
+// The streamed plan (scripts/lib/plan/stream/): the same bytes as the whole document held in memory
+// (JSON, summary, diff against a base, pull-request comments), whether planned in one pass or in
+// shards merged; the shard documents refused when they are not all of one plan.
+
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { loadFixtureFleet } from "./fixtures/fleet";
+import { estimateStack } from "../scripts/lib/cost/estimate";
+import { costDelta } from "../scripts/lib/cost/delta";
+import { blastRadius } from "../scripts/lib/plan/diff/blast-radius";
+import { diffPlans } from "../scripts/lib/plan/diff/stacks";
+import { canonicalJson } from "../scripts/lib/plan/engine";
+import { planFleet, shardOf, TenantPlan } from "../scripts/lib/plan/fleet";
+import { CommentStack, CostSummary, renderComments } from "../scripts/lib/plan/markdown";
+import { withViolations } from "../scripts/lib/plan/policy";
+import { renderSummary } from "../scripts/lib/plan/summary";
+import { documentFrame, indexCanonicalDocument, indexDocument } from "../scripts/lib/plan/stream/document";
+import { FLEET_CHECKED_TYPES } from "../scripts/lib/plan/stream/facts";
+import { readBaseStack } from "../scripts/lib/plan/stream/record";
+import { emitPlan, notes, PassResult, planPass, PlanBase, spillSource } from "../scripts/lib/plan/stream/run";
+import { orderShards, shardKey, ShardError, shardSource, writeShard } from "../scripts/lib/plan/stream/shard";
+import { PLAN_WEIGHT } from "../scripts/lib/plan/fleet-threads";
+import { sortProblems } from "../stacks/config/validate";
+import { Tenant } from "../stacks/config/tenant";
+
+const ROOT = path.resolve(__dirname, "..");
+const TODAY = new Date();
+let dir: string;
+
+beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-stream-test-"));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const fleet = loadFixtureFleet();
+const regionsOf = (tenants: readonly Tenant[]) => [...new Set(tenants.map((tenant) => tenant.region))];
+
+/** The document as the plan command made it before it streamed: whole, in memory. */
+async function wholeDocument(tenants: readonly Tenant[]) {
+    const planned = await planFleet({ tenants, platformRegions: regionsOf(tenants), fleet: tenants, threads: 1 });
+    const checked = withViolations({ ...planned, errors: sortProblems(planned.errors) });
+    return { ...checked, tenants: checked.tenants.map((plan) => ({ ...plan, cost: estimateStack(plan) })) };
+}
+
+let files = 0;
+const file = (name: string) => path.join(dir, `${files++}-${name}`);
+
+/** Runs pass 2 into a file and returns what it wrote. */
+function emitted(passes: readonly PassResult[], sources: Parameters<typeof emitPlan>[1], options: Partial<Parameters<typeof emitPlan>[2]> = {}): { text: string; exitCode: number } {
+    const out = file("out");
+    const fd = fs.openSync(out, "w");
+    let exitCode: number;
+    try {
+        exitCode = emitPlan(passes, sources, { fd, json: true, today: TODAY, ...options }).exitCode;
+    } finally {
+        fs.closeSync(fd);
+    }
+    return { text: fs.readFileSync(out, "utf8"), exitCode };
+}
+
+async function pass(tenants: readonly Tenant[], extra: { shard?: { index: number; count: number }; base?: PlanBase } = {}): Promise<{ pass: PassResult; spill: string }> {
+    const spill = file("spill.jsonl");
+    const result = await planPass({ tenants, platformRegions: regionsOf(tenants), config: {}, fleet: tenants, problems: [], spill, threads: 1, ...extra });
+    return { pass: result, spill };
+}
+
+describe("the streamed plan", () => {
+    it("GIVEN the fixture fleet WHEN planned in two passes THEN the JSON and the summary are byte for byte the whole document's", async () => {
+        const whole = await wholeDocument(fleet.tenants);
+        const { pass: result, spill } = await pass(fleet.tenants);
+        expect(emitted([result], [spillSource(spill)]).text).toBe(`${canonicalJson(whole)}\n`);
+        expect(emitted([result], [spillSource(spill)], { json: false }).text).toBe(renderSummary(whole));
+        // Nothing of the stacks is kept but their facts: the spill holds them, one per line.
+        expect(fs.readFileSync(spill, "utf8").trimEnd().split("\n")).toHaveLength(whole.tenants.length);
+    });
+
+    it("GIVEN the fleet cut into 1 to 4 shards WHEN the shard documents are merged in any order THEN the plan is the unsharded one, byte for byte", async () => {
+        const { pass: result, spill } = await pass(fleet.tenants);
+        const expected = emitted([result], [spillSource(spill)]).text;
+        for (const count of [1, 2, 3, 4]) {
+            const shards: string[] = [];
+            for (let index = 1; index <= count; index++) {
+                const part = await pass(fleet.tenants, { shard: { index, count } });
+                const out = file(`shard-${index}.json`);
+                writeShard(out, { shard: { index, count }, key: "k", pass: part.pass }, part.spill);
+                // A shard document is one JSON document (read line by line by merge).
+                expect(() => JSON.parse(fs.readFileSync(out, "utf8"))).not.toThrow();
+                shards.push(out);
+            }
+            const ordered = orderShards([...shards].reverse());
+            expect(ordered.map((shard) => shard.header.shard.index)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+            const merged = emitted(
+                ordered.map((shard) => shard.header.pass),
+                ordered.map((shard) => shardSource(shard.file, shard.header)),
+            );
+            expect(merged.text).toBe(expected);
+        }
+    });
+
+    it("GIVEN a base plan with a tenant the head lacks and the head with one the base lacks WHEN diffed streamed and sharded THEN the document and the comments are the whole document's", async () => {
+        const tenants = [...fleet.tenants].sort((a, b) => a.id.localeCompare(b.id));
+        const baseTenants = tenants.slice(1);
+        const headTenants = tenants.slice(0, -1);
+        // The base's plan document on disk, as its plan command prints it.
+        const baseWhole = await wholeDocument(baseTenants);
+        const baseFile = file("base.json");
+        fs.writeFileSync(baseFile, `${canonicalJson(baseWhole)}\n`);
+        const indexed = indexCanonicalDocument(baseFile)!;
+        expect(indexed.stacks.map((entry) => entry[0])).toEqual(baseWhole.tenants.map((stack) => stack.tenant));
+        expect(readBaseStack(baseFile, indexed.stacks[1]!)).toEqual(JSON.parse(JSON.stringify(baseWhole.tenants[1])));
+        const base: PlanBase = { ref: "main", commit: "0".repeat(40), file: baseFile, document: indexed };
+
+        // The reference: the whole documents diffed in memory, as plan.ts did before it streamed.
+        const head = await wholeDocument(headTenants);
+        const entries = diffPlans(baseWhole, head);
+        const diffs = new Map(entries.map((entry) => [entry.tenant, entry.diff]));
+        const present = new Set(head.tenants.map((stack) => stack.tenant));
+        const removed = baseWhole.tenants
+            .filter((stack) => !present.has(stack.tenant))
+            .map((stack) => ({ tenant: stack.tenant, mode: stack.mode, region: stack.region, source: stack.source, resources: [], outputs: {}, violations: [] }));
+        const stacks = [...head.tenants, ...removed].map((stack) => ({ ...stack, diff: diffs.get(stack.tenant)! }));
+        const groups = blastRadius(entries);
+        expect(stacks.some((stack) => stack.diff.status === "new")).toBe(true);
+        expect(stacks.some((stack) => stack.diff.status === "removed")).toBe(true);
+        const expected = `${canonicalJson({ ...head, tenants: stacks, blastRadius: groups, base: { ref: base.ref, commit: base.commit } })}\n`;
+        const costs = new Map<string, CostSummary>();
+        const before = new Map(baseWhole.tenants.map((stack) => [stack.tenant, estimateStack(stack)]));
+        const after = new Map(head.tenants.map((stack) => [stack.tenant, estimateStack(stack)]));
+        for (const tenant of new Set([...before.keys(), ...after.keys()])) {
+            const delta = costDelta(before.get(tenant), after.get(tenant));
+            costs.set(tenant, { beforeUsd: delta.beforeUsd, afterUsd: delta.afterUsd, deltaUsd: delta.deltaUsd, unknownItems: delta.unknown.length });
+        }
+        const expectedComments = renderComments({ baseRef: "main", stacks: stacks as CommentStack[], blastRadius: groups, costs, notes: notes(head) });
+
+        const comments: string[][] = [];
+        const markdown = (input: Omit<Parameters<typeof renderComments>[0], "baseRef">) => comments.push(renderComments({ baseRef: "main", ...input }));
+        const one = await pass(headTenants, { base });
+        expect(emitted([one.pass], [spillSource(one.spill)], { markdown }).text).toBe(expected);
+        expect(comments.at(-1)).toEqual(expectedComments);
+
+        // Each shard compares with the whole base; the merge still reports each stack once.
+        const shards = [];
+        for (let index = 1; index <= 3; index++) {
+            const part = await pass(headTenants, { shard: { index, count: 3 }, base });
+            const out = file(`base-shard-${index}.json`);
+            writeShard(out, { shard: { index, count: 3 }, key: "k", pass: part.pass }, part.spill);
+            shards.push(out);
+        }
+        const ordered = orderShards(shards);
+        const merged = emitted(
+            ordered.map((shard) => shard.header.pass),
+            ordered.map((shard) => shardSource(shard.file, shard.header)),
+            { markdown },
+        );
+        expect(merged.text).toBe(expected);
+        expect(comments.at(-1)).toEqual(expectedComments);
+    });
+
+    it("GIVEN shard documents that are not all of one plan WHEN merged THEN each case is refused, naming the file", async () => {
+        const parts: string[] = [];
+        for (let index = 1; index <= 2; index++) {
+            const part = await pass(fleet.tenants.slice(0, 3), { shard: { index, count: 2 } });
+            const out = file(`refuse-${index}.json`);
+            writeShard(out, { shard: { index, count: 2 }, key: "k1", pass: part.pass }, part.spill);
+            parts.push(out);
+        }
+        expect(() => orderShards([parts[0]!])).toThrow(/missing shard\(s\) 2\/2: merge needs all 2/);
+        expect(() => orderShards([parts[0]!, parts[0]!, parts[1]!])).toThrow(/shard 1\/2 again/);
+        const other = file("other-plan.json");
+        fs.writeFileSync(other, fs.readFileSync(parts[1]!, "utf8").replace('"key":"k1"', '"key":"k2"'));
+        expect(() => orderShards([parts[0]!, other])).toThrow(ShardError);
+        expect(() => orderShards([parts[0]!, other])).toThrow(/a shard of another plan/);
+        const notAShard = file("plan.json");
+        fs.writeFileSync(notAShard, '{\n  "tenants": []\n}\n');
+        expect(() => orderShards([notAShard])).toThrow(/not a plan shard document/);
+        expect(() => orderShards([file("missing.json")])).toThrow(/cannot be read \(ENOENT\)/);
+        // A truncated shard: its stacks fewer than its header says.
+        const lines = fs.readFileSync(parts[1]!, "utf8").trimEnd().split("\n");
+        const truncated = file("truncated.json");
+        fs.writeFileSync(truncated, `${lines.slice(0, -2).join("\n")}\n`);
+        const [, header] = [0, orderShards([parts[0]!, truncated])[1]!.header];
+        expect(() => emitted([header.pass], [shardSource(truncated, header)])).toThrow(/a truncated shard document/);
+    });
+
+    it("GIVEN the fleet's modes WHEN sharded THEN every tenant is in exactly one shard, in plan order, and the shards' weights are balanced", () => {
+        const modes = Object.keys(PLAN_WEIGHT) as (keyof typeof PLAN_WEIGHT)[];
+        const tenants = Array.from({ length: 1000 }, (_, i) => ({ id: `t${String(i).padStart(4, "0")}`, mode: modes[(i * 7) % modes.length]! }));
+        for (const count of [1, 2, 4, 7, 64]) {
+            const shards = Array.from({ length: count }, (_, i) => shardOf(tenants, { index: i + 1, count }));
+            expect(shards.flat()).toEqual(tenants);
+            const weights = shards.map((shard) => shard.reduce((sum, tenant) => sum + PLAN_WEIGHT[tenant.mode], 0));
+            const mean = weights.reduce((a, b) => a + b, 0) / count;
+            // At most one heaviest tenant's weight from the mean.
+            for (const weight of weights) {
+                expect(Math.abs(weight - mean)).toBeLessThanOrEqual(Math.max(...Object.values(PLAN_WEIGHT)));
+            }
+        }
+        expect(shardOf([], { index: 1, count: 3 })).toEqual([]);
+    });
+
+    it("GIVEN the modules of the fleet-wide checks WHEN their resource types are read THEN the facts keep every one of them", () => {
+        const modules = ["quota-usage", "route53-records", "guardduty-detectors", "config-recorders", "data-syncs"];
+        for (const module of modules) {
+            const text = fs.readFileSync(path.join(ROOT, "scripts", "lib", "plan", `${module}.ts`), "utf8");
+            for (const type of text.match(/"aws:[a-z0-9]+\/[A-Za-z0-9]+:[A-Za-z0-9]+"/g) ?? []) {
+                expect(FLEET_CHECKED_TYPES.has(JSON.parse(type) as string), `${module}.ts reads ${type}`).toBe(true);
+            }
+        }
+    });
+});
+
+describe("plan documents on disk", () => {
+    it("GIVEN a document's fields WHEN framed THEN the frame around no stacks is canonicalJson's", () => {
+        const fields = { version: 1, errors: [{ message: 'a "tenants": [] in a string' }], warnings: [] };
+        const frame = documentFrame(fields);
+        expect(`${frame.before}${frame.after}`).toBe(canonicalJson({ ...fields, tenants: [] }));
+    });
+
+    it("GIVEN a document printed in another form WHEN indexed THEN it is rewritten canonically and its stacks found", () => {
+        const stacks: TenantPlan[] = [
+            { tenant: "a", mode: "saas", region: "eu-west-1", source: "a.yaml", resources: [], outputs: { tenant: "x" } },
+            { tenant: "b", mode: "cloud", region: "eu-west-1", source: "b.yaml", resources: [], outputs: {} },
+        ];
+        const compact = file("compact.json");
+        fs.writeFileSync(compact, JSON.stringify({ version: 1, tenants: stacks, errors: [] }));
+        expect(indexCanonicalDocument(compact)).toBeUndefined();
+        const { file: rewritten, document } = indexDocument(compact, file("rewritten.json"));
+        expect(document.fields).toEqual({ version: 1, errors: [] });
+        expect(document.stacks.map((entry) => entry[0])).toEqual(["a", "b"]);
+        expect(readBaseStack(rewritten, document.stacks[0]!)).toEqual(stacks[0]);
+        const empty = file("empty.json");
+        fs.writeFileSync(empty, `${canonicalJson({ version: 1, tenants: [] })}\n`);
+        expect(indexCanonicalDocument(empty)).toEqual({ fields: { version: 1 }, stacks: [] });
+        const broken = file("broken.json");
+        fs.writeFileSync(broken, "{ not json");
+        expect(() => indexDocument(broken, file("x.json"))).toThrow();
+    });
+
+    it("GIVEN the parts of a plan WHEN keyed THEN a change in any part changes the key", () => {
+        const key = shardKey(["a", "b"]);
+        expect(shardKey(["a", "b"])).toBe(key);
+        expect(shardKey(["ab", ""])).not.toBe(key);
+        expect(shardKey(["a", "c"])).not.toBe(key);
+    });
+});
