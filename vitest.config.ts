@@ -22,6 +22,7 @@ export const PROCESS_TESTS = [
     "test/stack-ops.test.ts",
     "test/stack-ops-offboarding.test.ts",
     "test/stack-ops-recovery.test.ts",
+    "test/stack-ops-waves.test.ts",
     "test/tenant-lifecycle.test.ts",
 ];
 

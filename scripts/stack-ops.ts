@@ -14,6 +14,7 @@ import { changedStacks } from "./lib/ops/changed";
 import { destroy } from "./lib/ops/destroy";
 import { createLogger } from "./lib/ops/log";
 import { previewOrUp } from "./lib/ops/preview-up";
+import { parseWaves } from "./lib/ops/rollout";
 import { MissingToolError, requireTool } from "./lib/ops/pulumi";
 import { Command, COMMANDS, OpsIo, OpsRequest } from "./lib/ops/request";
 import { loadDotenv, readSettings } from "./lib/ops/settings";
@@ -23,6 +24,7 @@ export type { Command, OpsIo, OpsRequest } from "./lib/ops/request";
 
 export const USAGE = `Usage: npm run preview -- (STACK ... | --all) [--parallel N] [--dry-run] [--log-file FILE]
        npm run up      -- (STACK ... | --all) [--parallel N] [--dry-run] [--log-file FILE]
+       npm run up      -- --waves "A,B;C,D" [--dry-run] [--log-file FILE]
        npm run destroy -- TENANT [--yes] [--dry-run] [--log-file FILE]
        npm run destroy -- TENANT-drill | TENANT-recovery --force [--yes] [--dry-run]
        tsx scripts/stack-ops.ts changed --plan PLAN.json
@@ -52,6 +54,9 @@ deployed in its production's off-site region.
 
   --all          every tenant in tenant-configs/ and the platform of every region in use
   --parallel N   stacks at once (default: STACK_PARALLEL, else 1)
+  --waves W      preview|up exactly these stacks in these waves, in this order: waves separated by
+                 ";", the stacks of a wave (run at once) by ","; no reordering, stops at the first
+                 failure like --all. CI's rollout batches (scripts/ci/rollout-matrix.ts) use it.
   --dry-run      print what would run; change nothing
   --yes          destroy without asking for the tenant id
   --force        destroy a recovery environment (<x>-recovery): the tenant or platform is then
@@ -65,6 +70,12 @@ Exit codes: 0 done, 1 a stack operation failed or was refused (nothing further w
 2 usage error or a missing CLI (pulumi, aws).
 `;
 
+function checkStackName(stack: string): void {
+    if (!/^[a-z][a-z0-9-]{1,40}[a-z0-9]$/.test(stack)) {
+        throw new UsageError(`"${stack.slice(0, 60)}" is not a stack name (a tenant id, platform-<region>, or <either>-recovery / <either>-drill)`);
+    }
+}
+
 export function parseRequest(argv: string[]): OpsRequest | "help" {
     const { values, positionals } = parseFlags(argv, {
         all: { type: "boolean", default: false },
@@ -74,6 +85,7 @@ export function parseRequest(argv: string[]): OpsRequest | "help" {
         force: { type: "boolean", default: false },
         "log-file": { type: "string" },
         plan: { type: "string" },
+        waves: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
     });
     if (values.help) {
@@ -83,16 +95,29 @@ export function parseRequest(argv: string[]): OpsRequest | "help" {
     if (!COMMANDS.includes(command as Command)) {
         throw new UsageError(command === undefined ? "missing command: preview, up, destroy or changed" : `unknown command "${command.slice(0, 40)}": expected preview, up, destroy or changed`);
     }
-    for (const stack of stacks) {
-        if (!/^[a-z][a-z0-9-]{1,40}[a-z0-9]$/.test(stack)) {
-            throw new UsageError(`"${stack.slice(0, 60)}" is not a stack name (a tenant id, platform-<region>, or <either>-recovery / <either>-drill)`);
-        }
-    }
+    stacks.forEach(checkStackName);
     let parallel: number | undefined;
     if (values.parallel !== undefined) {
         parallel = Number(values.parallel);
         if (!Number.isInteger(parallel) || parallel < 1) {
             throw new UsageError(`--parallel expects a whole number of at least 1, got "${values.parallel.slice(0, 20)}"`);
+        }
+    }
+    let waves: string[][] | undefined;
+    if (values.waves !== undefined) {
+        if (command !== "preview" && command !== "up") {
+            throw new UsageError("--waves applies to preview and up only");
+        }
+        if (stacks.length > 0 || values.all === true || parallel !== undefined) {
+            throw new UsageError("--waves names every stack and its wave: no STACK, --all or --parallel with it");
+        }
+        try {
+            waves = parseWaves(values.waves);
+        } catch (error) {
+            throw new UsageError(`--waves: ${(error as Error).message}`);
+        }
+        for (const stack of waves.flat()) {
+            checkStackName(stack);
         }
     }
     const request: OpsRequest = {
@@ -105,6 +130,7 @@ export function parseRequest(argv: string[]): OpsRequest | "help" {
         force: values.force === true,
         logFile: values["log-file"],
         plan: values.plan,
+        ...(waves === undefined ? {} : { waves }),
     };
     if (request.command === "changed") {
         if (!request.plan || stacks.length > 0 || request.all) {
@@ -124,7 +150,7 @@ export function parseRequest(argv: string[]): OpsRequest | "help" {
                     "(its recovery network, VPN endpoints, keys and restore role gone) and stops its monthly restore tests; add --force if that is really meant",
             );
         }
-    } else if (request.all === stacks.length > 0) {
+    } else if (waves === undefined && request.all === stacks.length > 0) {
         throw new UsageError(`${request.command} takes either stack names or --all`);
     }
     if (request.yes && request.command !== "destroy") {

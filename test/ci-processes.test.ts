@@ -9,6 +9,7 @@ import * as path from "node:path";
 
 import { describe, expect, it } from "vitest";
 
+import { TENANT_SCHEMA } from "./fixtures/fleet";
 import { hasShellcheck, lintWorkflow, shellcheckFile, shellcheckRunBlocks, shellScriptsOf } from "../scripts/ci/lint-workflows";
 
 describe("lint-workflows with shellcheck", () => {
@@ -70,4 +71,38 @@ describe("scripts/ci/preview-stacks.sh against a stub pulumi", () => {
         expect(result.status).toBe(1);
         expect(result.stdout).toContain("::error::platform-eu-west-1: cannot select the stack: error: [401] Unauthorized");
     });
+});
+
+describe("the CI matrix scripts as processes (their smoke tests)", () => {
+    const ROOT = path.resolve(__dirname, "..");
+    const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+    const cli = (script: string, ...args: string[]) => spawnSync(TSX, [path.join(ROOT, "scripts", "ci", script), ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+
+    it.each([
+        ["plan-shards.ts", ["--bogus"], "plan-shards: Unknown option '--bogus'; see --help\n"],
+        ["plan-shards.ts", ["--max-shards", "65"], "plan-shards: --max-shards 65: expected a whole number from 1 to 64; see --help\n"],
+        ["rollout-matrix.ts", ["--bogus"], "rollout-matrix: Unknown option '--bogus'; see --help\n"],
+        ["rollout-matrix.ts", ["--max-jobs", "257"], "rollout-matrix: --max-jobs 257: expected a whole number from 1 to 256; see --help\n"],
+    ])("GIVEN %s %j WHEN run THEN one line ending in 'see --help', exit 2", (script, args, expected) => {
+        const result = cli(script, ...args);
+        expect(result.stderr).toBe(expected);
+        expect(result.status).toBe(2);
+    });
+
+    it("GIVEN a fixture tenant folder WHEN the CLIs run THEN plan-shards prints one shard and rollout-matrix the stages for $GITHUB_OUTPUT", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ci-matrix-"));
+        try {
+            fs.copyFileSync(TENANT_SCHEMA, path.join(dir, "tenant.schema.json"));
+            fs.writeFileSync(path.join(dir, "globex.yaml"), "tenant: globex\ncompany: Globex\nmode: cloud\nregion: us-east-1\ndomain:\n  subdomain: globex\nnetwork:\n  cidr: 10.20.0.0/16\n");
+            const shards = cli("plan-shards.ts", "--dir", dir);
+            expect(shards.status).toBe(0);
+            expect(JSON.parse(shards.stdout)).toEqual({ count: 1, weight: 138, tenants: 1, matrix: { include: [{ shard: "1/1", name: "plan-shard-001" }] } });
+            const rollout = cli("rollout-matrix.ts", "--dir", dir);
+            expect(rollout.stderr).toBe("rollout-matrix: 1 tenants in waves of 4; jobs per stage: platform 1, canary 1, fleet 0, offboarding 0\n");
+            expect(rollout.stdout.split("\n").filter((line) => line.endsWith("_jobs=1") || line.endsWith("_jobs=0"))).toEqual(["platform_jobs=1", "canary_jobs=1", "fleet_jobs=0", "offboarding_jobs=0"]);
+            expect(rollout.status).toBe(0);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    }, 120_000);
 });

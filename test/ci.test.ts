@@ -185,6 +185,7 @@ describe(".github/workflows/infra.yml", () => {
     const workflow = parseYaml(text) as { on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, Job> };
     const runs = (job: string) => workflow.jobs[job]!.steps.map((step) => step.run ?? "").join("\n");
     const secretsOf = (value: unknown) => [...JSON.stringify(value ?? {}).matchAll(/secrets\.([A-Z_]+)/g)].map((m) => m[1]!);
+    const DEPLOY_JOBS = ["deploy-platforms", "deploy-canaries", "deploy-fleet", "deploy-offboarding"];
 
     it("GIVEN the workflow WHEN parsed THEN it runs on pull requests and pushes to main, read-only by default, every job with a timeout", () => {
         expect(Object.keys(workflow.on).sort()).toEqual(["pull_request", "push"]);
@@ -194,7 +195,7 @@ describe(".github/workflows/infra.yml", () => {
             expect(job["timeout-minutes"], name).toBeGreaterThan(0);
             expect(job.env, `${name}: no job-wide env (secrets go to the steps that use them)`).toBeUndefined();
         }
-        expect(Object.entries(workflow.jobs).filter(([, job]) => job.permissions?.["id-token"] === "write").map(([name]) => name)).toEqual(["preview", "deploy"]);
+        expect(Object.entries(workflow.jobs).filter(([, job]) => job.permissions?.["id-token"] === "write").map(([name]) => name)).toEqual(["preview", ...DEPLOY_JOBS]);
     });
 
     it("GIVEN any job WHEN it installs THEN without install scripts, without secrets, after a checkout that keeps no token", () => {
@@ -213,9 +214,9 @@ describe(".github/workflows/infra.yml", () => {
 
     it("GIVEN a pull request WHEN checked THEN the tests, the workflow lint and the live-fleet check run, and the plan is one comment updated in place", () => {
         expect(runs("checks")).toMatch(/npm run typecheck[\s\S]*npm run lint:workflows[\s\S]*npm test/);
+        expect(runs("shards")).toContain("npm run validate");
         const fleet = runs("fleet");
-        expect(fleet).toContain("npm run validate");
-        expect(fleet).toContain('npm run -s plan -- --all --base "origin/${BASE_REF}" --json --markdown plan-comment.md > plan.json');
+        expect(fleet).toContain('npm run -s plan -- merge plan-shards/plan-shard-*.json --json --markdown plan-comment.md > plan.json');
         expect(fleet).toContain("npm run -s policy -- --plan plan.json");
         expect(fleet).toContain("npx tsx scripts/ci/plan-comment.ts");
         expect(fleet).not.toContain("gh pr comment");
@@ -237,21 +238,30 @@ describe(".github/workflows/infra.yml", () => {
         expect(fs.readFileSync(path.join(REPO, "scripts", "ci", "preview-stacks.sh"), "utf8")).not.toContain("--create");
     });
 
-    it("GIVEN a push to main WHEN deployed THEN only there, in the protected production environment, never cancelled, secrets only in the rollout step", () => {
-        const deploy = workflow.jobs["deploy"]!;
-        expect(deploy.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
-        expect(deploy.environment).toBe("production");
-        expect(deploy.concurrency).toEqual({ group: "deploy-main", "cancel-in-progress": false });
-        const rollout = deploy.steps.find((step) => step.run === "npm run up -- --all --parallel 4")!;
-        expect(Object.keys(rollout.env!).sort()).toEqual(["LOG_FILE", "PULUMI_ACCESS_TOKEN", "PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE"]);
+    it("GIVEN a push to main WHEN deployed THEN only there, in the protected production environment, secrets only in the rollout step of each stage", () => {
+        expect(workflow.jobs["rollout"]!.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
+        expect(workflow.jobs["rollout"]!.needs).toEqual(["checks", "fleet"]);
+        expect(secretsOf(workflow.jobs["rollout"])).toEqual([]);
+        const rollouts: Step[] = [];
+        for (const name of DEPLOY_JOBS) {
+            const deploy = workflow.jobs[name]!;
+            expect(deploy.if, name).toContain("needs.rollout.result == 'success'");
+            expect(deploy.environment, name).toBe("production");
+            const rollout = deploy.steps.find((step) => step.run === 'npm run up -- --waves "${WAVES}"')!;
+            expect(rollout.env, name).toHaveProperty("WAVES", "${{ matrix.waves }}");
+            expect(Object.keys(rollout.env!).sort(), name).toEqual(["LOG_FILE", "PULUMI_ACCESS_TOKEN", "PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "WAVES"]);
+            rollouts.push(rollout);
+            const role = deploy.steps.find((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"))!;
+            expect(role.with?.["role-to-assume"], name).toBe("${{ secrets.AWS_DEPLOY_ROLE_ARN }}");
+        }
         const passphraseSteps = Object.values(workflow.jobs).flatMap((job) => job.steps).filter((step) => secretsOf(step).includes("PULUMI_CONFIG_PASSPHRASE"));
-        expect(passphraseSteps).toEqual([rollout]);
-        const role = deploy.steps.find((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"))!;
-        expect(role.with?.["role-to-assume"]).toBe("${{ secrets.AWS_DEPLOY_ROLE_ARN }}");
+        expect(passphraseSteps).toEqual(rollouts);
+        // A rollout on main is never cancelled half-way by a newer push: the workflow's group queues it.
+        expect(text).toContain("cancel-in-progress: ${{ github.event_name == 'pull_request' }}");
     });
 
     it("GIVEN the Pulumi jobs WHEN they run THEN the plugins are cached on the lockfile", () => {
-        for (const name of ["preview", "deploy"]) {
+        for (const name of ["preview", ...DEPLOY_JOBS]) {
             const cache = workflow.jobs[name]!.steps.find((step) => step.uses?.startsWith("actions/cache@"))!;
             expect(cache.with).toEqual({ path: "~/.pulumi/plugins", key: "pulumi-plugins-${{ runner.os }}-${{ hashFiles('package-lock.json') }}" });
         }

@@ -26,6 +26,9 @@ type Targets = { ok: true; waves: RolloutWave[]; regions: Map<string, string>; o
 
 /** The stacks of the request, their regions and the order to run them in; tenant files are validated first. */
 export function resolveTargets(request: OpsRequest, parallel: number): Targets {
+    if (request.waves !== undefined) {
+        return resolveWaves(request.waves);
+    }
     if (request.all) {
         const fleet = loadFleetDirectory();
         if (fleet.problems.length > 0) {
@@ -69,6 +72,55 @@ export function resolveTargets(request: OpsRequest, parallel: number): Targets {
     const rank = (stack: string): number => (platformRegionOf(stack) !== undefined ? 0 : recoveryTargetOf(stack) === undefined ? 1 : 2);
     const ordered = [0, 1, 2].flatMap((r) => request.stacks.filter((stack) => rank(stack) === r));
     return { ok: true, waves: chunks([...new Set(ordered)], parallel).map((stacks) => ({ stage: "fleet" as const, stacks })), regions, offboarding };
+}
+
+/**
+ * `--waves`: exactly the given waves, in the given order (a CI batch of rolloutPlan's waves, which
+ * already put platforms, canaries, fleet and offboarding in order). The tenant files are read and
+ * validated against the folder together, once: a batch of a large fleet names dozens of tenants.
+ */
+function resolveWaves(given: readonly (readonly string[])[]): Targets {
+    const regions = new Map<string, string>();
+    const offboarding = new Set<string>();
+    const stacks = given.flat();
+    const tenantStacks = stacks.filter((stack) => platformRegionOf(stack) === undefined && recoveryTargetOf(stack) === undefined);
+    const fleet = loadFleetFilesAgainstDirectory(
+        tenantStacks.map((stack) => path.join(tenantConfigDir(), `${stack}.yaml`)),
+        { claimCache: claimCacheFile() },
+    );
+    const missing = fleet.problems.filter((problem) => problem.message === "no such file").map((problem) => path.basename(problem.file, ".yaml"));
+    if (missing.length > 0) {
+        return { ok: false, message: `no tenant ${missing.map((stack) => `"${stack}"`).join(", ")}: no such file in tenant-configs/ (platform stacks are named platform-<region>, recovery environments <tenant>-recovery, drill copies <tenant>-drill); nothing was run` };
+    }
+    if (fleet.problems.length > 0) {
+        return { ok: false, message: `the tenant files are invalid; nothing was run:\n${fleet.problems.map(formatProblem).join("\n")}` };
+    }
+    const tenants = new Map(fleet.tenants.map((tenant) => [tenant.id, tenant]));
+    for (const stack of stacks) {
+        const platformRegion = platformRegionOf(stack);
+        const recoverySide = recoveryTargetOf(stack);
+        if (platformRegion !== undefined) {
+            regions.set(stack, platformRegion);
+        } else if (recoverySide !== undefined) {
+            const resolved = recoverySideRegion(stack, recoverySide.production);
+            if (!resolved.ok) {
+                return resolved;
+            }
+            regions.set(stack, resolved.region);
+        } else {
+            const tenant = tenants.get(stack);
+            if (tenant === undefined) {
+                return { ok: false, message: `tenant file of ${stack} is invalid; nothing was run` };
+            }
+            regions.set(stack, tenant.region);
+            if (tenant.status === "offboarding") {
+                offboarding.add(stack);
+            }
+        }
+    }
+    const stageOf = (wave: readonly string[]): RolloutWave["stage"] =>
+        wave.every((stack) => platformRegionOf(stack) !== undefined) ? "platform" : wave.every((stack) => offboarding.has(stack)) ? "offboarding" : "fleet";
+    return { ok: true, waves: given.map((wave) => ({ stage: stageOf(wave), stacks: [...wave] })), regions, offboarding };
 }
 
 /** A tenant's file, validated against the folder (claims included); or why it cannot be used. */

@@ -15,6 +15,8 @@ export interface OpsRequest {
     readonly force: boolean;
     readonly logFile: string | undefined;
     readonly plan: string | undefined;
+    /** preview|up --waves: exactly these stacks, wave after wave in this order (a CI rollout batch). */
+    readonly waves?: readonly (readonly string[])[];
 }
 
 /** What the operations need of the world outside: streams, for tests. */

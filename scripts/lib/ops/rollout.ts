@@ -81,6 +81,71 @@ export function rolloutPlan(all: readonly RolloutTenant[], parallel: number, hom
     ];
 }
 
+/** The stages of a rollout, in the order rolloutPlan gives them. */
+export const ROLLOUT_STAGES = ["platform", "canary", "fleet", "offboarding"] as const;
+export type RolloutStage = (typeof ROLLOUT_STAGES)[number];
+
+/**
+ * The waves of each stage cut into batches of consecutive whole waves, for a CI matrix of one job
+ * per batch: at most `maxJobs` batches per stage (GitHub's matrix holds 256 jobs), each at least
+ * `wavesPerJob` waves long where the stage has that many (a job pays its setup once for them), the
+ * waves spread evenly (the first batches one wave longer). A wave is never split, and concatenating
+ * a stage's batches gives its waves in order. A stage without waves has no batch.
+ */
+export function batchRollout(waves: readonly RolloutWave[], maxJobs: number, wavesPerJob: number): Record<RolloutStage, RolloutWave[][]> {
+    for (const [name, value] of [["maxJobs", maxJobs], ["wavesPerJob", wavesPerJob]] as const) {
+        if (!Number.isInteger(value) || value < 1) {
+            throw new RangeError(`${name} must be a whole number of at least 1, got ${value}`);
+        }
+    }
+    const byStage = Object.fromEntries(ROLLOUT_STAGES.map((stage) => [stage, [] as RolloutWave[]])) as Record<RolloutStage, RolloutWave[]>;
+    let reached = 0;
+    for (const wave of waves) {
+        const at = ROLLOUT_STAGES.indexOf(wave.stage);
+        // The stages run one after another in CI: a wave of an earlier stage after a later one would be reordered.
+        if (at < reached) {
+            throw new RangeError(`a ${wave.stage} wave comes after a ${ROLLOUT_STAGES[reached]} wave: the stages must be in the order ${ROLLOUT_STAGES.join(", ")}`);
+        }
+        reached = at;
+        byStage[wave.stage].push(wave);
+    }
+    const batches = (stageWaves: RolloutWave[]): RolloutWave[][] => {
+        const jobs = Math.min(maxJobs, Math.ceil(stageWaves.length / wavesPerJob));
+        const result: RolloutWave[][] = [];
+        let at = 0;
+        for (let job = 0; job < jobs; job++) {
+            const size = Math.floor(stageWaves.length / jobs) + (job < stageWaves.length % jobs ? 1 : 0);
+            result.push(stageWaves.slice(at, at + size));
+            at += size;
+        }
+        return result;
+    };
+    return Object.fromEntries(ROLLOUT_STAGES.map((stage) => [stage, batches(byStage[stage])])) as Record<RolloutStage, RolloutWave[][]>;
+}
+
+/** Waves as one argument of `npm run up -- --waves`: waves separated by `;`, the stacks of a wave by `,`. */
+export function formatWaves(waves: readonly { readonly stacks: readonly string[] }[]): string {
+    return waves.map((wave) => wave.stacks.join(",")).join(";");
+}
+
+/** The stacks of each wave of a `--waves` argument (formatWaves' inverse); throws on an empty wave or a stack named twice. */
+export function parseWaves(text: string): string[][] {
+    const waves = text.split(";").map((wave) => wave.split(",").map((stack) => stack.trim()));
+    const seen = new Set<string>();
+    waves.forEach((stacks, index) => {
+        if (stacks.some((stack) => stack === "")) {
+            throw new RangeError(`wave ${index + 1} of "${text.slice(0, 80)}" has an empty stack name (waves are separated by ";", the stacks of a wave by ",")`);
+        }
+        for (const stack of stacks) {
+            if (seen.has(stack)) {
+                throw new RangeError(`${stack} is named twice (wave ${index + 1}): a stack runs once per rollout`);
+            }
+            seen.add(stack);
+        }
+    });
+    return waves;
+}
+
 export interface RolloutOutcome {
     readonly succeeded: string[];
     readonly failed: { readonly stack: string; readonly error: string }[];
