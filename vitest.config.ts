@@ -16,6 +16,8 @@ export const PROCESS_TESTS = [
     "test/dr-failback.test.ts",
     "test/dr-platform.test.ts",
     "test/dr-drill-record.test.ts",
+    "test/dr-physical-placement.test.ts",
+    "test/dr-failback-physical.test.ts",
     "test/entry.test.ts",
     "test/hermetic.test.ts",
     "test/plan-base.test.ts",

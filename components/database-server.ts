@@ -66,6 +66,14 @@ export interface DatabaseServerArgs {
     readonly databaseName?: string;
     /** Master user name; not a secret (its generated password is, in Secrets Manager). Default: `itm_admin`. */
     readonly masterUsername?: string;
+    /**
+     * A failback's takeover: the EBS volume holding the restored data (`npm run dr -- failback`
+     * makes it under `kmsKeyArn` in `availabilityZone`) becomes the server's data volume
+     * (DualNicServer `restoredDataVolumeId`: the former one detached and retained), and the setup
+     * runs again on it (the master password of this server's secret set on the restored cluster).
+     * Default: undefined, the server's own volume.
+     */
+    readonly restoredDataVolumeId?: string;
 }
 
 /** Largest data volume a DualNicServer accepts (its `dataVolumeGiB` limit). */
@@ -344,6 +352,7 @@ export class DatabaseServer extends pulumi.ComponentResource {
                 dataVolumeGiB: args.storageGiB,
                 hostId: args.hostId,
                 tags: { PatchGroup: args.patchGroup, role: "database" },
+                ...(args.restoredDataVolumeId !== undefined ? { restoredDataVolumeId: args.restoredDataVolumeId } : {}),
             },
             { parent: this },
         );
@@ -370,8 +379,11 @@ export class DatabaseServer extends pulumi.ComponentResource {
                 associationName: associationName(name),
                 targets: [{ key: "InstanceIds", values: [server.instanceId] }],
                 parameters: {
-                    commands: pulumi.all([server.accessIp, secret.arn]).apply(([listenAddress, secretArn]) =>
-                        databaseSetupScript({ engineVersion, port, listenAddress, clientCidr: args.vpcCidr, secretArn, databaseName, masterUsername }),
+                    // A taken-over data volume changes the script (a comment naming it), so SSM runs it again on the restored data.
+                    commands: pulumi.all([server.accessIp, secret.arn]).apply(
+                        ([listenAddress, secretArn]) =>
+                            databaseSetupScript({ engineVersion, port, listenAddress, clientCidr: args.vpcCidr, secretArn, databaseName, masterUsername }) +
+                            (args.restoredDataVolumeId !== undefined ? `# data volume taken over after a failback: ${args.restoredDataVolumeId}\n` : ""),
                     ),
                     executionTimeout: "1800",
                 },

@@ -53,6 +53,30 @@ export interface DualNicServerArgs {
     readonly hostId?: pulumi.Input<string>;
     /** Tags added to the instance and its volumes and interface, e.g. `PatchGroup`. Default: only `Name`. */
     readonly tags?: Record<string, string>;
+    /**
+     * A failback's takeover of the data volume: an existing EBS volume (made by `npm run dr --
+     * failback` of the restored server's data, under `kmsKeyArn` in `availabilityZone`), imported
+     * as `<name>-data-restored` and attached instead of the server's own. The own volume
+     * (`<name>-data`) is detached (the instance stopped first), tagged `DataVolume: former` and
+     * retained: no update deletes it. The instance is started again after the swap. Default:
+     * undefined, the server's own volume.
+     */
+    readonly restoredDataVolumeId?: string;
+}
+
+/**
+ * Properties of an imported data volume that only a replacement could change (ForceNew in the
+ * provider's aws_ebs_volume schema): a diff on one would plan an empty new volume and the restored
+ * one deleted. Ignored, and the zone and key checked instead (`dataVolumeTakeoverProblem`).
+ */
+export const DATA_VOLUME_TAKEOVER_IGNORED_CHANGES = ["availabilityZone", "encrypted", "kmsKeyId", "snapshotId", "outpostArn", "multiAttachEnabled"] as const;
+
+/** What breaks the server's promises in a taken-over data volume (its zone, its key); undefined when none. */
+export function dataVolumeTakeoverProblem(volumeId: string, actual: { zone?: string; keyArn?: string; encrypted?: boolean }, expected: { zone: string; keyArn: string }): string | undefined {
+    const problems: string[] = [];
+    if (actual.zone !== expected.zone) problems.push(`it is in ${actual.zone ?? "no zone"}, the server in ${expected.zone} (a volume attaches only in its own zone)`);
+    if (actual.encrypted !== true || actual.keyArn !== expected.keyArn) problems.push(`it is encrypted with ${actual.encrypted === true ? (actual.keyArn ?? "no key") : "nothing"}, not with ${expected.keyArn} (copy its snapshot with that key: npm run dr -- failback does)`);
+    return problems.length === 0 ? undefined : `restoredDataVolume ${volumeId}: ${problems.join("; ")}`;
 }
 
 /** Where the data volume appears on the instance (`/dev/nvme1n1` on Nitro instances). */
@@ -250,24 +274,52 @@ export class DualNicServer extends pulumi.ComponentResource {
 
         // A separate volume rather than an ebsBlockDevice: the data survives replacing the instance
         // (a new AMI), and a final snapshot is taken if the volume itself is ever destroyed.
+        const dataVolumeArgs: aws.ebs.VolumeArgs = {
+            availabilityZone: args.availabilityZone,
+            size: args.dataVolumeGiB,
+            ...dataVolumeType(args.dataVolumeGiB),
+            encrypted: true,
+            kmsKeyId: args.kmsKeyArn,
+            finalSnapshot: true,
+            tags,
+        };
+        const takeover = args.restoredDataVolumeId;
+        // After a takeover the own volume stays declared, unchanged but for its tag, and retained:
+        // the engine decides a deletion by the retainOnDelete recorded in the state (as the RDS
+        // takeover's former instance, components/database.ts).
         const dataVolume = new aws.ebs.Volume(
             `${name}-data`,
-            {
-                availabilityZone: args.availabilityZone,
-                size: args.dataVolumeGiB,
-                ...dataVolumeType(args.dataVolumeGiB),
-                encrypted: true,
-                kmsKeyId: args.kmsKeyArn,
-                finalSnapshot: true,
-                tags,
-            },
-            { parent: this },
+            takeover === undefined ? dataVolumeArgs : { ...dataVolumeArgs, tags: { ...tags, DataVolume: "former" } },
+            { parent: this, ...(takeover === undefined ? {} : { retainOnDelete: true }) },
         );
-        new aws.ec2.VolumeAttachment(
+        let attachedVolumeId: pulumi.Output<string> = dataVolume.id;
+        if (takeover !== undefined) {
+            // Under a logical name of its own: `import` on the own volume's URN would delete it.
+            const restored = new aws.ebs.Volume(`${name}-data-restored`, dataVolumeArgs, {
+                parent: this,
+                import: takeover,
+                ignoreChanges: [...DATA_VOLUME_TAKEOVER_IGNORED_CHANGES],
+                retainOnDelete: true,
+            });
+            // Attached only when its zone and key are the server's: a wrong volume fails the update before the swap.
+            attachedVolumeId = pulumi
+                .all([restored.id, restored.availabilityZone, restored.kmsKeyId, restored.encrypted, args.availabilityZone, args.kmsKeyArn])
+                .apply(([id, zone, keyArn, encrypted, expectedZone, expectedKey]) => {
+                    const problem = dataVolumeTakeoverProblem(takeover, { zone, keyArn, encrypted }, { zone: expectedZone, keyArn: expectedKey });
+                    if (problem !== undefined) throw new pulumi.ResourceError(`${name}: ${problem}`, restored);
+                    return id;
+                });
+        }
+        // A new volume id replaces the attachment: the old one detached first (the instance stopped), then the new one attached.
+        const attachment = new aws.ec2.VolumeAttachment(
             `${name}-data-attachment`,
-            { instanceId: instance.id, volumeId: dataVolume.id, deviceName: DATA_VOLUME_DEVICE, stopInstanceBeforeDetaching: true },
+            { instanceId: instance.id, volumeId: attachedVolumeId, deviceName: DATA_VOLUME_DEVICE, stopInstanceBeforeDetaching: true },
             { parent: this, deleteBeforeReplace: true },
         );
+        if (takeover !== undefined) {
+            // stopInstanceBeforeDetaching leaves the instance stopped (the provider starts nothing): running again after the swap.
+            new aws.ec2transitgateway.InstanceState(`${name}-running`, { instanceId: instance.id, state: "running" }, { parent: this, dependsOn: [attachment] });
+        }
 
         this.instanceId = instance.id;
         this.instanceArn = instance.arn;

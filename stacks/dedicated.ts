@@ -23,7 +23,7 @@ import { TenantNetwork } from "../components/tenant-network";
 import { alarmFailoverHealthCheck } from "../components/failover-dns";
 import { edgeHostName } from "../lib/hosts";
 import { isPacking, packOnHosts } from "./config/dedicated-hosts";
-import { DatabaseTakeover, databaseTakeoverOf, RestoredDatabaseKind } from "./config/stack-config";
+import { DatabaseTakeover, databaseTakeoverOf, RestoredDatabaseKind, restoredDataVolumeOf } from "./config/stack-config";
 import { CloudTenant, DirectorySettings, PhysicalTenant, SiteToSiteVpnSettings, VpnSyncTenant, VpnTenant } from "./config/tenant";
 import { offsiteProvider, StackOutputs, TenantContext, tenantContext } from "./context";
 import { dataOutputs, foundationOutputs, tenantFoundation } from "./foundation";
@@ -134,12 +134,12 @@ export function vpnFailoverNote(args: { readonly tenant: DedicatedCloudTenant; r
 
 /**
  * A production stack's takeover of the database a failback restored (stack config
- * `restoredDatabase`, `releaseFormerDatabase`), checked; undefined without one. Physical: a restored
- * database server (an EC2 instance) cannot be taken over by the program yet (its DualNicServer's
- * interfaces, volumes, host placement and setup are not imported), so the update changes nothing
- * and says so in a warning on every preview and update: not an error, because the same key names
- * the recovery stack's restored server when a plan sets it for a target's production and recovery
- * together; failback's adopt step then gives the manual path.
+ * `restoredDatabase`, `releaseFormerDatabase`), checked; undefined without one. Physical: production
+ * keeps its own database server on its Dedicated Host (a second server may not fit on the host) and
+ * takes over only the restored data, as a data volume (`restoredDataVolume`, `dataVolumeTakeover`),
+ * so an instance id here changes nothing and says so in a warning: not an error, because the same
+ * key names the recovery stack's restored server when a plan sets it for a target's production and
+ * recovery together.
  */
 export function databaseTakeover(config: pulumi.Config, kind: RestoredDatabaseKind): DatabaseTakeover | undefined {
     const takeover = databaseTakeoverOf((key) => config.get(key), kind);
@@ -148,11 +148,25 @@ export function databaseTakeover(config: pulumi.Config, kind: RestoredDatabaseKi
     }
     if (takeover !== undefined && kind === "ec2") {
         pulumi.log.warn(
-            `stack config restoredDatabase: ${takeover.restored} is a restored database server; production's program cannot take a database server over yet (README, failback "Not yet"), so production's database server stays as it is: move the data into it by hand`,
+            `stack config restoredDatabase: ${takeover.restored} is a restored database server; production keeps its own database server and takes over only the restored data volume (stack config restoredDatabase is ignored here: set restoredDataVolume to the volume npm run dr -- failback prints)`,
         );
         return undefined;
     }
     return takeover;
+}
+
+/**
+ * Physical production's takeover of a failback's restored data volume (stack config
+ * `restoredDataVolume`), checked; undefined without one. Through the program, not beside it: the
+ * data volume and its attachment are this stack's resources, so a swap made outside it would be
+ * drift that the next refresh and update undo (the attachment of the former volume recreated).
+ */
+export function dataVolumeTakeover(config: pulumi.Config, physical: boolean): string | undefined {
+    const takeover = restoredDataVolumeOf((key) => config.get(key), physical);
+    if (takeover !== undefined && "problem" in takeover) {
+        throw new pulumi.RunError(takeover.problem);
+    }
+    return takeover?.volumeId;
 }
 
 /** The Database args of a takeover (none without one). */
@@ -287,6 +301,7 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
     const inZones = <T>(list: readonly T[]): T[] => list.slice(0, zoneCount);
     const placement = profile.dedicatedHost ? dedicatedHosts(ctx, tenant, network.availabilityZones[0]!) : undefined;
     const takeover = databaseTakeover(ctx.config, placement ? "ec2" : "rds");
+    const restoredDataVolumeId = dataVolumeTakeover(ctx.config, placement !== undefined);
 
     const servers = new AppServers(
         `${tenant.id}-servers`,
@@ -331,6 +346,7 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
                   operationsPrefixListId: network.operationsPrefixListId,
                   s3PrefixListId: network.s3PrefixListId,
                   patchGroup: tenant.id,
+                  ...(restoredDataVolumeId !== undefined ? { restoredDataVolumeId } : {}),
               },
               opts,
           )

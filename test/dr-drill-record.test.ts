@@ -98,9 +98,10 @@ describe("the drill's durable record", () => {
 
 describe("the teardown of a physical tenant's drill (EC2 database server)", () => {
     const INSTANCE_ID = "i-0abc1234def567890";
+    const HOST = "h-0123456789abcdef0";
     const INSTANCE = `arn:aws:ec2:eu-central-1:${ACCOUNT}:instance/${INSTANCE_ID}`;
     const physical = (world: World, instanceSubnet: string) => {
-        const target = (prefix: string, subnet: string) => ({ ...RECOVERY_OUTPUTS.restoreTarget, dbSubnetGroupName: `${prefix}-db`, filesBucketName: `${prefix}-files`, subnetId: subnet });
+        const target = (prefix: string, subnet: string) => ({ ...RECOVERY_OUTPUTS.restoreTarget, dbSubnetGroupName: `${prefix}-db`, filesBucketName: `${prefix}-files`, subnetId: subnet, hostId: HOST });
         fs.writeFileSync(
             path.join(world.dir, "outputs.json"),
             JSON.stringify({
@@ -120,7 +121,9 @@ describe("the teardown of a physical tenant's drill (EC2 database server)", () =
             terminated = true;
             return {};
         });
-        ec2.on(DescribeInstancesCommand).callsFake(() => ({ Reservations: [{ Instances: [{ InstanceId: INSTANCE_ID, SubnetId: instanceSubnet, State: { Name: terminated ? "terminated" : "running" } }] }] }));
+        // Already on the copy's host (the move itself: test/dr-physical-placement.test.ts).
+        const placement = { AvailabilityZone: "eu-central-1a", Tenancy: "host", HostId: HOST };
+        ec2.on(DescribeInstancesCommand).callsFake(() => ({ Reservations: [{ Instances: [{ InstanceId: INSTANCE_ID, SubnetId: instanceSubnet, Placement: placement, State: { Name: terminated ? "terminated" : "running" } }] }] }));
     };
 
     it("GIVEN the restore created a server in the drill's subnet WHEN the drill ends THEN that server is terminated before the drill stack is destroyed, and nothing else", async () => {

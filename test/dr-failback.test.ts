@@ -45,11 +45,11 @@ describe("adopt: what production must show", () => {
         );
     });
 
-    it("GIVEN a restored database server (physical) WHEN checked THEN no config that the program would refuse: the move by hand and --force", () => {
+    it("GIVEN a restored database server (physical) WHEN checked THEN no config that the program would refuse: its data is taken over as a volume (test/dr-failback-physical.test.ts)", () => {
         const problem = adoptProblem("wayne", "arn:aws:ec2:eu-west-1:123456789012:instance/i-00000000000000000", EC2_BACK);
-        expect(problem).toContain("the restored database server i-0123456789abcdef0 cannot be taken over by production's program yet");
-        expect(problem).toContain("npm run dr -- failback wayne --resume --force");
-        expect(problem).not.toContain("pulumi config set");
+        expect(problem).toContain("a restored database server's data is taken over as a volume (the reencrypt step makes it): resume the failback (npm run dr -- failback wayne --resume)");
+        expect(problem).not.toContain("pulumi config set restoredDatabase");
+        expect(problem).not.toContain("--force");
     });
 });
 

@@ -38,6 +38,11 @@ export const TENANT_STACK_CONFIG = {
         secret: false,
         description: "recovery stacks: the bucket the files were restored into (default the recovery files bucket)",
     },
+    restoredDataVolume: {
+        secret: false,
+        description:
+            "physical production after a failback: the EBS volume (vol-...) npm run dr -- failback made of the restored database server's data, under production's data key in the host's zone; production's database server takes it over as its data volume, its former one detached, tagged and retained",
+    },
 } as const satisfies Record<string, StackConfigKey>;
 
 export type TenantStackConfigKey = keyof typeof TENANT_STACK_CONFIG;
@@ -142,4 +147,20 @@ export function databaseTakeoverOf(get: (key: string) => string | undefined, kin
         problems.push(problem);
     }
     return problems.length > 0 ? { problems } : { restored, releaseFormer: release === "true" };
+}
+
+/**
+ * A physical production's `restoredDataVolume`, checked: an EBS volume id (`vol-` and 8 or 17 hex
+ * digits, as EC2 gives them); undefined when unset. Only physical production has a data volume to
+ * take over (elsewhere the database is RDS: `restoredDatabase`).
+ */
+export function restoredDataVolumeOf(get: (key: string) => string | undefined, physical: boolean): { readonly volumeId: string } | { readonly problem: string } | undefined {
+    const value = get("restoredDataVolume");
+    if (value === undefined) return undefined;
+    if (!physical) {
+        return { problem: `stack config restoredDataVolume: set on a tenant whose database is RDS; only a physical tenant's database server has a data volume to take over (for RDS, restoredDatabase)` };
+    }
+    return /^vol-([0-9a-f]{8}|[0-9a-f]{17})$/.test(value)
+        ? { volumeId: value }
+        : { problem: `stack config restoredDataVolume: "${value.slice(0, 80)}" is not an EBS volume id (vol-...); expected the volume npm run dr -- failback printed` };
 }

@@ -100,7 +100,7 @@ describe("takeover config refused as AWS would", () => {
             const names = (plan: PlanDocument) => stackOf(plan, "wayne").resources.map((resource) => resource.name);
             expect(names(document)).toEqual(names(plain));
             expect(warn.mock.calls.map(([message]) => message)).toContain(
-                "stack config restoredDatabase: i-0123456789abcdef0 is a restored database server; production's program cannot take a database server over yet (README, failback \"Not yet\"), so production's database server stays as it is: move the data into it by hand",
+                "stack config restoredDatabase: i-0123456789abcdef0 is a restored database server; production keeps its own database server and takes over only the restored data volume (stack config restoredDatabase is ignored here: set restoredDataVolume to the volume npm run dr -- failback prints)",
             );
         } finally {
             warn.mockRestore();

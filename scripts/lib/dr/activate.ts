@@ -8,6 +8,7 @@ import { maintenancePage } from "./aws";
 import { environmentCheck } from "./check";
 import { DrContext, productionOutputs, recoveryOutputs, Refusal, Step } from "./context";
 import { arnRegion, environmentUrls, OutputError, readTenantSourceOutputs, RecoveryOutputs } from "./outputs";
+import { placeOnHost, restoredServerId } from "./placement";
 import { restore, RestoreSource } from "./restore";
 
 export const INCIDENT_NOTICE = "We are restoring the service in our backup environment after a major incident. It will be back shortly; no action is needed on your side.";
@@ -81,7 +82,9 @@ export function restoreStep(stackOf: (ctx: DrContext) => string): Step {
             Object.assign(detail, (settled[0] as PromiseFulfilledResult<Record<string, unknown>>).value);
             // The stack, activated, takes the restored databases and files over (its servers point at them).
             await ctx.pulumi.setConfig(stack, "recoveryActive", "true");
-            await ctx.pulumi.setConfig(stack, "restoredDatabase", String(detail.restoredDatabase));
+            // A database server (physical) is named by its instance id (stack config restoredDatabase).
+            const server = restoredServerId((detail.created as Record<string, string> | undefined)?.database);
+            await ctx.pulumi.setConfig(stack, "restoredDatabase", server ?? String(detail.restoredDatabase));
             await ctx.pulumi.setConfig(stack, "restoredFilesBucket", String(detail.restoredFilesBucket));
             if (tenants.length > 0) {
                 const databases = Object.fromEntries(tenants.map(({ id }) => [id, String(saved[id]!.restoredDatabase)]));
@@ -89,6 +92,16 @@ export function restoreStep(stackOf: (ctx: DrContext) => string): Step {
                 detail.tenants = { ...saved };
             }
             await ctx.pulumi.up(stack);
+            if (server !== undefined) {
+                // The host exists once the environment is active: the restored server moves onto it now, before the check.
+                const hostId = (await recoveryOutputs(ctx, stack)).restoreTarget.hostId;
+                if (hostId === undefined) {
+                    throw new OutputError(`stack ${stack} exports no restoreTarget.hostId although active: the restored database server ${server} must run on the environment's Dedicated Host (deploy ${stack} with npm run up, then resume)`);
+                }
+                const region = arnRegion((detail.created as Record<string, string>).database!);
+                detail.placedOnHost = (await placeOnHost(ctx, { region, instanceId: server, hostId, availabilityZone: env.restoreTarget.availabilityZone })).hostId;
+                persist();
+            }
             return detail;
         },
     };

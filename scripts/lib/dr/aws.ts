@@ -31,6 +31,7 @@ import { DescribeInstancesCommand, EC2Client, TerminateInstancesCommand } from "
 import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCanaryCommand, GetCanaryRunsCommand, StartCanaryCommand, SyntheticsClient } from "@aws-sdk/client-synthetics";
 
+import { DrEc2, sdkEc2 } from "./aws-ec2";
 import { arnName, arnRegion } from "./outputs";
 import { failbackNames } from "./reencrypt-names";
 
@@ -52,7 +53,7 @@ export interface RecoveryPoint {
 
 export type RestoreJobState = { readonly status: "running" | "completed"; readonly createdResourceArn?: string } | { readonly status: "failed"; readonly message: string };
 
-export interface DrAws {
+export interface DrAws extends DrEc2 {
     /** Puts (or finds) the 503 maintenance rule; returns its ARN. */
     putMaintenanceRule(listenerArn: string, body: string): Promise<string>;
     /** Removes dr's maintenance rule (and only it); false when there was none. */
@@ -173,6 +174,7 @@ export function sdkAws(): DrAws {
         return (rules.Rules ?? []).find((rule) => (rule.Actions ?? []).some((action) => action.FixedResponseConfig?.MessageBody?.startsWith(MAINTENANCE_MARKER)));
     };
     return {
+        ...sdkEc2((region) => client("ec2", region, () => new EC2Client({ region }))),
         async putMaintenanceRule(listenerArn, body) {
             const existing = await ours(listenerArn);
             if (existing?.RuleArn) return existing.RuleArn;

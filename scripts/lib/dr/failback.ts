@@ -8,7 +8,9 @@ import { redirectStep } from "./activate";
 import { checkUntil } from "./check";
 import { DrContext, productionOutputs, recoveryOutputs, Refusal, Step } from "./context";
 import { arnRegion, DedicatedSaasTenantOutputs, OutputError, readRestoreIntoOutputs, readTenantSourceOutputs, RestoreTarget } from "./outputs";
+import { DATA_VOLUME_DEVICE } from "../../../components/dual-nic-server";
 import { reencrypt } from "./reencrypt";
+import { reencryptVolume } from "./reencrypt-volume";
 import { restore, RestoreInto, RestoreSource } from "./restore";
 
 /**
@@ -41,10 +43,7 @@ export function adoptProblem(production: string, productionDatabaseArn: string, 
         return `${now}, and that ARN names no RDS or EC2 instance: check the restore job in AWS Backup`;
     }
     if (restored.kind === "ec2") {
-        return (
-            `${now}: the restored database server ${restored.id} cannot be taken over by production's program yet (README, failback, "Not yet"): ` +
-            `move its data into production's database server by hand (pg_dump from ${restored.id}, pg_restore into production's), then npm run dr -- failback ${target} --resume --force (--force: you confirm production's database server holds the restored data)`
-        );
+        return `${now}: a restored database server's data is taken over as a volume (the reencrypt step makes it): resume the failback (npm run dr -- failback ${target} --resume)`;
     }
     return (
         `${now}: take it over, then resume: ` +
@@ -52,6 +51,33 @@ export function adoptProblem(production: string, productionDatabaseArn: string, 
         `(2) npm run plan -- ${production} --config restoredDatabase=${restored.id} (review: ${restored.id} imported as production's database with its settings, the former instance kept and retained, 0 problems, 0 violations); ` +
         `(3) npm run up -- ${production}; ` +
         `(4) npm run dr -- failback ${target} --resume`
+    );
+}
+
+/**
+ * Why physical production's database server does not run on the restored data volume yet, with the
+ * operator's exact commands; undefined when the volume is attached at the data device and the
+ * server runs. Production's program takes the volume over with stack config `restoredDataVolume`
+ * (components/dual-nic-server.ts: imported, attached instead, the former volume detached and
+ * retained); dr never updates production itself: the takeover is a reviewed update.
+ */
+export function adoptVolumeProblem(production: string, server: string, attached: { volume?: string; state?: string } | undefined, volumeId: string): string | undefined {
+    if (attached?.volume === volumeId && attached.state === "running") {
+        return undefined;
+    }
+    const now =
+        attached === undefined
+            ? `production's database server ${server} is not found`
+            : attached.volume === volumeId
+              ? `production's database server ${server} has the restored data volume ${volumeId} but is ${attached.state ?? "in an unknown state"}: start it (npm run up -- ${production} does), then resume`
+              : `production's database server ${server} runs on the data volume ${attached.volume ?? "(none)"}, not the restored ${volumeId}`;
+    if (attached?.volume === volumeId) return now;
+    return (
+        `${now}: take it over, then resume: ` +
+        `(1) pulumi config set restoredDataVolume ${volumeId} --stack ${production}; ` +
+        `(2) npm run plan -- ${production} --config restoredDataVolume=${volumeId} (review: ${volumeId} imported as the database server's data volume and attached, the former volume detached, tagged DataVolume=former and retained, the server started again and its setup run again, 0 problems, 0 violations); ` +
+        `(3) npm run up -- ${production} (the database server stops for the swap); ` +
+        `(4) npm run dr -- failback ${production} --resume`
     );
 }
 
@@ -113,22 +139,25 @@ export const FAILBACK_STEPS: readonly Step[] = [
     },
     {
         name: "reencrypt",
-        title: "move the restored RDS database under production's data key (snapshot, copy with the key, restore the copy into production's network, managed master secret, intermediates deleted)",
+        title: "move the restored database under production's data key (RDS: snapshot, copy with the key, restore the copy into production's network, managed master secret; physical: the restored server's data volume snapshotted, copied with the key, made a volume in the host's zone; intermediates deleted)",
         async run(ctx, previous, save) {
             const restored = ctx.state.steps.find((step) => step.name === "restore")?.detail;
             const tenantDetails = (restored?.tenants as Record<string, Record<string, unknown>> | undefined) ?? {};
             const one = async (stack: string, part: Record<string, unknown> | undefined, before: Record<string, unknown>, saveOne: (detail: Record<string, unknown>) => void): Promise<Record<string, unknown>> => {
                 const created = (part?.created as Record<string, string> | undefined)?.database;
-                if (created === undefined || restoredDatabaseId(created)?.kind !== "rds") {
-                    // A database server (physical) is moved by hand at adopt; a missing one is named there.
-                    return { skipped: created === undefined ? "no restored database" : "not an RDS instance" };
+                const kind = created === undefined ? undefined : restoredDatabaseId(created)?.kind;
+                if (created === undefined || kind === undefined) {
+                    // A missing one is named at adopt.
+                    return { skipped: created === undefined ? "no restored database" : "not an RDS or EC2 instance" };
                 }
                 const into = await productionRestoreInto(ctx, stack);
                 if (into.dataKeyArn === undefined) {
                     throw new OutputError(`stack ${stack}: dataKeyArn is missing: the restored database is re-encrypted with production's data key (deploy ${stack} with npm run up first)`);
                 }
                 const databaseArn = stack === ctx.target.production ? (await productionOutputs(ctx)).databaseArn : readTenantSourceOutputs(stack, await ctx.pulumi.outputs(stack)).databaseArn;
-                return reencrypt(ctx, { production: stack, region: arnRegion(created), restoredArn: created, dataKeyArn: into.dataKeyArn, target: into.target, productionDatabaseArn: databaseArn }, before, saveOne);
+                const input = { production: stack, region: arnRegion(created), restoredArn: created, dataKeyArn: into.dataKeyArn, target: into.target, productionDatabaseArn: databaseArn };
+                // A database server (physical): its data volume, under production's key, for production's own server.
+                return kind === "ec2" ? reencryptVolume(ctx, input, before, saveOne) : reencrypt(ctx, input, before, saveOne);
             };
             const detail: Record<string, unknown> = { ...pick(previous, (key) => key !== "tenants") };
             const saved = { ...((previous.tenants as Record<string, Record<string, unknown>> | undefined) ?? {}) };
@@ -155,7 +184,7 @@ export const FAILBACK_STEPS: readonly Step[] = [
     },
     {
         name: "adopt",
-        title: "production takes the restored database over (a reviewed npm run up of production with restoredDatabase; this step waits for it)",
+        title: "production takes the restored database over (a reviewed npm run up of production with restoredDatabase, physical: restoredDataVolume; this step waits for it)",
         async run(ctx) {
             const restored = ctx.state.steps.find((step) => step.name === "restore")?.detail;
             const reencrypted = ctx.state.steps.find((step) => step.name === "reencrypt")?.detail;
@@ -167,6 +196,22 @@ export const FAILBACK_STEPS: readonly Step[] = [
                 throw new Error(`the restore step names no restored database; run npm run dr -- failback ${ctx.target.production} --resume after the restore completes`);
             }
             const production = await productionOutputs(ctx);
+            // Physical: production's own database server on the restored data volume (the reencrypt step made it).
+            const volumeId = reencrypted?.restoredDataVolume as string | undefined;
+            if (restoredDatabaseId(created)?.kind === "ec2") {
+                const server = restoredDatabaseId(production.databaseArn);
+                if (volumeId === undefined || server?.kind !== "ec2") {
+                    throw new Error(
+                        volumeId === undefined
+                            ? `the reencrypt step made no data volume of the restored server ${created}: resume the failback (npm run dr -- failback ${ctx.target.production} --resume)`
+                            : `production's databaseArn ${production.databaseArn} names no EC2 instance: a physical production's database server takes the restored data volume ${volumeId} over`,
+                    );
+                }
+                const instance = await ctx.aws.ec2Instance(arnRegion(production.databaseArn), server.id);
+                const problem = adoptVolumeProblem(ctx.target.production, server.id, instance && { volume: instance.volumes[DATA_VOLUME_DEVICE], state: instance.state }, volumeId);
+                if (problem !== undefined) throw new Error(problem);
+                return { databaseArn: production.databaseArn, dataVolume: volumeId };
+            }
             // A platform's dedicated-saas tenants: each production stack takes its own restored database over; all are awaited.
             const tenantParts = (restored?.tenants as Record<string, Record<string, unknown>> | undefined) ?? {};
             const tenantProblems: string[] = [];
@@ -187,11 +232,6 @@ export const FAILBACK_STEPS: readonly Step[] = [
                 throw new Error([...(ownProblem === undefined ? [] : [`${ctx.target.production}: ${ownProblem}`]), ...tenantProblems].join(" | "));
             }
             const problem = ownProblem;
-            // A restored database server (physical) is moved by hand: --force is the operator's word that it was.
-            if (problem !== undefined && ctx.force && restoredDatabaseId(created)?.kind === "ec2") {
-                ctx.log.warn({ restored: created, database: production.databaseArn }, "adopt: --force: the operator moved the restored server's data into production's database server by hand");
-                return { databaseArn: production.databaseArn, movedByHandFrom: created };
-            }
             if (problem !== undefined) {
                 throw new Error(problem);
             }

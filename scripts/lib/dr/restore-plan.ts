@@ -52,9 +52,9 @@ export function choosePoint(resource: BackupTarget, resourceArn: string, vaultAr
  *   Amazon EC2 row: "instanceType, where value is set to the InstanceType of the recovery point
  *   being restored" and "iamInstanceProfileName (null or UseBackedUpValue)"; the page: "Note that
  *   key values are not case sensitive" (sent here in the casing of SubnetId and SecurityGroupIds).
- *   The Dedicated Host placement (target.hostId) is NOT sent: the shape of the placement key's
- *   value (Tenancy host, HostId) could not be confirmed in AWS's text, so the restored server lands
- *   with the default tenancy until it is (README "Not yet").
+ *   The Dedicated Host placement (target.hostId) is NOT sent as `Placement`: AWS's pages give no
+ *   example of its value with Tenancy host and a HostId; the restore then moves the server onto
+ *   the host with EC2's documented calls (placement.ts) before the check.
  * - S3 (https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-s3.html):
  *   DestinationBucketName, NewBucket false (the environment's bucket exists), Encrypted true,
  *   EncryptionType SSE-KMS with KMSKey: the environment's data key, since the bucket's default
