@@ -58,7 +58,7 @@ function awsRuleCheckCost(planned: import("../scripts/lib/plan/fleet").PlanDocum
  * load balancers in one region against AWS's default of 50), and the quotas are not what the
  * benchmark measures; their counting still runs, inside the plan's time.
  */
-function raisedQuotas(): import("../scripts/lib/plan/quota-file").AppliedQuotas {
+export function raisedQuotas(): import("../scripts/lib/plan/quota-file").AppliedQuotas {
     const { loadQuotas } = require("../scripts/lib/plan/quota-file") as typeof import("../scripts/lib/plan/quota-file");
     const applied = loadQuotas(repoRoot());
     const defaults = Object.fromEntries(

@@ -282,7 +282,9 @@ function baseSelection(request: PlanRequest, shard: { tenants: readonly Tenant[]
 /** The output of pass 2 as the request asks for it: JSON, summary, readable diff, comments. */
 function emitOptions(json: boolean, markdown: string | undefined, baseRef: string | undefined): EmitOptions {
     return {
-        fd: 1,
+        out: (text) => {
+            process.stdout.write(text);
+        },
         json,
         log,
         ...(markdown !== undefined && baseRef !== undefined

@@ -54,7 +54,7 @@ function emitted(passes: readonly PassResult[], sources: Parameters<typeof emitP
     const fd = fs.openSync(out, "w");
     let exitCode: number;
     try {
-        exitCode = emitPlan(passes, sources, { fd, json: true, today: TODAY, ...options }).exitCode;
+        exitCode = emitPlan(passes, sources, { out: fd, json: true, today: TODAY, ...options }).exitCode;
     } finally {
         fs.closeSync(fd);
     }

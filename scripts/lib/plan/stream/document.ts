@@ -8,14 +8,39 @@ import * as fs from "node:fs";
 import { canonicalJson } from "../engine";
 import { BaseEntry } from "./record";
 
-/** Text written to a file descriptor in large blocks (synchronous: the disk is never the bottleneck). */
+/** Writes text to a file descriptor, all of it (waiting on a non-blocking pipe whose reader is slower). */
+export function fdSink(fd: number): (text: string) => void {
+    return (text) => {
+        const buffer = Buffer.from(text, "utf8");
+        let written = 0;
+        while (written < buffer.length) {
+            try {
+                written += fs.writeSync(fd, buffer, written, buffer.length - written);
+            } catch (error) {
+                if ((error as NodeJS.ErrnoException).code !== "EAGAIN") {
+                    throw error;
+                }
+                Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+            }
+        }
+    };
+}
+
+/**
+ * Text handed to a sink in blocks of about a MiB (few large writes, none held longer). The sink
+ * writes synchronously (a file, or stdout: synchronous for files and pipes on Linux, Node's docs),
+ * so nothing waits in memory for a slow reader.
+ */
 export class BlockWriter {
     private readonly parts: string[] = [];
     private size = 0;
+    private readonly sink: (text: string) => void;
     constructor(
-        private readonly fd: number,
+        sink: number | ((text: string) => void),
         private readonly block = 1 << 20,
-    ) {}
+    ) {
+        this.sink = typeof sink === "number" ? fdSink(sink) : sink;
+    }
 
     write(text: string): void {
         this.parts.push(text);
@@ -27,19 +52,7 @@ export class BlockWriter {
 
     flush(): void {
         if (this.parts.length > 0) {
-            const buffer = Buffer.from(this.parts.join(""), "utf8");
-            let written = 0;
-            while (written < buffer.length) {
-                try {
-                    written += fs.writeSync(this.fd, buffer, written, buffer.length - written);
-                } catch (error) {
-                    // A pipe whose reader is slower (stdout into a pager or a process): wait for it.
-                    if ((error as NodeJS.ErrnoException).code !== "EAGAIN") {
-                        throw error;
-                    }
-                    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-                }
-            }
+            this.sink(this.parts.join(""));
             this.parts.length = 0;
             this.size = 0;
         }

@@ -155,8 +155,8 @@ export async function planPass(options: PassOptions): Promise<PassResult> {
 
 /** How pass 2 writes the plan. */
 export interface EmitOptions {
-    /** Where the JSON or the summary goes (a file descriptor: stdout is 1). */
-    readonly fd: number;
+    /** Where the JSON or the summary goes: a file descriptor, or a function that writes synchronously (process.stdout's write). */
+    readonly out: number | ((text: string) => void);
     readonly json: boolean;
     /** With a base: the pull-request comments are rendered and handed to this. */
     readonly markdown?: (input: { readonly stacks: CommentStack[]; readonly blastRadius: BlastGroup[]; readonly costs?: Map<string, CostSummary>; readonly notes: string[]; readonly sections: Map<string, string> }) => void;
@@ -226,7 +226,7 @@ export function emitPlan(passes: readonly PassResult[], sources: readonly Record
     const removed = passes.flatMap((pass) => pass.removed).sort((a, b) => (a.tenant < b.tenant ? -1 : 1));
     const entries: StackDiffEntry[] = [...passes.flatMap((pass) => pass.entries), ...removed.map((stack) => ({ tenant: stack.tenant, mode: stack.mode, diff: stack.diff }))];
     const groups = base ? blastRadius(entries) : [];
-    const out = new BlockWriter(options.fd);
+    const out = new BlockWriter(options.out);
     const document = options.json ? new DocumentWriter(out, documentFrame(base ? { ...fields, blastRadius: groups, base } : fields)) : undefined;
     const totals = { stacks: 0, resources: 0, estimates: [] as StackEstimate[], violations: 0, mandatory: 0 };
     let mandatory = false;
@@ -304,7 +304,7 @@ export function emitPlan(passes: readonly PassResult[], sources: readonly Record
 }
 
 /** What the first comment says besides the table: problems, warnings and what the plan stood in for. */
-export function notes(document: Pick<PlanDocumentFields, "errors" | "warnings" | "placeholderSecrets" | "standInConfig">): string[] {
+export function notes(document: { readonly errors: readonly Problem[]; readonly warnings?: readonly Problem[]; readonly placeholderSecrets?: readonly string[]; readonly standInConfig?: readonly string[] }): string[] {
     return [
         ...document.errors.map((problem) => `problem (the validator or AWS refuses it): ${problem.file}:${problem.line}:${problem.column}: ${problem.path}: ${problem.message}`),
         ...(document.warnings ?? []).map((problem) => `warning: ${problem.file}:${problem.line}:${problem.column}: ${problem.path}: ${problem.message}`),
