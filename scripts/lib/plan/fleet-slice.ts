@@ -13,7 +13,8 @@ import type { TenantPlan } from "./fleet";
 import { StackOutputsSnapshot } from "./mocks";
 import { offboardingPlan } from "./offboarding";
 import { awsRuleErrors, planFailure } from "./stack-errors";
-import { BaseSource, StackRecord, toRecord } from "./stream/record";
+import { BaseSource, cachedRecord, StackRecord, toRecord } from "./stream/record";
+import { CacheScope, readEntry, writeEntry } from "./stream/cache";
 
 /** Config keys whose values the plan treats as secret: the program's secret keys and any secret-looking one. */
 export function secretKeys(config: Readonly<Record<string, string>>): string[] {
@@ -34,7 +35,14 @@ export interface PlanSliceInput {
      * Hand each stack on as a record (stream/record.ts: its JSON line, facts, and with `base` its
      * diff) instead of the plan itself: the streaming plan's form, made in the planning thread.
      */
-    readonly records?: { readonly base?: BaseSource };
+    readonly records?: { readonly base?: BaseSource; readonly cache?: SliceCache };
+}
+
+/** The plan cache as a slice uses it: the scope, each tenant's key, and the tenants found in it. */
+export interface SliceCache {
+    readonly scope: CacheScope;
+    readonly keys: Readonly<Record<string, string>>;
+    readonly hits: readonly string[];
 }
 
 export interface PlanSliceResult {
@@ -61,7 +69,21 @@ export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult>
             }
         },
     };
+    const cache = input.records?.cache;
+    const hits = new Set(cache?.hits ?? []);
     for (const tenant of input.tenants) {
+        const key = cache?.keys[tenant.id];
+        // A tenant whose file, build, config and platforms are unchanged: its stacks as planned before.
+        const cached = cache && key !== undefined && hits.has(tenant.id) ? readEntry(cache.scope, key) : undefined;
+        if (cached && records) {
+            for (const stack of cached.stacks) {
+                records.push(cachedRecord(stack.stack, stack.facts, input.records!.base));
+            }
+            errors.push(...cached.errors);
+            continue;
+        }
+        const firstRecord = records?.length ?? 0;
+        const firstError = errors.length;
         try {
             const { plan } = await planStack({
                 stack: tenant.id,
@@ -100,6 +122,9 @@ export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult>
             } catch (error) {
                 errors.push(planFailure(tenant.source, error));
             }
+        }
+        if (cache && key !== undefined && records) {
+            writeEntry(cache.scope, key, { stacks: records.slice(firstRecord).map((record) => ({ stack: record.stack, facts: record.facts })), errors: errors.slice(firstError) });
         }
     }
     return { tenants: planned, ...(records ? { records } : {}), errors };

@@ -64,7 +64,16 @@ export function baseEntryOf(base: BaseSource, tenant: string): BaseEntry | undef
  * what they come from); a tenant's with them, as diffPlans does.
  */
 export function toRecord(plan: TenantPlan, base: BaseSource | undefined): StackRecord {
-    const record: StackRecord = { tenant: plan.tenant, stack: JSON.stringify(plan), facts: factsOf(plan) };
+    return withBase({ tenant: plan.tenant, stack: JSON.stringify(plan), facts: factsOf(plan) }, plan, base);
+}
+
+/** A record from the plan cache (its stack's JSON and facts as planned before), diffed like a planned one. */
+export function cachedRecord(stack: string, facts: StackFacts, base: BaseSource | undefined): StackRecord {
+    const record: StackRecord = { tenant: facts.tenant, stack, facts };
+    return base === undefined ? record : withBase(record, JSON.parse(stack) as TenantPlan, base);
+}
+
+function withBase(record: StackRecord, plan: TenantPlan, base: BaseSource | undefined): StackRecord {
     if (base === undefined) {
         return record;
     }

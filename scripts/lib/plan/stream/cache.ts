@@ -1,0 +1,101 @@
+// The plan cache (`plan --cache DIR`): what a tenant's stacks planned to, kept under a key of
+// everything that decides it, so that a plan whose code is unchanged plans only the tenants whose
+// files changed. The key of a tenant's entry digests:
+// - the build: every file of the project but the tenant files, the build output and node_modules
+//   (the lockfile stands for those), and the Node.js version: any change to code, platform
+//   settings, dependencies or the lockfile misses every entry, so the whole fleet is planned;
+// - the stack config of the plan (--config) and the outputs of every platform planned in the run
+//   (the platforms are always planned: they read the fleet; a tenant's stacks read them);
+// - the tenant file's path and bytes.
+// An entry holds the tenant's stacks as planned (the records' JSON and facts) and their problems:
+// what planning it gives, never what depends on the rest of the fleet (policy verdicts, quotas,
+// diffs), which pass 2 works out afresh. Entries are written whole (a temporary file renamed),
+// so a plan interrupted half-way leaves no entry a later plan could misread.
+
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import { Problem } from "../../../../stacks/config/validate";
+import { StackFacts } from "./facts";
+
+/** The files of the project that are not the program's input: skipped when the build is digested. */
+const NOT_BUILD = new Set(["node_modules", "dist", ".git"]);
+
+/** Every file under `dir` (sorted, relative to `root`), but node_modules, dist, dot-folders and tenant files. */
+function buildFiles(root: string, dir: string, into: string[]): string[] {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        const full = path.join(dir, entry.name);
+        const relative = path.relative(root, full);
+        if (entry.isDirectory()) {
+            if (!NOT_BUILD.has(entry.name) && !entry.name.startsWith(".")) {
+                buildFiles(root, full, into);
+            }
+        } else if (entry.isFile() && !(relative.startsWith(`tenant-configs${path.sep}`) && relative.endsWith(".yaml"))) {
+            into.push(relative);
+        }
+    }
+    return into;
+}
+
+/** The digest of the build: the project's files but the tenant files, and the Node.js version. */
+export function buildDigest(root: string): string {
+    const hash = createHash("sha256");
+    hash.update(`node ${process.version}\n`);
+    for (const file of buildFiles(root, root, [])) {
+        hash.update(`${file}\0${createHash("sha256").update(fs.readFileSync(path.join(root, file))).digest("hex")}\n`);
+    }
+    return hash.digest("hex");
+}
+
+/** One tenant's stacks as planned: their record lines' parts and the problems planning them gave. */
+export interface CacheEntry {
+    readonly stacks: { readonly stack: string; readonly facts: StackFacts }[];
+    readonly errors: Problem[];
+}
+
+/** What every entry of one plan shares: the build, the stack config, the platforms' outputs. */
+export interface CacheScope {
+    readonly dir: string;
+    readonly digest: string;
+}
+
+export function cacheScope(dir: string, parts: { readonly build: string; readonly config: Readonly<Record<string, string>>; readonly platformOutputs: string }): CacheScope {
+    const hash = createHash("sha256");
+    hash.update(`build ${parts.build}\n`);
+    for (const [key, value] of Object.entries(parts.config).sort(([a], [b]) => (a < b ? -1 : 1))) {
+        hash.update(`config ${key.length}:${key}=${value.length}:${value}\n`);
+    }
+    hash.update(`platforms ${createHash("sha256").update(parts.platformOutputs).digest("hex")}\n`);
+    return { dir, digest: hash.digest("hex") };
+}
+
+/** The key of a tenant's entry: the scope, the file's path (it is in the plan, as `source`) and bytes. */
+export function entryKey(scope: CacheScope, source: string): string {
+    return createHash("sha256").update(`${scope.digest}\n${source}\n`).update(fs.readFileSync(source)).digest("hex");
+}
+
+const entryFile = (scope: CacheScope, key: string): string => path.join(scope.dir, key.slice(0, 2), `${key}.json`);
+
+export function hasEntry(scope: CacheScope, key: string): boolean {
+    return fs.existsSync(entryFile(scope, key));
+}
+
+/** The entry, or undefined when there is none or it cannot be read (then the tenant is planned). */
+export function readEntry(scope: CacheScope, key: string): CacheEntry | undefined {
+    try {
+        const entry = JSON.parse(fs.readFileSync(entryFile(scope, key), "utf8")) as CacheEntry;
+        return Array.isArray(entry?.stacks) && Array.isArray(entry.errors) ? entry : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/** Writes an entry whole: a temporary file of this process, renamed into place. */
+export function writeEntry(scope: CacheScope, key: string, entry: CacheEntry): void {
+    const file = entryFile(scope, key);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    fs.writeFileSync(temporary, JSON.stringify(entry));
+    fs.renameSync(temporary, file);
+}
