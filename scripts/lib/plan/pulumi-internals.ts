@@ -76,7 +76,16 @@ interface PatchTargets {
     readonly debuggable: { debuggablePromise: <T>(promise: Promise<T>, context: string) => Promise<T> };
     readonly resource: { callsites: () => unknown[] };
     readonly Struct: StructClass;
+    readonly rpc: { transferProperties: TransferProperties };
+    readonly Output: OutputClass;
+    readonly errors: { isGrpcError: (error: unknown) => boolean };
 }
+
+/** `runtime/rpc.transferProperties`: puts an Output per property on a resource, returns their resolvers. */
+type TransferProperties = (onto: object, label: string, props: Record<string, unknown>) => Record<string, PropertyResolver>;
+type PropertyResolver = (value: unknown, isKnown: boolean, isSecret: boolean, deps?: unknown[], error?: unknown) => void;
+/** @pulumi/pulumi's `OutputImpl` constructor, as transferProperties calls it. */
+type OutputClass = new (resources: object, value: Promise<unknown>, isKnown: Promise<boolean>, isSecret: Promise<boolean>, deps: Promise<unknown[]>) => object;
 
 /** What the runtime and the mock monitor pass each other: a JSON-shaped value in a protobuf Struct. */
 interface StructClass {
@@ -96,6 +105,9 @@ function patchTargets(installed: InstalledPackages): PatchTargets {
         debuggable: require(path.join(installed["@pulumi/pulumi"].dir, "runtime", "debuggable")) as PatchTargets["debuggable"],
         resource: pulumi.Resource as unknown as PatchTargets["resource"],
         Struct: (require(path.join(installed["google-protobuf"].dir, "google", "protobuf", "struct_pb")) as { Struct: StructClass }).Struct,
+        rpc: require(path.join(installed["@pulumi/pulumi"].dir, "runtime", "rpc")) as PatchTargets["rpc"],
+        Output: (require(path.join(installed["@pulumi/pulumi"].dir, "output")) as { Output: OutputClass }).Output,
+        errors: require(path.join(installed["@pulumi/pulumi"].dir, "errors")) as PatchTargets["errors"],
     };
 }
 
@@ -125,6 +137,9 @@ export function checkPulumiInternals(installed: InstalledPackages, report: (note
         ["@pulumi/pulumi runtime/debuggable.debuggablePromise", found.debuggable.debuggablePromise],
         ["@pulumi/pulumi Resource.callsites", found.resource.callsites],
         ["google-protobuf Struct.fromJavaScript", found.Struct?.fromJavaScript],
+        ["@pulumi/pulumi runtime/rpc.transferProperties", found.rpc.transferProperties],
+        ["@pulumi/pulumi output.Output", found.Output],
+        ["@pulumi/pulumi errors.isGrpcError", found.errors.isGrpcError],
     ];
     const missing = shapes.filter(([, target]) => typeof target !== "function").map(([name]) => name);
     if (missing.length > 0) {
@@ -189,19 +204,21 @@ interface Originals {
     readonly debuggablePromise: PatchTargets["debuggable"]["debuggablePromise"];
     readonly callsites: PatchTargets["resource"]["callsites"];
     readonly fromJavaScript: StructClass["fromJavaScript"];
+    readonly transferProperties: TransferProperties;
 }
 
 /** How many patched windows are open in this thread. */
 let patchedWindows = 0;
 let originals: Originals | undefined;
 
-function patch({ debuggable, resource, Struct }: PatchTargets): Originals {
+function patch({ debuggable, resource, Struct, rpc, Output, errors }: PatchTargets): Originals {
     const saved: Originals = {
         stackTraceLimit: Error.stackTraceLimit,
         sourceMaps: (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true,
         debuggablePromise: debuggable.debuggablePromise,
         callsites: resource.callsites,
         fromJavaScript: Struct.fromJavaScript,
+        transferProperties: rpc.transferProperties,
     };
     Error.stackTraceLimit = 0;
     if (saved.sourceMaps) {
@@ -210,10 +227,12 @@ function patch({ debuggable, resource, Struct }: PatchTargets): Originals {
     debuggable.debuggablePromise = (promise) => promise;
     resource.callsites = () => [];
     Struct.fromJavaScript = inProcessStruct(Struct, saved.fromJavaScript);
+    rpc.transferProperties = lazyTransferProperties(Output, errors.isGrpcError);
     return saved;
 }
 
-function restore({ debuggable, resource, Struct }: PatchTargets, saved: Originals): void {
+function restore({ debuggable, resource, Struct, rpc }: PatchTargets, saved: Originals): void {
+    rpc.transferProperties = saved.transferProperties;
     Error.stackTraceLimit = saved.stackTraceLimit;
     debuggable.debuggablePromise = saved.debuggablePromise;
     resource.callsites = saved.callsites;
@@ -252,6 +271,141 @@ function inProcessStruct(Struct: StructClass, encode: StructClass["fromJavaScrip
         }
     }
     return (value) => new InProcessStruct(deepFreeze(value));
+}
+
+/**
+ * A registered resource gets an `Output` for every property of its type (runtime/rpc.js
+ * `transferProperties`): every input and every output the provider's schema declares, whether set
+ * or not (`aws.ec2.Instance` has 122). Each Output is a Proxy over about a dozen promises, settled
+ * when the registration returns, and a program reads a few of them: building and settling the rest
+ * was the largest share of a plan's time (bench/README.md). Here each property is a getter that
+ * builds its Output, exactly as transferProperties does, the first time it is read; what the
+ * registration settled before then (the resolver's call, recorded) is replayed on the new promises,
+ * so a late reader sees the same value, known-ness, secretness, dependencies or error. A property
+ * never read never builds one. Assigning the property replaces the getter, as it would the value.
+ *
+ * What differs is only when promise callbacks run, never what they see: an Output's value comes
+ * from its registration alone. The plan does not depend on that order (ids and names derive from
+ * each resource's own type and name, scripts/lib/plan/mocks.ts), and the documents are compared
+ * with and without the patch (test/pulumi-internals.test.ts).
+ */
+export function lazyTransferProperties(Output: OutputClass, isGrpcError: (error: unknown) => boolean): TransferProperties {
+    // Per resource, per property not yet read: the resolver's calls so far (one, in practice), in order.
+    const pending = new WeakMap<object, Map<string, Parameters<PropertyResolver>[]>>();
+    // Per property name, the accessor every resource shares (functions made per property and
+    // resource were most of the cost this saves).
+    const accessors = new Map<string, PropertyDescriptor>();
+    const accessorOf = (key: string): PropertyDescriptor => {
+        let accessor = accessors.get(key);
+        if (accessor === undefined) {
+            accessor = {
+                enumerable: true,
+                configurable: true,
+                get(this: object) {
+                    return materialize(this, key);
+                },
+                set(this: object, value: unknown) {
+                    pending.get(this)?.delete(key);
+                    assign(this, key, value);
+                },
+            };
+            accessors.set(key, accessor);
+        }
+        return accessor;
+    };
+    function assign(onto: object, key: string, value: unknown): void {
+        Object.defineProperty(onto, key, { value, writable: true, enumerable: true, configurable: true });
+    }
+    function materialize(onto: object, key: string): object {
+        const calls = pending.get(onto);
+        const { output, settle } = transferredOutput(onto);
+        for (const call of calls?.get(key) ?? []) {
+            settle(...call);
+        }
+        // Later calls of the resolver go straight to the Output's promises.
+        calls?.set(key, Object.assign([], { settle }));
+        assign(onto, key, output);
+        return output;
+    }
+    // The Output and resolver transferProperties makes for one property, line for line
+    // (@pulumi/pulumi 3.270.0 runtime/rpc.js; debuggablePromise is the identity while patched).
+    function transferredOutput(onto: object): { output: object; settle: PropertyResolver } {
+        let resolveValue!: (value: unknown) => void;
+        let rejectValue!: (error: unknown) => void;
+        let resolveIsKnown!: (value: boolean) => void;
+        let rejectIsKnown!: (error: unknown) => void;
+        let resolveIsSecret!: (value: boolean) => void;
+        let rejectIsSecret!: (error: unknown) => void;
+        let resolveDeps!: (value: unknown[]) => void;
+        let rejectDeps!: (error: unknown) => void;
+        const output = new Output(
+            onto,
+            new Promise((resolve, reject) => {
+                resolveValue = resolve;
+                rejectValue = reject;
+            }),
+            new Promise<boolean>((resolve, reject) => {
+                resolveIsKnown = resolve;
+                rejectIsKnown = reject;
+            }),
+            new Promise<boolean>((resolve, reject) => {
+                resolveIsSecret = resolve;
+                rejectIsSecret = reject;
+            }),
+            new Promise<unknown[]>((resolve, reject) => {
+                resolveDeps = resolve;
+                rejectDeps = reject;
+            }),
+        );
+        return {
+            output,
+            settle(value, isKnown, isSecret, deps = [], error) {
+                if (error) {
+                    if (isGrpcError(error)) {
+                        return;
+                    }
+                    rejectValue(error);
+                    rejectIsKnown(error);
+                    rejectIsSecret(error);
+                    rejectDeps(error);
+                } else {
+                    resolveValue(value);
+                    resolveIsKnown(isKnown);
+                    resolveIsSecret(isSecret);
+                    resolveDeps(deps);
+                }
+            },
+        };
+    }
+    function resolverOf(calls: Map<string, Parameters<PropertyResolver>[]>, key: string): PropertyResolver {
+        return function (...args) {
+            const recorded = calls.get(key) as (Parameters<PropertyResolver>[] & { settle?: PropertyResolver }) | undefined;
+            if (recorded === undefined) {
+                calls.set(key, [args]);
+            } else if (recorded.settle) {
+                recorded.settle(...args);
+            } else {
+                recorded.push(args);
+            }
+        };
+    }
+    return function (onto, label, props) {
+        const resolvers: Record<string, PropertyResolver> = {};
+        const calls = new Map<string, Parameters<PropertyResolver>[]>();
+        pending.set(onto, calls);
+        for (const key of Object.keys(props)) {
+            // Skipped as transferProperties skips them: the registration sets them itself.
+            if (key === "id" || key === "urn") {
+                continue;
+            }
+            if (Object.prototype.hasOwnProperty.call(onto, key)) {
+                throw new Error(`Property '${key}' is already initialized on target '${label}`);
+            }
+            resolvers[key] = resolverOf(calls, key);
+            Object.defineProperty(onto, key, accessorOf(key));
+        }
+        return resolvers;
+    };
 }
 
 /**
