@@ -76,10 +76,32 @@ interface PatchTargets {
     readonly debuggable: { debuggablePromise: <T>(promise: Promise<T>, context: string) => Promise<T> };
     readonly resource: { callsites: () => unknown[] };
     readonly Struct: StructClass;
-    readonly rpc: { transferProperties: TransferProperties };
+    readonly rpc: RpcModule;
     readonly Output: OutputClass;
     readonly errors: { isGrpcError: (error: unknown) => boolean };
+    /** What runtime/rpc.js `serializeProperty` tests an object for before taking it as plain data. */
+    readonly special: readonly ValueTest[];
+    readonly settings: { excessiveDebugOutput: boolean };
 }
+
+/** What runtime/rpc.js exports that the patches swap or call. */
+interface RpcModule {
+    transferProperties: TransferProperties;
+    serializeProperty: (context: string, value: unknown, dependentResources: Set<unknown> | undefined, options?: SerializeOptions) => Promise<unknown>;
+    serializeProperties: (label: string, props: Record<string, unknown>, options?: SerializeOptions) => Promise<Record<string, unknown>>;
+    serializeResourceProperties: SerializeWithDependencies;
+    serializePropertiesReturnDeps: SerializeWithDependencies;
+}
+interface SerializeOptions {
+    readonly pendingRegistration?: { inputProperty?: string };
+}
+type SerializeWithDependencies = (
+    label: string,
+    props: Record<string, unknown>,
+    options?: SerializeOptions,
+) => Promise<[Record<string, unknown>, Map<string, Set<unknown>>]>;
+/** Pulumi's tests for the values it serializes specially (each `isInstance`, `output.isUnknown`). */
+type ValueTest = (value: unknown) => boolean;
 
 /** `runtime/rpc.transferProperties`: puts an Output per property on a resource, returns their resolvers. */
 type TransferProperties = (onto: object, label: string, props: Record<string, unknown>) => Record<string, PropertyResolver>;
@@ -108,7 +130,19 @@ function patchTargets(installed: InstalledPackages): PatchTargets {
         rpc: require(path.join(installed["@pulumi/pulumi"].dir, "runtime", "rpc")) as PatchTargets["rpc"],
         Output: (require(path.join(installed["@pulumi/pulumi"].dir, "output")) as { Output: OutputClass }).Output,
         errors: require(path.join(installed["@pulumi/pulumi"].dir, "errors")) as PatchTargets["errors"],
+        special: specialValueTests(installed["@pulumi/pulumi"].dir),
+        settings: require(path.join(installed["@pulumi/pulumi"].dir, "runtime", "settings")) as PatchTargets["settings"],
     };
+}
+
+/** In the order runtime/rpc.js `serializeProperty` applies them (@pulumi/pulumi 3.270.0). */
+function specialValueTests(dir: string): ValueTest[] {
+    type IsInstance = { isInstance: ValueTest };
+    const asset = require(path.join(dir, "asset")) as { Asset: IsInstance; Archive: IsInstance };
+    const output = require(path.join(dir, "output")) as { Output: IsInstance; isUnknown: ValueTest };
+    const resource = require(path.join(dir, "resource")) as { CustomResource: IsInstance; ComponentResource: IsInstance };
+    const tests = [asset.Asset, asset.Archive, output.Output, resource.CustomResource, resource.ComponentResource].map((type) => type?.isInstance);
+    return [...tests, output.isUnknown].map((test) => (typeof test === "function" ? test : () => true));
 }
 
 /**
@@ -140,6 +174,10 @@ export function checkPulumiInternals(installed: InstalledPackages, report: (note
         ["@pulumi/pulumi runtime/rpc.transferProperties", found.rpc.transferProperties],
         ["@pulumi/pulumi output.Output", found.Output],
         ["@pulumi/pulumi errors.isGrpcError", found.errors.isGrpcError],
+        ["@pulumi/pulumi runtime/rpc.serializeProperty", found.rpc.serializeProperty],
+        ["@pulumi/pulumi runtime/rpc.serializeProperties", found.rpc.serializeProperties],
+        ["@pulumi/pulumi runtime/rpc.serializeResourceProperties", found.rpc.serializeResourceProperties],
+        ["@pulumi/pulumi runtime/rpc.serializePropertiesReturnDeps", found.rpc.serializePropertiesReturnDeps],
     ];
     const missing = shapes.filter(([, target]) => typeof target !== "function").map(([name]) => name);
     if (missing.length > 0) {
@@ -205,13 +243,16 @@ interface Originals {
     readonly callsites: PatchTargets["resource"]["callsites"];
     readonly fromJavaScript: StructClass["fromJavaScript"];
     readonly transferProperties: TransferProperties;
+    readonly serializeProperties: RpcModule["serializeProperties"];
+    readonly serializeResourceProperties: SerializeWithDependencies;
+    readonly serializePropertiesReturnDeps: SerializeWithDependencies;
 }
 
 /** How many patched windows are open in this thread. */
 let patchedWindows = 0;
 let originals: Originals | undefined;
 
-function patch({ debuggable, resource, Struct, rpc, Output, errors }: PatchTargets): Originals {
+function patch({ debuggable, resource, Struct, rpc, Output, errors, special, settings }: PatchTargets): Originals {
     const saved: Originals = {
         stackTraceLimit: Error.stackTraceLimit,
         sourceMaps: (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true,
@@ -219,6 +260,9 @@ function patch({ debuggable, resource, Struct, rpc, Output, errors }: PatchTarge
         callsites: resource.callsites,
         fromJavaScript: Struct.fromJavaScript,
         transferProperties: rpc.transferProperties,
+        serializeProperties: rpc.serializeProperties,
+        serializeResourceProperties: rpc.serializeResourceProperties,
+        serializePropertiesReturnDeps: rpc.serializePropertiesReturnDeps,
     };
     Error.stackTraceLimit = 0;
     if (saved.sourceMaps) {
@@ -228,11 +272,18 @@ function patch({ debuggable, resource, Struct, rpc, Output, errors }: PatchTarge
     resource.callsites = () => [];
     Struct.fromJavaScript = inProcessStruct(Struct, saved.fromJavaScript);
     rpc.transferProperties = lazyTransferProperties(Output, errors.isGrpcError);
+    const serialize = plainFirstSerialization(rpc.serializeProperty, special, settings);
+    rpc.serializeProperties = async (label, props, options) => (await serialize(label, props, () => true, options))[0];
+    rpc.serializeResourceProperties = (label, props, options) => serialize(label, props, (key) => key !== "id" && key !== "urn", options);
+    rpc.serializePropertiesReturnDeps = (label, props, options) => serialize(label, props, () => true, options);
     return saved;
 }
 
 function restore({ debuggable, resource, Struct, rpc }: PatchTargets, saved: Originals): void {
     rpc.transferProperties = saved.transferProperties;
+    rpc.serializeProperties = saved.serializeProperties;
+    rpc.serializeResourceProperties = saved.serializeResourceProperties;
+    rpc.serializePropertiesReturnDeps = saved.serializePropertiesReturnDeps;
     Error.stackTraceLimit = saved.stackTraceLimit;
     debuggable.debuggablePromise = saved.debuggablePromise;
     resource.callsites = saved.callsites;
@@ -405,6 +456,111 @@ export function lazyTransferProperties(Output: OutputClass, isGrpcError: (error:
             Object.defineProperty(onto, key, accessorOf(key));
         }
         return resolvers;
+    };
+}
+
+/** What {@link plainValue} answers for a value it leaves to Pulumi's own serialization. */
+const NOT_PLAIN = Symbol("not plain data");
+
+/** Deeper than this, a value is left to Pulumi's serialization (which a cycle would hang as before). */
+const PLAIN_DEPTH = 64;
+
+/**
+ * A registration's properties, and the mock monitor's state, are serialized by runtime/rpc.js
+ * `serializeFilteredProperties` one awaited `serializeProperty` call per property, and per element
+ * and key inside: a dozen promises for a value as plain as `undefined`, which most of a resource's
+ * properties are (every output its type declares). Here a property that is plain data (a
+ * primitive, or arrays and plain objects of them, none of them a value Pulumi serializes
+ * specially) is serialized at once, by `serializeProperty`'s own rules (functions and undefined
+ * dropped from objects, null in arrays); anything else (an Output, a promise, a resource, an asset)
+ * is left to `serializeProperty` itself, as before. The same properties, in the same order, with
+ * the same dependencies (plain data has none), the same errors (with the property named, as
+ * serializeFilteredProperties names it); only fewer turns of the event loop.
+ */
+export function plainFirstSerialization(
+    serializeProperty: RpcModule["serializeProperty"],
+    special: readonly ValueTest[],
+    settings: { readonly excessiveDebugOutput: boolean },
+): (label: string, props: Record<string, unknown>, accept: (key: string) => boolean, options?: SerializeOptions) => Promise<[Record<string, unknown>, Map<string, Set<unknown>>]> {
+    const isSpecial = (value: object): boolean => value instanceof Promise || special.some((test) => test(value));
+    function plainValue(value: unknown, depth: number): unknown {
+        switch (typeof value) {
+            case "function":
+                return undefined;
+            case "undefined":
+            case "boolean":
+            case "number":
+            case "string":
+                return value;
+            case "object":
+                break;
+            default:
+                return NOT_PLAIN;
+        }
+        if (value === null) {
+            return value;
+        }
+        if (depth > PLAIN_DEPTH || isSpecial(value)) {
+            return NOT_PLAIN;
+        }
+        const prototype = Object.getPrototypeOf(value) as unknown;
+        if (Array.isArray(value) && prototype === Array.prototype) {
+            const elements: unknown[] = [];
+            for (let index = 0; index < value.length; index++) {
+                const element = plainValue(value[index], depth + 1);
+                if (element === NOT_PLAIN) {
+                    return NOT_PLAIN;
+                }
+                elements.push(element === undefined ? null : element);
+            }
+            return elements;
+        }
+        if (prototype !== Object.prototype && prototype !== null) {
+            return NOT_PLAIN;
+        }
+        const object: Record<string, unknown> = {};
+        for (const key of Object.keys(value)) {
+            const child = plainValue((value as Record<string, unknown>)[key], depth + 1);
+            if (child === NOT_PLAIN) {
+                return NOT_PLAIN;
+            }
+            if (child !== undefined) {
+                object[key] = child;
+            }
+        }
+        return object;
+    }
+    return async (label, props, accept, options) => {
+        const dependencies = new Map<string, Set<unknown>>();
+        const result: Record<string, unknown> = {};
+        for (const key of Object.keys(props)) {
+            if (!accept(key)) {
+                continue;
+            }
+            if (options?.pendingRegistration !== undefined) {
+                options.pendingRegistration.inputProperty = key;
+            }
+            const dependentResources = new Set<unknown>();
+            let value: unknown;
+            try {
+                value = settings.excessiveDebugOutput ? NOT_PLAIN : plainValue(props[key], 0);
+                if (value === NOT_PLAIN) {
+                    value = await serializeProperty(`${label}.${key}`, props[key], dependentResources, options);
+                }
+            } catch (error) {
+                // serializeFilteredProperties' message, on the same error.
+                if (error instanceof Error) {
+                    error.message = `error serializing property "${key}": ${error.message}`;
+                    throw error;
+                }
+                throw new Error(`error serializing property "${key}": ${String(error)}`);
+            }
+            if (value !== undefined) {
+                result[key] = value;
+                dependencies.set(key, dependentResources);
+            }
+        }
+        return [result, dependencies];
     };
 }
 
