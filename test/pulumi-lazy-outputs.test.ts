@@ -41,6 +41,9 @@ async function observed(output: pulumi.Output<unknown>): Promise<unknown> {
     }
 }
 
+/** The internal side of an Output that Pulumi's runtime awaits. */
+const promised = (output: unknown): Promise<unknown> => (output as { promise(): Promise<unknown> }).promise();
+
 const grpcError = Object.assign(new Error("monitor gone"), { code: 14, details: "x", metadata: {} });
 
 /** The resolver calls of a registration, as resolveProperties makes them (and pending.fail). */
@@ -81,7 +84,7 @@ describe("lazyTransferProperties", () => {
     it("GIVEN a monitor that went away (a gRPC error) WHEN the property is read THEN it never settles, as transferProperties' does not", async () => {
         const lazy: Record<string, unknown> = {};
         lazyTransferProperties(Output as never, isGrpcError)(lazy, "resource:x[t]", { arn: undefined }).arn!(undefined, true, false, [], grpcError);
-        const settled = await Promise.race([(lazy.arn as pulumi.Output<unknown>).promise().then(() => "settled", () => "settled"), new Promise((resolve) => setTimeout(() => resolve("pending"), 50))]);
+        const settled = await Promise.race([promised(lazy.arn).then(() => "settled", () => "settled"), new Promise((resolve) => setTimeout(() => resolve("pending"), 50))]);
         expect(settled).toBe("pending");
     });
 
@@ -96,7 +99,7 @@ describe("lazyTransferProperties", () => {
             resolve(key === "name" ? "n" : undefined, true, false, []);
         }
         expect(counting.made()).toBe(0);
-        expect(await (onto.name as pulumi.Output<string>).promise()).toBe("n");
+        expect(await promised(onto.name)).toBe("n");
         expect(onto.name).toBe(onto.name);
         expect(counting.made()).toBe(1);
     });

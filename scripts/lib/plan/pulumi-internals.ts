@@ -214,6 +214,10 @@ export const pulumiInternalsSupported: () => boolean = internalsGate(installedPa
  *   captured or mapped. A stack that fails is evaluated again without the patches (planStack), so
  *   its error keeps its stack trace.
  * - google-protobuf's `Struct.fromJavaScript`: see {@link inProcessStruct}.
+ * - runtime/rpc.js `transferProperties`: each property's Output made when first read, see
+ *   {@link lazyTransferProperties}.
+ * - runtime/rpc.js `serializeProperties`, `serializeResourceProperties` and
+ *   `serializePropertiesReturnDeps`: plain data serialized at once, see {@link plainFirstSerialization}.
  */
 export async function withPulumiInternalsPatched<T>(work: () => Promise<T>): Promise<T> {
     // Re-entrant: plans that overlap in one thread (two fleets planned at once) share one patched
