@@ -80,8 +80,20 @@ export function sanitize(value: unknown): unknown {
             return { archive: object.path ?? object.uri ?? Object.keys((object.assets as object) ?? {}).sort() };
         case OUTPUT_VALUE_SIG:
             return object.secret === true ? SECRET_PLACEHOLDER : "value" in object ? sanitize(object.value) : "[unknown]";
-        default:
-            return Object.fromEntries(Object.entries(object).map(([key, child]) => [key, sanitize(child)]));
+        default: {
+            // A loop rather than Object.fromEntries(Object.entries(...).map(...)): every input of
+            // every resource passes here. A key "__proto__" is defined, as fromEntries would, not assigned.
+            const sanitized: Record<string, unknown> = {};
+            for (const key of Object.keys(object)) {
+                const child = sanitize(object[key]);
+                if (key === "__proto__") {
+                    Object.defineProperty(sanitized, key, { value: child, writable: true, enumerable: true, configurable: true });
+                } else {
+                    sanitized[key] = child;
+                }
+            }
+            return sanitized;
+        }
     }
 }
 

@@ -6,9 +6,22 @@ import { createHash } from "node:crypto";
 export function hex(seed: string, length: number): string {
     let out = "";
     for (let i = 0; out.length < length; i++) {
-        out += createHash("sha256").update(`${seed}#${i}`).digest("hex");
+        out += sha256(`${seed}#${i}`);
     }
     return out.slice(0, length);
+}
+
+// A mock asks for several values of one seed in a row (an id, then its ARN's and attributes'
+// parts): the last digest is kept rather than computed again.
+let lastInput: string | undefined;
+let lastDigest = "";
+
+function sha256(input: string): string {
+    if (input !== lastInput) {
+        lastDigest = createHash("sha256").update(input).digest("hex");
+        lastInput = input;
+    }
+    return lastDigest;
 }
 
 export function uuid(seed: string): string {

@@ -76,7 +76,38 @@ interface PatchTargets {
     readonly debuggable: { debuggablePromise: <T>(promise: Promise<T>, context: string) => Promise<T> };
     readonly resource: { callsites: () => unknown[] };
     readonly Struct: StructClass;
+    readonly rpc: RpcModule;
+    readonly Output: OutputClass;
+    readonly errors: { isGrpcError: (error: unknown) => boolean };
+    /** What runtime/rpc.js `serializeProperty` tests an object for before taking it as plain data. */
+    readonly special: readonly ValueTest[];
+    readonly settings: { excessiveDebugOutput: boolean };
 }
+
+/** What runtime/rpc.js exports that the patches swap or call. */
+interface RpcModule {
+    transferProperties: TransferProperties;
+    serializeProperty: (context: string, value: unknown, dependentResources: Set<unknown> | undefined, options?: SerializeOptions) => Promise<unknown>;
+    serializeProperties: (label: string, props: Record<string, unknown>, options?: SerializeOptions) => Promise<Record<string, unknown>>;
+    serializeResourceProperties: SerializeWithDependencies;
+    serializePropertiesReturnDeps: SerializeWithDependencies;
+}
+interface SerializeOptions {
+    readonly pendingRegistration?: { inputProperty?: string };
+}
+type SerializeWithDependencies = (
+    label: string,
+    props: Record<string, unknown>,
+    options?: SerializeOptions,
+) => Promise<[Record<string, unknown>, Map<string, Set<unknown>>]>;
+/** Pulumi's tests for the values it serializes specially (each `isInstance`, `output.isUnknown`). */
+type ValueTest = (value: unknown) => boolean;
+
+/** `runtime/rpc.transferProperties`: puts an Output per property on a resource, returns their resolvers. */
+type TransferProperties = (onto: object, label: string, props: Record<string, unknown>) => Record<string, PropertyResolver>;
+type PropertyResolver = (value: unknown, isKnown: boolean, isSecret: boolean, deps?: unknown[], error?: unknown) => void;
+/** @pulumi/pulumi's `OutputImpl` constructor, as transferProperties calls it. */
+type OutputClass = new (resources: object, value: Promise<unknown>, isKnown: Promise<boolean>, isSecret: Promise<boolean>, deps: Promise<unknown[]>) => object;
 
 /** What the runtime and the mock monitor pass each other: a JSON-shaped value in a protobuf Struct. */
 interface StructClass {
@@ -96,7 +127,22 @@ function patchTargets(installed: InstalledPackages): PatchTargets {
         debuggable: require(path.join(installed["@pulumi/pulumi"].dir, "runtime", "debuggable")) as PatchTargets["debuggable"],
         resource: pulumi.Resource as unknown as PatchTargets["resource"],
         Struct: (require(path.join(installed["google-protobuf"].dir, "google", "protobuf", "struct_pb")) as { Struct: StructClass }).Struct,
+        rpc: require(path.join(installed["@pulumi/pulumi"].dir, "runtime", "rpc")) as PatchTargets["rpc"],
+        Output: (require(path.join(installed["@pulumi/pulumi"].dir, "output")) as { Output: OutputClass }).Output,
+        errors: require(path.join(installed["@pulumi/pulumi"].dir, "errors")) as PatchTargets["errors"],
+        special: specialValueTests(installed["@pulumi/pulumi"].dir),
+        settings: require(path.join(installed["@pulumi/pulumi"].dir, "runtime", "settings")) as PatchTargets["settings"],
     };
+}
+
+/** In the order runtime/rpc.js `serializeProperty` applies them (@pulumi/pulumi 3.270.0). */
+function specialValueTests(dir: string): ValueTest[] {
+    type IsInstance = { isInstance: ValueTest };
+    const asset = require(path.join(dir, "asset")) as { Asset: IsInstance; Archive: IsInstance };
+    const output = require(path.join(dir, "output")) as { Output: IsInstance; isUnknown: ValueTest };
+    const resource = require(path.join(dir, "resource")) as { CustomResource: IsInstance; ComponentResource: IsInstance };
+    const tests = [asset.Asset, asset.Archive, output.Output, resource.CustomResource, resource.ComponentResource].map((type) => type?.isInstance);
+    return [...tests, output.isUnknown].map((test) => (typeof test === "function" ? test : () => true));
 }
 
 /**
@@ -125,6 +171,13 @@ export function checkPulumiInternals(installed: InstalledPackages, report: (note
         ["@pulumi/pulumi runtime/debuggable.debuggablePromise", found.debuggable.debuggablePromise],
         ["@pulumi/pulumi Resource.callsites", found.resource.callsites],
         ["google-protobuf Struct.fromJavaScript", found.Struct?.fromJavaScript],
+        ["@pulumi/pulumi runtime/rpc.transferProperties", found.rpc.transferProperties],
+        ["@pulumi/pulumi output.Output", found.Output],
+        ["@pulumi/pulumi errors.isGrpcError", found.errors.isGrpcError],
+        ["@pulumi/pulumi runtime/rpc.serializeProperty", found.rpc.serializeProperty],
+        ["@pulumi/pulumi runtime/rpc.serializeProperties", found.rpc.serializeProperties],
+        ["@pulumi/pulumi runtime/rpc.serializeResourceProperties", found.rpc.serializeResourceProperties],
+        ["@pulumi/pulumi runtime/rpc.serializePropertiesReturnDeps", found.rpc.serializePropertiesReturnDeps],
     ];
     const missing = shapes.filter(([, target]) => typeof target !== "function").map(([name]) => name);
     if (missing.length > 0) {
@@ -161,6 +214,10 @@ export const pulumiInternalsSupported: () => boolean = internalsGate(installedPa
  *   captured or mapped. A stack that fails is evaluated again without the patches (planStack), so
  *   its error keeps its stack trace.
  * - google-protobuf's `Struct.fromJavaScript`: see {@link inProcessStruct}.
+ * - runtime/rpc.js `transferProperties`: each property's Output made when first read, see
+ *   {@link lazyTransferProperties}.
+ * - runtime/rpc.js `serializeProperties`, `serializeResourceProperties` and
+ *   `serializePropertiesReturnDeps`: plain data serialized at once, see {@link plainFirstSerialization}.
  */
 export async function withPulumiInternalsPatched<T>(work: () => Promise<T>): Promise<T> {
     // Re-entrant: plans that overlap in one thread (two fleets planned at once) share one patched
@@ -189,19 +246,27 @@ interface Originals {
     readonly debuggablePromise: PatchTargets["debuggable"]["debuggablePromise"];
     readonly callsites: PatchTargets["resource"]["callsites"];
     readonly fromJavaScript: StructClass["fromJavaScript"];
+    readonly transferProperties: TransferProperties;
+    readonly serializeProperties: RpcModule["serializeProperties"];
+    readonly serializeResourceProperties: SerializeWithDependencies;
+    readonly serializePropertiesReturnDeps: SerializeWithDependencies;
 }
 
 /** How many patched windows are open in this thread. */
 let patchedWindows = 0;
 let originals: Originals | undefined;
 
-function patch({ debuggable, resource, Struct }: PatchTargets): Originals {
+function patch({ debuggable, resource, Struct, rpc, Output, errors, special, settings }: PatchTargets): Originals {
     const saved: Originals = {
         stackTraceLimit: Error.stackTraceLimit,
         sourceMaps: (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true,
         debuggablePromise: debuggable.debuggablePromise,
         callsites: resource.callsites,
         fromJavaScript: Struct.fromJavaScript,
+        transferProperties: rpc.transferProperties,
+        serializeProperties: rpc.serializeProperties,
+        serializeResourceProperties: rpc.serializeResourceProperties,
+        serializePropertiesReturnDeps: rpc.serializePropertiesReturnDeps,
     };
     Error.stackTraceLimit = 0;
     if (saved.sourceMaps) {
@@ -210,10 +275,19 @@ function patch({ debuggable, resource, Struct }: PatchTargets): Originals {
     debuggable.debuggablePromise = (promise) => promise;
     resource.callsites = () => [];
     Struct.fromJavaScript = inProcessStruct(Struct, saved.fromJavaScript);
+    rpc.transferProperties = lazyTransferProperties(Output, errors.isGrpcError);
+    const serialize = plainFirstSerialization(rpc.serializeProperty, special, settings);
+    rpc.serializeProperties = async (label, props, options) => (await serialize(label, props, () => true, options))[0];
+    rpc.serializeResourceProperties = (label, props, options) => serialize(label, props, (key) => key !== "id" && key !== "urn", options);
+    rpc.serializePropertiesReturnDeps = (label, props, options) => serialize(label, props, () => true, options);
     return saved;
 }
 
-function restore({ debuggable, resource, Struct }: PatchTargets, saved: Originals): void {
+function restore({ debuggable, resource, Struct, rpc }: PatchTargets, saved: Originals): void {
+    rpc.transferProperties = saved.transferProperties;
+    rpc.serializeProperties = saved.serializeProperties;
+    rpc.serializeResourceProperties = saved.serializeResourceProperties;
+    rpc.serializePropertiesReturnDeps = saved.serializePropertiesReturnDeps;
     Error.stackTraceLimit = saved.stackTraceLimit;
     debuggable.debuggablePromise = saved.debuggablePromise;
     resource.callsites = saved.callsites;
@@ -252,6 +326,246 @@ function inProcessStruct(Struct: StructClass, encode: StructClass["fromJavaScrip
         }
     }
     return (value) => new InProcessStruct(deepFreeze(value));
+}
+
+/**
+ * A registered resource gets an `Output` for every property of its type (runtime/rpc.js
+ * `transferProperties`): every input and every output the provider's schema declares, whether set
+ * or not (`aws.ec2.Instance` has 122). Each Output is a Proxy over about a dozen promises, settled
+ * when the registration returns, and a program reads a few of them: building and settling the rest
+ * was the largest share of a plan's time (bench/README.md). Here each property is a getter that
+ * builds its Output, exactly as transferProperties does, the first time it is read; what the
+ * registration settled before then (the resolver's call, recorded) is replayed on the new promises,
+ * so a late reader sees the same value, known-ness, secretness, dependencies or error. A property
+ * never read never builds one. Assigning the property replaces the getter, as it would the value.
+ *
+ * What differs is only when promise callbacks run, never what they see: an Output's value comes
+ * from its registration alone. The plan does not depend on that order (ids and names derive from
+ * each resource's own type and name, scripts/lib/plan/mocks.ts), and the documents are compared
+ * with and without the patch (test/pulumi-internals.test.ts).
+ */
+export function lazyTransferProperties(Output: OutputClass, isGrpcError: (error: unknown) => boolean): TransferProperties {
+    // Per resource, per property not yet read: the resolver's calls so far (one, in practice), in order.
+    const pending = new WeakMap<object, Map<string, Parameters<PropertyResolver>[]>>();
+    // Per property name, the accessor every resource shares (functions made per property and
+    // resource were most of the cost this saves).
+    const accessors = new Map<string, PropertyDescriptor>();
+    const accessorOf = (key: string): PropertyDescriptor => {
+        let accessor = accessors.get(key);
+        if (accessor === undefined) {
+            accessor = {
+                enumerable: true,
+                configurable: true,
+                get(this: object) {
+                    return materialize(this, key);
+                },
+                set(this: object, value: unknown) {
+                    pending.get(this)?.delete(key);
+                    assign(this, key, value);
+                },
+            };
+            accessors.set(key, accessor);
+        }
+        return accessor;
+    };
+    function assign(onto: object, key: string, value: unknown): void {
+        Object.defineProperty(onto, key, { value, writable: true, enumerable: true, configurable: true });
+    }
+    function materialize(onto: object, key: string): object {
+        const calls = pending.get(onto);
+        const { output, settle } = transferredOutput(onto);
+        for (const call of calls?.get(key) ?? []) {
+            settle(...call);
+        }
+        // Later calls of the resolver go straight to the Output's promises.
+        calls?.set(key, Object.assign([], { settle }));
+        assign(onto, key, output);
+        return output;
+    }
+    // The Output and resolver transferProperties makes for one property, line for line
+    // (@pulumi/pulumi 3.270.0 runtime/rpc.js; debuggablePromise is the identity while patched).
+    function transferredOutput(onto: object): { output: object; settle: PropertyResolver } {
+        let resolveValue!: (value: unknown) => void;
+        let rejectValue!: (error: unknown) => void;
+        let resolveIsKnown!: (value: boolean) => void;
+        let rejectIsKnown!: (error: unknown) => void;
+        let resolveIsSecret!: (value: boolean) => void;
+        let rejectIsSecret!: (error: unknown) => void;
+        let resolveDeps!: (value: unknown[]) => void;
+        let rejectDeps!: (error: unknown) => void;
+        const output = new Output(
+            onto,
+            new Promise((resolve, reject) => {
+                resolveValue = resolve;
+                rejectValue = reject;
+            }),
+            new Promise<boolean>((resolve, reject) => {
+                resolveIsKnown = resolve;
+                rejectIsKnown = reject;
+            }),
+            new Promise<boolean>((resolve, reject) => {
+                resolveIsSecret = resolve;
+                rejectIsSecret = reject;
+            }),
+            new Promise<unknown[]>((resolve, reject) => {
+                resolveDeps = resolve;
+                rejectDeps = reject;
+            }),
+        );
+        return {
+            output,
+            settle(value, isKnown, isSecret, deps = [], error) {
+                if (error) {
+                    if (isGrpcError(error)) {
+                        return;
+                    }
+                    rejectValue(error);
+                    rejectIsKnown(error);
+                    rejectIsSecret(error);
+                    rejectDeps(error);
+                } else {
+                    resolveValue(value);
+                    resolveIsKnown(isKnown);
+                    resolveIsSecret(isSecret);
+                    resolveDeps(deps);
+                }
+            },
+        };
+    }
+    function resolverOf(calls: Map<string, Parameters<PropertyResolver>[]>, key: string): PropertyResolver {
+        return function (...args) {
+            const recorded = calls.get(key) as (Parameters<PropertyResolver>[] & { settle?: PropertyResolver }) | undefined;
+            if (recorded === undefined) {
+                calls.set(key, [args]);
+            } else if (recorded.settle) {
+                recorded.settle(...args);
+            } else {
+                recorded.push(args);
+            }
+        };
+    }
+    return function (onto, label, props) {
+        const resolvers: Record<string, PropertyResolver> = {};
+        const calls = new Map<string, Parameters<PropertyResolver>[]>();
+        pending.set(onto, calls);
+        for (const key of Object.keys(props)) {
+            // Skipped as transferProperties skips them: the registration sets them itself.
+            if (key === "id" || key === "urn") {
+                continue;
+            }
+            if (Object.prototype.hasOwnProperty.call(onto, key)) {
+                throw new Error(`Property '${key}' is already initialized on target '${label}`);
+            }
+            resolvers[key] = resolverOf(calls, key);
+            Object.defineProperty(onto, key, accessorOf(key));
+        }
+        return resolvers;
+    };
+}
+
+/** What {@link plainValue} answers for a value it leaves to Pulumi's own serialization. */
+const NOT_PLAIN = Symbol("not plain data");
+
+/** Deeper than this, a value is left to Pulumi's serialization (which a cycle would hang as before). */
+const PLAIN_DEPTH = 64;
+
+/**
+ * A registration's properties, and the mock monitor's state, are serialized by runtime/rpc.js
+ * `serializeFilteredProperties` one awaited `serializeProperty` call per property, and per element
+ * and key inside: a dozen promises for a value as plain as `undefined`, which most of a resource's
+ * properties are (every output its type declares). Here a property that is plain data (a
+ * primitive, or arrays and plain objects of them, none of them a value Pulumi serializes
+ * specially) is serialized at once, by `serializeProperty`'s own rules (functions and undefined
+ * dropped from objects, null in arrays); anything else (an Output, a promise, a resource, an asset)
+ * is left to `serializeProperty` itself, as before. The same properties, in the same order, with
+ * the same dependencies (plain data has none), the same errors (with the property named, as
+ * serializeFilteredProperties names it); only fewer turns of the event loop.
+ */
+export function plainFirstSerialization(
+    serializeProperty: RpcModule["serializeProperty"],
+    special: readonly ValueTest[],
+    settings: { readonly excessiveDebugOutput: boolean },
+): (label: string, props: Record<string, unknown>, accept: (key: string) => boolean, options?: SerializeOptions) => Promise<[Record<string, unknown>, Map<string, Set<unknown>>]> {
+    const isSpecial = (value: object): boolean => value instanceof Promise || special.some((test) => test(value));
+    function plainValue(value: unknown, depth: number): unknown {
+        switch (typeof value) {
+            case "function":
+                return undefined;
+            case "undefined":
+            case "boolean":
+            case "number":
+            case "string":
+                return value;
+            case "object":
+                break;
+            default:
+                return NOT_PLAIN;
+        }
+        if (value === null) {
+            return value;
+        }
+        if (depth > PLAIN_DEPTH || isSpecial(value)) {
+            return NOT_PLAIN;
+        }
+        const prototype = Object.getPrototypeOf(value) as unknown;
+        if (Array.isArray(value) && prototype === Array.prototype) {
+            const elements: unknown[] = [];
+            for (let index = 0; index < value.length; index++) {
+                const element = plainValue(value[index], depth + 1);
+                if (element === NOT_PLAIN) {
+                    return NOT_PLAIN;
+                }
+                elements.push(element === undefined ? null : element);
+            }
+            return elements;
+        }
+        if (prototype !== Object.prototype && prototype !== null) {
+            return NOT_PLAIN;
+        }
+        const object: Record<string, unknown> = {};
+        for (const key of Object.keys(value)) {
+            const child = plainValue((value as Record<string, unknown>)[key], depth + 1);
+            if (child === NOT_PLAIN) {
+                return NOT_PLAIN;
+            }
+            if (child !== undefined) {
+                object[key] = child;
+            }
+        }
+        return object;
+    }
+    return async (label, props, accept, options) => {
+        const dependencies = new Map<string, Set<unknown>>();
+        const result: Record<string, unknown> = {};
+        for (const key of Object.keys(props)) {
+            if (!accept(key)) {
+                continue;
+            }
+            if (options?.pendingRegistration !== undefined) {
+                options.pendingRegistration.inputProperty = key;
+            }
+            const dependentResources = new Set<unknown>();
+            let value: unknown;
+            try {
+                value = settings.excessiveDebugOutput ? NOT_PLAIN : plainValue(props[key], 0);
+                if (value === NOT_PLAIN) {
+                    value = await serializeProperty(`${label}.${key}`, props[key], dependentResources, options);
+                }
+            } catch (error) {
+                // serializeFilteredProperties' message, on the same error.
+                if (error instanceof Error) {
+                    error.message = `error serializing property "${key}": ${error.message}`;
+                    throw error;
+                }
+                throw new Error(`error serializing property "${key}": ${String(error)}`);
+            }
+            if (value !== undefined) {
+                result[key] = value;
+                dependencies.set(key, dependentResources);
+            }
+        }
+        return [result, dependencies];
+    };
 }
 
 /**
