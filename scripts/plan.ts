@@ -29,6 +29,7 @@ import { BaseRefError, checkDeletedTenants } from "./lib/lifecycle";
 import { DiffedSlim, emitPlan, EmitOptions, planPass, planWorkDir, spillSource } from "./lib/plan/stream/run";
 import { orderShards, shardKey, ShardError, shardSource, writeShard } from "./lib/plan/stream/shard";
 import { baseArgsForShard, inputDigest } from "./lib/plan/stream/inputs";
+import { buildDigest } from "./lib/plan/stream/cache";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -62,6 +63,11 @@ Plans the resource graph each stack would deploy, offline (no credentials, no Pu
                      stdout); "npm run plan -- merge" of all N prints what the plan without
                      --shard prints, byte for byte (see npm run plan -- merge --help)
   --out FILE         with --shard: the shard document's file
+  --cache DIR        the plan cache: a tenant whose file, the build (every project file but the
+                     tenant files, the lockfile, Node.js), the config and the platforms' outputs are
+                     those of an entry in DIR is read from it, not planned; every tenant planned is
+                     written to it. The plan is the same bytes with or without it (stderr says how
+                     many tenants came from it). With --base, the base's plan uses it too.
   -h, --help         show this help
 
 Exit codes: 0 planned, 1 a tenant file is invalid, or a planned value breaks AWS's rules or a
@@ -87,6 +93,8 @@ export interface PlanRequest {
     readonly shard?: FleetShard;
     /** --out: where the shard document goes (default stdout). */
     readonly out?: string;
+    /** --cache: the plan cache's folder. */
+    readonly cache?: string;
 }
 
 export function parseRequest(argv: string[]): PlanRequest | "help" {
@@ -99,6 +107,7 @@ export function parseRequest(argv: string[]): PlanRequest | "help" {
         markdown: { type: "string" },
         shard: { type: "string" },
         out: { type: "string" },
+        cache: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
     });
     if (values.help) {
@@ -151,6 +160,9 @@ export function parseRequest(argv: string[]): PlanRequest | "help" {
         }
         shard = { index: Number(match[1]), count: Number(match[2]) };
     }
+    if (values.cache !== undefined && (values.cache.length === 0 || values.cache.startsWith("-"))) {
+        throw new UsageError(`--cache expects a folder, got "${values.cache.slice(0, 80)}"`);
+    }
     if (values.out !== undefined) {
         if (shard === undefined) {
             throw new UsageError("--out is where a shard document goes: it needs --shard I/N");
@@ -170,6 +182,7 @@ export function parseRequest(argv: string[]): PlanRequest | "help" {
         ...(values.markdown !== undefined ? { markdown: values.markdown } : {}),
         ...(shard ? { shard } : {}),
         ...(values.out !== undefined ? { out: values.out } : {}),
+        ...(values.cache !== undefined ? { cache: values.cache } : {}),
     };
 }
 
@@ -276,7 +289,7 @@ function baseSelection(request: PlanRequest, shard: { tenants: readonly Tenant[]
     if (shard === undefined) {
         return selectionArgs(request);
     }
-    return baseArgsForShard({ repo: ROOT, ref: request.base!, shard: shard.shard, slice: shard.tenants.map((tenant) => tenant.id), fleet: shard.fleet.map((tenant) => tenant.id), config: request.config });
+    return [...baseArgsForShard({ repo: ROOT, ref: request.base!, shard: shard.shard, slice: shard.tenants.map((tenant) => tenant.id), fleet: shard.fleet.map((tenant) => tenant.id), config: request.config })];
 }
 
 /** The output of pass 2 as the request asks for it: JSON, summary, readable diff, comments. */
@@ -367,7 +380,10 @@ export async function main(argv: string[]): Promise<number> {
     let base: BasePlan | undefined;
     const workDir = planWorkDir();
     try {
-        base = request.base === undefined ? undefined : await planBase({ repo: ROOT, ref: request.base, planArgs: baseSelection(request, shard), log, outputDir: workDir });
+        base = request.base === undefined ? undefined : await planBase({ repo: ROOT, ref: request.base, planArgs: baseSelection(request, shard), log, outputDir: workDir,
+            // The base's plan fills and reads the same cache where its plan command has one.
+            ...(request.cache !== undefined ? { ifSupported: ["--cache", path.resolve(request.cache)] } : {}),
+        });
     } catch (error) {
         if (error instanceof BasePlanError) {
             process.stderr.write(`plan: ${error.message}\n`);
@@ -399,9 +415,13 @@ export async function main(argv: string[]): Promise<number> {
         fleet: selected.fleet,
         problems,
         spill,
+        ...(request.cache !== undefined ? { cache: { dir: path.resolve(request.cache), build: buildDigest(ROOT) } } : {}),
         ...(request.shard ? { shard: request.shard } : {}),
         ...(base !== undefined ? { base: { ref: request.base!, commit: base.commit, file: base.file, document: base.document } } : {}),
     });
+    if (pass.cached !== undefined) {
+        log(`${pass.cached} of ${(shard?.tenants ?? tenants).length} tenant(s) from the plan cache, the others planned`, { cache: request.cache });
+    }
     if (request.shard !== undefined) {
         const key = shardKey([inputDigest(ROOT, selected.fleet), JSON.stringify(selectionArgs(request)), request.base ?? "", base?.commit ?? "", String(request.shard.count)]);
         const out = request.out ?? path.join(workDir, "shard.json");

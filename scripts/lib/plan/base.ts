@@ -34,6 +34,8 @@ export interface BasePlanOptions {
     readonly timeoutMs?: number;
     /** The folder the base's plan document is written to (default: a new temporary folder, removed at exit). */
     readonly outputDir?: string;
+    /** Arguments given only to a base whose plan command knows their flag (the first one): e.g. --cache DIR. */
+    readonly ifSupported?: readonly string[];
 }
 
 export interface BasePlan {
@@ -126,7 +128,9 @@ export async function planBase(options: BasePlanOptions): Promise<BasePlan> {
         if (typeof scripts.plan !== "string") {
             throw new BasePlanError(`${options.ref} (${commit.slice(0, 12)}) has no "plan" script in package.json: it is older than the offline plan`);
         }
-        const args = ["run", "-s", "plan", "--", ...baseArgs(options.repo, worktree, options.planArgs), "--json"];
+        const flag = options.ifSupported?.[0];
+        const supported = flag !== undefined && fs.existsSync(path.join(worktree, "scripts", "plan.ts")) && fs.readFileSync(path.join(worktree, "scripts", "plan.ts"), "utf8").includes(flag);
+        const args = ["run", "-s", "plan", "--", ...baseArgs(options.repo, worktree, options.planArgs), ...(supported ? options.ifSupported! : []), "--json"];
         log("planning the base", { command: `npm ${args.join(" ")}` });
         const outputDir = options.outputDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "plan-base-out-"));
         if (options.outputDir === undefined) {

@@ -46,13 +46,13 @@ export const CHUNK_WEIGHT = 1_000;
  * Cuts tenants (in plan order) into consecutive chunks of about `weight` each, so that
  * concatenating the chunks' results in order gives exactly the order of a plan in one thread.
  */
-export function chunkByWeight<T extends { readonly mode: Mode }>(tenants: readonly T[], weight: number = CHUNK_WEIGHT): T[][] {
+export function chunkByWeight<T extends { readonly mode: Mode }>(tenants: readonly T[], weight: number = CHUNK_WEIGHT, weightOf: (tenant: T) => number = (tenant) => PLAN_WEIGHT[tenant.mode]): T[][] {
     const chunks: T[][] = [];
     let current: T[] = [];
     let sum = 0;
     for (const tenant of tenants) {
         current.push(tenant);
-        sum += PLAN_WEIGHT[tenant.mode];
+        sum += weightOf(tenant);
         if (sum >= weight) {
             chunks.push(current);
             current = [];

@@ -17,8 +17,10 @@ import { PLATFORM_DEFAULTS } from "../../../stacks/config/platform-settings";
 import { platformProgram, platformRecoveryProgram } from "../../../stacks";
 import { platformRecoveryStackName } from "../../../stacks/platform-recovery";
 import { planStack, PlannedResource, qualifiedStackName } from "./engine";
-import { PlanSliceResult, secretKeys } from "./fleet-slice";
-import { chunkByWeight, ChunkMessage, ChunkWork, PLAN_WEIGHT, planClaimedChunks, planThreads, startChunkWorker } from "./fleet-threads";
+import { PlanSliceResult, secretKeys, SliceCache } from "./fleet-slice";
+import { CHUNK_WEIGHT, chunkByWeight, ChunkMessage, ChunkWork, PLAN_WEIGHT, planClaimedChunks, planThreads, startChunkWorker } from "./fleet-threads";
+import { cacheScope, entryKey, hasEntry } from "./stream/cache";
+import { canonicalJson } from "./engine";
 import { pulumiInternalsSupported } from "./pulumi-internals";
 import { StackOutputsSnapshot } from "./mocks";
 import { OffboardingPlan } from "./offboarding";
@@ -159,8 +161,12 @@ export function shardOf<T extends { readonly mode: Mode }>(ordered: readonly T[]
 export type PlannedItem = { readonly plan: TenantPlan } | { readonly record: StackRecord };
 
 export interface FleetStacksOptions extends PlanFleetOptions {
-    /** Hand stacks on as records (stream/record.ts), made in the planning threads; with `base`, diffed. */
-    readonly records?: { readonly base?: Omit<BaseSource, "external"> };
+    /**
+     * Hand stacks on as records (stream/record.ts), made in the planning threads; with `base`,
+     * diffed; with `cache`, a tenant whose entry is in the plan cache (stream/cache.ts) is read
+     * from it instead of planned, and every tenant planned is written to it.
+     */
+    readonly records?: { readonly base?: Omit<BaseSource, "external">; readonly cache?: { readonly dir: string; readonly build: string } };
     /** Plan only this slice of the tenants (the platforms are planned by every shard, shown by the first). */
     readonly shard?: FleetShard;
 }
@@ -179,6 +185,8 @@ export interface FleetStacksResult {
     readonly external: ReplacedIdentity[];
     /** Nothing was planned: the pinned images file is broken (its problems are the shared errors). */
     readonly stopped?: true;
+    /** With a cache: how many of the tenants planned came from it. */
+    readonly cached?: number;
 }
 
 /**
@@ -219,8 +227,19 @@ export async function planFleetStacks(options: FleetStacksOptions, emit: (item: 
     const sliceErrors: Problem[] = [];
     const everyTenant = [...options.tenants].sort((a, b) => a.id.localeCompare(b.id));
     const ordered = options.shard ? shardOf(everyTenant, options.shard) : everyTenant;
-    const chunks = chunkByWeight(ordered);
     const base = options.records?.base;
+    // The tenants found in the plan cache weigh next to nothing: they are read, not planned.
+    let cache: SliceCache | undefined;
+    const cacheOf = (stackOutputs: ReadonlyMap<string, StackOutputsSnapshot>): SliceCache | undefined => {
+        const wanted = options.records?.cache;
+        if (wanted === undefined) {
+            return undefined;
+        }
+        const scope = cacheScope(wanted.dir, { build: wanted.build, config, platformOutputs: canonicalJson([...stackOutputs].sort(([a], [b]) => (a < b ? -1 : 1))) });
+        const keys = Object.fromEntries(ordered.map((tenant) => [tenant.id, entryKey(scope, tenant.source)]));
+        return { scope, keys, hits: ordered.filter((tenant) => hasEntry(scope, keys[tenant.id]!)).map((tenant) => tenant.id) };
+    };
+    let chunks = chunkByWeight(ordered);
     const handOn = (plan: TenantPlan, withBase: BaseSource | undefined): void => {
         if (options.records) {
             const record = toRecord(plan, withBase);
@@ -340,7 +359,14 @@ export async function planFleetStacks(options: FleetStacksOptions, emit: (item: 
         if (showPlatforms) {
             shown.forEach((plan) => handOn(plan, base === undefined ? undefined : { ...base, external: [] }));
         }
-        const records = options.records ? { ...(base !== undefined ? { base: { ...base, external } } : {}) } : undefined;
+        cache = cacheOf(stackOutputs);
+        if (cache) {
+            const hits = new Set(cache.hits);
+            chunks = chunkByWeight(ordered, CHUNK_WEIGHT, (tenant) => (hits.has(tenant.id) ? 1 : PLAN_WEIGHT[tenant.mode]));
+            outcomes.length = 0;
+            outcomes.push(...chunks.map(() => undefined));
+        }
+        const records = options.records ? { ...(base !== undefined ? { base: { ...base, external } } : {}), ...(cache ? { cache } : {}) } : undefined;
         const work: ChunkWork = { chunks, config, stackOutputs: [...stackOutputs], claims: new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT), patchInternals, ...(records ? { records } : {}) };
         for (const { start } of workers) {
             start(work);
@@ -361,7 +387,7 @@ export async function planFleetStacks(options: FleetStacksOptions, emit: (item: 
     } finally {
         await Promise.all(workers.map(({ worker }) => worker.terminate()));
     }
-    return { sharedErrors, sliceErrors, platformFacts, stackFacts, placeholderSecrets, external };
+    return { sharedErrors, sliceErrors, platformFacts, stackFacts, placeholderSecrets, external, ...(cache ? { cached: cache.hits.length } : {}) };
 }
 
 /** The account's applied quotas: the option, else the checked-in file (whose problems are the plan's). */

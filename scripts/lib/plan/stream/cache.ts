@@ -12,6 +12,7 @@
 // diffs), which pass 2 works out afresh. Entries are written whole (a temporary file renamed),
 // so a plan interrupted half-way leaves no entry a later plan could misread.
 
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -31,19 +32,34 @@ function buildFiles(root: string, dir: string, into: string[]): string[] {
             if (!NOT_BUILD.has(entry.name) && !entry.name.startsWith(".")) {
                 buildFiles(root, full, into);
             }
-        } else if (entry.isFile() && !(relative.startsWith(`tenant-configs${path.sep}`) && relative.endsWith(".yaml"))) {
+        } else if (entry.isFile() && !isTenantFile(relative)) {
             into.push(relative);
         }
     }
     return into;
 }
 
-/** The digest of the build: the project's files but the tenant files, and the Node.js version. */
+const isTenantFile = (relative: string): boolean => /^tenant-configs[\\/][^\\/]+\.yaml$/.test(relative);
+
+/**
+ * The digest of the build: the Node.js version and the content of the project's files but the
+ * tenant files: in a git checkout the files git tracks (as they are in the working tree: an
+ * uncommitted edit counts; the outputs a CI job writes beside them do not), else every file
+ * but node_modules, dist and dot-folders.
+ */
 export function buildDigest(root: string): string {
+    const listed = spawnSync("git", ["-C", root, "ls-files", "-z"], { encoding: "utf8" });
+    const files = listed.status === 0 ? listed.stdout.split("\0").filter((file) => file.length > 0 && !isTenantFile(file)).sort() : buildFiles(root, root, []);
     const hash = createHash("sha256");
     hash.update(`node ${process.version}\n`);
-    for (const file of buildFiles(root, root, [])) {
-        hash.update(`${file}\0${createHash("sha256").update(fs.readFileSync(path.join(root, file))).digest("hex")}\n`);
+    for (const file of files) {
+        let digest = "(deleted)";
+        try {
+            digest = createHash("sha256").update(fs.readFileSync(path.join(root, file))).digest("hex");
+        } catch {
+            // A tracked file deleted in the working tree: its absence is part of the build.
+        }
+        hash.update(`${file}\0${digest}\n`);
     }
     return hash.digest("hex");
 }

@@ -51,6 +51,8 @@ export interface PassOptions {
     readonly threads?: number;
     /** The file the records are written to, one per line. */
     readonly spill: string;
+    /** The plan cache (stream/cache.ts): its folder and the build's digest. */
+    readonly cache?: { readonly dir: string; readonly build: string };
 }
 
 /** A removed stack (only the base has it): what the document shows of it. */
@@ -78,6 +80,8 @@ export interface PassResult {
     readonly base?: { readonly ref: string; readonly commit: string };
     /** Pass 1 stopped before planning (the pinned images file is broken): no fleet-wide checks. */
     readonly stopped?: true;
+    /** With a cache: the tenants of this pass read from it rather than planned. */
+    readonly cached?: number;
 }
 
 /** Pass 1: plans the stacks into `spill`, one record per line, keeping their facts. */
@@ -97,7 +101,7 @@ export async function planPass(options: PassOptions): Promise<PassResult> {
                 ...(options.platforms ? { platforms: options.platforms } : {}),
                 ...(options.threads ? { threads: options.threads } : {}),
                 ...(options.shard ? { shard: options.shard } : {}),
-                records: options.base ? { base: { file: options.base.file, index: options.base.document.stacks } } : {},
+                records: { ...(options.base ? { base: { file: options.base.file, index: options.base.document.stacks } } : {}), ...(options.cache ? { cache: options.cache } : {}) },
             },
             (item) => {
                 if (!("record" in item)) {
@@ -150,6 +154,7 @@ export async function planPass(options: PassOptions): Promise<PassResult> {
         removed,
         ...(options.base ? { base: { ref: options.base.ref, commit: options.base.commit } } : {}),
         ...(result.stopped ? { stopped: true as const } : {}),
+        ...(result.cached !== undefined ? { cached: result.cached } : {}),
     };
 }
 
