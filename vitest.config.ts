@@ -8,8 +8,9 @@ import { defineConfig } from "vitest/config";
 export const PROCESS_TESTS = [
     // tsc: the build type-checks and compiles the program (the "process-level": CLIs, language host, tsc).
     "test/build.test.ts",
-    // git: a shard's key digests the commit checked out.
+    // git: a shard's key digests the commit checked out; the plan cache's build, the files git tracks.
     "test/plan-shard-cli.test.ts",
+    "test/plan-cache.test.ts",
     "test/ci-processes.test.ts",
     // python3-botocore: the Route 53 model the alarm regions are read from.
     "test/failover-alarm-regions.test.ts",
