@@ -24,6 +24,7 @@ import { emitPlan, notes, PassResult, planPass, PlanBase, spillSource } from "..
 import { orderShards, shardKey, ShardError, shardSource, writeShard } from "../scripts/lib/plan/stream/shard";
 import { PLAN_WEIGHT } from "../scripts/lib/plan/fleet-threads";
 import { sortProblems } from "../stacks/config/validate";
+import { FLEET_RULE_NAMES, FLEET_RULES, RULES, STACK_RULES } from "../policy/rules";
 import { Tenant } from "../stacks/config/tenant";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -209,6 +210,35 @@ describe("the streamed plan", () => {
                 expect(FLEET_CHECKED_TYPES.has(JSON.parse(type) as string), `${module}.ts reads ${type}`).toBe(true);
             }
         }
+    });
+});
+
+describe("the rules judged once the fleet is known", () => {
+    it("GIVEN every rule of the pack WHEN its source reads the fleet (otherTenants, hosts, fleet) THEN it is one of FLEET_RULES, judged in pass 2", () => {
+        const readers: string[] = [];
+        const walk = (at: string): void => {
+            for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
+                const full = path.join(at, entry.name);
+                if (entry.isDirectory()) {
+                    walk(full);
+                } else if (entry.name.endsWith(".ts") && !["types.ts", "from-plan.ts", "index.ts", "evaluate.ts"].includes(entry.name)) {
+                    // `settings.hosts`, `settings?.fleet`, `const { otherTenants } = settings`.
+                    if (/settings\??\.(otherTenants|hosts|fleet)\b|\b(otherTenants|hosts|fleet)\b[^;\n]*=\s*settings\b/.test(fs.readFileSync(full, "utf8"))) {
+                        readers.push(full);
+                    }
+                }
+            }
+        };
+        walk(path.join(ROOT, "policy", "rules"));
+        expect(readers.length).toBeGreaterThan(0);
+        for (const file of readers) {
+            const names = [...fs.readFileSync(file, "utf8").matchAll(/^\s+name: "([^"]+)"/gm)].map((match) => match[1]!);
+            expect(names.length, file).toBeGreaterThan(0);
+            for (const name of names) {
+                expect(FLEET_RULE_NAMES, `${path.relative(ROOT, file)} reads the fleet`).toContain(name);
+            }
+        }
+        expect(STACK_RULES.length + FLEET_RULES.length).toBe(RULES.length);
     });
 });
 

@@ -13,9 +13,12 @@ export function findingsOf(rule: Rule, stack: PolicyStack, settings: PolicySetti
 }
 
 export function evaluate(stack: PolicyStack, settings: PolicySettings, rules: readonly Rule[]): Violation[] {
-    return rules
-        .flatMap((rule) => findingsOf(rule, stack, settings).map((finding) => ({ policy: rule.name, resource: finding.resource, message: finding.message, enforcement: rule.enforcement })))
-        .sort((a, b) => a.policy.localeCompare(b.policy) || a.resource.localeCompare(b.resource) || a.message.localeCompare(b.message));
+    return sortViolations(rules.flatMap((rule) => findingsOf(rule, stack, settings).map((finding) => ({ policy: rule.name, resource: finding.resource, message: finding.message, enforcement: rule.enforcement }))));
+}
+
+/** Violations in the order every report gives them: by policy, resource, message. */
+export function sortViolations(violations: Violation[]): Violation[] {
+    return violations.sort((a, b) => a.policy.localeCompare(b.policy) || a.resource.localeCompare(b.resource) || a.message.localeCompare(b.message));
 }
 
 export function hasMandatory(violations: readonly Violation[]): boolean {

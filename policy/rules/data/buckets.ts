@@ -41,9 +41,19 @@ export function bucketArn(name: string): string {
 
 /** Whether an IAM pattern (`*` any run of characters, `?` one character) matches `text`. */
 export function globMatches(pattern: string, text: string): boolean {
-    const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-    return new RegExp(`^${source}$`).test(text);
+    let regex = globs.get(pattern);
+    if (regex === undefined) {
+        const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+        regex = new RegExp(`^${source}$`);
+        // The patterns are a stack's few lifecycle and replication prefixes: compiled once each.
+        if (globs.size < 10_000) {
+            globs.set(pattern, regex);
+        }
+    }
+    return regex.test(text);
 }
+
+const globs = new Map<string, RegExp>();
 
 /**
  * The findings of one kind of bucket configuration over a stack:

@@ -70,6 +70,20 @@ function render(values: readonly number[], field: Field): string {
  * expression, `L`, `W`, `#`, both day fields set): such a schedule can only be compared as text.
  */
 export function canonicalSchedule(expression: string): string | undefined {
+    // A fleet has a handful of distinct schedules in thousands of stacks: each is read once.
+    if (canonicalForms.has(expression)) {
+        return canonicalForms.get(expression);
+    }
+    const form = readSchedule(expression);
+    if (canonicalForms.size < 10_000) {
+        canonicalForms.set(expression, form);
+    }
+    return form;
+}
+
+const canonicalForms = new Map<string, string | undefined>();
+
+function readSchedule(expression: string): string | undefined {
     const fields = /^cron\((.*)\)$/.exec(expression.trim())?.[1]?.trim().split(/\s+/) ?? [];
     if (fields.length !== 6) {
         return undefined;

@@ -13,7 +13,7 @@ import type { TenantPlan } from "./fleet";
 import { StackOutputsSnapshot } from "./mocks";
 import { offboardingPlan } from "./offboarding";
 import { awsRuleErrors, planFailure } from "./stack-errors";
-import { BaseSource, cachedRecord, StackRecord, toRecord } from "./stream/record";
+import { BaseSource, cachedRecord, StackJudge, StackRecord, toRecord } from "./stream/record";
 import { CacheScope, readEntry, writeEntry } from "./stream/cache";
 
 /** Config keys whose values the plan treats as secret: the program's secret keys and any secret-looking one. */
@@ -35,7 +35,7 @@ export interface PlanSliceInput {
      * Hand each stack on as a record (stream/record.ts: its JSON line, facts, and with `base` its
      * diff) instead of the plan itself: the streaming plan's form, made in the planning thread.
      */
-    readonly records?: { readonly base?: BaseSource; readonly cache?: SliceCache };
+    readonly records?: { readonly base?: BaseSource; readonly cache?: SliceCache; readonly judge: StackJudge };
 }
 
 /** The plan cache as a slice uses it: the scope, each tenant's key, and the tenants found in it. */
@@ -63,7 +63,7 @@ export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult>
     const tenants = {
         push(plan: TenantPlan): void {
             if (records) {
-                records.push(toRecord(plan, input.records!.base));
+                records.push(toRecord(plan, input.records!.base, input.records!.judge));
             } else {
                 planned.push(plan);
             }
@@ -77,7 +77,7 @@ export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult>
         const cached = cache && key !== undefined && hits.has(tenant.id) ? readEntry(cache.scope, key) : undefined;
         if (cached && records) {
             for (const stack of cached.stacks) {
-                records.push(cachedRecord(stack.stack, stack.facts, input.records!.base));
+                records.push(cachedRecord(stack.stack, stack.facts, input.records!.base, input.records!.judge));
             }
             errors.push(...cached.errors);
             continue;

@@ -27,7 +27,8 @@ import { OffboardingPlan } from "./offboarding";
 import { AppliedQuotas, readQuotas } from "./quota-file";
 import { awsRuleErrors, planFailure } from "./stack-errors";
 import { factsOf, fleetProblems, StackFacts } from "./stream/facts";
-import { BaseSource, baseEntryOf, readBaseStack, StackRecord, toRecord } from "./stream/record";
+import { BaseSource, baseEntryOf, readBaseStack, StackJudge, StackRecord, toRecord } from "./stream/record";
+import { policyFleet, stackFleetFacts } from "../../../policy/rules/from-plan";
 import { diffStack, replacedIdentities } from "./diff/stacks";
 import { ReplacedIdentity } from "./diff/model";
 
@@ -166,7 +167,12 @@ export interface FleetStacksOptions extends PlanFleetOptions {
      * diffed; with `cache`, a tenant whose entry is in the plan cache (stream/cache.ts) is read
      * from it instead of planned, and every tenant planned is written to it.
      */
-    readonly records?: { readonly base?: Omit<BaseSource, "external">; readonly cache?: { readonly dir: string; readonly build: string } };
+    readonly records?: {
+        readonly base?: Omit<BaseSource, "external">;
+        readonly cache?: { readonly dir: string; readonly build: string };
+        /** The moment the plan judges on (ISO); default now. */
+        readonly today?: string;
+    };
     /** Plan only this slice of the tenants (the platforms are planned by every shard, shown by the first). */
     readonly shard?: FleetShard;
 }
@@ -240,9 +246,10 @@ export async function planFleetStacks(options: FleetStacksOptions, emit: (item: 
         return { scope, keys, hits: ordered.filter((tenant) => hasEntry(scope, keys[tenant.id]!)).map((tenant) => tenant.id) };
     };
     let chunks = chunkByWeight(ordered);
+    let judge: StackJudge | undefined;
     const handOn = (plan: TenantPlan, withBase: BaseSource | undefined): void => {
         if (options.records) {
-            const record = toRecord(plan, withBase);
+            const record = toRecord(plan, withBase, judge!);
             stackFacts.push(record.facts);
             emit({ record });
         } else {
@@ -356,6 +363,9 @@ export async function planFleetStacks(options: FleetStacksOptions, emit: (item: 
                 external.push(...replacedIdentities(plan.tenant, old, diffStack(old, plan)));
             }
         }
+        // The rules that read one stack are told the shown platforms' operations CIDRs (as the
+        // document's settings are) and one day for the whole plan.
+        judge = { operationsCidrs: policyFleet(shown.map(stackFleetFacts)).operationsCidrs, today: options.records?.today ?? new Date().toISOString() };
         if (showPlatforms) {
             shown.forEach((plan) => handOn(plan, base === undefined ? undefined : { ...base, external: [] }));
         }
@@ -366,7 +376,7 @@ export async function planFleetStacks(options: FleetStacksOptions, emit: (item: 
             outcomes.length = 0;
             outcomes.push(...chunks.map(() => undefined));
         }
-        const records = options.records ? { ...(base !== undefined ? { base: { ...base, external } } : {}), ...(cache ? { cache } : {}) } : undefined;
+        const records = options.records ? { judge, ...(base !== undefined ? { base: { ...base, external } } : {}), ...(cache ? { cache } : {}) } : undefined;
         const work: ChunkWork = { chunks, config, stackOutputs: [...stackOutputs], claims: new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT), patchInternals, ...(records ? { records } : {}) };
         for (const { start } of workers) {
             start(work);

@@ -5,6 +5,10 @@
 
 import * as fs from "node:fs";
 
+import { isoDay } from "../../../../lib/canary-runtimes";
+import { evaluate, PolicySettings, STACK_RULES, Violation } from "../../../../policy/rules";
+import { stackFromPlan } from "../../../../policy/rules/from-plan";
+
 import { estimateStack, StackEstimate } from "../../cost/estimate";
 import { ReplacedIdentity, StackDiff } from "../diff/model";
 import { diffStack } from "../diff/stacks";
@@ -34,6 +38,23 @@ export interface StackRecord {
     readonly baseEstimate?: StackEstimate;
     /** With a base: why its stack could not be estimated (the comment then shows no costs). */
     readonly baseEstimateError?: string;
+    /** What the rules that read one stack found (STACK_RULES); the fleet's rules judge it in pass 2. */
+    readonly violations: Violation[];
+    /** Its monthly estimate. */
+    readonly cost: StackEstimate;
+}
+
+/** What the rules that read one stack are told: the document's operations CIDRs and the day. */
+export interface StackJudge {
+    readonly operationsCidrs: readonly string[];
+    /** The day the plan judges (an ISO timestamp taken once, so that every stack is judged on one day). */
+    readonly today: string;
+}
+
+/** The stack rules' violations and the estimate of a planned stack (an offboarding stack deploys nothing). */
+function judged(plan: TenantPlan, judge: StackJudge): { violations: Violation[]; cost: StackEstimate } {
+    const settings: PolicySettings = { operationsCidrs: judge.operationsCidrs, otherTenants: [], today: isoDay(new Date(judge.today)) };
+    return { violations: plan.offboarding !== undefined ? [] : evaluate(stackFromPlan(plan), settings, STACK_RULES), cost: estimateStack(plan) };
 }
 
 /** Reads one stack of the base's document by its index entry. */
@@ -63,14 +84,17 @@ export function baseEntryOf(base: BaseSource, tenant: string): BaseEntry | undef
  * The record of a planned stack. A platform's diff is made without the external identities (it is
  * what they come from); a tenant's with them, as diffPlans does.
  */
-export function toRecord(plan: TenantPlan, base: BaseSource | undefined): StackRecord {
-    return withBase({ tenant: plan.tenant, stack: JSON.stringify(plan), facts: factsOf(plan) }, plan, base);
+export function toRecord(plan: TenantPlan, base: BaseSource | undefined, judge: StackJudge): StackRecord {
+    return withBase({ tenant: plan.tenant, stack: JSON.stringify(plan), facts: factsOf(plan), ...judged(plan, judge) }, plan, base);
 }
 
-/** A record from the plan cache (its stack's JSON and facts as planned before), diffed like a planned one. */
-export function cachedRecord(stack: string, facts: StackFacts, base: BaseSource | undefined): StackRecord {
-    const record: StackRecord = { tenant: facts.tenant, stack, facts };
-    return base === undefined ? record : withBase(record, JSON.parse(stack) as TenantPlan, base);
+/**
+ * A record from the plan cache (its stack's JSON and facts as planned before), judged and diffed
+ * like a planned one (the verdicts are never cached: a calendar rule's depends on the day).
+ */
+export function cachedRecord(stack: string, facts: StackFacts, base: BaseSource | undefined, judge: StackJudge): StackRecord {
+    const plan = JSON.parse(stack) as TenantPlan;
+    return withBase({ tenant: facts.tenant, stack, facts, ...judged(plan, judge) }, plan, base);
 }
 
 function withBase(record: StackRecord, plan: TenantPlan, base: BaseSource | undefined): StackRecord {

@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { evaluate, hasMandatory, RULES } from "../../../../policy/rules";
+import { evaluate, FLEET_RULES, hasMandatory, sortViolations } from "../../../../policy/rules";
 import { settingsFromFleet, stackFromPlan } from "../../../../policy/rules/from-plan";
 import { Violation } from "../../../../policy/rules/types";
 import { Problem, sortProblems } from "../../../../stacks/config/validate";
@@ -82,6 +82,8 @@ export interface PassResult {
     readonly stopped?: true;
     /** With a cache: the tenants of this pass read from it rather than planned. */
     readonly cached?: number;
+    /** The moment the plan judges on (ISO): calendar rules judge every stack on its day. */
+    readonly today: string;
 }
 
 /** Pass 1: plans the stacks into `spill`, one record per line, keeping their facts. */
@@ -89,6 +91,8 @@ export async function planPass(options: PassOptions): Promise<PassResult> {
     const fd = fs.openSync(options.spill, "w");
     const out = new BlockWriter(fd);
     const entries: StackDiffEntry[] = [];
+    // One day for the whole plan, pass 2 and every shard's included (the first shard's).
+    const today = new Date().toISOString();
     let result: Awaited<ReturnType<typeof planFleetStacks>>;
     try {
         result = await planFleetStacks(
@@ -101,7 +105,7 @@ export async function planPass(options: PassOptions): Promise<PassResult> {
                 ...(options.platforms ? { platforms: options.platforms } : {}),
                 ...(options.threads ? { threads: options.threads } : {}),
                 ...(options.shard ? { shard: options.shard } : {}),
-                records: { ...(options.base ? { base: { file: options.base.file, index: options.base.document.stacks } } : {}), ...(options.cache ? { cache: options.cache } : {}) },
+                records: { today, ...(options.base ? { base: { file: options.base.file, index: options.base.document.stacks } } : {}), ...(options.cache ? { cache: options.cache } : {}) },
             },
             (item) => {
                 if (!("record" in item)) {
@@ -155,6 +159,7 @@ export async function planPass(options: PassOptions): Promise<PassResult> {
         ...(options.base ? { base: { ref: options.base.ref, commit: options.base.commit } } : {}),
         ...(result.stopped ? { stopped: true as const } : {}),
         ...(result.cached !== undefined ? { cached: result.cached } : {}),
+        today,
     };
 }
 
@@ -224,8 +229,10 @@ export function emitPlan(passes: readonly PassResult[], sources: readonly Record
         standInConfig: [],
     };
     const policyFleet = fleetOfShown(stackFacts);
-    const today = options.today ?? new Date();
-    const judge = (plan: TenantPlan): Violation[] => (plan.offboarding !== undefined ? [] : evaluate(stackFromPlan(plan), settingsFromFleet(plan, policyFleet, today), RULES));
+    const today = options.today ?? new Date(first.today);
+    // The rules that read one stack judged it in pass 1; the fleet's rules judge it now.
+    const judge = (plan: TenantPlan, found: Violation[]): Violation[] =>
+        plan.offboarding !== undefined ? [] : sortViolations([...found, ...evaluate(stackFromPlan(plan), settingsFromFleet(plan, policyFleet, today), FLEET_RULES)]);
     const base = first.base;
     // The removed stacks come after the others, by name (diffPlans' order).
     const removed = passes.flatMap((pass) => pass.removed).sort((a, b) => (a.tenant < b.tenant ? -1 : 1));
@@ -243,8 +250,8 @@ export function emitPlan(passes: readonly PassResult[], sources: readonly Record
     for (const source of sources) {
         source((record) => {
             const plan = record.stack;
-            const violations = judge(plan);
-            const cost = estimateStack(plan);
+            const violations = judge(plan, record.violations);
+            const cost = record.cost;
             const stack: TenantPlan = { ...plan, violations, cost };
             totals.stacks += 1;
             totals.resources += plan.resources.length;
