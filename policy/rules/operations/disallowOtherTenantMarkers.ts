@@ -75,16 +75,36 @@ function indexOf(tenants: PolicySettings["otherTenants"]): FleetIndex {
     return index;
 }
 
-/** Hosts of other tenants, by host (a host two tenants declare is the host rule's to report). */
-function hostIndex(settings: PolicySettings, self: string): ReadonlyMap<string, string> {
-    const hosts = new Map<string, string>();
-    const own = new Set((settings.hosts?.tenants ?? []).filter((entry) => entry.tenant === self).map((entry) => entry.host.toLowerCase()));
-    for (const { tenant, host } of settings.hosts?.tenants ?? []) {
-        if (tenant !== self && !own.has(host.toLowerCase())) {
-            hosts.set(host.toLowerCase(), tenant);
-        }
+/** Who declares a host: the tenants of each host name, in the fleet's order, built once per fleet. */
+const hostOwners = new WeakMap<object, ReadonlyMap<string, readonly string[]>>();
+
+/**
+ * Hosts of other tenants, by host (a host two tenants declare is the host rule's to report): the
+ * last other tenant declaring it, none where the stack declares it too. One index per fleet, not one
+ * per stack (a fleet of N stacks would otherwise cost N^2).
+ */
+function hostIndex(settings: PolicySettings, self: string): { get(host: string): string | undefined } {
+    const declared = settings.hosts;
+    if (declared === undefined) {
+        return { get: () => undefined };
     }
-    return hosts;
+    let owners = hostOwners.get(declared);
+    if (!owners) {
+        const byHost = new Map<string, string[]>();
+        for (const { tenant, host } of declared.tenants) {
+            const key = host.toLowerCase();
+            byHost.set(key, [...(byHost.get(key) ?? []), tenant]);
+        }
+        owners = byHost;
+        hostOwners.set(declared, owners);
+    }
+    const index = owners;
+    return {
+        get(host) {
+            const tenants = index.get(host);
+            return tenants === undefined || tenants.includes(self) ? undefined : tenants[tenants.length - 1];
+        },
+    };
 }
 
 // Markers are whole values (ids, ARNs' parts, bucket names, CIDRs, hosts): the tokens of a string
@@ -133,7 +153,7 @@ class Reader {
 
     constructor(
         private readonly index: FleetIndex,
-        private readonly hosts: ReadonlyMap<string, string>,
+        private readonly hosts: { get(host: string): string | undefined },
         private readonly self: string,
     ) {}
 
