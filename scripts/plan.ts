@@ -29,7 +29,7 @@ import { BaseRefError, checkDeletedTenants } from "./lib/lifecycle";
 import { DiffedSlim, emitPlan, EmitOptions, planPass, planWorkDir, spillSource } from "./lib/plan/stream/run";
 import { orderShards, shardKey, ShardError, shardSource, writeShard } from "./lib/plan/stream/shard";
 import { baseArgsForShard, inputDigest } from "./lib/plan/stream/inputs";
-import { buildDigest } from "./lib/plan/stream/cache";
+import { buildDigest, pruneCache } from "./lib/plan/stream/cache";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -67,7 +67,8 @@ Plans the resource graph each stack would deploy, offline (no credentials, no Pu
                      tenant files, the lockfile, Node.js), the config and the platforms' outputs are
                      those of an entry in DIR is read from it, not planned; every tenant planned is
                      written to it. The plan is the same bytes with or without it (stderr says how
-                     many tenants came from it). With --base, the base's plan uses it too.
+                     many tenants came from it). With --base, the base's plan uses it too. With
+                     --all, the entries neither plan used are removed (the cache keeps one fleet's).
   -h, --help         show this help
 
 Exit codes: 0 planned, 1 a tenant file is invalid, or a planned value breaks AWS's rules or a
@@ -373,6 +374,8 @@ export async function main(argv: string[]): Promise<number> {
         await writeStdout(USAGE);
         return EXIT.ok;
     }
+    // Before the base's plan: the cache entries either plan uses are touched after this.
+    const started = new Date(Date.now() - 1000);
     const selected = selectTenants(request);
     const { tenants, regions } = selected;
     const shard = request.shard === undefined ? undefined : { shard: request.shard, tenants: shardOf([...tenants].sort((a, b) => a.id.localeCompare(b.id)), request.shard), fleet: tenants };
@@ -421,6 +424,13 @@ export async function main(argv: string[]): Promise<number> {
     });
     if (pass.cached !== undefined) {
         log(`${pass.cached} of ${(shard?.tenants ?? tenants).length} tenant(s) from the plan cache, the others planned`, { cache: request.cache });
+        if (request.all) {
+            // The whole fleet was planned: what neither it nor its base used is another fleet's.
+            const removed = pruneCache(path.resolve(request.cache!), started);
+            if (removed > 0) {
+                log("removed the plan cache's entries this plan did not use", { entries: removed });
+            }
+        }
     }
     if (request.shard !== undefined) {
         const key = shardKey([inputDigest(ROOT, selected.fleet), JSON.stringify(selectionArgs(request)), request.base ?? "", base?.commit ?? "", String(request.shard.count)]);

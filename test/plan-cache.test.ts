@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { fixtureTenantFolder } from "./fixtures/fleet";
 import { loadFleetDirectory } from "../stacks/config/load-fleet";
 import { Tenant } from "../stacks/config/tenant";
-import { buildDigest } from "../scripts/lib/plan/stream/cache";
+import { buildDigest, pruneCache } from "../scripts/lib/plan/stream/cache";
 import { emitPlan, planPass, spillSource } from "../scripts/lib/plan/stream/run";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cache-test-"));
@@ -88,6 +88,31 @@ describe("the plan cache", () => {
         expect(again.json).toBe(full.json);
         // The broken entry counts as found (it was there) but is planned: the document says nothing of it.
         expect(fs.readFileSync(entries[0]!, "utf8")).not.toBe('{"errors": [], "stacks": [');
+    });
+
+    it("GIVEN a cache with entries of an older fleet WHEN pruned since a plan began THEN only what that plan read or wrote is kept", async () => {
+        const folder = fixtureTenantFolder("plan-cache-prune-");
+        folders.push(folder);
+        const tenants = fleetIn(folder).slice(0, 3);
+        const cache = { dir: path.join(dir, "cache-prune"), build: "build-old" };
+        await plan(tenants, cache);
+        const old = new Date(Date.now() - 3_600_000);
+        const entries: string[] = [];
+        const walk = (at: string): void => fs.readdirSync(at, { withFileTypes: true }).forEach((entry) => (entry.isDirectory() ? walk(path.join(at, entry.name)) : entries.push(path.join(at, entry.name))));
+        walk(cache.dir);
+        entries.forEach((entry) => fs.utimesSync(entry, old, old));
+        // An entry of another fleet (a tenant since changed or gone), as old as the others.
+        const stray = path.join(cache.dir, "ab", `${"ab".repeat(32)}.json`);
+        fs.mkdirSync(path.dirname(stray), { recursive: true });
+        fs.writeFileSync(stray, '{"errors": [], "stacks": []}');
+        fs.utimesSync(stray, old, old);
+        const since = new Date(Date.now() - 1000);
+        // The next plan reads every tenant from the cache: what it read is kept, the stray removed.
+        expect((await plan(tenants, cache)).cached).toBe(3);
+        expect(pruneCache(cache.dir, since)).toBe(1);
+        expect(fs.existsSync(stray)).toBe(false);
+        expect((await plan(tenants, cache)).cached).toBe(3);
+        expect(pruneCache(path.join(dir, "no-such-cache"), since)).toBe(0);
     });
 
     it("GIVEN a project outside git WHEN its build is digested THEN a code change changes it and a tenant file change does not", () => {

@@ -100,11 +100,42 @@ export function hasEntry(scope: CacheScope, key: string): boolean {
 /** The entry, or undefined when there is none or it cannot be read (then the tenant is planned). */
 export function readEntry(scope: CacheScope, key: string): CacheEntry | undefined {
     try {
-        const entry = JSON.parse(fs.readFileSync(entryFile(scope, key), "utf8")) as CacheEntry;
-        return Array.isArray(entry?.stacks) && Array.isArray(entry.errors) ? entry : undefined;
+        const file = entryFile(scope, key);
+        const entry = JSON.parse(fs.readFileSync(file, "utf8")) as CacheEntry;
+        if (!Array.isArray(entry?.stacks) || !Array.isArray(entry.errors)) {
+            return undefined;
+        }
+        // Used now: a prune after this plan keeps it.
+        const now = new Date();
+        fs.utimesSync(file, now, now);
+        return entry;
     } catch {
         return undefined;
     }
+}
+
+/**
+ * Removes the entries no plan used since `since` (read or written), so that a cache kept from run
+ * to run (CI's) holds about one fleet's entries instead of every fleet it ever planned.
+ */
+export function pruneCache(dir: string, since: Date): number {
+    let removed = 0;
+    if (!fs.existsSync(dir)) {
+        return removed;
+    }
+    for (const shard of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (!shard.isDirectory() || !/^[0-9a-f]{2}$/.test(shard.name)) {
+            continue;
+        }
+        for (const entry of fs.readdirSync(path.join(dir, shard.name))) {
+            const file = path.join(dir, shard.name, entry);
+            if (/^[0-9a-f]{64}\.json$/.test(entry) && fs.statSync(file).mtimeMs < since.getTime()) {
+                fs.rmSync(file, { force: true });
+                removed += 1;
+            }
+        }
+    }
+    return removed;
 }
 
 /** Writes an entry whole: a temporary file of this process, renamed into place. */
