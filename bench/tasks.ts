@@ -312,7 +312,10 @@ export const ONE_LINE_CHANGE = {
 
 /** A copy of the program with {@link ONE_LINE_CHANGE} applied (node_modules linked, not copied). */
 function changedProgram(): string {
-    const copy = projectCopy({ prefix: "bench-variant-", copy: ["components", "stacks", "scripts", "policy", "tenant-configs", "platform-configs", "Pulumi.yaml", "package.json", "tsconfig.json"] });
+    const copy = projectCopy({ prefix: "bench-variant-", copy: ["components", "stacks", "scripts", "policy", "platform-configs", "Pulumi.yaml", "package.json", "tsconfig.json"] });
+    // Of tenant-configs/ only the schema, which is program: the fleet planned is the generated one.
+    fs.mkdirSync(path.join(copy, "tenant-configs"));
+    fs.copyFileSync(path.join(repoRoot(), "tenant-configs", "tenant.schema.json"), path.join(copy, "tenant-configs", "tenant.schema.json"));
     const file = path.join(copy, ONE_LINE_CHANGE.file);
     const text = fs.readFileSync(file, "utf8");
     if (!text.includes(ONE_LINE_CHANGE.from)) {
