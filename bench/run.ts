@@ -81,7 +81,7 @@ JSON.
   --out FILE       where to write the JSON (default bench/results.json)
   --threads N      plan threads (default: planFleet's choice for the fleet and machine)
   --semi-space MB  V8's --max-semi-space-size for the measured processes (default 128; 0: V8's own)
-  --repeat N       runs of each task but naive, the fastest kept (default 3)
+  --repeat N       runs of each task but naive and startup, the fastest kept (default 3)
   --skip-naive     do not measure the naive way (nor the start-up)
   -h, --help       show this help
 
