@@ -11,6 +11,8 @@ export const PROCESS_TESTS = [
     // git: a shard's key digests the commit checked out; the plan cache's build, the files git tracks.
     "test/plan-shard-cli.test.ts",
     "test/plan-cache.test.ts",
+    // The bench's tasks, each in processes of its own (4 shards at once).
+    "test/bench-tasks.test.ts",
     "test/ci-processes.test.ts",
     // python3-botocore: the Route 53 model the alarm regions are read from.
     "test/failover-alarm-regions.test.ts",

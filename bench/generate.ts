@@ -248,7 +248,7 @@ Writes N synthetic, valid tenant files (all six modes, a realistic mix, unique i
 non-overlapping networks) into DIR, and the platform settings of their regions into
 DIR/platform-configs/, for the benchmark. The same seed gives the same files.
 
-  --count N   how many tenants, 1 to 5000
+  --count N   how many tenants, 1 to 10000
   --out DIR   the folder to write into (created if missing; existing generated files are overwritten)
   --seed S    the PRNG seed, an integer (default ${DEFAULT_SEED})
   -h, --help  show this help
@@ -268,8 +268,8 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT.ok;
     }
     const count = Number(values.count);
-    if (!Number.isInteger(count) || count < 1 || count > 5000) {
-        throw new UsageError(`--count expects an integer from 1 to 5000, got "${String(values.count ?? "")}"`);
+    if (!Number.isInteger(count) || count < 1 || count > 10000) {
+        throw new UsageError(`--count expects an integer from 1 to 10000, got "${String(values.count ?? "")}"`);
     }
     if (values.out === undefined) {
         throw new UsageError("--out DIR is required");

@@ -1,8 +1,9 @@
-// The benchmark's processes: each task run in a fresh process of bench/run.ts (--child), the naive
-// way (one plan process per tenant) and one tenant's start-up under the language host, timed from
-// outside with their peak RSS.
+// The benchmark's processes: each task run in a fresh process of bench/run.ts (--child), the
+// sharded plan (4 processes at once, then the merge), the incremental plan (the cache filled, one
+// tenant changed, planned again), the naive way (one plan process per tenant) and one tenant's
+// start-up under the language host, timed from outside with their peak RSS.
 
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -25,30 +26,193 @@ function nodeFlags(semiSpace: number): string[] {
     return semiSpace > 0 ? [`--max-semi-space-size=${semiSpace}`] : [];
 }
 
-/**
- * Runs one task `repeat` times, each in a fresh process of bench/run.ts, and keeps the fastest run:
- * this VM's speed drifts by a quarter from minute to minute, and the fastest run is the one least
- * slowed by what else the host does. Every run is logged.
- */
-export function measure(task: Task, n: number, dir: string, options: { threads?: number; semiSpace: number; repeat: number }): Run {
-    const runs = Array.from({ length: options.repeat }, () => measureOnce(task, n, dir, options));
-    return runs.reduce((fastest, run) => (run.wallSeconds < fastest.wallSeconds ? run : fastest));
+/** How the measured processes run: the plan threads, V8's young generation, the repeats, the policy's day. */
+export interface MeasureOptions {
+    readonly threads?: number;
+    readonly semiSpace: number;
+    readonly repeat: number;
+    /** The day the policy's calendar rules judge, for every child of the run (ISO 8601). */
+    readonly today: string;
+    /** Where the tasks' work folders are made (removed after each run). */
+    readonly scratch: string;
 }
 
-/** Runs one task in a fresh process of bench/run.ts. */
-function measureOnce(task: Task, n: number, dir: string, options: { threads?: number; semiSpace: number }): Run {
-    const args = [...nodeFlags(options.semiSpace), "--import", "tsx", path.join(__dirname, "run.ts"), "--child", task, "--dir", dir];
+/** The arguments of a child process of bench/run.ts. */
+function childArgs(task: string, dir: string, work: string, options: MeasureOptions, extra: readonly string[]): string[] {
+    const args = [...nodeFlags(options.semiSpace), "--import", "tsx", path.join(__dirname, "run.ts"), "--child", task, "--dir", dir, "--work", work, "--today", options.today, ...extra];
     if (options.threads) {
         args.push("--threads", String(options.threads));
     }
-    const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
-    const last = result.stdout.trim().split("\n").pop() ?? "";
-    if (result.status !== 0 || !last.startsWith("{")) {
-        throw new MeasurementError(`${task} of ${n} tenant(s) failed (exit ${result.status}):\n${result.stderr.slice(-4000)}`);
+    return args;
+}
+
+/** A child's report from its last stdout line, or the measurement's failure with its stderr. */
+function reportOf(task: string, n: number, status: number | null, stdout: string, stderr: string): ChildReport {
+    const last = stdout.trim().split("\n").pop() ?? "";
+    if (status !== 0 || !last.startsWith("{")) {
+        throw new MeasurementError(`${task} of ${n} tenant(s) failed (exit ${status}):\n${stderr.slice(-4000)}`);
     }
-    const report = JSON.parse(last) as ChildReport;
-    log(`${task} n=${n}`, { seconds: round(report.seconds, 2), resources: report.resources, peakRssMiB: report.peakRssMiB, ...(report.note ? { note: report.note } : {}) });
-    return row(task, n, report.seconds, report.resources, report.peakRssMiB);
+    return JSON.parse(last) as ChildReport;
+}
+
+/** Runs one task in a fresh process of bench/run.ts and returns its report. */
+export function runChild(task: string, n: number, dir: string, work: string, options: MeasureOptions, extra: readonly string[] = []): ChildReport {
+    const result = spawnSync(process.execPath, childArgs(task, dir, work, options, extra), { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+    return reportOf(task, n, result.status, result.stdout, result.stderr);
+}
+
+/** The same, without waiting: for the processes that run together (the shards). */
+function startChild(task: string, n: number, dir: string, work: string, options: MeasureOptions, extra: readonly string[] = []): Promise<ChildReport> {
+    return new Promise((resolve, reject) => {
+        const process_ = spawn(process.execPath, childArgs(task, dir, work, options, extra), { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        process_.stdout.setEncoding("utf8").on("data", (text: string) => (stdout += text));
+        process_.stderr.setEncoding("utf8").on("data", (text: string) => (stderr = (stderr + text).slice(-8000)));
+        process_.on("error", reject);
+        process_.on("close", (status) => {
+            try {
+                resolve(reportOf(task, n, status, stdout, stderr));
+            } catch (error) {
+                reject(error);
+            }
+        });
+    });
+}
+
+/** A fresh work folder for one run of a task, removed once `body` is done with it. */
+async function withWork<T>(options: MeasureOptions, task: string, body: (work: string) => T | Promise<T>): Promise<T> {
+    const work = fs.mkdtempSync(path.join(options.scratch, `${task}-`));
+    try {
+        return await body(work);
+    } finally {
+        fs.rmSync(work, { recursive: true, force: true });
+    }
+}
+
+function logRun(run: Run): void {
+    log(`${run.task} n=${run.n}`, { seconds: round(run.wallSeconds, 2), resources: run.resources, peakRssMiB: run.peakRssMiB, ...(run.note ? { note: run.note } : {}) });
+}
+
+/** The fastest of runs (this VM's speed drifts by a quarter from minute to minute: the fastest is the one least slowed). */
+const fastest = <T extends { run: Run }>(runs: readonly T[]): T => runs.reduce((best, each) => (each.run.wallSeconds < best.run.wallSeconds ? each : best));
+
+/**
+ * Runs one task (validate, plan, diff) `repeat` times, each in a fresh process of bench/run.ts, and
+ * keeps the fastest run. Every run is logged. Returns it with the digest of the plan JSON it wrote:
+ * every repeat's must be the same (the plan is deterministic).
+ */
+export async function measure(task: "validate" | "plan" | "diff", n: number, dir: string, options: MeasureOptions): Promise<{ run: Run; digest?: string }> {
+    const runs: { run: Run; digest?: string }[] = [];
+    for (let i = 0; i < options.repeat; i++) {
+        const report = await withWork(options, task, (work) => runChild(task, n, dir, work, options));
+        const run = row(task, n, report.seconds, report.resources, report.peakRssMiB, report.note);
+        logRun(run);
+        runs.push({ run, ...(report.digest !== undefined ? { digest: report.digest } : {}) });
+    }
+    const digests = new Set(runs.map((each) => each.digest));
+    if (digests.size > 1) {
+        throw new MeasurementError(`${task} of ${n} tenant(s) wrote different JSON in its ${runs.length} runs (${[...digests].join(", ")}): the plan is not deterministic`);
+    }
+    return fastest(runs);
+}
+
+/** The merged shards' JSON must be the plan's, byte for byte: else the sharded figure measures something else. */
+export function checkMerged(n: number, merged: string | undefined, plan: string): void {
+    if (merged !== plan) {
+        throw new MeasurementError(`the 4 shards of ${n} tenant(s) merged into other JSON than the plan's (sha256 ${merged ?? "none"}, the plan's ${plan})`);
+    }
+}
+
+/** The incremental plan of a one-tenant change must read every other tenant from the cache. */
+export function checkCached(n: number, report: Pick<ChildReport, "cached" | "tenants">): number {
+    const cached = report.cached ?? 0;
+    if (report.tenants !== n || cached !== n - 1) {
+        throw new MeasurementError(`the incremental plan of ${n} tenant(s) with one changed read ${cached} of ${report.tenants ?? "?"} from the cache; expected ${n - 1}`);
+    }
+    return cached;
+}
+
+/**
+ * The plan as 4 shards on this one machine: 4 processes planning a shard each (`plan --shard I/4
+ * --out FILE`) at once, then one merging them (`plan merge`). The figure: from the first shard's
+ * start to the last one's end (each timed from after its imports and fleet, as every task), plus
+ * the merge; the merged JSON is checked against the plan's (`planDigest`).
+ */
+export async function measureShard4(n: number, dir: string, options: MeasureOptions, planDigest: string): Promise<Run> {
+    const runs: { run: Run }[] = [];
+    for (let i = 0; i < options.repeat; i++) {
+        const run = await withWork(options, "shard4", async (work) => {
+            const outsideStart = performance.now();
+            const shards = await Promise.all([1, 2, 3, 4].map((index) => startChild("shard", n, dir, work, options, ["--shard", `${index}/4`])));
+            const merged = runChild("merge", n, dir, work, options);
+            const outside = (performance.now() - outsideStart) / 1000;
+            checkMerged(n, merged.digest, planDigest);
+            const spans = shards.map((shard) => shard.span!);
+            const together = (Math.max(...spans.map((span) => span[1])) - Math.min(...spans.map((span) => span[0]))) / 1000;
+            const peaks = shards.map((shard) => shard.peakRssMiB);
+            const note =
+                `shards ${together.toFixed(2)} s together (slowest ${Math.max(...shards.map((shard) => shard.seconds)).toFixed(2)} s), merge ${merged.seconds.toFixed(2)} s (${merged.note ?? ""}); ` +
+                `peak RSS of the shards ${peaks.map((peak) => peak.toFixed(0)).join(" / ")} MiB (${peaks.reduce((a, b) => a + b, 0).toFixed(0)} together), of the merge ${merged.peakRssMiB.toFixed(0)} MiB; ` +
+                `${outside.toFixed(2)} s from outside (the 5 processes' start-up included); merged JSON byte-identical to the plan's (sha256 ${planDigest.slice(0, 12)})`;
+            return row("shard4", n, together + merged.seconds, merged.resources, Math.max(...peaks, merged.peakRssMiB), note);
+        });
+        logRun(run);
+        runs.push({ run });
+    }
+    return fastest(runs).run;
+}
+
+/** The tenant file the incremental task changes: the first by name (its company line). */
+export function changedTenantFile(dir: string): string {
+    const name = fs
+        .readdirSync(dir)
+        .filter((entry) => entry.endsWith(".yaml"))
+        .sort()
+        .find((entry) => /^company: .*$/m.test(fs.readFileSync(path.join(dir, entry), "utf8")));
+    if (name === undefined) {
+        throw new MeasurementError(`no tenant file of ${dir} has a company line to change`);
+    }
+    return path.join(dir, name);
+}
+
+/**
+ * The incremental plan (`plan --all --json --cache DIR`) of a one-tenant change: the fleet planned
+ * once with an empty cache (not timed; its JSON checked against the plan's, `planDigest`, when the
+ * plan task ran), then for each repeat one tenant file's company line changed and the fleet planned
+ * again with the cache, which must read every tenant but that one. The file is put back afterwards.
+ */
+export async function measureIncremental(n: number, dir: string, options: MeasureOptions, planDigest: string | undefined): Promise<Run> {
+    return withWork(options, "incremental", (work) => {
+        const fill = runChild("incremental-fill", n, dir, work, options);
+        log(`incremental n=${n}: the cache filled (not timed)`, { seconds: round(fill.seconds, 2), cached: fill.cached, peakRssMiB: fill.peakRssMiB });
+        if (fill.cached !== 0) {
+            throw new MeasurementError(`the plan that fills an empty cache read ${fill.cached} tenant(s) from it`);
+        }
+        if (planDigest !== undefined && fill.digest !== planDigest) {
+            throw new MeasurementError(`the plan of ${n} tenant(s) with the plan cache wrote other JSON than without it (sha256 ${fill.digest}, the plan's ${planDigest})`);
+        }
+        const file = changedTenantFile(dir);
+        const original = fs.readFileSync(file, "utf8");
+        const runs: { run: Run }[] = [];
+        try {
+            for (let i = 0; i < options.repeat; i++) {
+                // Another company each time: each repeat misses the cache for that tenant only.
+                fs.writeFileSync(file, original.replace(/^company: .*$/m, `company: "Bench Change ${i + 1} Ltd"`));
+                const report = runChild("incremental", n, dir, work, options);
+                const cached = checkCached(n, report);
+                const note =
+                    `${cached} of ${n} tenant(s) from the plan cache, 1 planned (${path.basename(file)}: its company line changed); ` +
+                    `the plan that filled the cache ${fill.seconds.toFixed(2)} s${planDigest !== undefined ? ", its JSON byte-identical to the plan's" : ""}`;
+                const run = row("incremental", n, report.seconds, report.resources, report.peakRssMiB, note);
+                logRun(run);
+                runs.push({ run });
+            }
+        } finally {
+            fs.writeFileSync(file, original);
+        }
+        return fastest(runs).run;
+    });
 }
 
 /** `/usr/bin/time -f %M` around a command, for the peak RSS of a process we do not control; null without it. */

@@ -1,12 +1,18 @@
 #!/usr/bin/env tsx
-// npm run bench: how fast the fleet-wide checks are at 10, 100 and 1,000 tenants. Generates a
-// synthetic fleet (bench/generate.ts), then measures each task in a fresh child process of its own,
-// so that each task's peak RSS is its own and nothing is warm that CI would have cold:
+// npm run bench: how fast the fleet-wide checks are at 10, 100 and 1,000 tenants (and 10,000 with
+// --sizes). Generates a synthetic fleet (bench/generate.ts), then measures each task in a fresh
+// child process of its own, so that each task's peak RSS is its own and nothing is warm that CI
+// would have cold:
 // - validate: loadFleetDirectory over the folder (schema, rules, cross-tenant checks);
-// - plan: the offline plan as `npm run plan -- --all` makes it (every platform shown, cost, the
-//   canonical JSON); the policy rules are timed apart, up to 100 tenants (they are quadratic);
-// - diff: the plan of a one-line change in a shared component against the unchanged program, and
-//   the diff between the two (diffPlans + blastRadius), as `plan --base` does it;
+// - plan: the offline plan as `npm run plan -- --all --json` makes it, streamed (pass 1 plans every
+//   stack into a spill file, pass 2 judges (policy), costs and writes the JSON to a file);
+// - diff: a one-line change in a shared component, as `plan --all --base REF --json` plans it: the
+//   unchanged program's plan document written to a file, then the changed program's plan diffed
+//   against it stack by stack and written;
+// - shard4: the plan as 4 shards on this machine (4 processes `plan --shard I/4` at once, then
+//   `plan merge`), the merged JSON checked byte for byte against the plan's;
+// - incremental: `plan --all --json --cache DIR` after one tenant file changed (the cache filled
+//   by a first plan, not timed), which must read every other tenant from the cache;
 // - naive (N = 10): one fresh `scripts/plan.ts FILE --isolated --json` process per tenant, as a CI
 //   loop calling a tool per stack would;
 // - start-up: one tenant loaded the way Pulumi's nodejs language host loads the entry
@@ -24,26 +30,63 @@ import * as path from "node:path";
 import { checkOutputPath, EXIT, parseFlags, run, UsageError, writeOutputFile, writeStdout } from "../scripts/lib/cli";
 import { DEFAULT_SEED, generateFleet, writeFleet } from "./generate";
 import { MeasurementError } from "./measurement-error";
-import { claimCacheOf, fleetProject, log, measure, measureNaive, measureStartup } from "./processes";
-import { budgets, FleetStartup, renderTable, Results, round, Run, STARTUP_RUNS } from "./table";
+import { claimCacheOf, fleetProject, log, measure, measureIncremental, measureNaive, measureShard4, measureStartup } from "./processes";
+import { budgets, FleetStartup, renderTable, Results, round, Run, STARTUP_RUNS, TASK_ORDER } from "./table";
 import { child } from "./tasks";
 
-export const USAGE = `Usage: npm run bench [-- --sizes 10,100,1000] [--seed S] [--out FILE] [--threads N] [--repeat N] [--skip-naive]
+/** What --tasks selects from (default: all of them). */
+export const TASKS = ["validate", "plan", "diff", "shard4", "incremental", "naive", "startup"] as const;
+export type TaskName = (typeof TASKS)[number];
 
-Measures validating, planning and diffing a synthetic fleet of each size, the naive way (one process
-per tenant, N = 10) and one tenant's start-up under Pulumi's language host. Prints a table and
-writes it as JSON.
+/** The largest fleet: the generator's networks (3,840 /20s) hold the dedicated tenants of about 10,900 of the mix. */
+export const MAX_SIZE = 10_000;
 
-  --sizes LIST     fleet sizes, comma-separated (default 10,100,1000)
+/** Parses --tasks (and --skip-naive, which drops naive and start-up) into the tasks to run. */
+export function parseTasks(list: string | undefined, skipNaive: boolean): Set<TaskName> {
+    const names = list === undefined ? [...TASKS] : list.split(",").map((name) => name.trim());
+    const unknown = names.filter((name) => !(TASKS as readonly string[]).includes(name));
+    if (unknown.length > 0 || names.length === 0) {
+        throw new UsageError(`--tasks expects some of ${TASKS.join(", ")} separated by commas, got "${(list ?? "").slice(0, 80)}"`);
+    }
+    const tasks = new Set(names as TaskName[]);
+    if (skipNaive) {
+        tasks.delete("naive");
+        tasks.delete("startup");
+    }
+    if (tasks.has("shard4") && !tasks.has("plan")) {
+        throw new UsageError("--tasks shard4 needs plan too: the merged shards are checked byte for byte against the plan's JSON");
+    }
+    return tasks;
+}
+
+/** This run's rows with the rows of `previous` it did not measure (--keep), in size and task order. */
+export function keepRuns(previous: readonly Run[], measured: readonly Run[]): Run[] {
+    const key = (run: Run) => `${run.task} ${run.n}`;
+    const fresh = new Set(measured.map(key));
+    return [...previous.filter((run) => !fresh.has(key(run))), ...measured].sort((a, b) => a.n - b.n || TASK_ORDER.indexOf(a.task) - TASK_ORDER.indexOf(b.task));
+}
+
+export const USAGE = `Usage: npm run bench [-- --sizes 10,100,1000] [--tasks LIST] [--seed S] [--out FILE [--keep]] [--threads N] [--repeat N] [--skip-naive]
+
+Measures validating, planning and diffing a synthetic fleet of each size, its plan as 4 shards on
+this machine, the incremental plan of a one-tenant change, the naive way (one process per tenant,
+N = 10) and one tenant's start-up under Pulumi's language host. Prints a table and writes it as
+JSON.
+
+  --sizes LIST     fleet sizes from 1 to ${MAX_SIZE}, comma-separated (default 10,100,1000)
+  --tasks LIST     only these, comma-separated: ${TASKS.join(", ")} (default all;
+                   shard4 needs plan, whose JSON the merged shards must equal)
+  --keep           keep the rows of the --out file this run does not measure (another size's)
   --seed S         the generator's seed (default ${DEFAULT_SEED})
   --out FILE       where to write the JSON (default bench/results.json)
   --threads N      plan threads (default: planFleet's choice for the fleet and machine)
   --semi-space MB  V8's --max-semi-space-size for the measured processes (default 128; 0: V8's own)
-  --repeat N       runs of each validate, plan and diff task, the fastest kept (default 3)
+  --repeat N       runs of each task but naive and startup, the fastest kept (default 3)
   --skip-naive     do not measure the naive way (nor the start-up)
   -h, --help       show this help
 
-Exit codes: 0 measured, 1 a measurement failed (an invalid fleet, a plan error), 2 usage error.
+Exit codes: 0 measured, 1 a measurement failed (an invalid fleet, a plan error, merged shards
+other than the plan, an incremental plan that did not read N-1 tenants from the cache), 2 usage error.
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -55,8 +98,13 @@ export async function main(argv: string[]): Promise<number> {
         "semi-space": { type: "string", default: "128" },
         "skip-naive": { type: "boolean", default: false },
         repeat: { type: "string", default: "3" },
+        tasks: { type: "string" },
+        keep: { type: "boolean", default: false },
         child: { type: "string" },
         dir: { type: "string" },
+        work: { type: "string" },
+        shard: { type: "string" },
+        today: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
     });
     if (values.help) {
@@ -68,13 +116,22 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`--threads expects an integer from 1 to 64, got "${values.threads}"`);
     }
     if (values.child !== undefined) {
-        if (values.dir === undefined) {
-            throw new UsageError("--child needs --dir");
+        if (values.dir === undefined || values.work === undefined || values.today === undefined) {
+            throw new UsageError("--child needs --dir, --work and --today");
+        }
+        const shard = values.shard === undefined ? undefined : /^(\d+)\/(\d+)$/.exec(values.shard);
+        if (shard === null) {
+            throw new UsageError(`--shard expects I/N, got "${values.shard}"`);
         }
         // The Pulumi runtime keeps timers of its own alive under mocks: once the report (or the
         // failure) is out, the child ends.
         try {
-            const report = await child(values.child, values.dir, threads);
+            const report = await child(values.child, values.dir, {
+                work: values.work,
+                today: new Date(values.today),
+                ...(threads ? { threads } : {}),
+                ...(shard ? { shard: { index: Number(shard[1]), count: Number(shard[2]) } } : {}),
+            });
             await writeStdout(`${JSON.stringify(report)}\n`);
             process.exit(EXIT.ok);
         } catch (error) {
@@ -83,9 +140,10 @@ export async function main(argv: string[]): Promise<number> {
         }
     }
     const sizes = values.sizes.split(",").map((text) => Number(text.trim()));
-    if (sizes.some((size) => !Number.isInteger(size) || size < 1 || size > 5000)) {
-        throw new UsageError(`--sizes expects integers from 1 to 5000 separated by commas, got "${values.sizes}"`);
+    if (sizes.some((size) => !Number.isInteger(size) || size < 1 || size > MAX_SIZE)) {
+        throw new UsageError(`--sizes expects integers from 1 to ${MAX_SIZE} separated by commas, got "${values.sizes}"`);
     }
+    const tasks = parseTasks(values.tasks, values["skip-naive"] === true);
     const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
     if (!Number.isInteger(seed)) {
         throw new UsageError(`--seed expects an integer, got "${values.seed}"`);
@@ -100,6 +158,14 @@ export async function main(argv: string[]): Promise<number> {
     }
     const out = path.resolve(values.out);
     checkOutputPath("--out", values.out);
+    let previous: Results | undefined;
+    if (values.keep) {
+        try {
+            previous = JSON.parse(fs.readFileSync(out, "utf8")) as Results;
+        } catch (error) {
+            throw new UsageError(`--keep: ${values.out} cannot be read as the bench's results (${(error as Error).message.split("\n")[0]})`);
+        }
+    }
 
     const runs: Run[] = [];
     let startupSeconds: number | null = null;
@@ -108,17 +174,34 @@ export async function main(argv: string[]): Promise<number> {
     let naiveRatio: number | null = null;
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "bench-fleet-"));
     try {
-        const measured = { threads, semiSpace, repeat };
+        const measured = { ...(threads ? { threads } : {}), semiSpace, repeat, scratch, today: new Date().toISOString() };
         for (const n of [...sizes].sort((a, b) => a - b)) {
             const dir = path.join(scratch, String(n));
             const files = writeFleet(dir, generateFleet({ count: n, seed }));
             log(`generated ${n} tenant(s)`, { dir, seed });
-            runs.push(measure("validate", n, dir, measured), measure("plan", n, dir, measured), measure("diff", n, dir, measured));
-            if (n === 10 && !values["skip-naive"]) {
+            if (tasks.has("validate")) {
+                runs.push((await measure("validate", n, dir, measured)).run);
+            }
+            let planDigest: string | undefined;
+            if (tasks.has("plan")) {
+                const plan = await measure("plan", n, dir, measured);
+                runs.push(plan.run);
+                planDigest = plan.digest;
+            }
+            if (tasks.has("diff")) {
+                runs.push((await measure("diff", n, dir, measured)).run);
+            }
+            if (tasks.has("shard4")) {
+                runs.push(await measureShard4(n, dir, measured, planDigest!));
+            }
+            if (tasks.has("incremental")) {
+                runs.push(await measureIncremental(n, dir, measured, planDigest));
+            }
+            if (n === 10 && tasks.has("naive")) {
                 runs.push(measureNaive(files, semiSpace));
             }
         }
-        if (!values["skip-naive"]) {
+        if (tasks.has("startup")) {
             // Required here: the build loads the TypeScript compiler, which no measured child needs.
             const { ensureBuilt } = require("../scripts/build") as typeof import("../scripts/build");
             const built = ensureBuilt();
@@ -135,14 +218,15 @@ export async function main(argv: string[]): Promise<number> {
             const cold = measureStartup(project.stack, project.root).seconds;
             const warm = Math.min(...Array.from({ length: 3 }, () => measureStartup(project.stack, project.root).seconds));
             amongFleet = { n: biggest, cold: round(cold, 3), warm: round(warm, 3) };
-            const naive = runs.find((run) => run.task === "naive");
-            const largest = runs.filter((run) => run.task === "plan").sort((a, b) => b.n - a.n)[0];
-            naiveRatio = naive && largest ? round(naive.msPerTenant / largest.msPerTenant, 1) : null;
         }
     } finally {
         fs.rmSync(scratch, { recursive: true, force: true });
     }
-    const results: Results = { runs, startupSeconds, naiveRatio };
+    const all = previous ? keepRuns(previous.runs, runs) : runs;
+    const naive = all.find((run) => run.task === "naive");
+    const largest = all.filter((run) => run.task === "plan").sort((a, b) => b.n - a.n)[0];
+    naiveRatio = naive && largest ? round(naive.msPerTenant / largest.msPerTenant, 1) : null;
+    const results: Results = { runs: all, startupSeconds: startupSeconds ?? previous?.startupSeconds ?? null, naiveRatio: naiveRatio ?? previous?.naiveRatio ?? null };
     writeOutputFile("--out", out, `${JSON.stringify(results, null, 2)}\n`);
     await writeStdout(renderTable(results, startupMedian, amongFleet));
     process.stderr.write(`${budgets(results).join("\n")}\nbench: wrote ${path.relative(process.cwd(), out)}\n`);

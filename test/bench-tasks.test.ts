@@ -1,0 +1,83 @@
+// The benchmark's tasks run end to end at a tiny size (6 tenants: one of each mode), each in its
+// own processes as `npm run bench` runs them: validate, plan, diff, the plan as 4 shards merged
+// and the incremental plan of a one-tenant change. The bench itself checks that the merged shards'
+// JSON is the plan's byte for byte and that the incremental plan read every other tenant from the
+// cache (it fails the measurement otherwise); this asserts that it did, and what results.json holds.
+
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { Results, Run } from "../bench/table";
+
+const ROOT = path.resolve(__dirname, "..");
+const N = 6;
+
+describe(`npm run bench at ${N} tenants`, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-tasks-"));
+    const out = path.join(dir, "results.json");
+    let status: number | null;
+    let stderr: string;
+    let results: Results;
+    const at = (task: Run["task"]): Run => {
+        const run = results.runs.find((each) => each.task === task && each.n === N);
+        expect(run, `${task} at ${N}`).toBeDefined();
+        return run!;
+    };
+
+    beforeAll(() => {
+        const run = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "bench", "run.ts"), "--sizes", String(N), "--repeat", "1", "--skip-naive", "--out", out], {
+            cwd: ROOT,
+            encoding: "utf8",
+            maxBuffer: 64 * 2 ** 20,
+        });
+        status = run.status;
+        stderr = run.stderr;
+        results = JSON.parse(fs.readFileSync(out, "utf8")) as Results;
+    }, 180_000);
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("GIVEN every task WHEN measured THEN each has one row of the results' shape, in size and task order", () => {
+        expect(status, stderr.slice(-4000)).toBe(0);
+        expect(results.runs.map((run) => run.task)).toEqual(["validate", "plan", "diff", "shard4", "incremental"]);
+        for (const run of results.runs) {
+            expect(Object.keys(run).sort()).toEqual(["msPerResource", "msPerTenant", "n", "note", "peakRssMiB", "resources", "task", "wallSeconds"].filter((key) => key !== "note" || run.note !== undefined).sort());
+            expect(run.n).toBe(N);
+            expect(run.wallSeconds).toBeGreaterThan(0);
+            expect(run.peakRssMiB).toBeGreaterThan(0);
+        }
+        expect(results.startupSeconds).toBeNull();
+        expect(results.naiveRatio).toBeNull();
+    });
+
+    it("GIVEN the plan WHEN measured THEN it registered resources, and its note gives pass 1, pass 2 and the JSON's size", () => {
+        const plan = at("plan");
+        expect(plan.resources).toBeGreaterThan(0);
+        expect(plan.note).toMatch(/^pass 1 \d+\.\d\d s, pass 2 \d+\.\d\d s \(policy, cost, JSON of \d+ MiB\); \d+ stacks, exit 0; AWS rules /);
+    });
+
+    it("GIVEN the one-line change WHEN diffed THEN both plans count and stacks changed", () => {
+        const diff = at("diff");
+        expect(diff.resources).toBe(2 * at("plan").resources);
+        const changed = Number(/; (\d+) stack\(s\) changed, widest change in \d+$/.exec(diff.note ?? "")?.[1]);
+        expect(changed).toBeGreaterThan(0);
+    });
+
+    it("GIVEN the plan as 4 shards WHEN merged THEN the JSON is the plan's byte for byte (the bench hashed both) and every resource is there", () => {
+        const shard4 = at("shard4");
+        expect(shard4.resources).toBe(at("plan").resources);
+        expect(shard4.note).toMatch(/^shards \d+\.\d\d s together \(slowest \d+\.\d\d s\), merge \d+\.\d\d s \(4 shards, \d+ stacks, /);
+        expect(shard4.note).toMatch(/peak RSS of the shards \d+ \/ \d+ \/ \d+ \/ \d+ MiB/);
+        expect(shard4.note).toMatch(/merged JSON byte-identical to the plan's \(sha256 [0-9a-f]{12}\)$/);
+    });
+
+    it("GIVEN one tenant file changed WHEN planned with the cache THEN every other tenant came from it, and the plan that filled it is the plan's JSON", () => {
+        const incremental = at("incremental");
+        expect(incremental.resources).toBe(at("plan").resources);
+        expect(incremental.note).toMatch(new RegExp(`^${N - 1} of ${N} tenant\\(s\\) from the plan cache, 1 planned \\([a-z0-9-]+\\.yaml: its company line changed\\)`));
+        expect(incremental.note).toMatch(/its JSON byte-identical to the plan's$/);
+    });
+});
