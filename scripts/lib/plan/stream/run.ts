@@ -240,6 +240,7 @@ export function emitPlan(passes: readonly PassResult[], sources: readonly Record
     const groups = base ? blastRadius(entries) : [];
     const out = new BlockWriter(options.out);
     const document = options.json ? new DocumentWriter(out, documentFrame(base ? { ...fields, blastRadius: groups, base } : fields)) : undefined;
+    // The cost by mode needs of each estimate its mode, tenant, total and count of unknown items.
     const totals = { stacks: 0, resources: 0, estimates: [] as StackEstimate[], violations: 0, mandatory: 0 };
     let mandatory = false;
     let sections = 0;
@@ -255,7 +256,8 @@ export function emitPlan(passes: readonly PassResult[], sources: readonly Record
             const stack: TenantPlan = { ...plan, violations, cost };
             totals.stacks += 1;
             totals.resources += plan.resources.length;
-            totals.estimates.push(cost);
+            // Without its items (what the summary's cost by mode does not read): kept for every stack.
+            totals.estimates.push({ ...cost, items: [] });
             totals.violations += violations.length;
             totals.mandatory += violations.filter((violation) => violation.enforcement === "mandatory").length;
             mandatory ||= hasMandatory(violations);
