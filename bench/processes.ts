@@ -244,14 +244,31 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv): { secon
     return { seconds, stdout: result.stdout, stderr: result.stderr, status: result.status, peakRssMiB: peak };
 }
 
-/** One fresh `scripts/plan.ts FILE --isolated --json` process per tenant, one after another. */
+/**
+ * One fresh `scripts/plan.ts FILE --isolated --json` process per tenant, one after another, in a
+ * copy of the program whose platform-configs/ are the generated fleet's (the program finds its
+ * settings beside its own files; the repository's may lack a region the generator uses).
+ */
 export function measureNaive(files: readonly string[], semiSpace: number): Run {
     const tsxCli = require.resolve("tsx/cli");
+    const fleetDir = path.dirname(files[0] ?? ROOT);
+    const project = projectCopy({ prefix: "bench-naive-", copy: ["index.ts", "stacks", "components", "scripts", "policy", "Pulumi.yaml", "package.json", "tsconfig.json"] });
+    fs.cpSync(platformDirOf(fleetDir), path.join(project, "platform-configs"), { recursive: true });
+    fs.mkdirSync(path.join(project, "tenant-configs"));
+    fs.copyFileSync(path.join(ROOT, "tenant-configs", "tenant.schema.json"), path.join(project, "tenant-configs", "tenant.schema.json"));
+    try {
+        return naiveRuns(files, semiSpace, tsxCli, project);
+    } finally {
+        fs.rmSync(project, { recursive: true, force: true });
+    }
+}
+
+function naiveRuns(files: readonly string[], semiSpace: number, tsxCli: string, project: string): Run {
     let seconds = 0;
     let resources = 0;
     let peak: number | null = null;
     for (const file of files) {
-        const run = timed(process.execPath, [...nodeFlags(semiSpace), tsxCli, path.join(ROOT, "scripts", "plan.ts"), file, "--isolated", "--json"], process.env);
+        const run = timed(process.execPath, [...nodeFlags(semiSpace), tsxCli, path.join(project, "scripts", "plan.ts"), file, "--isolated", "--json"], process.env);
         if (run.status !== 0) {
             throw new MeasurementError(`naive plan of ${file} failed (exit ${run.status}):\n${run.stderr.slice(-4000)}`);
         }

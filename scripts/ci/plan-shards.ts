@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 
 import { parse } from "yaml";
 
-import { EXIT, parseFlags, run, UsageError, writeStdout } from "../lib/cli";
+import { EXIT, parseFlags, run, UsageError, writeStdout, wholeNumber } from "../lib/cli";
 import { PLAN_WEIGHT } from "../lib/plan/fleet-threads";
 import { Mode, MODES } from "../../lib/modes";
 import { tenantConfigDir } from "../../stacks/config/project";
@@ -70,13 +70,6 @@ export function tenantModes(dir: string): unknown[] {
             return undefined;
         }
     });
-}
-
-function wholeNumber(flag: string, raw: string, max: number): number {
-    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
-        throw new UsageError(`--${flag} ${raw.slice(0, 20)}: expected a whole number from 1 to ${max}`);
-    }
-    return Number(raw);
 }
 
 export async function main(argv: string[]): Promise<number> {

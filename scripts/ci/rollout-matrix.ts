@@ -3,7 +3,7 @@
 // at most --max-jobs jobs of consecutive whole waves, each job running its waves in order with
 // `npm run up -- --waves ...` and stopping at the first failure, as `npm run up -- --all` does.
 
-import { EXIT, parseFlags, run, UsageError, writeStdout } from "../lib/cli";
+import { EXIT, parseFlags, run, UsageError, writeStdout, wholeNumber } from "../lib/cli";
 import { GITHUB_MATRIX_LIMIT } from "../lib/ops/changed";
 import { batchRollout, formatWaves, ROLLOUT_STAGES, RolloutStage, rolloutPlan, RolloutTenant } from "../lib/ops/rollout";
 import { loadFleetDirectory } from "../../stacks/config/load-fleet";
@@ -65,13 +65,6 @@ export function rolloutMatrix(tenants: readonly RolloutTenant[], options: Rollou
 /** The $GITHUB_OUTPUT lines of a matrix: STAGE_jobs=J and STAGE=JSON, per stage in order. */
 export function githubOutput(matrix: RolloutMatrix): string {
     return ROLLOUT_STAGES.map((stage) => `${stage}_jobs=${matrix[stage].include.length}\n${stage}=${JSON.stringify(matrix[stage])}\n`).join("");
-}
-
-function wholeNumber(flag: string, raw: string, max: number): number {
-    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
-        throw new UsageError(`--${flag} ${raw.slice(0, 20)}: expected a whole number from 1 to ${max}`);
-    }
-    return Number(raw);
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -204,3 +204,11 @@ export function readLine(input: NodeJS.ReadableStream, prompt: string, output: N
         rl.once("close", () => resolve(answer));
     });
 }
+
+/** A flag's value as a whole number from 1 to `max`; anything else is a usage error naming the flag. */
+export function wholeNumber(flag: string, raw: string, max: number): number {
+    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
+        throw new UsageError(`--${flag} ${raw.slice(0, 20)}: expected a whole number from 1 to ${max}`);
+    }
+    return Number(raw);
+}

@@ -170,7 +170,7 @@ export interface FleetStacksOptions extends PlanFleetOptions {
     readonly records?: {
         readonly base?: Omit<BaseSource, "external">;
         readonly cache?: { readonly dir: string; readonly build: string };
-        /** The moment the plan judges on (ISO); default now. */
+        /** The day the plan judges on (YYYY-MM-DD, UTC); default today. */
         readonly today?: string;
     };
     /** Plan only this slice of the tenants (the platforms are planned by every shard, shown by the first). */
@@ -365,7 +365,7 @@ export async function planFleetStacks(options: FleetStacksOptions, emit: (item: 
         }
         // The rules that read one stack are told the shown platforms' operations CIDRs (as the
         // document's settings are) and one day for the whole plan.
-        judge = { operationsCidrs: policyFleet(shown.map(stackFleetFacts)).operationsCidrs, today: options.records?.today ?? new Date().toISOString() };
+        judge = { operationsCidrs: policyFleet(shown.map(stackFleetFacts)).operationsCidrs, today: options.records?.today ?? new Date().toISOString().slice(0, 10) };
         if (showPlatforms) {
             shown.forEach((plan) => handOn(plan, base === undefined ? undefined : { ...base, external: [] }));
         }

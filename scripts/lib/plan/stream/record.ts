@@ -47,7 +47,7 @@ export interface StackRecord {
 /** What the rules that read one stack are told: the document's operations CIDRs and the day. */
 export interface StackJudge {
     readonly operationsCidrs: readonly string[];
-    /** The day the plan judges (an ISO timestamp taken once, so that every stack is judged on one day). */
+    /** The day the plan judges (YYYY-MM-DD, UTC; taken once, so that every stack is judged on one day). */
     readonly today: string;
 }
 

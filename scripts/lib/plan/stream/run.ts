@@ -82,7 +82,7 @@ export interface PassResult {
     readonly stopped?: true;
     /** With a cache: the tenants of this pass read from it rather than planned. */
     readonly cached?: number;
-    /** The moment the plan judges on (ISO): calendar rules judge every stack on its day. */
+    /** The day the plan judges on (YYYY-MM-DD, UTC): calendar rules judge every stack on it. */
     readonly today: string;
 }
 
@@ -92,7 +92,7 @@ export async function planPass(options: PassOptions): Promise<PassResult> {
     const out = new BlockWriter(fd);
     const entries: StackDiffEntry[] = [];
     // One day for the whole plan, pass 2 and every shard's included (the first shard's).
-    const today = new Date().toISOString();
+    const today = new Date().toISOString().slice(0, 10);
     let result: Awaited<ReturnType<typeof planFleetStacks>>;
     try {
         result = await planFleetStacks(
