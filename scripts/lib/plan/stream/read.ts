@@ -40,7 +40,7 @@ export function openStackedPlan(file: string): StackedPlan | undefined {
     const fd = fs.openSync(file, "r");
     try {
         // Anything else (a list, binary junk, a file without newlines) is not indexed line by line at all.
-        if (bytesAt(fd, 0, 4).toString("latin1") !== '{\n  "') {
+        if (bytesAt(fd, 0, 5).toString("latin1") !== '{\n  "') {
             return undefined;
         }
         const index = indexCanonicalDocument(file);
