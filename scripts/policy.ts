@@ -1,17 +1,22 @@
 #!/usr/bin/env tsx
 // npm run policy -- --plan FILE.json [--json]
 // Runs the policy rules on a saved plan document (the plan contract), e.g. one produced elsewhere
-// or edited by hand. Same output and exit codes as `npm run plan`.
+// or edited by hand. Same output and exit codes as `npm run plan`. A document in the form the plan
+// prints is read stack by stack (a fleet of 10,000 tenants is about 900 MiB of JSON), any other
+// form whole, as before.
 
 import * as fs from "node:fs";
 
-import Ajv2020, { ValidateFunction } from "ajv/dist/2020";
+import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 
-import { Violation } from "../policy/rules";
+import { RULES, Violation } from "../policy/rules";
+import { evaluate } from "../policy/rules/evaluate";
 import { EXIT, fsReason, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
 import { canonicalJson } from "./lib/plan/engine";
-import { PlannedStack } from "../policy/rules/from-plan";
+import { PlannedStack, policyFleet, settingsFromFleet, stackFleetFacts, StackFleetFacts, stackFromPlan } from "../policy/rules/from-plan";
 import { planExitCode, withViolations } from "./lib/plan/policy";
+import { BlockWriter, DocumentWriter, documentFrame, stackText } from "./lib/plan/stream/document";
+import { forEachStack, openStackedPlan, SpoolLimitError, spoolToFile, StackedPlan } from "./lib/plan/stream/read";
 import planSchema from "./lib/plan/plan.schema.json";
 
 export const USAGE = `Usage: npm run policy -- --plan FILE.json [--json]
@@ -26,17 +31,28 @@ Exit codes: 0 no mandatory violation, 1 the document is not a valid plan, 2 usag
 3 a mandatory policy is violated.
 `;
 
-/** Larger documents are not plans of this fleet (a thousand tenants plan to well under this). */
-export const MAX_PLAN_BYTES = 512 * 1024 * 1024;
+const MIB = 1024 * 1024;
 
 /**
- * A saved plan's text (`-`: standard input), refused over MAX_PLAN_BYTES; an unreadable file is a
- * usage error starting with `cannotRead` and saying why.
+ * Larger documents are not plans of this fleet: the plan prints about 90 MiB per 1,000 tenants, so
+ * this is some 90,000 tenants, beyond what one fleet document is planned for (issue 18: 10,000).
+ */
+export const MAX_PLAN_BYTES = 8 * 1024 * MIB;
+
+/**
+ * The largest document read whole (one in another form than the plan prints, or the evidence
+ * sheet's): about V8's longest string (2^29 - 24 characters), and several GiB once parsed.
+ */
+export const MAX_WHOLE_PLAN_BYTES = 512 * MIB;
+
+/**
+ * A saved plan's text (`-`: standard input), refused over MAX_WHOLE_PLAN_BYTES; an unreadable file
+ * is a usage error starting with `cannotRead` and saying why.
  */
 export function readPlanText(file: string, cannotRead: string): string {
     try {
-        if (file !== "-" && fs.statSync(file).size > MAX_PLAN_BYTES) {
-            throw new UsageError(`${file}: larger than ${MAX_PLAN_BYTES / 1024 / 1024} MiB; not a plan document`, EXIT.invalid);
+        if (file !== "-" && fs.statSync(file).size > MAX_WHOLE_PLAN_BYTES) {
+            throw new UsageError(`${file}: larger than ${MAX_WHOLE_PLAN_BYTES / MIB} MiB; not a plan document`, EXIT.invalid);
         }
         return fs.readFileSync(file === "-" ? 0 : file, "utf8");
     } catch (error) {
@@ -53,10 +69,30 @@ export interface PlanFileProblem {
 }
 
 let planValidator: ValidateFunction | undefined;
+let stackValidator: ValidateFunction | undefined;
 
 /** The plan contract's validator, compiled on first use (not as the module loads) and kept. */
 function validatePlan(): ValidateFunction {
     return (planValidator ??= new Ajv2020({ allErrors: true, strict: true }).compile(planSchema));
+}
+
+/** The validator of one stack: the contract's `tenants` items, what the whole document's applies to each. */
+function validateStack(): ValidateFunction {
+    return (stackValidator ??= new Ajv2020({ allErrors: true, strict: true }).compile(planSchema.properties.tenants.items));
+}
+
+/** At most this many problems are reported (the first, after duplicates are dropped). */
+const MAX_PROBLEMS = 50;
+
+/** A schema error as a problem; `at` is where the validated value sits in the document. */
+function problemOf(error: ErrorObject, at = ""): PlanFileProblem {
+    const where = `${at}${error.instancePath}`;
+    return { path: where || "/", message: error.keyword === "const" && where === "/version" ? "unsupported plan version; expected 1" : (error.message ?? "invalid") };
+}
+
+/** The fields the contract always has; a hand-edited plan may leave them out. */
+function withDefaults(plan: PlannedStack): PlannedStack {
+    return { ...plan, resources: plan.resources.map((resource) => ({ ...resource, parent: resource.parent ?? null, protect: resource.protect ?? false, retainOnDelete: resource.retainOnDelete ?? false })) };
 }
 
 /** Line and column of a character offset, for JSON syntax errors. */
@@ -81,36 +117,187 @@ export function readPlanDocument(text: string): { document?: { tenants: PlannedS
     }
     const validate = validatePlan();
     if (!validate(parsed)) {
-        const problems = (validate.errors ?? []).map((error) => ({
-            path: error.instancePath || "/",
-            message: error.keyword === "const" && error.instancePath === "/version" ? "unsupported plan version; expected 1" : (error.message ?? "invalid"),
-        }));
-        return { problems: [...new Map(problems.map((problem) => [`${problem.path} ${problem.message}`, problem])).values()].slice(0, 50) };
+        const problems = (validate.errors ?? []).map((error) => problemOf(error));
+        return { problems: [...new Map(problems.map((problem) => [`${problem.path} ${problem.message}`, problem])).values()].slice(0, MAX_PROBLEMS) };
     }
     const document = parsed as { tenants: PlannedStack[] };
-    // Fields the contract always has; a hand-edited plan may leave them out.
-    const tenants = document.tenants.map((plan) => ({
-        ...plan,
-        resources: plan.resources.map((resource) => ({ ...resource, parent: resource.parent ?? null, protect: resource.protect ?? false, retainOnDelete: resource.retainOnDelete ?? false })),
-    }));
-    return { document: { ...document, tenants }, problems: [] };
+    return { document: { ...document, tenants: document.tenants.map(withDefaults) }, problems: [] };
 }
 
-export function renderViolations(tenants: readonly { tenant: string; mode: string; violations: readonly Violation[] }[]): string {
-    const lines: string[] = [];
-    for (const plan of tenants) {
-        lines.push(`${plan.tenant} (${plan.mode}): ${plan.violations.length === 0 ? "no violation" : `${plan.violations.length} violation(s)`}`);
-        for (const violation of plan.violations) {
-            lines.push(`  [${violation.enforcement}] ${violation.policy} on ${violation.resource}: ${violation.message}`);
+interface CheckedStack {
+    readonly tenant: string;
+    readonly mode: string;
+    readonly violations: readonly Violation[];
+}
+
+/** One stack's lines of the readable report. */
+function stackLines(plan: CheckedStack): string[] {
+    return [
+        `${plan.tenant} (${plan.mode}): ${plan.violations.length === 0 ? "no violation" : `${plan.violations.length} violation(s)`}`,
+        ...plan.violations.map((violation) => `  [${violation.enforcement}] ${violation.policy} on ${violation.resource}: ${violation.message}`),
+    ];
+}
+
+/** The report's last line. */
+function totalsLine(stacks: number, mandatory: number, all: number): string {
+    return `${stacks} stack(s) checked; ${mandatory} mandatory and ${all - mandatory} advisory policy violation(s)`;
+}
+
+const mandatoryCount = (violations: readonly Violation[]): number => violations.filter((violation) => violation.enforcement === "mandatory").length;
+
+export function renderViolations(tenants: readonly CheckedStack[]): string {
+    const all = tenants.flatMap((plan) => plan.violations);
+    return `${[...tenants.flatMap(stackLines), totalsLine(tenants.length, mandatoryCount(all), all.length)].join("\n")}\n`;
+}
+
+/** How a document was read: stack by stack (the plan's own form) or whole (any other). */
+export type PlanReading = "stacks" | "whole";
+
+/** What checking a document gave: the exit code and how it was read. */
+export interface PlanCheck {
+    readonly exitCode: number;
+    readonly reading: PlanReading;
+}
+
+/**
+ * The problems of a document read stack by stack, in the order (and number) the whole document's
+ * validation gives them: its fields are validated with one invalid stand-in stack, whose error marks
+ * where in ajv's order the stacks' own come; each stack is validated alone against the contract's
+ * `tenants` items, its errors' paths prefixed with its place. Undefined when a stack is not valid
+ * JSON (the whole document's parse then says where); else the problems and the stacks' fleet facts.
+ */
+function validateStacked(plan: StackedPlan): { problems: PlanFileProblem[]; facts: StackFleetFacts[] } | undefined {
+    const validate = validatePlan();
+    validate({ ...plan.fields, tenants: [null] });
+    const header = validate.errors ?? [];
+    const stand = (error: ErrorObject) => error.instancePath === "/tenants/0";
+    const first = header.findIndex(stand);
+    const last = header.length - 1 - [...header].reverse().findIndex(stand);
+    if (first < 0) {
+        throw new Error("the plan schema no longer refuses a null stack: the stacks' errors cannot be placed");
+    }
+    const unique = new Map<string, PlanFileProblem>();
+    let invalid = false;
+    const add = (problem: PlanFileProblem) => {
+        invalid = true;
+        const key = `${problem.path} ${problem.message}`;
+        if (!unique.has(key) && unique.size < MAX_PROBLEMS) {
+            unique.set(key, problem);
+        }
+    };
+    header.slice(0, first).forEach((error) => add(problemOf(error)));
+    const facts: StackFleetFacts[] = [];
+    const stack = validateStack();
+    const parsed = forEachStack(plan, (value, i) => {
+        if (!stack(value)) {
+            (stack.errors ?? []).forEach((error) => add(problemOf(error, `/tenants/${i}`)));
+        } else if (!invalid) {
+            facts.push(stackFleetFacts(withDefaults(value as unknown as PlannedStack)));
+        }
+    });
+    if (!parsed) {
+        return undefined;
+    }
+    header.slice(last + 1).forEach((error) => add(problemOf(error)));
+    return { problems: invalid ? [...unique.values()] : [], facts };
+}
+
+/**
+ * Checks a document read stack by stack, in two passes (stream/run.ts emitPlan's pattern): the
+ * stacks validated and reduced to their fleet facts (what the rules' fleet-wide settings read),
+ * then each read again, judged and written. The same bytes as the whole document's check.
+ */
+function checkStacked(plan: StackedPlan, name: string, json: boolean): number | undefined {
+    const validated = validateStacked(plan);
+    if (validated === undefined) {
+        return undefined;
+    }
+    if (validated.problems.length > 0) {
+        process.stderr.write(validated.problems.map((problem) => `${name}:${problem.path}: ${problem.message}\n`).join(""));
+        return EXIT.invalid;
+    }
+    const fleet = policyFleet(validated.facts);
+    const today = new Date();
+    const out = new BlockWriter((text) => {
+        process.stdout.write(text);
+    });
+    const document = json ? new DocumentWriter(out, documentFrame(plan.fields)) : undefined;
+    const totals = { stacks: 0, mandatory: 0, all: 0 };
+    const complete = forEachStack(plan, (value) => {
+        const stack = withDefaults(value as unknown as PlannedStack);
+        // A stack on its way out deploys nothing (scripts/lib/plan/policy.ts withViolations).
+        const violations = (stack as { offboarding?: unknown }).offboarding !== undefined ? [] : evaluate(stackFromPlan(stack), settingsFromFleet(stack, fleet, today), RULES);
+        totals.stacks += 1;
+        totals.mandatory += mandatoryCount(violations);
+        totals.all += violations.length;
+        if (document) {
+            document.stack(stackText({ ...stack, violations }));
+        } else {
+            out.write(`${stackLines({ tenant: stack.tenant, mode: stack.mode, violations }).join("\n")}\n`);
+        }
+    });
+    if (!complete) {
+        throw new Error(`${name} changed while it was read`);
+    }
+    if (document) {
+        document.end();
+    } else {
+        out.write(`${totalsLine(totals.stacks, totals.mandatory, totals.all)}\n`);
+        out.flush();
+    }
+    return totals.mandatory > 0 ? EXIT.policy : EXIT.ok;
+}
+
+/** The check of a document read whole, as it has always been. */
+async function checkWhole(file: string, name: string, json: boolean): Promise<number> {
+    const text = readPlanText(file, `cannot read ${name}`);
+    const { document, problems } = readPlanDocument(text);
+    if (!document) {
+        process.stderr.write(problems.map((problem) => `${name}:${problem.path}: ${problem.message}\n`).join(""));
+        return EXIT.invalid;
+    }
+    const checked = withViolations(document);
+    await writeStdout(json ? `${canonicalJson(checked)}\n` : renderViolations(checked.tenants));
+    return planExitCode({ errors: [], tenants: checked.tenants });
+}
+
+/**
+ * Checks the plan document in `file` (`name` is what the messages call it): stack by stack when it
+ * is in the plan's own form (stream/read.ts), else whole when it is small enough to be.
+ */
+export async function checkPlanFile(file: string, name: string, json: boolean): Promise<PlanCheck> {
+    let size: number;
+    try {
+        size = fs.statSync(file).size;
+    } catch (error) {
+        throw new UsageError(`cannot read ${name}: ${fsReason(error as NodeJS.ErrnoException)}`);
+    }
+    if (size > MAX_PLAN_BYTES) {
+        throw new UsageError(`${name}: larger than ${MAX_PLAN_BYTES / 1024 / MIB} GiB; not a plan document`, EXIT.invalid);
+    }
+    let stacked: StackedPlan | undefined;
+    try {
+        stacked = openStackedPlan(file);
+    } catch {
+        // Unreadable (a folder, a file gone meanwhile): the whole read says why, as it always has.
+        stacked = undefined;
+    }
+    if (stacked !== undefined) {
+        const exitCode = checkStacked(stacked, name, json);
+        if (exitCode !== undefined) {
+            return { exitCode, reading: "stacks" };
         }
     }
-    const all = tenants.flatMap((plan) => plan.violations);
-    const mandatory = all.filter((violation) => violation.enforcement === "mandatory").length;
-    lines.push(`${tenants.length} stack(s) checked; ${mandatory} mandatory and ${all.length - mandatory} advisory policy violation(s)`);
-    return `${lines.join("\n")}\n`;
+    if (size > MAX_WHOLE_PLAN_BYTES) {
+        throw new UsageError(
+            `${name}: larger than ${MAX_WHOLE_PLAN_BYTES / MIB} MiB and not exactly as \`npm run plan -- --json\` prints it (keys sorted, two spaces, valid JSON), the only form read stack by stack; not a plan document`,
+            EXIT.invalid,
+        );
+    }
+    return { exitCode: await checkWhole(file, name, json), reading: "whole" };
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], stdin: NodeJS.ReadableStream = process.stdin): Promise<number> {
     const { values, positionals } = parseFlags(argv, {
         plan: { type: "string" },
         json: { type: "boolean", default: false },
@@ -127,15 +314,24 @@ export async function main(argv: string[]): Promise<number> {
     if (file === undefined) {
         throw new UsageError("--plan FILE.json is required");
     }
-    const text = readPlanText(file, `cannot read ${file}`);
-    const { document, problems } = readPlanDocument(text);
-    if (!document) {
-        process.stderr.write(problems.map((problem) => `${file}:${problem.path}: ${problem.message}\n`).join(""));
-        return EXIT.invalid;
+    if (file !== "-") {
+        return (await checkPlanFile(file, file, values.json)).exitCode;
     }
-    const checked = withViolations(document);
-    await writeStdout(values.json ? `${canonicalJson(checked)}\n` : renderViolations(checked.tenants));
-    return planExitCode({ errors: [], tenants: checked.tenants });
+    // Standard input is spooled to a file, read stack by stack like any other.
+    let spooled: Awaited<ReturnType<typeof spoolToFile>>;
+    try {
+        spooled = await spoolToFile(stdin, MAX_PLAN_BYTES);
+    } catch (error) {
+        if (error instanceof SpoolLimitError) {
+            throw new UsageError(`-: larger than ${MAX_PLAN_BYTES / 1024 / MIB} GiB; not a plan document`, EXIT.invalid);
+        }
+        throw new UsageError(`cannot read -: ${fsReason(error as NodeJS.ErrnoException)}`);
+    }
+    try {
+        return (await checkPlanFile(spooled.file, "-", values.json)).exitCode;
+    } finally {
+        spooled.remove();
+    }
 }
 
 if (require.main === module) {

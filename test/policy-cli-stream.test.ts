@@ -1,0 +1,227 @@
+// `npm run policy -- --plan` on a document in the plan's own form (canonical JSON, as every plan
+// command prints it) reads it stack by stack (scripts/lib/plan/stream/read.ts): the same output,
+// problems and exit code as the whole document's check, which any other form still gets.
+
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import { afterAll, describe, expect, it } from "vitest";
+
+import { checkPlanFile, main, MAX_PLAN_BYTES, MAX_WHOLE_PLAN_BYTES, readPlanDocument, renderViolations } from "../scripts/policy";
+import { canonicalJson } from "../scripts/lib/plan/engine";
+import { planExitCode, withViolations } from "../scripts/lib/plan/policy";
+import { runCli } from "./cli-harness";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-stream-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function resource(type: string, name: string, inputs: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+    return { type, name, id: `${name}-id`, parent: null, inputs, protect: false, retainOnDelete: false, ...extra };
+}
+
+/** Tenant i: an unencrypted volume (a mandatory violation), a network, a firewall that names tenant i+1's network (the fleet's markers), a hand-edited resource without parent/protect. */
+function tenantStack(i: number, count: number) {
+    const name = `t${String(i).padStart(4, "0")}`;
+    const next = `t${String((i + 1) % count).padStart(4, "0")}`;
+    return {
+        tenant: name,
+        mode: ["cloud", "saas", "dedicated"][i % 3]!,
+        region: "eu-west-1",
+        source: `tenant-configs/${name}.yaml`,
+        resources: [
+            resource("aws:ec2/vpc:Vpc", `${name}-vpc`, { cidrBlock: `10.${i % 200}.0.0/16` }, { id: `vpc-0${name}` }),
+            resource("aws:ebs/volume:Volume", `${name}-volume`, { size: 10, availabilityZone: "eu-west-1a" }),
+            resource("aws:ec2/securityGroup:SecurityGroup", `${name}-sg`, { vpcId: `vpc-0${next}`, ingress: [{ cidrBlocks: ["0.0.0.0/0"], fromPort: 22, toPort: 22, protocol: "tcp" }] }),
+            { type: "aws:s3/bucket:Bucket", name: `${name}-files`, id: `${name}-files-bucket`, inputs: { bucket: `${name}-files-bucket` } },
+        ],
+        outputs: { url: `https://${name}.example.com` },
+        ...(i % 7 === 3 ? { offboarding: { since: "2024-01-01" } } : {}),
+    };
+}
+
+function fleetDocument(count: number) {
+    return {
+        version: 1,
+        errors: [],
+        placeholderSecrets: ["dbPassword"],
+        standInConfig: [],
+        extra: { kept: "as it is" },
+        tenants: [
+            { tenant: "platform-eu-west-1", mode: "platform", region: "eu-west-1", source: "stacks/platform.ts", resources: [], outputs: { operationsCidrs: ["10.15.64.0/19"], baseDomain: "apps.example.com" } },
+            ...Array.from({ length: count }, (_, i) => tenantStack(i, count)),
+        ],
+    };
+}
+
+/** What the check printed before stacks were streamed: the whole document parsed, judged, printed. */
+function wholeOutput(text: string, json: boolean): { stdout: string; status: number } {
+    const { document } = readPlanDocument(text);
+    const checked = withViolations(document!);
+    return { stdout: json ? `${canonicalJson(checked)}\n` : renderViolations(checked.tenants), status: planExitCode({ errors: [], tenants: checked.tenants }) };
+}
+
+/** The document written in the plan's own form (what the plan prints) and compactly (another form). */
+function written(name: string, document: unknown): { canonical: string; compact: string } {
+    const canonical = path.join(dir, `${name}.json`);
+    const compact = path.join(dir, `${name}.compact.json`);
+    fs.writeFileSync(canonical, `${canonicalJson(document)}\n`);
+    fs.writeFileSync(compact, JSON.stringify(document));
+    return { canonical, compact };
+}
+
+const runPolicy = (...args: string[]) => runCli("policy", (io) => main(args, io.stdin));
+
+describe("npm run policy on a plan in the plan's own form", () => {
+    it.each([false, true])("GIVEN a fleet's plan WHEN checked (--json %s) THEN read stack by stack, with the whole check's bytes and exit code", async (json) => {
+        const document = fleetDocument(12);
+        const files = written(`fleet-${json}`, document);
+        const flags = json ? ["--json"] : [];
+        const streamed = await runPolicy("--plan", files.canonical, ...flags);
+        const whole = await runPolicy("--plan", files.compact, ...flags);
+        const expected = wholeOutput(JSON.stringify(document), json);
+        expect(streamed.stdout).toBe(expected.stdout);
+        expect(streamed.status).toBe(expected.status);
+        expect(streamed.status).toBe(3);
+        expect(streamed.stderr).toBe("");
+        expect(whole).toEqual(streamed);
+        const readings: string[] = [];
+        await runCli("policy", async () => {
+            for (const file of [files.canonical, files.compact]) {
+                readings.push((await checkPlanFile(file, file, json)).reading);
+            }
+            return 0;
+        });
+        expect(readings).toEqual(["stacks", "whole"]);
+        // The fleet's rules saw the other stacks (a firewall naming another tenant's network).
+        expect(streamed.stdout).toMatch(/t0000-sg/);
+        expect(streamed.stdout).toMatch(/ebs-volume-encrypted-cmk/);
+    });
+
+    it("GIVEN a document of a few hundred stacks in the plan's form WHEN checked THEN it is read stack by stack (never whole), with the whole check's output", async () => {
+        const document = fleetDocument(300);
+        const files = written("large", document);
+        const expected = wholeOutput(JSON.stringify(document), true);
+        const captured = await runCli("policy", async () => {
+            const check = await checkPlanFile(files.canonical, files.canonical, true);
+            expect(check.reading).toBe("stacks");
+            return check.exitCode;
+        });
+        expect(captured.stdout).toBe(expected.stdout);
+        expect(captured.status).toBe(expected.status);
+        const compact = await runCli("policy", async () => {
+            const check = await checkPlanFile(files.compact, files.compact, true);
+            expect(check.reading).toBe("whole");
+            return check.exitCode;
+        });
+        expect(compact.stdout).toBe(expected.stdout);
+    });
+
+    it("GIVEN a plan of no stacks in the plan's form WHEN checked THEN stack by stack, as the whole check prints it", async () => {
+        const files = written("empty", { version: 1, errors: [], tenants: [] });
+        for (const flags of [[], ["--json"]]) {
+            const streamed = await runPolicy("--plan", files.canonical, ...flags);
+            expect(streamed).toEqual(await runPolicy("--plan", files.compact, ...flags));
+            expect(streamed.status).toBe(0);
+        }
+        expect((await runPolicy("--plan", files.canonical)).stdout).toBe("0 stack(s) checked; 0 mandatory and 0 advisory policy violation(s)\n");
+    });
+
+    it("GIVEN the plan on standard input (--plan -) WHEN checked THEN spooled and read like the file, its problems named `-`", async () => {
+        const document = fleetDocument(5);
+        const files = written("stdin", document);
+        const fromFile = await runPolicy("--plan", files.canonical, "--json");
+        const fromStdin = await runCli("policy", (io) => main(["--plan", "-", "--json"], io.stdin), { input: fs.readFileSync(files.canonical, "utf8") });
+        expect(fromStdin).toEqual(fromFile);
+        const broken = { ...document, tenants: [{ tenant: "a", mode: "cloud" }] };
+        const invalid = await runCli("policy", (io) => main(["--plan", "-"], io.stdin), { input: `${canonicalJson(broken)}\n` });
+        expect(invalid).toEqual({ status: 1, stdout: "", stderr: "-:/tenants/0: must have required property 'resources'\n" });
+        const junk = await runCli("policy", (io) => main(["--plan", "-"], io.stdin), { input: "{ nope" });
+        expect(junk.status).toBe(1);
+        expect(junk.stderr).toMatch(/^-:1:3: not valid JSON/);
+        // The spool is removed once read.
+        expect(fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith("plan-input-"))).toEqual([]);
+    });
+});
+
+describe("npm run policy: an invalid plan in the plan's own form gives the whole check's problems", () => {
+    const base = fleetDocument(3);
+    const stacks = base.tenants;
+    const mutations: [string, unknown][] = [
+        ["another version", { ...base, version: 2 }],
+        ["no version, errors not a list", { ...base, version: undefined, errors: "none" }],
+        ["a stack without a mode", { ...base, tenants: [stacks[0], { ...stacks[1], mode: undefined }, stacks[2]] }],
+        ["a resource without a type, inputs a list", { ...base, tenants: [stacks[0], { ...stacks[1]!, resources: [{ name: "x", id: "i", inputs: [] }, { type: "", name: "y", id: "j", inputs: {} }] }] }],
+        ["resources not a list and an empty mode", { ...base, tenants: [{ ...stacks[1]!, resources: {}, mode: "" }, stacks[2]] }],
+        ["version, stacks and errors all wrong", { ...base, version: "1", errors: {}, tenants: [{ ...stacks[1]!, region: 5 }, { ...stacks[2]!, recoveryOf: "" }] }],
+        [
+            "more than fifty problems, some repeated",
+            { ...base, version: 3, errors: 1, tenants: Array.from({ length: 30 }, (_, i) => ({ tenant: `x${i}`, mode: "", resources: [{ name: "n", id: "i", inputs: {} }, { name: "n", id: "i", inputs: {} }] })) },
+        ],
+    ];
+
+    it.each(mutations)("GIVEN %s WHEN checked THEN the same problems, in the same order, exit 1", async (what, document) => {
+        const files = written(`invalid-${what.replace(/\W+/g, "-")}`, document);
+        const streamed = await runCli("policy", async () => {
+            const check = await checkPlanFile(files.canonical, "plan.json", false);
+            expect(check.reading).toBe("stacks");
+            return check.exitCode;
+        });
+        const whole = await runCli("policy", async () => (await checkPlanFile(files.compact, "plan.json", false)).exitCode);
+        expect(streamed.status).toBe(1);
+        expect(streamed.stdout).toBe("");
+        expect(streamed.stderr).not.toBe("");
+        expect(streamed).toEqual(whole);
+        if (what.startsWith("more than fifty")) {
+            expect(streamed.stderr.split("\n").filter(Boolean)).toHaveLength(50);
+        }
+    });
+
+    it.each<[string, (text: string) => string]>([
+        ["a value that is not JSON inside a stack", (text) => text.replace('"region": "eu-west-1"', '"region": nope')],
+        ["a missing comma between two stacks", (text) => text.replace(/\n {4}\},\n {4}\{/, "\n    }\n    {")],
+        ["a trailing comma after the last stack", (text) => text.replace(/\n {4}\}\n {2}\]/, "\n    },\n  ]")],
+        ["a second tenants field", (text) => text.replace('  "version": 1\n', '  "tenants": [],\n  "version": 1\n')],
+        ["no newline at the end", (text) => text.slice(0, -1)],
+    ])("GIVEN %s WHEN checked THEN read whole, as before", async (what, edit) => {
+        const file = path.join(dir, `edited-${what.replace(/\W+/g, "-")}.json`);
+        const text = edit(`${canonicalJson(fleetDocument(3))}\n`);
+        fs.writeFileSync(file, text);
+        const check = await runCli("policy", async () => {
+            const result = await checkPlanFile(file, file, false);
+            expect(result.reading).toBe("whole");
+            return result.exitCode;
+        });
+        const { document, problems } = readPlanDocument(text);
+        expect(check.stderr).toBe(problems.map((problem) => `${file}:${problem.path}: ${problem.message}\n`).join(""));
+        if (document) {
+            expect(check.stdout).toBe(wholeOutput(text, false).stdout);
+        }
+    });
+});
+
+describe("npm run policy: what is not a plan", () => {
+    it("GIVEN a file larger than the whole read's limit and not in the plan's form WHEN checked THEN refused, exit 1, without reading it", async () => {
+        const file = path.join(dir, "sparse-large.json");
+        fs.writeFileSync(file, "[");
+        fs.truncateSync(file, MAX_WHOLE_PLAN_BYTES + 1);
+        const result = await runPolicy("--plan", file);
+        expect(result).toEqual({ status: 1, stdout: "", stderr: `policy: ${file}: larger than 512 MiB and not exactly as \`npm run plan -- --json\` prints it (keys sorted, two spaces, valid JSON), the only form read stack by stack; not a plan document\n` });
+        fs.rmSync(file);
+    });
+
+    it("GIVEN a file larger than any plan WHEN checked THEN refused, exit 1", async () => {
+        const file = path.join(dir, "sparse-huge.json");
+        fs.writeFileSync(file, "{");
+        fs.truncateSync(file, MAX_PLAN_BYTES + 1);
+        const result = await runPolicy("--plan", file);
+        expect(result).toEqual({ status: 1, stdout: "", stderr: `policy: ${file}: larger than 8 GiB; not a plan document\n` });
+        fs.rmSync(file);
+    });
+
+    it("GIVEN a folder or a missing file WHEN checked THEN a usage error saying why, as before", async () => {
+        expect(await runPolicy("--plan", dir)).toEqual({ status: 2, stdout: "", stderr: `policy: cannot read ${dir}: is a folder (EISDIR); see --help\n` });
+        const missing = path.join(dir, "missing.json");
+        expect(await runPolicy("--plan", missing)).toEqual({ status: 2, stdout: "", stderr: `policy: cannot read ${missing}: no such file or folder (ENOENT); see --help\n` });
+    });
+});
