@@ -19,7 +19,7 @@ import { checkOutputPath, EXIT, parseFlags, parseStackTarget, run, UsageError, w
 import { recoveryOf } from "../lib/platform";
 import { BasePlan, BasePlanError, planBase } from "./lib/plan/base";
 import { BlastGroup } from "./lib/plan/diff/blast-radius";
-import { StackDiff, StackDiffEntry } from "./lib/plan/diff/model";
+import { StackDiff } from "./lib/plan/diff/model";
 import { describeGroup, renderStackDiff, replacementsFirst, replacementWarning } from "./lib/plan/diff/render";
 import { renderComments } from "./lib/plan/markdown";
 import { FleetShard, PlanDocument, shardOf, TenantPlan } from "./lib/plan/fleet";

@@ -7,6 +7,7 @@
 // `plan merge` is pass 2 over the shards in order. Both give the bytes of the whole plan in one go.
 
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 
 import { evaluate, FLEET_RULES, hasMandatory, sortViolations } from "../../../../policy/rules";
@@ -241,7 +242,7 @@ export function emitPlan(passes: readonly PassResult[], sources: readonly Record
     const out = new BlockWriter(options.out);
     const document = options.json ? new DocumentWriter(out, documentFrame(base ? { ...fields, blastRadius: groups, base } : fields)) : undefined;
     // The cost by mode needs of each estimate its mode, tenant, total and count of unknown items.
-    const totals = { stacks: 0, resources: 0, estimates: [] as StackEstimate[], violations: 0, mandatory: 0 };
+    const totals: { -readonly [K in keyof SummaryTotals]: SummaryTotals[K] } & { estimates: StackEstimate[] } = { stacks: 0, resources: 0, estimates: [], violations: 0, mandatory: 0 };
     let mandatory = false;
     let sections = 0;
     const slim: DiffedSlim[] = [];
@@ -298,7 +299,7 @@ export function emitPlan(passes: readonly PassResult[], sources: readonly Record
     }
     document?.end();
     if (!document && !base) {
-        const closing = summaryClosing(fields, totals as SummaryTotals);
+        const closing = summaryClosing(fields, totals);
         out.write(`${sections > 0 ? "\n\n" : ""}${closing.join("\n\n")}\n`);
         out.flush();
     }
@@ -329,7 +330,7 @@ export function notes(document: { readonly errors: readonly Problem[]; readonly 
 
 /** A temporary folder for a plan's spill, removed at exit whatever happens. */
 export function planWorkDir(): string {
-    const dir = fs.mkdtempSync(path.join(require("node:os").tmpdir() as string, "plan-"));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
     process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
     return dir;
 }
