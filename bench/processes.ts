@@ -254,6 +254,7 @@ export function measureNaive(files: readonly string[], semiSpace: number): Run {
     const fleetDir = path.dirname(files[0] ?? ROOT);
     const project = projectCopy({ prefix: "bench-naive-", copy: ["index.ts", "stacks", "components", "scripts", "policy", "Pulumi.yaml", "package.json", "tsconfig.json"] });
     fs.cpSync(platformDirOf(fleetDir), path.join(project, "platform-configs"), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, "platform-configs", "platform.schema.json"), path.join(project, "platform-configs", "platform.schema.json"));
     fs.mkdirSync(path.join(project, "tenant-configs"));
     fs.copyFileSync(path.join(ROOT, "tenant-configs", "tenant.schema.json"), path.join(project, "tenant-configs", "tenant.schema.json"));
     try {
