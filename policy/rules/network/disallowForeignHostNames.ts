@@ -46,10 +46,28 @@ function whose(name: string, stack: string, hosts: HostOwnership): string | unde
     return undefined;
 }
 
+/** Each tenant's first declared host, indexed once per fleet (a search per stack cost N^2). */
+const firstHosts = new WeakMap<HostOwnership, ReadonlyMap<string, HostOwnership["tenants"][number]>>();
+
+function firstHostOf(hosts: HostOwnership): ReadonlyMap<string, HostOwnership["tenants"][number]> {
+    let index = firstHosts.get(hosts);
+    if (!index) {
+        const byTenant = new Map<string, HostOwnership["tenants"][number]>();
+        for (const entry of hosts.tenants) {
+            if (!byTenant.has(entry.tenant)) {
+                byTenant.set(entry.tenant, entry);
+            }
+        }
+        index = byTenant;
+        firstHosts.set(hosts, index);
+    }
+    return index;
+}
+
 function ownedBy(stack: PolicyStack, hosts: HostOwnership): Owned {
     // A recovery environment (`acme-recovery`, `acme-drill`) serves its production tenant's host name.
     const owner = recoveryTargetOf(stack.stack)?.production ?? stack.stack;
-    const entry = hosts.tenants.find((candidate) => candidate.tenant === owner);
+    const entry = firstHostOf(hosts).get(owner);
     if (entry === undefined) {
         return { host: undefined, names: new Set(), none: `${stack.stack} serves no host name of its own (a saas tenant is served by the shared app)` };
     }

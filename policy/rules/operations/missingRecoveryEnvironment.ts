@@ -4,16 +4,42 @@
 import { Finding, PolicySettings, PolicyStack, StackRule } from "../types";
 import { isRecoveryStack, RECOVERED_KINDS, RECOVERY_SUFFIX } from "./recovery";
 
+type Fleet = NonNullable<PolicySettings["fleet"]>;
+
+/** The fleet's stacks by name (the first of a name) and by the stack they recover, built once per fleet. */
+const fleetIndexes = new WeakMap<Fleet, { byName: ReadonlyMap<string, Fleet[number]>; byRecoveryOf: ReadonlyMap<string, Fleet[number][]> }>();
+
+function indexOf(fleet: Fleet): { byName: ReadonlyMap<string, Fleet[number]>; byRecoveryOf: ReadonlyMap<string, Fleet[number][]> } {
+    let index = fleetIndexes.get(fleet);
+    if (!index) {
+        const byName = new Map<string, Fleet[number]>();
+        const byRecoveryOf = new Map<string, Fleet[number][]>();
+        for (const entry of fleet) {
+            if (!byName.has(entry.stack)) {
+                byName.set(entry.stack, entry);
+            }
+            if (entry.recoveryOf !== undefined) {
+                byRecoveryOf.set(entry.recoveryOf, [...(byRecoveryOf.get(entry.recoveryOf) ?? []), entry]);
+            }
+        }
+        index = { byName, byRecoveryOf };
+        fleetIndexes.set(fleet, index);
+    }
+    return index;
+}
+
 function recoveryFindings(stack: PolicyStack, settings: PolicySettings): Finding[] {
     const fleet = settings.fleet;
     if (fleet === undefined || isRecoveryStack(stack.stack)) {
         return [];
     }
-    const self = fleet.find((entry) => entry.stack === stack.stack);
+    // Indexed once per fleet: a search of the fleet per stack made a fleet of N stacks cost N^2.
+    const index = indexOf(fleet);
+    const self = index.byName.get(stack.stack);
     if (self === undefined || self.recoveryOf !== undefined || !RECOVERED_KINDS.includes(self.mode)) {
         return [];
     }
-    const recoveries = fleet.filter((entry) => entry.recoveryOf === stack.stack && entry.stack === `${stack.stack}${RECOVERY_SUFFIX}`);
+    const recoveries = (index.byRecoveryOf.get(stack.stack) ?? []).filter((entry) => entry.stack === `${stack.stack}${RECOVERY_SUFFIX}`);
     if (recoveries.length === 0) {
         return [
             {
