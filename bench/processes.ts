@@ -312,6 +312,8 @@ export function fleetProject(fleetDir: string, scratch: string): { root: string;
     fs.cpSync(fleetDir, path.join(root, "tenant-configs"), { recursive: true });
     // The fleet's platform settings where the program reads them (the project's platform-configs/).
     fs.cpSync(platformDirOf(fleetDir), path.join(root, "platform-configs"), { recursive: true });
+    // The build in dist/ checks the files it was built from, the settings schema among them.
+    fs.copyFileSync(path.join(ROOT, "platform-configs", "platform.schema.json"), path.join(root, "platform-configs", "platform.schema.json"));
     fs.copyFileSync(path.join(ROOT, "tenant-configs", "tenant.schema.json"), path.join(root, "tenant-configs", "tenant.schema.json"));
     const cloud = fs.readdirSync(fleetDir).find((file) => /^mode: "?cloud"?$/m.test(fs.readFileSync(path.join(fleetDir, file), "utf8")));
     if (cloud === undefined) {
