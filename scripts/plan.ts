@@ -164,6 +164,15 @@ export function parseRequest(argv: string[]): PlanRequest | "help" {
     if (values.cache !== undefined && (values.cache.length === 0 || values.cache.startsWith("-"))) {
         throw new UsageError(`--cache expects a folder, got "${values.cache.slice(0, 80)}"`);
     }
+    if (values.cache !== undefined) {
+        // A folder the plan can write its entries into, made if missing: never a failure half-way.
+        try {
+            fs.mkdirSync(values.cache, { recursive: true });
+            fs.accessSync(values.cache, fs.constants.W_OK);
+        } catch (error) {
+            throw new UsageError(`--cache ${values.cache.slice(0, 80)}: not a folder the plan can write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+        }
+    }
     if (values.out !== undefined) {
         if (shard === undefined) {
             throw new UsageError("--out is where a shard document goes: it needs --shard I/N");

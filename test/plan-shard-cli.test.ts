@@ -51,6 +51,7 @@ describe("npm run plan -- --shard and merge", () => {
         [["--all", "--shard", "1/2", "--json"], "--shard writes a shard document, not the plan"],
         [["--all", "--out", "x.json"], "--out is where a shard document goes: it needs --shard I/N"],
         [["merge"], "merge needs the shard documents"],
+        [["--all", "--cache", "/dev/null/x"], "--cache /dev/null/x: not a folder the plan can write (ENOTDIR)"],
     ])("GIVEN %j WHEN run THEN a usage error (exit 2) says why", async (args, message) => {
         const result = await plan(...args);
         expect(result.status).toBe(2);

@@ -184,6 +184,11 @@ describe("the streamed plan", () => {
         fs.writeFileSync(truncated, `${lines.slice(0, -2).join("\n")}\n`);
         const [, header] = [0, orderShards([parts[0]!, truncated])[1]!.header];
         expect(() => emitted([header.pass], [shardSource(truncated, header)])).toThrow(/a truncated shard document/);
+        // A stack line edited by hand, and a folder given for a file: refused, naming them.
+        const edited = file("edited.json");
+        fs.writeFileSync(edited, fs.readFileSync(parts[1]!, "utf8").replace(/\n\{"tenant"/, '\n{"tenant" x'));
+        expect(() => emitted([header.pass], [shardSource(edited, header)])).toThrow(/edited\.json:3: a stack record that is not valid JSON/);
+        expect(() => orderShards([dir])).toThrow(/cannot be read \(EISDIR\)/);
     });
 
     it("GIVEN the fleet's modes WHEN sharded THEN every tenant is in exactly one shard, in plan order, and the shards' weights are balanced", () => {

@@ -81,7 +81,12 @@ export function readShardHeader(file: string): ShardHeader {
         const block = Buffer.alloc(1 << 20);
         let position = 0;
         for (;;) {
-            const read = fs.readSync(fd, block, 0, block.length, position);
+            let read: number;
+            try {
+                read = fs.readSync(fd, block, 0, block.length, position);
+            } catch (error) {
+                throw new ShardError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+            }
             if (read === 0) {
                 break;
             }
@@ -131,7 +136,13 @@ export function shardSource(file: string, header: ShardHeader): RecordSource {
                 return;
             }
             stacks += 1;
-            each(parseRecordLine(text.endsWith(",") ? text.slice(0, -1) : text));
+            let record: ReturnType<typeof parseRecordLine>;
+            try {
+                record = parseRecordLine(text.endsWith(",") ? text.slice(0, -1) : text);
+            } catch {
+                throw new ShardError(`${file}:${line}: a stack record that is not valid JSON (a truncated or edited shard document)`);
+            }
+            each(record);
         });
         if (!ended || stacks !== header.stacks) {
             throw new ShardError(`${file}: ${stacks} stack(s) where its header says ${header.stacks}${ended ? "" : ", and no end"}: a truncated shard document`);
