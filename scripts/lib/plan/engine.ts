@@ -21,6 +21,7 @@ import {
 } from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 
+import { canonicalJson } from "../../../lib/canonical-json";
 import { PlanMocks, StackOutputsSnapshot } from "./mocks";
 import type { PlannedResource } from "../../../lib/plan-document";
 import { noteOnStderr, pulumiInternalsSupported, waitForRPCs, withPulumiInternalsPatched } from "./pulumi-internals";
@@ -119,23 +120,8 @@ function providerInputs(type: string, inputs: Record<string, unknown>): Record<s
     );
 }
 
-/** JSON with keys sorted at every level, so equal plans are byte-identical. */
-export function canonicalJson(value: unknown, indent = 2): string {
-    const sortKeys = (node: unknown): unknown => {
-        if (Array.isArray(node)) {
-            return node.map(sortKeys);
-        }
-        if (node !== null && typeof node === "object") {
-            return Object.fromEntries(
-                Object.keys(node as object)
-                    .sort()
-                    .map((key) => [key, sortKeys((node as Record<string, unknown>)[key])]),
-            );
-        }
-        return node;
-    };
-    return JSON.stringify(sortKeys(value), null, indent);
-}
+/** JSON with keys sorted at every level, so equal plans are byte-identical (lib/canonical-json.ts). */
+export { canonicalJson };
 
 interface WireRequest {
     getType(): string;

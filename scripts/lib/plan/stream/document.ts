@@ -5,7 +5,7 @@
 
 import * as fs from "node:fs";
 
-import { canonicalJson } from "../engine";
+import { canonicalJson, canonicalText } from "../../../../lib/canonical-json";
 import { BaseEntry } from "./record";
 
 /** Writes text to a file descriptor, all of it (waiting on a non-blocking pipe whose reader is slower). */
@@ -72,7 +72,7 @@ export function documentFrame(fields: object): { readonly before: string; readon
 
 /** One stack as it stands in the `tenants` array of the canonical document (indented by 4). */
 export function stackText(stack: unknown): string {
-    return canonicalJson(stack).replace(/\n/g, "\n    ");
+    return canonicalText(stack, 2, "    ");
 }
 
 /** Writes a canonical document: the frame's first part, each stack, the frame's second part. */

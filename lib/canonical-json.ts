@@ -1,0 +1,139 @@
+// JSON with keys sorted at every level, so that equal values print byte-identical: the plan
+// document's form (the contract's canonical JSON). Written straight to text in one walk; the same
+// bytes as `JSON.stringify` of a copy whose objects have their keys sorted (sortedCopyJson below,
+// what the plan printed before this writer, and what the tests compare it with).
+
+/** The text `JSON.stringify` gives a copy of `value` with every object's keys sorted (`indent`: spaces, 0 for none). */
+export function canonicalJson(value: unknown, indent = 2): string {
+    return canonicalText(value, indent, "");
+}
+
+/**
+ * {@link canonicalJson}, every line after the first indented by `margin` more: the text of a value
+ * nested in a canonical document (a stack inside the plan's `tenants` array).
+ */
+export function canonicalText(value: unknown, indent: number, margin: string): string {
+    const step = " ".repeat(Math.max(0, Math.min(10, Math.floor(indent))));
+    const parts: string[] = [];
+    if (!write(value, step, `\n${margin}`, parts)) {
+        // What the writer does not take (a toJSON method, a bigint, nothing at the top): as before.
+        const text = sortedCopyJson(value, indent);
+        return margin === "" || text === undefined ? text : text.replace(/\n/g, `\n${margin}`);
+    }
+    return parts.join("");
+}
+
+/** The way the plan printed canonical JSON before {@link canonicalJson}: a sorted copy, stringified. */
+export function sortedCopyJson(value: unknown, indent = 2): string {
+    const sortKeys = (node: unknown): unknown => {
+        if (Array.isArray(node)) {
+            return node.map(sortKeys);
+        }
+        if (node !== null && typeof node === "object") {
+            return Object.fromEntries(
+                Object.keys(node as object)
+                    .sort()
+                    .map((key) => [key, sortKeys((node as Record<string, unknown>)[key])]),
+            );
+        }
+        return node;
+    };
+    return JSON.stringify(sortKeys(value), null, indent);
+}
+
+/** Whether `key` is an array index (an integer below 2^32 - 1 written canonically): objects list those first, in numeric order. */
+function isIndex(key: string): boolean {
+    if (key.length === 0) {
+        return false;
+    }
+    const code = key.charCodeAt(0);
+    if (code < 48 || code > 57 || (code === 48 && key.length > 1) || key.length > 10) {
+        return false;
+    }
+    for (let at = 1; at < key.length; at++) {
+        const digit = key.charCodeAt(at);
+        if (digit < 48 || digit > 57) {
+            return false;
+        }
+    }
+    return Number(key) < 4294967295;
+}
+
+/** An object's keys in the order its sorted copy lists them: indices first by number, then the rest sorted. */
+function sortedKeys(object: object): string[] {
+    const keys = Object.keys(object).sort();
+    if (!keys.some(isIndex)) {
+        return keys;
+    }
+    const indices = keys.filter(isIndex).sort((a, b) => Number(a) - Number(b));
+    return [...indices, ...keys.filter((key) => !isIndex(key))];
+}
+
+/**
+ * Appends the text of `value` to `parts`; false (and `parts` to be discarded) where the writer
+ * cannot be sure of `JSON.stringify`'s text: a `toJSON` method, a bigint or symbol value, nothing at
+ * the top. `newline` is the line break and indentation the value's own lines start with.
+ */
+function write(value: unknown, step: string, newline: string, parts: string[]): boolean {
+    switch (typeof value) {
+        case "string":
+            parts.push(JSON.stringify(value));
+            return true;
+        case "number":
+            parts.push(Number.isFinite(value) ? String(value) : "null");
+            return true;
+        case "boolean":
+            parts.push(value ? "true" : "false");
+            return true;
+        case "object":
+            break;
+        default:
+            return false;
+    }
+    if (value === null) {
+        parts.push("null");
+        return true;
+    }
+    const inner = step === "" ? "" : `${newline}${step}`;
+    const colon = step === "" ? ":" : ": ";
+    if (Array.isArray(value)) {
+        if (value.length === 0) {
+            parts.push("[]");
+            return true;
+        }
+        parts.push("[");
+        for (let index = 0; index < value.length; index++) {
+            parts.push(index === 0 ? inner : `,${inner}`);
+            const element: unknown = value[index];
+            const type = typeof element;
+            if (type === "undefined" || type === "function") {
+                parts.push("null");
+            } else if (!write(element, step, inner, parts)) {
+                return false;
+            }
+        }
+        parts.push(`${step === "" ? "" : newline}]`);
+        return true;
+    }
+    const object = value as Record<string, unknown>;
+    let first = true;
+    for (const key of sortedKeys(object)) {
+        const child = object[key];
+        const type = typeof child;
+        if (type === "undefined" || type === "function") {
+            // Dropped from objects by JSON.stringify; a toJSON method is not the writer's to judge.
+            if (key === "toJSON" && type === "function") {
+                return false;
+            }
+            continue;
+        }
+        parts.push(first ? `{${inner}` : `,${inner}`);
+        first = false;
+        parts.push(JSON.stringify(key), colon);
+        if (!write(child, step, inner, parts)) {
+            return false;
+        }
+    }
+    parts.push(first ? "{}" : `${step === "" ? "" : newline}}`);
+    return true;
+}
