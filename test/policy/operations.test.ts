@@ -841,6 +841,16 @@ describe("tenant-isolation-markers", () => {
         ]);
     });
 
+    it("GIVEN another tenant's host name as a fully qualified DNS name (a trailing dot) WHEN checked THEN it is reported, once", () => {
+        const settings: PolicySettings = { ...SETTINGS, hosts: { baseDomain: "itm.example.net", tenants: [{ tenant: "globex", host: "globex.itm.example.net" }] } };
+        const stack = withProps(dataStack(), "acme-network-flow-log", (props) => {
+            props.description = "dig globex.itm.example.net. && dig globex.itm.example.net.. && dig xglobex.itm.example.net.";
+        });
+        expect(findings(disallowOtherTenantMarkers, stack, settings)).toEqual([
+            { resource: "acme-network-flow-log", message: 'description mentions tenant "globex" (its host name globex.itm.example.net.)' },
+        ]);
+    });
+
     it("GIVEN a value two tenants list as their marker WHEN checked THEN it identifies neither", () => {
         const settings: PolicySettings = { ...SETTINGS, otherTenants: [...SETTINGS.otherTenants, { tenant: "initech", markers: ["vpc-0b7c3d2e1f4a5b6c7"] }] };
         const stack = withProps(dataStack(), "acme-network-flow-log", (props) => {

@@ -124,7 +124,7 @@ type Kind = "identity" | "name" | "other";
 
 /** Which kind of value `key` holds, at `depth` in the resource's properties (`parentKey` the key of its object). */
 function kindOf(key: string, parentKey: string | undefined, depth: number): Kind {
-    const last = key.split(/[/:]/).pop()!.toLowerCase();
+    const last = key.slice(Math.max(key.lastIndexOf("/"), key.lastIndexOf(":")) + 1).toLowerCase();
     if (IDENTITY_KEYS.has(last)) {
         return "identity";
     }
@@ -205,14 +205,18 @@ class Reader {
             if (marker !== undefined) {
                 this.add(path, marker, `its marker ${candidate}`);
             }
-            const host = this.hosts.get(candidate.toLowerCase().replace(/\.$/, ""));
+            const lower = candidate.toLowerCase();
+            const host = this.hosts.get(lower.endsWith(".") ? lower.slice(0, -1) : lower);
             if (host !== undefined) {
                 this.add(path, host, `its host name ${candidate}`);
             }
         }
-        for (const [, id] of text.matchAll(TENANT_PREFIXES)) {
-            if (id !== undefined && this.index.ids.has(id)) {
-                this.add(path, id, `its id, in tenants/${id}/`);
+        // TENANT_PREFIXES matches only where the text holds "tenants/" (most texts do not).
+        if (text.includes("tenants/")) {
+            for (const [, id] of text.matchAll(TENANT_PREFIXES)) {
+                if (id !== undefined && this.index.ids.has(id)) {
+                    this.add(path, id, `its id, in tenants/${id}/`);
+                }
             }
         }
         if (kind === "identity" && this.index.ids.has(text)) {
