@@ -125,11 +125,11 @@ type PassOptions = import("../scripts/lib/plan/stream/run").PassOptions;
 type PassResult = import("../scripts/lib/plan/stream/run").PassResult;
 
 /** Pass 2 into `file` as `plan --json` writes it to stdout; a plan with errors is no measurement. */
-function emitJson(stream: Stream, passes: readonly PassResult[], sources: Parameters<Stream["emitPlan"]>[1], file: string, options: ChildOptions): ReturnType<Stream["emitPlan"]> {
+async function emitJson(stream: Stream, passes: readonly PassResult[], sources: Parameters<Stream["emitPlan"]>[1], file: string, options: ChildOptions): ReturnType<Stream["emitPlan"]> {
     const fd = fs.openSync(file, "w");
-    let result: ReturnType<Stream["emitPlan"]>;
+    let result: Awaited<ReturnType<Stream["emitPlan"]>>;
     try {
-        result = stream.emitPlan(passes, sources, { out: fd, json: true, quotas: raisedQuotas(), today: options.today });
+        result = await stream.emitPlan(passes, sources, { out: fd, json: true, quotas: raisedQuotas(), today: options.today });
     } finally {
         fs.closeSync(fd);
     }
@@ -184,7 +184,7 @@ export async function child(task: string, dir: string, options: ChildOptions): P
         const pass = await stream.planPass({ ...common, spill });
         const passSeconds = (performance.now() - start) / 1000;
         const json = file("plan.json");
-        const emitted = emitJson(stream, [pass], [stream.spillSource(spill)], json, options);
+        const emitted = await emitJson(stream, [pass], [stream.spillSource(spill)], json, options);
         const seconds = (performance.now() - start) / 1000;
         const peak = peakRssMiB();
         return {
@@ -223,7 +223,7 @@ export async function child(task: string, dir: string, options: ChildOptions): P
         const spill = file("incremental.jsonl");
         const pass = await stream.planPass({ ...common, spill, cache });
         const json = file("incremental.json");
-        const emitted = emitJson(stream, [pass], [stream.spillSource(spill)], json, options);
+        const emitted = await emitJson(stream, [pass], [stream.spillSource(spill)], json, options);
         const seconds = (performance.now() - start) / 1000;
         return { seconds, resources: emitted.resources, peakRssMiB: peakRssMiB(), digest: fileDigest(json), tenants: fleet.tenants.length, cached: pass.cached ?? 0 };
     }
@@ -231,7 +231,7 @@ export async function child(task: string, dir: string, options: ChildOptions): P
 }
 
 /** `plan merge` of the shard documents in the work folder, into one JSON file. */
-function merge(options: ChildOptions): ChildReport {
+async function merge(options: ChildOptions): Promise<ChildReport> {
     const stream = require("../scripts/lib/plan/stream/run") as Stream;
     const { orderShards, shardSource } = require("../scripts/lib/plan/stream/shard") as typeof import("../scripts/lib/plan/stream/shard");
     const shards = fs
@@ -241,7 +241,7 @@ function merge(options: ChildOptions): ChildReport {
     const start = performance.now();
     const ordered = orderShards(shards);
     const json = path.join(options.work, "merged.json");
-    const emitted = emitJson(
+    const emitted = await emitJson(
         stream,
         ordered.map((shard) => shard.header.pass),
         ordered.map((shard) => shardSource(shard.file, shard.header)),
@@ -269,7 +269,7 @@ async function diff(common: Omit<PassOptions, "spill">, start: number, options: 
         const baseSpill = file("base.jsonl");
         const basePass = await base.planPass({ ...common, spill: baseSpill });
         const baseJson = file("base.json");
-        const before = emitJson(base, [basePass], [base.spillSource(baseSpill)], baseJson, options);
+        const before = await emitJson(base, [basePass], [base.spillSource(baseSpill)], baseJson, options);
         fs.rmSync(baseSpill, { force: true });
         const baseSeconds = (performance.now() - start) / 1000;
         const document = indexCanonicalDocument(baseJson);
@@ -281,7 +281,7 @@ async function diff(common: Omit<PassOptions, "spill">, start: number, options: 
         const headPass = await head.planPass({ ...common, spill: headSpill, base: { ref: "bench-base", commit: "0".repeat(40), file: baseJson, document } });
         const passSeconds = (performance.now() - headStart) / 1000;
         const headJson = file("head.json");
-        const after = emitJson(head, [headPass], [head.spillSource(headSpill)], headJson, options);
+        const after = await emitJson(head, [headPass], [head.spillSource(headSpill)], headJson, options);
         const seconds = (performance.now() - start) / 1000;
         const peak = peakRssMiB();
         const changed = headPass.entries.filter((entry) => entry.diff.status === "changed").length;

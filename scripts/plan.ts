@@ -359,7 +359,7 @@ async function merge(argv: string[]): Promise<number> {
             throw new UsageError("--markdown needs shards planned with --base REF: the comment shows what changes against REF");
         }
         log("merging", { shards: shards.length, stacks: shards.reduce((sum, shard) => sum + shard.header.stacks, 0) });
-        const result = emitPlan(
+        const result = await emitPlan(
             shards.map((shard) => shard.header.pass),
             shards.map((shard) => shardSource(shard.file, shard.header)),
             emitOptions(values.json === true, values.markdown, first.base?.ref),
@@ -452,7 +452,7 @@ export async function main(argv: string[]): Promise<number> {
         }
         return EXIT.ok;
     }
-    return emitPlan([pass], [spillSource(spill)], emitOptions(request.json, request.markdown, request.base)).exitCode;
+    return (await emitPlan([pass], [spillSource(spill)], emitOptions(request.json, request.markdown, request.base))).exitCode;
 }
 
 if (require.main === module) {

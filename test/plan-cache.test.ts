@@ -31,7 +31,7 @@ async function plan(tenants: readonly Tenant[], cache?: { dir: string; build: st
     const out = path.join(dir, `${files++}.json`);
     const fd = fs.openSync(out, "w");
     try {
-        emitPlan([pass], [spillSource(spill)], { out: fd, json: true, today: TODAY });
+        await emitPlan([pass], [spillSource(spill)], { out: fd, json: true, today: TODAY });
     } finally {
         fs.closeSync(fd);
     }

@@ -50,12 +50,12 @@ let files = 0;
 const file = (name: string) => path.join(dir, `${files++}-${name}`);
 
 /** Runs pass 2 into a file and returns what it wrote. */
-function emitted(passes: readonly PassResult[], sources: Parameters<typeof emitPlan>[1], options: Partial<Parameters<typeof emitPlan>[2]> = {}): { text: string; exitCode: number } {
+async function emitted(passes: readonly PassResult[], sources: Parameters<typeof emitPlan>[1], options: Partial<Parameters<typeof emitPlan>[2]> = {}): Promise<{ text: string; exitCode: number }> {
     const out = file("out");
     const fd = fs.openSync(out, "w");
     let exitCode: number;
     try {
-        exitCode = emitPlan(passes, sources, { out: fd, json: true, today: TODAY, ...options }).exitCode;
+        exitCode = (await emitPlan(passes, sources, { out: fd, json: true, today: TODAY, ...options })).exitCode;
     } finally {
         fs.closeSync(fd);
     }
@@ -72,15 +72,18 @@ describe("the streamed plan", () => {
     it("GIVEN the fixture fleet WHEN planned in two passes THEN the JSON and the summary are byte for byte the whole document's", async () => {
         const whole = await wholeDocument(fleet.tenants);
         const { pass: result, spill } = await pass(fleet.tenants);
-        expect(emitted([result], [spillSource(spill)]).text).toBe(`${canonicalJson(whole)}\n`);
-        expect(emitted([result], [spillSource(spill)], { json: false }).text).toBe(renderSummary(whole));
+        expect((await emitted([result], [spillSource(spill)])).text).toBe(`${canonicalJson(whole)}\n`);
+        expect((await emitted([result], [spillSource(spill)], { json: false })).text).toBe(renderSummary(whole));
+        // Pass 2 on two threads (a worker claiming ranges of the spill too): the same bytes.
+        expect((await emitted([result], [spillSource(spill)], { threads: 2 })).text).toBe(`${canonicalJson(whole)}\n`);
+        expect((await emitted([result], [spillSource(spill)], { json: false, threads: 2 })).text).toBe(renderSummary(whole));
         // Nothing of the stacks is kept but their facts: the spill holds them, one per line.
         expect(fs.readFileSync(spill, "utf8").trimEnd().split("\n")).toHaveLength(whole.tenants.length);
     });
 
     it("GIVEN the fleet cut into 1 to 4 shards WHEN the shard documents are merged in any order THEN the plan is the unsharded one, byte for byte", async () => {
         const { pass: result, spill } = await pass(fleet.tenants);
-        const expected = emitted([result], [spillSource(spill)]).text;
+        const expected = (await emitted([result], [spillSource(spill)])).text;
         for (const count of [1, 2, 3, 4]) {
             const shards: string[] = [];
             for (let index = 1; index <= count; index++) {
@@ -93,7 +96,7 @@ describe("the streamed plan", () => {
             }
             const ordered = orderShards([...shards].reverse());
             expect(ordered.map((shard) => shard.header.shard.index)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
-            const merged = emitted(
+            const merged = await emitted(
                 ordered.map((shard) => shard.header.pass),
                 ordered.map((shard) => shardSource(shard.file, shard.header)),
             );
@@ -139,7 +142,9 @@ describe("the streamed plan", () => {
         const comments: string[][] = [];
         const markdown = (input: Omit<Parameters<typeof renderComments>[0], "baseRef">) => comments.push(renderComments({ baseRef: "main", ...input }));
         const one = await pass(headTenants, { base });
-        expect(emitted([one.pass], [spillSource(one.spill)], { markdown }).text).toBe(expected);
+        expect((await emitted([one.pass], [spillSource(one.spill)], { markdown })).text).toBe(expected);
+        expect(comments.at(-1)).toEqual(expectedComments);
+        expect((await emitted([one.pass], [spillSource(one.spill)], { markdown, threads: 2 })).text).toBe(expected);
         expect(comments.at(-1)).toEqual(expectedComments);
 
         // Each shard compares with the whole base; the merge still reports each stack once.
@@ -151,7 +156,7 @@ describe("the streamed plan", () => {
             shards.push(out);
         }
         const ordered = orderShards(shards);
-        const merged = emitted(
+        const merged = await emitted(
             ordered.map((shard) => shard.header.pass),
             ordered.map((shard) => shardSource(shard.file, shard.header)),
             { markdown },
@@ -183,11 +188,11 @@ describe("the streamed plan", () => {
         const truncated = file("truncated.json");
         fs.writeFileSync(truncated, `${lines.slice(0, -2).join("\n")}\n`);
         const [, header] = [0, orderShards([parts[0]!, truncated])[1]!.header];
-        expect(() => emitted([header.pass], [shardSource(truncated, header)])).toThrow(/a truncated shard document/);
+        await expect(emitted([header.pass], [shardSource(truncated, header)])).rejects.toThrow(/a truncated shard document/);
         // A stack line edited by hand, and a folder given for a file: refused, naming them.
         const edited = file("edited.json");
         fs.writeFileSync(edited, fs.readFileSync(parts[1]!, "utf8").replace(/\n\{"tenant"/, '\n{"tenant" x'));
-        expect(() => emitted([header.pass], [shardSource(edited, header)])).toThrow(/edited\.json:3: a stack record that is not valid JSON/);
+        await expect(emitted([header.pass], [shardSource(edited, header)])).rejects.toThrow(/edited\.json:3: a stack record that is not valid JSON/);
         expect(() => orderShards([dir])).toThrow(/cannot be read \(EISDIR\)/);
     });
 

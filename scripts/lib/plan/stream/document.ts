@@ -96,16 +96,20 @@ export class DocumentWriter {
     }
 }
 
-/** Calls `line` for every line of a file with its byte offset (the newline excluded), reading in blocks. */
-export function forEachLine(file: string, line: (text: string, offset: number, bytes: number) => void): void {
+/**
+ * Calls `line` for every line of a file with its byte offset (the newline excluded), reading in
+ * blocks; with `range`, only the lines of bytes [start, end) (which should begin and end lines).
+ */
+export function forEachLine(file: string, line: (text: string, offset: number, bytes: number) => void, range?: { readonly start: number; readonly end: number }): void {
     const fd = fs.openSync(file, "r");
     try {
         const block = Buffer.alloc(8 << 20);
         let carry: Buffer = Buffer.alloc(0);
-        let carryOffset = 0;
-        let position = 0;
+        let carryOffset = range?.start ?? 0;
+        let position = range?.start ?? 0;
+        const end = range?.end ?? Infinity;
         for (;;) {
-            const read = fs.readSync(fd, block, 0, block.length, position);
+            const read = fs.readSync(fd, block, 0, Math.min(block.length, end - position), position);
             if (read === 0) {
                 break;
             }

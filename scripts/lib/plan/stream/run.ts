@@ -10,9 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { evaluate, FLEET_RULES, hasMandatory, sortViolations } from "../../../../policy/rules";
-import { settingsFromFleet, stackFromPlan } from "../../../../policy/rules/from-plan";
-import { Violation } from "../../../../policy/rules/types";
+import { hasMandatory } from "../../../../policy/rules";
 import { Problem, sortProblems } from "../../../../stacks/config/validate";
 import { Tenant } from "../../../../stacks/config/tenant";
 import { costDelta } from "../../cost/delta";
@@ -22,12 +20,13 @@ import { StackDiffEntry } from "../diff/model";
 import { diffStack } from "../diff/stacks";
 import { appliedQuotas, FleetShard, PLAN_VERSION, planFleetStacks, shardOf, TenantPlan } from "../fleet";
 import { recoveryTargetOf } from "../../../../lib/platform";
-import { CommentStack, CostSummary, hasSection, renderSection } from "../markdown";
+import { CommentStack, CostSummary } from "../markdown";
 import { PlatformFleet } from "../../../../stacks/config/platform-file";
 import { AppliedQuotas } from "../quota-file";
-import { renderTenant, summaryClosing, SummaryTotals } from "../summary";
+import { summaryClosing, SummaryTotals } from "../summary";
 import { BlockWriter, DocumentWriter, documentFrame, forEachLine, IndexedDocument, stackText } from "./document";
 import { fleetOfShown, fleetProblems, StackFacts } from "./facts";
+import { DiffedSlim, EmittedStack, emitSpill, emitStack, pass2Threads, StackEmitContext } from "./pass2";
 import { parseRecordLine, readBaseStack, ReadRecord, recordLine } from "./record";
 
 /** The base a plan is compared with: its plan document on disk, indexed (scripts/lib/plan/base.ts). */
@@ -178,10 +177,11 @@ export interface EmitOptions {
     readonly log?: (message: string, fields?: Record<string, unknown>) => void;
     /** The day the calendar rules judge (tests hand one in). */
     readonly today?: Date;
+    /** The threads a spill is emitted on (default: two where the spill repays the second, pass2.ts). */
+    readonly threads?: number;
 }
 
-/** A stack of a diffed plan without its resources: what the readable diff and the comments' table read. */
-export type DiffedSlim = TenantPlan & { readonly diff: StackDiffEntry["diff"] };
+export type { DiffedSlim };
 
 export interface PlanDocumentFields {
     readonly version: typeof PLAN_VERSION;
@@ -191,16 +191,20 @@ export interface PlanDocumentFields {
     readonly standInConfig: string[];
 }
 
-/** Where pass 2 reads records from: files of record lines, in order (a spill, or shard documents' bodies). */
-export type RecordSource = (each: (record: ReadRecord) => void) => void;
+/**
+ * Where pass 2 reads records from: files of record lines, in order (a spill, or shard documents'
+ * bodies). A spill's records are emitted on every core (`spill` names its file).
+ */
+export type RecordSource = ((each: (record: ReadRecord) => void) => void) & { readonly spill?: string };
 
 export function spillSource(file: string): RecordSource {
-    return (each) =>
+    const source = (each: (record: ReadRecord) => void): void =>
         forEachLine(file, (line) => {
             if (line.length > 0) {
                 each(parseRecordLine(line));
             }
         });
+    return Object.assign(source, { spill: file });
 }
 
 /** What pass 2 found: the exit code the plan command returns. */
@@ -213,9 +217,10 @@ export interface EmitResult {
 
 /**
  * Pass 2: the fleet-wide checks over the passes' facts, then every record of the sources in order,
- * judged and costed and written; the same bytes as the whole document's canonical JSON (or summary).
+ * judged and costed (pass2.ts, on every core for a spill) and written; the same bytes as the whole
+ * document's canonical JSON (or summary).
  */
-export function emitPlan(passes: readonly PassResult[], sources: readonly RecordSource[], options: EmitOptions): EmitResult {
+export async function emitPlan(passes: readonly PassResult[], sources: readonly RecordSource[], options: EmitOptions): Promise<EmitResult> {
     const first = passes[0]!;
     const platformFacts = first.platformFacts;
     const stackFacts = passes.flatMap((pass) => pass.stackFacts);
@@ -229,16 +234,18 @@ export function emitPlan(passes: readonly PassResult[], sources: readonly Record
         placeholderSecrets: first.placeholderSecrets,
         standInConfig: [],
     };
-    const policyFleet = fleetOfShown(stackFacts);
-    const today = options.today ?? new Date(first.today);
-    // The rules that read one stack judged it in pass 1; the fleet's rules judge it now.
-    const judge = (plan: TenantPlan, found: Violation[]): Violation[] =>
-        plan.offboarding !== undefined ? [] : sortViolations([...found, ...evaluate(stackFromPlan(plan), settingsFromFleet(plan, policyFleet, today), FLEET_RULES)]);
     const base = first.base;
     // The removed stacks come after the others, by name (diffPlans' order).
     const removed = passes.flatMap((pass) => pass.removed).sort((a, b) => (a.tenant < b.tenant ? -1 : 1));
     const entries: StackDiffEntry[] = [...passes.flatMap((pass) => pass.entries), ...removed.map((stack) => ({ tenant: stack.tenant, mode: stack.mode, diff: stack.diff }))];
     const groups = base ? blastRadius(entries) : [];
+    const context: StackEmitContext = {
+        json: options.json,
+        today: (options.today ?? new Date(first.today)).toISOString(),
+        fleet: fleetOfShown(stackFacts),
+        ...(base ? { base: { ref: base.ref, groups } } : {}),
+        markdown: options.markdown !== undefined,
+    };
     const out = new BlockWriter(options.out);
     const document = options.json ? new DocumentWriter(out, documentFrame(base ? { ...fields, blastRadius: groups, base } : fields)) : undefined;
     // The cost by mode needs of each estimate its mode, tenant, total and count of unknown items.
@@ -249,40 +256,40 @@ export function emitPlan(passes: readonly PassResult[], sources: readonly Record
     const costs = new Map<string, CostSummary>();
     let costsKnown = true;
     const commentSections = new Map<string, string>();
-    for (const source of sources) {
-        source((record) => {
-            const plan = record.stack;
-            const violations = judge(plan, record.violations);
-            const cost = record.cost;
-            const stack: TenantPlan = { ...plan, violations, cost };
-            totals.stacks += 1;
-            totals.resources += plan.resources.length;
-            // Without its items (what the summary's cost by mode does not read): kept for every stack.
-            totals.estimates.push({ ...cost, items: [] });
-            totals.violations += violations.length;
-            totals.mandatory += violations.filter((violation) => violation.enforcement === "mandatory").length;
-            mandatory ||= hasMandatory(violations);
-            if (!base) {
-                if (document) {
-                    document.stack(stackText(stack));
-                } else {
-                    out.write(`${sections++ > 0 ? "\n\n" : ""}${renderTenant(stack)}`);
-                }
-                return;
-            }
-            const diffed: DiffedSlim = { ...stack, diff: record.diff! };
-            document?.stack(stackText(diffed));
-            if (record.baseEstimateError !== undefined) {
-                costsKnown = false;
+    const take = (stack: EmittedStack): void => {
+        totals.stacks += 1;
+        totals.resources += stack.resources;
+        // Without its items (what the summary's cost by mode does not read): kept for every stack.
+        totals.estimates.push({ ...stack.cost, items: [] });
+        totals.violations += stack.violations.length;
+        totals.mandatory += stack.violations.filter((violation) => violation.enforcement === "mandatory").length;
+        mandatory ||= hasMandatory(stack.violations);
+        if (stack.text !== undefined) {
+            if (document) {
+                document.stack(stack.text);
             } else {
-                const delta = costDelta(record.baseEstimate, cost);
-                costs.set(plan.tenant, { beforeUsd: delta.beforeUsd, afterUsd: delta.afterUsd, deltaUsd: delta.deltaUsd, unknownItems: delta.unknown.length });
+                out.write(`${sections++ > 0 ? "\n\n" : ""}${stack.text}`);
             }
-            if (options.markdown && hasSection(diffed)) {
-                commentSections.set(plan.tenant, renderSection({ baseRef: base.ref, stacks: [], blastRadius: groups, costs }, diffed));
+        }
+        if (stack.slim) {
+            if (stack.costSummary) {
+                costs.set(stack.slim.tenant, stack.costSummary);
+            } else {
+                costsKnown = false;
             }
-            slim.push({ tenant: plan.tenant, mode: plan.mode, region: plan.region, source: plan.source, ...(plan.recoveryOf !== undefined ? { recoveryOf: plan.recoveryOf } : {}), resources: [], outputs: {}, violations, cost, diff: diffed.diff, ...(plan.offboarding ? { offboarding: plan.offboarding } : {}) });
-        });
+            if (stack.section !== undefined) {
+                commentSections.set(stack.slim.tenant, stack.section);
+            }
+            slim.push(stack.slim);
+        }
+    };
+    const today = new Date(context.today);
+    for (const source of sources) {
+        if (source.spill !== undefined) {
+            await emitSpill(source.spill, context, take, { threads: options.threads ?? pass2Threads(fs.statSync(source.spill).size) });
+        } else {
+            source((record) => take(emitStack(record, context, today)));
+        }
     }
     if (base) {
         for (const stack of removed) {

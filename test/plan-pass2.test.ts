@@ -1,0 +1,86 @@
+// Pass 2 of the streamed plan on two threads (scripts/lib/plan/stream/pass2.ts): the spill cut into
+// runs of whole lines, a worker thread emitting the runs it claims, this thread writing them in
+// order; the same stacks as one thread emits, and a worker's failure reported, not waited on.
+
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { loadFixtureFleet } from "./fixtures/fleet";
+import { fleetOfShown } from "../scripts/lib/plan/stream/facts";
+import { EmittedStack, emitSpill, lineRanges, PARALLEL_MIN_BYTES, pass2Threads, StackEmitContext } from "../scripts/lib/plan/stream/pass2";
+import { PassResult, planPass } from "../scripts/lib/plan/stream/run";
+
+let dir: string;
+let spill: string;
+let pass: PassResult;
+let context: StackEmitContext;
+
+beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-pass2-test-"));
+    const tenants = loadFixtureFleet().tenants;
+    spill = path.join(dir, "spill.jsonl");
+    pass = await planPass({ tenants, platformRegions: [...new Set(tenants.map((tenant) => tenant.region))], config: {}, fleet: tenants, problems: [], spill, threads: 1 });
+    context = { json: true, today: new Date(`${pass.today}T00:00:00Z`).toISOString(), fleet: fleetOfShown(pass.stackFacts), markdown: false };
+}, 120_000);
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function emitted(file: string, options: Parameters<typeof emitSpill>[3]): Promise<EmittedStack[]> {
+    const stacks: EmittedStack[] = [];
+    await emitSpill(file, context, (stack) => stacks.push(stack), options);
+    return stacks;
+}
+
+describe("pass 2 on two threads", () => {
+    it("GIVEN a file of lines WHEN cut into ranges THEN they cover it end to end, each ending a line, a line longer than a range kept whole", () => {
+        const file = path.join(dir, "lines.txt");
+        const lines = ["a", "bb", "x".repeat(5000), "", "ccc", "last without a newline"];
+        fs.writeFileSync(file, lines.join("\n"));
+        const text = fs.readFileSync(file);
+        for (const bytes of [1, 7, 100, 1 << 20]) {
+            const ranges = lineRanges(file, bytes);
+            expect(ranges[0]!.start).toBe(0);
+            expect(ranges.at(-1)!.end).toBe(text.length);
+            ranges.forEach((range, index) => {
+                expect(range.end).toBeGreaterThan(range.start);
+                if (index > 0) {
+                    expect(range.start).toBe(ranges[index - 1]!.end);
+                }
+                if (range.end < text.length) {
+                    expect(text[range.end - 1]).toBe(10);
+                }
+            });
+        }
+        // One line a range when a range is a byte.
+        expect(lineRanges(file, 1)).toHaveLength(lines.length);
+        expect(lineRanges(path.join(dir, "lines.txt"), 1 << 20)).toHaveLength(1);
+    });
+
+    it("GIVEN the fixture fleet's spill WHEN a worker thread emits every range THEN this thread writes the stacks one thread emits, in order", async () => {
+        const alone = await emitted(spill, { threads: 1 });
+        expect(alone.length).toBe(pass.stackFacts.length);
+        expect(alone.every((stack) => typeof stack.text === "string" && stack.text.startsWith('{\n      "cost": '))).toBe(true);
+        // The worker alone (this thread only writes): what crossed the thread boundary is the same.
+        expect(await emitted(spill, { threads: 2, ownShare: false })).toEqual(alone);
+        // Both threads claiming.
+        expect(await emitted(spill, { threads: 2 })).toEqual(alone);
+    }, 60_000);
+
+    it("GIVEN a spill with a broken record WHEN the worker meets it THEN pass 2 fails naming the range and the file, whichever thread read it", async () => {
+        const lines = fs.readFileSync(spill, "utf8").trimEnd().split("\n");
+        const broken = path.join(dir, "broken.jsonl");
+        lines[lines.length - 1] = lines.at(-1)!.slice(0, 40);
+        fs.writeFileSync(broken, `${lines.join("\n")}\n`);
+        await expect(emitted(broken, { threads: 2, ownShare: false })).rejects.toThrow(/pass 2's worker thread failed on range \d+ of \d+ of .*broken\.jsonl: .*JSON/);
+        await expect(emitted(broken, { threads: 2 })).rejects.toThrow(/JSON/);
+        await expect(emitted(broken, { threads: 1 })).rejects.toThrow(/JSON/);
+    }, 60_000);
+
+    it("GIVEN a spill's size and the cores WHEN choosing the threads THEN two only where there are two cores and a spill that repays the second", () => {
+        expect(pass2Threads(PARALLEL_MIN_BYTES, 2)).toBe(2);
+        expect(pass2Threads(PARALLEL_MIN_BYTES, 8)).toBe(2);
+        expect(pass2Threads(PARALLEL_MIN_BYTES - 1, 8)).toBe(1);
+        expect(pass2Threads(10 * PARALLEL_MIN_BYTES, 1)).toBe(1);
+    });
+});
