@@ -13,18 +13,40 @@ export function isSecretInput(key: string): boolean {
     return SECRET_INPUT.test(key.toLowerCase().replace(/[-_.\s]/g, ""));
 }
 
-/** Paths of string values under secret inputs that are not secrets. */
-function clearSecrets(value: unknown, path: string, underSecretKey: boolean): string[] {
+/**
+ * isSecretInput of each key, remembered: every resource of every stack is walked key by key, and the
+ * keys are the few hundred property names of the provider's types (bounded, should a fleet's tags
+ * bring more).
+ */
+const secretKeys = new Map<string, boolean>();
+
+function isSecretKey(key: string): boolean {
+    let secret = secretKeys.get(key);
+    if (secret === undefined) {
+        if (secretKeys.size >= 10_000) {
+            secretKeys.clear();
+        }
+        secret = isSecretInput(key);
+        secretKeys.set(key, secret);
+    }
+    return secret;
+}
+
+/** Adds to `found` the paths of string values under secret inputs that are not secrets, depth first. */
+function clearSecrets(value: unknown, path: string, underSecretKey: boolean, found: string[]): void {
     if (typeof value === "string") {
-        return underSecretKey && value !== PLAN_SECRET && value !== "" ? [path] : [];
+        if (underSecretKey && value !== PLAN_SECRET && value !== "") {
+            found.push(path);
+        }
+    } else if (Array.isArray(value)) {
+        for (let index = 0; index < value.length; index++) {
+            clearSecrets(value[index], `${path}[${index}]`, underSecretKey, found);
+        }
+    } else if (value !== null && typeof value === "object") {
+        for (const key of Object.keys(value)) {
+            clearSecrets((value as Record<string, unknown>)[key], path === "" ? key : `${path}.${key}`, underSecretKey || isSecretKey(key), found);
+        }
     }
-    if (Array.isArray(value)) {
-        return value.flatMap((item, index) => clearSecrets(item, `${path}[${index}]`, underSecretKey));
-    }
-    if (value !== null && typeof value === "object") {
-        return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => clearSecrets(child, path === "" ? key : `${path}.${key}`, underSecretKey || isSecretInput(key)));
-    }
-    return [];
 }
 
 export const disallowPlaintextSecrets: StackRule = {
@@ -36,8 +58,10 @@ export const disallowPlaintextSecrets: StackRule = {
     enforcement: "mandatory",
     offlineOnly: "CrossGuard hands policies secret values in plaintext, so a secret cannot be told from a clear value there",
     validate(stack) {
-        return stack.resources.flatMap((resource): Finding[] =>
-            clearSecrets(resource.props, "", false).map((path) => ({ resource: resource.name, message: `${path} holds a value in clear text; expected a Pulumi secret ("[secret]" in the plan)` })),
-        );
+        return stack.resources.flatMap((resource): Finding[] => {
+            const found: string[] = [];
+            clearSecrets(resource.props, "", false, found);
+            return found.map((path) => ({ resource: resource.name, message: `${path} holds a value in clear text; expected a Pulumi secret ("[secret]" in the plan)` }));
+        });
     },
 };
