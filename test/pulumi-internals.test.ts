@@ -19,6 +19,7 @@ import {
     installedPackages,
     internalsGate,
     pulumiInternalsSupported,
+    specialValueTests,
     SUPPORTED_VERSIONS,
     withPulumiInternalsPatched,
 } from "../scripts/lib/plan/pulumi-internals";
@@ -261,5 +262,33 @@ describe("withPulumiInternalsPatched", () => {
     it("GIVEN a nested value WHEN frozen THEN every object and array in it is", () => {
         const nested = deepFreeze({ a: [{ b: { c: [1] } }], d: "x" });
         expect([nested, nested.a, nested.a[0], nested.a[0]!.b, nested.a[0]!.b.c].every(Object.isFrozen)).toBe(true);
+    });
+});
+
+describe("the values serialized specially", () => {
+    const dir = installedPackages()["@pulumi/pulumi"].dir;
+    const resource = Object.create(pulumi.CustomResource.prototype) as object;
+
+    it("GIVEN the installed @pulumi/pulumi WHEN its tests are read THEN they become one direct read of their members, answering as Pulumi's own tests", () => {
+        const tests = specialValueTests(dir);
+        // One test: every isInstance (and isUnknown) was of the shape whose member is read directly.
+        expect(tests).toHaveLength(1);
+        const pulumiTests = [pulumi.asset.Asset.isInstance, pulumi.asset.Archive.isInstance, pulumi.Output.isInstance, pulumi.CustomResource.isInstance, pulumi.ComponentResource.isInstance];
+        const values: object[] = [
+            new pulumi.asset.StringAsset("x"),
+            new pulumi.asset.AssetArchive({}),
+            pulumi.output(1),
+            resource,
+            { __pulumiComponentResource: true },
+            { __pulumiUnknown: true },
+            { __pulumiOutput: "true" },
+            { plain: true },
+            [1, 2],
+            Object.create(null) as object,
+        ];
+        for (const value of values) {
+            const expected = pulumiTests.some((test) => test(value)) || (value as { __pulumiUnknown?: unknown }).__pulumiUnknown === true;
+            expect(tests[0]!(value), JSON.stringify(value)).toBe(expected);
+        }
     });
 });
