@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { loadFixtureFleet } from "./fixtures/fleet";
 import { fleetOfShown } from "../scripts/lib/plan/stream/facts";
-import { EmittedStack, emitSpill, lineRanges, PARALLEL_MIN_BYTES, pass2Threads, StackEmitContext } from "../scripts/lib/plan/stream/pass2";
+import { EmittedStack, emitRuns, lineRanges, PARALLEL_MIN_BYTES, pass2Threads, runBytes, spillRuns, StackEmitContext } from "../scripts/lib/plan/stream/pass2";
 import { PassResult, planPass } from "../scripts/lib/plan/stream/run";
+import { readShardHeader, ShardError, shardRuns, writeShard } from "../scripts/lib/plan/stream/shard";
 
 let dir: string;
 let spill: string;
@@ -26,9 +27,9 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function emitted(file: string, options: Parameters<typeof emitSpill>[3]): Promise<EmittedStack[]> {
+async function emitted(file: string, options: Parameters<typeof emitRuns>[3]): Promise<EmittedStack[]> {
     const stacks: EmittedStack[] = [];
-    await emitSpill(file, context, (stack) => stacks.push(stack), options);
+    await emitRuns(spillRuns(file, runBytes(fs.statSync(file).size, options.threads)), context, (stack) => stacks.push(stack), options);
     return stacks;
 }
 
@@ -72,9 +73,29 @@ describe("pass 2 on two threads", () => {
         const broken = path.join(dir, "broken.jsonl");
         lines[lines.length - 1] = lines.at(-1)!.slice(0, 40);
         fs.writeFileSync(broken, `${lines.join("\n")}\n`);
-        await expect(emitted(broken, { threads: 2, ownShare: false })).rejects.toThrow(/pass 2's worker thread failed on range \d+ of \d+ of .*broken\.jsonl: .*JSON/);
+        await expect(emitted(broken, { threads: 2, ownShare: false })).rejects.toThrow(/pass 2's worker thread failed on run \d+ of \d+ \(.*broken\.jsonl\): .*JSON/);
         await expect(emitted(broken, { threads: 2 })).rejects.toThrow(/JSON/);
         await expect(emitted(broken, { threads: 1 })).rejects.toThrow(/JSON/);
+    }, 60_000);
+
+    it("GIVEN a shard document with a broken record WHEN the worker alone meets it THEN the merge's refusal comes back: the file and line, a ShardError", async () => {
+        const shard = path.join(dir, "shard.json");
+        writeShard(shard, { shard: { index: 1, count: 1 }, key: "k", pass }, spill);
+        const header = readShardHeader(shard);
+        const lines = fs.readFileSync(shard, "utf8").split("\n");
+        const broken = path.join(dir, "broken-shard.json");
+        const at = lines.length - 4;
+        fs.writeFileSync(broken, lines.map((line, index) => (index === at ? line.slice(0, 25) : line)).join("\n"));
+        const runs = shardRuns(broken, header, 1)!;
+        expect(runs.length).toBe(header.stacks);
+        const stacks: EmittedStack[] = [];
+        const failed = emitRuns(runs, context, (stack) => stacks.push(stack), { threads: 2, ownShare: false });
+        await expect(failed).rejects.toThrow(ShardError);
+        await expect(emitRuns(runs, context, () => undefined, { threads: 2, ownShare: false })).rejects.toThrow(new RegExp(`broken-shard\\.json:${at + 1}: a stack record that is not valid JSON`));
+        // Whole, the worker's runs are the spill's stacks.
+        const whole: EmittedStack[] = [];
+        await emitRuns(shardRuns(shard, header, 1)!, context, (stack) => whole.push(stack), { threads: 2, ownShare: false });
+        expect(whole).toEqual(await emitted(spill, { threads: 1 }));
     }, 60_000);
 
     it("GIVEN a spill's size and the cores WHEN choosing the threads THEN two only where there are two cores and a spill that repays the second", () => {

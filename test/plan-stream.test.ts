@@ -21,7 +21,7 @@ import { documentFrame, indexCanonicalDocument, indexDocument } from "../scripts
 import { FLEET_CHECKED_TYPES } from "../scripts/lib/plan/stream/facts";
 import { readBaseStack } from "../scripts/lib/plan/stream/record";
 import { emitPlan, notes, PassResult, planPass, PlanBase, spillSource } from "../scripts/lib/plan/stream/run";
-import { orderShards, shardKey, ShardError, shardSource, writeShard } from "../scripts/lib/plan/stream/shard";
+import { orderShards, shardKey, ShardError, shardRuns, shardSource, writeShard } from "../scripts/lib/plan/stream/shard";
 import { PLAN_WEIGHT } from "../scripts/lib/plan/fleet-threads";
 import { sortProblems } from "../stacks/config/validate";
 import { FLEET_RULE_NAMES, FLEET_RULES, RULES, STACK_RULES } from "../policy/rules";
@@ -101,6 +101,26 @@ describe("the streamed plan", () => {
                 ordered.map((shard) => shardSource(shard.file, shard.header)),
             );
             expect(merged.text).toBe(expected);
+            // Merged on two threads (runs of every shard's records claimed by a worker too): the same.
+            const parallel = await emitted(
+                ordered.map((shard) => shard.header.pass),
+                ordered.map((shard) => shardSource(shard.file, shard.header)),
+                { threads: 2 },
+            );
+            expect(parallel.text).toBe(expected);
+            // Each shard's body cut into runs: they cover its records exactly, each numbered by its first line.
+            for (const shard of ordered) {
+                const text = fs.readFileSync(shard.file);
+                const runs = shardRuns(shard.file, shard.header, 1)!;
+                expect(runs).toHaveLength(shard.header.stacks);
+                const body = Buffer.concat(runs.map((run) => text.subarray(run.start, run.end))).toString("utf8");
+                const lines = text.toString("utf8").trimEnd().split("\n");
+                expect(body).toBe(lines.slice(2, -1).map((line) => `${line}\n`).join(""));
+                for (const run of runs) {
+                    expect(run.shard!.firstLine).toBe(text.subarray(0, run.start).toString("utf8").split("\n").length);
+                }
+                expect(shardRuns(shard.file, shard.header, 1 << 30)).toHaveLength(shard.header.stacks > 0 ? 1 : 0);
+            }
         }
     });
 
@@ -193,6 +213,19 @@ describe("the streamed plan", () => {
         const edited = file("edited.json");
         fs.writeFileSync(edited, fs.readFileSync(parts[1]!, "utf8").replace(/\n\{"tenant"/, '\n{"tenant" x'));
         await expect(emitted([header.pass], [shardSource(edited, header)])).rejects.toThrow(/edited\.json:3: a stack record that is not valid JSON/);
+        await expect(emitted([header.pass], [shardSource(edited, header)], { threads: 2 })).rejects.toThrow(ShardError);
+        // The line numbers hold beyond the first run: the last record broken, the runs a line each.
+        const body = fs.readFileSync(parts[1]!, "utf8").split("\n");
+        const lastRecord = body.length - 3;
+        const editedLast = file("edited-last.json");
+        fs.writeFileSync(editedLast, body.map((line, index) => (index === lastRecord ? line.slice(0, 30) : line)).join("\n"));
+        await expect(emitted([header.pass], [shardSource(editedLast, header)], { threads: 2 })).rejects.toThrow(new RegExp(`edited-last\\.json:${lastRecord + 1}: a stack record`));
+        // Not whole (a line after its end, a record more than its header says): no runs; read in order and refused as before.
+        const after = file("after-end.json");
+        fs.writeFileSync(after, `${fs.readFileSync(parts[1]!, "utf8")}x\n`);
+        expect(shardRuns(after, header, 1)).toBeUndefined();
+        await expect(emitted([header.pass], [shardSource(after, header)], { threads: 2 })).rejects.toThrow(/after-end\.json:\d+: not a plan shard document's line/);
+        expect(shardRuns(parts[1]!, { ...header, stacks: header.stacks + 1 }, 1)).toBeUndefined();
         expect(() => orderShards([dir])).toThrow(/cannot be read \(EISDIR\)/);
     });
 

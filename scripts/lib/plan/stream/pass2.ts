@@ -1,9 +1,9 @@
-// Pass 2 of one stack, and of a spill on every core. What pass 2 makes of a record (its verdicts by
+// Pass 2 of one stack, and of many on every core. What pass 2 makes of a record (its verdicts by
 // the fleet's rules, its text in the output, what the totals and the pull-request comments need of
-// it) depends on the record and the fleet's facts alone, so the records of a spill are cut into runs
-// of lines that this thread and a worker thread (pass2-worker.ts) claim in turn, like pass 1's
-// chunks; this thread writes the results in the spill's order, so the output is byte for byte what
-// one thread writes.
+// it) depends on the record and the fleet's facts alone, so the records (of a spill, or of the
+// shard documents `plan merge` joins) are cut into runs of lines that this thread and a worker
+// thread (pass2-worker.ts) claim in turn, like pass 1's chunks; this thread writes the results in
+// order, so the output is byte for byte what one thread writes.
 
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -22,6 +22,7 @@ import { CostSummary, hasSection, renderSection } from "../markdown";
 import { renderTenant } from "../summary";
 import { forEachLine, stackText } from "./document";
 import { parseRecordLine, ReadRecord } from "./record";
+import { ShardError } from "./shard";
 
 /** A stack of a diffed plan without its resources: what the readable diff and the comments' table read. */
 export type DiffedSlim = TenantPlan & { readonly diff: StackDiffEntry["diff"] };
@@ -98,10 +99,20 @@ export function emitStack(record: ReadRecord, context: StackEmitContext, today: 
     };
 }
 
-/** A run of whole lines of a spill file: bytes [start, end). */
+/** A run of whole lines of a file: bytes [start, end). */
 export interface LineRange {
     readonly start: number;
     readonly end: number;
+}
+
+/**
+ * A run of records to emit: whole lines of a spill, or of a shard document's body (numbered from
+ * `firstLine`, each but the last ending in a comma, and a line that is not a record refused naming
+ * the file and line, as `plan merge` reads them).
+ */
+export interface LineRun extends LineRange {
+    readonly file: string;
+    readonly shard?: { readonly firstLine: number };
 }
 
 /** About how many bytes of records a thread claims at once: a few hundred stacks. */
@@ -109,6 +120,11 @@ export const RANGE_BYTES = 8 << 20;
 
 /** Below this many bytes of records, a second thread would cost more to start (about 2 s) than it saves. */
 export const PARALLEL_MIN_BYTES = 96 << 20;
+
+/** The size of the runs for `bytes` of records on `threads` threads: at least four runs a thread, so that they finish together. */
+export function runBytes(bytes: number, threads: number): number {
+    return threads < 2 ? RANGE_BYTES : Math.max(1, Math.min(RANGE_BYTES, Math.ceil(bytes / (4 * threads))));
+}
 
 /** Cuts a file of lines into runs of about `bytes` each, at line ends. */
 export function lineRanges(file: string, bytes: number = RANGE_BYTES): LineRange[] {
@@ -139,89 +155,107 @@ export function lineRanges(file: string, bytes: number = RANGE_BYTES): LineRange
     return ranges;
 }
 
-/** Every record of a run of lines, emitted. */
-export function emitRange(file: string, range: LineRange, context: StackEmitContext, today: Date): EmittedStack[] {
+/** A line of a shard document's run that is not a record: refused as `plan merge` refuses it (exit 2). */
+export class RecordLineError extends ShardError {}
+
+/** Every record of a run, emitted. */
+export function emitRun(run: LineRun, context: StackEmitContext, today: Date): EmittedStack[] {
     const emitted: EmittedStack[] = [];
+    let line = run.shard?.firstLine ?? 0;
     forEachLine(
-        file,
-        (line) => {
-            if (line.length > 0) {
-                emitted.push(emitStack(parseRecordLine(line), context, today));
+        run.file,
+        (text) => {
+            if (run.shard === undefined) {
+                if (text.length > 0) {
+                    emitted.push(emitStack(parseRecordLine(text), context, today));
+                }
+                return;
             }
+            let record: ReadRecord;
+            try {
+                record = parseRecordLine(text.endsWith(",") ? text.slice(0, -1) : text);
+            } catch {
+                throw new RecordLineError(`${run.file}:${line}: a stack record that is not valid JSON (a truncated or edited shard document)`);
+            }
+            line += 1;
+            emitted.push(emitStack(record, context, today));
         },
-        range,
+        run,
     );
     return emitted;
 }
 
 /** What the worker thread is given once. */
-export interface RangeWork {
-    readonly file: string;
-    readonly ranges: readonly LineRange[];
+export interface RunWork {
+    readonly runs: readonly LineRun[];
     readonly context: StackEmitContext;
-    /** An Int32 counter shared by the threads: the index of the next range nobody has claimed. */
+    /** An Int32 counter shared by the threads: the index of the next run nobody has claimed. */
     readonly claims: SharedArrayBuffer;
     readonly port: MessagePort;
 }
 
-/** What the worker posts: a range's stacks, or why it stopped. */
-export type RangeMessage = { readonly range: number; readonly stacks: EmittedStack[] } | { readonly range: number; readonly failure: string } | { readonly done: true };
+/** What the worker posts: a run's stacks, or why it stopped. */
+export type RunMessage =
+    | { readonly run: number; readonly stacks: EmittedStack[] }
+    | { readonly run: number; readonly failure: string; readonly recordLine?: true }
+    | { readonly done: true };
 
-/** The worker's side: claims ranges until none is left, posting each one's stacks. */
-export function emitClaimedRanges(work: RangeWork): void {
+/** The worker's side: claims runs until none is left, posting each one's stacks. */
+export function emitClaimedRuns(work: RunWork): void {
     const claims = new Int32Array(work.claims);
     const today = new Date(work.context.today);
-    for (let range = Atomics.add(claims, 0, 1); range < work.ranges.length; range = Atomics.add(claims, 0, 1)) {
+    for (let run = Atomics.add(claims, 0, 1); run < work.runs.length; run = Atomics.add(claims, 0, 1)) {
         try {
-            work.port.postMessage({ range, stacks: emitRange(work.file, work.ranges[range]!, work.context, today) } satisfies RangeMessage);
+            work.port.postMessage({ run, stacks: emitRun(work.runs[run]!, work.context, today) } satisfies RunMessage);
         } catch (error) {
-            work.port.postMessage({ range, failure: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies RangeMessage);
+            work.port.postMessage(
+                error instanceof RecordLineError
+                    ? ({ run, failure: error.message, recordLine: true } satisfies RunMessage)
+                    : ({ run, failure: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies RunMessage),
+            );
             break;
         }
     }
-    work.port.postMessage({ done: true } satisfies RangeMessage);
+    work.port.postMessage({ done: true } satisfies RunMessage);
 }
 
-/** How many threads pass 2 of a spill of `bytes` uses: two where both cores repay the second's start. */
+/** How many threads pass 2 of `bytes` of records uses: two where both cores repay the second's start. */
 export function pass2Threads(bytes: number, cores: number = os.availableParallelism()): number {
     return cores > 1 && bytes >= PARALLEL_MIN_BYTES ? 2 : 1;
 }
 
 /**
- * Emits every record of a spill in order, handing each to `take`: on this thread alone, or with a
- * worker thread claiming ranges too. Results that arrive ahead of their turn wait (a range or two).
+ * Emits every record of the runs in order, handing each to `take`: on this thread alone, or with a
+ * worker thread claiming runs too. Results that arrive ahead of their turn wait (a few runs).
  */
-export async function emitSpill(
-    file: string,
+export async function emitRuns(
+    runs: readonly LineRun[],
     context: StackEmitContext,
     take: (stack: EmittedStack) => void,
     { threads, ownShare = true }: { readonly threads: number; /** false: this thread only writes what the worker emits. */ readonly ownShare?: boolean },
 ): Promise<void> {
     const today = new Date(context.today);
-    // At least four ranges a thread, so that the threads finish together.
-    const size = fs.statSync(file).size;
-    const ranges = lineRanges(file, threads < 2 ? RANGE_BYTES : Math.max(1, Math.min(RANGE_BYTES, Math.ceil(size / (4 * threads)))));
-    if (threads < 2 || ranges.length < 2) {
-        for (const range of ranges) {
-            emitRange(file, range, context, today).forEach(take);
+    if (threads < 2 || runs.length < 2) {
+        for (const run of runs) {
+            emitRun(run, context, today).forEach(take);
         }
         return;
     }
     const claims = new SharedArrayBuffer(4);
     const counter = new Int32Array(claims);
     const { port1, port2 } = new MessageChannel();
-    const worker = startRangeWorker();
+    const worker = startRunWorker();
     const ready = new Map<number, EmittedStack[]>();
     let failure: Error | undefined;
     let wake: (() => void) | undefined;
     let workerDone = false;
-    port1.on("message", (message: RangeMessage) => {
+    port1.on("message", (message: RunMessage) => {
         if ("done" in message) {
             workerDone = true;
         } else if ("failure" in message) {
-            failure ??= new Error(`pass 2's worker thread failed on range ${message.range + 1} of ${ranges.length} of ${file}: ${message.failure}`);
+            failure ??= message.recordLine ? new RecordLineError(message.failure) : new Error(`pass 2's worker thread failed on run ${message.run + 1} of ${runs.length} (${runs[message.run]!.file}): ${message.failure}`);
         } else {
-            ready.set(message.range, message.stacks);
+            ready.set(message.run, message.stacks);
         }
         wake?.();
     });
@@ -235,9 +269,9 @@ export async function emitSpill(
         }
         wake?.();
     });
-    worker.postMessage({ file, ranges, context, claims, port: port2 } satisfies RangeWork, [port2]);
+    worker.postMessage({ runs, context, claims, port: port2 } satisfies RunWork, [port2]);
     try {
-        for (let next = 0; next < ranges.length; next++) {
+        for (let next = 0; next < runs.length; next++) {
             for (;;) {
                 if (failure) {
                     throw failure;
@@ -248,10 +282,10 @@ export async function emitSpill(
                     done.forEach(take);
                     break;
                 }
-                // Not ready: work on a range of its own meanwhile, or, with none left, wait for the worker.
-                const mine = ownShare && ready.size < 4 ? Atomics.add(counter, 0, 1) : ranges.length;
-                if (mine < ranges.length) {
-                    ready.set(mine, emitRange(file, ranges[mine]!, context, today));
+                // Not ready: work on a run of its own meanwhile, or, with none left, wait for the worker.
+                const mine = ownShare && ready.size < 4 ? Atomics.add(counter, 0, 1) : runs.length;
+                if (mine < runs.length) {
+                    ready.set(mine, emitRun(runs[mine]!, context, today));
                     // Let the worker's messages in.
                     await new Promise<void>((resolve) => setImmediate(resolve));
                 } else {
@@ -263,15 +297,20 @@ export async function emitSpill(
             }
         }
     } finally {
-        // Whatever happened, no range is claimed any more, and the worker goes.
-        Atomics.store(counter, 0, ranges.length);
+        // Whatever happened, no run is claimed any more, and the worker goes.
+        Atomics.store(counter, 0, runs.length);
         port1.close();
         await worker.terminate();
     }
 }
 
+/** A spill's records in runs of about `bytes`. */
+export function spillRuns(file: string, bytes: number): LineRun[] {
+    return lineRanges(file, bytes).map((range) => ({ file, ...range }));
+}
+
 /** A worker thread for pass 2 (pass2-worker.ts), TypeScript loaded through tsx's hook as pass 1's workers are. */
-function startRangeWorker(): Worker {
+function startRunWorker(): Worker {
     const extension = path.extname(__filename);
     const entry = path.join(__dirname, `pass2-worker${extension}`);
     const bootstrap = `${extension === ".ts" ? 'require("tsx/cjs/api").register();\n' : ""}require(${JSON.stringify(entry)});`;

@@ -26,7 +26,7 @@ import { AppliedQuotas } from "../quota-file";
 import { summaryClosing, SummaryTotals } from "../summary";
 import { BlockWriter, DocumentWriter, documentFrame, forEachLine, IndexedDocument, stackText } from "./document";
 import { fleetOfShown, fleetProblems, StackFacts } from "./facts";
-import { DiffedSlim, EmittedStack, emitSpill, emitStack, pass2Threads, StackEmitContext } from "./pass2";
+import { DiffedSlim, EmittedStack, emitRuns, emitStack, LineRun, pass2Threads, runBytes, spillRuns, StackEmitContext } from "./pass2";
 import { parseRecordLine, readBaseStack, ReadRecord, recordLine } from "./record";
 
 /** The base a plan is compared with: its plan document on disk, indexed (scripts/lib/plan/base.ts). */
@@ -193,9 +193,12 @@ export interface PlanDocumentFields {
 
 /**
  * Where pass 2 reads records from: files of record lines, in order (a spill, or shard documents'
- * bodies). A spill's records are emitted on every core (`spill` names its file).
+ * bodies). `lines` cuts them into runs that every core can emit (pass2.ts): undefined runs where
+ * the file is not whole, whose records are then read in order (and refused as they always were).
  */
-export type RecordSource = ((each: (record: ReadRecord) => void) => void) & { readonly spill?: string };
+export type RecordSource = ((each: (record: ReadRecord) => void) => void) & {
+    readonly lines?: { readonly bytes: number; runs(bytes: number): LineRun[] | undefined };
+};
 
 export function spillSource(file: string): RecordSource {
     const source = (each: (record: ReadRecord) => void): void =>
@@ -204,7 +207,7 @@ export function spillSource(file: string): RecordSource {
                 each(parseRecordLine(line));
             }
         });
-    return Object.assign(source, { spill: file });
+    return Object.assign(source, { lines: { bytes: fs.statSync(file).size, runs: (bytes: number) => spillRuns(file, bytes) } });
 }
 
 /** What pass 2 found: the exit code the plan command returns. */
@@ -283,11 +286,25 @@ export async function emitPlan(passes: readonly PassResult[], sources: readonly 
             slim.push(stack.slim);
         }
     };
-    const today = new Date(context.today);
+    // Every source cut into runs that both cores emit; where one cannot be (a shard document not
+    // whole), every record read in order, as one thread always did.
+    const bytes = sources.reduce((sum, source) => sum + (source.lines?.bytes ?? 0), 0);
+    const threads = options.threads ?? pass2Threads(bytes);
+    const perRun = runBytes(bytes, threads);
+    let runs: LineRun[] | undefined = [];
     for (const source of sources) {
-        if (source.spill !== undefined) {
-            await emitSpill(source.spill, context, take, { threads: options.threads ?? pass2Threads(fs.statSync(source.spill).size) });
-        } else {
+        const cut = source.lines?.runs(perRun);
+        if (cut === undefined) {
+            runs = undefined;
+            break;
+        }
+        runs.push(...cut);
+    }
+    if (runs) {
+        await emitRuns(runs, context, take, { threads });
+    } else {
+        const today = new Date(context.today);
+        for (const source of sources) {
             source((record) => take(emitStack(record, context, today)));
         }
     }

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 
 import { BlockWriter, forEachLine } from "./document";
+import { LineRun } from "./pass2";
 import { parseRecordLine } from "./record";
 import { PassResult, RecordSource } from "./run";
 
@@ -117,9 +118,87 @@ export function readShardHeader(file: string): ShardHeader {
     return header;
 }
 
+/**
+ * The runs of records of a shard document's body, about `bytes` each, numbered by line; undefined
+ * where the document is not whole (no end, a line after it, fewer or more records than its header
+ * says), which the records read in order then refuse as they always did (shardSource). Reads the
+ * bytes for their line ends only: no record is decoded.
+ */
+export function shardRuns(file: string, header: ShardHeader, bytes: number): LineRun[] | undefined {
+    const runs: LineRun[] = [];
+    const fd = fs.openSync(file, "r");
+    try {
+        const block = Buffer.alloc(8 << 20);
+        const stacksLine = Buffer.from(STACKS_LINE);
+        const endLine = Buffer.from(END_LINE);
+        let line = 0;
+        let lineStart = 0;
+        let position = 0;
+        let ended = false;
+        let records = 0;
+        let run: { start: number; firstLine: number } | undefined;
+        // The line [lineStart, end) (newline excluded) is line number `line`.
+        const take = (end: number, text: () => Buffer): boolean => {
+            if (line === 1) {
+                return true;
+            }
+            if (line === 2) {
+                return text().equals(stacksLine);
+            }
+            if (ended) {
+                return false;
+            }
+            if (end - lineStart === endLine.length && text().equals(endLine)) {
+                ended = true;
+                if (run) {
+                    runs.push({ file, start: run.start, end: lineStart, shard: { firstLine: run.firstLine } });
+                    run = undefined;
+                }
+                return true;
+            }
+            records += 1;
+            run ??= { start: lineStart, firstLine: line };
+            if (end + 1 - run.start >= bytes) {
+                runs.push({ file, start: run.start, end: end + 1, shard: { firstLine: run.firstLine } });
+                run = undefined;
+            }
+            return true;
+        };
+        for (;;) {
+            const read = fs.readSync(fd, block, 0, block.length, position);
+            if (read === 0) {
+                break;
+            }
+            const data = block.subarray(0, read);
+            for (let at = data.indexOf(10); at >= 0; at = data.indexOf(10, at + 1)) {
+                line += 1;
+                const end = position + at;
+                const text = (): Buffer => {
+                    // A short line (the only ones compared), read on its own whatever block it spans.
+                    const bytesOfLine = Buffer.alloc(Math.min(end - lineStart, 64));
+                    fs.readSync(fd, bytesOfLine, 0, bytesOfLine.length, lineStart);
+                    return end - lineStart > 64 ? Buffer.alloc(0) : bytesOfLine;
+                };
+                if (!take(end, text)) {
+                    return undefined;
+                }
+                lineStart = end + 1;
+            }
+            position += read;
+        }
+        // A last line without a newline, or a document without its end: not whole.
+        if (lineStart !== position || !ended || records !== header.stacks) {
+            return undefined;
+        }
+    } finally {
+        fs.closeSync(fd);
+    }
+    return runs;
+}
+
 /** The records of a shard document, checked against its header's count (a truncated file is refused). */
 export function shardSource(file: string, header: ShardHeader): RecordSource {
-    return (each) => {
+    const source = (each: (record: ReturnType<typeof parseRecordLine>) => void): void => {
         let line = 0;
         let stacks = 0;
         let ended = false;
@@ -148,6 +227,7 @@ export function shardSource(file: string, header: ShardHeader): RecordSource {
             throw new ShardError(`${file}: ${stacks} stack(s) where its header says ${header.stacks}${ended ? "" : ", and no end"}: a truncated shard document`);
         }
     };
+    return Object.assign(source, { lines: { bytes: fs.statSync(file).size, runs: (bytes: number) => shardRuns(file, header, bytes) } });
 }
 
 /** Checks that the files are exactly the shards 1..N of one plan; returns them in shard order. */
