@@ -66,6 +66,25 @@ export function keepRuns(previous: readonly Run[], measured: readonly Run[]): Ru
     return [...previous.filter((run) => !fresh.has(key(run))), ...measured].sort((a, b) => a.n - b.n || TASK_ORDER.indexOf(a.task) - TASK_ORDER.indexOf(b.task));
 }
 
+/**
+ * The results to write when a step failed after `measured` figures: those, over the rows of the
+ * file already at `out` (whatever --keep says: a failed run replaces nothing it did not measure).
+ * Undefined when nothing was measured.
+ */
+export function partialResults(out: string, measured: readonly Run[]): Results | undefined {
+    if (measured.length === 0) {
+        return undefined;
+    }
+    let existing: Results | undefined;
+    try {
+        existing = JSON.parse(fs.readFileSync(out, "utf8")) as Results;
+    } catch {
+        existing = undefined;
+    }
+    const runs = keepRuns(Array.isArray(existing?.runs) ? existing.runs : [], measured);
+    return { runs, startupSeconds: existing?.startupSeconds ?? null, naiveRatio: existing?.naiveRatio ?? null };
+}
+
 export const USAGE = `Usage: npm run bench [-- --sizes 10,100,1000] [--tasks LIST] [--seed S] [--out FILE [--keep]] [--threads N] [--repeat N] [--skip-naive]
 
 Measures validating, planning and diffing a synthetic fleet of each size, its plan as 4 shards on
@@ -173,6 +192,7 @@ export async function main(argv: string[]): Promise<number> {
     let amongFleet: FleetStartup | null = null;
     let naiveRatio: number | null = null;
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "bench-fleet-"));
+    let failure: unknown;
     try {
         const measured = { ...(threads ? { threads } : {}), semiSpace, repeat, scratch, today: new Date().toISOString() };
         for (const n of [...sizes].sort((a, b) => a - b)) {
@@ -219,8 +239,20 @@ export async function main(argv: string[]): Promise<number> {
             const warm = Math.min(...Array.from({ length: 3 }, () => measureStartup(project.stack, project.root).seconds));
             amongFleet = { n: biggest, cold: round(cold, 3), warm: round(warm, 3) };
         }
+    } catch (error) {
+        failure = error;
     } finally {
         fs.rmSync(scratch, { recursive: true, force: true });
+    }
+    if (failure !== undefined) {
+        // What was measured before the failure is kept: a step that fails after an hour of the
+        // 10,000-tenant run loses nothing measured before it.
+        const kept = partialResults(out, runs);
+        if (kept !== undefined) {
+            writeOutputFile("--out", out, `${JSON.stringify(kept, null, 2)}\n`);
+            process.stderr.write(`bench: a step failed; wrote the ${runs.length} figure(s) measured before it to ${path.relative(process.cwd(), out)} (its other rows kept)\n`);
+        }
+        throw failure;
     }
     const all = previous ? keepRuns(previous.runs, runs) : runs;
     const naive = all.find((run) => run.task === "naive");

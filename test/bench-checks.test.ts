@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 
 import { MeasurementError } from "../bench/measurement-error";
 import { changedTenantFile, checkCached, checkMerged } from "../bench/processes";
-import { keepRuns, parseTasks } from "../bench/run";
+import { keepRuns, parseTasks, partialResults } from "../bench/run";
 import { BEFORE_ISSUE_18, budgets, renderTable, Results, row, rssPerThousand } from "../bench/table";
 import { fileDigest } from "../bench/tasks";
 import { UsageError } from "../scripts/lib/cli";
@@ -84,6 +84,28 @@ describe("the bench's figures", () => {
             ["shard4", 1000, 12],
             ["plan", 10_000, 110],
         ]);
+    });
+
+    it("GIVEN a step that failed after some figures WHEN the results are kept THEN they go over the file's rows, nothing else lost; nothing measured, nothing written", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-partial-"));
+        try {
+            const out = path.join(dir, "results.json");
+            const measured = [row("plan", 10_000, 110, 1000, 1500)];
+            expect(partialResults(out, [])).toBeUndefined();
+            // No file yet (or not the bench's): the figures alone.
+            expect(partialResults(out, measured)).toEqual({ runs: measured, startupSeconds: null, naiveRatio: null });
+            fs.writeFileSync(out, "not json");
+            expect(partialResults(out, measured)?.runs).toEqual(measured);
+            fs.writeFileSync(out, JSON.stringify({ runs: [row("plan", 1000, 20, 100, 900), row("plan", 10_000, 250, 1000, 1400)], startupSeconds: 1.5, naiveRatio: 130 }));
+            const kept = partialResults(out, measured)!;
+            expect(kept.runs.map((run) => [run.task, run.n, run.wallSeconds])).toEqual([
+                ["plan", 1000, 20],
+                ["plan", 10_000, 110],
+            ]);
+            expect([kept.startupSeconds, kept.naiveRatio]).toEqual([1.5, 130]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("GIVEN plan rows at 1,000 and 10,000 WHEN tabled THEN the peak RSS per 1,000 tenants is printed for each", () => {
