@@ -189,9 +189,23 @@ export function emitRun(run: LineRun, context: StackEmitContext, today: Date): E
 export interface RunWork {
     readonly runs: readonly LineRun[];
     readonly context: StackEmitContext;
-    /** An Int32 counter shared by the threads: the index of the next run nobody has claimed. */
+    /**
+     * Two Int32s shared by the threads: [0] the index of the next run nobody has claimed, [1] the
+     * index of the next run to be written. No thread works on a run more than LEAD ahead of the
+     * writing, so what waits for its turn in memory stays a few runs, however fast either thread.
+     */
     readonly claims: SharedArrayBuffer;
     readonly port: MessagePort;
+}
+
+/** How many runs past the one being written a thread may emit. */
+export const LEAD = 4;
+
+/** Blocks the worker until run `run` is within LEAD of the writing (or the writing is over). */
+function awaitTurn(shared: Int32Array, run: number): void {
+    for (let written = Atomics.load(shared, 1); run >= written + LEAD; written = Atomics.load(shared, 1)) {
+        Atomics.wait(shared, 1, written, 1_000);
+    }
 }
 
 /** What the worker posts: a run's stacks, or why it stopped. */
@@ -205,6 +219,7 @@ export function emitClaimedRuns(work: RunWork): void {
     const claims = new Int32Array(work.claims);
     const today = new Date(work.context.today);
     for (let run = Atomics.add(claims, 0, 1); run < work.runs.length; run = Atomics.add(claims, 0, 1)) {
+        awaitTurn(claims, run);
         try {
             work.port.postMessage({ run, stacks: emitRun(work.runs[run]!, work.context, today) } satisfies RunMessage);
         } catch (error) {
@@ -241,7 +256,7 @@ export async function emitRuns(
         }
         return;
     }
-    const claims = new SharedArrayBuffer(4);
+    const claims = new SharedArrayBuffer(8);
     const counter = new Int32Array(claims);
     const { port1, port2 } = new MessageChannel();
     const worker = startRunWorker();
@@ -280,10 +295,13 @@ export async function emitRuns(
                 if (done) {
                     ready.delete(next);
                     done.forEach(take);
+                    // The worker may go on to the run LEAD past the next one to write.
+                    Atomics.store(counter, 1, next + 1);
+                    Atomics.notify(counter, 1);
                     break;
                 }
-                // Not ready: work on a run of its own meanwhile, or, with none left, wait for the worker.
-                const mine = ownShare && ready.size < 4 ? Atomics.add(counter, 0, 1) : runs.length;
+                // Not ready: work on a run of its own meanwhile (within LEAD of the writing), or wait for the worker.
+                const mine = ownShare && Atomics.load(counter, 0) < next + LEAD ? Atomics.add(counter, 0, 1) : runs.length;
                 if (mine < runs.length) {
                     ready.set(mine, emitRun(runs[mine]!, context, today));
                     // Let the worker's messages in.
@@ -297,8 +315,10 @@ export async function emitRuns(
             }
         }
     } finally {
-        // Whatever happened, no run is claimed any more, and the worker goes.
+        // Whatever happened, no run is claimed any more, none waits for its turn, and the worker goes.
         Atomics.store(counter, 0, runs.length);
+        Atomics.store(counter, 1, runs.length);
+        Atomics.notify(counter, 1);
         port1.close();
         await worker.terminate();
     }

@@ -2,7 +2,8 @@
 // - pass 1 (`planPass`): every stack planned, in plan order, written to disk as one record line
 //   (stream/record.ts) the moment it and the stacks before it are planned; only its facts are kept;
 // - pass 2 (`emitPlan`): the fleet-wide checks on the facts, then each record read back in order,
-//   judged by the policy rules, costed and written out (JSON, summary, diff, pull-request comments).
+//   judged by the policy rules, costed (on both cores, stream/pass2.ts) and written out in order
+//   (JSON, summary, diff, pull-request comments).
 // A shard (`plan --shard I/N`) is pass 1 of a slice, written with its facts as a shard document;
 // `plan merge` is pass 2 over the shards in order. Both give the bytes of the whole plan in one go.
 
@@ -177,7 +178,7 @@ export interface EmitOptions {
     readonly log?: (message: string, fields?: Record<string, unknown>) => void;
     /** The day the calendar rules judge (tests hand one in). */
     readonly today?: Date;
-    /** The threads a spill is emitted on (default: two where the spill repays the second, pass2.ts). */
+    /** The threads the records are emitted on (default: two where the records repay the second, pass2.ts). */
     readonly threads?: number;
 }
 
