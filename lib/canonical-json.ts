@@ -3,6 +3,8 @@
 // bytes as `JSON.stringify` of a copy whose objects have their keys sorted (sortedCopyJson below,
 // what the plan printed before this writer, and what the tests compare it with).
 
+import { boundedMemo } from "./bounded-memo";
+
 /** The text `JSON.stringify` gives a copy of `value` with every object's keys sorted (`indent`: spaces, 0 for none). */
 export function canonicalJson(value: unknown, indent = 2): string {
     return canonicalText(value, indent, "");
@@ -69,20 +71,8 @@ function sortedKeys(object: object): string[] {
     return [...indices, ...keys.filter((key) => !isIndex(key))];
 }
 
-/** Keys as JSON strings, remembered: the same few hundred keys recur in every stack (bounded all the same). */
-const quotedKeys = new Map<string, string>();
-
-function quotedKey(key: string): string {
-    let quoted = quotedKeys.get(key);
-    if (quoted === undefined) {
-        if (quotedKeys.size >= 10_000) {
-            quotedKeys.clear();
-        }
-        quoted = JSON.stringify(key);
-        quotedKeys.set(key, quoted);
-    }
-    return quoted;
-}
+/** Keys as JSON strings, remembered: the same few hundred keys recur in every stack. */
+const quotedKey = boundedMemo((key) => JSON.stringify(key));
 
 /**
  * The text of `value`; undefined where the writer cannot be sure of `JSON.stringify`'s text: a

@@ -1,18 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { canonicalJson, canonicalText, sortedCopyJson } from "../lib/canonical-json";
-
-/** A seeded generator (mulberry32), so a failure names a value that can be made again. */
-function random(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
+import { mulberry32 } from "../scripts/lib/prng";
 
 // Keys JSON objects order in unexpected ways: array indices (listed first, by number) and
 // near-indices that are not (leading zero, 2^32 - 1, signs, decimals), and the odd ones.
@@ -38,7 +27,8 @@ function valueOf(next: () => number, depth: number): unknown {
 
 describe("canonicalJson", () => {
     it("prints what a sorted copy stringified prints, for thousands of generated values and every indentation", () => {
-        const next = random(20261206);
+        // Seeded (scripts/lib/prng.ts), so a failure names a value that can be made again.
+        const next = mulberry32(20261206);
         for (let round = 0; round < 3000; round++) {
             const value = valueOf(next, 0);
             for (const indent of [2, 0, 4, 11]) {

@@ -5,11 +5,12 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { MessageChannel } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { loadFixtureFleet } from "./fixtures/fleet";
 import { fleetOfShown } from "../scripts/lib/plan/stream/facts";
-import { EmittedStack, emitRuns, lineRanges, PARALLEL_MIN_BYTES, pass2Threads, runBytes, spillRuns, StackEmitContext } from "../scripts/lib/plan/stream/pass2";
+import { EmittedStack, emitRuns, lineRanges, PARALLEL_MIN_BYTES, pass2Threads, runBytes, spillRuns, StackEmitContext, startRunWorker, workerLimits } from "../scripts/lib/plan/stream/pass2";
 import { PassResult, planPass } from "../scripts/lib/plan/stream/run";
 import { readShardHeader, ShardError, shardRuns, writeShard } from "../scripts/lib/plan/stream/shard";
 
@@ -97,6 +98,29 @@ describe("pass 2 on two threads", () => {
         await emitRuns(shardRuns(shard, header, 1)!, context, (stack) => whole.push(stack), { threads: 2, ownShare: false });
         expect(whole).toEqual(await emitted(spill, { threads: 1 }));
     }, 60_000);
+
+    it("GIVEN the worker WHEN it has emitted every run THEN it stays until terminated (an exit before that would be taken for a crash)", async () => {
+        const worker = startRunWorker(context);
+        const { port1, port2 } = new MessageChannel();
+        let exited = false;
+        worker.once("exit", () => {
+            exited = true;
+        });
+        const done = new Promise<unknown>((resolve) => port1.once("message", resolve));
+        worker.postMessage({ runs: [], context, claims: new SharedArrayBuffer(8), port: port2 }, [port2]);
+        expect(await done).toEqual({ done: true });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(exited).toBe(false);
+        port1.close();
+        await worker.terminate();
+        expect(exited).toBe(true);
+    }, 60_000);
+
+    it("GIVEN the fleet's facts WHEN the worker's heap is sized THEN it grows with them, under the process's caps", () => {
+        expect(workerLimits(1).maxOldGenerationSizeMb).toBeLessThan(768);
+        expect(workerLimits(40).maxOldGenerationSizeMb).toBeGreaterThan(workerLimits(1).maxOldGenerationSizeMb + 8 * 38);
+        expect(workerLimits(1).maxYoungGenerationSizeMb).toBeLessThan(384);
+    });
 
     it("GIVEN a spill's size and the cores WHEN choosing the threads THEN two only where there are two cores and a spill that repays the second", () => {
         expect(pass2Threads(PARALLEL_MIN_BYTES, 2)).toBe(2);

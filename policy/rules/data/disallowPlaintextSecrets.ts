@@ -1,3 +1,4 @@
+import { boundedMemo } from "../../../lib/bounded-memo";
 import { Finding, StackRule } from "../types";
 
 /** What the offline plan shows in place of a secret value. */
@@ -13,24 +14,8 @@ export function isSecretInput(key: string): boolean {
     return SECRET_INPUT.test(key.toLowerCase().replace(/[-_.\s]/g, ""));
 }
 
-/**
- * isSecretInput of each key, remembered: every resource of every stack is walked key by key, and the
- * keys are the few hundred property names of the provider's types (bounded, should a fleet's tags
- * bring more).
- */
-const secretKeys = new Map<string, boolean>();
-
-function isSecretKey(key: string): boolean {
-    let secret = secretKeys.get(key);
-    if (secret === undefined) {
-        if (secretKeys.size >= 10_000) {
-            secretKeys.clear();
-        }
-        secret = isSecretInput(key);
-        secretKeys.set(key, secret);
-    }
-    return secret;
-}
+/** isSecretInput of each key, remembered: every resource of every stack is walked key by key. */
+const isSecretKey = boundedMemo(isSecretInput);
 
 /** Adds to `found` the paths of string values under secret inputs that are not secrets, depth first. */
 function clearSecrets(value: unknown, path: string, underSecretKey: boolean, found: string[]): void {
