@@ -116,7 +116,7 @@ export interface LineRun extends LineRange {
 }
 
 /** About how many bytes of records a thread claims at once: a few hundred stacks. */
-export const RANGE_BYTES = 8 << 20;
+export const RANGE_BYTES = 4 << 20;
 
 /** Below this many bytes of records, a second thread would cost more to start (about 2 s) than it saves. */
 export const PARALLEL_MIN_BYTES = 96 << 20;
@@ -199,7 +199,7 @@ export interface RunWork {
 }
 
 /** How many runs past the one being written a thread may emit. */
-export const LEAD = 4;
+export const LEAD = 2;
 
 /** Blocks the worker until run `run` is within LEAD of the writing (or the writing is over). */
 function awaitTurn(shared: Int32Array, run: number): void {
@@ -335,7 +335,7 @@ export function spillRuns(file: string, bytes: number): LineRun[] {
  * workers are. It holds the fleet's policy facts (about 8 MiB of JSON at 10,000 tenants) and a run
  * in flight, so its heap is capped well below the process's flags (which allow every isolate 768
  * MiB of old and 384 MiB of young generation: a second isolate at those sizes took the merge of
- * 10,000 tenants from 0.68 to 1.44 GiB of RSS).
+ * 10,000 tenants from 0.68 to 1.44 GiB of RSS; see workerLimits).
  */
 export function startRunWorker(context: StackEmitContext): Worker {
     const extension = path.extname(__filename);
@@ -345,7 +345,12 @@ export function startRunWorker(context: StackEmitContext): Worker {
     return new Worker(bootstrap, { eval: true, execArgv: [], resourceLimits: workerLimits(factsMiB) });
 }
 
-/** The pass-2 worker's heap: room for a few times the fleet's facts and the runs in flight. */
+/**
+ * The pass-2 worker's heap: room for a few times the fleet's facts and the runs in flight (what it
+ * holds at once is under 100 MiB at 3,000 tenants). V8 lets an isolate's heap fill to its cap before
+ * it collects in earnest, so the cap is what the worker adds to the plan's RSS: 0.56 GiB at 3,000
+ * tenants with 384 MiB of old generation.
+ */
 export function workerLimits(factsMiB: number): { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number } {
-    return { maxOldGenerationSizeMb: 384 + 8 * factsMiB, maxYoungGenerationSizeMb: 64 };
+    return { maxOldGenerationSizeMb: 128 + 8 * factsMiB, maxYoungGenerationSizeMb: 32 };
 }
