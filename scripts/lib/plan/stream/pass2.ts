@@ -115,7 +115,7 @@ export interface LineRun extends LineRange {
     readonly shard?: { readonly firstLine: number };
 }
 
-/** About how many bytes of records a thread claims at once: a few hundred stacks. */
+/** About how many bytes of records a thread claims at once: some sixty stacks of the bench's mix (64 KiB each on average). */
 export const RANGE_BYTES = 4 << 20;
 
 /** Below this many bytes of records, a second thread would cost more to start (about 2 s) than it saves. */
