@@ -59,7 +59,7 @@ describe("pass 2 on two threads", () => {
         expect(lineRanges(path.join(dir, "lines.txt"), 1 << 20)).toHaveLength(1);
     });
 
-    it("GIVEN the fixture fleet's spill WHEN a worker thread emits every range THEN this thread writes the stacks one thread emits, in order", async () => {
+    it("GIVEN the fixture fleet's spill WHEN a worker thread emits every run THEN this thread writes the stacks one thread emits, in order", async () => {
         const alone = await emitted(spill, { threads: 1 });
         expect(alone.length).toBe(pass.stackFacts.length);
         expect(alone.every((stack) => typeof stack.text === "string" && stack.text.startsWith('{\n      "cost": '))).toBe(true);
@@ -69,7 +69,7 @@ describe("pass 2 on two threads", () => {
         expect(await emitted(spill, { threads: 2 })).toEqual(alone);
     }, 60_000);
 
-    it("GIVEN a spill with a broken record WHEN the worker meets it THEN pass 2 fails naming the range and the file, whichever thread read it", async () => {
+    it("GIVEN a spill with a broken record WHEN the worker meets it THEN pass 2 fails naming the run and the file, whichever thread read it", async () => {
         const lines = fs.readFileSync(spill, "utf8").trimEnd().split("\n");
         const broken = path.join(dir, "broken.jsonl");
         lines[lines.length - 1] = lines.at(-1)!.slice(0, 40);

@@ -214,6 +214,12 @@ describe("the streamed plan", () => {
         fs.writeFileSync(edited, fs.readFileSync(parts[1]!, "utf8").replace(/\n\{"tenant"/, '\n{"tenant" x'));
         await expect(emitted([header.pass], [shardSource(edited, header)])).rejects.toThrow(/edited\.json:3: a stack record that is not valid JSON/);
         await expect(emitted([header.pass], [shardSource(edited, header)], { threads: 2 })).rejects.toThrow(ShardError);
+        // Valid JSON that is no stack record: refused naming the line too, in order or in runs.
+        const notRecord = file("not-a-record.json");
+        fs.writeFileSync(notRecord, fs.readFileSync(parts[1]!, "utf8").replace(/\n\{"tenant"[^\n]*?(,?)\n/, '\n{"tenant":"x","stack":{}}$1\n'));
+        for (const threads of [1, 2]) {
+            await expect(emitted([header.pass], [shardSource(notRecord, header)], { threads })).rejects.toThrow(/not-a-record\.json:3: not a stack record/);
+        }
         // The line numbers hold beyond the first run: the last record broken, the runs a line each.
         const body = fs.readFileSync(parts[1]!, "utf8").split("\n");
         const lastRecord = body.length - 3;

@@ -2,12 +2,12 @@
 // worker threads themselves (their entry is fleet-worker.ts).
 
 import * as os from "node:os";
-import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 
 import { Mode } from "../../../lib/modes";
 import { Tenant } from "../../../stacks/config/tenant";
 import { planSlice, PlanSliceInput, PlanSliceResult } from "./fleet-slice";
+import { startModuleWorker } from "./ts-worker";
 import { StackOutputsSnapshot } from "./mocks";
 
 /**
@@ -108,10 +108,7 @@ export async function planClaimedChunks(work: ChunkWork, report: (message: Chunk
  * through tsx's require hook, whatever the parent runs under (tsx, vitest, plain node).
  */
 export function startChunkWorker(report: (message: ChunkMessage) => void): { worker: Worker; start(work: ChunkWork): void; finished: Promise<void> } {
-    const extension = path.extname(__filename);
-    const entry = path.join(__dirname, `fleet-worker${extension}`);
-    const bootstrap = `${extension === ".ts" ? 'require("tsx/cjs/api").register();\n' : ""}require(${JSON.stringify(entry)});`;
-    const worker = new Worker(bootstrap, { eval: true, execArgv: [] });
+    const worker = startModuleWorker(__dirname, "fleet-worker", __filename);
     const finished = new Promise<void>((resolve, reject) => {
         worker.on("message", (message: ChunkMessage) => {
             report(message);

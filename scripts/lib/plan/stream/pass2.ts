@@ -7,7 +7,6 @@
 
 import * as fs from "node:fs";
 import * as os from "node:os";
-import * as path from "node:path";
 import { MessageChannel, MessagePort, Worker } from "node:worker_threads";
 
 import { evaluate, FLEET_RULES, sortViolations } from "../../../../policy/rules";
@@ -22,7 +21,8 @@ import { CostSummary, hasSection, renderSection } from "../markdown";
 import { renderTenant } from "../summary";
 import { forEachLine, stackText } from "./document";
 import { parseRecordLine, ReadRecord } from "./record";
-import { ShardError } from "./shard";
+import { parseShardRecordLine, ShardError } from "./shard";
+import { startModuleWorker } from "../ts-worker";
 
 /** A stack of a diffed plan without its resources: what the readable diff and the comments' table read. */
 export type DiffedSlim = TenantPlan & { readonly diff: StackDiffEntry["diff"] };
@@ -173,9 +173,10 @@ export function emitRun(run: LineRun, context: StackEmitContext, today: Date): E
             }
             let record: ReadRecord;
             try {
-                record = parseRecordLine(text.endsWith(",") ? text.slice(0, -1) : text);
-            } catch {
-                throw new RecordLineError(`${run.file}:${line}: a stack record that is not valid JSON (a truncated or edited shard document)`);
+                record = parseShardRecordLine(run.file, line, text);
+            } catch (error) {
+                // Sent back from the worker as what it is (a refusal of the document, exit 2).
+                throw error instanceof ShardError ? new RecordLineError(error.message) : error;
             }
             line += 1;
             emitted.push(emitStack(record, context, today));
@@ -338,11 +339,8 @@ export function spillRuns(file: string, bytes: number): LineRun[] {
  * 10,000 tenants from 0.68 to 1.44 GiB of RSS; see workerLimits).
  */
 export function startRunWorker(context: StackEmitContext): Worker {
-    const extension = path.extname(__filename);
-    const entry = path.join(__dirname, `pass2-worker${extension}`);
-    const bootstrap = `${extension === ".ts" ? 'require("tsx/cjs/api").register();\n' : ""}require(${JSON.stringify(entry)});`;
     const factsMiB = Math.ceil(JSON.stringify(context.fleet).length / 2 ** 20);
-    return new Worker(bootstrap, { eval: true, execArgv: [], resourceLimits: workerLimits(factsMiB) });
+    return startModuleWorker(__dirname, "pass2-worker", __filename, { resourceLimits: workerLimits(factsMiB) });
 }
 
 /**

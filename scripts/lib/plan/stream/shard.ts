@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 
 import { BlockWriter, forEachLine } from "./document";
 import { LineRun } from "./pass2";
-import { parseRecordLine } from "./record";
+import { parseRecordLine, ReadRecord } from "./record";
 import { PassResult, RecordSource } from "./run";
 
 export const SHARD_FORMAT = "tenant-platform/plan-shard@1";
@@ -196,9 +196,35 @@ export function shardRuns(file: string, header: ShardHeader, bytes: number): Lin
     return runs;
 }
 
+/**
+ * One stack line of a shard document's body (line `line` of `file`): its record, or a ShardError
+ * naming the file and line when it is not one (a truncated or edited document).
+ */
+export function parseShardRecordLine(file: string, line: number, text: string): ReadRecord {
+    let record: ReadRecord;
+    try {
+        record = parseRecordLine(text.endsWith(",") ? text.slice(0, -1) : text);
+    } catch {
+        throw new ShardError(`${file}:${line}: a stack record that is not valid JSON (a truncated or edited shard document)`);
+    }
+    const stack = (record as Partial<ReadRecord> | null)?.stack;
+    if (
+        typeof stack !== "object" ||
+        stack === null ||
+        typeof stack.tenant !== "string" ||
+        !Array.isArray(stack.resources) ||
+        !Array.isArray(record.violations) ||
+        typeof record.cost !== "object" ||
+        record.cost === null
+    ) {
+        throw new ShardError(`${file}:${line}: not a stack record (it needs stack.tenant, stack.resources, violations and cost; an edited shard document)`);
+    }
+    return record;
+}
+
 /** The records of a shard document, checked against its header's count (a truncated file is refused). */
 export function shardSource(file: string, header: ShardHeader): RecordSource {
-    const source = (each: (record: ReturnType<typeof parseRecordLine>) => void): void => {
+    const source = (each: (record: ReadRecord) => void): void => {
         let line = 0;
         let stacks = 0;
         let ended = false;
@@ -215,13 +241,7 @@ export function shardSource(file: string, header: ShardHeader): RecordSource {
                 return;
             }
             stacks += 1;
-            let record: ReturnType<typeof parseRecordLine>;
-            try {
-                record = parseRecordLine(text.endsWith(",") ? text.slice(0, -1) : text);
-            } catch {
-                throw new ShardError(`${file}:${line}: a stack record that is not valid JSON (a truncated or edited shard document)`);
-            }
-            each(record);
+            each(parseShardRecordLine(file, line, text));
         });
         if (!ended || stacks !== header.stacks) {
             throw new ShardError(`${file}: ${stacks} stack(s) where its header says ${header.stacks}${ended ? "" : ", and no end"}: a truncated shard document`);
