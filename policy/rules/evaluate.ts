@@ -1,15 +1,14 @@
 // Runs rules over a stack and turns their findings into violations, in a stable order (plans are
 // diffed and compared byte for byte).
 
+import { ofType } from "./graph";
 import { Finding, PolicySettings, PolicyStack, Rule, Violation } from "./types";
 
 export function findingsOf(rule: Rule, stack: PolicyStack, settings: PolicySettings): Finding[] {
     if (rule.kind === "stack") {
         return rule.validate(stack, settings);
     }
-    return stack.resources
-        .filter((resource) => rule.resourceTypes.includes(resource.type))
-        .flatMap((resource) => rule.validate(resource, stack, settings).map((message) => ({ resource: resource.name, message })));
+    return ofType(stack, ...rule.resourceTypes).flatMap((resource) => rule.validate(resource, stack, settings).map((message) => ({ resource: resource.name, message })));
 }
 
 export function evaluate(stack: PolicyStack, settings: PolicySettings, rules: readonly Rule[]): Violation[] {

@@ -4,7 +4,36 @@
 import { containsCidr, parseCidr } from "../../lib/ipv4";
 import { PolicyResource, PolicyStack, StackKind } from "./types";
 
-export function ofType(stack: PolicyStack, ...types: string[]): PolicyResource[] {
+/**
+ * A stack's resources of each type, in the stack's order: built once per stack (keyed by its
+ * resources array, which nothing changes once a stack is built) because the rules ask for a type
+ * hundreds of times per stack, each time a scan of the whole stack.
+ */
+const byType = new WeakMap<readonly PolicyResource[], ReadonlyMap<string, readonly PolicyResource[]>>();
+
+function typeIndex(stack: PolicyStack): ReadonlyMap<string, readonly PolicyResource[]> {
+    let index = byType.get(stack.resources);
+    if (index === undefined) {
+        const built = new Map<string, PolicyResource[]>();
+        for (const resource of stack.resources) {
+            const list = built.get(resource.type);
+            if (list === undefined) {
+                built.set(resource.type, [resource]);
+            } else {
+                list.push(resource);
+            }
+        }
+        index = built;
+        byType.set(stack.resources, index);
+    }
+    return index;
+}
+
+/** The stack's resources of these types, in the stack's order (a new array: the caller's to change). */
+export function ofType(stack: PolicyStack, ...types: readonly string[]): PolicyResource[] {
+    if (types.length === 1) {
+        return typeIndex(stack).get(types[0]!)?.slice() ?? [];
+    }
     return stack.resources.filter((resource) => types.includes(resource.type));
 }
 

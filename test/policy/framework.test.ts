@@ -14,8 +14,9 @@ import { crossGuardPolicies, kindFromProvider } from "../../policy/pack";
 import { FIXTURE_TENANTS } from "../fixtures/fleet";
 import { RULES } from "../../policy/rules";
 import { evaluate } from "../../policy/rules/evaluate";
+import { ofType } from "../../policy/rules/graph";
 import { settingsFor, stackFromPlan } from "../../policy/rules/from-plan";
-import { Rule } from "../../policy/rules/types";
+import { PolicyResource, PolicyStack, Rule } from "../../policy/rules/types";
 import { planExitCode, withViolations } from "../../scripts/lib/plan/policy";
 import { main, readPlanDocument, renderViolations } from "../../scripts/policy";
 import { runCli } from "../cli-harness";
@@ -105,6 +106,24 @@ describe("evaluate", () => {
         expect(settingsFor(DOCUMENT.tenants[0]!, DOCUMENT).otherTenants).toBe(settingsFor(DOCUMENT.tenants[1]!, DOCUMENT).otherTenants);
         expect(settingsFor(DOCUMENT.tenants[2]!, DOCUMENT).otherTenants).toEqual([]);
         expect(stackFromPlan({ ...acme, mode: "nonsense" }).kind).toBeUndefined();
+    });
+
+    it("GIVEN a stack WHEN the rules ask for its resources of a type THEN they get them in the stack's order, in an array of their own", () => {
+        const resource = (type: string, name: string): PolicyResource => ({ type, name, id: `${name}-id`, parent: null, props: {}, protect: false, retainOnDelete: false });
+        const stack: PolicyStack = {
+            stack: "acme",
+            kind: "cloud",
+            resources: [resource("aws:s3/bucket:Bucket", "b1"), resource("aws:kms/key:Key", "k1"), resource("aws:s3/bucket:Bucket", "b2"), resource("aws:kms/key:Key", "k2")],
+        };
+        const buckets = ofType(stack, "aws:s3/bucket:Bucket");
+        expect(buckets.map((found) => found.name)).toEqual(["b1", "b2"]);
+        // A rule that sorts or empties what it was given changes nothing for the next rule.
+        buckets.reverse().pop();
+        expect(ofType(stack, "aws:s3/bucket:Bucket").map((found) => found.name)).toEqual(["b1", "b2"]);
+        expect(ofType(stack, "aws:kms/key:Key", "aws:s3/bucket:Bucket").map((found) => found.name)).toEqual(["b1", "k1", "b2", "k2"]);
+        expect(ofType(stack, "aws:ec2/vpc:Vpc")).toEqual([]);
+        // Another stack (another resources array) is indexed on its own.
+        expect(ofType({ ...stack, resources: stack.resources.slice(1) }, "aws:s3/bucket:Bucket").map((found) => found.name)).toEqual(["b2"]);
     });
 
     it("GIVEN the violations WHEN rendered THEN each stack and each violation is one line, with totals", () => {

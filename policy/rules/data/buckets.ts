@@ -1,6 +1,7 @@
 // How the S3 rules find a bucket's configuration: aws v7 keeps it in separate resources that name
 // the bucket by `bucket` (the bucket's name, which is also its id).
 
+import { wildcardMatches } from "../../../lib/wildcard";
 import { ofType } from "../graph";
 import { Finding, PolicyResource, PolicyStack } from "../types";
 
@@ -41,19 +42,8 @@ export function bucketArn(name: string): string {
 
 /** Whether an IAM pattern (`*` any run of characters, `?` one character) matches `text`. */
 export function globMatches(pattern: string, text: string): boolean {
-    let regex = globs.get(pattern);
-    if (regex === undefined) {
-        const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-        regex = new RegExp(`^${source}$`);
-        // The patterns are a stack's few lifecycle and replication prefixes: compiled once each.
-        if (globs.size < 10_000) {
-            globs.set(pattern, regex);
-        }
-    }
-    return regex.test(text);
+    return wildcardMatches(pattern, text, { questionMark: true });
 }
-
-const globs = new Map<string, RegExp>();
 
 /**
  * The findings of one kind of bucket configuration over a stack:

@@ -1,6 +1,7 @@
 // How the operations rules read a stack's backups: its region, its plans' rules against the
 // promise (lib/promises/backup-schedule.ts), and which data its selections cover.
 
+import { wildcardMatches } from "../../../lib/wildcard";
 import { BackupRule, BackupTarget } from "../../../lib/promises/backup-schedule";
 import { byRef, ofType, tagsOf } from "../graph";
 import { PolicyResource, PolicyStack } from "../types";
@@ -141,11 +142,6 @@ export function dataOf(stack: PolicyStack, target: BackupTarget): PolicyResource
     }
 }
 
-function globMatches(pattern: string, value: string): boolean {
-    const regex = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
-    return regex.test(value);
-}
-
 /**
  * Whether a selection's `resources` (or `notResources`) entry names the resource: its `arn` where
  * known; else the ARN's resource part from what the resource holds (a bucket's name, an instance's
@@ -162,7 +158,7 @@ export function entryNames(entry: unknown, resource: PolicyResource): boolean {
     }
     const arn = resource.props.arn;
     if (typeof arn === "string" && arn !== "") {
-        return entry.includes("*") ? globMatches(entry, arn) : entry === arn;
+        return entry.includes("*") ? wildcardMatches(entry, arn) : entry === arn;
     }
     const parts = /^arn:[^:]+:([^:]+):[^:]*:[^:]*:(.*)$/.exec(entry);
     if (!parts) {
