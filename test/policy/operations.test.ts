@@ -851,6 +851,17 @@ describe("tenant-isolation-markers", () => {
         ]);
     });
 
+    it("GIVEN a fleet that declares a host without a dot WHEN a script names it THEN it is still found (only dotted tokens are looked up where every host has a dot)", () => {
+        const settings: PolicySettings = { ...SETTINGS, hosts: { baseDomain: "itm.example.net", tenants: [{ tenant: "globex", host: "globex-intranet" }, { tenant: "initech", host: "initech.itm.example.net" }] } };
+        const stack = withProps(dataStack(), "acme-network-flow-log", (props) => {
+            props.description = "curl http://GLOBEX-INTRANET/login; curl https://initech.itm.example.net/";
+        });
+        expect(findings(disallowOtherTenantMarkers, stack, settings)).toEqual([
+            { resource: "acme-network-flow-log", message: 'description mentions tenant "globex" (its host name GLOBEX-INTRANET)' },
+            { resource: "acme-network-flow-log", message: 'description mentions tenant "initech" (its host name initech.itm.example.net)' },
+        ]);
+    });
+
     it("GIVEN a value two tenants list as their marker WHEN checked THEN it identifies neither", () => {
         const settings: PolicySettings = { ...SETTINGS, otherTenants: [...SETTINGS.otherTenants, { tenant: "initech", markers: ["vpc-0b7c3d2e1f4a5b6c7"] }] };
         const stack = withProps(dataStack(), "acme-network-flow-log", (props) => {

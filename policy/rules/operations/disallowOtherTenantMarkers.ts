@@ -76,17 +76,24 @@ function indexOf(tenants: PolicySettings["otherTenants"]): FleetIndex {
 }
 
 /** Who declares a host: the tenants of each host name, in the fleet's order, built once per fleet. */
-const hostOwners = new WeakMap<object, ReadonlyMap<string, readonly string[]>>();
+const hostOwners = new WeakMap<object, { readonly byHost: ReadonlyMap<string, readonly string[]>; readonly dotless: boolean }>();
+
+/** Other tenants' host names, as the isolation rule looks them up. */
+interface HostLookup {
+    get(host: string): string | undefined;
+    /** Whether a declared host has no dot (none should: then every token is looked up, not only dotted ones). */
+    readonly dotless: boolean;
+}
 
 /**
  * Hosts of other tenants, by host (a host two tenants declare is the host rule's to report): the
  * last other tenant declaring it, none where the stack declares it too. One index per fleet, not one
  * per stack (a fleet of N stacks would otherwise cost N^2).
  */
-function hostIndex(settings: PolicySettings, self: string): { get(host: string): string | undefined } {
+function hostIndex(settings: PolicySettings, self: string): HostLookup {
     const declared = settings.hosts;
     if (declared === undefined) {
-        return { get: () => undefined };
+        return { get: () => undefined, dotless: false };
     }
     let owners = hostOwners.get(declared);
     if (!owners) {
@@ -95,15 +102,16 @@ function hostIndex(settings: PolicySettings, self: string): { get(host: string):
             const key = host.toLowerCase();
             byHost.set(key, [...(byHost.get(key) ?? []), tenant]);
         }
-        owners = byHost;
+        owners = { byHost, dotless: [...byHost.keys()].some((host) => !host.includes(".")) };
         hostOwners.set(declared, owners);
     }
-    const index = owners;
+    const { byHost, dotless } = owners;
     return {
         get(host) {
-            const tenants = index.get(host);
+            const tenants = byHost.get(host);
             return tenants === undefined || tenants.includes(self) ? undefined : tenants[tenants.length - 1];
         },
+        dotless,
     };
 }
 
@@ -153,7 +161,7 @@ class Reader {
 
     constructor(
         private readonly index: FleetIndex,
-        private readonly hosts: { get(host: string): string | undefined },
+        private readonly hosts: HostLookup,
         private readonly self: string,
     ) {}
 
@@ -185,6 +193,22 @@ class Reader {
         }
     }
 
+    /** A whole value, one of its tokens or a CIDR in it: another tenant's marker or host name? */
+    private readToken(candidate: string, path: string): void {
+        const marker = this.index.markers.get(candidate);
+        if (marker !== undefined) {
+            this.add(path, marker, `its marker ${candidate}`);
+        }
+        // A host name has a dot: a token without one is none of the fleet's (unless the fleet declares such a host).
+        if (this.hosts.dotless || candidate.includes(".")) {
+            const lower = candidate.toLowerCase();
+            const host = this.hosts.get(lower.endsWith(".") ? lower.slice(0, -1) : lower);
+            if (host !== undefined) {
+                this.add(path, host, `its host name ${candidate}`);
+            }
+        }
+    }
+
     private readString(text: string, path: string, kind: Kind): void {
         const trimmed = text.trim();
         if ((trimmed.startsWith("{") && trimmed.endsWith("}")) || (trimmed.startsWith("[") && trimmed.endsWith("]"))) {
@@ -200,15 +224,14 @@ class Reader {
                 return;
             }
         }
-        for (const candidate of [text, ...text.split(TOKEN_SEPARATORS), ...(text.match(CIDRS) ?? [])]) {
-            const marker = this.index.markers.get(candidate);
-            if (marker !== undefined) {
-                this.add(path, marker, `its marker ${candidate}`);
-            }
-            const lower = candidate.toLowerCase();
-            const host = this.hosts.get(lower.endsWith(".") ? lower.slice(0, -1) : lower);
-            if (host !== undefined) {
-                this.add(path, host, `its host name ${candidate}`);
+        this.readToken(text, path);
+        for (const token of text.split(TOKEN_SEPARATORS)) {
+            this.readToken(token, path);
+        }
+        // A CIDR holds a slash (most texts do not).
+        if (text.includes("/")) {
+            for (const cidr of text.match(CIDRS) ?? []) {
+                this.readToken(cidr, path);
             }
         }
         // TENANT_PREFIXES matches only where the text holds "tenants/" (most texts do not).
