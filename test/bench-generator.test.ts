@@ -11,7 +11,7 @@ import { generateFleet, networkAllocator, platformDirOf, prng, publicAddress, wr
 import { loadPlatformFleet } from "../stacks/config/platform-file";
 import { canonicalJson } from "../scripts/lib/plan/engine";
 import { planFleet, PlanDocument } from "../scripts/lib/plan/fleet";
-import { chunkByWeight, PLAN_WEIGHT } from "../scripts/lib/plan/fleet-threads";
+import { CACHE_READ_SPEEDUP, ChunkMessage, chunkByWeight, chunkWeightOf, PLAN_WEIGHT, planClaimedChunks } from "../scripts/lib/plan/fleet-threads";
 import { parseAddress, specialPurposeRange } from "../lib/ipv4";
 import { MODE_TRAITS } from "../lib/modes";
 import { Tenant } from "../stacks/config/tenant";
@@ -81,6 +81,29 @@ describe("chunks the plan threads claim", () => {
             expect(weight(chunk.slice(0, -1))).toBeLessThan(1000);
         }
         expect(weight(chunks.at(-1)!)).toBeGreaterThan(0);
+    });
+
+    it("GIVEN tenants read from the plan cache WHEN chunked THEN they weigh a fraction of planned ones, so a chunk holds about as much work, not a thousand tenants", () => {
+        for (const mode of MODES) {
+            expect(chunkWeightOf(mode, false)).toBe(PLAN_WEIGHT[mode]);
+            expect(chunkWeightOf(mode, true)).toBe(Math.ceil(PLAN_WEIGHT[mode] / CACHE_READ_SPEEDUP));
+            expect(chunkWeightOf(mode, true)).toBeGreaterThanOrEqual(1);
+        }
+        const cached = chunkByWeight(tenants, 1000, (tenant) => chunkWeightOf(tenant.mode, true));
+        const planned = chunkByWeight(tenants, 1000);
+        expect(cached.flat()).toEqual(tenants);
+        // About CACHE_READ_SPEEDUP times fewer chunks, each of about CACHE_READ_SPEEDUP times more tenants.
+        expect(cached.length).toBeGreaterThan(1);
+        expect(Math.max(...cached.map((chunk) => chunk.length))).toBeLessThan(tenants.length / 2);
+        expect(planned.length / cached.length).toBeGreaterThan(CACHE_READ_SPEEDUP / 2);
+    });
+
+    it("GIVEN chunks that never wait on anything WHEN a thread plans them THEN the event loop turns between chunks (the other threads' messages get in)", async () => {
+        const events: string[] = [];
+        const work = { chunks: [[], [], []], config: {}, stackOutputs: [], claims: new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT), patchInternals: false };
+        setImmediate(() => events.push("message"));
+        await planClaimedChunks(work, (message: ChunkMessage) => events.push("chunk" in message ? `chunk ${message.chunk}` : "done"));
+        expect(events).toEqual(["chunk 0", "message", "chunk 1", "chunk 2", "done"]);
     });
 
     it("GIVEN no tenant or one heavier than the weight WHEN chunked THEN there is no chunk, or one of its own", () => {

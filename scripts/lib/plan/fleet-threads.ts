@@ -24,6 +24,24 @@ export const PLAN_WEIGHT: Readonly<Record<Mode, number>> = {
 };
 
 /**
+ * How much cheaper a tenant read from the plan cache is than one planned: its stacks' JSON parsed,
+ * judged by the stack rules and costed, against the program run under Pulumi's runtime. Measured on
+ * the bench fleet (10,000 tenants, 2 threads): pass 1 took about 20 s from the cache and 145-165 s
+ * planned, so about 8 times.
+ */
+export const CACHE_READ_SPEEDUP = 8;
+
+/**
+ * The weight of a tenant in a chunk: what planning it costs, or reading it from the plan cache.
+ * Weighed as 1 each, cached tenants made chunks of a thousand tenants (12 for 10,000), which a
+ * thread read seconds on end, holding their records, without letting the other thread's in: the
+ * 10,000-tenant incremental plan peaked at 2.0 GiB.
+ */
+export function chunkWeightOf(mode: Mode, cached: boolean): number {
+    return cached ? Math.ceil(PLAN_WEIGHT[mode] / CACHE_READ_SPEEDUP) : PLAN_WEIGHT[mode];
+}
+
+/**
  * A thread pays about 2 s loading the program before it plans anything, the cost of planning some
  * 5,000 resources; below that a thread of its own does not pay for itself.
  */
@@ -86,7 +104,10 @@ export type ChunkMessage =
 
 /**
  * Claims chunks until none is left, planning each and handing it to `report`; stops at the first
- * defect (reported with its chunk), as one thread planning in order would.
+ * defect (reported with its chunk), as one thread planning in order would. Between chunks it lets
+ * the event loop turn: on the thread that writes the plan, the other threads' chunks arrive as
+ * messages, and a chunk read from the plan cache never waits on anything that would let them in,
+ * so without the turn they queued until this thread ran out of chunks.
  */
 export async function planClaimedChunks(work: ChunkWork, report: (message: ChunkMessage) => void): Promise<void> {
     const claims = new Int32Array(work.claims);
@@ -97,6 +118,7 @@ export async function planClaimedChunks(work: ChunkWork, report: (message: Chunk
             report({ chunk, failure: { message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined } });
             break;
         }
+        await new Promise<void>((resolve) => setImmediate(resolve));
     }
     report({ done: true });
 }

@@ -18,7 +18,7 @@ import { platformProgram, platformRecoveryProgram } from "../../../stacks";
 import { platformRecoveryStackName } from "../../../stacks/platform-recovery";
 import { planStack, PlannedResource, qualifiedStackName } from "./engine";
 import { PlanSliceResult, secretKeys, SliceCache } from "./fleet-slice";
-import { CHUNK_WEIGHT, chunkByWeight, ChunkMessage, ChunkWork, PLAN_WEIGHT, planClaimedChunks, planThreads, startChunkWorker } from "./fleet-threads";
+import { CHUNK_WEIGHT, chunkByWeight, ChunkMessage, ChunkWork, chunkWeightOf, PLAN_WEIGHT, planClaimedChunks, planThreads, startChunkWorker } from "./fleet-threads";
 import { cacheScope, entryKey, hasEntry } from "./stream/cache";
 import { canonicalJson } from "./engine";
 import { pulumiInternalsSupported } from "./pulumi-internals";
@@ -372,7 +372,7 @@ export async function planFleetStacks(options: FleetStacksOptions, emit: (item: 
         cache = cacheOf(stackOutputs);
         if (cache) {
             const hits = new Set(cache.hits);
-            chunks = chunkByWeight(ordered, CHUNK_WEIGHT, (tenant) => (hits.has(tenant.id) ? 1 : PLAN_WEIGHT[tenant.mode]));
+            chunks = chunkByWeight(ordered, CHUNK_WEIGHT, (tenant) => chunkWeightOf(tenant.mode, hits.has(tenant.id)));
             outcomes.length = 0;
             outcomes.push(...chunks.map(() => undefined));
         }
