@@ -1,11 +1,18 @@
-// The offline plan's lazy resource properties and plain-first serialization
+// The offline plan's lazy resource properties, plain-first serialization and direct dependency URNs
 // (scripts/lib/plan/pulumi-internals.ts): each compared with the @pulumi/pulumi function it stands
 // in for, on the same inputs, so that what a program observes is the same.
 
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 
-import { lazyTransferProperties, plainFirstSerialization, withPulumiInternalsPatched } from "../scripts/lib/plan/pulumi-internals";
+import {
+    directDependencyUrns,
+    lazyTransferProperties,
+    noDependenciesAtOnce,
+    plainFirstSerialization,
+    resourceKinds,
+    withPulumiInternalsPatched,
+} from "../scripts/lib/plan/pulumi-internals";
 
 type Resolver = (value: unknown, isKnown: boolean, isSecret: boolean, deps?: unknown[], error?: unknown) => void;
 type Transfer = (onto: object, label: string, props: Record<string, unknown>) => Record<string, Resolver>;
@@ -19,6 +26,11 @@ const rpc = require("@pulumi/pulumi/runtime/rpc") as {
 const { Output } = require("@pulumi/pulumi/output") as { Output: ConstructorParameters<typeof Object>[0] };
 const { isGrpcError } = require("@pulumi/pulumi/errors") as { isGrpcError: (error: unknown) => boolean };
 const settings = require("@pulumi/pulumi/runtime/settings") as { excessiveDebugOutput: boolean };
+type ReferencedUrns = (resources: Iterable<unknown> | undefined, exclude: ReadonlySet<unknown>) => Promise<Set<string>>;
+const dependsOn = require("@pulumi/pulumi/runtime/dependsOn") as {
+    getAllTransitivelyReferencedResourceURNs: ReferencedUrns;
+    gatherExplicitDependencies: (dependsOn: unknown) => Promise<unknown[]>;
+};
 
 /** Counts the Outputs made, each an @pulumi/pulumi Output. */
 function countingOutput(): { made: () => number; Output: never } {
@@ -159,5 +171,78 @@ describe("plainFirstSerialization", () => {
             expect(await rpc.serializeProperties("label", { a: [undefined], b: undefined })).toEqual({ a: [null] });
         });
         expect([rpc.transferProperties, rpc.serializeProperties, rpc.serializeResourceProperties]).toEqual(originals);
+    });
+});
+
+describe("directDependencyUrns", () => {
+    // Resources as runtime/dependsOn.js sees them: the members Pulumi's isInstance tests read, a URN
+    // Output, and for a component its children once constructed.
+    const custom = (name: string): object => ({ __pulumiResource: true, __pulumiCustomResource: true, urn: pulumi.output(`urn:${name}`) });
+    const component = (name: string, children: object[], remote = false): object => ({
+        __pulumiResource: true,
+        __pulumiComponentResource: true,
+        ...(remote ? { __remote: true } : {}),
+        __data: Promise.resolve({}),
+        __childResources: new Set(children),
+        urn: pulumi.output(`urn:${name}`),
+    });
+    // Its URN as the walk reads it (`urn.promise()`): an Output of a rejected promise would also reject its other promises, unhandled.
+    const failing = (): object => ({ __pulumiResource: true, __pulumiCustomResource: true, urn: { promise: () => Promise.reject(new Error("no urn")) } });
+    const [a, b, c] = [custom("a"), custom("b"), custom("c")];
+    const neither = { __pulumiResource: true, urn: pulumi.output("urn:neither") };
+    const cases: [string, () => [Iterable<unknown> | undefined, Set<unknown>]][] = [
+        ["nothing", () => [new Set(), new Set()]],
+        ["no collection at all", () => [undefined, new Set()]],
+        ["custom resources", () => [new Set([b, a, c]), new Set()]],
+        ["a list with a resource twice", () => [[a, b, a], new Set()]],
+        ["the registering resource among them (excluded)", () => [new Set([a, b]), new Set([a])]],
+        ["a resource neither custom nor a component", () => [new Set([neither, a]), new Set()]],
+        ["a component parenting custom resources and another component", () => [new Set([a, component("k", [b, component("k2", [c])])]), new Set()]],
+        ["a remote component", () => [new Set([component("r", [a], true)]), new Set()]],
+        ["a resource whose URN fails", () => [new Set([a, failing()]), new Set()]],
+    ];
+    const direct = directDependencyUrns(dependsOn.getAllTransitivelyReferencedResourceURNs, resourceKinds(require("node:path").dirname(require.resolve("@pulumi/pulumi/package.json"))));
+    const outcome = (urns: Promise<Set<string>>): Promise<unknown> => urns.then((set) => ({ urns: [...set] }), (error: Error) => ({ error: error.message }));
+
+    it.each(cases)("GIVEN %s WHEN their URNs are gathered THEN the same URNs in the same order, or the same error, as Pulumi's walk", async (_, input) => {
+        const [resources, exclude] = input();
+        const ours = await outcome(direct(resources, exclude));
+        expect(ours).toEqual(await outcome(dependsOn.getAllTransitivelyReferencedResourceURNs(resources, exclude)));
+    });
+
+    it("GIVEN custom resources only WHEN gathered THEN Pulumi's walk is not called; with a component it is", async () => {
+        let walked = 0;
+        const counted = directDependencyUrns((resources, exclude) => {
+            walked += 1;
+            return dependsOn.getAllTransitivelyReferencedResourceURNs(resources, exclude);
+        }, resourceKinds(require("node:path").dirname(require.resolve("@pulumi/pulumi/package.json"))));
+        expect([...(await counted(new Set([a, b]), new Set()))]).toEqual(["urn:a", "urn:b"]);
+        expect(walked).toBe(0);
+        expect([...(await counted(new Set([component("k", [c])]), new Set()))]).toEqual(["urn:c"]);
+        expect(walked).toBe(1);
+    });
+
+    it("GIVEN no dependsOn WHEN gathered THEN an empty list without Pulumi's function; with one, Pulumi's answer", async () => {
+        const calls: unknown[] = [];
+        const gather = noDependenciesAtOnce(async (value) => {
+            calls.push(value);
+            return dependsOn.gatherExplicitDependencies(value);
+        });
+        for (const none of [undefined, null, false, 0, ""]) {
+            expect(await gather(none)).toEqual(await dependsOn.gatherExplicitDependencies(none));
+        }
+        expect(calls).toEqual([]);
+        expect(await gather([a, Promise.resolve(b)])).toEqual([a, b]);
+        expect(calls).toHaveLength(1);
+    });
+
+    it("GIVEN the patched window WHEN it is open THEN dependsOn's functions are swapped, and restored after", async () => {
+        const originals = [dependsOn.getAllTransitivelyReferencedResourceURNs, dependsOn.gatherExplicitDependencies];
+        await withPulumiInternalsPatched(async () => {
+            expect(dependsOn.getAllTransitivelyReferencedResourceURNs).not.toBe(originals[0]);
+            expect(dependsOn.gatherExplicitDependencies).not.toBe(originals[1]);
+            expect([...(await dependsOn.getAllTransitivelyReferencedResourceURNs(new Set([a]), new Set()))]).toEqual(["urn:a"]);
+        });
+        expect([dependsOn.getAllTransitivelyReferencedResourceURNs, dependsOn.gatherExplicitDependencies]).toEqual(originals);
     });
 });
