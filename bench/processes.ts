@@ -13,7 +13,7 @@ import { platformDirOf } from "./generate";
 import { MeasurementError } from "./measurement-error";
 import { projectCopy } from "./project-copy";
 import { round, row, Run, Task } from "./table";
-import type { ChildReport } from "./tasks";
+import { ChildReport, fileDigest } from "./tasks";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -150,29 +150,50 @@ export function checkCached(n: number, report: Pick<ChildReport, "cached" | "ten
  * --out FILE`) at once, then one merging them (`plan merge`). The figure: from the first shard's
  * start to the last one's end (each timed from after its imports and fleet, as every task), plus
  * the merge; the merged JSON is checked against the plan's (`planDigest`).
+ *
+ * Then each shard alone, one after another, as each would run on a runner of its own in the
+ * workflow's matrix (a runner like this machine: GitHub's standard Linux runners have 2 cores):
+ * the matrix's critical path is its slowest shard plus the merge, given in the note. Each shard
+ * document planned alone must be the one planned together, byte for byte.
  */
 export async function measureShard4(n: number, dir: string, options: MeasureOptions, planDigest: string): Promise<Run> {
     const runs: { run: Run }[] = [];
     for (let i = 0; i < options.repeat; i++) {
         const run = await withWork(options, "shard4", async (work) => {
             const outsideStart = performance.now();
-            const shards = await Promise.all([1, 2, 3, 4].map((index) => startChild("shard", n, dir, work, options, ["--shard", `${index}/4`])));
+            const shards = await Promise.all(SHARDS.map((index) => startChild("shard", n, dir, work, options, ["--shard", `${index}/4`])));
             const merged = runChild("merge", n, dir, work, options);
             const outside = (performance.now() - outsideStart) / 1000;
             checkMerged(n, merged.digest, planDigest);
+            const alone = await withWork(options, "shard-alone", (own) => SHARDS.map((index) => shardAlone(n, dir, own, work, index, options)));
             const spans = shards.map((shard) => shard.span!);
             const together = (Math.max(...spans.map((span) => span[1])) - Math.min(...spans.map((span) => span[0]))) / 1000;
             const peaks = shards.map((shard) => shard.peakRssMiB);
+            const slowestAlone = Math.max(...alone.map((shard) => shard.seconds));
             const note =
                 `shards ${together.toFixed(2)} s together (slowest ${Math.max(...shards.map((shard) => shard.seconds)).toFixed(2)} s), merge ${merged.seconds.toFixed(2)} s (${merged.note ?? ""}); ` +
                 `peak RSS of the shards ${peaks.map((peak) => peak.toFixed(0)).join(" / ")} MiB (${peaks.reduce((a, b) => a + b, 0).toFixed(0)} together), of the merge ${merged.peakRssMiB.toFixed(0)} MiB; ` +
-                `${outside.toFixed(2)} s from outside (the 5 processes' start-up included); merged JSON byte-identical to the plan's (sha256 ${planDigest.slice(0, 12)})`;
+                `${outside.toFixed(2)} s from outside (the 5 processes' start-up included); ` +
+                `each shard alone (as on a runner of its own) ${alone.map((shard) => shard.seconds.toFixed(2)).join(" / ")} s, so on 4 runners ${(slowestAlone + merged.seconds).toFixed(2)} s with the merge (start-up, checkout and install not included); ` +
+                `merged JSON byte-identical to the plan's (sha256 ${planDigest.slice(0, 12)})`;
             return row("shard4", n, together + merged.seconds, merged.resources, Math.max(...peaks, merged.peakRssMiB), note);
         });
         logRun(run);
         runs.push({ run });
     }
     return fastest(runs).run;
+}
+
+const SHARDS = [1, 2, 3, 4] as const;
+
+/** One shard planned alone in `work`; its document must be the one planned with the others in `together`. */
+function shardAlone(n: number, dir: string, work: string, together: string, index: number, options: MeasureOptions): ChildReport {
+    const report = runChild("shard", n, dir, work, options, ["--shard", `${index}/4`]);
+    const document = `shard-${index}.json`;
+    if (fileDigest(path.join(work, document)) !== fileDigest(path.join(together, document))) {
+        throw new MeasurementError(`shard ${index}/4 of ${n} tenant(s) planned alone wrote another document than planned with the others: the shards are not deterministic`);
+    }
+    return report;
 }
 
 /** The tenant file the incremental task changes: the first by name (its company line). */

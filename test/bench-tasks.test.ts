@@ -72,6 +72,11 @@ describe(`npm run bench at ${N} tenants`, () => {
         expect(shard4.note).toMatch(/^shards \d+\.\d\d s together \(slowest \d+\.\d\d s\), merge \d+\.\d\d s \(4 shards, \d+ stacks, /);
         expect(shard4.note).toMatch(/peak RSS of the shards \d+ \/ \d+ \/ \d+ \/ \d+ MiB/);
         expect(shard4.note).toMatch(/merged JSON byte-identical to the plan's \(sha256 [0-9a-f]{12}\)$/);
+        // Each shard again alone (its document the same as planned together), the 4-runner matrix's critical path beside it.
+        const alone = /each shard alone \(as on a runner of its own\) (\d+\.\d\d) \/ (\d+\.\d\d) \/ (\d+\.\d\d) \/ (\d+\.\d\d) s, so on 4 runners (\d+\.\d\d) s with the merge/.exec(shard4.note ?? "");
+        expect(alone).not.toBeNull();
+        const merge = Number(/merge (\d+\.\d\d) s/.exec(shard4.note ?? "")![1]);
+        expect(Number(alone![5])).toBeCloseTo(Math.max(...alone!.slice(1, 5).map(Number)) + merge, 1);
     });
 
     it("GIVEN one tenant file changed WHEN planned with the cache THEN every other tenant came from it, and the plan that filled it is the plan's JSON", () => {
