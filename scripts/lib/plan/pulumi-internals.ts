@@ -152,11 +152,12 @@ function patchTargets(installed: InstalledPackages): PatchTargets {
     };
 }
 
-/** @pulumi/pulumi's tests of a resource's kind, as runtime/dependsOn.js applies them. */
+/** @pulumi/pulumi's tests of a resource's kind, as runtime/dependsOn.js applies them (checked to be functions by checkPulumiInternals). */
 export function resourceKinds(dir: string): ResourceKinds {
     type IsInstance = { isInstance: ValueTest };
-    const resource = require(path.join(dir, "resource")) as { CustomResource: IsInstance; ComponentResource: IsInstance };
-    return { isComponent: (value) => resource.ComponentResource.isInstance(value), isCustom: (value) => resource.CustomResource.isInstance(value) };
+    const resource = require(path.join(dir, "resource")) as { CustomResource?: IsInstance; ComponentResource?: IsInstance };
+    const test = (type: IsInstance | undefined): ValueTest => type?.isInstance?.bind(type) as ValueTest;
+    return { isComponent: test(resource.ComponentResource), isCustom: test(resource.CustomResource) };
 }
 
 /** In the order runtime/rpc.js `serializeProperty` applies them (@pulumi/pulumi 3.270.0). */
@@ -215,6 +216,8 @@ export function checkPulumiInternals(installed: InstalledPackages, report: (note
         ["@pulumi/pulumi runtime/rpc.serializePropertiesReturnDeps", found.rpc.serializePropertiesReturnDeps],
         ["@pulumi/pulumi runtime/dependsOn.gatherExplicitDependencies", found.dependsOn.gatherExplicitDependencies],
         ["@pulumi/pulumi runtime/dependsOn.getAllTransitivelyReferencedResourceURNs", found.dependsOn.getAllTransitivelyReferencedResourceURNs],
+        ["@pulumi/pulumi resource.ComponentResource.isInstance", found.kinds.isComponent],
+        ["@pulumi/pulumi resource.CustomResource.isInstance", found.kinds.isCustom],
     ];
     const missing = shapes.filter(([, target]) => typeof target !== "function").map(([name]) => name);
     if (missing.length > 0) {
