@@ -152,7 +152,8 @@ export function checkCached(n: number, report: Pick<ChildReport, "cached" | "ten
  * the merge; the merged JSON is checked against the plan's (`planDigest`).
  *
  * Then each shard alone, one after another, as each would run on a runner of its own in the
- * workflow's matrix (a runner like this machine: GitHub's standard Linux runners have 2 cores):
+ * workflow's matrix (a runner like this machine: GitHub's standard Linux runners have 2 cores in
+ * private repositories, 4 in public ones):
  * the matrix's critical path is its slowest shard plus the merge, given in the note. Each shard
  * document planned alone must be the one planned together, byte for byte.
  */
