@@ -10,7 +10,8 @@
 //   unchanged program's plan document written to a file, then the changed program's plan diffed
 //   against it stack by stack and written;
 // - shard4: the plan as 4 shards on this machine (4 processes `plan --shard I/4` at once, then
-//   `plan merge`), the merged JSON checked byte for byte against the plan's;
+//   `plan merge`), the merged JSON checked byte for byte against the plan's; then each shard alone,
+//   as on a runner of its own (the matrix's critical path in the note);
 // - incremental: `plan --all --json --cache DIR` after one tenant file changed (the cache filled
 //   by a first plan, not timed), which must read every other tenant from the cache;
 // - naive (N = 10): one fresh `scripts/plan.ts FILE --isolated --json` process per tenant, as a CI
