@@ -62,8 +62,13 @@ describe(`npm run bench at ${N} tenants`, () => {
     it("GIVEN the one-line change WHEN diffed THEN both plans count and stacks changed", () => {
         const diff = at("diff");
         expect(diff.resources).toBe(2 * at("plan").resources);
-        const changed = Number(/; (\d+) stack\(s\) changed, widest change in \d+$/.exec(diff.note ?? "")?.[1]);
+        const changed = Number(/; (\d+) stack\(s\) changed, widest change in \d+; /.exec(diff.note ?? "")?.[1]);
         expect(changed).toBeGreaterThan(0);
+        // The base planned again from the cache its first plan filled (every tenant read, the same JSON), beside the figure.
+        const head = Number(/, head plan with the diff (\d+\.\d\d) s /.exec(diff.note ?? "")![1]);
+        const cached = /; the base read from the plan cache \(a pull request's base plan, main's plan cached\) (\d+\.\d\d) s, so (\d+\.\d\d) s with the head$/.exec(diff.note ?? "");
+        expect(cached).not.toBeNull();
+        expect(Number(cached![2])).toBeCloseTo(Number(cached![1]) + head, 1);
     });
 
     it("GIVEN the plan as 4 shards WHEN merged THEN the JSON is the plan's byte for byte (the bench hashed both) and every resource is there", () => {
