@@ -293,7 +293,7 @@ async function diff(common: Omit<PassOptions, "spill">, start: number, options: 
             throw new MeasurementError("the one-line change changed no stack; the benchmark's change no longer applies");
         }
         const groups = blastRadius(headPass.entries);
-        const cached = await cachedBase(base, common, cache, baseJson, options);
+        const cached = await cachedBase(base, common, cache.dir, baseJson, options);
         return {
             seconds,
             resources: before.resources + after.resources,
@@ -310,11 +310,14 @@ async function diff(common: Omit<PassOptions, "spill">, start: number, options: 
 }
 
 /**
- * The base planned again, every tenant read from the cache its first plan filled (not in the diff's
- * figure): its seconds. Its document must be the first plan's, byte for byte.
+ * The base planned again, every tenant read from the cache in `cacheDir` its first plan filled (not
+ * in the diff's figure): its seconds, the build digested inside them as the command does. Its
+ * document must be the first plan's, byte for byte.
  */
-async function cachedBase(base: Stream, common: Omit<PassOptions, "spill">, cache: { dir: string; build: string }, baseJson: string, options: ChildOptions): Promise<number> {
+async function cachedBase(base: Stream, common: Omit<PassOptions, "spill">, cacheDir: string, baseJson: string, options: ChildOptions): Promise<number> {
+    const { buildDigest } = require("../scripts/lib/plan/stream/cache") as typeof import("../scripts/lib/plan/stream/cache");
     const start = performance.now();
+    const cache = { dir: cacheDir, build: buildDigest(repoRoot()) };
     const spill = path.join(options.work, "base-cached.jsonl");
     const pass = await base.planPass({ ...common, spill, cache });
     const json = path.join(options.work, "base-cached.json");
@@ -325,7 +328,7 @@ async function cachedBase(base: Stream, common: Omit<PassOptions, "spill">, cach
         throw new MeasurementError(`the base planned again read ${pass.cached ?? 0} of ${common.tenants.length} tenant(s) from the plan cache its first plan filled`);
     }
     if (fileDigest(json) !== fileDigest(baseJson)) {
-        throw new MeasurementError("the base planned from the plan cache wrote other JSON than planned without it");
+        throw new MeasurementError("the base planned again from the plan cache wrote other JSON than its first plan");
     }
     return seconds;
 }
