@@ -145,6 +145,9 @@ export function checkCached(n: number, report: Pick<ChildReport, "cached" | "ten
     return cached;
 }
 
+/** The shards of the shard4 task: `--shard I/4`. */
+const SHARDS = [1, 2, 3, 4] as const;
+
 /**
  * The plan as 4 shards on this one machine: 4 processes planning a shard each (`plan --shard I/4
  * --out FILE`) at once, then one merging them (`plan merge`). The figure: from the first shard's
@@ -184,8 +187,6 @@ export async function measureShard4(n: number, dir: string, options: MeasureOpti
     }
     return fastest(runs).run;
 }
-
-const SHARDS = [1, 2, 3, 4] as const;
 
 /** One shard planned alone in `work`; its document must be the one planned with the others in `together`. */
 function shardAlone(n: number, dir: string, work: string, together: string, index: number, options: MeasureOptions): ChildReport {

@@ -201,7 +201,9 @@ describe("directDependencyUrns", () => {
         ["a remote component", () => [new Set([component("r", [a], true)]), new Set()]],
         ["a resource whose URN fails", () => [new Set([a, failing()]), new Set()]],
     ];
-    const direct = directDependencyUrns(dependsOn.getAllTransitivelyReferencedResourceURNs, resourceKinds(require("node:path").dirname(require.resolve("@pulumi/pulumi/package.json"))));
+    // Pulumi's own kind tests, from the installed @pulumi/pulumi, as the patch gets them.
+    const kinds = resourceKinds(require("node:path").dirname(require.resolve("@pulumi/pulumi/package.json")));
+    const direct = directDependencyUrns(dependsOn.getAllTransitivelyReferencedResourceURNs, kinds);
     const outcome = (urns: Promise<Set<string>>): Promise<unknown> => urns.then((set) => ({ urns: [...set] }), (error: Error) => ({ error: error.message }));
 
     it.each(cases)("GIVEN %s WHEN their URNs are gathered THEN the same URNs in the same order, or the same error, as Pulumi's walk", async (_, input) => {
@@ -215,7 +217,7 @@ describe("directDependencyUrns", () => {
         const counted = directDependencyUrns((resources, exclude) => {
             walked += 1;
             return dependsOn.getAllTransitivelyReferencedResourceURNs(resources, exclude);
-        }, resourceKinds(require("node:path").dirname(require.resolve("@pulumi/pulumi/package.json"))));
+        }, kinds);
         expect([...(await counted(new Set([a, b]), new Set()))]).toEqual(["urn:a", "urn:b"]);
         expect(walked).toBe(0);
         expect([...(await counted(new Set([component("k", [c])]), new Set()))]).toEqual(["urn:c"]);
