@@ -24,6 +24,9 @@
 // This file is the command; the processes are started in processes.ts, a child's task runs in
 // tasks.ts, the table and budgets are in table.ts.
 
+// First: before anything loads @pulumi/pulumi.
+import "../scripts/lib/plan/defer-unused-modules";
+
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";

@@ -3,6 +3,9 @@
 // A tenant's security sheet: every promise of the catalogue (lib/promises/catalogue.ts) judged on
 // the tenant's plan (planned on the spot, or a saved plan document) and the policy rules.
 
+// First: before anything loads @pulumi/pulumi.
+import "./lib/plan/defer-unused-modules";
+
 import * as fs from "node:fs";
 import * as path from "node:path";
 

@@ -5,6 +5,9 @@
 // temporary worktree, by REF's own plan command) and the diff between the two; with --markdown FILE,
 // that diff as pull-request comments.
 
+// First: before anything loads @pulumi/pulumi.
+import "./lib/plan/defer-unused-modules";
+
 import * as fs from "node:fs";
 import * as path from "node:path";
 

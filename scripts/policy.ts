@@ -5,6 +5,9 @@
 // prints is read stack by stack (a fleet of 10,000 tenants is about 900 MiB of JSON), any other
 // form whole, as before.
 
+// First: before anything loads @pulumi/pulumi.
+import "./lib/plan/defer-unused-modules";
+
 import * as fs from "node:fs";
 
 import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";

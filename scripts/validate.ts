@@ -2,6 +2,9 @@
 // npm run validate [-- [--json] [TENANT | FILE ...]]: checks tenant files together and prints every problem
 // as FILE:LINE:COLUMN: FIELD_PATH: message. Exit 0 when all are valid, 1 when any is not, 2 on misuse.
 
+// First: before anything loads @pulumi/pulumi.
+import "./lib/plan/defer-unused-modules";
+
 import * as path from "node:path";
 
 import { loadPlatformFleet } from "../stacks/config/platform-file";

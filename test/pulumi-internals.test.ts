@@ -11,18 +11,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ensureBuilt } from "../scripts/build";
 import { canonicalJson, planStack } from "../scripts/lib/plan/engine";
 import { planFleet } from "../scripts/lib/plan/fleet";
-import {
-    checkPulumiInternals,
-    deepFreeze,
-    inRange,
-    InstalledPackages,
-    installedPackages,
-    internalsGate,
-    pulumiInternalsSupported,
-    specialValueTests,
-    SUPPORTED_VERSIONS,
-    withPulumiInternalsPatched,
-} from "../scripts/lib/plan/pulumi-internals";
+import { checkPulumiInternals, deepFreeze, internalsGate, pulumiInternalsSupported, specialValueTests, withPulumiInternalsPatched } from "../scripts/lib/plan/pulumi-internals";
+import { inRange, InstalledPackages, installedPackages, SUPPORTED_VERSIONS } from "../scripts/lib/plan/pulumi-versions";
 import { loadFixtureFleet } from "./fixtures/fleet";
 
 const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: unknown };

@@ -4,71 +4,22 @@
 // test/pulumi-internals.test.ts plans the fixture fleet with and without them and compares the
 // documents byte for byte.
 //
-// They were written for, and checked against, the exact versions in SUPPORTED_VERSIONS. With any
-// other version installed (an upgrade), or a patched function not of the shape expected, the plan
-// runs without them, slower but right, and says so once on stderr. Widen SUPPORTED_VERSIONS only
-// after checking each patch below against the new version's source and running that test.
+// They were written for, and checked against, the exact versions in SUPPORTED_VERSIONS
+// (pulumi-versions.ts). With any other version installed (an upgrade), or a patched function not of
+// the shape expected, the plan runs without them, slower but right, and says so once on stderr.
+// Widen SUPPORTED_VERSIONS only after checking each patch below, and deferred-modules.ts, against
+// the new version's source and running their tests.
 
-import * as fs from "node:fs";
 import * as path from "node:path";
 
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 
-/** An inclusive range of versions `major.minor.patch`; a pre-release is outside any range. */
-export interface VersionRange {
-    readonly from: string;
-    readonly through: string;
-}
-
-/** The packages whose internals are patched, and the versions the patches were checked against. */
-export const SUPPORTED_VERSIONS = {
-    "@pulumi/pulumi": { from: "3.270.0", through: "3.270.0" },
-    "google-protobuf": { from: "3.21.4", through: "3.21.4" },
-} as const satisfies Record<string, VersionRange>;
-
-export type PatchedPackage = keyof typeof SUPPORTED_VERSIONS;
-
-/** What is installed: each package's version and the folder it is loaded from. */
-export type InstalledPackages = Readonly<Record<PatchedPackage, { readonly version: string; readonly dir: string }>>;
+import { inRange, InstalledPackages, installedPackages, PatchedPackage, SUPPORTED_VERSIONS } from "./pulumi-versions";
 
 /** The line a plan writes on stderr about its use of Pulumi's internals (the plan CLI's `plan: ` prefix). */
 export function noteOnStderr(note: string): void {
     process.stderr.write(`plan: ${note}\n`);
-}
-
-/**
- * The versions installed, read from the package.json files that Node resolves: @pulumi/pulumi from
- * here, google-protobuf from @pulumi/pulumi's folder (the copy its runtime loads, which is the one
- * that must be patched).
- */
-export function installedPackages(): InstalledPackages {
-    const read = (name: string, from: string): { version: string; dir: string } => {
-        const manifest = require.resolve(`${name}/package.json`, { paths: [from] });
-        return { version: (JSON.parse(fs.readFileSync(manifest, "utf8")) as { version: string }).version, dir: path.dirname(manifest) };
-    };
-    const sdk = read("@pulumi/pulumi", __dirname);
-    return { "@pulumi/pulumi": sdk, "google-protobuf": read("google-protobuf", sdk.dir) };
-}
-
-function versionParts(version: string): number[] | undefined {
-    const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
-    return match ? match.slice(1).map(Number) : undefined;
-}
-
-function compareVersions(a: readonly number[], b: readonly number[]): number {
-    return a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!;
-}
-
-/** Whether `version` is within `range` (both ends included); a pre-release or an unreadable version is not. */
-export function inRange(version: string, range: VersionRange): boolean {
-    const parts = versionParts(version);
-    const from = versionParts(range.from);
-    const through = versionParts(range.through);
-    if (!parts || !from || !through) {
-        return false;
-    }
-    return compareVersions(parts, from) >= 0 && compareVersions(parts, through) <= 0;
 }
 
 /** The functions the patches swap, on the module objects their callers look them up on at each call. */

@@ -3,6 +3,9 @@
 // terminates it: a thread that ended by itself could be seen to exit before its last messages
 // arrive, which emitRuns would take for a crash.
 
+// First: before anything loads @pulumi/pulumi.
+import "../defer-unused-modules";
+
 import { parentPort } from "node:worker_threads";
 
 import { emitClaimedRuns, RunWork } from "./pass2";
