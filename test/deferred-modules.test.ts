@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { canonicalJson } from "../scripts/lib/plan/engine";
-import { deferModule, unusedPulumiModules } from "../scripts/lib/plan/deferred-modules";
+import { deferModule, deferUnusedPulumiModules, unusedPulumiModules } from "../scripts/lib/plan/deferred-modules";
 import { installedPackages, SUPPORTED_VERSIONS } from "../scripts/lib/plan/pulumi-versions";
 import { planOfFixtureFleet } from "./fixtures/fleet";
 
@@ -111,6 +111,14 @@ describe("the modules of @pulumi/pulumi deferred", () => {
         ]);
         expect(modules.every(({ file }) => fs.statSync(file).isFile())).toBe(true);
         expect(unusedPulumiModules({ ...installed, "@pulumi/pulumi": { ...installed["@pulumi/pulumi"], version: "3.271.0" } })).toEqual([]);
+        // This thread has loaded @pulumi/pulumi (or deferred them already): nothing more to defer.
+        expect(deferUnusedPulumiModules()).toEqual([]);
+        // Packages that cannot be read: nothing deferred, and the command starts (the import never throws).
+        expect(
+            deferUnusedPulumiModules(() => {
+                throw new Error("Cannot find module '@pulumi/pulumi/package.json'");
+            }),
+        ).toEqual([]);
     });
 
     it("GIVEN @pulumi/pulumi's sources WHEN read THEN the deferred modules are required as deferModule expects: the shim whole, Arborist through __importStar and read only as .Arborist", () => {

@@ -96,8 +96,18 @@ export function unusedPulumiModules(installed: InstalledPackages): DeferredModul
     return modules;
 }
 
-/** Defers {@link unusedPulumiModules}; returns the files deferred (none once @pulumi/pulumi is loaded). */
-export function deferUnusedPulumiModules(installed: InstalledPackages = installedPackages()): string[] {
+/**
+ * Defers {@link unusedPulumiModules}; returns the files deferred (none once @pulumi/pulumi is
+ * loaded). Packages that cannot be read defer nothing: a command starts as it did without this,
+ * and Pulumi's own loading reports what is missing.
+ */
+export function deferUnusedPulumiModules(read: () => InstalledPackages = installedPackages): string[] {
+    let installed: InstalledPackages;
+    try {
+        installed = read();
+    } catch {
+        return [];
+    }
     return unusedPulumiModules(installed)
         .filter((module) => deferModule(module))
         .map((module) => module.file);
