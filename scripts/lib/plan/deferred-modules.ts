@@ -6,11 +6,11 @@
 //   runtime/closure/parseFunction.js): the TypeScript compiler, 9 MB of JavaScript, with which
 //   Pulumi parses a function's text when a program serializes a closure
 //   (`pulumi.runtime.serializeFunction`: a Lambda callback, a dynamic provider).
-// - `@npmcli/arborist` (required by runtime/closure/codePaths.js) and the 440 modules it loads
+// - `@npmcli/arborist` (required by runtime/closure/codePaths.js) and the 440-odd modules it loads
 //   (pacote, sigstore, ...), with which Pulumi finds the packages a serialized closure needs
 //   (`pulumi.runtime.computeCodePaths`).
 //
-// No program here serializes a closure, and a plan process spent 0.7 s of its 1.5 s start-up
+// No program here serializes a closure, and a plan process spent 0.4-0.7 s of its 1.5 s start-up
 // loading these two (measured, bench/README.md). A program that does gets the same modules, loaded
 // at its first use. Checked against the @pulumi/pulumi versions in SUPPORTED_VERSIONS: with another
 // version nothing is deferred.
