@@ -13,6 +13,7 @@ import {
     resourceKinds,
     withPulumiInternalsPatched,
 } from "../scripts/lib/plan/pulumi-internals";
+import { installedPackages } from "../scripts/lib/plan/pulumi-versions";
 
 type Resolver = (value: unknown, isKnown: boolean, isSecret: boolean, deps?: unknown[], error?: unknown) => void;
 type Transfer = (onto: object, label: string, props: Record<string, unknown>) => Record<string, Resolver>;
@@ -202,7 +203,7 @@ describe("directDependencyUrns", () => {
         ["a resource whose URN fails", () => [new Set([a, failing()]), new Set()]],
     ];
     // Pulumi's own kind tests, from the installed @pulumi/pulumi, as the patch gets them.
-    const kinds = resourceKinds(require("node:path").dirname(require.resolve("@pulumi/pulumi/package.json")));
+    const kinds = resourceKinds(installedPackages()["@pulumi/pulumi"].dir);
     const direct = directDependencyUrns(dependsOn.getAllTransitivelyReferencedResourceURNs, kinds);
     const outcome = (urns: Promise<Set<string>>): Promise<unknown> => urns.then((set) => ({ urns: [...set] }), (error: Error) => ({ error: error.message }));
 
