@@ -35,6 +35,22 @@ describe("npm run plan -- --shard and merge", () => {
             expect(missing.status).toBe(2);
             expect(missing.stdout).toBe("");
             expect(missing.stderr).toContain("plan merge: missing shard(s) 2/2: merge needs all 2");
+            // One shard cut short or edited on the way: refused before a byte of the plan is printed.
+            const whole2 = fs.readFileSync(path.join(out, "s2.json"), "utf8");
+            for (const [name, text, reason] of [
+                ["cut.json", whole2.slice(0, Math.floor(whole2.length * 0.8)), "a truncated or edited shard document"],
+                ["edited.json", whole2.replace('"monthlyUsd":', '"monthlyUsd": '), "not the document its shard wrote"],
+            ] as const) {
+                fs.writeFileSync(path.join(out, name), text);
+                for (const format of [["--json"], []]) {
+                    const refused = await plan("merge", path.join(out, "s1.json"), path.join(out, name), ...format);
+                    expect(refused.status, name).toBe(2);
+                    expect(refused.stdout, name).toBe("");
+                    expect(refused.stderr).toContain(`plan merge: ${path.join(out, name)}`);
+                    expect(refused.stderr).toContain(reason);
+                    expect(refused.stderr).not.toMatch(/\n\s+at /);
+                }
+            }
             const markdown = await plan("merge", path.join(out, "s1.json"), path.join(out, "s2.json"), "--markdown", path.join(out, "c.md"));
             expect(markdown.status).toBe(2);
             expect(markdown.stderr).toContain("--markdown needs shards planned with --base REF");

@@ -2,6 +2,7 @@
 // (JSON, summary, diff against a base, pull-request comments), whether planned in one pass or in
 // shards merged; the shard documents refused when they are not all of one plan.
 
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -21,7 +22,7 @@ import { documentFrame, indexCanonicalDocument, indexDocument } from "../scripts
 import { FLEET_CHECKED_TYPES } from "../scripts/lib/plan/stream/facts";
 import { readBaseStack } from "../scripts/lib/plan/stream/record";
 import { emitPlan, notes, PassResult, planPass, PlanBase, spillSource } from "../scripts/lib/plan/stream/run";
-import { orderShards, shardKey, ShardError, shardRuns, shardSource, writeShard } from "../scripts/lib/plan/stream/shard";
+import { orderShards, readShardHeader, shardKey, ShardError, shardRuns, shardSource, writeShard } from "../scripts/lib/plan/stream/shard";
 import { PLAN_WEIGHT } from "../scripts/lib/plan/fleet-threads";
 import { sortProblems } from "../stacks/config/validate";
 import { FLEET_RULE_NAMES, FLEET_RULES, RULES, STACK_RULES } from "../policy/rules";
@@ -203,11 +204,12 @@ describe("the streamed plan", () => {
         fs.writeFileSync(notAShard, '{\n  "tenants": []\n}\n');
         expect(() => orderShards([notAShard])).toThrow(/not a plan shard document/);
         expect(() => orderShards([file("missing.json")])).toThrow(/cannot be read \(ENOENT\)/);
-        // A truncated shard: its stacks fewer than its header says.
+        // A truncated shard: its stacks fewer than its header says. Refused before merge writes a byte.
         const lines = fs.readFileSync(parts[1]!, "utf8").trimEnd().split("\n");
         const truncated = file("truncated.json");
         fs.writeFileSync(truncated, `${lines.slice(0, -2).join("\n")}\n`);
-        const [, header] = [0, orderShards([parts[0]!, truncated])[1]!.header];
+        expect(() => orderShards([parts[0]!, truncated])).toThrow(/truncated\.json: \d+ stack\(s\) where its header says \d+, and no end: a truncated shard document/);
+        const header = readShardHeader(truncated);
         await expect(emitted([header.pass], [shardSource(truncated, header)])).rejects.toThrow(/a truncated shard document/);
         // A stack line edited by hand, and a folder given for a file: refused, naming them.
         const edited = file("edited.json");
@@ -233,6 +235,54 @@ describe("the streamed plan", () => {
         await expect(emitted([header.pass], [shardSource(after, header)], { threads: 2 })).rejects.toThrow(/after-end\.json:\d+: not a plan shard document's line/);
         expect(shardRuns(parts[1]!, { ...header, stacks: header.stacks + 1 }, 1)).toBeUndefined();
         expect(() => orderShards([dir])).toThrow(/cannot be read \(EISDIR\)/);
+    });
+
+    it("GIVEN a shard document edited into other valid JSON, corrupted, or of the old format WHEN merged THEN it is refused before anything is written, naming the file", async () => {
+        const parts: string[] = [];
+        for (let index = 1; index <= 2; index++) {
+            const part = await pass(fleet.tenants.slice(0, 3), { shard: { index, count: 2 } });
+            const out = file(`digest-${index}.json`);
+            // Text of more than one byte a character in the header: the digest's place is counted in bytes.
+            const withAccents: PassResult = { ...part.pass, sharedErrors: [{ file: "tenant-configs/société.yaml", line: 1, column: 1, path: "/company", message: "Société Générale ✓" }] };
+            writeShard(out, { shard: { index, count: 2 }, key: "k", pass: withAccents }, part.spill);
+            parts.push(out);
+        }
+        const written = fs.readFileSync(parts[1]!);
+        const header = readShardHeader(parts[1]!);
+        // The digest is the SHA-256 of the document with its own 64 characters read as zeros.
+        const zeroed = Buffer.from(written.toString("utf8").replace(`"digest":"${header.digest}"`, `"digest":"${"0".repeat(64)}"`));
+        expect(createHash("sha256").update(zeroed).digest("hex")).toBe(header.digest);
+        expect(orderShards(parts).map((shard) => shard.file)).toEqual(parts);
+        const lines = written.toString("utf8").split("\n");
+        const record = JSON.parse(lines[2]!.replace(/,$/, "")) as { stack: { tenant: string }; cost: { monthlyUsd: number } };
+        const variants: [string, string, RegExp][] = [
+            // A record edited into another valid one: the tenant renamed, its cost lowered.
+            ["renamed.json", [lines[0], lines[1], `${JSON.stringify({ ...record, stack: { ...record.stack, tenant: "someone-else" } })},`, ...lines.slice(3)].join("\n"), /renamed\.json: not the document its shard wrote/],
+            ["cheaper.json", [lines[0], lines[1], `${JSON.stringify({ ...record, cost: { ...record.cost, monthlyUsd: record.cost.monthlyUsd - 1 } })},`, ...lines.slice(3)].join("\n"), /cheaper\.json: not the document its shard wrote/],
+            // A record's separator dropped: still readable, not what was written.
+            ["no-comma.json", [lines[0], lines[1], lines[2]!.replace(/,$/, ""), ...lines.slice(3)].join("\n"), /no-comma\.json: not the document its shard wrote/],
+            // The header's errors edited away, the document still valid JSON.
+            ["header.json", [lines[0]!.replace(/"sharedErrors":\[[^\]]*\]/, '"sharedErrors":[]'), ...lines.slice(1)].join("\n"), /header\.json: not the document its shard wrote/],
+            // One character changed inside a string (corruption on the way between runners).
+            ["flipped.json", written.toString("utf8").replace("Société", "Sociétf"), /flipped\.json: not the document its shard wrote/],
+            // Broken lines keep their precise reasons.
+            ["cut.json", [lines[0], lines[1], lines[2]!.slice(0, 40), ...lines.slice(3)].join("\n"), /cut\.json:3: a stack record that is not valid JSON/],
+            ["extra-line.json", `${written.toString("utf8")}x\n`, /extra-line\.json:\d+: not a plan shard document's line/],
+            ["twice.json", [lines[0], lines[1], lines[2], ...lines.slice(2)].join("\n"), /twice\.json: \d+ stack\(s\) where its header says \d+: an edited shard document/],
+            // A header without its digest last, or with a shard out of range: refused before any field is used.
+            ["no-digest.json", written.toString("utf8").replace(/,"digest":"[0-9a-f]{64}"\}/, "}"), /no-digest\.json: its header lacks what a shard's has/],
+            ["index.json", written.toString("utf8").replace('"shard":{"index":2,"count":2}', '"shard":{"index":3,"count":2}'), /index\.json: its header lacks what a shard's has/],
+            ["no-pass.json", written.toString("utf8").replace(/"pass":\{.*\},"digest"/, '"pass":null,"digest"'), /no-pass\.json: its header lacks what a shard's has/],
+            // A shard of the format before the digest.
+            ["old.json", written.toString("utf8").replace("plan-shard@2", "plan-shard@1"), /old\.json: a shard document of format "tenant-platform\/plan-shard@1"; this plan reads tenant-platform\/plan-shard@2/],
+        ];
+        for (const [name, text, refusal] of variants) {
+            expect(text, name).not.toBe(written.toString("utf8"));
+            const broken = file(name);
+            fs.writeFileSync(broken, text);
+            expect(() => orderShards([parts[0]!, broken]), name).toThrow(refusal);
+            expect(() => orderShards([parts[0]!, broken]), name).toThrow(ShardError);
+        }
     });
 
     it("GIVEN the fleet's modes WHEN sharded THEN every tenant is in exactly one shard, in plan order, and the shards' weights are balanced", () => {

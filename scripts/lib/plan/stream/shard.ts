@@ -11,7 +11,7 @@ import { LineRun } from "./pass2";
 import { parseRecordLine, ReadRecord } from "./record";
 import { PassResult, RecordSource } from "./run";
 
-export const SHARD_FORMAT = "tenant-platform/plan-shard@1";
+export const SHARD_FORMAT = "tenant-platform/plan-shard@2";
 
 export interface ShardHeader {
     readonly format: typeof SHARD_FORMAT;
@@ -23,6 +23,12 @@ export interface ShardHeader {
     readonly key: string;
     readonly stacks: number;
     readonly pass: PassResult;
+    /**
+     * SHA-256 (hex) of the whole document as written, these 64 characters read as zeros: `plan merge`
+     * refuses a shard that is not byte for byte what the plan wrote (truncated, edited, corrupted on
+     * the way between runners) before it writes anything. Last, so that it ends the first line.
+     */
+    readonly digest: string;
 }
 
 /** The key of a plan's shards: a digest of everything that decides the plan but the slice. */
@@ -37,40 +43,66 @@ export function shardKey(parts: readonly string[]): string {
 const HEADER_START = '{"header":';
 const STACKS_LINE = '"stacks":[';
 const END_LINE = "]}";
+const UNSIGNED = "0".repeat(64);
+/** How the first line ends: the digest, then the header's and the line's ends. */
+const DIGEST_END = /"digest":"([0-9a-f]{64})"\},$/;
+const AFTER_DIGEST = '"},'.length;
 
 /** Writes the shard document: its header line, then the spill's records, one per line. */
-export function writeShard(out: string, header: Omit<ShardHeader, "format" | "stacks">, spill: string): void {
+export function writeShard(out: string, header: Omit<ShardHeader, "format" | "stacks" | "digest">, spill: string): void {
     let stacks = 0;
     forEachLine(spill, (line) => {
         if (line.length > 0) {
             stacks += 1;
         }
     });
+    const first = (digest: string): string => {
+        const full: ShardHeader = { format: SHARD_FORMAT, shard: header.shard, key: header.key, stacks, pass: header.pass, digest };
+        return `${HEADER_START}${JSON.stringify(full)},\n`;
+    };
+    // The same text twice: hashed (the digest zeroed), then written with its digest.
+    const hash = createHash("sha256");
+    writeShardText(first(UNSIGNED), spill, stacks, (text) => hash.update(text));
     const fd = fs.openSync(out, "w");
     try {
         const writer = new BlockWriter(fd);
-        const full: ShardHeader = { format: SHARD_FORMAT, shard: header.shard, key: header.key, stacks, pass: header.pass };
-        writer.write(`${HEADER_START}${JSON.stringify(full)},\n${STACKS_LINE}\n`);
-        let written = 0;
-        forEachLine(spill, (line) => {
-            if (line.length > 0) {
-                written += 1;
-                writer.write(written < stacks ? `${line},\n` : `${line}\n`);
-            }
-        });
-        writer.write(`${END_LINE}\n`);
+        writeShardText(first(hash.digest("hex")), spill, stacks, (text) => writer.write(text));
         writer.flush();
     } finally {
         fs.closeSync(fd);
     }
 }
 
+function writeShardText(first: string, spill: string, stacks: number, write: (text: string) => void): void {
+    write(`${first}${STACKS_LINE}\n`);
+    let written = 0;
+    forEachLine(spill, (line) => {
+        if (line.length > 0) {
+            written += 1;
+            write(written < stacks ? `${line},\n` : `${line}\n`);
+        }
+    });
+    write(`${END_LINE}\n`);
+}
+
 /** A shard document that cannot be merged: not one, truncated, or of another plan. */
 export class ShardError extends Error {}
 
+/** A shard document's file, its header, and where in it the digest is (bytes). */
+export interface ShardFile {
+    readonly file: string;
+    readonly header: ShardHeader;
+    readonly digestAt: number;
+}
+
 /** Reads a shard document's header (its first line) without reading its stacks. */
 export function readShardHeader(file: string): ShardHeader {
-    let first: string | undefined;
+    return readShard(file).header;
+}
+
+/** Reads a shard document's first line: its header, checked for the fields merge reads before the digest is checked. */
+export function readShard(file: string): ShardFile {
+    let line: Buffer;
     let fd: number;
     try {
         fd = fs.openSync(file, "r");
@@ -99,10 +131,11 @@ export function readShardHeader(file: string): ShardHeader {
             chunks.push(Buffer.from(block.subarray(0, read)));
             position += read;
         }
-        first = Buffer.concat(chunks).toString("utf8");
+        line = Buffer.concat(chunks);
     } finally {
         fs.closeSync(fd);
     }
+    const first = line.toString("utf8");
     if (!first.startsWith(HEADER_START) || !first.endsWith(",")) {
         throw new ShardError(`${file}: not a plan shard document (written by npm run plan -- --all --shard I/N --out FILE)`);
     }
@@ -115,7 +148,65 @@ export function readShardHeader(file: string): ShardHeader {
     if (header?.format !== SHARD_FORMAT) {
         throw new ShardError(`${file}: a shard document of format ${JSON.stringify(header?.format)}; this plan reads ${SHARD_FORMAT}`);
     }
-    return header;
+    const { shard, key, stacks, pass } = header;
+    const count = shard?.count;
+    if (
+        !Number.isSafeInteger(count) ||
+        count < 1 ||
+        !Number.isSafeInteger(shard.index) ||
+        shard.index < 1 ||
+        shard.index > count ||
+        typeof key !== "string" ||
+        !Number.isSafeInteger(stacks) ||
+        stacks < 0 ||
+        typeof pass !== "object" ||
+        pass === null ||
+        !DIGEST_END.test(first)
+    ) {
+        throw new ShardError(`${file}: its header lacks what a shard's has (shard, key, stacks, pass, digest last): an edited shard document`);
+    }
+    return { file, header, digestAt: line.length - AFTER_DIGEST - UNSIGNED.length };
+}
+
+/**
+ * Refuses a shard document that is not byte for byte what the plan wrote: its SHA-256, the digest
+ * read as zeros, against the digest. Where they differ, the records are read in order for a
+ * precise reason (the line that is not a record, fewer or more stacks than the header says);
+ * failing that, the digest is the reason (a record or the header edited into other valid JSON).
+ */
+export function verifyShard({ file, header, digestAt }: ShardFile): void {
+    const hash = createHash("sha256");
+    let fd: number;
+    try {
+        fd = fs.openSync(file, "r");
+    } catch (error) {
+        throw new ShardError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+    try {
+        const block = Buffer.alloc(8 << 20);
+        for (let position = 0; ; ) {
+            const read = fs.readSync(fd, block, 0, block.length, position);
+            if (read === 0) {
+                break;
+            }
+            const data = block.subarray(0, read);
+            // The digest's bytes, where this block holds them, hashed as the zeros the writer hashed.
+            const from = Math.max(digestAt - position, 0);
+            const to = Math.min(digestAt + UNSIGNED.length - position, read);
+            if (from < to) {
+                data.fill(0x30, from, to);
+            }
+            hash.update(data);
+            position += read;
+        }
+    } finally {
+        fs.closeSync(fd);
+    }
+    if (hash.digest("hex") === header.digest) {
+        return;
+    }
+    shardSource(file, header)(() => undefined);
+    throw new ShardError(`${file}: not the document its shard wrote (its SHA-256 is not the digest in its header): an edited or corrupted shard document`);
 }
 
 /**
@@ -244,15 +335,16 @@ export function shardSource(file: string, header: ShardHeader): RecordSource {
             each(parseShardRecordLine(file, line, text));
         });
         if (!ended || stacks !== header.stacks) {
-            throw new ShardError(`${file}: ${stacks} stack(s) where its header says ${header.stacks}${ended ? "" : ", and no end"}: a truncated shard document`);
+            const what = stacks > header.stacks ? "an edited shard document" : "a truncated shard document";
+            throw new ShardError(`${file}: ${stacks} stack(s) where its header says ${header.stacks}${ended ? "" : ", and no end"}: ${what}`);
         }
     };
     return Object.assign(source, { lines: { bytes: fs.statSync(file).size, runs: (bytes: number) => shardRuns(file, header, bytes) } });
 }
 
-/** Checks that the files are exactly the shards 1..N of one plan; returns them in shard order. */
-export function orderShards(files: readonly string[]): { file: string; header: ShardHeader }[] {
-    const shards = files.map((file) => ({ file, header: readShardHeader(file) }));
+/** Checks that the files are exactly the shards 1..N of one plan, each as its shard wrote it; returns them in shard order. */
+export function orderShards(files: readonly string[]): ShardFile[] {
+    const shards = files.map(readShard);
     const count = shards[0]!.header.shard.count;
     const key = shards[0]!.header.key;
     for (const shard of shards) {
@@ -263,7 +355,7 @@ export function orderShards(files: readonly string[]): { file: string; header: S
             throw new ShardError(`${shard.file}: shard ${shard.header.shard.index}/${shard.header.shard.count}, but ${shards[0]!.file} is one of ${count}`);
         }
     }
-    const byIndex = new Map<number, { file: string; header: ShardHeader }>();
+    const byIndex = new Map<number, ShardFile>();
     for (const shard of shards) {
         const twin = byIndex.get(shard.header.shard.index);
         if (twin) {
@@ -275,5 +367,8 @@ export function orderShards(files: readonly string[]): { file: string; header: S
     if (missing.length > 0) {
         throw new ShardError(`missing shard(s) ${missing.map((index) => `${index}/${count}`).join(", ")}: merge needs all ${count}`);
     }
-    return Array.from({ length: count }, (_, i) => byIndex.get(i + 1)!);
+    const ordered = Array.from({ length: count }, (_, i) => byIndex.get(i + 1)!);
+    // Each whole and as written, before merge writes a byte.
+    ordered.forEach(verifyShard);
+    return ordered;
 }
