@@ -32,13 +32,13 @@ import { drillStackName, operationsCidrsOf, platformRegionOf, platformStackName,
 import { BACKUP_VAULT_EVENTS } from "../lib/promises/backup-schedule";
 import { TENANT_COPY_DAYS } from "../lib/promises/recovery";
 import { stackTags } from "../lib/promises/tags";
-import { loadPlatformFleet, PlatformFleet, platformSettingsFor } from "./config/platform-file";
+import { loadPlatformFleet, PlatformFleet } from "./config/platform-file";
 import { platformConfigDir } from "./config/platform-index";
 import { repoRoot } from "./config/project";
 import { PlatformSettings, TENANT_SPACE } from "./config/platform-settings";
 import { Tenant } from "./config/tenant";
 import { StackOutputs } from "./context";
-import { appHostNameOf } from "./platform";
+import { appHostNameOf, platformSettingsFor } from "./platform";
 import { alertSubscriptions } from "./alert-subscriptions";
 import { publishingServicesKeyStatements } from "./platform-documents";
 import { dedicatedSaasTenantsOf, loadTenantFleet, recoveryTenants, restoredDatabase, tenantDatabasesProblems } from "./platform-recovery-tenants";

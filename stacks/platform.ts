@@ -26,7 +26,7 @@ import { PlatformOutputs, PlatformReference } from "./context";
 import { databaseTakeover, takeoverArgs } from "./dedicated";
 import { SHARED_SERVERS_TAG_KEY, stackTags } from "../lib/promises/tags";
 import { platformStackName } from "../lib/platform";
-import { leftoverConfigProblem, loadPlatformFleet, platformSettingsFor } from "./config/platform-file";
+import { leftoverConfigProblem, loadPlatformFleet, PlatformFleet, platformSettingsProblem } from "./config/platform-file";
 import { platformConfigDir } from "./config/platform-index";
 import { repoRoot } from "./config/project";
 import { PlatformSettings, TENANT_SPACE } from "./config/platform-settings";
@@ -66,6 +66,15 @@ export { operationsTopicPolicy, publishingServicesKeyStatements, tenantAppDocume
 /** The shared app's host name: `app.<baseDomain>` in the home region, `app.<region>.<baseDomain>` elsewhere (one zone holds them all). */
 export function appHostNameOf(region: string, settings: Pick<PlatformSettings, "baseDomain" | "homeRegion">): string {
     return region === settings.homeRegion ? `app.${settings.baseDomain}` : `app.${region}.${settings.baseDomain}`;
+}
+
+/** The settings of one region's platform, or a RunError saying what to add or fix, before any resource is registered. */
+export function platformSettingsFor(region: string, fleet: PlatformFleet): PlatformSettings {
+    const problem = platformSettingsProblem(region, fleet);
+    if (problem !== undefined) {
+        throw new pulumi.RunError(problem);
+    }
+    return fleet.settings.get(region)!;
 }
 
 /**

@@ -45,4 +45,13 @@ describe("every CLI as a process (its smoke test)", () => {
         expect(result.stderr).toBe(expected.replace("ROOT", fs.realpathSync(ROOT)));
         expect(result.status).toBe(2);
     });
+
+    it("GIVEN npm run validate WHEN it checks the tenant and platform files THEN it never loads @pulumi/pulumi (sales ops run it on every change; Pulumi is most of a second of start-up)", () => {
+        const script =
+            'require("./scripts/validate.ts").main([]).then((code) => process.stdout.write(`\\n${JSON.stringify({ code, pulumi: Object.keys(require.cache).filter((file) => file.includes("/@pulumi/") && !file.endsWith("/typescript-shim.js")) })}`));';
+        const result = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+        expect(result.status, result.stderr).toBe(0);
+        expect(result.stderr).toMatch(/^\d+ tenant and platform file\(s\) valid\n$/);
+        expect(JSON.parse(result.stdout.trim())).toEqual({ code: 0, pulumi: [] });
+    });
 });

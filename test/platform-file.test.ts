@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
+import * as pulumi from "@pulumi/pulumi";
 import { afterAll, describe, expect, it } from "vitest";
 
 import platformSchema from "../platform-configs/platform.schema.json";
@@ -13,7 +14,8 @@ import tenantSchema from "../tenant-configs/tenant.schema.json";
 import { planStack } from "../scripts/lib/plan/engine";
 import { planFleet } from "../scripts/lib/plan/fleet";
 import { platformProgram } from "../stacks";
-import { leftoverConfigProblem, loadPlatformFleet, platformSettingsFor, validatePlatformFile, validatePlatformFleet } from "../stacks/config/platform-file";
+import { leftoverConfigProblem, loadPlatformFleet, platformSettingsProblem, validatePlatformFile, validatePlatformFleet } from "../stacks/config/platform-file";
+import { platformSettingsFor } from "../stacks/platform";
 import { platformIndex } from "../stacks/config/platform-index";
 import { resolveTenant } from "../stacks/config/tenant";
 import { loadFleetDirectory } from "../stacks/config/load-fleet";
@@ -91,8 +93,16 @@ describe("platform files together", () => {
         expect(fleet.problems).toEqual([
             { file: "platform-configs/us-east-1.yaml", line: 4, column: 13, path: "/homeRegion", message: expect.stringContaining("the home region eu-west-1 has no platform file; add platform-configs/eu-west-1.yaml") },
         ]);
+        expect(platformSettingsProblem("us-east-1", fleet)).toMatch(/^the platform settings of us-east-1 are invalid:\n {2}platform-configs\/us-east-1\.yaml:4:13: \/homeRegion:/);
+        expect(platformSettingsProblem("ap-south-1", fleet)).toMatch(/^platform-ap-south-1 has no settings file: add platform-configs\/ap-south-1\.yaml/);
+        // The program refuses to run with it: a RunError (one message, no stack trace in pulumi up).
+        expect(() => platformSettingsFor("us-east-1", fleet)).toThrow(pulumi.RunError);
         expect(() => platformSettingsFor("us-east-1", fleet)).toThrow("the platform settings of us-east-1 are invalid:\n  platform-configs/us-east-1.yaml:4:13: /homeRegion:");
         expect(() => platformSettingsFor("ap-south-1", fleet)).toThrow("platform-ap-south-1 has no settings file: add platform-configs/ap-south-1.yaml");
+        // With both files the region has its settings, and nothing to fix.
+        const both = validatePlatformFleet(["eu-west-1", "us-east-1"].map((region) => ({ file: `platform-configs/${region}.yaml`, bytes: Buffer.from(platformFileText(region)) })));
+        expect(platformSettingsProblem("us-east-1", both)).toBeUndefined();
+        expect(platformSettingsFor("us-east-1", both)).toBe(both.settings.get("us-east-1"));
     });
 
     describe("GIVEN a folder", () => {

@@ -8,7 +8,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import * as pulumi from "@pulumi/pulumi";
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 
 import schema from "../../platform-configs/platform.schema.json";
@@ -271,22 +270,22 @@ export function loadPlatformFleet(dir: string = platformConfigDir(), cwd: string
 }
 
 /**
- * The settings of one region's platform, or a RunError saying what to add or fix (every problem of
- * its file, and of the others when they disagree with it), before any resource is registered.
+ * Why one region's platform has no settings: what to add or fix (every problem of its file, and of
+ * the others when they disagree with it); undefined when it has them. The program refuses to run
+ * with it (platformSettingsFor, stacks/platform.ts) before any resource is registered.
  */
-export function platformSettingsFor(region: string, fleet: PlatformFleet): PlatformSettings {
-    const settings = fleet.settings.get(region);
-    if (settings) {
-        return settings;
+export function platformSettingsProblem(region: string, fleet: PlatformFleet): string | undefined {
+    if (fleet.settings.has(region)) {
+        return undefined;
     }
     if (!fleet.regions.has(region)) {
-        throw new pulumi.RunError(
+        return (
             `platform-${region} has no settings file: add ${fleet.dir}/${region}.yaml (copy another region's file and set region: ${region}, ` +
-                `its offsiteGatewayIp and alertEmails; see ${fleet.dir}/${PLATFORM_SCHEMA_FILE})` +
-                (fleet.problems.length > 0 ? `\n${fleet.problems.map((problem) => `  ${formatProblem(problem)}`).join("\n")}` : ""),
+            `its offsiteGatewayIp and alertEmails; see ${fleet.dir}/${PLATFORM_SCHEMA_FILE})` +
+            (fleet.problems.length > 0 ? `\n${fleet.problems.map((problem) => `  ${formatProblem(problem)}`).join("\n")}` : "")
         );
     }
-    throw new pulumi.RunError(`the platform settings of ${region} are invalid:\n${fleet.problems.map((problem) => `  ${formatProblem(problem)}`).join("\n")}`);
+    return `the platform settings of ${region} are invalid:\n${fleet.problems.map((problem) => `  ${formatProblem(problem)}`).join("\n")}`;
 }
 
 /**
