@@ -18,7 +18,7 @@ import { planFleet, shardOf, TenantPlan } from "../scripts/lib/plan/fleet";
 import { CommentStack, CostSummary, renderComments } from "../scripts/lib/plan/markdown";
 import { withViolations } from "../scripts/lib/plan/policy";
 import { renderSummary } from "../scripts/lib/plan/summary";
-import { documentFrame, indexCanonicalDocument, indexDocument } from "../scripts/lib/plan/stream/document";
+import { ByteWriter, documentFrame, forEachLine, forEachLineBytes, indexCanonicalDocument, indexDocument } from "../scripts/lib/plan/stream/document";
 import { FLEET_CHECKED_TYPES } from "../scripts/lib/plan/stream/facts";
 import { readBaseStack } from "../scripts/lib/plan/stream/record";
 import { emitPlan, notes, PassResult, planPass, PlanBase, spillSource } from "../scripts/lib/plan/stream/run";
@@ -342,6 +342,37 @@ describe("the rules judged once the fleet is known", () => {
 });
 
 describe("plan documents on disk", () => {
+    it("GIVEN lines across the read blocks, empty, multi-byte and unterminated WHEN read as bytes and as text, and copied by ByteWriter THEN every line comes once with its offset, and every byte is copied", () => {
+        // A line longer than the 8 MiB block, one that straddles blocks, an empty one, text of several bytes a character, a last line without its newline.
+        const lines = ["a".repeat(9 << 20), "é✓".repeat(3 << 20), "", "short", "x".repeat(100), "last"];
+        const text = lines.join("\n");
+        const source = file("lines.txt");
+        fs.writeFileSync(source, text);
+        const expected = lines.map((line, index) => ({ line, offset: Buffer.byteLength(lines.slice(0, index).map((previous) => `${previous}\n`).join("")) }));
+        const asBytes: { line: string; offset: number }[] = [];
+        forEachLineBytes(source, (bytes, offset) => asBytes.push({ line: bytes.toString("utf8"), offset }));
+        expect(asBytes).toEqual(expected);
+        const asText: { line: string; offset: number; bytes: number }[] = [];
+        forEachLine(source, (line, offset, bytes) => asText.push({ line, offset, bytes }));
+        expect(asText).toEqual(expected.map((entry) => ({ ...entry, bytes: Buffer.byteLength(entry.line) })));
+        // Only a range: the lines from the fourth on.
+        const fromFourth: string[] = [];
+        forEachLineBytes(source, (bytes) => fromFourth.push(bytes.toString("utf8")), { start: expected[3]!.offset, end: Buffer.byteLength(text) });
+        expect(fromFourth).toEqual(lines.slice(3));
+        // ByteWriter: pieces smaller than its block, as large, larger, and one that would overflow it.
+        const copy = file("copy.txt");
+        const fd = fs.openSync(copy, "w");
+        const pieces = [Buffer.from("ab"), Buffer.alloc(16, 1), Buffer.from("c"), Buffer.alloc(40, 2), Buffer.alloc(15, 3), Buffer.from("end")];
+        try {
+            const writer = new ByteWriter(fd, 16);
+            pieces.forEach((piece) => writer.write(piece));
+            writer.flush();
+        } finally {
+            fs.closeSync(fd);
+        }
+        expect(fs.readFileSync(copy)).toEqual(Buffer.concat(pieces));
+    });
+
     it("GIVEN a document's fields WHEN framed THEN the frame around no stacks is canonicalJson's", () => {
         const fields = { version: 1, errors: [{ message: 'a "tenants": [] in a string' }], warnings: [] };
         const frame = documentFrame(fields);

@@ -10,20 +10,53 @@ import { BaseEntry } from "./record";
 
 /** Writes text to a file descriptor, all of it (waiting on a non-blocking pipe whose reader is slower). */
 export function fdSink(fd: number): (text: string) => void {
-    return (text) => {
-        const buffer = Buffer.from(text, "utf8");
-        let written = 0;
-        while (written < buffer.length) {
-            try {
-                written += fs.writeSync(fd, buffer, written, buffer.length - written);
-            } catch (error) {
-                if ((error as NodeJS.ErrnoException).code !== "EAGAIN") {
-                    throw error;
-                }
-                Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    return (text) => writeAllBytes(fd, Buffer.from(text, "utf8"));
+}
+
+/** Writes bytes to a file descriptor, all of them (waiting on a non-blocking pipe whose reader is slower). */
+export function writeAllBytes(fd: number, buffer: Uint8Array): void {
+    let written = 0;
+    while (written < buffer.length) {
+        try {
+            written += fs.writeSync(fd, buffer, written, buffer.length - written);
+        } catch (error) {
+            if ((error as NodeJS.ErrnoException).code !== "EAGAIN") {
+                throw error;
             }
+            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
         }
-    };
+    }
+}
+
+/** Bytes copied to a file descriptor in blocks of about a MiB: lines of a file passed on as they are, never decoded. */
+export class ByteWriter {
+    private readonly block: Buffer;
+    private used = 0;
+    constructor(
+        private readonly fd: number,
+        size = 1 << 20,
+    ) {
+        this.block = Buffer.allocUnsafe(size);
+    }
+
+    write(bytes: Uint8Array): void {
+        if (this.used + bytes.length > this.block.length) {
+            this.flush();
+        }
+        if (bytes.length >= this.block.length) {
+            writeAllBytes(this.fd, bytes);
+            return;
+        }
+        this.block.set(bytes, this.used);
+        this.used += bytes.length;
+    }
+
+    flush(): void {
+        if (this.used > 0) {
+            writeAllBytes(this.fd, this.block.subarray(0, this.used));
+            this.used = 0;
+        }
+    }
 }
 
 /**
@@ -101,6 +134,14 @@ export class DocumentWriter {
  * blocks; with `range`, only the lines of bytes [start, end) (which should begin and end lines).
  */
 export function forEachLine(file: string, line: (text: string, offset: number, bytes: number) => void, range?: { readonly start: number; readonly end: number }): void {
+    forEachLineBytes(file, (bytes, offset) => line(bytes.toString("utf8"), offset, bytes.length), range);
+}
+
+/**
+ * The lines of a file (or of the byte range [start, end) of it, which must begin at a line's start)
+ * as bytes, without their newline: a view the next line reuses, to be copied or hashed at once.
+ */
+export function forEachLineBytes(file: string, line: (bytes: Buffer, offset: number) => void, range?: { readonly start: number; readonly end: number }): void {
     const fd = fs.openSync(file, "r");
     try {
         const block = Buffer.alloc(8 << 20);
@@ -117,14 +158,14 @@ export function forEachLine(file: string, line: (text: string, offset: number, b
             const data = carry.length > 0 ? Buffer.concat([carry, block.subarray(0, read)]) : block.subarray(0, read);
             let start = 0;
             for (let newline = data.indexOf(10, start); newline >= 0; newline = data.indexOf(10, start)) {
-                line(data.toString("utf8", start, newline), carryOffset + start, newline - start);
+                line(data.subarray(start, newline), carryOffset + start);
                 start = newline + 1;
             }
             carry = Buffer.from(data.subarray(start));
             carryOffset += start;
         }
         if (carry.length > 0) {
-            line(carry.toString("utf8"), carryOffset, carry.length);
+            line(carry, carryOffset);
         }
     } finally {
         fs.closeSync(fd);

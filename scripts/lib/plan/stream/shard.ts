@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 
-import { BlockWriter, forEachLine } from "./document";
+import { ByteWriter, forEachLine, forEachLineBytes } from "./document";
 import { LineRun } from "./pass2";
 import { parseRecordLine, ReadRecord } from "./record";
 import { PassResult, RecordSource } from "./run";
@@ -48,41 +48,46 @@ const UNSIGNED = "0".repeat(64);
 const DIGEST_END = /"digest":"([0-9a-f]{64})"\},$/;
 const AFTER_DIGEST = '"},'.length;
 
-/** Writes the shard document: its header line, then the spill's records, one per line. */
+/** Writes the shard document: its header line, then the spill's records, one per line, copied as bytes. */
 export function writeShard(out: string, header: Omit<ShardHeader, "format" | "stacks" | "digest">, spill: string): void {
     let stacks = 0;
-    forEachLine(spill, (line) => {
+    forEachLineBytes(spill, (line) => {
         if (line.length > 0) {
             stacks += 1;
         }
     });
-    const first = (digest: string): string => {
+    const first = (digest: string): Buffer => {
         const full: ShardHeader = { format: SHARD_FORMAT, shard: header.shard, key: header.key, stacks, pass: header.pass, digest };
-        return `${HEADER_START}${JSON.stringify(full)},\n`;
+        return Buffer.from(`${HEADER_START}${JSON.stringify(full)},\n${STACKS_LINE}\n`);
     };
-    // The same text twice: hashed (the digest zeroed), then written with its digest.
+    // The same bytes twice: hashed (the digest zeroed), then written with their digest.
     const hash = createHash("sha256");
-    writeShardText(first(UNSIGNED), spill, stacks, (text) => hash.update(text));
+    writeShardBytes(first(UNSIGNED), spill, stacks, (bytes) => hash.update(bytes));
     const fd = fs.openSync(out, "w");
     try {
-        const writer = new BlockWriter(fd);
-        writeShardText(first(hash.digest("hex")), spill, stacks, (text) => writer.write(text));
+        const writer = new ByteWriter(fd);
+        writeShardBytes(first(hash.digest("hex")), spill, stacks, (bytes) => writer.write(bytes));
         writer.flush();
     } finally {
         fs.closeSync(fd);
     }
 }
 
-function writeShardText(first: string, spill: string, stacks: number, write: (text: string) => void): void {
-    write(`${first}${STACKS_LINE}\n`);
+const COMMA_NEWLINE = Buffer.from(",\n");
+const NEWLINE = Buffer.from("\n");
+const END = Buffer.from(`${END_LINE}\n`);
+
+function writeShardBytes(head: Buffer, spill: string, stacks: number, write: (bytes: Uint8Array) => void): void {
+    write(head);
     let written = 0;
-    forEachLine(spill, (line) => {
+    forEachLineBytes(spill, (line) => {
         if (line.length > 0) {
             written += 1;
-            write(written < stacks ? `${line},\n` : `${line}\n`);
+            write(line);
+            write(written < stacks ? COMMA_NEWLINE : NEWLINE);
         }
     });
-    write(`${END_LINE}\n`);
+    write(END);
 }
 
 /** A shard document that cannot be merged: not one, truncated, or of another plan. */
