@@ -18,7 +18,7 @@ import { loadFleetDirectory, loadFleetFiles, loadFleetFilesAgainstDirectory } fr
 import { tenantConfigDir } from "../stacks/config/project";
 import { Problem, sortProblems } from "../stacks/config/validate";
 import { Tenant } from "../stacks/config/tenant";
-import { checkOutputPath, EXIT, parseFlags, parseStackTarget, run, UsageError, writeOutputFile, writeStdout } from "./lib/cli";
+import { checkOutputPath, copyToStdout, EXIT, parseFlags, parseStackTarget, run, UsageError, writeOutputFile, writeStdout } from "./lib/cli";
 import { recoveryOf } from "../lib/platform";
 import { BasePlan, BasePlanError, planBase } from "./lib/plan/base";
 import { BlastGroup } from "./lib/plan/diff/blast-radius";
@@ -29,7 +29,7 @@ import { FleetShard, PlanDocument, shardOf, TenantPlan } from "./lib/plan/fleet"
 import { renderSummary } from "./lib/plan/summary";
 import { describeOffboarding } from "./lib/plan/offboarding";
 import { BaseRefError, checkDeletedTenants } from "./lib/lifecycle";
-import { DiffedSlim, emitPlan, EmitOptions, planPass, planWorkDir, spillSource } from "./lib/plan/stream/run";
+import { DiffedSlim, emitPlan, EmitOptions, planPass, planWorkDir, removePlanWorkDir, spillSource } from "./lib/plan/stream/run";
 import { orderShards, shardKey, ShardError, shardSource, writeShard } from "./lib/plan/stream/shard";
 import { baseArgsForShard, inputDigest } from "./lib/plan/stream/inputs";
 import { buildDigest, pruneCache } from "./lib/plan/stream/cache";
@@ -76,7 +76,8 @@ Plans the resource graph each stack would deploy, offline (no credentials, no Pu
 
 Exit codes: 0 planned, 1 a tenant file is invalid, or a planned value breaks AWS's rules or a
 quota (the others are still planned), 2 usage error
-or the base ref cannot be planned, 3 a mandatory policy is violated, 130 interrupted.
+or the base ref cannot be planned, 3 a mandatory policy is violated, 130 interrupted, 141 the
+reader of stdout stopped reading (e.g. | head: ended quietly, as a Unix tool on SIGPIPE).
 `;
 
 export interface PlanRequest {
@@ -386,6 +387,16 @@ export async function main(argv: string[]): Promise<number> {
         await writeStdout(USAGE);
         return EXIT.ok;
     }
+    const workDir = planWorkDir();
+    try {
+        return await plan(request, workDir);
+    } finally {
+        removePlanWorkDir(workDir);
+    }
+}
+
+/** The plan `request` asks for, its spill and the base's plan in `workDir`. */
+async function plan(request: PlanRequest, workDir: string): Promise<number> {
     // Before the base's plan: the cache entries either plan uses are touched after this.
     const started = new Date(Date.now() - 1000);
     const selected = selectTenants(request);
@@ -393,7 +404,6 @@ export async function main(argv: string[]): Promise<number> {
     const shard = request.shard === undefined ? undefined : { shard: request.shard, tenants: shardOf([...tenants].sort((a, b) => a.id.localeCompare(b.id)), request.shard), fleet: tenants };
     // The base first: a ref that cannot be planned fails before the long plan of the working tree.
     let base: BasePlan | undefined;
-    const workDir = planWorkDir();
     try {
         base = request.base === undefined ? undefined : await planBase({ repo: ROOT, ref: request.base, planArgs: baseSelection(request, shard), log, outputDir: workDir,
             // The base's plan fills and reads the same cache where its plan command has one.
@@ -449,7 +459,7 @@ export async function main(argv: string[]): Promise<number> {
         const out = request.out ?? path.join(workDir, "shard.json");
         writeShard(out, { shard: request.shard, key, pass }, spill);
         if (request.out === undefined) {
-            await writeStdout(fs.readFileSync(out, "utf8"));
+            await copyToStdout(out);
         } else {
             log("wrote the shard", { file: request.out, shard: `${request.shard.index}/${request.shard.count}`, stacks: pass.stackFacts.length });
         }

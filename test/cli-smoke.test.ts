@@ -5,6 +5,7 @@
 
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 
 import { afterAll, describe, expect, it } from "vitest";
@@ -44,6 +45,18 @@ describe("every CLI as a process (its smoke test)", () => {
         const result = cli(script!, ...args);
         expect(result.stderr).toBe(expected.replace("ROOT", fs.realpathSync(ROOT)));
         expect(result.status).toBe(2);
+    });
+
+    it("GIVEN a reader that stops early (plan ... | head) WHEN the plan writes on THEN it ends quietly with SIGPIPE's 141, no stack trace, its temporary folder removed", () => {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cli-epipe-"));
+        temporary.push(tmp);
+        // Outputs larger than a pipe holds (64 KiB), so that the plan is still writing when head has gone.
+        for (const args of ["--all --json", "--all --shard 1/1"]) {
+            const result = spawnSync("bash", ["-c", `set -o pipefail; "${TSX}" scripts/plan.ts ${args} | head -c 1 > /dev/null`], { cwd: ROOT, encoding: "utf8", timeout: 120_000, env: { ...process.env, TMPDIR: tmp } });
+            expect(result.status, `${args}: ${result.stderr}`).toBe(141);
+            expect(result.stderr, args).not.toMatch(/EPIPE|\n\s+at |internal error/);
+            expect(fs.readdirSync(tmp).filter((entry) => entry.startsWith("plan-")), args).toEqual([]);
+        }
     });
 
     it("GIVEN npm run validate WHEN it checks the tenant and platform files THEN it never loads @pulumi/pulumi (sales ops run it on every change; Pulumi is most of a second of start-up)", () => {

@@ -21,8 +21,12 @@ function violationsOf(stdout: string): string {
     }
 }
 
+const tempDirs: string[] = [];
+afterAll(() => tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 function tempTenant(id: string, body: string): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
+    tempDirs.push(dir);
     const file = path.join(dir, `${id}.yaml`);
     fs.writeFileSync(file, body);
     return file;
@@ -51,6 +55,26 @@ describe("npm run plan", () => {
         const platform = doc.tenants.find((tenant) => tenant.tenant === "platform-eu-west-1");
         expect(platform).toMatchObject({ mode: "platform", region: "eu-west-1" });
         expect(doc.tenants.find((tenant) => tenant.tenant === "acme")).toMatchObject({ mode: "vpn-sync", source: "tenant-configs/acme.yaml" });
+    });
+
+    it("GIVEN plans run one after another in one process WHEN each is done THEN its temporary folder (the spill) is gone, not left until the process exits", async () => {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-tmpdir-"));
+        tempDirs.push(tmp);
+        const before = process.env.TMPDIR;
+        process.env.TMPDIR = tmp;
+        try {
+            for (const args of [["globex", "--json"], ["--all"]]) {
+                const result = await plan(...args);
+                expect(result.status, result.stderr).toBe(0);
+                expect(fs.readdirSync(tmp), args.join(" ")).toEqual([]);
+            }
+        } finally {
+            if (before === undefined) {
+                delete process.env.TMPDIR;
+            } else {
+                process.env.TMPDIR = before;
+            }
+        }
     });
 
     it("GIVEN tenant ids WHEN run without --json THEN a readable summary of just those tenants is printed", async () => {

@@ -165,7 +165,22 @@ export function parseStackTarget(arg: string): StackTarget {
  * defect: one line naming the path and the reason, exit 2.
  */
 export async function run(name: string, main: (argv: string[]) => Promise<number>, _usage?: string): Promise<void> {
+    process.stdout.on("error", stdoutClosed);
     process.exitCode = await exitCodeOf(name, () => main(process.argv.slice(2)));
+}
+
+/**
+ * Exit code of a command whose reader stopped reading (`npm run plan -- --all --json | head`): what
+ * a Unix tool killed by SIGPIPE returns (128 + 13). Node ignores SIGPIPE, so the write fails instead.
+ */
+export const EXIT_BROKEN_PIPE = 141;
+
+/** Stdout's reader went away: nobody wants the rest, so the command ends, quietly (no stack trace), its temporary files removed by their exit handlers. */
+export function stdoutClosed(error: NodeJS.ErrnoException): void {
+    if (error.code !== "EPIPE") {
+        throw error;
+    }
+    process.exit(EXIT_BROKEN_PIPE);
 }
 
 /** What `run` does, returning the exit code instead of setting it (the tests call a CLI's main in-process). */
@@ -187,8 +202,22 @@ export async function exitCodeOf(name: string, call: () => Promise<number>): Pro
 }
 
 /** Writes a string to stdout and resolves once it is flushed (large JSON documents to a pipe). */
-export function writeStdout(text: string): Promise<void> {
+export function writeStdout(text: string | Uint8Array): Promise<void> {
     return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+}
+
+/** Copies a file to stdout a MiB at a time (a shard document of 10,000 tenants is hundreds of MiB: never held whole). */
+export async function copyToStdout(file: string): Promise<void> {
+    const fd = fs.openSync(file, "r");
+    try {
+        const block = Buffer.alloc(1 << 20);
+        for (let read = fs.readSync(fd, block); read > 0; read = fs.readSync(fd, block)) {
+            // Written before the block is read into again.
+            await writeStdout(block.subarray(0, read));
+        }
+    } finally {
+        fs.closeSync(fd);
+    }
 }
 
 /** Reads one line from `input`; undefined when it ends first. */

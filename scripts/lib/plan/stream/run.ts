@@ -353,9 +353,22 @@ export function notes(document: { readonly errors: readonly Problem[]; readonly 
     ];
 }
 
-/** A temporary folder for a plan's spill, removed at exit whatever happens. */
+/** The plans' temporary folders not yet removed: what an exit removes (stdout closed, a failure). */
+const workDirs = new Set<string>();
+let removedAtExit = false;
+
+/** A temporary folder for a plan's spill, removed by removePlanWorkDir when the plan is done, or at exit whatever happens. */
 export function planWorkDir(): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
-    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    if (!removedAtExit) {
+        removedAtExit = true;
+        process.once("exit", () => workDirs.forEach(removePlanWorkDir));
+    }
+    workDirs.add(dir);
     return dir;
+}
+
+export function removePlanWorkDir(dir: string): void {
+    fs.rmSync(dir, { recursive: true, force: true });
+    workDirs.delete(dir);
 }
