@@ -24,7 +24,7 @@ export interface ShardHeader {
     readonly stacks: number;
     readonly pass: PassResult;
     /**
-     * SHA-256 (hex) of the whole document as written, these 64 characters read as zeros: `plan merge`
+     * SHA-256 (hex) of the whole document as written, these 64 characters hashed as "0"s: `plan merge`
      * refuses a shard that is not byte for byte what the plan wrote (truncated, edited, corrupted on
      * the way between runners) before it writes anything. Last, so that it ends the first line.
      */
@@ -45,7 +45,7 @@ const STACKS_LINE = '"stacks":[';
 const END_LINE = "]}";
 const UNSIGNED = "0".repeat(64);
 /** How the first line ends: the digest, then the header's and the line's ends. */
-const DIGEST_END = /"digest":"([0-9a-f]{64})"\},$/;
+const DIGEST_END = /"digest":"[0-9a-f]{64}"\},$/;
 const AFTER_DIGEST = '"},'.length;
 
 /** Writes the shard document: its header line, then the spill's records, one per line, copied as bytes. */
@@ -90,7 +90,7 @@ function writeShardBytes(head: Buffer, spill: string, stacks: number, write: (by
     write(END);
 }
 
-/** A shard document that cannot be merged: not one, truncated, or of another plan. */
+/** A shard document that cannot be merged: not one, truncated, edited, or of another plan. */
 export class ShardError extends Error {}
 
 /** A shard document's file, its header, and where in it the digest is (bytes). */
@@ -174,8 +174,8 @@ export function readShard(file: string): ShardFile {
 }
 
 /**
- * Refuses a shard document that is not byte for byte what the plan wrote: its SHA-256, the digest
- * read as zeros, against the digest. Where they differ, the records are read in order for a
+ * Refuses a shard document that is not byte for byte what the plan wrote: its SHA-256, the digest's
+ * characters hashed as "0"s, against the digest. Where they differ, the records are read in order for a
  * precise reason (the line that is not a record, fewer or more stacks than the header says);
  * failing that, the digest is the reason (a record or the header edited into other valid JSON).
  */
