@@ -93,6 +93,26 @@ function problemOf(error: ErrorObject, at = ""): PlanFileProblem {
     return { path: where || "/", message: error.keyword === "const" && where === "/version" ? "unsupported plan version; expected 1" : (error.message ?? "invalid") };
 }
 
+/**
+ * Stacks named twice: a plan has each stack once (a document joined by hand from two plans has
+ * some twice, and which of them a check read would be chance). Each repeat names the first.
+ */
+function repeatedStacks(): { see(tenant: string, index: number): void; readonly problems: PlanFileProblem[] } {
+    const first = new Map<string, number>();
+    const problems: PlanFileProblem[] = [];
+    return {
+        see(tenant, index) {
+            const at = first.get(tenant);
+            if (at === undefined) {
+                first.set(tenant, index);
+            } else if (problems.length < MAX_PROBLEMS) {
+                problems.push({ path: `/tenants/${index}/tenant`, message: `${JSON.stringify(tenant)} is the stack of /tenants/${at} already: a plan has each stack once` });
+            }
+        },
+        problems,
+    };
+}
+
 /** The fields the contract always has; a hand-edited plan may leave them out. */
 function withDefaults(plan: PlannedStack): PlannedStack {
     return { ...plan, resources: plan.resources.map((resource) => ({ ...resource, parent: resource.parent ?? null, protect: resource.protect ?? false, retainOnDelete: resource.retainOnDelete ?? false })) };
@@ -124,6 +144,11 @@ export function readPlanDocument(text: string): { document?: { tenants: PlannedS
         return { problems: [...new Map(problems.map((problem) => [`${problem.path} ${problem.message}`, problem])).values()].slice(0, MAX_PROBLEMS) };
     }
     const document = parsed as { tenants: PlannedStack[] };
+    const repeated = repeatedStacks();
+    document.tenants.forEach((stack, index) => repeated.see(stack.tenant, index));
+    if (repeated.problems.length > 0) {
+        return { problems: repeated.problems };
+    }
     return { document: { ...document, tenants: document.tenants.map(withDefaults) }, problems: [] };
 }
 
@@ -191,18 +216,23 @@ function validateStacked(plan: StackedPlan): { problems: PlanFileProblem[]; fact
     header.slice(0, first).forEach((error) => add(problemOf(error)));
     const facts: StackFleetFacts[] = [];
     const stack = validateStack();
+    const repeated = repeatedStacks();
     const parsed = forEachStack(plan, (value, i) => {
         if (!stack(value)) {
             (stack.errors ?? []).forEach((error) => add(problemOf(error, `/tenants/${i}`)));
-        } else if (!invalid) {
-            facts.push(stackFleetFacts(withDefaults(value as unknown as PlannedStack)));
+        } else {
+            repeated.see((value as unknown as PlannedStack).tenant, i);
+            if (!invalid) {
+                facts.push(stackFleetFacts(withDefaults(value as unknown as PlannedStack)));
+            }
         }
     });
     if (!parsed) {
         return undefined;
     }
     header.slice(last + 1).forEach((error) => add(problemOf(error)));
-    return { problems: invalid ? [...unique.values()] : [], facts };
+    // As the whole document's reading: the stacks named twice once the contract's shape holds.
+    return { problems: invalid ? [...unique.values()] : repeated.problems, facts };
 }
 
 /**

@@ -153,6 +153,8 @@ describe("npm run policy: an invalid plan in the plan's own form gives the whole
         ["a stack without a mode", { ...base, tenants: [stacks[0], { ...stacks[1], mode: undefined }, stacks[2]] }],
         ["a resource without a type, inputs a list", { ...base, tenants: [stacks[0], { ...stacks[1]!, resources: [{ name: "x", id: "i", inputs: [] }, { type: "", name: "y", id: "j", inputs: {} }] }] }],
         ["resources not a list and an empty mode", { ...base, tenants: [{ ...stacks[1]!, resources: {}, mode: "" }, stacks[2]] }],
+        ["a stack named twice, another three times", { ...base, tenants: [stacks[0], stacks[1], stacks[0], stacks[2], { ...stacks[1]!, resources: [] }, stacks[1]] }],
+        ["a stack named twice beside a shape problem (the shape's problems only, as the whole reading)", { ...base, tenants: [stacks[0], stacks[0], { ...stacks[1]!, mode: undefined }] }],
         ["version, stacks and errors all wrong", { ...base, version: "1", errors: {}, tenants: [{ ...stacks[1]!, region: 5 }, { ...stacks[2]!, recoveryOf: "" }] }],
         [
             "more than fifty problems, some repeated",
@@ -172,6 +174,14 @@ describe("npm run policy: an invalid plan in the plan's own form gives the whole
         expect(streamed.stdout).toBe("");
         expect(streamed.stderr).not.toBe("");
         expect(streamed).toEqual(whole);
+        if (what.startsWith("a stack named twice,")) {
+            const [first, second] = [stacks[0]!.tenant, stacks[1]!.tenant];
+            expect(streamed.stderr).toBe(
+                `plan.json:/tenants/2/tenant: "${first}" is the stack of /tenants/0 already: a plan has each stack once\n` +
+                    `plan.json:/tenants/4/tenant: "${second}" is the stack of /tenants/1 already: a plan has each stack once\n` +
+                    `plan.json:/tenants/5/tenant: "${second}" is the stack of /tenants/1 already: a plan has each stack once\n`,
+            );
+        }
         if (what.startsWith("more than fifty")) {
             expect(streamed.stderr.split("\n").filter(Boolean)).toHaveLength(50);
         }

@@ -150,6 +150,7 @@ describe("readPlanDocument: broken plans are errors, never crashes", () => {
         ["a resource without a type", JSON.stringify({ version: 1, tenants: [{ tenant: "a", mode: "cloud", resources: [{ name: "x", id: "i", inputs: {} }] }] }), /^\/tenants\/0\/resources\/0: must have required property 'type'$/],
         ["inputs that are not an object", JSON.stringify({ version: 1, tenants: [{ tenant: "a", mode: "cloud", resources: [{ type: "t", name: "x", id: "i", inputs: [] }] }] }), /^\/tenants\/0\/resources\/0\/inputs: must be object$/],
         ["a list at the top", "[]", /^\/: must be object$/],
+        ["a stack twice", JSON.stringify({ version: 1, tenants: [0, 1].map(() => ({ tenant: "a", mode: "cloud", resources: [] })) }), /^\/tenants\/1\/tenant: "a" is the stack of \/tenants\/0 already: a plan has each stack once$/],
         ["binary junk", "\u0000\u00ff\u0007garbage\u001b[31m", /^\/: not valid JSON: [\x20-\x7e]+$/],
     ])("GIVEN %s WHEN read THEN the problem names where and what", (_, text, expected) => {
         const { document, problems } = readPlanDocument(text);
