@@ -1,6 +1,9 @@
 // The plan document's shapes (`../shared/contracts/plan-json.md`), which the plan engine writes and
 // the policy pack reads: neither owns the contract, both import it from here.
 
+/** What replaces every secret value in a plan (the contract's `"[secret]"`): a key shown as anything else was passed in clear text. */
+export const SECRET_PLACEHOLDER = "[secret]";
+
 /** One resource of a plan, exactly as the plan contract has it. */
 export interface PlannedResource {
     readonly type: string;

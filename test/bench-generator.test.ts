@@ -11,7 +11,8 @@ import { generateFleet, networkAllocator, platformDirOf, prng, publicAddress, wr
 import { loadPlatformFleet } from "../stacks/config/platform-file";
 import { canonicalJson } from "../scripts/lib/plan/engine";
 import { planFleet, PlanDocument } from "../scripts/lib/plan/fleet";
-import { CACHE_READ_SPEEDUP, ChunkMessage, chunkByWeight, chunkWeightOf, PLAN_WEIGHT, planClaimedChunks } from "../scripts/lib/plan/fleet-threads";
+import { ChunkMessage, planClaimedChunks } from "../scripts/lib/plan/fleet-threads";
+import { CACHE_READ_SPEEDUP, chunkByWeight, chunkWeightOf, PLAN_WEIGHT } from "../scripts/lib/plan/fleet-weights";
 import { parseAddress, specialPurposeRange } from "../lib/ipv4";
 import { MODE_TRAITS } from "../lib/modes";
 import { Tenant } from "../stacks/config/tenant";

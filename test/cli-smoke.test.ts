@@ -59,6 +59,13 @@ describe("every CLI as a process (its smoke test)", () => {
         }
     });
 
+    it.each(["scripts/ci/preview-matrix.ts", "scripts/ci/plan-shards.ts", "scripts/validate.ts"])("GIVEN %s (a step of every pull request's CI, or sales ops' check) WHEN loaded THEN nothing of @pulumi/ is (it reads files, it plans nothing)", (script) => {
+        const probe = `require(${JSON.stringify(`./${script}`)}); process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((file) => file.includes("/@pulumi/") && !file.endsWith("/typescript-shim.js"))));`;
+        const result = spawnSync(process.execPath, ["--import", "tsx", "-e", probe], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+        expect(result.status, result.stderr).toBe(0);
+        expect(JSON.parse(result.stdout)).toEqual([]);
+    });
+
     it("GIVEN npm run validate WHEN it checks the tenant and platform files THEN it never loads @pulumi/pulumi (sales ops run it on every change; Pulumi is most of a second of start-up)", () => {
         const script =
             'require("./scripts/validate.ts").main([]).then((code) => process.stdout.write(`\\n${JSON.stringify({ code, pulumi: Object.keys(require.cache).filter((file) => file.includes("/@pulumi/") && !file.endsWith("/typescript-shim.js")) })}`));';

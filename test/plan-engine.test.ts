@@ -6,7 +6,8 @@ import { MODE_TRAITS } from "../lib/modes";
 
 import { loadFixtureFleet } from "./fixtures/fleet";
 import { platformFixture } from "./fixtures/platform-configs";
-import { canonicalJson, planStack, PlanError, SECRET_PLACEHOLDER } from "../scripts/lib/plan/engine";
+import { SECRET_PLACEHOLDER } from "../lib/plan-document";
+import { canonicalJson, planStack, PlanError } from "../scripts/lib/plan/engine";
 import { planFleet } from "../scripts/lib/plan/fleet";
 import { renderSummary } from "../scripts/lib/plan/summary";
 

@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import { describe, expect, it } from "vitest";
 
 import { planStack, PlanError } from "../scripts/lib/plan/engine";
-import { planThreads } from "../scripts/lib/plan/fleet-threads";
+import { planThreads } from "../scripts/lib/plan/fleet-weights";
 import { Tenant } from "../stacks/config/tenant";
 
 function failingHelper(): never {

@@ -23,7 +23,7 @@ import { FLEET_CHECKED_TYPES } from "../scripts/lib/plan/stream/facts";
 import { readBaseStack } from "../scripts/lib/plan/stream/record";
 import { emitPlan, notes, PassResult, planPass, PlanBase, spillSource } from "../scripts/lib/plan/stream/run";
 import { orderShards, readShardHeader, shardKey, ShardError, shardRuns, shardSource, writeShard } from "../scripts/lib/plan/stream/shard";
-import { PLAN_WEIGHT } from "../scripts/lib/plan/fleet-threads";
+import { PLAN_WEIGHT } from "../scripts/lib/plan/fleet-weights";
 import { sortProblems } from "../stacks/config/validate";
 import { FLEET_RULE_NAMES, FLEET_RULES, RULES, STACK_RULES } from "../policy/rules";
 import { Tenant } from "../stacks/config/tenant";

@@ -12,7 +12,7 @@ import { githubOutput, rolloutMatrix } from "../scripts/ci/rollout-matrix";
 import { MAX_SHARDS, shardMatrix, tenantModes, WEIGHT_PER_SHARD, weightOf } from "../scripts/ci/plan-shards";
 import { GITHUB_MATRIX_LIMIT } from "../scripts/lib/ops/changed";
 import { batchRollout, formatWaves, parseWaves, ROLLOUT_STAGES, RolloutTenant, rolloutPlan, RolloutWave } from "../scripts/lib/ops/rollout";
-import { PLAN_WEIGHT } from "../scripts/lib/plan/fleet-threads";
+import { PLAN_WEIGHT } from "../scripts/lib/plan/fleet-weights";
 import { MODES } from "../lib/modes";
 import { parseRequest } from "../scripts/stack-ops";
 

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import { parse } from "yaml";
 
 import { EXIT, parseFlags, run, UsageError, writeStdout, wholeNumber } from "../lib/cli";
-import { PLAN_WEIGHT } from "../lib/plan/fleet-threads";
+import { PLAN_WEIGHT } from "../lib/plan/fleet-weights";
 import { Mode, MODES } from "../../lib/modes";
 import { tenantConfigDir } from "../../stacks/config/project";
 import { listTenantDirectory } from "../../stacks/config/tenant-files";

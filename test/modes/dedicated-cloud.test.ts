@@ -4,7 +4,8 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { canonicalJson, SECRET_PLACEHOLDER } from "../../scripts/lib/plan/engine";
+import { SECRET_PLACEHOLDER } from "../../lib/plan-document";
+import { canonicalJson } from "../../scripts/lib/plan/engine";
 import { PlanDocument, planFleet } from "../../scripts/lib/plan/fleet";
 import { renderTenant } from "../../scripts/lib/plan/summary";
 import { BACKUP_PROMISE } from "../../lib/promises/backup-schedule";

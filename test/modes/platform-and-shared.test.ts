@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { SECRET_PLACEHOLDER } from "../../scripts/lib/plan/engine";
+import { SECRET_PLACEHOLDER } from "../../lib/plan-document";
 import { PlanDocument, planFleet, TenantPlan } from "../../scripts/lib/plan/fleet";
 import { renderTenant } from "../../scripts/lib/plan/summary";
 import { subnetPlan } from "../../lib/network-plan";

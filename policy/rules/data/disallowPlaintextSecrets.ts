@@ -1,8 +1,6 @@
 import { boundedMemo } from "../../../lib/bounded-memo";
+import { SECRET_PLACEHOLDER } from "../../../lib/plan-document";
 import { Finding, StackRule } from "../types";
-
-/** What the offline plan shows in place of a secret value. */
-const PLAN_SECRET = "[secret]";
 
 /**
  * Input names that carry secret material: the validator's secret words, plus the names the AWS,
@@ -20,7 +18,7 @@ const isSecretKey = boundedMemo(isSecretInput);
 /** Adds to `found` the paths of string values under secret inputs that are not secrets, depth first. */
 function clearSecrets(value: unknown, path: string, underSecretKey: boolean, found: string[]): void {
     if (typeof value === "string") {
-        if (underSecretKey && value !== PLAN_SECRET && value !== "") {
+        if (underSecretKey && value !== SECRET_PLACEHOLDER && value !== "") {
             found.push(path);
         }
     } else if (Array.isArray(value)) {

@@ -1,12 +1,7 @@
+import { SECRET_PLACEHOLDER } from "../../../lib/plan-document";
 import { ResourceRule } from "../types";
 import { T } from "./shared";
 import { TUNNELS } from "./enforceVpnConnectionTunnelCrypto";
-
-/**
- * How the offline plan shows a secret (scripts/lib/plan/engine.ts, SECRET_PLACEHOLDER): the plan
- * masks every Pulumi secret, so a key shown as anything else was passed in clear text.
- */
-export const PLAN_SECRET = "[secret]";
 
 /**
  * What the rule can see, and where:
@@ -33,7 +28,7 @@ export const disallowVpnConnectionPlaintextPresharedKey: ResourceRule = {
     validate(connection) {
         return TUNNELS.flatMap((tunnel) => {
             const key = connection.props[`${tunnel}PresharedKey`];
-            return key === undefined || key === PLAN_SECRET
+            return key === undefined || key === SECRET_PLACEHOLDER
                 ? []
                 : [`${tunnel}PresharedKey is in clear text; pass it as a Pulumi secret (pulumi.secret) or leave it unset for AWS to generate`];
         });

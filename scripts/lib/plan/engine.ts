@@ -23,11 +23,9 @@ import * as settings from "@pulumi/pulumi/runtime/settings";
 
 import { canonicalJson } from "../../../lib/canonical-json";
 import { PlanMocks, StackOutputsSnapshot } from "./mocks";
+import { SECRET_PLACEHOLDER } from "../../../lib/plan-document";
 import type { PlannedResource } from "../../../lib/plan-document";
 import { noteOnStderr, pulumiInternalsSupported, waitForRPCs, withPulumiInternalsPatched } from "./pulumi-internals";
-
-/** What replaces every secret value in a plan. */
-export const SECRET_PLACEHOLDER = "[secret]";
 
 export const PROJECT = "tenant-platform";
 export const ORGANIZATION = "organization";

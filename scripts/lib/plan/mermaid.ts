@@ -9,7 +9,7 @@
 // server's box, so every edge to a tier is attributable to one server. Checked by rendering in
 // headless Chromium: scripts/ci/render-diagrams.ts.
 
-import { SECRET_PLACEHOLDER } from "./engine";
+import { SECRET_PLACEHOLDER } from "../../../lib/plan-document";
 import { KNOWN_AFTER_DEPLOY } from "./unknowable";
 
 /** A planned stack as far as the diagram reads it (a `TenantPlan` fits). */

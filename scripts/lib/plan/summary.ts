@@ -5,7 +5,7 @@
 import { describeCron } from "../../../lib/promises/backup-schedule";
 import { estimateByMode, StackEstimate } from "../cost/estimate";
 import { Violation } from "../../../policy/rules/types";
-import { SECRET_PLACEHOLDER } from "./engine";
+import { SECRET_PLACEHOLDER } from "../../../lib/plan-document";
 import { PlanDocument, TenantPlan } from "./fleet";
 import { describeOffboarding } from "./offboarding";
 import { knowableOutput, knowableTunnels, markUnknowable } from "./unknowable";

@@ -2,7 +2,7 @@
 // id-shaped runs of its text, to find the ones that carry a replaced resource's id (as the whole
 // value, or inside an ARN, a path, a host name or a JSON policy).
 
-import { SECRET_PLACEHOLDER } from "../engine";
+import { SECRET_PLACEHOLDER } from "../../../../lib/plan-document";
 import { isObject, pointer } from "./values";
 
 /** Characters an id is made of: an id found inside a longer run of them is another value. */

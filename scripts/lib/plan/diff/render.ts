@@ -1,7 +1,7 @@
 // The diff for people: a change, a blast-radius group, a stack's diff and its rolling replacement as
 // text. A secret never shows.
 
-import { SECRET_PLACEHOLDER } from "../engine";
+import { SECRET_PLACEHOLDER } from "../../../../lib/plan-document";
 import { BlastGroup } from "./blast-radius";
 import { byTypeThenName, PropertyChange, ResourceChange, ResourceRef, ServerReplacement, StackDiff, StackDiffEntry } from "./model";
 

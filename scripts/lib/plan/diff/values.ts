@@ -1,7 +1,7 @@
 // Two values compared property by property, as JSON pointers. A secret on either side is a secret
 // change, never shown with a value; two secrets cannot be compared, so they count as unchanged.
 
-import { SECRET_PLACEHOLDER } from "../engine";
+import { SECRET_PLACEHOLDER } from "../../../../lib/plan-document";
 import { PropertyChange } from "./model";
 
 /** JSON pointer escaping (RFC 6901). */

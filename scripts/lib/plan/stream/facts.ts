@@ -7,7 +7,7 @@ import { policyFleet, PolicyFleet, stackFleetFacts, StackFleetFacts } from "../.
 import { Problem } from "../../../../stacks/config/validate";
 import { configRecorderProblems } from "../config-recorders";
 import { dataSyncProblems } from "../data-syncs";
-import { PlannedResource } from "../engine";
+import type { PlannedResource } from "../../../../lib/plan-document";
 import type { TenantPlan } from "../fleet";
 import { detectorProblems } from "../guardduty-detectors";
 import { AppliedQuotas } from "../quota-file";
