@@ -15,7 +15,7 @@ import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 import { RULES, Violation } from "../policy/rules";
 import { evaluate } from "../policy/rules/evaluate";
 import { EXIT, fsReason, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
-import { canonicalJson } from "./lib/plan/engine";
+import { canonicalJson } from "../lib/canonical-json";
 import { PlannedStack, policyFleet, settingsFromFleet, stackFleetFacts, StackFleetFacts, stackFromPlan } from "../policy/rules/from-plan";
 import { planExitCode, withViolations } from "./lib/plan/policy";
 import { BlockWriter, DocumentWriter, documentFrame, stackText } from "./lib/plan/stream/document";

@@ -59,7 +59,7 @@ describe("every CLI as a process (its smoke test)", () => {
         }
     });
 
-    it.each(["scripts/ci/preview-matrix.ts", "scripts/ci/plan-shards.ts", "scripts/validate.ts"])("GIVEN %s (a step of every pull request's CI, or sales ops' check) WHEN loaded THEN nothing of @pulumi/ is (it reads files, it plans nothing)", (script) => {
+    it.each(["scripts/ci/preview-matrix.ts", "scripts/ci/plan-shards.ts", "scripts/validate.ts", "scripts/policy.ts"])("GIVEN %s (a step of every pull request's CI, or sales ops' check) WHEN loaded THEN nothing of @pulumi/ is (it reads files and plan documents, it plans nothing)", (script) => {
         const probe = `require(${JSON.stringify(`./${script}`)}); process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((file) => file.includes("/@pulumi/") && !file.endsWith("/typescript-shim.js"))));`;
         const result = spawnSync(process.execPath, ["--import", "tsx", "-e", probe], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
         expect(result.status, result.stderr).toBe(0);
