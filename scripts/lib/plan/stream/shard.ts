@@ -100,6 +100,19 @@ export interface ShardFile {
     readonly digestAt: number;
 }
 
+/** A shard document that cannot be read, as merge reports it. */
+function unreadable(file: string, error: unknown): ShardError {
+    return new ShardError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+}
+
+function openShard(file: string): number {
+    try {
+        return fs.openSync(file, "r");
+    } catch (error) {
+        throw unreadable(file, error);
+    }
+}
+
 /** Reads a shard document's header (its first line) without reading its stacks. */
 export function readShardHeader(file: string): ShardHeader {
     return readShard(file).header;
@@ -108,12 +121,7 @@ export function readShardHeader(file: string): ShardHeader {
 /** Reads a shard document's first line: its header, checked for the fields merge reads before the digest is checked. */
 export function readShard(file: string): ShardFile {
     let line: Buffer;
-    let fd: number;
-    try {
-        fd = fs.openSync(file, "r");
-    } catch (error) {
-        throw new ShardError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    }
+    const fd = openShard(file);
     try {
         const chunks: Buffer[] = [];
         const block = Buffer.alloc(1 << 20);
@@ -123,7 +131,7 @@ export function readShard(file: string): ShardFile {
             try {
                 read = fs.readSync(fd, block, 0, block.length, position);
             } catch (error) {
-                throw new ShardError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+                throw unreadable(file, error);
             }
             if (read === 0) {
                 break;
@@ -181,12 +189,7 @@ export function readShard(file: string): ShardFile {
  */
 export function verifyShard({ file, header, digestAt }: ShardFile): void {
     const hash = createHash("sha256");
-    let fd: number;
-    try {
-        fd = fs.openSync(file, "r");
-    } catch (error) {
-        throw new ShardError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    }
+    const fd = openShard(file);
     try {
         const block = Buffer.alloc(8 << 20);
         for (let position = 0; ; ) {
