@@ -49,20 +49,65 @@ export const MAX_PLAN_BYTES = 8 * 1024 * MIB;
 export const MAX_WHOLE_PLAN_BYTES = 512 * MIB;
 
 /**
- * A saved plan's text (`-`: standard input), refused over MAX_WHOLE_PLAN_BYTES; an unreadable file
- * is a usage error starting with `cannotRead` and saying why.
+ * What a path given for a plan is, where it is no file to read: a device or a socket (/dev/zero
+ * would be read for ever), never a plan. Pipes (`--plan <(npm run -s plan -- --json)`) and folders
+ * (refused when read) are left to the reading.
+ */
+function notAFile(stat: fs.Stats): string | undefined {
+    return stat.isCharacterDevice() || stat.isBlockDevice() || stat.isSocket() ? "not a file (a device or a socket); give the plan document's file, or - for standard input" : undefined;
+}
+
+/**
+ * A saved plan's text (`-`: standard input), refused over MAX_WHOLE_PLAN_BYTES, a pipe's as it
+ * comes; an unreadable file is a usage error starting with `cannotRead` and saying why.
  */
 export function readPlanText(file: string, cannotRead: string): string {
+    const tooLarge = () => new UsageError(`${file}: larger than ${MAX_WHOLE_PLAN_BYTES / MIB} MiB; not a plan document`, EXIT.invalid);
+    let fd: number | undefined;
     try {
-        if (file !== "-" && fs.statSync(file).size > MAX_WHOLE_PLAN_BYTES) {
-            throw new UsageError(`${file}: larger than ${MAX_WHOLE_PLAN_BYTES / MIB} MiB; not a plan document`, EXIT.invalid);
+        fd = file === "-" ? 0 : fs.openSync(file, "r");
+        const stat = fs.fstatSync(fd);
+        const problem = file === "-" ? undefined : notAFile(stat);
+        if (problem !== undefined) {
+            throw new UsageError(`${cannotRead}: ${problem}`);
         }
-        return fs.readFileSync(file === "-" ? 0 : file, "utf8");
+        if (stat.isFile() && stat.size > MAX_WHOLE_PLAN_BYTES) {
+            throw tooLarge();
+        }
+        // Read to the end, never past the limit (a pipe's size is not known in advance).
+        const chunks: Buffer[] = [];
+        let total = 0;
+        for (;;) {
+            const chunk = Buffer.alloc(MIB);
+            let read: number;
+            try {
+                read = fs.readSync(fd, chunk, 0, chunk.length, null);
+            } catch (error) {
+                if ((error as NodeJS.ErrnoException).code === "EAGAIN") {
+                    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+                    continue;
+                }
+                throw error;
+            }
+            if (read === 0) {
+                break;
+            }
+            total += read;
+            if (total > MAX_WHOLE_PLAN_BYTES) {
+                throw tooLarge();
+            }
+            chunks.push(chunk.subarray(0, read));
+        }
+        return Buffer.concat(chunks, total).toString("utf8");
     } catch (error) {
         if (error instanceof UsageError) {
             throw error;
         }
         throw new UsageError(`${cannotRead}: ${fsReason(error as NodeJS.ErrnoException)}`);
+    } finally {
+        if (fd !== undefined && fd !== 0) {
+            fs.closeSync(fd);
+        }
     }
 }
 
@@ -347,21 +392,31 @@ export async function main(argv: string[], stdin: NodeJS.ReadableStream = proces
     if (file === undefined) {
         throw new UsageError("--plan FILE.json is required");
     }
-    if (file !== "-") {
+    let stat: fs.Stats | undefined;
+    try {
+        stat = file === "-" ? undefined : fs.statSync(file);
+    } catch (error) {
+        throw new UsageError(`cannot read ${file}: ${fsReason(error as NodeJS.ErrnoException)}`);
+    }
+    const problem = stat && notAFile(stat);
+    if (problem !== undefined) {
+        throw new UsageError(`cannot read ${file}: ${problem}`);
+    }
+    if (stat !== undefined && !stat.isFIFO()) {
         return (await checkPlanFile(file, file, values.json)).exitCode;
     }
-    // Standard input is spooled to a file, read stack by stack like any other.
+    // Standard input, or a pipe, is spooled to a file (it can be read only once), read stack by stack like any other.
     let spooled: Awaited<ReturnType<typeof spoolToFile>>;
     try {
-        spooled = await spoolToFile(stdin, MAX_PLAN_BYTES);
+        spooled = await spoolToFile(file === "-" ? stdin : fs.createReadStream(file), MAX_PLAN_BYTES);
     } catch (error) {
         if (error instanceof SpoolLimitError) {
-            throw new UsageError(`-: larger than ${MAX_PLAN_BYTES / 1024 / MIB} GiB; not a plan document`, EXIT.invalid);
+            throw new UsageError(`${file}: larger than ${MAX_PLAN_BYTES / 1024 / MIB} GiB; not a plan document`, EXIT.invalid);
         }
-        throw new UsageError(`cannot read -: ${fsReason(error as NodeJS.ErrnoException)}`);
+        throw new UsageError(`cannot read ${file}: ${fsReason(error as NodeJS.ErrnoException)}`);
     }
     try {
-        return (await checkPlanFile(spooled.file, "-", values.json)).exitCode;
+        return (await checkPlanFile(spooled.file, file, values.json)).exitCode;
     } finally {
         spooled.remove();
     }

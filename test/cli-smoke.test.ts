@@ -59,6 +59,22 @@ describe("every CLI as a process (its smoke test)", () => {
         }
     });
 
+    it("GIVEN the plan through a pipe (--plan <(...)) WHEN policy checks it THEN it is read once, as the file is: the same report and exit", () => {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cli-pipe-"));
+        temporary.push(tmp);
+        const plan = path.join(tmp, "plan.json");
+        const script = [
+            `"${TSX}" scripts/plan.ts --all --json > "${plan}"`,
+            `"${TSX}" scripts/policy.ts --plan "${plan}" > "${tmp}/file.txt"; echo "file $?"`,
+            `"${TSX}" scripts/policy.ts --plan <(cat "${plan}") > "${tmp}/pipe.txt"; echo "pipe $?"`,
+        ].join("\n");
+        const result = spawnSync("bash", ["-c", script], { cwd: ROOT, encoding: "utf8", timeout: 180_000 });
+        expect(result.stdout, result.stderr).toBe("file 0\npipe 0\n");
+        const report = fs.readFileSync(path.join(tmp, "file.txt"), "utf8");
+        expect(report).toMatch(/stack\(s\) checked/);
+        expect(fs.readFileSync(path.join(tmp, "pipe.txt"), "utf8")).toBe(report);
+    });
+
     it.each(["scripts/ci/preview-matrix.ts", "scripts/ci/plan-shards.ts", "scripts/validate.ts", "scripts/policy.ts"])("GIVEN %s (a step of every pull request's CI, or sales ops' check) WHEN loaded THEN nothing of @pulumi/ is (it reads files and plan documents, it plans nothing)", (script) => {
         const probe = `require(${JSON.stringify(`./${script}`)}); process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((file) => file.includes("/@pulumi/") && !file.endsWith("/typescript-shim.js"))));`;
         const result = spawnSync(process.execPath, ["--import", "tsx", "-e", probe], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });

@@ -295,6 +295,10 @@ describe("npm run evidence", () => {
         const run = await evidence("acme", "--plan", path.join(dir, "missing.json"));
         expect(run.status).toBe(2);
         expect(run.stderr).toMatch(/--plan .*missing\.json: cannot be read: no such file or folder \(ENOENT\)/);
+        // A device is no plan: refused at once (/dev/zero would be read for ever).
+        const device = await evidence("acme", "--plan", "/dev/zero");
+        expect(device.status).toBe(2);
+        expect(device.stderr).toMatch(/--plan \/dev\/zero: cannot be read: not a file \(a device or a socket\)/);
     });
 
     it("refuses an --out folder that does not exist before planning", async () => {

@@ -235,6 +235,8 @@ describe("the streamed plan", () => {
         await expect(emitted([header.pass], [shardSource(after, header)], { threads: 2 })).rejects.toThrow(/after-end\.json:\d+: not a plan shard document's line/);
         expect(shardRuns(parts[1]!, { ...header, stacks: header.stacks + 1 }, 1)).toBeUndefined();
         expect(() => orderShards([dir])).toThrow(/cannot be read \(EISDIR\)/);
+        // A device (read for ever) or a pipe (read once; merge reads each shard more than once): refused at once.
+        expect(() => orderShards(["/dev/zero"])).toThrow(/\/dev\/zero: not a file \(a pipe, a device or a socket\)/);
     });
 
     it("GIVEN a shard document edited into other valid JSON, corrupted, or of the old format WHEN merged THEN it is refused before anything is written, naming the file", async () => {

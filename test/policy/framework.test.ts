@@ -289,10 +289,14 @@ describe("npm run policy", () => {
         expect(checked.tenants[0]?.violations).toContainEqual(expect.objectContaining({ policy: "ebs-volume-encrypted-cmk", resource: "acme-planted-volume", enforcement: "mandatory" }));
     });
 
-    it.each([[[]], [["--plan"]], [["--plan", "/nonexistent/plan.json"]], [["stray", "--plan", "x.json"]]])("GIVEN %j WHEN run THEN exit 2 with a usage message", async (args) => {
+    it.each([[[]], [["--plan"]], [["--plan", "/nonexistent/plan.json"]], [["stray", "--plan", "x.json"]], [["--plan", "/dev/zero"]]])("GIVEN %j WHEN run THEN exit 2 with a usage message", async (args) => {
         const result = await runPolicy(...args);
         expect(result.status).toBe(2);
         expect(result.stderr).toMatch(/^policy: /);
+        if (args.includes("/dev/zero")) {
+            // A device is no plan: refused at once (it would be read for ever).
+            expect(result.stderr).toMatch(/^policy: cannot read \/dev\/zero: not a file \(a device or a socket\)/);
+        }
         expect(result.stderr).not.toMatch(/\n\s+at /);
     });
 });

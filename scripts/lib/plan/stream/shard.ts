@@ -105,12 +105,21 @@ function unreadable(file: string, error: unknown): ShardError {
     return new ShardError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
 }
 
+/** Opens a shard document: a file (merge reads each more than once; a device such as /dev/zero would be read for ever). */
 function openShard(file: string): number {
+    let fd: number;
     try {
-        return fs.openSync(file, "r");
+        fd = fs.openSync(file, "r");
     } catch (error) {
         throw unreadable(file, error);
     }
+    const stat = fs.fstatSync(fd);
+    // A folder is refused when read (EISDIR), as it always was.
+    if (!stat.isFile() && !stat.isDirectory()) {
+        fs.closeSync(fd);
+        throw new ShardError(`${file}: not a file (a pipe, a device or a socket): merge reads each shard document, a file that plan --shard I/N --out FILE wrote, more than once`);
+    }
+    return fd;
 }
 
 /** Reads a shard document's header (its first line) without reading its stacks. */
