@@ -1,5 +1,5 @@
 // CI only: how many shards the pull request's plan is split into (.github/workflows/infra.yml),
-// from the fleet's weight: PLAN_WEIGHT (scripts/lib/plan/fleet-threads.ts, about the resources a
+// from the fleet's weight: PLAN_WEIGHT (scripts/lib/plan/fleet-weights.ts, about the resources a
 // tenant of each mode registers) summed over the tenant files' modes, one shard per
 // --weight-per-shard. Each shard runs `npm run plan -- --all --shard I/N --out FILE`; one job merges.
 
