@@ -76,12 +76,12 @@ export function readPlanText(file: string, cannotRead: string): string {
         }
         // Read to the end, never past the limit (a pipe's size is not known in advance).
         const chunks: Buffer[] = [];
+        const block = Buffer.alloc(MIB);
         let total = 0;
         for (;;) {
-            const chunk = Buffer.alloc(MIB);
             let read: number;
             try {
-                read = fs.readSync(fd, chunk, 0, chunk.length, null);
+                read = fs.readSync(fd, block, 0, block.length, null);
             } catch (error) {
                 if ((error as NodeJS.ErrnoException).code === "EAGAIN") {
                     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
@@ -96,7 +96,8 @@ export function readPlanText(file: string, cannotRead: string): string {
             if (total > MAX_WHOLE_PLAN_BYTES) {
                 throw tooLarge();
             }
-            chunks.push(chunk.subarray(0, read));
+            // A copy of what was read: a pipe gives 64 KiB at a time, and a view would keep the whole block.
+            chunks.push(Buffer.from(block.subarray(0, read)));
         }
         return Buffer.concat(chunks, total).toString("utf8");
     } catch (error) {
