@@ -18,7 +18,7 @@ import { EXIT, fsReason, parseFlags, run, UsageError, writeStdout } from "./lib/
 import { canonicalJson } from "../lib/canonical-json";
 import { PlannedStack, policyFleet, settingsFromFleet, stackFleetFacts, StackFleetFacts, stackFromPlan } from "../policy/rules/from-plan";
 import { planExitCode, withViolations } from "./lib/plan/policy";
-import { BlockWriter, DocumentWriter, documentFrame, stackText } from "./lib/plan/stream/document";
+import { BlockWriter, DocumentWriter, documentFrame, pauseForPipe, stackText } from "./lib/plan/stream/document";
 import { forEachStack, openStackedPlan, SpoolLimitError, spoolToFile, StackedPlan } from "./lib/plan/stream/read";
 import planSchema from "./lib/plan/plan.schema.json";
 
@@ -84,7 +84,7 @@ export function readPlanText(file: string, cannotRead: string): string {
                 read = fs.readSync(fd, block, 0, block.length, null);
             } catch (error) {
                 if ((error as NodeJS.ErrnoException).code === "EAGAIN") {
-                    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+                    pauseForPipe();
                     continue;
                 }
                 throw error;

@@ -13,6 +13,11 @@ export function fdSink(fd: number): (text: string) => void {
     return (text) => writeAllBytes(fd, Buffer.from(text, "utf8"));
 }
 
+/** Waits a few milliseconds, blocking: a non-blocking pipe (EAGAIN) is not ready, and these reads and writes are synchronous. */
+export function pauseForPipe(): void {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+}
+
 /** Writes bytes to a file descriptor, all of them (waiting on a non-blocking pipe whose reader is slower). */
 export function writeAllBytes(fd: number, buffer: Uint8Array): void {
     let written = 0;
@@ -23,7 +28,7 @@ export function writeAllBytes(fd: number, buffer: Uint8Array): void {
             if ((error as NodeJS.ErrnoException).code !== "EAGAIN") {
                 throw error;
             }
-            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+            pauseForPipe();
         }
     }
 }
