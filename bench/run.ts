@@ -63,6 +63,45 @@ export function parseTasks(list: string | undefined, skipNaive: boolean): Set<Ta
     return tasks;
 }
 
+/** Runs of each task but naive and start-up, the fastest kept, where --repeat does not say. */
+export const DEFAULT_REPEAT = 3;
+
+/**
+ * Above this many tenants a task runs once where --repeat does not say: there each run takes
+ * minutes (the 10,000-tenant diff about 9), so three of every task would take the 10,000-tenant
+ * run from about half an hour to about an hour and a quarter on the 2-core machine.
+ */
+export const ONE_RUN_ABOVE = 2_000;
+
+/** The runs of each task at `n` tenants: --repeat's where given, else by the fleet's size. */
+export function repeatFor(n: number, given: number | undefined): number {
+    return given ?? (n > ONE_RUN_ABOVE ? 1 : DEFAULT_REPEAT);
+}
+
+/**
+ * Writes the results file whole or not at all (a temporary file beside it, renamed over it): the
+ * bench writes it after each figure, and a run stopped while it writes must not leave half a file.
+ */
+export function writeResults(out: string, results: Results): void {
+    let target = out;
+    try {
+        target = fs.realpathSync(out);
+    } catch {
+        // Not there yet: written where it is named.
+    }
+    const temporary = `${target}.${process.pid}.tmp`;
+    try {
+        writeOutputFile("--out", temporary, `${JSON.stringify(results, null, 2)}\n`);
+        fs.renameSync(temporary, target);
+    } catch (error) {
+        fs.rmSync(temporary, { force: true });
+        if (error instanceof UsageError) {
+            throw new UsageError(error.message.replace(temporary, out));
+        }
+        throw error;
+    }
+}
+
 /** This run's rows with the rows of `previous` it did not measure (--keep), in size and task order. */
 export function keepRuns(previous: readonly Run[], measured: readonly Run[]): Run[] {
     const key = (run: Run) => `${run.task} ${run.n}`;
@@ -71,9 +110,9 @@ export function keepRuns(previous: readonly Run[], measured: readonly Run[]): Ru
 }
 
 /**
- * The results to write when a step failed after `measured` figures: those, over the rows of the
- * file already at `out` (whatever --keep says: a failed run replaces nothing it did not measure).
- * Undefined when nothing was measured.
+ * The results to write while the run goes on, after each figure, and when a step failed after
+ * `measured` figures: those, over the rows of the file already at `out` (whatever --keep says: a
+ * run that stops half-way replaces nothing it did not measure). Undefined when nothing was measured.
  */
 export function partialResults(out: string, measured: readonly Run[]): Results | undefined {
     if (measured.length === 0) {
@@ -104,9 +143,14 @@ JSON.
   --out FILE       where to write the JSON (default bench/results.json)
   --threads N      plan threads (default: planFleet's choice for the fleet and machine)
   --semi-space MB  V8's --max-semi-space-size for the measured processes (default 128; 0: V8's own)
-  --repeat N       runs of each task but naive and startup, the fastest kept (default 3)
+  --repeat N       runs of each task but naive and startup, the fastest kept (default 3;
+                   1 above 2,000 tenants, where each run takes minutes)
   --skip-naive     do not measure the naive way (nor the start-up)
   -h, --help       show this help
+
+Each figure is written to the --out file as soon as it is measured, over that file's rows of the
+same task and size, so a run stopped half-way keeps what it measured; at the end the file is
+written whole (without --keep, this run's rows only).
 
 Exit codes: 0 measured, 1 a measurement failed (an invalid fleet, a plan error, merged shards
 other than the plan, an incremental plan that did not read N-1 tenants from the cache), 2 usage error.
@@ -120,7 +164,7 @@ export async function main(argv: string[]): Promise<number> {
         threads: { type: "string" },
         "semi-space": { type: "string", default: "128" },
         "skip-naive": { type: "boolean", default: false },
-        repeat: { type: "string", default: "3" },
+        repeat: { type: "string" },
         tasks: { type: "string" },
         keep: { type: "boolean", default: false },
         child: { type: "string" },
@@ -175,8 +219,8 @@ export async function main(argv: string[]): Promise<number> {
     if (!Number.isInteger(semiSpace) || semiSpace < 0 || semiSpace > 1024) {
         throw new UsageError(`--semi-space expects MiB from 0 to 1024, got "${values["semi-space"]}"`);
     }
-    const repeat = Number(values.repeat);
-    if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20) {
+    const repeat = values.repeat === undefined ? undefined : Number(values.repeat);
+    if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1 || repeat > 20)) {
         throw new UsageError(`--repeat expects an integer from 1 to 20, got "${values.repeat}"`);
     }
     const out = path.resolve(values.out);
@@ -191,6 +235,13 @@ export async function main(argv: string[]): Promise<number> {
     }
 
     const runs: Run[] = [];
+    // Each figure on disk as soon as it is measured (a 10,000-tenant run takes half an hour).
+    let saved = 0;
+    const measuredOne = (run: Run): void => {
+        runs.push(run);
+        writeResults(out, partialResults(out, runs)!);
+        saved = runs.length;
+    };
     let startupSeconds: number | null = null;
     let startupMedian: number | null = null;
     let amongFleet: FleetStartup | null = null;
@@ -198,31 +249,32 @@ export async function main(argv: string[]): Promise<number> {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "bench-fleet-"));
     let failure: unknown;
     try {
-        const measured = { ...(threads ? { threads } : {}), semiSpace, repeat, scratch, today: new Date().toISOString() };
+        const today = new Date().toISOString();
         for (const n of [...sizes].sort((a, b) => a - b)) {
+            const measured = { ...(threads ? { threads } : {}), semiSpace, repeat: repeatFor(n, repeat), scratch, today };
             const dir = path.join(scratch, String(n));
             const files = writeFleet(dir, generateFleet({ count: n, seed }));
             log(`generated ${n} tenant(s)`, { dir, seed });
             if (tasks.has("validate")) {
-                runs.push((await measure("validate", n, dir, measured)).run);
+                measuredOne((await measure("validate", n, dir, measured)).run);
             }
             let planDigest: string | undefined;
             if (tasks.has("plan")) {
                 const plan = await measure("plan", n, dir, measured);
-                runs.push(plan.run);
+                measuredOne(plan.run);
                 planDigest = plan.digest;
             }
             if (tasks.has("diff")) {
-                runs.push((await measure("diff", n, dir, measured)).run);
+                measuredOne((await measure("diff", n, dir, measured)).run);
             }
             if (tasks.has("shard4")) {
-                runs.push(await measureShard4(n, dir, measured, planDigest!));
+                measuredOne(await measureShard4(n, dir, measured, planDigest!));
             }
             if (tasks.has("incremental")) {
-                runs.push(await measureIncremental(n, dir, measured, planDigest));
+                measuredOne(await measureIncremental(n, dir, measured, planDigest));
             }
             if (n === 10 && tasks.has("naive")) {
-                runs.push(measureNaive(files, semiSpace));
+                measuredOne(measureNaive(files, semiSpace));
             }
         }
         if (tasks.has("startup")) {
@@ -249,12 +301,10 @@ export async function main(argv: string[]): Promise<number> {
         fs.rmSync(scratch, { recursive: true, force: true });
     }
     if (failure !== undefined) {
-        // What was measured before the failure is kept: a step that fails after an hour of the
-        // 10,000-tenant run loses nothing measured before it.
-        const kept = partialResults(out, runs);
-        if (kept !== undefined) {
-            writeOutputFile("--out", out, `${JSON.stringify(kept, null, 2)}\n`);
-            process.stderr.write(`bench: a step failed; wrote the ${runs.length} figure(s) measured before it to ${path.relative(process.cwd(), out)} (its other rows kept)\n`);
+        // What was measured before the failure is on disk already: a step that fails after an hour
+        // of the 10,000-tenant run loses nothing measured before it.
+        if (saved > 0) {
+            process.stderr.write(`bench: a step failed; the ${saved} figure(s) measured before it are in ${path.relative(process.cwd(), out)} (its other rows kept)\n`);
         }
         throw failure;
     }
@@ -263,7 +313,7 @@ export async function main(argv: string[]): Promise<number> {
     const largest = all.filter((run) => run.task === "plan").sort((a, b) => b.n - a.n)[0];
     naiveRatio = naive && largest ? round(naive.msPerTenant / largest.msPerTenant, 1) : null;
     const results: Results = { runs: all, startupSeconds: startupSeconds ?? previous?.startupSeconds ?? null, naiveRatio: naiveRatio ?? previous?.naiveRatio ?? null };
-    writeOutputFile("--out", out, `${JSON.stringify(results, null, 2)}\n`);
+    writeResults(out, results);
     await writeStdout(renderTable(results, startupMedian, amongFleet));
     process.stderr.write(`${budgets(results).join("\n")}\nbench: wrote ${path.relative(process.cwd(), out)}\n`);
     return EXIT.ok;

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 
 import { MeasurementError } from "../bench/measurement-error";
 import { changedTenantFile, checkCached, checkMerged } from "../bench/processes";
-import { keepRuns, parseTasks, partialResults } from "../bench/run";
+import { DEFAULT_REPEAT, keepRuns, ONE_RUN_ABOVE, parseTasks, partialResults, repeatFor, writeResults } from "../bench/run";
 import { BEFORE_ISSUE_18, budgets, renderTable, Results, row, rssPerThousand } from "../bench/table";
 import { fileDigest } from "../bench/tasks";
 import { UsageError } from "../scripts/lib/cli";
@@ -103,6 +103,46 @@ describe("the bench's figures", () => {
                 ["plan", 10_000, 110],
             ]);
             expect([kept.startupSeconds, kept.naiveRatio]).toEqual([1.5, 130]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("GIVEN no --repeat WHEN a size is measured THEN 3 runs up to 2,000 tenants and one above; a --repeat given holds for every size", () => {
+        expect([10, 1000, ONE_RUN_ABOVE, ONE_RUN_ABOVE + 1, 10_000].map((n) => repeatFor(n, undefined))).toEqual([DEFAULT_REPEAT, DEFAULT_REPEAT, DEFAULT_REPEAT, 1, 1]);
+        expect(DEFAULT_REPEAT).toBe(3);
+        expect([10, 10_000].map((n) => repeatFor(n, 2))).toEqual([2, 2]);
+    });
+
+    it("GIVEN results WHEN written, again and through a symbolic link THEN the file is replaced whole, the link kept, no temporary file left", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-write-"));
+        try {
+            const out = path.join(dir, "results.json");
+            const first: Results = { runs: [row("validate", 10, 1, 0, 100)], startupSeconds: null, naiveRatio: null };
+            writeResults(out, first);
+            expect(JSON.parse(fs.readFileSync(out, "utf8"))).toEqual(first);
+            const second: Results = { runs: [...first.runs, row("plan", 10, 2, 50, 300)], startupSeconds: 1.2, naiveRatio: 100 };
+            writeResults(out, second);
+            expect(fs.readFileSync(out, "utf8")).toBe(`${JSON.stringify(second, null, 2)}\n`);
+            const link = path.join(dir, "link.json");
+            fs.symlinkSync(out, link);
+            writeResults(link, first);
+            expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+            expect(JSON.parse(fs.readFileSync(out, "utf8"))).toEqual(first);
+            expect(fs.readdirSync(dir).sort()).toEqual(["link.json", "results.json"]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("GIVEN an --out in a folder that does not exist WHEN written THEN a usage error naming --out and the file, nothing left behind", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-write-"));
+        try {
+            const out = path.join(dir, "missing", "results.json");
+            const results: Results = { runs: [row("validate", 10, 1, 0, 100)], startupSeconds: null, naiveRatio: null };
+            expect(() => writeResults(out, results)).toThrow(UsageError);
+            expect(() => writeResults(out, results)).toThrow(`--out ${out}: cannot be written`);
+            expect(fs.readdirSync(dir)).toEqual([]);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

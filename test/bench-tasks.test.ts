@@ -4,7 +4,7 @@
 // JSON is the plan's byte for byte and that the incremental plan read every other tenant from the
 // cache (it fails the measurement otherwise); this asserts that it did, and what results.json holds.
 
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -90,4 +90,52 @@ describe(`npm run bench at ${N} tenants`, () => {
         expect(incremental.note).toMatch(new RegExp(`^${N - 1} of ${N} tenant\\(s\\) from the plan cache, 1 planned \\([a-z0-9-]+\\.yaml: its company line changed\\)`));
         expect(incremental.note).toMatch(/its JSON byte-identical to the plan's$/);
     });
+});
+
+describe("npm run bench stopped half-way", () => {
+    it("GIVEN a run killed after its first figure WHEN the results file is read THEN it holds that figure over the file's other rows, whole", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-stopped-"));
+        // The bench's scratch folder, which a killed bench leaves, inside this test's.
+        const tmp = path.join(dir, "tmp");
+        const outDir = path.join(dir, "out");
+        fs.mkdirSync(tmp);
+        fs.mkdirSync(outDir);
+        try {
+            const out = path.join(outDir, "results.json");
+            const older: Run = { task: "plan", n: 1000, wallSeconds: 20, msPerTenant: 20, resources: 100, msPerResource: 0.2, peakRssMiB: 800 };
+            fs.writeFileSync(out, JSON.stringify({ runs: [older], startupSeconds: 1.5, naiveRatio: 130 }));
+            const bench = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench", "run.ts"), "--sizes", String(N), "--tasks", "validate,plan", "--repeat", "1", "--out", out], {
+                cwd: ROOT,
+                stdio: "ignore",
+                env: { ...process.env, TMPDIR: tmp },
+                // A process group of its own: killed with the child it runs.
+                detached: true,
+            });
+            const ended = new Promise<void>((resolve) => bench.on("exit", () => resolve()));
+            let running = true;
+            void ended.then(() => (running = false));
+            // The validate figure, seen in the file while the bench still runs (its plan takes seconds).
+            let seen: Results | undefined;
+            while (running && seen === undefined) {
+                await new Promise((resolve) => setTimeout(resolve, 20));
+                const text = fs.readFileSync(out, "utf8");
+                const results = JSON.parse(text) as Results;
+                seen = results.runs.some((run) => run.task === "validate" && run.n === N) ? results : undefined;
+            }
+            if (running) {
+                process.kill(-bench.pid!, "SIGKILL");
+            }
+            await ended;
+            expect(seen, "the validate figure was on disk before the bench ended").toBeDefined();
+            expect(seen!.runs.map((run) => [run.task, run.n])).toEqual([
+                ["validate", N],
+                ["plan", 1000],
+            ]);
+            expect([seen!.startupSeconds, seen!.naiveRatio]).toEqual([1.5, 130]);
+            expect(JSON.parse(fs.readFileSync(out, "utf8")).runs.length).toBeGreaterThanOrEqual(2);
+            expect(fs.readdirSync(outDir)).toEqual(["results.json"]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    }, 120_000);
 });
