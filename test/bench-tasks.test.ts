@@ -118,6 +118,9 @@ describe("npm run bench stopped half-way", () => {
             let seen: Results | undefined;
             while (running && seen === undefined) {
                 await new Promise((resolve) => setTimeout(resolve, 20));
+                if (!running) {
+                    break;
+                }
                 const text = fs.readFileSync(out, "utf8");
                 const results = JSON.parse(text) as Results;
                 seen = results.runs.some((run) => run.task === "validate" && run.n === N) ? results : undefined;
