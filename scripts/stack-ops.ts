@@ -50,7 +50,8 @@ deployed in its production's off-site region.
                  A drill copy (<x>-drill) is destroyed without a final backup (it holds restored
                  copies only). A recovery environment (<x>-recovery) only with --force, and never
                  while it is active (fail back first).
-  changed        prints the JSON list of stacks whose plan diff shows a change (for CI)
+  changed        prints the JSON list of stacks whose plan diff shows a change (for CI); a plan
+                 that lists a stack twice is refused
 
   --all          every tenant in tenant-configs/ and the platform of every region in use
   --parallel N   stacks at once (default: STACK_PARALLEL, else 1)
@@ -177,7 +178,13 @@ export async function main(argv: string[], io: OpsIo = { stdin: process.stdin, s
         } catch (error) {
             throw new UsageError(`cannot read the plan document ${request.plan}: ${(error as Error).message}`);
         }
-        await writeStdout(`${JSON.stringify(changedStacks(document))}\n`);
+        let changed: string[];
+        try {
+            changed = changedStacks(document);
+        } catch (error) {
+            throw new UsageError(`${request.plan}: ${(error as Error).message}`);
+        }
+        await writeStdout(`${JSON.stringify(changed)}\n`);
         return EXIT.ok;
     }
     // Before anything runs: a log file that cannot be written is the caller's to fix, in one line.

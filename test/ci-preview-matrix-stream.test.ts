@@ -91,4 +91,16 @@ describe("preview-matrix on a plan in the plan's own form", () => {
         expect(result.status).toBe(2);
         expect(result.stderr).toMatch(/not a plan document: expected a `tenants` array/);
     });
+
+    it.each(["unchanged", "changed"])("GIVEN a stack listed twice, the second time %s, WHEN the matrix is built from either form THEN it is refused naming the stack and both entries, exit 2, nothing printed", async (status) => {
+        const document = diffedPlan(6);
+        const twice = { ...document.tenants[4]!, diff: { status, added: [], removed: [], changed: [] } };
+        document.tenants.splice(2, 0, twice);
+        const files = written(`twice-${status}`, document);
+        for (const file of [files.canonical, files.compact]) {
+            const result = await runCli("preview-matrix", () => main(["--plan", file]));
+            expect(result).toMatchObject({ status: 2, stdout: "" });
+            expect(result.stderr).toBe(`preview-matrix: ${file}: the stack "${twice.tenant}" is listed twice (tenants[2] and tenants[5]): a plan lists each stack once; see --help\n`);
+        }
+    });
 });

@@ -2,9 +2,14 @@
 // the rollout runner, the final-backup plan, the offboarding helpers, the changed stacks, the
 // request parser and the log format. The CLI against the stub `pulumi` is test/stack-ops.test.ts.
 
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
 import { describe, expect, it } from "vitest";
 
-import { parseRequest } from "../scripts/stack-ops";
+import { main, parseRequest } from "../scripts/stack-ops";
+import { runCli } from "./cli-harness";
 import { finalBackupPlan, FINAL_BACKUP_RETENTION_DAYS, startBackupJobArgs } from "../scripts/lib/ops/backup";
 import { changedStacks } from "../scripts/lib/ops/changed";
 import { classifySelectFailure, finalBackupRecord, protectedUrns } from "../scripts/lib/ops/offboarding";
@@ -250,6 +255,40 @@ describe("changedStacks", () => {
 
     it("GIVEN something else WHEN read THEN it is refused", () => {
         expect(() => changedStacks({ version: 1 })).toThrow(/not a plan document: expected a `tenants` array/);
+    });
+
+    it("GIVEN a stack listed twice, whatever its statuses, WHEN read THEN it is refused naming it and both entries", () => {
+        expect(() => changedStacks({ version: 1, tenants: [entry("acme", "unchanged"), entry("globex", "changed"), entry("acme", "removed")] })).toThrow(
+            'the stack "acme" is listed twice (tenants[0] and tenants[2]): a plan lists each stack once',
+        );
+        expect(changedStacks({ version: 1, tenants: [entry("acme", "unchanged"), null, { mode: "cloud" }, entry("globex", "changed")] })).toEqual(["globex"]);
+    });
+
+    it.each<[string, unknown, string]>([
+        ["not a plan document", { version: 1 }, "not a plan document: expected a `tenants` array (npm run plan -- --all --base <ref> --json)"],
+        ["a stack listed twice", { version: 1, tenants: [entry("acme", "new"), entry("acme", "new")] }, 'the stack "acme" is listed twice (tenants[0] and tenants[1]): a plan lists each stack once'],
+    ])("GIVEN %s WHEN `changed` reads it THEN one line naming the file, exit 2, no stack trace", async (_what, document, message) => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-ops-changed-"));
+        try {
+            const file = path.join(dir, "plan.json");
+            fs.writeFileSync(file, JSON.stringify(document));
+            const result = await runCli("stack-ops", () => main(["changed", "--plan", file]));
+            expect(result).toMatchObject({ status: 2, stdout: "" });
+            expect(result.stderr).toBe(`stack-ops: ${file}: ${message}; see --help\n`);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("GIVEN a diffed plan WHEN `changed` reads it THEN the stacks to preview, sorted, one line of JSON", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-ops-changed-"));
+        try {
+            const file = path.join(dir, "plan.json");
+            fs.writeFileSync(file, JSON.stringify({ version: 1, tenants: [entry("zeta", "new"), entry("acme", "unchanged"), entry("globex", "changed")] }));
+            expect(await runCli("stack-ops", () => main(["changed", "--plan", file]))).toEqual({ status: 0, stdout: '["globex","zeta"]\n', stderr: "" });
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
 

@@ -6,7 +6,7 @@
 
 import * as fs from "node:fs";
 
-import { batchStacks, changedStacks, GITHUB_MATRIX_LIMIT, needsPreview } from "../lib/ops/changed";
+import { batchStacks, ChangedStacks, changedStacks, GITHUB_MATRIX_LIMIT } from "../lib/ops/changed";
 import { EXIT, parseFlags, run, UsageError, writeStdout } from "../lib/cli";
 import { forEachStack, openStackedPlan, StackedPlan } from "../lib/plan/stream/read";
 
@@ -16,7 +16,7 @@ Prints one line of JSON, {"count":STACKS,"jobs":JOBS,"matrix":{"include":[{"batc
 for \`strategy.matrix: \${{ fromJSON(...) }}\`: the stacks whose plan diff (npm run plan -- --all --base REF --json)
 shows a change, sorted, in at most N batches of nearly equal size (default 20; at most ${GITHUB_MATRIX_LIMIT}).
 
-Exit codes: 0 printed, 2 usage or an unreadable plan document.
+Exit codes: 0 printed, 2 usage, an unreadable plan document or one that lists a stack twice.
 `;
 
 /** One job of the preview matrix: its place and the stacks it previews, space-separated (stack names hold no space). */
@@ -38,16 +38,12 @@ export function previewMatrix(document: unknown, maxJobs: number): PreviewMatrix
 
 /**
  * The stacks that need a preview (changedStacks' choice), read one stack at a time; undefined when
- * a stack is not valid JSON (the whole document's parse then says where).
+ * a stack is not valid JSON (the whole document's parse then says where); a stack listed twice throws.
  */
 export function changedStacksOf(plan: StackedPlan): string[] | undefined {
-    const names: string[] = [];
-    const complete = forEachStack(plan, (stack) => {
-        if (typeof stack.tenant === "string" && needsPreview(stack.diff as { status?: unknown } | undefined)) {
-            names.push(stack.tenant);
-        }
-    });
-    return complete ? names.sort() : undefined;
+    const changed = new ChangedStacks();
+    const complete = forEachStack(plan, (stack, index) => changed.add(stack, index));
+    return complete ? changed.sorted() : undefined;
 }
 
 /** How the plan document was read: stack by stack (the plan's own form) or whole (any other). */
@@ -62,7 +58,12 @@ export function previewMatrixOfFile(file: string, maxJobs: number): { readonly m
         // Unreadable: the whole read below says why, as it always has.
         stacked = undefined;
     }
-    const names = stacked === undefined ? undefined : changedStacksOf(stacked);
+    let names: string[] | undefined;
+    try {
+        names = stacked === undefined ? undefined : changedStacksOf(stacked);
+    } catch (error) {
+        throw new UsageError(`${file}: ${(error as Error).message}`);
+    }
     if (names !== undefined) {
         return { matrix: matrixOf(names, maxJobs), reading: "stacks" };
     }

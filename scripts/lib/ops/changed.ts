@@ -18,16 +18,45 @@ export function needsPreview(diff: PlannedStack["diff"]): boolean {
     return diff?.status !== "unchanged" && diff?.status !== "removed";
 }
 
-/** The names of the plan's stacks (tenants and `platform-<region>`) that need a preview, sorted. */
+/**
+ * Collects the stacks that need a preview, one plan entry at a time, and refuses a stack the
+ * document names twice: the plan writes each stack once, so a second entry means a document
+ * edited or joined by hand, and previewing it twice (two matrix jobs on one stack) would hide that.
+ */
+export class ChangedStacks {
+    private readonly seen = new Map<string, number>();
+    private readonly names: string[] = [];
+
+    /** Reads the plan's entry at `index` (0-based); throws on a stack already read. */
+    add(entry: PlannedStack, index: number): void {
+        if (typeof entry.tenant !== "string") {
+            return;
+        }
+        const first = this.seen.get(entry.tenant);
+        if (first !== undefined) {
+            throw new Error(`the stack ${JSON.stringify(entry.tenant.slice(0, 80))} is listed twice (tenants[${first}] and tenants[${index}]): a plan lists each stack once`);
+        }
+        this.seen.set(entry.tenant, index);
+        if (needsPreview(entry.diff)) {
+            this.names.push(entry.tenant);
+        }
+    }
+
+    /** The stacks read so far that need a preview, sorted. */
+    sorted(): string[] {
+        return [...this.names].sort();
+    }
+}
+
+/** The names of the plan's stacks (tenants and `platform-<region>`) that need a preview, sorted; a stack listed twice is refused. */
 export function changedStacks(document: unknown): string[] {
     const stacks = (document as { tenants?: unknown } | null)?.tenants;
     if (!Array.isArray(stacks)) {
         throw new Error("not a plan document: expected a `tenants` array (npm run plan -- --all --base <ref> --json)");
     }
-    return (stacks as PlannedStack[])
-        .filter((entry) => typeof entry.tenant === "string" && needsPreview(entry.diff))
-        .map((entry) => entry.tenant as string)
-        .sort();
+    const changed = new ChangedStacks();
+    (stacks as PlannedStack[]).forEach((entry, index) => changed.add(entry ?? {}, index));
+    return changed.sorted();
 }
 
 /** GitHub's limit on the jobs one matrix may generate (docs.github.com, "Using a matrix for your jobs"). */
