@@ -115,7 +115,7 @@ describe("the plan cache", () => {
         expect(pruneCache(path.join(dir, "no-such-cache"), since)).toBe(0);
     });
 
-    it("GIVEN a project outside git WHEN its build is digested THEN a code change changes it and a tenant file change does not", () => {
+    it("GIVEN a project outside git WHEN its build is digested THEN a code change changes it and a tenant file change does not; in a git checkout, the tracked files and the untracked ones below the top level", () => {
         const project = fs.mkdtempSync(path.join(os.tmpdir(), "plan-build-"));
         folders.push(project);
         fs.mkdirSync(path.join(project, "tenant-configs"));
@@ -148,6 +148,26 @@ describe("the plan cache", () => {
         fs.writeFileSync(path.join(project, "tenant-configs", "acme.yaml"), "tenant: acme\ncompany: Y\n");
         expect(buildDigest(project)).toBe(tracked);
         fs.writeFileSync(path.join(project, "components", "a.ts"), "export const a = 3;\n");
-        expect(buildDigest(project)).not.toBe(tracked);
+        const edited = buildDigest(project);
+        expect(edited).not.toBe(tracked);
+
+        // A module not yet added (git does not track it, nor ignore it) is the build, and so is each edit of it.
+        fs.writeFileSync(path.join(project, "components", "b.ts"), "export const b = 1;\n");
+        const added = buildDigest(project);
+        expect(added).not.toBe(edited);
+        fs.writeFileSync(path.join(project, "components", "b.ts"), "export const b = 2;\n");
+        expect(buildDigest(project)).not.toBe(added);
+        fs.rmSync(path.join(project, "components", "b.ts"));
+        expect(buildDigest(project)).toBe(edited);
+        // Not the build: what git ignores, wherever it is, and the untracked outputs at the top
+        // level (a shard document, the node_modules a base worktree borrows as a symbolic link).
+        fs.writeFileSync(path.join(project, ".gitignore"), "/components/generated/\n");
+        git("add", ".gitignore");
+        const ignoring = buildDigest(project);
+        fs.mkdirSync(path.join(project, "components", "generated"));
+        fs.writeFileSync(path.join(project, "components", "generated", "c.ts"), "export const c = 1;\n");
+        fs.writeFileSync(path.join(project, "plan-shard-1.json"), "{}");
+        fs.symlinkSync(path.join(project, "node_modules"), path.join(project, "modules-link"));
+        expect(buildDigest(project)).toBe(ignoring);
     });
 });

@@ -42,14 +42,32 @@ function buildFiles(root: string, dir: string, into: string[]): string[] {
 const isTenantFile = (relative: string): boolean => /^tenant-configs[\\/][^\\/]+\.yaml$/.test(relative);
 
 /**
+ * The project's files as git sees them, or undefined outside a git checkout: the files git tracks
+ * (as they are in the working tree: an uncommitted edit counts, a deleted one too) and the
+ * untracked files it does not ignore inside the project's folders (a component not yet added).
+ * Untracked files at the top level are left out: that is where a CI job writes its outputs
+ * (plan.json, the shard documents, the comment), which are not the build.
+ */
+function gitFiles(root: string): string[] | undefined {
+    const list = (...args: string[]): string[] | undefined => {
+        const listed = spawnSync("git", ["-C", root, "ls-files", "-z", ...args], { encoding: "utf8" });
+        return listed.status === 0 ? listed.stdout.split("\0").filter((file) => file.length > 0) : undefined;
+    };
+    const tracked = list();
+    const untracked = list("--others", "--exclude-standard");
+    if (tracked === undefined || untracked === undefined) {
+        return undefined;
+    }
+    return [...new Set([...tracked, ...untracked.filter((file) => file.includes("/"))])];
+}
+
+/**
  * The digest of the build: the Node.js version and the content of the project's files but the
- * tenant files: in a git checkout the files git tracks (as they are in the working tree: an
- * uncommitted edit counts; the outputs a CI job writes beside them do not), else every file
- * but node_modules, dist and dot-folders.
+ * tenant files: in a git checkout those of {@link gitFiles}, else every file but node_modules,
+ * dist and dot-folders.
  */
 export function buildDigest(root: string): string {
-    const listed = spawnSync("git", ["-C", root, "ls-files", "-z"], { encoding: "utf8" });
-    const files = listed.status === 0 ? listed.stdout.split("\0").filter((file) => file.length > 0 && !isTenantFile(file)).sort() : buildFiles(root, root, []);
+    const files = (gitFiles(root)?.filter((file) => !isTenantFile(file)) ?? buildFiles(root, root, [])).sort();
     const hash = createHash("sha256");
     hash.update(`node ${process.version}\n`);
     for (const file of files) {
