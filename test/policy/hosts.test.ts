@@ -310,6 +310,51 @@ describe("where the rule learns the host names", () => {
         }
     });
 
+    it("GIVEN three tenants declaring one host name, spelled apart (case, a trailing dot, spaces), among many WHEN each is checked THEN neither owns it, the others named in the fleet's order, the first other as its owner", () => {
+        const spelled = ["Shared.Example.org.", "shared.example.org", " SHARED.example.org"];
+        const declared = ["x1", "x2", "x3"].map((tenant, i) => ({ tenant, host: spelled[i]! }));
+        // Many other tenants before, between and after: the rule looks names up, never scans them in order of its own.
+        const others = (from: number) => Array.from({ length: 50 }, (_, i) => ({ tenant: `t${from + i}`, host: `t${from + i}.${BASE}` }));
+        const hosts = { baseDomain: BASE, tenants: [...others(0), declared[0]!, ...others(50), declared[1]!, declared[2]!, ...others(100)] };
+        const settings: PolicySettings = { operationsCidrs: [], otherTenants: [], hosts };
+        const certificate = (tenant: string): PolicyStack => ({
+            stack: tenant,
+            kind: "dedicated-saas",
+            resources: [{ type: "aws:acm/certificate:Certificate", name: `${tenant}-cert`, id: `${tenant}-cert`, parent: null, props: { domainName: "shared.example.org" }, protect: false, retainOnDelete: false }],
+        });
+        const expected = (self: string, owner: string, sharing: string) =>
+            `domainName is shared.example.org, a host name ${self} does not own (tenant ${owner}'s host name); ${self} declares the host name shared.example.org, which it cannot own: tenant ${sharing} declares it too`;
+        expect(findingsOf(disallowForeignHostNames, certificate("x1"), settings)).toEqual([{ resource: "x1-cert", message: expected("x1", "x2", "x2, x3") }]);
+        expect(findingsOf(disallowForeignHostNames, certificate("x2"), settings)).toEqual([{ resource: "x2-cert", message: expected("x2", "x1", "x1, x3") }]);
+        expect(findingsOf(disallowForeignHostNames, certificate("x3"), settings)).toEqual([{ resource: "x3-cert", message: expected("x3", "x1", "x1, x2") }]);
+        // One of the many owns its own name, and another's is named as that tenant's.
+        const t7 = { ...certificate("t7"), resources: [{ ...certificate("t7").resources[0]!, props: { domainName: `t7.${BASE}`, subjectAlternativeNames: [`T120.${BASE}.`] } }] };
+        expect(findingsOf(disallowForeignHostNames, t7, settings)).toEqual([{ resource: "t7-cert", message: `subjectAlternativeNames[0] is T120.${BASE}., a host name t7 does not own (tenant t120's host name); t7 owns t7.${BASE} only` }]);
+    });
+
+    it("GIVEN a fleet of 300 hosts WHEN 100 of its stacks are judged THEN the fleet's declarations are read once, not once per stack (a fleet of N stacks would cost N^2)", () => {
+        const declared = Array.from({ length: 300 }, (_, i) => ({ tenant: `t${i}`, host: `t${i}.${BASE}` }));
+        let reads = 0;
+        const counted = new Proxy(declared, {
+            get(target, key, receiver) {
+                if (typeof key === "string" && /^\d+$/.test(key)) {
+                    reads += 1;
+                }
+                return Reflect.get(target, key, receiver);
+            },
+        });
+        const settings: PolicySettings = { operationsCidrs: [], otherTenants: [], hosts: { baseDomain: BASE, tenants: counted } };
+        for (let i = 0; i < 100; i++) {
+            const stack: PolicyStack = {
+                stack: `t${i}`,
+                kind: "cloud",
+                resources: [{ type: "aws:acm/certificate:Certificate", name: `t${i}-cert`, id: `t${i}-cert`, parent: null, props: { domainName: `t${i}.${BASE}` }, protect: false, retainOnDelete: false }],
+            };
+            expect(findingsOf(disallowForeignHostNames, stack, settings)).toEqual([]);
+        }
+        expect(reads).toBe(300);
+    });
+
     it("GIVEN the network rules WHEN listed THEN the host rule is among them", () => {
         expect(NETWORK_RULES).toContain(disallowForeignHostNames);
     });
