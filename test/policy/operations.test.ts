@@ -818,6 +818,49 @@ describe("tenant-isolation-markers", () => {
         expect(findings(disallowOtherTenantMarkers, stack, settings)).toEqual([{ resource: "trial-lumen-network-flow-log", message: 'tags.Name mentions tenant "lumen" (its id)' }]);
     });
 
+    it("GIVEN one fleet and the same strings in several tenants' stacks WHEN judged in any order, twice THEN each stack's findings are its own: a host two tenants declare is neither's, a marker its owner's own", () => {
+        // Alpha and beta both declare shared.example.org; gamma declares none; beta owns the marker vpc-0beta.
+        const fleetSettings: PolicySettings = {
+            ...SETTINGS,
+            otherTenants: [
+                { tenant: "alpha", markers: ["vpc-0alpha"] },
+                { tenant: "beta", markers: ["vpc-0beta"] },
+                { tenant: "gamma", markers: [] },
+            ],
+            hosts: {
+                baseDomain: "itm.example.net",
+                tenants: [
+                    { tenant: "alpha", host: "shared.example.org" },
+                    { tenant: "beta", host: "Shared.Example.org" },
+                ],
+            },
+        };
+        const TEXT = "curl https://shared.example.org/ --vpc vpc-0beta";
+        const stackOf = (tenant: string): PolicyStack =>
+            withProps(dataStack(tenant), `${tenant}-network-flow-log`, (props) => {
+                props.description = TEXT;
+                props.tags = { ...(props.tags as Record<string, unknown>), note: "shared.example.org" };
+            });
+        const expected: Record<string, Finding[]> = {
+            alpha: [{ resource: "alpha-network-flow-log", message: 'description mentions tenant "beta" (its marker vpc-0beta)' }],
+            beta: [],
+            // The host first (the marker after it is the same tenant's, at the same path).
+            gamma: [
+                { resource: "gamma-network-flow-log", message: 'tags.note mentions tenant "beta" (its host name shared.example.org)' },
+                { resource: "gamma-network-flow-log", message: 'description mentions tenant "beta" (its host name shared.example.org)' },
+            ],
+        };
+        for (const order of [["alpha", "beta", "gamma"], ["gamma", "beta", "alpha"], ["beta", "gamma", "alpha", "gamma", "beta", "alpha"]]) {
+            for (const tenant of order) {
+                expect(findings(disallowOtherTenantMarkers, stackOf(tenant), fleetSettings), `${tenant} after ${order.join(", ")}`).toEqual(expected[tenant]);
+            }
+        }
+        // A host no other tenant declares is no mention, and one the fleet does not declare in these settings neither.
+        expect(findings(disallowOtherTenantMarkers, stackOf("gamma"), { ...fleetSettings, hosts: { baseDomain: "itm.example.net", tenants: [{ tenant: "gamma", host: "shared.example.org" }] } })).toEqual([
+            { resource: "gamma-network-flow-log", message: 'description mentions tenant "beta" (its marker vpc-0beta)' },
+        ]);
+    });
+
     it("GIVEN another tenant's id where a value names a tenant (a tag, a tag target, a JSON document's tenant) WHEN checked THEN each is reported", () => {
         const stack = withProps(dataStack(), "acme-network-flow-log", (props) => {
             props.tags = { ...(props.tags as Record<string, unknown>), tenant: "globex" };
