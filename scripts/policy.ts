@@ -12,13 +12,13 @@ import * as fs from "node:fs";
 
 import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 
-import { RULES, Violation } from "../policy/rules";
-import { evaluate } from "../policy/rules/evaluate";
 import { EXIT, fsReason, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
 import { canonicalJson } from "../lib/canonical-json";
-import { PlannedStack, policyFleet, settingsFromFleet, stackFleetFacts, StackFleetFacts, stackFromPlan } from "../policy/rules/from-plan";
+import { PlannedStack, policyFleet, stackFleetFacts, StackFleetFacts } from "../policy/rules/from-plan";
 import { planExitCode, withViolations } from "./lib/plan/policy";
-import { BlockWriter, DocumentWriter, documentFrame, pauseForPipe, stackText } from "./lib/plan/stream/document";
+import { BlockWriter, DocumentWriter, documentFrame, pauseForPipe } from "./lib/plan/stream/document";
+import { runBytes, runsInOrder } from "./lib/plan/stream/pass2";
+import { CheckedStack, CheckedText, checkRun, mandatoryCount, PlanChangedError, PolicyRunContext, policyRuns, policyThreads, stackLines, startPolicyWorker, withDefaults } from "./lib/plan/stream/policy-runs";
 import { forEachStack, openStackedPlan, SpoolLimitError, spoolToFile, StackedPlan } from "./lib/plan/stream/read";
 import planSchema from "./lib/plan/plan.schema.json";
 
@@ -159,11 +159,6 @@ function repeatedStacks(): { see(tenant: string, index: number): void; readonly 
     };
 }
 
-/** The fields the contract always has; a hand-edited plan may leave them out. */
-function withDefaults(plan: PlannedStack): PlannedStack {
-    return { ...plan, resources: plan.resources.map((resource) => ({ ...resource, parent: resource.parent ?? null, protect: resource.protect ?? false, retainOnDelete: resource.retainOnDelete ?? false })) };
-}
-
 /** Line and column of a character offset, for JSON syntax errors. */
 function position(text: string, offset: number): { line: number; column: number } {
     const before = text.slice(0, offset);
@@ -198,26 +193,10 @@ export function readPlanDocument(text: string): { document?: { tenants: PlannedS
     return { document: { ...document, tenants: document.tenants.map(withDefaults) }, problems: [] };
 }
 
-interface CheckedStack {
-    readonly tenant: string;
-    readonly mode: string;
-    readonly violations: readonly Violation[];
-}
-
-/** One stack's lines of the readable report. */
-function stackLines(plan: CheckedStack): string[] {
-    return [
-        `${plan.tenant} (${plan.mode}): ${plan.violations.length === 0 ? "no violation" : `${plan.violations.length} violation(s)`}`,
-        ...plan.violations.map((violation) => `  [${violation.enforcement}] ${violation.policy} on ${violation.resource}: ${violation.message}`),
-    ];
-}
-
 /** The report's last line. */
 function totalsLine(stacks: number, mandatory: number, all: number): string {
     return `${stacks} stack(s) checked; ${mandatory} mandatory and ${all - mandatory} advisory policy violation(s)`;
 }
-
-const mandatoryCount = (violations: readonly Violation[]): number => violations.filter((violation) => violation.enforcement === "mandatory").length;
 
 export function renderViolations(tenants: readonly CheckedStack[]): string {
     const all = tenants.flatMap((plan) => plan.violations);
@@ -286,7 +265,7 @@ function validateStacked(plan: StackedPlan): { problems: PlanFileProblem[]; fact
  * stacks validated and reduced to their fleet facts (what the rules' fleet-wide settings read),
  * then each read again, judged and written. The same bytes as the whole document's check.
  */
-function checkStacked(plan: StackedPlan, name: string, json: boolean): number | undefined {
+async function checkStacked(plan: StackedPlan, name: string, json: boolean, threads?: number): Promise<number | undefined> {
     const validated = validateStacked(plan);
     if (validated === undefined) {
         return undefined;
@@ -295,28 +274,34 @@ function checkStacked(plan: StackedPlan, name: string, json: boolean): number | 
         process.stderr.write(validated.problems.map((problem) => `${name}:${problem.path}: ${problem.message}\n`).join(""));
         return EXIT.invalid;
     }
-    const fleet = policyFleet(validated.facts);
-    const today = new Date();
+    const context: PolicyRunContext = { fleet: policyFleet(validated.facts), today: new Date().toISOString(), json };
     const out = new BlockWriter((text) => {
         process.stdout.write(text);
     });
     const document = json ? new DocumentWriter(out, documentFrame(plan.fields)) : undefined;
     const totals = { stacks: 0, mandatory: 0, all: 0 };
-    const complete = forEachStack(plan, (value) => {
-        const stack = withDefaults(value as unknown as PlannedStack);
-        // A stack on its way out deploys nothing (scripts/lib/plan/policy.ts withViolations).
-        const violations = (stack as { offboarding?: unknown }).offboarding !== undefined ? [] : evaluate(stackFromPlan(stack), settingsFromFleet(stack, fleet, today), RULES);
+    const bytes = plan.stacks.reduce((sum, entry) => sum + entry[2], 0);
+    const using = threads ?? policyThreads(bytes);
+    const runs = policyRuns(plan, runBytes(bytes, using));
+    const take = (checked: CheckedText): void => {
         totals.stacks += 1;
-        totals.mandatory += mandatoryCount(violations);
-        totals.all += violations.length;
+        totals.mandatory += checked.mandatory;
+        totals.all += checked.all;
         if (document) {
-            document.stack(stackText({ ...stack, violations }));
+            document.stack(checked.text);
         } else {
-            out.write(`${stackLines({ tenant: stack.tenant, mode: stack.mode, violations }).join("\n")}\n`);
+            out.write(checked.text);
         }
-    });
-    if (!complete) {
-        throw new Error(`${name} changed while it was read`);
+    };
+    try {
+        await runsInOrder(runs, (run) => checkRun(run, context), take, {
+            threads: using,
+            context,
+            start: () => startPolicyWorker(context),
+            worker: "the policy's worker thread",
+        });
+    } catch (error) {
+        throw error instanceof PlanChangedError ? new Error(`${name} changed while it was read`) : error;
     }
     if (document) {
         document.end();
@@ -342,9 +327,10 @@ async function checkWhole(file: string, name: string, json: boolean): Promise<nu
 
 /**
  * Checks the plan document in `file` (`name` is what the messages call it): stack by stack when it
- * is in the plan's own form (stream/read.ts), else whole when it is small enough to be.
+ * is in the plan's own form (stream/read.ts), on two threads when it is large (policy-runs.ts;
+ * `threads` says how many, for the tests), else whole when it is small enough to be.
  */
-export async function checkPlanFile(file: string, name: string, json: boolean): Promise<PlanCheck> {
+export async function checkPlanFile(file: string, name: string, json: boolean, threads?: number): Promise<PlanCheck> {
     let size: number;
     try {
         size = fs.statSync(file).size;
@@ -362,7 +348,7 @@ export async function checkPlanFile(file: string, name: string, json: boolean): 
         stacked = undefined;
     }
     if (stacked !== undefined) {
-        const exitCode = checkStacked(stacked, name, json);
+        const exitCode = await checkStacked(stacked, name, json, threads);
         if (exitCode !== undefined) {
             return { exitCode, reading: "stacks" };
         }

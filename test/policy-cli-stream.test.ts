@@ -11,6 +11,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { checkPlanFile, main, MAX_PLAN_BYTES, MAX_WHOLE_PLAN_BYTES, readPlanDocument, renderViolations } from "../scripts/policy";
 import { canonicalJson } from "../scripts/lib/plan/engine";
 import { planExitCode, withViolations } from "../scripts/lib/plan/policy";
+import { policyFleet } from "../policy/rules/from-plan";
+import { runsInOrder } from "../scripts/lib/plan/stream/pass2";
+import { CheckedText, checkRun, PlanChangedError, PolicyRunContext, policyRuns, startPolicyWorker } from "../scripts/lib/plan/stream/policy-runs";
+import { openStackedPlan } from "../scripts/lib/plan/stream/read";
 import { runCli } from "./cli-harness";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-stream-"));
@@ -115,6 +119,38 @@ describe("npm run policy on a plan in the plan's own form", () => {
             return check.exitCode;
         });
         expect(compact.stdout).toBe(expected.stdout);
+    });
+
+    it.each([false, true])("GIVEN a document of a few hundred stacks WHEN checked on two threads (--json %s) THEN the bytes and exit code of one thread's check", async (json) => {
+        const files = written(`threads-${json}`, fleetDocument(300));
+        const check = (threads: number) => runCli("policy", async () => (await checkPlanFile(files.canonical, files.canonical, json, threads)).exitCode);
+        const one = await check(1);
+        const two = await check(2);
+        expect(one.status).toBe(3);
+        expect(two).toEqual(one);
+        expect(one.stdout).toBe(wholeOutput(fs.readFileSync(files.canonical, "utf8"), json).stdout);
+    });
+
+    it("GIVEN a document that changes after its stacks were indexed WHEN the worker thread meets a stack that no longer parses THEN the check fails saying so, naming the run and the file", async () => {
+        const files = written("changing", fleetDocument(60));
+        const plan = openStackedPlan(files.canonical);
+        const context: PolicyRunContext = { fleet: policyFleet([]), today: new Date().toISOString(), json: false };
+        const text = fs.readFileSync(files.canonical, "utf8");
+        const last = plan.stacks.at(-1)!;
+        // The same length, so the index still points at whole stacks: the last stack's opening brace gone.
+        const bytes = Buffer.from(text, "utf8");
+        bytes[last[1]] = "#".charCodeAt(0);
+        fs.writeFileSync(files.canonical, bytes);
+        const runs = policyRuns(plan, 4096);
+        expect(runs.length).toBeGreaterThan(2);
+        const checked: CheckedText[] = [];
+        await expect(
+            runsInOrder(runs, (run) => checkRun(run, context), (one) => checked.push(one), { threads: 2, ownShare: false, context, start: () => startPolicyWorker(context), worker: "the policy's worker thread" }),
+        ).rejects.toThrow(new RegExp(`^the policy's worker thread failed on run ${runs.length} of ${runs.length} \\(.*changing\\.json\\): .*changing\\.json changed while it was read`));
+        // Every run before it was written, in order.
+        expect(checked.length).toBe(plan.stacks.length - runs.at(-1)!.entries.length);
+        // On this thread alone: the error the command turns into its message.
+        expect(() => checkRun(runs.at(-1)!, context)).toThrow(PlanChangedError);
     });
 
     it("GIVEN a plan of no stacks in the plan's form WHEN checked THEN stack by stack, as the whole check prints it", async () => {

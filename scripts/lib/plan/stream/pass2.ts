@@ -186,10 +186,10 @@ export function emitRun(run: LineRun, context: StackEmitContext, today: Date): E
     return emitted;
 }
 
-/** What the worker thread is given once. */
-export interface RunWork {
-    readonly runs: readonly LineRun[];
-    readonly context: StackEmitContext;
+/** What a worker thread is given once: the runs to claim, what it emits them with, the claims. */
+export interface RunWork<Run = LineRun, Context = StackEmitContext> {
+    readonly runs: readonly Run[];
+    readonly context: Context;
     /**
      * Two Int32s shared by the threads: [0] the index of the next run nobody has claimed, [1] the
      * index of the next run to be written. No thread works on a run more than LEAD ahead of the
@@ -213,30 +213,35 @@ function awaitTurn(shared: Int32Array, run: number): void {
     }
 }
 
-/** What the worker posts: a run's stacks, or why it stopped. */
-export type RunMessage =
-    | { readonly run: number; readonly stacks: EmittedStack[] }
+/** What the worker posts: a run's results, or why it stopped. */
+export type RunMessage<Out = EmittedStack> =
+    | { readonly run: number; readonly stacks: Out[] }
     | { readonly run: number; readonly failure: string; readonly recordLine?: true }
     | { readonly done: true };
 
-/** The worker's side: claims runs until none is left, posting each one's stacks. */
-export function emitClaimedRuns(work: RunWork): void {
+/** The worker's side: claims runs until none is left, posting what `emit` makes of each. */
+export function claimRuns<Run, Out>(work: RunWork<Run, unknown>, emit: (run: Run) => Out[]): void {
     const claims = new Int32Array(work.claims);
-    const today = new Date(work.context.today);
     for (let run = Atomics.add(claims, 0, 1); run < work.runs.length; run = Atomics.add(claims, 0, 1)) {
         awaitTurn(claims, run);
         try {
-            work.port.postMessage({ run, stacks: emitRun(work.runs[run]!, work.context, today) } satisfies RunMessage);
+            work.port.postMessage({ run, stacks: emit(work.runs[run]!) } satisfies RunMessage<Out>);
         } catch (error) {
             work.port.postMessage(
                 error instanceof RecordLineError
-                    ? ({ run, failure: error.message, recordLine: true } satisfies RunMessage)
-                    : ({ run, failure: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies RunMessage),
+                    ? ({ run, failure: error.message, recordLine: true } satisfies RunMessage<Out>)
+                    : ({ run, failure: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies RunMessage<Out>),
             );
             break;
         }
     }
-    work.port.postMessage({ done: true } satisfies RunMessage);
+    work.port.postMessage({ done: true } satisfies RunMessage<Out>);
+}
+
+/** Pass 2's worker: claims runs of records until none is left, posting each one's stacks. */
+export function emitClaimedRuns(work: RunWork): void {
+    const today = new Date(work.context.today);
+    claimRuns(work, (run: LineRun) => emitRun(run, work.context, today));
 }
 
 /** How many threads pass 2 of `bytes` of records uses: two where both cores repay the second's start. */
@@ -244,36 +249,47 @@ export function pass2Threads(bytes: number, cores: number = os.availableParallel
     return cores > 1 && bytes >= PARALLEL_MIN_BYTES ? 2 : 1;
 }
 
+/** How {@link runsInOrder} runs: on this thread alone, or with the worker `start` makes (given `context`). */
+export interface InOrder<Context> {
+    readonly threads: number;
+    /** false: this thread only writes what the worker emits. */
+    readonly ownShare?: boolean;
+    readonly context: Context;
+    readonly start: () => Worker;
+    /** Who failed, in the message of a worker's failure ("pass 2's worker thread"). */
+    readonly worker: string;
+}
+
 /**
- * Emits every record of the runs in order, handing each to `take`: on this thread alone, or with a
- * worker thread claiming runs too. Results that arrive ahead of their turn wait (a few runs).
+ * Emits every run in order, handing each result to `take`: on this thread alone, or with a worker
+ * thread (which claims runs with {@link claimRuns}) claiming runs too. Results that arrive ahead of
+ * their turn wait (a few runs).
  */
-export async function emitRuns(
-    runs: readonly LineRun[],
-    context: StackEmitContext,
-    take: (stack: EmittedStack) => void,
-    { threads, ownShare = true }: { readonly threads: number; /** false: this thread only writes what the worker emits. */ readonly ownShare?: boolean },
+export async function runsInOrder<Run extends { readonly file: string }, Out, Context>(
+    runs: readonly Run[],
+    emit: (run: Run) => Out[],
+    take: (out: Out) => void,
+    { threads, ownShare = true, context, start, worker: who }: InOrder<Context>,
 ): Promise<void> {
-    const today = new Date(context.today);
     if (threads < 2 || runs.length < 2) {
         for (const run of runs) {
-            emitRun(run, context, today).forEach(take);
+            emit(run).forEach(take);
         }
         return;
     }
     const claims = new SharedArrayBuffer(8);
     const counter = new Int32Array(claims);
     const { port1, port2 } = new MessageChannel();
-    const worker = startRunWorker(context);
-    const ready = new Map<number, EmittedStack[]>();
+    const worker = start();
+    const ready = new Map<number, Out[]>();
     let failure: Error | undefined;
     let wake: (() => void) | undefined;
     let workerDone = false;
-    port1.on("message", (message: RunMessage) => {
+    port1.on("message", (message: RunMessage<Out>) => {
         if ("done" in message) {
             workerDone = true;
         } else if ("failure" in message) {
-            failure ??= message.recordLine ? new RecordLineError(message.failure) : new Error(`pass 2's worker thread failed on run ${message.run + 1} of ${runs.length} (${runs[message.run]!.file}): ${message.failure}`);
+            failure ??= message.recordLine ? new RecordLineError(message.failure) : new Error(`${who} failed on run ${message.run + 1} of ${runs.length} (${runs[message.run]!.file}): ${message.failure}`);
         } else {
             ready.set(message.run, message.stacks);
         }
@@ -286,11 +302,11 @@ export async function emitRuns(
     // The worker stays until terminated (pass2-worker.ts): an exit before that is a crash.
     worker.once("exit", (code) => {
         if (!workerDone) {
-            failure ??= new Error(`pass 2's worker thread exited with code ${code} before it was done`);
+            failure ??= new Error(`${who} exited with code ${code} before it was done`);
         }
         wake?.();
     });
-    worker.postMessage({ runs, context, claims, port: port2 } satisfies RunWork, [port2]);
+    worker.postMessage({ runs, context, claims, port: port2 } satisfies RunWork<Run, Context>, [port2]);
     try {
         for (let next = 0; next < runs.length; next++) {
             for (;;) {
@@ -309,7 +325,7 @@ export async function emitRuns(
                 // Not ready: work on a run of its own meanwhile (within LEAD of the writing), or wait for the worker.
                 const mine = ownShare && Atomics.load(counter, 0) < next + LEAD ? Atomics.add(counter, 0, 1) : runs.length;
                 if (mine < runs.length) {
-                    ready.set(mine, emitRun(runs[mine]!, context, today));
+                    ready.set(mine, emit(runs[mine]!));
                     // Let the worker's messages in.
                     await new Promise<void>((resolve) => setImmediate(resolve));
                 } else {
@@ -328,6 +344,20 @@ export async function emitRuns(
         port1.close();
         await worker.terminate();
     }
+}
+
+/**
+ * Emits every record of the runs in order, handing each to `take`: on this thread alone, or with a
+ * worker thread claiming runs too.
+ */
+export function emitRuns(
+    runs: readonly LineRun[],
+    context: StackEmitContext,
+    take: (stack: EmittedStack) => void,
+    { threads, ownShare = true }: { readonly threads: number; /** false: this thread only writes what the worker emits. */ readonly ownShare?: boolean },
+): Promise<void> {
+    const today = new Date(context.today);
+    return runsInOrder(runs, (run) => emitRun(run, context, today), take, { threads, ownShare, context, start: () => startRunWorker(context), worker: "pass 2's worker thread" });
 }
 
 /** A spill's records in runs of about `bytes`. */
