@@ -133,7 +133,7 @@ describe("npm run policy on a plan in the plan's own form", () => {
 
     it("GIVEN a document that changes after its stacks were indexed WHEN the worker thread meets a stack that no longer parses THEN the check fails saying so, naming the run and the file", async () => {
         const files = written("changing", fleetDocument(60));
-        const plan = openStackedPlan(files.canonical);
+        const plan = openStackedPlan(files.canonical)!;
         const context: PolicyRunContext = { fleet: policyFleet([]), today: new Date().toISOString(), json: false };
         const text = fs.readFileSync(files.canonical, "utf8");
         const last = plan.stacks.at(-1)!;

@@ -147,6 +147,15 @@ export function forEachLine(file: string, line: (text: string, offset: number, b
  * as bytes, without their newline: a view the next line reuses, to be copied or hashed at once.
  */
 export function forEachLineBytes(file: string, line: (bytes: Buffer, offset: number) => void, range?: { readonly start: number; readonly end: number }): void {
+    forEachLineIn(file, (data, start, end, offset) => line(data.subarray(start, end), offset), range);
+}
+
+/**
+ * The lines of a file as {@link forEachLineBytes} gives them, each as the bytes [start, end) of a
+ * block the next lines reuse, so that a reader that looks at a few bytes of most lines makes
+ * nothing of them.
+ */
+export function forEachLineIn(file: string, line: (data: Buffer, start: number, end: number, offset: number) => void, range?: { readonly start: number; readonly end: number }): void {
     const fd = fs.openSync(file, "r");
     try {
         const block = Buffer.alloc(8 << 20);
@@ -163,14 +172,14 @@ export function forEachLineBytes(file: string, line: (bytes: Buffer, offset: num
             const data = carry.length > 0 ? Buffer.concat([carry, block.subarray(0, read)]) : block.subarray(0, read);
             let start = 0;
             for (let newline = data.indexOf(10, start); newline >= 0; newline = data.indexOf(10, start)) {
-                line(data.subarray(start, newline), carryOffset + start);
+                line(data, start, newline, carryOffset + start);
                 start = newline + 1;
             }
             carry = Buffer.from(data.subarray(start));
             carryOffset += start;
         }
         if (carry.length > 0) {
-            line(carry, carryOffset);
+            line(carry, 0, carry.length, carryOffset);
         }
     } finally {
         fs.closeSync(fd);
@@ -184,6 +193,19 @@ export interface IndexedDocument {
 }
 
 const TENANT_LINE = /^ {6}"tenant": ("(?:[^"\\]|\\.)*"),?$/;
+
+/** Whether the line [from, to) of `data` starts with seven spaces. */
+function indentedBeyondSix(data: Buffer, from: number, to: number): boolean {
+    if (to - from < 7) {
+        return false;
+    }
+    for (let i = from; i < from + 7; i++) {
+        if (data[i] !== 0x20) {
+            return false;
+        }
+    }
+    return true;
+}
 
 /**
  * Indexes a plan document in canonical form (as every plan command since the contract's v1 prints
@@ -199,10 +221,13 @@ export function indexCanonicalDocument(file: string): IndexedDocument | undefine
     let valid = true;
     let first = true;
     let placeholder = -1;
-    forEachLine(file, (text, offset) => {
-        if (!valid) {
+    forEachLineIn(file, (data, from, to, offset) => {
+        // Inside a stack, a line indented by seven spaces or more is the stack's content, which
+        // none of the lines below is: not decoded (nearly every line of a document).
+        if (!valid || (start >= 0 && indentedBeyondSix(data, from, to))) {
             return;
         }
+        const text = data.toString("utf8", from, to);
         if (first) {
             first = false;
             valid = text === "{";
