@@ -3,7 +3,9 @@
 // it) depends on the record and the fleet's facts alone, so the records (of a spill, or of the
 // shard documents `plan merge` joins) are cut into runs of lines that this thread and a worker
 // thread (pass2-worker.ts) claim in turn, like pass 1's chunks; this thread writes the results in
-// order, so the output is byte for byte what one thread writes.
+// order, so the output is byte for byte what one thread writes. The in-order runner itself
+// (runsInOrder, claimRuns) also judges the stacks of a plan document for `npm run policy`
+// (policy-runs.ts).
 
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -215,7 +217,7 @@ function awaitTurn(shared: Int32Array, run: number): void {
 
 /** What the worker posts: a run's results, or why it stopped. */
 export type RunMessage<Out = EmittedStack> =
-    | { readonly run: number; readonly stacks: Out[] }
+    | { readonly run: number; readonly results: Out[] }
     | { readonly run: number; readonly failure: string; readonly recordLine?: true }
     | { readonly done: true };
 
@@ -225,7 +227,7 @@ export function claimRuns<Run, Out>(work: RunWork<Run, unknown>, emit: (run: Run
     for (let run = Atomics.add(claims, 0, 1); run < work.runs.length; run = Atomics.add(claims, 0, 1)) {
         awaitTurn(claims, run);
         try {
-            work.port.postMessage({ run, stacks: emit(work.runs[run]!) } satisfies RunMessage<Out>);
+            work.port.postMessage({ run, results: emit(work.runs[run]!) } satisfies RunMessage<Out>);
         } catch (error) {
             work.port.postMessage(
                 error instanceof RecordLineError
@@ -291,7 +293,7 @@ export async function runsInOrder<Run extends { readonly file: string }, Out, Co
         } else if ("failure" in message) {
             failure ??= message.recordLine ? new RecordLineError(message.failure) : new Error(`${who} failed on run ${message.run + 1} of ${runs.length} (${runs[message.run]!.file}): ${message.failure}`);
         } else {
-            ready.set(message.run, message.stacks);
+            ready.set(message.run, message.results);
         }
         wake?.();
     });

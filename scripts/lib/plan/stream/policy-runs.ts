@@ -13,9 +13,8 @@ import { PlannedStack, PolicyFleet, settingsFromFleet, stackFromPlan } from "../
 import { startModuleWorker } from "../ts-worker";
 import { stackText } from "./document";
 import { PARALLEL_MIN_BYTES, RANGE_BYTES, workerLimits } from "./pass2";
-import { readBaseStack } from "./record";
 import { StackedPlan } from "./read";
-import { BaseEntry } from "./record";
+import { BaseEntry, readBaseStack } from "./record";
 
 /** The fields the contract always has; a hand-edited plan may leave them out. */
 export function withDefaults(plan: PlannedStack): PlannedStack {
