@@ -263,7 +263,8 @@ function validateStacked(plan: StackedPlan): { problems: PlanFileProblem[]; fact
 /**
  * Checks a document read stack by stack, in two passes (stream/run.ts emitPlan's pattern): the
  * stacks validated and reduced to their fleet facts (what the rules' fleet-wide settings read),
- * then each read again, judged and written. The same bytes as the whole document's check.
+ * then each read again, judged and written (on two threads for a large document, policy-runs.ts;
+ * `threads` overrides the choice). The same bytes as the whole document's check.
  */
 async function checkStacked(plan: StackedPlan, name: string, json: boolean, threads?: number): Promise<number | undefined> {
     const validated = validateStacked(plan);
