@@ -17,8 +17,8 @@ import { canonicalJson } from "../lib/canonical-json";
 import { PlannedStack, policyFleet, stackFleetFacts, StackFleetFacts } from "../policy/rules/from-plan";
 import { planExitCode, withViolations } from "./lib/plan/policy";
 import { BlockWriter, DocumentWriter, documentFrame, pauseForPipe } from "./lib/plan/stream/document";
-import { runBytes, runsInOrder } from "./lib/plan/stream/pass2";
-import { CheckedStack, CheckedText, checkRun, mandatoryCount, PlanChangedError, PolicyRunContext, policyRuns, policyThreads, stackLines, startPolicyWorker, withDefaults } from "./lib/plan/stream/policy-runs";
+import { pass2Threads, runBytes, runsInOrder } from "./lib/plan/stream/pass2";
+import { CheckedStack, CheckedText, checkRun, mandatoryCount, PlanChangedError, PolicyRunContext, policyRuns, stackLines, startPolicyWorker, withDefaults } from "./lib/plan/stream/policy-runs";
 import { forEachStack, openStackedPlan, SpoolLimitError, spoolToFile, StackedPlan } from "./lib/plan/stream/read";
 import planSchema from "./lib/plan/plan.schema.json";
 
@@ -282,7 +282,7 @@ async function checkStacked(plan: StackedPlan, name: string, json: boolean, thre
     const document = json ? new DocumentWriter(out, documentFrame(plan.fields)) : undefined;
     const totals = { stacks: 0, mandatory: 0, all: 0 };
     const bytes = plan.stacks.reduce((sum, entry) => sum + entry[2], 0);
-    const using = threads ?? policyThreads(bytes);
+    const using = threads ?? pass2Threads(bytes);
     const runs = policyRuns(plan, runBytes(bytes, using));
     const take = (checked: CheckedText): void => {
         totals.stacks += 1;

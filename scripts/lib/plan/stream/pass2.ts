@@ -375,8 +375,13 @@ export function spillRuns(file: string, bytes: number): LineRun[] {
  * 10,000 tenants from 0.68 to 1.44 GiB of RSS; see workerLimits).
  */
 export function startRunWorker(context: StackEmitContext): Worker {
-    const factsMiB = Math.ceil(JSON.stringify(context.fleet).length / 2 ** 20);
-    return startModuleWorker(__dirname, "pass2-worker", __filename, { resourceLimits: workerLimits(factsMiB) });
+    return startFleetWorker("pass2-worker", context.fleet);
+}
+
+/** The worker thread `name` of this folder (pass2-worker, policy-worker), its heap sized for the fleet's facts it is given (workerLimits). */
+export function startFleetWorker(name: string, fleet: PolicyFleet): Worker {
+    const factsMiB = Math.ceil(JSON.stringify(fleet).length / 2 ** 20);
+    return startModuleWorker(__dirname, name, __filename, { resourceLimits: workerLimits(factsMiB) });
 }
 
 /**

@@ -3,16 +3,16 @@
 // consecutive index entries that this thread and a worker thread (policy-worker.ts) claim in turn,
 // judging each stack by every rule; this thread writes the results in order (pass2.ts runsInOrder),
 // so the output is byte for byte what one thread writes. The CI's fleet job runs it on the merged
-// plan after `plan merge`: at 10,000 tenants, 31-41 s on one thread.
+// plan after `plan merge`: at 10,000 tenants, 31-50 s on one thread. How many threads: as pass 2
+// (pass2Threads).
 
-import * as os from "node:os";
+import { Worker } from "node:worker_threads";
 
 import { RULES, Violation } from "../../../../policy/rules";
 import { evaluate } from "../../../../policy/rules/evaluate";
 import { PlannedStack, PolicyFleet, settingsFromFleet, stackFromPlan } from "../../../../policy/rules/from-plan";
-import { startModuleWorker } from "../ts-worker";
 import { stackText } from "./document";
-import { PARALLEL_MIN_BYTES, RANGE_BYTES, workerLimits } from "./pass2";
+import { RANGE_BYTES, startFleetWorker } from "./pass2";
 import { StackedPlan } from "./read";
 import { BaseEntry, readBaseStack } from "./record";
 
@@ -87,7 +87,7 @@ export function checkRun(run: PolicyRun, context: PolicyRunContext, today: Date 
     });
 }
 
-/** The document's stacks in runs of about `bytes` each (a stack larger than that alone). */
+/** The document's stacks in runs of consecutive stacks, each closed once it holds `bytes` or more. */
 export function policyRuns(plan: StackedPlan, bytes: number = RANGE_BYTES): PolicyRun[] {
     const runs: PolicyRun[] = [];
     let entries: BaseEntry[] = [];
@@ -107,13 +107,7 @@ export function policyRuns(plan: StackedPlan, bytes: number = RANGE_BYTES): Poli
     return runs;
 }
 
-/** How many threads judge `bytes` of stacks: two where both cores repay the second's start (as pass 2). */
-export function policyThreads(bytes: number, cores: number = os.availableParallelism()): number {
-    return cores > 1 && bytes >= PARALLEL_MIN_BYTES ? 2 : 1;
-}
-
 /** The worker thread (policy-worker.ts), its heap capped as pass 2's is (workerLimits). */
-export function startPolicyWorker(context: PolicyRunContext): ReturnType<typeof startModuleWorker> {
-    const factsMiB = Math.ceil(JSON.stringify(context.fleet).length / 2 ** 20);
-    return startModuleWorker(__dirname, "policy-worker", __filename, { resourceLimits: workerLimits(factsMiB) });
+export function startPolicyWorker(context: PolicyRunContext): Worker {
+    return startFleetWorker("policy-worker", context.fleet);
 }
