@@ -19,7 +19,7 @@ import { planExitCode, withViolations } from "./lib/plan/policy";
 import { BlockWriter, DocumentWriter, documentFrame, pauseForPipe } from "./lib/plan/stream/document";
 import { pass2Threads, runBytes, runsInOrder } from "./lib/plan/stream/pass2";
 import { CheckedStack, CheckedText, checkRun, mandatoryCount, PlanChangedError, PolicyRunContext, policyRuns, stackLines, startPolicyWorker, withDefaults } from "./lib/plan/stream/policy-runs";
-import { forEachStack, openStackedPlan, SpoolLimitError, spoolToFile, StackedPlan } from "./lib/plan/stream/read";
+import { changedSince, forEachStack, openStackedPlan, SpoolLimitError, spoolToFile, StackedPlan } from "./lib/plan/stream/read";
 import planSchema from "./lib/plan/plan.schema.json";
 
 export const USAGE = `Usage: npm run policy -- --plan FILE.json [--json]
@@ -266,7 +266,7 @@ function validateStacked(plan: StackedPlan): { problems: PlanFileProblem[]; fact
  * then each read again, judged and written (on two threads for a large document, policy-runs.ts;
  * `threads` overrides the choice). The same bytes as the whole document's check.
  */
-async function checkStacked(plan: StackedPlan, name: string, json: boolean, threads?: number): Promise<number | undefined> {
+export async function checkStacked(plan: StackedPlan, name: string, json: boolean, threads?: number): Promise<number | undefined> {
     const validated = validateStacked(plan);
     if (validated === undefined) {
         return undefined;
@@ -302,7 +302,8 @@ async function checkStacked(plan: StackedPlan, name: string, json: boolean, thre
             worker: "the policy's worker thread",
         });
     } catch (error) {
-        throw error instanceof PlanChangedError ? new Error(`${name} changed while it was read`) : error;
+        // A stack that no longer parses, on either thread, is most likely another writer's doing.
+        throw changedSince(plan) || error instanceof PlanChangedError ? planChanged(name) : error;
     }
     if (document) {
         document.end();
@@ -310,7 +311,19 @@ async function checkStacked(plan: StackedPlan, name: string, json: boolean, thre
         out.write(`${totalsLine(totals.stacks, totals.mandatory, totals.all)}\n`);
         out.flush();
     }
+    // Stacks rewritten in place with the same number of bytes still parse: only the file says so.
+    if (changedSince(plan)) {
+        throw planChanged(name);
+    }
     return totals.mandatory > 0 ? EXIT.policy : EXIT.ok;
+}
+
+/**
+ * The plan's file was written while it was checked (a plan still printing into it, a copy over
+ * it): what was printed mixes two documents. Exit 1, as for a document that is no valid plan.
+ */
+function planChanged(name: string): UsageError {
+    return new UsageError(`${name} changed while it was checked (another process wrote it): the output above is no check of one plan; check it again once it is written`, EXIT.invalid);
 }
 
 /** The check of a document read whole, as it has always been. */

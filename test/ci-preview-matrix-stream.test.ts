@@ -8,7 +8,8 @@ import * as path from "node:path";
 
 import { afterAll, describe, expect, it } from "vitest";
 
-import { main, previewMatrix, previewMatrixOfFile } from "../scripts/ci/preview-matrix";
+import { changedStacksOf, main, previewMatrix, previewMatrixOfFile } from "../scripts/ci/preview-matrix";
+import { openStackedPlan } from "../scripts/lib/plan/stream/read";
 import { canonicalJson } from "../scripts/lib/plan/engine";
 import { runCli } from "./cli-harness";
 
@@ -80,6 +81,15 @@ describe("preview-matrix on a plan in the plan's own form", () => {
         expect(result.status).toBe(2);
         expect(result.stderr).toMatch(message);
         expect(result.stderr).toContain(`cannot read the plan document ${file}: ${parseError}`);
+    });
+
+    it("GIVEN a plan rewritten after it was opened, still a valid plan of the same length, WHEN its stacks are read THEN it is refused as changed, not read as a mix of two documents", () => {
+        const files = written("rewritten", diffedPlan(20));
+        const plan = openStackedPlan(files.canonical)!;
+        expect(changedStacksOf(plan)).toBeDefined();
+        const text = fs.readFileSync(files.canonical, "utf8");
+        fs.writeFileSync(files.canonical, text.replace('"status": "unchanged"', '"status": "changed!!"'));
+        expect(() => changedStacksOf(plan)).toThrow(/^changed while it was read \(another process wrote it\)/);
     });
 
     it("GIVEN a missing file or a document without stacks WHEN the matrix is built THEN a usage error, as before", async () => {

@@ -8,7 +8,7 @@ import * as path from "node:path";
 
 import { afterAll, describe, expect, it } from "vitest";
 
-import { checkPlanFile, main, MAX_PLAN_BYTES, MAX_WHOLE_PLAN_BYTES, readPlanDocument, renderViolations } from "../scripts/policy";
+import { checkPlanFile, checkStacked, main, MAX_PLAN_BYTES, MAX_WHOLE_PLAN_BYTES, readPlanDocument, renderViolations } from "../scripts/policy";
 import { canonicalJson } from "../scripts/lib/plan/engine";
 import { planExitCode, withViolations } from "../scripts/lib/plan/policy";
 import { policyFleet } from "../policy/rules/from-plan";
@@ -151,6 +151,18 @@ describe("npm run policy on a plan in the plan's own form", () => {
         expect(checked.length).toBe(plan.stacks.length - runs.at(-1)!.entries.length);
         // On this thread alone: the error the command turns into its message.
         expect(() => checkRun(runs.at(-1)!, context)).toThrow(PlanChangedError);
+    });
+
+    it.each([1, 2])("GIVEN a document rewritten after it was opened, every stack still valid JSON WHEN checked on %d thread(s) THEN exit 1 saying it changed, no internal error", async (threads) => {
+        const files = written(`rewritten-${threads}`, fleetDocument(300));
+        const plan = openStackedPlan(files.canonical)!;
+        // The same length and still a valid plan: only the file's stamp tells the documents apart.
+        const text = fs.readFileSync(files.canonical, "utf8");
+        fs.writeFileSync(files.canonical, text.replace('"cidrBlock": "10.1.0.0/16"', '"cidrBlock": "10.9.0.0/16"'));
+        expect(fs.readFileSync(files.canonical, "utf8")).not.toBe(text);
+        const checked = await runCli("policy", async () => (await checkStacked(plan, "plan.json", false, threads))!);
+        expect(checked.status).toBe(1);
+        expect(checked.stderr).toBe("policy: plan.json changed while it was checked (another process wrote it): the output above is no check of one plan; check it again once it is written\n");
     });
 
     it("GIVEN a plan of no stacks in the plan's form WHEN checked THEN stack by stack, as the whole check prints it", async () => {

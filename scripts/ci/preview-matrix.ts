@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 
 import { batchStacks, ChangedStacks, changedStacks, GITHUB_MATRIX_LIMIT } from "../lib/ops/changed";
 import { EXIT, parseFlags, run, UsageError, writeStdout } from "../lib/cli";
-import { forEachStack, openStackedPlan, StackedPlan } from "../lib/plan/stream/read";
+import { changedSince, forEachStack, openStackedPlan, StackedPlan } from "../lib/plan/stream/read";
 
 export const USAGE = `Usage: tsx scripts/ci/preview-matrix.ts --plan PLAN.json [--max-jobs N]
 
@@ -38,11 +38,15 @@ export function previewMatrix(document: unknown, maxJobs: number): PreviewMatrix
 
 /**
  * The stacks that need a preview (changedStacks' choice), read one stack at a time; undefined when
- * a stack is not valid JSON (the whole document's parse then says where); a stack listed twice throws.
+ * a stack is not valid JSON (the whole document's parse then says where); a stack listed twice, or
+ * the file written meanwhile, throws.
  */
 export function changedStacksOf(plan: StackedPlan): string[] | undefined {
     const changed = new ChangedStacks();
     const complete = forEachStack(plan, (stack, index) => changed.add(stack, index));
+    if (changedSince(plan)) {
+        throw new Error("changed while it was read (another process wrote it); make the matrix again once it is written");
+    }
     return complete ? changed.sorted() : undefined;
 }
 

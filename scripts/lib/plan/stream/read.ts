@@ -19,6 +19,25 @@ export interface StackedPlan {
     readonly file: string;
     readonly fields: Record<string, unknown>;
     readonly stacks: readonly BaseEntry[];
+    /** The file as it was opened (device, inode, size, modification time): see {@link changedSince}. */
+    readonly stamp: string;
+}
+
+/** What tells one version of a file from the next without reading it: the same test as make's or rsync's. */
+function stampOf(stat: fs.BigIntStats): string {
+    return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}`;
+}
+
+/**
+ * Whether the plan's file is no longer the one indexed (rewritten, replaced or gone): the index's
+ * offsets then point into another document, and what was read from it is no check of either.
+ */
+export function changedSince(plan: StackedPlan): boolean {
+    try {
+        return stampOf(fs.statSync(plan.file, { bigint: true })) !== plan.stamp;
+    } catch {
+        return true;
+    }
 }
 
 /** Reads `length` bytes at `offset` (fewer at the end of the file). */
@@ -36,9 +55,10 @@ function bytesAt(fd: number, offset: number, length: number): Buffer {
  * themselves are parsed as they are read ({@link forEachStack}). fs errors propagate.
  */
 export function openStackedPlan(file: string): StackedPlan | undefined {
-    const size = fs.statSync(file).size;
     const fd = fs.openSync(file, "r");
     try {
+        const stat = fs.fstatSync(fd, { bigint: true });
+        const size = Number(stat.size);
         // Anything else (a list, binary junk, a file without newlines) is not indexed line by line at all.
         if (bytesAt(fd, 0, 5).toString("latin1") !== '{\n  "') {
             return undefined;
@@ -65,7 +85,7 @@ export function openStackedPlan(file: string): StackedPlan | undefined {
         if (size !== end + tail.length || !bytesAt(fd, end, tail.length).equals(tail)) {
             return undefined;
         }
-        return { file, fields: index.fields, stacks: index.stacks };
+        return { file, fields: index.fields, stacks: index.stacks, stamp: stampOf(stat) };
     } finally {
         fs.closeSync(fd);
     }
