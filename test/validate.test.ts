@@ -400,6 +400,17 @@ describe("company", () => {
         expectOnly(edit(SAAS, "/company", company), "/company", "value", "is not valid; expected the customer's company name: 1-100 printable characters, no control characters");
     });
 
+    it.each([
+        ["a right-to-left override", "AC\u202eME", "AC\\u202eME"],
+        ["a zero-width space", "AC\u200bME", "AC\\u200bME"],
+        ["a line separator", "AC\u2028ME", "AC\\u2028ME"],
+        ["a tag character (beyond U+FFFF)", "AC\u{E0041}ME", "AC\\udb40\\udc41ME"],
+    ])("GIVEN a company name with %s WHEN refused THEN the message quotes it escaped, never the character a terminal would act on", (_, company, shown) => {
+        const problem = expectOnly(edit(SAAS, "/company", company), "/company", "value", "is not valid; expected the customer's company name");
+        expect(problem.message).toContain(`"${shown}" is not valid`);
+        expect(problem.message).not.toMatch(/[\p{Cf}\u2028\u2029]/u);
+    });
+
     it("GIVEN a company name of spaces only WHEN validated THEN /company asks for a name", () => {
         expectOnly(edit(SAAS, "/company", "   "), "/company", "value", "is only white space");
     });
@@ -1130,6 +1141,10 @@ const HOSTILE: Hostile[] = [
     { name: "a duplicate secret-looking key", bytes: Buffer.from("tenant: acme\napiToken: a\napiToken: b\n"), line: 3, column: 1, message: "duplicate key" },
     { name: "a merge key", bytes: Buffer.from("base: &base\n  mode: saas\n<<: *base\ntenant: acme\n"), line: 3, column: 1, path: "/<<", message: "merge keys (<<) are not allowed" },
     { name: "a nested merge key", bytes: Buffer.from("base: &base\n  cidr: 10.20.0.0/16\nnetwork:\n  <<: *base\n"), line: 4, column: 3, path: "/network/<<", message: "merge keys (<<) are not allowed" },
+    { name: "a list as a key", bytes: Buffer.from("tenant: acme\ncompany: ACME\n? [a, b]\n: c\n"), line: 3, column: 3, message: "a key here is a list; every key is a field name" },
+    { name: "a mapping as a nested key", bytes: Buffer.from("tenant: acme\nsecurity:\n  ? {a: 1}\n  : c\n"), line: 3, column: 5, path: "/security", message: "a key here is a mapping; every key is a field name" },
+    { name: "a null key", bytes: Buffer.from("tenant: acme\ncompany: ACME\n~: x\n"), line: 3, column: 1, message: "a key here is empty (null); every key is a field name" },
+    { name: "an empty key", bytes: Buffer.from("tenant: acme\ncompany: ACME\nsecurity: {: 14}\n"), line: 3, column: 0, path: "/security", message: "a key here is empty (null)" },
     { name: "a custom tag", bytes: Buffer.from("tenant: !foo acme\ncompany: ACME\nmode: saas\nregion: eu-west-1\n"), line: 1, column: 14, path: "/tenant", message: "the YAML tag !foo is not allowed" },
     { name: "a !!binary tag", bytes: Buffer.from("tenant: acme\ncompany: !!binary QUNNRQ==\nmode: saas\nregion: eu-west-1\n"), line: 2, column: 19, path: "/company", message: "the YAML tag !!binary is not allowed" },
     { name: "a !!set tag", bytes: Buffer.from("tenant: acme\ncompany: ACME\nmode: saas\nregion: eu-west-1\nsecurity: !!set {a, b}\n"), line: 5, column: 17, path: "/security", message: "the YAML tag !!set is not allowed" },

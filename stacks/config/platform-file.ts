@@ -12,8 +12,9 @@ import type { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 
 import schema from "../../platform-configs/platform.schema.json";
 import { partnerRegion, REGIONS } from "../../lib/regions";
-import { isSecretLikeKey, looksLikeSecret } from "../../lib/secrets";
+import { isSecretLikeKey } from "../../lib/secrets";
 import { formatProblem, joinPointer, parseTenantSource, Problem, TenantSource } from "./source";
+import { quote } from "./schema-messages";
 import { suggestion } from "./suggest";
 import { AJV_OPTIONS } from "./tenant-schema";
 import { fileRegion, platformConfigDir } from "./platform-index";
@@ -48,12 +49,6 @@ function describe(pointer: string): string {
     return description ? `expected ${description}` : `see platform-configs/${PLATFORM_SCHEMA_FILE}`;
 }
 
-function quote(value: unknown): string {
-    if (typeof value === "string") {
-        return looksLikeSecret(value) ? "(a value that looks like a secret, not shown)" : JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}...` : value);
-    }
-    return value === null ? "an empty value" : Array.isArray(value) ? `a list of ${value.length}` : typeof value === "object" ? "a mapping" : String(value);
-}
 
 export interface Finding {
     readonly pointer: string;
