@@ -14,7 +14,7 @@ function botocoreEnum(python: string): string[] | undefined {
         return undefined;
     }
     try {
-        const out = execFileSync(python, ["-c", "import json, botocore.session; print(json.dumps(botocore.session.get_session().get_service_model('route53').shape_for('CloudWatchRegion').enum))"], { encoding: "utf8" });
+        const out = execFileSync(python, ["-c", "import json, botocore.session; print(json.dumps(botocore.session.get_session().get_service_model('route53').shape_for('CloudWatchRegion').enum))"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
         return JSON.parse(out) as string[];
     } catch {
         return undefined;
