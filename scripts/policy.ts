@@ -14,6 +14,7 @@ import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 
 import { EXIT, fsReason, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
 import { canonicalJson } from "../lib/canonical-json";
+import { deeperThan } from "../lib/json-depth";
 import { PlannedStack, policyFleet, stackFleetFacts, StackFleetFacts } from "../policy/rules/from-plan";
 import { planExitCode, withViolations } from "./lib/plan/policy";
 import { BlockWriter, DocumentWriter, documentFrame, pauseForPipe } from "./lib/plan/stream/document";
@@ -130,6 +131,17 @@ function validateStack(): ValidateFunction {
     return (stackValidator ??= new Ajv2020({ allErrors: true, strict: true }).compile(planSchema.properties.tenants.items));
 }
 
+/**
+ * How deep a plan document may nest: a plan nests about 13 levels (a resource's inputs about 8 of
+ * them). Deeper is no plan, and would exhaust the stack of the rules that walk it (a RangeError).
+ */
+export const MAX_PLAN_DEPTH = 64;
+
+/** The problem of a value nested deeper than MAX_PLAN_DEPTH, at the first such value. */
+function tooDeep(pointer: string): PlanFileProblem {
+    return { path: pointer, message: `nested more than ${MAX_PLAN_DEPTH} levels deep (a plan nests about 13); not a plan document` };
+}
+
 /** At most this many problems are reported (the first, after duplicates are dropped). */
 const MAX_PROBLEMS = 50;
 
@@ -178,6 +190,10 @@ export function readPlanDocument(text: string): { document?: { tenants: PlannedS
         // The parser quotes the text it choked on: keep only printable characters of it.
         const printable = message.replace(/[^\x20-\x7e]/g, "?").replace(/^Unexpected/, "unexpected").slice(0, 200);
         return { problems: [{ path: where ? `${where.line}:${where.column}` : "/", message: `not valid JSON: ${printable}` }] };
+    }
+    const deep = deeperThan(parsed, MAX_PLAN_DEPTH);
+    if (deep !== undefined) {
+        return { problems: [tooDeep(deep)] };
     }
     const validate = validatePlan();
     if (!validate(parsed)) {
@@ -243,7 +259,11 @@ function validateStacked(plan: StackedPlan): { problems: PlanFileProblem[]; fact
     const stack = validateStack();
     const repeated = repeatedStacks();
     const parsed = forEachStack(plan, (value, i) => {
-        if (!stack(value)) {
+        // A stack is two levels down (the document, its `tenants`).
+        const deep = deeperThan(value, MAX_PLAN_DEPTH - 2);
+        if (deep !== undefined) {
+            add(tooDeep(`/tenants/${i}${deep}`));
+        } else if (!stack(value)) {
             (stack.errors ?? []).forEach((error) => add(problemOf(error, `/tenants/${i}`)));
         } else {
             repeated.see((value as unknown as PlannedStack).tenant, i);

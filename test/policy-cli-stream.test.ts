@@ -165,6 +165,22 @@ describe("npm run policy on a plan in the plan's own form", () => {
         expect(checked.stderr).toBe("policy: plan.json changed while it was checked (another process wrote it): the output above is no check of one plan; check it again once it is written\n");
     });
 
+    it("GIVEN a stack whose inputs nest 100 levels deep WHEN checked in either form THEN exit 1 naming the first value past 64 levels, nothing printed, no RangeError", async () => {
+        const document = fleetDocument(4);
+        let deep: unknown = "bottom";
+        for (let i = 0; i < 100; i++) {
+            deep = { next: deep };
+        }
+        (document.tenants[3]!.resources[1]!.inputs as Record<string, unknown>).tags = deep;
+        const files = written("deep", document);
+        // The stack is /tenants/3 (the platform first), level 2; the resource's tags are level 6, the first value past 64 is 65.
+        const pointer = `/tenants/3/resources/1/inputs/tags${"/next".repeat(65 - 6)}`;
+        for (const file of [files.canonical, files.compact]) {
+            const result = await runPolicy("--plan", file);
+            expect(result).toEqual({ status: 1, stdout: "", stderr: `${file}:${pointer}: nested more than 64 levels deep (a plan nests about 13); not a plan document\n` });
+        }
+    });
+
     it("GIVEN a plan of no stacks in the plan's form WHEN checked THEN stack by stack, as the whole check prints it", async () => {
         const files = written("empty", { version: 1, errors: [], tenants: [] });
         for (const flags of [[], ["--json"]]) {

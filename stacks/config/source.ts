@@ -19,6 +19,7 @@ import {
     YAMLMap,
 } from "yaml";
 
+import { escapePointerSegment, joinPointer, pointerSegments, unescapePointerSegment } from "../../lib/json-pointer";
 import { isSecretLikeKey } from "../../lib/secrets";
 
 /** One thing wrong with a tenant file, in the contract's `FILE:LINE:COLUMN: FIELD_PATH: message` shape. */
@@ -68,22 +69,8 @@ export interface SourceResult {
     readonly problems: Problem[];
 }
 
-export function escapePointerSegment(segment: string): string {
-    return segment.replace(/~/g, "~0").replace(/\//g, "~1");
-}
-
-export function unescapePointerSegment(segment: string): string {
-    return segment.replace(/~1/g, "/").replace(/~0/g, "~");
-}
-
-export function pointerSegments(pointer: string): string[] {
-    return pointer === "/" || pointer === "" ? [] : pointer.slice(1).split("/").map(unescapePointerSegment);
-}
-
-export function joinPointer(parent: string, segment: string | number): string {
-    const escaped = escapePointerSegment(String(segment));
-    return parent === "/" || parent === "" ? `/${escaped}` : `${parent}/${escaped}`;
-}
+// Where the problems point (kept here too: the config layer imports them from this module).
+export { escapePointerSegment, joinPointer, pointerSegments, unescapePointerSegment };
 
 function positionOf(text: string, offset: number): { line: number; column: number } {
     let line = 1;
