@@ -8,6 +8,7 @@
 // First: before anything loads @pulumi/pulumi.
 import "./lib/plan/defer-unused-modules";
 
+import { isUtf8 } from "node:buffer";
 import * as fs from "node:fs";
 
 import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
@@ -15,6 +16,7 @@ import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 import { EXIT, fsReason, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
 import { canonicalJson } from "../lib/canonical-json";
 import { deeperThan } from "../lib/json-depth";
+import { byteOffsetPosition, firstInvalidUtf8 } from "../lib/utf8";
 import { PlannedStack, policyFleet, stackFleetFacts, StackFleetFacts } from "../policy/rules/from-plan";
 import { planExitCode, withViolations } from "./lib/plan/policy";
 import { BlockWriter, DocumentWriter, documentFrame, pauseForPipe } from "./lib/plan/stream/document";
@@ -60,9 +62,10 @@ function notAFile(stat: fs.Stats): string | undefined {
 
 /**
  * A saved plan's text (`-`: standard input), refused over MAX_WHOLE_PLAN_BYTES, a pipe's as it
- * comes; an unreadable file is a usage error starting with `cannotRead` and saying why.
+ * comes; an unreadable file is a usage error starting with `cannotRead` and saying why. Bytes that
+ * are not UTF-8 are refused (exit 1) at their line and column, `name` naming the file.
  */
-export function readPlanText(file: string, cannotRead: string): string {
+export function readPlanText(file: string, cannotRead: string, name: string = file): string {
     const tooLarge = () => new UsageError(`${file}: larger than ${MAX_WHOLE_PLAN_BYTES / MIB} MiB; not a plan document`, EXIT.invalid);
     let fd: number | undefined;
     try {
@@ -100,7 +103,13 @@ export function readPlanText(file: string, cannotRead: string): string {
             // A copy of what was read: a pipe gives 64 KiB at a time, and a view would keep the whole block.
             chunks.push(Buffer.from(block.subarray(0, read)));
         }
-        return Buffer.concat(chunks, total).toString("utf8");
+        const bytes = Buffer.concat(chunks, total);
+        if (!isUtf8(bytes)) {
+            const at = firstInvalidUtf8(bytes);
+            const { line, column } = byteOffsetPosition(bytes, at);
+            throw new UsageError(`${name}:${line}:${column}: not valid UTF-8 (byte 0x${bytes[at]!.toString(16).padStart(2, "0")}); a plan document is JSON in UTF-8`, EXIT.invalid);
+        }
+        return bytes.toString("utf8");
     } catch (error) {
         if (error instanceof UsageError) {
             throw error;
@@ -348,7 +357,7 @@ function planChanged(name: string): UsageError {
 
 /** The check of a document read whole, as it has always been. */
 async function checkWhole(file: string, name: string, json: boolean): Promise<number> {
-    const text = readPlanText(file, `cannot read ${name}`);
+    const text = readPlanText(file, `cannot read ${name}`, name);
     const { document, problems } = readPlanDocument(text);
     if (!document) {
         process.stderr.write(problems.map((problem) => `${name}:${problem.path}: ${problem.message}\n`).join(""));

@@ -181,6 +181,22 @@ describe("npm run policy on a plan in the plan's own form", () => {
         }
     });
 
+    it("GIVEN a plan with a byte that is not UTF-8 inside a stack WHEN checked in either form THEN exit 1 at its line and column, nothing printed (never read as U+FFFD)", async () => {
+        const files = written("latin1", fleetDocument(4));
+        for (const file of [files.canonical, files.compact]) {
+            const bytes = Buffer.from(fs.readFileSync(file, "utf8").replace("t0002-volume", "t0002-vol\u00e9me"), "utf8");
+            // é as Latin-1 writes it: one byte, 0xe9, where UTF-8 has two.
+            const at = bytes.indexOf(Buffer.from("\u00e9", "utf8"));
+            const broken = Buffer.concat([bytes.subarray(0, at), Buffer.from([0xe9]), bytes.subarray(at + 2)]);
+            fs.writeFileSync(file, broken);
+            const before = broken.subarray(0, at).toString("latin1");
+            const line = before.split("\n").length;
+            const column = at - before.lastIndexOf("\n");
+            const result = await runPolicy("--plan", file);
+            expect(result).toEqual({ status: 1, stdout: "", stderr: `policy: ${file}:${line}:${column}: not valid UTF-8 (byte 0xe9); a plan document is JSON in UTF-8\n` });
+        }
+    });
+
     it("GIVEN a plan of no stacks in the plan's form WHEN checked THEN stack by stack, as the whole check prints it", async () => {
         const files = written("empty", { version: 1, errors: [], tenants: [] });
         for (const flags of [[], ["--json"]]) {

@@ -20,6 +20,7 @@ import {
 } from "yaml";
 
 import { escapePointerSegment, joinPointer, pointerSegments, unescapePointerSegment } from "../../lib/json-pointer";
+import { byteOffsetPosition, firstInvalidUtf8 } from "../../lib/utf8";
 import { isSecretLikeKey } from "../../lib/secrets";
 
 /** One thing wrong with a tenant file, in the contract's `FILE:LINE:COLUMN: FIELD_PATH: message` shape. */
@@ -82,56 +83,6 @@ function positionOf(text: string, offset: number): { line: number; column: numbe
         }
     }
     return { line, column: offset - lineStart + 1 };
-}
-
-function byteOffsetPosition(bytes: Uint8Array, offset: number): { line: number; column: number } {
-    let line = 1;
-    let lineStart = 0;
-    for (let i = 0; i < offset; i++) {
-        if (bytes[i] === 10) {
-            line++;
-            lineStart = i + 1;
-        }
-    }
-    return { line, column: offset - lineStart + 1 };
-}
-
-/** The offset of the first byte that breaks UTF-8, or -1 when the whole buffer is valid. */
-function firstInvalidUtf8(bytes: Uint8Array): number {
-    let i = 0;
-    while (i < bytes.length) {
-        const b = bytes[i]!;
-        let needed: number;
-        let min: number;
-        if (b < 0x80) {
-            i++;
-            continue;
-        } else if (b >= 0xc2 && b <= 0xdf) {
-            needed = 1;
-            min = 0x80;
-        } else if (b >= 0xe0 && b <= 0xef) {
-            needed = 2;
-            min = 0x800;
-        } else if (b >= 0xf0 && b <= 0xf4) {
-            needed = 3;
-            min = 0x10000;
-        } else {
-            return i;
-        }
-        let codePoint = b & (0x3f >> needed);
-        for (let k = 1; k <= needed; k++) {
-            const next = bytes[i + k];
-            if (next === undefined || (next & 0xc0) !== 0x80) {
-                return i;
-            }
-            codePoint = (codePoint << 6) | (next & 0x3f);
-        }
-        if (codePoint < min || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) {
-            return i;
-        }
-        i += needed + 1;
-    }
-    return -1;
 }
 
 function describeEncoding(bytes: Uint8Array): string | undefined {

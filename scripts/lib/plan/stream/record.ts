@@ -3,6 +3,7 @@
 // base's stack of the same name and the base's cost estimate. Made in the thread that planned the
 // stack, so that serialising and diffing run on every core.
 
+import { isUtf8 } from "node:buffer";
 import * as fs from "node:fs";
 
 import { isoDay } from "../../../../lib/canary-runtimes";
@@ -57,7 +58,10 @@ function judged(plan: TenantPlan, judge: StackJudge): { violations: Violation[];
     return { violations: plan.offboarding !== undefined ? [] : evaluate(stackFromPlan(plan), settings, STACK_RULES), cost: estimateStack(plan) };
 }
 
-/** Reads one stack of the base's document by its index entry. */
+/** Thrown by {@link readBaseStack} for a stack whose bytes are not UTF-8: no JSON text, as a syntax error is. */
+export class NotUtf8Error extends SyntaxError {}
+
+/** Reads one stack of the base's document by its index entry; its bytes must be UTF-8 (never decoded into U+FFFD). */
 export function readBaseStack(file: string, entry: BaseEntry): TenantPlan {
     const buffer = Buffer.alloc(entry[2]);
     const fd = fs.openSync(file, "r");
@@ -65,6 +69,9 @@ export function readBaseStack(file: string, entry: BaseEntry): TenantPlan {
         fs.readSync(fd, buffer, 0, entry[2], entry[1]);
     } finally {
         fs.closeSync(fd);
+    }
+    if (!isUtf8(buffer)) {
+        throw new NotUtf8Error(`the stack at byte ${entry[1]} of ${file} is not valid UTF-8`);
     }
     return JSON.parse(buffer.toString("utf8")) as TenantPlan;
 }
