@@ -3,6 +3,7 @@
 
 import { isoDay } from "../../lib/canary-runtimes";
 import { isStackKind } from "../../lib/modes";
+import { PRIVATE_INGRESS_CIDRS } from "../../lib/network-plan";
 import type { PlannedResource } from "../../lib/plan-document";
 import { DEFAULT_BASE_DOMAIN, DEFAULT_PLATFORM_NETWORK, operationsCidrsOf, recoveryTargetOf } from "../../lib/platform";
 import { HostOwnership, PolicySettings, PolicyStack } from "./types";
@@ -52,10 +53,12 @@ export function tenantMarkers(plan: PlannedStack): string[] {
         "aws:cloudwatch/logGroup:LogGroup",
     ]);
     const ids = plan.resources.filter((resource) => ownedTypes.has(resource.type)).map((resource) => resource.id);
+    // A network that is a whole RFC 1918 block (192.168.0.0/16 is a valid tenant network) names no
+    // tenant: every tenant's network ACL admits those blocks as the private ranges.
     const networks = plan.resources
         .filter((resource) => resource.type === "aws:ec2/vpc:Vpc")
         .map((resource) => resource.inputs.cidrBlock)
-        .filter((cidr): cidr is string => typeof cidr === "string");
+        .filter((cidr): cidr is string => typeof cidr === "string" && !PRIVATE_INGRESS_CIDRS.includes(cidr));
     return [...new Set([...ids, ...networks])].sort();
 }
 

@@ -4,8 +4,9 @@
 // from another tenant's bucket does.
 //
 // What counts as a reference to tenant X, and where it is looked for:
-// - X's markers (the ids of its resources, its network CIDRs) and its host name: anywhere, as a
-//   whole token (scripts, documents and descriptions included: an id is no word);
+// - X's markers (the ids of its resources, its network CIDRs but a whole RFC 1918 block, which
+//   every network ACL names) and its host name: anywhere, as a whole token (scripts, documents
+//   and descriptions included: an id is no word);
 // - the prefix `tenants/X/` (its files under a shared bucket, its parameters, its key aliases):
 //   anywhere;
 // - X as a whole value where a value names a tenant: the `tenant` and `PatchGroup` tags and
@@ -285,7 +286,7 @@ export const disallowOtherTenantMarkers: StackRule = {
     name: "tenant-isolation-markers",
     description:
         "No property of any resource of a tenant's stack refers to another tenant of the fleet: one of its markers (the ids of its KMS keys, buckets, VPCs, subnets, backup " +
-        "vaults, RDS and EC2 instances, security groups, IAM roles, secrets and log groups, its network CIDRs) or its host name as a whole token anywhere, scripts and documents included; the prefix tenants/<id>/ anywhere; its id " +
+        "vaults, RDS and EC2 instances, security groups, IAM roles, secrets and log groups, its network CIDR unless it is a whole RFC 1918 block) or its host name as a whole token anywhere, scripts and documents included; the prefix tenants/<id>/ anywhere; its id " +
         "as the value of a tenant or PatchGroup tag, parameter or tag target; or its id as the first segment of a resource name (name properties, the Name tag). " +
         "Words in free text are no reference.",
     why:
