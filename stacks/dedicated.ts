@@ -424,6 +424,8 @@ export async function dedicatedCloud(tenant: DedicatedCloudTenant, profile: Dedi
         ...(vpn
             ? {
                   vpnRouting: vpn.routing,
+                  // The customer's networks this stack reaches over its VPN: its own, whatever else has the same range (tenant-isolation-markers reads it).
+                  vpnCustomerNetworks: [...(profile.vpn?.corporateCidrs ?? [])],
                   vpnTunnels: vpn.tunnels,
                   vpnPresharedKeys: vpn.presharedKeys,
                   vpnFailover: vpnFailoverNote({ tenant, failoverName, role: "production" }),

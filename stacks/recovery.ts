@@ -356,6 +356,7 @@ export async function recoveryEnvironment(tenant: DedicatedCloudTenant, kind: Re
         ...(vpn
             ? {
                   vpnRouting: vpn.routing,
+                  vpnCustomerNetworks: [...(profile.vpn?.corporateCidrs ?? [])],
                   vpnTunnels: vpn.tunnels,
                   vpnPresharedKeys: vpn.presharedKeys,
                   vpnFailover: vpnFailoverNote({ tenant, failoverName: failoverName(tenant, baseDomain), role: "recovery" }),

@@ -141,8 +141,17 @@ export function policyFleet(stacks: readonly StackFleetFacts[]): PolicyFleet {
 }
 
 /** The settings of one stack of a fleet (see {@link settingsFor}). */
-export function settingsFromFleet(plan: Pick<PlannedStack, "mode">, fleet: PolicyFleet, today: Date = new Date()): PolicySettings {
-    return { operationsCidrs: fleet.operationsCidrs, otherTenants: plan.mode === "platform" ? [] : fleet.otherTenants, hosts: fleet.hosts, fleet: fleet.fleet, today: isoDay(today) };
+export function settingsFromFleet(plan: Pick<PlannedStack, "mode" | "outputs">, fleet: PolicyFleet, today: Date = new Date()): PolicySettings {
+    const own = plan.outputs?.vpnCustomerNetworks;
+    const ownNetworks = Array.isArray(own) ? own.filter((cidr): cidr is string => typeof cidr === "string") : [];
+    return {
+        operationsCidrs: fleet.operationsCidrs,
+        otherTenants: plan.mode === "platform" ? [] : fleet.otherTenants,
+        ...(ownNetworks.length > 0 ? { ownNetworks } : {}),
+        hosts: fleet.hosts,
+        fleet: fleet.fleet,
+        today: isoDay(today),
+    };
 }
 
 /** The fleet of a document held whole, computed once per document. */

@@ -39,6 +39,12 @@ export interface PolicySettings {
      */
     readonly otherTenants: readonly { readonly tenant: string; readonly markers: readonly string[] }[];
     /**
+     * The customer's networks the stack reaches over its own site-to-site VPN (the stack's output
+     * `vpnCustomerNetworks`, from its tenant file's corporateCidrs): references to its own
+     * customer, whichever tenant's network has the same range. Undefined: none.
+     */
+    readonly ownNetworks?: readonly string[];
+    /**
      * The day the rules judge on (`YYYY-MM-DD`, UTC), for rules with a calendar (a runtime AWS
      * deprecates on a date). Handed in by whoever runs the rules, never read from a clock inside
      * a rule. Undefined: those rules say they cannot judge.

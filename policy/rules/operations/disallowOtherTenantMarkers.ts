@@ -6,7 +6,9 @@
 // What counts as a reference to tenant X, and where it is looked for:
 // - X's markers (the ids of its resources, its network CIDRs but a whole RFC 1918 block, which
 //   every network ACL names) and its host name: anywhere, as a whole token (scripts, documents
-//   and descriptions included: an id is no word);
+//   and descriptions included: an id is no word). A range of the stack's own VPN customer
+//   (`vpnCustomerNetworks`, the tenant file's corporateCidrs) is no marker in its stack, even
+//   where X's network has the same range: its routes and firewall rules name its own customer;
 // - the prefix `tenants/X/` (its files under a shared bucket, its parameters, its key aliases):
 //   anywhere;
 // - X as a whole value where a value names a tenant: the `tenant` and `PatchGroup` tags and
@@ -164,6 +166,7 @@ class Reader {
         private readonly index: FleetIndex,
         private readonly hosts: HostLookup,
         private readonly self: string,
+        private readonly ownNetworks: ReadonlySet<string>,
     ) {}
 
     private add(path: string, tenant: string, how: string): void {
@@ -196,7 +199,8 @@ class Reader {
 
     /** A whole value, one of its tokens or a CIDR in it: another tenant's marker or host name? */
     private readToken(candidate: string, path: string): void {
-        const marker = this.index.markers.get(candidate);
+        // The stack's own customer's network names that customer, whoever else's network has its range.
+        const marker = this.ownNetworks.has(candidate) ? undefined : this.index.markers.get(candidate);
         if (marker !== undefined) {
             this.add(path, marker, `its marker ${candidate}`);
         }
@@ -274,8 +278,9 @@ function isolationFindings(stack: PolicyStack, settings: PolicySettings): Findin
     // it, restoring its recovery points. That tenant is its own, never another.
     const self = recoveryTargetOf(stack.stack)?.production ?? stack.stack;
     const hosts = hostIndex(settings, self);
+    const ownNetworks = new Set(settings.ownNetworks ?? []);
     return stack.resources.flatMap((resource) => {
-        const reader = new Reader(index, hosts, self);
+        const reader = new Reader(index, hosts, self, ownNetworks);
         reader.read(resource.props, "", undefined, undefined, 0);
         return reader.mentions.map((mention) => ({ resource: resource.name, message: `${mention.path} mentions tenant "${mention.tenant}" (${mention.how})` }));
     });
@@ -286,7 +291,7 @@ export const disallowOtherTenantMarkers: StackRule = {
     name: "tenant-isolation-markers",
     description:
         "No property of any resource of a tenant's stack refers to another tenant of the fleet: one of its markers (the ids of its KMS keys, buckets, VPCs, subnets, backup " +
-        "vaults, RDS and EC2 instances, security groups, IAM roles, secrets and log groups, its network CIDR unless it is a whole RFC 1918 block) or its host name as a whole token anywhere, scripts and documents included; the prefix tenants/<id>/ anywhere; its id " +
+        "vaults, RDS and EC2 instances, security groups, IAM roles, secrets and log groups, its network CIDR unless it is a whole RFC 1918 block or a network of the stack's own VPN customer) or its host name as a whole token anywhere, scripts and documents included; the prefix tenants/<id>/ anywhere; its id " +
         "as the value of a tenant or PatchGroup tag, parameter or tag target; or its id as the first segment of a resource name (name properties, the Name tag). " +
         "Words in free text are no reference.",
     why:
