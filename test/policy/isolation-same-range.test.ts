@@ -13,7 +13,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { findingsOf } from "../../policy/rules/evaluate";
 import { settingsFor, stackFromPlan, tenantMarkers } from "../../policy/rules/from-plan";
 import { disallowOtherTenantMarkers } from "../../policy/rules/operations/disallowOtherTenantMarkers";
-import { PlanDocument, planFleet } from "../../scripts/lib/plan/fleet";
+import { Finding } from "../../policy/rules/types";
+import { PlanDocument, planFleet, TenantPlan } from "../../scripts/lib/plan/fleet";
 import { resolveTenant, TenantDocument } from "../../stacks/config/tenant";
 import { stackOf } from "../graph";
 import { quotasRaised } from "../helpers";
@@ -51,6 +52,14 @@ beforeAll(async () => {
     expect(fleet.errors).toEqual([]);
 });
 
+/** What the rule finds in a stack whose first log group's description is `text`, and that log group's name. */
+function findingsWithDescription(plan: TenantPlan, text: string): { readonly log: string; readonly found: Finding[] } {
+    const log = plan.resources.find((resource) => resource.type === "aws:cloudwatch/logGroup:LogGroup")!.name;
+    const stack = stackFromPlan(plan);
+    const tampered = { ...stack, resources: stack.resources.map((resource) => (resource.name !== log ? resource : { ...resource, props: { ...resource.props, description: text } })) };
+    return { log, found: findingsOf(disallowOtherTenantMarkers, tampered, settingsFor(plan, fleet)) };
+}
+
 describe("tenant-isolation-markers: a tenant network that is a whole private block", () => {
     it("GIVEN a tenant on 192.168.0.0/16 WHEN its markers are taken THEN its ids are, its network is not; a network inside a block still is", () => {
         const whole = tenantMarkers(stackOf(fleet, "wholeblock"));
@@ -70,16 +79,13 @@ describe("tenant-isolation-markers: a tenant network that is a whole private blo
     });
 
     it("GIVEN that fleet WHEN a stack refers to the whole-block tenant's VPC or to the other tenant's network THEN each is still reported", () => {
-        const tunnel = stackOf(fleet, "tunnel");
         const vpc = stackOf(fleet, "wholeblock").resources.find((resource) => resource.type === "aws:ec2/vpc:Vpc")!;
-        const log = tunnel.resources.find((resource) => resource.type === "aws:cloudwatch/logGroup:LogGroup")!;
-        const stack = stackFromPlan(tunnel);
         for (const [text, tenant, how] of [
             [`peer with ${vpc.id}`, "wholeblock", `its marker ${vpc.id}`],
             ["route 172.20.4.0/24 here", "slice", "its marker 172.20.4.0/24"],
         ] as const) {
-            const tampered = { ...stack, resources: stack.resources.map((resource) => (resource.name !== log.name ? resource : { ...resource, props: { ...resource.props, description: text } })) };
-            expect(findingsOf(disallowOtherTenantMarkers, tampered, settingsFor(tunnel, fleet))).toEqual([{ resource: log.name, message: `description mentions tenant "${tenant}" (${how})` }]);
+            const { log, found } = findingsWithDescription(stackOf(fleet, "tunnel"), text);
+            expect(found).toEqual([{ resource: log, message: `description mentions tenant "${tenant}" (${how})` }]);
         }
     });
 });
@@ -100,17 +106,13 @@ describe("tenant-isolation-markers: a VPN customer's network with another tenant
     });
 
     it("GIVEN the same range in a stack that does not route it to its own customer WHEN checked THEN it still names the neighbour; so does the neighbour's VPC id in the customer's", () => {
-        const customer = stackOf(fleet, "customer");
-        const slice = stackOf(fleet, "slice");
         const vpc = stackOf(fleet, "neighbour").resources.find((resource) => resource.type === "aws:ec2/vpc:Vpc")!;
-        for (const [plan, text, how] of [
-            [slice, "route 10.51.0.0/16 here", "its marker 10.51.0.0/16"],
-            [customer, `peer with ${vpc.id}`, `its marker ${vpc.id}`],
+        for (const [stack, text, how] of [
+            ["slice", "route 10.51.0.0/16 here", "its marker 10.51.0.0/16"],
+            ["customer", `peer with ${vpc.id}`, `its marker ${vpc.id}`],
         ] as const) {
-            const log = plan.resources.find((resource) => resource.type === "aws:cloudwatch/logGroup:LogGroup")!;
-            const stack = stackFromPlan(plan);
-            const tampered = { ...stack, resources: stack.resources.map((resource) => (resource.name !== log.name ? resource : { ...resource, props: { ...resource.props, description: text } })) };
-            expect(findingsOf(disallowOtherTenantMarkers, tampered, settingsFor(plan, fleet)), plan.tenant).toEqual([{ resource: log.name, message: `description mentions tenant "neighbour" (${how})` }]);
+            const { log, found } = findingsWithDescription(stackOf(fleet, stack), text);
+            expect(found, stack).toEqual([{ resource: log, message: `description mentions tenant "neighbour" (${how})` }]);
         }
     });
 });
