@@ -231,6 +231,18 @@ describe("npm run tenant:new --yes (non-interactive)", () => {
         expect(validateTenantFile("umbrella.yaml", Buffer.from(result.stdout)).problems).toEqual([]);
     });
 
+    it.each(["yes", "Off", "y", "1_000", "12:30", "0b101"])(
+        "GIVEN the company name %j, text in YAML 1.2 and not in 1.1 WHEN written THEN it is quoted, so a YAML 1.1 reader reads the same text",
+        async (company) => {
+            const dir = exampleFleet();
+            const result = await runMain(["--yes", "--dry-run", "--dir", dir, "--tenant", "umbrella", "--company", company, "--mode", "saas", "--region", "eu-west-1"]);
+            expect(result.code).toBe(0);
+            expect(result.stdout).toContain(`company: "${company}" # the customer's company name`);
+            expect(parse(result.stdout, { version: "1.1" }).company).toBe(company);
+            expect(validateTenantFile("umbrella.yaml", Buffer.from(result.stdout)).problems).toEqual([]);
+        },
+    );
+
     it("GIVEN a tenant folder that is already invalid WHEN run THEN it refuses before asking anything and writes nothing", async () => {
         const dir = exampleFleet();
         fs.writeFileSync(path.join(dir, "broken.yml"), "tenant: broken\n");

@@ -2,7 +2,7 @@
 // field, the question asked for it, the comment written beside it, and which modes use it. The
 // order of FIELDS is the order of the file (the contract's order).
 
-import { Document, isScalar, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
+import { Document, isScalar, Pair, parse, Scalar, stringify, YAMLMap, YAMLSeq } from "yaml";
 
 import { Environment } from "../../../stacks/config/tenant";
 import { Mode, MODES, modesWith } from "../../../lib/modes";
@@ -151,6 +151,7 @@ export function buildDocument(answers: Answers): Document {
         }
         const key = field.path[field.path.length - 1]!;
         const node = doc.createNode(typed(field, value));
+        quoteWhereYaml11ReadsOtherwise(node);
         if (isScalar(node)) {
             node.comment = ` ${field.comment}`;
             parent.items.push(new Pair(new Scalar(key), node));
@@ -163,6 +164,20 @@ export function buildDocument(answers: Answers): Document {
         }
     }
     return doc;
+}
+
+/**
+ * The file is YAML 1.2 (the contract), where `yes`, `on`, `1_000` or `12:30` are plain text; a YAML
+ * 1.1 reader (PyYAML, older editors and linters) reads them as a boolean or a number. Such a string
+ * is written in double quotes, which both read as the same text.
+ */
+function quoteWhereYaml11ReadsOtherwise(node: unknown): void {
+    const scalars = isScalar(node) ? [node] : (node as YAMLSeq).items.filter(isScalar);
+    for (const scalar of scalars) {
+        if (typeof scalar.value === "string" && parse(stringify(scalar.value), { version: "1.1" }) !== scalar.value) {
+            scalar.type = Scalar.QUOTE_DOUBLE;
+        }
+    }
 }
 
 export function renderTenantFile(answers: Answers): string {
