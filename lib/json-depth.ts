@@ -5,6 +5,12 @@
 import { escapePointerSegment } from "./json-pointer";
 
 /**
+ * How deep a plan document may nest: a plan nests about 13 levels (a resource's inputs about 8 of
+ * them). Deeper is no plan, and would exhaust the stack of what walks it recursively (a RangeError).
+ */
+export const MAX_PLAN_DEPTH = 64;
+
+/**
  * The JSON pointer of the first value (in document order) nested deeper than `limit` levels below
  * `value` (its children are level 1), or undefined when none is. Iterative: any depth is walked.
  */

@@ -15,7 +15,7 @@ import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 
 import { EXIT, fsReason, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
 import { canonicalJson } from "../lib/canonical-json";
-import { deeperThan } from "../lib/json-depth";
+import { deeperThan, MAX_PLAN_DEPTH } from "../lib/json-depth";
 import { byteOffsetPosition, firstInvalidUtf8 } from "../lib/utf8";
 import { PlannedStack, policyFleet, stackFleetFacts, StackFleetFacts } from "../policy/rules/from-plan";
 import { planExitCode, withViolations } from "./lib/plan/policy";
@@ -139,12 +139,6 @@ function validatePlan(): ValidateFunction {
 function validateStack(): ValidateFunction {
     return (stackValidator ??= new Ajv2020({ allErrors: true, strict: true }).compile(planSchema.properties.tenants.items));
 }
-
-/**
- * How deep a plan document may nest: a plan nests about 13 levels (a resource's inputs about 8 of
- * them). Deeper is no plan, and would exhaust the stack of the rules that walk it (a RangeError).
- */
-export const MAX_PLAN_DEPTH = 64;
 
 /** The problem of a value nested deeper than MAX_PLAN_DEPTH, at the first such value. */
 function tooDeep(pointer: string): PlanFileProblem {

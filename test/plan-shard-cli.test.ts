@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -5,6 +6,12 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { planCliProject } from "./fixtures/plan-cli-project";
+
+/** A shard document's text with the digest its writer would give it (SHA-256 with the digest's 64 characters as "0"s). */
+function resigned(text: string): string {
+    const unsigned = text.replace(/"digest":"[0-9a-f]{64}"/, `"digest":"${"0".repeat(64)}"`);
+    return unsigned.replace(`"digest":"${"0".repeat(64)}"`, `"digest":"${createHash("sha256").update(unsigned).digest("hex")}"`);
+}
 
 const project = planCliProject("plan-shard-cli-");
 const plan = project.plan;
@@ -40,6 +47,9 @@ describe("npm run plan -- --shard and merge", () => {
             for (const [name, text, reason] of [
                 ["cut.json", whole2.slice(0, Math.floor(whole2.length * 0.8)), "a truncated or edited shard document"],
                 ["edited.json", whole2.replace('"monthlyUsd":', '"monthlyUsd": '), "not the document its shard wrote"],
+                // Edited and its digest made again (a digest is no signature): a record nested past any
+                // recursion's stack is refused at its line, not a RangeError half-way through the merge.
+                ["deep.json", resigned(whole2.replace(/(\n.*?"inputs":\{)/, `$1"deep":${"[".repeat(200_000)}${"]".repeat(200_000)},`)), ".json:3: a stack record nested more than 64 levels deep as a plan (at /stack/resources/0/inputs/deep/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0; a plan nests about 13): an edited shard document"],
             ] as const) {
                 fs.writeFileSync(path.join(out, name), text);
                 for (const format of [["--json"], []]) {

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 
+import { deeperThan, MAX_PLAN_DEPTH } from "../../../../lib/json-depth";
 import { ByteWriter, forEachLine, forEachLineBytes } from "./document";
 import { LineRun } from "./pass2";
 import { parseRecordLine, ReadRecord } from "./record";
@@ -326,6 +327,13 @@ export function parseShardRecordLine(file: string, line: number, text: string): 
         record.cost === null
     ) {
         throw new ShardError(`${file}:${line}: not a stack record (it needs stack.tenant, stack.resources, violations and cost; an edited shard document)`);
+    }
+    // The stack becomes /tenants/N of the plan: its fields two levels down, as are violations and cost.
+    for (const [field, value, limit] of [["/stack", stack, MAX_PLAN_DEPTH - 2], ["/violations", record.violations, MAX_PLAN_DEPTH - 3], ["/cost", record.cost, MAX_PLAN_DEPTH - 3]] as const) {
+        const deep = deeperThan(value, limit);
+        if (deep !== undefined) {
+            throw new ShardError(`${file}:${line}: a stack record nested more than ${MAX_PLAN_DEPTH} levels deep as a plan (at ${field}${deep}; a plan nests about 13): an edited shard document`);
+        }
     }
     return record;
 }
