@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
+import { AWS_DIRECTORY_NAME } from "../lib/hosts";
 import { isCanonicalCidr, parseAddress } from "../lib/ipv4";
 import * as aws from "./aws";
 import { componentType } from "./types";
@@ -79,9 +80,6 @@ export function directoryAclRules(dnsIps: readonly string[], ports: readonly Dir
     return [...numbered(outbound), ...numbered(inbound)];
 }
 
-/** AWS's pattern for a directory's fully qualified name: at least two dot-separated labels. */
-const DIRECTORY_FQDN = /^([a-zA-Z0-9]+[.-])+([a-zA-Z0-9])+$/;
-
 /** Problems with the directory link's arguments, each naming the field, the value and what is allowed. */
 export function directorySyncProblems(args: {
     directoryName: string;
@@ -90,7 +88,7 @@ export function directorySyncProblems(args: {
     availabilityZones: readonly unknown[];
 }): string[] {
     const problems: string[] = [];
-    if (!DIRECTORY_FQDN.test(args.directoryName) || !args.directoryName.includes(".")) {
+    if (!AWS_DIRECTORY_NAME.test(args.directoryName) || !args.directoryName.includes(".")) {
         problems.push(`directoryName: "${args.directoryName}" is not allowed; expected the domain's fully qualified name, e.g. corp.example.com`);
     }
     const invalid = args.dnsIps.filter((ip) => parseAddress(ip) === undefined);

@@ -5,6 +5,13 @@
 
 import { RESERVED_SUBDOMAINS } from "./platform";
 
+/**
+ * AWS Directory Service's pattern for a directory's fully qualified name (the DirectoryName shape of
+ * its API model, botocore's ds/2015-04-16): runs of letters and digits joined by one dot or one
+ * hyphen. Unlike a DNS name it has no two hyphens in a row (no punycode "xn--" label).
+ */
+export const AWS_DIRECTORY_NAME = /^([a-zA-Z0-9]+[.-])+([a-zA-Z0-9])+$/;
+
 /** One lowercase DNS label: 1-63 letters, digits and inner hyphens. */
 export const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 

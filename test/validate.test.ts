@@ -800,6 +800,21 @@ describe("identity", () => {
         expectOnly(edit(VPN_SYNC, "/identity/directoryName", name), "/identity/directoryName", "value", "expected the fully qualified name of the customer's Active Directory domain");
     });
 
+    it.each(["xn--bcher-kva.acme.com", "corp--acme.com", "corp.a--b"])(
+        "GIVEN directoryName %s (a DNS name, two hyphens in a row) WHEN validated THEN it is refused as AWS Directory Service refuses it",
+        (name) => {
+            expectOnly(edit(VPN_SYNC, "/identity/directoryName", name), "/identity/directoryName", "value", `"${name}" has two hyphens in a row, which AWS Directory Service refuses`);
+        },
+    );
+
+    it("GIVEN 20 corporate networks and a DNS server outside them WHEN validated THEN the message names the networks up to 200 characters and counts the rest", () => {
+        const corporate = Array.from({ length: 20 }, (_, i) => `172.${16 + i}.128.0/17`);
+        const problem = expectOnly(edit(edit(VPN_SYNC, "/vpn/corporateCidrs", corporate), "/identity/dnsIps", ["172.16.128.10", "192.168.10.10"]), "/identity/dnsIps/1", "value", `"192.168.10.10" is not inside any of vpn.corporateCidrs (172.16.128.0/17, 172.17.128.0/17, `);
+        const named = /\((.*), and (\d+) more\)/.exec(problem.message)!;
+        expect(named[1]!.length).toBeLessThanOrEqual(200);
+        expect(named[1]!.split(", ").length + Number(named[2])).toBe(20);
+    });
+
     it.each([
         ["one in each corporate network", ["192.168.10.10", "10.200.0.53"]],
         ["both in the first", ["192.168.10.10", "192.168.10.11"]],
@@ -1176,7 +1191,8 @@ describe("hostile and malformed files", () => {
                 expect(formatProblem(problem)).toMatch(PROBLEM_LINE);
                 expect(Number.isInteger(problem.line) && Number.isInteger(problem.column)).toBe(true);
             }
-            const first = result.problems[0]!;
+            // A problem that leaves the data readable (a key twice, a tag) comes with the file's others.
+            const first = result.problems.find((problem) => problem.message.includes(hostile.message)) ?? result.problems[0]!;
             expect(first.message).toContain(hostile.message);
             expect(first.path).toBe(hostile.path ?? "/");
             expect(first.line).toBe(hostile.line);
@@ -1187,6 +1203,20 @@ describe("hostile and malformed files", () => {
             }
         },
     );
+
+    it.each([
+        ["a key given twice", "company: Initech\n", "/company", "duplicate key: each field may appear only once"],
+        ["a second document", "---\n{}\n", "/", "the file holds 2 YAML documents; a tenant file is exactly one"],
+        ["a custom tag", "", "/company", "the YAML tag !foo is not allowed"],
+        ["a merge key", "<<: {mode: saas}\n", "/<<", "merge keys (<<) are not allowed"],
+    ])("GIVEN %s in a file with other mistakes WHEN validated THEN every mistake is reported, the YAML's once", (_, extra, path, message) => {
+        const text = `tenant: acme\ncompany: ${path === "/company" && extra === "" ? "!foo " : ""}ACME\nmode: cloud\nregion: eu-west-9\ndomain:\n  subdomain: acme\nnetwork:\n  cidr: 10.1.0.0/16\nsecurity:\n  passwordMinLength: 5\n${extra}`;
+        const { problems, document } = validateTenantFile("acme.yaml", Buffer.from(text));
+        expect(document).toBeUndefined();
+        expect(problems.map((problem) => problem.path).sort()).toEqual(["/network/cidr", "/region", "/security/passwordMinLength", path].sort());
+        expect(problems.find((problem) => problem.path === path)!.message).toContain(message);
+        expect(problems.filter((problem) => problem.path === path)).toHaveLength(1);
+    });
 
     it("GIVEN the bytes of a file over 64 KiB cut at the limit WHEN validated with its real size THEN the size is refused", () => {
         const bytes = Buffer.from(VALID_TEXT);

@@ -14,7 +14,7 @@ import {
     PRIVATE_NETWORKS,
     specialPurposeRange,
 } from "../../lib/ipv4";
-import { DNS_LABEL, isUnderDomain, normalHostName } from "../../lib/hosts";
+import { AWS_DIRECTORY_NAME, DNS_LABEL, isUnderDomain, normalHostName } from "../../lib/hosts";
 import { DEFAULT_BASE_DOMAIN, isReservedTenantId, PLATFORM_BLOCK, RESERVED_SUBDOMAINS, reservedSuffixOf } from "../../lib/platform";
 import { sizingFindings } from "./sizing-rules";
 
@@ -119,17 +119,49 @@ function vpnFindings(data: unknown): Finding[] {
     return findings;
 }
 
+/**
+ * A list of values for a message, cut after 200 characters (the contract's most quoted of a value)
+ * with how many more there are.
+ */
+function quotedList(items: readonly string[]): string {
+    let text = "";
+    for (let i = 0; i < items.length; i++) {
+        const next = text === "" ? items[i]! : `${text}, ${items[i]}`;
+        if (next.length > 200) {
+            return `${text}, and ${items.length - i} more`;
+        }
+        text = next;
+    }
+    return text;
+}
+
+/** The directory's DNS servers: exactly two (the schema's identity.dnsIps). */
+const DNS_SERVERS = 2;
+
 function identityFindings(data: unknown): Finding[] {
+    const findings: Finding[] = [];
+    const directoryName = str(get(data, "identity", "directoryName"));
+    if (directoryName !== undefined && directoryName.length <= 253 && directoryName.includes("--") && AWS_DIRECTORY_NAME.test(directoryName.replace(/-{2,}/g, "-"))) {
+        // Only the hyphens are wrong (the schema's DNS name pattern allows them): anything else the schema reports.
+        findings.push({
+            pointer: "/identity/directoryName",
+            message: `"${directoryName}" has two hyphens in a row, which AWS Directory Service refuses in a directory's name (letters and digits joined by single dots or hyphens; a punycode name "xn--..." cannot be connected)`,
+        });
+    }
     const dnsIps = get(data, "identity", "dnsIps");
     const corporate = get(data, "vpn", "corporateCidrs");
-    if (!Array.isArray(dnsIps)) {
-        return [];
+    // More than the schema's two are refused there, and what is found under a refused list is
+    // dropped: judging each against every corporate network would only cost time (a 64 KiB file
+    // lists thousands).
+    if (!Array.isArray(dnsIps) || dnsIps.length > DNS_SERVERS) {
+        return findings;
     }
     const corporateCidrs = Array.isArray(corporate)
         ? corporate.map((item) => parseCidr(str(item) ?? "")).filter((cidr) => cidr !== undefined)
         : [];
-    const findings: Finding[] = [];
     const seen = new Set<string>();
+    // Built once (a file may list thousands, which the schema refuses, but within a second).
+    let ranges: string | undefined;
     dnsIps.forEach((item, index) => {
         const text = str(item);
         const address = text === undefined ? undefined : parseAddress(text);
@@ -142,7 +174,7 @@ function identityFindings(data: unknown): Finding[] {
         }
         seen.add(text);
         if (Array.isArray(corporate) && !corporateCidrs.some((cidr) => containsAddress(cidr, address))) {
-            const ranges = corporateCidrs.map(formatCidr).join(", ") || "none valid";
+            ranges ??= quotedList(corporateCidrs.map(formatCidr)) || "none valid";
             findings.push({ pointer, message: `"${text}" is not inside any of vpn.corporateCidrs (${ranges}); the directory is reached across the VPN` });
         }
     });

@@ -66,7 +66,15 @@ export interface TenantSource {
 }
 
 export interface SourceResult {
+    /** The file read as data: present only when it is one well-formed YAML mapping, with no problem. */
     readonly source?: TenantSource;
+    /**
+     * The file read as data despite `problems` that leave its data readable (a second document, a
+     * key given twice, a tag, a merge key): the first document, a repeated key's last value, a
+     * tagged value as written. Only to report the file's other problems too (the contract reports
+     * every one); never planned.
+     */
+    readonly partial?: TenantSource;
     readonly problems: Problem[];
 }
 
@@ -190,7 +198,9 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
     if (documents.length === 0) {
         return { problems: [at(1, 1, "the file is empty (only comments); a tenant file is a YAML mapping (see tenant-configs/tenant.schema.json)")] };
     }
+    // Problems that leave the data readable (`partial`), and those that do not.
     const problems: Problem[] = [];
+    const fatal: Problem[] = [];
     if (documents.length > 1) {
         const second = documents[1]!;
         const { line, column } = linePos(second.range[0]);
@@ -210,14 +220,15 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
     // Unresolved tags are reported below with the field they stand on.
     for (const error of [...doc.errors, ...doc.warnings.filter((warning) => warning.code !== "TAG_RESOLVE_FAILED")]) {
         const { line, column } = linePos(error.pos[0]);
-        const pointer = error.code === "DUPLICATE_KEY" ? (keyPointers.get(error.pos[0]) ?? "/") : "/";
-        problems.push(at(line, column, yamlErrorMessage(error.code, error.message), pointer));
+        const duplicate = error.code === "DUPLICATE_KEY";
+        const pointer = duplicate ? (keyPointers.get(error.pos[0]) ?? "/") : "/";
+        (duplicate ? problems : fatal).push(at(line, column, yamlErrorMessage(error.code, error.message), pointer));
     }
-    if (problems.length > 0) {
-        return { problems };
+    if (fatal.length > 0) {
+        return { problems: [...problems, ...fatal] };
     }
     if (doc.contents === null) {
-        return { problems: [at(1, 1, "the file is empty (only comments); a tenant file is a YAML mapping (see tenant-configs/tenant.schema.json)")] };
+        return { problems: [...problems, at(1, 1, "the file is empty (only comments); a tenant file is a YAML mapping (see tenant-configs/tenant.schema.json)")] };
     }
 
     let aliasProblem: Problem | undefined;
@@ -245,12 +256,12 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
                 const node = (pair.key ?? pair.value) as Node | null;
                 const { line, column } = linePos(node?.range?.[0] ?? 0);
                 const what = pair.key === null || isScalar(pair.key) ? "empty (null)" : isSeq(pair.key) ? "a list" : "a mapping";
-                problems.push(at(line, column, `a key here is ${what}; every key is a field name (tenant:, company:, ...)`, pointerOf(ancestors, key)));
+                fatal.push(at(line, column, `a key here is ${what}; every key is a field name (tenant:, company:, ...)`, pointerOf(ancestors, key)));
             }
         },
     });
-    if (problems.length > 0) {
-        return { problems };
+    if (fatal.length > 0) {
+        return { problems: [...problems, ...fatal] };
     }
 
     let data: unknown;
@@ -264,13 +275,13 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
             : error instanceof ReferenceError && /alias/i.test(message)
               ? `anchors and aliases expand beyond the limit of ${MAX_ALIAS_EXPANSION} nodes; write the values out`
               : `the file cannot be read as data (${plainYamlMessage(message).slice(0, 120)})`;
-        return { problems: [{ ...where, message: reason }] };
+        return { problems: [...problems, { ...where, message: reason }] };
     }
 
     if (!isMap(doc.contents)) {
         const { line, column } = linePos(doc.contents.range?.[0] ?? 0);
         const kind = isSeq(doc.contents) ? "a list" : isScalar(doc.contents) && doc.contents.value === null ? "null" : "a single value";
-        return { problems: [at(line, column, `the document is ${kind}; a tenant file is a mapping of fields (tenant:, company:, mode:, ...)`)] };
+        return { problems: [...problems, at(line, column, `the document is ${kind}; a tenant file is a mapping of fields (tenant:, company:, mode:, ...)`)] };
     }
 
     const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(doc) : node);
@@ -333,5 +344,6 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
         return found;
     };
 
-    return { source: { file, data, locate, keys }, problems: [] };
+    const source: TenantSource = { file, data, locate, keys };
+    return problems.length > 0 ? { partial: source, problems } : { source, problems };
 }

@@ -41,10 +41,15 @@ export function fileTenantId(file: string): string {
  * also that its region has platform settings and that `domain.own` is not under their base domain.
  */
 export function validateTenantFile(file: string, bytes: Uint8Array, size: number = bytes.length, platforms?: PlatformIndex): FileValidation {
-    const { source, problems } = parseTenantSource(file, bytes, size);
+    const parsed = parseTenantSource(file, bytes, size);
+    const source = parsed.source ?? parsed.partial;
     if (!source) {
-        return { file, problems };
+        return { file, problems: parsed.problems };
     }
+    // A file read despite problems of its YAML (a key given twice, a merge key, a tag): its other
+    // problems are reported too, but none about a field the YAML's problem already names.
+    const early = parsed.problems.filter((problem) => problem.path !== "/").map((problem) => problem.path);
+    const named = (pointer: string): boolean => early.some((path) => isAtOrBelow(pointer, path));
     const findings: Finding[] = [];
     // Secret-looking keys are refused first and their values never looked at again.
     const secretKeys = source
@@ -73,10 +78,10 @@ export function validateTenantFile(file: string, bytes: Uint8Array, size: number
     }
 
     const seen = new Set<string>();
-    const located: Problem[] = [];
+    const located: Problem[] = [...parsed.problems];
     for (const finding of findings) {
         const key = `${finding.pointer}\u0000${finding.message}`;
-        if (seen.has(key)) {
+        if (seen.has(key) || named(finding.pointer)) {
             continue;
         }
         seen.add(key);
@@ -85,7 +90,7 @@ export function validateTenantFile(file: string, bytes: Uint8Array, size: number
     }
     return {
         file,
-        source,
+        ...(parsed.source ? { source } : {}),
         document: located.length === 0 ? (source.data as TenantDocument) : undefined,
         problems: sortProblems(located),
     };
