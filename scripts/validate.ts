@@ -1,5 +1,5 @@
 #!/usr/bin/env tsx
-// npm run validate [-- [--json] [TENANT | FILE ...]]: checks tenant files together and prints every problem
+// npm run validate [-- [--json] [--isolated] [TENANT | FILE ...]]: checks tenant files together and prints every problem
 // as FILE:LINE:COLUMN: FIELD_PATH: message. Exit 0 when all are valid, 1 when any is not, 2 on misuse.
 
 // First: before anything loads @pulumi/pulumi.
@@ -9,21 +9,25 @@ import * as path from "node:path";
 
 import { loadPlatformFleet } from "../stacks/config/platform-file";
 
-import { loadFleetDirectory, loadFleetFiles } from "../stacks/config/load-fleet";
+import { claimCacheFile } from "../stacks/config/claims";
+import { loadFleetDirectory, loadFleetFiles, loadFleetFilesAgainstDirectory } from "../stacks/config/load-fleet";
 import { tenantConfigDir } from "../stacks/config/project";
 import { formatProblem, sortProblems } from "../stacks/config/validate";
 import { EXIT, parseFlags, parseStackTarget, run, UsageError, writeStdout } from "./lib/cli";
 import { BaseRefError, checkDeletedTenants } from "./lib/lifecycle";
 
-export const USAGE = `Usage: npm run validate -- [--json] [--base REF] [TENANT | FILE ...]
+export const USAGE = `Usage: npm run validate -- [--json] [--base REF] [--isolated] [TENANT | FILE ...]
 
-Checks the tenant files in tenant-configs/ (or only the tenants and FILEs given) together: the
-schema (tenant-configs/tenant.schema.json), network arithmetic, uniqueness across tenants, and that
-each tenant's region has platform settings. Without arguments, also the platform settings files in
-platform-configs/ (platform-configs/platform.schema.json, one homeRegion and baseDomain).
+Checks the tenant files in tenant-configs/ (or only the tenants and FILEs given, against the
+others in tenant-configs/) together: the schema (tenant-configs/tenant.schema.json), network
+arithmetic, uniqueness across tenants, and that each tenant's region has platform settings.
+Without arguments, also the platform settings files in platform-configs/
+(platform-configs/platform.schema.json, one homeRegion and baseDomain).
 
   TENANT     a tenant id (tenant-configs/TENANT.yaml), as plan takes it
   FILE       a tenant file anywhere on disk
+  --isolated with TENANT or FILE: check them only against each other, not against the other
+             tenants in tenant-configs/ (as plan --isolated)
   --json     print one JSON document { version, files, errors } on stdout
   --base REF also refuse a tenant file that REF has and the folder no longer has, unless REF's
              file already said status: offboarding (a tenant leaves through its file first)
@@ -36,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     const { values, positionals } = parseFlags(argv, {
         json: { type: "boolean", default: false },
         base: { type: "string" },
+        isolated: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
     });
     if (values.help) {
@@ -57,7 +62,11 @@ export async function main(argv: string[]): Promise<number> {
             }
         }
     });
-    const loaded = files.length > 0 ? loadFleetFiles(files) : loadFleetDirectory();
+    if (values.isolated && files.length === 0) {
+        throw new UsageError("--isolated applies to TENANT and FILE arguments only");
+    }
+    // Named files must fit the fleet they join (uniqueness, overlaps), as plan checks them.
+    const loaded = files.length === 0 ? loadFleetDirectory() : values.isolated ? loadFleetFiles(files) : loadFleetFilesAgainstDirectory(files, { claimCache: claimCacheFile() });
     let fleet = loaded;
     if (values.base !== undefined) {
         if (!/^[^\s-][^\s]*$/.test(values.base)) {

@@ -214,6 +214,25 @@ describe("validate with a tenant id (main in-process, on a project copy)", () =>
         expect(result.status).toBe(0);
     });
 
+    it("GIVEN a new file whose network and subdomain are globex's WHEN validated by id or path THEN both clashes are named, unless --isolated", async () => {
+        const file = path.join(ROOT, "tenant-configs", "initech.yaml");
+        fs.writeFileSync(file, "tenant: initech\ncompany: Initech\nmode: cloud\nregion: us-east-1\ndomain:\n  subdomain: globex\nnetwork:\n  cidr: 10.20.128.0/17\n");
+        try {
+            for (const target of ["initech", "tenant-configs/initech.yaml", file]) {
+                const result = await validate(target);
+                expect(result.status, target).toBe(1);
+                expect(result.stdout).toContain('/domain/subdomain: subdomain "globex" is also used by');
+                expect(result.stdout).toContain("/network/cidr: network 10.20.128.0/17 overlaps 10.20.0.0/16 of tenant globex");
+            }
+            const isolated = await validate("--isolated", "initech");
+            expect(isolated.status).toBe(0);
+            expect(isolated.stderr).toBe("1 tenant file(s) valid\n");
+            expect((await validate("--isolated")).stderr).toContain("--isolated applies to TENANT and FILE arguments only");
+        } finally {
+            fs.rmSync(file);
+        }
+    });
+
     it("GIVEN validate with a tenant id that has no file WHEN run THEN the file is named missing, exit 1 (not a usage error)", async () => {
         const result = await validate("nobody-here");
         expect(result.stdout).toBe("tenant-configs/nobody-here.yaml:1:1: /: no such file\n");
