@@ -20,7 +20,7 @@ import type { TenantPlan } from "./lib/plan/fleet";
 import { NETWORK_POOL } from "./lib/tenant-new/allocate";
 import { answersFromFlags, describeProblem, missingRequiredFlags, modeOf, needsField, text, withDefaults } from "./lib/tenant-new/answers";
 import { checkCandidate, readExistingFleet, tenantFilePath } from "./lib/tenant-new/check";
-import { resumeCommand } from "./lib/tenant-new/resume";
+import { leftOutOfResume, resumeCommand } from "./lib/tenant-new/resume";
 import { Answers, DEFAULT_ENVIRONMENT, DEFAULT_REGION, FIELDS, MODE_EXPLANATIONS } from "./lib/tenant-new/fields";
 import { InputEnded, Prompter } from "./lib/tenant-new/prompt";
 import { interview, newSession } from "./lib/tenant-new/wizard";
@@ -164,6 +164,10 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
         const rest = missing.length > 0 ? `; add ${missing.map((flag) => `--${flag}`).join(", ")} or leave out --yes to be asked the rest` : "";
         say(`tenant:new: ${what}${rest}:`);
         say(`  ${resumeCommand(answers, { dir: typeof values.dir === "string" ? values.dir : undefined, dryRun: values["dry-run"] === true, noPlan: values["no-plan"] === true })}`);
+        const leftOut = leftOutOfResume(answers);
+        if (leftOut.length > 0) {
+            say(`  (not repeated: ${leftOut.join(", ")}, whose answer looks like a secret, holds control or invisible characters or is over 200 characters; give it again)`);
+        }
     };
 
     // Preconditions: a fleet that is valid now, and no existing file for a tenant id given by flag.

@@ -12,7 +12,7 @@ import { parse } from "yaml";
 
 import { answeredProblems } from "../scripts/lib/tenant-new/check";
 import { FIELDS } from "../scripts/lib/tenant-new/fields";
-import { resumeCommand, shellQuote } from "../scripts/lib/tenant-new/resume";
+import { leftOutOfResume, resumeCommand, shellQuote } from "../scripts/lib/tenant-new/resume";
 import { main } from "../scripts/tenant-new";
 import { loadFleetDirectory } from "../stacks/config/load-fleet";
 import { Problem } from "../stacks/config/validate";
@@ -179,6 +179,24 @@ describe("on any refusal, the command with the answers so far", () => {
         ["", "''"],
     ])("GIVEN %j WHEN quoted for the shell THEN %s", (word, quoted) => {
         expect(shellQuote(word)).toBe(quoted);
+    });
+
+    it("GIVEN answers that look like secrets, hold control or invisible characters or run over 200 characters WHEN the command is built THEN they are left out and named", () => {
+        const answers = {
+            tenant: "x",
+            company: "Bad\u001b[31mName",
+            mode: "vpn",
+            "customer-gateway-ip": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "corporate-cidr": ["192.168.0.0/16", "ghp_16C7e42F292c6912E7710c838347Ae178B4a"],
+            "directory-name": "corp\u202e.example.com",
+            "service-account": "s".repeat(201),
+            region: "eu-west-1",
+        };
+        const command = resumeCommand(answers);
+        expect(command).toBe("npm run tenant:new -- --yes --tenant x --mode vpn --region eu-west-1");
+        expect(leftOutOfResume(answers)).toEqual(["--company", "--customer-gateway-ip", "--corporate-cidr", "--directory-name", "--service-account"]);
+        expect(leftOutOfResume({ ...answers, company: "Umbrella Corp", "service-account": "s".repeat(200) })).not.toContain("--company");
+        expect(leftOutOfResume({ ...answers, "service-account": "s".repeat(200) })).not.toContain("--service-account");
     });
 
     it("GIVEN list answers WHEN the command is built THEN a list is one flag with commas, in the file's field order", () => {
