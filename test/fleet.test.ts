@@ -245,13 +245,14 @@ describe("listTenantDirectory and the ways of loading a folder", () => {
         fs.rmSync(outside, { recursive: true, force: true });
     });
 
-    it("GIVEN a folder WHEN listed THEN only *.yaml files are tenant files, *.yml and *.json are errors, the schema, other files and subfolders are skipped", () => {
+    it("GIVEN a folder WHEN listed THEN only *.yaml files are tenant files, *.yml and *.json are errors, so is a subfolder named like one; the schema, other files and subfolders are skipped", () => {
         const listing = listTenantDirectory(dir);
         expect(listing.files).toEqual([path.join(dir, "acme.yaml"), path.join(dir, "broken.yaml")]);
         expect(listing.problems).toEqual([
+            { file: path.join(dir, "folder.yaml"), line: 1, column: 1, path: "/", message: expect.stringContaining("is a folder, not a tenant file; tenant files lie directly in the tenant folder") },
             { file: path.join(dir, "globex.yml"), line: 1, column: 1, path: "/", message: expect.stringContaining("only *.yaml files are tenant files; rename it to globex.yaml") },
             { file: path.join(dir, "initech.json"), line: 1, column: 1, path: "/", message: expect.stringContaining("rename it to initech.yaml") },
-            { file: path.join(dir, "Shouting.YAML"), line: 1, column: 1, path: "/", message: expect.stringContaining("rename it to Shouting.yaml") },
+            { file: path.join(dir, "Shouting.YAML"), line: 1, column: 1, path: "/", message: expect.stringContaining("rename it to shouting.yaml") },
         ]);
     });
 
@@ -266,6 +267,7 @@ describe("listTenantDirectory and the ways of loading a folder", () => {
         expect(fleet.files.map((file) => file.file)).toEqual([path.join(dir, "acme.yaml"), path.join(dir, "broken.yaml")]);
         expect(fleet.problems.map((problem) => [path.basename(problem.file), problem.path])).toEqual([
             ["broken.yaml", "/tenant"],
+            ["folder.yaml", "/"],
             ["globex.yml", "/"],
             ["initech.json", "/"],
             ["Shouting.YAML", "/"],
@@ -359,11 +361,13 @@ describe("the validate CLI", () => {
         // Two mistakes: the tenant id does not match the file name, and the network has host bits.
         fs.writeFileSync(bad, tenantYaml({ tenant: "globexx", cidr: "10.21.0.1/16" }));
         fs.writeFileSync(junk, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00]));
-        runs.good = await cli(good);
-        runs.bad = await cli(good, bad);
-        runs.junk = await cli(junk);
-        runs.jsonBad = await cli("--json", good, bad);
-        runs.jsonGood = await cli("--json", good);
+        // --isolated: these files are judged alone (the fixture folder has an acme too); validating
+        // against the folder is tested in test/cli.test.ts.
+        runs.good = await cli("--isolated", good);
+        runs.bad = await cli("--isolated", good, bad);
+        runs.junk = await cli("--isolated", junk);
+        runs.jsonBad = await cli("--json", "--isolated", good, bad);
+        runs.jsonGood = await cli("--json", "--isolated", good);
         runs.unknownFlag = await cli("--bogus", good);
         runs.help = await cli("--help");
         runs.fleet = await cli();
@@ -430,7 +434,7 @@ describe("the validate CLI", () => {
     it("GIVEN --help WHEN the CLI runs THEN it exits 0 with the usage on stdout", () => {
         const result = run("help");
         expect(result.status).toBe(0);
-        expect(result.stdout).toContain("Usage: npm run validate -- [--json] [--base REF] [TENANT | FILE ...]");
+        expect(result.stdout).toContain("Usage: npm run validate -- [--json] [--base REF] [--isolated] [TENANT | FILE ...]");
     });
 
     it("GIVEN no arguments WHEN the CLI runs THEN it validates every file of the project's tenant folder and exits 0", () => {

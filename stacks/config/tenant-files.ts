@@ -57,16 +57,21 @@ export function listTenantDirectory(dir: string = tenantConfigDir()): { files: s
         return { files, problems: [fileProblem(displayName(dir), `cannot read the tenant folder (${(error as NodeJS.ErrnoException).code ?? "error"})`)] };
     }
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+        const full = path.join(dir, entry.name);
         if (entry.isDirectory()) {
+            // A folder is never read; one named like a tenant file holds what someone meant as one.
+            if (/\.(ya?ml|json)$/i.test(entry.name)) {
+                problems.push(fileProblem(displayName(full), "is a folder, not a tenant file; tenant files lie directly in the tenant folder (move the file out of it and remove the folder)"));
+            }
             continue;
         }
-        const full = path.join(dir, entry.name);
         if (entry.name.endsWith(".yaml")) {
             files.push(full);
         } else if (entry.name === SCHEMA_FILE) {
             continue;
         } else if (/\.(ya?ml|json)$/i.test(entry.name)) {
-            const stem = entry.name.replace(/\.(ya?ml|json)$/i, "");
+            // Tenant ids are lowercase: Acme.Yaml becomes acme.yaml, not Acme.yaml.
+            const stem = entry.name.replace(/\.(ya?ml|json)$/i, "").toLowerCase();
             problems.push(fileProblem(displayName(full), `only *.yaml files are tenant files; rename it to ${stem}.yaml (or move it out of the tenant folder)`));
         }
     }
