@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { fittedName, loadBalancerName, RESERVED_NAME_PREFIXES, reservedPrefixFreeName } from "../lib/naming";
-import { AWS_CATALOGUE, checkAwsRules, compileAwsPattern, compileCatalogue } from "../scripts/lib/plan/aws-rules";
+import { AWS_CATALOGUE, awsRuleMessage, checkAwsRules, compileAwsPattern, compileCatalogue } from "../scripts/lib/plan/aws-rules";
 import type { PlannedResource } from "../scripts/lib/plan/engine";
 import { awsRuleErrors, awsRuleFieldPath } from "../scripts/lib/plan/stack-errors";
 import { AUTONAME, autoName, prefixedName, UNIQUE_ID_LENGTH } from "../scripts/lib/plan/mock-autoname";
@@ -334,6 +334,19 @@ describe("the AWS rule catalogue", () => {
         ["platform-eu-west-1-vault", undefined, "/"],
     ] as const)("points a break of %j at the field it came from", (value, tenant, expected) => {
         expect(awsRuleFieldPath(value, tenant)).toBe(expected);
+    });
+
+    it("quotes a value over 200 characters as every message does: its first 200, and its length", () => {
+        const own = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(61)}`;
+        const message = awsRuleMessage("acme", {
+            resource: resource("aws:acm/certificate:Certificate", { domainName: own }),
+            property: "domainName",
+            value: own,
+            rule: "at most 219 characters when validated by DNS",
+            source: "ACM",
+        });
+        expect(message).toContain(`domainName "${own.slice(0, 200)}..." (253 characters) breaks AWS's rule: at most 219 characters`);
+        expect(message).not.toContain(own);
     });
 
     it("reports a break as an error of the tenant file naming stack, resource, property, value, rule and source", () => {

@@ -5,6 +5,7 @@
 
 import catalogueJson from "../../../stacks/config/aws-catalogue.json";
 import { RDS_POSTGRES_CLASSES } from "../../../stacks/config/rds-classes";
+import { quote } from "../../../stacks/config/schema-messages";
 import type { PlannedResource } from "./engine";
 
 /** One rule of the catalogue: the constraint AWS puts on one property of one resource type. */
@@ -201,7 +202,8 @@ export function checkAwsRules(resources: readonly PlannedResource[], rules: Comp
 /** The message of a break in a plan's `errors`: stack, resource, property, value, rule and source. */
 export function awsRuleMessage(stack: string, item: AwsRuleBreak): string {
     return (
-        `${stack}: ${item.resource.type} "${item.resource.name}": ${item.property} "${item.value}" (${item.value.length} characters) ` +
+        // The value quoted as every message quotes one: at most 200 characters, invisible ones escaped.
+        `${stack}: ${item.resource.type} "${item.resource.name}": ${item.property} ${quote(item.value)} (${item.value.length} characters) ` +
         `breaks AWS's rule: ${item.rule} (source: ${item.source})`
     );
 }
