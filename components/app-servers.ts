@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
+import { ebsOptimizationSupported } from "../lib/ebs-optimization";
 import * as aws from "./aws";
 import { DEFAULT_DATABASE_PORT } from "./database";
 import { adminSecurityGroup, DATA_VOLUME_DEVICE, dataVolumeType, DualNicServer, interfaceSecurityGroup, serverRole, volumeSizeProblems } from "./dual-nic-server";
@@ -325,7 +326,7 @@ export class AppServers extends pulumi.ComponentResource {
                       // IMDSv2 only, one hop: as DualNicServer.
                       metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
                       monitoring: { enabled: true },
-                      ebsOptimized: "true",
+                      ebsOptimized: String(ebsOptimizationSupported(args.instanceType)),
                       networkInterfaces: [
                           { deviceIndex: 0, networkCardIndex: 0, subnetId: placements[0]?.accessSubnetId, securityGroups: [accessGroup.id], associatePublicIpAddress: "false", deleteOnTermination: "true" },
                           { deviceIndex: 1, networkCardIndex: 0, subnetId: placements[0]?.adminSubnetId, securityGroups: [adminGroup.id], associatePublicIpAddress: "false", deleteOnTermination: "true" },

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
+import { ebsOptimizationSupported } from "../lib/ebs-optimization";
 import { reservedPrefixFreeName } from "../lib/naming";
 import * as aws from "./aws";
 import { componentType } from "./types";
@@ -249,7 +250,8 @@ export class DualNicServer extends pulumi.ComponentResource {
                     tags,
                 },
                 monitoring: true,
-                ebsOptimized: true,
+                // Dedicated EBS bandwidth wherever EC2 offers it (it refuses the flag on T2 and older sizes).
+                ebsOptimized: ebsOptimizationSupported(args.instanceType),
                 ...placement,
                 tags: instanceTags,
             },

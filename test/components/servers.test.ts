@@ -342,6 +342,23 @@ describe("AppServers", () => {
         }
     });
 
+    it.each([
+        ["t2.micro", false],
+        ["m3.medium", false],
+        ["r3.8xlarge", false],
+        ["m3.xlarge", true],
+        ["m7i.large", true],
+        ["m7g.large", true],
+    ])("GIVEN instance type %s WHEN its servers and recovery template are planned THEN they ask for EBS optimization only where EC2 offers it (%s)", async (instanceType, optimized) => {
+        const { plan } = await planProgram((provider) => {
+            new AppServers("acme-app", appServersArgs(tenantNetwork(provider), { count: 2, launchTemplate: true, instanceType }), { provider });
+        });
+        const instances = ofType(plan.resources, INSTANCE);
+        expect(instances).toHaveLength(2);
+        expect(instances.map((instance) => instance.inputs.ebsOptimized)).toEqual([optimized, optimized]);
+        expect(ofType(plan.resources, "aws:ec2/launchTemplate:LaunchTemplate").map((template) => template.inputs.ebsOptimized)).toEqual([String(optimized)]);
+    });
+
     it("GIVEN no servers WHEN constructed THEN it fails naming the count", async () => {
         await expect(
             planProgram((provider) => {
