@@ -1154,6 +1154,7 @@ const HOSTILE: Hostile[] = [
     { name: "a duplicate nested key", bytes: Buffer.from("tenant: acme\nnetwork:\n  cidr: 10.20.0.0/16\n  cidr: 10.21.0.0/16\n"), line: 4, column: 3, path: "/network/cidr", message: "duplicate key" },
     { name: "a duplicate key in a list's mapping", bytes: Buffer.from("tenant: acme\nvpn:\n  corporateCidrs:\n    - {x: 1, x: 2}\n"), line: 4, column: 14, path: "/vpn/corporateCidrs/0/x", message: "duplicate key" },
     { name: "a duplicate secret-looking key", bytes: Buffer.from("tenant: acme\napiToken: a\napiToken: b\n"), line: 3, column: 1, message: "duplicate key" },
+    { name: "a %YAML 1.1 directive", bytes: Buffer.from("# a tenant\n%YAML 1.1\n---\ntenant: acme\ncompany: ACME\nmode: saas\nregion: eu-west-1\nsecurity:\n  passwordMinLength: 0100\n"), line: 2, column: 1, message: "the file declares %YAML 1.1; a tenant file is YAML 1.2" },
     { name: "a merge key", bytes: Buffer.from("base: &base\n  mode: saas\n<<: *base\ntenant: acme\n"), line: 3, column: 1, path: "/<<", message: "merge keys (<<) are not allowed" },
     { name: "a nested merge key", bytes: Buffer.from("base: &base\n  cidr: 10.20.0.0/16\nnetwork:\n  <<: *base\n"), line: 4, column: 3, path: "/network/<<", message: "merge keys (<<) are not allowed" },
     { name: "a list as a key", bytes: Buffer.from("tenant: acme\ncompany: ACME\n? [a, b]\n: c\n"), line: 3, column: 3, message: "a key here is a list; every key is a field name" },
@@ -1250,6 +1251,15 @@ describe("hostile and malformed files", () => {
         expect(problems).toHaveLength(1);
         expect(formatProblem(problems[0]!)).toMatch(/^acme\.yaml:6:22: \//);
         expect(problems[0]!.message).not.toContain("expand beyond the limit");
+    });
+
+    it.each([
+        ["a tag", "company: !ghp_16C7e42F292c6912E7710c838347Ae178B4a ACME\n", "the YAML tag (a tag that looks like a secret, not shown) is not allowed"],
+        ["an alias", "company: *ghp_16C7e42F292c6912E7710c838347Ae178B4a\n", "an alias refers to an anchor that does not exist; write the value out"],
+    ])("GIVEN %s named like a secret WHEN validated THEN the message does not echo the name", (_, line, message) => {
+        const { problems } = validateTenantFile("acme.yaml", Buffer.from(`tenant: acme\n${line}mode: saas\nregion: eu-west-1\n`));
+        expect(problems.some((problem) => problem.message.startsWith(message))).toBe(true);
+        expect(JSON.stringify(problems)).not.toContain("ghp_16C7");
     });
 
     it("GIVEN a UTF-8 BOM WHEN validated THEN the file passes", () => {

@@ -6,7 +6,10 @@ import type { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 
 import schema from "../../tenant-configs/tenant.schema.json";
 import type { Finding } from "./rules";
+import { quoteVisibly } from "../../lib/quote-visibly";
 import { looksLikeSecret } from "../../lib/secrets";
+
+export { quoteVisibly };
 import { joinPointer, pointerSegments } from "./source";
 import { suggestion } from "./suggest";
 import type { TenantDocument } from "./tenant";
@@ -59,19 +62,6 @@ function schemaAt(pointer: string): SchemaNode | undefined {
 function expected(pointer: string): string {
     const description = schemaAt(pointer)?.description;
     return description ? `expected ${description}` : "see tenant-configs/tenant.schema.json";
-}
-
-/**
- * A quoted string with the characters a terminal does not show as themselves written as \u escapes:
- * JSON.stringify escapes the control characters but not the invisible ones (format characters such
- * as a zero-width space or the bidirectional overrides, which reorder the rest of the line as it is
- * shown, and the line and paragraph separators).
- */
-export function quoteVisibly(text: string): string {
-    return JSON.stringify(text).replace(/[\p{Cf}\u2028\u2029]/gu, (char) =>
-        // A character beyond U+FFFF (the tag characters) as its two UTF-16 halves, as JSON writes one.
-        Array.from({ length: char.length }, (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, "0")}`).join(""),
-    );
 }
 
 /** Quotes an offending value for a message: at most 200 characters, never anything secret-looking. */

@@ -21,7 +21,8 @@ import {
 
 import { escapePointerSegment, joinPointer, pointerSegments, unescapePointerSegment } from "../../lib/json-pointer";
 import { byteOffsetPosition, firstInvalidUtf8 } from "../../lib/utf8";
-import { isSecretLikeKey } from "../../lib/secrets";
+import { isSecretLikeKey, looksLikeSecret } from "../../lib/secrets";
+import { quoteVisibly } from "../../lib/quote-visibly";
 
 /** One thing wrong with a tenant file, in the contract's `FILE:LINE:COLUMN: FIELD_PATH: message` shape. */
 export interface Problem {
@@ -207,6 +208,12 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
         problems.push(at(line, column, `the file holds ${documents.length} YAML documents; a tenant file is exactly one`));
     }
     const doc = documents[0]!;
+    // The parser reads every document as 1.2 (its options): a file that says it is 1.1 means other
+    // values by the same text (`0100` is 64 there, `yes` true), so it is refused, not misread.
+    if (doc.directives?.yaml.explicit && doc.directives.yaml.version === "1.1") {
+        const { line, column } = positionOf(text, Math.max(text.indexOf("%YAML"), 0));
+        return { problems: [...problems, at(line, column, "the file declares %YAML 1.1; a tenant file is YAML 1.2, where values read otherwise (0100 is 100, yes is text): remove the %YAML line")] };
+    }
     // The key a parser error stands on (a duplicate key), as the pointer of the field it repeats.
     const keyPointers = new Map<number, string>();
     visit(doc, {
@@ -243,7 +250,8 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
             const tag = (node as Scalar | YAMLMap).tag;
             if (tag !== undefined && !CORE_TAGS.has(tag)) {
                 const { line, column } = linePos(node.range?.[0] ?? 0);
-                const shown = tag.replace("tag:yaml.org,2002:", "!!").slice(0, 60);
+                const name = tag.replace("tag:yaml.org,2002:", "!!");
+                const shown = looksLikeSecret(name) ? "(a tag that looks like a secret, not shown)" : quoteVisibly(name.slice(0, 60)).slice(1, -1);
                 problems.push(at(line, column, `the YAML tag ${shown} is not allowed; write the plain value`, pointerOf(ancestors, key)));
             }
         },
@@ -270,8 +278,9 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
     } catch (error) {
         const where = aliasProblem ?? at(1, 1, "");
         const message = (error as Error).message ?? "";
+        const said = plainYamlMessage(message).slice(0, 80);
         const reason = /unresolved alias/i.test(message)
-            ? `an alias refers to an anchor that does not exist (${plainYamlMessage(message).slice(0, 80)}); write the value out`
+            ? `an alias refers to an anchor that does not exist${looksLikeSecret(said) ? "" : ` (${quoteVisibly(said).slice(1, -1)})`}; write the value out`
             : error instanceof ReferenceError && /alias/i.test(message)
               ? `anchors and aliases expand beyond the limit of ${MAX_ALIAS_EXPANSION} nodes; write the values out`
               : `the file cannot be read as data (${plainYamlMessage(message).slice(0, 120)})`;
