@@ -28,3 +28,14 @@ export interface PlannedResource {
      */
     readonly replaceOnChanges?: string[];
 }
+
+/**
+ * Whether a planned stack is an offboarding (a tenant file with `status: offboarding`): the plan
+ * then registers nothing (`resources: []`) and says what main's rollout destroys and keeps in an
+ * `offboarding` object. Only such a stack goes unjudged by the rules: an `offboarding` field beside
+ * resources (a hand-edited document) never lifts the rules from what the stack still declares.
+ */
+export function isOffboardingStack(stack: { readonly offboarding?: unknown; readonly resources?: readonly unknown[] }): boolean {
+    const { offboarding } = stack;
+    return typeof offboarding === "object" && offboarding !== null && !Array.isArray(offboarding) && Array.isArray(stack.resources) && stack.resources.length === 0;
+}

@@ -102,6 +102,34 @@ describe("npm run policy on a plan in the plan's own form", () => {
         expect(streamed.stdout).toMatch(/ebs-volume-encrypted-cmk/);
     });
 
+    it.each([
+        ["null", null],
+        ["false", false],
+        ["an offboarding object", { finalBackup: [], protectionLifted: [], destroyed: [], retained: [] }],
+    ])("GIVEN a stack that still declares an unencrypted volume and an offboarding field of %s WHEN checked THEN it is judged all the same; emptied as the plan empties one, it is not", async (_, offboarding) => {
+        const plan = fleetDocument(2);
+        const stack = { ...plan.tenants[1]!, offboarding };
+        for (const [name, resources, judged] of [
+            ["declares", stack.resources, true],
+            ["emptied", [], typeof offboarding === "object" && offboarding !== null],
+        ] as const) {
+            const document = { ...plan, tenants: [plan.tenants[0]!, { ...stack, resources, outputs: {} }] };
+            for (const file of Object.values(written(`offboarding-${name}-${String(offboarding)}`, document))) {
+                const result = await runPolicy("--plan", file, "--json");
+                const violations = (JSON.parse(result.stdout) as { tenants: { violations: { policy: string }[] }[] }).tenants[1]!.violations.map((violation) => violation.policy);
+                if (name === "declares") {
+                    expect(violations, file).toContain("ebs-volume-encrypted-cmk");
+                    expect(result.status).toBe(3);
+                } else if (judged) {
+                    expect(violations, file).toEqual([]);
+                } else {
+                    // Judged as any stack: an emptied cloud stack lacks what every stack owes.
+                    expect(violations.length, file).toBeGreaterThan(0);
+                }
+            }
+        }
+    });
+
     it("GIVEN a document of a few hundred stacks in the plan's form WHEN checked THEN it is read stack by stack (never whole), with the whole check's output", async () => {
         const document = fleetDocument(300);
         const files = written("large", document);

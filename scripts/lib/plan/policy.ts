@@ -2,6 +2,7 @@
 // the plan (and `npm run policy`) exit 3.
 
 import { evaluate, hasMandatory, RULES, Rule, Violation } from "../../../policy/rules";
+import { isOffboardingStack } from "../../../lib/plan-document";
 import { PlannedStack, settingsFor, stackFromPlan } from "../../../policy/rules/from-plan";
 
 /** A plan document as far as the rules read it (the plan contract). */
@@ -10,8 +11,6 @@ export interface PolicyDocument<T extends PlannedStack = PlannedStack> {
 }
 
 export type WithViolations<T> = T & { readonly violations: Violation[] };
-
-const isOffboarding = (plan: object): boolean => (plan as { offboarding?: unknown }).offboarding !== undefined;
 
 /** The document with every stack's violations, in the stacks' order. */
 export function withViolations<D extends PolicyDocument>(
@@ -22,7 +21,7 @@ export function withViolations<D extends PolicyDocument>(
         ...document,
         // A stack on its way out (`offboarding`, status: offboarding) deploys nothing: the rules
         // judge what a stack runs, and an emptied stack would fail them for what it no longer has.
-        tenants: document.tenants.map((plan) => ({ ...plan, violations: isOffboarding(plan) ? [] : evaluate(stackFromPlan(plan), settingsFor(plan, document), rules) })),
+        tenants: document.tenants.map((plan) => ({ ...plan, violations: isOffboardingStack(plan) ? [] : evaluate(stackFromPlan(plan), settingsFor(plan, document), rules) })),
     };
 }
 

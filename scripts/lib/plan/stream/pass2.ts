@@ -25,6 +25,7 @@ import { forEachLine, stackText } from "./document";
 import { parseRecordLine, ReadRecord } from "./record";
 import { parseShardRecordLine, ShardError } from "./shard";
 import { startModuleWorker } from "../ts-worker";
+import { isOffboardingStack } from "../../../../lib/plan-document";
 
 /** A stack of a diffed plan without its resources: what the readable diff and the comments' table read. */
 export type DiffedSlim = TenantPlan & { readonly diff: StackDiffEntry["diff"] };
@@ -60,7 +61,7 @@ export interface EmittedStack {
 /** A record judged by the fleet's rules (those reading one stack judged it in pass 1), costed and rendered. */
 export function emitStack(record: ReadRecord, context: StackEmitContext, today: Date = new Date(context.today)): EmittedStack {
     const plan = record.stack;
-    const violations = plan.offboarding !== undefined ? [] : sortViolations([...record.violations, ...evaluate(stackFromPlan(plan), settingsFromFleet(plan, context.fleet, today), FLEET_RULES)]);
+    const violations = isOffboardingStack(plan) ? [] : sortViolations([...record.violations, ...evaluate(stackFromPlan(plan), settingsFromFleet(plan, context.fleet, today), FLEET_RULES)]);
     const cost = record.cost;
     const stack: TenantPlan = { ...plan, violations, cost };
     if (!context.base) {

@@ -15,6 +15,7 @@ import { stackText } from "./document";
 import { RANGE_BYTES, startFleetWorker } from "./pass2";
 import { StackedPlan } from "./read";
 import { BaseEntry, readBaseStack } from "./record";
+import { isOffboardingStack } from "../../../../lib/plan-document";
 
 /** The fields the contract always has; a hand-edited plan may leave them out. */
 export function withDefaults(plan: PlannedStack): PlannedStack {
@@ -66,7 +67,7 @@ export class PlanChangedError extends Error {}
 export function checkStack(value: PlannedStack, context: PolicyRunContext, today: Date): CheckedText {
     const stack = withDefaults(value);
     // A stack on its way out deploys nothing (scripts/lib/plan/policy.ts withViolations).
-    const violations = (stack as { offboarding?: unknown }).offboarding !== undefined ? [] : evaluate(stackFromPlan(stack), settingsFromFleet(stack, context.fleet, today), RULES);
+    const violations = isOffboardingStack(stack) ? [] : evaluate(stackFromPlan(stack), settingsFromFleet(stack, context.fleet, today), RULES);
     return {
         text: context.json ? stackText({ ...stack, violations }) : `${stackLines({ tenant: stack.tenant, mode: stack.mode, violations }).join("\n")}\n`,
         mandatory: mandatoryCount(violations),

@@ -15,6 +15,7 @@ import { ReplacedIdentity, StackDiff } from "../diff/model";
 import { diffStack } from "../diff/stacks";
 import type { TenantPlan } from "../fleet";
 import { factsOf, StackFacts } from "./facts";
+import { isOffboardingStack } from "../../../../lib/plan-document";
 
 /** Where one stack of the base's plan document is: its name, byte offset and length in the file. */
 export type BaseEntry = readonly [tenant: string, offset: number, length: number];
@@ -55,7 +56,7 @@ export interface StackJudge {
 /** The stack rules' violations and the estimate of a planned stack (an offboarding stack deploys nothing). */
 function judged(plan: TenantPlan, judge: StackJudge): { violations: Violation[]; cost: StackEstimate } {
     const settings: PolicySettings = { operationsCidrs: judge.operationsCidrs, otherTenants: [], today: isoDay(new Date(judge.today)) };
-    return { violations: plan.offboarding !== undefined ? [] : evaluate(stackFromPlan(plan), settings, STACK_RULES), cost: estimateStack(plan) };
+    return { violations: isOffboardingStack(plan) ? [] : evaluate(stackFromPlan(plan), settings, STACK_RULES), cost: estimateStack(plan) };
 }
 
 /** Thrown by {@link readBaseStack} for a stack whose bytes are not UTF-8: no JSON text, as a syntax error is. */
