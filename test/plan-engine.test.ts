@@ -57,6 +57,22 @@ describe("the offline plan of the fixture fleet", () => {
         }
     });
 
+    it("GIVEN every fixture tenant and the platforms WHEN planned THEN ids are unique within each stack (the plan contract) and every parent names a resource of the stack", async () => {
+        const document = await planFleet({ tenants: fleet.tenants, platformRegions: ["eu-west-1"] });
+        for (const plan of document.tenants) {
+            const ids = plan.resources.map((resource) => resource.id);
+            expect(ids.filter((id, i) => ids.indexOf(id) !== i), plan.tenant).toEqual([]);
+            const names = new Set(plan.resources.map((resource) => resource.name));
+            expect(plan.resources.filter((resource) => resource.parent !== null && !names.has(resource.parent)).map((resource) => resource.name), plan.tenant).toEqual([]);
+        }
+        // The network-change rules' targets share one target id: the provider's id joins it to the rule's name.
+        const targets = document.tenants.flatMap((plan) => plan.resources).filter((resource) => resource.type === "aws:cloudwatch/eventTarget:EventTarget" && resource.inputs.targetId === "network-changes-to-operations");
+        expect(targets.length).toBeGreaterThan(1);
+        for (const target of targets) {
+            expect(target.id).toBe(`${String(target.inputs.rule)}-network-changes-to-operations`);
+        }
+    });
+
     it("GIVEN dedicated tenants WHEN planned THEN each has its own rotating customer-managed keys kept on destroy, and saas has none", async () => {
         const document = await planFleet({ tenants: fleet.tenants });
         for (const plan of document.tenants.filter((candidate) => candidate.recoveryOf === undefined)) {

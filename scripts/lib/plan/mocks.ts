@@ -205,6 +205,16 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                 arn = `arn:aws:backup:${region}:${account}:backup-plan:${id}`;
                 extra.version = hex(seed, 32);
                 break;
+            case "aws:cloudwatch/eventTarget:EventTarget": {
+                // The provider's id (events/target.go, targetCreateResourceID): the rule's name and the
+                // target's id joined by "-", the bus's name first when it is not the default bus. The
+                // target id alone is unique per rule only (every network-change rule's target has one).
+                const bus = typeof inputs.eventBusName === "string" && inputs.eventBusName !== "default" ? [inputs.eventBusName] : [];
+                id = [...bus, String(inputs.rule), name].join("-");
+                // Its `arn` is an input: the ARN of what the rule sends to.
+                arn = String(inputs.arn);
+                break;
+            }
             case "aws:lb/targetGroup:TargetGroup":
                 arn = `arn:aws:elasticloadbalancing:${region}:${account}:targetgroup/${name}/${hex(seed, 16)}`;
                 id = arn;
