@@ -16,6 +16,7 @@ import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 import { EXIT, fsReason, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
 import { canonicalJson } from "../lib/canonical-json";
 import { deeperThan, MAX_PLAN_DEPTH } from "../lib/json-depth";
+import { quoteVisibly } from "../lib/quote-visibly";
 import { byteOffsetPosition, firstInvalidUtf8 } from "../lib/utf8";
 import { PlannedStack, policyFleet, stackFleetFacts, StackFleetFacts } from "../policy/rules/from-plan";
 import { planExitCode, withViolations } from "./lib/plan/policy";
@@ -174,6 +175,44 @@ function repeatedStacks(): { see(tenant: string, index: number): void; readonly 
     };
 }
 
+/** A value quoted in a problem: at most 200 characters, invisible ones escaped. */
+const shown = (value: string): string => quoteVisibly(value.length > 200 ? `${value.slice(0, 200)}...` : value);
+
+/**
+ * What the contract's schema cannot say of a stack's resources: ids unique within the stack (a
+ * reference followed by id would reach either of two), a type and name registered once (Pulumi's
+ * URN), and a parent that is a resource of the stack. A hand-edited document breaks them; a rule
+ * reading one of two same-id resources would judge by chance.
+ */
+function resourceProblems(stack: PlannedStack, index: number): PlanFileProblem[] {
+    const problems: PlanFileProblem[] = [];
+    const ids = new Map<string, number>();
+    const names = new Map<string, number>();
+    stack.resources.forEach((resource, i) => {
+        const at = `/tenants/${index}/resources/${i}`;
+        const sameId = ids.get(resource.id);
+        if (sameId !== undefined) {
+            problems.push({ path: `${at}/id`, message: `${shown(resource.id)} is also the id of /tenants/${index}/resources/${sameId}: ids are unique within a stack (the plan contract)` });
+        } else {
+            ids.set(resource.id, i);
+        }
+        const key = `${resource.type}\u0000${resource.name}`;
+        const sameName = names.get(key);
+        if (sameName !== undefined) {
+            problems.push({ path: `${at}/name`, message: `${shown(resource.type)} ${shown(resource.name)} is also /tenants/${index}/resources/${sameName}: a stack registers each type and name once` });
+        } else {
+            names.set(key, i);
+        }
+    });
+    const named = new Set(stack.resources.map((resource) => resource.name));
+    stack.resources.forEach((resource, i) => {
+        if (typeof resource.parent === "string" && !named.has(resource.parent)) {
+            problems.push({ path: `/tenants/${index}/resources/${i}/parent`, message: `${shown(resource.parent)} names no resource of this stack; a parent is the logical name of one of its components` });
+        }
+    });
+    return problems;
+}
+
 /** Line and column of a character offset, for JSON syntax errors. */
 function position(text: string, offset: number): { line: number; column: number } {
     const before = text.slice(0, offset);
@@ -205,9 +244,13 @@ export function readPlanDocument(text: string): { document?: { tenants: PlannedS
     }
     const document = parsed as { tenants: PlannedStack[] };
     const repeated = repeatedStacks();
-    document.tenants.forEach((stack, index) => repeated.see(stack.tenant, index));
-    if (repeated.problems.length > 0) {
-        return { problems: repeated.problems };
+    const inside: PlanFileProblem[] = [];
+    document.tenants.forEach((stack, index) => {
+        repeated.see(stack.tenant, index);
+        inside.push(...resourceProblems(stack, index));
+    });
+    if (repeated.problems.length > 0 || inside.length > 0) {
+        return { problems: [...repeated.problems, ...inside].slice(0, MAX_PROBLEMS) };
     }
     return { document: { ...document, tenants: document.tenants.map(withDefaults) }, problems: [] };
 }
@@ -261,6 +304,7 @@ function validateStacked(plan: StackedPlan): { problems: PlanFileProblem[]; fact
     const facts: StackFleetFacts[] = [];
     const stack = validateStack();
     const repeated = repeatedStacks();
+    const inside: PlanFileProblem[] = [];
     const parsed = forEachStack(plan, (value, i) => {
         // A stack is two levels down (the document, its `tenants`).
         const deep = deeperThan(value, MAX_PLAN_DEPTH - 2);
@@ -270,6 +314,9 @@ function validateStacked(plan: StackedPlan): { problems: PlanFileProblem[]; fact
             (stack.errors ?? []).forEach((error) => add(problemOf(error, `/tenants/${i}`)));
         } else {
             repeated.see((value as unknown as PlannedStack).tenant, i);
+            if (inside.length < MAX_PROBLEMS) {
+                inside.push(...resourceProblems(value as unknown as PlannedStack, i));
+            }
             if (!invalid) {
                 facts.push(stackFleetFacts(withDefaults(value as unknown as PlannedStack)));
             }
@@ -280,7 +327,7 @@ function validateStacked(plan: StackedPlan): { problems: PlanFileProblem[]; fact
     }
     header.slice(last + 1).forEach((error) => add(problemOf(error)));
     // As the whole document's reading: the stacks named twice once the contract's shape holds.
-    return { problems: invalid ? [...unique.values()] : repeated.problems, facts };
+    return { problems: invalid ? [...unique.values()] : [...repeated.problems, ...inside].slice(0, MAX_PROBLEMS), facts };
 }
 
 /**

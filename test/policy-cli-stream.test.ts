@@ -265,6 +265,25 @@ describe("npm run policy: an invalid plan in the plan's own form gives the whole
         ["a stack named twice beside a shape problem (the shape's problems only, as the whole reading)", { ...base, tenants: [stacks[0], stacks[0], { ...stacks[1]!, mode: undefined }] }],
         ["version, stacks and errors all wrong", { ...base, version: "1", errors: {}, tenants: [{ ...stacks[1]!, region: 5 }, { ...stacks[2]!, recoveryOf: "" }] }],
         [
+            "two resources of one id, one type and name registered twice, a parent that is no resource",
+            {
+                ...base,
+                tenants: [
+                    stacks[0],
+                    {
+                        ...stacks[1]!,
+                        resources: [
+                            ...stacks[1]!.resources,
+                            { ...stacks[1]!.resources[1]!, name: "t0000-other", id: stacks[1]!.resources[0]!.id },
+                            { ...stacks[1]!.resources[2]!, id: "sg-again" },
+                            { ...stacks[1]!.resources[3]!, name: "t0000-child", id: "child", parent: "t0000-ghost" },
+                        ],
+                    },
+                    stacks[2],
+                ],
+            },
+        ],
+        [
             "more than fifty problems, some repeated",
             { ...base, version: 3, errors: 1, tenants: Array.from({ length: 30 }, (_, i) => ({ tenant: `x${i}`, mode: "", resources: [{ name: "n", id: "i", inputs: {} }, { name: "n", id: "i", inputs: {} }] })) },
         ],
@@ -288,6 +307,13 @@ describe("npm run policy: an invalid plan in the plan's own form gives the whole
                 `plan.json:/tenants/2/tenant: "${first}" is the stack of /tenants/0 already: a plan has each stack once\n` +
                     `plan.json:/tenants/4/tenant: "${second}" is the stack of /tenants/1 already: a plan has each stack once\n` +
                     `plan.json:/tenants/5/tenant: "${second}" is the stack of /tenants/1 already: a plan has each stack once\n`,
+            );
+        }
+        if (what.startsWith("two resources of one id")) {
+            expect(streamed.stderr).toBe(
+                `plan.json:/tenants/1/resources/4/id: "vpc-0t0000" is also the id of /tenants/1/resources/0: ids are unique within a stack (the plan contract)\n` +
+                    `plan.json:/tenants/1/resources/5/name: "aws:ec2/securityGroup:SecurityGroup" "t0000-sg" is also /tenants/1/resources/2: a stack registers each type and name once\n` +
+                    `plan.json:/tenants/1/resources/6/parent: "t0000-ghost" names no resource of this stack; a parent is the logical name of one of its components\n`,
             );
         }
         if (what.startsWith("more than fifty")) {
