@@ -32,6 +32,7 @@ export function stackFromPlan(plan: PlannedStack): PolicyStack {
             protect: resource.protect,
             retainOnDelete: resource.retainOnDelete,
         })),
+        ...(plan.outputs !== undefined ? { outputs: plan.outputs } : {}),
     };
 }
 

@@ -100,6 +100,8 @@ export interface PolicyStack {
     /** Undefined when it cannot be told (a stack whose provider tags say nothing). */
     readonly kind: StackKind | undefined;
     readonly resources: readonly PolicyResource[];
+    /** The stack's outputs where the rules see them (the offline plan); CrossGuard shows none. */
+    readonly outputs?: Readonly<Record<string, unknown>>;
 }
 
 /** A problem a rule found: which resource (logical name; the stack name for stack-wide findings) and what. */

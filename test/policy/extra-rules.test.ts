@@ -51,9 +51,29 @@ describe("any-resource-no-clear-text-secret", () => {
         ["a clear secret string", resource("aws:secretsmanager/secretVersion:SecretVersion", "x", { secretString: '{"password":"p"}' }), "secretString"],
         ["a clear private key in a nested input", resource("aws:acm/certificate:Certificate", "x", { options: { privateKeyPem: "-----BEGIN" } }), "options.privateKeyPem"],
         ["a clear database password", resource("aws:rds/instance:Instance", "x", { password: "p4ssw0rd" }), "password"],
+        ["a numeric password", resource("aws:directoryservice/directory:Directory", "x", { password: 12345678 }), "password"],
+        ["an API key", resource("aws:ssm/association:Association", "x", { parameters: { apiKey: "k-123" } }), "parameters.apiKey"],
+        ["a secret access key", resource("aws:ssm/association:Association", "x", { parameters: { secretAccessKey: "s" } }), "parameters.secretAccessKey"],
+        ["a key passphrase", resource("aws:ssm/association:Association", "x", { parameters: { passphrase: "open sesame" } }), "parameters.passphrase"],
+        ["a PEM private key in user data", resource("aws:ec2/instance:Instance", "x", { userData: "#!/bin/sh\ncat > /k <<EOF\n-----BEGIN RSA PRIVATE KEY-----\nMIIE\nEOF\n" }), "userData"],
+        ["an AWS access key in a tag", resource("aws:ec2/instance:Instance", "x", { tags: { Note: "use AKIAIOSFODNN7EXAMPLE" } }), "tags.Note"],
+        ["an AWS secret access key set in a script", resource("aws:ec2/instance:Instance", "x", { userData: "export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG" }), "userData"],
     ])("GIVEN %s WHEN checked THEN it is reported by its path, never by its value", (_, planted, path) => {
         const findings = findingsOf(disallowPlaintextSecrets, stack("vpn", [...BASELINE.resources, planted]), SETTINGS);
         expect(findings).toEqual([{ resource: "x", message: `${path} holds a value in clear text; expected a Pulumi secret ("[secret]" in the plan)` }]);
+    });
+
+    it("GIVEN stack outputs WHEN checked THEN a clear secret-named or secret-shaped output is reported on the stack, a placeholder and a certificate are not", () => {
+        const withOutputs = { ...BASELINE, outputs: { vpnPresharedKeys: ["[secret]", "[secret]"], certificatePem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----", adminPassword: "hunter2", client: { key: "-----BEGIN PRIVATE KEY-----\nMIIE" } } };
+        expect(findingsOf(disallowPlaintextSecrets, withOutputs, SETTINGS)).toEqual([
+            { resource: "vault", message: 'output adminPassword holds a value in clear text; expected a Pulumi secret ("[secret]" in the plan)' },
+            { resource: "vault", message: 'output client.key holds a value in clear text; expected a Pulumi secret ("[secret]" in the plan)' },
+        ]);
+    });
+
+    it("GIVEN booleans and numbers under names that end in a secret word but are settings WHEN checked THEN compliant", () => {
+        const settings = stack("cloud", [resource("aws:rds/instance:Instance", "x", { manageMasterUserPassword: true, passwordMinLength: 14, iamDatabaseAuthenticationEnabled: false })]);
+        expect(findingsOf(disallowPlaintextSecrets, settings, SETTINGS)).toEqual([]);
     });
 
     it.each([["password", true], ["tunnel1PresharedKey", true], ["caPrivateKeyPem", true], ["secret_string", true], ["databaseSecretArn", false], ["httpTokens", false], ["masterUserSecretKmsKeyId", false]])(
