@@ -16,6 +16,7 @@ import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 import { EXIT, fsReason, parseFlags, run, UsageError, writeStdout } from "./lib/cli";
 import { canonicalJson } from "../lib/canonical-json";
 import { deeperThan, MAX_PLAN_DEPTH } from "../lib/json-depth";
+import { jsonErrorOffset } from "../lib/json-syntax";
 import { quoteVisibly } from "../lib/quote-visibly";
 import { byteOffsetPosition, firstInvalidUtf8 } from "../lib/utf8";
 import { PlannedStack, policyFleet, stackFleetFacts, StackFleetFacts } from "../policy/rules/from-plan";
@@ -110,7 +111,9 @@ export function readPlanText(file: string, cannotRead: string, name: string = fi
             const { line, column } = byteOffsetPosition(bytes, at);
             throw new UsageError(`${name}:${line}:${column}: not valid UTF-8 (byte 0x${bytes[at]!.toString(16).padStart(2, "0")}); a plan document is JSON in UTF-8`, EXIT.invalid);
         }
-        return bytes.toString("utf8");
+        const text = bytes.toString("utf8");
+        // A byte order mark before the document: RFC 8259 lets a reader ignore it, and editors write one.
+        return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     } catch (error) {
         if (error instanceof UsageError) {
             throw error;
@@ -227,11 +230,16 @@ export function readPlanDocument(text: string): { document?: { tenants: PlannedS
         parsed = JSON.parse(text);
     } catch (error) {
         const message = (error as Error).message;
-        const offset = /position (\d+)/.exec(message)?.[1];
-        const where = offset !== undefined ? position(text, Number(offset)) : undefined;
-        // The parser quotes the text it choked on: keep only printable characters of it.
-        const printable = message.replace(/[^\x20-\x7e]/g, "?").replace(/^Unexpected/, "unexpected").slice(0, 200);
-        return { problems: [{ path: where ? `${where.line}:${where.column}` : "/", message: `not valid JSON: ${printable}` }] };
+        // V8 names no position for an unexpected token (True, NaN, +30) or an early end: scanned for.
+        const offset = Number(/position (\d+)/.exec(message)?.[1] ?? jsonErrorOffset(text) ?? 0);
+        const where = position(text, offset);
+        // The parser quotes the text it choked on: white space as spaces, only printable characters.
+        const printable = message
+            .replace(/[\t\n\r]/g, " ")
+            .replace(/[^\x20-\x7e]/g, "?")
+            .replace(/^Unexpected/, "unexpected")
+            .slice(0, 200);
+        return { problems: [{ path: `${where.line}:${where.column}`, message: text.trim() === "" ? "not valid JSON: the document is empty" : `not valid JSON: ${printable}` }] };
     }
     const deep = deeperThan(parsed, MAX_PLAN_DEPTH);
     if (deep !== undefined) {

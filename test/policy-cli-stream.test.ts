@@ -130,6 +130,17 @@ describe("npm run policy on a plan in the plan's own form", () => {
         }
     });
 
+    it("GIVEN a plan saved with a byte order mark (an editor's) WHEN checked THEN the same verdict as without it", async () => {
+        const files = written("bom", fleetDocument(4));
+        for (const file of Object.values(files)) {
+            const plain = await runPolicy("--plan", file, "--json");
+            fs.writeFileSync(`${file}.bom`, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), fs.readFileSync(file)]));
+            const marked = await runPolicy("--plan", `${file}.bom`, "--json");
+            expect(plain.status).toBe(3);
+            expect(marked).toEqual(plain);
+        }
+    });
+
     it("GIVEN a document of a few hundred stacks in the plan's form WHEN checked THEN it is read stack by stack (never whole), with the whole check's output", async () => {
         const document = fleetDocument(300);
         const files = written("large", document);

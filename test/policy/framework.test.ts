@@ -151,7 +151,11 @@ describe("readPlanDocument: broken plans are errors, never crashes", () => {
         ["inputs that are not an object", JSON.stringify({ version: 1, tenants: [{ tenant: "a", mode: "cloud", resources: [{ type: "t", name: "x", id: "i", inputs: [] }] }] }), /^\/tenants\/0\/resources\/0\/inputs: must be object$/],
         ["a list at the top", "[]", /^\/: must be object$/],
         ["a stack twice", JSON.stringify({ version: 1, tenants: [0, 1].map(() => ({ tenant: "a", mode: "cloud", resources: [] })) }), /^\/tenants\/1\/tenant: "a" is the stack of \/tenants\/0 already: a plan has each stack once$/],
-        ["binary junk", "\u0000\u00ff\u0007garbage\u001b[31m", /^\/: not valid JSON: [\x20-\x7e]+$/],
+        ["binary junk", "\u0000\u00ff\u0007garbage\u001b[31m", /^1:1: not valid JSON: [\x20-\x7e]+$/],
+        ["a Python literal (no position from V8)", '{\n  "version": 1,\n  "tenants": True\n}', /^3:14: not valid JSON: unexpected token 'T', /],
+        ["NaN", '{"version": NaN}', /^1:13: not valid JSON: /],
+        ["an end too soon", '{"version": 1,\n', /^2:1: not valid JSON: /],
+        ["nothing but white space", " \n\t", /^2:2: not valid JSON: the document is empty$/],
     ])("GIVEN %s WHEN read THEN the problem names where and what", (_, text, expected) => {
         const { document, problems } = readPlanDocument(text);
         expect(document).toBeUndefined();
