@@ -30,7 +30,7 @@ import { renderSummary } from "./lib/plan/summary";
 import { describeOffboarding } from "./lib/plan/offboarding";
 import { BaseRefError, checkDeletedTenants } from "./lib/lifecycle";
 import { DiffedSlim, emitPlan, EmitOptions, planPass, planWorkDir, removePlanWorkDir, spillSource } from "./lib/plan/stream/run";
-import { orderShards, shardKey, ShardError, shardSource, writeShard } from "./lib/plan/stream/shard";
+import { MAX_SHARDS, orderShards, shardKey, ShardError, shardSource, writeShard } from "./lib/plan/stream/shard";
 import { baseArgsForShard, inputDigest } from "./lib/plan/stream/inputs";
 import { buildDigest, pruneCache } from "./lib/plan/stream/cache";
 
@@ -153,9 +153,10 @@ export function parseRequest(argv: string[]): PlanRequest | "help" {
     }
     let shard: FleetShard | undefined;
     if (values.shard !== undefined) {
+        // At most four digits each: MAX_SHARDS.
         const match = /^([1-9]\d{0,3})\/([1-9]\d{0,3})$/.exec(values.shard);
         if (!match || Number(match[1]) > Number(match[2])) {
-            throw new UsageError(`--shard expects I/N with 1 <= I <= N <= 9999 (e.g. 2/4), got "${values.shard.slice(0, 80)}"`);
+            throw new UsageError(`--shard expects I/N with 1 <= I <= N <= ${MAX_SHARDS} (e.g. 2/4), got "${values.shard.slice(0, 80)}"`);
         }
         if (!all || positionals.length > 0) {
             throw new UsageError("--shard slices the whole fleet: use it with --all (and no TENANT, FILE or platform arguments)");

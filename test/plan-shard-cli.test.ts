@@ -7,6 +7,23 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { planCliProject } from "./fixtures/plan-cli-project";
 
+interface EditableHeader {
+    pass: { stackFacts: unknown[] };
+}
+
+/** The header of a shard document's text (its first line is `{"header":HEADER,`). */
+function headerOf(text: string): EditableHeader {
+    const first = text.slice(0, text.indexOf("\n"));
+    return JSON.parse(first.slice('{"header":'.length, -1)) as EditableHeader;
+}
+
+/** The text with its header edited (its fields in their order: the digest stays last). */
+function withHeader(text: string, edit: (header: EditableHeader) => void): string {
+    const header = headerOf(text);
+    edit(header);
+    return `{"header":${JSON.stringify(header)},${text.slice(text.indexOf("\n"))}`;
+}
+
 /** A shard document's text with the digest its writer would give it (SHA-256 with the digest's 64 characters as "0"s). */
 function resigned(text: string): string {
     const unsigned = text.replace(/"digest":"[0-9a-f]{64}"/, `"digest":"${"0".repeat(64)}"`);
@@ -50,6 +67,12 @@ describe("npm run plan -- --shard and merge", () => {
                 // Edited and its digest made again (a digest is no signature): a record nested past any
                 // recursion's stack is refused at its line, not a RangeError half-way through the merge.
                 ["deep.json", resigned(whole2.replace(/(\n.*?"inputs":\{)/, `$1"deep":${"[".repeat(200_000)}${"]".repeat(200_000)},`)), ".json:3: a stack record nested more than 64 levels deep as a plan (at /stack/resources/0/inputs/deep/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0; a plan nests about 13): an edited shard document"],
+                // Headers edited into other valid JSON, their digests made again: refused before anything is printed.
+                ["today.json", resigned(whole2.replace(/"today":"[^"]*"/, '"today":"not-a-date"')), 'its header\'s pass today "not-a-date" is no day (YYYY-MM-DD)'],
+                ["facts.json", resigned(whole2.replace('"stackFacts":[', '"stackFacts":[7,')), "its header's pass stackFacts[0] is no stack's facts"],
+                ["errors.json", resigned(whole2.replace('"sliceErrors":[]', '"sliceErrors":[{"file":"x","line":0,"column":-3,"path":"/","message":"m"}]')), "its header's pass sliceErrors[0] is no problem"],
+                ["twice.json", resigned(withHeader(whole2, (header) => header.pass.stackFacts.push(headerOf(fs.readFileSync(path.join(out, "s1.json"), "utf8")).pass.stackFacts[0]))), "a stack is planned in one shard only"],
+                ["count.json", resigned(whole2.replace('"count":2', `"count":${2 ** 40}`)), `shard 2/${2 ** 40}, but a plan is cut into at most 9999 shards`],
             ] as const) {
                 fs.writeFileSync(path.join(out, name), text);
                 for (const format of [["--json"], []]) {

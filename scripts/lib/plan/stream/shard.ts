@@ -188,7 +188,62 @@ export function readShard(file: string): ShardFile {
     ) {
         throw new ShardError(`${file}: its header lacks what a shard's has (shard, key, stacks, pass, digest last): an edited shard document`);
     }
+    if (count > MAX_SHARDS) {
+        throw new ShardError(`${file}: shard ${shard.index}/${count}, but a plan is cut into at most ${MAX_SHARDS} shards: an edited shard document`);
+    }
+    const problem = passProblem(pass as unknown as Record<string, unknown>);
+    if (problem !== undefined) {
+        throw new ShardError(`${file}: its header's pass ${problem}: an edited shard document`);
+    }
     return { file, header, digestAt: line.length - AFTER_DIGEST - UNSIGNED.length };
+}
+
+/** The most shards `--shard I/N` cuts a plan into (N <= 9999). */
+export const MAX_SHARDS = 9999;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isPositiveInteger = (value: unknown): boolean => Number.isSafeInteger(value) && (value as number) >= 1;
+
+/**
+ * What is wrong with a header's pass, as merge reads it (a re-digested hand-made shard passes the
+ * digest): lists that are lists, problems and stack facts of their shape, a day that is a date.
+ * Undefined when it is what pass 1 writes.
+ */
+function passProblem(pass: Record<string, unknown>): string | undefined {
+    for (const field of ["sharedErrors", "sliceErrors", "platformFacts", "stackFacts", "placeholderSecrets", "entries", "removed"]) {
+        if (!Array.isArray(pass[field])) {
+            return `has no list ${field}`;
+        }
+    }
+    for (const field of ["sharedErrors", "sliceErrors"]) {
+        const bad = (pass[field] as unknown[]).findIndex(
+            (problem) =>
+                !isObject(problem) ||
+                typeof problem.file !== "string" ||
+                !isPositiveInteger(problem.line) ||
+                !isPositiveInteger(problem.column) ||
+                typeof problem.path !== "string" ||
+                typeof problem.message !== "string",
+        );
+        if (bad >= 0) {
+            return `${field}[${bad}] is no problem (file, line and column from 1, path, message)`;
+        }
+    }
+    for (const field of ["platformFacts", "stackFacts"]) {
+        const bad = (pass[field] as unknown[]).findIndex(
+            (facts) => !isObject(facts) || typeof facts.tenant !== "string" || typeof facts.mode !== "string" || typeof facts.region !== "string" || !Array.isArray(facts.resources) || !isObject(facts.policy),
+        );
+        if (bad >= 0) {
+            return `${field}[${bad}] is no stack's facts (tenant, mode, region, resources, policy)`;
+        }
+    }
+    if ((pass.placeholderSecrets as unknown[]).some((name) => typeof name !== "string")) {
+        return "placeholderSecrets holds a value that is no name";
+    }
+    if (typeof pass.today !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(pass.today) || Number.isNaN(Date.parse(pass.today))) {
+        return `today ${JSON.stringify(pass.today)?.slice(0, 40)} is no day (YYYY-MM-DD)`;
+    }
+    return undefined;
 }
 
 /**
@@ -388,9 +443,27 @@ export function orderShards(files: readonly string[]): ShardFile[] {
         }
         byIndex.set(shard.header.shard.index, shard);
     }
-    const missing = Array.from({ length: count }, (_, i) => i + 1).filter((index) => !byIndex.has(index));
+    // The first ten missing are named (a count of thousands is walked no further than they are).
+    const missing: number[] = [];
+    for (let index = 1; index <= count && missing.length < 10; index++) {
+        if (!byIndex.has(index)) {
+            missing.push(index);
+        }
+    }
     if (missing.length > 0) {
-        throw new ShardError(`missing shard(s) ${missing.map((index) => `${index}/${count}`).join(", ")}: merge needs all ${count}`);
+        const more = count - byIndex.size - missing.length;
+        throw new ShardError(`missing shard(s) ${missing.map((index) => `${index}/${count}`).join(", ")}${more > 0 ? ` and ${more} more` : ""}: merge needs all ${count}`);
+    }
+    // Each stack in one shard only: a stack in two would be in the plan twice.
+    const planned = new Map<string, string>();
+    for (const shard of shards) {
+        for (const facts of shard.header.pass.stackFacts) {
+            const other = planned.get(facts.tenant);
+            if (other !== undefined) {
+                throw new ShardError(`${shard.file}: the stack ${JSON.stringify(facts.tenant).slice(0, 80)} is also in ${other}: a stack is planned in one shard only (an edited shard document)`);
+            }
+            planned.set(facts.tenant, shard.file);
+        }
     }
     const ordered = Array.from({ length: count }, (_, i) => byIndex.get(i + 1)!);
     // Each whole and as written, before merge writes a byte.
