@@ -155,7 +155,13 @@ const MAX_PROBLEMS = 50;
 /** A schema error as a problem; `at` is where the validated value sits in the document. */
 function problemOf(error: ErrorObject, at = ""): PlanFileProblem {
     const where = `${at}${error.instancePath}`;
-    return { path: where || "/", message: error.keyword === "const" && where === "/version" ? "unsupported plan version; expected 1" : (error.message ?? "invalid") };
+    const message =
+        error.keyword === "const" && where === "/version"
+            ? "unsupported plan version; expected 1"
+            : error.keyword === "enum"
+              ? `is none of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`
+              : (error.message ?? "invalid");
+    return { path: where || "/", message };
 }
 
 /**
@@ -393,7 +399,19 @@ export async function checkStacked(plan: StackedPlan, name: string, json: boolea
     if (changedSince(plan)) {
         throw planChanged(name);
     }
+    noteUnplanned(name, plan.fields.errors);
     return totals.mandatory > 0 ? EXIT.policy : EXIT.ok;
+}
+
+/**
+ * The plan's `errors` (tenant files it refused, AWS rules broken) are no stacks to judge: the check
+ * judges what was planned, and says on standard error that the plan left something out (its own
+ * exit code was 1).
+ */
+function noteUnplanned(name: string, errors: unknown): void {
+    if (Array.isArray(errors) && errors.length > 0) {
+        process.stderr.write(`${name}: the plan lists ${errors.length} error(s) (its /errors: what it could not plan, its own exit code 1); only the stacks it planned are judged here\n`);
+    }
 }
 
 /**
@@ -414,6 +432,7 @@ async function checkWhole(file: string, name: string, json: boolean): Promise<nu
     }
     const checked = withViolations(document);
     await writeStdout(json ? `${canonicalJson(checked)}\n` : renderViolations(checked.tenants));
+    noteUnplanned(name, document.errors);
     return planExitCode({ errors: [], tenants: checked.tenants });
 }
 
@@ -456,7 +475,7 @@ export async function checkPlanFile(file: string, name: string, json: boolean, t
 
 export async function main(argv: string[], stdin: NodeJS.ReadableStream = process.stdin): Promise<number> {
     const { values, positionals } = parseFlags(argv, {
-        plan: { type: "string" },
+        plan: { type: "string", multiple: true },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
     });
@@ -467,7 +486,11 @@ export async function main(argv: string[], stdin: NodeJS.ReadableStream = proces
     if (positionals.length > 0) {
         throw new UsageError(`unexpected argument "${positionals[0]!.slice(0, 80)}"; give the plan with --plan FILE.json`);
     }
-    const file = values.plan;
+    // One plan per check: a second --plan would otherwise replace the first without a word.
+    if ((values.plan?.length ?? 0) > 1) {
+        throw new UsageError("--plan given more than once; check one plan at a time");
+    }
+    const file = values.plan?.[0];
     if (file === undefined) {
         throw new UsageError("--plan FILE.json is required");
     }

@@ -130,6 +130,17 @@ describe("npm run policy on a plan in the plan's own form", () => {
         }
     });
 
+    it("GIVEN a plan that lists errors (tenant files it did not plan) WHEN checked, either reading THEN standard error says so and the stacks are judged as before", async () => {
+        const document = { ...fleetDocument(3), errors: [{ file: "tenant-configs/bad.yaml", line: 7, column: 3, path: "/vpn", message: "m" }] };
+        const files = written("with-errors", document);
+        for (const file of Object.values(files)) {
+            const result = await runPolicy("--plan", file);
+            expect(result.status).toBe(3);
+            expect(result.stderr).toBe(`${file}: the plan lists 1 error(s) (its /errors: what it could not plan, its own exit code 1); only the stacks it planned are judged here\n`);
+            expect(result.stdout).toBe((await runPolicy("--plan", written("without-errors", fleetDocument(3)).canonical)).stdout);
+        }
+    });
+
     it("GIVEN a plan saved with a byte order mark (an editor's) WHEN checked THEN the same verdict as without it", async () => {
         const files = written("bom", fleetDocument(4));
         for (const file of Object.values(files)) {
@@ -378,5 +389,10 @@ describe("npm run policy: what is not a plan", () => {
         expect(await runPolicy("--plan", dir)).toEqual({ status: 2, stdout: "", stderr: `policy: cannot read ${dir}: is a folder (EISDIR); see --help\n` });
         const missing = path.join(dir, "missing.json");
         expect(await runPolicy("--plan", missing)).toEqual({ status: 2, stdout: "", stderr: `policy: cannot read ${missing}: no such file or folder (ENOENT); see --help\n` });
+    });
+
+    it("GIVEN --plan twice WHEN run THEN a usage error, not the second file checked in the first's place", async () => {
+        const files = written("twice", fleetDocument(2));
+        expect(await runPolicy("--plan", files.canonical, "--plan", files.compact)).toEqual({ status: 2, stdout: "", stderr: "policy: --plan given more than once; check one plan at a time; see --help\n" });
     });
 });

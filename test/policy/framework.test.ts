@@ -13,6 +13,8 @@ import { describe, expect, it } from "vitest";
 import { crossGuardPolicies, kindFromProvider } from "../../policy/pack";
 import { FIXTURE_TENANTS } from "../fixtures/fleet";
 import { RULES } from "../../policy/rules";
+import { MODES } from "../../lib/modes";
+import planSchema from "../../scripts/lib/plan/plan.schema.json";
 import { evaluate } from "../../policy/rules/evaluate";
 import { ofType } from "../../policy/rules/graph";
 import { settingsFor, stackFromPlan } from "../../policy/rules/from-plan";
@@ -150,6 +152,7 @@ describe("readPlanDocument: broken plans are errors, never crashes", () => {
         ["a resource without a type", JSON.stringify({ version: 1, tenants: [{ tenant: "a", mode: "cloud", resources: [{ name: "x", id: "i", inputs: {} }] }] }), /^\/tenants\/0\/resources\/0: must have required property 'type'$/],
         ["inputs that are not an object", JSON.stringify({ version: 1, tenants: [{ tenant: "a", mode: "cloud", resources: [{ type: "t", name: "x", id: "i", inputs: [] }] }] }), /^\/tenants\/0\/resources\/0\/inputs: must be object$/],
         ["a list at the top", "[]", /^\/: must be object$/],
+        ["a mode that is none", JSON.stringify({ version: 1, tenants: [{ tenant: "a", mode: "vpn-synch", resources: [] }] }), /^\/tenants\/0\/mode: is none of saas, dedicated-saas, physical, cloud, vpn, vpn-sync, platform$/],
         ["a stack twice", JSON.stringify({ version: 1, tenants: [0, 1].map(() => ({ tenant: "a", mode: "cloud", resources: [] })) }), /^\/tenants\/1\/tenant: "a" is the stack of \/tenants\/0 already: a plan has each stack once$/],
         ["binary junk", "\u0000\u00ff\u0007garbage\u001b[31m", /^1:1: not valid JSON: [\x20-\x7e]+$/],
         ["a Python literal (no position from V8)", '{\n  "version": 1,\n  "tenants": True\n}', /^3:14: not valid JSON: unexpected token 'T', /],
@@ -160,6 +163,10 @@ describe("readPlanDocument: broken plans are errors, never crashes", () => {
         const { document, problems } = readPlanDocument(text);
         expect(document).toBeUndefined();
         expect(problems.map((problem) => `${problem.path}: ${problem.message}`)[0]).toMatch(expected);
+    });
+
+    it("GIVEN the plan schema WHEN its modes are read THEN they are the product's modes and the platform's", () => {
+        expect(planSchema.properties.tenants.items.properties.mode.enum).toEqual([...MODES, "platform"]);
     });
 
     it("GIVEN a hand-edited plan without parent, protect or retainOnDelete WHEN read THEN they default to null and false", () => {
