@@ -30,7 +30,7 @@ function tenantStack(i: number, count: number) {
     const next = `t${String((i + 1) % count).padStart(4, "0")}`;
     return {
         tenant: name,
-        mode: ["cloud", "saas", "dedicated"][i % 3]!,
+        mode: ["cloud", "saas", "dedicated-saas"][i % 3]!,
         region: "eu-west-1",
         source: `tenant-configs/${name}.yaml`,
         resources: [

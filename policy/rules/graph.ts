@@ -76,8 +76,21 @@ export function cidrsWithin(inner: readonly string[], outer: readonly string[]):
 
 export const OPEN_WORLD = ["0.0.0.0/0", "::/0"] as const;
 
+/**
+ * Whether a CIDR admits the internet at large: 0.0.0.0/0 and ::/0 however written (`0.0.0.0/00`,
+ * `::0/0`), and any range wider than the widest private block (an IPv4 prefix under /8: two /1s
+ * admit all of IPv4, each half of it; an IPv6 prefix under /16: `2000::/3` is every global address).
+ */
 export function isOpenWorld(cidr: unknown): boolean {
-    return cidr === "0.0.0.0/0" || cidr === "::/0";
+    if (typeof cidr !== "string") {
+        return false;
+    }
+    const slash = cidr.lastIndexOf("/");
+    const prefix = slash < 0 || !/^\d{1,3}$/.test(cidr.slice(slash + 1)) ? undefined : Number(cidr.slice(slash + 1));
+    if (prefix === undefined) {
+        return false;
+    }
+    return cidr.includes(":") ? prefix < 16 : prefix < 8;
 }
 
 /** Ports that administer a system: SSH, RDP, WinRM, and the database engines'. */

@@ -202,6 +202,21 @@ describe("ec2-security-group-no-open-world-ingress", () => {
         expect(run(rule, withProps(internetStack(), name, patch))).toEqual([{ resource: name, message }]);
     });
 
+    it.each(["0.0.0.0/1", "128.0.0.0/1", "0.0.0.0/00", "64.0.0.0/2"])("GIVEN a SecurityGroupRule admitting %s (wider than any private block) on tcp 8080 WHEN checked THEN it is reported as open to the internet", (cidr) => {
+        const stack = withResource(internetStack(), "aws:ec2/securityGroupRule:SecurityGroupRule", "acme-wide-in", "sgrule-1", { type: "ingress", securityGroupId: ID.adminGroup, protocol: "tcp", fromPort: 8080, toPort: 8080, cidrBlocks: ["10.15.64.0/19", cidr] });
+        expect(run(rule, stack)).toEqual([{ resource: "acme-wide-in", message: `admits ${cidr} on tcp 8080; ${NOT_LB}` }]);
+    });
+
+    it.each([["::0/0"], ["2000::/3"]])("GIVEN a SecurityGroupRule admitting the IPv6 range %s WHEN checked THEN it is reported", (cidr) => {
+        const stack = withResource(internetStack(), "aws:ec2/securityGroupRule:SecurityGroupRule", "acme-wide-in", "sgrule-1", { type: "ingress", securityGroupId: ID.adminGroup, protocol: "tcp", fromPort: 8080, toPort: 8080, ipv6CidrBlocks: [cidr] });
+        expect(run(rule, stack)).toEqual([{ resource: "acme-wide-in", message: `admits ${cidr} on tcp 8080; ${NOT_LB}` }]);
+    });
+
+    it("GIVEN a SecurityGroupRule admitting the private blocks 10.0.0.0/8 and 172.16.0.0/12 WHEN checked THEN nothing is reported by this rule", () => {
+        const stack = withResource(internetStack(), "aws:ec2/securityGroupRule:SecurityGroupRule", "acme-private-in", "sgrule-1", { type: "ingress", securityGroupId: ID.adminGroup, protocol: "tcp", fromPort: 8080, toPort: 8080, cidrBlocks: ["10.0.0.0/8", "172.16.0.0/12"] });
+        expect(run(rule, stack)).toEqual([]);
+    });
+
     it("GIVEN the internet-facing load balancer open to ::/0 on 443 WHEN checked THEN nothing is reported", () => {
         expect(run(rule, withProps(internetStack(), "acme-front-door-sg-https-in", { cidrIpv4: undefined, cidrIpv6: "::/0" }))).toEqual([]);
     });

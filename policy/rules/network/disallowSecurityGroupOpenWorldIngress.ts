@@ -16,7 +16,7 @@ export const disallowSecurityGroupOpenWorldIngress: ResourceRule = {
     kind: "resource",
     name: "ec2-security-group-no-open-world-ingress",
     description:
-        "No security group admits 0.0.0.0/0 or ::/0 (as a CIDR or through a prefix list of the stack), except the security group of an internet-facing load balancer on tcp 80 or 443 exactly. " +
+        "No security group admits 0.0.0.0/0 or ::/0, or a range wider than any private block (an IPv4 prefix under /8, an IPv6 one under /16), as a CIDR or through a prefix list of the stack, except the security group of an internet-facing load balancer on tcp 80 or 443 exactly. " +
         "A prefix list that is not in the stack cannot be read and is reported.",
     why: "Servers, databases and endpoints are reached from known networks only; the internet reaches the service through the load balancer's HTTPS (and HTTP, redirected), behind the WAF.",
     enforcement: "mandatory",
