@@ -496,6 +496,16 @@ describe("sections required or absent per mode", () => {
         expectOnly(doc, `/${section}`, "key", `is not allowed for mode ${mode}`);
     });
 
+    it.each(cases.filter(([, section, rule]) => rule === "A" && typeof VPN_SYNC[section] === "object" && !Array.isArray(VPN_SYNC[section])))(
+        "GIVEN mode %s with a half-written %s section (one field, another unknown) WHEN validated THEN only the section is refused, not what it lacks or holds",
+        (mode, section) => {
+            const fields = VPN_SYNC[section] as Doc;
+            const first = Object.keys(fields)[0]!;
+            const doc = edit(BASELINES[mode]!, `/${section}`, { [first]: fields[first], bogus: 1 } as Doc);
+            expectOnly(doc, `/${section}`, "key", `is not allowed for mode ${mode}`);
+        },
+    );
+
     it.each(cases.filter(([, , rule]) => rule === "O"))("GIVEN mode %s with a valid %s section WHEN validated THEN it passes", (mode, section) => {
         expectValid(edit(BASELINES[mode]!, `/${section}`, VPN_SYNC[section]!));
     });
@@ -537,7 +547,8 @@ describe("domain", () => {
         ["a non-ASCII letter", "acmé"],
         ["a space", "ac me"],
     ])("GIVEN a subdomain with %s WHEN validated THEN /domain/subdomain is not one DNS label", (_, subdomain) => {
-        expectOnly(edit(CLOUD, "/domain/subdomain", subdomain), "/domain/subdomain", "value", `${JSON.stringify(subdomain)} is not valid; expected one lowercase DNS label`);
+        const problem = expectOnly(edit(CLOUD, "/domain/subdomain", subdomain), "/domain/subdomain", "value", `${JSON.stringify(subdomain)} is not valid`);
+        expect(problem.message).toContain("; expected one lowercase DNS label");
     });
 
     it("GIVEN the reserved subdomain app WHEN validated THEN /domain/subdomain is reserved", () => {
@@ -584,7 +595,22 @@ describe("domain", () => {
         ["a path", "itm.acme.com/app"],
         ["a wildcard", "*.acme.com"],
     ])("GIVEN an own domain with %s WHEN validated THEN /domain/own is not a lowercase FQDN", (_, own) => {
-        expectOnly(edit(CLOUD, "/domain", { own }), "/domain/own", "value", `${JSON.stringify(own)} is not valid; expected a lowercase fully qualified domain name`);
+        const problem = expectOnly(edit(CLOUD, "/domain", { own }), "/domain/own", "value", `${JSON.stringify(own)} is not valid`);
+        expect(problem.message).toContain("; expected a lowercase fully qualified domain name");
+    });
+
+    it.each([
+        ["ITM.acme.com", "(it has capital letters; write it in lowercase)"],
+        ["itm.acme.com.", "(it ends with a dot; write it without)"],
+        ["itm..acme.com", "(an empty label (two dots in a row, or a leading dot))"],
+        ["itm-.acme.com", '(the label "itm-" starts or ends with a hyphen)'],
+        ["bücher.example", "(it has characters beyond ASCII; an international name is written in punycode (xn--...))"],
+        [`${"x".repeat(64)}.acme.com`, "(a label of 64 characters; a DNS label has at most 63)"],
+        ["itm.acme.com/app", '(it has "/"; a DNS name has letters, digits, hyphens and dots only)'],
+        ["itm.acme.c", undefined],
+    ])("GIVEN the own domain %s WHEN refused THEN the message says what in it is wrong", (own, why) => {
+        const problem = expectOnly(edit(CLOUD, "/domain", { own }), "/domain/own", "value", "is not valid");
+        expect(problem.message).toContain(why === undefined ? "is not valid; expected" : `is not valid ${why}; expected`);
     });
 
     it("GIVEN an own domain of 254 characters WHEN validated THEN /domain/own is too long", () => {
@@ -1260,6 +1286,17 @@ describe("hostile and malformed files", () => {
         const { problems } = validateTenantFile("acme.yaml", Buffer.from(`tenant: acme\n${line}mode: saas\nregion: eu-west-1\n`));
         expect(problems.some((problem) => problem.message.startsWith(message))).toBe(true);
         expect(JSON.stringify(problems)).not.toContain("ghp_16C7");
+    });
+
+    it("GIVEN a key that reads as mode but holds a Cyrillic о, and one with a right-to-left override WHEN validated THEN each names its character, and the printed path escapes the override", () => {
+        const text = "tenant: acme\ncompany: ACME\nmode: saas\nregion: eu-west-1\nsecurity:\n  m\u043ede: 1\n  pass\u202ewordMinLength: 14\n";
+        const { problems } = validateTenantFile("acme.yaml", Buffer.from(text));
+        expect(problems.map((problem) => problem.message)).toEqual([
+            expect.stringContaining('unknown field "m\u043ede" (it has the character U+043E, which is no ASCII letter'),
+            expect.stringContaining('unknown field "pass\\u202ewordMinLength" (it has the character U+202E'),
+        ]);
+        expect(formatProblem(problems[1]!)).toBe(`acme.yaml:7:3: /security/pass\\u202ewordMinLength: ${problems[1]!.message}`);
+        expect(formatProblem(problems[1]!)).not.toContain("\u202e");
     });
 
     it("GIVEN a UTF-8 BOM WHEN validated THEN the file passes", () => {

@@ -28,7 +28,11 @@ export function schemaFindings(data: unknown): Finding[] {
     if (validate(data)) {
         return [];
     }
-    return (validate.errors ?? []).flatMap((error) => schemaFinding(error, data) ?? []);
+    const errors = validate.errors ?? [];
+    // A section the mode may not have is one mistake: what it lacks or holds is not another.
+    const forbidden = errors.filter((error) => error.keyword === "false schema").map((error) => error.instancePath);
+    const within = (path: string): boolean => forbidden.some((section) => path === section || path.startsWith(`${section}/`));
+    return errors.filter((error) => error.keyword === "false schema" || !within(error.instancePath)).flatMap((error) => schemaFinding(error, data) ?? []);
 }
 
 interface SchemaNode {
@@ -62,6 +66,49 @@ function schemaAt(pointer: string): SchemaNode | undefined {
 function expected(pointer: string): string {
     const description = schemaAt(pointer)?.description;
     return description ? `expected ${description}` : "see tenant-configs/tenant.schema.json";
+}
+
+/**
+ * Every field name is ASCII: a key with another character, mostly one that looks like a Latin letter
+ * (a Cyrillic о in `mоde`) or is invisible, is named for it, since the key reads as a known field.
+ */
+function lookAlike(key: string): string {
+    const other = /[^\x20-\x7e]/u.exec(key);
+    if (!other) {
+        return "";
+    }
+    const code = other[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+    return ` (it has the character U+${code}, which is no ASCII letter: field names are ASCII; retype it)`;
+}
+
+/** The fields holding a DNS name, whose refusal says which part of the name is at fault. */
+const DOMAIN_NAME_FIELDS: ReadonlySet<string> = new Set(["/domain/own", "/domain/subdomain"]);
+
+/** What breaks a DNS name, the first fault found, for the pattern's refusal; undefined when none of these. */
+export function domainNameFault(name: string): string | undefined {
+    if (/[A-Z]/.test(name)) {
+        return "it has capital letters; write it in lowercase";
+    }
+    if (/[^\x00-\x7f]/.test(name)) {
+        return "it has characters beyond ASCII; an international name is written in punycode (xn--...)";
+    }
+    const labels = name.split(".");
+    const long = labels.find((label) => label.length > 63);
+    if (long !== undefined) {
+        return `a label of ${long.length} characters; a DNS label has at most 63`;
+    }
+    if (labels.some((label) => label === "")) {
+        return name.endsWith(".") ? "it ends with a dot; write it without" : "an empty label (two dots in a row, or a leading dot)";
+    }
+    const hyphen = labels.find((label) => label.startsWith("-") || label.endsWith("-"));
+    if (hyphen !== undefined) {
+        return `the label ${quoteVisibly(hyphen.slice(0, 63))} starts or ends with a hyphen`;
+    }
+    const other = /[^a-z0-9.-]/.exec(name);
+    if (other) {
+        return `it has ${quoteVisibly(other[0])}; a DNS name has letters, digits, hyphens and dots only`;
+    }
+    return undefined;
 }
 
 /** Quotes an offending value for a message: at most 200 characters, never anything secret-looking. */
@@ -117,7 +164,7 @@ function schemaFinding(error: ErrorObject, data: unknown): Finding | undefined {
             return {
                 pointer: joinPointer(pointer, key),
                 at: "key",
-                message: `unknown field "${key.slice(0, 100)}"${suggestion(key, allowed)}; allowed here: ${allowed.join(", ")}`,
+                message: `unknown field ${quoteVisibly(key.slice(0, 100))}${lookAlike(key)}${suggestion(key, allowed)}; allowed here: ${allowed.join(", ")}`,
             };
         }
         case "required": {
@@ -142,8 +189,10 @@ function schemaFinding(error: ErrorObject, data: unknown): Finding | undefined {
             return { pointer, message: `${quote(value)} is not allowed${hint}; ${list}` };
         }
         case "pattern":
-        case "format":
-            return { pointer, message: `${quote(value)} is not valid; ${expected(pointer)}` };
+        case "format": {
+            const why = typeof value === "string" && DOMAIN_NAME_FIELDS.has(pointer) ? domainNameFault(value) : undefined;
+            return { pointer, message: `${quote(value)} is not valid${why ? ` (${why})` : ""}; ${expected(pointer)}` };
+        }
         case "minLength":
             return { pointer, message: value === "" ? `is empty; ${expected(pointer)}` : `${quote(value)} is too short; ${expected(pointer)}` };
         case "maxLength":

@@ -35,7 +35,9 @@ export interface Problem {
 }
 
 export function formatProblem(problem: Problem): string {
-    return `${problem.file}:${problem.line}:${problem.column}: ${problem.path}: ${problem.message}`;
+    // A key of the file is part of the path: shown with what a terminal would act on escaped.
+    const path = /[\p{Cc}\p{Cf}\u2028\u2029]/u.test(problem.path) ? quoteVisibly(problem.path).slice(1, -1) : problem.path;
+    return `${problem.file}:${problem.line}:${problem.column}: ${path}: ${problem.message}`;
 }
 
 /** Files larger than this are refused before parsing. */
