@@ -27,6 +27,12 @@ export function jsonErrorOffset(text: string): number | undefined {
     let want = Want.Value;
     let i = 0;
     const afterValue = (): Want => (containers.length === 0 ? Want.End : Want.CommaOrClose);
+    /** Past the bracket that closes the innermost container. */
+    const close = (): void => {
+        i++;
+        containers.pop();
+        want = afterValue();
+    };
     for (;;) {
         while (i < text.length && (text[i] === " " || text[i] === "\t" || text[i] === "\n" || text[i] === "\r")) {
             i++;
@@ -51,9 +57,7 @@ export function jsonErrorOffset(text: string): number | undefined {
                     i++;
                     want = top === OBJECT ? Want.Key : Want.Value;
                 } else if ((c === "}" && top === OBJECT) || (c === "]" && top === ARRAY)) {
-                    i++;
-                    containers.pop();
-                    want = afterValue();
+                    close();
                 } else {
                     return i;
                 }
@@ -62,9 +66,7 @@ export function jsonErrorOffset(text: string): number | undefined {
             case Want.KeyOrClose:
             case Want.Key: {
                 if (want === Want.KeyOrClose && c === "}") {
-                    i++;
-                    containers.pop();
-                    want = afterValue();
+                    close();
                     continue;
                 }
                 if (c !== '"') {
@@ -81,9 +83,7 @@ export function jsonErrorOffset(text: string): number | undefined {
             case Want.ValueOrClose:
             case Want.Value: {
                 if (want === Want.ValueOrClose && c === "]") {
-                    i++;
-                    containers.pop();
-                    want = afterValue();
+                    close();
                     continue;
                 }
                 if (c === "{" || c === "[") {
