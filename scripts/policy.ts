@@ -475,7 +475,7 @@ export async function checkPlanFile(file: string, name: string, json: boolean, t
 
 export async function main(argv: string[], stdin: NodeJS.ReadableStream = process.stdin): Promise<number> {
     const { values, positionals } = parseFlags(argv, {
-        plan: { type: "string", multiple: true },
+        plan: { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
     });
@@ -486,11 +486,7 @@ export async function main(argv: string[], stdin: NodeJS.ReadableStream = proces
     if (positionals.length > 0) {
         throw new UsageError(`unexpected argument "${positionals[0]!.slice(0, 80)}"; give the plan with --plan FILE.json`);
     }
-    // One plan per check: a second --plan would otherwise replace the first without a word.
-    if ((values.plan?.length ?? 0) > 1) {
-        throw new UsageError("--plan given more than once; check one plan at a time");
-    }
-    const file = values.plan?.[0];
+    const file = values.plan;
     if (file === undefined) {
         throw new UsageError("--plan FILE.json is required");
     }

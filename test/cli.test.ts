@@ -8,7 +8,7 @@ import * as path from "node:path";
 
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 
-import { checkOutputPath, outputPathProblem, parseStackTarget, run, UsageError, writeOutputFile } from "../scripts/lib/cli";
+import { checkOutputPath, outputPathProblem, parseFlags, parseStackTarget, run, UsageError, writeOutputFile } from "../scripts/lib/cli";
 import { parseRequest as parsePlanRequest, selectionArgs } from "../scripts/plan";
 import { main as stackOpsMain } from "../scripts/stack-ops";
 import { KNOWN_STACK_CONFIG_KEYS } from "../stacks/config/stack-config";
@@ -145,6 +145,18 @@ describe("output paths", () => {
         await expect(stackOpsMain(["preview", "acme", "--log-file", file])).rejects.toThrow(
             new RegExp(`^--log-file ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: cannot be written: the folder .* cannot be created: .*\\((ENOTDIR|EEXIST)\\)$`),
         );
+    });
+});
+
+describe("parseFlags", () => {
+    const OPTIONS = { plan: { type: "string" }, config: { type: "string", multiple: true }, json: { type: "boolean" } } as const;
+
+    it("GIVEN a flag of one value given twice WHEN parsed THEN a usage error names it; a repeatable flag and a boolean twice are fine", () => {
+        expect(() => parseFlags(["--plan", "a.json", "--plan=b.json"], OPTIONS)).toThrow(new UsageError("--plan given more than once; give it once"));
+        expect(parseFlags(["--config", "a=1", "--config", "b=2", "--json", "--json", "--plan", "a.json", "x"], OPTIONS)).toEqual({
+            values: { config: ["a=1", "b=2"], json: true, plan: "a.json" },
+            positionals: ["x"],
+        });
     });
 });
 

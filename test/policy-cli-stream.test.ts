@@ -393,6 +393,6 @@ describe("npm run policy: what is not a plan", () => {
 
     it("GIVEN --plan twice WHEN run THEN a usage error, not the second file checked in the first's place", async () => {
         const files = written("twice", fleetDocument(2));
-        expect(await runPolicy("--plan", files.canonical, "--plan", files.compact)).toEqual({ status: 2, stdout: "", stderr: "policy: --plan given more than once; check one plan at a time; see --help\n" });
+        expect(await runPolicy("--plan", files.canonical, "--plan", files.compact)).toEqual({ status: 2, stdout: "", stderr: "policy: --plan given more than once; give it once; see --help\n" });
     });
 });

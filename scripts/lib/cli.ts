@@ -24,13 +24,29 @@ export class UsageError extends Error {
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 
-/** Parses argv strictly: unknown flags and missing values are usage errors naming the flag. */
+/**
+ * Parses argv strictly: unknown flags and missing values are usage errors naming the flag, and so
+ * is a flag of one value given twice (`--plan a.json --plan b.json` would take b without a word).
+ */
 export function parseFlags<T extends Options>(argv: readonly string[], options: T) {
+    let parsed;
     try {
-        return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+        parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true, tokens: true });
     } catch (error) {
         throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
     }
+    const seen = new Set<string>();
+    for (const token of parsed.tokens) {
+        if (token.kind !== "option" || options[token.name]?.type !== "string" || options[token.name]?.multiple) {
+            continue;
+        }
+        if (seen.has(token.name)) {
+            throw new UsageError(`--${token.name} given more than once; give it once`);
+        }
+        seen.add(token.name);
+    }
+    const { values, positionals } = parsed;
+    return { values, positionals };
 }
 
 /** What a user sees of a usage error: its one line and where to read more, never the whole help. */
