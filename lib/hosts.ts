@@ -12,6 +12,23 @@ import { RESERVED_SUBDOMAINS } from "./platform";
  */
 export const AWS_DIRECTORY_NAME = /^([a-zA-Z0-9]+[.-])+([a-zA-Z0-9])+$/;
 
+/**
+ * Names of private networks, for which no public certificate authority issues a certificate, by
+ * their last label: the special-use .localhost (RFC 6761), .local (RFC 6762, mDNS), .onion (RFC 7686),
+ * .arpa (home.arpa, RFC 8375, and the reverse zones), ICANN's private-use .internal (2024), and the
+ * names ICANN never delegates for their collisions with private networks (.home, .corp, .mail; 2018).
+ * The CA/Browser Forum's Baseline Requirements forbid certificates for internal names, so ACM could
+ * never validate one and the front door would have no certificate. RFC 2606's documentation names
+ * (.example, .test, .invalid) are left to the examples and fixtures that use them.
+ */
+export const NON_PUBLIC_SUFFIXES: readonly string[] = ["localhost", "local", "onion", "arpa", "internal", "home", "corp", "mail"];
+
+/** The suffix of NON_PUBLIC_SUFFIXES a host name ends in, or undefined. */
+export function nonPublicSuffix(name: string): string | undefined {
+    const last = normalHostName(name).split(".").pop() ?? "";
+    return NON_PUBLIC_SUFFIXES.find((suffix) => suffix === last);
+}
+
 /** One lowercase DNS label: 1-63 letters, digits and inner hyphens. */
 export const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 

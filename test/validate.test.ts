@@ -599,6 +599,14 @@ describe("domain", () => {
         expect(problem.message).toContain("; expected a lowercase fully qualified domain name");
     });
 
+    it.each(["pm.acme.local", "itm.corp", "pm.acme.internal", "app.home.arpa", "x.localhost"])("GIVEN the own domain %s, a private network's name WHEN validated THEN it is refused: no public certificate can be issued for it", (own) => {
+        expectOnly(edit(CLOUD, "/domain", { own }), "/domain/own", "value", `"${own}" ends in .${own.split(".").pop()}, a name no public certificate authority issues a certificate for`);
+    });
+
+    it.each(["pm.acme.com", "pm.acme.example", "local.acme.com", "corp.acme.io"])("GIVEN the own domain %s WHEN validated THEN no private network's name is found in it", (own) => {
+        expectValid(edit(CLOUD, "/domain", { own }));
+    });
+
     it.each([
         ["ITM.acme.com", "(it has capital letters; write it in lowercase)"],
         ["itm.acme.com.", "(it ends with a dot; write it without)"],

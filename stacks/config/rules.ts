@@ -14,7 +14,7 @@ import {
     PRIVATE_NETWORKS,
     specialPurposeRange,
 } from "../../lib/ipv4";
-import { AWS_DIRECTORY_NAME, DNS_LABEL, isUnderDomain, normalHostName } from "../../lib/hosts";
+import { AWS_DIRECTORY_NAME, DNS_LABEL, isUnderDomain, nonPublicSuffix, normalHostName } from "../../lib/hosts";
 import { DEFAULT_BASE_DOMAIN, isReservedTenantId, PLATFORM_BLOCK, RESERVED_SUBDOMAINS, reservedSuffixOf } from "../../lib/platform";
 import { sizingFindings } from "./sizing-rules";
 
@@ -248,6 +248,13 @@ export function documentFindings(data: unknown, fileTenantId: string, baseDomain
     const own = str(get(data, "domain", "own"));
     if (own !== undefined) {
         findings.push(...ownDomainFindings(own, baseDomain));
+        const suffix = nonPublicSuffix(own);
+        if (suffix !== undefined) {
+            findings.push({
+                pointer: "/domain/own",
+                message: `"${own.slice(0, 200)}" ends in .${suffix}, a name no public certificate authority issues a certificate for (special-use or never delegated; lib/hosts.ts): ACM could never validate it; the own domain is a public name the customer owns`,
+            });
+        }
     }
     const cidr = str(get(data, "network", "cidr"));
     if (cidr !== undefined) {
