@@ -1,5 +1,7 @@
 // How a message quotes text a person reads in a terminal.
 
+import { looksLikeSecret } from "./secrets";
+
 /**
  * A quoted string with the characters a terminal does not show as themselves written as \u escapes:
  * JSON.stringify escapes the control characters but not the invisible ones (format characters such
@@ -11,4 +13,29 @@ export function quoteVisibly(text: string): string {
         // A character beyond U+FFFF (the tag characters) as its two UTF-16 halves, as JSON writes one.
         Array.from({ length: char.length }, (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, "0")}`).join(""),
     );
+}
+
+/** Quoted visibly, at most its first 200 characters (the most a message quotes of a value). */
+export function quoteClipped(text: string): string {
+    return quoteVisibly(text.length > 200 ? `${text.slice(0, 200)}...` : text);
+}
+
+/** Quotes an offending value for a message: at most 200 characters, never anything secret-looking. */
+export function quote(value: unknown): string {
+    if (typeof value === "string") {
+        if (looksLikeSecret(value)) {
+            return "(a value that looks like a secret, not shown)";
+        }
+        return quoteClipped(value);
+    }
+    if (value === null) {
+        return "an empty value";
+    }
+    if (Array.isArray(value)) {
+        return `a list of ${value.length}`;
+    }
+    if (typeof value === "object") {
+        return "a mapping";
+    }
+    return String(value);
 }

@@ -17,7 +17,7 @@ import { EXIT, fsReason, parseFlags, run, UsageError, writeStdout } from "./lib/
 import { canonicalJson } from "../lib/canonical-json";
 import { deeperThan, MAX_PLAN_DEPTH } from "../lib/json-depth";
 import { jsonErrorOffset } from "../lib/json-syntax";
-import { quoteVisibly } from "../lib/quote-visibly";
+import { quoteClipped } from "../lib/quote-visibly";
 import { byteOffsetPosition, firstInvalidUtf8 } from "../lib/utf8";
 import { PlannedStack, policyFleet, stackFleetFacts, StackFleetFacts } from "../policy/rules/from-plan";
 import { planExitCode, withViolations } from "./lib/plan/policy";
@@ -184,9 +184,6 @@ function repeatedStacks(): { see(tenant: string, index: number): void; readonly 
     };
 }
 
-/** A value quoted in a problem: at most 200 characters, invisible ones escaped. */
-const shown = (value: string): string => quoteVisibly(value.length > 200 ? `${value.slice(0, 200)}...` : value);
-
 /**
  * What the contract's schema cannot say of a stack's resources: ids unique within the stack (a
  * reference followed by id would reach either of two), a type and name registered once (Pulumi's
@@ -201,14 +198,14 @@ function resourceProblems(stack: PlannedStack, index: number): PlanFileProblem[]
         const at = `/tenants/${index}/resources/${i}`;
         const sameId = ids.get(resource.id);
         if (sameId !== undefined) {
-            problems.push({ path: `${at}/id`, message: `${shown(resource.id)} is also the id of /tenants/${index}/resources/${sameId}: ids are unique within a stack (the plan contract)` });
+            problems.push({ path: `${at}/id`, message: `${quoteClipped(resource.id)} is also the id of /tenants/${index}/resources/${sameId}: ids are unique within a stack (the plan contract)` });
         } else {
             ids.set(resource.id, i);
         }
         const key = `${resource.type}\u0000${resource.name}`;
         const sameName = names.get(key);
         if (sameName !== undefined) {
-            problems.push({ path: `${at}/name`, message: `${shown(resource.type)} ${shown(resource.name)} is also /tenants/${index}/resources/${sameName}: a stack registers each type and name once` });
+            problems.push({ path: `${at}/name`, message: `${quoteClipped(resource.type)} ${quoteClipped(resource.name)} is also /tenants/${index}/resources/${sameName}: a stack registers each type and name once` });
         } else {
             names.set(key, i);
         }
@@ -216,7 +213,7 @@ function resourceProblems(stack: PlannedStack, index: number): PlanFileProblem[]
     const named = new Set(stack.resources.map((resource) => resource.name));
     stack.resources.forEach((resource, i) => {
         if (typeof resource.parent === "string" && !named.has(resource.parent)) {
-            problems.push({ path: `/tenants/${index}/resources/${i}/parent`, message: `${shown(resource.parent)} names no resource of this stack; a parent is the logical name of one of its components` });
+            problems.push({ path: `/tenants/${index}/resources/${i}/parent`, message: `${quoteClipped(resource.parent)} names no resource of this stack; a parent is the logical name of one of its components` });
         }
     });
     return problems;

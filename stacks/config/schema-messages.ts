@@ -6,14 +6,15 @@ import type { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 
 import schema from "../../tenant-configs/tenant.schema.json";
 import type { Finding } from "./rules";
-import { quoteVisibly } from "../../lib/quote-visibly";
+import { quote, quoteVisibly } from "../../lib/quote-visibly";
 import { looksLikeSecret } from "../../lib/secrets";
-
-export { quoteVisibly };
 import { joinPointer, pointerSegments } from "./source";
 import { suggestion } from "./suggest";
 import type { TenantDocument } from "./tenant";
 import { tenantSchemaValidator } from "./tenant-schema";
+
+// Where the config layer has always taken them from.
+export { quote, quoteVisibly };
 
 let validator: ValidateFunction<TenantDocument> | undefined;
 
@@ -109,27 +110,6 @@ export function domainNameFault(name: string): string | undefined {
         return `it has ${quoteVisibly(other[0])}; a DNS name has letters, digits, hyphens and dots only`;
     }
     return undefined;
-}
-
-/** Quotes an offending value for a message: at most 200 characters, never anything secret-looking. */
-export function quote(value: unknown): string {
-    if (typeof value === "string") {
-        if (looksLikeSecret(value)) {
-            return "(a value that looks like a secret, not shown)";
-        }
-        const clipped = value.length > 200 ? `${value.slice(0, 200)}...` : value;
-        return quoteVisibly(clipped);
-    }
-    if (value === null) {
-        return "an empty value";
-    }
-    if (Array.isArray(value)) {
-        return `a list of ${value.length}`;
-    }
-    if (typeof value === "object") {
-        return "a mapping";
-    }
-    return String(value);
 }
 
 const TYPE_NAMES: Record<string, string> = {

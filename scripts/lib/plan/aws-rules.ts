@@ -5,7 +5,7 @@
 
 import catalogueJson from "../../../stacks/config/aws-catalogue.json";
 import { RDS_POSTGRES_CLASSES } from "../../../stacks/config/rds-classes";
-import { quote } from "../../../stacks/config/schema-messages";
+import { quote } from "../../../lib/quote-visibly";
 import type { PlannedResource } from "./engine";
 
 /** One rule of the catalogue: the constraint AWS puts on one property of one resource type. */
