@@ -7,9 +7,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { TENANT_SCHEMA } from "./fixtures/fleet";
+import { projectWithFixtureTenants, TENANT_SCHEMA } from "./fixtures/fleet";
 import { hasShellcheck, lintWorkflow, shellcheckFile, shellcheckRunBlocks, shellScriptsOf } from "../scripts/ci/lint-workflows";
 
 describe("lint-workflows with shellcheck", () => {
@@ -38,39 +38,69 @@ describe("lint-workflows with shellcheck", () => {
 });
 
 describe("scripts/ci/preview-stacks.sh against a stub pulumi", () => {
-    it("GIVEN an existing and a new stack WHEN previewed THEN the existing one is previewed read-only and the new one reported, not created", () => {
+    // A project of the fixture fleet: the script resolves each stack's region from the tenant and
+    // platform files (scripts/ci/stack-regions.ts), never from the repository's tenant-configs/.
+    let project: string;
+    beforeAll(() => {
+        project = projectWithFixtureTenants({ prefix: "preview-stacks-", copy: ["scripts", "stacks", "Pulumi.yaml", "package.json"], link: ["platform-configs"] });
+    });
+    afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
+
+    /** The script run by bash in the project, a stub pulumi first on PATH; `pulumi` is the stub's body after its logging line. */
+    function previewStacks(stacks: string, pulumi: string) {
         const bin = fs.mkdtempSync(path.join(os.tmpdir(), "stub-pulumi-"));
         const log = path.join(bin, "calls.log");
-        fs.writeFileSync(
-            path.join(bin, "pulumi"),
-            `#!/usr/bin/env bash\necho "$*" >> "${log}"\nif [ "$1 $2" = "stack select" ] && [ "$3" = "newco" ]; then echo "error: no stack named 'newco' found" >&2; exit 255; fi\nexit 0\n`,
-            { mode: 0o755 },
-        );
-        const result = spawnSync("bash", [path.resolve(__dirname, "..", "scripts", "ci", "preview-stacks.sh")], {
-            env: { PATH: `${bin}${path.delimiter}${process.env.PATH}`, STACKS: "platform-eu-west-1 newco" },
+        fs.writeFileSync(path.join(bin, "pulumi"), `#!/usr/bin/env bash\necho "$*" >> "${log}"\n${pulumi}`, { mode: 0o755 });
+        const result = spawnSync("bash", [path.join(project, "scripts", "ci", "preview-stacks.sh")], {
+            env: { PATH: `${bin}${path.delimiter}${process.env.PATH}`, STACKS: stacks },
             encoding: "utf8",
+            timeout: 120_000,
         });
+        const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [];
+        fs.rmSync(bin, { recursive: true, force: true });
+        return { ...result, calls };
+    }
+
+    it("GIVEN an existing and a new stack WHEN previewed THEN the existing one is previewed read-only and the new one reported, not created", () => {
+        const result = previewStacks("platform-eu-west-1 globex", `if [ "$1 $2" = "stack select" ] && [ "$3" = "globex" ]; then echo "error: no stack named 'globex' found" >&2; exit 255; fi\nexit 0\n`);
         expect(result.status).toBe(0);
-        expect(fs.readFileSync(log, "utf8").trim().split("\n")).toEqual([
+        expect(result.calls).toEqual([
             "stack select platform-eu-west-1 --non-interactive",
             "config set aws:region eu-west-1 --stack platform-eu-west-1 --non-interactive",
             "preview --diff --policy-pack policy --stack platform-eu-west-1 --non-interactive",
-            "stack select newco --non-interactive",
+            "stack select globex --non-interactive",
         ]);
-        expect(result.stdout).toContain("::notice::newco: no such stack in the backend yet");
+        expect(result.stdout).toContain("::notice::globex: no such stack in the backend yet");
         expect(result.stdout).toContain("2 stack(s): 1 previewed, 1 new (not previewed), 0 failed");
-    });
+    }, 120_000);
+
+    it("GIVEN recovery environments WHEN previewed THEN each runs in its production's off-site region, not a region its name spells", () => {
+        const result = previewStacks("platform-eu-west-1-recovery northwind globex-recovery", "exit 0\n");
+        expect(result.calls.filter((call) => call.startsWith("config set"))).toEqual([
+            // The platform's off-site region (its platform file), northwind's region and globex's default partner region.
+            "config set aws:region eu-central-1 --stack platform-eu-west-1-recovery --non-interactive",
+            "config set aws:region eu-west-1 --stack northwind --non-interactive",
+            "config set aws:region us-west-2 --stack globex-recovery --non-interactive",
+        ]);
+        expect(result.stdout).toContain("3 stack(s): 3 previewed, 0 new (not previewed), 0 failed");
+        expect(result.status).toBe(0);
+    }, 120_000);
+
+    it("GIVEN a stack whose region cannot be known WHEN previewed THEN it fails with the reason and the others are still previewed", () => {
+        const result = previewStacks("brightpath-recovery nosuch globex", "exit 0\n");
+        expect(result.stderr).toContain("stack-regions: brightpath-recovery: tenant brightpath (saas) has no brightpath-recovery stack");
+        expect(result.stderr).toContain('stack-regions: nosuch: no tenant "nosuch"');
+        expect(result.stdout).toContain("::error::brightpath-recovery: its region is not known (the reason is above); not previewed");
+        expect(result.calls).toEqual(["stack select globex --non-interactive", "config set aws:region us-east-1 --stack globex --non-interactive", "preview --diff --policy-pack policy --stack globex --non-interactive"]);
+        expect(result.stdout).toContain("3 stack(s): 1 previewed, 0 new (not previewed), 2 failed: brightpath-recovery nosuch");
+        expect(result.status).toBe(1);
+    }, 120_000);
 
     it("GIVEN a stack that cannot be selected for another reason WHEN previewed THEN it fails, naming the reason", () => {
-        const bin = fs.mkdtempSync(path.join(os.tmpdir(), "stub-pulumi-"));
-        fs.writeFileSync(path.join(bin, "pulumi"), `#!/usr/bin/env bash\necho "error: [401] Unauthorized" >&2\nexit 255\n`, { mode: 0o755 });
-        const result = spawnSync("bash", [path.resolve(__dirname, "..", "scripts", "ci", "preview-stacks.sh")], {
-            env: { PATH: `${bin}${path.delimiter}${process.env.PATH}`, STACKS: "platform-eu-west-1" },
-            encoding: "utf8",
-        });
+        const result = previewStacks("platform-eu-west-1", `echo "error: [401] Unauthorized" >&2\nexit 255\n`);
         expect(result.status).toBe(1);
         expect(result.stdout).toContain("::error::platform-eu-west-1: cannot select the stack: error: [401] Unauthorized");
-    });
+    }, 120_000);
 });
 
 describe("the CI matrix scripts as processes (their smoke tests)", () => {

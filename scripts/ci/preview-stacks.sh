@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI only (the preview job of .github/workflows/infra.yml): a real `pulumi preview --diff` with the
-# policy pack of each stack in $STACKS (space-separated tenant ids and platform-<region>), with the
-# read-only credentials the job holds. A stack is only selected, never created: a stack that does
+# policy pack of each stack in $STACKS (space-separated tenant ids, platform-<region>, and their
+# recovery environments <tenant>-recovery and platform-<region>-recovery, each in its production's
+# off-site region: scripts/ci/stack-regions.ts), with the read-only credentials the job holds. A stack is only selected, never created: a stack that does
 # not exist yet (a new tenant) is reported, and its offline plan in the plan comment is its review
 # until the rollout on main creates it. `--show-secrets` stays off (Pulumi's default).
 # Exit 0 when every existing stack previewed, 1 when one failed.
@@ -16,9 +17,31 @@ fi
 
 failed=()
 missing=()
+named=()
+for stack in "${stacks[@]}"; do
+  if [[ "${stack}" =~ ^[a-z0-9][a-z0-9-]*$ ]]; then
+    named+=("${stack}")
+  fi
+done
+# Each stack's region, resolved once for all of them as `npm run preview` resolves it; a stack whose
+# region is not known is not previewed (the reason is on stderr, above).
+declare -A regions=()
+if [ "${#named[@]}" -gt 0 ]; then
+  resolved="$(npx tsx scripts/ci/stack-regions.ts "${named[@]}")" || true
+  while read -r stack region; do
+    [ -n "${stack}" ] && regions["${stack}"]="${region}"
+  done <<< "${resolved}"
+fi
+
 for stack in "${stacks[@]}"; do
   if ! [[ "${stack}" =~ ^[a-z0-9][a-z0-9-]*$ ]]; then
-    echo "::error::\"${stack}\" is not a stack name (a tenant id or platform-<region>)"
+    echo "::error::\"${stack}\" is not a stack name (a tenant id, platform-<region> or a recovery environment)"
+    failed+=("${stack}")
+    continue
+  fi
+  region="${regions[${stack}]:-}"
+  if [ -z "${region}" ]; then
+    echo "::error::${stack}: its region is not known (the reason is above); not previewed"
     failed+=("${stack}")
     continue
   fi
@@ -34,10 +57,6 @@ for stack in "${stacks[@]}"; do
     fi
     continue
   fi
-  case "${stack}" in
-    platform-*) region="${stack#platform-}" ;;
-    *) region="$(node -e 'console.log(require("yaml").parse(require("fs").readFileSync(process.argv[1], "utf8")).region)' "tenant-configs/${stack}.yaml")" ;;
-  esac
   # Pulumi.<stack>.yaml on the runner only: the backend is not written.
   pulumi config set aws:region "${region}" --stack "${stack}" --non-interactive
   if ! pulumi preview --diff --policy-pack policy --stack "${stack}" --non-interactive; then

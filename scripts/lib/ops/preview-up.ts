@@ -9,10 +9,7 @@ import type { Logger } from "pino";
 import { platformRegionOf, recoveryTargetOf } from "../../../lib/platform";
 import { claimCacheFile } from "../../../stacks/config/claims";
 import { loadFleetDirectory, loadFleetFilesAgainstDirectory } from "../../../stacks/config/load-fleet";
-import { loadPlatformFleet } from "../../../stacks/config/platform-file";
-import { platformConfigDir } from "../../../stacks/config/platform-index";
 import { repoRoot, tenantConfigDir } from "../../../stacks/config/project";
-import type { Tenant } from "../../../stacks/config/tenant";
 import { formatProblem } from "../../../stacks/config/validate";
 import { EXIT, writeStdout } from "../cli";
 import { offboard } from "./destroy";
@@ -20,6 +17,7 @@ import { policyPack, prepareStack, progress, requireTool, StackTarget } from "./
 import { OpsRequest } from "./request";
 import { chunks, RolloutOutcome, rolloutPlan, RolloutWave, runRollout } from "./rollout";
 import { OpsSettings } from "./settings";
+import { recoverySideRegion, stackRegion, Unresolved } from "./stack-regions";
 
 /** `offboarding`: the tenants whose file says `status: offboarding`, which up destroys (the same code as destroy). */
 type Targets = { ok: true; waves: RolloutWave[]; regions: Map<string, string>; offboarding: Set<string> } | { ok: false; message: string };
@@ -44,26 +42,12 @@ export function resolveTargets(request: OpsRequest, parallel: number): Targets {
     const regions = new Map<string, string>();
     const offboarding = new Set<string>();
     for (const stack of request.stacks) {
-        const region = platformRegionOf(stack);
-        if (region !== undefined) {
-            regions.set(stack, region);
-            continue;
+        const resolved = stackRegion(stack);
+        if (!resolved.ok) {
+            return { ok: false, message: nothingRun(resolved) };
         }
-        const recoverySide = recoveryTargetOf(stack);
-        if (recoverySide !== undefined) {
-            const resolved = recoverySideRegion(stack, recoverySide.production);
-            if (!resolved.ok) {
-                return resolved;
-            }
-            regions.set(stack, resolved.region);
-            continue;
-        }
-        const loaded = tenantOf(stack);
-        if (!loaded.ok) {
-            return loaded;
-        }
-        regions.set(stack, loaded.tenant.region);
-        if (loaded.tenant.status === "offboarding") {
+        regions.set(stack, resolved.region);
+        if (resolved.tenant?.status === "offboarding") {
             offboarding.add(stack);
         }
     }
@@ -104,7 +88,7 @@ function resolveWaves(given: readonly (readonly string[])[]): Targets {
         } else if (recoverySide !== undefined) {
             const resolved = recoverySideRegion(stack, recoverySide.production);
             if (!resolved.ok) {
-                return resolved;
+                return { ok: false, message: nothingRun(resolved) };
             }
             regions.set(stack, resolved.region);
         } else {
@@ -123,45 +107,9 @@ function resolveWaves(given: readonly (readonly string[])[]): Targets {
     return { ok: true, waves: given.map((wave) => ({ stage: stageOf(wave), stacks: [...wave] })), regions, offboarding };
 }
 
-/** A tenant's file, validated against the folder (claims included); or why it cannot be used. */
-function tenantOf(stack: string): { ok: true; tenant: Tenant } | { ok: false; message: string } {
-    const fleet = loadFleetFilesAgainstDirectory([path.join(tenantConfigDir(), `${stack}.yaml`)], { claimCache: claimCacheFile() });
-    const tenant = fleet.tenants[0];
-    if (fleet.problems.some((problem) => problem.message === "no such file")) {
-        return { ok: false, message: `no tenant "${stack}": there is no tenant-configs/${stack}.yaml (platform stacks are named platform-<region>, recovery environments <tenant>-recovery, drill copies <tenant>-drill); nothing was run` };
-    }
-    if (fleet.problems.length > 0 || tenant === undefined) {
-        return { ok: false, message: `tenant file of ${stack} is invalid; nothing was run:\n${fleet.problems.map(formatProblem).join("\n")}` };
-    }
-    return { ok: true, tenant };
-}
-
-/**
- * The region of a recovery environment (`acme-recovery`, `platform-eu-west-1-recovery`) or drill
- * copy (`acme-drill`): its production's off-site region, where the backups are copied and the
- * program puts it (stacks/recovery.ts, stacks/platform-recovery.ts), read from the production's
- * tenant file or platform file. saas and dedicated-saas tenants have none of their own.
- */
-function recoverySideRegion(stack: string, production: string): { ok: true; region: string } | { ok: false; message: string } {
-    const platformRegion = platformRegionOf(production);
-    if (platformRegion !== undefined) {
-        const fleet = loadPlatformFleet(platformConfigDir(), repoRoot());
-        const settings = fleet.settings.get(platformRegion);
-        if (settings === undefined) {
-            const problems = fleet.problems.map((problem) => `\n${formatProblem(problem)}`).join("");
-            return { ok: false, message: `${stack} is the recovery side of ${production}, whose platform file ${fleet.dir}/${platformRegion}.yaml is missing or invalid; nothing was run${problems}` };
-        }
-        return { ok: true, region: settings.offsiteRegion };
-    }
-    const loaded = tenantOf(production);
-    if (!loaded.ok) {
-        return { ok: false, message: `${stack} is the recovery side of ${production}: ${loaded.message}` };
-    }
-    const { tenant } = loaded;
-    if (tenant.mode === "saas" || tenant.mode === "dedicated-saas") {
-        return { ok: false, message: `tenant ${tenant.id} (${tenant.mode}) has no ${stack} stack: the platform's recovery (platform-${tenant.region}${stack.slice(production.length)}) carries it; nothing was run` };
-    }
-    return { ok: true, region: tenant.offsiteRegion };
+/** The message of a request refused for one stack it names. */
+function nothingRun(unresolved: Unresolved): string {
+    return `${unresolved.message}; nothing was run${unresolved.problems === "" ? "" : `:${unresolved.problems}`}`;
 }
 
 /** The equivalent CLI commands, for --dry-run. */
