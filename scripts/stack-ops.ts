@@ -34,7 +34,8 @@ pack in policy/. STACK is a tenant id (tenant-configs/STACK.yaml), platform-<reg
 recovery environment or drill copy of either (acme-recovery, platform-eu-west-1-recovery, acme-drill),
 deployed in its production's off-site region.
 
-  preview        what each stack would change (read-only)
+  preview        what each stack would change (read-only): a stack the backend does not have yet (a
+                 new tenant) is reported as new, never created (up creates it)
   up             deploys; --all: the platform stacks first, then the canaries one by one (test and
                  demo tenants, then one production tenant per mode), then the other tenants in
                  waves; stops at the first failure (no stack is started after it). A tenant

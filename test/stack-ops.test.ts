@@ -175,20 +175,38 @@ describe("npm run up -- --all (stub pulumi)", () => {
 });
 
 describe("npm run preview (stub pulumi)", () => {
-    it("GIVEN a tenant WHEN previewed THEN its stack is created, its region set and the preview runs with --diff and the policy pack; logs go to --log-file as JSON", async () => {
+    /** The stub backend's stacks: those named exist. */
+    const existing = (dir: string, ...stacks: string[]) => stacks.forEach((stack) => fs.writeFileSync(path.join(dir, "stacks", `${stack}.json`), JSON.stringify({ config: {} })));
+
+    it("GIVEN a tenant WHEN previewed THEN its stack is selected, its region set and the preview runs with --diff and the policy pack; logs go to --log-file as JSON", async () => {
         const dir = stubState();
+        fs.mkdirSync(path.join(dir, "stacks"));
+        existing(dir, "acme");
         const log = path.join(dir, "ops.jsonl");
         const run = await cli(["preview", "acme", "--log-file", log], { dir });
         expect(run.status).toBe(0);
-        expect(run.calls.filter((call) => call.tool === undefined && call.phase !== "end").map((call) => call.argv.slice(0, 2).join(" "))).toEqual(
-            expect.arrayContaining(["version", "stack select", "stack init", "config set", "preview --diff"]),
-        );
+        const calls = run.calls.filter((call) => call.tool === undefined && call.phase !== "end").map((call) => call.argv.slice(0, 2).join(" "));
+        expect(calls.filter((call) => call !== "version")).toEqual(["stack select", "config set", "preview --diff"]);
         const preview = pulumiOp(run.calls, "preview")[0]!;
         expect(preview.argv).toEqual(expect.arrayContaining(["--diff", "--policy-pack", path.join(PROJECT, "policy"), "--stack", "acme"]));
         expect(run.calls.find((call) => call.argv[2] === "aws:region")!.argv).toEqual(["config", "set", "aws:region", "--stack", "acme", "--plaintext", "--non-interactive", "--", "eu-west-1"]);
         const events = fs.readFileSync(log, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
         expect(events.map((event) => event.event)).toEqual(expect.arrayContaining(["start", "output", "summary", "done", "outcome"]));
         expect(run.stdout).toContain("preview: 1 succeeded, 0 failed, 0 not started (of 1 stacks)");
+    }, 60_000);
+
+    it("GIVEN a stack the backend does not have (a new tenant) WHEN previewed THEN it is reported as new, never created, and the others are previewed", async () => {
+        const dir = stubState();
+        fs.mkdirSync(path.join(dir, "stacks"));
+        existing(dir, "acme");
+        const run = await cli(["preview", "acme", "globex"], { dir });
+        expect(run.status).toBe(0);
+        expect(run.calls.filter((call) => call.argv[0] === "stack" && call.argv[1] === "init")).toEqual([]);
+        expect(run.calls.filter((call) => call.argv[0] === "config" && call.stack === "globex")).toEqual([]);
+        expect(pulumiOp(run.calls, "preview").map((call) => call.stack)).toEqual(["acme"]);
+        expect(fs.existsSync(path.join(dir, "stacks", "globex.json"))).toBe(false);
+        expect(run.stdout).toContain("preview: 1 succeeded, 0 failed, 0 not started, 1 new (not previewed) (of 2 stacks)");
+        expect(run.stdout).toContain("  succeeded:   acme\n  new:         globex: no such stack in the backend yet; a preview creates none");
     }, 60_000);
 
     it("GIVEN a tenant named before its platform WHEN previewed with --dry-run THEN the platform stack still goes first", async () => {

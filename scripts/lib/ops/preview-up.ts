@@ -13,7 +13,7 @@ import { repoRoot, tenantConfigDir } from "../../../stacks/config/project";
 import { formatProblem } from "../../../stacks/config/validate";
 import { EXIT, writeStdout } from "../cli";
 import { offboard } from "./destroy";
-import { policyPack, prepareStack, progress, requireTool, StackTarget } from "./pulumi";
+import { policyPack, prepareStack, progress, requireTool, StackTarget, stackToPreview } from "./pulumi";
 import { OpsRequest } from "./request";
 import { chunks, RolloutOutcome, rolloutPlan, RolloutWave, runRollout } from "./rollout";
 import { OpsSettings } from "./settings";
@@ -126,11 +126,18 @@ function describeOffboard(command: "preview" | "up", stack: string): string {
         : `npm run destroy -- ${stack} --dry-run (status: offboarding: the steps the rollout of main will run; nothing changes)`;
 }
 
-function renderOutcome(command: string, outcome: RolloutOutcome): string {
+/** The summary; `newStacks`: the stacks a preview found missing from the backend, counted apart from the succeeded. */
+function renderOutcome(command: string, outcome: RolloutOutcome, newStacks: ReadonlySet<string>): string {
     const total = outcome.succeeded.length + outcome.failed.length + outcome.notStarted.length;
-    const lines = [`${command}: ${outcome.succeeded.length} succeeded, ${outcome.failed.length} failed, ${outcome.notStarted.length} not started (of ${total} stacks)`];
-    if (outcome.succeeded.length > 0) {
-        lines.push(`  succeeded:   ${outcome.succeeded.join(", ")}`);
+    const succeeded = outcome.succeeded.filter((stack) => !newStacks.has(stack));
+    const fresh = outcome.succeeded.filter((stack) => newStacks.has(stack));
+    const counted = fresh.length > 0 ? `, ${fresh.length} new (not previewed)` : "";
+    const lines = [`${command}: ${succeeded.length} succeeded, ${outcome.failed.length} failed, ${outcome.notStarted.length} not started${counted} (of ${total} stacks)`];
+    if (succeeded.length > 0) {
+        lines.push(`  succeeded:   ${succeeded.join(", ")}`);
+    }
+    if (fresh.length > 0) {
+        lines.push(`  new:         ${fresh.join(", ")}: no such stack in the backend yet; a preview creates none (npm run up -- STACK does; its offline plan: npm run plan -- STACK)`);
     }
     for (const failure of outcome.failed) {
         lines.push(`  failed:      ${failure.stack}: ${failure.error}`);
@@ -167,6 +174,8 @@ export async function previewOrUp(command: "preview" | "up", request: OpsRequest
     }
     // What each offboarding printed (destroyed, kept, the final backups), after the summary.
     const reports: string[] = [];
+    // The stacks a preview found missing from the backend (new tenants), reported apart.
+    const newStacks = new Set<string>();
     log.info({ event: "rollout", waves: targets.waves, offboarding: [...targets.offboarding], parallel, backend: settings.backendUrl ?? "(pulumi login)", awsProfile: settings.awsProfile ?? "(default)" }, `${command} of ${targets.regions.size} stack(s)`);
     const outcome = await runRollout(
         targets.waves,
@@ -187,12 +196,18 @@ export async function previewOrUp(command: "preview" | "up", request: OpsRequest
                 return;
             }
             try {
-                const stack = await prepareStack(target(name));
                 const options = { policyPacks: [policyPack()], parallel: settings.resourceParallel, ...progress(stackLog) };
                 if (command === "preview") {
+                    const stack = await stackToPreview(target(name));
+                    if (stack === undefined) {
+                        newStacks.add(name);
+                        stackLog.info({ event: "new", op: command }, "no such stack in the backend yet: not created by a preview");
+                        return;
+                    }
                     const result = await stack.preview({ ...options, diff: true });
                     stackLog.info({ event: "done", op: command, changes: result.changeSummary }, "preview finished");
                 } else {
+                    const stack = await prepareStack(target(name));
                     const result = await stack.up(options);
                     if (result.summary.result !== "succeeded") {
                         throw new Error(`error: the update ended "${result.summary.result}"`);
@@ -206,7 +221,7 @@ export async function previewOrUp(command: "preview" | "up", request: OpsRequest
         },
         { continueOnFailure: command === "preview" },
     );
-    log.info({ event: "outcome", ...outcome }, `${command} finished`);
-    await writeStdout(`${renderOutcome(command, outcome)}${reports.join("")}`);
+    log.info({ event: "outcome", ...outcome, ...(newStacks.size > 0 ? { new: [...newStacks] } : {}) }, `${command} finished`);
+    await writeStdout(`${renderOutcome(command, outcome, newStacks)}${reports.join("")}`);
     return outcome.failed.length > 0 ? EXIT.invalid : EXIT.ok;
 }

@@ -3,7 +3,7 @@
 
 import * as path from "node:path";
 
-import { EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { EngineEvent, LocalWorkspace, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import type { Logger } from "pino";
 import { $ } from "zx";
 
@@ -44,6 +44,25 @@ export interface StackTarget {
 /** Creates or selects the stack over the repository's program and sets its region. */
 export async function prepareStack(target: StackTarget): Promise<Stack> {
     const stack = await LocalWorkspace.createOrSelectStack({ stackName: target.stack, workDir: repoRoot() });
+    await stack.setConfig("aws:region", { value: target.region });
+    return stack;
+}
+
+/**
+ * Selects an existing stack for a preview and sets its region; undefined when the backend has no
+ * stack of that name (a new tenant): a preview is read-only, so it creates no stack (and writes no
+ * Pulumi.<stack>.yaml for one); the rollout's `up` does. Any other refusal is thrown.
+ */
+export async function stackToPreview(target: StackTarget): Promise<Stack | undefined> {
+    let stack: Stack;
+    try {
+        stack = await LocalWorkspace.selectStack({ stackName: target.stack, workDir: repoRoot() });
+    } catch (error) {
+        if (error instanceof StackNotFoundError) {
+            return undefined;
+        }
+        throw error;
+    }
     await stack.setConfig("aws:region", { value: target.region });
     return stack;
 }
