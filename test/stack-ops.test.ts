@@ -372,6 +372,24 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
         expect(run.calls.filter((call) => call.argv[0] === "destroy")).toEqual([]);
     }, 60_000);
 
+    it.each([
+        ["globex", "globex"],
+        ["globex-recovery --force", "globex-recovery"],
+    ])("GIVEN a login that expires after the select WHEN destroying %s THEN one line says so, exit 1, nothing backed up or destroyed", async (args, stack) => {
+        const dir = stubState(outputs);
+        seed(dir);
+        if (stack !== "globex") {
+            fs.writeFileSync(path.join(dir, "stacks", `${stack}.json`), JSON.stringify({ config: {} }));
+        }
+        const run = await cli(["destroy", ...args.split(" "), "--yes"], { dir, env: { STUB_PULUMI_OUTPUT_ERROR: "error: [403] Forbidden: token expired" } });
+        expect(run.stderr).not.toMatch(/internal error/);
+        expect(run.stdout).toContain(`destroy: the Pulumi backend (pulumi login) refused the login, so stack "${stack}" could not be read (`);
+        expect(run.stdout).toContain("nothing was destroyed.");
+        expect(run.status).toBe(1);
+        expect(run.calls.filter((call) => call.tool === "aws" && call.argv[0] === "backup")).toEqual([]);
+        expect(run.calls.filter((call) => call.argv[0] === "destroy" || call.argv[0] === "up")).toEqual([]);
+    }, 60_000);
+
     it("GIVEN --dry-run WHEN destroying THEN it prints the backup, the record, the targeted update, the destroy and the clean-up, in that order, and runs none", async () => {
         const dir = stubState(outputs);
         seed(dir);

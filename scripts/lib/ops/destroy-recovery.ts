@@ -38,7 +38,15 @@ async function destroySide(side: RecoverySide, request: OpsRequest, settings: Op
         stackLog.error({ event: "refused", reason: failure.kind, error: (error as Error).message }, "cannot select the stack");
         return { ok: false, report: `destroy: ${describeSelectFailure(failure, side.stack, settings.backendUrl ?? "pulumi login")}; nothing was destroyed.\n` };
     }
-    if (side.kind === "recovery" && (await outputValues(stack)).recoveryActive === true) {
+    let active = false;
+    try {
+        active = side.kind === "recovery" && (await outputValues(stack)).recoveryActive === true;
+    } catch (error) {
+        const failure = classifySelectFailure(error);
+        stackLog.error({ event: "refused", reason: failure.kind, error: (error as Error).message }, "cannot read the stack");
+        return { ok: false, report: `destroy: ${describeSelectFailure(failure, side.stack, settings.backendUrl ?? "pulumi login", "read")}; nothing was destroyed.\n` };
+    }
+    if (active) {
         stackLog.error({ event: "refused", reason: "active" }, "the recovery environment is active");
         return {
             ok: false,

@@ -123,8 +123,18 @@ export async function offboard(tenant: string, settings: OpsSettings, log: Logge
         stackLog.error({ event: "refused", reason: failure.kind, error: (error as Error).message }, "cannot select the stack");
         return { ok: false, report: `destroy: ${describeSelectFailure(failure, tenant, settings.backendUrl ?? "pulumi login")}; nothing was destroyed.\n` };
     }
-    const outputs = await outputValues(stack);
-    if (options.goneIsDone && Object.keys(outputs).length === 0 && isEmptyDeployment(await stack.exportStack())) {
+    let outputs: Record<string, unknown>;
+    let holdsNothing = false;
+    try {
+        outputs = await outputValues(stack);
+        holdsNothing = options.goneIsDone === true && Object.keys(outputs).length === 0 && isEmptyDeployment(await stack.exportStack());
+    } catch (error) {
+        // The login expired or the backend went away between the select and the read.
+        const failure = classifySelectFailure(error);
+        stackLog.error({ event: "refused", reason: failure.kind, error: (error as Error).message }, "cannot read the stack");
+        return { ok: false, report: `destroy: ${describeSelectFailure(failure, tenant, settings.backendUrl ?? "pulumi login", "read")}; nothing was destroyed.\n` };
+    }
+    if (holdsNothing) {
         stackLog.info({ event: "done", op: "offboard" }, "the stack holds no resource: already offboarded");
         return { ok: true, report: `destroy: ${tenant} holds no resource: already offboarded; pulumi stack rm ${tenant}, and delete tenant-configs/${tenant}.yaml in a pull request.\n` };
     }

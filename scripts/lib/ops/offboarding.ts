@@ -72,8 +72,12 @@ export function classifySelectFailure(error: unknown): SelectFailure {
     return { kind: "other", detail };
 }
 
-/** One line for the operator: what failed, the CLI's own line, and what to do. */
-export function describeSelectFailure(failure: SelectFailure, stack: string, backend: string): string {
+/**
+ * One line for the operator: what failed, the CLI's own line, and what to do. `step`: what the
+ * failed command did to the stack, "selected" (`pulumi stack select`) or "read" (its outputs or
+ * state, after it was selected).
+ */
+export function describeSelectFailure(failure: SelectFailure, stack: string, backend: string, step: "selected" | "read" = "selected"): string {
     switch (failure.kind) {
         case "no-stack":
             return `there is no stack "${stack}" in the current backend (${backend})`;
@@ -82,7 +86,7 @@ export function describeSelectFailure(failure: SelectFailure, stack: string, bac
         case "network":
             return `the Pulumi backend (${backend}) could not be reached, so stack "${stack}" could not be read (${failure.detail}): check the network, a proxy or VPN, and the backend URL (PULUMI_BACKEND_URL), then run destroy again`;
         case "other":
-            return `stack "${stack}" could not be selected (${failure.detail}): see the log for the CLI's whole output`;
+            return `stack "${stack}" could not be ${step} (${failure.detail}): see the log for the CLI's whole output`;
         default: {
             const never: never = failure.kind;
             throw new Error(`unknown select failure ${String(never)}`);
