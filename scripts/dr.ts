@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { ensureBuilt } from "./build";
 import { checkOutputPath, EXIT, parseFlags, readLine, run, UsageError, writeOutputFile, writeStdout } from "./lib/cli";
 import { ACTIVATE_STEPS } from "./lib/dr/activate";
-import { DrAws, sdkAws } from "./lib/dr/aws";
+import { awsProblem, DrAws, sdkAws } from "./lib/dr/aws";
 import { FunctionalCheck, httpCheck } from "./lib/dr/check";
 import { DrContext, Refusal, Step } from "./lib/dr/context";
 import { DRILL_STEPS, recordDrill } from "./lib/dr/drill";
@@ -209,6 +209,14 @@ export async function main(argv: string[], io: DrIo = { stdin: process.stdin, st
         if (error instanceof Refusal || error instanceof OutputError || error instanceof PulumiError) {
             log.error({ event: "refused" }, error.message);
             await out(`${command}: ${error instanceof Refusal ? "refused" : "stopped"}: ${error.message}\nNothing was changed.\n`);
+            return EXIT.invalid;
+        }
+        // Only the checks before the first step call AWS outside runSteps (which records a step's
+        // failure in the run): so nothing has changed when AWS refuses here.
+        const problem = awsProblem(error);
+        if (problem !== undefined) {
+            log.error({ event: "refused" }, problem);
+            await out(`${command}: stopped: ${problem}\nNothing was changed.\n`);
             return EXIT.invalid;
         }
         throw error;

@@ -192,6 +192,18 @@ describe("refusals: nothing changes", () => {
         nothingChanged(world);
     });
 
+    it.each([
+        ["no credentials", Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }), "stopped: no AWS credentials (Could not load credentials from any providers): set AWS_PROFILE"],
+        ["a permission AWS refused", Object.assign(new Error("User is not authorized to perform: backup:ListRecoveryPointsByBackupVault"), { name: "AccessDeniedException", $metadata: { httpStatusCode: 403 } }), "stopped: AWS refused a call (AccessDeniedException: User is not authorized"],
+        ["AWS out of reach", Object.assign(new Error("getaddrinfo ENOTFOUND backup.eu-central-1.amazonaws.com"), { code: "ENOTFOUND" }), "stopped: AWS could not be reached (ENOTFOUND: getaddrinfo"],
+    ])("GIVEN %s WHEN a drill checks its recovery points THEN one line naming the cause, exit 1, nothing changed", async (_name, error, expected) => {
+        world.backup.on(ListRecoveryPointsByBackupVaultCommand).rejects(error);
+        expect(await dr(world, ["drill", "acme", "--yes"])).toBe(1);
+        expect(output(world)).toContain(`drill: ${expected}`);
+        expect(output(world)).toContain("Nothing was changed.");
+        nothingChanged(world);
+    });
+
     it("GIVEN a database point 5 h 01 min old (promise: 5 h) WHEN activated THEN refused; --force restores it and the report says so", async () => {
         recoveryPoints(world, { database: 301 });
         expect(await dr(world, ["activate", "acme", "--yes"])).toBe(1);

@@ -35,6 +35,33 @@ import { DrEc2, sdkEc2 } from "./aws-ec2";
 import { arnName, arnRegion } from "./outputs";
 import { failbackNames } from "./reencrypt-names";
 
+/** Node's codes for a service that could not be reached at all. */
+const UNREACHABLE = new Set(["ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENETUNREACH"]);
+
+/**
+ * What an AWS SDK error means for the operator, when it is theirs to fix (no credentials, an
+ * expired session, a permission AWS refused, AWS out of reach), not a defect of dr: one line naming
+ * the cause and what to do; undefined for anything else. The SDK names a missing credential chain
+ * CredentialsProviderError (@smithy/property-provider); AWS's own answers carry `$metadata`.
+ */
+export function awsProblem(error: unknown): string | undefined {
+    if (!(error instanceof Error)) {
+        return undefined;
+    }
+    const message = error.message.split("\n")[0]!;
+    if (error.name === "CredentialsProviderError" || error.name === "TokenProviderError") {
+        return `no AWS credentials (${message}): set AWS_PROFILE (in the environment or .env) or log in (aws sso login), then run this again`;
+    }
+    if ("$metadata" in error) {
+        return `AWS refused a call (${error.name}: ${message}): check the credentials' account, session and permissions (AWS_PROFILE), then run this again`;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== undefined && UNREACHABLE.has(code)) {
+        return `AWS could not be reached (${code}: ${message}): check the network, a proxy or VPN, then run this again`;
+    }
+    return undefined;
+}
+
 /** Marks the maintenance rule as dr's own, so a rerun finds it and failback removes only it. */
 export const MAINTENANCE_MARKER = "<!-- dr-maintenance -->";
 
