@@ -47,7 +47,9 @@ deployed in its production's off-site region.
                  the stack config (offboardingFinalBackup), lifts the deletion protection of the
                  database and load balancer by an update targeted at them alone, destroys the stack
                  and removes the record; asks you to type the tenant id unless --yes. Vaults, keys
-                 and backups are retained. A failed or unconfirmed backup leaves protection on.
+                 and backups are retained. A failed or unconfirmed backup leaves protection on;
+                 so does Ctrl-C (or SIGTERM) once the record is set: it is removed before the
+                 command ends (exit 130, 143), or the command to remove it is printed.
                  A drill copy (<x>-drill) is destroyed without a final backup (it holds restored
                  copies only). A recovery environment (<x>-recovery) only with --force, and never
                  while it is active (fail back first).
@@ -69,7 +71,7 @@ deployed in its production's off-site region.
 
 Settings come from the environment and an optional .env (see .env.example).
 Exit codes: 0 done, 1 a stack operation failed or was refused (nothing further was started),
-2 usage error or a missing CLI (pulumi, aws).
+2 usage error or a missing CLI (pulumi, aws), 130 / 143 a destroy interrupted by Ctrl-C / SIGTERM.
 `;
 
 function checkStackName(stack: string): void {

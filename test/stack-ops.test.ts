@@ -297,6 +297,25 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
         expect(run.stdout).toContain("Retained on purpose (retainOnDelete): the backup vaults (globex-backup-vault-5e6f and its off-site copy)");
     }, 60_000);
 
+    it("GIVEN a destroy WHEN the offboarding record is set THEN a Ctrl-C/SIGTERM guard listens until it is removed, and not after", async () => {
+        const dir = stubState(outputs);
+        seed(dir);
+        const guarding = () => ["SIGINT", "SIGTERM"].map((signal) => process.listeners(signal as NodeJS.Signals).filter((listener) => listener.name === "forgetOffboardingOnInterrupt").length);
+        let seen = [0, 0];
+        const poll = setInterval(() => {
+            const now = guarding();
+            seen = [Math.max(seen[0]!, now[0]!), Math.max(seen[1]!, now[1]!)];
+        }, 1);
+        try {
+            const run = await cli(["destroy", "globex", "--yes"], { dir });
+            expect(run.status).toBe(0);
+        } finally {
+            clearInterval(poll);
+        }
+        expect(seen).toEqual([1, 1]);
+        expect(guarding()).toEqual([0, 0]);
+    }, 60_000);
+
     it("GIVEN a wrong answer to the confirmation WHEN run THEN nothing is backed up or destroyed", async () => {
         const dir = stubState(outputs);
         seed(dir);

@@ -85,6 +85,55 @@ async function forgetOffboarding(stack: Stack, tenant: string, log: Logger): Pro
     }
 }
 
+/** What the interruption guard needs: the record's removal, where to say what it did, how to end. */
+export interface InterruptionGuard {
+    readonly forget: () => Promise<string>;
+    readonly tenant: string;
+    readonly stderr: { write(text: string): unknown };
+    readonly exit: (code: number) => void;
+    /** Where the signals come from (the process; a test's own emitter). */
+    readonly signals?: Pick<NodeJS.EventEmitter, "on" | "removeListener">;
+}
+
+/**
+ * While the offboarding record is in the stack config (the next update would leave deletion
+ * protection off), Ctrl-C or a SIGTERM (a cancelled CI job) removes it before the process ends,
+ * and says so, or says what to run by hand: the record is never left behind without a word. A
+ * second signal while it is being removed ends the process at once, with the command to run.
+ * Exit 130 after SIGINT, 143 after SIGTERM, as a shell reports them. Returns the function that
+ * stops listening (once the record is gone by the normal path).
+ */
+export function forgetOffboardingOnSignal(guard: InterruptionGuard): () => void {
+    const byHand = `pulumi config rm ${OFFBOARDING_CONFIG_KEY} --stack ${guard.tenant}`;
+    let removing = false;
+    // Named, so that a listener list shows whose it is.
+    const onSignal = function forgetOffboardingOnInterrupt(signal: NodeJS.Signals): void {
+        const code = signal === "SIGTERM" ? 143 : 130;
+        if (removing) {
+            guard.stderr.write(`destroy: interrupted again: ${OFFBOARDING_CONFIG_KEY} may still be set; run \`${byHand}\`, or the next update leaves deletion protection off.\n`);
+            guard.exit(code);
+            return;
+        }
+        removing = true;
+        guard.stderr.write(`destroy: interrupted (${signal}): removing the stack config ${OFFBOARDING_CONFIG_KEY}, so that the next update turns deletion protection back on...\n`);
+        void guard.forget().then((leftover) => {
+            guard.stderr.write(
+                leftover === ""
+                    ? `destroy: ${OFFBOARDING_CONFIG_KEY} removed. The final backup is kept; the stack may be partly updated or destroyed: run destroy again.\n`
+                    : leftover,
+            );
+            guard.exit(code);
+        });
+    };
+    const signals = guard.signals ?? process;
+    signals.on("SIGINT", onSignal);
+    signals.on("SIGTERM", onSignal);
+    return () => {
+        signals.removeListener("SIGINT", onSignal);
+        signals.removeListener("SIGTERM", onSignal);
+    };
+}
+
 /** How an offboarding runs: `npm run destroy` (asks, unless --yes) or main's rollout (the tenant file's status is the confirmation). */
 export interface OffboardOptions {
     readonly dryRun: boolean;
@@ -164,6 +213,24 @@ export async function offboard(tenant: string, settings: OpsSettings, log: Logge
             return { ok: false, report: `destroy: the final backup of ${tenant} failed, so the stack was not destroyed: ${(error as Error).message}\n` };
         }
     }
+    // From here on, Ctrl-C or a SIGTERM removes the offboarding record before the process ends.
+    const stopGuard =
+        decision.kind === "backup" ? forgetOffboardingOnSignal({ forget: () => forgetOffboarding(stack, tenant, stackLog), tenant, stderr: process.stderr, exit: (code) => process.exit(code) }) : () => {};
+    try {
+        return await liftAndDestroy(stack, tenant, decision, backups, stackLog);
+    } finally {
+        stopGuard();
+    }
+}
+
+/** The record that lifts deletion protection (with a final backup), the targeted update, the destroy and the record's removal. */
+async function liftAndDestroy(
+    stack: Stack,
+    tenant: string,
+    decision: ReturnType<typeof finalBackupPlan>,
+    backups: FinishedBackup[],
+    stackLog: Logger,
+): Promise<{ ok: boolean; report: string }> {
     const backupLines = backups.map((backup) => `  final backup of the ${backup.label}: ${backup.recoveryPointArn}\n`).join("");
     const offboarding = decision.kind === "backup";
     if (offboarding) {
