@@ -215,6 +215,29 @@ describe("validating sizing in tenant files", () => {
         expect(problemsOf(tenantFile("physical", "compute:\n  instanceType: r6i.metal\n  instances: 2\ndatabase:\n  instanceClass: db.r6g.large\n"))).toEqual([]);
     });
 
+    it.each([
+        ["m4.large", "m6i"],
+        ["t2.large", "t3"],
+        ["c4.2xlarge", "c6i"],
+        ["r4.xlarge", "r6i"],
+    ])("GIVEN a physical tenant on %s (Xen) WHEN validated THEN refused at the type: EC2 allocates a host per family only on Nitro", (type, successor) => {
+        const problems = problemsOf(tenantFile("physical", `compute:\n  instanceType: ${type}\n  instances: 2\ndatabase:\n  instanceClass: db.m5.large\n`));
+        expect(problems).toEqual([
+            `tenant-configs/acme.yaml:11:17: /compute/instanceType: "${type}": a physical tenant's servers and database server share Dedicated Hosts allocated for their instance family, ` +
+                `which EC2 offers only for families built on the AWS Nitro System; ${type.split(".")[0]} runs on the Xen hypervisor, where a host takes one instance type only; choose a Nitro family, e.g. ${successor}`,
+        ]);
+    });
+
+    it("GIVEN a Xen type on a cloud tenant (no Dedicated Host) WHEN validated THEN it passes", () => {
+        expect(problemsOf(tenantFile("cloud", "compute:\n  instanceType: m4.large\n"))).toEqual([]);
+    });
+
+    it("GIVEN p3dn and i3en, Nitro families of their own beside Xen ones WHEN on a physical tenant THEN not refused as Xen", () => {
+        for (const type of ["p3dn.24xlarge", "i3en.large"]) {
+            expect(problemsOf(tenantFile("physical", `compute:\n  instanceType: ${type}\n`)).join("\n")).not.toContain("Xen hypervisor");
+        }
+    });
+
     it("GIVEN a physical tenant on Graviton WHEN validated THEN it passes with a database size of the family", () => {
         expect(problemsOf(tenantFile("physical", "compute:\n  instanceType: c7g.2xlarge\ndatabase:\n  instanceClass: db.m7g.xlarge\n"))).toEqual([]);
     });

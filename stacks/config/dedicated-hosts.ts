@@ -34,6 +34,22 @@ export interface HostPackingProblem {
     readonly message: string;
 }
 
+/**
+ * The families that run on the Xen hypervisor, not the AWS Nitro System. EC2 allocates a Dedicated
+ * Host for an instance family ("multiple instance type support", `instanceFamily`) only on Nitro:
+ * "For instance families that are not powered by the AWS Nitro system, you can only configure the
+ * Dedicated Host for a specific instance type" (Amazon EC2 User Guide, "Dedicated Host instance
+ * capacity"). Which families those are: the User Guide's "Instances built on the AWS Nitro System"
+ * names every Nitro family; these are the families of EC2's list it does not name (the previous
+ * generation, and C4, D2, F1, G3, H1, I3, M4, P2, P3, R4, T2, X1 and X1e of the current one).
+ * `p3dn` and `i3en` are families of their own, built on Nitro; `i3.metal` is Nitro hardware, but a
+ * host allocated for the i3 family is not.
+ */
+export const XEN_FAMILIES: ReadonlySet<string> = new Set([
+    "c1", "c3", "c4", "cc1", "cc2", "cg1", "cr1", "d2", "f1", "g2", "g3", "g3s", "h1", "hi1", "hs1",
+    "i2", "i3", "m1", "m2", "m3", "m4", "p2", "p3", "r3", "r4", "t1", "t2", "x1", "x1e",
+]);
+
 /** The sizes of a family, for messages. */
 export function familySizes(family: string): readonly string[] {
     return FAMILY_SIZES.get(family) ?? [];

@@ -3,7 +3,7 @@
 // a database size the host's family has, and servers that fit the family's Dedicated Hosts.
 // Pure functions over one parsed document, like rules.ts.
 
-import { familySizes, isPacking, packOnHosts } from "./dedicated-hosts";
+import { familySizes, isPacking, packOnHosts, XEN_FAMILIES } from "./dedicated-hosts";
 import {
     architectureOfFamily,
     EC2_INSTANCE_TYPES,
@@ -75,6 +75,19 @@ export function instanceClassProblem(instanceClass: string): string | undefined 
     );
 }
 
+/** A Nitro family of the same kind, for the refusal of a Xen one. */
+const NITRO_SUCCESSOR: Readonly<Record<string, string>> = { c: "c6i", m: "m6i", r: "r6i", t: "t3" };
+
+/** Why a physical tenant's servers cannot share a Dedicated Host of a Xen family (XEN_FAMILIES). */
+function xenHostMessage(given: string, family: string): string {
+    const successor = NITRO_SUCCESSOR[family[0]!];
+    return (
+        `${given}: a physical tenant's servers and database server share Dedicated Hosts allocated for their instance family, ` +
+        `which EC2 offers only for families built on the AWS Nitro System; ${family} runs on the Xen hypervisor, where a host takes one instance type only; ` +
+        `choose a Nitro family${successor ? `, e.g. ${successor}` : " (m6i, c6i, r6i, m7g ...)"}`
+    );
+}
+
 /**
  * The sizing findings of one document. Values the schema refuses (wrong type or shape) are left to
  * it; defaults of the mode and environment stand in for absent fields in the physical checks.
@@ -101,6 +114,10 @@ export function sizingFindings(data: unknown): Finding[] {
     const serverType = instanceType ?? defaults.compute.instanceType;
     const databaseClass = instanceClass ?? defaults.database.instanceClass;
     const family = parseTypeName(serverType)!.family;
+    if (XEN_FAMILIES.has(family)) {
+        findings.push({ pointer: TYPE_POINTER, message: xenHostMessage(instanceType === undefined ? `the default type ${serverType} (${environment})` : `"${serverType}"`, family) });
+        return findings;
+    }
     const size = rdsClassSize(databaseClass)!;
     const databaseType = `${family}.${size}`;
     const given = instanceClass === undefined ? `the default class ${databaseClass} (${environment})` : `"${databaseClass}"`;
