@@ -66,6 +66,8 @@ export interface AwsRuleBreak {
     /** What AWS allows, in words. */
     readonly rule: string;
     readonly source: string;
+    /** Set for a secret: `value` is then the placeholder, and this its real length (the value is never shown). */
+    readonly secretLength?: number;
 }
 
 interface CompiledRule {
@@ -203,7 +205,8 @@ export function checkAwsRules(resources: readonly PlannedResource[], rules: Comp
 export function awsRuleMessage(stack: string, item: AwsRuleBreak): string {
     return (
         // The value quoted as every message quotes one: at most 200 characters, invisible ones escaped.
-        `${stack}: ${item.resource.type} "${item.resource.name}": ${item.property} ${quote(item.value)} (${item.value.length} characters) ` +
+        `${stack}: ${item.resource.type} "${item.resource.name}": ${item.property} ` +
+        (item.secretLength === undefined ? `${quote(item.value)} (${item.value.length} characters) ` : `(a secret of ${item.secretLength} characters, not shown) `) +
         `breaks AWS's rule: ${item.rule} (source: ${item.source})`
     );
 }

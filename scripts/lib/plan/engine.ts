@@ -22,6 +22,7 @@ import {
 import * as settings from "@pulumi/pulumi/runtime/settings";
 
 import { canonicalJson } from "../../../lib/canonical-json";
+import { AwsRuleBreak, checkAwsRules } from "./aws-rules";
 import { PlanMocks, StackOutputsSnapshot } from "./mocks";
 import { SECRET_PLACEHOLDER } from "../../../lib/plan-document";
 import type { PlannedResource } from "../../../lib/plan-document";
@@ -47,6 +48,11 @@ export interface PlanStackResult {
      * apart from `plan` so that nothing printing a plan can print a secret.
      */
     readonly snapshot: StackOutputsSnapshot;
+    /**
+     * The secret inputs (the plan shows them as "[secret]") that AWS would refuse, judged on their
+     * real values, each named by its length only (`secretLength`); the resource is the masked one.
+     */
+    readonly secretRuleBreaks: readonly AwsRuleBreak[];
 }
 
 /** A failure of the program itself while planning (a defect or a configuration mistake). */
@@ -55,6 +61,9 @@ export class PlanError extends Error {}
 function logicalName(urn: string): string {
     return urn.split("::").pop() ?? urn;
 }
+
+/** How many secret values `sanitize` has masked: a registration that moved it carries a secret. */
+let secretsMasked = 0;
 
 /** Masks secrets and renders Pulumi's special wire values readably, recursively. */
 export function sanitize(value: unknown): unknown {
@@ -70,6 +79,7 @@ export function sanitize(value: unknown): unknown {
     const object = value as Record<string, unknown>;
     switch (object[SIG_KEY]) {
         case SECRET_SIG:
+            secretsMasked += 1;
             return SECRET_PLACEHOLDER;
         case RESOURCE_SIG:
             return typeof object.id === "string" && object.id !== "" ? object.id : logicalName(String(object.urn));
@@ -78,7 +88,11 @@ export function sanitize(value: unknown): unknown {
         case ARCHIVE_SIG:
             return { archive: object.path ?? object.uri ?? Object.keys((object.assets as object) ?? {}).sort() };
         case OUTPUT_VALUE_SIG:
-            return object.secret === true ? SECRET_PLACEHOLDER : "value" in object ? sanitize(object.value) : "[unknown]";
+            if (object.secret === true) {
+                secretsMasked += 1;
+                return SECRET_PLACEHOLDER;
+            }
+            return "value" in object ? sanitize(object.value) : "[unknown]";
         default: {
             // A loop rather than Object.fromEntries(Object.entries(...).map(...)): every input of
             // every resource passes here. A key "__proto__" is defined, as fromEntries would, not assigned.
@@ -94,6 +108,45 @@ export function sanitize(value: unknown): unknown {
             return sanitized;
         }
     }
+}
+
+/**
+ * The wire value with every secret's own value in place of the placeholder (and `revealed` holding
+ * those values), for judging secrets by AWS's rules only: never recorded, printed or kept.
+ */
+function revealSecrets(value: unknown, revealed: Set<string>): unknown {
+    if (Array.isArray(value)) {
+        return value.map((item) => revealSecrets(item, revealed));
+    }
+    if (value === null || typeof value !== "object") {
+        return value;
+    }
+    const object = value as Record<string, unknown>;
+    const secret = object[SIG_KEY] === SECRET_SIG ? object.value : object[SIG_KEY] === OUTPUT_VALUE_SIG && object.secret === true ? object.value : undefined;
+    if (typeof secret === "string") {
+        revealed.add(secret);
+        return secret;
+    }
+    if (object[SIG_KEY] !== undefined) {
+        return sanitize(object);
+    }
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(object)) {
+        Object.defineProperty(copy, key, { value: revealSecrets(object[key], revealed), writable: true, enumerable: true, configurable: true });
+    }
+    return copy;
+}
+
+/**
+ * The secret inputs of a registration that AWS would refuse (aws-rules.ts on their real values),
+ * with the value replaced by the placeholder and its length kept: what is reported names no secret.
+ */
+function secretBreaksOf(resource: PlannedResource, wireInputs: Record<string, unknown>): AwsRuleBreak[] {
+    const revealed = new Set<string>();
+    const inputs = providerInputs(resource.type, revealSecrets(wireInputs, revealed) as Record<string, unknown>);
+    return checkAwsRules([{ ...resource, inputs }])
+        .filter((item) => revealed.has(item.value))
+        .map((item) => ({ ...item, resource, value: SECRET_PLACEHOLDER, secretLength: item.value.length }));
 }
 
 /**
@@ -148,6 +201,8 @@ interface Recording {
     readonly urn: string;
     readonly resource: PlannedResource;
     readonly defaultProvider: boolean;
+    /** Its secret inputs AWS would refuse (secretBreaksOf); absent when it has none. */
+    readonly secretBreaks?: AwsRuleBreak[];
 }
 
 /**
@@ -162,20 +217,26 @@ function recordRegistrations(monitor: MockMonitor, sink: (recording: Recording) 
                 if (!error && response) {
                     const parent = req.getParent();
                     const provider = req.getProvider();
+                    const wireInputs = inputsOf(req);
+                    const masked = secretsMasked;
+                    const resource: PlannedResource = {
+                        type: req.getType(),
+                        name: req.getName(),
+                        id: response.getId?.() || (method === "readResource" ? String((req as unknown as { getId(): string }).getId()) : response.getUrn()),
+                        parent: parent ? logicalName(parent) : null,
+                        inputs: providerInputs(req.getType(), sanitize(wireInputs) as Record<string, unknown>),
+                        protect: req.getProtect?.() ?? false,
+                        retainOnDelete: req.getRetainondelete?.() ?? false,
+                        ...replacementOptions(req),
+                    };
+                    // Only a registration with a secret is judged again, on its secrets' real values.
+                    const secretBreaks = secretsMasked === masked ? [] : secretBreaksOf(resource, wireInputs);
                     sink({
                         urn: response.getUrn(),
                         // No reference at all (the mock monitor's way) or the engine's default one.
                         defaultProvider: provider === "" || /::pulumi:providers:[^:]+::default(_[0-9_]+)?::/.test(provider),
-                        resource: {
-                            type: req.getType(),
-                            name: req.getName(),
-                            id: response.getId?.() || (method === "readResource" ? String((req as unknown as { getId(): string }).getId()) : response.getUrn()),
-                            parent: parent ? logicalName(parent) : null,
-                            inputs: providerInputs(req.getType(), sanitize(inputsOf(req)) as Record<string, unknown>),
-                            protect: req.getProtect?.() ?? false,
-                            retainOnDelete: req.getRetainondelete?.() ?? false,
-                            ...replacementOptions(req),
-                        },
+                        resource,
+                        ...(secretBreaks.length > 0 ? { secretBreaks } : {}),
                     });
                 }
                 callback(error, response);
@@ -337,6 +398,7 @@ async function evaluateStack(options: PlanStackOptions): Promise<PlanStackResult
     return {
         plan: { stack: options.stack, resources, outputs: masked },
         snapshot: { outputs: outputs.values, secretOutputNames: outputs.secrets },
+        secretRuleBreaks: recordings.flatMap((recording) => recording.secretBreaks ?? []),
     };
 }
 

@@ -85,7 +85,7 @@ export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult>
         const firstRecord = records?.length ?? 0;
         const firstError = errors.length;
         try {
-            const { plan } = await planStack({
+            const { plan, secretRuleBreaks } = await planStack({
                 stack: tenant.id,
                 region: tenant.region,
                 config: input.config,
@@ -100,7 +100,7 @@ export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult>
                 continue;
             }
             tenants.push({ tenant: tenant.id, mode: tenant.mode, region: tenant.region, source: tenant.source, resources: plan.resources, outputs: plan.outputs });
-            errors.push(...awsRuleErrors(tenant.id, tenant.source, plan.resources, tenant));
+            errors.push(...awsRuleErrors(tenant.id, tenant.source, plan.resources, tenant, secretRuleBreaks));
         } catch (error) {
             errors.push(planFailure(tenant.source, error));
         }
@@ -108,7 +108,7 @@ export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult>
         if (tenant.status !== "offboarding" && hasRecoveryEnvironment(tenant.mode)) {
             const stack = recoveryStackName(tenant.id);
             try {
-                const { plan } = await planStack({
+                const { plan, secretRuleBreaks } = await planStack({
                     stack,
                     region: tenant.offsiteRegion,
                     config: input.config,
@@ -118,7 +118,7 @@ export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult>
                     patchInternals: input.patchInternals,
                 });
                 tenants.push({ tenant: stack, mode: tenant.mode, region: tenant.offsiteRegion, source: tenant.source, recoveryOf: tenant.id, resources: plan.resources, outputs: plan.outputs });
-                errors.push(...awsRuleErrors(stack, tenant.source, plan.resources, tenant));
+                errors.push(...awsRuleErrors(stack, tenant.source, plan.resources, tenant, secretRuleBreaks));
             } catch (error) {
                 errors.push(planFailure(tenant.source, error));
             }

@@ -305,7 +305,7 @@ export async function planFleetStacks(options: FleetStacksOptions, emit: (item: 
                 continue;
             }
             try {
-                const { plan, snapshot } = await planStack({
+                const { plan, snapshot, secretRuleBreaks } = await planStack({
                     stack,
                     region,
                     config,
@@ -318,7 +318,7 @@ export async function planFleetStacks(options: FleetStacksOptions, emit: (item: 
                 stackOutputs.set(qualifiedStackName(stack), snapshot);
                 const planned: TenantPlan = { tenant: stack, mode: "platform", region, source: platformSource(platformFiles.dir, region), resources: plan.resources, outputs: plan.outputs };
                 platformFacts.push(factsOf(planned));
-                sharedErrors.push(...awsRuleErrors(stack, planned.source, plan.resources));
+                sharedErrors.push(...awsRuleErrors(stack, planned.source, plan.resources, undefined, secretRuleBreaks));
                 if (shownRegions.has(region)) {
                     shown.push(planned);
                 }
@@ -329,7 +329,7 @@ export async function planFleetStacks(options: FleetStacksOptions, emit: (item: 
             // Its recovery environment, right after it (it reads the production platform's outputs).
             const recoveryStack = platformRecoveryStackName(region, "recovery");
             try {
-                const { plan } = await planStack({
+                const { plan, secretRuleBreaks } = await planStack({
                     stack: recoveryStack,
                     region: settings.offsiteRegion,
                     config,
@@ -348,7 +348,7 @@ export async function planFleetStacks(options: FleetStacksOptions, emit: (item: 
                     outputs: plan.outputs,
                 };
                 platformFacts.push(factsOf(planned));
-                sharedErrors.push(...awsRuleErrors(recoveryStack, planned.source, plan.resources));
+                sharedErrors.push(...awsRuleErrors(recoveryStack, planned.source, plan.resources, undefined, secretRuleBreaks));
                 if (shownRegions.has(region)) {
                     shown.push(planned);
                 }

@@ -8,7 +8,7 @@ import { parseTenantSource } from "../../../stacks/config/source";
 import { Tenant, TenantDomain } from "../../../stacks/config/tenant";
 import { repoRoot } from "../../../stacks/config/project";
 import { Problem } from "../../../stacks/config/validate";
-import { awsRuleMessage, checkAwsRules } from "./aws-rules";
+import { AwsRuleBreak, awsRuleMessage, checkAwsRules } from "./aws-rules";
 import { PlanError, PlannedResource } from "./engine";
 
 /** A tenant that cannot be planned is a problem of its file; anything else is a defect and thrown. */
@@ -46,9 +46,16 @@ export function awsRuleFieldPath(value: string, tenant?: Pick<Tenant, "id"> & { 
  * stack stays in the document (its plan is what a reviewer needs to see the name); the errors make
  * the plan fail (exit 1).
  */
-export function awsRuleErrors(stack: string, source: string, resources: readonly PlannedResource[], tenant?: Parameters<typeof awsRuleFieldPath>[1]): Problem[] {
-    return checkAwsRules(resources).map((item) => {
-        const pointer = awsRuleFieldPath(item.value, tenant);
+export function awsRuleErrors(
+    stack: string,
+    source: string,
+    resources: readonly PlannedResource[],
+    tenant?: Parameters<typeof awsRuleFieldPath>[1],
+    secretBreaks: readonly AwsRuleBreak[] = [],
+): Problem[] {
+    return [...checkAwsRules(resources), ...secretBreaks].map((item) => {
+        // A secret comes from the stack config, never from the file: the whole document.
+        const pointer = item.secretLength === undefined ? awsRuleFieldPath(item.value, tenant) : "/";
         return { file: source, ...fieldPosition(source, pointer), path: pointer, message: awsRuleMessage(stack, item) };
     });
 }
