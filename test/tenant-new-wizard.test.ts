@@ -102,6 +102,15 @@ describe("each answer is checked against the answers before it, at its prompt", 
         expect(result.code).toBe(0);
     });
 
+    it("GIVEN a company name too long for any tenant file WHEN typed THEN it is refused at the company prompt, naming the length, and asked again", async () => {
+        const dir = fixtureFleet();
+        const result = await converse(["--dir", dir, "--no-plan"], ["a".repeat(70_000), "Umbrella Corp", "", "saas", "", "", "", ""]);
+        const [, afterCompany] = result.stderr.split("Company name: ");
+        expect(afterCompany).toMatch(/^ {2}\/company: is 70000 characters long, more than a tenant file can hold: the file is \d+ bytes; a tenant file may be at most 65536 bytes \(64 KiB\)\n/);
+        expect(result.code).toBe(0);
+        expect(parse(fs.readFileSync(path.join(dir, "umbrella.yaml"), "utf8"))).toMatchObject({ company: "Umbrella Corp" });
+    });
+
     it("GIVEN only the answers so far WHEN the partial document is checked THEN only problems of answered fields (and their sections) are shown", () => {
         const at = (pointer: string): Problem => ({ file: "x.yaml", line: 1, column: 1, path: pointer, message: pointer });
         const problems = [at("/network/cidr"), at("/vpn/corporateCidrs/1"), at("/domain"), at("/compute"), at("/identity/directoryName")];

@@ -221,6 +221,16 @@ describe("npm run tenant:new --yes (non-interactive)", () => {
         expect(listing(dir)).toEqual(before);
     });
 
+    it("GIVEN --yes and a company name too long for any tenant file WHEN run THEN --company is named with its length, exit 1, nothing written", async () => {
+        const dir = exampleFleet();
+        const before = listing(dir);
+        const result = await runMain(["--yes", "--dir", dir, "--tenant", "umbrella", "--company", "a".repeat(70_000), "--mode", "saas", "--region", "eu-west-1", "--no-plan"]);
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain("--company (/company): is 70000 characters long, more than a tenant file can hold: the file is ");
+        expect(result.stderr).toContain("nothing written");
+        expect(listing(dir)).toEqual(before);
+    });
+
     it("GIVEN --dry-run WHEN run THEN the file is printed, valid, and not written", async () => {
         const dir = exampleFleet();
         const before = listing(dir);

@@ -5,7 +5,7 @@
 import * as path from "node:path";
 
 import { allocateNetwork } from "./allocate";
-import { Answers, Field, pointerOf, renderTenantFile } from "./fields";
+import { Answers, Field, FIELDS, pointerOf, renderTenantFile } from "./fields";
 import { displayName, FleetFile, listTenantDirectory, readTenantFiles } from "../../../stacks/config/tenant-files";
 import { Problem, validateFleet } from "../../../stacks/config/validate";
 
@@ -56,8 +56,27 @@ export function checkCandidate(answers: Answers, fleet: ExistingFleet): Candidat
     const tenant = typeof answers.tenant === "string" && answers.tenant !== "" ? answers.tenant : "new.tenant";
     const file = displayName(path.resolve(tenantFilePath(fleet.dir, tenant)));
     const others = fleet.files.filter((existing) => path.resolve(existing.file) !== path.resolve(file));
-    const validation = validateFleet([...others, { file, bytes: Buffer.from(text, "utf8") }]);
-    return { file, text, problems: validation.problems.filter((problem) => problem.file === file) };
+    const bytes = Buffer.from(text, "utf8");
+    const validation = validateFleet([...others, { file, bytes }]);
+    return { file, text, problems: oversizeNamed(validation.problems.filter((problem) => problem.file === file), answers) };
+}
+
+/**
+ * A file too large to be read has one problem, at the whole document (`/`), which names no answer:
+ * tenant:new wrote the file from the answers, so the problem is the longest answer's, at its field
+ * (the prompt that took it refuses it; with --yes, its flag is named).
+ */
+function oversizeNamed(problems: readonly Problem[], answers: Answers): Problem[] {
+    return problems.map((problem) => {
+        if (problem.path !== "/" || !problem.message.startsWith("the file is ")) {
+            return problem;
+        }
+        const lengthOf = (value: Answers[string]): number => (Array.isArray(value) ? value.join(",").length : typeof value === "string" ? value.length : 0);
+        const longest = FIELDS.filter((field) => answers[field.flag] !== undefined).sort((a, b) => lengthOf(answers[b.flag]) - lengthOf(answers[a.flag]))[0];
+        return longest === undefined
+            ? problem
+            : { ...problem, path: pointerOf(longest), message: `is ${lengthOf(answers[longest.flag])} characters long, more than a tenant file can hold: ${problem.message}` };
+    });
 }
 
 /** The problems about one field (at its pointer or below it, e.g. `/vpn/corporateCidrs/1`). */
