@@ -111,6 +111,24 @@ describe("each answer is checked against the answers before it, at its prompt", 
         expect(parse(fs.readFileSync(path.join(dir, "umbrella.yaml"), "utf8"))).toMatchObject({ company: "Umbrella Corp" });
     });
 
+    it("GIVEN an answer in Latin-1 (bytes that are not UTF-8) WHEN typed THEN it is refused and asked again, never written as replacement characters", async () => {
+        const dir = fixtureFleet();
+        const stdin = new PassThrough();
+        const stderr = new PassThrough();
+        const stdout = new PassThrough();
+        const err: string[] = [];
+        stderr.on("data", (chunk) => err.push(String(chunk)));
+        stdout.resume();
+        // "Société Générale" as a Latin-1 terminal sends it, then the name again in ASCII.
+        stdin.end(Buffer.concat([Buffer.from("Soci\xe9t\xe9 G\xe9n\xe9rale\n", "latin1"), Buffer.from(["Societe Generale", "", "saas", "", "", "", "", ""].map((answer) => `${answer}\n`).join(""))]));
+        const code = await main(["--dir", dir, "--no-plan"], { stdin, stdout, stderr });
+        expect(err.join("")).toContain("  the answer holds bytes that are not UTF-8 (shown as \uFFFD): set the terminal to UTF-8");
+        expect(code).toBe(0);
+        const written = fs.readFileSync(path.join(dir, "societe-generale.yaml"), "utf8");
+        expect(written).not.toContain("\uFFFD");
+        expect(parse(written)).toMatchObject({ company: "Societe Generale" });
+    });
+
     it("GIVEN only the answers so far WHEN the partial document is checked THEN only problems of answered fields (and their sections) are shown", () => {
         const at = (pointer: string): Problem => ({ file: "x.yaml", line: 1, column: 1, path: pointer, message: pointer });
         const problems = [at("/network/cidr"), at("/vpn/corporateCidrs/1"), at("/domain"), at("/compute"), at("/identity/directoryName")];

@@ -231,6 +231,18 @@ describe("npm run tenant:new --yes (non-interactive)", () => {
         expect(listing(dir)).toEqual(before);
     });
 
+    it("GIVEN --yes and a flag value decoded from bytes that are not UTF-8 WHEN run THEN a usage error names the flag, nothing written", async () => {
+        const dir = exampleFleet();
+        const before = listing(dir);
+        const run = main(["--yes", "--dir", dir, "--company", "Soci\uFFFDt\uFFFD", "--mode", "saas", "--region", "eu-west-1", "--no-plan"], {
+            stdin: new PassThrough(),
+            stdout: new PassThrough(),
+            stderr: new PassThrough(),
+        });
+        await expect(run).rejects.toThrow("--company: the value holds bytes that are not UTF-8");
+        expect(listing(dir)).toEqual(before);
+    });
+
     it("GIVEN --dry-run WHEN run THEN the file is printed, valid, and not written", async () => {
         const dir = exampleFleet();
         const before = listing(dir);

@@ -2,15 +2,36 @@
 // the defaults filled in (tenant id, subdomain, allocated network), and a problem named by its flag.
 
 import { Mode, MODES } from "../../../lib/modes";
+import { UsageError } from "../cli";
 import { Problem } from "../../../stacks/config/validate";
 import { allocateFor, deriveTenantId, ExistingFleet } from "./check";
 import { Answers, fieldByFlag, fieldOfPointer, FIELDS, splitList } from "./fields";
 
 /** The answers the flags give, as text (list flags split on commas too). */
+/**
+ * What a byte that is not UTF-8 decodes to (Node decodes argv and readline's lines with it): an
+ * answer holding it came from a terminal or script in another encoding, and written into the file
+ * it would be a company name or a value nobody typed.
+ */
+export const NOT_UTF8 = "\uFFFD";
+
+/** Why an answer cannot be taken as typed: it holds NOT_UTF8; undefined when it is fine. */
+export function encodingProblem(value: string): string | undefined {
+    return value.includes(NOT_UTF8)
+        ? "holds bytes that are not UTF-8 (shown as \uFFFD): set the terminal to UTF-8 (e.g. LANG=C.UTF-8), or type the answer in ASCII"
+        : undefined;
+}
+
 export function answersFromFlags(values: Record<string, unknown>): Answers {
     const answers: Answers = {};
     for (const field of FIELDS) {
         const value = values[field.flag];
+        for (const item of Array.isArray(value) ? value : [value]) {
+            const problem = typeof item === "string" ? encodingProblem(item) : undefined;
+            if (problem !== undefined) {
+                throw new UsageError(`--${field.flag}: the value ${problem}`);
+            }
+        }
         if (Array.isArray(value)) {
             answers[field.flag] = value.flatMap((item) => splitList(String(item)));
         } else if (typeof value === "string") {

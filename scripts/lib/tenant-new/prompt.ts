@@ -3,6 +3,8 @@
 
 import { createInterface, Interface } from "node:readline/promises";
 
+import { encodingProblem } from "./answers";
+
 export interface Terminal {
     readonly stdin: NodeJS.ReadableStream;
     /** Where questions and feedback go (stderr: stdout stays for the file and the plan). */
@@ -28,15 +30,24 @@ export class Prompter {
         this.terminal.output.write(`${text}\n`);
     }
 
-    /** Asks and returns the trimmed answer ("" when the user just pressed Enter). */
+    /**
+     * Asks and returns the trimmed answer ("" when the user just pressed Enter); an answer holding
+     * bytes that are not UTF-8 is refused and asked again, never taken as what readline made of it.
+     */
     async ask(question: string, shownDefault?: string): Promise<string> {
-        this.rl.setPrompt(`${question}${shownDefault === undefined ? "" : ` [${shownDefault}]`}: `);
-        this.rl.prompt();
-        const next = await this.lines.next();
-        if (next.done) {
-            throw new InputEnded("the input ended before every question was answered");
+        for (;;) {
+            this.rl.setPrompt(`${question}${shownDefault === undefined ? "" : ` [${shownDefault}]`}: `);
+            this.rl.prompt();
+            const next = await this.lines.next();
+            if (next.done) {
+                throw new InputEnded("the input ended before every question was answered");
+            }
+            const problem = encodingProblem(next.value);
+            if (problem === undefined) {
+                return next.value.trim();
+            }
+            this.say(`  the answer ${problem}`);
         }
-        return next.value.trim();
     }
 
     close(): void {
