@@ -13,6 +13,7 @@ import { batchStacks, GITHUB_MATRIX_LIMIT } from "../scripts/lib/ops/changed";
 import { previewMatrix } from "../scripts/ci/preview-matrix";
 import { applyActions, commentFiles, GhApi, IssueComment, main as planComment, marker, planActions } from "../scripts/ci/plan-comment";
 import { lintWorkflow, repositoryRules, runBlocks, shellScriptsOf } from "../scripts/ci/lint-workflows";
+import { stacksOf } from "../scripts/ci/render-diagrams";
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `t${String(i).padStart(4, "0")}`);
 
@@ -265,5 +266,22 @@ describe(".github/workflows/infra.yml", () => {
             const cache = workflow.jobs[name]!.steps.find((step) => step.uses?.startsWith("actions/cache@"))!;
             expect(cache.with).toEqual({ path: "~/.pulumi/plugins", key: "pulumi-plugins-${{ runner.os }}-${{ hashFiles('package-lock.json') }}" });
         }
+    });
+});
+
+describe("render-diagrams reads only a plan document's stacks", () => {
+    it.each<[string, unknown, string]>([
+        ["no tenants", {}, 'it has no "tenants" array'],
+        ["an array", [], 'it has no "tenants" array'],
+        ["null", null, 'it has no "tenants" array'],
+        ["a stack named as a path", { tenants: [{ tenant: "../../etc/cron.d/x", resources: [] }] }, "/tenants/0 is not a stack"],
+        ["a stack without resources", { tenants: [{ tenant: "acme" }] }, "/tenants/0 is not a stack"],
+    ])("GIVEN %s WHEN read THEN refused: %s", (_, document, reason) => {
+        expect(stacksOf(document)).toContain(reason);
+    });
+
+    it("GIVEN a plan's stacks WHEN read THEN they are taken as they are", () => {
+        const tenants = [{ tenant: "acme", mode: "cloud", resources: [] }, { tenant: "platform-eu-west-1", mode: "platform", resources: [] }];
+        expect(stacksOf({ version: 1, tenants })).toEqual(tenants);
     });
 });

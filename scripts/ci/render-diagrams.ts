@@ -63,8 +63,26 @@ function chromium(binary: string, args: string[]): string {
     });
 }
 
+/**
+ * The stacks of a plan document, or why it is not one. Each stack's name becomes a file name in
+ * --out, so only a stack name (lowercase letters, digits, hyphens) is taken, never a path.
+ */
+export function stacksOf(document: unknown): TopologyStack[] | string {
+    const tenants = (document as { tenants?: unknown } | null)?.tenants;
+    if (typeof document !== "object" || document === null || !Array.isArray(tenants)) {
+        return "it has no \"tenants\" array";
+    }
+    for (const [index, stack] of tenants.entries()) {
+        const name = (stack as { tenant?: unknown } | null)?.tenant;
+        if (typeof name !== "string" || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(name) || !Array.isArray((stack as { resources?: unknown }).resources)) {
+            return `/tenants/${index} is not a stack (a "tenant" name of lowercase letters, digits and hyphens, and a "resources" array)`;
+        }
+    }
+    return tenants as TopologyStack[];
+}
+
 export async function main(argv: string[]): Promise<number> {
-    const { values } = parseFlags(argv, {
+    const { values, positionals } = parseFlags(argv, {
         plan: { type: "string" },
         mermaid: { type: "string" },
         out: { type: "string", default: "diagrams" },
@@ -75,6 +93,9 @@ export async function main(argv: string[]): Promise<number> {
     if (values.help) {
         await writeStdout(USAGE);
         return EXIT.ok;
+    }
+    if (positionals.length > 0) {
+        throw new UsageError(`unexpected argument "${positionals[0]!.slice(0, 60)}" (the plan is --plan FILE)`);
     }
     if (!values.plan || !values.mermaid) {
         throw new UsageError("--plan FILE and --mermaid DIR are required");
@@ -87,11 +108,15 @@ export async function main(argv: string[]): Promise<number> {
     if (!Number.isInteger(width) || width < 200) {
         throw new UsageError(`--width ${values.width}: expected a whole number of pixels, 200 or more`);
     }
-    let stacks: TopologyStack[];
+    let document: unknown;
     try {
-        stacks = (JSON.parse(readFileSync(values.plan, "utf8")) as { tenants: TopologyStack[] }).tenants;
+        document = JSON.parse(readFileSync(values.plan, "utf8"));
     } catch (error) {
         throw new UsageError(`${values.plan}: cannot read a plan JSON document (${(error as Error).message})`, EXIT.invalid);
+    }
+    const stacks = stacksOf(document);
+    if (typeof stacks === "string") {
+        throw new UsageError(`${values.plan}: not a plan JSON document: ${stacks}`, EXIT.invalid);
     }
     const out = resolve(values.out);
     mkdirSync(out, { recursive: true });
