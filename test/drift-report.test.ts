@@ -80,6 +80,11 @@ describe("readPreview on recorded outputs", () => {
         const result = readPreview(acme, { stdout: fixture("no-changes.json"), stderr: "error: something went wrong\n", exitCode: 255 });
         expect(result).toMatchObject({ status: "failed", errors: ["error: something went wrong"] });
         expect(readPreview(acme, { stdout: fixture("no-changes.json"), stderr: "", exitCode: 1 }).errors).toEqual(["the CLI exited 1 and printed nothing"]);
+        // Exit 0 with something on stdout that is not a preview: failed, and the reason says what it began with.
+        expect(readPreview(acme, { stdout: "Updating (acme)\n", stderr: "", exitCode: 0 })).toMatchObject({
+            status: "failed",
+            errors: ['the CLI exited 0 and printed no JSON preview on stdout (it began: "Updating (acme)")'],
+        });
     });
 
     it("GIVEN --expect-no-changes' own error among the diagnostics WHEN read THEN it is drift, not a failure", () => {

@@ -214,11 +214,17 @@ export interface PreviewOutput {
  */
 export function readPreview(target: DriftTarget, output: PreviewOutput): StackDrift {
     const base = { stack: target.stack, region: target.region, exitCode: output.exitCode };
-    const stderrError = (): string[] => {
+    /** The reason on stderr; without one, what stdout held (`withDigest`: a preview digest without an error). */
+    const stderrError = (withDigest: boolean): string[] => {
         const lines = output.stderr.replace(ANSI, "").split("\n").map((line) => line.trim());
         const error = lines.find((line) => /^error:/i.test(line) && !EXPECTED_NO_CHANGES.test(line));
         const any = lines.find((line) => line.length > 0);
-        return [firstLine(error ?? any ?? `the CLI exited ${output.exitCode} and printed nothing`)];
+        const stdout = output.stdout.trim();
+        const fallback =
+            withDigest || stdout === ""
+                ? `the CLI exited ${output.exitCode} and printed nothing`
+                : `the CLI exited ${output.exitCode} and printed no JSON preview on stdout (it began: ${JSON.stringify(stdout.slice(0, 80))})`;
+        return [firstLine(error ?? any ?? fallback)];
     };
     let digest: { steps?: unknown; diagnostics?: unknown; changeSummary?: unknown } | undefined;
     try {
@@ -228,7 +234,7 @@ export function readPreview(target: DriftTarget, output: PreviewOutput): StackDr
         digest = undefined;
     }
     if (digest === undefined) {
-        return { ...base, status: "failed", summary: {}, changes: [], errors: stderrError() };
+        return { ...base, status: "failed", summary: {}, changes: [], errors: stderrError(false) };
     }
     const steps = Array.isArray(digest.steps) ? (digest.steps as DigestStep[]) : [];
     const diagnostics = Array.isArray(digest.diagnostics) ? (digest.diagnostics as DigestDiagnostic[]) : [];
@@ -257,7 +263,7 @@ export function readPreview(target: DriftTarget, output: PreviewOutput): StackDr
         return { ...base, status: "drifted", summary, changes, errors: [] };
     }
     if (output.exitCode !== 0) {
-        return { ...base, status: "failed", summary, changes, errors: stderrError() };
+        return { ...base, status: "failed", summary, changes, errors: stderrError(true) };
     }
     return { ...base, status: "no-changes", summary, changes, errors: [] };
 }
