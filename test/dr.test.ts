@@ -375,6 +375,25 @@ describe("failback and status", () => {
         expect(changes(world)).toEqual([]);
     });
 
+    it("GIVEN status WHEN it looks for the stacks THEN it reads them and never selects one (the workspace's current stack stays the operator's)", async () => {
+        expect(await dr(world, ["status", "acme"])).toBe(0);
+        const calls = pulumiCalls(world).map((call) => call.argv.slice(0, 2).join(" "));
+        expect(calls).toContain("stack output");
+        expect(calls).not.toContain("stack select");
+    });
+
+    it("GIVEN a login the backend refuses WHEN a drill looks for the stacks THEN it stops with the CLI's reason, never 'there is no stack'", async () => {
+        process.env.STUB_PULUMI_OUTPUT_ERROR = "error: [401] Unauthorized: No credentials provided or are invalid.";
+        try {
+            expect(await dr(world, ["drill", "acme", "--yes"])).toBe(1);
+        } finally {
+            delete process.env.STUB_PULUMI_OUTPUT_ERROR;
+        }
+        expect(output(world)).toContain("drill: stopped: pulumi stack output --stack acme failed: error: [401] Unauthorized");
+        expect(output(world)).not.toContain("there is no stack");
+        expect(changes(world)).toEqual([]);
+    });
+
     it("GIVEN a fresh target and a stale one WHEN status THEN each point's age against the promise and exit 1", async () => {
         fs.writeFileSync(path.join(world.dir, "stacks", "platform-eu-west-1.json"), JSON.stringify({ config: {} }));
         expect(await dr(world, ["status", "acme"])).toBe(0);

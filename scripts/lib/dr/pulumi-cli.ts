@@ -30,7 +30,7 @@ function lastLine(text: string): string {
 
 /** The real CLI, run in the repository (Pulumi.yaml), with the policy pack on every update. */
 export function pulumiCli(log: Logger, cwd: string = repoRoot()): PulumiCli {
-    const call = async (args: string[], options: { allowFailure?: boolean } = {}): Promise<{ ok: boolean; stdout: string }> => {
+    const call = async (args: string[], options: { allowFailure?: boolean } = {}): Promise<{ ok: boolean; stdout: string; stderr: string }> => {
         const result = await $({ nothrow: true, quiet: true, cwd })`pulumi ${args}`;
         if (result.exitCode === 127 || result.exitCode === 126) {
             throw new MissingToolError(INSTALL_HINTS.pulumi);
@@ -38,7 +38,7 @@ export function pulumiCli(log: Logger, cwd: string = repoRoot()): PulumiCli {
         if (result.exitCode !== 0 && !options.allowFailure) {
             throw new PulumiError(`pulumi ${args.join(" ")} failed (exit ${result.exitCode}): ${lastLine(result.stderr) || lastLine(result.stdout)}`);
         }
-        return { ok: result.exitCode === 0, stdout: result.stdout };
+        return { ok: result.exitCode === 0, stdout: result.stdout, stderr: result.stderr };
     };
     const guard = (operation: string, stack: string): void => {
         if (!isChangeableByDr(stack)) {
@@ -47,7 +47,19 @@ export function pulumiCli(log: Logger, cwd: string = repoRoot()): PulumiCli {
         }
     };
     return {
-        exists: async (stack) => (await call(["stack", "select", "--stack", stack], { allowFailure: true })).ok,
+        // Read, not selected: `stack select` would change the workspace's current stack under the
+        // operator's feet. Only the CLI's "no stack named" is an absent stack; a refused login or
+        // an unreachable backend is an error, never taken for "not deployed".
+        exists: async (stack) => {
+            const result = await call(["stack", "output", "--json", "--stack", stack], { allowFailure: true });
+            if (result.ok) {
+                return true;
+            }
+            if (/no stack named/i.test(result.stderr)) {
+                return false;
+            }
+            throw new PulumiError(`pulumi stack output --stack ${stack} failed: ${lastLine(result.stderr) || lastLine(result.stdout)}`);
+        },
         outputs: async (stack) => (await call(["stack", "output", "--json", "--stack", stack])).stdout,
         setConfig: async (stack, key, value) => {
             guard("configure", stack);
