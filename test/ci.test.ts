@@ -14,6 +14,8 @@ import { previewMatrix } from "../scripts/ci/preview-matrix";
 import { applyActions, commentFiles, GhApi, IssueComment, main as planComment, marker, planActions } from "../scripts/ci/plan-comment";
 import { lintWorkflow, repositoryRules, runBlocks, shellScriptsOf } from "../scripts/ci/lint-workflows";
 import { stacksOf } from "../scripts/ci/render-diagrams";
+import { main as drillTargets } from "../scripts/ci/drill-targets";
+import { main as rolloutMatrix } from "../scripts/ci/rollout-matrix";
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `t${String(i).padStart(4, "0")}`);
 
@@ -283,5 +285,15 @@ describe("render-diagrams reads only a plan document's stacks", () => {
     it("GIVEN a plan's stacks WHEN read THEN they are taken as they are", () => {
         const tenants = [{ tenant: "acme", mode: "cloud", resources: [] }, { tenant: "platform-eu-west-1", mode: "platform", resources: [] }];
         expect(stacksOf({ version: 1, tenants })).toEqual(tenants);
+    });
+});
+
+describe("the CI scripts that read a tenant folder (--dir)", () => {
+    it.each([
+        ["drill-targets", drillTargets],
+        ["rollout-matrix", rolloutMatrix],
+    ] as const)("GIVEN %s and a folder that cannot be read WHEN run THEN a usage error naming it (exit 2), not 'the tenant files are invalid'", async (_, main) => {
+        const missing = path.join(os.tmpdir(), `no-such-tenant-folder-${process.pid}`);
+        await expect(main(["--dir", missing])).rejects.toMatchObject({ exitCode: 2, message: `${missing}: cannot read the tenant folder (ENOENT)` });
     });
 });

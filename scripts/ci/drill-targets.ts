@@ -5,6 +5,7 @@
 import { EXIT, parseFlags, run, UsageError, writeStdout } from "../lib/cli";
 import { drillMonth, drillTargets, fleetTargets } from "../lib/dr/fleet-targets";
 import { loadFleetDirectory } from "../../stacks/config/load-fleet";
+import { unreadableFolder } from "../../stacks/config/tenant-files";
 import { formatProblem } from "../../stacks/config/validate";
 
 export const USAGE = `Usage: tsx scripts/ci/drill-targets.ts [--month N] [--dir FOLDER] [--all]
@@ -14,7 +15,7 @@ Prints one line of JSON, {"month":N,"count":C,"targets":["platform-eu-west-1","a
 whose yearly drill falls in month N (1-12; default the current month in UTC). --all prints every
 target with its month instead: {"acme":3,...}.
 
-Exit codes: 0 printed, 1 invalid tenant files, 2 usage.
+Exit codes: 0 printed, 1 invalid tenant files, 2 usage or an unreadable folder.
 `;
 
 export async function main(argv: string[], now: Date = new Date()): Promise<number> {
@@ -31,6 +32,10 @@ export async function main(argv: string[], now: Date = new Date()): Promise<numb
         throw new UsageError(`--month ${raw.slice(0, 20)}: expected a whole number from 1 to 12`);
     }
     const fleet = loadFleetDirectory(values.dir);
+    const unreadable = unreadableFolder(fleet.problems);
+    if (unreadable !== undefined) {
+        throw new UsageError(`${values.dir ?? "tenant-configs/"}: ${unreadable.message}`);
+    }
     if (fleet.problems.length > 0) {
         throw new UsageError(`the tenant files are invalid:\n${fleet.problems.map(formatProblem).join("\n")}`, EXIT.invalid);
     }

@@ -11,7 +11,7 @@ import { EXIT, parseFlags, run, UsageError, writeStdout, wholeNumber } from "../
 import { PLAN_WEIGHT } from "../lib/plan/fleet-weights";
 import { Mode, MODES } from "../../lib/modes";
 import { tenantConfigDir } from "../../stacks/config/project";
-import { listTenantDirectory } from "../../stacks/config/tenant-files";
+import { listTenantDirectory, unreadableFolder } from "../../stacks/config/tenant-files";
 
 /** About 1,000 tenants of the bench's mix: a shard a runner plans (with --base, twice) in well under a minute. */
 export const WEIGHT_PER_SHARD = 150_000;
@@ -58,7 +58,7 @@ export function shardMatrix(weights: readonly number[], weightPerShard: number =
  */
 export function tenantModes(dir: string): unknown[] {
     const listing = listTenantDirectory(dir);
-    const unreadable = listing.problems.find((problem) => problem.message.startsWith("cannot read the tenant folder"));
+    const unreadable = unreadableFolder(listing.problems);
     if (unreadable !== undefined) {
         throw new UsageError(`${dir}: ${unreadable.message}`);
     }

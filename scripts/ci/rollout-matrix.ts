@@ -7,6 +7,7 @@ import { EXIT, parseFlags, run, UsageError, writeStdout, wholeNumber } from "../
 import { GITHUB_MATRIX_LIMIT } from "../lib/ops/changed";
 import { batchRollout, formatWaves, ROLLOUT_STAGES, RolloutStage, rolloutPlan, RolloutTenant } from "../lib/ops/rollout";
 import { loadFleetDirectory } from "../../stacks/config/load-fleet";
+import { unreadableFolder } from "../../stacks/config/tenant-files";
 import { formatProblem } from "../../stacks/config/validate";
 
 export const USAGE = `Usage: tsx scripts/ci/rollout-matrix.ts [--parallel N] [--max-jobs N] [--waves-per-job N] [--dir FOLDER]
@@ -25,7 +26,7 @@ least --waves-per-job waves each where the stage has that many (default 10), for
   --max-jobs N        jobs per stage at most (1-${GITHUB_MATRIX_LIMIT}, default ${GITHUB_MATRIX_LIMIT})
   --waves-per-job N   waves a job takes at least, where the stage has that many (default 10)
 
-Exit codes: 0 printed, 1 invalid tenant files or a matrix larger than a job output holds, 2 usage.
+Exit codes: 0 printed, 1 invalid tenant files or a matrix larger than a job output holds, 2 usage or an unreadable folder.
 `;
 
 /** One job of a stage's matrix. */
@@ -88,6 +89,10 @@ export async function main(argv: string[]): Promise<number> {
         wavesPerJob: wholeNumber("waves-per-job", values["waves-per-job"] ?? "10", 100_000),
     };
     const fleet = loadFleetDirectory(values.dir);
+    const unreadable = unreadableFolder(fleet.problems);
+    if (unreadable !== undefined) {
+        throw new UsageError(`${values.dir ?? "tenant-configs/"}: ${unreadable.message}`);
+    }
     if (fleet.problems.length > 0) {
         throw new UsageError(`the tenant files are invalid; no rollout:\n${fleet.problems.map(formatProblem).join("\n")}`, EXIT.invalid);
     }

@@ -47,6 +47,14 @@ export interface LoadedFiles {
  * looks like one (`*.yml`, `*.json` other than the schema, other capitalisations) is an error,
  * never silently skipped.
  */
+/** How a listing's problem begins when the folder itself cannot be read (absent, a file, no permission). */
+export const UNREADABLE_FOLDER = "cannot read the tenant folder";
+
+/** The listing's problem saying the folder itself cannot be read, if it is one: a usage error for the CLIs that take --dir. */
+export function unreadableFolder(problems: readonly Problem[]): Problem | undefined {
+    return problems.find((problem) => problem.message.startsWith(UNREADABLE_FOLDER));
+}
+
 export function listTenantDirectory(dir: string = tenantConfigDir()): { files: string[]; problems: Problem[] } {
     const files: string[] = [];
     const problems: Problem[] = [];
@@ -54,7 +62,7 @@ export function listTenantDirectory(dir: string = tenantConfigDir()): { files: s
     try {
         entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (error) {
-        return { files, problems: [fileProblem(displayName(dir), `cannot read the tenant folder (${(error as NodeJS.ErrnoException).code ?? "error"})`)] };
+        return { files, problems: [fileProblem(displayName(dir), `${UNREADABLE_FOLDER} (${(error as NodeJS.ErrnoException).code ?? "error"})`)] };
     }
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
         const full = path.join(dir, entry.name);
