@@ -220,6 +220,49 @@ describe("quotaProblems", () => {
     });
 });
 
+describe("Dedicated Hosts: a quota of each instance family", () => {
+    const hosts = (tenant: string, region: string, family: string, count: number): CountedStack => ({
+        tenant,
+        region,
+        resources: Array.from({ length: count }, (_, i) => resource("aws:ec2/dedicatedHost:DedicatedHost", `${tenant}-host-${i}`, `h-${tenant}-${i}`, { instanceFamily: family })),
+    });
+
+    it("GIVEN hosts of two families in two regions WHEN counted THEN each family is counted apart, per region", () => {
+        const usage = countUsage([hosts("a", REGION, "m6i", 2), hosts("b", REGION, "m6i", 1), hosts("c", REGION, "r6i", 2), hosts("d", PARTNER, "m6i", 2)]);
+        expect(usage.get(REGION)?.get("dedicatedHosts:m6i")?.count).toBe(3);
+        expect(usage.get(REGION)?.get("dedicatedHosts:r6i")?.count).toBe(2);
+        expect(usage.get(PARTNER)?.get("dedicatedHosts:m6i")?.count).toBe(2);
+    });
+
+    it("GIVEN three m6i hosts in a region under the default two WHEN judged THEN one error names the family's quota and where to record its raise; two r6i hosts beside them fit", () => {
+        const { errors } = quotaProblems(countUsage([hosts("a", REGION, "m6i", 2), hosts("b", REGION, "m6i", 1), hosts("c", REGION, "r6i", 2)]), loadQuotas(ROOT));
+        expect(errors.map((error) => error.path)).toEqual(["/defaults/dedicatedHosts"]);
+        expect(errors[0]!.message).toContain(
+            `${REGION}: 3 planned of Dedicated Hosts of the m6i family (physical tenants' and their recovery environments'); the quota "Running Dedicated m6i Hosts" (ec2 quota code: see Service Quotas) is 2`,
+        );
+        expect(errors[0]!.message).toContain("Largest: a 2, b 1.");
+        expect(errors[0]!.message).toContain(`request 3 for "Running Dedicated m6i Hosts"`);
+        expect(errors[0]!.message).toContain(`then record the granted value under regions.${REGION}."dedicatedHosts:m6i" in ${QUOTA_FILE}`);
+    });
+
+    it("GIVEN a raise recorded for m6i in the region WHEN judged THEN m6i fits there, and r6i is still held to the default", () => {
+        const raised = quotasWith((file) => {
+            file.regions[REGION] = { "dedicatedHosts:m6i": { value: 4, source: "case 42, granted" } };
+        });
+        const { errors } = quotaProblems(countUsage([hosts("a", REGION, "m6i", 4), hosts("c", REGION, "r6i", 3)]), raised);
+        expect(errors.map((error) => error.message.split(";")[0])).toEqual([`${REGION}: 3 planned of Dedicated Hosts of the r6i family (physical tenants' and their recovery environments')`]);
+    });
+
+    it("GIVEN a quota file raising dedicatedHosts without a family, or a family on a quota of the region WHEN checked THEN each is named with how to write it", () => {
+        const quotas = JSON.parse(fs.readFileSync(path.join(ROOT, QUOTA_FILE), "utf8")) as { regions: Record<string, unknown> };
+        quotas.regions[REGION] = { dedicatedHosts: { value: 5, source: "x" }, "vpcs:m6i": { value: 10, source: "x" }, "dedicatedHosts:m6i": { value: 5, source: "case 1" } };
+        expect(quotaFileProblems(quotas)).toEqual([
+            `/regions/${REGION}/dedicatedHosts: dedicatedHosts is a quota of each instance family: write it as "dedicatedHosts:FAMILY" (e.g. "dedicatedHosts:m6i")`,
+            `/regions/${REGION}/vpcs:m6i: vpcs is not a quota per instance family: write it as "vpcs"`,
+        ]);
+    });
+});
+
 describe("the quota file", () => {
     it("GIVEN the checked-in file WHEN read THEN every quota has a value and a source, and nothing else is in it", () => {
         const quotas: unknown = JSON.parse(fs.readFileSync(path.join(ROOT, QUOTA_FILE), "utf8"));
@@ -232,7 +275,7 @@ describe("the quota file", () => {
         quotas.regions[REGION] = { elasticIps: { value: 5, source: "x" }, backupVaults: { value: -1, source: "x" } };
         expect(quotaFileProblems(quotas)).toEqual([
             '/defaults/rdsInstances: expected { "value": a whole number, "source": where it comes from }',
-            `/regions/${REGION}/elasticIps: not a quota the plan counts; expected one of applicationLoadBalancers, wafWebAcls, wafIpSets, backupVaults, backupPlans, cloudTrailTrails, rdsInstances, rdsManualSnapshots, vpcs, internetGateways, vpnGateways, route53HealthChecks`,
+            `/regions/${REGION}/elasticIps: not a quota the plan counts; expected one of applicationLoadBalancers, wafWebAcls, wafIpSets, backupVaults, backupPlans, cloudTrailTrails, rdsInstances, rdsManualSnapshots, vpcs, internetGateways, vpnGateways, route53HealthChecks, dedicatedHosts`,
             `/regions/${REGION}/backupVaults: expected { "value": a whole number, "source": where it comes from }`,
         ]);
     });

@@ -5,7 +5,7 @@ import * as path from "node:path";
 
 import { positionProblems, readJsonFile } from "../../../stacks/config/json-settings";
 import { Problem } from "../../../stacks/config/validate";
-import { QUOTA_KEYS, QuotaKey } from "./quotas";
+import { QUOTA_KEYS, QuotaKey, QUOTAS } from "./quotas";
 
 /** The checked-in quota file of the deployment account. */
 export const QUOTA_FILE = path.join("stacks", "config", "service-quotas.json");
@@ -19,7 +19,8 @@ interface QuotaValue {
 export interface QuotaFile {
     readonly account?: string;
     readonly defaults: Readonly<Record<QuotaKey, QuotaValue>>;
-    readonly regions: Readonly<Record<string, Partial<Readonly<Record<QuotaKey, QuotaValue>>>>>;
+    /** Per region: a quota's raised value; a per-family quota's per family, as `dedicatedHosts:m6i`. */
+    readonly regions: Readonly<Record<string, Partial<Readonly<Record<string, QuotaValue>>>>>;
 }
 
 /** The applied quotas, with where each value is written (for the error's file:line). */
@@ -54,8 +55,14 @@ export function quotaFileProblems(quotas: unknown): string[] {
             continue;
         }
         for (const [key, value] of Object.entries(values)) {
-            if (!(QUOTA_KEYS as string[]).includes(key)) {
+            const [base, family] = key.split(":", 2) as [string, string | undefined];
+            const quota = (QUOTA_KEYS as string[]).includes(base) ? QUOTAS[base as QuotaKey] : undefined;
+            if (quota === undefined) {
                 problems.push(`/regions/${region}/${key}: not a quota the plan counts; expected one of ${QUOTA_KEYS.join(", ")}`);
+            } else if (quota.perFamily === true && (family === undefined || !/^[a-z][a-z0-9-]*$/.test(family))) {
+                problems.push(`/regions/${region}/${key}: ${base} is a quota of each instance family: write it as "${base}:FAMILY" (e.g. "${base}:m6i")`);
+            } else if (quota.perFamily !== true && family !== undefined) {
+                problems.push(`/regions/${region}/${key}: ${base} is not a quota per instance family: write it as "${base}"`);
             } else {
                 checkValue(`/regions/${region}/${key}`, value);
             }
@@ -87,8 +94,9 @@ export function loadQuotas(root: string, file: string = QUOTA_FILE): AppliedQuot
     return applied;
 }
 
-/** The applied value of a quota in a region, and the JSON path it is written at. */
-export function appliedQuota(quotas: QuotaFile, region: string, key: QuotaKey): { value: number; path: string } {
-    const raised = quotas.regions[region]?.[key];
-    return raised ? { value: raised.value, path: `/regions/${region}/${key}` } : { value: quotas.defaults[key].value, path: `/defaults/${key}` };
+/** The applied value of a quota in a region (of a per-family quota, for that family), and the JSON path it is written at. */
+export function appliedQuota(quotas: QuotaFile, region: string, key: QuotaKey, family?: string): { value: number; path: string } {
+    const written = family === undefined ? key : `${key}:${family}`;
+    const raised = quotas.regions[region]?.[written];
+    return raised ? { value: raised.value, path: `/regions/${region}/${written}` } : { value: quotas.defaults[key].value, path: `/defaults/${key}` };
 }

@@ -5,7 +5,7 @@ import { jsonPosition } from "../../../stacks/config/json-settings";
 import { Problem } from "../../../stacks/config/validate";
 import { appliedQuota, AppliedQuotas } from "./quota-file";
 import { countUsage, CountedStack, FleetUsage } from "./quota-usage";
-import { QUOTA_KEYS, QuotaKey, QUOTAS } from "./quotas";
+import { forFamily, QuotaKey, quotaOfUsage, QUOTAS } from "./quotas";
 
 function largest(byStack: ReadonlyMap<string, number>, shown = 5): string {
     const sorted = [...byStack.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
@@ -13,9 +13,10 @@ function largest(byStack: ReadonlyMap<string, number>, shown = 5): string {
     return `${listed.join(", ").replace(/Infinity/g, "unbounded")}${sorted.length > shown ? ` and ${sorted.length - shown} more stack(s)` : ""}`;
 }
 
-/** How the quota is raised, or why it cannot be. */
-export function raiseAdvice(key: QuotaKey, region: string, needed: number, file: string): string {
-    const quota = QUOTAS[key];
+/** How the quota is raised, or why it cannot be; a per-family quota's for `family`. */
+export function raiseAdvice(key: QuotaKey, region: string, needed: number, file: string, family?: string): string {
+    const quota = { ...QUOTAS[key], name: forFamily(QUOTAS[key].name, family) };
+    const recorded = family === undefined ? key : `"${key}:${family}"`;
     if (!quota.adjustable) {
         return `AWS does not raise this quota: remove trails from the region (one multi-region trail, or the organisation's, records the whole account)`;
     }
@@ -23,12 +24,12 @@ export function raiseAdvice(key: QuotaKey, region: string, needed: number, file:
         return (
             `Raise it: request ${needed} for "${quota.name}" in the Service Quotas console (https://console.aws.amazon.com/servicequotas/home/services/${quota.serviceCode}/quotas, region ${region}) ` +
             `or aws service-quotas request-service-quota-increase --region ${region} --service-code ${quota.serviceCode} --quota-code <its code from aws service-quotas list-service-quotas --service-code ${quota.serviceCode}> --desired-value ${needed}, ` +
-            `then record the granted value under regions.${region}.${key} in ${file}`
+            `then record the granted value under regions.${region}.${recorded} in ${file}`
         );
     }
     return (
         `Raise it: aws service-quotas request-service-quota-increase --region ${region} --service-code ${quota.serviceCode} --quota-code ${quota.quotaCode} --desired-value ${needed}, ` +
-        `then record the granted value under regions.${region}.${key} in ${file}`
+        `then record the granted value under regions.${region}.${recorded} in ${file}`
     );
 }
 
@@ -42,23 +43,24 @@ export function quotaProblems(usage: FleetUsage, applied: AppliedQuotas): QuotaP
     const errors: Problem[] = [];
     const warnings: Problem[] = [];
     for (const region of [...usage.keys()].sort()) {
-        for (const key of QUOTA_KEYS) {
-            const counted = usage.get(region)?.get(key);
-            if (!counted) {
-                continue;
-            }
-            const limit = appliedQuota(applied.quotas, region, key);
+        // In the quotas' order, a per-family quota's families by name.
+        const order = Object.keys(QUOTAS);
+        const keys = [...(usage.get(region)?.keys() ?? [])].sort((a, b) => order.indexOf(quotaOfUsage(a).key) - order.indexOf(quotaOfUsage(b).key) || a.localeCompare(b));
+        for (const usageKey of keys) {
+            const counted = usage.get(region)!.get(usageKey)!;
+            const { key, family } = quotaOfUsage(usageKey);
+            const limit = appliedQuota(applied.quotas, region, key, family);
             if (counted.count <= limit.value) {
                 continue;
             }
-            const quota = QUOTAS[key];
+            const quota = { ...QUOTAS[key], name: forFamily(QUOTAS[key].name, family), what: forFamily(QUOTAS[key].what, family) };
             const code = !quota.adjustable ? `${quota.serviceCode}, not adjustable` : `${quota.serviceCode} ${quota.quotaCode ?? "quota code: see Service Quotas"}`;
             const consequence = quota.severity === "error" ? "AWS refuses what goes beyond it" : "AWS accepts the deployment, and backup jobs fail once the quota is reached";
             const count = Number.isFinite(counted.count) ? String(counted.count) : "an unbounded number (a rule keeps them for good, or its schedule cannot be counted)";
             const where = quota.accountWide === undefined ? region : `the account (every region; Service Quotas shows it in ${region})`;
             const message =
                 `${where}: ${count} planned of ${quota.what}; the quota "${quota.name}" (${code}) is ${limit.value} in ${applied.file} (${limit.path}); ` +
-                `${consequence}. Largest: ${largest(counted.byStack)}. ${Number.isFinite(counted.count) ? raiseAdvice(key, region, counted.count, applied.file) : "Give every rule a lifecycle (deleteAfter) and a schedule the plan can count."}`;
+                `${consequence}. Largest: ${largest(counted.byStack)}. ${Number.isFinite(counted.count) ? raiseAdvice(key, region, counted.count, applied.file, family) : "Give every rule a lifecycle (deleteAfter) and a schedule the plan can count."}`;
             const problem: Problem = { file: applied.file, ...jsonPosition(applied.text, limit.path), path: limit.path, message };
             (quota.severity === "error" ? errors : warnings).push(problem);
         }

@@ -3,7 +3,7 @@
 
 import { recoveryPointsKept } from "../../../lib/promises/backup-schedule";
 import type { PlannedResource } from "./engine";
-import { QUOTA_KEYS, QuotaKey, QUOTAS } from "./quotas";
+import { QUOTA_KEYS, QuotaKey, QUOTAS, UsageKey } from "./quotas";
 
 /** A stack of the plan, as far as the counting reads it. */
 export interface CountedStack {
@@ -18,8 +18,8 @@ export interface RegionUsage {
     readonly byStack: ReadonlyMap<string, number>;
 }
 
-/** Per region, per quota: the count over the plan. */
-export type FleetUsage = Map<string, Map<QuotaKey, RegionUsage>>;
+/** Per region, per quota (a per-family quota per family: `dedicatedHosts:m6i`): the count over the plan. */
+export type FleetUsage = Map<string, Map<UsageKey, RegionUsage>>;
 
 const ARN_REGION = /^arn:aws[a-z-]*:[a-z0-9-]+:([a-z]{2}(?:-[a-z]+)+-\d):/;
 const VAULT_ARN = /^arn:aws[a-z-]*:backup:([a-z]{2}(?:-[a-z]+)+-\d):\d{12}:backup-vault:(.+)$/;
@@ -66,7 +66,7 @@ function records(value: unknown): Record<string, unknown>[] {
  */
 export function countUsage(stacks: readonly CountedStack[]): FleetUsage {
     const usage: FleetUsage = new Map();
-    const add = (region: string, key: QuotaKey, stack: string, amount = 1): void => {
+    const add = (region: string, key: UsageKey, stack: string, amount = 1): void => {
         let regionUsage = usage.get(region);
         if (!regionUsage) {
             regionUsage = new Map();
@@ -123,6 +123,12 @@ export function countUsage(stacks: readonly CountedStack[]): FleetUsage {
                 case "aws:ec2/vpnGateway:VpnGateway":
                     add(stack.region, "vpnGateways", stack.tenant);
                     break;
+                case "aws:ec2/dedicatedHost:DedicatedHost": {
+                    // Allocated for a family, or for one instance type of it (its family's quota all the same).
+                    const family = typeof resource.inputs.instanceFamily === "string" ? resource.inputs.instanceFamily : String(resource.inputs.instanceType ?? "unknown").split(".")[0];
+                    add(stack.region, `dedicatedHosts:${family}`, stack.tenant);
+                    break;
+                }
                 case "aws:wafv2/webAcl:WebAcl":
                     if (resource.inputs.scope !== "CLOUDFRONT") {
                         add(stack.region, "wafWebAcls", stack.tenant);

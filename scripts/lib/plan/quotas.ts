@@ -21,7 +21,8 @@ export type QuotaKey =
     | "vpcs"
     | "internetGateways"
     | "vpnGateways"
-    | "route53HealthChecks";
+    | "route53HealthChecks"
+    | "dedicatedHosts";
 
 export interface QuotaDefinition {
     /** Its name in Service Quotas. */
@@ -52,6 +53,12 @@ export interface QuotaDefinition {
      * have. An account whose default VPCs were deleted has that much more room than the plan says.
      */
     readonly preexisting?: { readonly count: number; readonly what: string };
+    /**
+     * A quota of each instance family apart (Service Quotas names one per family, "Running Dedicated
+     * m6i Hosts"): counted per family, each family against its own value (`regions.REGION."KEY:FAMILY"`
+     * in the quota file, else the default). `name` and `what` say <family> where the family goes.
+     */
+    readonly perFamily?: true;
 }
 
 export const QUOTAS: Readonly<Record<QuotaKey, QuotaDefinition>> = {
@@ -188,6 +195,35 @@ export const QUOTAS: Readonly<Record<QuotaKey, QuotaDefinition>> = {
         source: "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html (health checks: 200 active per AWS account, adjustable); code L-ACB674F3 from Service Quotas (us-east-1)",
         accountWide: { region: "us-east-1" },
     },
+    // Every physical tenant allocates Dedicated Hosts of its servers' family, and so does its
+    // recovery environment in the off-site region: the third host of a family in a region is
+    // refused (HostLimitExceeded) unless that family's quota was raised.
+    dedicatedHosts: {
+        name: "Running Dedicated <family> Hosts",
+        serviceCode: "ec2",
+        quotaCode: null,
+        adjustable: true,
+        awsDefault: 2,
+        severity: "error",
+        what: "Dedicated Hosts of the <family> family (physical tenants' and their recovery environments')",
+        source:
+            "Amazon EC2 User Guide, Dedicated Hosts restrictions: \"Up to two On-Demand Dedicated Hosts per instance family, per Region can be allocated\", a limit increase on request; Service Quotas has one quota per family, \"Running Dedicated <family> Hosts\" (code not verified here)",
+        perFamily: true,
+    },
 };
 
 export const QUOTA_KEYS = Object.keys(QUOTAS) as QuotaKey[];
+
+/** What the plan counts: a quota, or a per-family quota's family (`dedicatedHosts:m6i`). */
+export type UsageKey = QuotaKey | `${QuotaKey}:${string}`;
+
+/** The quota of a usage key, and its family for a per-family quota. */
+export function quotaOfUsage(key: UsageKey): { key: QuotaKey; family?: string } {
+    const at = key.indexOf(":");
+    return at === -1 ? { key: key as QuotaKey } : { key: key.slice(0, at) as QuotaKey, family: key.slice(at + 1) };
+}
+
+/** A per-family quota's name or description for one family (`<family>` filled in); the others as they are. */
+export function forFamily(text: string, family: string | undefined): string {
+    return family === undefined ? text : text.replace(/<family>/g, family);
+}
