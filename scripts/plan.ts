@@ -11,7 +11,7 @@ import "./lib/plan/defer-unused-modules";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { KNOWN_STACK_CONFIG_KEYS } from "../stacks/config/stack-config";
+import { KNOWN_STACK_CONFIG_KEYS, RETIRED_STACK_CONFIG_KEYS } from "../stacks/config/stack-config";
 import { suggestion } from "../stacks/config/suggest";
 import { claimCacheFile } from "../stacks/config/claims";
 import { loadFleetDirectory, loadFleetFiles, loadFleetFilesAgainstDirectory } from "../stacks/config/load-fleet";
@@ -50,7 +50,8 @@ Plans the resource graph each stack would deploy, offline (no credentials, no Pu
   --all              every tenant in tenant-configs/ plus the platform stacks (the default)
   --json             print exactly one JSON document on stdout (the plan contract); logs go to stderr
   --config KEY=VALUE plan with this stack config (repeatable), e.g. platformStack=ORG/tenant-platform/platform-eu-west-1;
-                     KEY is one the program reads (an unknown key is refused, with the list)
+                     KEY is one the program reads (an unknown key is refused, with the list; a retired
+                     one, directoryLinkVerified, is taken and changes nothing, as stderr says)
   --isolated         with FILE.yaml: do not check it against the tenants in tenant-configs/
   --base REF         also plan the same stacks at git REF (a temporary worktree, REF's own plan
                      command) and show what changes: per stack added / removed / changed resources
@@ -127,6 +128,10 @@ export function parseRequest(argv: string[]): PlanRequest | "help" {
         const key = match[1]!;
         // The project's own namespace is Pulumi's default; any other (aws:, a typo) is not read.
         const bare = key.startsWith("tenant-platform:") ? key.slice("tenant-platform:".length) : key;
+        if (Object.hasOwn(RETIRED_STACK_CONFIG_KEYS, bare)) {
+            log(`--config ${bare} is no longer read, so it changes nothing in this plan: ${RETIRED_STACK_CONFIG_KEYS[bare]}`);
+            continue;
+        }
         if (!KNOWN_STACK_CONFIG_KEYS.includes(bare)) {
             throw new UsageError(`--config ${key.slice(0, 80)}: unknown config key${suggestion(bare, KNOWN_STACK_CONFIG_KEYS)}; the program reads: ${KNOWN_STACK_CONFIG_KEYS.join(", ")}`);
         }

@@ -72,6 +72,22 @@ describe("plan's arguments", () => {
         expect(() => parsePlanRequest(["acme", "--config", "aws:region=eu-west-1"])).toThrow(/^--config aws:region: unknown config key/);
     });
 
+    it("GIVEN --config directoryLinkVerified=true (the plan contract's example, a key the program no longer reads) WHEN parsed THEN it is taken, changes nothing, and stderr says what replaced it", () => {
+        const written: string[] = [];
+        const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+            written.push(String(chunk));
+            return true;
+        });
+        try {
+            expect(parsePlanRequest(["acme", "--config", "directoryLinkVerified=true"])).toMatchObject({ config: {} });
+        } finally {
+            spy.mockRestore();
+        }
+        expect(written.join("")).toBe(
+            "plan: --config directoryLinkVerified is no longer read, so it changes nothing in this plan: identity.connect in the tenant file replaces it (tenant contract v1.1): set connect: true there, in a pull request, to plan the AD Connector\n",
+        );
+    });
+
     it.each([["homePlatformStack=o/tenant-platform/platform-eu-west-1"], ["tenant-platform:platformStack=o/tenant-platform/platform-eu-west-1"], ["directoryPassword=x"]])(
         "GIVEN --config %s (a key the program reads) WHEN parsed THEN it is accepted",
         (pair) => {

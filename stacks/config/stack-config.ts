@@ -82,6 +82,15 @@ export const RECOVERY_STACK_CONFIG_KEYS: readonly string[] = ["recoveryActive", 
  * what `npm run plan -- --config KEY=VALUE` accepts. `offboardingFinalBackup` is set by
  * `npm run destroy` (lib/promises/offboarding.ts).
  */
+/**
+ * Stack config keys the program no longer reads, and what replaced each: `plan --config` takes them
+ * (the plan contract's own example is `directoryLinkVerified=true`) and says they change nothing.
+ */
+export const RETIRED_STACK_CONFIG_KEYS: Readonly<Record<string, string>> = {
+    directoryLinkVerified:
+        "identity.connect in the tenant file replaces it (tenant contract v1.1): set connect: true there, in a pull request, to plan the AD Connector",
+};
+
 export const KNOWN_STACK_CONFIG_KEYS: readonly string[] = [...new Set([...Object.keys(TENANT_STACK_CONFIG), "offboardingFinalBackup", ...PLATFORM_STACK_CONFIG_KEYS, ...RECOVERY_STACK_CONFIG_KEYS])].sort();
 
 /** What a `restoredDatabase` names: an RDS DB instance, or (physical) the database server's EC2 instance. */
