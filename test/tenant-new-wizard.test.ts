@@ -34,15 +34,15 @@ interface Outcome {
     readonly stderr: string;
 }
 
-/** Runs the wizard with every answer piped in ahead (the prompter buffers lines), then the end of the input. */
-async function converse(argv: readonly string[], answers: readonly string[]): Promise<Outcome> {
+/** Runs the wizard with every answer piped in ahead (the prompter buffers lines; or the raw bytes given), then the end of the input. */
+async function converse(argv: readonly string[], answers: readonly string[] | Buffer): Promise<Outcome> {
     const stdin = new PassThrough();
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     const err: string[] = [];
     stderr.on("data", (chunk) => err.push(String(chunk)));
     stdout.resume();
-    stdin.end(answers.map((answer) => `${answer}\n`).join(""));
+    stdin.end(Buffer.isBuffer(answers) ? answers : answers.map((answer) => `${answer}\n`).join(""));
     try {
         const code = await main([...argv], { stdin, stdout, stderr });
         return { code, error: undefined, stderr: err.join("") };
@@ -113,16 +113,10 @@ describe("each answer is checked against the answers before it, at its prompt", 
 
     it("GIVEN an answer in Latin-1 (bytes that are not UTF-8) WHEN typed THEN it is refused and asked again, never written as replacement characters", async () => {
         const dir = fixtureFleet();
-        const stdin = new PassThrough();
-        const stderr = new PassThrough();
-        const stdout = new PassThrough();
-        const err: string[] = [];
-        stderr.on("data", (chunk) => err.push(String(chunk)));
-        stdout.resume();
         // "Société Générale" as a Latin-1 terminal sends it, then the name again in ASCII.
-        stdin.end(Buffer.concat([Buffer.from("Soci\xe9t\xe9 G\xe9n\xe9rale\n", "latin1"), Buffer.from(["Societe Generale", "", "saas", "", "", "", "", ""].map((answer) => `${answer}\n`).join(""))]));
-        const code = await main(["--dir", dir, "--no-plan"], { stdin, stdout, stderr });
-        expect(err.join("")).toContain("  the answer holds bytes that are not UTF-8 (shown as \uFFFD): set the terminal to UTF-8");
+        const bytes = Buffer.concat([Buffer.from("Soci\xe9t\xe9 G\xe9n\xe9rale\n", "latin1"), Buffer.from(["Societe Generale", "", "saas", "", "", "", "", ""].map((answer) => `${answer}\n`).join(""))]);
+        const { code, stderr } = await converse(["--dir", dir, "--no-plan"], bytes);
+        expect(stderr).toContain("  the answer holds bytes that are not UTF-8 (shown as \uFFFD): set the terminal to UTF-8");
         expect(code).toBe(0);
         const written = fs.readFileSync(path.join(dir, "societe-generale.yaml"), "utf8");
         expect(written).not.toContain("\uFFFD");
