@@ -40,7 +40,8 @@ infrastructure cannot show.
   -h, --help       show this help
 
 Exit codes: 0 every promise met (or not applicable, or not shown), 1 a tenant file or the plan
-document is invalid, 2 usage error, 3 a promise is not met.
+document is invalid, 2 usage error, 3 a promise is not met, or a mandatory policy violation stands
+on a stack the sheet reads that no promise line counts (listed in the sheet's last section).
 `;
 
 function log(message: string): void {
@@ -168,7 +169,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     for (const sheet of sheets) {
         const unmet = sheet.lines.filter((line) => line.status === "not met");
-        log(`${sheet.tenant} (${sheet.mode}): ${unmet.length === 0 ? "every promise met, not applicable or not shown" : `${unmet.length} promise(s) not met: ${unmet.map((line) => line.promise.id).join(", ")}`}`);
+        const unclaimed = sheet.unclaimed.length > 0 ? `; ${sheet.unclaimed.length} mandatory policy violation(s) no promise line counts (see the sheet's last section)` : "";
+        log(
+            `${sheet.tenant} (${sheet.mode}): ${unmet.length === 0 && unclaimed === "" ? "every promise met, not applicable or not shown" : `${unmet.length} promise(s) not met${unmet.length > 0 ? `: ${unmet.map((line) => line.promise.id).join(", ")}` : ""}${unclaimed}`}`,
+        );
     }
     return sheets.some(hasUnmet) ? EXIT.policy : EXIT.ok;
 }

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { PROMISES, promiseById } from "../lib/promises/catalogue";
 import { RULES } from "../policy/rules";
-import { buildSheet, SheetStack } from "../scripts/lib/evidence/sheet";
+import { buildSheet, hasUnmet, SheetStack } from "../scripts/lib/evidence/sheet";
 import { renderHtml, renderMarkdown, SECTIONS } from "../scripts/lib/evidence/render";
 import { withViolations } from "../scripts/lib/plan/policy";
 import type { PlanDocument } from "../scripts/lib/plan/fleet";
@@ -185,6 +185,32 @@ describe("each promise broken in the plan", () => {
         const before = buildSheet(mutation.tenant, judged(plan));
         const changed = sheet.lines.filter((other, i) => other.status !== before.lines[i]!.status).map((other) => other.promise.id);
         expect(changed.filter((id) => id !== mutation.promise).sort()).toEqual([...(mutation.alsoBreaks ?? [])].sort());
+    });
+});
+
+describe("the sheet fails closed on the policy's mandatory violations", () => {
+    it.each<[string, string, (document: PlanDocument) => void]>([
+        ["availability-check", "the canary's alarm silenced", (d) => edit(d, "globex", "globex-check-alarm", (i) => (i.actionsEnabled = false))],
+        ["weekend-patching", "the database's maintenance on a Wednesday", (d) => edit(d, "globex", "globex-database-db", (i) => (i.maintenanceWindow = "wed:03:00-wed:04:00"))],
+        ["keys-kept-apart", "an RSA data key", (d) => edit(d, "globex", "globex-keys-data", (i) => (i.customerMasterKeySpec = "RSA_2048"))],
+    ])("GIVEN %s broken by %s WHEN the sheet is built THEN that line is not met, as the policy says", (promise, _how, mutate) => {
+        const broken = structuredClone(plan);
+        mutate(broken);
+        const sheet = buildSheet("globex", judged(broken));
+        expect(sheet.lines.find((line) => line.promise.id === promise)!.status).toBe("not met");
+        expect(hasUnmet(sheet)).toBe(true);
+    });
+
+    it("GIVEN a mandatory violation of a rule no promise lists WHEN the sheet is built THEN it is listed apart and the sheet is not 'every promise met'", () => {
+        const broken = structuredClone(plan);
+        edit(broken, "globex", "globex-servers-0-instance", (i) => ((i.metadataOptions as Record<string, unknown>).httpTokens = "optional"));
+        const sheet = buildSheet("globex", judged(broken));
+        expect(sheet.lines.filter((line) => line.status === "not met")).toEqual([]);
+        expect(sheet.unclaimed).toEqual([expect.stringMatching(/^globex: ec2-instance-imdsv2: globex-servers-0-instance: /)]);
+        expect(hasUnmet(sheet)).toBe(true);
+        expect(renderMarkdown(sheet)).toContain("## Mandatory policy violations no promise above counts");
+        expect(renderHtml(sheet)).toContain("<h2>Mandatory policy violations no promise above counts</h2>");
+        expect(buildSheet("globex", judged(plan)).unclaimed).toEqual([]);
     });
 });
 

@@ -163,7 +163,7 @@ export const PROMISES: readonly SecurityPromise[] = [
         title: "A security warning is issued if an attempt is made to access a blocked port or address",
         sources: [ITM("6.1 Firewall and Port Blocking")],
         modes: ALL,
-        rules: ["ec2-vpc-flow-log"],
+        rules: ["ec2-vpc-flow-log", "ec2-flow-log-rejections-alarmed"],
         implementation: { scopes: ["servers"], types: ["aws:ec2/flowLog:FlowLog", "aws:cloudwatch/logMetricFilter:LogMetricFilter"], what: "the VPC flow log and its rejected-packets metric" },
     },
     {
@@ -201,7 +201,7 @@ export const PROMISES: readonly SecurityPromise[] = [
         title: "All data transmitted between the browser and the servers is encrypted (HTTPS, at least 128-bit TLS)",
         sources: [CP("Browser security"), ITM("1.5 Access: HTTP and HTTPS Protocols")],
         modes: ALL,
-        rules: ["lb-internet-facing-https-tls12", "lb-internet-facing-http-redirects-only", "s3-bucket-tls-only-policy"],
+        rules: ["lb-internet-facing-https-tls12", "lb-internet-facing-http-redirects-only", "s3-bucket-tls-only-policy", "rds-instance-tls-required"],
         implementation: {
             scopes: ["edge"],
             types: ["aws:lb/listener:Listener"],
@@ -215,7 +215,15 @@ export const PROMISES: readonly SecurityPromise[] = [
         title: "The servers' file systems and databases are encrypted with 256-bit keys",
         sources: [CP("Application security")],
         modes: ALL,
-        rules: ["rds-instance-storage-encrypted-cmk", "ebs-volume-encrypted-cmk", "ec2-instance-block-devices-encrypted-cmk", "s3-bucket-sse-kms-cmk"],
+        rules: [
+            "rds-instance-storage-encrypted-cmk",
+            "ebs-volume-encrypted-cmk",
+            "ec2-instance-block-devices-encrypted-cmk",
+            "s3-bucket-sse-kms-cmk",
+            "secretsmanager-secret-encrypted-cmk",
+            "sns-topic-encrypted-cmk",
+            "cloudwatch-log-group-encrypted-cmk",
+        ],
         implementation: {
             scopes: ["data"],
             types: ["aws:rds/instance:Instance", "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"],
@@ -227,7 +235,7 @@ export const PROMISES: readonly SecurityPromise[] = [
         title: "All the encryption keys are stored in a restricted and secure area external to the systems",
         sources: [CP("Application security")],
         modes: ALL,
-        rules: ["kms-key-rotation-enabled", "kms-key-retained-on-delete"],
+        rules: ["kms-key-rotation-enabled", "kms-key-retained-on-delete", "kms-key-aes-256"],
         implementation: {
             scopes: ["data"],
             types: ["aws:kms/key:Key"],
@@ -257,7 +265,7 @@ export const PROMISES: readonly SecurityPromise[] = [
         title: "A copy of the database every two hours, encrypted, kept seven days on the production side; daily data backups",
         sources: [ITM("3.1 Database"), ITM("3.6 Backup Plan"), CP("Managing threats and vulnerabilities: backup data every day")],
         modes: ALL,
-        rules: ["backup-plan-promise", "backup-selection-data", "rds-instance-backup-retention"],
+        rules: ["backup-plan-promise", "backup-selection-data", "rds-instance-backup-retention", "backup-vault-notifications"],
         implementation: {
             scopes: ["data"],
             types: ["aws:backup/plan:Plan"],
@@ -309,7 +317,7 @@ export const PROMISES: readonly SecurityPromise[] = [
         title: "Weekend maintenance reviews and applies the updates and patches of the operating systems and basic software",
         sources: [ITM("5.2 System"), CP("Managing threats and vulnerabilities: patch our servers")],
         modes: ALL,
-        rules: ["patch-window-weekend"],
+        rules: ["patch-window-weekend", "ec2-instance-patched", "rds-instance-maintenance-weekend"],
         implementation: {
             scopes: ["servers"],
             types: ["aws:ssm/maintenanceWindow:MaintenanceWindow"],
@@ -391,7 +399,7 @@ export const PROMISES: readonly SecurityPromise[] = [
         title: "Audit logs that show all the transactions executed on the servers and on S3 storage are used and retained",
         sources: [CP("Managing threats and vulnerabilities: audit logs"), CP("Application security: strict audit trails")],
         modes: ALL,
-        rules: ["cloudtrail-trail-audit", "s3-audit-bucket-access-logging", "lb-access-logs-to-stack-bucket"],
+        rules: ["cloudtrail-trail-audit", "s3-audit-bucket-access-logging", "lb-access-logs-to-stack-bucket", "logs-evidence-retained", "ec2-client-vpn-connection-logs"],
         implementation: { scopes: ["home"], types: ["aws:cloudtrail/trail:Trail"], what: "the CloudTrail trail with S3 data events" },
     },
     {
@@ -399,7 +407,7 @@ export const PROMISES: readonly SecurityPromise[] = [
         title: "An external service checks every five minutes that the platform offers a correct service",
         sources: [ITM("8. Availability and Performance"), CP("Managing threats and vulnerabilities: monitor our servers around the clock")],
         modes: ALL,
-        rules: ["availability-check-every-5-minutes", "synthetics-canary-runtime-not-deprecated"],
+        rules: ["availability-check-every-5-minutes", "synthetics-canary-runtime-not-deprecated", "availability-check-alarmed"],
         implementation: {
             scopes: ["edge"],
             types: ["aws:synthetics/canary:Canary"],

@@ -43,6 +43,10 @@ export const SECTIONS: readonly { readonly title: string; readonly ids: readonly
     { title: "Accounts and certification", ids: ["password-min-length", "password-hashed-salted", "iso-27001"] },
 ];
 
+const UNCLAIMED_TITLE = "Mandatory policy violations no promise above counts";
+const UNCLAIMED_NOTE =
+    "The policy rules refuse these on the stacks this sheet reads, and no promise line above counts them: until they are fixed, the sheet does not say every promise is met.";
+
 /** At most this many resources are named per line; the rest are counted. */
 const MAX_RESOURCES = 8;
 
@@ -92,6 +96,9 @@ export function renderMarkdown(sheet: Sheet): string {
             out.push("");
         }
     }
+    if (sheet.unclaimed.length > 0) {
+        out.push(`## ${UNCLAIMED_TITLE}`, "", UNCLAIMED_NOTE, "", ...sheet.unclaimed.map((violation) => `- ${md(violation)}`), "");
+    }
     return `${out.join("\n").trimEnd()}\n`;
 }
 
@@ -127,6 +134,9 @@ export function renderHtml(sheet: Sheet): string {
             body.push(`</dl>`, `</article>`);
         }
         body.push(`</section>`);
+    }
+    if (sheet.unclaimed.length > 0) {
+        body.push(`<section>`, `<h2>${html(UNCLAIMED_TITLE)}</h2>`, `<p>${html(UNCLAIMED_NOTE)}</p>`, `<ul>${sheet.unclaimed.map((violation) => `<li>${html(violation)}</li>`).join("")}</ul>`, `</section>`);
     }
     return [
         "<!DOCTYPE html>",

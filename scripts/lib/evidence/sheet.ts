@@ -32,6 +32,12 @@ export interface Sheet {
     /** The stacks read, by role. */
     readonly stacks: Readonly<Partial<Record<StackRole, string>>>;
     readonly lines: readonly SheetLine[];
+    /**
+     * The mandatory violations on the stacks read that no line of this sheet counts (a rule no
+     * promise lists, or one of a promise not applicable to the mode): `stack: rule: resource: message`.
+     * The sheet fails closed: with any, it is not "every promise met".
+     */
+    readonly unclaimed: readonly string[];
 }
 
 /** The order the sheet names the stacks it read in. */
@@ -72,7 +78,13 @@ export function buildSheet(tenant: string, stacks: readonly SheetStack[], promis
     const lines = promises.map((promise) => judge(promise, mode, names, byName));
     const used = new Set(promises.flatMap((promise) => (promise.implementation?.scopes ?? []).map((scope) => stackRoleOf(scope, mode))));
     const read = Object.fromEntries(ROLES.filter((role) => used.has(role)).map((role) => [role, names[role]]));
-    return { tenant, mode, region: own.region, stacks: read, lines };
+    const claimed = new Set(lines.filter((line) => line.status === "met" || line.status === "not met").flatMap((line) => line.promise.rules));
+    const unclaimed = [...new Set(Object.values(read))].flatMap((name) =>
+        (byName.get(name)?.violations ?? [])
+            .filter((violation) => violation.enforcement === "mandatory" && !claimed.has(violation.policy))
+            .map((violation) => `${name}: ${violation.policy}: ${violation.resource}: ${violation.message}`),
+    );
+    return { tenant, mode, region: own.region, stacks: read, lines, unclaimed };
 }
 
 /** What to plan for a missing stack: a recovery stack is planned with its production stack. */
@@ -120,7 +132,7 @@ function judge(promise: SecurityPromise, mode: Mode, names: Record<StackRole, st
     return { promise, status: reasons.length === 0 ? "met" : "not met", resources, reasons };
 }
 
-/** Whether any line of the sheet is not met (the command then exits 3). */
+/** Whether any line of the sheet is not met, or a mandatory violation no line counts stands (the command then exits 3). */
 export function hasUnmet(sheet: Sheet): boolean {
-    return sheet.lines.some((line) => line.status === "not met");
+    return sheet.lines.some((line) => line.status === "not met") || sheet.unclaimed.length > 0;
 }
