@@ -190,12 +190,33 @@ function repeatedStacks(): { see(tenant: string, index: number): void; readonly 
  * URN), and a parent that is a resource of the stack. A hand-edited document breaks them; a rule
  * reading one of two same-id resources would judge by chance.
  */
+/**
+ * The AWS provider's type tokens are `aws:<module>/<member>:<Type>`, the module in lowercase and the
+ * member the type with its first letter lowered (every token of @pulumi/aws has that shape). A token
+ * of another shape, such as one in the wrong case, names no type the provider has, and no rule would
+ * recognise the resource: the document is refused rather than its resources passed unjudged.
+ */
+export function awsTypeTokenProblem(type: string): string | undefined {
+    if (!type.startsWith("aws:")) {
+        return undefined;
+    }
+    const token = /^aws:[a-z0-9]+\/([a-z][A-Za-z0-9_]*):([A-Z][A-Za-z0-9_]*)$/.exec(type);
+    if (token !== null && token[1] === `${token[2]![0]!.toLowerCase()}${token[2]!.slice(1)}`) {
+        return undefined;
+    }
+    return `${quoteClipped(type)} is not a type token of the AWS provider (aws:<module in lowercase>/<member>:<Type>, the member the type with its first letter lowered, e.g. aws:rds/instance:Instance): no rule would recognise the resource`;
+}
+
 function resourceProblems(stack: PlannedStack, index: number): PlanFileProblem[] {
     const problems: PlanFileProblem[] = [];
     const ids = new Map<string, number>();
     const names = new Map<string, number>();
     stack.resources.forEach((resource, i) => {
         const at = `/tenants/${index}/resources/${i}`;
+        const typeProblem = awsTypeTokenProblem(resource.type);
+        if (typeProblem !== undefined) {
+            problems.push({ path: `${at}/type`, message: typeProblem });
+        }
         const sameId = ids.get(resource.id);
         if (sameId !== undefined) {
             problems.push({ path: `${at}/id`, message: `${quoteClipped(resource.id)} is also the id of /tenants/${index}/resources/${sameId}: ids are unique within a stack (the plan contract)` });

@@ -306,6 +306,17 @@ describe("npm run policy: an invalid plan in the plan's own form gives the whole
             },
         ],
         [
+            "AWS type tokens in the wrong case",
+            {
+                ...base,
+                tenants: [
+                    stacks[0],
+                    { ...stacks[1]!, resources: [{ ...stacks[1]!.resources[0]!, type: "aws:ec2/Vpc:Vpc" }, { ...stacks[1]!.resources[1]!, type: "aws:EC2/subnet:Subnet" }, ...stacks[1]!.resources.slice(2)] },
+                    stacks[2],
+                ],
+            },
+        ],
+        [
             "more than fifty problems, some repeated",
             { ...base, version: 3, errors: 1, tenants: Array.from({ length: 30 }, (_, i) => ({ tenant: `x${i}`, mode: "", resources: [{ name: "n", id: "i", inputs: {} }, { name: "n", id: "i", inputs: {} }] })) },
         ],
@@ -337,6 +348,10 @@ describe("npm run policy: an invalid plan in the plan's own form gives the whole
                     `plan.json:/tenants/1/resources/5/name: "aws:ec2/securityGroup:SecurityGroup" "t0000-sg" is also /tenants/1/resources/2: a stack registers each type and name once\n` +
                     `plan.json:/tenants/1/resources/6/parent: "t0000-ghost" names no resource of this stack; a parent is the logical name of one of its components\n`,
             );
+        }
+        if (what.startsWith("AWS type tokens")) {
+            expect(streamed.stderr.split("\n").filter(Boolean).map((line) => line.split(": ")[0])).toEqual(["plan.json:/tenants/1/resources/0/type", "plan.json:/tenants/1/resources/1/type"]);
+            expect(streamed.stderr).toContain('"aws:ec2/Vpc:Vpc" is not a type token of the AWS provider');
         }
         if (what.startsWith("more than fifty")) {
             expect(streamed.stderr.split("\n").filter(Boolean)).toHaveLength(50);
