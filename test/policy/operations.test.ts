@@ -206,6 +206,25 @@ describe("backup-plan-promise", () => {
         ]);
     });
 
+    it.each([["Pacific/Kiritimati", false], ["Europe/Zurich", false], ["UTC", true], ["Etc/UTC", true]])(
+        "GIVEN the 2-hourly rule's schedule read in the time zone %s WHEN checked THEN it meets the promise (of UTC hours): %s",
+        (zone, meets) => {
+            const stack = changeDatabaseRule("database-every-2-hours", (rule) => {
+                rule.scheduleExpressionTimezone = zone;
+            });
+            expect(findings(enforceBackupPromise, stack)).toEqual(
+                meets
+                    ? []
+                    : [
+                          {
+                              resource: "acme-backup-database-plan",
+                              message: `rule "database-every-2-hours" runs on the schedule of the promise "database-every-2-hours" but runs its schedule in the time zone "${zone}", not in UTC as promised`,
+                          },
+                      ],
+            );
+        },
+    );
+
     it("GIVEN the 2-hourly rule sets no lifecycle WHEN checked THEN it meets the promise (AWS Backup keeps its recovery points for good)", () => {
         const stack = changeDatabaseRule("database-every-2-hours", (rule) => {
             delete rule.lifecycle;

@@ -84,6 +84,11 @@ function days(value: number | undefined): string {
  */
 export function shortfallsOf(planRule: Readonly<Record<string, unknown>>, promised: BackupRule, homeRegion: string | undefined): string[] {
     const shortfalls: string[] = [];
+    // AWS Backup reads the schedule in this zone (UTC when absent); the promise's hours are UTC.
+    const zone = planRule.scheduleExpressionTimezone;
+    if (zone !== undefined && zone !== null && zone !== "UTC" && zone !== "Etc/UTC") {
+        shortfalls.push(`runs its schedule in the time zone ${JSON.stringify(zone)}, not in UTC as promised`);
+    }
     const kept = keptDays(planRule.lifecycle);
     if (kept === undefined || kept < promised.deleteAfterDays) {
         shortfalls.push(`keeps recovery points ${days(kept)} days, less than the ${promised.deleteAfterDays} promised`);
