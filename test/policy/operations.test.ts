@@ -47,7 +47,7 @@ function findings(rule: Rule, stack: PolicyStack, settings: PolicySettings = SET
     return findingsOf(rule, stack, settings);
 }
 
-type PlanRule = { ruleName: string; schedule: string; lifecycle?: { deleteAfter: number }; copyActions: { destinationVaultArn: string; lifecycle?: { deleteAfter: number } }[] };
+type PlanRule = { ruleName: string; schedule: string; scheduleExpressionTimezone?: string; lifecycle?: { deleteAfter: number }; copyActions: { destinationVaultArn: string; lifecycle?: { deleteAfter: number } }[] };
 
 /** Changes the plan rule `ruleName` of the acme database plan. */
 function changeDatabaseRule(ruleName: string, change: (rule: PlanRule) => void): PolicyStack {

@@ -240,6 +240,43 @@ describe("promises that passed the policy when broken in a saved plan", () => {
     });
 });
 
+describe("patch-window-weekend on State Manager associations", () => {
+    /** The document with one more AWS-RunPatchBaseline association in orbit's stack. */
+    function withAssociation(inputs: Inputs): unknown {
+        const copy = structuredClone(document) as unknown as { tenants: { tenant: string; resources: unknown[] }[] };
+        copy.tenants.find((plan) => plan.tenant === "orbit")!.resources.push({
+            type: "aws:ssm/association:Association",
+            name: "orbit-weekday-install",
+            id: "orbit-weekday-install",
+            parent: null,
+            inputs: { name: "AWS-RunPatchBaseline", targets: [{ key: "tag:PatchGroup", values: ["orbit"] }], ...inputs },
+            protect: false,
+            retainOnDelete: false,
+        });
+        return copy;
+    }
+    const weekend = (doc: unknown) => violationsOf(doc).filter(({ violation }) => violation.policy === "patch-window-weekend").map(({ violation }) => violation.message);
+
+    it("GIVEN an association installing patches on a Wednesday, applied at once WHEN the saved plan is checked THEN both are named", () => {
+        const messages = weekend(withAssociation({ parameters: { Operation: "Install", RebootOption: "RebootIfNeeded" }, scheduleExpression: "cron(0 10 ? * WED *)" }));
+        expect([...messages].sort()).toEqual([
+            "applyOnlyAtCronInterval is null: State Manager installs patches as soon as the association is created or changed, whatever the day; expected true",
+            expect.stringMatching(/^schedule: cron\(0 10 \? \* WED \*\) is not allowed; day-of-week WED is not only SAT\/SUN/),
+        ]);
+    });
+
+    it("GIVEN an install association without a schedule WHEN checked THEN it is named: it runs whenever it is created or changed", () => {
+        expect(weekend(withAssociation({ parameters: { Operation: "Install" }, applyOnlyAtCronInterval: true }))).toEqual([
+            'scheduleExpression is null for an AWS-RunPatchBaseline "Install": it runs whenever it is created or changed, any day; expected an SSM cron(...) expression on SAT and/or SUN',
+        ]);
+    });
+
+    it("GIVEN a weekend install applied only at its cron, or a scan on a weekday WHEN checked THEN neither is named", () => {
+        expect(weekend(withAssociation({ parameters: { Operation: "Install" }, scheduleExpression: "cron(0 2 ? * SUN *)", applyOnlyAtCronInterval: true }))).toEqual([]);
+        expect(weekend(withAssociation({ parameters: { Operation: "Scan" }, scheduleExpression: "cron(0 10 ? * WED *)" }))).toEqual([]);
+    });
+});
+
 describe("ec2-instance-patched", () => {
     const servers = ["orbit-servers-0-instance", "orbit-servers-1-instance"];
     const violation = (resource: string, message: string) => ({ stack: "orbit", violation: { policy: "ec2-instance-patched", resource, message, enforcement: "mandatory" } });

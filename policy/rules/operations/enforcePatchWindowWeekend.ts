@@ -7,6 +7,7 @@ import { PolicyResource, PolicyStack, ResourceRule } from "../types";
 
 export const MAINTENANCE_WINDOW_TYPE = "aws:ssm/maintenanceWindow:MaintenanceWindow";
 export const MAINTENANCE_WINDOW_TASK_TYPE = "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask";
+export const ASSOCIATION_TYPE = "aws:ssm/association:Association";
 
 /** The `Operation` of an `AWS-RunPatchBaseline` run-command task (AWS's default is `Scan`). */
 function patchOperation(task: PolicyResource): unknown {
@@ -25,7 +26,41 @@ function scansOnly(window: PolicyResource, stack: PolicyStack): boolean {
     return tasks.length > 0 && tasks.every((task) => task.props.taskArn === "AWS-RunPatchBaseline" && patchOperation(task) === "Scan");
 }
 
+/**
+ * A State Manager association that runs AWS-RunPatchBaseline to install (any Operation but Scan)
+ * patches the servers outside any maintenance window: it must run on the weekend too, and only at
+ * its cron (State Manager otherwise runs an association once as soon as it is created or changed,
+ * whatever the day).
+ */
+function associationProblems(association: PolicyResource): string[] {
+    if (association.props.name !== "AWS-RunPatchBaseline") {
+        return [];
+    }
+    const parameters = (association.props.parameters ?? {}) as Record<string, unknown>;
+    const operation = Array.isArray(parameters.Operation) ? parameters.Operation.join(",") : (parameters.Operation ?? "Scan");
+    if (operation === "Scan") {
+        return [];
+    }
+    const problems: string[] = [];
+    const schedule = association.props.scheduleExpression;
+    if (typeof schedule !== "string") {
+        problems.push(`scheduleExpression is ${JSON.stringify(schedule ?? null)} for an AWS-RunPatchBaseline ${JSON.stringify(operation)}: it runs whenever it is created or changed, any day; expected an SSM cron(...) expression on SAT and/or SUN`);
+    } else {
+        const scheduleProblem = weekendScheduleProblem(schedule);
+        if (scheduleProblem) {
+            problems.push(scheduleProblem);
+        }
+    }
+    if (association.props.applyOnlyAtCronInterval !== true) {
+        problems.push(`applyOnlyAtCronInterval is ${JSON.stringify(association.props.applyOnlyAtCronInterval ?? null)}: State Manager installs patches as soon as the association is created or changed, whatever the day; expected true`);
+    }
+    return problems;
+}
+
 function weekendProblems(window: PolicyResource, stack: PolicyStack): string[] {
+    if (window.type === ASSOCIATION_TYPE) {
+        return associationProblems(window);
+    }
     if (scansOnly(window, stack)) {
         return [];
     }
@@ -58,9 +93,9 @@ export const enforcePatchWindowWeekend: ResourceRule = {
     kind: "resource",
     name: "patch-window-weekend",
     description:
-        "Every SSM maintenance window that maintains servers (all but compliance scans: AWS-RunPatchBaseline with Operation Scan) is enabled, opens on Saturday and/or Sunday only (cron day-of-month ?, day-of-week SAT/SUN), closes by Sunday 24:00 and has no schedule offset.",
+        "Every SSM maintenance window that maintains servers (all but compliance scans: AWS-RunPatchBaseline with Operation Scan) is enabled, opens on Saturday and/or Sunday only (cron day-of-month ?, day-of-week SAT/SUN), closes by Sunday 24:00 and has no schedule offset; a State Manager association that installs patches (AWS-RunPatchBaseline, Operation other than Scan) runs on that weekend cron and only at it (applyOnlyAtCronInterval).",
     why: "The service promises weekend maintenance (security documentation, 5.2): a window that installs patches and reboots servers on a weekday interrupts customers during their working week.",
     enforcement: "mandatory",
-    resourceTypes: [MAINTENANCE_WINDOW_TYPE],
+    resourceTypes: [MAINTENANCE_WINDOW_TYPE, ASSOCIATION_TYPE],
     validate: weekendProblems,
 };
