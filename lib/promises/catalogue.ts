@@ -407,7 +407,7 @@ export const PROMISES: readonly SecurityPromise[] = [
         title: "An external service checks every five minutes that the platform offers a correct service",
         sources: [ITM("8. Availability and Performance"), CP("Managing threats and vulnerabilities: monitor our servers around the clock")],
         modes: ALL,
-        rules: ["availability-check-every-5-minutes", "synthetics-canary-runtime-not-deprecated", "availability-check-alarmed"],
+        rules: ["availability-check-every-5-minutes", "synthetics-canary-runtime-not-deprecated", "availability-check-alarmed", "stack-promise-resources-present"],
         implementation: {
             scopes: ["edge"],
             types: ["aws:synthetics/canary:Canary"],
@@ -428,7 +428,7 @@ export const PROMISES: readonly SecurityPromise[] = [
         title: "Passwords of at least 10 characters; each organization configures its standard length",
         sources: [CP("User authentication"), ITM("2.1 Passwords: Password Length Configuration")],
         modes: ALL,
-        rules: ["tenant-password-min-length"],
+        rules: ["tenant-password-min-length", "stack-promise-resources-present"],
         implementation: {
             scopes: ["tenant"],
             types: ["aws:ssm/parameter:Parameter"],

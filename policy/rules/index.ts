@@ -4,9 +4,10 @@ import { CONTROLS_RULES } from "./controls";
 import { DATA_RULES } from "./data";
 import { NETWORK_RULES } from "./network";
 import { OPERATIONS_RULES } from "./operations";
+import { PRESENCE_RULES } from "./presence";
 import { Rule } from "./types";
 
-export const RULES: readonly Rule[] = [...DATA_RULES, ...NETWORK_RULES, ...OPERATIONS_RULES, ...CONTROLS_RULES];
+export const RULES: readonly Rule[] = [...DATA_RULES, ...NETWORK_RULES, ...OPERATIONS_RULES, ...CONTROLS_RULES, ...PRESENCE_RULES];
 
 /**
  * The rules that judge a stack against the rest of the fleet (they read the settings' otherTenants,
