@@ -225,6 +225,21 @@ describe("backup-plan-promise", () => {
         },
     );
 
+    it.each([
+        ["the account's Default vault", "arn:aws:backup:eu-central-1:123456789012:backup-vault:Default"],
+        ["another account's vault", "arn:aws:backup:eu-central-1:999999999999:backup-vault:attacker"],
+    ])("GIVEN the 2-hourly rule copying off-site only to %s WHEN checked THEN it does not meet the promise: no vault of the stack", (_, arn) => {
+        const stack = changeDatabaseRule("database-every-2-hours", (rule) => {
+            rule.copyActions = rule.copyActions.map((copy) => ({ ...copy, destinationVaultArn: arn }));
+        });
+        expect(findings(enforceBackupPromise, stack)).toEqual([
+            {
+                resource: "acme-backup-database-plan",
+                message: `rule "database-every-2-hours" runs on the schedule of the promise "database-every-2-hours" but copies recovery points off-site only to "${arn}", no vault of this stack: its lock, key and retention cannot be shown`,
+            },
+        ]);
+    });
+
     it("GIVEN the 2-hourly rule sets no lifecycle WHEN checked THEN it meets the promise (AWS Backup keeps its recovery points for good)", () => {
         const stack = changeDatabaseRule("database-every-2-hours", (rule) => {
             delete rule.lifecycle;

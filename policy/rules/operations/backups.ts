@@ -82,7 +82,22 @@ function days(value: number | undefined): string {
  * What keeps a plan rule from meeting a promised rule, given the region its recovery points are
  * made in: one sentence per shortfall, empty when it meets it. The schedule is matched by the caller.
  */
-export function shortfallsOf(planRule: Readonly<Record<string, unknown>>, promised: BackupRule, homeRegion: string | undefined): string[] {
+/** The names of the stack's own backup vaults (each vault's id or name), where its copies may go. */
+export function ownVaultsOf(stack: PolicyStack): ReadonlySet<string> {
+    return new Set(ofType(stack, VAULT_TYPE).flatMap((vault) => [vault.id, vault.props.name].filter((name): name is string => typeof name === "string" && name !== "")));
+}
+
+/** The vault name of a backup vault ARN (`arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME`), or undefined. */
+function vaultNameOfArn(arn: unknown): string | undefined {
+    return typeof arn === "string" ? /^arn:[^:]+:backup:[^:]*:[^:]*:backup-vault:(.+)$/.exec(arn)?.[1] : undefined;
+}
+
+/**
+ * `ownVaults`: the stack's vaults (ownVaultsOf). An off-site copy counts only into one of them: a
+ * vault the stack does not manage (the account's Default vault, another account's) has no lock, key
+ * or retention this plan can show.
+ */
+export function shortfallsOf(planRule: Readonly<Record<string, unknown>>, promised: BackupRule, homeRegion: string | undefined, ownVaults?: ReadonlySet<string>): string[] {
     const shortfalls: string[] = [];
     // AWS Backup reads the schedule in this zone (UTC when absent); the promise's hours are UTC.
     const zone = planRule.scheduleExpressionTimezone;
@@ -103,8 +118,13 @@ export function shortfallsOf(planRule: Readonly<Record<string, unknown>>, promis
             const region = regionOfArn(copy?.destinationVaultArn);
             return region !== undefined && region !== homeRegion;
         });
+    const foreign = ownVaults === undefined ? [] : offsite.filter((copy) => !ownVaults.has(vaultNameOfArn(copy?.destinationVaultArn) ?? ""));
     if (offsite.length === 0) {
         shortfalls.push(`copies recovery points to no vault outside ${homeRegion}`);
+    } else if (foreign.length === offsite.length) {
+        shortfalls.push(
+            `copies recovery points off-site only to ${foreign.map((copy) => JSON.stringify(copy?.destinationVaultArn)).join(", ")}, no vault of this stack: its lock, key and retention cannot be shown`,
+        );
     } else if (!offsite.some((copy) => (keptDays(copy?.lifecycle) ?? -1) >= promised.deleteAfterDays)) {
         const longest = Math.max(...offsite.map((copy) => keptDays(copy?.lifecycle) ?? -1));
         shortfalls.push(`keeps its off-site copies ${days(longest < 0 ? undefined : longest)} days, less than the ${promised.deleteAfterDays} promised`);
@@ -120,7 +140,7 @@ export function ruleLabel(planRule: Readonly<Record<string, unknown>>): string {
 /** Whether any rule of these plans meets the promised rule (same schedule, no shortfall). */
 export function plansMeet(stack: PolicyStack, plans: readonly PolicyResource[], promised: BackupRule): boolean {
     return plans.some((plan) =>
-        planRulesOf(plan).some((planRule) => sameSchedule(planRule.schedule, promised.schedule) && shortfallsOf(planRule, promised, homeRegionOf(stack, planRule)).length === 0),
+        planRulesOf(plan).some((planRule) => sameSchedule(planRule.schedule, promised.schedule) && shortfallsOf(planRule, promised, homeRegionOf(stack, planRule), ownVaultsOf(stack)).length === 0),
     );
 }
 

@@ -4,7 +4,7 @@
 import { BACKUP_PROMISE, BackupRule, describeRule } from "../../../lib/promises/backup-schedule";
 import { ofType } from "../graph";
 import { Finding, PolicyStack, StackRule } from "../types";
-import { homeRegionOf, PLAN_TYPE, planRulesOf, ruleLabel, shortfallsOf } from "./backups";
+import { homeRegionOf, ownVaultsOf, PLAN_TYPE, planRulesOf, ruleLabel, shortfallsOf } from "./backups";
 import { isDrillStack, isIdleRecoveryStack } from "./recovery";
 import { sameSchedule } from "./schedule";
 
@@ -22,11 +22,12 @@ export function backupPromiseFindings(stack: PolicyStack, promise: readonly Back
     if (plans.length === 0) {
         return [{ resource: stack.stack, message: `no backup plan (${PLAN_TYPE}): the stack owns data, and the backup promise demands ${promise.map((rule) => `"${rule.name}"`).join(", ")}` }];
     }
+    const ownVaults = ownVaultsOf(stack);
     return promise.flatMap((promised) => {
         const candidates = plans.flatMap((plan) =>
             planRulesOf(plan)
                 .filter((planRule) => sameSchedule(planRule.schedule, promised.schedule))
-                .map((planRule) => ({ plan, planRule, shortfalls: shortfallsOf(planRule, promised, homeRegionOf(stack, planRule)) })),
+                .map((planRule) => ({ plan, planRule, shortfalls: shortfallsOf(planRule, promised, homeRegionOf(stack, planRule), ownVaults) })),
         );
         if (candidates.length === 0) {
             return [{ resource: stack.stack, message: `no backup plan rule runs on ${promised.schedule}, the schedule of the promise "${promised.name}" (${describeRule(promised)})` }];
