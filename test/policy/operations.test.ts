@@ -461,18 +461,34 @@ describe("backup-vault-lock", () => {
         const stack = withProps(dataStack(), "acme-backup-vault-lock", (props) => {
             props.maxRetentionDays = 100;
         });
-        expect(findings(enforceBackupVaultLock, stack)).toEqual([
-            { resource: "acme-backup-vault", message: "its lock acme-backup-vault-lock has maxRetentionDays 100; the backup promise keeps recovery points up to 365 days" },
+        const found = findings(enforceBackupVaultLock, stack);
+        expect(found[0]).toEqual({ resource: "acme-backup-vault", message: "its lock acme-backup-vault-lock has maxRetentionDays 100; the backup promise keeps recovery points up to 365 days" });
+        // And each job the lock would fail: the weekly rules keep their points 365 days.
+        expect(found.slice(1).map((finding) => finding.message)).toEqual([
+            'acme-backup-database-plan rule "database-weekly" keeps its recovery points here 365 days, outside its lock acme-backup-vault-lock\'s 7 to 100 days: AWS Backup fails every such job',
+            'acme-backup-files-plan rule "files-weekly" keeps its recovery points here 365 days, outside its lock acme-backup-vault-lock\'s 7 to 100 days: AWS Backup fails every such job',
         ]);
+    });
+
+    it("GIVEN a rule keeping its recovery points for good in a vault whose lock has a maximum WHEN checked THEN the vault names the rule: AWS Backup fails its jobs", () => {
+        const stack = changeDatabaseRule("database-every-2-hours", (rule) => {
+            delete rule.lifecycle;
+        });
+        expect(findings(enforceBackupVaultLock, stack)).toContainEqual({
+            resource: "acme-backup-vault",
+            message: expect.stringMatching(/^acme-backup-database-plan rule "database-every-2-hours" keeps its recovery points here for good \(no deleteAfter\), outside its lock acme-backup-vault-lock's \d+ to \d+ days: AWS Backup fails every such job$/),
+        });
     });
 
     it("GIVEN a lock whose minRetentionDays is 30 WHEN checked THEN the vault is reported: the 2-hourly backups are kept 7 days", () => {
         const stack = withProps(dataStack(), "acme-backup-vault-lock", (props) => {
             props.minRetentionDays = 30;
         });
-        expect(findings(enforceBackupVaultLock, stack)).toEqual([
-            { resource: "acme-backup-vault", message: "its lock acme-backup-vault-lock has minRetentionDays 30; the backup promise keeps recovery points from 7 days" },
-        ]);
+        const found = findings(enforceBackupVaultLock, stack);
+        expect(found[0]).toEqual({ resource: "acme-backup-vault", message: "its lock acme-backup-vault-lock has minRetentionDays 30; the backup promise keeps recovery points from 7 days" });
+        expect(found.slice(1).map((finding) => finding.message)).toContainEqual(
+            'acme-backup-database-plan rule "database-every-2-hours" keeps its recovery points here 7 days, outside its lock acme-backup-vault-lock\'s 30 to 366 days: AWS Backup fails every such job',
+        );
     });
 
     it("GIVEN a lock whose maxRetentionDays cannot be read WHEN checked THEN the vault is reported, not passed", () => {

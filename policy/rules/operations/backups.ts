@@ -88,7 +88,7 @@ export function ownVaultsOf(stack: PolicyStack): ReadonlySet<string> {
 }
 
 /** The vault name of a backup vault ARN (`arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME`), or undefined. */
-function vaultNameOfArn(arn: unknown): string | undefined {
+export function vaultNameOfArn(arn: unknown): string | undefined {
     return typeof arn === "string" ? /^arn:[^:]+:backup:[^:]*:[^:]*:backup-vault:(.+)$/.exec(arn)?.[1] : undefined;
 }
 

@@ -3,7 +3,7 @@
 import { BACKUP_PROMISE, retentionBounds } from "../../../lib/promises/backup-schedule";
 import { ofType } from "../graph";
 import { PolicyResource, PolicyStack, ResourceRule } from "../types";
-import { VAULT_LOCK_TYPE, VAULT_TYPE } from "./backups";
+import { keptDays, PLAN_TYPE, planRulesOf, ruleLabel, VAULT_LOCK_TYPE, VAULT_TYPE, vaultNameOfArn } from "./backups";
 
 /** Days a lock bound allows: undefined when unset (no bound), NaN when it cannot be read. */
 function boundDays(value: unknown): number | undefined {
@@ -34,15 +34,49 @@ function vaultLockProblems(vault: PolicyResource, stack: PolicyStack): string[] 
         if (max !== undefined && !(max >= bounds.maxDays)) {
             problems.push(`its lock ${lock.name} has maxRetentionDays ${JSON.stringify(lock.props.maxRetentionDays)}; the backup promise keeps recovery points up to ${bounds.maxDays} days`);
         }
+        problems.push(...jobsOutsideLock(stack, names, lock.name, min, max));
         return problems;
     });
+}
+
+/**
+ * The backup and copy jobs into the vault whose retention its lock refuses: AWS Backup fails a job
+ * whose recovery point would be kept less than the lock's minimum or more than its maximum (one
+ * kept for good, no deleteAfter, among them) (AWS Backup Developer Guide, "AWS Backup Vault Lock").
+ */
+function jobsOutsideLock(stack: PolicyStack, vaultNames: readonly string[], lockName: string, min: number | undefined, max: number | undefined): string[] {
+    if ((min === undefined || Number.isNaN(min)) && (max === undefined || Number.isNaN(max))) {
+        return [];
+    }
+    const outside = (days: number | undefined): boolean => days === undefined || (min !== undefined && days < min) || (max !== undefined && days > max);
+    const shown = (days: number | undefined): string => (days === Infinity ? "for good (no deleteAfter)" : days === undefined ? "for an unreadable time" : `${days} days`);
+    const bounds = `${min ?? 0} to ${max ?? "any number of"} days`;
+    const problems: string[] = [];
+    for (const plan of ofType(stack, PLAN_TYPE)) {
+        for (const planRule of planRulesOf(plan)) {
+            const kept = keptDays(planRule.lifecycle);
+            if (vaultNames.includes(planRule.targetVaultName as string) && outside(kept)) {
+                problems.push(`${plan.name} ${ruleLabel(planRule)} keeps its recovery points here ${shown(kept)}, outside its lock ${lockName}'s ${bounds}: AWS Backup fails every such job`);
+            }
+            for (const copy of Array.isArray(planRule.copyActions) ? planRule.copyActions : []) {
+                const action = (copy ?? {}) as Record<string, unknown>;
+                // A copy without a lifecycle of its own keeps the rule's.
+                const copyKept = action.lifecycle === undefined ? kept : keptDays(action.lifecycle);
+                if (vaultNames.includes(vaultNameOfArn(action.destinationVaultArn) ?? "") && outside(copyKept)) {
+                    problems.push(`${plan.name} ${ruleLabel(planRule)} copies recovery points here kept ${shown(copyKept)}, outside its lock ${lockName}'s ${bounds}: AWS Backup fails every such copy`);
+                }
+            }
+        }
+    }
+    return problems;
 }
 
 export const enforceBackupVaultLock: ResourceRule = {
     kind: "resource",
     name: "backup-vault-lock",
     description:
-        "Every AWS Backup vault has a vault lock (a VaultLockConfiguration whose backupVaultName is the vault's name), and the lock's retention bounds admit the backup promise's shortest and longest retention.",
+        "Every AWS Backup vault has a vault lock (a VaultLockConfiguration whose backupVaultName is the vault's name), the lock's retention bounds admit the backup promise's shortest and longest retention, " +
+        "and every backup rule and copy into the vault keeps its recovery points within them (AWS Backup fails a job outside them, one kept for good among them).",
     why:
         "Backups are the last line against ransomware and against an operator's mistake: a lock stops anyone without the lock-removal permission deleting recovery " +
         "points early or shortening their retention, so what the promise keeps stays kept.",
