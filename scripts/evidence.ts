@@ -152,6 +152,10 @@ export async function main(argv: string[]): Promise<number> {
         if (!isMode(stack.mode)) {
             throw new UsageError(`"${tenant}" is a ${stack.mode} stack, not a tenant: its sheet is its tenants'`);
         }
+        if (typeof stack.region !== "string" || stack.region === "") {
+            // The sheet reads the platform of the tenant's region: without one, it cannot tell which.
+            throw new UsageError(`${values.plan ?? "the plan"}: the stack "${tenant}" has no region, so its platform cannot be told`, EXIT.invalid);
+        }
     }
     if (all && tenants.length === 0) {
         throw new UsageError(`${values.plan ?? "the plan"}: holds no tenant`);

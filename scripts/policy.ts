@@ -209,6 +209,13 @@ export function awsTypeTokenProblem(type: string): string | undefined {
 
 function resourceProblems(stack: PlannedStack, index: number): PlanFileProblem[] {
     const problems: PlanFileProblem[] = [];
+    // The stack's region is where the evidence sheet looks for its platform: it must be the region
+    // its own provider (`<stack>-aws`, as the program names it) deploys into, when the plan has it.
+    const own = stack.resources.find((resource) => resource.type === "pulumi:providers:aws" && resource.name === `${stack.tenant}-aws`);
+    const providerRegion = own?.inputs.region;
+    if (typeof providerRegion === "string" && typeof stack.region === "string" && providerRegion !== stack.region) {
+        problems.push({ path: `/tenants/${index}/region`, message: `${quoteClipped(stack.region)} is not the region of the stack's own provider ${own!.name} (${quoteClipped(providerRegion)}): a stack is planned in one region` });
+    }
     const ids = new Map<string, number>();
     const names = new Map<string, number>();
     stack.resources.forEach((resource, i) => {

@@ -317,6 +317,23 @@ describe("npm run evidence", () => {
         expect(run.stderr).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:3:15: not valid JSON: `));
     });
 
+    it("refuses a stack whose region is not its provider's, or is missing: its platform cannot be told (exit 1)", async () => {
+        const lying = structuredClone(plan);
+        const index = lying.tenants.findIndex((stack) => stack.tenant === "globex");
+        (lying.tenants[index] as { region: string }).region = "eu-west-1";
+        const file = path.join(dir, "region-lie.json");
+        fs.writeFileSync(file, JSON.stringify(lying));
+        const run = await evidence("globex", "--plan", file);
+        expect(run.status).toBe(1);
+        expect(run.stderr).toContain(`${file}:/tenants/${index}/region: "eu-west-1" is not the region of the stack's own provider globex-aws ("us-east-1"): a stack is planned in one region`);
+        const missing = structuredClone(plan);
+        delete (missing.tenants[index] as { region?: string }).region;
+        fs.writeFileSync(file, JSON.stringify(missing));
+        const without = await evidence("globex", "--plan", file);
+        expect(without.status).toBe(1);
+        expect(without.stderr).toContain(`the stack "globex" has no region, so its platform cannot be told`);
+    });
+
     it("says why a plan cannot be read, exit 2", async () => {
         const run = await evidence("acme", "--plan", path.join(dir, "missing.json"));
         expect(run.status).toBe(2);
