@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { blastRadius, tenantNeutralName } from "../scripts/lib/plan/diff/blast-radius";
-import { DiffResource, DiffStack } from "../scripts/lib/plan/diff/model";
+import { DiffResource, DiffStack, PROVIDER_NAME } from "../scripts/lib/plan/diff/model";
 import { describeChange, describeGroup, renderStackDiff } from "../scripts/lib/plan/diff/render";
 import { diffPlans, diffStack } from "../scripts/lib/plan/diff/stacks";
 import { diffValues } from "../scripts/lib/plan/diff/values";
@@ -38,6 +38,60 @@ describe("diffValues", () => {
         ],
     ])("GIVEN %s WHEN diffed THEN the changes are exactly these", (_, before, after, expected) => {
         expect(diffValues("/x", before, after)).toEqual(expected);
+    });
+});
+
+describe("diffStack: a replaced provider", () => {
+    const provider = (name: string, region: string): DiffResource => ({ type: "pulumi:providers:aws", name, inputs: { region }, protect: false, retainOnDelete: false });
+    const bucket = (name: string): DiffResource => ({ type: "aws:s3/bucket:Bucket", name, id: name, inputs: { bucket: name }, protect: false, retainOnDelete: true });
+    /** A head resource as the planning thread marks it: with its provider's logical name. */
+    const through = <T extends DiffResource>(resource: T, providerName: string): T => Object.defineProperty({ ...resource }, PROVIDER_NAME, { value: providerName, enumerable: false });
+
+    it("GIVEN the stack's provider replaced (its region changed) WHEN diffed THEN every resource it manages is replaced, the data-holding ones said so; one on another provider is not", () => {
+        const base = stack("globex", "cloud", [provider("globex-aws", "us-east-1"), provider("globex-aws-offsite", "us-west-2"), bucket("globex-files"), bucket("globex-offsite")]);
+        const head = stack("globex", "cloud", [
+            provider("globex-aws", "eu-west-1"),
+            provider("globex-aws-offsite", "us-west-2"),
+            through(bucket("globex-files"), "globex-aws"),
+            through(bucket("globex-offsite"), "globex-aws-offsite"),
+        ]);
+        const diff = diffStack(base, head);
+        const files = diff.changed.find((change) => change.name === "globex-files")!;
+        expect(files).toMatchObject({
+            replace: true,
+            holdsData: true,
+            changes: [{ path: "/provider", before: "globex-aws", after: "[unknown]", replacedReference: { type: "pulumi:providers:aws", name: "globex-aws" }, replaces: true }],
+        });
+        expect(files.atStake).toContain("globex-files");
+        expect(diff.changed.map((change) => change.name)).toEqual(["globex-files", "globex-aws"]);
+    });
+
+    it("GIVEN the fixture's cloud tenant moved to another region WHEN both are planned in this thread and diffed THEN its files bucket, VPC and keys are replaced", async () => {
+        const { planFleet } = await import("../scripts/lib/plan/fleet");
+        const { validateFleet } = await import("../stacks/config/validate");
+        const fs = await import("node:fs");
+        const path = await import("node:path");
+        const { FIXTURE_TENANTS } = await import("./fixtures/fleet");
+        const file = path.join(FIXTURE_TENANTS, "globex.yaml");
+        const text = fs.readFileSync(file, "utf8");
+        const planOf = async (source: string) => {
+            const fleet = validateFleet([{ file, bytes: Buffer.from(source) }]);
+            expect(fleet.problems).toEqual([]);
+            return planFleet({ tenants: fleet.tenants, platformRegions: [], threads: 1 });
+        };
+        const before = await planOf(text);
+        const after = await planOf(text.replace(/^region: us-east-1$/m, "region: eu-west-1"));
+        const entry = diffPlans(before, after).find((candidate) => candidate.tenant === "globex")!;
+        const replaced = new Set(entry.diff.changed.filter((change) => change.replace).map((change) => change.name));
+        for (const name of ["globex-files-bucket", "globex-network-vpc", "globex-keys-data"]) {
+            expect(replaced.has(name), name).toBe(true);
+        }
+    }, 60_000);
+
+    it("GIVEN resources read back from a document (no provider marks) WHEN diffed THEN only the provider is replaced: the mark is what carries it", () => {
+        const base = stack("globex", "cloud", [provider("globex-aws", "us-east-1"), bucket("globex-files")]);
+        const head = stack("globex", "cloud", [provider("globex-aws", "eu-west-1"), bucket("globex-files")]);
+        expect(diffStack(base, head).changed.map((change) => change.name)).toEqual(["globex-aws"]);
     });
 });
 

@@ -23,6 +23,7 @@ import * as settings from "@pulumi/pulumi/runtime/settings";
 
 import { canonicalJson } from "../../../lib/canonical-json";
 import { AwsRuleBreak, checkAwsRules } from "./aws-rules";
+import { PROVIDER_NAME } from "./diff/model";
 import { PlanMocks, StackOutputsSnapshot } from "./mocks";
 import { SECRET_PLACEHOLDER } from "../../../lib/plan-document";
 import type { PlannedResource } from "../../../lib/plan-document";
@@ -203,6 +204,8 @@ interface Recording {
     readonly defaultProvider: boolean;
     /** Its secret inputs AWS would refuse (secretBreaksOf); absent when it has none. */
     readonly secretBreaks?: AwsRuleBreak[];
+    /** The logical name of the provider resource it was registered with; absent for a component or the default provider. */
+    readonly provider?: string;
 }
 
 /**
@@ -237,6 +240,8 @@ function recordRegistrations(monitor: MockMonitor, sink: (recording: Recording) 
                         defaultProvider: provider === "" || /::pulumi:providers:[^:]+::default(_[0-9_]+)?::/.test(provider),
                         resource,
                         ...(secretBreaks.length > 0 ? { secretBreaks } : {}),
+                        // `urn::id` of a provider resource, as the SDK sends it.
+                        ...(provider !== "" ? { provider: logicalName(provider.split("::").slice(0, -1).join("::")) } : {}),
                     });
                 }
                 callback(error, response);
@@ -260,6 +265,16 @@ function replacementOptions(req: WireRequest): Pick<PlannedResource, "dependsOn"
         ...(req.getDeletebeforereplace?.() === true ? { deleteBeforeReplace: true as const } : {}),
         ...((req.getReplaceonchangesList?.() ?? []).length > 0 ? { replaceOnChanges: [...req.getReplaceonchangesList!()].sort() } : {}),
     };
+}
+
+/**
+ * Marks a planned resource with the logical name of its provider resource, as a property no plan
+ * document, spill or cache entry carries (not enumerable: JSON and structured clones leave it
+ * out): the diff of the thread that planned the stack reads it (diff/stacks.ts, a replaced provider
+ * replaces what it manages). The contract's resource has no provider field.
+ */
+function withProviderName(resource: PlannedResource, provider: string): PlannedResource {
+    return Object.defineProperty(resource, PROVIDER_NAME, { value: provider, enumerable: false });
 }
 
 /** Resolves a program's outputs (values that may be Outputs or promises), noting which are secret. */
@@ -387,9 +402,10 @@ async function evaluateStack(options: PlanStackOptions): Promise<PlanStackResult
     }
     // A real preview shows the inputs as the provider's check returns them: the generated names too.
     const resources = recordings
-        .map(({ resource }) => {
+        .map(({ resource, provider }) => {
             const generated = mocks.generatedInputs(resource.type, resource.name);
-            return generated ? { ...resource, inputs: { ...resource.inputs, ...generated } } : resource;
+            const planned = generated ? { ...resource, inputs: { ...resource.inputs, ...generated } } : resource;
+            return provider === undefined ? planned : withProviderName(planned, provider);
         })
         .sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
     const masked = Object.fromEntries(

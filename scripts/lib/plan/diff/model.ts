@@ -66,6 +66,19 @@ export interface ResourceChange extends ResourceRef {
 /** The value shown for an input that a replacement makes unknown (as `pulumi preview` shows it). */
 export const UNKNOWN_AFTER_REPLACEMENT = "[unknown]";
 
+/**
+ * The property under which the planning thread marks a planned resource with its provider's logical
+ * name (engine.ts withProviderName): never serialized, so a resource read back from a document, a
+ * spill or the plan cache has none.
+ */
+export const PROVIDER_NAME = "__planProvider";
+
+/** The provider resource a planned resource was registered with, where the planning thread marked it. */
+export function providerNameOf(resource: object): string | undefined {
+    const name = (resource as Record<string, unknown>)[PROVIDER_NAME];
+    return typeof name === "string" ? name : undefined;
+}
+
 export interface StackDiff {
     readonly status: DiffStatus;
     readonly added: ResourceRef[];

@@ -18,7 +18,22 @@
 // ./blast-radius.ts the changes shared by many stacks.
 
 import { atStake, ForceNewVerdict, forceNewVerdict, holdsData, pointerSegments } from "../force-new";
-import { byTypeThenName, DiffResource, DiffStack, DiffStatus, INPUTS, keyOf, PropertyChange, ReplacedIdentity, ResourceChange, ResourceRef, StackDiff, StackDiffEntry, UNKNOWN_AFTER_REPLACEMENT } from "./model";
+import {
+    byTypeThenName,
+    DiffResource,
+    DiffStack,
+    DiffStatus,
+    INPUTS,
+    keyOf,
+    PropertyChange,
+    providerNameOf,
+    ReplacedIdentity,
+    ResourceChange,
+    ResourceRef,
+    StackDiff,
+    StackDiffEntry,
+    UNKNOWN_AFTER_REPLACEMENT,
+} from "./model";
 import { ReferenceIndex, stringLeaves } from "./references";
 import { serverReplacementOrder } from "./server-order";
 import { diffValues } from "./values";
@@ -107,6 +122,21 @@ export function diffStack(base: DiffStack | undefined, head: DiffStack | undefin
         });
         return [{ resource, base: was, changes, replace: unknown || changes.some((change) => change.replaces), unknown }];
     });
+
+    // A replaced provider resource (a region changed) replaces every resource it manages: Pulumi
+    // creates each anew through the new provider (pulumi/pulumi#2012). The head's resources name
+    // their provider where this thread planned them (providerNameOf).
+    const replacedProviders = new Map(matched.filter((work) => work.replace && work.resource.type.startsWith("pulumi:providers:")).map((work) => [work.resource.name, ref(work.resource)]));
+    if (replacedProviders.size > 0) {
+        for (const work of matched) {
+            const provider = providerNameOf(work.resource);
+            const replacedProvider = provider === undefined ? undefined : replacedProviders.get(provider);
+            if (replacedProvider !== undefined && !work.resource.type.startsWith("pulumi:providers:")) {
+                work.changes.push({ path: "/provider", before: provider, after: UNKNOWN_AFTER_REPLACEMENT, replacedReference: replacedProvider, replaces: true });
+                work.replace = true;
+            }
+        }
+    }
 
     // Follow replacements to the inputs that carry the replaced resources' ids, to a fixed point.
     const outputs = diffValues("", (base ?? EMPTY_STACK).outputs, (head ?? EMPTY_STACK).outputs);

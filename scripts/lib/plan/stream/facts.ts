@@ -29,6 +29,7 @@ export const FLEET_CHECKED_TYPES: ReadonlySet<string> = new Set([
     "aws:cfg/recorderStatus:RecorderStatus",
     "aws:cloudtrail/trail:Trail",
     "aws:cloudwatch/eventRule:EventRule",
+    "aws:ec2/dedicatedHost:DedicatedHost",
     "aws:ec2/internetGateway:InternetGateway",
     "aws:ec2/vpc:Vpc",
     "aws:ec2/vpnGateway:VpnGateway",
