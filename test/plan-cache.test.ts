@@ -3,6 +3,7 @@
 // the build, the config or a broken entry replans what it touches.
 
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -36,6 +37,12 @@ async function plan(tenants: readonly Tenant[], cache?: { dir: string; build: st
         fs.closeSync(fd);
     }
     return { json: fs.readFileSync(out, "utf8"), ...(pass.cached !== undefined ? { cached: pass.cached } : {}) };
+}
+
+/** The sealed entry with its entry changed and its digest computed again (what no edit by mistake does). */
+function reseal(sealed: { sha256: string; entry: string }, change: (entry: { stacks: Record<string, unknown>[]; errors: unknown[] }) => unknown): { sha256: string; entry: string } {
+    const entry = JSON.stringify(change(JSON.parse(sealed.entry)));
+    return { sha256: createHash("sha256").update(entry).digest("hex"), entry };
 }
 
 function fleetIn(folder: string): Tenant[] {
@@ -88,6 +95,28 @@ describe("the plan cache", () => {
         expect(again.json).toBe(full.json);
         // The broken entry counts as found (it was there) but is planned: the document says nothing of it.
         expect(fs.readFileSync(entries[0]!, "utf8")).not.toBe('{"errors": [], "stacks": [');
+    });
+
+    it.each<[string, (entry: { sha256: string; entry: string }) => { sha256: string; entry: string } | unknown]>([
+        // A value changed by hand, the entry still valid JSON: not the entry written.
+        ["an instance type edited by hand", (sealed) => ({ ...sealed, entry: sealed.entry.replace(/m6i\.large/g, "m6i.metal") })],
+        // A stack that is no JSON, and one that is no stack, with their digest recomputed: the shape is
+        // read before anything uses it.
+        ["a stack that is no JSON, resealed", (sealed) => reseal(sealed, (entry) => ({ ...entry, stacks: [{ ...entry.stacks[0], stack: "garbage" }] }))],
+        ["a stack that is a number, resealed", (sealed) => reseal(sealed, (entry) => ({ ...entry, stacks: [{ stack: 5 }] }))],
+        ["the entry of an older version (unsealed)", (sealed) => JSON.parse(sealed.entry)],
+    ])("GIVEN a cache entry with %s WHEN planned THEN it is a miss: the tenant is planned and the document is the full plan's", async (_, tamper) => {
+        const folder = fixtureTenantFolder("plan-cache-tampered-");
+        folders.push(folder);
+        const tenants = fleetIn(folder).filter((tenant) => tenant.mode === "cloud");
+        const cache = { dir: path.join(dir, `cache-tampered-${files}`), build: "build-1" };
+        const full = await plan(tenants);
+        await plan(tenants, cache);
+        const shard = fs.readdirSync(cache.dir)[0]!;
+        const file = path.join(cache.dir, shard, fs.readdirSync(path.join(cache.dir, shard))[0]!);
+        fs.writeFileSync(file, JSON.stringify(tamper(JSON.parse(fs.readFileSync(file, "utf8")))));
+        const again = await plan(tenants, cache);
+        expect(again.json).toBe(full.json);
     });
 
     it("GIVEN a cache with entries of an older fleet WHEN pruned since a plan began THEN only what that plan read or wrote is kept", async () => {

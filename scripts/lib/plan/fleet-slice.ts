@@ -14,7 +14,8 @@ import { StackOutputsSnapshot } from "./mocks";
 import { offboardingPlan } from "./offboarding";
 import { awsRuleErrors, planFailure } from "./stack-errors";
 import { BaseSource, cachedRecord, StackJudge, StackRecord, toRecord } from "./stream/record";
-import { CacheScope, readEntry, writeEntry } from "./stream/cache";
+import { CacheEntry, CacheScope, readEntry, writeEntry } from "./stream/cache";
+import type { StackFacts } from "./stream/facts";
 
 /** Config keys whose values the plan treats as secret: the program's secret keys and any secret-looking one. */
 export function secretKeys(config: Readonly<Record<string, string>>): string[] {
@@ -53,6 +54,21 @@ export interface PlanSliceResult {
     readonly errors: Problem[];
 }
 
+/** The records of a cache entry, or undefined when one of its stacks is not of a stack's shape. */
+function cachedRecords(entry: CacheEntry, base: BaseSource | undefined, judge: StackJudge): StackRecord[] | undefined {
+    try {
+        return entry.stacks.map((stack) => {
+            const facts = stack?.facts as Partial<StackFacts> | undefined;
+            if (typeof stack?.stack !== "string" || typeof facts?.tenant !== "string" || !Array.isArray(facts.resources)) {
+                throw new Error("not a cached stack");
+            }
+            return cachedRecord(stack.stack, stack.facts, base, judge);
+        });
+    } catch {
+        return undefined;
+    }
+}
+
 /** Plans tenants one after another in this thread. */
 export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult> {
     const stackOutputs = new Map(input.stackOutputs);
@@ -76,11 +92,13 @@ export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult>
         // A tenant whose file, build, config and platforms are unchanged: its stacks as planned before.
         const cached = cache && key !== undefined && hits.has(tenant.id) ? readEntry(cache.scope, key) : undefined;
         if (cached && records) {
-            for (const stack of cached.stacks) {
-                records.push(cachedRecord(stack.stack, stack.facts, input.records!.base, input.records!.judge));
+            const read = cachedRecords(cached, input.records!.base, input.records!.judge);
+            // An entry this code cannot read (sealed, yet not of its shape) is a miss: planned below.
+            if (read !== undefined) {
+                records.push(...read);
+                errors.push(...cached.errors);
+                continue;
             }
-            errors.push(...cached.errors);
-            continue;
         }
         const firstRecord = records?.length ?? 0;
         const firstError = errors.length;

@@ -115,11 +115,26 @@ export function hasEntry(scope: CacheScope, key: string): boolean {
     return fs.existsSync(entryFile(scope, key));
 }
 
-/** The entry, or undefined when there is none or it cannot be read (then the tenant is planned). */
+/**
+ * An entry as written: the entry's JSON and its SHA-256, so that an entry changed since (edited by
+ * hand, cut short, a disk's fault) is a miss and its tenant planned, never read as its plan.
+ */
+interface SealedEntry {
+    readonly sha256: string;
+    readonly entry: string;
+}
+
+const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+
+/** The entry, or undefined when there is none, it cannot be read or it is not the one written (then the tenant is planned). */
 export function readEntry(scope: CacheScope, key: string): CacheEntry | undefined {
     try {
         const file = entryFile(scope, key);
-        const entry = JSON.parse(fs.readFileSync(file, "utf8")) as CacheEntry;
+        const sealed = JSON.parse(fs.readFileSync(file, "utf8")) as SealedEntry;
+        if (typeof sealed?.entry !== "string" || sealed.sha256 !== sha256(sealed.entry)) {
+            return undefined;
+        }
+        const entry = JSON.parse(sealed.entry) as CacheEntry;
         if (!Array.isArray(entry?.stacks) || !Array.isArray(entry.errors)) {
             return undefined;
         }
@@ -161,6 +176,8 @@ export function writeEntry(scope: CacheScope, key: string, entry: CacheEntry): v
     const file = entryFile(scope, key);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    fs.writeFileSync(temporary, JSON.stringify(entry));
+    const text = JSON.stringify(entry);
+    const sealed: SealedEntry = { sha256: sha256(text), entry: text };
+    fs.writeFileSync(temporary, JSON.stringify(sealed));
     fs.renameSync(temporary, file);
 }

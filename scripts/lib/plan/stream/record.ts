@@ -101,7 +101,11 @@ export function toRecord(plan: TenantPlan, base: BaseSource | undefined, judge: 
  * like a planned one (the verdicts are never cached: a calendar rule's depends on the day).
  */
 export function cachedRecord(stack: string, facts: StackFacts, base: BaseSource | undefined, judge: StackJudge): StackRecord {
-    const plan = JSON.parse(stack) as TenantPlan;
+    const plan = JSON.parse(stack) as TenantPlan | null;
+    if (typeof plan?.tenant !== "string" || !Array.isArray(plan.resources) || plan.tenant !== facts.tenant) {
+        // Thrown to the caller, which plans the tenant instead (fleet-slice.ts cachedRecords).
+        throw new Error(`a cached stack of ${JSON.stringify(facts.tenant)} is not a stack's plan`);
+    }
     return withBase({ tenant: facts.tenant, stack, facts, ...judged(plan, judge) }, plan, base);
 }
 
