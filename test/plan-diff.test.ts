@@ -41,6 +41,16 @@ describe("diffValues", () => {
     });
 });
 
+describe("blastRadius over production and recovery stacks", () => {
+    it("GIVEN one change in two tenants and their recovery environments WHEN grouped THEN it is one group of four stacks", () => {
+        const sg = (tenant: string, description: string): DiffResource => ({ type: "aws:ec2/securityGroup:SecurityGroup", name: `${tenant}-servers-access-sg`, id: `sg-${tenant}`, inputs: { description }, protect: false, retainOnDelete: false });
+        const pair = (tenant: string, stackName: string, description: string) => stack(stackName, "cloud", [sg(tenant, description)]);
+        const stacks = (description: string) => ["acme", "globex"].flatMap((tenant) => [pair(tenant, tenant, description), pair(tenant, `${tenant}-recovery`, description)]);
+        const groups = blastRadius(diffPlans({ tenants: stacks("old") }, { tenants: stacks("new") }));
+        expect(groups.map((group) => group.tenants)).toEqual([["acme", "acme-recovery", "globex", "globex-recovery"]]);
+    });
+});
+
 describe("diffStack: a replaced provider", () => {
     const provider = (name: string, region: string): DiffResource => ({ type: "pulumi:providers:aws", name, inputs: { region }, protect: false, retainOnDelete: false });
     const bucket = (name: string): DiffResource => ({ type: "aws:s3/bucket:Bucket", name, id: name, inputs: { bucket: name }, protect: false, retainOnDelete: true });
@@ -241,6 +251,12 @@ describe("readable changes", () => {
         ["acme", "acme-servers-0", "<tenant>-servers-0"],
         ["acme", "acme", "<tenant>"],
         ["acme", "acmes-x", "acmes-x"],
+        // A recovery environment's and a drill copy's resources are named after their production stack.
+        ["acme-recovery", "acme-servers-access-sg", "<tenant>-servers-access-sg"],
+        ["acme-recovery", "acme-recovery-aws", "<tenant>-aws"],
+        ["acme-drill", "acme-database-db", "<tenant>-database-db"],
+        ["platform-eu-west-1-recovery", "platform-eu-west-1-check-canary", "<tenant>-check-canary"],
+        ["acme-recovery", "acmes-x", "acmes-x"],
     ])("GIVEN stack %s WHEN %s is neutralised THEN %s", (tenant, name, expected) => {
         expect(tenantNeutralName(tenant, name)).toBe(expected);
     });

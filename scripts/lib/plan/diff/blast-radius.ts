@@ -1,5 +1,6 @@
 // What changes in many stacks at once (shared code): the same change grouped across stacks.
 
+import { recoveryTargetOf } from "../../../../lib/platform";
 import { ResourceRef, StackDiffEntry } from "./model";
 
 /** One change shared by several stacks: the same kind, type, (tenant-neutral) name or path, and values. */
@@ -25,9 +26,24 @@ export interface BlastGroup {
     readonly resources: number;
 }
 
-/** A stack's logical names start with the stack's name: without it the same component reads the same everywhere. */
+/**
+ * A stack's logical names start with the stack's name: without it the same component reads the same
+ * everywhere. A recovery environment's or drill copy's resources are named after its production
+ * stack (`acme-servers-access-sg` in `acme-recovery`): that name is taken off too.
+ */
 export function tenantNeutralName(tenant: string, name: string): string {
-    return name === tenant ? "<tenant>" : name.startsWith(`${tenant}-`) ? `<tenant>${name.slice(tenant.length)}` : name;
+    for (const prefix of [tenant, recoveryTargetOf(tenant)?.production]) {
+        if (prefix === undefined) {
+            continue;
+        }
+        if (name === prefix) {
+            return "<tenant>";
+        }
+        if (name.startsWith(`${prefix}-`)) {
+            return `<tenant>${name.slice(prefix.length)}`;
+        }
+    }
+    return name;
 }
 
 /**
