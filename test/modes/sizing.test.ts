@@ -79,8 +79,10 @@ let document: PlanDocument;
 beforeAll(async () => {
     const fleet = validateFleet(Object.entries(FILES).map(([file, text]) => ({ file, bytes: Buffer.from(text) })));
     expect(fleet.problems).toEqual([]);
-    // Seven dedicated-cloud tenants in one region: an account granted the VPCs they need.
-    document = withViolations(await planFleet({ tenants: fleet.tenants, platformRegions: ["eu-west-1"], quotas: quotasRaised({ vpcs: 10, internetGateways: 10 }) }));
+    // Seven dedicated-cloud tenants in one region: an account granted the VPCs they need, and the
+    // hosts of the physical tenants' families (the two r6i.metal servers and their database server
+    // take three r6i hosts; AWS's default is two per family).
+    document = withViolations(await planFleet({ tenants: fleet.tenants, platformRegions: ["eu-west-1"], quotas: quotasRaised({ vpcs: 10, internetGateways: 10, dedicatedHosts: 4 }) }));
     expect(document.errors).toEqual([]);
 });
 
