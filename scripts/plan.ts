@@ -32,7 +32,7 @@ import { BaseRefError, checkDeletedTenants } from "./lib/lifecycle";
 import { DiffedSlim, emitPlan, EmitOptions, planPass, planWorkDir, removePlanWorkDir, spillSource } from "./lib/plan/stream/run";
 import { MAX_SHARDS, orderShards, shardKey, ShardError, shardSource, writeShard } from "./lib/plan/stream/shard";
 import { baseArgsForShard, inputDigest } from "./lib/plan/stream/inputs";
-import { buildDigest, pruneCache } from "./lib/plan/stream/cache";
+import { buildDigest, pruneCache, prunesOwnCache } from "./lib/plan/stream/cache";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -453,7 +453,7 @@ async function plan(request: PlanRequest, workDir: string): Promise<number> {
     });
     if (pass.cached !== undefined) {
         log(`${pass.cached} of ${(shard?.tenants ?? tenants).length} tenant(s) from the plan cache, the others planned`, { cache: request.cache });
-        if (request.all) {
+        if (request.all && prunesOwnCache()) {
             // The whole fleet was planned: what neither it nor its base used is another fleet's.
             const removed = pruneCache(path.resolve(request.cache!), started);
             if (removed > 0) {

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { baseArgs, planBase } from "../scripts/lib/plan/base";
+import { prunesOwnCache } from "../scripts/lib/plan/stream/cache";
 import { writeFixtureTenants } from "./fixtures/fleet";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -72,6 +73,19 @@ describe("planBase preconditions", () => {
         git(repo, "commit", "--quiet", "-m", "a broken plan");
         await expect(planBase({ repo, ref: "HEAD", planArgs: [] })).rejects.toThrow(/the base ref cannot be planned: its plan command exited 70:\n.*boom at base/s);
         expect(worktrees(repo)).toHaveLength(1);
+    });
+
+    it("GIVEN a shared plan cache WHEN the base is planned THEN its plan command is told not to prune it (the caller prunes once both plans are done)", async () => {
+        const repo = tempDir("plan-base-test-env-");
+        git(repo, "init", "--quiet");
+        fs.writeFileSync(path.join(repo, "package.json"), JSON.stringify({ name: "env", scripts: { plan: "node env.js" } }));
+        // Says what it was told, then fails, so that planBase reports its stderr.
+        fs.writeFileSync(path.join(repo, "env.js"), "console.error(`pruned by the caller: ${process.env.PLAN_CACHE_PRUNED_BY_CALLER}`); process.exitCode = 70;\n");
+        git(repo, "add", "package.json", "env.js");
+        git(repo, "commit", "--quiet", "-m", "a plan that shows its environment");
+        await expect(planBase({ repo, ref: "HEAD", planArgs: [] })).rejects.toThrow(/pruned by the caller: 1/);
+        expect(prunesOwnCache({ PLAN_CACHE_PRUNED_BY_CALLER: "1" })).toBe(false);
+        expect(prunesOwnCache({})).toBe(true);
     });
 });
 

@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
+import { CACHE_PRUNED_BY_CALLER } from "./stream/cache";
 import { IndexedDocument, indexDocument } from "./stream/document";
 
 /** The base ref cannot be planned (not a commit, no plan command, its plan failed): exit 2. */
@@ -140,7 +141,8 @@ export async function planBase(options: BasePlanOptions): Promise<BasePlan> {
         const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
             const err: Buffer[] = [];
             const out = fs.openSync(output, "w");
-            child = spawn("npm", args, { cwd: worktree, env: { ...process.env, FORCE_COLOR: "0" }, stdio: ["ignore", out, "pipe"], timeout: options.timeoutMs ?? 15 * 60_000 });
+            // The caller prunes a shared plan cache once both plans are done (cache.ts CACHE_PRUNED_BY_CALLER).
+            child = spawn("npm", args, { cwd: worktree, env: { ...process.env, FORCE_COLOR: "0", [CACHE_PRUNED_BY_CALLER]: "1" }, stdio: ["ignore", out, "pipe"], timeout: options.timeoutMs ?? 15 * 60_000 });
             fs.closeSync(out);
             child.stderr!.on("data", (chunk: Buffer) => err.push(chunk));
             child.on("error", reject);

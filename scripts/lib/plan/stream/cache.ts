@@ -151,6 +151,19 @@ export function readEntry(scope: CacheScope, key: string): CacheEntry | undefine
  * Removes the entries no plan used since `since` (read or written), so that a cache kept from run
  * to run (CI's) holds about one fleet's entries instead of every fleet it ever planned.
  */
+/**
+ * Set in the environment of a base plan (`plan --base REF --cache DIR` runs REF's own plan with the
+ * same cache): the caller prunes once both plans are done. A base that pruned on its own would
+ * remove the entries the head wrote the run before (the changed tenants'), planning them again on
+ * every run.
+ */
+export const CACHE_PRUNED_BY_CALLER = "PLAN_CACHE_PRUNED_BY_CALLER";
+
+/** Whether a plan of the whole fleet prunes the cache itself: not when the plan that started it will. */
+export function prunesOwnCache(env: NodeJS.ProcessEnv = process.env): boolean {
+    return env[CACHE_PRUNED_BY_CALLER] !== "1";
+}
+
 export function pruneCache(dir: string, since: Date): number {
     let removed = 0;
     if (!fs.existsSync(dir)) {
