@@ -64,25 +64,26 @@ describe("planBase preconditions", () => {
         expect(leftovers().length).toBe(before);
     });
 
-    it("GIVEN a ref whose plan command fails WHEN planned THEN its exit code and stderr are reported and its worktree is removed", async () => {
-        const repo = tempDir("plan-base-test-broken-");
+    /** A one-commit repository whose plan command is `node plan.js` running `script`. */
+    function repoWithPlan(prefix: string, script: string): string {
+        const repo = tempDir(prefix);
         git(repo, "init", "--quiet");
-        fs.writeFileSync(path.join(repo, "package.json"), JSON.stringify({ name: "broken", scripts: { plan: "node fail.js" } }));
-        fs.writeFileSync(path.join(repo, "fail.js"), "console.error('boom at base'); process.exitCode = 70;\n");
-        git(repo, "add", "package.json", "fail.js");
-        git(repo, "commit", "--quiet", "-m", "a broken plan");
+        fs.writeFileSync(path.join(repo, "package.json"), JSON.stringify({ name: "base", scripts: { plan: "node plan.js" } }));
+        fs.writeFileSync(path.join(repo, "plan.js"), script);
+        git(repo, "add", "package.json", "plan.js");
+        git(repo, "commit", "--quiet", "-m", "a plan command");
+        return repo;
+    }
+
+    it("GIVEN a ref whose plan command fails WHEN planned THEN its exit code and stderr are reported and its worktree is removed", async () => {
+        const repo = repoWithPlan("plan-base-test-broken-", "console.error('boom at base'); process.exitCode = 70;\n");
         await expect(planBase({ repo, ref: "HEAD", planArgs: [] })).rejects.toThrow(/the base ref cannot be planned: its plan command exited 70:\n.*boom at base/s);
         expect(worktrees(repo)).toHaveLength(1);
     });
 
     it("GIVEN a shared plan cache WHEN the base is planned THEN its plan command is told not to prune it (the caller prunes once both plans are done)", async () => {
-        const repo = tempDir("plan-base-test-env-");
-        git(repo, "init", "--quiet");
-        fs.writeFileSync(path.join(repo, "package.json"), JSON.stringify({ name: "env", scripts: { plan: "node env.js" } }));
         // Says what it was told, then fails, so that planBase reports its stderr.
-        fs.writeFileSync(path.join(repo, "env.js"), "console.error(`pruned by the caller: ${process.env.PLAN_CACHE_PRUNED_BY_CALLER}`); process.exitCode = 70;\n");
-        git(repo, "add", "package.json", "env.js");
-        git(repo, "commit", "--quiet", "-m", "a plan that shows its environment");
+        const repo = repoWithPlan("plan-base-test-env-", "console.error(`pruned by the caller: ${process.env.PLAN_CACHE_PRUNED_BY_CALLER}`); process.exitCode = 70;\n");
         await expect(planBase({ repo, ref: "HEAD", planArgs: [] })).rejects.toThrow(/pruned by the caller: 1/);
         expect(prunesOwnCache({ PLAN_CACHE_PRUNED_BY_CALLER: "1" })).toBe(false);
         expect(prunesOwnCache({})).toBe(true);
