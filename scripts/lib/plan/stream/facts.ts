@@ -13,10 +13,12 @@ import { detectorProblems } from "../guardduty-detectors";
 import { AppliedQuotas } from "../quota-file";
 import { fleetQuotaProblems, QuotaProblems } from "../quota-problems";
 import { recordSetProblems } from "../route53-records";
+import { ADDRESS_FIELDS, subnetAddressProblems } from "../subnet-addresses";
 
 /**
  * Every resource type a fleet-wide check reads (quota-usage.ts, route53-records.ts,
- * guardduty-detectors.ts, config-recorders.ts, data-syncs.ts: each reads resources by type only).
+ * guardduty-detectors.ts, config-recorders.ts, data-syncs.ts, subnet-addresses.ts: each reads
+ * resources by type only).
  * test/plan-stream.test.ts fails when one of those modules names a type missing here.
  */
 export const FLEET_CHECKED_TYPES: ReadonlySet<string> = new Set([
@@ -30,9 +32,14 @@ export const FLEET_CHECKED_TYPES: ReadonlySet<string> = new Set([
     "aws:cloudtrail/trail:Trail",
     "aws:cloudwatch/eventRule:EventRule",
     "aws:ec2/dedicatedHost:DedicatedHost",
+    "aws:ec2/instance:Instance",
     "aws:ec2/internetGateway:InternetGateway",
+    "aws:ec2/networkInterface:NetworkInterface",
+    "aws:ec2/subnet:Subnet",
     "aws:ec2/vpc:Vpc",
+    "aws:ec2/vpcEndpoint:VpcEndpoint",
     "aws:ec2/vpnGateway:VpnGateway",
+    "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
     "aws:guardduty/detector:Detector",
     "aws:lb/loadBalancer:LoadBalancer",
     "aws:rds/instance:Instance",
@@ -54,13 +61,27 @@ export interface StackFacts {
     readonly policy: StackFleetFacts;
 }
 
+/**
+ * A resource as the facts keep it: whole, except the types only subnet-addresses.ts reads (servers,
+ * interfaces, subnets, endpoints, attachments), of which it keeps the inputs that check reads.
+ */
+function slim(resource: PlannedResource): PlannedResource {
+    const fields = ADDRESS_FIELDS[resource.type];
+    if (fields === undefined || FULL_INPUT_TYPES.has(resource.type)) {
+        return resource;
+    }
+    return { ...resource, inputs: Object.fromEntries(fields.filter((field) => field in resource.inputs).map((field) => [field, resource.inputs[field]])) };
+}
+/** The types another fleet-wide check reads more of than subnet-addresses.ts does (quota-usage.ts: load balancers). */
+const FULL_INPUT_TYPES: ReadonlySet<string> = new Set(["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"]);
+
 export function factsOf(plan: TenantPlan): StackFacts {
     return {
         tenant: plan.tenant,
         mode: plan.mode,
         region: plan.region,
         source: plan.source,
-        resources: plan.resources.filter((resource) => FLEET_CHECKED_TYPES.has(resource.type)),
+        resources: plan.resources.filter((resource) => FLEET_CHECKED_TYPES.has(resource.type)).map(slim),
         policy: stackFleetFacts(plan),
     };
 }
@@ -73,7 +94,7 @@ export function fleetProblems(platforms: readonly StackFacts[], stacks: readonly
     const counted = [...platforms, ...stacks.filter((stack) => stack.mode !== "platform")];
     const quota = quotas ? fleetQuotaProblems(counted, quotas) : { errors: [...quotaFileProblems], warnings: [] };
     return {
-        errors: [...quota.errors, ...recordSetProblems(counted), ...detectorProblems(counted), ...configRecorderProblems(counted), ...dataSyncProblems(counted)],
+        errors: [...quota.errors, ...recordSetProblems(counted), ...detectorProblems(counted), ...configRecorderProblems(counted), ...dataSyncProblems(counted), ...subnetAddressProblems(counted)],
         warnings: quota.warnings,
     };
 }
