@@ -304,7 +304,7 @@ describe("the streamed plan", () => {
     });
 
     it("GIVEN the modules of the fleet-wide checks WHEN their resource types are read THEN the facts keep every one of them", () => {
-        const modules = ["quota-usage", "route53-records", "guardduty-detectors", "config-recorders", "data-syncs", "subnet-addresses"];
+        const modules = ["quota-usage", "route53-records", "guardduty-detectors", "config-recorders", "data-syncs", "subnet-addresses", "customer-gateways"];
         for (const module of modules) {
             const text = fs.readFileSync(path.join(ROOT, "scripts", "lib", "plan", `${module}.ts`), "utf8");
             for (const type of text.match(/"aws:[a-z0-9]+\/[A-Za-z0-9]+:[A-Za-z0-9]+"/g) ?? []) {

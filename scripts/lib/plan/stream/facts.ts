@@ -6,6 +6,7 @@
 import { policyFleet, PolicyFleet, stackFleetFacts, StackFleetFacts } from "../../../../policy/rules/from-plan";
 import { Problem } from "../../../../stacks/config/validate";
 import { configRecorderProblems } from "../config-recorders";
+import { customerGatewayProblems } from "../customer-gateways";
 import { dataSyncProblems } from "../data-syncs";
 import type { PlannedResource } from "../../../../lib/plan-document";
 import type { TenantPlan } from "../fleet";
@@ -17,8 +18,8 @@ import { ADDRESS_FIELDS, subnetAddressProblems } from "../subnet-addresses";
 
 /**
  * Every resource type a fleet-wide check reads (quota-usage.ts, route53-records.ts,
- * guardduty-detectors.ts, config-recorders.ts, data-syncs.ts, subnet-addresses.ts: each reads
- * resources by type only).
+ * guardduty-detectors.ts, config-recorders.ts, data-syncs.ts, subnet-addresses.ts,
+ * customer-gateways.ts: each reads resources by type only).
  * test/plan-stream.test.ts fails when one of those modules names a type missing here.
  */
 export const FLEET_CHECKED_TYPES: ReadonlySet<string> = new Set([
@@ -31,6 +32,7 @@ export const FLEET_CHECKED_TYPES: ReadonlySet<string> = new Set([
     "aws:cfg/recorderStatus:RecorderStatus",
     "aws:cloudtrail/trail:Trail",
     "aws:cloudwatch/eventRule:EventRule",
+    "aws:ec2/customerGateway:CustomerGateway",
     "aws:ec2/dedicatedHost:DedicatedHost",
     "aws:ec2/instance:Instance",
     "aws:ec2/internetGateway:InternetGateway",
@@ -94,7 +96,7 @@ export function fleetProblems(platforms: readonly StackFacts[], stacks: readonly
     const counted = [...platforms, ...stacks.filter((stack) => stack.mode !== "platform")];
     const quota = quotas ? fleetQuotaProblems(counted, quotas) : { errors: [...quotaFileProblems], warnings: [] };
     return {
-        errors: [...quota.errors, ...recordSetProblems(counted), ...detectorProblems(counted), ...configRecorderProblems(counted), ...dataSyncProblems(counted), ...subnetAddressProblems(counted)],
+        errors: [...quota.errors, ...recordSetProblems(counted), ...detectorProblems(counted), ...configRecorderProblems(counted), ...dataSyncProblems(counted), ...subnetAddressProblems(counted), ...customerGatewayProblems(counted)],
         warnings: quota.warnings,
     };
 }
