@@ -189,6 +189,20 @@ describe("quotaProblems", () => {
         expect(errors[0]!.message).toContain('6 planned of virtual private gateways (one per site-to-site VPN of a tenant); the quota "Virtual private gateways per Region" (ec2 quota code: see Service Quotas) is 5');
     });
 
+    it("GIVEN a region that is the off-site region of five other platforms WHEN judged THEN its platform's and their recovery environments' transit gateways are six, over the default 5, even with VPCs raised", () => {
+        const stacks = [
+            stackWith(`platform-${REGION}`, "aws:ec2transitgateway/transitGateway:TransitGateway", 1),
+            ...["eu-north-1", "eu-south-1", "eu-west-3", "il-central-1", "eu-central-2"].map((other) => stackWith(`platform-${other}-recovery`, "aws:ec2transitgateway/transitGateway:TransitGateway", 1)),
+        ];
+        const raised = quotasWith((file) => {
+            file.regions[REGION] = { vpcs: { value: 50, source: "test" }, internetGateways: { value: 50, source: "test" } };
+        });
+        const { errors } = quotaProblems(countUsage(stacks), raised);
+        expect(errors.map((error) => error.path)).toEqual(["/defaults/transitGateways"]);
+        expect(errors[0]!.message).toContain(`${REGION}: 6 planned of transit gateways (each platform's and each platform recovery environment's); the quota "Transit gateways per account" (ec2 quota code: see Service Quotas) is 5`);
+        expect(quotaProblems(countUsage(stacks.slice(0, 5)), raised).errors).toEqual([]);
+    });
+
     it.each([
         ["backupVaults", "aws:backup/vault:Vault", 101, "backup L-7705D2CB", "--service-code backup --quota-code L-7705D2CB --desired-value 101"],
         ["backupPlans", "aws:backup/plan:Plan", 101, "backup L-BD69F607", "--service-code backup --quota-code L-BD69F607 --desired-value 101"],
@@ -275,7 +289,7 @@ describe("the quota file", () => {
         quotas.regions[REGION] = { elasticIps: { value: 5, source: "x" }, backupVaults: { value: -1, source: "x" } };
         expect(quotaFileProblems(quotas)).toEqual([
             '/defaults/rdsInstances: expected { "value": a whole number, "source": where it comes from }',
-            `/regions/${REGION}/elasticIps: not a quota the plan counts; expected one of applicationLoadBalancers, wafWebAcls, wafIpSets, backupVaults, backupPlans, cloudTrailTrails, rdsInstances, rdsManualSnapshots, vpcs, internetGateways, vpnGateways, route53HealthChecks, dedicatedHosts`,
+            `/regions/${REGION}/elasticIps: not a quota the plan counts; expected one of applicationLoadBalancers, wafWebAcls, wafIpSets, backupVaults, backupPlans, cloudTrailTrails, rdsInstances, rdsManualSnapshots, vpcs, internetGateways, vpnGateways, transitGateways, route53HealthChecks, dedicatedHosts`,
             `/regions/${REGION}/backupVaults: expected { "value": a whole number, "source": where it comes from }`,
         ]);
     });

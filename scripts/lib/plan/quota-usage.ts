@@ -123,6 +123,9 @@ export function countUsage(stacks: readonly CountedStack[]): FleetUsage {
                 case "aws:ec2/vpnGateway:VpnGateway":
                     add(stack.region, "vpnGateways", stack.tenant);
                     break;
+                case "aws:ec2transitgateway/transitGateway:TransitGateway":
+                    add(stack.region, "transitGateways", stack.tenant);
+                    break;
                 case "aws:ec2/dedicatedHost:DedicatedHost": {
                     // Allocated for a family, or for one instance type of it (its family's quota all the same).
                     const family = typeof resource.inputs.instanceFamily === "string" ? resource.inputs.instanceFamily : String(resource.inputs.instanceType ?? "unknown").split(".")[0];

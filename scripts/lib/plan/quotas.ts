@@ -21,6 +21,7 @@ export type QuotaKey =
     | "vpcs"
     | "internetGateways"
     | "vpnGateways"
+    | "transitGateways"
     | "route53HealthChecks"
     | "dedicatedHosts";
 
@@ -179,6 +180,21 @@ export const QUOTAS: Readonly<Record<QuotaKey, QuotaDefinition>> = {
         severity: "error",
         what: "virtual private gateways (one per site-to-site VPN of a tenant)",
         source: "https://docs.aws.amazon.com/vpn/latest/s2svpn/vpn-limits.html (5 per Region, adjustable); quota code not verified here",
+    },
+    // Each platform has a transit gateway, and so has each platform's recovery environment in its
+    // off-site region, idle or not (stacks/platform-recovery.ts): a region that is the partner of
+    // several platforms' regions (eu-central-1 is that of six European regions) holds one for each.
+    // With VPCs per Region raised for them, this is the wall: the sixth CreateTransitGateway of a
+    // region is refused (TransitGatewayLimitExceeded).
+    transitGateways: {
+        name: "Transit gateways per account",
+        serviceCode: "ec2",
+        quotaCode: null,
+        adjustable: true,
+        awsDefault: 5,
+        severity: "error",
+        what: "transit gateways (each platform's and each platform recovery environment's)",
+        source: "https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html (Transit gateways per account: 5, adjustable; \"Unless otherwise noted, each quota is Region-specific\"); quota code not verified here",
     },
     // Every internet-facing front door has a health check deciding its failover records (the
     // platform's shared app in each region, each public dedicated and dedicated-saas tenant): one

@@ -41,6 +41,7 @@ export const FLEET_CHECKED_TYPES: ReadonlySet<string> = new Set([
     "aws:ec2/vpc:Vpc",
     "aws:ec2/vpcEndpoint:VpcEndpoint",
     "aws:ec2/vpnGateway:VpnGateway",
+    "aws:ec2transitgateway/transitGateway:TransitGateway",
     "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
     "aws:guardduty/detector:Detector",
     "aws:lb/loadBalancer:LoadBalancer",
