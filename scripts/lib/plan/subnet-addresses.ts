@@ -104,9 +104,9 @@ export function subnetAddressProblems(stacks: readonly AddressStack[]): Problem[
             }
         }
     }
-    const owners = stacks.filter((stack) => [...subnets.values()].some((use) => use.owner === stack));
+    const owners = new Set([...subnets.values()].map((use) => use.owner));
     // The owners first: a stack reads another's subnet ids from its outputs, so it deploys after it.
-    for (const stack of [...owners, ...stacks.filter((stack) => !owners.includes(stack))]) {
+    for (const stack of [...stacks.filter((stack) => owners.has(stack)), ...stacks.filter((stack) => !owners.has(stack))]) {
         for (const resource of stack.resources) {
             if (isApplicationLoadBalancer(resource)) {
                 for (const id of new Set(strings(resource.inputs.subnets))) {
