@@ -1316,6 +1316,14 @@ describe("hostile and malformed files", () => {
         expect(validateTenantFile("acme.yaml", Buffer.from(VALID_TEXT.replace(/\n/g, "\r\n"))).problems).toEqual([]);
     });
 
+    it("GIVEN carriage returns alone as line endings (a YAML 1.2 line break) WHEN validated THEN the file passes, and a mistake is positioned as in the plain file", () => {
+        expect(validateTenantFile("acme.yaml", Buffer.from(VALID_TEXT.replace(/\n/g, "\r"))).problems).toEqual([]);
+        const rendered = render(edit(VPN_SYNC, "/network/cidr", "10.40.0.1/16"));
+        expect(validateTenantFile("acme.yaml", Buffer.from(rendered.text.replace(/\n/g, "\r"))).problems).toEqual([
+            { file: "acme.yaml", ...rendered.value("/network/cidr"), path: "/network/cidr", message: expect.stringContaining("did you mean 10.40.0.0/16?") },
+        ]);
+    });
+
     it("GIVEN a BOM and CRLF line endings and a mistake WHEN validated THEN the position is the same as in the plain file", () => {
         const doc = edit(VPN_SYNC, "/network/cidr", "10.40.0.1/16");
         const rendered = render(doc);

@@ -165,6 +165,10 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
     if (text.charCodeAt(0) === 0xfeff) {
         text = text.slice(1);
     }
+    // A carriage return alone is a line break in YAML 1.2 (b-break, as in files saved with classic
+    // Mac line endings), which the parser reads as part of a line: made a line feed, one character
+    // for one, so that every offset and position stays the same.
+    text = text.replace(/\r(?!\n)/g, "\n");
     const control = CONTROL_CHARACTER.exec(text);
     if (control) {
         const { line, column } = positionOf(text, control.index);
