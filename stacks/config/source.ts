@@ -13,6 +13,7 @@ import {
     isSeq,
     LineCounter,
     Node,
+    Pair,
     parseAllDocuments,
     Scalar,
     visit,
@@ -185,7 +186,9 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
         documents = parseAllDocuments(text, {
             lineCounter,
             prettyErrors: false,
-            uniqueKeys: true,
+            // Duplicate keys are found below, in one pass: the parser's own check compares each key
+            // with every key before it, which took seconds for a 64 KiB file of keys.
+            uniqueKeys: false,
             merge: false,
             version: "1.2",
             schema: "core",
@@ -220,22 +223,31 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
         const { line, column } = positionOf(text, Math.max(text.indexOf("%YAML"), 0));
         return { problems: [...problems, at(line, column, "the file declares %YAML 1.1; a tenant file is YAML 1.2, where values read otherwise (0100 is 100, yes is text): remove the %YAML line")] };
     }
-    // The key a parser error stands on (a duplicate key), as the pointer of the field it repeats.
-    const keyPointers = new Map<number, string>();
+    // A key given twice in a mapping (as the parser's check compares them: scalars by value), at the
+    // repetition, as the pointer of the field it repeats.
     visit(doc, {
-        Pair(key, pair, ancestors) {
-            // A secret-looking name is never echoed, not even in a path: its section stands in.
-            if (isScalar(pair.key) && pair.key.range && !isSecretLikeKey(String(pair.key.value))) {
-                keyPointers.set(pair.key.range[0], joinPointer(pointerOf(ancestors, key), String(pair.key.value)));
+        Map(key, map, ancestors) {
+            const seen = new Set<unknown>();
+            for (const pair of map.items) {
+                if (!isScalar(pair.key) || Number.isNaN(pair.key.value)) {
+                    continue;
+                }
+                if (!seen.has(pair.key.value)) {
+                    seen.add(pair.key.value);
+                    continue;
+                }
+                const { line, column } = linePos(pair.key.range?.[0] ?? 0);
+                // A secret-looking name is never echoed, not even in a path: the document stands in.
+                const name = String(pair.key.value);
+                const pointer = isSecretLikeKey(name) ? "/" : joinPointer(pointerOf(ancestors, key), name);
+                problems.push(at(line, column, yamlErrorMessage("DUPLICATE_KEY", ""), pointer));
             }
         },
     });
     // Unresolved tags are reported below with the field they stand on.
     for (const error of [...doc.errors, ...doc.warnings.filter((warning) => warning.code !== "TAG_RESOLVE_FAILED")]) {
         const { line, column } = linePos(error.pos[0]);
-        const duplicate = error.code === "DUPLICATE_KEY";
-        const pointer = duplicate ? (keyPointers.get(error.pos[0]) ?? "/") : "/";
-        (duplicate ? problems : fatal).push(at(line, column, yamlErrorMessage(error.code, error.message), pointer));
+        fatal.push(at(line, column, yamlErrorMessage(error.code, error.message)));
     }
     if (fatal.length > 0) {
         return { problems: [...problems, ...fatal] };
@@ -301,6 +313,23 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
 
     const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(doc) : node);
 
+    // Each mapping's pairs by key name (the first of a name), made on first use: a file of thousands
+    // of unknown fields has thousands of problems to place, each one looked up in its mapping.
+    const pairsByName = new Map<YAMLMap, Map<string, Pair>>();
+    const pairNamed = (map: YAMLMap, name: string): Pair | undefined => {
+        let pairs = pairsByName.get(map);
+        if (!pairs) {
+            pairs = new Map();
+            for (const item of map.items) {
+                if (isScalar(item.key) && !pairs.has(String(item.key.value))) {
+                    pairs.set(String(item.key.value), item);
+                }
+            }
+            pairsByName.set(map, pairs);
+        }
+        return pairs.get(name);
+    };
+
     const locate = (pointer: string, target: Target = "value"): { line: number; column: number } => {
         let node: unknown = doc.contents;
         let keyNode: unknown;
@@ -309,7 +338,7 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
             let next: unknown;
             let nextKey: unknown;
             if (isMap(node)) {
-                const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === segment);
+                const pair = pairNamed(node, segment);
                 if (pair) {
                     next = pair.value ?? pair.key;
                     nextKey = pair.key;
