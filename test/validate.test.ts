@@ -405,10 +405,13 @@ describe("company", () => {
         ["a zero-width space", "AC\u200bME", "AC\\u200bME"],
         ["a line separator", "AC\u2028ME", "AC\\u2028ME"],
         ["a tag character (beyond U+FFFF)", "AC\u{E0041}ME", "AC\\udb40\\udc41ME"],
+        ["DEL", "ACME\u007f", "ACME\\u007f"],
+        ["a C1 next-line", "AC\u0085ME", "AC\\u0085ME"],
+        ["a C1 control sequence introducer", "\u009b31mACME", "\\u009b31mACME"],
     ])("GIVEN a company name with %s WHEN refused THEN the message quotes it escaped, never the character a terminal would act on", (_, company, shown) => {
         const problem = expectOnly(edit(SAAS, "/company", company), "/company", "value", "is not valid; expected the customer's company name");
         expect(problem.message).toContain(`"${shown}" is not valid`);
-        expect(problem.message).not.toMatch(/[\p{Cf}\u2028\u2029]/u);
+        expect(problem.message).not.toMatch(/[\p{Cc}\p{Cf}\u2028\u2029]/u);
     });
 
     it("GIVEN a company name of spaces only WHEN validated THEN /company asks for a name", () => {
