@@ -46,7 +46,8 @@ function documentOf(file: string): unknown {
         throw new FleetUnreadable(`cannot read ${file}: ${reason(error)}`);
     }
     try {
-        return parse(text);
+        // A carriage return alone is a line break in YAML 1.2, which `yaml` reads as part of a line.
+        return parse(text.replace(/\r(?!\n)/g, "\n"));
     } catch {
         return undefined;
     }

@@ -229,6 +229,7 @@ describe("a tenant file deleted (fleet check against the base ref)", () => {
 
     it.each([
         ["status: offboarding\n", "offboarding"],
+        ["tenant: leaving\rstatus: offboarding\r", "offboarding"],
         ["status: active\n", "active"],
         ["{ broken", "active"],
         ["", "active"],

@@ -8,7 +8,7 @@ import * as path from "node:path";
 
 import { parse } from "yaml";
 
-import { Problem } from "../../stacks/config/source";
+import { lineFeedBreaks, Problem } from "../../stacks/config/source";
 import { TenantStatus } from "../../stacks/config/tenant";
 import { tenantConfigDir } from "../../stacks/config/project";
 import { displayName, listTenantDirectory } from "../../stacks/config/tenant-files";
@@ -32,7 +32,8 @@ function git(cwd: string, args: readonly string[]): { ok: boolean; stdout: strin
 /** The status a tenant file's text declares; anything unreadable counts as active. */
 export function declaredStatus(text: string): TenantStatus {
     try {
-        const status = (parse(text) as { status?: unknown } | null)?.status;
+        // Its line breaks as the validator reads them (a carriage return alone is one).
+        const status = (parse(lineFeedBreaks(text)) as { status?: unknown } | null)?.status;
         return status === "offboarding" ? "offboarding" : "active";
     } catch {
         return "active";

@@ -143,6 +143,15 @@ function yamlErrorMessage(code: string, message: string): string {
 }
 
 /**
+ * The text with each carriage return that stands alone made a line feed. It is a line break in YAML
+ * 1.2 (b-break, as in files saved with classic Mac line endings), which the parser reads as part of
+ * a line; one character for one, so that every offset and position stays the same.
+ */
+export function lineFeedBreaks(text: string): string {
+    return text.replace(/\r(?!\n)/g, "\n");
+}
+
+/**
  * Parses a tenant file's bytes. Never throws for anything the file contains: every problem is
  * returned positioned, and `source` is present only when the file is one well-formed YAML mapping.
  */
@@ -166,10 +175,7 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
     if (text.charCodeAt(0) === 0xfeff) {
         text = text.slice(1);
     }
-    // A carriage return alone is a line break in YAML 1.2 (b-break, as in files saved with classic
-    // Mac line endings), which the parser reads as part of a line: made a line feed, one character
-    // for one, so that every offset and position stays the same.
-    text = text.replace(/\r(?!\n)/g, "\n");
+    text = lineFeedBreaks(text);
     const control = CONTROL_CHARACTER.exec(text);
     if (control) {
         const { line, column } = positionOf(text, control.index);

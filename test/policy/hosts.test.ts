@@ -263,7 +263,7 @@ describe("where the rule learns the host names", () => {
         expect(settingsFor(stackOf(other, "stark"), other).hosts?.baseDomain).toBe("pm.corp.example");
     });
 
-    it("GIVEN tenant files beside the pack WHEN CrossGuard's settings are read THEN each file declares the host the contract lets it claim under the configured base domain; a refused claim, a name two files claim and a file that is no YAML declare none", () => {
+    it("GIVEN tenant files beside the pack WHEN CrossGuard's settings are read THEN each file declares the host the contract lets it claim under the configured base domain; a refused claim, a name two files claim and a file that is no YAML declare none; a file with classic Mac line endings declares its own", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hosts-"));
         try {
             fs.writeFileSync(path.join(dir, "acme.yaml"), "tenant: acme\ncompany: ACME\nmode: dedicated-saas\nregion: eu-west-1\ndomain:\n  subdomain: acme\n");
@@ -274,11 +274,14 @@ describe("where the rule learns the host names", () => {
             fs.writeFileSync(path.join(dir, "twin-b.yaml"), "tenant: twin-b\ncompany: Twin\nmode: cloud\nregion: eu-west-1\ndomain:\n  own: pm.twin.example\n");
             fs.writeFileSync(path.join(dir, "broken.yaml"), "tenant: broken\nmode: [cloud\n");
             fs.writeFileSync(path.join(dir, "app.yaml"), "tenant: app\ncompany: App\nmode: cloud\nregion: eu-west-1\ndomain:\n  subdomain: app\n");
+            // Classic Mac line endings: a carriage return alone is a YAML 1.2 line break.
+            fs.writeFileSync(path.join(dir, "mac.yaml"), "tenant: mac\rcompany: Mac\rmode: dedicated-saas\rregion: eu-west-1\rdomain:\r  subdomain: mac\r");
             expect(hostsFromFiles("pm.corp.example", dir)).toEqual({
                 baseDomain: "pm.corp.example",
                 tenants: [
                     { tenant: "acme", host: "acme.pm.corp.example" },
                     { tenant: "initech", host: "pm.initech.com" },
+                    { tenant: "mac", host: "mac.pm.corp.example" },
                 ],
             });
         } finally {
