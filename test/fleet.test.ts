@@ -292,6 +292,22 @@ describe("listTenantDirectory and the ways of loading a folder", () => {
         expect(fleet.tenants.map((tenant) => [tenant.id, tenant.source])).toEqual([["initech", file]]);
     });
 
+    it("GIVEN a tenant file that is a link to another tenant's file WHEN the folder is loaded THEN it is read as a file of its own name and refused, never dropped", () => {
+        const linked = fs.mkdtempSync(path.join(os.tmpdir(), "tenant-configs-"));
+        try {
+            fs.writeFileSync(path.join(linked, "acme.yaml"), tenantYaml({ tenant: "acme", cidr: "10.20.0.0/16" }));
+            fs.symlinkSync("acme.yaml", path.join(linked, "globex.yaml"));
+            const fleet = loadFleetDirectory(linked);
+            expect(fleet.files.map((file) => file.file)).toEqual([path.join(linked, "acme.yaml"), path.join(linked, "globex.yaml")]);
+            expect(problemsOf(fleet.problems, path.join(linked, "globex.yaml")).map((problem) => problem.message)).toContain(
+                '"acme" does not match the file name "globex.yaml"; the file name is the tenant id (and the stack name): change tenant: to match the file (tenant: globex), or rename the file only if "acme" is the id this tenant was created with',
+            );
+            expect(fleet.tenants).toEqual([]);
+        } finally {
+            fs.rmSync(linked, { recursive: true, force: true });
+        }
+    });
+
     it("GIVEN a file of the folder itself WHEN loaded against the folder THEN it is read once and does not clash with itself", () => {
         const fleet = loadFleetFilesAgainstDirectory([path.join(dir, "acme.yaml")], { dir });
         expect(fleet.problems).toEqual([]);

@@ -86,7 +86,12 @@ export function listTenantDirectory(dir: string = tenantConfigDir()): { files: s
     return { files, problems };
 }
 
-/** Reads files for validation; unreadable ones become problems. Duplicate paths are read once. */
+/**
+ * Reads files for validation; unreadable ones become problems. Duplicate paths are read once: the
+ * same file by the same name (a file named and also listed, through another path to its folder).
+ * A link by another name to a file read already is read as the file of its own name, so that a
+ * tenant file replaced by a link to another tenant's is refused (not its tenant), never dropped.
+ */
 export function readTenantFiles(paths: readonly string[]): LoadedFiles {
     const files: FleetFile[] = [];
     const problems: Problem[] = [];
@@ -110,10 +115,11 @@ export function readTenantFiles(paths: readonly string[]): LoadedFiles {
             );
             continue;
         }
-        if (seen.has(real)) {
+        const key = `${real}\u0000${path.basename(file)}`;
+        if (seen.has(key)) {
             continue;
         }
-        seen.add(real);
+        seen.add(key);
         const name = displayName(path.resolve(file));
         if (!file.endsWith(".yaml")) {
             problems.push(fileProblem(name, "a tenant file must be named <tenant>.yaml"));
