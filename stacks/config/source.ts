@@ -283,11 +283,21 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
             if (isScalar(pair.key) && pair.key.value === "<<") {
                 const { line, column } = linePos(pair.key.range?.[0] ?? 0);
                 problems.push(at(line, column, "merge keys (<<) are not allowed; write each field out", joinPointer(pointerOf(ancestors, key), "<<")));
-            } else if (!isScalar(pair.key) || pair.key.value === null) {
-                // `? [a, b]: c` or `~: c`: no field is named so (the parser would name it "[ a, b ]" or "").
+            } else if (!isScalar(pair.key) || pair.key.value === null || pair.key.value === "") {
+                // `? [a, b]: c`, `~: c` or `"": c`: no field is named so (the parser would name it
+                // "[ a, b ]" or "", whose JSON pointer at the top, "/", is the whole document's).
                 const node = (pair.key ?? pair.value) as Node | null;
                 const { line, column } = linePos(node?.range?.[0] ?? 0);
-                const what = pair.key === null || isScalar(pair.key) ? "empty (null)" : isSeq(pair.key) ? "a list" : "a mapping";
+                const what =
+                    pair.key === null || isScalar(pair.key)
+                        ? pair.key?.value === ""
+                            ? 'empty ("")'
+                            : "empty (null)"
+                        : isSeq(pair.key)
+                          ? "a list"
+                          : isAlias(pair.key)
+                            ? "an alias"
+                            : "a mapping";
                 fatal.push(at(line, column, `a key here is ${what}; every key is a field name (tenant:, company:, ...)`, pointerOf(ancestors, key)));
             }
         },
