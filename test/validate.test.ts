@@ -1126,6 +1126,20 @@ describe("secret-looking keys", () => {
         expect(problems).toHaveLength(1);
         expect(problems[0]!.message).not.toContain(key);
     });
+
+    it("GIVEN two unknown keys that look like secrets, one nested WHEN validated THEN each is reported at its own key, under its section's path, without its name", () => {
+        const first = "Zx9Kq2Lm8Np4Rt6Vw1Yb3Cd5";
+        const second = "Ab9Kq2Lm8Np4Rt6Vw1Yb3Cd5";
+        const text = `tenant: acme\ncompany: ACME\nmode: saas\nregion: eu-west-1\n${first}: 1\nsecurity:\n  passwordMinLength: 14\n  ${first}: 2\n${second}: 3\n`;
+        const { problems } = validateTenantFile("acme.yaml", Buffer.from(text));
+        expect(problems.map(({ line, column, path }) => ({ line, column, path }))).toEqual([
+            { line: 5, column: 1, path: "/" },
+            { line: 8, column: 3, path: "/security" },
+            { line: 9, column: 1, path: "/" },
+        ]);
+        expect(problems.every((problem) => problem.message.startsWith("has an unknown field whose name looks like a secret (not shown)"))).toBe(true);
+        expect(JSON.stringify(problems)).not.toMatch(/[ZA]b?x?9Kq2/);
+    });
 });
 
 describe("long values", () => {

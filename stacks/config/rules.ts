@@ -23,6 +23,11 @@ export interface Finding {
     readonly message: string;
     /** Point at the key rather than the value (for fields that should not be there at all). */
     readonly at?: "key" | "value";
+    /**
+     * The node to point at when it is not the one `pointer` names: a field whose name is never
+     * shown (its path is its section's) is still placed at its own key.
+     */
+    readonly node?: string;
 }
 
 const PLATFORM_CIDR = parseCidr(PLATFORM_BLOCK)!;

@@ -138,8 +138,13 @@ function schemaFinding(error: ErrorObject, data: unknown): Finding | undefined {
             const key = String((error.params as { additionalProperty: string }).additionalProperty);
             const allowed = Object.keys(schemaAt(pointer)?.properties ?? {});
             if (looksLikeSecret(key)) {
-                // Neither the name nor a path containing it is echoed.
-                return { pointer, message: `has an unknown field whose name looks like a secret (not shown); allowed here: ${allowed.join(", ")}` };
+                // Neither the name nor a path containing it is echoed; the problem is placed at it.
+                return {
+                    pointer,
+                    node: joinPointer(pointer, key),
+                    at: "key",
+                    message: `has an unknown field whose name looks like a secret (not shown); allowed here: ${allowed.join(", ")}`,
+                };
             }
             return {
                 pointer: joinPointer(pointer, key),

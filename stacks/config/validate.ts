@@ -80,12 +80,12 @@ export function validateTenantFile(file: string, bytes: Uint8Array, size: number
     const seen = new Set<string>();
     const located: Problem[] = [...parsed.problems];
     for (const finding of findings) {
-        const key = `${finding.pointer}\u0000${finding.message}`;
+        const key = `${finding.pointer}\u0000${finding.node ?? ""}\u0000${finding.message}`;
         if (seen.has(key) || named(finding.pointer)) {
             continue;
         }
         seen.add(key);
-        const { line, column } = source.locate(finding.pointer, finding.at ?? "value");
+        const { line, column } = source.locate(finding.node ?? finding.pointer, finding.at ?? "value");
         located.push({ file, line, column, path: finding.pointer, message: finding.message });
     }
     return {
