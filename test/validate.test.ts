@@ -1279,28 +1279,34 @@ describe("hostile and malformed files", () => {
         expect(problems).toEqual([{ file: "acme.yaml", line: 1, column: 1, path: "/", message: expect.stringContaining("the file is 100000 bytes; a tenant file may be at most 65536 bytes") }]);
     });
 
+    // The contract's "well under a second whatever it contains" is measured by the bench
+    // (`npm run bench -- --tasks hostile`); here, that the one-pass search finds what the parser's did.
     it.each([
-        ["fields, each unknown", (key: string) => `${key}: 1\n`, ""],
-        ["a flow mapping's keys", (key: string) => `${key}, `, "x: {"],
-        ["a flow mapping's keys, each given twice", (key: string) => `${key}, ${key}, `, "x: {"],
-    ])("GIVEN 64 KiB of %s WHEN validated THEN it takes well under a second (the best of three runs)", (_, entry, opening) => {
+        ["fields, each unknown", (key: string) => `${key}: 1\n`, "", 0],
+        ["a flow mapping's keys", (key: string) => `${key}, `, "x: {", 0],
+        ["a flow mapping's keys, each given twice", (key: string) => `${key}, ${key}, `, "x: {", 1],
+    ])("GIVEN 64 KiB of %s WHEN validated THEN every second occurrence of a key is a duplicate at its own column", (_, entry, opening, repeats) => {
         const names = Array.from({ length: 26 ** 3 }, (__, i) => [676, 26, 1].map((unit) => String.fromCharCode(97 + (Math.floor(i / unit) % 26))).join(""));
-        let text = `tenant: acme\ncompany: ACME\nmode: saas\nregion: eu-west-1\n${opening}`;
+        const head = `tenant: acme\ncompany: ACME\nmode: saas\nregion: eu-west-1\n${opening}`;
+        let text = head;
+        const used: string[] = [];
         for (const name of names) {
             if (text.length + entry(name).length > 64 * 1024 - 4) {
                 break;
             }
             text += entry(name);
+            used.push(name);
         }
         text += opening === "" ? "" : "}\n";
-        const bytes = Buffer.from(text);
-        const runs = Array.from({ length: 3 }, () => {
-            const start = performance.now();
-            const { problems } = validateTenantFile("acme.yaml", bytes);
-            expect(problems.length).toBeGreaterThan(0);
-            return performance.now() - start;
-        });
-        expect(Math.min(...runs)).toBeLessThan(1000);
+        const { problems } = validateTenantFile("acme.yaml", Buffer.from(text));
+        const duplicates = problems.filter((problem) => problem.message.startsWith("duplicate key"));
+        expect(duplicates).toHaveLength(used.length * repeats);
+        if (repeats > 0) {
+            const line = head.split("\n").length;
+            const columnOf = (i: number): number => head.length - head.lastIndexOf("\n") + i * entry("aaa").length + "aaa, ".length;
+            expect(duplicates[0]).toMatchObject({ line, column: columnOf(0), path: `/x/${used[0]}` });
+            expect(duplicates.at(-1)).toMatchObject({ line, column: columnOf(used.length - 1), path: `/x/${used.at(-1)}` });
+        }
     });
 
     it("GIVEN a valid file padded with a comment to exactly 64 KiB WHEN validated THEN it passes", () => {
