@@ -111,7 +111,8 @@ const MUTATIONS: readonly Mutation[] = [
         promise: "administration-network-restricted",
         tenant: "globex",
         mutate: (d) => (edit(d, "globex", "globex-servers-admin-from-operations-22", (i) => ((i.cidrIpv4 = "0.0.0.0/0"), delete i.prefixListId)), "globex-servers-admin-from-operations-22"),
-        alsoBreaks: ["port-blocking"],
+        // The servers' administration interfaces then admit more than the operations network.
+        alsoBreaks: ["port-blocking", "two-network-cards"],
     },
     {
         promise: "external-firewall",

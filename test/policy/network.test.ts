@@ -61,7 +61,16 @@ describe("ec2-instance-dual-tier-interfaces", () => {
     const rule = enforceInstanceDualTierInterfaces;
 
     it.each([
-        ["eth0 in the admin tier", APP, { subnetId: ID.admin0 }, ["has 0 access-tier interfaces; expected exactly one", "has 2 admin-tier interfaces; expected exactly one"]],
+        [
+            "eth0 in the admin tier",
+            APP,
+            { subnetId: ID.admin0 },
+            [
+                "has 0 access-tier interfaces; expected exactly one",
+                "has 2 admin-tier interfaces; expected exactly one",
+                "eth0 (admin tier) admits tcp 443 through acme-servers-access-sg (acme-servers-access-from-lb) from a security group; the administration network admits only the operations network (10.15.64.0/19, 10.15.96.0/19)",
+            ],
+        ],
         [
             "eth0 in a subnet outside the stack",
             APP,
@@ -120,6 +129,61 @@ describe("ec2-instance-dual-tier-interfaces", () => {
             { resource: APP, message: "the availability zone of eth1's subnet cannot be told" },
             { resource: DB, message: "the availability zone of eth1's subnet cannot be told" },
         ]);
+    });
+});
+
+describe("ec2-instance-dual-tier-interfaces: what each network's security groups admit", () => {
+    const rule = enforceInstanceDualTierInterfaces;
+    const ACCESS_ONLY = "the access network carries HTTP and HTTPS only (tcp 80, 443)";
+    const ADMIN_ONLY = "the administration network admits only the operations network (10.15.64.0/19, 10.15.96.0/19)";
+    const SSH_RULE = "acme-servers-admin-from-operations-22";
+    const LB_RULE = "acme-servers-access-from-lb";
+
+    it("GIVEN SSH from the operations network moved onto the access group WHEN checked THEN the app server's access interface is reported", () => {
+        expect(run(rule, withProps(internetStack(), SSH_RULE, { securityGroupId: ID.accessGroup }))).toEqual([
+            { resource: APP, message: `eth0 (access tier) admits tcp 22 through acme-servers-access-sg (${SSH_RULE}); ${ACCESS_ONLY}` },
+        ]);
+    });
+
+    it.each([
+        ["every port from the load balancer", { ipProtocol: "-1", fromPort: undefined, toPort: undefined }, "every protocol and port"],
+        ["a port range from the load balancer", { fromPort: 0, toPort: 65535 }, "tcp 0-65535"],
+        ["an application port other than HTTP(S)", { fromPort: 8080, toPort: 8080 }, "tcp 8080"],
+    ])("GIVEN the access group admitting %s WHEN checked THEN it is reported", (_, patch, ports) => {
+        expect(run(rule, withProps(internetStack(), LB_RULE, patch))).toEqual([
+            { resource: APP, message: `eth0 (access tier) admits ${ports} through acme-servers-access-sg (${LB_RULE}); ${ACCESS_ONLY}` },
+        ]);
+    });
+
+    it("GIVEN the administration group admitting SSH from the load balancer's group WHEN checked THEN both servers' admin interfaces are reported", () => {
+        const stack = withProps(internetStack(), SSH_RULE, { prefixListId: undefined, referencedSecurityGroupId: ID.lbGroup });
+        const message = `eth1 (admin tier) admits tcp 22 through acme-servers-admin-sg (${SSH_RULE}) from a security group; ${ADMIN_ONLY}`;
+        expect(run(rule, stack)).toEqual([{ resource: APP, message }, { resource: DB, message }]);
+    });
+
+    it("GIVEN the admin interface in the access group WHEN checked THEN its HTTPS from the load balancer is reported", () => {
+        expect(run(rule, withProps(internetStack(), "acme-servers-0-admin-eni", { securityGroups: [ID.accessGroup] }))).toEqual([
+            { resource: APP, message: `eth1 (admin tier) admits tcp 443 through acme-servers-access-sg (${LB_RULE}) from a security group; ${ADMIN_ONLY}` },
+        ]);
+    });
+
+    it("GIVEN the app server's access interface also in the administration group WHEN checked THEN its SSH is reported", () => {
+        expect(run(rule, withProps(internetStack(), APP, { vpcSecurityGroupIds: [ID.accessGroup, ID.adminGroup] }))).toEqual([
+            { resource: APP, message: `eth0 (access tier) admits tcp 22 through acme-servers-admin-sg (${SSH_RULE}); ${ACCESS_ONLY}` },
+        ]);
+    });
+
+    it("GIVEN an access interface naming no group, or one outside the stack WHEN checked THEN it cannot be judged and is reported", () => {
+        expect(run(rule, withProps(internetStack(), APP, { vpcSecurityGroupIds: undefined }))).toEqual([
+            { resource: APP, message: "eth0 (access tier) names no security group; what it admits cannot be told" },
+        ]);
+        expect(run(rule, withProps(internetStack(), APP, { vpcSecurityGroupIds: ["sg-0ffffffffffffffff"] }))).toEqual([
+            { resource: APP, message: "eth0 (access tier) is in security group sg-0ffffffffffffffff, which is not in the stack; what it admits cannot be told" },
+        ]);
+    });
+
+    it("GIVEN the database server WHEN checked THEN its data-tier group (PostgreSQL from the servers) is not judged as an access network", () => {
+        expect(run(rule, internetStack())).toEqual([]);
     });
 });
 
