@@ -716,6 +716,39 @@ describe("cloudtrail-trail-audit", () => {
         ]);
     });
 
+    const NO_MANAGEMENT =
+        "logs no management events, or only the reads or the writes (expected an advancedEventSelectors entry with eventCategory Management and no readOnly field, or eventSelectors including management events with readWriteType All): the calls made on the servers would go unrecorded";
+    const PART_OF_S3 =
+        "logs only part of the S3 data events (a readOnly field, or resources.ARN naming buckets with equals/startsWith, or classic readWriteType other than All or data resources short of every bucket): expected every read and write on every bucket, log buckets excepted with notStartsWith";
+
+    it.each([
+        ["records S3 data events only (no management selector)", (selectors: Record<string, unknown>[]) => selectors.splice(0, 1), NO_MANAGEMENT],
+        ["records only read-only management events", (selectors: Record<string, unknown>[]) => (selectors[0]!.fieldSelectors as unknown[]).push({ field: "readOnly", equals: ["true"] }), NO_MANAGEMENT],
+        ["records only the S3 writes", (selectors: Record<string, unknown>[]) => (selectors[1]!.fieldSelectors as unknown[]).push({ field: "readOnly", equals: ["false"] }), PART_OF_S3],
+        ["records the S3 events of one named bucket", (selectors: Record<string, unknown>[]) => (selectors[1]!.fieldSelectors as unknown[]).push({ field: "resources.ARN", startsWiths: ["arn:aws:s3:::some-bucket/"] }), PART_OF_S3],
+    ])("GIVEN the trail %s WHEN checked THEN it is reported", (_, change, message) => {
+        const stack = withProps(platformStack(), trail, (props) => {
+            change(props.advancedEventSelectors as Record<string, unknown>[]);
+        });
+        expect(findings(enableCloudTrailAudit, stack)).toEqual([{ resource: trail, message }]);
+    });
+
+    it.each([
+        ["write-only", [{ readWriteType: "WriteOnly", includeManagementEvents: true, dataResources: [{ type: "AWS::S3::Object", values: ["arn:aws:s3"] }] }], [NO_MANAGEMENT, PART_OF_S3]],
+        [
+            "S3 data events of one bucket",
+            [{ readWriteType: "All", includeManagementEvents: true, dataResources: [{ type: "AWS::S3::Object", values: ["arn:aws:s3:::some-bucket/"] }] }],
+            [PART_OF_S3],
+        ],
+        ["management events excluded", [{ readWriteType: "All", includeManagementEvents: false, dataResources: [{ type: "AWS::S3::Object", values: ["arn:aws:s3"] }] }], [NO_MANAGEMENT]],
+    ])("GIVEN classic event selectors recording %s WHEN checked THEN it is reported", (_, eventSelectors, messages) => {
+        const stack = withProps(platformStack(), trail, (props) => {
+            delete props.advancedEventSelectors;
+            props.eventSelectors = eventSelectors;
+        });
+        expect(findings(enableCloudTrailAudit, stack)).toEqual(messages.map((message) => ({ resource: trail, message })));
+    });
+
     it("GIVEN classic event selectors with S3 data resources WHEN checked THEN the trail is compliant", () => {
         const stack = withProps(platformStack(), trail, (props) => {
             delete props.advancedEventSelectors;
