@@ -240,11 +240,36 @@ describe("backup-plan-promise", () => {
         ]);
     });
 
-    it("GIVEN the 2-hourly rule sets no lifecycle WHEN checked THEN it meets the promise (AWS Backup keeps its recovery points for good)", () => {
+    it.each([
+        ["sets no lifecycle (AWS Backup keeps its recovery points for good)", undefined, "for good (no deleteAfter)"],
+        ["keeps its recovery points ten years", { deleteAfter: 3650 }, "3650 days"],
+    ])("GIVEN the 2-hourly rule %s WHEN checked THEN the plan is reported: the promise is seven days, a limited time", (_, lifecycle, kept) => {
         const stack = changeDatabaseRule("database-every-2-hours", (rule) => {
-            delete rule.lifecycle;
+            if (lifecycle === undefined) {
+                delete rule.lifecycle;
+            } else {
+                rule.lifecycle = lifecycle;
+            }
         });
-        expect(findings(enforceBackupPromise, stack)).toEqual([]);
+        expect(findings(enforceBackupPromise, stack)).toEqual([
+            {
+                resource: "acme-backup-database-plan",
+                message: `rule "database-every-2-hours" runs on the schedule of the promise "database-every-2-hours" but keeps recovery points ${kept}, longer than the 7 days promised (a customer's data is kept for a limited time only)`,
+            },
+        ]);
+    });
+
+    it("GIVEN the 2-hourly rule's off-site copy is kept ten years WHEN checked THEN the plan is reported", () => {
+        const stack = changeDatabaseRule("database-every-2-hours", (rule) => {
+            rule.copyActions = [{ destinationVaultArn: idsOf("acme").offsiteVaultArn, lifecycle: { deleteAfter: 3650 } }];
+        });
+        expect(findings(enforceBackupPromise, stack)).toEqual([
+            {
+                resource: "acme-backup-database-plan",
+                message:
+                    'rule "database-every-2-hours" runs on the schedule of the promise "database-every-2-hours" but keeps an off-site copy 3650 days, longer than the 7 days promised (a customer\'s data is kept for a limited time only)',
+            },
+        ]);
     });
 
     it("GIVEN the 2-hourly rule copies into a vault of the stack's own region WHEN checked THEN the plan is reported", () => {

@@ -78,6 +78,10 @@ function days(value: number | undefined): string {
     return value === undefined ? "an unreadable number of" : String(value);
 }
 
+function keptFor(value: number): string {
+    return value === Infinity ? "for good (no deleteAfter)" : `${value} days`;
+}
+
 /**
  * What keeps a plan rule from meeting a promised rule, given the region its recovery points are
  * made in: one sentence per shortfall, empty when it meets it. The schedule is matched by the caller.
@@ -107,6 +111,9 @@ export function shortfallsOf(planRule: Readonly<Record<string, unknown>>, promis
     const kept = keptDays(planRule.lifecycle);
     if (kept === undefined || kept < promised.deleteAfterDays) {
         shortfalls.push(`keeps recovery points ${days(kept)} days, less than the ${promised.deleteAfterDays} promised`);
+    } else if (kept > promised.deleteAfterDays) {
+        // The promise is a limited time too: "deleted after seven days", "for a limited time, in the backup files".
+        shortfalls.push(`keeps recovery points ${keptFor(kept)}, longer than the ${promised.deleteAfterDays} days promised (a customer's data is kept for a limited time only)`);
     }
     if (homeRegion === undefined) {
         shortfalls.push("cannot tell the stack's region (no vault ARN, no provider with a region), so no copy can be shown off-site");
@@ -128,6 +135,11 @@ export function shortfallsOf(planRule: Readonly<Record<string, unknown>>, promis
     } else if (!offsite.some((copy) => (keptDays(copy?.lifecycle) ?? -1) >= promised.deleteAfterDays)) {
         const longest = Math.max(...offsite.map((copy) => keptDays(copy?.lifecycle) ?? -1));
         shortfalls.push(`keeps its off-site copies ${days(longest < 0 ? undefined : longest)} days, less than the ${promised.deleteAfterDays} promised`);
+    } else {
+        const longest = Math.max(...offsite.map((copy) => keptDays(copy?.lifecycle) ?? -1));
+        if (longest > promised.deleteAfterDays) {
+            shortfalls.push(`keeps an off-site copy ${keptFor(longest)}, longer than the ${promised.deleteAfterDays} days promised (a customer's data is kept for a limited time only)`);
+        }
     }
     return shortfalls;
 }
