@@ -235,7 +235,7 @@ export const PROMISES: readonly SecurityPromise[] = [
         title: "All the encryption keys are stored in a restricted and secure area external to the systems",
         sources: [CP("Application security")],
         modes: ALL,
-        rules: ["kms-key-rotation-enabled", "kms-key-retained-on-delete", "kms-key-aes-256"],
+        rules: ["kms-key-rotation-enabled", "kms-key-retained-on-delete", "kms-key-aes-256", "kms-key-policy-restricted"],
         implementation: {
             scopes: ["data"],
             types: ["aws:kms/key:Key"],

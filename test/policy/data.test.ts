@@ -9,6 +9,7 @@ import { planOfFixtureFleet } from "../fixtures/fleet";
 import { DATA_RULES } from "../../policy/rules/data";
 import { globMatches } from "../../policy/rules/data/buckets";
 import { enableKmsKeyRotation } from "../../policy/rules/data/enableKmsKeyRotation";
+import { enforceKmsKeyPolicyRestricted } from "../../policy/rules/data/enforceKmsKeyPolicyRestricted";
 import { enableS3BucketVersioning } from "../../policy/rules/data/enableS3BucketVersioning";
 import { enforceBackupVaultEncryption } from "../../policy/rules/data/enforceBackupVaultEncryption";
 import { enforceBackupVaultRetention } from "../../policy/rules/data/enforceBackupVaultRetention";
@@ -50,7 +51,7 @@ describe("the data rules", () => {
             expect(rule.description.length, rule.name).toBeGreaterThan(20);
             expect(rule.why.length, rule.name).toBeGreaterThan(20);
         }
-        expect(names).toHaveLength(20);
+        expect(names).toHaveLength(21);
     });
 
     it.each(DATA_RULES.map((rule) => [rule.name, rule] as const))("GIVEN the compliant baseline WHEN %s judges it THEN it finds nothing", (_, rule) => {
@@ -151,6 +152,49 @@ describe("kms-key-rotation-enabled", () => {
         ["a key in a custom key store", { customKeyStoreId: "cks-1234567890abcdef0" }],
     ])("GIVEN %s without rotation WHEN judged THEN it is waived: KMS cannot rotate it", (_, props) => {
         expect(findings(enableKmsKeyRotation, withProps("acme-keys-data", { ...props, enableKeyRotation: false }))).toEqual([]);
+    });
+});
+
+describe("kms-key-policy-restricted", () => {
+    // The statements EncryptionKeys writes: the account administers, AWS services of the account use it.
+    const ADMINISTRATION = { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: ["kms:Create*", "kms:Describe*"], Resource: "*" };
+    const THROUGH_SERVICES = {
+        Sid: "UseThroughAwsServices",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: ["kms:Encrypt", "kms:Decrypt"],
+        Resource: "*",
+        Condition: { StringEquals: { "kms:CallerAccount": "123456789012", "kms:ViaService": ["ec2.eu-west-1.amazonaws.com"] } },
+    };
+    const withPolicy = (...statements: unknown[]) => withProps("acme-keys-data", { policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) });
+    const ANYONE = "anyone with an AWS account could use the key; expected the key kept to the account";
+    const CONDITIONS = "kms:CallerAccount, aws:PrincipalAccount, aws:PrincipalOrgID, aws:PrincipalArn";
+
+    it("GIVEN the program's policy (the account administers, the account's AWS services use it) or none WHEN judged THEN nothing is found", () => {
+        expect(findings(enforceKmsKeyPolicyRestricted, withPolicy(ADMINISTRATION, THROUGH_SERVICES))).toEqual([]);
+        expect(findings(enforceKmsKeyPolicyRestricted, BASELINE)).toEqual([]);
+    });
+
+    it.each([
+        ["kms:* to every principal", { Sid: "Open", Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:*", Resource: "*" }, `statement "Open" allows "kms:*" to every principal ("*") with no condition naming the account (${CONDITIONS}): ${ANYONE}`],
+        ["the services' statement without its condition", { ...THROUGH_SERVICES, Condition: undefined }, `statement "UseThroughAwsServices" allows ["kms:Encrypt","kms:Decrypt"] to every principal ("*") with no condition naming the account (${CONDITIONS}): ${ANYONE}`],
+        [
+            "the services' statement kept to a service only (any account's caller through it)",
+            { ...THROUGH_SERVICES, Condition: { StringEquals: { "kms:ViaService": ["ec2.eu-west-1.amazonaws.com"] } } },
+            `statement "UseThroughAwsServices" allows ["kms:Encrypt","kms:Decrypt"] to every principal ("*") with no condition naming the account (${CONDITIONS}): ${ANYONE}`,
+        ],
+        [
+            "an account condition with a wildcard",
+            { ...THROUGH_SERVICES, Condition: { StringLike: { "kms:CallerAccount": "*" } } },
+            `statement "UseThroughAwsServices" allows ["kms:Encrypt","kms:Decrypt"] to every principal ("*") with no condition naming the account (${CONDITIONS}): ${ANYONE}`,
+        ],
+        ["NotPrincipal", { Effect: "Allow", NotPrincipal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:Decrypt", Resource: "*" }, "statement [2] allows with NotPrincipal: every principal but those named, in any account, may use the key; expected named principals of the account"],
+    ])("GIVEN a statement allowing %s WHEN judged THEN it is reported", (_, statement, message) => {
+        expect(findings(enforceKmsKeyPolicyRestricted, withPolicy(ADMINISTRATION, THROUGH_SERVICES, statement))).toEqual(on("acme-keys-data", message));
+    });
+
+    it("GIVEN a policy that is not JSON WHEN judged THEN it cannot be judged and is reported", () => {
+        expect(findings(enforceKmsKeyPolicyRestricted, withProps("acme-keys-data", { policy: "{" }))).toEqual(on("acme-keys-data", "policy is not JSON: who may use the key cannot be told"));
     });
 });
 

@@ -173,6 +173,19 @@ const CASES: [string, string, string, (inputs: Inputs) => void, string, string, 
         'key spec is "RSA_2048" for ENCRYPT_DECRYPT: not a 256-bit AES key, and the storage services encrypt data with symmetric keys only; expected SYMMETRIC_DEFAULT (AES-256-GCM)',
     ],
     [
+        "a data key's policy opened to every account (the AWS services' statement without its conditions)",
+        "orbit",
+        "orbit-keys-data",
+        (inputs) => {
+            const policy = JSON.parse(inputs.policy);
+            policy.Statement = policy.Statement.map((statement: Inputs) => (statement.Sid === "UseThroughAwsServices" ? { ...statement, Condition: undefined } : statement));
+            inputs.policy = JSON.stringify(policy);
+        },
+        "kms-key-policy-restricted",
+        "orbit-keys-data",
+        'statement "UseThroughAwsServices" allows ["kms:Encrypt","kms:Decrypt","kms:ReEncrypt*","kms:GenerateDataKey*","kms:DescribeKey","kms:CreateGrant","kms:ListGrants"] to every principal ("*") with no condition naming the account (kms:CallerAccount, aws:PrincipalAccount, aws:PrincipalOrgID, aws:PrincipalArn): anyone with an AWS account could use the key; expected the key kept to the account',
+    ],
+    [
         "the database accepting plaintext connections",
         "orbit",
         "orbit-database-params",

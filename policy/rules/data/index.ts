@@ -3,6 +3,7 @@
 
 import { Rule } from "../types";
 import { enforceKmsKeyAes256 } from "./enforceKmsKeyAes256";
+import { enforceKmsKeyPolicyRestricted } from "./enforceKmsKeyPolicyRestricted";
 import { enforceRdsInstanceTls } from "./enforceRdsInstanceTls";
 import { enableKmsKeyRotation } from "./enableKmsKeyRotation";
 import { enforceAccessLogBucketRetention } from "./enforceAccessLogBucketRetention";
@@ -44,4 +45,5 @@ export const DATA_RULES: readonly Rule[] = [
     enforceAccessLogBucketRetention,
     enforceKmsKeyAes256,
     enforceRdsInstanceTls,
+    enforceKmsKeyPolicyRestricted,
 ];
