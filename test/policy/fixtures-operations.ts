@@ -171,6 +171,33 @@ export function platformStack(stack = `platform-${HOME_REGION}`): PolicyStack {
                 enable: true,
                 findingPublishingFrequency: "FIFTEEN_MINUTES",
             }, `${stack}-detection`),
+            // Its findings to operations (ThreatDetection): the rule, its target, the topic's policy admitting the rule.
+            resource("aws:cloudwatch/eventRule:EventRule", `${stack}-detection-findings`, `${stack}-detection-findings-6f055ca`, {
+                name: `${stack}-detection-findings-6f055ca`,
+                eventPattern: JSON.stringify({ source: ["aws.guardduty"], "detail-type": ["GuardDuty Finding"], detail: { severity: [{ numeric: [">=", 4] }] } }),
+                state: "ENABLED",
+            }, `${stack}-detection`),
+            resource("aws:cloudwatch/eventTarget:EventTarget", `${stack}-detection-findings-to-operations`, "guardduty-findings-to-operations", {
+                rule: `${stack}-detection-findings-6f055ca`,
+                arn: `arn:aws:sns:${HOME_REGION}:${ACCOUNT}:${stack}-operations`,
+                targetId: "guardduty-findings-to-operations",
+            }, `${stack}-detection`),
+            resource("aws:sns/topicPolicy:TopicPolicy", `${stack}-operations-topic-policy`, `arn:aws:sns:${HOME_REGION}:${ACCOUNT}:${stack}-operations`, {
+                arn: `arn:aws:sns:${HOME_REGION}:${ACCOUNT}:${stack}-operations`,
+                policy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "GuardDutyFindings",
+                            Effect: "Allow",
+                            Principal: { Service: "events.amazonaws.com" },
+                            Action: "sns:Publish",
+                            Resource: `arn:aws:sns:${HOME_REGION}:${ACCOUNT}:${stack}-operations`,
+                            Condition: { ArnEquals: { "aws:SourceArn": `arn:aws:events:${HOME_REGION}:${ACCOUNT}:rule/${stack}-detection-findings-6f055ca` } },
+                        },
+                    ],
+                }),
+            }, `${stack}-operations`),
             // The region's weekly controls (ControlsReport): the inventory sync, the report on its schedule, the saved query.
             resource("aws:sns/topic:Topic", `${stack}-operations-topic`, `arn:aws:sns:${HOME_REGION}:${ACCOUNT}:${stack}-operations`, { name: `${stack}-operations` }),
             resource("aws:ssm/resourceDataSync:ResourceDataSync", `${stack}-controls-inventory-sync`, "controls-inventory", {

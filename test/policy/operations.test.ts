@@ -846,6 +846,19 @@ describe("guardduty-detector-enabled", () => {
         expect(findings(enableGuardDutyDetector, stack)).toEqual([{ resource: detector, message: "enable is false; expected the detector on" }]);
     });
 
+    const UNHEARD =
+        "no enabled aws:cloudwatch/eventRule:EventRule on aws.guardduty findings targets an SNS topic of the stack whose policy admits the rule: " +
+        "its findings (intrusions, compromised credentials) would warn nobody; expected the findings rule to the operations topic";
+
+    it.each([
+        ["the findings rule disabled", (stack: PolicyStack) => withProps(stack, "platform-eu-west-1-detection-findings", (props) => void (props.state = "DISABLED"))],
+        ["the findings rule without its target", (stack: PolicyStack) => without(stack, "platform-eu-west-1-detection-findings-to-operations")],
+        ["the findings sent to a topic of another account", (stack: PolicyStack) => withProps(stack, "platform-eu-west-1-detection-findings-to-operations", (props) => void (props.arn = "arn:aws:sns:eu-west-1:999999999999:elsewhere"))],
+        ["the topic's policy not admitting the rule", (stack: PolicyStack) => without(stack, "platform-eu-west-1-operations-topic-policy")],
+    ])("GIVEN the detector on but %s WHEN checked THEN the detector is reported: its findings warn nobody", (_, change) => {
+        expect(findings(enableGuardDutyDetector, change(platformStack()))).toEqual([{ resource: detector, message: UNHEARD }]);
+    });
+
     it("GIVEN the detector leaves enable unset (AWS's default: on) WHEN checked THEN it is compliant; a tenant stack is not applicable", () => {
         const stack = withProps(platformStack(), detector, (props) => {
             delete props.enable;

@@ -1,7 +1,8 @@
 // Threat detection is on in every region the platform runs.
 
 import { ofType } from "../graph";
-import { Finding, PolicyStack, StackRule } from "../types";
+import { patternOf, ruleNameOf, targetsOf, topicAdmits } from "../controls/shared";
+import { Finding, PolicyResource, PolicyStack, StackRule } from "../types";
 import { recoveryTargetOf } from "../../../lib/platform";
 
 export const DETECTOR_TYPE = "aws:guardduty/detector:Detector";
@@ -62,9 +63,41 @@ function guardDutyFindings(stack: PolicyStack): Finding[] {
     }
     // `enable` defaults to true.
     if (detectors.some((detector) => detector.props.enable !== false)) {
-        return [];
+        return findingsRouted(stack, detectors[0]!.name);
     }
     return detectors.map((detector) => ({ resource: detector.name, message: "enable is false; expected the detector on" }));
+}
+
+/** Whether a rule's pattern matches GuardDuty's findings (source aws.guardduty). */
+function onGuardDutyFindings(rule: PolicyResource): boolean {
+    const sources = patternOf(rule)?.source;
+    return Array.isArray(sources) && sources.includes("aws.guardduty");
+}
+
+/**
+ * The detector's findings reach operations: an enabled EventBridge rule on aws.guardduty with a
+ * target that is an SNS topic of the stack whose policy lets that rule publish. A detector nobody
+ * hears from detects for nobody.
+ */
+function findingsRouted(stack: PolicyStack, detectorName: string): Finding[] {
+    const routed = ofType(stack, EVENT_RULE_TYPE)
+        .filter(onGuardDutyFindings)
+        .some(
+            (rule) =>
+                rule.props.state !== "DISABLED" &&
+                rule.props.isEnabled !== false &&
+                targetsOf(stack, rule).some((target) => topicAdmits(stack, target.props.arn, ruleNameOf(rule) ?? "") === "yes"),
+        );
+    return routed
+        ? []
+        : [
+              {
+                  resource: detectorName,
+                  message:
+                      `no enabled ${EVENT_RULE_TYPE} on aws.guardduty findings targets an SNS topic of the stack whose policy admits the rule: ` +
+                      "its findings (intrusions, compromised credentials) would warn nobody; expected the findings rule to the operations topic",
+              },
+          ];
 }
 
 export const enableGuardDutyDetector: StackRule = {
@@ -73,6 +106,7 @@ export const enableGuardDutyDetector: StackRule = {
     description:
         "Each platform stack (one per region) and each platform recovery environment, idle or active, has a GuardDuty detector that is not disabled (enable is not false), or adopts the region's existing detector " +
         "(its findings rule on aws.guardduty is tagged guardduty-detector=<32-hex id>, and guardduty-detector-owner=<stack> when adopted from the region's owner, lib/guardduty-owner.ts). " +
+        "A stack that creates its detector sends its findings on: an enabled EventBridge rule on aws.guardduty targets an SNS topic of the stack whose policy admits that rule. " +
         "A platform drill copy adopts and never creates one (its teardown would delete it). Tenant stacks: not applicable (one detector per account and region, owned or adopted by the platform). " +
         "That one stack per region creates it is the offline plan's fleet check (CreateDetector refuses a second).",
     why: "Compromised credentials, crypto-mining instances and data exfiltration must raise findings in every region that holds tenants, not wait for a customer to notice.",
