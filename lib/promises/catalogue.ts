@@ -171,8 +171,8 @@ export const PROMISES: readonly SecurityPromise[] = [
         title: "Suspicious networks found during a review are blocked",
         sources: [ITM("6.3 Suspicious Network Blocking")],
         modes: INTERNET_MODES,
-        // No rule yet checks that the web ACL blocks the IP set (an emptied set or a removed block rule passes).
-        rules: ["lb-internet-facing-waf", "wafv2-web-acl-blocks-suspicious-networks"],
+        // An emptied IP set still passes: the platform settings allow an empty list (no network found suspicious yet).
+        rules: ["lb-internet-facing-waf", "wafv2-web-acl-blocks-suspicious-networks", "ec2-network-acl-denies-suspicious-networks"],
         implementation: { scopes: ["edge"], types: ["aws:wafv2/ipSet:IpSet"], what: "the firewall's list of blocked networks" },
     },
     {

@@ -16,6 +16,7 @@ import { disallowVpnConnectionPlaintextPresharedKey } from "../../policy/rules/n
 import { disallowVpnOnlyInternetPath } from "../../policy/rules/network/disallowVpnOnlyInternetPath";
 import { enforceInstanceDualTierInterfaces } from "../../policy/rules/network/enforceInstanceDualTierInterfaces";
 import { enforceInstanceImdsv2 } from "../../policy/rules/network/enforceInstanceImdsv2";
+import { enforceNetworkAclSuspiciousDenies } from "../../policy/rules/network/enforceNetworkAclSuspiciousDenies";
 import { enforceLoadBalancerHttpRedirect } from "../../policy/rules/network/enforceLoadBalancerHttpRedirect";
 import { enforceLoadBalancerHttpsListener } from "../../policy/rules/network/enforceLoadBalancerHttpsListener";
 import { enforceSecurityGroupAdminPortSources } from "../../policy/rules/network/enforceSecurityGroupAdminPortSources";
@@ -40,7 +41,7 @@ describe("the rule set", () => {
     it("GIVEN the network rules WHEN listed THEN each has a unique kebab-case name, a description and a why", () => {
         const names = NETWORK_RULES.map((rule) => rule.name);
         expect(new Set(names).size).toBe(names.length);
-        expect(NETWORK_RULES).toHaveLength(26);
+        expect(NETWORK_RULES).toHaveLength(27);
         for (const rule of NETWORK_RULES) {
             expect(rule.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)+$/);
             expect(rule.description.length, rule.name).toBeGreaterThan(40);
@@ -441,6 +442,49 @@ describe("ec2-network-acl-no-open-world-ingress", () => {
         expect(run(rule, withResource(internetStack(), "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl", "acme-default-acl", "acl-0e00000000000000a", props))).toEqual([
             { resource: "acme-default-acl", message: `ingress rule 100 admits 0.0.0.0/0 on every protocol and port; ${ONLY}` },
         ]);
+    });
+});
+
+describe("ec2-network-acl-denies-suspicious-networks", () => {
+    const rule = enforceNetworkAclSuspiciousDenies;
+    const SET_ID = "51a27a4c-e9b0-4aa4-aad2-cec33488e20b";
+    const SET_ARN = `arn:aws:wafv2:eu-west-1:123456789012:regional/ipset/acme-front-door-suspicious-51a27a4/${SET_ID}`;
+    /** The internet-facing baseline with its web firewall blocking the IP set `addresses` (action `action`). */
+    const guarded = (addresses: readonly string[], action: Record<string, unknown> = { block: {} }) =>
+        withResource(
+            withResource(internetStack(), "aws:wafv2/ipSet:IpSet", "acme-front-door-suspicious", SET_ID, { addresses, ipAddressVersion: "IPV4", scope: "REGIONAL" }),
+            "aws:wafv2/webAcl:WebAcl",
+            "acme-front-door-waf",
+            "be532ff3-1afe-4bf6-a220-217c8995134c",
+            { defaultAction: { allow: {} }, rules: [{ name: "block-suspicious-networks", priority: 0, action, statement: { ipSetReferenceStatement: { arn: SET_ARN } } }] },
+        );
+    const ACL = "acme-network-nacl";
+    const missing = (network: string) =>
+        `does not deny ${network} (a suspicious network the web firewall blocks, IP set acme-front-door-suspicious) on every protocol ahead of its allow rules: the network still reaches the subnets past the door`;
+
+    it("GIVEN the ACL denying every network the web firewall blocks WHEN checked THEN nothing is reported", () => {
+        expect(run(rule, guarded(SUSPICIOUS))).toEqual([]);
+    });
+
+    it("GIVEN the ACL's deny of one suspicious network removed WHEN checked THEN that network is reported", () => {
+        const acl = internetStack().resources.find((resource) => resource.name === ACL)!;
+        const ingress = (acl.props.ingress as Record<string, unknown>[]).filter((entry) => entry.cidrBlock !== SUSPICIOUS[0]);
+        expect(run(rule, withProps(guarded(SUSPICIOUS), ACL, { ingress }))).toEqual([{ resource: ACL, message: missing(SUSPICIOUS[0]!) }]);
+    });
+
+    it("GIVEN the deny numbered after the allow rules WHEN checked THEN it is reported: the allows decide first", () => {
+        const acl = internetStack().resources.find((resource) => resource.name === ACL)!;
+        const ingress = (acl.props.ingress as Record<string, unknown>[]).map((entry) => (entry.cidrBlock === SUSPICIOUS[1] && entry.action === "deny" ? { ...entry, ruleNo: 5000 } : entry));
+        expect(run(rule, withProps(guarded(SUSPICIOUS), ACL, { ingress }))).toEqual([{ resource: ACL, message: missing(SUSPICIOUS[1]!) }]);
+    });
+
+    it("GIVEN a network the web firewall blocks that the ACL was never given WHEN checked THEN it is reported", () => {
+        expect(run(rule, guarded([...SUSPICIOUS, "203.0.113.0/24"]))).toEqual([{ resource: ACL, message: missing("203.0.113.0/24") }]);
+    });
+
+    it("GIVEN an IP set the web ACL only counts, or no web ACL WHEN checked THEN nothing is demanded of the ACL", () => {
+        expect(run(rule, guarded(["203.0.113.0/24"], { count: {} }))).toEqual([]);
+        expect(run(rule, internetStack())).toEqual([]);
     });
 });
 

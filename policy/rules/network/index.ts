@@ -20,6 +20,7 @@ import { enforceFailoverRecordHealthCheck } from "./enforceFailoverRecordHealthC
 import { enforceHealthCheckHttps } from "./enforceHealthCheckHttps";
 import { enforceInstanceDualTierInterfaces } from "./enforceInstanceDualTierInterfaces";
 import { enforceInstanceImdsv2 } from "./enforceInstanceImdsv2";
+import { enforceNetworkAclSuspiciousDenies } from "./enforceNetworkAclSuspiciousDenies";
 import { enforceLoadBalancerHttpRedirect } from "./enforceLoadBalancerHttpRedirect";
 import { enforceLoadBalancerHttpsListener } from "./enforceLoadBalancerHttpsListener";
 import { enforceSecurityGroupAdminPortSources } from "./enforceSecurityGroupAdminPortSources";
@@ -55,4 +56,5 @@ export const NETWORK_RULES: readonly Rule[] = [
     enforceWebAclBlocking,
     enableClientVpnConnectionLogs,
     enableFlowLogRejectionAlarm,
+    enforceNetworkAclSuspiciousDenies,
 ];
