@@ -3,6 +3,7 @@
 // one line, file system refusals without a stack trace. Fixtures only: nothing reads tenant-configs/.
 
 import * as fs from "node:fs";
+import { createRequire, syncBuiltinESMExports } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 
@@ -138,6 +139,34 @@ describe("output paths", () => {
         expect(outputPathProblem(file)).toBeUndefined();
         writeOutputFile("--markdown", file, "text");
         expect(fs.readFileSync(file, "utf8")).toBe("text");
+    });
+
+    it("GIVEN a disk that fills half-way through the write WHEN an output file is written THEN a usage error names it and the file is absent, or an earlier one as it was", () => {
+        const dir = scratch();
+        const earlier = path.join(dir, "earlier.md");
+        fs.writeFileSync(earlier, "the earlier comment");
+        // Node's own fs, as every module sees it: writeFileSync writes half its text, then the disk is full.
+        const nodeFs = createRequire(__filename)("node:fs") as typeof fs;
+        const original = nodeFs.writeFileSync;
+        nodeFs.writeFileSync = ((target: fs.PathOrFileDescriptor, data: string) => {
+            const fd = typeof target === "number" ? target : nodeFs.openSync(target, "w");
+            nodeFs.writeSync(fd, data.slice(0, data.length / 2));
+            if (typeof target !== "number") {
+                nodeFs.closeSync(fd);
+            }
+            throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28, syscall: "write" });
+        }) as typeof fs.writeFileSync;
+        syncBuiltinESMExports();
+        try {
+            for (const file of [path.join(dir, "sheet.md"), earlier]) {
+                expect(() => writeOutputFile("--out", file, "a whole security sheet")).toThrow(new UsageError(`--out ${file}: cannot be written: no space left on the device (ENOSPC)`));
+            }
+        } finally {
+            nodeFs.writeFileSync = original;
+            syncBuiltinESMExports();
+        }
+        expect(fs.readdirSync(dir)).toEqual(["earlier.md"]);
+        expect(fs.readFileSync(earlier, "utf8")).toBe("the earlier comment");
     });
 
     it.runIf(process.platform === "linux" && fs.existsSync("/sys/kernel"))("GIVEN a place nobody may write (/sys) WHEN checked then written THEN a usage error names the flag, path and EACCES", () => {

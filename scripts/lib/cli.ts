@@ -8,6 +8,7 @@ import { parseArgs, ParseArgsConfig } from "node:util";
 
 import { REGIONS } from "../../lib/regions";
 import { RECOVERY_SUFFIX } from "../../lib/platform";
+import { writeWhole } from "./write-whole";
 
 /** Exit codes shared by every script. */
 export const EXIT = { ok: 0, invalid: 1, usage: 2, policy: 3, internal: 70 } as const;
@@ -132,10 +133,13 @@ export function checkOutputPath(flag: string, file: string, options: { readonly 
     }
 }
 
-/** Writes an output file; a failure (disk full, permissions changed meanwhile) is a usage error naming the flag and path. */
+/**
+ * Writes an output file whole or not at all (write-whole.ts: a disk that fills half-way leaves no
+ * half file); a failure (disk full, permissions changed meanwhile) is a usage error naming the flag and path.
+ */
 export function writeOutputFile(flag: string, file: string, text: string): void {
     try {
-        fs.writeFileSync(file, text);
+        writeWhole(file, (fd) => fs.writeFileSync(fd, text));
     } catch (error) {
         if (isErrno(error)) {
             throw new UsageError(`${flag} ${file}: cannot be written: ${fsReason(error)}`);
