@@ -18,7 +18,7 @@ import { loadFleetDirectory, loadFleetFiles, loadFleetFilesAgainstDirectory } fr
 import { tenantConfigDir } from "../stacks/config/project";
 import { Problem, sortProblems } from "../stacks/config/validate";
 import { Tenant } from "../stacks/config/tenant";
-import { checkOutputPath, copyToStdout, EXIT, parseFlags, parseStackTarget, run, UsageError, writeOutputFile, writeStdout } from "./lib/cli";
+import { checkOutputPath, copyToStdout, EXIT, fsReason, parseFlags, parseStackTarget, run, UsageError, writeOutputFile, writeStdout } from "./lib/cli";
 import { recoveryOf } from "../lib/platform";
 import { BasePlan, BasePlanError, planBase } from "./lib/plan/base";
 import { BlastGroup } from "./lib/plan/diff/blast-radius";
@@ -464,7 +464,15 @@ async function plan(request: PlanRequest, workDir: string): Promise<number> {
     if (request.shard !== undefined) {
         const key = shardKey([inputDigest(ROOT, selected.fleet), JSON.stringify(selectionArgs(request)), request.base ?? "", base?.commit ?? "", String(request.shard.count)]);
         const out = request.out ?? path.join(workDir, "shard.json");
-        writeShard(out, { shard: request.shard, key, pass }, spill);
+        try {
+            writeShard(out, { shard: request.shard, key, pass }, spill);
+        } catch (error) {
+            // The disk full, the folder gone meanwhile: the flag and the file named, no stack (and no half shard).
+            if (request.out !== undefined && typeof (error as NodeJS.ErrnoException).code === "string" && typeof (error as NodeJS.ErrnoException).syscall === "string") {
+                throw new UsageError(`--out ${request.out}: cannot be written: ${fsReason(error as NodeJS.ErrnoException)}`);
+            }
+            throw error;
+        }
         if (request.out === undefined) {
             await copyToStdout(out);
         } else {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import { createRequire, syncBuiltinESMExports } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 
@@ -106,5 +107,35 @@ describe("npm run plan -- --shard and merge", () => {
         expect(result.status).toBe(2);
         expect(result.stderr).toContain(message);
         expect(result.stdout).toBe("");
+    });
+
+    it.runIf(process.platform === "linux")("GIVEN --out on a disk that fills half-way through the shard WHEN planned THEN a usage error names --out and its file, no stack trace, and no half shard is left", async () => {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-shard-full-"));
+        // Node's own fs, as every module sees it: a write into that folder writes half its bytes, then the disk is full.
+        const nodeFs = createRequire(__filename)("node:fs") as typeof fs;
+        const original = nodeFs.writeSync;
+        nodeFs.writeSync = ((fd: number, buffer: Uint8Array, ...rest: unknown[]) => {
+            if (!nodeFs.readlinkSync(`/proc/self/fd/${fd}`).startsWith(`${out}/`)) {
+                return (original as (...args: unknown[]) => number)(fd, buffer, ...rest);
+            }
+            original(fd, buffer.subarray(0, Math.ceil(buffer.length / 2)));
+            throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28, syscall: "write" });
+        }) as typeof fs.writeSync;
+        syncBuiltinESMExports();
+        let result: Awaited<ReturnType<typeof plan>>;
+        try {
+            result = await plan("--all", "--shard", "1/2", "--out", path.join(out, "s1.json"));
+        } finally {
+            nodeFs.writeSync = original;
+            syncBuiltinESMExports();
+        }
+        try {
+            expect(result.status).toBe(2);
+            expect(result.stderr).toContain(`plan: --out ${path.join(out, "s1.json")}: cannot be written: no space left on the device (ENOSPC); see --help`);
+            expect(result.stderr).not.toContain("internal error");
+            expect(fs.readdirSync(out)).toEqual([]);
+        } finally {
+            fs.rmSync(out, { recursive: true, force: true });
+        }
     });
 });

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 
 import { deeperThan, MAX_PLAN_DEPTH } from "../../../../lib/json-depth";
+import { writeWhole } from "../../write-whole";
 import { ByteWriter, forEachLine, forEachLineBytes } from "./document";
 import { LineRun } from "./pass2";
 import { parseRecordLine, ReadRecord } from "./record";
@@ -64,14 +65,12 @@ export function writeShard(out: string, header: Omit<ShardHeader, "format" | "st
     // The same bytes twice: hashed (the digest zeroed), then written with their digest.
     const hash = createHash("sha256");
     writeShardBytes(first(UNSIGNED), spill, stacks, (bytes) => hash.update(bytes));
-    const fd = fs.openSync(out, "w");
-    try {
+    // Whole or not at all: a disk that fills half-way leaves no half shard (nor the earlier one changed).
+    writeWhole(out, (fd) => {
         const writer = new ByteWriter(fd);
         writeShardBytes(first(hash.digest("hex")), spill, stacks, (bytes) => writer.write(bytes));
         writer.flush();
-    } finally {
-        fs.closeSync(fd);
-    }
+    });
 }
 
 const COMMA_NEWLINE = Buffer.from(",\n");
