@@ -287,6 +287,54 @@ describe("the streamed plan", () => {
         }
     });
 
+    it("GIVEN a shard document edited into shapes merge cannot read, its digest made again WHEN merged THEN it is refused naming the file, the line and the field, not an internal error", async () => {
+        const parts: string[] = [];
+        for (let index = 1; index <= 2; index++) {
+            const part = await pass(fleet.tenants.slice(0, 3), { shard: { index, count: 2 } });
+            const out = file(`shapes-${index}.json`);
+            writeShard(out, { shard: { index, count: 2 }, key: "k", pass: part.pass }, part.spill);
+            parts.push(out);
+        }
+        const text = fs.readFileSync(parts[1]!, "utf8");
+        const lines = text.split("\n");
+        /** The document with its header's pass or its first record edited, and the digest its writer would give it. */
+        const edited = (edit: { pass?: (pass: Record<string, unknown>) => void; record?: (record: Record<string, unknown>) => void }): string => {
+            const header = JSON.parse(lines[0]!.slice('{"header":'.length, -1)) as { pass: Record<string, unknown>; digest: string };
+            edit.pass?.(header.pass);
+            header.digest = "0".repeat(64);
+            const record = JSON.parse(lines[2]!.replace(/,$/, "")) as Record<string, unknown>;
+            edit.record?.(record);
+            const unsigned = [`{"header":${JSON.stringify(header)},`, lines[1], `${JSON.stringify(record)}${lines[2]!.endsWith(",") ? "," : ""}`, ...lines.slice(3)].join("\n");
+            return unsigned.replace(`"digest":"${"0".repeat(64)}"`, `"digest":"${createHash("sha256").update(unsigned).digest("hex")}"`);
+        };
+        const changed = { status: "changed", added: [], removed: [], outputs: [] };
+        const variants: [string, string, RegExp][] = [
+            ["entry-null.json", edited({ pass: (p) => (p.entries = [null]) }), /entry-null\.json: its header's pass entries\[0\] is no stack's diff \(it has no tenant and mode\)/],
+            ["entry-diff.json", edited({ pass: (p) => (p.entries = [{ tenant: "acme", mode: "cloud", diff: null }]) }), /entry-diff\.json: its header's pass entries\[0\] is no stack's diff \(its status is none of new, removed, changed, unchanged\)/],
+            ["entry-changes.json", edited({ pass: (p) => (p.entries = [{ tenant: "acme", mode: "cloud", diff: { ...changed, changed: [{ type: "t", name: "n", changes: null, replace: true }] } }]) }), /entries\[0\] is no stack's diff \(a changed resource has no type, name or list of changes\)/],
+            ["removed-null.json", edited({ pass: (p) => (p.removed = [null]) }), /removed-null\.json: its header's pass removed\[0\] is no stack's diff/],
+            ["base.json", edited({ pass: (p) => (p.base = "main") }), /base\.json: its header's pass base is no git ref and commit/],
+        ];
+        for (const [name, broken, refusal] of variants) {
+            const at = file(name);
+            fs.writeFileSync(at, broken);
+            expect(() => orderShards([parts[0]!, at]), name).toThrow(refusal);
+        }
+        const records: [string, string, RegExp][] = [
+            ["violation.json", edited({ record: (r) => (r.violations = [null]) }), /violation\.json:3: a stack record whose violations\[0\] is no violation \(policy, resource, message, enforcement\)/],
+            ["resource.json", edited({ record: (r) => ((r.stack as { resources: unknown[] }).resources[0] = null) }), /resource\.json:3: a stack record whose stack\.resources\[0\] is no resource \(type, name, inputs\)/],
+            ["diff.json", edited({ record: (r) => (r.diff = { status: "weird" }) }), /diff\.json:3: a stack record whose diff is no stack's diff \(its status is none of/],
+        ];
+        for (const [name, broken, refusal] of records) {
+            const at = file(name);
+            fs.writeFileSync(at, broken);
+            const ordered = orderShards([parts[0]!, at]);
+            for (const threads of [1, 2]) {
+                await expect(emitted(ordered.map((shard) => shard.header.pass), ordered.map((shard) => shardSource(shard.file, shard.header)), { threads }), name).rejects.toThrow(refusal);
+            }
+        }
+    });
+
     it("GIVEN the fleet's modes WHEN sharded THEN every tenant is in exactly one shard, in plan order, and the shards' weights are balanced", () => {
         const modes = Object.keys(PLAN_WEIGHT) as (keyof typeof PLAN_WEIGHT)[];
         const tenants = Array.from({ length: 1000 }, (_, i) => ({ id: `t${String(i).padStart(4, "0")}`, mode: modes[(i * 7) % modes.length]! }));

@@ -236,11 +236,43 @@ function passProblem(pass: Record<string, unknown>): string | undefined {
             return `${field}[${bad}] is no stack's facts (tenant, mode, region, resources, policy)`;
         }
     }
+    for (const field of ["entries", "removed"]) {
+        for (const [at, entry] of (pass[field] as unknown[]).entries()) {
+            const problem = !isObject(entry) || typeof entry.tenant !== "string" || typeof entry.mode !== "string" ? "it has no tenant and mode" : diffProblem(entry.diff);
+            if (problem !== undefined) {
+                return `${field}[${at}] is no stack's diff (${problem})`;
+            }
+        }
+    }
+    if (pass.base !== undefined && (!isObject(pass.base) || typeof pass.base.ref !== "string" || typeof pass.base.commit !== "string")) {
+        return "base is no git ref and commit";
+    }
     if ((pass.placeholderSecrets as unknown[]).some((name) => typeof name !== "string")) {
         return "placeholderSecrets holds a value that is no name";
     }
     if (typeof pass.today !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(pass.today) || Number.isNaN(Date.parse(pass.today))) {
         return `today ${JSON.stringify(pass.today)?.slice(0, 40)} is no day (YYYY-MM-DD)`;
+    }
+    return undefined;
+}
+
+const DIFF_STATUSES: readonly unknown[] = ["new", "removed", "changed", "unchanged"];
+
+/**
+ * What is wrong with a stack's diff as merge reads it (its status, its lists of resources, each
+ * changed resource's list of changes), or undefined when it has the shape the diff gives.
+ */
+function diffProblem(diff: unknown): string | undefined {
+    if (!isObject(diff) || !DIFF_STATUSES.includes(diff.status)) {
+        return `its status is none of ${DIFF_STATUSES.join(", ")}`;
+    }
+    for (const field of ["added", "removed", "changed", "outputs"]) {
+        if (!Array.isArray(diff[field]) || (diff[field] as unknown[]).some((item) => !isObject(item))) {
+            return `its ${field} is no list of objects`;
+        }
+    }
+    if ((diff.changed as Record<string, unknown>[]).some((change) => typeof change.type !== "string" || typeof change.name !== "string" || !Array.isArray(change.changes) || change.changes.some((item) => !isObject(item)))) {
+        return "a changed resource has no type, name or list of changes";
     }
     return undefined;
 }
@@ -381,6 +413,14 @@ export function parseShardRecordLine(file: string, line: number, text: string): 
         record.cost === null
     ) {
         throw new ShardError(`${file}:${line}: not a stack record (it needs stack.tenant, stack.resources, violations and cost; an edited shard document)`);
+    }
+    // What pass 2 reads of each: a resource's type and name, a violation's fields, the diff's lists.
+    const resource = stack.resources.findIndex((item: unknown) => !isObject(item) || typeof item.type !== "string" || typeof item.name !== "string" || !isObject(item.inputs));
+    const violation = record.violations.findIndex((item: unknown) => !isObject(item) || typeof item.policy !== "string" || typeof item.resource !== "string" || typeof item.message !== "string" || typeof item.enforcement !== "string");
+    const diff = record.diff === undefined ? undefined : diffProblem(record.diff);
+    if (resource >= 0 || violation >= 0 || diff !== undefined) {
+        const where = resource >= 0 ? `stack.resources[${resource}] is no resource (type, name, inputs)` : violation >= 0 ? `violations[${violation}] is no violation (policy, resource, message, enforcement)` : `diff is no stack's diff (${diff})`;
+        throw new ShardError(`${file}:${line}: a stack record whose ${where}: an edited shard document`);
     }
     // The stack becomes /tenants/N of the plan: its fields two levels down, as are violations and cost.
     for (const [field, value, limit] of [["/stack", stack, MAX_PLAN_DEPTH - 2], ["/violations", record.violations, MAX_PLAN_DEPTH - 3], ["/cost", record.cost, MAX_PLAN_DEPTH - 3]] as const) {
