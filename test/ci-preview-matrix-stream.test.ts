@@ -102,6 +102,20 @@ describe("preview-matrix on a plan in the plan's own form", () => {
         expect(result.stderr).toMatch(/not a plan document: expected a `tenants` array/);
     });
 
+    it("GIVEN the plan document after a byte order mark (as an editor saves it) WHEN the matrix is built THEN it is the document's, as npm run policy reads it; a device is refused at once, not read for ever", async () => {
+        const files = written("bom", diffedPlan(8));
+        const bom = path.join(dir, "bom-marked.json");
+        fs.writeFileSync(bom, `\ufeff${fs.readFileSync(files.canonical, "utf8")}`);
+        const expected = await runCli("preview-matrix", () => main(["--plan", files.canonical]));
+        expect(expected.status).toBe(0);
+        expect(await runCli("preview-matrix", () => main(["--plan", bom]))).toEqual(expected);
+        if (fs.existsSync("/dev/zero")) {
+            const device = await runCli("preview-matrix", () => main(["--plan", "/dev/zero"]));
+            expect(device).toMatchObject({ status: 2, stdout: "" });
+            expect(device.stderr).toBe("preview-matrix: cannot read the plan document /dev/zero: not a file (a device or a socket); give the plan document's file; see --help\n");
+        }
+    });
+
     it.each(["unchanged", "changed"])("GIVEN a stack listed twice, the second time %s, WHEN the matrix is built from either form THEN it is refused naming the stack and both entries, exit 2, nothing printed", async (status) => {
         const document = diffedPlan(6);
         const twice = { ...document.tenants[4]!, diff: { status, added: [], removed: [], changed: [] } };

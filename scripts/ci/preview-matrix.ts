@@ -73,7 +73,14 @@ export function previewMatrixOfFile(file: string, maxJobs: number): { readonly m
     }
     let document: unknown;
     try {
-        document = JSON.parse(fs.readFileSync(file, "utf8"));
+        // A device (/dev/zero) would be read for ever: no plan document, refused as npm run policy refuses it.
+        const stat = fs.statSync(file);
+        if (stat.isCharacterDevice() || stat.isBlockDevice() || stat.isSocket()) {
+            throw new Error("not a file (a device or a socket); give the plan document's file");
+        }
+        const text = fs.readFileSync(file, "utf8");
+        // A byte order mark before the document: RFC 8259 lets a reader ignore it, editors write one, and npm run policy reads it.
+        document = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     } catch (error) {
         throw new UsageError(`cannot read the plan document ${file}: ${(error as Error).message}`);
     }
