@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { parse as parseYaml } from "yaml";
 
 import { main as driftReport, resultOf } from "../scripts/ci/drift-report";
+import { UsageError } from "../scripts/lib/cli";
 import { lintWorkflow } from "../scripts/ci/lint-workflows";
 import {
     DriftBatch,
@@ -317,6 +318,20 @@ describe("drift-report CLI (in-process)", () => {
         const bogus = path.join(dir, "bogus.json");
         fs.writeFileSync(bogus, "{}");
         await expect(driftReport(["merge", "--expect", "acme:eu-west-1", "--out", path.join(dir, "r.md"), bogus])).rejects.toThrow(`${bogus}: not a drift batch`);
+    });
+
+    it.each([
+        ["a null result", null],
+        ["a status the report does not know", { stack: "acme", region: "eu-west-1", status: "weird", summary: {}, changes: [], errors: [] }],
+        ["no list of changes", { stack: "acme", region: "eu-west-1", status: "drifted", summary: null, changes: null, errors: null }],
+    ])("GIVEN a batch with %s WHEN merged THEN a usage error naming the file and the entry, no report written", async (_, result) => {
+        const batch = path.join(dir, "odd-batch.json");
+        fs.writeFileSync(batch, JSON.stringify({ version: 1, batch: "x", stacks: [result] }));
+        const report = path.join(dir, "odd-report.md");
+        await expect(driftReport(["merge", "--expect", "acme:eu-west-1", "--out", report, batch])).rejects.toThrow(
+            new UsageError(`${batch}: /stacks/0 is not a stack's result (stack, region, a status of drifted, failed, missing, no-changes, summary, changes, errors), as drift-report.ts batch writes it`),
+        );
+        expect(fs.existsSync(report)).toBe(false);
     });
 });
 

@@ -9,7 +9,7 @@ import * as path from "node:path";
 
 import { EXIT, parseFlags, run, UsageError, writeStdout } from "../lib/cli";
 import { batchStacks, GITHUB_MATRIX_LIMIT } from "../lib/ops/changed";
-import { DriftBatch, driftMarkdown, driftTargets, DriftTarget, formatTarget, mergeBatches, missingStack, needsAttention, parseTargets, readPreview, StackDrift } from "../lib/ops/drift";
+import { DriftBatch, driftMarkdown, driftTargets, DriftTarget, formatTarget, mergeBatches, missingStack, needsAttention, parseTargets, readPreview, StackDrift, STATUSES } from "../lib/ops/drift";
 import { loadFleetDirectory } from "../../stacks/config/load-fleet";
 import { loadPlatformFleet } from "../../stacks/config/platform-file";
 import { PLATFORM_DEFAULTS } from "../../stacks/config/platform-settings";
@@ -80,6 +80,24 @@ function targetsFlag(value: string | undefined, flag: string): DriftTarget[] {
     }
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isStrings = (value: unknown): boolean => Array.isArray(value) && value.every((item) => typeof item === "string");
+
+/** Whether a batch's entry has the shape of a stack's result (what the report reads of it). */
+function isStackDrift(result: unknown): result is StackDrift {
+    return (
+        isObject(result) &&
+        typeof result.stack === "string" &&
+        typeof result.region === "string" &&
+        STATUSES.includes(result.status as StackDrift["status"]) &&
+        isObject(result.summary) &&
+        Object.values(result.summary).every((count) => typeof count === "number") &&
+        Array.isArray(result.changes) &&
+        result.changes.every((change) => isObject(change) && typeof change.op === "string" && typeof change.type === "string" && typeof change.name === "string" && isStrings(change.properties)) &&
+        isStrings(result.errors)
+    );
+}
+
 function readBatch(file: string): DriftBatch {
     let parsed: unknown;
     try {
@@ -90,6 +108,11 @@ function readBatch(file: string): DriftBatch {
     const batch = parsed as Partial<DriftBatch> | null;
     if (batch === null || typeof batch !== "object" || batch.version !== 1 || !Array.isArray(batch.stacks)) {
         throw new UsageError(`${file}: not a drift batch (expected {"version":1,"batch":...,"stacks":[...]}, written by drift-report.ts batch)`);
+    }
+    // A result of another shape is refused, never counted: a status the report does not know would ask nobody's attention.
+    const bad = batch.stacks.findIndex((result: unknown) => !isStackDrift(result));
+    if (bad >= 0) {
+        throw new UsageError(`${file}: /stacks/${bad} is not a stack's result (stack, region, a status of ${STATUSES.join(", ")}, summary, changes, errors), as drift-report.ts batch writes it`);
     }
     return batch as DriftBatch;
 }
