@@ -13,7 +13,8 @@ import { batchStacks, GITHUB_MATRIX_LIMIT } from "../scripts/lib/ops/changed";
 import { previewMatrix } from "../scripts/ci/preview-matrix";
 import { applyActions, commentFiles, GhApi, IssueComment, main as planComment, marker, planActions } from "../scripts/ci/plan-comment";
 import { lintWorkflow, repositoryRules, runBlocks, shellScriptsOf } from "../scripts/ci/lint-workflows";
-import { stacksOf } from "../scripts/ci/render-diagrams";
+import { main as renderDiagrams, stacksOf } from "../scripts/ci/render-diagrams";
+import { EXIT, UsageError } from "../scripts/lib/cli";
 import { main as drillTargets } from "../scripts/ci/drill-targets";
 import { main as rolloutMatrix } from "../scripts/ci/rollout-matrix";
 
@@ -285,6 +286,24 @@ describe("render-diagrams reads only a plan document's stacks", () => {
     it("GIVEN a plan's stacks WHEN read THEN they are taken as they are", () => {
         const tenants = [{ tenant: "acme", mode: "cloud", resources: [] }, { tenant: "platform-eu-west-1", mode: "platform", resources: [] }];
         expect(stacksOf({ version: 1, tenants })).toEqual(tenants);
+    });
+
+    it("GIVEN a document whose resource is null, or a plan after a byte order mark, WHEN run THEN the first is refused at its path (exit 1), not an internal error, and the second read", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "render-diagrams-"));
+        try {
+            // A folder where `npm install mermaid` ran, as far as the script looks; no diagram is rendered.
+            fs.mkdirSync(path.join(dir, "node_modules", "mermaid", "dist"), { recursive: true });
+            fs.writeFileSync(path.join(dir, "node_modules", "mermaid", "dist", "mermaid.min.js"), "");
+            const args = (plan: string) => ["--plan", plan, "--mermaid", dir, "--out", path.join(dir, "out"), "--chromium", "/nonexistent/chromium"];
+            const broken = path.join(dir, "broken.json");
+            fs.writeFileSync(broken, JSON.stringify({ version: 1, tenants: [{ tenant: "acme", mode: "cloud", resources: [null] }] }));
+            await expect(renderDiagrams(args(broken))).rejects.toThrow(new UsageError(`${broken}:/tenants/0/resources/0: not a plan JSON document: must be object`, EXIT.invalid));
+            const marked = path.join(dir, "marked.json");
+            fs.writeFileSync(marked, `\ufeff${JSON.stringify({ version: 1, tenants: [] })}`);
+            expect(await renderDiagrams(args(marked))).toBe(EXIT.ok);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
 

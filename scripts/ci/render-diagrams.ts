@@ -9,11 +9,12 @@
 //   npx tsx scripts/ci/render-diagrams.ts --plan /tmp/plan.json --mermaid /tmp/mermaid --out /tmp/diagrams
 
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 import { EXIT, parseFlags, run, UsageError, writeStdout } from "../lib/cli";
 import { topologyDiagram, TopologyStack } from "../lib/plan/mermaid";
+import { readPlanDocument, readPlanText } from "../policy";
 
 export const USAGE = `Usage: npx tsx scripts/ci/render-diagrams.ts --plan FILE --mermaid DIR [--out DIR] [--width PX] [--chromium PATH]
 
@@ -108,11 +109,11 @@ export async function main(argv: string[]): Promise<number> {
     if (!Number.isInteger(width) || width < 200) {
         throw new UsageError(`--width ${values.width}: expected a whole number of pixels, 200 or more`);
     }
-    let document: unknown;
-    try {
-        document = JSON.parse(readFileSync(values.plan, "utf8"));
-    } catch (error) {
-        throw new UsageError(`${values.plan}: cannot read a plan JSON document (${(error as Error).message})`, EXIT.invalid);
+    // Read and checked as npm run policy reads a plan (a byte order mark, UTF-8, the contract's shape):
+    // a resource of another shape is refused at its path, not met half-way through a diagram.
+    const { document, problems } = readPlanDocument(readPlanText(values.plan, `cannot read ${values.plan}`));
+    if (document === undefined) {
+        throw new UsageError(`${values.plan}:${problems[0]!.path}: not a plan JSON document: ${problems[0]!.message}`, EXIT.invalid);
     }
     const stacks = stacksOf(document);
     if (typeof stacks === "string") {
