@@ -19,7 +19,9 @@
 // - start-up: one tenant loaded the way Pulumi's nodejs language host loads the entry
 //   (bench/host-load.js: Pulumi.yaml's main, the build in dist/, runtime mocks); the
 //   program is built first if dist/ is not current (not timed: `npm run build` is paid once per
-//   change, the start-up on every stack of every `pulumi` command).
+//   change, the start-up on every stack of every `pulumi` command);
+// - hostile: the slowest of a few 64 KiB tenant files of hostile shapes, validated in this process
+//   (bench/hostile.ts: the contract's "well under a second whatever it contains"), printed only.
 // Prints a table and writes bench/results.json. Not a test: the figures depend on the machine.
 // This file is the command; the processes are started in processes.ts, a child's task runs in
 // tasks.ts, the table and budgets are in table.ts.
@@ -33,13 +35,14 @@ import * as path from "node:path";
 
 import { checkOutputPath, EXIT, parseFlags, run, UsageError, writeOutputFile, writeStdout } from "../scripts/lib/cli";
 import { DEFAULT_SEED, generateFleet, writeFleet } from "./generate";
+import type { HostileFigure } from "./hostile";
 import { MeasurementError } from "./measurement-error";
 import { claimCacheOf, fleetProject, log, measure, measureIncremental, measureNaive, measureShard4, measureStartup } from "./processes";
 import { budgets, FleetStartup, renderTable, Results, round, Run, STARTUP_RUNS, TASK_ORDER } from "./table";
 import { child } from "./tasks";
 
 /** What --tasks selects from (default: all of them). */
-export const TASKS = ["validate", "plan", "diff", "shard4", "incremental", "naive", "startup"] as const;
+export const TASKS = ["validate", "plan", "diff", "shard4", "incremental", "naive", "startup", "hostile"] as const;
 export type TaskName = (typeof TASKS)[number];
 
 /** The largest fleet: the generator's networks (3,840 /20s) hold the dedicated tenants of about 10,900 of the mix. */
@@ -132,8 +135,8 @@ export const USAGE = `Usage: npm run bench [-- --sizes 10,100,1000] [--tasks LIS
 
 Measures validating, planning and diffing a synthetic fleet of each size, its plan as 4 shards on
 this machine, the incremental plan of a one-tenant change, the naive way (one process per tenant,
-N = 10) and one tenant's start-up under Pulumi's language host. Prints a table and writes it as
-JSON.
+N = 10), one tenant's start-up under Pulumi's language host, and the slowest of a few hostile
+64 KiB tenant files validated (printed, not written). Prints a table and writes it as JSON.
 
   --sizes LIST     fleet sizes from 1 to ${MAX_SIZE}, comma-separated (default 10,100,1000)
   --tasks LIST     only these, comma-separated: ${TASKS.join(", ")} (default all;
@@ -246,6 +249,7 @@ export async function main(argv: string[]): Promise<number> {
     let startupMedian: number | null = null;
     let amongFleet: FleetStartup | null = null;
     let naiveRatio: number | null = null;
+    let hostile: HostileFigure[] = [];
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "bench-fleet-"));
     let failure: unknown;
     try {
@@ -295,6 +299,11 @@ export async function main(argv: string[]): Promise<number> {
             const warm = Math.min(...Array.from({ length: 3 }, () => measureStartup(project.stack, project.root).seconds));
             amongFleet = { n: biggest, cold: round(cold, 3), warm: round(warm, 3) };
         }
+        if (tasks.has("hostile")) {
+            // Required here: the validator is loaded by the measured children, not by this process, unless asked.
+            const { measureHostile } = require("./hostile") as typeof import("./hostile");
+            hostile = measureHostile();
+        }
     } catch (error) {
         failure = error;
     } finally {
@@ -315,7 +324,8 @@ export async function main(argv: string[]): Promise<number> {
     const results: Results = { runs: all, startupSeconds: startupSeconds ?? previous?.startupSeconds ?? null, naiveRatio: naiveRatio ?? previous?.naiveRatio ?? null };
     writeResults(out, results);
     await writeStdout(renderTable(results, startupMedian, amongFleet));
-    process.stderr.write(`${budgets(results).join("\n")}\nbench: wrote ${path.relative(process.cwd(), out)}\n`);
+    const hostileSummary = hostile.length > 0 ? (require("./hostile") as typeof import("./hostile")).hostileLines(hostile) : [];
+    process.stderr.write(`${[...budgets(results), ...hostileSummary].join("\n")}\nbench: wrote ${path.relative(process.cwd(), out)}\n`);
     return EXIT.ok;
 }
 

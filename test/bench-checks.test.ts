@@ -8,26 +8,51 @@ import * as path from "node:path";
 
 import { describe, expect, it } from "vitest";
 
+import { HostileFigure, hostileFiles, hostileLines } from "../bench/hostile";
 import { MeasurementError } from "../bench/measurement-error";
 import { changedTenantFile, checkCached, checkMerged } from "../bench/processes";
 import { DEFAULT_REPEAT, keepRuns, ONE_RUN_ABOVE, parseTasks, partialResults, repeatFor, writeResults } from "../bench/run";
 import { BEFORE_ISSUE_18, budgets, renderTable, Results, row, rssPerThousand } from "../bench/table";
 import { fileDigest } from "../bench/tasks";
 import { UsageError } from "../scripts/lib/cli";
+import { validateTenantFile } from "../stacks/config/validate";
 
 describe("the bench's task list", () => {
     it("GIVEN no --tasks WHEN parsed THEN every task runs, and --skip-naive drops the naive way and the start-up", () => {
-        expect([...parseTasks(undefined, false)]).toEqual(["validate", "plan", "diff", "shard4", "incremental", "naive", "startup"]);
-        expect([...parseTasks(undefined, true)]).toEqual(["validate", "plan", "diff", "shard4", "incremental"]);
+        expect([...parseTasks(undefined, false)]).toEqual(["validate", "plan", "diff", "shard4", "incremental", "naive", "startup", "hostile"]);
+        expect([...parseTasks(undefined, true)]).toEqual(["validate", "plan", "diff", "shard4", "incremental", "hostile"]);
         expect([...parseTasks("plan, shard4", false)]).toEqual(["plan", "shard4"]);
     });
 
     it.each([
-        ["plan,bogus", /--tasks expects some of validate, plan, diff, shard4, incremental, naive, startup separated by commas, got "plan,bogus"/],
+        ["plan,bogus", /--tasks expects some of validate, plan, diff, shard4, incremental, naive, startup, hostile separated by commas, got "plan,bogus"/],
         ["shard4", /--tasks shard4 needs plan too: the merged shards are checked byte for byte against the plan's JSON/],
     ])("GIVEN --tasks %s WHEN parsed THEN it is a usage error", (list, message) => {
         expect(() => parseTasks(list, false)).toThrow(UsageError);
         expect(() => parseTasks(list, false)).toThrow(message);
+    });
+});
+
+describe("the hostile tenant files", () => {
+    it("GIVEN each hostile shape WHEN built THEN it is a tenant file of at most 64 KiB, nearly full, that the validator reads to the end", () => {
+        const files = hostileFiles();
+        expect(files.length).toBeGreaterThanOrEqual(5);
+        for (const { name, text } of files) {
+            const bytes = Buffer.byteLength(text);
+            expect(bytes, name).toBeLessThanOrEqual(64 * 1024);
+            expect(bytes, name).toBeGreaterThan(64 * 1024 - 64);
+            const { problems } = validateTenantFile("acme.yaml", Buffer.from(text));
+            // Refused for what it holds, never for its size.
+            expect(problems.length, name).toBeGreaterThan(0);
+            expect(problems.some((problem) => /at most 65536 bytes/.test(problem.message)), name).toBe(false);
+        }
+    });
+
+    it("GIVEN the figures WHEN summed up THEN the slowest shape is judged against the contract's second", () => {
+        const figure = (name: string, seconds: number): HostileFigure => ({ name, bytes: 65_000, seconds, problems: 1 });
+        expect(hostileLines([figure("keys", 0.25), figure("list", 0.05)]).at(-1)).toBe("a hostile tenant file validated (the slowest shape): 0.25 s (budget < 1 s) met");
+        expect(hostileLines([figure("keys", 1.5)]).at(-1)).toMatch(/1\.50 s \(budget < 1 s\) MISSED$/);
+        expect(hostileLines([])).toEqual([]);
     });
 });
 
