@@ -331,6 +331,18 @@ describe("tenant", () => {
         expectOnly(edit(SAAS, "/tenant", 123), "/tenant", "value", "must be a string, got 123", "123.yaml");
     });
 
+    it.each([
+        ["a number", 1234, "number"],
+        ["a boolean", true, "boolean"],
+    ])("GIVEN a company name YAML reads as %s WHEN validated THEN the message says to quote it", (_, company, kind) => {
+        expectOnly(edit(SAAS, "/company", company), "/company", "value", `must be a string, got ${String(company)} (YAML reads it unquoted as a ${kind}: put the value in quotes to make it text)`);
+    });
+
+    it("GIVEN a section where a text is expected WHEN validated THEN no quoting is suggested", () => {
+        const problem = expectOnly(edit(SAAS, "/company", { name: "ACME" }), "/company", "value", "must be a string");
+        expect(problem.message).not.toContain("quotes");
+    });
+
     it("GIVEN no tenant field WHEN validated THEN /tenant is required at the document", () => {
         expectOnly(edit(SAAS, "/tenant", undefined), "/tenant", atParent("/"), "is required", "acme.yaml");
     });

@@ -165,7 +165,9 @@ function schemaFinding(error: ErrorObject, data: unknown): Finding | undefined {
             if (value === null && wanted === "a mapping") {
                 return { pointer, at: "key", message: `is empty; a section, when present, must be a mapping of fields (remove it or fill it in)` };
             }
-            return { pointer, message: `must be ${wanted}, got ${quote(value)}; ${expected(pointer)}` };
+            // An unquoted 1234 or true is a number or a boolean to YAML, never the text it looks like.
+            const unquoted = wanted === "a string" && (typeof value === "number" || typeof value === "boolean") ? ` (YAML reads it unquoted as a ${typeof value}: put the value in quotes to make it text)` : "";
+            return { pointer, message: `must be ${wanted}, got ${quote(value)}${unquoted}; ${expected(pointer)}` };
         }
         case "enum": {
             const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
