@@ -154,6 +154,39 @@ describe("quotaProblems", () => {
         expect(quotaProblems(countUsage([healthChecks("eu", REGION, 150), healthChecks("us", "us-west-2", 50)]), loadQuotas(ROOT)).errors).toEqual([]);
     });
 
+    it("GIVEN 1,001 IAM roles and instance profiles spread over stacks of three regions WHEN judged THEN one error each for the account (IAM is global, shown in us-east-1)", () => {
+        const iam = (tenant: string, region: string, type: string, count: number): CountedStack => ({ ...stackWith(tenant, type, count), region });
+        const roles = [iam("eu", REGION, "aws:iam/role:Role", 600), iam("eu-recovery", PARTNER, "aws:iam/role:Role", 300), iam("us", "us-west-2", "aws:iam/role:Role", 101)];
+        const profiles = [iam("eu", REGION, "aws:iam/instanceProfile:InstanceProfile", 1000), iam("us", "us-west-2", "aws:iam/instanceProfile:InstanceProfile", 1)];
+        const usage = countUsage([...roles, ...profiles]);
+        expect(usage.get("us-east-1")?.get("iamRoles")?.count).toBe(1001);
+        expect(usage.get("us-east-1")?.get("iamInstanceProfiles")?.count).toBe(1001);
+        expect(usage.get(REGION)?.has("iamRoles")).toBe(false);
+        const { errors } = quotaProblems(usage, loadQuotas(ROOT));
+        expect(errors.map((error) => error.path)).toEqual(["/defaults/iamRoles", "/defaults/iamInstanceProfiles"]);
+        const text = fs.readFileSync(path.join(ROOT, QUOTA_FILE), "utf8").split("\n");
+        expect(text[errors[0]!.line - 1]).toContain('"iamRoles"');
+        expect(errors[0]!.message).toBe(
+            `the account (every region; Service Quotas shows it in us-east-1): 1001 planned of IAM roles over the whole account (IAM is global: every stack's, in every region); ` +
+                `the quota "Roles per account" (iam L-FE177D64) is 1000 in ${QUOTA_FILE} (/defaults/iamRoles); AWS refuses what goes beyond it. Largest: eu 600, eu-recovery 300, us 101. ` +
+                `Raise it: aws service-quotas request-service-quota-increase --region us-east-1 --service-code iam --quota-code L-FE177D64 --desired-value 1001, ` +
+                `then record the granted value under regions.us-east-1.iamRoles in ${QUOTA_FILE}`,
+        );
+        expect(errors[1]!.message).toContain('the quota "Instance profiles per account" (iam L-6E65F664) is 1000');
+        expect(quotaProblems(countUsage([iam("eu", REGION, "aws:iam/role:Role", 1000)]), loadQuotas(ROOT)).errors).toEqual([]);
+    });
+
+    it("GIVEN more IAM roles than AWS's maximum of 5,000 WHEN judged against the highest raise THEN the error says no raise holds them", () => {
+        const raised = quotasWith((file) => {
+            file.regions["us-east-1"] = { iamRoles: { value: 5000, source: "case 7, granted" } };
+        });
+        const { errors } = quotaProblems(countUsage([stackWith("fleet", "aws:iam/role:Role", 5001)]), raised);
+        expect(errors.map((error) => error.path)).toEqual(["/regions/us-east-1/iamRoles"]);
+        expect(errors[0]!.message).toContain("AWS raises this quota to at most 5000");
+        expect(errors[0]!.message).toContain("no raise holds them in one account");
+        expect(errors[0]!.message).not.toContain("request-service-quota-increase");
+    });
+
     it("GIVEN exactly the quota WHEN judged THEN there is no problem; a raise recorded for the region lifts the limit there only", () => {
         expect(quotaProblems(countUsage([stackWith("fleet", "aws:lb/loadBalancer:LoadBalancer", 50)]), loadQuotas(ROOT)).errors).toEqual([]);
         const raised = quotasWith((file) => {
@@ -289,7 +322,7 @@ describe("the quota file", () => {
         quotas.regions[REGION] = { elasticIps: { value: 5, source: "x" }, backupVaults: { value: -1, source: "x" } };
         expect(quotaFileProblems(quotas)).toEqual([
             '/defaults/rdsInstances: expected { "value": a whole number, "source": where it comes from }',
-            `/regions/${REGION}/elasticIps: not a quota the plan counts; expected one of applicationLoadBalancers, wafWebAcls, wafIpSets, backupVaults, backupPlans, cloudTrailTrails, rdsInstances, rdsManualSnapshots, vpcs, internetGateways, vpnGateways, transitGateways, route53HealthChecks, dedicatedHosts`,
+            `/regions/${REGION}/elasticIps: not a quota the plan counts; expected one of applicationLoadBalancers, wafWebAcls, wafIpSets, backupVaults, backupPlans, cloudTrailTrails, rdsInstances, rdsManualSnapshots, vpcs, internetGateways, vpnGateways, transitGateways, route53HealthChecks, dedicatedHosts, iamRoles, iamInstanceProfiles`,
             `/regions/${REGION}/backupVaults: expected { "value": a whole number, "source": where it comes from }`,
         ]);
     });
@@ -310,6 +343,29 @@ describe("a broken quota file", () => {
         expect(problems).toEqual([
             { file: "quotas.json", line, column: expect.any(Number), path: "/defaults/applicationLoadBalancers", message: 'expected { "value": a whole number, "source": where it comes from }' },
         ]);
+    });
+
+    it("GIVEN a recorded raise of IAM roles above AWS's maximum of 5,000 WHEN read THEN it is refused at its line, naming the file, the key and the maximum; loadQuotas throws it", () => {
+        const text = fs
+            .readFileSync(path.join(ROOT, QUOTA_FILE), "utf8")
+            .replace(/"regions": \{\}/, '"regions": {\n        "us-east-1": { "iamRoles": { "value": 6000, "source": "wishful" }, "iamInstanceProfiles": { "value": 5000, "source": "case 8, granted" } }\n    }');
+        const line = text.split("\n").findIndex((row) => row.includes('"us-east-1": { "iamRoles"')) + 1;
+        const { applied, problems } = withText(text);
+        expect(applied).toBeUndefined();
+        expect(problems).toEqual([
+            {
+                file: "quotas.json",
+                line,
+                column: expect.any(Number),
+                path: "/regions/us-east-1/iamRoles",
+                message:
+                    '6000 is more than AWS grants for "Roles per account" (at most 5000: IAM User Guide, IAM and AWS STS quotas: Roles in an AWS account, maximum 5,000); ' +
+                    "record the value AWS granted (aws service-quotas get-service-quota --region us-east-1 --service-code iam --quota-code L-FE177D64)",
+            },
+        ]);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "quotas-"));
+        fs.writeFileSync(path.join(dir, "quotas.json"), text);
+        expect(() => loadQuotas(dir, "quotas.json")).toThrow(new RegExp(`^quotas\\.json:${line}:\\d+: /regions/us-east-1/iamRoles: 6000 is more than AWS grants`));
     });
 
     it("GIVEN a trailing comma WHEN read THEN one problem where the parser stopped, never an exception", () => {
@@ -360,6 +416,12 @@ describe("a planned fleet's quotas", () => {
         expect(count(REGION, "wafIpSets")).toBe(4);
         expect(count(REGION, "cloudTrailTrails")).toBe(1);
         expect(count(REGION, "rdsManualSnapshots")).toBe(4 * 168);
+        // IAM is global: every stack's roles and instance profiles, counted once for the account.
+        const roles = document.tenants.reduce((sum, stack) => sum + stack.resources.filter((resource) => resource.type === "aws:iam/role:Role").length, 0);
+        expect(roles).toBeGreaterThan(0);
+        expect(count("us-east-1", "iamRoles")).toBe(roles);
+        expect(count("us-east-1", "iamInstanceProfiles")).toBeGreaterThan(0);
+        expect(count(REGION, "iamRoles")).toBeUndefined();
     });
 
     it("GIVEN the default quotas WHEN planned THEN no error, and the snapshots over the default 100 are a warning (not an error) naming the quota and its raise", () => {

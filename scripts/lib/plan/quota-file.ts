@@ -35,16 +35,25 @@ export interface AppliedQuotas {
 export function quotaFileProblems(quotas: unknown): string[] {
     const problems: string[] = [];
     const record = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
-    const checkValue = (where: string, value: unknown): void => {
+    const checkValue = (where: string, value: unknown, key: QuotaKey): void => {
         if (!record(value) || !Number.isInteger(value.value) || (value.value as number) < 0 || typeof value.source !== "string" || value.source === "") {
             problems.push(`${where}: expected { "value": a whole number, "source": where it comes from }`);
+            return;
+        }
+        // A value AWS never grants is no record of the account: refused, not believed.
+        const maximum = QUOTAS[key].maximum;
+        if (maximum !== undefined && (value.value as number) > maximum.value) {
+            problems.push(
+                `${where}: ${value.value as number} is more than AWS grants for "${QUOTAS[key].name}" (at most ${maximum.value}: ${maximum.source}); ` +
+                    `record the value AWS granted (aws service-quotas get-service-quota --region ${QUOTAS[key].accountWide?.region ?? "REGION"} --service-code ${QUOTAS[key].serviceCode} --quota-code ${QUOTAS[key].quotaCode ?? "CODE"})`,
+            );
         }
     };
     if (!record(quotas) || !record(quotas.defaults) || !record(quotas.regions)) {
         return ['expected an object with "defaults" and "regions"'];
     }
     for (const key of QUOTA_KEYS) {
-        checkValue(`/defaults/${key}`, quotas.defaults[key]);
+        checkValue(`/defaults/${key}`, quotas.defaults[key], key);
     }
     for (const key of Object.keys(quotas.defaults).filter((key) => !(QUOTA_KEYS as string[]).includes(key))) {
         problems.push(`/defaults/${key}: not a quota the plan counts; expected one of ${QUOTA_KEYS.join(", ")}`);
@@ -64,7 +73,7 @@ export function quotaFileProblems(quotas: unknown): string[] {
             } else if (quota.perFamily !== true && family !== undefined) {
                 problems.push(`/regions/${region}/${key}: ${base} is not a quota per instance family: write it as "${base}"`);
             } else {
-                checkValue(`/regions/${region}/${key}`, value);
+                checkValue(`/regions/${region}/${key}`, value, base as QuotaKey);
             }
         }
     }

@@ -20,6 +20,12 @@ export function raiseAdvice(key: QuotaKey, region: string, needed: number, file:
     if (!quota.adjustable) {
         return `AWS does not raise this quota: remove trails from the region (one multi-region trail, or the organisation's, records the whole account)`;
     }
+    if (quota.maximum !== undefined && needed > quota.maximum.value) {
+        return (
+            `AWS raises this quota to at most ${quota.maximum.value} (${quota.maximum.source}), less than the ${needed} planned: ` +
+            `no raise holds them in one account; deploy part of the fleet into another account, or create fewer`
+        );
+    }
     if (quota.quotaCode === null) {
         return (
             `Raise it: request ${needed} for "${quota.name}" in the Service Quotas console (https://console.aws.amazon.com/servicequotas/home/services/${quota.serviceCode}/quotas, region ${region}) ` +

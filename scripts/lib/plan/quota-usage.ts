@@ -140,6 +140,12 @@ export function countUsage(stacks: readonly CountedStack[]): FleetUsage {
                 case "aws:route53/healthCheck:HealthCheck":
                     add(QUOTAS.route53HealthChecks.accountWide!.region, "route53HealthChecks", stack.tenant);
                     break;
+                case "aws:iam/role:Role":
+                    add(QUOTAS.iamRoles.accountWide!.region, "iamRoles", stack.tenant);
+                    break;
+                case "aws:iam/instanceProfile:InstanceProfile":
+                    add(QUOTAS.iamInstanceProfiles.accountWide!.region, "iamInstanceProfiles", stack.tenant);
+                    break;
                 case "aws:wafv2/ipSet:IpSet":
                     if (resource.inputs.scope !== "CLOUDFRONT") {
                         add(stack.region, "wafIpSets", stack.tenant);

@@ -23,7 +23,9 @@ export type QuotaKey =
     | "vpnGateways"
     | "transitGateways"
     | "route53HealthChecks"
-    | "dedicatedHosts";
+    | "dedicatedHosts"
+    | "iamRoles"
+    | "iamInstanceProfiles";
 
 export interface QuotaDefinition {
     /** Its name in Service Quotas. */
@@ -60,6 +62,12 @@ export interface QuotaDefinition {
      * in the quota file, else the default). `name` and `what` say <family> where the family goes.
      */
     readonly perFamily?: true;
+    /**
+     * The most AWS grants on request, where AWS states one: a value above it recorded in the quota
+     * file is refused when the file is read (no account holds it), and a count above it is told that
+     * no raise will do.
+     */
+    readonly maximum?: { readonly value: number; readonly source: string };
 }
 
 export const QUOTAS: Readonly<Record<QuotaKey, QuotaDefinition>> = {
@@ -225,6 +233,39 @@ export const QUOTAS: Readonly<Record<QuotaKey, QuotaDefinition>> = {
         source:
             "Amazon EC2 User Guide, Dedicated Hosts restrictions: \"Up to two On-Demand Dedicated Hosts per instance family, per Region can be allocated\", a limit increase on request; Service Quotas has one quota per family, \"Running Dedicated <family> Hosts\" (code not verified here)",
         perFamily: true,
+    },
+    // IAM is global: every stack's roles count against the one account, whatever its region. Each
+    // dedicated tenant creates about four roles and its recovery stack three more (backup, checks,
+    // flow logs, servers), each platform region nine and its recovery three to six: a few hundred
+    // dedicated tenants reach AWS's default of 1,000, and about 700 its maximum of 5,000.
+    // CreateRole beyond it fails with LimitExceeded.
+    iamRoles: {
+        name: "Roles per account",
+        serviceCode: "iam",
+        quotaCode: "L-FE177D64",
+        adjustable: true,
+        awsDefault: 1000,
+        severity: "error",
+        what: "IAM roles over the whole account (IAM is global: every stack's, in every region)",
+        source:
+            "IAM User Guide, IAM and AWS STS quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): Roles in an AWS account, default 1,000, adjustable to at most 5,000; code L-FE177D64 as Service Quotas names it (us-east-1)",
+        accountWide: { region: "us-east-1" },
+        maximum: { value: 5000, source: "IAM User Guide, IAM and AWS STS quotas: Roles in an AWS account, maximum 5,000" },
+    },
+    // Every dual-NIC server group (each dedicated tenant's, its recovery's, each platform region's)
+    // has an instance profile for its role. CreateInstanceProfile beyond it fails with LimitExceeded.
+    iamInstanceProfiles: {
+        name: "Instance profiles per account",
+        serviceCode: "iam",
+        quotaCode: "L-6E65F664",
+        adjustable: true,
+        awsDefault: 1000,
+        severity: "error",
+        what: "IAM instance profiles over the whole account (IAM is global: every stack's, in every region)",
+        source:
+            "IAM User Guide, IAM and AWS STS quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): Instance profiles in an AWS account, default 1,000, adjustable to at most 5,000; code L-6E65F664 as Service Quotas names it (us-east-1)",
+        accountWide: { region: "us-east-1" },
+        maximum: { value: 5000, source: "IAM User Guide, IAM and AWS STS quotas: Instance profiles in an AWS account, maximum 5,000" },
     },
 };
 

@@ -44,6 +44,8 @@ export const FLEET_CHECKED_TYPES: ReadonlySet<string> = new Set([
     "aws:ec2transitgateway/transitGateway:TransitGateway",
     "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
     "aws:guardduty/detector:Detector",
+    "aws:iam/instanceProfile:InstanceProfile",
+    "aws:iam/role:Role",
     "aws:lb/loadBalancer:LoadBalancer",
     "aws:rds/instance:Instance",
     "aws:route53/healthCheck:HealthCheck",
@@ -65,10 +67,14 @@ export interface StackFacts {
 }
 
 /**
- * A resource as the facts keep it: whole, except the types only subnet-addresses.ts reads (servers,
- * interfaces, subnets, endpoints, attachments), of which it keeps the inputs that check reads.
+ * A resource as the facts keep it: whole, except the types a check only counts (no inputs: the roles
+ * of 10,000 tenants add a count, not their policies) and the types only subnet-addresses.ts reads
+ * (servers, interfaces, subnets, endpoints, attachments), of which it keeps the inputs that check reads.
  */
 function slim(resource: PlannedResource): PlannedResource {
+    if (COUNTED_ONLY_TYPES.has(resource.type)) {
+        return { ...resource, inputs: {} };
+    }
     const fields = ADDRESS_FIELDS[resource.type];
     if (fields === undefined || FULL_INPUT_TYPES.has(resource.type)) {
         return resource;
@@ -77,6 +83,8 @@ function slim(resource: PlannedResource): PlannedResource {
 }
 /** The types another fleet-wide check reads more of than subnet-addresses.ts does (quota-usage.ts: load balancers). */
 const FULL_INPUT_TYPES: ReadonlySet<string> = new Set(["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"]);
+/** Types a fleet-wide check only counts (quota-usage.ts reads nothing of them but their type). */
+const COUNTED_ONLY_TYPES: ReadonlySet<string> = new Set(["aws:iam/instanceProfile:InstanceProfile", "aws:iam/role:Role"]);
 
 export function factsOf(plan: TenantPlan): StackFacts {
     return {
