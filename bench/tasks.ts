@@ -109,7 +109,11 @@ function awsRuleCheckCost(spill: string, tenants: readonly import("../stacks/con
  * The service quotas of the benchmark's imagined account: every quota the plan counts raised out of
  * reach. A fleet of hundreds of tenants needs raises in any real account (1,000 tenants plan 137
  * load balancers in one region against AWS's default of 50), and the quotas are not what the
- * benchmark measures; their counting still runs, inside the plan's time.
+ * benchmark measures; their counting still runs, inside the plan's time. (IAM's roles and instance
+ * profiles too, although AWS grants at most 5,000 of each: a real fleet of that size needs more
+ * than one account.) The account has also enabled the opt-in regions the generated fleet reaches
+ * (bench/generate.ts REGION_MIX and their default off-site regions: ap-southeast-2's partner,
+ * ap-southeast-4, is one), as a real account would before its first tenant there.
  */
 export function raisedQuotas(): import("../scripts/lib/plan/quota-file").AppliedQuotas {
     const { loadQuotas } = require("../scripts/lib/plan/quota-file") as typeof import("../scripts/lib/plan/quota-file");
@@ -117,7 +121,13 @@ export function raisedQuotas(): import("../scripts/lib/plan/quota-file").Applied
     const defaults = Object.fromEntries(
         Object.keys(applied.quotas.defaults).map((key) => [key, { value: 1_000_000, source: "bench/tasks.ts: the benchmark's account, every quota raised" }]),
     ) as typeof applied.quotas.defaults;
-    return { file: "bench/tasks.ts", quotas: { ...applied.quotas, defaults, regions: {} }, text: "" };
+    const { isOptInRegion, PARTNER_REGIONS } = require("../lib/regions") as typeof import("../lib/regions");
+    const { REGION_MIX } = require("./generate") as typeof import("./generate");
+    const reached = Object.keys(REGION_MIX).flatMap((region) => [region, PARTNER_REGIONS[region]!]);
+    const optInRegions = Object.fromEntries(
+        [...new Set(reached)].filter((region) => isOptInRegion(region)).map((region) => [region, { status: "ENABLED" as const, source: "bench/tasks.ts: the benchmark's account, its fleet's opt-in regions enabled" }]),
+    );
+    return { file: "bench/tasks.ts", quotas: { ...applied.quotas, defaults, regions: {}, optInRegions }, text: "" };
 }
 
 type Stream = typeof import("../scripts/lib/plan/stream/run");

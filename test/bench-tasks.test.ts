@@ -11,7 +11,12 @@ import * as path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { generateFleet } from "../bench/generate";
 import { Results, Run } from "../bench/table";
+import { MODE_TRAITS } from "../lib/modes";
+import { PARTNER_REGIONS } from "../lib/regions";
+import { optInRegionProblems, RegionStack } from "../scripts/lib/plan/opt-in-regions";
+import { AppliedQuotas, loadQuotas } from "../scripts/lib/plan/quota-file";
 
 const ROOT = path.resolve(__dirname, "..");
 const N = 6;
@@ -141,4 +146,29 @@ describe("npm run bench stopped half-way", () => {
             fs.rmSync(dir, { recursive: true, force: true });
         }
     }, 120_000);
+});
+
+describe("the regions the benchmark's fleet deploys into", () => {
+    it("GIVEN a generated fleet of 1,000 WHEN every stack's region (tenants, recoveries, platforms and theirs) is judged THEN the bench's account has enabled each opt-in one, which the checked-in account has not", () => {
+        const stacks: RegionStack[] = [];
+        for (const { document } of generateFleet({ count: 1000 })) {
+            const source = `${document.tenant}.yaml`;
+            stacks.push({ tenant: document.tenant, mode: document.mode, region: document.region, source });
+            if (MODE_TRAITS[document.mode].network) {
+                const offsite = document.backup?.offsiteRegion ?? PARTNER_REGIONS[document.region]!;
+                stacks.push({ tenant: `${document.tenant}-recovery`, mode: document.mode, region: offsite, source, recoveryOf: document.tenant });
+            }
+        }
+        for (const region of new Set(stacks.filter((stack) => stack.recoveryOf === undefined).map((stack) => stack.region))) {
+            stacks.push({ tenant: `platform-${region}`, mode: "platform", region, source: `${region}.yaml` });
+            stacks.push({ tenant: `platform-${region}-recovery`, mode: "platform", region: PARTNER_REGIONS[region]!, source: `${region}.yaml`, recoveryOf: `platform-${region}` });
+        }
+        // ap-southeast-2's default off-site region, ap-southeast-4 (Melbourne), is an opt-in region.
+        const refused = optInRegionProblems(stacks, loadQuotas(ROOT)).map((problem) => /deploys into (\S+)/.exec(problem.message)![1]);
+        expect(new Set(refused)).toEqual(new Set(["ap-southeast-4"]));
+        // bench/tasks.ts requires its modules as each task runs (under tsx): its account read in a child.
+        const child = spawnSync(process.execPath, ["--import", "tsx", "-e", 'process.stdout.write(JSON.stringify(require("./bench/tasks.ts").raisedQuotas()))'], { cwd: ROOT, encoding: "utf8" });
+        expect(child.status, child.stderr).toBe(0);
+        expect(optInRegionProblems(stacks, JSON.parse(child.stdout) as AppliedQuotas)).toEqual([]);
+    });
 });

@@ -20,8 +20,11 @@ import { Mode, MODE_TRAITS, MODES } from "../lib/modes";
 import { FleetValidation, validateFleet } from "../stacks/config/validate";
 import { quotasRaised } from "./helpers";
 
-/** The contract's limits put more dedicated-cloud tenants in a region than the default quotas hold: an account granted them. */
-const ROOMY = quotasRaised({ vpcs: 50, internetGateways: 50, vpnGateways: 50 });
+/**
+ * The contract's limits put more dedicated-cloud tenants in a region than the default quotas hold: an
+ * account granted them, and that enabled ap-southeast-5 (Malaysia, an opt-in region) for its tenants there.
+ */
+const ROOMY = quotasRaised({ vpcs: 50, internetGateways: 50, vpnGateways: 50 }, ["ap-southeast-5"]);
 
 /** The contract's tenant id rule (tenant-yaml.md v1.1). */
 const TENANT_ID = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;

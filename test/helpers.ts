@@ -59,11 +59,13 @@ export function byId(resources: readonly PlannedResource[], id: unknown): Planne
  * granted them (for tests that plan more dedicated-cloud tenants in one region than the default 5
  * VPCs hold). Never the checked-in file changed.
  */
-export function quotasRaised(raised: Partial<Record<QuotaKey, number>>): AppliedQuotas {
+export function quotasRaised(raised: Partial<Record<QuotaKey, number>>, optInRegions: readonly string[] = []): AppliedQuotas {
     const checked = loadQuotas(path.resolve(__dirname, ".."));
     const defaults = { ...checked.quotas.defaults };
     for (const [key, value] of Object.entries(raised) as [QuotaKey, number][]) {
         defaults[key] = { value, source: "test fixture: a quota raise granted to the test account" };
     }
-    return { file: "test/fixtures/service-quotas.json", quotas: { ...checked.quotas, defaults }, text: "" };
+    // The opt-in regions the test account has enabled (a stack in another one is a plan error).
+    const enabled = Object.fromEntries(optInRegions.map((region) => [region, { status: "ENABLED" as const, source: "test fixture: enabled in the test account" }]));
+    return { file: "test/fixtures/service-quotas.json", quotas: { ...checked.quotas, defaults, optInRegions: { ...checked.quotas.optInRegions, ...enabled } }, text: "" };
 }

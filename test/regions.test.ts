@@ -5,7 +5,7 @@
 import { Region } from "@pulumi/aws/types/enums";
 import { describe, expect, it } from "vitest";
 
-import { PARTNER_REGIONS, REGIONS } from "../lib/regions";
+import { DEFAULT_REGIONS, isOptInRegion, OPT_IN_REGIONS, PARTNER_REGIONS, REGIONS } from "../lib/regions";
 
 const OTHER_PARTITIONS = [/^cn-/, /^us-gov-/, /^eusc-/, /-iso[a-z]?-/];
 
@@ -19,5 +19,12 @@ describe("the regions", () => {
             expect(REGIONS, region).toContain(PARTNER_REGIONS[region]);
             expect(PARTNER_REGIONS[region], region).not.toBe(region);
         }
+    });
+
+    it("GIVEN every region WHEN classified THEN it is either enabled by default or an opt-in region, never both (a new region of the enum must be classified)", () => {
+        expect([...DEFAULT_REGIONS, ...Object.keys(OPT_IN_REGIONS)].sort()).toEqual([...REGIONS].sort());
+        expect(DEFAULT_REGIONS.filter((region) => isOptInRegion(region))).toEqual([]);
+        expect(isOptInRegion("ap-south-2")).toBe(true);
+        expect(isOptInRegion("eu-west-1")).toBe(false);
     });
 });

@@ -8,6 +8,7 @@ import { withViolations } from "../../scripts/lib/plan/policy";
 import { planFleet } from "../../scripts/lib/plan/fleet";
 import { validateFleet } from "../../stacks/config/validate";
 import { platformFixture } from "../fixtures/platform-configs";
+import { quotasRaised } from "../helpers";
 import { T, ofType } from "../graph";
 
 const FILES: Record<string, string> = {
@@ -44,7 +45,9 @@ describe("tenants at the edges of the contract", () => {
         const fleet = validateFleet(Object.entries(FILES).map(([file, text]) => ({ file, bytes: Buffer.from(text) })));
         expect(fleet.problems).toEqual([]);
         // Regions no example fleet has: the account's platform settings for each, as fixtures.
-        const document = withViolations(await planFleet({ tenants: fleet.tenants, platforms: platformFixture([...new Set(fleet.tenants.map((tenant) => tenant.region))]) }));
+        // ap-southeast-4 (Melbourne) and il-central-1 (Tel Aviv) are opt-in regions: an account that enabled them.
+        const quotas = quotasRaised({}, ["ap-southeast-4", "il-central-1"]);
+        const document = withViolations(await planFleet({ tenants: fleet.tenants, platforms: platformFixture([...new Set(fleet.tenants.map((tenant) => tenant.region))]), quotas }));
         expect(document.errors).toEqual([]);
         expect(document.tenants.map((plan) => [plan.tenant, plan.violations])).toEqual([
             ["abc", []],

@@ -5,6 +5,7 @@ import * as path from "node:path";
 
 import { positionProblems, readJsonFile } from "../../../stacks/config/json-settings";
 import { Problem } from "../../../stacks/config/validate";
+import { isOptInRegion, REGIONS } from "../../../lib/regions";
 import { QUOTA_KEYS, QuotaKey, QUOTAS } from "./quotas";
 
 /** The checked-in quota file of the deployment account. */
@@ -21,6 +22,18 @@ export interface QuotaFile {
     readonly defaults: Readonly<Record<QuotaKey, QuotaValue>>;
     /** Per region: a quota's raised value; a per-family quota's per family, as `dedicatedHosts:m6i`. */
     readonly regions: Readonly<Record<string, Partial<Readonly<Record<string, QuotaValue>>>>>;
+    /**
+     * The opt-in regions (lib/regions.ts OPT_IN_REGIONS) the account has enabled, each as
+     * `aws account get-region-opt-status --region-name REGION` reported it; absent or empty: none.
+     * A stack in an opt-in region not recorded here is a plan error (scripts/lib/plan/opt-in-regions.ts).
+     */
+    readonly optInRegions?: Readonly<Record<string, OptInRecord>>;
+}
+
+/** An opt-in region the account has enabled: only ENABLED counts (ENABLING is not usable yet). */
+export interface OptInRecord {
+    readonly status: "ENABLED";
+    readonly source: string;
 }
 
 /** The applied quotas, with where each value is written (for the error's file:line). */
@@ -57,6 +70,24 @@ export function quotaFileProblems(quotas: unknown): string[] {
     }
     for (const key of Object.keys(quotas.defaults).filter((key) => !(QUOTA_KEYS as string[]).includes(key))) {
         problems.push(`/defaults/${key}: not a quota the plan counts; expected one of ${QUOTA_KEYS.join(", ")}`);
+    }
+    if (quotas.optInRegions !== undefined) {
+        if (!record(quotas.optInRegions)) {
+            problems.push('/optInRegions: expected an object of the opt-in regions the account has enabled, e.g. { "ap-south-2": { "status": "ENABLED", "source": "..." } }');
+        } else {
+            for (const [region, value] of Object.entries(quotas.optInRegions)) {
+                if (!REGIONS.includes(region)) {
+                    problems.push(`/optInRegions/${region}: not a supported AWS region (lib/regions.ts REGIONS)`);
+                } else if (!isOptInRegion(region)) {
+                    problems.push(`/optInRegions/${region}: not an opt-in region: AWS enables it in every account (lib/regions.ts OPT_IN_REGIONS); remove it`);
+                } else if (!record(value) || value.status !== "ENABLED" || typeof value.source !== "string" || value.source === "") {
+                    problems.push(
+                        `/optInRegions/${region}: expected { "status": "ENABLED", "source": where it comes from } as aws account get-region-opt-status --region-name ${region} reports it; ` +
+                            "record a region only once it says ENABLED (ENABLING is not usable yet)",
+                    );
+                }
+            }
+        }
     }
     for (const [region, values] of Object.entries(quotas.regions)) {
         if (!record(values)) {

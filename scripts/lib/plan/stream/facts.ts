@@ -12,6 +12,7 @@ import type { PlannedResource } from "../../../../lib/plan-document";
 import type { TenantPlan } from "../fleet";
 import { detectorProblems } from "../guardduty-detectors";
 import { AppliedQuotas } from "../quota-file";
+import { optInRegionProblems } from "../opt-in-regions";
 import { fleetQuotaProblems, QuotaProblems } from "../quota-problems";
 import { recordSetProblems } from "../route53-records";
 import { ADDRESS_FIELDS, subnetAddressProblems } from "../subnet-addresses";
@@ -61,6 +62,8 @@ export interface StackFacts {
     readonly mode: TenantPlan["mode"];
     readonly region: string;
     readonly source: string;
+    /** A recovery environment's production stack; absent for production stacks. */
+    readonly recoveryOf?: string;
     /** Its resources of the {@link FLEET_CHECKED_TYPES}, in its order. */
     readonly resources: PlannedResource[];
     readonly policy: StackFleetFacts;
@@ -92,6 +95,7 @@ export function factsOf(plan: TenantPlan): StackFacts {
         mode: plan.mode,
         region: plan.region,
         source: plan.source,
+        ...(plan.recoveryOf !== undefined ? { recoveryOf: plan.recoveryOf } : {}),
         resources: plan.resources.filter((resource) => FLEET_CHECKED_TYPES.has(resource.type)).map(slim),
         policy: stackFleetFacts(plan),
     };
@@ -105,7 +109,16 @@ export function fleetProblems(platforms: readonly StackFacts[], stacks: readonly
     const counted = [...platforms, ...stacks.filter((stack) => stack.mode !== "platform")];
     const quota = quotas ? fleetQuotaProblems(counted, quotas) : { errors: [...quotaFileProblems], warnings: [] };
     return {
-        errors: [...quota.errors, ...recordSetProblems(counted), ...detectorProblems(counted), ...configRecorderProblems(counted), ...dataSyncProblems(counted), ...subnetAddressProblems(counted), ...customerGatewayProblems(counted)],
+        errors: [
+            ...(quotas ? optInRegionProblems(counted, quotas) : []),
+            ...quota.errors,
+            ...recordSetProblems(counted),
+            ...detectorProblems(counted),
+            ...configRecorderProblems(counted),
+            ...dataSyncProblems(counted),
+            ...subnetAddressProblems(counted),
+            ...customerGatewayProblems(counted),
+        ],
         warnings: quota.warnings,
     };
 }
