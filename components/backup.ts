@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
-import { BACKUP_PROMISE, BACKUP_VAULT_EVENTS, BackupRule, BackupTarget, retentionBounds, rulesFor } from "../lib/promises/backup-schedule";
+import { BACKUP_PROMISE, BACKUP_VAULT_EVENTS, BackupRule, BackupTarget, rulesFor, vaultLockBounds } from "../lib/promises/backup-schedule";
 import { keyPolicy } from "./encryption-keys";
 import { componentType } from "./types";
 import { fittedName, NAME_LIMITS } from "../lib/naming";
@@ -25,17 +25,21 @@ export interface BackupArgs {
     /**
      * A second copy of the weekly recovery points, into a vault of another region that restores and
      * restore tests there (a dedicated-saas tenant whose off-site region is not its platform
-     * recovery's: the recovery's copy vault), kept `deleteAfterDays`. Default: none.
+     * recovery's: the recovery's copy vault), kept `deleteAfterDays` there (at most the weekly rules'
+     * off-site retention, which the policy enforces). A copy action of the weekly rules: its source
+     * is the home vault's weekly point, kept there WEEKLY_HOME_DAYS, long enough for the copy. Default: none.
      */
     readonly recoveryCopy?: { readonly vaultArn: pulumi.Input<string>; readonly deleteAfterDays: number };
     /**
-     * Shortest retention the vault locks accept. Default: 7 days, the promise's shortest; must
-     * not exceed it, or the vaults would refuse the promise's own recovery points.
+     * Shortest retention the vault locks (home and off-site) accept. Default: 7 days, the shortest
+     * retention landing in either vault (vaultLockBounds); must not exceed it, or a vault would
+     * refuse the promise's own recovery points.
      */
     readonly lockMinRetentionDays?: number;
     /**
-     * Longest retention the vault locks accept. Default: 366 days; must be at least the
-     * promise's longest (365).
+     * Longest retention the vault locks (home and off-site) accept. Default: 366 days; must be at
+     * least the longest landing in each vault (vaultLockBounds: 365 in both, the off-site vault for
+     * the weekly copies, the home vault for the final backup before a destroy).
      */
     readonly lockMaxRetentionDays?: number;
     /**
@@ -58,15 +62,26 @@ export const BACKUP_ROLE_POLICY_ARNS: Readonly<Record<string, string>> = {
 /** Services that use the off-site key when AWS Backup copies recovery points into its region. */
 const OFFSITE_KEY_SERVICES = ["backup", "rds", "ec2", "s3"];
 
-/** What is wrong with the vault-lock bounds for a promise, one sentence per problem; empty when valid. */
+/**
+ * What is wrong with the vault-lock bounds for a promise, one sentence per problem; empty when valid.
+ * The bounds are checked per vault against the retentions that land in it (vaultLockBounds): the
+ * home vault's rules keep 7 to 31 days, but the final backup before a destroy is kept 365 days
+ * there too; the off-site vault's copies keep 7 to 365 days. One pair of bounds serves both locks,
+ * so it must admit both vaults' retentions.
+ */
 export function lockRetentionProblems(minDays: number, maxDays: number, promise: readonly BackupRule[] = BACKUP_PROMISE): string[] {
-    const bounds = retentionBounds(promise);
+    const home = vaultLockBounds("home", promise);
+    const offsite = vaultLockBounds("offsite", promise);
+    const shortest = Math.min(home.minDays, offsite.minDays);
+    const longest = Math.max(home.maxDays, offsite.maxDays);
     const problems: string[] = [];
-    if (!Number.isInteger(minDays) || minDays < 1 || minDays > bounds.minDays) {
-        problems.push(`lockMinRetentionDays: ${minDays} is not allowed; expected a whole number of days from 1 to ${bounds.minDays}, the promise's shortest retention`);
+    if (!Number.isInteger(minDays) || minDays < 1 || minDays > shortest) {
+        problems.push(`lockMinRetentionDays: ${minDays} is not allowed; expected a whole number of days from 1 to ${shortest}, the shortest retention in a vault (home ${home.minDays}, off-site ${offsite.minDays})`);
     }
-    if (!Number.isInteger(maxDays) || maxDays < bounds.maxDays || maxDays > 36500) {
-        problems.push(`lockMaxRetentionDays: ${maxDays} is not allowed; expected a whole number of days from ${bounds.maxDays}, the promise's longest retention, to 36500`);
+    if (!Number.isInteger(maxDays) || maxDays < longest || maxDays > 36500) {
+        problems.push(
+            `lockMaxRetentionDays: ${maxDays} is not allowed; expected a whole number of days from ${longest}, the longest retention in a vault (home ${home.maxDays} with the final backup, off-site ${offsite.maxDays}), to 36500`,
+        );
     }
     return problems;
 }
@@ -75,7 +90,9 @@ export function lockRetentionProblems(minDays: number, maxDays: number, promise:
  * The tenant's backups, as the service promises them (BACKUP_PROMISE): a locked vault in the
  * tenant's region and a locked vault with its own key in the off-site region, one backup plan per
  * target (an AWS Backup selection applies to every rule of its plan, so the database and the files
- * cannot share one), and every recovery point copied off-site with the same retention.
+ * cannot share one), and every recovery point copied off-site. Each rule keeps its points at home
+ * `keepDays.home` and off-site `keepDays.offsite`: the weekly ones a year off-site (the "backup
+ * server") but only WEEKLY_HOME_DAYS (7) at home, long enough for the copy.
  *
  * The vault locks are in governance mode: recovery points cannot be deleted early or kept outside
  * the lock's bounds except by a principal granted `backup:DeleteBackupVaultLockConfiguration`.
@@ -181,9 +198,10 @@ export class Backup extends pulumi.ComponentResource {
                         schedule: rule.schedule,
                         startWindow: rule.startWindowMinutes,
                         completionWindow: rule.completionWindowMinutes,
-                        lifecycle: { deleteAfter: rule.deleteAfterDays },
+                        // Home and off-site retentions differ for the weekly rules (a year on the backup server only).
+                        lifecycle: { deleteAfter: rule.keepDays.home },
                         copyActions: [
-                            { destinationVaultArn: offsiteVault.arn, lifecycle: { deleteAfter: rule.deleteAfterDays } },
+                            { destinationVaultArn: offsiteVault.arn, lifecycle: { deleteAfter: rule.keepDays.offsite } },
                             ...(args.recoveryCopy && rule.name.endsWith("-weekly")
                                 ? [{ destinationVaultArn: args.recoveryCopy.vaultArn, lifecycle: { deleteAfter: args.recoveryCopy.deleteAfterDays } }]
                                 : []),

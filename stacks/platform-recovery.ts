@@ -426,8 +426,9 @@ export function platformRecovery(region: string, kind: RecoveryKind = "recovery"
  * Where `npm run dr` copies the recovery points of a dedicated-saas tenant whose off-site region
  * (its `backup.offsiteRegion`) is not this recovery's region before restoring them (AWS Backup
  * restores only from a vault of the restore's own region): a vault of this region, under the
- * recovery's backup key, locked and notifying as every vault of the platform is (components/backup.ts:
- * the promise's retention bounds, BACKUP_VAULT_EVENTS to the operations topic), kept on delete
+ * recovery's backup key, locked and notifying as every vault of the platform is (its lock admits what
+ * lands in it: dr's copies, TENANT_COPY_DAYS, and the tenants' weekly recovery copies,
+ * RESTORE_TEST_COPY_DAYS; BACKUP_VAULT_EVENTS to the operations topic), kept on delete
  * (copies may be in it). Exists while idle, so an activation never waits for it. dr gives each copy
  * the lock's shortest lifetime (7 days): the copies are a step of the restore, not backups.
  */

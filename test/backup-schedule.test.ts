@@ -1,16 +1,33 @@
 import { describe, expect, it } from "vitest";
 
-import { BACKUP_PROMISE, describeCron, describeRule, retentionBounds, rulesFor } from "../lib/promises/backup-schedule";
+import { BACKUP_PROMISE, describeCron, describeRule, FINAL_BACKUP_RETENTION_DAYS, retentionBounds, rulesFor, vaultLockBounds, WEEKLY_HOME_DAYS } from "../lib/promises/backup-schedule";
 
 describe("BACKUP_PROMISE", () => {
+    // 3.6 "Backup Plan": 2-hourly and daily on the main server and the backup server; weekly (Monday)
+    // between 1 and 12 months on the backup server only.
     it.each([
-        ["database-every-2-hours", "database", "cron(0 0/2 * * ? *)", 7],
-        ["database-daily", "database", "cron(0 1 * * ? *)", 31],
-        ["database-weekly", "database", "cron(0 3 ? * MON *)", 365],
-        ["files-daily", "files", "cron(0 1 * * ? *)", 31],
-        ["files-weekly", "files", "cron(0 3 ? * MON *)", 365],
-    ])("GIVEN the promise WHEN rule %s is read THEN it backs up the %s on %s and keeps %i days", (name, target, schedule, days) => {
-        expect(BACKUP_PROMISE.find((rule) => rule.name === name)).toMatchObject({ target, schedule, deleteAfterDays: days });
+        ["database-every-2-hours", "database", "cron(0 0/2 * * ? *)", 7, 7],
+        ["database-daily", "database", "cron(0 1 * * ? *)", 31, 31],
+        ["database-weekly", "database", "cron(0 3 ? * MON *)", 7, 365],
+        ["files-daily", "files", "cron(0 1 * * ? *)", 31, 31],
+        ["files-weekly", "files", "cron(0 3 ? * MON *)", 7, 365],
+    ])("GIVEN the promise WHEN rule %s is read THEN it backs up the %s on %s and keeps %i days at home and %i off-site", (name, target, schedule, home, offsite) => {
+        expect(BACKUP_PROMISE.find((rule) => rule.name === name)).toMatchObject({ target, schedule, keepDays: { home, offsite } });
+    });
+
+    it("GIVEN the weekly rules WHEN their home retention is read THEN it is the shortest the home vault's lock admits (7), far below their year off-site", () => {
+        const weekly = BACKUP_PROMISE.filter((rule) => rule.schedule.includes("MON"));
+        expect(weekly.map((rule) => rule.keepDays)).toEqual([
+            { home: WEEKLY_HOME_DAYS, offsite: 365 },
+            { home: WEEKLY_HOME_DAYS, offsite: 365 },
+        ]);
+        expect(WEEKLY_HOME_DAYS).toBe(vaultLockBounds("home").minDays);
+    });
+
+    it("GIVEN any rule WHEN its retentions are compared THEN the off-site copy is kept at least as long as the home point (the backup server keeps what the production server does)", () => {
+        for (const rule of BACKUP_PROMISE) {
+            expect(rule.keepDays.offsite, rule.name).toBeGreaterThanOrEqual(rule.keepDays.home);
+        }
     });
 
     it("GIVEN the promise WHEN counted THEN it has exactly the five promised rules with unique AWS Backup rule names", () => {
@@ -35,8 +52,16 @@ describe("BACKUP_PROMISE", () => {
         expect(rulesFor("files").map((rule) => rule.name)).toEqual(["files-daily", "files-weekly"]);
     });
 
-    it("GIVEN the promise WHEN its retention bounds are read THEN they are 7 and 365 days", () => {
+    it("GIVEN the promise WHEN its retention bounds are read THEN they are 7 and 365 days over both vaults, 7 to 31 at home and 7 to 365 off-site", () => {
         expect(retentionBounds()).toEqual({ minDays: 7, maxDays: 365 });
+        expect(retentionBounds(BACKUP_PROMISE, "home")).toEqual({ minDays: 7, maxDays: 31 });
+        expect(retentionBounds(BACKUP_PROMISE, "offsite")).toEqual({ minDays: 7, maxDays: 365 });
+    });
+
+    it("GIVEN the vaults WHEN their locks' bounds are read THEN the home vault must still admit the final backup's 365 days, the off-site vault the weekly copies'", () => {
+        expect(FINAL_BACKUP_RETENTION_DAYS).toBe(365);
+        expect(vaultLockBounds("home")).toEqual({ minDays: 7, maxDays: 365 });
+        expect(vaultLockBounds("offsite")).toEqual({ minDays: 7, maxDays: 365 });
     });
 });
 
@@ -74,7 +99,7 @@ describe("describeCron", () => {
 describe("describeRule", () => {
     it.each([
         ["database-every-2-hours", "database every 2 hours from 00:00 UTC, kept 7 days, copied off-site"],
-        ["database-weekly", "database weekly on Monday at 03:00 UTC, kept 12 months, copied off-site"],
+        ["database-weekly", "database weekly on Monday at 03:00 UTC, kept 7 days at home and 12 months off-site"],
         ["files-daily", "files daily at 01:00 UTC, kept 31 days, copied off-site"],
     ])("GIVEN rule %s WHEN described THEN it reads %s", (name, words) => {
         const rule = BACKUP_PROMISE.find((candidate) => candidate.name === name);

@@ -76,6 +76,8 @@ export const PRODUCTION_OUTPUTS = {
     url: "https://acme.itm.example.net",
     loadBalancerArn: `arn:aws:elasticloadbalancing:eu-west-1:${ACCOUNT}:loadbalancer/app/acme/50dc6c495c0c9188`,
     httpsListenerArn: LISTENER,
+    // The home vault (production's region) keeps the weekly points only 7 days: dr never restores from it.
+    backupVaultArn: `arn:aws:backup:eu-west-1:${ACCOUNT}:backup-vault:acme-home`,
     offsiteBackupVaultArn: VAULT,
     databaseArn: DATABASE,
     filesBucketArn: FILES,

@@ -91,6 +91,9 @@ describe("activate", () => {
             }),
         ]);
         expect(world.backup.commandCalls(ListRecoveryPointsByBackupVaultCommand)[0]!.args[0].input).toMatchObject({ BackupVaultName: "acme-offsite", ByResourceArn: DATABASE });
+        // Every point comes from the off-site vault (the backup server, which keeps the weekly points a
+        // year), never from production's home vault (gone with its region; weekly points kept 7 days there).
+        expect(new Set(world.backup.commandCalls(ListRecoveryPointsByBackupVaultCommand).map((call) => call.args[0].input.BackupVaultName))).toEqual(new Set(["acme-offsite"]));
         // The restored Postgres has no managed master secret: dr turns it on, with the recovery's data key, before the stack takes the database over.
         expect(world.rds.commandCalls(ModifyDBInstanceCommand).map((call) => call.args[0].input)).toEqual([
             { DBInstanceIdentifier: "acme-recovery-20260302t030000z", ManageMasterUserPassword: true, MasterUserSecretKmsKeyId: DATA_KEY, ApplyImmediately: true },

@@ -45,8 +45,9 @@ describe("the backup promise's snapshots, derived from its schedule", () => {
         expect(runsPerWeek(schedule)).toBe(runs);
     });
 
-    it("GIVEN the promise's database rules WHEN the recovery points kept at the peak are counted THEN 84 + 31 + 53 = 168 per database (52.14 weekly on average)", () => {
-        expect(rulesFor("database").map((rule) => recoveryPointsKept(rule))).toEqual([84, 31, 53]);
+    it("GIVEN the promise's database rules WHEN the recovery points kept at the peak are counted THEN 84 + 31 + 1 = 116 per database at home and 84 + 31 + 53 = 168 off-site (52.14 weekly on average)", () => {
+        expect(rulesFor("database").map((rule) => recoveryPointsKept({ schedule: rule.schedule, deleteAfterDays: rule.keepDays.home }))).toEqual([84, 31, 1]);
+        expect(rulesFor("database").map((rule) => recoveryPointsKept({ schedule: rule.schedule, deleteAfterDays: rule.keepDays.offsite }))).toEqual([84, 31, 53]);
     });
 
     it("GIVEN a schedule of a shape that cannot be counted WHEN counted THEN it throws rather than guess", () => {
@@ -60,8 +61,8 @@ describe("countUsage over stacks", () => {
     const databaseRules = rulesFor("database").map((rule) => ({
         ruleName: rule.name,
         schedule: rule.schedule,
-        lifecycle: { deleteAfter: rule.deleteAfterDays },
-        copyActions: [{ destinationVaultArn: vaultArn(PARTNER, "acme-offsite-vault-1234567"), lifecycle: { deleteAfter: rule.deleteAfterDays } }],
+        lifecycle: { deleteAfter: rule.keepDays.home },
+        copyActions: [{ destinationVaultArn: vaultArn(PARTNER, "acme-offsite-vault-1234567"), lifecycle: { deleteAfter: rule.keepDays.offsite } }],
     }));
     const acme: CountedStack = {
         tenant: "acme",
@@ -86,11 +87,11 @@ describe("countUsage over stacks", () => {
     it("GIVEN a tenant and the home platform WHEN counted THEN each quota is counted in the region AWS counts it in", () => {
         const usage = countUsage([platform, acme]);
         const counts = (region: string) => Object.fromEntries([...(usage.get(region) ?? new Map()).entries()].map(([key, value]) => [key, value.count]));
-        const perDatabase = rulesFor("database").reduce((sum, rule) => sum + recoveryPointsKept(rule), 0);
-        expect(perDatabase).toBe(168);
-        expect(counts(REGION)).toEqual({ applicationLoadBalancers: 1, backupVaults: 1, backupPlans: 2, rdsInstances: 1, rdsManualSnapshots: perDatabase, cloudTrailTrails: 1 });
-        // The off-site vault and the snapshots' copies are in the partner region; the multi-region trail is there too.
-        expect(counts(PARTNER)).toEqual({ backupVaults: 1, rdsManualSnapshots: perDatabase, cloudTrailTrails: 1 });
+        const perDatabase = (side: "home" | "offsite") => rulesFor("database").reduce((sum, rule) => sum + recoveryPointsKept({ schedule: rule.schedule, deleteAfterDays: rule.keepDays[side] }), 0);
+        expect([perDatabase("home"), perDatabase("offsite")]).toEqual([116, 168]);
+        expect(counts(REGION)).toEqual({ applicationLoadBalancers: 1, backupVaults: 1, backupPlans: 2, rdsInstances: 1, rdsManualSnapshots: perDatabase("home"), cloudTrailTrails: 1 });
+        // The off-site vault and the snapshots' copies are in the partner region (the weekly ones kept a year there only); the multi-region trail is there too.
+        expect(counts(PARTNER)).toEqual({ backupVaults: 1, rdsManualSnapshots: perDatabase("offsite"), cloudTrailTrails: 1 });
         expect(usage.get(REGION)?.get("backupPlans")?.byStack.get("acme")).toBe(2);
     });
 
@@ -415,7 +416,9 @@ describe("a planned fleet's quotas", () => {
         expect(count(REGION, "wafWebAcls")).toBe(4);
         expect(count(REGION, "wafIpSets")).toBe(4);
         expect(count(REGION, "cloudTrailTrails")).toBe(1);
-        expect(count(REGION, "rdsManualSnapshots")).toBe(4 * 168);
+        // A week of weekly points at home, a year of them off-site only.
+        expect(count(REGION, "rdsManualSnapshots")).toBe(4 * 116);
+        expect(count(PARTNER, "rdsManualSnapshots")).toBe(4 * 168);
         // IAM is global: every stack's roles and instance profiles, counted once for the account.
         const roles = document.tenants.reduce((sum, stack) => sum + stack.resources.filter((resource) => resource.type === "aws:iam/role:Role").length, 0);
         expect(roles).toBeGreaterThan(0);
@@ -429,9 +432,9 @@ describe("a planned fleet's quotas", () => {
         const messages = (document.warnings ?? []).map((warning) => warning.message);
         expect(messages).toHaveLength(2);
         expect(messages[0]).toMatch(new RegExp(`^${PARTNER}: 672 planned of RDS snapshots`));
-        expect(messages[1]).toMatch(new RegExp(`^${REGION}: 672 planned of RDS snapshots`));
+        expect(messages[1]).toMatch(new RegExp(`^${REGION}: 464 planned of RDS snapshots`));
         expect(messages[1]).toContain('"Manual DB instance snapshots" (rds L-272F1212) is 100');
-        expect(messages[1]).toContain(`--region ${REGION} --service-code rds --quota-code L-272F1212 --desired-value 672`);
+        expect(messages[1]).toContain(`--region ${REGION} --service-code rds --quota-code L-272F1212 --desired-value 464`);
     });
 
     it("GIVEN a quota file that allows 3 load balancers in the region WHEN the fleet of 4 is planned THEN the plan has the quota's error", () => {

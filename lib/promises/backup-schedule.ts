@@ -4,14 +4,29 @@
 /** What a rule backs up: the tenant's database, or its files (web-files bucket and server volumes). */
 export type BackupTarget = "database" | "files";
 
+/**
+ * Which vault a retention applies to: `home`, the vault in the tenant's own region where every
+ * backup job runs (the promise's "main server" / "production server"); `offsite`, the vault in the
+ * off-site region that AWS Backup copy actions fill (the promise's "backup server").
+ */
+export type BackupVaultSide = "home" | "offsite";
+
+/** Days a rule's recovery points are kept, per vault. */
+export interface BackupRetention {
+    /** In the home vault: the plan rule's `lifecycle.deleteAfter`. */
+    readonly home: number;
+    /** As the off-site copy: the off-site copy action's `lifecycle.deleteAfter`. */
+    readonly offsite: number;
+}
+
 export interface BackupRule {
     /** The rule's name in AWS Backup (`[A-Za-z0-9._-]{1,50}`), unique across the promise. */
     readonly name: string;
     readonly target: BackupTarget;
     /** AWS Backup cron expression, evaluated in UTC. */
     readonly schedule: string;
-    /** Days a recovery point (and its off-site copy) is kept. */
-    readonly deleteAfterDays: number;
+    /** Days a recovery point is kept in the home vault and, as its copy, in the off-site vault. */
+    readonly keepDays: BackupRetention;
     /** Minutes after the scheduled time a job may still start before AWS Backup cancels it. */
     readonly startWindowMinutes: number;
     /** Minutes after the start a job must finish within before AWS Backup cancels it. */
@@ -19,30 +34,73 @@ export interface BackupRule {
 }
 
 /**
- * The promise: the database every 2 hours kept 7 days, daily kept 31 days and weekly (Monday) kept
- * 12 months; the web files daily at 01:00 UTC kept 31 days and weekly kept 12 months.
+ * Days the weekly recovery points stay in the home vault. The promise keeps them a year "on the
+ * backup server only" (3.6 Backup Plan: "Between 1 and 12 months ... Backup server"; 3.2: "deleted
+ * from the production server after one month but a weekly backup is kept on the backup server for
+ * one year"), so the home vault keeps them as briefly as AWS allows: AWS Backup makes every recovery
+ * point in the home vault first and copies it off-site from there, so the source must outlive the
+ * copy job (hours), and a failed copy (COPY_JOB_FAILED, notified) can be run again only while its
+ * source exists: 7 days leaves operations a week to notice and re-copy. And the home vault's
+ * lock refuses a point kept fewer days than its minimum (7, the 2-hourly rule's retention, see
+ * vaultLockBounds). 7 days is therefore the shortest; within those 7 days the promise keeps the
+ * database every 2 hours on the main server anyway, so nothing the promise offers there is lost.
+ */
+export const WEEKLY_HOME_DAYS = 7;
+
+/**
+ * The promise (3.1, 3.2, 3.6 "Backup Plan"): the database every 2 hours kept 7 days and daily kept
+ * 31 days, on the main server and the backup server both; weekly (Monday) kept 12 months on the
+ * backup server only. The web files daily at 01:00 UTC kept 31 days on both; weekly kept 12 months
+ * on the backup server only. `keepDays.home` is the main (production) server's, the home-region
+ * vault; `keepDays.offsite` the backup server's, the off-site vault. A weekly point is held at
+ * home only until it is safely copied (WEEKLY_HOME_DAYS).
  *
  * The 2-hourly job must finish before the next one is due, hence its 2-hour completion window.
  * The nightly jobs run at 01:00 UTC and the weekly ones at 03:00 UTC on Monday, after the
  * database's Sunday maintenance window, outside European business hours.
  */
 export const BACKUP_PROMISE: readonly BackupRule[] = [
-    { name: "database-every-2-hours", target: "database", schedule: "cron(0 0/2 * * ? *)", deleteAfterDays: 7, startWindowMinutes: 60, completionWindowMinutes: 120 },
-    { name: "database-daily", target: "database", schedule: "cron(0 1 * * ? *)", deleteAfterDays: 31, startWindowMinutes: 60, completionWindowMinutes: 360 },
-    { name: "database-weekly", target: "database", schedule: "cron(0 3 ? * MON *)", deleteAfterDays: 365, startWindowMinutes: 60, completionWindowMinutes: 720 },
-    { name: "files-daily", target: "files", schedule: "cron(0 1 * * ? *)", deleteAfterDays: 31, startWindowMinutes: 60, completionWindowMinutes: 480 },
-    { name: "files-weekly", target: "files", schedule: "cron(0 3 ? * MON *)", deleteAfterDays: 365, startWindowMinutes: 60, completionWindowMinutes: 720 },
+    { name: "database-every-2-hours", target: "database", schedule: "cron(0 0/2 * * ? *)", keepDays: { home: 7, offsite: 7 }, startWindowMinutes: 60, completionWindowMinutes: 120 },
+    { name: "database-daily", target: "database", schedule: "cron(0 1 * * ? *)", keepDays: { home: 31, offsite: 31 }, startWindowMinutes: 60, completionWindowMinutes: 360 },
+    { name: "database-weekly", target: "database", schedule: "cron(0 3 ? * MON *)", keepDays: { home: WEEKLY_HOME_DAYS, offsite: 365 }, startWindowMinutes: 60, completionWindowMinutes: 720 },
+    { name: "files-daily", target: "files", schedule: "cron(0 1 * * ? *)", keepDays: { home: 31, offsite: 31 }, startWindowMinutes: 60, completionWindowMinutes: 480 },
+    { name: "files-weekly", target: "files", schedule: "cron(0 3 ? * MON *)", keepDays: { home: WEEKLY_HOME_DAYS, offsite: 365 }, startWindowMinutes: 60, completionWindowMinutes: 720 },
 ];
+
+/**
+ * How long the final on-demand backup taken before a tenant stack is destroyed (the "special
+ * snapshot" of 3.5, scripts/lib/ops/backup.ts) is kept: 12 months, like the weekly backups. It is
+ * made in the home vault (an on-demand job runs where the stack's backups run), so the home
+ * vault's lock must admit it (vaultLockBounds).
+ */
+export const FINAL_BACKUP_RETENTION_DAYS = 365;
 
 /** The rules of one target, in promise order. */
 export function rulesFor(target: BackupTarget, promise: readonly BackupRule[] = BACKUP_PROMISE): BackupRule[] {
     return promise.filter((rule) => rule.target === target);
 }
 
-/** The shortest and the longest retention of the promise: a vault lock must allow both. */
-export function retentionBounds(promise: readonly BackupRule[] = BACKUP_PROMISE): { minDays: number; maxDays: number } {
-    const days = promise.map((rule) => rule.deleteAfterDays);
+/**
+ * The shortest and the longest retention of the promise's rules: in one vault (`side`), or across
+ * both when no side is given.
+ */
+export function retentionBounds(promise: readonly BackupRule[] = BACKUP_PROMISE, side?: BackupVaultSide): { minDays: number; maxDays: number } {
+    const days = promise.flatMap((rule) => (side === undefined ? [rule.keepDays.home, rule.keepDays.offsite] : [rule.keepDays[side]]));
     return { minDays: Math.min(...days), maxDays: Math.max(...days) };
+}
+
+/**
+ * The retentions a vault's lock must admit, from the recovery points that land in it (AWS Backup
+ * fails a backup or copy job whose retention is outside its vault's lock: AWS Backup Developer
+ * Guide, "AWS Backup Vault Lock"). The off-site vault receives the rules' off-site copies: 7 to 365
+ * days. The home vault receives the rules' own points (7 to 31 days since the weekly points leave
+ * it after WEEKLY_HOME_DAYS) and also the final on-demand backup before a destroy, kept
+ * FINAL_BACKUP_RETENTION_DAYS (365): so its lock must still reach 365 days, and the lock cannot be
+ * what keeps a weekly point from staying a year at home; the policy rule backup-plan-promise is.
+ */
+export function vaultLockBounds(side: BackupVaultSide, promise: readonly BackupRule[] = BACKUP_PROMISE): { minDays: number; maxDays: number } {
+    const rules = retentionBounds(promise, side);
+    return side === "home" ? { minDays: Math.min(rules.minDays, FINAL_BACKUP_RETENTION_DAYS), maxDays: Math.max(rules.maxDays, FINAL_BACKUP_RETENTION_DAYS) } : rules;
 }
 
 const DAY_NAMES: Readonly<Record<string, string>> = {
@@ -103,10 +161,19 @@ export function describeCron(expression: string): string {
     return `${days} at ${twoDigits(hour)}:${twoDigits(minute)} UTC`;
 }
 
-/** One rule in words, e.g. "database daily at 01:00 UTC, kept 31 days, copied off-site". */
+function daysInWords(days: number): string {
+    return days === 365 ? "12 months" : `${days} day${days === 1 ? "" : "s"}`;
+}
+
+/**
+ * One rule in words, e.g. "database daily at 01:00 UTC, kept 31 days, copied off-site" (the same
+ * days in both vaults) or "database weekly on Monday at 03:00 UTC, kept 7 days at home and 12 months
+ * off-site".
+ */
 export function describeRule(rule: BackupRule): string {
-    const kept = rule.deleteAfterDays === 365 ? "12 months" : `${rule.deleteAfterDays} day${rule.deleteAfterDays === 1 ? "" : "s"}`;
-    return `${rule.target} ${describeCron(rule.schedule)}, kept ${kept}, copied off-site`;
+    const { home, offsite } = rule.keepDays;
+    const kept = home === offsite ? `kept ${daysInWords(home)}, copied off-site` : `kept ${daysInWords(home)} at home and ${daysInWords(offsite)} off-site`;
+    return `${rule.target} ${describeCron(rule.schedule)}, ${kept}`;
 }
 
 /**
@@ -124,12 +191,13 @@ export function runsPerWeek(expression: string): number {
 }
 
 /**
- * The most recovery points a rule keeps alive at once: its runs within `deleteAfterDays`, counted
- * just after a run (the peak, which is what a quota must allow). For the promise's database:
- * 12 a day for 7 days = 84, daily for 31 days = 31, weekly for 365 days = 53 (52.14 on average):
- * 168 snapshots per database at the peak, and as many again for its off-site copies there.
+ * The most recovery points a schedule keeps alive at once when each is kept `deleteAfterDays`: its
+ * runs within that time, counted just after a run (the peak, which is what a quota must allow).
+ * For the promise's database, in the home vault: 12 a day for 7 days = 84, daily for 31 days = 31,
+ * weekly for 7 days = 1: 116 snapshots per database at the peak; off-site: 84 + 31 + weekly for
+ * 365 days = 53 (52.14 on average) = 168.
  */
-export function recoveryPointsKept(rule: Pick<BackupRule, "schedule" | "deleteAfterDays">): number {
+export function recoveryPointsKept(rule: { readonly schedule: string; readonly deleteAfterDays: number }): number {
     return Math.ceil((rule.deleteAfterDays * runsPerWeek(rule.schedule)) / 7);
 }
 

@@ -105,7 +105,11 @@ const INTERNET_MODES = MODES.filter((mode) => !MODE_TRAITS[mode].vpn);
 
 const text = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value ?? null));
 
-/** A backup plan's rules as the sheet states them: schedule, retention, off-site copy. */
+/**
+ * A backup plan's rules as the sheet states them: schedule, retention in the home vault (the
+ * production side), each copy's region and retention there (the backup server): the weekly
+ * points are kept a week at home and a year off-site.
+ */
 function backupRules(resource: PromiseResource): string | undefined {
     const rules = resource.inputs.rules;
     if (!Array.isArray(rules)) {
@@ -113,8 +117,9 @@ function backupRules(resource: PromiseResource): string | undefined {
     }
     return (rules as { ruleName?: string; schedule?: string; lifecycle?: { deleteAfter?: number }; copyActions?: { destinationVaultArn?: string; lifecycle?: { deleteAfter?: number } }[] }[])
         .map((rule) => {
-            const copies = (rule.copyActions ?? []).map((copy) => `copied to ${/^arn:aws:backup:([^:]+):/.exec(String(copy.destinationVaultArn))?.[1] ?? "another vault"} and kept ${copy.lifecycle?.deleteAfter ?? "?"} days there`);
-            return [`${rule.ruleName}: ${rule.schedule} UTC, kept ${rule.lifecycle?.deleteAfter ?? "?"} days`, ...copies].join(", ");
+            // A copy without a lifecycle of its own keeps the rule's.
+            const copies = (rule.copyActions ?? []).map((copy) => `copied to ${/^arn:aws:backup:([^:]+):/.exec(String(copy.destinationVaultArn))?.[1] ?? "another vault"} and kept ${(copy.lifecycle ?? rule.lifecycle)?.deleteAfter ?? "?"} days there`);
+            return [`${rule.ruleName}: ${rule.schedule} UTC, kept ${rule.lifecycle?.deleteAfter ?? "?"} days in the home vault`, ...copies].join(", ");
         })
         .join("; ");
 }
@@ -262,7 +267,7 @@ export const PROMISES: readonly SecurityPromise[] = [
     },
     {
         id: "database-backup",
-        title: "A copy of the database every two hours, encrypted, kept seven days on the production side; daily data backups",
+        title: "A copy of the database every two hours, encrypted, kept seven days on the production side; daily data backups; a weekly backup kept for one year on the backup server",
         sources: [ITM("3.1 Database"), ITM("3.6 Backup Plan"), CP("Managing threats and vulnerabilities: backup data every day")],
         modes: ALL,
         rules: ["backup-plan-promise", "backup-selection-data", "rds-instance-backup-retention", "backup-vault-notifications"],
@@ -273,7 +278,7 @@ export const PROMISES: readonly SecurityPromise[] = [
     },
     {
         id: "web-files-backup",
-        title: "Web files are copied once a day; a weekly backup is kept for one year",
+        title: "Web files are copied once a day; a weekly backup is kept for one year on the backup server",
         sources: [ITM("3.2 Web Files"), ITM("3.6 Backup Plan")],
         modes: ALL,
         rules: ["backup-plan-promise", "backup-selection-data"],

@@ -376,7 +376,7 @@ describe("Backup", () => {
         expect(throughOther).toEqual([]);
     });
 
-    it("GIVEN the promise WHEN planned THEN the database plan has the three database rules and the files plan the two files rules, each copied off-site with the same retention", async () => {
+    it("GIVEN the promise WHEN planned THEN the database plan has the three database rules and the files plan the two files rules, each kept its home retention and copied off-site with its off-site retention", async () => {
         const { plan } = await planBackup();
         const vault = named(plan.resources, "acme-backup-vault");
         const offsiteVaultArn = plan.outputs.offsiteVaultArn;
@@ -391,20 +391,22 @@ describe("Backup", () => {
                     schedule: rule.schedule,
                     startWindow: rule.startWindowMinutes,
                     completionWindow: rule.completionWindowMinutes,
-                    lifecycle: { deleteAfter: rule.deleteAfterDays },
-                    copyActions: [{ destinationVaultArn: offsiteVaultArn, lifecycle: { deleteAfter: rule.deleteAfterDays } }],
+                    lifecycle: { deleteAfter: rule.keepDays.home },
+                    copyActions: [{ destinationVaultArn: offsiteVaultArn, lifecycle: { deleteAfter: rule.keepDays.offsite } }],
                     recoveryPointTags: { "backup-rule": rule.name },
                 })),
             );
         }
-        // The promise in numbers, independent of the component: every promised rule is planned once.
-        const planned = plans.flatMap((p) => (p.inputs.rules as { ruleName: string; schedule: string; lifecycle: { deleteAfter: number } }[]).map((r) => [r.ruleName, r.schedule, r.lifecycle.deleteAfter]));
+        // The promise in numbers, independent of the component: every promised rule is planned once,
+        // [home days, off-site days]: the weekly points a year on the backup server only, a week at home.
+        type PlannedRule = { ruleName: string; schedule: string; lifecycle: { deleteAfter: number }; copyActions: { lifecycle: { deleteAfter: number } }[] };
+        const planned = plans.flatMap((p) => (p.inputs.rules as PlannedRule[]).map((r) => [r.ruleName, r.schedule, r.lifecycle.deleteAfter, r.copyActions.map((c) => c.lifecycle.deleteAfter)]));
         expect(planned).toEqual([
-            ["database-every-2-hours", "cron(0 0/2 * * ? *)", 7],
-            ["database-daily", "cron(0 1 * * ? *)", 31],
-            ["database-weekly", "cron(0 3 ? * MON *)", 365],
-            ["files-daily", "cron(0 1 * * ? *)", 31],
-            ["files-weekly", "cron(0 3 ? * MON *)", 365],
+            ["database-every-2-hours", "cron(0 0/2 * * ? *)", 7, [7]],
+            ["database-daily", "cron(0 1 * * ? *)", 31, [31]],
+            ["database-weekly", "cron(0 3 ? * MON *)", 7, [365]],
+            ["files-daily", "cron(0 1 * * ? *)", 31, [31]],
+            ["files-weekly", "cron(0 3 ? * MON *)", 7, [365]],
         ]);
         expect(offsiteVaultArn).toMatch(/^arn:aws:backup:eu-central-1:/);
         expect(plan.outputs.planIds).toEqual({ database: plans[0]!.id, files: plans[1]!.id });
@@ -412,6 +414,48 @@ describe("Backup", () => {
             database: `arn:aws:backup:eu-west-1:${PLAN_ACCOUNT_ID}:backup-plan:${plans[0]!.id}`,
             files: `arn:aws:backup:eu-west-1:${PLAN_ACCOUNT_ID}:backup-plan:${plans[1]!.id}`,
         });
+    });
+
+    it("GIVEN the weekly rules WHEN planned THEN the home vault keeps them 7 days (the promise keeps them a year on the backup server only), never 365", async () => {
+        const { plan } = await planBackup();
+        const weekly = ofType(plan.resources, "aws:backup/plan:Plan")
+            .flatMap((p) => p.inputs.rules as { ruleName: string; lifecycle: { deleteAfter: number }; copyActions: { destinationVaultArn: string; lifecycle: { deleteAfter: number } }[] }[])
+            .filter((rule) => rule.ruleName.endsWith("-weekly"));
+        expect(weekly.map((rule) => rule.ruleName)).toEqual(["database-weekly", "files-weekly"]);
+        for (const rule of weekly) {
+            expect(rule.lifecycle.deleteAfter, rule.ruleName).toBe(7);
+            expect(rule.copyActions.map((copy) => [copy.destinationVaultArn, copy.lifecycle.deleteAfter]), rule.ruleName).toEqual([[plan.outputs.offsiteVaultArn, 365]]);
+        }
+    });
+
+    it("GIVEN a recovery copy WHEN planned THEN only the weekly rules copy there, kept its own days, besides the off-site copy of 365 days", async () => {
+        const RECOVERY_VAULT = "arn:aws:backup:eu-north-1:123456789012:backup-vault:platform-eu-west-1-tenant-copies";
+        const { plan } = await planProgram((provider) => {
+            const backup = new Backup(
+                "acme-backup",
+                {
+                    backupKeyArn: BACKUP_KEY,
+                    offsiteRegion: "eu-central-1",
+                    offsiteProvider: testProvider("offsite", "eu-central-1"),
+                    databaseArns: [DB_ARN],
+                    filesBucketArn: BUCKET_ARN,
+                    notificationTopicArn: TOPIC,
+                    recoveryCopy: { vaultArn: RECOVERY_VAULT, deleteAfterDays: 35 },
+                },
+                { provider },
+            );
+            return { offsiteVaultArn: backup.offsiteVaultArn };
+        });
+        const rules = ofType(plan.resources, "aws:backup/plan:Plan").flatMap(
+            (p) => p.inputs.rules as { ruleName: string; lifecycle: { deleteAfter: number }; copyActions: { destinationVaultArn: string; lifecycle: { deleteAfter: number } }[] }[],
+        );
+        expect(rules.map((rule) => [rule.ruleName, rule.lifecycle.deleteAfter, rule.copyActions.map((copy) => [copy.destinationVaultArn === RECOVERY_VAULT ? "recovery" : "offsite", copy.lifecycle.deleteAfter])])).toEqual([
+            ["database-every-2-hours", 7, [["offsite", 7]]],
+            ["database-daily", 31, [["offsite", 31]]],
+            ["database-weekly", 7, [["offsite", 365], ["recovery", 35]]],
+            ["files-daily", 31, [["offsite", 31]]],
+            ["files-weekly", 7, [["offsite", 365], ["recovery", 35]]],
+        ]);
     });
 
     it("GIVEN a database, the bucket and two servers WHEN planned THEN each plan's selection covers exactly its ARNs through the backup role", async () => {
@@ -464,9 +508,11 @@ describe("Backup", () => {
     });
 
     it.each([
-        [{ lockMinRetentionDays: 8 }, /lockMinRetentionDays: 8 is not allowed; expected a whole number of days from 1 to 7, the promise's shortest retention/],
+        [{ lockMinRetentionDays: 8 }, /lockMinRetentionDays: 8 is not allowed; expected a whole number of days from 1 to 7, the shortest retention in a vault \(home 7, off-site 7\)/],
         [{ lockMinRetentionDays: 0 }, /lockMinRetentionDays: 0 is not allowed/],
-        [{ lockMaxRetentionDays: 364 }, /lockMaxRetentionDays: 364 is not allowed; expected a whole number of days from 365, the promise's longest retention, to 36500/],
+        [{ lockMaxRetentionDays: 364 }, /lockMaxRetentionDays: 364 is not allowed; expected a whole number of days from 365, the longest retention in a vault \(home 365 with the final backup, off-site 365\), to 36500/],
+        // The home vault's rules keep at most 31 days, but the final backup before a destroy lands there for 365.
+        [{ lockMaxRetentionDays: 31 }, /lockMaxRetentionDays: 31 is not allowed; expected a whole number of days from 365/],
         [{ lockMaxRetentionDays: 36501 }, /lockMaxRetentionDays: 36501 is not allowed/],
     ])("GIVEN %o WHEN constructed THEN it fails naming the field, the value and what is allowed", async (bounds, message) => {
         await expect(planBackup(bounds)).rejects.toThrow(message);
@@ -495,8 +541,16 @@ describe("Backup", () => {
         expect(lockRetentionProblems(min, max).map((problem) => problem.split(":")[0])).toEqual(fields);
     });
 
-    it("GIVEN a promise whose shortest retention is 1 day WHEN lock bounds are checked THEN a 7-day minimum is refused", () => {
-        const promise = [...BACKUP_PROMISE, { ...BACKUP_PROMISE[0]!, name: "hourly", deleteAfterDays: 1 }];
-        expect(lockRetentionProblems(7, 366, promise)).toEqual([expect.stringMatching(/^lockMinRetentionDays: 7 is not allowed; expected a whole number of days from 1 to 1,/)]);
+    it.each([
+        ["at home", { home: 1, offsite: 7 }, "home 1, off-site 7"],
+        ["off-site", { home: 7, offsite: 1 }, "home 7, off-site 1"],
+    ])("GIVEN a promise whose shortest retention is 1 day %s WHEN lock bounds are checked THEN a 7-day minimum is refused (one minimum serves both locks)", (_where, keepDays, detail) => {
+        const promise = [...BACKUP_PROMISE, { ...BACKUP_PROMISE[0]!, name: "hourly", keepDays }];
+        expect(lockRetentionProblems(7, 366, promise)).toEqual([`lockMinRetentionDays: 7 is not allowed; expected a whole number of days from 1 to 1, the shortest retention in a vault (${detail})`]);
+    });
+
+    it("GIVEN a promise keeping a rule 400 days off-site WHEN lock bounds are checked THEN the 366-day maximum is refused", () => {
+        const promise = [...BACKUP_PROMISE, { ...BACKUP_PROMISE[2]!, name: "longer", keepDays: { home: 7, offsite: 400 } }];
+        expect(lockRetentionProblems(7, 366, promise)).toEqual([expect.stringMatching(/^lockMaxRetentionDays: 366 is not allowed; expected a whole number of days from 400, the longest retention in a vault \(home 365 with the final backup, off-site 400\)/)]);
     });
 });

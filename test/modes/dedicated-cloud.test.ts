@@ -249,11 +249,22 @@ describe("encryption: with the tenant's own keys", () => {
 });
 
 describe("backups: the promised schedule, copied off-site", () => {
-    it.each(ALL)("GIVEN %s WHEN planned THEN the backup rules are exactly the promise and each copies to the off-site vault", (id) => {
+    it.each(ALL)("GIVEN %s WHEN planned THEN the backup rules are exactly the promise, kept their home days here and their off-site days in the off-site vault", (id) => {
         const plan = planOf(phaseOne, id);
         const rules = ofType(plan, T.backupPlan).flatMap((backupPlan) => (backupPlan.inputs.rules as Record<string, unknown>[]) ?? []);
-        const promised = BACKUP_PROMISE.map((rule) => [rule.schedule, rule.deleteAfterDays]).sort();
-        expect(rules.map((rule) => [rule.schedule, (rule.lifecycle as { deleteAfter: number }).deleteAfter]).sort()).toEqual(promised);
+        const promised = BACKUP_PROMISE.map((rule) => [rule.name, rule.schedule, rule.keepDays.home, rule.keepDays.offsite]).sort();
+        const planned = rules.map((rule) => [
+            rule.ruleName,
+            rule.schedule,
+            (rule.lifecycle as { deleteAfter: number }).deleteAfter,
+            (rule.copyActions as { lifecycle: { deleteAfter: number } }[])[0]?.lifecycle.deleteAfter,
+        ]);
+        expect(planned.sort()).toEqual(promised);
+        // The weekly points: a year on the backup server only, a week at home.
+        expect(planned.filter(([name]) => String(name).endsWith("-weekly")).map(([, , home, offsite]) => [home, offsite])).toEqual([
+            [7, 365],
+            [7, 365],
+        ]);
 
         const tenant = tenants.find((candidate) => candidate.id === id)!;
         // A vault's id is its name (auto-named by the provider).
@@ -266,7 +277,7 @@ describe("backups: the promised schedule, copied off-site", () => {
             const copies = rule.copyActions as { destinationVaultArn: string; lifecycle: { deleteAfter: number } }[];
             expect(copies, String(rule.ruleName)).toHaveLength(1);
             expect(copies[0]?.destinationVaultArn).toBe(`arn:aws:backup:${tenant.offsiteRegion}:123456789012:backup-vault:${offsite[0]}`);
-            expect(copies[0]?.lifecycle.deleteAfter).toBe((rule.lifecycle as { deleteAfter: number }).deleteAfter);
+            expect(copies[0]?.lifecycle.deleteAfter).toBe(BACKUP_PROMISE.find((promised) => promised.name === rule.ruleName)?.keepDays.offsite);
         }
     });
 
@@ -413,7 +424,8 @@ describe("the readable plan", () => {
         expect(summary).toMatch(/admin tier: /);
         expect(summary).toMatch(/server \S+ \(.+\): eth0 access, eth1 admin/);
         expect(summary).toMatch(/open tcp\/22 on \S+ from prefix list/);
-        expect(summary).toMatch(/backup .+ kept 365 days, 1 off-site copy/);
+        expect(summary).toMatch(/backup .+ database-weekly: .+, kept 7 days here, 1 off-site copy kept 365 days/);
+        expect(summary).toMatch(/backup .+ database-daily: .+, kept 31 days here, 1 off-site copy kept 31 days/);
     });
 
     it("GIVEN a customer's own domain WHEN summarised THEN the DNS records the customer must create are listed", () => {

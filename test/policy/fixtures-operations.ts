@@ -44,8 +44,8 @@ function planRules(stack: string, target: BackupTarget): Record<string, unknown>
         schedule: rule.schedule,
         startWindow: rule.startWindowMinutes,
         completionWindow: rule.completionWindowMinutes,
-        lifecycle: { deleteAfter: rule.deleteAfterDays },
-        copyActions: [{ destinationVaultArn: ids.offsiteVaultArn, lifecycle: { deleteAfter: rule.deleteAfterDays } }],
+        lifecycle: { deleteAfter: rule.keepDays.home },
+        copyActions: [{ destinationVaultArn: ids.offsiteVaultArn, lifecycle: { deleteAfter: rule.keepDays.offsite } }],
         recoveryPointTags: { "backup-rule": rule.name },
     }));
 }

@@ -21,6 +21,7 @@ import { enforceRdsBackupRetention } from "../../policy/rules/operations/enforce
 import { enforceRdsDeletionProtection } from "../../policy/rules/operations/enforceRdsDeletionProtection";
 import { missingBackupSelection } from "../../policy/rules/operations/missingBackupSelection";
 import { missingVpcFlowLog } from "../../policy/rules/operations/missingVpcFlowLog";
+import { shortfallsOf } from "../../policy/rules/operations/backups";
 import { canonicalSchedule, sameSchedule } from "../../policy/rules/operations/schedule";
 import { Finding, PolicySettings, PolicyStack, Rule } from "../../policy/rules/types";
 import { stackPolicy } from "../../policy/pack";
@@ -201,7 +202,7 @@ describe("backup-plan-promise", () => {
         expect(findings(enforceBackupPromise, stack)).toEqual([
             {
                 resource: "acme-backup-database-plan",
-                message: 'rule "database-every-2-hours" runs on the schedule of the promise "database-every-2-hours" but keeps recovery points 5 days, less than the 7 promised',
+                message: 'rule "database-every-2-hours" runs on the schedule of the promise "database-every-2-hours" but keeps recovery points in its home vault 5 days, less than the 7 promised there',
             },
         ]);
     });
@@ -254,7 +255,7 @@ describe("backup-plan-promise", () => {
         expect(findings(enforceBackupPromise, stack)).toEqual([
             {
                 resource: "acme-backup-database-plan",
-                message: `rule "database-every-2-hours" runs on the schedule of the promise "database-every-2-hours" but keeps recovery points ${kept}, longer than the 7 days promised (a customer's data is kept for a limited time only)`,
+                message: `rule "database-every-2-hours" runs on the schedule of the promise "database-every-2-hours" but keeps recovery points in its home vault ${kept}, longer than the 7 days promised there (a customer's data is kept for a limited time only)`,
             },
         ]);
     });
@@ -267,7 +268,7 @@ describe("backup-plan-promise", () => {
             {
                 resource: "acme-backup-database-plan",
                 message:
-                    'rule "database-every-2-hours" runs on the schedule of the promise "database-every-2-hours" but keeps an off-site copy 3650 days, longer than the 7 days promised (a customer\'s data is kept for a limited time only)',
+                    'rule "database-every-2-hours" runs on the schedule of the promise "database-every-2-hours" but keeps an off-site copy 3650 days, longer than the 7 days promised off-site (a customer\'s data is kept for a limited time only)',
             },
         ]);
     });
@@ -303,8 +304,60 @@ describe("backup-plan-promise", () => {
         expect(findings(enforceBackupPromise, stack)).toEqual([
             {
                 resource: "acme-backup-database-plan",
-                message: 'rule "database-every-2-hours" runs on the schedule of the promise "database-every-2-hours" but keeps its off-site copies 3 days, less than the 7 promised',
+                message: 'rule "database-every-2-hours" runs on the schedule of the promise "database-every-2-hours" but keeps its off-site copies 3 days, less than the 7 promised off-site',
             },
+        ]);
+    });
+
+    it("GIVEN the weekly rules kept 365 days in the home vault (one retention for both vaults) WHEN checked THEN both plans are reported: a year is promised on the backup server only", () => {
+        const keepWeeklyAYearAtHome = (props: Record<string, unknown>) => {
+            for (const rule of props.rules as PlanRule[]) {
+                if (rule.ruleName.endsWith("-weekly")) {
+                    rule.lifecycle = { deleteAfter: 365 };
+                }
+            }
+        };
+        const stack = withProps(withProps(dataStack(), "acme-backup-database-plan", keepWeeklyAYearAtHome), "acme-backup-files-plan", keepWeeklyAYearAtHome);
+        const longer = (name: string) =>
+            `rule "${name}" runs on the schedule of the promise "${name}" but keeps recovery points in its home vault 365 days, longer than the 7 days promised there (a customer's data is kept for a limited time only; the 365 days are promised on the backup server (the off-site copy) only)`;
+        // Each weekly promise is judged on every Monday rule: the database's and the files' share the schedule.
+        expect(findings(enforceBackupPromise, stack)).toEqual([
+            { resource: "acme-backup-database-plan", message: longer("database-weekly") },
+            { resource: "acme-backup-files-plan", message: longer("files-weekly") },
+        ]);
+        expect(findings(missingBackupSelection, stack)).toEqual([
+            { resource: "acme-database-db", message: 'the backup plans selecting this database (acme-backup-database-plan) do not meet "database-weekly" of the backup promise' },
+            { resource: "acme-files-bucket", message: 'the backup plans selecting this file bucket (acme-backup-files-plan) do not meet "files-weekly" of the backup promise' },
+        ]);
+    });
+
+    it("GIVEN the weekly database rule's retentions swapped (365 at home, 7 off-site) WHEN checked THEN the database plan is reported for both vaults", () => {
+        const stack = changeDatabaseRule("database-weekly", (rule) => {
+            rule.lifecycle = { deleteAfter: 365 };
+            rule.copyActions = [{ destinationVaultArn: idsOf("acme").offsiteVaultArn, lifecycle: { deleteAfter: 7 } }];
+        });
+        expect(findings(missingBackupSelection, stack)).toEqual([
+            { resource: "acme-database-db", message: 'the backup plans selecting this database (acme-backup-database-plan) do not meet "database-weekly" of the backup promise' },
+        ]);
+        // The files plan's weekly rule still meets the weekly promise's schedule and retentions (backup-plan-promise judges by schedule).
+        expect(findings(enforceBackupPromise, stack)).toEqual([]);
+        const shortfalls = shortfallsOf(
+            (stack.resources.find((resource) => resource.name === "acme-backup-database-plan")!.props.rules as Record<string, unknown>[]).find((rule) => rule.ruleName === "database-weekly")!,
+            BACKUP_PROMISE.find((rule) => rule.name === "database-weekly")!,
+            "eu-west-1",
+        );
+        expect(shortfalls).toEqual([
+            "keeps recovery points in its home vault 365 days, longer than the 7 days promised there (a customer's data is kept for a limited time only; the 365 days are promised on the backup server (the off-site copy) only)",
+            "keeps its off-site copies 7 days, less than the 365 promised off-site",
+        ]);
+    });
+
+    it("GIVEN the weekly rule's off-site copy without a lifecycle of its own WHEN checked THEN it keeps the rule's 7 days, less than the year promised off-site", () => {
+        const stack = changeDatabaseRule("database-weekly", (rule) => {
+            rule.copyActions = [{ destinationVaultArn: idsOf("acme").offsiteVaultArn }];
+        });
+        expect(findings(missingBackupSelection, stack)).toEqual([
+            { resource: "acme-database-db", message: 'the backup plans selecting this database (acme-backup-database-plan) do not meet "database-weekly" of the backup promise' },
         ]);
     });
 
@@ -345,7 +398,7 @@ describe("backup-plan-promise", () => {
         expect(findings(enforceBackupPromise, stack)).toEqual([
             {
                 resource: "acme-backup-database-plan",
-                message: 'rule "db-2h" runs on the schedule of the promise "database-every-2-hours" but keeps recovery points 5 days, less than the 7 promised',
+                message: 'rule "db-2h" runs on the schedule of the promise "database-every-2-hours" but keeps recovery points in its home vault 5 days, less than the 7 promised there',
             },
         ]);
     });
@@ -482,17 +535,39 @@ describe("backup-vault-lock", () => {
         ]);
     });
 
-    it("GIVEN a lock whose maxRetentionDays is 100 WHEN checked THEN the vault is reported: the weekly backups are kept 365 days", () => {
+    it("GIVEN the home vault's lock with maxRetentionDays 100 WHEN checked THEN the vault is reported: the final backup before a destroy is kept 365 days there (no rule's job is refused: they keep at most 31)", () => {
         const stack = withProps(dataStack(), "acme-backup-vault-lock", (props) => {
             props.maxRetentionDays = 100;
         });
-        const found = findings(enforceBackupVaultLock, stack);
-        expect(found[0]).toEqual({ resource: "acme-backup-vault", message: "its lock acme-backup-vault-lock has maxRetentionDays 100; the backup promise keeps recovery points up to 365 days" });
-        // And each job the lock would fail: the weekly rules keep their points 365 days.
-        expect(found.slice(1).map((finding) => finding.message)).toEqual([
-            'acme-backup-database-plan rule "database-weekly" keeps its recovery points here 365 days, outside its lock acme-backup-vault-lock\'s 7 to 100 days: AWS Backup fails every such job',
-            'acme-backup-files-plan rule "files-weekly" keeps its recovery points here 365 days, outside its lock acme-backup-vault-lock\'s 7 to 100 days: AWS Backup fails every such job',
+        expect(findings(enforceBackupVaultLock, stack)).toEqual([
+            {
+                resource: "acme-backup-vault",
+                message:
+                    "its lock acme-backup-vault-lock has maxRetentionDays 100; the backup promise keeps recovery points in its home vault (the plan rules' own points, and the final backup before a destroy) up to 365 days",
+            },
         ]);
+    });
+
+    it("GIVEN the off-site vault's lock with maxRetentionDays 100 WHEN checked THEN the vault is reported with each weekly copy it would refuse: the weekly copies are kept 365 days there", () => {
+        const stack = withProps(dataStack(), "acme-backup-offsite-vault-lock", (props) => {
+            props.maxRetentionDays = 100;
+        });
+        const found = findings(enforceBackupVaultLock, stack);
+        expect(found[0]).toEqual({
+            resource: "acme-backup-offsite-vault",
+            message: "its lock acme-backup-offsite-vault-lock has maxRetentionDays 100; the backup promise keeps recovery points in its off-site vault (the plan rules' copies) up to 365 days",
+        });
+        expect(found.slice(1).map((finding) => finding.message)).toEqual([
+            'acme-backup-database-plan rule "database-weekly" copies recovery points here kept 365 days, outside its lock acme-backup-offsite-vault-lock\'s 7 to 100 days: AWS Backup fails every such copy',
+            'acme-backup-files-plan rule "files-weekly" copies recovery points here kept 365 days, outside its lock acme-backup-offsite-vault-lock\'s 7 to 100 days: AWS Backup fails every such copy',
+        ]);
+    });
+
+    it("GIVEN a home lock of 7 to 31 days (the rules' home retentions alone) WHEN checked THEN it is refused: the final backup before a destroy lands there for 365 days", () => {
+        const stack = withProps(dataStack(), "acme-backup-vault-lock", (props) => {
+            props.maxRetentionDays = 31;
+        });
+        expect(findings(enforceBackupVaultLock, stack).map((finding) => finding.message)).toEqual([expect.stringMatching(/^its lock acme-backup-vault-lock has maxRetentionDays 31; .* final backup before a destroy\) up to 365 days$/)]);
     });
 
     it("GIVEN a rule keeping its recovery points for good in a vault whose lock has a maximum WHEN checked THEN the vault names the rule: AWS Backup fails its jobs", () => {
@@ -510,7 +585,10 @@ describe("backup-vault-lock", () => {
             props.minRetentionDays = 30;
         });
         const found = findings(enforceBackupVaultLock, stack);
-        expect(found[0]).toEqual({ resource: "acme-backup-vault", message: "its lock acme-backup-vault-lock has minRetentionDays 30; the backup promise keeps recovery points from 7 days" });
+        expect(found[0]).toEqual({
+            resource: "acme-backup-vault",
+            message: "its lock acme-backup-vault-lock has minRetentionDays 30; the backup promise keeps recovery points in its home vault (the plan rules' own points, and the final backup before a destroy) from 7 days",
+        });
         expect(found.slice(1).map((finding) => finding.message)).toContainEqual(
             'acme-backup-database-plan rule "database-every-2-hours" keeps its recovery points here 7 days, outside its lock acme-backup-vault-lock\'s 30 to 366 days: AWS Backup fails every such job',
         );
@@ -521,7 +599,10 @@ describe("backup-vault-lock", () => {
             props.maxRetentionDays = "a year";
         });
         expect(findings(enforceBackupVaultLock, stack)).toEqual([
-            { resource: "acme-backup-vault", message: 'its lock acme-backup-vault-lock has maxRetentionDays "a year"; the backup promise keeps recovery points up to 365 days' },
+            {
+                resource: "acme-backup-vault",
+                message: 'its lock acme-backup-vault-lock has maxRetentionDays "a year"; the backup promise keeps recovery points in its home vault (the plan rules\' own points, and the final backup before a destroy) up to 365 days',
+            },
         ]);
     });
 

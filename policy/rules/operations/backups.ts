@@ -82,10 +82,6 @@ function keptFor(value: number): string {
     return value === Infinity ? "for good (no deleteAfter)" : `${value} days`;
 }
 
-/**
- * What keeps a plan rule from meeting a promised rule, given the region its recovery points are
- * made in: one sentence per shortfall, empty when it meets it. The schedule is matched by the caller.
- */
 /** The names of the stack's own backup vaults (each vault's id or name), where its copies may go. */
 export function ownVaultsOf(stack: PolicyStack): ReadonlySet<string> {
     return new Set(ofType(stack, VAULT_TYPE).flatMap((vault) => [vault.id, vault.props.name].filter((name): name is string => typeof name === "string" && name !== "")));
@@ -97,6 +93,12 @@ export function vaultNameOfArn(arn: unknown): string | undefined {
 }
 
 /**
+ * What keeps a plan rule from meeting a promised rule, given the region its recovery points are
+ * made in: one sentence per shortfall, empty when it meets it. The schedule is matched by the caller.
+ * The rule's own lifecycle is the home vault's retention (`keepDays.home`), its copies' to another
+ * region the off-site retention (`keepDays.offsite`), each required exactly: a weekly rule kept a
+ * year at home is refused as surely as one kept too briefly off-site.
+ *
  * `ownVaults`: the stack's vaults (ownVaultsOf). An off-site copy counts only into one of them: a
  * vault the stack does not manage (the account's Default vault, another account's) has no lock, key
  * or retention this plan can show.
@@ -108,12 +110,16 @@ export function shortfallsOf(planRule: Readonly<Record<string, unknown>>, promis
     if (zone !== undefined && zone !== null && zone !== "UTC" && zone !== "Etc/UTC") {
         shortfalls.push(`runs its schedule in the time zone ${JSON.stringify(zone)}, not in UTC as promised`);
     }
+    // The home vault (the promise's main server) keeps each point `keepDays.home`, exactly: the
+    // weekly points are promised a year on the backup server only, so a year at home is refused too.
+    const home = promised.keepDays.home;
     const kept = keptDays(planRule.lifecycle);
-    if (kept === undefined || kept < promised.deleteAfterDays) {
-        shortfalls.push(`keeps recovery points ${days(kept)} days, less than the ${promised.deleteAfterDays} promised`);
-    } else if (kept > promised.deleteAfterDays) {
+    if (kept === undefined || kept < home) {
+        shortfalls.push(`keeps recovery points in its home vault ${days(kept)} days, less than the ${home} promised there`);
+    } else if (kept > home) {
         // The promise is a limited time too: "deleted after seven days", "for a limited time, in the backup files".
-        shortfalls.push(`keeps recovery points ${keptFor(kept)}, longer than the ${promised.deleteAfterDays} days promised (a customer's data is kept for a limited time only)`);
+        const offsiteOnly = promised.keepDays.offsite > home ? `; the ${promised.keepDays.offsite} days are promised on the backup server (the off-site copy) only` : "";
+        shortfalls.push(`keeps recovery points in its home vault ${keptFor(kept)}, longer than the ${home} days promised there (a customer's data is kept for a limited time only${offsiteOnly})`);
     }
     if (homeRegion === undefined) {
         shortfalls.push("cannot tell the stack's region (no vault ARN, no provider with a region), so no copy can be shown off-site");
@@ -126,20 +132,20 @@ export function shortfallsOf(planRule: Readonly<Record<string, unknown>>, promis
             return region !== undefined && region !== homeRegion;
         });
     const foreign = ownVaults === undefined ? [] : offsite.filter((copy) => !ownVaults.has(vaultNameOfArn(copy?.destinationVaultArn) ?? ""));
+    // A copy without a lifecycle of its own keeps the rule's (the home retention).
+    const copyKept = (copy: Record<string, unknown> | undefined): number => (copy?.lifecycle === undefined ? kept : keptDays(copy.lifecycle)) ?? -1;
+    const longest = Math.max(-1, ...offsite.map(copyKept));
+    const promisedOffsite = promised.keepDays.offsite;
     if (offsite.length === 0) {
         shortfalls.push(`copies recovery points to no vault outside ${homeRegion}`);
     } else if (foreign.length === offsite.length) {
         shortfalls.push(
             `copies recovery points off-site only to ${foreign.map((copy) => JSON.stringify(copy?.destinationVaultArn)).join(", ")}, no vault of this stack: its lock, key and retention cannot be shown`,
         );
-    } else if (!offsite.some((copy) => (keptDays(copy?.lifecycle) ?? -1) >= promised.deleteAfterDays)) {
-        const longest = Math.max(...offsite.map((copy) => keptDays(copy?.lifecycle) ?? -1));
-        shortfalls.push(`keeps its off-site copies ${days(longest < 0 ? undefined : longest)} days, less than the ${promised.deleteAfterDays} promised`);
-    } else {
-        const longest = Math.max(...offsite.map((copy) => keptDays(copy?.lifecycle) ?? -1));
-        if (longest > promised.deleteAfterDays) {
-            shortfalls.push(`keeps an off-site copy ${keptFor(longest)}, longer than the ${promised.deleteAfterDays} days promised (a customer's data is kept for a limited time only)`);
-        }
+    } else if (longest < promisedOffsite) {
+        shortfalls.push(`keeps its off-site copies ${days(longest < 0 ? undefined : longest)} days, less than the ${promisedOffsite} promised off-site`);
+    } else if (longest > promisedOffsite) {
+        shortfalls.push(`keeps an off-site copy ${keptFor(longest)}, longer than the ${promisedOffsite} days promised off-site (a customer's data is kept for a limited time only)`);
     }
     return shortfalls;
 }

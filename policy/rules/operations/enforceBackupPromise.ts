@@ -50,7 +50,8 @@ export const enforceBackupPromise: StackRule = {
     name: "backup-plan-promise",
     description:
         "Every stack that owns data (every kind but saas) has AWS Backup plan rules that meet each rule of BACKUP_PROMISE: the same schedule (compared by meaning, read in UTC), " +
-        "recovery points kept exactly the promised days (never for good: the data is kept for a limited time), and a copy to a vault in another region than the stack's kept as long, no off-site copy longer. " +
+        "recovery points kept in the home vault exactly the days promised there (`keepDays.home`; never for good: the data is kept for a limited time; the weekly ones 7 days, as they are promised a year " +
+        "on the backup server only), and a copy to a vault of the stack in another region than the stack's kept the days promised off-site (`keepDays.offsite`), no off-site copy longer. " +
         "An idle recovery environment (no server, no database yet) holds no data: not applicable until it is active. A drill's copy (`<production>-drill`, torn down after the drill): not applicable.",
     why:
         "The service promises every tenant (and the platform, which holds the saas tenants' data) recoverable data at the promised points in time and for the promised " +

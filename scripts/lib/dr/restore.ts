@@ -11,6 +11,12 @@ import { arnName, arnRegion } from "./outputs";
 import { ChosenPoint, choosePoint, restoredDatabaseName, restoreMetadata } from "./restore-plan";
 
 export interface RestoreSource {
+    /**
+     * The vault the points are chosen from: always an off-site vault (the promise's backup server;
+     * activate, drill and preconditions pass `offsiteBackupVaultArn`, failback the recovery's copies
+     * in production's region), never a home vault: the home vault goes down with its region, and
+     * keeps the weekly points only 7 days (BACKUP_PROMISE `keepDays.home`), the off-site vault a year.
+     */
     readonly vaultArn: string;
     readonly resources: Readonly<Record<BackupTarget, string>>;
     /** Whose data it is when not the target's own (`tenant globex`): refusals name it. */

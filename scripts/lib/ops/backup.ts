@@ -4,11 +4,14 @@
 
 import { $ } from "zx";
 
+import { FINAL_BACKUP_RETENTION_DAYS } from "../../../lib/promises/backup-schedule";
+
 /**
- * How long the final recovery points are kept: 12 months, like the weekly backups. The vault locks
- * accept at most 366 days, and a job without a lifecycle (kept forever) would be refused by them.
+ * How long the final recovery points are kept: 12 months, like the weekly backups (defined with the
+ * promise, lib/promises/backup-schedule.ts, because the home vault's lock must admit it). The vault
+ * locks accept at most 366 days, and a job without a lifecycle (kept forever) would be refused by them.
  */
-export const FINAL_BACKUP_RETENTION_DAYS = 365;
+export { FINAL_BACKUP_RETENTION_DAYS };
 
 export interface BackupJobRequest {
     /** `database` or `files`, for logs and the summary. */

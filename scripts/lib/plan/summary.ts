@@ -114,8 +114,11 @@ const backupSchedule: Fact = (plan) =>
     byType(plan, "aws:backup/plan:Plan").flatMap((backupPlan) =>
         ((backupPlan.inputs.rules as Record<string, unknown>[] | undefined) ?? []).map((rule) => {
             const lifecycle = rule.lifecycle as { deleteAfter?: number } | undefined;
-            const copies = (rule.copyActions as unknown[] | undefined)?.length ?? 0;
-            return `backup ${backupPlan.name} ${String(rule.ruleName)}: ${readableSchedule(rule.schedule)}, kept ${String(lifecycle?.deleteAfter)} days, ${copies} off-site cop${copies === 1 ? "y" : "ies"}`;
+            const copyActions = (rule.copyActions as { lifecycle?: { deleteAfter?: number } }[] | undefined) ?? [];
+            const copies = copyActions.length;
+            // The home vault's retention and each copy's: they differ (the weekly points stay a week at home, a year off-site).
+            const copyDays = copies === 0 ? "" : ` kept ${copyActions.map((copy) => String((copy.lifecycle ?? lifecycle)?.deleteAfter)).join(", ")} days`;
+            return `backup ${backupPlan.name} ${String(rule.ruleName)}: ${readableSchedule(rule.schedule)}, kept ${String(lifecycle?.deleteAfter)} days here, ${copies} off-site cop${copies === 1 ? "y" : "ies"}${copyDays}`;
         }),
     );
 
