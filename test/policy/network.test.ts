@@ -139,10 +139,22 @@ describe("ec2-instance-dual-tier-interfaces: what each network's security groups
     const ADMIN_ONLY = "the administration network admits only the operations network (10.15.64.0/19, 10.15.96.0/19)";
     const SSH_RULE = "acme-servers-admin-from-operations-22";
     const LB_RULE = "acme-servers-access-from-lb";
+    const AROUND = "the access network admits the front door's security group only, never an address around it";
 
     it("GIVEN SSH from the operations network moved onto the access group WHEN checked THEN the app server's access interface is reported", () => {
         expect(run(rule, withProps(internetStack(), SSH_RULE, { securityGroupId: ID.accessGroup }))).toEqual([
             { resource: APP, message: `eth0 (access tier) admits tcp 22 through acme-servers-access-sg (${SSH_RULE}); ${ACCESS_ONLY}` },
+            { resource: APP, message: `eth0 (access tier) admits tcp 22 through acme-servers-access-sg (${SSH_RULE}) from prefix list ${ID.operationsList}; ${AROUND}` },
+        ]);
+    });
+
+    it.each([
+        ["HTTPS from the internet", { referencedSecurityGroupId: undefined, cidrIpv4: "0.0.0.0/0" }, "0.0.0.0/0"],
+        ["HTTPS from a public /8", { referencedSecurityGroupId: undefined, cidrIpv4: "81.0.0.0/8" }, "81.0.0.0/8"],
+        ["HTTPS from a prefix list", { referencedSecurityGroupId: undefined, prefixListId: ID.operationsList }, `prefix list ${ID.operationsList}`],
+    ])("GIVEN the access group admitting %s beside the load balancer WHEN checked THEN the servers reached around the front door are reported", (_, patch, source) => {
+        expect(run(rule, withProps(internetStack(), LB_RULE, patch))).toEqual([
+            { resource: APP, message: `eth0 (access tier) admits tcp 443 through acme-servers-access-sg (${LB_RULE}) from ${source}; ${AROUND}` },
         ]);
     });
 
@@ -171,6 +183,7 @@ describe("ec2-instance-dual-tier-interfaces: what each network's security groups
     it("GIVEN the app server's access interface also in the administration group WHEN checked THEN its SSH is reported", () => {
         expect(run(rule, withProps(internetStack(), APP, { vpcSecurityGroupIds: [ID.accessGroup, ID.adminGroup] }))).toEqual([
             { resource: APP, message: `eth0 (access tier) admits tcp 22 through acme-servers-admin-sg (${SSH_RULE}); ${ACCESS_ONLY}` },
+            { resource: APP, message: `eth0 (access tier) admits tcp 22 through acme-servers-admin-sg (${SSH_RULE}) from prefix list ${ID.operationsList}; ${AROUND}` },
         ]);
     });
 

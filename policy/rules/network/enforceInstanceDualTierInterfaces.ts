@@ -99,6 +99,13 @@ function ingressProblems(nic: Interface, tier: "access" | "admin", stack: Policy
                     if (!web) {
                         problems.push(`${where}; the access network carries HTTP and HTTPS only (tcp ${ACCESS_PORTS.join(", ")})`);
                     }
+                    // The servers are reached through the front door alone (the external firewall of
+                    // 6.1: its load balancer and web firewall): an address or prefix list admitted
+                    // here reaches them around it.
+                    const direct = [...permission.cidrs.map(String), ...permission.prefixListIds.map((id) => `prefix list ${String(id)}`)];
+                    if (direct.length > 0) {
+                        problems.push(`${where} from ${direct.join(", ")}; the access network admits the front door's security group only, never an address around it`);
+                    }
                     continue;
                 }
                 const outside: string[] = permission.cidrs.filter((cidr) => typeof cidr !== "string" || !cidrsWithin([cidr], operations)).map(String);
@@ -127,7 +134,7 @@ export const enforceInstanceDualTierInterfaces: ResourceRule = {
     name: "ec2-instance-dual-tier-interfaces",
     description:
         "Every EC2 instance has exactly one service interface (access tier; data tier for an instance tagged role: database) and exactly one admin-tier interface, both in one availability zone, and no other. " +
-        "The security groups of an access-tier interface admit tcp 80 and 443 only (HTTP, HTTPS); those of the admin-tier interface admit the operations network only (no other address, no security group).",
+        "The security groups of an access-tier interface admit tcp 80 and 443 only (HTTP, HTTPS), from security groups only (the front door's; no address); those of the admin-tier interface admit the operations network only (no other address, no security group).",
     why:
         "Each network's security groups govern only its own traffic: the application is served on the access network, operators reach servers on the admin network only. " +
         "Waiver: a database server (role: database, the physical mode's DatabaseServer) serves on the data tier instead, because the access network carries HTTP/HTTPS only and a database must not sit there.",
