@@ -71,7 +71,14 @@ export function partnerRegion(region: string): string {
  * and `pulumi up` into a disabled one fails. An account's status of one is
  * `aws account get-region-opt-status --region-name REGION` (ENABLED, ENABLING, DISABLING, DISABLED,
  * or ENABLED_BY_DEFAULT for the others; API_Region in the same guide). ap-northeast-3 (Osaka) was a
- * local region from 2018 and is enabled by default. This is the one place that knows which regions
+ * local region from 2018 and is enabled by default. Cross-checked against AWS pages that list the
+ * two kinds by name: the AWS assistant user guide's "Regions that are enabled by default" (Osaka
+ * among them, https://docs.aws.amazon.com/assistant/latest/userguide/regions.html) and the
+ * Management Console guide's opt-in regions for myApplications (af-south-1, ap-east-1, ap-south-2,
+ * ap-southeast-3, ap-southeast-4, eu-south-1, eu-south-2, eu-central-2, me-south-1, me-central-1,
+ * il-central-1: https://docs.aws.amazon.com/awsconsolehelpdocs/latest/gsg/supported-regions.html);
+ * the regions launched since (ap-east-2, ap-southeast-5/6/7, ca-west-1, mx-central-1) are opt-in by
+ * the date rule. This is the one place that knows which regions
  * are opt-in; test/regions.test.ts keeps every new region of the provider's enum classified.
  */
 export const OPT_IN_REGIONS: Readonly<Record<string, string>> = {
