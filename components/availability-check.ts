@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
 import { DEFAULT_HEALTH_CHECK_PATH } from "./front-door";
-import { AVAILABILITY_CHECK_MINUTES, availabilityScheduleExpression } from "../lib/promises/availability";
+import { AVAILABILITY_CHECK_MINUTES, AVAILABILITY_FAILED_RUNS_TO_ALARM, AVAILABILITY_SILENT_PERIODS_TO_ALARM, availabilityScheduleExpression } from "../lib/promises/availability";
 import { tlsOnlyBucketPolicy } from "./files-bucket";
 import { reservedPrefixFreeName } from "../lib/naming";
 import { componentType } from "./types";
@@ -242,7 +242,7 @@ export class AvailabilityCheck extends pulumi.ComponentResource {
                 dimensions: { CanaryName: canary.name },
                 statistic: "Average",
                 period: everyMinutes * 60,
-                evaluationPeriods: 2,
+                evaluationPeriods: AVAILABILITY_FAILED_RUNS_TO_ALARM,
                 threshold: 100,
                 comparisonOperator: "LessThanThreshold",
                 treatMissingData: "missing",
@@ -257,14 +257,14 @@ export class AvailabilityCheck extends pulumi.ComponentResource {
         const silenceAlarm = new aws.cloudwatch.MetricAlarm(
             `${name}-silence-alarm`,
             {
-                alarmDescription: pulumi.interpolate`Availability check of ${args.url} has not reported for ${3 * everyMinutes} minutes: the check is blind (stopped, runtime deprecated, or no route to CloudWatch/S3), the application may be fine`,
+                alarmDescription: pulumi.interpolate`Availability check of ${args.url} has not reported for ${AVAILABILITY_SILENT_PERIODS_TO_ALARM * everyMinutes} minutes: the check is blind (stopped, runtime deprecated, or no route to CloudWatch/S3), the application may be fine`,
                 namespace: "CloudWatchSynthetics",
                 metricName: "SuccessPercent",
                 dimensions: { CanaryName: canary.name },
                 statistic: "SampleCount",
                 period: everyMinutes * 60,
-                evaluationPeriods: 3,
-                datapointsToAlarm: 3,
+                evaluationPeriods: AVAILABILITY_SILENT_PERIODS_TO_ALARM,
+                datapointsToAlarm: AVAILABILITY_SILENT_PERIODS_TO_ALARM,
                 threshold: 1,
                 comparisonOperator: "LessThanThreshold",
                 treatMissingData: "breaching",

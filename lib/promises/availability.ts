@@ -36,3 +36,15 @@ export function availabilityScheduleProblem(expression: unknown): string | undef
     }
     return undefined;
 }
+
+/**
+ * Failed runs in a row after which the check's failure alarm wakes operations: two, ten minutes at
+ * the promised schedule (components/availability-check.ts; the rule `availability-check-alarmed`).
+ */
+export const AVAILABILITY_FAILED_RUNS_TO_ALARM = 2;
+
+/**
+ * Periods of the schedule without a single run after which the silence alarm says the check is blind:
+ * three, fifteen minutes (components/availability-check.ts; the rule `availability-check-alarmed`).
+ */
+export const AVAILABILITY_SILENT_PERIODS_TO_ALARM = 3;

@@ -412,7 +412,7 @@ export const PROMISES: readonly SecurityPromise[] = [
         title: "An external service checks every five minutes that the platform offers a correct service",
         sources: [ITM("8. Availability and Performance"), CP("Managing threats and vulnerabilities: monitor our servers around the clock")],
         modes: ALL,
-        rules: ["availability-check-every-5-minutes", "synthetics-canary-runtime-not-deprecated", "availability-check-alarmed", "stack-promise-resources-present"],
+        rules: ["availability-check-every-5-minutes", "synthetics-canary-runtime-not-deprecated", "availability-check-alarmed", "availability-check-own-host", "stack-promise-resources-present"],
         implementation: {
             scopes: ["edge"],
             types: ["aws:synthetics/canary:Canary"],

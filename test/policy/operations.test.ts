@@ -98,6 +98,7 @@ describe("the compliant baselines", () => {
             "ec2-instance-patched",
             "availability-check-every-5-minutes",
             "availability-check-alarmed",
+            "availability-check-own-host",
             "tenant-password-min-length",
             "rds-instance-maintenance-weekend",
             "logs-evidence-retained",

@@ -6,6 +6,7 @@ import { enforcePatchWindowWeekend } from "./enforcePatchWindowWeekend";
 import { enforceInstancePatching } from "./enforceInstancePatching";
 import { enforceAvailabilityCheckSchedule } from "./enforceAvailabilityCheckSchedule";
 import { enableAvailabilityCheckAlarm } from "./enableAvailabilityCheckAlarm";
+import { enforceAvailabilityCheckTarget } from "./enforceAvailabilityCheckTarget";
 import { enforceTenantPasswordMinLength } from "./enforceTenantPasswordMinLength";
 import { enforceRdsMaintenanceWeekend } from "./enforceRdsMaintenanceWeekend";
 import { disallowDeprecatedCanaryRuntime } from "./disallowDeprecatedCanaryRuntime";
@@ -56,6 +57,7 @@ export const OPERATIONS_RULES: readonly Rule[] = [
     enforceInstancePatching,
     enforceAvailabilityCheckSchedule,
     enableAvailabilityCheckAlarm,
+    enforceAvailabilityCheckTarget,
     enforceTenantPasswordMinLength,
     enforceRdsMaintenanceWeekend,
     enforceEvidenceLogRetention,
