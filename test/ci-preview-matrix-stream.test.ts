@@ -127,4 +127,19 @@ describe("preview-matrix on a plan in the plan's own form", () => {
             expect(result.stderr).toBe(`preview-matrix: ${file}: the stack "${twice.tenant}" is listed twice (tenants[2] and tenants[5]): a plan lists each stack once; see --help\n`);
         }
     });
+
+    it.each<[string, unknown, string]>([
+        ["null", null, "/tenants/3 is null, not a stack: it would get no preview; expected a stack with a string `tenant`"],
+        ["a stack without its tenant", { mode: "saas", resources: [], diff: { status: "changed", added: [], removed: [], changed: [] } }, "/tenants/3/tenant is missing: the stack would get no preview; expected its name, a string"],
+        ["a stack whose tenant is a number", { tenant: 7, mode: "saas", resources: [] }, "/tenants/3/tenant is 7: the stack would get no preview; expected its name, a string"],
+    ])("GIVEN %s among the stacks WHEN the matrix is built from either form THEN it is refused naming the file and the entry, exit 2, nothing printed (not skipped, leaving a stack unpreviewed)", async (what, entry, message) => {
+        const document = diffedPlan(6) as { tenants: unknown[] };
+        document.tenants.splice(3, 0, entry);
+        const files = written(`unnamed-${what.replace(/\W+/g, "-")}`, document);
+        for (const file of [files.canonical, files.compact]) {
+            const result = await runCli("preview-matrix", () => main(["--plan", file]));
+            expect(result).toMatchObject({ status: 2, stdout: "" });
+            expect(result.stderr).toBe(`preview-matrix: ${file}: ${message}; see --help\n`);
+        }
+    });
 });

@@ -16,7 +16,8 @@ Prints one line of JSON, {"count":STACKS,"jobs":JOBS,"matrix":{"include":[{"batc
 for \`strategy.matrix: \${{ fromJSON(...) }}\`: the stacks whose plan diff (npm run plan -- --all --base REF --json)
 shows a change, sorted, in at most N batches of nearly equal size (default 20; at most ${GITHUB_MATRIX_LIMIT}).
 
-Exit codes: 0 printed, 2 usage, an unreadable plan document or one that lists a stack twice.
+Exit codes: 0 printed, 2 usage, an unreadable plan document, one that lists a stack twice or one
+with an entry in \`tenants\` that is not a stack with a string \`tenant\` (it would get no preview).
 `;
 
 /** One job of the preview matrix: its place and the stacks it previews, space-separated (stack names hold no space). */
@@ -31,19 +32,40 @@ export interface PreviewMatrix {
     readonly matrix: { readonly include: readonly PreviewBatch[] };
 }
 
-/** The preview matrix of a plan document. */
+/**
+ * Throws unless the plan's entry at `index` is a stack with a string `tenant`: changedStacks skips
+ * any other entry (null, a list, a stack without its name), and that stack would get no preview.
+ */
+function refuseUnnamed(entry: unknown, index: number): void {
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
+        throw new Error(`/tenants/${index} is ${entry === null ? "null" : Array.isArray(entry) ? "a list" : typeof entry}, not a stack: it would get no preview; expected a stack with a string \`tenant\``);
+    }
+    const tenant = (entry as { tenant?: unknown }).tenant;
+    if (typeof tenant !== "string") {
+        throw new Error(`/tenants/${index}/tenant is ${tenant === undefined ? "missing" : JSON.stringify(tenant).slice(0, 60)}: the stack would get no preview; expected its name, a string`);
+    }
+}
+
+/** The preview matrix of a plan document; an entry of `tenants` that is not a named stack throws. */
 export function previewMatrix(document: unknown, maxJobs: number): PreviewMatrix {
+    const stacks = (document as { tenants?: unknown } | null)?.tenants;
+    if (Array.isArray(stacks)) {
+        stacks.forEach(refuseUnnamed);
+    }
     return matrixOf(changedStacks(document), maxJobs);
 }
 
 /**
  * The stacks that need a preview (changedStacks' choice), read one stack at a time; undefined when
- * a stack is not valid JSON (the whole document's parse then says where); a stack listed twice, or
- * the file written meanwhile, throws.
+ * a stack is not valid JSON (the whole document's parse then says where); a stack listed twice, an
+ * entry that is not a stack with a string `tenant`, or the file written meanwhile, throws.
  */
 export function changedStacksOf(plan: StackedPlan): string[] | undefined {
     const changed = new ChangedStacks();
-    const complete = forEachStack(plan, (stack, index) => changed.add(stack, index));
+    const complete = forEachStack(plan, (stack, index) => {
+        refuseUnnamed(stack, index);
+        changed.add(stack, index);
+    });
     if (changedSince(plan)) {
         throw new Error("changed while it was read (another process wrote it); make the matrix again once it is written");
     }
