@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import * as aws from "./aws";
 import { componentType } from "./types";
+import { DEFAULT_FINDING_PUBLISHING_FREQUENCY, DEFAULT_GUARDDUTY_FEATURES, DEFAULT_MINIMUM_SEVERITY, findingEventPattern } from "../lib/promises/threat-detection";
 
 /**
  * The GuardDuty protection plans this component manages, each set explicitly on or off so that
@@ -109,14 +110,8 @@ export function threatDetectionArgsProblems(args: Omit<ThreatDetectionArgs, "ala
     return problems;
 }
 
-/** The EventBridge pattern of GuardDuty findings at or above `minimumSeverity`. */
-export function findingEventPattern(minimumSeverity: number): string {
-    return JSON.stringify({
-        source: ["aws.guardduty"],
-        "detail-type": ["GuardDuty Finding"],
-        detail: { severity: [{ numeric: [">=", minimumSeverity] }] },
-    });
-}
+/** The EventBridge pattern of GuardDuty findings at or above `minimumSeverity` (lib/promises/threat-detection.ts, which the policy judges with). */
+export { findingEventPattern };
 
 /**
  * The statement an SNS topic's policy needs for the findings rule (and any other rule of the
@@ -153,9 +148,9 @@ export class ThreatDetection extends pulumi.ComponentResource {
         if (problems.length > 0) {
             throw new pulumi.ResourceError(problems.join("; "), this);
         }
-        const findingPublishingFrequency = args.findingPublishingFrequency ?? "FIFTEEN_MINUTES";
-        const minimumSeverity = args.minimumSeverity ?? 4;
-        const enabled = new Set<GuardDutyFeature>(args.features ?? ["S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS"]);
+        const findingPublishingFrequency = args.findingPublishingFrequency ?? DEFAULT_FINDING_PUBLISHING_FREQUENCY;
+        const minimumSeverity = args.minimumSeverity ?? DEFAULT_MINIMUM_SEVERITY;
+        const enabled = new Set<GuardDutyFeature>(args.features ?? DEFAULT_GUARDDUTY_FEATURES);
 
         let detectorId: pulumi.Output<string>;
         if (args.detectorId !== undefined) {

@@ -4,6 +4,7 @@ import { ofType } from "../graph";
 import { patternOf, ruleNameOf, targetsOf, topicAdmits } from "../controls/shared";
 import { Finding, PolicyResource, PolicyStack, StackRule } from "../types";
 import { recoveryTargetOf } from "../../../lib/platform";
+import { DEFAULT_MINIMUM_SEVERITY, findingPatternProblem } from "../../../lib/promises/threat-detection";
 
 export const DETECTOR_TYPE = "aws:guardduty/detector:Detector";
 export const EVENT_RULE_TYPE = "aws:cloudwatch/eventRule:EventRule";
@@ -82,22 +83,29 @@ function onGuardDutyFindings(rule: PolicyResource): boolean {
 function findingsRouted(stack: PolicyStack, detectorName: string): Finding[] {
     const routed = ofType(stack, EVENT_RULE_TYPE)
         .filter(onGuardDutyFindings)
-        .some(
+        .filter(
             (rule) =>
                 rule.props.state !== "DISABLED" &&
                 rule.props.isEnabled !== false &&
                 targetsOf(stack, rule).some((target) => topicAdmits(stack, target.props.arn, ruleNameOf(rule) ?? "") === "yes"),
         );
-    return routed
-        ? []
-        : [
-              {
-                  resource: detectorName,
-                  message:
-                      `no enabled ${EVENT_RULE_TYPE} on aws.guardduty findings targets an SNS topic of the stack whose policy admits the rule: ` +
-                      "its findings (intrusions, compromised credentials) would warn nobody; expected the findings rule to the operations topic",
-              },
-          ];
+    if (routed.length === 0) {
+        return [
+            {
+                resource: detectorName,
+                message:
+                    `no enabled ${EVENT_RULE_TYPE} on aws.guardduty findings targets an SNS topic of the stack whose policy admits the rule: ` +
+                    "its findings (intrusions, compromised credentials) would warn nobody; expected the findings rule to the operations topic",
+            },
+        ];
+    }
+    // The rule must pass every finding the program sends (lib/promises/threat-detection.ts): a
+    // severity floor above medium, a finding type or another detail-type filters intrusions away.
+    const problems = routed.map((rule) => ({ rule, problem: findingPatternProblem(patternOf(rule)) }));
+    if (problems.some(({ problem }) => problem === undefined)) {
+        return [];
+    }
+    return problems.map(({ rule, problem }) => ({ resource: rule.name, message: problem! }));
 }
 
 export const enableGuardDutyDetector: StackRule = {
@@ -106,7 +114,8 @@ export const enableGuardDutyDetector: StackRule = {
     description:
         "Each platform stack (one per region) and each platform recovery environment, idle or active, has a GuardDuty detector that is not disabled (enable is not false), or adopts the region's existing detector " +
         "(its findings rule on aws.guardduty is tagged guardduty-detector=<32-hex id>, and guardduty-detector-owner=<stack> when adopted from the region's owner, lib/guardduty-owner.ts). " +
-        "A stack that creates its detector sends its findings on: an enabled EventBridge rule on aws.guardduty targets an SNS topic of the stack whose policy admits that rule. " +
+        "A stack that creates its detector sends its findings on: an enabled EventBridge rule on aws.guardduty targets an SNS topic of the stack whose policy admits that rule, " +
+        `and its pattern admits every finding the program sends: source aws.guardduty, detail-type (if any) "GuardDuty Finding", detail filtered on severity alone by a numeric range from at most ${DEFAULT_MINIMUM_SEVERITY} (medium) up to 10, no other field. ` +
         "A platform drill copy adopts and never creates one (its teardown would delete it). Tenant stacks: not applicable (one detector per account and region, owned or adopted by the platform). " +
         "That one stack per region creates it is the offline plan's fleet check (CreateDetector refuses a second).",
     why: "Compromised credentials, crypto-mining instances and data exfiltration must raise findings in every region that holds tenants, not wait for a customer to notice.",
