@@ -375,7 +375,7 @@ export const PROMISES: readonly SecurityPromise[] = [
         title: "Detection of unauthorized access to ports or addresses and any other network security breach (intrusion detection)",
         sources: [ITM("7.1 Weekly Control"), CP("Managing threats and vulnerabilities: intrusion detection and prevention")],
         modes: ALL,
-        rules: ["guardduty-detector-enabled"],
+        rules: ["guardduty-detector-enabled", "guardduty-detector-protection-plans"],
         implementation: { scopes: ["region"], types: ["aws:guardduty/detector:Detector"], what: "the region's GuardDuty detector" },
     },
     {

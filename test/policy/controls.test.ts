@@ -24,7 +24,7 @@ function resource(type: string, name: string, props: Record<string, unknown>, id
 
 const ruleName = (kind: string) => `${STACK}-network-changes-${kind}`;
 
-/** A compliant region owner: its topic and policy, the four network-change rules and targets, the detector with malware protection, AWS Config. */
+/** A compliant region owner: its topic and policy, the four network-change rules and targets, the detector with the program's protection plans, AWS Config. */
 function owner(stack = STACK): PolicyStack {
     const rules = NETWORK_CHANGE_KINDS.flatMap((kind) => [
         resource("aws:cloudwatch/eventRule:EventRule", ruleName(kind), { name: ruleName(kind), state: "ENABLED", eventPattern: networkChangeEventPattern(kind, ACCOUNT, "itm-deploy") }),
@@ -48,8 +48,10 @@ function owner(stack = STACK): PolicyStack {
             resource("aws:sns/topic:Topic", `${STACK}-operations-topic`, { name: `${STACK}-operations` }, TOPIC_ARN),
             resource("aws:sns/topicPolicy:TopicPolicy", `${STACK}-operations-topic-policy`, { arn: TOPIC_ARN, policy: JSON.stringify(policy) }),
             ...rules,
-            resource("aws:guardduty/detector:Detector", `${STACK}-detection-detector`, { enable: true }, DETECTOR_ID),
+            resource("aws:guardduty/detector:Detector", `${STACK}-detection-detector`, { enable: true, findingPublishingFrequency: "FIFTEEN_MINUTES" }, DETECTOR_ID),
             resource("aws:guardduty/detectorFeature:DetectorFeature", `${STACK}-detection-ebs-malware-protection`, { detectorId: DETECTOR_ID, name: "EBS_MALWARE_PROTECTION", status: "ENABLED" }),
+            resource("aws:guardduty/detectorFeature:DetectorFeature", `${STACK}-detection-s3-data-events`, { detectorId: DETECTOR_ID, name: "S3_DATA_EVENTS", status: "ENABLED" }),
+            resource("aws:guardduty/detectorFeature:DetectorFeature", `${STACK}-detection-rds-login-events`, { detectorId: DETECTOR_ID, name: "RDS_LOGIN_EVENTS", status: "ENABLED" }),
             resource("aws:cfg/recorder:Recorder", `${STACK}-config-recorder`, { name: STACK, roleArn: "arn:aws:iam::123456789012:role/r", recordingGroup: { allSupported: true, includeGlobalResourceTypes: true } }),
             resource("aws:cfg/deliveryChannel:DeliveryChannel", `${STACK}-config-delivery`, { name: STACK, s3BucketName: "history", s3KmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k" }),
             resource("aws:cfg/recorderStatus:RecorderStatus", `${STACK}-config-status`, { name: STACK, isEnabled: true }),
@@ -102,6 +104,7 @@ describe("the compliant owner", () => {
         expect(CONTROLS_RULES.map((rule: Rule) => [rule.name, rule.enforcement])).toEqual([
             ["cloudwatch-event-rule-network-changes", "mandatory"],
             ["guardduty-detector-malware-protection", "mandatory"],
+            ["guardduty-detector-protection-plans", "mandatory"],
             ["config-recorder-enabled", "mandatory"],
         ]);
     });

@@ -329,6 +329,33 @@ const CASES: [string, string, string, (inputs: Inputs) => void, string, string, 
         "platform-eu-west-1-detection-detector",
         "no enabled aws:cloudwatch/eventRule:EventRule on aws.guardduty findings targets an SNS topic of the stack whose policy admits the rule: its findings (intrusions, compromised credentials) would warn nobody; expected the findings rule to the operations topic",
     ],
+    [
+        "GuardDuty's S3 data events switched off",
+        "platform-eu-west-1",
+        "platform-eu-west-1-detection-s3-data-events",
+        (inputs) => (inputs.status = "DISABLED"),
+        "guardduty-detector-protection-plans",
+        "platform-eu-west-1-detection-s3-data-events",
+        'status is "DISABLED"; expected "ENABLED": GuardDuty would not watch object-level access to the S3 buckets (data exfiltration)',
+    ],
+    [
+        "GuardDuty's RDS login events switched off",
+        "platform-eu-west-1",
+        "platform-eu-west-1-detection-rds-login-events",
+        (inputs) => (inputs.status = "DISABLED"),
+        "guardduty-detector-protection-plans",
+        "platform-eu-west-1-detection-rds-login-events",
+        'status is "DISABLED"; expected "ENABLED": GuardDuty would not watch logins to the databases (brute force, anomalous access)',
+    ],
+    [
+        "GuardDuty's findings published every six hours",
+        "platform-eu-west-1",
+        "platform-eu-west-1-detection-detector",
+        (inputs) => (inputs.findingPublishingFrequency = "SIX_HOURS"),
+        "guardduty-detector-protection-plans",
+        "platform-eu-west-1-detection-detector",
+        'findingPublishingFrequency is "SIX_HOURS": updates of an open finding would reach the team late; expected "FIFTEEN_MINUTES"',
+    ],
 ];
 
 describe("promises that passed the policy when broken in a saved plan", () => {

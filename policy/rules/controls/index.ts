@@ -3,6 +3,7 @@
 import { Rule } from "../types";
 import { enableConfigRecorder } from "./enableConfigRecorder";
 import { enableGuardDutyMalwareProtection } from "./enableGuardDutyMalwareProtection";
+import { enableGuardDutyProtectionPlans } from "./enableGuardDutyProtectionPlans";
 import { enforceNetworkChangeAlarms } from "./enforceNetworkChangeAlarms";
 
-export const CONTROLS_RULES: readonly Rule[] = [enforceNetworkChangeAlarms, enableGuardDutyMalwareProtection, enableConfigRecorder];
+export const CONTROLS_RULES: readonly Rule[] = [enforceNetworkChangeAlarms, enableGuardDutyMalwareProtection, enableGuardDutyProtectionPlans, enableConfigRecorder];
