@@ -89,6 +89,107 @@ export function weekendCloseProblem(schedule: string, durationHours: number): st
     return undefined;
 }
 
+/** The smallest value a cron field of numbers, lists, ranges, steps or `*` can take; undefined for any other item. */
+function earliest(field: string, max: number): number | undefined {
+    let result = Number.POSITIVE_INFINITY;
+    for (const item of field.split(",")) {
+        const match = /^(\*|\d{1,2})(?:-(\d{1,2}))?(?:\/(\d{1,2}))?$/.exec(item);
+        if (!match || (match[1] !== "*" && Number(match[1]) > max)) {
+            return undefined;
+        }
+        result = Math.min(result, match[1] === "*" ? 0 : Number(match[1]));
+    }
+    return result;
+}
+
+/** Zones that are UTC all year, whose windows the weekend day and close checks judge as written. */
+const UTC_ZONES = new Set(["UTC", "ETC/UTC", "ETC/UCT", "UCT", "ETC/UNIVERSAL", "UNIVERSAL", "ETC/ZULU", "ZULU", "ETC/GMT", "GMT", "ETC/GMT0", "ETC/GMT+0", "ETC/GMT-0", "GMT0", "GMT+0", "GMT-0", "ETC/GREENWICH", "GREENWICH"]);
+
+/** Whether a window's `scheduleTimezone` is UTC all year (unset is UTC). */
+export function isUtcZone(timeZone: unknown): boolean {
+    return timeZone === undefined || timeZone === null || timeZone === "" || (typeof timeZone === "string" && UTC_ZONES.has(timeZone.toUpperCase()));
+}
+
+const offsetsOfZone = new Map<string, number[] | undefined>();
+
+/**
+ * The offsets from UTC, in minutes, `zone` (IANA) takes over 2024 to 2028, sampled weekly at fixed
+ * dates (no clock is read); undefined for a zone the runtime does not know.
+ */
+function zoneOffsets(zone: string): number[] | undefined {
+    if (offsetsOfZone.has(zone)) {
+        return offsetsOfZone.get(zone);
+    }
+    let offsets: number[] | undefined;
+    try {
+        const format = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" });
+        const found = new Set<number>();
+        for (let at = Date.UTC(2024, 0, 1); at < Date.UTC(2029, 0, 1); at += 7 * 86_400_000 + 3_600_000) {
+            const name = format.formatToParts(new Date(at)).find((part) => part.type === "timeZoneName")?.value ?? "";
+            const match = /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(name);
+            if (!match) {
+                throw new Error(`unreadable offset ${name}`);
+            }
+            found.add(match[1] === undefined ? 0 : (match[1] === "-" ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])));
+        }
+        offsets = [...found].sort((a, b) => a - b);
+    } catch {
+        offsets = undefined;
+    }
+    offsetsOfZone.set(zone, offsets);
+    return offsets;
+}
+
+const WEEK_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
+
+/** Minutes from Saturday 00:00 as "Friday 12:00" (any day of the week before or after). */
+function weekTime(minutes: number): string {
+    const fromMonday = (((minutes + 5 * 1440) % (7 * 1440)) + 7 * 1440) % (7 * 1440);
+    const day = WEEK_DAYS[Math.floor(fromMonday / 1440)]!;
+    const inDay = fromMonday % 1440;
+    return `${day} ${String(Math.floor(inDay / 60)).padStart(2, "0")}:${String(inDay % 60).padStart(2, "0")}`;
+}
+
+/**
+ * Why a window on `schedule` (already on SAT/SUN in its zone: {@link weekendScheduleProblem}), open
+ * `durationHours`, in `timeZone` (SSM's ScheduleTimezone, IANA; unset is UTC) would open or run
+ * outside the weekend in UTC, Saturday 00:00 to Sunday 24:00, or undefined when it stays inside at
+ * every offset the zone takes. The weekend promised (security documentation, 5.2) is the service's,
+ * which runs on UTC (its backup times are given in UTC, RDS windows are UTC, the program's windows
+ * are UTC): "Saturday 02:00" in Pacific/Kiritimati is Friday 12:00 UTC, a working day.
+ */
+export function weekendUtcProblem(schedule: string, durationHours: number, timeZone: unknown): string | undefined {
+    if (isUtcZone(timeZone)) {
+        return undefined;
+    }
+    const expected = "expected the window within the service's weekend in UTC, Saturday 00:00 to Sunday 24:00 (or scheduleTimezone UTC)";
+    const offsets = typeof timeZone === "string" ? zoneOffsets(timeZone) : undefined;
+    if (offsets === undefined) {
+        return `scheduleTimezone ${JSON.stringify(timeZone)} is not a time zone the policy can read, so the window's day in UTC cannot be told; ${expected}`;
+    }
+    const fields = cronFields(schedule);
+    const hourFirst = fields && earliest(fields[1]!, 23);
+    const hourLast = fields && latest(fields[1]!, 23);
+    const minuteFirst = fields && earliest(fields[0]!, 59);
+    const minuteLast = fields && latest(fields[0]!, 59);
+    if (!fields || hourFirst === undefined || hourLast === undefined || minuteFirst === undefined || minuteLast === undefined) {
+        return `schedule: ${schedule} in scheduleTimezone ${timeZone}: its opening hour and minute cannot be read, so the window's day in UTC cannot be told; ${expected}`;
+    }
+    for (const item of fields[4]!.toUpperCase().split(",")) {
+        const dayStart = SUNDAY.test(item) ? 1440 : 0;
+        for (const offset of offsets) {
+            const opens = dayStart + hourFirst * 60 + minuteFirst - offset;
+            const closes = dayStart + hourLast * 60 + minuteLast + durationHours * 60 - offset;
+            if (opens < 0 || closes > 2 * 1440) {
+                const sign = offset < 0 ? "-" : "+";
+                const zoneOffset = `UTC${sign}${String(Math.floor(Math.abs(offset) / 60)).padStart(2, "0")}:${String(Math.abs(offset) % 60).padStart(2, "0")}`;
+                return `schedule: ${schedule} in scheduleTimezone ${timeZone} (${zoneOffset}) with a ${durationHours}-hour window runs from ${weekTime(opens)} to ${weekTime(closes)} UTC, outside the weekend; ${expected}`;
+            }
+        }
+    }
+    return undefined;
+}
+
 const RDS_DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
 
 /**

@@ -83,6 +83,36 @@ const CASES: [string, string, string, (inputs: Inputs) => void, string, string, 
         "scheduleOffset is 3: the window opens that many days after its cron's weekend day, which may be a weekday; expected none",
     ],
     [
+        "the patch window's Saturday 02:00 put in Pacific/Kiritimati (UTC+14: Friday 12:00 UTC)",
+        "orbit",
+        "orbit-patching-window",
+        (inputs) => (inputs.scheduleTimezone = "Pacific/Kiritimati"),
+        "patch-window-weekend",
+        "orbit-patching-window",
+        "schedule: cron(0 2 ? * SAT *) in scheduleTimezone Pacific/Kiritimati (UTC+14:00) with a 4-hour window runs from Friday 12:00 to Friday 16:00 UTC, outside the weekend; expected the window within the service's weekend in UTC, Saturday 00:00 to Sunday 24:00 (or scheduleTimezone UTC)",
+    ],
+    [
+        "the patch window moved to Sunday 18:00 in America/Los_Angeles (Monday 01:00 or 02:00 UTC)",
+        "orbit",
+        "orbit-patching-window",
+        (inputs) => {
+            inputs.schedule = "cron(0 18 ? * SUN *)";
+            inputs.scheduleTimezone = "America/Los_Angeles";
+        },
+        "patch-window-weekend",
+        "orbit-patching-window",
+        "schedule: cron(0 18 ? * SUN *) in scheduleTimezone America/Los_Angeles (UTC-08:00) with a 4-hour window runs from Monday 02:00 to Monday 06:00 UTC, outside the weekend; expected the window within the service's weekend in UTC, Saturday 00:00 to Sunday 24:00 (or scheduleTimezone UTC)",
+    ],
+    [
+        "the patch window in a zone that is no zone",
+        "orbit",
+        "orbit-patching-window",
+        (inputs) => (inputs.scheduleTimezone = "Mars/Olympus_Mons"),
+        "patch-window-weekend",
+        "orbit-patching-window",
+        'scheduleTimezone "Mars/Olympus_Mons" is not a time zone the policy can read, so the window\'s day in UTC cannot be told; expected the window within the service\'s weekend in UTC, Saturday 00:00 to Sunday 24:00 (or scheduleTimezone UTC)',
+    ],
+    [
         "the patch window disabled",
         "orbit",
         "orbit-patching-window",
@@ -367,6 +397,51 @@ describe("promises that passed the policy when broken in a saved plan", () => {
         const doc = broken(stack, resource, mutate);
         const groupName = /parameter group (\S+) /.exec(message) ? parameterGroupName(stack) : undefined;
         expect(violationsOf(doc)).toEqual([{ stack, violation: { policy, resource: named, message: groupName ? message.replace("orbit-database-params-PLACEHOLDER", groupName) : message, enforcement: "mandatory" } }]);
+    });
+});
+
+describe("patch-window-weekend judges the weekend in UTC", () => {
+    const weekend = (doc: unknown) => violationsOf(doc).filter(({ violation }) => violation.policy === "patch-window-weekend").map(({ violation }) => violation.message);
+
+    it.each([
+        ["Europe/Lisbon", "cron(0 2 ? * SAT *)"],
+        ["Etc/UTC", "cron(0 2 ? * SAT *)"],
+        ["America/New_York", "cron(0 2 ? * SAT *)"],
+        ["Asia/Tokyo", "cron(0 12 ? * SAT *)"],
+    ])("GIVEN the patch window in %s at %s, inside the UTC weekend at every offset WHEN checked THEN nothing is named", (zone, schedule) => {
+        expect(
+            weekend(
+                broken("orbit", "orbit-patching-window", (inputs) => {
+                    inputs.scheduleTimezone = zone;
+                    inputs.schedule = schedule;
+                }),
+            ),
+        ).toEqual([]);
+    });
+
+    it("GIVEN Sunday 23:00 in Europe/Berlin, 2 hours (into Monday 01:00 there, closing by Sunday 24:00 UTC) WHEN checked THEN nothing is named: the weekend is the service's, in UTC", () => {
+        expect(
+            weekend(
+                broken("orbit", "orbit-patching-window", (inputs) => {
+                    inputs.scheduleTimezone = "Europe/Berlin";
+                    inputs.schedule = "cron(0 23 ? * SUN *)";
+                    inputs.duration = 2;
+                }),
+            ),
+        ).toEqual([]);
+    });
+
+    it("GIVEN Saturday 00:30 in Europe/Berlin (Friday 22:30 or 23:30 UTC) WHEN checked THEN named, at the offset that leaves the weekend", () => {
+        expect(
+            weekend(
+                broken("orbit", "orbit-patching-window", (inputs) => {
+                    inputs.scheduleTimezone = "Europe/Berlin";
+                    inputs.schedule = "cron(30 0 ? * SAT *)";
+                }),
+            ),
+        ).toEqual([
+            "schedule: cron(30 0 ? * SAT *) in scheduleTimezone Europe/Berlin (UTC+01:00) with a 4-hour window runs from Friday 23:30 to Saturday 03:30 UTC, outside the weekend; expected the window within the service's weekend in UTC, Saturday 00:00 to Sunday 24:00 (or scheduleTimezone UTC)",
+        ]);
     });
 });
 

@@ -1,7 +1,8 @@
 // Weekend maintenance (security documentation, 5.2): the windows that patch the servers open on a
-// Saturday or Sunday and close before Monday.
+// Saturday or Sunday and close before Monday, in UTC, the service's clock (the documentation gives
+// its operating times in UTC; customers are in many zones, no one of which is "the weekend").
 
-import { weekendCloseProblem, weekendScheduleProblem } from "../../../lib/promises/maintenance";
+import { isUtcZone, weekendCloseProblem, weekendScheduleProblem, weekendUtcProblem } from "../../../lib/promises/maintenance";
 import { byRef, ofType } from "../graph";
 import { PolicyResource, PolicyStack, ResourceRule } from "../types";
 
@@ -77,7 +78,15 @@ function weekendProblems(window: PolicyResource, stack: PolicyStack): string[] {
         problems.push(scheduleProblem);
     } else {
         const duration = window.props.duration;
-        const closeProblem = typeof duration === "number" ? weekendCloseProblem(schedule, duration) : `duration is ${JSON.stringify(duration)}; expected the window's hours (1 to 24)`;
+        // The weekend is the service's, in UTC: a window in another zone is judged where it falls in
+        // UTC (its opening and its close), one in UTC (or without a zone) as written.
+        const zone = window.props.scheduleTimezone;
+        const closeProblem =
+            typeof duration !== "number"
+                ? `duration is ${JSON.stringify(duration)}; expected the window's hours (1 to 24)`
+                : isUtcZone(zone)
+                  ? weekendCloseProblem(schedule, duration)
+                  : weekendUtcProblem(schedule, duration, zone);
         if (closeProblem) {
             problems.push(closeProblem);
         }
@@ -93,7 +102,7 @@ export const enforcePatchWindowWeekend: ResourceRule = {
     kind: "resource",
     name: "patch-window-weekend",
     description:
-        "Every SSM maintenance window that maintains servers (all but compliance scans: AWS-RunPatchBaseline with Operation Scan) is enabled, opens on Saturday and/or Sunday only (cron day-of-month ?, day-of-week SAT/SUN), closes by Sunday 24:00 and has no schedule offset; a State Manager association that installs patches (AWS-RunPatchBaseline, Operation other than Scan) runs on that weekend cron and only at it (applyOnlyAtCronInterval).",
+        "Every SSM maintenance window that maintains servers (all but compliance scans: AWS-RunPatchBaseline with Operation Scan) is enabled, opens on Saturday and/or Sunday only (cron day-of-month ?, day-of-week SAT/SUN), closes by Sunday 24:00 and has no schedule offset; the weekend is the service's, in UTC: a window with a scheduleTimezone other than UTC opens and closes between Saturday 00:00 and Sunday 24:00 UTC at every offset its zone takes (an unknown zone is refused); a State Manager association that installs patches (AWS-RunPatchBaseline, Operation other than Scan) runs on that weekend cron and only at it (applyOnlyAtCronInterval).",
     why: "The service promises weekend maintenance (security documentation, 5.2): a window that installs patches and reboots servers on a weekday interrupts customers during their working week.",
     enforcement: "mandatory",
     resourceTypes: [MAINTENANCE_WINDOW_TYPE, ASSOCIATION_TYPE],
