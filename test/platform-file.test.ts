@@ -56,6 +56,38 @@ describe("one platform file", () => {
         expect(problems.find((problem) => `${problem.line}:${problem.column}: ${problem.path}` === where)?.message).toContain(message);
     });
 
+    it("GIVEN values and keys a terminal would act on, or that look like secrets WHEN validated THEN no message carries them as written", () => {
+        // Escapes in double quotes: the characters themselves in the file are refused before any setting is read.
+        const lines = [
+            "region: eu-west-1",
+            "baseDomain: itm.example.net",
+            "homeRegion: eu-west-1",
+            "offsiteGatewayIp: AKIAIOSFODNN7EXAMPLE",
+            'alertEmails: ["ops\\u009b@example.com"]',
+            'deployRoleName: "a\\u001b[2Jb"',
+            'appServerType: "m6i\\u009b.large"',
+            'databaseClass: "db.m6g\\u202e.xlarge"',
+            'canaryRuntime: "syn\\u200b"',
+        ];
+        const values = validate(`${lines.join("\n")}\n`).problems;
+        expect(values.map((problem) => problem.path).sort()).toEqual(["/alertEmails/0", "/appServerType", "/canaryRuntime", "/databaseClass", "/deployRoleName", "/offsiteGatewayIp"]);
+        const keys = validate(`${lines.slice(0, 3).join("\n")}\noffsiteGatewayIp: 81.2.69.160\nalertEmails: []\n"fo\\u009bo": 1\nAKIAIOSFODNN7EXAMPLE: 1\n`).problems;
+        for (const problem of [...values, ...keys]) {
+            expect(problem.message).not.toMatch(/[\p{Cc}\p{Cf}]|AKIA/u);
+            expect(problem.path).not.toMatch(/AKIA/);
+        }
+        const at = (path: string) => values.find((problem) => problem.path === path)?.message;
+        expect(at("/deployRoleName")).toContain('"a\\u001b[2Jb" is not an IAM role name');
+        expect(at("/appServerType")).toContain('"m6i\\u009b.large" is not an EC2 instance type');
+        expect(at("/databaseClass")).toContain('"db.m6g\\u202e.xlarge" is not an RDS instance class');
+        expect(at("/canaryRuntime")).toContain('"syn\\u200b" is not a runtime');
+        expect(at("/alertEmails/0")).toContain('"ops\\u009b@example.com" is not an email address');
+        expect(at("/offsiteGatewayIp")).toContain("(a value that looks like a secret, not shown) is not a public IPv4 address");
+        expect(keys.find((problem) => problem.path === "/fo\u009bo")?.message).toContain('unknown setting "fo\\u009bo"');
+        // The secret-looking key is placed at its line, not the document's first.
+        expect(keys.find((problem) => problem.path === "/")).toMatchObject({ line: 7, column: 1, message: expect.stringContaining("an unknown setting whose name looks like a secret (not shown)") });
+    });
+
     it("GIVEN an empty file WHEN validated THEN the message speaks of a platform settings file and its schema", () => {
         expect(validate("# nothing\n").problems).toEqual([
             { file: FILE, line: 1, column: 1, path: "/", message: "the file is empty (only comments); a platform settings file is a YAML mapping (see platform-configs/platform.schema.json)" },

@@ -12,9 +12,9 @@ import type { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 
 import schema from "../../platform-configs/platform.schema.json";
 import { partnerRegion, REGIONS } from "../../lib/regions";
-import { isSecretLikeKey } from "../../lib/secrets";
+import { isSecretLikeKey, looksLikeSecret } from "../../lib/secrets";
 import { formatProblem, joinPointer, parseTenantSource, Problem, TenantSource } from "./source";
-import { quote } from "./schema-messages";
+import { quote, quoteVisibly } from "./schema-messages";
 import { suggestion } from "./suggest";
 import { AJV_OPTIONS } from "./tenant-schema";
 import { fileRegion, platformConfigDir } from "./platform-index";
@@ -52,6 +52,8 @@ function describe(pointer: string): string {
 
 export interface Finding {
     readonly pointer: string;
+    /** Where the problem is placed when not at `pointer` (a key whose name is not shown). */
+    readonly node?: string;
     readonly at?: "key" | "value";
     readonly message: string;
 }
@@ -63,7 +65,11 @@ function schemaFinding(error: ErrorObject): Finding {
         case "additionalProperties": {
             const key = String((error.params as { additionalProperty: string }).additionalProperty);
             const allowed = PLATFORM_FILE_KEYS;
-            return { pointer: joinPointer(pointer, key), at: "key", message: `unknown setting "${key.slice(0, 100)}"${suggestion(key, allowed)}; allowed: ${allowed.join(", ")}` };
+            if (looksLikeSecret(key)) {
+                // Neither the name nor a path containing it is echoed (as in tenant files); the problem is placed at it.
+                return { pointer, node: joinPointer(pointer, key), at: "key", message: `has an unknown setting whose name looks like a secret (not shown); allowed: ${allowed.join(", ")}` };
+            }
+            return { pointer: joinPointer(pointer, key), at: "key", message: `unknown setting ${quoteVisibly(key.slice(0, 100))}${suggestion(key, allowed)}; allowed: ${allowed.join(", ")}` };
         }
         case "required": {
             const child = joinPointer(pointer, String((error.params as { missingProperty: string }).missingProperty));
@@ -142,7 +148,7 @@ export function validatePlatformFile(file: string, bytes: Uint8Array, size: numb
         findings.push({ pointer, at: "key", message: "secret-looking settings are not allowed in platform files; secrets live in the platform stack's Pulumi config (pulumi config set --secret ...)" });
     }
     if (!REGIONS.includes(region)) {
-        findings.push({ pointer: "/", message: `the file name "${path.basename(file).slice(0, 100)}" is not <region>.yaml for a supported AWS region${suggestion(region, REGIONS)}; a platform file is named after its region` });
+        findings.push({ pointer: "/", message: `the file name ${quoteVisibly(path.basename(file).slice(0, 100))} is not <region>.yaml for a supported AWS region${suggestion(region, REGIONS)}; a platform file is named after its region` });
     }
     const validate = validateSchema();
     const schemaFindings = validate(source.data) ? [] : (validate.errors ?? []).filter((error) => error.keyword !== "if").map(schemaFinding);
@@ -158,7 +164,7 @@ export function validatePlatformFile(file: string, bytes: Uint8Array, size: numb
         }
     }
     const problems = sortProblems(
-        findings.map((finding) => ({ file, ...source.locate(finding.pointer, finding.at ?? "value"), path: finding.pointer, message: finding.message })),
+        findings.map((finding) => ({ file, ...source.locate(finding.node ?? finding.pointer, finding.at ?? "value"), path: finding.pointer, message: finding.message })),
     );
     return { file, region, source, settings: problems.length === 0 ? settingsOf(data) : undefined, problems };
 }
@@ -176,6 +182,12 @@ export interface PlatformFleet {
     readonly baseDomain?: string;
     /** The folder's name in messages (`platform-configs`). */
     readonly dir: string;
+}
+
+/** A value shown bare in a list, escaped as quote() escapes it (never as written when a terminal would act on it). */
+function unquoted(value: string): string {
+    const quoted = quote(value);
+    return quoted.startsWith('"') ? quoted.slice(1, -1) : quoted;
 }
 
 /** Reads `key` of a file's document when it is a string. */
@@ -208,12 +220,12 @@ export function validatePlatformFleet(inputs: readonly FleetFile[], dir: string 
             if (value === undefined) {
                 continue;
             }
-            const others = [...values.entries()].filter(([other]) => other !== value).map(([other, holders]) => `${other} (${holders.map((holder) => holder.file).join(", ")})`);
+            const others = [...values.entries()].filter(([other]) => other !== value).map(([other, holders]) => `${unquoted(other)} (${holders.map((holder) => holder.file).join(", ")})`);
             across.push({
                 file: file.file,
                 ...file.source!.locate(`/${key}`),
                 path: `/${key}`,
-                message: `"${value}" disagrees with ${others.join(", ")}; every platform file must name the same ${key} (one account: one ${key === "homeRegion" ? "trail and public zone owner" : "public zone"})`,
+                message: `${quote(value)} disagrees with ${others.join(", ")}; every platform file must name the same ${key} (one account: one ${key === "homeRegion" ? "trail and public zone owner" : "public zone"})`,
             });
         }
     }

@@ -9,6 +9,8 @@ import { canaryRuntimeProblem, DEFAULT_CANARY_RUNTIME } from "../../lib/canary-r
 import { FIRST_NAME_DOMAIN_MAX } from "../../lib/naming";
 import { DEFAULT_BASE_DOMAIN, DEFAULT_PLATFORM_NETWORK, HOME_REGION, PLATFORM_BLOCK } from "../../lib/platform";
 import { DEFAULT_DEPLOY_ROLE_NAME } from "../../lib/promises/network-changes";
+import { quote } from "../../lib/quote-visibly";
+import { looksLikeSecret } from "../../lib/secrets";
 import { instanceClassProblem, instanceTypeProblem } from "./sizing-rules";
 
 export interface PlatformSettings {
@@ -123,16 +125,21 @@ export const MAX_SUSPICIOUS_NETWORKS = MAX_DENIED_NETWORKS;
  */
 export const TENANT_SPACE = ["10.16.0.0/12", "10.32.0.0/11", "10.64.0.0/10", "10.128.0.0/9", "172.16.0.0/12", "192.168.0.0/16"] as const;
 
+/** A value a message cannot quote as written: characters a terminal does not show as themselves, or a secret's look. */
+function unshowable(value: string): boolean {
+    return /[\p{Cc}\p{Cf}\u2028\u2029]/u.test(value) || looksLikeSecret(value);
+}
+
 /** Problems with platform settings, each naming the setting (`key` or `key[i]`), the value and what is allowed. */
 export function platformSettingsProblems(settings: PlatformSettings): string[] {
     const problems: string[] = [];
     if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(settings.baseDomain)) {
-        problems.push(`baseDomain: "${settings.baseDomain.slice(0, 100)}" is not a lowercase DNS name (e.g. itm.example.net)`);
+        problems.push(`baseDomain: ${quote(settings.baseDomain)} is not a lowercase DNS name (e.g. itm.example.net)`);
     } else if (settings.baseDomain.length > FIRST_NAME_DOMAIN_MAX) {
         // A host name over 64 characters is certified under a short first name in this domain
         // (components/domain-certificate.ts firstNameFor), which must itself fit ACM's 64.
         problems.push(
-            `baseDomain: "${settings.baseDomain.slice(0, 100)}" has ${settings.baseDomain.length} characters; at most ${FIRST_NAME_DOMAIN_MAX}, ` +
+            `baseDomain: ${quote(settings.baseDomain)} has ${settings.baseDomain.length} characters; at most ${FIRST_NAME_DOMAIN_MAX}, ` +
                 `so that a certificate's first name under it (<12 hex>.cert.<baseDomain>) fits ACM's 64 characters`,
         );
     }
@@ -140,7 +147,7 @@ export function platformSettingsProblems(settings: PlatformSettings): string[] {
     const inBlock = (key: string, value: string, prefixes: [number, number]): void => {
         const cidr = isCanonicalCidr(value) ? parseCidr(value) : undefined;
         if (!cidr) {
-            problems.push(`${key}: "${String(value).slice(0, 60)}" is not an IPv4 CIDR in canonical form (e.g. 10.15.0.0/16)`);
+            problems.push(`${key}: ${quote(value)} is not an IPv4 CIDR in canonical form (e.g. 10.15.0.0/16)`);
         } else if (!containsCidr(block, cidr)) {
             problems.push(`${key}: ${value} lies outside the platform block ${PLATFORM_BLOCK}; tenants may use any other private network`);
         } else if (cidr.prefix < prefixes[0] || cidr.prefix > prefixes[1]) {
@@ -166,28 +173,30 @@ export function platformSettingsProblems(settings: PlatformSettings): string[] {
     }
     settings.suspiciousNetworks.forEach((value, i) => {
         if (typeof value !== "string" || !isCanonicalCidr(value)) {
-            problems.push(`suspiciousNetworks[${i}]: "${String(value).slice(0, 60)}" is not an IPv4 CIDR in canonical form (e.g. 45.155.205.0/24)`);
+            problems.push(`suspiciousNetworks[${i}]: ${quote(value)} is not an IPv4 CIDR in canonical form (e.g. 45.155.205.0/24)`);
         }
     });
     const gateway = parseAddress(settings.offsiteGatewayIp);
     const special = gateway === undefined ? undefined : specialPurposeRange(gateway);
     if (gateway === undefined || special) {
         problems.push(
-            `offsiteGatewayIp: "${settings.offsiteGatewayIp.slice(0, 60)}" is not a public IPv4 address${special ? ` (it is ${special.name})` : ""}; expected the provider's gateway, e.g. 81.2.69.160`,
+            `offsiteGatewayIp: ${quote(settings.offsiteGatewayIp)} is not a public IPv4 address${special ? ` (it is ${special.name})` : ""}; expected the provider's gateway, e.g. 81.2.69.160`,
         );
     }
     if (!REGIONS.includes(settings.offsiteRegion)) {
-        problems.push(`offsiteRegion: "${settings.offsiteRegion.slice(0, 40)}" is not a supported AWS region`);
+        problems.push(`offsiteRegion: ${quote(settings.offsiteRegion)} is not a supported AWS region`);
     }
     if (!Number.isInteger(settings.appServerCount) || settings.appServerCount < 1 || settings.appServerCount > 10) {
         problems.push(`appServerCount: ${settings.appServerCount} is not allowed; expected a whole number from 1 to 10`);
     }
     // The tenant files' own checks: a type EC2 has whose architecture the image supports, a class RDS has.
-    const typeProblem = instanceTypeProblem(settings.appServerType);
+    // Their messages quote the value as written: one a terminal would not show as itself, or that
+    // looks like a secret, is refused here, quoted as every other value.
+    const typeProblem = unshowable(settings.appServerType) ? `${quote(settings.appServerType)} is not an EC2 instance type; expected a type from EC2's list, such as m6i.large` : instanceTypeProblem(settings.appServerType);
     if (typeProblem) {
         problems.push(`appServerType: ${typeProblem}`);
     }
-    const classProblem = instanceClassProblem(settings.databaseClass);
+    const classProblem = unshowable(settings.databaseClass) ? `${quote(settings.databaseClass)} is not an RDS instance class; expected db.<family>.<size>, such as db.m6g.xlarge` : instanceClassProblem(settings.databaseClass);
     if (classProblem) {
         problems.push(`databaseClass: ${classProblem}`);
     }
@@ -195,23 +204,23 @@ export function platformSettingsProblems(settings: PlatformSettings): string[] {
         problems.push(`databaseStorageGiB: ${settings.databaseStorageGiB} is not allowed; expected a whole number from 20 to 65536`);
     }
     if (!REGIONS.includes(settings.homeRegion)) {
-        problems.push(`homeRegion: "${settings.homeRegion.slice(0, 40)}" is not a supported AWS region; expected the region whose platform owns the trail and the public zone, e.g. ${HOME_REGION}`);
+        problems.push(`homeRegion: ${quote(settings.homeRegion)} is not a supported AWS region; expected the region whose platform owns the trail and the public zone, e.g. ${HOME_REGION}`);
     }
     // CloudTrail's TrailARN: arn:<partition>:cloudtrail:<region>:<account>:trail/<name> (3-128 characters of letters, digits, ".", "_", "-").
     const trail = settings.organizationTrailArn;
     if (trail !== undefined && !/^arn:aws[a-z-]*:cloudtrail:[a-z]{2}(-[a-z]+)+-\d:\d{12}:trail\/[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/.test(trail)) {
-        problems.push(`organizationTrailArn: "${trail.slice(0, 200)}" is not a CloudTrail trail ARN; expected e.g. arn:aws:cloudtrail:eu-west-1:111122223333:trail/organization-trail`);
+        problems.push(`organizationTrailArn: ${quote(trail)} is not a CloudTrail trail ARN; expected e.g. arn:aws:cloudtrail:eu-west-1:111122223333:trail/organization-trail`);
     }
     // GuardDuty's DetectorId: 1 to 300 characters (its API model); AWS hands out 32 hexadecimal ones.
     const detector = settings.guardDutyDetectorId;
     if (detector !== undefined && !/^[0-9a-f]{32}$/.test(detector)) {
-        problems.push(`guardDutyDetectorId: "${detector.slice(0, 60)}" is not a GuardDuty detector id; expected 32 hexadecimal characters (aws guardduty list-detectors --region <region>)`);
+        problems.push(`guardDutyDetectorId: ${quote(detector)} is not a GuardDuty detector id; expected 32 hexadecimal characters (aws guardduty list-detectors --region <region>)`);
     }
     settings.alertEmails.forEach((address, i) => {
         if (typeof address !== "string" || !EMAIL.test(address)) {
-            problems.push(`alertEmails[${i}]: "${String(address).slice(0, 100)}" is not an email address (e.g. oncall@example.com)`);
+            problems.push(`alertEmails[${i}]: ${quote(address)} is not an email address (e.g. oncall@example.com)`);
         } else if (settings.alertEmails.findIndex((other) => typeof other === "string" && other.toLowerCase() === address.toLowerCase()) !== i) {
-            problems.push(`alertEmails[${i}]: "${address}" is listed twice; list each address once`);
+            problems.push(`alertEmails[${i}]: ${quote(address)} is listed twice; list each address once`);
         }
     });
     if (settings.alertEmails.length > MAX_ALERT_EMAILS) {
@@ -219,9 +228,9 @@ export function platformSettingsProblems(settings: PlatformSettings): string[] {
     }
     // IAM's role names (CreateRole RoleName: [\w+=,.@-]{1,64}; botocore iam model roleNameType).
     if (typeof settings.deployRoleName !== "string" || !/^[\w+=,.@-]{1,64}$/.test(settings.deployRoleName)) {
-        problems.push(`deployRoleName: "${String(settings.deployRoleName).slice(0, 80)}" is not an IAM role name; expected 1 to 64 letters, digits or + = , . @ _ - (the name of the role AWS_DEPLOY_ROLE_ARN names, not its ARN)`);
+        problems.push(`deployRoleName: ${quote(settings.deployRoleName)} is not an IAM role name; expected 1 to 64 letters, digits or + = , . @ _ - (the name of the role AWS_DEPLOY_ROLE_ARN names, not its ARN)`);
     }
-    const runtimeProblem = canaryRuntimeProblem(settings.canaryRuntime);
+    const runtimeProblem = unshowable(settings.canaryRuntime) ? `${quote(settings.canaryRuntime)} is not a runtime listed in lib/canary-runtimes.json` : canaryRuntimeProblem(settings.canaryRuntime);
     if (runtimeProblem) {
         problems.push(`canaryRuntime: ${runtimeProblem}`);
     }
