@@ -49,6 +49,10 @@ describe("one platform file", () => {
         ["a region that is not the file's", "region: us-east-1\nbaseDomain: itm.example.net\nhomeRegion: eu-west-1\noffsiteGatewayIp: 81.2.69.160\nalertEmails: []\n", "1:9: /region", '"us-east-1" does not match the file name "eu-west-1.yaml"'],
         ["a secret-looking setting", "region: eu-west-1\nbaseDomain: itm.example.net\nhomeRegion: eu-west-1\noffsiteGatewayIp: 81.2.69.160\nalertEmails: []\nofflinePresharedKey: abc\n", "6:1: /offlinePresharedKey", "secret-looking settings are not allowed in platform files"],
         ["a duplicate key", "region: eu-west-1\nregion: eu-west-1\n", "2:1: /region", "duplicate"],
+        ["a suspicious network AWS WAF refuses", "region: eu-west-1\nbaseDomain: itm.example.net\nhomeRegion: eu-west-1\noffsiteGatewayIp: 81.2.69.160\nalertEmails: []\nsuspiciousNetworks: [0.0.0.0/0]\n", "6:22: /suspiciousNetworks/0", "0.0.0.0/0 is the whole internet; AWS WAF's IP sets take /1 to /32"],
+        ["a suspicious network in the tenants' space", "region: eu-west-1\nbaseDomain: itm.example.net\nhomeRegion: eu-west-1\noffsiteGatewayIp: 81.2.69.160\nalertEmails: []\nsuspiciousNetworks: [45.155.205.0/24, 10.20.0.0/16]\n", "6:39: /suspiciousNetworks/1", "10.20.0.0/16 overlaps the private range 10.0.0.0/8 (RFC 1918"],
+        ["a suspicious network inside another", "region: eu-west-1\nbaseDomain: itm.example.net\nhomeRegion: eu-west-1\noffsiteGatewayIp: 81.2.69.160\nalertEmails: []\nsuspiciousNetworks: [45.155.0.0/16, 45.155.205.0/24]\n", "6:37: /suspiciousNetworks/1", "45.155.205.0/24 overlaps suspiciousNetworks[0] 45.155.0.0/16; list each network once"],
+        ["a suspicious network listed twice", "region: eu-west-1\nbaseDomain: itm.example.net\nhomeRegion: eu-west-1\noffsiteGatewayIp: 81.2.69.160\nalertEmails: []\nsuspiciousNetworks: [45.155.205.0/24, 45.155.205.0/24]\n", "6:39: /suspiciousNetworks/1", "overlaps suspiciousNetworks[0] 45.155.205.0/24"],
     ])("GIVEN %s WHEN validated THEN one positioned problem says so", (_case, text, where, message) => {
         const { problems, settings } = validate(text);
         expect(settings).toBeUndefined();

@@ -3,7 +3,7 @@
 // registered. Its outputs (PlatformOutputs) are what tenant stacks read.
 
 import { MAX_DENIED_NETWORKS } from "../../lib/network-plan";
-import { containsCidr, isCanonicalCidr, overlaps, parseAddress, parseCidr, specialPurposeRange } from "../../lib/ipv4";
+import { Cidr, containsCidr, formatCidr, isCanonicalCidr, overlaps, parseAddress, parseCidr, PRIVATE_NETWORKS, specialPurposeRange } from "../../lib/ipv4";
 import { REGIONS } from "../../lib/regions";
 import { canaryRuntimeProblem, DEFAULT_CANARY_RUNTIME } from "../../lib/canary-runtimes";
 import { FIRST_NAME_DOMAIN_MAX } from "../../lib/naming";
@@ -171,10 +171,26 @@ export function platformSettingsProblems(settings: PlatformSettings): string[] {
     if (settings.suspiciousNetworks.length > MAX_SUSPICIOUS_NETWORKS) {
         problems.push(`suspiciousNetworks: has ${settings.suspiciousNetworks.length} entries; expected at most ${MAX_SUSPICIOUS_NETWORKS}`);
     }
+    const denied: Cidr[] = [];
     settings.suspiciousNetworks.forEach((value, i) => {
-        if (typeof value !== "string" || !isCanonicalCidr(value)) {
+        const cidr = typeof value === "string" && isCanonicalCidr(value) ? parseCidr(value) : undefined;
+        if (!cidr) {
             problems.push(`suspiciousNetworks[${i}]: ${quote(value)} is not an IPv4 CIDR in canonical form (e.g. 45.155.205.0/24)`);
+            return;
         }
+        // Every tenant's network ACL denies it before anything is allowed, and the web firewall's IP set
+        // holds it: a private range would cut tenants off from their own subnets and the operations
+        // network, and AWS WAF takes every prefix but /0.
+        const earlier = denied.findIndex((other) => overlaps(other, cidr));
+        const privateRange = PRIVATE_NETWORKS.find((range) => overlaps(range, cidr));
+        if (cidr.prefix === 0) {
+            problems.push(`suspiciousNetworks[${i}]: ${value} is the whole internet; AWS WAF's IP sets take /1 to /32, and a network ACL denying it would admit nobody`);
+        } else if (privateRange) {
+            problems.push(`suspiciousNetworks[${i}]: ${value} overlaps the private range ${formatCidr(privateRange)} (RFC 1918: the platform's block ${PLATFORM_BLOCK} and the tenants' networks); list public networks only`);
+        } else if (earlier >= 0) {
+            problems.push(`suspiciousNetworks[${i}]: ${value} overlaps suspiciousNetworks[${earlier}] ${formatCidr(denied[earlier]!)}; list each network once (a network ACL holds few rules)`);
+        }
+        denied.push(cidr);
     });
     const gateway = parseAddress(settings.offsiteGatewayIp);
     const special = gateway === undefined ? undefined : specialPurposeRange(gateway);
