@@ -165,6 +165,21 @@ export function platformSettingsProblems(settings: PlatformSettings): string[] {
             problems.push(`${key}: ${value} overlaps networkCidr ${settings.networkCidr}; pick a range outside the platform's VPC`);
         }
     }
+    // The provider's networks are static routes of one VPN and sit beside the staff's addresses in
+    // the administration tier's routes: each network once, apart from each other and the Client VPN's.
+    const vpnClients = parseCidr(settings.clientVpnCidr);
+    settings.offsiteNetworks.forEach((value, i) => {
+        const cidr = parseCidr(value);
+        if (!cidr || !isCanonicalCidr(value)) {
+            return;
+        }
+        const earlier = settings.offsiteNetworks.findIndex((other, j) => j < i && isCanonicalCidr(other) && overlaps(parseCidr(other)!, cidr));
+        if (earlier >= 0) {
+            problems.push(`offsiteNetworks[${i}]: ${value} overlaps offsiteNetworks[${earlier}] ${settings.offsiteNetworks[earlier]}; list each network once, apart from the others`);
+        } else if (vpnClients && isCanonicalCidr(settings.clientVpnCidr) && overlaps(vpnClients, cidr)) {
+            problems.push(`offsiteNetworks[${i}]: ${value} overlaps clientVpnCidr ${settings.clientVpnCidr}; the provider's networks and the staff's VPN addresses need distinct ranges`);
+        }
+    });
     if (settings.offsiteNetworks.length < 1 || settings.offsiteNetworks.length > 10) {
         problems.push(`offsiteNetworks: has ${settings.offsiteNetworks.length} entries; expected 1 to 10`);
     }
