@@ -101,6 +101,11 @@ describe("one platform file", () => {
         ]);
     });
 
+    it("GIVEN an empty key WHEN validated THEN the message names a platform file's fields, not a tenant file's", () => {
+        const { problems } = validate('region: eu-west-1\n"": x\n');
+        expect(problems).toEqual([{ file: FILE, line: 2, column: 1, path: "/", message: 'a key here is empty (""); every key is a field name (region:, baseDomain:, ...)' }]);
+    });
+
     it("GIVEN a file named after no region WHEN validated THEN its name is refused", () => {
         const { problems } = validate(platformFileText("eu-west-1"), "platform-configs/eu-west1.yaml");
         expect(problems[0]?.message).toContain('the file name "eu-west1.yaml" is not <region>.yaml for a supported AWS region (did you mean "eu-west-1"?); a platform file is named after its region');

@@ -118,7 +118,8 @@ function reworded(problem: Problem): Problem {
         message: problem.message
             .replace(/a tenant file/g, "a platform settings file")
             .replace("tenant-configs/tenant.schema.json", `platform-configs/${PLATFORM_SCHEMA_FILE}`)
-            .replace("(tenant:, company:, mode:, ...)", "(region:, baseDomain:, homeRegion:, ...)"),
+            .replace("(tenant:, company:, mode:, ...)", "(region:, baseDomain:, homeRegion:, ...)")
+            .replace("(tenant:, company:, ...)", "(region:, baseDomain:, ...)"),
     };
 }
 
