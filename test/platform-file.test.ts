@@ -101,6 +101,15 @@ describe("one platform file", () => {
         ]);
     });
 
+    it("GIVEN a key given twice WHEN validated THEN the file's other problems are reported too, as in tenant files", () => {
+        const { problems, settings } = validate("region: eu-west-1\nbaseDomain: itm.example.net\nhomeRegion: eu-west-1\noffsiteGatewayIp: 10.1.2.3\nalertEmails: []\nappServerCount: 2\nappServerCount: 3\n");
+        expect(settings).toBeUndefined();
+        expect(problems.map((problem) => `${problem.line}:${problem.column}: ${problem.path}: ${problem.message.slice(0, 40)}`)).toEqual([
+            '4:19: /offsiteGatewayIp: "10.1.2.3" is not a public IPv4 address ',
+            "7:1: /appServerCount: duplicate key: each field may appear onl",
+        ]);
+    });
+
     it("GIVEN an empty key WHEN validated THEN the message names a platform file's fields, not a tenant file's", () => {
         const { problems } = validate('region: eu-west-1\n"": x\n');
         expect(problems).toEqual([{ file: FILE, line: 2, column: 1, path: "/", message: 'a key here is empty (""); every key is a field name (region:, baseDomain:, ...)' }]);

@@ -139,10 +139,14 @@ export function settingsOf(data: Record<string, unknown>): PlatformSettings {
 export function validatePlatformFile(file: string, bytes: Uint8Array, size: number = bytes.length): PlatformFileValidation {
     const region = fileRegion(file);
     const parsed = parseTenantSource(file, bytes, size);
-    const source = parsed.source;
+    // A file read despite problems of its YAML (a key given twice, a tag, a second document) has its
+    // other problems reported too, as a tenant file's are; none about a field the YAML's problem names.
+    const source = parsed.source ?? parsed.partial;
     if (!source) {
         return { file, region, problems: parsed.problems.map(reworded) };
     }
+    const early = parsed.problems.filter((problem) => problem.path !== "/").map((problem) => problem.path);
+    const named = (pointer: string): boolean => early.some((at) => pointer === at || pointer.startsWith(`${at}/`));
     const findings: Finding[] = [];
     const secretKeys = source.keys().filter(({ key }) => isSecretLikeKey(key));
     for (const { pointer } of secretKeys) {
@@ -164,9 +168,10 @@ export function validatePlatformFile(file: string, bytes: Uint8Array, size: numb
             findings.push({ pointer: "/offsiteRegion", message: `"${region}" is the platform's own region; off-site copies must live in another region` });
         }
     }
-    const problems = sortProblems(
-        findings.map((finding) => ({ file, ...source.locate(finding.node ?? finding.pointer, finding.at ?? "value"), path: finding.pointer, message: finding.message })),
-    );
+    const problems = sortProblems([
+        ...parsed.problems.map(reworded),
+        ...findings.filter((finding) => !named(finding.pointer)).map((finding) => ({ file, ...source.locate(finding.node ?? finding.pointer, finding.at ?? "value"), path: finding.pointer, message: finding.message })),
+    ]);
     return { file, region, source, settings: problems.length === 0 ? settingsOf(data) : undefined, problems };
 }
 
