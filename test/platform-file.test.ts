@@ -21,6 +21,7 @@ import { resolveTenant } from "../stacks/config/tenant";
 import { loadFleetDirectory } from "../stacks/config/load-fleet";
 import { validateFleet } from "../stacks/config/validate";
 import { PLATFORM_DEFAULTS } from "../stacks/config/platform-settings";
+import { FIRST_NAME_DOMAIN_MAX } from "../lib/naming";
 import { platformFileText, platformFixture } from "./fixtures/platform-configs";
 
 const FILE = "platform-configs/eu-west-1.yaml";
@@ -108,6 +109,13 @@ describe("one platform file", () => {
             '4:19: /offsiteGatewayIp: "10.1.2.3" is not a public IPv4 address ',
             "7:1: /appServerCount: duplicate key: each field may appear onl",
         ]);
+    });
+
+    it("GIVEN the longest base domain the settings take WHEN validated THEN it is valid, and the schema (what editors and messages show) states that length", () => {
+        const longest = `${"a".repeat(FIRST_NAME_DOMAIN_MAX - ".example.net".length)}.example.net`;
+        expect(validate(platformFileText("eu-west-1", { baseDomain: longest })).problems).toEqual([]);
+        expect(validate(platformFileText("eu-west-1", { baseDomain: `a${longest}` })).problems[0]?.message).toContain(`at most ${FIRST_NAME_DOMAIN_MAX}`);
+        expect(platformSchema.properties.baseDomain.description).toContain(`at most ${FIRST_NAME_DOMAIN_MAX} characters`);
     });
 
     it("GIVEN an empty key WHEN validated THEN the message names a platform file's fields, not a tenant file's", () => {
