@@ -15,7 +15,7 @@ export const RULES: readonly Rule[] = [...DATA_RULES, ...NETWORK_RULES, ...OPERA
  * streamed plan judges it as soon as the stack is planned, and these once the fleet is known.
  * test/plan-stream.test.ts fails when a rule outside this list reads the fleet.
  */
-export const FLEET_RULE_NAMES: readonly string[] = ["tenant-isolation-markers", "tenant-host-names-owned", "stack-recovery-environment"];
+export const FLEET_RULE_NAMES: readonly string[] = ["tenant-isolation-markers", "tenant-host-names-owned", "stack-recovery-environment", "availability-check-own-host"];
 export const FLEET_RULES: readonly Rule[] = RULES.filter((rule) => FLEET_RULE_NAMES.includes(rule.name));
 export const STACK_RULES: readonly Rule[] = RULES.filter((rule) => !FLEET_RULE_NAMES.includes(rule.name));
 
