@@ -82,27 +82,12 @@ export function repeatFor(n: number, given: number | undefined): number {
 }
 
 /**
- * Writes the results file whole or not at all (a temporary file beside it, renamed over it): the
- * bench writes it after each figure, and a run stopped while it writes must not leave half a file.
+ * Writes the results file whole or not at all (writeOutputFile: a temporary file beside it, renamed
+ * over it): the bench writes it after each figure, and a run stopped while it writes must not leave
+ * half a file.
  */
 export function writeResults(out: string, results: Results): void {
-    let target = out;
-    try {
-        target = fs.realpathSync(out);
-    } catch {
-        // Not there yet: written where it is named.
-    }
-    const temporary = `${target}.${process.pid}.tmp`;
-    try {
-        writeOutputFile("--out", temporary, `${JSON.stringify(results, null, 2)}\n`);
-        fs.renameSync(temporary, target);
-    } catch (error) {
-        fs.rmSync(temporary, { force: true });
-        if (error instanceof UsageError) {
-            throw new UsageError(error.message.replace(temporary, out));
-        }
-        throw error;
-    }
+    writeOutputFile("--out", out, `${JSON.stringify(results, null, 2)}\n`);
 }
 
 /** This run's rows with the rows of `previous` it did not measure (--keep), in size and task order. */
