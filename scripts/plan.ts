@@ -126,6 +126,10 @@ export function parseRequest(argv: string[]): PlanRequest | "help" {
             throw new UsageError(`--config expects KEY=VALUE, got "${pair.slice(0, 80)}"`);
         }
         const key = match[1]!;
+        // No key the program reads means anything empty: `platformStack=` would fail every stack, blamed on its tenant file.
+        if (match[2] === "") {
+            throw new UsageError(`--config ${key.slice(0, 80)}= has no value: give --config ${key.slice(0, 80)}=VALUE`);
+        }
         // The project's own namespace is Pulumi's default; any other (aws:, a typo) is not read.
         const bare = key.startsWith("tenant-platform:") ? key.slice("tenant-platform:".length) : key;
         if (Object.hasOwn(RETIRED_STACK_CONFIG_KEYS, bare)) {

@@ -89,6 +89,11 @@ describe("plan's arguments", () => {
         );
     });
 
+    it.each([["platformStack="], ["tenant-platform:directoryPassword="], ["directoryLinkVerified="]])("GIVEN --config %s (a key without a value) WHEN parsed THEN it is refused as a usage error naming the key", (pair) => {
+        const key = pair.slice(0, -1);
+        expect(() => parsePlanRequest(["acme", "--config", pair])).toThrow(new UsageError(`--config ${key}= has no value: give --config ${key}=VALUE`));
+    });
+
     it.each([["homePlatformStack=o/tenant-platform/platform-eu-west-1"], ["tenant-platform:platformStack=o/tenant-platform/platform-eu-west-1"], ["directoryPassword=x"]])(
         "GIVEN --config %s (a key the program reads) WHEN parsed THEN it is accepted",
         (pair) => {
