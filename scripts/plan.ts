@@ -18,14 +18,15 @@ import { loadFleetDirectory, loadFleetFiles, loadFleetFilesAgainstDirectory } fr
 import { tenantConfigDir } from "../stacks/config/project";
 import { Problem, sortProblems } from "../stacks/config/validate";
 import { Tenant } from "../stacks/config/tenant";
-import { checkOutputPath, copyToStdout, EXIT, fsReason, parseFlags, parseStackTarget, run, UsageError, writeOutputFile, writeStdout } from "./lib/cli";
+import { checkOutputPath, copyToStdout, EXIT, failureOf, fsReason, parseFlags, parseStackTarget, run, UsageError, writeOutputFile, writeStdout } from "./lib/cli";
+import { canonicalJson } from "../lib/canonical-json";
 import { recoveryOf } from "../lib/platform";
 import { BasePlan, BasePlanError, planBase } from "./lib/plan/base";
 import { BlastGroup } from "./lib/plan/diff/blast-radius";
 import { StackDiff } from "./lib/plan/diff/model";
 import { describeGroup, renderStackDiff, replacementsFirst, replacementWarning } from "./lib/plan/diff/render";
 import { renderComments } from "./lib/plan/markdown";
-import { FleetShard, PlanDocument, shardOf, TenantPlan } from "./lib/plan/fleet";
+import { FleetShard, PLAN_VERSION, PlanDocument, shardOf, TenantPlan } from "./lib/plan/fleet";
 import { renderSummary } from "./lib/plan/summary";
 import { describeOffboarding } from "./lib/plan/offboarding";
 import { BaseRefError, checkDeletedTenants } from "./lib/lifecycle";
@@ -319,9 +320,7 @@ function baseSelection(request: PlanRequest, shard: { tenants: readonly Tenant[]
 /** The output of pass 2 as the request asks for it: JSON, summary, readable diff, comments. */
 function emitOptions(json: boolean, markdown: string | undefined, baseRef: string | undefined): EmitOptions {
     return {
-        out: (text) => {
-            process.stdout.write(text);
-        },
+        out: print,
         json,
         log,
         ...(markdown !== undefined && baseRef !== undefined
@@ -382,14 +381,64 @@ async function merge(argv: string[]): Promise<number> {
         return result.exitCode;
     } catch (error) {
         if (error instanceof ShardError) {
-            process.stderr.write(`plan merge: ${error.message}\n`);
-            return EXIT.usage;
+            return refuse("plan merge", error.message, EXIT.usage, values.json === true);
         }
         throw error;
     }
 }
 
+/** Whether this run has written to stdout: once the document has begun, a failure prints no second one. */
+let printed = false;
+
+function print(text: string): void {
+    printed = true;
+    process.stdout.write(text);
+}
+
+/**
+ * What stdout carries when --json is asked for and the command is refused (a usage error, a base
+ * ref that cannot be planned, shards not of one plan, a defect): the plan document with nothing
+ * planned and the reason as its one error, of no file. The contract's "exactly one JSON document"
+ * holds whatever the outcome; the exit code and stderr say the same as without --json.
+ */
+export function refusalDocument(reason: string): string {
+    return `${canonicalJson({ version: PLAN_VERSION, tenants: [], errors: [{ file: "", line: 1, column: 1, path: "/", message: reason }] })}\n`;
+}
+
+/** A refusal the command returns rather than throws: its line on stderr and, with --json, the refusal document. */
+function refuse(name: string, reason: string, exitCode: number, json: boolean): number {
+    process.stderr.write(`${name}: ${reason}\n`);
+    if (json && !printed) {
+        print(refusalDocument(reason));
+    }
+    return exitCode;
+}
+
+/** --json among the options (before a `--` that ends them), whether or not the rest parses. */
+function jsonAsked(argv: readonly string[]): boolean {
+    const end = argv.indexOf("--");
+    return (end < 0 ? argv : argv.slice(0, end)).includes("--json");
+}
+
 export async function main(argv: string[]): Promise<number> {
+    printed = false;
+    if (!jsonAsked(argv)) {
+        return command(argv);
+    }
+    try {
+        return await command(argv);
+    } catch (error) {
+        if (printed) {
+            throw error;
+        }
+        const failure = failureOf("plan", error);
+        process.stderr.write(failure.stderr);
+        print(refusalDocument(failure.reason));
+        return failure.exitCode;
+    }
+}
+
+async function command(argv: string[]): Promise<number> {
     if (argv[0] === "merge") {
         return merge(argv.slice(1));
     }
@@ -422,8 +471,7 @@ async function plan(request: PlanRequest, workDir: string): Promise<number> {
         });
     } catch (error) {
         if (error instanceof BasePlanError) {
-            process.stderr.write(`plan: ${error.message}\n`);
-            return error.exitCode;
+            return refuse("plan", error.message, error.exitCode, request.json);
         }
         throw error;
     }
@@ -434,8 +482,7 @@ async function plan(request: PlanRequest, workDir: string): Promise<number> {
             problems = sortProblems([...problems, ...checkDeletedTenants(request.base)]);
         } catch (error) {
             if (error instanceof BaseRefError) {
-                process.stderr.write(`plan: ${error.message}\n`);
-                return EXIT.usage;
+                return refuse("plan", error.message, EXIT.usage, request.json);
             }
             throw error;
         }

@@ -152,6 +152,21 @@ describe("npm run plan", () => {
         expect(result.stderr).not.toMatch(/\n\s+at /);
     });
 
+    it.each([
+        [["--json", "--bogus"], "Unknown option '--bogus'"],
+        [["globex", "--json", "--config", "=x"], '--config expects KEY=VALUE, got "=x"'],
+        [["globex", "--config", "fooBar=1", "--json"], "--config fooBar: unknown config key"],
+        [["--json", "Not_A_Tenant"], "neither a tenant id, platform-<region> nor a .yaml file"],
+        [["merge", "--json"], "merge needs the shard documents"],
+    ])("GIVEN %j (a usage error with --json) WHEN run THEN exit 2, stdout is exactly one plan document with nothing planned and the reason as its error, stderr the usual line", async (args, reason) => {
+        const result = await plan(...args);
+        expect(result.status).toBe(2);
+        const doc = JSON.parse(result.stdout) as Doc;
+        expect(doc).toEqual({ version: 1, tenants: [], errors: [{ file: "", line: 1, column: 1, path: "/", message: expect.stringContaining(reason) }] });
+        expect(result.stderr).toMatch(/^plan: [^\n]*; see --help\n$/);
+        expect(result.stderr).toContain(reason);
+    });
+
     it("GIVEN an unknown tenant id WHEN run THEN exit 1 naming the missing file", async () => {
         const result = await plan("nobody-here", "--json");
         expect(result.status).toBe(1);

@@ -55,10 +55,10 @@ describe("npm run plan -- --shard and merge", () => {
             // Without --out the shard document is printed.
             const printed = await plan("--all", "--shard", "1/2");
             expect(printed.stdout).toBe(fs.readFileSync(path.join(out, "s1.json"), "utf8"));
-            // One shard missing: refused, nothing printed.
+            // One shard missing: refused, nothing of the plan printed (with --json, the one document says why).
             const missing = await plan("merge", path.join(out, "s1.json"), "--json");
             expect(missing.status).toBe(2);
-            expect(missing.stdout).toBe("");
+            expect(JSON.parse(missing.stdout)).toEqual({ version: 1, tenants: [], errors: [{ file: "", line: 1, column: 1, path: "/", message: expect.stringContaining("missing shard(s) 2/2") }] });
             expect(missing.stderr).toContain("plan merge: missing shard(s) 2/2: merge needs all 2");
             // One shard cut short or edited on the way: refused before a byte of the plan is printed.
             const whole2 = fs.readFileSync(path.join(out, "s2.json"), "utf8");
@@ -79,7 +79,10 @@ describe("npm run plan -- --shard and merge", () => {
                 for (const format of [["--json"], []]) {
                     const refused = await plan("merge", path.join(out, "s1.json"), path.join(out, name), ...format);
                     expect(refused.status, name).toBe(2);
-                    expect(refused.stdout, name).toBe("");
+                    const reasonOnStderr = /^plan merge: (.*)$/m.exec(refused.stderr)?.[1];
+                    expect(format.length > 0 ? JSON.parse(refused.stdout) : refused.stdout, name).toEqual(
+                        format.length > 0 ? { version: 1, tenants: [], errors: [{ file: "", line: 1, column: 1, path: "/", message: reasonOnStderr }] } : "",
+                    );
                     expect(refused.stderr).toContain(`plan merge: ${path.join(out, name)}`);
                     expect(refused.stderr).toContain(reason);
                     expect(refused.stderr).not.toMatch(/\n\s+at /);
@@ -106,7 +109,10 @@ describe("npm run plan -- --shard and merge", () => {
         const result = await plan(...args);
         expect(result.status).toBe(2);
         expect(result.stderr).toContain(message);
-        expect(result.stdout).toBe("");
+        // With --json, stdout is still one plan document: nothing planned, the reason its one error.
+        expect(args.includes("--json") ? JSON.parse(result.stdout) : result.stdout).toEqual(
+            args.includes("--json") ? { version: 1, tenants: [], errors: [{ file: "", line: 1, column: 1, path: "/", message: expect.stringContaining(message) }] } : "",
+        );
     });
 
     it.runIf(process.platform === "linux")("GIVEN --out on a disk that fills half-way through the shard WHEN planned THEN a usage error names --out and its file, no stack trace, and no half shard is left", async () => {

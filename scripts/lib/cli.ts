@@ -203,21 +203,34 @@ export function stdoutClosed(error: NodeJS.ErrnoException): void {
     process.exit(EXIT_BROKEN_PIPE);
 }
 
+/**
+ * How a command that threw `error` ends: what stderr says, the exit code, and the reason in one line
+ * (what a command whose stdout is a JSON document puts in it). A usage error is its message, a file
+ * system refusal the path and the reason, anything else an internal error with its stack on stderr.
+ */
+export function failureOf(name: string, error: unknown): { readonly exitCode: number; readonly stderr: string; readonly reason: string } {
+    if (error instanceof UsageError) {
+        return { exitCode: error.exitCode, stderr: error.exitCode === EXIT.usage ? usageLine(name, error.message) : `${name}: ${error.message}\n`, reason: error.message };
+    }
+    if (isErrno(error) && typeof error.path === "string") {
+        const reason = `${error.path}: cannot ${error.syscall === "open" || error.syscall === "write" ? "be opened" : error.syscall}: ${fsReason(error)}`;
+        return { exitCode: EXIT.usage, stderr: usageLine(name, reason), reason };
+    }
+    return {
+        exitCode: EXIT.internal,
+        stderr: `${name}: internal error, please report it with this output:\n${(error as Error).stack ?? String(error)}\n`,
+        reason: `internal error, please report it with what stderr shows: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]!.slice(0, 200)}`,
+    };
+}
+
 /** What `run` does, returning the exit code instead of setting it (the tests call a CLI's main in-process). */
 export async function exitCodeOf(name: string, call: () => Promise<number>): Promise<number> {
     try {
         return await call();
     } catch (error) {
-        if (error instanceof UsageError) {
-            process.stderr.write(error.exitCode === EXIT.usage ? usageLine(name, error.message) : `${name}: ${error.message}\n`);
-            return error.exitCode;
-        }
-        if (isErrno(error) && typeof error.path === "string") {
-            process.stderr.write(usageLine(name, `${error.path}: cannot ${error.syscall === "open" || error.syscall === "write" ? "be opened" : error.syscall}: ${fsReason(error)}`));
-            return EXIT.usage;
-        }
-        process.stderr.write(`${name}: internal error, please report it with this output:\n${(error as Error).stack ?? String(error)}\n`);
-        return EXIT.internal;
+        const failure = failureOf(name, error);
+        process.stderr.write(failure.stderr);
+        return failure.exitCode;
     }
 }
 
