@@ -104,6 +104,30 @@ export interface PlanRequest {
     readonly cache?: string;
 }
 
+/**
+ * The folder the user ran the plan in. `npm run plan` runs the script in the project's root and
+ * says where it was started in INIT_CWD (npm sets it afresh for every run); any other start (tsx,
+ * a test calling main) runs where it was started.
+ */
+export function invocationFolder(env: NodeJS.ProcessEnv = process.env): string {
+    return env.npm_lifecycle_event === "plan" && env.INIT_CWD ? path.resolve(env.INIT_CWD) : process.cwd();
+}
+
+/**
+ * A FILE.yaml argument as the plan opens it: relative to the folder the user ran the plan in, not
+ * the project's root npm moved to (`npm run plan -- ./acme.yaml` in tenant-configs/ was "no such
+ * file"). Inside the project it stays relative to the root (how the plan shows it, and what a
+ * --base plan opens in its worktree); outside, absolute.
+ */
+function userPath(file: string, from: string): string {
+    if (path.isAbsolute(file) || from === process.cwd()) {
+        return file;
+    }
+    const absolute = path.resolve(from, file);
+    const inProject = path.relative(process.cwd(), absolute);
+    return inProject.startsWith("..") || path.isAbsolute(inProject) ? absolute : inProject;
+}
+
 export function parseRequest(argv: string[]): PlanRequest | "help" {
     const { values, positionals } = parseFlags(argv, {
         all: { type: "boolean", default: false },
@@ -144,7 +168,8 @@ export function parseRequest(argv: string[]): PlanRequest | "help" {
     }
     // A tenant's recovery stack (`acme-recovery`) is planned with its tenant, right after it.
     const targets = positionals.filter((arg) => arg !== "platform").map((arg) => parseStackTarget(arg.startsWith("platform-") ? arg : (recoveryOf(arg) ?? arg)));
-    const files = targets.flatMap((target) => (target.kind === "file" ? [target.file] : []));
+    const from = invocationFolder();
+    const files = targets.flatMap((target) => (target.kind === "file" ? [userPath(target.file, from)] : []));
     const ids = targets.flatMap((target) => (target.kind === "tenant" ? [target.id] : []));
     const platformRegions = [...new Set(targets.flatMap((target) => (target.kind === "platform" ? [target.region] : [])))];
     const platform = positionals.includes("platform");

@@ -63,6 +63,24 @@ describe("plan's arguments", () => {
         expect(selectionArgs(request as Exclude<typeof request, "help">)).toEqual(["platform-eu-west-1"]);
     });
 
+    it("GIVEN npm run plan started in a folder other than the project's root WHEN a relative FILE.yaml is parsed THEN it is that folder's file: inside the project relative to the root, outside absolute", () => {
+        const elsewhere = path.join(os.tmpdir(), "plan-user-folder");
+        const files = (initCwd: string | undefined, event: string | undefined, ...args: string[]) => {
+            vi.stubEnv("INIT_CWD", initCwd);
+            vi.stubEnv("npm_lifecycle_event", event);
+            try {
+                return (parsePlanRequest(args) as Exclude<ReturnType<typeof parsePlanRequest>, "help">).files;
+            } finally {
+                vi.unstubAllEnvs();
+            }
+        };
+        expect(files(path.join(process.cwd(), "tenant-configs"), "plan", "./acme.yaml", "../elsewhere/b.yaml")).toEqual([path.join("tenant-configs", "acme.yaml"), path.join("elsewhere", "b.yaml")]);
+        expect(files(elsewhere, "plan", "new/acme.yaml", "/abs/globex.yaml")).toEqual([path.join(elsewhere, "new", "acme.yaml"), "/abs/globex.yaml"]);
+        // Started at the root, or not by npm run plan (tsx, another script's INIT_CWD inherited): as given.
+        expect(files(process.cwd(), "plan", "tenant-configs/acme.yaml")).toEqual(["tenant-configs/acme.yaml"]);
+        expect(files(elsewhere, "test", "tenant-configs/acme.yaml")).toEqual(["tenant-configs/acme.yaml"]);
+    });
+
     it("GIVEN --config with an unknown key WHEN parsed THEN it is refused naming the key, the likely one and every known key", () => {
         expect(() => parsePlanRequest(["acme", "--config", "fooBar=1"])).toThrow(
             new UsageError(`--config fooBar: unknown config key; the program reads: ${KNOWN_STACK_CONFIG_KEYS.join(", ")}`),
