@@ -325,6 +325,11 @@ describe("listTenantDirectory and the ways of loading a folder", () => {
         expect(loadFleetFiles([file]).problems).toEqual([{ file, line: 1, column: 1, path: "/", message: expect.stringContaining("a tenant file must be named <tenant>.yaml") }]);
     });
 
+    it.each([["a folder"], ["a folder named folder.yaml"]])("GIVEN %s where a tenant file is asked for WHEN loaded THEN it is refused as a folder, not for its name", (given) => {
+        const folder = given === "a folder" ? outside : path.join(dir, "folder.yaml");
+        expect(loadFleetFiles([folder]).problems).toEqual([{ file: folder, line: 1, column: 1, path: "/", message: "is a folder, not a tenant file: give its <tenant>.yaml files, or the tenant ids" }]);
+    });
+
     it("GIVEN a requested file that does not exist WHEN loaded THEN it is reported as missing", () => {
         const file = path.join(outside, "nobody.yaml");
         expect(loadFleetFiles([file]).problems).toEqual([{ file, line: 1, column: 1, path: "/", message: "no such file" }]);

@@ -92,6 +92,14 @@ export function listTenantDirectory(dir: string = tenantConfigDir()): { files: s
  * A link by another name to a file read already is read as the file of its own name, so that a
  * tenant file replaced by a link to another tenant's is refused (not its tenant), never dropped.
  */
+function isFolder(real: string): boolean {
+    try {
+        return fs.statSync(real).isDirectory();
+    } catch {
+        return false;
+    }
+}
+
 export function readTenantFiles(paths: readonly string[]): LoadedFiles {
     const files: FleetFile[] = [];
     const problems: Problem[] = [];
@@ -121,6 +129,10 @@ export function readTenantFiles(paths: readonly string[]): LoadedFiles {
         }
         seen.add(key);
         const name = displayName(path.resolve(file));
+        if (isFolder(real)) {
+            problems.push(fileProblem(name, "is a folder, not a tenant file: give its <tenant>.yaml files, or the tenant ids"));
+            continue;
+        }
         if (!file.endsWith(".yaml")) {
             problems.push(fileProblem(name, "a tenant file must be named <tenant>.yaml"));
             continue;
