@@ -128,6 +128,15 @@ function userPath(file: string, from: string): string {
     return inProject.startsWith("..") || path.isAbsolute(inProject) ? absolute : inProject;
 }
 
+/**
+ * A would-be KEY=VALUE quoted for a message: its key-like start only, never what follows (the value
+ * of `directoryPassword:hunter2` or `directoryPassword=hunter2` is a secret, and stderr is CI's log).
+ */
+function quotedKeyOnly(pair: string): string {
+    const key = /^[A-Za-z][\w.-]*/.exec(pair)?.[0] ?? "";
+    return key === pair ? `"${key.slice(0, 80)}" (no "=")` : `"${key.slice(0, 80)}${pair.startsWith(`${key}=`) ? "=" : ""}..." (the rest not shown: it may be a secret)`;
+}
+
 export function parseRequest(argv: string[]): PlanRequest | "help" {
     const { values, positionals } = parseFlags(argv, {
         all: { type: "boolean", default: false },
@@ -148,7 +157,7 @@ export function parseRequest(argv: string[]): PlanRequest | "help" {
     for (const pair of values.config ?? []) {
         const match = /^([A-Za-z][\w.-]*(?::[A-Za-z][\w.-]*)?)=(.*)$/s.exec(pair);
         if (!match) {
-            throw new UsageError(`--config expects KEY=VALUE, got "${pair.slice(0, 80)}"`);
+            throw new UsageError(`--config expects KEY=VALUE, got ${quotedKeyOnly(pair)}`);
         }
         const key = match[1]!;
         // No key the program reads means anything empty: `platformStack=` would fail every stack, blamed on its tenant file.
@@ -165,6 +174,11 @@ export function parseRequest(argv: string[]): PlanRequest | "help" {
             throw new UsageError(`--config ${key.slice(0, 80)}: unknown config key${suggestion(bare, KNOWN_STACK_CONFIG_KEYS)}; the program reads: ${KNOWN_STACK_CONFIG_KEYS.join(", ")}`);
         }
         config[key] = match[2]!;
+    }
+    // `directoryPassword=...` without --config: said as such, its value never echoed (parseStackTarget quotes what it refuses).
+    const pair = positionals.find((arg) => arg.includes("=") && !arg.endsWith(".yaml") && !arg.includes("/") && !arg.includes(path.sep));
+    if (pair !== undefined) {
+        throw new UsageError(`${quotedKeyOnly(pair)} is no tenant, file or platform: stack config is given as --config KEY=VALUE`);
     }
     // A tenant's recovery stack (`acme-recovery`) is planned with its tenant, right after it.
     const targets = positionals.filter((arg) => arg !== "platform").map((arg) => parseStackTarget(arg.startsWith("platform-") ? arg : (recoveryOf(arg) ?? arg)));

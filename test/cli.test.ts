@@ -81,6 +81,16 @@ describe("plan's arguments", () => {
         expect(files(elsewhere, "test", "tenant-configs/acme.yaml")).toEqual(["tenant-configs/acme.yaml"]);
     });
 
+    it.each([
+        [["--config", "directoryPassword:Hunter2-secret"], '--config expects KEY=VALUE, got "directoryPassword..." (the rest not shown: it may be a secret)'],
+        [["--config", "directory Password=Hunter2-secret"], '--config expects KEY=VALUE, got "directory..." (the rest not shown: it may be a secret)'],
+        [["--config", "=Hunter2-secret"], '--config expects KEY=VALUE, got "=..." (the rest not shown: it may be a secret)'],
+        [["--config", "KEY"], '--config expects KEY=VALUE, got "KEY" (no "=")'],
+        [["acme", "directoryPassword=Hunter2-secret"], '"directoryPassword=..." (the rest not shown: it may be a secret) is no tenant, file or platform: stack config is given as --config KEY=VALUE'],
+    ])("GIVEN %j (a malformed config pair, maybe a secret) WHEN parsed THEN it is a usage error that quotes its key only, never the value", (args, message) => {
+        expect(() => parsePlanRequest(args)).toThrow(new UsageError(message));
+    });
+
     it("GIVEN --config with an unknown key WHEN parsed THEN it is refused naming the key, the likely one and every known key", () => {
         expect(() => parsePlanRequest(["acme", "--config", "fooBar=1"])).toThrow(
             new UsageError(`--config fooBar: unknown config key; the program reads: ${KNOWN_STACK_CONFIG_KEYS.join(", ")}`),

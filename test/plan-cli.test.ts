@@ -154,7 +154,7 @@ describe("npm run plan", () => {
 
     it.each([
         [["--json", "--bogus"], "Unknown option '--bogus'"],
-        [["globex", "--json", "--config", "=x"], '--config expects KEY=VALUE, got "=x"'],
+        [["globex", "--json", "--config", "=x"], '--config expects KEY=VALUE, got "=..."'],
         [["globex", "--config", "fooBar=1", "--json"], "--config fooBar: unknown config key"],
         [["--json", "Not_A_Tenant"], "neither a tenant id, platform-<region> nor a .yaml file"],
         [["merge", "--json"], "merge needs the shard documents"],
