@@ -167,6 +167,12 @@ describe("npm run plan", () => {
         expect(result.stderr).toContain(reason);
     });
 
+    it.each([["directoryPassword=x"], ["tenant-platform:directoryPassword=x"]])("GIVEN --config %s WHEN planned THEN the secret is the one given, not a placeholder, whether its key is qualified or not", async (pair) => {
+        const result = await plan("acme", "--json", "--config", pair);
+        expect(result.status, result.stderr).toBe(0);
+        expect((JSON.parse(result.stdout) as { placeholderSecrets: string[] }).placeholderSecrets).toEqual([]);
+    });
+
     it("GIVEN an unknown tenant id WHEN run THEN exit 1 naming the missing file", async () => {
         const result = await plan("nobody-here", "--json");
         expect(result.status).toBe(1);

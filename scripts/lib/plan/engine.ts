@@ -321,7 +321,8 @@ export function qualifiedStackName(stack: string): string {
     return `${ORGANIZATION}/${PROJECT}/${stack}`;
 }
 
-function qualifyConfigKey(key: string): string {
+/** A stack config key as Pulumi stores it: `directoryPassword` is `tenant-platform:directoryPassword`. */
+export function qualifyConfigKey(key: string): string {
     return key.includes(":") ? key : `${PROJECT}:${key}`;
 }
 

@@ -16,7 +16,7 @@ import { loadPlatformFleet, PlatformFleet } from "../../../stacks/config/platfor
 import { PLATFORM_DEFAULTS } from "../../../stacks/config/platform-settings";
 import { platformProgram, platformRecoveryProgram } from "../../../stacks";
 import { platformRecoveryStackName } from "../../../stacks/platform-recovery";
-import { planStack, PlannedResource, qualifiedStackName } from "./engine";
+import { planStack, PlannedResource, qualifiedStackName, qualifyConfigKey } from "./engine";
 import { PlanSliceResult, secretKeys, SliceCache } from "./fleet-slice";
 import { ChunkMessage, ChunkWork, planClaimedChunks, startChunkWorker } from "./fleet-threads";
 import { CHUNK_WEIGHT, chunkByWeight, chunkWeightOf, PLAN_WEIGHT, planThreads } from "./fleet-weights";
@@ -202,7 +202,9 @@ export interface FleetStacksResult {
  * order as soon as it and those before it are planned; nothing is kept of a stack but its facts.
  */
 export async function planFleetStacks(options: FleetStacksOptions, emit: (item: PlannedItem) => void): Promise<FleetStacksResult> {
-    const placeholderSecrets = SECRET_CONFIG_KEYS.filter((key) => options.config?.[key] === undefined);
+    // `--config tenant-platform:directoryPassword=...` gives the same key as `directoryPassword=...`.
+    const given = new Set(Object.keys(options.config ?? {}).map(qualifyConfigKey));
+    const placeholderSecrets = SECRET_CONFIG_KEYS.filter((key) => !given.has(qualifyConfigKey(key)));
     const config: Record<string, string> = {
         ...Object.fromEntries(placeholderSecrets.map((key) => [key, PLACEHOLDER_SECRET])),
         ...options.config,
