@@ -1230,6 +1230,9 @@ const HOSTILE: Hostile[] = [
     { name: "a custom tag", bytes: Buffer.from("tenant: !foo acme\ncompany: ACME\nmode: saas\nregion: eu-west-1\n"), line: 1, column: 14, path: "/tenant", message: "the YAML tag !foo is not allowed" },
     { name: "a !!binary tag", bytes: Buffer.from("tenant: acme\ncompany: !!binary QUNNRQ==\nmode: saas\nregion: eu-west-1\n"), line: 2, column: 19, path: "/company", message: "the YAML tag !!binary is not allowed" },
     { name: "a !!set tag", bytes: Buffer.from("tenant: acme\ncompany: ACME\nmode: saas\nregion: eu-west-1\nsecurity: !!set {a, b}\n"), line: 5, column: 17, path: "/security", message: "the YAML tag !!set is not allowed" },
+    { name: "a !!int tag on text", bytes: Buffer.from("tenant: acme\ncompany: !!int ACME\nmode: saas\nregion: eu-west-1\n"), line: 2, column: 16, path: "/company", message: "the YAML tag !!int does not fit this value" },
+    { name: "a !!bool tag on a mode", bytes: Buffer.from("tenant: acme\ncompany: ACME\nmode: !!bool saas\nregion: eu-west-1\n"), line: 3, column: 14, path: "/mode", message: "the YAML tag !!bool does not fit this value" },
+    { name: "a !!str tag on a mapping", bytes: Buffer.from("tenant: acme\ncompany: ACME\nmode: saas\nregion: eu-west-1\nsecurity: !!str\n  passwordMinLength: 14\n"), line: 6, column: 3, path: "/security", message: "the YAML tag !!str does not fit this value" },
     { name: "a billion laughs", bytes: Buffer.from(billionLaughs()), line: 2, column: 8, message: "anchors and aliases expand beyond the limit of 100 nodes" },
     { name: "a deeply nested flow list", bytes: Buffer.from(`tenant: ${"[".repeat(30000)}${"]".repeat(30000)}\n`), line: 1, column: 0, message: "nested too deeply" },
     { name: "a deeply nested flow mapping", bytes: Buffer.from(`tenant: ${"{a: ".repeat(6000)}1${"}".repeat(6000)}\n`), line: 1, column: 0, message: "nested too deeply" },
@@ -1408,6 +1411,13 @@ describe("hostile and malformed files", () => {
         expect(validateTenantFile("acme.yaml", Buffer.from(text)).problems).toEqual([
             { file: "acme.yaml", line, column, path: "/network/cidr", message: expect.stringContaining("is not a network address") },
         ]);
+    });
+
+    it("GIVEN YAML 1.2 core tags that fit their values WHEN validated THEN the file passes with the values they say", () => {
+        const text = "tenant: !!str acme\ncompany: !!str 2024\nmode: saas\nregion: eu-west-1\nsecurity: !!map\n  passwordMinLength: !!int 0x0C\n";
+        const result = validateTenantFile("acme.yaml", Buffer.from(text));
+        expect(result.problems).toEqual([]);
+        expect(result.document).toMatchObject({ company: "2024", security: { passwordMinLength: 12 } });
     });
 
     it("GIVEN explicit document markers around one document WHEN validated THEN the file passes", () => {

@@ -53,6 +53,28 @@ const CORE_TAGS = new Set(
     ["str", "int", "float", "bool", "null", "map", "seq"].map((name) => `tag:yaml.org,2002:${name}`),
 );
 
+/**
+ * Whether a node holds what its core tag says. The parser keeps a value its tag cannot resolve
+ * (`!!int ACME`, `!!bool saas`, `!!str` on a mapping) as it is, untagged, with only a warning: a
+ * file that says `company: !!int ACME` is no valid YAML 1.2, not a company named ACME.
+ */
+function fitsCoreTag(tag: string, node: Node): boolean {
+    switch (tag.replace("tag:yaml.org,2002:", "")) {
+        case "map":
+            return isMap(node);
+        case "seq":
+            return isSeq(node);
+        case "str":
+            return isScalar(node) && typeof node.value === "string";
+        case "null":
+            return isScalar(node) && node.value === null;
+        case "bool":
+            return isScalar(node) && typeof node.value === "boolean";
+        default:
+            return isScalar(node) && typeof node.value === "number";
+    }
+}
+
 // C0 controls other than tab, line feed and carriage return; DEL; C1 controls. YAML forbids them
 // and they are the usual sign of a binary or wrongly encoded file.
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
@@ -277,6 +299,10 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
                 const name = tag.replace("tag:yaml.org,2002:", "!!");
                 const shown = looksLikeSecret(name) ? "(a tag that looks like a secret, not shown)" : quoteVisibly(name.slice(0, 60)).slice(1, -1);
                 problems.push(at(line, column, `the YAML tag ${shown} is not allowed; write the plain value`, pointerOf(ancestors, key)));
+            } else if (tag !== undefined && !fitsCoreTag(tag, node)) {
+                const { line, column } = linePos(node.range?.[0] ?? 0);
+                const name = tag.replace("tag:yaml.org,2002:", "!!");
+                problems.push(at(line, column, `the YAML tag ${name} does not fit this value (YAML 1.2 cannot read it as one); remove the tag and write the plain value`, pointerOf(ancestors, key)));
             }
         },
         Pair(key, pair, ancestors) {
