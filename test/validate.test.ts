@@ -1420,6 +1420,19 @@ describe("hostile and malformed files", () => {
         expect(result.document).toMatchObject({ company: "2024", security: { passwordMinLength: 12 } });
     });
 
+    it.each([
+        ["!!float 12", 12],
+        ["!!float +12", 12],
+        ["!!float 012", 12],
+        ["!!float 12.0", 12],
+        ["12.0", 12],
+    ])("GIVEN a whole number written as a YAML 1.2 float (%s) WHEN validated THEN it is that integer", (written, value) => {
+        const text = `tenant: acme\ncompany: ACME\nmode: saas\nregion: eu-west-1\nsecurity:\n  passwordMinLength: ${written}\n`;
+        const result = validateTenantFile("acme.yaml", Buffer.from(text));
+        expect(result.problems).toEqual([]);
+        expect(result.document?.security?.passwordMinLength).toBe(value);
+    });
+
     it("GIVEN explicit document markers around one document WHEN validated THEN the file passes", () => {
         expect(validateTenantFile("acme.yaml", Buffer.from(`---\n${VALID_TEXT}...\n`)).problems).toEqual([]);
     });

@@ -299,6 +299,10 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
                 const name = tag.replace("tag:yaml.org,2002:", "!!");
                 const shown = looksLikeSecret(name) ? "(a tag that looks like a secret, not shown)" : quoteVisibly(name.slice(0, 60)).slice(1, -1);
                 problems.push(at(line, column, `the YAML tag ${shown} is not allowed; write the plain value`, pointerOf(ancestors, key)));
+            } else if (tag === "tag:yaml.org,2002:float" && isScalar(node) && typeof node.value === "string" && /^[-+]?[0-9]+$/.test(node.value)) {
+                // YAML 1.2's core float includes the digits of an integer (`!!float 12` is 12.0), which
+                // the parser's float does not: read as the spec says, as a plain 12.0 is.
+                node.value = Number(node.value);
             } else if (tag !== undefined && !fitsCoreTag(tag, node)) {
                 const { line, column } = linePos(node.range?.[0] ?? 0);
                 const name = tag.replace("tag:yaml.org,2002:", "!!");
