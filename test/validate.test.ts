@@ -1355,10 +1355,21 @@ describe("hostile and malformed files", () => {
     it.each([
         ["a tag", "company: !ghp_16C7e42F292c6912E7710c838347Ae178B4a ACME\n", "the YAML tag (a tag that looks like a secret, not shown) is not allowed"],
         ["an alias", "company: *ghp_16C7e42F292c6912E7710c838347Ae178B4a\n", "an alias refers to an anchor that does not exist; write the value out"],
+        ["a tag handle", "company: !ghp_16C7e42F292c6912E7710c838347Ae178B4a!x ACME\n", "YAML syntax error: (the parser's message quotes text that looks like a secret, not shown)"],
     ])("GIVEN %s named like a secret WHEN validated THEN the message does not echo the name", (_, line, message) => {
         const { problems } = validateTenantFile("acme.yaml", Buffer.from(`tenant: acme\n${line}mode: saas\nregion: eu-west-1\n`));
         expect(problems.some((problem) => problem.message.startsWith(message))).toBe(true);
         expect(JSON.stringify(problems)).not.toContain("ghp_16C7");
+    });
+
+    it.each([
+        ["a secret-looking directive", "%ghp_16C7e42F292c6912E7710c838347Ae178B4a x", "YAML syntax error: (the parser's message quotes text that looks like a secret, not shown)"],
+        ["a directive of 500 characters", `%${"x".repeat(500)}`, `YAML syntax error: Unknown directive %${"x".repeat(200 - "Unknown directive %".length)}...`],
+        ["a directive with a right-to-left override", "%FOO\u202eBAR", "YAML syntax error: Unknown directive %FOO\\u202eBAR"],
+        ["a YAML version of 400 digits", `%YAML 1.${"9".repeat(400)}`, `YAML syntax error: Unsupported YAML version 1.${"9".repeat(200 - "Unsupported YAML version 1.".length)}...`],
+    ])("GIVEN %s WHEN validated THEN the syntax error quotes at most 200 characters of it, escaped, and nothing secret-looking", (_, directive, message) => {
+        const { problems } = validateTenantFile("acme.yaml", Buffer.from(`${directive}\n---\ntenant: acme\ncompany: ACME\nmode: saas\nregion: eu-west-1\n`));
+        expect(problems).toEqual([{ file: "acme.yaml", line: 1, column: expect.any(Number), path: "/", message }]);
     });
 
     it("GIVEN a key that reads as mode but holds a Cyrillic о, and one with a right-to-left override WHEN validated THEN each names its character, and the printed path escapes the override", () => {

@@ -150,6 +150,19 @@ function plainYamlMessage(message: string): string {
     return first.replace(/ at line \d+, column \d+:?$/, "").trim();
 }
 
+/**
+ * A parser's message as a problem may show it: the parser quotes the text it stopped at (a directive,
+ * a tag, a version) whole, so at most its first 200 characters, nothing a terminal would act on, and
+ * nothing when it looks like a secret.
+ */
+function shownYamlMessage(message: string): string {
+    if (looksLikeSecret(message)) {
+        return "(the parser's message quotes text that looks like a secret, not shown)";
+    }
+    const clipped = message.length > 200 ? `${message.slice(0, 200)}...` : message;
+    return /[\p{Cc}\p{Cf}\u2028\u2029]/u.test(clipped) ? quoteVisibly(clipped).slice(1, -1) : clipped;
+}
+
 function yamlErrorMessage(code: string, message: string): string {
     switch (code) {
         case "DUPLICATE_KEY":
@@ -160,7 +173,7 @@ function yamlErrorMessage(code: string, message: string): string {
             if (/call stack/i.test(message)) {
                 return "the file is nested too deeply to be a tenant file";
             }
-            return `YAML syntax error: ${plainYamlMessage(message)}`;
+            return `YAML syntax error: ${shownYamlMessage(plainYamlMessage(message))}`;
     }
 }
 
