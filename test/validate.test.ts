@@ -481,6 +481,15 @@ describe("mode, region and environment", () => {
         expect(check(edit(CLOUD, "/environment", environment)).problems[0]!.message).toContain("expected one of: production, demo, test");
     });
 
+    it.each([
+        ["/mode", null, "key", "must be a string, got an empty value"],
+        ["/region", 1, "value", "must be a string, got 1"],
+        ["/environment", true, "value", "must be a string, got true"],
+        ["/status", null, "key", "must be a string, got an empty value"],
+    ] as const)("GIVEN %s with the value %s WHEN validated THEN it is one problem, of its type", (pointer, value, where, message) => {
+        expectOnly(edit(SAAS, pointer, value), pointer, where, message);
+    });
+
     it.each(["mode", "region", "company"])("GIVEN no %s WHEN validated THEN it is required at the document", (field) => {
         expectOnly(edit(SAAS, `/${field}`, undefined), `/${field}`, atParent("/"), "is required");
     });

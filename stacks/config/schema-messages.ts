@@ -33,7 +33,13 @@ export function schemaFindings(data: unknown): Finding[] {
     // A section the mode may not have is one mistake: what it lacks or holds is not another.
     const forbidden = errors.filter((error) => error.keyword === "false schema").map((error) => error.instancePath);
     const within = (path: string): boolean => forbidden.some((section) => path === section || path.startsWith(`${section}/`));
-    return errors.filter((error) => error.keyword === "false schema" || !within(error.instancePath)).flatMap((error) => schemaFinding(error, data) ?? []);
+    // A value of the wrong type (`mode:` left empty, `region: 1`) is one mistake: that it is not one
+    // of the allowed values too is not another.
+    const mistyped = new Set(errors.filter((error) => error.keyword === "type").map((error) => error.instancePath));
+    return errors
+        .filter((error) => error.keyword === "false schema" || !within(error.instancePath))
+        .filter((error) => error.keyword !== "enum" || !mistyped.has(error.instancePath))
+        .flatMap((error) => schemaFinding(error, data) ?? []);
 }
 
 interface SchemaNode {
