@@ -21,7 +21,7 @@ import {
 } from "yaml";
 
 import { escapePointerSegment, joinPointer, pointerSegments, unescapePointerSegment } from "../../lib/json-pointer";
-import { byteOffsetPosition, firstInvalidUtf8 } from "../../lib/utf8";
+import { firstInvalidUtf8 } from "../../lib/utf8";
 import { isSecretLikeKey, looksLikeSecret } from "../../lib/secrets";
 import { quoteVisibly } from "../../lib/quote-visibly";
 
@@ -202,7 +202,11 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
     }
     const invalid = firstInvalidUtf8(bytes);
     if (invalid >= 0) {
-        const { line, column } = byteOffsetPosition(bytes, invalid);
+        // Placed as every other problem is: in characters of the text before it, after a BOM, at
+        // line breaks of every kind (a byte count put it 3 columns right of a BOM, one more column
+        // right for each accented letter before it, and on line 1 in a file of carriage returns).
+        const before = Buffer.from(bytes.buffer, bytes.byteOffset, invalid).toString("utf8").replace(/^\ufeff/, "");
+        const { line, column } = positionOf(lineFeedBreaks(before), before.length);
         const byte = bytes[invalid]!.toString(16).padStart(2, "0");
         return { problems: [at(line, column, `the file is not valid UTF-8 (byte 0x${byte}); save it as UTF-8 text`)] };
     }
