@@ -265,7 +265,8 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
     // The parser reads every document as 1.2 (its options): a file that says it is 1.1 means other
     // values by the same text (`0100` is 64 there, `yes` true), so it is refused, not misread.
     if (doc.directives?.yaml.explicit && doc.directives.yaml.version === "1.1") {
-        const { line, column } = positionOf(text, Math.max(text.indexOf("%YAML"), 0));
+        // The directive's line, not a comment before it that mentions one.
+        const { line, column } = positionOf(text, Math.max(text.search(/^%YAML/m), 0));
         return { problems: [...problems, at(line, column, "the file declares %YAML 1.1; a tenant file is YAML 1.2, where values read otherwise (0100 is 100, yes is text): remove the %YAML line")] };
     }
     // A key given twice in a mapping (as the parser's check compares them: scalars by value), at the
