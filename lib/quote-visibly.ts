@@ -7,10 +7,12 @@ import { looksLikeSecret } from "./secrets";
  * JSON.stringify escapes the C0 control characters but not DEL and the C1 controls (U+0080-U+009F,
  * among them CSI, which starts an escape sequence on a terminal that honours C1 controls), nor the
  * invisible ones (format characters such as a zero-width space or the bidirectional overrides,
- * which reorder the rest of the line as it is shown, and the line and paragraph separators).
+ * which reorder the rest of the line as it is shown, and the line and paragraph separators), and
+ * those no font shows as anything (private-use and unassigned code points), which a value is
+ * refused for and would otherwise be quoted as if it were not there.
  */
 export function quoteVisibly(text: string): string {
-    return JSON.stringify(text).replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (char) =>
+    return JSON.stringify(text).replace(/[\p{C}\u2028\u2029]/gu, (char) =>
         // A character beyond U+FFFF (the tag characters) as its two UTF-16 halves, as JSON writes one.
         Array.from({ length: char.length }, (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, "0")}`).join(""),
     );

@@ -420,6 +420,8 @@ describe("company", () => {
         ["DEL", "ACME\u007f", "ACME\\u007f"],
         ["a C1 next-line", "AC\u0085ME", "AC\\u0085ME"],
         ["a C1 control sequence introducer", "\u009b31mACME", "\\u009b31mACME"],
+        ["a private-use character", "AC\ue000ME", "AC\\ue000ME"],
+        ["a private-use character beyond U+FFFF", "AC\u{F0000}ME", "AC\\udb80\\udc00ME"],
     ])("GIVEN a company name with %s WHEN refused THEN the message quotes it escaped, never the character a terminal would act on", (_, company, shown) => {
         const problem = expectOnly(edit(SAAS, "/company", company), "/company", "value", "is not valid; expected the customer's company name");
         expect(problem.message).toContain(`"${shown}" is not valid`);
