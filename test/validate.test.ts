@@ -1232,6 +1232,8 @@ const HOSTILE: Hostile[] = [
     { name: "a merge key", bytes: Buffer.from("base: &base\n  mode: saas\n<<: *base\ntenant: acme\n"), line: 3, column: 1, path: "/<<", message: "merge keys (<<) are not allowed" },
     { name: "a nested merge key", bytes: Buffer.from("base: &base\n  cidr: 10.20.0.0/16\nnetwork:\n  <<: *base\n"), line: 4, column: 3, path: "/network/<<", message: "merge keys (<<) are not allowed" },
     { name: "a %YAML 1.1 directive after a comment that mentions one", bytes: Buffer.from("# not %YAML 1.2? then not here\n%YAML 1.1\n---\ntenant: acme\ncompany: ACME\nmode: saas\nregion: eu-west-1\n"), line: 2, column: 1, message: "the file declares %YAML 1.1" },
+    { name: "%YAML 1.1 then %YAML 1.2", bytes: Buffer.from("%YAML 1.1\n%YAML 1.2\n---\ntenant: acme\ncompany: ACME\nmode: saas\nregion: eu-west-1\nsecurity:\n  passwordMinLength: 0100\n"), line: 2, column: 1, message: "the file declares %YAML 2 times; a YAML document has one %YAML directive at most" },
+    { name: "%YAML 1.2 twice", bytes: Buffer.from("%YAML 1.2\n# again\n%YAML 1.2\n---\ntenant: acme\ncompany: ACME\nmode: saas\nregion: eu-west-1\n"), line: 3, column: 1, message: "the file declares %YAML 2 times" },
     { name: "a list as a key", bytes: Buffer.from("tenant: acme\ncompany: ACME\n? [a, b]\n: c\n"), line: 3, column: 3, message: "a key here is a list; every key is a field name" },
     { name: "a mapping as a nested key", bytes: Buffer.from("tenant: acme\nsecurity:\n  ? {a: 1}\n  : c\n"), line: 3, column: 5, path: "/security", message: "a key here is a mapping; every key is a field name" },
     { name: "a null key", bytes: Buffer.from("tenant: acme\ncompany: ACME\n~: x\n"), line: 3, column: 1, message: "a key here is empty (null); every key is a field name" },

@@ -262,6 +262,14 @@ export function parseTenantSource(file: string, bytes: Uint8Array, size: number 
         problems.push(at(line, column, `the file holds ${documents.length} YAML documents; a tenant file is exactly one`));
     }
     const doc = documents[0]!;
+    // YAML allows one %YAML directive per document; the parser keeps the last of several, so that
+    // `%YAML 1.1` then `%YAML 1.2` passed as 1.2, misread (`0100` is 64 in the 1.1 the file declares).
+    const prologueEnd = text.search(/^---/m);
+    const versions = [...text.slice(0, Math.max(prologueEnd, 0)).matchAll(/^%YAML\b/gm)];
+    if (versions.length > 1) {
+        const { line, column } = positionOf(text, versions[1]!.index);
+        return { problems: [...problems, at(line, column, `the file declares %YAML ${versions.length} times; a YAML document has one %YAML directive at most: keep one %YAML 1.2 line, or none`)] };
+    }
     // The parser reads every document as 1.2 (its options): a file that says it is 1.1 means other
     // values by the same text (`0100` is 64 there, `yes` true), so it is refused, not misread.
     if (doc.directives?.yaml.explicit && doc.directives.yaml.version === "1.1") {
