@@ -125,6 +125,22 @@ describe("validateFleet: rules across tenant files", () => {
         expect(fleet.tenants).toEqual([]);
     });
 
+    it.each([
+        ["a tenant id with a right-to-left override", 'tenant: "ac\\u202eme"\nmode: saas', 'tenant id "ac\\u202eme" is also used by'],
+        ["a secret-looking tenant id", "tenant: AbCdEfGh12345678IjKlMnOp\nmode: saas", "tenant id (a value that looks like a secret, not shown) is also used by"],
+        ["a secret-looking subdomain, lower-cased to compare", "tenant: acme\nmode: dedicated-saas\ndomain: {subdomain: AbCdEfGh12345678IjKlMnOpQr}", "subdomain (a value that looks like a secret, not shown) is also used by"],
+        ["a tenant id of 300 characters", `tenant: ${"a".repeat(300)}\nmode: saas`, `tenant id "${"a".repeat(200)}..." is also used by`],
+    ])("GIVEN two files sharing %s WHEN validated together THEN the clash quotes it as every message does", (_, fields, message) => {
+        const bytes = Buffer.from(`${fields}\ncompany: X\nregion: eu-west-1\n`);
+        const fleet = validateFleet([
+            { file: "one.yaml", bytes },
+            { file: "two.yaml", bytes },
+        ]);
+        const clashes = fleet.problems.filter((problem) => problem.message.includes("is also used by"));
+        expect(clashes.filter((problem) => problem.message.includes(message))).toHaveLength(2);
+        expect(JSON.stringify(clashes)).not.toMatch(/\u202e|AbCdEfGh|abcdefgh/i);
+    });
+
     it("GIVEN a subdomain and another tenant's own domain starting with the same label WHEN validated together THEN they do not clash", () => {
         const fleet = validateFleet([
             fleetFile("acme.yaml", { tenant: "acme", subdomain: "acme", cidr: "10.20.0.0/16" }),

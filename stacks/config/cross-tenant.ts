@@ -4,6 +4,8 @@
 
 import { ClaimingFile } from "./claims";
 import { formatCidr, overlaps, parseCidr } from "../../lib/ipv4";
+import { quoteClipped } from "../../lib/quote-visibly";
+import { looksLikeSecret } from "../../lib/secrets";
 import { pointerSegments, Problem } from "./source";
 
 /** Problems that involve two files (uniqueness and overlaps), reported in both, each naming the other. */
@@ -12,6 +14,8 @@ export function crossTenantProblems(files: readonly ClaimingFile[], reported: (f
         readonly file: ClaimingFile;
         readonly pointer: string;
         readonly value: string;
+        /** The value as the file spells it (`value` may be normalised). */
+        readonly text: string;
     }
     const claims = (pointer: string, normalise: (value: string) => string = (v) => v): Claim[] =>
         files.flatMap((file) => {
@@ -19,7 +23,7 @@ export function crossTenantProblems(files: readonly ClaimingFile[], reported: (f
             for (const segment of pointerSegments(pointer)) {
                 node = typeof node === "object" && node !== null ? (node as Record<string, unknown>)[segment] : undefined;
             }
-            return typeof node === "string" ? [{ file, pointer, value: normalise(node) }] : [];
+            return typeof node === "string" ? [{ file, pointer, value: normalise(node), text: node }] : [];
         });
     const where = (claim: Claim): string => {
         const { line, column } = claim.file.source!.locate(claim.pointer);
@@ -39,9 +43,13 @@ export function crossTenantProblems(files: readonly ClaimingFile[], reported: (f
             if (group.length < 2) {
                 continue;
             }
+            // Quoted as every message quotes a value (the files' own messages too, when the value is
+            // also invalid): clipped, visibly, and not at all when a file spells it like a secret
+            // (lower-cased, a secret may no longer look like one).
+            const shown = group.some((claim) => looksLikeSecret(claim.text)) ? "(a value that looks like a secret, not shown)" : quoteClipped(value);
             for (const claim of group) {
                 const others = group.filter((other) => other !== claim).map(where).join(", ");
-                problems.push(problem(claim, `${what} "${value.slice(0, 200)}" is also used by ${others}; each tenant needs its own`));
+                problems.push(problem(claim, `${what} ${shown} is also used by ${others}; each tenant needs its own`));
             }
         }
     };
