@@ -384,6 +384,9 @@ describe("company", () => {
         ["100 code points of astral characters (200 UTF-16 units)", "\u{1F600}".repeat(100)],
         ["accents and punctuation", "Société Générale S.A. (Zürich) & Co, O'Brien"],
         ["inner spaces", "Helvetia Privatbank AG"],
+        // Joiners are format characters (\p{Cf}) that printed text needs: an emoji sequence, Persian's ZWNJ.
+        ["an emoji joined by a zero-width joiner", "\u{1F469}\u200d\u{1F4BB} Studio"],
+        ["a Persian name with a zero-width non-joiner", "\u0646\u0631\u0645\u200c\u0627\u0641\u0632\u0627\u0631 \u067e\u0627\u0631\u0633"],
     ])("GIVEN a company name with %s WHEN validated THEN it passes", (_, company) => {
         expectValid(edit(SAAS, "/company", company));
     });
@@ -408,6 +411,10 @@ describe("company", () => {
         ["a C1 next-line", "AC\u0085ME"],
         ["a line separator", "AC\u2028ME"],
         ["a paragraph separator", "AC\u2029ME"],
+        ["a zero-width joiner alone", "\u200d"],
+        ["a zero-width joiner at the end", "ACME\u200d"],
+        ["a zero-width non-joiner at the start", "\u200cACME"],
+        ["two joiners in a row", "AC\u200d\u200dME"],
     ])("GIVEN a company name with %s written as a YAML escape WHEN validated THEN /company is refused", (_, company) => {
         expectOnly(edit(SAAS, "/company", company), "/company", "value", "is not valid; expected the customer's company name: 1-100 printable characters, no control characters");
     });
