@@ -96,6 +96,11 @@ describe("one platform file", () => {
         expect(keys.find((problem) => problem.path === "/")).toMatchObject({ line: 7, column: 1, message: expect.stringContaining("an unknown setting whose name looks like a secret (not shown)") });
     });
 
+    it("GIVEN a region setting of the wrong type WHEN validated THEN it is one problem, its type's, not also a region outside the list", () => {
+        const { problems } = validate("region: eu-west-1\nbaseDomain: itm.example.net\nhomeRegion: 1\noffsiteGatewayIp: 81.2.69.160\nalertEmails: []\n");
+        expect(problems.map((problem) => `${problem.line}:${problem.column}: ${problem.path}: ${problem.message}`)).toEqual([expect.stringMatching(/^3:13: \/homeRegion: must be a string, got 1; expected the region/)]);
+    });
+
     it("GIVEN an empty file WHEN validated THEN the message speaks of a platform settings file and its schema", () => {
         expect(validate("# nothing\n").problems).toEqual([
             { file: FILE, line: 1, column: 1, path: "/", message: "the file is empty (only comments); a platform settings file is a YAML mapping (see platform-configs/platform.schema.json)" },

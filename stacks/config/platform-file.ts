@@ -14,7 +14,7 @@ import schema from "../../platform-configs/platform.schema.json";
 import { partnerRegion, REGIONS } from "../../lib/regions";
 import { isSecretLikeKey, looksLikeSecret } from "../../lib/secrets";
 import { formatProblem, joinPointer, parseTenantSource, Problem, TenantSource } from "./source";
-import { quote, quoteVisibly } from "./schema-messages";
+import { quote, quoteVisibly, TYPE_NAMES } from "./schema-messages";
 import { suggestion } from "./suggest";
 import { AJV_OPTIONS } from "./tenant-schema";
 import { fileRegion, platformConfigDir } from "./platform-index";
@@ -75,8 +75,10 @@ function schemaFinding(error: ErrorObject): Finding {
             const child = joinPointer(pointer, String((error.params as { missingProperty: string }).missingProperty));
             return { pointer: child, message: `is required: ${describe(child)}` };
         }
-        case "type":
-            return { pointer, message: `must be ${String((error.params as { type: string }).type).replace("object", "a mapping").replace("array", "a list").replace("integer", "a whole number")}, got ${quote(error.data)}; ${describe(pointer)}` };
+        case "type": {
+            const type = String((error.params as { type: string }).type);
+            return { pointer, message: `must be ${TYPE_NAMES[type] ?? type}, got ${quote(error.data)}; ${describe(pointer)}` };
+        }
         case "enum": {
             const hint = typeof error.data === "string" ? suggestion(error.data, (error.params as { allowedValues: string[] }).allowedValues) : "";
             return { pointer, message: `${quote(error.data)} is not allowed${hint}; ${describe(pointer)}` };
@@ -156,7 +158,11 @@ export function validatePlatformFile(file: string, bytes: Uint8Array, size: numb
         findings.push({ pointer: "/", message: `the file name ${quoteVisibly(path.basename(file).slice(0, 100))} is not <region>.yaml for a supported AWS region${suggestion(region, REGIONS)}; a platform file is named after its region` });
     }
     const validate = validateSchema();
-    const schemaFindings = validate(source.data) ? [] : (validate.errors ?? []).filter((error) => error.keyword !== "if").map(schemaFinding);
+    const errors = validate(source.data) ? [] : (validate.errors ?? []).filter((error) => error.keyword !== "if");
+    // A value of the wrong type (`homeRegion: 1`) is one mistake, as in tenant files: that it is not
+    // one of the allowed values too is not another.
+    const mistyped = new Set(errors.filter((error) => error.keyword === "type").map((error) => error.instancePath));
+    const schemaFindings = errors.filter((error) => error.keyword !== "enum" || !mistyped.has(error.instancePath)).map(schemaFinding);
     findings.push(...schemaFindings.filter((finding) => !secretKeys.some(({ pointer }) => finding.pointer.startsWith(pointer))));
     const data = source.data as Record<string, unknown>;
     if (schemaFindings.length === 0 && secretKeys.length === 0) {

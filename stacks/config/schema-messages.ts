@@ -118,7 +118,8 @@ export function domainNameFault(name: string): string | undefined {
     return undefined;
 }
 
-const TYPE_NAMES: Record<string, string> = {
+/** How a message names a JSON schema type (tenant and platform files alike). */
+export const TYPE_NAMES: Readonly<Record<string, string>> = {
     object: "a mapping",
     array: "a list",
     string: "a string",
