@@ -1,8 +1,13 @@
 // Where UTF-8 text breaks: the tenant files and the plan documents are UTF-8, and a byte that is not
 // is reported at its line and column, never decoded into U+FFFD and read on.
 
-/** The line and column (1-based, in bytes) of a byte offset. */
-export function byteOffsetPosition(bytes: Uint8Array, offset: number): { line: number; column: number } {
+/**
+ * The line and column (1-based) of a byte offset in UTF-8 text, the column in characters (UTF-16
+ * units, as JavaScript and JSON.parse's positions count them) of the line before it, a byte order
+ * mark left out: where a reader of the decoded text would place it, not a byte count that moves it
+ * right by one for each accented letter before it.
+ */
+export function utf8OffsetPosition(bytes: Uint8Array, offset: number): { line: number; column: number } {
     let line = 1;
     let lineStart = 0;
     for (let i = 0; i < offset; i++) {
@@ -11,7 +16,8 @@ export function byteOffsetPosition(bytes: Uint8Array, offset: number): { line: n
             lineStart = i + 1;
         }
     }
-    return { line, column: offset - lineStart + 1 };
+    const before = Buffer.from(bytes.buffer, bytes.byteOffset + lineStart, offset - lineStart).toString("utf8");
+    return { line, column: (line === 1 ? before.replace(/^\ufeff/, "") : before).length + 1 };
 }
 
 /** The offset of the first byte that breaks UTF-8, or -1 when the whole buffer is valid. */

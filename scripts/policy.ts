@@ -18,7 +18,7 @@ import { canonicalJson } from "../lib/canonical-json";
 import { deeperThan, MAX_PLAN_DEPTH } from "../lib/json-depth";
 import { jsonErrorOffset } from "../lib/json-syntax";
 import { quoteClipped } from "../lib/quote-visibly";
-import { byteOffsetPosition, firstInvalidUtf8 } from "../lib/utf8";
+import { utf8OffsetPosition, firstInvalidUtf8 } from "../lib/utf8";
 import { PlannedStack, policyFleet, stackFleetFacts, StackFleetFacts } from "../policy/rules/from-plan";
 import { planExitCode, withViolations } from "./lib/plan/policy";
 import { BlockWriter, DocumentWriter, documentFrame, pauseForPipe } from "./lib/plan/stream/document";
@@ -108,7 +108,7 @@ export function readPlanText(file: string, cannotRead: string, name: string = fi
         const bytes = Buffer.concat(chunks, total);
         if (!isUtf8(bytes)) {
             const at = firstInvalidUtf8(bytes);
-            const { line, column } = byteOffsetPosition(bytes, at);
+            const { line, column } = utf8OffsetPosition(bytes, at);
             throw new UsageError(`${name}:${line}:${column}: not valid UTF-8 (byte 0x${bytes[at]!.toString(16).padStart(2, "0")}); a plan document is JSON in UTF-8`, EXIT.invalid);
         }
         const text = bytes.toString("utf8");

@@ -239,9 +239,10 @@ describe("npm run policy on a plan in the plan's own form", () => {
             const at = bytes.indexOf(Buffer.from("\u00e9", "utf8"));
             const broken = Buffer.concat([bytes.subarray(0, at), Buffer.from([0xe9]), bytes.subarray(at + 2)]);
             fs.writeFileSync(file, broken);
-            const before = broken.subarray(0, at).toString("latin1");
+            // Placed in characters, as the document's other problems are (the bytes before it are UTF-8).
+            const before = broken.subarray(0, at).toString("utf8");
             const line = before.split("\n").length;
-            const column = at - before.lastIndexOf("\n");
+            const column = before.length - before.lastIndexOf("\n");
             const result = await runPolicy("--plan", file);
             expect(result).toEqual({ status: 1, stdout: "", stderr: `policy: ${file}:${line}:${column}: not valid UTF-8 (byte 0xe9); a plan document is JSON in UTF-8\n` });
         }
