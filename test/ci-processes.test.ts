@@ -101,6 +101,19 @@ describe("scripts/ci/preview-stacks.sh against a stub pulumi", () => {
         expect(result.status).toBe(1);
         expect(result.stdout).toContain("::error::platform-eu-west-1: cannot select the stack: error: [401] Unauthorized");
     }, 120_000);
+
+    it("GIVEN a stack whose region cannot be set WHEN previewed THEN it fails and the next stack is still previewed, with the summary", () => {
+        const result = previewStacks("platform-eu-west-1 globex", `if [ "$1 $2" = "config set" ] && [ "$6" = "platform-eu-west-1" ]; then echo "error: could not save configuration" >&2; exit 255; fi\nexit 0\n`);
+        expect(result.calls).toEqual([
+            "stack select platform-eu-west-1 --non-interactive",
+            "config set aws:region eu-west-1 --stack platform-eu-west-1 --non-interactive",
+            "stack select globex --non-interactive",
+            "config set aws:region us-east-1 --stack globex --non-interactive",
+            "preview --diff --policy-pack policy --stack globex --non-interactive",
+        ]);
+        expect(result.stdout).toContain("2 stack(s): 1 previewed, 0 new (not previewed), 1 failed: platform-eu-west-1");
+        expect(result.status).toBe(1);
+    }, 120_000);
 });
 
 describe("the CI matrix scripts as processes (their smoke tests)", () => {

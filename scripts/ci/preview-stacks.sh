@@ -57,9 +57,10 @@ for stack in "${stacks[@]}"; do
     fi
     continue
   fi
-  # Pulumi.<stack>.yaml on the runner only: the backend is not written.
-  pulumi config set aws:region "${region}" --stack "${stack}" --non-interactive
-  if ! pulumi preview --diff --policy-pack policy --stack "${stack}" --non-interactive; then
+  # Pulumi.<stack>.yaml on the runner only: the backend is not written. A region that cannot be
+  # set fails this stack alone (under set -e it would end the script: no later stack, no summary).
+  if ! pulumi config set aws:region "${region}" --stack "${stack}" --non-interactive \
+    || ! pulumi preview --diff --policy-pack policy --stack "${stack}" --non-interactive; then
     failed+=("${stack}")
   fi
   echo "::endgroup::"
