@@ -474,6 +474,20 @@ describe("missing Pulumi CLI", () => {
         expect(run.stdout).toBe("");
         expect(run.stderr).toBe(`${argv[0]}: the Pulumi CLI (\`pulumi\`) is not on PATH: install it (https://www.pulumi.com/docs/install/, e.g. \`curl -fsSL https://get.pulumi.com | sh\`), then run this again\n`);
     }, 60_000);
+
+    it.each([
+        ["killed", "kill -KILL $$\n", "preview: `pulumi version` was killed by SIGKILL\n"],
+        ["failing with its reason on stdout", "echo 'error: this CLI install is broken'\nexit 3\n", "preview: `pulumi version` failed (exit 3): error: this CLI install is broken\n"],
+    ])("GIVEN a pulumi %s WHEN preview runs THEN exit 2 with one line that says what happened", async (_, body, expected) => {
+        const dir = stubState();
+        const bin = fs.mkdtempSync(path.join(os.tmpdir(), "broken-pulumi-"));
+        temporary.push(bin);
+        fs.writeFileSync(path.join(bin, "pulumi"), `#!/usr/bin/env bash\n${body}`, { mode: 0o755 });
+        const run = await cli(["preview", "acme"], { dir, path: `${bin}${path.delimiter}${SYSTEM_PATH}` });
+        expect(run.status).toBe(2);
+        expect(run.stdout).toBe("");
+        expect(run.stderr).toBe(expected);
+    }, 60_000);
 });
 
 describe("npm run up of a program that does not compile (stub pulumi)", () => {

@@ -30,7 +30,10 @@ export async function requireTool(tool: keyof typeof INSTALL_HINTS, versionArgs:
         throw new MissingToolError(INSTALL_HINTS[tool]);
     }
     if (result.exitCode !== 0) {
-        throw new MissingToolError(`\`${tool} ${versionArgs.join(" ")}\` failed (exit ${result.exitCode}): ${result.stderr.trim().split("\n")[0] ?? ""}`);
+        // Killed by a signal there is no exit code ("exit null"); a tool may say why on stdout only.
+        const how = result.exitCode === null ? `was killed by ${result.signal ?? "a signal"}` : `failed (exit ${result.exitCode})`;
+        const said = (result.stderr.trim() || result.stdout.trim()).split("\n")[0] ?? "";
+        throw new MissingToolError(`\`${tool} ${versionArgs.join(" ")}\` ${how}${said === "" ? "" : `: ${said}`}`);
     }
     return `${result.stdout}${result.stderr}`.trim().split("\n")[0] ?? "";
 }
