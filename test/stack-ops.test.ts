@@ -423,6 +423,11 @@ describe("npm run destroy (stub pulumi, stub aws)", () => {
             "dry run: nothing was backed up or destroyed.",
         ]);
         expect(run.calls.filter((call) => ["up", "destroy", "config"].includes(call.argv[0]!) || call.tool === "aws")).toEqual([]);
+        // The backup lines paste into a shell as they are: each JSON argument reaches aws whole.
+        const words = spawnSync("bash", ["-c", `printf '%s\\n' ${lines[0]!}`], { encoding: "utf8" }).stdout.trim().split("\n");
+        expect(words.slice(0, 3)).toEqual(["aws", "backup", "start-backup-job"]);
+        expect(words[words.indexOf("--lifecycle") + 1]).toBe('{"DeleteAfterDays":365}');
+        expect(JSON.parse(words[words.indexOf("--recovery-point-tags") + 1]!)).toEqual({ purpose: "final-before-destroy", tenant: "globex", target: "database" });
     }, 60_000);
 
     it("GIVEN no such stack WHEN destroying THEN it says there is none", async () => {

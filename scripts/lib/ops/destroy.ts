@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import { recoveryTargetOf } from "../../../lib/platform";
 import { finalBackupConfigValue, FinalBackupRecord, OFFBOARDING_CONFIG_KEY } from "../../../lib/promises/offboarding";
 import { EXIT, readLine, writeStdout } from "../cli";
+import { shellQuote } from "../tenant-new/resume";
 import { FINAL_BACKUP_RETENTION_DAYS, FinalBackupPlan, finalBackupPlan, FinishedBackup, startBackupJobArgs, takeFinalBackup } from "./backup";
 import { destroyRecoverySide } from "./destroy-recovery";
 import { classifySelectFailure, describeSelectFailure, finalBackupRecord, protectedUrns } from "./offboarding";
@@ -21,7 +22,8 @@ function describeDestroy(stack: string, decision: ReturnType<typeof finalBackupP
     const lines: string[] = [];
     if (decision.kind === "backup") {
         for (const job of decision.plan.jobs) {
-            lines.push(`aws ${startBackupJobArgs(decision.plan, job, stack).join(" ")}`);
+            // Quoted for a shell: the JSON arguments are pasted from here when a step is run by hand.
+            lines.push(`aws ${startBackupJobArgs(decision.plan, job, stack).map(shellQuote).join(" ")}`);
         }
         lines.push(`(wait until every backup job is COMPLETED; the recovery points are kept ${FINAL_BACKUP_RETENTION_DAYS} days in vault ${decision.plan.vaultName})`);
     } else if (decision.kind === "nothing") {
