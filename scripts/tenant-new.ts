@@ -249,7 +249,9 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
         io.stdout.write(summary.text);
         summary.problems.forEach((problem) => say(formatProblem(problem)));
     }
-    say(`tenant:new: next: review and commit ${displayName(file)}; deploy with pulumi stack select --create ${tenant} && pulumi up --policy-pack policy`);
+    // The README's way: a pull request, then main's rollout. A bare `pulumi up` runs dist/, which
+    // only npm run build makes (npm run up builds first).
+    say(`tenant:new: next: open a pull request with ${displayName(file)}; once merged, the rollout of main deploys it (by hand: npm run up -- ${tenant})`);
     return after.problems.length === 0 ? EXIT.ok : EXIT.invalid;
 }
 

@@ -182,6 +182,14 @@ describe("npm run tenant:new --yes (non-interactive)", () => {
         expect(listing(dir)).toEqual(before);
     });
 
+    it("GIVEN a tenant written WHEN run THEN the next step it names is the README's: a pull request, then the rollout or npm run up, never a bare pulumi up", async () => {
+        const dir = exampleFleet();
+        const result = await runMain(["--yes", "--dir", dir, "--company", "Umbrella Corp", "--mode", "saas", "--region", "eu-west-1", "--no-plan"]);
+        expect(result.code).toBe(0);
+        const next = result.stderr.split("\n").filter((line) => line.startsWith("tenant:new: next:"));
+        expect(next).toEqual([`tenant:new: next: open a pull request with ${path.join(dir, "umbrella.yaml")}; once merged, the rollout of main deploys it (by hand: npm run up -- umbrella)`]);
+    });
+
     it("GIVEN an existing tenant id WHEN run THEN it is refused with exit 1 and the file is untouched", async () => {
         const dir = exampleFleet();
         const original = fs.readFileSync(path.join(dir, "acme.yaml"), "utf8");
