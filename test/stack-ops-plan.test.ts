@@ -14,6 +14,7 @@ import { finalBackupPlan, FINAL_BACKUP_RETENTION_DAYS, startBackupJobArgs } from
 import { changedStacks } from "../scripts/lib/ops/changed";
 import { classifySelectFailure, finalBackupRecord, protectedUrns } from "../scripts/lib/ops/offboarding";
 import { formatLine } from "../scripts/lib/ops/log";
+import { loadDotenv, readSettings } from "../scripts/lib/ops/settings";
 import { firstLine, RolloutTenant, rolloutPlan, runRollout } from "../scripts/lib/ops/rollout";
 
 const t = (id: string, mode: RolloutTenant["mode"], region: string, environment: RolloutTenant["environment"] = "production"): RolloutTenant => ({ id, mode, region, environment });
@@ -303,6 +304,21 @@ describe("parseRequest", () => {
         [["deploy", "acme"], 'unknown command "deploy"'],
     ])("GIVEN %j WHEN parsed THEN it is a usage error: %s", (argv, message) => {
         expect(() => parseRequest(argv)).toThrow(message);
+    });
+});
+
+describe("loadDotenv", () => {
+    it("GIVEN a .env copied from .env.example with AWS_PROFILE left empty WHEN loaded THEN the empty ones stay unset, so no CLI is handed a profile named \"\"", () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "dotenv-")), ".env");
+        fs.writeFileSync(file, "PULUMI_BACKEND_URL=s3://state\nAWS_PROFILE=\nSTACK_PARALLEL=2\nLOG_LEVEL=debug\n");
+        const env: NodeJS.ProcessEnv = { LOG_LEVEL: "warn" };
+        try {
+            loadDotenv(env, file);
+        } finally {
+            fs.rmSync(path.dirname(file), { recursive: true, force: true });
+        }
+        expect(env).toEqual({ PULUMI_BACKEND_URL: "s3://state", STACK_PARALLEL: "2", LOG_LEVEL: "warn" });
+        expect(readSettings(env)).toMatchObject({ backendUrl: "s3://state", awsProfile: undefined, stackParallel: 2, logLevel: "warn" });
     });
 });
 

@@ -27,9 +27,20 @@ export interface OpsSettings {
     readonly backupTimeoutMinutes: number;
 }
 
-/** Loads `<repo>/.env` into `env` for the variables `env` does not already set. */
+/**
+ * Loads `<repo>/.env` into `env` for the variables `env` does not already set. An empty value
+ * (`AWS_PROFILE=`, as .env.example ships it) means unset, as the settings read it: set to "" it
+ * would reach the CLIs, and the AWS CLI looks for a profile named "" ("The config profile () could
+ * not be found"), failing destroy's final backup.
+ */
 export function loadDotenv(env: NodeJS.ProcessEnv = process.env, file: string = path.join(repoRoot(), ".env")): void {
-    dotenv.config({ path: file, quiet: true, processEnv: env as Record<string, string> });
+    const parsed: Record<string, string> = {};
+    dotenv.config({ path: file, quiet: true, processEnv: parsed });
+    for (const [name, value] of Object.entries(parsed)) {
+        if (value !== "" && env[name] === undefined) {
+            env[name] = value;
+        }
+    }
 }
 
 function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number;
