@@ -2,6 +2,7 @@
 // mocked with aws-sdk-client-mock, on a clock the test drives.
 
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 
 import { DescribeRestoreJobCommand, ListRecoveryPointsByBackupVaultCommand, StartRestoreJobCommand } from "@aws-sdk/client-backup";
@@ -249,6 +250,20 @@ describe("refusals: nothing changes", () => {
         }
         expect(world.log.join("")).toContain("dr: the Pulumi CLI (`pulumi`) is not on PATH");
         nothingChanged(world);
+    });
+
+    it("GIVEN a pulumi killed by a signal WHEN the CLI wrapper reads a stack THEN the error names the signal, not an exit code of null", async () => {
+        const bin = fs.mkdtempSync(path.join(os.tmpdir(), "killed-pulumi-"));
+        fs.writeFileSync(path.join(bin, "pulumi"), "#!/usr/bin/env bash\nkill -KILL $$\n", { mode: 0o755 });
+        process.env.PATH = `${bin}${path.delimiter}${SYSTEM_PATH}`;
+        try {
+            const cli = pulumiCli(pino({ level: "silent" }));
+            await expect(cli.outputs("acme")).rejects.toThrow(/^pulumi stack output --json --stack acme was killed by SIGKILL$/);
+            await expect(cli.exists("acme")).rejects.toThrow(/^pulumi stack output --json --stack acme was killed by SIGKILL$/);
+        } finally {
+            process.env.PATH = `${STUBS}${path.delimiter}${SYSTEM_PATH}`;
+            fs.rmSync(bin, { recursive: true, force: true });
+        }
     });
 
     it("GIVEN the CLI wrapper WHEN asked to update, configure or destroy a production stack THEN it refuses before running pulumi", async () => {

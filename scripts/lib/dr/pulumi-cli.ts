@@ -35,6 +35,10 @@ export function pulumiCli(log: Logger, cwd: string = repoRoot()): PulumiCli {
         if (result.exitCode === 127 || result.exitCode === 126) {
             throw new MissingToolError(INSTALL_HINTS.pulumi);
         }
+        // Killed by a signal there is no exit code (and often no last words): say which signal.
+        if (result.exitCode === null) {
+            throw new PulumiError(`pulumi ${args.join(" ")} was killed by ${result.signal ?? "a signal"}${lastLine(result.stderr) || lastLine(result.stdout) ? `: ${lastLine(result.stderr) || lastLine(result.stdout)}` : ""}`);
+        }
         if (result.exitCode !== 0 && !options.allowFailure) {
             throw new PulumiError(`pulumi ${args.join(" ")} failed (exit ${result.exitCode}): ${lastLine(result.stderr) || lastLine(result.stdout)}`);
         }
