@@ -223,6 +223,15 @@ describe("a plan without the stacks a line reads", () => {
         expect(line.status).toBe("not met");
         expect(line.reasons).toEqual(["the plan has no stack platform-us-east-1 (plan them together: npm run plan -- globex platform-us-east-1 --json)"]);
     });
+
+    it("names in its header only the stacks the plan holds, and the others as missing", () => {
+        const partial = structuredClone(plan);
+        partial.tenants.splice(0, partial.tenants.length, ...partial.tenants.filter((stack) => !stack.tenant.startsWith("platform-us-east-1")));
+        const sheet = buildSheet("globex", judged(partial));
+        const header = "Read from the plan of: globex, globex-recovery; not in the plan: platform-us-east-1 (the lines that read it are not met).";
+        expect(renderMarkdown(sheet).split("\n")[2]).toBe(`Mode: cloud. Region: us-east-1. ${header}`);
+        expect(renderHtml(sheet)).toContain(`<p>Mode: cloud. Region: us-east-1. ${header}</p>`);
+    });
 });
 
 describe("the sheet's text", () => {

@@ -67,7 +67,8 @@ function counts(sheet: Sheet): string {
 }
 
 function stacksRead(sheet: Sheet): string {
-    return [...new Set(Object.values(sheet.stacks))].join(", ");
+    const read = [...new Set(Object.values(sheet.stacks))].filter((name) => !sheet.missing.includes(name)).join(", ");
+    return sheet.missing.length === 0 ? read : `${read}; not in the plan: ${sheet.missing.join(", ")} (the lines that read it are not met)`;
 }
 
 const md = (value: string): string => value.replace(/[|\\`*_[\]<>]/g, (char) => `\\${char}`);

@@ -31,6 +31,8 @@ export interface Sheet {
     readonly region: string;
     /** The stacks read, by role. */
     readonly stacks: Readonly<Partial<Record<StackRole, string>>>;
+    /** Those of `stacks` the plan does not hold (their lines are not met): never named as read. */
+    readonly missing: readonly string[];
     readonly lines: readonly SheetLine[];
     /**
      * The mandatory violations on the stacks read that no line of this sheet counts (a rule no
@@ -84,7 +86,8 @@ export function buildSheet(tenant: string, stacks: readonly SheetStack[], promis
             .filter((violation) => violation.enforcement === "mandatory" && !claimed.has(violation.policy))
             .map((violation) => `${name}: ${violation.policy}: ${violation.resource}: ${violation.message}`),
     );
-    return { tenant, mode, region: own.region, stacks: read, lines, unclaimed };
+    const missing = [...new Set(Object.values(read))].filter((name) => !byName.has(name));
+    return { tenant, mode, region: own.region, stacks: read, missing, lines, unclaimed };
 }
 
 /** What to plan for a missing stack: a recovery stack is planned with its production stack. */
