@@ -14,7 +14,7 @@ import { finalBackupPlan, FINAL_BACKUP_RETENTION_DAYS, startBackupJobArgs } from
 import { changedStacks } from "../scripts/lib/ops/changed";
 import { classifySelectFailure, finalBackupRecord, protectedUrns } from "../scripts/lib/ops/offboarding";
 import { formatLine } from "../scripts/lib/ops/log";
-import { loadDotenv, readSettings } from "../scripts/lib/ops/settings";
+import { loadDotenv, readSettings, withoutPassword } from "../scripts/lib/ops/settings";
 import { firstLine, RolloutTenant, rolloutPlan, runRollout } from "../scripts/lib/ops/rollout";
 
 const t = (id: string, mode: RolloutTenant["mode"], region: string, environment: RolloutTenant["environment"] = "production"): RolloutTenant => ({ id, mode, region, environment });
@@ -319,6 +319,18 @@ describe("loadDotenv", () => {
         }
         expect(env).toEqual({ PULUMI_BACKEND_URL: "s3://state", STACK_PARALLEL: "2", LOG_LEVEL: "warn" });
         expect(readSettings(env)).toMatchObject({ backendUrl: "s3://state", awsProfile: undefined, stackParallel: 2, logLevel: "warn" });
+    });
+});
+
+describe("the backend URL in logs and messages", () => {
+    it.each([
+        ["postgres://itm:s3cret@db.internal:5432/pulumi", "postgres://itm:***@db.internal:5432/pulumi"],
+        ["s3://itm-pulumi-state?region=eu-west-1", "s3://itm-pulumi-state?region=eu-west-1"],
+        ["file://~/.pulumi-local", "file://~/.pulumi-local"],
+        ["https://api.pulumi.com", "https://api.pulumi.com"],
+    ])("GIVEN PULUMI_BACKEND_URL %s WHEN the settings are read THEN it is shown as %s", (url, shown) => {
+        expect(readSettings({ PULUMI_BACKEND_URL: url }).backendUrl).toBe(shown);
+        expect(withoutPassword(url)).toBe(shown);
     });
 });
 

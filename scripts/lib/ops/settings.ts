@@ -9,7 +9,11 @@ import { repoRoot } from "../../../stacks/config/project";
 import { UsageError } from "../cli";
 
 export interface OpsSettings {
-    /** PULUMI_BACKEND_URL: the state backend; unset, the CLI's own login (`pulumi login`) applies. */
+    /**
+     * PULUMI_BACKEND_URL as logs and messages show it (Pulumi reads the variable itself), its
+     * password masked (`postgres://user:***@host/db`): CI keeps it a secret and uploads the log.
+     * Unset: the CLI's own login (`pulumi login`) applies.
+     */
     readonly backendUrl: string | undefined;
     /** AWS_PROFILE: the credentials the Pulumi program and the AWS CLI use; unset, the default chain. */
     readonly awsProfile: string | undefined;
@@ -57,13 +61,27 @@ function whole(env: NodeJS.ProcessEnv, name: string, fallback: number | undefine
     return value;
 }
 
+/** A URL with its password, if any, replaced by `***`; anything else as it is. */
+export function withoutPassword(url: string): string {
+    try {
+        const parsed = new URL(url);
+        if (parsed.password === "") {
+            return url;
+        }
+        parsed.password = "***";
+        return parsed.toString();
+    } catch {
+        return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@]*):[^/@]*@/i, "$1:***@");
+    }
+}
+
 export function readSettings(env: NodeJS.ProcessEnv = process.env): OpsSettings {
     const level = env.LOG_LEVEL || "info";
     if (!["trace", "debug", "info", "warn", "error", "fatal", "silent"].includes(level)) {
         throw new UsageError(`LOG_LEVEL is "${level.slice(0, 40)}": expected trace, debug, info, warn, error, fatal or silent`);
     }
     return {
-        backendUrl: env.PULUMI_BACKEND_URL || undefined,
+        backendUrl: env.PULUMI_BACKEND_URL ? withoutPassword(env.PULUMI_BACKEND_URL) : undefined,
         awsProfile: env.AWS_PROFILE || undefined,
         stackParallel: whole(env, "STACK_PARALLEL", 1, 1),
         resourceParallel: whole(env, "PULUMI_PARALLEL", undefined, 1),
