@@ -225,6 +225,14 @@ describe("npm run preview (stub pulumi)", () => {
         expect(run.stdout).toContain('no tenant "nosuch-tenant": there is no tenant-configs/nosuch-tenant.yaml');
         expect(run.calls.map((call) => call.argv[0])).toEqual(["version"]);
     }, 60_000);
+
+    it("GIVEN a platform of a region without a platform file WHEN updated THEN it is refused before any stack is touched", async () => {
+        const dir = stubState();
+        const run = await cli(["up", "platform-ap-south-2"], { dir });
+        expect(run.status).toBe(1);
+        expect(run.stdout).toBe('no platform "platform-ap-south-2": its platform file platform-configs/ap-south-2.yaml is missing or invalid (a region gets its file before its first stack); nothing was run\n');
+        expect(run.calls.map((call) => call.argv[0])).toEqual(["version"]);
+    }, 60_000);
 });
 
 describe("npm run destroy (stub pulumi, stub aws)", () => {

@@ -32,6 +32,15 @@ export type ResolvedStack = { ok: true; region: string; tenant?: Tenant } | Unre
 export function stackRegion(stack: string): ResolvedStack {
     const region = platformRegionOf(stack);
     if (region !== undefined) {
+        // Its program reads platform-configs/<region>.yaml: without a valid one, nothing is run (as for a tenant without a file).
+        const fleet = loadPlatformFleet(platformConfigDir(), repoRoot());
+        if (!fleet.settings.has(region)) {
+            return {
+                ok: false,
+                message: `no platform "${stack}": its platform file ${fleet.dir}/${region}.yaml is missing or invalid (a region gets its file before its first stack)`,
+                problems: fleet.problems.map((problem) => `\n${formatProblem(problem)}`).join(""),
+            };
+        }
         return { ok: true, region };
     }
     const recoverySide = recoveryTargetOf(stack);
