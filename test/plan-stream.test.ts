@@ -259,7 +259,7 @@ describe("the streamed plan", () => {
         const record = JSON.parse(lines[2]!.replace(/,$/, "")) as { stack: { tenant: string }; cost: { monthlyUsd: number } };
         const variants: [string, string, RegExp][] = [
             // A record edited into another valid one: the tenant renamed, its cost lowered.
-            ["renamed.json", [lines[0], lines[1], `${JSON.stringify({ ...record, stack: { ...record.stack, tenant: "someone-else" } })},`, ...lines.slice(3)].join("\n"), /renamed\.json: not the document its shard wrote/],
+            ["renamed.json", [lines[0], lines[1], `${JSON.stringify({ ...record, stack: { ...record.stack, tenant: "someone-else" } })},`, ...lines.slice(3)].join("\n"), /renamed\.json:3: a stack record of "[^"]+" whose stack is "someone-else": an edited shard document/],
             ["cheaper.json", [lines[0], lines[1], `${JSON.stringify({ ...record, cost: { ...record.cost, monthlyUsd: record.cost.monthlyUsd - 1 } })},`, ...lines.slice(3)].join("\n"), /cheaper\.json: not the document its shard wrote/],
             // A record's separator dropped: still readable, not what was written.
             ["no-comma.json", [lines[0], lines[1], lines[2]!.replace(/,$/, ""), ...lines.slice(3)].join("\n"), /no-comma\.json: not the document its shard wrote/],
@@ -332,6 +332,44 @@ describe("the streamed plan", () => {
             for (const threads of [1, 2]) {
                 await expect(emitted(ordered.map((shard) => shard.header.pass), ordered.map((shard) => shardSource(shard.file, shard.header)), { threads }), name).rejects.toThrow(refusal);
             }
+        }
+    });
+
+    it("GIVEN a shard document whose records were moved, its digest made again WHEN merged THEN it is refused naming the file and the line, never merged in another order", async () => {
+        const parts: string[] = [];
+        for (let index = 1; index <= 2; index++) {
+            const part = await pass(fleet.tenants.slice(0, 4), { shard: { index, count: 2 } });
+            const out = file(`moved-${index}.json`);
+            writeShard(out, { shard: { index, count: 2 }, key: "k", pass: part.pass }, part.spill);
+            parts.push(out);
+        }
+        const lines = fs.readFileSync(parts[0]!, "utf8").split("\n");
+        // Line 0 the header, line 1 "stacks":[, then the records, the last without its comma, then "]}".
+        const records = lines.slice(2, -2).map((line) => line.replace(/,$/, ""));
+        expect(records.length).toBeGreaterThan(1);
+        const resigned = (body: string[]): string => {
+            const unsigned = [lines[0]!.replace(/"digest":"[0-9a-f]{64}"/, `"digest":"${"0".repeat(64)}"`), lines[1], body.join(",\n"), ...lines.slice(-2)].join("\n");
+            return unsigned.replace(`"digest":"${"0".repeat(64)}"`, `"digest":"${createHash("sha256").update(unsigned).digest("hex")}"`);
+        };
+        const first = JSON.parse(records[0]!) as { tenant: string; stack: unknown };
+        const second = JSON.parse(records[1]!) as Record<string, unknown>;
+        const variants: [string, string, RegExp][] = [
+            // The first two records swapped: every record whole and valid, the order not the plan's.
+            ["swapped.json", resigned([records[1]!, records[0]!, ...records.slice(2)]), /swapped\.json:3: not the stack its header lists as stack 1/],
+            // The second record's stack given the first's name.
+            ["renamed.json", resigned([records[0]!, JSON.stringify({ ...second, tenant: first.tenant, stack: { ...(second.stack as object), tenant: first.tenant } }), ...records.slice(2)]), /renamed\.json:4: not the stack its header lists as stack 2/],
+            // The record's name kept, its stack another's.
+            ["other-stack.json", resigned([records[0]!, JSON.stringify({ ...second, stack: first.stack }), ...records.slice(2)]), /other-stack\.json:4: a stack record of "[^"]+" whose stack is "[^"]+": an edited shard document/],
+        ];
+        for (const [name, text, refusal] of variants) {
+            const at = file(name);
+            fs.writeFileSync(at, text);
+            const ordered = orderShards([at, parts[1]!]);
+            for (const threads of [1, 2]) {
+                await expect(emitted(ordered.map((shard) => shard.header.pass), ordered.map((shard) => shardSource(shard.file, shard.header)), { threads }), name).rejects.toThrow(refusal);
+            }
+            // Read in order (a document that is not whole) too.
+            expect(() => shardSource(at, ordered[0]!.header)(() => undefined), name).toThrow(refusal);
         }
     });
 

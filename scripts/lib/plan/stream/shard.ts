@@ -314,6 +314,27 @@ export function verifyShard({ file, header, digestAt }: ShardFile): void {
 }
 
 /**
+ * Refuses the `at`-th record (1-based) of a shard document unless it is the stack its header lists
+ * there: a record line starts with its stack's name (recordLine), read from `start` (its first
+ * bytes). Records moved within a document, its digest made again, would merge into another order
+ * than the plan's. A record beyond the header's stacks is left to the count's check; a line that
+ * is no record at all (`whole`, read only then) keeps its own reason.
+ */
+function checkRecordOrder(file: string, line: number, header: ShardHeader, at: number, start: (length: number) => Buffer, whole?: () => string): void {
+    const expected = header.pass.stackFacts[at - 1]?.tenant;
+    if (expected === undefined || at > header.stacks) {
+        return;
+    }
+    const prefix = Buffer.from(`{"tenant":${JSON.stringify(expected)},`);
+    if (!start(prefix.length).equals(prefix)) {
+        if (whole !== undefined) {
+            parseShardRecordLine(file, line, whole());
+        }
+        throw new ShardError(`${file}:${line}: not the stack its header lists as stack ${at}, ${JSON.stringify(expected).slice(0, 80)} (the records moved or replaced): an edited shard document`);
+    }
+}
+
+/**
  * The runs of records of a shard document's body, about `bytes` each, numbered by line; undefined
  * where the document is not whole (no end, a line after it, fewer or more records than its header
  * says), which the records read in order then refuse as they always did (shardSource). Reads the
@@ -352,6 +373,15 @@ export function shardRuns(file: string, header: ShardHeader, bytes: number): Lin
                 return true;
             }
             records += 1;
+            checkRecordOrder(file, line, header, records, (length) => {
+                const start = Buffer.alloc(Math.min(end - lineStart, length));
+                fs.readSync(fd, start, 0, start.length, lineStart);
+                return start;
+            }, () => {
+                const whole = Buffer.alloc(end - lineStart);
+                fs.readSync(fd, whole, 0, whole.length, lineStart);
+                return whole.toString("utf8");
+            });
             run ??= { start: lineStart, firstLine: line };
             if (end + 1 - run.start >= bytes) {
                 runs.push({ file, start: run.start, end: end + 1, shard: { firstLine: run.firstLine } });
@@ -414,6 +444,9 @@ export function parseShardRecordLine(file: string, line: number, text: string): 
     ) {
         throw new ShardError(`${file}:${line}: not a stack record (it needs stack.tenant, stack.resources, violations and cost; an edited shard document)`);
     }
+    if (stack.tenant !== record.tenant) {
+        throw new ShardError(`${file}:${line}: a stack record of ${JSON.stringify(record.tenant)?.slice(0, 80)} whose stack is ${JSON.stringify(stack.tenant).slice(0, 80)}: an edited shard document`);
+    }
     // What pass 2 reads of each: a resource's type and name, a violation's fields, the diff's lists.
     const resource = stack.resources.findIndex((item: unknown) => !isObject(item) || typeof item.type !== "string" || typeof item.name !== "string" || !isObject(item.inputs));
     const violation = record.violations.findIndex((item: unknown) => !isObject(item) || typeof item.policy !== "string" || typeof item.resource !== "string" || typeof item.message !== "string" || typeof item.enforcement !== "string");
@@ -438,6 +471,8 @@ export function shardSource(file: string, header: ShardHeader): RecordSource {
         let line = 0;
         let stacks = 0;
         let ended = false;
+        // A record out of its header's order: refused once the count is known (a record twice is that).
+        let misplaced: ShardError | undefined;
         forEachLine(file, (text) => {
             line += 1;
             if (line === 1 || (line === 2 && text === STACKS_LINE)) {
@@ -451,11 +486,20 @@ export function shardSource(file: string, header: ShardHeader): RecordSource {
                 return;
             }
             stacks += 1;
-            each(parseShardRecordLine(file, line, text));
+            const record = parseShardRecordLine(file, line, text);
+            try {
+                checkRecordOrder(file, line, header, stacks, (length) => Buffer.from(text.slice(0, length)).subarray(0, length));
+            } catch (error) {
+                misplaced ??= error as ShardError;
+            }
+            each(record);
         });
         if (!ended || stacks !== header.stacks) {
             const what = stacks > header.stacks ? "an edited shard document" : "a truncated shard document";
             throw new ShardError(`${file}: ${stacks} stack(s) where its header says ${header.stacks}${ended ? "" : ", and no end"}: ${what}`);
+        }
+        if (misplaced) {
+            throw misplaced;
         }
     };
     return Object.assign(source, { lines: { bytes: fs.statSync(file).size, runs: (bytes: number) => shardRuns(file, header, bytes) } });
