@@ -96,6 +96,27 @@ describe("npm run plan -- --shard and merge", () => {
         }
     });
 
+    it("GIVEN an invalid tenant file changed between the shards' runs WHEN merged THEN the shards are refused as of another plan (every file of the tenant folder is an input)", async () => {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-shards-invalid-"));
+        const broken = path.join(project.root, "tenant-configs", "broken.yaml");
+        try {
+            // No tenant of the fleet (its mode is none), yet its problem is in the plan.
+            fs.writeFileSync(broken, "tenant: broken\ncompany: Broken\nmode: nope\nregion: eu-west-1\n");
+            const first = await plan("--all", "--shard", "1/2", "--out", path.join(out, "s1.json"));
+            expect(first.status, first.stderr).toBe(0);
+            fs.writeFileSync(broken, "tenant: broken\ncompany: Broken\nmode: saas\nregion: eu-west-1\nbogus: 1\n");
+            const second = await plan("--all", "--shard", "2/2", "--out", path.join(out, "s2.json"));
+            expect(second.status, second.stderr).toBe(0);
+            const merged = await plan("merge", path.join(out, "s1.json"), path.join(out, "s2.json"), "--json");
+            expect(merged.status).toBe(2);
+            expect(merged.stdout).toBe("");
+            expect(merged.stderr).toContain(`plan merge: ${path.join(out, "s2.json")}: a shard of another plan than ${path.join(out, "s1.json")}`);
+        } finally {
+            fs.rmSync(broken, { force: true });
+            fs.rmSync(out, { recursive: true, force: true });
+        }
+    });
+
     it.each([
         [["--all", "--shard", "0/2"], "--shard expects I/N with 1 <= I <= N <= 9999 (e.g. 2/4), got \"0/2\""],
         [["--all", "--shard", "3/2"], "--shard expects I/N"],

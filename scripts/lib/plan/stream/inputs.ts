@@ -14,16 +14,28 @@ function git(repo: string, args: readonly string[]): string | undefined {
     return result.status === 0 ? result.stdout : undefined;
 }
 
+/** The entries of the tenant folder the plan reads or reports (listTenantDirectory; a folder named like a file is a problem): not an editor's swap file. */
+const TENANT_FOLDER_FILE = /\.(ya?ml|json)$/i;
+
 /**
  * A digest of the plan's inputs: the commit checked out and the content of every tenant file of
- * the fleet and every platform settings file (a working tree's uncommitted edits included).
+ * the fleet, every file of the tenant folder (an invalid tenant file is no tenant of the fleet, yet
+ * its problems are in the plan) and every platform settings file (a working tree's uncommitted
+ * edits included).
  */
-export function inputDigest(repo: string, fleet: readonly { readonly source: string }[], platformDir = path.join(repo, "platform-configs")): string {
+export function inputDigest(repo: string, fleet: readonly { readonly source: string }[], platformDir = path.join(repo, "platform-configs"), tenantDir = path.join(repo, "tenant-configs")): string {
     const hash = createHash("sha256");
     hash.update(`commit ${git(repo, ["rev-parse", "HEAD"])?.trim() ?? "(none)"}\n`);
-    const files = [...fleet.map((tenant) => tenant.source), ...(fs.existsSync(platformDir) ? fs.readdirSync(platformDir).filter((name) => name.endsWith(".yaml")).map((name) => path.join(platformDir, name)) : [])];
-    for (const file of [...new Set(files)].sort()) {
-        hash.update(`${path.relative(repo, path.resolve(repo, file))} ${createHash("sha256").update(fs.readFileSync(file)).digest("hex")}\n`);
+    const tenantFiles = fs.existsSync(tenantDir) ? fs.readdirSync(tenantDir, { withFileTypes: true }).filter((entry) => TENANT_FOLDER_FILE.test(entry.name)).map((entry) => path.join(tenantDir, entry.name)) : [];
+    const files = [...fleet.map((tenant) => tenant.source), ...tenantFiles, ...(fs.existsSync(platformDir) ? fs.readdirSync(platformDir).filter((name) => name.endsWith(".yaml")).map((name) => path.join(platformDir, name)) : [])];
+    for (const file of [...new Set(files.map((file) => path.resolve(repo, file)))].sort()) {
+        let digest = "(unreadable)";
+        try {
+            digest = createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+        } catch {
+            // A tenant file the plan cannot read either: its problem is in the plan, and so in the key.
+        }
+        hash.update(`${path.relative(repo, file)} ${digest}\n`);
     }
     return hash.digest("hex");
 }
