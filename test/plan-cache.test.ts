@@ -79,7 +79,7 @@ describe("the plan cache", () => {
         expect((await plan(after, cache, { "tenant-platform:recoveryActive": "false" })).cached).toBe(0);
     });
 
-    it("GIVEN a cache entry that cannot be read WHEN planned THEN the tenant is planned again and the document is the full plan's", async () => {
+    it("GIVEN a cache entry that cannot be read WHEN planned THEN the tenant is planned again, not counted as read from the cache, and the document is the full plan's", async () => {
         const folder = fixtureTenantFolder("plan-cache-broken-");
         folders.push(folder);
         const tenants = fleetIn(folder).slice(0, 3);
@@ -93,7 +93,8 @@ describe("the plan cache", () => {
         fs.writeFileSync(entries[0]!, '{"errors": [], "stacks": [');
         const again = await plan(tenants, cache);
         expect(again.json).toBe(full.json);
-        // The broken entry counts as found (it was there) but is planned: the document says nothing of it.
+        // The broken entry was there, but its tenant is planned: the line on stderr does not count it as read from the cache.
+        expect(again.cached).toBe(tenants.length - 1);
         expect(fs.readFileSync(entries[0]!, "utf8")).not.toBe('{"errors": [], "stacks": [');
     });
 
@@ -105,7 +106,7 @@ describe("the plan cache", () => {
         ["a stack that is no JSON, resealed", (sealed) => reseal(sealed, (entry) => ({ ...entry, stacks: [{ ...entry.stacks[0], stack: "garbage" }] }))],
         ["a stack that is a number, resealed", (sealed) => reseal(sealed, (entry) => ({ ...entry, stacks: [{ stack: 5 }] }))],
         ["the entry of an older version (unsealed)", (sealed) => JSON.parse(sealed.entry)],
-    ])("GIVEN a cache entry with %s WHEN planned THEN it is a miss: the tenant is planned and the document is the full plan's", async (_, tamper) => {
+    ])("GIVEN a cache entry with %s WHEN planned THEN it is a miss: the tenant is planned, not counted as read from the cache, and the document is the full plan's", async (_, tamper) => {
         const folder = fixtureTenantFolder("plan-cache-tampered-");
         folders.push(folder);
         const tenants = fleetIn(folder).filter((tenant) => tenant.mode === "cloud");
@@ -117,6 +118,7 @@ describe("the plan cache", () => {
         fs.writeFileSync(file, JSON.stringify(tamper(JSON.parse(fs.readFileSync(file, "utf8")))));
         const again = await plan(tenants, cache);
         expect(again.json).toBe(full.json);
+        expect(again.cached).toBe(tenants.length - 1);
     });
 
     it("GIVEN a cache with entries of an older fleet WHEN pruned since a plan began THEN only what that plan read or wrote is kept", async () => {

@@ -52,6 +52,8 @@ export interface PlanSliceResult {
     /** With `records`: the stacks' records, in order. */
     readonly records?: StackRecord[];
     readonly errors: Problem[];
+    /** With a cache: how many of the tenants were read from it (an entry found but unreadable is planned, not counted). */
+    readonly cached?: number;
 }
 
 /** The records of a cache entry, or undefined when one of its stacks is not of a stack's shape. */
@@ -87,16 +89,18 @@ export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult>
     };
     const cache = input.records?.cache;
     const hits = new Set(cache?.hits ?? []);
+    let read = 0;
     for (const tenant of input.tenants) {
         const key = cache?.keys[tenant.id];
         // A tenant whose file, build, config and platforms are unchanged: its stacks as planned before.
         const cached = cache && key !== undefined && hits.has(tenant.id) ? readEntry(cache.scope, key) : undefined;
         if (cached && records) {
-            const read = cachedRecords(cached, input.records!.base, input.records!.judge);
+            const fromCache = cachedRecords(cached, input.records!.base, input.records!.judge);
             // An entry this code cannot read (sealed, yet not of its shape) is a miss: planned below.
-            if (read !== undefined) {
-                records.push(...read);
+            if (fromCache !== undefined) {
+                records.push(...fromCache);
                 errors.push(...cached.errors);
+                read += 1;
                 continue;
             }
         }
@@ -145,5 +149,5 @@ export async function planSlice(input: PlanSliceInput): Promise<PlanSliceResult>
             writeEntry(cache.scope, key, { stacks: records.slice(firstRecord).map((record) => ({ stack: record.stack, facts: record.facts })), errors: errors.slice(firstError) });
         }
     }
-    return { tenants: planned, ...(records ? { records } : {}), errors };
+    return { tenants: planned, ...(records ? { records } : {}), errors, ...(cache ? { cached: read } : {}) };
 }

@@ -264,6 +264,8 @@ export async function planFleetStacks(options: FleetStacksOptions, emit: (item: 
     // emptied as soon as it and every chunk before it are handed on.
     const outcomes: (PlanSliceResult | Error | undefined)[] = chunks.map(() => undefined);
     let next = 0;
+    // The tenants read from the plan cache: those its entries held (an entry found but unreadable is planned).
+    let cached = 0;
     const flush = (): void => {
         for (; next < chunks.length && outcomes[next] !== undefined && !(outcomes[next] instanceof Error); next++) {
             const outcome = outcomes[next] as PlanSliceResult;
@@ -276,6 +278,7 @@ export async function planFleetStacks(options: FleetStacksOptions, emit: (item: 
                 emit({ plan });
             }
             sliceErrors.push(...outcome.errors);
+            cached += outcome.cached ?? 0;
             outcomes[next] = { tenants: [], errors: [] };
         }
     };
@@ -400,7 +403,7 @@ export async function planFleetStacks(options: FleetStacksOptions, emit: (item: 
     } finally {
         await Promise.all(workers.map(({ worker }) => worker.terminate()));
     }
-    return { sharedErrors, sliceErrors, platformFacts, stackFacts, placeholderSecrets, external, ...(cache ? { cached: cache.hits.length } : {}) };
+    return { sharedErrors, sliceErrors, platformFacts, stackFacts, placeholderSecrets, external, ...(cache ? { cached } : {}) };
 }
 
 /** The account's applied quotas: the option, else the checked-in file (whose problems are the plan's). */
