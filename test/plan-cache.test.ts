@@ -98,6 +98,26 @@ describe("the plan cache", () => {
         expect(fs.readFileSync(entries[0]!, "utf8")).not.toBe('{"errors": [], "stacks": [');
     });
 
+    it("GIVEN a cache where a tenant's entry cannot be written (a folder in its place) WHEN planned THEN the plan goes on to the full plan's document, and a prune removes the folder", async () => {
+        const folder = fixtureTenantFolder("plan-cache-unwritable-");
+        folders.push(folder);
+        const tenants = fleetIn(folder).slice(0, 2);
+        const cache = { dir: path.join(dir, "cache-unwritable"), build: "build-1" };
+        const full = await plan(tenants);
+        await plan(tenants, cache);
+        const shard = fs.readdirSync(cache.dir).sort()[0]!;
+        const entry = path.join(cache.dir, shard, fs.readdirSync(path.join(cache.dir, shard)).sort()[0]!);
+        fs.rmSync(entry);
+        fs.mkdirSync(entry);
+        const again = await plan(tenants, cache);
+        expect(again.json).toBe(full.json);
+        expect(again.cached).toBe(tenants.length - 1);
+        // No temporary file left beside it.
+        expect(fs.readdirSync(path.join(cache.dir, shard)).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+        expect(() => pruneCache(cache.dir, new Date(Date.now() + 60_000))).not.toThrow();
+        expect(fs.existsSync(entry)).toBe(false);
+    });
+
     it.each<[string, (entry: { sha256: string; entry: string }) => { sha256: string; entry: string } | unknown]>([
         // A value changed by hand, the entry still valid JSON: not the entry written.
         ["an instance type edited by hand", (sealed) => ({ ...sealed, entry: sealed.entry.replace(/m6i\.large/g, "m6i.metal") })],

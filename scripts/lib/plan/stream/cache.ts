@@ -176,7 +176,8 @@ export function pruneCache(dir: string, since: Date): number {
         for (const entry of fs.readdirSync(path.join(dir, shard.name))) {
             const file = path.join(dir, shard.name, entry);
             if (/^[0-9a-f]{64}\.json$/.test(entry) && fs.statSync(file).mtimeMs < since.getTime()) {
-                fs.rmSync(file, { force: true });
+                // An entry's name on a folder is no entry (nothing reads it): removed all the same.
+                fs.rmSync(file, { force: true, recursive: true });
                 removed += 1;
             }
         }
@@ -184,13 +185,21 @@ export function pruneCache(dir: string, since: Date): number {
     return removed;
 }
 
-/** Writes an entry whole: a temporary file of this process, renamed into place. */
+/**
+ * Writes an entry whole: a temporary file of this process, renamed into place. The cache only
+ * spares work: an entry that cannot be written (the disk full, a folder where the entry goes, a
+ * read-only part of the cache) is not written, and the plan goes on; its tenant is planned next time.
+ */
 export function writeEntry(scope: CacheScope, key: string, entry: CacheEntry): void {
     const file = entryFile(scope, key);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    const text = JSON.stringify(entry);
-    const sealed: SealedEntry = { sha256: sha256(text), entry: text };
-    fs.writeFileSync(temporary, JSON.stringify(sealed));
-    fs.renameSync(temporary, file);
+    try {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        const text = JSON.stringify(entry);
+        const sealed: SealedEntry = { sha256: sha256(text), entry: text };
+        fs.writeFileSync(temporary, JSON.stringify(sealed));
+        fs.renameSync(temporary, file);
+    } catch {
+        fs.rmSync(temporary, { force: true });
+    }
 }
