@@ -386,7 +386,8 @@ all N of them, in any order) into what the plan without --shard prints: the same
 
 Exit codes: as the plan's (0, 1 a problem, 3 a mandatory policy violated); 2 usage error, or
 shards that are not all of one plan (missing, twice, truncated, edited or corrupted, of another
-commit or selection), refused before anything is printed: each carries the SHA-256 of its bytes.
+commit or selection, planned on another day), refused before anything is printed: each carries the
+SHA-256 of its bytes.
 `;
 
 async function merge(argv: string[]): Promise<number> {

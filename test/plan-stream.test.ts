@@ -200,6 +200,11 @@ describe("the streamed plan", () => {
         fs.writeFileSync(other, fs.readFileSync(parts[1]!, "utf8").replace('"key":"k1"', '"key":"k2"'));
         expect(() => orderShards([parts[0]!, other])).toThrow(ShardError);
         expect(() => orderShards([parts[0]!, other])).toThrow(/a shard of another plan/);
+        // The same plan's shard 2 planned on another day (a run past midnight): its stacks judged on that day.
+        const part2 = await pass(fleet.tenants.slice(0, 3), { shard: { index: 2, count: 2 } });
+        const otherDay = file("other-day.json");
+        writeShard(otherDay, { shard: { index: 2, count: 2 }, key: "k1", pass: { ...part2.pass, today: "2000-01-01" } }, part2.spill);
+        expect(() => orderShards([parts[0]!, otherDay])).toThrow(/other-day\.json: planned on 2000-01-01, but .*refuse-1\.json on \d{4}-\d{2}-\d{2}: a plan judges every stack on one day/);
         const notAShard = file("plan.json");
         fs.writeFileSync(notAShard, '{\n  "tenants": []\n}\n');
         expect(() => orderShards([notAShard])).toThrow(/not a plan shard document/);

@@ -517,6 +517,10 @@ export function orderShards(files: readonly string[]): ShardFile[] {
         if (shard.header.shard.count !== count) {
             throw new ShardError(`${shard.file}: shard ${shard.header.shard.index}/${shard.header.shard.count}, but ${shards[0]!.file} is one of ${count}`);
         }
+        // Each shard's stacks were judged on its day (the calendar rules): a plan judges every stack on one.
+        if (shard.header.pass.today !== shards[0]!.header.pass.today) {
+            throw new ShardError(`${shard.file}: planned on ${shard.header.pass.today}, but ${shards[0]!.file} on ${shards[0]!.header.pass.today}: a plan judges every stack on one day; plan the shards again`);
+        }
     }
     const byIndex = new Map<number, ShardFile>();
     for (const shard of shards) {
