@@ -93,6 +93,37 @@ describe("what the program builds passes, in every mode", () => {
     });
 });
 
+describe("a platform's recovery planned alone (npm run plan -- platform-<region>-recovery)", () => {
+    /** The active document with only the platform's stacks: no stack of the dedicated-saas tenant declares its host. */
+    const alone = (document: unknown): unknown => {
+        const copy = structuredClone(document) as { tenants: { tenant: string }[] };
+        copy.tenants = copy.tenants.filter((plan) => plan.tenant === "platform-eu-west-1" || plan.tenant === "platform-eu-west-1-recovery");
+        return copy;
+    };
+
+    it("GIVEN the tenant's check canary as planned WHEN checked THEN it passes, its host read from this stack's front door for the tenant", () => {
+        const ours = violationsOf(alone(active)).filter(({ violation }) => violation.policy === OWN);
+        expect(ours).toEqual([]);
+    });
+
+    it("GIVEN the tenant's check canary pointed at the shared app's check name WHEN checked THEN it is refused, against the door's host", () => {
+        const document = alone(broken(active, "platform-eu-west-1-recovery", "northwind-check-canary", checking("https://recovery.app.itm.example.net")));
+        const ours = violationsOf(document).filter(({ violation }) => violation.policy === OWN);
+        expect(ours.map(({ stack, violation }) => [stack, violation.resource, violation.message])).toEqual([
+            [
+                "platform-eu-west-1-recovery",
+                "northwind-check-canary",
+                wrongHost(
+                    "https://recovery.app.itm.example.net",
+                    "recovery.app.itm.example.net",
+                    "recovery.northwind.itm.example.net",
+                    "tenant northwind's check name in this recovery environment, its host as this stack's front door for it serves it",
+                ),
+            ],
+        ]);
+    });
+});
+
 /** [what is broken, stack, resource mutated, mutation, policy, resource named, message] */
 type Case = [string, string, string, (inputs: Inputs) => void, string, string, string];
 

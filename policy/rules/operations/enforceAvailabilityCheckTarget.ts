@@ -45,6 +45,24 @@ function certificateNames(stack: PolicyStack): string[] {
         .map(normalHostName);
 }
 
+/**
+ * The host name this stack's front door for a tenant serves (a platform recovery's `<tenant>-front-door`,
+ * stacks/platform-recovery-tenants.ts): its certificate's name, or the alternative name when the name
+ * is too long to be the first (components/domain-certificate.ts). For a plan of the platform's
+ * recovery alone, whose document holds no stack of the tenant to declare its host.
+ */
+function doorHost(tenant: string, stack: PolicyStack): string | undefined {
+    const names = ofType(stack, CERTIFICATE)
+        .filter((certificate) => certificate.parent === `${tenant}-front-door`)
+        .map((certificate) => {
+            const alternatives = certificate.props.subjectAlternativeNames;
+            return Array.isArray(alternatives) && alternatives.length === 1 ? alternatives[0] : certificate.props.domainName;
+        })
+        .filter((name): name is string => typeof name === "string")
+        .map(normalHostName);
+    return names.length === 1 ? names[0] : undefined;
+}
+
 /** The shared app's names of a platform region: `app.<base>` (home region) or `app.<region>.<base>` (stacks/platform.ts appHostNameOf). */
 function appHostNames(production: string, base: string): string[] {
     const region = production.startsWith("platform-") ? production.slice("platform-".length) : undefined;
@@ -83,8 +101,7 @@ function expectedHosts(canary: PolicyResource, stack: PolicyStack, settings: Pol
     if (base === undefined) {
         return { none: "the check name of a recovery environment cannot be told without the platform's base domain" };
     }
-    const checkNameOf = (tenant: string): string | undefined => {
-        const host = tenantHost(tenant, stack, settings);
+    const checkNameOf = (tenant: string, host: string | undefined = tenantHost(tenant, stack, settings)): string | undefined => {
         if (host === undefined) {
             return undefined;
         }
@@ -95,7 +112,14 @@ function expectedHosts(canary: PolicyResource, stack: PolicyStack, settings: Pol
         const tenant = canary.name.endsWith("-check-canary") ? canary.name.slice(0, -"-check-canary".length) : undefined;
         if (tenant !== undefined && tenant !== stack.stack && !isReservedTenantId(tenant)) {
             const name = checkNameOf(tenant);
-            return name !== undefined ? { hosts: [name], of: `tenant ${tenant}'s check name in this recovery environment` } : { none: `tenant ${tenant}'s host name cannot be told` };
+            if (name !== undefined) {
+                return { hosts: [name], of: `tenant ${tenant}'s check name in this recovery environment` };
+            }
+            // The tenant's stack is not in the plan (the platform's recovery planned alone): the host its door here serves.
+            const served = checkNameOf(tenant, doorHost(tenant, stack));
+            return served !== undefined
+                ? { hosts: [served], of: `tenant ${tenant}'s check name in this recovery environment, its host as this stack's front door for it serves it` }
+                : { none: `tenant ${tenant}'s host name cannot be told` };
         }
         const served = new Set(certificateNames(stack));
         const names = appHostNames(target.production, base)
