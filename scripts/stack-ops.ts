@@ -52,7 +52,8 @@ deployed in its production's off-site region.
                  command ends (exit 130, 143), or the command to remove it is printed.
                  A drill copy (<x>-drill) is destroyed without a final backup (it holds restored
                  copies only). A recovery environment (<x>-recovery) only with --force, and never
-                 while it is active (fail back first).
+                 while it is active, by its outputs or its stack config recoveryActive (fail back
+                 first).
   changed        prints the JSON list of stacks whose plan diff shows a change (for CI); a plan
                  that lists a stack twice is refused
 

@@ -30,14 +30,14 @@ interface Call {
     readonly stack?: string;
 }
 
-/** The stub backend: `outputs` per stack, and the stacks that already exist. */
-function stubState(options: { outputs?: Record<string, unknown>; stacks?: string[] } = {}): string {
+/** The stub backend: `outputs` per stack, the stacks that already exist, and `config` per stack. */
+function stubState(options: { outputs?: Record<string, unknown>; stacks?: string[]; config?: Record<string, Record<string, string>> } = {}): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-ops-recovery-"));
     temporary.push(dir);
     fs.writeFileSync(path.join(dir, "outputs.json"), JSON.stringify(options.outputs ?? {}));
     fs.mkdirSync(path.join(dir, "stacks"), { recursive: true });
     for (const stack of options.stacks ?? []) {
-        fs.writeFileSync(path.join(dir, "stacks", `${stack}.json`), JSON.stringify({ config: {}, resources: [] }));
+        fs.writeFileSync(path.join(dir, "stacks", `${stack}.json`), JSON.stringify({ config: options.config?.[stack] ?? {}, resources: [] }));
     }
     return dir;
 }
@@ -127,6 +127,27 @@ describe("npm run destroy of recovery and drill stacks (stub pulumi)", () => {
         expect(run.status).toBe(1);
         expect(run.stdout).toBe("destroy: acme-recovery is ACTIVE (it may be serving acme's clients, on the database a restore created): fail back first (npm run dr -- failback acme); nothing was destroyed.\n");
         expect(stackOps(run.calls, "destroy")).toEqual([]);
+    }, 60_000);
+
+    it("GIVEN a recovery environment whose stack config says recoveryActive=true but whose outputs say idle (an activation stopped part-way) WHEN destroyed with --force THEN it is refused", async () => {
+        const dir = stubState({ stacks: ["acme-recovery"], outputs: { "acme-recovery": { recoveryActive: false } }, config: { "acme-recovery": { recoveryActive: "true", restoredDatabase: "acme-recovery-20260302t030000z" } } });
+        const run = await cli(["destroy", "acme-recovery", "--force", "--yes"], { dir });
+        expect(run.status).toBe(1);
+        expect(run.stdout).toBe(
+            "destroy: acme-recovery may be ACTIVE: its stack config says recoveryActive=true though its outputs say idle (an activation stopped part-way?), " +
+                "so it may be serving acme's clients or hold the database a restore created: finish the activation (npm run dr -- activate acme --resume) " +
+                "and fail back (npm run dr -- failback acme), or idle it (pulumi config set recoveryActive false --stack acme-recovery, then pulumi up --stack acme-recovery --policy-pack policy); " +
+                "nothing was destroyed.\n",
+        );
+        expect(stackOps(run.calls, "destroy")).toEqual([]);
+    }, 60_000);
+
+    it("GIVEN a recovery environment idled again (stack config recoveryActive=false, outputs idle) WHEN destroyed with --force --yes THEN it is destroyed", async () => {
+        const dir = stubState({ stacks: ["acme-recovery"], outputs: { "acme-recovery": { recoveryActive: false } }, config: { "acme-recovery": { recoveryActive: "false" } } });
+        const run = await cli(["destroy", "acme-recovery", "--force", "--yes"], { dir });
+        expect(run.stdout).toContain("destroy: acme-recovery destroyed.");
+        expect(run.status).toBe(0);
+        expect(stackOps(run.calls, "destroy")).toEqual(["acme-recovery"]);
     }, 60_000);
 
     it("GIVEN a drill copy WHEN destroyed THEN it asks for the stack name and destroys only it; a wrong answer destroys nothing", async () => {

@@ -3,8 +3,12 @@
 // Neither owns data of record: a recovery environment's database is the one a restore job created
 // (looked up by stack config `restoredDatabase`, never the stack's), and a drill copy holds restored
 // copies of production for the length of a drill. An ACTIVE recovery environment is refused even
-// with --force: it may be serving the clients; failback (npm run dr) brings them home first.
+// with --force: it may be serving the clients; failback (npm run dr) brings them home first. Active
+// is what either says: the output `recoveryActive` (the last update that succeeded) or the stack
+// config `recoveryActive` (what dr set before the update that activates, which may have stopped
+// part-way, leaving servers or the restored database behind outputs that still say idle).
 
+import type { Stack } from "@pulumi/pulumi/automation";
 import type { Logger } from "pino";
 
 import type { RecoveryKind } from "../../../lib/platform";
@@ -19,6 +23,24 @@ export interface RecoverySide {
     readonly stack: string;
     readonly production: string;
     readonly kind: RecoveryKind;
+}
+
+/** The CLI's word for a config key the stack does not have (`pulumi config get`): idle, the program's default. */
+const NO_CONFIG_KEY = /configuration key '[^']*' not found for stack/;
+
+/**
+ * The stack config `recoveryActive`: true unless absent or "false" (a value the program would refuse,
+ * e.g. "yes", is not taken for idle either). Any other failure to read it is thrown.
+ */
+async function configuredActive(stack: Stack): Promise<boolean> {
+    try {
+        return (await stack.getConfig("recoveryActive")).value !== "false";
+    } catch (error) {
+        if (NO_CONFIG_KEY.test((error as Error).message)) {
+            return false;
+        }
+        throw error;
+    }
 }
 
 /** The destroy of a recovery environment or drill copy; the caller has already required --force for a recovery. */
@@ -39,8 +61,10 @@ async function destroySide(side: RecoverySide, request: OpsRequest, settings: Op
         return { ok: false, report: `destroy: ${describeSelectFailure(failure, side.stack, settings.backendUrl ?? "pulumi login")}; nothing was destroyed.\n` };
     }
     let active = false;
+    let configured = false;
     try {
         active = side.kind === "recovery" && (await outputValues(stack)).recoveryActive === true;
+        configured = side.kind === "recovery" && (await configuredActive(stack));
     } catch (error) {
         const failure = classifySelectFailure(error);
         stackLog.error({ event: "refused", reason: failure.kind, error: (error as Error).message }, "cannot read the stack");
@@ -53,6 +77,17 @@ async function destroySide(side: RecoverySide, request: OpsRequest, settings: Op
             report:
                 `destroy: ${side.stack} is ACTIVE (it may be serving ${side.production}'s clients, on the database a restore created): ` +
                 `fail back first (npm run dr -- failback ${side.production}); nothing was destroyed.\n`,
+        };
+    }
+    if (configured) {
+        stackLog.error({ event: "refused", reason: "configured-active" }, "the stack config says the recovery environment is active");
+        return {
+            ok: false,
+            report:
+                `destroy: ${side.stack} may be ACTIVE: its stack config says recoveryActive=true though its outputs say idle (an activation stopped part-way?), ` +
+                `so it may be serving ${side.production}'s clients or hold the database a restore created: finish the activation (npm run dr -- activate ${side.production} --resume) ` +
+                `and fail back (npm run dr -- failback ${side.production}), or idle it (pulumi config set recoveryActive false --stack ${side.stack}, then pulumi up --stack ${side.stack} --policy-pack policy); ` +
+                "nothing was destroyed.\n",
         };
     }
     const steps = [`pulumi destroy --stack ${side.stack} --yes (no final backup: ${side.kind === "drill" ? "a drill copy holds restored copies only" : "a recovery environment owns no data of record while idle"})`];
