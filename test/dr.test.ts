@@ -266,6 +266,42 @@ describe("refusals: nothing changes", () => {
         }
     });
 
+    it("GIVEN a passphrase-secured backend and no PULUMI_CONFIG_PASSPHRASE WHEN activated THEN dr stops with the CLI's reason; pulumi never waits on a prompt nobody sees", async () => {
+        const passphrase = process.env.PULUMI_CONFIG_PASSPHRASE;
+        process.env.STUB_PULUMI_PASSPHRASE = "1";
+        delete process.env.PULUMI_CONFIG_PASSPHRASE;
+        try {
+            expect(await dr(world, ["activate", "acme", "--yes"])).toBe(1);
+        } finally {
+            delete process.env.STUB_PULUMI_PASSPHRASE;
+            if (passphrase !== undefined) process.env.PULUMI_CONFIG_PASSPHRASE = passphrase;
+        }
+        expect(output(world)).toContain("activate: stopped: pulumi stack output --stack acme failed: error: passphrase must be set with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE environment variables");
+        expect(pulumiCalls(world).filter((call) => call.phase === "prompt")).toEqual([]);
+        nothingChanged(world);
+    });
+
+    it("GIVEN a passphrase-secured backend and no PULUMI_CONFIG_PASSPHRASE WHEN the CLI wrapper runs each of its commands THEN each fails with the CLI's reason, none prompts", async () => {
+        const passphrase = process.env.PULUMI_CONFIG_PASSPHRASE;
+        process.env.STUB_PULUMI_PASSPHRASE = "1";
+        delete process.env.PULUMI_CONFIG_PASSPHRASE;
+        try {
+            const cli = pulumiCli(pino({ level: "silent" }));
+            const reason = "passphrase must be set with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE environment variables";
+            await expect(cli.exists("acme-recovery")).rejects.toThrow(reason);
+            await expect(cli.outputs("acme-recovery")).rejects.toThrow(reason);
+            await expect(cli.setConfig("acme-recovery", "recoveryActive", "true")).rejects.toThrow(reason);
+            await expect(cli.copyStack("acme-recovery", "acme-drill")).rejects.toThrow(reason);
+            await expect(cli.up("acme-recovery")).rejects.toThrow(reason);
+            await expect(cli.destroy("acme-drill")).rejects.toThrow(reason);
+        } finally {
+            delete process.env.STUB_PULUMI_PASSPHRASE;
+            if (passphrase !== undefined) process.env.PULUMI_CONFIG_PASSPHRASE = passphrase;
+        }
+        expect(pulumiCalls(world).filter((call) => call.phase === "prompt")).toEqual([]);
+        expect(pulumiCalls(world)).toHaveLength(6);
+    });
+
     it("GIVEN the CLI wrapper WHEN asked to update, configure or destroy a production stack THEN it refuses before running pulumi", async () => {
         const cli = pulumiCli(pino({ level: "silent" }));
         await expect(cli.up("acme")).rejects.toThrow("dr refuses to update acme");

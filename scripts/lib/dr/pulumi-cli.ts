@@ -28,10 +28,20 @@ function lastLine(text: string): string {
     return text.trim().split("\n").filter((line) => line.trim().length > 0).pop() ?? "";
 }
 
-/** The real CLI, run in the repository (Pulumi.yaml), with the policy pack on every update. */
+/**
+ * The CLI's arguments with `--non-interactive` (before a `--` that ends its flags): its output is
+ * captured, so a prompt (a passphrase-secured backend without PULUMI_CONFIG_PASSPHRASE, a login)
+ * would wait for an answer to a question nobody sees; with it the CLI fails and says why.
+ */
+function nonInteractive(args: readonly string[]): string[] {
+    const end = args.indexOf("--");
+    return end < 0 ? [...args, "--non-interactive"] : [...args.slice(0, end), "--non-interactive", ...args.slice(end)];
+}
+
+/** The real CLI, run in the repository (Pulumi.yaml), with the policy pack on every update; never prompts. */
 export function pulumiCli(log: Logger, cwd: string = repoRoot()): PulumiCli {
     const call = async (args: string[], options: { allowFailure?: boolean } = {}): Promise<{ ok: boolean; stdout: string; stderr: string }> => {
-        const result = await $({ nothrow: true, quiet: true, cwd })`pulumi ${args}`;
+        const result = await $({ nothrow: true, quiet: true, cwd })`pulumi ${nonInteractive(args)}`;
         if (result.exitCode === 127 || result.exitCode === 126) {
             throw new MissingToolError(INSTALL_HINTS.pulumi);
         }
