@@ -109,7 +109,8 @@ describe("npm run plan -- --shard and merge", () => {
             expect(second.status, second.stderr).toBe(0);
             const merged = await plan("merge", path.join(out, "s1.json"), path.join(out, "s2.json"), "--json");
             expect(merged.status).toBe(2);
-            expect(merged.stdout).toBe("");
+            // With --json, the refusal as the one document stdout carries: nothing merged.
+            expect(JSON.parse(merged.stdout)).toEqual({ version: 1, tenants: [], errors: [{ file: "", line: 1, column: 1, path: "/", message: expect.stringContaining("a shard of another plan than") }] });
             expect(merged.stderr).toContain(`plan merge: ${path.join(out, "s2.json")}: a shard of another plan than ${path.join(out, "s1.json")}`);
         } finally {
             fs.rmSync(broken, { force: true });
