@@ -73,7 +73,9 @@ Plans the resource graph each stack would deploy, offline (no credentials, no Pu
                      those of an entry in DIR is read from it, not planned; every tenant planned is
                      written to it. The plan is the same bytes with or without it (stderr says how
                      many tenants came from it). With --base, the base's plan uses it too. With
-                     --all, the entries neither plan used are removed (the cache keeps one fleet's).
+                     --all, the entries neither plan used are removed (the cache keeps one fleet's;
+                     with --shard, one slice's: give each shard a folder of its own, as the workflow
+                     does, or the shards remove each other's entries).
   -h, --help         show this help
 
 Exit codes: 0 planned, 1 a tenant file is invalid, or a planned value breaks AWS's rules or a
