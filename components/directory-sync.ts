@@ -80,6 +80,23 @@ export function directoryAclRules(dnsIps: readonly string[], ports: readonly Dir
     return [...numbered(outbound), ...numbered(inbound)];
 }
 
+/**
+ * The longest description AWS Directory Service takes (ConnectDirectory `Description`: 0 to 128
+ * characters, botocore ds 2015-04-16 shape `Description`; the catalogue's rule).
+ */
+export const DIRECTORY_DESCRIPTION_MAX = 128;
+
+/**
+ * The connector's description: `AD Connector to <directory> across the site-to-site VPN`, which
+ * a contract-valid directory name over 84 characters would take past AWS's 128; such a connector is
+ * described without its name (the name is the directory's own `name`). Names that fit keep the
+ * text they were deployed with: the description is force-new, a change would replace the connector.
+ */
+export function connectorDescription(directoryName: string): string {
+    const full = `AD Connector to ${directoryName} across the site-to-site VPN`;
+    return full.length <= DIRECTORY_DESCRIPTION_MAX ? full : "AD Connector to the customer directory across the site-to-site VPN";
+}
+
 /** Problems with the directory link's arguments, each naming the field, the value and what is allowed. */
 export function directorySyncProblems(args: {
     directoryName: string;
@@ -209,7 +226,7 @@ export class DirectorySync extends pulumi.ComponentResource {
                 name: args.directoryName,
                 password: pulumi.secret(args.password),
                 size,
-                description: `AD Connector to ${args.directoryName} across the site-to-site VPN`,
+                description: connectorDescription(args.directoryName),
                 connectSettings: {
                     customerDnsIps: [...args.dnsIps],
                     customerUsername: args.serviceAccount,

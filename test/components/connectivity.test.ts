@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 
-import { DIRECTORY_PORTS, directoryAclRules, DirectorySync, DirectorySyncArgs, NETWORK_ACL_RULES_PER_DIRECTION } from "../../components/directory-sync";
+import { connectorDescription, DIRECTORY_PORTS, directoryAclRules, DirectorySync, DirectorySyncArgs, NETWORK_ACL_RULES_PER_DIRECTION } from "../../components/directory-sync";
+import { checkAwsRules } from "../../scripts/lib/plan/aws-rules";
 import { amazonSideAsnFor, PRESHARED_KEY_RULES, routingSummary, SiteToSiteVpn, SiteToSiteVpnArgs } from "../../components/site-to-site-vpn";
 import { connectivityAttributes } from "../../scripts/lib/plan/mock-attributes/connectivity";
 import { MockAttributeContext } from "../../scripts/lib/plan/mock-attributes/types";
@@ -305,6 +306,24 @@ describe("DirectorySync", () => {
             expect(new Set(numbers).size, `egress=${egress}`).toBe(numbers.length);
         }
         expect(acl.inputs.vpcId).toBe("vpc-0acme");
+    });
+
+    it("GIVEN acme's directory WHEN planned THEN the connector's description names it, as deployed", async () => {
+        const { plan } = await planDirectory("acme-directory", ACME_DIRECTORY);
+        expect(named(plan.resources, "acme-directory-connector").inputs.description).toBe("AD Connector to corp.acme.com across the site-to-site VPN");
+    });
+
+    it.each([
+        ["84 characters, the longest that fits", `${"d".repeat(63)}.${"e".repeat(15)}.corp`, true],
+        ["132 characters (63-character labels)", `${"d".repeat(63)}.${"e".repeat(63)}.corp`, false],
+        ["253 characters, the contract's longest", `${"d".repeat(63)}.${"e".repeat(63)}.${"f".repeat(63)}.${"g".repeat(61)}`, false],
+    ])("GIVEN a contract-valid directory name of %s WHEN planned THEN the connector's description fits AWS's 128 characters", async (_, directoryName, namesIt) => {
+        const { plan } = await planDirectory("long-directory", { ...ACME_DIRECTORY, directoryName });
+        const connector = named(plan.resources, "long-directory-connector");
+        expect(connector.inputs.name).toBe(directoryName);
+        expect(checkAwsRules([connector])).toEqual([]);
+        expect(String(connector.inputs.description).includes(directoryName)).toBe(namesIt);
+        expect(connector.inputs.description).toBe(connectorDescription(directoryName));
     });
 
     it("GIVEN a size WHEN planned THEN the connector has it", async () => {
