@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { PlanDocument, planFleet } from "../scripts/lib/plan/fleet";
-import { optInRegionProblems, RegionStack } from "../scripts/lib/plan/opt-in-regions";
+import { offsiteRegionStacks, optInRegionProblems, RegionStack } from "../scripts/lib/plan/opt-in-regions";
 import { loadQuotas, QUOTA_FILE, quotaFileProblems } from "../scripts/lib/plan/quota-file";
 import { resolveTenant, TenantDocument } from "../stacks/config/tenant";
 import { platformFixture } from "./fixtures/platform-configs";
@@ -125,6 +125,57 @@ describe("a planned tenant whose default off-site region is opt-in", () => {
     });
 
     it("GIVEN ap-south-2 recorded as enabled WHEN planned THEN no error", () => {
+        expect(enabled.errors).toEqual([]);
+    });
+});
+
+describe("a stack's resources in another region than its own", () => {
+    const provider = (region: string) => ({ type: "pulumi:providers:aws", name: `p-${region}`, id: region, parent: null, inputs: { region }, protect: false, retainOnDelete: false });
+    const stack = (tenant: string, region: string, providers: string[], change: Partial<RegionStack> = {}) => ({
+        tenant,
+        mode: "cloud",
+        region,
+        source: `fixtures/${tenant.replace(/-recovery$/, "")}.yaml`,
+        resources: providers.map(provider),
+        ...change,
+    });
+
+    it("GIVEN a dedicated-saas tenant whose off-site provider is in another region WHEN its regions are found THEN that region is judged at its file's off-site field", () => {
+        const found = offsiteRegionStacks([stack("oman", "eu-west-1", ["eu-west-1", "me-south-1"], { mode: "dedicated-saas" })]);
+        expect(found).toEqual([{ tenant: "oman", mode: "dedicated-saas", region: "me-south-1", source: "fixtures/oman.yaml", offsite: true }]);
+        const problems = optInRegionProblems(found, loadQuotas(ROOT));
+        expect(problems.map((problem) => [problem.file, problem.path])).toEqual([["fixtures/oman.yaml", "/backup/offsiteRegion"]]);
+        expect(problems[0]!.message).toContain("oman deploys into me-south-1 (/backup/offsiteRegion");
+        expect(problems[0]!.message).toContain("or set backup.offsiteRegion to a region AWS enables in every account");
+    });
+
+    it("GIVEN a cloud tenant whose off-site region is its recovery stack's WHEN its regions are found THEN none more: the recovery stack is judged there", () => {
+        expect(offsiteRegionStacks([stack("milan", "eu-west-1", ["eu-west-1", "eu-south-1"]), stack("milan-recovery", "eu-south-1", ["eu-south-1", "eu-west-1"], { recoveryOf: "milan" })])).toEqual([]);
+    });
+});
+
+describe("a planned dedicated-saas tenant whose off-site region is opt-in", () => {
+    const doc: TenantDocument = { tenant: "oman", company: "Oman", mode: "dedicated-saas", region: "eu-west-1", domain: { subdomain: "oman" }, backup: { offsiteRegion: "me-south-1" } };
+    let file: string;
+    let refused: PlanDocument;
+    let enabled: PlanDocument;
+
+    beforeAll(async () => {
+        file = path.join(dir, "oman.yaml");
+        fs.writeFileSync(file, "tenant: oman\ncompany: Oman\nmode: dedicated-saas\nregion: eu-west-1\ndomain:\n  subdomain: oman\nbackup:\n  offsiteRegion: me-south-1\n");
+        const tenants = [resolveTenant(doc, file)];
+        const platforms = platformFixture(["eu-west-1"]);
+        refused = await planFleet({ tenants, platformRegions: ["eu-west-1"], platforms, quotas: quotasRaised({}) });
+        enabled = await planFleet({ tenants, platformRegions: ["eu-west-1"], platforms, quotas: quotasRaised({}, ["me-south-1"]) });
+    });
+
+    it("GIVEN an account without me-south-1 enabled WHEN planned THEN the tenant is refused at its backup.offsiteRegion line: its own stack creates the off-site vault there", () => {
+        const optIn = refused.errors.filter((error) => error.message.includes("an opt-in region"));
+        expect(optIn.map((error) => [error.file, error.path, error.line])).toEqual([[file, "/backup/offsiteRegion", 8]]);
+        expect(optIn[0]!.message).toContain("oman deploys into me-south-1 (/backup/offsiteRegion), an opt-in region launched 2019-07 (Middle East, Bahrain)");
+    });
+
+    it("GIVEN me-south-1 recorded as enabled WHEN planned THEN no error", () => {
         expect(enabled.errors).toEqual([]);
     });
 });

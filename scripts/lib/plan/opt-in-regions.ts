@@ -4,7 +4,9 @@
 // AWS Regions your account can use"). The account's enabled opt-in regions are a recorded fact,
 // `optInRegions` of the quota file, as its granted quotas are: every planned stack (tenant,
 // recovery, platform, platform recovery) in an opt-in region not recorded there is a plan error at
-// the field of its file that put it there. Pure but for reading that file, to point at the line.
+// the field of its file that put it there, and so is a region a stack's resources go into through
+// another provider of its (offsiteRegionStacks: a dedicated-saas tenant's off-site vault). Pure but
+// for reading that file, to point at the line.
 
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -12,6 +14,7 @@ import * as path from "node:path";
 import { OPT_IN_REGIONS, isOptInRegion, PARTNER_REGIONS } from "../../../lib/regions";
 import { parseTenantSource } from "../../../stacks/config/source";
 import { Problem } from "../../../stacks/config/validate";
+import type { PlannedResource } from "./engine";
 import type { AppliedQuotas } from "./quota-file";
 
 /** A planned stack, as far as this check reads it. */
@@ -22,11 +25,38 @@ export interface RegionStack {
     readonly source: string;
     /** A recovery environment's production stack; absent for production stacks. */
     readonly recoveryOf?: string;
+    /** Set when `region` is not the stack's own but its off-site provider's ({@link offsiteRegionStacks}). */
+    readonly offsite?: true;
+}
+
+/** The type of the AWS providers a stack registers: its resources go into each one's `region`. */
+export const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
+
+/**
+ * The regions the stacks' resources go into besides their own, through another AWS provider of
+ * theirs, where no stack of the same file is planned, each as a stack to judge at its file's
+ * off-site field. A dedicated-saas tenant has no recovery environment, yet its off-site backup
+ * vault and key are created by its own stack in its backup.offsiteRegion; a cloud tenant's off-site
+ * region is its recovery stack's, and a platform's its recovery's, judged as those.
+ */
+export function offsiteRegionStacks(stacks: readonly (RegionStack & { readonly resources: readonly PlannedResource[] })[]): RegionStack[] {
+    const planned = new Set(stacks.map((stack) => `${stack.source}\0${stack.region}`));
+    const found: RegionStack[] = [];
+    for (const stack of stacks) {
+        for (const provider of stack.resources.filter((resource) => resource.type === AWS_PROVIDER_TYPE)) {
+            const region = provider.inputs.region;
+            if (typeof region === "string" && !planned.has(`${stack.source}\0${region}`)) {
+                planned.add(`${stack.source}\0${region}`);
+                found.push({ tenant: stack.tenant, mode: stack.mode, region, source: stack.source, ...(stack.recoveryOf !== undefined ? { recoveryOf: stack.recoveryOf } : {}), offsite: true });
+            }
+        }
+    }
+    return found;
 }
 
 /** The field of the stack's file that puts it in its region. */
 function fieldOf(stack: RegionStack): string {
-    if (stack.recoveryOf === undefined) {
+    if (stack.recoveryOf === undefined && stack.offsite === undefined) {
         return "/region";
     }
     return stack.mode === "platform" ? "/offsiteRegion" : "/backup/offsiteRegion";

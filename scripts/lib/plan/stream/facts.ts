@@ -12,7 +12,7 @@ import type { PlannedResource } from "../../../../lib/plan-document";
 import type { TenantPlan } from "../fleet";
 import { detectorProblems } from "../guardduty-detectors";
 import { AppliedQuotas } from "../quota-file";
-import { optInRegionProblems } from "../opt-in-regions";
+import { AWS_PROVIDER_TYPE, offsiteRegionStacks, optInRegionProblems } from "../opt-in-regions";
 import { fleetQuotaProblems, QuotaProblems } from "../quota-problems";
 import { recordSetProblems } from "../route53-records";
 import { ADDRESS_FIELDS, subnetAddressProblems } from "../subnet-addresses";
@@ -20,7 +20,8 @@ import { ADDRESS_FIELDS, subnetAddressProblems } from "../subnet-addresses";
 /**
  * Every resource type a fleet-wide check reads (quota-usage.ts, route53-records.ts,
  * guardduty-detectors.ts, config-recorders.ts, data-syncs.ts, subnet-addresses.ts,
- * customer-gateways.ts: each reads resources by type only).
+ * customer-gateways.ts: each reads resources by type only), and the AWS providers, whose regions
+ * opt-in-regions.ts judges.
  * test/plan-stream.test.ts fails when one of those modules names a type missing here.
  */
 export const FLEET_CHECKED_TYPES: ReadonlySet<string> = new Set([
@@ -54,6 +55,7 @@ export const FLEET_CHECKED_TYPES: ReadonlySet<string> = new Set([
     "aws:ssm/resourceDataSync:ResourceDataSync",
     "aws:wafv2/ipSet:IpSet",
     "aws:wafv2/webAcl:WebAcl",
+    AWS_PROVIDER_TYPE,
 ]);
 
 /** One stack, as the fleet-wide checks and the policy settings read it. */
@@ -110,7 +112,7 @@ export function fleetProblems(platforms: readonly StackFacts[], stacks: readonly
     const quota = quotas ? fleetQuotaProblems(counted, quotas) : { errors: [...quotaFileProblems], warnings: [] };
     return {
         errors: [
-            ...(quotas ? optInRegionProblems(counted, quotas) : []),
+            ...(quotas ? optInRegionProblems([...counted, ...offsiteRegionStacks(counted)], quotas) : []),
             ...quota.errors,
             ...recordSetProblems(counted),
             ...detectorProblems(counted),
