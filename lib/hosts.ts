@@ -3,6 +3,8 @@
 // it. The validator reports a claim that breaks these; the policy pack, which reads tenant files
 // without the validator, counts only the claims they allow.
 
+import { domainToASCII } from "node:url";
+
 import { RESERVED_SUBDOMAINS } from "./platform";
 
 /**
@@ -27,6 +29,19 @@ export const NON_PUBLIC_SUFFIXES: readonly string[] = ["localhost", "local", "on
 export function nonPublicSuffix(name: string): string | undefined {
     const last = normalHostName(name).split(".").pop() ?? "";
     return NON_PUBLIC_SUFFIXES.find((suffix) => suffix === last);
+}
+
+/**
+ * The first label of a host name that begins with `xn--` but is no valid punycode name (an IDNA
+ * A-label: its punycode decodes, to a name IDNA allows), or undefined. RFC 5890 section 2.3.2.1 calls
+ * such a label a "fake A-label", which must not be used; the WHATWG URL Standard's "domain to ASCII",
+ * which browsers and Node.js apply to every URL's host, refuses a host holding one, so no user's
+ * browser (nor the availability check's) could open https://<that name>.
+ */
+export function fakeALabel(name: string): string | undefined {
+    return normalHostName(name)
+        .split(".")
+        .find((label) => label.startsWith("xn--") && domainToASCII(label) === "");
 }
 
 /** One lowercase DNS label: 1-63 letters, digits and inner hyphens. */

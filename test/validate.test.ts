@@ -632,6 +632,25 @@ describe("domain", () => {
         expect(problem.message).toContain("; expected a lowercase fully qualified domain name");
     });
 
+    it.each([
+        ["a subdomain", "/domain/subdomain", "xn--zz", `"xn--zz" begins with xn-- but is not valid punycode`],
+        ["a subdomain whose punycode decodes to what IDNA forbids", "/domain/subdomain", "xn--a-ecp", `"xn--a-ecp" begins with xn-- but is not valid punycode`],
+        ["an own domain's first label", "/domain/own", "xn--ab.acme.com", `"xn--ab.acme.com" has the label "xn--ab", which begins with xn-- but is not valid punycode`],
+        ["an own domain's top-level domain", "/domain/own", "pm.acme.xn--zz", `"pm.acme.xn--zz" has the label "xn--zz", which begins with xn-- but is not valid punycode`],
+    ])("GIVEN %s beginning with xn-- that is no punycode (%s %s) WHEN validated THEN it is refused there: no browser opens such a name", (_, pointer, value, message) => {
+        const problem = expectOnly(edit(CLOUD, "/domain", { [pointer.slice("/domain/".length)]: value }), pointer, "value", message);
+        expect(problem.message).toContain("RFC 5890: browsers refuse a URL whose host holds one");
+    });
+
+    it.each([
+        ["subdomain", "xn--bcher-kva"],
+        ["subdomain", "ab--cd"],
+        ["own", "xn--bcher-kva.xn--p1ai"],
+        ["own", "pm.xn--80ak6aa92e.xn--vermgensberater-ctb"],
+    ])("GIVEN the valid punycode or doubled-hyphen %s %s WHEN validated THEN it passes", (key, value) => {
+        expectValid(edit(CLOUD, "/domain", { [key]: value }));
+    });
+
     it.each(["pm.acme.local", "itm.corp", "pm.acme.internal", "app.home.arpa", "x.localhost"])("GIVEN the own domain %s, a private network's name WHEN validated THEN it is refused: no public certificate can be issued for it", (own) => {
         expectOnly(edit(CLOUD, "/domain", { own }), "/domain/own", "value", `"${own}" ends in .${own.split(".").pop()}, a name no public certificate authority issues a certificate for`);
     });

@@ -14,7 +14,7 @@ import {
     PRIVATE_NETWORKS,
     specialPurposeRange,
 } from "../../lib/ipv4";
-import { AWS_DIRECTORY_NAME, DNS_LABEL, isUnderDomain, nonPublicSuffix, normalHostName } from "../../lib/hosts";
+import { AWS_DIRECTORY_NAME, DNS_LABEL, fakeALabel, isUnderDomain, nonPublicSuffix, normalHostName } from "../../lib/hosts";
 import { DEFAULT_BASE_DOMAIN, isReservedTenantId, PLATFORM_BLOCK, RESERVED_SUBDOMAINS, reservedSuffixOf } from "../../lib/platform";
 import { sizingFindings } from "./sizing-rules";
 
@@ -186,6 +186,9 @@ function identityFindings(data: unknown): Finding[] {
     return findings;
 }
 
+/** Why a label beginning with xn-- that is no valid punycode cannot serve (lib/hosts.ts fakeALabel). */
+const FAKE_A_LABEL = "an IDNA fake A-label, RFC 5890: browsers refuse a URL whose host holds one, so no user could open the tenant's address";
+
 /**
  * `domain.own` is a name the customer owns (contract v1.1): never the platform's base domain or a
  * name under it (the shared app `app.<base>`, another tenant's `<subdomain>.<base>`, any other), whose
@@ -250,9 +253,19 @@ export function documentFindings(data: unknown, fileTenantId: string, baseDomain
     if (subdomain !== undefined && RESERVED_SUBDOMAINS.includes(subdomain)) {
         findings.push({ pointer: "/domain/subdomain", message: `"${subdomain}" is reserved for the platform (${RESERVED_SUBDOMAINS.join(", ")}); choose another subdomain` });
     }
+    if (subdomain !== undefined && DNS_LABEL.test(subdomain) && fakeALabel(subdomain) !== undefined) {
+        findings.push({ pointer: "/domain/subdomain", message: `"${subdomain}" begins with xn-- but is not valid punycode (${FAKE_A_LABEL}); write the punycode of a real name (e.g. xn--bcher-kva for bücher) or a label that does not begin with xn--` });
+    }
     const own = str(get(data, "domain", "own"));
     if (own !== undefined) {
         findings.push(...ownDomainFindings(own, baseDomain));
+        const fake = fakeALabel(own);
+        if (fake !== undefined) {
+            findings.push({
+                pointer: "/domain/own",
+                message: `"${own.slice(0, 200)}" has the label "${fake.slice(0, 63)}", which begins with xn-- but is not valid punycode (${FAKE_A_LABEL}); write the punycode of the customer's real name (e.g. xn--bcher-kva.example for bücher.example)`,
+            });
+        }
         const suffix = nonPublicSuffix(own);
         if (suffix !== undefined) {
             findings.push({
