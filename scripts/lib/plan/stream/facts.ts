@@ -73,12 +73,17 @@ export interface StackFacts {
 
 /**
  * A resource as the facts keep it: whole, except the types a check only counts (no inputs: the roles
- * of 10,000 tenants add a count, not their policies) and the types only subnet-addresses.ts reads
+ * of 10,000 tenants add a count, not their policies), the AWS providers (their region only) and the
+ * types only subnet-addresses.ts reads
  * (servers, interfaces, subnets, endpoints, attachments), of which it keeps the inputs that check reads.
  */
 function slim(resource: PlannedResource): PlannedResource {
     if (COUNTED_ONLY_TYPES.has(resource.type)) {
         return { ...resource, inputs: {} };
+    }
+    if (resource.type === AWS_PROVIDER_TYPE) {
+        // opt-in-regions.ts reads a provider's region only (its default tags would be kept for every stack).
+        return { ...resource, inputs: "region" in resource.inputs ? { region: resource.inputs.region } : {} };
     }
     const fields = ADDRESS_FIELDS[resource.type];
     if (fields === undefined || FULL_INPUT_TYPES.has(resource.type)) {
