@@ -456,7 +456,8 @@ export function parseShardRecordLine(file: string, line: number, text: string): 
         throw new ShardError(`${file}:${line}: a stack record whose ${where}: an edited shard document`);
     }
     // The stack becomes /tenants/N of the plan: its fields two levels down, as are violations and cost.
-    for (const [field, value, limit] of [["/stack", stack, MAX_PLAN_DEPTH - 2], ["/violations", record.violations, MAX_PLAN_DEPTH - 3], ["/cost", record.cost, MAX_PLAN_DEPTH - 3]] as const) {
+    // Its facts (what the fleet-wide checks read of it) are no part of the plan, but are read as much.
+    for (const [field, value, limit] of [["/stack", stack, MAX_PLAN_DEPTH - 2], ["/violations", record.violations, MAX_PLAN_DEPTH - 3], ["/cost", record.cost, MAX_PLAN_DEPTH - 3], ["/facts", record.facts, MAX_PLAN_DEPTH - 2]] as const) {
         const deep = deeperThan(value, limit);
         if (deep !== undefined) {
             throw new ShardError(`${file}:${line}: a stack record nested more than ${MAX_PLAN_DEPTH} levels deep as a plan (at ${field}${deep}; a plan nests about 13): an edited shard document`);
