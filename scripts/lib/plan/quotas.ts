@@ -70,6 +70,26 @@ export interface QuotaDefinition {
     readonly maximum?: { readonly value: number; readonly source: string };
 }
 
+/**
+ * An IAM quota of the whole account (IAM is global: every stack's, in every region), counted where
+ * Service Quotas names it (us-east-1): default 1,000, adjustable to at most 5,000.
+ */
+function iamAccountQuota(title: string, things: string, quotaCode: string): QuotaDefinition {
+    const guide = "IAM User Guide, IAM and AWS STS quotas";
+    return {
+        name: `${title} per account`,
+        serviceCode: "iam",
+        quotaCode,
+        adjustable: true,
+        awsDefault: 1000,
+        severity: "error",
+        what: `IAM ${things} over the whole account (IAM is global: every stack's, in every region)`,
+        source: `${guide} (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): ${title} in an AWS account, default 1,000, adjustable to at most 5,000; code ${quotaCode} as Service Quotas names it (us-east-1)`,
+        accountWide: { region: "us-east-1" },
+        maximum: { value: 5000, source: `${guide}: ${title} in an AWS account, maximum 5,000` },
+    };
+}
+
 export const QUOTAS: Readonly<Record<QuotaKey, QuotaDefinition>> = {
     applicationLoadBalancers: {
         name: "Application Load Balancers per Region",
@@ -239,34 +259,10 @@ export const QUOTAS: Readonly<Record<QuotaKey, QuotaDefinition>> = {
     // flow logs, servers), each platform region nine and its recovery three to six: a few hundred
     // dedicated tenants reach AWS's default of 1,000, and about 700 its maximum of 5,000.
     // CreateRole beyond it fails with LimitExceeded.
-    iamRoles: {
-        name: "Roles per account",
-        serviceCode: "iam",
-        quotaCode: "L-FE177D64",
-        adjustable: true,
-        awsDefault: 1000,
-        severity: "error",
-        what: "IAM roles over the whole account (IAM is global: every stack's, in every region)",
-        source:
-            "IAM User Guide, IAM and AWS STS quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): Roles in an AWS account, default 1,000, adjustable to at most 5,000; code L-FE177D64 as Service Quotas names it (us-east-1)",
-        accountWide: { region: "us-east-1" },
-        maximum: { value: 5000, source: "IAM User Guide, IAM and AWS STS quotas: Roles in an AWS account, maximum 5,000" },
-    },
+    iamRoles: iamAccountQuota("Roles", "roles", "L-FE177D64"),
     // Every dual-NIC server group (each dedicated tenant's, its recovery's, each platform region's)
     // has an instance profile for its role. CreateInstanceProfile beyond it fails with LimitExceeded.
-    iamInstanceProfiles: {
-        name: "Instance profiles per account",
-        serviceCode: "iam",
-        quotaCode: "L-6E65F664",
-        adjustable: true,
-        awsDefault: 1000,
-        severity: "error",
-        what: "IAM instance profiles over the whole account (IAM is global: every stack's, in every region)",
-        source:
-            "IAM User Guide, IAM and AWS STS quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): Instance profiles in an AWS account, default 1,000, adjustable to at most 5,000; code L-6E65F664 as Service Quotas names it (us-east-1)",
-        accountWide: { region: "us-east-1" },
-        maximum: { value: 5000, source: "IAM User Guide, IAM and AWS STS quotas: Instance profiles in an AWS account, maximum 5,000" },
-    },
+    iamInstanceProfiles: iamAccountQuota("Instance profiles", "instance profiles", "L-6E65F664"),
 };
 
 export const QUOTA_KEYS = Object.keys(QUOTAS) as QuotaKey[];
